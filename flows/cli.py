@@ -1,0 +1,75 @@
+"""The `reprint` command: `reprint run INPUT... [--warehouse DIR]` and `reprint report [--warehouse DIR]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    """Prefect settings that must be in place before prefect is imported."""
+    os.environ.setdefault("PREFECT_HOME", str(PROJECT / ".prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
+        os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "ERROR")
+        os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "ERROR")
+        logging.getLogger("uvicorn").setLevel(logging.ERROR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="reprint", description="Track what happens to a text when republished.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="ingest INPUT files/folders, then link, align, report")
+    run.add_argument("inputs", nargs="+", metavar="INPUT")
+    run.add_argument("--warehouse", default="warehouse", help="warehouse folder (default: ./warehouse)")
+    run.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
+    run.add_argument("--no-report", action="store_true", help="skip printing the report after the run")
+    report = commands.add_parser("report", help="print the survival report of what is in the warehouse")
+    report.add_argument("--warehouse", default="warehouse")
+    args = parser.parse_args(argv)
+
+    from tasks.report import render_report
+    from tasks.warehouse import build_catalog
+
+    warehouse = Path(args.warehouse)
+    if args.command == "report":
+        if not (warehouse / "corpus.duckdb").exists():
+            print(f"reprint: {warehouse} holds no warehouse yet; run `reprint run INPUT...` first", file=sys.stderr)
+            return 2
+        build_catalog(warehouse)  # views use absolute paths: refresh them in case the folder moved
+        render_report(warehouse)
+        return 0
+
+    _quiet_prefect(args.verbose)
+    from flows.pipeline import reprint_flow
+    from tasks.warehouse import WarehouseBusy
+
+    try:
+        summary = reprint_flow(inputs=[str(p) for p in args.inputs], warehouse=str(warehouse))
+    except WarehouseBusy as err:
+        print(f"reprint: {err}", file=sys.stderr)
+        return 3
+    _print_rejects(warehouse)
+    print(f"reprint: {summary['new_documents']} documents read, {summary['documents']} in the warehouse, "
+          f"{summary['stories']} stories ({summary['aligned_stories']} aligned in this run), "
+          f"{summary['rejects']} inputs rejected", file=sys.stderr)
+    if not args.no_report:
+        render_report(warehouse)
+    return 0
+
+
+def _print_rejects(warehouse: Path) -> None:
+    from tasks.warehouse import read_table
+
+    for row in read_table(warehouse, "rejects").to_pylist():
+        print(f"reprint: rejected {row['source']}: {row['reason']}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The work of reprint as plain functions: nothing here knows about Prefect."""

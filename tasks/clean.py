@@ -1,0 +1,95 @@
+"""Text normalisation: repair and readable form, paragraph splitting, title spotting, and the comparison form
+that fingerprints and similarity are computed on."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import ftfy
+
+CLEAN_VERSION = "clean-1"
+
+# Keep curly quotes as the outlet printed them; the comparison form folds them anyway.
+_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC")
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Apostrophes and quotes vanish without a trace so that "Ha'aretz" and "Haaretz" compare equal.
+_QUOTES = re.compile(r"[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u2032\u2033]")
+_SENTENCE_END = re.compile(r"[.!?:;\u2026][\"'\u2019\u201d)\]]*$")
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    """How titles are told from body text."""
+
+    max_title_chars: int = 160
+    max_title_lines: int = 4
+    version: str = CLEAN_VERSION
+
+
+def repair_text(raw: str) -> str:
+    """Fix mojibake and odd Unicode (ftfy), normalise to NFC and unify line ends."""
+    text = ftfy.fix_text(raw, _FTFY)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def readable_paragraph(block: str) -> str:
+    """A paragraph as a person should read it: hard-wrapped lines joined, white space collapsed."""
+    lines = [_SPACES.sub(" ", line).strip() for line in block.split("\n")]
+    return " ".join(line for line in lines if line)
+
+
+def comparison_form(text: str) -> str:
+    """Fold case, Unicode compatibility forms, quotes, punctuation and white space."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = _QUOTES.sub("", folded)
+    folded = "".join(" " if unicodedata.category(ch)[0] in "PSZC" else ch for ch in folded)
+    return " ".join(folded.split())
+
+
+def comparison_words(text: str) -> list[str]:
+    """The word sequence of the comparison form."""
+    return comparison_form(text).split()
+
+
+def _blocks(text: str) -> list[tuple[str, int]]:
+    """Blank-line separated blocks, each with the number of blank lines after it."""
+    parts = _BLANK_LINE.split(text.strip("\n"))
+    blocks: list[tuple[str, int]] = []
+    for part in parts:
+        if part.strip():
+            blocks.append((part.strip("\n"), 1))
+        elif blocks:
+            # An empty part means two blank lines in a row: a stronger break after the block before it.
+            blocks[-1] = (blocks[-1][0], blocks[-1][1] + 1)
+    return blocks
+
+
+def _looks_like_title(block: str, blank_after: int, config: CleanConfig) -> bool:
+    lines = [line.strip() for line in block.split("\n") if line.strip()]
+    if not lines or len(lines) > config.max_title_lines:
+        return False
+    if any(len(line) > config.max_title_chars for line in lines):
+        return False
+    # A lone line ending like a sentence is a lede, unless the writer set it apart with extra blank lines.
+    if len(lines) == 1 and _SENTENCE_END.search(lines[0]) and blank_after < 2:
+        return False
+    return True
+
+
+def split_document(raw: str, config: CleanConfig = CleanConfig()) -> tuple[str | None, list[str]]:
+    """Repair a document's text and return (title, body paragraphs).
+
+    The first block is a title when it is a few short lines (headline, kicker, dek) rather than prose.
+    """
+    text = repair_text(raw)
+    blocks = _blocks(text)
+    title = None
+    if len(blocks) > 1 and _looks_like_title(*blocks[0], config):
+        title_lines = [readable_paragraph(line) for line in blocks[0][0].split("\n") if line.strip()]
+        title = " — ".join(title_lines)
+        blocks = blocks[1:]
+    paragraphs = [readable_paragraph(block) for block, _ in blocks]
+    return title, [p for p in paragraphs if p]
