@@ -5,7 +5,9 @@ API (deterministic for a seed; text: the Lee news corpus shipped inside the `gen
     corpus = generate_corpus(n_stories, seed=0)         # the same, as a Corpus (.documents, .stories())
     Options: republications_per_story=(1, 4), paragraphs_per_story=(4, 14), edit_mix=EditMix(...),
              distractors=0.0 (share of stories quoting a paragraph of another story verbatim; outlets always
-             share their boilerplate across stories), first_story=0 (start index, to shard big corpora).
+             share their boilerplate across stories), first_story=0 (start index, to shard big corpora),
+             mixed_sentences=False (True: paragraphs mix sentences from across the source, for corpora of
+             many more stories than its ~350 articles, where walking whole articles repeats them verbatim).
     Document: doc_id, story, outlet, title, published_at (origin earliest), version (0 = origin), paragraphs
              (boilerplate included), boilerplate (gold flags), base_doc_id and fates (gold rows
              (base_para_idx, para_idx, fate) over indices of the written paragraphs; boilerplate in no row).
@@ -129,8 +131,12 @@ def _vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(sorted(words)), tuple(sorted(names))
 
 
-def _story_paragraphs(rng: random.Random, n: int) -> list[str]:
-    """n paragraphs of 1-3 consecutive sentences walking through a few articles; names, numbers renamed."""
+def _story_paragraphs(rng: random.Random, n: int, mixed: bool = False) -> list[str]:
+    """n paragraphs of 1-3 consecutive sentences walking through a few articles; names, numbers renamed.
+
+    mixed: each paragraph's sentences drawn from anywhere in the text source instead, so that two stories
+    rarely share a whole paragraph by chance even when a corpus has far more stories than the source articles.
+    """
     articles = news_articles()
     _, names = _vocabulary()
     rename = {name: rng.choice(names) for name in rng.sample(names, len(names) // 3)}
@@ -138,12 +144,18 @@ def _story_paragraphs(rng: random.Random, n: int) -> list[str]:
     out = []
     a, s = rng.randrange(len(articles)), 0
     while len(out) < n:
+        if mixed:
+            a = rng.randrange(len(articles))
+            s = rng.randrange(len(articles[a]))
         if s >= len(articles[a]) or (a, s) in used:
             a, s = rng.randrange(len(articles)), 0
             if (a, s) in used and len(used) < sum(map(len, articles)) // 2:
                 continue
         k = min(rng.choice((1, 2, 2, 2, 3, 3)), len(articles[a]) - s)
         picked = [articles[a][s + t] for t in range(k)]
+        if mixed:
+            others = [rng.randrange(len(articles)) for _ in range(k - 1)]
+            picked = picked[:1] + [rng.choice(articles[o]) for o in others]
         used.update((a, s + t) for t in range(k))
         s += k
         text = " ".join(picked)
@@ -355,15 +367,17 @@ def generate_story(
     paragraphs_per_story: tuple[int, int] = (4, 14),
     edit_mix: EditMix = EditMix(),
     distractors: float = 0.0,
+    mixed_sentences: bool = False,
 ) -> list[Document]:
     """The origin and republications of one story, the same for the same (story, seed, options)."""
     rng = _story_rng(seed, story)
     label = f"story-{seed}-{story:06d}"
-    body = _story_paragraphs(rng, rng.randint(*paragraphs_per_story))
+    body = _story_paragraphs(rng, rng.randint(*paragraphs_per_story), mixed_sentences)
     if story > 0 and rng.random() < distractors:
         # A quotation shared with an unrelated story: the same paragraph, verbatim, in two stories.
         other = rng.randrange(max(0, story - 50), story)
-        quoted = _story_paragraphs(_story_rng(seed, other), 1)[0]
+        other_rng = _story_rng(seed, other)
+        quoted = _story_paragraphs(other_rng, other_rng.randint(*paragraphs_per_story), mixed_sentences)[0]
         body.insert(rng.randint(1, len(body)), quoted)
     title = " ".join(body[0].split()[: rng.randint(6, 11)]).rstrip(",.;:")
     outlets = rng.sample(OUTLETS, 1 + rng.randint(*republications_per_story))
@@ -418,11 +432,12 @@ def iter_documents(
     edit_mix: EditMix = EditMix(),
     distractors: float = 0.0,
     first_story: int = 0,
+    mixed_sentences: bool = False,
 ) -> Iterator[Document]:
     """Stream the documents of stories first_story .. first_story + n_stories - 1, story by story."""
     for story in range(first_story, first_story + n_stories):
         yield from generate_story(
-            story, seed, republications_per_story, paragraphs_per_story, edit_mix, distractors
+            story, seed, republications_per_story, paragraphs_per_story, edit_mix, distractors, mixed_sentences
         )
 
 
