@@ -1,46 +1,67 @@
-"""Stories: which documents are versions of one text, and in what order they were published.
+"""Stories: which documents are versions of one text, in what order they were published, and which earlier
+version each republication most likely copied from.
 
-Candidates come from MinHash LSH buckets over body paragraphs (never all pairs); a candidate pair becomes a
-link when enough of the shorter document's body is matched in the longer one (containment, so a truncated
-republication still joins). Linked documents form a story; its members are ordered by date, then source.
+Candidates come from MinHash LSH buckets over body paragraphs, all in numpy (never all pairs, no Python loop
+per pair); a candidate pair of documents becomes a link when enough of the shorter one's body is matched in
+the other (containment, so a truncated republication still joins). Linked documents form a story, but a
+group held together by a few weak links (a digest quoting two stories) is split where its links are thin.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
-LINK_VERSION = "link-1"
+LINK_VERSION = "link-2"
+_CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 
 
 @dataclass(frozen=True)
 class LinkConfig:
-    """LSH banding (`bands` x `rows` = the sketch length) and the verification thresholds."""
+    """LSH banding (`bands` x `rows` of the sketch) and the verification and clustering thresholds."""
 
     bands: int = 16
     rows: int = 4
     min_paragraph_jaccard: float = 0.5  # estimated from the sketches
     min_containment: float = 0.5  # share of the shorter document's body paragraphs matched
-    max_bucket: int = 500  # a bucket this crowded is a stock phrase, not a shared text
+    min_shared: int = 2  # one shared paragraph (a quote, a stock phrase) never links two documents
+    max_bucket: int = 200  # a bucket this crowded is a stock phrase, not a shared text
+    min_cohesion: float = 0.4  # mean overlap between two parts of a linked group to be one story
     version: str = LINK_VERSION
 
 
 @dataclass(frozen=True)
+class Links:
+    """Document pairs sharing matched paragraphs: positions `a` < `b` into the corpus' documents, and the
+    share of the shorter one's body matched (`weight`); a pair is a link when that reaches `min_containment`."""
+
+    a: np.ndarray
+    b: np.ndarray
+    weight: np.ndarray
+    shared: np.ndarray  # paragraphs of the document with fewer matched ones that are matched
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+@dataclass(frozen=True)
 class Member:
-    """A document's place in its story."""
+    """A document's place in its story; `copied_from` is the earlier version it most likely copied."""
 
     story_id: str
     doc_id: str
     version: int
     n_members: int
+    copied_from: str | None = None
 
 
-def _band_keys(sketches: np.ndarray, config: LinkConfig) -> np.ndarray:
-    """One 64-bit key per (paragraph, band)."""
+def band_keys(sketches: np.ndarray, config: LinkConfig = LinkConfig()) -> np.ndarray:
+    """One 64-bit key per (paragraph, band): paragraphs sharing a key are candidates."""
     n = sketches.shape[0]
     bands = sketches[:, : config.bands * config.rows].reshape(n, config.bands, config.rows).astype(np.uint64)
     keys = np.zeros((n, config.bands), dtype=np.uint64)
@@ -49,80 +70,236 @@ def _band_keys(sketches: np.ndarray, config: LinkConfig) -> np.ndarray:
     return keys + np.arange(config.bands, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)
 
 
-def candidate_paragraph_pairs(doc_index: np.ndarray, sketches: np.ndarray, config: LinkConfig) -> np.ndarray:
-    """(p, q) paragraph row pairs, p < q, from different documents, sharing at least one LSH bucket."""
+def pairs_within_groups(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Every (i, j) pair, i before j, within each run `members[start:start+size]`, without a Python loop."""
+    # Element at offset k of a run of size s pairs with the s-k-1 elements after it.
+    owner_start = np.repeat(starts, sizes)
+    offset = np.arange(len(owner_start)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    after = np.repeat(sizes, sizes) - offset - 1
+    left = np.repeat(owner_start + offset, after)
+    first = np.repeat(np.cumsum(after) - after, after)
+    right = left + 1 + (np.arange(len(left)) - first)
+    return np.stack([members[left], members[right]], axis=1)
+
+
+def candidate_paragraph_pairs(doc_index: np.ndarray, sketches: np.ndarray,
+                              config: LinkConfig = LinkConfig()) -> np.ndarray:
+    """(p, q) paragraph row pairs, p < q, of different documents sharing an LSH bucket that is not crowded."""
     if len(doc_index) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    keys = _band_keys(sketches, config).ravel()
-    rows = np.repeat(np.arange(sketches.shape[0]), config.bands)
+    keys = band_keys(sketches, config).ravel()
+    rows = np.repeat(np.arange(sketches.shape[0], dtype=np.int64), config.bands)
     order = np.argsort(keys, kind="stable")
     keys, rows = keys[order], rows[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    ends = np.r_[starts[1:], len(keys)]
-    pairs = []
-    for s, e in zip(starts, ends, strict=True):
-        if 1 < e - s <= config.max_bucket:
-            members = rows[s:e]
-            a, b = np.triu_indices(len(members), k=1)
-            pairs.append(np.stack([members[a], members[b]], axis=1))
-    if not pairs:
-        return np.empty((0, 2), dtype=np.int64)
-    found = np.unique(np.sort(np.concatenate(pairs), axis=1), axis=0)
-    return found[doc_index[found[:, 0]] != doc_index[found[:, 1]]]
+    sizes = np.diff(np.r_[starts, len(keys)])
+    keep = (sizes > 1) & (sizes <= config.max_bucket)
+    pairs = pairs_within_groups(rows, starts[keep], sizes[keep])
+    pairs = pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]]
+    pairs.sort(axis=1)
+    n = np.int64(sketches.shape[0])
+    flat = np.unique(pairs[:, 0] * n + pairs[:, 1])  # a pair met in several bands is verified once
+    return np.stack([flat // n, flat % n], axis=1)
 
 
-def link_documents(doc_ids: list[str], doc_index: np.ndarray, sketches: np.ndarray, body_counts: dict[str, int],
-                   config: LinkConfig = LinkConfig()) -> list[tuple[str, str]]:
-    """Verified links between documents.
+def verify_paragraph_pairs(pairs: np.ndarray, sketches: np.ndarray, config: LinkConfig = LinkConfig()
+                           ) -> np.ndarray:
+    """The candidate pairs whose estimated Jaccard similarity reaches `min_paragraph_jaccard`."""
+    kept = [pairs[:0]]
+    for k in range(0, len(pairs), _CHUNK):
+        chunk = pairs[k : k + _CHUNK]
+        estimate = (sketches[chunk[:, 0]] == sketches[chunk[:, 1]]).mean(axis=1)
+        kept.append(chunk[estimate >= config.min_paragraph_jaccard])
+    return np.concatenate(kept)
 
-    doc_index: for each body paragraph row, the position of its document in `doc_ids`;
-    sketches: the rows' MinHash signatures; body_counts: body paragraphs per document.
+
+def link_documents(doc_index: np.ndarray, sketches: np.ndarray, shingle_counts: np.ndarray, n_docs: int,
+                   config: LinkConfig = LinkConfig()) -> Links:
+    """Document pairs sharing verified paragraph matches, weighted by how much of the shorter one is shared.
+
+    doc_index: for each body paragraph row, the position of its document; sketches: the rows' MinHash
+    signatures; shingle_counts: the rows' shingle counts (about their word counts).
     """
-    pairs = candidate_paragraph_pairs(doc_index, sketches, config)
+    candidates = candidate_paragraph_pairs(doc_index, sketches, config)
+    overlaps = document_overlaps(doc_index, verify_paragraph_pairs(candidates, sketches, config), n_docs)
+    weight = document_containment(overlaps.a, overlaps.b, doc_index, sketches, shingle_counts, n_docs)
+    return Links(overlaps.a, overlaps.b, weight, overlaps.shared)
+
+
+def document_overlaps(doc_index: np.ndarray, pairs: np.ndarray, n_docs: int) -> Links:
+    """Document pairs holding matched paragraph pairs, weighted by the share of the shorter one's body matched."""
+    empty = np.empty(0, dtype=np.int64)
     if len(pairs) == 0:
-        return []
-    estimate = (sketches[pairs[:, 0]] == sketches[pairs[:, 1]]).mean(axis=1)
-    pairs = pairs[estimate >= config.min_paragraph_jaccard]
-    matched: dict[tuple[int, int], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
-    for p, q in pairs.tolist():
-        a, b = int(doc_index[p]), int(doc_index[q])
-        if a > b:
-            a, b, p, q = b, a, q, p
-        matched[(a, b)][0].add(p)
-        matched[(a, b)][1].add(q)
-    links = []
-    for (a, b), (rows_a, rows_b) in sorted(matched.items()):
-        na, nb = body_counts[doc_ids[a]], body_counts[doc_ids[b]]
-        share = max(len(rows_a) / na if na else 0.0, len(rows_b) / nb if nb else 0.0)
-        if share >= config.min_containment:
-            links.append((doc_ids[a], doc_ids[b]))
-    return links
+        return Links(empty, empty, np.empty(0), empty)
+    body_counts = np.bincount(doc_index, minlength=n_docs)
+    da, db = doc_index[pairs[:, 0]], doc_index[pairs[:, 1]]
+    swap = da > db
+    p = np.where(swap, pairs[:, 1], pairs[:, 0])
+    q = np.where(swap, pairs[:, 0], pairs[:, 1])
+    n = np.int64(n_docs)
+    pair_key = np.minimum(da, db) * n + np.maximum(da, db)
+    # A paragraph matched twice in the other document still counts once.
+    matched_a = _distinct_counts(pair_key, p)
+    matched_b = _distinct_counts(pair_key, q)
+    keys = matched_a[0]
+    a, b = keys // n, keys % n
+    share = np.maximum(matched_a[1] / np.maximum(body_counts[a], 1),
+                       matched_b[1] / np.maximum(body_counts[b], 1))
+    return Links(a, b, np.minimum(share, 1.0), np.minimum(matched_a[1], matched_b[1]))
 
 
-def group_stories(doc_ids: list[str], links: list[tuple[str, str]], published: dict[str, datetime | None],
-                  sources: dict[str, str]) -> list[Member]:
-    """Stories as connected groups of links, members ordered as versions (0 = origin)."""
-    parent = {d: d for d in doc_ids}
+def document_containment(a: np.ndarray, b: np.ndarray, doc_index: np.ndarray, sketches: np.ndarray,
+                         shingle_counts: np.ndarray, n_docs: int) -> np.ndarray:
+    """Estimated share of the smaller document's body shingles found in the other, for document pairs.
 
-    def find(d: str) -> str:
-        while parent[d] != d:
-            parent[d] = parent[parent[d]]
-            d = parent[d]
-        return d
+    A document's sketch is the element-wise minimum of its paragraphs' (the MinHash of their union), so a
+    paragraph split in two, two merged or one moved costs nothing here, unlike in paragraph matching.
+    """
+    if len(a) == 0:
+        return np.empty(0)
+    order = np.argsort(doc_index, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(doc_index[order]) != 0])
+    owners = doc_index[order][starts]
+    documents = np.full((n_docs, sketches.shape[1]), np.iinfo(sketches.dtype).max, dtype=sketches.dtype)
+    documents[owners] = np.minimum.reduceat(sketches[order], starts, axis=0)
+    size = np.bincount(doc_index, weights=shingle_counts, minlength=n_docs)
+    out = np.empty(len(a))
+    for k in range(0, len(a), _CHUNK):
+        x, y = a[k : k + _CHUNK], b[k : k + _CHUNK]
+        jaccard = (documents[x] == documents[y]).mean(axis=1)
+        common = jaccard * (size[x] + size[y]) / (1 + jaccard)
+        out[k : k + _CHUNK] = common / np.maximum(np.minimum(size[x], size[y]), 1)
+    return np.minimum(out, 1.0)
 
-    for a, b in links:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for d in doc_ids:
-        groups[find(d)].append(d)
+
+def _distinct_counts(group: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each group (sorted), how many distinct values it holds."""
+    both = np.unique(np.stack([group, value], axis=1), axis=0)
+    return np.unique(both[:, 0], return_counts=True)
+
+
+def cluster_stories(n_docs: int, overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarray:
+    """A story label per document position: linked groups, split where they are held together by thin links.
+
+    Most groups are complete (every member linked to every other) and are taken as they are, in numpy; the
+    rest are re-clustered by average linkage along their links: two parts join only while the mean overlap
+    between their members, counting none as 0, reaches `min_cohesion`. Republications of one origin overlap
+    each other too, so they stay together; a digest quoting two stories overlaps each with only its own half,
+    so it cannot chain them.
+    """
+    strong = (overlaps.weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
+    a, b = overlaps.a[strong], overlaps.b[strong]
+    if len(a) == 0:
+        return np.arange(n_docs)
+    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n_docs, n_docs))
+    _, label = connected_components(graph, directed=False)
+    size = np.bincount(label)
+    n_links = np.bincount(label[a], minlength=len(size))
+    incomplete = np.zeros(len(size), dtype=bool)
+    incomplete[np.flatnonzero(n_links < size * (size - 1) // 2)] = True
+    if not incomplete.any():
+        return label
+    label = label.copy()
+    next_label = len(size)
+    inside = (label[overlaps.a] == label[overlaps.b]) & incomplete[label[overlaps.a]]
+    order = np.lexsort((overlaps.b[inside], overlaps.a[inside], label[overlaps.a[inside]]))
+    oa, ob = overlaps.a[inside][order], overlaps.b[inside][order]
+    w, linked, group = overlaps.weight[inside][order], strong[inside][order], label[oa]
+    bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])
+    for s, e in zip(bounds[:-1], bounds[1:], strict=True):
+        parts = _average_linkage(oa[s:e].tolist(), ob[s:e].tolist(), w[s:e].tolist(), linked[s:e].tolist(),
+                                 config.min_cohesion)
+        for part in parts:
+            label[part] = next_label
+            next_label += 1
+    return label
+
+
+def _average_linkage(a: list[int], b: list[int], w: list[float], linked: list[bool], min_cohesion: float
+                     ) -> list[list[int]]:
+    """Parts of one linked group, joined along links, strongest first, while their mean overlap holds."""
+    part = {d: d for d in set(a) | set(b)}
+    members = {d: [d] for d in part}
+    between: dict[int, dict[int, float]] = {d: {} for d in part}
+    for x, y, weight in zip(a, b, w, strict=True):
+        between[x][y] = between[y][x] = weight
+    links = sorted(((weight, x, y) for x, y, weight, ok in zip(a, b, w, linked, strict=True) if ok),
+                   key=lambda t: (-t[0], t[1], t[2]))
+    merged = True
+    while merged:  # a join refused early may hold once the parts have grown
+        merged = False
+        for _, x, y in links:
+            px, py = part[x], part[y]
+            if px == py or between[px].get(py, 0.0) / (len(members[px]) * len(members[py])) < min_cohesion:
+                continue
+            if len(members[px]) < len(members[py]) or (len(members[px]) == len(members[py]) and px > py):
+                px, py = py, px
+            for d in members[py]:
+                part[d] = px
+            members[px] += members.pop(py)
+            for other, value in between.pop(py).items():
+                if other != px:
+                    between[other].pop(py)
+                    between[other][px] = between[px][other] = between[px].get(other, 0.0) + value
+            between[px].pop(py, None)
+            merged = True
+    return [sorted(m) for m in sorted(members.values())]
+
+
+def group_stories(doc_ids: list[str], label: np.ndarray, published: list[datetime | None], sources: list[str],
+                  doc_index: np.ndarray, fingerprints: np.ndarray) -> list[Member]:
+    """Members of each story (a story label per document position), ordered as versions (0 = the origin).
+
+    doc_index, fingerprints: the body paragraph rows, which tell each republication's most likely source.
+    """
+    order = sorted(range(len(doc_ids)), key=lambda k: (int(label[k]), version_key(published[k], sources[k])))
+    version = np.zeros(len(doc_ids), dtype=np.int64)
+    stories: dict[int, list[int]] = {}
+    for k in order:
+        group = stories.setdefault(int(label[k]), [])
+        version[k] = len(group)
+        group.append(k)
+    source = copied_from(label, version, doc_index, fingerprints)
     members = []
-    for docs in groups.values():
-        story_id = story_identifier(docs)
-        ordered = sorted(docs, key=lambda d: version_key(published.get(d), sources[d]))
-        members += [Member(story_id, d, v, len(docs)) for v, d in enumerate(ordered)]
+    for group in stories.values():
+        story_id = story_identifier([doc_ids[k] for k in group])
+        for k in group:
+            parent = doc_ids[source[k]] if source[k] >= 0 else (doc_ids[group[0]] if version[k] else None)
+            members.append(Member(story_id, doc_ids[k], int(version[k]), len(group), parent))
     return sorted(members, key=lambda m: (m.story_id, m.version))
+
+
+def copied_from(label: np.ndarray, version: np.ndarray, doc_index: np.ndarray, fingerprints: np.ndarray
+                ) -> np.ndarray:
+    """For each document position, the earlier version of its story sharing most body paragraphs verbatim
+    (ties to the earliest), or -1 when none shares any (the caller falls back to the origin)."""
+    source = np.full(len(label), -1, dtype=np.int64)
+    if len(doc_index) == 0:
+        return source
+    size = np.bincount(label)
+    rows = np.flatnonzero(size[label[doc_index]] > 1)
+    if len(rows) == 0:
+        return source
+    # One row per (story, paragraph text, document), grouped by story and text.
+    table = np.unique(np.stack([label[doc_index[rows]], fingerprints[rows].astype(np.int64),
+                                doc_index[rows]], axis=1), axis=0)
+    starts = np.flatnonzero(np.r_[True, (table[1:, :2] != table[:-1, :2]).any(axis=1)])
+    sizes = np.diff(np.r_[starts, len(table)])
+    keep = sizes > 1
+    pairs = pairs_within_groups(table[:, 2], starts[keep], sizes[keep])
+    if len(pairs) == 0:
+        return source
+    n = np.int64(len(label))
+    flat, shared = np.unique(np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]),
+                             return_counts=True)
+    x, y = flat // n, flat % n
+    later = np.where(version[x] > version[y], x, y)
+    earlier = np.where(version[x] > version[y], y, x)
+    pick = np.lexsort((version[earlier], -shared, later))
+    later, earlier = later[pick], earlier[pick]
+    first = np.r_[True, later[1:] != later[:-1]]
+    source[later[first]] = earlier[first]
+    return source
 
 
 def story_identifier(doc_ids: list[str]) -> str:
@@ -133,3 +310,16 @@ def story_identifier(doc_ids: list[str]) -> str:
 def version_key(published_at: datetime | None, source: str) -> tuple:
     """Earliest date first; undated documents after dated ones; then source order."""
     return (published_at is None, published_at or datetime.min, source)
+
+
+def link_corpus(doc_ids: list[str], published: list[datetime | None], sources: list[str],
+                doc_index: np.ndarray, sketches: np.ndarray, fingerprints: np.ndarray, shingle_counts: np.ndarray,
+                config: LinkConfig = LinkConfig()) -> list[Member]:
+    """Every document in exactly one story: link, cluster, order versions, find each version's source.
+
+    doc_index, sketches, fingerprints, shingle_counts: one row per body paragraph (boilerplate left out by
+    the caller).
+    """
+    overlaps = link_documents(doc_index, sketches, shingle_counts, len(doc_ids), config)
+    label = cluster_stories(len(doc_ids), overlaps, config)
+    return group_stories(doc_ids, label, published, sources, doc_index, fingerprints)

@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
-from tasks.boilerplate import repeated_in_outlet
+from tasks.boilerplate import BoilerplateConfig
 from tasks.ingest import InputFile, Reject
-from tasks.link import LINK_VERSION, LinkConfig, group_stories, link_documents
+from tasks.link import LINK_VERSION, LinkConfig, link_corpus
 from tasks.warehouse import SCHEMAS
 
 
@@ -43,43 +43,65 @@ def _unique(table: pa.Table, keys: list[str]) -> pa.Table:
     return table.filter(pa.array(mask, pa.bool_()))
 
 
-def find_stories(docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfig()) -> tuple[pa.Table, pa.Table]:
+def find_stories(docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfig()  # noqa: B008
+                 ) -> tuple[pa.Table, pa.Table]:
     """story_members, and paragraphs with boilerplate repeated across an outlet's stories flagged."""
     doc_ids = docs.column("doc_id").to_pylist()
-    outlet_of = dict(zip(doc_ids, docs.column("outlet").to_pylist(), strict=True))
-    p_doc = paras.column("doc_id").to_pylist()
-    p_fp = paras.column("fingerprint").to_pylist()
-    p_flag = paras.column("is_boilerplate").to_pylist()
-    # Before stories are known, a paragraph an outlet printed in two documents is held out of linking.
-    suspect = repeated_in_outlet((outlet_of[d], d, fp) for d, fp in zip(p_doc, p_fp, strict=True))
-    body = [not flag and (outlet_of[d], fp) not in suspect for d, fp, flag in zip(p_doc, p_fp, p_flag, strict=True)]
     position = {d: k for k, d in enumerate(doc_ids)}
-    rows = np.flatnonzero(np.array(body, dtype=bool))
-    body_counts: dict[str, int] = defaultdict(int)
-    for r in rows:
-        body_counts[p_doc[r]] += 1
-    sketches = np.array(paras.column("minhash").to_pylist(), dtype=np.uint32).reshape(len(p_doc), -1)[rows]
-    doc_index = np.array([position[p_doc[r]] for r in rows], dtype=np.int64)
-    links = link_documents(doc_ids, doc_index, sketches, body_counts, config)
-    published = dict(zip(doc_ids, docs.column("published_at").to_pylist(), strict=True))
-    sources = dict(zip(doc_ids, docs.column("source").to_pylist(), strict=True))
-    members = group_stories(doc_ids, links, published, sources)
-    story_of = {m.doc_id: m.story_id for m in members}
-    repeated = repeated_in_outlet((outlet_of[d], story_of[d], fp) for d, fp in zip(p_doc, p_fp, strict=True))
-    reasons = paras.column("boilerplate_reason").to_pylist()
-    for k, (d, fp) in enumerate(zip(p_doc, p_fp, strict=True)):
-        if not p_flag[k] and (outlet_of[d], fp) in repeated:
-            p_flag[k], reasons[k] = True, "repeated"
+    doc_index = np.array([position[d] for d in paras.column("doc_id").to_pylist()], dtype=np.int64)
+    outlet = pc.dictionary_encode(docs.column("outlet")).combine_chunks()
+    outlet_code = pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64)[doc_index]
+    fp = paras.column("fingerprint").to_numpy().astype(np.uint64).view(np.int64)
+    flag = paras.column("is_boilerplate").to_numpy(zero_copy_only=False).copy()
+    # Before stories are known, a paragraph an outlet printed in two documents is held out of linking.
+    body = np.flatnonzero(~flag & ~repeated_in_outlet_rows(outlet_code, doc_index, fp))
+    minhash = paras.column("minhash").combine_chunks()
+    sketches = minhash.flatten().to_numpy().reshape(len(paras), -1) if len(paras) else np.empty((0, 0))
+    members = link_corpus(doc_ids, docs.column("published_at").to_pylist(), docs.column("source").to_pylist(),
+                          doc_index[body], sketches[body], fp[body], config)
+    story_index = {s: k for k, s in enumerate(sorted({m.story_id for m in members}))}
+    story_of = np.empty(len(doc_ids), dtype=np.int64)
+    for m in members:
+        story_of[position[m.doc_id]] = story_index[m.story_id]
+    repeated = ~flag & repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
+    reasons = np.array(paras.column("boilerplate_reason").to_pylist(), dtype=object)
+    reasons[repeated] = "repeated"
     paras = paras.set_column(paras.schema.get_field_index("is_boilerplate"), "is_boilerplate",
-                             pa.array(p_flag, pa.bool_()))
+                             pa.array(flag | repeated, pa.bool_()))
     paras = paras.set_column(paras.schema.get_field_index("boilerplate_reason"), "boilerplate_reason",
-                             pa.array(reasons, pa.string()))
+                             pa.array(reasons.tolist(), pa.string()))
     table = pa.Table.from_pylist(
         [{"story_id": m.story_id, "doc_id": m.doc_id, "version": m.version, "n_members": m.n_members,
-          "link_version": LINK_VERSION} for m in members],
+          "link_version": LINK_VERSION, "copied_from": m.copied_from} for m in members],
         schema=SCHEMAS["story_members"],
     )
     return table, paras
+
+
+def repeated_in_outlet_rows(outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray,
+                            config: BoilerplateConfig = BoilerplateConfig()  # noqa: B008
+                            ) -> np.ndarray:
+    """Per paragraph row: whether its outlet printed the same text under `min_stories_repeated` groups.
+
+    The vectorised form of boilerplate.repeated_in_outlet, for whole corpora; outlet -1 means unknown.
+    """
+    known = np.flatnonzero(outlet >= 0)
+    out = np.zeros(len(outlet), dtype=bool)
+    if len(known) == 0:
+        return out
+    table = np.stack([outlet[known], fingerprint[known], group[known]], axis=1)
+    distinct = np.unique(table, axis=0)
+    keys, counts = np.unique(distinct[:, :2], axis=0, return_counts=True)
+    crowded = keys[counts >= config.min_stories_repeated]
+    if len(crowded) == 0:
+        return out
+    # Match rows to crowded (outlet, fingerprint) keys through a sorted search on a structured view.
+    view = np.dtype([("o", np.int64), ("f", np.int64)])
+    wanted = np.ascontiguousarray(crowded).view(view).ravel()
+    rows = np.ascontiguousarray(table[:, :2]).view(view).ravel()
+    at = np.clip(np.searchsorted(wanted, rows), 0, len(wanted) - 1)
+    out[known] = wanted[at] == rows
+    return out
 
 
 def alignment_inputs(members: pa.Table, paras: pa.Table) -> dict[str, list[Paragraph]]:

@@ -38,6 +38,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "story_members": pa.schema([
         ("story_id", pa.string()), ("doc_id", pa.string()), ("version", pa.int32()),
         ("n_members", pa.int32()), ("link_version", pa.string()), ("align_key", pa.string()),
+        ("copied_from", pa.string()),  # the earlier version this one most likely copied (null for the origin)
     ]),
     "paragraph_fates": pa.schema([
         ("story_id", pa.string()), ("base_doc_id", pa.string()), ("base_para_idx", pa.int32()),

@@ -1,55 +1,171 @@
-"""Story linking: LSH candidates, verification by containment, version order, stable story ids."""
+"""Story linking: LSH candidates, verification by containment, clustering without chains, version order,
+reprint tree, stable story ids."""
 
 from datetime import datetime
 
 import numpy as np
 
 from tasks.clean import comparison_words
-from tasks.fingerprint import minhash_batch
-from tasks.link import group_stories, link_documents, story_identifier, version_key
+from tasks.fingerprint import fingerprint, minhash_batch
+from tasks.link import (
+    LinkConfig,
+    candidate_paragraph_pairs,
+    cluster_stories,
+    link_corpus,
+    link_documents,
+    pairs_within_groups,
+    story_identifier,
+    version_key,
+)
 
-STORY = [
-    "The minister announced a new budget for the northern railway on Tuesday morning in the capital.",
-    "Critics said the plan ignores the needs of rural passengers who depend on buses every day.",
-    "The opposition called for a full parliamentary inquiry into the tender process last year.",
-    "Construction is expected to begin next spring and to last at least four years in total.",
+RAIL = [
+    "The minister announced a new budget for the northern railway on Tuesday morning in the capital city.",
+    "Critics said the plan ignores the needs of rural passengers who depend on buses every single day.",
+    "The opposition called for a full parliamentary inquiry into the tender process held last year.",
+    "Construction is expected to begin next spring and to last at least four years in total, officials said.",
+    "Unions welcomed the jobs but warned that wages on the project must match the national agreement.",
+    "The railway will link three regional towns to the coast for the first time since the line closed.",
 ]
-OTHER = [
-    "Heavy rain flooded the lower town overnight and closed two schools near the harbour wall.",
-    "Firefighters pumped water from basements while volunteers filled sandbags along the quay.",
+FLOOD = [
+    "Heavy rain flooded the lower town overnight and closed two schools near the old harbour wall.",
+    "Firefighters pumped water from basements while volunteers filled sandbags along the eastern quay.",
+    "The mayor asked residents to stay indoors until the river falls below the warning level again.",
+    "Insurers said claims from shop owners in the market square were likely to run into the millions.",
+    "Forecasters expect more storms later this week as a low pressure system moves in from the west.",
 ]
+QUOTE = "We will not stop until every family in this region has the support it was promised, the governor said."
 
 
-def link(docs: dict[str, list[str]]):
+def edit(text: str) -> str:
+    """A light edit: a few words changed, as republishers do."""
+    words = text.split()
+    words[2], words[-3] = "new", "local"
+    return " ".join(words)
+
+
+def rows(docs: dict[str, list[str]]):
     ids = list(docs)
-    rows = [(k, p) for k, d in enumerate(ids) for p in docs[d]]
-    sketches = minhash_batch([comparison_words(p) for _, p in rows])
-    index = np.array([k for k, _ in rows])
-    return link_documents(ids, index, sketches, {d: len(docs[d]) for d in ids})
+    paragraphs = [(k, p) for k, d in enumerate(ids) for p in docs[d]]
+    words = [comparison_words(p) for _, p in paragraphs]
+    sketches = minhash_batch(words)
+    index = np.array([k for k, _ in paragraphs], dtype=np.int64)
+    fingerprints = np.array([fingerprint(" ".join(w)) for w in words], dtype=np.uint64).view(np.int64)
+    shingles = np.array([max(len(w) - 2, 1) for w in words], dtype=np.float64)
+    return ids, index, sketches, fingerprints, shingles
 
 
-def test_republication_and_truncated_copy_link_but_unrelated_story_does_not():
+def stories(docs: dict[str, list[str]], dates: dict[str, datetime | None] | None = None):
+    ids, index, sketches, fingerprints, shingles = rows(docs)
+    published = [(dates or {}).get(d) for d in ids]
+    members = link_corpus(ids, published, [f"{d}.txt" for d in ids], index, sketches, fingerprints, shingles)
+    groups: dict[str, list[str]] = {}
+    for m in members:
+        groups.setdefault(m.story_id, []).append(m.doc_id)
+    return sorted(sorted(g) for g in groups.values()), {m.doc_id: m for m in members}
+
+
+def test_pairs_within_groups_gives_every_pair_inside_each_group_and_none_across():
+    members = np.array([10, 11, 12, 20, 21, 30])
+    pairs = pairs_within_groups(members, np.array([0, 3, 5]), np.array([3, 2, 1]))
+    assert sorted(map(tuple, pairs.tolist())) == [(10, 11), (10, 12), (11, 12), (20, 21)]
+
+
+def test_candidates_come_from_shared_buckets_of_different_documents_only():
+    ids, index, sketches, _, _ = rows({"a": RAIL[:2], "b": [RAIL[0], FLOOD[0]], "c": [RAIL[1]]})
+    found = {tuple(p) for p in candidate_paragraph_pairs(index, sketches).tolist()}
+    assert (0, 2) in found and (1, 4) in found  # RAIL[0] in a and b, RAIL[1] in a and c
+    assert all(index[p] != index[q] for p, q in found)
+    assert (0, 3) not in found  # RAIL[0] and FLOOD[0] share nothing
+
+
+def test_republication_and_truncated_copy_join_the_story_an_unrelated_story_does_not():
     docs = {
-        "a": STORY,
-        "b": STORY[:2] + [STORY[2].replace("last year", "in 2018")] + STORY[3:],
-        "c": STORY[:2],
-        "d": OTHER,
+        "origin": RAIL,
+        "edited": RAIL[:2] + [edit(RAIL[2])] + RAIL[3:],
+        "truncated": RAIL[:3],
+        "flood": FLOOD,
     }
-    assert sorted(link(docs)) == [("a", "b"), ("a", "c"), ("b", "c")]
+    groups, _ = stories(docs)
+    assert groups == [["edited", "origin", "truncated"], ["flood"]]
 
 
-def test_versions_ordered_by_date_then_source_with_undated_last():
-    when = {"x": datetime(2020, 1, 2), "y": datetime(2020, 1, 1), "z": None, "w": None}
-    sources = {"x": "b.txt", "y": "c.txt", "z": "a.txt", "w": "0.txt"}
-    members = group_stories(["x", "y", "z", "w"], [("x", "y"), ("y", "z"), ("z", "w")], when, sources)
-    assert [m.doc_id for m in members] == ["y", "x", "w", "z"]
-    assert len({m.story_id for m in members}) == 1 and members[0].story_id == story_identifier(
-        ["w", "x", "y", "z"]
-    )
+def test_a_split_paragraph_still_counts_as_copied():
+    halves = RAIL[0].split(" on Tuesday ")
+    docs = {"origin": RAIL, "split": [halves[0] + ".", "On Tuesday " + halves[1]] + RAIL[1:3], "flood": FLOOD}
+    ids, index, sketches, _, shingles = rows(docs)
+    links = link_documents(index, sketches, shingles, len(ids))
+    weight = {(ids[a], ids[b]): w for a, b, w in zip(links.a, links.b, links.weight, strict=True)}
+    assert weight[("origin", "split")] > 0.8
+
+
+def test_one_shared_quote_does_not_link_two_stories():
+    groups, _ = stories({"rail": RAIL[:3] + [QUOTE], "flood": FLOOD[:3] + [QUOTE]})
+    assert groups == [["flood"], ["rail"]]
+
+
+def test_a_digest_of_two_stories_does_not_chain_them():
+    docs = {
+        "rail": RAIL, "rail-copy": RAIL[:5], "flood": FLOOD, "flood-copy": FLOOD[1:],
+        "digest": RAIL[:4] + FLOOD[:4],
+    }
+    groups, _ = stories(docs)
+    assert ["flood", "flood-copy"] in [[d for d in g if d != "digest"] for g in groups]
+    assert not any({"rail", "flood"} <= set(g) for g in groups)
+
+
+def test_republications_that_differ_from_each_other_stay_with_their_origin():
+    # Each copy keeps a different two thirds of the origin: linked to the origin, weakly to each other.
+    docs = {"origin": RAIL, "first": RAIL[:4], "last": RAIL[2:], "ends": RAIL[:2] + RAIL[4:]}
+    groups, _ = stories(docs)
+    assert groups == [["ends", "first", "last", "origin"]]
+
+
+def test_cohesion_threshold_decides_whether_thin_groups_join():
+    from tasks.link import Links
+
+    # a-b and c-d are strong pairs; b-c is the only link between them.
+    links = Links(np.array([0, 1, 2]), np.array([1, 2, 3]), np.array([1.0, 0.9, 1.0]), np.array([5, 5, 5]))
+    assert len(set(cluster_stories(4, links, LinkConfig(min_cohesion=0.4)).tolist())) == 2
+    assert len(set(cluster_stories(4, links, LinkConfig(min_cohesion=0.2)).tolist())) == 1
+    assert cluster_stories(5, links, LinkConfig())[4] not in cluster_stories(5, links, LinkConfig())[:4]
+
+
+def test_versions_by_date_then_source_and_undated_documents_get_a_deterministic_origin():
+    docs = {"x": RAIL, "y": RAIL[:5], "z": RAIL[1:], "w": RAIL[:4]}
+    dates = {"x": datetime(2020, 1, 2), "y": datetime(2020, 1, 1)}
+    _, members = stories(docs, dates)
+    assert [d for d, _ in sorted(((d, m.version) for d, m in members.items()), key=lambda t: t[1])] == [
+        "y", "x", "w", "z"
+    ]
+    assert len({m.story_id for m in members.values()}) == 1
+    assert members["x"].story_id == story_identifier(["w", "x", "y", "z"])
+    _, undated = stories(docs)
+    assert undated["w"].version == 0 and undated["w"].copied_from is None
     assert version_key(None, "a") > version_key(datetime(1999, 1, 1), "z")
 
 
-def test_lonely_document_is_a_story_of_one():
-    members = group_stories(["a", "b"], [], {"a": None, "b": None}, {"a": "a", "b": "b"})
-    assert [(m.doc_id, m.version, m.n_members) for m in members if m.doc_id == "a"] == [("a", 0, 1)]
-    assert len({m.story_id for m in members}) == 2
+def test_copied_from_names_the_version_a_republication_copied():
+    edited = RAIL[:2] + [edit(RAIL[2]), edit(RAIL[3])] + RAIL[4:]
+    docs = {"origin": RAIL, "edited": edited, "copy-of-edited": edited[:5], "copy-of-origin": RAIL[:5]}
+    dates = {d: datetime(2024, 5, k + 1) for k, d in enumerate(docs)}
+    _, members = stories(docs, dates)
+    assert members["origin"].copied_from is None
+    assert members["edited"].copied_from == "origin"
+    assert members["copy-of-edited"].copied_from == "edited"
+    assert members["copy-of-origin"].copied_from == "origin"
+
+
+def test_lonely_document_is_a_story_of_one_and_ids_do_not_depend_on_input_order():
+    groups, members = stories({"rail": RAIL, "flood": FLOOD})
+    assert groups == [["flood"], ["rail"]]
+    assert (members["rail"].version, members["rail"].n_members, members["rail"].copied_from) == (0, 1, None)
+    _, reordered = stories({"flood": FLOOD, "rail": RAIL})
+    assert {d: m.story_id for d, m in members.items()} == {d: m.story_id for d, m in reordered.items()}
+
+
+def test_crowded_buckets_are_stock_phrases_and_make_no_candidates():
+    stock = "Click the link below to read more news from our partners around the region today."
+    docs = {f"d{k}": [stock, FLOOD[k % len(FLOOD)] + f" Item {k} of the list."] for k in range(6)}
+    ids, index, sketches, _, _ = rows(docs)
+    found = candidate_paragraph_pairs(index, sketches, LinkConfig(max_bucket=4))
+    assert not any(p % 2 == 0 and q % 2 == 0 for p, q in found.tolist())  # the stock rows are even
