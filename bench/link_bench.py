@@ -137,7 +137,8 @@ def run_datasketch(folder: Path) -> dict:
     from scipy.sparse.csgraph import connected_components
 
     from tasks.fingerprint import SketchConfig
-    from tasks.link import LinkConfig, document_overlaps, verify_paragraph_pairs
+    from tasks.link import (LinkConfig, document_containment, document_overlaps, matched_rows, paragraph_texts,
+                            verify_paragraph_pairs)
     from tasks.stories import repeated_in_outlet_rows
 
     docs, paras = _load(folder)
@@ -153,20 +154,22 @@ def run_datasketch(folder: Path) -> dict:
     body = np.flatnonzero(~flag & ~repeated_in_outlet_rows(outlet.astype(np.int64)[doc_index], doc_index, fp))
     sketches = paras.column("minhash").combine_chunks().flatten().to_numpy().reshape(len(paras), -1)[body]
     doc_index = doc_index[body]
-    lsh = MinHashLSH(threshold=config.min_paragraph_jaccard, num_perm=sketches.shape[1])
+    first, text_of = paragraph_texts(fp[body])
+    texts = sketches[first]
+    lsh = MinHashLSH(threshold=config.min_paragraph_jaccard, num_perm=texts.shape[1])
     seed = SketchConfig().seed
-    signatures = [LeanMinHash(seed=seed, hashvalues=row) for row in sketches]
+    signatures = [LeanMinHash(seed=seed, hashvalues=row, scheme="legacy") for row in texts]
     with lsh.insertion_session() as session:
-        for row, signature in enumerate(signatures):
-            session.insert(row, signature, check_duplication=False)
+        for text, signature in enumerate(signatures):
+            session.insert(text, signature, check_duplication=False)
     found = []
-    for row, signature in enumerate(signatures):
-        found += [(row, other) for other in lsh.query(signature) if other > row]
-    pairs = np.array(found, dtype=np.int64).reshape(-1, 2)
-    pairs = pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]]
-    matched = verify_paragraph_pairs(pairs, sketches, config)
-    overlaps = document_overlaps(doc_index, matched, np.bincount(doc_index, minlength=len(doc_ids)))
-    linked = overlaps.weight >= config.min_containment
+    for text, signature in enumerate(signatures):
+        found += [(text, other) for other in lsh.query(signature) if other > text]
+    near = verify_paragraph_pairs(np.array(found, dtype=np.int64).reshape(-1, 2), texts, config)
+    overlaps = document_overlaps(doc_index, matched_rows(near, text_of, doc_index, config), len(doc_ids))
+    shingles = np.maximum(paras.column("n_words").to_numpy().astype(np.float64) - 2, 1)[body]
+    weight = document_containment(overlaps.a, overlaps.b, doc_index, sketches, shingles, len(doc_ids))
+    linked = (weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
     graph = coo_matrix((np.ones(linked.sum()), (overlaps.a[linked], overlaps.b[linked])),
                        shape=(len(doc_ids), len(doc_ids)))
     _, label = connected_components(graph, directed=False)

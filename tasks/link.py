@@ -30,7 +30,8 @@ class LinkConfig:
     min_paragraph_jaccard: float = 0.5  # estimated from the sketches
     min_containment: float = 0.5  # share of the shorter document's body paragraphs matched
     min_shared: int = 2  # one shared paragraph (a quote, a stock phrase) never links two documents
-    max_bucket: int = 200  # a bucket this crowded is a stock phrase, not a shared text
+    max_bucket: int = 200  # an LSH bucket of more distinct texts than this holds a stock phrase
+    max_copies: int = 1000  # a text printed more often than this is a stock phrase
     min_cohesion: float = 0.4  # mean overlap between two parts of a linked group to be one story
     version: str = LINK_VERSION
 
@@ -38,7 +39,8 @@ class LinkConfig:
 @dataclass(frozen=True)
 class Links:
     """Document pairs sharing matched paragraphs: positions `a` < `b` into the corpus' documents, and the
-    share of the shorter one's body matched (`weight`); a pair is a link when that reaches `min_containment`."""
+    share of the smaller one's body found in the other (`weight`); a link once that reaches `min_containment`.
+    """
 
     a: np.ndarray
     b: np.ndarray
@@ -82,10 +84,9 @@ def pairs_within_groups(members: np.ndarray, starts: np.ndarray, sizes: np.ndarr
     return np.stack([members[left], members[right]], axis=1)
 
 
-def candidate_paragraph_pairs(doc_index: np.ndarray, sketches: np.ndarray,
-                              config: LinkConfig = LinkConfig()) -> np.ndarray:
-    """(p, q) paragraph row pairs, p < q, of different documents sharing an LSH bucket that is not crowded."""
-    if len(doc_index) < 2:
+def candidate_paragraph_pairs(sketches: np.ndarray, config: LinkConfig = LinkConfig()) -> np.ndarray:
+    """(p, q) row pairs, p < q, sharing an LSH bucket that is not crowded (no pair met twice)."""
+    if len(sketches) < 2:
         return np.empty((0, 2), dtype=np.int64)
     keys = band_keys(sketches, config).ravel()
     rows = np.repeat(np.arange(sketches.shape[0], dtype=np.int64), config.bands)
@@ -95,39 +96,76 @@ def candidate_paragraph_pairs(doc_index: np.ndarray, sketches: np.ndarray,
     sizes = np.diff(np.r_[starts, len(keys)])
     keep = (sizes > 1) & (sizes <= config.max_bucket)
     pairs = pairs_within_groups(rows, starts[keep], sizes[keep])
-    pairs = pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]]
-    pairs.sort(axis=1)
     n = np.int64(sketches.shape[0])
-    flat = np.unique(pairs[:, 0] * n + pairs[:, 1])  # a pair met in several bands is verified once
-    return np.stack([flat // n, flat % n], axis=1)
+    flat = np.unique(np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]))
+    return np.stack([flat // n, flat % n], axis=1)  # a pair met in several bands is verified once
 
 
 def verify_paragraph_pairs(pairs: np.ndarray, sketches: np.ndarray, config: LinkConfig = LinkConfig()
                            ) -> np.ndarray:
     """The candidate pairs whose estimated Jaccard similarity reaches `min_paragraph_jaccard`."""
     kept = [pairs[:0]]
+    width = sketches.shape[1] if sketches.ndim == 2 else 0
+    need = np.ceil(config.min_paragraph_jaccard * width - 1e-9)
+    head = width // 4
     for k in range(0, len(pairs), _CHUNK):
         chunk = pairs[k : k + _CHUNK]
-        estimate = (sketches[chunk[:, 0]] == sketches[chunk[:, 1]]).mean(axis=1)
-        kept.append(chunk[estimate >= config.min_paragraph_jaccard])
+        # Most candidates are far below the threshold: a quarter of the sketch rules them out cheaply
+        # (a pair right at the threshold agrees there less than half as often about once in 500 tries).
+        agree = (sketches[chunk[:, 0], :head] == sketches[chunk[:, 1], :head]).sum(axis=1)
+        chunk = chunk[agree >= np.floor(need * head / width / 2)]
+        agree = (sketches[chunk[:, 0]] == sketches[chunk[:, 1]]).sum(axis=1)
+        kept.append(chunk[agree >= need])
     return np.concatenate(kept)
 
 
-def link_documents(doc_index: np.ndarray, sketches: np.ndarray, shingle_counts: np.ndarray, n_docs: int,
-                   config: LinkConfig = LinkConfig()) -> Links:
-    """Document pairs sharing verified paragraph matches, weighted by how much of the shorter one is shared.
+def paragraph_texts(fingerprints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct paragraph texts: the first row holding each, and each row's text number."""
+    _, first, text_of = np.unique(fingerprints, return_index=True, return_inverse=True)
+    return first, text_of.ravel()
 
-    doc_index: for each body paragraph row, the position of its document; sketches: the rows' MinHash
-    signatures; shingle_counts: the rows' shingle counts (about their word counts).
+
+def matched_rows(text_pairs: np.ndarray, text_of: np.ndarray, doc_index: np.ndarray,
+                 config: LinkConfig = LinkConfig()) -> np.ndarray:
+    """Row pairs of different documents whose paragraphs match: the same text, or texts paired as near.
+
+    A text printed more than `max_copies` times is a stock phrase and matches nothing.
     """
-    candidates = candidate_paragraph_pairs(doc_index, sketches, config)
-    overlaps = document_overlaps(doc_index, verify_paragraph_pairs(candidates, sketches, config), n_docs)
+    order = np.argsort(text_of, kind="stable")
+    counts = np.bincount(text_of)
+    starts = np.cumsum(counts) - counts
+    usable = counts <= config.max_copies
+    repeated = usable & (counts > 1)
+    same = pairs_within_groups(order, starts[repeated], counts[repeated])
+    near = text_pairs[usable[text_pairs[:, 0]] & usable[text_pairs[:, 1]]]
+    c1, c2 = counts[near[:, 0]], counts[near[:, 1]]
+    total = c1 * c2
+    k = np.repeat(np.arange(len(near)), total)
+    step = np.arange(int(total.sum())) - np.repeat(np.cumsum(total) - total, total)
+    cross = np.stack([order[starts[near[k, 0]] + step // c2[k]],
+                      order[starts[near[k, 1]] + step % c2[k]]], axis=1)
+    pairs = np.concatenate([same, cross])
+    return pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]]
+
+
+def link_documents(doc_index: np.ndarray, sketches: np.ndarray, fingerprints: np.ndarray,
+                   shingle_counts: np.ndarray, n_docs: int, config: LinkConfig = LinkConfig()) -> Links:
+    """Document pairs sharing matched paragraphs, weighted by how much of the shorter one is shared.
+
+    doc_index: for each body paragraph row, the position of its document; sketches, fingerprints: the rows'
+    MinHash signatures and exact fingerprints; shingle_counts: the rows' shingle counts (about their words).
+    A text printed many times is sketched and bucketed once.
+    """
+    first, text_of = paragraph_texts(fingerprints)
+    texts = sketches[first]
+    near = verify_paragraph_pairs(candidate_paragraph_pairs(texts, config), texts, config)
+    overlaps = document_overlaps(doc_index, matched_rows(near, text_of, doc_index, config), n_docs)
     weight = document_containment(overlaps.a, overlaps.b, doc_index, sketches, shingle_counts, n_docs)
     return Links(overlaps.a, overlaps.b, weight, overlaps.shared)
 
 
 def document_overlaps(doc_index: np.ndarray, pairs: np.ndarray, n_docs: int) -> Links:
-    """Document pairs holding matched paragraph pairs, weighted by the share of the shorter one's body matched."""
+    """Document pairs holding matched paragraph pairs, weighted by the share of the shorter body matched."""
     empty = np.empty(0, dtype=np.int64)
     if len(pairs) == 0:
         return Links(empty, empty, np.empty(0), empty)
@@ -174,8 +212,10 @@ def document_containment(a: np.ndarray, b: np.ndarray, doc_index: np.ndarray, sk
 
 def _distinct_counts(group: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each group (sorted), how many distinct values it holds."""
-    both = np.unique(np.stack([group, value], axis=1), axis=0)
-    return np.unique(both[:, 0], return_counts=True)
+    order = np.lexsort((value, group))
+    group, value = group[order], value[order]
+    new = np.r_[True, (group[1:] != group[:-1]) | (value[1:] != value[:-1])]
+    return np.unique(group[new], return_counts=True)
 
 
 def cluster_stories(n_docs: int, overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarray:
@@ -313,13 +353,57 @@ def version_key(published_at: datetime | None, source: str) -> tuple:
 
 
 def link_corpus(doc_ids: list[str], published: list[datetime | None], sources: list[str],
-                doc_index: np.ndarray, sketches: np.ndarray, fingerprints: np.ndarray, shingle_counts: np.ndarray,
-                config: LinkConfig = LinkConfig()) -> list[Member]:
+                doc_index: np.ndarray, sketches: np.ndarray, fingerprints: np.ndarray,
+                shingle_counts: np.ndarray, config: LinkConfig = LinkConfig()) -> list[Member]:
     """Every document in exactly one story: link, cluster, order versions, find each version's source.
 
     doc_index, sketches, fingerprints, shingle_counts: one row per body paragraph (boilerplate left out by
     the caller).
     """
-    overlaps = link_documents(doc_index, sketches, shingle_counts, len(doc_ids), config)
+    overlaps = link_documents(doc_index, sketches, fingerprints, shingle_counts, len(doc_ids), config)
     label = cluster_stories(len(doc_ids), overlaps, config)
     return group_stories(doc_ids, label, published, sources, doc_index, fingerprints)
+
+
+def touched_documents(doc_index: np.ndarray, sketches: np.ndarray, fingerprints: np.ndarray,
+                      is_new: np.ndarray, config: LinkConfig = LinkConfig()) -> np.ndarray:
+    """Per document position: whether it shares an LSH bucket or a paragraph text with a new document."""
+    touched = is_new.copy()
+    if not is_new.any() or len(doc_index) == 0:
+        return touched
+    first, text_of = paragraph_texts(fingerprints)
+    fresh = np.zeros(len(first), dtype=bool)
+    fresh[text_of[is_new[doc_index]]] = True
+    keys = band_keys(sketches[first], config).ravel()
+    owner = np.repeat(np.arange(len(first)), config.bands)
+    near = np.zeros(len(first), dtype=bool)
+    near[owner[np.isin(keys, keys[fresh[owner]])]] = True
+    touched[doc_index[near[text_of]]] = True
+    return touched
+
+
+def link_new_documents(doc_ids: list[str], published: list[datetime | None], sources: list[str],
+                       doc_index: np.ndarray, sketches: np.ndarray, fingerprints: np.ndarray,
+                       shingle_counts: np.ndarray, previous: list[Member],
+                       config: LinkConfig = LinkConfig()) -> list[Member]:
+    """link_corpus for a corpus linked before: only the stories that new or removed documents touch are
+    linked again (with the new documents); every other story keeps its members, versions and story_id.
+
+    previous: the stored members; a document not among them is new.
+    """
+    position = {d: k for k, d in enumerate(doc_ids)}
+    story_before = {m.doc_id: m.story_id for m in previous}
+    is_new = np.array([d not in story_before for d in doc_ids], dtype=bool)
+    touched = touched_documents(doc_index, sketches, fingerprints, is_new, config)
+    redo = {m.story_id for m in previous if m.doc_id not in position}  # stories that lost a member
+    redo |= {story_before[doc_ids[k]] for k in np.flatnonzero(touched & ~is_new)}
+    affected = is_new | np.array([story_before.get(d) in redo for d in doc_ids], dtype=bool)
+    subset = np.flatnonzero(affected)
+    renumber = np.full(len(doc_ids), -1, dtype=np.int64)
+    renumber[subset] = np.arange(len(subset))
+    rows = affected[doc_index]
+    relinked = link_corpus([doc_ids[k] for k in subset], [published[k] for k in subset],
+                           [sources[k] for k in subset], renumber[doc_index[rows]], sketches[rows],
+                           fingerprints[rows], shingle_counts[rows], config)
+    kept = [m for m in previous if m.doc_id in position and m.story_id not in redo]
+    return sorted(kept + relinked, key=lambda m: (m.story_id, m.version))

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
 from tasks.boilerplate import BoilerplateConfig
 from tasks.ingest import InputFile, Reject
-from tasks.link import LINK_VERSION, LinkConfig, link_corpus
+from tasks.link import LINK_VERSION, LinkConfig, Member, link_corpus, link_new_documents
 from tasks.warehouse import SCHEMAS
 
 
@@ -43,9 +43,13 @@ def _unique(table: pa.Table, keys: list[str]) -> pa.Table:
     return table.filter(pa.array(mask, pa.bool_()))
 
 
-def find_stories(docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfig()  # noqa: B008
-                 ) -> tuple[pa.Table, pa.Table]:
-    """story_members, and paragraphs with boilerplate repeated across an outlet's stories flagged."""
+def find_stories(docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfig(),  # noqa: B008
+                 previous: pa.Table | None = None) -> tuple[pa.Table, pa.Table]:
+    """story_members, and paragraphs with boilerplate repeated across an outlet's stories flagged.
+
+    previous: the stored story_members; when given (and made by this link version), only the stories that
+    new or removed documents touch are linked again, and the others keep their rows.
+    """
     doc_ids = docs.column("doc_id").to_pylist()
     position = {d: k for k, d in enumerate(doc_ids)}
     doc_index = np.array([position[d] for d in paras.column("doc_id").to_pylist()], dtype=np.int64)
@@ -57,8 +61,11 @@ def find_stories(docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfi
     body = np.flatnonzero(~flag & ~repeated_in_outlet_rows(outlet_code, doc_index, fp))
     minhash = paras.column("minhash").combine_chunks()
     sketches = minhash.flatten().to_numpy().reshape(len(paras), -1) if len(paras) else np.empty((0, 0))
-    members = link_corpus(doc_ids, docs.column("published_at").to_pylist(), docs.column("source").to_pylist(),
-                          doc_index[body], sketches[body], fp[body], config)
+    shingles = np.maximum(paras.column("n_words").to_numpy(zero_copy_only=False).astype(np.float64) - 2, 1)
+    inputs = (doc_ids, docs.column("published_at").to_pylist(), docs.column("source").to_pylist(),
+              doc_index[body], sketches[body], fp[body], shingles[body])
+    stored = stored_members(previous)
+    members = link_new_documents(*inputs, stored, config) if stored else link_corpus(*inputs, config)
     story_index = {s: k for k, s in enumerate(sorted({m.story_id for m in members}))}
     story_of = np.empty(len(doc_ids), dtype=np.int64)
     for m in members:
@@ -76,6 +83,16 @@ def find_stories(docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfi
         schema=SCHEMAS["story_members"],
     )
     return table, paras
+
+
+def stored_members(previous: pa.Table | None) -> list[Member]:
+    """The stored story_members as Members, or none when absent or made by another link version."""
+    if previous is None or previous.num_rows == 0:
+        return []
+    if set(previous.column("link_version").to_pylist()) != {LINK_VERSION}:
+        return []
+    columns = ["story_id", "doc_id", "version", "n_members", "copied_from"]
+    return [Member(**row) for row in previous.select(columns).to_pylist()]
 
 
 def repeated_in_outlet_rows(outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray,

@@ -13,7 +13,9 @@ from tasks.link import (
     cluster_stories,
     link_corpus,
     link_documents,
+    matched_rows,
     pairs_within_groups,
+    paragraph_texts,
     story_identifier,
     version_key,
 )
@@ -33,7 +35,7 @@ FLOOD = [
     "Insurers said claims from shop owners in the market square were likely to run into the millions.",
     "Forecasters expect more storms later this week as a low pressure system moves in from the west.",
 ]
-QUOTE = "We will not stop until every family in this region has the support it was promised, the governor said."
+QUOTE = "We will not stop until every family in this region has the support it was promised, he said."
 
 
 def edit(text: str) -> str:
@@ -70,12 +72,26 @@ def test_pairs_within_groups_gives_every_pair_inside_each_group_and_none_across(
     assert sorted(map(tuple, pairs.tolist())) == [(10, 11), (10, 12), (11, 12), (20, 21)]
 
 
-def test_candidates_come_from_shared_buckets_of_different_documents_only():
-    ids, index, sketches, _, _ = rows({"a": RAIL[:2], "b": [RAIL[0], FLOOD[0]], "c": [RAIL[1]]})
-    found = {tuple(p) for p in candidate_paragraph_pairs(index, sketches).tolist()}
-    assert (0, 2) in found and (1, 4) in found  # RAIL[0] in a and b, RAIL[1] in a and c
-    assert all(index[p] != index[q] for p, q in found)
+def test_candidates_share_a_bucket_and_matches_join_rows_of_different_documents():
+    retouched = RAIL[1].replace("every single day", "every single morning")
+    ids, index, sketches, fingerprints, _ = rows({"a": RAIL[:2], "b": [RAIL[0], FLOOD[0]], "c": [retouched]})
+    found = {tuple(p) for p in candidate_paragraph_pairs(sketches).tolist()}
+    assert (1, 4) in found  # RAIL[1] in a and its edited copy in c
     assert (0, 3) not in found  # RAIL[0] and FLOOD[0] share nothing
+    first, text_of = paragraph_texts(fingerprints)
+    assert len(first) == 4 and text_of[0] == text_of[2]  # RAIL[0] is one text printed twice
+    near = np.array([[text_of[1], text_of[4]]])
+    matched = {tuple(sorted(p)) for p in matched_rows(near, text_of, index).tolist()}
+    assert matched == {(0, 2), (1, 4)}
+
+
+def test_a_text_printed_more_than_max_copies_times_matches_nothing():
+    docs = {f"d{k}": [QUOTE, FLOOD[k % 5]] for k in range(4)}
+    ids, index, _, fingerprints, _ = rows(docs)
+    _, text_of = paragraph_texts(fingerprints)
+    none = np.empty((0, 2), dtype=np.int64)
+    assert len(matched_rows(none, text_of, index, LinkConfig(max_copies=4))) == 6
+    assert len(matched_rows(none, text_of, index, LinkConfig(max_copies=3))) == 0
 
 
 def test_republication_and_truncated_copy_join_the_story_an_unrelated_story_does_not():
@@ -92,8 +108,8 @@ def test_republication_and_truncated_copy_join_the_story_an_unrelated_story_does
 def test_a_split_paragraph_still_counts_as_copied():
     halves = RAIL[0].split(" on Tuesday ")
     docs = {"origin": RAIL, "split": [halves[0] + ".", "On Tuesday " + halves[1]] + RAIL[1:3], "flood": FLOOD}
-    ids, index, sketches, _, shingles = rows(docs)
-    links = link_documents(index, sketches, shingles, len(ids))
+    ids, index, sketches, fingerprints, shingles = rows(docs)
+    links = link_documents(index, sketches, fingerprints, shingles, len(ids))
     weight = {(ids[a], ids[b]): w for a, b, w in zip(links.a, links.b, links.weight, strict=True)}
     assert weight[("origin", "split")] > 0.8
 
@@ -167,5 +183,5 @@ def test_crowded_buckets_are_stock_phrases_and_make_no_candidates():
     stock = "Click the link below to read more news from our partners around the region today."
     docs = {f"d{k}": [stock, FLOOD[k % len(FLOOD)] + f" Item {k} of the list."] for k in range(6)}
     ids, index, sketches, _, _ = rows(docs)
-    found = candidate_paragraph_pairs(index, sketches, LinkConfig(max_bucket=4))
+    found = candidate_paragraph_pairs(sketches, LinkConfig(max_bucket=4))
     assert not any(p % 2 == 0 and q % 2 == 0 for p, q in found.tolist())  # the stock rows are even
