@@ -38,6 +38,7 @@ def prepare_documents(raws: list[RawDocument]) -> tuple[pa.Table, pa.Table]:
             "published_at": raw.published_at, "n_paragraphs": len(paragraphs), "url": raw.url,
             "encoding": raw.encoding, "input_format": raw.input_format, "content_hash": raw.content_hash,
             "pipeline_version": PIPELINE_VERSION,
+            "repairs": list(raw.repairs), "author": raw.author, "captured_at": raw.captured_at,
         })
     for doc, language in zip(docs, detect_languages(bodies), strict=True):
         doc["language"] = language
