@@ -290,6 +290,8 @@ def read_warc(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Rej
     from tasks.html import charset_label, extract_article
     from tasks.warc import NotWarc, captured_pages
 
+    if not data.strip():
+        raise NotText("the file is empty")
     docs: list[RawDocument] = []
     rejects: list[Reject] = []
     pages = captured_pages(io.BytesIO(data))
@@ -297,7 +299,8 @@ def read_warc(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Rej
         try:
             page = next(pages, None)
         except NotWarc as err:
-            rejects.append(Reject(item.source, f"not read to the end: {err}"))
+            rejects.append(Reject(item.source, f"{'not read to the end' if docs or rejects else 'not ingested'}: "
+                                               f"{err}"))
             break
         if page is None:
             break
@@ -312,6 +315,8 @@ def read_warc(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Rej
                                   article.repairs))
         except ValueError as err:
             rejects.append(Reject(source, f"record {page.number} ({page.url}): {err}"))
+    if not docs and not rejects:
+        rejects.append(Reject(item.source, "the archive holds no HTML page captured with status 200"))
     return docs, rejects
 
 

@@ -47,6 +47,9 @@ def captured_pages(stream: BinaryIO) -> Iterator[CapturedPage]:
     try:
         for record in ArchiveIterator(stream):
             number += 1
+            # warcio also reads the older ARC format, and takes a one-line text file for an ARC record.
+            if record.format != "warc":
+                raise NotWarc(f"record {number} is not a WARC record (an ARC file, or not an archive at all)")
             if not _is_page(record):
                 continue
             headers = record.http_headers if record.rec_type == "response" else record.rec_headers
@@ -58,4 +61,6 @@ def captured_pages(stream: BinaryIO) -> Iterator[CapturedPage]:
                 body=record.content_stream().read(),
             )
     except ArchiveLoadFailed as err:
-        raise NotWarc(f"it is not a readable WARC archive after record {number}: {err.msg}") from err
+        # warcio's message quotes the bad line in full, which may be kilobytes of binary.
+        reason = str(err.msg).split(", first line")[0]
+        raise NotWarc(f"it is not a readable WARC archive after record {number}: {reason}") from err
