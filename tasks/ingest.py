@@ -26,6 +26,8 @@ JSONL_SUFFIXES = {".jsonl", ".jsonl.gz", ".jsonl.zst"}
 HTML_SUFFIXES = {".html", ".htm"}
 WARC_SUFFIXES = {".warc", ".warc.gz"}
 SUPPORTED = TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES | WARC_SUFFIXES
+# Formats whose text is an extracted article body: the page's title is metadata, never its first paragraph.
+EXTRACTED_FORMATS = {"html", "warc"}
 MANIFEST = "manifest.csv"
 METADATA_FIELDS = ("outlet", "url", "published_at", "title")
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pyarrow as pa
 
 from tasks.boilerplate import BOILERPLATE_VERSION, flag_document
-from tasks.clean import CLEAN_VERSION, comparison_words, split_document
+from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_words, split_document
 from tasks.fingerprint import FINGERPRINT_VERSION, fingerprint, minhash_batch
-from tasks.ingest import INGEST_VERSION, RawDocument
+from tasks.ingest import EXTRACTED_FORMATS, INGEST_VERSION, RawDocument
 from tasks.language import LANGUAGE_VERSION, detect_languages
 from tasks.warehouse import SCHEMAS
 
@@ -23,7 +23,9 @@ def prepare_documents(raws: list[RawDocument]) -> tuple[pa.Table, pa.Table]:
     words: list[list[str]] = []
     bodies: list[str] = []
     for raw in raws:
-        title, paragraphs = split_document(raw.text)
+        # A short first paragraph of an extracted page (a standfirst) is body text, not a title to set aside.
+        spotting = CleanConfig(max_title_lines=0) if raw.input_format in EXTRACTED_FORMATS else CleanConfig()
+        title, paragraphs = split_document(raw.text, spotting)
         flags = flag_document(paragraphs)
         for idx, (text, flag) in enumerate(zip(paragraphs, flags, strict=True)):
             w = comparison_words(text)

@@ -271,3 +271,15 @@ def test_read_jsonl_is_still_usable_on_plain_bytes(tmp_path):
     item = InputFile(tmp_path / "d.jsonl", "d.jsonl", "folder")
     docs, rejects = read_jsonl(item, b'{"text": "One paragraph."}\nnot json\n')
     assert [d.outlet for d in docs] == ["folder"] and len(rejects) == 1
+
+
+def test_a_pages_short_first_paragraph_stays_a_paragraph(tmp_path):
+    page = (CORPUS / "coastal-herald" / "harbour-bridge-closure.html").read_text(encoding="utf-8")
+    standfirst = "Inspectors found corrosion in four suspension cables"
+    (tmp_path / "page.html").write_text(page.replace('<div class="story-body">',
+                                                     f'<div class="story-body"><p>{standfirst}</p>'))
+    docs, _ = _read(tmp_path / "page.html")
+    doc_table, para_table = prepare_documents(docs)
+    title = "Harbour bridge to close for six weeks over corroded cables"
+    assert doc_table.column("title").to_pylist() == [title]
+    assert para_table.column("text").to_pylist()[0] == standfirst
