@@ -69,6 +69,8 @@ def repair_unicode(text: str) -> tuple[str, list[str]]:
     """
     fixed: list[str] = []
     labels: dict[str, None] = {}
+    # Windows and old Mac line ends are a convention, not damage: unified here without being recorded.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     for line in text.splitlines(keepends=True):
         result = ftfy.fix_and_explain(line, config=_FTFY)
         fixed.append(result.text)

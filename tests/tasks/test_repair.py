@@ -10,9 +10,9 @@ def test_mojibake_is_repaired_and_named():
 
 
 def test_each_repair_is_recorded_once_in_first_seen_order():
-    text, repairs = repair_unicode("itâ€™s\r\nTom &amp; Jerry\nthe ﬁnal one\nisnâ€™t\n")
+    text, repairs = repair_unicode("itâ€™s\nTom &amp; Jerry\u2028the ﬁnal one\nisnâ€™t\n")
     assert text == "it’s\nTom & Jerry\nthe final one\nisn’t\n"
-    assert repairs == ["mojibake: utf-8 read as windows-1252", "line breaks", "html entities", "ligatures"]
+    assert repairs == ["mojibake: utf-8 read as windows-1252", "html entities", "line breaks", "ligatures"]
 
 
 def test_lines_are_repaired_on_their_own():
@@ -37,3 +37,7 @@ def test_mojibake_hint_finds_every_mojibake_and_few_correct_texts():
         assert may_hold_mojibake(broken), broken
     for fine in ("café au lait", "« élu »", "Zürich Straße", "naïve façade", "it’s"):
         assert not may_hold_mojibake(fine), fine
+
+
+def test_windows_line_ends_are_unified_but_not_recorded():
+    assert repair_unicode("First line\r\nsecond\rthird") == ("First line\nsecond\nthird", [])
