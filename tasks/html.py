@@ -21,7 +21,8 @@ from tasks.repair import may_hold_mojibake, repair_unicode
 
 HTML_VERSION = "html-1"
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
+                           rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 # Browsers read these labels as windows-1252 (WHATWG Encoding Standard), and so do the pages written for them.
 _AS_WINDOWS_1252 = {"iso8859-1", "ascii", "cp1252", "latin-1"}
@@ -86,7 +87,7 @@ def decode_page(data: bytes, declared: str | None = None) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     found = _META_CHARSET.search(data[:4096])
-    for label in (declared, found.group(1) if found else None):
+    for label in (declared, (found.group(1) or found.group(2)) if found else None):
         codec = _codec_name(label)
         if codec and codec != "utf-8":
             try:

@@ -110,3 +110,12 @@ def test_index_pages_are_not_articles():
 def test_binary_bytes_are_not_a_page():
     with pytest.raises(NotText):
         extract_article(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+
+
+@pytest.mark.parametrize("declaration", ['<?xml version="1.0" encoding="ISO-8859-15"?>',
+                                         '<meta http-equiv="Content-Type" content="text/html; charset=l9">'])
+def test_declared_charset_beats_guessing(declaration):
+    # In latin-9 byte A4 is the euro sign; a guess of windows-1252 would read it as ¤.
+    data = f"{declaration}<p>Le café coûte 3 € à Paris</p>".encode("iso-8859-15")
+    text, encoding = decode_page(data)
+    assert encoding == "iso8859-15" and "coûte 3 € à Paris" in text
