@@ -25,7 +25,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
                            rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 # Browsers read these labels as windows-1252 (WHATWG Encoding Standard), and so do the pages written for them.
-_AS_WINDOWS_1252 = {"iso8859-1", "ascii", "cp1252", "latin-1"}
+_AS_WINDOWS_1252 = {"iso8859-1", "ascii", "cp1252"}
 # Where pages state their publication time to the second; trafilatura's own date has day precision only.
 _PUBLISHED_XPATH = (
     "//meta[@property='article:published_time' or @name='article:published_time'"

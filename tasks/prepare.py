@@ -8,12 +8,14 @@ import pyarrow as pa
 from tasks.boilerplate import BOILERPLATE_VERSION, flag_document
 from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_words, split_document
 from tasks.fingerprint import FINGERPRINT_VERSION, fingerprint, minhash_batch
+from tasks.html import HTML_VERSION
 from tasks.ingest import EXTRACTED_FORMATS, INGEST_VERSION, RawDocument
 from tasks.language import LANGUAGE_VERSION, detect_languages
+from tasks.repair import REPAIR_VERSION
 from tasks.warehouse import SCHEMAS
 
 PIPELINE_VERSION = "+".join([INGEST_VERSION, CLEAN_VERSION, BOILERPLATE_VERSION, FINGERPRINT_VERSION,
-                             LANGUAGE_VERSION])
+                             LANGUAGE_VERSION, HTML_VERSION, REPAIR_VERSION])
 
 
 def prepare_documents(raws: list[RawDocument]) -> tuple[pa.Table, pa.Table]:
