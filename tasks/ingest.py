@@ -192,9 +192,9 @@ def _document(source: str, text: str, content_hash: str, encoding: str, fmt: str
               meta: dict[str, str | None], repaired: tuple[str, ...] = ()) -> RawDocument:
     """A read document with its text and metadata repaired; `repaired`: repairs already made to its source."""
     repairs = list(repaired)
-    fixed: dict[str, str | None] = {"text": text}
-    for key in ("text", "title", "outlet", "author"):
-        value = text if key == "text" else meta.get(key)
+    fixed: dict[str, str | None] = {}
+    for key, value in (("text", text), ("title", meta.get("title")), ("outlet", meta.get("outlet")),
+                       ("author", meta.get("author"))):
         fixed[key], more = repair_unicode(value) if value else (None, [])
         repairs += [label for label in more if label not in repairs]
     return RawDocument(
@@ -296,24 +296,33 @@ def read_warc(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Rej
         raise NotText("the file is empty")
     docs: list[RawDocument] = []
     rejects: list[Reject] = []
+    first_capture: dict[str, int] = {}
     pages = captured_pages(io.BytesIO(data))
     while True:
         try:
             page = next(pages, None)
         except NotWarc as err:
-            rejects.append(Reject(item.source, f"{'not read to the end' if docs or rejects else 'not ingested'}: "
-                                               f"{err}"))
+            stopped = "not read to the end" if docs or rejects else "not ingested"
+            rejects.append(Reject(item.source, f"{stopped}: {err}"))
             break
         if page is None:
             break
         source = f"{item.source}#{page.number}"
+        body_hash = _hash(page.body)
+        # Crawls capture a page twice (http and https, a retry); two copies would read as an outlet repeating
+        # every paragraph, i.e. as boilerplate.
+        if body_hash in first_capture:
+            rejects.append(Reject(source, f"record {page.number} ({page.url}) is the same page as record "
+                                          f"{first_capture[body_hash]}; it was ingested once"))
+            continue
+        first_capture[body_hash] = page.number
         try:
             article = extract_article(page.body, page.url, charset_label(page.content_type))
             # The captured URL is a fact of the crawl; a canonical URL is only the page's claim.
             found = {**article.metadata, "url": page.url or article.metadata.get("url"),
                      "captured_at": page.captured_at}
             meta = _with_defaults(item, found, found_wins=True)
-            docs.append(_document(source, article.text, _hash(page.body), article.encoding, "warc", meta,
+            docs.append(_document(source, article.text, body_hash, article.encoding, "warc", meta,
                                   article.repairs))
         except ValueError as err:
             rejects.append(Reject(source, f"record {page.number} ({page.url}): {err}"))

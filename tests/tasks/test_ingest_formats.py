@@ -222,6 +222,21 @@ def test_damaged_archive_keeps_the_pages_before_the_damage(tmp_path):
     assert "not read to the end" in rejects[0].reason
 
 
+def test_a_page_captured_twice_is_ingested_once(tmp_path):
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    body = (CORPUS / "coastal-herald" / "harbour-bridge-closure.html").read_bytes()
+    for url in ("http://www.coastalherald.example/a", "https://www.coastalherald.example/a"):
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                      length=len(body), http_headers=http))
+    (tmp_path / "twice.warc.gz").write_bytes(out.getvalue())
+    docs, rejects = _read(tmp_path)
+    assert [d.source for d in docs] == ["twice.warc.gz#1"]
+    assert [r.source for r in rejects] == ["twice.warc.gz#2"]
+    assert "the same page as record 1" in rejects[0].reason
+
+
 def test_archive_without_pages_says_so(tmp_path):
     (tmp_path / "empty.warc").write_bytes(b"")
     (tmp_path / "page.warc").write_bytes(b"<html><body>a saved page</body></html>")
