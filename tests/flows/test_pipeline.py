@@ -102,3 +102,18 @@ def test_rejected_input_is_reported_and_the_rest_still_lands(warehouse, tmp_path
     assert "broken.txt" in err and "binary" in err
     sources = {d["source"] for d in read_table(warehouse, "documents").to_pylist()}
     assert {"note.txt", "000_428487f81ed86623.txt"} <= sources
+
+
+def test_every_query_in_the_readme_runs(warehouse):
+    import re
+
+    from tests.conftest import ROOT
+
+    queries = re.findall(r"```sql\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert len(queries) >= 3
+    con = duckdb.connect(str(warehouse / "corpus.duckdb"), read_only=True)
+    try:
+        for query in queries:
+            assert con.execute(query).fetchall(), query  # the seed warehouse answers each of them
+    finally:
+        con.close()
