@@ -37,8 +37,8 @@ def load_warehouse(root: Path) -> dict[str, pa.Table]:
 
 
 @task(cache_policy=NO_CACHE)
-def link_stories(docs: pa.Table, paras: pa.Table) -> tuple[pa.Table, pa.Table]:
-    members, paras = find_stories(docs, paras)
+def link_stories(docs: pa.Table, paras: pa.Table, previous: pa.Table) -> tuple[pa.Table, pa.Table]:
+    members, paras = find_stories(docs, paras, previous=previous)
     return keyed_members(members, alignment_inputs(members, paras)), paras
 
 
@@ -76,7 +76,7 @@ def reprint_flow(inputs: list[str], warehouse: str = "warehouse", batch_size: in
             pa.concat_tables([d for d, _ in new_docs]) if new_docs else SCHEMAS["documents"].empty_table(),
             pa.concat_tables([p for _, p in new_docs]) if new_docs else SCHEMAS["paragraphs"].empty_table(),
         )
-        members, paras = link_stories(docs, paras)
+        members, paras = link_stories(docs, paras, stored["story_members"])
         todo, kept_fates = stories_to_align(members, stored["story_members"], stored["paragraph_fates"])
         story_ids = sorted(todo)
         aligned = [align_batch.submit({s: todo[s] for s in chunk}, members, paras)
