@@ -44,10 +44,14 @@ def _prepare_block(block: int) -> tuple[list[dict], list[dict]]:
     from tasks.fingerprint import fingerprint, minhash_batch
 
     first = block * BLOCK
-    docs = list(iter_documents(1, SEED, (1, 4), distractors=DISTRACTORS, first_story=first,
-                               mixed_sentences=True))
-    docs += list(iter_documents(BLOCK - 1, SEED, (0, 0), distractors=DISTRACTORS, first_story=first + 1,
-                                mixed_sentences=True))
+    docs = list(
+        iter_documents(1, SEED, (1, 4), distractors=DISTRACTORS, first_story=first, mixed_sentences=True)
+    )
+    docs += list(
+        iter_documents(
+            BLOCK - 1, SEED, (0, 0), distractors=DISTRACTORS, first_story=first + 1, mixed_sentences=True
+        )
+    )
     doc_rows, para_rows, words = [], [], []
     for doc in docs:
         _, paragraphs = split_document(doc.text)
@@ -55,12 +59,29 @@ def _prepare_block(block: int) -> tuple[list[dict], list[dict]]:
         for idx, (text, flag) in enumerate(zip(paragraphs, flags, strict=True)):
             w = comparison_words(text)
             words.append(w)
-            para_rows.append({"doc_id": doc.doc_id, "para_idx": idx, "fingerprint": fingerprint(" ".join(w)),
-                              "is_boilerplate": flag, "boilerplate_reason": "rule" if flag else None,
-                              "n_words": len(w)})
-        doc_rows.append({"doc_id": doc.doc_id, "source": f"{doc.outlet}/{doc.doc_id}.txt", "outlet": doc.outlet,
-                         "title": doc.title, "published_at": doc.published_at, "n_paragraphs": len(paragraphs),
-                         "story": doc.story, "gold_version": doc.version, "gold_base": doc.base_doc_id})
+            para_rows.append(
+                {
+                    "doc_id": doc.doc_id,
+                    "para_idx": idx,
+                    "fingerprint": fingerprint(" ".join(w)),
+                    "is_boilerplate": flag,
+                    "boilerplate_reason": "rule" if flag else None,
+                    "n_words": len(w),
+                }
+            )
+        doc_rows.append(
+            {
+                "doc_id": doc.doc_id,
+                "source": f"{doc.outlet}/{doc.doc_id}.txt",
+                "outlet": doc.outlet,
+                "title": doc.title,
+                "published_at": doc.published_at,
+                "n_paragraphs": len(paragraphs),
+                "story": doc.story,
+                "gold_version": doc.version,
+                "gold_base": doc.base_doc_id,
+            }
+        )
     for row, sketch in zip(para_rows, minhash_batch(words), strict=True):
         row["minhash"] = sketch
     return doc_rows, para_rows
@@ -75,8 +96,10 @@ def prepare(n_docs: int) -> Path:
     if (folder / "paragraphs.parquet").exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
-    doc_schema = pa.schema(list(SCHEMAS["documents"]) + [("story", pa.string()), ("gold_version", pa.int32()),
-                                                         ("gold_base", pa.string())])
+    doc_schema = pa.schema(
+        list(SCHEMAS["documents"])
+        + [("story", pa.string()), ("gold_version", pa.int32()), ("gold_base", pa.string())]
+    )
     docs, paras = [], []
     with Pool(2) as pool:
         for doc_rows, para_rows in pool.imap(_prepare_block, range(blocks), chunksize=50):
@@ -101,9 +124,12 @@ def pairwise_scores(gold: np.ndarray, found: np.ndarray) -> dict[str, float]:
     expected = in_gold * in_found / total
     precision = both / in_found if in_found else 1.0
     recall = both / in_gold if in_gold else 1.0
-    return {"precision": precision, "recall": recall,
-            "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
-            "ari": (both - expected) / ((in_gold + in_found) / 2 - expected)}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "ari": (both - expected) / ((in_gold + in_found) / 2 - expected),
+    }
 
 
 def _load(folder: Path) -> tuple[pa.Table, pa.Table]:
@@ -112,22 +138,50 @@ def _load(folder: Path) -> tuple[pa.Table, pa.Table]:
 
 def run_ours(folder: Path) -> dict:
     from tasks.stories import find_stories
-    from tasks.warehouse import SCHEMAS
 
     docs, paras = _load(folder)
     loaded = _peak_mb()
     start = time.perf_counter()
-    members, _ = find_stories(docs.select(SCHEMAS["documents"].names), paras)
+    members, _ = find_stories(docs.select(["doc_id", "source", "outlet", "published_at"]), paras)
     seconds = time.perf_counter() - start
-    story = dict(zip(members.column("doc_id").to_pylist(), members.column("story_id").to_pylist(), strict=True))
-    source = dict(zip(members.column("doc_id").to_pylist(), members.column("copied_from").to_pylist(),
-                      strict=True))
+    story = dict(
+        zip(members.column("doc_id").to_pylist(), members.column("story_id").to_pylist(), strict=True)
+    )
+    source = dict(
+        zip(members.column("doc_id").to_pylist(), members.column("copied_from").to_pylist(), strict=True)
+    )
     gold = docs.column("story").to_pylist()
     doc_ids = docs.column("doc_id").to_pylist()
     result = _result(gold, [story[d] for d in doc_ids], seconds, loaded)
     bases = docs.column("gold_base").to_pylist()
     republications = [(d, b) for d, b in zip(doc_ids, bases, strict=True) if b is not None]
-    result["copied_from_accuracy"] = sum(source[d] == b for d, b in republications) / max(len(republications), 1)
+    result["copied_from_accuracy"] = sum(source[d] == b for d, b in republications) / max(
+        len(republications), 1
+    )
+    return result
+
+
+def run_incremental(folder: Path) -> dict:
+    """The last tenth of the documents arrives after the rest was linked: time linking it to the rest."""
+    from tasks.stories import find_stories
+
+    docs, paras = _load(folder)
+    columns = ["doc_id", "source", "outlet", "published_at"]
+    cut = docs.num_rows - docs.num_rows // 10
+    early = docs.slice(0, cut)
+    early_paras = paras.filter(pc.is_in(paras.column("doc_id"), value_set=early.column("doc_id")))
+    stored, _ = find_stories(early.select(columns), early_paras)
+    full, _ = find_stories(docs.select(columns), paras)
+    loaded = _peak_mb()
+    start = time.perf_counter()
+    grown, _ = find_stories(docs.select(columns), paras, previous=stored)
+    seconds = time.perf_counter() - start
+    story = dict(zip(grown.column("doc_id").to_pylist(), grown.column("story_id").to_pylist(), strict=True))
+    doc_ids = docs.column("doc_id").to_pylist()
+    result = _result(docs.column("story").to_pylist(), [story[d] for d in doc_ids], seconds, loaded)
+    result["same_as_full_run"] = grown.to_pylist() == full.to_pylist()
+    kept = set(zip(stored.column("doc_id").to_pylist(), stored.column("story_id").to_pylist(), strict=True))
+    result["stored_rows_kept"] = len(kept & set(story.items())) / max(len(kept), 1)
     return result
 
 
@@ -137,8 +191,14 @@ def run_datasketch(folder: Path) -> dict:
     from scipy.sparse.csgraph import connected_components
 
     from tasks.fingerprint import SketchConfig
-    from tasks.link import (LinkConfig, document_containment, document_overlaps, matched_rows, paragraph_texts,
-                            verify_paragraph_pairs)
+    from tasks.link import (
+        LinkConfig,
+        document_containment,
+        document_overlaps,
+        matched_rows,
+        paragraph_texts,
+        verify_paragraph_pairs,
+    )
     from tasks.stories import repeated_in_outlet_rows
 
     docs, paras = _load(folder)
@@ -170,17 +230,27 @@ def run_datasketch(folder: Path) -> dict:
     shingles = np.maximum(paras.column("n_words").to_numpy().astype(np.float64) - 2, 1)[body]
     weight = document_containment(overlaps.a, overlaps.b, doc_index, sketches, shingles, len(doc_ids))
     linked = (weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
-    graph = coo_matrix((np.ones(linked.sum()), (overlaps.a[linked], overlaps.b[linked])),
-                       shape=(len(doc_ids), len(doc_ids)))
+    graph = coo_matrix(
+        (np.ones(linked.sum()), (overlaps.a[linked], overlaps.b[linked])), shape=(len(doc_ids), len(doc_ids))
+    )
     _, label = connected_components(graph, directed=False)
     seconds = time.perf_counter() - start
     return _result(docs.column("story").to_pylist(), label.tolist(), seconds, loaded)
 
 
 def _result(gold: list, found: list, seconds: float, loaded_mb: float) -> dict:
-    scores = pairwise_scores(np.unique(gold, return_inverse=True)[1], np.unique(found, return_inverse=True)[1])
-    return {"documents": len(gold), "seconds": seconds, "peak_mb": _peak_mb(), "input_mb": loaded_mb,
-            "gold_stories": len(set(gold)), "found_stories": len(set(found)), **scores}
+    scores = pairwise_scores(
+        np.unique(gold, return_inverse=True)[1], np.unique(found, return_inverse=True)[1]
+    )
+    return {
+        "documents": len(gold),
+        "seconds": seconds,
+        "peak_mb": _peak_mb(),
+        "input_mb": loaded_mb,
+        "gold_stories": len(set(gold)),
+        "found_stories": len(set(found)),
+        **scores,
+    }
 
 
 def _peak_mb() -> float:
@@ -189,51 +259,73 @@ def _peak_mb() -> float:
 
 def measure(run: str, n_docs: int) -> dict:
     """One run in a fresh process, so that its peak memory is its own."""
-    out = subprocess.run([sys.executable, "-m", "bench.link_bench", "--one", run, "--sizes", str(n_docs)],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.link_bench", "--one", run, "--sizes", str(n_docs)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--runs", nargs="+", default=["ours", "datasketch"])
+    parser.add_argument("--runs", nargs="+", default=["ours", "datasketch", "incremental"])
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
         folder = prepare(args.sizes[0])
-        print(json.dumps({"ours": run_ours, "datasketch": run_datasketch}[args.one](folder)))
+        runs = {"ours": run_ours, "datasketch": run_datasketch, "incremental": run_incremental}
+        print(json.dumps(runs[args.one](folder)))
         return 0
     results = []
     for n in args.sizes:
         start = time.perf_counter()
         prepare(n)
-        print(f"prepared ~{n} documents in {time.perf_counter() - start:.0f} s (cached in {CACHE})", file=sys.stderr)
+        print(
+            f"prepared ~{n} documents in {time.perf_counter() - start:.0f} s (cached in {CACHE})",
+            file=sys.stderr,
+        )
         for run in args.runs:
             results.append({"run": run, "size": n, **measure(run, n)})
             print(json.dumps(results[-1]), file=sys.stderr)
     print("| run | documents | stories | precision | recall | F1 | ARI | seconds | peak MB (input MB) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        print(f"| {r['run']} | {r['documents']} | {r['found_stories']} / {r['gold_stories']} | {r['precision']:.4f} "
-              f"| {r['recall']:.4f} | {r['f1']:.4f} | {r['ari']:.4f} | {r['seconds']:.1f} "
-              f"| {r['peak_mb']:.0f} ({r['input_mb']:.0f}) |")
+        print(
+            f"| {r['run']} | {r['documents']} | {r['found_stories']} / {r['gold_stories']} "
+            f"| {r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} | {r['ari']:.4f} "
+            f"| {r['seconds']:.1f} | {r['peak_mb']:.0f} ({r['input_mb']:.0f}) |"
+        )
     for run in args.runs:
         mine = {r["size"]: r for r in results if r["run"] == run}
         sizes = sorted(mine)
         if len(sizes) > 1:
             a, b = mine[sizes[0]], mine[sizes[-1]]
-            print(f"{run}: {b['documents']} documents cost {b['seconds'] / a['seconds']:.1f}x the time of "
-                  f"{a['documents']} ({b['documents'] / a['documents']:.1f}x the documents)")
+            print(
+                f"{run}: {b['documents']} documents cost {b['seconds'] / a['seconds']:.1f}x the time of "
+                f"{a['documents']} ({b['documents'] / a['documents']:.1f}x the documents)"
+            )
     for n in args.sizes:
         by_run = {r["run"]: r for r in results if r["size"] == n}
         if "ours" in by_run and "datasketch" in by_run:
-            print(f"{n}: datasketch takes {by_run['datasketch']['seconds'] / by_run['ours']['seconds']:.1f}x "
-                  f"the time of ours")
+            print(
+                f"{n}: datasketch takes {by_run['datasketch']['seconds'] / by_run['ours']['seconds']:.1f}x "
+                f"the time of ours"
+            )
     for r in results:
+        if "same_as_full_run" in r:
+            print(
+                f"incremental {r['documents']}: last tenth linked in {r['seconds']:.1f} s; same rows as a "
+                f"full run: {r['same_as_full_run']}; stored (doc, story_id) rows kept: "
+                f"{r['stored_rows_kept']:.4f}"
+            )
         if "copied_from_accuracy" in r:
-            print(f"{r['run']} {r['documents']}: copied_from names the gold source for "
-                  f"{r['copied_from_accuracy']:.4f} of republications")
+            print(
+                f"{r['run']} {r['documents']}: copied_from names the gold source for "
+                f"{r['copied_from_accuracy']:.4f} of republications"
+            )
     return 0
 
 

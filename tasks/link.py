@@ -101,8 +101,9 @@ def candidate_paragraph_pairs(sketches: np.ndarray, config: LinkConfig = LinkCon
     return np.stack([flat // n, flat % n], axis=1)  # a pair met in several bands is verified once
 
 
-def verify_paragraph_pairs(pairs: np.ndarray, sketches: np.ndarray, config: LinkConfig = LinkConfig()
-                           ) -> np.ndarray:
+def verify_paragraph_pairs(
+    pairs: np.ndarray, sketches: np.ndarray, config: LinkConfig = LinkConfig()
+) -> np.ndarray:
     """The candidate pairs whose estimated Jaccard similarity reaches `min_paragraph_jaccard`."""
     kept = [pairs[:0]]
     width = sketches.shape[1] if sketches.ndim == 2 else 0
@@ -125,8 +126,9 @@ def paragraph_texts(fingerprints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, text_of.ravel()
 
 
-def matched_rows(text_pairs: np.ndarray, text_of: np.ndarray, doc_index: np.ndarray,
-                 config: LinkConfig = LinkConfig()) -> np.ndarray:
+def matched_rows(
+    text_pairs: np.ndarray, text_of: np.ndarray, doc_index: np.ndarray, config: LinkConfig = LinkConfig()
+) -> np.ndarray:
     """Row pairs of different documents whose paragraphs match: the same text, or texts paired as near.
 
     A text printed more than `max_copies` times is a stock phrase and matches nothing.
@@ -142,14 +144,21 @@ def matched_rows(text_pairs: np.ndarray, text_of: np.ndarray, doc_index: np.ndar
     total = c1 * c2
     k = np.repeat(np.arange(len(near)), total)
     step = np.arange(int(total.sum())) - np.repeat(np.cumsum(total) - total, total)
-    cross = np.stack([order[starts[near[k, 0]] + step // c2[k]],
-                      order[starts[near[k, 1]] + step % c2[k]]], axis=1)
+    cross = np.stack(
+        [order[starts[near[k, 0]] + step // c2[k]], order[starts[near[k, 1]] + step % c2[k]]], axis=1
+    )
     pairs = np.concatenate([same, cross])
     return pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]]
 
 
-def link_documents(doc_index: np.ndarray, sketches: np.ndarray, fingerprints: np.ndarray,
-                   shingle_counts: np.ndarray, n_docs: int, config: LinkConfig = LinkConfig()) -> Links:
+def link_documents(
+    doc_index: np.ndarray,
+    sketches: np.ndarray,
+    fingerprints: np.ndarray,
+    shingle_counts: np.ndarray,
+    n_docs: int,
+    config: LinkConfig = LinkConfig(),
+) -> Links:
     """Document pairs sharing matched paragraphs, weighted by how much of the shorter one is shared.
 
     doc_index: for each body paragraph row, the position of its document; sketches, fingerprints: the rows'
@@ -181,13 +190,20 @@ def document_overlaps(doc_index: np.ndarray, pairs: np.ndarray, n_docs: int) -> 
     matched_b = _distinct_counts(pair_key, q)
     keys = matched_a[0]
     a, b = keys // n, keys % n
-    share = np.maximum(matched_a[1] / np.maximum(body_counts[a], 1),
-                       matched_b[1] / np.maximum(body_counts[b], 1))
+    share = np.maximum(
+        matched_a[1] / np.maximum(body_counts[a], 1), matched_b[1] / np.maximum(body_counts[b], 1)
+    )
     return Links(a, b, np.minimum(share, 1.0), np.minimum(matched_a[1], matched_b[1]))
 
 
-def document_containment(a: np.ndarray, b: np.ndarray, doc_index: np.ndarray, sketches: np.ndarray,
-                         shingle_counts: np.ndarray, n_docs: int) -> np.ndarray:
+def document_containment(
+    a: np.ndarray,
+    b: np.ndarray,
+    doc_index: np.ndarray,
+    sketches: np.ndarray,
+    shingle_counts: np.ndarray,
+    n_docs: int,
+) -> np.ndarray:
     """Estimated share of the smaller document's body shingles found in the other, for document pairs.
 
     A document's sketch is the element-wise minimum of its paragraphs' (the MinHash of their union), so a
@@ -247,24 +263,28 @@ def cluster_stories(n_docs: int, overlaps: Links, config: LinkConfig = LinkConfi
     w, linked, group = overlaps.weight[inside][order], strong[inside][order], label[oa]
     bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])
     for s, e in zip(bounds[:-1], bounds[1:], strict=True):
-        parts = _average_linkage(oa[s:e].tolist(), ob[s:e].tolist(), w[s:e].tolist(), linked[s:e].tolist(),
-                                 config.min_cohesion)
+        parts = _average_linkage(
+            oa[s:e].tolist(), ob[s:e].tolist(), w[s:e].tolist(), linked[s:e].tolist(), config.min_cohesion
+        )
         for part in parts:
             label[part] = next_label
             next_label += 1
     return label
 
 
-def _average_linkage(a: list[int], b: list[int], w: list[float], linked: list[bool], min_cohesion: float
-                     ) -> list[list[int]]:
+def _average_linkage(
+    a: list[int], b: list[int], w: list[float], linked: list[bool], min_cohesion: float
+) -> list[list[int]]:
     """Parts of one linked group, joined along links, strongest first, while their mean overlap holds."""
     part = {d: d for d in set(a) | set(b)}
     members = {d: [d] for d in part}
     between: dict[int, dict[int, float]] = {d: {} for d in part}
     for x, y, weight in zip(a, b, w, strict=True):
         between[x][y] = between[y][x] = weight
-    links = sorted(((weight, x, y) for x, y, weight, ok in zip(a, b, w, linked, strict=True) if ok),
-                   key=lambda t: (-t[0], t[1], t[2]))
+    links = sorted(
+        ((weight, x, y) for x, y, weight, ok in zip(a, b, w, linked, strict=True) if ok),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
     merged = True
     while merged:  # a join refused early may hold once the parts have grown
         merged = False
@@ -286,8 +306,14 @@ def _average_linkage(a: list[int], b: list[int], w: list[float], linked: list[bo
     return [sorted(m) for m in sorted(members.values())]
 
 
-def group_stories(doc_ids: list[str], label: np.ndarray, published: list[datetime | None], sources: list[str],
-                  doc_index: np.ndarray, fingerprints: np.ndarray) -> list[Member]:
+def group_stories(
+    doc_ids: list[str],
+    label: np.ndarray,
+    published: list[datetime | None],
+    sources: list[str],
+    doc_index: np.ndarray,
+    fingerprints: np.ndarray,
+) -> list[Member]:
     """Members of each story (a story label per document position), ordered as versions (0 = the origin).
 
     doc_index, fingerprints: the body paragraph rows, which tell each republication's most likely source.
@@ -309,8 +335,9 @@ def group_stories(doc_ids: list[str], label: np.ndarray, published: list[datetim
     return sorted(members, key=lambda m: (m.story_id, m.version))
 
 
-def copied_from(label: np.ndarray, version: np.ndarray, doc_index: np.ndarray, fingerprints: np.ndarray
-                ) -> np.ndarray:
+def copied_from(
+    label: np.ndarray, version: np.ndarray, doc_index: np.ndarray, fingerprints: np.ndarray
+) -> np.ndarray:
     """For each document position, the earlier version of its story sharing most body paragraphs verbatim
     (ties to the earliest), or -1 when none shares any (the caller falls back to the origin)."""
     source = np.full(len(label), -1, dtype=np.int64)
@@ -321,8 +348,10 @@ def copied_from(label: np.ndarray, version: np.ndarray, doc_index: np.ndarray, f
     if len(rows) == 0:
         return source
     # One row per (story, paragraph text, document), grouped by story and text.
-    table = np.unique(np.stack([label[doc_index[rows]], fingerprints[rows].astype(np.int64),
-                                doc_index[rows]], axis=1), axis=0)
+    table = np.unique(
+        np.stack([label[doc_index[rows]], fingerprints[rows].astype(np.int64), doc_index[rows]], axis=1),
+        axis=0,
+    )
     starts = np.flatnonzero(np.r_[True, (table[1:, :2] != table[:-1, :2]).any(axis=1)])
     sizes = np.diff(np.r_[starts, len(table)])
     keep = sizes > 1
@@ -330,8 +359,9 @@ def copied_from(label: np.ndarray, version: np.ndarray, doc_index: np.ndarray, f
     if len(pairs) == 0:
         return source
     n = np.int64(len(label))
-    flat, shared = np.unique(np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]),
-                             return_counts=True)
+    flat, shared = np.unique(
+        np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]), return_counts=True
+    )
     x, y = flat // n, flat % n
     later = np.where(version[x] > version[y], x, y)
     earlier = np.where(version[x] > version[y], y, x)
@@ -352,9 +382,16 @@ def version_key(published_at: datetime | None, source: str) -> tuple:
     return (published_at is None, published_at or datetime.min, source)
 
 
-def link_corpus(doc_ids: list[str], published: list[datetime | None], sources: list[str],
-                doc_index: np.ndarray, sketches: np.ndarray, fingerprints: np.ndarray,
-                shingle_counts: np.ndarray, config: LinkConfig = LinkConfig()) -> list[Member]:
+def link_corpus(
+    doc_ids: list[str],
+    published: list[datetime | None],
+    sources: list[str],
+    doc_index: np.ndarray,
+    sketches: np.ndarray,
+    fingerprints: np.ndarray,
+    shingle_counts: np.ndarray,
+    config: LinkConfig = LinkConfig(),
+) -> list[Member]:
     """Every document in exactly one story: link, cluster, order versions, find each version's source.
 
     doc_index, sketches, fingerprints, shingle_counts: one row per body paragraph (boilerplate left out by
@@ -365,8 +402,13 @@ def link_corpus(doc_ids: list[str], published: list[datetime | None], sources: l
     return group_stories(doc_ids, label, published, sources, doc_index, fingerprints)
 
 
-def touched_documents(doc_index: np.ndarray, sketches: np.ndarray, fingerprints: np.ndarray,
-                      is_new: np.ndarray, config: LinkConfig = LinkConfig()) -> np.ndarray:
+def touched_documents(
+    doc_index: np.ndarray,
+    sketches: np.ndarray,
+    fingerprints: np.ndarray,
+    is_new: np.ndarray,
+    config: LinkConfig = LinkConfig(),
+) -> np.ndarray:
     """Per document position: whether it shares an LSH bucket or a paragraph text with a new document."""
     touched = is_new.copy()
     if not is_new.any() or len(doc_index) == 0:
@@ -382,10 +424,17 @@ def touched_documents(doc_index: np.ndarray, sketches: np.ndarray, fingerprints:
     return touched
 
 
-def link_new_documents(doc_ids: list[str], published: list[datetime | None], sources: list[str],
-                       doc_index: np.ndarray, sketches: np.ndarray, fingerprints: np.ndarray,
-                       shingle_counts: np.ndarray, previous: list[Member],
-                       config: LinkConfig = LinkConfig()) -> list[Member]:
+def link_new_documents(
+    doc_ids: list[str],
+    published: list[datetime | None],
+    sources: list[str],
+    doc_index: np.ndarray,
+    sketches: np.ndarray,
+    fingerprints: np.ndarray,
+    shingle_counts: np.ndarray,
+    previous: list[Member],
+    config: LinkConfig = LinkConfig(),
+) -> list[Member]:
     """link_corpus for a corpus linked before: only the stories that new or removed documents touch are
     linked again (with the new documents); every other story keeps its members, versions and story_id.
 
@@ -402,8 +451,15 @@ def link_new_documents(doc_ids: list[str], published: list[datetime | None], sou
     renumber = np.full(len(doc_ids), -1, dtype=np.int64)
     renumber[subset] = np.arange(len(subset))
     rows = affected[doc_index]
-    relinked = link_corpus([doc_ids[k] for k in subset], [published[k] for k in subset],
-                           [sources[k] for k in subset], renumber[doc_index[rows]], sketches[rows],
-                           fingerprints[rows], shingle_counts[rows], config)
+    relinked = link_corpus(
+        [doc_ids[k] for k in subset],
+        [published[k] for k in subset],
+        [sources[k] for k in subset],
+        renumber[doc_index[rows]],
+        sketches[rows],
+        fingerprints[rows],
+        shingle_counts[rows],
+        config,
+    )
     kept = [m for m in previous if m.doc_id in position and m.story_id not in redo]
     return sorted(kept + relinked, key=lambda m: (m.story_id, m.version))

@@ -121,7 +121,10 @@ def test_one_shared_quote_does_not_link_two_stories():
 
 def test_a_digest_of_two_stories_does_not_chain_them():
     docs = {
-        "rail": RAIL, "rail-copy": RAIL[:5], "flood": FLOOD, "flood-copy": FLOOD[1:],
+        "rail": RAIL,
+        "rail-copy": RAIL[:5],
+        "flood": FLOOD,
+        "flood-copy": FLOOD[1:],
         "digest": RAIL[:4] + FLOOD[:4],
     }
     groups, _ = stories(docs)
@@ -151,7 +154,10 @@ def test_versions_by_date_then_source_and_undated_documents_get_a_deterministic_
     dates = {"x": datetime(2020, 1, 2), "y": datetime(2020, 1, 1)}
     _, members = stories(docs, dates)
     assert [d for d, _ in sorted(((d, m.version) for d, m in members.items()), key=lambda t: t[1])] == [
-        "y", "x", "w", "z"
+        "y",
+        "x",
+        "w",
+        "z",
     ]
     assert len({m.story_id for m in members.values()}) == 1
     assert members["x"].story_id == story_identifier(["w", "x", "y", "z"])
@@ -193,13 +199,15 @@ def test_new_documents_relink_only_the_stories_they_touch_and_match_a_full_run()
     before = {"rail": RAIL, "rail-copy": RAIL[:5], "flood": FLOOD, "flood-copy": FLOOD[1:]}
     after = before | {"rail-late": RAIL[1:]} | {"other": [edit(p) + " Extra words here." for p in FLOOD[:1]]}
     ids, index, sketches, fingerprints, shingles = rows(before)
-    previous = link_corpus(ids, [None] * len(ids), [f"{d}.txt" for d in ids], index, sketches, fingerprints,
-                           shingles)
+    previous = link_corpus(
+        ids, [None] * len(ids), [f"{d}.txt" for d in ids], index, sketches, fingerprints, shingles
+    )
     ids, index, sketches, fingerprints, shingles = rows(after)
     sources = [f"{d}.txt" for d in ids]
     full = link_corpus(ids, [None] * len(ids), sources, index, sketches, fingerprints, shingles)
-    grown = link_new_documents(ids, [None] * len(ids), sources, index, sketches, fingerprints, shingles,
-                               previous)
+    grown = link_new_documents(
+        ids, [None] * len(ids), sources, index, sketches, fingerprints, shingles, previous
+    )
     assert grown == full
     flood_id = {m.doc_id: m.story_id for m in previous}["flood"]
     assert {m.doc_id: m.story_id for m in grown}["flood"] == flood_id  # membership unchanged: same id

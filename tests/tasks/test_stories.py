@@ -16,8 +16,18 @@ FOOTER = "Readers can reach the valley newsroom at the old post office building 
 
 
 def raw(doc_id: str, outlet: str, paragraphs: list[str], day: int) -> RawDocument:
-    return RawDocument(doc_id, f"{outlet}/{doc_id}.txt", "\n\n".join(paragraphs), outlet, None, None,
-                       datetime(2024, 3, day), "utf-8", doc_id, "txt")
+    return RawDocument(
+        doc_id,
+        f"{outlet}/{doc_id}.txt",
+        "\n\n".join(paragraphs),
+        outlet,
+        None,
+        None,
+        datetime(2024, 3, day),
+        "utf-8",
+        doc_id,
+        "txt",
+    )
 
 
 def corpus(*raws: RawDocument) -> tuple[pa.Table, pa.Table]:
@@ -39,14 +49,18 @@ def test_outlet_boilerplate_does_not_link_two_stories_and_is_flagged_repeated():
     assert rows["rail"]["story_id"] == rows["rail-copy"]["story_id"] != rows["flood"]["story_id"]
     assert (rows["rail"]["version"], rows["rail-copy"]["version"]) == (0, 1)
     assert rows["rail-copy"]["copied_from"] == "rail" and rows["rail"]["copied_from"] is None
-    repeated = {(r["doc_id"], r["para_idx"]) for r in flagged.to_pylist()
-                if r["boilerplate_reason"] == "repeated"}
+    repeated = {
+        (r["doc_id"], r["para_idx"]) for r in flagged.to_pylist() if r["boilerplate_reason"] == "repeated"
+    }
     assert repeated == {("rail", 0), ("rail", 3), ("flood", 0), ("flood", 3)}
 
 
 def test_stored_members_keep_untouched_stories_and_give_what_a_full_run_gives():
-    first = [raw("rail", "herald", RAIL, 1), raw("flood", "post", FLOOD, 2),
-             raw("flood-copy", "wire", FLOOD, 3)]
+    first = [
+        raw("rail", "herald", RAIL, 1),
+        raw("flood", "post", FLOOD, 2),
+        raw("flood-copy", "wire", FLOOD, 3),
+    ]
     docs, paras = corpus(*first)
     stored, _ = find_stories(docs, paras)
     docs, paras = corpus(*first, raw("rail-copy", "wire", RAIL[:4], 4))
