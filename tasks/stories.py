@@ -57,8 +57,7 @@ def find_stories(docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfi
     outlet_code = pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64)[doc_index]
     fp = paras.column("fingerprint").to_numpy().astype(np.uint64).view(np.int64)
     flag = paras.column("is_boilerplate").to_numpy(zero_copy_only=False).copy()
-    # Before stories are known, a paragraph an outlet printed in two documents is held out of linking.
-    body = np.flatnonzero(~flag & ~repeated_in_outlet_rows(outlet_code, doc_index, fp))
+    body = np.flatnonzero(~flag & ~held_out_of_linking(outlet_code, doc_index, fp))
     minhash = paras.column("minhash").combine_chunks()
     sketches = minhash.flatten().to_numpy().reshape(len(paras), -1) if len(paras) else np.empty((0, 0))
     shingles = np.maximum(paras.column("n_words").to_numpy(zero_copy_only=False).astype(np.float64) - 2, 1)
@@ -93,6 +92,19 @@ def stored_members(previous: pa.Table | None) -> list[Member]:
         return []
     columns = ["story_id", "doc_id", "version", "n_members", "copied_from"]
     return [Member(**row) for row in previous.select(columns).to_pylist()]
+
+
+def held_out_of_linking(outlet: np.ndarray, doc_index: np.ndarray, fingerprint: np.ndarray) -> np.ndarray:
+    """Per paragraph row: outlet boilerplate no rule caught, which must not count as a shared text.
+
+    Before stories are known, that is a text an outlet printed in two documents or more, and mostly that
+    outlet: a stock sentence that many outlets print now and then is not one outlet's page furniture.
+    """
+    _, text, copies = np.unique(fingerprint, return_inverse=True, return_counts=True)
+    _, place, in_outlet = np.unique(outlet * np.int64(len(copies)) + text.ravel(), return_inverse=True,
+                                    return_counts=True)
+    mostly_here = 2 * in_outlet[place.ravel()] >= copies[text.ravel()]
+    return repeated_in_outlet_rows(outlet, doc_index, fingerprint) & mostly_here & (outlet >= 0)
 
 
 def repeated_in_outlet_rows(outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray,
