@@ -84,8 +84,13 @@ def pairs_within_groups(members: np.ndarray, starts: np.ndarray, sizes: np.ndarr
     return np.stack([members[left], members[right]], axis=1)
 
 
-def candidate_paragraph_pairs(sketches: np.ndarray, config: LinkConfig = LinkConfig()) -> np.ndarray:
-    """(p, q) row pairs, p < q, sharing an LSH bucket that is not crowded (no pair met twice)."""
+def candidate_paragraph_pairs(
+    sketches: np.ndarray, config: LinkConfig = LinkConfig(), fresh: np.ndarray | None = None
+) -> np.ndarray:
+    """(p, q) row pairs, p < q, sharing an LSH bucket that is not crowded (no pair met twice).
+
+    fresh: when given, only pairs with at least one fresh row (buckets are still judged crowded on all rows).
+    """
     if len(sketches) < 2:
         return np.empty((0, 2), dtype=np.int64)
     keys = band_keys(sketches, config).ravel()
@@ -95,7 +100,11 @@ def candidate_paragraph_pairs(sketches: np.ndarray, config: LinkConfig = LinkCon
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     sizes = np.diff(np.r_[starts, len(keys)])
     keep = (sizes > 1) & (sizes <= config.max_bucket)
+    if fresh is not None:
+        keep &= np.add.reduceat(fresh[rows].astype(np.int64), starts) > 0
     pairs = pairs_within_groups(rows, starts[keep], sizes[keep])
+    if fresh is not None:
+        pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
     n = np.int64(sketches.shape[0])
     flat = np.unique(np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]))
     return np.stack([flat // n, flat % n], axis=1)  # a pair met in several bands is verified once
@@ -406,21 +415,27 @@ def touched_documents(
     doc_index: np.ndarray,
     sketches: np.ndarray,
     fingerprints: np.ndarray,
+    shingle_counts: np.ndarray,
     is_new: np.ndarray,
     config: LinkConfig = LinkConfig(),
 ) -> np.ndarray:
-    """Per document position: whether it shares an LSH bucket or a paragraph text with a new document."""
+    """Per document position: whether it is new or linked to a new document (only pairs with a new
+    paragraph are generated and verified)."""
     touched = is_new.copy()
     if not is_new.any() or len(doc_index) == 0:
         return touched
     first, text_of = paragraph_texts(fingerprints)
     fresh = np.zeros(len(first), dtype=bool)
     fresh[text_of[is_new[doc_index]]] = True
-    keys = band_keys(sketches[first], config).ravel()
-    owner = np.repeat(np.arange(len(first)), config.bands)
-    near = np.zeros(len(first), dtype=bool)
-    near[owner[np.isin(keys, keys[fresh[owner]])]] = True
-    touched[doc_index[near[text_of]]] = True
+    texts = sketches[first]
+    near = verify_paragraph_pairs(candidate_paragraph_pairs(texts, config, fresh), texts, config)
+    pairs = matched_rows(near, text_of, doc_index, config)
+    pairs = pairs[is_new[doc_index[pairs[:, 0]]] | is_new[doc_index[pairs[:, 1]]]]
+    overlaps = document_overlaps(doc_index, pairs, len(is_new))
+    weight = document_containment(overlaps.a, overlaps.b, doc_index, sketches, shingle_counts, len(is_new))
+    linked = (weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
+    touched[overlaps.a[linked]] = True
+    touched[overlaps.b[linked]] = True
     return touched
 
 
@@ -443,7 +458,7 @@ def link_new_documents(
     position = {d: k for k, d in enumerate(doc_ids)}
     story_before = {m.doc_id: m.story_id for m in previous}
     is_new = np.array([d not in story_before for d in doc_ids], dtype=bool)
-    touched = touched_documents(doc_index, sketches, fingerprints, is_new, config)
+    touched = touched_documents(doc_index, sketches, fingerprints, shingle_counts, is_new, config)
     redo = {m.story_id for m in previous if m.doc_id not in position}  # stories that lost a member
     redo |= {story_before[doc_ids[k]] for k in np.flatnonzero(touched & ~is_new)}
     affected = is_new | np.array([story_before.get(d) in redo for d in doc_ids], dtype=bool)

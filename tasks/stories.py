@@ -118,18 +118,12 @@ def repeated_in_outlet_rows(outlet: np.ndarray, group: np.ndarray, fingerprint: 
     out = np.zeros(len(outlet), dtype=bool)
     if len(known) == 0:
         return out
-    table = np.stack([outlet[known], fingerprint[known], group[known]], axis=1)
-    distinct = np.unique(table, axis=0)
-    keys, counts = np.unique(distinct[:, :2], axis=0, return_counts=True)
-    crowded = keys[counts >= config.min_stories_repeated]
-    if len(crowded) == 0:
-        return out
-    # Match rows to crowded (outlet, fingerprint) keys through a sorted search on a structured view.
-    view = np.dtype([("o", np.int64), ("f", np.int64)])
-    wanted = np.ascontiguousarray(crowded).view(view).ravel()
-    rows = np.ascontiguousarray(table[:, :2]).view(view).ravel()
-    at = np.clip(np.searchsorted(wanted, rows), 0, len(wanted) - 1)
-    out[known] = wanted[at] == rows
+    order = known[np.lexsort((group[known], fingerprint[known], outlet[known]))]
+    o, f, g = outlet[order], fingerprint[order], group[order]
+    new_text = np.r_[True, (o[1:] != o[:-1]) | (f[1:] != f[:-1])]
+    new_group = new_text | np.r_[True, g[1:] != g[:-1]]
+    text = np.cumsum(new_text) - 1
+    out[order] = np.bincount(text, weights=new_group)[text] >= config.min_stories_repeated
     return out
 
 

@@ -214,9 +214,12 @@ def test_new_documents_relink_only_the_stories_they_touch_and_match_a_full_run()
     assert {m.doc_id: m.story_id for m in grown}["rail"] != {m.doc_id: m.story_id for m in previous}["rail"]
 
 
-def test_touched_documents_are_the_new_ones_and_those_sharing_a_bucket_with_them():
+def test_touched_documents_are_the_new_ones_and_those_linked_to_them():
     from tasks.link import touched_documents
 
-    ids, index, sketches, fingerprints, _ = rows({"rail": RAIL, "flood": FLOOD, "new": RAIL[:2]})
-    touched = touched_documents(index, sketches, fingerprints, np.array([False, False, True]))
-    assert touched.tolist() == [True, False, True]
+    docs = {"rail": RAIL, "flood": FLOOD, "quoting": FLOOD[:1] + [QUOTE], "new": RAIL[:3] + [QUOTE]}
+    ids, index, sketches, fingerprints, shingles = rows(docs)
+    touched = touched_documents(
+        index, sketches, fingerprints, shingles, np.array([False, False, False, True])
+    )
+    assert touched.tolist() == [True, False, False, True]  # one shared quote is no link

@@ -69,3 +69,17 @@ def test_stored_members_keep_untouched_stories_and_give_what_a_full_run_gives():
     assert grown.to_pylist() == full.to_pylist()
     assert by_doc(grown)["flood"]["story_id"] == by_doc(stored)["flood"]["story_id"]
     assert by_doc(grown)["rail-copy"]["story_id"] == by_doc(grown)["rail"]["story_id"]
+
+
+def test_vectorised_outlet_repetition_agrees_with_the_row_by_row_rule():
+    import numpy as np
+
+    from tasks.boilerplate import repeated_in_outlet
+    from tasks.stories import repeated_in_outlet_rows
+
+    rng = np.random.default_rng(1)
+    outlet, group, text = rng.integers(-1, 4, 500), rng.integers(0, 30, 500), rng.integers(0, 40, 500)
+    rule = repeated_in_outlet((None if o < 0 else int(o), int(g), int(t)) for o, g, t in zip(outlet, group, text))
+    expected = [o >= 0 and (int(o), int(t)) in rule for o, t in zip(outlet, text, strict=True)]
+    assert repeated_in_outlet_rows(outlet, group, text).tolist() == expected
+    assert 0 < sum(expected) < 500
