@@ -79,7 +79,8 @@ def test_vectorised_outlet_repetition_agrees_with_the_row_by_row_rule():
 
     rng = np.random.default_rng(1)
     outlet, group, text = rng.integers(-1, 4, 500), rng.integers(0, 30, 500), rng.integers(0, 40, 500)
-    rule = repeated_in_outlet((None if o < 0 else int(o), int(g), int(t)) for o, g, t in zip(outlet, group, text))
+    rows = zip(outlet, group, text, strict=True)
+    rule = repeated_in_outlet((None if o < 0 else int(o), int(g), int(t)) for o, g, t in rows)
     expected = [o >= 0 and (int(o), int(t)) in rule for o, t in zip(outlet, text, strict=True)]
     assert repeated_in_outlet_rows(outlet, group, text).tolist() == expected
     assert 0 < sum(expected) < 500
