@@ -8,25 +8,30 @@ by containment in consecutive neighbours; out-of-order matches as `moved`; the r
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from tasks.clean import comparison_form, comparison_words
 
-ALIGN_VERSION = "align-1"
+ALIGN_VERSION = "align-2"
 FATES = ("survived", "moved", "changed", "split", "merged", "disappeared", "appeared")
 
 
 @dataclass(frozen=True)
 class AlignConfig:
-    """Similarity thresholds (word-multiset Dice, 0..1) for each kind of match."""
+    """Similarity thresholds (word-multiset Dice weighted by rarity within the pair, 0..1) for each kind of match."""
 
-    changed_min: float = 0.2  # in order, between anchors: this little in common still makes an edit
-    moved_min: float = 0.6  # out of order needs more, or any shared phrase would count as a move
+    near_min: float = 0.3  # an in-order near match that anchors the chain
+    changed_min: float = 0.2  # between two anchors, this little in common still makes an edit
+    moved_min: float = 0.5  # out of order needs more, or any shared phrase would count as a move
     piece_containment: float = 0.5  # share of a split piece's words that must come from the whole
     split_gain: float = 0.05  # a split must explain the whole better than its best single piece
-    common_word_share: float = 0.25  # in long documents, words this common do not propose candidates
+    common_word_share: float = 0.1  # in long documents, words this common do not propose candidates
+    candidates_per_paragraph: int = 12  # in long documents, the near matches each paragraph may propose
+    exhaustive_pairs: int = 4096  # below this many paragraph pairs, every pair is compared
     version: str = ALIGN_VERSION
 
 
@@ -56,10 +61,33 @@ def dice(a: Counter, b: Counter) -> float:
     return 2 * sum((a & b).values()) / total if total else 0.0
 
 
-def containment(piece: Counter, whole: Counter) -> float:
-    """Share of `piece`'s words found in `whole`."""
-    size = sum(piece.values())
-    return sum((piece & whole).values()) / size if size else 0.0
+class _Weights:
+    """Word weights for one pair of versions: words in many paragraphs (the, said) count for little, so two
+    unrelated paragraphs score near zero while a heavy rewrite keeps its names and nouns."""
+
+    def __init__(self, bags: list[Counter]):
+        df = Counter(word for bag in bags for word in bag)
+        n = len(bags) + 1
+        self.idf = {word: math.log(n / k) + 0.05 for word, k in df.items()}
+        self.mass = [sum(c * self.idf[w] for w, c in bag.items()) for bag in bags]
+
+    def overlap(self, a: Counter, b: Counter) -> float:
+        if len(a) > len(b):
+            a, b = b, a
+        idf = self.idf
+        return sum(min(c, b[w]) * idf[w] for w, c in a.items() if w in b)
+
+    def dice(self, a: Counter, b: Counter, mass_a: float, mass_b: float) -> float:
+        total = mass_a + mass_b
+        return 2 * self.overlap(a, b) / total if total else 0.0
+
+    def containment(self, piece: Counter, whole: Counter) -> float:
+        """Weighted share of `piece`'s words found in `whole`."""
+        mass = sum(c * self.idf[w] for w, c in piece.items())
+        return self.overlap(piece, whole) / mass if mass else 0.0
+
+    def bag_mass(self, bag: Counter) -> float:
+        return sum(c * self.idf[w] for w, c in bag.items())
 
 
 def similarity(a: str, b: str) -> float:
@@ -84,24 +112,44 @@ def word_diff(a: str, b: str) -> str:
     return " … ".join(spans)
 
 
-def _candidates(bags_a: list[Counter], bags_b: list[Counter], config: AlignConfig) -> dict[tuple[int, int], float]:
-    """Pairs that share a word, scored; no all-pairs scan when documents are long."""
-    index: dict[str, list[int]] = defaultdict(list)
-    for j, bag in enumerate(bags_b):
-        for word in bag:
-            index[word].append(j)
-    limit = max(8, int(config.common_word_share * len(bags_b)))
+def _candidates(bags_a: list[Counter], bags_b: list[Counter], weights: _Weights,
+                config: AlignConfig) -> dict[tuple[int, int], float]:
+    """Pairs with at least `changed_min` in common, scored; no all-pairs scan when documents are long."""
+    n = len(bags_a)
+    mass_a, mass_b = weights.mass[:n], weights.mass[n:]
     scores: dict[tuple[int, int], float] = {}
-    for i, bag in enumerate(bags_a):
-        seen: set[int] = set()
-        for word in bag:
-            posting = index.get(word, ())
-            if len(posting) <= limit:
-                seen.update(posting)
-        for j in seen:
-            score = dice(bag, bags_b[j])
-            if score >= config.changed_min:
-                scores[(i, j)] = score
+
+    def keep(i: int, j: int) -> None:
+        score = weights.dice(bags_a[i], bags_b[j], mass_a[i], mass_b[j])
+        if score >= config.changed_min:
+            scores[(i, j)] = score
+
+    if len(bags_a) * len(bags_b) <= config.exhaustive_pairs:
+        for i in range(len(bags_a)):
+            for j in range(len(bags_b)):
+                keep(i, j)
+        return scores
+    # Long documents: each paragraph proposes the few paragraphs of the other version that share most of its
+    # rarer words, from both sides, so a split piece or a merged whole is proposed by whichever side is smaller.
+    limit = max(8, int(config.common_word_share * (len(bags_a) + len(bags_b))))
+    proposed: set[tuple[int, int]] = set()
+    for bags, others, flip in ((bags_a, bags_b, False), (bags_b, bags_a, True)):
+        index: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for k, bag in enumerate(others):
+            for word, count in bag.items():
+                index[word].append((k, count))
+        for k, bag in enumerate(bags):
+            shared: dict[int, float] = defaultdict(float)
+            for word, count in bag.items():
+                posting = index.get(word, ())
+                if len(posting) <= limit:
+                    idf = weights.idf[word]
+                    for other, c in posting:
+                        shared[other] += min(count, c) * idf
+            best = sorted(shared, key=lambda o: (-shared[o], o))[: config.candidates_per_paragraph]
+            proposed.update((o, k) if flip else (k, o) for o in best)
+    for i, j in sorted(proposed):
+        keep(i, j)
     return scores
 
 
@@ -153,44 +201,62 @@ def align_versions(base: list[Paragraph], rep: list[Paragraph], config: AlignCon
     """Fates of the origin's body paragraphs (`base`) in a republication (`rep`); boilerplate excluded by caller."""
     bags_a = [Counter(comparison_words(p.text)) for p in base]
     bags_b = [Counter(comparison_words(p.text)) for p in rep]
-    scores = _candidates(bags_a, bags_b, config)
+    weights = _Weights(bags_a + bags_b)
+    scores = _candidates(bags_a, bags_b, weights, config)
+    by_fingerprint: dict[int, list[int]] = defaultdict(list)
+    for j, b in enumerate(rep):
+        by_fingerprint[b.fingerprint].append(j)
     for i, a in enumerate(base):
-        for j, b in enumerate(rep):
-            if a.fingerprint == b.fingerprint:
-                scores[(i, j)] = 1.0 + 1.0  # an exact anchor outweighs any two near matches around it
-    chain = _heaviest_chain(scores)
+        for j in by_fingerprint.get(a.fingerprint, ()):
+            scores[(i, j)] = 1.0
+    exact = {(i, j) for (i, j) in scores if base[i].fingerprint == rep[j].fingerprint}
+
+    # Pass 1: the in-order chain of confident matches. Each match counts about one, so the chain keeps the most
+    # paragraphs in order (one moved paragraph leaves it, not the several it jumped over); similarity breaks ties.
+    chain = _heaviest_chain({pair: 1.0 + s for pair, s in scores.items() if s >= config.near_min})
     partner_a: dict[int, int] = dict(chain)
     partner_b: dict[int, int] = {j: i for i, j in chain}
-    groups: list[tuple[list[int], list[int], str]] = []
 
-    # Splits (one base, consecutive reps) and merges (consecutive bases, one rep).
+    # Pass 2: splits (one base, consecutive reps) and merges (consecutive bases, one rep), by containment.
+    groups: list[tuple[list[int], list[int], str]] = []
     for whole_side in ("split", "merged"):
         wholes, pieces = (bags_a, bags_b) if whole_side == "split" else (bags_b, bags_a)
         p_whole, p_piece = (partner_a, partner_b) if whole_side == "split" else (partner_b, partner_a)
-        for w, whole in enumerate(wholes):
-            run = _grow_run(w, whole, pieces, p_whole, p_piece, scores, whole_side == "split", config)
+        proposals: dict[int, list[int]] = defaultdict(list)
+        for i, j in sorted(scores):
+            if whole_side == "split":
+                proposals[i].append(j)
+            else:
+                proposals[j].append(i)
+        for w in sorted(proposals):
+            run = _grow_run(w, wholes[w], pieces, proposals[w], p_whole, p_piece, scores, whole_side == "split",
+                            weights, config)
             if run is None:
                 continue
             for piece in run:
                 p_piece[piece] = w
             p_whole[w] = run[0]
-            bases, reps = ([w], run) if whole_side == "split" else (run, [w])
-            groups.append((bases, reps, whole_side))
-            if whole_side == "split":
-                for piece in run:
-                    partner_b[piece] = w
-            else:
-                for piece in run:
-                    partner_a[piece] = w
+            groups.append(([w], run, whole_side) if whole_side == "split" else (run, [w], whole_side))
     grouped_a = {i for bases, _, _ in groups for i in bases}
     grouped_b = {j for _, reps, _ in groups for j in reps}
+    chain = [(i, j) for i, j in chain if i not in grouped_a and j not in grouped_b]
+
+    # Pass 3: between two anchors, a weak match is still the same paragraph, heavily edited.
+    anchors = sorted(chain + [(i, j) for bases, reps, _ in groups for i in bases for j in reps])
+    anchor_a = [i for i, _ in anchors]
+    anchor_b = sorted(j for _, j in anchors)
+    used_a = {i for i, _ in anchors}
+    used_b = {j for _, j in anchors}
+    gap_pairs = {
+        (i, j): 1.0 + s for (i, j), s in scores.items()
+        if i not in used_a and j not in used_b and bisect_left(anchor_a, i) == bisect_left(anchor_b, j)
+    }
+    chain = sorted(chain + _heaviest_chain(gap_pairs))
 
     fates: list[Fate] = []
     for i, j in chain:
-        if i in grouped_a or j in grouped_b:
-            continue
         a, b = base[i], rep[j]
-        if a.fingerprint == b.fingerprint:
+        if (i, j) in exact:
             fates.append(Fate(a.para_idx, b.para_idx, "survived", 1.0, None))
         else:
             fates.append(Fate(a.para_idx, b.para_idx, "changed", similarity(a.text, b.text),
@@ -201,35 +267,36 @@ def align_versions(base: list[Paragraph], rep: list[Paragraph], config: AlignCon
         sim, diff = similarity(text_a, text_b), word_diff(text_a, text_b)
         for i in bases:
             for j in reps:
-                if fate == "split" or i == bases[0] or len(reps) == 1:
-                    fates.append(Fate(base[i].para_idx, rep[j].para_idx, fate, sim, diff))
+                fates.append(Fate(base[i].para_idx, rep[j].para_idx, fate, sim, diff))
 
-    # Moves: out-of-order matches among what is left, best first.
-    chained_a = {i for i, _ in chain} | grouped_a
-    chained_b = {j for _, j in chain} | grouped_b
+    # Pass 4: moves, out-of-order matches among what is left, best first.
+    matched_a = {i for i, _ in chain} | grouped_a
+    matched_b = {j for _, j in chain} | grouped_b
     moves = sorted(
         ((s, i, j) for (i, j), s in scores.items()
-         if i not in chained_a and j not in chained_b and min(s, 1.0) >= config.moved_min),
+         if i not in matched_a and j not in matched_b and s >= config.moved_min),
         key=lambda t: (-t[0], t[1], t[2]),
     )
     for _, i, j in moves:
-        if i in chained_a or j in chained_b:
+        if i in matched_a or j in matched_b:
             continue
-        chained_a.add(i)
-        chained_b.add(j)
+        matched_a.add(i)
+        matched_b.add(j)
         a, b = base[i], rep[j]
-        same = a.fingerprint == b.fingerprint
+        same = (i, j) in exact
         fates.append(Fate(a.para_idx, b.para_idx, "moved", 1.0 if same else similarity(a.text, b.text),
                           None if same else word_diff(a.text, b.text)))
 
-    fates += [Fate(p.para_idx, None, "disappeared", None, None) for i, p in enumerate(base) if i not in chained_a]
-    fates += [Fate(None, p.para_idx, "appeared", None, None) for j, p in enumerate(rep) if j not in chained_b]
+    fates += [Fate(p.para_idx, None, "disappeared", None, None) for i, p in enumerate(base) if i not in matched_a]
+    fates += [Fate(None, p.para_idx, "appeared", None, None) for j, p in enumerate(rep) if j not in matched_b]
     return sorted(fates, key=_reading_order)
 
 
-def _grow_run(w: int, whole: Counter, pieces: list[Counter], p_whole: dict[int, int], p_piece: dict[int, int],
-              scores: dict[tuple[int, int], float], whole_is_base: bool, config: AlignConfig) -> list[int] | None:
+def _grow_run(w: int, whole: Counter, pieces: list[Counter], proposed: list[int], p_whole: dict[int, int],
+              p_piece: dict[int, int], scores: dict[tuple[int, int], float], whole_is_base: bool,
+              weights: _Weights, config: AlignConfig) -> list[int] | None:
     """Consecutive pieces that together are `whole` better than any one of them, or None."""
+    whole_mass = weights.bag_mass(whole)
 
     def free(k: int) -> bool:
         return k not in p_piece or p_piece[k] == w and p_whole.get(w) == k
@@ -238,28 +305,31 @@ def _grow_run(w: int, whole: Counter, pieces: list[Counter], p_whole: dict[int, 
         return (w, k) if whole_is_base else (k, w)
 
     def fits(k: int) -> bool:
-        return 0 <= k < len(pieces) and free(k) and containment(pieces[k], whole) >= config.piece_containment
+        return 0 <= k < len(pieces) and free(k) and weights.containment(pieces[k], whole) >= config.piece_containment
 
-    seeds = [k for k in range(len(pieces)) if key(k) in scores and fits(k)]
+    def score(bag: Counter) -> float:
+        return weights.dice(bag, whole, weights.bag_mass(bag), whole_mass)
+
+    seeds = [k for k in proposed if fits(k)]
     if w in p_whole and p_whole[w] not in seeds:
         return None  # the whole is already matched elsewhere in the chain
     if not seeds:
         return None
-    seed = max(seeds, key=lambda k: (min(scores[key(k)], 1.0), -k))
-    single = dice(pieces[seed], whole)
+    seed = max(seeds, key=lambda k: (scores[key(k)], -k))
+    single = score(pieces[seed])
     run = [seed]
     combined = pieces[seed].copy()
     while True:
         options = [k for k in (run[0] - 1, run[-1] + 1) if fits(k)]
-        gains = [(dice(combined + pieces[k], whole), -k, k) for k in options]
+        gains = [(score(combined + pieces[k]), -k, k) for k in options]
         if not gains:
             break
         best, _, k = max(gains)
-        if best <= dice(combined, whole):
+        if best <= score(combined):
             break
         run = sorted(run + [k])
         combined += pieces[k]
-    if len(run) < 2 or dice(combined, whole) < single + config.split_gain:
+    if len(run) < 2 or score(combined) < single + config.split_gain:
         return None
     return run
 

@@ -1,0 +1,90 @@
+"""Alignment benchmark: reprint's aligner against a difflib paragraph diff on generated stories with gold fates.
+
+Run: `make bench-align` or `.venv/bin/python -m bench.align_bench [--stories N] [--seed S]`.
+Scored at the function level (align_versions on paragraph lists): paragraphs are repaired and cleaned as the
+pipeline does, gold boilerplate is left out so the figures measure alignment, not boilerplate detection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+from bench.baseline_difflib import align_with_difflib
+from bench.corpus import Document, generate_corpus, iter_documents
+from bench.score import FATES, Score
+from tasks.align import Fate, Paragraph, align_versions
+from tasks.clean import comparison_form, readable_paragraph, repair_text
+from tasks.fingerprint import fingerprint
+
+Aligner = Callable[[list[Paragraph], list[Paragraph]], list[Fate]]
+ALIGNERS: dict[str, Aligner] = {"reprint": align_versions, "difflib": align_with_difflib}
+
+
+def body(doc: Document) -> list[Paragraph]:
+    """The document's non-boilerplate paragraphs as the pipeline would store them."""
+    out = []
+    for k, (text, flag) in enumerate(zip(doc.paragraphs, doc.boilerplate, strict=True)):
+        if not flag:
+            clean = readable_paragraph(repair_text(text))
+            out.append(Paragraph(k, clean, fingerprint(comparison_form(clean))))
+    return out
+
+
+def score_corpus(stories: dict[str, list[Document]]) -> dict[str, Score]:
+    """Every aligner's score over every (origin, republication) pair."""
+    scores = {name: Score() for name in ALIGNERS}
+    for origin, *reps in stories.values():
+        base = body(origin)
+        for rep in reps:
+            paragraphs = body(rep)
+            for name, align in ALIGNERS.items():
+                rows = [(f.base_para_idx, f.para_idx, f.fate) for f in align(base, paragraphs)]
+                scores[name].add(rep.fates, rows)
+    return scores
+
+
+def time_long_pair(n_paragraphs: int, repeats: int = 5, seed: int = 0) -> dict[str, float]:
+    """Best-of-`repeats` seconds each aligner takes on one generated pair of `n_paragraphs`-paragraph versions."""
+    origin, rep = iter_documents(1, seed=seed, republications_per_story=(1, 1),
+                                 paragraphs_per_story=(n_paragraphs, n_paragraphs))
+    base, other = body(origin), body(rep)
+    timings = {}
+    for name, align in ALIGNERS.items():
+        best = float("inf")
+        for _ in range(repeats):
+            start = time.perf_counter()
+            align(base, other)
+            best = min(best, time.perf_counter() - start)
+        timings[name] = best
+    return timings
+
+
+def main(argv: list[str] | None = None) -> dict[str, Score]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--long", type=int, default=500, help="paragraphs per version in the timing pair")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    corpus = generate_corpus(args.stories, seed=args.seed)
+    scores = score_corpus(corpus.stories())
+    pairs = scores["reprint"].pairs
+    print(f"## Alignment quality: {args.stories} stories, {pairs} (origin, republication) pairs, seed {args.seed}, "
+          "default edit mix\n")
+    for name, score in scores.items():
+        print(score.table(name) + "\n")
+    print(scores["reprint"].confusion_table("reprint") + "\n")
+    print(scores["difflib"].confusion_table("difflib") + "\n")
+    better = all(scores["reprint"].prf(f)[2] > scores["difflib"].prf(f)[2] for f in FATES)
+    print(f"reprint F1 above difflib on every fate: {better}\n")
+    timings = time_long_pair(args.long, seed=args.seed)
+    print(f"One {args.long}-paragraph pair, best of 5: reprint {timings['reprint'] * 1000:.1f} ms, "
+          f"difflib {timings['difflib'] * 1000:.1f} ms (ratio {timings['reprint'] / timings['difflib']:.2f}x)")
+    print(f"\n(benchmark ran in {time.perf_counter() - started:.1f} s)")
+    return scores
+
+
+if __name__ == "__main__":
+    main()
