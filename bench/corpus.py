@@ -280,6 +280,15 @@ class _Piece:
     fate: str
 
 
+def _gaps(pieces: list[_Piece]) -> list[int]:
+    """Where a paragraph can be inserted: anywhere but between the pieces of one split (they stay together)."""
+    return [
+        t
+        for t in range(len(pieces) + 1)
+        if not (0 < t < len(pieces) and pieces[t].fate == "split" and pieces[t - 1].bases == pieces[t].bases)
+    ]
+
+
 def _republish(body: list[str], mix: EditMix, rng: random.Random) -> list[_Piece]:
     """The republication's body as pieces, each knowing which base paragraphs it came from and how."""
     n = len(body)
@@ -318,7 +327,7 @@ def _republish(body: list[str], mix: EditMix, rng: random.Random) -> list[_Piece
         if len(pieces) >= 4 and movable:
             k = rng.choice(movable)
             piece = pieces.pop(k)
-            targets = [t for t in range(len(pieces) + 1) if abs(t - k) >= 2]
+            targets = [t for t in _gaps(pieces) if abs(t - k) >= 2]
             if targets:
                 piece.fate = "moved"
                 pieces.insert(rng.choice(targets), piece)
@@ -326,7 +335,7 @@ def _republish(body: list[str], mix: EditMix, rng: random.Random) -> list[_Piece
                 pieces.insert(k, piece)
     for _ in range(sum(rng.random() < mix.add for _ in range(cut))):
         extra = " ".join(rng.choice(news_articles())[: rng.choice((1, 2, 2, 3))])
-        pieces.insert(rng.randint(0, len(pieces)), _Piece(extra, [], "appeared"))
+        pieces.insert(rng.choice(_gaps(pieces)), _Piece(extra, [], "appeared"))
     for p in pieces:
         if p.fate in ("survived", "moved") and rng.random() < mix.typography:
             p.text = typographic_noise(p.text, rng)
