@@ -9,12 +9,13 @@ by containment in consecutive neighbours; out-of-order matches as `moved`; the r
 from __future__ import annotations
 
 import math
+import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from tasks.clean import comparison_form, comparison_words
+from tasks.clean import comparison_form
 
 ALIGN_VERSION = "align-2"
 FATES = ("survived", "moved", "changed", "split", "merged", "disappeared", "appeared")
@@ -29,7 +30,7 @@ class AlignConfig:
     moved_min: float = 0.5  # out of order needs more, or any shared phrase would count as a move
     piece_containment: float = 0.5  # share of a split piece's words that must come from the whole
     split_gain: float = 0.05  # a split must explain the whole better than its best single piece
-    common_word_share: float = 0.1  # in long documents, words this common do not propose candidates
+    common_word_share: float = 0.05  # in long documents, words this common do not propose candidates
     candidates_per_paragraph: int = 12  # in long documents, the near matches each paragraph may propose
     exhaustive_pairs: int = 4096  # below this many paragraph pairs, every pair is compared
     version: str = ALIGN_VERSION
@@ -90,16 +91,36 @@ class _Weights:
         return sum(c * self.idf[w] for w, c in bag.items())
 
 
+class _FoldTable(dict):
+    """A str.translate table doing comparison_form's per-character folding, filled as characters are first seen:
+    the same words as `comparison_words`, several times faster on long documents."""
+
+    def __missing__(self, code: int) -> str:
+        folded = comparison_form(f"a{chr(code)}b")[
+            1:-1
+        ]  # "" for quotes, " " for punctuation, else the letter
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def paragraph_words(text: str) -> list[str]:
+    """The comparison words of a paragraph (equal to tasks.clean.comparison_words)."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_FOLD).split()
+
+
 def similarity(a: str, b: str) -> float:
     """Order-aware word similarity (difflib ratio over comparison words), 0..1."""
-    return round(SequenceMatcher(None, comparison_words(a), comparison_words(b), autojunk=False).ratio(), 4)
+    return round(SequenceMatcher(None, paragraph_words(a), paragraph_words(b), autojunk=False).ratio(), 4)
 
 
 def word_diff(a: str, b: str) -> str:
     """The changed spans only, as `[-deleted-]{+inserted+}`, joined by ` … `; typographic changes are ignored."""
     ta, tb = a.split(), b.split()
-    fa = [comparison_form(t) for t in ta]
-    fb = [comparison_form(t) for t in tb]
+    fa = ["".join(paragraph_words(t)) for t in ta]
+    fb = ["".join(paragraph_words(t)) for t in tb]
     spans = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
         if op == "equal":
@@ -112,8 +133,13 @@ def word_diff(a: str, b: str) -> str:
     return " … ".join(spans)
 
 
-def _candidates(bags_a: list[Counter], bags_b: list[Counter], weights: _Weights,
-                config: AlignConfig) -> dict[tuple[int, int], float]:
+def _candidates(
+    bags_a: list[Counter],
+    bags_b: list[Counter],
+    weights: _Weights,
+    exact: set[tuple[int, int]],
+    config: AlignConfig,
+) -> dict[tuple[int, int], float]:
     """Pairs with at least `changed_min` in common, scored; no all-pairs scan when documents are long."""
     n = len(bags_a)
     mass_a, mass_b = weights.mass[:n], weights.mass[n:]
@@ -129,18 +155,25 @@ def _candidates(bags_a: list[Counter], bags_b: list[Counter], weights: _Weights,
             for j in range(len(bags_b)):
                 keep(i, j)
         return scores
-    # Long documents: each paragraph proposes the few paragraphs of the other version that share most of its
-    # rarer words, from both sides, so a split piece or a merged whole is proposed by whichever side is smaller.
-    limit = max(8, int(config.common_word_share * (len(bags_a) + len(bags_b))))
+    # Long documents: paragraphs with an exact counterpart are anchored already; each of the others proposes the
+    # few unanchored paragraphs of the other version that share most of its rarer words, from both sides, so a
+    # split piece or a merged whole is proposed by whichever side is smaller.
+    anchored_a, anchored_b = {i for i, _ in exact}, {j for _, j in exact}
+    open_a = [i for i in range(len(bags_a)) if i not in anchored_a]
+    open_b = [j for j in range(len(bags_b)) if j not in anchored_b]
+    limit = max(8, int(config.common_word_share * (len(open_a) + len(open_b))))
     proposed: set[tuple[int, int]] = set()
-    for bags, others, flip in ((bags_a, bags_b, False), (bags_b, bags_a, True)):
+    for side, other_side, bags, others, flip in (
+        (open_a, open_b, bags_a, bags_b, False),
+        (open_b, open_a, bags_b, bags_a, True),
+    ):
         index: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for k, bag in enumerate(others):
-            for word, count in bag.items():
+        for k in other_side:
+            for word, count in others[k].items():
                 index[word].append((k, count))
-        for k, bag in enumerate(bags):
+        for k in side:
             shared: dict[int, float] = defaultdict(float)
-            for word, count in bag.items():
+            for word, count in bags[k].items():
                 posting = index.get(word, ())
                 if len(posting) <= limit:
                     idf = weights.idf[word]
@@ -183,7 +216,9 @@ def _heaviest_chain(pairs: dict[tuple[int, int], float]) -> list[tuple[int, int]
         by_row[i].append(k)
     for i in sorted(by_row):
         row = by_row[i]
-        for k in row:  # all pairs of one row read the tree before any of them is offered: i strictly increases
+        for (
+            k
+        ) in row:  # all pairs of one row read the tree before any of them is offered: i strictly increases
             prev_score, prev = best_before(order[k][1])
             score.append(prev_score + pairs[order[k]])
             back.append(prev)
@@ -197,19 +232,19 @@ def _heaviest_chain(pairs: dict[tuple[int, int], float]) -> list[tuple[int, int]
     return chain[::-1]
 
 
-def align_versions(base: list[Paragraph], rep: list[Paragraph], config: AlignConfig = AlignConfig()) -> list[Fate]:
+def align_versions(
+    base: list[Paragraph], rep: list[Paragraph], config: AlignConfig = AlignConfig()
+) -> list[Fate]:
     """Fates of the origin's body paragraphs (`base`) in a republication (`rep`); boilerplate excluded by caller."""
-    bags_a = [Counter(comparison_words(p.text)) for p in base]
-    bags_b = [Counter(comparison_words(p.text)) for p in rep]
+    bags_a = [Counter(paragraph_words(p.text)) for p in base]
+    bags_b = [Counter(paragraph_words(p.text)) for p in rep]
     weights = _Weights(bags_a + bags_b)
-    scores = _candidates(bags_a, bags_b, weights, config)
     by_fingerprint: dict[int, list[int]] = defaultdict(list)
     for j, b in enumerate(rep):
         by_fingerprint[b.fingerprint].append(j)
-    for i, a in enumerate(base):
-        for j in by_fingerprint.get(a.fingerprint, ()):
-            scores[(i, j)] = 1.0
-    exact = {(i, j) for (i, j) in scores if base[i].fingerprint == rep[j].fingerprint}
+    exact = {(i, j) for i, a in enumerate(base) for j in by_fingerprint.get(a.fingerprint, ())}
+    scores = _candidates(bags_a, bags_b, weights, exact, config)
+    scores.update(dict.fromkeys(exact, 1.0))
 
     # Pass 1: the in-order chain of confident matches. Each match counts about one, so the chain keeps the most
     # paragraphs in order (one moved paragraph leaves it, not the several it jumped over); similarity breaks ties.
@@ -229,8 +264,20 @@ def align_versions(base: list[Paragraph], rep: list[Paragraph], config: AlignCon
             else:
                 proposals[j].append(i)
         for w in sorted(proposals):
-            run = _grow_run(w, wholes[w], pieces, proposals[w], p_whole, p_piece, scores, whole_side == "split",
-                            weights, config)
+            if w in p_whole and ((w, p_whole[w]) if whole_side == "split" else (p_whole[w], w)) in exact:
+                continue  # a paragraph that survived verbatim was not split or merged
+            run = _grow_run(
+                w,
+                wholes[w],
+                pieces,
+                proposals[w],
+                p_whole,
+                p_piece,
+                scores,
+                whole_side == "split",
+                weights,
+                config,
+            )
             if run is None:
                 continue
             for piece in run:
@@ -248,7 +295,8 @@ def align_versions(base: list[Paragraph], rep: list[Paragraph], config: AlignCon
     used_a = {i for i, _ in anchors}
     used_b = {j for _, j in anchors}
     gap_pairs = {
-        (i, j): 1.0 + s for (i, j), s in scores.items()
+        (i, j): 1.0 + s
+        for (i, j), s in scores.items()
         if i not in used_a and j not in used_b and bisect_left(anchor_a, i) == bisect_left(anchor_b, j)
     }
     chain = sorted(chain + _heaviest_chain(gap_pairs))
@@ -259,8 +307,9 @@ def align_versions(base: list[Paragraph], rep: list[Paragraph], config: AlignCon
         if (i, j) in exact:
             fates.append(Fate(a.para_idx, b.para_idx, "survived", 1.0, None))
         else:
-            fates.append(Fate(a.para_idx, b.para_idx, "changed", similarity(a.text, b.text),
-                              word_diff(a.text, b.text)))
+            fates.append(
+                Fate(a.para_idx, b.para_idx, "changed", similarity(a.text, b.text), word_diff(a.text, b.text))
+            )
     for bases, reps, fate in groups:
         text_a = " ".join(base[i].text for i in bases)
         text_b = " ".join(rep[j].text for j in reps)
@@ -273,8 +322,11 @@ def align_versions(base: list[Paragraph], rep: list[Paragraph], config: AlignCon
     matched_a = {i for i, _ in chain} | grouped_a
     matched_b = {j for _, j in chain} | grouped_b
     moves = sorted(
-        ((s, i, j) for (i, j), s in scores.items()
-         if i not in matched_a and j not in matched_b and s >= config.moved_min),
+        (
+            (s, i, j)
+            for (i, j), s in scores.items()
+            if i not in matched_a and j not in matched_b and s >= config.moved_min
+        ),
         key=lambda t: (-t[0], t[1], t[2]),
     )
     for _, i, j in moves:
@@ -284,17 +336,35 @@ def align_versions(base: list[Paragraph], rep: list[Paragraph], config: AlignCon
         matched_b.add(j)
         a, b = base[i], rep[j]
         same = (i, j) in exact
-        fates.append(Fate(a.para_idx, b.para_idx, "moved", 1.0 if same else similarity(a.text, b.text),
-                          None if same else word_diff(a.text, b.text)))
+        fates.append(
+            Fate(
+                a.para_idx,
+                b.para_idx,
+                "moved",
+                1.0 if same else similarity(a.text, b.text),
+                None if same else word_diff(a.text, b.text),
+            )
+        )
 
-    fates += [Fate(p.para_idx, None, "disappeared", None, None) for i, p in enumerate(base) if i not in matched_a]
+    fates += [
+        Fate(p.para_idx, None, "disappeared", None, None) for i, p in enumerate(base) if i not in matched_a
+    ]
     fates += [Fate(None, p.para_idx, "appeared", None, None) for j, p in enumerate(rep) if j not in matched_b]
     return sorted(fates, key=_reading_order)
 
 
-def _grow_run(w: int, whole: Counter, pieces: list[Counter], proposed: list[int], p_whole: dict[int, int],
-              p_piece: dict[int, int], scores: dict[tuple[int, int], float], whole_is_base: bool,
-              weights: _Weights, config: AlignConfig) -> list[int] | None:
+def _grow_run(
+    w: int,
+    whole: Counter,
+    pieces: list[Counter],
+    proposed: list[int],
+    p_whole: dict[int, int],
+    p_piece: dict[int, int],
+    scores: dict[tuple[int, int], float],
+    whole_is_base: bool,
+    weights: _Weights,
+    config: AlignConfig,
+) -> list[int] | None:
     """Consecutive pieces that together are `whole` better than any one of them, or None."""
     whole_mass = weights.bag_mass(whole)
 
@@ -305,7 +375,11 @@ def _grow_run(w: int, whole: Counter, pieces: list[Counter], proposed: list[int]
         return (w, k) if whole_is_base else (k, w)
 
     def fits(k: int) -> bool:
-        return 0 <= k < len(pieces) and free(k) and weights.containment(pieces[k], whole) >= config.piece_containment
+        return (
+            0 <= k < len(pieces)
+            and free(k)
+            and weights.containment(pieces[k], whole) >= config.piece_containment
+        )
 
     def score(bag: Counter) -> float:
         return weights.dice(bag, whole, weights.bag_mass(bag), whole_mass)
