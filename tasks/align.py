@@ -254,6 +254,7 @@ def align_versions(
 
     # Pass 2: splits (one base, consecutive reps) and merges (consecutive bases, one rep), by containment.
     groups: list[tuple[list[int], list[int], str]] = []
+    unchained: set[tuple[int, int]] = set()
     for whole_side in ("split", "merged"):
         wholes, pieces = (bags_a, bags_b) if whole_side == "split" else (bags_b, bags_a)
         p_whole, p_piece = (partner_a, partner_b) if whole_side == "split" else (partner_b, partner_a)
@@ -280,13 +281,26 @@ def align_versions(
             )
             if run is None:
                 continue
+            bases, reps = ([w], run) if whole_side == "split" else (run, [w])
+            # A split or merge has no moved form: a chain match it crosses is the paragraph that moved; one that
+            # crosses several chain matches is more likely a coincidence than a split.
+            crossing = [
+                (i, j)
+                for i, j in chain
+                if i not in bases and j not in reps and (i < bases[0]) != (j < reps[0])
+            ]
+            if len(crossing) > 1:
+                continue
+            unchained.update(crossing)
             for piece in run:
                 p_piece[piece] = w
             p_whole[w] = run[0]
-            groups.append(([w], run, whole_side) if whole_side == "split" else (run, [w], whole_side))
+            groups.append((bases, reps, whole_side))
     grouped_a = {i for bases, _, _ in groups for i in bases}
     grouped_b = {j for _, reps, _ in groups for j in reps}
-    chain = [(i, j) for i, j in chain if i not in grouped_a and j not in grouped_b]
+    chain = [
+        (i, j) for i, j in chain if i not in grouped_a and j not in grouped_b and (i, j) not in unchained
+    ]
 
     # Pass 3: between two anchors, a weak match is still the same paragraph, heavily edited.
     anchors = sorted(chain + [(i, j) for bases, reps, _ in groups for i in bases for j in reps])
