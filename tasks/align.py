@@ -29,7 +29,7 @@ class AlignConfig:
     changed_min: float = 0.2  # between two anchors, this little in common still makes an edit
     moved_min: float = 0.5  # out of order needs more, or any shared phrase would count as a move
     piece_containment: float = 0.5  # share of a split piece's words that must come from the whole
-    split_gain: float = 0.05  # a split must explain the whole better than its best single piece
+    split_gain: float = 0.01  # a split must explain the whole better than its best single piece
     common_word_share: float = 0.05  # in long documents, words this common do not propose candidates
     candidates_per_paragraph: int = 12  # in long documents, the near matches each paragraph may propose
     exhaustive_pairs: int = 4096  # below this many paragraph pairs, every pair is compared
