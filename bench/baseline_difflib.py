@@ -15,15 +15,21 @@ from tasks.clean import comparison_words
 def align_with_difflib(base: list[Paragraph], rep: list[Paragraph], changed_min: float = 0.5) -> list[Fate]:
     """Fates from a difflib opcode walk over the paragraphs' fingerprints."""
     fates: list[Fate] = []
-    opcodes = SequenceMatcher(None, [p.fingerprint for p in base], [p.fingerprint for p in rep], autojunk=False)
+    opcodes = SequenceMatcher(
+        None, [p.fingerprint for p in base], [p.fingerprint for p in rep], autojunk=False
+    )
     for op, i1, i2, j1, j2 in opcodes.get_opcodes():
         if op == "equal":
-            fates += [Fate(base[i].para_idx, rep[j].para_idx, "survived", 1.0, None)
-                      for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
+            fates += [
+                Fate(base[i].para_idx, rep[j].para_idx, "survived", 1.0, None)
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+            ]
             continue
         paired = 0
         for i, j in zip(range(i1, i2), range(j1, j2), strict=False):
-            ratio = SequenceMatcher(None, comparison_words(base[i].text), comparison_words(rep[j].text)).ratio()
+            ratio = SequenceMatcher(
+                None, comparison_words(base[i].text), comparison_words(rep[j].text)
+            ).ratio()
             if ratio < changed_min:
                 break
             fates.append(Fate(base[i].para_idx, rep[j].para_idx, "changed", round(ratio, 4), None))

@@ -57,7 +57,10 @@ class Score:
     def confusion_table(self, name: str) -> str:
         """Gold fates as rows, predicted fates as columns, as Markdown."""
         labels = (*FATES, NONE)
-        lines = [f"| {name}: gold \\ predicted | " + " | ".join(labels) + " |", "|---" + "|---:" * len(labels) + "|"]
+        lines = [
+            f"| {name}: gold \\ predicted | " + " | ".join(labels) + " |",
+            "|---" + "|---:" * len(labels) + "|",
+        ]
         for g in labels:
             lines.append(f"| {g} | " + " | ".join(str(self.confusion[(g, p)]) for p in labels) + " |")
         return "\n".join(lines)

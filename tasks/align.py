@@ -248,7 +248,9 @@ def align_versions(
 
     # Pass 1: the in-order chain of confident matches. Each match counts about one, so the chain keeps the most
     # paragraphs in order (one moved paragraph leaves it, not the several it jumped over); similarity breaks ties.
-    chain = _heaviest_chain({pair: 1.0 + s for pair, s in scores.items() if s >= config.near_min})
+    chain = _heaviest_chain(
+        {pair: _chain_weight(s, config) for pair, s in scores.items() if s >= config.near_min}
+    )
     partner_a: dict[int, int] = dict(chain)
     partner_b: dict[int, int] = {j: i for i, j in chain}
 
@@ -420,6 +422,16 @@ def _grow_run(
     if len(run) < 2 or score(combined) < single + config.split_gain:
         return None
     return run
+
+
+def _chain_weight(score: float, config: AlignConfig) -> float:
+    """What keeping a match in order is worth. Every match that could also be a move counts one, so the chain
+    keeps the most paragraphs in place; among equals the more edited match stays in order, as moving it too
+    would mean two edits to one paragraph. A weaker match counts a little less than one: it does not displace
+    a verbatim paragraph, but two of them outweigh one."""
+    if score >= config.moved_min:
+        return 1.0 + 0.001 * (1.0 - score)
+    return 0.5 + score
 
 
 def _reading_order(f: Fate) -> tuple:
