@@ -1,4 +1,4 @@
-"""Alignment benchmark: reprint's aligner against a difflib paragraph diff on generated stories with gold fates.
+"""Alignment benchmark: reprint's aligner vs a difflib paragraph diff, on generated stories with gold fates.
 
 Run: `make bench-align` or `.venv/bin/python -m bench.align_bench [--stories N] [--seed S]`.
 Scored at the function level (align_versions on paragraph lists): paragraphs are repaired and cleaned as the
@@ -46,7 +46,7 @@ def score_corpus(stories: dict[str, list[Document]]) -> dict[str, Score]:
 
 
 def time_long_pair(n_paragraphs: int, repeats: int = 5, seed: int = 0) -> dict[str, float]:
-    """Best-of-`repeats` seconds each aligner takes on one generated pair of `n_paragraphs`-paragraph versions."""
+    """Best-of-`repeats` seconds each aligner takes on one generated pair of `n_paragraphs` paragraphs."""
     origin, rep = iter_documents(
         1, seed=seed, republications_per_story=(1, 1), paragraphs_per_story=(n_paragraphs, n_paragraphs)
     )

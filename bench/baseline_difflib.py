@@ -1,4 +1,4 @@
-"""The aligner a user would write in an afternoon: difflib over the paragraph lists, for the benchmark's baseline.
+"""The benchmark's baseline, the aligner a user would write in an afternoon: difflib over paragraph lists.
 
 Equal runs survive, deletions disappear, insertions appear, and a replaced block is paired up in order, a pair
 counting as changed when its word similarity reaches `changed_min`. It cannot see moves, splits or merges.

@@ -312,7 +312,7 @@ class _Piece:
 
 
 def _gaps(pieces: list[_Piece]) -> list[int]:
-    """Where a paragraph can be inserted: anywhere but between the pieces of one split (they stay together)."""
+    """Where a paragraph can be inserted: anywhere but between the pieces of one split."""
     return [
         t
         for t in range(len(pieces) + 1)

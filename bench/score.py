@@ -1,7 +1,8 @@
 """Scoring fates against gold: per-fate precision, recall and F1, macro-F1, and a confusion matrix.
 
-Rows are compared as (base_para_idx, para_idx) keys: a predicted row is right when gold has the same key with the
-same fate. The confusion matrix pairs gold and predicted fates of the same key; `none` marks a key only one side has.
+Rows are compared as (base_para_idx, para_idx) keys: a predicted row is right when gold has the same key with
+the same fate. The confusion matrix pairs the gold and predicted fates of each key; `none` marks a key that
+only one side has.
 """
 
 from __future__ import annotations

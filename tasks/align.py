@@ -23,7 +23,7 @@ FATES = ("survived", "moved", "changed", "split", "merged", "disappeared", "appe
 
 @dataclass(frozen=True)
 class AlignConfig:
-    """Similarity thresholds (word-multiset Dice weighted by rarity within the pair, 0..1) for each kind of match."""
+    """Thresholds on similarity (word-multiset Dice, words weighted by rarity in the pair, 0..1) per match."""
 
     near_min: float = 0.3  # an in-order near match that anchors the chain
     changed_min: float = 0.2  # between two anchors, this little in common still makes an edit
@@ -62,6 +62,15 @@ def dice(a: Counter, b: Counter) -> float:
     return 2 * sum((a & b).values()) / total if total else 0.0
 
 
+# English function words: weighed little even in a pair too short for paragraph frequencies to show it.
+_FUNCTION_WORDS = frozenset(
+    """a about after all also an and any are as at be been before being but by can could did do does for from
+    had has have he her him his how i if in into is it its may me more most my no not now of on one only or
+    other our out over said says she so some than that the their them then there these they this those to
+    under up us was we were what when where which while who will with would you your""".split()
+)
+
+
 class _Weights:
     """Word weights for one pair of versions: words in many paragraphs (the, said) count for little, so two
     unrelated paragraphs score near zero while a heavy rewrite keeps its names and nouns."""
@@ -69,7 +78,10 @@ class _Weights:
     def __init__(self, bags: list[Counter]):
         df = Counter(word for bag in bags for word in bag)
         n = len(bags) + 1
-        self.idf = {word: math.log(n / k) + 0.05 for word, k in df.items()}
+        self.idf = {
+            word: (math.log(n / k) + 0.05) * (0.2 if word in _FUNCTION_WORDS else 1.0)
+            for word, k in df.items()
+        }
         self.mass = [sum(c * self.idf[w] for w, c in bag.items()) for bag in bags]
 
     def overlap(self, a: Counter, b: Counter) -> float:
@@ -92,7 +104,7 @@ class _Weights:
 
 
 class _FoldTable(dict):
-    """A str.translate table doing comparison_form's per-character folding, filled as characters are first seen:
+    """A str.translate table doing comparison_form's per-character folding, filled as characters first occur:
     the same words as `comparison_words`, several times faster on long documents."""
 
     def __missing__(self, code: int) -> str:
@@ -117,7 +129,7 @@ def similarity(a: str, b: str) -> float:
 
 
 def word_diff(a: str, b: str) -> str:
-    """The changed spans only, as `[-deleted-]{+inserted+}`, joined by ` … `; typographic changes are ignored."""
+    """The changed spans only, as `[-deleted-]{+inserted+}` joined by ` … `; typography is ignored."""
     ta, tb = a.split(), b.split()
     fa = ["".join(paragraph_words(t)) for t in ta]
     fb = ["".join(paragraph_words(t)) for t in tb]
@@ -155,7 +167,7 @@ def _candidates(
             for j in range(len(bags_b)):
                 keep(i, j)
         return scores
-    # Long documents: paragraphs with an exact counterpart are anchored already; each of the others proposes the
+    # Long documents: paragraphs with an exact counterpart are anchored already; each other one proposes the
     # few unanchored paragraphs of the other version that share most of its rarer words, from both sides, so a
     # split piece or a merged whole is proposed by whichever side is smaller.
     anchored_a, anchored_b = {i for i, _ in exact}, {j for _, j in exact}
@@ -235,7 +247,7 @@ def _heaviest_chain(pairs: dict[tuple[int, int], float]) -> list[tuple[int, int]
 def align_versions(
     base: list[Paragraph], rep: list[Paragraph], config: AlignConfig = AlignConfig()
 ) -> list[Fate]:
-    """Fates of the origin's body paragraphs (`base`) in a republication (`rep`); boilerplate excluded by caller."""
+    """Fates of the origin's body paragraphs (`base`) in a republication (`rep`), boilerplate left out."""
     bags_a = [Counter(paragraph_words(p.text)) for p in base]
     bags_b = [Counter(paragraph_words(p.text)) for p in rep]
     weights = _Weights(bags_a + bags_b)
@@ -246,8 +258,8 @@ def align_versions(
     scores = _candidates(bags_a, bags_b, weights, exact, config)
     scores.update(dict.fromkeys(exact, 1.0))
 
-    # Pass 1: the in-order chain of confident matches. Each match counts about one, so the chain keeps the most
-    # paragraphs in order (one moved paragraph leaves it, not the several it jumped over); similarity breaks ties.
+    # Pass 1: the in-order chain of confident matches. Each match counts about one, so the chain keeps the
+    # most paragraphs in order (a moved paragraph leaves it, not the several it jumped over).
     chain = _heaviest_chain(
         {pair: _chain_weight(s, config) for pair, s in scores.items() if s >= config.near_min}
     )
@@ -284,8 +296,8 @@ def align_versions(
             if run is None:
                 continue
             bases, reps = ([w], run) if whole_side == "split" else (run, [w])
-            # A split or merge has no moved form: a chain match it crosses is the paragraph that moved; one that
-            # crosses several chain matches is more likely a coincidence than a split.
+            # A split or merge has no moved form: a chain match it crosses is the paragraph that moved. A
+            # group crossing several chain matches is more likely a coincidence than a split.
             crossing = [
                 (i, j)
                 for i, j in chain
