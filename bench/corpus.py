@@ -148,12 +148,23 @@ def _vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(sorted(words)), tuple(sorted(names))
 
 
+@cache
+def _name_index() -> dict[str, int]:
+    return {name: k for k, name in enumerate(_vocabulary()[1])}
+
+
 def _story_paragraphs(rng: random.Random, n: int, sources: set[int] | None = None) -> list[str]:
     """n paragraphs of 1-3 consecutive sentences walking through a few articles (their indices added to
     `sources`); names and numbers renamed."""
     articles = news_articles()
     _, names = _vocabulary()
-    rename = {name: rng.choice(names) for name in rng.sample(names, len(names) // 3)}
+    # A third of the names, chosen by the story, are shifted to other names: the same for the whole story.
+    index, shift, salt = _name_index(), rng.randrange(1, len(names)), rng.randrange(3)
+
+    def rename(token: str) -> str:
+        k = index.get(token)
+        return token if k is None or (k + salt) % 3 else names[(k + shift) % len(names)]
+
     used: set[tuple[int, int]] = set()
     out = []
     a, s = rng.randrange(len(articles)), 0
@@ -169,7 +180,7 @@ def _story_paragraphs(rng: random.Random, n: int, sources: set[int] | None = Non
             sources.add(a)
         s += k
         text = " ".join(picked)
-        text = " ".join(rename.get(t, t) for t in text.split(" "))
+        text = " ".join(map(rename, text.split(" ")))
         text = _NUMBER.sub(
             lambda m: str(rng.randrange(10 ** (len(m.group()) - 1), 10 ** len(m.group()))), text
         )
@@ -328,12 +339,12 @@ def _republish(body: list[str], mix: EditMix, rng: random.Random, sources: set[i
         cut = rng.randint(max(2, n // 2), n - 1)
     pieces: list[_Piece] = []
     gone: list[int] = list(range(cut, n))
+    edges = [mix.drop, mix.word_edit, mix.sentence_edit, mix.split, mix.merge]
+    bounds = [sum(edges[: k + 1]) for k in range(len(edges))]
     i = 0
     while i < cut:
         text = body[i]
         r = rng.random()
-        edges = [mix.drop, mix.word_edit, mix.sentence_edit, mix.split, mix.merge]
-        bounds = [sum(edges[: k + 1]) for k in range(len(edges))]
         sentences = _sentences(text)
         if r < bounds[0]:
             gone.append(i)
