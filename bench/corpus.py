@@ -299,10 +299,16 @@ def _edit_words(text: str, share: float, rng: random.Random) -> str:
 def _foreign_article(rng: random.Random, sources: set[int]) -> tuple[str, ...]:
     """An article the story was not built from, so added text is new to the story."""
     articles = news_articles()
-    while True:
-        a = rng.randrange(len(articles))
+    others = len(articles) - len(sources)
+    if others <= 0:
+        return rng.choice(articles)  # a story long enough to use every article: nothing is new to it
+    k = rng.randrange(others)
+    for a in range(len(articles)):
         if a not in sources:
-            return articles[a]
+            if k == 0:
+                return articles[a]
+            k -= 1
+    raise AssertionError("unreachable")
 
 
 def _edit_sentences(text: str, rng: random.Random, sources: set[int]) -> str:

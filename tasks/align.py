@@ -8,12 +8,14 @@ by containment in consecutive neighbours; out-of-order matches as `moved`; the r
 
 from __future__ import annotations
 
+import heapq
 import math
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from tasks.clean import comparison_form
 
@@ -31,7 +33,8 @@ class AlignConfig:
     piece_containment: float = 0.5  # share of a split piece's words that must come from the whole
     split_gain: float = 0.01  # a split must explain the whole better than its best single piece
     common_word_share: float = 0.05  # in long documents, words this common do not propose candidates
-    candidates_per_paragraph: int = 12  # in long documents, the near matches each paragraph may propose
+    max_posting: int = 24  # and neither do words in more paragraphs than this, however long the documents
+    candidates_per_paragraph: int = 8  # in long documents, the near matches each paragraph may propose
     exhaustive_pairs: int = 4096  # below this many paragraph pairs, every pair is compared
     version: str = ALIGN_VERSION
 
@@ -123,6 +126,11 @@ def paragraph_words(text: str) -> list[str]:
     return unicodedata.normalize("NFKC", text).casefold().translate(_FOLD).split()
 
 
+@lru_cache(maxsize=1 << 16)
+def _fold_token(token: str) -> str:
+    return "".join(paragraph_words(token))
+
+
 def similarity(a: str, b: str) -> float:
     """Order-aware word similarity (difflib ratio over comparison words), 0..1."""
     return round(SequenceMatcher(None, paragraph_words(a), paragraph_words(b), autojunk=False).ratio(), 4)
@@ -131,8 +139,8 @@ def similarity(a: str, b: str) -> float:
 def word_diff(a: str, b: str) -> str:
     """The changed spans only, as `[-deleted-]{+inserted+}` joined by ` … `; typography is ignored."""
     ta, tb = a.split(), b.split()
-    fa = ["".join(paragraph_words(t)) for t in ta]
-    fb = ["".join(paragraph_words(t)) for t in tb]
+    fa = [_fold_token(t) for t in ta]
+    fb = [_fold_token(t) for t in tb]
     spans = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
         if op == "equal":
@@ -173,7 +181,7 @@ def _candidates(
     anchored_a, anchored_b = {i for i, _ in exact}, {j for _, j in exact}
     open_a = [i for i in range(len(bags_a)) if i not in anchored_a]
     open_b = [j for j in range(len(bags_b)) if j not in anchored_b]
-    limit = max(8, int(config.common_word_share * (len(open_a) + len(open_b))))
+    limit = max(8, min(config.max_posting, int(config.common_word_share * (len(open_a) + len(open_b)))))
     proposed: set[tuple[int, int]] = set()
     for side, other_side, bags, others, flip in (
         (open_a, open_b, bags_a, bags_b, False),
@@ -191,7 +199,7 @@ def _candidates(
                     idf = weights.idf[word]
                     for other, c in posting:
                         shared[other] += min(count, c) * idf
-            best = sorted(shared, key=lambda o: (-shared[o], o))[: config.candidates_per_paragraph]
+            best = heapq.nsmallest(config.candidates_per_paragraph, shared, key=lambda o: (-shared[o], o))
             proposed.update((o, k) if flip else (k, o) for o in best)
     for i, j in sorted(proposed):
         keep(i, j)
@@ -269,6 +277,7 @@ def align_versions(
     # Pass 2: splits (one base, consecutive reps) and merges (consecutive bases, one rep), by containment.
     groups: list[tuple[list[int], list[int], str]] = []
     unchained: set[tuple[int, int]] = set()
+    chain_a, chain_b = [i for i, _ in chain], [j for _, j in chain]
     for whole_side in ("split", "merged"):
         wholes, pieces = (bags_a, bags_b) if whole_side == "split" else (bags_b, bags_a)
         p_whole, p_piece = (partner_a, partner_b) if whole_side == "split" else (partner_b, partner_a)
@@ -298,11 +307,7 @@ def align_versions(
             bases, reps = ([w], run) if whole_side == "split" else (run, [w])
             # A split or merge has no moved form: a chain match it crosses is the paragraph that moved. A
             # group crossing several chain matches is more likely a coincidence than a split.
-            crossing = [
-                (i, j)
-                for i, j in chain
-                if i not in bases and j not in reps and (i < bases[0]) != (j < reps[0])
-            ]
+            crossing = _crossing(chain, chain_a, chain_b, bases, reps, most=2)
             if len(crossing) > 1:
                 continue
             unchained.update(crossing)
@@ -434,6 +439,27 @@ def _grow_run(
     if len(run) < 2 or score(combined) < single + config.split_gain:
         return None
     return run
+
+
+def _crossing(
+    chain: list[tuple[int, int]],
+    chain_a: list[int],
+    chain_b: list[int],
+    bases: list[int],
+    reps: list[int],
+    most: int,
+) -> list[tuple[int, int]]:
+    """Up to `most` chain matches (outside the group) on opposite sides of the group in the two versions."""
+    # The chain rises in both versions, so the matches before the group in one version and not in the other
+    # lie between two cut points.
+    lo, hi = sorted((bisect_left(chain_a, bases[0]), bisect_left(chain_b, reps[0])))
+    found = []
+    for i, j in chain[lo:hi]:
+        if i not in bases and j not in reps:
+            found.append((i, j))
+            if len(found) == most:
+                break
+    return found
 
 
 def _chain_weight(score: float, config: AlignConfig) -> float:
