@@ -1,18 +1,27 @@
 """Alignment benchmark: reprint's aligner vs a difflib paragraph diff, on generated stories with gold fates.
 
-Run: `make bench-align` or `.venv/bin/python -m bench.align_bench [--stories N] [--seed S]`.
+Run: `make bench-align` or `.venv/bin/python -m bench.align_bench [--stories N] [--seed S] [--pipeline N]`.
 Scored at the function level (align_versions on paragraph lists): paragraphs are repaired and cleaned as the
 pipeline does, gold boilerplate is left out so the figures measure alignment, not boilerplate detection.
+`--pipeline N` also writes N stories to a folder, runs `reprint run` on it and scores the warehouse's
+paragraph_fates, so linking, origin choice and boilerplate detection count too.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
 
 from bench.baseline_difflib import align_with_difflib
-from bench.corpus import HEAVY_EDITS, Document, EditMix, generate_corpus, iter_documents
+from bench.corpus import HEAVY_EDITS, Document, EditMix, generate_corpus, iter_documents, write_folder
 from bench.score import FATES, Score
 from tasks.align import Fate, Paragraph, align_versions
 from tasks.clean import comparison_form, readable_paragraph, repair_text
@@ -80,17 +89,56 @@ def report_mix(name: str, stories: int, seed: int) -> dict[str, Score]:
     return scores
 
 
+def score_pipeline(stories: int, seed: int) -> tuple[Score, int]:
+    """Run the whole pipeline on a generated folder; its paragraph_fates' score against gold, and how many
+    republications it did not align against their origin (not linked, or linked under another origin)."""
+    with tempfile.TemporaryDirectory(prefix="reprint-bench-") as tmp:
+        folder, warehouse = Path(tmp) / "in", Path(tmp) / "warehouse"
+        write_folder(iter_documents(stories, seed=seed), folder)
+        reprint = Path(sys.executable).with_name("reprint")
+        subprocess.run(
+            [str(reprint), "run", str(folder), "--warehouse", str(warehouse)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        gold = [json.loads(line) for line in (folder / ".gold.jsonl").read_text().splitlines()]
+        con = duckdb.connect(str(warehouse / "corpus.duckdb"), read_only=True)
+        # Documents are named <doc_id>.txt by the writer; the warehouse keeps that as `source`.
+        ours = {d: Path(src).stem for d, src in con.sql("select doc_id, source from documents").fetchall()}
+        found: dict[tuple[str, str], list] = {}
+        for base, doc, b, j, fate in con.sql(
+            "select base_doc_id, doc_id, base_para_idx, para_idx, fate from paragraph_fates"
+        ).fetchall():
+            found.setdefault((ours[base], ours[doc]), []).append((b, j, fate))
+        con.close()
+    score = Score()
+    for g in gold:
+        if g["version"]:
+            score.add([tuple(f) for f in g["fates"]], found.get((g["base_doc_id"], g["doc_id"]), []))
+    missing = sum(1 for g in gold if g["version"] and (g["base_doc_id"], g["doc_id"]) not in found)
+    return score, missing
+
+
 def main(argv: list[str] | None = None) -> dict[str, dict[str, Score]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--mix", choices=[*MIXES, "both"], default="both")
     parser.add_argument("--long", type=int, default=500, help="paragraphs per version in the timing pair")
+    parser.add_argument(
+        "--pipeline", type=int, default=0, help="also score `reprint run` on this many stories"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     results = {}
     for name in MIXES if args.mix == "both" else [args.mix]:
         results[name] = report_mix(name, args.stories, args.seed)
+    if args.pipeline:
+        score, missing = score_pipeline(args.pipeline, args.seed)
+        print(f"## Whole pipeline (`reprint run` on a folder): {args.pipeline} stories, default mix\n")
+        print(f"{missing} of {score.pairs} republications not aligned against their origin (linking)\n")
+        print(score.table("pipeline") + "\n")
+        print(score.confusion_table("pipeline") + "\n")
     timings = time_long_pair(args.long, seed=args.seed)
     print(f"## Speed: one {args.long}-paragraph pair, CPU time, best of 5\n")
     print(
