@@ -306,9 +306,11 @@ def align_versions(
                 continue
             bases, reps = ([w], run) if whole_side == "split" else (run, [w])
             # A split or merge has no moved form: a chain match it crosses is the paragraph that moved. A
-            # group crossing several chain matches is more likely a coincidence than a split.
-            crossing = _crossing(chain, chain_a, chain_b, bases, reps, most=2)
-            if len(crossing) > 1:
+            # group crossing more matches than it has paragraphs, or a match too weak to be a move, is more
+            # likely a coincidence than a split.
+            most = len(bases) + len(reps) - 1
+            crossing = _crossing(chain, chain_a, chain_b, bases, reps, most=most + 1)
+            if len(crossing) > most or any(scores[pair] < config.moved_min for pair in crossing):
                 continue
             unchained.update(crossing)
             for piece in run:
