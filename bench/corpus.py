@@ -339,6 +339,18 @@ def _gaps(pieces: list[_Piece]) -> list[int]:
     ]
 
 
+def _settle_moves(pieces: list[_Piece], body: list[str]) -> None:
+    """A paragraph moved among others that moved or vanished can land back in order: then it did not move."""
+    for k, piece in enumerate(pieces):
+        if piece.fate != "moved":
+            continue
+        b = piece.bases[0]
+        before = [p.bases[-1] for p in pieces[:k] if p.fate not in ("moved", "appeared")]
+        after = [p.bases[0] for p in pieces[k + 1 :] if p.fate not in ("moved", "appeared")]
+        if all(x < b for x in before) and all(x > b for x in after):
+            piece.fate = "survived" if piece.text == body[b] else "changed"
+
+
 def _republish(body: list[str], mix: EditMix, rng: random.Random, sources: set[int]) -> list[_Piece]:
     """The republication's body as pieces, each knowing which base paragraphs it came from and how."""
     n = len(body)
@@ -386,6 +398,7 @@ def _republish(body: list[str], mix: EditMix, rng: random.Random, sources: set[i
         if rng.random() < mix.move_edit:
             piece.text = _edit_words(piece.text, rng.uniform(0.05, 0.15), rng)
         pieces.insert(rng.choice(targets), piece)
+    _settle_moves(pieces, body)
     for _ in range(sum(rng.random() < mix.add for _ in range(cut))):
         extra = " ".join(_foreign_article(rng, sources)[: rng.choice((1, 2, 2, 3))])
         pieces.insert(rng.choice(_gaps(pieces)), _Piece(extra, [], "appeared"))
