@@ -16,9 +16,7 @@ _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC")
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Apostrophes and quotes vanish without a trace so that "Ha'aretz" and "Haaretz" compare equal.
-_QUOTES = re.compile(
-    r"[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u2032\u2033]"
-)
+_QUOTES = re.compile(r"[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u2032\u2033]")
 _SENTENCE_END = re.compile(r"[.!?:;\u2026][\"'\u2019\u201d)\]]*$")
 
 

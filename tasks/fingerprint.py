@@ -58,9 +58,7 @@ def minhash_batch(word_lists: list[list[str]], config: SketchConfig = SketchConf
     h = np.concatenate(hashed)
     owner = np.concatenate(owners)
     # (a*h + b) mod p with h < 2^32 and a < 2^61 would overflow uint64, so a is folded to 32 bits first.
-    perm = (
-        (h[:, None] * (a[None, :] & np.uint64(0xFFFFFFFF)) + (b[None, :] & np.uint64(0xFFFFFFFF))) % _MERSENNE
-    ) & np.uint64(0xFFFFFFFF)
+    perm = ((h[:, None] * (a[None, :] & np.uint64(0xFFFFFFFF)) + (b[None, :] & np.uint64(0xFFFFFFFF))) % _MERSENNE) & np.uint64(0xFFFFFFFF)
     perm32 = perm.astype(np.uint32)
     np.minimum.at(out, owner, perm32)
     return out

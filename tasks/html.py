@@ -21,9 +21,7 @@ class Article:
 def extract_article(data: bytes) -> Article:
     """Extract the main text and metadata of a page; raises NotText when the page holds no article."""
     html, encoding = decode_bytes(data)
-    result = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, favor_precision=True
-    )
+    result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, favor_precision=True)
     if result is None or not (result.text or "").strip():
         raise NotText("no article text found in the page")
     lines = [line.strip() for line in result.text.split("\n") if line.strip()]

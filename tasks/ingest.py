@@ -68,10 +68,8 @@ def parse_timestamp(value: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as err:
-        raise ValueError(
-            f"published_at {value!r} is not an ISO 8601 date (expected e.g. 2019-06-25 or "
-            f"2019-06-25T14:30:00Z)"
-        ) from err
+        raise ValueError(f"published_at {value!r} is not an ISO 8601 date (expected e.g. 2019-06-25 or "
+                         f"2019-06-25T14:30:00Z)") from err
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
@@ -92,13 +90,8 @@ def _read_manifest(path: Path, rejects: list[Reject], source: str) -> dict[Path,
         rel = (row.get("path") or "").strip()
         target = (path.parent / rel).resolve()
         if not rel or not target.is_file():
-            rejects.append(
-                Reject(
-                    f"{source}#{line}",
-                    f"manifest row names {rel!r}, which is not a file next to "
-                    "the manifest; the row was ignored",
-                )
-            )
+            rejects.append(Reject(f"{source}#{line}", f"manifest row names {rel!r}, which is not a file next to "
+                                  "the manifest; the row was ignored"))
             continue
         entries[target] = {k: row[k].strip() for k in METADATA_FIELDS if row.get(k) and row[k].strip()}
     return entries
@@ -122,9 +115,7 @@ def discover_inputs(inputs: list[str | Path]) -> tuple[list[InputFile], list[Rej
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             here = Path(folder)
             if MANIFEST in files:
-                manifests.update(
-                    _read_manifest(here / MANIFEST, rejects, str((here / MANIFEST).relative_to(root)))
-                )
+                manifests.update(_read_manifest(here / MANIFEST, rejects, str((here / MANIFEST).relative_to(root))))
             rel_folder = here.relative_to(root)
             outlet = None if rel_folder == Path(".") else rel_folder.as_posix()
             for name in sorted(files):
@@ -133,13 +124,8 @@ def discover_inputs(inputs: list[str | Path]) -> tuple[list[InputFile], list[Rej
                     continue
                 source = path.relative_to(root).as_posix()
                 if not _supported(path):
-                    rejects.append(
-                        Reject(
-                            source,
-                            f"unsupported file type {path.suffix or '(none)'}; "
-                            f"reprint reads {', '.join(sorted(SUPPORTED))}",
-                        )
-                    )
+                    rejects.append(Reject(source, f"unsupported file type {path.suffix or '(none)'}; "
+                                          f"reprint reads {', '.join(sorted(SUPPORTED))}"))
                     continue
                 found.append(InputFile(path, source, outlet, manifests.get(path.resolve(), {})))
     return found, rejects
@@ -149,9 +135,8 @@ def _supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED
 
 
-def _document(
-    source: str, text: str, content_hash: str, encoding: str, fmt: str, meta: dict[str, str | None]
-) -> RawDocument:
+def _document(source: str, text: str, content_hash: str, encoding: str, fmt: str,
+              meta: dict[str, str | None]) -> RawDocument:
     return RawDocument(
         doc_id=document_id(source, content_hash),
         source=source,
@@ -191,15 +176,9 @@ def read_jsonl(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Re
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            rejects.append(
-                Reject(source, f"line {number} is not valid JSON ({err.msg} at column {err.colno})")
-            )
+            rejects.append(Reject(source, f"line {number} is not valid JSON ({err.msg} at column {err.colno})"))
             continue
-        if (
-            not isinstance(record, dict)
-            or not isinstance(record.get("text"), str)
-            or not record["text"].strip()
-        ):
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
             rejects.append(Reject(source, f"line {number} has no non-empty string field `text`"))
             continue
         meta = _with_defaults(item, {})
@@ -221,11 +200,8 @@ def read_html(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Rej
     return [_document(item.source, article.text, _hash(data), article.encoding, "html", meta)], []
 
 
-READERS = {
-    **{s: read_text_file for s in TEXT_SUFFIXES},
-    **{s: read_jsonl for s in JSONL_SUFFIXES},
-    **{s: read_html for s in HTML_SUFFIXES},
-}
+READERS = {**{s: read_text_file for s in TEXT_SUFFIXES}, **{s: read_jsonl for s in JSONL_SUFFIXES},
+           **{s: read_html for s in HTML_SUFFIXES}}
 
 
 def _hash(data: bytes) -> str:

@@ -71,13 +71,8 @@ def candidate_paragraph_pairs(doc_index: np.ndarray, sketches: np.ndarray, confi
     return found[doc_index[found[:, 0]] != doc_index[found[:, 1]]]
 
 
-def link_documents(
-    doc_ids: list[str],
-    doc_index: np.ndarray,
-    sketches: np.ndarray,
-    body_counts: dict[str, int],
-    config: LinkConfig = LinkConfig(),
-) -> list[tuple[str, str]]:
+def link_documents(doc_ids: list[str], doc_index: np.ndarray, sketches: np.ndarray, body_counts: dict[str, int],
+                   config: LinkConfig = LinkConfig()) -> list[tuple[str, str]]:
     """Verified links between documents.
 
     doc_index: for each body paragraph row, the position of its document in `doc_ids`;
@@ -104,12 +99,8 @@ def link_documents(
     return links
 
 
-def group_stories(
-    doc_ids: list[str],
-    links: list[tuple[str, str]],
-    published: dict[str, datetime | None],
-    sources: dict[str, str],
-) -> list[Member]:
+def group_stories(doc_ids: list[str], links: list[tuple[str, str]], published: dict[str, datetime | None],
+                  sources: dict[str, str]) -> list[Member]:
     """Stories as connected groups of links, members ordered as versions (0 = origin)."""
     parent = {d: d for d in doc_ids}
 

@@ -12,9 +12,8 @@ from tasks.ingest import INGEST_VERSION, RawDocument
 from tasks.language import LANGUAGE_VERSION, detect_languages
 from tasks.warehouse import SCHEMAS
 
-PIPELINE_VERSION = "+".join(
-    [INGEST_VERSION, CLEAN_VERSION, BOILERPLATE_VERSION, FINGERPRINT_VERSION, LANGUAGE_VERSION]
-)
+PIPELINE_VERSION = "+".join([INGEST_VERSION, CLEAN_VERSION, BOILERPLATE_VERSION, FINGERPRINT_VERSION,
+                             LANGUAGE_VERSION])
 
 
 def prepare_documents(raws: list[RawDocument]) -> tuple[pa.Table, pa.Table]:
@@ -29,33 +28,17 @@ def prepare_documents(raws: list[RawDocument]) -> tuple[pa.Table, pa.Table]:
         for idx, (text, flag) in enumerate(zip(paragraphs, flags, strict=True)):
             w = comparison_words(text)
             words.append(w)
-            paras.append(
-                {
-                    "doc_id": raw.doc_id,
-                    "para_idx": idx,
-                    "text": text,
-                    "fingerprint": fingerprint(" ".join(w)),
-                    "is_boilerplate": flag,
-                    "boilerplate_reason": "rule" if flag else None,
-                    "n_words": len(w),
-                }
-            )
+            paras.append({
+                "doc_id": raw.doc_id, "para_idx": idx, "text": text, "fingerprint": fingerprint(" ".join(w)),
+                "is_boilerplate": flag, "boilerplate_reason": "rule" if flag else None, "n_words": len(w),
+            })
         bodies.append("\n\n".join(p for p, f in zip(paragraphs, flags, strict=True) if not f))
-        docs.append(
-            {
-                "doc_id": raw.doc_id,
-                "source": raw.source,
-                "outlet": raw.outlet,
-                "title": raw.title or title,
-                "published_at": raw.published_at,
-                "n_paragraphs": len(paragraphs),
-                "url": raw.url,
-                "encoding": raw.encoding,
-                "input_format": raw.input_format,
-                "content_hash": raw.content_hash,
-                "pipeline_version": PIPELINE_VERSION,
-            }
-        )
+        docs.append({
+            "doc_id": raw.doc_id, "source": raw.source, "outlet": raw.outlet, "title": raw.title or title,
+            "published_at": raw.published_at, "n_paragraphs": len(paragraphs), "url": raw.url,
+            "encoding": raw.encoding, "input_format": raw.input_format, "content_hash": raw.content_hash,
+            "pipeline_version": PIPELINE_VERSION,
+        })
     for doc, language in zip(docs, detect_languages(bodies), strict=True):
         doc["language"] = language
     for para, language in zip(paras, detect_languages([p["text"] for p in paras]), strict=True):
@@ -63,7 +46,5 @@ def prepare_documents(raws: list[RawDocument]) -> tuple[pa.Table, pa.Table]:
     sketches = minhash_batch(words)
     for para, sketch in zip(paras, sketches, strict=True):
         para["minhash"] = sketch
-    return (
-        pa.Table.from_pylist(docs, schema=SCHEMAS["documents"]),
-        pa.Table.from_pylist(paras, schema=SCHEMAS["paragraphs"]),
-    )
+    return (pa.Table.from_pylist(docs, schema=SCHEMAS["documents"]),
+            pa.Table.from_pylist(paras, schema=SCHEMAS["paragraphs"]))

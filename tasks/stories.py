@@ -17,19 +17,16 @@ from tasks.link import LINK_VERSION, LinkConfig, group_stories, link_documents
 from tasks.warehouse import SCHEMAS
 
 
-def merge_documents(
-    old_docs: pa.Table, old_paras: pa.Table, new_docs: pa.Table, new_paras: pa.Table
-) -> tuple[pa.Table, pa.Table]:
+def merge_documents(old_docs: pa.Table, old_paras: pa.Table, new_docs: pa.Table, new_paras: pa.Table
+                    ) -> tuple[pa.Table, pa.Table]:
     """Stored documents plus new ones; a new version of a stored source replaces it, an identical one is a no-op."""
     replaced = pa.array(sorted(set(new_docs.column("source").to_pylist())), pa.string())
     keep = pc.invert(pc.is_in(old_docs.column("source"), value_set=replaced))
     docs = pa.concat_tables([old_docs.filter(keep), new_docs])
     kept_ids = pa.array(docs.column("doc_id").to_pylist(), pa.string())
     new_ids = pa.array(new_docs.column("doc_id").to_pylist(), pa.string())
-    old_keep = pc.and_(
-        pc.is_in(old_paras.column("doc_id"), value_set=kept_ids),
-        pc.invert(pc.is_in(old_paras.column("doc_id"), value_set=new_ids)),
-    )
+    old_keep = pc.and_(pc.is_in(old_paras.column("doc_id"), value_set=kept_ids),
+                       pc.invert(pc.is_in(old_paras.column("doc_id"), value_set=new_ids)))
     paras = pa.concat_tables([old_paras.filter(old_keep), new_paras])
     docs = docs.sort_by([("source", "ascending"), ("doc_id", "ascending")])
     paras = paras.sort_by([("doc_id", "ascending"), ("para_idx", "ascending")])
@@ -46,9 +43,7 @@ def _unique(table: pa.Table, keys: list[str]) -> pa.Table:
     return table.filter(pa.array(mask, pa.bool_()))
 
 
-def find_stories(
-    docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfig()
-) -> tuple[pa.Table, pa.Table]:
+def find_stories(docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfig()) -> tuple[pa.Table, pa.Table]:
     """story_members, and paragraphs with boilerplate repeated across an outlet's stories flagged."""
     doc_ids = docs.column("doc_id").to_pylist()
     outlet_of = dict(zip(doc_ids, docs.column("outlet").to_pylist(), strict=True))
@@ -57,10 +52,7 @@ def find_stories(
     p_flag = paras.column("is_boilerplate").to_pylist()
     # Before stories are known, a paragraph an outlet printed in two documents is held out of linking.
     suspect = repeated_in_outlet((outlet_of[d], d, fp) for d, fp in zip(p_doc, p_fp, strict=True))
-    body = [
-        not flag and (outlet_of[d], fp) not in suspect
-        for d, fp, flag in zip(p_doc, p_fp, p_flag, strict=True)
-    ]
+    body = [not flag and (outlet_of[d], fp) not in suspect for d, fp, flag in zip(p_doc, p_fp, p_flag, strict=True)]
     position = {d: k for k, d in enumerate(doc_ids)}
     rows = np.flatnonzero(np.array(body, dtype=bool))
     body_counts: dict[str, int] = defaultdict(int)
@@ -78,25 +70,13 @@ def find_stories(
     for k, (d, fp) in enumerate(zip(p_doc, p_fp, strict=True)):
         if not p_flag[k] and (outlet_of[d], fp) in repeated:
             p_flag[k], reasons[k] = True, "repeated"
-    paras = paras.set_column(
-        paras.schema.get_field_index("is_boilerplate"), "is_boilerplate", pa.array(p_flag, pa.bool_())
-    )
-    paras = paras.set_column(
-        paras.schema.get_field_index("boilerplate_reason"),
-        "boilerplate_reason",
-        pa.array(reasons, pa.string()),
-    )
+    paras = paras.set_column(paras.schema.get_field_index("is_boilerplate"), "is_boilerplate",
+                             pa.array(p_flag, pa.bool_()))
+    paras = paras.set_column(paras.schema.get_field_index("boilerplate_reason"), "boilerplate_reason",
+                             pa.array(reasons, pa.string()))
     table = pa.Table.from_pylist(
-        [
-            {
-                "story_id": m.story_id,
-                "doc_id": m.doc_id,
-                "version": m.version,
-                "n_members": m.n_members,
-                "link_version": LINK_VERSION,
-            }
-            for m in members
-        ],
+        [{"story_id": m.story_id, "doc_id": m.doc_id, "version": m.version, "n_members": m.n_members,
+          "link_version": LINK_VERSION} for m in members],
         schema=SCHEMAS["story_members"],
     )
     return table, paras
@@ -122,28 +102,17 @@ def story_key(story_id: str, versions: list[str], body: dict[str, list[Paragraph
     return h.hexdigest()
 
 
-def align_stories(
-    stories: dict[str, list[str]], body: dict[str, list[Paragraph]], config: AlignConfig = AlignConfig()
-) -> pa.Table:
+def align_stories(stories: dict[str, list[str]], body: dict[str, list[Paragraph]],
+                  config: AlignConfig = AlignConfig()) -> pa.Table:
     """paragraph_fates for the given stories: {story_id: doc_ids in version order}."""
     rows = []
     for story_id in sorted(stories):
         origin, *republications = stories[story_id]
         for doc_id in republications:
             for f in align_versions(body.get(origin, []), body.get(doc_id, []), config):
-                rows.append(
-                    {
-                        "story_id": story_id,
-                        "base_doc_id": origin,
-                        "base_para_idx": f.base_para_idx,
-                        "doc_id": doc_id,
-                        "para_idx": f.para_idx,
-                        "fate": f.fate,
-                        "similarity": f.similarity,
-                        "diff": f.diff,
-                        "align_version": ALIGN_VERSION,
-                    }
-                )
+                rows.append({"story_id": story_id, "base_doc_id": origin, "base_para_idx": f.base_para_idx,
+                             "doc_id": doc_id, "para_idx": f.para_idx, "fate": f.fate,
+                             "similarity": f.similarity, "diff": f.diff, "align_version": ALIGN_VERSION})
     return pa.Table.from_pylist(rows, schema=SCHEMAS["paragraph_fates"])
 
 
@@ -163,25 +132,16 @@ def keyed_members(members: pa.Table, body: dict[str, list[Paragraph]]) -> pa.Tab
     return members.set_column(members.schema.get_field_index("align_key"), "align_key", column)
 
 
-def stories_to_align(
-    members: pa.Table, old_members: pa.Table, old_fates: pa.Table
-) -> tuple[dict[str, list[str]], pa.Table]:
+def stories_to_align(members: pa.Table, old_members: pa.Table, old_fates: pa.Table) -> tuple[dict[str, list[str]],
+                                                                                          pa.Table]:
     """Stories whose fates must be computed, and the stored fates that still hold for the others."""
-    old_keys = dict(
-        zip(
-            old_members.column("story_id").to_pylist(),
-            old_members.column("align_key").to_pylist(),
-            strict=True,
-        )
-    )
+    old_keys = dict(zip(old_members.column("story_id").to_pylist(), old_members.column("align_key").to_pylist(),
+                        strict=True))
     stories = stories_in_order(members)
-    new_keys = dict(
-        zip(members.column("story_id").to_pylist(), members.column("align_key").to_pylist(), strict=True)
-    )
+    new_keys = dict(zip(members.column("story_id").to_pylist(), members.column("align_key").to_pylist(),
+                        strict=True))
     unchanged = sorted(s for s in stories if old_keys.get(s) == new_keys[s])
-    kept = old_fates.filter(
-        pc.is_in(old_fates.column("story_id"), value_set=pa.array(unchanged, pa.string()))
-    )
+    kept = old_fates.filter(pc.is_in(old_fates.column("story_id"), value_set=pa.array(unchanged, pa.string())))
     return {s: d for s, d in stories.items() if s not in set(unchanged)}, kept
 
 
@@ -190,6 +150,4 @@ def merge_rejects(old: pa.Table, new: list[Reject], items: list[InputFile]) -> p
     seen = {i.source for i in items} | {r.source.split("#")[0] for r in new}
     kept = [r for r in old.to_pylist() if r["source"].split("#")[0] not in seen]
     rows = {(r["source"], r["reason"]) for r in kept} | {(r.source, r.reason) for r in new}
-    return pa.Table.from_pylist(
-        [{"source": s, "reason": m} for s, m in sorted(rows)], schema=SCHEMAS["rejects"]
-    )
+    return pa.Table.from_pylist([{"source": s, "reason": m} for s, m in sorted(rows)], schema=SCHEMAS["rejects"])

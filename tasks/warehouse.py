@@ -24,58 +24,26 @@ STAGING = ".staging"
 JOURNAL = "COMMIT.json"
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema(
-        [
-            ("doc_id", pa.string()),
-            ("source", pa.string()),
-            ("outlet", pa.string()),
-            ("title", pa.string()),
-            ("published_at", pa.timestamp("us")),
-            ("language", pa.string()),
-            ("n_paragraphs", pa.int32()),
-            ("url", pa.string()),
-            ("encoding", pa.string()),
-            ("input_format", pa.string()),
-            ("content_hash", pa.string()),
-            ("pipeline_version", pa.string()),
-        ]
-    ),
-    "paragraphs": pa.schema(
-        [
-            ("doc_id", pa.string()),
-            ("para_idx", pa.int32()),
-            ("text", pa.string()),
-            ("fingerprint", pa.uint64()),
-            ("is_boilerplate", pa.bool_()),
-            ("boilerplate_reason", pa.string()),
-            ("language", pa.string()),
-            ("n_words", pa.int32()),
-            ("minhash", pa.list_(pa.uint32())),
-        ]
-    ),
-    "story_members": pa.schema(
-        [
-            ("story_id", pa.string()),
-            ("doc_id", pa.string()),
-            ("version", pa.int32()),
-            ("n_members", pa.int32()),
-            ("link_version", pa.string()),
-            ("align_key", pa.string()),
-        ]
-    ),
-    "paragraph_fates": pa.schema(
-        [
-            ("story_id", pa.string()),
-            ("base_doc_id", pa.string()),
-            ("base_para_idx", pa.int32()),
-            ("doc_id", pa.string()),
-            ("para_idx", pa.int32()),
-            ("fate", pa.string()),
-            ("similarity", pa.float64()),
-            ("diff", pa.string()),
-            ("align_version", pa.string()),
-        ]
-    ),
+    "documents": pa.schema([
+        ("doc_id", pa.string()), ("source", pa.string()), ("outlet", pa.string()), ("title", pa.string()),
+        ("published_at", pa.timestamp("us")), ("language", pa.string()), ("n_paragraphs", pa.int32()),
+        ("url", pa.string()), ("encoding", pa.string()), ("input_format", pa.string()),
+        ("content_hash", pa.string()), ("pipeline_version", pa.string()),
+    ]),
+    "paragraphs": pa.schema([
+        ("doc_id", pa.string()), ("para_idx", pa.int32()), ("text", pa.string()), ("fingerprint", pa.uint64()),
+        ("is_boilerplate", pa.bool_()), ("boilerplate_reason", pa.string()), ("language", pa.string()),
+        ("n_words", pa.int32()), ("minhash", pa.list_(pa.uint32())),
+    ]),
+    "story_members": pa.schema([
+        ("story_id", pa.string()), ("doc_id", pa.string()), ("version", pa.int32()),
+        ("n_members", pa.int32()), ("link_version", pa.string()), ("align_key", pa.string()),
+    ]),
+    "paragraph_fates": pa.schema([
+        ("story_id", pa.string()), ("base_doc_id", pa.string()), ("base_para_idx", pa.int32()),
+        ("doc_id", pa.string()), ("para_idx", pa.int32()), ("fate", pa.string()), ("similarity", pa.float64()),
+        ("diff", pa.string()), ("align_version", pa.string()),
+    ]),
     "rejects": pa.schema([("source", pa.string()), ("reason", pa.string())]),
 }
 TABLES = tuple(SCHEMAS)
@@ -94,9 +62,7 @@ def locked(root: Path):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as err:
-            raise WarehouseBusy(
-                f"{root} is in use by another reprint run; try again when it has finished"
-            ) from err
+            raise WarehouseBusy(f"{root} is in use by another reprint run; try again when it has finished") from err
         recover(root)
         yield
     finally:
