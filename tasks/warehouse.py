@@ -158,6 +158,7 @@ def build_catalog(root: Path) -> Path:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{pattern}')")
         run_sql_file(con, SQL_DIR / "macros.sql")
         create_report_views(con)
+        run_sql_file(con, SQL_DIR / "comments.sql")
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -173,6 +174,8 @@ def create_report_views(con: duckdb.DuckDBPyConnection) -> None:
         for path in pending:
             try:
                 con.execute(f"CREATE OR REPLACE VIEW {path.stem} AS {path.read_text().strip().rstrip(';')}")
+                description = report_description(path).replace("'", "''")
+                con.execute(f"COMMENT ON VIEW {path.stem} IS '{description}'")
             except duckdb.CatalogException as err:
                 failed.append((path, err))
         if len(failed) == len(pending):
@@ -182,7 +185,15 @@ def create_report_views(con: duckdb.DuckDBPyConnection) -> None:
 
 def report_files() -> list[Path]:
     """The report queries in sql/, one relation per file."""
-    return sorted(p for p in SQL_DIR.glob("*.sql") if p.name != "macros.sql")
+    return sorted(p for p in SQL_DIR.glob("*.sql") if p.name not in ("macros.sql", "comments.sql"))
+
+
+def report_description(path: Path) -> str:
+    """A report's one-line description: the first comment line of its file."""
+    for line in path.read_text().splitlines():
+        if line.startswith("--"):
+            return line.removeprefix("--").strip()
+    return ""
 
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
