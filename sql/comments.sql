@@ -1,5 +1,5 @@
 -- What each table and column means, readable in the catalog (duckdb_views(), duckdb_columns(), or `describe`).
--- Loaded into corpus.duckdb by reprint after the views; report views get their comment from their file's first line.
+-- Loaded into corpus.duckdb by reprint after the views; report views get their file's opening comment.
 
 COMMENT ON VIEW documents IS 'One row per ingested document (reads DIR/documents/*.parquet).';
 COMMENT ON COLUMN documents.doc_id IS 'Stable id: the same input (source and content) always gets the same id.';

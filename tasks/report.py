@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tasks.warehouse import TABLES
+
 FATE_STYLE = {
     "survived": "green", "moved": "cyan", "changed": "yellow", "split": "magenta", "merged": "magenta",
     "disappeared": "red", "appeared": "blue",
@@ -36,8 +38,63 @@ def render_report(warehouse: Path, console: Console | None = None, max_stories: 
         _render(con, console, max_stories)
     finally:
         con.close()
-    console.print(f"\nQuery it yourself: [bold]duckdb {catalog}[/bold]  (views: documents, paragraphs, "
-                  "story_members, paragraph_fates, rejects, fate_details, story_summary, outlet_profile)")
+    console.print(f"\nQuery it yourself: [bold]duckdb {catalog}[/bold]  (`reprint sql --list` names the views)",
+                  highlight=False)
+    page = warehouse.resolve() / "report" / "index.html"
+    if page.exists():
+        console.print(f"The report page: [bold]{page.as_uri()}[/bold]")
+
+
+def list_catalog(warehouse: Path, console: Console | None = None) -> None:
+    """The catalog's tables and reports, each with its one-line description (the views' comments)."""
+    console = console or Console()
+    con = duckdb.connect(str(warehouse.resolve() / "corpus.duckdb"), read_only=True)
+    try:
+        views = _rows(con, "select view_name, comment from duckdb_views() where not internal")
+    finally:
+        con.close()
+    table = Table(title="Tables and reports in the catalog (`reprint sql QUERY`, or `duckdb corpus.duckdb`)",
+                  title_justify="left")
+    table.add_column("view")
+    table.add_column("kind")
+    table.add_column("what it holds", ratio=1)
+    for v in sorted(views, key=lambda v: (v["view_name"] not in TABLES, v["view_name"])):
+        table.add_row(v["view_name"], "table" if v["view_name"] in TABLES else "report", v["comment"] or "")
+    console.print(table)
+
+
+def print_query(warehouse: Path, query: str, console: Console | None = None) -> int:
+    """Run a read-only query on the catalog and print its rows; 1 with the database's message on an error."""
+    console = console or Console()
+    con = duckdb.connect(str(warehouse.resolve() / "corpus.duckdb"), read_only=True)
+    try:
+        rows = _rows(con, query)
+    except duckdb.Error as err:
+        Console(stderr=True).print(f"reprint: the query failed: {err}", markup=False)
+        return 1
+    finally:
+        con.close()
+    table = Table(*(rows[0] if rows else []), title=f"{len(rows)} rows", title_justify="left")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    console.print(table)
+    return 0
+
+
+def render_run_summary(summary: dict, warehouse: Path, console: Console) -> None:
+    """The table printed at the end of `reprint run`."""
+    table = Table(title="reprint run", title_justify="left", show_header=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    for label, value in (("documents read", summary["new_documents"]),
+                         ("documents in the warehouse", summary["documents"]),
+                         ("stories", summary["stories"]),
+                         ("stories aligned in this run", summary["aligned_stories"]),
+                         ("inputs rejected", summary["rejects"]),
+                         ("catalog", str(warehouse.resolve() / "corpus.duckdb")),
+                         ("report page", summary.get("report_page", ""))):
+        table.add_row(label, str(value))
+    console.print(table)
 
 
 def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) -> None:

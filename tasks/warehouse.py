@@ -189,11 +189,13 @@ def report_files() -> list[Path]:
 
 
 def report_description(path: Path) -> str:
-    """A report's one-line description: the first comment line of its file."""
+    """A report's description: the comment its file opens with, as one line."""
+    lines = []
     for line in path.read_text().splitlines():
-        if line.startswith("--"):
-            return line.removeprefix("--").strip()
-    return ""
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(lines)
 
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
