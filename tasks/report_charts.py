@@ -91,9 +91,9 @@ def survival_by_position_chart(rows: list[dict], width: int = 720, height: int =
 
 
 def fate_matrix(republications: list[str], origin_paragraphs: list[int], fates: dict[tuple[str, int], str],
-                labels: dict[str, str], cell: int = 12) -> str:
+                labels: dict[str, str], cell: int = 16) -> str:
     """A story at a glance: a row per republication, a cell per origin paragraph (start left, end right)."""
-    label_w = 200
+    label_w = 160
     width = label_w + max(len(origin_paragraphs), 1) * cell + 4
     height = len(republications) * (cell + 4) + 4
     parts = []

@@ -28,7 +28,7 @@ def seed_texts() -> tuple[str, str]:
     return ORIGIN_SEED.read_text(encoding="utf-8"), REPUBLICATION_SEED.read_text(encoding="utf-8")
 
 
-# A small multi-story warehouse for the report page, the catalog and the README's queries: three outlets, two
+# A small multi-story warehouse for the report page, the catalog and the README's queries: four outlets, two
 # stories with republications (one cuts the ending, one adds a paragraph carrying a script), one lone article.
 HARBOUR = [
     "Harbour workers in Port Elling voted on Monday to strike over pay, closing the container terminal for "
@@ -72,7 +72,7 @@ CORPUS = {
     "courier/bridge.txt": ("Marren bridge to close", BRIDGE, "2024-01-10"),
     "gazette/bridge.txt": ("Bridge closure", [BRIDGE[0], BRIDGE[2], BRIDGE[1], BRIDGE[3], BRIDGE[4]],
                            "2024-01-11"),
-    "herald/bridge.txt": ("Bridge closes in April", BRIDGE[:3], "2024-01-12"),
+    "tribune/bridge.txt": ("Bridge closes in April", BRIDGE[:3], "2024-01-12"),
     "herald/weather.txt": ("Snow on the hills", WEATHER, "2024-02-01"),
 }
 
