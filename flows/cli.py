@@ -18,6 +18,8 @@ def _quiet_prefect(verbose: bool) -> None:
     """Prefect settings that must be in place before prefect is imported."""
     os.environ.setdefault("PREFECT_HOME", str(PROJECT / ".prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The temporary local server needs more than Prefect's default 20 s on a busy or fresh machine.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
         os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "ERROR")

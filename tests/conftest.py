@@ -12,6 +12,8 @@ sys.path.insert(0, str(ROOT))
 _home = tempfile.mkdtemp(prefix="reprint-prefect-")
 os.environ["PREFECT_HOME"] = _home
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+# A busy 2-core machine can take longer than Prefect's default 20 s to start the temporary server.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
 os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "ERROR")
 
