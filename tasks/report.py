@@ -148,7 +148,8 @@ def print_query(warehouse: Path, query: str, console: Console | None = None) -> 
 def render_run_summary(summary: dict, warehouse: Path, console: Console) -> None:
     """The end of `reprint run`: a sentence, a table of this run against the warehouse, where to look next."""
     line = (f"reprint: {summary['new_documents']} documents read, "
-            f"{summary['documents']} in the warehouse, {summary['stories']} stories ({summary['aligned_stories']} aligned in this run), "
+            f"{summary['documents']} in the warehouse, {summary['stories']} stories "
+            f"({summary['aligned_stories']} aligned in this run), "
             f"{summary['rejects']} inputs rejected")
     console.print(line, highlight=False, markup=False, soft_wrap=True)
     table = Table(title="reprint run", title_justify="left")
