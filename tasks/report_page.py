@@ -95,6 +95,11 @@ def _date(value) -> str:
     return value.date().isoformat() if value is not None else "undated"
 
 
+def _dates(story: dict) -> str:
+    first, last = _date(story["origin_published_at"]), _date(story["last_published_at"])
+    return first if first == last else f"{first} → {last}"
+
+
 def story_file(story_id: str) -> str:
     """The story page's file name; ids that are not plain names are hashed, so no path leaves the folder."""
     if re.fullmatch(r"[A-Za-z0-9_-]{1,80}", story_id):
@@ -158,7 +163,7 @@ def render_index(totals: dict, stories: list[dict], outlets: list[dict], positio
             f'data-outlets="{_e(json.dumps(labels, ensure_ascii=False))}">'
             f'<td><a href="stories/{story_file(s["story_id"])}">{_e(s["title"] or s["origin"])}</a>'
             f'<div class="meta">{_e(s["story_id"])}</div></td>'
-            f'<td>{_e(s["origin"])}<div class="meta">{_date(s["origin_published_at"])}</div></td>'
+            f'<td>{_e(s["origin"])}<div class="meta">{_dates(s)}</div></td>'
             f'<td>{"<br>".join(_e(x) for x in labels[1:])}</td>'
             f'<td class="num">{s["republications"]}</td><td class="num">{_rate(s["survival_rate"])}</td>'
             f"<td>{charts.fate_bar(counts)}</td></tr>")

@@ -55,7 +55,8 @@ def test_story_file_keeps_plain_ids_and_hashes_the_rest():
 
 def test_index_escapes_titles_outlets_and_rejects():
     story = {"story_id": "s1", "title": f"Strike {SCRIPT}", "origin": "o", "origin_published_at": None,
-             "outlets": 'o | <img src=x onerror="alert(1)">', "republications": 1, "survival_rate": 0.5,
+             "last_published_at": None, "outlets": 'o | <img src=x onerror="alert(1)">', "republications": 1,
+             "survival_rate": 0.5,
              **{f: 1 for f in ("survived", "moved", "changed", "split", "merged", "disappeared", "appeared")}}
     page = render_index({"documents": 2, "stories": 1, "shared": 1, "rejects": 1}, [story], [], [],
                         [{"source": "x.txt", "reason": SCRIPT}])
@@ -65,7 +66,8 @@ def test_index_escapes_titles_outlets_and_rejects():
 
 
 def test_index_says_when_stories_are_left_off():
-    story = {"story_id": "s", "title": "t", "origin": "o", "origin_published_at": None, "outlets": "o | r",
+    story = {"story_id": "s", "title": "t", "origin": "o", "origin_published_at": None,
+             "last_published_at": None, "outlets": "o | r",
              "republications": 1, "survival_rate": 1.0, "survived": 1, "moved": 0, "changed": 0, "split": 0,
              "merged": 0, "disappeared": 0, "appeared": 0}
     stories = [dict(story, story_id=f"s{k}") for k in range(3)]
