@@ -42,7 +42,7 @@ def render_report(warehouse: Path, console: Console | None = None, max_stories: 
                   "(`reprint sql --list` names the views)", highlight=False)
     page = warehouse.resolve() / "report" / "index.html"
     if page.exists():
-        console.print(f"The report page: [bold]{page.as_uri()}[/bold]")
+        console.print(f"The report page: {page.as_uri()}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) -> None:
