@@ -168,8 +168,12 @@ def render_index(totals: dict, stories: list[dict], outlets: list[dict], positio
             f'<td class="num">{s["republications"]}</td><td class="num">{_rate(s["survival_rate"])}</td>'
             f"<td>{charts.fate_bar(counts)}</td></tr>")
     all_outlets = sorted({o for s in shown for o in s["outlets"].split(" | ")})
-    more = (f'<p class="note">Showing the {len(shown)} stories with most republications of {len(stories)}; '
-            "query <code>fate_mix_by_story</code> for all.</p>" if len(stories) > len(shown) else "")
+    more = ""
+    if not stories:
+        more = '<p class="note">No story has a republication yet: nothing to compare.</p>'
+    elif len(stories) > len(shown):
+        more = (f'<p class="note">Showing the {len(shown)} stories with most republications of '
+                f"{len(stories)}; query <code>fate_mix_by_story</code> for all.</p>")
     charted = outlets[: config.max_outlets_charted]
     body = f"""<h1>reprint report</h1>
 <p>{totals["documents"]} documents, {totals["stories"]} stories, {totals["shared"]} with republications,

@@ -76,6 +76,11 @@ def test_index_says_when_stories_are_left_off():
     assert page.count('<tr class="story"') == 2 and "Showing the 2 stories" in page
 
 
+def test_index_says_when_no_story_has_a_republication():
+    page = render_index({"documents": 1, "stories": 1, "shared": 0, "rejects": 0}, [], [], [], [])
+    assert "No story has a republication yet" in page and '<tr class="story"' not in page
+
+
 @pytest.fixture(scope="module")
 def pages(corpus_warehouse: Path) -> Path:
     return write_report_pages(corpus_warehouse)
