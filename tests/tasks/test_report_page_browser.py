@@ -20,7 +20,7 @@ def _missing(reason: str) -> None:
     # CI installs chromium itself (.ci/run): there a missing browser is a failure, not a skip.
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI must install it: see .ci/run)")
-    pytest.skip(f"{reason}; install it with `make browser`")
+    pytest.skip(f"{reason}; install them with `make browser`")
 
 
 @pytest.fixture(scope="module")
