@@ -1,12 +1,13 @@
 """The catalog a researcher opens: every table, column and report described, and the chart reports
 (positions, survival by position and by outlet, fate mix by story) agreeing with the fates they summarise."""
 
+import re
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tasks.warehouse import SCHEMAS, TABLES, report_description, report_files
+from tasks.warehouse import SCHEMAS, SQL_DIR, TABLES, report_description, report_files
 
 
 @pytest.fixture
@@ -33,6 +34,14 @@ def test_every_table_column_and_report_has_a_comment(con):
         assert all(columns.values()), [c for c, text in columns.items() if not text]
     for path in report_files():
         assert views[path.stem] == report_description(path) and views[path.stem]
+
+
+def test_comments_describe_exactly_the_tables_columns():
+    text = (SQL_DIR / "comments.sql").read_text()
+    described = set(re.findall(r"^COMMENT ON COLUMN (\w+)\.(\w+) IS", text, re.M))
+    columns = {(table, column) for table, schema in SCHEMAS.items() for column in schema.names}
+    assert described == columns, ("sql/comments.sql: add", columns - described, "remove", described - columns)
+    assert set(re.findall(r"^COMMENT ON VIEW (\w+) IS", text, re.M)) == set(TABLES)
 
 
 def test_origin_positions_rank_body_paragraphs_from_start_to_end(con):
