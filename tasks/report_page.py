@@ -141,11 +141,11 @@ def _page(title: str, body: str) -> str:
             f"<script>{SCRIPT}</script>\n</body></html>\n")
 
 
-def _fate_filters(outlets: list[str], outlet_label: str) -> str:
+def _fate_filters(fate_label: str, outlets: list[str], outlet_label: str) -> str:
     boxes = "".join(f'<label><input type="checkbox" data-filter="fate" value="{f}" checked> {f}</label>'
                     for f in FATES)
     options = "".join(f'<option value="{_e(o)}">{_e(o)}</option>' for o in outlets)
-    return (f'<form class="filters" id="filters">Fates: {boxes}<br>{outlet_label}: '
+    return (f'<form class="filters" id="filters">{fate_label} {boxes}<br>{outlet_label}: '
             f'<select data-filter="outlet"><option value="">all</option>{options}</select></form>')
 
 
@@ -189,7 +189,7 @@ moved, split, merged, dropped; right: survival rate and republications. Showing 
 means republications cut the ending.</p>
 {charts.survival_by_position_chart(positions)}
 <h2>Stories</h2>
-{_fate_filters(all_outlets, "Outlet")}
+{_fate_filters("Stories where a paragraph", all_outlets, "Printed by")}
 <p class="note"><span id="shown-count">{len(shown)}</span> stories shown.</p>{more}
 <table id="stories"><thead><tr><th>story</th><th>origin</th><th>republished by</th><th class="num">reps</th>
 <th class="num">survival</th><th>fate mix</th></tr></thead><tbody>
@@ -230,7 +230,7 @@ survival {_rate(story["survival_rate"])}</p>
 <h2>Each origin paragraph in each republication</h2>
 {charts.legend()}
 {charts.fate_matrix(reps, origin_paragraphs, matrix, label)}
-{_fate_filters(sorted({label[d] for d in reps}), "Republication")}
+{_fate_filters("Paragraphs that", sorted({label[d] for d in reps}), "Republication")}
 {"".join(sections)}
 <h2>Boilerplate set aside</h2>
 {folded or '<p class="note">none</p>'}"""
