@@ -29,6 +29,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("published_at", pa.timestamp("us")), ("language", pa.string()), ("n_paragraphs", pa.int32()),
         ("url", pa.string()), ("encoding", pa.string()), ("input_format", pa.string()),
         ("content_hash", pa.string()), ("pipeline_version", pa.string()),
+        # Added for real-world inputs (HTML, dumps, web archives): what tasks/repair.py changed, the byline,
+        # and when a web archive captured the page.
+        ("repairs", pa.list_(pa.string())), ("author", pa.string()), ("captured_at", pa.timestamp("us")),
     ]),
     "paragraphs": pa.schema([
         ("doc_id", pa.string()), ("para_idx", pa.int32()), ("text", pa.string()), ("fingerprint", pa.uint64()),
