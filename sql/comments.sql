@@ -14,6 +14,9 @@ COMMENT ON COLUMN documents.encoding IS 'The encoding the input was decoded from
 COMMENT ON COLUMN documents.input_format IS 'txt, jsonl, html, ...';
 COMMENT ON COLUMN documents.content_hash IS 'Hash of the input bytes the document was read from.';
 COMMENT ON COLUMN documents.pipeline_version IS 'Versions of the steps that produced the row.';
+COMMENT ON COLUMN documents.repairs IS 'What Unicode repair changed in the text or metadata, e.g. mojibake; empty when nothing.';
+COMMENT ON COLUMN documents.author IS 'Author from metadata (page, dump line); may be null.';
+COMMENT ON COLUMN documents.captured_at IS 'When a web archive captured the page; null for other inputs.';
 
 COMMENT ON VIEW paragraphs IS 'One row per paragraph of every document, boilerplate included.';
 COMMENT ON COLUMN paragraphs.doc_id IS 'The document (documents.doc_id).';
