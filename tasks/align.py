@@ -1,9 +1,10 @@
 """The fates of an origin's paragraphs in one republication: survived, moved, changed, split, merged,
 disappeared, appeared.
 
-Matching runs in passes, each on what the earlier ones left: a heaviest in-order chain of similar paragraphs
-(exact fingerprints weigh most), so an edited paragraph between two anchors stays `changed`; splits and merges
-by containment in consecutive neighbours; out-of-order matches as `moved`; the rest disappeared or appeared.
+Matching runs in passes, each on what the earlier ones left: the in-order chain keeping the most confident
+matches in place; splits and merges by containment in consecutive neighbours; weak matches inside the gaps
+between anchors, so a heavily edited paragraph stays `changed`; out-of-order matches as `moved`; the rest
+disappeared or appeared. Similarity weighs words by their rarity within the pair.
 """
 
 from __future__ import annotations
