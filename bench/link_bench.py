@@ -18,6 +18,7 @@ tables, so its peak memory is its own. Runs:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import subprocess
@@ -44,14 +45,8 @@ def _prepare_block(block: int) -> tuple[list[dict], list[dict]]:
     from tasks.fingerprint import fingerprint, minhash_batch
 
     first = block * BLOCK
-    docs = list(
-        iter_documents(1, SEED, (1, 4), distractors=DISTRACTORS, first_story=first, mixed_sentences=True)
-    )
-    docs += list(
-        iter_documents(
-            BLOCK - 1, SEED, (0, 0), distractors=DISTRACTORS, first_story=first + 1, mixed_sentences=True
-        )
-    )
+    docs = list(iter_documents(1, SEED, (1, 4), distractors=DISTRACTORS, first_story=first))
+    docs += list(iter_documents(BLOCK - 1, SEED, (0, 0), distractors=DISTRACTORS, first_story=first + 1))
     doc_rows, para_rows, words = [], [], []
     for doc in docs:
         _, paragraphs = split_document(doc.text)
@@ -87,12 +82,17 @@ def _prepare_block(block: int) -> tuple[list[dict], list[dict]]:
     return doc_rows, para_rows
 
 
+def corpus_version() -> str:
+    """The generator's own hash: a changed generator never reads an old cache."""
+    return hashlib.sha256((Path(__file__).parent / "corpus.py").read_bytes()).hexdigest()[:12]
+
+
 def prepare(n_docs: int) -> Path:
     """The prepared corpus of about n_docs documents (cached): documents.parquet, paragraphs.parquet."""
     from tasks.warehouse import SCHEMAS
 
     blocks = max(1, round(n_docs / 12.5))  # 1 story of 2-5 documents and 9 of one per block
-    folder = CACHE / f"link-{blocks}-{SEED}-{DISTRACTORS}"
+    folder = CACHE / f"link-{blocks}-{SEED}-{DISTRACTORS}-{corpus_version()}"
     if (folder / "paragraphs.parquet").exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
