@@ -227,10 +227,12 @@ def run_datasketch(folder: Path) -> dict:
     for text, signature in enumerate(signatures):
         found += [(text, other) for other in lsh.query(signature) if other > text]
     near = verify_paragraph_pairs(np.array(found, dtype=np.int64).reshape(-1, 2), texts, config)
-    overlaps = document_overlaps(doc_index, matched_rows(near, text_of, doc_index, config), len(doc_ids))
+    overlaps = document_overlaps(
+        doc_index, matched_rows(near, text_of, doc_index, config), len(doc_ids), config.stock_spread
+    )
     shingles = np.maximum(paras.column("n_words").to_numpy().astype(np.float64) - 2, 1)[body]
     weight = document_containment(overlaps.a, overlaps.b, doc_index, sketches, shingles, len(doc_ids))
-    linked = (weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
+    linked = (weight * overlaps.rarity >= config.min_containment) & (overlaps.shared >= config.min_shared)
     graph = coo_matrix(
         (np.ones(linked.sum()), (overlaps.a[linked], overlaps.b[linked])), shape=(len(doc_ids), len(doc_ids))
     )

@@ -32,6 +32,7 @@ class LinkConfig:
     min_shared: int = 2  # one shared paragraph (a quote, a stock phrase) never links two documents
     max_bucket: int = 200  # an LSH bucket of more distinct texts than this holds a stock phrase
     max_copies: int = 1000  # a text printed more often than this is a stock phrase
+    stock_spread: int = 20  # a paragraph matched in more documents than this counts less and less
     min_cohesion: float = 0.4  # mean overlap between two parts of a linked group to be one story
     version: str = LINK_VERSION
 
@@ -46,6 +47,7 @@ class Links:
     b: np.ndarray
     weight: np.ndarray
     shared: np.ndarray  # paragraphs of the document with fewer matched ones that are matched
+    rarity: np.ndarray | None = None  # 1 when the matched paragraphs are the pair's own, less for stock text
 
     def __len__(self) -> int:
         return len(self.a)
@@ -177,32 +179,42 @@ def link_documents(
     first, text_of = paragraph_texts(fingerprints)
     texts = sketches[first]
     near = verify_paragraph_pairs(candidate_paragraph_pairs(texts, config), texts, config)
-    overlaps = document_overlaps(doc_index, matched_rows(near, text_of, doc_index, config), n_docs)
+    pairs = matched_rows(near, text_of, doc_index, config)
+    overlaps = document_overlaps(doc_index, pairs, n_docs, config.stock_spread)
     weight = document_containment(overlaps.a, overlaps.b, doc_index, sketches, shingle_counts, n_docs)
-    return Links(overlaps.a, overlaps.b, weight, overlaps.shared)
+    return Links(overlaps.a, overlaps.b, weight * overlaps.rarity, overlaps.shared, overlaps.rarity)
 
 
-def document_overlaps(doc_index: np.ndarray, pairs: np.ndarray, n_docs: int) -> Links:
-    """Document pairs holding matched paragraph pairs, weighted by the share of the shorter body matched."""
+def document_overlaps(doc_index: np.ndarray, pairs: np.ndarray, n_docs: int, stock_spread: int = 20) -> Links:
+    """Document pairs holding matched paragraph pairs, weighted by the share of the shorter body matched.
+
+    `rarity` scales that share for stock text: a paragraph matched in more than `stock_spread` documents
+    counts `stock_spread` / (the documents it is matched in), so text many unrelated documents print weighs
+    little while a story's own paragraphs (matched only in its versions) count fully; rarity is the
+    weighted share over the plain one.
+    """
     empty = np.empty(0, dtype=np.int64)
     if len(pairs) == 0:
-        return Links(empty, empty, np.empty(0), empty)
+        return Links(empty, empty, np.empty(0), empty, np.empty(0))
     body_counts = np.bincount(doc_index, minlength=n_docs)
     da, db = doc_index[pairs[:, 0]], doc_index[pairs[:, 1]]
+    rows = np.r_[pairs[:, 0], pairs[:, 1]]
+    spread = 1 + _distinct_counts(rows, np.r_[db, da])[1]  # documents a matched row is found in, itself too
+    weight = np.ones(len(doc_index))
+    weight[np.unique(rows)] = np.minimum(1.0, stock_spread / spread)
+    total = np.bincount(doc_index, weights=weight, minlength=n_docs)
     swap = da > db
     p = np.where(swap, pairs[:, 1], pairs[:, 0])
     q = np.where(swap, pairs[:, 0], pairs[:, 1])
     n = np.int64(n_docs)
     pair_key = np.minimum(da, db) * n + np.maximum(da, db)
     # A paragraph matched twice in the other document still counts once.
-    matched_a = _distinct_counts(pair_key, p)
-    matched_b = _distinct_counts(pair_key, q)
-    keys = matched_a[0]
+    keys, count_a, weight_a = _distinct_counts(pair_key, p, weight)
+    _, count_b, weight_b = _distinct_counts(pair_key, q, weight)
     a, b = keys // n, keys % n
-    share = np.maximum(
-        matched_a[1] / np.maximum(body_counts[a], 1), matched_b[1] / np.maximum(body_counts[b], 1)
-    )
-    return Links(a, b, np.minimum(share, 1.0), np.minimum(matched_a[1], matched_b[1]))
+    share = np.maximum(count_a / np.maximum(body_counts[a], 1), count_b / np.maximum(body_counts[b], 1))
+    rare = np.maximum(weight_a / np.maximum(total[a], 1e-9), weight_b / np.maximum(total[b], 1e-9))
+    return Links(a, b, np.minimum(share, 1.0), np.minimum(count_a, count_b), np.minimum(rare / share, 1.0))
 
 
 def document_containment(
@@ -235,12 +247,15 @@ def document_containment(
     return np.minimum(out, 1.0)
 
 
-def _distinct_counts(group: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each group (sorted), how many distinct values it holds."""
+def _distinct_counts(group: np.ndarray, value: np.ndarray, weight: np.ndarray | None = None) -> tuple:
+    """For each group: how many distinct values it holds (and the sum of their weights, if given)."""
     order = np.lexsort((value, group))
     group, value = group[order], value[order]
     new = np.r_[True, (group[1:] != group[:-1]) | (value[1:] != value[:-1])]
-    return np.unique(group[new], return_counts=True)
+    keys, start, counts = np.unique(group[new], return_index=True, return_counts=True)
+    if weight is None:
+        return keys, counts
+    return keys, counts, np.add.reduceat(weight[value[new]], start)
 
 
 def cluster_stories(n_docs: int, overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarray:
@@ -431,9 +446,9 @@ def touched_documents(
     near = verify_paragraph_pairs(candidate_paragraph_pairs(texts, config, fresh), texts, config)
     pairs = matched_rows(near, text_of, doc_index, config)
     pairs = pairs[is_new[doc_index[pairs[:, 0]]] | is_new[doc_index[pairs[:, 1]]]]
-    overlaps = document_overlaps(doc_index, pairs, len(is_new))
+    overlaps = document_overlaps(doc_index, pairs, len(is_new), config.stock_spread)
     weight = document_containment(overlaps.a, overlaps.b, doc_index, sketches, shingle_counts, len(is_new))
-    linked = (weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
+    linked = (weight * overlaps.rarity >= config.min_containment) & (overlaps.shared >= config.min_shared)
     touched[overlaps.a[linked]] = True
     touched[overlaps.b[linked]] = True
     return touched
