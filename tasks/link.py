@@ -31,7 +31,7 @@ class LinkConfig:
     min_containment: float = 0.5  # share of the shorter document's body paragraphs matched
     min_shared: int = 2  # one shared paragraph (a quote, a stock phrase) never links two documents
     max_bucket: int = 200  # an LSH bucket of more distinct texts than this holds a stock phrase
-    max_copies: int = 1000  # a text printed more often than this is a stock phrase
+    max_copies: int = 50  # a text printed more often than this is a stock phrase (cost: max_copies² pairs)
     stock_spread: int = 20  # a paragraph matched in more documents than this counts less and less
     min_cohesion: float = 0.4  # mean overlap between two parts of a linked group to be one story
     version: str = LINK_VERSION
