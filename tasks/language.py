@@ -14,6 +14,7 @@ import random
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ _LATIN = re.compile("[A-z]")
 # langdetect means to spare Latin Extended Additional here, but compares a block number with a name,
 # so it never does.
 _NON_LATIN = re.compile("[\u0300-\U0010ffff]")
-_WORD = re.compile("[^ ]+")
+_WORD_CACHE_CAP = 500_000
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,6 @@ class _Profiles:
             for word, count in profile["freq"].items():
                 if 1 <= len(word) <= 3:
                     self.matrix[self.rows[word], column] = 1.0 * count / profile["n_words"][len(word) - 1]
-        self.normal = _NormalisedChars()
         self.word_ngrams: dict[str, tuple[int, ...]] = {}
 
     def ngram_rows(self, text: str) -> list[int]:
@@ -76,17 +76,20 @@ class _Profiles:
         cleaning_text, _extract_ngrams)."""
         text = NGram.normalize_vi(_MAIL.sub(" ", _URL.sub(" ", text)))
         text = _SPACE_RUN.sub(" ", text[:_MAX_TEXT])
-        if len(_LATIN.findall(text)) * 2 < len(_NON_LATIN.findall(text)):
+        if not text.isascii() and len(_LATIN.findall(text)) * 2 < len(_NON_LATIN.findall(text)):
             text = _LATIN.sub("", text)
-        normalised = text.translate(self.normal)
+        if len(self.word_ngrams) > _WORD_CACHE_CAP:
+            self.word_ngrams.clear()
+        # langdetect's n-gram buffer starts afresh after a space, so the n-grams of a word and the space after
+        # it depend on that word alone: they are computed once per distinct word.
+        tokens = text.split(" ")
+        last = len(tokens) - 1
         rows: list[int] = []
-        end = len(text)
-        # langdetect's n-gram buffer starts afresh after a space: a word's n-grams depend on the word alone.
-        for match in _WORD.finditer(normalised):
-            word = text[match.start() : match.end()] + (" " if match.end() < end else "")
-            found = self.word_ngrams.get(word)
+        for i, token in enumerate(tokens):
+            key = token + " " if i < last else token
+            found = self.word_ngrams.get(key)
             if found is None:
-                found = self.word_ngrams[word] = self._word_rows(word)
+                found = self.word_ngrams[key] = self._word_rows(key)
             rows.extend(found)
         return rows
 
@@ -104,15 +107,6 @@ class _Profiles:
                 if w != " " and w in self.rows:
                     rows.append(self.rows[w])
         return tuple(rows)
-
-
-class _NormalisedChars(dict):
-    """str.translate table: langdetect's per-character normalisation, computed when a character is first seen.
-    """
-
-    def __missing__(self, code: int) -> str:
-        self[code] = NGram.normalize(chr(code))
-        return self[code]
 
 
 @cache
@@ -170,9 +164,13 @@ def _draws(starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarra
         if (ok.sum(axis=1) >= _BUFFER).all():
             break
         width *= 2
-    # A stable sort puts each row's accepted draws first, in order.
-    first = np.argsort(~ok, axis=1, kind="stable")[:, :_BUFFER]
-    return np.take_along_axis(values, first, axis=1).astype(np.int64), np.take_along_axis(at, first, axis=1)
+    # Each row's first _BUFFER accepted draws, in order.
+    row, column = np.nonzero(ok)
+    rank = np.arange(len(row)) - np.repeat(np.cumsum(ok.sum(axis=1)) - ok.sum(axis=1), ok.sum(axis=1))
+    keep = rank < _BUFFER
+    row, column = row[keep], column[keep]
+    return (values[row, column].astype(np.int64).reshape(len(starts), _BUFFER),
+            at[row, column].reshape(len(starts), _BUFFER))
 
 
 def language_probabilities(texts: list[str]) -> tuple[list[str], np.ndarray]:
@@ -189,7 +187,14 @@ def language_probabilities(texts: list[str]) -> tuple[list[str], np.ndarray]:
         return prof.languages, result
     sizes = np.array([len(grams[k]) for k in ids.tolist()], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    flat = np.array([r for k in ids.tolist() for r in grams[k]], dtype=np.int64)
+    flat = np.fromiter(chain.from_iterable(grams[k] for k in ids.tolist()), dtype=np.int64,
+                       count=int(sizes.sum()))
+    # The batch's own n-grams as a small matrix: the per-step row lookups then stay in cache.
+    used = np.flatnonzero(np.bincount(flat, minlength=len(prof.matrix)))
+    renumber = np.zeros(len(prof.matrix), dtype=np.int64)
+    renumber[used] = np.arange(len(used))
+    flat = renumber[flat]
+    matrix = prof.matrix[used]
     # Per live text, in lockstep: next word of the stream, cached gauss value, trial, step, buffered draws.
     pos = np.zeros(len(ids), dtype=np.int64)
     cached: list[float | None] = [None] * len(ids)
@@ -225,7 +230,7 @@ def language_probabilities(texts: list[str]) -> tuple[list[str], np.ndarray]:
         pos[:] = where[rows, cursor] + 1
         cursor += 1
         # prob[i] *= weight + p[i], elementwise as in langdetect's _update_lang_prob.
-        prob *= weight[:, None] + prof.matrix[taken]
+        prob *= weight[:, None] + matrix[taken]
         due = np.flatnonzero(step % 5 == 0)
         step += 1
         ended = due[:0]
