@@ -3,6 +3,10 @@ fingerprint, sketch and tag languages. One call handles a batch of documents."""
 
 from __future__ import annotations
 
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+
 import numpy as np
 import pyarrow as pa
 
@@ -22,61 +26,105 @@ _LANGUAGE = LanguageConfig()
 
 
 def prepare_documents(raws: list[RawDocument], known_languages: dict[int, str] | None = None,
-                      language: LanguageConfig = _LANGUAGE) -> tuple[pa.Table, pa.Table]:
+                      language: LanguageConfig = _LANGUAGE, clock: StageClock | None = None
+                      ) -> tuple[pa.Table, pa.Table]:
     """Documents and paragraphs tables (warehouse schemas) for a batch of read documents.
 
     Languages are detected on comparison forms, so a tag is a function of the fingerprint: `known_languages`
     (fingerprint -> tag, e.g. from the warehouse) is reused and extended; by default a per-process cache.
+    `clock` accumulates the seconds spent per stage (for the throughput benchmark).
     """
     known = _process_cache() if known_languages is None else known_languages
-    docs: dict[str, list] = {name: [] for name in SCHEMAS["documents"].names}
-    paras: dict[str, list] = {name: [] for name in SCHEMAS["paragraphs"].names if name != "minhash"}
-    words: list[list[str]] = []
-    # Language keys and texts, each document's paragraphs then the document itself.
-    keys: list[int] = []
-    texts: list[str] = []
-    for raw in raws:
-        title, paragraphs = split_document(raw.text)
-        flags = flag_document(paragraphs)
-        body: list[str] = []
-        for idx, (text, flag) in enumerate(zip(paragraphs, flags, strict=True)):
-            form = comparison_form(text)
-            w = form.split()
-            words.append(w)
-            fp = fingerprint(form)
-            keys.append(fp if len(form) <= language.max_chars else fingerprint(form[: language.max_chars]))
-            texts.append(form[: language.max_chars])
-            if not flag:
-                body.append(form)
-            for name, value in (("doc_id", raw.doc_id), ("para_idx", idx), ("text", text),
-                                ("fingerprint", fp), ("is_boilerplate", flag),
-                                ("boilerplate_reason", "rule" if flag else None), ("n_words", len(w))):
-                paras[name].append(value)
-        # A document's tag comes from its body's head, keyed like a paragraph: a one-paragraph body shares it.
-        head = " ".join(body)[: language.max_chars]
-        keys.append(fingerprint(head))
-        texts.append(head)
-        for name, value in (("doc_id", raw.doc_id), ("source", raw.source), ("outlet", raw.outlet),
-                            ("title", raw.title or title), ("published_at", raw.published_at),
-                            ("n_paragraphs", len(paragraphs)), ("url", raw.url), ("encoding", raw.encoding),
-                            ("input_format", raw.input_format), ("content_hash", raw.content_hash),
-                            ("pipeline_version", PIPELINE_VERSION)):
-            docs[name].append(value)
-    tags = tag_by_fingerprint(keys, texts, known, language)
-    # Every document's tag follows its paragraphs' tags.
-    doc_slots = np.cumsum(np.array(docs["n_paragraphs"], dtype=np.int64) + 1) - 1
+    clock = clock if clock is not None else StageClock()
+    with clock("clean"):
+        split = [split_document(raw.text) for raw in raws]
+        forms = [[comparison_form(text) for text in paragraphs] for _, paragraphs in split]
+    with clock("boilerplate"):
+        flags = [flag_document(paragraphs) for _, paragraphs in split]
+    with clock("fingerprint"):
+        fingerprints = [[fingerprint(form) for form in doc] for doc in forms]
+        words = [form.split() for doc in forms for form in doc]
+        sketches = minhash_batch(words)
+    with clock("language"):
+        # Each document's paragraphs, then the document: its body's head, keyed like a paragraph, so that a
+        # one-paragraph body shares its paragraph's tag.
+        keys: list[int] = []
+        texts: list[str] = []
+        cut = language.max_chars
+        for doc_forms, doc_fps, doc_flags in zip(forms, fingerprints, flags, strict=True):
+            keys.extend(fp if len(form) <= cut else fingerprint(form[:cut])
+                        for form, fp in zip(doc_forms, doc_fps, strict=True))
+            texts.extend(form[:cut] for form in doc_forms)
+            head = " ".join(form for form, flag in zip(doc_forms, doc_flags, strict=True) if not flag)[:cut]
+            keys.append(fingerprint(head))
+            texts.append(head)
+        before = len(known)
+        tags = tag_by_fingerprint(keys, texts, known, language)
+        clock.count("language_tags_computed", len(known) - before)
+        clock.count("language_tags_used", len(tags))
+    with clock("tables"):
+        tables = _tables(raws, split, fingerprints, flags, words, sketches, tags)
+    clock.count("documents", len(raws))
+    clock.count("paragraphs", len(words))
+    return tables
+
+
+def _tables(raws: list[RawDocument], split: list[tuple[str | None, list[str]]], fingerprints: list[list[int]],
+            flags: list[list[bool]], words: list[list[str]], sketches: np.ndarray, tags: list[str]
+            ) -> tuple[pa.Table, pa.Table]:
+    counts = np.array([len(paragraphs) for _, paragraphs in split], dtype=np.int64)
+    # In `tags` every document's tag follows its paragraphs' tags.
+    doc_slots = np.cumsum(counts + 1) - 1
     is_doc = np.zeros(len(tags), dtype=bool)
     is_doc[doc_slots] = True
-    docs["language"] = [tags[k] for k in doc_slots.tolist()]
-    paras["language"] = [t for t, d in zip(tags, is_doc.tolist(), strict=True) if not d]
-    sketches = minhash_batch(words)
-    num_perm = sketches.shape[1]
-    offsets = pa.array(np.arange(0, (len(words) + 1) * num_perm, num_perm, dtype=np.int32))
+    flat_flags = [f for doc in flags for f in doc]
+    paras = {
+        "doc_id": [raw.doc_id for raw, n in zip(raws, counts.tolist(), strict=True) for _ in range(n)],
+        "para_idx": [i for n in counts.tolist() for i in range(n)],
+        "text": [text for _, paragraphs in split for text in paragraphs],
+        "fingerprint": [fp for doc in fingerprints for fp in doc],
+        "is_boilerplate": flat_flags,
+        "boilerplate_reason": ["rule" if f else None for f in flat_flags],
+        "language": [t for t, d in zip(tags, is_doc.tolist(), strict=True) if not d],
+        "n_words": [len(w) for w in words],
+    }
     schema = SCHEMAS["paragraphs"]
     columns = {name: pa.array(values, schema.field(name).type) for name, values in paras.items()}
+    num_perm = sketches.shape[1]
+    offsets = pa.array(np.arange(0, (len(words) + 1) * num_perm, num_perm, dtype=np.int32))
     columns["minhash"] = pa.ListArray.from_arrays(offsets, pa.array(sketches.reshape(-1)))
+    docs = {
+        "doc_id": [raw.doc_id for raw in raws], "source": [raw.source for raw in raws],
+        "outlet": [raw.outlet for raw in raws],
+        "title": [raw.title or title for raw, (title, _) in zip(raws, split, strict=True)],
+        "published_at": [raw.published_at for raw in raws],
+        "language": [tags[k] for k in doc_slots.tolist()],
+        "n_paragraphs": counts.tolist(), "url": [raw.url for raw in raws],
+        "encoding": [raw.encoding for raw in raws], "input_format": [raw.input_format for raw in raws],
+        "content_hash": [raw.content_hash for raw in raws],
+        "pipeline_version": [PIPELINE_VERSION] * len(raws),
+    }
     documents = pa.Table.from_pydict(docs, schema=SCHEMAS["documents"])
     return documents, pa.Table.from_pydict(columns, schema=schema)
+
+
+class StageClock:
+    """Seconds and counts per stage, summed over calls: `with clock("clean"): ...`, `clock.count("x", n)`."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.counts: dict[str, int] = defaultdict(int)
+
+    @contextmanager
+    def __call__(self, stage: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] += time.perf_counter() - start
+
+    def count(self, name: str, n: int) -> None:
+        self.counts[name] += n
 
 
 def _process_cache() -> dict[int, str]:
