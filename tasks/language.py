@@ -14,7 +14,6 @@ import random
 import re
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -69,9 +68,9 @@ class _Profiles:
             for word, count in profile["freq"].items():
                 if 1 <= len(word) <= 3:
                     self.matrix[self.rows[word], column] = 1.0 * count / profile["n_words"][len(word) - 1]
-        self.word_ngrams: dict[str, tuple[int, ...]] = {}
+        self.word_ngrams: dict[str, np.ndarray] = {}
 
-    def ngram_rows(self, text: str) -> list[int]:
+    def ngram_rows(self, text: str) -> np.ndarray:
         """Rows of the n-grams langdetect extracts from `text` (as Detector.append,
         cleaning_text, _extract_ngrams)."""
         text = NGram.normalize_vi(_MAIL.sub(" ", _URL.sub(" ", text)))
@@ -84,16 +83,16 @@ class _Profiles:
         # it depend on that word alone: they are computed once per distinct word.
         tokens = text.split(" ")
         last = len(tokens) - 1
-        rows: list[int] = []
+        rows: list[np.ndarray] = []
         for i, token in enumerate(tokens):
             key = token + " " if i < last else token
             found = self.word_ngrams.get(key)
             if found is None:
                 found = self.word_ngrams[key] = self._word_rows(key)
-            rows.extend(found)
-        return rows
+            rows.append(found)
+        return np.concatenate(rows)
 
-    def _word_rows(self, word: str) -> tuple[int, ...]:
+    def _word_rows(self, word: str) -> np.ndarray:
         gram = NGram()
         rows = []
         for ch in word:
@@ -106,7 +105,7 @@ class _Profiles:
                 w = gram.grams[-n:]
                 if w != " " and w in self.rows:
                     rows.append(self.rows[w])
-        return tuple(rows)
+        return np.array(rows, dtype=np.int64)
 
 
 @cache
@@ -182,13 +181,12 @@ def language_probabilities(texts: list[str]) -> tuple[list[str], np.ndarray]:
     n_lang = len(prof.languages)
     result = np.zeros((len(texts), n_lang))
     grams = [prof.ngram_rows(t) for t in texts]
-    ids = np.array([k for k, g in enumerate(grams) if g], dtype=np.int64)
+    ids = np.array([k for k, g in enumerate(grams) if len(g)], dtype=np.int64)
     if not len(ids):
         return prof.languages, result
     sizes = np.array([len(grams[k]) for k in ids.tolist()], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    flat = np.fromiter(chain.from_iterable(grams[k] for k in ids.tolist()), dtype=np.int64,
-                       count=int(sizes.sum()))
+    flat = np.concatenate([grams[k] for k in ids.tolist()])
     # The batch's own n-grams as a small matrix: the per-step row lookups then stay in cache.
     used = np.flatnonzero(np.bincount(flat, minlength=len(prof.matrix)))
     renumber = np.zeros(len(prof.matrix), dtype=np.int64)
