@@ -127,6 +127,29 @@ class StageClock:
         self.counts[name] += n
 
 
+def remember_languages(documents: pa.Table, paragraphs: pa.Table, language: LanguageConfig = _LANGUAGE
+                       ) -> int:
+    """Put stored paragraph tags into this process's cache, so their fingerprints are not detected again.
+
+    Only rows of documents prepared with this LANGUAGE_VERSION count, and only paragraphs whose tag was keyed
+    by their fingerprint (comparison form within max_chars). Returns how many fingerprints the cache gained.
+    """
+    versions = documents.column("pipeline_version").to_pylist()
+    current = {d for d, v in zip(documents.column("doc_id").to_pylist(), versions, strict=True)
+               if v and LANGUAGE_VERSION in v.split("+")}
+    known = _process_cache()
+    before = len(known)
+    columns = (paragraphs.column(c).to_pylist() for c in ("doc_id", "fingerprint", "text", "language"))
+    for doc_id, fp, text, tag in zip(*columns, strict=True):
+        if doc_id not in current or tag is None or fp in known:
+            continue
+        # NFKC can lengthen a text (½ -> 1⁄2, ﷺ -> 18 characters): measure the form when it might be long.
+        if len(text) * 18 > language.max_chars and len(comparison_form(text)) > language.max_chars:
+            continue
+        known[fp] = tag
+    return len(known) - before
+
+
 def _process_cache() -> dict[int, str]:
     if len(_KNOWN_LANGUAGES) > _KNOWN_LANGUAGES_CAP:
         _KNOWN_LANGUAGES.clear()

@@ -1,6 +1,7 @@
 """A batch of read documents becomes documents and paragraphs rows; languages are cached by fingerprint."""
 
 import numpy as np
+import pyarrow as pa
 
 from tasks.ingest import RawDocument
 from tasks.prepare import prepare_documents
@@ -47,3 +48,20 @@ def test_a_stored_tag_is_reused_for_its_fingerprint():
     fp = paras.column("fingerprint")[0].as_py()
     _, again = prepare_documents([_raw("b", FR)], known_languages={fp: "xx"})
     assert again.column("language").to_pylist() == ["xx"]
+
+
+def test_stored_tags_are_remembered_only_from_this_language_version():
+    import tasks.prepare as prepare
+
+    docs, paras = prepare_documents([_raw("fr", FR)], known_languages={})
+    fp = paras.column("fingerprint")[0].as_py()
+    prepare._KNOWN_LANGUAGES.clear()
+    stale = docs.set_column(docs.schema.get_field_index("pipeline_version"), "pipeline_version",
+                            pa.array(["ingest-1+langdetect-0-old"], pa.string()))
+    assert prepare.remember_languages(stale, paras) == 0
+    assert prepare.remember_languages(docs, paras) == 1 and prepare._KNOWN_LANGUAGES[fp] == "fr"
+    # The next batch finds the tag in the process cache instead of detecting it.
+    prepare._KNOWN_LANGUAGES[fp] = "xx"
+    _, again = prepare_documents([_raw("b", FR)])
+    assert again.column("language").to_pylist() == ["xx"]
+    prepare._KNOWN_LANGUAGES.clear()
