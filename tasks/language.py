@@ -71,8 +71,8 @@ class _Profiles:
         self.word_ngrams: dict[str, np.ndarray] = {}
 
     def ngram_rows(self, text: str) -> np.ndarray:
-        """Rows of the n-grams langdetect extracts from `text` (as Detector.append,
-        cleaning_text, _extract_ngrams)."""
+        """Rows of the n-grams langdetect extracts from `text` (its Detector.append, cleaning_text and
+        _extract_ngrams)."""
         text = NGram.normalize_vi(_MAIL.sub(" ", _URL.sub(" ", text)))
         text = _SPACE_RUN.sub(" ", text[:_MAX_TEXT])
         if not text.isascii() and len(_LATIN.findall(text)) * 2 < len(_NON_LATIN.findall(text)):
@@ -115,8 +115,7 @@ def _profiles() -> _Profiles:
 
 class _Stream:
     """The 32-bit words random.Random(0) produces. langdetect reseeds its generator with 0 for every text,
-    so every text reads this same stream; only how many words each draw takes
-    differs (it depends on the text).
+    so every text reads this same stream; only how many words each draw takes differs, with the text.
     """
 
     def __init__(self) -> None:
@@ -150,8 +149,8 @@ def _gauss(words: np.ndarray, pos: int, cached: float | None) -> tuple[float, in
 
 def _draws(starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The next _BUFFER results of random.choice over `sizes[j]` items from word `starts[j]` on:
-    (item indices, word position of each). random.choice keeps a word's top
-    bit_length(size) bits and retries above size.
+    (item indices, word position of each). random.choice keeps a word's top bit_length(size) bits and
+    retries above size.
     """
     bits = np.array([int(n).bit_length() for n in sizes.tolist()], dtype=np.uint64)
     width = 4 * _BUFFER
