@@ -1,6 +1,7 @@
 """Synthetic stories with known republication edits, built from real news prose, for every reprint benchmark.
 
-API (deterministic for a seed; text: the Lee news corpus shipped inside the `gensim` wheel, read offline):
+API (deterministic for a seed; text: the Lee news corpus shipped inside the `gensim` wheel, read offline;
+each paragraph is a run of sentences from a random article, names and numbers changed per story):
     docs = iter_documents(n_stories, seed=0)            # streams Document objects, origin first in each story
     corpus = generate_corpus(n_stories, seed=0)         # the same, as a Corpus (.documents, .stories())
     Options: republications_per_story=(1, 4), paragraphs_per_story=(4, 14), edit_mix=EditMix(...),
@@ -47,11 +48,30 @@ class EditMix:
     split: float = 0.05  # a paragraph of two or more sentences becomes two paragraphs
     merge: float = 0.05  # two neighbouring paragraphs become one
     add: float = 0.07  # per base paragraph: a new paragraph appears somewhere
-    move: float = 0.35  # per document: one untouched paragraph moves at least two places
+    move: float = 0.35  # per document and per possible move: an untouched paragraph moves at least two places
+    max_moves: int = 1
+    move_edit: float = 0.0  # a moved paragraph also gets 5-15% of its words edited (still `moved`)
     typography: float = 0.30  # an untouched paragraph gets quotes, dashes, spaces or case changed
     truncate: float = 0.12  # per document: the republication stops early
     mojibake: float = 0.08  # per document: UTF-8 read as Windows-1252 (the pipeline's repair must undo it)
     boilerplate: float = 0.9  # per document: the outlet prints its header/footer paragraphs
+
+
+# A stress test: twice the edits, up to three moves (some of them edited), more truncation and mojibake.
+HEAVY_EDITS = EditMix(
+    drop=0.12,
+    word_edit=0.22,
+    sentence_edit=0.1,
+    split=0.08,
+    merge=0.08,
+    add=0.12,
+    move=0.6,
+    max_moves=3,
+    move_edit=0.3,
+    typography=0.5,
+    truncate=0.25,
+    mojibake=0.2,
+)
 
 
 @dataclass
@@ -129,25 +149,40 @@ def _vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(sorted(words)), tuple(sorted(names))
 
 
-def _story_paragraphs(rng: random.Random, n: int) -> list[str]:
-    """n paragraphs of 1-3 consecutive sentences walking through a few articles; names, numbers renamed."""
+@cache
+def _name_index() -> dict[str, int]:
+    return {name: k for k, name in enumerate(_vocabulary()[1])}
+
+
+def _story_paragraphs(rng: random.Random, n: int, sources: set[int] | None = None) -> list[str]:
+    """n paragraphs, each a run of 1-3 consecutive sentences from a random article (indices added to
+    `sources`), with the story's own names and numbers.
+
+    Runs from random articles rather than one article's walk: with 350 articles, stories following one
+    article would share whole stretches and stop being distinct stories at scale. Two stories share a
+    sentence about as often as two real stories share a quote, and even then its names differ.
+    """
     articles = news_articles()
     _, names = _vocabulary()
-    rename = {name: rng.choice(names) for name in rng.sample(names, len(names) // 3)}
+    index, shift = _name_index(), rng.randrange(1, len(names))
+
+    def rename(token: str) -> str:
+        k = index.get(token)
+        return token if k is None else names[(k + shift) % len(names)]
+
     used: set[tuple[int, int]] = set()
     out = []
-    a, s = rng.randrange(len(articles)), 0
     while len(out) < n:
-        if s >= len(articles[a]) or (a, s) in used:
-            a, s = rng.randrange(len(articles)), 0
-            if (a, s) in used and len(used) < sum(map(len, articles)) // 2:
-                continue
-        k = min(rng.choice((1, 2, 2, 2, 3, 3)), len(articles[a]) - s)
-        picked = [articles[a][s + t] for t in range(k)]
+        for _ in range(20):  # a run that repeats no sentence of the story, if one is found quickly
+            a = rng.randrange(len(articles))
+            s = rng.randrange(len(articles[a]))
+            k = min(rng.choice((1, 2, 2, 2, 3, 3)), len(articles[a]) - s)
+            if not any((a, s + t) in used for t in range(k)):
+                break
         used.update((a, s + t) for t in range(k))
-        s += k
-        text = " ".join(picked)
-        text = " ".join(rename.get(t, t) for t in text.split(" "))
+        if sources is not None:
+            sources.add(a)
+        text = " ".join(map(rename, " ".join(articles[a][s : s + k]).split(" ")))
         text = _NUMBER.sub(
             lambda m: str(rng.randrange(10 ** (len(m.group()) - 1), 10 ** len(m.group()))), text
         )
@@ -263,12 +298,27 @@ def _edit_words(text: str, share: float, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def _edit_sentences(text: str, rng: random.Random) -> str:
+def _foreign_article(rng: random.Random, sources: set[int]) -> tuple[str, ...]:
+    """An article the story was not built from, so added text is new to the story."""
+    articles = news_articles()
+    others = len(articles) - len(sources)
+    if others <= 0:
+        return rng.choice(articles)  # a story long enough to use every article: nothing is new to it
+    k = rng.randrange(others)
+    for a in range(len(articles)):
+        if a not in sources:
+            if k == 0:
+                return articles[a]
+            k -= 1
+    raise AssertionError("unreachable")
+
+
+def _edit_sentences(text: str, rng: random.Random, sources: set[int]) -> str:
     sentences = _sentences(text)
     if len(sentences) >= 2 and rng.random() < 0.5:
         del sentences[rng.randrange(len(sentences))]
     else:
-        extra = rng.choice(rng.choice(news_articles()))
+        extra = rng.choice(_foreign_article(rng, sources))
         sentences.insert(rng.randint(0, len(sentences)), extra)
     return " ".join(sentences)
 
@@ -280,7 +330,28 @@ class _Piece:
     fate: str
 
 
-def _republish(body: list[str], mix: EditMix, rng: random.Random) -> list[_Piece]:
+def _gaps(pieces: list[_Piece]) -> list[int]:
+    """Where a paragraph can be inserted: anywhere but between the pieces of one split."""
+    return [
+        t
+        for t in range(len(pieces) + 1)
+        if not (0 < t < len(pieces) and pieces[t].fate == "split" and pieces[t - 1].bases == pieces[t].bases)
+    ]
+
+
+def _settle_moves(pieces: list[_Piece], body: list[str]) -> None:
+    """A paragraph moved among others that moved or vanished can land back in order: then it did not move."""
+    for k, piece in enumerate(pieces):
+        if piece.fate != "moved":
+            continue
+        b = piece.bases[0]
+        before = [p.bases[-1] for p in pieces[:k] if p.fate not in ("moved", "appeared")]
+        after = [p.bases[0] for p in pieces[k + 1 :] if p.fate not in ("moved", "appeared")]
+        if all(x < b for x in before) and all(x > b for x in after):
+            piece.fate = "survived" if piece.text == body[b] else "changed"
+
+
+def _republish(body: list[str], mix: EditMix, rng: random.Random, sources: set[int]) -> list[_Piece]:
     """The republication's body as pieces, each knowing which base paragraphs it came from and how."""
     n = len(body)
     cut = n
@@ -288,12 +359,12 @@ def _republish(body: list[str], mix: EditMix, rng: random.Random) -> list[_Piece
         cut = rng.randint(max(2, n // 2), n - 1)
     pieces: list[_Piece] = []
     gone: list[int] = list(range(cut, n))
+    edges = [mix.drop, mix.word_edit, mix.sentence_edit, mix.split, mix.merge]
+    bounds = [sum(edges[: k + 1]) for k in range(len(edges))]
     i = 0
     while i < cut:
         text = body[i]
         r = rng.random()
-        edges = [mix.drop, mix.word_edit, mix.sentence_edit, mix.split, mix.merge]
-        bounds = [sum(edges[: k + 1]) for k in range(len(edges))]
         sentences = _sentences(text)
         if r < bounds[0]:
             gone.append(i)
@@ -301,7 +372,7 @@ def _republish(body: list[str], mix: EditMix, rng: random.Random) -> list[_Piece
             lo, hi = mix.word_edit_share
             pieces.append(_Piece(_edit_words(text, rng.uniform(lo, hi), rng), [i], "changed"))
         elif r < bounds[2]:
-            pieces.append(_Piece(_edit_sentences(text, rng), [i], "changed"))
+            pieces.append(_Piece(_edit_sentences(text, rng, sources), [i], "changed"))
         elif r < bounds[3] and len(sentences) >= 2:
             at = rng.randint(1, len(sentences) - 1)
             pieces.append(_Piece(" ".join(sentences[:at]), [i], "split"))
@@ -313,20 +384,24 @@ def _republish(body: list[str], mix: EditMix, rng: random.Random) -> list[_Piece
             pieces.append(_Piece(text, [i], "survived"))
         i += 1
     # A move takes one untouched paragraph at least two places away from where it was.
-    if rng.random() < mix.move:
+    for _ in range(mix.max_moves):
         movable = [k for k, p in enumerate(pieces) if p.fate == "survived"]
-        if len(pieces) >= 4 and movable:
-            k = rng.choice(movable)
-            piece = pieces.pop(k)
-            targets = [t for t in range(len(pieces) + 1) if abs(t - k) >= 2]
-            if targets:
-                piece.fate = "moved"
-                pieces.insert(rng.choice(targets), piece)
-            else:
-                pieces.insert(k, piece)
+        if rng.random() >= mix.move or len(pieces) < 4 or not movable:
+            continue
+        k = rng.choice(movable)
+        piece = pieces.pop(k)
+        targets = [t for t in _gaps(pieces) if abs(t - k) >= 2]
+        if not targets:
+            pieces.insert(k, piece)
+            continue
+        piece.fate = "moved"
+        if rng.random() < mix.move_edit:
+            piece.text = _edit_words(piece.text, rng.uniform(0.05, 0.15), rng)
+        pieces.insert(rng.choice(targets), piece)
+    _settle_moves(pieces, body)
     for _ in range(sum(rng.random() < mix.add for _ in range(cut))):
-        extra = " ".join(rng.choice(news_articles())[: rng.choice((1, 2, 2, 3))])
-        pieces.insert(rng.randint(0, len(pieces)), _Piece(extra, [], "appeared"))
+        extra = " ".join(_foreign_article(rng, sources)[: rng.choice((1, 2, 2, 3))])
+        pieces.insert(rng.choice(_gaps(pieces)), _Piece(extra, [], "appeared"))
     for p in pieces:
         if p.fate in ("survived", "moved") and rng.random() < mix.typography:
             p.text = typographic_noise(p.text, rng)
@@ -359,11 +434,12 @@ def generate_story(
     """The origin and republications of one story, the same for the same (story, seed, options)."""
     rng = _story_rng(seed, story)
     label = f"story-{seed}-{story:06d}"
-    body = _story_paragraphs(rng, rng.randint(*paragraphs_per_story))
+    sources: set[int] = set()
+    body = _story_paragraphs(rng, rng.randint(*paragraphs_per_story), sources)
     if story > 0 and rng.random() < distractors:
         # A quotation shared with an unrelated story: the same paragraph, verbatim, in two stories.
         other = rng.randrange(max(0, story - 50), story)
-        quoted = _story_paragraphs(_story_rng(seed, other), 1)[0]
+        quoted = _story_paragraphs(_story_rng(seed, other), 1, sources)[0]
         body.insert(rng.randint(1, len(body)), quoted)
     title = " ".join(body[0].split()[: rng.randint(6, 11)]).rstrip(",.;:")
     outlets = rng.sample(OUTLETS, 1 + rng.randint(*republications_per_story))
@@ -374,7 +450,7 @@ def generate_story(
     docs = [origin]
     for version, outlet in enumerate(outlets[1:], start=1):
         when += timedelta(minutes=rng.randint(30, 60 * 48))
-        pieces = _republish(body, edit_mix, rng)
+        pieces = _republish(body, edit_mix, rng, sources)
         written = [p for p in pieces if p.fate != "disappeared"]
         use_bp = rng.random() < edit_mix.boilerplate
         rep_header, rep_footer = _boilerplate(outlet, outlets[0], rng) if use_bp else ([], [])

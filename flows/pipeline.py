@@ -9,8 +9,10 @@ import pyarrow as pa
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows import progress
 from tasks.ingest import InputFile, RawDocument, Reject, discover_inputs, read_inputs
 from tasks.prepare import prepare_documents, remember_languages
+from tasks.report_page import write_report_pages
 from tasks.stories import (align_stories, alignment_inputs, find_stories, keyed_members, merge_documents,
                            merge_rejects, stories_to_align)
 from tasks.warehouse import SCHEMAS, commit, locked, read_table
@@ -58,6 +60,11 @@ def write_warehouse(root: Path, tables: dict[str, pa.Table]) -> None:
     commit(root, tables, uuid.uuid4().hex)
 
 
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def write_report_page(root: Path) -> Path:
+    return write_report_pages(root)
+
+
 def _batches(items: list, size: int) -> list[list]:
     return [items[k : k + size] for k in range(0, len(items), size)] or []
 
@@ -71,13 +78,17 @@ def reprint_flow(inputs: list[str], warehouse: str = "warehouse", batch_size: in
         items, rejects = discover(inputs)
         stored = load_warehouse(root)
         reuse_languages(stored)
-        read = [read_batch.submit(batch) for batch in _batches(items, batch_size)]
+        progress.expect("files", len(items))
+        read = [(read_batch.submit(batch), len(batch)) for batch in _batches(items, batch_size)]
         prepared = []
-        for future in read:
+        for future, n_files in read:
             raws, bad = future.result()
+            progress.advance("files", n_files)
+            progress.expect("documents", len(raws))
             rejects = rejects + bad
             prepared.append(prepare_batch.submit(raws))
         new_docs = [f.result() for f in prepared]
+        progress.advance("documents", sum(d.num_rows for d, _ in new_docs))
         docs, paras = merge_documents(
             stored["documents"], stored["paragraphs"],
             pa.concat_tables([d for d, _ in new_docs]) if new_docs else SCHEMAS["documents"].empty_table(),
@@ -86,16 +97,22 @@ def reprint_flow(inputs: list[str], warehouse: str = "warehouse", batch_size: in
         members, paras = link_stories(docs, paras)
         todo, kept_fates = stories_to_align(members, stored["story_members"], stored["paragraph_fates"])
         story_ids = sorted(todo)
-        aligned = [align_batch.submit({s: todo[s] for s in chunk}, members, paras)
+        progress.expect("stories", len(story_ids))
+        aligned = [(align_batch.submit({s: todo[s] for s in chunk}, members, paras), len(chunk))
                    for chunk in _batches(story_ids, stories_per_batch)]
-        fates = pa.concat_tables([kept_fates] + [f.result() for f in aligned])
+        done = []
+        for future, n_stories in aligned:
+            done.append(future.result())
+            progress.advance("stories", n_stories)
+        fates = pa.concat_tables([kept_fates] + done)
         fates = fates.sort_by([("story_id", "ascending"), ("doc_id", "ascending"),
                                ("base_para_idx", "ascending"), ("para_idx", "ascending")])
         write_warehouse(root, {
             "documents": docs, "paragraphs": paras, "story_members": members, "paragraph_fates": fates,
             "rejects": merge_rejects(stored["rejects"], rejects, items),
         })
+        page = write_report_page(root)
     return {"documents": docs.num_rows, "new_documents": sum(d.num_rows for d, _ in new_docs),
             "stories": len(set(members.column("story_id").to_pylist())), "aligned_stories": len(todo),
-            "rejects": len(rejects)}
+            "rejects": len(rejects), "report_page": str(page)}
 

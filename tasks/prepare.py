@@ -11,14 +11,19 @@ import numpy as np
 import pyarrow as pa
 
 from tasks.boilerplate import BOILERPLATE_VERSION, flag_document
-from tasks.clean import CLEAN_VERSION, comparison_form, split_document
+from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_form, split_document
 from tasks.fingerprint import FINGERPRINT_VERSION, fingerprint, minhash_batch
-from tasks.ingest import INGEST_VERSION, RawDocument
+from tasks.html import HTML_VERSION
+from tasks.ingest import EXTRACTED_FORMATS, INGEST_VERSION, RawDocument
 from tasks.language import LANGUAGE_VERSION, LanguageConfig, tag_by_fingerprint
+from tasks.repair import REPAIR_VERSION
 from tasks.warehouse import SCHEMAS
 
 PIPELINE_VERSION = "+".join([INGEST_VERSION, CLEAN_VERSION, BOILERPLATE_VERSION, FINGERPRINT_VERSION,
-                             LANGUAGE_VERSION])
+                             LANGUAGE_VERSION, HTML_VERSION, REPAIR_VERSION])
+_TITLES = CleanConfig()
+# A short first paragraph of an extracted page (a standfirst) is body text, not a title to set aside.
+_NO_TITLES = CleanConfig(max_title_lines=0)
 # Tags carried between batches of one process; the cap keeps a long run's memory flat.
 _KNOWN_LANGUAGES: dict[int, str] = {}
 _KNOWN_LANGUAGES_CAP = 1_000_000
@@ -37,7 +42,8 @@ def prepare_documents(raws: list[RawDocument], known_languages: dict[int, str] |
     known = _process_cache() if known_languages is None else known_languages
     clock = clock if clock is not None else StageClock()
     with clock("clean"):
-        split = [split_document(raw.text) for raw in raws]
+        split = [split_document(raw.text, _NO_TITLES if raw.input_format in EXTRACTED_FORMATS else _TITLES)
+                 for raw in raws]
         forms = [[comparison_form(text) for text in paragraphs] for _, paragraphs in split]
     with clock("boilerplate"):
         flags = [flag_document(paragraphs) for _, paragraphs in split]
@@ -103,6 +109,8 @@ def _tables(raws: list[RawDocument], split: list[tuple[str | None, list[str]]], 
         "encoding": [raw.encoding for raw in raws], "input_format": [raw.input_format for raw in raws],
         "content_hash": [raw.content_hash for raw in raws],
         "pipeline_version": [PIPELINE_VERSION] * len(raws),
+        "repairs": [list(raw.repairs) for raw in raws], "author": [raw.author for raw in raws],
+        "captured_at": [raw.captured_at for raw in raws],
     }
     documents = pa.Table.from_pydict(docs, schema=SCHEMAS["documents"])
     return documents, pa.Table.from_pydict(columns, schema=schema)

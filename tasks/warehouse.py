@@ -29,6 +29,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("published_at", pa.timestamp("us")), ("language", pa.string()), ("n_paragraphs", pa.int32()),
         ("url", pa.string()), ("encoding", pa.string()), ("input_format", pa.string()),
         ("content_hash", pa.string()), ("pipeline_version", pa.string()),
+        # Added for real-world inputs (HTML, dumps, web archives): what tasks/repair.py changed, the byline,
+        # and when a web archive captured the page.
+        ("repairs", pa.list_(pa.string())), ("author", pa.string()), ("captured_at", pa.timestamp("us")),
     ]),
     "paragraphs": pa.schema([
         ("doc_id", pa.string()), ("para_idx", pa.int32()), ("text", pa.string()), ("fingerprint", pa.uint64()),
@@ -190,6 +193,7 @@ def build_catalog(root: Path) -> Path:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{pattern}')")
         run_sql_file(con, SQL_DIR / "macros.sql")
         create_report_views(con)
+        describe_views(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -205,6 +209,8 @@ def create_report_views(con: duckdb.DuckDBPyConnection) -> None:
         for path in pending:
             try:
                 con.execute(f"CREATE OR REPLACE VIEW {path.stem} AS {path.read_text().strip().rstrip(';')}")
+                description = report_description(path).replace("'", "''")
+                con.execute(f"COMMENT ON VIEW {path.stem} IS '{description}'")
             except duckdb.CatalogException as err:
                 failed.append((path, err))
         if len(failed) == len(pending):
@@ -214,7 +220,28 @@ def create_report_views(con: duckdb.DuckDBPyConnection) -> None:
 
 def report_files() -> list[Path]:
     """The report queries in sql/, one relation per file."""
-    return sorted(p for p in SQL_DIR.glob("*.sql") if p.name != "macros.sql")
+    return sorted(p for p in SQL_DIR.glob("*.sql") if p.name not in ("macros.sql", "comments.sql"))
+
+
+def report_description(path: Path) -> str:
+    """A report's description: the comment its file opens with, as one line."""
+    lines = []
+    for line in path.read_text().splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(lines)
+
+
+def describe_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Comments on the tables and columns, from sql/comments.sql. A comment on a column that is gone must not
+    stop a run: it is skipped here, and tests/tasks/test_warehouse_catalog.py names it."""
+    for statement in (SQL_DIR / "comments.sql").read_text().split(";\n"):
+        if statement.strip() and not all(line.startswith("--") for line in statement.strip().splitlines()):
+            try:
+                con.execute(statement)
+            except duckdb.CatalogException:
+                pass
 
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
