@@ -11,7 +11,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import progress
 from tasks.ingest import InputFile, RawDocument, Reject, discover_inputs, read_inputs
-from tasks.prepare import prepare_documents
+from tasks.prepare import prepare_documents, remember_languages
 from tasks.report_page import write_report_pages
 from tasks.stories import (align_stories, alignment_inputs, find_stories, keyed_members, merge_documents,
                            merge_rejects, stories_to_align)
@@ -36,6 +36,12 @@ def prepare_batch(raws: list[RawDocument]) -> tuple[pa.Table, pa.Table]:
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def load_warehouse(root: Path) -> dict[str, pa.Table]:
     return {name: read_table(root, name) for name in SCHEMAS}
+
+
+@task(cache_policy=NO_CACHE)
+def reuse_languages(stored: dict[str, pa.Table]) -> int:
+    """Stored paragraphs' language tags, so that prepare_batch detects no fingerprint twice across runs."""
+    return remember_languages(stored["documents"], stored["paragraphs"])
 
 
 @task(cache_policy=NO_CACHE)
@@ -70,6 +76,8 @@ def reprint_flow(inputs: list[str], warehouse: str = "warehouse", batch_size: in
     root = Path(warehouse)
     with locked(root):
         items, rejects = discover(inputs)
+        stored = load_warehouse(root)
+        reuse_languages(stored)
         progress.expect("files", len(items))
         read = [(read_batch.submit(batch), len(batch)) for batch in _batches(items, batch_size)]
         prepared = []
@@ -81,7 +89,6 @@ def reprint_flow(inputs: list[str], warehouse: str = "warehouse", batch_size: in
             prepared.append(prepare_batch.submit(raws))
         new_docs = [f.result() for f in prepared]
         progress.advance("documents", sum(d.num_rows for d, _ in new_docs))
-        stored = load_warehouse(root)
         docs, paras = merge_documents(
             stored["documents"], stored["paragraphs"],
             pa.concat_tables([d for d, _ in new_docs]) if new_docs else SCHEMAS["documents"].empty_table(),

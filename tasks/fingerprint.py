@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-FINGERPRINT_VERSION = "fingerprint-1"
-_MERSENNE = np.uint64((1 << 61) - 1)
+# fingerprint-2: shingles hashed from word hashes, affine 32-bit permutations (sketches differ from -1).
+FINGERPRINT_VERSION = "fingerprint-2"
 
 
 @dataclass(frozen=True)
@@ -36,29 +39,88 @@ def shingles(words: list[str], size: int) -> set[str]:
 
 
 def _permutations(config: SketchConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Multipliers (odd, so each map is a bijection of 32-bit values) and offsets of the hash functions."""
     rng = np.random.default_rng(config.seed)
-    a = rng.integers(1, int(_MERSENNE), size=config.num_perm, dtype=np.uint64)
-    b = rng.integers(0, int(_MERSENNE), size=config.num_perm, dtype=np.uint64)
+    a = rng.integers(0, 1 << 32, size=config.num_perm, dtype=np.uint64).astype(np.uint32) | np.uint32(1)
+    b = rng.integers(0, 1 << 32, size=config.num_perm, dtype=np.uint64).astype(np.uint32)
     return a, b
 
 
+# Word hashes are reused across batches; the cap keeps a long run's memory flat.
+_WORD_HASHES: dict[str, int] = {}
+_WORD_HASHES_CAP = 500_000
+# Odd 64-bit constants (golden ratio, MurmurHash3, xxHash) weighting a word by its place in the shingle.
+_PLACE = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xFF51AFD7ED558CCD],
+                  dtype=np.uint64)
+
+
+def _word_hashes(words: list[str]) -> np.ndarray:
+    """A 64-bit hash per word (blake2b: the same on every run and machine), each distinct word hashed once."""
+    if len(_WORD_HASHES) > _WORD_HASHES_CAP:
+        _WORD_HASHES.clear()
+    encoded = pc.dictionary_encode(pa.array(words, pa.string()))
+    distinct = encoded.dictionary.to_pylist()
+    known = _WORD_HASHES
+    for word in distinct:
+        if word not in known:
+            known[word] = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big")
+    table = np.fromiter((known[w] for w in distinct), dtype=np.uint64, count=len(distinct))
+    return table[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+def shingle_hashes(word_lists: list[list[str]], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(32-bit hash per shingle, paragraph row of each), shingles in paragraph order.
+
+    A shingle's hash mixes its words' hashes weighted by place; a paragraph shorter than `size` words is one
+    shingle of all its words, an empty one has none.
+    """
+    if size > len(_PLACE):
+        raise ValueError(f"shingles of more than {len(_PLACE)} words are not supported")
+    lengths = np.fromiter(map(len, word_lists), dtype=np.int64, count=len(word_lists))
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64)
+    words = _word_hashes(list(chain.from_iterable(word_lists)))
+    owner = np.repeat(np.arange(len(word_lists)), lengths)
+    place = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    left = lengths[owner] - place  # words from here to the end of the paragraph
+    mixed = np.zeros(total, dtype=np.uint64)
+    for k in range(size):
+        word = np.zeros(total, dtype=np.uint64)
+        word[: total - k] = words[k:]
+        mixed += np.where(left > k, word, np.uint64(0)) * _PLACE[k]
+    # A shingle starts at every place with `size` words left, and at place 0 of a shorter paragraph.
+    starts = (left >= size) | ((place == 0) & (lengths[owner] < size))
+    mixed = mixed[starts]
+    mixed ^= mixed >> np.uint64(33)
+    mixed *= _PLACE[3]
+    mixed ^= mixed >> np.uint64(29)
+    return (mixed >> np.uint64(32)).astype(np.uint32), owner[starts]
+
+
 def minhash_batch(word_lists: list[list[str]], config: SketchConfig = SketchConfig()) -> np.ndarray:
-    """MinHash signatures, one row of `num_perm` uint32 per paragraph, computed for the batch at once."""
+    """MinHash signatures, one row of `num_perm` uint32 per paragraph, computed for the batch at once.
+
+    Each hash function maps a shingle hash h to a*h + b (mod 2^32), a odd: a permutation of 32-bit values
+    (datasketch's default "affine32" scheme). A paragraph without words keeps the maximum in every slot.
+    """
     a, b = _permutations(config)
     out = np.full((len(word_lists), config.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
-    hashed: list[np.ndarray] = []
-    owners: list[np.ndarray] = []
-    for row, words in enumerate(word_lists):
-        values = [fingerprint(s) & 0xFFFFFFFF for s in shingles(words, config.shingle)]
-        if values:
-            hashed.append(np.asarray(values, dtype=np.uint64))
-            owners.append(np.full(len(values), row, dtype=np.int64))
-    if not hashed:
+    hashed, owner = shingle_hashes(word_lists, config.shingle)
+    if not len(hashed):
         return out
-    h = np.concatenate(hashed)
-    owner = np.concatenate(owners)
-    # (a*h + b) mod p with h < 2^32 and a < 2^61 would overflow uint64, so a is folded to 32 bits first.
-    perm = ((h[:, None] * (a[None, :] & np.uint64(0xFFFFFFFF)) + (b[None, :] & np.uint64(0xFFFFFFFF))) % _MERSENNE) & np.uint64(0xFFFFFFFF)
-    perm32 = perm.astype(np.uint32)
-    np.minimum.at(out, owner, perm32)
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    rows = owner[starts]
+    # Paragraph by paragraph in chunks of shingles: the (num_perm x chunk) products stay in cache.
+    step = 4096
+    k = 0
+    while k < len(starts):
+        first = int(starts[k])
+        j = int(np.searchsorted(starts, first + step, side="right"))
+        j = max(j, k + 1)
+        last = int(starts[j]) if j < len(starts) else len(hashed)
+        products = np.multiply.outer(a, hashed[first:last])
+        products += b[:, None]
+        out[rows[k:j]] = np.minimum.reduceat(products, starts[k:j] - first, axis=1).T
+        k = j
     return out

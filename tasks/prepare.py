@@ -3,53 +3,162 @@ fingerprint, sketch and tag languages. One call handles a batch of documents."""
 
 from __future__ import annotations
 
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+
+import numpy as np
 import pyarrow as pa
 
 from tasks.boilerplate import BOILERPLATE_VERSION, flag_document
-from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_words, split_document
+from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_form, split_document
 from tasks.fingerprint import FINGERPRINT_VERSION, fingerprint, minhash_batch
 from tasks.html import HTML_VERSION
 from tasks.ingest import EXTRACTED_FORMATS, INGEST_VERSION, RawDocument
-from tasks.language import LANGUAGE_VERSION, detect_languages
+from tasks.language import LANGUAGE_VERSION, LanguageConfig, tag_by_fingerprint
 from tasks.repair import REPAIR_VERSION
 from tasks.warehouse import SCHEMAS
 
 PIPELINE_VERSION = "+".join([INGEST_VERSION, CLEAN_VERSION, BOILERPLATE_VERSION, FINGERPRINT_VERSION,
                              LANGUAGE_VERSION, HTML_VERSION, REPAIR_VERSION])
+_TITLES = CleanConfig()
+# A short first paragraph of an extracted page (a standfirst) is body text, not a title to set aside.
+_NO_TITLES = CleanConfig(max_title_lines=0)
+# Tags carried between batches of one process; the cap keeps a long run's memory flat.
+_KNOWN_LANGUAGES: dict[int, str] = {}
+_KNOWN_LANGUAGES_CAP = 1_000_000
+_LANGUAGE = LanguageConfig()
 
 
-def prepare_documents(raws: list[RawDocument]) -> tuple[pa.Table, pa.Table]:
-    """Documents and paragraphs tables (warehouse schemas) for a batch of read documents."""
-    docs: list[dict] = []
-    paras: list[dict] = []
-    words: list[list[str]] = []
-    bodies: list[str] = []
-    for raw in raws:
-        # A short first paragraph of an extracted page (a standfirst) is body text, not a title to set aside.
-        spotting = CleanConfig(max_title_lines=0) if raw.input_format in EXTRACTED_FORMATS else CleanConfig()
-        title, paragraphs = split_document(raw.text, spotting)
-        flags = flag_document(paragraphs)
-        for idx, (text, flag) in enumerate(zip(paragraphs, flags, strict=True)):
-            w = comparison_words(text)
-            words.append(w)
-            paras.append({
-                "doc_id": raw.doc_id, "para_idx": idx, "text": text, "fingerprint": fingerprint(" ".join(w)),
-                "is_boilerplate": flag, "boilerplate_reason": "rule" if flag else None, "n_words": len(w),
-            })
-        bodies.append("\n\n".join(p for p, f in zip(paragraphs, flags, strict=True) if not f))
-        docs.append({
-            "doc_id": raw.doc_id, "source": raw.source, "outlet": raw.outlet, "title": raw.title or title,
-            "published_at": raw.published_at, "n_paragraphs": len(paragraphs), "url": raw.url,
-            "encoding": raw.encoding, "input_format": raw.input_format, "content_hash": raw.content_hash,
-            "pipeline_version": PIPELINE_VERSION,
-            "repairs": list(raw.repairs), "author": raw.author, "captured_at": raw.captured_at,
-        })
-    for doc, language in zip(docs, detect_languages(bodies), strict=True):
-        doc["language"] = language
-    for para, language in zip(paras, detect_languages([p["text"] for p in paras]), strict=True):
-        para["language"] = language
-    sketches = minhash_batch(words)
-    for para, sketch in zip(paras, sketches, strict=True):
-        para["minhash"] = sketch
-    return (pa.Table.from_pylist(docs, schema=SCHEMAS["documents"]),
-            pa.Table.from_pylist(paras, schema=SCHEMAS["paragraphs"]))
+def prepare_documents(raws: list[RawDocument], known_languages: dict[int, str] | None = None,
+                      language: LanguageConfig = _LANGUAGE, clock: StageClock | None = None
+                      ) -> tuple[pa.Table, pa.Table]:
+    """Documents and paragraphs tables (warehouse schemas) for a batch of read documents.
+
+    Languages are detected on comparison forms, so a tag is a function of the fingerprint: `known_languages`
+    (fingerprint -> tag, e.g. from the warehouse) is reused and extended; by default a per-process cache.
+    `clock` accumulates the seconds spent per stage (for the throughput benchmark).
+    """
+    known = _process_cache() if known_languages is None else known_languages
+    clock = clock if clock is not None else StageClock()
+    with clock("clean"):
+        split = [split_document(raw.text, _NO_TITLES if raw.input_format in EXTRACTED_FORMATS else _TITLES)
+                 for raw in raws]
+        forms = [[comparison_form(text) for text in paragraphs] for _, paragraphs in split]
+    with clock("boilerplate"):
+        flags = [flag_document(paragraphs) for _, paragraphs in split]
+    with clock("fingerprint"):
+        fingerprints = [[fingerprint(form) for form in doc] for doc in forms]
+        words = [form.split() for doc in forms for form in doc]
+        sketches = minhash_batch(words)
+    with clock("language"):
+        # Each document's paragraphs, then the document: its body's head, keyed like a paragraph, so that a
+        # one-paragraph body shares its paragraph's tag.
+        keys: list[int] = []
+        texts: list[str] = []
+        cut = language.max_chars
+        for doc_forms, doc_fps, doc_flags in zip(forms, fingerprints, flags, strict=True):
+            keys.extend(fp if len(form) <= cut else fingerprint(form[:cut])
+                        for form, fp in zip(doc_forms, doc_fps, strict=True))
+            texts.extend(form[:cut] for form in doc_forms)
+            head = " ".join(form for form, flag in zip(doc_forms, doc_flags, strict=True) if not flag)[:cut]
+            keys.append(fingerprint(head))
+            texts.append(head)
+        before = len(known)
+        tags = tag_by_fingerprint(keys, texts, known, language)
+        clock.count("language_tags_computed", len(known) - before)
+        clock.count("language_tags_used", len(tags))
+    with clock("tables"):
+        tables = _tables(raws, split, fingerprints, flags, words, sketches, tags)
+    clock.count("documents", len(raws))
+    clock.count("paragraphs", len(words))
+    return tables
+
+
+def _tables(raws: list[RawDocument], split: list[tuple[str | None, list[str]]], fingerprints: list[list[int]],
+            flags: list[list[bool]], words: list[list[str]], sketches: np.ndarray, tags: list[str]
+            ) -> tuple[pa.Table, pa.Table]:
+    counts = np.array([len(paragraphs) for _, paragraphs in split], dtype=np.int64)
+    # In `tags` every document's tag follows its paragraphs' tags.
+    doc_slots = np.cumsum(counts + 1) - 1
+    is_doc = np.zeros(len(tags), dtype=bool)
+    is_doc[doc_slots] = True
+    flat_flags = [f for doc in flags for f in doc]
+    paras = {
+        "doc_id": [raw.doc_id for raw, n in zip(raws, counts.tolist(), strict=True) for _ in range(n)],
+        "para_idx": [i for n in counts.tolist() for i in range(n)],
+        "text": [text for _, paragraphs in split for text in paragraphs],
+        "fingerprint": [fp for doc in fingerprints for fp in doc],
+        "is_boilerplate": flat_flags,
+        "boilerplate_reason": ["rule" if f else None for f in flat_flags],
+        "language": [t for t, d in zip(tags, is_doc.tolist(), strict=True) if not d],
+        "n_words": [len(w) for w in words],
+    }
+    schema = SCHEMAS["paragraphs"]
+    columns = {name: pa.array(values, schema.field(name).type) for name, values in paras.items()}
+    num_perm = sketches.shape[1]
+    offsets = pa.array(np.arange(0, (len(words) + 1) * num_perm, num_perm, dtype=np.int32))
+    columns["minhash"] = pa.ListArray.from_arrays(offsets, pa.array(sketches.reshape(-1)))
+    docs = {
+        "doc_id": [raw.doc_id for raw in raws], "source": [raw.source for raw in raws],
+        "outlet": [raw.outlet for raw in raws],
+        "title": [raw.title or title for raw, (title, _) in zip(raws, split, strict=True)],
+        "published_at": [raw.published_at for raw in raws],
+        "language": [tags[k] for k in doc_slots.tolist()],
+        "n_paragraphs": counts.tolist(), "url": [raw.url for raw in raws],
+        "encoding": [raw.encoding for raw in raws], "input_format": [raw.input_format for raw in raws],
+        "content_hash": [raw.content_hash for raw in raws],
+        "pipeline_version": [PIPELINE_VERSION] * len(raws),
+        "repairs": [list(raw.repairs) for raw in raws], "author": [raw.author for raw in raws],
+        "captured_at": [raw.captured_at for raw in raws],
+    }
+    documents = pa.Table.from_pydict(docs, schema=SCHEMAS["documents"])
+    return documents, pa.Table.from_pydict(columns, schema=schema)
+
+
+class StageClock:
+    """Seconds and counts per stage, summed over calls: `with clock("clean"): ...`, `clock.count("x", n)`."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.counts: dict[str, int] = defaultdict(int)
+
+    @contextmanager
+    def __call__(self, stage: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] += time.perf_counter() - start
+
+    def count(self, name: str, n: int) -> None:
+        self.counts[name] += n
+
+
+def remember_languages(documents: pa.Table, paragraphs: pa.Table, language: LanguageConfig = _LANGUAGE
+                       ) -> int:
+    """Put stored paragraph tags into this process's cache, so their fingerprints are not detected again.
+
+    Only rows of documents prepared with this LANGUAGE_VERSION count, and only paragraphs whose tag was keyed
+    by their fingerprint (comparison form within max_chars). Returns how many fingerprints the cache gained.
+    """
+    versions = documents.column("pipeline_version").to_pylist()
+    current = {d for d, v in zip(documents.column("doc_id").to_pylist(), versions, strict=True)
+               if v and LANGUAGE_VERSION in v.split("+")}
+    known = _process_cache()
+    before = len(known)
+    columns = (paragraphs.column(c).to_pylist() for c in ("doc_id", "fingerprint", "text", "language"))
+    for doc_id, fp, text, tag in zip(*columns, strict=True):
+        if doc_id not in current or tag is None or fp in known:
+            continue
+        # NFKC can lengthen a text (½ -> 1⁄2, ﷺ -> 18 characters): measure the form when it might be long.
+        if len(text) * 18 > language.max_chars and len(comparison_form(text)) > language.max_chars:
+            continue
+        known[fp] = tag
+    return len(known) - before
+
+
+def _process_cache() -> dict[int, str]:
+    if len(_KNOWN_LANGUAGES) > _KNOWN_LANGUAGES_CAP:
+        _KNOWN_LANGUAGES.clear()
+    return _KNOWN_LANGUAGES

@@ -119,6 +119,38 @@ def commit(root: Path, tables: dict[str, pa.Table], run_id: str) -> None:
     build_catalog(root)
 
 
+class StagedParquet:
+    """One Parquet file of a table written batch by batch (a row group each) with the table's explicit schema,
+    so memory holds one batch, not the table; it appears under its name only once complete and fsynced."""
+
+    def __init__(self, path: Path, table: str) -> None:
+        self.path = path
+        self.schema = SCHEMAS[table]
+        self.rows = 0
+        self._tmp = path.with_name(path.name + ".tmp")  # not *.parquet: globs and views never see it
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = pq.ParquetWriter(self._tmp, self.schema, compression="zstd")
+
+    def write(self, batch: pa.Table) -> None:
+        self._writer.write_table(batch.cast(self.schema))
+        self.rows += batch.num_rows
+
+    def close(self) -> None:
+        self._writer.close()
+        _fsync(self._tmp)
+        os.replace(self._tmp, self.path)
+
+    def __enter__(self) -> StagedParquet:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self._writer.close()
+            self._tmp.unlink(missing_ok=True)
+
+
 def _swap_in(root: Path, run_dir: Path, names: list[str]) -> None:
     for name in names:
         staged = run_dir / name

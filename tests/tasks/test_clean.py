@@ -45,3 +45,18 @@ def test_a_lede_sentence_is_not_a_title():
 
 def test_single_paragraph_document_has_no_title():
     assert split_document("Just one short line") == (None, ["Just one short line"])
+
+
+def test_repair_skips_only_what_ftfy_leaves_unchanged():
+    import ftfy
+
+    config = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC")
+    for raw in ["a &amp; b\r\nplain line\n", "<b>x</b> &amp;\nnext &amp; line", "esc \x1b[31mred\x1b[0m\nok",
+                "nul\x00x\nplain", "caf\u00c3\u00a9 &lt; 3\nplain", "x\x0cy\x85z",
+                "It\u00e2\u20ac\u2122s\nfine"]:
+        expected = ftfy.fix_text(raw, config).replace("\r\n", "\n").replace("\r", "\n")
+        assert repair_text(raw) == expected, raw
+
+
+def test_comparison_form_of_symbols_controls_and_wide_forms():
+    assert comparison_form("Ünïcödé ½ ①\tＡＢＣ\u2028x") == "ünïcödé 1 2 1 abc x"

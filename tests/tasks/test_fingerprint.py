@@ -3,7 +3,7 @@
 import numpy as np
 
 from tasks.clean import comparison_form
-from tasks.fingerprint import fingerprint, minhash_batch
+from tasks.fingerprint import fingerprint, minhash_batch, shingles
 
 
 def test_fingerprint_equal_exactly_when_comparison_forms_are():
@@ -22,3 +22,41 @@ def test_minhash_estimates_shingle_overlap_and_is_deterministic():
     assert (sketches[0] == sketches[1]).mean() > 0.6
     assert (sketches[0] == sketches[2]).mean() < 0.2
     assert np.array_equal(sketches, minhash_batch([words, near, other, []]))
+
+
+def _jaccard(a, b):
+    sa, sb = shingles(a, 3), shingles(b, 3)
+    return len(sa & sb) / len(sa | sb)
+
+
+def test_a_paragraphs_sketch_does_not_depend_on_its_batch():
+    words = "a reporter in the capital said the vote would be held on friday".split()
+    alone = minhash_batch([words])[0]
+    among = minhash_batch([["other", "words"], [], words, "yet another paragraph here".split()])[2]
+    assert np.array_equal(alone, among)
+
+
+def test_short_and_empty_paragraphs():
+    sketches = minhash_batch([["breaking"], ["breaking", "news"], ["breaking"], []])
+    assert np.array_equal(sketches[0], sketches[2])
+    assert (sketches[0] != sketches[1]).mean() > 0.9
+    assert (sketches[3] == np.iinfo(np.uint32).max).all()
+
+
+def test_shingle_order_matters_and_repeated_shingles_do_not():
+    words = "one two three four five".split()
+    assert not np.array_equal(minhash_batch([words])[0], minhash_batch([words[::-1]])[0])
+    # Both have the shingles {a b c, b c a, c a b}: a sketch is of the set.
+    twice, thrice = minhash_batch(["a b c a b c".split(), "a b c a b c a b c".split()])
+    assert np.array_equal(twice, thrice)
+
+
+def test_estimates_follow_the_true_shingle_jaccard():
+    base = [f"w{i}" for i in range(60)]
+    errors = []
+    for cut in (5, 15, 30, 45):
+        other = base[:cut] + [f"x{i}" for i in range(60 - cut)]
+        a, b = minhash_batch([base, other])
+        errors.append(abs((a == b).mean() - _jaccard(base, other)))
+    assert max(errors) < 0.2
+    assert np.mean(errors) < 0.1

@@ -67,3 +67,26 @@ def test_second_run_on_a_locked_warehouse_refuses(tmp_path):
                 pass
     with locked(tmp_path):  # released
         assert os.path.exists(tmp_path / ".lock")
+
+
+def test_staged_parquet_streams_batches_and_appears_only_when_complete(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tasks.warehouse import SCHEMAS, StagedParquet
+
+    path = tmp_path / "rejects" / "part-0.parquet"
+    batch = pa.Table.from_pylist([{"source": "a.txt", "reason": "empty"}], schema=SCHEMAS["rejects"])
+    with StagedParquet(path, "rejects") as out:
+        out.write(batch)
+        out.write(batch)
+        assert not path.exists() and not list(path.parent.glob("*.parquet"))
+    assert pq.read_table(path).num_rows == 2 and pq.ParquetFile(path).metadata.num_row_groups == 2
+    broken = tmp_path / "rejects" / "part-1.parquet"
+    try:
+        with StagedParquet(broken, "rejects") as out:
+            out.write(batch)
+            raise RuntimeError("killed mid-run")
+    except RuntimeError:
+        pass
+    assert sorted(p.name for p in path.parent.iterdir()) == ["part-0.parquet"]

@@ -1,0 +1,67 @@
+"""A batch of read documents becomes documents and paragraphs rows; languages are cached by fingerprint."""
+
+import numpy as np
+import pyarrow as pa
+
+from tasks.ingest import RawDocument
+from tasks.prepare import prepare_documents
+from tasks.warehouse import SCHEMAS
+
+EN = ("The minister announced a new budget for the northern railway on Tuesday morning.\n\n"
+      "Critics said the money would not be enough to repair the old bridges along the line.")
+FR = "Le ministre a annoncé mardi matin un nouveau budget pour la ligne de chemin de fer du nord."
+
+
+def _raw(doc_id: str, text: str) -> RawDocument:
+    return RawDocument(doc_id, f"{doc_id}.txt", text, None, None, None, None, "utf-8", doc_id, "txt")
+
+
+def test_tables_follow_the_warehouse_schemas(seed_texts):
+    docs, paras = prepare_documents([_raw("a", seed_texts[0]), _raw("b", seed_texts[1])], known_languages={})
+    assert docs.schema == SCHEMAS["documents"] and paras.schema == SCHEMAS["paragraphs"]
+    assert docs.column("language").to_pylist() == ["en", "en"]
+    assert sum(docs.column("n_paragraphs").to_pylist()) == paras.num_rows
+    sketches = np.array(paras.column("minhash").to_pylist())
+    assert sketches.shape == (paras.num_rows, 64)
+
+
+def test_languages_per_paragraph_and_document():
+    docs, paras = prepare_documents([_raw("en", EN), _raw("fr", FR)], known_languages={})
+    assert docs.column("language").to_pylist() == ["en", "fr"]
+    assert paras.column("language").to_pylist() == ["en", "en", "fr"]
+
+
+def test_a_fingerprint_seen_before_is_not_detected_again():
+    known: dict[int, str] = {}
+    _, first = prepare_documents([_raw("a", EN)], known_languages=known)
+    detected = dict(known)
+    # The same paragraphs with other quotes, case and spacing have the same fingerprints.
+    variant = EN.upper().replace(".", " !")
+    _, second = prepare_documents([_raw("b", variant)], known_languages=known)
+    assert second.column("fingerprint").to_pylist() == first.column("fingerprint").to_pylist()
+    assert known == detected
+    assert second.column("language").to_pylist() == first.column("language").to_pylist()
+
+
+def test_a_stored_tag_is_reused_for_its_fingerprint():
+    _, paras = prepare_documents([_raw("a", FR)], known_languages={})
+    fp = paras.column("fingerprint")[0].as_py()
+    _, again = prepare_documents([_raw("b", FR)], known_languages={fp: "xx"})
+    assert again.column("language").to_pylist() == ["xx"]
+
+
+def test_stored_tags_are_remembered_only_from_this_language_version():
+    import tasks.prepare as prepare
+
+    docs, paras = prepare_documents([_raw("fr", FR)], known_languages={})
+    fp = paras.column("fingerprint")[0].as_py()
+    prepare._KNOWN_LANGUAGES.clear()
+    stale = docs.set_column(docs.schema.get_field_index("pipeline_version"), "pipeline_version",
+                            pa.array(["ingest-1+langdetect-0-old"], pa.string()))
+    assert prepare.remember_languages(stale, paras) == 0
+    assert prepare.remember_languages(docs, paras) == 1 and prepare._KNOWN_LANGUAGES[fp] == "fr"
+    # The next batch finds the tag in the process cache instead of detecting it.
+    prepare._KNOWN_LANGUAGES[fp] = "xx"
+    _, again = prepare_documents([_raw("b", FR)])
+    assert again.column("language").to_pylist() == ["xx"]
+    prepare._KNOWN_LANGUAGES.clear()
