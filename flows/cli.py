@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--warehouse", default="warehouse", help="warehouse folder (default: ./warehouse)")
     run.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
     run.add_argument("--no-report", action="store_true", help="skip printing the report after the run")
+    run.add_argument("--dask-address", default=None,
+                     help="run the shards on the Dask cluster at this address (default: $REPRINT_DASK_ADDRESS)")
+    run.add_argument("--wait", action="store_true", help="wait for a run holding the warehouse instead of refusing")
     report = commands.add_parser("report", help="print the survival report of what is in the warehouse")
     report.add_argument("--warehouse", default="warehouse")
     args = parser.parse_args(argv)
@@ -47,18 +50,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     _quiet_prefect(args.verbose)
-    from flows.pipeline import reprint_flow
+    from flows.pipeline import run as run_flow
     from tasks.warehouse import WarehouseBusy
 
     try:
-        summary = reprint_flow(inputs=[str(p) for p in args.inputs], warehouse=str(warehouse))
+        summary = run_flow([str(p) for p in args.inputs], str(warehouse), args.dask_address, wait=args.wait)
     except WarehouseBusy as err:
         print(f"reprint: {err}", file=sys.stderr)
         return 3
     _print_rejects(warehouse)
     print(f"reprint: {summary['new_documents']} documents read, {summary['documents']} in the warehouse, "
           f"{summary['stories']} stories ({summary['aligned_stories']} aligned in this run), "
-          f"{summary['rejects']} inputs rejected", file=sys.stderr)
+          f"{summary['rejects']} inputs rejected; {summary['unchanged_inputs']} input files unchanged since "
+          f"the last run were skipped", file=sys.stderr)
     if not args.no_report:
         render_report(warehouse)
     return 0
