@@ -96,9 +96,19 @@ def replace_documents(old_docs: pa.Table, old_paras: pa.Table, new_docs: pa.Tabl
     old_paras = old_paras.filter(pc.and_(pc.is_in(old_paras.column("doc_id"), value_set=ids),
                                          pc.invert(pc.is_in(old_paras.column("doc_id"),
                                                             value_set=pa.array(sorted(new_ids), pa.string())))))
-    paras = pa.concat_tables([old_paras, new_paras]).sort_by([("doc_id", "ascending"), ("para_idx", "ascending")])
+    paras = pa.concat_tables([_without_repeated_flags(old_paras), new_paras]).sort_by([("doc_id", "ascending"), ("para_idx", "ascending")])
     paras = _first_of_each(paras, "doc_id", "para_idx")
     return docs.sort_by([("source", "ascending"), ("doc_id", "ascending")]), paras
+
+
+def _without_repeated_flags(paras: pa.Table) -> pa.Table:
+    """Paragraphs as prepared: flags for text repeated across an outlet's stories are redone by every linking,
+    so a stored one must not outlive the documents that made it true."""
+    repeated = pc.fill_null(pc.equal(paras.column("boilerplate_reason"), "repeated"), False)
+    flags = pc.and_(paras.column("is_boilerplate"), pc.invert(repeated))
+    reasons = pc.if_else(repeated, pa.scalar(None, pa.string()), paras.column("boilerplate_reason"))
+    paras = paras.set_column(paras.schema.get_field_index("is_boilerplate"), "is_boilerplate", flags)
+    return paras.set_column(paras.schema.get_field_index("boilerplate_reason"), "boilerplate_reason", reasons)
 
 
 def _first_of_each(table: pa.Table, *keys: str) -> pa.Table:
