@@ -17,12 +17,28 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from tasks.changes import (ShardRead, known_inputs, merge_inputs, merge_rejects, read_changed, replace_documents,
-                           story_shards, with_owner)
+from tasks.changes import (
+    ShardRead,
+    known_inputs,
+    merge_inputs,
+    merge_rejects,
+    printable_names,
+    read_changed,
+    replace_documents,
+    story_shards,
+    with_owner,
+)
 from tasks.ingest import InputFile, Reject, discover_inputs
 from tasks.prepare import PIPELINE_VERSION, prepare_documents
 from tasks.run_summary import fate_counts, summary_markdown
-from tasks.stories import align_stories, alignment_inputs, find_stories, keyed_members, stories_to_align, story_key
+from tasks.stories import (
+    align_stories,
+    alignment_inputs,
+    find_stories,
+    keyed_members,
+    stories_to_align,
+    story_key,
+)
 from tasks.warehouse import SCHEMAS, TABLES, commit, crash_point, locked, read_table, sort_table
 
 DASK_ADDRESS_ENV = "REPRINT_DASK_ADDRESS"
@@ -31,7 +47,9 @@ CACHE_FOR = timedelta(days=30)
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def discover(inputs: list[str]) -> tuple[list[InputFile], list[Reject]]:
-    return discover_inputs(inputs)
+    items, rejects = discover_inputs(inputs)
+    items, unnamed = printable_names(items)
+    return items, rejects + unnamed
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)

@@ -11,10 +11,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tasks.ingest import InputFile, RawDocument, Reject, read_inputs
+from tasks.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, InputFile, RawDocument, Reject, read_inputs
 from tasks.warehouse import SCHEMAS
 
 Fingerprint = tuple[str, str, str]  # content hash, metadata hash, pipeline version
+# A file that holds one document and is larger than this is not one article (a log, a dump, a book): reading it
+# would cost minutes of preparation for nothing a person wants as a story.
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+ONE_DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 
 
 @dataclass
@@ -45,15 +49,21 @@ def read_changed(items: list[InputFile], known: dict[str, Fingerprint], version:
     out = ShardRead()
     for item in items:
         try:
-            content = hashlib.sha256(item.path.read_bytes()).hexdigest()
+            content, size = file_hash(item.path)
         except OSError as err:
-            out.rejects.append(Reject(item.source, f"could not be read: {err.strerror or err}; "
-                                                   "check that the file exists and is readable"))
+            out.rejects.append(Reject(item.source, f"could not be read ({err.strerror or err}); "
+                                                   "check that the file exists and that reprint may read it"))
             out.failed.append(item.source)
             continue
         mark = (content, metadata_hash(item), version)
         if known.get(item.source) == mark:
             out.unchanged.append(item.source)
+            continue
+        if size > MAX_DOCUMENT_BYTES and item.path.suffix.lower() in ONE_DOCUMENT_SUFFIXES:
+            out.rejects.append(Reject(item.source, f"is {size / 2**20:.0f} MB, more than one article can be "
+                                      f"({MAX_DOCUMENT_BYTES // 2**20} MB): split it into one file per document "
+                                      "or convert it to JSONL, one document per line"))
+            out.failed.append(item.source)
             continue
         docs, rejects = read_inputs([item])
         out.rejects.extend(rejects)
@@ -63,9 +73,37 @@ def read_changed(items: list[InputFile], known: dict[str, Fingerprint], version:
         out.raws.extend(docs)
         out.owner.update({d.doc_id: item.source for d in docs})
         out.inputs.append({"source": item.source, "content_hash": content, "metadata_hash": mark[1],
-                           "pipeline_version": version, "size": item.path.stat().st_size,
+                           "pipeline_version": version, "size": size,
                            "n_documents": len(docs), "n_rejects": len(rejects)})
     return out
+
+
+def file_hash(path: Path) -> tuple[str, int]:
+    """sha256 and size of a file, read in chunks so a huge file costs no memory."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def printable_names(items: list[InputFile]) -> tuple[list[InputFile], list[Reject]]:
+    """Inputs whose names can be stored; a name that is not valid UTF-8 cannot be, and is rejected."""
+    good, bad = [], []
+    for item in items:
+        if item.source == printable(item.source):
+            good.append(item)
+        else:
+            bad.append(Reject(printable(item.source), "its file name is not valid UTF-8, so it cannot be stored "
+                                                      "as a source: rename the file"))
+    return good, bad
+
+
+def printable(name: str) -> str:
+    """A file name as text that can be stored: undecodable bytes shown as U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def with_owner(docs: pa.Table, owner: dict[str, str]) -> pa.Table:
@@ -152,6 +190,7 @@ def merge_rejects(old: pa.Table, new: list[Reject], revisited: set[str], unchang
     rows = {(r["source"], r["reason"], r["input_source"] or reject_input(Reject(r["source"], "")))
             for r in old.to_pylist() if still_true(r)}
     for r in new:
+        r = Reject(printable(r.source), r.reason)
         owner = reject_input(r)
         reason = r.reason
         if owner in kept_old and r.source == owner:
