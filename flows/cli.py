@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--no-report", action="store_true", help="skip printing the report after the run")
     run.add_argument("--dask-address", default=None,
                      help="run the shards on the Dask cluster at this address (default: $REPRINT_DASK_ADDRESS)")
+    run.add_argument("--files-per-shard", type=int, default=200, help="input files per read/prepare task")
     run.add_argument("--wait", action="store_true", help="wait for a run holding the warehouse instead of refusing")
     report = commands.add_parser("report", help="print the survival report of what is in the warehouse")
     report.add_argument("--warehouse", default="warehouse")
@@ -54,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     from tasks.warehouse import WarehouseBusy
 
     try:
-        summary = run_flow([str(p) for p in args.inputs], str(warehouse), args.dask_address, wait=args.wait)
+        summary = run_flow([str(p) for p in args.inputs], str(warehouse), args.dask_address, wait=args.wait,
+                           files_per_shard=args.files_per_shard)
     except WarehouseBusy as err:
         print(f"reprint: {err}", file=sys.stderr)
         return 3

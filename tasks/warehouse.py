@@ -14,6 +14,8 @@ import os
 import re
 import shutil
 import signal
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,9 +82,17 @@ class WarehouseBusy(RuntimeError):
 
 
 def crash_point(name: str) -> None:
-    """Fault injection for the crash tests: SIGKILL this process here when REPRINT_CRASH_AT names this point."""
+    """Fault injection for the crash and lock tests: at the point named by REPRINT_CRASH_AT this process kills
+    itself with SIGKILL; at the one named by REPRINT_PAUSE_AT it touches the file REPRINT_PAUSE_MARK and waits
+    until a file of that name with the suffix `.release` appears (or REPRINT_PAUSE_SECONDS pass)."""
     if os.environ.get("REPRINT_CRASH_AT") == name:
         os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get("REPRINT_PAUSE_AT") == name:
+        mark = Path(os.environ["REPRINT_PAUSE_MARK"])
+        mark.touch()
+        deadline = time.monotonic() + float(os.environ.get("REPRINT_PAUSE_SECONDS", "60"))
+        while time.monotonic() < deadline and not mark.with_suffix(".release").exists():
+            time.sleep(0.1)
 
 
 @contextmanager
@@ -96,10 +106,13 @@ def locked(root: Path, wait: bool = False) -> Iterator[None]:
     handle = open(root / LOCK, "a+")
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as err:
-            raise WarehouseBusy(f"{root} is in use by another reprint run (it holds {root / LOCK}); "
-                                "try again when it has finished") from err
+            if not wait:
+                raise WarehouseBusy(f"{root} is in use by another reprint run (it holds {root / LOCK}); "
+                                    "try again when it has finished, or pass --wait") from err
+            print(f"reprint: {root} is in use by another reprint run; waiting for it to finish", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         recover(root)
         yield
     finally:
