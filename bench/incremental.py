@@ -17,9 +17,11 @@ import json
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +104,31 @@ def grow(folder: Path, state: dict, n_new: int, seed: int = 1) -> None:
         story += 1
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(home: Path) -> tuple[subprocess.Popen, str]:
+    """A real Prefect server for the runs, so none of them pays for (or times out starting) a temporary one."""
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_UI_ENABLED": "false"}
+    home.mkdir(parents=True, exist_ok=True)
+    server = subprocess.Popen([str(ROOT / ".venv/bin/prefect"), "server", "start", "--host", "127.0.0.1", "--port",
+                               str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    api = f"http://127.0.0.1:{port}/api"
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"{api}/health", timeout=2):
+                return server, api
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError("the Prefect server did not start")
+
+
 def run(corpus: Path, warehouse: Path, env: dict) -> float:
     start = time.perf_counter()
     subprocess.run([str(ROOT / ".venv/bin/reprint"), "run", str(corpus), "--warehouse", str(warehouse),
@@ -125,8 +152,19 @@ def main() -> None:
     args = parser.parse_args()
     shutil.rmtree(args.out, ignore_errors=True)
     corpus, warehouse = args.out / "corpus", args.out / "warehouse"
-    env = {**os.environ, "PREFECT_HOME": str(args.out / "prefect")}
+    server, api = start_server(args.out / "prefect-server")
+    env = {**os.environ, "PREFECT_HOME": str(args.out / "prefect"), "PREFECT_API_URL": api}
+    try:
+        measure(args, corpus, warehouse, env)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def measure(args: argparse.Namespace, corpus: Path, warehouse: Path, env: dict) -> None:
+    started = time.perf_counter()
     state = generate(corpus, args.documents)
+    print(f"generated {state['documents']} documents in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     full = run(corpus, warehouse, env)
     idle = run(corpus, warehouse, env)
     n_new = int(args.documents * args.new_share)

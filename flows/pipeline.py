@@ -178,6 +178,11 @@ def task_runner_for(address: str | None):
     return DaskTaskRunner(address=address)
 
 
+if os.environ.get(DASK_ADDRESS_ENV):
+    # Served and deployed runs load the flow by name, so the cluster has to come from the environment.
+    reprint_flow = reprint_flow.with_options(task_runner=task_runner_for(None))
+
+
 def run(inputs: list[str], warehouse: str = "warehouse", dask_address: str | None = None, **options) -> dict:
     """Run the flow, on a Dask cluster when an address is given or set in the environment."""
     runner = task_runner_for(dask_address)
