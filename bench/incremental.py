@@ -2,12 +2,13 @@
 
     .venv/bin/python bench/incremental.py --documents 100000 [--out bench/out/incremental]
 
-Generates a corpus of stories (an origin plus republications by other outlets, with paragraphs dropped, edited,
-reordered and outlet footers added) as one .txt file per document under <out>/corpus/<outlet>/, runs
+Generates a corpus of stories (an origin plus republications by other outlets, with paragraphs dropped,
+edited, reordered and outlet footers added) as one .txt file per document under <out>/corpus/<outlet>/, runs
 `reprint run` on it into a fresh warehouse (the full run), runs it again unchanged (the idle run), adds 1% new
 documents (half republications of stored stories, half new stories) and runs it again (the incremental run),
 then checks the incremental warehouse equals a from-scratch run over the grown corpus when --verify is given.
-The documents are generated here from a fixed word list and seed (the shared corpus generator was not there yet).
+The documents are generated here from a fixed word list and seed (the shared corpus generator was not
+there yet).
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTLETS = [f"outlet{k:02d}" for k in range(40)]
-FOOTERS = {o: f"Read more from {o} and subscribe to our newsletter for daily updates from the newsroom of {o}."
-           for o in OUTLETS}
+FOOTERS = {
+    o: f"Read more from {o} and subscribe to our newsletter for daily updates from the newsroom of {o}."
+    for o in OUTLETS
+}
 
 
 def vocabulary() -> list[str]:
@@ -100,7 +103,9 @@ def grow(folder: Path, state: dict, n_new: int, seed: int = 1) -> None:
         write_document(folder, rng.choice(OUTLETS), f"s{story:07d}-v9{k}-d1", republish(rng, words, text))
     written, story = 0, state["stories"]
     while written < n_new - n_new // 2:
-        written += write_story(folder, rng, words, story, min(rng.randint(1, 4), n_new - n_new // 2 - written), 1)
+        written += write_story(
+            folder, rng, words, story, min(rng.randint(1, 4), n_new - n_new // 2 - written), 1
+        )
         story += 1
 
 
@@ -111,13 +116,21 @@ def free_port() -> int:
 
 
 def start_server(home: Path) -> tuple[subprocess.Popen, str]:
-    """A real Prefect server for the runs, so none of them pays for (or times out starting) a temporary one."""
+    """A real Prefect server for the runs, so none pays for (or times out starting) a temporary one."""
     port = free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_UI_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "false",
+    }
     home.mkdir(parents=True, exist_ok=True)
-    server = subprocess.Popen([str(ROOT / ".venv/bin/prefect"), "server", "start", "--host", "127.0.0.1", "--port",
-                               str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     api = f"http://127.0.0.1:{port}/api"
     for _ in range(300):
         try:
@@ -131,8 +144,11 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
 
 def run(corpus: Path, warehouse: Path, env: dict) -> float:
     start = time.perf_counter()
-    subprocess.run([str(ROOT / ".venv/bin/reprint"), "run", str(corpus), "--warehouse", str(warehouse),
-                    "--no-report"], check=True, env=env)
+    subprocess.run(
+        [str(ROOT / ".venv/bin/reprint"), "run", str(corpus), "--warehouse", str(warehouse), "--no-report"],
+        check=True,
+        env=env,
+    )
     return time.perf_counter() - start
 
 
@@ -148,7 +164,9 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--new-share", type=float, default=0.01)
     parser.add_argument("--out", type=Path, default=ROOT / "bench/out/incremental")
-    parser.add_argument("--verify", action="store_true", help="also compare with a from-scratch run (one more full run)")
+    parser.add_argument(
+        "--verify", action="store_true", help="also compare with a from-scratch run (one more full run)"
+    )
     args = parser.parse_args()
     shutil.rmtree(args.out, ignore_errors=True)
     corpus, warehouse = args.out / "corpus", args.out / "warehouse"
@@ -164,18 +182,28 @@ def main() -> None:
 def measure(args: argparse.Namespace, corpus: Path, warehouse: Path, env: dict) -> None:
     started = time.perf_counter()
     state = generate(corpus, args.documents)
-    print(f"generated {state['documents']} documents in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(
+        f"generated {state['documents']} documents in {time.perf_counter() - started:.0f} s", file=sys.stderr
+    )
     full = run(corpus, warehouse, env)
     idle = run(corpus, warehouse, env)
     n_new = int(args.documents * args.new_share)
     grow(corpus, state, n_new)
     incremental = run(corpus, warehouse, env)
-    result = {"documents": state["documents"], "new_documents": n_new, "full_run_s": round(full, 1),
-              "idle_run_s": round(idle, 1), "incremental_run_s": round(incremental, 1),
-              "incremental_over_full": round(incremental / full, 4), "idle_over_full": round(idle / full, 4)}
+    result = {
+        "documents": state["documents"],
+        "new_documents": n_new,
+        "full_run_s": round(full, 1),
+        "idle_run_s": round(idle, 1),
+        "incremental_run_s": round(incremental, 1),
+        "incremental_over_full": round(incremental / full, 4),
+        "idle_over_full": round(idle / full, 4),
+    }
     if args.verify:
         scratch = args.out / "scratch"
-        result["scratch_run_s"] = round(run(corpus, scratch, {**env, "PREFECT_HOME": str(args.out / "p2")}), 1)
+        result["scratch_run_s"] = round(
+            run(corpus, scratch, {**env, "PREFECT_HOME": str(args.out / "p2")}), 1
+        )
         mine, theirs = tables(warehouse), tables(scratch)
         result["incremental_equals_scratch"] = {n: mine[n].equals(theirs[n]) for n in mine}
     print(json.dumps(result, indent=2))

@@ -1,5 +1,6 @@
-"""The reprint flow: find the inputs that are new or changed → read and prepare them in shards → link stories →
-align the stories whose members changed, in shards → commit a new warehouse version and publish artifacts.
+"""The reprint flow: find the inputs that are new or changed → read and prepare them in shards → link
+stories → align the stories whose members changed, in shards → commit a new warehouse version, publish
+artifacts.
 
 Shards are Prefect task runs, so the same flow runs in one process or, with a DaskTaskRunner, on a cluster.
 """
@@ -67,8 +68,20 @@ def _prepared_key(context, parameters) -> str:
     h = hashlib.sha256(PIPELINE_VERSION.encode())
     shard: ShardRead = parameters["shard"]
     for r in shard.raws:
-        h.update(repr((r.doc_id, r.outlet, r.title, r.url, r.published_at, r.encoding, r.input_format,
-                       shard.owner.get(r.doc_id))).encode())
+        h.update(
+            repr(
+                (
+                    r.doc_id,
+                    r.outlet,
+                    r.title,
+                    r.url,
+                    r.published_at,
+                    r.encoding,
+                    r.input_format,
+                    shard.owner.get(r.doc_id),
+                )
+            ).encode()
+        )
     return f"prepare-{h.hexdigest()}"
 
 
@@ -110,11 +123,19 @@ def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa
 
 
 @task(cache_policy=NO_CACHE)
-def publish_artifacts(summary: dict, fates: pa.Table, members: pa.Table, aligned: list[str], warehouse: str) -> None:
-    create_table_artifact(key="reprint-story-fates", table=fate_counts(fates, members, aligned),
-                          description="Fate counts per story aligned in this run")
-    create_markdown_artifact(key="reprint-run-summary", markdown=summary_markdown(summary, warehouse),
-                             description="What this reprint run did")
+def publish_artifacts(
+    summary: dict, fates: pa.Table, members: pa.Table, aligned: list[str], warehouse: str
+) -> None:
+    create_table_artifact(
+        key="reprint-story-fates",
+        table=fate_counts(fates, members, aligned),
+        description="Fate counts per story aligned in this run",
+    )
+    create_markdown_artifact(
+        key="reprint-run-summary",
+        markdown=summary_markdown(summary, warehouse),
+        description="What this reprint run did",
+    )
 
 
 def _shards(items: list, size: int) -> list[list]:
@@ -122,8 +143,13 @@ def _shards(items: list, size: int) -> list[list]:
 
 
 @flow(name="reprint", log_prints=False)
-def reprint_flow(inputs: list[str], warehouse: str = "warehouse", files_per_shard: int = 200,
-                 stories_per_shard: int = 500, wait: bool = False) -> dict:
+def reprint_flow(
+    inputs: list[str],
+    warehouse: str = "warehouse",
+    files_per_shard: int = 200,
+    stories_per_shard: int = 500,
+    wait: bool = False,
+) -> dict:
     """Ingest what is new or changed in `inputs` into `warehouse`, then re-align the stories it touches.
 
     wait: when another run holds the warehouse, wait for it instead of refusing.
@@ -133,8 +159,12 @@ def reprint_flow(inputs: list[str], warehouse: str = "warehouse", files_per_shar
         items, rejects = discover(inputs)
         stored = load_warehouse(root)
         known = known_inputs(stored["inputs"])
-        reads = [read_shard.submit(shard, {i.source: known[i.source] for i in shard if i.source in known},
-                                   PIPELINE_VERSION) for shard in _shards(items, files_per_shard)]
+        reads = [
+            read_shard.submit(
+                shard, {i.source: known[i.source] for i in shard if i.source in known}, PIPELINE_VERSION
+            )
+            for shard in _shards(items, files_per_shard)
+        ]
         prepared = [prepare_shard.submit(r) for r in reads]
         reads = [r.result() for r in reads]
         new = [p.result() for p in prepared]
@@ -143,33 +173,57 @@ def reprint_flow(inputs: list[str], warehouse: str = "warehouse", files_per_shar
         failed = {s for r in reads for s in r.failed}
         rejects = rejects + [x for r in reads for x in r.rejects]
         docs, paras = replace_documents(
-            stored["documents"], stored["paragraphs"],
+            stored["documents"],
+            stored["paragraphs"],
             pa.concat_tables([SCHEMAS["documents"].empty_table()] + [d for d, _ in new]),
-            pa.concat_tables([SCHEMAS["paragraphs"].empty_table()] + [p for _, p in new]), replaced)
+            pa.concat_tables([SCHEMAS["paragraphs"].empty_table()] + [p for _, p in new]),
+            replaced,
+        )
         members, paras, body = link_stories(docs, paras)
         crash_point("after-link")
         todo, kept_fates = stories_to_align(members, stored["story_members"], stored["paragraph_fates"])
-        aligned = [align_shard.submit(stories, shard_body)
-                   for stories, shard_body in story_shards(todo, body, stories_per_shard)]
+        aligned = [
+            align_shard.submit(stories, shard_body)
+            for stories, shard_body in story_shards(todo, body, stories_per_shard)
+        ]
         fates = pa.concat_tables([kept_fates] + [f.result() for f in aligned])
         crash_point("after-align")
         roots = [Path(i) if Path(i).is_dir() else Path(i).parent for i in inputs]
-        version = commit_version(root, {
-            "documents": docs, "paragraphs": paras, "story_members": members, "paragraph_fates": fates,
-            "rejects": merge_rejects(stored["rejects"], rejects, replaced | failed,
-                                     {s for r in reads for s in r.unchanged}, roots, failed & set(known)),
-            "inputs": merge_inputs(stored["inputs"], [row for r in reads for row in r.inputs]),
-        }, stored)
-    summary = {"documents": docs.num_rows, "new_documents": sum(d.num_rows for d, _ in new),
-               "read_inputs": len(replaced), "unchanged_inputs": sum(len(r.unchanged) for r in reads),
-               "stories": len(set(members.column("story_id").to_pylist())), "aligned_stories": len(todo),
-               "rejects": len(rejects), "version": version or "unchanged"}
+        version = commit_version(
+            root,
+            {
+                "documents": docs,
+                "paragraphs": paras,
+                "story_members": members,
+                "paragraph_fates": fates,
+                "rejects": merge_rejects(
+                    stored["rejects"],
+                    rejects,
+                    replaced | failed,
+                    {s for r in reads for s in r.unchanged},
+                    roots,
+                    failed & set(known),
+                ),
+                "inputs": merge_inputs(stored["inputs"], [row for r in reads for row in r.inputs]),
+            },
+            stored,
+        )
+    summary = {
+        "documents": docs.num_rows,
+        "new_documents": sum(d.num_rows for d, _ in new),
+        "read_inputs": len(replaced),
+        "unchanged_inputs": sum(len(r.unchanged) for r in reads),
+        "stories": len(set(members.column("story_id").to_pylist())),
+        "aligned_stories": len(todo),
+        "rejects": len(rejects),
+        "version": version or "unchanged",
+    }
     publish_artifacts(summary, fates, members, sorted(todo), warehouse)
     return summary
 
 
 def task_runner_for(address: str | None):
-    """A DaskTaskRunner on the cluster at `address` (or $REPRINT_DASK_ADDRESS); None keeps Prefect's default."""
+    """A DaskTaskRunner on the cluster at `address` (or $REPRINT_DASK_ADDRESS); None: Prefect's default."""
     address = address or os.environ.get(DASK_ADDRESS_ENV)
     if not address:
         return None

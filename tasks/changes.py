@@ -15,15 +15,15 @@ from tasks.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, InputFile, RawDocument, R
 from tasks.warehouse import SCHEMAS
 
 Fingerprint = tuple[str, str, str]  # content hash, metadata hash, pipeline version
-# A file that holds one document and is larger than this is not one article (a log, a dump, a book): reading it
-# would cost minutes of preparation for nothing a person wants as a story.
+# A file that holds one document and is larger than this is not one article (a log, a dump, a book):
+# reading it would cost minutes of preparation for nothing a person wants as a story.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 ONE_DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 
 
 @dataclass
 class ShardRead:
-    """One shard of input files after reading: documents of new or changed files, rejects, and the files' state."""
+    """A shard of input files after reading: documents of new or changed files, rejects, the files' state."""
 
     raws: list[RawDocument] = field(default_factory=list)
     owner: dict[str, str] = field(default_factory=dict)  # doc_id -> the input file it came from
@@ -41,18 +41,26 @@ def metadata_hash(item: InputFile) -> str:
 
 def known_inputs(inputs: pa.Table) -> dict[str, Fingerprint]:
     """{source: fingerprint} of every file stored by earlier runs."""
-    return {r["source"]: (r["content_hash"], r["metadata_hash"], r["pipeline_version"]) for r in inputs.to_pylist()}
+    return {
+        r["source"]: (r["content_hash"], r["metadata_hash"], r["pipeline_version"])
+        for r in inputs.to_pylist()
+    }
 
 
 def read_changed(items: list[InputFile], known: dict[str, Fingerprint], version: str) -> ShardRead:
-    """Read the files whose content, metadata or pipeline version differ from what is stored; skip the rest."""
+    """Read the files whose content, metadata or pipeline version differ from what is stored."""
     out = ShardRead()
     for item in items:
         try:
             content, size = file_hash(item.path)
         except OSError as err:
-            out.rejects.append(Reject(item.source, f"could not be read ({err.strerror or err}); "
-                                                   "check that the file exists and that reprint may read it"))
+            out.rejects.append(
+                Reject(
+                    item.source,
+                    f"could not be read ({err.strerror or err}); "
+                    "check that the file exists and that reprint may read it",
+                )
+            )
             out.failed.append(item.source)
             continue
         mark = (content, metadata_hash(item), version)
@@ -60,9 +68,14 @@ def read_changed(items: list[InputFile], known: dict[str, Fingerprint], version:
             out.unchanged.append(item.source)
             continue
         if size > MAX_DOCUMENT_BYTES and item.path.suffix.lower() in ONE_DOCUMENT_SUFFIXES:
-            out.rejects.append(Reject(item.source, f"is {size / 2**20:.0f} MB, more than one article can be "
-                                      f"({MAX_DOCUMENT_BYTES // 2**20} MB): split it into one file per document "
-                                      "or convert it to JSONL, one document per line"))
+            out.rejects.append(
+                Reject(
+                    item.source,
+                    f"is {size / 2**20:.0f} MB, more than one article can be "
+                    f"({MAX_DOCUMENT_BYTES // 2**20} MB): split it into one file per document "
+                    "or convert it to JSONL, one document per line",
+                )
+            )
             out.failed.append(item.source)
             continue
         docs, rejects = read_inputs([item])
@@ -72,9 +85,17 @@ def read_changed(items: list[InputFile], known: dict[str, Fingerprint], version:
             continue
         out.raws.extend(docs)
         out.owner.update({d.doc_id: item.source for d in docs})
-        out.inputs.append({"source": item.source, "content_hash": content, "metadata_hash": mark[1],
-                           "pipeline_version": version, "size": size,
-                           "n_documents": len(docs), "n_rejects": len(rejects)})
+        out.inputs.append(
+            {
+                "source": item.source,
+                "content_hash": content,
+                "metadata_hash": mark[1],
+                "pipeline_version": version,
+                "size": size,
+                "n_documents": len(docs),
+                "n_rejects": len(rejects),
+            }
+        )
     return out
 
 
@@ -96,8 +117,12 @@ def printable_names(items: list[InputFile]) -> tuple[list[InputFile], list[Rejec
         if item.source == printable(item.source):
             good.append(item)
         else:
-            bad.append(Reject(printable(item.source), "its file name is not valid UTF-8, so it cannot be stored "
-                                                      "as a source: rename the file"))
+            bad.append(
+                Reject(
+                    printable(item.source),
+                    "its file name is not valid UTF-8, so it cannot be stored as a source: rename the file",
+                )
+            )
     return good, bad
 
 
@@ -119,22 +144,36 @@ def input_of(source: str, input_format: str | None, input_source: str | None) ->
     return source.rsplit("#", 1)[0] if input_format == "jsonl" else source
 
 
-def replace_documents(old_docs: pa.Table, old_paras: pa.Table, new_docs: pa.Table, new_paras: pa.Table,
-                      replaced: set[str]) -> tuple[pa.Table, pa.Table]:
+def replace_documents(
+    old_docs: pa.Table, old_paras: pa.Table, new_docs: pa.Table, new_paras: pa.Table, replaced: set[str]
+) -> tuple[pa.Table, pa.Table]:
     """Stored documents minus those of the `replaced` input files, plus the new ones (each id once)."""
-    owners = [input_of(s, f, i) for s, f, i in zip(old_docs.column("source").to_pylist(),
-                                                   old_docs.column("input_format").to_pylist(),
-                                                   old_docs.column("input_source").to_pylist(), strict=True)]
+    owners = [
+        input_of(s, f, i)
+        for s, f, i in zip(
+            old_docs.column("source").to_pylist(),
+            old_docs.column("input_format").to_pylist(),
+            old_docs.column("input_source").to_pylist(),
+            strict=True,
+        )
+    ]
     new_ids = set(new_docs.column("doc_id").to_pylist())
-    keep = [o not in replaced and d not in new_ids for o, d in zip(owners, old_docs.column("doc_id").to_pylist(),
-                                                                   strict=True)]
+    keep = [
+        o not in replaced and d not in new_ids
+        for o, d in zip(owners, old_docs.column("doc_id").to_pylist(), strict=True)
+    ]
     docs = pa.concat_tables([old_docs.filter(pa.array(keep, pa.bool_())), new_docs])
     docs = _first_of_each(docs.sort_by([("doc_id", "ascending")]), "doc_id")
     ids = docs.column("doc_id")
-    old_paras = old_paras.filter(pc.and_(pc.is_in(old_paras.column("doc_id"), value_set=ids),
-                                         pc.invert(pc.is_in(old_paras.column("doc_id"),
-                                                            value_set=pa.array(sorted(new_ids), pa.string())))))
-    paras = pa.concat_tables([_without_repeated_flags(old_paras), new_paras]).sort_by([("doc_id", "ascending"), ("para_idx", "ascending")])
+    old_paras = old_paras.filter(
+        pc.and_(
+            pc.is_in(old_paras.column("doc_id"), value_set=ids),
+            pc.invert(pc.is_in(old_paras.column("doc_id"), value_set=pa.array(sorted(new_ids), pa.string()))),
+        )
+    )
+    paras = pa.concat_tables([_without_repeated_flags(old_paras), new_paras]).sort_by(
+        [("doc_id", "ascending"), ("para_idx", "ascending")]
+    )
     paras = _first_of_each(paras, "doc_id", "para_idx")
     return docs.sort_by([("source", "ascending"), ("doc_id", "ascending")]), paras
 
@@ -168,14 +207,20 @@ def reject_input(reject: Reject) -> str:
     return head if head and tail.isdigit() else reject.source
 
 
-def merge_rejects(old: pa.Table, new: list[Reject], revisited: set[str], unchanged: set[str], roots: list[Path],
-                  kept_old: set[str]) -> pa.Table:
+def merge_rejects(
+    old: pa.Table,
+    new: list[Reject],
+    revisited: set[str],
+    unchanged: set[str],
+    roots: list[Path],
+    kept_old: set[str],
+) -> pa.Table:
     """Stored rejects still true after this run, plus this run's.
 
-    revisited: input files read (or tried) in this run; unchanged: files skipped because nothing changed, whose
-    stored rejects (bad JSONL lines) still hold; roots: the folders walked, so a stored reject about a manifest
-    or an unsupported file found there again is replaced by whatever this run found; kept_old: files that failed
-    now but whose earlier documents are kept, which the reason says.
+    revisited: input files read (or tried) in this run; unchanged: files skipped because nothing changed,
+    whose stored rejects (bad JSONL lines) still hold; roots: the folders walked, so a stored reject about a
+    manifest or an unsupported file found there again is replaced by whatever this run found; kept_old: files
+    that failed now but whose earlier documents are kept, which the reason says.
     """
     fresh = {reject_input(r) for r in new}
 
@@ -187,8 +232,11 @@ def merge_rejects(old: pa.Table, new: list[Reject], revisited: set[str], unchang
             return True
         return not any((root / owner).exists() for root in roots)
 
-    rows = {(r["source"], r["reason"], r["input_source"] or reject_input(Reject(r["source"], "")))
-            for r in old.to_pylist() if still_true(r)}
+    rows = {
+        (r["source"], r["reason"], r["input_source"] or reject_input(Reject(r["source"], "")))
+        for r in old.to_pylist()
+        if still_true(r)
+    }
     for r in new:
         r = Reject(printable(r.source), r.reason)
         owner = reject_input(r)
@@ -196,8 +244,9 @@ def merge_rejects(old: pa.Table, new: list[Reject], revisited: set[str], unchang
         if owner in kept_old and r.source == owner:
             reason += "; the version stored by an earlier run is kept"
         rows.add((r.source, reason, owner))
-    return pa.Table.from_pylist([{"source": s, "reason": m, "input_source": o} for s, m, o in sorted(rows)],
-                                schema=SCHEMAS["rejects"])
+    return pa.Table.from_pylist(
+        [{"source": s, "reason": m, "input_source": o} for s, m, o in sorted(rows)], schema=SCHEMAS["rejects"]
+    )
 
 
 def merge_inputs(old: pa.Table, rows: list[dict]) -> pa.Table:

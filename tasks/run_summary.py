@@ -1,5 +1,5 @@
-"""What one run did, in the shape of its Prefect artifacts: a table of fate counts per story aligned in the run
-and a short markdown summary."""
+"""What one run did, in the shape of its Prefect artifacts: a table of fate counts per story aligned in the
+run and a short markdown summary."""
 
 from __future__ import annotations
 
@@ -16,12 +16,21 @@ def fate_counts(fates: pa.Table, members: pa.Table, stories: list[str]) -> list[
     """One row per story (of `stories`): members, republications and how many fate rows of each kind."""
     wanted = set(stories)
     counts: dict[str, Counter] = defaultdict(Counter)
-    for story, fate in zip(fates.column("story_id").to_pylist(), fates.column("fate").to_pylist(), strict=True):
+    for story, fate in zip(
+        fates.column("story_id").to_pylist(), fates.column("fate").to_pylist(), strict=True
+    ):
         if story in wanted:
             counts[story][fate] += 1
     size = Counter(s for s in members.column("story_id").to_pylist() if s in wanted)
-    return [{"story_id": s, "members": size[s], "republications": size[s] - 1,
-             **{fate: counts[s][fate] for fate in FATES}} for s in sorted(wanted)[:MAX_ROWS]]
+    return [
+        {
+            "story_id": s,
+            "members": size[s],
+            "republications": size[s] - 1,
+            **{fate: counts[s][fate] for fate in FATES},
+        }
+        for s in sorted(wanted)[:MAX_ROWS]
+    ]
 
 
 def summary_markdown(summary: dict, warehouse: str) -> str:

@@ -1,10 +1,11 @@
 """The Parquet warehouse: explicit schemas, a lock against concurrent runs, crash-safe commits through
 immutable versions, and the DuckDB catalog (`corpus.duckdb`) whose views read the Parquet files.
 
-Layout: `DIR/<table>` is a symlink to `.current/<table>`, and `DIR/.current` a symlink to one complete version
-`DIR/.versions/<n>-<run>/`. A commit builds the next version beside the current one (files whose rows did not
-change are hard-linked, not rewritten), fsyncs it, then switches `.current` with one atomic rename: a run killed
-at any moment leaves the previous warehouse or the new one, never a mix, and a reader never sees half a file.
+Layout: `DIR/<table>` is a symlink to `.current/<table>`, and `DIR/.current` a symlink to one complete
+version `DIR/.versions/<n>-<run>/`. A commit builds the next version beside the current one (files whose rows
+did not change are hard-linked, not rewritten), fsyncs it, then switches `.current` with one atomic rename: a
+run killed at any moment leaves the previous warehouse or the new one, never a mix, and a reader never sees
+half a file.
 """
 
 from __future__ import annotations
@@ -34,33 +35,72 @@ MAX_PARTS = 32  # a table with more files than this is compacted into one on the
 ROW_GROUP = 100_000
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema([
-        ("doc_id", pa.string()), ("source", pa.string()), ("outlet", pa.string()), ("title", pa.string()),
-        ("published_at", pa.timestamp("us")), ("language", pa.string()), ("n_paragraphs", pa.int32()),
-        ("url", pa.string()), ("encoding", pa.string()), ("input_format", pa.string()),
-        ("content_hash", pa.string()), ("pipeline_version", pa.string()), ("input_source", pa.string()),
-    ]),
-    "paragraphs": pa.schema([
-        ("doc_id", pa.string()), ("para_idx", pa.int32()), ("text", pa.string()), ("fingerprint", pa.uint64()),
-        ("is_boilerplate", pa.bool_()), ("boilerplate_reason", pa.string()), ("language", pa.string()),
-        ("n_words", pa.int32()), ("minhash", pa.list_(pa.uint32())),
-    ]),
-    "story_members": pa.schema([
-        ("story_id", pa.string()), ("doc_id", pa.string()), ("version", pa.int32()),
-        ("n_members", pa.int32()), ("link_version", pa.string()), ("align_key", pa.string()),
-    ]),
-    "paragraph_fates": pa.schema([
-        ("story_id", pa.string()), ("base_doc_id", pa.string()), ("base_para_idx", pa.int32()),
-        ("doc_id", pa.string()), ("para_idx", pa.int32()), ("fate", pa.string()), ("similarity", pa.float64()),
-        ("diff", pa.string()), ("align_version", pa.string()),
-    ]),
+    "documents": pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("source", pa.string()),
+            ("outlet", pa.string()),
+            ("title", pa.string()),
+            ("published_at", pa.timestamp("us")),
+            ("language", pa.string()),
+            ("n_paragraphs", pa.int32()),
+            ("url", pa.string()),
+            ("encoding", pa.string()),
+            ("input_format", pa.string()),
+            ("content_hash", pa.string()),
+            ("pipeline_version", pa.string()),
+            ("input_source", pa.string()),
+        ]
+    ),
+    "paragraphs": pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("para_idx", pa.int32()),
+            ("text", pa.string()),
+            ("fingerprint", pa.uint64()),
+            ("is_boilerplate", pa.bool_()),
+            ("boilerplate_reason", pa.string()),
+            ("language", pa.string()),
+            ("n_words", pa.int32()),
+            ("minhash", pa.list_(pa.uint32())),
+        ]
+    ),
+    "story_members": pa.schema(
+        [
+            ("story_id", pa.string()),
+            ("doc_id", pa.string()),
+            ("version", pa.int32()),
+            ("n_members", pa.int32()),
+            ("link_version", pa.string()),
+            ("align_key", pa.string()),
+        ]
+    ),
+    "paragraph_fates": pa.schema(
+        [
+            ("story_id", pa.string()),
+            ("base_doc_id", pa.string()),
+            ("base_para_idx", pa.int32()),
+            ("doc_id", pa.string()),
+            ("para_idx", pa.int32()),
+            ("fate", pa.string()),
+            ("similarity", pa.float64()),
+            ("diff", pa.string()),
+            ("align_version", pa.string()),
+        ]
+    ),
     "rejects": pa.schema([("source", pa.string()), ("reason", pa.string()), ("input_source", pa.string())]),
     # One row per input file ingested: what it held when read, so an unchanged file is never prepared again.
-    "inputs": pa.schema([
-        ("source", pa.string()), ("content_hash", pa.string()), ("metadata_hash", pa.string()),
-        ("pipeline_version", pa.string()), ("size", pa.int64()), ("n_documents", pa.int32()),
-        ("n_rejects", pa.int32()),
-    ]),
+    "inputs": pa.schema(
+        [
+            ("source", pa.string()),
+            ("content_hash", pa.string()),
+            ("metadata_hash", pa.string()),
+            ("pipeline_version", pa.string()),
+            ("size", pa.int64()),
+            ("n_documents", pa.int32()),
+            ("n_rejects", pa.int32()),
+        ]
+    ),
 }
 TABLES = tuple(SCHEMAS)
 
@@ -73,8 +113,12 @@ SORT_KEYS: dict[str, list[str]] = {
     "rejects": ["source", "reason"],
     "inputs": ["source"],
 }
-GROUP_KEY = {"documents": "doc_id", "paragraphs": "doc_id", "story_members": "story_id",
-             "paragraph_fates": "story_id"}
+GROUP_KEY = {
+    "documents": "doc_id",
+    "paragraphs": "doc_id",
+    "story_members": "story_id",
+    "paragraph_fates": "story_id",
+}
 
 
 class WarehouseBusy(RuntimeError):
@@ -109,9 +153,13 @@ def locked(root: Path, wait: bool = False) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as err:
             if not wait:
-                raise WarehouseBusy(f"{root} is in use by another reprint run (it holds {root / LOCK}); "
-                                    "try again when it has finished, or pass --wait") from err
-            print(f"reprint: {root} is in use by another reprint run; waiting for it to finish", file=sys.stderr)
+                raise WarehouseBusy(
+                    f"{root} is in use by another reprint run (it holds {root / LOCK}); "
+                    "try again when it has finished, or pass --wait"
+                ) from err
+            print(
+                f"reprint: {root} is in use by another reprint run; waiting for it to finish", file=sys.stderr
+            )
             fcntl.flock(handle, fcntl.LOCK_EX)
         recover(root)
         yield
@@ -133,8 +181,10 @@ def read_file(path: Path, table: str) -> pa.Table:
     """One Parquet file of `table`, with columns added since it was written filled with nulls."""
     data = pq.read_table(path)
     schema = SCHEMAS[table]
-    columns = [data.column(f.name).cast(f.type) if f.name in data.column_names else pa.nulls(len(data), f.type)
-               for f in schema]
+    columns = [
+        data.column(f.name).cast(f.type) if f.name in data.column_names else pa.nulls(len(data), f.type)
+        for f in schema
+    ]
     return pa.Table.from_arrays(columns, schema=schema)
 
 
@@ -178,8 +228,9 @@ def recover(root: Path) -> None:
             (current / name).mkdir()
             _write_file(current / name / "part-empty.parquet", SCHEMAS[name].empty_table(), name)
     _link_tables(root)
-    older = sorted((p for p in versions.iterdir() if _version_number(p) <= _version_number(current)),
-                   key=_version_number)
+    older = sorted(
+        (p for p in versions.iterdir() if _version_number(p) <= _version_number(current)), key=_version_number
+    )
     keep = {p.name for p in older[-KEEP_VERSIONS:]} | {current.name}
     for path in versions.iterdir():
         if path.name not in keep:
@@ -241,14 +292,16 @@ def _store_table(folder: Path, table: pa.Table, name: str, old: dict[str, Path],
                 _link_or_copy(path, folder / file_name)
                 kept_keys.append(keys)
     if kept_keys:
-        covered = pc.is_in(table.column(key), value_set=pa.concat_arrays([k.cast(pa.string()) for k in kept_keys]))
+        covered = pc.is_in(
+            table.column(key), value_set=pa.concat_arrays([k.cast(pa.string()) for k in kept_keys])
+        )
         table = table.filter(pc.invert(covered))
     if table.num_rows or not kept_keys:
         _write_file(folder / f"part-{number:06d}.parquet", table, name)
 
 
 def _write_file(path: Path, table: pa.Table, name: str) -> None:
-    """Write in row groups (a kill between them leaves a torn file in an uncommitted version only), then fsync."""
+    """Write in row groups (a kill between them tears a file of an uncommitted version only), then fsync."""
     with pq.ParquetWriter(path, SCHEMAS[name], compression="zstd") as writer:
         if table.num_rows == 0:
             writer.write_table(table.cast(SCHEMAS[name]))
@@ -300,7 +353,7 @@ def ensure_tables(root: Path) -> None:
 
 
 def build_catalog(root: Path) -> Path:
-    """(Re)write corpus.duckdb: one view per table over absolute Parquet paths, plus the macros and reports."""
+    """(Re)write corpus.duckdb: a view per table over absolute Parquet paths, plus the macros and reports."""
     root = root.resolve()
     target = root / "corpus.duckdb"
     tmp = root / f".corpus.duckdb.{os.getpid()}.tmp"

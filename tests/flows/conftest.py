@@ -1,5 +1,5 @@
-"""A real Prefect server (and helpers to run the real `reprint` command against it) for the few tests that need
-one. Everything listens on 127.0.0.1, on free ports, and is stopped when the session ends."""
+"""A real Prefect server (and helpers to run the real `reprint` command against it) for the few tests that
+need one. Everything listens on 127.0.0.1, on free ports, and is stopped when the session ends."""
 
 import os
 import shutil
@@ -52,11 +52,21 @@ def prefect_api(tmp_path_factory) -> str:
     """`prefect server start` on a free loopback port; its API URL."""
     home = tmp_path_factory.mktemp("prefect-server")
     port = free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_UI_ENABLED": "false", "PREFECT_SERVER_API_HOST": "127.0.0.1"}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "false",
+        "PREFECT_SERVER_API_HOST": "127.0.0.1",
+    }
     log = open(home / "server.log", "w")
-    server = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     api = f"http://127.0.0.1:{port}/api"
     try:
         wait_until(lambda: httpx.get(f"{api}/health", timeout=2).status_code == 200, 90, "the Prefect server")
@@ -71,19 +81,39 @@ def client_env(prefect_api, tmp_path) -> dict:
     """Environment for a `reprint` process reporting to the session's server."""
     home = tmp_path / "prefect-client"
     home.mkdir()
-    return {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(home),
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "ERROR"}
+    return {
+        **os.environ,
+        "PREFECT_API_URL": prefect_api,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "ERROR",
+    }
 
 
-def reprint(env: dict, *args: str, timeout: float = 180, extra: dict | None = None) -> subprocess.CompletedProcess:
+def reprint(
+    env: dict, *args: str, timeout: float = 180, extra: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run the real command line; returns the finished process (stderr captured)."""
-    return subprocess.run([str(BIN / "reprint"), *args], env={**env, **(extra or {})}, capture_output=True,
-                          text=True, timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        [str(BIN / "reprint"), *args],
+        env={**env, **(extra or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
 
 
 def reprint_async(env: dict, *args: str, extra: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "reprint"), *args], env={**env, **(extra or {})}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
+    return subprocess.Popen(
+        [str(BIN / "reprint"), *args],
+        env={**env, **(extra or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        start_new_session=True,
+    )
 
 
 @pytest.fixture

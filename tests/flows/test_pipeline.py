@@ -1,6 +1,7 @@
-"""The real `reprint run` against a real Prefect server: reruns change nothing, growth equals a fresh run, a run
-killed at any point leaves the warehouse as it was, two runs at once never corrupt it, artifacts are published,
-and the same flow on a Dask cluster (a scheduler and two workers) gives the single-process warehouse."""
+"""The real `reprint run` against a real Prefect server: reruns change nothing, growth equals a fresh run,
+a run killed at any point leaves the warehouse as it was, two runs at once never corrupt it, artifacts are
+published, and the same flow on a Dask cluster (a scheduler and two workers) gives the single-process
+warehouse."""
 
 import shutil
 import signal
@@ -49,7 +50,9 @@ def fresh(client_env, corpus, tmp_path) -> dict:
     return snapshot(tmp_path / "fresh")
 
 
-def test_rerun_changes_nothing_and_growth_equals_a_fresh_run(client_env, corpus, fresh, tmp_path, prefect_api):
+def test_rerun_changes_nothing_and_growth_equals_a_fresh_run(
+    client_env, corpus, fresh, tmp_path, prefect_api
+):
     wh = tmp_path / "wh"
     run_ok(client_env, corpus, "--warehouse", wh)
     version, before = current_version(wh), snapshot(wh)
@@ -62,8 +65,14 @@ def test_rerun_changes_nothing_and_growth_equals_a_fresh_run(client_env, corpus,
     assert "1 documents read, 3 in the warehouse, 1 stories (1 aligned" in grown.stderr
     assert_same(snapshot(wh), fresh)
 
-    found = httpx.post(f"{prefect_api}/artifacts/filter", json={"artifacts": {"key": {"any_": [
-        "reprint-story-fates", "reprint-run-summary"]}}, "sort": "CREATED_DESC", "limit": 2}).json()
+    found = httpx.post(
+        f"{prefect_api}/artifacts/filter",
+        json={
+            "artifacts": {"key": {"any_": ["reprint-story-fates", "reprint-run-summary"]}},
+            "sort": "CREATED_DESC",
+            "limit": 2,
+        },
+    ).json()
     by_key = {a["key"]: a for a in found}
     rows = by_key["reprint-story-fates"]["data"]
     rows = rows if isinstance(rows, list) else __import__("json").loads(rows)
@@ -72,8 +81,13 @@ def test_rerun_changes_nothing_and_growth_equals_a_fresh_run(client_env, corpus,
 
 
 # One point per stage of a run: before any writing, while tables are being staged, just before the switch.
-CRASH_POINTS = ["after-prepare", "after-link", "mid-file-paragraphs", "after-table-paragraph_fates",
-                "before-switch"]
+CRASH_POINTS = [
+    "after-prepare",
+    "after-link",
+    "mid-file-paragraphs",
+    "after-table-paragraph_fates",
+    "before-switch",
+]
 
 
 def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(client_env, corpus, fresh, tmp_path):
@@ -82,14 +96,28 @@ def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(client_env, co
     before = snapshot(wh)
     add_copy(corpus)
     for point in CRASH_POINTS:
-        killed = reprint(client_env, "run", str(corpus), "--warehouse", str(wh), "--no-report",
-                         extra={"REPRINT_CRASH_AT": point})
+        killed = reprint(
+            client_env,
+            "run",
+            str(corpus),
+            "--warehouse",
+            str(wh),
+            "--no-report",
+            extra={"REPRINT_CRASH_AT": point},
+        )
         assert killed.returncode == -signal.SIGKILL, (point, killed.stderr[-2000:])
         assert_same(snapshot(wh), before)
         assert catalog_documents(wh) == 2, point
     # Killed just after the commit point: the run's work is all there.
-    killed = reprint(client_env, "run", str(corpus), "--warehouse", str(wh), "--no-report",
-                     extra={"REPRINT_CRASH_AT": "after-switch"})
+    killed = reprint(
+        client_env,
+        "run",
+        str(corpus),
+        "--warehouse",
+        str(wh),
+        "--no-report",
+        extra={"REPRINT_CRASH_AT": "after-switch"},
+    )
     assert killed.returncode == -signal.SIGKILL
     assert_same(snapshot(wh), fresh)
     done = run_ok(client_env, corpus, "--warehouse", wh)  # the next run finds nothing left to do
@@ -102,8 +130,15 @@ def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(client_env, co
 def test_two_runs_at_once_one_refuses_one_waits(client_env, corpus, fresh, tmp_path):
     wh, mark = tmp_path / "wh", tmp_path / "paused"
     add_copy(corpus)
-    first = reprint_async(client_env, "run", str(corpus), "--warehouse", str(wh), "--no-report",
-                          extra={"REPRINT_PAUSE_AT": "after-link", "REPRINT_PAUSE_MARK": str(mark)})
+    first = reprint_async(
+        client_env,
+        "run",
+        str(corpus),
+        "--warehouse",
+        str(wh),
+        "--no-report",
+        extra={"REPRINT_PAUSE_AT": "after-link", "REPRINT_PAUSE_MARK": str(mark)},
+    )
     try:
         wait_until(mark.exists, 120, "the first run to hold the warehouse")
         refused = reprint(client_env, "run", str(corpus), "--warehouse", str(wh), "--no-report")
@@ -111,9 +146,13 @@ def test_two_runs_at_once_one_refuses_one_waits(client_env, corpus, fresh, tmp_p
         assert "is in use by another reprint run" in refused.stderr and str(wh) in refused.stderr
         log = tmp_path / "waiting.log"
         with open(log, "w") as err:
-            waiting = subprocess.Popen([str(BIN / "reprint"), "run", str(corpus), "--warehouse", str(wh),
-                                        "--no-report", "--wait"], env=client_env, stderr=err,
-                                       stdout=subprocess.DEVNULL, start_new_session=True)
+            waiting = subprocess.Popen(
+                [str(BIN / "reprint"), "run", str(corpus), "--warehouse", str(wh), "--no-report", "--wait"],
+                env=client_env,
+                stderr=err,
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         wait_until(lambda: "waiting for it to finish" in log.read_text(), 120, "the second run to wait")
         mark.with_suffix(".release").touch()
         assert first.wait(timeout=120) == 0
@@ -129,19 +168,41 @@ def test_the_flow_on_a_dask_cluster_gives_the_single_process_warehouse(client_en
     for k in range(6):  # enough files for several shards
         (corpus / "more").mkdir(exist_ok=True)
         (corpus / "more" / f"note{k}.txt").write_text(
-            f"Note {k}: the harbour board met on day {k} and approved item {k * 7} of the plan without debate.\n"
-            f"\nMembers asked for figure {k * 13} to be published before the next meeting of the board.\n")
+            f"Note {k}: the harbour board met on day {k} and approved item {k * 7} of the plan at once.\n"
+            f"\nMembers asked for figure {k * 13} to be published before the next meeting of the board.\n"
+        )
     single = tmp_path / "single"
     run_ok(client_env, corpus, "--warehouse", single, "--files-per-shard", "2")
     port = free_port()
-    scheduler = subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                  "--no-dashboard"], env=client_env, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL, start_new_session=True)
+    scheduler = subprocess.Popen(
+        [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        env=client_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     address = f"tcp://127.0.0.1:{port}"
-    workers = [subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-dashboard",
-                                 "--host", "127.0.0.1", "--name", f"w{k}"], env=client_env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-               for k in range(2)]
+    workers = [
+        subprocess.Popen(
+            [
+                str(BIN / "dask"),
+                "worker",
+                address,
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+                "--host",
+                "127.0.0.1",
+                "--name",
+                f"w{k}",
+            ],
+            env=client_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        for k in range(2)
+    ]
     try:
         from distributed import Client
 
@@ -149,8 +210,16 @@ def test_the_flow_on_a_dask_cluster_gives_the_single_process_warehouse(client_en
             wait_until(lambda: len(client.scheduler_info()["workers"]) == 2, 60, "two Dask workers")
             clustered = tmp_path / "clustered"
             started = time.monotonic()
-            done = run_ok(client_env, corpus, "--warehouse", clustered, "--files-per-shard", "2",
-                          "--dask-address", address)
+            done = run_ok(
+                client_env,
+                corpus,
+                "--warehouse",
+                clustered,
+                "--files-per-shard",
+                "2",
+                "--dask-address",
+                address,
+            )
             assert time.monotonic() - started < 300
             ran = client.run(lambda dask_worker: len(dask_worker.state.log))
         assert all(n > 0 for n in ran.values()), f"a worker did no work: {ran}"  # the shards were shared

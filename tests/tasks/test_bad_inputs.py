@@ -1,5 +1,5 @@
-"""Bad input, one case per test, through the real ingest path (discover → read → prepare): each file is ingested
-correctly or rejected with a reason a person can act on, and the other files of the run still go in."""
+"""Bad input, one case per test, through the real ingest path (discover → read → prepare): each file is
+ingested correctly or rejected with a reason a person can act on, and the run's other files still go in."""
 
 import codecs
 import json
@@ -50,15 +50,35 @@ def test_binary_file_renamed_txt(corpus):
     assert sources(docs) == {"good.txt"}
 
 
-@pytest.mark.parametrize("name, data, encoding, expected", [
-    ("cp1252.txt", "Caf\u00e9 \u2013 \u201cquoted\u201d na\u00efve r\u00e9sum\u00e9 text here.".encode("cp1252"),
-     "cp1252", "Caf\u00e9 \u2013 \u201cquoted\u201d na\u00efve r\u00e9sum\u00e9 text here."),
-    ("latin1.txt", "\u00c4rger \u00fcber die Stra\u00dfe und das Gr\u00fcn im Park.".encode("latin-1"),
-     "cp1252", "\u00c4rger \u00fcber die Stra\u00dfe und das Gr\u00fcn im Park."),
-    ("utf16.txt", codecs.BOM_UTF16_LE + "Gr\u00fc\u00dfe aus K\u00f6ln, sagte sie.".encode("utf-16-le"),
-     "utf-16", "Gr\u00fc\u00dfe aus K\u00f6ln, sagte sie."),
-    ("utf8sig.txt", codecs.BOM_UTF8 + "na\u00efve caf\u00e9".encode(), "utf-8-sig", "na\u00efve caf\u00e9"),
-])
+@pytest.mark.parametrize(
+    "name, data, encoding, expected",
+    [
+        (
+            "cp1252.txt",
+            "Caf\u00e9 \u2013 \u201cquoted\u201d na\u00efve r\u00e9sum\u00e9 text here.".encode("cp1252"),
+            "cp1252",
+            "Caf\u00e9 \u2013 \u201cquoted\u201d na\u00efve r\u00e9sum\u00e9 text here.",
+        ),
+        (
+            "latin1.txt",
+            "\u00c4rger \u00fcber die Stra\u00dfe und das Gr\u00fcn im Park.".encode("latin-1"),
+            "cp1252",
+            "\u00c4rger \u00fcber die Stra\u00dfe und das Gr\u00fcn im Park.",
+        ),
+        (
+            "utf16.txt",
+            codecs.BOM_UTF16_LE + "Gr\u00fc\u00dfe aus K\u00f6ln, sagte sie.".encode("utf-16-le"),
+            "utf-16",
+            "Gr\u00fc\u00dfe aus K\u00f6ln, sagte sie.",
+        ),
+        (
+            "utf8sig.txt",
+            codecs.BOM_UTF8 + "na\u00efve caf\u00e9".encode(),
+            "utf-8-sig",
+            "na\u00efve caf\u00e9",
+        ),
+    ],
+)
 def test_other_encodings_are_decoded_and_recorded(corpus, name, data, encoding, expected):
     (corpus / name).write_bytes(data)
     docs, rejects = ingest(corpus)
@@ -113,9 +133,15 @@ def test_an_unreadable_file(corpus):
 
 
 def test_malformed_jsonl_lines(corpus):
-    lines = [json.dumps({"text": GOOD, "outlet": "wire"}), "{not json", json.dumps({"title": "no text"}),
-             json.dumps(["a", "list"]), "", json.dumps({"text": GOOD + " Second.", "published_at": "last week"}),
-             json.dumps({"text": GOOD + " Third."})]
+    lines = [
+        json.dumps({"text": GOOD, "outlet": "wire"}),
+        "{not json",
+        json.dumps({"title": "no text"}),
+        json.dumps(["a", "list"]),
+        "",
+        json.dumps({"text": GOOD + " Second.", "published_at": "last week"}),
+        json.dumps({"text": GOOD + " Third."}),
+    ]
     (corpus / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     docs, rejects = ingest(corpus)
     assert {"feed.jsonl#1", "feed.jsonl#7"} <= sources(docs)
@@ -127,8 +153,10 @@ def test_malformed_jsonl_lines(corpus):
 def test_manifest_with_bad_dates_and_unknown_paths(corpus):
     (corpus / "a.txt").write_text(GOOD)
     (corpus / "b.txt").write_text(GOOD + " Another.")
-    (corpus / "manifest.csv").write_text("path,outlet,published_at\na.txt,Daily,2019-06-25\n"
-                                         "b.txt,Weekly,yesterday\nmissing.txt,Daily,2019-06-26\n")
+    (corpus / "manifest.csv").write_text(
+        "path,outlet,published_at\na.txt,Daily,2019-06-25\n"
+        "b.txt,Weekly,yesterday\nmissing.txt,Daily,2019-06-26\n"
+    )
     docs, rejects = ingest(corpus)
     rows = {d["source"]: d for d in docs.to_pylist()}
     assert rows["a.txt"]["outlet"] == "Daily" and rows["a.txt"]["published_at"].year == 2019
@@ -138,7 +166,7 @@ def test_manifest_with_bad_dates_and_unknown_paths(corpus):
 
 
 def test_odd_characters_in_paths(corpus):
-    names = ["with space.txt", "quote's \"double\".txt", "émoji 🗞.txt", "hash#1.txt", "semi;colon,comma.txt"]
+    names = ["with space.txt", 'quote\'s "double".txt', "émoji 🗞.txt", "hash#1.txt", "semi;colon,comma.txt"]
     folder = corpus / "Le Monde (Paris)"
     folder.mkdir()
     for k, name in enumerate(names):

@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from tasks.changes import (known_inputs, merge_inputs, merge_rejects, read_changed, replace_documents,
-                           story_shards, with_owner)
+from tasks.changes import (
+    known_inputs,
+    merge_inputs,
+    merge_rejects,
+    read_changed,
+    replace_documents,
+    story_shards,
+    with_owner,
+)
 from tasks.ingest import Reject, discover_inputs
 from tasks.prepare import prepare_documents
 from tasks.warehouse import SCHEMAS
@@ -68,7 +75,9 @@ def test_a_changed_jsonl_file_replaces_all_its_old_rows(tmp_path):
     shard = read(tmp_path, stored_state(first))
     assert shard.unchanged == ["other.txt"]
     new_docs, new_paras = table_for(shard)
-    docs, paras = replace_documents(old_docs, old_paras, new_docs, new_paras, {r["source"] for r in shard.inputs})
+    docs, paras = replace_documents(
+        old_docs, old_paras, new_docs, new_paras, {r["source"] for r in shard.inputs}
+    )
     assert sorted(docs.column("source").to_pylist()) == ["feed.jsonl#1", "other.txt"]
     assert set(paras.column("doc_id").to_pylist()) == set(docs.column("doc_id").to_pylist())
     assert docs.column("input_source").to_pylist() == ["feed.jsonl", "other.txt"]
@@ -82,25 +91,33 @@ def test_replacing_with_the_same_documents_changes_nothing(tmp_path):
 
 
 def rejects(*rows) -> pa.Table:
-    return pa.Table.from_pylist([{"source": s, "reason": r, "input_source": i} for s, r, i in rows],
-                                schema=SCHEMAS["rejects"])
+    return pa.Table.from_pylist(
+        [{"source": s, "reason": r, "input_source": i} for s, r, i in rows], schema=SCHEMAS["rejects"]
+    )
 
 
 def test_rejects_follow_the_files_they_are_about(tmp_path):
     (tmp_path / "feed.jsonl").write_text("x")
     (tmp_path / "fixed.txt").write_text("x")
     (tmp_path / "manifest.csv").write_text("x")
-    old = rejects(("feed.jsonl#2", "bad line", "feed.jsonl"), ("fixed.txt", "was empty", "fixed.txt"),
-                  ("manifest.csv#3", "bad date", "manifest.csv"), ("elsewhere/x.txt", "was empty", "elsewhere/x.txt"))
+    old = rejects(
+        ("feed.jsonl#2", "bad line", "feed.jsonl"),
+        ("fixed.txt", "was empty", "fixed.txt"),
+        ("manifest.csv#3", "bad date", "manifest.csv"),
+        ("elsewhere/x.txt", "was empty", "elsewhere/x.txt"),
+    )
     new = [Reject("new.txt", "the file is empty")]
-    merged = merge_rejects(old, new, revisited={"fixed.txt"}, unchanged={"feed.jsonl"}, roots=[tmp_path],
-                           kept_old=set())
+    merged = merge_rejects(
+        old, new, revisited={"fixed.txt"}, unchanged={"feed.jsonl"}, roots=[tmp_path], kept_old=set()
+    )
     assert merged.column("source").to_pylist() == ["elsewhere/x.txt", "feed.jsonl#2", "new.txt"]
 
 
 def test_a_failed_file_with_stored_documents_says_they_are_kept():
     merged = merge_rejects(rejects(), [Reject("a.txt", "the file is empty")], {"a.txt"}, set(), [], {"a.txt"})
-    assert merged.column("reason").to_pylist() == ["the file is empty; the version stored by an earlier run is kept"]
+    assert merged.column("reason").to_pylist() == [
+        "the file is empty; the version stored by an earlier run is kept"
+    ]
 
 
 def test_story_shards_carry_only_their_members_paragraphs():
@@ -112,8 +129,14 @@ def test_story_shards_carry_only_their_members_paragraphs():
 
 
 def test_input_files_keep_their_state_between_runs():
-    old = merge_inputs(SCHEMAS["inputs"].empty_table(), [
-        {"source": "a.txt", "content_hash": "1", "metadata_hash": "m", "pipeline_version": "v1"},
-        {"source": "b.txt", "content_hash": "2", "metadata_hash": "m", "pipeline_version": "v1"}])
-    new = merge_inputs(old, [{"source": "b.txt", "content_hash": "3", "metadata_hash": "m", "pipeline_version": "v1"}])
+    old = merge_inputs(
+        SCHEMAS["inputs"].empty_table(),
+        [
+            {"source": "a.txt", "content_hash": "1", "metadata_hash": "m", "pipeline_version": "v1"},
+            {"source": "b.txt", "content_hash": "2", "metadata_hash": "m", "pipeline_version": "v1"},
+        ],
+    )
+    new = merge_inputs(
+        old, [{"source": "b.txt", "content_hash": "3", "metadata_hash": "m", "pipeline_version": "v1"}]
+    )
     assert known_inputs(new) == {"a.txt": ("1", "m", "v1"), "b.txt": ("3", "m", "v1")}

@@ -16,14 +16,26 @@ from tasks.warehouse import SCHEMAS, WarehouseBusy, commit, current_version, loc
 
 
 def docs(*ids: str) -> pa.Table:
-    return pa.Table.from_pylist([{"doc_id": d, "source": f"{d}.txt", "n_paragraphs": 1} for d in ids],
-                                schema=SCHEMAS["documents"])
+    return pa.Table.from_pylist(
+        [{"doc_id": d, "source": f"{d}.txt", "n_paragraphs": 1} for d in ids], schema=SCHEMAS["documents"]
+    )
 
 
 def paras(*ids: str) -> pa.Table:
-    return pa.Table.from_pylist([{"doc_id": d, "para_idx": 0, "text": f"text of {d}", "fingerprint": 1,
-                                  "is_boilerplate": False, "minhash": [1, 2]} for d in ids],
-                                schema=SCHEMAS["paragraphs"])
+    return pa.Table.from_pylist(
+        [
+            {
+                "doc_id": d,
+                "para_idx": 0,
+                "text": f"text of {d}",
+                "fingerprint": 1,
+                "is_boilerplate": False,
+                "minhash": [1, 2],
+            }
+            for d in ids
+        ],
+        schema=SCHEMAS["paragraphs"],
+    )
 
 
 def snapshot(root: Path) -> dict:
@@ -56,8 +68,12 @@ def test_changed_rows_rewrite_only_their_file(tmp_path):
         changed = docs("a", "b").set_column(6, "n_paragraphs", pa.array([1, 5], pa.int32()))
         commit(tmp_path, {"documents": changed}, "run3")
     table = read_table(tmp_path, "documents")
-    assert sorted(zip(table.column("doc_id").to_pylist(), table.column("n_paragraphs").to_pylist())) == [
-        ("a", 1), ("b", 5)]
+    assert sorted(
+        zip(table.column("doc_id").to_pylist(), table.column("n_paragraphs").to_pylist(), strict=True)
+    ) == [
+        ("a", 1),
+        ("b", 5),
+    ]
     assert len(wh.table_files(tmp_path, "documents")) == 2
 
 
@@ -81,6 +97,7 @@ def test_a_commit_interrupted_before_the_switch_leaves_the_previous_warehouse(tm
     def die(name):
         if name == point:
             raise KeyboardInterrupt  # stands in for SIGKILL here; tests/flows kills real runs
+
     monkeypatch.setattr(wh, "crash_point", die)
     with pytest.raises(KeyboardInterrupt), locked(tmp_path):
         commit(tmp_path, {"documents": docs("a", "b"), "paragraphs": paras("a", "b")}, "run2")
@@ -94,6 +111,7 @@ def test_an_interruption_after_the_switch_is_the_new_warehouse(tmp_path, monkeyp
     def die(name):
         if name == "after-switch":
             raise KeyboardInterrupt
+
     monkeypatch.setattr(wh, "crash_point", die)
     with pytest.raises(KeyboardInterrupt), locked(tmp_path):
         commit(tmp_path, {"documents": docs("a")}, "run1")
@@ -113,9 +131,11 @@ def test_a_second_run_refuses_with_a_clear_message(tmp_path):
 def test_a_waiting_run_starts_when_the_first_finishes(tmp_path):
     order = []
     with locked(tmp_path):
+
         def second():
             with locked(tmp_path, wait=True):
                 order.append("second")
+
         thread = threading.Thread(target=second)
         thread.start()
         time.sleep(0.2)
