@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--no-report", action="store_true", help="skip printing the report after the run")
     run.add_argument("--dask-address", default=None,
                      help="run the shards on the Dask cluster at this address (default: $REPRINT_DASK_ADDRESS)")
-    run.add_argument("--files-per-shard", type=int, default=200, help="input files per read/prepare task")
+    run.add_argument("--files-per-shard", type=int, default=500, help="input files per read/prepare task")
     run.add_argument("--wait", action="store_true", help="wait for a run holding the warehouse instead of refusing")
     report = commands.add_parser("report", help="print the survival report of what is in the warehouse")
     report.add_argument("--warehouse", default="warehouse")

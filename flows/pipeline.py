@@ -21,6 +21,7 @@ from prefect.cache_policies import NO_CACHE
 from tasks.changes import (
     ShardRead,
     known_inputs,
+    links_current,
     merge_inputs,
     merge_rejects,
     printable_names,
@@ -117,7 +118,8 @@ def align_shard(stories: dict[str, list[str]], body: dict) -> pa.Table:
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa.Table]) -> str | None:
     """Commit when anything differs from what is stored; an idle run leaves the warehouse as it was."""
-    if all(sort_table(tables[n], n).equals(sort_table(stored[n], n)) for n in tables):
+    same_sizes = all(tables[n].num_rows == stored[n].num_rows for n in tables)
+    if same_sizes and all(sort_table(tables[n], n).equals(sort_table(stored[n], n)) for n in tables):
         return None
     return commit(root, tables, uuid.uuid4().hex).name
 
@@ -146,7 +148,7 @@ def _shards(items: list, size: int) -> list[list]:
 def reprint_flow(
     inputs: list[str],
     warehouse: str = "warehouse",
-    files_per_shard: int = 200,
+    files_per_shard: int = 500,
     stories_per_shard: int = 500,
     wait: bool = False,
 ) -> dict:
@@ -165,29 +167,37 @@ def reprint_flow(
             )
             for shard in _shards(items, files_per_shard)
         ]
-        prepared = [prepare_shard.submit(r) for r in reads]
-        reads = [r.result() for r in reads]
-        new = [p.result() for p in prepared]
+        reads = [r.result() for r in reads]  # hashing is quick: prepare only the shards with something new
+        new = [p.result() for p in [prepare_shard.submit(r) for r in reads if r.raws]]
         crash_point("after-prepare")
         replaced = {row["source"] for r in reads for row in r.inputs}
         failed = {s for r in reads for s in r.failed}
         rejects = rejects + [x for r in reads for x in r.rejects]
-        docs, paras = replace_documents(
-            stored["documents"],
-            stored["paragraphs"],
-            pa.concat_tables([SCHEMAS["documents"].empty_table()] + [d for d, _ in new]),
-            pa.concat_tables([SCHEMAS["paragraphs"].empty_table()] + [p for _, p in new]),
-            replaced,
-        )
-        members, paras, body = link_stories(docs, paras)
-        crash_point("after-link")
-        todo, kept_fates = stories_to_align(members, stored["story_members"], stored["paragraph_fates"])
-        aligned = [
-            align_shard.submit(stories, shard_body)
-            for stories, shard_body in story_shards(todo, body, stories_per_shard)
-        ]
-        fates = pa.concat_tables([kept_fates] + [f.result() for f in aligned])
-        crash_point("after-align")
+        if replaced or not links_current(stored):
+            docs, paras = replace_documents(
+                stored["documents"],
+                stored["paragraphs"],
+                pa.concat_tables([SCHEMAS["documents"].empty_table()] + [d for d, _ in new]),
+                pa.concat_tables([SCHEMAS["paragraphs"].empty_table()] + [p for _, p in new]),
+                replaced,
+            )
+            members, paras, body = link_stories(docs, paras)
+            crash_point("after-link")
+            todo, kept_fates = stories_to_align(members, stored["story_members"], stored["paragraph_fates"])
+            aligned = [
+                align_shard.submit(stories, shard_body)
+                for stories, shard_body in story_shards(todo, body, stories_per_shard)
+            ]
+            fates = pa.concat_tables([kept_fates] + [f.result() for f in aligned])
+            crash_point("after-align")
+        else:  # no document changed and stories were made by this code: linking again would change nothing
+            docs, paras, members, todo = (
+                stored["documents"],
+                stored["paragraphs"],
+                stored["story_members"],
+                {},
+            )
+            fates = stored["paragraph_fates"]
         roots = [Path(i) if Path(i).is_dir() else Path(i).parent for i in inputs]
         version = commit_version(
             root,

@@ -11,7 +11,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tasks.align import ALIGN_VERSION
 from tasks.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, InputFile, RawDocument, Reject, read_inputs
+from tasks.link import LINK_VERSION
 from tasks.warehouse import SCHEMAS
 
 Fingerprint = tuple[str, str, str]  # content hash, metadata hash, pipeline version
@@ -129,6 +131,15 @@ def printable_names(items: list[InputFile]) -> tuple[list[InputFile], list[Rejec
 def printable(name: str) -> str:
     """A file name as text that can be stored: undecodable bytes shown as U+FFFD."""
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def links_current(stored: dict[str, pa.Table]) -> bool:
+    """Whether the stored stories and fates were made by this code's linking and alignment versions."""
+    members, fates = stored["story_members"], stored["paragraph_fates"]
+    linked = set(members.column("link_version").to_pylist()) <= {LINK_VERSION}
+    aligned = set(fates.column("align_version").to_pylist()) <= {ALIGN_VERSION}
+    everyone = members.num_rows == stored["documents"].num_rows
+    return linked and aligned and everyone
 
 
 def with_owner(docs: pa.Table, owner: dict[str, str]) -> pa.Table:
