@@ -126,7 +126,15 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
     }
     home.mkdir(parents=True, exist_ok=True)
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            str(Path(sys.executable).parent / "prefect"),
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
