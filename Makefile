@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean browser test-browser screenshot
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,18 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The report page's browser test drives Debian's chromium; CI installs it with this (as root), then `make test`.
+browser:
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest tests/tasks/test_report_page_browser.py
+
+# docs/report.png and docs/report-story.png, the README's pictures, taken by the browser test.
+screenshot: $(STAMP)
+	REPRINT_SCREENSHOT_DIR=docs $(BIN)/python -m pytest tests/tasks/test_report_page_browser.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

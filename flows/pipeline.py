@@ -18,6 +18,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows import progress
 from tasks.changes import (
     ShardRead,
     known_inputs,
@@ -32,6 +33,7 @@ from tasks.changes import (
 )
 from tasks.ingest import InputFile, Reject, discover_inputs
 from tasks.prepare import PIPELINE_VERSION, prepare_documents
+from tasks.report_page import write_report_pages
 from tasks.run_summary import fate_counts, summary_markdown
 from tasks.stories import (
     align_stories,
@@ -124,6 +126,11 @@ def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa
     return commit(root, tables, uuid.uuid4().hex).name
 
 
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def write_report_page(root: Path) -> Path:
+    return write_report_pages(root)
+
+
 @task(cache_policy=NO_CACHE)
 def publish_artifacts(
     summary: dict, fates: pa.Table, members: pa.Table, aligned: list[str], warehouse: str
@@ -167,8 +174,17 @@ def reprint_flow(
             )
             for shard in _shards(items, files_per_shard)
         ]
-        reads = [r.result() for r in reads]  # hashing is quick: prepare only the shards with something new
-        new = [p.result() for p in [prepare_shard.submit(r) for r in reads if r.raws]]
+        progress.expect("files", len(items))
+        done = []
+        for future in reads:  # hashing is quick: prepare only the shards with something new
+            done.append(future.result())
+            progress.advance("files", len(done[-1].unchanged) + len(done[-1].inputs) + len(done[-1].failed))
+        reads = done
+        progress.expect("documents", sum(len(r.raws) for r in reads))
+        new = []
+        for future in [prepare_shard.submit(r) for r in reads if r.raws]:
+            new.append(future.result())
+            progress.advance("documents", new[-1][0].num_rows)
         crash_point("after-prepare")
         replaced = {row["source"] for r in reads for row in r.inputs}
         failed = {s for r in reads for s in r.failed}
@@ -185,10 +201,15 @@ def reprint_flow(
             crash_point("after-link")
             todo, kept_fates = stories_to_align(members, stored["story_members"], stored["paragraph_fates"])
             aligned = [
-                align_shard.submit(stories, shard_body)
+                (align_shard.submit(stories, shard_body), len(stories))
                 for stories, shard_body in story_shards(todo, body, stories_per_shard)
             ]
-            fates = pa.concat_tables([kept_fates] + [f.result() for f in aligned])
+            progress.expect("stories", len(todo))
+            fates = [kept_fates]
+            for future, n_stories in aligned:
+                fates.append(future.result())
+                progress.advance("stories", n_stories)
+            fates = pa.concat_tables(fates)
             crash_point("after-align")
         else:  # no document changed and stories were made by this code: linking again would change nothing
             docs, paras, members, todo = (
@@ -218,6 +239,9 @@ def reprint_flow(
             },
             stored,
         )
+        page = root / "report" / "index.html"
+        if version or not page.exists():
+            page = write_report_page(root)
     summary = {
         "documents": docs.num_rows,
         "new_documents": sum(d.num_rows for d, _ in new),
@@ -227,6 +251,7 @@ def reprint_flow(
         "aligned_stories": len(todo),
         "rejects": len(rejects),
         "version": version or "unchanged",
+        "report_page": str(page),
     }
     publish_artifacts(summary, fates, members, sorted(todo), warehouse)
     return summary

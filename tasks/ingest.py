@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
+import io
 import json
 import os
+import re
+import zlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import zstandard
 
 from tasks.decode import NotText, decode_bytes
+from tasks.repair import repair_unicode
 
-INGEST_VERSION = "ingest-1"
+INGEST_VERSION = "ingest-2"
 TEXT_SUFFIXES = {".txt", ".md"}
-JSONL_SUFFIXES = {".jsonl"}
+JSONL_SUFFIXES = {".jsonl", ".jsonl.gz", ".jsonl.zst"}
 HTML_SUFFIXES = {".html", ".htm"}
-SUPPORTED = TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES
+WARC_SUFFIXES = {".warc", ".warc.gz"}
+SUPPORTED = TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES | WARC_SUFFIXES
+# Formats whose text is an extracted article body: the page's title is metadata, never its first paragraph.
+EXTRACTED_FORMATS = {"html", "warc"}
 MANIFEST = "manifest.csv"
 METADATA_FIELDS = ("outlet", "url", "published_at", "title")
 
@@ -44,7 +55,10 @@ class RawDocument:
     published_at: datetime | None
     encoding: str
     content_hash: str
-    input_format: str  # txt, jsonl, html, ...
+    input_format: str  # txt, jsonl, html, warc
+    repairs: tuple[str, ...] = ()  # what tasks/repair.py changed in the text or its metadata
+    author: str | None = None
+    captured_at: datetime | None = None  # when a web archive captured the page
 
 
 @dataclass(frozen=True)
@@ -137,30 +151,84 @@ def discover_inputs(inputs: list[str | Path]) -> tuple[list[InputFile], list[Rej
     return found, rejects
 
 
+def input_suffix(path: Path) -> str:
+    """The suffix that says how a file is read, compression included (`.jsonl.gz`); lower case."""
+    name = path.name.lower()
+    longest_first = sorted(SUPPORTED, key=len, reverse=True)
+    return next((s for s in longest_first if name.endswith(s)), path.suffix.lower())
+
+
 def _supported(path: Path) -> bool:
-    return path.suffix.lower() in SUPPORTED
+    return input_suffix(path) in SUPPORTED
+
+
+def decompress(data: bytes, suffix: str) -> bytes:
+    """The bytes inside a `.gz` or `.zst` file (other suffixes: unchanged); NotText when they are damaged."""
+    try:
+        if suffix.endswith(".gz"):
+            return gzip.decompress(data)
+        if suffix.endswith(".zst"):
+            # Streamed: zstd frames written by a stream (as dump tools do) do not record their size.
+            with zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data), read_across_frames=True) as zst:
+                return zst.read()
+    except (OSError, EOFError, zlib.error, zstandard.ZstdError) as err:
+        raise NotText(f"it is not a readable {suffix.rsplit('.', 1)[-1]} file ({err})") from err
+    return data
+
+
+_HOST_PREFIX = re.compile(r"^(www\d*|m|amp)\.")
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """The publisher as the URL's host without a `www.`-like prefix: `https://www.bbc.co.uk/a` → `bbc.co.uk`.
+
+    Null for hosts that are not domain names (no dot), which say nothing about an outlet.
+    """
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:
+        return None
+    host = _HOST_PREFIX.sub("", (host or "").rstrip("."))
+    return host if "." in host else None
 
 
 def _document(source: str, text: str, content_hash: str, encoding: str, fmt: str,
-              meta: dict[str, str | None]) -> RawDocument:
+              meta: dict[str, str | None], repaired: tuple[str, ...] = ()) -> RawDocument:
+    """A read document with its text and metadata repaired; `repaired`: repairs already made to its source."""
+    repairs = list(repaired)
+    fixed: dict[str, str | None] = {}
+    for key, value in (("text", text), ("title", meta.get("title")), ("outlet", meta.get("outlet")),
+                       ("author", meta.get("author"))):
+        fixed[key], more = repair_unicode(value) if value else (None, [])
+        repairs += [label for label in more if label not in repairs]
     return RawDocument(
         doc_id=document_id(source, content_hash),
         source=source,
-        text=text,
-        outlet=meta.get("outlet"),
-        title=meta.get("title"),
+        text=fixed["text"] or "",
+        outlet=fixed["outlet"],
+        title=fixed["title"],
         url=meta.get("url"),
         published_at=parse_timestamp(meta.get("published_at")),
         encoding=encoding,
         content_hash=content_hash,
         input_format=fmt,
+        repairs=tuple(repairs),
+        author=fixed["author"],
+        captured_at=parse_timestamp(meta.get("captured_at")),
     )
 
 
-def _with_defaults(item: InputFile, found: dict[str, str | None]) -> dict[str, str | None]:
-    meta: dict[str, str | None] = {"outlet": item.folder_outlet}
-    meta.update({k: v for k, v in found.items() if v})
-    meta.update(item.manifest)
+def _with_defaults(item: InputFile, found: dict[str, str | None],
+                   found_wins: bool = False) -> dict[str, str | None]:
+    """A document's metadata: the manifest entry and what the file says (`found_wins` when the file's is the
+    more specific, as for a line of a dump), then outlet from the URL's host, else from the folder."""
+    given = {k: v for k, v in found.items() if v}
+    meta: dict[str, str | None] = {**item.manifest, **given} if found_wins else {**given, **item.manifest}
+    if not meta.get("outlet"):
+        host = outlet_from_url(meta.get("url")) or outlet_from_url(meta.get("domain"))
+        meta["outlet"] = host or item.folder_outlet
     return meta
 
 
@@ -170,9 +238,27 @@ def read_text_file(item: InputFile, data: bytes) -> tuple[list[RawDocument], lis
     return [_document(item.source, text, _hash(data), encoding, "txt", _with_defaults(item, {}))], []
 
 
+# Names the same fields have in CC-News (Hugging Face `cc_news`) and news-please dumps.
+JSONL_ALIASES = {"published_at": ("date", "date_publish"), "author": ("authors",),
+                 "domain": ("source_domain",)}
+
+
+def _jsonl_metadata(record: dict) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for key in (*METADATA_FIELDS, "author", "domain"):
+        for name in (key, *JSONL_ALIASES.get(key, ())):
+            value = record.get(name)
+            if isinstance(value, list):  # news-please gives a list of authors
+                value = ", ".join(str(v) for v in value if v)
+            if value not in (None, ""):
+                meta[key] = str(value)
+                break
+    return meta
+
+
 def read_jsonl(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Reject]]:
-    """A JSONL file: one document per line; bad lines become rejects, the rest still count."""
-    text, encoding = decode_bytes(data)
+    """A JSONL file (plain, .gz or .zst): one document per line; bad lines become rejects, the rest count."""
+    text, encoding = decode_bytes(decompress(data, input_suffix(item.path)))
     docs: list[RawDocument] = []
     rejects: list[Reject] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -187,9 +273,8 @@ def read_jsonl(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Re
         if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
             rejects.append(Reject(source, f"line {number} has no non-empty string field `text`"))
             continue
-        meta = _with_defaults(item, {})
         # A line's own fields are more specific than the manifest entry for the whole file.
-        meta.update({k: str(record[k]) for k in METADATA_FIELDS if record.get(k) not in (None, "")})
+        meta = _with_defaults(item, _jsonl_metadata(record), found_wins=True)
         try:
             docs.append(_document(source, record["text"], _hash(line.encode()), encoding, "jsonl", meta))
         except ValueError as err:
@@ -203,11 +288,57 @@ def read_html(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Rej
 
     article = extract_article(data)
     meta = _with_defaults(item, article.metadata)
-    return [_document(item.source, article.text, _hash(data), article.encoding, "html", meta)], []
+    doc = _document(item.source, article.text, _hash(data), article.encoding, "html", meta, article.repairs)
+    return [doc], []
+
+
+def read_warc(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Reject]]:
+    """A web archive: one document per captured HTML page, named `<file>#<record number>`, with the URL and
+    time of capture. Pages without an article become rejects; so does damage, after the pages before it."""
+    from tasks.html import charset_label, extract_article
+    from tasks.warc import NotWarc, captured_pages
+
+    if not data.strip():
+        raise NotText("the file is empty")
+    docs: list[RawDocument] = []
+    rejects: list[Reject] = []
+    first_capture: dict[str, int] = {}
+    pages = captured_pages(io.BytesIO(data))
+    while True:
+        try:
+            page = next(pages, None)
+        except NotWarc as err:
+            stopped = "not read to the end" if docs or rejects else "not ingested"
+            rejects.append(Reject(item.source, f"{stopped}: {err}"))
+            break
+        if page is None:
+            break
+        source = f"{item.source}#{page.number}"
+        body_hash = _hash(page.body)
+        # Crawls capture a page twice (http and https, a retry); two copies would read as an outlet repeating
+        # every paragraph, i.e. as boilerplate.
+        if body_hash in first_capture:
+            rejects.append(Reject(source, f"record {page.number} ({page.url}) is the same page as record "
+                                          f"{first_capture[body_hash]}; it was ingested once"))
+            continue
+        first_capture[body_hash] = page.number
+        try:
+            article = extract_article(page.body, page.url, charset_label(page.content_type))
+            # The captured URL is a fact of the crawl; a canonical URL is only the page's claim.
+            found = {**article.metadata, "url": page.url or article.metadata.get("url"),
+                     "captured_at": page.captured_at}
+            meta = _with_defaults(item, found, found_wins=True)
+            docs.append(_document(source, article.text, body_hash, article.encoding, "warc", meta,
+                                  article.repairs))
+        except ValueError as err:
+            rejects.append(Reject(source, f"record {page.number} ({page.url}): {err}"))
+    if not docs and not rejects:
+        rejects.append(Reject(item.source, "the archive holds no HTML page captured with status 200"))
+    return docs, rejects
 
 
 READERS = {**{s: read_text_file for s in TEXT_SUFFIXES}, **{s: read_jsonl for s in JSONL_SUFFIXES},
-           **{s: read_html for s in HTML_SUFFIXES}}
+           **{s: read_html for s in HTML_SUFFIXES}, **{s: read_warc for s in WARC_SUFFIXES}}
 
 
 def _hash(data: bytes) -> str:
@@ -220,8 +351,13 @@ def read_inputs(items: list[InputFile]) -> tuple[list[RawDocument], list[Reject]
     rejects: list[Reject] = []
     for item in items:
         try:
-            data = item.path.read_bytes()
-            got, bad = READERS[item.path.suffix.lower()](item, data)
+            reader = READERS.get(input_suffix(item.path))
+            if reader is None:
+                kind = input_suffix(item.path) or "(none)"
+                rejects.append(Reject(item.source, f"unsupported file type {kind}; "
+                                      f"reprint reads {', '.join(sorted(SUPPORTED))}"))
+                continue
+            got, bad = reader(item, item.path.read_bytes())
         except OSError as err:
             rejects.append(Reject(item.source, f"could not be read: {err.strerror or err}"))
             continue

@@ -6,14 +6,16 @@ from __future__ import annotations
 import pyarrow as pa
 
 from tasks.boilerplate import BOILERPLATE_VERSION, flag_document
-from tasks.clean import CLEAN_VERSION, comparison_words, split_document
+from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_words, split_document
 from tasks.fingerprint import FINGERPRINT_VERSION, fingerprint, minhash_batch
-from tasks.ingest import INGEST_VERSION, RawDocument
+from tasks.html import HTML_VERSION
+from tasks.ingest import EXTRACTED_FORMATS, INGEST_VERSION, RawDocument
 from tasks.language import LANGUAGE_VERSION, detect_languages
+from tasks.repair import REPAIR_VERSION
 from tasks.warehouse import SCHEMAS
 
 PIPELINE_VERSION = "+".join([INGEST_VERSION, CLEAN_VERSION, BOILERPLATE_VERSION, FINGERPRINT_VERSION,
-                             LANGUAGE_VERSION])
+                             LANGUAGE_VERSION, HTML_VERSION, REPAIR_VERSION])
 
 
 def prepare_documents(raws: list[RawDocument]) -> tuple[pa.Table, pa.Table]:
@@ -23,7 +25,9 @@ def prepare_documents(raws: list[RawDocument]) -> tuple[pa.Table, pa.Table]:
     words: list[list[str]] = []
     bodies: list[str] = []
     for raw in raws:
-        title, paragraphs = split_document(raw.text)
+        # A short first paragraph of an extracted page (a standfirst) is body text, not a title to set aside.
+        spotting = CleanConfig(max_title_lines=0) if raw.input_format in EXTRACTED_FORMATS else CleanConfig()
+        title, paragraphs = split_document(raw.text, spotting)
         flags = flag_document(paragraphs)
         for idx, (text, flag) in enumerate(zip(paragraphs, flags, strict=True)):
             w = comparison_words(text)
@@ -38,6 +42,7 @@ def prepare_documents(raws: list[RawDocument]) -> tuple[pa.Table, pa.Table]:
             "published_at": raw.published_at, "n_paragraphs": len(paragraphs), "url": raw.url,
             "encoding": raw.encoding, "input_format": raw.input_format, "content_hash": raw.content_hash,
             "pipeline_version": PIPELINE_VERSION,
+            "repairs": list(raw.repairs), "author": raw.author, "captured_at": raw.captured_at,
         })
     for doc, language in zip(docs, detect_languages(bodies), strict=True):
         doc["language"] = language

@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tasks.warehouse import TABLES
+
 FATE_STYLE = {
     "survived": "green", "moved": "cyan", "changed": "yellow", "split": "magenta", "merged": "magenta",
     "disappeared": "red", "appeared": "blue",
@@ -36,8 +38,11 @@ def render_report(warehouse: Path, console: Console | None = None, max_stories: 
         _render(con, console, max_stories)
     finally:
         con.close()
-    console.print(f"\nQuery it yourself: [bold]duckdb {catalog}[/bold]  (views: documents, paragraphs, "
-                  "story_members, paragraph_fates, rejects, fate_details, story_summary, outlet_profile)")
+    console.print(f"\nQuery it yourself: [bold]duckdb {catalog}[/bold]  "
+                  "(`reprint sql --list` names the views)", highlight=False)
+    page = warehouse.resolve() / "report" / "index.html"
+    if page.exists():
+        console.print(f"The report page: {page.as_uri()}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) -> None:
@@ -102,3 +107,60 @@ def _render_story(con: duckdb.DuckDBPyConnection, console: Console, story_id: st
             console.print(f"\nBoilerplate set aside in {m['source']} ({len(flagged)} paragraphs):")
             for p in flagged:
                 console.print(f"  ¶{p['para_idx']:<3} [dim]{_short(p['text'], 100)}[/dim]")
+
+
+def list_catalog(warehouse: Path, console: Console | None = None) -> None:
+    """The catalog's tables and reports, each with its one-line description (the views' comments)."""
+    console = console or Console()
+    con = duckdb.connect(str(warehouse.resolve() / "corpus.duckdb"), read_only=True)
+    try:
+        views = _rows(con, "select view_name, comment from duckdb_views() where not internal")
+    finally:
+        con.close()
+    table = Table(title="Tables and reports in the catalog (`reprint sql QUERY`, or `duckdb corpus.duckdb`)",
+                  title_justify="left")
+    table.add_column("view")
+    table.add_column("kind")
+    table.add_column("what it holds", ratio=1)
+    for v in sorted(views, key=lambda v: (v["view_name"] not in TABLES, v["view_name"])):
+        table.add_row(v["view_name"], "table" if v["view_name"] in TABLES else "report", v["comment"] or "")
+    console.print(table)
+
+
+def print_query(warehouse: Path, query: str, console: Console | None = None) -> int:
+    """Run a read-only query on the catalog and print its rows; 1 with the database's message on an error."""
+    console = console or Console()
+    con = duckdb.connect(str(warehouse.resolve() / "corpus.duckdb"), read_only=True)
+    try:
+        rows = _rows(con, query)
+    except duckdb.Error as err:
+        Console(stderr=True).print(f"reprint: the query failed: {err}", markup=False)
+        return 1
+    finally:
+        con.close()
+    table = Table(*(rows[0] if rows else []), title=f"{len(rows)} rows", title_justify="left")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    console.print(table)
+    return 0
+
+
+def render_run_summary(summary: dict, warehouse: Path, console: Console) -> None:
+    """The end of `reprint run`: a sentence, a table of this run against the warehouse, where to look next."""
+    line = (f"reprint: {summary['new_documents']} documents read, "
+            f"{summary['documents']} in the warehouse, {summary['stories']} stories "
+            f"({summary['aligned_stories']} aligned in this run), "
+            f"{summary['rejects']} inputs rejected")
+    console.print(line, highlight=False, markup=False, soft_wrap=True)
+    table = Table(title="reprint run", title_justify="left")
+    table.add_column("")
+    table.add_column("this run", justify="right")
+    table.add_column("in the warehouse", justify="right")
+    table.add_row("documents", f"{summary['new_documents']} read", str(summary["documents"]))
+    table.add_row("stories", f"{summary['aligned_stories']} aligned", str(summary["stories"]))
+    table.add_row("inputs", f"{summary['rejects']} rejected", "")
+    console.print(table)
+    console.print(f"catalog: {warehouse.resolve() / 'corpus.duckdb'}", highlight=False, soft_wrap=True)
+    if summary.get("report_page"):
+        page = Path(summary["report_page"]).as_uri()
+        console.print(f"report page: {page}", highlight=False, soft_wrap=True)

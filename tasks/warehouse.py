@@ -49,6 +49,12 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("input_format", pa.string()),
             ("content_hash", pa.string()),
             ("pipeline_version", pa.string()),
+            # Added for real-world inputs (HTML, dumps, web archives): what tasks/repair.py changed, the
+            # byline, and when a web archive captured the page.
+            ("repairs", pa.list_(pa.string())),
+            ("author", pa.string()),
+            ("captured_at", pa.timestamp("us")),
+            # The input file the document came from, so a changed file replaces exactly its own documents.
             ("input_source", pa.string()),
         ]
     ),
@@ -362,9 +368,13 @@ def build_catalog(root: Path) -> Path:
     try:
         for name in TABLES:
             pattern = (root / name / "*.parquet").as_posix().replace("'", "''")
-            con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{pattern}')")
+            # Files kept from older versions may lack columns added since: union_by_name reads them as nulls.
+            con.execute(
+                f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{pattern}', union_by_name = true)"
+            )
         run_sql_file(con, SQL_DIR / "macros.sql")
         create_report_views(con)
+        describe_views(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -380,6 +390,8 @@ def create_report_views(con: duckdb.DuckDBPyConnection) -> None:
         for path in pending:
             try:
                 con.execute(f"CREATE OR REPLACE VIEW {path.stem} AS {path.read_text().strip().rstrip(';')}")
+                description = report_description(path).replace("'", "''")
+                con.execute(f"COMMENT ON VIEW {path.stem} IS '{description}'")
             except duckdb.CatalogException as err:
                 failed.append((path, err))
         if len(failed) == len(pending):
@@ -389,7 +401,28 @@ def create_report_views(con: duckdb.DuckDBPyConnection) -> None:
 
 def report_files() -> list[Path]:
     """The report queries in sql/, one relation per file."""
-    return sorted(p for p in SQL_DIR.glob("*.sql") if p.name != "macros.sql")
+    return sorted(p for p in SQL_DIR.glob("*.sql") if p.name not in ("macros.sql", "comments.sql"))
+
+
+def report_description(path: Path) -> str:
+    """A report's description: the comment its file opens with, as one line."""
+    lines = []
+    for line in path.read_text().splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(lines)
+
+
+def describe_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Comments on the tables and columns, from sql/comments.sql. A comment on a column that is gone must not
+    stop a run: it is skipped here, and tests/tasks/test_warehouse_catalog.py names it."""
+    for statement in (SQL_DIR / "comments.sql").read_text().split(";\n"):
+        if statement.strip() and not all(line.startswith("--") for line in statement.strip().splitlines()):
+            try:
+                con.execute(statement)
+            except (duckdb.CatalogException, duckdb.BinderException):
+                pass
 
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:

@@ -1,230 +1,128 @@
-"""The real `reprint run` against a real Prefect server: reruns change nothing, growth equals a fresh run,
-a run killed at any point leaves the warehouse as it was, two runs at once never corrupt it, artifacts are
-published, and the same flow on a Dask cluster (a scheduler and two workers) gives the single-process
-warehouse."""
+"""The real flow on the seed pair, in Prefect's local mode: contract tables, fates, idempotence.
 
-import shutil
-import signal
-import subprocess
-import time
-from pathlib import Path
+These tests start a temporary Prefect server (about 10 s), so they are few and all in this module.
+"""
 
 import duckdb
-import httpx
 import pytest
 
-from tasks.warehouse import TABLES, current_version, read_table, sort_table
-from tests.flows.conftest import BIN, add_copy, free_port, reprint, reprint_async, stop, wait_until
+from flows.cli import main
+from tasks.warehouse import TABLES, read_table
+from tests.conftest import SEEDS
+from tests.tasks.test_align import SEED_FATES
 
 pytestmark = pytest.mark.prefect
 
+CONTRACT_COLUMNS = {
+    "documents": ["doc_id", "source", "outlet", "title", "published_at", "language", "n_paragraphs"],
+    "paragraphs": ["doc_id", "para_idx", "text", "fingerprint", "is_boilerplate", "language"],
+    "story_members": ["story_id", "doc_id", "version"],
+    "paragraph_fates": [
+        "story_id",
+        "base_doc_id",
+        "base_para_idx",
+        "doc_id",
+        "para_idx",
+        "fate",
+        "similarity",
+    ],
+    "rejects": ["source", "reason"],
+}
 
-def snapshot(warehouse: Path) -> dict:
-    return {name: sort_table(read_table(warehouse, name), name) for name in TABLES}
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    root = tmp_path_factory.mktemp("wh")
+    assert main(["run", str(SEEDS), "--warehouse", str(root), "--no-report"]) == 0
+    return root
 
 
-def assert_same(mine: dict, theirs: dict) -> None:
-    for name in TABLES:
-        assert mine[name].equals(theirs[name]), f"table {name} differs"
+def snapshot(root):
+    return {t: read_table(root, t).to_pylist() for t in TABLES}
 
 
-def catalog_documents(warehouse: Path) -> int:
+def test_contract_tables_and_columns(warehouse):
+    for table, columns in CONTRACT_COLUMNS.items():
+        assert read_table(warehouse, table).column_names[: len(columns)] == columns or set(columns) <= set(
+            read_table(warehouse, table).column_names
+        )
+    docs = {d["source"]: d for d in read_table(warehouse, "documents").to_pylist()}
+    assert set(docs) == {"000_428487f81ed86623.txt", "001_ec22db0aeefa05d3.txt"}
+    assert all(d["language"] == "en" and d["outlet"] is None for d in docs.values())
+
+
+def test_one_story_with_the_earlier_source_as_origin(warehouse):
+    members = read_table(warehouse, "story_members").to_pylist()
+    docs = {d["doc_id"]: d["source"] for d in read_table(warehouse, "documents").to_pylist()}
+    assert len({m["story_id"] for m in members}) == 1
+    assert [docs[m["doc_id"]] for m in sorted(members, key=lambda m: m["version"])] == [
+        "000_428487f81ed86623.txt",
+        "001_ec22db0aeefa05d3.txt",
+    ]
+
+
+def test_stored_fates_are_the_seed_fates(warehouse):
+    rows = read_table(warehouse, "paragraph_fates").to_pylist()
+    # Boilerplate sits at the end of the origin, so body positions equal para_idx for both seeds.
+    assert [(r["base_para_idx"], r["para_idx"], r["fate"]) for r in rows] == SEED_FATES
+    boilerplate = {
+        r["para_idx"] for r in read_table(warehouse, "paragraphs").to_pylist() if r["is_boilerplate"]
+    }
+    assert boilerplate == set(range(15, 25))
+    assert not boilerplate & {r["base_para_idx"] for r in rows}
+
+
+def test_reports_run_in_the_catalog(warehouse, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    con = duckdb.connect(str(warehouse / "corpus.duckdb"), read_only=True)
+    summary = con.execute(
+        "select survived, changed, split, disappeared, appeared, survival_rate from story_summary"
+    ).fetchall()
+    profile = con.execute("select republications, dropped from outlet_profile").fetchall()
+    con.close()
+    assert summary == [(5, 8, 1, 1, 0, round(5 / 15, 4))]
+    assert profile == [(1, round(1 / 15, 4))]
+
+
+def test_second_run_changes_nothing(warehouse, capsys):
+    before = snapshot(warehouse)
+    assert main(["run", str(SEEDS), "--warehouse", str(warehouse)]) == 0
+    assert snapshot(warehouse) == before
+    out = capsys.readouterr()
+    assert "split" in out.out and "duckdb" in out.out and "0 aligned in this run" in out.err
+
+
+def test_rejected_input_is_reported_and_the_rest_still_lands(warehouse, tmp_path, capsys):
+    bad = tmp_path / "in"
+    bad.mkdir()
+    (bad / "broken.txt").write_bytes(b"\x00\x01\x02binary")
+    (bad / "note.txt").write_text("A short note.\n\nWith two paragraphs, and nothing else to say here.")
+    assert main(["run", str(bad), "--warehouse", str(warehouse), "--no-report"]) == 0
+    err = capsys.readouterr().err
+    assert "broken.txt" in err and "binary" in err
+    sources = {d["source"] for d in read_table(warehouse, "documents").to_pylist()}
+    assert {"note.txt", "000_428487f81ed86623.txt"} <= sources
+
+
+def test_every_query_in_the_readme_runs(warehouse):
+    import re
+
+    from tests.conftest import ROOT
+
+    queries = re.findall(r"```sql\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert len(queries) >= 3
     con = duckdb.connect(str(warehouse / "corpus.duckdb"), read_only=True)
     try:
-        return con.execute("select count(*) from documents").fetchall()[0][0]
+        for query in queries:
+            assert con.execute(query).fetchall(), query  # the seed warehouse answers each of them
     finally:
         con.close()
 
 
-def run_ok(env, *args, extra=None) -> subprocess.CompletedProcess:
-    done = reprint(env, "run", *map(str, args), "--no-report", extra=extra)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done
-
-
-@pytest.fixture
-def fresh(client_env, corpus, tmp_path) -> dict:
-    """The warehouse one run over the grown corpus (the seeds plus a copy) makes from nothing."""
-    grown = add_copy(Path(shutil.copytree(corpus, tmp_path / "grown")))
-    run_ok(client_env, grown, "--warehouse", tmp_path / "fresh")
-    return snapshot(tmp_path / "fresh")
-
-
-def test_rerun_changes_nothing_and_growth_equals_a_fresh_run(
-    client_env, corpus, fresh, tmp_path, prefect_api
-):
-    wh = tmp_path / "wh"
-    run_ok(client_env, corpus, "--warehouse", wh)
-    version, before = current_version(wh), snapshot(wh)
-    again = run_ok(client_env, corpus, "--warehouse", wh)
-    assert "0 documents read" in again.stderr and "2 input files unchanged" in again.stderr
-    assert current_version(wh) == version
-    assert_same(snapshot(wh), before)
-
-    grown = run_ok(client_env, add_copy(corpus), "--warehouse", wh)  # the copy is new and joins the story
-    assert "1 documents read, 3 in the warehouse, 1 stories (1 aligned" in grown.stderr
-    assert_same(snapshot(wh), fresh)
-
-    found = httpx.post(
-        f"{prefect_api}/artifacts/filter",
-        json={
-            "artifacts": {"key": {"any_": ["reprint-story-fates", "reprint-run-summary"]}},
-            "sort": "CREATED_DESC",
-            "limit": 2,
-        },
-    ).json()
-    by_key = {a["key"]: a for a in found}
-    rows = by_key["reprint-story-fates"]["data"]
-    rows = rows if isinstance(rows, list) else __import__("json").loads(rows)
-    assert rows[0]["members"] == 3 and rows[0]["survived"] > 0
-    assert "documents in the warehouse | 3" in by_key["reprint-run-summary"]["data"]
-
-
-# One point per stage of a run: before any writing, while tables are being staged, just before the switch.
-CRASH_POINTS = [
-    "after-prepare",
-    "after-link",
-    "mid-file-paragraphs",
-    "after-table-paragraph_fates",
-    "before-switch",
-]
-
-
-def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(client_env, corpus, fresh, tmp_path):
-    wh = tmp_path / "wh"
-    run_ok(client_env, corpus, "--warehouse", wh)
-    before = snapshot(wh)
-    add_copy(corpus)
-    for point in CRASH_POINTS:
-        killed = reprint(
-            client_env,
-            "run",
-            str(corpus),
-            "--warehouse",
-            str(wh),
-            "--no-report",
-            extra={"REPRINT_CRASH_AT": point},
-        )
-        assert killed.returncode == -signal.SIGKILL, (point, killed.stderr[-2000:])
-        assert_same(snapshot(wh), before)
-        assert catalog_documents(wh) == 2, point
-    # Killed just after the commit point: the run's work is all there.
-    killed = reprint(
-        client_env,
-        "run",
-        str(corpus),
-        "--warehouse",
-        str(wh),
-        "--no-report",
-        extra={"REPRINT_CRASH_AT": "after-switch"},
-    )
-    assert killed.returncode == -signal.SIGKILL
-    assert_same(snapshot(wh), fresh)
-    done = run_ok(client_env, corpus, "--warehouse", wh)  # the next run finds nothing left to do
-    assert "0 documents read" in done.stderr
-    assert_same(snapshot(wh), fresh)
-    assert catalog_documents(wh) == 3
-    assert len(list((wh / ".versions").iterdir())) <= 2
-
-
-def test_two_runs_at_once_one_refuses_one_waits(client_env, corpus, fresh, tmp_path):
-    wh, mark = tmp_path / "wh", tmp_path / "paused"
-    add_copy(corpus)
-    first = reprint_async(
-        client_env,
-        "run",
-        str(corpus),
-        "--warehouse",
-        str(wh),
-        "--no-report",
-        extra={"REPRINT_PAUSE_AT": "after-link", "REPRINT_PAUSE_MARK": str(mark)},
-    )
-    try:
-        wait_until(mark.exists, 120, "the first run to hold the warehouse")
-        refused = reprint(client_env, "run", str(corpus), "--warehouse", str(wh), "--no-report")
-        assert refused.returncode == 3
-        assert "is in use by another reprint run" in refused.stderr and str(wh) in refused.stderr
-        log = tmp_path / "waiting.log"
-        with open(log, "w") as err:
-            waiting = subprocess.Popen(
-                [str(BIN / "reprint"), "run", str(corpus), "--warehouse", str(wh), "--no-report", "--wait"],
-                env=client_env,
-                stderr=err,
-                stdout=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        wait_until(lambda: "waiting for it to finish" in log.read_text(), 120, "the second run to wait")
-        mark.with_suffix(".release").touch()
-        assert first.wait(timeout=120) == 0
-        assert waiting.wait(timeout=120) == 0, log.read_text()[-2000:]
-    finally:
-        stop(first)
-    assert "0 documents read" in log.read_text()  # it ran after the first, which had done the work
-    assert_same(snapshot(wh), fresh)
-
-
-def test_the_flow_on_a_dask_cluster_gives_the_single_process_warehouse(client_env, corpus, tmp_path):
-    add_copy(corpus)
-    for k in range(6):  # enough files for several shards
-        (corpus / "more").mkdir(exist_ok=True)
-        (corpus / "more" / f"note{k}.txt").write_text(
-            f"Note {k}: the harbour board met on day {k} and approved item {k * 7} of the plan at once.\n"
-            f"\nMembers asked for figure {k * 13} to be published before the next meeting of the board.\n"
-        )
-    single = tmp_path / "single"
-    run_ok(client_env, corpus, "--warehouse", single, "--files-per-shard", "2")
-    port = free_port()
-    scheduler = subprocess.Popen(
-        [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-        env=client_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    address = f"tcp://127.0.0.1:{port}"
-    workers = [
-        subprocess.Popen(
-            [
-                str(BIN / "dask"),
-                "worker",
-                address,
-                "--nthreads",
-                "1",
-                "--no-dashboard",
-                "--host",
-                "127.0.0.1",
-                "--name",
-                f"w{k}",
-            ],
-            env=client_env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        for k in range(2)
-    ]
-    try:
-        from distributed import Client
-
-        with Client(address, timeout=60) as client:
-            wait_until(lambda: len(client.scheduler_info()["workers"]) == 2, 60, "two Dask workers")
-            clustered = tmp_path / "clustered"
-            started = time.monotonic()
-            done = run_ok(
-                client_env,
-                corpus,
-                "--warehouse",
-                clustered,
-                "--files-per-shard",
-                "2",
-                "--dask-address",
-                address,
-            )
-            assert time.monotonic() - started < 300
-            ran = client.run(lambda dask_worker: len(dask_worker.state.log))
-        assert all(n > 0 for n in ran.values()), f"a worker did no work: {ran}"  # the shards were shared
-        assert "9 documents read" in done.stderr
-        assert_same(snapshot(clustered), snapshot(single))
-    finally:
-        for process in [*workers, scheduler]:
-            stop(process)
+def test_the_run_writes_the_report_page(warehouse):
+    index = warehouse / "report" / "index.html"
+    members = read_table(warehouse, "story_members").to_pylist()
+    (story_id,) = {m["story_id"] for m in members if m["n_members"] > 1}
+    assert f'href="stories/{story_id}.html"' in index.read_text()
+    assert (warehouse / "report" / "stories" / f"{story_id}.html").exists()
+    assert not list((warehouse / "report").rglob("*.tmp"))

@@ -1,5 +1,6 @@
-"""The warehouse: versions switched atomically, unchanged files reused, crashes leave the previous state, the
-lock refuses or waits, old layouts migrate, and the catalog reads from any directory."""
+"""The warehouse: every table and a catalog from the start, versions switched atomically, unchanged files
+reused, crashes leave the previous state, the lock refuses or waits, old layouts migrate, and the catalog
+reads from any directory."""
 
 import os
 import threading
@@ -12,7 +13,17 @@ import pyarrow.parquet as pq
 import pytest
 
 from tasks import warehouse as wh
-from tasks.warehouse import SCHEMAS, WarehouseBusy, commit, current_version, locked, read_table, recover
+from tasks.warehouse import (
+    SCHEMAS,
+    TABLES,
+    WarehouseBusy,
+    commit,
+    current_version,
+    ensure_tables,
+    locked,
+    read_table,
+    recover,
+)
 
 
 def docs(*ids: str) -> pa.Table:
@@ -156,6 +167,12 @@ def test_an_old_layout_warehouse_becomes_version_zero(tmp_path):
     with locked(tmp_path):
         commit(tmp_path, {"documents": docs("a", "b")}, "run1")
     assert read_table(tmp_path, "documents").num_rows == 2
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)  # old and new files in one view
+    assert con.execute("select doc_id, input_source from documents order by doc_id").fetchall() == [
+        ("a", None),
+        ("b", None),
+    ]
+    con.close()
 
 
 def test_the_catalog_reads_from_any_directory(tmp_path, monkeypatch):
@@ -175,3 +192,39 @@ def test_recover_keeps_only_recent_versions(tmp_path):
             commit(tmp_path, {"documents": docs(*[f"d{i}" for i in range(k + 1)])}, f"run{k}")
     recover(tmp_path)
     assert len(list((tmp_path / wh.VERSIONS).iterdir())) == wh.KEEP_VERSIONS
+
+
+def rejects_table(*rows):
+    return (
+        SCHEMAS["rejects"]
+        .empty_table()
+        .from_pylist([{"source": s, "reason": r} for s, r in rows], schema=SCHEMAS["rejects"])
+    )
+
+
+def test_empty_warehouse_has_every_table_and_a_catalog(tmp_path):
+    ensure_tables(tmp_path)
+    assert all(read_table(tmp_path, t).num_rows == 0 for t in TABLES)
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
+    assert con.execute("select count(*) from paragraph_fates").fetchall() == [(0,)]
+    con.close()
+
+
+def test_catalog_works_from_another_working_directory(tmp_path, monkeypatch):
+    ensure_tables(tmp_path / "wh")
+    commit(tmp_path / "wh", {"rejects": rejects_table(("a.txt", "empty"))}, "r1")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    con = duckdb.connect(str(tmp_path / "wh" / "corpus.duckdb"), read_only=True)
+    assert con.execute("select source from rejects").fetchall() == [("a.txt",)]
+    con.close()
+
+
+def test_second_run_on_a_locked_warehouse_refuses(tmp_path):
+    with locked(tmp_path):
+        with pytest.raises(WarehouseBusy, match="in use by another reprint run"):
+            with locked(tmp_path):
+                pass
+    with locked(tmp_path):  # released
+        assert os.path.exists(tmp_path / ".lock")

@@ -1,0 +1,64 @@
+-- What each table and column means, readable in the catalog (duckdb_views(), duckdb_columns(), or `describe`).
+-- Loaded into corpus.duckdb by reprint after the views; report views get their file's opening comment.
+
+COMMENT ON VIEW documents IS 'One row per ingested document (reads DIR/documents/*.parquet).';
+COMMENT ON COLUMN documents.doc_id IS 'Stable id: the same input (source and content) always gets the same id.';
+COMMENT ON COLUMN documents.source IS 'Where it came from: path relative to the input root, #<line> appended for JSONL.';
+COMMENT ON COLUMN documents.outlet IS 'Publisher: from metadata, else the parent folder; may be null.';
+COMMENT ON COLUMN documents.title IS 'Title from metadata or the first lines of the text; may be null.';
+COMMENT ON COLUMN documents.published_at IS 'Publication time; may be null.';
+COMMENT ON COLUMN documents.language IS 'ISO 639-1 code of the body text, und when undetermined.';
+COMMENT ON COLUMN documents.n_paragraphs IS 'Paragraphs stored for it, boilerplate included.';
+COMMENT ON COLUMN documents.url IS 'Address from metadata; may be null.';
+COMMENT ON COLUMN documents.encoding IS 'The encoding the input was decoded from.';
+COMMENT ON COLUMN documents.input_format IS 'txt, jsonl, html, ...';
+COMMENT ON COLUMN documents.content_hash IS 'Hash of the input bytes the document was read from.';
+COMMENT ON COLUMN documents.pipeline_version IS 'Versions of the steps that produced the row.';
+COMMENT ON COLUMN documents.repairs IS 'What Unicode repair changed in the text or metadata, e.g. mojibake; empty when nothing.';
+COMMENT ON COLUMN documents.author IS 'Author from metadata (page, dump line); may be null.';
+COMMENT ON COLUMN documents.captured_at IS 'When a web archive captured the page; null for other inputs.';
+COMMENT ON COLUMN documents.input_source IS 'The input file it was read from (source without #<line>); a changed file replaces its documents.';
+
+COMMENT ON VIEW paragraphs IS 'One row per paragraph of every document, boilerplate included.';
+COMMENT ON COLUMN paragraphs.doc_id IS 'The document (documents.doc_id).';
+COMMENT ON COLUMN paragraphs.para_idx IS '0-based reading order within the document.';
+COMMENT ON COLUMN paragraphs.text IS 'The cleaned text, as a person should read it.';
+COMMENT ON COLUMN paragraphs.fingerprint IS 'Equal exactly when the normalised texts are equal.';
+COMMENT ON COLUMN paragraphs.is_boilerplate IS 'Page chrome, donation appeals, bios, subscription prompts, template leftovers.';
+COMMENT ON COLUMN paragraphs.boilerplate_reason IS 'rule (matched a pattern) or repeated (an outlet prints it in several stories).';
+COMMENT ON COLUMN paragraphs.language IS 'ISO 639-1 or und (short paragraphs may be und).';
+COMMENT ON COLUMN paragraphs.n_words IS 'Words in the comparison form.';
+COMMENT ON COLUMN paragraphs.minhash IS 'Near-duplicate sketch used to link documents into stories.';
+
+COMMENT ON VIEW story_members IS 'Which documents are versions of the same story; version 0 is the origin.';
+COMMENT ON COLUMN story_members.story_id IS 'Stable across runs while membership is unchanged.';
+COMMENT ON COLUMN story_members.doc_id IS 'Every document belongs to exactly one story (a story of one when nothing matches).';
+COMMENT ON COLUMN story_members.version IS '0 = the origin: earliest published_at, ties and nulls broken by source order.';
+COMMENT ON COLUMN story_members.n_members IS 'Documents in the story.';
+COMMENT ON COLUMN story_members.link_version IS 'Version of the linking step.';
+COMMENT ON COLUMN story_members.align_key IS 'What the story''s fates depend on; unchanged key = fates reused.';
+
+COMMENT ON VIEW paragraph_fates IS 'What became of each origin paragraph in each republication of its story.';
+COMMENT ON COLUMN paragraph_fates.story_id IS 'The story.';
+COMMENT ON COLUMN paragraph_fates.base_doc_id IS 'The origin (version 0).';
+COMMENT ON COLUMN paragraph_fates.base_para_idx IS 'The origin paragraph; null for appeared.';
+COMMENT ON COLUMN paragraph_fates.doc_id IS 'The republication.';
+COMMENT ON COLUMN paragraph_fates.para_idx IS 'The republication paragraph; null for disappeared.';
+COMMENT ON COLUMN paragraph_fates.fate IS 'survived, moved, changed, split, merged, disappeared or appeared.';
+COMMENT ON COLUMN paragraph_fates.similarity IS '0..1 between the two texts; null for appeared and disappeared.';
+COMMENT ON COLUMN paragraph_fates.diff IS 'Changed words as [-deleted-]{+inserted+} spans joined by " … ".';
+COMMENT ON COLUMN paragraph_fates.align_version IS 'Version of the alignment step.';
+
+COMMENT ON VIEW rejects IS 'Inputs that could not be ingested, with the reason.';
+COMMENT ON COLUMN rejects.source IS 'The input (path, #<line> for a JSONL line).';
+COMMENT ON COLUMN rejects.reason IS 'A sentence a person can act on.';
+COMMENT ON COLUMN rejects.input_source IS 'The input file the reject is about; its rejects are replaced when the file is read again.';
+
+COMMENT ON VIEW inputs IS 'One row per input file ingested: what it held when read, so unchanged files are skipped by later runs.';
+COMMENT ON COLUMN inputs.source IS 'The input file, relative to its input root.';
+COMMENT ON COLUMN inputs.content_hash IS 'sha256 of its bytes when it was read.';
+COMMENT ON COLUMN inputs.metadata_hash IS 'Hash of the metadata it was given (folder outlet, manifest row).';
+COMMENT ON COLUMN inputs.pipeline_version IS 'Versions of the steps that prepared its documents.';
+COMMENT ON COLUMN inputs.size IS 'Bytes.';
+COMMENT ON COLUMN inputs.n_documents IS 'Documents read from it.';
+COMMENT ON COLUMN inputs.n_rejects IS 'Rejects (bad lines) it produced.';

@@ -1,0 +1,47 @@
+"""Cleaning: readable text, the comparison form, paragraph splitting and titles."""
+
+from tasks.clean import comparison_form, readable_paragraph, repair_text, split_document
+
+
+def test_comparison_form_folds_case_quotes_punctuation_and_space():
+    assert comparison_form("“Maximum  pressure’ — on Ha’aretz!") == comparison_form(
+        '"maximum pressure" on Haaretz'
+    )
+    assert comparison_form("Global Hawk") != comparison_form("RQ-4")
+
+
+def test_comparison_form_folds_unicode_forms():
+    assert comparison_form("café") == comparison_form("cafe\u0301")
+    assert comparison_form("ﬁnal\u00a0word") == comparison_form("final word")
+
+
+def test_repair_fixes_mojibake_but_keeps_curly_quotes():
+    assert repair_text("It\u00e2\u20ac\u2122s here") == "It’s here"
+    assert repair_text("“quoted”") == "“quoted”"
+
+
+def test_readable_paragraph_joins_wrapped_lines():
+    assert readable_paragraph("one  two\nthree\u00a0four ") == "one two three four"
+
+
+def test_title_block_of_short_lines_is_taken_out_of_the_body(seed_texts):
+    _, republication = seed_texts
+    title, paragraphs = split_document(republication)
+    assert title.startswith("Putin Vacation — Putin's Ball — On the downed")
+    assert paragraphs[0].startswith("President Trump’s campaign")
+
+
+def test_headline_set_apart_by_blank_lines_is_a_title(seed_texts):
+    origin, _ = seed_texts
+    title, paragraphs = split_document(origin)
+    assert title == "Why Trump and Putin are only frenemies at this point"
+    assert len(paragraphs) == 25
+
+
+def test_a_lede_sentence_is_not_a_title():
+    title, paragraphs = split_document("The council met on Monday.\n\nIt voted to close the library.")
+    assert title is None and len(paragraphs) == 2
+
+
+def test_single_paragraph_document_has_no_title():
+    assert split_document("Just one short line") == (None, ["Just one short line"])

@@ -1,0 +1,121 @@
+"""HTML pages: article text without page chrome, metadata from the page, charsets, mojibake, non-articles."""
+
+from pathlib import Path
+
+import pytest
+from trafilatura.utils import load_html
+
+from tasks.decode import NotText
+from tasks.html import decode_page, extract_article, published_time
+from tasks.repair import repair_unicode
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
+HERALD = CORPUS / "coastal-herald" / "harbour-bridge-closure.html"
+
+BODY = ("<p>Talks on next year’s fishing quotas ended without agreement on Thursday, leaving the fleet of "
+        "23 boats unsure how much they can land after April.</p><p>The fishermen’s association said a "
+        "further delay would cost its members far more than any cut in the quota itself.</p>")
+
+
+def _page(head: str, body: str = BODY) -> bytes:
+    return f"<html><head>{head}</head><body><article>{body}</article></body></html>".encode()
+
+
+def test_article_text_keeps_the_story_and_drops_page_chrome():
+    article = extract_article(HERALD.read_bytes())
+    paragraphs = article.text.split("\n\n")
+    assert paragraphs[0].startswith("PORT ALDER — The Harbour Street bridge")
+    assert paragraphs[-2].startswith("Councillor Ruth Ellery")
+    assert len(paragraphs) == 8
+    for chrome in ("cookies", "Most read", "Sign up for our free newsletter", "Read more:", "Typical.",
+                   "All rights reserved", "Share on", "Photo: Coastal Herald", "Subscribe"):
+        assert chrome not in article.text, chrome
+
+
+def test_title_is_not_repeated_as_the_first_paragraph():
+    article = extract_article(HERALD.read_bytes())
+    assert article.metadata["title"] == "Harbour bridge to close for six weeks over corroded cables"
+    assert article.metadata["title"] not in article.text
+
+
+def test_metadata_comes_from_the_page():
+    meta = extract_article(HERALD.read_bytes()).metadata
+    assert meta["published_at"] == "2025-02-17T16:40:00+00:00"  # to the second, not trafilatura's day
+    assert meta["author"] == "Lena Marsh"
+    assert meta["outlet"] == "The Coastal Herald"
+    assert meta["url"] == "https://www.coastalherald.example/news/2025/02/17/harbour-bridge-close-six-weeks"
+
+
+def test_published_time_from_json_ld_graph_and_meta_tags():
+    graph = ('<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, '
+             '{"@type": "NewsArticle", "datePublished": "2025-02-06T18:30:00Z"}]}</script>')
+    assert published_time(load_html(_page(graph).decode())) == "2025-02-06T18:30:00Z"
+    meta = '<meta itemprop="datePublished" content="2024-11-02T07:00:00+01:00">'
+    assert published_time(load_html(_page(meta).decode())) == "2024-11-02T07:00:00+01:00"
+    assert published_time(load_html(_page("<title>x</title>").decode())) is None
+
+
+def test_a_date_only_mentioned_in_the_text_is_not_a_publication_date():
+    body = BODY + "<p>The last agreement was signed on 3 March 2021 after eleven rounds of talks.</p>"
+    assert extract_article(_page("<title>Quota talks</title>", body)).metadata["published_at"] is None
+
+
+def test_site_name_guessed_from_the_url_is_left_to_the_reader():
+    page = _page('<link rel="canonical" href="https://www.coastline-business.example/fishing/quota">'
+                 "<title>Quota talks end without agreement</title>")
+    meta = extract_article(page).metadata
+    assert meta["url"] == "https://www.coastline-business.example/fishing/quota"
+    assert meta["outlet"] is None
+
+
+def test_charset_declared_in_the_page_is_used():
+    article = extract_article((CORPUS / "pages" / "cafe-lumiere-cp1252.html").read_bytes())
+    assert article.encoding == "cp1252"
+    assert article.metadata["title"] == "Café Lumière opens on the quay"
+    assert "Port Alder’s quay" in article.text
+    assert article.metadata["published_at"] == "2025-02-10T08:45:00Z"
+
+
+def test_valid_utf8_wins_over_a_latin1_declaration():
+    data = '<meta charset="iso-8859-1"><p>Hélène’s café</p>'.encode()
+    assert decode_page(data) == ('<meta charset="iso-8859-1"><p>Hélène’s café</p>', "utf-8")
+
+
+def test_charset_from_the_server_when_the_page_declares_none():
+    data = "<p>Hélène’s café</p>".encode("cp1252")
+    assert decode_page(data, "ISO-8859-1") == ("<p>Hélène’s café</p>", "cp1252")
+    # A bogus label is ignored and detection decides.
+    assert decode_page(data, "no-such-charset")[0] == "<p>Hélène’s café</p>"
+
+
+def test_mojibake_is_repaired_before_parsing_and_recorded():
+    article = extract_article((CORPUS / "pages" / "mill-road-flats.html").read_bytes())
+    assert "“We need homes that young people in Northgate can actually afford,” said" in article.text
+    assert "â€" not in article.text and "Hélène Dubois" in article.text
+    assert article.metadata["title"] == "Council’s Mill Road flats plan approved despite objections"
+    assert "mojibake: utf-8 read as windows-1252" in article.repairs
+    assert extract_article(HERALD.read_bytes()).repairs == ()
+
+
+def test_repairing_an_extracted_text_again_changes_nothing():
+    article = extract_article((CORPUS / "pages" / "mill-road-flats.html").read_bytes())
+    assert repair_unicode(article.text) == (article.text, [])
+
+
+def test_index_pages_are_not_articles():
+    with pytest.raises(NotText, match="no article in the page"):
+        extract_article((CORPUS / "pages" / "planning-tag-index.html").read_bytes())
+
+
+def test_binary_bytes_are_not_a_page():
+    with pytest.raises(NotText):
+        extract_article(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+
+
+@pytest.mark.parametrize("declaration", ['<?xml version="1.0" encoding="ISO-8859-15"?>',
+                                         '<meta http-equiv="Content-Type" content="text/html; charset=l9">'])
+def test_declared_charset_beats_guessing(declaration):
+    # In latin-9 byte A4 is the euro sign; a guess of windows-1252 would read it as ¤.
+    data = f"{declaration}<p>Le café coûte 3 € à Paris</p>".encode("iso-8859-15")
+    text, encoding = decode_page(data)
+    assert encoding == "iso8859-15" and "coûte 3 € à Paris" in text
