@@ -369,9 +369,8 @@ def build_catalog(root: Path) -> Path:
         for name in TABLES:
             pattern = (root / name / "*.parquet").as_posix().replace("'", "''")
             # Files kept from older versions may lack columns added since: union_by_name reads them as nulls.
-            con.execute(
-                f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{pattern}', union_by_name = true)"
-            )
+            source = f"read_parquet('{pattern}', union_by_name = true)"
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {source}")
         run_sql_file(con, SQL_DIR / "macros.sql")
         create_report_views(con)
         describe_views(con)
