@@ -110,8 +110,8 @@ def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(
         assert killed.returncode == -signal.SIGKILL, (point, killed.stderr[-2000:])
         assert_same(snapshot(wh), before)
         assert catalog_documents(wh) == 2, point
-    # Later runs did not prepare again: Prefect's cache, keyed on content, had the shard. (The run killed right
-    # after preparing may die before its result is written, so the first rerun can miss.)
+    # Later runs did not prepare again: Prefect's cache, keyed on content, had the shard. (The run killed
+    # right after preparing may die before its result is written, so the first rerun can miss.)
     cached = httpx.post(
         f"{prefect_api}/task_runs/filter",
         json={"task_runs": {"name": {"like_": "prepare_shard"}, "state": {"name": {"any_": ["Cached"]}}}},
