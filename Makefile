@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test lint bench bench-incremental clean browser test-browser screenshot
+.PHONY: run test lint bench bench-align bench-incremental clean browser test-browser screenshot
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Alignment quality and speed against a difflib baseline on generated stories (see README, Alignment quality).
+bench-align: $(STAMP)
+	$(BIN)/python -m bench.align_bench
 
 # The report page's browser test drives Debian's chromium; CI installs it with this (as root), then `make test`.
 browser:

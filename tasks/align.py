@@ -1,32 +1,42 @@
 """The fates of an origin's paragraphs in one republication: survived, moved, changed, split, merged,
 disappeared, appeared.
 
-Matching runs in passes, each on what the earlier ones left: a heaviest in-order chain of similar paragraphs
-(exact fingerprints weigh most), so an edited paragraph between two anchors stays `changed`; splits and merges
-by containment in consecutive neighbours; out-of-order matches as `moved`; the rest disappeared or appeared.
+Matching runs in passes, each on what the earlier ones left: the in-order chain keeping the most confident
+matches in place; splits and merges by containment in consecutive neighbours; weak matches inside the gaps
+between anchors, so a heavily edited paragraph stays `changed`; out-of-order matches as `moved`; the rest
+disappeared or appeared. Similarity weighs words by their rarity within the pair.
 """
 
 from __future__ import annotations
 
+import heapq
+import math
+import unicodedata
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
-from tasks.clean import comparison_form, comparison_words
+from tasks.clean import comparison_form
 
-ALIGN_VERSION = "align-1"
+ALIGN_VERSION = "align-2"
 FATES = ("survived", "moved", "changed", "split", "merged", "disappeared", "appeared")
 
 
 @dataclass(frozen=True)
 class AlignConfig:
-    """Similarity thresholds (word-multiset Dice, 0..1) for each kind of match."""
+    """Thresholds on similarity (word-multiset Dice, words weighted by rarity in the pair, 0..1) per match."""
 
-    changed_min: float = 0.2  # in order, between anchors: this little in common still makes an edit
-    moved_min: float = 0.6  # out of order needs more, or any shared phrase would count as a move
+    near_min: float = 0.3  # an in-order near match that anchors the chain
+    changed_min: float = 0.2  # between two anchors, this little in common still makes an edit
+    moved_min: float = 0.5  # out of order needs more, or any shared phrase would count as a move
     piece_containment: float = 0.5  # share of a split piece's words that must come from the whole
-    split_gain: float = 0.05  # a split must explain the whole better than its best single piece
-    common_word_share: float = 0.25  # in long documents, words this common do not propose candidates
+    split_gain: float = 0.01  # a split must explain the whole better than its best single piece
+    common_word_share: float = 0.05  # in long documents, words this common do not propose candidates
+    max_posting: int = 24  # and neither do words in more paragraphs than this, however long the documents
+    candidates_per_paragraph: int = 8  # in long documents, the near matches each paragraph may propose
+    exhaustive_pairs: int = 4096  # below this many paragraph pairs, every pair is compared
     version: str = ALIGN_VERSION
 
 
@@ -56,22 +66,82 @@ def dice(a: Counter, b: Counter) -> float:
     return 2 * sum((a & b).values()) / total if total else 0.0
 
 
-def containment(piece: Counter, whole: Counter) -> float:
-    """Share of `piece`'s words found in `whole`."""
-    size = sum(piece.values())
-    return sum((piece & whole).values()) / size if size else 0.0
+# English function words: weighed little even in a pair too short for paragraph frequencies to show it.
+_FUNCTION_WORDS = frozenset(
+    """a about after all also an and any are as at be been before being but by can could did do does for from
+    had has have he her him his how i if in into is it its may me more most my no not now of on one only or
+    other our out over said says she so some than that the their them then there these they this those to
+    under up us was we were what when where which while who will with would you your""".split()
+)
+
+
+class _Weights:
+    """Word weights for one pair of versions: words in many paragraphs (the, said) count for little, so two
+    unrelated paragraphs score near zero while a heavy rewrite keeps its names and nouns."""
+
+    def __init__(self, bags: list[Counter]):
+        df = Counter(word for bag in bags for word in bag)
+        n = len(bags) + 1
+        self.idf = {
+            word: (math.log(n / k) + 0.05) * (0.2 if word in _FUNCTION_WORDS else 1.0)
+            for word, k in df.items()
+        }
+        self.mass = [sum(c * self.idf[w] for w, c in bag.items()) for bag in bags]
+
+    def overlap(self, a: Counter, b: Counter) -> float:
+        if len(a) > len(b):
+            a, b = b, a
+        idf = self.idf
+        return sum(min(c, b[w]) * idf[w] for w, c in a.items() if w in b)
+
+    def dice(self, a: Counter, b: Counter, mass_a: float, mass_b: float) -> float:
+        total = mass_a + mass_b
+        return 2 * self.overlap(a, b) / total if total else 0.0
+
+    def containment(self, piece: Counter, whole: Counter) -> float:
+        """Weighted share of `piece`'s words found in `whole`."""
+        mass = sum(c * self.idf[w] for w, c in piece.items())
+        return self.overlap(piece, whole) / mass if mass else 0.0
+
+    def bag_mass(self, bag: Counter) -> float:
+        return sum(c * self.idf[w] for w, c in bag.items())
+
+
+class _FoldTable(dict):
+    """A str.translate table doing comparison_form's per-character folding, filled as characters first occur:
+    the same words as `comparison_words`, several times faster on long documents."""
+
+    def __missing__(self, code: int) -> str:
+        folded = comparison_form(f"a{chr(code)}b")[
+            1:-1
+        ]  # "" for quotes, " " for punctuation, else the letter
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def paragraph_words(text: str) -> list[str]:
+    """The comparison words of a paragraph (equal to tasks.clean.comparison_words)."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_FOLD).split()
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_token(token: str) -> str:
+    return "".join(paragraph_words(token))
 
 
 def similarity(a: str, b: str) -> float:
     """Order-aware word similarity (difflib ratio over comparison words), 0..1."""
-    return round(SequenceMatcher(None, comparison_words(a), comparison_words(b), autojunk=False).ratio(), 4)
+    return round(SequenceMatcher(None, paragraph_words(a), paragraph_words(b), autojunk=False).ratio(), 4)
 
 
 def word_diff(a: str, b: str) -> str:
-    """The changed spans only, as `[-deleted-]{+inserted+}`, joined by ` … `; typographic changes are ignored."""
+    """The changed spans only, as `[-deleted-]{+inserted+}` joined by ` … `; typography is ignored."""
     ta, tb = a.split(), b.split()
-    fa = [comparison_form(t) for t in ta]
-    fb = [comparison_form(t) for t in tb]
+    fa = [_fold_token(t) for t in ta]
+    fb = [_fold_token(t) for t in tb]
     spans = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
         if op == "equal":
@@ -84,24 +154,56 @@ def word_diff(a: str, b: str) -> str:
     return " … ".join(spans)
 
 
-def _candidates(bags_a: list[Counter], bags_b: list[Counter], config: AlignConfig) -> dict[tuple[int, int], float]:
-    """Pairs that share a word, scored; no all-pairs scan when documents are long."""
-    index: dict[str, list[int]] = defaultdict(list)
-    for j, bag in enumerate(bags_b):
-        for word in bag:
-            index[word].append(j)
-    limit = max(8, int(config.common_word_share * len(bags_b)))
+def _candidates(
+    bags_a: list[Counter],
+    bags_b: list[Counter],
+    weights: _Weights,
+    exact: set[tuple[int, int]],
+    config: AlignConfig,
+) -> dict[tuple[int, int], float]:
+    """Pairs with at least `changed_min` in common, scored; no all-pairs scan when documents are long."""
+    n = len(bags_a)
+    mass_a, mass_b = weights.mass[:n], weights.mass[n:]
     scores: dict[tuple[int, int], float] = {}
-    for i, bag in enumerate(bags_a):
-        seen: set[int] = set()
-        for word in bag:
-            posting = index.get(word, ())
-            if len(posting) <= limit:
-                seen.update(posting)
-        for j in seen:
-            score = dice(bag, bags_b[j])
-            if score >= config.changed_min:
-                scores[(i, j)] = score
+
+    def keep(i: int, j: int) -> None:
+        score = weights.dice(bags_a[i], bags_b[j], mass_a[i], mass_b[j])
+        if score >= config.changed_min:
+            scores[(i, j)] = score
+
+    if len(bags_a) * len(bags_b) <= config.exhaustive_pairs:
+        for i in range(len(bags_a)):
+            for j in range(len(bags_b)):
+                keep(i, j)
+        return scores
+    # Long documents: paragraphs with an exact counterpart are anchored already; each other one proposes the
+    # few unanchored paragraphs of the other version that share most of its rarer words, from both sides, so a
+    # split piece or a merged whole is proposed by whichever side is smaller.
+    anchored_a, anchored_b = {i for i, _ in exact}, {j for _, j in exact}
+    open_a = [i for i in range(len(bags_a)) if i not in anchored_a]
+    open_b = [j for j in range(len(bags_b)) if j not in anchored_b]
+    limit = max(8, min(config.max_posting, int(config.common_word_share * (len(open_a) + len(open_b)))))
+    proposed: set[tuple[int, int]] = set()
+    for side, other_side, bags, others, flip in (
+        (open_a, open_b, bags_a, bags_b, False),
+        (open_b, open_a, bags_b, bags_a, True),
+    ):
+        index: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for k in other_side:
+            for word, count in others[k].items():
+                index[word].append((k, count))
+        for k in side:
+            shared: dict[int, float] = defaultdict(float)
+            for word, count in bags[k].items():
+                posting = index.get(word, ())
+                if len(posting) <= limit:
+                    idf = weights.idf[word]
+                    for other, c in posting:
+                        shared[other] += min(count, c) * idf
+            best = heapq.nsmallest(config.candidates_per_paragraph, shared, key=lambda o: (-shared[o], o))
+            proposed.update((o, k) if flip else (k, o) for o in best)
+    for i, j in sorted(proposed):
+        keep(i, j)
     return scores
 
 
@@ -135,7 +237,9 @@ def _heaviest_chain(pairs: dict[tuple[int, int], float]) -> list[tuple[int, int]
         by_row[i].append(k)
     for i in sorted(by_row):
         row = by_row[i]
-        for k in row:  # all pairs of one row read the tree before any of them is offered: i strictly increases
+        for (
+            k
+        ) in row:  # all pairs of one row read the tree before any of them is offered: i strictly increases
             prev_score, prev = best_before(order[k][1])
             score.append(prev_score + pairs[order[k]])
             back.append(prev)
@@ -149,87 +253,156 @@ def _heaviest_chain(pairs: dict[tuple[int, int], float]) -> list[tuple[int, int]
     return chain[::-1]
 
 
-def align_versions(base: list[Paragraph], rep: list[Paragraph], config: AlignConfig = AlignConfig()) -> list[Fate]:
-    """Fates of the origin's body paragraphs (`base`) in a republication (`rep`); boilerplate excluded by caller."""
-    bags_a = [Counter(comparison_words(p.text)) for p in base]
-    bags_b = [Counter(comparison_words(p.text)) for p in rep]
-    scores = _candidates(bags_a, bags_b, config)
-    for i, a in enumerate(base):
-        for j, b in enumerate(rep):
-            if a.fingerprint == b.fingerprint:
-                scores[(i, j)] = 1.0 + 1.0  # an exact anchor outweighs any two near matches around it
-    chain = _heaviest_chain(scores)
+def align_versions(
+    base: list[Paragraph], rep: list[Paragraph], config: AlignConfig = AlignConfig()
+) -> list[Fate]:
+    """Fates of the origin's body paragraphs (`base`) in a republication (`rep`), boilerplate left out."""
+    bags_a = [Counter(paragraph_words(p.text)) for p in base]
+    bags_b = [Counter(paragraph_words(p.text)) for p in rep]
+    weights = _Weights(bags_a + bags_b)
+    by_fingerprint: dict[int, list[int]] = defaultdict(list)
+    for j, b in enumerate(rep):
+        by_fingerprint[b.fingerprint].append(j)
+    exact = {(i, j) for i, a in enumerate(base) for j in by_fingerprint.get(a.fingerprint, ())}
+    scores = _candidates(bags_a, bags_b, weights, exact, config)
+    scores.update(dict.fromkeys(exact, 1.0))
+
+    # Pass 1: the in-order chain of confident matches. Each match counts about one, so the chain keeps the
+    # most paragraphs in order (a moved paragraph leaves it, not the several it jumped over).
+    chain = _heaviest_chain(
+        {pair: _chain_weight(s, config) for pair, s in scores.items() if s >= config.near_min}
+    )
     partner_a: dict[int, int] = dict(chain)
     partner_b: dict[int, int] = {j: i for i, j in chain}
-    groups: list[tuple[list[int], list[int], str]] = []
 
-    # Splits (one base, consecutive reps) and merges (consecutive bases, one rep).
+    # Pass 2: splits (one base, consecutive reps) and merges (consecutive bases, one rep), by containment.
+    groups: list[tuple[list[int], list[int], str]] = []
+    unchained: set[tuple[int, int]] = set()
+    chain_a, chain_b = [i for i, _ in chain], [j for _, j in chain]
     for whole_side in ("split", "merged"):
         wholes, pieces = (bags_a, bags_b) if whole_side == "split" else (bags_b, bags_a)
         p_whole, p_piece = (partner_a, partner_b) if whole_side == "split" else (partner_b, partner_a)
-        for w, whole in enumerate(wholes):
-            run = _grow_run(w, whole, pieces, p_whole, p_piece, scores, whole_side == "split", config)
+        proposals: dict[int, list[int]] = defaultdict(list)
+        for i, j in sorted(scores):
+            if whole_side == "split":
+                proposals[i].append(j)
+            else:
+                proposals[j].append(i)
+        for w in sorted(proposals):
+            if w in p_whole and ((w, p_whole[w]) if whole_side == "split" else (p_whole[w], w)) in exact:
+                continue  # a paragraph that survived verbatim was not split or merged
+            run = _grow_run(
+                w,
+                wholes[w],
+                pieces,
+                proposals[w],
+                p_whole,
+                p_piece,
+                scores,
+                whole_side == "split",
+                weights,
+                config,
+            )
             if run is None:
                 continue
+            bases, reps = ([w], run) if whole_side == "split" else (run, [w])
+            # A split or merge has no moved form: a chain match it crosses is the paragraph that moved. A
+            # group crossing more matches than it has paragraphs, or a match too weak to be a move, is more
+            # likely a coincidence than a split.
+            most = len(bases) + len(reps) - 1
+            crossing = _crossing(chain, chain_a, chain_b, bases, reps, most=most + 1)
+            if len(crossing) > most or any(scores[pair] < config.moved_min for pair in crossing):
+                continue
+            unchained.update(crossing)
             for piece in run:
                 p_piece[piece] = w
             p_whole[w] = run[0]
-            bases, reps = ([w], run) if whole_side == "split" else (run, [w])
             groups.append((bases, reps, whole_side))
-            if whole_side == "split":
-                for piece in run:
-                    partner_b[piece] = w
-            else:
-                for piece in run:
-                    partner_a[piece] = w
     grouped_a = {i for bases, _, _ in groups for i in bases}
     grouped_b = {j for _, reps, _ in groups for j in reps}
+    chain = [
+        (i, j) for i, j in chain if i not in grouped_a and j not in grouped_b and (i, j) not in unchained
+    ]
+
+    # Pass 3: between two anchors, a weak match is still the same paragraph, heavily edited.
+    anchors = sorted(chain + [(i, j) for bases, reps, _ in groups for i in bases for j in reps])
+    anchor_a = [i for i, _ in anchors]
+    anchor_b = sorted(j for _, j in anchors)
+    used_a = {i for i, _ in anchors}
+    used_b = {j for _, j in anchors}
+    gap_pairs = {
+        (i, j): 1.0 + s
+        for (i, j), s in scores.items()
+        if i not in used_a and j not in used_b and bisect_left(anchor_a, i) == bisect_left(anchor_b, j)
+    }
+    chain = sorted(chain + _heaviest_chain(gap_pairs))
 
     fates: list[Fate] = []
     for i, j in chain:
-        if i in grouped_a or j in grouped_b:
-            continue
         a, b = base[i], rep[j]
-        if a.fingerprint == b.fingerprint:
+        if (i, j) in exact:
             fates.append(Fate(a.para_idx, b.para_idx, "survived", 1.0, None))
         else:
-            fates.append(Fate(a.para_idx, b.para_idx, "changed", similarity(a.text, b.text),
-                              word_diff(a.text, b.text)))
+            fates.append(
+                Fate(a.para_idx, b.para_idx, "changed", similarity(a.text, b.text), word_diff(a.text, b.text))
+            )
     for bases, reps, fate in groups:
         text_a = " ".join(base[i].text for i in bases)
         text_b = " ".join(rep[j].text for j in reps)
         sim, diff = similarity(text_a, text_b), word_diff(text_a, text_b)
         for i in bases:
             for j in reps:
-                if fate == "split" or i == bases[0] or len(reps) == 1:
-                    fates.append(Fate(base[i].para_idx, rep[j].para_idx, fate, sim, diff))
+                fates.append(Fate(base[i].para_idx, rep[j].para_idx, fate, sim, diff))
 
-    # Moves: out-of-order matches among what is left, best first.
-    chained_a = {i for i, _ in chain} | grouped_a
-    chained_b = {j for _, j in chain} | grouped_b
+    # Pass 4: moves, out-of-order matches among what is left, best first.
+    matched_a = {i for i, _ in chain} | grouped_a
+    matched_b = {j for _, j in chain} | grouped_b
     moves = sorted(
-        ((s, i, j) for (i, j), s in scores.items()
-         if i not in chained_a and j not in chained_b and min(s, 1.0) >= config.moved_min),
+        (
+            (s, i, j)
+            for (i, j), s in scores.items()
+            if i not in matched_a and j not in matched_b and s >= config.moved_min
+        ),
         key=lambda t: (-t[0], t[1], t[2]),
     )
     for _, i, j in moves:
-        if i in chained_a or j in chained_b:
+        if i in matched_a or j in matched_b:
             continue
-        chained_a.add(i)
-        chained_b.add(j)
+        matched_a.add(i)
+        matched_b.add(j)
         a, b = base[i], rep[j]
-        same = a.fingerprint == b.fingerprint
-        fates.append(Fate(a.para_idx, b.para_idx, "moved", 1.0 if same else similarity(a.text, b.text),
-                          None if same else word_diff(a.text, b.text)))
+        same = (i, j) in exact
+        fates.append(
+            Fate(
+                a.para_idx,
+                b.para_idx,
+                "moved",
+                1.0 if same else similarity(a.text, b.text),
+                None if same else word_diff(a.text, b.text),
+            )
+        )
 
-    fates += [Fate(p.para_idx, None, "disappeared", None, None) for i, p in enumerate(base) if i not in chained_a]
-    fates += [Fate(None, p.para_idx, "appeared", None, None) for j, p in enumerate(rep) if j not in chained_b]
+    fates += [
+        Fate(p.para_idx, None, "disappeared", None, None) for i, p in enumerate(base) if i not in matched_a
+    ]
+    fates += [Fate(None, p.para_idx, "appeared", None, None) for j, p in enumerate(rep) if j not in matched_b]
     return sorted(fates, key=_reading_order)
 
 
-def _grow_run(w: int, whole: Counter, pieces: list[Counter], p_whole: dict[int, int], p_piece: dict[int, int],
-              scores: dict[tuple[int, int], float], whole_is_base: bool, config: AlignConfig) -> list[int] | None:
+def _grow_run(
+    w: int,
+    whole: Counter,
+    pieces: list[Counter],
+    proposed: list[int],
+    p_whole: dict[int, int],
+    p_piece: dict[int, int],
+    scores: dict[tuple[int, int], float],
+    whole_is_base: bool,
+    weights: _Weights,
+    config: AlignConfig,
+) -> list[int] | None:
     """Consecutive pieces that together are `whole` better than any one of them, or None."""
+    whole_mass = weights.bag_mass(whole)
 
     def free(k: int) -> bool:
         return k not in p_piece or p_piece[k] == w and p_whole.get(w) == k
@@ -238,30 +411,68 @@ def _grow_run(w: int, whole: Counter, pieces: list[Counter], p_whole: dict[int, 
         return (w, k) if whole_is_base else (k, w)
 
     def fits(k: int) -> bool:
-        return 0 <= k < len(pieces) and free(k) and containment(pieces[k], whole) >= config.piece_containment
+        return (
+            0 <= k < len(pieces)
+            and free(k)
+            and weights.containment(pieces[k], whole) >= config.piece_containment
+        )
 
-    seeds = [k for k in range(len(pieces)) if key(k) in scores and fits(k)]
+    def score(bag: Counter) -> float:
+        return weights.dice(bag, whole, weights.bag_mass(bag), whole_mass)
+
+    seeds = [k for k in proposed if fits(k)]
     if w in p_whole and p_whole[w] not in seeds:
         return None  # the whole is already matched elsewhere in the chain
     if not seeds:
         return None
-    seed = max(seeds, key=lambda k: (min(scores[key(k)], 1.0), -k))
-    single = dice(pieces[seed], whole)
+    seed = max(seeds, key=lambda k: (scores[key(k)], -k))
+    single = score(pieces[seed])
     run = [seed]
     combined = pieces[seed].copy()
     while True:
         options = [k for k in (run[0] - 1, run[-1] + 1) if fits(k)]
-        gains = [(dice(combined + pieces[k], whole), -k, k) for k in options]
+        gains = [(score(combined + pieces[k]), -k, k) for k in options]
         if not gains:
             break
         best, _, k = max(gains)
-        if best <= dice(combined, whole):
+        if best <= score(combined):
             break
         run = sorted(run + [k])
         combined += pieces[k]
-    if len(run) < 2 or dice(combined, whole) < single + config.split_gain:
+    if len(run) < 2 or score(combined) < single + config.split_gain:
         return None
     return run
+
+
+def _crossing(
+    chain: list[tuple[int, int]],
+    chain_a: list[int],
+    chain_b: list[int],
+    bases: list[int],
+    reps: list[int],
+    most: int,
+) -> list[tuple[int, int]]:
+    """Up to `most` chain matches (outside the group) on opposite sides of the group in the two versions."""
+    # The chain rises in both versions, so the matches before the group in one version and not in the other
+    # lie between two cut points.
+    lo, hi = sorted((bisect_left(chain_a, bases[0]), bisect_left(chain_b, reps[0])))
+    found = []
+    for i, j in chain[lo:hi]:
+        if i not in bases and j not in reps:
+            found.append((i, j))
+            if len(found) == most:
+                break
+    return found
+
+
+def _chain_weight(score: float, config: AlignConfig) -> float:
+    """What keeping a match in order is worth. Every match that could also be a move counts one, so the chain
+    keeps the most paragraphs in place; among equals the more edited match stays in order, as moving it too
+    would mean two edits to one paragraph. A weaker match counts a little less than one: it does not displace
+    a verbatim paragraph, but two of them outweigh one."""
+    if score >= config.moved_min:
+        return 1.0 + 0.001 * (1.0 - score)
+    return 0.5 + score
 
 
 def _reading_order(f: Fate) -> tuple:

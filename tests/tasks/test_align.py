@@ -2,9 +2,9 @@
 
 import pytest
 
-from tasks.align import FATES, Paragraph, align_versions, word_diff
+from tasks.align import FATES, AlignConfig, Paragraph, align_versions, paragraph_words, word_diff
 from tasks.boilerplate import flag_document
-from tasks.clean import comparison_form, split_document
+from tasks.clean import comparison_form, comparison_words, split_document
 from tasks.fingerprint import fingerprint
 
 
@@ -15,7 +15,9 @@ def paras(*texts: str) -> list[Paragraph]:
 def body(raw: str) -> list[Paragraph]:
     _, paragraphs = split_document(raw)
     flags = flag_document(paragraphs)
-    return [Paragraph(i, p, fingerprint(comparison_form(p))) for i, p in enumerate(paragraphs) if not flags[i]]
+    return [
+        Paragraph(i, p, fingerprint(comparison_form(p))) for i, p in enumerate(paragraphs) if not flags[i]
+    ]
 
 
 def fates(base, rep) -> list[tuple]:
@@ -36,7 +38,11 @@ def test_identical_paragraphs_survive_despite_typography():
 
 def test_dropped_and_added_paragraphs():
     assert fates(paras(A, B, C), paras(A, C, D)) == [
-        (0, 0, "survived"), (1, None, "disappeared"), (2, 1, "survived"), (None, 2, "appeared")]
+        (0, 0, "survived"),
+        (1, None, "disappeared"),
+        (2, 1, "survived"),
+        (None, 2, "appeared"),
+    ]
 
 
 def test_word_edit_is_changed_with_a_diff():
@@ -54,7 +60,12 @@ def test_heavily_edited_paragraph_between_anchors_stays_changed():
 
 def test_moved_paragraph_is_found_and_insertion_does_not_look_like_a_move():
     assert fates(paras(A, B, C, D, E), paras(A, C, D, E, B)) == [
-        (0, 0, "survived"), (1, 4, "moved"), (2, 1, "survived"), (3, 2, "survived"), (4, 3, "survived")]
+        (0, 0, "survived"),
+        (1, 4, "moved"),
+        (2, 1, "survived"),
+        (3, 2, "survived"),
+        (4, 3, "survived"),
+    ]
     assert {f for *_, f in fates(paras(A, B, C, D), paras(E, A, B, C, D))} == {"survived", "appeared"}
 
 
@@ -105,8 +116,10 @@ def test_seed_pair_fates(seed_texts):
 def test_seed_pair_seen_from_the_other_side(seed_texts):
     origin, republication = seed_texts
     mirrored = {"split": "merged", "disappeared": "appeared"}
-    expected = sorted(((r, b, mirrored.get(f, f)) for b, r, f in SEED_FATES),
-                      key=lambda t: (t[0] is None, t[0] or 0, t[1] is None, t[1] or 0))
+    expected = sorted(
+        ((r, b, mirrored.get(f, f)) for b, r, f in SEED_FATES),
+        key=lambda t: (t[0] is None, t[0] or 0, t[1] is None, t[1] or 0),
+    )
     got = fates(body(republication), body(origin))
     assert sorted(got, key=lambda t: (t[0] is None, t[0] or 0, t[1] is None, t[1] or 0)) == expected
 
@@ -116,3 +129,125 @@ def test_seed_heavy_edits_have_low_but_real_similarity(seed_texts, k):
     origin, republication = seed_texts
     row = next(r for r in align_versions(body(origin), body(republication)) if r.base_para_idx == k)
     assert 0.2 < row.similarity < 0.7
+
+
+# --- beyond the fates one by one ---
+
+# Unrelated, but with many words in common ("the", "said", "that", "would"): plain word overlap 0.41.
+F = "The council said that it would not be able to meet the cost of the repairs to the old bridge this year."
+G = "The police said that they would be asking the public for help with the search for the missing boat."
+SHORT = "No other details have been released."
+LONG_PATH = AlignConfig(exhaustive_pairs=0)  # forces the candidate index used for long documents
+
+
+@pytest.mark.parametrize("config", [AlignConfig(), LONG_PATH])
+def test_unrelated_replacement_is_not_an_edit(config):
+    """A paragraph dropped and an unrelated one added in its place share only common words: not `changed`."""
+    rows = [
+        (f.base_para_idx, f.para_idx, f.fate) for f in align_versions(paras(A, F, C), paras(A, G, C), config)
+    ]
+    assert rows == [(0, 0, "survived"), (1, None, "disappeared"), (2, 2, "survived"), (None, 1, "appeared")]
+
+
+@pytest.mark.parametrize("config", [AlignConfig(), LONG_PATH])
+def test_edited_moved_split_and_merged_rows_carry_a_diff(config):
+    moved = D.replace("next spring", "in the autumn")
+    rows = align_versions(
+        paras(A, B, C + " " + E, D), paras(A, moved, B, C, E.replace("share", "part")), config
+    )
+    got = {(r.base_para_idx, r.para_idx): r for r in rows}
+    assert got[(3, 1)].fate == "moved" and got[(3, 1)].diff == "[-next spring-]{+in the autumn+}"
+    assert got[(2, 3)].fate == got[(2, 4)].fate == "split"
+    assert got[(2, 4)].diff == "[-share-]{+part+}" and 0.9 < got[(2, 4)].similarity < 1
+    assert got[(1, 2)].fate == "survived" and got[(1, 2)].diff is None
+
+
+@pytest.mark.parametrize("config", [AlignConfig(), LONG_PATH])
+def test_fates_are_the_same_through_the_long_document_path(config):
+    assert fates(paras(A, B, C, D, E), paras(A, C, D, E, B)) == [
+        (0, 0, "survived"),
+        (1, 4, "moved"),
+        (2, 1, "survived"),
+        (3, 2, "survived"),
+        (4, 3, "survived"),
+    ]
+    assert [
+        (f.base_para_idx, f.para_idx, f.fate)
+        for f in align_versions(paras(A, B, C), paras(A + " " + B, C), config)
+    ] == [(0, 0, "merged"), (1, 0, "merged"), (2, 1, "survived")]
+
+
+def test_repeated_paragraph_ties_are_decided_the_same_way_every_time():
+    base, rep = paras(A, B, A, C), paras(A, C)
+    first = fates(base, rep)
+    assert first == fates(base, rep)
+    assert first == [
+        (0, 0, "survived"),
+        (1, None, "disappeared"),
+        (2, None, "disappeared"),
+        (3, 1, "survived"),
+    ]
+
+
+def test_one_insertion_does_not_turn_the_rest_into_moves():
+    base = [f"Paragraph number {k} of the report says {k * 7} things about topic {k}." for k in range(40)]
+    rep = (
+        base[:20] + ["A brand new paragraph about something else entirely, added by the editor."] + base[20:]
+    )
+    got = {f for *_, f in fates(paras(*base), paras(*rep))}
+    assert got == {"survived", "appeared"}
+
+
+def test_long_documents_align_paragraph_by_paragraph():
+    sentences = [
+        f"In district {k} the council approved {k * 3} new homes near the {k % 7} river crossings."
+        for k in range(600)
+    ]
+    base = [sentences[k] + " " + sentences[k + 300] for k in range(300)]
+    rep = (
+        base[:100]
+        + [base[100].split(". ")[0] + ".", sentences[400]]
+        + base[101:250]
+        + base[251:]
+        + [base[250]]
+    )
+    rows = fates(paras(*base), paras(*rep))
+    assert (100, 100, "split") in rows and (100, 101, "split") in rows
+    assert (250, 300, "moved") in rows
+    assert sum(f == "survived" for *_, f in rows) == 298
+
+
+def test_paragraph_words_match_the_comparison_form():
+    text = "“Ǆemal’s ﬁnal” café—naïve STRASSE ½ x² 2,5% ‘quoted’ e\u0301 tab\tnbsp\u00a0zero\u200bwidth"
+    assert paragraph_words(text) == comparison_words(text)
+
+
+def test_a_move_over_edited_paragraphs_moves_the_one_paragraph():
+    """One paragraph jumping over two edited ones is the move, even though it alone is verbatim."""
+    c2, d2 = C.replace("full parliamentary", "independent"), D.replace("at least four", "three")
+    assert fates(paras(A, B, C, D, E), paras(A, c2, d2, B, E)) == [
+        (0, 0, "survived"),
+        (1, 3, "moved"),
+        (2, 1, "changed"),
+        (3, 2, "changed"),
+        (4, 4, "survived"),
+    ]
+
+
+def test_a_short_paragraph_merged_into_a_long_one_is_a_merge():
+    assert fates(paras(A, SHORT, B, C), paras(A, SHORT + " " + B, C)) == [
+        (0, 0, "survived"),
+        (1, 1, "merged"),
+        (2, 1, "merged"),
+        (3, 2, "survived"),
+    ]
+
+
+def test_a_paragraph_moved_past_a_split_is_the_move():
+    assert fates(paras(A, B + " " + C, D, E), paras(A, D, B, C, E)) == [
+        (0, 0, "survived"),
+        (1, 2, "split"),
+        (1, 3, "split"),
+        (2, 1, "moved"),
+        (3, 4, "survived"),
+    ]

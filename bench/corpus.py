@@ -1,0 +1,578 @@
+"""Synthetic stories with known republication edits, built from real news prose, for every reprint benchmark.
+
+API (deterministic for a seed; text: the Lee news corpus shipped inside the `gensim` wheel, read offline;
+each paragraph is a run of sentences from a random article, names and numbers changed per story):
+    docs = iter_documents(n_stories, seed=0)            # streams Document objects, origin first in each story
+    corpus = generate_corpus(n_stories, seed=0)         # the same, as a Corpus (.documents, .stories())
+    Options: republications_per_story=(1, 4), paragraphs_per_story=(4, 14), edit_mix=EditMix(...),
+             distractors=0.0 (share of stories quoting a paragraph of another story verbatim; outlets always
+             share their boilerplate across stories), first_story=0 (start index, to shard big corpora).
+    Document: doc_id, story, outlet, title, published_at (origin earliest), version (0 = origin), paragraphs
+             (boilerplate included), boilerplate (gold flags), base_doc_id and fates (gold rows
+             (base_para_idx, para_idx, fate) over indices of the written paragraphs; boilerplate in no row).
+    write_jsonl(docs, path) -> CONTRACT's JSONL (text = paragraphs joined by blank lines, id, title, outlet,
+             published_at); write_folder(docs, dir) -> DIR/<outlet>/<doc_id>.txt + DIR/manifest.csv; both
+             write the gold labels (Document.gold(), one JSON per line) to a hidden file ingestion skips:
+             .<stem>.gold.jsonl beside the JSONL, DIR/.gold.jsonl for a folder (or gold_path=...).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import random
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+import ftfy.bad_codecs  # noqa: F401  registers "sloppy-windows-1252", the codec real mojibake comes from
+
+FATES = ("survived", "moved", "changed", "split", "merged", "disappeared", "appeared")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
+_NUMBER = re.compile(r"\d+")
+_EPOCH = datetime(2025, 1, 6, 6, 0)
+
+
+@dataclass(frozen=True)
+class EditMix:
+    """How republications differ from their origin: per-paragraph and per-document probabilities."""
+
+    drop: float = 0.07  # a body paragraph disappears
+    word_edit: float = 0.14  # 5-40% of its words substituted, deleted or inserted
+    word_edit_share: tuple[float, float] = (0.05, 0.40)
+    sentence_edit: float = 0.06  # a sentence added to or removed from the paragraph
+    split: float = 0.05  # a paragraph of two or more sentences becomes two paragraphs
+    merge: float = 0.05  # two neighbouring paragraphs become one
+    add: float = 0.07  # per base paragraph: a new paragraph appears somewhere
+    move: float = 0.35  # per document and per possible move: an untouched paragraph moves at least two places
+    max_moves: int = 1
+    move_edit: float = 0.0  # a moved paragraph also gets 5-15% of its words edited (still `moved`)
+    typography: float = 0.30  # an untouched paragraph gets quotes, dashes, spaces or case changed
+    truncate: float = 0.12  # per document: the republication stops early
+    mojibake: float = 0.08  # per document: UTF-8 read as Windows-1252 (the pipeline's repair must undo it)
+    boilerplate: float = 0.9  # per document: the outlet prints its header/footer paragraphs
+
+
+# A stress test: twice the edits, up to three moves (some of them edited), more truncation and mojibake.
+HEAVY_EDITS = EditMix(
+    drop=0.12,
+    word_edit=0.22,
+    sentence_edit=0.1,
+    split=0.08,
+    merge=0.08,
+    add=0.12,
+    move=0.6,
+    max_moves=3,
+    move_edit=0.3,
+    typography=0.5,
+    truncate=0.25,
+    mojibake=0.2,
+)
+
+
+@dataclass
+class Document:
+    """One written document with its gold labels."""
+
+    doc_id: str
+    story: str
+    outlet: str
+    title: str
+    published_at: datetime
+    version: int
+    paragraphs: list[str]
+    boilerplate: list[bool]
+    base_doc_id: str | None = None
+    fates: list[tuple[int | None, int | None, str]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    def gold(self) -> dict:
+        row = asdict(self)
+        row.pop("paragraphs")
+        row["published_at"] = self.published_at.isoformat()
+        row["fates"] = [list(f) for f in self.fates]
+        return row
+
+
+@dataclass
+class Corpus:
+    documents: list[Document]
+
+    def stories(self) -> dict[str, list[Document]]:
+        out: dict[str, list[Document]] = {}
+        for doc in self.documents:
+            out.setdefault(doc.story, []).append(doc)
+        return out
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self.documents)
+
+
+# --- the text source ------------------------------------------------------------------------------
+
+
+@cache
+def news_articles() -> tuple[tuple[str, ...], ...]:
+    """The Lee corpus (ABC news articles, Lee et al. 2005) as sentence lists, from the gensim wheel."""
+    spec = importlib.util.find_spec("gensim")  # locates the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("bench needs the `gensim` package for its news text: run `make` to install it")
+    data = Path(next(iter(spec.submodule_search_locations))) / "test" / "test_data"
+    articles = []
+    for name in ("lee_background.cor", "lee.cor"):
+        for line in (data / name).read_text(encoding="utf-8", errors="replace").splitlines():
+            sentences = [s.strip() for s in _SENTENCE_BREAK.split(line.strip()) if len(s.split()) >= 4]
+            if len(sentences) >= 2:
+                articles.append(tuple(sentences))
+    return tuple(articles)
+
+
+@cache
+def _vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(lower-case words, proper names): replacements for word edits, and the pool for per-story renames."""
+    words, capitalised, initial = set(), set(), set()
+    for article in news_articles():
+        for sentence in article:
+            tokens = [t for t in sentence.split() if t.isalpha()]
+            words.update(t for t in tokens if t.islower())
+            capitalised.update(t for t in tokens[1:] if t[0].isupper() and t[1:].islower())
+            initial.update(tokens[:1])
+    # A name is capitalised mid-sentence, never opens one and never occurs in lower case ("The", "Police" do).
+    names = {t for t in capitalised - initial if t.lower() not in words}
+    return tuple(sorted(words)), tuple(sorted(names))
+
+
+@cache
+def _name_index() -> dict[str, int]:
+    return {name: k for k, name in enumerate(_vocabulary()[1])}
+
+
+def _story_paragraphs(rng: random.Random, n: int, sources: set[int] | None = None) -> list[str]:
+    """n paragraphs, each a run of 1-3 consecutive sentences from a random article (indices added to
+    `sources`), with the story's own names and numbers.
+
+    Runs from random articles rather than one article's walk: with 350 articles, stories following one
+    article would share whole stretches and stop being distinct stories at scale. Two stories share a
+    sentence about as often as two real stories share a quote, and even then its names differ.
+    """
+    articles = news_articles()
+    _, names = _vocabulary()
+    index, shift = _name_index(), rng.randrange(1, len(names))
+
+    def rename(token: str) -> str:
+        k = index.get(token)
+        return token if k is None else names[(k + shift) % len(names)]
+
+    used: set[tuple[int, int]] = set()
+    out = []
+    while len(out) < n:
+        for _ in range(20):  # a run that repeats no sentence of the story, if one is found quickly
+            a = rng.randrange(len(articles))
+            s = rng.randrange(len(articles[a]))
+            k = min(rng.choice((1, 2, 2, 2, 3, 3)), len(articles[a]) - s)
+            if not any((a, s + t) in used for t in range(k)):
+                break
+        used.update((a, s + t) for t in range(k))
+        if sources is not None:
+            sources.add(a)
+        text = " ".join(map(rename, " ".join(articles[a][s : s + k]).split(" ")))
+        text = _NUMBER.sub(
+            lambda m: str(rng.randrange(10 ** (len(m.group()) - 1), 10 ** len(m.group()))), text
+        )
+        out.append(text)
+    return out
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_BREAK.split(text) if s]
+
+
+# --- outlets and their boilerplate ----------------------------------------------------------------
+
+OUTLETS = (
+    "Harbour Daily",
+    "The Riverside Courier",
+    "Northern Ledger",
+    "Coastal Post",
+    "Valley Herald",
+    "The Plainsman",
+    "Metro Wire",
+    "Capital Observer",
+    "The Highland Times",
+    "Bay Chronicle",
+    "Eastern Star",
+    "The Lakeside Record",
+    "Frontier Dispatch",
+    "Sunday Examiner",
+    "The Civic Review",
+    "Western Gazette",
+    "Port Sentinel",
+    "The Daily Current",
+    "Ridge Report",
+    "Common Ground News",
+)
+_REPORTERS = (
+    "Alex Morgan",
+    "Sam Whitfield",
+    "Jordan Reyes",
+    "Casey Lindqvist",
+    "Robin Okafor",
+    "Taylor Brandt",
+)
+
+
+def _boilerplate(outlet: str, origin_outlet: str | None, rng: random.Random) -> tuple[list[str], list[str]]:
+    """(header, footer) paragraphs this outlet prints around a story; fixed per outlet, credit per origin."""
+    k = OUTLETS.index(outlet)
+    header = (
+        [f"Sign up for our free newsletter and get {outlet}'s top stories every morning."] if k % 2 else []
+    )
+    footer = []
+    if origin_outlet:
+        footer.append(
+            f"This story was originally published by {origin_outlet} and is republished with permission."
+        )
+    reporter = _REPORTERS[k % len(_REPORTERS)]
+    if k % 3 != 1:
+        footer.append(f"{reporter} is a reporter for {outlet} covering state politics and the environment.")
+    if k % 4 == 0:
+        footer.append(f"Support independent journalism: make a monthly contribution to {outlet} today.")
+    if rng.random() < 0.5:
+        footer.reverse()
+    return header, footer
+
+
+# --- republication edits --------------------------------------------------------------------------
+
+_TYPO = (
+    (re.compile(r"(^|\s)\"(\w)"), "\\1\u201c\\2"),
+    (re.compile(r"(\w[.,!?]?)\"(\s|$)"), "\\1\u201d\\2"),
+    (re.compile(r"(\w)'(\w)"), "\\1\u2019\\2"),
+    (re.compile(r" - "), " \u2014 "),
+    (re.compile(r"(\w)-(\w)"), "\\1\u2013\\2"),
+)
+
+
+def typographic_noise(text: str, rng: random.Random) -> str:
+    """Quotes curled, dashes swapped, a doubled space, a word's case changed: same fingerprint, same words."""
+    for pattern, repl in _TYPO:
+        if rng.random() < 0.6:
+            text = pattern.sub(repl, text)
+    words = text.split(" ")
+    i = rng.randrange(len(words))
+    choice = rng.random()
+    if choice < 0.4:
+        words[i] = words[i].upper() if rng.random() < 0.3 else words[i].capitalize()
+        text = " ".join(words)
+    elif choice < 0.8:
+        text = " ".join(words[:i]) + "  " + " ".join(words[i:]) if i else text + " "
+    if rng.random() < 0.3 and not any(ch in text for ch in "\u201c\u201d\u2019"):
+        text = text.replace("'", "\u2019") if "'" in text else "\u201c" + text + "\u201d"
+    return text.strip() if rng.random() < 0.5 else text
+
+
+def mojibake(text: str) -> str:
+    """UTF-8 bytes read as Windows-1252, the commonest mojibake."""
+    return text.encode("utf-8").decode("sloppy-windows-1252")
+
+
+def _edit_words(text: str, share: float, rng: random.Random) -> str:
+    words, vocab = text.split(), _vocabulary()[0]
+    n = max(1, round(share * len(words)))
+    for _ in range(n):
+        op = rng.random()
+        i = rng.randrange(len(words))
+        if op < 0.6:
+            words[i] = rng.choice(vocab)
+        elif op < 0.8 and len(words) > 3:
+            del words[i]
+        else:
+            words.insert(i, rng.choice(vocab))
+    return " ".join(words)
+
+
+def _foreign_article(rng: random.Random, sources: set[int]) -> tuple[str, ...]:
+    """An article the story was not built from, so added text is new to the story."""
+    articles = news_articles()
+    others = len(articles) - len(sources)
+    if others <= 0:
+        return rng.choice(articles)  # a story long enough to use every article: nothing is new to it
+    k = rng.randrange(others)
+    for a in range(len(articles)):
+        if a not in sources:
+            if k == 0:
+                return articles[a]
+            k -= 1
+    raise AssertionError("unreachable")
+
+
+def _edit_sentences(text: str, rng: random.Random, sources: set[int]) -> str:
+    sentences = _sentences(text)
+    if len(sentences) >= 2 and rng.random() < 0.5:
+        del sentences[rng.randrange(len(sentences))]
+    else:
+        extra = rng.choice(_foreign_article(rng, sources))
+        sentences.insert(rng.randint(0, len(sentences)), extra)
+    return " ".join(sentences)
+
+
+@dataclass
+class _Piece:
+    text: str
+    bases: list[int]
+    fate: str
+
+
+def _gaps(pieces: list[_Piece]) -> list[int]:
+    """Where a paragraph can be inserted: anywhere but between the pieces of one split."""
+    return [
+        t
+        for t in range(len(pieces) + 1)
+        if not (0 < t < len(pieces) and pieces[t].fate == "split" and pieces[t - 1].bases == pieces[t].bases)
+    ]
+
+
+def _settle_moves(pieces: list[_Piece], body: list[str]) -> None:
+    """A paragraph moved among others that moved or vanished can land back in order: then it did not move."""
+    for k, piece in enumerate(pieces):
+        if piece.fate != "moved":
+            continue
+        b = piece.bases[0]
+        before = [p.bases[-1] for p in pieces[:k] if p.fate not in ("moved", "appeared")]
+        after = [p.bases[0] for p in pieces[k + 1 :] if p.fate not in ("moved", "appeared")]
+        if all(x < b for x in before) and all(x > b for x in after):
+            piece.fate = "survived" if piece.text == body[b] else "changed"
+
+
+def _republish(body: list[str], mix: EditMix, rng: random.Random, sources: set[int]) -> list[_Piece]:
+    """The republication's body as pieces, each knowing which base paragraphs it came from and how."""
+    n = len(body)
+    cut = n
+    if n >= 4 and rng.random() < mix.truncate:
+        cut = rng.randint(max(2, n // 2), n - 1)
+    pieces: list[_Piece] = []
+    gone: list[int] = list(range(cut, n))
+    edges = [mix.drop, mix.word_edit, mix.sentence_edit, mix.split, mix.merge]
+    bounds = [sum(edges[: k + 1]) for k in range(len(edges))]
+    i = 0
+    while i < cut:
+        text = body[i]
+        r = rng.random()
+        sentences = _sentences(text)
+        if r < bounds[0]:
+            gone.append(i)
+        elif r < bounds[1]:
+            lo, hi = mix.word_edit_share
+            pieces.append(_Piece(_edit_words(text, rng.uniform(lo, hi), rng), [i], "changed"))
+        elif r < bounds[2]:
+            pieces.append(_Piece(_edit_sentences(text, rng, sources), [i], "changed"))
+        elif r < bounds[3] and len(sentences) >= 2:
+            at = rng.randint(1, len(sentences) - 1)
+            pieces.append(_Piece(" ".join(sentences[:at]), [i], "split"))
+            pieces.append(_Piece(" ".join(sentences[at:]), [i], "split"))
+        elif r < bounds[4] and i + 1 < cut:
+            pieces.append(_Piece(text + " " + body[i + 1], [i, i + 1], "merged"))
+            i += 1
+        else:
+            pieces.append(_Piece(text, [i], "survived"))
+        i += 1
+    # A move takes one untouched paragraph at least two places away from where it was.
+    for _ in range(mix.max_moves):
+        movable = [k for k, p in enumerate(pieces) if p.fate == "survived"]
+        if rng.random() >= mix.move or len(pieces) < 4 or not movable:
+            continue
+        k = rng.choice(movable)
+        piece = pieces.pop(k)
+        targets = [t for t in _gaps(pieces) if abs(t - k) >= 2]
+        if not targets:
+            pieces.insert(k, piece)
+            continue
+        piece.fate = "moved"
+        if rng.random() < mix.move_edit:
+            piece.text = _edit_words(piece.text, rng.uniform(0.05, 0.15), rng)
+        pieces.insert(rng.choice(targets), piece)
+    _settle_moves(pieces, body)
+    for _ in range(sum(rng.random() < mix.add for _ in range(cut))):
+        extra = " ".join(_foreign_article(rng, sources)[: rng.choice((1, 2, 2, 3))])
+        pieces.insert(rng.choice(_gaps(pieces)), _Piece(extra, [], "appeared"))
+    for p in pieces:
+        if p.fate in ("survived", "moved") and rng.random() < mix.typography:
+            p.text = typographic_noise(p.text, rng)
+    pieces += [_Piece("", [g], "disappeared") for g in sorted(gone)]
+    return pieces
+
+
+# --- stories --------------------------------------------------------------------------------------
+
+
+def _story_rng(seed: int, story: int) -> random.Random:
+    return random.Random(seed * 1_000_003 + story)
+
+
+def _with_boilerplate(
+    body: list[str], header: list[str], footer: list[str]
+) -> tuple[list[str], list[bool], int]:
+    paragraphs = header + body + footer
+    return paragraphs, [True] * len(header) + [False] * len(body) + [True] * len(footer), len(header)
+
+
+def generate_story(
+    story: int,
+    seed: int = 0,
+    republications_per_story: tuple[int, int] = (1, 4),
+    paragraphs_per_story: tuple[int, int] = (4, 14),
+    edit_mix: EditMix = EditMix(),
+    distractors: float = 0.0,
+) -> list[Document]:
+    """The origin and republications of one story, the same for the same (story, seed, options)."""
+    rng = _story_rng(seed, story)
+    label = f"story-{seed}-{story:06d}"
+    sources: set[int] = set()
+    body = _story_paragraphs(rng, rng.randint(*paragraphs_per_story), sources)
+    if story > 0 and rng.random() < distractors:
+        # A quotation shared with an unrelated story: the same paragraph, verbatim, in two stories.
+        other = rng.randrange(max(0, story - 50), story)
+        quoted = _story_paragraphs(_story_rng(seed, other), 1, sources)[0]
+        body.insert(rng.randint(1, len(body)), quoted)
+    title = " ".join(body[0].split()[: rng.randint(6, 11)]).rstrip(",.;:")
+    outlets = rng.sample(OUTLETS, 1 + rng.randint(*republications_per_story))
+    when = _EPOCH + timedelta(minutes=7 * story + rng.randrange(7))
+    header, footer = _boilerplate(outlets[0], None, rng) if rng.random() < edit_mix.boilerplate else ([], [])
+    paragraphs, flags, offset = _with_boilerplate(body, header, footer)
+    origin = Document(f"{label}-v0", label, outlets[0], title, when, 0, paragraphs, flags)
+    docs = [origin]
+    for version, outlet in enumerate(outlets[1:], start=1):
+        when += timedelta(minutes=rng.randint(30, 60 * 48))
+        pieces = _republish(body, edit_mix, rng, sources)
+        written = [p for p in pieces if p.fate != "disappeared"]
+        use_bp = rng.random() < edit_mix.boilerplate
+        rep_header, rep_footer = _boilerplate(outlet, outlets[0], rng) if use_bp else ([], [])
+        rep_paragraphs, rep_flags, rep_offset = _with_boilerplate(
+            [p.text for p in written], rep_header, rep_footer
+        )
+        if rng.random() < edit_mix.mojibake:
+            rep_paragraphs = [mojibake(p) for p in rep_paragraphs]
+        fates: list[tuple[int | None, int | None, str]] = []
+        position = {id(p): rep_offset + k for k, p in enumerate(written)}
+        for p in pieces:
+            j = position.get(id(p))
+            if p.fate == "appeared":
+                fates.append((None, j, "appeared"))
+            else:
+                fates += [(offset + b, j, p.fate) for b in p.bases]
+        fates.sort(key=lambda f: (f[0] is None, f[0] or 0, f[1] is None, f[1] or 0))
+        rep_title = title if rng.random() < 0.7 else f"{title} | {outlet}"
+        docs.append(
+            Document(
+                f"{label}-v{version}",
+                label,
+                outlet,
+                rep_title,
+                when,
+                version,
+                rep_paragraphs,
+                rep_flags,
+                origin.doc_id,
+                fates,
+            )
+        )
+    return docs
+
+
+def iter_documents(
+    n_stories: int,
+    seed: int = 0,
+    republications_per_story: tuple[int, int] = (1, 4),
+    paragraphs_per_story: tuple[int, int] = (4, 14),
+    edit_mix: EditMix = EditMix(),
+    distractors: float = 0.0,
+    first_story: int = 0,
+) -> Iterator[Document]:
+    """Stream the documents of stories first_story .. first_story + n_stories - 1, story by story."""
+    for story in range(first_story, first_story + n_stories):
+        yield from generate_story(
+            story, seed, republications_per_story, paragraphs_per_story, edit_mix, distractors
+        )
+
+
+def generate_corpus(
+    n_stories: int,
+    seed: int = 0,
+    republications_per_story: tuple[int, int] = (1, 4),
+    paragraphs_per_story: tuple[int, int] = (4, 14),
+    edit_mix: EditMix = EditMix(),
+    distractors: float = 0.0,
+) -> Corpus:
+    """All documents of n_stories stories in memory."""
+    return Corpus(
+        list(
+            iter_documents(
+                n_stories, seed, republications_per_story, paragraphs_per_story, edit_mix, distractors
+            )
+        )
+    )
+
+
+# --- writers --------------------------------------------------------------------------------------
+
+
+def write_gold(docs: Iterable[Document], path: str | Path) -> int:
+    """Gold labels, one JSON object per document (everything but the text)."""
+    n = 0
+    with open(path, "w", encoding="utf-8") as out:
+        for doc in docs:
+            out.write(json.dumps(doc.gold(), ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def write_jsonl(docs: Iterable[Document], path: str | Path, gold_path: str | Path | None = None) -> int:
+    """CONTRACT's JSONL input, gold labels in a hidden .<stem>.gold.jsonl beside it; returns the count."""
+    path = Path(path)
+    gold_path = gold_path or path.with_name(f".{path.stem}.gold.jsonl")
+    n = 0
+    with open(path, "w", encoding="utf-8") as out, open(gold_path, "w", encoding="utf-8") as gold:
+        for doc in docs:
+            row = {
+                "id": doc.doc_id,
+                "title": doc.title,
+                "outlet": doc.outlet,
+                "published_at": doc.published_at.isoformat(),
+                "text": doc.text,
+            }
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            gold.write(json.dumps(doc.gold(), ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def _slug(outlet: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", outlet.lower()).strip("-")
+
+
+def write_folder(docs: Iterable[Document], directory: str | Path, gold_path: str | Path | None = None) -> int:
+    """One .txt per document under DIR/<outlet>/, DIR/manifest.csv, gold labels in hidden DIR/.gold.jsonl."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with (
+        open(directory / "manifest.csv", "w", newline="", encoding="utf-8") as manifest,
+        open(gold_path or directory / ".gold.jsonl", "w", encoding="utf-8") as gold,
+    ):
+        writer = csv.writer(manifest)
+        writer.writerow(["path", "outlet", "published_at", "title"])
+        for doc in docs:
+            rel = Path(_slug(doc.outlet)) / f"{doc.doc_id}.txt"
+            (directory / rel).parent.mkdir(exist_ok=True)
+            (directory / rel).write_text(doc.text + "\n", encoding="utf-8")
+            writer.writerow([rel.as_posix(), doc.outlet, doc.published_at.isoformat(), doc.title])
+            gold.write(json.dumps(doc.gold(), ensure_ascii=False) + "\n")
+            n += 1
+    return n
