@@ -42,5 +42,7 @@ bench-incremental: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
+# The warehouse's table links, versions, lock and catalog: everything in warehouse/ but its README.
 clean:
-	rm -rf $(VENV) .prefect warehouse/*/ warehouse/corpus.duckdb
+	rm -rf $(VENV) .prefect
+	find warehouse -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
