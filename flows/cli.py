@@ -35,6 +35,15 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--warehouse", default="warehouse", help="warehouse folder (default: ./warehouse)")
     run.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
     run.add_argument("--no-report", action="store_true", help="skip printing the report after the run")
+    run.add_argument(
+        "--dask-address",
+        default=None,
+        help="run the shards on the Dask cluster at this address (default: $REPRINT_DASK_ADDRESS)",
+    )
+    run.add_argument("--files-per-shard", type=int, default=500, help="input files per read/prepare task")
+    run.add_argument(
+        "--wait", action="store_true", help="wait for a run holding the warehouse instead of refusing"
+    )
     report = commands.add_parser("report", help="print the survival report of what is in the warehouse")
     report.add_argument("--warehouse", default="warehouse")
     page = commands.add_parser("page", help="(re)write the HTML report, DIR/report/index.html")
@@ -71,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         return print_query(warehouse, args.query)
 
     _quiet_prefect(args.verbose)
-    from flows.pipeline import reprint_flow
+    from flows.pipeline import run as run_flow
     from flows.progress import progress_bars
     from tasks.report import render_run_summary
     from tasks.warehouse import WarehouseBusy
@@ -79,7 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     errors = Console(stderr=True)
     try:
         with progress_bars(errors):
-            summary = reprint_flow(inputs=[str(p) for p in args.inputs], warehouse=str(warehouse))
+            summary = run_flow(
+                [str(p) for p in args.inputs],
+                str(warehouse),
+                args.dask_address,
+                wait=args.wait,
+                files_per_shard=args.files_per_shard,
+            )
     except WarehouseBusy as err:
         print(f"reprint: {err}", file=sys.stderr)
         return 3
@@ -87,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_report:
         render_report(warehouse)
     render_run_summary(summary, warehouse, errors)
+    if summary["unchanged_inputs"]:
+        print(
+            f"reprint: {summary['unchanged_inputs']} input files unchanged since the last run were skipped",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -1,63 +1,135 @@
-"""The reprint flow: ingest → prepare → link stories → align versions → commit to the warehouse."""
+"""The reprint flow: find the inputs that are new or changed → read and prepare them in shards → link
+stories → align the stories whose members changed, in shards → commit a new warehouse version, publish
+artifacts.
+
+Shards are Prefect task runs, so the same flow runs in one process or, with a DaskTaskRunner, on a cluster.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pyarrow as pa
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows import progress
-from tasks.ingest import InputFile, RawDocument, Reject, discover_inputs, read_inputs
-from tasks.prepare import prepare_documents, remember_languages
+from tasks.changes import (
+    ShardRead,
+    known_inputs,
+    links_current,
+    merge_inputs,
+    merge_rejects,
+    printable_names,
+    read_changed,
+    replace_documents,
+    story_shards,
+    with_owner,
+)
+from tasks.ingest import InputFile, Reject, discover_inputs
+from tasks.prepare import PIPELINE_VERSION, prepare_documents, remember_languages
 from tasks.report_page import write_report_pages
-from tasks.stories import (align_stories, alignment_inputs, find_stories, keyed_members, merge_documents,
-                           merge_rejects, stories_to_align)
-from tasks.warehouse import SCHEMAS, commit, locked, read_table
+from tasks.run_summary import fate_counts, summary_markdown
+from tasks.stories import (
+    align_stories,
+    alignment_inputs,
+    find_stories,
+    keyed_members,
+    stories_to_align,
+    story_key,
+)
+from tasks.warehouse import SCHEMAS, TABLES, commit, crash_point, locked, read_table, sort_table
+
+DASK_ADDRESS_ENV = "REPRINT_DASK_ADDRESS"
+CACHE_FOR = timedelta(days=30)
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def discover(inputs: list[str]) -> tuple[list[InputFile], list[Reject]]:
-    return discover_inputs(inputs)
-
-
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_batch(items: list[InputFile]) -> tuple[list[RawDocument], list[Reject]]:
-    return read_inputs(items)
-
-
-@task(cache_policy=NO_CACHE)
-def prepare_batch(raws: list[RawDocument]) -> tuple[pa.Table, pa.Table]:
-    return prepare_documents(raws)
+    items, rejects = discover_inputs(inputs)
+    items, unnamed = printable_names(items)
+    return items, rejects + unnamed
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def load_warehouse(root: Path) -> dict[str, pa.Table]:
-    return {name: read_table(root, name) for name in SCHEMAS}
+    return {name: read_table(root, name) for name in TABLES}
 
 
 @task(cache_policy=NO_CACHE)
 def reuse_languages(stored: dict[str, pa.Table]) -> int:
-    """Stored paragraphs' language tags, so that prepare_batch detects no fingerprint twice across runs."""
+    """Stored paragraphs' language tags, so that preparing detects no fingerprint twice across runs."""
     return remember_languages(stored["documents"], stored["paragraphs"])
 
 
-@task(cache_policy=NO_CACHE)
-def link_stories(docs: pa.Table, paras: pa.Table, previous: pa.Table) -> tuple[pa.Table, pa.Table]:
-    members, paras = find_stories(docs, paras, previous=previous)
-    return keyed_members(members, alignment_inputs(members, paras)), paras
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def read_shard(items: list[InputFile], known: dict, version: str) -> ShardRead:
+    return read_changed(items, known, version)
+
+
+def _prepared_key(context, parameters) -> str:
+    """Content-keyed: doc ids hash source and bytes; metadata and the pipeline version complete the key."""
+    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    shard: ShardRead = parameters["shard"]
+    for r in shard.raws:
+        h.update(
+            repr(
+                (
+                    r.doc_id,
+                    r.outlet,
+                    r.title,
+                    r.url,
+                    r.published_at,
+                    r.encoding,
+                    r.input_format,
+                    shard.owner.get(r.doc_id),
+                )
+            ).encode()
+        )
+    return f"prepare-{h.hexdigest()}"
+
+
+@task(cache_key_fn=_prepared_key, cache_expiration=CACHE_FOR, persist_result=True)
+def prepare_shard(shard: ShardRead) -> tuple[pa.Table, pa.Table]:
+    docs, paras = prepare_documents(shard.raws)
+    return with_owner(docs, shard.owner), paras
 
 
 @task(cache_policy=NO_CACHE)
-def align_batch(stories: dict[str, list[str]], members: pa.Table, paras: pa.Table) -> pa.Table:
-    return align_stories(stories, alignment_inputs(members, paras))
+def link_stories(docs: pa.Table, paras: pa.Table) -> tuple[pa.Table, pa.Table, dict]:
+    members, paras = find_stories(docs, paras)
+    body = alignment_inputs(members, paras)
+    return keyed_members(members, body), paras, body
+
+
+def _aligned_key(context, parameters) -> str:
+    """Content-keyed: each story's members in order and their body paragraphs, text included."""
+    h = hashlib.sha256()
+    for story_id, docs in sorted(parameters["stories"].items()):
+        h.update(story_key(story_id, docs, parameters["body"]).encode())
+        for doc in docs:
+            for p in parameters["body"].get(doc, ()):
+                h.update(hashlib.sha256(p.text.encode()).digest())
+    return f"align-{h.hexdigest()}"
+
+
+@task(cache_key_fn=_aligned_key, cache_expiration=CACHE_FOR, persist_result=True)
+def align_shard(stories: dict[str, list[str]], body: dict) -> pa.Table:
+    return align_stories(stories, body)
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def write_warehouse(root: Path, tables: dict[str, pa.Table]) -> None:
-    commit(root, tables, uuid.uuid4().hex)
+def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa.Table]) -> str | None:
+    """Commit when anything differs from what is stored; an idle run leaves the warehouse as it was."""
+    same_sizes = all(tables[n].num_rows == stored[n].num_rows for n in tables)
+    if same_sizes and all(sort_table(tables[n], n).equals(sort_table(stored[n], n)) for n in tables):
+        return None
+    return commit(root, tables, uuid.uuid4().hex).name
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -65,54 +137,150 @@ def write_report_page(root: Path) -> Path:
     return write_report_pages(root)
 
 
-def _batches(items: list, size: int) -> list[list]:
-    return [items[k : k + size] for k in range(0, len(items), size)] or []
+@task(cache_policy=NO_CACHE)
+def publish_artifacts(
+    summary: dict, fates: pa.Table, members: pa.Table, aligned: list[str], warehouse: str
+) -> None:
+    create_table_artifact(
+        key="reprint-story-fates",
+        table=fate_counts(fates, members, aligned),
+        description="Fate counts per story aligned in this run",
+    )
+    create_markdown_artifact(
+        key="reprint-run-summary",
+        markdown=summary_markdown(summary, warehouse),
+        description="What this reprint run did",
+    )
+
+
+def _shards(items: list, size: int) -> list[list]:
+    return [items[k : k + size] for k in range(0, len(items), size)]
 
 
 @flow(name="reprint", log_prints=False)
-def reprint_flow(inputs: list[str], warehouse: str = "warehouse", batch_size: int = 200,
-                 stories_per_batch: int = 500) -> dict:
-    """Ingest `inputs` into the warehouse at `warehouse`, then re-link and re-align what they touch."""
+def reprint_flow(
+    inputs: list[str],
+    warehouse: str = "warehouse",
+    files_per_shard: int = 500,
+    stories_per_shard: int = 500,
+    wait: bool = False,
+) -> dict:
+    """Ingest what is new or changed in `inputs` into `warehouse`, then re-align the stories it touches.
+
+    wait: when another run holds the warehouse, wait for it instead of refusing.
+    """
     root = Path(warehouse)
-    with locked(root):
+    with locked(root, wait=wait):
         items, rejects = discover(inputs)
         stored = load_warehouse(root)
         reuse_languages(stored)
+        known = known_inputs(stored["inputs"])
+        reads = [
+            read_shard.submit(
+                shard, {i.source: known[i.source] for i in shard if i.source in known}, PIPELINE_VERSION
+            )
+            for shard in _shards(items, files_per_shard)
+        ]
         progress.expect("files", len(items))
-        read = [(read_batch.submit(batch), len(batch)) for batch in _batches(items, batch_size)]
-        prepared = []
-        for future, n_files in read:
-            raws, bad = future.result()
-            progress.advance("files", n_files)
-            progress.expect("documents", len(raws))
-            rejects = rejects + bad
-            prepared.append(prepare_batch.submit(raws))
-        new_docs = [f.result() for f in prepared]
-        progress.advance("documents", sum(d.num_rows for d, _ in new_docs))
-        docs, paras = merge_documents(
-            stored["documents"], stored["paragraphs"],
-            pa.concat_tables([d for d, _ in new_docs]) if new_docs else SCHEMAS["documents"].empty_table(),
-            pa.concat_tables([p for _, p in new_docs]) if new_docs else SCHEMAS["paragraphs"].empty_table(),
-        )
-        members, paras = link_stories(docs, paras, stored["story_members"])
-        todo, kept_fates = stories_to_align(members, stored["story_members"], stored["paragraph_fates"])
-        story_ids = sorted(todo)
-        progress.expect("stories", len(story_ids))
-        aligned = [(align_batch.submit({s: todo[s] for s in chunk}, members, paras), len(chunk))
-                   for chunk in _batches(story_ids, stories_per_batch)]
         done = []
-        for future, n_stories in aligned:
+        for future in reads:  # hashing is quick: prepare only the shards with something new
             done.append(future.result())
-            progress.advance("stories", n_stories)
-        fates = pa.concat_tables([kept_fates] + done)
-        fates = fates.sort_by([("story_id", "ascending"), ("doc_id", "ascending"),
-                               ("base_para_idx", "ascending"), ("para_idx", "ascending")])
-        write_warehouse(root, {
-            "documents": docs, "paragraphs": paras, "story_members": members, "paragraph_fates": fates,
-            "rejects": merge_rejects(stored["rejects"], rejects, items),
-        })
-        page = write_report_page(root)
-    return {"documents": docs.num_rows, "new_documents": sum(d.num_rows for d, _ in new_docs),
-            "stories": len(set(members.column("story_id").to_pylist())), "aligned_stories": len(todo),
-            "rejects": len(rejects), "report_page": str(page)}
+            progress.advance("files", len(done[-1].unchanged) + len(done[-1].inputs) + len(done[-1].failed))
+        reads = done
+        progress.expect("documents", sum(len(r.raws) for r in reads))
+        new = []
+        for future in [prepare_shard.submit(r) for r in reads if r.raws]:
+            new.append(future.result())
+            progress.advance("documents", new[-1][0].num_rows)
+        crash_point("after-prepare")
+        replaced = {row["source"] for r in reads for row in r.inputs}
+        failed = {s for r in reads for s in r.failed}
+        rejects = rejects + [x for r in reads for x in r.rejects]
+        if replaced or not links_current(stored):
+            docs, paras = replace_documents(
+                stored["documents"],
+                stored["paragraphs"],
+                pa.concat_tables([SCHEMAS["documents"].empty_table()] + [d for d, _ in new]),
+                pa.concat_tables([SCHEMAS["paragraphs"].empty_table()] + [p for _, p in new]),
+                replaced,
+            )
+            members, paras, body = link_stories(docs, paras)
+            crash_point("after-link")
+            todo, kept_fates = stories_to_align(members, stored["story_members"], stored["paragraph_fates"])
+            aligned = [
+                (align_shard.submit(stories, shard_body), len(stories))
+                for stories, shard_body in story_shards(todo, body, stories_per_shard)
+            ]
+            progress.expect("stories", len(todo))
+            fates = [kept_fates]
+            for future, n_stories in aligned:
+                fates.append(future.result())
+                progress.advance("stories", n_stories)
+            fates = pa.concat_tables(fates)
+            crash_point("after-align")
+        else:  # no document changed and stories were made by this code: linking again would change nothing
+            docs, paras, members, todo = (
+                stored["documents"],
+                stored["paragraphs"],
+                stored["story_members"],
+                {},
+            )
+            fates = stored["paragraph_fates"]
+        roots = [Path(i) if Path(i).is_dir() else Path(i).parent for i in inputs]
+        version = commit_version(
+            root,
+            {
+                "documents": docs,
+                "paragraphs": paras,
+                "story_members": members,
+                "paragraph_fates": fates,
+                "rejects": merge_rejects(
+                    stored["rejects"],
+                    rejects,
+                    replaced | failed,
+                    {s for r in reads for s in r.unchanged},
+                    roots,
+                    failed & set(known),
+                ),
+                "inputs": merge_inputs(stored["inputs"], [row for r in reads for row in r.inputs]),
+            },
+            stored,
+        )
+        page = root / "report" / "index.html"
+        if version or not page.exists():
+            page = write_report_page(root)
+    summary = {
+        "documents": docs.num_rows,
+        "new_documents": sum(d.num_rows for d, _ in new),
+        "read_inputs": len(replaced),
+        "unchanged_inputs": sum(len(r.unchanged) for r in reads),
+        "stories": len(set(members.column("story_id").to_pylist())),
+        "aligned_stories": len(todo),
+        "rejects": len(rejects),
+        "version": version or "unchanged",
+        "report_page": str(page),
+    }
+    publish_artifacts(summary, fates, members, sorted(todo), warehouse)
+    return summary
 
+
+def task_runner_for(address: str | None):
+    """A DaskTaskRunner on the cluster at `address` (or $REPRINT_DASK_ADDRESS); None: Prefect's default."""
+    address = address or os.environ.get(DASK_ADDRESS_ENV)
+    if not address:
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    return DaskTaskRunner(address=address)
+
+
+if os.environ.get(DASK_ADDRESS_ENV):
+    # Served and deployed runs load the flow by name, so the cluster has to come from the environment.
+    reprint_flow = reprint_flow.with_options(task_runner=task_runner_for(None))
+
+
+def run(inputs: list[str], warehouse: str = "warehouse", dask_address: str | None = None, **options) -> dict:
+    """Run the flow, on a Dask cluster when an address is given or set in the environment."""
+    runner = task_runner_for(dask_address)
+    chosen = reprint_flow.with_options(task_runner=runner) if runner else reprint_flow
+    return chosen(inputs=inputs, warehouse=warehouse, **options)

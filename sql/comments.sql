@@ -17,6 +17,7 @@ COMMENT ON COLUMN documents.pipeline_version IS 'Versions of the steps that prod
 COMMENT ON COLUMN documents.repairs IS 'What Unicode repair changed in the text or metadata, e.g. mojibake; empty when nothing.';
 COMMENT ON COLUMN documents.author IS 'Author from metadata (page, dump line); may be null.';
 COMMENT ON COLUMN documents.captured_at IS 'When a web archive captured the page; null for other inputs.';
+COMMENT ON COLUMN documents.input_source IS 'The input file it was read from (source without #<line>); a changed file replaces its documents.';
 
 COMMENT ON VIEW paragraphs IS 'One row per paragraph of every document, boilerplate included.';
 COMMENT ON COLUMN paragraphs.doc_id IS 'The document (documents.doc_id).';
@@ -52,3 +53,13 @@ COMMENT ON COLUMN paragraph_fates.align_version IS 'Version of the alignment ste
 COMMENT ON VIEW rejects IS 'Inputs that could not be ingested, with the reason.';
 COMMENT ON COLUMN rejects.source IS 'The input (path, #<line> for a JSONL line).';
 COMMENT ON COLUMN rejects.reason IS 'A sentence a person can act on.';
+COMMENT ON COLUMN rejects.input_source IS 'The input file the reject is about; its rejects are replaced when the file is read again.';
+
+COMMENT ON VIEW inputs IS 'One row per input file ingested: what it held when read, so unchanged files are skipped by later runs.';
+COMMENT ON COLUMN inputs.source IS 'The input file, relative to its input root.';
+COMMENT ON COLUMN inputs.content_hash IS 'sha256 of its bytes when it was read.';
+COMMENT ON COLUMN inputs.metadata_hash IS 'Hash of the metadata it was given (folder outlet, manifest row).';
+COMMENT ON COLUMN inputs.pipeline_version IS 'Versions of the steps that prepared its documents.';
+COMMENT ON COLUMN inputs.size IS 'Bytes.';
+COMMENT ON COLUMN inputs.n_documents IS 'Documents read from it.';
+COMMENT ON COLUMN inputs.n_rejects IS 'Rejects (bad lines) it produced.';

@@ -108,6 +108,12 @@ def _read_manifest(path: Path, rejects: list[Reject], source: str) -> dict[Path,
                                   "the manifest; the row was ignored"))
             continue
         entries[target] = {k: row[k].strip() for k in METADATA_FIELDS if row.get(k) and row[k].strip()}
+        try:
+            parse_timestamp(entries[target].get("published_at"))
+        except ValueError as err:
+            # A typo in one date should not keep the document out: it is ingested undated, and the row says why.
+            del entries[target]["published_at"]
+            rejects.append(Reject(f"{source}#{line}", f"{err}; {rel} was ingested without a date"))
     return entries
 
 

@@ -12,6 +12,7 @@ import json
 import math
 import random
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -132,6 +133,9 @@ class _Stream:
 
 
 _STREAM = _Stream()
+# The shared random stream and the caches grow in place: Prefect runs task shards in threads, so one batch
+# detects at a time (the work holds the GIL anyway), which keeps tags deterministic.
+_DETECTING = threading.Lock()
 _BUFFER = 64  # draws prepared ahead per text; a trial takes ~50
 
 
@@ -258,7 +262,8 @@ def language_probabilities(texts: list[str]) -> tuple[list[str], np.ndarray]:
 def detect_languages(texts: list[str], config: LanguageConfig = LanguageConfig()) -> list[str]:
     """ISO 639-1 codes (or `und`) for a batch, detecting each distinct text once."""
     distinct = list(dict.fromkeys(t for t in texts if len(t.split()) >= config.min_words))
-    languages, probs = language_probabilities([t[: config.max_chars] for t in distinct])
+    with _DETECTING:
+        languages, probs = language_probabilities([t[: config.max_chars] for t in distinct])
     tags: dict[str, str] = {}
     for text, row in zip(distinct, probs, strict=True):
         best = int(np.argmax(row))

@@ -111,6 +111,7 @@ def _tables(raws: list[RawDocument], split: list[tuple[str | None, list[str]]], 
         "pipeline_version": [PIPELINE_VERSION] * len(raws),
         "repairs": [list(raw.repairs) for raw in raws], "author": [raw.author for raw in raws],
         "captured_at": [raw.captured_at for raw in raws],
+        "input_source": [None] * len(raws),  # the flow knows which input file each came from (with_owner)
     }
     documents = pa.Table.from_pydict(docs, schema=SCHEMAS["documents"])
     return documents, pa.Table.from_pydict(columns, schema=schema)

@@ -1,122 +1,287 @@
-"""The Parquet warehouse: explicit schemas, a lock against concurrent runs, crash-safe commits, and the
-DuckDB catalog (`corpus.duckdb`) whose views read the Parquet files.
+"""The Parquet warehouse: explicit schemas, a lock against concurrent runs, crash-safe commits through
+immutable versions, and the DuckDB catalog (`corpus.duckdb`) whose views read the Parquet files.
 
-A commit stages every table under `DIR/.staging/`, writes a journal, then swaps each table folder into place.
-A run killed before the journal leaves the old warehouse untouched; one killed during the swap is rolled
-forward by the next run (the journal lists complete, fsynced files only).
+Layout: `DIR/<table>` is a symlink to `.current/<table>`, and `DIR/.current` a symlink to one complete
+version `DIR/.versions/<n>-<run>/`. A commit builds the next version beside the current one (files whose rows
+did not change are hard-linked, not rewritten), fsyncs it, then switches `.current` with one atomic rename: a
+run killed at any moment leaves the previous warehouse or the new one, never a mix, and a reader never sees
+half a file.
 """
 
 from __future__ import annotations
 
 import fcntl
-import json
 import os
+import re
 import shutil
+import signal
+import sys
+import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-STAGING = ".staging"
-JOURNAL = "COMMIT.json"
+CURRENT = ".current"
+VERSIONS = ".versions"
+LOCK = ".lock"
+KEEP_VERSIONS = 2  # the current one and the one before, which a reader may still be reading
+MAX_PARTS = 32  # a table with more files than this is compacted into one on the next commit
+ROW_GROUP = 100_000
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema([
-        ("doc_id", pa.string()), ("source", pa.string()), ("outlet", pa.string()), ("title", pa.string()),
-        ("published_at", pa.timestamp("us")), ("language", pa.string()), ("n_paragraphs", pa.int32()),
-        ("url", pa.string()), ("encoding", pa.string()), ("input_format", pa.string()),
-        ("content_hash", pa.string()), ("pipeline_version", pa.string()),
-        # Added for real-world inputs (HTML, dumps, web archives): what tasks/repair.py changed, the byline,
-        # and when a web archive captured the page.
-        ("repairs", pa.list_(pa.string())), ("author", pa.string()), ("captured_at", pa.timestamp("us")),
-    ]),
-    "paragraphs": pa.schema([
-        ("doc_id", pa.string()), ("para_idx", pa.int32()), ("text", pa.string()), ("fingerprint", pa.uint64()),
-        ("is_boilerplate", pa.bool_()), ("boilerplate_reason", pa.string()), ("language", pa.string()),
-        ("n_words", pa.int32()), ("minhash", pa.list_(pa.uint32())),
-    ]),
-    "story_members": pa.schema([
-        ("story_id", pa.string()), ("doc_id", pa.string()), ("version", pa.int32()),
-        ("n_members", pa.int32()), ("link_version", pa.string()), ("align_key", pa.string()),
-        ("copied_from", pa.string()),  # the earlier version this one most likely copied (null for the origin)
-    ]),
-    "paragraph_fates": pa.schema([
-        ("story_id", pa.string()), ("base_doc_id", pa.string()), ("base_para_idx", pa.int32()),
-        ("doc_id", pa.string()), ("para_idx", pa.int32()), ("fate", pa.string()), ("similarity", pa.float64()),
-        ("diff", pa.string()), ("align_version", pa.string()),
-    ]),
-    "rejects": pa.schema([("source", pa.string()), ("reason", pa.string())]),
+    "documents": pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("source", pa.string()),
+            ("outlet", pa.string()),
+            ("title", pa.string()),
+            ("published_at", pa.timestamp("us")),
+            ("language", pa.string()),
+            ("n_paragraphs", pa.int32()),
+            ("url", pa.string()),
+            ("encoding", pa.string()),
+            ("input_format", pa.string()),
+            ("content_hash", pa.string()),
+            ("pipeline_version", pa.string()),
+            # Added for real-world inputs (HTML, dumps, web archives): what tasks/repair.py changed, the
+            # byline, and when a web archive captured the page.
+            ("repairs", pa.list_(pa.string())),
+            ("author", pa.string()),
+            ("captured_at", pa.timestamp("us")),
+            # The input file the document came from, so a changed file replaces exactly its own documents.
+            ("input_source", pa.string()),
+        ]
+    ),
+    "paragraphs": pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("para_idx", pa.int32()),
+            ("text", pa.string()),
+            ("fingerprint", pa.uint64()),
+            ("is_boilerplate", pa.bool_()),
+            ("boilerplate_reason", pa.string()),
+            ("language", pa.string()),
+            ("n_words", pa.int32()),
+            ("minhash", pa.list_(pa.uint32())),
+        ]
+    ),
+    "story_members": pa.schema(
+        [
+            ("story_id", pa.string()),
+            ("doc_id", pa.string()),
+            ("version", pa.int32()),
+            ("n_members", pa.int32()),
+            ("link_version", pa.string()),
+            ("align_key", pa.string()),
+            ("copied_from", pa.string()),  # the earlier version this one most likely copied (null for the origin)
+        ]
+    ),
+    "paragraph_fates": pa.schema(
+        [
+            ("story_id", pa.string()),
+            ("base_doc_id", pa.string()),
+            ("base_para_idx", pa.int32()),
+            ("doc_id", pa.string()),
+            ("para_idx", pa.int32()),
+            ("fate", pa.string()),
+            ("similarity", pa.float64()),
+            ("diff", pa.string()),
+            ("align_version", pa.string()),
+        ]
+    ),
+    "rejects": pa.schema([("source", pa.string()), ("reason", pa.string()), ("input_source", pa.string())]),
+    # One row per input file ingested: what it held when read, so an unchanged file is never prepared again.
+    "inputs": pa.schema(
+        [
+            ("source", pa.string()),
+            ("content_hash", pa.string()),
+            ("metadata_hash", pa.string()),
+            ("pipeline_version", pa.string()),
+            ("size", pa.int64()),
+            ("n_documents", pa.int32()),
+            ("n_rejects", pa.int32()),
+        ]
+    ),
 }
 TABLES = tuple(SCHEMAS)
+
+# How each table is ordered on disk, and the column that groups rows that change together.
+SORT_KEYS: dict[str, list[str]] = {
+    "documents": ["source", "doc_id"],
+    "paragraphs": ["doc_id", "para_idx"],
+    "story_members": ["story_id", "version"],
+    "paragraph_fates": ["story_id", "doc_id", "base_para_idx", "para_idx", "fate"],
+    "rejects": ["source", "reason"],
+    "inputs": ["source"],
+}
+GROUP_KEY = {
+    "documents": "doc_id",
+    "paragraphs": "doc_id",
+    "story_members": "story_id",
+    "paragraph_fates": "story_id",
+}
 
 
 class WarehouseBusy(RuntimeError):
     """Another reprint run holds the warehouse."""
 
 
+def crash_point(name: str) -> None:
+    """Fault injection for the crash and lock tests: at the point named by REPRINT_CRASH_AT this process kills
+    itself with SIGKILL; at the one named by REPRINT_PAUSE_AT it touches the file REPRINT_PAUSE_MARK and waits
+    until a file of that name with the suffix `.release` appears (or REPRINT_PAUSE_SECONDS pass)."""
+    if os.environ.get("REPRINT_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get("REPRINT_PAUSE_AT") == name:
+        mark = Path(os.environ["REPRINT_PAUSE_MARK"])
+        mark.touch()
+        deadline = time.monotonic() + float(os.environ.get("REPRINT_PAUSE_SECONDS", "60"))
+        while time.monotonic() < deadline and not mark.with_suffix(".release").exists():
+            time.sleep(0.1)
+
+
 @contextmanager
-def locked(root: Path):
-    """Hold the warehouse's write lock for a run; a second run refuses at once with a clear message."""
+def locked(root: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the warehouse's write lock for a run.
+
+    A second run refuses at once with WarehouseBusy, or with `wait` blocks until the first has finished.
+    The lock is an flock, so the kernel drops it when its holder dies, even by SIGKILL.
+    """
     root.mkdir(parents=True, exist_ok=True)
-    handle = open(root / ".lock", "a+")
+    handle = open(root / LOCK, "a+")
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as err:
-            raise WarehouseBusy(f"{root} is in use by another reprint run; try again when it has finished") from err
+            if not wait:
+                raise WarehouseBusy(
+                    f"{root} is in use by another reprint run (it holds {root / LOCK}); "
+                    "try again when it has finished, or pass --wait"
+                ) from err
+            print(
+                f"reprint: {root} is in use by another reprint run; waiting for it to finish", file=sys.stderr
+            )
+            fcntl.flock(handle, fcntl.LOCK_EX)
         recover(root)
         yield
     finally:
         handle.close()
 
 
+def current_version(root: Path) -> Path | None:
+    """The folder of the committed version, or None for a new warehouse."""
+    link = root / CURRENT
+    return root / VERSIONS / os.readlink(link).split("/")[-1] if link.is_symlink() else None
+
+
 def table_files(root: Path, table: str) -> list[Path]:
     return sorted((root / table).glob("*.parquet"))
 
 
+def read_file(path: Path, table: str) -> pa.Table:
+    """One Parquet file of `table`, with columns added since it was written filled with nulls."""
+    data = pq.read_table(path)
+    schema = SCHEMAS[table]
+    columns = [
+        data.column(f.name).cast(f.type) if f.name in data.column_names else pa.nulls(len(data), f.type)
+        for f in schema
+    ]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def read_parts(root: Path, table: str) -> dict[str, pa.Table]:
+    """The committed table's files by name."""
+    return {f.name: read_file(f, table) for f in table_files(root, table)}
+
+
 def read_table(root: Path, table: str) -> pa.Table:
     """The committed table, or an empty one with its schema."""
-    files = table_files(root, table)
-    if not files:
-        return SCHEMAS[table].empty_table()
-    return pa.concat_tables([pq.read_table(f, schema=SCHEMAS[table]) for f in files])
+    parts = list(read_parts(root, table).values())
+    return pa.concat_tables(parts) if parts else SCHEMAS[table].empty_table()
+
+
+def sort_table(table: pa.Table, name: str) -> pa.Table:
+    """The table in its on-disk order, so the same rows are always stored the same way."""
+    return table.cast(SCHEMAS[name]).sort_by([(k, "ascending") for k in SORT_KEYS[name]])
 
 
 def recover(root: Path) -> None:
-    """Finish a commit that a crash interrupted mid-swap, and clear abandoned staging folders."""
-    staging = root / STAGING
-    if not staging.exists():
+    """Bring the folder to a clean committed state: move an old-layout warehouse into a version, restore the
+    table links, and delete versions a crashed run left half-built and ones no reader needs any more."""
+    versions = root / VERSIONS
+    legacy = [t for t in TABLES if (root / t).is_dir() and not (root / t).is_symlink()]
+    if legacy:
+        # Warehouses written before versions existed: their table folders become version 0 as they are.
+        first = versions / "000000-legacy"
+        (first).mkdir(parents=True, exist_ok=True)
+        for name in legacy:
+            shutil.rmtree(first / name, ignore_errors=True)
+            os.replace(root / name, first / name)
+        if not (root / CURRENT).is_symlink():
+            _switch(root, first)
+    shutil.rmtree(root / ".staging", ignore_errors=True)
+    current = current_version(root)
+    if current is None:
         return
-    for run_dir in sorted(p for p in staging.iterdir() if p.is_dir()):
-        journal = run_dir / JOURNAL
-        if journal.exists():
-            _swap_in(root, run_dir, json.loads(journal.read_text())["tables"])
-        shutil.rmtree(run_dir, ignore_errors=True)
+    for name in TABLES:
+        if not (current / name).is_dir():
+            # A table added to the schema after this version was written: an empty file keeps views valid.
+            (current / name).mkdir()
+            _write_file(current / name / "part-empty.parquet", SCHEMAS[name].empty_table(), name)
+    _link_tables(root)
+    older = sorted(
+        (p for p in versions.iterdir() if _version_number(p) <= _version_number(current)), key=_version_number
+    )
+    keep = {p.name for p in older[-KEEP_VERSIONS:]} | {current.name}
+    for path in versions.iterdir():
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+    if not (root / "corpus.duckdb").exists():
+        build_catalog(root)
 
 
-def commit(root: Path, tables: dict[str, pa.Table], run_id: str) -> None:
-    """Replace the given tables with new contents, all or nothing, then rebuild the catalog."""
-    run_dir = root / STAGING / run_id
-    shutil.rmtree(run_dir, ignore_errors=True)
-    run_dir.mkdir(parents=True)
-    for name, table in tables.items():
-        folder = run_dir / name
+def _version_number(path: Path) -> int:
+    match = re.match(r"(\d+)-", path.name)
+    return int(match.group(1)) if match else -1
+
+
+def commit(root: Path, tables: dict[str, pa.Table], run_id: str) -> Path:
+    """Make `tables` the warehouse's contents, all or nothing; tables not given are carried over unchanged.
+
+    Returns the new version's folder. Call it holding `locked(root)`.
+    """
+    current = current_version(root)
+    number = _version_number(current) + 1 if current else 1
+    target = root / VERSIONS / f"{number:06d}-{run_id[:12]}"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for name in TABLES:
+        folder = target / name
         folder.mkdir()
-        path = folder / "part-0.parquet"
-        pq.write_table(table.cast(SCHEMAS[name]), path, compression="zstd")
-        _fsync(path)
-    journal = run_dir / JOURNAL
-    tmp = run_dir / (JOURNAL + ".tmp")
-    tmp.write_text(json.dumps({"tables": sorted(tables)}))
-    _fsync(tmp)
-    os.replace(tmp, journal)  # from here on the commit happens, even across a crash
-    _fsync(run_dir)
-    _swap_in(root, run_dir, sorted(tables))
-    shutil.rmtree(run_dir, ignore_errors=True)
+        old = {f.name: f for f in (current / name).glob("*.parquet")} if current else {}
+        if name not in tables:
+            for file in old.values():
+                _link_or_copy(file, folder / file.name)
+            if not old:
+                _write_file(folder / "part-empty.parquet", SCHEMAS[name].empty_table(), name)
+            continue
+        _store_table(folder, sort_table(tables[name], name), name, old, number)
+        crash_point(f"after-table-{name}")
+        _fsync(folder)
+    _fsync(target)
+    _fsync(target.parent)
+    crash_point("before-switch")
+    _switch(root, target)  # the commit point
+    crash_point("after-switch")
+    _link_tables(root)
     build_catalog(root)
+    return target
 
 
 class StagedParquet:
@@ -151,18 +316,64 @@ class StagedParquet:
             self._tmp.unlink(missing_ok=True)
 
 
-def _swap_in(root: Path, run_dir: Path, names: list[str]) -> None:
-    for name in names:
-        staged = run_dir / name
-        if not staged.exists():
-            continue  # swapped in before the crash
-        target = root / name
-        old = run_dir / f"old-{name}"
-        if target.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(target, old)
-        os.replace(staged, target)
+def _store_table(folder: Path, table: pa.Table, name: str, old: dict[str, Path], number: int) -> None:
+    """Hard-link each old file whose rows are unchanged; write the remaining rows as one new file."""
+    key = GROUP_KEY.get(name)
+    kept_keys: list[pa.Array] = []
+    if key and len(old) <= MAX_PARTS:
+        for file_name, path in sorted(old.items()):
+            part = read_file(path, name)
+            if part.num_rows == 0:
+                continue
+            keys = pc.unique(part.column(key))
+            mine = table.filter(pc.is_in(table.column(key), value_set=keys))
+            if mine.equals(part):
+                _link_or_copy(path, folder / file_name)
+                kept_keys.append(keys)
+    if kept_keys:
+        covered = pc.is_in(
+            table.column(key), value_set=pa.concat_arrays([k.cast(pa.string()) for k in kept_keys])
+        )
+        table = table.filter(pc.invert(covered))
+    if table.num_rows or not kept_keys:
+        _write_file(folder / f"part-{number:06d}.parquet", table, name)
+
+
+def _write_file(path: Path, table: pa.Table, name: str) -> None:
+    """Write in row groups (a kill between them tears a file of an uncommitted version only), then fsync."""
+    with pq.ParquetWriter(path, SCHEMAS[name], compression="zstd") as writer:
+        if table.num_rows == 0:
+            writer.write_table(table.cast(SCHEMAS[name]))
+        for start in range(0, table.num_rows, ROW_GROUP):
+            writer.write_table(table.slice(start, ROW_GROUP).cast(SCHEMAS[name]))
+            crash_point(f"mid-file-{name}")
+    _fsync(path)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a filesystem without hard links: a copy is slower but as safe
+        shutil.copy2(source, target)
+        _fsync(target)
+
+
+def _switch(root: Path, version: Path) -> None:
+    """Point `.current` at `version` with one atomic rename."""
+    tmp = root / f"{CURRENT}.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    os.symlink(f"{VERSIONS}/{version.name}", tmp)
+    os.replace(tmp, root / CURRENT)
     _fsync(root)
+
+
+def _link_tables(root: Path) -> None:
+    """`DIR/<table>` -> `.current/<table>`: fixed links, so readers' paths never change between versions."""
+    for name in TABLES:
+        link = root / name
+        if not link.is_symlink():
+            link.unlink(missing_ok=True)
+            os.symlink(f"{CURRENT}/{name}", link)
 
 
 def _fsync(path: Path) -> None:
@@ -174,24 +385,25 @@ def _fsync(path: Path) -> None:
 
 
 def ensure_tables(root: Path) -> None:
-    """Give every table a (possibly empty) Parquet file, so views and globs always resolve."""
-    missing = {name: SCHEMAS[name].empty_table() for name in TABLES if not table_files(root, name)}
-    if missing:
-        commit(root, missing, "init")
+    """Give a new warehouse its first (empty) version, so views and globs always resolve."""
+    with locked(root):
+        if current_version(root) is None:
+            commit(root, {}, "init")
 
 
 def build_catalog(root: Path) -> Path:
-    """(Re)write corpus.duckdb: one view per table over absolute Parquet paths, plus the macros and reports."""
+    """(Re)write corpus.duckdb: a view per table over absolute Parquet paths, plus the macros and reports."""
     root = root.resolve()
     target = root / "corpus.duckdb"
-    tmp = root / STAGING / "corpus.duckdb.tmp"
-    tmp.parent.mkdir(exist_ok=True)
+    tmp = root / f".corpus.duckdb.{os.getpid()}.tmp"
     tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
         for name in TABLES:
             pattern = (root / name / "*.parquet").as_posix().replace("'", "''")
-            con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{pattern}')")
+            # Files kept from older versions may lack columns added since: union_by_name reads them as nulls.
+            source = f"read_parquet('{pattern}', union_by_name = true)"
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {source}")
         run_sql_file(con, SQL_DIR / "macros.sql")
         create_report_views(con)
         describe_views(con)
@@ -241,7 +453,7 @@ def describe_views(con: duckdb.DuckDBPyConnection) -> None:
         if statement.strip() and not all(line.startswith("--") for line in statement.strip().splitlines()):
             try:
                 con.execute(statement)
-            except duckdb.CatalogException:
+            except (duckdb.CatalogException, duckdb.BinderException):
                 pass
 
 

@@ -1,12 +1,197 @@
-"""The warehouse: schemas, staged commits, recovery of an interrupted swap, the lock, the DuckDB catalog."""
+"""The warehouse: every table and a catalog from the start, versions switched atomically, unchanged files
+reused, crashes leave the previous state, the lock refuses or waits, old layouts migrate, and the catalog
+reads from any directory."""
 
-import json
 import os
+import threading
+import time
+from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
-from tasks.warehouse import SCHEMAS, TABLES, WarehouseBusy, commit, ensure_tables, locked, read_table, recover
+from tasks import warehouse as wh
+from tasks.warehouse import (
+    SCHEMAS,
+    TABLES,
+    WarehouseBusy,
+    commit,
+    current_version,
+    ensure_tables,
+    locked,
+    read_table,
+    recover,
+)
+
+
+def docs(*ids: str) -> pa.Table:
+    return pa.Table.from_pylist(
+        [{"doc_id": d, "source": f"{d}.txt", "n_paragraphs": 1} for d in ids], schema=SCHEMAS["documents"]
+    )
+
+
+def paras(*ids: str) -> pa.Table:
+    return pa.Table.from_pylist(
+        [
+            {
+                "doc_id": d,
+                "para_idx": 0,
+                "text": f"text of {d}",
+                "fingerprint": 1,
+                "is_boilerplate": False,
+                "minhash": [1, 2],
+            }
+            for d in ids
+        ],
+        schema=SCHEMAS["paragraphs"],
+    )
+
+
+def snapshot(root: Path) -> dict:
+    return {name: wh.sort_table(read_table(root, name), name) for name in wh.TABLES}
+
+
+def test_commit_then_read_back_through_the_table_links(tmp_path):
+    with locked(tmp_path):
+        commit(tmp_path, {"documents": docs("a", "b"), "paragraphs": paras("a", "b")}, "run1")
+    assert read_table(tmp_path, "documents").column("doc_id").to_pylist() == ["a", "b"]
+    assert (tmp_path / "documents").is_symlink() and (tmp_path / ".current").is_symlink()
+    assert read_table(tmp_path, "story_members").num_rows == 0  # every table exists, empty when never given
+
+
+def test_second_commit_reuses_unchanged_files_by_hard_link(tmp_path):
+    with locked(tmp_path):
+        commit(tmp_path, {"paragraphs": paras("a", "b")}, "run1")
+        first = wh.table_files(tmp_path, "paragraphs")
+        commit(tmp_path, {"paragraphs": paras("a", "b", "c")}, "run2")
+        second = wh.table_files(tmp_path, "paragraphs")
+    assert len(second) == 2  # the old file, linked, plus one holding only the new document
+    assert os.stat(first[0]).st_ino in {os.stat(f).st_ino for f in second}
+    assert read_table(tmp_path, "paragraphs").column("doc_id").to_pylist() == ["a", "b", "c"]
+
+
+def test_changed_rows_rewrite_only_their_file(tmp_path):
+    with locked(tmp_path):
+        commit(tmp_path, {"documents": docs("a")}, "run1")
+        commit(tmp_path, {"documents": docs("a", "b")}, "run2")
+        changed = docs("a", "b").set_column(6, "n_paragraphs", pa.array([1, 5], pa.int32()))
+        commit(tmp_path, {"documents": changed}, "run3")
+    table = read_table(tmp_path, "documents")
+    assert sorted(
+        zip(table.column("doc_id").to_pylist(), table.column("n_paragraphs").to_pylist(), strict=True)
+    ) == [
+        ("a", 1),
+        ("b", 5),
+    ]
+    assert len(wh.table_files(tmp_path, "documents")) == 2
+
+
+def test_many_files_are_compacted(tmp_path, monkeypatch):
+    monkeypatch.setattr(wh, "MAX_PARTS", 3)
+    ids = []
+    with locked(tmp_path):
+        for k in range(6):
+            ids.append(f"d{k}")
+            commit(tmp_path, {"documents": docs(*ids)}, f"run{k}")
+    assert len(wh.table_files(tmp_path, "documents")) <= 4
+    assert read_table(tmp_path, "documents").column("doc_id").to_pylist() == ids
+
+
+@pytest.mark.parametrize("point", ["after-table-documents", "mid-file-paragraphs", "before-switch"])
+def test_a_commit_interrupted_before_the_switch_leaves_the_previous_warehouse(tmp_path, monkeypatch, point):
+    with locked(tmp_path):
+        commit(tmp_path, {"documents": docs("a"), "paragraphs": paras("a")}, "run1")
+    before = snapshot(tmp_path)
+
+    def die(name):
+        if name == point:
+            raise KeyboardInterrupt  # stands in for SIGKILL here; tests/flows kills real runs
+
+    monkeypatch.setattr(wh, "crash_point", die)
+    with pytest.raises(KeyboardInterrupt), locked(tmp_path):
+        commit(tmp_path, {"documents": docs("a", "b"), "paragraphs": paras("a", "b")}, "run2")
+    assert snapshot(tmp_path) == before
+    with locked(tmp_path):  # the next run clears the half-built version
+        pass
+    assert [p.name for p in (tmp_path / wh.VERSIONS).iterdir()] == [current_version(tmp_path).name]
+
+
+def test_an_interruption_after_the_switch_is_the_new_warehouse(tmp_path, monkeypatch):
+    def die(name):
+        if name == "after-switch":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(wh, "crash_point", die)
+    with pytest.raises(KeyboardInterrupt), locked(tmp_path):
+        commit(tmp_path, {"documents": docs("a")}, "run1")
+    monkeypatch.undo()
+    with locked(tmp_path):
+        pass
+    assert read_table(tmp_path, "documents").column("doc_id").to_pylist() == ["a"]
+    assert (tmp_path / "corpus.duckdb").exists()
+
+
+def test_a_second_run_refuses_with_a_clear_message(tmp_path):
+    with locked(tmp_path):
+        with pytest.raises(WarehouseBusy, match="in use by another reprint run"), locked(tmp_path):
+            pass
+
+
+def test_a_waiting_run_starts_when_the_first_finishes(tmp_path):
+    order = []
+    with locked(tmp_path):
+
+        def second():
+            with locked(tmp_path, wait=True):
+                order.append("second")
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.2)
+        order.append("first")
+    thread.join(timeout=10)
+    assert order == ["first", "second"]
+
+
+def test_an_old_layout_warehouse_becomes_version_zero(tmp_path):
+    (tmp_path / "documents").mkdir()
+    old = docs("a").drop_columns(["input_source"])  # written before the column existed
+    pq.write_table(old, tmp_path / "documents" / "part-0.parquet")
+    with locked(tmp_path):
+        pass
+    table = read_table(tmp_path, "documents")
+    assert table.column("doc_id").to_pylist() == ["a"] and table.column("input_source").to_pylist() == [None]
+    assert (tmp_path / "documents").is_symlink()
+    with locked(tmp_path):
+        commit(tmp_path, {"documents": docs("a", "b")}, "run1")
+    assert read_table(tmp_path, "documents").num_rows == 2
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)  # old and new files in one view
+    assert con.execute("select doc_id, input_source from documents order by doc_id").fetchall() == [
+        ("a", None),
+        ("b", None),
+    ]
+    con.close()
+
+
+def test_the_catalog_reads_from_any_directory(tmp_path, monkeypatch):
+    root = tmp_path / "odd ware'house ü"
+    with locked(root):
+        commit(root, {"documents": docs("a", "b")}, "run1")
+    monkeypatch.chdir(tmp_path.parent)
+    con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
+    assert con.execute("select count(*) from documents").fetchall() == [(2,)]
+    assert con.execute("select count(*) from inputs").fetchall() == [(0,)]
+    con.close()
+
+
+def test_recover_keeps_only_recent_versions(tmp_path):
+    with locked(tmp_path):
+        for k in range(4):
+            commit(tmp_path, {"documents": docs(*[f"d{i}" for i in range(k + 1)])}, f"run{k}")
+    recover(tmp_path)
+    assert len(list((tmp_path / wh.VERSIONS).iterdir())) == wh.KEEP_VERSIONS
 
 
 def rejects_table(*rows):
@@ -34,30 +219,6 @@ def test_catalog_works_from_another_working_directory(tmp_path, monkeypatch):
     con = duckdb.connect(str(tmp_path / "wh" / "corpus.duckdb"), read_only=True)
     assert con.execute("select source from rejects").fetchall() == [("a.txt",)]
     con.close()
-
-
-def test_interrupted_swap_is_rolled_forward(tmp_path):
-    ensure_tables(tmp_path)
-    run = tmp_path / ".staging" / "crashed"
-    (run / "rejects").mkdir(parents=True)
-    # A journal is written only after every staged file is complete: simulate a crash right after it.
-    import pyarrow.parquet as pq
-
-    pq.write_table(rejects_table(("b.txt", "binary")), run / "rejects" / "part-0.parquet")
-    (run / "COMMIT.json").write_text(json.dumps({"tables": ["rejects"]}))
-    recover(tmp_path)
-    assert read_table(tmp_path, "rejects").to_pylist() == [{"source": "b.txt", "reason": "binary"}]
-    assert not run.exists()
-
-
-def test_staging_without_journal_is_discarded(tmp_path):
-    ensure_tables(tmp_path)
-    commit(tmp_path, {"rejects": rejects_table(("a.txt", "empty"))}, "r1")
-    run = tmp_path / ".staging" / "half"
-    (run / "rejects").mkdir(parents=True)
-    (run / "rejects" / "part-0.parquet").write_bytes(b"PAR1 half written")
-    recover(tmp_path)
-    assert read_table(tmp_path, "rejects").num_rows == 1 and not run.exists()
 
 
 def test_second_run_on_a_locked_warehouse_refuses(tmp_path):

@@ -1,0 +1,277 @@
+"""What a run has to do: which input files are new or changed since the last run (by content hash), and how
+their documents and rejects replace what earlier runs stored for the same files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tasks.align import ALIGN_VERSION
+from tasks.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, InputFile, RawDocument, Reject, read_inputs
+from tasks.link import LINK_VERSION
+from tasks.warehouse import SCHEMAS
+
+Fingerprint = tuple[str, str, str]  # content hash, metadata hash, pipeline version
+# A file that holds one document and is larger than this is not one article (a log, a dump, a book):
+# reading it would cost minutes of preparation for nothing a person wants as a story.
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+ONE_DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+
+
+@dataclass
+class ShardRead:
+    """A shard of input files after reading: documents of new or changed files, rejects, the files' state."""
+
+    raws: list[RawDocument] = field(default_factory=list)
+    owner: dict[str, str] = field(default_factory=dict)  # doc_id -> the input file it came from
+    rejects: list[Reject] = field(default_factory=list)
+    inputs: list[dict] = field(default_factory=list)  # rows for the `inputs` table, one per file read
+    failed: list[str] = field(default_factory=list)  # files that could not be read or decoded at all
+    unchanged: list[str] = field(default_factory=list)
+
+
+def metadata_hash(item: InputFile) -> str:
+    """What besides its bytes shapes a file's documents: the folder outlet and its manifest entry."""
+    given = {"outlet": item.folder_outlet, "manifest": item.manifest}
+    return hashlib.sha256(json.dumps(given, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def known_inputs(inputs: pa.Table) -> dict[str, Fingerprint]:
+    """{source: fingerprint} of every file stored by earlier runs."""
+    return {
+        r["source"]: (r["content_hash"], r["metadata_hash"], r["pipeline_version"])
+        for r in inputs.to_pylist()
+    }
+
+
+def read_changed(items: list[InputFile], known: dict[str, Fingerprint], version: str) -> ShardRead:
+    """Read the files whose content, metadata or pipeline version differ from what is stored."""
+    out = ShardRead()
+    for item in items:
+        try:
+            content, size = file_hash(item.path)
+        except OSError as err:
+            out.rejects.append(
+                Reject(
+                    item.source,
+                    f"could not be read ({err.strerror or err}); "
+                    "check that the file exists and that reprint may read it",
+                )
+            )
+            out.failed.append(item.source)
+            continue
+        mark = (content, metadata_hash(item), version)
+        if known.get(item.source) == mark:
+            out.unchanged.append(item.source)
+            continue
+        if size > MAX_DOCUMENT_BYTES and item.path.suffix.lower() in ONE_DOCUMENT_SUFFIXES:
+            out.rejects.append(
+                Reject(
+                    item.source,
+                    f"is {size / 2**20:.0f} MB, more than one article can be "
+                    f"({MAX_DOCUMENT_BYTES // 2**20} MB): split it into one file per document "
+                    "or convert it to JSONL, one document per line",
+                )
+            )
+            out.failed.append(item.source)
+            continue
+        docs, rejects = read_inputs([item])
+        out.rejects.extend(rejects)
+        if not docs and any(r.source == item.source for r in rejects):
+            out.failed.append(item.source)  # nothing usable: keep what an earlier run stored for it
+            continue
+        out.raws.extend(docs)
+        out.owner.update({d.doc_id: item.source for d in docs})
+        out.inputs.append(
+            {
+                "source": item.source,
+                "content_hash": content,
+                "metadata_hash": mark[1],
+                "pipeline_version": version,
+                "size": size,
+                "n_documents": len(docs),
+                "n_rejects": len(rejects),
+            }
+        )
+    return out
+
+
+def file_hash(path: Path) -> tuple[str, int]:
+    """sha256 and size of a file, read in chunks so a huge file costs no memory."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def printable_names(items: list[InputFile]) -> tuple[list[InputFile], list[Reject]]:
+    """Inputs whose names can be stored; a name that is not valid UTF-8 cannot be, and is rejected."""
+    good, bad = [], []
+    for item in items:
+        if item.source == printable(item.source):
+            good.append(item)
+        else:
+            bad.append(
+                Reject(
+                    printable(item.source),
+                    "its file name is not valid UTF-8, so it cannot be stored as a source: rename the file",
+                )
+            )
+    return good, bad
+
+
+def printable(name: str) -> str:
+    """A file name as text that can be stored: undecodable bytes shown as U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def links_current(stored: dict[str, pa.Table]) -> bool:
+    """Whether the stored stories and fates were made by this code's linking and alignment versions."""
+    members, fates = stored["story_members"], stored["paragraph_fates"]
+    linked = set(members.column("link_version").to_pylist()) <= {LINK_VERSION}
+    aligned = set(fates.column("align_version").to_pylist()) <= {ALIGN_VERSION}
+    everyone = members.num_rows == stored["documents"].num_rows
+    return linked and aligned and everyone
+
+
+def with_owner(docs: pa.Table, owner: dict[str, str]) -> pa.Table:
+    """documents with `input_source` filled from {doc_id: input file}."""
+    column = pa.array([owner.get(d) for d in docs.column("doc_id").to_pylist()], pa.string())
+    return docs.set_column(docs.schema.get_field_index("input_source"), "input_source", column)
+
+
+def input_of(source: str, input_format: str | None, input_source: str | None) -> str:
+    """The input file a stored document came from (rows written before `input_source` existed derive it)."""
+    if input_source:
+        return input_source
+    return source.rsplit("#", 1)[0] if input_format == "jsonl" else source
+
+
+def replace_documents(
+    old_docs: pa.Table, old_paras: pa.Table, new_docs: pa.Table, new_paras: pa.Table, replaced: set[str]
+) -> tuple[pa.Table, pa.Table]:
+    """Stored documents minus those of the `replaced` input files, plus the new ones (each id once)."""
+    owners = [
+        input_of(s, f, i)
+        for s, f, i in zip(
+            old_docs.column("source").to_pylist(),
+            old_docs.column("input_format").to_pylist(),
+            old_docs.column("input_source").to_pylist(),
+            strict=True,
+        )
+    ]
+    new_ids = set(new_docs.column("doc_id").to_pylist())
+    keep = [
+        o not in replaced and d not in new_ids
+        for o, d in zip(owners, old_docs.column("doc_id").to_pylist(), strict=True)
+    ]
+    docs = pa.concat_tables([old_docs.filter(pa.array(keep, pa.bool_())), new_docs])
+    docs = _first_of_each(docs.sort_by([("doc_id", "ascending")]), "doc_id")
+    ids = docs.column("doc_id")
+    old_paras = old_paras.filter(
+        pc.and_(
+            pc.is_in(old_paras.column("doc_id"), value_set=ids),
+            pc.invert(pc.is_in(old_paras.column("doc_id"), value_set=pa.array(sorted(new_ids), pa.string()))),
+        )
+    )
+    paras = pa.concat_tables([_without_repeated_flags(old_paras), new_paras]).sort_by(
+        [("doc_id", "ascending"), ("para_idx", "ascending")]
+    )
+    paras = _first_of_each(paras, "doc_id", "para_idx")
+    return docs.sort_by([("source", "ascending"), ("doc_id", "ascending")]), paras
+
+
+def _without_repeated_flags(paras: pa.Table) -> pa.Table:
+    """Paragraphs as prepared: flags for text repeated across an outlet's stories are redone by every linking,
+    so a stored one must not outlive the documents that made it true."""
+    repeated = pc.fill_null(pc.equal(paras.column("boilerplate_reason"), "repeated"), False)
+    flags = pc.and_(paras.column("is_boilerplate"), pc.invert(repeated))
+    reasons = pc.if_else(repeated, pa.scalar(None, pa.string()), paras.column("boilerplate_reason"))
+    paras = paras.set_column(paras.schema.get_field_index("is_boilerplate"), "is_boilerplate", flags)
+    return paras.set_column(paras.schema.get_field_index("boilerplate_reason"), "boilerplate_reason", reasons)
+
+
+def _first_of_each(table: pa.Table, *keys: str) -> pa.Table:
+    """Rows sorted by `keys` with repeats dropped (the same file given twice in one run is stored once)."""
+    if table.num_rows < 2:
+        return table
+    columns = [table.column(k) for k in keys]
+    same = None
+    for col in columns:
+        eq = pc.equal(col.slice(1), col.slice(0, len(col) - 1))
+        same = eq if same is None else pc.and_(same, eq)
+    keep = pa.concat_arrays([pa.array([True]), pc.invert(same).combine_chunks()])
+    return table.filter(keep)
+
+
+def reject_input(reject: Reject) -> str:
+    """The input file a reject is about (`path#line` rows belong to `path`)."""
+    head, _, tail = reject.source.rpartition("#")
+    return head if head and tail.isdigit() else reject.source
+
+
+def merge_rejects(
+    old: pa.Table,
+    new: list[Reject],
+    revisited: set[str],
+    unchanged: set[str],
+    roots: list[Path],
+    kept_old: set[str],
+) -> pa.Table:
+    """Stored rejects still true after this run, plus this run's.
+
+    revisited: input files read (or tried) in this run; unchanged: files skipped because nothing changed,
+    whose stored rejects (bad JSONL lines) still hold; roots: the folders walked, so a stored reject about a
+    manifest or an unsupported file found there again is replaced by whatever this run found; kept_old: files
+    that failed now but whose earlier documents are kept, which the reason says.
+    """
+    fresh = {reject_input(r) for r in new}
+
+    def still_true(row: dict) -> bool:
+        owner = row["input_source"] or reject_input(Reject(row["source"], ""))
+        if owner in revisited or owner in fresh:
+            return False
+        if owner in unchanged:
+            return True
+        return not any((root / owner).exists() for root in roots)
+
+    rows = {
+        (r["source"], r["reason"], r["input_source"] or reject_input(Reject(r["source"], "")))
+        for r in old.to_pylist()
+        if still_true(r)
+    }
+    for r in new:
+        r = Reject(printable(r.source), r.reason)
+        owner = reject_input(r)
+        reason = r.reason
+        if owner in kept_old and r.source == owner:
+            reason += "; the version stored by an earlier run is kept"
+        rows.add((r.source, reason, owner))
+    return pa.Table.from_pylist(
+        [{"source": s, "reason": m, "input_source": o} for s, m, o in sorted(rows)], schema=SCHEMAS["rejects"]
+    )
+
+
+def merge_inputs(old: pa.Table, rows: list[dict]) -> pa.Table:
+    """The `inputs` table after this run: files read now replace their stored state."""
+    read = {r["source"] for r in rows}
+    kept = [r for r in old.to_pylist() if r["source"] not in read]
+    return pa.Table.from_pylist(sorted(kept + rows, key=lambda r: r["source"]), schema=SCHEMAS["inputs"])
+
+
+def story_shards(todo: dict[str, list[str]], body: dict[str, list], size: int) -> list[tuple[dict, dict]]:
+    """The stories to align in shards of `size`, each with only the body paragraphs its members need."""
+    ids = sorted(todo)
+    shards = []
+    for start in range(0, len(ids), size):
+        stories = {s: todo[s] for s in ids[start : start + size]}
+        shards.append((stories, {d: body.get(d, []) for docs in stories.values() for d in docs}))
+    return shards
