@@ -31,10 +31,16 @@ from tasks.ingest import discover_inputs, read_inputs  # noqa: E402
 TEMPLATE = ROOT / "tests" / "fixtures" / "corpus" / "coastal-herald" / "harbour-bridge-closure.html"
 # A real news page carries far more chrome than the fixture: menus, a long most-read list, inline scripts.
 CHROME = "\n".join(
-    [f'<li><a href="/news/2025/02/{k:02d}/story-{k}">Headline number {k} of the most read list today</a></li>'
-     for k in range(60)]
-    + ["<script>" + "window.__STATE__ = " + json.dumps({"ads": [{"slot": k, "size": [300, 250]}
-                                                                for k in range(200)]}) + ";</script>"]
+    [
+        f'<li><a href="/news/2025/02/{k:02d}/story-{k}">Headline number {k} of the most read list</a></li>'
+        for k in range(60)
+    ]
+    + [
+        "<script>"
+        + "window.__STATE__ = "
+        + json.dumps({"ads": [{"slot": k, "size": [300, 250]} for k in range(200)]})
+        + ";</script>"
+    ]
 )
 
 
@@ -66,8 +72,9 @@ def write_inputs(folder: Path, pairs: list[tuple[str, str]]) -> dict[str, Path]:
         lines.append(json.dumps({"text": text, "url": url, "published_at": "2025-02-17"}))
         body = html.encode("utf-8")
         http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-        record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
-                                           http_headers=http)
+        record = writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http
+        )
         writer.write_record(record)
     dump = ("\n".join(lines) + "\n").encode("utf-8")
     (formats["jsonl"] / "dump.jsonl").write_bytes(dump)
@@ -83,8 +90,10 @@ def seconds_to_read(folder: Path, expected: int) -> float:
     docs, rejects = read_inputs(items)
     elapsed = time.perf_counter() - start
     if len(docs) != expected or rejects:
-        raise SystemExit(f"{folder.name}: read {len(docs)} documents and {len(rejects)} rejects, "
-                         f"expected {expected} documents")
+        raise SystemExit(
+            f"{folder.name}: read {len(docs)} documents and {len(rejects)} rejects, "
+            f"expected {expected} documents"
+        )
     return elapsed
 
 
@@ -105,8 +114,10 @@ def main() -> None:
         rates = {name: args.docs / seconds for name, seconds in best.items()}
     page_kb = sum(len(h.encode()) for h, _ in pairs) / len(pairs) / 1024
     text_kb = sum(len(t.encode()) for _, t in pairs) / len(pairs) / 1024
-    print(f"{args.docs} articles; HTML pages {page_kb:.1f} KiB, article text {text_kb:.1f} KiB; "
-          f"best of {args.repeat}; 1 process")
+    print(
+        f"{args.docs} articles; HTML pages {page_kb:.1f} KiB, article text {text_kb:.1f} KiB; "
+        f"best of {args.repeat}; 1 process"
+    )
     print(f"{'format':<10} {'docs/s':>9} {'vs txt':>8}")
     for name, rate in rates.items():
         print(f"{name:<10} {rate:>9.1f} {rate / rates['txt']:>7.2f}x")

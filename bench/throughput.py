@@ -81,9 +81,11 @@ def ingest(folder: Path, out: Path, workers: int) -> dict:
     counts: dict[str, int] = defaultdict(int)
     worker_peak = 0
     write = 0.0
-    with (ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool,
-          StagedParquet(out / "documents" / "part-0.parquet", "documents") as documents,
-          StagedParquet(out / "paragraphs" / "part-0.parquet", "paragraphs") as paragraphs):
+    with (
+        ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool,
+        StagedParquet(out / "documents" / "part-0.parquet", "documents") as documents,
+        StagedParquet(out / "paragraphs" / "part-0.parquet", "paragraphs") as paragraphs,
+    ):
         # At most two batches per worker in flight: memory holds a few batches, never the corpus.
         pending = []
         queue = iter(batches)
@@ -107,9 +109,12 @@ def ingest(folder: Path, out: Path, workers: int) -> dict:
     total = time.perf_counter() - start
     seconds["write"] = write
     return {
-        "workers": workers, "files": len(items), "wall_seconds": total,
+        "workers": workers,
+        "files": len(items),
+        "wall_seconds": total,
         "discover_seconds": discovered - start,
-        "stage_seconds": dict(seconds), "counts": dict(counts),
+        "stage_seconds": dict(seconds),
+        "counts": dict(counts),
         "peak_rss_mib": {
             "main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "largest_worker": max(worker_peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
@@ -167,10 +172,17 @@ def sketch_race(paragraphs_file: Path, limit: int, batch: int = 4000) -> dict:
     theirs_seconds = time.perf_counter() - start
     # Both estimate the same Jaccard: check their agreement on neighbouring paragraph pairs.
     ours_all = np.concatenate(ours)
-    gaps = [abs(float((ours_all[k] == ours_all[k + 1]).mean()) - theirs[k].jaccard(theirs[k + 1]))
-            for k in range(0, len(words) - 1, 97)]
-    return {"paragraphs": len(words), "ours_seconds": ours_seconds, "datasketch_seconds": theirs_seconds,
-            "speedup": theirs_seconds / ours_seconds, "mean_estimate_gap": sum(gaps) / len(gaps)}
+    gaps = [
+        abs(float((ours_all[k] == ours_all[k + 1]).mean()) - theirs[k].jaccard(theirs[k + 1]))
+        for k in range(0, len(words) - 1, 97)
+    ]
+    return {
+        "paragraphs": len(words),
+        "ours_seconds": ours_seconds,
+        "datasketch_seconds": theirs_seconds,
+        "speedup": theirs_seconds / ours_seconds,
+        "mean_estimate_gap": sum(gaps) / len(gaps),
+    }
 
 
 def langdetect_reference(paragraphs_file: Path, n: int = 300) -> dict:
@@ -205,9 +217,11 @@ def _per_second(n: int, seconds: float) -> str:
 
 def report(runs: list[dict], floors: dict, race: dict, lang: dict) -> str:
     """Markdown tables of the measurements."""
-    lines = ["| documents | paragraphs | workers | wall s | docs/s | paras/s | DuckDB floor s | ours / floor "
-             "| language share | tags computed / used | peak RSS main / worker MiB |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| documents | paragraphs | workers | wall s | docs/s | paras/s | DuckDB floor s | ours / floor "
+        "| language share | tags computed / used | peak RSS main / worker MiB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for run in runs:
         c, s = run["counts"], run["stage_seconds"]
         floor = floors[(run["files"], run["workers"])]
@@ -218,21 +232,32 @@ def report(runs: list[dict], floors: dict, race: dict, lang: dict) -> str:
             f"| {_per_second(c['paragraphs'], run['wall_seconds'])} | {floor['seconds']:.1f} "
             f"| {run['wall_seconds'] / floor['seconds']:.1f}x | {s.get('language', 0) / busy:.0%} "
             f"| {c['language_tags_computed']:,} / {c['language_tags_used']:,} "
-            f"| {run['peak_rss_mib']['main']:.0f} / {run['peak_rss_mib']['largest_worker']:.0f} |")
-    lines += ["", "Per stage (seconds summed over workers; throughput per worker-second):", "",
-              "| documents | workers | " + " | ".join(STAGES + ("write",)) + " |",
-              "|---:|---:|" + "---|" * (len(STAGES) + 1)]
+            f"| {run['peak_rss_mib']['main']:.0f} / {run['peak_rss_mib']['largest_worker']:.0f} |"
+        )
+    lines += [
+        "",
+        "Per stage (seconds summed over workers; throughput per worker-second):",
+        "",
+        "| documents | workers | " + " | ".join(STAGES + ("write",)) + " |",
+        "|---:|---:|" + "---|" * (len(STAGES) + 1),
+    ]
     for run in runs:
         c, s = run["counts"], run["stage_seconds"]
-        cells = [f"{s.get(k, 0.0):.1f} s, {_per_second(c['documents'], s.get(k, 0.0))} d/s, "
-                 f"{_per_second(c['paragraphs'], s.get(k, 0.0))} p/s" for k in STAGES + ("write",)]
+        cells = [
+            f"{s.get(k, 0.0):.1f} s, {_per_second(c['documents'], s.get(k, 0.0))} d/s, "
+            f"{_per_second(c['paragraphs'], s.get(k, 0.0))} p/s"
+            for k in STAGES + ("write",)
+        ]
         lines.append(f"| {c['documents']:,} | {run['workers']} | " + " | ".join(cells) + " |")
-    lines += ["", f"MinHash (64 permutations, word 3-shingles) on {race['paragraphs']:,} paragraphs: ours "
-              f"{race['ours_seconds']:.2f} s, datasketch {race['datasketch_seconds']:.2f} s: "
-              f"**{race['speedup']:.1f}x faster**; mean gap between the two Jaccard estimates "
-              f"{race['mean_estimate_gap']:.3f}.",
-              f"Language, {lang['texts']} distinct paragraphs: langdetect {lang['langdetect_ms']:.2f} ms per "
-              f"call, its algorithm batched here {lang['ours_ms']:.2f} ms per text."]
+    lines += [
+        "",
+        f"MinHash (64 permutations, word 3-shingles) on {race['paragraphs']:,} paragraphs: ours "
+        f"{race['ours_seconds']:.2f} s, datasketch {race['datasketch_seconds']:.2f} s: "
+        f"**{race['speedup']:.1f}x faster**; mean gap between the two Jaccard estimates "
+        f"{race['mean_estimate_gap']:.3f}.",
+        f"Language, {lang['texts']} distinct paragraphs: langdetect {lang['langdetect_ms']:.2f} ms per "
+        f"call, its algorithm batched here {lang['ours_ms']:.2f} ms per text.",
+    ]
     return "\n".join(lines)
 
 

@@ -28,7 +28,9 @@ def _quiet_prefect(verbose: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="reprint", description="Track what happens to a text when republished.")
+    parser = argparse.ArgumentParser(
+        prog="reprint", description="Track what happens to a text when republished."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="ingest INPUT files/folders, then link, align, report")
     run.add_argument("inputs", nargs="+", metavar="INPUT")
@@ -60,7 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     warehouse = Path(args.warehouse)
     if args.command in ("report", "page", "sql"):
         if not (warehouse / "corpus.duckdb").exists():
-            print(f"reprint: {warehouse} holds no warehouse yet; run `reprint run INPUT...` first", file=sys.stderr)
+            print(
+                f"reprint: {warehouse} holds no warehouse yet; run `reprint run INPUT...` first",
+                file=sys.stderr,
+            )
             return 2
         build_catalog(warehouse)  # views use absolute paths: refresh them in case the folder moved
     if args.command == "report":

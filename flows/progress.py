@@ -16,8 +16,14 @@ _shown: tuple[Progress, dict[str, list[int]]] | None = None  # bars, {step: [tas
 def progress_bars(console: Console):
     """Draw the run's progress on `console` while the block runs (only when it is a terminal)."""
     global _shown
-    bars = Progress(TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, disable=not console.is_terminal)
+    bars = Progress(
+        TextColumn("{task.description:<20}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    )
     _shown = (bars, {})
     try:
         with bars:

@@ -49,7 +49,9 @@ class BoilerplateConfig:
     version: str = BOILERPLATE_VERSION
 
 
-def is_boilerplate_by_rule(text: str, position: float, config: BoilerplateConfig = BoilerplateConfig()) -> bool:
+def is_boilerplate_by_rule(
+    text: str, position: float, config: BoilerplateConfig = BoilerplateConfig()
+) -> bool:
     """Whether a paragraph at relative `position` (0..1) in its document matches a boilerplate rule."""
     if any(rule.search(text) for rule in _STRONG):
         return True

@@ -46,7 +46,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as err:
-                raise NotText(f"it starts with a {encoding} byte-order mark but does not decode as {encoding}") from err
+                raise NotText(
+                    f"it starts with a {encoding} byte-order mark but does not decode as {encoding}"
+                ) from err
     if b"\x00" in data[:65536]:
         raise NotText("it contains NUL bytes: a binary file, not text")
     try:

@@ -50,8 +50,9 @@ def _permutations(config: SketchConfig) -> tuple[np.ndarray, np.ndarray]:
 _WORD_HASHES: dict[str, int] = {}
 _WORD_HASHES_CAP = 500_000
 # Odd 64-bit constants (golden ratio, MurmurHash3, xxHash) weighting a word by its place in the shingle.
-_PLACE = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xFF51AFD7ED558CCD],
-                  dtype=np.uint64)
+_PLACE = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xFF51AFD7ED558CCD], dtype=np.uint64
+)
 
 
 def _word_hashes(words: list[str]) -> np.ndarray:

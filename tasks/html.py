@@ -21,8 +21,11 @@ from tasks.repair import may_hold_mojibake, repair_unicode
 
 HTML_VERSION = "html-1"
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
-                           rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
+    rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
+    re.IGNORECASE,
+)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 # Browsers read these labels as windows-1252 (WHATWG Encoding Standard), and so do the pages written for them.
 _AS_WINDOWS_1252 = {"iso8859-1", "ascii", "cp1252"}
@@ -131,8 +134,12 @@ def _iso_or_none(value: str | None) -> str | None:
         return None
 
 
-def extract_article(data: bytes, url: str | None = None, declared_charset: str | None = None,
-                    config: HtmlConfig = HtmlConfig()) -> Article:
+def extract_article(
+    data: bytes,
+    url: str | None = None,
+    declared_charset: str | None = None,
+    config: HtmlConfig = HtmlConfig(),
+) -> Article:
     """Extract the main text and metadata of a page; raises NotText when the page holds no article.
 
     url: where the page was found (a crawl's target URI), used when the page names no canonical URL.
@@ -147,7 +154,11 @@ def extract_article(data: bytes, url: str | None = None, declared_charset: str |
         raise NotText("it does not parse as HTML")
     stated = published_time(tree)
     result = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, include_comments=False, favor_precision=config.favor_precision,
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        favor_precision=config.favor_precision,
         include_tables=config.include_tables,
         # Only dates the page states, never guesses from its text.
         date_extraction_params={"extensive_search": False, "original_date": True},
@@ -160,8 +171,10 @@ def extract_article(data: bytes, url: str | None = None, declared_charset: str |
         lines = lines[1:]
     text = "\n\n".join(lines)
     if len(text) < config.min_article_chars:
-        raise NotText(f"no article in the page: its main text is {len(text)} characters long (an index or "
-                      f"error page?), fewer than {config.min_article_chars}")
+        raise NotText(
+            f"no article in the page: its main text is {len(text)} characters long (an index or "
+            f"error page?), fewer than {config.min_article_chars}"
+        )
     sitename = result.sitename
     # With no site name on the page trafilatura falls back to the URL's host; the reader does that itself.
     if sitename and result.url and (host := META_URL.match(result.url)) and host[1] == sitename:

@@ -82,8 +82,10 @@ def parse_timestamp(value: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as err:
-        raise ValueError(f"published_at {value!r} is not an ISO 8601 date (expected e.g. 2019-06-25 or "
-                         f"2019-06-25T14:30:00Z)") from err
+        raise ValueError(
+            f"published_at {value!r} is not an ISO 8601 date (expected e.g. 2019-06-25 or "
+            f"2019-06-25T14:30:00Z)"
+        ) from err
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
@@ -104,14 +106,19 @@ def _read_manifest(path: Path, rejects: list[Reject], source: str) -> dict[Path,
         rel = (row.get("path") or "").strip()
         target = (path.parent / rel).resolve()
         if not rel or not target.is_file():
-            rejects.append(Reject(f"{source}#{line}", f"manifest row names {rel!r}, which is not a file next to "
-                                  "the manifest; the row was ignored"))
+            rejects.append(
+                Reject(
+                    f"{source}#{line}",
+                    f"manifest row names {rel!r}, which is not a file next to "
+                    "the manifest; the row was ignored",
+                )
+            )
             continue
         entries[target] = {k: row[k].strip() for k in METADATA_FIELDS if row.get(k) and row[k].strip()}
         try:
             parse_timestamp(entries[target].get("published_at"))
         except ValueError as err:
-            # A typo in one date should not keep the document out: it is ingested undated, and the row says why.
+            # A typo in one date should not keep the document out: it is ingested undated, the row says why.
             del entries[target]["published_at"]
             rejects.append(Reject(f"{source}#{line}", f"{err}; {rel} was ingested without a date"))
     return entries
@@ -135,7 +142,9 @@ def discover_inputs(inputs: list[str | Path]) -> tuple[list[InputFile], list[Rej
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             here = Path(folder)
             if MANIFEST in files:
-                manifests.update(_read_manifest(here / MANIFEST, rejects, str((here / MANIFEST).relative_to(root))))
+                manifests.update(
+                    _read_manifest(here / MANIFEST, rejects, str((here / MANIFEST).relative_to(root)))
+                )
             rel_folder = here.relative_to(root)
             outlet = None if rel_folder == Path(".") else rel_folder.as_posix()
             for name in sorted(files):
@@ -144,8 +153,13 @@ def discover_inputs(inputs: list[str | Path]) -> tuple[list[InputFile], list[Rej
                     continue
                 source = path.relative_to(root).as_posix()
                 if not _supported(path):
-                    rejects.append(Reject(source, f"unsupported file type {path.suffix or '(none)'}; "
-                                          f"reprint reads {', '.join(sorted(SUPPORTED))}"))
+                    rejects.append(
+                        Reject(
+                            source,
+                            f"unsupported file type {path.suffix or '(none)'}; "
+                            f"reprint reads {', '.join(sorted(SUPPORTED))}",
+                        )
+                    )
                     continue
                 found.append(InputFile(path, source, outlet, manifests.get(path.resolve(), {})))
     return found, rejects
@@ -194,13 +208,24 @@ def outlet_from_url(url: str | None) -> str | None:
     return host if "." in host else None
 
 
-def _document(source: str, text: str, content_hash: str, encoding: str, fmt: str,
-              meta: dict[str, str | None], repaired: tuple[str, ...] = ()) -> RawDocument:
+def _document(
+    source: str,
+    text: str,
+    content_hash: str,
+    encoding: str,
+    fmt: str,
+    meta: dict[str, str | None],
+    repaired: tuple[str, ...] = (),
+) -> RawDocument:
     """A read document with its text and metadata repaired; `repaired`: repairs already made to its source."""
     repairs = list(repaired)
     fixed: dict[str, str | None] = {}
-    for key, value in (("text", text), ("title", meta.get("title")), ("outlet", meta.get("outlet")),
-                       ("author", meta.get("author"))):
+    for key, value in (
+        ("text", text),
+        ("title", meta.get("title")),
+        ("outlet", meta.get("outlet")),
+        ("author", meta.get("author")),
+    ):
         fixed[key], more = repair_unicode(value) if value else (None, [])
         repairs += [label for label in more if label not in repairs]
     return RawDocument(
@@ -220,8 +245,9 @@ def _document(source: str, text: str, content_hash: str, encoding: str, fmt: str
     )
 
 
-def _with_defaults(item: InputFile, found: dict[str, str | None],
-                   found_wins: bool = False) -> dict[str, str | None]:
+def _with_defaults(
+    item: InputFile, found: dict[str, str | None], found_wins: bool = False
+) -> dict[str, str | None]:
     """A document's metadata: the manifest entry and what the file says (`found_wins` when the file's is the
     more specific, as for a line of a dump), then outlet from the URL's host, else from the folder."""
     given = {k: v for k, v in found.items() if v}
@@ -239,8 +265,11 @@ def read_text_file(item: InputFile, data: bytes) -> tuple[list[RawDocument], lis
 
 
 # Names the same fields have in CC-News (Hugging Face `cc_news`) and news-please dumps.
-JSONL_ALIASES = {"published_at": ("date", "date_publish"), "author": ("authors",),
-                 "domain": ("source_domain",)}
+JSONL_ALIASES = {
+    "published_at": ("date", "date_publish"),
+    "author": ("authors",),
+    "domain": ("source_domain",),
+}
 
 
 def _jsonl_metadata(record: dict) -> dict[str, str]:
@@ -268,9 +297,15 @@ def read_jsonl(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Re
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            rejects.append(Reject(source, f"line {number} is not valid JSON ({err.msg} at column {err.colno})"))
+            rejects.append(
+                Reject(source, f"line {number} is not valid JSON ({err.msg} at column {err.colno})")
+            )
             continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
+        if (
+            not isinstance(record, dict)
+            or not isinstance(record.get("text"), str)
+            or not record["text"].strip()
+        ):
             rejects.append(Reject(source, f"line {number} has no non-empty string field `text`"))
             continue
         # A line's own fields are more specific than the manifest entry for the whole file.
@@ -318,18 +353,27 @@ def read_warc(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Rej
         # Crawls capture a page twice (http and https, a retry); two copies would read as an outlet repeating
         # every paragraph, i.e. as boilerplate.
         if body_hash in first_capture:
-            rejects.append(Reject(source, f"record {page.number} ({page.url}) is the same page as record "
-                                          f"{first_capture[body_hash]}; it was ingested once"))
+            rejects.append(
+                Reject(
+                    source,
+                    f"record {page.number} ({page.url}) is the same page as record "
+                    f"{first_capture[body_hash]}; it was ingested once",
+                )
+            )
             continue
         first_capture[body_hash] = page.number
         try:
             article = extract_article(page.body, page.url, charset_label(page.content_type))
             # The captured URL is a fact of the crawl; a canonical URL is only the page's claim.
-            found = {**article.metadata, "url": page.url or article.metadata.get("url"),
-                     "captured_at": page.captured_at}
+            found = {
+                **article.metadata,
+                "url": page.url or article.metadata.get("url"),
+                "captured_at": page.captured_at,
+            }
             meta = _with_defaults(item, found, found_wins=True)
-            docs.append(_document(source, article.text, body_hash, article.encoding, "warc", meta,
-                                  article.repairs))
+            docs.append(
+                _document(source, article.text, body_hash, article.encoding, "warc", meta, article.repairs)
+            )
         except ValueError as err:
             rejects.append(Reject(source, f"record {page.number} ({page.url}): {err}"))
     if not docs and not rejects:
@@ -337,8 +381,12 @@ def read_warc(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Rej
     return docs, rejects
 
 
-READERS = {**{s: read_text_file for s in TEXT_SUFFIXES}, **{s: read_jsonl for s in JSONL_SUFFIXES},
-           **{s: read_html for s in HTML_SUFFIXES}, **{s: read_warc for s in WARC_SUFFIXES}}
+READERS = {
+    **{s: read_text_file for s in TEXT_SUFFIXES},
+    **{s: read_jsonl for s in JSONL_SUFFIXES},
+    **{s: read_html for s in HTML_SUFFIXES},
+    **{s: read_warc for s in WARC_SUFFIXES},
+}
 
 
 def _hash(data: bytes) -> str:
@@ -354,8 +402,12 @@ def read_inputs(items: list[InputFile]) -> tuple[list[RawDocument], list[Reject]
             reader = READERS.get(input_suffix(item.path))
             if reader is None:
                 kind = input_suffix(item.path) or "(none)"
-                rejects.append(Reject(item.source, f"unsupported file type {kind}; "
-                                      f"reprint reads {', '.join(sorted(SUPPORTED))}"))
+                rejects.append(
+                    Reject(
+                        item.source,
+                        f"unsupported file type {kind}; reprint reads {', '.join(sorted(SUPPORTED))}",
+                    )
+                )
                 continue
             got, bad = reader(item, item.path.read_bytes())
         except OSError as err:

@@ -57,8 +57,11 @@ class _Profiles:
 
         folder = Path(langdetect.__file__).parent / "profiles"
         # Sorted, not directory order: the order of the 55 columns fixes the rounding of every sum.
-        profiles = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.iterdir())
-                    if p.is_file() and not p.name.startswith(".")]
+        profiles = [
+            json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted(folder.iterdir())
+            if p.is_file() and not p.name.startswith(".")
+        ]
         self.languages = [p["name"] for p in profiles]
         self.rows: dict[str, int] = {}
         for profile in profiles:
@@ -171,8 +174,10 @@ def _draws(starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarra
     rank = np.arange(len(row)) - np.repeat(np.cumsum(ok.sum(axis=1)) - ok.sum(axis=1), ok.sum(axis=1))
     keep = rank < _BUFFER
     row, column = row[keep], column[keep]
-    return (values[row, column].astype(np.int64).reshape(len(starts), _BUFFER),
-            at[row, column].reshape(len(starts), _BUFFER))
+    return (
+        values[row, column].astype(np.int64).reshape(len(starts), _BUFFER),
+        at[row, column].reshape(len(starts), _BUFFER),
+    )
 
 
 def language_probabilities(texts: list[str]) -> tuple[list[str], np.ndarray]:
@@ -277,8 +282,9 @@ def detect_language(text: str, config: LanguageConfig = LanguageConfig()) -> str
     return detect_languages([text], config)[0]
 
 
-def tag_by_fingerprint(keys: list[int], texts: list[str], known: dict[int, str],
-                       config: LanguageConfig = LanguageConfig()) -> list[str]:
+def tag_by_fingerprint(
+    keys: list[int], texts: list[str], known: dict[int, str], config: LanguageConfig = LanguageConfig()
+) -> list[str]:
     """Tags for texts identified by fingerprint; fingerprints missing from `known` are detected, once each.
 
     `known` (fingerprint -> tag) is updated in place: it carries tags across batches and from the warehouse.

@@ -19,8 +19,17 @@ from tasks.language import LANGUAGE_VERSION, LanguageConfig, tag_by_fingerprint
 from tasks.repair import REPAIR_VERSION
 from tasks.warehouse import SCHEMAS
 
-PIPELINE_VERSION = "+".join([INGEST_VERSION, CLEAN_VERSION, BOILERPLATE_VERSION, FINGERPRINT_VERSION,
-                             LANGUAGE_VERSION, HTML_VERSION, REPAIR_VERSION])
+PIPELINE_VERSION = "+".join(
+    [
+        INGEST_VERSION,
+        CLEAN_VERSION,
+        BOILERPLATE_VERSION,
+        FINGERPRINT_VERSION,
+        LANGUAGE_VERSION,
+        HTML_VERSION,
+        REPAIR_VERSION,
+    ]
+)
 _TITLES = CleanConfig()
 # A short first paragraph of an extracted page (a standfirst) is body text, not a title to set aside.
 _NO_TITLES = CleanConfig(max_title_lines=0)
@@ -30,9 +39,12 @@ _KNOWN_LANGUAGES_CAP = 1_000_000
 _LANGUAGE = LanguageConfig()
 
 
-def prepare_documents(raws: list[RawDocument], known_languages: dict[int, str] | None = None,
-                      language: LanguageConfig = _LANGUAGE, clock: StageClock | None = None
-                      ) -> tuple[pa.Table, pa.Table]:
+def prepare_documents(
+    raws: list[RawDocument],
+    known_languages: dict[int, str] | None = None,
+    language: LanguageConfig = _LANGUAGE,
+    clock: StageClock | None = None,
+) -> tuple[pa.Table, pa.Table]:
     """Documents and paragraphs tables (warehouse schemas) for a batch of read documents.
 
     Languages are detected on comparison forms, so a tag is a function of the fingerprint: `known_languages`
@@ -42,8 +54,10 @@ def prepare_documents(raws: list[RawDocument], known_languages: dict[int, str] |
     known = _process_cache() if known_languages is None else known_languages
     clock = clock if clock is not None else StageClock()
     with clock("clean"):
-        split = [split_document(raw.text, _NO_TITLES if raw.input_format in EXTRACTED_FORMATS else _TITLES)
-                 for raw in raws]
+        split = [
+            split_document(raw.text, _NO_TITLES if raw.input_format in EXTRACTED_FORMATS else _TITLES)
+            for raw in raws
+        ]
         forms = [[comparison_form(text) for text in paragraphs] for _, paragraphs in split]
     with clock("boilerplate"):
         flags = [flag_document(paragraphs) for _, paragraphs in split]
@@ -58,8 +72,10 @@ def prepare_documents(raws: list[RawDocument], known_languages: dict[int, str] |
         texts: list[str] = []
         cut = language.max_chars
         for doc_forms, doc_fps, doc_flags in zip(forms, fingerprints, flags, strict=True):
-            keys.extend(fp if len(form) <= cut else fingerprint(form[:cut])
-                        for form, fp in zip(doc_forms, doc_fps, strict=True))
+            keys.extend(
+                fp if len(form) <= cut else fingerprint(form[:cut])
+                for form, fp in zip(doc_forms, doc_fps, strict=True)
+            )
             texts.extend(form[:cut] for form in doc_forms)
             head = " ".join(form for form, flag in zip(doc_forms, doc_flags, strict=True) if not flag)[:cut]
             keys.append(fingerprint(head))
@@ -75,9 +91,15 @@ def prepare_documents(raws: list[RawDocument], known_languages: dict[int, str] |
     return tables
 
 
-def _tables(raws: list[RawDocument], split: list[tuple[str | None, list[str]]], fingerprints: list[list[int]],
-            flags: list[list[bool]], words: list[list[str]], sketches: np.ndarray, tags: list[str]
-            ) -> tuple[pa.Table, pa.Table]:
+def _tables(
+    raws: list[RawDocument],
+    split: list[tuple[str | None, list[str]]],
+    fingerprints: list[list[int]],
+    flags: list[list[bool]],
+    words: list[list[str]],
+    sketches: np.ndarray,
+    tags: list[str],
+) -> tuple[pa.Table, pa.Table]:
     counts = np.array([len(paragraphs) for _, paragraphs in split], dtype=np.int64)
     # In `tags` every document's tag follows its paragraphs' tags.
     doc_slots = np.cumsum(counts + 1) - 1
@@ -100,16 +122,20 @@ def _tables(raws: list[RawDocument], split: list[tuple[str | None, list[str]]], 
     offsets = pa.array(np.arange(0, (len(words) + 1) * num_perm, num_perm, dtype=np.int32))
     columns["minhash"] = pa.ListArray.from_arrays(offsets, pa.array(sketches.reshape(-1)))
     docs = {
-        "doc_id": [raw.doc_id for raw in raws], "source": [raw.source for raw in raws],
+        "doc_id": [raw.doc_id for raw in raws],
+        "source": [raw.source for raw in raws],
         "outlet": [raw.outlet for raw in raws],
         "title": [raw.title or title for raw, (title, _) in zip(raws, split, strict=True)],
         "published_at": [raw.published_at for raw in raws],
         "language": [tags[k] for k in doc_slots.tolist()],
-        "n_paragraphs": counts.tolist(), "url": [raw.url for raw in raws],
-        "encoding": [raw.encoding for raw in raws], "input_format": [raw.input_format for raw in raws],
+        "n_paragraphs": counts.tolist(),
+        "url": [raw.url for raw in raws],
+        "encoding": [raw.encoding for raw in raws],
+        "input_format": [raw.input_format for raw in raws],
         "content_hash": [raw.content_hash for raw in raws],
         "pipeline_version": [PIPELINE_VERSION] * len(raws),
-        "repairs": [list(raw.repairs) for raw in raws], "author": [raw.author for raw in raws],
+        "repairs": [list(raw.repairs) for raw in raws],
+        "author": [raw.author for raw in raws],
         "captured_at": [raw.captured_at for raw in raws],
         "input_source": [None] * len(raws),  # the flow knows which input file each came from (with_owner)
     }
@@ -136,16 +162,20 @@ class StageClock:
         self.counts[name] += n
 
 
-def remember_languages(documents: pa.Table, paragraphs: pa.Table, language: LanguageConfig = _LANGUAGE
-                       ) -> int:
+def remember_languages(
+    documents: pa.Table, paragraphs: pa.Table, language: LanguageConfig = _LANGUAGE
+) -> int:
     """Put stored paragraph tags into this process's cache, so their fingerprints are not detected again.
 
     Only rows of documents prepared with this LANGUAGE_VERSION count, and only paragraphs whose tag was keyed
     by their fingerprint (comparison form within max_chars). Returns how many fingerprints the cache gained.
     """
     versions = documents.column("pipeline_version").to_pylist()
-    current = {d for d, v in zip(documents.column("doc_id").to_pylist(), versions, strict=True)
-               if v and LANGUAGE_VERSION in v.split("+")}
+    current = {
+        d
+        for d, v in zip(documents.column("doc_id").to_pylist(), versions, strict=True)
+        if v and LANGUAGE_VERSION in v.split("+")
+    }
     known = _process_cache()
     before = len(known)
     columns = (paragraphs.column(c).to_pylist() for c in ("doc_id", "fingerprint", "text", "language"))

@@ -12,8 +12,13 @@ from rich.text import Text
 from tasks.warehouse import TABLES
 
 FATE_STYLE = {
-    "survived": "green", "moved": "cyan", "changed": "yellow", "split": "magenta", "merged": "magenta",
-    "disappeared": "red", "appeared": "blue",
+    "survived": "green",
+    "moved": "cyan",
+    "changed": "yellow",
+    "split": "magenta",
+    "merged": "magenta",
+    "disappeared": "red",
+    "appeared": "blue",
 }
 
 
@@ -38,22 +43,33 @@ def render_report(warehouse: Path, console: Console | None = None, max_stories: 
         _render(con, console, max_stories)
     finally:
         con.close()
-    console.print(f"\nQuery it yourself: [bold]duckdb {catalog}[/bold]  "
-                  "(`reprint sql --list` names the views)", highlight=False)
+    console.print(
+        f"\nQuery it yourself: [bold]duckdb {catalog}[/bold]  (`reprint sql --list` names the views)",
+        highlight=False,
+    )
     page = warehouse.resolve() / "report" / "index.html"
     if page.exists():
         console.print(f"The report page: {page.as_uri()}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) -> None:
-    totals = _rows(con, "select (select count(*) from documents) as documents, "
-                        "(select count(distinct story_id) from story_members) as stories, "
-                        "(select count(distinct story_id) from story_members where n_members > 1) as shared, "
-                        "(select count(*) from rejects) as rejects")[0]
-    console.print(f"[bold]reprint[/bold]: {totals['documents']} documents, {totals['stories']} stories "
-                  f"({totals['shared']} with republications), {totals['rejects']} rejected inputs")
-    stories = _rows(con, "select story_id, count(*) as n from story_members group by story_id having count(*) > 1 "
-                         "order by n desc, story_id limit ?", max_stories)
+    totals = _rows(
+        con,
+        "select (select count(*) from documents) as documents, "
+        "(select count(distinct story_id) from story_members) as stories, "
+        "(select count(distinct story_id) from story_members where n_members > 1) as shared, "
+        "(select count(*) from rejects) as rejects",
+    )[0]
+    console.print(
+        f"[bold]reprint[/bold]: {totals['documents']} documents, {totals['stories']} stories "
+        f"({totals['shared']} with republications), {totals['rejects']} rejected inputs"
+    )
+    stories = _rows(
+        con,
+        "select story_id, count(*) as n from story_members group by story_id having count(*) > 1 "
+        "order by n desc, story_id limit ?",
+        max_stories,
+    )
     for story in stories:
         _render_story(con, console, story["story_id"])
     rejects = _rows(con, "select source, reason from rejects order by source")
@@ -67,15 +83,21 @@ def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) 
 
 
 def _render_story(con: duckdb.DuckDBPyConnection, console: Console, story_id: str) -> None:
-    members = _rows(con, "select m.version, d.doc_id, d.source, d.outlet, d.title, d.published_at, d.language "
-                         "from story_members m join documents d using (doc_id) where m.story_id = ? "
-                         "order by m.version", story_id)
+    members = _rows(
+        con,
+        "select m.version, d.doc_id, d.source, d.outlet, d.title, d.published_at, d.language "
+        "from story_members m join documents d using (doc_id) where m.story_id = ? "
+        "order by m.version",
+        story_id,
+    )
     console.rule(f"story {story_id}")
     for m in members:
         role = "origin" if m["version"] == 0 else f"version {m['version']}"
         when = m["published_at"] or "undated"
-        console.print(f"  {role:<10} {m['source']}  outlet={m['outlet'] or '-'}  {when}  lang={m['language']}"
-                      f"\n             title: {m['title'] or '-'}")
+        console.print(
+            f"  {role:<10} {m['source']}  outlet={m['outlet'] or '-'}  {when}  lang={m['language']}"
+            f"\n             title: {m['title'] or '-'}"
+        )
     for s in _rows(con, "select * from story_summary where story_id = ? order by version", story_id):
         console.print(
             f"\n[bold]{s['republication']}[/bold] against origin {s['origin']}: "
@@ -84,10 +106,17 @@ def _render_story(con: duckdb.DuckDBPyConnection, console: Console, story_id: st
             f"merged {s['merged']}, disappeared {s['disappeared']}, appeared {s['appeared']})"
         )
         table = Table(show_lines=False, expand=True)
-        for name, kwargs in (("¶", {"justify": "right"}), ("→", {"justify": "right"}), ("fate", {}),
-                             ("sim", {"justify": "right"}), ("origin paragraph / what changed", {"ratio": 1})):
+        for name, kwargs in (
+            ("¶", {"justify": "right"}),
+            ("→", {"justify": "right"}),
+            ("fate", {}),
+            ("sim", {"justify": "right"}),
+            ("origin paragraph / what changed", {"ratio": 1}),
+        ):
             table.add_column(name, **kwargs)
-        for f in _rows(con, "select * from fate_details where story_id = ? and doc_id = ?", story_id, s["doc_id"]):
+        for f in _rows(
+            con, "select * from fate_details where story_id = ? and doc_id = ?", story_id, s["doc_id"]
+        ):
             shown = f["origin_text"] if f["fate"] != "appeared" else f["republication_text"]
             detail = Text(_short(shown, 90))
             if f["diff"]:
@@ -101,8 +130,12 @@ def _render_story(con: duckdb.DuckDBPyConnection, console: Console, story_id: st
             )
         console.print(table)
     for m in members:
-        flagged = _rows(con, "select para_idx, text, boilerplate_reason from paragraphs "
-                             "where doc_id = ? and is_boilerplate order by para_idx", m["doc_id"])
+        flagged = _rows(
+            con,
+            "select para_idx, text, boilerplate_reason from paragraphs "
+            "where doc_id = ? and is_boilerplate order by para_idx",
+            m["doc_id"],
+        )
         if flagged:
             console.print(f"\nBoilerplate set aside in {m['source']} ({len(flagged)} paragraphs):")
             for p in flagged:
@@ -117,8 +150,10 @@ def list_catalog(warehouse: Path, console: Console | None = None) -> None:
         views = _rows(con, "select view_name, comment from duckdb_views() where not internal")
     finally:
         con.close()
-    table = Table(title="Tables and reports in the catalog (`reprint sql QUERY`, or `duckdb corpus.duckdb`)",
-                  title_justify="left")
+    table = Table(
+        title="Tables and reports in the catalog (`reprint sql QUERY`, or `duckdb corpus.duckdb`)",
+        title_justify="left",
+    )
     table.add_column("view")
     table.add_column("kind")
     table.add_column("what it holds", ratio=1)
@@ -147,10 +182,12 @@ def print_query(warehouse: Path, query: str, console: Console | None = None) -> 
 
 def render_run_summary(summary: dict, warehouse: Path, console: Console) -> None:
     """The end of `reprint run`: a sentence, a table of this run against the warehouse, where to look next."""
-    line = (f"reprint: {summary['new_documents']} documents read, "
-            f"{summary['documents']} in the warehouse, {summary['stories']} stories "
-            f"({summary['aligned_stories']} aligned in this run), "
-            f"{summary['rejects']} inputs rejected")
+    line = (
+        f"reprint: {summary['new_documents']} documents read, "
+        f"{summary['documents']} in the warehouse, {summary['stories']} stories "
+        f"({summary['aligned_stories']} aligned in this run), "
+        f"{summary['rejects']} inputs rejected"
+    )
     console.print(line, highlight=False, markup=False, soft_wrap=True)
     table = Table(title="reprint run", title_justify="left")
     table.add_column("")

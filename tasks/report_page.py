@@ -123,34 +123,48 @@ def mark_changes(origin: str, republication: str) -> tuple[str, str]:
 def reading_order(fates: list[dict]) -> list[dict]:
     """A pair's rows in the origin's order, each appeared paragraph after the row that precedes it in the
     republication, so both columns read top to bottom."""
-    based = sorted((f for f in fates if f["base_para_idx"] is not None),
-                   key=lambda f: (f["base_para_idx"], -1 if f["para_idx"] is None else f["para_idx"]))
+    based = sorted(
+        (f for f in fates if f["base_para_idx"] is not None),
+        key=lambda f: (f["base_para_idx"], -1 if f["para_idx"] is None else f["para_idx"]),
+    )
     for new in sorted((f for f in fates if f["base_para_idx"] is None), key=lambda f: f["para_idx"]):
-        before = [k for k, f in enumerate(based)
-                  if f["para_idx"] is not None and f["para_idx"] < new["para_idx"]]
+        before = [
+            k for k, f in enumerate(based) if f["para_idx"] is not None and f["para_idx"] < new["para_idx"]
+        ]
         based.insert(max(before, key=lambda k: based[k]["para_idx"]) + 1 if before else 0, new)
     return based
 
 
 def _page(title: str, body: str) -> str:
     csp = f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{SCRIPT_HASH}'"
-    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-            f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{_e(title)}</title><style>{STYLE}</style></head>\n<body>\n{body}\n"
-            f"<script>{SCRIPT}</script>\n</body></html>\n")
+    return (
+        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{STYLE}</style></head>\n<body>\n{body}\n"
+        f"<script>{SCRIPT}</script>\n</body></html>\n"
+    )
 
 
 def _fate_filters(fate_label: str, outlets: list[str], outlet_label: str) -> str:
-    boxes = "".join(f'<label><input type="checkbox" data-filter="fate" value="{f}" checked> {f}</label>'
-                    for f in FATES)
+    boxes = "".join(
+        f'<label><input type="checkbox" data-filter="fate" value="{f}" checked> {f}</label>' for f in FATES
+    )
     options = "".join(f'<option value="{_e(o)}">{_e(o)}</option>' for o in outlets)
-    return (f'<form class="filters" id="filters">{fate_label} {boxes}<br>{outlet_label}: '
-            f'<select data-filter="outlet"><option value="">all</option>{options}</select></form>')
+    return (
+        f'<form class="filters" id="filters">{fate_label} {boxes}<br>{outlet_label}: '
+        f'<select data-filter="outlet"><option value="">all</option>{options}</select></form>'
+    )
 
 
-def render_index(totals: dict, stories: list[dict], outlets: list[dict], positions: list[dict],
-                 rejects: list[dict], config: PageConfig = PageConfig()) -> str:
+def render_index(
+    totals: dict,
+    stories: list[dict],
+    outlets: list[dict],
+    positions: list[dict],
+    rejects: list[dict],
+    config: PageConfig = PageConfig(),
+) -> str:
     """The index: totals, charts, and a row per story with its outlets, dates, survival rate and fate bar."""
     shown = stories[: config.max_stories]
     rows = []
@@ -164,16 +178,19 @@ def render_index(totals: dict, stories: list[dict], outlets: list[dict], positio
             f'<td><a href="stories/{story_file(s["story_id"])}">{_e(s["title"] or s["origin"])}</a>'
             f'<div class="meta">{_e(s["story_id"])}</div></td>'
             f'<td>{_e(s["origin"])}<div class="meta">{_dates(s)}</div></td>'
-            f'<td>{"<br>".join(_e(x) for x in labels[1:])}</td>'
+            f"<td>{'<br>'.join(_e(x) for x in labels[1:])}</td>"
             f'<td class="num">{s["republications"]}</td><td class="num">{_rate(s["survival_rate"])}</td>'
-            f"<td>{charts.fate_bar(counts)}</td></tr>")
+            f"<td>{charts.fate_bar(counts)}</td></tr>"
+        )
     all_outlets = sorted({o for s in shown for o in s["outlets"].split(" | ")})
     more = ""
     if not stories:
         more = '<p class="note">No story has a republication yet: nothing to compare.</p>'
     elif len(stories) > len(shown):
-        more = (f'<p class="note">Showing the {len(shown)} stories with most republications of '
-                f"{len(stories)}; query <code>fate_mix_by_story</code> for all.</p>")
+        more = (
+            f'<p class="note">Showing the {len(shown)} stories with most republications of '
+            f"{len(stories)}; query <code>fate_mix_by_story</code> for all.</p>"
+        )
     charted = outlets[: config.max_outlets_charted]
     body = f"""<h1>reprint report</h1>
 <p>{totals["documents"]} documents, {totals["stories"]} stories, {totals["shared"]} with republications,
@@ -206,18 +223,25 @@ def _rejects(rejects: list[dict]) -> str:
     return f"<details><summary>Rejected inputs ({len(rejects)})</summary><ul>{items}</ul></details>"
 
 
-def render_story(story: dict, members: list[dict], pairs: dict[str, list[dict]], summaries: dict[str, dict],
-                 matrix: dict[tuple[str, int], str], origin_paragraphs: list[int],
-                 boilerplate: dict[str, list[dict]]) -> str:
+def render_story(
+    story: dict,
+    members: list[dict],
+    pairs: dict[str, list[dict]],
+    summaries: dict[str, dict],
+    matrix: dict[tuple[str, int], str],
+    origin_paragraphs: list[int],
+    boilerplate: dict[str, list[dict]],
+) -> str:
     """A story's page: its versions, a fate matrix, then origin and each republication side by side."""
     label = {m["doc_id"]: m["label"] for m in members}
     reps = [m["doc_id"] for m in members if m["version"] > 0]
     member_rows = "".join(
-        f'<tr><td>{"origin" if m["version"] == 0 else m["version"]}</td><td>{_e(m["label"])}</td>'
-        f'<td>{_e(m["source"])}</td><td>{_date(m["published_at"])}</td><td>{_e(m["language"])}</td>'
-        f'<td>{_e(m["title"])}</td>'
+        f"<tr><td>{'origin' if m['version'] == 0 else m['version']}</td><td>{_e(m['label'])}</td>"
+        f"<td>{_e(m['source'])}</td><td>{_date(m['published_at'])}</td><td>{_e(m['language'])}</td>"
+        f"<td>{_e(m['title'])}</td>"
         f'<td class="num">{_rate(summaries.get(m["doc_id"], {}).get("survival_rate"))}</td></tr>'
-        for m in members)
+        for m in members
+    )
     sections = [_pair_section(label, d, pairs.get(d, []), summaries.get(d, {})) for d in reps]
     folded = "".join(_boilerplate(label[m["doc_id"]], boilerplate.get(m["doc_id"], [])) for m in members)
     title = story["title"] or story["origin"]
@@ -257,24 +281,32 @@ def _pair_section(label: dict[str, str], doc_id: str, fates: list[dict], summary
             f'<tr class="fate-{_e(f["fate"])}" data-fates="{_e(f["fate"])}">'
             f'<td class="num">{_e(f["base_para_idx"])}</td><td class="text">{origin_html}</td>'
             f'<td class="fate">{_e(f["fate"])}<div class="meta">{sim}</div></td>'
-            f'<td class="text">{rep_html}</td><td class="num">{_e(f["para_idx"])}</td></tr>')
+            f'<td class="text">{rep_html}</td><td class="num">{_e(f["para_idx"])}</td></tr>'
+        )
     outlet = label[doc_id]
     counts = ", ".join(f"{f} {summary[f]}" for f in FATES if summary.get(f))
     origin = label[fates[0]["base_doc_id"]] if fates else "origin"
-    return (f'<section class="pair" data-outlets="{_e(json.dumps([outlet], ensure_ascii=False))}">'
-            f"<h2>{_e(origin)} → {_e(outlet)}</h2>"
-            f'<p class="meta">survival {_rate(summary.get("survival_rate"))} · {_e(counts)}</p>'
-            f'<table><thead><tr><th class="num">¶</th><th>origin</th><th>fate</th><th>republication</th>'
-            f'<th class="num">¶</th></tr></thead><tbody>{"".join(rows)}</tbody></table></section>')
+    return (
+        f'<section class="pair" data-outlets="{_e(json.dumps([outlet], ensure_ascii=False))}">'
+        f"<h2>{_e(origin)} → {_e(outlet)}</h2>"
+        f'<p class="meta">survival {_rate(summary.get("survival_rate"))} · {_e(counts)}</p>'
+        f'<table><thead><tr><th class="num">¶</th><th>origin</th><th>fate</th><th>republication</th>'
+        f'<th class="num">¶</th></tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
+    )
 
 
 def _boilerplate(label: str, paragraphs: list[dict]) -> str:
     if not paragraphs:
         return ""
-    items = "".join(f'<li value="{p["para_idx"]}">{_e(p["text"])} '
-                    f'<span class="meta">({_e(p["boilerplate_reason"])})</span></li>' for p in paragraphs)
-    return (f"<details><summary>{_e(label)}: {len(paragraphs)} paragraphs</summary>"
-            f'<ol class="boilerplate">{items}</ol></details>')
+    items = "".join(
+        f'<li value="{p["para_idx"]}">{_e(p["text"])} '
+        f'<span class="meta">({_e(p["boilerplate_reason"])})</span></li>'
+        for p in paragraphs
+    )
+    return (
+        f"<details><summary>{_e(label)}: {len(paragraphs)} paragraphs</summary>"
+        f'<ol class="boilerplate">{items}</ol></details>'
+    )
 
 
 def _rows(con: duckdb.DuckDBPyConnection, query: str, *params) -> list[dict]:
@@ -312,14 +344,22 @@ def write_report_pages(warehouse: Path, config: PageConfig = PageConfig()) -> Pa
     (out / "stories").mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
     try:
-        totals = _rows(con, "select (select count(*) from documents) as documents, "
-                            "(select count(distinct story_id) from story_members) as stories, "
-                            "(select count(distinct story_id) from story_members where n_members > 1) "
-                            "as shared, (select count(*) from rejects) as rejects")[0]
+        totals = _rows(
+            con,
+            "select (select count(*) from documents) as documents, "
+            "(select count(distinct story_id) from story_members) as stories, "
+            "(select count(distinct story_id) from story_members where n_members > 1) "
+            "as shared, (select count(*) from rejects) as rejects",
+        )[0]
         stories = _rows(con, "select * from fate_mix_by_story")
-        index = render_index(totals, stories, _rows(con, "select * from survival_by_outlet"),
-                             _rows(con, "select * from survival_by_position"),
-                             _rows(con, "select * from rejects order by source"), config)
+        index = render_index(
+            totals,
+            stories,
+            _rows(con, "select * from survival_by_outlet"),
+            _rows(con, "select * from survival_by_position"),
+            _rows(con, "select * from rejects order by source"),
+            config,
+        )
         wanted = {s["story_id"]: s for s in stories[: config.max_stories]}
         written = _write_story_pages(con, out / "stories", wanted)
     finally:
@@ -332,21 +372,34 @@ def write_report_pages(warehouse: Path, config: PageConfig = PageConfig()) -> Pa
 
 
 def _write_story_pages(con: duckdb.DuckDBPyConnection, folder: Path, stories: dict[str, dict]) -> set[str]:
-    members = _grouped(_rows(con, "select m.story_id, m.version, d.doc_id, d.source, d.title, "
-                                  "d.published_at, d.language, doc_label(d.outlet, d.source) as label "
-                                  "from story_members m join documents d using (doc_id) "
-                                  "where m.n_members > 1 order by m.story_id, m.version"), "story_id")
+    members = _grouped(
+        _rows(
+            con,
+            "select m.story_id, m.version, d.doc_id, d.source, d.title, "
+            "d.published_at, d.language, doc_label(d.outlet, d.source) as label "
+            "from story_members m join documents d using (doc_id) "
+            "where m.n_members > 1 order by m.story_id, m.version",
+        ),
+        "story_id",
+    )
     summaries = _grouped(_rows(con, "select * from story_summary"), "story_id")
-    boilerplate = _grouped(_rows(con, "select p.doc_id, p.para_idx, p.text, p.boilerplate_reason "
-                                      "from paragraphs p join story_members m using (doc_id) "
-                                      "where m.n_members > 1 and p.is_boilerplate "
-                                      "order by p.doc_id, p.para_idx"), "doc_id")
+    boilerplate = _grouped(
+        _rows(
+            con,
+            "select p.doc_id, p.para_idx, p.text, p.boilerplate_reason "
+            "from paragraphs p join story_members m using (doc_id) "
+            "where m.n_members > 1 and p.is_boilerplate "
+            "order by p.doc_id, p.para_idx",
+        ),
+        "doc_id",
+    )
     matrix: dict[str, dict[tuple[str, int], str]] = defaultdict(dict)
     origin_paragraphs: dict[str, list[int]] = defaultdict(list)
     for row in _rows(con, "select story_id, doc_id, base_para_idx, fate from origin_paragraph_fates"):
         matrix[row["story_id"]][(row["doc_id"], row["base_para_idx"])] = row["fate"]
-    for row in _rows(con, "select story_id, base_para_idx from origin_positions "
-                          "order by story_id, body_rank"):
+    for row in _rows(
+        con, "select story_id, base_para_idx from origin_positions order by story_id, body_rank"
+    ):
         origin_paragraphs[row["story_id"]].append(row["base_para_idx"])
     written = set()
     # fate_details is ordered by story: stream it so only one story's texts are in memory at a time.
@@ -354,10 +407,15 @@ def _write_story_pages(con: duckdb.DuckDBPyConnection, folder: Path, stories: di
     for story_id, rows in itertools.groupby(fates, key=lambda r: r["story_id"]):
         if story_id not in stories:
             continue
-        page = render_story(stories[story_id], members[story_id], _grouped(list(rows), "doc_id"),
-                            {s["doc_id"]: s for s in summaries[story_id]}, matrix[story_id],
-                            origin_paragraphs[story_id],
-                            {m["doc_id"]: boilerplate.get(m["doc_id"], []) for m in members[story_id]})
+        page = render_story(
+            stories[story_id],
+            members[story_id],
+            _grouped(list(rows), "doc_id"),
+            {s["doc_id"]: s for s in summaries[story_id]},
+            matrix[story_id],
+            origin_paragraphs[story_id],
+            {m["doc_id"]: boilerplate.get(m["doc_id"], []) for m in members[story_id]},
+        )
         name = story_file(story_id)
         _write(folder / name, page)
         written.add(name)

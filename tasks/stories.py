@@ -1,5 +1,5 @@
-"""Corpus-level steps over the whole warehouse: fold a run's new documents into what is stored, find
-stories (with boilerplate repeated across an outlet's stories), and align every republication with its origin."""
+"""Corpus-level steps over the whole warehouse: fold a run's new documents into what is stored, find stories
+(with boilerplate repeated across an outlet's stories), and align every republication with its origin."""
 
 from __future__ import annotations
 
@@ -17,16 +17,20 @@ from tasks.link import LINK_VERSION, LinkConfig, Member, link_corpus, link_new_d
 from tasks.warehouse import SCHEMAS
 
 
-def merge_documents(old_docs: pa.Table, old_paras: pa.Table, new_docs: pa.Table, new_paras: pa.Table
-                    ) -> tuple[pa.Table, pa.Table]:
-    """Stored documents plus new ones; a new version of a stored source replaces it, an identical one is a no-op."""
+def merge_documents(
+    old_docs: pa.Table, old_paras: pa.Table, new_docs: pa.Table, new_paras: pa.Table
+) -> tuple[pa.Table, pa.Table]:
+    """Stored documents plus new ones; a new version of a stored source replaces it, an identical one is a
+    no-op."""
     replaced = pa.array(sorted(set(new_docs.column("source").to_pylist())), pa.string())
     keep = pc.invert(pc.is_in(old_docs.column("source"), value_set=replaced))
     docs = pa.concat_tables([old_docs.filter(keep), new_docs])
     kept_ids = pa.array(docs.column("doc_id").to_pylist(), pa.string())
     new_ids = pa.array(new_docs.column("doc_id").to_pylist(), pa.string())
-    old_keep = pc.and_(pc.is_in(old_paras.column("doc_id"), value_set=kept_ids),
-                       pc.invert(pc.is_in(old_paras.column("doc_id"), value_set=new_ids)))
+    old_keep = pc.and_(
+        pc.is_in(old_paras.column("doc_id"), value_set=kept_ids),
+        pc.invert(pc.is_in(old_paras.column("doc_id"), value_set=new_ids)),
+    )
     paras = pa.concat_tables([old_paras.filter(old_keep), new_paras])
     docs = docs.sort_by([("source", "ascending"), ("doc_id", "ascending")])
     paras = paras.sort_by([("doc_id", "ascending"), ("para_idx", "ascending")])
@@ -43,8 +47,12 @@ def _unique(table: pa.Table, keys: list[str]) -> pa.Table:
     return table.filter(pa.array(mask, pa.bool_()))
 
 
-def find_stories(docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfig(),  # noqa: B008
-                 previous: pa.Table | None = None) -> tuple[pa.Table, pa.Table]:
+def find_stories(
+    docs: pa.Table,
+    paras: pa.Table,
+    config: LinkConfig = LinkConfig(),  # noqa: B008
+    previous: pa.Table | None = None,
+) -> tuple[pa.Table, pa.Table]:
     """story_members, and paragraphs with boilerplate repeated across an outlet's stories flagged.
 
     previous: the stored story_members; when given (and made by this link version), only the stories that
@@ -61,8 +69,15 @@ def find_stories(docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfi
     minhash = paras.column("minhash").combine_chunks()
     sketches = minhash.flatten().to_numpy().reshape(len(paras), -1) if len(paras) else np.empty((0, 0))
     shingles = np.maximum(paras.column("n_words").to_numpy(zero_copy_only=False).astype(np.float64) - 2, 1)
-    inputs = (doc_ids, docs.column("published_at").to_pylist(), docs.column("source").to_pylist(),
-              doc_index[body], sketches[body], fp[body], shingles[body])
+    inputs = (
+        doc_ids,
+        docs.column("published_at").to_pylist(),
+        docs.column("source").to_pylist(),
+        doc_index[body],
+        sketches[body],
+        fp[body],
+        shingles[body],
+    )
     stored = stored_members(previous)
     members = link_new_documents(*inputs, stored, config) if stored else link_corpus(*inputs, config)
     story_index = {s: k for k, s in enumerate(sorted({m.story_id for m in members}))}
@@ -72,13 +87,28 @@ def find_stories(docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfi
     repeated = ~flag & repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
     reasons = np.array(paras.column("boilerplate_reason").to_pylist(), dtype=object)
     reasons[repeated] = "repeated"
-    paras = paras.set_column(paras.schema.get_field_index("is_boilerplate"), "is_boilerplate",
-                             pa.array(flag | repeated, pa.bool_()))
-    paras = paras.set_column(paras.schema.get_field_index("boilerplate_reason"), "boilerplate_reason",
-                             pa.array(reasons.tolist(), pa.string()))
+    paras = paras.set_column(
+        paras.schema.get_field_index("is_boilerplate"),
+        "is_boilerplate",
+        pa.array(flag | repeated, pa.bool_()),
+    )
+    paras = paras.set_column(
+        paras.schema.get_field_index("boilerplate_reason"),
+        "boilerplate_reason",
+        pa.array(reasons.tolist(), pa.string()),
+    )
     table = pa.Table.from_pylist(
-        [{"story_id": m.story_id, "doc_id": m.doc_id, "version": m.version, "n_members": m.n_members,
-          "link_version": LINK_VERSION, "copied_from": m.copied_from} for m in members],
+        [
+            {
+                "story_id": m.story_id,
+                "doc_id": m.doc_id,
+                "version": m.version,
+                "n_members": m.n_members,
+                "link_version": LINK_VERSION,
+                "copied_from": m.copied_from,
+            }
+            for m in members
+        ],
         schema=SCHEMAS["story_members"],
     )
     return table, paras
@@ -101,15 +131,19 @@ def held_out_of_linking(outlet: np.ndarray, doc_index: np.ndarray, fingerprint: 
     outlet: a stock sentence that many outlets print now and then is not one outlet's page furniture.
     """
     _, text, copies = np.unique(fingerprint, return_inverse=True, return_counts=True)
-    _, place, in_outlet = np.unique(outlet * np.int64(len(copies)) + text.ravel(), return_inverse=True,
-                                    return_counts=True)
+    _, place, in_outlet = np.unique(
+        outlet * np.int64(len(copies)) + text.ravel(), return_inverse=True, return_counts=True
+    )
     mostly_here = 2 * in_outlet[place.ravel()] >= copies[text.ravel()]
     return repeated_in_outlet_rows(outlet, doc_index, fingerprint) & mostly_here & (outlet >= 0)
 
 
-def repeated_in_outlet_rows(outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray,
-                            config: BoilerplateConfig = BoilerplateConfig()  # noqa: B008
-                            ) -> np.ndarray:
+def repeated_in_outlet_rows(
+    outlet: np.ndarray,
+    group: np.ndarray,
+    fingerprint: np.ndarray,
+    config: BoilerplateConfig = BoilerplateConfig(),  # noqa: B008
+) -> np.ndarray:
     """Per paragraph row: whether its outlet printed the same text under `min_stories_repeated` groups.
 
     The vectorised form of boilerplate.repeated_in_outlet, for whole corpora; outlet -1 means unknown.
@@ -147,17 +181,28 @@ def story_key(story_id: str, versions: list[str], body: dict[str, list[Paragraph
     return h.hexdigest()
 
 
-def align_stories(stories: dict[str, list[str]], body: dict[str, list[Paragraph]],
-                  config: AlignConfig = AlignConfig()) -> pa.Table:
+def align_stories(
+    stories: dict[str, list[str]], body: dict[str, list[Paragraph]], config: AlignConfig = AlignConfig()
+) -> pa.Table:
     """paragraph_fates for the given stories: {story_id: doc_ids in version order}."""
     rows = []
     for story_id in sorted(stories):
         origin, *republications = stories[story_id]
         for doc_id in republications:
             for f in align_versions(body.get(origin, []), body.get(doc_id, []), config):
-                rows.append({"story_id": story_id, "base_doc_id": origin, "base_para_idx": f.base_para_idx,
-                             "doc_id": doc_id, "para_idx": f.para_idx, "fate": f.fate,
-                             "similarity": f.similarity, "diff": f.diff, "align_version": ALIGN_VERSION})
+                rows.append(
+                    {
+                        "story_id": story_id,
+                        "base_doc_id": origin,
+                        "base_para_idx": f.base_para_idx,
+                        "doc_id": doc_id,
+                        "para_idx": f.para_idx,
+                        "fate": f.fate,
+                        "similarity": f.similarity,
+                        "diff": f.diff,
+                        "align_version": ALIGN_VERSION,
+                    }
+                )
     return pa.Table.from_pylist(rows, schema=SCHEMAS["paragraph_fates"])
 
 
@@ -177,16 +222,25 @@ def keyed_members(members: pa.Table, body: dict[str, list[Paragraph]]) -> pa.Tab
     return members.set_column(members.schema.get_field_index("align_key"), "align_key", column)
 
 
-def stories_to_align(members: pa.Table, old_members: pa.Table, old_fates: pa.Table) -> tuple[dict[str, list[str]],
-                                                                                          pa.Table]:
+def stories_to_align(
+    members: pa.Table, old_members: pa.Table, old_fates: pa.Table
+) -> tuple[dict[str, list[str]], pa.Table]:
     """Stories whose fates must be computed, and the stored fates that still hold for the others."""
-    old_keys = dict(zip(old_members.column("story_id").to_pylist(), old_members.column("align_key").to_pylist(),
-                        strict=True))
+    old_keys = dict(
+        zip(
+            old_members.column("story_id").to_pylist(),
+            old_members.column("align_key").to_pylist(),
+            strict=True,
+        )
+    )
     stories = stories_in_order(members)
-    new_keys = dict(zip(members.column("story_id").to_pylist(), members.column("align_key").to_pylist(),
-                        strict=True))
+    new_keys = dict(
+        zip(members.column("story_id").to_pylist(), members.column("align_key").to_pylist(), strict=True)
+    )
     unchanged = sorted(s for s in stories if old_keys.get(s) == new_keys[s])
-    kept = old_fates.filter(pc.is_in(old_fates.column("story_id"), value_set=pa.array(unchanged, pa.string())))
+    kept = old_fates.filter(
+        pc.is_in(old_fates.column("story_id"), value_set=pa.array(unchanged, pa.string()))
+    )
     return {s: d for s, d in stories.items() if s not in set(unchanged)}, kept
 
 
@@ -195,4 +249,6 @@ def merge_rejects(old: pa.Table, new: list[Reject], items: list[InputFile]) -> p
     seen = {i.source for i in items} | {r.source.split("#")[0] for r in new}
     kept = [r for r in old.to_pylist() if r["source"].split("#")[0] not in seen]
     rows = {(r["source"], r["reason"]) for r in kept} | {(r.source, r.reason) for r in new}
-    return pa.Table.from_pylist([{"source": s, "reason": m} for s, m in sorted(rows)], schema=SCHEMAS["rejects"])
+    return pa.Table.from_pylist(
+        [{"source": s, "reason": m} for s, m in sorted(rows)], schema=SCHEMAS["rejects"]
+    )

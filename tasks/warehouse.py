@@ -79,7 +79,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("n_members", pa.int32()),
             ("link_version", pa.string()),
             ("align_key", pa.string()),
-            ("copied_from", pa.string()),  # the earlier version this one most likely copied (null for the origin)
+            (
+                "copied_from",
+                pa.string(),
+            ),  # the earlier version this one most likely copied (null for the origin)
         ]
     ),
     "paragraph_fates": pa.schema(

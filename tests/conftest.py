@@ -66,14 +66,24 @@ WEATHER = [
 SCRIPT = "<script>window.__pwned=1</script>"
 CORPUS = {
     "gazette/harbour.txt": ("Dockers strike at Port Elling", HARBOUR, "2024-03-04"),
-    "courier/harbour-short.txt": ("Port Elling strike", HARBOUR[:1] + [HARBOUR[1].replace("large", "narrow")]
-                                  + HARBOUR[2:4], "2024-03-05"),
-    "herald/harbour.txt": (f"Strike {SCRIPT} at the port", HARBOUR[:3]
-                           + [f"Our reporter at the gates saw pickets singing {SCRIPT} through the night."]
-                           + HARBOUR[3:], "2024-03-06"),
+    "courier/harbour-short.txt": (
+        "Port Elling strike",
+        HARBOUR[:1] + [HARBOUR[1].replace("large", "narrow")] + HARBOUR[2:4],
+        "2024-03-05",
+    ),
+    "herald/harbour.txt": (
+        f"Strike {SCRIPT} at the port",
+        HARBOUR[:3]
+        + [f"Our reporter at the gates saw pickets singing {SCRIPT} through the night."]
+        + HARBOUR[3:],
+        "2024-03-06",
+    ),
     "courier/bridge.txt": ("Marren bridge to close", BRIDGE, "2024-01-10"),
-    "gazette/bridge.txt": ("Bridge closure", [BRIDGE[0], BRIDGE[2], BRIDGE[1], BRIDGE[3], BRIDGE[4]],
-                           "2024-01-11"),
+    "gazette/bridge.txt": (
+        "Bridge closure",
+        [BRIDGE[0], BRIDGE[2], BRIDGE[1], BRIDGE[3], BRIDGE[4]],
+        "2024-01-11",
+    ),
     "tribune/bridge.txt": ("Bridge closes in April", BRIDGE[:3], "2024-01-12"),
     "herald/weather.txt": ("Snow on the hills", WEATHER, "2024-02-01"),
 }
@@ -108,8 +118,17 @@ def build_warehouse(inputs: list[Path], root: Path) -> Path:
     todo, _ = stories.stories_to_align(members, empty["story_members"], empty["paragraph_fates"])
     fates = stories.align_stories(todo, stories.alignment_inputs(members, paras))
     rejects = stories.merge_rejects(empty["rejects"], rejects + bad, items)
-    commit(root, {"documents": docs, "paragraphs": paras, "story_members": members, "paragraph_fates": fates,
-                  "rejects": rejects}, "test")
+    commit(
+        root,
+        {
+            "documents": docs,
+            "paragraphs": paras,
+            "story_members": members,
+            "paragraph_fates": fates,
+            "rejects": rejects,
+        },
+        "test",
+    )
     return root
 
 

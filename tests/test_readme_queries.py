@@ -49,8 +49,10 @@ def test_duckdb_reads_the_parquet_files_directly(corpus_warehouse, monkeypatch):
     (query,) = re.findall(r'duckdb\.sql\(\\"(.*?)\\"\)', SECTION)
     monkeypatch.chdir(corpus_warehouse.parent)  # the README runs it from the folder holding warehouse/
     direct = dict(duckdb.sql(query).fetchall())
-    catalog = {r["fate"]: r["n"] for r in answer(corpus_warehouse, "select fate, count(*) as n from "
-                                                                   "paragraph_fates group by fate")}
+    catalog = {
+        r["fate"]: r["n"]
+        for r in answer(corpus_warehouse, "select fate, count(*) as n from paragraph_fates group by fate")
+    }
     assert direct == catalog and sum(direct.values()) > 0
 
 

@@ -15,8 +15,17 @@ def test_sql_list_names_every_table_and_report(corpus_warehouse: Path, capsys):
 
 
 def test_sql_runs_a_query_and_reports_a_bad_one(corpus_warehouse: Path, capsys):
-    assert main(["sql", "select outlet, republications from survival_by_outlet order by outlet",
-                 "--warehouse", str(corpus_warehouse)]) == 0
+    assert (
+        main(
+            [
+                "sql",
+                "select outlet, republications from survival_by_outlet order by outlet",
+                "--warehouse",
+                str(corpus_warehouse),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "4 rows" in out and "tribune" in out
     assert main(["sql", "select nope from nowhere", "--warehouse", str(corpus_warehouse)]) == 1

@@ -51,9 +51,15 @@ def test_repair_skips_only_what_ftfy_leaves_unchanged():
     import ftfy
 
     config = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC")
-    for raw in ["a &amp; b\r\nplain line\n", "<b>x</b> &amp;\nnext &amp; line", "esc \x1b[31mred\x1b[0m\nok",
-                "nul\x00x\nplain", "caf\u00c3\u00a9 &lt; 3\nplain", "x\x0cy\x85z",
-                "It\u00e2\u20ac\u2122s\nfine"]:
+    for raw in [
+        "a &amp; b\r\nplain line\n",
+        "<b>x</b> &amp;\nnext &amp; line",
+        "esc \x1b[31mred\x1b[0m\nok",
+        "nul\x00x\nplain",
+        "caf\u00c3\u00a9 &lt; 3\nplain",
+        "x\x0cy\x85z",
+        "It\u00e2\u20ac\u2122s\nfine",
+    ]:
         expected = ftfy.fix_text(raw, config).replace("\r\n", "\n").replace("\r", "\n")
         assert repair_text(raw) == expected, raw
 

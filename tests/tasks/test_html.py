@@ -12,9 +12,11 @@ from tasks.repair import repair_unicode
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 HERALD = CORPUS / "coastal-herald" / "harbour-bridge-closure.html"
 
-BODY = ("<p>Talks on next year’s fishing quotas ended without agreement on Thursday, leaving the fleet of "
-        "23 boats unsure how much they can land after April.</p><p>The fishermen’s association said a "
-        "further delay would cost its members far more than any cut in the quota itself.</p>")
+BODY = (
+    "<p>Talks on next year’s fishing quotas ended without agreement on Thursday, leaving the fleet of "
+    "23 boats unsure how much they can land after April.</p><p>The fishermen’s association said a "
+    "further delay would cost its members far more than any cut in the quota itself.</p>"
+)
 
 
 def _page(head: str, body: str = BODY) -> bytes:
@@ -27,8 +29,17 @@ def test_article_text_keeps_the_story_and_drops_page_chrome():
     assert paragraphs[0].startswith("PORT ALDER — The Harbour Street bridge")
     assert paragraphs[-2].startswith("Councillor Ruth Ellery")
     assert len(paragraphs) == 8
-    for chrome in ("cookies", "Most read", "Sign up for our free newsletter", "Read more:", "Typical.",
-                   "All rights reserved", "Share on", "Photo: Coastal Herald", "Subscribe"):
+    for chrome in (
+        "cookies",
+        "Most read",
+        "Sign up for our free newsletter",
+        "Read more:",
+        "Typical.",
+        "All rights reserved",
+        "Share on",
+        "Photo: Coastal Herald",
+        "Subscribe",
+    ):
         assert chrome not in article.text, chrome
 
 
@@ -47,8 +58,10 @@ def test_metadata_comes_from_the_page():
 
 
 def test_published_time_from_json_ld_graph_and_meta_tags():
-    graph = ('<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, '
-             '{"@type": "NewsArticle", "datePublished": "2025-02-06T18:30:00Z"}]}</script>')
+    graph = (
+        '<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, '
+        '{"@type": "NewsArticle", "datePublished": "2025-02-06T18:30:00Z"}]}</script>'
+    )
     assert published_time(load_html(_page(graph).decode())) == "2025-02-06T18:30:00Z"
     meta = '<meta itemprop="datePublished" content="2024-11-02T07:00:00+01:00">'
     assert published_time(load_html(_page(meta).decode())) == "2024-11-02T07:00:00+01:00"
@@ -61,8 +74,10 @@ def test_a_date_only_mentioned_in_the_text_is_not_a_publication_date():
 
 
 def test_site_name_guessed_from_the_url_is_left_to_the_reader():
-    page = _page('<link rel="canonical" href="https://www.coastline-business.example/fishing/quota">'
-                 "<title>Quota talks end without agreement</title>")
+    page = _page(
+        '<link rel="canonical" href="https://www.coastline-business.example/fishing/quota">'
+        "<title>Quota talks end without agreement</title>"
+    )
     meta = extract_article(page).metadata
     assert meta["url"] == "https://www.coastline-business.example/fishing/quota"
     assert meta["outlet"] is None
@@ -112,8 +127,13 @@ def test_binary_bytes_are_not_a_page():
         extract_article(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
 
 
-@pytest.mark.parametrize("declaration", ['<?xml version="1.0" encoding="ISO-8859-15"?>',
-                                         '<meta http-equiv="Content-Type" content="text/html; charset=l9">'])
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        '<?xml version="1.0" encoding="ISO-8859-15"?>',
+        '<meta http-equiv="Content-Type" content="text/html; charset=l9">',
+    ],
+)
 def test_declared_charset_beats_guessing(declaration):
     # In latin-9 byte A4 is the euro sign; a guess of windows-1252 would read it as ¤.
     data = f"{declaration}<p>Le café coûte 3 € à Paris</p>".encode("iso-8859-15")

@@ -28,9 +28,12 @@ from tasks.stories import find_stories
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 
 LINES = [
-    {"text": "The harbour trust’s wardens lent two tractors.\n\nVolunteers filled forty sacks.",
-     "url": "https://www.kestrelfm.example/news/beach", "published_at": "2025-02-20T08:00:00Z",
-     "title": "Beach"},
+    {
+        "text": "The harbour trust’s wardens lent two tractors.\n\nVolunteers filled forty sacks.",
+        "url": "https://www.kestrelfm.example/news/beach",
+        "published_at": "2025-02-20T08:00:00Z",
+        "title": "Beach",
+    },
     {"text": "Fares rise by 4.1 per cent.", "outlet": "Coastline Business"},
 ]
 
@@ -40,8 +43,9 @@ def _archive_of_a_stylesheet() -> bytes:
     writer = WARCWriter(out, gzip=False)
     body = b"body { color: black }"
     http = StatusAndHeaders("200 OK", [("Content-Type", "text/css")], protocol="HTTP/1.1")
-    record = writer.create_warc_record("https://example.org/s.css", "response", payload=io.BytesIO(body),
-                                       length=len(body), http_headers=http)
+    record = writer.create_warc_record(
+        "https://example.org/s.css", "response", payload=io.BytesIO(body), length=len(body), http_headers=http
+    )
     writer.write_record(record)
     return out.getvalue()
 
@@ -66,10 +70,19 @@ def _dump(tmp_path: Path, name: str, records: list[dict]) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name, suffix", [
-    ("a.JSONL.GZ", ".jsonl.gz"), ("a.jsonl.zst", ".jsonl.zst"), ("crawl-00001.warc.gz", ".warc.gz"),
-    ("x.warc", ".warc"), ("page.htm", ".htm"), ("notes.txt", ".txt"), ("b.tar.gz", ".gz"), ("README", ""),
-])
+@pytest.mark.parametrize(
+    "name, suffix",
+    [
+        ("a.JSONL.GZ", ".jsonl.gz"),
+        ("a.jsonl.zst", ".jsonl.zst"),
+        ("crawl-00001.warc.gz", ".warc.gz"),
+        ("x.warc", ".warc"),
+        ("page.htm", ".htm"),
+        ("notes.txt", ".txt"),
+        ("b.tar.gz", ".gz"),
+        ("README", ""),
+    ],
+)
 def test_input_suffix_sees_compression(name, suffix):
     assert input_suffix(Path(name)) == suffix
 
@@ -90,14 +103,17 @@ def test_compressed_dumps_read_like_the_plain_one(tmp_path, name):
     assert rejects == []
     assert [d.source for d in packed] == [f"{name}#1", f"{name}#2"]
     fields = ("text", "title", "outlet", "url", "published_at", "content_hash", "input_format")
+
     def values(docs):
         return [[getattr(d, f) for f in fields] for d in docs]
 
     assert values(packed) == values(plain)
 
 
-@pytest.mark.parametrize("name, reason", [("dump.jsonl.gz", "not a readable gz file"),
-                                          ("dump.jsonl.zst", "not a readable zst file")])
+@pytest.mark.parametrize(
+    "name, reason",
+    [("dump.jsonl.gz", "not a readable gz file"), ("dump.jsonl.zst", "not a readable zst file")],
+)
 def test_damaged_compressed_dump_is_rejected_by_name(tmp_path, name, reason):
     (tmp_path / name).write_bytes(b"this was never compressed\n")
     docs, rejects = _read(tmp_path / name)
@@ -115,8 +131,12 @@ def test_truncated_gzip_dump_is_rejected(tmp_path):
 def test_cc_news_and_news_please_field_names(tmp_path):
     records = [
         {"text": "One.", "title": "A", "domain": "www.portaldertoday.example", "date": "2025-02-17 13:05:00"},
-        {"text": "Two.", "url": "https://m.example.co.uk/x", "date_publish": "2025-02-18T09:00:00+01:00",
-         "authors": ["Lena Marsh", "Dev Raman"]},
+        {
+            "text": "Two.",
+            "url": "https://m.example.co.uk/x",
+            "date_publish": "2025-02-18T09:00:00+01:00",
+            "authors": ["Lena Marsh", "Dev Raman"],
+        },
         {"text": "Three.", "published_at": "2025-02-19", "date": "1999-01-01", "author": "Jo"},
     ]
     docs, rejects = _read(_dump(tmp_path, "cc.jsonl", records))
@@ -128,12 +148,20 @@ def test_cc_news_and_news_please_field_names(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("url, outlet", [
-    ("https://www.theguardian.com/world/2019/jun/25/x", "theguardian.com"),
-    ("http://WWW2.Example.ORG:8080/a", "example.org"), ("https://amp.example.com/a", "example.com"),
-    ("https://news.bbc.co.uk/a", "news.bbc.co.uk"), ("www.haaretz.com", "haaretz.com"),
-    ("http://localhost/a", None), ("http://[::1/a", None), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "url, outlet",
+    [
+        ("https://www.theguardian.com/world/2019/jun/25/x", "theguardian.com"),
+        ("http://WWW2.Example.ORG:8080/a", "example.org"),
+        ("https://amp.example.com/a", "example.com"),
+        ("https://news.bbc.co.uk/a", "news.bbc.co.uk"),
+        ("www.haaretz.com", "haaretz.com"),
+        ("http://localhost/a", None),
+        ("http://[::1/a", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_outlet_from_url(url, outlet):
     assert outlet_from_url(url) == outlet
 
@@ -141,10 +169,12 @@ def test_outlet_from_url(url, outlet):
 def test_outlet_from_metadata_else_url_host_else_folder():
     docs, _ = _read(CORPUS / "ccnews")
     by_line = {d.source: d.outlet for d in docs}
-    assert by_line == {"dump.jsonl#1": "Coastline Business",  # given
-                       "dump.jsonl#2": "portaldertoday.example",  # from the URL
-                       "dump.jsonl#3": "kestrelfm.example",
-                       "dump.jsonl#4": None}  # the input root itself has no folder name
+    assert by_line == {
+        "dump.jsonl#1": "Coastline Business",  # given
+        "dump.jsonl#2": "portaldertoday.example",  # from the URL
+        "dump.jsonl#3": "kestrelfm.example",
+        "dump.jsonl#4": None,
+    }  # the input root itself has no folder name
     docs, _ = _read(CORPUS)
     assert {d.source: d.outlet for d in docs}["ccnews/dump.jsonl#4"] == "ccnews"
 
@@ -152,8 +182,10 @@ def test_outlet_from_metadata_else_url_host_else_folder():
 def test_manifest_beats_the_page_and_a_dump_line_beats_the_manifest(tmp_path):
     shutil.copy(CORPUS / "coastal-herald" / "harbour-bridge-closure.html", tmp_path / "page.html")
     _dump(tmp_path, "dump.jsonl", LINES)
-    (tmp_path / "manifest.csv").write_text("path,outlet,published_at\npage.html,Herald Archive,2025-03-01\n"
-                                           "dumps/dump.jsonl,Dump Outlet,2024-01-01\n")
+    (tmp_path / "manifest.csv").write_text(
+        "path,outlet,published_at\npage.html,Herald Archive,2025-03-01\n"
+        "dumps/dump.jsonl,Dump Outlet,2024-01-01\n"
+    )
     docs, rejects = _read(tmp_path)
     assert rejects == []
     got = {d.source: (d.outlet, d.published_at) for d in docs}
@@ -228,8 +260,11 @@ def test_a_page_captured_twice_is_ingested_once(tmp_path):
     body = (CORPUS / "coastal-herald" / "harbour-bridge-closure.html").read_bytes()
     for url in ("http://www.coastalherald.example/a", "https://www.coastalherald.example/a"):
         http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                      length=len(body), http_headers=http))
+        writer.write_record(
+            writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http
+            )
+        )
     (tmp_path / "twice.warc.gz").write_bytes(out.getvalue())
     docs, rejects = _read(tmp_path)
     assert [d.source for d in docs] == ["twice.warc.gz#1"]
@@ -267,14 +302,21 @@ def test_one_story_in_four_formats_links_into_one_story():
     docs, _ = _read(CORPUS)
     doc_table, para_table = prepare_documents(docs)
     members, _ = find_stories(doc_table, para_table)
-    source_of = dict(zip(doc_table.column("doc_id").to_pylist(), doc_table.column("source").to_pylist(),
-                         strict=True))
+    source_of = dict(
+        zip(doc_table.column("doc_id").to_pylist(), doc_table.column("source").to_pylist(), strict=True)
+    )
     stories: dict[str, list[tuple[int, str]]] = {}
     for row in members.to_pylist():
         stories.setdefault(row["story_id"], []).append((row["version"], source_of[row["doc_id"]]))
     shared = [sorted(v) for v in stories.values() if len(v) > 1]
-    assert shared == [[(0, "wire/harbour-bridge.txt"), (1, "ccnews/dump.jsonl#2"),
-                       (2, "coastal-herald/harbour-bridge-closure.html"), (3, "crawl/kestrelfm.warc.gz#2")]]
+    assert shared == [
+        [
+            (0, "wire/harbour-bridge.txt"),
+            (1, "ccnews/dump.jsonl#2"),
+            (2, "coastal-herald/harbour-bridge-closure.html"),
+            (3, "crawl/kestrelfm.warc.gz#2"),
+        ]
+    ]
     rows = {r["source"]: r for r in doc_table.to_pylist()}
     herald = rows["coastal-herald/harbour-bridge-closure.html"]
     assert (herald["outlet"], herald["author"], herald["repairs"]) == ("The Coastal Herald", "Lena Marsh", [])
@@ -291,8 +333,9 @@ def test_read_jsonl_is_still_usable_on_plain_bytes(tmp_path):
 def test_a_pages_short_first_paragraph_stays_a_paragraph(tmp_path):
     page = (CORPUS / "coastal-herald" / "harbour-bridge-closure.html").read_text(encoding="utf-8")
     standfirst = "Inspectors found corrosion in four suspension cables"
-    (tmp_path / "page.html").write_text(page.replace('<div class="story-body">',
-                                                     f'<div class="story-body"><p>{standfirst}</p>'))
+    (tmp_path / "page.html").write_text(
+        page.replace('<div class="story-body">', f'<div class="story-body"><p>{standfirst}</p>')
+    )
     docs, _ = _read(tmp_path / "page.html")
     doc_table, para_table = prepare_documents(docs)
     title = "Harbour bridge to close for six weeks over corroded cables"

@@ -10,12 +10,15 @@ from tasks.language import detect_language, detect_languages, language_probabili
 EN = "The minister announced a new budget for the northern railway on Tuesday morning."
 FR = "Le ministre a annoncé mardi matin un nouveau budget pour la ligne de chemin de fer du nord."
 SAMPLES = [
-    EN, FR,
+    EN,
+    FR,
     "Der Minister kündigte am Dienstag einen neuen Haushalt für die Nordbahn an, sagte er.",
     "Министр объявил во вторник новый бюджет для северной железной дороги.",
     "部長は火曜日の朝、北部鉄道の新しい予算を発表した。",
     "Visit https://example.com or mail desk@example.org now: NASA and the UN said so.",
-    "so do we", "123 456", "",
+    "so do we",
+    "123 456",
+    "",
 ]
 
 

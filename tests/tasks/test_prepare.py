@@ -7,8 +7,10 @@ from tasks.ingest import RawDocument
 from tasks.prepare import prepare_documents
 from tasks.warehouse import SCHEMAS
 
-EN = ("The minister announced a new budget for the northern railway on Tuesday morning.\n\n"
-      "Critics said the money would not be enough to repair the old bridges along the line.")
+EN = (
+    "The minister announced a new budget for the northern railway on Tuesday morning.\n\n"
+    "Critics said the money would not be enough to repair the old bridges along the line."
+)
 FR = "Le ministre a annoncé mardi matin un nouveau budget pour la ligne de chemin de fer du nord."
 
 
@@ -56,8 +58,11 @@ def test_stored_tags_are_remembered_only_from_this_language_version():
     docs, paras = prepare_documents([_raw("fr", FR)], known_languages={})
     fp = paras.column("fingerprint")[0].as_py()
     prepare._KNOWN_LANGUAGES.clear()
-    stale = docs.set_column(docs.schema.get_field_index("pipeline_version"), "pipeline_version",
-                            pa.array(["ingest-1+langdetect-0-old"], pa.string()))
+    stale = docs.set_column(
+        docs.schema.get_field_index("pipeline_version"),
+        "pipeline_version",
+        pa.array(["ingest-1+langdetect-0-old"], pa.string()),
+    )
     assert prepare.remember_languages(stale, paras) == 0
     assert prepare.remember_languages(docs, paras) == 1 and prepare._KNOWN_LANGUAGES[fp] == "fr"
     # The next batch finds the tag in the process cache instead of detecting it.

@@ -29,7 +29,8 @@ def test_curly_quotes_and_accents_are_kept():
 def test_describe_steps_for_unknown_steps():
     assert describe_steps([("apply", "some_new_fix")]) == ["some new fix"]
     assert describe_steps([("encode", "latin-1"), ("decode", "windows-1252")]) == [
-        "mojibake: windows-1252 read as latin-1"]
+        "mojibake: windows-1252 read as latin-1"
+    ]
 
 
 def test_mojibake_hint_finds_every_mojibake_and_few_correct_texts():

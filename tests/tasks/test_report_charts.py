@@ -22,9 +22,16 @@ def test_fate_bar_segments_are_proportional_and_skip_empty_fates():
 
 
 def test_outlet_chart_escapes_outlet_names_and_draws_a_bar_per_outlet():
-    rows = [{"outlet": "<b>herald</b>", "republications": 2, "survival_rate": 0.5, "survived": 1,
-             "disappeared": 1},
-            {"outlet": "courier", "republications": 1, "survival_rate": None}]
+    rows = [
+        {
+            "outlet": "<b>herald</b>",
+            "republications": 2,
+            "survival_rate": 0.5,
+            "survived": 1,
+            "disappeared": 1,
+        },
+        {"outlet": "courier", "republications": 1, "survival_rate": None},
+    ]
     svg = survival_by_outlet_chart(rows)
     assert "&lt;b&gt;herald&lt;/b&gt;" in svg and "<b>" not in svg
     assert svg.count('class="fate-survived"') == 1 and "50% of 2" in svg and "– of 1" in svg
@@ -34,8 +41,13 @@ def test_position_chart_has_ten_columns_and_counts_empty_tenths():
     row = {"position_tenth": 10, "paragraphs": 4, "survived": 1, "disappeared": 3}
     svg = survival_by_position_chart([row])
     assert svg.count("n=0") == 9 and "n=4" in svg
-    heights = dict(re.findall(r'class="fate-(\w+)" x="[\d.]+" y="[\d.]+" width="[\d.]+" '
-                              r'height="([\d.]+)"', svg))
+    heights = dict(
+        re.findall(
+            r'class="fate-(\w+)" x="[\d.]+" y="[\d.]+" width="[\d.]+" '
+            r'height="([\d.]+)"',
+            svg,
+        )
+    )
     assert float(heights["disappeared"]) == 3 * float(heights["survived"])
 
 

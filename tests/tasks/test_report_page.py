@@ -22,8 +22,15 @@ ESCAPED = "&lt;script&gt;window.__pwned=1&lt;/script&gt;"
 
 
 def fate(base, idx, name, origin="", rep=""):
-    return {"base_para_idx": base, "para_idx": idx, "fate": name, "origin_text": origin,
-            "republication_text": rep, "similarity": None, "base_doc_id": "o"}
+    return {
+        "base_para_idx": base,
+        "para_idx": idx,
+        "fate": name,
+        "origin_text": origin,
+        "republication_text": rep,
+        "similarity": None,
+        "base_doc_id": "o",
+    }
 
 
 def test_mark_changes_marks_deleted_and_inserted_words_and_escapes_them():
@@ -40,8 +47,14 @@ def test_mark_changes_leaves_typographic_changes_unmarked():
 
 
 def test_reading_order_places_appeared_after_what_precedes_it_in_the_republication():
-    rows = [fate(0, 0, "survived"), fate(1, None, "disappeared"), fate(2, 1, "survived"),
-            fate(None, 2, "appeared"), fate(3, 3, "survived"), fate(None, 0, "appeared")]
+    rows = [
+        fate(0, 0, "survived"),
+        fate(1, None, "disappeared"),
+        fate(2, 1, "survived"),
+        fate(None, 2, "appeared"),
+        fate(3, 3, "survived"),
+        fate(None, 0, "appeared"),
+    ]
     rows[5]["para_idx"] = -1  # an appeared paragraph before everything: first
     order = [(r["base_para_idx"], r["para_idx"]) for r in reading_order(rows)]
     assert order == [(None, -1), (0, 0), (1, None), (2, 1), (None, 2), (3, 3)]
@@ -54,25 +67,56 @@ def test_story_file_keeps_plain_ids_and_hashes_the_rest():
 
 
 def test_index_escapes_titles_outlets_and_rejects():
-    story = {"story_id": "s1", "title": f"Strike {SCRIPT}", "origin": "o", "origin_published_at": None,
-             "last_published_at": None, "outlets": 'o | <img src=x onerror="alert(1)">', "republications": 1,
-             "survival_rate": 0.5,
-             **{f: 1 for f in ("survived", "moved", "changed", "split", "merged", "disappeared", "appeared")}}
-    page = render_index({"documents": 2, "stories": 1, "shared": 1, "rejects": 1}, [story], [], [],
-                        [{"source": "x.txt", "reason": SCRIPT}])
+    story = {
+        "story_id": "s1",
+        "title": f"Strike {SCRIPT}",
+        "origin": "o",
+        "origin_published_at": None,
+        "last_published_at": None,
+        "outlets": 'o | <img src=x onerror="alert(1)">',
+        "republications": 1,
+        "survival_rate": 0.5,
+        **{f: 1 for f in ("survived", "moved", "changed", "split", "merged", "disappeared", "appeared")},
+    }
+    page = render_index(
+        {"documents": 2, "stories": 1, "shared": 1, "rejects": 1},
+        [story],
+        [],
+        [],
+        [{"source": "x.txt", "reason": SCRIPT}],
+    )
     assert ESCAPED in page
     assert "<script>window" not in page and "<img" not in page
     assert page.count("<script>") == 1  # the page's own filter script only
 
 
 def test_index_says_when_stories_are_left_off():
-    story = {"story_id": "s", "title": "t", "origin": "o", "origin_published_at": None,
-             "last_published_at": None, "outlets": "o | r",
-             "republications": 1, "survival_rate": 1.0, "survived": 1, "moved": 0, "changed": 0, "split": 0,
-             "merged": 0, "disappeared": 0, "appeared": 0}
+    story = {
+        "story_id": "s",
+        "title": "t",
+        "origin": "o",
+        "origin_published_at": None,
+        "last_published_at": None,
+        "outlets": "o | r",
+        "republications": 1,
+        "survival_rate": 1.0,
+        "survived": 1,
+        "moved": 0,
+        "changed": 0,
+        "split": 0,
+        "merged": 0,
+        "disappeared": 0,
+        "appeared": 0,
+    }
     stories = [dict(story, story_id=f"s{k}") for k in range(3)]
-    page = render_index({"documents": 6, "stories": 3, "shared": 3, "rejects": 0}, stories, [], [], [],
-                        PageConfig(max_stories=2))
+    page = render_index(
+        {"documents": 6, "stories": 3, "shared": 3, "rejects": 0},
+        stories,
+        [],
+        [],
+        [],
+        PageConfig(max_stories=2),
+    )
     assert page.count('<tr class="story"') == 2 and "Showing the 2 stories" in page
 
 
@@ -108,11 +152,18 @@ def test_index_lists_every_story_with_republications_and_links_its_page(pages: P
 
 
 def test_story_page_shows_each_fate_row_and_the_injected_script_as_text(pages: Path, corpus_warehouse: Path):
-    (story_id,) = _catalog(corpus_warehouse, "select story_id from story_members m join documents d "
-                                             "using (doc_id) where d.source = 'herald/harbour.txt'")[0]
+    (story_id,) = _catalog(
+        corpus_warehouse,
+        "select story_id from story_members m join documents d "
+        "using (doc_id) where d.source = 'herald/harbour.txt'",
+    )[0]
     html = (pages.parent / "stories" / story_file(story_id)).read_text()
-    expected = dict(_catalog(corpus_warehouse, "select fate, count(*) from paragraph_fates where story_id = "
-                                               f"'{story_id}' group by fate"))
+    expected = dict(
+        _catalog(
+            corpus_warehouse,
+            f"select fate, count(*) from paragraph_fates where story_id = '{story_id}' group by fate",
+        )
+    )
     shown = dict.fromkeys(expected, 0)
     for name in re.findall(r'<tr class="fate-(\w+)" data-fates=', html):
         shown[name] += 1
@@ -125,7 +176,7 @@ def test_pages_need_no_network_and_allow_only_their_own_script(pages: Path):
     for page in [pages, *sorted((pages.parent / "stories").glob("*.html"))]:
         html = page.read_text()
         assert not re.search(r'(src|href)="(https?:)?//', html)
-        script = html[html.index("<script>") + len("<script>"):html.index("</script>")]
+        script = html[html.index("<script>") + len("<script>") : html.index("</script>")]
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         assert f"script-src 'sha256-{digest}'" in html
 
@@ -134,7 +185,7 @@ def test_boilerplate_is_folded_away(seed_warehouse: Path):
     index = write_report_pages(seed_warehouse)
     (n,) = _catalog(seed_warehouse, "select count(*) from paragraphs where is_boilerplate")[0]
     story = next((index.parent / "stories").glob("*.html")).read_text()
-    folded = story[story.index("<h2>Boilerplate set aside</h2>"):]
+    folded = story[story.index("<h2>Boilerplate set aside</h2>") :]
     assert n > 0 and folded.count("<li ") == n and "<details>" in folded
 
 

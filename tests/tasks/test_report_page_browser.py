@@ -11,9 +11,17 @@ import pytest
 
 from tasks.report_page import story_file, write_report_pages
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1280,1400"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,1400",
+]
 
 
 def _missing(reason: str) -> None:
@@ -66,8 +74,9 @@ def _story_id(warehouse: Path, source: str) -> str:
 
     con = duckdb.connect(str(warehouse / "corpus.duckdb"), read_only=True)
     try:
-        return con.execute("select story_id from story_members join documents using (doc_id) "
-                           "where source = ?", [source]).fetchall()[0][0]
+        return con.execute(
+            "select story_id from story_members join documents using (doc_id) where source = ?", [source]
+        ).fetchall()[0][0]
     finally:
         con.close()
 
@@ -115,8 +124,9 @@ def test_index_loads_from_disk_with_stories_charts_and_filters(browser, index: P
     assert _errors(browser) == []
 
 
-def test_story_page_aligns_fates_filters_rows_and_keeps_the_script_inert(browser, index: Path, shots: Path,
-                                                                         corpus_warehouse: Path):
+def test_story_page_aligns_fates_filters_rows_and_keeps_the_script_inert(
+    browser, index: Path, shots: Path, corpus_warehouse: Path
+):
     story = _story_id(corpus_warehouse, "herald/harbour.txt")
     browser.get((index.parent / "stories" / story_file(story)).as_uri())
     sections = [e.find_element("tag name", "h2").text for e in _visible(browser, "section.pair")]
@@ -134,5 +144,6 @@ def test_story_page_aligns_fates_filters_rows_and_keeps_the_script_inert(browser
     assert shown == [f for f in fates if f != "survived"]
     _choose_outlet(browser, "courier")
     assert [e.find_element("tag name", "h2").text for e in _visible(browser, "section.pair")] == [
-        "gazette → courier"]
+        "gazette → courier"
+    ]
     assert _errors(browser) == []

@@ -24,12 +24,18 @@ def rows(con, query: str) -> list[dict]:
 
 
 def test_every_table_column_and_report_has_a_comment(con):
-    views = {r["view_name"]: r["comment"] for r in rows(con, "select view_name, comment from duckdb_views() "
-                                                            "where not internal")}
+    views = {
+        r["view_name"]: r["comment"]
+        for r in rows(con, "select view_name, comment from duckdb_views() where not internal")
+    }
     for table in TABLES:
         assert views[table], table
-        columns = {r["column_name"]: r["comment"] for r in rows(
-            con, f"select column_name, comment from duckdb_columns() where table_name = '{table}'")}
+        columns = {
+            r["column_name"]: r["comment"]
+            for r in rows(
+                con, f"select column_name, comment from duckdb_columns() where table_name = '{table}'"
+            )
+        }
         assert set(columns) == set(SCHEMAS[table].names)
         assert all(columns.values()), [c for c, text in columns.items() if not text]
     for path in report_files():
@@ -45,8 +51,11 @@ def test_comments_describe_exactly_the_tables_columns():
 
 
 def test_origin_positions_rank_body_paragraphs_from_start_to_end(con):
-    story = rows(con, "select * from origin_positions where origin_doc_id = (select doc_id from documents "
-                      "where source = 'gazette/harbour.txt') order by body_rank")
+    story = rows(
+        con,
+        "select * from origin_positions where origin_doc_id = (select doc_id from documents "
+        "where source = 'gazette/harbour.txt') order by body_rank",
+    )
     assert [r["body_rank"] for r in story] == list(range(6))
     assert [r["from_end"] for r in story] == [5, 4, 3, 2, 1, 0]
     assert story[0]["position_tenth"] == 1 and story[-1]["position_tenth"] == 10
@@ -54,9 +63,12 @@ def test_origin_positions_rank_body_paragraphs_from_start_to_end(con):
 
 def test_the_cut_ending_shows_in_the_last_paragraphs(con):
     # courier printed only the first four of the harbour story's six paragraphs
-    cut = rows(con, "select from_end, fate from origin_paragraph_fates where republication = 'courier' "
-                    "and story_id in (select story_id from story_members join documents using (doc_id) "
-                    "where source = 'courier/harbour-short.txt') order by from_end")
+    cut = rows(
+        con,
+        "select from_end, fate from origin_paragraph_fates where republication = 'courier' "
+        "and story_id in (select story_id from story_members join documents using (doc_id) "
+        "where source = 'courier/harbour-short.txt') order by from_end",
+    )
     assert [(r["from_end"], r["fate"]) for r in cut[:2]] == [(0, "disappeared"), (1, "disappeared")]
     assert all(r["fate"] != "disappeared" for r in cut[2:])
     end = rows(con, "select * from survival_by_position where position_tenth = 10")[0]
