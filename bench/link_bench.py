@@ -83,8 +83,12 @@ def _prepare_block(block: int) -> tuple[list[dict], list[dict]]:
 
 
 def corpus_version() -> str:
-    """The generator's own hash: a changed generator never reads an old cache."""
-    return hashlib.sha256((Path(__file__).parent / "corpus.py").read_bytes()).hexdigest()[:12]
+    """The generator's and the sketching code's hash: a change to either never reads an old cache."""
+    root = Path(__file__).resolve().parent.parent
+    code = [root / "bench" / "corpus.py"] + [
+        root / "tasks" / f"{m}.py" for m in ("clean", "boilerplate", "fingerprint")
+    ]
+    return hashlib.sha256(b"".join(p.read_bytes() for p in code)).hexdigest()[:12]
 
 
 def prepare(n_docs: int) -> Path:

@@ -17,7 +17,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-LINK_VERSION = "link-2"
+LINK_VERSION = "link-3"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 
 
@@ -30,7 +30,10 @@ class LinkConfig:
     min_paragraph_jaccard: float = 0.5  # estimated from the sketches
     min_containment: float = 0.5  # share of the shorter document's body paragraphs matched
     min_shared: int = 2  # one shared paragraph (a quote, a stock phrase) never links two documents
-    max_bucket: int = 200  # an LSH bucket of more distinct texts than this holds a stock phrase
+    # An LSH bucket of more distinct texts than this holds a stock phrase. Crowded buckets are mostly text
+    # that recurs across unrelated stories: at 100k generated documents a cap of 200 made 137M candidate
+    # pairs and ran out of memory, while 10 keeps recall (bench/link_bench.py, README).
+    max_bucket: int = 10
     max_copies: int = 50  # a text printed more often than this is a stock phrase (cost: max_copies² pairs)
     stock_spread: int = 20  # a paragraph matched in more documents than this counts less and less
     min_cohesion: float = 0.4  # mean overlap between two parts of a linked group to be one story
