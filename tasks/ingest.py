@@ -10,7 +10,7 @@ import json
 import os
 import re
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -422,9 +422,3 @@ def read_inputs(items: list[InputFile]) -> tuple[list[RawDocument], list[Reject]
         docs.extend(got)
         rejects.extend(bad)
     return docs, rejects
-
-
-def with_source_prefix(doc: RawDocument, prefix: str) -> RawDocument:
-    """The same document under a source name qualified by `prefix` (used when two inputs collide)."""
-    source = f"{prefix}/{doc.source}"
-    return replace(doc, source=source, doc_id=document_id(source, doc.content_hash))

@@ -1,5 +1,5 @@
-"""Corpus-level steps over the whole warehouse: fold a run's new documents into what is stored, find stories
-(with boilerplate repeated across an outlet's stories), and align every republication with its origin."""
+"""Corpus-level steps over the whole warehouse: find stories (with boilerplate repeated across an outlet's
+stories), and align every republication with its origin. Folding new documents in is tasks/changes.py."""
 
 from __future__ import annotations
 
@@ -12,39 +12,8 @@ import pyarrow.compute as pc
 
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
 from tasks.boilerplate import BoilerplateConfig
-from tasks.ingest import InputFile, Reject
 from tasks.link import LINK_VERSION, LinkConfig, Member, link_corpus, link_new_documents
 from tasks.warehouse import SCHEMAS
-
-
-def merge_documents(
-    old_docs: pa.Table, old_paras: pa.Table, new_docs: pa.Table, new_paras: pa.Table
-) -> tuple[pa.Table, pa.Table]:
-    """Stored documents plus new ones; a new version of a stored source replaces it, an identical one is a
-    no-op."""
-    replaced = pa.array(sorted(set(new_docs.column("source").to_pylist())), pa.string())
-    keep = pc.invert(pc.is_in(old_docs.column("source"), value_set=replaced))
-    docs = pa.concat_tables([old_docs.filter(keep), new_docs])
-    kept_ids = pa.array(docs.column("doc_id").to_pylist(), pa.string())
-    new_ids = pa.array(new_docs.column("doc_id").to_pylist(), pa.string())
-    old_keep = pc.and_(
-        pc.is_in(old_paras.column("doc_id"), value_set=kept_ids),
-        pc.invert(pc.is_in(old_paras.column("doc_id"), value_set=new_ids)),
-    )
-    paras = pa.concat_tables([old_paras.filter(old_keep), new_paras])
-    docs = docs.sort_by([("source", "ascending"), ("doc_id", "ascending")])
-    paras = paras.sort_by([("doc_id", "ascending"), ("para_idx", "ascending")])
-    # The same document given twice in one run (two inputs naming one file) is stored once.
-    return _unique(docs, ["doc_id"]), _unique(paras, ["doc_id", "para_idx"])
-
-
-def _unique(table: pa.Table, keys: list[str]) -> pa.Table:
-    seen: set[tuple] = set()
-    mask = []
-    for row in zip(*(table.column(k).to_pylist() for k in keys), strict=True):
-        mask.append(row not in seen)
-        seen.add(row)
-    return table.filter(pa.array(mask, pa.bool_()))
 
 
 def find_stories(
@@ -242,13 +211,3 @@ def stories_to_align(
         pc.is_in(old_fates.column("story_id"), value_set=pa.array(unchanged, pa.string()))
     )
     return {s: d for s, d in stories.items() if s not in set(unchanged)}, kept
-
-
-def merge_rejects(old: pa.Table, new: list[Reject], items: list[InputFile]) -> pa.Table:
-    """Stored rejects for inputs not seen in this run, plus this run's; an input that now reads is cleared."""
-    seen = {i.source for i in items} | {r.source.split("#")[0] for r in new}
-    kept = [r for r in old.to_pylist() if r["source"].split("#")[0] not in seen]
-    rows = {(r["source"], r["reason"]) for r in kept} | {(r.source, r.reason) for r in new}
-    return pa.Table.from_pylist(
-        [{"source": s, "reason": m} for s, m in sorted(rows)], schema=SCHEMAS["rejects"]
-    )
