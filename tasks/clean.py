@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 import ftfy
 
+from tasks.repair import ftfy_changes_nothing
+
 CLEAN_VERSION = "clean-1"
 
 # Keep curly quotes as the outlet printed them; the comparison form folds them anyway.
 _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=False)
-# What ftfy could change in a line of ASCII text: HTML entities and control characters (\r, escapes).
-_FTFY_ASCII_WORK = re.compile(r"[&\x00-\x08\x0b-\x1f\x7f]")
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Apostrophes and quotes vanish without a trace so that "Ha'aretz" and "Haaretz" compare equal.
@@ -52,7 +52,7 @@ def _fix_text(text: str) -> str:
         segment = text[pos:textbreak]
         if config.unescape_html == "auto" and "<" in segment:
             config = config._replace(unescape_html=False)
-        if segment.isascii() and not _FTFY_ASCII_WORK.search(segment):
+        if ftfy_changes_nothing(segment):
             out.append(segment)
         else:
             out.append(ftfy.fix_and_explain(segment, config).text)
