@@ -37,6 +37,28 @@ def wait_until(check, timeout: float, what: str):
     raise TimeoutError(f"gave up waiting for {what} after {timeout:.0f} s")
 
 
+def api(method: str, url: str, payload: dict | None = None, timeout: float = 60):
+    """One Prefect API call, retried while the server answers 5xx or not at all (a shared CI machine can
+    make its SQLite database busy for a moment); the decoded body. A 4xx, or a server still failing at the
+    deadline, raises with the status and body so the failure says what the server said."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        try:
+            last = httpx.request(method, url, json=payload, timeout=30)
+            if last.status_code < 500:
+                break
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    if last is None or last.status_code >= 300:
+        detail = "no answer" if last is None else f"{last.status_code}: {last.text[:500]}"
+        raise AssertionError(f"{method} {url} failed: {detail}")
+    return last.json()
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
@@ -58,6 +80,9 @@ def prefect_api(tmp_path_factory) -> str:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_UI_ENABLED": "false",
         "PREFECT_SERVER_API_HOST": "127.0.0.1",
+        # SQLite waits instead of failing a request while another writer holds the file (CI machines are slow)
+        "PREFECT_SERVER_DATABASE_TIMEOUT": "60",
+        "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT": "30",
     }
     log = open(home / "server.log", "w")
     server = subprocess.Popen(

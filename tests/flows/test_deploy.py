@@ -5,11 +5,10 @@ import os
 import subprocess
 import sys
 
-import httpx
 import pytest
 
 from tasks.warehouse import read_table
-from tests.flows.conftest import ROOT, stop, wait_until
+from tests.flows.conftest import ROOT, api, stop, wait_until
 
 pytestmark = pytest.mark.prefect
 
@@ -39,20 +38,21 @@ def test_serve_registers_a_cron_schedule_and_runs_on_request(client_env, corpus,
     try:
 
         def deployment():
-            found = httpx.post(
+            found = api(
+                "POST",
                 f"{prefect_api}/deployments/filter",
-                json={"deployments": {"name": {"any_": ["nightly-test"]}}},
-            ).json()
+                {"deployments": {"name": {"any_": ["nightly-test"]}}},
+            )
             return found[0] if found else None
 
         dep = wait_until(deployment, 120, "the deployment to be registered")
         assert [s["schedule"]["cron"] for s in dep["schedules"]] == ["15 4 * * *"]
         assert dep["parameters"]["warehouse"] == str(wh)
 
-        run = httpx.post(f"{prefect_api}/deployments/{dep['id']}/create_flow_run", json={}).json()
+        run = api("POST", f"{prefect_api}/deployments/{dep['id']}/create_flow_run", {})
         state = wait_until(
             lambda: (
-                (s := httpx.get(f"{prefect_api}/flow_runs/{run['id']}").json()["state"]["type"])
+                (s := api("GET", f"{prefect_api}/flow_runs/{run['id']}")["state"]["type"])
                 in {"COMPLETED", "FAILED", "CRASHED"}
                 and s
             ),

@@ -10,11 +10,10 @@ import time
 from pathlib import Path
 
 import duckdb
-import httpx
 import pytest
 
 from tasks.warehouse import TABLES, current_version, read_table, sort_table
-from tests.flows.conftest import BIN, add_copy, free_port, reprint, reprint_async, stop, wait_until
+from tests.flows.conftest import BIN, add_copy, api, free_port, reprint, reprint_async, stop, wait_until
 
 pytestmark = pytest.mark.prefect
 
@@ -65,14 +64,15 @@ def test_rerun_changes_nothing_and_growth_equals_a_fresh_run(
     assert "1 documents read, 3 in the warehouse, 1 stories (1 aligned" in grown.stderr
     assert_same(snapshot(wh), fresh)
 
-    found = httpx.post(
+    found = api(
+        "POST",
         f"{prefect_api}/artifacts/filter",
-        json={
+        {
             "artifacts": {"key": {"any_": ["reprint-story-fates", "reprint-run-summary"]}},
             "sort": "CREATED_DESC",
             "limit": 2,
         },
-    ).json()
+    )
     by_key = {a["key"]: a for a in found}
     rows = by_key["reprint-story-fates"]["data"]
     rows = rows if isinstance(rows, list) else __import__("json").loads(rows)
@@ -112,10 +112,11 @@ def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(
         assert catalog_documents(wh) == 2, point
     # Reruns did not prepare again: Prefect's cache, keyed on content, had the shard. (Only some of them are
     # seen here: a SIGKILLed run may die before it reports its task states to the server.)
-    cached = httpx.post(
+    cached = api(
+        "POST",
         f"{prefect_api}/task_runs/filter",
-        json={"task_runs": {"name": {"like_": "prepare_shard"}, "state": {"name": {"any_": ["Cached"]}}}},
-    ).json()
+        {"task_runs": {"name": {"like_": "prepare_shard"}, "state": {"name": {"any_": ["Cached"]}}}},
+    )
     assert len(cached) >= 1
     # Killed just after the commit point: the run's work is all there.
     killed = reprint(
