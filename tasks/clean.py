@@ -17,6 +17,7 @@ CLEAN_VERSION = "clean-1"
 _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=False)
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 # Apostrophes and quotes vanish without a trace so that "Ha'aretz" and "Haaretz" compare equal.
 _QUOTES = re.compile(
     r"[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u2032\u2033]"
@@ -43,6 +44,8 @@ def _fix_text(text: str) -> str:
 
     Most lines are plain ASCII, and ftfy spends ~50 us on each only to find nothing to fix.
     """
+    if ftfy_changes_nothing(text):  # then so it does on each of its lines
+        return text
     config = _FTFY
     out = []
     pos = 0
@@ -62,7 +65,10 @@ def _fix_text(text: str) -> str:
 
 def readable_paragraph(block: str) -> str:
     """A paragraph as a person should read it: hard-wrapped lines joined, white space collapsed."""
-    lines = [_SPACES.sub(" ", line).strip() for line in block.split("\n")]
+    # Most blocks hold single spaces only, which the substitution would copy unchanged.
+    if "  " in block or _ODD_SPACE.search(block):
+        block = _SPACES.sub(" ", block)
+    lines = [line.strip() for line in block.split("\n")]
     return " ".join(line for line in lines if line)
 
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import numpy as np
 import pyarrow as pa
 
-from tasks.boilerplate import BOILERPLATE_VERSION, flag_document
+from tasks.boilerplate import BOILERPLATE_VERSION, flag_documents
 from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_form, split_document
 from tasks.fingerprint import FINGERPRINT_VERSION, fingerprint, minhash_batch
 from tasks.html import HTML_VERSION
@@ -60,7 +60,7 @@ def prepare_documents(
         ]
         forms = [[comparison_form(text) for text in paragraphs] for _, paragraphs in split]
     with clock("boilerplate"):
-        flags = [flag_document(paragraphs) for _, paragraphs in split]
+        flags = flag_documents([paragraphs for _, paragraphs in split])
     with clock("fingerprint"):
         fingerprints = [[fingerprint(form) for form in doc] for doc in forms]
         words = [form.split() for doc in forms for form in doc]
