@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.throughput                      # 50k and 10k documents, 1 and 2 workers
     .venv/bin/python -m bench.throughput --documents 2000 --workers 1   # a quick look
+    .venv/bin/python -m bench.throughput --before 699f0aa               # also time an earlier commit, in turn
 
 Corpora come from bench/corpus.py (real news prose, stories with republications), written once as a folder of
 .txt files with manifest.csv under --work and reused. Each ingest runs in a fresh process (clean peak RSS):
@@ -122,11 +123,39 @@ def ingest(folder: Path, out: Path, workers: int) -> dict:
     }
 
 
-def run_ingest(folder: Path, out: Path, workers: int) -> dict:
-    """`ingest` in a fresh interpreter, so that its peak RSS is its own."""
+def run_ingest(folder: Path, out: Path, workers: int, code: Path | None = None) -> dict:
+    """`ingest` in a fresh interpreter, so that its peak RSS is its own; `code`: a checkout to run instead."""
     command = [sys.executable, "-m", "bench.throughput", "ingest", str(folder), str(out), str(workers)]
-    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=code)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def same_rows(out: Path, other: Path) -> bool:
+    """Whether two ingests wrote equal documents and paragraphs tables (every column, every row, in order)."""
+    import pyarrow.parquet as pq
+
+    return all(
+        pq.read_table(out / name / "part-0.parquet").equals(pq.read_table(other / name / "part-0.parquet"))
+        for name in ("documents", "paragraphs")
+    )
+
+
+def checkout(revision: str, work: Path) -> Path:
+    """The repository's files at `revision` (git archive), to measure an earlier version in the same run."""
+    root = Path(__file__).resolve().parent.parent
+    commit = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{revision}^{{commit}}"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=root,
+    ).stdout.strip()
+    folder = work / f"code-{commit[:12]}"
+    if not (folder / "bench" / "throughput.py").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", commit], check=True, capture_output=True, cwd=root).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
 
 
 # --- baselines, measured in the same run -----------------------------------------------------------------
@@ -222,7 +251,7 @@ def report(runs: list[dict], floors: dict, race: dict, lang: dict) -> str:
         "| language share | tags computed / used | peak RSS main / worker MiB |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for run in runs:
+    for run in (r for r in runs if not r.get("before")):
         c, s = run["counts"], run["stage_seconds"]
         floor = floors[(run["files"], run["workers"])]
         busy = sum(s.get(k, 0.0) for k in STAGES)
@@ -241,7 +270,7 @@ def report(runs: list[dict], floors: dict, race: dict, lang: dict) -> str:
         "| documents | workers | " + " | ".join(STAGES + ("write",)) + " |",
         "|---:|---:|" + "---|" * (len(STAGES) + 1),
     ]
-    for run in runs:
+    for run in (r for r in runs if not r.get("before")):
         c, s = run["counts"], run["stage_seconds"]
         cells = [
             f"{s.get(k, 0.0):.1f} s, {_per_second(c['documents'], s.get(k, 0.0))} d/s, "
@@ -249,6 +278,28 @@ def report(runs: list[dict], floors: dict, race: dict, lang: dict) -> str:
             for k in STAGES + ("write",)
         ]
         lines.append(f"| {c['documents']:,} | {run['workers']} | " + " | ".join(cells) + " |")
+    before = [run for run in runs if run.get("before")]
+    if before:
+        lines += [
+            "",
+            f"The same, by the code at {before[0]['before']} (measured in this run, just before ours):",
+            "",
+            "| documents | workers | wall s | "
+            + " | ".join(STAGES + ("write",))
+            + " | ours / before (wall) | same rows |",
+            "|---:|---:|---:|" + "---:|" * (len(STAGES) + 2) + "---|",
+        ]
+        ours = {(r["files"], r["workers"]): r for r in runs if not r.get("before")}
+        for run in before:
+            s = run["stage_seconds"]
+            now = ours[(run["files"], run["workers"])]
+            cells = [f"{s.get(k, 0.0):.1f}" for k in STAGES + ("write",)]
+            lines.append(
+                f"| {run['counts']['documents']:,} | {run['workers']} | {run['wall_seconds']:.1f} | "
+                + " | ".join(cells)
+                + f" | {now['wall_seconds'] / run['wall_seconds']:.2f}"
+                + f" | {'yes' if run['same_rows'] else 'NO'} |"
+            )
     lines += [
         "",
         f"MinHash (64 permutations, word 3-shingles) on {race['paragraphs']:,} paragraphs: ours "
@@ -272,12 +323,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/reprint-bench"))
     parser.add_argument("--sketch-paragraphs", type=int, default=100_000)
     parser.add_argument("--json", type=Path, help="also write the raw measurements here")
+    parser.add_argument("--before", metavar="REV", help="also time the ingest of this git revision, in turn")
     opts = parser.parse_args(args)
     runs, floors = [], {}
+    code = checkout(opts.before, opts.work) if opts.before else None
     for n in opts.documents:
         folder = make_corpus(n, opts.work)
         for workers in opts.workers:
+            if code is not None:
+                old = run_ingest(folder, opts.work / f"before-{n}-{workers}", workers, code)
+                runs.append({**old, "before": opts.before})
+                print(
+                    f"before: {n} documents, {workers} worker(s): {old['wall_seconds']:.1f} s",
+                    file=sys.stderr,
+                )
             run = run_ingest(folder, opts.work / f"out-{n}-{workers}", workers)
+            if code is not None:
+                same = same_rows(opts.work / f"out-{n}-{workers}", opts.work / f"before-{n}-{workers}")
+                runs[-1]["same_rows"] = run["same_rows"] = same
             print(f"ingest {n} documents, {workers} worker(s): {run['wall_seconds']:.1f} s", file=sys.stderr)
             runs.append(run)
             floors[(run["files"], workers)] = duckdb_floor(folder, workers)

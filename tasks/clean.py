@@ -74,8 +74,7 @@ def readable_paragraph(block: str) -> str:
 
 def comparison_form(text: str) -> str:
     """Fold case, Unicode compatibility forms, quotes, punctuation and white space."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
-    return " ".join(folded.split())
+    return " ".join(comparison_words(text))
 
 
 class _FoldTable(dict):
@@ -99,7 +98,7 @@ _FOLD = _FoldTable()
 
 def comparison_words(text: str) -> list[str]:
     """The word sequence of the comparison form."""
-    return comparison_form(text).split()
+    return unicodedata.normalize("NFKC", text).casefold().translate(_FOLD).split()
 
 
 def _blocks(text: str) -> list[tuple[str, int]]:

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 
 from tasks.boilerplate import BOILERPLATE_VERSION, flag_documents
-from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_form, split_document
+from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_form, comparison_words, split_document
 from tasks.fingerprint import FINGERPRINT_VERSION, fingerprint, minhash_batch
 from tasks.html import HTML_VERSION
 from tasks.ingest import EXTRACTED_FORMATS, INGEST_VERSION, RawDocument
@@ -58,12 +58,13 @@ def prepare_documents(
             split_document(raw.text, _NO_TITLES if raw.input_format in EXTRACTED_FORMATS else _TITLES)
             for raw in raws
         ]
-        forms = [[comparison_form(text) for text in paragraphs] for _, paragraphs in split]
+        doc_words = [[comparison_words(text) for text in paragraphs] for _, paragraphs in split]
+        forms = [[" ".join(w) for w in doc] for doc in doc_words]
     with clock("boilerplate"):
         flags = flag_documents([paragraphs for _, paragraphs in split])
     with clock("fingerprint"):
         fingerprints = [[fingerprint(form) for form in doc] for doc in forms]
-        words = [form.split() for doc in forms for form in doc]
+        words = [w for doc in doc_words for w in doc]
         sketches = minhash_batch(words)
     with clock("language"):
         # Each document's paragraphs, then the document: its body's head, keyed like a paragraph, so that a
