@@ -1,6 +1,6 @@
 """Cleaning: readable text, the comparison form, paragraph splitting and titles."""
 
-from tasks.clean import comparison_form, readable_paragraph, repair_text, split_document
+from tasks.clean import comparison_form, comparison_words, readable_paragraph, repair_text, split_document
 
 
 def test_comparison_form_folds_case_quotes_punctuation_and_space():
@@ -59,6 +59,8 @@ def test_repair_skips_only_what_ftfy_leaves_unchanged():
         "caf\u00c3\u00a9 &lt; 3\nplain",
         "x\x0cy\x85z",
         "It\u00e2\u20ac\u2122s\nfine",
+        "\u201cquoted\u201d \u2013 fine\u2026\nnext\u2019s &amp; more",
+        "\u201call\u201d \u2014 plain\u00a0punctuation\u2019s\n\nonly",
     ]:
         expected = ftfy.fix_text(raw, config).replace("\r\n", "\n").replace("\r", "\n")
         assert repair_text(raw) == expected, raw
@@ -66,3 +68,27 @@ def test_repair_skips_only_what_ftfy_leaves_unchanged():
 
 def test_comparison_form_of_symbols_controls_and_wide_forms():
     assert comparison_form("Ünïcödé ½ ①\tＡＢＣ\u2028x") == "ünïcödé 1 2 1 abc x"
+
+
+def test_readable_paragraph_matches_collapsing_every_line():
+    import random
+    import re
+
+    from tasks.clean import _SPACES
+
+    def every_line(block):
+        lines = [_SPACES.sub(" ", line).strip() for line in block.split("\n")]
+        return " ".join(line for line in lines if line)
+
+    rng = random.Random(3)
+    pieces = ["word", "Word,", "“quoted”", " ", "  ", "\t", "\u00a0", "\u2009", "\u3000", "\n", " \n ", "é"]
+    blocks = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30))) for _ in range(3000)]
+    for block in blocks:
+        assert readable_paragraph(block) == every_line(block), repr(block)
+    assert any(re.search(r"\s\s", b) for b in blocks) and any(" " in b and "  " not in b for b in blocks)
+
+
+def test_comparison_form_is_its_words_joined():
+    for text in ("“Maximum  pressure’ — on Ha’aretz!", "ﬁnal\u00a0word", "", "½ ①\tＡＢＣ\u2028x"):
+        assert comparison_form(text) == " ".join(comparison_words(text))
+        assert comparison_form(text).split() == comparison_words(text)

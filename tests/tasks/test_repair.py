@@ -42,3 +42,43 @@ def test_mojibake_hint_finds_every_mojibake_and_few_correct_texts():
 
 def test_windows_line_ends_are_unified_but_not_recorded():
     assert repair_unicode("First line\r\nsecond\rthird") == ("First line\nsecond\nthird", [])
+
+
+def test_ftfy_changes_nothing_only_says_so_when_ftfy_agrees():
+    import random
+    from itertools import product
+
+    import ftfy
+
+    from tasks.repair import ftfy_changes_nothing
+
+    config = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=True)
+    punctuation = "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026"
+    # Every string of up to three characters from the punctuation and a few kinds of ASCII (ftfy's mojibake
+    # test looks at runs of two or three characters), then longer random ones.
+    alphabet = punctuation + "aZ .1\"'\t\n;"
+    samples = ["".join(chars) for n in (1, 2, 3) for chars in product(alphabet, repeat=n)]
+    rng = random.Random(5)
+    printable = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "&") + "\t\n" + punctuation * 8
+    samples += ["".join(rng.choice(printable) for _ in range(rng.randrange(1, 200))) for _ in range(2000)]
+    for text in samples:
+        assert ftfy_changes_nothing(text), repr(text)
+        assert ftfy.fix_and_explain(text, config) == (text, []), repr(text)
+    # Anything else is left to ftfy.
+    for text in (
+        "a &amp; b",
+        "caf\u00c3\u00a9",
+        "\u00e9",
+        "x\x0cy",
+        "x\ry",
+        "\ufb01",
+        "\u2028",
+        "\x85",
+        "\x1b[0m",
+    ):
+        assert not ftfy_changes_nothing(text), repr(text)
+
+
+def test_a_text_ftfy_leaves_alone_is_returned_whole():
+    text = "“Plain” news – with dashes… and\u00a0spaces.\n\nSecond paragraph.\n"
+    assert repair_unicode(text) == (text, [])
