@@ -8,6 +8,9 @@ import unicodedata
 from dataclasses import dataclass
 
 import ftfy
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tasks.repair import ftfy_changes_nothing
 
@@ -98,7 +101,28 @@ _FOLD = _FoldTable()
 
 def comparison_words(text: str) -> list[str]:
     """The word sequence of the comparison form."""
-    return unicodedata.normalize("NFKC", text).casefold().translate(_FOLD).split()
+    return _folded(text).split()
+
+
+def _folded(text: str) -> str:
+    # Every character str.split() splits on is a separator or control character, which the fold turns into a
+    # space: a folded text holds no white space but spaces.
+    return unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
+
+
+def comparison_batch(texts: list[str]) -> tuple[list[str], pa.Array, np.ndarray]:
+    """For many texts at once: their comparison forms, all their words in order (an Arrow array), and how
+    many words each has. The words of `comparison_words`, split in Arrow rather than into Python lists."""
+    pieces = pc.split_pattern(pa.array([_folded(t) for t in texts], pa.string()), " ")
+    flat = pieces.flatten()
+    kept = pc.not_equal(pc.binary_length(flat), 0)
+    owners = pc.filter(pc.list_parent_indices(pieces), kept).to_numpy()
+    counts = np.bincount(owners, minlength=len(texts)).astype(np.int32)
+    words = flat.filter(kept)
+    offsets = np.zeros(len(texts) + 1, dtype=np.int32)
+    np.cumsum(counts, out=offsets[1:])
+    forms = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), words), " ")
+    return forms.to_pylist(), words, counts
 
 
 def _blocks(text: str) -> list[tuple[str, int]]:

@@ -55,11 +55,11 @@ _PLACE = np.array(
 )
 
 
-def _word_hashes(words: list[str]) -> np.ndarray:
+def _word_hashes(words: pa.Array) -> np.ndarray:
     """A 64-bit hash per word (blake2b: the same on every run and machine), each distinct word hashed once."""
     if len(_WORD_HASHES) > _WORD_HASHES_CAP:
         _WORD_HASHES.clear()
-    encoded = pc.dictionary_encode(pa.array(words, pa.string()))
+    encoded = pc.dictionary_encode(words)
     distinct = encoded.dictionary.to_pylist()
     known = _WORD_HASHES
     for word in distinct:
@@ -75,14 +75,19 @@ def shingle_hashes(word_lists: list[list[str]], size: int) -> tuple[np.ndarray, 
     A shingle's hash mixes its words' hashes weighted by place; a paragraph shorter than `size` words is one
     shingle of all its words, an empty one has none.
     """
+    lengths = np.fromiter(map(len, word_lists), dtype=np.int64, count=len(word_lists))
+    return _shingle_hashes(pa.array(chain.from_iterable(word_lists), pa.string()), lengths, size)
+
+
+def _shingle_hashes(all_words: pa.Array, lengths: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     if size > len(_PLACE):
         raise ValueError(f"shingles of more than {len(_PLACE)} words are not supported")
-    lengths = np.fromiter(map(len, word_lists), dtype=np.int64, count=len(word_lists))
+    lengths = np.asarray(lengths, dtype=np.int64)
     total = int(lengths.sum())
     if not total:
         return np.zeros(0, np.uint32), np.zeros(0, np.int64)
-    words = _word_hashes(list(chain.from_iterable(word_lists)))
-    owner = np.repeat(np.arange(len(word_lists)), lengths)
+    words = _word_hashes(all_words)
+    owner = np.repeat(np.arange(len(lengths)), lengths)
     place = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     left = lengths[owner] - place  # words from here to the end of the paragraph
     mixed = np.zeros(total, dtype=np.uint64)
@@ -105,9 +110,17 @@ def minhash_batch(word_lists: list[list[str]], config: SketchConfig = SketchConf
     Each hash function maps a shingle hash h to a*h + b (mod 2^32), a odd: a permutation of 32-bit values
     (datasketch's default "affine32" scheme). A paragraph without words keeps the maximum in every slot.
     """
+    lengths = np.fromiter(map(len, word_lists), dtype=np.int64, count=len(word_lists))
+    return minhash_words(pa.array(chain.from_iterable(word_lists), pa.string()), lengths, config)
+
+
+def minhash_words(
+    all_words: pa.Array, counts: np.ndarray, config: SketchConfig = SketchConfig()
+) -> np.ndarray:
+    """`minhash_batch` of paragraphs given as all their words in order and how many words each has."""
     a, b = _permutations(config)
-    out = np.full((len(word_lists), config.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
-    hashed, owner = shingle_hashes(word_lists, config.shingle)
+    out = np.full((len(counts), config.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    hashed, owner = _shingle_hashes(all_words, counts, config.shingle)
     if not len(hashed):
         return out
     starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])

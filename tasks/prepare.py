@@ -6,13 +6,14 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from contextlib import contextmanager
+from itertools import accumulate
 
 import numpy as np
 import pyarrow as pa
 
 from tasks.boilerplate import BOILERPLATE_VERSION, flag_documents
-from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_form, comparison_words, split_document
-from tasks.fingerprint import FINGERPRINT_VERSION, fingerprint, minhash_batch
+from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_batch, comparison_form, split_document
+from tasks.fingerprint import FINGERPRINT_VERSION, fingerprint, minhash_words
 from tasks.html import HTML_VERSION
 from tasks.ingest import EXTRACTED_FORMATS, INGEST_VERSION, RawDocument
 from tasks.language import LANGUAGE_VERSION, LanguageConfig, tag_by_fingerprint
@@ -58,14 +59,14 @@ def prepare_documents(
             split_document(raw.text, _NO_TITLES if raw.input_format in EXTRACTED_FORMATS else _TITLES)
             for raw in raws
         ]
-        doc_words = [[comparison_words(text) for text in paragraphs] for _, paragraphs in split]
-        forms = [[" ".join(w) for w in doc] for doc in doc_words]
+        flat_forms, all_words, n_words = comparison_batch([p for _, paragraphs in split for p in paragraphs])
+        ends = list(accumulate(len(paragraphs) for _, paragraphs in split))
+        forms = [flat_forms[start:end] for start, end in zip([0, *ends][:-1], ends, strict=True)]
     with clock("boilerplate"):
         flags = flag_documents([paragraphs for _, paragraphs in split])
     with clock("fingerprint"):
         fingerprints = [[fingerprint(form) for form in doc] for doc in forms]
-        words = [w for doc in doc_words for w in doc]
-        sketches = minhash_batch(words)
+        sketches = minhash_words(all_words, n_words)
     with clock("language"):
         # Each document's paragraphs, then the document: its body's head, keyed like a paragraph, so that a
         # one-paragraph body shares its paragraph's tag.
@@ -86,9 +87,9 @@ def prepare_documents(
         clock.count("language_tags_computed", len(known) - before)
         clock.count("language_tags_used", len(tags))
     with clock("tables"):
-        tables = _tables(raws, split, fingerprints, flags, words, sketches, tags)
+        tables = _tables(raws, split, fingerprints, flags, n_words, sketches, tags)
     clock.count("documents", len(raws))
-    clock.count("paragraphs", len(words))
+    clock.count("paragraphs", len(n_words))
     return tables
 
 
@@ -97,7 +98,7 @@ def _tables(
     split: list[tuple[str | None, list[str]]],
     fingerprints: list[list[int]],
     flags: list[list[bool]],
-    words: list[list[str]],
+    n_words: np.ndarray,
     sketches: np.ndarray,
     tags: list[str],
 ) -> tuple[pa.Table, pa.Table]:
@@ -115,12 +116,12 @@ def _tables(
         "is_boilerplate": flat_flags,
         "boilerplate_reason": ["rule" if f else None for f in flat_flags],
         "language": [t for t, d in zip(tags, is_doc.tolist(), strict=True) if not d],
-        "n_words": [len(w) for w in words],
+        "n_words": n_words.tolist(),
     }
     schema = SCHEMAS["paragraphs"]
     columns = {name: pa.array(values, schema.field(name).type) for name, values in paras.items()}
     num_perm = sketches.shape[1]
-    offsets = pa.array(np.arange(0, (len(words) + 1) * num_perm, num_perm, dtype=np.int32))
+    offsets = pa.array(np.arange(0, (len(n_words) + 1) * num_perm, num_perm, dtype=np.int32))
     columns["minhash"] = pa.ListArray.from_arrays(offsets, pa.array(sketches.reshape(-1)))
     docs = {
         "doc_id": [raw.doc_id for raw in raws],
