@@ -66,13 +66,20 @@ def _fix_text(text: str) -> str:
     return "".join(out)
 
 
-def readable_paragraph(block: str) -> str:
-    """A paragraph as a person should read it: hard-wrapped lines joined, white space collapsed."""
-    # Most blocks hold single spaces only, which the substitution would copy unchanged.
-    if "  " in block or _ODD_SPACE.search(block):
+def readable_paragraph(block: str, collapse: bool = True) -> str:
+    """A paragraph as a person should read it: hard-wrapped lines joined, white space collapsed.
+
+    collapse: False when the block is known to hold single spaces only (see `_only_single_spaces`).
+    """
+    if collapse and not _only_single_spaces(block):
         block = _SPACES.sub(" ", block)
     lines = [line.strip() for line in block.split("\n")]
     return " ".join(line for line in lines if line)
+
+
+def _only_single_spaces(text: str) -> bool:
+    """True when collapsing white space would copy every line unchanged: most texts, and cheap to check."""
+    return "  " not in text and _ODD_SPACE.search(text) is None
 
 
 def comparison_form(text: str) -> str:
@@ -156,11 +163,14 @@ def split_document(raw: str, config: CleanConfig = CleanConfig()) -> tuple[str |
     The first block is a title when it is a few short lines (headline, kicker, dek) rather than prose.
     """
     text = repair_text(raw)
+    collapse = not _only_single_spaces(text)  # checked once for the whole text, not once a paragraph
     blocks = _blocks(text)
     title = None
     if len(blocks) > 1 and _looks_like_title(*blocks[0], config):
-        title_lines = [readable_paragraph(line) for line in blocks[0][0].split("\n") if line.strip()]
+        title_lines = [
+            readable_paragraph(line, collapse) for line in blocks[0][0].split("\n") if line.strip()
+        ]
         title = " — ".join(title_lines)
         blocks = blocks[1:]
-    paragraphs = [readable_paragraph(block) for block, _ in blocks]
+    paragraphs = [readable_paragraph(block, collapse) for block, _ in blocks]
     return title, [p for p in paragraphs if p]
