@@ -82,7 +82,7 @@ def is_boilerplate_by_rule(
     return position >= config.tail_start and bool(_BIO.search(text))
 
 
-def _folded(text: str) -> str:
+def _lowered(text: str) -> str:
     """Lower case as re.IGNORECASE sees ASCII letters, one character for one (offsets are kept)."""
     if not text.isascii() and _CASE_TWINS.search(text):
         text = text.translate(_TWIN_LETTERS)
@@ -91,10 +91,10 @@ def _folded(text: str) -> str:
 
 def _strong_matches(texts: list[str]) -> list[bool]:
     """Whether each text matches a strong rule; each rule's words are searched for once in the whole batch."""
-    folded = [_folded(t) for t in texts]
-    joined = "\n" + "\n".join(folded)
+    lowered = [_lowered(t) for t in texts]
+    joined = "\n" + "\n".join(lowered)
     # Where each text ends (at the line break after it): a word's last character lies inside its text.
-    ends = list(accumulate(len(f) + 1 for f in folded))
+    ends = list(accumulate(len(t) + 1 for t in lowered))
     matched = [False] * len(texts)
     for words, rule in _STRONG:
         candidates: set[int] = set()
