@@ -258,7 +258,7 @@ def reprint_flow(
         "aligned_stories": len(todo),
         "rejects": len(rejects),
         "version": version or "unchanged",
-        "report_page": str(page),
+        "report_page": str(page.resolve()),
     }
     publish_artifacts(summary, fates, members, sorted(todo), warehouse)
     return summary

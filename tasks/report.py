@@ -199,5 +199,5 @@ def render_run_summary(summary: dict, warehouse: Path, console: Console) -> None
     console.print(table)
     console.print(f"catalog: {warehouse.resolve() / 'corpus.duckdb'}", highlight=False, soft_wrap=True)
     if summary.get("report_page"):
-        page = Path(summary["report_page"]).as_uri()
+        page = Path(summary["report_page"]).resolve().as_uri()
         console.print(f"report page: {page}", highlight=False, soft_wrap=True)
