@@ -15,6 +15,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -86,10 +87,14 @@ class _Profiles:
             text = _URL.sub(" ", text)
         if "@" in text:
             text = _MAIL.sub(" ", text)
-        text = text[:_MAX_TEXT]
-        if not text.isascii():
+        # Vietnamese marks and non-Latin scripts are at U+0300 or above: Latin-1 accents need neither step.
+        beyond_latin = not text.isascii() and _NON_LATIN.search(text)
+        if beyond_latin:
             text = NGram.normalize_vi(text)
-            if len(_LATIN.findall(text)) * 2 < len(_NON_LATIN.findall(text)):
+        text = text[:_MAX_TEXT]
+        if beyond_latin:
+            latin = len(text) - len(_LATIN.sub("", text))
+            if latin * 2 < len(text) - len(_NON_LATIN.sub("", text)):
                 text = _LATIN.sub("", text)
         if "  " in text:
             text = _SPACE_RUN.sub(" ", text)
@@ -100,7 +105,7 @@ class _Profiles:
         if len(self.slots) > _WORD_CACHE_CAP:
             self.slots.clear()
         split = [self.words(t) for t in texts]
-        flat = [w for ws in split for w in ws]
+        flat = list(chain.from_iterable(split))
         found = list(map(self.slots.get, flat))
         if None in found:
             self._score([w for w in dict.fromkeys(flat) if w not in self.slots])
@@ -113,7 +118,10 @@ class _Profiles:
         return scipy.sparse.csr_matrix((np.ones(len(columns)), columns, indptr), shape=shape)
 
     def _score(self, words: list[str]) -> None:
-        rows = [self._word_rows(w + s) for w in words for s in (" ", "")]
+        rows = []
+        for word in words:
+            spaced, bare = self._word_rows(word)
+            rows += [spaced, spaced[:bare]]
         indptr = np.concatenate([[0], np.cumsum([len(r) for r in rows], dtype=np.int64)])
         columns = np.fromiter((g for r in rows for g in r), dtype=np.int64, count=int(indptr[-1]))
         grams = scipy.sparse.csr_matrix(
@@ -128,11 +136,14 @@ class _Profiles:
         start = len(self.slots)
         self.slots.update(zip(words, range(start, start + len(words)), strict=True))
 
-    def _word_rows(self, word: str) -> list[int]:
-        """Rows of the n-grams langdetect extracts from `word` (its Detector._extract_ngrams)."""
-        gram = NGram()
+    def _word_rows(self, word: str) -> tuple[list[int], int]:
+        """Rows of the n-grams langdetect extracts from `word` and the space after it (its
+        Detector._extract_ngrams), and how many of them come before that space."""
+        gram = _NGram()
         rows = []
-        for ch in word:
+        bare = 0
+        for ch in word + " ":
+            bare = len(rows)
             gram.add_char(ch)
             if gram.capitalword:
                 continue
@@ -142,7 +153,13 @@ class _Profiles:
                 w = gram.grams[-n:]
                 if w != " " and w in self.rows:
                     rows.append(self.rows[w])
-        return rows
+        return rows, bare
+
+
+class _NGram(NGram):
+    """langdetect's n-gram buffer, its per-character normalisation (a search of Unicode blocks) cached."""
+
+    normalize = staticmethod(cache(NGram.normalize))
 
 
 @cache
