@@ -35,7 +35,7 @@ _LATIN = re.compile("[A-z]")
 # langdetect means to spare Latin Extended Additional here, but compares a block number with a name,
 # so it never does.
 _NON_LATIN = re.compile("[\u0300-\U0010ffff]")
-_WORD_CACHE_CAP = 100_000  # words; their scores take ~90 MB
+_WORD_CACHE_CAP = 100_000  # words; their scores take at most 90 MB
 
 
 @dataclass(frozen=True)
@@ -68,16 +68,20 @@ class _Profiles:
         for profile in profiles:
             for gram in profile["freq"]:
                 self.rows.setdefault(gram, len(self.rows))
-        matrix = np.zeros((len(self.rows), len(profiles)), dtype=np.float64)
+        # One column per language, log(p + smoothing), and one more of ones: the same product counts n-grams.
+        self.log_factors = np.zeros((len(self.rows), len(profiles) + 1), dtype=np.float64)
+        factors = self.log_factors[:, :-1]
         for column, profile in enumerate(profiles):
             for gram, count in profile["freq"].items():
                 if 1 <= len(gram) <= 3:
-                    matrix[self.rows[gram], column] = 1.0 * count / profile["n_words"][len(gram) - 1]
-        # One column more: 1 for every n-gram, so the same product also counts the n-grams.
-        self.log_factors = np.hstack([np.log(matrix + _SMOOTHING), np.ones((len(self.rows), 1))])
+                    factors[self.rows[gram], column] = 1.0 * count / profile["n_words"][len(gram) - 1]
+        factors += _SMOOTHING
+        np.log(factors, out=factors)
+        self.log_factors[:, -1] = 1.0
         # Each word has two rows: 2 * slot with the space after it, 2 * slot + 1 without (a text's last word).
         self.slots: dict[str, int] = {}
-        self.scores = np.zeros((1024, len(profiles) + 1))
+        # Zeros cost no memory until written: the rows fill as words are met, and never past the cap.
+        self.scores = np.zeros((2 * _WORD_CACHE_CAP, len(profiles) + 1))
 
     def words(self, text: str) -> list[str]:
         """The words langdetect sees in `text` (its Detector.append and cleaning_text): its n-gram buffer
@@ -102,13 +106,15 @@ class _Profiles:
 
     def counts(self, texts: list[str]) -> scipy.sparse.csr_matrix:
         """(texts x word rows) matrix: how often each word row occurs in each text; new words are scored."""
-        if len(self.slots) > _WORD_CACHE_CAP:
-            self.slots.clear()
         split = [self.words(t) for t in texts]
         flat = list(chain.from_iterable(split))
         found = list(map(self.slots.get, flat))
         if None in found:
-            self._score([w for w in dict.fromkeys(flat) if w not in self.slots])
+            new = [w for w in dict.fromkeys(flat) if w not in self.slots]
+            if len(self.slots) + len(new) > _WORD_CACHE_CAP:
+                self.slots.clear()
+                new = list(dict.fromkeys(flat))
+            self._score(new)
             found = list(map(self.slots.__getitem__, flat))
         ends = np.cumsum([len(ws) for ws in split], dtype=np.int64)
         columns = 2 * np.array(found, dtype=np.int64)
@@ -128,8 +134,8 @@ class _Profiles:
             (np.ones(len(columns)), columns, indptr), shape=(len(rows), len(self.log_factors))
         )
         first = 2 * len(self.slots)
-        if first + len(rows) > len(self.scores):
-            grown = np.zeros((2 * (first + len(rows)), self.scores.shape[1]))
+        if first + len(rows) > len(self.scores):  # one batch of more distinct words than the cap
+            grown = np.zeros((first + len(rows), self.scores.shape[1]))
             grown[:first] = self.scores[:first]
             self.scores = grown
         self.scores[first : first + len(rows)] = grams @ self.log_factors
