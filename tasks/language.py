@@ -2,7 +2,7 @@
 cached by fingerprint, and `und` where a text is too short or too mixed to tell.
 
 langdetect multiplies its language probabilities by (smoothing + p) for n-grams of the text drawn at
-random until one language dominates, 7 times over: ~3 ms per text in Python, and random. Here every n-gram
+random until one language dominates, 7 times over: a few ms per text in Python, and random. Here every n-gram
 of the text counts once, with the same factors as logs: a text's score is the sum of its words' scores, a
 word's score (its n-grams and the space after it, all that langdetect ever sees of it) is computed once per
 process, and the sums for a batch are one sparse (texts x words) by dense (words x 55 languages) product.
