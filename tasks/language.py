@@ -1,33 +1,33 @@
-"""Language tags: langdetect's algorithm and profiles, run for many texts at once, deterministic, cached by
-fingerprint, and `und` where a text is too short to tell.
+"""Language tags: naive Bayes over langdetect's n-grams and profiles, for many texts at once, deterministic,
+cached by fingerprint, and `und` where a text is too short or too mixed to tell.
 
-langdetect spends ~2 ms per text in a Python loop over its 55 languages. Here the same steps (its n-grams,
-its seeded random draws, its update and normalisation arithmetic) run for a whole batch of texts in lockstep,
-the 55-language products as numpy rows; the probabilities are those langdetect computes (tested against it).
+langdetect multiplies its language probabilities by (smoothing + p) for n-grams of the text drawn at
+random until one language dominates, 7 times over: a few ms per text in Python, and random. Here every n-gram
+of the text counts once, with the same factors as logs: a text's score is the sum of its words' scores, a
+word's score (its n-grams and the space after it, all that langdetect ever sees of it) is computed once per
+process, and the sums for a batch are one sparse (texts x words) by dense (words x 55 languages) product.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import random
 import re
 import threading
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse
 from langdetect.utils.ngram import NGram
 
-LANGUAGE_VERSION = "langdetect-1.0.9-seed0-folded"
+# Tags changed with the scorer (from langdetect's seeded random trials to naive Bayes over the same profiles).
+LANGUAGE_VERSION = "langdetect-1.0.9-profiles-bayes"
 UNDETERMINED = "und"
 
-# langdetect's constants (detector.py), kept so that results match it.
-_ALPHA, _ALPHA_WIDTH, _TRIALS, _ITERATION_LIMIT = 0.5, 0.05, 7, 1000
-_CONVERGED, _BASE_FREQ, _MAX_TEXT = 0.99999, 10000, 10000
-# langdetect samples randomly; a fixed seed gives the same tag on every run (its DetectorFactory.seed = 0).
-_SEED = 0
+# langdetect's smoothing (detector.py: alpha 0.5 over its base frequency 10000) and its text cap.
+_SMOOTHING, _MAX_TEXT = 0.5 / 10000, 10000
 _URL = re.compile(r"https?://[-_.?&~;+=/#0-9A-Za-z]{1,2076}")
 _MAIL = re.compile(r"[-_.0-9A-Za-z]{1,64}@[-_0-9A-Za-z]{1,255}[-_.0-9A-Za-z]{1,255}")
 _SPACE_RUN = re.compile(" {2,}")
@@ -35,28 +35,29 @@ _LATIN = re.compile("[A-z]")
 # langdetect means to spare Latin Extended Additional here, but compares a block number with a name,
 # so it never does.
 _NON_LATIN = re.compile("[\u0300-\U0010ffff]")
-_WORD_CACHE_CAP = 500_000
+_WORD_CACHE_CAP = 100_000  # words; their scores take at most 90 MB
 
 
 @dataclass(frozen=True)
 class LanguageConfig:
     """Below `min_words` words or `min_probability` confidence the tag is `und`: short texts get confident
-    nonsense."""
+    nonsense. Confidence is judged on `evidence` n-grams like the text's average one, not on all of them: a
+    long text is no surer than its make-up (50 gives `und` as often as langdetect does, bench/language.py)."""
 
     min_words: int = 8
     min_probability: float = 0.80
+    evidence: float = 50.0
     max_chars: int = 4000  # the head of a long document says as much as all of it, at a fraction of the cost
     version: str = LANGUAGE_VERSION
 
 
 class _Profiles:
-    """langdetect's shipped profiles as a matrix: one row of 55 language probabilities per known n-gram."""
+    """langdetect's shipped profiles as log factors, and the scores of the words met so far."""
 
     def __init__(self) -> None:
         import langdetect
 
         folder = Path(langdetect.__file__).parent / "profiles"
-        # Sorted, not directory order: the order of the 55 columns fixes the rounding of every sum.
         profiles = [
             json.loads(p.read_text(encoding="utf-8"))
             for p in sorted(folder.iterdir())
@@ -65,41 +66,90 @@ class _Profiles:
         self.languages = [p["name"] for p in profiles]
         self.rows: dict[str, int] = {}
         for profile in profiles:
-            for word in profile["freq"]:
-                self.rows.setdefault(word, len(self.rows))
-        self.matrix = np.zeros((len(self.rows), len(profiles)), dtype=np.float64)
+            for gram in profile["freq"]:
+                self.rows.setdefault(gram, len(self.rows))
+        # One column per language, log(p + smoothing), and one more of ones: the same product counts n-grams.
+        self.log_factors = np.zeros((len(self.rows), len(profiles) + 1), dtype=np.float64)
+        factors = self.log_factors[:, :-1]
         for column, profile in enumerate(profiles):
-            for word, count in profile["freq"].items():
-                if 1 <= len(word) <= 3:
-                    self.matrix[self.rows[word], column] = 1.0 * count / profile["n_words"][len(word) - 1]
-        self.word_ngrams: dict[str, np.ndarray] = {}
+            for gram, count in profile["freq"].items():
+                if 1 <= len(gram) <= 3:
+                    factors[self.rows[gram], column] = 1.0 * count / profile["n_words"][len(gram) - 1]
+        factors += _SMOOTHING
+        np.log(factors, out=factors)
+        self.log_factors[:, -1] = 1.0
+        # Each word has two rows: 2 * slot with the space after it, 2 * slot + 1 without (a text's last word).
+        self.slots: dict[str, int] = {}
+        # Zeros cost no memory until written: the rows fill as words are met, and never past the cap.
+        self.scores = np.zeros((2 * _WORD_CACHE_CAP, len(profiles) + 1))
 
-    def ngram_rows(self, text: str) -> np.ndarray:
-        """Rows of the n-grams langdetect extracts from `text` (its Detector.append, cleaning_text and
-        _extract_ngrams)."""
-        text = NGram.normalize_vi(_MAIL.sub(" ", _URL.sub(" ", text)))
-        text = _SPACE_RUN.sub(" ", text[:_MAX_TEXT])
-        if not text.isascii() and len(_LATIN.findall(text)) * 2 < len(_NON_LATIN.findall(text)):
-            text = _LATIN.sub("", text)
-        if len(self.word_ngrams) > _WORD_CACHE_CAP:
-            self.word_ngrams.clear()
-        # langdetect's n-gram buffer starts afresh after a space, so the n-grams of a word and the space after
-        # it depend on that word alone: they are computed once per distinct word.
-        tokens = text.split(" ")
-        last = len(tokens) - 1
-        rows: list[np.ndarray] = []
-        for i, token in enumerate(tokens):
-            key = token + " " if i < last else token
-            found = self.word_ngrams.get(key)
-            if found is None:
-                found = self.word_ngrams[key] = self._word_rows(key)
-            rows.append(found)
-        return np.concatenate(rows)
+    def words(self, text: str) -> list[str]:
+        """The words langdetect sees in `text` (its Detector.append and cleaning_text): its n-gram buffer
+        starts afresh after a space, so the n-grams of a text are those of its words."""
+        # Each rewrite only where it can apply (no "http", no "@", ASCII only): most texts need none.
+        if "http" in text:
+            text = _URL.sub(" ", text)
+        if "@" in text:
+            text = _MAIL.sub(" ", text)
+        # Vietnamese marks and non-Latin scripts are at U+0300 or above: Latin-1 accents need neither step.
+        beyond_latin = not text.isascii() and _NON_LATIN.search(text)
+        if beyond_latin:
+            text = NGram.normalize_vi(text)
+        text = text[:_MAX_TEXT]
+        if beyond_latin:
+            latin = len(text) - len(_LATIN.sub("", text))
+            if latin * 2 < len(text) - len(_NON_LATIN.sub("", text)):
+                text = _LATIN.sub("", text)
+        if "  " in text:
+            text = _SPACE_RUN.sub(" ", text)
+        return text.split(" ")
 
-    def _word_rows(self, word: str) -> np.ndarray:
-        gram = NGram()
+    def counts(self, texts: list[str]) -> scipy.sparse.csr_matrix:
+        """(texts x word rows) matrix: how often each word row occurs in each text; new words are scored."""
+        split = [self.words(t) for t in texts]
+        flat = list(chain.from_iterable(split))
+        found = list(map(self.slots.get, flat))
+        if None in found:
+            new = [w for w in dict.fromkeys(flat) if w not in self.slots]
+            if len(self.slots) + len(new) > _WORD_CACHE_CAP:
+                self.slots.clear()
+                new = list(dict.fromkeys(flat))
+            self._score(new)
+            found = list(map(self.slots.__getitem__, flat))
+        ends = np.cumsum([len(ws) for ws in split], dtype=np.int64)
+        columns = 2 * np.array(found, dtype=np.int64)
+        columns[ends - 1] += 1
+        indptr = np.concatenate([[0], ends])
+        shape = (len(texts), 2 * len(self.slots))
+        return scipy.sparse.csr_matrix((np.ones(len(columns)), columns, indptr), shape=shape)
+
+    def _score(self, words: list[str]) -> None:
         rows = []
-        for ch in word:
+        for word in words:
+            spaced, bare = self._word_rows(word)
+            rows += [spaced, spaced[:bare]]
+        indptr = np.concatenate([[0], np.cumsum([len(r) for r in rows], dtype=np.int64)])
+        columns = np.fromiter((g for r in rows for g in r), dtype=np.int64, count=int(indptr[-1]))
+        grams = scipy.sparse.csr_matrix(
+            (np.ones(len(columns)), columns, indptr), shape=(len(rows), len(self.log_factors))
+        )
+        first = 2 * len(self.slots)
+        if first + len(rows) > len(self.scores):  # one batch of more distinct words than the cap
+            grown = np.zeros((first + len(rows), self.scores.shape[1]))
+            grown[:first] = self.scores[:first]
+            self.scores = grown
+        self.scores[first : first + len(rows)] = grams @ self.log_factors
+        start = len(self.slots)
+        self.slots.update(zip(words, range(start, start + len(words)), strict=True))
+
+    def _word_rows(self, word: str) -> tuple[list[int], int]:
+        """Rows of the n-grams langdetect extracts from `word` and the space after it (its
+        Detector._extract_ngrams), and how many of them come before that space."""
+        gram = _NGram()
+        rows = []
+        bare = 0
+        for ch in word + " ":
+            bare = len(rows)
             gram.add_char(ch)
             if gram.capitalword:
                 continue
@@ -109,7 +159,13 @@ class _Profiles:
                 w = gram.grams[-n:]
                 if w != " " and w in self.rows:
                     rows.append(self.rows[w])
-        return np.array(rows, dtype=np.int64)
+        return rows, bare
+
+
+class _NGram(NGram):
+    """langdetect's n-gram buffer, its per-character normalisation (a search of Unicode blocks) cached."""
+
+    normalize = staticmethod(cache(NGram.normalize))
 
 
 @cache
@@ -117,163 +173,49 @@ def _profiles() -> _Profiles:
     return _Profiles()
 
 
-class _Stream:
-    """The 32-bit words random.Random(0) produces. langdetect reseeds its generator with 0 for every text,
-    so every text reads this same stream; only how many words each draw takes differs, with the text.
-    """
-
-    def __init__(self) -> None:
-        self._source = random.Random(_SEED)
-        self.words = np.zeros(0, dtype=np.uint64)
-
-    def upto(self, n: int) -> np.ndarray:
-        if n > len(self.words):
-            more = max(n - len(self.words), len(self.words), 1 << 16)
-            # getrandbits(32 * m) is m consecutive words, the first one least significant.
-            raw = self._source.getrandbits(32 * more).to_bytes(4 * more, "little")
-            self.words = np.concatenate([self.words, np.frombuffer(raw, dtype="<u4").astype(np.uint64)])
-        return self.words
-
-
-_STREAM = _Stream()
-# The shared random stream and the caches grow in place: Prefect runs task shards in threads, so one batch
-# detects at a time (the work holds the GIL anyway), which keeps tags deterministic.
+# The word scores grow in place: Prefect runs task shards in threads, so one batch is scored at a time.
 _DETECTING = threading.Lock()
-_BUFFER = 64  # draws prepared ahead per text; a trial takes ~50
 
 
-def _gauss(words: np.ndarray, pos: int, cached: float | None) -> tuple[float, int, float | None]:
-    """random.gauss(0.0, 1.0) at word `pos` (Box-Muller, two values per four words): (value, pos, cached)."""
-    if cached is not None:
-        return cached, pos, None
-    a, b, c, d = (int(w) for w in words[pos : pos + 4])
-    first = ((a >> 5) * 67108864.0 + (b >> 6)) * (1.0 / 9007199254740992.0)
-    second = ((c >> 5) * 67108864.0 + (d >> 6)) * (1.0 / 9007199254740992.0)
-    x2pi = first * 2.0 * math.pi
-    g2rad = math.sqrt(-2.0 * math.log(1.0 - second))
-    return math.cos(x2pi) * g2rad, pos + 4, math.sin(x2pi) * g2rad
+def language_scores(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(languages, sum of log factors per text and language, n-grams counted per text).
 
-
-def _draws(starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The next _BUFFER results of random.choice over `sizes[j]` items from word `starts[j]` on:
-    (item indices, word position of each). random.choice keeps a word's top bit_length(size) bits and
-    retries above size.
-    """
-    bits = np.array([int(n).bit_length() for n in sizes.tolist()], dtype=np.uint64)
-    width = 4 * _BUFFER
-    while True:
-        words = _STREAM.upto(int(starts.max()) + width)
-        at = starts[:, None] + np.arange(width)[None, :]
-        values = words[at] >> (np.uint64(32) - bits)[:, None]
-        ok = values < sizes[:, None].astype(np.uint64)
-        if (ok.sum(axis=1) >= _BUFFER).all():
-            break
-        width *= 2
-    # Each row's first _BUFFER accepted draws, in order.
-    row, column = np.nonzero(ok)
-    rank = np.arange(len(row)) - np.repeat(np.cumsum(ok.sum(axis=1)) - ok.sum(axis=1), ok.sum(axis=1))
-    keep = rank < _BUFFER
-    row, column = row[keep], column[keep]
-    return (
-        values[row, column].astype(np.int64).reshape(len(starts), _BUFFER),
-        at[row, column].reshape(len(starts), _BUFFER),
-    )
-
-
-def language_probabilities(texts: list[str]) -> tuple[list[str], np.ndarray]:
-    """(languages, one row of probabilities per text), as langdetect's get_probabilities computes them.
-
-    A text with no known n-gram gets a row of zeros (langdetect raises "No features in text").
+    Each text's sums run over its own words in order, so they do not depend on the batch it came in.
     """
     prof = _profiles()
-    n_lang = len(prof.languages)
-    result = np.zeros((len(texts), n_lang))
-    grams = [prof.ngram_rows(t) for t in texts]
-    ids = np.array([k for k, g in enumerate(grams) if len(g)], dtype=np.int64)
-    if not len(ids):
-        return prof.languages, result
-    sizes = np.array([len(grams[k]) for k in ids.tolist()], dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    flat = np.concatenate([grams[k] for k in ids.tolist()])
-    # The batch's own n-grams as a small matrix: the per-step row lookups then stay in cache.
-    used = np.flatnonzero(np.bincount(flat, minlength=len(prof.matrix)))
-    renumber = np.zeros(len(prof.matrix), dtype=np.int64)
-    renumber[used] = np.arange(len(used))
-    flat = renumber[flat]
-    matrix = prof.matrix[used]
-    # Per live text, in lockstep: next word of the stream, cached gauss value, trial, step, buffered draws.
-    pos = np.zeros(len(ids), dtype=np.int64)
-    cached: list[float | None] = [None] * len(ids)
-    trial = np.zeros(len(ids), dtype=np.int64)
-    step = np.zeros(len(ids), dtype=np.int64)
-    cursor = np.zeros(len(ids), dtype=np.int64)
-    prob = np.full((len(ids), n_lang), 1.0 / n_lang)
-    weight = np.zeros(len(ids))
-    words = _STREAM.upto(1 << 16)
+    with _DETECTING:
+        counts = prof.counts(texts)
+        sums = counts @ prof.scores[: counts.shape[1]]
+    return prof.languages, sums[:, :-1], sums[:, -1].astype(np.int64)
 
-    def begin_trials(rows: np.ndarray) -> None:
-        nonlocal words
-        words = _STREAM.upto(int(pos[rows].max()) + 4)
-        for j in rows.tolist():
-            value, pos[j], cached[j] = _gauss(words, int(pos[j]), cached[j])
-            weight[j] = (_ALPHA + value * _ALPHA_WIDTH) / _BASE_FREQ
-        prob[rows] = 1.0 / n_lang
-        step[rows] = 0
-        refill(rows)
 
-    def refill(rows: np.ndarray) -> None:
-        values, at = _draws(pos[rows], sizes[rows])
-        picks[rows] = flat[offsets[rows, None] + values]
-        where[rows] = at
-        cursor[rows] = 0
+def language_probabilities(texts: list[str], evidence: float = 0.0) -> tuple[list[str], np.ndarray]:
+    """(languages, one row of probabilities per text); a text with no known n-gram gets a row of zeros.
 
-    picks = np.zeros((len(ids), _BUFFER), dtype=np.int64)
-    where = np.zeros((len(ids), _BUFFER), dtype=np.int64)
-    begin_trials(np.arange(len(ids)))
-    while len(ids):
-        rows = np.arange(len(ids))
-        taken = picks[rows, cursor]
-        pos[:] = where[rows, cursor] + 1
-        cursor += 1
-        # prob[i] *= weight + p[i], elementwise as in langdetect's _update_lang_prob.
-        prob *= weight[:, None] + matrix[taken]
-        due = np.flatnonzero(step % 5 == 0)
-        step += 1
-        ended = due[:0]
-        if len(due):
-            block = prob[due]
-            # cumsum adds left to right like Python's sum(), so the rounding is langdetect's.
-            block /= np.cumsum(block, axis=1)[:, -1:]
-            prob[due] = block
-            ended = due[(block.max(axis=1) > _CONVERGED) | (step[due] - 1 >= _ITERATION_LIMIT)]
-        if len(ended):
-            result[ids[ended]] += prob[ended] / _TRIALS
-            trial[ended] += 1
-            again = ended[trial[ended] < _TRIALS]
-            if len(again):
-                begin_trials(again)
-            keep = trial < _TRIALS
-            if not keep.all():
-                ids, pos, trial, step, cursor = ids[keep], pos[keep], trial[keep], step[keep], cursor[keep]
-                prob, weight, picks, where = prob[keep], weight[keep], picks[keep], where[keep]
-                sizes, offsets = sizes[keep], offsets[keep]
-                cached = [c for c, k in zip(cached, keep.tolist(), strict=True) if k]
-        empty = np.flatnonzero(cursor >= _BUFFER)
-        if len(empty):
-            refill(empty)
-    return prof.languages, result
+    With `evidence` > 0 the probabilities are those of `evidence` n-grams like the text's average one (its
+    scores times evidence / n-grams), otherwise of all its n-grams.
+    """
+    languages, scores, grams = language_scores(texts)
+    if evidence > 0:
+        scores = scores * (evidence / np.maximum(grams, 1))[:, None]
+    probs = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    probs[grams == 0] = 0.0
+    return languages, probs
 
 
 def detect_languages(texts: list[str], config: LanguageConfig = LanguageConfig()) -> list[str]:
     """ISO 639-1 codes (or `und`) for a batch, detecting each distinct text once."""
     distinct = list(dict.fromkeys(t for t in texts if len(t.split()) >= config.min_words))
-    with _DETECTING:
-        languages, probs = language_probabilities([t[: config.max_chars] for t in distinct])
-    tags: dict[str, str] = {}
-    for text, row in zip(distinct, probs, strict=True):
-        best = int(np.argmax(row))
-        # langdetect says zh-cn / zh-tw; the contract promises ISO 639-1.
-        tags[text] = languages[best].split("-")[0] if row[best] >= config.min_probability else UNDETERMINED
+    languages, probs = language_probabilities([t[: config.max_chars] for t in distinct], config.evidence)
+    # langdetect says zh-cn / zh-tw; the contract promises ISO 639-1.
+    codes = [language.split("-")[0] for language in languages]
+    best = probs.argmax(axis=1) if len(distinct) else np.zeros(0, dtype=np.int64)
+    sure = probs[np.arange(len(distinct)), best] >= config.min_probability
+    tags = {
+        text: codes[b] if ok else UNDETERMINED
+        for text, b, ok in zip(distinct, best.tolist(), sure.tolist(), strict=True)
+    }
     return [tags.get(t, UNDETERMINED) for t in texts]
 
 

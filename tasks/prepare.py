@@ -16,7 +16,7 @@ from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_batch, comparison
 from tasks.fingerprint import FINGERPRINT_VERSION, fingerprint, minhash_words
 from tasks.html import HTML_VERSION
 from tasks.ingest import EXTRACTED_FORMATS, INGEST_VERSION, RawDocument
-from tasks.language import LANGUAGE_VERSION, LanguageConfig, tag_by_fingerprint
+from tasks.language import LANGUAGE_VERSION, UNDETERMINED, LanguageConfig, tag_by_fingerprint
 from tasks.repair import REPAIR_VERSION
 from tasks.warehouse import SCHEMAS
 
@@ -68,24 +68,31 @@ def prepare_documents(
         fingerprints = [[fingerprint(form) for form in doc] for doc in forms]
         sketches = minhash_words(all_words, n_words)
     with clock("language"):
-        # Each document's paragraphs, then the document: its body's head, keyed like a paragraph, so that a
-        # one-paragraph body shares its paragraph's tag.
-        keys: list[int] = []
-        texts: list[str] = []
+        # Paragraphs first. A document takes the tag its body's tagged paragraphs agree on; only one whose
+        # paragraphs disagree or say nothing is detected, on its body's head, keyed like a paragraph (so a
+        # one-paragraph body shares its paragraph's tag).
         cut = language.max_chars
-        for doc_forms, doc_fps, doc_flags in zip(forms, fingerprints, flags, strict=True):
-            keys.extend(
-                fp if len(form) <= cut else fingerprint(form[:cut])
-                for form, fp in zip(doc_forms, doc_fps, strict=True)
-            )
-            texts.extend(form[:cut] for form in doc_forms)
-            head = " ".join(form for form, flag in zip(doc_forms, doc_flags, strict=True) if not flag)[:cut]
-            keys.append(fingerprint(head))
-            texts.append(head)
         before = len(known)
-        tags = tag_by_fingerprint(keys, texts, known, language)
+        keys = [
+            fp if len(form) <= cut else fingerprint(form[:cut])
+            for doc_forms, doc_fps in zip(forms, fingerprints, strict=True)
+            for form, fp in zip(doc_forms, doc_fps, strict=True)
+        ]
+        said = iter(tag_by_fingerprint(keys, [f[:cut] for doc in forms for f in doc], known, language))
+        tags: list[str | None] = []  # every document's tag follows its paragraphs' tags; None: to detect
+        heads: list[str] = []
+        for doc_forms, doc_flags in zip(forms, flags, strict=True):
+            doc_tags = [next(said) for _ in doc_forms]
+            agreed = {t for t, flag in zip(doc_tags, doc_flags, strict=True) if not flag} - {UNDETERMINED}
+            tags += [*doc_tags, agreed.pop() if len(agreed) == 1 else None]
+            if tags[-1] is None:
+                body = (form for form, flag in zip(doc_forms, doc_flags, strict=True) if not flag)
+                heads.append(" ".join(body)[:cut])
+        detected = iter(tag_by_fingerprint([fingerprint(h) for h in heads], heads, known, language))
+        tags = [t if t is not None else next(detected) for t in tags]
         clock.count("language_tags_computed", len(known) - before)
         clock.count("language_tags_used", len(tags))
+        clock.count("language_heads_detected", len(heads))
     with clock("tables"):
         tables = _tables(raws, split, fingerprints, flags, n_words, sketches, tags)
     clock.count("documents", len(raws))

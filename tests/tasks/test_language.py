@@ -1,19 +1,37 @@
-"""Language tags are deterministic, `und` for short text, and what langdetect itself computes."""
+"""Language tags are deterministic, `und` for short or mixed text, scored on langdetect's own n-grams and
+profiles, and agree with langdetect where it is sure."""
+
+import math
 
 import numpy as np
 import pytest
-from langdetect import DetectorFactory, detect_langs
-from langdetect.lang_detect_exception import LangDetectException
+from langdetect import DetectorFactory, detect_langs, detector_factory
 
-from tasks.language import detect_language, detect_languages, language_probabilities, tag_by_fingerprint
+import tasks.language as language
+from tasks.language import (
+    LanguageConfig,
+    detect_language,
+    detect_languages,
+    language_probabilities,
+    language_scores,
+    tag_by_fingerprint,
+)
 
 EN = "The minister announced a new budget for the northern railway on Tuesday morning."
 FR = "Le ministre a annoncé mardi matin un nouveau budget pour la ligne de chemin de fer du nord."
+DE = "Der Minister kündigte am Dienstag einen neuen Haushalt für die Nordbahn an, sagte er."
+PROSE = {
+    "en": EN,
+    "fr": FR,
+    "de": DE,
+    "es": "El ministro anunció el martes por la mañana un nuevo presupuesto para el ferrocarril del norte.",
+    "it": "Il ministro ha annunciato martedì mattina un nuovo bilancio per la ferrovia del nord del paese.",
+    "pt": "O ministro anunciou na terça-feira de manhã um novo orçamento para a ferrovia do norte do país.",
+    "nl": "De minister kondigde dinsdagochtend een nieuwe begroting aan voor de noordelijke spoorlijn.",
+    "ru": "Министр объявил во вторник новый бюджет для северной железной дороги, сообщили в правительстве.",
+}
 SAMPLES = [
-    EN,
-    FR,
-    "Der Minister kündigte am Dienstag einen neuen Haushalt für die Nordbahn an, sagte er.",
-    "Министр объявил во вторник новый бюджет для северной железной дороги.",
+    *PROSE.values(),
     "部長は火曜日の朝、北部鉄道の新しい予算を発表した。",
     "Visit https://example.com or mail desk@example.org now: NASA and the UN said so.",
     "so do we",
@@ -26,24 +44,62 @@ def test_languages_and_short_text():
     assert detect_languages([EN, FR, "So do we.", EN]) == ["en", "fr", "und", "en"]
 
 
+def test_agrees_with_langdetect_where_it_is_sure():
+    DetectorFactory.seed = 0
+    tags = detect_languages(list(PROSE.values()))
+    for (expected, text), tag in zip(PROSE.items(), tags, strict=True):
+        best = detect_langs(text)[0]
+        assert best.prob > 0.9 and best.lang == expected, text
+        assert tag == expected, text
+
+
+def test_mixed_text_is_undetermined():
+    en = EN + " It would be enough, he said."
+    de = DE + " Das reiche aus, sagte er."
+    assert detect_languages([en, de, en + " " + de]) == ["en", "de", "und"]
+    # All of the evidence, not an average n-gram's worth, would call it.
+    assert detect_languages([en + " " + de], LanguageConfig(evidence=0)) != ["und"]
+
+
+def test_scores_are_naive_bayes_over_langdetects_ngrams():
+    detector_factory.init_factory()
+    factory = detector_factory._factory
+    languages, scores, grams = language_scores(SAMPLES)
+    column = {lang: languages.index(lang) for lang in factory.langlist}
+    for text, row, n in zip(SAMPLES, scores, grams.tolist(), strict=True):
+        detector = factory.create()
+        detector.append(text)
+        detector.cleaning_text()
+        found = detector._extract_ngrams()
+        assert n == len(found), text
+        for i, lang in enumerate(factory.langlist):
+            expected = sum(math.log(factory.word_lang_prob_map[g][i] + 0.5 / 10000) for g in found)
+            assert math.isclose(row[column[lang]], expected, rel_tol=1e-12, abs_tol=1e-9), (text, lang)
+
+
+@pytest.mark.parametrize("batch", [SAMPLES[::-1], SAMPLES[:1], SAMPLES * 3])
+def test_scores_do_not_depend_on_the_batch(batch):
+    _, alone, _ = language_scores([SAMPLES[0]])
+    _, together, _ = language_scores(batch)
+    assert (together[batch.index(SAMPLES[0])] == alone[0]).all()
+
+
+def test_word_cache_cap_changes_nothing(monkeypatch):
+    _, before = language_probabilities(SAMPLES, evidence=50)
+    monkeypatch.setattr(language, "_WORD_CACHE_CAP", 0)
+    _, after = language_probabilities(SAMPLES, evidence=50)
+    _, again = language_probabilities(SAMPLES[::-1], evidence=50)
+    assert (before == after).all() and (before == again[::-1]).all()
+
+
+def test_no_ngrams_no_probabilities():
+    _, probs = language_probabilities(["123 456", "", EN])
+    assert (probs[:2] == 0).all() and np.isclose(probs[2].sum(), 1.0)
+
+
 def test_deterministic():
     mixed = "Le budget, the budget, der Haushalt, el presupuesto: todos hablan del dinero del tren."
     assert len({detect_language(mixed) for _ in range(5)}) == 1
-
-
-@pytest.mark.parametrize("batch", [SAMPLES, SAMPLES[::-1], SAMPLES[:1]])
-def test_probabilities_are_langdetects_whatever_the_batch(batch):
-    DetectorFactory.seed = 0
-    languages, probs = language_probabilities(batch)
-    for text, row in zip(batch, probs, strict=True):
-        try:
-            expected = {lang.lang: lang.prob for lang in detect_langs(text)}
-        except LangDetectException:
-            expected = {}
-        got = {languages[i]: p for i, p in enumerate(row) if p > 0.1}
-        assert got.keys() == expected.keys(), text
-        # Only the order of summing 55 languages differs (langdetect uses directory order): last-bit noise.
-        assert np.allclose([got[k] for k in expected], list(expected.values()), rtol=0, atol=1e-12)
 
 
 def test_tag_by_fingerprint_detects_each_missing_fingerprint_once():

@@ -3,8 +3,10 @@
 import numpy as np
 import pyarrow as pa
 
+from tasks.clean import comparison_form
 from tasks.ingest import RawDocument
-from tasks.prepare import prepare_documents
+from tasks.language import detect_language
+from tasks.prepare import StageClock, prepare_documents
 from tasks.warehouse import SCHEMAS
 
 EN = (
@@ -31,6 +33,22 @@ def test_languages_per_paragraph_and_document():
     docs, paras = prepare_documents([_raw("en", EN), _raw("fr", FR)], known_languages={})
     assert docs.column("language").to_pylist() == ["en", "fr"]
     assert paras.column("language").to_pylist() == ["en", "en", "fr"]
+
+
+def test_a_document_takes_the_tag_its_paragraphs_agree_on_or_is_detected():
+    de = "Der Minister kündigte am Dienstag einen neuen Haushalt für die Nordbahn an, sagte er gestern."
+    mixed = f"{EN}\n\n{de}\n\nDer Bahnchef sagte, das Geld reiche nicht für die alten Brücken im Norden aus."
+    clock = StageClock()
+    known: dict[int, str] = {}
+    docs, paras = prepare_documents(
+        [_raw("en", EN), _raw("mixed", mixed)], known_languages=known, clock=clock
+    )
+    assert paras.column("language").to_pylist() == ["en", "en", "en", "en", "de", "de"]
+    # Only the document whose paragraphs disagree is detected, on its body.
+    assert clock.counts["language_heads_detected"] == 1
+    head = " ".join(comparison_form(p) for p in paras.column("text").to_pylist()[2:])
+    assert docs.column("language").to_pylist() == ["en", detect_language(head)]
+    assert len(known) == 5  # four distinct paragraphs, one head
 
 
 def test_a_fingerprint_seen_before_is_not_detected_again():
