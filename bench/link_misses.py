@@ -6,9 +6,9 @@ For each pair of documents of one gold story that linking puts in different stor
 step that lost it: the pair was never a candidate, shared fewer than `min_shared` matched paragraphs, its
 containment (or containment times rarity) stayed under `min_containment`, it shared no paragraph verbatim,
 or it was linked (directly or through others) and the average-linkage re-clustering split it. For the
-paragraphs two gold versions really share (sketches agreeing on at least `min_paragraph_jaccard`), it counts why each was not matched:
-the text is printed more than `max_copies` times, every LSH bucket the two share is crowded, or they share
-no bucket at all.
+paragraphs two gold versions really share (sketches agreeing on at least `min_paragraph_jaccard`), it
+counts why each was not matched: the text is printed more than `max_copies` times, every LSH bucket the
+two share is crowded, or they share no bucket at all.
 """
 
 from __future__ import annotations
