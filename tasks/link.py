@@ -176,22 +176,34 @@ def link_documents(
     shingle_counts: np.ndarray,
     n_docs: int,
     config: LinkConfig = LinkConfig(),
+    new: np.ndarray | None = None,
 ) -> Links:
     """Document pairs sharing matched paragraphs, weighted by how much of the shorter one is shared.
 
     doc_index: for each body paragraph row, the position of its document; sketches, fingerprints: the rows'
     MinHash signatures and exact fingerprints; shingle_counts: the rows' shingle counts (about their words).
-    A text printed many times is sketched and bucketed once.
+    A text printed many times is sketched and bucketed once. Candidates come from paragraph matches
+    (same text or LSH) and from stock texts printed side by side; those whose containment reaches
+    `min_containment` are verified on all their paragraphs. new: per document position; when given, only
+    pairs with a new document (what incremental linking needs to know).
     """
     first, text_of = paragraph_texts(fingerprints)
     texts = sketches[first]
-    near = verify_paragraph_pairs(candidate_paragraph_pairs(texts, config), texts, config)
+    fresh = None
+    if new is not None:
+        fresh = np.zeros(len(first), dtype=bool)
+        fresh[text_of[new[doc_index]]] = True
+    near = verify_paragraph_pairs(candidate_paragraph_pairs(texts, config, fresh), texts, config)
     pairs = matched_rows(near, text_of, doc_index, config)
     spread = paragraph_spread(pairs, text_of, doc_index)
+    if new is not None:
+        pairs = pairs[new[doc_index[pairs[:, 0]]] | new[doc_index[pairs[:, 1]]]]
     found = document_overlaps(doc_index, pairs, n_docs, config.stock_spread, spread)
     n = np.int64(n_docs)
     found_key = found.a * n + found.b
     stock_key = stock_document_pairs(doc_index, text_of, n_docs, config)
+    if new is not None:
+        stock_key = stock_key[new[stock_key // n] | new[stock_key % n]]
     key = np.union1d(found_key, stock_key)
     a, b = key // n, key % n
     was_found = np.isin(key, found_key, assume_unique=True)
@@ -213,6 +225,15 @@ def link_documents(
     keep = was_found | (shared > 0)
     weight = containment * rarity
     return Links(a[keep], b[keep], weight[keep], shared[keep], rarity[keep], verbatim[keep])
+
+
+def strong_links(overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarray:
+    """Which document pairs are links: enough of the shorter body found in the other, at least
+    `min_shared` paragraphs in common, `min_verbatim` of them printed verbatim (when that is known)."""
+    strong = (overlaps.weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
+    if overlaps.verbatim is not None:
+        strong &= overlaps.verbatim >= config.min_verbatim
+    return strong
 
 
 def stock_document_pairs(
@@ -382,9 +403,7 @@ def cluster_stories(n_docs: int, overlaps: Links, config: LinkConfig = LinkConfi
     each other too, so they stay together; a digest quoting two stories overlaps each with only its own half,
     so it cannot chain them.
     """
-    strong = (overlaps.weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
-    if overlaps.verbatim is not None:
-        strong &= overlaps.verbatim >= config.min_verbatim
+    strong = strong_links(overlaps, config)
     a, b = overlaps.a[strong], overlaps.b[strong]
     if len(a) == 0:
         return np.arange(n_docs)

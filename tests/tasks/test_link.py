@@ -264,3 +264,17 @@ def test_near_matches_alone_do_not_link_a_verbatim_one_is_needed():
     assert links.shared.tolist() == [6] and links.verbatim.tolist() == [0]
     assert len(set(cluster_stories(2, links).tolist())) == 2
     assert len(set(cluster_stories(2, links, LinkConfig(min_verbatim=0)).tolist())) == 1
+
+
+def test_links_of_new_documents_are_those_of_a_full_run_that_touch_them():
+    from tasks.link import strong_links
+
+    docs = {"rail": RAIL, "flood": FLOOD, "rail-late": RAIL[1:], "flood-late": FLOOD[:4], "other": [QUOTE]}
+    ids, index, sketches, fingerprints, shingles = rows(docs)
+    new = np.array([False, False, True, True, True])
+    full = link_documents(index, sketches, fingerprints, shingles, len(ids))
+    part = link_documents(index, sketches, fingerprints, shingles, len(ids), new=new)
+    strong = strong_links(full)
+    expected = {(a, b) for a, b in zip(full.a[strong], full.b[strong], strict=True) if new[a] or new[b]}
+    found = set(zip(part.a[strong_links(part)].tolist(), part.b[strong_links(part)].tolist(), strict=True))
+    assert found == expected == {(0, 2), (1, 3)}
