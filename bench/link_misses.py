@@ -33,6 +33,7 @@ from tasks.link import (
     link_documents,
     pairs_within_groups,
     paragraph_texts,
+    strong_links,
 )
 from tasks.stories import held_out_of_linking
 
@@ -91,9 +92,7 @@ def diagnose(inputs: dict, config: LinkConfig = LinkConfig()) -> dict:
         np.where(found, v[k], 0) for v in (links.shared, links.rarity, links.weight, verbatim)
     )
     containment = weight / np.maximum(rarity, 1e-12)
-    strong = (links.weight >= config.min_containment) & (links.shared >= config.min_shared)
-    if links.verbatim is not None:
-        strong &= links.verbatim >= config.min_verbatim
+    strong = strong_links(links, config)
     graph = coo_matrix((np.ones(strong.sum()), (links.a[strong], links.b[strong])), shape=(n_docs, n_docs))
     _, component = connected_components(graph, directed=False)
     together = label[pairs[:, 0]] == label[pairs[:, 1]]
@@ -104,7 +103,7 @@ def diagnose(inputs: dict, config: LinkConfig = LinkConfig()) -> dict:
             shared < config.min_shared,
             containment < config.min_containment,
             weight < config.min_containment,
-            verbatim < config.min_verbatim,
+            (verbatim < config.min_verbatim) & (shared < config.min_shared_near),
         ],
         [
             "no candidate",

@@ -30,9 +30,11 @@ class LinkConfig:
     min_paragraph_jaccard: float = 0.5  # estimated from the sketches
     min_containment: float = 0.5  # share of the shorter document's body paragraphs matched
     min_shared: int = 2  # one shared paragraph (a quote, a stock phrase) never links two documents
-    # Near matches alone are what unrelated template stories share (the same sentences, other names and
-    # numbers); a republication prints at least one of its origin's paragraphs verbatim.
+    # Two near matches alone are what unrelated template stories share (the same sentences, other names and
+    # numbers); a republication prints at least one of its origin's paragraphs verbatim, or matches more
+    # (an outlet's own new version, whose verbatim paragraphs count as that outlet's furniture, held out).
     min_verbatim: int = 1
+    min_shared_near: int = 3  # matched paragraphs that link without a verbatim one
     # An LSH bucket of more distinct texts than this holds a stock phrase. Crowded buckets are mostly text
     # that recurs across unrelated stories: at 100k generated documents a cap of 200 made 137M candidate
     # pairs and ran out of memory, while 10 keeps recall (bench/link_bench.py, README).
@@ -239,10 +241,11 @@ def link_documents(
 
 def strong_links(overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarray:
     """Which document pairs are links: enough of the shorter body found in the other, at least
-    `min_shared` paragraphs in common, `min_verbatim` of them printed verbatim (when that is known)."""
+    `min_shared` paragraphs in common, and `min_verbatim` of them printed verbatim or `min_shared_near`
+    in common (when verbatim ones are counted)."""
     strong = (overlaps.weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
     if overlaps.verbatim is not None:
-        strong &= overlaps.verbatim >= config.min_verbatim
+        strong &= (overlaps.verbatim >= config.min_verbatim) | (overlaps.shared >= config.min_shared_near)
     return strong
 
 

@@ -256,14 +256,17 @@ def test_a_story_printed_more_than_max_copies_times_still_links():
     assert len(set(label[:4].tolist())) == 1 and label[4] not in label[:4]
 
 
-def test_near_matches_alone_do_not_link_a_verbatim_one_is_needed():
+def test_two_near_matches_alone_do_not_link_a_verbatim_one_or_more_matches_are_needed():
     # The same sentences with another word in every paragraph: a template story, not a republication.
     docs = {"story": RAIL, "template": [" ".join(p.split()[:-3] + ["local"] + p.split()[-2:]) for p in RAIL]}
     ids, index, sketches, fingerprints, shingles = rows(docs)
     links = link_documents(index, sketches, fingerprints, shingles, len(ids))
     assert links.shared.tolist() == [6] and links.verbatim.tolist() == [0]
-    assert len(set(cluster_stories(2, links).tolist())) == 2
-    assert len(set(cluster_stories(2, links, LinkConfig(min_verbatim=0)).tolist())) == 1
+    two = LinkConfig(min_shared_near=7)  # as if only two of them matched
+    assert len(set(cluster_stories(2, links, two).tolist())) == 2
+    assert len(set(cluster_stories(2, links, LinkConfig(min_shared_near=7, min_verbatim=0)).tolist())) == 1
+    # Six near matches (an outlet's own new version, its verbatim paragraphs held out) still link.
+    assert len(set(cluster_stories(2, links).tolist())) == 1
 
 
 def test_links_of_new_documents_are_those_of_a_full_run_that_touch_them():
