@@ -1,10 +1,12 @@
 """Stories: which documents are versions of one text, in what order they were published, and which earlier
 version each republication most likely copied from.
 
-Candidates come from MinHash LSH buckets over body paragraphs, all in numpy (never all pairs, no Python loop
-per pair); a candidate pair of documents becomes a link when enough of the shorter one's body is matched in
-the other (containment, so a truncated republication still joins). Linked documents form a story, but a
-group held together by a few weak links (a digest quoting two stories) is split where its links are thin.
+Candidates come from MinHash LSH buckets over body paragraphs (and, for stock text, from two stock texts
+printed side by side), all in numpy (never all pairs, no Python loop per pair); a candidate pair of
+documents close enough is verified on all its paragraphs, and becomes a link when enough of the shorter
+one's body is matched in the other (containment, so a truncated republication still joins). Linked
+documents form a story, but a group held together by a few weak links (a digest quoting two stories) is
+split where its links are thin.
 """
 
 from __future__ import annotations
