@@ -264,14 +264,33 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(run: str, n_docs: int) -> dict:
-    """One run in a fresh process, so that its peak memory is its own."""
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.link_bench", "--one", run, "--sizes", str(n_docs)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+MEMORY_LIMIT_GB = 7.0  # every run's address space (RLIMIT_AS): the machine is shared
+
+
+def measure(run: str, n_docs: int, limit_gb: float = MEMORY_LIMIT_GB, timeout: float = 1800) -> dict:
+    """One run in a fresh process, so that its peak memory is its own, capped at `limit_gb` of address
+    space and `timeout` seconds: a run that passes either is reported as such, and the benchmark goes on."""
+    limit = int(limit_gb * 2**30)
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    start = time.perf_counter()
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.link_bench", "--one", run, "--sizes", str(n_docs)],
+            capture_output=True,
+            text=True,
+            preexec_fn=cap,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return {"failed": f"stopped after {timeout:.0f} s (time limit)"}
+    seconds = time.perf_counter() - start
+    if out.returncode != 0:
+        memory = "MemoryError" in out.stderr or "bad_alloc" in out.stderr or out.returncode < 0
+        reason = f"exceeded {limit_gb:g} GiB after {seconds:.0f} s" if memory else "failed"
+        return {"failed": reason, "stderr": out.stderr.strip().splitlines()[-1:]}
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -300,13 +319,18 @@ def main(argv: list[str] | None = None) -> int:
     print("| run | documents | stories | precision | recall | F1 | ARI | seconds | peak MB (input MB) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
+        if "failed" in r:
+            memory = f"over {MEMORY_LIMIT_GB:g} GiB" if "GiB" in r["failed"] else "—"
+            print(f"| {r['run']} | ~{r['size']} | — | — | — | — | — | {r['failed']} | {memory} |")
+            continue
         print(
             f"| {r['run']} | {r['documents']} | {r['found_stories']} / {r['gold_stories']} "
             f"| {r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} | {r['ari']:.4f} "
             f"| {r['seconds']:.1f} | {r['peak_mb']:.0f} ({r['input_mb']:.0f}) |"
         )
+    results_ok = [r for r in results if "failed" not in r]
     for run in args.runs:
-        mine = {r["size"]: r for r in results if r["run"] == run}
+        mine = {r["size"]: r for r in results_ok if r["run"] == run}
         sizes = sorted(mine)
         if len(sizes) > 1:
             a, b = mine[sizes[0]], mine[sizes[-1]]
@@ -315,13 +339,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{a['documents']} ({b['documents'] / a['documents']:.1f}x the documents)"
             )
     for n in args.sizes:
-        by_run = {r["run"]: r for r in results if r["size"] == n}
+        by_run = {r["run"]: r for r in results_ok if r["size"] == n}
         if "ours" in by_run and "datasketch" in by_run:
             print(
                 f"{n}: datasketch takes {by_run['datasketch']['seconds'] / by_run['ours']['seconds']:.1f}x "
                 f"the time of ours"
             )
-    for r in results:
+    for r in results_ok:
         if "same_as_full_run" in r:
             print(
                 f"incremental {r['documents']}: last tenth linked in {r['seconds']:.1f} s; same rows as a "

@@ -1,10 +1,12 @@
 """Stories: which documents are versions of one text, in what order they were published, and which earlier
 version each republication most likely copied from.
 
-Candidates come from MinHash LSH buckets over body paragraphs, all in numpy (never all pairs, no Python loop
-per pair); a candidate pair of documents becomes a link when enough of the shorter one's body is matched in
-the other (containment, so a truncated republication still joins). Linked documents form a story, but a
-group held together by a few weak links (a digest quoting two stories) is split where its links are thin.
+Candidates come from MinHash LSH buckets over body paragraphs (and, for stock text, from two stock texts
+printed side by side), all in numpy (never all pairs, no Python loop per pair); a candidate pair of
+documents close enough is verified on all its paragraphs, and becomes a link when enough of the shorter
+one's body is matched in the other (containment, so a truncated republication still joins). Linked
+documents form a story, but a group held together by a few weak links (a digest quoting two stories) is
+split where its links are thin.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-LINK_VERSION = "link-3"
+LINK_VERSION = "link-4"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 
 
@@ -30,6 +32,11 @@ class LinkConfig:
     min_paragraph_jaccard: float = 0.5  # estimated from the sketches
     min_containment: float = 0.5  # share of the shorter document's body paragraphs matched
     min_shared: int = 2  # one shared paragraph (a quote, a stock phrase) never links two documents
+    # Two near matches alone are what unrelated template stories share (the same sentences, other names and
+    # numbers); a republication prints at least one of its origin's paragraphs verbatim, or matches more
+    # (an outlet's own new version, whose verbatim paragraphs count as that outlet's furniture, held out).
+    min_verbatim: int = 1
+    min_shared_near: int = 3  # matched paragraphs that link without a verbatim one
     # An LSH bucket of more distinct texts than this holds a stock phrase. Crowded buckets are mostly text
     # that recurs across unrelated stories: at 100k generated documents a cap of 200 made 137M candidate
     # pairs and ran out of memory, while 10 keeps recall (bench/link_bench.py, README).
@@ -51,6 +58,7 @@ class Links:
     weight: np.ndarray
     shared: np.ndarray  # paragraphs of the document with fewer matched ones that are matched
     rarity: np.ndarray | None = None  # 1 when the matched paragraphs are the pair's own, less for stock text
+    verbatim: np.ndarray | None = None  # of `shared`, those printed verbatim (same fingerprint) in both
 
     def __len__(self) -> int:
         return len(self.a)
@@ -111,7 +119,7 @@ def candidate_paragraph_pairs(
     if fresh is not None:
         pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
     n = np.int64(sketches.shape[0])
-    flat = np.unique(np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]))
+    flat = distinct(np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]))
     return np.stack([flat // n, flat % n], axis=1)  # a pair met in several bands is verified once
 
 
@@ -132,6 +140,12 @@ def verify_paragraph_pairs(
         agree = (sketches[chunk[:, 0]] == sketches[chunk[:, 1]]).sum(axis=1)
         kept.append(chunk[agree >= need])
     return np.concatenate(kept)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique of a 1-D array by sorting: numpy 2's hashing np.unique is ~20x slower on 10M int64."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def paragraph_texts(fingerprints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -172,29 +186,157 @@ def link_documents(
     shingle_counts: np.ndarray,
     n_docs: int,
     config: LinkConfig = LinkConfig(),
+    new: np.ndarray | None = None,
 ) -> Links:
     """Document pairs sharing matched paragraphs, weighted by how much of the shorter one is shared.
 
     doc_index: for each body paragraph row, the position of its document; sketches, fingerprints: the rows'
     MinHash signatures and exact fingerprints; shingle_counts: the rows' shingle counts (about their words).
-    A text printed many times is sketched and bucketed once.
+    A text printed many times is sketched and bucketed once. Candidates come from paragraph matches
+    (same text or LSH) and from stock texts printed side by side; those whose containment reaches
+    `min_containment` are verified on all their paragraphs. new: per document position; when given, only
+    pairs with a new document (what incremental linking needs to know).
     """
     first, text_of = paragraph_texts(fingerprints)
     texts = sketches[first]
-    near = verify_paragraph_pairs(candidate_paragraph_pairs(texts, config), texts, config)
+    fresh = None
+    if new is not None:
+        fresh = np.zeros(len(first), dtype=bool)
+        fresh[text_of[new[doc_index]]] = True
+    near = verify_paragraph_pairs(candidate_paragraph_pairs(texts, config, fresh), texts, config)
     pairs = matched_rows(near, text_of, doc_index, config)
-    overlaps = document_overlaps(doc_index, pairs, n_docs, config.stock_spread)
-    weight = document_containment(overlaps.a, overlaps.b, doc_index, sketches, shingle_counts, n_docs)
-    return Links(overlaps.a, overlaps.b, weight * overlaps.rarity, overlaps.shared, overlaps.rarity)
+    spread = paragraph_spread(pairs, text_of, doc_index)
+    if new is not None:
+        pairs = pairs[new[doc_index[pairs[:, 0]]] | new[doc_index[pairs[:, 1]]]]
+    found = document_overlaps(doc_index, pairs, n_docs, config.stock_spread, spread)
+    n = np.int64(n_docs)
+    found_key = found.a * n + found.b
+    stock_key = stock_document_pairs(doc_index, text_of, n_docs, config)
+    if new is not None:
+        stock_key = stock_key[new[stock_key // n] | new[stock_key % n]]
+    known = np.searchsorted(found_key, stock_key)
+    known = found_key[np.minimum(known, len(found_key) - 1)] == stock_key if len(found_key) else known < 0
+    key = np.concatenate([found_key, stock_key[~known]])
+    shared = np.r_[found.shared, np.zeros(len(key) - len(found_key), dtype=np.int64)]
+    rarity = np.r_[found.rarity, np.ones(len(key) - len(found_key))]
+    was_found = np.arange(len(key)) < len(found_key)
+    order = np.argsort(key, kind="stable")
+    key, shared, rarity, was_found = key[order], shared[order], rarity[order], was_found[order]
+    a, b = key // n, key % n
+    containment = document_containment(a, b, doc_index, sketches, shingle_counts, n_docs)
+    # Candidates are verified on all their paragraphs: one lost to a crowded bucket, a text printed over
+    # max_copies times or an LSH miss still counts for a pair found through another paragraph.
+    close = np.flatnonzero(containment >= config.min_containment)
+    every = paragraphs_in_common(a[close], b[close], doc_index, sketches, config)
+    verified = document_overlaps(doc_index, every, n_docs, config.stock_spread, spread)
+    at = close[np.searchsorted(key[close], verified.a * n + verified.b)]
+    shared[close], rarity[close] = 0, 1.0
+    shared[at], rarity[at] = verified.shared, verified.rarity
+    same = every[text_of[every[:, 0]] == text_of[every[:, 1]]]
+    printed = document_overlaps(doc_index, same, n_docs)
+    verbatim = np.zeros(len(key), dtype=np.int64)
+    verbatim[np.searchsorted(key, printed.a * n + printed.b)] = printed.shared
+    keep = was_found | (shared > 0)
+    weight = containment * rarity
+    return Links(a[keep], b[keep], weight[keep], shared[keep], rarity[keep], verbatim[keep])
 
 
-def document_overlaps(doc_index: np.ndarray, pairs: np.ndarray, n_docs: int, stock_spread: int = 20) -> Links:
+def strong_links(overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarray:
+    """Which document pairs are links: enough of the shorter body found in the other, at least
+    `min_shared` paragraphs in common, and `min_verbatim` of them printed verbatim or `min_shared_near`
+    in common (when verbatim ones are counted)."""
+    strong = (overlaps.weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
+    if overlaps.verbatim is not None:
+        strong &= (overlaps.verbatim >= config.min_verbatim) | (overlaps.shared >= config.min_shared_near)
+    return strong
+
+
+def stock_document_pairs(
+    doc_index: np.ndarray, text_of: np.ndarray, n_docs: int, config: LinkConfig = LinkConfig()
+) -> np.ndarray:
+    """Keys (a * n_docs + b, a < b) of document pairs printing two texts of over `max_copies` copies each
+    next to each other (or one apart) among such texts, in reading order.
+
+    Such texts make no pairs by themselves (too many), but two of them side by side are rare unless the two
+    documents are one story printed many times; a group of more than `max_bucket` documents (a story
+    republished that often, or two stock sentences always printed together) is chained, each document
+    paired with the next, so the cost stays linear and verification decides.
+    """
+    n = np.int64(n_docs)
+    stock = np.flatnonzero(np.bincount(text_of)[text_of] > config.max_copies)
+    stock = stock[np.lexsort((stock, doc_index[stock]))]  # reading order within each document
+    doc, text = doc_index[stock], text_of[stock].astype(np.int64)
+    n_texts = np.int64(text_of.max(initial=-1) + 1)
+    combos = []
+    for gap in (1, 2):
+        same = doc[gap:] == doc[:-gap]
+        lo = np.minimum(text[gap:], text[:-gap])[same]
+        hi = np.maximum(text[gap:], text[:-gap])[same]
+        combos.append(np.stack([lo * n_texts + hi, doc[gap:][same]], axis=1))
+    combos = np.unique(np.concatenate(combos), axis=0)  # (combination, document), sorted
+    if len(combos) == 0:
+        return np.empty(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, combos[1:, 0] != combos[:-1, 0]])
+    sizes = np.diff(np.r_[starts, len(combos)])
+    small = (sizes > 1) & (sizes <= config.max_bucket)
+    pairs = pairs_within_groups(combos[:, 1], starts[small], sizes[small])
+    crowded = np.repeat(sizes > config.max_bucket, sizes)[:-1] & (combos[1:, 0] == combos[:-1, 0])
+    chained = np.flatnonzero(crowded)
+    pairs = np.concatenate([pairs, np.stack([combos[chained, 1], combos[chained + 1, 1]], axis=1)])
+    return distinct(np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]))
+
+
+def paragraph_spread(pairs: np.ndarray, text_of: np.ndarray, doc_index: np.ndarray) -> np.ndarray:
+    """Per row: in how many documents its paragraph is found, itself included: the documents it is matched
+    in, or those printing its text when they are more (a text printed over `max_copies` times matches none).
+    """
+    # Pairs, not distinct documents: a document holding two near copies of one paragraph is rare enough.
+    spread = 1.0 + np.bincount(pairs.ravel(), minlength=len(doc_index))
+    texts, printed = _distinct_counts(text_of, doc_index)
+    in_documents = np.zeros(len(spread))
+    in_documents[texts] = printed
+    return np.maximum(spread, in_documents[text_of])
+
+
+def paragraphs_in_common(
+    a: np.ndarray,
+    b: np.ndarray,
+    doc_index: np.ndarray,
+    sketches: np.ndarray,
+    config: LinkConfig = LinkConfig(),
+) -> np.ndarray:
+    """Row pairs (of documents a[k], b[k]) whose paragraphs match: every paragraph of one compared with
+    every paragraph of the other, for the few document pairs already close enough to be a link."""
+    order = np.argsort(doc_index, kind="stable")
+    count = np.bincount(doc_index, minlength=int(max(a.max(initial=-1), b.max(initial=-1)) + 1))
+    start = np.cumsum(count) - count
+    total = count[a] * count[b]
+    bounds = np.searchsorted(np.cumsum(total), np.arange(_CHUNK, int(total.sum()), _CHUNK), side="right")
+    found = [np.empty((0, 2), dtype=np.int64)]
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(a)], strict=True):
+        x, y, t = a[lo:hi], b[lo:hi], total[lo:hi]
+        k = np.repeat(np.arange(len(x)), t)
+        step = np.arange(int(t.sum())) - np.repeat(np.cumsum(t) - t, t)
+        cb = count[y][k]
+        rows = np.stack([order[start[x][k] + step // cb], order[start[y][k] + step % cb]], axis=1)
+        found.append(verify_paragraph_pairs(rows, sketches, config))
+    return np.concatenate(found)
+
+
+def document_overlaps(
+    doc_index: np.ndarray,
+    pairs: np.ndarray,
+    n_docs: int,
+    stock_spread: int = 20,
+    spread: np.ndarray | None = None,
+) -> Links:
     """Document pairs holding matched paragraph pairs, weighted by the share of the shorter body matched.
 
-    `rarity` scales that share for stock text: a paragraph matched in more than `stock_spread` documents
-    counts `stock_spread` / (the documents it is matched in), so text many unrelated documents print weighs
-    little while a story's own paragraphs (matched only in its versions) count fully; rarity is the
-    weighted share over the plain one.
+    `rarity` scales that share for stock text: a paragraph found in more than `stock_spread` documents
+    counts `stock_spread` / (the documents it is found in), so text many unrelated documents print weighs
+    little while a story's own paragraphs (found only in its versions) count fully; rarity is the
+    weighted share over the plain one. spread: per row, the documents it is found in (paragraph_spread);
+    by default, those it is matched in by `pairs`.
     """
     empty = np.empty(0, dtype=np.int64)
     if len(pairs) == 0:
@@ -202,9 +344,12 @@ def document_overlaps(doc_index: np.ndarray, pairs: np.ndarray, n_docs: int, sto
     body_counts = np.bincount(doc_index, minlength=n_docs)
     da, db = doc_index[pairs[:, 0]], doc_index[pairs[:, 1]]
     rows = np.r_[pairs[:, 0], pairs[:, 1]]
-    spread = 1 + _distinct_counts(rows, np.r_[db, da])[1]  # documents a matched row is found in, itself too
     weight = np.ones(len(doc_index))
-    weight[np.unique(rows)] = np.minimum(1.0, stock_spread / spread)
+    if spread is None:
+        spread = np.ones(len(doc_index))
+        spread[distinct(rows)] = 1 + _distinct_counts(rows, np.r_[db, da])[1]
+    matched = distinct(rows)
+    weight[matched] = np.minimum(1.0, stock_spread / spread[matched])
     total = np.bincount(doc_index, weights=weight, minlength=n_docs)
     swap = da > db
     p = np.where(swap, pairs[:, 1], pairs[:, 0])
@@ -270,7 +415,7 @@ def cluster_stories(n_docs: int, overlaps: Links, config: LinkConfig = LinkConfi
     each other too, so they stay together; a digest quoting two stories overlaps each with only its own half,
     so it cannot chain them.
     """
-    strong = (overlaps.weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
+    strong = strong_links(overlaps, config)
     a, b = overlaps.a[strong], overlaps.b[strong]
     if len(a) == 0:
         return np.arange(n_docs)

@@ -223,3 +223,61 @@ def test_touched_documents_are_the_new_ones_and_those_linked_to_them():
         index, sketches, fingerprints, shingles, np.array([False, False, False, True])
     )
     assert touched.tolist() == [True, False, False, True]  # one shared quote is no link
+
+
+def test_a_candidate_pair_is_verified_on_all_its_paragraphs():
+    from tasks.link import paragraphs_in_common
+
+    docs = {"a": RAIL[:3], "b": [edit(RAIL[0]), RAIL[1], FLOOD[0]], "c": FLOOD[1:3]}
+    ids, index, sketches, _, _ = rows(docs)
+    found = paragraphs_in_common(np.array([0, 0]), np.array([1, 2]), index, sketches)
+    assert sorted(map(tuple, found.tolist())) == [(0, 3), (1, 4)]  # the edited copy too; nothing with c
+
+
+def test_documents_printing_two_stock_texts_side_by_side_are_paired_in_a_chain_when_many():
+    from tasks.link import stock_document_pairs
+
+    # Texts 0 and 1 are printed 5 times (over max_copies=2); documents 0-3 print them side by side.
+    doc_index = np.array([0, 0, 1, 1, 2, 2, 3, 3, 4, 5])
+    text_of = np.array([0, 1, 1, 0, 0, 1, 0, 1, 0, 1])
+    few = stock_document_pairs(doc_index, text_of, 6, LinkConfig(max_copies=2, max_bucket=4))
+    assert sorted(few.tolist()) == [0 * 6 + 1, 0 * 6 + 2, 0 * 6 + 3, 1 * 6 + 2, 1 * 6 + 3, 2 * 6 + 3]
+    chained = stock_document_pairs(doc_index, text_of, 6, LinkConfig(max_copies=2, max_bucket=3))
+    assert sorted(chained.tolist()) == [0 * 6 + 1, 1 * 6 + 2, 2 * 6 + 3]  # one pair per document
+    assert len(stock_document_pairs(doc_index, text_of, 6, LinkConfig(max_copies=5))) == 0
+
+
+def test_a_story_printed_more_than_max_copies_times_still_links():
+    docs = {"origin": RAIL, "copy-1": RAIL, "copy-2": RAIL[:5], "copy-3": RAIL[1:], "flood": FLOOD}
+    ids, index, sketches, fingerprints, shingles = rows(docs)
+    config = LinkConfig(max_copies=2)
+    links = link_documents(index, sketches, fingerprints, shingles, len(ids), config)
+    label = cluster_stories(len(ids), links, config)
+    assert len(set(label[:4].tolist())) == 1 and label[4] not in label[:4]
+
+
+def test_two_near_matches_alone_do_not_link_a_verbatim_one_or_more_matches_are_needed():
+    # The same sentences with another word in every paragraph: a template story, not a republication.
+    docs = {"story": RAIL, "template": [" ".join(p.split()[:-3] + ["local"] + p.split()[-2:]) for p in RAIL]}
+    ids, index, sketches, fingerprints, shingles = rows(docs)
+    links = link_documents(index, sketches, fingerprints, shingles, len(ids))
+    assert links.shared.tolist() == [6] and links.verbatim.tolist() == [0]
+    two = LinkConfig(min_shared_near=7)  # as if only two of them matched
+    assert len(set(cluster_stories(2, links, two).tolist())) == 2
+    assert len(set(cluster_stories(2, links, LinkConfig(min_shared_near=7, min_verbatim=0)).tolist())) == 1
+    # Six near matches (an outlet's own new version, its verbatim paragraphs held out) still link.
+    assert len(set(cluster_stories(2, links).tolist())) == 1
+
+
+def test_links_of_new_documents_are_those_of_a_full_run_that_touch_them():
+    from tasks.link import strong_links
+
+    docs = {"rail": RAIL, "flood": FLOOD, "rail-late": RAIL[1:], "flood-late": FLOOD[:4], "other": [QUOTE]}
+    ids, index, sketches, fingerprints, shingles = rows(docs)
+    new = np.array([False, False, True, True, True])
+    full = link_documents(index, sketches, fingerprints, shingles, len(ids))
+    part = link_documents(index, sketches, fingerprints, shingles, len(ids), new=new)
+    strong = strong_links(full)
+    expected = {(a, b) for a, b in zip(full.a[strong], full.b[strong], strict=True) if new[a] or new[b]}
+    found = set(zip(part.a[strong_links(part)].tolist(), part.b[strong_links(part)].tolist(), strict=True))
+    assert found == expected == {(0, 2), (1, 3)}
