@@ -176,25 +176,42 @@ def main() -> None:
     parser.add_argument(
         "--verify", action="store_true", help="also compare with a from-scratch run (one more full run)"
     )
+    parser.add_argument(
+        "--stage",
+        choices=["all", "full", "grow"],
+        default="all",
+        help="full: generate and run the full corpus; grow: the later runs, on what `full` left in --out",
+    )
     args = parser.parse_args()
-    shutil.rmtree(args.out, ignore_errors=True)
+    if args.stage != "grow":
+        shutil.rmtree(args.out, ignore_errors=True)
     corpus, warehouse = args.out / "corpus", args.out / "warehouse"
     server, api = start_server(args.out / "prefect-server")
     env = {**os.environ, "PREFECT_HOME": str(args.out / "prefect"), "PREFECT_API_URL": api}
     try:
-        measure(args, corpus, warehouse, env)
+        if args.stage != "grow":
+            run_full(args, corpus, warehouse, env)
+        if args.stage != "full":
+            measure(args, corpus, warehouse, env)
     finally:
         server.terminate()
         server.wait()
 
 
-def measure(args: argparse.Namespace, corpus: Path, warehouse: Path, env: dict) -> None:
+def run_full(args: argparse.Namespace, corpus: Path, warehouse: Path, env: dict) -> None:
+    """Generate the corpus and run it into a fresh warehouse; what the later runs are compared with."""
     started = time.perf_counter()
     state = generate(corpus, args.documents)
     print(
         f"generated {state['documents']} documents in {time.perf_counter() - started:.0f} s", file=sys.stderr
     )
-    full = run(corpus, warehouse, env)
+    state["full_run_s"] = run(corpus, warehouse, env)
+    (args.out / "state.json").write_text(json.dumps(state))
+
+
+def measure(args: argparse.Namespace, corpus: Path, warehouse: Path, env: dict) -> None:
+    state = json.loads((args.out / "state.json").read_text())
+    full = state["full_run_s"]
     idle = run(corpus, warehouse, env)
     n_new = int(args.documents * args.new_share)
     grow(corpus, state, n_new)
