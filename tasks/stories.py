@@ -31,7 +31,8 @@ def find_stories(
     """
     doc_ids = docs.column("doc_id").to_pylist()
     position = {d: k for k, d in enumerate(doc_ids)}
-    doc_index = np.array([position[d] for d in paras.column("doc_id").to_pylist()], dtype=np.int64)
+    doc_index = pc.index_in(paras.column("doc_id"), value_set=docs.column("doc_id")).to_numpy()
+    doc_index = doc_index.astype(np.int64)
     outlet = pc.dictionary_encode(docs.column("outlet")).combine_chunks()
     outlet_code = pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64)[doc_index]
     fp = paras.column("fingerprint").to_numpy().astype(np.uint64).view(np.int64)
@@ -55,8 +56,7 @@ def find_stories(
     for m in members:
         story_of[position[m.doc_id]] = story_index[m.story_id]
     repeated = ~flag & repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
-    reasons = np.array(paras.column("boilerplate_reason").to_pylist(), dtype=object)
-    reasons[repeated] = "repeated"
+    reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
     paras = paras.set_column(
         paras.schema.get_field_index("is_boilerplate"),
         "is_boilerplate",
@@ -65,7 +65,7 @@ def find_stories(
     paras = paras.set_column(
         paras.schema.get_field_index("boilerplate_reason"),
         "boilerplate_reason",
-        pa.array(reasons.tolist(), pa.string()),
+        reasons,
     )
     table = pa.Table.from_pylist(
         [
