@@ -137,21 +137,29 @@ def similarity(a: str, b: str) -> float:
     return round(SequenceMatcher(None, paragraph_words(a), paragraph_words(b), autojunk=False).ratio(), 4)
 
 
-def word_diff(a: str, b: str) -> str:
-    """The changed spans only, as `[-deleted-]{+inserted+}` joined by ` … `; typography is ignored."""
+def word_edits(a: str, b: str) -> list[tuple[bool, str, str]]:
+    """`a` rewritten into `b` as runs of words: (unchanged, words of a, words of b), in reading order.
+
+    Words are compared folded, so a run differing only in typography, or in how the same letters are cut into
+    words ("toward s" / "towards"), is unchanged. The one word diff behind the stored `changed_words` and the
+    report page's marks, so the two never disagree."""
     ta, tb = a.split(), b.split()
     fa = [_fold_token(t) for t in ta]
     fb = [_fold_token(t) for t in tb]
-    spans = []
+    runs = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
-        deleted = " ".join(ta[i1:i2]) if i2 > i1 else ""
-        inserted = " ".join(tb[j1:j2]) if j2 > j1 else ""
-        if "".join(fa[i1:i2]) == "".join(fb[j1:j2]):
-            continue  # "toward s" vs "towards"-like splits of the same letters: not an edit
-        spans.append((f"[-{deleted}-]" if deleted else "") + (f"{{+{inserted}+}}" if inserted else ""))
-    return " … ".join(spans)
+        same = op == "equal" or "".join(fa[i1:i2]) == "".join(fb[j1:j2])
+        runs.append((same, " ".join(ta[i1:i2]), " ".join(tb[j1:j2])))
+    return runs
+
+
+def word_diff(a: str, b: str) -> str:
+    """The changed spans only, as `[-deleted-]{+inserted+}` joined by ` … `."""
+    return " … ".join(
+        (f"[-{deleted}-]" if deleted else "") + (f"{{+{inserted}+}}" if inserted else "")
+        for same, deleted, inserted in word_edits(a, b)
+        if not same
+    )
 
 
 def _candidates(

@@ -15,17 +15,15 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from html import escape
 from pathlib import Path
 
 import duckdb
 
 from tasks import report_charts as charts
-from tasks.align import FATES
-from tasks.clean import comparison_form
+from tasks.align import FATES, word_edits
 
-PAGE_VERSION = "page-1"
+PAGE_VERSION = "page-2"  # page-2: marks come from align.word_edits, as changed_words does
 REPORT_DIR = "report"
 
 
@@ -109,12 +107,9 @@ def story_file(story_id: str) -> str:
 
 def mark_changes(origin: str, republication: str) -> tuple[str, str]:
     """Both texts as escaped HTML, words the republication deleted in <del>, words it inserted in <ins>."""
-    ta, tb = origin.split(), republication.split()
-    fa, fb = [comparison_form(t) for t in ta], [comparison_form(t) for t in tb]
     left, right = [], []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
-        a, b = _e(" ".join(ta[i1:i2])), _e(" ".join(tb[j1:j2]))
-        same = op == "equal" or "".join(fa[i1:i2]) == "".join(fb[j1:j2])  # typographic changes are no edit
+    for same, deleted, inserted in word_edits(origin, republication):
+        a, b = _e(deleted), _e(inserted)
         left.append(a if same or not a else f"<del>{a}</del>")
         right.append(b if same or not b else f"<ins>{b}</ins>")
     return " ".join(t for t in left if t), " ".join(t for t in right if t)

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tasks.align import word_diff
 from tasks.report_page import (
     PageConfig,
     mark_changes,
@@ -44,6 +45,21 @@ def test_mark_changes_leaves_typographic_changes_unmarked():
     origin, rep = mark_changes("“Fair,” he said.", '"Fair," he said.')
     assert "<del>" not in origin and "<ins>" not in rep
     assert rep == "&quot;Fair,&quot; he said."
+
+
+@pytest.mark.parametrize(
+    "origin, republication",
+    [
+        ("U.S. officials said", "US officials said"),  # the same letters, cut differently
+        ("the bridge closes in April", "the bridge closes in May"),
+        ("a b c d", "d c b a"),
+    ],
+)
+def test_the_page_marks_exactly_the_words_the_stored_diff_names(origin, republication):
+    left, right = mark_changes(origin, republication)
+    marked = re.findall(r"<del>(.*?)</del>", left) + re.findall(r"<ins>(.*?)</ins>", right)
+    named = re.findall(r"\[-(.*?)-\]|\{\+(.*?)\+\}", word_diff(origin, republication))
+    assert sorted(marked) == sorted(x for pair in named for x in pair if x)
 
 
 def test_reading_order_places_appeared_after_what_precedes_it_in_the_republication():
