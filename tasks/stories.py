@@ -248,8 +248,8 @@ def stories_to_align(
     new_keys = dict(
         zip(members.column("story_id").to_pylist(), members.column("align_key").to_pylist(), strict=True)
     )
-    unchanged = sorted(s for s in stories if old_keys.get(s) == new_keys[s])
+    unchanged = {s for s in stories if old_keys.get(s) == new_keys[s]}
     kept = old_fates.filter(
-        pc.is_in(old_fates.column("story_id"), value_set=pa.array(unchanged, pa.string()))
+        pc.is_in(old_fates.column("story_id"), value_set=pa.array(sorted(unchanged), pa.string()))
     )
-    return {s: d for s, d in stories.items() if s not in set(unchanged)}, kept
+    return {s: d for s, d in stories.items() if s not in unchanged}, kept
