@@ -66,3 +66,24 @@ def test_repair_skips_only_what_ftfy_leaves_unchanged():
 
 def test_comparison_form_of_symbols_controls_and_wide_forms():
     assert comparison_form("Ünïcödé ½ ①\tＡＢＣ\u2028x") == "ünïcödé 1 2 1 abc x"
+
+
+def test_comparison_batch_gives_the_words_and_forms_of_each_text():
+    import random
+    import sys
+    import unicodedata
+
+    from tasks.clean import comparison_batch
+
+    # Splitting on spaces alone is str.split() because the fold turns every character it splits on into one.
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert all(unicodedata.category(ch)[0] in "ZC" for ch in spaces)
+    rng = random.Random(11)
+    pieces = ["Word", "ﬁnal", "½", "“q”", "Ha’aretz", ",", " ", "  ", "", "ÉCOLE", "straße", *spaces]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12))) for _ in range(2000)]
+    forms, words, counts = comparison_batch(texts)
+    assert forms == [comparison_form(t) for t in texts]
+    expected = [comparison_words(t) for t in texts]
+    assert words.to_pylist() == [w for ws in expected for w in ws]
+    assert counts.tolist() == [len(ws) for ws in expected]
+    assert comparison_batch([])[0] == []
