@@ -165,31 +165,6 @@ def run_ours(folder: Path) -> dict:
     return result
 
 
-def run_incremental(folder: Path) -> dict:
-    """The last tenth of the documents arrives after the rest was linked: time linking it to the rest."""
-    from tasks.stories import find_stories
-
-    docs, paras = _load(folder)
-    columns = ["doc_id", "source", "outlet", "published_at"]
-    cut = docs.num_rows - docs.num_rows // 10
-    early = docs.slice(0, cut)
-    early_paras = paras.filter(pc.is_in(paras.column("doc_id"), value_set=early.column("doc_id")))
-    stored, _ = find_stories(early.select(columns), early_paras)
-    # Comparing with a full run costs one more full run: done up to 20k documents, to bound the benchmark.
-    full, _ = find_stories(docs.select(columns), paras) if docs.num_rows <= 20_000 else (None, None)
-    loaded = _peak_mb()
-    start = time.perf_counter()
-    grown, _ = find_stories(docs.select(columns), paras, previous=stored)
-    seconds = time.perf_counter() - start
-    story = dict(zip(grown.column("doc_id").to_pylist(), grown.column("story_id").to_pylist(), strict=True))
-    doc_ids = docs.column("doc_id").to_pylist()
-    result = _result(docs.column("story").to_pylist(), [story[d] for d in doc_ids], seconds, loaded)
-    result["same_as_full_run"] = None if full is None else grown.to_pylist() == full.to_pylist()
-    kept = set(zip(stored.column("doc_id").to_pylist(), stored.column("story_id").to_pylist(), strict=True))
-    result["stored_rows_kept"] = len(kept & set(story.items())) / max(len(kept), 1)
-    return result
-
-
 def run_datasketch(folder: Path) -> dict:
     from datasketch import LeanMinHash, MinHashLSH
     from scipy.sparse import coo_matrix
@@ -297,12 +272,12 @@ def measure(run: str, n_docs: int, limit_gb: float = MEMORY_LIMIT_GB, timeout: f
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--runs", nargs="+", default=["ours", "datasketch", "incremental"])
+    parser.add_argument("--runs", nargs="+", default=["ours", "datasketch"])
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
         folder = prepare(args.sizes[0])
-        runs = {"ours": run_ours, "datasketch": run_datasketch, "incremental": run_incremental}
+        runs = {"ours": run_ours, "datasketch": run_datasketch}
         print(json.dumps(runs[args.one](folder)))
         return 0
     results = []
@@ -346,12 +321,6 @@ def main(argv: list[str] | None = None) -> int:
                 f"the time of ours"
             )
     for r in results_ok:
-        if "same_as_full_run" in r:
-            print(
-                f"incremental {r['documents']}: last tenth linked in {r['seconds']:.1f} s; same rows as a "
-                f"full run: {r['same_as_full_run']}; stored (doc, story_id) rows kept: "
-                f"{r['stored_rows_kept']:.4f}"
-            )
         if "copied_from_accuracy" in r:
             print(
                 f"{r['run']} {r['documents']}: copied_from names the gold source for "

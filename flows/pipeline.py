@@ -37,7 +37,7 @@ from tasks.report_page import write_report_pages
 from tasks.run_summary import fate_counts, summary_markdown
 from tasks.stories import (
     align_stories,
-    alignment_inputs,
+    changed_documents,
     find_stories,
     keyed_members,
     stories_to_align,
@@ -101,10 +101,14 @@ def prepare_shard(shard: ShardRead) -> tuple[pa.Table, pa.Table]:
 
 
 @task(cache_policy=NO_CACHE)
-def link_stories(docs: pa.Table, paras: pa.Table) -> tuple[pa.Table, pa.Table, dict]:
+def link_stories(
+    docs: pa.Table, paras: pa.Table, stored: dict[str, pa.Table]
+) -> tuple[pa.Table, pa.Table, dict]:
+    """Stories over the whole corpus; align keys (and paragraphs) only for stories whose text changed."""
     members, paras = find_stories(docs, paras)
-    body = alignment_inputs(members, paras)
-    return keyed_members(members, body), paras, body
+    changed = changed_documents(stored["paragraphs"], paras)
+    members, body = keyed_members(members, paras, stored["story_members"], changed)
+    return members, paras, body
 
 
 def _aligned_key(context, parameters) -> str:
@@ -204,7 +208,7 @@ def reprint_flow(
                 pa.concat_tables([SCHEMAS["paragraphs"].empty_table()] + [p for _, p in new]),
                 replaced,
             )
-            members, paras, body = link_stories(docs, paras)
+            members, paras, body = link_stories(docs, paras, stored)
             crash_point("after-link")
             todo, kept_fates = stories_to_align(members, stored["story_members"], stored["paragraph_fates"])
             aligned = [

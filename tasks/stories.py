@@ -1,5 +1,6 @@
 """Corpus-level steps over the whole warehouse: find stories (with boilerplate repeated across an outlet's
-stories), and align every republication with its origin. Folding new documents in is tasks/changes.py."""
+stories), and align every republication with its origin, again only where a story or its text changed.
+Folding new documents in is tasks/changes.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pyarrow.compute as pc
 
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
 from tasks.boilerplate import BoilerplateConfig
-from tasks.link import LINK_VERSION, LinkConfig, Member, link_corpus, link_new_documents
+from tasks.link import LINK_VERSION, LinkConfig, link_corpus
 from tasks.warehouse import SCHEMAS
 
 
@@ -20,16 +21,18 @@ def find_stories(
     docs: pa.Table,
     paras: pa.Table,
     config: LinkConfig = LinkConfig(),  # noqa: B008
-    previous: pa.Table | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """story_members, and paragraphs with boilerplate repeated across an outlet's stories flagged.
 
-    previous: the stored story_members; when given (and made by this link version), only the stories that
-    new or removed documents touch are linked again, and the others keep their rows.
+    Always over the whole corpus, so a run that adds documents gets exactly what a fresh run gets: a link's
+    weight depends on corpus-wide counts (in how many documents a paragraph is matched, how often a text is
+    printed, how crowded its LSH buckets are), so one new document can split or join a story it is not linked
+    to. What is redone only for changed stories is everything after linking (keyed_members).
     """
     doc_ids = docs.column("doc_id").to_pylist()
     position = {d: k for k, d in enumerate(doc_ids)}
-    doc_index = np.array([position[d] for d in paras.column("doc_id").to_pylist()], dtype=np.int64)
+    doc_index = pc.index_in(paras.column("doc_id"), value_set=docs.column("doc_id")).to_numpy()
+    doc_index = doc_index.astype(np.int64)
     outlet = pc.dictionary_encode(docs.column("outlet")).combine_chunks()
     outlet_code = pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64)[doc_index]
     fp = paras.column("fingerprint").to_numpy().astype(np.uint64).view(np.int64)
@@ -47,15 +50,13 @@ def find_stories(
         fp[body],
         shingles[body],
     )
-    stored = stored_members(previous)
-    members = link_new_documents(*inputs, stored, config) if stored else link_corpus(*inputs, config)
+    members = link_corpus(*inputs, config)
     story_index = {s: k for k, s in enumerate(sorted({m.story_id for m in members}))}
     story_of = np.empty(len(doc_ids), dtype=np.int64)
     for m in members:
         story_of[position[m.doc_id]] = story_index[m.story_id]
     repeated = ~flag & repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
-    reasons = np.array(paras.column("boilerplate_reason").to_pylist(), dtype=object)
-    reasons[repeated] = "repeated"
+    reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
     paras = paras.set_column(
         paras.schema.get_field_index("is_boilerplate"),
         "is_boilerplate",
@@ -64,7 +65,7 @@ def find_stories(
     paras = paras.set_column(
         paras.schema.get_field_index("boilerplate_reason"),
         "boilerplate_reason",
-        pa.array(reasons.tolist(), pa.string()),
+        reasons,
     )
     table = pa.Table.from_pylist(
         [
@@ -81,16 +82,6 @@ def find_stories(
         schema=SCHEMAS["story_members"],
     )
     return table, paras
-
-
-def stored_members(previous: pa.Table | None) -> list[Member]:
-    """The stored story_members as Members, or none when absent or made by another link version."""
-    if previous is None or previous.num_rows == 0:
-        return []
-    if set(previous.column("link_version").to_pylist()) != {LINK_VERSION}:
-        return []
-    columns = ["story_id", "doc_id", "version", "n_members", "copied_from"]
-    return [Member(**row) for row in previous.select(columns).to_pylist()]
 
 
 def held_out_of_linking(outlet: np.ndarray, doc_index: np.ndarray, fingerprint: np.ndarray) -> np.ndarray:
@@ -131,13 +122,30 @@ def repeated_in_outlet_rows(
 
 
 def alignment_inputs(members: pa.Table, paras: pa.Table) -> dict[str, list[Paragraph]]:
-    """Body paragraphs per document, in reading order."""
+    """Body paragraphs per member document, in reading order."""
     body: dict[str, list[Paragraph]] = defaultdict(list)
-    wanted = set(members.column("doc_id").to_pylist())
+    # Only the members' rows become Python objects: on a run that changed a few stories that is a few rows.
+    paras = paras.filter(pc.is_in(paras.column("doc_id"), value_set=pc.unique(members.column("doc_id"))))
     for row in paras.select(["doc_id", "para_idx", "text", "fingerprint", "is_boilerplate"]).to_pylist():
-        if row["doc_id"] in wanted and not row["is_boilerplate"]:
+        if not row["is_boilerplate"]:
             body[row["doc_id"]].append(Paragraph(row["para_idx"], row["text"], row["fingerprint"]))
     return body
+
+
+def changed_documents(old_paras: pa.Table, new_paras: pa.Table) -> set[str]:
+    """Documents whose body differs between two paragraphs tables: rows added, dropped, or with another
+    fingerprint or boilerplate flag (a flag for text repeated across an outlet's stories can change with
+    documents elsewhere)."""
+    columns = ["doc_id", "para_idx", "fingerprint", "is_boilerplate"]
+    old = old_paras.select(columns).rename_columns(["doc_id", "para_idx", "old_fp", "old_flag"])
+    new = new_paras.select(columns).rename_columns(["doc_id", "para_idx", "new_fp", "new_flag"])
+    both = old.join(new, ["doc_id", "para_idx"], join_type="full outer")
+    same = pc.and_(
+        pc.equal(both.column("old_fp"), both.column("new_fp")),
+        pc.equal(both.column("old_flag"), both.column("new_flag")),
+    )
+    differs = pc.invert(pc.fill_null(same, False))  # null: the row is on one side only
+    return set(pc.unique(both.column("doc_id").filter(differs)).to_pylist())
 
 
 def story_key(story_id: str, versions: list[str], body: dict[str, list[Paragraph]]) -> str:
@@ -183,12 +191,46 @@ def stories_in_order(members: pa.Table) -> dict[str, list[str]]:
     return {s: [d for _, d in sorted(v)] for s, v in stories.items()}
 
 
-def keyed_members(members: pa.Table, body: dict[str, list[Paragraph]]) -> pa.Table:
-    """story_members with each story's align_key filled in."""
+def keyed_members(
+    members: pa.Table,
+    paras: pa.Table,
+    stored: pa.Table | None = None,
+    changed: set[str] = frozenset(),  # noqa: B006 (never mutated)
+) -> tuple[pa.Table, dict[str, list[Paragraph]]]:
+    """story_members with each story's align_key filled in, and the body paragraphs of the stories keyed now.
+
+    stored: the stored story_members, whose keys are kept for a story with the same members in the same order
+    when none of them is in `changed` (documents whose body paragraphs may differ from the stored ones); the
+    caller passes it only when the stored keys were made by this alignment version. Only stories keyed now
+    can need aligning, so only their members' paragraphs are read.
+    """
     stories = stories_in_order(members)
-    keys = {s: story_key(s, docs, body) for s, docs in stories.items()}
+    keys: dict[str, str] = {}
+    if stored is not None and stored.num_rows:
+        before = stories_in_order(stored)
+        stored_key = dict(
+            zip(stored.column("story_id").to_pylist(), stored.column("align_key").to_pylist(), strict=True)
+        )
+        keys = {
+            s: stored_key[s]
+            for s, docs in stories.items()
+            if before.get(s) == docs and stored_key[s] and not changed.intersection(docs)
+        }
+    if keys and not _keys_hold(min(keys), stories[min(keys)], keys[min(keys)], paras):
+        keys = {}  # stored by another alignment version: key every story again
+    todo = sorted(s for s in stories if s not in keys)
+    wanted = [d for s in todo for d in stories[s]]
+    body = alignment_inputs(pa.table({"doc_id": pa.array(wanted, pa.string())}), paras)
+    keys.update({s: story_key(s, stories[s], body) for s in todo})
     column = pa.array([keys[s] for s in members.column("story_id").to_pylist()], pa.string())
-    return members.set_column(members.schema.get_field_index("align_key"), "align_key", column)
+    keyed = members.set_column(members.schema.get_field_index("align_key"), "align_key", column)
+    return keyed, body
+
+
+def _keys_hold(story_id: str, docs: list[str], stored_key: str, paras: pa.Table) -> bool:
+    """Whether a kept story's stored key is what this code makes (keys hash the alignment version)."""
+    body = alignment_inputs(pa.table({"doc_id": pa.array(docs, pa.string())}), paras)
+    return story_key(story_id, docs, body) == stored_key
 
 
 def stories_to_align(
@@ -206,8 +248,8 @@ def stories_to_align(
     new_keys = dict(
         zip(members.column("story_id").to_pylist(), members.column("align_key").to_pylist(), strict=True)
     )
-    unchanged = sorted(s for s in stories if old_keys.get(s) == new_keys[s])
+    unchanged = {s for s in stories if old_keys.get(s) == new_keys[s]}
     kept = old_fates.filter(
-        pc.is_in(old_fates.column("story_id"), value_set=pa.array(unchanged, pa.string()))
+        pc.is_in(old_fates.column("story_id"), value_set=pa.array(sorted(unchanged), pa.string()))
     )
-    return {s: d for s, d in stories.items() if s not in set(unchanged)}, kept
+    return {s: d for s, d in stories.items() if s not in unchanged}, kept

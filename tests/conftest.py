@@ -115,9 +115,9 @@ def build_warehouse(inputs: list[Path], root: Path) -> Path:
     raws, bad = read_inputs(items)
     docs, paras = replace_documents(empty["documents"], empty["paragraphs"], *prepare_documents(raws), set())
     members, paras = stories.find_stories(docs, paras)
-    members = stories.keyed_members(members, stories.alignment_inputs(members, paras))
+    members, body = stories.keyed_members(members, paras)
     todo, _ = stories.stories_to_align(members, empty["story_members"], empty["paragraph_fates"])
-    fates = stories.align_stories(todo, stories.alignment_inputs(members, paras))
+    fates = stories.align_stories(todo, body)
     rejects = merge_rejects(empty["rejects"], rejects + bad, {i.source for i in items}, set(), inputs, set())
     commit(
         root,

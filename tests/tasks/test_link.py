@@ -193,38 +193,6 @@ def test_crowded_buckets_are_stock_phrases_and_make_no_candidates():
     assert not any(p % 2 == 0 and q % 2 == 0 for p, q in found.tolist())  # the stock rows are even
 
 
-def test_new_documents_relink_only_the_stories_they_touch_and_match_a_full_run():
-    from tasks.link import link_new_documents
-
-    before = {"rail": RAIL, "rail-copy": RAIL[:5], "flood": FLOOD, "flood-copy": FLOOD[1:]}
-    after = before | {"rail-late": RAIL[1:]} | {"other": [edit(p) + " Extra words here." for p in FLOOD[:1]]}
-    ids, index, sketches, fingerprints, shingles = rows(before)
-    previous = link_corpus(
-        ids, [None] * len(ids), [f"{d}.txt" for d in ids], index, sketches, fingerprints, shingles
-    )
-    ids, index, sketches, fingerprints, shingles = rows(after)
-    sources = [f"{d}.txt" for d in ids]
-    full = link_corpus(ids, [None] * len(ids), sources, index, sketches, fingerprints, shingles)
-    grown = link_new_documents(
-        ids, [None] * len(ids), sources, index, sketches, fingerprints, shingles, previous
-    )
-    assert grown == full
-    flood_id = {m.doc_id: m.story_id for m in previous}["flood"]
-    assert {m.doc_id: m.story_id for m in grown}["flood"] == flood_id  # membership unchanged: same id
-    assert {m.doc_id: m.story_id for m in grown}["rail"] != {m.doc_id: m.story_id for m in previous}["rail"]
-
-
-def test_touched_documents_are_the_new_ones_and_those_linked_to_them():
-    from tasks.link import touched_documents
-
-    docs = {"rail": RAIL, "flood": FLOOD, "quoting": FLOOD[:1] + [QUOTE], "new": RAIL[:3] + [QUOTE]}
-    ids, index, sketches, fingerprints, shingles = rows(docs)
-    touched = touched_documents(
-        index, sketches, fingerprints, shingles, np.array([False, False, False, True])
-    )
-    assert touched.tolist() == [True, False, False, True]  # one shared quote is no link
-
-
 def test_a_candidate_pair_is_verified_on_all_its_paragraphs():
     from tasks.link import paragraphs_in_common
 

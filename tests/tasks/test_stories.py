@@ -1,14 +1,25 @@
 """find_stories over warehouse tables: outlet boilerplate carries no weight, the reprint tree is stored,
-and stored members let a run re-link only what new documents touch."""
+and a run on top of stored stories gives what a fresh run gives while reading and aligning only the stories
+whose members or text changed."""
 
+import dataclasses
 from datetime import datetime
 
 import pyarrow as pa
 
+from tasks.changes import replace_documents
 from tasks.ingest import RawDocument
+from tasks.link import LinkConfig
 from tasks.prepare import prepare_documents
-from tasks.stories import find_stories
-from tests.tasks.test_link import FLOOD, RAIL, edit
+from tasks.stories import (
+    align_stories,
+    changed_documents,
+    find_stories,
+    keyed_members,
+    stories_to_align,
+)
+from tasks.warehouse import SCHEMAS, sort_table
+from tests.tasks.test_link import FLOOD, QUOTE, RAIL, edit
 
 # The outlet prints these under every story; no rule knows them.
 HEADER = "Morning edition of the Valley Herald, your trusted source for the whole of the northern valley."
@@ -55,20 +66,140 @@ def test_outlet_boilerplate_does_not_link_two_stories_and_is_flagged_repeated():
     assert repeated == {("rail", 0), ("rail", 3), ("flood", 0), ("flood", 3)}
 
 
-def test_stored_members_keep_untouched_stories_and_give_what_a_full_run_gives():
-    first = [
-        raw("rail", "herald", RAIL, 1),
-        raw("flood", "post", FLOOD, 2),
-        raw("flood-copy", "wire", FLOOD, 3),
+def linked(docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfig(), stored=None) -> dict:
+    """One run's linking and alignment, as the flow does it, on top of what an earlier run stored."""
+    members, paras = find_stories(docs, paras, config)
+    changed = changed_documents(stored["paragraphs"], paras) if stored else set()
+    members, body = keyed_members(members, paras, stored and stored["story_members"], changed)
+    empty = {name: SCHEMAS[name].empty_table() for name in ("story_members", "paragraph_fates")}
+    todo, kept = stories_to_align(members, *[(stored or empty)[n] for n in empty])
+    fates = pa.concat_tables([kept, align_stories(todo, body)])
+    return {"documents": docs, "paragraphs": paras, "story_members": members, "paragraph_fates": fates} | {
+        "aligned": sorted(todo),
+        "read": sorted(body),
+    }
+
+
+def grow(before: list[RawDocument], added: list[RawDocument], replaced=(), config=LinkConfig()):
+    """The stored run over `before`, then a run that adds `added` and replaces the files `replaced`, and a
+    fresh run over what the corpus is then."""
+    stored = linked(*corpus(*before), config)
+    new_docs, new_paras = corpus(*added) if added else (SCHEMAS["documents"].empty_table(),) * 2
+    if not added:
+        new_paras = SCHEMAS["paragraphs"].empty_table()
+    docs, paras = replace_documents(
+        stored["documents"], stored["paragraphs"], new_docs, new_paras, set(replaced)
+    )
+    grown = linked(docs, paras, config, stored)
+    after = [r for r in before if r.source not in replaced] + added
+    return stored, grown, linked(*corpus(*after), config)
+
+
+def assert_same_tables(grown: dict, fresh: dict) -> None:
+    for name in ("documents", "paragraphs", "story_members", "paragraph_fates"):
+        assert sort_table(grown[name], name).equals(sort_table(fresh[name], name)), name
+
+
+def story_of(run: dict) -> dict[str, str]:
+    return dict(
+        zip(
+            run["story_members"].column("doc_id").to_pylist(),
+            run["story_members"].column("story_id").to_pylist(),
+            strict=True,
+        )
+    )
+
+
+BEFORE = [
+    raw("rail", "herald", RAIL, 1),
+    raw("rail-copy", "wire", RAIL[:5], 2),
+    raw("flood", "post", FLOOD, 3),
+    raw("flood-copy", "gazette", FLOOD[1:], 4),
+]
+
+
+def test_a_new_republication_joins_its_story_and_only_that_story_is_read_and_aligned():
+    stored, grown, fresh = grow(BEFORE, [raw("rail-late", "times", RAIL[1:], 5)])
+    assert_same_tables(grown, fresh)
+    assert story_of(grown)["rail-late"] == story_of(grown)["rail"] != story_of(stored)["rail"]
+    assert story_of(grown)["flood"] == story_of(stored)["flood"]
+    assert grown["read"] == ["rail", "rail-copy", "rail-late"]  # the flood story kept its key and fates
+    assert grown["aligned"] == [story_of(grown)["rail"]]
+
+
+def test_a_new_unrelated_document_is_a_new_story_and_nothing_else_is_aligned():
+    storm = [edit(p) + " A storm warning was issued for the islands." for p in FLOOD[:2]]
+    stored, grown, fresh = grow(BEFORE, [raw("storm", "times", storm, 5)])
+    assert_same_tables(grown, fresh)
+    assert set(story_of(grown).values()) == set(story_of(stored).values()) | {story_of(grown)["storm"]}
+    assert grown["read"] == ["storm"] and grown["aligned"] == [story_of(grown)["storm"]]
+
+
+def test_a_replaced_document_leaves_its_story():
+    rewritten = dataclasses.replace(raw("rail-copy-2", "wire", FLOOD[:4], 5), source="wire/rail-copy.txt")
+    stored, grown, fresh = grow(BEFORE, [rewritten], replaced={"wire/rail-copy.txt"})
+    assert_same_tables(grown, fresh)
+    assert "rail-copy" not in story_of(grown)
+    assert story_of(grown)["rail-copy-2"] == story_of(grown)["flood"] != story_of(grown)["rail"]
+
+
+def test_a_removed_document_leaves_its_story_a_story_of_one():
+    stored, grown, fresh = grow(BEFORE, [], replaced={"wire/rail-copy.txt"})
+    assert_same_tables(grown, fresh)
+    assert story_of(grown)["rail"] != story_of(stored)["rail"]  # its members changed: a new id
+    assert grown["paragraph_fates"].num_rows < stored["paragraph_fates"].num_rows
+    assert grown["aligned"] == [story_of(grown)["rail"]]  # a story of one: no fates to compute
+
+
+def test_a_new_document_quoting_two_stories_does_not_chain_them():
+    digest = raw("digest", "times", RAIL[:3] + FLOOD[:3], 5)
+    stored, grown, fresh = grow(BEFORE, [digest])
+    assert_same_tables(grown, fresh)
+    assert story_of(grown)["rail"] != story_of(grown)["flood"]
+
+
+def test_a_new_document_linked_to_no_story_can_still_split_one():
+    # With at most 3 copies, a fourth document printing the quote makes it stock text that matches nothing,
+    # so the two versions below share one paragraph only: linking only what the new document links to would
+    # keep them together, a fresh run splits them.
+    config = LinkConfig(max_copies=3)
+    versions = [
+        raw("speech", "herald", [QUOTE, RAIL[0], FLOOD[0]], 1),
+        raw("speech-copy", "post", [QUOTE, RAIL[0], FLOOD[1]], 2),
+        raw("other", "wire", [QUOTE, FLOOD[2], FLOOD[3], FLOOD[4]], 3),
     ]
-    docs, paras = corpus(*first)
-    stored, _ = find_stories(docs, paras)
-    docs, paras = corpus(*first, raw("rail-copy", "wire", RAIL[:4], 4))
-    full, _ = find_stories(docs, paras)
-    grown, _ = find_stories(docs, paras, previous=stored)
-    assert grown.to_pylist() == full.to_pylist()
-    assert by_doc(grown)["flood"]["story_id"] == by_doc(stored)["flood"]["story_id"]
-    assert by_doc(grown)["rail-copy"]["story_id"] == by_doc(grown)["rail"]["story_id"]
+    later = raw("another", "times", [QUOTE, RAIL[3], RAIL[4], RAIL[5]], 4)
+    stored, grown, fresh = grow(versions, [later], config=config)
+    assert_same_tables(grown, fresh)
+    assert story_of(stored)["speech"] == story_of(stored)["speech-copy"]
+    assert story_of(grown)["speech"] != story_of(grown)["speech-copy"]
+    assert story_of(grown)["another"] not in {story_of(grown)[d] for d in ("speech", "speech-copy", "other")}
+
+
+def test_changed_documents_are_those_with_other_rows_fingerprints_or_flags():
+    docs, paras = corpus(*BEFORE)
+    flags = paras.column("is_boilerplate").to_pylist()
+    doc_ids = paras.column("doc_id").to_pylist()
+    flags[doc_ids.index("flood")] = not flags[doc_ids.index("flood")]
+    flipped = paras.set_column(
+        paras.schema.get_field_index("is_boilerplate"), "is_boilerplate", pa.array(flags)
+    )
+    dropped = paras.filter(pa.array([d != "rail" for d in doc_ids]))
+    assert changed_documents(paras, paras) == set()
+    assert changed_documents(paras, flipped) == {"flood"}
+    assert changed_documents(paras, dropped) == {"rail"} == changed_documents(dropped, paras)
+
+
+def test_stored_keys_of_another_alignment_version_are_all_made_again():
+    stored = linked(*corpus(*BEFORE))
+    stale = stored["story_members"].set_column(
+        stored["story_members"].schema.get_field_index("align_key"),
+        "align_key",
+        pa.array(["made-by-an-older-version"] * stored["story_members"].num_rows, pa.string()),
+    )
+    members, _ = find_stories(stored["documents"], stored["paragraphs"])
+    keyed, body = keyed_members(members, stored["paragraphs"], stale, set())
+    assert keyed.equals(stored["story_members"]) and sorted(body) == sorted(story_of(stored))
 
 
 def test_vectorised_outlet_repetition_agrees_with_the_row_by_row_rule():
