@@ -158,22 +158,22 @@ def test_a_new_document_quoting_two_stories_does_not_chain_them():
     assert story_of(grown)["rail"] != story_of(grown)["flood"]
 
 
-def test_a_new_document_linked_to_no_story_can_still_split_one():
-    # With at most 3 copies, a fourth document printing the quote makes it stock text that matches nothing,
-    # so the two versions below share one paragraph only: linking only what the new document links to would
-    # keep them together, a fresh run splits them.
-    config = LinkConfig(max_copies=3)
+def test_new_documents_linked_to_no_story_can_still_split_one():
+    # A paragraph found in more than `stock_spread` documents weighs less in every link it makes. Three later
+    # documents quoting the speech, each linked to nothing, make the quote stock text, and the two versions
+    # below are then held together by too little: linking only what the new documents link to would keep
+    # them together, a fresh run splits them. (stock_spread=1 makes a small corpus show it.)
+    config = LinkConfig(stock_spread=1)
     versions = [
         raw("speech", "herald", [QUOTE, RAIL[0], FLOOD[0]], 1),
         raw("speech-copy", "post", [QUOTE, RAIL[0], FLOOD[1]], 2),
-        raw("other", "wire", [QUOTE, FLOOD[2], FLOOD[3], FLOOD[4]], 3),
     ]
-    later = raw("another", "times", [QUOTE, RAIL[3], RAIL[4], RAIL[5]], 4)
-    stored, grown, fresh = grow(versions, [later], config=config)
+    later = [raw(f"quoting-{k}", f"outlet-{k}", [QUOTE, RAIL[k + 3], FLOOD[k + 2]], 3 + k) for k in range(3)]
+    stored, grown, fresh = grow(versions, later, config=config)
     assert_same_tables(grown, fresh)
     assert story_of(stored)["speech"] == story_of(stored)["speech-copy"]
     assert story_of(grown)["speech"] != story_of(grown)["speech-copy"]
-    assert story_of(grown)["another"] not in {story_of(grown)[d] for d in ("speech", "speech-copy", "other")}
+    assert len({story_of(grown)[f"quoting-{k}"] for k in range(3)}) == 3  # each its own story
 
 
 def test_changed_documents_are_those_with_other_rows_fingerprints_or_flags():
