@@ -33,7 +33,7 @@ from tasks.changes import (
 )
 from tasks.ingest import InputFile, Reject, discover_inputs
 from tasks.prepare import PIPELINE_VERSION, prepare_documents, remember_languages
-from tasks.report_page import write_report_pages
+from tasks.report_page import pages_current, write_report_pages
 from tasks.run_summary import fate_counts, summary_markdown
 from tasks.stories import (
     align_stories,
@@ -43,7 +43,16 @@ from tasks.stories import (
     stories_to_align,
     story_key,
 )
-from tasks.warehouse import SCHEMAS, TABLES, commit, crash_point, locked, read_table, sort_table
+from tasks.warehouse import (
+    SCHEMAS,
+    TABLES,
+    commit,
+    crash_point,
+    current_version,
+    locked,
+    read_table,
+    sort_table,
+)
 
 DASK_ADDRESS_ENV = "REPRINT_DASK_ADDRESS"
 CACHE_FOR = timedelta(days=30)
@@ -137,8 +146,8 @@ def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def write_report_page(root: Path) -> Path:
-    return write_report_pages(root)
+def write_report_page(root: Path, touched: set[str] | None = None, since: str | None = None) -> Path:
+    return write_report_pages(root, touched=touched, since=since)
 
 
 @task(cache_policy=NO_CACHE)
@@ -177,6 +186,7 @@ def reprint_flow(
     with locked(root, wait=wait):
         items, rejects = discover(inputs)
         stored = load_warehouse(root)
+        before = current_version(root)
         reuse_languages(stored)
         known = known_inputs(stored["inputs"])
         reads = [
@@ -251,7 +261,9 @@ def reprint_flow(
             stored,
         )
         page = root / "report" / "index.html"
-        if version or not page.exists():
+        if version:  # only the pages of the stories this run aligned are written again
+            page = write_report_page(root, set(todo), before.name if before else None)
+        elif not pages_current(root):  # a run killed after its commit, or pages of another page version
             page = write_report_page(root)
     summary = {
         "documents": docs.num_rows,

@@ -22,6 +22,7 @@ import duckdb
 
 from tasks import report_charts as charts
 from tasks.align import FATES, word_edits
+from tasks.warehouse import current_version
 
 PAGE_VERSION = "page-2"  # page-2: marks come from align.word_edits, as changed_words does
 REPORT_DIR = "report"
@@ -310,8 +311,8 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str, *params) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _stream(con: duckdb.DuckDBPyConnection, query: str, batch: int = 2000):
-    cursor = con.execute(query)
+def _stream(con: duckdb.DuckDBPyConnection, query: str, *params, batch: int = 2000):
+    cursor = con.execute(query, list(params))
     names = [d[0] for d in cursor.description]
     while rows := cursor.fetchmany(batch):
         for row in rows:
@@ -325,6 +326,12 @@ def _grouped(rows: list[dict], key: str) -> dict[str, list[dict]]:
     return out
 
 
+MARKER = ".made-from"  # in DIR/report: the page version and the warehouse version the pages show
+
+# A filter on a list of story ids, as a semi-join (a hash join, not a scan of the list per row).
+_AMONG = "{column} in (select unnest(?::varchar[]))"
+
+
 def _write(path: Path, text: str) -> None:
     """Stage next to the target and rename, so a reader never sees half a page."""
     tmp = path.with_name(f".{path.name}.tmp")
@@ -332,11 +339,41 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def write_report_pages(warehouse: Path, config: PageConfig = PageConfig()) -> Path:
-    """Write `DIR/report/index.html` and the story pages from the catalog; returns the index's path."""
+def _made_from(root: Path, config: PageConfig) -> str:
+    """What the pages of the warehouse as it is now are made from: the page code and the warehouse version."""
+    version = current_version(root)
+    return f"{config.version} {version.name if version else '-'}"
+
+
+def pages_current(warehouse: Path, config: PageConfig = PageConfig()) -> bool:
+    """Whether the report pages show the warehouse's current version (a run killed after its commit did
+    not write them)."""
+    root = warehouse.resolve()
+    marker = root / REPORT_DIR / MARKER
+    return marker.exists() and marker.read_text(encoding="utf-8") == _made_from(root, config)
+
+
+def write_report_pages(
+    warehouse: Path,
+    config: PageConfig = PageConfig(),
+    touched: set[str] | None = None,
+    since: str | None = None,
+) -> Path:
+    """Write `DIR/report/index.html` and the story pages from the catalog; returns the index's path.
+
+    touched, since: the stories whose rows changed since warehouse version `since`; when the pages show that
+    version, only these stories' pages are written again (a page shows its own story's rows only) and the
+    others are kept. Otherwise every page is written.
+    """
     root = warehouse.resolve()
     out = root / REPORT_DIR
     (out / "stories").mkdir(parents=True, exist_ok=True)
+    marker = out / MARKER
+    same_version = (
+        since is not None
+        and marker.exists()
+        and marker.read_text(encoding="utf-8") == f"{config.version} {since}"
+    )
     con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
     try:
         totals = _rows(
@@ -356,49 +393,76 @@ def write_report_pages(warehouse: Path, config: PageConfig = PageConfig()) -> Pa
             config,
         )
         wanted = {s["story_id"]: s for s in stories[: config.max_stories]}
-        written = _write_story_pages(con, out / "stories", wanted)
+        if touched is not None and same_version:
+            wanted = {
+                k: s
+                for k, s in wanted.items()
+                if k in touched or not (out / "stories" / story_file(k)).exists()
+            }
+        _write_story_pages(con, out / "stories", wanted)
+        shown = {story_file(s["story_id"]) for s in stories[: config.max_stories]}
     finally:
         con.close()
     for stale in (out / "stories").glob("*.html"):
-        if stale.name not in written:
+        if stale.name not in shown:
             stale.unlink()
     _write(out / "index.html", index)
+    _write(marker, _made_from(root, config))
     return out / "index.html"
 
 
 def _write_story_pages(con: duckdb.DuckDBPyConnection, folder: Path, stories: dict[str, dict]) -> set[str]:
+    # Only the rows of the stories to write: at a daily run, a few stories of a large corpus.
+    ids = sorted(stories)
     members = _grouped(
         _rows(
             con,
             "select m.story_id, m.version, d.doc_id, d.source, d.title, "
             "d.published_at, d.language, doc_label(d.outlet, d.source) as label "
             "from story_members m join documents d using (doc_id) "
-            "where m.n_members > 1 order by m.story_id, m.version",
+            f"where m.n_members > 1 and {_AMONG.format(column='m.story_id')} order by m.story_id, m.version",
+            ids,
         ),
         "story_id",
     )
-    summaries = _grouped(_rows(con, "select * from story_summary"), "story_id")
+    summaries = _grouped(
+        _rows(con, f"select * from story_summary where {_AMONG.format(column='story_id')}", ids), "story_id"
+    )
     boilerplate = _grouped(
         _rows(
             con,
             "select p.doc_id, p.para_idx, p.text, p.boilerplate_reason "
             "from paragraphs p join story_members m using (doc_id) "
-            "where m.n_members > 1 and p.is_boilerplate "
+            f"where m.n_members > 1 and p.is_boilerplate and {_AMONG.format(column='m.story_id')} "
             "order by p.doc_id, p.para_idx",
+            ids,
         ),
         "doc_id",
     )
     matrix: dict[str, dict[tuple[str, int], str]] = defaultdict(dict)
     origin_paragraphs: dict[str, list[int]] = defaultdict(list)
-    for row in _rows(con, "select story_id, doc_id, base_para_idx, fate from origin_paragraph_fates"):
+    for row in _rows(
+        con,
+        "select story_id, doc_id, base_para_idx, fate from origin_paragraph_fates "
+        f"where {_AMONG.format(column='story_id')}",
+        ids,
+    ):
         matrix[row["story_id"]][(row["doc_id"], row["base_para_idx"])] = row["fate"]
     for row in _rows(
-        con, "select story_id, base_para_idx from origin_positions order by story_id, body_rank"
+        con,
+        "select story_id, base_para_idx from origin_positions "
+        f"where {_AMONG.format(column='story_id')} order by story_id, body_rank",
+        ids,
     ):
         origin_paragraphs[row["story_id"]].append(row["base_para_idx"])
     written = set()
     # fate_details is ordered by story: stream it so only one story's texts are in memory at a time.
-    fates = _stream(con, "select * from fate_details")
+    fates = _stream(
+        con,
+        f"select * from fate_details where {_AMONG.format(column='story_id')} "
+        "order by story_id, doc_id, coalesce(base_para_idx, para_idx), para_idx nulls first",
+        ids,
+    )
     for story_id, rows in itertools.groupby(fates, key=lambda r: r["story_id"]):
         if story_id not in stories:
             continue

@@ -213,3 +213,18 @@ def test_rewriting_is_idempotent_and_drops_pages_of_stories_gone(pages: Path, co
     after = {p.name: p.read_bytes() for p in (pages.parent / "stories").glob("*.html")}
     assert after == before and not stale.exists()
     assert not list(pages.parent.rglob(".*.tmp"))
+
+
+def test_only_the_pages_of_touched_stories_are_written_again(pages: Path, corpus_warehouse: Path):
+    from tasks.report_page import pages_current
+    from tasks.warehouse import current_version
+
+    assert pages_current(corpus_warehouse)
+    version = current_version(corpus_warehouse).name
+    first, second = sorted((pages.parent / "stories").glob("*.html"))
+    real = first.read_bytes(), second.read_bytes()
+    first.write_text("kept"), second.write_text("kept")
+    write_report_pages(corpus_warehouse, touched={second.stem}, since=version)
+    assert first.read_text() == "kept" and second.read_bytes() == real[1]
+    write_report_pages(corpus_warehouse, touched=set(), since="an-older-version")  # not what the pages show
+    assert first.read_bytes() == real[0]
