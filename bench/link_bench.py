@@ -24,6 +24,7 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -91,27 +92,66 @@ def corpus_version() -> str:
     return hashlib.sha256(b"".join(p.read_bytes() for p in code)).hexdigest()[:12]
 
 
-def prepare(n_docs: int) -> Path:
-    """The prepared corpus of about n_docs documents (cached): documents.parquet, paragraphs.parquet."""
+SHARD_BLOCKS = 400  # blocks (about 5,000 documents) per prepared shard
+
+
+def _prepare_shard(job: tuple[Path, int, int]) -> int:
+    """Writes shard `shard` (blocks shard*SHARD_BLOCKS .. up to `blocks`) unless a finished one is there."""
     from tasks.warehouse import SCHEMAS
 
-    blocks = max(1, round(n_docs / 12.5))  # 1 story of 2-5 documents and 9 of one per block
-    folder = CACHE / f"link-{blocks}-{SEED}-{DISTRACTORS}-{corpus_version()}"
-    if (folder / "paragraphs.parquet").exists():
-        return folder
-    folder.mkdir(parents=True, exist_ok=True)
+    folder, shard, blocks = job
+    names = [folder / f"{t}-{shard:05d}.parquet" for t in ("documents", "paragraphs")]
+    if all(n.exists() for n in names):
+        return 0
+    docs, paras = [], []
+    for block in range(shard * SHARD_BLOCKS, min((shard + 1) * SHARD_BLOCKS, blocks)):
+        doc_rows, para_rows = _prepare_block(block)
+        docs += doc_rows
+        paras += para_rows
     doc_schema = pa.schema(
         list(SCHEMAS["documents"])
         + [("story", pa.string()), ("gold_version", pa.int32()), ("gold_base", pa.string())]
     )
-    docs, paras = [], []
-    with Pool(2) as pool:
-        for doc_rows, para_rows in pool.imap(_prepare_block, range(blocks), chunksize=50):
-            docs += doc_rows
-            paras += para_rows
-    pq.write_table(pa.Table.from_pylist(docs, schema=doc_schema), folder / "documents.parquet")
-    pq.write_table(pa.Table.from_pylist(paras, schema=SCHEMAS["paragraphs"]), folder / "paragraphs.parquet")
+    tables = [
+        pa.Table.from_pylist(docs, schema=doc_schema),
+        pa.Table.from_pylist(paras, schema=SCHEMAS["paragraphs"]),
+    ]
+    for name, table in zip(names, tables, strict=True):
+        part = name.with_suffix(".part")  # a shard killed half-written is never read as finished
+        pq.write_table(table, part)
+        part.rename(name)
+    return len(docs)
+
+
+def prepare(n_docs: int, workers: int = 2) -> Path:
+    """The prepared corpus of about n_docs documents (cached), in shards of SHARD_BLOCKS blocks prepared
+    by `workers` processes: documents-NNNNN.parquet and paragraphs-NNNNN.parquet. An interrupted
+    preparation resumes from the shards already written."""
+    blocks = max(1, round(n_docs / 12.5))  # 1 story of 2-5 documents and 9 of one per block
+    folder = CACHE / f"link-{blocks}-{SEED}-{DISTRACTORS}-{corpus_version()}"
+    done = folder / "complete"
+    if done.exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = [(folder, shard, blocks) for shard in range(-(-blocks // SHARD_BLOCKS))]
+    start, made = time.perf_counter(), 0
+    with Pool(workers) as pool:
+        for k, n in enumerate(pool.imap_unordered(_prepare_shard, jobs), start=1):
+            made += n
+            if k % 20 == 0 or k == len(jobs):
+                seconds = time.perf_counter() - start
+                print(
+                    f"prepared {k}/{len(jobs)} shards, {made} documents in {seconds:.0f} s "
+                    f"({made / max(seconds, 1e-9):.0f} documents/s)",
+                    file=sys.stderr,
+                )
+    done.touch()
     return folder
+
+
+def shards(folder: Path, table: str) -> list[Path]:
+    """The prepared corpus' Parquet files of one table, in document order."""
+    return sorted(folder.glob(f"{table}-*.parquet"))
 
 
 def pairwise_scores(gold: np.ndarray, found: np.ndarray) -> dict[str, float]:
@@ -137,25 +177,105 @@ def pairwise_scores(gold: np.ndarray, found: np.ndarray) -> dict[str, float]:
 
 
 def _load(folder: Path) -> tuple[pa.Table, pa.Table]:
-    return pq.read_table(folder / "documents.parquet"), pq.read_table(folder / "paragraphs.parquet")
+    return tuple(
+        pa.concat_tables(pq.read_table(p) for p in shards(folder, t)) for t in ("documents", "paragraphs")
+    )
+
+
+@dataclass
+class LinkingInput:
+    """The prepared corpus as linking reads it: lists per document, numpy arrays per paragraph row."""
+
+    docs: pa.Table  # doc_id, source, outlet, published_at, story, gold_base
+    outlet: np.ndarray  # per paragraph row: its document's outlet code (-1 unknown)
+    doc_index: np.ndarray  # per paragraph row: its document's position
+    fingerprints: np.ndarray
+    is_boilerplate: np.ndarray
+    shingles: np.ndarray
+
+
+def load_rows(folder: Path) -> LinkingInput:
+    """The documents and every paragraph row's small columns (no sketches, no text), shard by shard:
+    each paragraphs shard holds the rows of the documents shard of the same number."""
+    from tasks.stories import shingle_counts
+
+    columns = ["doc_id", "source", "outlet", "published_at", "story", "gold_base"]
+    doc_shards = [pq.read_table(p, columns=columns) for p in shards(folder, "documents")]
+    docs = pa.concat_tables(doc_shards)
+    outlet_code = pc.fill_null(pc.dictionary_encode(docs.column("outlet")).combine_chunks().indices, -1)
+    doc_index, fingerprints, flags, words, offset = [], [], [], [], 0
+    for path, shard in zip(shards(folder, "paragraphs"), doc_shards, strict=True):
+        rows = pq.read_table(path, columns=["doc_id", "fingerprint", "is_boilerplate", "n_words"])
+        index = pc.index_in(rows.column("doc_id"), value_set=shard.column("doc_id"))
+        if index.null_count:
+            raise ValueError(f"{path} holds paragraphs of documents not in its documents shard")
+        doc_index.append(index.to_numpy().astype(np.int64) + offset)
+        fingerprints.append(rows.column("fingerprint").to_numpy().view(np.int64))
+        flags.append(rows.column("is_boilerplate").to_numpy(zero_copy_only=False))
+        words.append(rows.column("n_words").to_numpy())
+        offset += shard.num_rows
+    doc_index = np.concatenate(doc_index)
+    return LinkingInput(
+        docs,
+        outlet_code.to_numpy().astype(np.int64)[doc_index],
+        doc_index,
+        np.concatenate(fingerprints),
+        np.concatenate(flags),
+        shingle_counts(np.concatenate(words)),
+    )
+
+
+def load_sketches(folder: Path, rows: np.ndarray) -> np.ndarray:
+    """The MinHash sketches of the given paragraph rows (sorted positions) as one uint32 matrix, read
+    shard by shard, so only one shard's sketches are ever held as Arrow."""
+    out = None
+    start = 0
+    for path in shards(folder, "paragraphs"):
+        minhash = pq.read_table(path, columns=["minhash"]).column("minhash").combine_chunks()
+        sketches = minhash.flatten().to_numpy().reshape(len(minhash), -1)
+        if out is None:
+            out = np.empty((len(rows), sketches.shape[1]), dtype=np.uint32)
+        lo, hi = np.searchsorted(rows, [start, start + len(minhash)])
+        out[lo:hi] = sketches[rows[lo:hi] - start]
+        start += len(minhash)
+    return out if out is not None else np.empty((0, 0), dtype=np.uint32)
+
+
+def link_prepared(folder: Path) -> tuple[pa.Table, list, float, float]:
+    """find_stories' linking (tasks.stories.body_rows, then tasks.link.link_corpus) on numpy input read
+    straight from the prepared Parquet: the documents, their story members, the seconds from paragraph
+    rows to members (reading the sketches untimed) and the peak MB once the input was loaded."""
+    from tasks.link import link_corpus
+    from tasks.stories import body_rows
+
+    data = load_rows(folder)
+    doc_ids = data.docs.column("doc_id").to_pylist()
+    published = data.docs.column("published_at").to_pylist()
+    sources = data.docs.column("source").to_pylist()
+    start = time.perf_counter()
+    body = body_rows(data.outlet, data.doc_index, data.fingerprints, data.is_boilerplate)
+    seconds = time.perf_counter() - start
+    sketches = load_sketches(folder, body)
+    loaded = _peak_mb()
+    start = time.perf_counter()
+    members = link_corpus(
+        doc_ids,
+        published,
+        sources,
+        data.doc_index[body],
+        sketches,
+        data.fingerprints[body],
+        data.shingles[body],
+    )
+    return data.docs, members, seconds + time.perf_counter() - start, loaded
 
 
 def run_ours(folder: Path) -> dict:
-    from tasks.stories import find_stories
-
-    docs, paras = _load(folder)
-    loaded = _peak_mb()
-    start = time.perf_counter()
-    members, _ = find_stories(docs.select(["doc_id", "source", "outlet", "published_at"]), paras)
-    seconds = time.perf_counter() - start
-    story = dict(
-        zip(members.column("doc_id").to_pylist(), members.column("story_id").to_pylist(), strict=True)
-    )
-    source = dict(
-        zip(members.column("doc_id").to_pylist(), members.column("copied_from").to_pylist(), strict=True)
-    )
-    gold = docs.column("story").to_pylist()
+    docs, members, seconds, loaded = link_prepared(folder)
     doc_ids = docs.column("doc_id").to_pylist()
+    story = {m.doc_id: m.story_id for m in members}
+    source = {m.doc_id: m.copied_from for m in members}
+    gold = docs.column("story").to_pylist()
     result = _result(gold, [story[d] for d in doc_ids], seconds, loaded)
     bases = docs.column("gold_base").to_pylist()
     republications = [(d, b) for d, b in zip(doc_ids, bases, strict=True) if b is not None]
@@ -242,9 +362,15 @@ def _peak_mb() -> float:
 MEMORY_LIMIT_GB = 7.0  # every run's address space (RLIMIT_AS): the machine is shared
 
 
-def measure(run: str, n_docs: int, limit_gb: float = MEMORY_LIMIT_GB, timeout: float = 1800) -> dict:
+def memory_limit_gb(n_docs: int) -> float:
+    """A run's cap: 7 GiB, but 18 GiB from 1M documents (what linking needs there, of the 24 GiB machine)."""
+    return 18.0 if n_docs >= 1_000_000 else MEMORY_LIMIT_GB
+
+
+def measure(run: str, n_docs: int, limit_gb: float | None = None, timeout: float = 1800) -> dict:
     """One run in a fresh process, so that its peak memory is its own, capped at `limit_gb` of address
     space and `timeout` seconds: a run that passes either is reported as such, and the benchmark goes on."""
+    limit_gb = memory_limit_gb(n_docs) if limit_gb is None else limit_gb
     limit = int(limit_gb * 2**30)
 
     def cap() -> None:
@@ -289,13 +415,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         for run in args.runs:
-            results.append({"run": run, "size": n, **measure(run, n)})
+            results.append({"run": run, "size": n, "cap_gb": memory_limit_gb(n), **measure(run, n)})
             print(json.dumps(results[-1]), file=sys.stderr)
     print("| run | documents | stories | precision | recall | F1 | ARI | seconds | peak MB (input MB) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         if "failed" in r:
-            memory = f"over {MEMORY_LIMIT_GB:g} GiB" if "GiB" in r["failed"] else "—"
+            memory = f"over {memory_limit_gb(r['size']):g} GiB" if "GiB" in r["failed"] else "—"
             print(f"| {r['run']} | ~{r['size']} | — | — | — | — | — | {r['failed']} | {memory} |")
             continue
         print(
@@ -303,6 +429,8 @@ def main(argv: list[str] | None = None) -> int:
             f"| {r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} | {r['ari']:.4f} "
             f"| {r['seconds']:.1f} | {r['peak_mb']:.0f} ({r['input_mb']:.0f}) |"
         )
+    for n in args.sizes:
+        print(f"~{n} documents: each run capped at {memory_limit_gb(n):g} GiB of address space (RLIMIT_AS)")
     results_ok = [r for r in results if "failed" not in r]
     for run in args.runs:
         mine = {r["size"]: r for r in results_ok if r["run"] == run}

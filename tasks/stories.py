@@ -37,10 +37,10 @@ def find_stories(
     outlet_code = pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64)[doc_index]
     fp = paras.column("fingerprint").to_numpy().astype(np.uint64).view(np.int64)
     flag = paras.column("is_boilerplate").to_numpy(zero_copy_only=False).copy()
-    body = np.flatnonzero(~flag & ~held_out_of_linking(outlet_code, doc_index, fp))
+    body = body_rows(outlet_code, doc_index, fp, flag)
     minhash = paras.column("minhash").combine_chunks()
     sketches = minhash.flatten().to_numpy().reshape(len(paras), -1) if len(paras) else np.empty((0, 0))
-    shingles = np.maximum(paras.column("n_words").to_numpy(zero_copy_only=False).astype(np.float64) - 2, 1)
+    shingles = shingle_counts(paras.column("n_words").to_numpy(zero_copy_only=False))
     inputs = (
         doc_ids,
         docs.column("published_at").to_pylist(),
@@ -82,6 +82,18 @@ def find_stories(
         schema=SCHEMAS["story_members"],
     )
     return table, paras
+
+
+def body_rows(
+    outlet: np.ndarray, doc_index: np.ndarray, fingerprint: np.ndarray, is_boilerplate: np.ndarray
+) -> np.ndarray:
+    """The paragraph rows linking weighs (positions): neither rule boilerplate nor held out of linking."""
+    return np.flatnonzero(~is_boilerplate & ~held_out_of_linking(outlet, doc_index, fingerprint))
+
+
+def shingle_counts(n_words: np.ndarray) -> np.ndarray:
+    """About how many word 3-shingles a paragraph of n_words words has (at least 1)."""
+    return np.maximum(n_words.astype(np.float64) - 2, 1)
 
 
 def held_out_of_linking(outlet: np.ndarray, doc_index: np.ndarray, fingerprint: np.ndarray) -> np.ndarray:
