@@ -241,6 +241,50 @@ def load_sketches(folder: Path, rows: np.ndarray) -> np.ndarray:
     return out if out is not None else np.empty((0, 0), dtype=np.uint32)
 
 
+LINK_STAGES = (
+    "candidate_paragraph_pairs",
+    "verify_paragraph_pairs",
+    "matched_rows",
+    "paragraph_spread",
+    "document_overlaps",
+    "stock_document_pairs",
+    "document_containment",
+    "paragraphs_in_common",
+    "cluster_stories",
+    "group_stories",
+)
+
+
+def trace_stages() -> None:
+    """Report each linking stage on stderr as it starts and ends (seconds, resident and peak MB), so a run
+    stopped by its memory cap still says where memory went. Only wraps tasks.link's functions."""
+    import functools
+
+    from tasks import link
+
+    def rss_mb() -> float:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() / 2**20
+
+    def wrap(name: str, function):
+        @functools.wraps(function)
+        def traced(*args, **kwargs):
+            print(f"stage {name} start rss {rss_mb():.0f} MB peak {_peak_mb():.0f} MB", file=sys.stderr)
+            start = time.perf_counter()
+            out = function(*args, **kwargs)
+            print(
+                f"stage {name} end {time.perf_counter() - start:.1f} s rss {rss_mb():.0f} MB "
+                f"peak {_peak_mb():.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
+            return out
+
+        return traced
+
+    for name in LINK_STAGES:
+        setattr(link, name, wrap(name, getattr(link, name)))
+
+
 def link_prepared(folder: Path) -> tuple[pa.Table, list, float, float]:
     """find_stories' linking (tasks.stories.body_rows, then tasks.link.link_corpus) on numpy input read
     straight from the prepared Parquet: the documents, their story members, the seconds from paragraph
@@ -376,23 +420,52 @@ def measure(run: str, n_docs: int, limit_gb: float | None = None, timeout: float
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
+    log = CACHE / f"{run}-{n_docs}.stderr"  # the stages as they go: `tail -f` it during a long run
+    log.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    try:
-        out = subprocess.run(
+    with log.open("w") as err:
+        child = subprocess.Popen(
             [sys.executable, "-m", "bench.link_bench", "--one", run, "--sizes", str(n_docs)],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=err,
             text=True,
             preexec_fn=cap,
-            timeout=timeout,
         )
-    except subprocess.TimeoutExpired:
-        return {"failed": f"stopped after {timeout:.0f} s (time limit)"}
+        try:
+            stdout, _ = child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            return {"failed": f"stopped after {timeout:.0f} s (time limit)", **_stages(log)}
     seconds = time.perf_counter() - start
-    if out.returncode != 0:
-        memory = "MemoryError" in out.stderr or "bad_alloc" in out.stderr or out.returncode < 0
+    stderr = log.read_text()
+    if child.returncode != 0:
+        memory = "MemoryError" in stderr or "bad_alloc" in stderr or child.returncode < 0
         reason = f"exceeded {limit_gb:g} GiB after {seconds:.0f} s" if memory else "failed"
-        return {"failed": reason, "stderr": out.stderr.strip().splitlines()[-1:]}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        return {"failed": reason, "stderr": stderr.strip().splitlines()[-1:], **_stages(log)}
+    return {**json.loads(stdout.strip().splitlines()[-1]), **_stages(log)}
+
+
+def _stages(log: Path) -> dict:
+    """Per linking stage: total seconds and by how many MB it raised the run's peak memory (most in one
+    call; a stage called inside another counts in both); and the stages a stopped run was in."""
+    stages: dict[str, list[float]] = {}
+    running: list[tuple[str, float]] = []
+    for line in log.read_text().splitlines():
+        words = line.split()
+        if len(words) < 3 or words[0] != "stage":
+            continue
+        if words[2] == "start":
+            running.append((words[1], float(words[-2])))
+            continue
+        _, peak_before = running.pop()
+        total = stages.setdefault(words[1], [0.0, 0.0])
+        total[0] += float(words[3])
+        total[1] = max(total[1], float(words[-2]) - peak_before)
+    out: dict = {"stages": {k: [round(v[0], 1), round(v[1])] for k, v in stages.items()}}
+    if running:
+        out["stopped_in"] = [name for name, _ in running]
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -403,6 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.one:
         folder = prepare(args.sizes[0])
+        trace_stages()
         runs = {"ours": run_ours, "datasketch": run_datasketch}
         print(json.dumps(runs[args.one](folder)))
         return 0
@@ -429,6 +503,10 @@ def main(argv: list[str] | None = None) -> int:
             f"| {r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} | {r['ari']:.4f} "
             f"| {r['seconds']:.1f} | {r['peak_mb']:.0f} ({r['input_mb']:.0f}) |"
         )
+    for r in results:
+        stages = ", ".join(f"{k} {v[0]} s (+{v[1]} MB peak)" for k, v in r.get("stages", {}).items())
+        stopped = f"; stopped in {' > '.join(r['stopped_in'])}" if r.get("stopped_in") else ""
+        print(f"{r['run']} ~{r['size']} stages: {stages or 'none reached'}{stopped}")
     for n in args.sizes:
         print(f"~{n} documents: each run capped at {memory_limit_gb(n):g} GiB of address space (RLIMIT_AS)")
     results_ok = [r for r in results if "failed" not in r]
