@@ -2,14 +2,16 @@
 
     python -m bench.link_bench                      # 10k and 100k documents (make bench-link)
     python -m bench.link_bench --sizes 10000 --runs ours
+    python -m bench.link_bench --sizes 1000000 --runs ours   # 1M: ~7 min to prepare, 2 min and 10 GB to link
 
 The corpus comes from bench/corpus.py: one story in ten is republished 1-4 times (edits, truncation,
 mojibake, outlet boilerplate), the rest are stories of one; a fifth of all stories quote a paragraph of an
 earlier story verbatim. Documents are prepared as the pipeline does (clean, boilerplate rules, fingerprint,
-MinHash) once and cached under bench/.cache/; each measured run is a fresh process that loads the prepared
-tables, so its peak memory is its own. Runs:
-  ours      tasks.stories.find_stories, what the flow calls (outlet boilerplate held out, LSH, verification,
-            clustering, version order, reprint tree)
+MinHash) once, in shards of about 5,000 documents by two processes, and cached under bench/.cache/; each
+measured run is a fresh process that reads the prepared shards, so its peak memory is its own. Runs:
+  ours      what find_stories does to link (tasks.stories.body_rows: outlet boilerplate held out; then
+            tasks.link.link_corpus: LSH, verification, clustering, version order, reprint tree), on the body
+            rows read straight into numpy (sketches as one uint32 matrix), not on Arrow tables
   datasketch  the same paragraph sketches, body paragraphs and threshold, candidates from datasketch's
             MinHashLSH (insert every paragraph, query every paragraph), the same verification, then the usual
             connected components
@@ -308,6 +310,34 @@ def link_prepared(folder: Path) -> tuple[pa.Table, list, float, float]:
     return docs, members, seconds + time.perf_counter() - start, loaded
 
 
+def corpus_counts(folder: Path) -> dict:
+    """What linking has to handle in a prepared corpus: paragraph rows, body rows, distinct texts, texts
+    printed more than `max_copies` times (and their rows), LSH candidate and near text pairs, matched
+    paragraph row pairs (the same text or near texts, in different documents)."""
+    from tasks import link
+    from tasks.stories import body_rows
+
+    config = link.LinkConfig()
+    data = load_rows(folder)
+    body = body_rows(data.outlet, data.doc_index, data.fingerprints, data.is_boilerplate)
+    first, text_of = link.paragraph_texts(data.fingerprints[body])
+    texts = load_sketches(folder, body)[first]
+    copies = np.bincount(text_of)
+    candidates = link.candidate_paragraph_pairs(texts, config)
+    near = link.verify_paragraph_pairs(candidates, texts, config)
+    return {
+        "documents": data.docs.num_rows,
+        "paragraph_rows": len(data.doc_index),
+        "body_rows": len(body),
+        "texts": len(first),
+        "stock_texts": int((copies > config.max_copies).sum()),
+        "stock_rows": int(copies[copies > config.max_copies].sum()),
+        "candidate_text_pairs": len(candidates),
+        "near_text_pairs": len(near),
+        "matched_row_pairs": len(link.matched_rows(near, text_of, data.doc_index[body], config)),
+    }
+
+
 def run_ours(folder: Path) -> dict:
     docs, members, seconds, loaded = link_prepared(folder)
     doc_ids = docs.column("doc_id").to_pylist()
@@ -467,7 +497,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", nargs="+", default=["ours", "datasketch"])
     parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--counts", action="store_true", help="what linking handles per size, no runs")
     args = parser.parse_args(argv)
+    if args.counts:
+        for n in args.sizes:
+            print(json.dumps({"size": n, **corpus_counts(prepare(n))}))
+        return 0
     if args.one:
         folder = prepare(args.sizes[0])
         trace_stages()
@@ -507,8 +542,8 @@ def main(argv: list[str] | None = None) -> int:
     for run in args.runs:
         mine = {r["size"]: r for r in results_ok if r["run"] == run}
         sizes = sorted(mine)
-        if len(sizes) > 1:
-            a, b = mine[sizes[0]], mine[sizes[-1]]
+        for small, large in zip(sizes, sizes[1:], strict=False):
+            a, b = mine[small], mine[large]
             print(
                 f"{run}: {b['documents']} documents cost {b['seconds'] / a['seconds']:.1f}x the time of "
                 f"{a['documents']} ({b['documents'] / a['documents']:.1f}x the documents)"

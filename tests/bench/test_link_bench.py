@@ -24,6 +24,12 @@ def test_sharded_corpus_links_as_find_stories_does(tmp_path, monkeypatch):
     assert sorted((m.story_id, m.doc_id, m.version, m.copied_from) for m in members) == expected
     assert any(r[2] > 0 for r in expected)  # some stories were linked, not only stories of one
 
+    counts = link_bench.corpus_counts(folder)
+    assert counts["documents"] == docs.num_rows and counts["paragraph_rows"] == paras.num_rows
+    # The generator adds outlet boilerplate, which is not body.
+    assert 0 < counts["texts"] <= counts["body_rows"] < counts["paragraph_rows"]
+    assert counts["near_text_pairs"] <= counts["candidate_text_pairs"]
+
     # A shard lost (a killed preparation) is made again, the others are kept as they are.
     kept = folder / "paragraphs-00000.parquet"
     before = kept.stat().st_mtime_ns
