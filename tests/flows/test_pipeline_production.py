@@ -90,16 +90,11 @@ CRASH_POINTS = [
 ]
 
 
-def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(
-    client_env, corpus, fresh, tmp_path, prefect_api
-):
+def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(client_env, corpus, fresh, tmp_path):
     wh = tmp_path / "wh"
-    run_ok(client_env, corpus, "--warehouse", wh)
-    before = snapshot(wh)
-    add_copy(corpus)
-    prepared = []
-    for point in CRASH_POINTS:
-        killed = reprint(
+
+    def killed_at(point: str) -> subprocess.CompletedProcess:
+        return reprint(
             client_env,
             "run",
             str(corpus),
@@ -108,6 +103,13 @@ def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(
             "--no-report",
             extra={"REPRINT_CRASH_AT": point, "PREFECT_LOGGING_LEVEL": "INFO"},
         )
+
+    run_ok(client_env, corpus, "--warehouse", wh)
+    before = snapshot(wh)
+    add_copy(corpus)
+    prepared = []
+    for point in CRASH_POINTS:
+        killed = killed_at(point)
         assert killed.returncode == -signal.SIGKILL, (point, killed.stderr[-2000:])
         assert_same(snapshot(wh), before)
         assert catalog_documents(wh) == 2, point
@@ -120,16 +122,7 @@ def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(
     assert len(prepared) == len(CRASH_POINTS), prepared
     assert "Cached" not in prepared[0] and all("Cached" in line for line in prepared[1:]), prepared
     # Killed just after the commit point: the run's work is all there.
-    killed = reprint(
-        client_env,
-        "run",
-        str(corpus),
-        "--warehouse",
-        str(wh),
-        "--no-report",
-        extra={"REPRINT_CRASH_AT": "after-switch"},
-    )
-    assert killed.returncode == -signal.SIGKILL
+    assert killed_at("after-switch").returncode == -signal.SIGKILL
     assert_same(snapshot(wh), fresh)
     done = run_ok(client_env, corpus, "--warehouse", wh)  # the next run finds nothing left to do
     assert "0 documents read" in done.stderr
