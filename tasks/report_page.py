@@ -339,18 +339,26 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _made_from(root: Path, config: PageConfig) -> str:
-    """What the pages of the warehouse as it is now are made from: the page code and the warehouse version."""
+def _made_from(config: PageConfig, version: str | None) -> str:
+    """What pages are made from: the page code and the warehouse version they show."""
+    return f"{config.version} {version or '-'}"
+
+
+def _pages_show(out: Path, config: PageConfig, version: str | None) -> bool:
+    marker = out / MARKER
+    return marker.exists() and marker.read_text(encoding="utf-8") == _made_from(config, version)
+
+
+def _current_name(root: Path) -> str | None:
     version = current_version(root)
-    return f"{config.version} {version.name if version else '-'}"
+    return version.name if version else None
 
 
 def pages_current(warehouse: Path, config: PageConfig = PageConfig()) -> bool:
     """Whether the report pages show the warehouse's current version (a run killed after its commit did
     not write them)."""
     root = warehouse.resolve()
-    marker = root / REPORT_DIR / MARKER
-    return marker.exists() and marker.read_text(encoding="utf-8") == _made_from(root, config)
+    return _pages_show(root / REPORT_DIR, config, _current_name(root))
 
 
 def write_report_pages(
@@ -368,12 +376,7 @@ def write_report_pages(
     root = warehouse.resolve()
     out = root / REPORT_DIR
     (out / "stories").mkdir(parents=True, exist_ok=True)
-    marker = out / MARKER
-    same_version = (
-        since is not None
-        and marker.exists()
-        and marker.read_text(encoding="utf-8") == f"{config.version} {since}"
-    )
+    same_version = since is not None and _pages_show(out, config, since)
     con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
     try:
         totals = _rows(
@@ -407,11 +410,11 @@ def write_report_pages(
         if stale.name not in shown:
             stale.unlink()
     _write(out / "index.html", index)
-    _write(marker, _made_from(root, config))
+    _write(out / MARKER, _made_from(config, _current_name(root)))
     return out / "index.html"
 
 
-def _write_story_pages(con: duckdb.DuckDBPyConnection, folder: Path, stories: dict[str, dict]) -> set[str]:
+def _write_story_pages(con: duckdb.DuckDBPyConnection, folder: Path, stories: dict[str, dict]) -> None:
     # Only the rows of the stories to write: at a daily run, a few stories of a large corpus.
     ids = sorted(stories)
     members = _grouped(
@@ -455,7 +458,6 @@ def _write_story_pages(con: duckdb.DuckDBPyConnection, folder: Path, stories: di
         ids,
     ):
         origin_paragraphs[row["story_id"]].append(row["base_para_idx"])
-    written = set()
     # fate_details is ordered by story: stream it so only one story's texts are in memory at a time.
     fates = _stream(
         con,
@@ -475,7 +477,4 @@ def _write_story_pages(con: duckdb.DuckDBPyConnection, folder: Path, stories: di
             origin_paragraphs[story_id],
             {m["doc_id"]: boilerplate.get(m["doc_id"], []) for m in members[story_id]},
         )
-        name = story_file(story_id)
-        _write(folder / name, page)
-        written.add(name)
-    return written
+        _write(folder / story_file(story_id), page)
