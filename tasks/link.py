@@ -19,7 +19,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-LINK_VERSION = "link-4"
+LINK_VERSION = "link-5"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 
 
@@ -44,6 +44,16 @@ class LinkConfig:
     max_copies: int = 50  # a text printed more often than this is a stock phrase (cost: max_copies² pairs)
     stock_spread: int = 20  # a paragraph matched in more documents than this counts less and less
     min_cohesion: float = 0.4  # mean overlap between two parts of a linked group to be one story
+    # Whole-text evidence, blind to paragraph breaks (a release re-cut at every sentence, or printed as one
+    # long paragraph, shares no paragraph with its origin): documents whose body sketches agree in a band of
+    # `text_rows` of `text_bands` are candidates, and link when the estimated Jaccard similarity of their
+    # body shingles reaches `min_text_jaccard` (at 64 hash functions, 16 of them agreeing: two unrelated
+    # reports sharing three quotes are near 0.05) and the smaller body, of `min_text_shingles` or more, is
+    # contained in the other as `min_containment` asks.
+    text_bands: int = 21
+    text_rows: int = 3
+    min_text_jaccard: float = 0.25
+    min_text_shingles: float = 30.0
     version: str = LINK_VERSION
 
 
@@ -59,6 +69,8 @@ class Links:
     shared: np.ndarray  # paragraphs of the document with fewer matched ones that are matched
     rarity: np.ndarray | None = None  # 1 when the matched paragraphs are the pair's own, less for stock text
     verbatim: np.ndarray | None = None  # of `shared`, those printed verbatim (same fingerprint) in both
+    # Estimated Jaccard similarity of the two bodies' shingles, when whole-text evidence counts (0 elsewhere).
+    jaccard: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.a)
@@ -214,9 +226,12 @@ def link_documents(
     stock_key = stock_document_pairs(doc_index, text_of, n_docs, config)
     if new is not None:
         stock_key = stock_key[new[stock_key // n] | new[stock_key % n]]
-    known = np.searchsorted(found_key, stock_key)
-    known = found_key[np.minimum(known, len(found_key) - 1)] == stock_key if len(found_key) else known < 0
-    key = np.concatenate([found_key, stock_key[~known]])
+    documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs, text_of, config)
+    text_pairs = candidate_document_pairs(documents, size, config, new)
+    other_key = distinct(np.r_[stock_key, text_pairs[:, 0] * n + text_pairs[:, 1]])
+    known = np.searchsorted(found_key, other_key)
+    known = found_key[np.minimum(known, len(found_key) - 1)] == other_key if len(found_key) else known < 0
+    key = np.concatenate([found_key, other_key[~known]])
     shared = np.r_[found.shared, np.zeros(len(key) - len(found_key), dtype=np.int64)]
     rarity = np.r_[found.rarity, np.ones(len(key) - len(found_key))]
     was_found = np.arange(len(key)) < len(found_key)
@@ -224,6 +239,12 @@ def link_documents(
     key, shared, rarity, was_found = key[order], shared[order], rarity[order], was_found[order]
     a, b = key // n, key % n
     containment = document_containment(a, b, doc_index, sketches, shingle_counts, n_docs)
+    text_containment, jaccard = document_similarity(a, b, documents, size)
+    whole_text = (
+        (jaccard >= config.min_text_jaccard)
+        & (text_containment >= config.min_containment)
+        & (np.minimum(size[a], size[b]) >= config.min_text_shingles)
+    )
     # Candidates are verified on all their paragraphs: one lost to a crowded bucket, a text printed over
     # max_copies times or an LSH miss still counts for a pair found through another paragraph.
     close = np.flatnonzero(containment >= config.min_containment)
@@ -236,9 +257,10 @@ def link_documents(
     printed = document_overlaps(doc_index, same, n_docs)
     verbatim = np.zeros(len(key), dtype=np.int64)
     verbatim[np.searchsorted(key, printed.a * n + printed.b)] = printed.shared
-    keep = was_found | (shared > 0)
-    weight = containment * rarity
-    return Links(a[keep], b[keep], weight[keep], shared[keep], rarity[keep], verbatim[keep])
+    keep = was_found | (shared > 0) | whole_text
+    weight = np.where(whole_text & (shared == 0), text_containment, containment * rarity)
+    jaccard = np.where(whole_text, jaccard, 0.0)
+    return Links(a[keep], b[keep], weight[keep], shared[keep], rarity[keep], verbatim[keep], jaccard[keep])
 
 
 def strong_links(overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarray:
@@ -248,6 +270,9 @@ def strong_links(overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarr
     strong = (overlaps.weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
     if overlaps.verbatim is not None:
         strong &= (overlaps.verbatim >= config.min_verbatim) | (overlaps.shared >= config.min_shared_near)
+    if overlaps.jaccard is not None:
+        # Whole-text evidence (link_documents left 0 where it falls short), whatever the paragraph breaks.
+        strong |= (overlaps.weight >= config.min_containment) & (overlaps.jaccard >= config.min_text_jaccard)
     return strong
 
 
@@ -363,6 +388,63 @@ def document_overlaps(
     share = np.maximum(count_a / np.maximum(body_counts[a], 1), count_b / np.maximum(body_counts[b], 1))
     rare = np.maximum(weight_a / np.maximum(total[a], 1e-9), weight_b / np.maximum(total[b], 1e-9))
     return Links(a, b, np.minimum(share, 1.0), np.minimum(count_a, count_b), np.minimum(rare / share, 1.0))
+
+
+def document_sketches(
+    doc_index: np.ndarray,
+    sketches: np.ndarray,
+    shingle_counts: np.ndarray,
+    n_docs: int,
+    text_of: np.ndarray | None = None,
+    config: LinkConfig = LinkConfig(),
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per document: the MinHash sketch of its body's shingles (the element-wise minimum of its paragraphs'
+    sketches, so where the paragraph breaks fall barely matters), and its body's shingle count.
+
+    text_of: when given, texts printed more than `max_copies` times (stock phrases) are left out of both.
+    """
+    rows = np.ones(len(doc_index), dtype=bool)
+    if text_of is not None and len(text_of):
+        rows = np.bincount(text_of)[text_of] <= config.max_copies
+    width = sketches.shape[1] if sketches.ndim == 2 else 0
+    documents = np.full((n_docs, width), np.iinfo(np.uint32).max, dtype=np.uint32)
+    size = np.bincount(doc_index[rows], weights=shingle_counts[rows], minlength=n_docs)
+    if rows.any():
+        order = np.flatnonzero(rows)[np.argsort(doc_index[rows], kind="stable")]
+        starts = np.flatnonzero(np.r_[True, np.diff(doc_index[order]) != 0])
+        documents[doc_index[order][starts]] = np.minimum.reduceat(sketches[order], starts, axis=0)
+    return documents, size
+
+
+def candidate_document_pairs(
+    documents: np.ndarray, size: np.ndarray, config: LinkConfig = LinkConfig(), new: np.ndarray | None = None
+) -> np.ndarray:
+    """(a, b) document pairs, a < b, whose body sketches agree in a band of `text_rows` (LSH on documents).
+
+    Only documents with a body of `min_text_shingles` or more take part; new: when given, only pairs with a
+    new document.
+    """
+    usable = np.flatnonzero(size >= config.min_text_shingles)
+    if len(usable) < 2 or documents.shape[1] < config.text_bands * config.text_rows:
+        return np.empty((0, 2), dtype=np.int64)
+    banding = LinkConfig(bands=config.text_bands, rows=config.text_rows, max_bucket=config.max_bucket)
+    fresh = None if new is None else new[usable]
+    pairs = candidate_paragraph_pairs(documents[usable], banding, fresh)
+    return usable[pairs]
+
+
+def document_similarity(
+    a: np.ndarray, b: np.ndarray, documents: np.ndarray, size: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(estimated containment of the smaller body in the other, estimated Jaccard similarity) per pair."""
+    containment, jaccard = np.empty(len(a)), np.empty(len(a))
+    for k in range(0, len(a), _CHUNK):
+        x, y = a[k : k + _CHUNK], b[k : k + _CHUNK]
+        j = (documents[x] == documents[y]).mean(axis=1) if documents.shape[1] else np.zeros(len(x))
+        common = j * (size[x] + size[y]) / (1 + j)
+        containment[k : k + _CHUNK] = common / np.maximum(np.minimum(size[x], size[y]), 1)
+        jaccard[k : k + _CHUNK] = j
+    return np.minimum(containment, 1.0), jaccard
 
 
 def document_containment(
