@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 
-BOILERPLATE_VERSION = "boilerplate-1"
+BOILERPLATE_VERSION = "boilerplate-2"
 
 # Each of these on its own marks a paragraph as page furniture. Each rule comes with words of which any text
 # it matches holds one (lower-cased): a case-insensitive regex costs ~10 us a paragraph, a substring search
@@ -141,12 +141,23 @@ def flag_documents(
 def repeated_in_outlet(
     rows: Iterable[tuple[str | None, str, int]], config: BoilerplateConfig = BoilerplateConfig()
 ) -> set[tuple[str, int]]:
-    """(outlet, fingerprint) pairs printed by one outlet under at least `min_stories_repeated` stories.
+    """(outlet, fingerprint) pairs printed by one outlet under at least `min_stories_repeated` stories, the
+    outlet printing most of all the text's copies: furniture is an outlet's own, while a sentence
+    two stories share by chance or by quoting is printed by the outlets of both (chances that grow with the
+    corpus: at 1,000 generated stories, 1,414 body paragraphs were flagged without this).
 
     rows: (outlet, group, fingerprint), where group is a story id (or a document id before linking).
     """
     groups: dict[tuple[str, int], set[str]] = defaultdict(set)
+    printed: dict[tuple[str, int], int] = defaultdict(int)
+    copies: dict[int, int] = defaultdict(int)
     for outlet, group, fingerprint in rows:
+        copies[fingerprint] += 1
         if outlet is not None:
             groups[(outlet, fingerprint)].add(group)
-    return {key for key, seen in groups.items() if len(seen) >= config.min_stories_repeated}
+            printed[(outlet, fingerprint)] += 1
+    return {
+        key
+        for key, seen in groups.items()
+        if len(seen) >= config.min_stories_repeated and 2 * printed[key] > copies[key[1]]
+    }

@@ -488,6 +488,29 @@ def _distinct_counts(group: np.ndarray, value: np.ndarray, weight: np.ndarray | 
     return keys, counts, np.add.reduceat(weight[value[new]], start)
 
 
+def with_given_links(overlaps: Links, given: np.ndarray, n_docs: int) -> Links:
+    """The overlaps with each given pair as a full link (weight 1), in place of what was found for it."""
+    n = np.int64(n_docs)
+    lo, hi = np.minimum(given[:, 0], given[:, 1]), np.maximum(given[:, 0], given[:, 1])
+    key = distinct(lo[lo != hi] * n + hi[lo != hi])
+    found = overlaps.a * n + overlaps.b
+    other = ~np.isin(found, key)
+    ones, big = np.ones(len(key)), np.full(len(key), np.iinfo(np.int64).max // 4)
+
+    def joined(values: np.ndarray | None, fill: np.ndarray) -> np.ndarray | None:
+        return None if values is None else np.r_[values[other], fill]
+
+    return Links(
+        np.r_[overlaps.a[other], key // n],
+        np.r_[overlaps.b[other], key % n],
+        np.r_[overlaps.weight[other], ones],
+        np.r_[overlaps.shared[other], big],
+        joined(overlaps.rarity, ones),
+        joined(overlaps.verbatim, big),
+        joined(overlaps.jaccard, ones),
+    )
+
+
 def cluster_stories(n_docs: int, overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarray:
     """A story label per document position: linked groups, split where they are held together by thin links.
 
@@ -645,12 +668,16 @@ def link_corpus(
     fingerprints: np.ndarray,
     shingle_counts: np.ndarray,
     config: LinkConfig = LinkConfig(),
+    given: np.ndarray | None = None,
 ) -> list[Member]:
     """Every document in exactly one story: link, cluster, order versions, find each version's source.
 
     doc_index, sketches, fingerprints, shingle_counts: one row per body paragraph (boilerplate left out by
-    the caller).
+    the caller). given: (a, b) document pairs known to be one story from outside their body text (one
+    canonical URL, an outlet's versions of one text), linked whatever their paragraphs share.
     """
     overlaps = link_documents(doc_index, sketches, fingerprints, shingle_counts, len(doc_ids), config)
+    if given is not None and len(given):
+        overlaps = with_given_links(overlaps, given, len(doc_ids))
     label = cluster_stories(len(doc_ids), overlaps, config)
     return group_stories(doc_ids, label, published, sources, doc_index, fingerprints)

@@ -215,3 +215,51 @@ def test_vectorised_outlet_repetition_agrees_with_the_row_by_row_rule():
     expected = [o >= 0 and (int(o), int(t)) in rule for o, t in zip(outlet, text, strict=True)]
     assert repeated_in_outlet_rows(outlet, group, text).tolist() == expected
     assert 0 < sum(expected) < 500
+
+
+def test_an_outlets_revisions_of_one_text_are_one_story_and_not_each_others_boilerplate():
+    # A terms page the outlet revised twice (paragraphs kept verbatim, one reworded, one added), next to
+    # two different stories under the outlet's furniture: only the furniture is `repeated`.
+    terms = RAIL[:5]
+    revised = terms[:3] + [edit(terms[3])] + terms[4:] + [FLOOD[4]]
+    docs, paras = corpus(
+        raw("terms-2023", "herald", [HEADER] + terms, 1),
+        raw("terms-2024", "herald", [HEADER] + revised, 2),
+        raw("terms-2025", "herald", [HEADER] + revised[:4] + [edit(revised[4])], 3),
+        raw("flood", "herald", [HEADER] + FLOOD[:3] + [FOOTER], 4),
+        raw("quote", "herald", [HEADER, QUOTE, FOOTER], 5),
+    )
+    members, flagged = find_stories(docs, paras)
+    rows = by_doc(members)
+    assert rows["terms-2023"]["story_id"] == rows["terms-2024"]["story_id"] == rows["terms-2025"]["story_id"]
+    assert len({rows[d]["story_id"] for d in ("terms-2023", "flood", "quote")}) == 3
+    assert [rows[d]["version"] for d in ("terms-2023", "terms-2024", "terms-2025")] == [0, 1, 2]
+    repeated = {
+        (r["doc_id"], r["para_idx"]) for r in flagged.to_pylist() if r["boilerplate_reason"] == "repeated"
+    }
+    furniture = {(d, 0) for d in ("terms-2023", "terms-2024", "terms-2025", "flood", "quote")}
+    assert repeated == furniture | {("flood", 4), ("quote", 2)}
+
+
+def test_documents_at_one_canonical_url_are_one_story_whatever_they_share():
+    def at(doc_id: str, url: str, paragraphs: list[str], day: int) -> RawDocument:
+        return dataclasses.replace(raw(doc_id, "herald", paragraphs, day), url=url)
+
+    docs, paras = corpus(
+        at("first", "https://www.herald.example/news/rail-plan/?utm_source=feed", RAIL[:3], 1),
+        at("rewrite", "http://herald.example/news/rail-plan", [edit(p) for p in RAIL[3:]], 2),
+        at("other", "https://herald.example/news/flood", FLOOD, 3),
+    )
+    rows = by_doc(find_stories(docs, paras)[0])
+    assert rows["first"]["story_id"] == rows["rewrite"]["story_id"] != rows["other"]["story_id"]
+
+
+def test_a_quote_an_outlet_printed_under_two_stories_others_printed_too_is_not_its_furniture():
+    docs, paras = corpus(
+        raw("rail", "herald", RAIL[:3] + [QUOTE], 1),
+        raw("rail-copy", "post", RAIL[:3] + [QUOTE], 2),
+        raw("flood", "herald", FLOOD[:3] + [QUOTE], 3),
+        raw("flood-copy", "gazette", FLOOD[:3] + [QUOTE], 4),
+    )
+    _, flagged = find_stories(docs, paras)
+    assert not any(r["boilerplate_reason"] == "repeated" for r in flagged.to_pylist())
