@@ -178,8 +178,8 @@ def outlet_version_pairs(
     count = np.bincount(at.ravel())
     body = np.bincount(doc_index[~is_boilerplate], weights=shingles[~is_boilerplate], minlength=n_docs)
     a, b = key // n, key % n
-    versions = (
-        (common >= config.min_containment * np.maximum(body[a], body[b])) & (count >= config.min_shared)
+    versions = (common >= config.min_containment * np.maximum(body[a], body[b])) & (
+        count >= config.min_shared
     )
     return np.stack([a[versions], b[versions]], axis=1)
 
