@@ -205,7 +205,7 @@ def repeated_in_outlet_rows(
     config: BoilerplateConfig = BoilerplateConfig(),  # noqa: B008
 ) -> np.ndarray:
     """Per paragraph row: whether its outlet printed the same text under `min_stories_repeated` groups, and
-    printed most of its copies (furniture is one outlet's own; a sentence two stories share by
+    printed at least half of its copies (furniture is one outlet's own; a sentence two stories share by
     chance or by quoting is printed by the outlets of both, and such chances grow with the corpus).
 
     The vectorised form of boilerplate.repeated_in_outlet, for whole corpora; outlet -1 means unknown.
@@ -223,7 +223,7 @@ def repeated_in_outlet_rows(
     text = np.cumsum(new_text) - 1
     in_outlet = np.bincount(text)[text]
     out[order] = (np.bincount(text, weights=new_group)[text] >= config.min_stories_repeated) & (
-        2 * in_outlet > copies[text_of[order]]
+        2 * in_outlet >= copies[text_of[order]]
     )
     return out
 

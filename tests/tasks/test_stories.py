@@ -258,8 +258,9 @@ def test_a_quote_an_outlet_printed_under_two_stories_others_printed_too_is_not_i
     docs, paras = corpus(
         raw("rail", "herald", RAIL[:3] + [QUOTE], 1),
         raw("rail-copy", "post", RAIL[:3] + [QUOTE], 2),
-        raw("flood", "herald", FLOOD[:3] + [QUOTE], 3),
-        raw("flood-copy", "gazette", FLOOD[:3] + [QUOTE], 4),
+        raw("rail-reprint", "courier", RAIL[:3] + [QUOTE], 3),
+        raw("flood", "herald", FLOOD[:3] + [QUOTE], 4),
+        raw("flood-copy", "gazette", FLOOD[:3] + [QUOTE], 5),
     )
     _, flagged = find_stories(docs, paras)
     assert not any(r["boilerplate_reason"] == "repeated" for r in flagged.to_pylist())
