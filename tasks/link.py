@@ -12,6 +12,7 @@ split where its links are thin.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,6 +56,14 @@ class LinkConfig:
     text_rows: int = 3
     min_text_jaccard: float = 0.6
     min_text_shingles: float = 30.0
+    # A heavy rewrite (churnalism recasting the lead and cutting paragraphs in two, a wire write-through)
+    # keeps a quarter to a half of its origin's shingles, as unrelated stories built from the same sentences
+    # can; what it keeps and they do not is the names and numbers, in the same order. Candidates from the
+    # document LSH with a Jaccard similarity from `min_rewrite_jaccard` link when the caller's check of their
+    # names and numbers holds (tasks/stories.py: `min_names_matched` of the shorter one's, in order).
+    min_rewrite_jaccard: float = 0.15
+    min_names_matched: float = 0.7
+    min_names: int = 8
     version: str = LINK_VERSION
 
 
@@ -495,6 +504,28 @@ def _distinct_counts(group: np.ndarray, value: np.ndarray, weight: np.ndarray | 
     return keys, counts, np.add.reduceat(weight[value[new]], start)
 
 
+def rewrite_pairs(
+    overlaps: Links,
+    doc_index: np.ndarray,
+    sketches: np.ndarray,
+    shingle_counts: np.ndarray,
+    n_docs: int,
+    config: LinkConfig = LinkConfig(),
+) -> np.ndarray:
+    """(a, b) document pairs from the document LSH, not yet links, whose bodies' estimated Jaccard
+    similarity reaches `min_rewrite_jaccard`: what a heavy rewrite of a text and its origin look like."""
+    documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs)
+    pairs = candidate_document_pairs(documents, size, config)
+    if len(pairs) == 0:
+        return pairs
+    _, jaccard = document_similarity(pairs[:, 0], pairs[:, 1], documents, size)
+    pairs = pairs[jaccard >= config.min_rewrite_jaccard]
+    n = np.int64(n_docs)
+    strong = strong_links(overlaps, config)
+    linked = overlaps.a[strong] * n + overlaps.b[strong]
+    return pairs[~np.isin(pairs[:, 0] * n + pairs[:, 1], linked)]
+
+
 def with_given_links(overlaps: Links, given: np.ndarray, n_docs: int) -> Links:
     """The overlaps with each given pair as a full link (weight 1), in place of what was found for it."""
     n = np.int64(n_docs)
@@ -676,14 +707,21 @@ def link_corpus(
     shingle_counts: np.ndarray,
     config: LinkConfig = LinkConfig(),
     given: np.ndarray | None = None,
+    rewrite_check: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> list[Member]:
     """Every document in exactly one story: link, cluster, order versions, find each version's source.
 
     doc_index, sketches, fingerprints, shingle_counts: one row per body paragraph (boilerplate left out by
     the caller). given: (a, b) document pairs known to be one story from outside their body text (one
     canonical URL, an outlet's versions of one text), linked whatever their paragraphs share.
+    rewrite_check: for document pairs (a, b) that may be heavy rewrites of each other, which are (their
+    names and numbers matched in order, `min_rewrite_jaccard`).
     """
     overlaps = link_documents(doc_index, sketches, fingerprints, shingle_counts, len(doc_ids), config)
+    if rewrite_check is not None:
+        rewrites = rewrite_pairs(overlaps, doc_index, sketches, shingle_counts, len(doc_ids), config)
+        rewrites = rewrites[rewrite_check(rewrites[:, 0], rewrites[:, 1])] if len(rewrites) else rewrites
+        given = rewrites if given is None else np.concatenate([given, rewrites])
     if given is not None and len(given):
         overlaps = with_given_links(overlaps, given, len(doc_ids))
     label = cluster_stories(len(doc_ids), overlaps, config)

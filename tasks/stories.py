@@ -5,7 +5,9 @@ Folding new documents in is tasks/changes.py."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
+from difflib import SequenceMatcher
 
 import numpy as np
 import pyarrow as pa
@@ -64,7 +66,9 @@ def find_stories(
         fp[body],
         shingles[body],
     )
-    members = link_corpus(*inputs, config, given=given)
+    members = link_corpus(
+        *inputs, config, given=given, rewrite_check=names_check(paras, doc_index, body, config)
+    )
     story_index = {s: k for k, s in enumerate(sorted({m.story_id for m in members}))}
     story_of = np.empty(len(doc_ids), dtype=np.int64)
     for m in members:
@@ -106,6 +110,52 @@ def body_rows(
     group: per row, its document's position, or the group of documents at its canonical URL (url_groups).
     """
     return np.flatnonzero(~is_boilerplate & ~held_out_of_linking(outlet, group, fingerprint))
+
+
+# A name is a capitalised word that does not open a sentence; a number holds a digit.
+_TOKEN = re.compile(r"[^\W_][\w'’.,-]*[^\W_]|[^\W_]")
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+
+
+def names_and_numbers(text: str) -> list[str]:
+    """The names and numbers of a text in reading order, lower-cased (the part a rewrite keeps)."""
+    out = []
+    opening = True
+    for raw_token in text.split():
+        token = _TOKEN.search(raw_token)
+        if token is not None:
+            word = token.group().rstrip(".,")
+            if any(c.isdigit() for c in word) or (not opening and word[:1].isupper()):
+                out.append(word.lower())
+        opening = _SENTENCE_END.search(raw_token) is not None
+    return out
+
+
+def names_check(paras: pa.Table, doc_index: np.ndarray, body: np.ndarray, config: LinkConfig = LinkConfig()):  # noqa: B008
+    """rewrite_check for link_corpus: whether, for document pairs, `min_names_matched` of the names and
+    numbers of the one with fewer (at least `min_names`) are found in the other in the same order.
+
+    Only the candidates' body text is read, when linking asks."""
+
+    def check(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        wanted = np.unique(np.r_[a, b])
+        rows = body[np.isin(doc_index[body], wanted)]
+        names: dict[int, list[str]] = defaultdict(list)
+        texts = paras.column("text").take(pa.array(rows)).to_pylist()
+        for d, text in zip(doc_index[rows].tolist(), texts, strict=True):
+            names[d] += names_and_numbers(text or "")
+        out = np.zeros(len(a), dtype=bool)
+        for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+            nx, ny = names[x], names[y]
+            fewer = min(len(nx), len(ny))
+            if fewer >= config.min_names:
+                matched = sum(
+                    m.size for m in SequenceMatcher(None, nx, ny, autojunk=False).get_matching_blocks()
+                )
+                out[k] = matched >= config.min_names_matched * fewer
+        return out
+
+    return check
 
 
 def canonical_url(url: str | None) -> str | None:
