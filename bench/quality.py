@@ -125,28 +125,29 @@ def write_generated(stories: int, folder: Path, seed: int = 0) -> Path:
     return folder
 
 
+def generator_fates(gold: list[dict], out: Warehouse) -> tuple[Score, int]:
+    """Score of a run's paragraph_fates against the generator's gold rows, and how many republications it did
+    not align against their origin (not linked, or linked under another origin)."""
+    by_id = {Path(s).stem: s for s in out.story}  # the writer names documents <doc_id>.txt
+    fates, missing = Score(), 0
+    for g in gold:
+        if g["version"]:
+            pair = (by_id.get(g["base_doc_id"]), by_id.get(g["doc_id"]))
+            fates.add([tuple(f) for f in g["fates"]], out.fates.get(pair, []))
+            missing += pair not in out.fates
+    return fates, missing
+
+
 def score_generated(folder: Path, out: Warehouse) -> dict:
     """Grouping, whole-pipeline fates and boilerplate of a run on a generated folder against its gold."""
     gold = [json.loads(line) for line in (folder / ".gold.jsonl").read_text().splitlines()]
-    by_id = {Path(s).stem: s for s in out.story}  # the writer names documents <doc_id>.txt
-    fates = Score()
-    for g in gold:
-        if g["version"]:
-            base, doc = by_id.get(g["base_doc_id"]), by_id.get(g["doc_id"])
-            fates.add([tuple(f) for f in g["fates"]], out.fates.get((base, doc), []))
-    missing = sum(
-        1
-        for g in gold
-        if g["version"] and (by_id.get(g["base_doc_id"]), by_id.get(g["doc_id"])) not in out.fates
-    )
+    fates, missing = generator_fates(gold, out)
     gold_boilerplate = {(g["doc_id"], k) for g in gold for k, flag in enumerate(g["boilerplate"]) if flag}
     flagged = {(Path(s).stem, k) for s, k, _, f in out.paragraphs if f}
-    grouping = grouping_scores(
-        {g["doc_id"]: g["story"] for g in gold}, {Path(s).stem: t for s, t in out.story.items()}
-    )
+    found = {Path(s).stem: story for s, story in out.story.items()}
     return {
         "documents": len(gold),
-        "grouping": grouping,
+        "grouping": grouping_scores({g["doc_id"]: g["story"] for g in gold}, found),
         "fates_macro_f1": fates.macro_f1(),
         "fates_per_fate": {f: fates.prf(f)[2] for f in FATES if fates.prf(f)[3]},
         "pairs": fates.pairs,
@@ -161,10 +162,10 @@ def score_generated(folder: Path, out: Warehouse) -> dict:
 
 
 def load_labels(path: Path = REAL / "labels.toml") -> dict:
-    """The real set's labels: [[family]], [[hard_negative]], [[boilerplate]] and [[fate]] tables."""
+    """The real set's labels: family, hard_negative, boilerplate, fate and whole tables (lists)."""
     with open(path, "rb") as f:
         labels = tomllib.load(f)
-    for key in ("family", "hard_negative", "boilerplate", "fate", "article"):
+    for key in ("family", "hard_negative", "boilerplate", "fate", "whole"):
         labels.setdefault(key, [])
     return labels
 
@@ -192,8 +193,20 @@ def real_documents(corpus: Path) -> list[str]:
     )
 
 
+def is_gold_boilerplate(labels: dict, source: str, text: str) -> bool:
+    """Whether a stored paragraph of `source` is boilerplate by the labels' snippets."""
+    para = squash(text)
+    for b in labels["boilerplate"]:
+        if source in b["docs"]:
+            snippet = squash(b["snippet"])
+            if para == snippet if b.get("exact") else snippet in para:
+                return True
+    return False
+
+
 def score_real(corpus: Path, labels: dict, out: Warehouse) -> dict:
-    """Grouping, hard negatives, fates of labelled pairs, boilerplate and rejects of a run on the real set."""
+    """Grouping, hard negatives, labelled fates, boilerplate, whole sentences and rejects of a run on the real
+    set."""
     documents = real_documents(corpus)
     family = gold_families(labels, documents)
     grouping = grouping_scores(family, out.story)
@@ -212,17 +225,12 @@ def score_real(corpus: Path, labels: dict, out: Warehouse) -> dict:
         if h["a"] in out.story and out.story[h["a"]] == out.story.get(h["b"])
     ]
     gold_bp, flagged, body = set(), set(), {}
-    snippets: dict[str, list[str]] = {}
-    for b in labels["boilerplate"]:
-        for d in b["docs"]:
-            snippets.setdefault(d, []).append(squash(b["snippet"]))
     for source, k, text, is_bp in out.paragraphs:
-        key = (source, k)
-        if any(s in squash(text) for s in snippets.get(source, [])):
-            gold_bp.add(key)
+        if is_gold_boilerplate(labels, source, text):
+            gold_bp.add((source, k))
         if is_bp:
-            flagged.add(key)
-        body[key] = text
+            flagged.add((source, k))
+        body[(source, k)] = text
     fates = []
     for f in labels["fate"]:
         got = _fates_of(out, f)
@@ -234,18 +242,33 @@ def score_real(corpus: Path, labels: dict, out: Warehouse) -> dict:
             }
         )
     right = sum(f["right"] for f in fates)
+    aligned = [f for f in fates if f["found"] != ["not aligned"]]
+    paragraphs_of: dict[str, list[str]] = {}
+    for source, _, text, _ in out.paragraphs:
+        paragraphs_of.setdefault(source, []).append(squash(text))
+    cut = [
+        [w["doc"], squash(w["text"])]
+        for w in labels["whole"]
+        if not any(squash(w["text"]) in p for p in paragraphs_of.get(w["doc"], []))
+    ]
     return {
         "documents": len(documents),
         "grouping": grouping,
         "families": families,
         "families_whole": sum(1 for f in families.values() if f["stories"] == 1),
+        "families_total": len(families),
         "hard_negatives": len(labels["hard_negative"]),
         "hard_negatives_linked": hard,
         "fate_accuracy": right / len(fates) if fates else 1.0,
+        "fate_accuracy_aligned": sum(f["right"] for f in aligned) / len(aligned) if aligned else 1.0,
+        "fates_aligned": len(aligned),
         "fates": fates,
         "boilerplate": precision_recall(gold_bp, flagged),
-        "boilerplate_missed": sorted(body[k][:80] for k in gold_bp - flagged),
-        "boilerplate_wrong": sorted(body[k][:80] for k in flagged - gold_bp),
+        "boilerplate_missed": sorted(f"{k[0]}: {body[k][:80]}" for k in gold_bp - flagged),
+        "boilerplate_wrong": sorted(f"{k[0]}: {body[k][:80]}" for k in flagged - gold_bp),
+        "whole_total": len(labels["whole"]),
+        "whole_kept": len(labels["whole"]) - len(cut),
+        "whole_cut": cut,
         "rejected": [list(r) for r in out.rejects],
     }
 
@@ -307,16 +330,44 @@ def commit_of(rev: str = "HEAD") -> str:
     ).stdout.strip()
 
 
+def pipeline_commit(rev: str = "HEAD") -> str:
+    """The last commit at or before `rev` that changed the pipeline's code (what the figures measure)."""
+    return subprocess.run(
+        [
+            "git",
+            "-C",
+            str(ROOT),
+            "log",
+            "-1",
+            "--format=%h",
+            rev,
+            "--",
+            "tasks",
+            "flows",
+            "requirements.lock",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
 # Rows of the comparison table: (label, path into a corpus' results, higher is better).
 ROWS = [
     ("grouping precision", ("grouping", "precision"), True),
     ("grouping recall", ("grouping", "recall"), True),
     ("grouping F1", ("grouping", "f1"), True),
+    ("families labelled", ("families_total",), True),
     ("families grouped whole", ("families_whole",), True),
+    ("hard negatives labelled", ("hard_negatives",), True),
     ("hard negatives linked", ("hard_negatives_linked",), False),
     ("fate accuracy (labelled pairs)", ("fate_accuracy",), True),
+    ("labelled pairs aligned", ("fates_aligned",), True),
+    ("fate accuracy where aligned", ("fate_accuracy_aligned",), True),
     ("fates macro-F1 (whole pipeline)", ("fates_macro_f1",), True),
     ("republications not aligned", ("pairs_not_aligned",), False),
+    ("sentences labelled whole", ("whole_total",), True),
+    ("sentences kept whole", ("whole_kept",), True),
     ("boilerplate precision", ("boilerplate", "precision"), True),
     ("boilerplate recall", ("boilerplate", "recall"), True),
     ("body paragraphs flagged", ("body_flagged",), False),
@@ -431,11 +482,13 @@ def main(argv: list[str] | None = None) -> dict:
     revisions, runs = {}, {}
     if args.before:
         with worktree(args.before) as tree:
-            revisions["before"] = commit_of(args.before)
+            revisions["before"] = f"{commit_of(args.before)} (pipeline code {pipeline_commit(args.before)})"
             print(f"before: {args.before} ({revisions['before']})", file=sys.stderr)
             runs["before"] = measure(tree, args.stories, not args.no_real, args.seed)
     name = "after" if args.before else "this"
-    revisions[name] = commit_of() + ("+dirty" if _dirty() else "")
+    revisions[name] = (
+        f"{commit_of()} (pipeline code {pipeline_commit()}{', uncommitted changes' if _dirty() else ''})"
+    )
     print(f"{name}: {revisions[name]}", file=sys.stderr)
     runs[name] = measure(ROOT, args.stories, not args.no_real, args.seed)
     results = {
