@@ -28,7 +28,7 @@ import duckdb
 import numpy as np
 
 from bench.corpus import LinkingCases, iter_documents, write_jsonl
-from bench.link_bench import pairwise_scores
+from bench.score import pairwise_scores
 
 CASES = {
     "default": LinkingCases(),
