@@ -251,8 +251,7 @@ def link_documents(
     order = np.argsort(key, kind="stable")
     key, shared, rarity, was_found = key[order], shared[order], rarity[order], was_found[order]
     a, b = key // n, key % n
-    containment = document_containment(a, b, doc_index, sketches, shingle_counts, n_docs)
-    text_containment, jaccard = document_similarity(a, b, documents, size)
+    containment, jaccard = document_similarity(a, b, documents, size)
     whole_text = whole_text_evidence(a, b, documents, size, config)
     # Candidates are verified on all their paragraphs: one lost to a crowded bucket, a text printed over
     # max_copies times or an LSH miss still counts for a pair found through another paragraph.
@@ -267,7 +266,7 @@ def link_documents(
     verbatim = np.zeros(len(key), dtype=np.int64)
     verbatim[np.searchsorted(key, printed.a * n + printed.b)] = printed.shared
     keep = was_found | (shared > 0) | whole_text
-    weight = np.where(whole_text & (shared == 0), text_containment, containment * rarity)
+    weight = np.where(whole_text & (shared == 0), containment, containment * rarity)
     jaccard = np.where(whole_text, jaccard, 0.0)
     return Links(a[keep], b[keep], weight[keep], shared[keep], rarity[keep], verbatim[keep], jaccard[keep])
 
@@ -408,12 +407,12 @@ def document_sketches(
     Stock text stays in: left out, two documents of different stock sentences around one shared sentence
     would look alike.
     """
-    rows = np.ones(len(doc_index), dtype=bool)
     width = sketches.shape[1] if sketches.ndim == 2 else 0
-    documents = np.full((n_docs, width), np.iinfo(np.uint32).max, dtype=np.uint32)
-    size = np.bincount(doc_index[rows], weights=shingle_counts[rows], minlength=n_docs)
-    if rows.any():
-        order = np.flatnonzero(rows)[np.argsort(doc_index[rows], kind="stable")]
+    dtype = sketches.dtype if sketches.ndim == 2 else np.dtype(np.uint32)
+    documents = np.full((n_docs, width), np.iinfo(dtype).max, dtype=dtype)
+    size = np.bincount(doc_index, weights=shingle_counts, minlength=n_docs)
+    if len(doc_index):
+        order = np.argsort(doc_index, kind="stable")
         starts = np.flatnonzero(np.r_[True, np.diff(doc_index[order]) != 0])
         documents[doc_index[order][starts]] = np.minimum.reduceat(sketches[order], starts, axis=0)
     return documents, size
@@ -478,19 +477,8 @@ def document_containment(
     """
     if len(a) == 0:
         return np.empty(0)
-    order = np.argsort(doc_index, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(doc_index[order]) != 0])
-    owners = doc_index[order][starts]
-    documents = np.full((n_docs, sketches.shape[1]), np.iinfo(sketches.dtype).max, dtype=sketches.dtype)
-    documents[owners] = np.minimum.reduceat(sketches[order], starts, axis=0)
-    size = np.bincount(doc_index, weights=shingle_counts, minlength=n_docs)
-    out = np.empty(len(a))
-    for k in range(0, len(a), _CHUNK):
-        x, y = a[k : k + _CHUNK], b[k : k + _CHUNK]
-        jaccard = (documents[x] == documents[y]).mean(axis=1)
-        common = jaccard * (size[x] + size[y]) / (1 + jaccard)
-        out[k : k + _CHUNK] = common / np.maximum(np.minimum(size[x], size[y]), 1)
-    return np.minimum(out, 1.0)
+    documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs)
+    return document_similarity(a, b, documents, size)[0]
 
 
 def _distinct_counts(group: np.ndarray, value: np.ndarray, weight: np.ndarray | None = None) -> tuple:
