@@ -73,7 +73,13 @@ def find_stories(
     story_of = np.empty(len(doc_ids), dtype=np.int64)
     for m in members:
         story_of[position[m.doc_id]] = story_index[m.story_id]
-    repeated = ~flag & repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
+    # A Markdown heading is the document's structure ("## Scope" in two policies), not furniture.
+    heading = pc.fill_null(pc.match_substring_regex(paras.column("text"), _HEADING), False)
+    repeated = (
+        ~flag
+        & ~heading.to_numpy(zero_copy_only=False)
+        & repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
+    )
     reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
     paras = paras.set_column(
         paras.schema.get_field_index("is_boilerplate"),
@@ -111,6 +117,8 @@ def body_rows(
     """
     return np.flatnonzero(~is_boilerplate & ~held_out_of_linking(outlet, group, fingerprint))
 
+
+_HEADING = r"^ {0,3}#{1,6}[ \t]+\S"
 
 # A name is a capitalised word that does not open a sentence; a number holds a digit.
 _TOKEN = re.compile(r"[^\W_][\w'’.,-]*[^\W_]|[^\W_]")

@@ -331,3 +331,15 @@ def test_a_churnalised_rewrite_links_an_independent_report_sharing_three_quotes_
     )
     rows = by_doc(find_stories(docs, paras)[0])
     assert rows["release"]["story_id"] == rows["churned"]["story_id"] != rows["independent"]["story_id"]
+
+
+def test_a_markdown_heading_two_of_an_outlets_documents_share_is_not_its_furniture():
+    docs, paras = corpus(
+        raw("rail", "herald", [HEADER, "## Background"] + RAIL[:3], 1),
+        raw("flood", "herald", [HEADER, "## Background"] + FLOOD[:3], 2),
+    )
+    _, flagged = find_stories(docs, paras)
+    repeated = {
+        (r["doc_id"], r["text"]) for r in flagged.to_pylist() if r["boilerplate_reason"] == "repeated"
+    }
+    assert repeated == {("rail", HEADER), ("flood", HEADER)}
