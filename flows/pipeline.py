@@ -145,9 +145,11 @@ def align_shard(stories: dict[str, list[str]], body: dict) -> pa.Table:
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa.Table]) -> str | None:
-    """Commit when anything differs from what is stored; an idle run leaves the warehouse as it was."""
+    """Commit when anything differs from what is stored; an idle run leaves the warehouse as it was (a new
+    warehouse gets its first version even when empty, so its catalog and report exist)."""
     same_sizes = all(tables[n].num_rows == stored[n].num_rows for n in tables)
-    if same_sizes and all(sort_table(tables[n], n).equals(sort_table(stored[n], n)) for n in tables):
+    same = same_sizes and all(sort_table(tables[n], n).equals(sort_table(stored[n], n)) for n in tables)
+    if same and current_version(root):
         return None
     return commit(root, tables, uuid.uuid4().hex).name
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
+from datetime import date, datetime, time
 from pathlib import Path
 
 import duckdb
@@ -162,22 +166,46 @@ def list_catalog(warehouse: Path, console: Console | None = None) -> None:
     console.print(table)
 
 
-def print_query(warehouse: Path, query: str, console: Console | None = None) -> int:
-    """Run a read-only query on the catalog and print its rows; 1 with the database's message on an error."""
-    console = console or Console()
+def print_query(warehouse: Path, query: str, console: Console | None = None, output: str = "table") -> int:
+    """Run a read-only query on the catalog and print its rows, as a table for a person or as `csv`/`json`
+    for a script (stdout then holds only the data); 1 with the database's message on an error."""
     con = duckdb.connect(str(warehouse.resolve() / "corpus.duckdb"), read_only=True)
     try:
-        rows = _rows(con, query)
+        cursor = con.execute(query)
+        names = [d[0] for d in cursor.description or []]
+        rows = cursor.fetchall()
     except duckdb.Error as err:
         Console(stderr=True).print(f"reprint: the query failed: {err}", markup=False)
         return 1
     finally:
         con.close()
-    table = Table(*(rows[0] if rows else []), title=f"{len(rows)} rows", title_justify="left")
+    if output == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(["" if v is None else _plain(v) for v in row] for row in rows)
+        return 0
+    if output == "json":
+        records = [dict(zip(names, row, strict=True)) for row in rows]
+        json.dump(records, sys.stdout, default=_plain, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    console = console or Console()
+    table = Table(*names, title=f"{len(rows)} rows", title_justify="left")
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row.values()))
+        table.add_row(*("" if v is None else str(v) for v in row))
     console.print(table)
     return 0
+
+
+def _plain(value: object) -> object:
+    """A value as CSV and JSON write it: dates and times in ISO 8601, lists as JSON, the rest as text."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value, default=_plain, ensure_ascii=False)
+    if isinstance(value, int | float | str | bool):
+        return value
+    return str(value)
 
 
 def render_run_summary(summary: dict, warehouse: Path, console: Console) -> None:
