@@ -137,7 +137,8 @@ def _print_rejects(warehouse: Path) -> None:
     from tasks.warehouse import read_table
 
     for row in read_table(warehouse, "rejects").to_pylist():
-        print(f"reprint: rejected {row['source']}: {row['reason']}", file=sys.stderr)
+        kind = "warning for" if row["severity"] == "warning" else "rejected"  # a warning: it was ingested
+        print(f"reprint: {kind} {row['source']}: {row['reason']}", file=sys.stderr)
 
 
 if __name__ == "__main__":
