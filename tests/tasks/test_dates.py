@@ -1,4 +1,4 @@
-"""Publication dates as feeds and pages write them: parsed to UTC, and a date that cannot be read costs the date,
+"""Publication dates as feeds and pages write them, parsed to UTC; a date that cannot be read costs the date,
 never the document (a `warning` row in rejects says which value was dropped)."""
 
 import json
