@@ -194,7 +194,8 @@ def reprint_flow(
     root = Path(warehouse)
     with locked(root, wait=wait):
         items, rejects = discover(inputs)
-        stored = adopt_unrooted(load_warehouse(root), items)
+        on_disk = load_warehouse(root)
+        stored = adopt_unrooted(on_disk, items)  # rows of a warehouse written before roots were stored
         before = current_version(root)
         reuse_languages(stored)
         known = known_inputs(stored["inputs"])
@@ -269,7 +270,7 @@ def reprint_flow(
                 ),
                 "inputs": merge_inputs(stored["inputs"], [row for r in reads for row in r.inputs]),
             },
-            stored,
+            on_disk,  # a run that only adopted rows still commits
         )
         page = root / "report" / "index.html"
         if version:  # only the pages of the stories this run aligned are written again

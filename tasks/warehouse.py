@@ -258,8 +258,7 @@ def recover(root: Path) -> None:
     for path in versions.iterdir():
         if path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
-    if not (root / "corpus.duckdb").exists():
-        build_catalog(root)
+    build_catalog(root)  # written again only when missing, moved, or made by other code
 
 
 def _version_number(path: Path) -> int:
@@ -490,6 +489,8 @@ def build_catalog(root: Path) -> Path:
             except duckdb.IOException as err:
                 print(f"reprint: the catalog was not refreshed: {target} is in use ({err})", file=sys.stderr)
                 return target
+            except duckdb.Error as err:  # a damaged catalog: nothing in it can be carried over
+                print(f"reprint: {target} could not be read ({err}); it is written anew", file=sys.stderr)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -516,7 +517,7 @@ def carry_user_schema(con: duckdb.DuckDBPyConnection, old: Path) -> None:
         ).fetchall()
         views = con.execute(
             "select sql from duckdb_views() where database_name = 'previous' and schema_name = ? "
-            "order by oid",
+            "order by view_oid",
             [USER_SCHEMA],
         ).fetchall()
     finally:
