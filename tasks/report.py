@@ -62,11 +62,13 @@ def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) 
         "select (select count(*) from documents) as documents, "
         "(select count(distinct story_id) from story_members) as stories, "
         "(select count(distinct story_id) from story_members where n_members > 1) as shared, "
-        "(select count(*) from rejects) as rejects",
+        "(select count(*) from rejects where severity is distinct from 'warning') as rejects, "
+        "(select count(*) from rejects where severity = 'warning') as warnings",
     )[0]
+    warnings = f", {totals['warnings']} warnings (dates dropped)" if totals["warnings"] else ""
     console.print(
         f"[bold]reprint[/bold]: {totals['documents']} documents, {totals['stories']} stories "
-        f"({totals['shared']} with republications), {totals['rejects']} rejected inputs"
+        f"({totals['shared']} with republications), {totals['rejects']} rejected inputs{warnings}"
     )
     stories = _rows(
         con,
@@ -76,13 +78,14 @@ def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) 
     )
     for story in stories:
         _render_story(con, console, story["story_id"])
-    rejects = _rows(con, "select source, reason from rejects order by source")
+    rejects = _rows(con, "select source, reason, severity from rejects order by source")
     if rejects:
         table = Table(title="Rejected inputs", title_justify="left")
         table.add_column("source")
         table.add_column("reason")
-        for r in rejects:
-            table.add_row(r["source"], r["reason"])
+        for r in rejects:  # a warning: the document was ingested, without what the reason names
+            warning = "warning (ingested): " if r["severity"] == "warning" else ""
+            table.add_row(r["source"], warning + r["reason"])
         console.print(table)
 
 
