@@ -32,6 +32,12 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str, *params) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _duckdb_command() -> str:
+    """The DuckDB CLI installed beside reprint (duckdb-cli), or plain `duckdb` when it is not there."""
+    beside = Path(sys.executable).parent / "duckdb"
+    return str(beside) if beside.exists() else "duckdb"
+
+
 def _short(text: str | None, width: int) -> str:
     if text is None:
         return ""
@@ -48,7 +54,8 @@ def render_report(warehouse: Path, console: Console | None = None, max_stories: 
     finally:
         con.close()
     console.print(
-        f"\nQuery it yourself: [bold]duckdb {catalog}[/bold]  (`reprint sql --list` names the views)",
+        f"\nQuery it yourself: [bold]{_duckdb_command()} {catalog}[/bold]  "
+        "(`reprint sql --list` names the views)",
         highlight=False,
     )
     page = warehouse.resolve() / "report" / "index.html"
