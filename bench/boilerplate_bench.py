@@ -93,7 +93,7 @@ def score_pipeline(stories: int, seed: int = 0) -> dict:
             gold[row["doc_id"]] = row["boilerplate"]
         con = duckdb.connect(str(warehouse / "corpus.duckdb"), read_only=True)
         rows = con.sql(
-            "select d.source, p.para_idx, p.text, p.is_boilerplate, p.boilerplate_reason "
+            "select d.source, d.n_paragraphs, p.para_idx, p.text, p.is_boilerplate, p.boilerplate_reason "
             "from paragraphs p join documents d using (doc_id) order by d.source, p.para_idx"
         ).fetchall()
         con.close()
@@ -101,12 +101,21 @@ def score_pipeline(stories: int, seed: int = 0) -> dict:
     by_reason: dict[str, Counter] = {}
     wrong: list[str] = []
     missed: list[str] = []
-    for source, k, text, flag, reason in rows:
+    wrong_by_rule: list[str] = []
+    unaligned = set()
+    for source, n, k, text, flag, reason in rows:
         flags = gold[Path(source).stem]
+        if n != len(flags):  # a first paragraph taken as the title: indices do not match gold
+            unaligned.add(source)
+            continue
         _count(counts, wrong, missed, text, flags[k], flag)
         if flag:
             by_reason.setdefault(reason or "?", Counter())["right" if flags[k] else "wrong"] += 1
+            if reason == "rule" and not flags[k]:
+                wrong_by_rule.append(text[:160])
     out = _summary(counts, wrong, missed)
+    out["rule_false_flag_examples"] = wrong_by_rule[:10]
+    out["unaligned_documents"] = len(unaligned)
     out["by_reason"] = {reason: dict(c) for reason, c in sorted(by_reason.items())}
     out["run_seconds"] = round(seconds, 1)
     return out
@@ -144,7 +153,11 @@ def main(argv: list[str] | None = None) -> dict:
             )
     for key, s in result.items():
         if isinstance(s, dict):
-            extra = f" by reason {s['by_reason']}" if "by_reason" in s else ""
+            extra = (
+                f" by reason {s['by_reason']}, by rule {s['rule_false_flag_examples']}"
+                if "by_reason" in s
+                else ""
+            )
             print(f"\n{key}:{extra}\n  false flags: {s['false_flag_examples']}")
             print(f"  misses: {s['miss_examples']}")
     if args.json:
