@@ -24,11 +24,13 @@ BOILERPLATE_VERSION = "boilerplate-2"
 # over a whole batch far less, so a rule runs only on the few paragraphs that hold one of its words. In the
 # batch every text follows a line break: a word starting with one stands for the start of a text.
 _RULES = [
-    (("{",), r"\{\{.*?\}\}|\{%.*?%\}|\$\{[\w.]+\}"),  # template leftovers
     (
         ("©", "(c)", "@", "all rights reserved", "copyright"),
-        r"©|\(c\)\s*\d{4}|@\s?\d{4}\s*[-–]|\ball rights reserved\b|"
-        r"^copyright\W*(\d{4}([-–]\d{2,4})?\W*)?$|\bcopyright (\(c\) )?\d{4}\b",
+        # A copyright notice starts with it (however long its terms run) or is short: a clause of a terms page
+        # that names the owner's copyright mid-paragraph is not one.
+        r"^\W{0,3}(©|\(c\)\s*\d{4}|copyright\s*(©|\(c\))?\s*\d{4})|^copyright\W*(\d{4}([-–]\d{2,4})?\W*)?$|"
+        r"^(?=.{0,200}$).*?"
+        r"(©|\(c\)\s*\d{4}|@\s?\d{4}\s*[-–]|\ball rights reserved\b|\bcopyright (\(c\) )?\d{4}\b)",
     ),
     (
         ("\nthis ", "\nthe "),
@@ -46,7 +48,7 @@ _RULES = [
         r"^donate|\bclick (here )?to donate\b|\bdonate (now|today|here|by|via|to (us|our))\b|"
         r"\b(your|a) (tax-deductible )?(donation|contribution) (to us|today|helps|supports|makes)\b",
     ),
-    (("become a ",), r"\b(become|click here to become) a (subscriber|member|patron|supporter)\b"),
+    (("become a ",), r"\b(become|click here to become) a (subscriber|member|patron|supporter)\b(?! of\b)"),
     (
         ("subscribe ", "newsletter"),
         r"\bsubscribe (now|today|to our)\b|\bsign up for (our|the) (free )?newsletter\b",
@@ -106,12 +108,13 @@ _RULES = [
 _SHORT_WORDS = 12
 _SHORT = re.compile(
     r"^(log ?in|sign ?in|log ?out|register|subscribe|password|username|e-?mail( address)?|remember me|next|"
-    r"previous|more|continue|read more)[\s:.!»>›]*$|"
+    r"previous|more|continue|read more|learn more|find out more|more info)[\s:.!»>›]*$|"
     r"^(already (a )?(subscriber|member|registered)\b.*\?|not (yet )?a (subscriber|member)\b.*\?|"
     r"forgot (your )?(password|username|login)\b|create (a free |an |your )account\b|"
     r"(log|sign) ?in (here|now|to (your|read|continue|comment|access))\b|register (now|here|for free)\b|"
     r"subscribe (here|for|to read)\b|enter your e-?mail\b)|"
-    r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b|(^|\s)(tel|phone|fax|mobile|t|m|p)?[.:]?\s?\+?\(?\d[\d ().-]{7,}\d$",
+    r"\[page \d+\]$|\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b|"
+    r"(^|\s)(tel|phone|fax|mobile|t|m|p)?[.:]?\s?\+?\(?\d[\d ().-]{7,}\d$",
     re.IGNORECASE,
 )
 # The start of an issuer's block that runs on until the next heading: "About Acme Corp.", "Forward-looking
@@ -125,17 +128,29 @@ _PROSE_BLOCK = re.compile(
     r"(statements?|information)|safe harbou?r( statement)?|notes? to editors|disclaimer|legal notice)[:.]?$",
     re.IGNORECASE,
 )
+# Template leftovers: a paragraph that is mostly template tags ("{{ post.analytics }}", "{% endif %}"). A
+# sentence with a variable inside ("the [release]({{ site.baseurl }}/blog)") is text, not a leftover.
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[\w.]+\}")
+_TEMPLATE_WORDS = 6
+# A static-site generator's front matter (YAML `---` or TOML `+++`), the first paragraph of a .md file, and
+# HTML comments (linter directives) a reader of the rendered page never sees.
+_FRONT_MATTER = re.compile(r"^(---|\+\+\+) ?[\w-]+ ?[:=]")
+_COMMENT = re.compile(r"^<!--.*-->$")
 # A contact block: the heading, then short lines (name, title, company, phone, e-mail) until prose resumes.
 _CONTACT_BLOCK = re.compile(
     r"^((media|press|investor|analyst)s? (contacts?|relations|inquiries|enquiries)|contacts?( information)?)"
     r"( for [^.]{1,40})?\s*:?$",
     re.IGNORECASE,
 )
-# "About Acme: Acme Corp. is a leading ..." with no heading of its own.
-_ABOUT_INLINE = re.compile(r"^About [A-Z][^.:\n]{0,60}(:|\s[-–—]\s)\s*\S")
+# "About Acme: Acme Corp. is a leading ..." with no heading of its own, or a heading run into its description
+# ("About The Apache Software Foundation (ASF) Established in 1999, the all-volunteer Foundation ...").
+_ABOUT_INLINE = re.compile(
+    r"^About [A-Z][^.:\n]{0,60}(:|\s[-–—]\s)\s*\S|"
+    r"^About [A-Z][^.!?\n]{0,80}?\s(Founded|Established|Headquartered|Based|Incorporated) in\b"
+)
 # Pieces of a line the extractor split (the year of "©", "2008", "Acme. All rights reserved."), end marks.
 _FRAGMENT = re.compile(r"^[\W\d_]{1,12}$")
-_END_MARK = re.compile(r"^(#{3,}|-\s?30\s?-|\*{3,})$")
+_END_MARK = re.compile(r"^((\\?#\s*){3,}|-\s?30\s?-|(\*\s*){3,})$")
 _SENTENCE_END = re.compile(r"[.!?;][\"'’”)\]]*$")
 _STRONG = [(words, re.compile(pattern, re.IGNORECASE)) for words, pattern in _RULES]
 # re.IGNORECASE also lets these match an ASCII letter, which lower() does not give: İ and ı match i, ſ s, K k.
@@ -161,7 +176,9 @@ def is_boilerplate_by_rule(
     text: str, position: float, config: BoilerplateConfig = BoilerplateConfig()
 ) -> bool:
     """Whether a paragraph at relative `position` (0..1) in its document matches a boilerplate rule."""
-    if _strong_matches([text])[0] or (len(text) <= 120 and _is_short_boilerplate(text)):
+    if _strong_matches([text])[0] or _is_template(text) or _COMMENT.match(text):
+        return True
+    if len(text) <= 120 and _is_short_boilerplate(text):
         return True
     return position >= config.tail_start and bool(_BIO.search(text))
 
@@ -225,21 +242,34 @@ def flags_from_rules(
     where = [i / max(n - 1, 1) for i in range(n)]
     flags = [
         strong[i]
-        or (len(text) <= 120 and _is_short_boilerplate(text))
+        or _is_template(text)
+        or (i == 0 and _FRONT_MATTER.match(text) is not None)
         or (where[i] >= config.tail_start and _BIO.search(text) is not None)
         for i, text in enumerate(paragraphs)
     ]
     _flag_issuer_blocks(paragraphs, flags, config)
+    # Short lines ("Next", "Log in") and comments are flagged but do not anchor the footer block below: a
+    # carousel's "Next" and a "Learn more" link, a linter's disable/enable comments, stand around real text.
+    anchors = list(flags)
+    for i, text in enumerate(paragraphs):
+        if not flags[i] and (_COMMENT.match(text) or (len(text) <= 120 and _is_short_boilerplate(text))):
+            flags[i] = True
     # A line the extractor cut into pieces: "©" / "2008" / "Acme. All rights reserved."; a release's "###".
     for i, text in enumerate(paragraphs):
         if not flags[i] and len(text) <= 12 and (_FRAGMENT.match(text) or _END_MARK.match(text)):
             if _END_MARK.match(text) or (i and flags[i - 1]) or (i + 1 < n and flags[i + 1]):
                 flags[i] = True
-    tail = [i for i, flag in enumerate(flags) if flag and where[i] >= config.tail_start]
+    tail = [i for i, flag in enumerate(anchors) if flag and where[i] >= config.tail_start]
     if len(tail) >= 2:
         for i in range(tail[0], tail[-1] + 1):
             flags[i] = True
     return flags
+
+
+def _is_template(text: str) -> bool:
+    if "{" not in text or not _TEMPLATE.search(text):
+        return False
+    return len(_TEMPLATE.sub(" ", text).split()) <= _TEMPLATE_WORDS
 
 
 def _is_short_boilerplate(text: str) -> bool:

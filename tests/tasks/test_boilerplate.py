@@ -18,6 +18,9 @@ def test_seed_footer_is_boilerplate_and_body_is_not(seed_texts):
 def test_rules_catch_each_kind():
     late = 0.9
     for text in [
+        "© 2008 Reuters. All rights reserved. Users may download and print extracts of content from this "
+        "website for their own personal and non-commercial use only. Republication or redistribution of "
+        "Reuters content is expressly prohibited without the prior written consent of Reuters.",
         "This article was produced by Globetrotter, a project of the Independent Media Institute.",
         "Originally published in The Conversation.",
         "{{ post.analytics }}",
@@ -219,3 +222,40 @@ def test_markdown_headings_of_a_document_are_not_boilerplate():
         "## Changes\n\nWe may change this policy; the date at the top says when it last changed.\n"
     )
     assert not any(flag_document(paragraphs))
+
+
+def test_template_leftovers_front_matter_and_comments_but_not_text_with_a_variable():
+    doc = [
+        '--- title: GitHub Terms of Service redirect_from: - /tos/ - /terms/ versions: fpt: "*" ---',
+        "Thank you for using GitHub! We're happy you're here. Please read this Agreement carefully.",
+        "Also be sure to check out the [press release]({{ site.baseurl }}/blog/2015/05/19/drill-1.0/) "
+        "for the announcement and what is next.",
+        "<!-- markdownlint-disable GHD034 -->",
+        "You retain ownership of and responsibility for Your Content, and you agree to these terms.",
+        "<!-- markdownlint-enable GHD034 -->",
+        "If you collaborate on or become a member of an Organization, its owners may receive your data.",
+        "GitHub and our licensors retain ownership of all intellectual property rights in the Website. "
+        "The look and feel of the Website is copyright © GitHub, Inc. All rights reserved. You may not "
+        "duplicate, copy, or reuse any portion of the HTML/CSS, JavaScript, or visual design elements.",
+        "{% endif %}",
+    ]
+    assert flag_document(doc) == [True, False, False, True, False, True, False, False, True]
+
+
+def test_page_lines_and_link_labels_of_a_paginated_text():
+    story = [
+        "This document describes a protocol for storing data on the web, and how clients discover it.",
+        "de Jong                 Expires April 23, 2015                 [Page 1]",
+        "Servers MUST support the methods described in this section, and MAY support others.",
+        "Learn more",
+    ]
+    assert flag_document(story) == [False, True, False, True]
+
+
+def test_a_press_release_heading_run_into_its_description():
+    doc = RELEASE_NEWS + [
+        "About The Apache Software Foundation (ASF) Established in 1999, the all-volunteer Foundation "
+        "oversees more than 350 leading Open Source projects.",
+        "\\# \\# \\#",
+    ]
+    assert flag_document(doc) == [False] * 3 + [True, True]
