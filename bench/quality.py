@@ -352,6 +352,20 @@ def pipeline_commit(rev: str = "HEAD") -> str:
     ).stdout.strip()
 
 
+EXPLAINED = """How to run: `.venv/bin/python -m bench.quality --stories 100 1000 10000` (about ten minutes on
+2 cores); `--before REV` puts another commit's figures beside this one's, `--no-real` or `--stories` with no
+size skips a corpus. Every corpus goes through `reprint run` in a fresh warehouse, as a user's folder would.
+
+What the rows mean. Grouping precision/recall/F1: pairs of documents put in one story, against the gold
+families (a document in no family is a story of its own); on the generator, grouping precision is the
+linking precision. Hard negatives: labelled pairs that must stay apart. Fate accuracy: the share of labelled
+(origin paragraph, republication) pairs given the labelled fate; a pair reprint did not align counts as
+wrong, and the next rows give the accuracy over the aligned pairs only. Fates macro-F1: the whole
+pipeline's paragraph_fates against the generator's gold rows (bench/score.py). Boilerplate
+precision/recall: paragraphs flagged `is_boilerplate` against the gold ones (on the real set, the paragraphs
+holding a labelled snippet). Sentences kept whole: labelled sentences or <pre> blocks found inside one
+paragraph. Articles rejected: documents of the corpus reprint refused (every one of them is an article)."""
+
 # Rows of the comparison table: (label, path into a corpus' results, higher is better).
 ROWS = [
     ("grouping precision", ("grouping", "precision"), True),
@@ -461,6 +475,7 @@ def render_page(results: dict) -> str:
         + ".",
         "",
     ]
+    out += [*EXPLAINED.splitlines(), ""]
     for c in corpora:
         out += [f"## {c}", "", corpus_table(c, runs), ""]
         if c == "real":
