@@ -408,7 +408,8 @@ def document_sketches(
     would look alike.
     """
     width = sketches.shape[1] if sketches.ndim == 2 else 0
-    dtype = sketches.dtype if sketches.ndim == 2 else np.dtype(np.uint32)
+    # An empty corpus comes as an empty float matrix: its documents' sketches are uint32 like any others.
+    dtype = sketches.dtype if sketches.dtype.kind in "ui" else np.dtype(np.uint32)
     documents = np.full((n_docs, width), np.iinfo(dtype).max, dtype=dtype)
     size = np.bincount(doc_index, weights=shingle_counts, minlength=n_docs)
     if len(doc_index):

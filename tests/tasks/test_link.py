@@ -291,3 +291,9 @@ def test_two_reports_sharing_three_quotes_stay_apart_however_they_are_cut():
     docs = {"a": a, "b": b, "b-one-paragraph": [" ".join(b)], "a-one-paragraph": [" ".join(a)]}
     groups, _ = stories(docs)
     assert groups == [["a", "a-one-paragraph"], ["b", "b-one-paragraph"]]
+
+
+def test_a_corpus_without_body_paragraphs_links_nothing():
+    empty = np.empty(0, dtype=np.int64)
+    members = link_corpus(["a", "b"], [None, None], ["a", "b"], empty, np.empty((0, 0)), empty, np.empty(0))
+    assert [m.n_members for m in members] == [1, 1]
