@@ -20,7 +20,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-LINK_VERSION = "link-5"
+LINK_VERSION = "link-6"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 
 
@@ -64,6 +64,15 @@ class LinkConfig:
     min_rewrite_jaccard: float = 0.15
     min_names_matched: float = 0.7
     min_names: int = 8
+    # Rewrite candidates that survive rewording (link-6): the document LSH finds a pair of Jaccard 0.2 about
+    # one time in six, so the caller may add pairs whose rare names and numbers agree (tasks/stories.py:
+    # a MinHash of `name_bands` x `name_rows` over each document's set of names and numbers printed in at
+    # most `max_name_documents` documents, pairs kept from an estimated Jaccard of `min_name_jaccard`).
+    # They pass the same Jaccard floor and names-in-order check as the document-LSH candidates.
+    name_bands: int = 16
+    name_rows: int = 2
+    min_name_jaccard: float = 0.3
+    max_name_documents: int = 50
     version: str = LINK_VERSION
 
 
@@ -501,11 +510,20 @@ def rewrite_pairs(
     shingle_counts: np.ndarray,
     n_docs: int,
     config: LinkConfig = LinkConfig(),
+    extra: np.ndarray | None = None,
 ) -> np.ndarray:
-    """(a, b) document pairs from the document LSH, not yet links, whose bodies' estimated Jaccard
-    similarity reaches `min_rewrite_jaccard`: what a heavy rewrite of a text and its origin look like."""
+    """(a, b) document pairs from the document LSH (and `extra` candidate pairs, e.g. from names and
+    numbers), not yet links, whose bodies' estimated Jaccard similarity reaches `min_rewrite_jaccard` and
+    whose smaller body has `min_text_shingles`: what a heavy rewrite of a text and its origin look like."""
     documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs)
     pairs = candidate_document_pairs(documents, size, config)
+    if extra is not None and len(extra):
+        n = np.int64(n_docs)
+        lo, hi = np.minimum(extra[:, 0], extra[:, 1]), np.maximum(extra[:, 0], extra[:, 1])
+        lo, hi = lo[lo != hi], hi[lo != hi]
+        keep = np.minimum(size[lo], size[hi]) >= config.min_text_shingles
+        flat = distinct(np.r_[pairs[:, 0] * n + pairs[:, 1], lo[keep] * n + hi[keep]])
+        pairs = np.stack([flat // n, flat % n], axis=1)
     if len(pairs) == 0:
         return pairs
     _, jaccard = document_similarity(pairs[:, 0], pairs[:, 1], documents, size)
@@ -698,6 +716,7 @@ def link_corpus(
     config: LinkConfig = LinkConfig(),
     given: np.ndarray | None = None,
     rewrite_check: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+    rewrite_candidates: np.ndarray | None = None,
 ) -> list[Member]:
     """Every document in exactly one story: link, cluster, order versions, find each version's source.
 
@@ -705,11 +724,14 @@ def link_corpus(
     the caller). given: (a, b) document pairs known to be one story from outside their body text (one
     canonical URL, an outlet's versions of one text), linked whatever their paragraphs share.
     rewrite_check: for document pairs (a, b) that may be heavy rewrites of each other, which are (their
-    names and numbers matched in order, `min_rewrite_jaccard`).
+    names and numbers matched in order, `min_rewrite_jaccard`). rewrite_candidates: (a, b) document pairs
+    to test as heavy rewrites besides those of the document LSH (documents whose rare names agree).
     """
     overlaps = link_documents(doc_index, sketches, fingerprints, shingle_counts, len(doc_ids), config)
     if rewrite_check is not None:
-        rewrites = rewrite_pairs(overlaps, doc_index, sketches, shingle_counts, len(doc_ids), config)
+        rewrites = rewrite_pairs(
+            overlaps, doc_index, sketches, shingle_counts, len(doc_ids), config, rewrite_candidates
+        )
         rewrites = rewrites[rewrite_check(rewrites[:, 0], rewrites[:, 1])] if len(rewrites) else rewrites
         given = rewrites if given is None else np.concatenate([given, rewrites])
     if given is not None and len(given):

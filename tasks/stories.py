@@ -16,7 +16,15 @@ from courlan import normalize_url
 
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
 from tasks.boilerplate import BoilerplateConfig
-from tasks.link import LINK_VERSION, LinkConfig, link_corpus, pairs_within_groups
+from tasks.fingerprint import SketchConfig, minhash_words
+from tasks.link import (
+    LINK_VERSION,
+    LinkConfig,
+    candidate_paragraph_pairs,
+    distinct,
+    link_corpus,
+    pairs_within_groups,
+)
 from tasks.warehouse import SCHEMAS
 
 
@@ -66,8 +74,13 @@ def find_stories(
         fp[body],
         shingles[body],
     )
+    names = document_names(paras, doc_index, body, len(doc_ids))
     members = link_corpus(
-        *inputs, config, given=given, rewrite_check=names_check(paras, doc_index, body, config)
+        *inputs,
+        config,
+        given=given,
+        rewrite_check=names_check(names, config),
+        rewrite_candidates=name_candidate_pairs(names, config),
     )
     story_index = {s: k for k, s in enumerate(sorted({m.story_id for m in members}))}
     story_of = np.empty(len(doc_ids), dtype=np.int64)
@@ -139,19 +152,20 @@ def names_and_numbers(text: str) -> list[str]:
     return out
 
 
-def names_check(paras: pa.Table, doc_index: np.ndarray, body: np.ndarray, config: LinkConfig = LinkConfig()):  # noqa: B008
-    """rewrite_check for link_corpus: whether, for document pairs, `min_names_matched` of the names and
-    numbers of the one with fewer (at least `min_names`) are found in the other in the same order.
+def document_names(paras: pa.Table, doc_index: np.ndarray, body: np.ndarray, n_docs: int) -> list[list[str]]:
+    """Per document position: the names and numbers of its body paragraphs, in reading order."""
+    names: list[list[str]] = [[] for _ in range(n_docs)]
+    texts = paras.column("text").take(pa.array(body, pa.int64())).to_pylist()
+    for d, text in zip(doc_index[body].tolist(), texts, strict=True):
+        names[d] += names_and_numbers(text or "")
+    return names
 
-    Only the candidates' body text is read, when linking asks."""
+
+def names_check(names: list[list[str]], config: LinkConfig = LinkConfig()):  # noqa: B008
+    """rewrite_check for link_corpus: whether, for document pairs, `min_names_matched` of the names and
+    numbers of the one with fewer (at least `min_names`) are found in the other in the same order."""
 
     def check(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        wanted = np.unique(np.r_[a, b])
-        rows = body[np.isin(doc_index[body], wanted)]
-        names: dict[int, list[str]] = defaultdict(list)
-        texts = paras.column("text").take(pa.array(rows)).to_pylist()
-        for d, text in zip(doc_index[rows].tolist(), texts, strict=True):
-            names[d] += names_and_numbers(text or "")
         out = np.zeros(len(a), dtype=bool)
         for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
             nx, ny = names[x], names[y]
@@ -164,6 +178,48 @@ def names_check(paras: pa.Table, doc_index: np.ndarray, body: np.ndarray, config
         return out
 
     return check
+
+
+def name_candidate_pairs(names: list[list[str]], config: LinkConfig = LinkConfig()) -> np.ndarray:  # noqa: B008
+    """(a, b) document pairs whose sets of rare names and numbers look alike: rewrite candidates that survive
+    rewording, where the document LSH over shingles finds a pair of Jaccard 0.2 about one time in six.
+
+    A name or number printed in more than `max_name_documents` documents is left out (a country, a weekday,
+    a year: what same-topic stories share). Each document's remaining set is sketched by MinHash (the
+    paragraph sketch's hash functions over one-word shingles) and banded (`name_bands` x `name_rows`);
+    pairs sharing a band whose estimated Jaccard reaches `min_name_jaccard` are candidates. Documents with
+    fewer than `min_names` / 2 rare ones take no part (the names check needs `min_names`). Numpy throughout
+    but for reading the names, so the cost is linear in the corpus.
+    """
+    n_docs = len(names)
+    counts = np.fromiter(map(len, names), dtype=np.int64, count=n_docs)
+    empty = np.empty((0, 2), dtype=np.int64)
+    if counts.sum() == 0:
+        return empty
+    tokens = pc.dictionary_encode(pa.array([w for ws in names for w in ws], pa.string()))
+    token = tokens.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    owner = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
+    n_tokens = np.int64(len(tokens.dictionary))
+    # One entry per (document, distinct name), documents in order.
+    flat = distinct(owner * n_tokens + token)
+    owner, token = flat // n_tokens, flat % n_tokens
+    rare = np.bincount(token, minlength=int(n_tokens))[token] <= config.max_name_documents
+    owner, token = owner[rare], token[rare]
+    per_doc = np.bincount(owner, minlength=n_docs)
+    usable = per_doc >= max(config.min_names // 2, 1)
+    keep = usable[owner]
+    owner, token = owner[keep], token[keep]
+    if usable.sum() < 2:
+        return empty
+    width = config.name_bands * config.name_rows
+    sketch = minhash_words(
+        tokens.dictionary.take(pa.array(token)), per_doc[usable], SketchConfig(num_perm=width, shingle=1)
+    )
+    docs = np.flatnonzero(usable)
+    banding = LinkConfig(bands=config.name_bands, rows=config.name_rows, max_bucket=config.max_bucket)
+    pairs = candidate_paragraph_pairs(sketch, banding)
+    agree = (sketch[pairs[:, 0]] == sketch[pairs[:, 1]]).mean(axis=1) if len(pairs) else np.empty(0)
+    return docs[pairs[agree >= config.min_name_jaccard]]
 
 
 def canonical_url(url: str | None) -> str | None:
