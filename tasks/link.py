@@ -68,10 +68,13 @@ class LinkConfig:
     # one time in six, so the caller may add pairs whose rare names and numbers agree (tasks/stories.py:
     # a MinHash of `name_bands` x `name_rows` over each document's set of names and numbers printed in at
     # most `max_name_documents` documents, pairs kept from an estimated Jaccard of `min_name_jaccard`).
-    # They pass the same Jaccard floor and names-in-order check as the document-LSH candidates.
+    # They pass the same names-in-order check as the document-LSH candidates, and a lower Jaccard floor,
+    # `min_name_rewrite_jaccard`: a write-through keeps about a quarter of its origin's 5-word shingles
+    # (3-word Jaccard 0.05-0.25), and their rare names already agree.
     name_bands: int = 16
     name_rows: int = 2
     min_name_jaccard: float = 0.3
+    min_name_rewrite_jaccard: float = 0.08
     max_name_documents: int = 50
     version: str = LINK_VERSION
 
@@ -517,18 +520,24 @@ def rewrite_pairs(
     whose smaller body has `min_text_shingles`: what a heavy rewrite of a text and its origin look like."""
     documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs)
     pairs = candidate_document_pairs(documents, size, config)
+    n = np.int64(n_docs)
+    floor = np.full(len(pairs), config.min_rewrite_jaccard)
     if extra is not None and len(extra):
-        n = np.int64(n_docs)
         lo, hi = np.minimum(extra[:, 0], extra[:, 1]), np.maximum(extra[:, 0], extra[:, 1])
-        lo, hi = lo[lo != hi], hi[lo != hi]
-        keep = np.minimum(size[lo], size[hi]) >= config.min_text_shingles
-        flat = distinct(np.r_[pairs[:, 0] * n + pairs[:, 1], lo[keep] * n + hi[keep]])
+        keep = (lo != hi) & (np.minimum(size[lo], size[hi]) >= config.min_text_shingles)
+        lo, hi = lo[keep], hi[keep]
+        # Documents whose rare names agree need less shared wording (a write-through keeps a quarter).
+        flat = np.r_[pairs[:, 0] * n + pairs[:, 1], lo * n + hi]
+        floor = np.r_[floor, np.full(len(lo), config.min_name_rewrite_jaccard)]
+        order = np.lexsort((floor, flat))
+        flat, floor = flat[order], floor[order]
+        first = np.r_[True, flat[1:] != flat[:-1]] if len(flat) else np.zeros(0, dtype=bool)
+        flat, floor = flat[first], floor[first]
         pairs = np.stack([flat // n, flat % n], axis=1)
     if len(pairs) == 0:
         return pairs
     _, jaccard = document_similarity(pairs[:, 0], pairs[:, 1], documents, size)
-    pairs = pairs[jaccard >= config.min_rewrite_jaccard]
-    n = np.int64(n_docs)
+    pairs = pairs[jaccard >= floor]
     strong = strong_links(overlaps, config)
     linked = overlaps.a[strong] * n + overlaps.b[strong]
     return pairs[~np.isin(pairs[:, 0] * n + pairs[:, 1], linked)]
