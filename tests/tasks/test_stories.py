@@ -16,6 +16,7 @@ from tasks.stories import (
     changed_documents,
     find_stories,
     keyed_members,
+    name_candidate_pairs,
     stories_to_align,
 )
 from tasks.warehouse import SCHEMAS, sort_table
@@ -331,6 +332,46 @@ def test_a_churnalised_rewrite_links_an_independent_report_sharing_three_quotes_
     )
     rows = by_doc(find_stories(docs, paras)[0])
     assert rows["release"]["story_id"] == rows["churned"]["story_id"] != rows["independent"]["story_id"]
+
+
+# A wire write-through of RELEASE (written for these tests): every sentence reworded, the names and numbers
+# kept in order. Its 3-word shingle Jaccard with RELEASE is near 0.1, where the document-sketch LSH finds a
+# pair about one time in 25; the independent report shares more wording (its three quotes) and is apart.
+WRITE_THROUGH = [
+    "UPDATE 2 - Harbourview Energy wins backing in Dunmore for 240-megawatt solar farm",
+    "Harbourview Energy's plan for a 240-megawatt solar farm outside Dunmore drew support from local leaders "
+    "on Monday, with the company promising 310 construction jobs spread over three years.",
+    "The $410 million scheme, led by chief executive Maria Okonjo, is meant to feed about 95,000 homes "
+    "across the Kestrel Valley from 2027.",
+    "Power from the site will go to Western Grid under a 20-year contract, Okonjo said at a briefing.",
+    "Tom Reilly, who is mayor of Dunmore, pointed to the 1,200 positions that vanished after the Carrick "
+    "smelter shut in 2019 and called the plan a lifeline.",
+    "Campaigners at Green Shore want to examine how the 600-hectare project would affect the neighbouring "
+    "Ashby wetlands before taking a position.",
+    "Building could begin in March 2025 if the state planning commission signs off.",
+    "Harbourview stock climbed 4.2 percent to $18.75 in Sydney.",
+]
+
+
+def test_a_write_through_rewording_every_sentence_links_on_its_rare_names_and_numbers():
+    docs, paras = corpus(
+        raw("release", "wire", RELEASE, 1),
+        raw("write-through", "post", WRITE_THROUGH, 2),
+        raw("independent", "gazette", INDEPENDENT, 3),
+    )
+    rows = by_doc(find_stories(docs, paras)[0])
+    assert rows["release"]["story_id"] == rows["write-through"]["story_id"] != rows["independent"]["story_id"]
+    assert rows["write-through"]["link_version"] == "link-6"
+
+
+def test_names_printed_in_many_documents_make_no_rewrite_candidates():
+    # Documents 0 and 1 share ten rare names; 2, 3 and 4 share ten names that all five print besides.
+    common = [f"Common{k}" for k in range(10)]
+    rare = [f"Rare{k}" for k in range(10)]
+    names = [[w.lower() for w in ws] for ws in [common + rare, rare + common, common, common, common]]
+    config = LinkConfig(max_name_documents=2)
+    assert name_candidate_pairs(names, config).tolist() == [[0, 1]]
+    assert name_candidate_pairs(names[2:], config).tolist() == []
 
 
 def test_a_markdown_heading_two_of_an_outlets_documents_share_is_not_its_furniture():
