@@ -14,6 +14,16 @@ from rich.console import Console
 PROJECT = Path(__file__).resolve().parent.parent
 
 
+def _version() -> str:
+    """The installed package's version (pyproject.toml's)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("reprint")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def _quiet_prefect(verbose: bool) -> None:
     """Prefect settings that must be in place before prefect is imported."""
     os.environ.setdefault("PREFECT_HOME", str(PROJECT / ".prefect"))
@@ -31,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="reprint", description="Track what happens to a text when republished."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="ingest INPUT files/folders, then link, align, report")
     run.add_argument("inputs", nargs="+", metavar="INPUT")
@@ -54,6 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     sql.add_argument("query", nargs="?", help="a SQL query over the catalog's views")
     sql.add_argument("--list", action="store_true", help="list tables and reports with one-line descriptions")
     sql.add_argument("--warehouse", default="warehouse")
+    formats = sql.add_mutually_exclusive_group()
+    formats.add_argument(
+        "--csv", dest="output", action="store_const", const="csv", help="print the rows as CSV, header first"
+    )
+    formats.add_argument(
+        "--json", dest="output", action="store_const", const="json", help="print the rows as a JSON array"
+    )
     args = parser.parse_args(argv)
 
     from tasks.report import render_report
@@ -67,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
-        build_catalog(warehouse)  # views use absolute paths: refresh them in case the folder moved
+        build_catalog(warehouse)  # written again only when the folder moved or the code changed
     if args.command == "report":
         render_report(warehouse)
         return 0
@@ -82,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.list or not args.query:
             list_catalog(warehouse)
             return 0
-        return print_query(warehouse, args.query)
+        return print_query(warehouse, args.query, output=args.output or "table")
 
     _quiet_prefect(args.verbose)
     from flows.pipeline import run as run_flow
@@ -119,7 +137,8 @@ def _print_rejects(warehouse: Path) -> None:
     from tasks.warehouse import read_table
 
     for row in read_table(warehouse, "rejects").to_pylist():
-        print(f"reprint: rejected {row['source']}: {row['reason']}", file=sys.stderr)
+        kind = "warning for" if row["severity"] == "warning" else "rejected"  # a warning: it was ingested
+        print(f"reprint: {kind} {row['source']}: {row['reason']}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Shards are Prefect task runs, so the same flow runs in one process or, with a Da
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import uuid
@@ -21,6 +22,8 @@ from prefect.cache_policies import NO_CACHE
 from flows import progress
 from tasks.changes import (
     ShardRead,
+    adopt_unrooted,
+    input_key,
     known_inputs,
     links_current,
     merge_inputs,
@@ -31,7 +34,7 @@ from tasks.changes import (
     story_shards,
     with_owner,
 )
-from tasks.ingest import InputFile, Reject, discover_inputs
+from tasks.ingest import InputFile, Reject, discover_inputs, input_root
 from tasks.prepare import PIPELINE_VERSION, prepare_documents, remember_languages
 from tasks.report_page import pages_current, write_report_pages
 from tasks.run_summary import fate_counts, summary_markdown
@@ -60,7 +63,11 @@ CACHE_FOR = timedelta(days=30)
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def discover(inputs: list[str]) -> tuple[list[InputFile], list[Reject]]:
-    items, rejects = discover_inputs(inputs)
+    items, rejects = [], []
+    for given in inputs:  # one at a time, so each reject is known to be about this root
+        found, bad = discover_inputs([given])
+        items += found
+        rejects += [dataclasses.replace(r, root=str(input_root(Path(given)))) for r in bad]
     items, unnamed = printable_names(items)
     return items, rejects + unnamed
 
@@ -138,9 +145,11 @@ def align_shard(stories: dict[str, list[str]], body: dict) -> pa.Table:
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa.Table]) -> str | None:
-    """Commit when anything differs from what is stored; an idle run leaves the warehouse as it was."""
+    """Commit when anything differs from what is stored; an idle run leaves the warehouse as it was (a new
+    warehouse gets its first version even when empty, so its catalog and report exist)."""
     same_sizes = all(tables[n].num_rows == stored[n].num_rows for n in tables)
-    if same_sizes and all(sort_table(tables[n], n).equals(sort_table(stored[n], n)) for n in tables):
+    same = same_sizes and all(sort_table(tables[n], n).equals(sort_table(stored[n], n)) for n in tables)
+    if same and current_version(root):
         return None
     return commit(root, tables, uuid.uuid4().hex).name
 
@@ -185,13 +194,16 @@ def reprint_flow(
     root = Path(warehouse)
     with locked(root, wait=wait):
         items, rejects = discover(inputs)
-        stored = load_warehouse(root)
+        on_disk = load_warehouse(root)
+        stored = adopt_unrooted(on_disk, items)  # rows of a warehouse written before roots were stored
         before = current_version(root)
         reuse_languages(stored)
         known = known_inputs(stored["inputs"])
         reads = [
             read_shard.submit(
-                shard, {i.source: known[i.source] for i in shard if i.source in known}, PIPELINE_VERSION
+                shard,
+                {input_key(i): known[input_key(i)] for i in shard if input_key(i) in known},
+                PIPELINE_VERSION,
             )
             for shard in _shards(items, files_per_shard)
         ]
@@ -207,7 +219,7 @@ def reprint_flow(
             new.append(future.result())
             progress.advance("documents", new[-1][0].num_rows)
         crash_point("after-prepare")
-        replaced = {row["source"] for r in reads for row in r.inputs}
+        replaced = {(row["root"], row["source"]) for r in reads for row in r.inputs}
         failed = {s for r in reads for s in r.failed}
         rejects = rejects + [x for r in reads for x in r.rejects]
         if replaced or not links_current(stored):
@@ -240,7 +252,7 @@ def reprint_flow(
                 {},
             )
             fates = stored["paragraph_fates"]
-        roots = [Path(i) if Path(i).is_dir() else Path(i).parent for i in inputs]
+        roots = [input_root(Path(i)) for i in inputs]
         version = commit_version(
             root,
             {
@@ -258,7 +270,7 @@ def reprint_flow(
                 ),
                 "inputs": merge_inputs(stored["inputs"], [row for r in reads for row in r.inputs]),
             },
-            stored,
+            on_disk,  # a run that only adopted rows still commits
         )
         page = root / "report" / "index.html"
         if version:  # only the pages of the stories this run aligned are written again

@@ -11,12 +11,13 @@ import os
 import re
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import zstandard
 
+from tasks.dates import parse_timestamp
 from tasks.decode import NotText, decode_bytes
 from tasks.repair import repair_unicode
 
@@ -40,6 +41,9 @@ class InputFile:
     source: str
     folder_outlet: str | None
     manifest: dict[str, str] = field(default_factory=dict)
+    # The folder `source` is relative to (absolute): with it, `day1/feed.jsonl` and `day2/feed.jsonl` given as
+    # two roots are two inputs, though both are named `feed.jsonl`.
+    root: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class RawDocument:
     repairs: tuple[str, ...] = ()  # what tasks/repair.py changed in the text or its metadata
     author: str | None = None
     captured_at: datetime | None = None  # when a web archive captured the page
+    warnings: tuple[str, ...] = ()  # metadata dropped because it could not be read (a date), and why
 
 
 @dataclass(frozen=True)
@@ -67,28 +72,13 @@ class Reject:
 
     source: str
     reason: str
+    severity: str = "error"  # error: not ingested; warning: ingested, but the reason names what was dropped
+    root: str = ""  # the input root `source` is relative to, when known
 
 
 def document_id(source: str, content_hash: str) -> str:
     """Stable id from where a document came from and what it says."""
     return hashlib.sha256(f"{source}\n{content_hash}".encode()).hexdigest()[:16]
-
-
-def parse_timestamp(value: str | None) -> datetime | None:
-    """ISO 8601 date or date-time to a naive UTC datetime; raises ValueError naming the bad value."""
-    if value is None or not str(value).strip():
-        return None
-    text = str(value).strip().replace("Z", "+00:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError as err:
-        raise ValueError(
-            f"published_at {value!r} is not an ISO 8601 date (expected e.g. 2019-06-25 or "
-            f"2019-06-25T14:30:00Z)"
-        ) from err
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
 
 
 def _read_manifest(path: Path, rejects: list[Reject], source: str) -> dict[Path, dict[str, str]]:
@@ -120,7 +110,9 @@ def _read_manifest(path: Path, rejects: list[Reject], source: str) -> dict[Path,
         except ValueError as err:
             # A typo in one date should not keep the document out: it is ingested undated, the row says why.
             del entries[target]["published_at"]
-            rejects.append(Reject(f"{source}#{line}", f"{err}; {rel} was ingested without a date"))
+            rejects.append(
+                Reject(f"{source}#{line}", f"{err}; {rel} was ingested without a date", severity="warning")
+            )
     return entries
 
 
@@ -134,9 +126,9 @@ def discover_inputs(inputs: list[str | Path]) -> tuple[list[InputFile], list[Rej
             rejects.append(Reject(str(given), "no such file or folder"))
             continue
         if start.is_file():
-            found.append(InputFile(start, start.name, None))
+            found.append(InputFile(start, start.name, None, root=str(input_root(start))))
             continue
-        root = start.resolve()
+        root = input_root(start)
         manifests: dict[Path, dict[str, str]] = {}
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -161,8 +153,13 @@ def discover_inputs(inputs: list[str | Path]) -> tuple[list[InputFile], list[Rej
                         )
                     )
                     continue
-                found.append(InputFile(path, source, outlet, manifests.get(path.resolve(), {})))
+                found.append(InputFile(path, source, outlet, manifests.get(path.resolve(), {}), str(root)))
     return found, rejects
+
+
+def input_root(given: Path) -> Path:
+    """The folder an input's names are relative to: a folder given itself, a file given its folder."""
+    return given.resolve() if given.is_dir() else given.absolute().parent.resolve()
 
 
 def input_suffix(path: Path) -> str:
@@ -219,6 +216,7 @@ def _document(
 ) -> RawDocument:
     """A read document with its text and metadata repaired; `repaired`: repairs already made to its source."""
     repairs = list(repaired)
+    dates, warnings = _dates(meta)
     fixed: dict[str, str | None] = {}
     for key, value in (
         ("text", text),
@@ -235,14 +233,28 @@ def _document(
         outlet=fixed["outlet"],
         title=fixed["title"],
         url=meta.get("url"),
-        published_at=parse_timestamp(meta.get("published_at")),
+        published_at=dates["published_at"],
         encoding=encoding,
         content_hash=content_hash,
         input_format=fmt,
         repairs=tuple(repairs),
         author=fixed["author"],
-        captured_at=parse_timestamp(meta.get("captured_at")),
+        captured_at=dates["captured_at"],
+        warnings=warnings,
     )
+
+
+def _dates(meta: dict[str, str | None]) -> tuple[dict[str, datetime | None], tuple[str, ...]]:
+    """The document's dates; one that cannot be read is dropped (a date lost, never the document), and why."""
+    dates: dict[str, datetime | None] = {}
+    warnings: list[str] = []
+    for key in ("published_at", "captured_at"):
+        try:
+            dates[key] = parse_timestamp(meta.get(key))
+        except ValueError as err:
+            dates[key] = None
+            warnings.append(f"{str(err).replace('published_at', key, 1)}; ingested without it")
+    return dates, tuple(warnings)
 
 
 def _with_defaults(
@@ -421,4 +433,5 @@ def read_inputs(items: list[InputFile]) -> tuple[list[RawDocument], list[Reject]
             continue
         docs.extend(got)
         rejects.extend(bad)
+        rejects.extend(Reject(d.source, w, severity="warning") for d in got for w in d.warnings)
     return docs, rejects
