@@ -31,7 +31,9 @@ def _quiet_prefect(verbose: bool) -> None:
     # The temporary local server needs more than Prefect's default 20 s on a busy or fresh machine.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
+        if "PREFECT_LOGGING_LEVEL" not in os.environ:
+            # Quiet the terminal, not the run: the run logger's lines still reach the server and its UI.
+            os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "ERROR")
         os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "ERROR")
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "ERROR")
         logging.getLogger("uvicorn").setLevel(logging.ERROR)
