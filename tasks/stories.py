@@ -163,18 +163,22 @@ def document_names(paras: pa.Table, doc_index: np.ndarray, body: np.ndarray, n_d
 
 def names_check(names: list[list[str]], config: LinkConfig = LinkConfig()):  # noqa: B008
     """rewrite_check for link_corpus: whether, for document pairs, `min_names_matched` of the names and
-    numbers of the one with fewer (at least `min_names`) are found in the other in the same order."""
+    numbers of the one with fewer (at least `min_names`) are found in the other in the same order; for pairs
+    marked `low` (little wording shared), also `min_names_matched_longer` of the one with more."""
 
-    def check(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    def check(a: np.ndarray, b: np.ndarray, low: np.ndarray | None = None) -> np.ndarray:
         out = np.zeros(len(a), dtype=bool)
-        for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        low = np.zeros(len(a), dtype=bool) if low is None else low
+        for k, (x, y, strict) in enumerate(zip(a.tolist(), b.tolist(), low.tolist(), strict=True)):
             nx, ny = names[x], names[y]
-            fewer = min(len(nx), len(ny))
+            fewer, more = min(len(nx), len(ny)), max(len(nx), len(ny))
             if fewer >= config.min_names:
                 matched = sum(
                     m.size for m in SequenceMatcher(None, nx, ny, autojunk=False).get_matching_blocks()
                 )
-                out[k] = matched >= config.min_names_matched * fewer
+                out[k] = matched >= config.min_names_matched * fewer and (
+                    not strict or matched >= config.min_names_matched_longer * more
+                )
         return out
 
     return check
