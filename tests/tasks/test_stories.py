@@ -5,8 +5,10 @@ whose members or text changed."""
 import dataclasses
 from datetime import datetime
 
+import numpy as np
 import pyarrow as pa
 
+from bench.corpus import LinkingCases, generate_story
 from tasks.changes import replace_documents
 from tasks.ingest import RawDocument
 from tasks.link import LinkConfig
@@ -17,6 +19,8 @@ from tasks.stories import (
     find_stories,
     keyed_members,
     name_candidate_pairs,
+    names_and_numbers,
+    names_check,
     stories_to_align,
 )
 from tasks.warehouse import SCHEMAS, sort_table
@@ -372,6 +376,24 @@ def test_names_printed_in_many_documents_make_no_rewrite_candidates():
     config = LinkConfig(max_name_documents=2)
     assert name_candidate_pairs(names, config).tolist() == [[0, 1]]
     assert name_candidate_pairs(names[2:], config).tolist() == []
+
+
+def test_a_short_copy_an_independent_report_quotes_whole_is_not_its_rewrite_when_they_share_little():
+    # Generated story 616 (seed 0) and the independent report 840 that quotes three of its paragraphs
+    # (bench.link_cases hard-negative, 1,000 stories): 616's truncated third version is those paragraphs,
+    # so all its names are in 840 in order, but they are a fifth of 840's. At 1,000 stories the pair's body
+    # Jaccard is estimated at 0.11, under `min_rewrite_jaccard`.
+    cases = LinkingCases(hard_negative=0.25)
+    short = generate_story(616, 0, distractors=0.2, cases=cases)[2]
+    report = generate_story(840, 0, distractors=0.2, cases=cases)[0]
+    names = [
+        names_and_numbers(" ".join(p for p, b in zip(d.paragraphs, d.boilerplate, strict=True) if not b))
+        for d in (short, report)
+    ]
+    check = names_check(names)
+    a, b = np.array([0]), np.array([1])
+    assert check(a, b, np.array([False]))  # all of the short copy's names, in order
+    assert not check(a, b, np.array([True]))  # but too few of the report's for a pair sharing little
 
 
 def test_a_markdown_heading_two_of_an_outlets_documents_share_is_not_its_furniture():
