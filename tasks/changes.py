@@ -12,14 +12,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tasks.align import ALIGN_VERSION
-from tasks.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, InputFile, RawDocument, Reject, read_inputs
+from tasks.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, InputFile, RawDocument, Reject, read_input, unexpected
+from tasks.limits import DEFAULT_LIMITS, NotRegularFile, ReadLimits, open_regular, size_text
 from tasks.link import LINK_VERSION
 from tasks.warehouse import SCHEMAS
 
 Fingerprint = tuple[str, str, str]  # content hash, metadata hash, pipeline version
 # A file that holds one document and is larger than this is not one article (a log, a dump, a book):
 # reading it would cost minutes of preparation for nothing a person wants as a story.
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+MAX_DOCUMENT_BYTES = DEFAULT_LIMITS.max_document_bytes
 ONE_DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 
 
@@ -49,63 +50,81 @@ def known_inputs(inputs: pa.Table) -> dict[str, Fingerprint]:
     }
 
 
-def read_changed(items: list[InputFile], known: dict[str, Fingerprint], version: str) -> ShardRead:
+def read_changed(
+    items: list[InputFile], known: dict[str, Fingerprint], version: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> ShardRead:
     """Read the files whose content, metadata or pipeline version differ from what is stored."""
     out = ShardRead()
     for item in items:
         try:
-            content, size = file_hash(item.path)
-        except OSError as err:
+            _read_one(item, known, version, limits, out)
+        except Exception as err:  # noqa: BLE001 - one file reprint cannot read must never cost the others
             out.rejects.append(
-                Reject(
-                    item.source,
-                    f"could not be read ({err.strerror or err}); "
-                    "check that the file exists and that reprint may read it",
-                )
+                Reject(item.source, f"not ingested: reprint could not read it ({unexpected(err)})")
             )
             out.failed.append(item.source)
-            continue
-        mark = (content, metadata_hash(item), version)
-        if known.get(item.source) == mark:
-            out.unchanged.append(item.source)
-            continue
-        if size > MAX_DOCUMENT_BYTES and item.path.suffix.lower() in ONE_DOCUMENT_SUFFIXES:
-            out.rejects.append(
-                Reject(
-                    item.source,
-                    f"is {size / 2**20:.0f} MB, more than one article can be "
-                    f"({MAX_DOCUMENT_BYTES // 2**20} MB): split it into one file per document "
-                    "or convert it to JSONL, one document per line",
-                )
-            )
-            out.failed.append(item.source)
-            continue
-        docs, rejects = read_inputs([item])
-        out.rejects.extend(rejects)
-        if not docs and any(r.source == item.source for r in rejects):
-            out.failed.append(item.source)  # nothing usable: keep what an earlier run stored for it
-            continue
-        out.raws.extend(docs)
-        out.owner.update({d.doc_id: item.source for d in docs})
-        out.inputs.append(
-            {
-                "source": item.source,
-                "content_hash": content,
-                "metadata_hash": mark[1],
-                "pipeline_version": version,
-                "size": size,
-                "n_documents": len(docs),
-                "n_rejects": len(rejects),
-            }
-        )
     return out
 
 
+def _read_one(
+    item: InputFile, known: dict[str, Fingerprint], version: str, limits: ReadLimits, out: ShardRead
+) -> None:
+    try:
+        content, size = file_hash(item.path)
+    except NotRegularFile as err:
+        out.rejects.append(Reject(item.source, f"not ingested: {err}"))
+        out.failed.append(item.source)
+        return
+    except OSError as err:
+        out.rejects.append(
+            Reject(
+                item.source,
+                f"could not be read ({err.strerror or err}); "
+                "check that the file exists and that reprint may read it",
+            )
+        )
+        out.failed.append(item.source)
+        return
+    mark = (content, metadata_hash(item), version)
+    if known.get(item.source) == mark:
+        out.unchanged.append(item.source)
+        return
+    if size > limits.max_document_bytes and item.path.suffix.lower() in ONE_DOCUMENT_SUFFIXES:
+        out.rejects.append(
+            Reject(
+                item.source,
+                f"is {size_text(size)}, more than one article can be "
+                f"({size_text(limits.max_document_bytes)}, --max-document-bytes): split it into one file "
+                "per document or convert it to JSONL, one document per line",
+            )
+        )
+        out.failed.append(item.source)
+        return
+    docs, rejects = read_input(item, limits)
+    out.rejects.extend(rejects)
+    if not docs and any(r.source == item.source for r in rejects):
+        out.failed.append(item.source)  # nothing usable: keep what an earlier run stored for it
+        return
+    out.raws.extend(docs)
+    out.owner.update({d.doc_id: item.source for d in docs})
+    out.inputs.append(
+        {
+            "source": item.source,
+            "content_hash": content,
+            "metadata_hash": mark[1],
+            "pipeline_version": version,
+            "size": size,
+            "n_documents": len(docs),
+            "n_rejects": len(rejects),
+        }
+    )
+
+
 def file_hash(path: Path) -> tuple[str, int]:
-    """sha256 and size of a file, read in chunks so a huge file costs no memory."""
+    """sha256 and size of a regular file (anything else is refused unopened), read in chunks."""
     h = hashlib.sha256()
     size = 0
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         while chunk := handle.read(1 << 20):
             h.update(chunk)
             size += len(chunk)
