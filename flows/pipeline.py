@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from tasks.changes import (
     with_owner,
 )
 from tasks.ingest import InputFile, Reject, discover_inputs
+from tasks.limits import DEFAULT_LIMITS, ReadLimits
 from tasks.prepare import PIPELINE_VERSION, prepare_documents, remember_languages
 from tasks.report_page import pages_current, write_report_pages
 from tasks.run_summary import fate_counts, summary_markdown
@@ -49,6 +51,7 @@ from tasks.warehouse import (
     commit,
     crash_point,
     current_version,
+    lasting_fault,
     locked,
     read_table,
     sort_table,
@@ -58,14 +61,26 @@ DASK_ADDRESS_ENV = "REPRINT_DASK_ADDRESS"
 CACHE_FOR = timedelta(days=30)
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def discover(inputs: list[str]) -> tuple[list[InputFile], list[Reject]]:
-    items, rejects = discover_inputs(inputs)
+def transient(task, task_run, state) -> bool:
+    """Whether an IO task's failure may pass if tried again: a full disk or a refused write will not."""
+    try:
+        error = state.result(raise_on_failure=False)
+    except Exception:  # noqa: BLE001 - no result to look at: retry as before
+        return True
+    return not lasting_fault(error)
+
+
+IO_TASK = {"retries": 2, "retry_delay_seconds": 1, "retry_condition_fn": transient, "cache_policy": NO_CACHE}
+
+
+@task(**IO_TASK)
+def discover(inputs: list[str], warehouse: str | None = None) -> tuple[list[InputFile], list[Reject]]:
+    items, rejects = discover_inputs(inputs, warehouse)
     items, unnamed = printable_names(items)
     return items, rejects + unnamed
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+@task(**IO_TASK)
 def load_warehouse(root: Path) -> dict[str, pa.Table]:
     return {name: read_table(root, name) for name in TABLES}
 
@@ -76,9 +91,9 @@ def reuse_languages(stored: dict[str, pa.Table]) -> int:
     return remember_languages(stored["documents"], stored["paragraphs"])
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_shard(items: list[InputFile], known: dict, version: str) -> ShardRead:
-    return read_changed(items, known, version)
+@task(**IO_TASK)
+def read_shard(items: list[InputFile], known: dict, version: str, limits: ReadLimits) -> ShardRead:
+    return read_changed(items, known, version, limits)
 
 
 def _prepared_key(context, parameters) -> str:
@@ -136,7 +151,7 @@ def align_shard(stories: dict[str, list[str]], body: dict) -> pa.Table:
     return align_stories(stories, body)
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+@task(**IO_TASK)
 def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa.Table]) -> str | None:
     """Commit when anything differs from what is stored; an idle run leaves the warehouse as it was."""
     same_sizes = all(tables[n].num_rows == stored[n].num_rows for n in tables)
@@ -145,7 +160,7 @@ def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa
     return commit(root, tables, uuid.uuid4().hex).name
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+@task(**IO_TASK)
 def write_report_page(root: Path, touched: set[str] | None = None, since: str | None = None) -> Path:
     return write_report_pages(root, touched=touched, since=since)
 
@@ -177,21 +192,29 @@ def reprint_flow(
     files_per_shard: int = 500,
     stories_per_shard: int = 500,
     wait: bool = False,
+    max_document_bytes: int = DEFAULT_LIMITS.max_document_bytes,
 ) -> dict:
     """Ingest what is new or changed in `inputs` into `warehouse`, then re-align the stories it touches.
 
     wait: when another run holds the warehouse, wait for it instead of refusing.
+    max_document_bytes: a document (file, JSONL line, archive record) larger than this is rejected.
     """
+    if files_per_shard < 1 or stories_per_shard < 1:
+        raise ValueError("files_per_shard and stories_per_shard must be 1 or more")
     root = Path(warehouse)
+    limits = replace(DEFAULT_LIMITS, max_document_bytes=max_document_bytes)
     with locked(root, wait=wait):
-        items, rejects = discover(inputs)
+        items, rejects = discover(inputs, warehouse)
         stored = load_warehouse(root)
         before = current_version(root)
         reuse_languages(stored)
         known = known_inputs(stored["inputs"])
         reads = [
             read_shard.submit(
-                shard, {i.source: known[i.source] for i in shard if i.source in known}, PIPELINE_VERSION
+                shard,
+                {i.source: known[i.source] for i in shard if i.source in known},
+                PIPELINE_VERSION,
+                limits,
             )
             for shard in _shards(items, files_per_shard)
         ]
