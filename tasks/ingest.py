@@ -16,16 +16,18 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from tasks.decode import NotText, decode_bytes
+from tasks.decode import MIXED, NotText, decode_bytes
 from tasks.discover import inside, resolved, walk_files
 from tasks.limits import (
     DEFAULT_LIMITS,
+    HTML_PARSER_DEPTH,
     NotRegularFile,
     ReadLimits,
     TooLarge,
     capped_lines,
     decompressed,
     file_kind,
+    html_too_deep,
     json_depth_over,
     open_regular,
     read_capped,
@@ -42,6 +44,10 @@ SUPPORTED = TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES | WARC_SUFFIXES
 # Formats whose text is an extracted article body: the page's title is metadata, never its first paragraph.
 EXTRACTED_FORMATS = {"html", "warc"}
 MANIFEST = "manifest.csv"
+DEEP_PAGE = (
+    f"the page nests its elements more than {HTML_PARSER_DEPTH} levels deep; the HTML parser drops "
+    "everything deeper, so its text would be lost"
+)
 WAREHOUSE_REASON = "is the warehouse this run writes to; it is never read as input"
 METADATA_FIELDS = ("outlet", "url", "published_at", "title")
 
@@ -119,6 +125,7 @@ def _read_manifest(
         rejects.append(Reject(source, "manifest holds NUL bytes: not a CSV file; its metadata was ignored"))
         return entries
     folder = path.parent.resolve()
+    targets: dict[str, tuple[Path | None, str | None]] = {}
     first_line: dict[Path, int] = {}
     repeats: dict[Path, list[int]] = {}
     # Fields over the cap are refused row by row below, not by the csv module's own limit for the whole file.
@@ -129,14 +136,12 @@ def _read_manifest(
             rejects.append(Reject(source, "manifest has no `path` column; its metadata was ignored"))
             return entries
         for line, row in enumerate(reader, start=2):
-            reason = _manifest_row_refused(row, folder, limits)
+            reason = _manifest_fields_refused(row, limits)
             rel = str(row.get("path") or "").strip()
-            target = None if reason else resolved(folder / rel)
-            if reason is None and (target is None or not inside(target, folder) or not target.is_file()):
-                reason = (
-                    f"manifest row names {rel!r}, which is not a file next to the manifest or below it; "
-                    "the row was ignored"
-                )
+            if reason is None:
+                if rel not in targets:  # a path named on many rows is looked up once
+                    targets[rel] = _manifest_target(rel, folder)
+                target, reason = targets[rel]
             if reason:
                 rejects.append(Reject(f"{source}#{line}", reason))
                 continue
@@ -165,8 +170,8 @@ def _read_manifest(
     return entries
 
 
-def _manifest_row_refused(row: dict, folder: Path, limits: ReadLimits) -> str | None:
-    """Why a manifest row is not used, or None: a field over the cap, or a path that leaves the folder."""
+def _manifest_fields_refused(row: dict, limits: ReadLimits) -> str | None:
+    """Why a manifest row's fields are not used, or None: a field over the cap, too many fields."""
     if None in row:  # more fields than the header names
         return "manifest row has more fields than the header; the row was ignored"
     for key, value in row.items():
@@ -175,15 +180,25 @@ def _manifest_row_refused(row: dict, folder: Path, limits: ReadLimits) -> str | 
                 f"manifest field `{key}` is {len(value)} characters long, more than "
                 f"{limits.max_field_chars}; the row was ignored"
             )
-    rel = str(row.get("path") or "").strip()
+    return None
+
+
+def _manifest_target(rel: str, folder: Path) -> tuple[Path | None, str | None]:
+    """The file a manifest row names, or why it names none: rows may only name files under the folder."""
     if not rel:
-        return "manifest row has an empty `path`; the row was ignored"
+        return None, "manifest row has an empty `path`; the row was ignored"
     if Path(rel).is_absolute() or ".." in Path(rel).parts:
-        return (
+        return None, (
             f"manifest row names {rel!r}, outside the manifest's folder (paths must be relative, "
             "without `..`); the row was ignored"
         )
-    return None
+    target = resolved(folder / rel)
+    if target is None or not inside(target, folder) or not target.is_file():
+        return None, (
+            f"manifest row names {rel!r}, which is not a file next to the manifest or below it; "
+            "the row was ignored"
+        )
+    return target, None
 
 
 def discover_inputs(
@@ -409,7 +424,13 @@ def read_text_file(
     """A .txt or .md file: one document."""
     data = _whole(data, limits)
     text, encoding = decode_bytes(data)
-    return [_document(item.source, text, _hash(data), encoding, "txt", _with_defaults(item, {}))], []
+    meta = _with_defaults(item, {})
+    return [_document(item.source, text, _hash(data), encoding, "txt", meta, mixed_repair(encoding))], []
+
+
+def mixed_repair(encoding: str) -> tuple[str, ...]:
+    """The repair a file decoded as UTF-8 with cp1252 stretches records."""
+    return ("mixed encodings: utf-8 with cp1252 stretches",) if encoding == MIXED else ()
 
 
 # Names the same fields have in CC-News (Hugging Face `cc_news`) and news-please dumps.
@@ -514,7 +535,9 @@ def _jsonl_document(
     # A line's own fields are more specific than the manifest entry for the whole file.
     meta = _with_defaults(item, _jsonl_metadata(record), found_wins=True)
     try:
-        return _document(source, record["text"], _hash(text.encode()), encoding, "jsonl", meta)
+        return _document(
+            source, record["text"], _hash(text.encode()), encoding, "jsonl", meta, mixed_repair(encoding)
+        )
     except ValueError as err:
         raise ValueError(f"line {number}: {err}") from err
 
@@ -533,9 +556,12 @@ def read_html(
     from tasks.html import extract_article
 
     data = _whole(data, limits)
+    if html_too_deep(data):
+        raise ValueError(DEEP_PAGE)
     article = extract_article(data)
     meta = _with_defaults(item, article.metadata)
-    doc = _document(item.source, article.text, _hash(data), article.encoding, "html", meta, article.repairs)
+    repairs = article.repairs + mixed_repair(article.encoding)
+    doc = _document(item.source, article.text, _hash(data), article.encoding, "html", meta, repairs)
     return [doc], []
 
 
@@ -588,6 +614,8 @@ def read_warc(
             continue
         first_capture[body_hash] = page.number
         try:
+            if html_too_deep(page.body):
+                raise ValueError(DEEP_PAGE)
             article = extract_article(page.body, page.url, charset_label(page.content_type))
             # The captured URL is a fact of the crawl; a canonical URL is only the page's claim.
             found = {

@@ -181,3 +181,21 @@ def json_depth_over(line: bytes, limit: int) -> bool:
         elif byte in (0x5D, 0x7D):
             depth -= 1
     return False
+
+
+# libxml2, under lxml and trafilatura, stops building the tree at this depth and drops what is deeper.
+HTML_PARSER_DEPTH = 256
+
+
+def html_too_deep(data: bytes) -> bool:
+    """Whether a page nests elements deeper than the HTML parser keeps (its text there would be lost)."""
+    if data.count(b"<") <= HTML_PARSER_DEPTH:  # each level needs a tag of its own
+        return False
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(recover=True)
+    try:
+        lxml.html.document_fromstring(data, parser=parser)
+    except Exception:  # noqa: BLE001 - an unparsable page is the extractor's to refuse, with its reason
+        return False
+    return any("Excessive depth" in error.message for error in parser.error_log)
