@@ -398,6 +398,7 @@ def main() -> None:
                     "peak_rss_mb": result["peak_rss_mb"],
                     "outcome": verdict,
                     "timed_out": result["timed_out"],
+                    "stderr_tail": result["stderr"].strip().splitlines()[-3:],
                 }
             )
         subprocess.run(["rm", "-rf", tmp], check=False)  # deep trees: rm copes, shutil.rmtree recurses

@@ -26,6 +26,7 @@ from tasks.changes import (
     links_current,
     merge_inputs,
     merge_rejects,
+    prepare_isolated,
     printable_names,
     read_changed,
     replace_documents,
@@ -98,7 +99,9 @@ def read_shard(items: list[InputFile], known: dict, version: str, limits: ReadLi
 
 def _prepared_key(context, parameters) -> str:
     """Content-keyed: doc ids hash source and bytes; metadata and the pipeline version complete the key."""
-    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    # The result's shape is in the key too: results cached by a version that returned a different shape are
+    # never handed to this code.
+    h = hashlib.sha256(f"{PIPELINE_VERSION} docs+paras+rejects+failed".encode())
     shard: ShardRead = parameters["shard"]
     for r in shard.raws:
         h.update(
@@ -119,9 +122,10 @@ def _prepared_key(context, parameters) -> str:
 
 
 @task(cache_key_fn=_prepared_key, cache_expiration=CACHE_FOR, persist_result=True)
-def prepare_shard(shard: ShardRead) -> tuple[pa.Table, pa.Table]:
-    docs, paras = prepare_documents(shard.raws)
-    return with_owner(docs, shard.owner), paras
+def prepare_shard(shard: ShardRead) -> tuple[pa.Table, pa.Table, list[Reject], list[str]]:
+    """Documents and paragraphs of a shard, plus rejects and the input files whose preparing failed."""
+    docs, paras, rejects, failed = prepare_isolated(shard, prepare_documents)
+    return with_owner(docs, shard.owner), paras, rejects, failed
 
 
 @task(cache_policy=NO_CACHE)
@@ -230,15 +234,16 @@ def reprint_flow(
             new.append(future.result())
             progress.advance("documents", new[-1][0].num_rows)
         crash_point("after-prepare")
-        replaced = {row["source"] for r in reads for row in r.inputs}
-        failed = {s for r in reads for s in r.failed}
-        rejects = rejects + [x for r in reads for x in r.rejects]
+        unprepared = {s for *_, failed_here in new for s in failed_here}
+        replaced = {row["source"] for r in reads for row in r.inputs} - unprepared
+        failed = {s for r in reads for s in r.failed} | unprepared
+        rejects = rejects + [x for r in reads for x in r.rejects] + [x for *_, bad, _ in new for x in bad]
         if replaced or not links_current(stored):
             docs, paras = replace_documents(
                 stored["documents"],
                 stored["paragraphs"],
-                pa.concat_tables([SCHEMAS["documents"].empty_table()] + [d for d, _ in new]),
-                pa.concat_tables([SCHEMAS["paragraphs"].empty_table()] + [p for _, p in new]),
+                pa.concat_tables([SCHEMAS["documents"].empty_table()] + [n[0] for n in new]),
+                pa.concat_tables([SCHEMAS["paragraphs"].empty_table()] + [n[1] for n in new]),
                 replaced,
             )
             members, paras, body = link_stories(docs, paras, stored)
@@ -279,7 +284,10 @@ def reprint_flow(
                     roots,
                     failed & set(known),
                 ),
-                "inputs": merge_inputs(stored["inputs"], [row for r in reads for row in r.inputs]),
+                "inputs": merge_inputs(
+                    stored["inputs"],
+                    [row for r in reads for row in r.inputs if row["source"] not in unprepared],
+                ),
             },
             stored,
         )
@@ -290,7 +298,7 @@ def reprint_flow(
             page = write_report_page(root)
     summary = {
         "documents": docs.num_rows,
-        "new_documents": sum(d.num_rows for d, _ in new),
+        "new_documents": sum(n[0].num_rows for n in new),
         "read_inputs": len(replaced),
         "unchanged_inputs": sum(len(r.unchanged) for r in reads),
         "stories": len(set(members.column("story_id").to_pylist())),

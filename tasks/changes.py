@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,6 +119,34 @@ def _read_one(
             "n_rejects": len(rejects),
         }
     )
+
+
+def prepare_isolated(
+    shard: ShardRead, prepare: Callable[[list[RawDocument]], tuple[pa.Table, pa.Table]]
+) -> tuple[pa.Table, pa.Table, list[Reject], list[str]]:
+    """`prepare` the shard's documents; when that fails, each input file's documents on their own, so a file
+    whose text breaks a preparing step becomes a reject and costs only itself.
+
+    Returns documents, paragraphs, rejects and the input files that failed.
+    """
+    try:
+        docs, paras = prepare(shard.raws)
+        return docs, paras, [], []
+    except Exception:  # noqa: BLE001 - found out below, file by file
+        pass
+    by_input: dict[str, list[RawDocument]] = {}
+    for raw in shard.raws:
+        by_input.setdefault(shard.owner.get(raw.doc_id, raw.source), []).append(raw)
+    parts, rejects, failed = [], [], []
+    for source, raws in by_input.items():
+        try:
+            parts.append(prepare(raws))
+        except Exception as err:  # noqa: BLE001 - one file reprint cannot prepare must never cost the others
+            rejects.append(Reject(source, f"not ingested: preparing its text failed ({unexpected(err)})"))
+            failed.append(source)
+    docs = pa.concat_tables([SCHEMAS["documents"].empty_table()] + [d for d, _ in parts])
+    paras = pa.concat_tables([SCHEMAS["paragraphs"].empty_table()] + [p for _, p in parts])
+    return docs, paras, rejects, failed
 
 
 def file_hash(path: Path) -> tuple[str, int]:

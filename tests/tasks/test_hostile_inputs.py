@@ -17,7 +17,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from tasks import ingest
-from tasks.changes import printable_names, read_changed
+from tasks.changes import prepare_isolated, printable_names, read_changed
 from tasks.ingest import discover_inputs
 from tasks.limits import ReadLimits
 from tasks.prepare import PIPELINE_VERSION, prepare_documents
@@ -337,3 +337,18 @@ def test_a_page_nested_100k_deep_is_rejected_with_a_reason(corpus):
     docs, _, rejects = ingest_all(corpus, ReadLimits())
     assert "more than 256 levels deep" in rejects["deep.html"]
     assert "good.txt" in sources(docs)
+
+
+def test_a_file_whose_text_breaks_preparing_costs_only_itself(corpus):
+    (corpus / "poison.txt").write_text(GOOD + " Poison.")
+    items, _ = discover_inputs([corpus])
+    shard = read_changed(items, {}, PIPELINE_VERSION)
+
+    def prepare(raws):
+        if any("Poison" in r.text for r in raws):
+            raise IndexError("a step reprint did not foresee failing on this text")
+        return prepare_documents(raws)
+
+    docs, _, rejects, failed = prepare_isolated(shard, prepare)
+    assert failed == ["poison.txt"] and "IndexError" in rejects[0].reason
+    assert sources(docs) == {"good.txt"}
