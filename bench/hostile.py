@@ -3,6 +3,7 @@ time (a timeout): one line per input with the outcome, the exit status, whether 
 warehouse, the seconds taken and the run's peak RSS. Results go to bench/results/hostile.json.
 
     .venv/bin/python bench/hostile.py [--only NAME ...] [--memory-gb 6] [--timeout 300] [--files 50000]
+        [--reprint OTHER/.venv/bin/reprint --out OTHER.json]   # the same inputs through another checkout
 
 Bombs are built small on disk (a few MB compressed); the 200 MB line, the 1.5 GiB archive record and the
 50,000 small files are written to a temporary folder and removed afterwards.
@@ -362,10 +363,14 @@ def main() -> None:
     )
     parser.add_argument("--files", type=int, default=50_000, help="files for many_small_files")
     parser.add_argument("--out", default=str(ROOT / "bench/results/hostile.json"))
+    parser.add_argument(
+        "--reprint",
+        help="the reprint command of another checkout, to measure it the same way (e.g. before a fix)",
+    )
     options = parser.parse_args()
     names = options.only or list(CASES)
     env = {**os.environ, "PREFECT_HOME": os.environ.get("PREFECT_HOME", str(ROOT / ".prefect"))}
-    reprint = [sys.executable, "-m", "flows.cli"]
+    reprint = [options.reprint] if options.reprint else [sys.executable, "-m", "flows.cli"]
     rows = []
     print(f"{'input':<30} {'exit':>4} {'good':>5} {'s':>7} {'MB':>6}  outcome", flush=True)
     for name in names:
@@ -408,6 +413,7 @@ def main() -> None:
                 "date": datetime.now(UTC).isoformat(timespec="seconds"),
                 "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cores",
                 "commit": commit_of_repo(),
+                "reprint": options.reprint or "this checkout",
                 "memory_limit_gb": options.memory_gb,
                 "timeout_seconds": options.timeout,
                 "runs": rows,

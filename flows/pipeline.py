@@ -10,14 +10,18 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 
 from flows import progress
 from tasks.changes import (
@@ -59,6 +63,7 @@ from tasks.warehouse import (
 )
 
 DASK_ADDRESS_ENV = "REPRINT_DASK_ADDRESS"
+SHARDS_IN_FLIGHT_ENV = "REPRINT_SHARDS_IN_FLIGHT"
 CACHE_FOR = timedelta(days=30)
 
 
@@ -185,6 +190,24 @@ def publish_artifacts(
     )
 
 
+def shards_in_flight() -> int:
+    """How many shards run at once. Each holds its working set in memory, so submitting every shard at once
+    made a run's memory grow with its number of files (50,000 small files: 6-7 GB). Twice the cores keeps
+    them busy; on a Dask cluster set $REPRINT_SHARDS_IN_FLIGHT to the cluster's threads."""
+    return max(1, int(os.environ.get(SHARDS_IN_FLIGHT_ENV) or 2 * (os.cpu_count() or 1)))
+
+
+def windowed(submissions: Iterable[Callable[[], PrefectFuture]], window: int) -> Iterator:
+    """The results of the submissions in order, with at most `window` of them submitted and not yet done."""
+    pending: deque[PrefectFuture] = deque()
+    for submit in submissions:
+        pending.append(submit())
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 def _shards(items: list, size: int) -> list[list]:
     return [items[k : k + size] for k in range(0, len(items), size)]
 
@@ -213,26 +236,29 @@ def reprint_flow(
         before = current_version(root)
         reuse_languages(stored)
         known = known_inputs(stored["inputs"])
-        reads = [
-            read_shard.submit(
-                shard,
-                {i.source: known[i.source] for i in shard if i.source in known},
-                PIPELINE_VERSION,
-                limits,
-            )
-            for shard in _shards(items, files_per_shard)
-        ]
         progress.expect("files", len(items))
-        done = []
-        for future in reads:  # hashing is quick: prepare only the shards with something new
-            done.append(future.result())
-            progress.advance("files", len(done[-1].unchanged) + len(done[-1].inputs) + len(done[-1].failed))
-        reads = done
+        window = shards_in_flight()
+        reads = []
+        for read in windowed(
+            (
+                partial(
+                    read_shard.submit,
+                    shard,
+                    {i.source: known[i.source] for i in shard if i.source in known},
+                    PIPELINE_VERSION,
+                    limits,
+                )
+                for shard in _shards(items, files_per_shard)
+            ),
+            window,
+        ):
+            reads.append(read)  # hashing is quick: prepare only the shards with something new
+            progress.advance("files", len(read.unchanged) + len(read.inputs) + len(read.failed))
         progress.expect("documents", sum(len(r.raws) for r in reads))
         new = []
-        for future in [prepare_shard.submit(r) for r in reads if r.raws]:
-            new.append(future.result())
-            progress.advance("documents", new[-1][0].num_rows)
+        for prepared in windowed((partial(prepare_shard.submit, r) for r in reads if r.raws), window):
+            new.append(prepared)
+            progress.advance("documents", prepared[0].num_rows)
         crash_point("after-prepare")
         unprepared = {s for *_, failed_here in new for s in failed_here}
         replaced = {row["source"] for r in reads for row in r.inputs} - unprepared
@@ -249,15 +275,15 @@ def reprint_flow(
             members, paras, body = link_stories(docs, paras, stored)
             crash_point("after-link")
             todo, kept_fates = stories_to_align(members, stored["story_members"], stored["paragraph_fates"])
-            aligned = [
-                (align_shard.submit(stories, shard_body), len(stories))
-                for stories, shard_body in story_shards(todo, body, stories_per_shard)
-            ]
+            jobs = story_shards(todo, body, stories_per_shard)
             progress.expect("stories", len(todo))
             fates = [kept_fates]
-            for future, n_stories in aligned:
-                fates.append(future.result())
-                progress.advance("stories", n_stories)
+            aligned = windowed(
+                (partial(align_shard.submit, stories, shard_body) for stories, shard_body in jobs), window
+            )
+            for (stories, _), result in zip(jobs, aligned, strict=True):
+                fates.append(result)
+                progress.advance("stories", len(stories))
             fates = pa.concat_tables(fates)
             crash_point("after-align")
         else:  # no document changed and stories were made by this code: linking again would change nothing

@@ -89,7 +89,11 @@ def open_regular(path: Path) -> BinaryIO:
 
 def read_capped(stream: BinaryIO, cap: int, what: str = "the file") -> bytes:
     """All bytes of `stream`, or TooLarge as soon as there are more than `cap`."""
-    data = stream.read(cap + 1)
+    parts, held = [], 0
+    while held <= cap and (chunk := stream.read(min(CHUNK, cap + 1 - held))):  # reads may return less
+        parts.append(chunk)
+        held += len(chunk)
+    data = b"".join(parts)
     if len(data) > cap:
         rest = len(data)
         while chunk := stream.read(CHUNK):
