@@ -135,3 +135,23 @@ def test_a_shard_size_of_zero_is_refused_by_the_arguments(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["run", str(SEEDS), "--files-per-shard", "0"])
     assert exit_.value.code == 2 and "must be 1 or more" in capsys.readouterr().err
+
+
+def test_shards_run_in_a_window_not_all_at_once():
+    running, most = [], []
+
+    class Done:
+        def __init__(self, n):
+            self.n = n
+
+        def result(self):
+            running.remove(self.n)
+            return self.n
+
+    def submit(n):
+        running.append(n)
+        most.append(len(running))
+        return Done(n)
+
+    results = list(flows.pipeline.windowed((lambda n=n: submit(n) for n in range(50)), 4))
+    assert results == list(range(50)) and max(most) == 4
