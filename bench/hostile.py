@@ -346,6 +346,24 @@ def good_present(warehouse: Path) -> bool:
         return False
 
 
+def markdown_table(results: dict) -> str:
+    """A results file as the table in docs/hostile-inputs.md."""
+    lines = [
+        f"{results['date']}, {results['machine']}, commit {results['commit'][:10]}, "
+        f"limit {results['memory_limit_gb']:g} GB address space and "
+        f"{results['timeout_seconds']:g} s per run:",
+        "",
+        "| input | exit | good file in | seconds | peak RSS MB | outcome |",
+        "|---|---|---|---|---|---|",
+    ]
+    for run in results["runs"]:
+        outcome = run["outcome"].replace("|", "\\|")
+        good = "yes" if run["good_present"] else "NO"
+        cells = [run["input"], run["exit"], good, run["seconds"], run["peak_rss_mb"], outcome]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
 def commit_of_repo() -> str:
     return subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True
@@ -367,7 +385,13 @@ def main() -> None:
         "--reprint",
         help="the reprint command of another checkout, to measure it the same way (e.g. before a fix)",
     )
+    parser.add_argument(
+        "--table", metavar="RESULTS", help="print a results file as a markdown table and stop"
+    )
     options = parser.parse_args()
+    if options.table:
+        print(markdown_table(json.loads(Path(options.table).read_text())))
+        return
     names = options.only or list(CASES)
     env = {**os.environ, "PREFECT_HOME": os.environ.get("PREFECT_HOME", str(ROOT / ".prefect"))}
     reprint = [options.reprint] if options.reprint else [sys.executable, "-m", "flows.cli"]
