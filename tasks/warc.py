@@ -77,5 +77,5 @@ def captured_pages(stream: BinaryIO, max_bytes: int = 32 * 2**20) -> Iterator[Ca
             )
     except ArchiveLoadFailed as err:
         # warcio's message quotes the bad line in full, which may be kilobytes of binary.
-        reason = str(err.msg).split(", first line")[0]
+        reason = " ".join(str(err.msg).split(", first line")[0].split())  # one line: it may span several
         raise NotWarc(f"it is not a readable WARC archive after record {number}: {reason}") from err
