@@ -154,7 +154,9 @@ def _read_manifest(
                 parse_timestamp(entries[target].get("published_at"))
             except (ValueError, OverflowError) as err:
                 # A typo in a date should not keep the document out: it is ingested undated, the row says why.
-                del entries[target]["published_at"]
+                value = entries[target].pop("published_at")
+                if isinstance(err, OverflowError):
+                    err = f"published_at {value!r} is out of range after the shift to UTC"
                 rejects.append(Reject(f"{source}#{line}", f"{err}; {rel} was ingested without a date"))
     except csv.Error as err:
         rejects.append(Reject(source, f"manifest is not valid CSV ({err}); the rows after that were ignored"))
