@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test lint bench bench-align bench-link bench-incremental clean browser test-browser screenshot
+.PHONY: run test lint bench bench-align bench-link bench-incremental bench-quality clean browser test-browser screenshot
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(STAMP)
 # Story linking quality, time and memory at 10k and 100k documents against datasketch (README, Story linking).
 bench-link: $(STAMP)
 	$(BIN)/python -m bench.link_bench
+
+# Grouping, fates, boilerplate and rejects on the real set (bench/real) and the generator; docs/quality.md.
+bench-quality: $(STAMP)
+	$(BIN)/python -m bench.quality
 
 # Alignment quality and speed against a difflib baseline on generated stories (see README, Alignment quality).
 bench-align: $(STAMP)

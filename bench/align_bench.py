@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
-
 from bench.baseline_difflib import align_with_difflib
-from bench.corpus import HEAVY_EDITS, Document, EditMix, generate_corpus, iter_documents, write_folder
+from bench.corpus import HEAVY_EDITS, Document, EditMix, generate_corpus, iter_documents
+from bench.quality import generator_fates, read_warehouse, run_reprint, write_generated
 from bench.score import FATES, Score
 from tasks.align import Fate, Paragraph, align_versions
 from tasks.clean import comparison_form, readable_paragraph, repair_text
@@ -90,33 +87,13 @@ def report_mix(name: str, stories: int, seed: int) -> dict[str, Score]:
 
 
 def score_pipeline(stories: int, seed: int) -> tuple[Score, int]:
-    """Run the whole pipeline on a generated folder; its paragraph_fates' score against gold, and how many
+    """Run `reprint run` on a generated folder; its paragraph_fates' score against gold, and how many
     republications it did not align against their origin (not linked, or linked under another origin)."""
     with tempfile.TemporaryDirectory(prefix="reprint-bench-") as tmp:
-        folder, warehouse = Path(tmp) / "in", Path(tmp) / "warehouse"
-        write_folder(iter_documents(stories, seed=seed), folder)
-        reprint = Path(sys.executable).with_name("reprint")
-        subprocess.run(
-            [str(reprint), "run", str(folder), "--warehouse", str(warehouse)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        folder = write_generated(stories, Path(tmp) / "in", seed)
+        run_reprint([folder], Path(tmp) / "warehouse")
         gold = [json.loads(line) for line in (folder / ".gold.jsonl").read_text().splitlines()]
-        con = duckdb.connect(str(warehouse / "corpus.duckdb"), read_only=True)
-        # Documents are named <doc_id>.txt by the writer; the warehouse keeps that as `source`.
-        ours = {d: Path(src).stem for d, src in con.sql("select doc_id, source from documents").fetchall()}
-        found: dict[tuple[str, str], list] = {}
-        for base, doc, b, j, fate in con.sql(
-            "select base_doc_id, doc_id, base_para_idx, para_idx, fate from paragraph_fates"
-        ).fetchall():
-            found.setdefault((ours[base], ours[doc]), []).append((b, j, fate))
-        con.close()
-    score = Score()
-    for g in gold:
-        if g["version"]:
-            score.add([tuple(f) for f in g["fates"]], found.get((g["base_doc_id"], g["doc_id"]), []))
-    missing = sum(1 for g in gold if g["version"] and (g["base_doc_id"], g["doc_id"]) not in found)
-    return score, missing
+        return generator_fates(gold, read_warehouse(Path(tmp) / "warehouse"))
 
 
 def main(argv: list[str] | None = None) -> dict[str, dict[str, Score]]:

@@ -249,6 +249,179 @@ def _boilerplate(outlet: str, origin_outlet: str | None, rng: random.Random) -> 
     return header, footer
 
 
+# Press-release and page furniture (issue 12, class 4): what real releases and old news pages carry after the
+# story. Drawn from random generators of their own (seeded by story and version), so that the story's text,
+# edits and fates are the same with or without it.
+_COMPANY = (
+    (
+        "Northwind",
+        "Bluefin",
+        "Cedar Ridge",
+        "Halcyon",
+        "Ironbark",
+        "Lumen",
+        "Meridian",
+        "Quarry Lane",
+        "Solstice",
+        "Tidewater",
+        "Verdant",
+        "Keystone",
+        "Orchard",
+        "Pioneer Peak",
+        "Silverline",
+        "Redwood",
+        "Aurora",
+        "Crescent",
+        "Granite",
+        "Harbourview",
+    ),
+    (
+        "Systems",
+        "Therapeutics",
+        "Networks",
+        "Energy",
+        "Foods",
+        "Analytics",
+        "Robotics",
+        "Financial",
+        "Biosciences",
+        "Semiconductor",
+        "Logistics",
+        "Software",
+        "Pharmaceuticals",
+        "Media",
+        "Materials",
+    ),
+    ("Inc.", "Corp.", "Ltd.", "plc", "Holdings", "Group", "AG", "N.V."),
+)
+_PRODUCTS = (
+    "wireless networking equipment for homes and small businesses",
+    "diagnostic tests for infectious diseases",
+    "cloud software for hospitals and clinics",
+    "frozen and chilled foods sold under its own brands",
+    "industrial robots for the automotive and electronics industries",
+    "payment processing services for online retailers",
+    "solar panels and storage systems for utilities",
+    "freight and warehousing services across Europe and Asia",
+)
+_CITIES = (
+    "San Jose, California",
+    "Boston, Massachusetts",
+    "Austin, Texas",
+    "London",
+    "Munich",
+    "Toronto",
+    "Sydney",
+    "Amsterdam",
+    "Seattle, Washington",
+    "Singapore",
+)
+_PEOPLE = (
+    "Jane Liu",
+    "Mark Okonjo",
+    "Sarah Feldman",
+    "David Price",
+    "Maria Santos",
+    "Tom Becker",
+    "Aisha Khan",
+)
+_NEXT_PAGES = (
+    "Council weighs the cost of flood defences",
+    "What the new rules mean for renters",
+    "Residents question emergency response times",
+    "How the deal was done",
+    "Critics say the plan leaves rural towns behind",
+)
+
+
+def _release_furniture(rng: random.Random) -> list[str]:
+    """The paragraphs a press release carries after its news: About the issuer, safe harbour, trademark
+    notice, media contact, a copyright line split in three, the end mark (some of them, in varied wording)."""
+    company = " ".join(rng.choice(part) for part in _COMPANY)
+    short = company.rsplit(" ", 1)[0]
+    ticker = "".join(w[0] for w in short.split()).upper() + rng.choice("ABCXZ")
+    exchange = rng.choice(("NASDAQ", "NYSE", "LSE", "TSX"))
+    year = rng.randint(1998, 2012)
+    description = (
+        f"{company} ({exchange}: {ticker}) is a {rng.choice(('leading', 'global', 'fast-growing'))} "
+        f"provider of {rng.choice(_PRODUCTS)}. Founded in {rng.randint(1950, 2005)}, the company is "
+        f"headquartered in {rng.choice(_CITIES)} and employs about {rng.randrange(200, 9000, 50)} people."
+    )
+    out = []
+    if rng.random() < 0.3:
+        out.append(f"About {short}: {description}")
+    else:
+        out += [rng.choice((f"About {company}", f"About {short}", f"About {company}:")), description]
+        if rng.random() < 0.5:
+            out.append(f"For more information about {short}, visit www.{short.lower().replace(' ', '')}.com.")
+    if rng.random() < 0.6:
+        out.append(
+            rng.choice(
+                (
+                    "Forward-Looking Statements",
+                    "Safe Harbor Statement",
+                    "Cautionary Note Regarding Forward-Looking Statements",
+                )
+            )
+        )
+        out.append(
+            f"This press release contains forward-looking statements within the meaning of the Private "
+            f"Securities Litigation Reform Act of 1995, including statements about {short}'s expected "
+            f"revenue and the timing of product launches."
+        )
+        out.append(
+            f"Actual results may differ materially from those expressed or implied. {company} undertakes no "
+            f"obligation to update these statements after the date of this release."
+        )
+    if rng.random() < 0.6:
+        out.append(
+            rng.choice(
+                (
+                    f"{short} and the {short} logo are registered trademarks of {company} in the United "
+                    f"States and other countries.",
+                    f"{short} is a trademark of {company}. All other trademarks are the property of their "
+                    f"respective owners.",
+                )
+            )
+        )
+    if rng.random() < 0.7:
+        person = rng.choice(_PEOPLE)
+        out += [
+            rng.choice(("Media Contact:", "Press contact", "Media Relations", "Investor Contact:")),
+            person,
+            company,
+            f"+1 ({rng.randint(200, 989)}) 555-{rng.randint(1000, 9999)}",
+            f"{person.split()[0].lower()}@{short.lower().replace(' ', '')}.com",
+        ]
+    if rng.random() < 0.5:
+        out += ["©", str(year), f"{company}. All rights reserved."]
+    if rng.random() < 0.4:
+        out.append("###")
+    return out
+
+
+def _page_furniture(outlet: str, rng: random.Random) -> list[str]:
+    """A page's login box, newsletter box or next-page link, extracted with the story (fixed per outlet,
+    the next page's headline per document)."""
+    k = OUTLETS.index(outlet)
+    out = []
+    if k % 5 == 3:
+        out += [
+            "Log in",
+            "Username",
+            "Password",
+            "Forgot your password?",
+            f"Not a subscriber? Subscribe here for full access to {outlet}.",
+        ]
+    if k % 5 == 4 and rng.random() < 0.6:
+        out.append(
+            f"{rng.choice(('Next page:', 'Continue reading:', 'Next page'))} {rng.choice(_NEXT_PAGES)}"
+        )
+    if k % 7 == 2:
+        out.append(f"Sign up for the {outlet} Morning Briefing newsletter")
+    return out
+
+
 # --- republication edits --------------------------------------------------------------------------
 
 _TYPO = (
@@ -423,6 +596,12 @@ def _with_boilerplate(
     return paragraphs, [True] * len(header) + [False] * len(body) + [True] * len(footer), len(header)
 
 
+def _furniture(label: str, version: int, outlet: str, is_release: bool) -> list[str]:
+    """The release's furniture (the same in every version of the story) and this page's own."""
+    release = _release_furniture(random.Random(f"{label}-release")) if is_release else []
+    return release + _page_furniture(outlet, random.Random(f"{label}-v{version}-page"))
+
+
 def generate_story(
     story: int,
     seed: int = 0,
@@ -445,6 +624,10 @@ def generate_story(
     outlets = rng.sample(OUTLETS, 1 + rng.randint(*republications_per_story))
     when = _EPOCH + timedelta(minutes=7 * story + rng.randrange(7))
     header, footer = _boilerplate(outlets[0], None, rng) if rng.random() < edit_mix.boilerplate else ([], [])
+    # A fifth of the stories are press releases: every outlet that prints one prints the issuer's furniture.
+    is_release = random.Random(f"release-{seed}-{story}").random() < 0.2
+    if header or footer:
+        footer = _furniture(label, 0, outlets[0], is_release) + footer
     paragraphs, flags, offset = _with_boilerplate(body, header, footer)
     origin = Document(f"{label}-v0", label, outlets[0], title, when, 0, paragraphs, flags)
     docs = [origin]
@@ -454,6 +637,8 @@ def generate_story(
         written = [p for p in pieces if p.fate != "disappeared"]
         use_bp = rng.random() < edit_mix.boilerplate
         rep_header, rep_footer = _boilerplate(outlet, outlets[0], rng) if use_bp else ([], [])
+        if use_bp:
+            rep_footer = _furniture(label, version, outlet, is_release) + rep_footer
         rep_paragraphs, rep_flags, rep_offset = _with_boilerplate(
             [p.text for p in written], rep_header, rep_footer
         )

@@ -35,6 +35,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from bench.score import pairwise_scores
+
 CACHE = Path(__file__).resolve().parent / ".cache"
 BLOCK = 10  # stories per block: the first is republished, the others are stories of one
 DISTRACTORS = 0.2
@@ -154,28 +156,6 @@ def prepare(n_docs: int, workers: int = 2) -> Path:
 def shards(folder: Path, table: str) -> list[Path]:
     """The prepared corpus' Parquet files of one table, in document order."""
     return sorted(folder.glob(f"{table}-*.parquet"))
-
-
-def pairwise_scores(gold: np.ndarray, found: np.ndarray) -> dict[str, float]:
-    """Pairwise precision, recall, F1 and the adjusted Rand index of two labelings."""
-    _, g = np.unique(gold, return_inverse=True)
-    _, f = np.unique(found, return_inverse=True)
-    cells = np.unique(g.astype(np.int64) * (f.max() + 1) + f, return_counts=True)[1]
-
-    def pairs(counts: np.ndarray) -> float:
-        return float((counts.astype(np.float64) * (counts - 1) / 2).sum())
-
-    both, in_gold, in_found = pairs(cells), pairs(np.bincount(g)), pairs(np.bincount(f))
-    total = len(gold) * (len(gold) - 1) / 2
-    expected = in_gold * in_found / total
-    precision = both / in_found if in_found else 1.0
-    recall = both / in_gold if in_gold else 1.0
-    return {
-        "precision": precision,
-        "recall": recall,
-        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
-        "ari": (both - expected) / ((in_gold + in_found) / 2 - expected),
-    }
 
 
 def _load(folder: Path) -> tuple[pa.Table, pa.Table]:

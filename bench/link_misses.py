@@ -23,7 +23,8 @@ import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from bench.link_bench import _load, pairwise_scores, prepare
+from bench.link_bench import _load, prepare
+from bench.score import pairwise_scores
 from tasks.link import (
     LinkConfig,
     _distinct_counts,

@@ -1,8 +1,11 @@
-"""Scoring fates against gold: per-fate precision, recall and F1, macro-F1, and a confusion matrix.
+"""Scoring reprint's output against gold: the one copy every benchmark uses.
 
-Rows are compared as (base_para_idx, para_idx) keys: a predicted row is right when gold has the same key with
-the same fate. The confusion matrix pairs the gold and predicted fates of each key; `none` marks a key that
-only one side has.
+- Fates: per-fate precision, recall and F1, macro-F1, and a confusion matrix. Rows are compared as
+  (base_para_idx, para_idx) keys: a predicted row is right when gold has the same key with the same fate. The
+  confusion matrix pairs the gold and predicted fates of each key; `none` marks a key that only one side has.
+- Grouping: pairwise precision, recall and F1 (and the adjusted Rand index) of two labelings of documents:
+  a pair of documents counts when both labelings put it in one group.
+- Boilerplate: precision and recall of flagged paragraphs against gold paragraphs.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 FATES = ("survived", "moved", "changed", "split", "merged", "disappeared", "appeared")
 NONE = "none"
@@ -65,3 +70,49 @@ class Score:
         for g in labels:
             lines.append(f"| {g} | " + " | ".join(str(self.confusion[(g, p)]) for p in labels) + " |")
         return "\n".join(lines)
+
+
+def pairwise_scores(gold: np.ndarray, found: np.ndarray) -> dict[str, float]:
+    """Pairwise precision, recall, F1 and the adjusted Rand index of two labelings."""
+    _, g = np.unique(gold, return_inverse=True)
+    _, f = np.unique(found, return_inverse=True)
+    cells = np.unique(g.astype(np.int64) * (f.max() + 1) + f, return_counts=True)[1]
+
+    def pairs(counts: np.ndarray) -> float:
+        return float((counts.astype(np.float64) * (counts - 1) / 2).sum())
+
+    both, in_gold, in_found = pairs(cells), pairs(np.bincount(g)), pairs(np.bincount(f))
+    total = len(gold) * (len(gold) - 1) / 2
+    expected = in_gold * in_found / total if total else 0.0
+    agreement = (in_gold + in_found) / 2 - expected
+    precision = both / in_found if in_found else 1.0
+    recall = both / in_gold if in_gold else 1.0
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "ari": (both - expected) / agreement if agreement else 1.0,
+    }
+
+
+def grouping_scores(gold: dict[str, str], found: dict[str, str]) -> dict[str, float]:
+    """Pairwise scores of two {document: group} maps over the documents gold names (a document `found` misses
+    is a group of its own)."""
+    docs = sorted(gold)
+    codes: dict[str, int] = {}
+    g = np.array([codes.setdefault(("g", gold[d]), len(codes)) for d in docs], dtype=np.int64)
+    f = np.array(
+        [codes.setdefault(("f", found.get(d, "missing:" + d)), len(codes)) for d in docs], dtype=np.int64
+    )
+    return (
+        pairwise_scores(g, f) if len(docs) > 1 else {"precision": 1.0, "recall": 1.0, "f1": 1.0, "ari": 0.0}
+    )
+
+
+def precision_recall(gold: set, flagged: set) -> dict[str, float | int]:
+    """Precision and recall of a flagged set against a gold set (1.0 when the denominator is empty)."""
+    hit = len(gold & flagged)
+    precision = hit / len(flagged) if flagged else 1.0
+    recall = hit / len(gold) if gold else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "gold": len(gold), "flagged": len(flagged)}

@@ -19,6 +19,16 @@ from tasks.terminal import inert
 PROJECT = Path(__file__).resolve().parent.parent
 
 
+def _version() -> str:
+    """The installed package's version (pyproject.toml's)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("reprint")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def _quiet_prefect(verbose: bool) -> None:
     """Prefect settings that must be in place before prefect is imported."""
     os.environ.setdefault("PREFECT_HOME", str(PROJECT / ".prefect"))
@@ -59,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="reprint", description="Track what happens to a text when republished."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="ingest INPUT files/folders, then link, align, report")
     run.add_argument("inputs", nargs="+", metavar="INPUT")
@@ -93,6 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     sql.add_argument("--warehouse", default="warehouse")
     for command in (report, page, sql):
         command.add_argument("--verbose", action="store_true", help="show a traceback when something fails")
+    formats = sql.add_mutually_exclusive_group()
+    formats.add_argument(
+        "--csv", dest="output", action="store_const", const="csv", help="print the rows as CSV, header first"
+    )
+    formats.add_argument(
+        "--json", dest="output", action="store_const", const="json", help="print the rows as a JSON array"
+    )
     args = parser.parse_args(argv)
     try:
         return _command(args)
@@ -143,7 +161,7 @@ def _command(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-        refresh_catalog(warehouse)  # views use absolute paths: rebuilt only when the folder moved
+        refresh_catalog(warehouse)  # written again only when the folder moved or the code changed
     if args.command == "report":
         render_report(warehouse)
         return 0
@@ -158,7 +176,7 @@ def _command(args: argparse.Namespace) -> int:
         if args.list or not args.query:
             list_catalog(warehouse)
             return 0
-        return print_query(warehouse, args.query)
+        return print_query(warehouse, args.query, output=args.output or "table")
 
     _quiet_prefect(args.verbose)
     from flows.pipeline import run as run_flow
@@ -196,7 +214,8 @@ def _print_rejects(warehouse: Path) -> None:
     from tasks.warehouse import read_table
 
     for row in read_table(warehouse, "rejects").to_pylist():
-        print(f"reprint: rejected {inert(row['source'])}: {inert(row['reason'])}", file=sys.stderr)
+        kind = "warning for" if row["severity"] == "warning" else "rejected"  # a warning: it was ingested
+        print(f"reprint: {kind} {inert(row['source'])}: {inert(row['reason'])}", file=sys.stderr)
 
 
 if __name__ == "__main__":

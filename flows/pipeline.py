@@ -7,6 +7,7 @@ Shards are Prefect task runs, so the same flow runs in one process or, with a Da
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import uuid
@@ -26,6 +27,8 @@ from prefect.futures import PrefectFuture
 from flows import progress
 from tasks.changes import (
     ShardRead,
+    adopt_unrooted,
+    input_key,
     known_inputs,
     links_current,
     merge_inputs,
@@ -37,7 +40,7 @@ from tasks.changes import (
     story_shards,
     with_owner,
 )
-from tasks.ingest import InputFile, Reject, discover_inputs
+from tasks.ingest import InputFile, Reject, discover_inputs, input_root
 from tasks.limits import DEFAULT_LIMITS, ReadLimits
 from tasks.prepare import PIPELINE_VERSION, prepare_documents, remember_languages
 from tasks.report_page import pages_current, write_report_pages
@@ -81,7 +84,11 @@ IO_TASK = {"retries": 2, "retry_delay_seconds": 1, "retry_condition_fn": transie
 
 @task(**IO_TASK)
 def discover(inputs: list[str], warehouse: str | None = None) -> tuple[list[InputFile], list[Reject]]:
-    items, rejects = discover_inputs(inputs, warehouse)
+    items, rejects = [], []
+    for given in inputs:  # one at a time, so each reject is known to be about this root
+        found, bad = discover_inputs([given], warehouse)
+        items += found
+        rejects += [dataclasses.replace(r, root=str(input_root(Path(given)))) for r in bad]
     items, unnamed = printable_names(items)
     return items, rejects + unnamed
 
@@ -162,9 +169,11 @@ def align_shard(stories: dict[str, list[str]], body: dict) -> pa.Table:
 
 @task(**IO_TASK)
 def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa.Table]) -> str | None:
-    """Commit when anything differs from what is stored; an idle run leaves the warehouse as it was."""
+    """Commit when anything differs from what is stored; an idle run leaves the warehouse as it was (a new
+    warehouse gets its first version even when empty, so its catalog and report exist)."""
     same_sizes = all(tables[n].num_rows == stored[n].num_rows for n in tables)
-    if same_sizes and all(sort_table(tables[n], n).equals(sort_table(stored[n], n)) for n in tables):
+    same = same_sizes and all(sort_table(tables[n], n).equals(sort_table(stored[n], n)) for n in tables)
+    if same and current_version(root):
         return None
     return commit(root, tables, uuid.uuid4().hex).name
 
@@ -232,7 +241,8 @@ def reprint_flow(
     limits = replace(DEFAULT_LIMITS, max_document_bytes=max_document_bytes)
     with locked(root, wait=wait):
         items, rejects = discover(inputs, warehouse)
-        stored = load_warehouse(root)
+        on_disk = load_warehouse(root)
+        stored = adopt_unrooted(on_disk, items)  # rows of a warehouse written before roots were stored
         before = current_version(root)
         reuse_languages(stored)
         known = known_inputs(stored["inputs"])
@@ -244,7 +254,7 @@ def reprint_flow(
                 partial(
                     read_shard.submit,
                     shard,
-                    {i.source: known[i.source] for i in shard if i.source in known},
+                    {input_key(i): known[input_key(i)] for i in shard if input_key(i) in known},
                     PIPELINE_VERSION,
                     limits,
                 )
@@ -260,8 +270,8 @@ def reprint_flow(
             new.append(prepared)
             progress.advance("documents", prepared[0].num_rows)
         crash_point("after-prepare")
-        unprepared = {s for *_, failed_here in new for s in failed_here}
-        replaced = {row["source"] for r in reads for row in r.inputs} - unprepared
+        unprepared = {key for *_, failed_here in new for key in failed_here}
+        replaced = {(row["root"], row["source"]) for r in reads for row in r.inputs} - unprepared
         failed = {s for r in reads for s in r.failed} | unprepared
         rejects = rejects + [x for r in reads for x in r.rejects] + [x for *_, bad, _ in new for x in bad]
         if replaced or not links_current(stored):
@@ -294,7 +304,7 @@ def reprint_flow(
                 {},
             )
             fates = stored["paragraph_fates"]
-        roots = [Path(i) if Path(i).is_dir() else Path(i).parent for i in inputs]
+        roots = [input_root(Path(i)) for i in inputs]
         version = commit_version(
             root,
             {
@@ -312,10 +322,15 @@ def reprint_flow(
                 ),
                 "inputs": merge_inputs(
                     stored["inputs"],
-                    [row for r in reads for row in r.inputs if row["source"] not in unprepared],
+                    [
+                        row
+                        for r in reads
+                        for row in r.inputs
+                        if (row["root"], row["source"]) not in unprepared
+                    ],
                 ),
             },
-            stored,
+            on_disk,  # a run that only adopted rows still commits
         )
         page = root / "report" / "index.html"
         if version:  # only the pages of the stories this run aligned are written again

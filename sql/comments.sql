@@ -18,6 +18,7 @@ COMMENT ON COLUMN documents.repairs IS 'What Unicode repair changed in the text 
 COMMENT ON COLUMN documents.author IS 'Author from metadata (page, dump line); may be null.';
 COMMENT ON COLUMN documents.captured_at IS 'When a web archive captured the page; null for other inputs.';
 COMMENT ON COLUMN documents.input_source IS 'The input file it was read from (source without #<line>); a changed file replaces its documents.';
+COMMENT ON COLUMN documents.input_root IS 'The input root (absolute folder) input_source is relative to: the same name under two roots is two inputs; null for rows written before roots were stored.';
 
 COMMENT ON VIEW paragraphs IS 'One row per paragraph of every document, boilerplate included.';
 COMMENT ON COLUMN paragraphs.doc_id IS 'The document (documents.doc_id).';
@@ -54,6 +55,8 @@ COMMENT ON VIEW rejects IS 'Inputs that could not be ingested, with the reason.'
 COMMENT ON COLUMN rejects.source IS 'The input (path, #<line> for a JSONL line).';
 COMMENT ON COLUMN rejects.reason IS 'A sentence a person can act on.';
 COMMENT ON COLUMN rejects.input_source IS 'The input file the reject is about; its rejects are replaced when the file is read again.';
+COMMENT ON COLUMN rejects.input_root IS 'The input root the file is under, when known.';
+COMMENT ON COLUMN rejects.severity IS 'error: what source names was not ingested; warning: it was ingested, without what the reason names (an unreadable date). Null for rows written before severities: error.';
 
 COMMENT ON VIEW inputs IS 'One row per input file ingested: what it held when read, so unchanged files are skipped by later runs.';
 COMMENT ON COLUMN inputs.source IS 'The input file, relative to its input root.';
@@ -63,3 +66,4 @@ COMMENT ON COLUMN inputs.pipeline_version IS 'Versions of the steps that prepare
 COMMENT ON COLUMN inputs.size IS 'Bytes.';
 COMMENT ON COLUMN inputs.n_documents IS 'Documents read from it.';
 COMMENT ON COLUMN inputs.n_rejects IS 'Rejects (bad lines) it produced.';
+COMMENT ON COLUMN inputs.root IS 'The input root (absolute folder) source is relative to; null for rows written before roots were stored.';

@@ -3,6 +3,7 @@ their documents and rejects replace what earlier runs stored for the same files.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
@@ -19,6 +20,9 @@ from tasks.link import LINK_VERSION
 from tasks.warehouse import SCHEMAS
 
 Fingerprint = tuple[str, str, str]  # content hash, metadata hash, pipeline version
+# Where an input is: its root folder and its path under the root (CONTRACT.md). Rows written before roots were
+# stored have the root "" until a run given the same path adopts them (see adopt_unrooted).
+InputKey = tuple[str, str]
 # A file that holds one document and is larger than this is not one article (a log, a dump, a book):
 # reading it would cost minutes of preparation for nothing a person wants as a story.
 MAX_DOCUMENT_BYTES = DEFAULT_LIMITS.max_document_bytes
@@ -30,11 +34,15 @@ class ShardRead:
     """A shard of input files after reading: documents of new or changed files, rejects, the files' state."""
 
     raws: list[RawDocument] = field(default_factory=list)
-    owner: dict[str, str] = field(default_factory=dict)  # doc_id -> the input file it came from
+    owner: dict[str, InputKey] = field(default_factory=dict)  # doc_id -> the input file it came from
     rejects: list[Reject] = field(default_factory=list)
     inputs: list[dict] = field(default_factory=list)  # rows for the `inputs` table, one per file read
-    failed: list[str] = field(default_factory=list)  # files that could not be read or decoded at all
-    unchanged: list[str] = field(default_factory=list)
+    failed: list[InputKey] = field(default_factory=list)  # files that could not be read or decoded at all
+    unchanged: list[InputKey] = field(default_factory=list)
+
+
+def input_key(item: InputFile) -> InputKey:
+    return (item.root, item.source)
 
 
 def metadata_hash(item: InputFile) -> str:
@@ -43,16 +51,67 @@ def metadata_hash(item: InputFile) -> str:
     return hashlib.sha256(json.dumps(given, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def known_inputs(inputs: pa.Table) -> dict[str, Fingerprint]:
-    """{source: fingerprint} of every file stored by earlier runs."""
+def known_inputs(inputs: pa.Table) -> dict[InputKey, Fingerprint]:
+    """{(root, source): fingerprint} of every file stored by earlier runs."""
     return {
-        r["source"]: (r["content_hash"], r["metadata_hash"], r["pipeline_version"])
+        (r["root"] or "", r["source"]): (r["content_hash"], r["metadata_hash"], r["pipeline_version"])
         for r in inputs.to_pylist()
     }
 
 
+def adopt_unrooted(stored: dict[str, pa.Table], items: list[InputFile]) -> dict[str, pa.Table]:
+    """Give rows stored without a root (warehouses written before roots were) the root of the input that has
+    their name in this run, so that input replaces or keeps them as its own instead of adding them again.
+
+    Such a warehouse held one input per name, so each name is adopted by the first root that has it; an
+    unrooted name this run does not see stays as it is, until a run given it adopts it.
+    """
+    rooted = set(known_inputs(stored["inputs"]))
+    unrooted = {key[1] for key in rooted if not key[0]}
+    adopted: dict[str, str] = {}
+    for item in items:
+        if item.source in unrooted and item.source not in adopted and input_key(item) not in rooted:
+            adopted[item.source] = item.root
+    if not adopted:
+        return stored
+    docs = stored["documents"]
+    doc_owner = [
+        input_of(s, f, i)
+        for s, f, i in zip(
+            docs.column("source").to_pylist(),
+            docs.column("input_format").to_pylist(),
+            docs.column("input_source").to_pylist(),
+            strict=True,
+        )
+    ]
+    reject_owner = [
+        i or reject_input(Reject(s, ""))
+        for s, i in zip(
+            stored["rejects"].column("source").to_pylist(),
+            stored["rejects"].column("input_source").to_pylist(),
+            strict=True,
+        )
+    ]
+    return {
+        **stored,
+        "inputs": _with_root(
+            stored["inputs"], "root", stored["inputs"].column("source").to_pylist(), adopted
+        ),
+        "documents": _with_root(docs, "input_root", doc_owner, adopted),
+        "rejects": _with_root(stored["rejects"], "input_root", reject_owner, adopted),
+    }
+
+
+def _with_root(table: pa.Table, column: str, owners: list[str], adopted: dict[str, str]) -> pa.Table:
+    roots = [r or adopted.get(o) for r, o in zip(table.column(column).to_pylist(), owners, strict=True)]
+    return table.set_column(table.schema.get_field_index(column), column, pa.array(roots, pa.string()))
+
+
 def read_changed(
-    items: list[InputFile], known: dict[str, Fingerprint], version: str, limits: ReadLimits = DEFAULT_LIMITS
+    items: list[InputFile],
+    known: dict[InputKey, Fingerprint],
+    version: str,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> ShardRead:
     """Read the files whose content, metadata or pipeline version differ from what is stored."""
     out = ShardRead()
@@ -60,21 +119,21 @@ def read_changed(
         try:
             _read_one(item, known, version, limits, out)
         except Exception as err:  # noqa: BLE001 - one file reprint cannot read must never cost the others
-            out.rejects.append(
-                Reject(item.source, f"not ingested: reprint could not read it ({unexpected(err)})")
-            )
-            out.failed.append(item.source)
+            reason = f"not ingested: reprint could not read it ({unexpected(err)})"
+            out.rejects.append(Reject(item.source, reason, root=item.root))
+            out.failed.append(input_key(item))
     return out
 
 
 def _read_one(
-    item: InputFile, known: dict[str, Fingerprint], version: str, limits: ReadLimits, out: ShardRead
+    item: InputFile, known: dict[InputKey, Fingerprint], version: str, limits: ReadLimits, out: ShardRead
 ) -> None:
+    key = input_key(item)
     try:
         content, size = file_hash(item.path)
     except NotRegularFile as err:
-        out.rejects.append(Reject(item.source, f"not ingested: {err}"))
-        out.failed.append(item.source)
+        out.rejects.append(Reject(item.source, f"not ingested: {err}", root=item.root))
+        out.failed.append(key)
         return
     except OSError as err:
         out.rejects.append(
@@ -82,13 +141,14 @@ def _read_one(
                 item.source,
                 f"could not be read ({err.strerror or err}); "
                 "check that the file exists and that reprint may read it",
+                root=item.root,
             )
         )
-        out.failed.append(item.source)
+        out.failed.append(key)
         return
     mark = (content, metadata_hash(item), version)
-    if known.get(item.source) == mark:
-        out.unchanged.append(item.source)
+    if known.get(key) == mark:
+        out.unchanged.append(key)
         return
     if size > limits.max_document_bytes and item.path.suffix.lower() in ONE_DOCUMENT_SUFFIXES:
         out.rejects.append(
@@ -97,19 +157,21 @@ def _read_one(
                 f"is {size_text(size)}, more than one article can be "
                 f"({size_text(limits.max_document_bytes)}, --max-document-bytes): split it into one file "
                 "per document or convert it to JSONL, one document per line",
+                root=item.root,
             )
         )
-        out.failed.append(item.source)
+        out.failed.append(key)
         return
     docs, rejects = read_input(item, limits)
-    out.rejects.extend(rejects)
+    out.rejects.extend(dataclasses.replace(r, root=item.root) for r in rejects)
     if not docs and any(r.source == item.source for r in rejects):
-        out.failed.append(item.source)  # nothing usable: keep what an earlier run stored for it
+        out.failed.append(key)  # nothing usable: keep what an earlier run stored for it
         return
     out.raws.extend(docs)
-    out.owner.update({d.doc_id: item.source for d in docs})
+    out.owner.update({d.doc_id: key for d in docs})
     out.inputs.append(
         {
+            "root": item.root,
             "source": item.source,
             "content_hash": content,
             "metadata_hash": mark[1],
@@ -123,27 +185,28 @@ def _read_one(
 
 def prepare_isolated(
     shard: ShardRead, prepare: Callable[[list[RawDocument]], tuple[pa.Table, pa.Table]]
-) -> tuple[pa.Table, pa.Table, list[Reject], list[str]]:
+) -> tuple[pa.Table, pa.Table, list[Reject], list]:
     """`prepare` the shard's documents; when that fails, each input file's documents on their own, so a file
     whose text breaks a preparing step becomes a reject and costs only itself.
 
-    Returns documents, paragraphs, rejects and the input files that failed.
+    Returns documents, paragraphs, rejects and the keys of the input files that failed.
     """
     try:
         docs, paras = prepare(shard.raws)
         return docs, paras, [], []
     except Exception:  # noqa: BLE001 - found out below, file by file
         pass
-    by_input: dict[str, list[RawDocument]] = {}
+    by_input: dict = {}
     for raw in shard.raws:
-        by_input.setdefault(shard.owner.get(raw.doc_id, raw.source), []).append(raw)
+        by_input.setdefault(shard.owner.get(raw.doc_id, ("", raw.source)), []).append(raw)
     parts, rejects, failed = [], [], []
-    for source, raws in by_input.items():
+    for key, raws in by_input.items():
         try:
             parts.append(prepare(raws))
         except Exception as err:  # noqa: BLE001 - one file reprint cannot prepare must never cost the others
-            rejects.append(Reject(source, f"not ingested: preparing its text failed ({unexpected(err)})"))
-            failed.append(source)
+            reason = f"not ingested: preparing its text failed ({unexpected(err)})"
+            rejects.append(Reject(key[1], reason, root=key[0]))
+            failed.append(key)
     docs = pa.concat_tables([SCHEMAS["documents"].empty_table()] + [d for d, _ in parts])
     paras = pa.concat_tables([SCHEMAS["paragraphs"].empty_table()] + [p for _, p in parts])
     return docs, paras, rejects, failed
@@ -190,10 +253,13 @@ def links_current(stored: dict[str, pa.Table]) -> bool:
     return linked and aligned and everyone
 
 
-def with_owner(docs: pa.Table, owner: dict[str, str]) -> pa.Table:
-    """documents with `input_source` filled from {doc_id: input file}."""
-    column = pa.array([owner.get(d) for d in docs.column("doc_id").to_pylist()], pa.string())
-    return docs.set_column(docs.schema.get_field_index("input_source"), "input_source", column)
+def with_owner(docs: pa.Table, owner: dict[str, InputKey]) -> pa.Table:
+    """documents with `input_root` and `input_source` filled from {doc_id: input file}."""
+    keys = [owner.get(d, (None, None)) for d in docs.column("doc_id").to_pylist()]
+    for k, name in enumerate(("input_root", "input_source")):
+        column = pa.array([key[k] for key in keys], pa.string())
+        docs = docs.set_column(docs.schema.get_field_index(name), name, column)
+    return docs
 
 
 def input_of(source: str, input_format: str | None, input_source: str | None) -> str:
@@ -204,15 +270,20 @@ def input_of(source: str, input_format: str | None, input_source: str | None) ->
 
 
 def replace_documents(
-    old_docs: pa.Table, old_paras: pa.Table, new_docs: pa.Table, new_paras: pa.Table, replaced: set[str]
+    old_docs: pa.Table,
+    old_paras: pa.Table,
+    new_docs: pa.Table,
+    new_paras: pa.Table,
+    replaced: set[InputKey],
 ) -> tuple[pa.Table, pa.Table]:
     """Stored documents minus those of the `replaced` input files, plus the new ones (each id once)."""
     owners = [
-        input_of(s, f, i)
-        for s, f, i in zip(
+        (r or "", input_of(s, f, i))
+        for s, f, i, r in zip(
             old_docs.column("source").to_pylist(),
             old_docs.column("input_format").to_pylist(),
             old_docs.column("input_source").to_pylist(),
+            old_docs.column("input_root").to_pylist(),
             strict=True,
         )
     ]
@@ -269,10 +340,10 @@ def reject_input(reject: Reject) -> str:
 def merge_rejects(
     old: pa.Table,
     new: list[Reject],
-    revisited: set[str],
-    unchanged: set[str],
+    revisited: set[InputKey],
+    unchanged: set[InputKey],
     roots: list[Path],
-    kept_old: set[str],
+    kept_old: set[InputKey],
 ) -> pa.Table:
     """Stored rejects still true after this run, plus this run's.
 
@@ -281,38 +352,53 @@ def merge_rejects(
     manifest or an unsupported file found there again is replaced by whatever this run found; kept_old: files
     that failed now but whose earlier documents are kept, which the reason says.
     """
-    fresh = {reject_input(r) for r in new}
+    fresh = {(r.root, reject_input(r)) for r in new}
+    walked = {root.resolve() for root in roots}
 
     def still_true(row: dict) -> bool:
-        owner = row["input_source"] or reject_input(Reject(row["source"], ""))
-        if owner in revisited or owner in fresh:
+        key = (row["input_root"] or "", row["input_source"] or reject_input(Reject(row["source"], "")))
+        if key in revisited or key in fresh:
             return False
-        if owner in unchanged:
+        if key in unchanged:
             return True
-        return not any((root / owner).exists() for root in roots)
+        if key[0]:  # found again under a root walked now, this run's discovery said what holds for it
+            return not (Path(key[0]) in walked and (Path(key[0]) / key[1]).exists())
+        return not any((root / key[1]).exists() for root in roots)  # a row from before roots were stored
 
     rows = {
-        (r["source"], r["reason"], r["input_source"] or reject_input(Reject(r["source"], "")))
+        (
+            r["source"],
+            r["reason"],
+            r["input_source"] or reject_input(Reject(r["source"], "")),
+            r["input_root"],
+            r["severity"] or "error",
+        )
         for r in old.to_pylist()
         if still_true(r)
     }
     for r in new:
-        r = Reject(printable(r.source), r.reason)
+        r = dataclasses.replace(r, source=printable(r.source))
         owner = reject_input(r)
         reason = r.reason
-        if owner in kept_old and r.source == owner:
+        if (r.root, owner) in kept_old and r.source == owner:
             reason += "; the version stored by an earlier run is kept"
-        rows.add((r.source, reason, owner))
+        rows.add((r.source, reason, owner, r.root or None, r.severity))
     return pa.Table.from_pylist(
-        [{"source": s, "reason": m, "input_source": o} for s, m, o in sorted(rows)], schema=SCHEMAS["rejects"]
+        [
+            {"source": s, "reason": m, "input_source": o, "input_root": root, "severity": level}
+            for s, m, o, root, level in sorted(rows, key=lambda row: tuple(v or "" for v in row))
+        ],
+        schema=SCHEMAS["rejects"],
     )
 
 
 def merge_inputs(old: pa.Table, rows: list[dict]) -> pa.Table:
     """The `inputs` table after this run: files read now replace their stored state."""
-    read = {r["source"] for r in rows}
-    kept = [r for r in old.to_pylist() if r["source"] not in read]
-    return pa.Table.from_pylist(sorted(kept + rows, key=lambda r: r["source"]), schema=SCHEMAS["inputs"])
+    read = {(r["root"], r["source"]) for r in rows}
+    kept = [r for r in old.to_pylist() if (r["root"] or "", r["source"]) not in read]
+    return pa.Table.from_pylist(
+        sorted(kept + rows, key=lambda r: (r["source"], r["root"] or "")), schema=SCHEMAS["inputs"]
+    )
 
 
 def story_shards(todo: dict[str, list[str]], body: dict[str, list], size: int) -> list[tuple[dict, dict]]:

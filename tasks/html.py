@@ -1,6 +1,12 @@
 """Article text and metadata from an HTML page, with trafilatura: page chrome (navigation, share bars,
 related links, footers) is dropped; title, publication time, author, site name and canonical URL come from
-the page."""
+the page.
+
+Two passes. The first asks trafilatura for precision and leaves tables out, so that chrome stays out of
+ordinary pages. Pages from before CSS layouts (a 2008 BBC News story, an old CMS) hold their article inside
+layout tables, where that pass finds nothing; only then a second pass reads layout tables as blocks, asks for
+precision and, failing that, recall, and keeps the result only when most of it is prose (an index, search or
+shop page is lists of links and short lines)."""
 
 from __future__ import annotations
 
@@ -13,13 +19,15 @@ from dataclasses import dataclass
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.metadata import META_URL
+from trafilatura.settings import Document as Extraction
 from trafilatura.utils import load_html
 
 from tasks.decode import NotText, decode_bytes
 from tasks.ingest import parse_timestamp
 from tasks.repair import may_hold_mojibake, repair_unicode
 
-HTML_VERSION = "html-1"
+# html-2: a second pass for pages whose article sits in layout tables; <pre> split at blank lines only.
+HTML_VERSION = "html-2"
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
@@ -30,6 +38,10 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNOR
 # Browsers read these labels as windows-1252 (WHATWG Encoding Standard), and so do the pages written for them.
 _AS_WINDOWS_1252 = {"iso8859-1", "ascii", "cp1252"}
 # Where pages state their publication time to the second; trafilatura's own date has day precision only.
+_LAYOUT_TAGS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption")
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
+_WHITE = re.compile(r"\s+")
+_ENDS_SENTENCE = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u2019\u201d)\u300d]*$")
 _PUBLISHED_XPATH = (
     "//meta[@property='article:published_time' or @name='article:published_time'"
     " or @itemprop='datePublished' or @name='pubdate' or @name='publishdate' or @name='date'"
@@ -46,6 +58,12 @@ class HtmlConfig:
     include_tables: bool = False
     # Index, tag and error pages leave a few words of navigation behind; a news brief has more than this.
     min_article_chars: int = 100
+    # The second pass is kept when its prose (paragraphs of `prose_chars` or more that end a sentence) makes
+    # up `min_prose_share` of its text and at least `min_prose_chars`: a shop or quote page's text is mostly
+    # short lines and links, a story's mostly sentences.
+    prose_chars: int = 60
+    min_prose_share: float = 0.6
+    min_prose_chars: int = 250
     version: str = HTML_VERSION
 
 
@@ -134,6 +152,71 @@ def _iso_or_none(value: str | None) -> str | None:
         return None
 
 
+def _extract(tree: HtmlElement, url: str | None, precision: bool, tables: bool) -> Extraction | None:
+    return trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        favor_precision=precision,
+        favor_recall=not precision,
+        include_tables=tables,
+        # Only dates the page states, never guesses from its text.
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+
+
+def _lines(result: Extraction | None) -> list[str]:
+    """The extracted paragraphs: trafilatura gives one a line and may repeat the title as the first one."""
+    if result is None:
+        return []
+    lines = [line.strip() for line in (result.text or "").split("\n") if line.strip()]
+    if lines and result.title and lines[0] == result.title.strip():
+        lines = lines[1:]
+    return lines
+
+
+def _pre_as_paragraphs(tree: HtmlElement) -> None:
+    """A <pre> block (a wire story or release pasted as plain text) as paragraphs split at its blank lines:
+    its line ends are the typewriter's, not paragraph breaks."""
+    for pre in list(tree.iter("pre")):
+        blocks = [_WHITE.sub(" ", b).strip() for b in _BLANK_LINE.split(pre.text_content())]
+        block = pre.makeelement("div", {})
+        for text in blocks:
+            if text:
+                paragraph = block.makeelement("p", {})
+                paragraph.text = text
+                block.append(paragraph)
+        block.tail = pre.tail
+        pre.getparent().replace(pre, block)
+
+
+def _layout_table_pass(html: str, url: str | None, config: HtmlConfig) -> tuple[Extraction, list[str]] | None:
+    """(result, paragraphs) of the page read with its tables as blocks, precision first, then recall; None
+    when neither reads as an article."""
+    for precision in (True, False):
+        tree = load_html(html)  # trafilatura prunes the tree it is given: each pass parses afresh
+        if tree is None:
+            return None
+        _pre_as_paragraphs(tree)
+        for element in tree.iter(*_LAYOUT_TAGS):
+            element.tag = "div"
+        result = _extract(tree, url, precision, False)
+        lines = _lines(result)
+        if _reads_as_article(lines, config):
+            return result, lines
+    return None
+
+
+def _reads_as_article(lines: list[str], config: HtmlConfig) -> bool:
+    """Whether extracted paragraphs are mostly prose: sentences, not link lists, prices or short labels."""
+    total = sum(map(len, lines))
+    prose = sum(
+        len(line) for line in lines if len(line) >= config.prose_chars and _ENDS_SENTENCE.search(line)
+    )
+    return prose >= config.min_prose_chars and prose >= config.min_prose_share * total
+
+
 def extract_article(
     data: bytes,
     url: str | None = None,
@@ -153,22 +236,16 @@ def extract_article(
     if tree is None:
         raise NotText("it does not parse as HTML")
     stated = published_time(tree)
-    result = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        favor_precision=config.favor_precision,
-        include_tables=config.include_tables,
-        # Only dates the page states, never guesses from its text.
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
-    if result is None or not (result.text or "").strip():
-        raise NotText("no article text found in the page")
-    lines = [line.strip() for line in result.text.split("\n") if line.strip()]
-    # trafilatura gives one paragraph per line and may repeat the title as the first one.
-    if lines and result.title and lines[0] == result.title.strip():
-        lines = lines[1:]
+    _pre_as_paragraphs(tree)
+    result = _extract(tree, url, config.favor_precision, config.include_tables)
+    lines = _lines(result)
+    if len("\n\n".join(lines)) < config.min_article_chars:
+        # Only now the second pass: a parse and one or two extractions more, which ordinary pages never pay.
+        second = _layout_table_pass(html, url, config)
+        if second is not None:
+            result, lines = second
+        elif result is None or not (result.text or "").strip():
+            raise NotText("no article text found in the page")
     text = "\n\n".join(lines)
     if len(text) < config.min_article_chars:
         raise NotText(

@@ -11,11 +11,12 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+from tasks.dates import parse_timestamp
 from tasks.decode import MIXED, NotText, decode_bytes
 from tasks.discover import inside, resolved, walk_files
 from tasks.limits import (
@@ -60,6 +61,9 @@ class InputFile:
     source: str
     folder_outlet: str | None
     manifest: dict[str, str] = field(default_factory=dict)
+    # The folder `source` is relative to (absolute): with it, `day1/feed.jsonl` and `day2/feed.jsonl` given as
+    # two roots are two inputs, though both are named `feed.jsonl`.
+    root: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class RawDocument:
     repairs: tuple[str, ...] = ()  # what tasks/repair.py changed in the text or its metadata
     author: str | None = None
     captured_at: datetime | None = None  # when a web archive captured the page
+    warnings: tuple[str, ...] = ()  # metadata dropped because it could not be read (a date), and why
 
 
 @dataclass(frozen=True)
@@ -87,28 +92,13 @@ class Reject:
 
     source: str
     reason: str
+    severity: str = "error"  # error: not ingested; warning: ingested, but the reason names what was dropped
+    root: str = ""  # the input root `source` is relative to, when known
 
 
 def document_id(source: str, content_hash: str) -> str:
     """Stable id from where a document came from and what it says."""
     return hashlib.sha256(f"{source}\n{content_hash}".encode()).hexdigest()[:16]
-
-
-def parse_timestamp(value: str | None) -> datetime | None:
-    """ISO 8601 date or date-time to a naive UTC datetime; raises ValueError naming the bad value."""
-    if value is None or not str(value).strip():
-        return None
-    text = str(value).strip().replace("Z", "+00:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError as err:
-        raise ValueError(
-            f"published_at {value!r} is not an ISO 8601 date (expected e.g. 2019-06-25 or "
-            f"2019-06-25T14:30:00Z)"
-        ) from err
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
 
 
 def _read_manifest(
@@ -157,7 +147,11 @@ def _read_manifest(
                 value = entries[target].pop("published_at")
                 if isinstance(err, OverflowError):
                     err = f"published_at {value!r} is out of range after the shift to UTC"
-                rejects.append(Reject(f"{source}#{line}", f"{err}; {rel} was ingested without a date"))
+                rejects.append(
+                    Reject(
+                        f"{source}#{line}", f"{err}; {rel} was ingested without a date", severity="warning"
+                    )
+                )
     except csv.Error as err:
         rejects.append(Reject(source, f"manifest is not valid CSV ({err}); the rows after that were ignored"))
     for target, lines in repeats.items():
@@ -226,17 +220,15 @@ def discover_inputs(
             continue
         place = resolved(start)
         if own is not None and place is not None and inside(place, own):
-            rejects.append(
-                Reject(str(given), "is the warehouse this run writes to; it is never read as input")
-            )
+            rejects.append(Reject(str(given), WAREHOUSE_REASON))
             continue
         if stat.S_ISREG(mode):
-            found.append(InputFile(start, start.name, None))
+            found.append(InputFile(start, start.name, None, root=str(input_root(start))))
             continue
         if not stat.S_ISDIR(mode):
             rejects.append(Reject(str(given), f"is {file_kind(mode)}, not a regular file or a folder"))
             continue
-        root = start.resolve()
+        root = input_root(start)
 
         def refuse(path: Path, reason: str, root: Path = root, given: str | Path = given) -> None:
             rel = path.relative_to(root).as_posix()
@@ -268,8 +260,14 @@ def discover_inputs(
                         )
                     )
                     continue
-                found.append(InputFile(path, source, outlet, manifests.get(resolved(path) or path, {})))
+                entry = manifests.get(resolved(path) or path, {})
+                found.append(InputFile(path, source, outlet, entry, str(root)))
     return found, rejects
+
+
+def input_root(given: Path) -> Path:
+    """The folder an input's names are relative to: a folder given itself, a file given its folder."""
+    return given.resolve() if given.is_dir() else given.absolute().parent.resolve()
 
 
 def input_suffix(path: Path) -> str:
@@ -312,6 +310,7 @@ def _document(
 ) -> RawDocument:
     """A read document with its text and metadata repaired; `repaired`: repairs already made to its source."""
     repairs = list(repaired)
+    dates, warnings = _dates(meta)
     fixed: dict[str, str | None] = {}
     for key, value in (
         ("text", text),
@@ -327,8 +326,6 @@ def _document(
             continue
         fixed[key], more = repair_unicode(value) if value else (None, [])
         repairs += [label for label in more if label not in repairs]
-    published_at, more = stored_moment("published_at", meta.get("published_at"))
-    captured_at, later = stored_moment("captured_at", meta.get("captured_at"))
     return RawDocument(
         doc_id=document_id(source, content_hash),
         source=source,
@@ -336,31 +333,33 @@ def _document(
         outlet=fixed["outlet"],
         title=fixed["title"],
         url=fixed["url"],
-        published_at=published_at,
+        published_at=dates["published_at"],
         encoding=encoding,
         content_hash=content_hash,
         input_format=fmt,
-        repairs=tuple(repairs + more + later),
+        repairs=tuple(repairs),
         author=fixed["author"],
-        captured_at=captured_at,
+        captured_at=dates["captured_at"],
+        warnings=warnings,
     )
 
 
-# A year outside 1..9999 (before or after the shift to UTC): no real date, and none that can be stored.
-_OUT_OF_RANGE_YEAR = re.compile(r"^\s*[+-]?(0000|\d{5,})\b|^\s*[+-]?\d{5,}-")
-
-
-def stored_moment(key: str, value: str | None) -> tuple[datetime | None, list[str]]:
-    """A timestamp as stored, with the repair made: a date outside what can be stored is dropped (the
-    document is kept, undated); any other unreadable date still raises ValueError naming it."""
-    try:
-        return parse_timestamp(value), []
-    except OverflowError:
-        return None, [f"{key} dropped: {str(value)[:40]!r} is out of range after the shift to UTC"]
-    except ValueError as err:
-        if _OUT_OF_RANGE_YEAR.search(str(value)) or "out of range" in str(err):
-            return None, [f"{key} dropped: {str(value)[:40]!r} is out of the range of years 1-9999"]
-        raise
+def _dates(meta: dict[str, str | None]) -> tuple[dict[str, datetime | None], tuple[str, ...]]:
+    """The document's dates; one that cannot be read is dropped (a date lost, never the document), and why."""
+    dates: dict[str, datetime | None] = {}
+    warnings: list[str] = []
+    for key in ("published_at", "captured_at"):
+        try:
+            dates[key] = parse_timestamp(meta.get(key))
+        except ValueError as err:
+            dates[key] = None
+            warnings.append(f"{str(err).replace('published_at', key, 1)}; ingested without it")
+        except OverflowError:  # a date that leaves the years 1-9999 when shifted to UTC
+            dates[key] = None
+            warnings.append(
+                f"{key} {meta.get(key)!r} is out of range after the shift to UTC; ingested without it"
+            )
+    return dates, tuple(warnings)
 
 
 def storable(key: str, value: str | None) -> tuple[str | None, list[str]]:
@@ -677,7 +676,9 @@ def read_input(
         return [], [Reject(item.source, reason)]
     try:
         with open_regular(item.path) as handle:
-            return reader(item, handle, limits)
+            docs, rejects = reader(item, handle, limits)
+        # A warning: the document was ingested, without what the reason names (a date it could not read).
+        return docs, rejects + [Reject(d.source, w, severity="warning") for d in docs for w in d.warnings]
     except NotRegularFile as err:
         return [], [Reject(item.source, f"not ingested: {err}")]
     except OSError as err:

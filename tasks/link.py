@@ -399,7 +399,8 @@ def _distinct_counts(group: np.ndarray, value: np.ndarray, weight: np.ndarray | 
     """For each group: how many distinct values it holds (and the sum of their weights, if given)."""
     order = np.lexsort((value, group))
     group, value = group[order], value[order]
-    new = np.r_[True, (group[1:] != group[:-1]) | (value[1:] != value[:-1])]
+    new = np.ones(len(group), dtype=bool)  # (an empty corpus has no first row to mark)
+    new[1:] = (group[1:] != group[:-1]) | (value[1:] != value[:-1])
     keys, start, counts = np.unique(group[new], return_index=True, return_counts=True)
     if weight is None:
         return keys, counts

@@ -147,6 +147,7 @@ def _tables(
         "author": [raw.author for raw in raws],
         "captured_at": [raw.captured_at for raw in raws],
         "input_source": [None] * len(raws),  # the flow knows which input file each came from (with_owner)
+        "input_root": [None] * len(raws),
     }
     documents = pa.Table.from_pydict(docs, schema=SCHEMAS["documents"])
     return documents, pa.Table.from_pydict(columns, schema=schema)

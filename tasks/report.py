@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
+from datetime import date, datetime, time
 from pathlib import Path
 
 import duckdb
@@ -32,6 +36,12 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str, *params) -> list[dict]:
 MAX_REJECTS_SHOWN = 100  # the rest are a query away; a table of thousands helps no one
 
 
+def _duckdb_command() -> str:
+    """The DuckDB CLI installed beside reprint (duckdb-cli), or plain `duckdb` when it is not there."""
+    beside = Path(sys.executable).parent / "duckdb"
+    return str(beside) if beside.exists() else "duckdb"
+
+
 def _short(text: str | None, width: int) -> str:
     """Input text cut to `width` and made inert (no markup, no escape sequences)."""
     return "" if text is None else inert(text, width)
@@ -49,7 +59,7 @@ def render_report(warehouse: Path, console: Console | None = None, max_stories: 
     console.print(
         Text.assemble(
             "\nQuery it yourself: ",
-            (f"duckdb {inert(catalog)}", "bold"),
+            (f"{inert(_duckdb_command())} {inert(catalog)}", "bold"),
             "  (`reprint sql --list` names the views)",
         ),
         highlight=False,
@@ -67,11 +77,13 @@ def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) 
         "select (select count(*) from documents) as documents, "
         "(select count(distinct story_id) from story_members) as stories, "
         "(select count(distinct story_id) from story_members where n_members > 1) as shared, "
-        "(select count(*) from rejects) as rejects",
+        "(select count(*) from rejects where severity is distinct from 'warning') as rejects, "
+        "(select count(*) from rejects where severity = 'warning') as warnings",
     )[0]
+    warnings = f", {totals['warnings']} warnings (dates dropped)" if totals["warnings"] else ""
     console.print(
         f"[bold]reprint[/bold]: {totals['documents']} documents, {totals['stories']} stories "
-        f"({totals['shared']} with republications), {totals['rejects']} rejected inputs"
+        f"({totals['shared']} with republications), {totals['rejects']} rejected inputs{warnings}"
     )
     stories = _rows(
         con,
@@ -81,15 +93,18 @@ def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) 
     )
     for story in stories:
         _render_story(con, console, story["story_id"])
-    rejects = _rows(con, "select source, reason from rejects order by source limit ?", MAX_REJECTS_SHOWN)
+    rejects = _rows(
+        con, "select source, reason, severity from rejects order by source limit ?", MAX_REJECTS_SHOWN
+    )
     if rejects:
         more = totals["rejects"] - len(rejects)
         title = "Rejected inputs" + (f" (the first {len(rejects)}; `reprint sql` shows all)" if more else "")
         table = Table(title=title, title_justify="left")
         table.add_column("source")
         table.add_column("reason")
-        for r in rejects:
-            table.add_row(plain(r["source"], 300), plain(r["reason"], 1000))
+        for r in rejects:  # a warning: the document was ingested, without what the reason names
+            warning = "warning (ingested): " if r["severity"] == "warning" else ""
+            table.add_row(plain(r["source"], 300), plain(warning + r["reason"], 1000))
         console.print(table)
 
 
@@ -182,24 +197,48 @@ def list_catalog(warehouse: Path, console: Console | None = None) -> None:
     console.print(table)
 
 
-def print_query(warehouse: Path, query: str, console: Console | None = None) -> int:
-    """Run a read-only query on the catalog and print its rows; 1 with the database's message on an error."""
-    console = console or Console(emoji=False)
+def print_query(warehouse: Path, query: str, console: Console | None = None, output: str = "table") -> int:
+    """Run a read-only query on the catalog and print its rows, as a table for a person or as `csv`/`json`
+    for a script (stdout then holds only the data); 1 with the database's message on an error."""
     con = duckdb.connect(str(warehouse.resolve() / "corpus.duckdb"), read_only=True)
     try:
-        rows = _rows(con, query)
+        cursor = con.execute(query)
+        names = [d[0] for d in cursor.description or []]
+        rows = cursor.fetchall()
     except duckdb.Error as err:
         Console(stderr=True).print(f"reprint: the query failed: {inert(err)}", markup=False, emoji=False)
         return 1
     finally:
         con.close()
+    if output == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(["" if v is None else _plain(v) for v in row] for row in rows)
+        return 0
+    if output == "json":
+        records = [dict(zip(names, row, strict=True)) for row in rows]
+        json.dump(records, sys.stdout, default=_plain, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    console = console or Console(emoji=False)
     table = Table(title=f"{len(rows)} rows", title_justify="left")
-    for column in rows[0] if rows else []:
+    for column in names:
         table.add_column(plain(column, 100))
     for row in rows:
-        table.add_row(*(plain("" if v is None else v, 2000) for v in row.values()))
+        table.add_row(*(plain("" if v is None else v, 2000) for v in row))
     console.print(table)
     return 0
+
+
+def _plain(value: object) -> object:
+    """A value as CSV and JSON write it: dates and times in ISO 8601, lists as JSON, the rest as text."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value, default=_plain, ensure_ascii=False)
+    if isinstance(value, int | float | str | bool):
+        return value
+    return str(value)
 
 
 def render_run_summary(summary: dict, warehouse: Path, console: Console) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -59,6 +60,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("captured_at", pa.timestamp("us")),
             # The input file the document came from, so a changed file replaces exactly its own documents.
             ("input_source", pa.string()),
+            # ... and the input root it is relative to: two roots may both hold a `feed.jsonl`.
+            ("input_root", pa.string()),
         ]
     ),
     "paragraphs": pa.schema(
@@ -101,7 +104,16 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("align_version", pa.string()),
         ]
     ),
-    "rejects": pa.schema([("source", pa.string()), ("reason", pa.string()), ("input_source", pa.string())]),
+    "rejects": pa.schema(
+        [
+            ("source", pa.string()),
+            ("reason", pa.string()),
+            ("input_source", pa.string()),
+            ("input_root", pa.string()),
+            # error: what `source` names was not ingested; warning: it was, without what the reason names
+            ("severity", pa.string()),
+        ]
+    ),
     # One row per input file ingested: what it held when read, so an unchanged file is never prepared again.
     "inputs": pa.schema(
         [
@@ -112,6 +124,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("size", pa.int64()),
             ("n_documents", pa.int32()),
             ("n_rejects", pa.int32()),
+            ("root", pa.string()),  # the input root `source` is relative to (null: written before roots were)
         ]
     ),
 }
@@ -123,8 +136,8 @@ SORT_KEYS: dict[str, list[str]] = {
     "paragraphs": ["doc_id", "para_idx"],
     "story_members": ["story_id", "version"],
     "paragraph_fates": ["story_id", "doc_id", "base_para_idx", "para_idx", "fate"],
-    "rejects": ["source", "reason"],
-    "inputs": ["source"],
+    "rejects": ["source", "reason", "input_root"],
+    "inputs": ["source", "root"],
 }
 GROUP_KEY = {
     "documents": "doc_id",
@@ -279,8 +292,7 @@ def recover(root: Path) -> None:
     for path in versions.iterdir():
         if path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
-    if not (root / "corpus.duckdb").exists():
-        build_catalog(root)
+    build_catalog(root)  # written again only when missing, moved, or made by other code
 
 
 def _version_number(path: Path) -> int:
@@ -449,34 +461,9 @@ def ensure_tables(root: Path) -> None:
             commit(root, {}, "init")
 
 
-def catalog_current(root: Path) -> bool:
-    """Whether corpus.duckdb already holds every view, over this folder's absolute path, made after the
-    current sql/ files were: then reading it needs no write (a read-only warehouse can be read)."""
-    root = root.resolve()
-    catalog = root / "corpus.duckdb"
-    try:
-        built = catalog.stat().st_mtime
-        if any(p.stat().st_mtime > built for p in SQL_DIR.glob("*.sql")):
-            return False
-        con = duckdb.connect(str(catalog), read_only=True)
-        try:
-            views = dict(
-                con.execute("select view_name, sql from duckdb_views() where not internal").fetchall()
-            )
-        finally:
-            con.close()
-    except (OSError, duckdb.Error):
-        return False
-    wanted = set(TABLES) | {p.stem for p in report_files()}
-    pattern = (root / "documents" / "*.parquet").as_posix().replace("'", "''")
-    return wanted <= set(views) and pattern in (views.get("documents") or "")
-
-
 def refresh_catalog(root: Path) -> None:
-    """Rebuild the catalog when it is stale (the folder moved, reprint was updated); when it cannot be
-    written (a read-only warehouse), read it as it is and say so."""
-    if catalog_current(root):
-        return
+    """build_catalog (which writes only when the catalog is stale); when it cannot be written (a read-only
+    warehouse), read it as it is and say so."""
     try:
         build_catalog(root)
     except (OSError, duckdb.IOException, duckdb.PermissionException) as err:
@@ -487,27 +474,140 @@ def refresh_catalog(root: Path) -> None:
         )
 
 
+# The oldest storage format DuckDB 2.0 writes; every 1.x client (1.1.3 of late 2024 on, the CLI 1.5.6, the
+# drivers dashboards embed) opens it, where 2.0's default (storage version 69) is refused by all of them. The
+# catalog holds only views and macros, so an older format costs nothing.
+CATALOG_STORAGE = "v1.0.0"
+CATALOG_FORMAT = "catalog-2"  # what build_catalog writes; a catalog of another format is rebuilt
+# The schema for the user's own views, macros and tables: reprint carries it into every catalog it writes.
+USER_SCHEMA = "mine"
+# `SET VARIABLE reprint_warehouse = '/where/it/is'` lets a client read a copied or moved warehouse that
+# reprint has not seen since (a read-only mount): views read the files under it, not the recorded folder.
+LOCATION_VARIABLE = "reprint_warehouse"
+
+
+class CatalogInUse(RuntimeError):
+    """Another program holds corpus.duckdb open for writing, so it can be neither read nor replaced."""
+
+
+def catalog_key(root: Path) -> str:
+    """What a catalog for `root` holds: its format, its folder, the tables' columns, the sql/ files."""
+    h = hashlib.sha256(f"{CATALOG_FORMAT}\n{root.resolve()}\n".encode())
+    for name, schema in SCHEMAS.items():
+        h.update(f"{name}:{schema}\n".encode())
+    for path in sorted(SQL_DIR.glob("*.sql")):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def stored_catalog_key(target: Path) -> str | None:
+    """The key a catalog file was written with; None when there is no file or it predates keys."""
+    if not target.exists():
+        return None
+    try:
+        con = duckdb.connect(str(target), read_only=True)
+    except duckdb.IOException as err:
+        raise CatalogInUse(f"{target} is open in another program ({err})") from err
+    except duckdb.Error:
+        return None  # damaged or of a newer format than this DuckDB reads: written again
+    try:
+        return con.execute("select reprint_catalog_key()").fetchall()[0][0]
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
 def build_catalog(root: Path) -> Path:
-    """(Re)write corpus.duckdb: a view per table over absolute Parquet paths, plus the macros and reports."""
+    """Write corpus.duckdb unless it is current: a view per table over the warehouse's fixed table links
+    (`DIR/<table>`, which every commit keeps), the macros and reports, the user's schema carried over.
+
+    A run does not need to rewrite it for new rows; a moved warehouse, new code or a new format does. When
+    another program holds it open for writing it is left as it is (its views still read the newest rows).
+    """
     root = root.resolve()
     target = root / "corpus.duckdb"
+    key = catalog_key(root)
+    try:
+        if stored_catalog_key(target) == key:
+            return target
+    except CatalogInUse as err:
+        print(f"reprint: the catalog was not refreshed: {err}", file=sys.stderr)
+        return target
     tmp = root / f".corpus.duckdb.{os.getpid()}.tmp"
     tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    con = duckdb.connect(str(tmp), config={"storage_compatibility_version": CATALOG_STORAGE})
     try:
         for name in TABLES:
-            pattern = (root / name / "*.parquet").as_posix().replace("'", "''")
+            folder = (root / name).as_posix().replace("'", "''")
             # Files kept from older versions may lack columns added since: union_by_name reads them as nulls.
-            source = f"read_parquet('{pattern}', union_by_name = true)"
+            source = (
+                f"read_parquet(coalesce(getvariable('{LOCATION_VARIABLE}') || '/{name}', '{folder}') "
+                "|| '/*.parquet', union_by_name = true)"
+            )
             con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {source}")
         run_sql_file(con, SQL_DIR / "macros.sql")
         create_report_views(con)
         describe_views(con)
+        con.execute(f"CREATE MACRO reprint_catalog_key() AS '{key}'")
+        con.execute(f"CREATE SCHEMA {USER_SCHEMA}")
+        if target.exists():
+            try:
+                carry_user_schema(con, target)
+            except duckdb.IOException as err:
+                print(f"reprint: the catalog was not refreshed: {target} is in use ({err})", file=sys.stderr)
+                return target
+            except duckdb.Error as err:  # a damaged catalog: nothing in it can be carried over
+                print(f"reprint: {target} could not be read ({err}); it is written anew", file=sys.stderr)
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    os.replace(tmp, target)
+    if tmp.exists():
+        os.replace(tmp, target)
     return target
+
+
+def carry_user_schema(con: duckdb.DuckDBPyConnection, old: Path) -> None:
+    """Copy the user's views, macros and tables (schema `mine`) from the catalog being replaced."""
+    con.execute(f"ATTACH '{old.as_posix().replace(chr(39), chr(39) * 2)}' AS previous (READ_ONLY)")
+    try:
+        tables = con.execute(
+            "select table_name from duckdb_tables() where database_name = 'previous' and schema_name = ?",
+            [USER_SCHEMA],
+        ).fetchall()
+        for (name,) in tables:
+            quoted = '"' + name.replace('"', '""') + '"'
+            con.execute(f"CREATE TABLE {USER_SCHEMA}.{quoted} AS FROM previous.{USER_SCHEMA}.{quoted}")
+        macros = con.execute(
+            "select function_name, function_type, parameters, macro_definition from duckdb_functions() "
+            "where database_name = 'previous' and schema_name = ? and function_type like '%macro'",
+            [USER_SCHEMA],
+        ).fetchall()
+        views = con.execute(
+            "select sql from duckdb_views() where database_name = 'previous' and schema_name = ? "
+            "order by view_oid",
+            [USER_SCHEMA],
+        ).fetchall()
+    finally:
+        con.execute("DETACH previous")
+    statements = [
+        f"CREATE MACRO {USER_SCHEMA}.{name}({', '.join(params)}) AS "
+        f"{'TABLE ' if kind == 'table_macro' else ''}{definition}"
+        for name, kind, params, definition in macros
+    ] + [sql for (sql,) in views]
+    pending = statements
+    while pending:  # one may read another: each pass creates those whose inputs exist
+        failed = []
+        for statement in pending:
+            try:
+                con.execute(statement)
+            except duckdb.Error:
+                failed.append(statement)
+        if len(failed) == len(pending):
+            names = "; ".join(s.split(" AS ")[0] for s in failed)
+            print(f"reprint: could not carry over to the new catalog: {names}", file=sys.stderr)
+            break
+        pending = failed
 
 
 def create_report_views(con: duckdb.DuckDBPyConnection) -> None:

@@ -118,7 +118,9 @@ def build_warehouse(inputs: list[Path], root: Path) -> Path:
     members, body = stories.keyed_members(members, paras)
     todo, _ = stories.stories_to_align(members, empty["story_members"], empty["paragraph_fates"])
     fates = stories.align_stories(todo, body)
-    rejects = merge_rejects(empty["rejects"], rejects + bad, {i.source for i in items}, set(), inputs, set())
+    rejects = merge_rejects(
+        empty["rejects"], rejects + bad, {(i.root, i.source) for i in items}, set(), inputs, set()
+    )
     commit(
         root,
         {

@@ -251,3 +251,44 @@ def test_a_paragraph_moved_past_a_split_is_the_move():
         (2, 1, "moved"),
         (3, 4, "survived"),
     ]
+
+
+# Real white-space-only edits (issue 12, class 6): a space lost after an apostrophe, a spaced dash closed up.
+WHITE_SPACE_EDITS = [
+    (
+        "We measure our customers' experience at every store, every week, the chief executive said.",
+        "We measure our customers'experience at every store, every week, the chief executive said.",
+    ),
+    (
+        "Most of the staff will stay remote - so the old office is up for lease from next month.",
+        "Most of the staff will stay remote-so the old office is up for lease from next month.",
+    ),
+    (
+        "The council voted 7 - 2 to close the pool, a decision residents called short-sighted.",
+        "The council voted 7-2 to close the pool, a decision residents called short - sighted.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), WHITE_SPACE_EDITS)
+def test_white_space_only_edits_survive(before, after):
+    assert fates(paras(A, before, C), paras(A, after, C)) == [
+        (0, 0, "survived"),
+        (1, 1, "survived"),
+        (2, 2, "survived"),
+    ]
+
+
+def test_changed_rows_always_carry_a_diff_on_generated_stories():
+    from bench.align_bench import body as stored_body
+    from bench.corpus import iter_documents
+
+    docs = list(iter_documents(60, seed=3))
+    origins = {d.doc_id: stored_body(d) for d in docs if d.version == 0}
+    changed = 0
+    for rep in docs:
+        if rep.version:
+            for f in align_versions(origins[rep.base_doc_id], stored_body(rep)):
+                changed += f.fate == "changed"
+                assert f.fate != "changed" or f.diff, f
+    assert changed > 20

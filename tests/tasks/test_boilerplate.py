@@ -18,6 +18,9 @@ def test_seed_footer_is_boilerplate_and_body_is_not(seed_texts):
 def test_rules_catch_each_kind():
     late = 0.9
     for text in [
+        "© 2008 Reuters. All rights reserved. Users may download and print extracts of content from this "
+        "website for their own personal and non-commercial use only. Republication or redistribution of "
+        "Reuters content is expressly prohibited without the prior written consent of Reuters.",
         "This article was produced by Globetrotter, a project of the Independent Media Institute.",
         "Originally published in The Conversation.",
         "{{ post.analytics }}",
@@ -46,20 +49,11 @@ def test_repetition_needs_two_stories_of_one_outlet():
 
 
 def _plain_flags(paragraphs):
-    """The rules as plain regex searches on every paragraph (what the word prefilter must agree with)."""
-    from tasks.boilerplate import _BIO, _STRONG, BoilerplateConfig
+    """The strong rules as plain regex searches on every paragraph (what the word prefilter must agree with),
+    then the same document-level rules."""
+    from tasks.boilerplate import _STRONG, flags_from_rules
 
-    tail_start = BoilerplateConfig().tail_start
-    n = len(paragraphs)
-    flags = [
-        any(rule.search(p) for _, rule in _STRONG)
-        or (i / max(n - 1, 1) >= tail_start and bool(_BIO.search(p)))
-        for i, p in enumerate(paragraphs)
-    ]
-    tail = [i for i, f in enumerate(flags) if f and i / max(n - 1, 1) >= tail_start]
-    if len(tail) >= 2:
-        flags[tail[0] : tail[-1] + 1] = [True] * (tail[-1] + 1 - tail[0])
-    return flags
+    return flags_from_rules(paragraphs, [any(rule.search(p) for _, rule in _STRONG) for p in paragraphs])
 
 
 def _variants(text, rng):
@@ -101,6 +95,17 @@ def test_batched_rules_flag_exactly_what_plain_regexes_flag():
         "Share this article.",
         "Follow us on social media.",
         "Jane Doe is a senior reporter covering energy and climate for the Gazette.",
+        "Acme is a registered trademark of Acme Corp.",
+        "All other product names are the property of their owners.",
+        "Cautionary Statement Regarding Forward-Looking Statements",
+        "This release contains forward-looking statements.",
+        "Media Relations",
+        "Source: Acme Corp.",
+        "For more information, please contact Jane Liu.",
+        "Sign up to our daily newsletter.",
+        "Next page: What the rules mean",
+        "Continue reading",
+        "Copyright 2008 The Associated Press.",
         "The story was first written by our staff; the post is distributed by wire.",
         "Nothing to see here: a donation to the campaign, the news in brief.",
     ]
@@ -117,3 +122,140 @@ def test_batched_rules_flag_exactly_what_plain_regexes_flag():
     # Paragraph by paragraph too: in a document, the footer block can hide a rule that missed.
     paragraphs = [p for doc in batch for p in doc]
     assert _strong_matches(paragraphs) == [any(rule.search(p) for _, rule in _STRONG) for p in paragraphs]
+
+
+# Issue 12, class 4: real boilerplate, each snippet written the way real releases and old news pages write it.
+RELEASE_NEWS = [
+    "SAN JOSE, Calif., March 3, 2008 -- Lumen Networks Inc. (NASDAQ: LMNW) today announced a line of "
+    "wireless routers for small offices, priced from $199.",
+    'The routers ship in April. "Small offices want what large ones have," said chief executive Patrick Lo.',
+    "Analysts expect the market for such devices to grow by a fifth this year.",
+]
+RELEASE_TAIL = [
+    "About Lumen Networks Inc.",
+    "Lumen Networks Inc. (NASDAQ: LMNW) designs networking products for homes and businesses. "
+    "Founded in 1996, the company is headquartered in San Jose, California, and employs about 1,200 people.",
+    "For more information about Lumen, visit www.lumen.example.",
+    "Cautionary Note Regarding Forward-Looking Statements",
+    "This press release contains forward-looking statements within the meaning of Section 27A of the "
+    "Securities Act of 1933, including statements about the timing of product shipments.",
+    "Actual results may differ materially. Lumen undertakes no obligation to update these statements.",
+    "Lumen and the Lumen logo are registered trademarks of Lumen Networks Inc. in the United States "
+    "and other countries. All other trademarks are the property of their respective owners.",
+    "Media Contact:",
+    "Jane Liu",
+    "Lumen Networks Inc.",
+    "+1 (408) 555-0142",
+    "jane.liu@lumen.example",
+    "Copyright",
+    "2008",
+    "Lumen Networks Inc. All rights reserved.",
+    "###",
+]
+
+
+def test_press_release_tail_is_boilerplate_and_its_news_is_not():
+    flags = flag_document(RELEASE_NEWS + RELEASE_TAIL)
+    assert flags == [False] * len(RELEASE_NEWS) + [True] * len(RELEASE_TAIL)
+
+
+def test_each_release_block_is_caught_on_its_own():
+    """Without the footer block to fill gaps: each piece after the news, alone, is flagged by its own rule."""
+    pieces = [
+        [
+            "About Halcyon Foods AG",
+            "Halcyon Foods AG makes frozen meals sold under its own brands in 14 countries.",
+        ],
+        ["About Halcyon: Halcyon Foods AG makes frozen meals sold under its own brands in 14 countries."],
+        ["Safe Harbor Statement", "Statements in this release that are not historical facts involve risks."],
+        ["Halcyon is a trademark of Halcyon Foods AG."],
+        ["Press contact", "Tom Becker", "tom.becker@halcyon.example"],
+        ["Copyright 2008 Halcyon Foods AG"],
+    ]
+    for tail in pieces:
+        flags = flag_document(RELEASE_NEWS + tail)
+        assert flags == [False] * len(RELEASE_NEWS) + [True] * len(tail), tail
+
+
+def test_about_block_ends_at_the_next_section():
+    doc = RELEASE_NEWS + [
+        "About Tidewater Energy",
+        "Tidewater Energy builds solar farms for utilities in Australia and New Zealand.",
+        "Related coverage",  # the page's next section: no longer the issuer's block
+        "Solar farm approvals doubled in 2007, the regulator said in its annual report on Friday.",
+    ]
+    assert flag_document(doc) == [False] * 3 + [True, True, False, False]
+
+
+def test_login_newsletter_and_next_page_boxes():
+    story = [
+        "The council approved the bypass on Monday after a four-hour debate about its cost and route.",
+        "Work is due to start in the spring and to take three years, the mayor said.",
+        "Opponents said they would seek a judicial review of the decision.",
+    ]
+    login = ["Log in", "Username", "Password", "Forgot your password?", "Not a subscriber? Subscribe here."]
+    assert flag_document(story + login) == [False] * 3 + [True] * 5
+    assert flag_document(story + ["Sign up for the Morning Briefing newsletter"]) == [False] * 3 + [True]
+    assert flag_document(story + ["Next page: Residents question the route"]) == [False] * 3 + [True]
+    assert flag_document(story + ["Continue reading"]) == [False] * 3 + [True]
+
+
+def test_news_that_uses_the_same_words_is_not_boilerplate():
+    news = [
+        "About 200 people attended the vigil outside the embassy on Sunday night.",
+        "About Face, the charity's youth programme, lost its funding in the budget.",
+        "The company's chief executive said the forecast was cautious and declined to give a figure.",
+        "Investors have sued the firm, saying its statements about sales were misleading.",
+        "Next year, the council will review the contract, a spokeswoman said.",
+        "Police asked anyone with information to contact them.",
+        "The copyright case is due to be heard in the High Court in May.",
+        "She said she would sign up for the programme as soon as it opened.",
+    ]
+    assert not any(flag_document(news))
+    assert not any(flag_document(news[::-1]))
+
+
+def test_markdown_headings_of_a_document_are_not_boilerplate():
+    _, paragraphs = split_document(
+        "# Acme Widgets privacy policy\n\n## About this policy\n\nThis policy explains what data we keep.\n\n"
+        "## Contact\n\nWrite to the data protection officer at the address below.\n\n"
+        "## Changes\n\nWe may change this policy; the date at the top says when it last changed.\n"
+    )
+    assert not any(flag_document(paragraphs))
+
+
+def test_template_leftovers_front_matter_and_comments_but_not_text_with_a_variable():
+    doc = [
+        '--- title: GitHub Terms of Service redirect_from: - /tos/ - /terms/ versions: fpt: "*" ---',
+        "Thank you for using GitHub! We're happy you're here. Please read this Agreement carefully.",
+        "Also be sure to check out the [press release]({{ site.baseurl }}/blog/2015/05/19/drill-1.0/) "
+        "for the announcement and what is next.",
+        "<!-- markdownlint-disable GHD034 -->",
+        "You retain ownership of and responsibility for Your Content, and you agree to these terms.",
+        "<!-- markdownlint-enable GHD034 -->",
+        "If you collaborate on or become a member of an Organization, its owners may receive your data.",
+        "GitHub and our licensors retain ownership of all intellectual property rights in the Website. "
+        "The look and feel of the Website is copyright © GitHub, Inc. All rights reserved. You may not "
+        "duplicate, copy, or reuse any portion of the HTML/CSS, JavaScript, or visual design elements.",
+        "{% endif %}",
+    ]
+    assert flag_document(doc) == [True, False, False, True, False, True, False, False, True]
+
+
+def test_page_lines_and_link_labels_of_a_paginated_text():
+    story = [
+        "This document describes a protocol for storing data on the web, and how clients discover it.",
+        "de Jong                 Expires April 23, 2015                 [Page 1]",
+        "Servers MUST support the methods described in this section, and MAY support others.",
+        "Learn more",
+    ]
+    assert flag_document(story) == [False, True, False, True]
+
+
+def test_a_press_release_heading_run_into_its_description():
+    doc = RELEASE_NEWS + [
+        "About The Apache Software Foundation (ASF) Established in 1999, the all-volunteer Foundation "
+        "oversees more than 350 leading Open Source projects.",
+        "\\# \\# \\#",
+    ]
+    assert flag_document(doc) == [False] * 3 + [True, True]

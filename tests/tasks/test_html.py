@@ -139,3 +139,76 @@ def test_declared_charset_beats_guessing(declaration):
     data = f"{declaration}<p>Le café coûte 3 € à Paris</p>".encode("iso-8859-15")
     text, encoding = decode_page(data)
     assert encoding == "iso8859-15" and "coûte 3 € à Paris" in text
+
+
+# Issue 12, class 5: real old pages (tests/fixtures/html-pages/README.md gives their sources and licences).
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "html-pages"
+
+
+def _real_page(name: str) -> bytes:
+    import gzip
+
+    return gzip.decompress((PAGES / name).read_bytes())
+
+
+def test_a_2008_news_page_in_layout_tables_is_read():
+    article = extract_article(_real_page("bbc-2008-alitalia.html.gz"))
+    paragraphs = article.text.split("\n\n")
+    assert paragraphs[0].startswith("Alitalia, the airline which is struggling to survive, has been given")
+    assert any(p.startswith("The CGIL union said it had signed an agreement") for p in paragraphs)
+    assert len(paragraphs) >= 8
+    for chrome in (
+        "BBC links",
+        "not responsible for the content",
+        "E-mail this to a friend",
+        "Printable version",
+    ):
+        assert chrome not in article.text, chrome
+    assert article.metadata["title"] == "Alitalia gets temporary reprieve"
+
+
+def test_a_japanese_page_in_layout_tables_is_read():
+    article = extract_article(_real_page("hukumusume-aesop.html.gz"))
+    assert "肉をくわえたイヌが、橋を渡っていました。" in article.text
+
+
+def test_a_share_quote_page_is_still_not_an_article():
+    with pytest.raises(NotText, match="no article"):
+        extract_article(_real_page("yahoo-finance-2008-quote.html.gz"))
+
+
+def test_layout_table_page_keeps_ticker_links_inside_their_sentence():
+    cell = (
+        "SAN JOSE, Calif., March 3, 2008 -- Lumen Networks Inc. (NASDAQ: <a href='http://quotes.example/lmnw'>"
+        "LMNW</a>) today announced a line of wireless routers for small offices, priced from $199."
+        "<p>The routers ship in April, chief executive Patrick Lo said in a statement released on Monday."
+        "<p>Analysts expect the market for such devices to grow by a fifth this year, said Gartner."
+    )
+    page = (
+        "<html><head><title>Lumen launches routers</title></head><body><table><tr>"
+        "<td width=150><a href='/'>Home</a><br><a href='/tech'>Technology</a></td>"
+        f"<td><font face=arial size=2>{cell}</font></td></tr></table></body></html>"
+    ).encode()
+    paragraphs = extract_article(page).text.split("\n\n")
+    assert paragraphs[0] == (
+        "SAN JOSE, Calif., March 3, 2008 -- Lumen Networks Inc. (NASDAQ: LMNW) today announced a line of "
+        "wireless routers for small offices, priced from $199."
+    )
+    assert len(paragraphs) == 3
+
+
+def test_pre_block_is_split_at_blank_lines_not_at_every_line():
+    release = (
+        "The board of Widget Co. has approved the offer and\n"
+        "recommends that shareholders accept it, the statement said.\n"
+        "\n"
+        "Acme said it would keep the Widget brand and its\n"
+        "factories in Ohio and Texas open for at least five years.\n"
+    )
+    paragraphs = extract_article(_page("", BODY + f"<pre>{release}</pre>")).text.split("\n\n")
+    assert paragraphs[-2:] == [
+        "The board of Widget Co. has approved the offer and recommends that shareholders accept it, the "
+        "statement said.",
+        "Acme said it would keep the Widget brand and its factories in Ohio and Texas open for at least five "
+        "years.",
+    ]

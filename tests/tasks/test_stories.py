@@ -88,8 +88,8 @@ def grow(before: list[RawDocument], added: list[RawDocument], replaced=(), confi
     if not added:
         new_paras = SCHEMAS["paragraphs"].empty_table()
     docs, paras = replace_documents(
-        stored["documents"], stored["paragraphs"], new_docs, new_paras, set(replaced)
-    )
+        stored["documents"], stored["paragraphs"], new_docs, new_paras, {("", s) for s in replaced}
+    )  # input keys (root, source); these documents have no root
     grown = linked(docs, paras, config, stored)
     after = [r for r in before if r.source not in replaced] + added
     return stored, grown, linked(*corpus(*after), config)

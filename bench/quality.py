@@ -1,0 +1,536 @@
+"""Quality benchmark: grouping, fates, boilerplate and rejects of `reprint run` on real and generated text.
+
+Run: `.venv/bin/python -m bench.quality [--stories 100 1000 10000] [--before REV] [--no-real]`.
+Each corpus is ingested by `reprint run` (the CLI's own entry point, in a subprocess, fresh warehouse) and its
+warehouse is read back through corpus.duckdb and scored against gold with bench/score.py:
+- the real set, bench/real/ (real documents with real revision and republication histories, hand-labelled in
+  bench/real/labels.toml: families, hard negatives, boilerplate snippets, a few pairs' fates);
+- generated corpora from bench/corpus.py (gold from the generator) at each `--stories` size.
+`--before REV` runs the same corpora on another commit (a temporary `git worktree` of REV, its code run with
+this venv) and prints both side by side with deltas. Results go to bench/results/quality.json (date, machine,
+commit, command); docs/quality.md is rendered from that JSON by `render_page`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from bench.score import FATES, Score, grouping_scores, precision_recall
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "bench" / "real"
+RESULTS = ROOT / "bench" / "results" / "quality.json"
+PAGE = ROOT / "docs" / "quality.md"
+# Runs the CLI of the tree at sys.argv[1] (this one or a `--before` worktree) with this venv's packages.
+_LAUNCH = "import sys; sys.path.insert(0, sys.argv.pop(1)); from flows.cli import main; sys.exit(main())"
+
+
+def run_reprint(inputs: list[Path], warehouse: Path, code: Path = ROOT) -> float:
+    """`reprint run INPUTS --warehouse WAREHOUSE` with the code of tree `code`; wall seconds it took."""
+    # One Prefect home (its API database) for every run, as a user has; but results in a fresh folder per run,
+    # so no run reuses a task result cached by another run or by other code (cache keys hold a version
+    # constant, not the code).
+    env = dict(
+        os.environ,
+        PREFECT_HOME=os.environ.get("PREFECT_HOME", str(ROOT / ".prefect")),
+        PREFECT_LOCAL_STORAGE_PATH=str(warehouse.parent / "prefect-results"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+    )
+    env.pop("PYTHONPATH", None)
+    command = [
+        sys.executable,
+        "-c",
+        _LAUNCH,
+        str(code),
+        "run",
+        *map(str, inputs),
+        "--warehouse",
+        str(warehouse),
+    ]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*command, "--no-report"],
+        cwd=code,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if done.returncode:
+        raise RuntimeError(f"reprint run failed ({done.returncode}) on {inputs}:\n{done.stderr[-3000:]}")
+    return time.perf_counter() - started
+
+
+@dataclass
+class Warehouse:
+    """What a run stored, keyed by each document's `source` (its path under the input root)."""
+
+    story: dict[str, str]  # source -> story_id
+    version: dict[str, int]  # source -> version in its story
+    paragraphs: list[tuple[str, int, str, bool]]  # (source, para_idx, text, is_boilerplate)
+    fates: dict[tuple[str, str], list[tuple[int | None, int | None, str]]]  # (base, doc) -> rows
+    rejects: list[tuple[str, str]]  # (source, reason)
+
+
+def read_warehouse(warehouse: Path) -> Warehouse:
+    """Read a run's tables through corpus.duckdb, as a user's reader would."""
+    con = duckdb.connect(str(warehouse / "corpus.duckdb"), read_only=True)
+    try:
+        source = dict(con.sql("select doc_id, source from documents").fetchall())
+        members = con.sql("select doc_id, story_id, version from story_members").fetchall()
+        paragraphs = con.sql(
+            "select doc_id, para_idx, text, is_boilerplate from paragraphs order by doc_id, para_idx"
+        ).fetchall()
+        fates: dict[tuple[str, str], list] = {}
+        for base, doc, b, j, fate in con.sql(
+            "select base_doc_id, doc_id, base_para_idx, para_idx, fate from paragraph_fates"
+        ).fetchall():
+            fates.setdefault((source[base], source[doc]), []).append((b, j, fate))
+        rejects = con.sql("select source, reason from rejects order by source").fetchall()
+    finally:
+        con.close()
+    return Warehouse(
+        story={source[d]: s for d, s, _ in members},
+        version={source[d]: v for d, _, v in members},
+        paragraphs=[(source[d], k, t, bool(f)) for d, k, t, f in paragraphs],
+        fates=fates,
+        rejects=[(s, r) for s, r in rejects],
+    )
+
+
+# --- the generator ------------------------------------------------------------------------------------
+
+
+def write_generated(stories: int, folder: Path, seed: int = 0) -> Path:
+    """Write a generated corpus of `stories` stories as a folder (gold in its hidden .gold.jsonl)."""
+    from bench.corpus import iter_documents, write_folder
+
+    write_folder(iter_documents(stories, seed=seed), folder)
+    return folder
+
+
+def generator_fates(gold: list[dict], out: Warehouse) -> tuple[Score, int]:
+    """Score of a run's paragraph_fates against the generator's gold rows, and how many republications it did
+    not align against their origin (not linked, or linked under another origin)."""
+    by_id = {Path(s).stem: s for s in out.story}  # the writer names documents <doc_id>.txt
+    fates, missing = Score(), 0
+    for g in gold:
+        if g["version"]:
+            pair = (by_id.get(g["base_doc_id"]), by_id.get(g["doc_id"]))
+            fates.add([tuple(f) for f in g["fates"]], out.fates.get(pair, []))
+            missing += pair not in out.fates
+    return fates, missing
+
+
+def score_generated(folder: Path, out: Warehouse) -> dict:
+    """Grouping, whole-pipeline fates and boilerplate of a run on a generated folder against its gold."""
+    gold = [json.loads(line) for line in (folder / ".gold.jsonl").read_text().splitlines()]
+    fates, missing = generator_fates(gold, out)
+    gold_boilerplate = {(g["doc_id"], k) for g in gold for k, flag in enumerate(g["boilerplate"]) if flag}
+    flagged = {(Path(s).stem, k) for s, k, _, f in out.paragraphs if f}
+    found = {Path(s).stem: story for s, story in out.story.items()}
+    return {
+        "documents": len(gold),
+        "grouping": grouping_scores({g["doc_id"]: g["story"] for g in gold}, found),
+        "fates_macro_f1": fates.macro_f1(),
+        "fates_per_fate": {f: fates.prf(f)[2] for f in FATES if fates.prf(f)[3]},
+        "pairs": fates.pairs,
+        "pairs_not_aligned": missing,
+        "boilerplate": precision_recall(gold_boilerplate, flagged),
+        "body_flagged": len(flagged - gold_boilerplate),
+        "rejected": [list(r) for r in out.rejects],
+    }
+
+
+# --- the real set -------------------------------------------------------------------------------------
+
+
+def load_labels(path: Path = REAL / "labels.toml") -> dict:
+    """The real set's labels: family, hard_negative, boilerplate, fate and whole tables (lists)."""
+    with open(path, "rb") as f:
+        labels = tomllib.load(f)
+    for key in ("family", "hard_negative", "boilerplate", "fate", "whole"):
+        labels.setdefault(key, [])
+    return labels
+
+
+def squash(text: str) -> str:
+    """Text with white space runs folded to one space, to find a label's snippet in a stored paragraph."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def gold_families(labels: dict, documents: list[str]) -> dict[str, str]:
+    """{document: family}; a document in no family is a family of its own."""
+    family = {d: "single:" + d for d in documents}
+    for f in labels["family"]:
+        for d in f["docs"]:
+            family[d] = f["name"]
+    return family
+
+
+def real_documents(corpus: Path) -> list[str]:
+    """Every input file of the real corpus by its path under the corpus root (what `source` holds)."""
+    return sorted(
+        p.relative_to(corpus).as_posix()
+        for p in corpus.rglob("*")
+        if p.is_file() and p.name != "manifest.csv" and not any(part.startswith(".") for part in p.parts)
+    )
+
+
+def is_gold_boilerplate(labels: dict, source: str, text: str) -> bool:
+    """Whether a stored paragraph of `source` is boilerplate by the labels' snippets."""
+    para = squash(text)
+    for b in labels["boilerplate"]:
+        if source in b["docs"]:
+            snippet = squash(b["snippet"])
+            if para == snippet if b.get("exact") else snippet in para:
+                return True
+    return False
+
+
+def score_real(corpus: Path, labels: dict, out: Warehouse) -> dict:
+    """Grouping, hard negatives, labelled fates, boilerplate, whole sentences and rejects of a run on the real
+    set."""
+    documents = real_documents(corpus)
+    family = gold_families(labels, documents)
+    grouping = grouping_scores(family, out.story)
+    # Per family: is it grouped whole, and into how many stories it fell.
+    families = {}
+    for f in labels["family"]:
+        stories = {out.story.get(d, "missing:" + d) for d in f["docs"]}
+        families[f["name"]] = {
+            "documents": len(f["docs"]),
+            "stories": len(stories),
+            "class": f.get("class", []),
+        }
+    hard = [
+        [h["a"], h["b"]]
+        for h in labels["hard_negative"]
+        if h["a"] in out.story and out.story[h["a"]] == out.story.get(h["b"])
+    ]
+    gold_bp, flagged, body = set(), set(), {}
+    for source, k, text, is_bp in out.paragraphs:
+        if is_gold_boilerplate(labels, source, text):
+            gold_bp.add((source, k))
+        if is_bp:
+            flagged.add((source, k))
+        body[(source, k)] = text
+    fates = []
+    for f in labels["fate"]:
+        got = _fates_of(out, f)
+        fates.append(
+            {
+                **{k: f[k] for k in ("origin", "doc", "snippet", "fate")},
+                "found": got,
+                "right": f["fate"] in got,
+            }
+        )
+    right = sum(f["right"] for f in fates)
+    aligned = [f for f in fates if f["found"] != ["not aligned"]]
+    paragraphs_of: dict[str, list[str]] = {}
+    for source, _, text, _ in out.paragraphs:
+        paragraphs_of.setdefault(source, []).append(squash(text))
+    cut = [
+        [w["doc"], squash(w["text"])]
+        for w in labels["whole"]
+        if not any(squash(w["text"]) in p for p in paragraphs_of.get(w["doc"], []))
+    ]
+    return {
+        "documents": len(documents),
+        "grouping": grouping,
+        "families": families,
+        "families_whole": sum(1 for f in families.values() if f["stories"] == 1),
+        "families_total": len(families),
+        "hard_negatives": len(labels["hard_negative"]),
+        "hard_negatives_linked": hard,
+        "fate_accuracy": right / len(fates) if fates else 1.0,
+        "fate_accuracy_aligned": sum(f["right"] for f in aligned) / len(aligned) if aligned else 1.0,
+        "fates_aligned": len(aligned),
+        "fates": fates,
+        "boilerplate": precision_recall(gold_bp, flagged),
+        "boilerplate_missed": sorted(f"{k[0]}: {body[k][:80]}" for k in gold_bp - flagged),
+        "boilerplate_wrong": sorted(f"{k[0]}: {body[k][:80]}" for k in flagged - gold_bp),
+        "whole_total": len(labels["whole"]),
+        "whole_kept": len(labels["whole"]) - len(cut),
+        "whole_cut": cut,
+        "rejected": [list(r) for r in out.rejects],
+    }
+
+
+def _fates_of(out: Warehouse, label: dict) -> list[str]:
+    """The fates reprint gave the origin paragraph holding the label's snippet in the labelled pair."""
+    snippet = squash(label["snippet"])
+    idx = [k for s, k, t, _ in out.paragraphs if s == label["origin"] and snippet in squash(t)]
+    rows = out.fates.get((label["origin"], label["doc"]), [])
+    found = sorted({fate for b, _, fate in rows if b in idx})
+    return found or ["not aligned" if not rows else "no row"]
+
+
+# --- running and comparing ---------------------------------------------------------------------------
+
+
+def measure(code: Path, stories: list[int], real: bool, seed: int = 0) -> dict:
+    """Every corpus run through `reprint run` with the code of tree `code`, scored."""
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="reprint-quality-") as tmp:
+        tmp = Path(tmp)
+        if real:
+            warehouse = tmp / "real" / "warehouse"
+            seconds = run_reprint([REAL / "corpus"], warehouse, code)
+            results["real"] = score_real(REAL / "corpus", load_labels(), read_warehouse(warehouse)) | {
+                "seconds": seconds
+            }
+            print(f"  real set scored ({seconds:.0f} s)", file=sys.stderr)
+        for n in stories:
+            folder = write_generated(n, tmp / f"gen{n}" / "in", seed)
+            warehouse = tmp / f"gen{n}" / "warehouse"
+            seconds = run_reprint([folder], warehouse, code)
+            results[f"generator-{n}"] = score_generated(folder, read_warehouse(warehouse)) | {
+                "seconds": seconds
+            }
+            print(f"  {n} stories scored ({seconds:.0f} s)", file=sys.stderr)
+    return results
+
+
+@contextmanager
+def worktree(rev: str) -> Iterator[Path]:
+    """A temporary detached `git worktree` of `rev`."""
+    with tempfile.TemporaryDirectory(prefix="reprint-before-") as tmp:
+        path = Path(tmp) / "tree"
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), rev],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            yield path
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)], check=False)
+
+
+def commit_of(rev: str = "HEAD") -> str:
+    return subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", rev], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def pipeline_commit(rev: str = "HEAD") -> str:
+    """The last commit at or before `rev` that changed the pipeline's code (what the figures measure)."""
+    return subprocess.run(
+        [
+            "git",
+            "-C",
+            str(ROOT),
+            "log",
+            "-1",
+            "--format=%h",
+            rev,
+            "--",
+            "tasks",
+            "flows",
+            "requirements.lock",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+EXPLAINED = """How to run: `.venv/bin/python -m bench.quality --stories 100 1000 10000` (about ten minutes on
+2 cores); `--before REV` puts another commit's figures beside this one's, `--no-real` or `--stories` with no
+size skips a corpus. Every corpus goes through `reprint run` in a fresh warehouse, as a user's folder would.
+
+What the rows mean. Grouping precision/recall/F1: pairs of documents put in one story, against the gold
+families (a document in no family is a story of its own); on the generator, grouping precision is the
+linking precision. Hard negatives: labelled pairs that must stay apart. Fate accuracy: the share of labelled
+(origin paragraph, republication) pairs given the labelled fate; a pair reprint did not align counts as
+wrong, and the next rows give the accuracy over the aligned pairs only. Fates macro-F1: the whole
+pipeline's paragraph_fates against the generator's gold rows (bench/score.py). Boilerplate
+precision/recall: paragraphs flagged `is_boilerplate` against the gold ones (on the real set, the paragraphs
+holding a labelled snippet). Sentences kept whole: labelled sentences or <pre> blocks found inside one
+paragraph. Articles rejected: documents of the corpus reprint refused (every one of them is an article)."""
+
+# Rows of the comparison table: (label, path into a corpus' results, higher is better).
+ROWS = [
+    ("grouping precision", ("grouping", "precision"), True),
+    ("grouping recall", ("grouping", "recall"), True),
+    ("grouping F1", ("grouping", "f1"), True),
+    ("families labelled", ("families_total",), True),
+    ("families grouped whole", ("families_whole",), True),
+    ("hard negatives labelled", ("hard_negatives",), True),
+    ("hard negatives linked", ("hard_negatives_linked",), False),
+    ("fate accuracy (labelled pairs)", ("fate_accuracy",), True),
+    ("labelled pairs aligned", ("fates_aligned",), True),
+    ("fate accuracy where aligned", ("fate_accuracy_aligned",), True),
+    ("fates macro-F1 (whole pipeline)", ("fates_macro_f1",), True),
+    ("republications not aligned", ("pairs_not_aligned",), False),
+    ("sentences labelled whole", ("whole_total",), True),
+    ("sentences kept whole", ("whole_kept",), True),
+    ("boilerplate precision", ("boilerplate", "precision"), True),
+    ("boilerplate recall", ("boilerplate", "recall"), True),
+    ("body paragraphs flagged", ("body_flagged",), False),
+    ("articles rejected", ("rejected",), False),
+    ("seconds", ("seconds",), False),
+]
+
+
+def _value(result: dict, path: tuple[str, ...]):
+    for key in path:
+        if not isinstance(result, dict) or key not in result:
+            return None
+        result = result[key]
+    return len(result) if isinstance(result, list) else result
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "–"
+    return f"{v:.3f}" if isinstance(v, float) else str(v)
+
+
+def corpus_table(name: str, runs: dict[str, dict]) -> str:
+    """One Markdown table of a corpus: a column per run (e.g. before, after) and the delta of the last two."""
+    labels = list(runs)
+    header = f"| {name} | " + " | ".join(labels) + (" | delta |" if len(labels) == 2 else " |")
+    lines = [header, "|---" + "|---:" * (len(labels) + (len(labels) == 2)) + "|"]
+    for label, path, _ in ROWS:
+        values = [_value(runs[r].get(name, {}), path) for r in labels]
+        if all(v is None for v in values):
+            continue
+        cells = [_fmt(v) for v in values]
+        if len(values) == 2:
+            a, b = values
+            cells.append(_fmt(b - a) if isinstance(a, int | float) and isinstance(b, int | float) else "")
+            if isinstance(a, float) or isinstance(b, float):
+                cells[-1] = f"{b - a:+.3f}" if a is not None and b is not None else ""
+            elif a is not None and b is not None:
+                cells[-1] = f"{b - a:+d}"
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def real_details(result: dict) -> str:
+    """The real set's per-family grouping, hard negatives, fates, missed boilerplate and rejects."""
+    lines = ["| family | class | documents | stories it fell into |", "|---|---|---:|---:|"]
+    for name, f in result["families"].items():
+        lines.append(f"| {name} | {','.join(map(str, f['class']))} | {f['documents']} | {f['stories']} |")
+    lines.append("")
+    lines.append(
+        f"Hard negatives linked: {len(result['hard_negatives_linked'])} of {result['hard_negatives']}"
+        + "".join(f"\n- {a} + {b}" for a, b in result["hard_negatives_linked"])
+    )
+    lines.append("")
+    lines.append("| labelled pair (origin → doc) | origin snippet | gold fate | reprint |")
+    lines.append("|---|---|---|---|")
+    for f in result["fates"]:
+        lines.append(
+            f"| {f['origin']} → {f['doc']} | {f['snippet'][:50]} | {f['fate']} | {', '.join(f['found'])} |"
+        )
+    lines.append("")
+    lines.append(
+        f"Boilerplate missed ({len(result['boilerplate_missed'])}):"
+        + "".join(f"\n- `{t}`" for t in result["boilerplate_missed"])
+    )
+    lines.append("")
+    lines.append(
+        f"Flagged but not boilerplate ({len(result['boilerplate_wrong'])}):"
+        + "".join(f"\n- `{t}`" for t in result["boilerplate_wrong"])
+    )
+    lines.append("")
+    lines.append(
+        f"Rejected ({len(result['rejected'])}):" + "".join(f"\n- {s}: {r}" for s, r in result["rejected"])
+    )
+    return "\n".join(lines)
+
+
+def render_page(results: dict) -> str:
+    """docs/quality.md from bench/results/quality.json."""
+    runs = results["runs"]
+    corpora = list(dict.fromkeys(c for r in runs.values() for c in r))
+    out = [
+        "# Quality: grouping, fates, boilerplate and rejects on real and generated text",
+        "",
+        "Rendered from bench/results/quality.json by `bench.quality.render_page`; do not edit by hand.",
+        f"Measured {results['date']} on {results['machine']}, commit {results['commit']},",
+        f"with `{results['command']}`.",
+        "The real set is bench/real/ (sources and licences in bench/real/SOURCES.md, labels in"
+        " bench/real/labels.toml); the generator is bench/corpus.py. Columns: "
+        + ", ".join(f"`{name}` = commit {rev}" for name, rev in results["revisions"].items())
+        + ".",
+        "",
+    ]
+    out += [*EXPLAINED.splitlines(), ""]
+    for c in corpora:
+        out += [f"## {c}", "", corpus_table(c, runs), ""]
+        if c == "real":
+            for name, r in runs.items():
+                if "real" in r:
+                    out += [f"### real set in detail: {name}", "", real_details(r["real"]), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, nargs="*", default=[100, 1000, 10000])
+    parser.add_argument("--before", metavar="REV", help="also run the same corpora on this commit")
+    parser.add_argument("--no-real", action="store_true", help="skip the real set")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--page", type=Path, default=PAGE)
+    args = parser.parse_args(argv)
+    revisions, runs = {}, {}
+    if args.before:
+        with worktree(args.before) as tree:
+            revisions["before"] = f"{commit_of(args.before)} (pipeline code {pipeline_commit(args.before)})"
+            print(f"before: {args.before} ({revisions['before']})", file=sys.stderr)
+            runs["before"] = measure(tree, args.stories, not args.no_real, args.seed)
+    name = "after" if args.before else "this"
+    revisions[name] = (
+        f"{commit_of()} (pipeline code {pipeline_commit()}{', uncommitted changes' if _dirty() else ''})"
+    )
+    print(f"{name}: {revisions[name]}", file=sys.stderr)
+    runs[name] = measure(ROOT, args.stories, not args.no_real, args.seed)
+    results = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "commit": revisions[name],
+        "command": "python -m bench.quality " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "revisions": revisions,
+        "runs": runs,
+    }
+    for c in dict.fromkeys(c for r in runs.values() for c in r):
+        print(corpus_table(c, runs) + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    args.page.write_text(render_page(results))
+    print(f"wrote {args.out} and {args.page}", file=sys.stderr)
+    return results
+
+
+def _dirty() -> bool:
+    status = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--", "tasks", "flows"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    return bool(status.strip())
+
+
+if __name__ == "__main__":
+    main()
