@@ -296,7 +296,7 @@ def test_dates_out_of_range_lose_the_date_not_the_document(corpus):
     # The page's stated time is dropped; trafilatura may still find a day elsewhere on it (dateModified).
     assert got["page.html"].published_at is None or got["page.html"].published_at.year == 2025
     assert got["crawl.warc.gz#1"].captured_at is None
-    assert any("out of range" in label for label in got["feed.jsonl#3"].repairs)
+    assert any("out of range" in warning for warning in got["feed.jsonl#3"].warnings)
 
 
 def test_lone_surrogates_and_a_huge_title(corpus):
@@ -350,5 +350,5 @@ def test_a_file_whose_text_breaks_preparing_costs_only_itself(corpus):
         return prepare_documents(raws)
 
     docs, _, rejects, failed = prepare_isolated(shard, prepare)
-    assert failed == ["poison.txt"] and "IndexError" in rejects[0].reason
+    assert [source for _, source in failed] == ["poison.txt"] and "IndexError" in rejects[0].reason
     assert sources(docs) == {"good.txt"}
