@@ -475,6 +475,7 @@ def read_jsonl(
         lines = capped_lines(_Joined(head.removeprefix(codecs.BOM_UTF8), stream), limits.max_document_bytes)
     docs: list[RawDocument] = []
     rejects: list[Reject] = []
+    blank = True
     for number, line in lines:
         source = f"{item.source}#{number}"
         if isinstance(line, int):
@@ -489,6 +490,7 @@ def read_jsonl(
         line = line.removesuffix(b"\r")
         if not line.strip():
             continue
+        blank = False
         try:
             doc = _jsonl_document(item, source, number, line, encoding, limits)
         except ValueError as err:
@@ -498,6 +500,8 @@ def read_jsonl(
             rejects.append(Reject(source, f"line {number} could not be read: {unexpected(err)}"))
             continue
         docs.append(doc)
+    if blank and not rejects:
+        raise NotText("the file is empty")
     return docs, rejects
 
 
