@@ -36,8 +36,11 @@ def _quiet_prefect(verbose: bool) -> None:
     # The temporary local server needs more than Prefect's default 20 s on a busy or fresh machine.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if not verbose:
-        # Prefect logs a failed task with its traceback at ERROR; reprint says what went wrong itself.
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+        if "PREFECT_LOGGING_LEVEL" not in os.environ:
+            # Quiet the terminal, not the run: the run logger's lines still reach the server and its UI.
+            # CRITICAL, not ERROR: Prefect logs a failed task with its traceback at ERROR, and reprint says
+            # what went wrong itself, in one line.
+            os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
         os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "ERROR")
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "ERROR")
         logging.getLogger("uvicorn").setLevel(logging.ERROR)

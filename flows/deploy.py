@@ -3,8 +3,13 @@
 
     prefect server start                                   # terminal 1, UI at http://127.0.0.1:4200
     export PREFECT_API_URL=http://127.0.0.1:4200/api       # terminal 2
-    python -m flows.deploy /data/incoming --warehouse /data/warehouse --cron "0 3 * * *"
+    python -m flows.deploy /data/incoming --warehouse /data/warehouse --cron "0 3 * * *" \\
+        --timezone Europe/Paris
     prefect deployment run reprint/daily                   # a run now, besides the schedule
+
+The deployment runs one flow run at a time: a run that comes due while another is running waits in Prefect
+(state `AwaitingConcurrencySlot`) instead of starting and blocking on the warehouse's lock. prefect.yaml
+describes the same deployment for a work pool and `prefect worker start` (docs/production.md).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flows.pipeline import DASK_ADDRESS_ENV
 
@@ -38,13 +44,27 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    try:
+        ZoneInfo(args.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        parser.error(f"--timezone {args.timezone!r} is not a time zone name (e.g. Europe/Paris)")
+    from prefect.schedules import Cron
+
+    try:
+        schedule = Cron(args.cron, timezone=args.timezone)
+    except ValueError as err:
+        parser.error(f"--cron {args.cron!r}: {err}")
     if args.dask_address:
         os.environ[DASK_ADDRESS_ENV] = args.dask_address  # each served run loads the flow with this runner
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig
+
     from flows.pipeline import reprint_flow
 
     reprint_flow.serve(
         name=args.name,
-        cron=args.cron,
+        schedule=schedule,
+        # One run at a time across every process serving this deployment; the next one queues in Prefect.
+        global_limit=ConcurrencyLimitConfig(limit=1, collision_strategy="ENQUEUE"),
         parameters={
             "inputs": [os.path.abspath(p) for p in args.inputs],
             "warehouse": os.path.abspath(args.warehouse),

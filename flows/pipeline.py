@@ -3,6 +3,7 @@ stories → align the stories whose members changed, in shards → commit a new 
 artifacts.
 
 Shards are Prefect task runs, so the same flow runs in one process or, with a DaskTaskRunner, on a cluster.
+Each step says what it did through Prefect's run logger, so the UI shows it beside the run.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
 from flows import progress
+from flows.result_cache import prune_results
 from tasks.changes import (
     ShardRead,
     adopt_unrooted,
@@ -68,6 +70,8 @@ from tasks.warehouse import (
 DASK_ADDRESS_ENV = "REPRINT_DASK_ADDRESS"
 SHARDS_IN_FLIGHT_ENV = "REPRINT_SHARDS_IN_FLIGHT"
 CACHE_FOR = timedelta(days=30)
+CACHED_TASKS = ("prepare-", "align-")  # the cache keys' prefixes, see _prepared_key and _aligned_key
+SHOWN_REJECTS = 50  # rejects logged one by one; all of them are in the `rejects` table
 
 
 def transient(task, task_run, state) -> bool:
@@ -90,6 +94,7 @@ def discover(inputs: list[str], warehouse: str | None = None) -> tuple[list[Inpu
         items += found
         rejects += [dataclasses.replace(r, root=str(input_root(Path(given)))) for r in bad]
     items, unnamed = printable_names(items)
+    get_run_logger().info("found %d input files in %s", len(items), ", ".join(inputs))
     return items, rejects + unnamed
 
 
@@ -106,7 +111,16 @@ def reuse_languages(stored: dict[str, pa.Table]) -> int:
 
 @task(**IO_TASK)
 def read_shard(items: list[InputFile], known: dict, version: str, limits: ReadLimits) -> ShardRead:
-    return read_changed(items, known, version, limits)
+    read = read_changed(items, known, version, limits)
+    get_run_logger().info(
+        "read %d files: %d new or changed (%d documents), %d unchanged, %d could not be read",
+        len(items),
+        len(read.inputs),
+        len(read.raws),
+        len(read.unchanged),
+        len(read.failed),
+    )
+    return read
 
 
 def _prepared_key(context, parameters) -> str:
@@ -137,6 +151,7 @@ def _prepared_key(context, parameters) -> str:
 def prepare_shard(shard: ShardRead) -> tuple[pa.Table, pa.Table, list[Reject], list[str]]:
     """Documents and paragraphs of a shard, plus rejects and the input files whose preparing failed."""
     docs, paras, rejects, failed = prepare_isolated(shard, prepare_documents)
+    get_run_logger().info("prepared %d documents, %d paragraphs", docs.num_rows, paras.num_rows)
     return with_owner(docs, shard.owner), paras, rejects, failed
 
 
@@ -148,6 +163,12 @@ def link_stories(
     members, paras = find_stories(docs, paras)
     changed = changed_documents(stored["paragraphs"], paras)
     members, body = keyed_members(members, paras, stored["story_members"], changed)
+    get_run_logger().info(
+        "linked %d documents into %d stories; %d documents changed",
+        docs.num_rows,
+        len(set(members.column("story_id").to_pylist())),
+        len(changed),
+    )
     return members, paras, body
 
 
@@ -164,7 +185,9 @@ def _aligned_key(context, parameters) -> str:
 
 @task(cache_key_fn=_aligned_key, cache_expiration=CACHE_FOR, persist_result=True)
 def align_shard(stories: dict[str, list[str]], body: dict) -> pa.Table:
-    return align_stories(stories, body)
+    fates = align_stories(stories, body)
+    get_run_logger().info("aligned %d stories: %d paragraph fates", len(stories), fates.num_rows)
+    return fates
 
 
 @task(**IO_TASK)
@@ -174,8 +197,16 @@ def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa
     same_sizes = all(tables[n].num_rows == stored[n].num_rows for n in tables)
     same = same_sizes and all(sort_table(tables[n], n).equals(sort_table(stored[n], n)) for n in tables)
     if same and current_version(root):
+        get_run_logger().info("nothing changed: %s keeps its version", root)
         return None
-    return commit(root, tables, uuid.uuid4().hex).name
+    version = commit(root, tables, uuid.uuid4().hex).name
+    get_run_logger().info(
+        "committed version %s of %s: %s",
+        version,
+        root,
+        ", ".join(f"{tables[n].num_rows} {n}" for n in tables),
+    )
+    return version
 
 
 @task(**IO_TASK)
@@ -215,6 +246,27 @@ def windowed(submissions: Iterable[Callable[[], PrefectFuture]], window: int) ->
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
+
+
+@task(cache_policy=NO_CACHE)
+def prune_result_cache() -> None:
+    """Delete this flow's cached results that have expired (Prefect never does)."""
+    from prefect.settings import get_current_settings
+
+    folder = get_current_settings().results.local_storage_path
+    removed, freed = prune_results(folder, CACHED_TASKS, CACHE_FOR)
+    if removed:
+        get_run_logger().info(
+            "removed %d expired cached results (%.1f MB) from %s", removed, freed / 1e6, folder
+        )
+
+
+def log_rejects(rejects: list[Reject]) -> None:
+    logger = get_run_logger()
+    for reject in rejects[:SHOWN_REJECTS]:
+        logger.warning("rejected %s: %s", reject.source, reject.reason)
+    if len(rejects) > SHOWN_REJECTS:
+        logger.warning("... and %d more rejects: see the `rejects` table", len(rejects) - SHOWN_REJECTS)
 
 
 def _shards(items: list, size: int) -> list[list]:
@@ -348,7 +400,18 @@ def reprint_flow(
         "version": version or "unchanged",
         "report_page": str(page.resolve()),
     }
+    log_rejects(rejects)
+    get_run_logger().info(
+        "%s: %d documents (%d added or replaced) in %d stories, %d aligned in this run; %d rejects",
+        warehouse,
+        summary["documents"],
+        summary["new_documents"],
+        summary["stories"],
+        summary["aligned_stories"],
+        summary["rejects"],
+    )
     publish_artifacts(summary, fates, members, sorted(todo), warehouse)
+    prune_result_cache()
     return summary
 
 

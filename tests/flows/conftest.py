@@ -83,6 +83,8 @@ def prefect_api(tmp_path_factory) -> str:
         # SQLite waits instead of failing a request while another writer holds the file (CI machines are slow)
         "PREFECT_SERVER_DATABASE_TIMEOUT": "60",
         "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT": "30",
+        # a run held back by a deployment's concurrency limit tries again after this (default 30 s)
+        "PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS": "2",
     }
     log = open(home / "server.log", "w")
     server = subprocess.Popen(

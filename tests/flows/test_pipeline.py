@@ -127,3 +127,20 @@ def test_the_run_writes_the_report_page(warehouse):
     assert f'href="stories/{story_id}.html"' in index.read_text()
     assert (warehouse / "report" / "stories" / f"{story_id}.html").exists()
     assert not list((warehouse / "report").rglob("*.tmp"))
+
+
+def test_a_run_deletes_expired_cached_results(warehouse):
+    import os
+    import time
+
+    from prefect.settings import get_current_settings
+
+    storage = get_current_settings().results.local_storage_path
+    kept = sorted(p.name for p in storage.glob("prepare-*"))  # the first run's shard, still fresh
+    expired = storage / "align-0000expired"
+    expired.write_bytes(b"a result cached 40 days ago")
+    then = time.time() - 40 * 86400
+    os.utime(expired, (then, then))
+    assert kept and main(["run", str(SEEDS), "--warehouse", str(warehouse), "--no-report"]) == 0
+    assert not expired.exists()
+    assert set(kept) <= {p.name for p in storage.glob("prepare-*")}
