@@ -9,7 +9,10 @@ each paragraph is a run of sentences from a random article, names and numbers ch
              share their boilerplate across stories), first_story=0 (start index, to shard big corpora).
     Document: doc_id, story, outlet, title, published_at (origin earliest), version (0 = origin), paragraphs
              (boilerplate included), boilerplate (gold flags), base_doc_id and fates (gold rows
-             (base_para_idx, para_idx, fate) over indices of the written paragraphs; boilerplate in no row).
+             (base_para_idx, para_idx, fate) over indices of the written paragraphs; boilerplate in no row),
+             url (only with LinkingCases.same_outlet).
+    Harder linking cases (re-cut, same-outlet revisions at one URL, heavy rewrites, hard negatives):
+             iter_documents(..., cases=LinkingCases(recut=0.3, ...)); bench/link_cases.py measures them.
     write_jsonl(docs, path) -> CONTRACT's JSONL (text = paragraphs joined by blank lines, id, title, outlet,
              published_at); write_folder(docs, dir) -> DIR/<outlet>/<doc_id>.txt + DIR/manifest.csv; both
              write the gold labels (Document.gold(), one JSON per line) to a hidden file ingestion skips:
@@ -57,6 +60,31 @@ class EditMix:
     boilerplate: float = 0.9  # per document: the outlet prints its header/footer paragraphs
 
 
+@dataclass(frozen=True)
+class LinkingCases:
+    """Harder republications for the linking benchmarks (all off by default, so default outputs do not
+    change; drawn from their own random stream). Per republication:
+      recut: the body re-cut at other sentence boundaries (a third of the time: one paragraph);
+      same_outlet: published again by the origin's own outlet at the origin's URL (a revision; both get a
+        `url`), recut / rewrite still apply;
+      rewrite: a heavy rewrite: the lead's last sentence brought to the front, paragraphs of two sentences
+        or more cut in two, and `rewrite_share` of the words that are not names or numbers replaced (0.15
+        keeps about half of the 5-word shingles, as churnalism does; 0.3 a quarter, a wire write-through);
+    per story: hard_negative: the story is an independent report of an earlier one, at least 8 paragraphs
+      of its own plus three of the earlier story's paragraphs (quotes) verbatim.
+    Republications made by recut or rewrite have no gold fates (grouping only)."""
+
+    recut: float = 0.0
+    same_outlet: float = 0.0
+    rewrite: float = 0.0
+    rewrite_share: float = 0.15
+    hard_negative: float = 0.0
+
+    @property
+    def active(self) -> bool:
+        return any((self.recut, self.same_outlet, self.rewrite, self.hard_negative))
+
+
 # A stress test: twice the edits, up to three moves (some of them edited), more truncation and mojibake.
 HEAVY_EDITS = EditMix(
     drop=0.12,
@@ -88,6 +116,7 @@ class Document:
     boilerplate: list[bool]
     base_doc_id: str | None = None
     fates: list[tuple[int | None, int | None, str]] = field(default_factory=list)
+    url: str | None = None  # set only by LinkingCases.same_outlet
 
     @property
     def text(self) -> str:
@@ -96,6 +125,8 @@ class Document:
     def gold(self) -> dict:
         row = asdict(self)
         row.pop("paragraphs")
+        if row["url"] is None:
+            row.pop("url")  # default outputs as before the option existed
         row["published_at"] = self.published_at.isoformat()
         row["fates"] = [list(f) for f in self.fates]
         return row
@@ -582,6 +613,40 @@ def _republish(body: list[str], mix: EditMix, rng: random.Random, sources: set[i
     return pieces
 
 
+def _recut(body: list[str], rng: random.Random) -> list[str]:
+    """The same sentences in other paragraphs: runs of 1-4 sentences, or (a third of the time) one."""
+    sentences = [x for p in body for x in _sentences(p)]
+    if rng.random() < 1 / 3:
+        return [" ".join(sentences)]
+    out = []
+    while sentences:
+        k = rng.randint(1, 4)
+        out.append(" ".join(sentences[:k]))
+        sentences = sentences[k:]
+    return out
+
+
+def _rewrite(body: list[str], share: float, rng: random.Random) -> list[str]:
+    """A heavy rewrite keeping the names and numbers: lead recast, paragraphs cut in two, words replaced."""
+    vocab = _vocabulary()[0]
+    if body:
+        lead = _sentences(body[0])
+        body = [" ".join(lead[-1:] + lead[:-1])] + body[1:]
+    out = []
+    for text in body:
+        words = text.split()
+        for i, w in enumerate(words):
+            if i and w[:1].islower() and not any(c.isdigit() for c in w) and rng.random() < share:
+                words[i] = rng.choice(vocab)
+        sentences = _sentences(" ".join(words))
+        if len(sentences) >= 2:
+            at = rng.randint(1, len(sentences) - 1)
+            out += [" ".join(sentences[:at]), " ".join(sentences[at:])]
+        else:
+            out.append(" ".join(words))
+    return out
+
+
 # --- stories --------------------------------------------------------------------------------------
 
 
@@ -609,12 +674,20 @@ def generate_story(
     paragraphs_per_story: tuple[int, int] = (4, 14),
     edit_mix: EditMix = EditMix(),
     distractors: float = 0.0,
+    cases: LinkingCases = LinkingCases(),
 ) -> list[Document]:
     """The origin and republications of one story, the same for the same (story, seed, options)."""
     rng = _story_rng(seed, story)
+    cases_rng = random.Random(f"cases-{seed}-{story}")  # its own stream: default outputs stay as they were
     label = f"story-{seed}-{story:06d}"
     sources: set[int] = set()
     body = _story_paragraphs(rng, rng.randint(*paragraphs_per_story), sources)
+    if cases.active and story > 0 and cases_rng.random() < cases.hard_negative:
+        other = cases_rng.randrange(max(0, story - 50), story)
+        quotes = _story_paragraphs(_story_rng(seed, other), 3, sources)
+        body = _story_paragraphs(cases_rng, max(8, len(body)), sources)
+        for quote in quotes:
+            body.insert(cases_rng.randint(1, len(body)), quote)
     if story > 0 and rng.random() < distractors:
         # A quotation shared with an unrelated story: the same paragraph, verbatim, in two stories.
         other = rng.randrange(max(0, story - 50), story)
@@ -635,13 +708,22 @@ def generate_story(
         when += timedelta(minutes=rng.randint(30, 60 * 48))
         pieces = _republish(body, edit_mix, rng, sources)
         written = [p for p in pieces if p.fate != "disappeared"]
+        texts, url, no_fates = [p.text for p in written], None, False
+        if cases.active:
+            if cases_rng.random() < cases.same_outlet:
+                outlet = outlets[0]
+                url = origin.url = f"https://{_slug(outlet)}.example/news/{label}"
+            if cases_rng.random() < cases.recut:
+                texts, no_fates = _recut(texts, cases_rng), True
+            if cases_rng.random() < cases.rewrite:
+                texts, no_fates = _rewrite(texts, cases.rewrite_share, cases_rng), True
         use_bp = rng.random() < edit_mix.boilerplate
-        rep_header, rep_footer = _boilerplate(outlet, outlets[0], rng) if use_bp else ([], [])
+        # An outlet's own revision credits no one.
+        credit = None if outlet == outlets[0] else outlets[0]
+        rep_header, rep_footer = _boilerplate(outlet, credit, rng) if use_bp else ([], [])
         if use_bp:
             rep_footer = _furniture(label, version, outlet, is_release) + rep_footer
-        rep_paragraphs, rep_flags, rep_offset = _with_boilerplate(
-            [p.text for p in written], rep_header, rep_footer
-        )
+        rep_paragraphs, rep_flags, rep_offset = _with_boilerplate(texts, rep_header, rep_footer)
         if rng.random() < edit_mix.mojibake:
             rep_paragraphs = [mojibake(p) for p in rep_paragraphs]
         fates: list[tuple[int | None, int | None, str]] = []
@@ -653,6 +735,8 @@ def generate_story(
             else:
                 fates += [(offset + b, j, p.fate) for b in p.bases]
         fates.sort(key=lambda f: (f[0] is None, f[0] or 0, f[1] is None, f[1] or 0))
+        if no_fates:
+            fates = []
         rep_title = title if rng.random() < 0.7 else f"{title} | {outlet}"
         docs.append(
             Document(
@@ -666,6 +750,7 @@ def generate_story(
                 rep_flags,
                 origin.doc_id,
                 fates,
+                url,
             )
         )
     return docs
@@ -679,11 +764,12 @@ def iter_documents(
     edit_mix: EditMix = EditMix(),
     distractors: float = 0.0,
     first_story: int = 0,
+    cases: LinkingCases = LinkingCases(),
 ) -> Iterator[Document]:
     """Stream the documents of stories first_story .. first_story + n_stories - 1, story by story."""
     for story in range(first_story, first_story + n_stories):
         yield from generate_story(
-            story, seed, republications_per_story, paragraphs_per_story, edit_mix, distractors
+            story, seed, republications_per_story, paragraphs_per_story, edit_mix, distractors, cases
         )
 
 
@@ -732,6 +818,8 @@ def write_jsonl(docs: Iterable[Document], path: str | Path, gold_path: str | Pat
                 "published_at": doc.published_at.isoformat(),
                 "text": doc.text,
             }
+            if doc.url:
+                row["url"] = doc.url
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             gold.write(json.dumps(doc.gold(), ensure_ascii=False) + "\n")
             n += 1

@@ -17,7 +17,8 @@ from itertools import accumulate
 
 # boilerplate-2: press-release furniture (About/contact/safe-harbour blocks, trademark notices), login and
 # newsletter boxes, next-page links, copyright lines split into pieces.
-BOILERPLATE_VERSION = "boilerplate-2"
+# boilerplate-3: `repeated` only for text its outlet printed at least half the copies of (tasks/stories.py).
+BOILERPLATE_VERSION = "boilerplate-3"
 
 # Each of these on its own marks a paragraph as page furniture. Each rule comes with words of which any text
 # it matches holds one (lower-cased): a case-insensitive regex costs ~10 us a paragraph, a substring search
@@ -312,12 +313,23 @@ def _about_heading(paragraphs: list[str], i: int) -> bool:
 def repeated_in_outlet(
     rows: Iterable[tuple[str | None, str, int]], config: BoilerplateConfig = BoilerplateConfig()
 ) -> set[tuple[str, int]]:
-    """(outlet, fingerprint) pairs printed by one outlet under at least `min_stories_repeated` stories.
+    """(outlet, fingerprint) pairs printed by one outlet under at least `min_stories_repeated` stories, the
+    outlet printing at least half of all the text's copies: furniture is an outlet's own, while a sentence
+    two stories share by chance or by quoting is printed by the outlets of both (chances that grow with the
+    corpus: at 1,000 generated stories, 1,414 body paragraphs were flagged without this).
 
     rows: (outlet, group, fingerprint), where group is a story id (or a document id before linking).
     """
     groups: dict[tuple[str, int], set[str]] = defaultdict(set)
+    printed: dict[tuple[str, int], int] = defaultdict(int)
+    copies: dict[int, int] = defaultdict(int)
     for outlet, group, fingerprint in rows:
+        copies[fingerprint] += 1
         if outlet is not None:
             groups[(outlet, fingerprint)].add(group)
-    return {key for key, seen in groups.items() if len(seen) >= config.min_stories_repeated}
+            printed[(outlet, fingerprint)] += 1
+    return {
+        key
+        for key, seen in groups.items()
+        if len(seen) >= config.min_stories_repeated and 2 * printed[key] >= copies[key[1]]
+    }

@@ -12,6 +12,7 @@ split where its links are thin.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +20,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-LINK_VERSION = "link-4"
+LINK_VERSION = "link-5"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 
 
@@ -44,6 +45,25 @@ class LinkConfig:
     max_copies: int = 50  # a text printed more often than this is a stock phrase (cost: max_copies² pairs)
     stock_spread: int = 20  # a paragraph matched in more documents than this counts less and less
     min_cohesion: float = 0.4  # mean overlap between two parts of a linked group to be one story
+    # Whole-text evidence, blind to paragraph breaks (a release re-cut at every sentence, or printed as one
+    # long paragraph, shares no paragraph with its origin): documents whose body sketches agree in a band of
+    # `text_rows` of `text_bands` are candidates, and link when the estimated Jaccard similarity of their
+    # body shingles reaches `min_text_jaccard` and the smaller body, of `min_text_shingles` or more, is
+    # contained in the other as `min_containment` asks. A verbatim copy however cut is near 1; two reports
+    # sharing three quotes near 0.05; among 100k generated documents, 14 pairs of unrelated stories built
+    # from the same sentences (other names and numbers) reach 0.5 and one 0.6 (docs/linking.md).
+    text_bands: int = 21
+    text_rows: int = 3
+    min_text_jaccard: float = 0.6
+    min_text_shingles: float = 30.0
+    # A heavy rewrite (churnalism recasting the lead and cutting paragraphs in two, a wire write-through)
+    # keeps a quarter to a half of its origin's shingles, as unrelated stories built from the same sentences
+    # can; what it keeps and they do not is the names and numbers, in the same order. Candidates from the
+    # document LSH with a Jaccard similarity from `min_rewrite_jaccard` link when the caller's check of their
+    # names and numbers holds (tasks/stories.py: `min_names_matched` of the shorter one's, in order).
+    min_rewrite_jaccard: float = 0.15
+    min_names_matched: float = 0.7
+    min_names: int = 8
     version: str = LINK_VERSION
 
 
@@ -59,6 +79,8 @@ class Links:
     shared: np.ndarray  # paragraphs of the document with fewer matched ones that are matched
     rarity: np.ndarray | None = None  # 1 when the matched paragraphs are the pair's own, less for stock text
     verbatim: np.ndarray | None = None  # of `shared`, those printed verbatim (same fingerprint) in both
+    # Estimated Jaccard similarity of the two bodies' shingles, when whole-text evidence counts (0 elsewhere).
+    jaccard: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.a)
@@ -214,16 +236,23 @@ def link_documents(
     stock_key = stock_document_pairs(doc_index, text_of, n_docs, config)
     if new is not None:
         stock_key = stock_key[new[stock_key // n] | new[stock_key % n]]
-    known = np.searchsorted(found_key, stock_key)
-    known = found_key[np.minimum(known, len(found_key) - 1)] == stock_key if len(found_key) else known < 0
-    key = np.concatenate([found_key, stock_key[~known]])
+    documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs)
+    text_pairs = candidate_document_pairs(documents, size, config, new)
+    # Only those with whole-text evidence: the others would be verified on paragraphs they never met in an
+    # LSH bucket, where near matches of unrelated stories built from the same sentences pass.
+    text_pairs = text_pairs[whole_text_evidence(text_pairs[:, 0], text_pairs[:, 1], documents, size, config)]
+    other_key = distinct(np.r_[stock_key, text_pairs[:, 0] * n + text_pairs[:, 1]])
+    known = np.searchsorted(found_key, other_key)
+    known = found_key[np.minimum(known, len(found_key) - 1)] == other_key if len(found_key) else known < 0
+    key = np.concatenate([found_key, other_key[~known]])
     shared = np.r_[found.shared, np.zeros(len(key) - len(found_key), dtype=np.int64)]
     rarity = np.r_[found.rarity, np.ones(len(key) - len(found_key))]
     was_found = np.arange(len(key)) < len(found_key)
     order = np.argsort(key, kind="stable")
     key, shared, rarity, was_found = key[order], shared[order], rarity[order], was_found[order]
     a, b = key // n, key % n
-    containment = document_containment(a, b, doc_index, sketches, shingle_counts, n_docs)
+    containment, jaccard = document_similarity(a, b, documents, size)
+    whole_text = whole_text_evidence(a, b, documents, size, config)
     # Candidates are verified on all their paragraphs: one lost to a crowded bucket, a text printed over
     # max_copies times or an LSH miss still counts for a pair found through another paragraph.
     close = np.flatnonzero(containment >= config.min_containment)
@@ -236,9 +265,10 @@ def link_documents(
     printed = document_overlaps(doc_index, same, n_docs)
     verbatim = np.zeros(len(key), dtype=np.int64)
     verbatim[np.searchsorted(key, printed.a * n + printed.b)] = printed.shared
-    keep = was_found | (shared > 0)
-    weight = containment * rarity
-    return Links(a[keep], b[keep], weight[keep], shared[keep], rarity[keep], verbatim[keep])
+    keep = was_found | (shared > 0) | whole_text
+    weight = np.where(whole_text & (shared == 0), containment, containment * rarity)
+    jaccard = np.where(whole_text, jaccard, 0.0)
+    return Links(a[keep], b[keep], weight[keep], shared[keep], rarity[keep], verbatim[keep], jaccard[keep])
 
 
 def strong_links(overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarray:
@@ -248,6 +278,9 @@ def strong_links(overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarr
     strong = (overlaps.weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
     if overlaps.verbatim is not None:
         strong &= (overlaps.verbatim >= config.min_verbatim) | (overlaps.shared >= config.min_shared_near)
+    if overlaps.jaccard is not None:
+        # Whole-text evidence (link_documents left 0 where it falls short), whatever the paragraph breaks.
+        strong |= (overlaps.weight >= config.min_containment) & (overlaps.jaccard >= config.min_text_jaccard)
     return strong
 
 
@@ -365,6 +398,71 @@ def document_overlaps(
     return Links(a, b, np.minimum(share, 1.0), np.minimum(count_a, count_b), np.minimum(rare / share, 1.0))
 
 
+def document_sketches(
+    doc_index: np.ndarray, sketches: np.ndarray, shingle_counts: np.ndarray, n_docs: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per document: the MinHash sketch of its body's shingles (the element-wise minimum of its paragraphs'
+    sketches, so where the paragraph breaks fall barely matters), and its body's shingle count.
+
+    Stock text stays in: left out, two documents of different stock sentences around one shared sentence
+    would look alike.
+    """
+    width = sketches.shape[1] if sketches.ndim == 2 else 0
+    # An empty corpus comes as an empty float matrix: its documents' sketches are uint32 like any others.
+    dtype = sketches.dtype if sketches.dtype.kind in "ui" else np.dtype(np.uint32)
+    documents = np.full((n_docs, width), np.iinfo(dtype).max, dtype=dtype)
+    size = np.bincount(doc_index, weights=shingle_counts, minlength=n_docs)
+    if len(doc_index):
+        order = np.argsort(doc_index, kind="stable")
+        starts = np.flatnonzero(np.r_[True, np.diff(doc_index[order]) != 0])
+        documents[doc_index[order][starts]] = np.minimum.reduceat(sketches[order], starts, axis=0)
+    return documents, size
+
+
+def candidate_document_pairs(
+    documents: np.ndarray, size: np.ndarray, config: LinkConfig = LinkConfig(), new: np.ndarray | None = None
+) -> np.ndarray:
+    """(a, b) document pairs, a < b, whose body sketches agree in a band of `text_rows` (LSH on documents).
+
+    Only documents with a body of `min_text_shingles` or more take part; new: when given, only pairs with a
+    new document.
+    """
+    usable = np.flatnonzero(size >= config.min_text_shingles)
+    if len(usable) < 2 or documents.shape[1] < config.text_bands * config.text_rows:
+        return np.empty((0, 2), dtype=np.int64)
+    banding = LinkConfig(bands=config.text_bands, rows=config.text_rows, max_bucket=config.max_bucket)
+    fresh = None if new is None else new[usable]
+    pairs = candidate_paragraph_pairs(documents[usable], banding, fresh)
+    return usable[pairs]
+
+
+def whole_text_evidence(
+    a: np.ndarray, b: np.ndarray, documents: np.ndarray, size: np.ndarray, config: LinkConfig = LinkConfig()
+) -> np.ndarray:
+    """Per document pair: whether their bodies' shingles alone make them one text, however they are cut
+    into paragraphs (`min_text_jaccard`, `min_containment`, `min_text_shingles`)."""
+    containment, jaccard = document_similarity(a, b, documents, size)
+    return (
+        (jaccard >= config.min_text_jaccard)
+        & (containment >= config.min_containment)
+        & (np.minimum(size[a], size[b]) >= config.min_text_shingles)
+    )
+
+
+def document_similarity(
+    a: np.ndarray, b: np.ndarray, documents: np.ndarray, size: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(estimated containment of the smaller body in the other, estimated Jaccard similarity) per pair."""
+    containment, jaccard = np.empty(len(a)), np.empty(len(a))
+    for k in range(0, len(a), _CHUNK):
+        x, y = a[k : k + _CHUNK], b[k : k + _CHUNK]
+        j = (documents[x] == documents[y]).mean(axis=1) if documents.shape[1] else np.zeros(len(x))
+        common = j * (size[x] + size[y]) / (1 + j)
+        containment[k : k + _CHUNK] = common / np.maximum(np.minimum(size[x], size[y]), 1)
+        jaccard[k : k + _CHUNK] = j
+    return np.minimum(containment, 1.0), jaccard
+
+
 def document_containment(
     a: np.ndarray,
     b: np.ndarray,
@@ -380,19 +478,8 @@ def document_containment(
     """
     if len(a) == 0:
         return np.empty(0)
-    order = np.argsort(doc_index, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(doc_index[order]) != 0])
-    owners = doc_index[order][starts]
-    documents = np.full((n_docs, sketches.shape[1]), np.iinfo(sketches.dtype).max, dtype=sketches.dtype)
-    documents[owners] = np.minimum.reduceat(sketches[order], starts, axis=0)
-    size = np.bincount(doc_index, weights=shingle_counts, minlength=n_docs)
-    out = np.empty(len(a))
-    for k in range(0, len(a), _CHUNK):
-        x, y = a[k : k + _CHUNK], b[k : k + _CHUNK]
-        jaccard = (documents[x] == documents[y]).mean(axis=1)
-        common = jaccard * (size[x] + size[y]) / (1 + jaccard)
-        out[k : k + _CHUNK] = common / np.maximum(np.minimum(size[x], size[y]), 1)
-    return np.minimum(out, 1.0)
+    documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs)
+    return document_similarity(a, b, documents, size)[0]
 
 
 def _distinct_counts(group: np.ndarray, value: np.ndarray, weight: np.ndarray | None = None) -> tuple:
@@ -405,6 +492,51 @@ def _distinct_counts(group: np.ndarray, value: np.ndarray, weight: np.ndarray | 
     if weight is None:
         return keys, counts
     return keys, counts, np.add.reduceat(weight[value[new]], start)
+
+
+def rewrite_pairs(
+    overlaps: Links,
+    doc_index: np.ndarray,
+    sketches: np.ndarray,
+    shingle_counts: np.ndarray,
+    n_docs: int,
+    config: LinkConfig = LinkConfig(),
+) -> np.ndarray:
+    """(a, b) document pairs from the document LSH, not yet links, whose bodies' estimated Jaccard
+    similarity reaches `min_rewrite_jaccard`: what a heavy rewrite of a text and its origin look like."""
+    documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs)
+    pairs = candidate_document_pairs(documents, size, config)
+    if len(pairs) == 0:
+        return pairs
+    _, jaccard = document_similarity(pairs[:, 0], pairs[:, 1], documents, size)
+    pairs = pairs[jaccard >= config.min_rewrite_jaccard]
+    n = np.int64(n_docs)
+    strong = strong_links(overlaps, config)
+    linked = overlaps.a[strong] * n + overlaps.b[strong]
+    return pairs[~np.isin(pairs[:, 0] * n + pairs[:, 1], linked)]
+
+
+def with_given_links(overlaps: Links, given: np.ndarray, n_docs: int) -> Links:
+    """The overlaps with each given pair as a full link (weight 1), in place of what was found for it."""
+    n = np.int64(n_docs)
+    lo, hi = np.minimum(given[:, 0], given[:, 1]), np.maximum(given[:, 0], given[:, 1])
+    key = distinct(lo[lo != hi] * n + hi[lo != hi])
+    found = overlaps.a * n + overlaps.b
+    other = ~np.isin(found, key)
+    ones, big = np.ones(len(key)), np.full(len(key), np.iinfo(np.int64).max // 4)
+
+    def joined(values: np.ndarray | None, fill: np.ndarray) -> np.ndarray | None:
+        return None if values is None else np.r_[values[other], fill]
+
+    return Links(
+        np.r_[overlaps.a[other], key // n],
+        np.r_[overlaps.b[other], key % n],
+        np.r_[overlaps.weight[other], ones],
+        np.r_[overlaps.shared[other], big],
+        joined(overlaps.rarity, ones),
+        joined(overlaps.verbatim, big),
+        joined(overlaps.jaccard, ones),
+    )
 
 
 def cluster_stories(n_docs: int, overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarray:
@@ -564,12 +696,23 @@ def link_corpus(
     fingerprints: np.ndarray,
     shingle_counts: np.ndarray,
     config: LinkConfig = LinkConfig(),
+    given: np.ndarray | None = None,
+    rewrite_check: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> list[Member]:
     """Every document in exactly one story: link, cluster, order versions, find each version's source.
 
     doc_index, sketches, fingerprints, shingle_counts: one row per body paragraph (boilerplate left out by
-    the caller).
+    the caller). given: (a, b) document pairs known to be one story from outside their body text (one
+    canonical URL, an outlet's versions of one text), linked whatever their paragraphs share.
+    rewrite_check: for document pairs (a, b) that may be heavy rewrites of each other, which are (their
+    names and numbers matched in order, `min_rewrite_jaccard`).
     """
     overlaps = link_documents(doc_index, sketches, fingerprints, shingle_counts, len(doc_ids), config)
+    if rewrite_check is not None:
+        rewrites = rewrite_pairs(overlaps, doc_index, sketches, shingle_counts, len(doc_ids), config)
+        rewrites = rewrites[rewrite_check(rewrites[:, 0], rewrites[:, 1])] if len(rewrites) else rewrites
+        given = rewrites if given is None else np.concatenate([given, rewrites])
+    if given is not None and len(given):
+        overlaps = with_given_links(overlaps, given, len(doc_ids))
     label = cluster_stories(len(doc_ids), overlaps, config)
     return group_stories(doc_ids, label, published, sources, doc_index, fingerprints)

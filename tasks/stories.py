@@ -5,15 +5,18 @@ Folding new documents in is tasks/changes.py."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
+from difflib import SequenceMatcher
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from courlan import normalize_url
 
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
 from tasks.boilerplate import BoilerplateConfig
-from tasks.link import LINK_VERSION, LinkConfig, link_corpus
+from tasks.link import LINK_VERSION, LinkConfig, link_corpus, pairs_within_groups
 from tasks.warehouse import SCHEMAS
 
 
@@ -37,10 +40,23 @@ def find_stories(
     outlet_code = pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64)[doc_index]
     fp = paras.column("fingerprint").to_numpy().astype(np.uint64).view(np.int64)
     flag = paras.column("is_boilerplate").to_numpy(zero_copy_only=False).copy()
-    body = body_rows(outlet_code, doc_index, fp, flag)
+    # Order (furniture is known only once stories are, stories only once furniture is set aside): documents at
+    # one canonical URL are one story before anything else; text an outlet prints under two such groups is
+    # held out of linking; an outlet's documents sharing most of their text verbatim are versions of one text
+    # and link on that alone; then linking; then `repeated` is judged over the stories found.
+    url = url_groups(docs.column("url").to_pylist() if "url" in docs.column_names else [None] * len(doc_ids))
+    body = body_rows(outlet_code, url[doc_index], fp, flag)
+    held = ~flag
+    held[body] = False
     minhash = paras.column("minhash").combine_chunks()
     sketches = minhash.flatten().to_numpy().reshape(len(paras), -1) if len(paras) else np.empty((0, 0))
     shingles = shingle_counts(paras.column("n_words").to_numpy(zero_copy_only=False))
+    given = np.concatenate(
+        [
+            same_url_pairs(url),
+            outlet_version_pairs(outlet_code, doc_index, fp, shingles, flag, held, len(doc_ids), config),
+        ]
+    )
     inputs = (
         doc_ids,
         docs.column("published_at").to_pylist(),
@@ -50,12 +66,20 @@ def find_stories(
         fp[body],
         shingles[body],
     )
-    members = link_corpus(*inputs, config)
+    members = link_corpus(
+        *inputs, config, given=given, rewrite_check=names_check(paras, doc_index, body, config)
+    )
     story_index = {s: k for k, s in enumerate(sorted({m.story_id for m in members}))}
     story_of = np.empty(len(doc_ids), dtype=np.int64)
     for m in members:
         story_of[position[m.doc_id]] = story_index[m.story_id]
-    repeated = ~flag & repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
+    # A Markdown heading is the document's structure ("## Scope" in two policies), not furniture.
+    heading = pc.fill_null(pc.match_substring_regex(paras.column("text"), _HEADING), False)
+    repeated = (
+        ~flag
+        & ~heading.to_numpy(zero_copy_only=False)
+        & repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
+    )
     reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
     paras = paras.set_column(
         paras.schema.get_field_index("is_boilerplate"),
@@ -85,10 +109,137 @@ def find_stories(
 
 
 def body_rows(
-    outlet: np.ndarray, doc_index: np.ndarray, fingerprint: np.ndarray, is_boilerplate: np.ndarray
+    outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray, is_boilerplate: np.ndarray
 ) -> np.ndarray:
-    """The paragraph rows linking weighs (positions): neither rule boilerplate nor held out of linking."""
-    return np.flatnonzero(~is_boilerplate & ~held_out_of_linking(outlet, doc_index, fingerprint))
+    """The paragraph rows linking weighs (positions): neither rule boilerplate nor held out of linking.
+
+    group: per row, its document's position, or the group of documents at its canonical URL (url_groups).
+    """
+    return np.flatnonzero(~is_boilerplate & ~held_out_of_linking(outlet, group, fingerprint))
+
+
+_HEADING = r"^ {0,3}#{1,6}[ \t]+\S"
+
+# A name is a capitalised word that does not open a sentence; a number holds a digit.
+_TOKEN = re.compile(r"[^\W_][\w'’.,-]*[^\W_]|[^\W_]")
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+
+
+def names_and_numbers(text: str) -> list[str]:
+    """The names and numbers of a text in reading order, lower-cased (the part a rewrite keeps)."""
+    out = []
+    opening = True
+    for raw_token in text.split():
+        token = _TOKEN.search(raw_token)
+        if token is not None:
+            word = token.group().rstrip(".,")
+            if any(c.isdigit() for c in word) or (not opening and word[:1].isupper()):
+                out.append(word.lower())
+        opening = _SENTENCE_END.search(raw_token) is not None
+    return out
+
+
+def names_check(paras: pa.Table, doc_index: np.ndarray, body: np.ndarray, config: LinkConfig = LinkConfig()):  # noqa: B008
+    """rewrite_check for link_corpus: whether, for document pairs, `min_names_matched` of the names and
+    numbers of the one with fewer (at least `min_names`) are found in the other in the same order.
+
+    Only the candidates' body text is read, when linking asks."""
+
+    def check(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        wanted = np.unique(np.r_[a, b])
+        rows = body[np.isin(doc_index[body], wanted)]
+        names: dict[int, list[str]] = defaultdict(list)
+        texts = paras.column("text").take(pa.array(rows)).to_pylist()
+        for d, text in zip(doc_index[rows].tolist(), texts, strict=True):
+            names[d] += names_and_numbers(text or "")
+        out = np.zeros(len(a), dtype=bool)
+        for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+            nx, ny = names[x], names[y]
+            fewer = min(len(nx), len(ny))
+            if fewer >= config.min_names:
+                matched = sum(
+                    m.size for m in SequenceMatcher(None, nx, ny, autojunk=False).get_matching_blocks()
+                )
+                out[k] = matched >= config.min_names_matched * fewer
+        return out
+
+    return check
+
+
+def canonical_url(url: str | None) -> str | None:
+    """One form per page: scheme, `www.`, a trailing slash, a fragment and tracking parameters dropped."""
+    if not url or not url.strip():
+        return None
+    try:
+        normal = normalize_url(url.strip(), strict=True, trailing_slash=False)
+    except (ValueError, TypeError):
+        return None
+    host_path = normal.split("://", 1)[-1]
+    host_path = host_path[4:] if host_path.startswith("www.") else host_path
+    return host_path.rstrip("/") or None
+
+
+def url_groups(urls: list[str | None]) -> np.ndarray:
+    """Per document: a group number shared by documents at one canonical URL, else its own position."""
+    group = np.arange(len(urls), dtype=np.int64)
+    first: dict[str, int] = {}
+    for k, url in enumerate(urls):
+        canonical = canonical_url(url)
+        if canonical is not None:
+            group[k] = first.setdefault(canonical, k)
+    return group
+
+
+def same_url_pairs(group: np.ndarray) -> np.ndarray:
+    """(a, b) document pairs, a < b, at one canonical URL: the edit history of one page (NewsDiffs, NewsEdits)
+    is one story whatever its versions share."""
+    order = np.argsort(group, kind="stable")
+    starts = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]]) if len(group) else group
+    sizes = np.diff(np.r_[starts, len(group)])
+    keep = sizes > 1
+    return pairs_within_groups(order, starts[keep], sizes[keep])
+
+
+def outlet_version_pairs(
+    outlet: np.ndarray,
+    doc_index: np.ndarray,
+    fingerprint: np.ndarray,
+    shingles: np.ndarray,
+    is_boilerplate: np.ndarray,
+    held: np.ndarray,
+    n_docs: int,
+    config: LinkConfig = LinkConfig(),  # noqa: B008
+) -> np.ndarray:
+    """(a, b) document pairs of one outlet whose held-out text (printed verbatim by that outlet in both) is at
+    least `min_containment` of each one's body, in `min_shared` paragraphs or more: versions of one text (a
+    write-through, a revised policy page), not two stories sharing furniture, which is a small part of each.
+
+    Texts the outlet printed in more than `max_copies` documents are furniture and make no pairs.
+    """
+    rows = np.flatnonzero(held)
+    if len(rows) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    table = np.unique(np.stack([outlet[rows], fingerprint[rows], doc_index[rows]], axis=1), axis=0)
+    starts = np.flatnonzero(np.r_[True, (table[1:, :2] != table[:-1, :2]).any(axis=1)])
+    sizes = np.diff(np.r_[starts, len(table)])
+    keep = (sizes > 1) & (sizes <= config.max_copies)
+    pairs = pairs_within_groups(np.arange(len(table)), starts[keep], sizes[keep])
+    if len(pairs) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    # The shingles of each shared text, as the first row printing it counts them.
+    size_of = dict(zip(fingerprint[rows].tolist(), shingles[rows].tolist(), strict=True))
+    text_size = np.array([size_of[f] for f in table[pairs[:, 0], 1].tolist()])
+    a, b = table[pairs[:, 0], 2], table[pairs[:, 1], 2]
+    n = np.int64(n_docs)
+    key, at = np.unique(np.minimum(a, b) * n + np.maximum(a, b), return_inverse=True)
+    common = np.bincount(at.ravel(), weights=text_size)
+    count = np.bincount(at.ravel())
+    body = np.bincount(doc_index[~is_boilerplate], weights=shingles[~is_boilerplate], minlength=n_docs)
+    a, b = key // n, key % n
+    versions = (common >= config.min_containment * np.maximum(body[a], body[b])) & (
+        count >= config.min_shared
+    )
+    return np.stack([a[versions], b[versions]], axis=1)
 
 
 def shingle_counts(n_words: np.ndarray) -> np.ndarray:
@@ -96,18 +247,13 @@ def shingle_counts(n_words: np.ndarray) -> np.ndarray:
     return np.maximum(n_words.astype(np.float64) - 2, 1)
 
 
-def held_out_of_linking(outlet: np.ndarray, doc_index: np.ndarray, fingerprint: np.ndarray) -> np.ndarray:
+def held_out_of_linking(outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray) -> np.ndarray:
     """Per paragraph row: outlet boilerplate no rule caught, which must not count as a shared text.
 
-    Before stories are known, that is a text an outlet printed in two documents or more, and mostly that
-    outlet: a stock sentence that many outlets print now and then is not one outlet's page furniture.
+    Before stories are known, that is a text an outlet printed in two documents (or groups of documents at
+    one canonical URL) or more, and mostly that outlet (repeated_in_outlet_rows).
     """
-    _, text, copies = np.unique(fingerprint, return_inverse=True, return_counts=True)
-    _, place, in_outlet = np.unique(
-        outlet * np.int64(len(copies)) + text.ravel(), return_inverse=True, return_counts=True
-    )
-    mostly_here = 2 * in_outlet[place.ravel()] >= copies[text.ravel()]
-    return repeated_in_outlet_rows(outlet, doc_index, fingerprint) & mostly_here & (outlet >= 0)
+    return repeated_in_outlet_rows(outlet, group, fingerprint)
 
 
 def repeated_in_outlet_rows(
@@ -116,7 +262,9 @@ def repeated_in_outlet_rows(
     fingerprint: np.ndarray,
     config: BoilerplateConfig = BoilerplateConfig(),  # noqa: B008
 ) -> np.ndarray:
-    """Per paragraph row: whether its outlet printed the same text under `min_stories_repeated` groups.
+    """Per paragraph row: whether its outlet printed the same text under `min_stories_repeated` groups, and
+    printed at least half of its copies (furniture is one outlet's own; a sentence two stories share by
+    chance or by quoting is printed by the outlets of both, and such chances grow with the corpus).
 
     The vectorised form of boilerplate.repeated_in_outlet, for whole corpora; outlet -1 means unknown.
     """
@@ -124,12 +272,17 @@ def repeated_in_outlet_rows(
     out = np.zeros(len(outlet), dtype=bool)
     if len(known) == 0:
         return out
+    _, text_of, copies = np.unique(fingerprint, return_inverse=True, return_counts=True)
+    text_of = text_of.ravel()
     order = known[np.lexsort((group[known], fingerprint[known], outlet[known]))]
     o, f, g = outlet[order], fingerprint[order], group[order]
     new_text = np.r_[True, (o[1:] != o[:-1]) | (f[1:] != f[:-1])]
     new_group = new_text | np.r_[True, g[1:] != g[:-1]]
     text = np.cumsum(new_text) - 1
-    out[order] = np.bincount(text, weights=new_group)[text] >= config.min_stories_repeated
+    in_outlet = np.bincount(text)[text]
+    out[order] = (np.bincount(text, weights=new_group)[text] >= config.min_stories_repeated) & (
+        2 * in_outlet >= copies[text_of[order]]
+    )
     return out
 
 

@@ -1,6 +1,7 @@
 """Story linking: LSH candidates, verification by containment, clustering without chains, version order,
 reprint tree, stable story ids."""
 
+import dataclasses
 from datetime import datetime
 
 import numpy as np
@@ -230,9 +231,10 @@ def test_two_near_matches_alone_do_not_link_a_verbatim_one_or_more_matches_are_n
     ids, index, sketches, fingerprints, shingles = rows(docs)
     links = link_documents(index, sketches, fingerprints, shingles, len(ids))
     assert links.shared.tolist() == [6] and links.verbatim.tolist() == [0]
-    two = LinkConfig(min_shared_near=7)  # as if only two of them matched
+    # As if only two of them matched (whole-text evidence, which these template pairs have, left out).
+    two = LinkConfig(min_shared_near=7, min_text_jaccard=1.1)
     assert len(set(cluster_stories(2, links, two).tolist())) == 2
-    assert len(set(cluster_stories(2, links, LinkConfig(min_shared_near=7, min_verbatim=0)).tolist())) == 1
+    assert len(set(cluster_stories(2, links, dataclasses.replace(two, min_verbatim=0)).tolist())) == 1
     # Six near matches (an outlet's own new version, its verbatim paragraphs held out) still link.
     assert len(set(cluster_stories(2, links).tolist())) == 1
 
@@ -249,3 +251,49 @@ def test_links_of_new_documents_are_those_of_a_full_run_that_touch_them():
     expected = {(a, b) for a, b in zip(full.a[strong], full.b[strong], strict=True) if new[a] or new[b]}
     found = set(zip(part.a[strong_links(part)].tolist(), part.b[strong_links(part)].tolist(), strict=True))
     assert found == expected == {(0, 2), (1, 3)}
+
+
+# Two reports of one event, written independently, both printing the same three quotes (a hard negative).
+QUOTES = [
+    '"This line will change how the whole north travels to work and to school," the minister said.',
+    '"We have waited thirty years for a train and we will believe it when we see it," a farmer said.',
+    '"The tender was rushed and the public deserves to see every document," the opposition leader said.',
+]
+REPORT_A = [
+    "The government on Tuesday unveiled its long awaited plan for a railway across the northern plains.",
+    "The project is the largest public works scheme in the region for a generation, officials say.",
+    "Trains would run every half hour between the three market towns and the port at peak times.",
+    "Local councils have spent years lobbying for a rail connection since the old branch line shut.",
+    "Engineers will survey the route over the summer before the first contracts are signed in autumn.",
+]
+REPORT_B = [
+    "Northern towns reacted with cautious hope after ministers approved funding for a new rail link.",
+    "At a packed meeting in the town hall, residents queued to question transport officials for hours.",
+    "Many farmers fear the route will cut across grazing land that their families have worked for decades.",
+    "Business groups said faster freight to the harbour could bring new warehouses and hundreds of jobs.",
+    "The transport department has promised a public consultation on the exact route early next year.",
+]
+
+
+def test_a_copy_cut_into_other_paragraphs_or_into_one_links_to_its_origin():
+    sentences = RAIL + REPORT_A[:4]
+    origin = [" ".join(sentences[k : k + 2]) for k in range(0, len(sentences), 2)]
+    recut = [sentences[0]] + [" ".join(sentences[k : k + 2]) for k in range(1, len(sentences) - 1, 2)]
+    recut.append(sentences[-1])
+    docs = {"origin": origin, "recut": recut, "one-paragraph": [" ".join(sentences)], "flood": FLOOD}
+    groups, _ = stories(docs)
+    assert groups == [["flood"], ["one-paragraph", "origin", "recut"]]
+
+
+def test_two_reports_sharing_three_quotes_stay_apart_however_they_are_cut():
+    a = REPORT_A[:2] + QUOTES[:2] + REPORT_A[2:4] + QUOTES[2:] + REPORT_A[4:]
+    b = REPORT_B[:1] + QUOTES + REPORT_B[1:]
+    docs = {"a": a, "b": b, "b-one-paragraph": [" ".join(b)], "a-one-paragraph": [" ".join(a)]}
+    groups, _ = stories(docs)
+    assert groups == [["a", "a-one-paragraph"], ["b", "b-one-paragraph"]]
+
+
+def test_a_corpus_without_body_paragraphs_links_nothing():
+    empty = np.empty(0, dtype=np.int64)
+    members = link_corpus(["a", "b"], [None, None], ["a", "b"], empty, np.empty((0, 0)), empty, np.empty(0))
+    assert [m.n_members for m in members] == [1, 1]

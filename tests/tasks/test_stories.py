@@ -215,3 +215,131 @@ def test_vectorised_outlet_repetition_agrees_with_the_row_by_row_rule():
     expected = [o >= 0 and (int(o), int(t)) in rule for o, t in zip(outlet, text, strict=True)]
     assert repeated_in_outlet_rows(outlet, group, text).tolist() == expected
     assert 0 < sum(expected) < 500
+
+
+def test_an_outlets_revisions_of_one_text_are_one_story_and_not_each_others_boilerplate():
+    # A terms page the outlet revised twice (paragraphs kept verbatim, one reworded, one added), next to
+    # two different stories under the outlet's furniture: only the furniture is `repeated`.
+    terms = RAIL[:5]
+    revised = terms[:3] + [edit(terms[3])] + terms[4:] + [FLOOD[4]]
+    docs, paras = corpus(
+        raw("terms-2023", "herald", [HEADER] + terms, 1),
+        raw("terms-2024", "herald", [HEADER] + revised, 2),
+        raw("terms-2025", "herald", [HEADER] + revised[:4] + [edit(revised[4])], 3),
+        raw("flood", "herald", [HEADER] + FLOOD[:3] + [FOOTER], 4),
+        raw("quote", "herald", [HEADER, QUOTE, FOOTER], 5),
+    )
+    members, flagged = find_stories(docs, paras)
+    rows = by_doc(members)
+    assert rows["terms-2023"]["story_id"] == rows["terms-2024"]["story_id"] == rows["terms-2025"]["story_id"]
+    assert len({rows[d]["story_id"] for d in ("terms-2023", "flood", "quote")}) == 3
+    assert [rows[d]["version"] for d in ("terms-2023", "terms-2024", "terms-2025")] == [0, 1, 2]
+    repeated = {
+        (r["doc_id"], r["para_idx"]) for r in flagged.to_pylist() if r["boilerplate_reason"] == "repeated"
+    }
+    furniture = {(d, 0) for d in ("terms-2023", "terms-2024", "terms-2025", "flood", "quote")}
+    assert repeated == furniture | {("flood", 4), ("quote", 2)}
+
+
+def test_documents_at_one_canonical_url_are_one_story_whatever_they_share():
+    def at(doc_id: str, url: str, paragraphs: list[str], day: int) -> RawDocument:
+        return dataclasses.replace(raw(doc_id, "herald", paragraphs, day), url=url)
+
+    docs, paras = corpus(
+        at("first", "https://www.herald.example/news/rail-plan/?utm_source=feed", RAIL[:3], 1),
+        at("rewrite", "http://herald.example/news/rail-plan", [edit(p) for p in RAIL[3:]], 2),
+        at("other", "https://herald.example/news/flood", FLOOD, 3),
+    )
+    rows = by_doc(find_stories(docs, paras)[0])
+    assert rows["first"]["story_id"] == rows["rewrite"]["story_id"] != rows["other"]["story_id"]
+
+
+def test_a_quote_an_outlet_printed_under_two_stories_others_printed_too_is_not_its_furniture():
+    docs, paras = corpus(
+        raw("rail", "herald", RAIL[:3] + [QUOTE], 1),
+        raw("rail-copy", "post", RAIL[:3] + [QUOTE], 2),
+        raw("rail-reprint", "courier", RAIL[:3] + [QUOTE], 3),
+        raw("flood", "herald", FLOOD[:3] + [QUOTE], 4),
+        raw("flood-copy", "gazette", FLOOD[:3] + [QUOTE], 5),
+    )
+    _, flagged = find_stories(docs, paras)
+    assert not any(r["boilerplate_reason"] == "repeated" for r in flagged.to_pylist())
+
+
+# A release, its churnalised rewrite (lead recast, paragraphs cut in two, quotes trimmed, no paragraph kept
+# verbatim), and
+# an independent report of the same event printing the same three quotes (the hard negative). Written for
+# these tests.
+QUOTES = [
+    '"This is the biggest thing to happen here in a generation," said Tom Reilly, the mayor of Dunmore.',
+    '"We will hire locally wherever we can and we will start this winter," Maria Okonjo said on Monday.',
+    '"We will be watching the Ashby wetlands very closely," a Green Shore spokeswoman told reporters.',
+]
+RELEASE = [
+    "Harbourview Energy said on Monday it would build a 240-megawatt solar farm near Dunmore, creating "
+    "310 construction jobs over three years.",
+    "Chief executive Maria Okonjo said the $410 million project would supply power to about 95,000 homes "
+    "in the Kestrel Valley once it is finished in 2027.",
+    QUOTES[1],
+    "The company has signed a 20-year agreement with Western Grid to sell the electricity, Okonjo told "
+    "reporters at the site.",
+    "Dunmore mayor Tom Reilly welcomed the plan, saying the town had lost 1,200 jobs since the Carrick "
+    "smelter closed in 2019.",
+    QUOTES[0],
+    "Environmental group Green Shore said it would study the plans for the 600-hectare site, which "
+    "borders the Ashby wetlands.",
+    QUOTES[2],
+    "Construction is due to start in March 2025, subject to approval by the state planning commission.",
+    "Harbourview shares rose 4.2 percent to $18.75 in Sydney trading after the announcement.",
+]
+CHURNED = [
+    "Up to 310 construction jobs are on the way for Dunmore after Harbourview Energy unveiled plans on "
+    "Monday for a 240-megawatt solar farm near the town.",
+    "The $410 million development will power roughly 95,000 homes across the Kestrel Valley when it is "
+    "completed in 2027, according to chief executive Maria Okonjo.",
+    '"We will hire locally wherever we can," Okonjo said, adding that work would begin this winter.',
+    "Okonjo told reporters the company had signed a 20-year deal with Western Grid to sell the electricity.",
+    "Dunmore mayor Tom Reilly welcomed the plan.",
+    "He said the town had lost 1,200 jobs since the Carrick smelter closed in 2019.",
+    'Reilly called the solar farm "the biggest thing to happen here in a generation".',
+    "Green Shore, an environmental group, said it would study the plans for the 600-hectare site next to "
+    "the Ashby wetlands.",
+    'A Green Shore spokeswoman said the group would be "watching the Ashby wetlands very closely".',
+    "Work is due to start in March 2025 if the state planning commission gives its approval.",
+    "Harbourview shares rose 4.2 percent to $18.75 on the news.",
+]
+INDEPENDENT = [
+    "Residents of Dunmore packed the community hall on Monday night to hear Harbourview Energy pitch its "
+    "solar project to the town.",
+    QUOTES[0],
+    "Farmers on the Ashby road worried about trucks and dust during three years of building work, and "
+    "several asked who would pay to fix the roads afterwards.",
+    QUOTES[1],
+    "Some asked why the panels could not go on the old Carrick smelter land instead, which has stood empty "
+    "since the plant shut its gates.",
+    QUOTES[2],
+    "The state planning commission is expected to rule on the project early next year, and objections can "
+    "be lodged until the end of February.",
+]
+
+
+def test_a_churnalised_rewrite_links_an_independent_report_sharing_three_quotes_does_not():
+    docs, paras = corpus(
+        raw("release", "wire", RELEASE, 1),
+        raw("churned", "post", CHURNED, 2),
+        raw("independent", "gazette", INDEPENDENT, 3),
+    )
+    rows = by_doc(find_stories(docs, paras)[0])
+    assert rows["release"]["story_id"] == rows["churned"]["story_id"] != rows["independent"]["story_id"]
+
+
+def test_a_markdown_heading_two_of_an_outlets_documents_share_is_not_its_furniture():
+    docs, paras = corpus(
+        raw("rail", "herald", [HEADER, "## Background"] + RAIL[:3], 1),
+        raw("flood", "herald", [HEADER, "## Background"] + FLOOD[:3], 2),
+    )
+    _, flagged = find_stories(docs, paras)
+    repeated = {
+        (r["doc_id"], r["text"]) for r in flagged.to_pylist() if r["boilerplate_reason"] == "repeated"
+    }
+    assert repeated == {("rail", HEADER), ("flood", HEADER)}
