@@ -4,12 +4,17 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
 from rich.console import Console
+
+from tasks.limits import DEFAULT_LIMITS
+from tasks.terminal import inert
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -33,10 +38,34 @@ def _quiet_prefect(verbose: bool) -> None:
     if not verbose:
         if "PREFECT_LOGGING_LEVEL" not in os.environ:
             # Quiet the terminal, not the run: the run logger's lines still reach the server and its UI.
-            os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "ERROR")
+            # CRITICAL, not ERROR: Prefect logs a failed task with its traceback at ERROR, and reprint says
+            # what went wrong itself, in one line.
+            os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
         os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "ERROR")
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "ERROR")
         logging.getLogger("uvicorn").setLevel(logging.ERROR)
+
+
+def positive(text: str) -> int:
+    """An argument that must be a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+_SIZE = re.compile(r"(\d+)\s*([KMG]?)I?B?", re.IGNORECASE)
+
+
+def byte_size(text: str) -> int:
+    """A size such as 33554432, 32MB, 32MiB or 512K."""
+    found = _SIZE.fullmatch(text.strip())
+    if not found or int(found.group(1)) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size (e.g. 32MB, 512K or 1048576)")
+    return int(found.group(1)) * 1024 ** " KMG".index(found.group(2).upper() or " ")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +84,16 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="run the shards on the Dask cluster at this address (default: $REPRINT_DASK_ADDRESS)",
     )
-    run.add_argument("--files-per-shard", type=int, default=500, help="input files per read/prepare task")
+    run.add_argument(
+        "--files-per-shard", type=positive, default=500, help="input files per read/prepare task"
+    )
+    run.add_argument(
+        "--max-document-bytes",
+        type=byte_size,
+        default=DEFAULT_LIMITS.max_document_bytes,
+        help="reject a document (file, JSONL line, archive record) larger than this "
+        "(default 32MB; see docs/hostile-inputs.md)",
+    )
     run.add_argument(
         "--wait", action="store_true", help="wait for a run holding the warehouse instead of refusing"
     )
@@ -67,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     sql.add_argument("query", nargs="?", help="a SQL query over the catalog's views")
     sql.add_argument("--list", action="store_true", help="list tables and reports with one-line descriptions")
     sql.add_argument("--warehouse", default="warehouse")
+    for command in (report, page, sql):
+        command.add_argument("--verbose", action="store_true", help="show a traceback when something fails")
     formats = sql.add_mutually_exclusive_group()
     formats.add_argument(
         "--csv", dest="output", action="store_const", const="csv", help="print the rows as CSV, header first"
@@ -75,19 +115,56 @@ def main(argv: list[str] | None = None) -> int:
         "--json", dest="output", action="store_const", const="json", help="print the rows as a JSON array"
     )
     args = parser.parse_args(argv)
+    try:
+        return _command(args)
+    except Exception as err:
+        if args.verbose:
+            raise
+        print(f"reprint: {fault_message(err, Path(args.warehouse))}", file=sys.stderr)
+        return 4 if lasting_fault(err) else 1
 
+
+def fault_message(err: BaseException, warehouse: Path) -> str:
+    """A fault of the run itself (not of one input) as one line saying what to do."""
+    from tasks.warehouse import WarehouseFull
+
+    if isinstance(err, WarehouseFull):
+        return inert(err.strerror or err)
+    if isinstance(err, OSError) and lasting_fault(err):
+        where = f" ({inert(err.filename)})" if err.filename else ""
+        if err.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left" in str(err):
+            return (
+                f"no space left on the disk holding {inert(warehouse)}{where}: free some space and run again"
+            )
+        return (
+            f"cannot write to the warehouse {inert(warehouse)}{where}: {inert(err.strerror or err)}; "
+            "check its permissions, or pass --warehouse DIR for a folder you may write to"
+        )
+    return (
+        f"the run failed: {inert(type(err).__name__)}: {inert(str(err), 300)}; "
+        "run again with --verbose for the details"
+    )
+
+
+def lasting_fault(err: BaseException) -> bool:
+    from tasks.warehouse import lasting_fault as lasting
+
+    return lasting(err)
+
+
+def _command(args: argparse.Namespace) -> int:
     from tasks.report import render_report
-    from tasks.warehouse import build_catalog
+    from tasks.warehouse import refresh_catalog
 
     warehouse = Path(args.warehouse)
     if args.command in ("report", "page", "sql"):
         if not (warehouse / "corpus.duckdb").exists():
             print(
-                f"reprint: {warehouse} holds no warehouse yet; run `reprint run INPUT...` first",
+                f"reprint: {inert(warehouse)} holds no warehouse yet; run `reprint run INPUT...` first",
                 file=sys.stderr,
             )
             return 2
-        build_catalog(warehouse)  # written again only when the folder moved or the code changed
+        refresh_catalog(warehouse)  # written again only when the folder moved or the code changed
     if args.command == "report":
         render_report(warehouse)
         return 0
@@ -110,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     from tasks.report import render_run_summary
     from tasks.warehouse import WarehouseBusy
 
-    errors = Console(stderr=True)
+    errors = Console(stderr=True, emoji=False)
     try:
         with progress_bars(errors):
             summary = run_flow(
@@ -119,9 +196,10 @@ def main(argv: list[str] | None = None) -> int:
                 args.dask_address,
                 wait=args.wait,
                 files_per_shard=args.files_per_shard,
+                max_document_bytes=args.max_document_bytes,
             )
     except WarehouseBusy as err:
-        print(f"reprint: {err}", file=sys.stderr)
+        print(f"reprint: {inert(err)}", file=sys.stderr)
         return 3
     _print_rejects(warehouse)
     if not args.no_report:
@@ -140,7 +218,7 @@ def _print_rejects(warehouse: Path) -> None:
 
     for row in read_table(warehouse, "rejects").to_pylist():
         kind = "warning for" if row["severity"] == "warning" else "rejected"  # a warning: it was ingested
-        print(f"reprint: {kind} {row['source']}: {row['reason']}", file=sys.stderr)
+        print(f"reprint: {kind} {inert(row['source'])}: {inert(row['reason'])}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -12,13 +12,18 @@ import dataclasses
 import hashlib
 import os
 import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 
 from flows import progress
 from flows.result_cache import prune_results
@@ -30,6 +35,7 @@ from tasks.changes import (
     links_current,
     merge_inputs,
     merge_rejects,
+    prepare_isolated,
     printable_names,
     read_changed,
     replace_documents,
@@ -37,6 +43,7 @@ from tasks.changes import (
     with_owner,
 )
 from tasks.ingest import InputFile, Reject, discover_inputs, input_root
+from tasks.limits import DEFAULT_LIMITS, ReadLimits
 from tasks.prepare import PIPELINE_VERSION, prepare_documents, remember_languages
 from tasks.report_page import pages_current, write_report_pages
 from tasks.run_summary import fate_counts, summary_markdown
@@ -54,22 +61,36 @@ from tasks.warehouse import (
     commit,
     crash_point,
     current_version,
+    lasting_fault,
     locked,
     read_table,
     sort_table,
 )
 
 DASK_ADDRESS_ENV = "REPRINT_DASK_ADDRESS"
+SHARDS_IN_FLIGHT_ENV = "REPRINT_SHARDS_IN_FLIGHT"
 CACHE_FOR = timedelta(days=30)
 CACHED_TASKS = ("prepare-", "align-")  # the cache keys' prefixes, see _prepared_key and _aligned_key
 SHOWN_REJECTS = 50  # rejects logged one by one; all of them are in the `rejects` table
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def discover(inputs: list[str]) -> tuple[list[InputFile], list[Reject]]:
+def transient(task, task_run, state) -> bool:
+    """Whether an IO task's failure may pass if tried again: a full disk or a refused write will not."""
+    try:
+        error = state.result(raise_on_failure=False)
+    except Exception:  # noqa: BLE001 - no result to look at: retry as before
+        return True
+    return not lasting_fault(error)
+
+
+IO_TASK = {"retries": 2, "retry_delay_seconds": 1, "retry_condition_fn": transient, "cache_policy": NO_CACHE}
+
+
+@task(**IO_TASK)
+def discover(inputs: list[str], warehouse: str | None = None) -> tuple[list[InputFile], list[Reject]]:
     items, rejects = [], []
     for given in inputs:  # one at a time, so each reject is known to be about this root
-        found, bad = discover_inputs([given])
+        found, bad = discover_inputs([given], warehouse)
         items += found
         rejects += [dataclasses.replace(r, root=str(input_root(Path(given)))) for r in bad]
     items, unnamed = printable_names(items)
@@ -77,7 +98,7 @@ def discover(inputs: list[str]) -> tuple[list[InputFile], list[Reject]]:
     return items, rejects + unnamed
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+@task(**IO_TASK)
 def load_warehouse(root: Path) -> dict[str, pa.Table]:
     return {name: read_table(root, name) for name in TABLES}
 
@@ -88,9 +109,9 @@ def reuse_languages(stored: dict[str, pa.Table]) -> int:
     return remember_languages(stored["documents"], stored["paragraphs"])
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_shard(items: list[InputFile], known: dict, version: str) -> ShardRead:
-    read = read_changed(items, known, version)
+@task(**IO_TASK)
+def read_shard(items: list[InputFile], known: dict, version: str, limits: ReadLimits) -> ShardRead:
+    read = read_changed(items, known, version, limits)
     get_run_logger().info(
         "read %d files: %d new or changed (%d documents), %d unchanged, %d could not be read",
         len(items),
@@ -104,7 +125,9 @@ def read_shard(items: list[InputFile], known: dict, version: str) -> ShardRead:
 
 def _prepared_key(context, parameters) -> str:
     """Content-keyed: doc ids hash source and bytes; metadata and the pipeline version complete the key."""
-    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    # The result's shape is in the key too: results cached by a version that returned a different shape are
+    # never handed to this code.
+    h = hashlib.sha256(f"{PIPELINE_VERSION} docs+paras+rejects+failed".encode())
     shard: ShardRead = parameters["shard"]
     for r in shard.raws:
         h.update(
@@ -125,10 +148,11 @@ def _prepared_key(context, parameters) -> str:
 
 
 @task(cache_key_fn=_prepared_key, cache_expiration=CACHE_FOR, persist_result=True)
-def prepare_shard(shard: ShardRead) -> tuple[pa.Table, pa.Table]:
-    docs, paras = prepare_documents(shard.raws)
+def prepare_shard(shard: ShardRead) -> tuple[pa.Table, pa.Table, list[Reject], list[str]]:
+    """Documents and paragraphs of a shard, plus rejects and the input files whose preparing failed."""
+    docs, paras, rejects, failed = prepare_isolated(shard, prepare_documents)
     get_run_logger().info("prepared %d documents, %d paragraphs", docs.num_rows, paras.num_rows)
-    return with_owner(docs, shard.owner), paras
+    return with_owner(docs, shard.owner), paras, rejects, failed
 
 
 @task(cache_policy=NO_CACHE)
@@ -166,7 +190,7 @@ def align_shard(stories: dict[str, list[str]], body: dict) -> pa.Table:
     return fates
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+@task(**IO_TASK)
 def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa.Table]) -> str | None:
     """Commit when anything differs from what is stored; an idle run leaves the warehouse as it was (a new
     warehouse gets its first version even when empty, so its catalog and report exist)."""
@@ -185,7 +209,7 @@ def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa
     return version
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+@task(**IO_TASK)
 def write_report_page(root: Path, touched: set[str] | None = None, since: str | None = None) -> Path:
     return write_report_pages(root, touched=touched, since=since)
 
@@ -204,6 +228,24 @@ def publish_artifacts(
         markdown=summary_markdown(summary, warehouse),
         description="What this reprint run did",
     )
+
+
+def shards_in_flight() -> int:
+    """How many shards run at once. Each holds its working set in memory, so submitting every shard at once
+    made a run's memory grow with its number of files (50,000 small files: 6-7 GB). Twice the cores keeps
+    them busy; on a Dask cluster set $REPRINT_SHARDS_IN_FLIGHT to the cluster's threads."""
+    return max(1, int(os.environ.get(SHARDS_IN_FLIGHT_ENV) or 2 * (os.cpu_count() or 1)))
+
+
+def windowed(submissions: Iterable[Callable[[], PrefectFuture]], window: int) -> Iterator:
+    """The results of the submissions in order, with at most `window` of them submitted and not yet done."""
+    pending: deque[PrefectFuture] = deque()
+    for submit in submissions:
+        pending.append(submit())
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 @task(cache_policy=NO_CACHE)
@@ -238,62 +280,72 @@ def reprint_flow(
     files_per_shard: int = 500,
     stories_per_shard: int = 500,
     wait: bool = False,
+    max_document_bytes: int = DEFAULT_LIMITS.max_document_bytes,
 ) -> dict:
     """Ingest what is new or changed in `inputs` into `warehouse`, then re-align the stories it touches.
 
     wait: when another run holds the warehouse, wait for it instead of refusing.
+    max_document_bytes: a document (file, JSONL line, archive record) larger than this is rejected.
     """
+    if files_per_shard < 1 or stories_per_shard < 1:
+        raise ValueError("files_per_shard and stories_per_shard must be 1 or more")
     root = Path(warehouse)
+    limits = replace(DEFAULT_LIMITS, max_document_bytes=max_document_bytes)
     with locked(root, wait=wait):
-        items, rejects = discover(inputs)
+        items, rejects = discover(inputs, warehouse)
         on_disk = load_warehouse(root)
         stored = adopt_unrooted(on_disk, items)  # rows of a warehouse written before roots were stored
         before = current_version(root)
         reuse_languages(stored)
         known = known_inputs(stored["inputs"])
-        reads = [
-            read_shard.submit(
-                shard,
-                {input_key(i): known[input_key(i)] for i in shard if input_key(i) in known},
-                PIPELINE_VERSION,
-            )
-            for shard in _shards(items, files_per_shard)
-        ]
         progress.expect("files", len(items))
-        done = []
-        for future in reads:  # hashing is quick: prepare only the shards with something new
-            done.append(future.result())
-            progress.advance("files", len(done[-1].unchanged) + len(done[-1].inputs) + len(done[-1].failed))
-        reads = done
+        window = shards_in_flight()
+        reads = []
+        for read in windowed(
+            (
+                partial(
+                    read_shard.submit,
+                    shard,
+                    {input_key(i): known[input_key(i)] for i in shard if input_key(i) in known},
+                    PIPELINE_VERSION,
+                    limits,
+                )
+                for shard in _shards(items, files_per_shard)
+            ),
+            window,
+        ):
+            reads.append(read)  # hashing is quick: prepare only the shards with something new
+            progress.advance("files", len(read.unchanged) + len(read.inputs) + len(read.failed))
         progress.expect("documents", sum(len(r.raws) for r in reads))
         new = []
-        for future in [prepare_shard.submit(r) for r in reads if r.raws]:
-            new.append(future.result())
-            progress.advance("documents", new[-1][0].num_rows)
+        for prepared in windowed((partial(prepare_shard.submit, r) for r in reads if r.raws), window):
+            new.append(prepared)
+            progress.advance("documents", prepared[0].num_rows)
         crash_point("after-prepare")
-        replaced = {(row["root"], row["source"]) for r in reads for row in r.inputs}
-        failed = {s for r in reads for s in r.failed}
-        rejects = rejects + [x for r in reads for x in r.rejects]
+        unprepared = {key for *_, failed_here in new for key in failed_here}
+        replaced = {(row["root"], row["source"]) for r in reads for row in r.inputs} - unprepared
+        failed = {s for r in reads for s in r.failed} | unprepared
+        rejects = rejects + [x for r in reads for x in r.rejects] + [x for *_, bad, _ in new for x in bad]
         if replaced or not links_current(stored):
             docs, paras = replace_documents(
                 stored["documents"],
                 stored["paragraphs"],
-                pa.concat_tables([SCHEMAS["documents"].empty_table()] + [d for d, _ in new]),
-                pa.concat_tables([SCHEMAS["paragraphs"].empty_table()] + [p for _, p in new]),
+                pa.concat_tables([SCHEMAS["documents"].empty_table()] + [n[0] for n in new]),
+                pa.concat_tables([SCHEMAS["paragraphs"].empty_table()] + [n[1] for n in new]),
                 replaced,
             )
             members, paras, body = link_stories(docs, paras, stored)
             crash_point("after-link")
             todo, kept_fates = stories_to_align(members, stored["story_members"], stored["paragraph_fates"])
-            aligned = [
-                (align_shard.submit(stories, shard_body), len(stories))
-                for stories, shard_body in story_shards(todo, body, stories_per_shard)
-            ]
+            jobs = story_shards(todo, body, stories_per_shard)
             progress.expect("stories", len(todo))
             fates = [kept_fates]
-            for future, n_stories in aligned:
-                fates.append(future.result())
-                progress.advance("stories", n_stories)
+            aligned = windowed(
+                (partial(align_shard.submit, stories, shard_body) for stories, shard_body in jobs), window
+            )
+            for (stories, _), result in zip(jobs, aligned, strict=True):
+                fates.append(result)
+                progress.advance("stories", len(stories))
             fates = pa.concat_tables(fates)
             crash_point("after-align")
         else:  # no document changed and stories were made by this code: linking again would change nothing
@@ -320,7 +372,15 @@ def reprint_flow(
                     roots,
                     failed & set(known),
                 ),
-                "inputs": merge_inputs(stored["inputs"], [row for r in reads for row in r.inputs]),
+                "inputs": merge_inputs(
+                    stored["inputs"],
+                    [
+                        row
+                        for r in reads
+                        for row in r.inputs
+                        if (row["root"], row["source"]) not in unprepared
+                    ],
+                ),
             },
             on_disk,  # a run that only adopted rows still commits
         )
@@ -331,7 +391,7 @@ def reprint_flow(
             page = write_report_page(root)
     summary = {
         "documents": docs.num_rows,
-        "new_documents": sum(d.num_rows for d, _ in new),
+        "new_documents": sum(n[0].num_rows for n in new),
         "read_inputs": len(replaced),
         "unchanged_inputs": sum(len(r.unchanged) for r in reads),
         "stories": len(set(members.column("story_id").to_pylist())),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tasks.align import ALIGN_VERSION
-from tasks.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, InputFile, RawDocument, Reject, read_inputs
+from tasks.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, InputFile, RawDocument, Reject, read_input, unexpected
+from tasks.limits import DEFAULT_LIMITS, NotRegularFile, ReadLimits, open_regular, size_text
 from tasks.link import LINK_VERSION
 from tasks.warehouse import SCHEMAS
 
@@ -23,7 +25,7 @@ Fingerprint = tuple[str, str, str]  # content hash, metadata hash, pipeline vers
 InputKey = tuple[str, str]
 # A file that holds one document and is larger than this is not one article (a log, a dump, a book):
 # reading it would cost minutes of preparation for nothing a person wants as a story.
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+MAX_DOCUMENT_BYTES = DEFAULT_LIMITS.max_document_bytes
 ONE_DOCUMENT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 
 
@@ -105,67 +107,116 @@ def _with_root(table: pa.Table, column: str, owners: list[str], adopted: dict[st
     return table.set_column(table.schema.get_field_index(column), column, pa.array(roots, pa.string()))
 
 
-def read_changed(items: list[InputFile], known: dict[InputKey, Fingerprint], version: str) -> ShardRead:
+def read_changed(
+    items: list[InputFile],
+    known: dict[InputKey, Fingerprint],
+    version: str,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> ShardRead:
     """Read the files whose content, metadata or pipeline version differ from what is stored."""
     out = ShardRead()
     for item in items:
-        key = input_key(item)
         try:
-            content, size = file_hash(item.path)
-        except OSError as err:
-            out.rejects.append(
-                Reject(
-                    item.source,
-                    f"could not be read ({err.strerror or err}); "
-                    "check that the file exists and that reprint may read it",
-                    root=item.root,
-                )
-            )
-            out.failed.append(key)
-            continue
-        mark = (content, metadata_hash(item), version)
-        if known.get(key) == mark:
-            out.unchanged.append(key)
-            continue
-        if size > MAX_DOCUMENT_BYTES and item.path.suffix.lower() in ONE_DOCUMENT_SUFFIXES:
-            out.rejects.append(
-                Reject(
-                    item.source,
-                    f"is {size / 2**20:.0f} MB, more than one article can be "
-                    f"({MAX_DOCUMENT_BYTES // 2**20} MB): split it into one file per document "
-                    "or convert it to JSONL, one document per line",
-                    root=item.root,
-                )
-            )
-            out.failed.append(key)
-            continue
-        docs, rejects = read_inputs([item])
-        out.rejects.extend(dataclasses.replace(r, root=item.root) for r in rejects)
-        if not docs and any(r.source == item.source for r in rejects):
-            out.failed.append(key)  # nothing usable: keep what an earlier run stored for it
-            continue
-        out.raws.extend(docs)
-        out.owner.update({d.doc_id: key for d in docs})
-        out.inputs.append(
-            {
-                "root": item.root,
-                "source": item.source,
-                "content_hash": content,
-                "metadata_hash": mark[1],
-                "pipeline_version": version,
-                "size": size,
-                "n_documents": len(docs),
-                "n_rejects": len(rejects),
-            }
-        )
+            _read_one(item, known, version, limits, out)
+        except Exception as err:  # noqa: BLE001 - one file reprint cannot read must never cost the others
+            reason = f"not ingested: reprint could not read it ({unexpected(err)})"
+            out.rejects.append(Reject(item.source, reason, root=item.root))
+            out.failed.append(input_key(item))
     return out
 
 
+def _read_one(
+    item: InputFile, known: dict[InputKey, Fingerprint], version: str, limits: ReadLimits, out: ShardRead
+) -> None:
+    key = input_key(item)
+    try:
+        content, size = file_hash(item.path)
+    except NotRegularFile as err:
+        out.rejects.append(Reject(item.source, f"not ingested: {err}", root=item.root))
+        out.failed.append(key)
+        return
+    except OSError as err:
+        out.rejects.append(
+            Reject(
+                item.source,
+                f"could not be read ({err.strerror or err}); "
+                "check that the file exists and that reprint may read it",
+                root=item.root,
+            )
+        )
+        out.failed.append(key)
+        return
+    mark = (content, metadata_hash(item), version)
+    if known.get(key) == mark:
+        out.unchanged.append(key)
+        return
+    if size > limits.max_document_bytes and item.path.suffix.lower() in ONE_DOCUMENT_SUFFIXES:
+        out.rejects.append(
+            Reject(
+                item.source,
+                f"is {size_text(size)}, more than one article can be "
+                f"({size_text(limits.max_document_bytes)}, --max-document-bytes): split it into one file "
+                "per document or convert it to JSONL, one document per line",
+                root=item.root,
+            )
+        )
+        out.failed.append(key)
+        return
+    docs, rejects = read_input(item, limits)
+    out.rejects.extend(dataclasses.replace(r, root=item.root) for r in rejects)
+    if not docs and any(r.source == item.source for r in rejects):
+        out.failed.append(key)  # nothing usable: keep what an earlier run stored for it
+        return
+    out.raws.extend(docs)
+    out.owner.update({d.doc_id: key for d in docs})
+    out.inputs.append(
+        {
+            "root": item.root,
+            "source": item.source,
+            "content_hash": content,
+            "metadata_hash": mark[1],
+            "pipeline_version": version,
+            "size": size,
+            "n_documents": len(docs),
+            "n_rejects": len(rejects),
+        }
+    )
+
+
+def prepare_isolated(
+    shard: ShardRead, prepare: Callable[[list[RawDocument]], tuple[pa.Table, pa.Table]]
+) -> tuple[pa.Table, pa.Table, list[Reject], list]:
+    """`prepare` the shard's documents; when that fails, each input file's documents on their own, so a file
+    whose text breaks a preparing step becomes a reject and costs only itself.
+
+    Returns documents, paragraphs, rejects and the keys of the input files that failed.
+    """
+    try:
+        docs, paras = prepare(shard.raws)
+        return docs, paras, [], []
+    except Exception:  # noqa: BLE001 - found out below, file by file
+        pass
+    by_input: dict = {}
+    for raw in shard.raws:
+        by_input.setdefault(shard.owner.get(raw.doc_id, ("", raw.source)), []).append(raw)
+    parts, rejects, failed = [], [], []
+    for key, raws in by_input.items():
+        try:
+            parts.append(prepare(raws))
+        except Exception as err:  # noqa: BLE001 - one file reprint cannot prepare must never cost the others
+            reason = f"not ingested: preparing its text failed ({unexpected(err)})"
+            rejects.append(Reject(key[1], reason, root=key[0]))
+            failed.append(key)
+    docs = pa.concat_tables([SCHEMAS["documents"].empty_table()] + [d for d, _ in parts])
+    paras = pa.concat_tables([SCHEMAS["paragraphs"].empty_table()] + [p for _, p in parts])
+    return docs, paras, rejects, failed
+
+
 def file_hash(path: Path) -> tuple[str, int]:
-    """sha256 and size of a file, read in chunks so a huge file costs no memory."""
+    """sha256 and size of a regular file (anything else is refused unopened), read in chunks."""
     h = hashlib.sha256()
     size = 0
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         while chunk := handle.read(1 << 20):
             h.update(chunk)
             size += len(chunk)

@@ -37,6 +37,34 @@ def _as_western(data: bytes) -> str | None:
     return text if letters and accented / len(letters) < 0.3 else None
 
 
+MIXED = "utf-8+cp1252"
+
+
+def _cp1252_stretch(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 read as cp1252 (its five unused bytes as U+FFFD)."""
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("reprint-cp1252", _cp1252_stretch)
+
+
+def _as_mixed(data: bytes) -> str | None:
+    """UTF-8 with cp1252 stretches, when a line with non-ASCII text is valid UTF-8 and others are not.
+
+    Files pasted together from two sources (an editor's UTF-8 and an old system's cp1252) are common; read
+    whole as one single-byte code page, every UTF-8 character of them would become mojibake.
+    """
+    for line in data.split(b"\n"):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return data.decode("utf-8", errors="reprint-cp1252")
+    return None
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Return (text, encoding name) or raise NotText with a reason."""
     if not data.strip():
@@ -55,6 +83,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = _as_mixed(data)
+    if mixed is not None:
+        return mixed, MIXED
     western = _as_western(data)
     if western is not None:
         return western, "cp1252"

@@ -148,7 +148,7 @@ def published_time(tree: HtmlElement) -> str | None:
 def _iso_or_none(value: str | None) -> str | None:
     try:
         return value if parse_timestamp(value) else None
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a date that leaves the year range in UTC
         return None
 
 

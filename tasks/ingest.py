@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
-import gzip
 import hashlib
 import io
 import json
 import os
 import re
-import zlib
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
-import zstandard
-
 from tasks.dates import parse_timestamp
-from tasks.decode import NotText, decode_bytes
+from tasks.decode import MIXED, NotText, decode_bytes
+from tasks.discover import inside, resolved, walk_files
+from tasks.limits import (
+    DEFAULT_LIMITS,
+    HTML_PARSER_DEPTH,
+    NotRegularFile,
+    ReadLimits,
+    TooLarge,
+    capped_lines,
+    decompressed,
+    file_kind,
+    html_too_deep,
+    json_depth_over,
+    open_regular,
+    read_capped,
+    size_text,
+)
 from tasks.repair import repair_unicode
 
 INGEST_VERSION = "ingest-2"
@@ -30,6 +45,11 @@ SUPPORTED = TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES | WARC_SUFFIXES
 # Formats whose text is an extracted article body: the page's title is metadata, never its first paragraph.
 EXTRACTED_FORMATS = {"html", "warc"}
 MANIFEST = "manifest.csv"
+DEEP_PAGE = (
+    f"the page nests its elements more than {HTML_PARSER_DEPTH} levels deep; the HTML parser drops "
+    "everything deeper, so its text would be lost"
+)
+WAREHOUSE_REASON = "is the warehouse this run writes to; it is never read as input"
 METADATA_FIELDS = ("outlet", "url", "published_at", "title")
 
 
@@ -81,67 +101,154 @@ def document_id(source: str, content_hash: str) -> str:
     return hashlib.sha256(f"{source}\n{content_hash}".encode()).hexdigest()[:16]
 
 
-def _read_manifest(path: Path, rejects: list[Reject], source: str) -> dict[Path, dict[str, str]]:
+def _read_manifest(
+    path: Path, rejects: list[Reject], source: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> dict[Path, dict[str, str]]:
     entries: dict[Path, dict[str, str]] = {}
     try:
-        text, _ = decode_bytes(path.read_bytes())
-    except (OSError, NotText) as err:
+        with open_regular(path) as handle:
+            text, _ = decode_bytes(read_capped(handle, limits.max_document_bytes, "the manifest"))
+    except (OSError, ValueError) as err:
         rejects.append(Reject(source, f"manifest could not be read: {err}"))
         return entries
-    reader = csv.DictReader(text.splitlines())
-    if not reader.fieldnames or "path" not in reader.fieldnames:
-        rejects.append(Reject(source, "manifest has no `path` column; its metadata was ignored"))
+    if "\x00" in text:
+        rejects.append(Reject(source, "manifest holds NUL bytes: not a CSV file; its metadata was ignored"))
         return entries
-    for line, row in enumerate(reader, start=2):
-        rel = (row.get("path") or "").strip()
-        target = (path.parent / rel).resolve()
-        if not rel or not target.is_file():
-            rejects.append(
-                Reject(
-                    f"{source}#{line}",
-                    f"manifest row names {rel!r}, which is not a file next to "
-                    "the manifest; the row was ignored",
+    folder = path.parent.resolve()
+    targets: dict[str, tuple[Path | None, str | None]] = {}
+    first_line: dict[Path, int] = {}
+    repeats: dict[Path, list[int]] = {}
+    # Fields over the cap are refused row by row below, not by the csv module's own limit for the whole file.
+    csv.field_size_limit(max(csv.field_size_limit(), limits.max_document_bytes))
+    try:
+        reader = csv.DictReader(text.splitlines())
+        if not reader.fieldnames or "path" not in reader.fieldnames:
+            rejects.append(Reject(source, "manifest has no `path` column; its metadata was ignored"))
+            return entries
+        for line, row in enumerate(reader, start=2):
+            reason = _manifest_fields_refused(row, limits)
+            rel = str(row.get("path") or "").strip()
+            if reason is None:
+                if rel not in targets:  # a path named on many rows is looked up once
+                    targets[rel] = _manifest_target(rel, folder)
+                target, reason = targets[rel]
+            if reason:
+                rejects.append(Reject(f"{source}#{line}", reason))
+                continue
+            if target in first_line:  # the first row for a file wins, the others are named in one reject
+                repeats.setdefault(target, []).append(line)
+                continue
+            first_line[target] = line
+            entries[target] = {k: row[k].strip() for k in METADATA_FIELDS if row.get(k) and row[k].strip()}
+            try:
+                parse_timestamp(entries[target].get("published_at"))
+            except (ValueError, OverflowError) as err:
+                # A typo in a date should not keep the document out: it is ingested undated, the row says why.
+                value = entries[target].pop("published_at")
+                if isinstance(err, OverflowError):
+                    err = f"published_at {value!r} is out of range after the shift to UTC"
+                rejects.append(
+                    Reject(
+                        f"{source}#{line}", f"{err}; {rel} was ingested without a date", severity="warning"
+                    )
                 )
+    except csv.Error as err:
+        rejects.append(Reject(source, f"manifest is not valid CSV ({err}); the rows after that were ignored"))
+    for target, lines in repeats.items():
+        shown = ", ".join(str(n) for n in lines[:5]) + (", …" if len(lines) > 5 else "")
+        rejects.append(
+            Reject(
+                f"{source}#{lines[0]}",
+                f"manifest names {target.relative_to(folder).as_posix()} on {len(lines) + 1} rows; the "
+                f"first (line {first_line[target]}) was used, {len(lines)} later ignored (lines {shown})",
             )
-            continue
-        entries[target] = {k: row[k].strip() for k in METADATA_FIELDS if row.get(k) and row[k].strip()}
-        try:
-            parse_timestamp(entries[target].get("published_at"))
-        except ValueError as err:
-            # A typo in one date should not keep the document out: it is ingested undated, the row says why.
-            del entries[target]["published_at"]
-            rejects.append(
-                Reject(f"{source}#{line}", f"{err}; {rel} was ingested without a date", severity="warning")
-            )
+        )
     return entries
 
 
-def discover_inputs(inputs: list[str | Path]) -> tuple[list[InputFile], list[Reject]]:
-    """Walk the inputs (files or folders, recursively, hidden entries skipped) in a deterministic order."""
+def _manifest_fields_refused(row: dict, limits: ReadLimits) -> str | None:
+    """Why a manifest row's fields are not used, or None: a field over the cap, too many fields."""
+    if None in row:  # more fields than the header names
+        return "manifest row has more fields than the header; the row was ignored"
+    for key, value in row.items():
+        if value is not None and len(value) > limits.max_field_chars:
+            return (
+                f"manifest field `{key}` is {len(value)} characters long, more than "
+                f"{limits.max_field_chars}; the row was ignored"
+            )
+    return None
+
+
+def _manifest_target(rel: str, folder: Path) -> tuple[Path | None, str | None]:
+    """The file a manifest row names, or why it names none: rows may only name files under the folder."""
+    if not rel:
+        return None, "manifest row has an empty `path`; the row was ignored"
+    if Path(rel).is_absolute() or ".." in Path(rel).parts:
+        return None, (
+            f"manifest row names {rel!r}, outside the manifest's folder (paths must be relative, "
+            "without `..`); the row was ignored"
+        )
+    target = resolved(folder / rel)
+    if target is None or not inside(target, folder) or not target.is_file():
+        return None, (
+            f"manifest row names {rel!r}, which is not a file next to the manifest or below it; "
+            "the row was ignored"
+        )
+    return target, None
+
+
+def discover_inputs(
+    inputs: list[str | Path], warehouse: str | Path | None = None
+) -> tuple[list[InputFile], list[Reject]]:
+    """Walk the inputs (files or folders, recursively, hidden entries skipped) in a deterministic order.
+
+    Only regular files inside each folder are found (see tasks/discover.py); `warehouse`, and any other
+    reprint warehouse met on the way, is never read as input.
+    """
     found: list[InputFile] = []
     rejects: list[Reject] = []
+    own = resolved(Path(warehouse)) if warehouse is not None else None
     for given in inputs:
         start = Path(given)
-        if not start.exists():
-            rejects.append(Reject(str(given), "no such file or folder"))
+        try:
+            mode = start.stat().st_mode
+        except (OSError, RuntimeError) as err:
+            reason = (
+                "no such file or folder" if isinstance(err, FileNotFoundError) else f"cannot be read: {err}"
+            )
+            rejects.append(Reject(str(given), reason))
             continue
-        if start.is_file():
+        place = resolved(start)
+        if own is not None and place is not None and inside(place, own):
+            rejects.append(Reject(str(given), WAREHOUSE_REASON))
+            continue
+        if stat.S_ISREG(mode):
             found.append(InputFile(start, start.name, None, root=str(input_root(start))))
             continue
+        if not stat.S_ISDIR(mode):
+            rejects.append(Reject(str(given), f"is {file_kind(mode)}, not a regular file or a folder"))
+            continue
         root = input_root(start)
+
+        def refuse(path: Path, reason: str, root: Path = root, given: str | Path = given) -> None:
+            rel = path.relative_to(root).as_posix()
+            rejects.append(Reject(str(given) if rel == "." else rel, reason))
+
         manifests: dict[Path, dict[str, str]] = {}
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            here = Path(folder)
+        for here, files in walk_files(root, refuse):
+            if own is not None and inside(here, own):
+                if here == own:
+                    refuse(here, WAREHOUSE_REASON)
+                continue
             if MANIFEST in files:
                 manifests.update(
                     _read_manifest(here / MANIFEST, rejects, str((here / MANIFEST).relative_to(root)))
                 )
             rel_folder = here.relative_to(root)
             outlet = None if rel_folder == Path(".") else rel_folder.as_posix()
-            for name in sorted(files):
+            for name in files:
                 path = here / name
-                if name.startswith(".") or name == MANIFEST:
+                if name == MANIFEST:
                     continue
                 source = path.relative_to(root).as_posix()
                 if not _supported(path):
@@ -153,7 +260,8 @@ def discover_inputs(inputs: list[str | Path]) -> tuple[list[InputFile], list[Rej
                         )
                     )
                     continue
-                found.append(InputFile(path, source, outlet, manifests.get(path.resolve(), {}), str(root)))
+                entry = manifests.get(resolved(path) or path, {})
+                found.append(InputFile(path, source, outlet, entry, str(root)))
     return found, rejects
 
 
@@ -171,20 +279,6 @@ def input_suffix(path: Path) -> str:
 
 def _supported(path: Path) -> bool:
     return input_suffix(path) in SUPPORTED
-
-
-def decompress(data: bytes, suffix: str) -> bytes:
-    """The bytes inside a `.gz` or `.zst` file (other suffixes: unchanged); NotText when they are damaged."""
-    try:
-        if suffix.endswith(".gz"):
-            return gzip.decompress(data)
-        if suffix.endswith(".zst"):
-            # Streamed: zstd frames written by a stream (as dump tools do) do not record their size.
-            with zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data), read_across_frames=True) as zst:
-                return zst.read()
-    except (OSError, EOFError, zlib.error, zstandard.ZstdError) as err:
-        raise NotText(f"it is not a readable {suffix.rsplit('.', 1)[-1]} file ({err})") from err
-    return data
 
 
 _HOST_PREFIX = re.compile(r"^(www\d*|m|amp)\.")
@@ -223,7 +317,13 @@ def _document(
         ("title", meta.get("title")),
         ("outlet", meta.get("outlet")),
         ("author", meta.get("author")),
+        ("url", meta.get("url")),
     ):
+        value, more = storable(key, value)
+        repairs += more
+        if key == "url":
+            fixed[key] = value
+            continue
         fixed[key], more = repair_unicode(value) if value else (None, [])
         repairs += [label for label in more if label not in repairs]
     return RawDocument(
@@ -232,7 +332,7 @@ def _document(
         text=fixed["text"] or "",
         outlet=fixed["outlet"],
         title=fixed["title"],
-        url=meta.get("url"),
+        url=fixed["url"],
         published_at=dates["published_at"],
         encoding=encoding,
         content_hash=content_hash,
@@ -254,7 +354,33 @@ def _dates(meta: dict[str, str | None]) -> tuple[dict[str, datetime | None], tup
         except ValueError as err:
             dates[key] = None
             warnings.append(f"{str(err).replace('published_at', key, 1)}; ingested without it")
+        except OverflowError:  # a date that leaves the years 1-9999 when shifted to UTC
+            dates[key] = None
+            warnings.append(
+                f"{key} {meta.get(key)!r} is out of range after the shift to UTC; ingested without it"
+            )
     return dates, tuple(warnings)
+
+
+def storable(key: str, value: str | None) -> tuple[str | None, list[str]]:
+    """A text value that can be stored: lone surrogates (from JSON `\\ud800` escapes) replaced by U+FFFD,
+    metadata over the field cap cut (a title) or dropped (a URL cut short would point elsewhere)."""
+    if not value:
+        return value, []
+    repairs = []
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # Pairs of surrogates become the character they encode; a lone one becomes U+FFFD.
+        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        repairs.append(f"{key}: lone surrogates replaced")
+    cap = DEFAULT_LIMITS.max_field_chars
+    if key != "text" and len(value) > cap:
+        if key == "url":
+            return None, [*repairs, f"url dropped: {len(value)} characters, more than {cap}"]
+        repairs.append(f"{key} cut to {cap} characters from {len(value)}")
+        value = value[: cap - 1] + "…"
+    return value, repairs
 
 
 def _with_defaults(
@@ -270,10 +396,42 @@ def _with_defaults(
     return meta
 
 
-def read_text_file(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Reject]]:
+Input = bytes | BinaryIO  # readers take a file opened by open_regular (tests may pass the bytes)
+
+
+def _stream(data: Input) -> BinaryIO:
+    return io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+
+
+def _size(data: Input) -> int:
+    return len(data) if isinstance(data, bytes | bytearray) else os.fstat(data.fileno()).st_size
+
+
+def _whole(data: Input, limits: ReadLimits) -> bytes:
+    """A one-document file's bytes, refused with its size when over the document cap."""
+    if isinstance(data, bytes | bytearray):
+        if len(data) > limits.max_document_bytes:
+            raise TooLarge(
+                f"the file is {size_text(len(data))}, more than the "
+                f"{size_text(limits.max_document_bytes)} one document may be"
+            )
+        return bytes(data)
+    return read_capped(data, limits.max_document_bytes)
+
+
+def read_text_file(
+    item: InputFile, data: Input, limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[list[RawDocument], list[Reject]]:
     """A .txt or .md file: one document."""
+    data = _whole(data, limits)
     text, encoding = decode_bytes(data)
-    return [_document(item.source, text, _hash(data), encoding, "txt", _with_defaults(item, {}))], []
+    meta = _with_defaults(item, {})
+    return [_document(item.source, text, _hash(data), encoding, "txt", meta, mixed_repair(encoding))], []
+
+
+def mixed_repair(encoding: str) -> tuple[str, ...]:
+    """The repair a file decoded as UTF-8 with cp1252 stretches records."""
+    return ("mixed encodings: utf-8 with cp1252 stretches",) if encoding == MIXED else ()
 
 
 # Names the same fields have in CC-News (Hugging Face `cc_news`) and news-please dumps.
@@ -297,60 +455,137 @@ def _jsonl_metadata(record: dict) -> dict[str, str]:
     return meta
 
 
-def read_jsonl(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Reject]]:
-    """A JSONL file (plain, .gz or .zst): one document per line; bad lines become rejects, the rest count."""
-    text, encoding = decode_bytes(decompress(data, input_suffix(item.path)))
+def read_jsonl(
+    item: InputFile, data: Input, limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[list[RawDocument], list[Reject]]:
+    """A JSONL file (plain, .gz or .zst): one document per line; bad lines become rejects, the rest count.
+
+    Read as a stream, line by line: memory holds one line (at most the document cap) whatever the file's size.
+    """
+    raw = _stream(data)
+    stream = decompressed(raw, input_suffix(item.path), _size(data), limits)
+    head = stream.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # UTF-16/32 lines are not split by a newline byte: such a (rare) file is read whole, within the cap.
+        whole = head + read_capped(stream, limits.max_document_bytes - len(head))
+        text, encoding = decode_bytes(whole)
+        lines = ((n, line.encode()) for n, line in enumerate(text.splitlines(), start=1))
+    else:
+        encoding = None
+        lines = capped_lines(_Joined(head.removeprefix(codecs.BOM_UTF8), stream), limits.max_document_bytes)
     docs: list[RawDocument] = []
     rejects: list[Reject] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    blank = True
+    for number, line in lines:
         source = f"{item.source}#{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
+        if isinstance(line, int):
             rejects.append(
-                Reject(source, f"line {number} is not valid JSON ({err.msg} at column {err.colno})")
+                Reject(
+                    source,
+                    f"line {number} is {size_text(line)}, more than the "
+                    f"{size_text(limits.max_document_bytes)} one document may be; it was skipped",
+                )
             )
             continue
-        if (
-            not isinstance(record, dict)
-            or not isinstance(record.get("text"), str)
-            or not record["text"].strip()
-        ):
-            rejects.append(Reject(source, f"line {number} has no non-empty string field `text`"))
+        line = line.removesuffix(b"\r")
+        if not line.strip():
             continue
-        # A line's own fields are more specific than the manifest entry for the whole file.
-        meta = _with_defaults(item, _jsonl_metadata(record), found_wins=True)
+        blank = False
         try:
-            docs.append(_document(source, record["text"], _hash(line.encode()), encoding, "jsonl", meta))
+            doc = _jsonl_document(item, source, number, line, encoding, limits)
         except ValueError as err:
-            rejects.append(Reject(source, f"line {number}: {err}"))
+            rejects.append(Reject(source, str(err)))
+            continue
+        except Exception as err:  # noqa: BLE001 - one bad line must never cost the file's other lines
+            rejects.append(Reject(source, f"line {number} could not be read: {unexpected(err)}"))
+            continue
+        docs.append(doc)
+    if blank and not rejects:
+        raise NotText("the file is empty")
     return docs, rejects
 
 
-def read_html(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Reject]]:
+class _Joined:
+    """A stream with bytes already read put back in front."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self.head, self.rest = head, rest
+
+    def read(self, n: int = -1) -> bytes:
+        if self.head:
+            head, self.head = self.head, b""
+            return head
+        return self.rest.read(n)
+
+
+def _jsonl_document(
+    item: InputFile, source: str, number: int, line: bytes, encoding: str | None, limits: ReadLimits
+) -> RawDocument:
+    """One line of a dump as a document; ValueError with a reason a person can act on."""
+    if encoding is None:
+        try:
+            text, encoding = line.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = decode_bytes(line)
+    else:
+        text = line.decode("utf-8")
+    if json_depth_over(line, limits.max_json_depth):
+        raise ValueError(f"line {number} nests JSON more than {limits.max_json_depth} levels deep")
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"line {number} is not valid JSON ({err.msg} at column {err.colno})") from err
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
+        raise ValueError(f"line {number} has no non-empty string field `text`")
+    # A line's own fields are more specific than the manifest entry for the whole file.
+    meta = _with_defaults(item, _jsonl_metadata(record), found_wins=True)
+    try:
+        return _document(
+            source, record["text"], _hash(text.encode()), encoding, "jsonl", meta, mixed_repair(encoding)
+        )
+    except ValueError as err:
+        raise ValueError(f"line {number}: {err}") from err
+
+
+def unexpected(err: BaseException) -> str:
+    """An error reprint did not foresee, named briefly (its message may quote kilobytes of input)."""
+    message = str(err).splitlines()[0] if str(err) else ""
+    message = message[:200] + ("…" if len(message) > 200 else "")
+    return f"{type(err).__name__}: {message}" if message else type(err).__name__
+
+
+def read_html(
+    item: InputFile, data: Input, limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[list[RawDocument], list[Reject]]:
     """An HTML page: one document, its article text extracted (see tasks/html.py)."""
     from tasks.html import extract_article
 
+    data = _whole(data, limits)
+    if html_too_deep(data):
+        raise ValueError(DEEP_PAGE)
     article = extract_article(data)
     meta = _with_defaults(item, article.metadata)
-    doc = _document(item.source, article.text, _hash(data), article.encoding, "html", meta, article.repairs)
+    repairs = article.repairs + mixed_repair(article.encoding)
+    doc = _document(item.source, article.text, _hash(data), article.encoding, "html", meta, repairs)
     return [doc], []
 
 
-def read_warc(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Reject]]:
+def read_warc(
+    item: InputFile, data: Input, limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[list[RawDocument], list[Reject]]:
     """A web archive: one document per captured HTML page, named `<file>#<record number>`, with the URL and
     time of capture. Pages without an article become rejects; so does damage, after the pages before it."""
     from tasks.html import charset_label, extract_article
     from tasks.warc import NotWarc, captured_pages
 
-    if not data.strip():
+    stream = _stream(data)
+    head = stream.read(4096)
+    if not head.strip():
         raise NotText("the file is empty")
     docs: list[RawDocument] = []
     rejects: list[Reject] = []
     first_capture: dict[str, int] = {}
-    pages = captured_pages(io.BytesIO(data))
+    pages = captured_pages(_Joined(head, stream), limits.max_document_bytes)
     while True:
         try:
             page = next(pages, None)
@@ -361,6 +596,15 @@ def read_warc(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Rej
         if page is None:
             break
         source = f"{item.source}#{page.number}"
+        if page.oversize:
+            rejects.append(
+                Reject(
+                    source,
+                    f"record {page.number} ({page.url}) is {page.oversize}, more than the "
+                    f"{size_text(limits.max_document_bytes)} one document may be; it was skipped",
+                )
+            )
+            continue
         body_hash = _hash(page.body)
         # Crawls capture a page twice (http and https, a retry); two copies would read as an outlet repeating
         # every paragraph, i.e. as boilerplate.
@@ -375,6 +619,8 @@ def read_warc(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Rej
             continue
         first_capture[body_hash] = page.number
         try:
+            if html_too_deep(page.body):
+                raise ValueError(DEEP_PAGE)
             article = extract_article(page.body, page.url, charset_label(page.content_type))
             # The captured URL is a fact of the crawl; a canonical URL is only the page's claim.
             found = {
@@ -388,6 +634,10 @@ def read_warc(item: InputFile, data: bytes) -> tuple[list[RawDocument], list[Rej
             )
         except ValueError as err:
             rejects.append(Reject(source, f"record {page.number} ({page.url}): {err}"))
+        except Exception as err:  # noqa: BLE001 - one bad record must never cost the archive's other pages
+            rejects.append(
+                Reject(source, f"record {page.number} ({page.url}) could not be read: {unexpected(err)}")
+            )
     if not docs and not rejects:
         rejects.append(Reject(item.source, "the archive holds no HTML page captured with status 200"))
     return docs, rejects
@@ -405,33 +655,39 @@ def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_inputs(items: list[InputFile]) -> tuple[list[RawDocument], list[Reject]]:
-    """Read a batch of input files; a file that fails becomes a reject and the batch goes on."""
+def read_inputs(
+    items: list[InputFile], limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[list[RawDocument], list[Reject]]:
+    """Read a batch of input files; a file that fails, whatever the reason, becomes a reject and the batch
+    goes on."""
     docs: list[RawDocument] = []
     rejects: list[Reject] = []
     for item in items:
-        try:
-            reader = READERS.get(input_suffix(item.path))
-            if reader is None:
-                kind = input_suffix(item.path) or "(none)"
-                rejects.append(
-                    Reject(
-                        item.source,
-                        f"unsupported file type {kind}; reprint reads {', '.join(sorted(SUPPORTED))}",
-                    )
-                )
-                continue
-            got, bad = reader(item, item.path.read_bytes())
-        except OSError as err:
-            rejects.append(Reject(item.source, f"could not be read: {err.strerror or err}"))
-            continue
-        except NotText as err:
-            rejects.append(Reject(item.source, f"not ingested: {err}"))
-            continue
-        except ValueError as err:
-            rejects.append(Reject(item.source, f"not ingested: {err}"))
-            continue
+        got, bad = read_input(item, limits)
         docs.extend(got)
         rejects.extend(bad)
-        rejects.extend(Reject(d.source, w, severity="warning") for d in got for w in d.warnings)
     return docs, rejects
+
+
+def read_input(
+    item: InputFile, limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[list[RawDocument], list[Reject]]:
+    """One input file's documents and rejects; never raises for anything the file holds."""
+    reader = READERS.get(input_suffix(item.path))
+    if reader is None:
+        kind = input_suffix(item.path) or "(none)"
+        reason = f"unsupported file type {kind}; reprint reads {', '.join(sorted(SUPPORTED))}"
+        return [], [Reject(item.source, reason)]
+    try:
+        with open_regular(item.path) as handle:
+            docs, rejects = reader(item, handle, limits)
+        # A warning: the document was ingested, without what the reason names (a date it could not read).
+        return docs, rejects + [Reject(d.source, w, severity="warning") for d in docs for w in d.warnings]
+    except NotRegularFile as err:
+        return [], [Reject(item.source, f"not ingested: {err}")]
+    except OSError as err:
+        return [], [Reject(item.source, f"could not be read: {err.strerror or err}")]
+    except ValueError as err:  # NotText, TooLarge, damaged compression, a malformed value
+        return [], [Reject(item.source, f"not ingested: {err}")]
+    except Exception as err:  # noqa: BLE001 - a file reprint cannot read must never cost the other files
+        return [], [Reject(item.source, f"not ingested: reprint could not read it ({unexpected(err)})")]

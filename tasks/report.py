@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tasks.terminal import inert, plain
 from tasks.warehouse import TABLES
 
 FATE_STYLE = {
@@ -32,6 +33,9 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str, *params) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+MAX_REJECTS_SHOWN = 100  # the rest are a query away; a table of thousands helps no one
+
+
 def _duckdb_command() -> str:
     """The DuckDB CLI installed beside reprint (duckdb-cli), or plain `duckdb` when it is not there."""
     beside = Path(sys.executable).parent / "duckdb"
@@ -39,14 +43,13 @@ def _duckdb_command() -> str:
 
 
 def _short(text: str | None, width: int) -> str:
-    if text is None:
-        return ""
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """Input text cut to `width` and made inert (no markup, no escape sequences)."""
+    return "" if text is None else inert(text, width)
 
 
 def render_report(warehouse: Path, console: Console | None = None, max_stories: int = 20) -> None:
     """Print stories, versions, per-paragraph fates, boilerplate and rejects for the warehouse."""
-    console = console or Console()
+    console = console or Console(emoji=False)
     catalog = warehouse.resolve() / "corpus.duckdb"
     con = duckdb.connect(str(catalog), read_only=True)
     try:
@@ -54,13 +57,18 @@ def render_report(warehouse: Path, console: Console | None = None, max_stories: 
     finally:
         con.close()
     console.print(
-        f"\nQuery it yourself: [bold]{_duckdb_command()} {catalog}[/bold]  "
-        "(`reprint sql --list` names the views)",
+        Text.assemble(
+            "\nQuery it yourself: ",
+            (f"{inert(_duckdb_command())} {inert(catalog)}", "bold"),
+            "  (`reprint sql --list` names the views)",
+        ),
         highlight=False,
     )
     page = warehouse.resolve() / "report" / "index.html"
     if page.exists():
-        console.print(f"The report page: {page.as_uri()}", highlight=False, markup=False, soft_wrap=True)
+        console.print(
+            f"The report page: {page.as_uri()}", highlight=False, markup=False, emoji=False, soft_wrap=True
+        )
 
 
 def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) -> None:
@@ -85,14 +93,18 @@ def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) 
     )
     for story in stories:
         _render_story(con, console, story["story_id"])
-    rejects = _rows(con, "select source, reason, severity from rejects order by source")
+    rejects = _rows(
+        con, "select source, reason, severity from rejects order by source limit ?", MAX_REJECTS_SHOWN
+    )
     if rejects:
-        table = Table(title="Rejected inputs", title_justify="left")
+        more = totals["rejects"] - len(rejects)
+        title = "Rejected inputs" + (f" (the first {len(rejects)}; `reprint sql` shows all)" if more else "")
+        table = Table(title=title, title_justify="left")
         table.add_column("source")
         table.add_column("reason")
         for r in rejects:  # a warning: the document was ingested, without what the reason names
             warning = "warning (ingested): " if r["severity"] == "warning" else ""
-            table.add_row(r["source"], warning + r["reason"])
+            table.add_row(plain(r["source"], 300), plain(warning + r["reason"], 1000))
         console.print(table)
 
 
@@ -109,15 +121,21 @@ def _render_story(con: duckdb.DuckDBPyConnection, console: Console, story_id: st
         role = "origin" if m["version"] == 0 else f"version {m['version']}"
         when = m["published_at"] or "undated"
         console.print(
-            f"  {role:<10} {m['source']}  outlet={m['outlet'] or '-'}  {when}  lang={m['language']}"
-            f"\n             title: {m['title'] or '-'}"
+            plain(
+                f"  {role:<10} {_short(m['source'], 200)}  outlet={_short(m['outlet'], 100) or '-'}  {when}  "
+                f"lang={_short(m['language'], 10)}"
+            ),
+            plain(f"             title: {_short(m['title'], 200) or '-'}"),
+            sep="\n",
         )
     for s in _rows(con, "select * from story_summary where story_id = ? order by version", story_id):
         console.print(
-            f"\n[bold]{s['republication']}[/bold] against origin {s['origin']}: "
+            Text.assemble("\n", (_short(s["republication"], 200), "bold")),
+            f"against origin {_short(s['origin'], 200)}: "
             f"survival {s['survival_rate']:.0%}, retention {s['retention_rate']:.0%}  "
             f"(survived {s['survived']}, changed {s['changed']}, moved {s['moved']}, split {s['split']}, "
-            f"merged {s['merged']}, disappeared {s['disappeared']}, appeared {s['appeared']})"
+            f"merged {s['merged']}, disappeared {s['disappeared']}, appeared {s['appeared']})",
+            markup=False,
         )
         table = Table(show_lines=False, expand=True)
         for name, kwargs in (
@@ -151,14 +169,17 @@ def _render_story(con: duckdb.DuckDBPyConnection, console: Console, story_id: st
             m["doc_id"],
         )
         if flagged:
-            console.print(f"\nBoilerplate set aside in {m['source']} ({len(flagged)} paragraphs):")
+            console.print(
+                f"\nBoilerplate set aside in {_short(m['source'], 200)} ({len(flagged)} paragraphs):",
+                markup=False,
+            )
             for p in flagged:
-                console.print(f"  ¶{p['para_idx']:<3} [dim]{_short(p['text'], 100)}[/dim]")
+                console.print(Text.assemble(f"  ¶{p['para_idx']:<3} ", (_short(p["text"], 100), "dim")))
 
 
 def list_catalog(warehouse: Path, console: Console | None = None) -> None:
     """The catalog's tables and reports, each with its one-line description (the views' comments)."""
-    console = console or Console()
+    console = console or Console(emoji=False)
     con = duckdb.connect(str(warehouse.resolve() / "corpus.duckdb"), read_only=True)
     try:
         views = _rows(con, "select view_name, comment from duckdb_views() where not internal")
@@ -185,7 +206,7 @@ def print_query(warehouse: Path, query: str, console: Console | None = None, out
         names = [d[0] for d in cursor.description or []]
         rows = cursor.fetchall()
     except duckdb.Error as err:
-        Console(stderr=True).print(f"reprint: the query failed: {err}", markup=False)
+        Console(stderr=True).print(f"reprint: the query failed: {inert(err)}", markup=False, emoji=False)
         return 1
     finally:
         con.close()
@@ -199,10 +220,12 @@ def print_query(warehouse: Path, query: str, console: Console | None = None, out
         json.dump(records, sys.stdout, default=_plain, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    console = console or Console()
-    table = Table(*names, title=f"{len(rows)} rows", title_justify="left")
+    console = console or Console(emoji=False)
+    table = Table(title=f"{len(rows)} rows", title_justify="left")
+    for column in names:
+        table.add_column(plain(column, 100))
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*(plain("" if v is None else v, 2000) for v in row))
     console.print(table)
     return 0
 
@@ -226,7 +249,7 @@ def render_run_summary(summary: dict, warehouse: Path, console: Console) -> None
         f"({summary['aligned_stories']} aligned in this run), "
         f"{summary['rejects']} inputs rejected"
     )
-    console.print(line, highlight=False, markup=False, soft_wrap=True)
+    console.print(line, highlight=False, markup=False, emoji=False, soft_wrap=True)
     table = Table(title="reprint run", title_justify="left")
     table.add_column("")
     table.add_column("this run", justify="right")
@@ -235,7 +258,8 @@ def render_run_summary(summary: dict, warehouse: Path, console: Console) -> None
     table.add_row("stories", f"{summary['aligned_stories']} aligned", str(summary["stories"]))
     table.add_row("inputs", f"{summary['rejects']} rejected", "")
     console.print(table)
-    console.print(f"catalog: {warehouse.resolve() / 'corpus.duckdb'}", highlight=False, soft_wrap=True)
+    catalog = inert(warehouse.resolve() / "corpus.duckdb")
+    console.print(f"catalog: {catalog}", highlight=False, markup=False, emoji=False, soft_wrap=True)
     if summary.get("report_page"):
         page = Path(summary["report_page"]).resolve().as_uri()
-        console.print(f"report page: {page}", highlight=False, soft_wrap=True)
+        console.print(f"report page: {page}", highlight=False, markup=False, emoji=False, soft_wrap=True)

@@ -11,6 +11,8 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from tasks.limits import size_text as _size_text
+
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -27,6 +29,7 @@ class CapturedPage:
     captured_at: str | None
     content_type: str
     body: bytes
+    oversize: str = ""  # the record's size, in words, when it is over the cap (body then empty)
 
 
 def _is_page(record) -> bool:
@@ -41,8 +44,12 @@ def _is_page(record) -> bool:
     return content_type.split(";")[0].strip().lower() in HTML_TYPES
 
 
-def captured_pages(stream: BinaryIO) -> Iterator[CapturedPage]:
-    """Each HTML page in the archive, transfer and content encodings (chunked, gzip) undone."""
+def captured_pages(stream: BinaryIO, max_bytes: int = 32 * 2**20) -> Iterator[CapturedPage]:
+    """Each HTML page in the archive, transfer and content encodings (chunked, gzip) undone.
+
+    A page over `max_bytes` (as its record states, or once decoded) comes with `oversize` and no body: records
+    are streamed, so a huge record or a compression bomb inside one costs time, never memory.
+    """
     number = 0
     try:
         for record in ArchiveIterator(stream):
@@ -53,14 +60,22 @@ def captured_pages(stream: BinaryIO) -> Iterator[CapturedPage]:
             if not _is_page(record):
                 continue
             headers = record.http_headers if record.rec_type == "response" else record.rec_headers
+            body, oversize = b"", ""
+            if (record.length or 0) > max_bytes:
+                oversize = _size_text(record.length)
+            else:
+                body = record.content_stream().read(max_bytes + 1)
+                if len(body) > max_bytes:
+                    body, oversize = b"", f"more than {_size_text(max_bytes)} once decoded"
             yield CapturedPage(
                 number=number,
                 url=record.rec_headers.get_header("WARC-Target-URI"),
                 captured_at=record.rec_headers.get_header("WARC-Date"),
                 content_type=headers.get_header("Content-Type") or "",
-                body=record.content_stream().read(),
+                body=body,
+                oversize=oversize,
             )
     except ArchiveLoadFailed as err:
         # warcio's message quotes the bad line in full, which may be kilobytes of binary.
-        reason = str(err.msg).split(", first line")[0]
+        reason = " ".join(str(err.msg).split(", first line")[0].split())  # one line: it may span several
         raise NotWarc(f"it is not a readable WARC archive after record {number}: {reason}") from err

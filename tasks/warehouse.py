@@ -10,6 +10,7 @@ half a file.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import os
@@ -26,6 +27,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from tasks.limits import size_text
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 CURRENT = ".current"
@@ -146,6 +149,37 @@ GROUP_KEY = {
 
 class WarehouseBusy(RuntimeError):
     """Another reprint run holds the warehouse."""
+
+
+class WarehouseFull(OSError):
+    """A commit ran out of disk space; what it had built is removed, the message says how much it needed."""
+
+
+# Faults of the warehouse's file system that trying again a second later cannot mend.
+LASTING_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def lasting_fault(error: object) -> bool:
+    """Whether `error` is a full disk, a read-only file system or a refused permission."""
+    if not isinstance(error, OSError):
+        return False
+    return error.errno in LASTING_ERRNOS or "No space left on device" in str(error)
+
+
+def _disk_full(error: OSError) -> bool:
+    return error.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in str(error)
+
+
+def _folder_bytes(folder: Path) -> int:
+    total = 0
+    for path in folder.rglob("*"):
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        if info.st_nlink == 1 and path.is_file():  # hard links to the current version cost no new space
+            total += info.st_size
+    return total
 
 
 def crash_point(name: str) -> None:
@@ -275,6 +309,35 @@ def commit(root: Path, tables: dict[str, pa.Table], run_id: str) -> Path:
     number = _version_number(current) + 1 if current else 1
     target = root / VERSIONS / f"{number:06d}-{run_id[:12]}"
     shutil.rmtree(target, ignore_errors=True)
+    try:
+        _build_version(target, current, tables, number)
+    except OSError as err:
+        # Nothing points at the half-built version: remove it so a full disk is not left fuller.
+        written = _folder_bytes(target) if target.exists() else 0
+        shutil.rmtree(target, ignore_errors=True)
+        if not _disk_full(err):
+            raise
+        needed = sum(t.nbytes for t in tables.values())
+        free = shutil.disk_usage(root).free
+        raise WarehouseFull(
+            errno.ENOSPC,
+            f"no space left on the disk holding {root}: the new warehouse version needs up to "
+            f"{size_text(needed)} (its tables before compression; {size_text(written)} had been written "
+            f"when the disk filled, {size_text(free)} is free now). The half-built version was removed and "
+            "the warehouse is as before: free some space and run again",
+        ) from err
+    _fsync(target)
+    _fsync(target.parent)
+    crash_point("before-switch")
+    _switch(root, target)  # the commit point
+    crash_point("after-switch")
+    _link_tables(root)
+    build_catalog(root)
+    return target
+
+
+def _build_version(target: Path, current: Path | None, tables: dict[str, pa.Table], number: int) -> None:
+    """Write version `number` into `target`: given tables stored, the others linked from `current`."""
     target.mkdir(parents=True)
     for name in TABLES:
         folder = target / name
@@ -289,14 +352,6 @@ def commit(root: Path, tables: dict[str, pa.Table], run_id: str) -> Path:
         _store_table(folder, sort_table(tables[name], name), name, old, number)
         crash_point(f"after-table-{name}")
         _fsync(folder)
-    _fsync(target)
-    _fsync(target.parent)
-    crash_point("before-switch")
-    _switch(root, target)  # the commit point
-    crash_point("after-switch")
-    _link_tables(root)
-    build_catalog(root)
-    return target
 
 
 class StagedParquet:
@@ -404,6 +459,19 @@ def ensure_tables(root: Path) -> None:
     with locked(root):
         if current_version(root) is None:
             commit(root, {}, "init")
+
+
+def refresh_catalog(root: Path) -> None:
+    """build_catalog (which writes only when the catalog is stale); when it cannot be written (a read-only
+    warehouse), read it as it is and say so."""
+    try:
+        build_catalog(root)
+    except (OSError, duckdb.IOException, duckdb.PermissionException) as err:
+        print(
+            f"reprint: could not refresh {root / 'corpus.duckdb'} ({str(err).splitlines()[0]}); "
+            "reading it as it is",
+            file=sys.stderr,
+        )
 
 
 # The oldest storage format DuckDB 2.0 writes; every 1.x client (1.1.3 of late 2024 on, the CLI 1.5.6, the

@@ -1,0 +1,101 @@
+"""Walking an input folder safely: only regular files inside the folder are found. Special files (pipes,
+devices, sockets) and links that lead out of the folder are refused by type before anything opens them, a
+folder that is a reprint warehouse is never read, and a deep or looping tree is walked without recursion."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from tasks.limits import file_kind
+
+WAREHOUSE_MARKERS = ("corpus.duckdb", ".versions")
+
+
+def is_warehouse(folder: Path) -> bool:
+    """Whether the folder is a reprint warehouse (its report page and catalog must never become inputs)."""
+    return all((folder / marker).exists() for marker in WAREHOUSE_MARKERS)
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path` (resolved) is `root` or under it."""
+    return path == root or path.is_relative_to(root)
+
+
+def resolved(path: Path) -> Path | None:
+    """The path with every link followed, or None when it cannot be (a loop, a name too long)."""
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+
+
+def walk_files(root: Path, refuse) -> Iterator[tuple[Path, list[str]]]:
+    """(folder, sorted names of its regular files) for each folder under `root`, top-down in name order.
+
+    Hidden entries are skipped. `refuse(path, reason)` is called for each entry that is not read and why.
+    Links are followed only to regular files inside `root`; links to folders are not followed (as os.walk),
+    so a loop of links cannot be entered.
+    """
+    root = root.resolve()
+    stack = [root]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        folder = stack.pop()
+        try:
+            info = os.stat(folder)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as err:
+            refuse(folder, f"could not be listed ({err.strerror or err}); its files were not read")
+            continue
+        if (info.st_dev, info.st_ino) in seen:  # the same folder mounted twice
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        files: list[str] = []
+        folders: list[Path] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+                if stat.S_ISLNK(mode):
+                    reason = _link_refused(path, root)
+                    if reason:
+                        refuse(path, reason)
+                    else:
+                        files.append(entry.name)
+                elif stat.S_ISDIR(mode):
+                    if is_warehouse(path):
+                        refuse(path, "is a reprint warehouse; warehouses are never read as input")
+                    else:
+                        folders.append(path)
+                elif stat.S_ISREG(mode):
+                    files.append(entry.name)
+                else:
+                    refuse(path, f"is {file_kind(mode)}, not a regular file; reprint reads only files")
+            except OSError as err:
+                refuse(path, f"could not be examined ({err.strerror or err})")
+        yield folder, files
+        stack.extend(reversed(folders))
+
+
+def _link_refused(path: Path, root: Path) -> str | None:
+    """Why a link found in the tree is not read, or None when it leads to a regular file inside the root."""
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return "could not be read: it is a link to something that is gone (No such file or directory)"
+    except (OSError, RuntimeError):
+        return "could not be read: it is a loop of links (or its target's name is too long)"
+    if not inside(target, root):
+        return "is a link to a place outside the input folder; reprint reads only files inside it"
+    mode = os.stat(target).st_mode
+    if stat.S_ISDIR(mode):
+        return "is a link to a folder; its files are read where they are, not through the link"
+    if not stat.S_ISREG(mode):
+        return f"is a link to {file_kind(mode)}, not a regular file; reprint reads only files"
+    return None
