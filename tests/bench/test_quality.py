@@ -172,6 +172,7 @@ def test_real_set_labels_are_well_formed_and_name_listed_documents():
         assert re.fullmatch(r"[\w.-]+/[\w.-]+", s["repo"]), s
     manifest = _manifest()
     assert set(manifest) == documents, "every file has a manifest row and every row a file"
+    assert all(None not in row for row in manifest.values()), "no row has more fields than the header"
     for f in labels["family"]:
         assert f["name"] and isinstance(f["class"], list) and len(f["docs"]) >= 2, f
     in_family = [d for f in labels["family"] for d in f["docs"]]
