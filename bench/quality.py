@@ -4,7 +4,9 @@ Run: `.venv/bin/python -m bench.quality [--stories 100 1000 10000] [--before REV
 Each corpus is ingested by `reprint run` (the CLI's own entry point, in a subprocess, fresh warehouse) and its
 warehouse is read back through corpus.duckdb and scored against gold with bench/score.py:
 - the real set, bench/real/ (real documents with real revision and republication histories, hand-labelled in
-  bench/real/labels.toml: families, hard negatives, boilerplate snippets, a few pairs' fates);
+  bench/real/labels.toml: families, hard negatives, boilerplate snippets, a few pairs' fates), when assembled
+  from fetched mirrors by `python -m bench.real.assemble` (the documents are not committed; without them the
+  run says so in one line and scores the generated corpora);
 - generated corpora from bench/corpus.py (gold from the generator) at each `--stories` size.
 `--before REV` runs the same corpora on another commit (a temporary `git worktree` of REV, its code run with
 this venv) and prints both side by side with deltas. Results go to bench/results/quality.json (date, machine,
@@ -31,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.real.assemble import NOT_ASSEMBLED, is_assembled
 from bench.score import FATES, Score, grouping_scores, precision_recall
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -494,18 +497,21 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--page", type=Path, default=PAGE)
     args = parser.parse_args(argv)
+    real = not args.no_real and is_assembled()
+    if not args.no_real and not real:
+        print(NOT_ASSEMBLED + "; scoring the generated corpora only", file=sys.stderr)
     revisions, runs = {}, {}
     if args.before:
         with worktree(args.before) as tree:
             revisions["before"] = f"{commit_of(args.before)} (pipeline code {pipeline_commit(args.before)})"
             print(f"before: {args.before} ({revisions['before']})", file=sys.stderr)
-            runs["before"] = measure(tree, args.stories, not args.no_real, args.seed)
+            runs["before"] = measure(tree, args.stories, real, args.seed)
     name = "after" if args.before else "this"
     revisions[name] = (
         f"{commit_of()} (pipeline code {pipeline_commit()}{', uncommitted changes' if _dirty() else ''})"
     )
     print(f"{name}: {revisions[name]}", file=sys.stderr)
-    runs[name] = measure(ROOT, args.stories, not args.no_real, args.seed)
+    runs[name] = measure(ROOT, args.stories, real, args.seed)
     results = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",

@@ -4,9 +4,11 @@ No `reprint run` here: the scorers take a `Warehouse` (what a run stored), built
 """
 
 import csv
+import hashlib
 import html
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,8 @@ from bench.quality import (
     score_real,
     write_generated,
 )
-from bench.score import grouping_scores, precision_recall
+from bench.real.assemble import NOT_ASSEMBLED, AssembleError, assemble, is_assembled, load_sources
+from bench.score import FATES, grouping_scores, precision_recall
 
 
 def test_grouping_scores_count_pairs_of_documents():
@@ -151,28 +154,41 @@ def _bare(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def test_real_set_labels_name_existing_documents_and_snippets():
-    corpus = REAL / "corpus"
+def _manifest() -> dict[str, dict]:
+    with open(REAL / "manifest.csv", newline="", encoding="utf-8") as f:
+        return {row["path"]: row for row in csv.DictReader(f)}
+
+
+def test_real_set_labels_are_well_formed_and_name_listed_documents():
+    """The committed description of the set: labels, manifest and sources agree, whether or not the documents
+    are assembled here (CI has no mirrors)."""
     labels = load_labels()
-    documents = set(real_documents(corpus))
-    with open(corpus / "manifest.csv", newline="", encoding="utf-8") as f:
-        manifest = {row["path"]: row for row in csv.DictReader(f)}
+    sources = load_sources()
+    documents = {s["name"] for s in sources}
+    assert len(documents) == len(sources), "one sources.toml entry per file"
+    for s in sources:
+        assert set(s) >= {"name", "repo", "commit", "path", "sha256"}, s
+        assert re.fullmatch(r"[0-9a-f]{40}", s["commit"]) and re.fullmatch(r"[0-9a-f]{64}", s["sha256"]), s
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+", s["repo"]), s
+    manifest = _manifest()
     assert set(manifest) == documents, "every file has a manifest row and every row a file"
-    text = {d: _raw_text(corpus / d) for d in documents}
+    assert all(None not in row for row in manifest.values()), "no row has more fields than the header"
+    for f in labels["family"]:
+        assert f["name"] and isinstance(f["class"], list) and len(f["docs"]) >= 2, f
     in_family = [d for f in labels["family"] for d in f["docs"]]
     assert len(in_family) == len(set(in_family)), "a document is in one family at most"
     assert set(in_family) <= documents
     family_of = {d: f["name"] for f in labels["family"] for d in f["docs"]}
     for h in labels["hard_negative"]:
-        assert {h["a"], h["b"]} <= documents
+        assert {h["a"], h["b"]} <= documents, h
         assert family_of.get(h["a"], h["a"]) != family_of.get(h["b"], h["b"]), h
     for b in labels["boilerplate"]:
-        assert set(b["docs"]) <= documents, b["docs"]
-        assert any(_bare(b["snippet"]) in text[d] for d in b["docs"]), b["snippet"]
+        assert b["snippet"].strip() and b["docs"] and set(b["docs"]) <= documents, b
+        assert isinstance(b.get("exact", False), bool), b
     for w in labels["whole"]:
-        assert _bare(w["text"]) in text[w["doc"]], w["text"]
+        assert w["text"].strip() and w["doc"] in documents, w
     for f in labels["fate"]:
-        assert _bare(f["snippet"]) in text[f["origin"]], f["snippet"]
+        assert f["snippet"].strip() and f["fate"] in FATES, f
         family = next(x for x in labels["family"] if f["origin"] in x["docs"])
         assert f["doc"] in family["docs"]
         # reprint aligns every member against the earliest one: only pairs from it can be checked
@@ -180,6 +196,66 @@ def test_real_set_labels_name_existing_documents_and_snippets():
         assert f["origin"] == earliest, f
 
 
-def test_real_set_is_small_enough_to_ship():
-    size = sum(p.stat().st_size for p in REAL.rglob("*") if p.is_file())
-    assert size < 3_000_000
+@pytest.mark.skipif(not is_assembled(), reason=NOT_ASSEMBLED)
+def test_real_set_labels_name_existing_documents_and_snippets():
+    corpus = REAL / "corpus"
+    labels = load_labels()
+    assert set(real_documents(corpus)) == {s["name"] for s in load_sources()}
+    text = {d: _raw_text(corpus / d) for d in real_documents(corpus)}
+    for b in labels["boilerplate"]:
+        assert any(_bare(b["snippet"]) in text[d] for d in b["docs"]), b["snippet"]
+    for w in labels["whole"]:
+        assert _bare(w["text"]) in text[w["doc"]], w["text"]
+    for f in labels["fate"]:
+        assert _bare(f["snippet"]) in text[f["origin"]], f["snippet"]
+
+
+# --- assembling the set from mirrors ----------------------------------------------------------------------
+
+
+def _mirror(tmp_path: Path) -> tuple[Path, str, bytes]:
+    """A fetched-mirror layout, <mirrors>/owner+name/repo, holding one commit with one file."""
+    work = tmp_path / "work"
+    work.mkdir()
+    data = b"First paragraph.\n\nSecond paragraph.\n"
+    (work / "post.md").write_bytes(data)
+    git = ["git", "-C", str(work), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q", str(work)], check=True)
+    subprocess.run([*git, "add", "post.md"], check=True)
+    subprocess.run([*git, "commit", "-qm", "post"], check=True)
+    commit = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout
+    mirrors = tmp_path / "mirrors"
+    (mirrors / "owner+blog").mkdir(parents=True)
+    (work / ".git").rename(mirrors / "owner+blog" / "repo")
+    return mirrors, commit.strip(), data
+
+
+def _sources(tmp_path: Path, commit: str, sha: str, repo: str = "owner/blog") -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        f'[[file]]\nname = "blog/post.md"\nrepo = "{repo}"\ncommit = "{commit}"\npath = "post.md"\n'
+        f'sha256 = "{sha}"\n'
+    )
+    return path
+
+
+def test_assemble_reads_each_file_from_its_mirror_and_checks_its_sha256(tmp_path):
+    mirrors, commit, data = _mirror(tmp_path)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("path,outlet,url,published_at,title\nblog/post.md,Blog,,,Post\n")
+    corpus = tmp_path / "corpus"
+    sources = _sources(tmp_path, commit, hashlib.sha256(data).hexdigest())
+    assert not is_assembled(corpus, sources)
+    assert assemble(mirrors, corpus, sources, manifest) == 1
+    assert (corpus / "blog" / "post.md").read_bytes() == data
+    assert (corpus / "manifest.csv").read_bytes() == manifest.read_bytes()
+    assert is_assembled(corpus, sources)
+
+    wrong = _sources(tmp_path, commit, "0" * 64)
+    with pytest.raises(AssembleError, match="blog/post.md: owner/blog .* not the labelled 0000"):
+        assemble(mirrors, tmp_path / "other", wrong, manifest)
+    assert not (tmp_path / "other").exists() and not (tmp_path / "other.part").exists()
+
+    missing = _sources(tmp_path, commit, hashlib.sha256(data).hexdigest(), repo="someone/elsewhere")
+    with pytest.raises(AssembleError, match=r"no mirror .* someone/elsewhere.*`fetch github:someone/"):
+        assemble(mirrors, tmp_path / "other", missing, manifest)
