@@ -15,9 +15,7 @@ import argparse
 import json
 import platform
 import subprocess
-import sys
 import tempfile
-import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from bench.corpus import iter_documents, write_folder
+from bench.quality import run_reprint
 from tasks.boilerplate import BOILERPLATE_VERSION, flag_documents
 from tasks.clean import split_document
 
@@ -79,14 +78,7 @@ def score_pipeline(stories: int, seed: int = 0) -> dict:
     with tempfile.TemporaryDirectory(prefix="reprint-bench-") as tmp:
         folder, warehouse = Path(tmp) / "in", Path(tmp) / "warehouse"
         write_folder(iter_documents(stories, seed=seed), folder)
-        reprint = Path(sys.executable).with_name("reprint")
-        started = time.perf_counter()
-        subprocess.run(
-            [str(reprint), "run", str(folder), "--warehouse", str(warehouse)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        seconds = time.perf_counter() - started
+        seconds = run_reprint([folder], warehouse)
         gold = {}
         for line in (folder / ".gold.jsonl").read_text().splitlines():
             row = json.loads(line)
