@@ -19,7 +19,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Story linking quality, time and memory at 10k and 100k documents against datasketch (README, Story linking).
+# Story linking quality, time and memory at 10k and 100k documents against datasketch (docs/benchmarks.md, Story linking at scale).
 bench-link: $(STAMP)
 	$(BIN)/python -m bench.link_bench
 
@@ -27,7 +27,7 @@ bench-link: $(STAMP)
 bench-quality: $(STAMP)
 	$(BIN)/python -m bench.quality
 
-# Alignment quality and speed against a difflib baseline on generated stories (see README, Alignment quality).
+# Alignment quality and speed against a difflib baseline on generated stories (docs/benchmarks.md, Alignment quality).
 bench-align: $(STAMP)
 	$(BIN)/python -m bench.align_bench
 
