@@ -71,9 +71,11 @@ def _parse(text: str) -> datetime:
     monthfirst, dayfirst = (_read(text, first, _DEFAULTS[0]) for first in (False, True))
     if monthfirst != dayfirst:
         raise ValueError("its day and month could be read either way round")
-    if _read(text, False, _DEFAULTS[1]).year != monthfirst.year:
+    # Read again with other default fields: a field the text lacks takes the default, so it differs.
+    other = _read(text, False, _DEFAULTS[1])
+    if other.year != monthfirst.year:
         raise ValueError("it has no year")
-    if _read(text, False, _DEFAULTS[1]).day != monthfirst.day:
+    if other.day != monthfirst.day:
         raise ValueError("it has no day")
     return monthfirst
 

@@ -22,8 +22,8 @@ from trafilatura.metadata import META_URL
 from trafilatura.settings import Document as Extraction
 from trafilatura.utils import load_html
 
+from tasks.dates import parse_timestamp
 from tasks.decode import NotText, decode_bytes
-from tasks.ingest import parse_timestamp
 from tasks.repair import may_hold_mojibake, repair_unicode
 
 # html-2: a second pass for pages whose article sits in layout tables; <pre> split at blank lines only.

@@ -218,6 +218,28 @@ def matched_rows(
     return pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]]
 
 
+@dataclass(frozen=True)
+class WholeTexts:
+    """Each document's body as one sketch (the element-wise minimum of its paragraphs'), its size in
+    shingles, and the (a, b) document pairs the whole-text LSH makes candidates."""
+
+    documents: np.ndarray
+    size: np.ndarray
+    pairs: np.ndarray
+
+
+def whole_texts(
+    doc_index: np.ndarray,
+    sketches: np.ndarray,
+    shingle_counts: np.ndarray,
+    n_docs: int,
+    config: LinkConfig = LinkConfig(),
+    new: np.ndarray | None = None,
+) -> WholeTexts:
+    documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs)
+    return WholeTexts(documents, size, candidate_document_pairs(documents, size, config, new))
+
+
 def link_documents(
     doc_index: np.ndarray,
     sketches: np.ndarray,
@@ -226,6 +248,7 @@ def link_documents(
     n_docs: int,
     config: LinkConfig = LinkConfig(),
     new: np.ndarray | None = None,
+    whole: WholeTexts | None = None,
 ) -> Links:
     """Document pairs sharing matched paragraphs, weighted by how much of the shorter one is shared.
 
@@ -253,8 +276,10 @@ def link_documents(
     stock_key = stock_document_pairs(doc_index, text_of, n_docs, config)
     if new is not None:
         stock_key = stock_key[new[stock_key // n] | new[stock_key % n]]
-    documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs)
-    text_pairs = candidate_document_pairs(documents, size, config, new)
+    # whole: the corpus' whole-text sketches and their LSH pairs, when the caller has them (link_corpus
+    # uses them again for heavy rewrites); only for a run over all pairs (`new` None).
+    whole = whole or whole_texts(doc_index, sketches, shingle_counts, n_docs, config, new)
+    documents, size, text_pairs = whole.documents, whole.size, whole.pairs
     # Only those with whole-text evidence: the others would be verified on paragraphs they never met in an
     # LSH bucket, where near matches of unrelated stories built from the same sentences pass.
     text_pairs = text_pairs[whole_text_evidence(text_pairs[:, 0], text_pairs[:, 1], documents, size, config)]
@@ -513,9 +538,7 @@ def _distinct_counts(group: np.ndarray, value: np.ndarray, weight: np.ndarray | 
 
 def rewrite_pairs(
     overlaps: Links,
-    doc_index: np.ndarray,
-    sketches: np.ndarray,
-    shingle_counts: np.ndarray,
+    whole: WholeTexts,
     n_docs: int,
     config: LinkConfig = LinkConfig(),
     extra: np.ndarray | None = None,
@@ -525,8 +548,7 @@ def rewrite_pairs(
     extra pair: `min_name_rewrite_jaccard`) and whose smaller body has `min_text_shingles`: what a heavy
     rewrite of a text and its origin look like. Also, per pair, whether it is under `min_rewrite_jaccard`
     (the check of its names then also asks `min_names_matched_longer`)."""
-    documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs)
-    pairs = candidate_document_pairs(documents, size, config)
+    documents, size, pairs = whole.documents, whole.size, whole.pairs
     n = np.int64(n_docs)
     floor = np.full(len(pairs), config.min_rewrite_jaccard)
     if extra is not None and len(extra):
@@ -746,11 +768,12 @@ def link_corpus(
     order). rewrite_candidates: (a, b) document pairs to test as heavy rewrites besides those of the
     document LSH (documents whose rare names agree).
     """
-    overlaps = link_documents(doc_index, sketches, fingerprints, shingle_counts, len(doc_ids), config)
+    whole = whole_texts(doc_index, sketches, shingle_counts, len(doc_ids), config)
+    overlaps = link_documents(
+        doc_index, sketches, fingerprints, shingle_counts, len(doc_ids), config, whole=whole
+    )
     if rewrite_check is not None:
-        rewrites, low = rewrite_pairs(
-            overlaps, doc_index, sketches, shingle_counts, len(doc_ids), config, rewrite_candidates
-        )
+        rewrites, low = rewrite_pairs(overlaps, whole, len(doc_ids), config, rewrite_candidates)
         rewrites = rewrites[rewrite_check(rewrites[:, 0], rewrites[:, 1], low)] if len(rewrites) else rewrites
         given = rewrites if given is None else np.concatenate([given, rewrites])
     if given is not None and len(given):

@@ -11,7 +11,7 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from tasks.limits import size_text as _size_text
+from tasks.limits import DEFAULT_LIMITS, size_text
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -44,7 +44,9 @@ def _is_page(record) -> bool:
     return content_type.split(";")[0].strip().lower() in HTML_TYPES
 
 
-def captured_pages(stream: BinaryIO, max_bytes: int = 32 * 2**20) -> Iterator[CapturedPage]:
+def captured_pages(
+    stream: BinaryIO, max_bytes: int = DEFAULT_LIMITS.max_document_bytes
+) -> Iterator[CapturedPage]:
     """Each HTML page in the archive, transfer and content encodings (chunked, gzip) undone.
 
     A page over `max_bytes` (as its record states, or once decoded) comes with `oversize` and no body: records
@@ -62,11 +64,11 @@ def captured_pages(stream: BinaryIO, max_bytes: int = 32 * 2**20) -> Iterator[Ca
             headers = record.http_headers if record.rec_type == "response" else record.rec_headers
             body, oversize = b"", ""
             if (record.length or 0) > max_bytes:
-                oversize = _size_text(record.length)
+                oversize = size_text(record.length)
             else:
                 body = record.content_stream().read(max_bytes + 1)
                 if len(body) > max_bytes:
-                    body, oversize = b"", f"more than {_size_text(max_bytes)} once decoded"
+                    body, oversize = b"", f"more than {size_text(max_bytes)} once decoded"
             yield CapturedPage(
                 number=number,
                 url=record.rec_headers.get_header("WARC-Target-URI"),
