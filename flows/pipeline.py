@@ -323,7 +323,10 @@ def reprint_flow(
             progress.advance("documents", prepared[0].num_rows)
         crash_point("after-prepare")
         unprepared = {key for *_, failed_here in new for key in failed_here}
-        replaced = {(row["root"], row["source"]) for r in reads for row in r.inputs} - unprepared
+        read_inputs = [
+            row for r in reads for row in r.inputs if (row["root"], row["source"]) not in unprepared
+        ]
+        replaced = {(row["root"], row["source"]) for row in read_inputs}
         failed = {s for r in reads for s in r.failed} | unprepared
         rejects = rejects + [x for r in reads for x in r.rejects] + [x for *_, bad, _ in new for x in bad]
         if replaced or not links_current(stored):
@@ -372,15 +375,7 @@ def reprint_flow(
                     roots,
                     failed & set(known),
                 ),
-                "inputs": merge_inputs(
-                    stored["inputs"],
-                    [
-                        row
-                        for r in reads
-                        for row in r.inputs
-                        if (row["root"], row["source"]) not in unprepared
-                    ],
-                ),
+                "inputs": merge_inputs(stored["inputs"], read_inputs),
             },
             on_disk,  # a run that only adopted rows still commits
         )

@@ -42,11 +42,6 @@ def _duckdb_command() -> str:
     return str(beside) if beside.exists() else "duckdb"
 
 
-def _short(text: str | None, width: int) -> str:
-    """Input text cut to `width` and made inert (no markup, no escape sequences)."""
-    return "" if text is None else inert(text, width)
-
-
 def render_report(warehouse: Path, console: Console | None = None, max_stories: int = 20) -> None:
     """Print stories, versions, per-paragraph fates, boilerplate and rejects for the warehouse."""
     console = console or Console(emoji=False)
@@ -122,16 +117,16 @@ def _render_story(con: duckdb.DuckDBPyConnection, console: Console, story_id: st
         when = m["published_at"] or "undated"
         console.print(
             plain(
-                f"  {role:<10} {_short(m['source'], 200)}  outlet={_short(m['outlet'], 100) or '-'}  {when}  "
-                f"lang={_short(m['language'], 10)}"
+                f"  {role:<10} {inert(m['source'], 200)}  outlet={inert(m['outlet'], 100) or '-'}  {when}  "
+                f"lang={inert(m['language'], 10)}"
             ),
-            plain(f"             title: {_short(m['title'], 200) or '-'}"),
+            plain(f"             title: {inert(m['title'], 200) or '-'}"),
             sep="\n",
         )
     for s in _rows(con, "select * from story_summary where story_id = ? order by version", story_id):
         console.print(
-            Text.assemble("\n", (_short(s["republication"], 200), "bold")),
-            f"against origin {_short(s['origin'], 200)}: "
+            Text.assemble("\n", (inert(s["republication"], 200), "bold")),
+            f"against origin {inert(s['origin'], 200)}: "
             f"survival {s['survival_rate']:.0%}, retention {s['retention_rate']:.0%}  "
             f"(survived {s['survived']}, changed {s['changed']}, moved {s['moved']}, split {s['split']}, "
             f"merged {s['merged']}, disappeared {s['disappeared']}, appeared {s['appeared']})",
@@ -150,9 +145,9 @@ def _render_story(con: duckdb.DuckDBPyConnection, console: Console, story_id: st
             con, "select * from fate_details where story_id = ? and doc_id = ?", story_id, s["doc_id"]
         ):
             shown = f["origin_text"] if f["fate"] != "appeared" else f["republication_text"]
-            detail = Text(_short(shown, 90))
+            detail = Text(inert(shown, 90))
             if f["diff"]:
-                detail.append("\n" + _short(f["diff"], 160), style="dim")
+                detail.append("\n" + inert(f["diff"], 160), style="dim")
             table.add_row(
                 "" if f["base_para_idx"] is None else str(f["base_para_idx"]),
                 "" if f["para_idx"] is None else str(f["para_idx"]),
@@ -170,11 +165,11 @@ def _render_story(con: duckdb.DuckDBPyConnection, console: Console, story_id: st
         )
         if flagged:
             console.print(
-                f"\nBoilerplate set aside in {_short(m['source'], 200)} ({len(flagged)} paragraphs):",
+                f"\nBoilerplate set aside in {inert(m['source'], 200)} ({len(flagged)} paragraphs):",
                 markup=False,
             )
             for p in flagged:
-                console.print(Text.assemble(f"  ¶{p['para_idx']:<3} ", (_short(p["text"], 100), "dim")))
+                console.print(Text.assemble(f"  ¶{p['para_idx']:<3} ", (inert(p["text"], 100), "dim")))
 
 
 def list_catalog(warehouse: Path, console: Console | None = None) -> None:

@@ -313,9 +313,10 @@ def commit(root: Path, tables: dict[str, pa.Table], run_id: str) -> Path:
         _build_version(target, current, tables, number)
     except OSError as err:
         # Nothing points at the half-built version: remove it so a full disk is not left fuller.
-        written = _folder_bytes(target) if target.exists() else 0
+        full = _disk_full(err)
+        written = _folder_bytes(target) if full and target.exists() else 0  # (only a full disk says it)
         shutil.rmtree(target, ignore_errors=True)
-        if not _disk_full(err):
+        if not full:
             raise
         needed = sum(t.nbytes for t in tables.values())
         free = shutil.disk_usage(root).free
