@@ -139,8 +139,11 @@ def link_once(folder: Path) -> dict:
     }
     read_rss, read_peak = _rss_mb(), _peak_mb()
     start = time.perf_counter()
-    members, _ = stories.find_stories(docs, paras)
+    members, flagged = stories.find_stories(docs, paras)
     link_seconds = time.perf_counter() - start
+    flags = hashlib.sha256()
+    for column in ("doc_id", "is_boilerplate", "boilerplate_reason"):
+        flags.update(repr(flagged.column(column).to_pylist()).encode())
     story_ids = members.column("story_id").to_pylist()
     digest = hashlib.sha256()
     for row in members.sort_by([("doc_id", "ascending")]).to_pylist():
@@ -150,6 +153,7 @@ def link_once(folder: Path) -> dict:
         "paragraphs": n_paras,
         "stories": len(set(story_ids)),
         "members_sha256": digest.hexdigest()[:16],
+        "flags_sha256": flags.hexdigest()[:16],
         "read_seconds": round(read_seconds, 2),
         "link_seconds": round(link_seconds, 2),
         "rss_after_read_mb": round(read_rss),
@@ -178,7 +182,9 @@ def _commit(code: Path) -> str:
     if stamp.exists():
         return stamp.read_text().strip()
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=code)
-    dirty = subprocess.run(["git", "status", "--porcelain", "tasks"], capture_output=True, text=True, cwd=code)
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "tasks"], capture_output=True, text=True, cwd=code
+    )
     return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
@@ -198,8 +204,8 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, {platform.python_version()}"
 
 
-def run(sizes: list[int], before: str | None) -> dict:
-    codes = [("after", ROOT)] + ([("before", _checkout(before))] if before else [])
+def run(sizes: list[int], before: str | None, label: str = "after") -> dict:
+    codes = [(label, ROOT)] + ([("before", _checkout(before))] if before else [])
     record = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -216,7 +222,7 @@ def run(sizes: list[int], before: str | None) -> dict:
             print(
                 f"{label:6} {n:>7} docs: link {result['link_seconds']:6.1f} s, read {result['read_seconds']:4.1f} s, "
                 f"peak {result['peak_rss_mb']:5} MB (after reading {result['peak_after_read_mb']} MB), "
-                f"{result['stories']} stories, members {result['members_sha256']}",
+                f"{result['stories']} stories, members {result['members_sha256']} flags {result['flags_sha256']}",
                 flush=True,
             )
     return record
@@ -228,16 +234,19 @@ def save(record: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument("--before", help="also measure this commit's linking on the same prepared files")
+    parser.add_argument("--label", default="after", help="what to call this checkout's runs")
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--link-once", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.link_once:
         print(json.dumps(link_once(args.link_once)))
         return
-    record = run(args.sizes, args.before)
+    record = run(args.sizes, args.before, args.label)
     if not args.no_save:
         save(record)
 
