@@ -22,6 +22,9 @@ from scipy.sparse.csgraph import connected_components
 
 LINK_VERSION = "link-6"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
+# Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
+# 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
+_COMPARE = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -170,8 +173,8 @@ def verify_paragraph_pairs(
     width = sketches.shape[1] if sketches.ndim == 2 else 0
     need = np.ceil(config.min_paragraph_jaccard * width - 1e-9)
     head = width // 4
-    for k in range(0, len(pairs), _CHUNK):
-        chunk = pairs[k : k + _CHUNK]
+    for k in range(0, len(pairs), _COMPARE):
+        chunk = pairs[k : k + _COMPARE]
         # Most candidates are far below the threshold: a quarter of the sketch rules them out cheaply
         # (a pair right at the threshold agrees there less than half as often about once in 500 tries).
         agree = (sketches[chunk[:, 0], :head] == sketches[chunk[:, 1], :head]).sum(axis=1)
@@ -221,11 +224,14 @@ def matched_rows(
 @dataclass(frozen=True)
 class WholeTexts:
     """Each document's body as one sketch (the element-wise minimum of its paragraphs'), its size in
-    shingles, and the (a, b) document pairs the whole-text LSH makes candidates."""
+    shingles, the (a, b) document pairs the whole-text LSH makes candidates, and per pair the estimated
+    containment and Jaccard similarity of the two bodies (document_similarity, computed once)."""
 
     documents: np.ndarray
     size: np.ndarray
     pairs: np.ndarray
+    containment: np.ndarray
+    jaccard: np.ndarray
 
 
 def whole_texts(
@@ -237,7 +243,8 @@ def whole_texts(
     new: np.ndarray | None = None,
 ) -> WholeTexts:
     documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs)
-    return WholeTexts(documents, size, candidate_document_pairs(documents, size, config, new))
+    pairs = candidate_document_pairs(documents, size, config, new)
+    return WholeTexts(documents, size, pairs, *document_similarity(pairs[:, 0], pairs[:, 1], documents, size))
 
 
 def link_documents(
@@ -282,7 +289,8 @@ def link_documents(
     documents, size, text_pairs = whole.documents, whole.size, whole.pairs
     # Only those with whole-text evidence: the others would be verified on paragraphs they never met in an
     # LSH bucket, where near matches of unrelated stories built from the same sentences pass.
-    text_pairs = text_pairs[whole_text_evidence(text_pairs[:, 0], text_pairs[:, 1], documents, size, config)]
+    smaller = np.minimum(size[text_pairs[:, 0]], size[text_pairs[:, 1]])
+    text_pairs = text_pairs[whole_text_evidence(whole.containment, whole.jaccard, smaller, config)]
     other_key = distinct(np.r_[stock_key, text_pairs[:, 0] * n + text_pairs[:, 1]])
     known = np.searchsorted(found_key, other_key)
     known = found_key[np.minimum(known, len(found_key) - 1)] == other_key if len(found_key) else known < 0
@@ -294,7 +302,7 @@ def link_documents(
     key, shared, rarity, was_found = key[order], shared[order], rarity[order], was_found[order]
     a, b = key // n, key % n
     containment, jaccard = document_similarity(a, b, documents, size)
-    whole_text = whole_text_evidence(a, b, documents, size, config)
+    whole_text = whole_text_evidence(containment, jaccard, np.minimum(size[a], size[b]), config)
     # Candidates are verified on all their paragraphs: one lost to a crowded bucket, a text printed over
     # max_copies times or an LSH miss still counts for a pair found through another paragraph.
     close = np.flatnonzero(containment >= config.min_containment)
@@ -479,15 +487,15 @@ def candidate_document_pairs(
 
 
 def whole_text_evidence(
-    a: np.ndarray, b: np.ndarray, documents: np.ndarray, size: np.ndarray, config: LinkConfig = LinkConfig()
+    containment: np.ndarray, jaccard: np.ndarray, smaller: np.ndarray, config: LinkConfig = LinkConfig()
 ) -> np.ndarray:
-    """Per document pair: whether their bodies' shingles alone make them one text, however they are cut
-    into paragraphs (`min_text_jaccard`, `min_containment`, `min_text_shingles`)."""
-    containment, jaccard = document_similarity(a, b, documents, size)
+    """Per document pair (document_similarity's estimates, the smaller body's shingles): whether their bodies'
+    shingles alone make them one text, however they are cut into paragraphs (`min_text_jaccard`,
+    `min_containment`, `min_text_shingles`)."""
     return (
         (jaccard >= config.min_text_jaccard)
         & (containment >= config.min_containment)
-        & (np.minimum(size[a], size[b]) >= config.min_text_shingles)
+        & (smaller >= config.min_text_shingles)
     )
 
 
@@ -496,12 +504,12 @@ def document_similarity(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(estimated containment of the smaller body in the other, estimated Jaccard similarity) per pair."""
     containment, jaccard = np.empty(len(a)), np.empty(len(a))
-    for k in range(0, len(a), _CHUNK):
-        x, y = a[k : k + _CHUNK], b[k : k + _CHUNK]
+    for k in range(0, len(a), _COMPARE):
+        x, y = a[k : k + _COMPARE], b[k : k + _COMPARE]
         j = (documents[x] == documents[y]).mean(axis=1) if documents.shape[1] else np.zeros(len(x))
         common = j * (size[x] + size[y]) / (1 + j)
-        containment[k : k + _CHUNK] = common / np.maximum(np.minimum(size[x], size[y]), 1)
-        jaccard[k : k + _CHUNK] = j
+        containment[k : k + _COMPARE] = common / np.maximum(np.minimum(size[x], size[y]), 1)
+        jaccard[k : k + _COMPARE] = j
     return np.minimum(containment, 1.0), jaccard
 
 
@@ -548,7 +556,7 @@ def rewrite_pairs(
     extra pair: `min_name_rewrite_jaccard`) and whose smaller body has `min_text_shingles`: what a heavy
     rewrite of a text and its origin look like. Also, per pair, whether it is under `min_rewrite_jaccard`
     (the check of its names then also asks `min_names_matched_longer`)."""
-    documents, size, pairs = whole.documents, whole.size, whole.pairs
+    documents, size, pairs, jaccard = whole.documents, whole.size, whole.pairs, whole.jaccard
     n = np.int64(n_docs)
     floor = np.full(len(pairs), config.min_rewrite_jaccard)
     if extra is not None and len(extra):
@@ -558,14 +566,14 @@ def rewrite_pairs(
         # Documents whose rare names agree need less shared wording (a write-through keeps a quarter).
         flat = np.r_[pairs[:, 0] * n + pairs[:, 1], lo * n + hi]
         floor = np.r_[floor, np.full(len(lo), config.min_name_rewrite_jaccard)]
+        jaccard = np.r_[jaccard, document_similarity(lo, hi, documents, size)[1]]
         order = np.lexsort((floor, flat))
-        flat, floor = flat[order], floor[order]
+        flat, floor, jaccard = flat[order], floor[order], jaccard[order]
         first = np.r_[True, flat[1:] != flat[:-1]] if len(flat) else np.zeros(0, dtype=bool)
-        flat, floor = flat[first], floor[first]
+        flat, floor, jaccard = flat[first], floor[first], jaccard[first]
         pairs = np.stack([flat // n, flat % n], axis=1)
     if len(pairs) == 0:
         return pairs, np.zeros(0, dtype=bool)
-    _, jaccard = document_similarity(pairs[:, 0], pairs[:, 1], documents, size)
     keep = jaccard >= floor
     pairs, low = pairs[keep], jaccard[keep] < config.min_rewrite_jaccard
     strong = strong_links(overlaps, config)
