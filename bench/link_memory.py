@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.link_memory                          # 10k and 50k documents, this checkout
     .venv/bin/python -m bench.link_memory --sizes 10000 --before main   # also an earlier commit, same files
-    .venv/bin/python -m bench.link_memory --render                 # docs/link-memory.md's figures from the JSON
+    .venv/bin/python -m bench.link_memory --render       # docs/link-memory.md's figures from the JSON
 
 Corpora are bench.throughput's (bench/corpus.py news prose, `make_corpus`), prepared once by the real prepare
 code (`bench.throughput.ingest`: tasks.ingest + tasks.prepare in worker processes, streamed to Parquet) and
@@ -60,9 +60,14 @@ STAGES = (
 # --- the prepared corpus ---------------------------------------------------------------------------------
 
 
+# Modules that never run while a document is prepared: changing them keeps the prepared corpus.
+NOT_PREPARING = {"link.py", "stories.py", "align.py", "changes.py", "report.py", "report_page.py"}
+
+
 def prepare_code_hash(code: Path) -> str:
     """The preparing code's hash: a prepared corpus is reused only by the code that made it."""
-    files = sorted((code / "tasks").glob("*.py")) + [code / "bench" / "corpus.py"]
+    files = [p for p in sorted((code / "tasks").glob("*.py")) if p.name not in NOT_PREPARING]
+    files += [code / "bench" / "corpus.py", code / "bench" / "throughput.py"]
     return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()[:12]
 
 
@@ -228,9 +233,10 @@ def run(sizes: list[int], before: str | None, label: str = "after") -> dict:
             result = measure(folder, code)
             record["runs"].append({"label": label, "commit": _commit(code), "requested": n, **result})
             print(
-                f"{label:6} {n:>7} docs: link {result['link_seconds']:6.1f} s, read {result['read_seconds']:4.1f} s, "
-                f"peak {result['peak_rss_mb']:5} MB (after reading {result['peak_after_read_mb']} MB), "
-                f"{result['stories']} stories, members {result['members_sha256']} flags {result['flags_sha256']}",
+                f"{label:6} {n:>7} docs: link {result['link_seconds']:6.1f} s, "
+                f"read {result['read_seconds']:4.1f} s, peak {result['peak_rss_mb']:5} MB "
+                f"(after reading {result['peak_after_read_mb']} MB), {result['stories']} stories, "
+                f"members {result['members_sha256']} flags {result['flags_sha256']}",
                 flush=True,
             )
     return record
