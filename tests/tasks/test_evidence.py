@@ -57,8 +57,11 @@ def test_prepare_stores_each_paragraphs_names_in_order_and_headings_and_each_doc
     assert names_and_numbers(release["text"]) == ["energy", "monday", "240-megawatt", "dunmore", "310"]
     assert rows[("rail", 1)]["is_heading"] and not rows[("rail", 0)]["is_heading"]
     urls = dict(zip(docs.column("doc_id").to_pylist(), docs.column("canonical_url").to_pylist(), strict=True))
-    assert urls["page"] == urls["page-edit"] == "herald.example/news/rail-plan" == canonical_url(
-        "https://www.herald.example/news/rail-plan/?utm_source=feed"
+    assert (
+        urls["page"]
+        == urls["page-edit"]
+        == "herald.example/news/rail-plan"
+        == canonical_url("https://www.herald.example/news/rail-plan/?utm_source=feed")
     )
     assert urls["rail"] is None
 
@@ -74,7 +77,8 @@ def test_linking_on_the_columns_it_names_gives_what_whole_tables_give():
     assert stories["rail"] == stories["rail-copy"] != stories["flood"]
     assert stories["page"] == stories["page-edit"]
     assert stories["release"] == stories["write-through"] != stories["independent"]
-    reasons = dict(zip(paras.column("text").to_pylist(), [r["boilerplate_reason"] for r in whole[1]]))
+    texts = paras.column("text").to_pylist()
+    reasons = dict(zip(texts, [r["boilerplate_reason"] for r in whole[1]], strict=True))
     assert reasons[HEADER] == "repeated" and reasons["## Background"] is None  # the heading is structure
 
 
@@ -97,9 +101,8 @@ def test_a_warehouse_written_before_the_evidence_columns_links_as_a_new_one(tmp_
 def test_only_the_rows_that_lack_evidence_get_it_and_without_text_the_message_says_what_to_read():
     docs, paras = mixed_corpus()
     half = paras.num_rows // 2
-    names = pa.concat_arrays(
-        [paras.column("names").combine_chunks()[:half], pa.nulls(paras.num_rows - half, pa.list_(pa.uint64()))]
-    )
+    kept = paras.column("names").combine_chunks()[:half]
+    names = pa.concat_arrays([kept, pa.nulls(paras.num_rows - half, kept.type)])
     gapped = paras.set_column(paras.schema.get_field_index("names"), "names", names)
     _, filled = with_evidence(docs, gapped)
     assert filled.column("names").equals(paras.column("names"))
