@@ -273,6 +273,7 @@ def link_documents(
         fresh = np.zeros(len(first), dtype=bool)
         fresh[text_of[new[doc_index]]] = True
     near = verify_paragraph_pairs(candidate_paragraph_pairs(texts, config, fresh), texts, config)
+    del texts  # a copy of each distinct text's sketch, no longer needed
     pairs = matched_rows(near, text_of, doc_index, config)
     spread = paragraph_spread(pairs, text_of, doc_index)
     if new is not None:
@@ -463,9 +464,15 @@ def document_sketches(
     documents = np.full((n_docs, width), np.iinfo(dtype).max, dtype=dtype)
     size = np.bincount(doc_index, weights=shingle_counts, minlength=n_docs)
     if len(doc_index):
-        order = np.argsort(doc_index, kind="stable")
-        starts = np.flatnonzero(np.r_[True, np.diff(doc_index[order]) != 0])
-        documents[doc_index[order][starts]] = np.minimum.reduceat(sketches[order], starts, axis=0)
+        # Over runs of rows of one document as they come (a document's rows are usually one run), so the
+        # sketches are never copied in document order; a document in several runs takes their minimum.
+        starts = np.flatnonzero(np.r_[True, doc_index[1:] != doc_index[:-1]])
+        runs = np.minimum.reduceat(sketches, starts, axis=0)
+        owner = doc_index[starts]
+        if len(distinct(owner)) == len(owner):
+            documents[owner] = runs
+        else:
+            np.minimum.at(documents, owner, runs)
     return documents, size
 
 
