@@ -247,6 +247,139 @@ def save(record: dict) -> None:
     RESULTS.write_text(json.dumps(records + [record], indent=1) + "\n")
 
 
+# --- docs/link-memory.md ---------------------------------------------------------------------------------
+
+PAGE = ROOT / "docs" / "link-memory.md"
+
+
+def _fit(runs: list[dict], field: str) -> tuple[float, float]:
+    """Least-squares line `field` (MB) = fixed + per_document * documents over the runs."""
+    import numpy as np
+
+    x = np.array([r["documents"] for r in runs], dtype=float)
+    y = np.array([r[field] for r in runs], dtype=float)
+    if len(set(x.tolist())) < 2:
+        return float(y.mean()), 0.0
+    slope, fixed = np.polyfit(x, y, 1)
+    return float(fixed), float(slope)
+
+
+def render_page(records: list[dict]) -> str:
+    """docs/link-memory.md from bench/results/link_memory.json: its last record's figures and the model."""
+    record = records[-1]
+    runs = record["runs"]
+    labels = sorted(dict.fromkeys(r["label"] for r in runs), key=lambda label: label != "before")
+    sizes = sorted({r["requested"] for r in runs})
+    by = {(r["label"], r["requested"]): r for r in runs}
+    after = [by[(labels[-1], n)] for n in sizes if (labels[-1], n) in by]
+    out = [
+        "# Linking's memory: what it reads, what it holds, what grows with the corpus",
+        "",
+        "Rendered from bench/results/link_memory.json by `bench.link_memory.render_page`; do not edit by",
+        f"hand. Measured {record['date']} on {record['machine']} (load average",
+        f"{record['load_average']:.1f} at the start: the machine is shared, so seconds are loose and memory",
+        f"is not), commit {record['commit']}, with `{record['command']}`.",
+        "",
+        "Each run links a corpus of generated documents (`bench.throughput.make_corpus`, bench/corpus.py)",
+        "that the real prepare code wrote to Parquet once, in a fresh process: it reads from the Parquet",
+        "what `tasks.stories` names (`LINK_DOCUMENT_COLUMNS`, `LINK_PARAGRAPH_COLUMNS`; a commit without",
+        "them reads every column, as its flow loaded whole tables) and calls `find_stories(docs, paras)`.",
+        "Peak is the process's peak RSS (Python, numpy, pyarrow and the input included: about 120 MB once",
+        "imported).",
+        "",
+        "| documents | paragraphs | "
+        + " | ".join(f"{label}: link s | {label}: peak MB | {label}: after reading MB" for label in labels)
+        + " | same stories and flags |",
+        "|---:|---:|" + "---:|---:|---:|" * len(labels) + "---|",
+    ]
+    for n in sizes:
+        row = [by[(label, n)] for label in labels if (label, n) in by]
+        same = len({(r["members_sha256"], r.get("flags_sha256")) for r in row}) == 1
+        cells = " | ".join(
+            f"{r['link_seconds']:.1f} | {r['peak_rss_mb']:,} | {r['peak_after_read_mb']:,}" for r in row
+        )
+        first = row[0]
+        out.append(
+            f"| {first['documents']:,} | {first['paragraphs']:,} | {cells} | {'yes' if same else 'NO'} |"
+        )
+    fixed, per_doc = _fit(after, "peak_rss_mb")
+    read_fixed, read_per_doc = _fit(after, "peak_after_read_mb")
+    largest = after[-1]
+    fitted = ", ".join(f"{r['documents']:,}" for r in after)
+    per_para = per_doc * largest["documents"] / largest["paragraphs"]
+    out += [
+        "",
+        f"## The model ({labels[-1]}, fitted over {fitted} documents)",
+        "",
+        f"Peak RSS of linking ≈ {fixed:,.0f} MB + {per_doc * 1e6:,.0f} MB per million documents"
+        f" ({per_doc * 2**20:,.0f} bytes per document, {per_para * 2**20:,.0f} per paragraph at"
+        f" {largest['paragraphs'] / largest['documents']:.1f} paragraphs a document); of that, what is read"
+        f" from Parquet and held while linking ≈ {read_fixed:,.0f} MB + {read_per_doc * 1e6:,.0f} MB per"
+        " million documents.",
+        "",
+        f"What linking reads, per paragraph and per document ({largest['documents']:,} documents,"
+        " Arrow bytes in memory):",
+        "",
+        "| column | bytes per paragraph | bytes per document |",
+        "|---|---:|---:|",
+    ]
+    for name, c in largest["columns_read"].items():
+        out.append(f"| {name} | {c['per_paragraph']:,.1f} | {c['per_document']:,.1f} |")
+    out += [
+        "",
+        f"Where linking's seconds and memory go ({largest['documents']:,} documents; a stage inside another"
+        " counts in both, e.g. every stage of `link_documents` is in it and in `link_corpus`):",
+        "",
+        "| stage | calls | seconds | raised the peak by MB |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, st in sorted(largest["stages"].items(), key=lambda kv: -kv[1]["peak_rise_mb"]):
+        out.append(f"| `{name}` | {st['calls']:.0f} | {st['seconds']:.1f} | {st['peak_rise_mb']:,.0f} |")
+    out += ["", *MODEL.strip().splitlines()]
+    return "\n".join(out).rstrip() + "\n"
+
+
+MODEL = """
+## What grows with the corpus, and what does not
+
+Linking is over the whole corpus on every run (a link's weight depends on corpus-wide counts:
+docs/linking.md), so what it holds grows with the corpus. After this work it holds no text and no Python
+object per paragraph; what remains, per paragraph row (about 25 per generated document):
+
+- **Read from Parquet** (table above): the sketch (`minhash`, 64 x uint32 = 256 bytes plus offsets) is most
+  of it; `doc_id` as a string (about 20), the names and numbers as word hashes (about 50: 8 per name), the
+  fingerprint (8), word count, flags.
+- **Derived per row** in `find_stories`: the row's document position, outlet, fingerprint, shingle count
+  and flags as numpy arrays (about 40 bytes), and the body rows' sketches gathered once (256 bytes per body
+  row; the Arrow column stays with the caller, who writes it back).
+- **In `link_corpus`**: the sketches of distinct texts (256 bytes per distinct text, freed once paired),
+  the document sketches (256 bytes per document), LSH band keys (16 x 8 bytes per distinct text, while
+  sorting), and the pairs: matched paragraph row pairs (a text printed k times, k up to `max_copies` 50,
+  makes k(k-1)/2) and candidate document pairs, each about 100 bytes while `document_overlaps` groups them.
+  Sketches are compared 65,536 pairs at a time (16 MB per gather).
+- **Per document**: ids, sources and dates as Python lists for ordering versions, and one `Member` per
+  document (a few hundred bytes each).
+
+What does not grow: the imported code (about 120 MB), the comparison buffers (bounded by the step size),
+and nothing per distinct word or name is kept beyond the names' hashes.
+
+## What flat memory would need
+
+The per-paragraph sketch (256 bytes) and the pair arrays make linking O(corpus) in memory. To make it flat
+(bounded whatever the corpus), the corpus-wide steps would have to run out of core:
+
+- band keys (16 per distinct text) written to Parquet per prepared shard and joined by key in DuckDB (a
+  sort-based GROUP BY spills to disk), giving candidate pairs as a Parquet file rather than an array;
+- verification by streaming candidate pairs against sketches read per shard (pairs sorted by shard);
+- `document_overlaps`' per-pair grouping as a DuckDB aggregation over the matched-pair file;
+- clustering on the link graph only (a few pairs per linked document; union-find over document ids is
+  O(documents) at 8 bytes each, flat enough up to hundreds of millions).
+
+Those change how linking is executed but not its rules; they are not done here (see the report in the
+branch `link-memory`), and the per-document part (ids, story per document) stays O(documents).
+"""
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -255,14 +388,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--before", help="also measure this commit's linking on the same prepared files")
     parser.add_argument("--label", default="after", help="what to call this checkout's runs")
     parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--render", action="store_true", help="only write docs/link-memory.md from the JSON")
     parser.add_argument("--link-once", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.link_once:
         print(json.dumps(link_once(args.link_once)))
         return
-    record = run(args.sizes, args.before, args.label)
-    if not args.no_save:
+    if not args.render:
+        record = run(args.sizes, args.before, args.label)
+        if args.no_save:
+            return
         save(record)
+    PAGE.write_text(render_page(json.loads(RESULTS.read_text())))
 
 
 if __name__ == "__main__":
