@@ -433,16 +433,16 @@ def document_overlaps(
         spread = np.ones(len(doc_index))
         spread[distinct(rows)] = 1 + _distinct_counts(rows, np.r_[db, da])[1]
     matched = distinct(rows)
+    del rows  # (memory: every array here is one or two per matched row pair, the corpus' most numerous)
     weight[matched] = np.minimum(1.0, stock_spread / spread[matched])
     total = np.bincount(doc_index, weights=weight, minlength=n_docs)
     swap = da > db
-    p = np.where(swap, pairs[:, 1], pairs[:, 0])
-    q = np.where(swap, pairs[:, 0], pairs[:, 1])
     n = np.int64(n_docs)
     pair_key = np.minimum(da, db) * n + np.maximum(da, db)
+    del da, db
     # A paragraph matched twice in the other document still counts once.
-    keys, count_a, weight_a = _distinct_counts(pair_key, p, weight)
-    _, count_b, weight_b = _distinct_counts(pair_key, q, weight)
+    keys, count_a, weight_a = _distinct_counts(pair_key, np.where(swap, pairs[:, 1], pairs[:, 0]), weight)
+    _, count_b, weight_b = _distinct_counts(pair_key, np.where(swap, pairs[:, 0], pairs[:, 1]), weight)
     a, b = keys // n, keys % n
     share = np.maximum(count_a / np.maximum(body_counts[a], 1), count_b / np.maximum(body_counts[b], 1))
     rare = np.maximum(weight_a / np.maximum(total[a], 1e-9), weight_b / np.maximum(total[b], 1e-9))
