@@ -218,7 +218,12 @@ def matched_rows(
         [order[starts[near[k, 0]] + step // c2[k]], order[starts[near[k, 1]] + step % c2[k]]], axis=1
     )
     pairs = np.concatenate([same, cross])
-    return pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]]
+    # Row positions fit 32 bits: the most numerous pairs of linking are held at half the size.
+    return pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]].astype(_row_type(len(doc_index)))
+
+
+def _row_type(n_rows: int) -> np.dtype:
+    return np.dtype(np.int32) if n_rows < 2**31 else np.dtype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -279,6 +284,7 @@ def link_documents(
     if new is not None:
         pairs = pairs[new[doc_index[pairs[:, 0]]] | new[doc_index[pairs[:, 1]]]]
     found = document_overlaps(doc_index, pairs, n_docs, config.stock_spread, spread)
+    del near, pairs  # the matched row pairs: the largest arrays here, summed up in `found`
     n = np.int64(n_docs)
     found_key = found.a * n + found.b
     stock_key = stock_document_pairs(doc_index, text_of, n_docs, config)
@@ -313,6 +319,7 @@ def link_documents(
     shared[close], rarity[close] = 0, 1.0
     shared[at], rarity[at] = verified.shared, verified.rarity
     same = every[text_of[every[:, 0]] == text_of[every[:, 1]]]
+    del every
     printed = document_overlaps(doc_index, same, n_docs)
     verbatim = np.zeros(len(key), dtype=np.int64)
     verbatim[np.searchsorted(key, printed.a * n + printed.b)] = printed.shared
