@@ -7,8 +7,8 @@
 Corpora are bench.throughput's (bench/corpus.py news prose, `make_corpus`), prepared once by the real prepare
 code (`bench.throughput.ingest`: tasks.ingest + tasks.prepare in worker processes, streamed to Parquet) and
 reused. Linking then runs in a fresh process per measurement (its peak RSS its own): it reads from the
-Parquet only the columns `tasks.stories` says linking needs (`LINK_DOCUMENT_COLUMNS`,
-`LINK_PARAGRAPH_COLUMNS`; a checkout without them reads every column, as its flow loads whole tables) and
+Parquet only the columns linking needs (`tasks.stories.read_link_tables`: `LINK_DOCUMENT_COLUMNS`,
+`LINK_PARAGRAPH_COLUMNS`; a checkout without it reads every column, as its flow loads whole tables) and
 calls `find_stories(docs, paras)`, the entry point `reprint run` uses. Each linking stage is traced (seconds,
 resident MB, by how much it raised the peak), and every input column's bytes are stated per document and per
 paragraph. Results are appended to bench/results/link_memory.json (date, machine, commit, command).
@@ -134,11 +134,12 @@ def link_once(folder: Path) -> dict:
 
     stages: dict = {}
     _trace(stages)
-    doc_columns = getattr(stories, "LINK_DOCUMENT_COLUMNS", None)
-    para_columns = getattr(stories, "LINK_PARAGRAPH_COLUMNS", None)
     start = time.perf_counter()
-    docs = pq.read_table(folder / "documents", columns=doc_columns)
-    paras = pq.read_table(folder / "paragraphs", columns=para_columns)
+    if hasattr(stories, "read_link_tables"):
+        files = [sorted((folder / table).glob("*.parquet")) for table in ("documents", "paragraphs")]
+        docs, paras = stories.read_link_tables(*files)
+    else:  # a commit before it: whole tables, as its flow loaded them
+        docs, paras = pq.read_table(folder / "documents"), pq.read_table(folder / "paragraphs")
     read_seconds = time.perf_counter() - start
     n_docs, n_paras = docs.num_rows, paras.num_rows
     columns = {
@@ -282,8 +283,9 @@ def render_page(records: list[dict]) -> str:
         "",
         "Each run links a corpus of generated documents (`bench.throughput.make_corpus`, bench/corpus.py)",
         "that the real prepare code wrote to Parquet once, in a fresh process: it reads from the Parquet",
-        "what `tasks.stories` names (`LINK_DOCUMENT_COLUMNS`, `LINK_PARAGRAPH_COLUMNS`; a commit without",
-        "them reads every column, as its flow loaded whole tables) and calls `find_stories(docs, paras)`.",
+        "what linking needs (`tasks.stories.read_link_tables`: `LINK_DOCUMENT_COLUMNS`,",
+        "`LINK_PARAGRAPH_COLUMNS`, row group by row group; a commit without it reads every column, as its",
+        "flow loaded whole tables) and calls `find_stories(docs, paras)`.",
         "Peak is the process's peak RSS (Python, numpy, pyarrow and the input included: about 120 MB once",
         "imported).",
         "",

@@ -17,7 +17,7 @@ from tasks.evidence import (
     with_evidence,
 )
 from tasks.fingerprint import word_hash
-from tasks.stories import LINK_DOCUMENT_COLUMNS, LINK_PARAGRAPH_COLUMNS, find_stories
+from tasks.stories import LINK_DOCUMENT_COLUMNS, LINK_PARAGRAPH_COLUMNS, find_stories, read_link_tables
 from tasks.warehouse import SCHEMAS, read_file
 from tests.tasks.test_link import FLOOD, RAIL, edit
 from tests.tasks.test_stories import FOOTER, HEADER, INDEPENDENT, RELEASE, WRITE_THROUGH, corpus, raw
@@ -118,3 +118,27 @@ def test_evidence_of_no_paragraphs_and_of_empty_ones():
     assert evidence["is_heading"].to_pylist() == [False, False, True]
     empty = find_stories(SCHEMAS["documents"].empty_table(), SCHEMAS["paragraphs"].empty_table())
     assert empty[0].num_rows == 0
+
+
+def test_linking_reads_its_columns_from_old_and_new_files_alike(tmp_path):
+    docs, paras = mixed_corpus()
+    expected = outcome(*find_stories(docs, paras))
+    half = paras.num_rows // 2
+    # One file as an earlier version wrote it (no evidence), one as now, both in several row groups.
+    pq.write_table(
+        paras[:half].drop_columns(list(PARAGRAPH_EVIDENCE)), tmp_path / "p0.parquet", row_group_size=7
+    )
+    pq.write_table(paras[half:], tmp_path / "p1.parquet", row_group_size=7)
+    pq.write_table(docs, tmp_path / "d0.parquet", row_group_size=3)
+    read_docs, read_paras = read_link_tables(
+        [tmp_path / "d0.parquet"], [tmp_path / "p0.parquet", tmp_path / "p1.parquet"]
+    )
+    assert read_docs.column_names == LINK_DOCUMENT_COLUMNS
+    assert read_paras.column_names == [
+        *LINK_PARAGRAPH_COLUMNS,
+        "text",
+    ]  # the old file's text, to compute from
+    assert read_paras.column("text").null_count == paras.num_rows - half  # the new file's is not read
+    assert outcome(*find_stories(read_docs, read_paras)) == expected
+    pq.write_table(paras[:half], tmp_path / "p0.parquet")  # once every file has its evidence: no text read
+    assert "text" not in read_link_tables([], [tmp_path / "p0.parquet"])[1].column_names
