@@ -315,9 +315,9 @@ def render_page(records: list[dict]) -> str:
         "",
         f"Peak RSS of linking ≈ {fixed:,.0f} MB + {per_doc * 1e6:,.0f} MB per million documents"
         f" ({per_doc * 2**20:,.0f} bytes per document, {per_para * 2**20:,.0f} per paragraph at"
-        f" {largest['paragraphs'] / largest['documents']:.1f} paragraphs a document); of that, what is read"
-        f" from Parquet and held while linking ≈ {read_fixed:,.0f} MB + {read_per_doc * 1e6:,.0f} MB per"
-        " million documents.",
+        f" {largest['paragraphs'] / largest['documents']:.1f} paragraphs a document); the peak once the"
+        f" input is read from Parquet ≈ {read_fixed:,.0f} MB + {read_per_doc * 1e6:,.0f} MB per million"
+        " documents.",
         "",
         f"What linking reads, per paragraph and per document ({largest['documents']:,} documents,"
         " Arrow bytes in memory):",
@@ -332,11 +332,14 @@ def render_page(records: list[dict]) -> str:
         f"Where linking's seconds and memory go ({largest['documents']:,} documents; a stage inside another"
         " counts in both, e.g. every stage of `link_documents` is in it and in `link_corpus`):",
         "",
-        "| stage | calls | seconds | raised the peak by MB |",
-        "|---|---:|---:|---:|",
+        "| stage | calls | seconds | raised the peak by MB | resident MB before | resident MB after |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for name, st in sorted(largest["stages"].items(), key=lambda kv: -kv[1]["peak_rise_mb"]):
-        out.append(f"| `{name}` | {st['calls']:.0f} | {st['seconds']:.1f} | {st['peak_rise_mb']:,.0f} |")
+        out.append(
+            f"| `{name}` | {st['calls']:.0f} | {st['seconds']:.1f} | {st['peak_rise_mb']:,.0f} | "
+            f"{st.get('rss_before_mb', 0):,.0f} | {st['rss_mb']:,.0f} |"
+        )
     out += ["", *MODEL.strip().splitlines()]
     return "\n".join(out).rstrip() + "\n"
 
@@ -345,40 +348,52 @@ MODEL = """
 ## What grows with the corpus, and what does not
 
 Linking is over the whole corpus on every run (a link's weight depends on corpus-wide counts:
-docs/linking.md), so what it holds grows with the corpus. After this work it holds no text and no Python
-object per paragraph; what remains, per paragraph row (about 25 per generated document):
+docs/linking.md), so what it holds grows with the corpus: the line above, not a flat one. What changed here
+is what it grows by. Before, linking read every column (the paragraph text, 243 bytes a paragraph in Arrow,
+then again as Python strings, and every body paragraph's names and numbers as Python lists: 230 s and 1.7
+GB of the 50k run); now the text is read once, when a document is prepared (tasks/evidence.py), and linking
+holds no text and no Python object per paragraph. What grows, per paragraph row (25 per generated
+document):
 
-- **Read from Parquet** (table above): the sketch (`minhash`, 64 x uint32 = 256 bytes plus offsets) is most
-  of it; `doc_id` as a string (about 20), the names and numbers as word hashes (about 50: 8 per name), the
-  fingerprint (8), word count, flags.
-- **Derived per row** in `find_stories`: the row's document position, outlet, fingerprint, shingle count
-  and flags as numpy arrays (about 40 bytes), and the body rows' sketches gathered once (256 bytes per body
-  row; the Arrow column stays with the caller, who writes it back).
-- **In `link_corpus`**: the sketches of distinct texts (256 bytes per distinct text, freed once paired),
-  the document sketches (256 bytes per document), LSH band keys (16 x 8 bytes per distinct text, while
-  sorting), and the pairs: matched paragraph row pairs (a text printed k times, k up to `max_copies` 50,
-  makes k(k-1)/2) and candidate document pairs, each about 100 bytes while `document_overlaps` groups them.
-  Sketches are compared 65,536 pairs at a time (16 MB per gather).
-- **Per document**: ids, sources and dates as Python lists for ordering versions, and one `Member` per
-  document (a few hundred bytes each).
+- **Read from Parquet** (table above, about 350 bytes): the sketch (`minhash`, 64 x uint32 plus offsets,
+  260) is most of it; the names and numbers as word hashes (about 50: 8 per name), `doc_id` as a string
+  (20), fingerprint (8), word count, flags. Reading the files whole holds the Parquet decoder's scratch for
+  all of them at once (860 MB of RSS for 414 MB of columns at 50k documents); `read_link_tables` reads one
+  row group at a time (500 MB).
+- **Derived per row** in `find_stories`: document position, outlet, fingerprint, shingle count and flags
+  as numpy arrays (about 45 bytes), and the body rows' sketches gathered once (256 bytes per body row; the
+  Arrow column stays with the caller, who writes the flags back with it).
+- **In `link_corpus`**, per distinct body text: its sketch while paragraph pairs are found (256 bytes, let
+  go of once paired) and its 16 LSH band keys while they are sorted (about 400 bytes with the row numbers
+  and sort order); per document: its body sketch (256 bytes), ids, dates and sources as Python lists, one
+  `Member`; per pair: matched paragraph row pairs (a text printed k times, k up to `max_copies` 50, makes
+  k(k-1)/2; 8 bytes each as int32 row positions, about 60 while `document_overlaps` groups them) and
+  candidate document pairs (about 50 bytes each while verified). Sketches are compared 65,536 pairs at a
+  time (16 MB per gather; a 1M-pair step took 512 MB at once), and each document pair's similarity is
+  estimated once (it was up to three times).
 
 What does not grow: the imported code (about 120 MB), the comparison buffers (bounded by the step size),
-and nothing per distinct word or name is kept beyond the names' hashes.
+and nothing per distinct word or name beyond the names' hashes. RSS also keeps memory numpy has freed but
+the allocator has not returned, so the fitted line is an upper bound on what is live.
+
+By the line above, linking 1M generated documents would peak near 27 GB: more than this 24 GiB machine
+(the issue's 1M-document run). The figures at 200k documents are not measured: preparing a 200k corpus
+takes over an hour on this shared machine.
 
 ## What flat memory would need
 
-The per-paragraph sketch (256 bytes) and the pair arrays make linking O(corpus) in memory. To make it flat
-(bounded whatever the corpus), the corpus-wide steps would have to run out of core:
+The per-paragraph sketch and the pair arrays make linking O(corpus) in memory. To make it flat (bounded
+whatever the corpus) the corpus-wide steps would run out of core, their rules unchanged:
 
-- band keys (16 per distinct text) written to Parquet per prepared shard and joined by key in DuckDB (a
-  sort-based GROUP BY spills to disk), giving candidate pairs as a Parquet file rather than an array;
-- verification by streaming candidate pairs against sketches read per shard (pairs sorted by shard);
-- `document_overlaps`' per-pair grouping as a DuckDB aggregation over the matched-pair file;
-- clustering on the link graph only (a few pairs per linked document; union-find over document ids is
-  O(documents) at 8 bytes each, flat enough up to hundreds of millions).
+- band keys (16 per distinct text) written to Parquet per prepared shard and grouped by key in DuckDB (a
+  sort-based GROUP BY that spills to disk), candidate pairs coming out as a Parquet file, not an array;
+- verification by streaming candidate pairs, sorted by shard, against sketches read one shard at a time;
+- the matched row pairs' per-document-pair sums (`document_overlaps`, `paragraph_spread`, the stock-text
+  counts) as DuckDB aggregations over that file;
+- clustering and version order on the link graph only (a few links per linked document); per document an
+  id and a story label stay in memory (O(documents), tens of bytes each: flat enough up to ~100M).
 
-Those change how linking is executed but not its rules; they are not done here (see the report in the
-branch `link-memory`), and the per-document part (ids, story per document) stays O(documents).
+That is a rewrite of `link_documents`' execution, not done here.
 """
 
 

@@ -305,8 +305,12 @@ def link_documents(
     shared = np.r_[found.shared, np.zeros(len(key) - len(found_key), dtype=np.int64)]
     rarity = np.r_[found.rarity, np.ones(len(key) - len(found_key))]
     was_found = np.arange(len(key)) < len(found_key)
+    # Document pairs sharing any matched paragraph (about 170 per document at 10k generated documents):
+    # the arrays that grow most with the corpus here, each kept once.
+    del found, found_key, other_key, known
     order = np.argsort(key, kind="stable")
     key, shared, rarity, was_found = key[order], shared[order], rarity[order], was_found[order]
+    del order
     a, b = key // n, key % n
     containment, jaccard = document_similarity(a, b, documents, size)
     whole_text = whole_text_evidence(containment, jaccard, np.minimum(size[a], size[b]), config)
