@@ -554,12 +554,16 @@ def _distinct_counts(group: np.ndarray, value: np.ndarray, weight: np.ndarray | 
     """For each group: how many distinct values it holds (and the sum of their weights, if given)."""
     order = np.lexsort((value, group))
     group, value = group[order], value[order]
+    del order
     new = np.ones(len(group), dtype=bool)  # (an empty corpus has no first row to mark)
     new[1:] = (group[1:] != group[:-1]) | (value[1:] != value[:-1])
-    keys, start, counts = np.unique(group[new], return_index=True, return_counts=True)
+    group, value = group[new], value[new]
+    # Sorted already: each group's first row starts a run (no second sort, as np.unique would make).
+    start = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
+    keys, counts = group[start], np.diff(np.r_[start, len(group)])
     if weight is None:
         return keys, counts
-    return keys, counts, np.add.reduceat(weight[value[new]], start)
+    return keys, counts, np.add.reduceat(weight[value], start) if len(start) else np.zeros(0)
 
 
 def rewrite_pairs(
