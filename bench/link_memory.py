@@ -318,6 +318,9 @@ def render_page(records: list[dict]) -> str:
         f" {largest['paragraphs'] / largest['documents']:.1f} paragraphs a document); the peak once the"
         f" input is read from Parquet ≈ {read_fixed:,.0f} MB + {read_per_doc * 1e6:,.0f} MB per million"
         " documents.",
+        f"Extrapolated by that line (not measured): {fixed + per_doc * 1e6:,.0f} MB at 1M documents,"
+        f" {fixed + per_doc * 1e7:,.0f} MB at 10M: linking as it is cannot hold a 1M-document corpus on a"
+        " 24 GiB machine without the out-of-core steps below.",
         "",
         f"What linking reads, per paragraph and per document ({largest['documents']:,} documents,"
         " Arrow bytes in memory):",
@@ -340,6 +343,17 @@ def render_page(records: list[dict]) -> str:
             f"| `{name}` | {st['calls']:.0f} | {st['seconds']:.1f} | {st['peak_rise_mb']:,.0f} | "
             f"{st.get('rss_before_mb', 0):,.0f} | {st['rss_mb']:,.0f} |"
         )
+    before = [by[(label, sizes[-1])] for label in labels[:-1] if (label, sizes[-1]) in by]
+    for run in before:
+        out += [
+            "",
+            f"The {run['label']} run's costliest stages at {run['documents']:,} documents:",
+            "",
+            "| stage | seconds | raised the peak by MB |",
+            "|---|---:|---:|",
+        ]
+        top = sorted(run["stages"].items(), key=lambda kv: -kv[1]["peak_rise_mb"])[:5]
+        out += [f"| `{name}` | {st['seconds']:.1f} | {st['peak_rise_mb']:,.0f} |" for name, st in top]
     out += ["", *MODEL.strip().splitlines()]
     return "\n".join(out).rstrip() + "\n"
 
@@ -350,16 +364,16 @@ MODEL = """
 Linking is over the whole corpus on every run (a link's weight depends on corpus-wide counts:
 docs/linking.md), so what it holds grows with the corpus: the line above, not a flat one. What changed here
 is what it grows by. Before, linking read every column (the paragraph text, 243 bytes a paragraph in Arrow,
-then again as Python strings, and every body paragraph's names and numbers as Python lists: 230 s and 1.7
-GB of the 50k run); now the text is read once, when a document is prepared (tasks/evidence.py), and linking
-holds no text and no Python object per paragraph. What grows, per paragraph row (25 per generated
-document):
+then again as Python strings, and every body paragraph's names and numbers as Python lists:
+`document_names` in the before run's stages above); now the text is read once, when a document is prepared
+(tasks/evidence.py), and linking holds no text and no Python object per paragraph. What grows, per
+paragraph row (25 per generated document):
 
 - **Read from Parquet** (table above, about 350 bytes): the sketch (`minhash`, 64 x uint32 plus offsets,
   260) is most of it; the names and numbers as word hashes (about 50: 8 per name), `doc_id` as a string
   (20), fingerprint (8), word count, flags. Reading the files whole holds the Parquet decoder's scratch for
-  all of them at once (860 MB of RSS for 414 MB of columns at 50k documents); `read_link_tables` reads one
-  row group at a time (500 MB).
+  all of them at once (the list columns' repetition and definition levels); `read_link_tables` reads one
+  row group at a time.
 - **Derived per row** in `find_stories`: document position, outlet, fingerprint, shingle count and flags
   as numpy arrays (about 45 bytes), and the body rows' sketches gathered once (256 bytes per body row; the
   Arrow column stays with the caller, who writes the flags back with it).
@@ -367,8 +381,10 @@ document):
   go of once paired) and its 16 LSH band keys while they are sorted (about 400 bytes with the row numbers
   and sort order); per document: its body sketch (256 bytes), ids, dates and sources as Python lists, one
   `Member`; per pair: matched paragraph row pairs (a text printed k times, k up to `max_copies` 50, makes
-  k(k-1)/2; 8 bytes each as int32 row positions, about 60 while `document_overlaps` groups them) and
-  candidate document pairs (about 50 bytes each while verified). Sketches are compared 65,536 pairs at a
+  k(k-1)/2; 8 bytes each as two int32 row positions, about 60 while `document_overlaps` groups them) and
+  the document pairs sharing any matched paragraph, the most numerous arrays that outlive it (stock text
+  a few dozen documents print pairs them all; about 90 bytes each while weighed and verified, every one
+  kept in the links clustering reads). Sketches are compared 65,536 pairs at a
   time (16 MB per gather; a 1M-pair step took 512 MB at once), and each document pair's similarity is
   estimated once (it was up to three times).
 
@@ -376,9 +392,8 @@ What does not grow: the imported code (about 120 MB), the comparison buffers (bo
 and nothing per distinct word or name beyond the names' hashes. RSS also keeps memory numpy has freed but
 the allocator has not returned, so the fitted line is an upper bound on what is live.
 
-By the line above, linking 1M generated documents would peak near 27 GB: more than this 24 GiB machine
-(the issue's 1M-document run). The figures at 200k documents are not measured: preparing a 200k corpus
-takes over an hour on this shared machine.
+The figures at 200k documents are not measured: preparing a 200k corpus takes over an hour on this shared
+machine.
 
 ## What flat memory would need
 
