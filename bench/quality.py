@@ -196,23 +196,23 @@ def real_documents(corpus: Path) -> list[str]:
     )
 
 
-def heldout_labels(labels: dict) -> tuple[dict, set[str]]:
-    """The held-out part of the labels (families and hard negatives marked `heldout = true`: text added to
-    the set after the rules were written and never used to tune one) and its documents. Boilerplate and fate
-    labels are kept for those documents only."""
-    families = [f for f in labels["family"] if f.get("heldout")]
-    hard = [h for h in labels["hard_negative"] if h.get("heldout")]
-    documents = {d for f in families for d in f["docs"]} | {d for h in hard for d in (h["a"], h["b"])}
-    part = {
-        "family": families,
+def label_part(labels: dict, documents: list[str], heldout: bool) -> tuple[dict, set[str]]:
+    """One part of the real set and its documents: the held-out part (families and hard negatives marked
+    `heldout = true`: text added after the rules it measures were written, never used to tune one) or the
+    rest (the text the rules were developed on). Boilerplate, fate and whole labels are kept for the part's
+    documents only."""
+    held = {d for f in labels["family"] if f.get("heldout") for d in f["docs"]}
+    held |= {d for h in labels["hard_negative"] if h.get("heldout") for d in (h["a"], h["b"])}
+    part = held if heldout else set(documents) - held
+    keep = [f for f in labels["family"] if bool(f.get("heldout")) == heldout]
+    hard = [h for h in labels["hard_negative"] if bool(h.get("heldout")) == heldout]
+    return {
+        "family": keep,
         "hard_negative": hard,
-        "boilerplate": [
-            b | {"docs": [d for d in b["docs"] if d in documents]} for b in labels["boilerplate"]
-        ],
-        "fate": [f for f in labels["fate"] if f["origin"] in documents and f["doc"] in documents],
-        "whole": [w for w in labels["whole"] if w["doc"] in documents],
-    }
-    return part, documents
+        "boilerplate": [b | {"docs": [d for d in b["docs"] if d in part]} for b in labels["boilerplate"]],
+        "fate": [f for f in labels["fate"] if f["origin"] in part and f["doc"] in part],
+        "whole": [w for w in labels["whole"] if w["doc"] in part],
+    }, part
 
 
 def restricted(out: Warehouse, documents: set[str]) -> Warehouse:
@@ -328,12 +328,12 @@ def measure(code: Path, stories: list[int], real: bool, seed: int = 0) -> dict:
             seconds = run_reprint([REAL / "corpus"], warehouse, code)
             labels, out = load_labels(), read_warehouse(warehouse)
             results["real"] = score_real(REAL / "corpus", labels, out) | {"seconds": seconds}
-            # The held-out part, scored from the same run: the whole set is one corpus, as a user's would be.
-            part, documents = heldout_labels(labels)
-            if documents:
-                results["real-heldout"] = score_real(
-                    REAL / "corpus", part, restricted(out, documents), documents
-                )
+            # Its two parts, scored from the same run: the whole set is one corpus, as a user's would be.
+            documents = real_documents(REAL / "corpus")
+            for name, heldout in (("real-tuned", False), ("real-heldout", True)):
+                part, docs = label_part(labels, documents, heldout)
+                if docs:
+                    results[name] = score_real(REAL / "corpus", part, restricted(out, docs), docs)
             print(f"  real set scored ({seconds:.0f} s)", file=sys.stderr)
         for n in stories:
             folder = write_generated(n, tmp / f"gen{n}" / "in", seed)
@@ -403,9 +403,10 @@ pipeline's paragraph_fates against the generator's gold rows (bench/score.py). B
 precision/recall: paragraphs flagged `is_boilerplate` against the gold ones (on the real set, the paragraphs
 holding a labelled snippet). Sentences kept whole: labelled sentences or <pre> blocks found inside one
 paragraph. Articles rejected: documents of the corpus reprint refused (every one of them is an article).
-`real-heldout` scores the same run of the real set on its held-out part only (families and hard negatives
-labelled `heldout = true` in bench/real/labels.toml: text added after the rules it measures were written,
-and never used to tune one); `real` is the whole set, held-out part included."""
+`real` is the whole real set; `real-heldout` scores the same run on its held-out part only (the documents
+of the families and hard negatives labelled `heldout = true` in bench/real/labels.toml: text added after the
+rules it measures were written, and never used to tune one), `real-tuned` on the rest (the text the rules
+were developed on)."""
 
 # Rows of the comparison table: (label, path into a corpus' results, higher is better).
 ROWS = [
