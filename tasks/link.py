@@ -20,7 +20,8 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-LINK_VERSION = "link-6"
+# link-7: an outlet's revision of its own text links (tasks/stories.py outlet_revision_pairs).
+LINK_VERSION = "link-7"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 
 
