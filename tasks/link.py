@@ -339,15 +339,18 @@ class DocumentPairs:
         return found, found_key, np.concatenate([found_key, other_key[~known]])
 
     def close_keys(self) -> np.ndarray:
-        """Keys of the pairs whose estimated containment reaches `min_containment`, verified on all their
-        paragraphs (few: about one per document)."""
-        close = []
+        """Keys of the pairs whose estimated containment reaches `min_containment`, to be verified on all
+        their paragraphs (few: about one per document)."""
+        n, close = np.int64(self.n_docs), [np.empty(0, dtype=np.int64)]
         for p in range(self.passes):
-            key = np.sort(self._keys(p)[2])
-            n = np.int64(self.n_docs)
+            pairs = self.pairs[self.part == p] if self.passes > 1 else self.pairs
+            da, db = self.doc_index[pairs[:, 0]], self.doc_index[pairs[:, 1]]
+            mine = self.other_key[(self.other_key // n) % self.passes == p]
+            key = distinct(np.r_[np.minimum(da, db) * n + np.maximum(da, db), mine])
+            del pairs, da, db
             containment, _ = document_similarity(key // n, key % n, self.whole.documents, self.whole.size)
             close.append(key[containment >= self.config.min_containment])
-        return np.sort(np.concatenate(close)) if close else np.empty(0, dtype=np.int64)
+        return np.sort(np.concatenate(close))
 
     def _pass(self, p: int) -> Links:
         config, n = self.config, np.int64(self.n_docs)
