@@ -326,28 +326,35 @@ class DocumentPairs:
     n_docs: int
     config: LinkConfig
 
-    def links(self, keep: Callable[[Links], np.ndarray] | None = None) -> Links:
-        """Every document pair's Links row (sorted by a, b), or only the rows `keep` selects, pass by pass."""
+    def links(
+        self, keep: Callable[[Links], np.ndarray] | None = None, group: np.ndarray | None = None
+    ) -> Links:
+        """Every document pair's Links row (sorted by a, b), or only the rows `keep` selects, pass by pass.
+
+        group: when given, a label per document position: only pairs of documents with one label are made
+        (the others' matched rows are never summed; a pair's figures depend on its own rows only)."""
         kept = []
         for p in range(self.passes):
-            found = self._pass(p)
+            found = self._pass(p, group)
             kept.append(found if keep is None else _select(found, keep(found)))
         links = _concat(kept)
         return _select(links, np.lexsort((links.b, links.a))) if self.passes > 1 else links
 
-    def _keys(self, p: int) -> tuple[Links, np.ndarray, np.ndarray]:
+    def _keys(self, p: int, group: np.ndarray | None = None) -> tuple[Links, np.ndarray, np.ndarray]:
         """Pass p's found overlaps, their keys, and every key of the pass (found first, then the others)."""
         config, n = self.config, np.int64(self.n_docs)
-        found = document_overlaps(
-            self.doc_index,
-            self.pairs[self.part == p] if self.passes > 1 else self.pairs,
-            self.n_docs,
-            config.stock_spread,
-            self.spread,
-            self.weight,
-        )
-        found_key = found.a * n + found.b
+        pairs = self.pairs[self.part == p] if self.passes > 1 else self.pairs
         other_key = self.other_key[(self.other_key // n) % self.passes == p]
+        if group is not None:
+            doc_group = group[self.doc_index]
+            pairs = pairs[doc_group[pairs[:, 0]] == doc_group[pairs[:, 1]]]
+            other_key = other_key[group[other_key // n] == group[other_key % n]]
+            del doc_group
+        found = document_overlaps(
+            self.doc_index, pairs, self.n_docs, config.stock_spread, self.spread, self.weight
+        )
+        del pairs
+        found_key = found.a * n + found.b
         known = np.searchsorted(found_key, other_key)
         known = found_key[np.minimum(known, len(found_key) - 1)] == other_key if len(found_key) else known < 0
         return found, found_key, np.concatenate([found_key, other_key[~known]])
@@ -366,10 +373,10 @@ class DocumentPairs:
             close.append(key[containment >= self.config.min_containment])
         return np.sort(np.concatenate(close))
 
-    def _pass(self, p: int) -> Links:
+    def _pass(self, p: int, group: np.ndarray | None = None) -> Links:
         config, n = self.config, np.int64(self.n_docs)
         documents, size = self.whole.documents, self.whole.size
-        found, found_key, key = self._keys(p)
+        found, found_key, key = self._keys(p, group)
         shared = np.r_[found.shared, np.zeros(len(key) - len(found_key), dtype=np.int64)]
         rarity = np.r_[found.rarity, np.ones(len(key) - len(found_key))]
         was_found = np.arange(len(key)) < len(found_key)
@@ -383,11 +390,11 @@ class DocumentPairs:
         close = containment >= config.min_containment
         shared[close], rarity[close] = 0, 1.0
         verified, printed = self.verified, self.printed
-        mine = verified.a % self.passes == p
+        mine = (verified.a % self.passes == p) & _same(group, verified)
         at = np.searchsorted(key, verified.a[mine] * n + verified.b[mine])
         shared[at], rarity[at] = verified.shared[mine], verified.rarity[mine]
         verbatim = np.zeros(len(key), dtype=np.int64)
-        mine = printed.a % self.passes == p
+        mine = (printed.a % self.passes == p) & _same(group, printed)
         verbatim[np.searchsorted(key, printed.a[mine] * n + printed.b[mine])] = printed.shared[mine]
         keep = was_found | (shared > 0) | whole_text
         weight = np.where(whole_text & (shared == 0), containment, containment * rarity)
@@ -469,6 +476,11 @@ def document_pairs(
     del every
     printed = document_overlaps(doc_index, same, n_docs)
     return replace(found, verified=verified, printed=printed)
+
+
+def _same(group: np.ndarray | None, links: Links) -> np.ndarray | bool:
+    """Whether each pair's documents have one label (every pair when there are no labels)."""
+    return True if group is None else group[links.a] == group[links.b]
 
 
 def _select(links: Links, rows: np.ndarray) -> Links:
@@ -979,7 +991,7 @@ def link_corpus(
         given = rewrites if given is None else np.concatenate([given, rewrites])
     linked = overlaps if given is None or len(given) == 0 else with_given_links(overlaps, given, n_docs)
     group = linked_groups(n_docs, linked, config)
-    overlaps = found.links(lambda links: group[links.a] == group[links.b])
+    overlaps = found.links(group=group)
     del found
     if given is not None and len(given):
         overlaps = with_given_links(overlaps, given, n_docs)
