@@ -1,21 +1,21 @@
-"""Issue 13's benchmarks, measured on `reprint run` itself: the real CLI in a subprocess, each run into an empty
-warehouse with a fresh PREFECT_HOME, its wall time and the peak RSS of its whole process tree.
+"""Issue 13's benchmarks, measured on `reprint run` itself: the real CLI in a subprocess, each run into an
+empty warehouse with a fresh PREFECT_HOME, its wall time and the peak RSS of its whole process tree.
 
     .venv/bin/python -m bench.run_bench                                  # everything, at the issue's sizes
     .venv/bin/python -m bench.run_bench --documents 10000 --rss-documents 10000 --incremental-documents 10000
     .venv/bin/python -m bench.run_bench --only startup --before b03f4c5  # one measurement, two commits
 
 Every figure is a ratio against a baseline measured in the same run, on the same machine and files:
-- end to end: `reprint run` against the DuckDB floor (bench.throughput.duckdb_floor: read every file, lower-case
-  it, split it into words, with as many threads as cores) on the same generated corpus (make_corpus);
+- end to end: `reprint run` against the DuckDB floor (bench.throughput.duckdb_floor: read every file,
+  lower-case it, split it into words, one thread per core) on the same generated corpus (make_corpus);
 - memory: peak RSS at each size against the smallest;
 - a daily run: +1% new documents on an N-document warehouse, and a run with nothing new, against the full run;
 - start-up: `reprint run seeds/` against `python -c "import prefect"`.
 With --before REV the same measurements run on that commit (a git archive, with this venv when its
 requirements.lock is the same, else its own), just before the current code's.
 
-Results go to bench/results/run.json (date, machine, load average, commit, command) and docs/run-benchmarks.md,
-which `render` writes from the JSON alone.
+Results go to bench/results/run.json (date, machine, load average, commit, command) and
+docs/run-benchmarks.md, which `render` writes from the JSON alone.
 """
 
 from __future__ import annotations
@@ -123,7 +123,6 @@ def prefect_template(code: Code, work: Path) -> Path:
         shutil.rmtree(home, ignore_errors=True)
         run_cli(code, ["run", str(SEEDS), "--warehouse", str(work / "template-warehouse")], home)
         shutil.rmtree(work / "template-warehouse", ignore_errors=True)
-        shutil.rmtree(home / "storage", ignore_errors=True)
     return home
 
 
@@ -145,7 +144,7 @@ def reprint_run(code: Code, inputs: list[Path], warehouse: Path, home: Path, wor
 def measure_startup(code: Code, work: Path, repeats: int) -> dict:
     """`reprint run seeds/` into an empty warehouse, with a new PREFECT_HOME (first run: the API database is
     created) and then with that home kept (every later run), against `python -c "import prefect"`."""
-    home = work / f"startup-home-{code.label}"
+    home = work / f"prefect-template-{code.label}"  # the later measurements copy it (prefect_template)
     shutil.rmtree(home, ignore_errors=True)
 
     def seeds_run(k: int) -> dict:
@@ -392,7 +391,8 @@ def _figures(measured: dict, targets: dict) -> list[str]:
     startup = measured.get("startup")
     if startup:
         lines += [
-            f"- Start-up: `reprint run seeds/` (2 documents, an empty warehouse) took **{startup['seeds_seconds']} s** "
+            "- Start-up: `reprint run seeds/` (2 documents, an empty warehouse) took "
+            f"**{startup['seeds_seconds']} s** "
             f"(median of {startup['repeats']}; {startup['seeds_first_run_seconds']} s on a new PREFECT_HOME, "
             f"whose API database it creates), against {startup['import_prefect_seconds']} s for "
             f'`python -c "import prefect"`: **{startup["over_import_prefect"]}x**.',
@@ -401,7 +401,8 @@ def _figures(measured: dict, targets: dict) -> list[str]:
     if sizes:
         lines += [
             "",
-            "| documents | files | `reprint run` s | DuckDB floor s | over floor | peak RSS MB (tree) | largest process MB |",
+            "| documents | files | `reprint run` s | DuckDB floor s | over floor | peak RSS MB (tree) "
+            "| largest process MB |",
             "|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in sizes["runs"]:
@@ -425,9 +426,11 @@ def _figures(measured: dict, targets: dict) -> list[str]:
         lines += [
             f"- A daily run on a {inc['documents']:,}-document warehouse: full run {inc['full_seconds']} s; "
             f"nothing new {inc['idle_seconds']} s (**{inc['idle_over_full']:.1%}** of it, at most "
-            f"{targets['idle_over_full']:.0%} wanted: {_verdict(inc['idle_over_full'], targets['idle_over_full'])}); "
+            f"{targets['idle_over_full']:.0%} wanted: "
+            f"{_verdict(inc['idle_over_full'], targets['idle_over_full'])}); "
             f"{inc['new_documents']:,} new documents {inc['incremental_seconds']} s "
-            f"(**{inc['incremental_over_full']:.1%}**, at most {targets['incremental_over_full']:.0%} wanted: "
+            f"(**{inc['incremental_over_full']:.1%}**, at most {targets['incremental_over_full']:.0%} "
+            "wanted: "
             f"{_verdict(inc['incremental_over_full'], targets['incremental_over_full'])}).",
         ]
     return lines
@@ -444,14 +447,15 @@ def render(results: dict) -> str:
         "",
         "<!-- Generated by bench/run_bench.py from bench/results/run.json: edit those, not this page. -->",
         "",
-        "Measured on `reprint run` itself: the CLI in a subprocess, into an empty warehouse, with a fresh",
-        "PREFECT_HOME (a copy of one whose API database exists), report included; peak RSS of its whole process",
-        "tree (the temporary Prefect server included), sampled every 0.2 s. The corpora are bench/corpus.py's",
-        "generated news stories (`bench.throughput.make_corpus`, about 22 paragraphs a document); the floor is",
-        "DuckDB reading the same files into lower-cased words with one thread per core.",
+        "Measured on `reprint run` itself: the CLI in a subprocess, into an empty warehouse, with a",
+        "fresh PREFECT_HOME (a copy of one whose API database exists), report included; peak RSS of its",
+        "whole process tree (the temporary Prefect server included), sampled every 0.2 s. The corpora are",
+        "bench/corpus.py's generated news stories (`bench.throughput.make_corpus`, about 22 paragraphs a",
+        "document); the floor is DuckDB reading the same files into lower-cased words, one thread per core.",
         "",
         f"Measured {results['date']} at commit {commit}, {m['cpus']} cores, {m['memory_gb']} GiB, "
-        f"{m['platform']}, Python {m['python']}; load average {results['load_average_start']} at the start and "
+        f"{m['platform']}, Python {m['python']}; load average {results['load_average_start']} at the start "
+        "and "
         f"{results.get('load_average_end')} at the end (the machine is shared: figures from a loaded machine "
         "are slower than an idle one's).",
         "",
