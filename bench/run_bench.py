@@ -58,7 +58,9 @@ class Code:
         self.folder, self.python, self.label = folder, python, label
 
     def command(self, *args: str) -> list[str]:
-        if self.folder == ROOT:  # the console script users run
+        if (
+            self.folder == self.python.parents[2]
+        ):  # the tree whose .venv this is: the console script users run
             return [str(self.python.parent / "reprint"), *args]
         return [str(self.python), "-c", _LAUNCH, str(self.folder), *args]
 
@@ -346,6 +348,9 @@ def main(argv: list[str] | None = None) -> dict:
     )
     parser.add_argument("--only", nargs="+", choices=MEASUREMENTS, default=list(MEASUREMENTS))
     parser.add_argument("--before", metavar="REV", help="also measure this git revision, just before")
+    parser.add_argument(
+        "--before-only", nargs="+", choices=MEASUREMENTS, help="what to measure at REV (default: --only)"
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/reprint-bench"))
     parser.add_argument("--json", type=Path, default=RESULTS)
     parser.add_argument("--page", type=Path, default=PAGE, help="the Markdown page rendered from the JSON")
@@ -367,7 +372,9 @@ def main(argv: list[str] | None = None) -> dict:
             "revision": opts.before,
             "commit": _git("rev-parse", f"{opts.before}^{{commit}}"),
         }
-        results["code"]["before"] = measure(old, opts)
+        results["code"]["before"] = measure(
+            old, argparse.Namespace(**{**vars(opts), "only": opts.before_only or opts.only})
+        )
     results["code"]["current"] = measure(Code(ROOT, Path(sys.executable), "current"), opts)
     results["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     opts.json.parent.mkdir(parents=True, exist_ok=True)
