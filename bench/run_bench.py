@@ -180,24 +180,25 @@ def estimate(done: list[dict], n: int) -> float | None:
     return last["seconds"] * n / last["documents"]
 
 
-def measure_sizes(
-    code: Code, work: Path, floor_sizes: list[int], rss_sizes: list[int], budget: float
-) -> dict:
-    """One full run per size (wall time and peak RSS); the DuckDB floor on the sizes that compare with it."""
-    template = prefect_template(code, work)
-    runs: list[dict] = []
-    skipped = []
+def measure_sizes(code: Code, opts: argparse.Namespace, out: dict, save) -> None:
+    """One full run per size (wall time and peak RSS), into `out`; the DuckDB floor on the sizes that compare
+    with it (--documents), the spread of peak RSS over the --rss-documents sizes."""
+    template = prefect_template(code, opts.work)
+    floor_sizes, rss_sizes, work = opts.documents, opts.rss_documents, opts.work
+    runs, skipped = out["runs"], out["skipped"]
     for n in sorted(set(floor_sizes) | set(rss_sizes)):
         guess = estimate(runs, n)
-        if guess is not None and guess > budget:
+        if guess is not None and guess > opts.budget_seconds:
             skipped.append(
                 {
                     "documents": n,
                     "reason": f"estimated {guess / 60:.0f} min (linear from the {runs[-1]['documents']:,}"
-                    f"-document run) is over the budget of {budget / 60:.0f} min (--budget-seconds)",
+                    f"-document run) is over the budget of {opts.budget_seconds / 60:.0f} min "
+                    "(--budget-seconds)",
                 }
             )
             print(f"  {code.label}: {n} documents skipped: {skipped[-1]['reason']}", file=sys.stderr)
+            save()
             continue
         corpus = make_corpus(n, work)
         warehouse = work / f"warehouse-{code.label}-{n}"
@@ -215,14 +216,11 @@ def measure_sizes(
             }
         print(f"  {code.label}: {n} documents: {run}", file=sys.stderr)
         runs.append(run)
+        measured = [r["peak_rss_mb"] for r in runs if r["documents"] in rss_sizes]
+        out["rss_spread"] = round(max(measured) / min(measured), 2) if len(measured) > 1 else None
+        save()
         shutil.rmtree(warehouse, ignore_errors=True)
         shutil.rmtree(home, ignore_errors=True)
-    measured = [r["peak_rss_mb"] for r in runs if r["documents"] in rss_sizes]
-    return {
-        "runs": runs,
-        "skipped": skipped,
-        "rss_spread": round(max(measured) / min(measured), 2) if len(measured) > 1 else None,
-    }
 
 
 def _link_documents(source: Path, target: Path, rows: list[list[str]], header: list[str]) -> None:
@@ -278,16 +276,18 @@ def measure_incremental(code: Code, work: Path, n: int, share: float) -> dict:
     return result
 
 
-def measure(code: Code, opts: argparse.Namespace) -> dict:
-    out: dict = {}
+def measure(code: Code, opts: argparse.Namespace, out: dict, save) -> None:
+    """The measurements `opts.only` names, into `out`; save() after each: a long run killed keeps them."""
     if "startup" in opts.only:
         out["startup"] = measure_startup(code, opts.work, opts.repeats)
         print(f"  {code.label}: startup: {out['startup']}", file=sys.stderr)
+        save()
     if "end-to-end" in opts.only:
-        out["sizes"] = measure_sizes(code, opts.work, opts.documents, opts.rss_documents, opts.budget_seconds)
+        out["sizes"] = {"runs": [], "skipped": [], "rss_spread": None}
+        measure_sizes(code, opts, out["sizes"], save)
     if "incremental" in opts.only:
         out["incremental"] = measure_incremental(code, opts.work, opts.incremental_documents, opts.new_share)
-    return out
+        save()
 
 
 # --- where and what -----------------------------------------------------------------------------------------
@@ -366,20 +366,31 @@ def main(argv: list[str] | None = None) -> dict:
         "targets": TARGETS,
         "code": {},
     }
+
+    def save(complete: bool = False) -> None:
+        results["complete"] = complete
+        results["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+        opts.json.parent.mkdir(parents=True, exist_ok=True)
+        opts.json.write_text(json.dumps(results, indent=1) + "\n")
+        opts.page.write_text(render(results))
+
     if opts.before:
         old = before_code(opts.before, opts.work)
         results["before"] = {
             "revision": opts.before,
             "commit": _git("rev-parse", f"{opts.before}^{{commit}}"),
         }
-        results["code"]["before"] = measure(
-            old, argparse.Namespace(**{**vars(opts), "only": opts.before_only or opts.only})
+        only = opts.before_only or opts.only
+        measure(
+            old,
+            argparse.Namespace(**{**vars(opts), "only": only}),
+            results["code"].setdefault("before", {}),
+            save,
         )
-    results["code"]["current"] = measure(Code(ROOT, Path(sys.executable), "current"), opts)
-    results["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-    opts.json.parent.mkdir(parents=True, exist_ok=True)
-    opts.json.write_text(json.dumps(results, indent=1) + "\n")
-    opts.page.write_text(render(results))
+    measure(
+        Code(ROOT, Path(sys.executable), "current"), opts, results["code"].setdefault("current", {}), save
+    )
+    save(complete=True)
     print(render(results))
     return results
 
@@ -475,7 +486,9 @@ def render(results: dict) -> str:
     if before:
         lines += [f"## At {before['revision']} ({before['commit'][:7]}), measured just before", ""]
         lines += _figures(results["code"]["before"], results["targets"]) + ["", "## Now", ""]
-    lines += _figures(results["code"]["current"], results["targets"])
+    lines += _figures(results["code"].get("current", {}), results["targets"])
+    if not results.get("complete", True):
+        lines += ["", "_Incomplete: the run stopped before every measurement was made._"]
     return "\n".join(lines) + "\n"
 
 
