@@ -43,6 +43,7 @@ STAGES = (
     ("tasks.stories", "repeated_in_outlet_rows"),
     ("tasks.link", "whole_texts"),
     ("tasks.link", "link_documents"),
+    ("tasks.link", "document_pairs"),
     ("tasks.link", "candidate_paragraph_pairs"),
     ("tasks.link", "verify_paragraph_pairs"),
     ("tasks.link", "matched_rows"),
@@ -333,7 +334,7 @@ def render_page(records: list[dict]) -> str:
     out += [
         "",
         f"Where linking's seconds and memory go ({largest['documents']:,} documents; a stage inside another"
-        " counts in both, e.g. every stage of `link_documents` is in it and in `link_corpus`):",
+        " counts in both, e.g. every stage of `document_pairs` is in it and in `link_corpus`):",
         "",
         "| stage | calls | seconds | raised the peak by MB | resident MB before | resident MB after |",
         "|---|---:|---:|---:|---:|---:|",
