@@ -334,7 +334,7 @@ def render_page(records: list[dict]) -> str:
     out += [
         "",
         f"Where linking's seconds and memory go ({largest['documents']:,} documents; a stage inside another"
-        " counts in both, e.g. every stage of `document_pairs` is in it and in `link_corpus`):",
+        " counts in both, e.g. every stage linking the documents is in its own row and in `link_corpus`'s):",
         "",
         "| stage | calls | seconds | raised the peak by MB | resident MB before | resident MB after |",
         "|---|---:|---:|---:|---:|---:|",
@@ -403,6 +403,8 @@ machine.
 
 ## What flat memory would need
 
+At 50k documents the peak is no longer reached while pairs are made but before `link_corpus` (its rise is
+small in the stage table above): the per-row arrays, the gathered sketches and the names are the peak now.
 What still grows with the corpus: the input (the sketch, 260 bytes a paragraph, is most of it) and the body
 rows' gathered sketches (256 bytes), the per-row arrays of `find_stories` and `DocumentPairs` (about 60
 bytes), each document's names as word hashes, and the matched paragraph row pairs (10 bytes each). To make
