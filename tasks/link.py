@@ -136,7 +136,8 @@ def band_keys(sketches: np.ndarray, config: LinkConfig = LinkConfig(), band: int
         keys = np.zeros(n, dtype=np.uint64)
         for r in range(config.rows):
             keys = keys * np.uint64(1_000_003) + columns[:, r]
-        return keys + np.uint64(band) * np.uint64(0x9E3779B97F4A7C15)
+        # The offset of the all-bands form below, wrapped to 64 bits as its array product is.
+        return keys + np.uint64(band * 0x9E3779B97F4A7C15 % 2**64)
     bands = sketches[:, : config.bands * config.rows].reshape(n, config.bands, config.rows).astype(np.uint64)
     keys = np.zeros((n, config.bands), dtype=np.uint64)
     for r in range(config.rows):

@@ -334,3 +334,11 @@ def test_pairs_made_in_passes_and_kept_only_inside_linked_groups_change_no_link_
     expected = group_stories(ids, label, published, sources, index, fingerprints)
     assert link_corpus(ids, published, sources, index, sketches, fingerprints, shingles) == expected
     assert len({m.story_id for m in expected}) < len(ids)
+
+
+def test_one_bands_keys_are_that_band_of_all_bands_keys():
+    from tasks.link import band_keys
+
+    sketches = minhash_batch([comparison_words(p) for p in RAIL + FLOOD])
+    every = band_keys(sketches)
+    assert all(np.array_equal(band_keys(sketches, band=b), every[:, b]) for b in range(every.shape[1]))
