@@ -25,7 +25,7 @@ import signal
 import threading
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -465,13 +465,36 @@ def discover(inputs: list[str], warehouse: str | None = None) -> tuple[list[Inpu
     return items, rejects + unnamed
 
 
-def load_warehouse(root: Path) -> dict[str, pa.Table]:
-    return {name: read_table(root, name) for name in TABLES}
+class StoredTables(Mapping):
+    """The committed tables, each read when a step first asks for it: a run with nothing new reads `inputs`,
+    `rejects` and the small tables, never the paragraphs."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.read: dict[str, pa.Table] = {}
+
+    def __getitem__(self, name: str) -> pa.Table:
+        if name not in TABLES:
+            raise KeyError(name)
+        if name not in self.read:
+            self.read[name] = read_table(self.root, name)
+        return self.read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
+
+
+def load_warehouse(root: Path) -> StoredTables:
+    return StoredTables(root)
 
 
 def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa.Table]) -> str | None:
     """Commit when anything differs from what is stored; an idle run leaves the warehouse as it was (a new
-    warehouse gets its first version even when empty, so its catalog and report exist)."""
+    warehouse gets its first version even when empty, so its catalog and report exist). Tables not in
+    `tables` are carried over as they are."""
     same_sizes = all(tables[n].num_rows == stored[n].num_rows for n in tables)
     same = same_sizes and all(sort_table(tables[n], n).equals(sort_table(stored[n], n)) for n in tables)
     if same and current_version(root):
@@ -546,6 +569,7 @@ def run(
             unchanged = {tuple(k) for s in prepared for k in s.unchanged}
 
             # 3. Link over the whole corpus; 4. align the stories whose text changed, shard by shard.
+            linked = None
             if replaced or not links_current(stored):
                 linked = runner.call(
                     "link_stories",
@@ -574,30 +598,30 @@ def run(
                         done.stories,
                         done.fates,
                     )
-                docs, paras, members, todo = linked.documents, linked.paragraphs, linked.members, linked.todo
+                docs, members, todo = linked.documents, linked.members, linked.todo
                 fates = pa.concat_tables(fates)
                 crash_point("after-align")
             else:  # no document changed, stories made by this code: linking again would change nothing
-                docs, paras, members, todo = (
-                    stored["documents"],
-                    stored["paragraphs"],
-                    stored["story_members"],
-                    {},
-                )
+                docs, members, todo = stored["documents"], stored["story_members"], {}
                 fates = stored["paragraph_fates"]
 
         # 5. Commit a new version when anything differs; the staged parts are then no longer needed.
         roots = [input_root(Path(i)) for i in inputs]
         tables = {
-            "documents": docs,
-            "paragraphs": paras,
-            "story_members": members,
-            "paragraph_fates": fates,
             "rejects": merge_rejects(
                 stored["rejects"], rejects, replaced | failed, unchanged, roots, failed & set(known)
             ),
             "inputs": merge_inputs(stored["inputs"], read_inputs),
         }
+        if linked is not None:
+            tables |= {
+                "documents": docs,
+                "paragraphs": linked.paragraphs,
+                "story_members": members,
+                "paragraph_fates": fates,
+            }
+        elif stored is not on_disk:  # rows given the root of this run's inputs (adopt_unrooted)
+            tables["documents"] = docs
         version = runner.call("commit_version", commit_version, root, tables, on_disk, io=True)
         if version:
             runner.log(
