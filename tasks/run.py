@@ -483,6 +483,10 @@ class StoredTables(Mapping):
     def __iter__(self) -> Iterator[str]:
         return iter(TABLES)
 
+    def forget(self, name: str) -> None:
+        """Let go of a table read earlier (read again if asked for once more)."""
+        self.read.pop(name, None)
+
     def __len__(self) -> int:
         return len(TABLES)
 
@@ -559,36 +563,40 @@ def run(
                         len(done.unchanged),
                         len(done.failed),
                     )
-            crash_point("after-prepare")
-            failed = {tuple(k) for s in prepared for k in s.failed}
-            read_inputs = [
-                row for s in prepared for row in s.inputs if (row["root"], row["source"]) not in failed
-            ]
-            replaced = {(row["root"], row["source"]) for row in read_inputs}
-            rejects = rejects + [r for s in prepared for r in s.rejects]
-            unchanged = {tuple(k) for s in prepared for k in s.unchanged}
+        crash_point("after-prepare")
+        failed = {tuple(k) for s in prepared for k in s.failed}
+        read_inputs = [
+            row for s in prepared for row in s.inputs if (row["root"], row["source"]) not in failed
+        ]
+        replaced = {(row["root"], row["source"]) for row in read_inputs}
+        rejects = rejects + [r for s in prepared for r in s.rejects]
+        unchanged = {tuple(k) for s in prepared for k in s.unchanged}
 
-            # 3. Link over the whole corpus; 4. align the stories whose text changed, shard by shard.
-            linked = None
-            if replaced or not links_current(stored):
-                linked = runner.call(
-                    "link_stories",
-                    link,
-                    stored,
-                    prepared_tables(prepared, "documents"),
-                    prepared_tables(prepared, "paragraphs"),
-                    replaced,
-                )
-                runner.log(
-                    "linked %d documents into %d stories; %d documents changed",
-                    linked.documents.num_rows,
-                    len(set(linked.members.column("story_id").to_pylist())),
-                    linked.changed,
-                )
-                crash_point("after-link")
-                jobs = align_jobs(root, linked, options.stories_per_shard)
-                runner.expect("stories", len(linked.todo))
-                fates = [linked.kept_fates]
+        # 3. Link over the whole corpus; 4. align the stories whose text changed, shard by shard.
+        linked = None
+        if replaced or not links_current(stored):
+            linked = runner.call(
+                "link_stories",
+                link,
+                stored,
+                prepared_tables(prepared, "documents"),
+                prepared_tables(prepared, "paragraphs"),
+                replaced,
+            )
+            runner.log(
+                "linked %d documents into %d stories; %d documents changed",
+                linked.documents.num_rows,
+                len(set(linked.members.column("story_id").to_pylist())),
+                linked.changed,
+            )
+            crash_point("after-link")
+            if isinstance(stored, StoredTables):
+                stored.forget("paragraphs")  # linked.paragraphs is the corpus's now; hold one copy, not two
+            jobs = align_jobs(root, linked, options.stories_per_shard)
+            runner.expect("stories", len(linked.todo))
+            fates = [linked.kept_fates]
+            # A pool of its own: the preparing workers were ended before linking, which needs the memory.
+            with runner.workers(len(jobs)):
                 for done in runner.map("align_shard", align_shard, jobs):
                     fates.append(pq.read_table(done.part).cast(SCHEMAS["paragraph_fates"]))
                     runner.advance("stories", done.stories)
@@ -598,12 +606,12 @@ def run(
                         done.stories,
                         done.fates,
                     )
-                docs, members, todo = linked.documents, linked.members, linked.todo
-                fates = pa.concat_tables(fates)
-                crash_point("after-align")
-            else:  # no document changed, stories made by this code: linking again would change nothing
-                docs, members, todo = stored["documents"], stored["story_members"], {}
-                fates = stored["paragraph_fates"]
+            docs, members, todo = linked.documents, linked.members, linked.todo
+            fates = pa.concat_tables(fates)
+            crash_point("after-align")
+        else:  # no document changed, stories made by this code: linking again would change nothing
+            docs, members, todo = stored["documents"], stored["story_members"], {}
+            fates = stored["paragraph_fates"]
 
         # 5. Commit a new version when anything differs; the staged parts are then no longer needed.
         roots = [input_root(Path(i)) for i in inputs]
