@@ -549,19 +549,22 @@ def run(
             for done in runner.map("prepare_shard", prepare_shard, jobs):
                 prepared.append(done)
                 runner.advance("files", done.files)
+                runner.log(
+                    "read %d files: %d new or changed (%d documents), %d unchanged, %d could not be read",
+                    done.files,
+                    len(done.inputs),
+                    done.read,
+                    len(done.unchanged),
+                    len(done.failed),
+                )
                 if done.folder:
                     runner.expect("documents", done.documents)
                     runner.advance("documents", done.documents)
                     runner.log(
-                        "%s %d files: %d new or changed (%d documents, %d paragraphs), %d unchanged, "
-                        "%d failed",
-                        "reused the staged shard of" if done.reused else "read and prepared",
-                        done.files,
-                        len(done.inputs),
+                        "%s %d documents, %d paragraphs",
+                        "reused the staged shard of" if done.reused else "prepared",
                         done.documents,
                         done.paragraphs,
-                        len(done.unchanged),
-                        len(done.failed),
                     )
         crash_point("after-prepare")
         failed = {tuple(k) for s in prepared for k in s.failed}

@@ -123,13 +123,13 @@ def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(client_env, co
         prepared += [
             line
             for line in killed.stderr.splitlines()
-            if "read and prepared" in line or "reused the staged shard" in line
+            if " paragraphs" in line and ("prepared " in line or "reused the staged shard" in line)
         ]
     # Reruns did not prepare again: the first killed run's staged part, keyed on the files and the step's
     # configuration, was still in the warehouse's staging area. (Read from each run's own log, written before
     # the kill: the server may never hear of a killed run's tasks.)
     assert len(prepared) == len(CRASH_POINTS), prepared
-    assert "read and prepared" in prepared[0], prepared
+    assert "reused" not in prepared[0], prepared
     assert all("reused the staged shard" in line for line in prepared[1:]), prepared
     # Killed just after the commit point: the run's work is all there.
     assert killed_at("after-switch").returncode == -signal.SIGKILL
