@@ -344,16 +344,31 @@ def align_shard(target: Path, body_file: Path, stories: dict[str, list[str]]) ->
 _pool: ProcessPoolExecutor | None = None
 
 
-def _exit_with_parent() -> None:
-    """In a worker: end when the process that started it is gone (a run killed by SIGKILL must not leave
-    workers holding its terminal or its caller's pipes)."""
-    parent = os.getppid()
+def _alive(pid: int) -> bool:
+    """Whether process `pid` still runs (a zombie does not: a killed run stays one while its caller waits
+    for the pipes the workers hold)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+def _exit_with_run(run_pid: int) -> None:
+    """In a worker: end when the run that started the pool is gone. A run killed by SIGKILL must not leave
+    workers holding its terminal or its caller's pipes; their parent is the forkserver, which itself waits for
+    them, so the run's process is what they watch."""
 
     def watch() -> None:
-        while True:
+        while _alive(run_pid):
             threading.Event().wait(0.5)
-            if os.getppid() != parent:
-                os._exit(1)
+        os._exit(1)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # ^C is the run's to handle
     threading.Thread(target=watch, daemon=True).start()
@@ -372,7 +387,7 @@ def worker_processes(n: int) -> Iterator[None]:
         return
     context = get_context("forkserver")
     context.set_forkserver_preload(["tasks.run"])
-    pool = ProcessPoolExecutor(n, mp_context=context, initializer=_exit_with_parent)
+    pool = ProcessPoolExecutor(n, mp_context=context, initializer=_exit_with_run, initargs=(os.getpid(),))
     _pool = pool
     try:
         yield
@@ -566,6 +581,7 @@ def run(
                         done.documents,
                         done.paragraphs,
                     )
+                crash_point("after-prepare-shard")  # while the workers run other shards
         crash_point("after-prepare")
         failed = {tuple(k) for s in prepared for k in s.failed}
         read_inputs = [

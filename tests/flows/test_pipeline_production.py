@@ -141,6 +141,52 @@ def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(client_env, co
     assert len(list((wh / ".versions").iterdir())) <= 2
 
 
+def add_notes(corpus: Path, n: int) -> Path:
+    """`n` short unrelated notes, enough files for several shards."""
+    (corpus / "more").mkdir(exist_ok=True)
+    for k in range(n):
+        (corpus / "more" / f"note{k}.txt").write_text(
+            f"Note {k}: the harbour board met on day {k} and approved item {k * 7} of the plan at once.\n"
+            f"\nMembers asked for figure {k * 13} to be published before the next meeting of the board.\n"
+        )
+    return corpus
+
+
+def test_a_run_killed_while_its_workers_prepare_leaves_no_worker_and_resumes(client_env, corpus, tmp_path):
+    add_notes(add_copy(corpus), 8)
+    wh = tmp_path / "wh"
+    started = time.monotonic()
+    # Captured pipes: the call returns only when no process holding them is left (workers watch the run).
+    killed = reprint(
+        client_env,
+        "run",
+        str(corpus),
+        "--warehouse",
+        str(wh),
+        "--no-report",
+        "--files-per-shard",
+        "2",
+        extra={"REPRINT_CRASH_AT": "after-prepare-shard", "PREFECT_LOGGING_LEVEL": "INFO"},
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert time.monotonic() - started < 150
+    staged = [p for p in (wh / ".staging" / "prepare").iterdir() if ".tmp-" not in p.name]
+    assert staged, "the killed run staged no shard"
+    again = run_ok(
+        client_env,
+        corpus,
+        "--warehouse",
+        wh,
+        "--files-per-shard",
+        "2",
+        extra={"PREFECT_LOGGING_LEVEL": "INFO"},
+    )
+    assert again.stderr.count("reused the staged shard") >= len(staged), again.stderr[-3000:]
+    single = tmp_path / "single"
+    run_ok(client_env, corpus, "--warehouse", single)
+    assert_same(snapshot(wh), snapshot(single))
+
+
 def test_two_runs_at_once_one_refuses_one_waits(client_env, corpus, fresh, tmp_path):
     wh, mark = tmp_path / "wh", tmp_path / "paused"
     add_copy(corpus)
@@ -178,13 +224,7 @@ def test_two_runs_at_once_one_refuses_one_waits(client_env, corpus, fresh, tmp_p
 
 
 def test_the_flow_on_a_dask_cluster_gives_the_single_process_warehouse(client_env, corpus, tmp_path):
-    add_copy(corpus)
-    for k in range(12):  # enough files for several shards of every step
-        (corpus / "more").mkdir(exist_ok=True)
-        (corpus / "more" / f"note{k}.txt").write_text(
-            f"Note {k}: the harbour board met on day {k} and approved item {k * 7} of the plan at once.\n"
-            f"\nMembers asked for figure {k * 13} to be published before the next meeting of the board.\n"
-        )
+    add_notes(add_copy(corpus), 12)
     single = tmp_path / "single"
     run_ok(client_env, corpus, "--warehouse", single)  # one shard, in this process
     pooled = tmp_path / "pooled"
