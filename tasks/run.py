@@ -90,8 +90,9 @@ SHARD_ROWS = 20_000  # row group of a staged body file: an align shard reads the
 
 
 def step_version(step: str, *config: object) -> str:
-    """A step's version from everything that shapes its output: code version strings and the fields of its
-    configuration dataclasses, so a changed threshold is a new version (and every staged part a new key)."""
+    """A step's version from everything that shapes its output: code version strings, the schemas of what it
+    writes and the fields of its configuration dataclasses, so a changed threshold or a new column is a new
+    version (and every staged part a new key)."""
     h = hashlib.sha256(f"{STAGING_FORMAT}\n{step}\n".encode())
     for part in config:
         given = dataclasses.asdict(part) if dataclasses.is_dataclass(part) else part
@@ -103,13 +104,15 @@ def step_version(step: str, *config: object) -> str:
 PREPARE_STEP = step_version(
     "prepare",
     PIPELINE_VERSION,
+    str(SCHEMAS["documents"]),  # the shape of what a staged part holds
+    str(SCHEMAS["paragraphs"]),
     CleanConfig(),
     BoilerplateConfig(),
     SketchConfig(),
     LanguageConfig(),
     HtmlConfig(),
 )
-ALIGN_STEP = step_version("align", AlignConfig())
+ALIGN_STEP = step_version("align", str(SCHEMAS["paragraph_fates"]), AlignConfig())
 
 
 # --- the staging area -------------------------------------------------------------------------------------

@@ -10,13 +10,14 @@ import tasks.run
 from tasks.align import AlignConfig
 from tasks.ingest import discover_inputs
 from tasks.run import ALIGN_STEP, prepare_shard, run, step_version
-from tasks.warehouse import read_table
+from tasks.warehouse import SCHEMAS, read_table
 from tests.conftest import SEEDS, write_corpus
 
 
 def test_a_step_version_follows_its_configuration():
-    assert step_version("align", AlignConfig()) == ALIGN_STEP
-    assert step_version("align", replace(AlignConfig(), near_min=0.31)) != ALIGN_STEP
+    fates = str(SCHEMAS["paragraph_fates"])
+    assert step_version("align", fates, AlignConfig()) == ALIGN_STEP
+    assert step_version("align", fates, replace(AlignConfig(), near_min=0.31)) != ALIGN_STEP
 
 
 def test_a_prepared_shard_is_reused_only_for_the_same_files_and_configuration(tmp_path, monkeypatch):
