@@ -17,7 +17,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
-from tasks.boilerplate import BoilerplateConfig
+from tasks.boilerplate import BoilerplateConfig, release_template_rows, template_key
 from tasks.fingerprint import SketchConfig, minhash_words
 from tasks.link import (
     LINK_VERSION,
@@ -104,7 +104,10 @@ def find_stories(
     repeated = (
         ~flag
         & ~heading.to_numpy(zero_copy_only=False)
-        & repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
+        & (
+            repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
+            | template_rows(paras, outlet_code, story_of[doc_index], doc_index, flag)
+        )
     )
     reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
     paras = paras.set_column(
@@ -407,6 +410,19 @@ def held_out_of_linking(outlet: np.ndarray, group: np.ndarray, fingerprint: np.n
     one canonical URL) or more, and mostly that outlet (repeated_in_outlet_rows).
     """
     return repeated_in_outlet_rows(outlet, group, fingerprint)
+
+
+def template_rows(
+    paras: pa.Table, outlet: np.ndarray, story: np.ndarray, doc_index: np.ndarray, flag: np.ndarray
+) -> np.ndarray:
+    """Per paragraph row: an outlet's release template (boilerplate.release_template_rows), each document's
+    lead being its first paragraph no rule flags."""
+    key = np.array([template_key(t) for t in paras.column("text").to_pylist()], dtype=np.int64)
+    order = np.lexsort((paras.column("para_idx").to_numpy(zero_copy_only=False), doc_index))
+    body = order[~flag[order]]
+    lead = np.zeros(len(key), dtype=bool)
+    lead[body[np.r_[True, doc_index[body][1:] != doc_index[body][:-1]]] if len(body) else []] = True
+    return release_template_rows(outlet, story, key, lead)
 
 
 def repeated_in_outlet_rows(
