@@ -374,7 +374,10 @@ _TEMPLATE_MIN_WORDS = 4  # "Version 1.2" or a date alone is no template
 def template_key(text: str) -> int:
     """A key equal for two paragraphs that differ only in their numbers and version strings ("1.64.0",
     "2023-05-25", "rc1"), month names, link targets (a release's links point at its own version) and
-    punctuation; 0 for a paragraph of fewer than 4 words besides those."""
+    punctuation; 0 for a paragraph of fewer than 4 words besides those, or with no text (a caller that read
+    only the stored features, as bench/link_bench does)."""
+    if not text:
+        return 0
     tokens = _TOKEN.findall(_LINK_TARGET.sub("]", text.lower()))
     masked = ["#" if _NUMBER.search(w) else "@" if _MONTH.fullmatch(w) else w for w in tokens]
     if sum(w not in "#@" for w in masked) < _TEMPLATE_MIN_WORDS:
