@@ -8,12 +8,15 @@ Boilerplate is flagged, never deleted. docs/boilerplate.md gives each rule with 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
+
+import numpy as np
 
 # boilerplate-2: press-release furniture (About/contact/safe-harbour blocks, trademark notices), login and
 # newsletter boxes, next-page links, copyright lines split into pieces.
@@ -180,6 +183,7 @@ class BoilerplateConfig:
     tail_start: float = 0.5  # bios and credits count only in the second half of a document
     max_heading_words: int = 10
     min_stories_repeated: int = 2
+    min_stories_template: int = 3  # release templates: numbers masked, leads left out
     version: str = BOILERPLATE_VERSION
 
 
@@ -348,3 +352,70 @@ def repeated_in_outlet(
         for key, seen in groups.items()
         if len(seen) >= config.min_stories_repeated and 2 * printed[key] >= copies[key[1]]
     }
+
+
+# --- release templates: one outlet's standing paragraphs with only numbers changed ---
+# A release announcement reprints its template's paragraphs with the version and date changed ("you can get
+# 1.64.0 with:", "We highly recommend all users upgrade to Flink 1.16.2."): not verbatim, so `repeated` misses
+# them. Such a paragraph is furniture only when its outlet prints it, numbers aside, under at least
+# `min_stories_template` different stories, and never on the strength of documents' leads: an announcement's
+# first sentence ("The Rust team is happy to announce a new version of Rust, 1.60.0") follows one mould too,
+# but it is the news. Versions of one text are one story and count once.
+_LINK_TARGET = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]|<?https?://\S+")
+_TOKEN = re.compile(r"[^\W_]+(?:[.,:/-][^\W_]+)*")
+_NUMBER = re.compile(r"\d")
+_MONTH = re.compile(
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_TEMPLATE_MIN_WORDS = 4  # "Version 1.2" or a date alone is no template
+
+
+def template_key(text: str) -> int:
+    """A key equal for two paragraphs that differ only in their numbers and version strings ("1.64.0",
+    "2023-05-25", "rc1"), month names, link targets (a release's links point at its own version) and
+    punctuation; 0 for a paragraph of fewer than 4 words besides those, or with no text (a caller that read
+    only the stored features, as bench/link_bench does)."""
+    if not text:
+        return 0
+    tokens = _TOKEN.findall(_LINK_TARGET.sub("]", text.lower()))
+    masked = ["#" if _NUMBER.search(w) else "@" if _MONTH.fullmatch(w) else w for w in tokens]
+    if sum(w not in "#@" for w in masked) < _TEMPLATE_MIN_WORDS:
+        return 0
+    digest = hashlib.blake2b(" ".join(masked).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True) or 1
+
+
+def release_template_rows(
+    outlet: np.ndarray,
+    story: np.ndarray,
+    key: np.ndarray,
+    lead: np.ndarray,
+    config: BoilerplateConfig = BoilerplateConfig(),
+) -> np.ndarray:
+    """Per paragraph row: whether it is its outlet's release template. The template must be printed, numbers
+    aside, outside documents' leads under `min_stories_template` stories of one outlet, and that outlet must
+    print at least half of the key's copies (as for `repeated`). Rows: outlet code (-1 unknown), story,
+    template_key (0: none), and whether the row is its document's lead paragraph."""
+    out = np.zeros(len(key), dtype=bool)
+    usable = (outlet >= 0) & (key != 0)
+    if not usable.any():
+        return out
+    rows = np.flatnonzero(usable)
+    keys, copies = np.unique(key[key != 0], return_counts=True)
+    copies_of = dict(zip(keys.tolist(), copies.tolist(), strict=True))
+    stories: dict[tuple[int, int], set[int]] = defaultdict(set)
+    printed: dict[tuple[int, int], int] = defaultdict(int)
+    for r in rows.tolist():
+        pair = (int(outlet[r]), int(key[r]))
+        printed[pair] += 1
+        if not lead[r]:
+            stories[pair].add(int(story[r]))
+    template = {
+        pair
+        for pair, seen in stories.items()
+        if len(seen) >= config.min_stories_template and 2 * printed[pair] >= copies_of[pair[1]]
+    }
+    if template:
+        out[rows] = [(int(outlet[r]), int(key[r])) in template for r in rows.tolist()]
+    return out

@@ -1,11 +1,13 @@
 """Link evidence read from a document's text once, when it is prepared, so that linking the whole corpus never
 reads the text (docs/link-memory.md).
 
-Per paragraph: its names and numbers in reading order, as 64-bit word hashes (`names`), and whether it is a
-Markdown heading (`is_heading`). Per document: its URL's canonical form (`canonical_url`). Everything else
-linking weighs (fingerprints, sketches, word counts, rule flags) is prepared already. The body a document is
-linked on is known only over the whole corpus (text its outlet prints across stories is held out), so the
-evidence is kept per paragraph and gathered over body rows at link time.
+Per paragraph: its names and numbers in reading order, as 64-bit word hashes (`names`), whether it is a
+Markdown heading (`is_heading`), and its release-template key (`template_key`, tasks/boilerplate.py: the text
+with its numbers masked, for an outlet's release templates). Per document: its URL's canonical form
+(`canonical_url`). Everything else linking weighs (fingerprints, sketches, word counts, rule flags) is
+prepared already. The body a document is linked on is known only over the whole corpus (text its outlet
+prints across stories is held out), so the evidence is kept per paragraph and gathered over body rows at link
+time.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from courlan import normalize_url
 
+from tasks.boilerplate import template_key
 from tasks.fingerprint import word_hashes
 
-PARAGRAPH_EVIDENCE = ("names", "is_heading")
+PARAGRAPH_EVIDENCE = ("names", "is_heading", "template_key")
 DOCUMENT_EVIDENCE = ("canonical_url",)
 
 _HEADING = r"^ {0,3}#{1,6}[ \t]+\S"
@@ -70,7 +73,8 @@ def paragraph_evidence(texts: pa.Array) -> dict[str, pa.Array]:
     """The paragraph evidence columns for paragraph texts."""
     names = name_lists([names_and_numbers(t or "") for t in texts.to_pylist()])
     heading = pc.fill_null(pc.match_substring_regex(texts, _HEADING), False)
-    return {"names": names, "is_heading": heading}
+    template = pa.array([template_key(t) for t in texts.to_pylist()], pa.int64())
+    return {"names": names, "is_heading": heading, "template_key": template}
 
 
 def document_evidence(urls: pa.Array) -> dict[str, pa.Array]:

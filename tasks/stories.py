@@ -18,7 +18,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
-from tasks.boilerplate import BoilerplateConfig
+from tasks.boilerplate import BoilerplateConfig, release_template_rows
 from tasks.evidence import (
     DOCUMENT_EVIDENCE,
     PARAGRAPH_EVIDENCE,
@@ -154,7 +154,14 @@ def find_stories(
     ]
     # A Markdown heading is the document's structure ("## Scope" in two policies), not furniture.
     heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
-    repeated = ~flag & ~heading & repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
+    repeated = (
+        ~flag
+        & ~heading
+        & (
+            repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
+            | template_rows(paras, outlet_code, story_of[doc_index], doc_index, flag)
+        )
+    )
     reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
     paras = paras.set_column(
         paras.schema.get_field_index("is_boilerplate"),
@@ -463,6 +470,20 @@ def held_out_of_linking(outlet: np.ndarray, group: np.ndarray, fingerprint: np.n
     one canonical URL) or more, and mostly that outlet (repeated_in_outlet_rows).
     """
     return repeated_in_outlet_rows(outlet, group, fingerprint)
+
+
+def template_rows(
+    paras: pa.Table, outlet: np.ndarray, story: np.ndarray, doc_index: np.ndarray, flag: np.ndarray
+) -> np.ndarray:
+    """Per paragraph row: an outlet's release template (boilerplate.release_template_rows, on the stored
+    `template_key`), each document's lead being its first paragraph no rule flags."""
+    key = paras.column("template_key").to_numpy(zero_copy_only=False).astype(np.int64)
+    order = np.lexsort((paras.column("para_idx").to_numpy(zero_copy_only=False), doc_index))
+    body = order[~flag[order]]
+    lead = np.zeros(len(key), dtype=bool)
+    if len(body):
+        lead[body[np.r_[True, doc_index[body][1:] != doc_index[body][:-1]]]] = True
+    return release_template_rows(outlet, story, key, lead)
 
 
 def repeated_in_outlet_rows(

@@ -78,9 +78,11 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("n_words", pa.int32()),
             ("minhash", pa.list_(pa.uint32())),
             # Link evidence read from the text when it is prepared (tasks/evidence.py), so that linking never
-            # reads the text: its names and numbers in order (word hashes), whether it is a Markdown heading.
+            # reads the text: its names and numbers in order (word hashes), whether it is a Markdown heading,
+            # its release-template key (boilerplate.template_key: numbers masked; 0 none).
             ("names", pa.list_(pa.uint64())),
             ("is_heading", pa.bool_()),
+            ("template_key", pa.int64()),
         ]
     ),
     "story_members": pa.schema(

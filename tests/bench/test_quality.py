@@ -293,3 +293,15 @@ def test_assemble_reads_each_file_from_its_mirror_and_checks_its_sha256(tmp_path
     missing = _sources(tmp_path, commit, hashlib.sha256(data).hexdigest(), repo="someone/elsewhere")
     with pytest.raises(AssembleError, match=r"no mirror .* someone/elsewhere.*`fetch github:someone/"):
         assemble(mirrors, tmp_path / "other", missing, manifest)
+
+
+def test_news_part_is_a_held_out_part_of_its_own(tmp_path):
+    # heldout = "news": the part no rule has been tuned on, kept apart from the earlier held-out text.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["hard_negative"][0]["heldout"] = "news"
+    documents = real_documents(corpus)
+    _, tuned_docs = label_part(labels, documents, heldout=False)
+    _, held_docs = label_part(labels, documents, heldout=True)
+    news, news_docs = label_part(labels, documents, heldout="news")
+    assert (tuned_docs, held_docs, news_docs) == ({"a1.md", "a2.md"}, set(), {"b.md", "c.md"})
+    assert news["hard_negative"] == labels["hard_negative"][:1] and news["family"] == []

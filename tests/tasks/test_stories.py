@@ -460,3 +460,83 @@ def test_an_outlets_revision_keeping_under_half_verbatim_is_one_story_and_furnit
     }
     # The kept paragraphs are one text's, not the club's furniture; its header and footer are.
     assert {text for _, text in repeated} == {HEADER, FOOTER}
+
+
+# Authored release posts of one project blog: each release's own news, and the standing paragraphs of the
+# blog's announcement template with the version and date changed.
+def _release(version: str, date: str, news: list[str]) -> list[str]:
+    return [
+        f"The Gadget team is happy to announce Gadget {version}, released on {date} with new features.",
+        *news,
+        f"If you have Gadget installed already, you can upgrade to {version} with the package manager.",
+        f"We highly recommend all users upgrade to Gadget {version} as soon as they can.",
+    ]
+
+
+RELEASE_NEWS = [
+    [
+        "This release brings a faster parser that reads large configuration files in half the time.",
+        "The command line tool now prints its warnings in colour when the terminal supports it.",
+        "Three long standing crashes on start-up with an empty home folder have been fixed by volunteers.",
+        "Our documentation moved to a new site with a search box and examples for every option.",
+        "Support for the oldest supported operating systems ends with this version, as announced last year.",
+    ],
+    [
+        "A new plugin interface lets teams write their own exporters for reports and dashboards.",
+        "Windows users get a native installer that no longer needs administrator rights to run.",
+        "The network module retries failed downloads with a growing pause instead of giving up at once.",
+        "Translations into Portuguese and Korean were contributed by two new members of the community.",
+        "Memory use while indexing a large archive dropped by a third after the cache was redesigned.",
+    ],
+    [
+        "The scheduler was rewritten so that long jobs no longer block short ones in the queue.",
+        "Error messages now name the file and line where a broken setting was found by the loader.",
+        "A dark theme for the web console arrives after the most requested issue of the tracker.",
+        "Exports to spreadsheets keep their column types, so dates no longer turn into plain text.",
+        "The project welcomes four new maintainers who reviewed most of the changes in this cycle.",
+    ],
+]
+
+
+def _template_flags(*raws: RawDocument) -> dict[tuple[str, int], str | None]:
+    docs, paras = corpus(*raws)
+    _, flagged = find_stories(docs, paras)
+    return {(r["doc_id"], r["para_idx"]): r["boilerplate_reason"] for r in flagged.to_pylist()}
+
+
+def test_a_release_template_printed_under_three_stories_is_furniture_but_not_the_leads():
+    versions = [("2.1.0", "3 March 2024"), ("2.2.0", "5 May 2024"), ("2.3.0", "9 July 2024")]
+    posts = [
+        raw(f"gadget-{v}", "gadget-blog", _release(v, d, news), k + 1)
+        for k, ((v, d), news) in enumerate(zip(versions, RELEASE_NEWS, strict=True))
+    ]
+    reasons = _template_flags(*posts)
+    for post in posts:
+        assert reasons[(post.doc_id, 0)] is None  # the lead is the news, though it follows one mould
+        assert all(reasons[(post.doc_id, k)] is None for k in range(1, 6))
+        assert reasons[(post.doc_id, 6)] == reasons[(post.doc_id, 7)] == "repeated"
+
+
+def test_a_release_template_under_two_stories_only_or_in_versions_of_one_post_is_text():
+    two = [
+        raw(f"gadget-{v}", "gadget-blog", _release(v, "1 May 2024", news), k + 1)
+        for k, (v, news) in enumerate(zip(["2.1.0", "2.2.0"], RELEASE_NEWS[:2], strict=True))
+    ]
+    # A third post that is a revision of the first (same text, a word fixed): one story, counted once.
+    revision = raw("gadget-2.1.0-fixed", "gadget-blog", _release("2.1.0", "1 May 2024", RELEASE_NEWS[0]), 4)
+    revision = dataclasses.replace(
+        revision, text=revision.text.replace("half the time", "half the time or less")
+    )
+    reasons = _template_flags(*two, revision)
+    assert not [key for key, reason in reasons.items() if reason == "repeated"]
+
+
+def test_a_release_template_key_ignores_versions_dates_and_link_targets_only():
+    from tasks.boilerplate import template_key
+
+    assert template_key("Upgrade to Flink 1.16.2 now.") == template_key("Upgrade to Flink 1.17.1 now!")
+    assert template_key("Get it [here](https://x.org/1.2/) on 3 May.") == template_key(
+        "Get it [here][dl] on 14 June."
+    )
+    assert template_key("Upgrade to Flink 1.16.2 now.") != template_key("Upgrade to Spark 3.4.1 now.")
+    assert template_key("Released on 3 May 2024") == 0  # too few words besides the numbers
