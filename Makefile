@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test lint bench bench-align bench-link bench-incremental bench-quality clean browser test-browser screenshot
+.PHONY: run test docs lint bench bench-align bench-link bench-incremental bench-quality clean browser test-browser screenshot
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ screenshot: $(STAMP)
 # What a daily run adding 1% new documents costs against a full run (about an hour at 100k documents on 2 cores).
 bench-incremental: $(STAMP)
 	$(BIN)/python bench/incremental.py --documents $${DOCUMENTS:-100000}
+
+# The generated docs: docs/tables.md from the schema, benchmark pages and figures from bench/results/*.json.
+docs: $(STAMP)
+	$(BIN)/python -m docs.generate
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
