@@ -34,10 +34,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hostile-inputs.md",
         "hand-written: the same bench on main before the caps, quoted in prose (Memory) as the comparison",
     ),
-    "boilerplate.json": (
-        "boilerplate.md",
-        "hand-written (Measured): its table sets this file beside a run of main's rules that was not stored",
-    ),
+    "boilerplate.json": ("boilerplate.md", "rendered (Measured) by `bench.boilerplate_bench.markdown_table`"),
     "link_cases.json": (
         "linking.md",
         "hand-written: a log of runs on several branches; the page compares chosen pairs of them",
@@ -236,6 +233,17 @@ def hostile_results() -> str:
     return markdown_table(load_results("hostile.json"))
 
 
+def boilerplate_results() -> str:
+    from bench.boilerplate_bench import markdown_table
+
+    results = load_results("boilerplate.json")
+    stamp = (
+        f"Measured {results['date']} on {results['machine']}, commit {results['commit']}, rules "
+        f"`{results['rules']}`, seed {results['seed']} (`rules`: the rules alone; `pipeline`: `reprint run`):"
+    )
+    return stamp + "\n\n" + markdown_table(results)
+
+
 def results_index() -> str:
     """Every file in bench/results/, its date, machine and commit, and the page that shows it."""
     lines = [
@@ -255,6 +263,7 @@ def results_index() -> str:
 REGIONS: dict[str, Callable[[], str]] = {
     "quality-headline": quality_headline,
     "hostile-results": hostile_results,
+    "boilerplate-results": boilerplate_results,
     "results-index": results_index,
 }
 
