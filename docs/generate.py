@@ -208,22 +208,19 @@ def quality_headline() -> str:
         "| boilerplate P / R |",
         "|---|---:|---|---|---|---|---|",
     ]
-    if "real" in after:
-        lines.append(
-            f"| real set | {after['real']['documents']} "
-            f"| {pair('real', lambda r: precision_recall(r['grouping']))} "
-            f"| {pair('real', families_whole)} | {pair('real', hard_negatives_linked)} "
-            f"| labelled pairs right: {pair('real', lambda r: format(r['fate_accuracy'], '.3f'))} "
-            f"| {pair('real', lambda r: precision_recall(r['boilerplate']))} |"
-        )
-    generated = sorted((n for n in after if n.startswith("generator-")), key=lambda n: int(n.split("-")[1]))
-    for name in generated:
-        lines.append(
-            f"| generator, {int(name.split('-')[1]):,} stories | {after[name]['documents']:,} "
-            f"| {pair(name, lambda r: precision_recall(r['grouping']))} | | "
-            f"| macro-F1 {pair(name, lambda r: format(r['fates_macro_f1'], '.3f'))} "
-            f"| {pair(name, lambda r: precision_recall(r['boilerplate']))} |"
-        )
+    for name, run in after.items():  # the order bench.quality ran them: the real set(s), then generated
+        if "fates_macro_f1" in run:
+            label = f"generator, {int(name.split('-')[-1]):,} stories"
+            fates = f"macro-F1 {pair(name, lambda r: format(r['fates_macro_f1'], '.3f'))}"
+            families = negatives = ""
+        else:
+            label = "real set" if name == "real" else f"real set: {name}"
+            fates = f"labelled pairs right: {pair(name, lambda r: format(r['fate_accuracy'], '.3f'))}"
+            families, negatives = pair(name, families_whole), pair(name, hard_negatives_linked)
+        grouping = pair(name, lambda r: precision_recall(r["grouping"]))
+        boilerplate = pair(name, lambda r: precision_recall(r["boilerplate"]))
+        cells = [label, f"{run['documents']:,}", grouping, families, negatives, fates, boilerplate]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
