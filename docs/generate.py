@@ -257,11 +257,24 @@ def results_index() -> str:
     return "\n".join(lines)
 
 
+def docs_index() -> str:
+    """The README's links to every page in docs/, so a new page is linked once the docs are regenerated."""
+    links = [f"[{page.stem}](docs/{page.name})" for page in sorted(DOCS.glob("*.md"))]
+    lines, line = [], ""
+    for link in links:
+        if line and len(line) + len(link) + 3 > 110:
+            lines.append(line + " ·")
+            line = ""
+        line = f"{line} · {link}" if line else link
+    return "\n".join([*lines, line])
+
+
 REGIONS: dict[str, Callable[[], str]] = {
     "quality-headline": quality_headline,
     "hostile-results": hostile_results,
     "boilerplate-results": boilerplate_results,
     "results-index": results_index,
+    "docs-index": docs_index,
 }
 
 
