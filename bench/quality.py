@@ -196,6 +196,36 @@ def real_documents(corpus: Path) -> list[str]:
     )
 
 
+def label_part(labels: dict, documents: list[str], heldout: bool) -> tuple[dict, set[str]]:
+    """One part of the real set and its documents: the held-out part (families and hard negatives marked
+    `heldout = true`: text added after the rules it measures were written, never used to tune one) or the
+    rest (the text the rules were developed on). Boilerplate, fate and whole labels are kept for the part's
+    documents only."""
+    held = {d for f in labels["family"] if f.get("heldout") for d in f["docs"]}
+    held |= {d for h in labels["hard_negative"] if h.get("heldout") for d in (h["a"], h["b"])}
+    part = held if heldout else set(documents) - held
+    keep = [f for f in labels["family"] if bool(f.get("heldout")) == heldout]
+    hard = [h for h in labels["hard_negative"] if bool(h.get("heldout")) == heldout]
+    return {
+        "family": keep,
+        "hard_negative": hard,
+        "boilerplate": [b | {"docs": [d for d in b["docs"] if d in part]} for b in labels["boilerplate"]],
+        "fate": [f for f in labels["fate"] if f["origin"] in part and f["doc"] in part],
+        "whole": [w for w in labels["whole"] if w["doc"] in part],
+    }, part
+
+
+def restricted(out: Warehouse, documents: set[str]) -> Warehouse:
+    """A run's warehouse seen through `documents` only (scores of a part of the set from one run)."""
+    return Warehouse(
+        story={d: s for d, s in out.story.items() if d in documents},
+        version={d: v for d, v in out.version.items() if d in documents},
+        paragraphs=[p for p in out.paragraphs if p[0] in documents],
+        fates={k: v for k, v in out.fates.items() if k[0] in documents and k[1] in documents},
+        rejects=[r for r in out.rejects if r[0] in documents],
+    )
+
+
 def is_gold_boilerplate(labels: dict, source: str, text: str) -> bool:
     """Whether a stored paragraph of `source` is boilerplate by the labels' snippets."""
     para = squash(text)
@@ -207,10 +237,10 @@ def is_gold_boilerplate(labels: dict, source: str, text: str) -> bool:
     return False
 
 
-def score_real(corpus: Path, labels: dict, out: Warehouse) -> dict:
+def score_real(corpus: Path, labels: dict, out: Warehouse, only: set[str] | None = None) -> dict:
     """Grouping, hard negatives, labelled fates, boilerplate, whole sentences and rejects of a run on the real
-    set."""
-    documents = real_documents(corpus)
+    set (or on its documents `only`)."""
+    documents = [d for d in real_documents(corpus) if only is None or d in only]
     family = gold_families(labels, documents)
     grouping = grouping_scores(family, out.story)
     # Per family: is it grouped whole, and into how many stories it fell.
@@ -296,9 +326,14 @@ def measure(code: Path, stories: list[int], real: bool, seed: int = 0) -> dict:
         if real:
             warehouse = tmp / "real" / "warehouse"
             seconds = run_reprint([REAL / "corpus"], warehouse, code)
-            results["real"] = score_real(REAL / "corpus", load_labels(), read_warehouse(warehouse)) | {
-                "seconds": seconds
-            }
+            labels, out = load_labels(), read_warehouse(warehouse)
+            results["real"] = score_real(REAL / "corpus", labels, out) | {"seconds": seconds}
+            # Its two parts, scored from the same run: the whole set is one corpus, as a user's would be.
+            documents = real_documents(REAL / "corpus")
+            for name, heldout in (("real-tuned", False), ("real-heldout", True)):
+                part, docs = label_part(labels, documents, heldout)
+                if docs:
+                    results[name] = score_real(REAL / "corpus", part, restricted(out, docs), docs)
             print(f"  real set scored ({seconds:.0f} s)", file=sys.stderr)
         for n in stories:
             folder = write_generated(n, tmp / f"gen{n}" / "in", seed)
@@ -367,7 +402,11 @@ wrong, and the next rows give the accuracy over the aligned pairs only. Fates ma
 pipeline's paragraph_fates against the generator's gold rows (bench/score.py). Boilerplate
 precision/recall: paragraphs flagged `is_boilerplate` against the gold ones (on the real set, the paragraphs
 holding a labelled snippet). Sentences kept whole: labelled sentences or <pre> blocks found inside one
-paragraph. Articles rejected: documents of the corpus reprint refused (every one of them is an article)."""
+paragraph. Articles rejected: documents of the corpus reprint refused (every one of them is an article).
+`real` is the whole real set; `real-heldout` scores the same run on its held-out part only (the documents
+of the families and hard negatives labelled `heldout = true` in bench/real/labels.toml: text added after the
+rules it measures were written, and never used to tune one), `real-tuned` on the rest (the text the rules
+were developed on)."""
 
 # Rows of the comparison table: (label, path into a corpus' results, higher is better).
 ROWS = [
@@ -481,10 +520,10 @@ def render_page(results: dict) -> str:
     out += [*EXPLAINED.splitlines(), ""]
     for c in corpora:
         out += [f"## {c}", "", corpus_table(c, runs), ""]
-        if c == "real":
+        if c.startswith("real"):
             for name, r in runs.items():
-                if "real" in r:
-                    out += [f"### real set in detail: {name}", "", real_details(r["real"]), ""]
+                if c in r:
+                    out += [f"### {c} in detail: {name}", "", real_details(r[c]), ""]
     return "\n".join(out).rstrip() + "\n"
 
 

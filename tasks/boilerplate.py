@@ -18,7 +18,8 @@ from itertools import accumulate
 # boilerplate-2: press-release furniture (About/contact/safe-harbour blocks, trademark notices), login and
 # newsletter boxes, next-page links, copyright lines split into pieces.
 # boilerplate-3: `repeated` only for text its outlet printed at least half the copies of (tasks/stories.py).
-BOILERPLATE_VERSION = "boilerplate-3"
+# boilerplate-4: a standards body's mandated notices (IETF), paragraphs of Markdown images only (badges).
+BOILERPLATE_VERSION = "boilerplate-4"
 
 # Each of these on its own marks a paragraph as page furniture. Each rule comes with words of which any text
 # it matches holds one (lower-cased): a case-insensitive regex costs ~10 us a paragraph, a substring search
@@ -92,6 +93,13 @@ _RULES = [
         r"^contacts?( information| details)?:?$|^source:|"
         r"^for (more|further) information(,| about| on)? [^.]{0,60}\b(contact|visit|call|e-?mail)\b",
     ),
+    # A standards body's mandated notices (IETF Internet-Drafts and RFCs: "Status of this Memo", "Copyright
+    # Notice"), the same words in every document it publishes.
+    (
+        ("bcp 78", "internet-drafts are"),
+        r"^this (internet-draft|document|memo) is (submitted in full conformance with|subject to) "
+        r"(the provisions of )?bcp 78\b|^internet-drafts are (working|draft) documents\b",
+    ),
     # A page's login and newsletter boxes, extracted as text when they sit inside the article markup.
     (
         ("sign up", "newsletter"),
@@ -137,6 +145,8 @@ _TEMPLATE_WORDS = 6
 # HTML comments (linter directives) a reader of the rendered page never sees.
 _FRONT_MATTER = re.compile(r"^(---|\+\+\+) ?[\w-]+ ?[:=]")
 _COMMENT = re.compile(r"^<!--.*-->$")
+# A paragraph that is only Markdown images, linked or not (a licence or build badge): no text a reader reads.
+_IMAGE_ONLY = re.compile(r"^(\[?!\[[^\]]*\]\([^)\s]*\)(\]\([^)\s]*\))?\s*)+$")
 # A contact block: the heading, then short lines (name, title, company, phone, e-mail) until prose resumes.
 _CONTACT_BLOCK = re.compile(
     r"^((media|press|investor|analyst)s? (contacts?|relations|inquiries|enquiries)|contacts?( information)?)"
@@ -177,7 +187,7 @@ def is_boilerplate_by_rule(
     text: str, position: float, config: BoilerplateConfig = BoilerplateConfig()
 ) -> bool:
     """Whether a paragraph at relative `position` (0..1) in its document matches a boilerplate rule."""
-    if _strong_matches([text])[0] or _is_template(text) or _COMMENT.match(text):
+    if _strong_matches([text])[0] or _is_template(text) or _COMMENT.match(text) or _IMAGE_ONLY.match(text):
         return True
     if len(text) <= 120 and _is_short_boilerplate(text):
         return True
@@ -249,11 +259,16 @@ def flags_from_rules(
         for i, text in enumerate(paragraphs)
     ]
     _flag_issuer_blocks(paragraphs, flags, config)
-    # Short lines ("Next", "Log in") and comments are flagged but do not anchor the footer block below: a
-    # carousel's "Next" and a "Learn more" link, a linter's disable/enable comments, stand around real text.
+    # Short lines ("Next", "Log in"), comments and badges are flagged but do not anchor the footer block
+    # below: a carousel's "Next" and a "Learn more" link, a linter's disable/enable comments, a README's
+    # badges, stand around real text.
     anchors = list(flags)
     for i, text in enumerate(paragraphs):
-        if not flags[i] and (_COMMENT.match(text) or (len(text) <= 120 and _is_short_boilerplate(text))):
+        if not flags[i] and (
+            _COMMENT.match(text)
+            or _IMAGE_ONLY.match(text)
+            or (len(text) <= 120 and _is_short_boilerplate(text))
+        ):
             flags[i] = True
     # A line the extractor cut into pieces: "©" / "2008" / "Acme. All rights reserved."; a release's "###".
     for i, text in enumerate(paragraphs):

@@ -27,7 +27,9 @@ from tasks.decode import NotText, decode_bytes
 from tasks.repair import may_hold_mojibake, repair_unicode
 
 # html-2: a second pass for pages whose article sits in layout tables; <pre> split at blank lines only.
-HTML_VERSION = "html-2"
+# html-3: source line ends inside a paragraph are spaces (a <br> no longer lets them cut a sentence); a <br>
+# in a <pre> is a line end.
+HTML_VERSION = "html-3"
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
@@ -180,6 +182,10 @@ def _pre_as_paragraphs(tree: HtmlElement) -> None:
     """A <pre> block (a wire story or release pasted as plain text) as paragraphs split at its blank lines:
     its line ends are the typewriter's, not paragraph breaks."""
     for pre in list(tree.iter("pre")):
+        # A <br> in a <pre> is a line end too (syntax-highlighted code is often written so): two in a row are
+        # a blank line.
+        for br in list(pre.iter("br")):
+            br.tail = "\n" + (br.tail or "")
         blocks = [_WHITE.sub(" ", b).strip() for b in _BLANK_LINE.split(pre.text_content())]
         block = pre.makeelement("div", {})
         for text in blocks:
@@ -191,6 +197,21 @@ def _pre_as_paragraphs(tree: HtmlElement) -> None:
         pre.getparent().replace(pre, block)
 
 
+def _collapse_source_line_ends(tree: HtmlElement) -> None:
+    """White space in the page source as a browser renders it, one space, inside <p> elements: with a <br>
+    in a paragraph, the extractor keeps the source's own line ends, and each would cut a sentence in two
+    ("make it work the way" / "you do."). Only inside <p>: elsewhere an old page's line ends are all the
+    paragraph breaks it has."""
+    for paragraph in tree.iter("p"):
+        if paragraph.find(".//br") is None:
+            continue
+        for element in paragraph.iter():
+            if element is not paragraph and element.tail and "\n" in element.tail:
+                element.tail = _WHITE.sub(" ", element.tail)
+            if isinstance(element.tag, str) and element.text and "\n" in element.text:
+                element.text = _WHITE.sub(" ", element.text)
+
+
 def _layout_table_pass(html: str, url: str | None, config: HtmlConfig) -> tuple[Extraction, list[str]] | None:
     """(result, paragraphs) of the page read with its tables as blocks, precision first, then recall; None
     when neither reads as an article."""
@@ -199,6 +220,7 @@ def _layout_table_pass(html: str, url: str | None, config: HtmlConfig) -> tuple[
         if tree is None:
             return None
         _pre_as_paragraphs(tree)
+        _collapse_source_line_ends(tree)
         for element in tree.iter(*_LAYOUT_TAGS):
             element.tag = "div"
         result = _extract(tree, url, precision, False)
@@ -237,6 +259,7 @@ def extract_article(
         raise NotText("it does not parse as HTML")
     stated = published_time(tree)
     _pre_as_paragraphs(tree)
+    _collapse_source_line_ends(tree)
     result = _extract(tree, url, config.favor_precision, config.include_tables)
     lines = _lines(result)
     if len("\n\n".join(lines)) < config.min_article_chars:

@@ -20,7 +20,8 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-LINK_VERSION = "link-6"
+# link-7: an outlet's revision of its own text links (tasks/stories.py outlet_revision_pairs).
+LINK_VERSION = "link-7"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 
 
@@ -81,6 +82,12 @@ class LinkConfig:
     # (OneStopEnglish reading levels 0.44 and more, contributor-covenant 1.4 and 2.0 0.41).
     min_names_matched_longer: float = 0.35
     max_name_documents: int = 50
+    # An outlet's revision of its own text (tasks/stories.py `outlet_revision_pairs`): two of its documents
+    # printing `min_shared` held-out texts in common link when their whole texts reach this Jaccard (or pass
+    # the heavy-rewrite test): a revision that also replaces the people and numbers it names (a code of
+    # conduct's new contacts) fails the names check. Two stories sharing furniture reach it only when the
+    # furniture is near half of both texts.
+    min_revision_jaccard: float = 0.3
     version: str = LINK_VERSION
 
 

@@ -13,6 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from courlan import normalize_url
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
 from tasks.boilerplate import BoilerplateConfig
@@ -22,6 +24,8 @@ from tasks.link import (
     LinkConfig,
     candidate_paragraph_pairs,
     distinct,
+    document_similarity,
+    document_sketches,
     link_corpus,
     pairs_within_groups,
 )
@@ -63,6 +67,15 @@ def find_stories(
         [
             same_url_pairs(url),
             outlet_version_pairs(outlet_code, doc_index, fp, shingles, flag, held, len(doc_ids), config),
+        ]
+    )
+    groups = document_groups(given, len(doc_ids))
+    given = np.concatenate(
+        [
+            given,
+            outlet_revision_pairs(
+                paras, outlet_code, doc_index, fp, sketches, shingles, flag, held, groups, config
+            ),
         ]
     )
     inputs = (
@@ -260,6 +273,40 @@ def same_url_pairs(group: np.ndarray) -> np.ndarray:
     return pairs_within_groups(order, starts[keep], sizes[keep])
 
 
+def shared_held_texts(
+    outlet: np.ndarray,
+    doc_index: np.ndarray,
+    fingerprint: np.ndarray,
+    shingles: np.ndarray,
+    held: np.ndarray,
+    n_docs: int,
+    config: LinkConfig = LinkConfig(),  # noqa: B008
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, shingles, texts): document pairs of one outlet printing the same held-out texts, with the
+    shingles of those texts and their number. Texts printed in more than `max_copies` documents are furniture
+    and make no pairs."""
+    rows = np.flatnonzero(held)
+    empty = np.empty(0, dtype=np.int64)
+    if len(rows) == 0:
+        return empty, empty, np.empty(0), empty
+    table = np.unique(np.stack([outlet[rows], fingerprint[rows], doc_index[rows]], axis=1), axis=0)
+    starts = np.flatnonzero(np.r_[True, (table[1:, :2] != table[:-1, :2]).any(axis=1)])
+    sizes = np.diff(np.r_[starts, len(table)])
+    keep = (sizes > 1) & (sizes <= config.max_copies)
+    pairs = pairs_within_groups(np.arange(len(table)), starts[keep], sizes[keep])
+    if len(pairs) == 0:
+        return empty, empty, np.empty(0), empty
+    # The shingles of each shared text, as the first row printing it counts them.
+    size_of = dict(zip(fingerprint[rows].tolist(), shingles[rows].tolist(), strict=True))
+    text_size = np.array([size_of[f] for f in table[pairs[:, 0], 1].tolist()])
+    a, b = table[pairs[:, 0], 2], table[pairs[:, 1], 2]
+    n = np.int64(n_docs)
+    key, at = np.unique(np.minimum(a, b) * n + np.maximum(a, b), return_inverse=True)
+    common = np.bincount(at.ravel(), weights=text_size)
+    count = np.bincount(at.ravel())
+    return key // n, key % n, common, count
+
+
 def outlet_version_pairs(
     outlet: np.ndarray,
     doc_index: np.ndarray,
@@ -276,30 +323,76 @@ def outlet_version_pairs(
 
     Texts the outlet printed in more than `max_copies` documents are furniture and make no pairs.
     """
-    rows = np.flatnonzero(held)
-    if len(rows) == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    table = np.unique(np.stack([outlet[rows], fingerprint[rows], doc_index[rows]], axis=1), axis=0)
-    starts = np.flatnonzero(np.r_[True, (table[1:, :2] != table[:-1, :2]).any(axis=1)])
-    sizes = np.diff(np.r_[starts, len(table)])
-    keep = (sizes > 1) & (sizes <= config.max_copies)
-    pairs = pairs_within_groups(np.arange(len(table)), starts[keep], sizes[keep])
-    if len(pairs) == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    # The shingles of each shared text, as the first row printing it counts them.
-    size_of = dict(zip(fingerprint[rows].tolist(), shingles[rows].tolist(), strict=True))
-    text_size = np.array([size_of[f] for f in table[pairs[:, 0], 1].tolist()])
-    a, b = table[pairs[:, 0], 2], table[pairs[:, 1], 2]
-    n = np.int64(n_docs)
-    key, at = np.unique(np.minimum(a, b) * n + np.maximum(a, b), return_inverse=True)
-    common = np.bincount(at.ravel(), weights=text_size)
-    count = np.bincount(at.ravel())
+    a, b, common, count = shared_held_texts(outlet, doc_index, fingerprint, shingles, held, n_docs, config)
     body = np.bincount(doc_index[~is_boilerplate], weights=shingles[~is_boilerplate], minlength=n_docs)
-    a, b = key // n, key % n
     versions = (common >= config.min_containment * np.maximum(body[a], body[b])) & (
         count >= config.min_shared
     )
     return np.stack([a[versions], b[versions]], axis=1)
+
+
+def outlet_revision_pairs(
+    paras: pa.Table,
+    outlet: np.ndarray,
+    doc_index: np.ndarray,
+    fingerprint: np.ndarray,
+    sketches: np.ndarray,
+    shingles: np.ndarray,
+    is_boilerplate: np.ndarray,
+    held: np.ndarray,
+    groups: np.ndarray,
+    config: LinkConfig = LinkConfig(),  # noqa: B008
+) -> np.ndarray:
+    """(a, b) document pairs of one outlet that are a revision of one text and its reworked version (a policy
+    recast in places, a code of conduct's next edition): they print `min_shared` or more held-out texts in
+    common inside both (not as either one's first or last paragraph), and read as whole texts (held-out
+    rows included, but for texts the outlet printed under three groups or more) their estimated Jaccard
+    reaches `min_revision_jaccard`, or they pass the heavy-rewrite test (Jaccard from
+    `min_rewrite_jaccard`, and the names check with both shares, `min_names_matched` of the names of the one
+    with fewer and `min_names_matched_longer` of the one with more, matched in order).
+
+    Why held-out rows count here: what a revision keeps verbatim is exactly what the outlet prints under two
+    URLs, so it is held out of linking as furniture, and without it too little of each body is left to link
+    (issue 12, class 2). Two different stories of an outlet share furniture too, but furniture opens and
+    closes a page, is printed under many of the outlet's stories, and is a small part of each whole text.
+    groups: per document, a label shared by the documents already known to be one story (one URL, outlet
+    versions)."""
+    n_docs = len(groups)
+    # Only texts inside both documents count (neither one's first nor last paragraph): an outlet's header and
+    # footer open and close its pages, while what a revision keeps runs through it.
+    text = np.flatnonzero(~is_boilerplate)
+    idx = paras.column("para_idx").to_numpy(zero_copy_only=False).astype(np.int64)
+    first = np.full(n_docs, np.iinfo(np.int64).max)
+    last = np.full(n_docs, -1)
+    np.minimum.at(first, doc_index[text], idx[text])
+    np.maximum.at(last, doc_index[text], idx[text])
+    inside = held & (idx > first[doc_index]) & (idx < last[doc_index])
+    a, b, _, count = shared_held_texts(outlet, doc_index, fingerprint, shingles, inside, n_docs, config)
+    a, b = a[count >= config.min_shared], b[count >= config.min_shared]
+    if len(a) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    # Text the outlet printed under three groups of documents or more (a group: the documents at one URL or
+    # already paired as versions, `groups`) is furniture even for this test: two short stories of an outlet
+    # sharing its header and footer would otherwise read as much alike as a text and its revision.
+    furniture = repeated_in_outlet_rows(
+        outlet, groups[doc_index], fingerprint, BoilerplateConfig(min_stories_repeated=3)
+    )
+    rows = np.flatnonzero(~is_boilerplate & ~furniture & np.isin(doc_index, np.r_[a, b]))
+    documents, size = document_sketches(doc_index[rows], sketches[rows], shingles[rows], n_docs)
+    _, jaccard = document_similarity(a, b, documents, size)
+    close = jaccard >= config.min_revision_jaccard
+    test = np.flatnonzero(~close & (jaccard >= config.min_rewrite_jaccard))
+    names = document_names(paras, doc_index, rows[np.isin(doc_index[rows], np.r_[a[test], b[test]])], n_docs)
+    close[test] = names_check(names, config)(a[test], b[test], np.ones(len(test), dtype=bool))
+    return np.stack([a[close], b[close]], axis=1)
+
+
+def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:
+    """Per document: a label shared by the documents the (a, b) pairs join, directly or through others."""
+    if len(pairs) == 0:
+        return np.arange(n_docs, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n_docs, n_docs))
+    return connected_components(graph, directed=False)[1].astype(np.int64)
 
 
 def shingle_counts(n_words: np.ndarray) -> np.ndarray:

@@ -48,9 +48,13 @@ NOT_ASSEMBLED = f"real set not assembled (bench/real/corpus/ is built from fetch
 
 
 def git_dir(mirrors: Path, repo: str) -> Path:
-    """The git directory of a fetched repository: <owner>+<name>/repo, or <owner>+<name> itself if bare."""
+    """The git directory of a fetched repository: <owner>+<name>/repo (bare), <owner>+<name>/repo/.git (a
+    snapshot the fetch tool brought as a work-tree checkout), or <owner>+<name> itself if bare."""
     base = mirrors / repo.replace("/", "+")
-    return base / "repo" if (base / "repo").is_dir() else base
+    for where in (base / "repo" / ".git", base / "repo"):
+        if where.is_dir():
+            return where
+    return base
 
 
 def read_blob(mirrors: Path, source: dict) -> bytes:

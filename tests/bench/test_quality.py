@@ -18,9 +18,11 @@ from bench.quality import (
     REAL,
     RESULTS,
     Warehouse,
+    label_part,
     load_labels,
     real_documents,
     render_page,
+    restricted,
     score_generated,
     score_real,
     write_generated,
@@ -98,6 +100,38 @@ def test_real_set_scoring_on_a_hand_built_run(tmp_path):
     assert [f["found"] for f in result["fates"]] == [["changed"], ["not aligned"]]
     assert result["fate_accuracy"] == 0.5 and result["fate_accuracy_aligned"] == 1.0
     assert result["whole_cut"] == [["b.md", "one sentence cut"]] and result["whole_kept"] == 1
+
+
+def test_held_out_part_is_scored_apart_from_the_text_the_rules_were_tuned_on(tmp_path):
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["hard_negative"][0]["heldout"] = True  # b.md and c.md are the held-out part
+    documents = real_documents(corpus)
+    out = Warehouse(
+        story={"a1.md": "s1", "a2.md": "s2", "b.md": "s3", "c.md": "s3"},  # family split; b+c linked
+        version={"a1.md": 0, "a2.md": 0, "b.md": 0, "c.md": 1},
+        paragraphs=[
+            ("a1.md", 0, "About Us: a company.", True),
+            ("a2.md", 0, "About Us: a company.", False),
+            ("b.md", 0, "Next", False),
+            ("c.md", 0, "kept whole", False),
+        ],
+        fates={},
+        rejects=[],
+    )
+    tuned, tuned_docs = label_part(labels, documents, heldout=False)
+    held, held_docs = label_part(labels, documents, heldout=True)
+    assert (tuned_docs, held_docs) == ({"a1.md", "a2.md"}, {"b.md", "c.md"})
+    # Each part counts only its own families, hard negatives and boilerplate.
+    t = score_real(corpus, tuned, restricted(out, tuned_docs), tuned_docs)
+    h = score_real(corpus, held, restricted(out, held_docs), held_docs)
+    assert (t["families_whole"], t["families_total"], t["hard_negatives"]) == (0, 1, 1)
+    assert t["boilerplate"]["recall"] == 0.5 and t["documents"] == 2
+    assert (h["families_total"], h["hard_negatives"], h["hard_negatives_linked"]) == (
+        0,
+        1,
+        [["b.md", "c.md"]],
+    )
+    assert h["boilerplate"]["recall"] == 0.0 and h["grouping"]["precision"] == 0.0
 
 
 def test_generated_scoring_reads_gold_by_document_name(tmp_path):

@@ -259,3 +259,20 @@ def test_a_press_release_heading_run_into_its_description():
         "\\# \\# \\#",
     ]
     assert flag_document(doc) == [False] * 3 + [True, True]
+
+
+def test_a_standards_body_notice_and_a_badge_but_not_text_about_them():
+    # Issue 12, class 4: the notices every IETF draft carries (authored here on their pattern), and a licence
+    # badge that is only an image link; a sentence that discusses BCP 78 or shows an inline image is text.
+    doc = [
+        "This memo describes how a client finds the storage server of a user, and how it is granted access.",
+        "This Internet-Draft is submitted in full conformance with the provisions of BCP 78 and BCP 79.",
+        "Internet-Drafts are working documents of the Internet Engineering Task Force (IETF).",
+        "This document is subject to BCP 78 and the IETF Trust's Legal Provisions.",
+        "Authors who cite BCP 78 in the body of a draft explain the rights contributors grant.",
+        "[![Creative Commons License](http://example.org/by/3.0/88x31.png)](http://example.org/by/3.0/)",
+        "The build status is shown by ![a green badge](https://example.org/badge.svg) at the top.",
+        "Servers MUST answer every request with one of the status codes listed in this section.",
+    ]
+    assert flag_document(doc) == [False, True, True, True, False, True, False, False]
+    assert is_boilerplate_by_rule(doc[5], 0.1) and not is_boilerplate_by_rule(doc[6], 0.9)

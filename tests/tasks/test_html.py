@@ -222,3 +222,26 @@ def test_pre_block_is_split_at_blank_lines_not_at_every_line():
         "Acme said it would keep the Widget brand and its factories in Ohio and Texas open for at least five "
         "years.",
     ]
+
+
+def test_a_paragraph_with_a_line_break_is_not_cut_at_the_sources_line_ends():
+    # Issue 12, class 5: the source wraps a sentence over two lines inside a <p> that also holds a <br>; a
+    # reader sees one sentence, then the next line (authored on the structure of a mozilla.org page).
+    lead = (
+        "<h1>Make the reader your own</h1><p class='lead'>It is easier than ever to arrange the reader "
+        "and make it work the way\n            you do.\n            <br class='wide-br'/>No other reader "
+        "gives you so much choice.</p>"
+    )
+    paragraphs = extract_article(_page("", lead + BODY)).text.split("\n\n")
+    assert "It is easier than ever to arrange the reader and make it work the way you do." in paragraphs
+    assert "No other reader gives you so much choice." in paragraphs
+
+
+def test_a_code_block_written_with_line_breaks_is_split_at_its_blank_lines_only():
+    code = (
+        "<pre><code><span>// add.c</span><br /><span>#include</span> <span>&lt;math.h&gt;</span><br /><br />"
+        "<span>int</span> add(<span>int</span> x, <span>int</span> y) {<br />  <span>return</span> x + y;"
+        "<br />}</code></pre>"
+    )
+    paragraphs = extract_article(_page("", BODY + code)).text.split("\n\n")
+    assert paragraphs[-2:] == ["// add.c #include <math.h>", "int add(int x, int y) { return x + y; }"]

@@ -365,7 +365,7 @@ def test_a_write_through_rewording_every_sentence_links_on_its_rare_names_and_nu
     )
     rows = by_doc(find_stories(docs, paras)[0])
     assert rows["release"]["story_id"] == rows["write-through"]["story_id"] != rows["independent"]["story_id"]
-    assert rows["write-through"]["link_version"] == "link-6"
+    assert rows["write-through"]["link_version"] == "link-7"
 
 
 def test_names_printed_in_many_documents_make_no_rewrite_candidates():
@@ -406,3 +406,56 @@ def test_a_markdown_heading_two_of_an_outlets_documents_share_is_not_its_furnitu
         (r["doc_id"], r["text"]) for r in flagged.to_pylist() if r["boilerplate_reason"] == "repeated"
     }
     assert repeated == {("rail", HEADER), ("flood", HEADER)}
+
+
+# A club's code of conduct and its next edition (authored for this test): four paragraphs kept verbatim, three
+# recast in other words, two sections added, the contacts replaced. What the edition keeps verbatim is under
+# half of it, and the outlet printed it under two URLs, so it is held out of linking as if it were furniture.
+CODE_KEPT = [
+    "The Riverside Chess Club is a place for players of every age and strength to meet, play and learn "
+    "from one another, at the club house and at every tournament the club organises.",
+    "We expect every member and guest to treat others with courtesy at the board and away from it, to "
+    "accept the result of a game with grace and to leave the playing hall as quiet as they found it.",
+    "Harassment of any kind, including insults, unwanted contact and deliberate disruption of a game in "
+    "progress, is not tolerated, whoever the person is and whatever their rating or office in the club.",
+    "Anyone asked by an arbiter or a committee member to stop behaviour that breaks this code is expected "
+    "to stop at once; a player who will not may be asked to leave the hall for the rest of the day.",
+]
+CODE_2019 = [
+    "Members who see a breach of this code should speak to the duty arbiter, who keeps a written note of "
+    "what happened and passes it to the committee before the next monthly meeting of the club.",
+    "The committee decides on every report within four weeks, hears both players before it decides, and "
+    "may warn, suspend or, in a serious case, expel a member after a vote of two thirds.",
+    "Contact the club secretary, Margaret Oduya, on 0161 555 0199, or the welfare officer, Tom Brandt, "
+    "on 0161 555 0142, if you would rather not speak to an arbiter on the night.",
+]
+CODE_2024 = [
+    "If something happens that breaks these rules, tell any volunteer in a green lanyard; they will write "
+    "down your account in your own words and hand it to the conduct panel the same week.",
+    "A panel of three people with no part in the matter looks at each account, talks with everyone "
+    "involved and chooses an outcome, from a quiet word up to an end of membership.",
+    "Our conduct leads for this season are Priya Raman, reachable at conduct@riverside.example, and "
+    "Jonas Weber, who attends every Thursday session and the county league matches.",
+    "Online spaces run by the club, its group chats and its page for arranging casual games, are covered "
+    "by this code in the same way as the hall, the car park and the tournament venues.",
+    "This edition also covers junior sessions, where a parent or a vetted volunteer is present at all "
+    "times and photographs of under eighteens are never posted without written consent.",
+]
+
+
+def test_an_outlets_revision_keeping_under_half_verbatim_is_one_story_and_furniture_still_is_not():
+    docs, paras = corpus(
+        raw("code-2019", "club", CODE_KEPT + CODE_2019, 1),
+        raw("code-2024", "club", CODE_KEPT + CODE_2024, 2),
+        raw("flood", "club", [HEADER] + FLOOD[:3] + [FOOTER], 3),
+        raw("rail", "club", [HEADER] + RAIL[:3] + [FOOTER], 4),
+    )
+    members, flagged = find_stories(docs, paras)
+    rows = by_doc(members)
+    assert rows["code-2019"]["story_id"] == rows["code-2024"]["story_id"]
+    assert len({rows[d]["story_id"] for d in ("code-2019", "flood", "rail")}) == 3
+    repeated = {
+        (r["doc_id"], r["text"]) for r in flagged.to_pylist() if r["boilerplate_reason"] == "repeated"
+    }
+    # The kept paragraphs are one text's, not the club's furniture; its header and footer are.
+    assert {text for _, text in repeated} == {HEADER, FOOTER}
