@@ -28,6 +28,11 @@ REGION = re.compile(r"(<!-- generated: ([\w-]+) -->\n)(.*?)(<!-- end generated -
 # test, so a new benchmark cannot land without saying where its figures are read.
 RESULT_PAGES: dict[str, tuple[str, str]] = {
     "quality.json": ("quality.md", "rendered (the whole page) by `bench.quality.render_page`"),
+    "quality-heldout-first-look.json": (
+        "linking.md",
+        "hand-written: the held-out part's first run, kept as evidence and quoted in prose; current figures "
+        "are quality.json's",
+    ),
     "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
     "hostile.json": ("hostile-inputs.md", "rendered (Last results) by `bench.hostile.markdown_table`"),
     "hostile-main.json": (
@@ -214,7 +219,8 @@ def quality_headline() -> str:
             fates = f"macro-F1 {pair(name, lambda r: format(r['fates_macro_f1'], '.3f'))}"
             families = negatives = ""
         else:
-            label = "real set" if name == "real" else f"real set: {name}"
+            part = name.removeprefix("real").strip("-").replace("heldout", "held-out")
+            label = f"real set, {part} part" if part else "real set"
             fates = f"labelled pairs right: {pair(name, lambda r: format(r['fate_accuracy'], '.3f'))}"
             families, negatives = pair(name, families_whole), pair(name, hard_negatives_linked)
         grouping = pair(name, lambda r: precision_recall(r["grouping"]))

@@ -219,6 +219,7 @@ def anchors(page: Path) -> set[str]:
 def links(page: Path) -> list[tuple[Path, str]]:
     text = re.sub(r"```.*?```", "", TEXT[page], flags=re.S)
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r"`[^`\n]*`", "", text)  # code spans show markup, they link nothing
     found = []
     for target in LINK.findall(text):
         if re.match(r"[a-z]+:", target) or target.startswith("/"):  # http:, mailto:, a site's own path
