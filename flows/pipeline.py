@@ -127,7 +127,7 @@ def _prepared_key(context, parameters) -> str:
     """Content-keyed: doc ids hash source and bytes; metadata and the pipeline version complete the key."""
     # The result's shape is in the key too: results cached by a version that returned a different shape are
     # never handed to this code.
-    h = hashlib.sha256(f"{PIPELINE_VERSION} docs+paras+rejects+failed".encode())
+    h = hashlib.sha256(f"{PIPELINE_VERSION} docs+paras+evidence+rejects+failed".encode())
     shard: ShardRead = parameters["shard"]
     for r in shard.raws:
         h.update(

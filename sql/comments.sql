@@ -19,6 +19,7 @@ COMMENT ON COLUMN documents.author IS 'Author from metadata (page, dump line); m
 COMMENT ON COLUMN documents.captured_at IS 'When a web archive captured the page; null for other inputs.';
 COMMENT ON COLUMN documents.input_source IS 'The input file it was read from (source without #<line>); a changed file replaces its documents.';
 COMMENT ON COLUMN documents.input_root IS 'The input root (absolute folder) input_source is relative to: the same name under two roots is two inputs; null for rows written before roots were stored.';
+COMMENT ON COLUMN documents.canonical_url IS 'The url in one form per page (scheme, www., trailing slash, fragment and tracking parameters dropped): documents at one are one story. Null without a url, or for rows prepared before it was stored.';
 
 COMMENT ON VIEW paragraphs IS 'One row per paragraph of every document, boilerplate included.';
 COMMENT ON COLUMN paragraphs.doc_id IS 'The document (documents.doc_id).';
@@ -30,6 +31,8 @@ COMMENT ON COLUMN paragraphs.boilerplate_reason IS 'rule (matched a pattern) or 
 COMMENT ON COLUMN paragraphs.language IS 'ISO 639-1 or und (short paragraphs may be und).';
 COMMENT ON COLUMN paragraphs.n_words IS 'Words in the comparison form.';
 COMMENT ON COLUMN paragraphs.minhash IS 'Near-duplicate sketch used to link documents into stories.';
+COMMENT ON COLUMN paragraphs.names IS 'Its names and numbers in reading order, as 64-bit word hashes: what linking compares for heavy rewrites, so it never reads the text. Null for rows prepared before it was stored.';
+COMMENT ON COLUMN paragraphs.is_heading IS 'A Markdown heading (## Scope): document structure, never repeated boilerplate. Null for rows prepared before it was stored.';
 
 COMMENT ON VIEW story_members IS 'Which documents are versions of the same story; version 0 is the origin.';
 COMMENT ON COLUMN story_members.story_id IS 'Stable across runs while membership is unchanged.';

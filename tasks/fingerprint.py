@@ -64,8 +64,13 @@ _PLACE = np.array(
 )
 
 
-def _word_hashes(words: pa.Array) -> np.ndarray:
-    """A 64-bit hash per word (blake2b: the same on every run and machine), each distinct word hashed once."""
+def word_hash(word: str) -> int:
+    """A word's 64-bit hash (blake2b: the same on every run and machine)."""
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def word_hashes(words: pa.Array) -> np.ndarray:
+    """word_hash per word, each distinct word hashed once."""
     if len(_WORD_HASHES) > _WORD_HASHES_CAP:
         _WORD_HASHES.clear()
     encoded = pc.dictionary_encode(words)
@@ -73,7 +78,7 @@ def _word_hashes(words: pa.Array) -> np.ndarray:
     known = _WORD_HASHES
     for word in distinct:
         if word not in known:
-            known[word] = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big")
+            known[word] = word_hash(word)
     table = np.fromiter((known[w] for w in distinct), dtype=np.uint64, count=len(distinct))
     return table[encoded.indices.to_numpy(zero_copy_only=False)]
 
@@ -89,13 +94,19 @@ def shingle_hashes(word_lists: list[list[str]], size: int) -> tuple[np.ndarray, 
 
 
 def _shingle_hashes(all_words: pa.Array, lengths: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    if not int(np.sum(lengths)):
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64)
+    return _shingles_of_hashes(word_hashes(all_words), lengths, size)
+
+
+def _shingles_of_hashes(words: np.ndarray, lengths: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """_shingle_hashes from the words' hashes (word_hash)."""
     if size > len(_PLACE):
         raise ValueError(f"shingles of more than {len(_PLACE)} words are not supported")
     lengths = np.asarray(lengths, dtype=np.int64)
     total = int(lengths.sum())
     if not total:
         return np.zeros(0, np.uint32), np.zeros(0, np.int64)
-    words = _word_hashes(all_words)
     owner = np.repeat(np.arange(len(lengths)), lengths)
     place = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     left = lengths[owner] - place  # words from here to the end of the paragraph
@@ -127,9 +138,20 @@ def minhash_words(
     all_words: pa.Array, counts: np.ndarray, config: SketchConfig = SketchConfig()
 ) -> np.ndarray:
     """`minhash_batch` of paragraphs given as all their words in order and how many words each has."""
+    return _minhash(*_shingle_hashes(all_words, counts, config.shingle), len(counts), config)
+
+
+def minhash_word_hashes(
+    hashes: np.ndarray, counts: np.ndarray, config: SketchConfig = SketchConfig()
+) -> np.ndarray:
+    """`minhash_words` of texts given as their words' hashes (word_hash) in order and how many each has."""
+    hashed, owner = _shingles_of_hashes(np.asarray(hashes, dtype=np.uint64), counts, config.shingle)
+    return _minhash(hashed, owner, len(counts), config)
+
+
+def _minhash(hashed: np.ndarray, owner: np.ndarray, n: int, config: SketchConfig) -> np.ndarray:
     a, b = _permutations(config)
-    out = np.full((len(counts), config.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
-    hashed, owner = _shingle_hashes(all_words, counts, config.shingle)
+    out = np.full((n, config.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
     if not len(hashed):
         return out
     starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])

@@ -23,6 +23,9 @@ from scipy.sparse.csgraph import connected_components
 # link-7: an outlet's revision of its own text links (tasks/stories.py outlet_revision_pairs).
 LINK_VERSION = "link-7"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
+# Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
+# 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
+_COMPARE = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -177,8 +180,8 @@ def verify_paragraph_pairs(
     width = sketches.shape[1] if sketches.ndim == 2 else 0
     need = np.ceil(config.min_paragraph_jaccard * width - 1e-9)
     head = width // 4
-    for k in range(0, len(pairs), _CHUNK):
-        chunk = pairs[k : k + _CHUNK]
+    for k in range(0, len(pairs), _COMPARE):
+        chunk = pairs[k : k + _COMPARE]
         # Most candidates are far below the threshold: a quarter of the sketch rules them out cheaply
         # (a pair right at the threshold agrees there less than half as often about once in 500 tries).
         agree = (sketches[chunk[:, 0], :head] == sketches[chunk[:, 1], :head]).sum(axis=1)
@@ -222,17 +225,25 @@ def matched_rows(
         [order[starts[near[k, 0]] + step // c2[k]], order[starts[near[k, 1]] + step % c2[k]]], axis=1
     )
     pairs = np.concatenate([same, cross])
-    return pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]]
+    # Row positions fit 32 bits: the most numerous pairs of linking are held at half the size.
+    return pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]].astype(_row_type(len(doc_index)))
+
+
+def _row_type(n_rows: int) -> np.dtype:
+    return np.dtype(np.int32) if n_rows < 2**31 else np.dtype(np.int64)
 
 
 @dataclass(frozen=True)
 class WholeTexts:
     """Each document's body as one sketch (the element-wise minimum of its paragraphs'), its size in
-    shingles, and the (a, b) document pairs the whole-text LSH makes candidates."""
+    shingles, the (a, b) document pairs the whole-text LSH makes candidates, and per pair the estimated
+    containment and Jaccard similarity of the two bodies (document_similarity, computed once)."""
 
     documents: np.ndarray
     size: np.ndarray
     pairs: np.ndarray
+    containment: np.ndarray
+    jaccard: np.ndarray
 
 
 def whole_texts(
@@ -244,7 +255,8 @@ def whole_texts(
     new: np.ndarray | None = None,
 ) -> WholeTexts:
     documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs)
-    return WholeTexts(documents, size, candidate_document_pairs(documents, size, config, new))
+    pairs = candidate_document_pairs(documents, size, config, new)
+    return WholeTexts(documents, size, pairs, *document_similarity(pairs[:, 0], pairs[:, 1], documents, size))
 
 
 def link_documents(
@@ -273,11 +285,13 @@ def link_documents(
         fresh = np.zeros(len(first), dtype=bool)
         fresh[text_of[new[doc_index]]] = True
     near = verify_paragraph_pairs(candidate_paragraph_pairs(texts, config, fresh), texts, config)
+    del texts  # a copy of each distinct text's sketch, no longer needed
     pairs = matched_rows(near, text_of, doc_index, config)
     spread = paragraph_spread(pairs, text_of, doc_index)
     if new is not None:
         pairs = pairs[new[doc_index[pairs[:, 0]]] | new[doc_index[pairs[:, 1]]]]
     found = document_overlaps(doc_index, pairs, n_docs, config.stock_spread, spread)
+    del near, pairs  # the matched row pairs: the largest arrays here, summed up in `found`
     n = np.int64(n_docs)
     found_key = found.a * n + found.b
     stock_key = stock_document_pairs(doc_index, text_of, n_docs, config)
@@ -289,7 +303,8 @@ def link_documents(
     documents, size, text_pairs = whole.documents, whole.size, whole.pairs
     # Only those with whole-text evidence: the others would be verified on paragraphs they never met in an
     # LSH bucket, where near matches of unrelated stories built from the same sentences pass.
-    text_pairs = text_pairs[whole_text_evidence(text_pairs[:, 0], text_pairs[:, 1], documents, size, config)]
+    smaller = np.minimum(size[text_pairs[:, 0]], size[text_pairs[:, 1]])
+    text_pairs = text_pairs[whole_text_evidence(whole.containment, whole.jaccard, smaller, config)]
     other_key = distinct(np.r_[stock_key, text_pairs[:, 0] * n + text_pairs[:, 1]])
     known = np.searchsorted(found_key, other_key)
     known = found_key[np.minimum(known, len(found_key) - 1)] == other_key if len(found_key) else known < 0
@@ -297,11 +312,15 @@ def link_documents(
     shared = np.r_[found.shared, np.zeros(len(key) - len(found_key), dtype=np.int64)]
     rarity = np.r_[found.rarity, np.ones(len(key) - len(found_key))]
     was_found = np.arange(len(key)) < len(found_key)
+    # Document pairs sharing any matched paragraph (about 170 per document at 10k generated documents):
+    # the arrays that grow most with the corpus here, each kept once.
+    del found, found_key, other_key, known
     order = np.argsort(key, kind="stable")
     key, shared, rarity, was_found = key[order], shared[order], rarity[order], was_found[order]
+    del order
     a, b = key // n, key % n
     containment, jaccard = document_similarity(a, b, documents, size)
-    whole_text = whole_text_evidence(a, b, documents, size, config)
+    whole_text = whole_text_evidence(containment, jaccard, np.minimum(size[a], size[b]), config)
     # Candidates are verified on all their paragraphs: one lost to a crowded bucket, a text printed over
     # max_copies times or an LSH miss still counts for a pair found through another paragraph.
     close = np.flatnonzero(containment >= config.min_containment)
@@ -311,6 +330,7 @@ def link_documents(
     shared[close], rarity[close] = 0, 1.0
     shared[at], rarity[at] = verified.shared, verified.rarity
     same = every[text_of[every[:, 0]] == text_of[every[:, 1]]]
+    del every
     printed = document_overlaps(doc_index, same, n_docs)
     verbatim = np.zeros(len(key), dtype=np.int64)
     verbatim[np.searchsorted(key, printed.a * n + printed.b)] = printed.shared
@@ -431,16 +451,16 @@ def document_overlaps(
         spread = np.ones(len(doc_index))
         spread[distinct(rows)] = 1 + _distinct_counts(rows, np.r_[db, da])[1]
     matched = distinct(rows)
+    del rows  # (memory: every array here is one or two per matched row pair, the corpus' most numerous)
     weight[matched] = np.minimum(1.0, stock_spread / spread[matched])
     total = np.bincount(doc_index, weights=weight, minlength=n_docs)
     swap = da > db
-    p = np.where(swap, pairs[:, 1], pairs[:, 0])
-    q = np.where(swap, pairs[:, 0], pairs[:, 1])
     n = np.int64(n_docs)
     pair_key = np.minimum(da, db) * n + np.maximum(da, db)
+    del da, db
     # A paragraph matched twice in the other document still counts once.
-    keys, count_a, weight_a = _distinct_counts(pair_key, p, weight)
-    _, count_b, weight_b = _distinct_counts(pair_key, q, weight)
+    keys, count_a, weight_a = _distinct_counts(pair_key, np.where(swap, pairs[:, 1], pairs[:, 0]), weight)
+    _, count_b, weight_b = _distinct_counts(pair_key, np.where(swap, pairs[:, 0], pairs[:, 1]), weight)
     a, b = keys // n, keys % n
     share = np.maximum(count_a / np.maximum(body_counts[a], 1), count_b / np.maximum(body_counts[b], 1))
     rare = np.maximum(weight_a / np.maximum(total[a], 1e-9), weight_b / np.maximum(total[b], 1e-9))
@@ -462,9 +482,15 @@ def document_sketches(
     documents = np.full((n_docs, width), np.iinfo(dtype).max, dtype=dtype)
     size = np.bincount(doc_index, weights=shingle_counts, minlength=n_docs)
     if len(doc_index):
-        order = np.argsort(doc_index, kind="stable")
-        starts = np.flatnonzero(np.r_[True, np.diff(doc_index[order]) != 0])
-        documents[doc_index[order][starts]] = np.minimum.reduceat(sketches[order], starts, axis=0)
+        # Over runs of rows of one document as they come (a document's rows are usually one run), so the
+        # sketches are never copied in document order; a document in several runs takes their minimum.
+        starts = np.flatnonzero(np.r_[True, doc_index[1:] != doc_index[:-1]])
+        runs = np.minimum.reduceat(sketches, starts, axis=0)
+        owner = doc_index[starts]
+        if len(distinct(owner)) == len(owner):
+            documents[owner] = runs
+        else:
+            np.minimum.at(documents, owner, runs)
     return documents, size
 
 
@@ -486,15 +512,15 @@ def candidate_document_pairs(
 
 
 def whole_text_evidence(
-    a: np.ndarray, b: np.ndarray, documents: np.ndarray, size: np.ndarray, config: LinkConfig = LinkConfig()
+    containment: np.ndarray, jaccard: np.ndarray, smaller: np.ndarray, config: LinkConfig = LinkConfig()
 ) -> np.ndarray:
-    """Per document pair: whether their bodies' shingles alone make them one text, however they are cut
-    into paragraphs (`min_text_jaccard`, `min_containment`, `min_text_shingles`)."""
-    containment, jaccard = document_similarity(a, b, documents, size)
+    """Per document pair (document_similarity's estimates, the smaller body's shingles): whether their bodies'
+    shingles alone make them one text, however they are cut into paragraphs (`min_text_jaccard`,
+    `min_containment`, `min_text_shingles`)."""
     return (
         (jaccard >= config.min_text_jaccard)
         & (containment >= config.min_containment)
-        & (np.minimum(size[a], size[b]) >= config.min_text_shingles)
+        & (smaller >= config.min_text_shingles)
     )
 
 
@@ -503,12 +529,12 @@ def document_similarity(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(estimated containment of the smaller body in the other, estimated Jaccard similarity) per pair."""
     containment, jaccard = np.empty(len(a)), np.empty(len(a))
-    for k in range(0, len(a), _CHUNK):
-        x, y = a[k : k + _CHUNK], b[k : k + _CHUNK]
+    for k in range(0, len(a), _COMPARE):
+        x, y = a[k : k + _COMPARE], b[k : k + _COMPARE]
         j = (documents[x] == documents[y]).mean(axis=1) if documents.shape[1] else np.zeros(len(x))
         common = j * (size[x] + size[y]) / (1 + j)
-        containment[k : k + _CHUNK] = common / np.maximum(np.minimum(size[x], size[y]), 1)
-        jaccard[k : k + _CHUNK] = j
+        containment[k : k + _COMPARE] = common / np.maximum(np.minimum(size[x], size[y]), 1)
+        jaccard[k : k + _COMPARE] = j
     return np.minimum(containment, 1.0), jaccard
 
 
@@ -535,12 +561,16 @@ def _distinct_counts(group: np.ndarray, value: np.ndarray, weight: np.ndarray | 
     """For each group: how many distinct values it holds (and the sum of their weights, if given)."""
     order = np.lexsort((value, group))
     group, value = group[order], value[order]
+    del order
     new = np.ones(len(group), dtype=bool)  # (an empty corpus has no first row to mark)
     new[1:] = (group[1:] != group[:-1]) | (value[1:] != value[:-1])
-    keys, start, counts = np.unique(group[new], return_index=True, return_counts=True)
+    group, value = group[new], value[new]
+    # Sorted already: each group's first row starts a run (no second sort, as np.unique would make).
+    start = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, np.int64)
+    keys, counts = group[start], np.diff(np.r_[start, len(group)])
     if weight is None:
         return keys, counts
-    return keys, counts, np.add.reduceat(weight[value[new]], start)
+    return keys, counts, np.add.reduceat(weight[value], start) if len(start) else np.zeros(0)
 
 
 def rewrite_pairs(
@@ -555,7 +585,7 @@ def rewrite_pairs(
     extra pair: `min_name_rewrite_jaccard`) and whose smaller body has `min_text_shingles`: what a heavy
     rewrite of a text and its origin look like. Also, per pair, whether it is under `min_rewrite_jaccard`
     (the check of its names then also asks `min_names_matched_longer`)."""
-    documents, size, pairs = whole.documents, whole.size, whole.pairs
+    documents, size, pairs, jaccard = whole.documents, whole.size, whole.pairs, whole.jaccard
     n = np.int64(n_docs)
     floor = np.full(len(pairs), config.min_rewrite_jaccard)
     if extra is not None and len(extra):
@@ -565,14 +595,14 @@ def rewrite_pairs(
         # Documents whose rare names agree need less shared wording (a write-through keeps a quarter).
         flat = np.r_[pairs[:, 0] * n + pairs[:, 1], lo * n + hi]
         floor = np.r_[floor, np.full(len(lo), config.min_name_rewrite_jaccard)]
+        jaccard = np.r_[jaccard, document_similarity(lo, hi, documents, size)[1]]
         order = np.lexsort((floor, flat))
-        flat, floor = flat[order], floor[order]
+        flat, floor, jaccard = flat[order], floor[order], jaccard[order]
         first = np.r_[True, flat[1:] != flat[:-1]] if len(flat) else np.zeros(0, dtype=bool)
-        flat, floor = flat[first], floor[first]
+        flat, floor, jaccard = flat[first], floor[first], jaccard[first]
         pairs = np.stack([flat // n, flat % n], axis=1)
     if len(pairs) == 0:
         return pairs, np.zeros(0, dtype=bool)
-    _, jaccard = document_similarity(pairs[:, 0], pairs[:, 1], documents, size)
     keep = jaccard >= floor
     pairs, low = pairs[keep], jaccard[keep] < config.min_rewrite_jaccard
     strong = strong_links(overlaps, config)

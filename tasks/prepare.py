@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from tasks.boilerplate import BOILERPLATE_VERSION, flag_documents
 from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_batch, comparison_form, split_document
+from tasks.evidence import canonical_url, paragraph_evidence
 from tasks.fingerprint import FINGERPRINT_VERSION, fingerprint, minhash_words
 from tasks.html import HTML_VERSION
 from tasks.ingest import EXTRACTED_FORMATS, INGEST_VERSION, RawDocument
@@ -130,6 +131,7 @@ def _tables(
     num_perm = sketches.shape[1]
     offsets = pa.array(np.arange(0, (len(n_words) + 1) * num_perm, num_perm, dtype=np.int32))
     columns["minhash"] = pa.ListArray.from_arrays(offsets, pa.array(sketches.reshape(-1)))
+    columns |= paragraph_evidence(columns["text"])
     docs = {
         "doc_id": [raw.doc_id for raw in raws],
         "source": [raw.source for raw in raws],
@@ -148,6 +150,7 @@ def _tables(
         "captured_at": [raw.captured_at for raw in raws],
         "input_source": [None] * len(raws),  # the flow knows which input file each came from (with_owner)
         "input_root": [None] * len(raws),
+        "canonical_url": [canonical_url(raw.url) for raw in raws],
     }
     documents = pa.Table.from_pydict(docs, schema=SCHEMAS["documents"])
     return documents, pa.Table.from_pydict(columns, schema=schema)

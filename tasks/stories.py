@@ -5,20 +5,29 @@ Folding new documents in is tasks/changes.py."""
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
+from dataclasses import dataclass
 from difflib import SequenceMatcher
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from courlan import normalize_url
+import pyarrow.parquet as pq
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
 from tasks.boilerplate import BoilerplateConfig
-from tasks.fingerprint import SketchConfig, minhash_words
+from tasks.evidence import (
+    DOCUMENT_EVIDENCE,
+    PARAGRAPH_EVIDENCE,
+    canonical_url,  # noqa: F401 (part of this module's interface)
+    name_lists,
+    names_and_numbers,  # noqa: F401 (part of this module's interface)
+    with_evidence,
+)
+from tasks.fingerprint import SketchConfig, minhash_word_hashes
 from tasks.link import (
     LINK_VERSION,
     LinkConfig,
@@ -30,6 +39,54 @@ from tasks.link import (
     pairs_within_groups,
 )
 from tasks.warehouse import SCHEMAS
+
+# What linking reads of the warehouse (a caller reading Parquet needs no other column): never the text. `url`
+# serves only documents stored before `canonical_url` was prepared (tasks.evidence.with_evidence).
+LINK_DOCUMENT_COLUMNS = ["doc_id", "source", "outlet", "published_at", "url", *DOCUMENT_EVIDENCE]
+LINK_PARAGRAPH_COLUMNS = [
+    "doc_id",
+    "para_idx",
+    "fingerprint",
+    "is_boilerplate",
+    "boilerplate_reason",
+    "n_words",
+    "minhash",
+    *PARAGRAPH_EVIDENCE,
+]
+
+
+def read_link_tables(documents: list[Path], paragraphs: list[Path]) -> tuple[pa.Table, pa.Table]:
+    """What find_stories reads, from the documents' and paragraphs' Parquet files: LINK_DOCUMENT_COLUMNS and
+    LINK_PARAGRAPH_COLUMNS only, one row group at a time (a whole file read at once holds the decoder's
+    scratch for all of it: 860 MB of RSS for 414 MB of columns at 50k documents, 500 MB this way). A file
+    written before the evidence columns has them null, and its `text` is read too, to compute them from."""
+    return (
+        _read_columns(documents, "documents", LINK_DOCUMENT_COLUMNS),
+        _read_columns(paragraphs, "paragraphs", LINK_PARAGRAPH_COLUMNS),
+    )
+
+
+def _read_columns(paths: list[Path], table: str, columns: list[str]) -> pa.Table:
+    files = [pq.ParquetFile(path) for path in paths]
+    evidence = PARAGRAPH_EVIDENCE if table == "paragraphs" else ()
+    old = any(not set(evidence) <= set(f.schema_arrow.names) for f in files)
+    wanted = columns + ["text"] * old
+    schema = pa.schema([SCHEMAS[table].field(c) for c in wanted])
+    parts = [schema.empty_table()]
+    for f in files:
+        present = [c for c in wanted if c in f.schema_arrow.names]
+        if old and set(evidence) <= set(present):
+            present.remove("text")  # this file has its evidence: its text is not needed
+        for k in range(f.num_row_groups):
+            part = f.read_row_group(k, columns=present)
+            arrays = [
+                part.column(field.name).cast(field.type)
+                if field.name in present
+                else pa.nulls(part.num_rows, field.type)
+                for field in schema
+            ]
+            parts.append(pa.Table.from_arrays(arrays, schema=schema))
+    return pa.concat_tables(parts)
 
 
 def find_stories(
@@ -43,9 +100,12 @@ def find_stories(
     weight depends on corpus-wide counts (in how many documents a paragraph is matched, how often a text is
     printed, how crowded its LSH buckets are), so one new document can split or join a story it is not linked
     to. What is redone only for changed stories is everything after linking (keyed_members).
+
+    Reads LINK_DOCUMENT_COLUMNS and LINK_PARAGRAPH_COLUMNS only; paragraphs stored without their link
+    evidence get it from their `text` (then needed too), and are returned with it.
     """
-    doc_ids = docs.column("doc_id").to_pylist()
-    position = {d: k for k, d in enumerate(doc_ids)}
+    docs, paras = with_evidence(docs, paras)
+    n_docs = docs.num_rows
     doc_index = pc.index_in(paras.column("doc_id"), value_set=docs.column("doc_id")).to_numpy()
     doc_index = doc_index.astype(np.int64)
     outlet = pc.dictionary_encode(docs.column("outlet")).combine_chunks()
@@ -56,56 +116,45 @@ def find_stories(
     # one canonical URL are one story before anything else; text an outlet prints under two such groups is
     # held out of linking; an outlet's documents sharing most of their text verbatim are versions of one text
     # and link on that alone; then linking; then `repeated` is judged over the stories found.
-    url = url_groups(docs.column("url").to_pylist() if "url" in docs.column_names else [None] * len(doc_ids))
+    url = url_groups(docs.column("canonical_url"))
     body = body_rows(outlet_code, url[doc_index], fp, flag)
     held = ~flag
     held[body] = False
-    minhash = paras.column("minhash").combine_chunks()
-    sketches = minhash.flatten().to_numpy().reshape(len(paras), -1) if len(paras) else np.empty((0, 0))
     shingles = shingle_counts(paras.column("n_words").to_numpy(zero_copy_only=False))
     given = np.concatenate(
         [
             same_url_pairs(url),
-            outlet_version_pairs(outlet_code, doc_index, fp, shingles, flag, held, len(doc_ids), config),
+            outlet_version_pairs(outlet_code, doc_index, fp, shingles, flag, held, n_docs, config),
         ]
     )
-    groups = document_groups(given, len(doc_ids))
-    given = np.concatenate(
-        [
-            given,
-            outlet_revision_pairs(
-                paras, outlet_code, doc_index, fp, sketches, shingles, flag, held, groups, config
-            ),
-        ]
-    )
-    inputs = (
-        doc_ids,
+    groups = document_groups(given, n_docs)
+    revisions = outlet_revision_pairs(paras, outlet_code, doc_index, fp, shingles, flag, held, groups, config)
+    given = np.concatenate([given, revisions])
+    del held, url, groups
+    names = document_names(paras.column("names"), doc_index, body, n_docs)
+    members = link_corpus(
+        docs.column("doc_id").to_pylist(),
         docs.column("published_at").to_pylist(),
         docs.column("source").to_pylist(),
         doc_index[body],
-        sketches[body],
+        body_sketches(paras.column("minhash"), body),
         fp[body],
         shingles[body],
-    )
-    names = document_names(paras, doc_index, body, len(doc_ids))
-    members = link_corpus(
-        *inputs,
         config,
         given=given,
         rewrite_check=names_check(names, config),
         rewrite_candidates=name_candidate_pairs(names, config),
     )
+    del names, shingles, body
     story_index = {s: k for k, s in enumerate(sorted({m.story_id for m in members}))}
-    story_of = np.empty(len(doc_ids), dtype=np.int64)
-    for m in members:
-        story_of[position[m.doc_id]] = story_index[m.story_id]
+    member_ids = pa.array([m.doc_id for m in members], pa.string())
+    story_of = np.empty(n_docs, dtype=np.int64)
+    story_of[pc.index_in(member_ids, value_set=docs.column("doc_id")).to_numpy()] = [
+        story_index[m.story_id] for m in members
+    ]
     # A Markdown heading is the document's structure ("## Scope" in two policies), not furniture.
-    heading = pc.fill_null(pc.match_substring_regex(paras.column("text"), _HEADING), False)
-    repeated = (
-        ~flag
-        & ~heading.to_numpy(zero_copy_only=False)
-        & repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
-    )
+    heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
+    repeated = ~flag & ~heading & repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
     reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
     paras = paras.set_column(
         paras.schema.get_field_index("is_boilerplate"),
@@ -117,21 +166,35 @@ def find_stories(
         "boilerplate_reason",
         reasons,
     )
-    table = pa.Table.from_pylist(
-        [
-            {
-                "story_id": m.story_id,
-                "doc_id": m.doc_id,
-                "version": m.version,
-                "n_members": m.n_members,
-                "link_version": LINK_VERSION,
-                "copied_from": m.copied_from,
-            }
-            for m in members
-        ],
+    table = pa.table(
+        {
+            "story_id": [m.story_id for m in members],
+            "doc_id": [m.doc_id for m in members],
+            "version": [m.version for m in members],
+            "n_members": [m.n_members for m in members],
+            "link_version": [LINK_VERSION] * len(members),
+            "align_key": [None] * len(members),
+            "copied_from": [m.copied_from for m in members],
+        },
         schema=SCHEMAS["story_members"],
     )
     return table, paras
+
+
+def body_sketches(minhash: pa.ChunkedArray, rows: np.ndarray) -> np.ndarray:
+    """The sketches of the paragraph rows at `rows` (ascending positions), one matrix row each, gathered chunk
+    by chunk: the whole column is never copied."""
+    if len(minhash) == 0:
+        return np.empty((0, 0))
+    width = max((len(c.flatten()) // len(c) for c in minhash.chunks if len(c)), default=0)
+    parts, offset = [np.empty((0, width), dtype=np.uint32)], 0
+    for chunk in minhash.chunks:
+        lo, hi = np.searchsorted(rows, [offset, offset + len(chunk)])
+        if hi > lo:
+            values = chunk.flatten().to_numpy(zero_copy_only=False).reshape(len(chunk), width)
+            parts.append(values[rows[lo:hi] - offset])
+        offset += len(chunk)
+    return np.concatenate(parts)
 
 
 def body_rows(
@@ -144,37 +207,40 @@ def body_rows(
     return np.flatnonzero(~is_boilerplate & ~held_out_of_linking(outlet, group, fingerprint))
 
 
-_HEADING = r"^ {0,3}#{1,6}[ \t]+\S"
+@dataclass(frozen=True)
+class Names:
+    """Per document position, the names and numbers of its body paragraphs in reading order, as word hashes
+    (tasks.evidence): document d's are `hashes[starts[d]:starts[d + 1]]`."""
 
-# A name is a capitalised word that does not open a sentence; a number holds a digit.
-_TOKEN = re.compile(r"[^\W_][\w'’.,-]*[^\W_]|[^\W_]")
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+    hashes: np.ndarray  # uint64
+    starts: np.ndarray  # int64, one more than there are documents
 
+    def of(self, d: int) -> list[int]:
+        return self.hashes[self.starts[d] : self.starts[d + 1]].tolist()
 
-def names_and_numbers(text: str) -> list[str]:
-    """The names and numbers of a text in reading order, lower-cased (the part a rewrite keeps)."""
-    out = []
-    opening = True
-    for raw_token in text.split():
-        token = _TOKEN.search(raw_token)
-        if token is not None:
-            word = token.group().rstrip(".,")
-            if any(c.isdigit() for c in word) or (not opening and word[:1].isupper()):
-                out.append(word.lower())
-        opening = _SENTENCE_END.search(raw_token) is not None
-    return out
+    @classmethod
+    def from_lists(cls, names: list[list[str]]) -> Names:
+        """From each document's names as words (names_and_numbers)."""
+        lists = name_lists(names)
+        return cls(lists.flatten().to_numpy(), lists.offsets.to_numpy().astype(np.int64))
 
 
-def document_names(paras: pa.Table, doc_index: np.ndarray, body: np.ndarray, n_docs: int) -> list[list[str]]:
-    """Per document position: the names and numbers of its body paragraphs, in reading order."""
-    names: list[list[str]] = [[] for _ in range(n_docs)]
-    texts = paras.column("text").take(pa.array(body, pa.int64())).to_pylist()
-    for d, text in zip(doc_index[body].tolist(), texts, strict=True):
-        names[d] += names_and_numbers(text or "")
-    return names
+def document_names(names: pa.ChunkedArray, doc_index: np.ndarray, body: np.ndarray, n_docs: int) -> Names:
+    """Per document position: the names and numbers of its body paragraphs (rows `body`), in reading order.
+
+    names: the paragraphs' `names` column (tasks.evidence)."""
+    lists = names.take(pa.array(body, pa.int64())).combine_chunks() if len(body) else None
+    if lists is None or len(lists) == 0:
+        return Names(np.empty(0, np.uint64), np.zeros(n_docs + 1, dtype=np.int64))
+    lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
+    owner = np.repeat(doc_index[body], lengths)
+    order = np.argsort(owner, kind="stable")
+    hashes = lists.flatten().to_numpy(zero_copy_only=False)[order]
+    counts = np.bincount(owner, minlength=n_docs)
+    return Names(hashes, np.r_[0, np.cumsum(counts)].astype(np.int64))
 
 
-def names_check(names: list[list[str]], config: LinkConfig = LinkConfig()):  # noqa: B008
+def names_check(names: Names, config: LinkConfig = LinkConfig()):  # noqa: B008
     """rewrite_check for link_corpus: whether, for document pairs, `min_names_matched` of the names and
     numbers of the one with fewer (at least `min_names`) are found in the other in the same order; for pairs
     marked `low` (little wording shared), also `min_names_matched_longer` of the one with more."""
@@ -183,7 +249,7 @@ def names_check(names: list[list[str]], config: LinkConfig = LinkConfig()):  # n
         out = np.zeros(len(a), dtype=bool)
         low = np.zeros(len(a), dtype=bool) if low is None else low
         for k, (x, y, strict) in enumerate(zip(a.tolist(), b.tolist(), low.tolist(), strict=True)):
-            nx, ny = names[x], names[y]
+            nx, ny = names.of(x), names.of(y)
             fewer, more = min(len(nx), len(ny)), max(len(nx), len(ny))
             if fewer >= config.min_names:
                 matched = sum(
@@ -197,7 +263,7 @@ def names_check(names: list[list[str]], config: LinkConfig = LinkConfig()):  # n
     return check
 
 
-def name_candidate_pairs(names: list[list[str]], config: LinkConfig = LinkConfig()) -> np.ndarray:  # noqa: B008
+def name_candidate_pairs(names: Names, config: LinkConfig = LinkConfig()) -> np.ndarray:  # noqa: B008
     """(a, b) document pairs whose sets of rare names and numbers look alike: rewrite candidates that survive
     rewording, where the document LSH over shingles finds a pair of Jaccard 0.2 about one time in six.
 
@@ -208,15 +274,15 @@ def name_candidate_pairs(names: list[list[str]], config: LinkConfig = LinkConfig
     fewer than `min_names` / 2 rare ones take no part (the names check needs `min_names`). Numpy throughout
     but for reading the names, so the cost is linear in the corpus.
     """
-    n_docs = len(names)
-    counts = np.fromiter(map(len, names), dtype=np.int64, count=n_docs)
+    n_docs = len(names.starts) - 1
+    counts = np.diff(names.starts)
     empty = np.empty((0, 2), dtype=np.int64)
     if counts.sum() == 0:
         return empty
-    tokens = pc.dictionary_encode(pa.array([w for ws in names for w in ws], pa.string()))
-    token = tokens.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    words, token = np.unique(names.hashes, return_inverse=True)
+    token = token.ravel().astype(np.int64)
     owner = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
-    n_tokens = np.int64(len(tokens.dictionary))
+    n_tokens = np.int64(len(words))
     # One entry per (document, distinct name), documents in order.
     flat = distinct(owner * n_tokens + token)
     owner, token = flat // n_tokens, flat % n_tokens
@@ -229,9 +295,8 @@ def name_candidate_pairs(names: list[list[str]], config: LinkConfig = LinkConfig
     if usable.sum() < 2:
         return empty
     width = config.name_bands * config.name_rows
-    sketch = minhash_words(
-        tokens.dictionary.take(pa.array(token)), per_doc[usable], SketchConfig(num_perm=width, shingle=1)
-    )
+    # One-word shingles: a set's sketch does not depend on the order of its words.
+    sketch = minhash_word_hashes(words[token], per_doc[usable], SketchConfig(num_perm=width, shingle=1))
     docs = np.flatnonzero(usable)
     banding = LinkConfig(bands=config.name_bands, rows=config.name_rows, max_bucket=config.max_bucket)
     pairs = candidate_paragraph_pairs(sketch, banding)
@@ -239,27 +304,17 @@ def name_candidate_pairs(names: list[list[str]], config: LinkConfig = LinkConfig
     return docs[pairs[agree >= config.min_name_jaccard]]
 
 
-def canonical_url(url: str | None) -> str | None:
-    """One form per page: scheme, `www.`, a trailing slash, a fragment and tracking parameters dropped."""
-    if not url or not url.strip():
-        return None
-    try:
-        normal = normalize_url(url.strip(), strict=True, trailing_slash=False)
-    except (ValueError, TypeError):
-        return None
-    host_path = normal.split("://", 1)[-1]
-    host_path = host_path[4:] if host_path.startswith("www.") else host_path
-    return host_path.rstrip("/") or None
-
-
-def url_groups(urls: list[str | None]) -> np.ndarray:
-    """Per document: a group number shared by documents at one canonical URL, else its own position."""
-    group = np.arange(len(urls), dtype=np.int64)
-    first: dict[str, int] = {}
-    for k, url in enumerate(urls):
-        canonical = canonical_url(url)
-        if canonical is not None:
-            group[k] = first.setdefault(canonical, k)
+def url_groups(canonical: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Per document: a group number shared by documents at one canonical URL (the first one's position), else
+    its own position."""
+    group = np.arange(len(canonical), dtype=np.int64)
+    codes = pc.dictionary_encode(canonical)
+    codes = codes.combine_chunks() if isinstance(codes, pa.ChunkedArray) else codes
+    at = np.flatnonzero(codes.indices.is_valid().to_numpy(zero_copy_only=False))
+    code = codes.indices.to_numpy(zero_copy_only=False)[at].astype(np.int64)
+    first = np.full(len(codes.dictionary), len(group), dtype=np.int64)
+    np.minimum.at(first, code, at)
+    group[at] = first[code]
     return group
 
 
@@ -336,7 +391,6 @@ def outlet_revision_pairs(
     outlet: np.ndarray,
     doc_index: np.ndarray,
     fingerprint: np.ndarray,
-    sketches: np.ndarray,
     shingles: np.ndarray,
     is_boilerplate: np.ndarray,
     held: np.ndarray,
@@ -378,11 +432,13 @@ def outlet_revision_pairs(
         outlet, groups[doc_index], fingerprint, BoilerplateConfig(min_stories_repeated=3)
     )
     rows = np.flatnonzero(~is_boilerplate & ~furniture & np.isin(doc_index, np.r_[a, b]))
-    documents, size = document_sketches(doc_index[rows], sketches[rows], shingles[rows], n_docs)
+    sketches = body_sketches(paras.column("minhash"), rows)  # only these rows' sketches are gathered
+    documents, size = document_sketches(doc_index[rows], sketches, shingles[rows], n_docs)
     _, jaccard = document_similarity(a, b, documents, size)
     close = jaccard >= config.min_revision_jaccard
     test = np.flatnonzero(~close & (jaccard >= config.min_rewrite_jaccard))
-    names = document_names(paras, doc_index, rows[np.isin(doc_index[rows], np.r_[a[test], b[test]])], n_docs)
+    tested = rows[np.isin(doc_index[rows], np.r_[a[test], b[test]])]
+    names = document_names(paras.column("names"), doc_index, tested, n_docs)
     close[test] = names_check(names, config)(a[test], b[test], np.ones(len(test), dtype=bool))
     return np.stack([a[close], b[close]], axis=1)
 

@@ -62,6 +62,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("input_source", pa.string()),
             # ... and the input root it is relative to: two roots may both hold a `feed.jsonl`.
             ("input_root", pa.string()),
+            # Link evidence (tasks/evidence.py): the URL's canonical form, documents at one being one story.
+            ("canonical_url", pa.string()),
         ]
     ),
     "paragraphs": pa.schema(
@@ -75,6 +77,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("language", pa.string()),
             ("n_words", pa.int32()),
             ("minhash", pa.list_(pa.uint32())),
+            # Link evidence read from the text when it is prepared (tasks/evidence.py), so that linking never
+            # reads the text: its names and numbers in order (word hashes), whether it is a Markdown heading.
+            ("names", pa.list_(pa.uint64())),
+            ("is_heading", pa.bool_()),
         ]
     ),
     "story_members": pa.schema(

@@ -14,6 +14,7 @@ from tasks.ingest import RawDocument
 from tasks.link import LinkConfig
 from tasks.prepare import prepare_documents
 from tasks.stories import (
+    Names,
     align_stories,
     changed_documents,
     find_stories,
@@ -374,8 +375,8 @@ def test_names_printed_in_many_documents_make_no_rewrite_candidates():
     rare = [f"Rare{k}" for k in range(10)]
     names = [[w.lower() for w in ws] for ws in [common + rare, rare + common, common, common, common]]
     config = LinkConfig(max_name_documents=2)
-    assert name_candidate_pairs(names, config).tolist() == [[0, 1]]
-    assert name_candidate_pairs(names[2:], config).tolist() == []
+    assert name_candidate_pairs(Names.from_lists(names), config).tolist() == [[0, 1]]
+    assert name_candidate_pairs(Names.from_lists(names[2:]), config).tolist() == []
 
 
 def test_a_short_copy_an_independent_report_quotes_whole_is_not_its_rewrite_when_they_share_little():
@@ -390,7 +391,7 @@ def test_a_short_copy_an_independent_report_quotes_whole_is_not_its_rewrite_when
         names_and_numbers(" ".join(p for p, b in zip(d.paragraphs, d.boilerplate, strict=True) if not b))
         for d in (short, report)
     ]
-    check = names_check(names)
+    check = names_check(Names.from_lists(names))
     a, b = np.array([0]), np.array([1])
     assert check(a, b, np.array([False]))  # all of the short copy's names, in order
     assert not check(a, b, np.array([True]))  # but too few of the report's for a pair sharing little

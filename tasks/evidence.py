@@ -1,0 +1,130 @@
+"""Link evidence read from a document's text once, when it is prepared, so that linking the whole corpus never
+reads the text (docs/link-memory.md).
+
+Per paragraph: its names and numbers in reading order, as 64-bit word hashes (`names`), and whether it is a
+Markdown heading (`is_heading`). Per document: its URL's canonical form (`canonical_url`). Everything else
+linking weighs (fingerprints, sketches, word counts, rule flags) is prepared already. The body a document is
+linked on is known only over the whole corpus (text its outlet prints across stories is held out), so the
+evidence is kept per paragraph and gathered over body rows at link time.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import chain
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from courlan import normalize_url
+
+from tasks.fingerprint import word_hashes
+
+PARAGRAPH_EVIDENCE = ("names", "is_heading")
+DOCUMENT_EVIDENCE = ("canonical_url",)
+
+_HEADING = r"^ {0,3}#{1,6}[ \t]+\S"
+
+# A name is a capitalised word that does not open a sentence; a number holds a digit.
+_TOKEN = re.compile(r"[^\W_][\w'’.,-]*[^\W_]|[^\W_]")
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+
+
+def names_and_numbers(text: str) -> list[str]:
+    """The names and numbers of a text in reading order, lower-cased (the part a rewrite keeps)."""
+    out = []
+    opening = True
+    for raw_token in text.split():
+        token = _TOKEN.search(raw_token)
+        if token is not None:
+            word = token.group().rstrip(".,")
+            if any(c.isdigit() for c in word) or (not opening and word[:1].isupper()):
+                out.append(word.lower())
+        opening = _SENTENCE_END.search(raw_token) is not None
+    return out
+
+
+def canonical_url(url: str | None) -> str | None:
+    """One form per page: scheme, `www.`, a trailing slash, a fragment and tracking parameters dropped."""
+    if not url or not url.strip():
+        return None
+    try:
+        normal = normalize_url(url.strip(), strict=True, trailing_slash=False)
+    except (ValueError, TypeError):
+        return None
+    host_path = normal.split("://", 1)[-1]
+    host_path = host_path[4:] if host_path.startswith("www.") else host_path
+    return host_path.rstrip("/") or None
+
+
+def name_lists(names: list[list[str]]) -> pa.ListArray:
+    """The `names` column for lists of names: each name's word hash (tasks.fingerprint.word_hash)."""
+    counts = np.fromiter(map(len, names), dtype=np.int32, count=len(names))
+    offsets = np.r_[np.int32(0), np.cumsum(counts, dtype=np.int32)]
+    flat = pa.array(chain.from_iterable(names), pa.string())
+    hashes = word_hashes(flat) if len(flat) else np.empty(0, np.uint64)
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(hashes, pa.uint64()))
+
+
+def paragraph_evidence(texts: pa.Array) -> dict[str, pa.Array]:
+    """The paragraph evidence columns for paragraph texts."""
+    names = name_lists([names_and_numbers(t or "") for t in texts.to_pylist()])
+    heading = pc.fill_null(pc.match_substring_regex(texts, _HEADING), False)
+    return {"names": names, "is_heading": heading}
+
+
+def document_evidence(urls: pa.Array) -> dict[str, pa.Array]:
+    """The document evidence columns for document URLs."""
+    return {"canonical_url": pa.array([canonical_url(u) for u in urls.to_pylist()], pa.string())}
+
+
+def with_evidence(docs: pa.Table, paras: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """The tables with their evidence columns filled: rows that lack it (written before it was prepared, or
+    by code that leaves it out) get it from their text and URL here. Paragraphs that lack it need `text`."""
+    missing = _missing(paras, PARAGRAPH_EVIDENCE)
+    if missing.any():
+        if "text" not in paras.column_names:
+            raise ValueError(
+                f"{int(missing.sum())} paragraphs have no link evidence ({', '.join(PARAGRAPH_EVIDENCE)}) "
+                "and no text to compute it from: read their `text` column too"
+            )
+        computed = paragraph_evidence(paras.column("text").filter(pa.array(missing)).combine_chunks())
+        paras = _filled(paras, missing, computed)
+    missing = _missing(docs, DOCUMENT_EVIDENCE)
+    if "url" in docs.column_names:
+        # A document without a URL has no canonical one: nothing to compute.
+        missing &= docs.column("url").is_valid().to_numpy(zero_copy_only=False)
+    else:
+        missing[:] = False
+    if missing.any():
+        docs = _filled(docs, missing, document_evidence(docs.column("url").filter(pa.array(missing))))
+    elif not set(DOCUMENT_EVIDENCE) <= set(docs.column_names):
+        docs = _filled(docs, missing, {c: pa.nulls(0, pa.string()) for c in DOCUMENT_EVIDENCE})
+    return docs, paras
+
+
+def _missing(table: pa.Table, columns: tuple[str, ...]) -> np.ndarray:
+    """Per row: whether any of the columns is absent or null."""
+    missing = np.zeros(table.num_rows, dtype=bool)
+    for name in columns:
+        if name not in table.column_names:
+            return np.ones(table.num_rows, dtype=bool)
+        missing |= table.column(name).is_null().to_numpy(zero_copy_only=False)
+    return missing
+
+
+def _filled(table: pa.Table, missing: np.ndarray, computed: dict[str, pa.Array]) -> pa.Table:
+    """The table with the rows marked `missing` taking `computed` (in row order) in those columns."""
+    kept = np.flatnonzero(~missing)
+    at = np.empty(len(missing), dtype=np.int64)
+    at[kept] = np.arange(len(kept))
+    at[missing] = len(kept) + np.arange(int(missing.sum()))
+    for name, values in computed.items():
+        if name in table.column_names:
+            old = table.column(name).filter(pa.array(~missing)).combine_chunks()
+            column = pa.concat_arrays([old.cast(values.type), values]).take(pa.array(at))
+            table = table.set_column(table.schema.get_field_index(name), name, column)
+        else:
+            column = pa.concat_arrays([pa.nulls(len(kept), values.type), values]).take(pa.array(at))
+            table = table.append_column(name, column)
+    return table
