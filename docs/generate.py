@@ -33,6 +33,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: the held-out part's first run, kept as evidence and quoted in prose; current figures "
         "are quality.json's",
     ),
+    "link_memory.json": ("link-memory.md", "rendered (the whole page) by `bench.link_memory.render_page`"),
     "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
     "hostile.json": ("hostile-inputs.md", "rendered (Last results) by `bench.hostile.markdown_table`"),
     "hostile-main.json": (
@@ -61,10 +62,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
 BENCH_PAGES: dict[str, tuple[str, str, str]] = {
     "quality.md": ("quality.json", "bench.quality", "render_page"),
     "run-benchmarks.md": ("run.json", "bench.run_bench", "render"),
+    "link-memory.md": ("link_memory.json", "bench.link_memory", "render_page"),
 }
 
 
-def load_results(name: str) -> dict:
+def load_results(name: str) -> dict | list:
     return json.loads((RESULTS / name).read_text())
 
 
