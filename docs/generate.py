@@ -249,6 +249,13 @@ def boilerplate_results() -> str:
     return stamp + "\n\n" + markdown_table(results)
 
 
+def stamp_text(value: object) -> str:
+    """A stored date, machine or commit as text: a machine stored as a dict reads `key value, ...`."""
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {item}" for key, item in value.items())
+    return str(value)
+
+
 def results_index() -> str:
     """Every file in bench/results/, its date, machine and commit, and the page that shows it."""
     lines = [
@@ -260,7 +267,7 @@ def results_index() -> str:
         record = data[-1] if isinstance(data, list) else data  # a log of runs: its newest
         page, how = RESULT_PAGES.get(path.name, ("", "**shown on no page yet**"))
         link = f"[{page}]({page})" if page else ""
-        stamp = [cell(str(record.get(key, "not stored"))) for key in ("date", "machine", "commit")]
+        stamp = [cell(stamp_text(record.get(key, "not stored"))) for key in ("date", "machine", "commit")]
         lines.append(f"| `{path.name}` | {' | '.join(stamp)} | {link} | {how} |")
     return "\n".join(lines)
 
