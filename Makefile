@@ -45,7 +45,13 @@ screenshot: $(STAMP)
 
 # What a daily run adding 1% new documents costs against a full run (about an hour at 100k documents on 2 cores).
 bench-incremental: $(STAMP)
-	$(BIN)/python bench/incremental.py --documents $${DOCUMENTS:-100000}
+	$(BIN)/python -m bench.run_bench --only incremental --incremental-documents $${DOCUMENTS:-100000} \
+	  --json bench/results/run-incremental.json --page /dev/null
+
+# Issue 13's benchmarks on `reprint run` itself: vs the DuckDB floor, peak RSS by size, a daily run, start-up
+# (bench/results/run.json, docs/run-benchmarks.md; hours at the default sizes: see --help for smaller ones).
+bench-run: $(STAMP)
+	$(BIN)/python -m bench.run_bench
 
 # The generated docs: docs/tables.md from the schema, benchmark pages and figures from bench/results/*.json.
 docs: $(STAMP)

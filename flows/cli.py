@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from flows.prefect_api import start_api
 from tasks.limits import DEFAULT_LIMITS
 from tasks.terminal import inert
 
@@ -182,12 +183,16 @@ def _command(args: argparse.Namespace) -> int:
         return print_query(warehouse, args.query, output=args.output or "table")
 
     _quiet_prefect(args.verbose)
+    # First, so that the server starts on the other core while this process imports Prefect and the pipeline.
+    server = start_api()
     from flows.pipeline import run as run_flow
     from flows.progress import progress_bars
     from tasks.report import render_run_summary
     from tasks.warehouse import WarehouseBusy
 
     errors = Console(stderr=True, emoji=False)
+    if server:
+        server.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
     try:
         with progress_bars(errors):
             summary = run_flow(
