@@ -35,6 +35,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     ),
     "link_memory.json": ("link-memory.md", "rendered (the whole page) by `bench.link_memory.render_page`"),
     "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
+    "run-startup-before.json": (
+        "startup.md",
+        "hand-written: a second start-up run of `bench.run_bench`, quoted beside run.json's in one table",
+    ),
     "hostile.json": ("hostile-inputs.md", "rendered (Last results) by `bench.hostile.markdown_table`"),
     "hostile-main.json": (
         "hostile-inputs.md",
