@@ -21,15 +21,13 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
-from multiprocessing import get_context
 from pathlib import Path
 
 CORPUS_SEED = 0
 # ~22 paragraphs a document, boilerplate included: 50k documents ≈ 1M paragraphs.
 PARAGRAPHS_PER_STORY = (12, 30)
-BATCH_FILES = 200  # files per batch, as in flows/pipeline.py
+BATCH_FILES = 200  # files per batch
 STAGES = ("read", "clean", "boilerplate", "fingerprint", "language", "tables")
 
 
@@ -55,22 +53,16 @@ def make_corpus(n_documents: int, work: Path) -> Path:
 # --- one ingest, run in its own process ------------------------------------------------------------------
 
 
-def _prepare_batch(items: list) -> tuple:
-    """Worker: read and prepare one batch of files; the tables plus this batch's stage clock."""
-    from tasks.ingest import read_inputs
-    from tasks.prepare import StageClock, prepare_documents
-
-    clock = StageClock()
-    with clock("read"):
-        raws, rejects = read_inputs(items)
-    docs, paras = prepare_documents(raws, clock=clock)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return docs, paras, len(rejects), dict(clock.seconds), dict(clock.counts), peak
-
-
 def ingest(folder: Path, out: Path, workers: int) -> dict:
-    """Ingest every file under `folder` into Parquet under `out` with `workers` processes; what it took."""
+    """Ingest every file under `folder` into Parquet under `out` with `workers` processes; what it took.
+
+    The shards are prepared by `reprint run`'s own step (tasks.run.prepare_shard, in its worker processes);
+    this process streams the staged parts into one file per table, so memory holds a few shards, never the
+    corpus."""
+    import pyarrow.parquet as pq
+
     from tasks.ingest import discover_inputs
+    from tasks.run import Runner, prepare_shard, worker_processes
     from tasks.warehouse import StagedParquet
 
     shutil.rmtree(out, ignore_errors=True)
@@ -80,35 +72,31 @@ def ingest(folder: Path, out: Path, workers: int) -> dict:
     batches = [items[k : k + BATCH_FILES] for k in range(0, len(items), BATCH_FILES)]
     seconds: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)
-    worker_peak = 0
     write = 0.0
+    staging = out / ".staging"
     with (
-        ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool,
+        worker_processes(workers),
         StagedParquet(out / "documents" / "part-0.parquet", "documents") as documents,
         StagedParquet(out / "paragraphs" / "part-0.parquet", "paragraphs") as paragraphs,
     ):
-        # At most two batches per worker in flight: memory holds a few batches, never the corpus.
-        pending = []
-        queue = iter(batches)
-        for batch in islice(queue, 2 * workers):
-            pending.append(pool.submit(_prepare_batch, batch))
-        while pending:
-            docs, paras, rejects, batch_seconds, batch_counts, peak = pending.pop(0).result()
-            nxt = next(queue, None)
-            if nxt is not None:
-                pending.append(pool.submit(_prepare_batch, nxt))
+        # At most two batches per worker in flight (Runner's window).
+        for shard in Runner(2 * workers).map(
+            "prepare_shard", prepare_shard, ((staging, b, {}) for b in batches)
+        ):
             t = time.perf_counter()
-            documents.write(docs)
-            paragraphs.write(paras)
+            documents.write(pq.read_table(Path(shard.folder) / "documents.parquet"))
+            paragraphs.write(pq.read_table(Path(shard.folder) / "paragraphs.parquet"))
+            shutil.rmtree(shard.folder)
             write += time.perf_counter() - t
-            for k, v in batch_seconds.items():
+            for k, v in shard.stage_seconds.items():
                 seconds[k] += v
-            for k, v in batch_counts.items():
+            for k, v in shard.stage_counts.items():
                 counts[k] += v
-            counts["rejects"] += rejects
-            worker_peak = max(worker_peak, peak)
+            counts["rejects"] += len(shard.rejects)
     total = time.perf_counter() - start
     seconds["write"] = write
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
         "workers": workers,
         "files": len(items),
@@ -116,10 +104,7 @@ def ingest(folder: Path, out: Path, workers: int) -> dict:
         "discover_seconds": discovered - start,
         "stage_seconds": dict(seconds),
         "counts": dict(counts),
-        "peak_rss_mib": {
-            "main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "largest_worker": max(worker_peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
-        },
+        "peak_rss_mib": {"main": own / 1024, "largest_worker": (children if workers > 1 else own) / 1024},
     }
 
 

@@ -399,13 +399,3 @@ def merge_inputs(old: pa.Table, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(
         sorted(kept + rows, key=lambda r: (r["source"], r["root"] or "")), schema=SCHEMAS["inputs"]
     )
-
-
-def story_shards(todo: dict[str, list[str]], body: dict[str, list], size: int) -> list[tuple[dict, dict]]:
-    """The stories to align in shards of `size`, each with only the body paragraphs its members need."""
-    ids = sorted(todo)
-    shards = []
-    for start in range(0, len(ids), size):
-        stories = {s: todo[s] for s in ids[start : start + size]}
-        shards.append((stories, {d: body.get(d, []) for docs in stories.values() for d in docs}))
-    return shards

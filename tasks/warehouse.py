@@ -281,7 +281,7 @@ def recover(root: Path) -> None:
             os.replace(root / name, first / name)
         if not (root / CURRENT).is_symlink():
             _switch(root, first)
-    shutil.rmtree(root / ".staging", ignore_errors=True)
+    # .staging is left as it is: parts a killed run staged are reused by the next (tasks/run.py).
     current = current_version(root)
     if current is None:
         return
@@ -451,6 +451,11 @@ def _link_tables(root: Path) -> None:
         if not link.is_symlink():
             link.unlink(missing_ok=True)
             os.symlink(f"{CURRENT}/{name}", link)
+
+
+def fsync_path(path: Path) -> None:
+    """fsync a file or a folder (its entries), so what was written survives a power cut."""
+    _fsync(path)
 
 
 def _fsync(path: Path) -> None:

@@ -103,35 +103,10 @@ def write_corpus(folder: Path) -> Path:
 
 
 def build_warehouse(inputs: list[Path], root: Path) -> Path:
-    """What `reprint run` does, with the plain functions (no Prefect): ingest, link, align, commit."""
-    from tasks import stories
-    from tasks.changes import merge_rejects, replace_documents
-    from tasks.ingest import discover_inputs, read_inputs
-    from tasks.prepare import prepare_documents
-    from tasks.warehouse import SCHEMAS, commit
+    """What `reprint run` does, through the same steps (tasks/run.py) without Prefect."""
+    from tasks.run import run
 
-    empty = {name: schema.empty_table() for name, schema in SCHEMAS.items()}
-    items, rejects = discover_inputs(inputs)
-    raws, bad = read_inputs(items)
-    docs, paras = replace_documents(empty["documents"], empty["paragraphs"], *prepare_documents(raws), set())
-    members, paras = stories.find_stories(docs, paras)
-    members, body = stories.keyed_members(members, paras)
-    todo, _ = stories.stories_to_align(members, empty["story_members"], empty["paragraph_fates"])
-    fates = stories.align_stories(todo, body)
-    rejects = merge_rejects(
-        empty["rejects"], rejects + bad, {(i.root, i.source) for i in items}, set(), inputs, set()
-    )
-    commit(
-        root,
-        {
-            "documents": docs,
-            "paragraphs": paras,
-            "story_members": members,
-            "paragraph_fates": fates,
-            "rejects": rejects,
-        },
-        "test",
-    )
+    run([str(i) for i in inputs], str(root))
     return root
 
 

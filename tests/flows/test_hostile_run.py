@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import flows.pipeline
+import tasks.run
 import tasks.warehouse
 from flows.cli import main
 from tasks.warehouse import VERSIONS, read_table
@@ -68,7 +69,7 @@ def test_a_full_disk_at_commit_is_reported_once_not_retried_and_cleaned_up(tmp_p
     before = sorted(p.name for p in (root / VERSIONS).iterdir())
     capsys.readouterr()
 
-    real_write, real_commit, commits = tasks.warehouse._write_file, flows.pipeline.commit, []
+    real_write, real_commit, commits = tasks.warehouse._write_file, tasks.run.commit, []
 
     def full_disk(path, table, name):
         if name == "paragraphs":  # a part of the version is already on disk when the disk fills
@@ -81,7 +82,7 @@ def test_a_full_disk_at_commit_is_reported_once_not_retried_and_cleaned_up(tmp_p
         return real_commit(*args, **kwargs)
 
     monkeypatch.setattr(tasks.warehouse, "_write_file", full_disk)
-    monkeypatch.setattr(flows.pipeline, "commit", counted)
+    monkeypatch.setattr(tasks.run, "commit", counted)
     second = tmp_path / "second"
     second.mkdir()
     shutil.copy(sorted(SEEDS.glob("*.txt"))[1], second / "b.txt")

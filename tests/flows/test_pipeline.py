@@ -129,18 +129,9 @@ def test_the_run_writes_the_report_page(warehouse):
     assert not list((warehouse / "report").rglob("*.tmp"))
 
 
-def test_a_run_deletes_expired_cached_results(warehouse):
-    import os
-    import time
-
-    from prefect.settings import get_current_settings
-
-    storage = get_current_settings().results.local_storage_path
-    kept = sorted(p.name for p in storage.glob("prepare-*"))  # the first run's shard, still fresh
-    expired = storage / "align-0000expired"
-    expired.write_bytes(b"a result cached 40 days ago")
-    then = time.time() - 40 * 86400
-    os.utime(expired, (then, then))
-    assert kept and main(["run", str(SEEDS), "--warehouse", str(warehouse), "--no-report"]) == 0
-    assert not expired.exists()
-    assert set(kept) <= {p.name for p in storage.glob("prepare-*")}
+def test_a_committed_run_leaves_no_staged_parts(warehouse):
+    # The parts a run staged are in its committed version: the staging area is emptied after the commit.
+    assert not (warehouse / ".staging").exists()
+    (warehouse / ".staging" / "prepare" / "left-by-a-killed-run").mkdir(parents=True)
+    assert main(["run", str(SEEDS), "--warehouse", str(warehouse), "--no-report"]) == 0
+    assert not (warehouse / ".staging").exists()

@@ -121,13 +121,16 @@ def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(client_env, co
         assert_same(snapshot(wh), before)
         assert catalog_documents(wh) == 2, point
         prepared += [
-            line for line in killed.stderr.splitlines() if "prepare_shard" in line and "Finished" in line
+            line
+            for line in killed.stderr.splitlines()
+            if " paragraphs" in line and ("prepared " in line or "reused the staged shard" in line)
         ]
-    # Reruns did not prepare again: Prefect's cache, keyed on content, had the shard from the first killed
-    # run. (Read from each run's own log, written before the kill: the server may never hear of a killed
-    # run's tasks.)
+    # Reruns did not prepare again: the first killed run's staged part, keyed on the files and the step's
+    # configuration, was still in the warehouse's staging area. (Read from each run's own log, written before
+    # the kill: the server may never hear of a killed run's tasks.)
     assert len(prepared) == len(CRASH_POINTS), prepared
-    assert "Cached" not in prepared[0] and all("Cached" in line for line in prepared[1:]), prepared
+    assert "reused" not in prepared[0], prepared
+    assert all("reused the staged shard" in line for line in prepared[1:]), prepared
     # Killed just after the commit point: the run's work is all there.
     assert killed_at("after-switch").returncode == -signal.SIGKILL
     assert_same(snapshot(wh), fresh)
@@ -136,6 +139,52 @@ def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(client_env, co
     assert_same(snapshot(wh), fresh)
     assert catalog_documents(wh) == 3
     assert len(list((wh / ".versions").iterdir())) <= 2
+
+
+def add_notes(corpus: Path, n: int) -> Path:
+    """`n` short unrelated notes, enough files for several shards."""
+    (corpus / "more").mkdir(exist_ok=True)
+    for k in range(n):
+        (corpus / "more" / f"note{k}.txt").write_text(
+            f"Note {k}: the harbour board met on day {k} and approved item {k * 7} of the plan at once.\n"
+            f"\nMembers asked for figure {k * 13} to be published before the next meeting of the board.\n"
+        )
+    return corpus
+
+
+def test_a_run_killed_while_its_workers_prepare_leaves_no_worker_and_resumes(client_env, corpus, tmp_path):
+    add_notes(add_copy(corpus), 8)
+    wh = tmp_path / "wh"
+    started = time.monotonic()
+    # Captured pipes: the call returns only when no process holding them is left (workers watch the run).
+    killed = reprint(
+        client_env,
+        "run",
+        str(corpus),
+        "--warehouse",
+        str(wh),
+        "--no-report",
+        "--files-per-shard",
+        "2",
+        extra={"REPRINT_CRASH_AT": "after-prepare-shard", "PREFECT_LOGGING_LEVEL": "INFO"},
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert time.monotonic() - started < 150
+    staged = [p for p in (wh / ".staging" / "prepare").iterdir() if ".tmp-" not in p.name]
+    assert staged, "the killed run staged no shard"
+    again = run_ok(
+        client_env,
+        corpus,
+        "--warehouse",
+        wh,
+        "--files-per-shard",
+        "2",
+        extra={"PREFECT_LOGGING_LEVEL": "INFO"},
+    )
+    assert again.stderr.count("reused the staged shard") >= len(staged), again.stderr[-3000:]
+    single = tmp_path / "single"
+    run_ok(client_env, corpus, "--warehouse", single)
+    assert_same(snapshot(wh), snapshot(single))
 
 
 def test_two_runs_at_once_one_refuses_one_waits(client_env, corpus, fresh, tmp_path):
@@ -175,15 +224,12 @@ def test_two_runs_at_once_one_refuses_one_waits(client_env, corpus, fresh, tmp_p
 
 
 def test_the_flow_on_a_dask_cluster_gives_the_single_process_warehouse(client_env, corpus, tmp_path):
-    add_copy(corpus)
-    for k in range(6):  # enough files for several shards
-        (corpus / "more").mkdir(exist_ok=True)
-        (corpus / "more" / f"note{k}.txt").write_text(
-            f"Note {k}: the harbour board met on day {k} and approved item {k * 7} of the plan at once.\n"
-            f"\nMembers asked for figure {k * 13} to be published before the next meeting of the board.\n"
-        )
+    add_notes(add_copy(corpus), 12)
     single = tmp_path / "single"
-    run_ok(client_env, corpus, "--warehouse", single, "--files-per-shard", "2")
+    run_ok(client_env, corpus, "--warehouse", single)  # one shard, in this process
+    pooled = tmp_path / "pooled"
+    run_ok(client_env, corpus, "--warehouse", pooled, "--files-per-shard", "3")  # six, in worker processes
+    assert_same(snapshot(pooled), snapshot(single))
     port = free_port()
     scheduler = subprocess.Popen(
         [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
@@ -234,7 +280,7 @@ def test_the_flow_on_a_dask_cluster_gives_the_single_process_warehouse(client_en
             assert time.monotonic() - started < 300
             ran = client.run(lambda dask_worker: len(dask_worker.state.log))
         assert all(n > 0 for n in ran.values()), f"a worker did no work: {ran}"  # the shards were shared
-        assert "9 documents read" in done.stderr
+        assert "15 documents read" in done.stderr
         assert_same(snapshot(clustered), snapshot(single))
     finally:
         for process in [*workers, scheduler]:

@@ -13,7 +13,6 @@ from tasks.changes import (
     merge_rejects,
     read_changed,
     replace_documents,
-    story_shards,
     with_owner,
 )
 from tasks.ingest import Reject, discover_inputs
@@ -138,14 +137,6 @@ def test_a_failed_file_with_stored_documents_says_they_are_kept():
     assert merged.column("reason").to_pylist() == [
         "the file is empty; the version stored by an earlier run is kept"
     ]
-
-
-def test_story_shards_carry_only_their_members_paragraphs():
-    todo = {"s1": ["a", "b"], "s2": ["c", "d"], "s3": ["e"]}
-    body = {d: [d.upper()] for d in "abcde"}
-    shards = story_shards(todo, body, 2)
-    assert [sorted(s) for s, _ in shards] == [["s1", "s2"], ["s3"]]
-    assert sorted(shards[1][1]) == ["e"]
 
 
 def test_input_files_keep_their_state_between_runs():

@@ -1,0 +1,68 @@
+"""The run's one rule for what is redone: a shard step whose staged part for the same inputs and the same step
+configuration exists is not run again; a changed file or a changed configuration makes a new key."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+import tasks.run
+from tasks.align import AlignConfig
+from tasks.ingest import discover_inputs
+from tasks.run import ALIGN_STEP, prepare_shard, run, step_version
+from tasks.warehouse import SCHEMAS, read_table
+from tests.conftest import SEEDS, write_corpus
+
+
+def test_a_step_version_follows_its_configuration():
+    fates = str(SCHEMAS["paragraph_fates"])
+    assert step_version("align", fates, AlignConfig()) == ALIGN_STEP
+    assert step_version("align", fates, replace(AlignConfig(), near_min=0.31)) != ALIGN_STEP
+
+
+def test_a_prepared_shard_is_reused_only_for_the_same_files_and_configuration(tmp_path, monkeypatch):
+    items, _ = discover_inputs([SEEDS])
+    staging = tmp_path / "staging"
+    first = prepare_shard(staging, items, {})
+    assert not first.reused and first.documents == 2 and Path(first.folder).is_dir()
+    again = prepare_shard(staging, items, {})
+    assert again.reused and again.folder == first.folder and again.inputs == first.inputs
+    # The staged part is what preparing made: the same rows as preparing once more into another folder.
+    fresh = prepare_shard(tmp_path / "other", items, {})
+    for name in ("documents", "paragraphs"):
+        assert pq.read_table(Path(fresh.folder) / f"{name}.parquet").equals(
+            pq.read_table(Path(first.folder) / f"{name}.parquet")
+        )
+    monkeypatch.setattr(tasks.run, "PREPARE_STEP", "prepare-another-threshold")
+    changed = prepare_shard(staging, items, {})
+    assert not changed.reused and changed.folder != first.folder
+
+
+def test_a_changed_file_makes_a_new_key_and_unchanged_files_need_no_part(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text((SEEDS / "000_428487f81ed86623.txt").read_text(encoding="utf-8"))
+    items, _ = discover_inputs([folder])
+    staging = tmp_path / "staging"
+    first = prepare_shard(staging, items, {})
+    (folder / "a.txt").write_text(
+        "Another text altogether, written later.\n\nWith a second paragraph in it.\n"
+    )
+    second = prepare_shard(staging, items, {})
+    assert not second.reused and second.folder != first.folder
+    known = {
+        (r["root"], r["source"]): (r["content_hash"], r["metadata_hash"], r["pipeline_version"])
+        for r in second.inputs
+    }
+    idle = prepare_shard(staging, items, known)
+    assert idle.folder is None and idle.unchanged == [(items[0].root, "a.txt")]
+
+
+def test_shards_of_every_size_give_the_same_warehouse(tmp_path):
+    inputs = [str(write_corpus(tmp_path / "in")), str(SEEDS)]
+    run(inputs, str(tmp_path / "one"))
+    run(inputs, str(tmp_path / "many"), tasks.run.RunOptions(files_per_shard=2, stories_per_shard=1))
+    for name in ("documents", "paragraphs", "story_members", "paragraph_fates", "rejects", "inputs"):
+        one, many = (read_table(tmp_path / w, name) for w in ("one", "many"))
+        assert one.num_rows > 0 or name == "rejects"
+        assert one.equals(many), name
