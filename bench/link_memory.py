@@ -43,6 +43,7 @@ STAGES = (
     ("tasks.stories", "repeated_in_outlet_rows"),
     ("tasks.link", "whole_texts"),
     ("tasks.link", "link_documents"),
+    ("tasks.link", "document_pairs"),
     ("tasks.link", "candidate_paragraph_pairs"),
     ("tasks.link", "verify_paragraph_pairs"),
     ("tasks.link", "matched_rows"),
@@ -333,7 +334,7 @@ def render_page(records: list[dict]) -> str:
     out += [
         "",
         f"Where linking's seconds and memory go ({largest['documents']:,} documents; a stage inside another"
-        " counts in both, e.g. every stage of `link_documents` is in it and in `link_corpus`):",
+        " counts in both, e.g. every stage linking the documents is in its own row and in `link_corpus`'s):",
         "",
         "| stage | calls | seconds | raised the peak by MB | resident MB before | resident MB after |",
         "|---|---:|---:|---:|---:|---:|",
@@ -378,15 +379,20 @@ paragraph row (25 per generated document):
   as numpy arrays (about 45 bytes), and the body rows' sketches gathered once (256 bytes per body row; the
   Arrow column stays with the caller, who writes the flags back with it).
 - **In `link_corpus`**, per distinct body text: its sketch while paragraph pairs are found (256 bytes, let
-  go of once paired) and its 16 LSH band keys while they are sorted (about 400 bytes with the row numbers
-  and sort order); per document: its body sketch (256 bytes), ids, dates and sources as Python lists, one
-  `Member`; per pair: matched paragraph row pairs (a text printed k times, k up to `max_copies` 50, makes
-  k(k-1)/2; 8 bytes each as two int32 row positions, about 60 while `document_overlaps` groups them) and
-  the document pairs sharing any matched paragraph, the most numerous arrays that outlive it (stock text
-  a few dozen documents print pairs them all; about 90 bytes each while weighed and verified, every one
-  kept in the links clustering reads). Sketches are compared 65,536 pairs at a
-  time (16 MB per gather; a 1M-pair step took 512 MB at once), and each document pair's similarity is
-  estimated once (it was up to three times).
+  go of once paired) and one LSH band's keys at a time while they are sorted (about 24 bytes with the sort
+  order: `candidate_paragraph_pairs` sorts band by band, where sorting all 16 at once held about 400
+  bytes, the peak at 50k documents); per document: its body sketch (256 bytes), ids, dates and sources as
+  Python lists, one `Member`; per matched paragraph row pair (a text printed k times, k up to `max_copies`
+  50, makes k(k-1)/2): 8 bytes as two int32 row positions plus 2 naming its pass, kept while linking; per
+  row, its spread and weight (16 bytes). The document pairs sharing any matched paragraph (stock text a
+  few dozen documents print pairs them all: about 170 per document at 10k) are never all held:
+  `tasks.link.DocumentPairs` makes them in passes of about 1M matched row pairs (the pairs whose first
+  document's position is the pass number modulo the passes; every pair's figures depend only on
+  corpus-wide counts, computed once), so a pass holds about 100 bytes per pair of its own; `link_corpus`
+  keeps the links of one sweep (what heavy rewrites and the linked groups read), then of a second sweep
+  only the pairs inside a linked group (what clustering reads), which are identical to what clustering
+  every pair gives (tests/tasks/test_link.py). Sketches are compared 65,536 pairs at a time (16 MB per
+  gather), and each document pair's similarity is estimated once per sweep.
 
 What does not grow: the imported code (about 120 MB), the comparison buffers (bounded by the step size),
 and nothing per distinct word or name beyond the names' hashes. RSS also keeps memory numpy has freed but
@@ -397,18 +403,24 @@ machine.
 
 ## What flat memory would need
 
-The per-paragraph sketch and the pair arrays make linking O(corpus) in memory. To make it flat (bounded
-whatever the corpus) the corpus-wide steps would run out of core, their rules unchanged:
+At 50k documents the peak is no longer reached while pairs are made but before `link_corpus` (its rise is
+small in the stage table above): the per-row arrays, the gathered sketches and the names are the peak now.
+What still grows with the corpus: the input (the sketch, 260 bytes a paragraph, is most of it) and the body
+rows' gathered sketches (256 bytes), the per-row arrays of `find_stories` and `DocumentPairs` (about 60
+bytes), each document's names as word hashes, and the matched paragraph row pairs (10 bytes each). To make
+linking flat (bounded whatever the corpus), their rules unchanged:
 
 - band keys (16 per distinct text) written to Parquet per prepared shard and grouped by key in DuckDB (a
   sort-based GROUP BY that spills to disk), candidate pairs coming out as a Parquet file, not an array;
-- verification by streaming candidate pairs, sorted by shard, against sketches read one shard at a time;
-- the matched row pairs' per-document-pair sums (`document_overlaps`, `paragraph_spread`, the stock-text
-  counts) as DuckDB aggregations over that file;
+- verification by streaming candidate pairs, sorted by shard, against sketches read one shard at a time
+  (no sketch column held whole, neither read nor gathered);
+- the matched row pairs written per `DocumentPairs` pass to Parquet (their pass is already a partition of
+  the document-pair space), and their per-document-pair sums (`document_overlaps`) and per-row counts
+  (`paragraph_spread`) as DuckDB aggregations over those files;
 - clustering and version order on the link graph only (a few links per linked document); per document an
   id and a story label stay in memory (O(documents), tens of bytes each: flat enough up to ~100M).
 
-That is a rewrite of `link_documents`' execution, not done here.
+The document-pair step is done (passes); the candidate, verification and row-pair steps are not.
 """
 
 

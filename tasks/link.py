@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 import numpy as np
@@ -26,6 +26,9 @@ _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
 _COMPARE = 1 << 16
+# Matched paragraph row pairs weighed per pass of link_documents: its document pairs, made from them, are
+# linking's most numerous arrays (about 100 bytes each while weighed), so a pass holds about 100 MB of them.
+_PASS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -124,9 +127,17 @@ class Member:
     copied_from: str | None = None
 
 
-def band_keys(sketches: np.ndarray, config: LinkConfig = LinkConfig()) -> np.ndarray:
-    """One 64-bit key per (paragraph, band): paragraphs sharing a key are candidates."""
+def band_keys(sketches: np.ndarray, config: LinkConfig = LinkConfig(), band: int | None = None) -> np.ndarray:
+    """One 64-bit key per (paragraph, band): paragraphs sharing a key are candidates. band: when given, only
+    that band's keys (one per paragraph)."""
     n = sketches.shape[0]
+    if band is not None:
+        columns = sketches[:, band * config.rows : (band + 1) * config.rows].astype(np.uint64)
+        keys = np.zeros(n, dtype=np.uint64)
+        for r in range(config.rows):
+            keys = keys * np.uint64(1_000_003) + columns[:, r]
+        # The offset of the all-bands form below, wrapped to 64 bits as its array product is.
+        return keys + np.uint64(band * 0x9E3779B97F4A7C15 % 2**64)
     bands = sketches[:, : config.bands * config.rows].reshape(n, config.bands, config.rows).astype(np.uint64)
     keys = np.zeros((n, config.bands), dtype=np.uint64)
     for r in range(config.rows):
@@ -155,20 +166,27 @@ def candidate_paragraph_pairs(
     """
     if len(sketches) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    keys = band_keys(sketches, config).ravel()
-    rows = np.repeat(np.arange(sketches.shape[0], dtype=np.int64), config.bands)
-    order = np.argsort(keys, kind="stable")
-    keys, rows = keys[order], rows[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    sizes = np.diff(np.r_[starts, len(keys)])
-    keep = (sizes > 1) & (sizes <= config.max_bucket)
-    if fresh is not None:
-        keep &= np.add.reduceat(fresh[rows].astype(np.int64), starts) > 0
-    pairs = pairs_within_groups(rows, starts[keep], sizes[keep])
-    if fresh is not None:
-        pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
     n = np.int64(sketches.shape[0])
-    flat = distinct(np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]))
+    found = [np.empty(0, dtype=np.int64)]
+    # One band at a time (band_keys sets bands apart, so a bucket holds one band's rows): sorting every
+    # band's keys at once held about 400 bytes per text, the peak of linking at 50k documents.
+    for band in range(config.bands):
+        keys = band_keys(sketches, config, band)
+        rows = np.argsort(keys, kind="stable")
+        keys = keys[rows]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        del keys
+        sizes = np.diff(np.r_[starts, len(rows)])
+        keep = (sizes > 1) & (sizes <= config.max_bucket)
+        if fresh is not None:
+            keep &= np.add.reduceat(fresh[rows].astype(np.int64), starts) > 0
+        pairs = pairs_within_groups(rows, starts[keep], sizes[keep])
+        if fresh is not None:
+            pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
+        found.append(
+            distinct(np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]))
+        )
+    flat = distinct(np.concatenate(found))
     return np.stack([flat // n, flat % n], axis=1)  # a pair met in several bands is verified once
 
 
@@ -278,6 +296,125 @@ def link_documents(
     `min_containment` are verified on all their paragraphs. new: per document position; when given, only
     pairs with a new document (what incremental linking needs to know).
     """
+    found = document_pairs(doc_index, sketches, fingerprints, shingle_counts, n_docs, config, new, whole)
+    return found.links()
+
+
+@dataclass(frozen=True)
+class DocumentPairs:
+    """What link_documents weighs, held so that its document pairs are made one pass at a time.
+
+    The document pairs sharing any matched paragraph are linking's most numerous arrays (about 170 per
+    document at 10k generated documents, most of them one stock sentence in common), yet few are links, and
+    clustering reads only the pairs inside a linked group. So they are never all held: `links` makes them
+    in `passes` passes, each the pairs whose first document's position is the pass number modulo `passes`
+    (every pair's figures depend only on corpus-wide counts, computed once here), and keeps what the caller
+    asks for. What is held across passes grows with matched paragraph pairs, not document pairs: the matched
+    row pairs (8 bytes each) and, per row, its spread and weight.
+    """
+
+    doc_index: np.ndarray
+    text_of: np.ndarray
+    pairs: np.ndarray  # matched row pairs
+    part: np.ndarray  # per matched row pair: its pass
+    passes: int
+    spread: np.ndarray  # per row: paragraph_spread
+    weight: np.ndarray  # per row: its weight in document_overlaps over all matched row pairs
+    other_key: np.ndarray  # sorted keys of pairs from stock texts and whole-text evidence
+    whole: WholeTexts
+    verified: Links  # the close pairs' overlaps, verified on all their paragraphs
+    printed: Links  # of those, the paragraphs printed verbatim in both
+    n_docs: int
+    config: LinkConfig
+
+    def links(
+        self, keep: Callable[[Links], np.ndarray] | None = None, group: np.ndarray | None = None
+    ) -> Links:
+        """Every document pair's Links row (sorted by a, b), or only the rows `keep` selects, pass by pass.
+
+        group: when given, a label per document position: only pairs of documents with one label are made
+        (the others' matched rows are never summed; a pair's figures depend on its own rows only)."""
+        kept = []
+        for p in range(self.passes):
+            found = self._pass(p, group)
+            kept.append(found if keep is None else _select(found, keep(found)))
+        links = _concat(kept)
+        return _select(links, np.lexsort((links.b, links.a))) if self.passes > 1 else links
+
+    def _keys(self, p: int, group: np.ndarray | None = None) -> tuple[Links, np.ndarray, np.ndarray]:
+        """Pass p's found overlaps, their keys, and every key of the pass (found first, then the others)."""
+        config, n = self.config, np.int64(self.n_docs)
+        pairs = self.pairs[self.part == p] if self.passes > 1 else self.pairs
+        other_key = self.other_key[(self.other_key // n) % self.passes == p]
+        if group is not None:
+            doc_group = group[self.doc_index]
+            pairs = pairs[doc_group[pairs[:, 0]] == doc_group[pairs[:, 1]]]
+            other_key = other_key[group[other_key // n] == group[other_key % n]]
+            del doc_group
+        found = document_overlaps(
+            self.doc_index, pairs, self.n_docs, config.stock_spread, self.spread, self.weight
+        )
+        del pairs
+        found_key = found.a * n + found.b
+        known = np.searchsorted(found_key, other_key)
+        known = found_key[np.minimum(known, len(found_key) - 1)] == other_key if len(found_key) else known < 0
+        return found, found_key, np.concatenate([found_key, other_key[~known]])
+
+    def close_keys(self) -> np.ndarray:
+        """Keys of the pairs whose estimated containment reaches `min_containment`, to be verified on all
+        their paragraphs (few: about one per document)."""
+        n, close = np.int64(self.n_docs), [np.empty(0, dtype=np.int64)]
+        for p in range(self.passes):
+            pairs = self.pairs[self.part == p] if self.passes > 1 else self.pairs
+            da, db = self.doc_index[pairs[:, 0]], self.doc_index[pairs[:, 1]]
+            mine = self.other_key[(self.other_key // n) % self.passes == p]
+            key = distinct(np.r_[np.minimum(da, db) * n + np.maximum(da, db), mine])
+            del pairs, da, db
+            containment, _ = document_similarity(key // n, key % n, self.whole.documents, self.whole.size)
+            close.append(key[containment >= self.config.min_containment])
+        return np.sort(np.concatenate(close))
+
+    def _pass(self, p: int, group: np.ndarray | None = None) -> Links:
+        config, n = self.config, np.int64(self.n_docs)
+        documents, size = self.whole.documents, self.whole.size
+        found, found_key, key = self._keys(p, group)
+        shared = np.r_[found.shared, np.zeros(len(key) - len(found_key), dtype=np.int64)]
+        rarity = np.r_[found.rarity, np.ones(len(key) - len(found_key))]
+        was_found = np.arange(len(key)) < len(found_key)
+        del found, found_key
+        order = np.argsort(key, kind="stable")
+        key, shared, rarity, was_found = key[order], shared[order], rarity[order], was_found[order]
+        del order
+        a, b = key // n, key % n
+        containment, jaccard = document_similarity(a, b, documents, size)
+        whole_text = whole_text_evidence(containment, jaccard, np.minimum(size[a], size[b]), config)
+        close = containment >= config.min_containment
+        shared[close], rarity[close] = 0, 1.0
+        verified, printed = self.verified, self.printed
+        mine = (verified.a % self.passes == p) & _same(group, verified)
+        at = np.searchsorted(key, verified.a[mine] * n + verified.b[mine])
+        shared[at], rarity[at] = verified.shared[mine], verified.rarity[mine]
+        verbatim = np.zeros(len(key), dtype=np.int64)
+        mine = (printed.a % self.passes == p) & _same(group, printed)
+        verbatim[np.searchsorted(key, printed.a[mine] * n + printed.b[mine])] = printed.shared[mine]
+        keep = was_found | (shared > 0) | whole_text
+        weight = np.where(whole_text & (shared == 0), containment, containment * rarity)
+        jaccard = np.where(whole_text, jaccard, 0.0)
+        columns = (a, b, weight, shared, rarity, verbatim, jaccard)
+        return Links(*(values[keep] for values in columns))
+
+
+def document_pairs(
+    doc_index: np.ndarray,
+    sketches: np.ndarray,
+    fingerprints: np.ndarray,
+    shingle_counts: np.ndarray,
+    n_docs: int,
+    config: LinkConfig = LinkConfig(),
+    new: np.ndarray | None = None,
+    whole: WholeTexts | None = None,
+) -> DocumentPairs:
+    """What link_documents weighs (its arguments), with the close pairs already verified."""
     first, text_of = paragraph_texts(fingerprints)
     texts = sketches[first]
     fresh = None
@@ -287,57 +424,81 @@ def link_documents(
     near = verify_paragraph_pairs(candidate_paragraph_pairs(texts, config, fresh), texts, config)
     del texts  # a copy of each distinct text's sketch, no longer needed
     pairs = matched_rows(near, text_of, doc_index, config)
+    del near
     spread = paragraph_spread(pairs, text_of, doc_index)
     if new is not None:
         pairs = pairs[new[doc_index[pairs[:, 0]]] | new[doc_index[pairs[:, 1]]]]
-    found = document_overlaps(doc_index, pairs, n_docs, config.stock_spread, spread)
-    del near, pairs  # the matched row pairs: the largest arrays here, summed up in `found`
     n = np.int64(n_docs)
-    found_key = found.a * n + found.b
+    # A matched row weighs less the more documents it is found in, wherever it is matched (all passes).
+    weight = np.ones(len(doc_index))
+    matched = np.zeros(len(doc_index), dtype=bool)
+    matched[pairs[:, 0]] = matched[pairs[:, 1]] = True
+    weight[matched] = np.minimum(1.0, config.stock_spread / spread[matched])
+    del matched
+    passes = max(1, -(-len(pairs) // _PASS))
+    part = np.empty(0, dtype=np.int64)
+    if passes > 1:
+        part = np.minimum(doc_index[pairs[:, 0]], doc_index[pairs[:, 1]]) % passes
+        part = part.astype(np.uint16 if passes < 2**16 else np.int64)
     stock_key = stock_document_pairs(doc_index, text_of, n_docs, config)
     if new is not None:
         stock_key = stock_key[new[stock_key // n] | new[stock_key % n]]
     # whole: the corpus' whole-text sketches and their LSH pairs, when the caller has them (link_corpus
     # uses them again for heavy rewrites); only for a run over all pairs (`new` None).
     whole = whole or whole_texts(doc_index, sketches, shingle_counts, n_docs, config, new)
-    documents, size, text_pairs = whole.documents, whole.size, whole.pairs
+    size, text_pairs = whole.size, whole.pairs
     # Only those with whole-text evidence: the others would be verified on paragraphs they never met in an
     # LSH bucket, where near matches of unrelated stories built from the same sentences pass.
     smaller = np.minimum(size[text_pairs[:, 0]], size[text_pairs[:, 1]])
     text_pairs = text_pairs[whole_text_evidence(whole.containment, whole.jaccard, smaller, config)]
     other_key = distinct(np.r_[stock_key, text_pairs[:, 0] * n + text_pairs[:, 1]])
-    known = np.searchsorted(found_key, other_key)
-    known = found_key[np.minimum(known, len(found_key) - 1)] == other_key if len(found_key) else known < 0
-    key = np.concatenate([found_key, other_key[~known]])
-    shared = np.r_[found.shared, np.zeros(len(key) - len(found_key), dtype=np.int64)]
-    rarity = np.r_[found.rarity, np.ones(len(key) - len(found_key))]
-    was_found = np.arange(len(key)) < len(found_key)
-    # Document pairs sharing any matched paragraph (about 170 per document at 10k generated documents):
-    # the arrays that grow most with the corpus here, each kept once.
-    del found, found_key, other_key, known
-    order = np.argsort(key, kind="stable")
-    key, shared, rarity, was_found = key[order], shared[order], rarity[order], was_found[order]
-    del order
-    a, b = key // n, key % n
-    containment, jaccard = document_similarity(a, b, documents, size)
-    whole_text = whole_text_evidence(containment, jaccard, np.minimum(size[a], size[b]), config)
+    empty = Links(*(np.empty(0, dtype=np.int64),) * 4)
+    found = DocumentPairs(
+        doc_index,
+        text_of,
+        pairs,
+        part,
+        passes,
+        spread,
+        weight,
+        other_key,
+        whole,
+        empty,
+        empty,
+        n_docs,
+        config,
+    )
     # Candidates are verified on all their paragraphs: one lost to a crowded bucket, a text printed over
     # max_copies times or an LSH miss still counts for a pair found through another paragraph.
-    close = np.flatnonzero(containment >= config.min_containment)
-    every = paragraphs_in_common(a[close], b[close], doc_index, sketches, config)
+    close = found.close_keys()
+    every = paragraphs_in_common(close // n, close % n, doc_index, sketches, config)
     verified = document_overlaps(doc_index, every, n_docs, config.stock_spread, spread)
-    at = close[np.searchsorted(key[close], verified.a * n + verified.b)]
-    shared[close], rarity[close] = 0, 1.0
-    shared[at], rarity[at] = verified.shared, verified.rarity
     same = every[text_of[every[:, 0]] == text_of[every[:, 1]]]
     del every
     printed = document_overlaps(doc_index, same, n_docs)
-    verbatim = np.zeros(len(key), dtype=np.int64)
-    verbatim[np.searchsorted(key, printed.a * n + printed.b)] = printed.shared
-    keep = was_found | (shared > 0) | whole_text
-    weight = np.where(whole_text & (shared == 0), containment, containment * rarity)
-    jaccard = np.where(whole_text, jaccard, 0.0)
-    return Links(a[keep], b[keep], weight[keep], shared[keep], rarity[keep], verbatim[keep], jaccard[keep])
+    return replace(found, verified=verified, printed=printed)
+
+
+def _same(group: np.ndarray | None, links: Links) -> np.ndarray | bool:
+    """Whether each pair's documents have one label (every pair when there are no labels)."""
+    return True if group is None else group[links.a] == group[links.b]
+
+
+def _select(links: Links, rows: np.ndarray) -> Links:
+    """The Links rows at `rows` (positions or a mask)."""
+    return Links(*(None if values is None else values[rows] for values in _columns(links)))
+
+
+def _columns(links: Links) -> tuple:
+    """A Links' arrays in field order."""
+    return tuple(getattr(links, f.name) for f in fields(links))
+
+
+def _concat(parts: list[Links]) -> Links:
+    if len(parts) == 1:
+        return parts[0]
+    columns = zip(*(_columns(part) for part in parts), strict=True)
+    return Links(*(None if values[0] is None else np.concatenate(values) for values in columns))
 
 
 def strong_links(overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarray:
@@ -431,6 +592,7 @@ def document_overlaps(
     n_docs: int,
     stock_spread: int = 20,
     spread: np.ndarray | None = None,
+    weight: np.ndarray | None = None,
 ) -> Links:
     """Document pairs holding matched paragraph pairs, weighted by the share of the shorter body matched.
 
@@ -438,21 +600,23 @@ def document_overlaps(
     counts `stock_spread` / (the documents it is found in), so text many unrelated documents print weighs
     little while a story's own paragraphs (found only in its versions) count fully; rarity is the
     weighted share over the plain one. spread: per row, the documents it is found in (paragraph_spread);
-    by default, those it is matched in by `pairs`.
+    by default, those it is matched in by `pairs`. weight: per row, what it counts for, when the caller has
+    it (`pairs` then one pass of many: a row's weight is set by where it is matched in all of them).
     """
     empty = np.empty(0, dtype=np.int64)
     if len(pairs) == 0:
         return Links(empty, empty, np.empty(0), empty, np.empty(0))
     body_counts = np.bincount(doc_index, minlength=n_docs)
     da, db = doc_index[pairs[:, 0]], doc_index[pairs[:, 1]]
-    rows = np.r_[pairs[:, 0], pairs[:, 1]]
-    weight = np.ones(len(doc_index))
-    if spread is None:
-        spread = np.ones(len(doc_index))
-        spread[distinct(rows)] = 1 + _distinct_counts(rows, np.r_[db, da])[1]
-    matched = distinct(rows)
-    del rows  # (memory: every array here is one or two per matched row pair, the corpus' most numerous)
-    weight[matched] = np.minimum(1.0, stock_spread / spread[matched])
+    if weight is None:
+        rows = np.r_[pairs[:, 0], pairs[:, 1]]
+        weight = np.ones(len(doc_index))
+        if spread is None:
+            spread = np.ones(len(doc_index))
+            spread[distinct(rows)] = 1 + _distinct_counts(rows, np.r_[db, da])[1]
+        matched = distinct(rows)
+        del rows  # (memory: every array here is one or two per matched row pair, the corpus' most numerous)
+        weight[matched] = np.minimum(1.0, stock_spread / spread[matched])
     total = np.bincount(doc_index, weights=weight, minlength=n_docs)
     swap = da > db
     n = np.int64(n_docs)
@@ -644,11 +808,10 @@ def cluster_stories(n_docs: int, overlaps: Links, config: LinkConfig = LinkConfi
     so it cannot chain them.
     """
     strong = strong_links(overlaps, config)
-    a, b = overlaps.a[strong], overlaps.b[strong]
+    a = overlaps.a[strong]
     if len(a) == 0:
         return np.arange(n_docs)
-    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n_docs, n_docs))
-    _, label = connected_components(graph, directed=False)
+    label = linked_groups(n_docs, overlaps, config, strong)
     size = np.bincount(label)
     n_links = np.bincount(label[a], minlength=len(size))
     incomplete = np.zeros(len(size), dtype=bool)
@@ -670,6 +833,16 @@ def cluster_stories(n_docs: int, overlaps: Links, config: LinkConfig = LinkConfi
             label[part] = next_label
             next_label += 1
     return label
+
+
+def linked_groups(
+    n_docs: int, overlaps: Links, config: LinkConfig = LinkConfig(), strong: np.ndarray | None = None
+) -> np.ndarray:
+    """A label per document position shared by the documents the links among `overlaps` join."""
+    strong = strong_links(overlaps, config) if strong is None else strong
+    a, b = overlaps.a[strong], overlaps.b[strong]
+    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n_docs, n_docs))
+    return connected_components(graph, directed=False)[1]
 
 
 def _average_linkage(
@@ -805,15 +978,23 @@ def link_corpus(
     order). rewrite_candidates: (a, b) document pairs to test as heavy rewrites besides those of the
     document LSH (documents whose rare names agree).
     """
-    whole = whole_texts(doc_index, sketches, shingle_counts, len(doc_ids), config)
-    overlaps = link_documents(
-        doc_index, sketches, fingerprints, shingle_counts, len(doc_ids), config, whole=whole
-    )
+    n_docs = len(doc_ids)
+    whole = whole_texts(doc_index, sketches, shingle_counts, n_docs, config)
+    found = document_pairs(doc_index, sketches, fingerprints, shingle_counts, n_docs, config, whole=whole)
+    # Of the document pairs sharing a matched paragraph (linking's most numerous arrays), heavy rewrites and
+    # the linked groups need only the links; clustering, only the pairs inside a linked group. So the pairs
+    # are made twice, a pass at a time (DocumentPairs), and only those are kept: what cluster_stories gets
+    # is what it would read of them all.
+    overlaps = found.links(lambda links: strong_links(links, config))
     if rewrite_check is not None:
-        rewrites, low = rewrite_pairs(overlaps, whole, len(doc_ids), config, rewrite_candidates)
+        rewrites, low = rewrite_pairs(overlaps, whole, n_docs, config, rewrite_candidates)
         rewrites = rewrites[rewrite_check(rewrites[:, 0], rewrites[:, 1], low)] if len(rewrites) else rewrites
         given = rewrites if given is None else np.concatenate([given, rewrites])
+    linked = overlaps if given is None or len(given) == 0 else with_given_links(overlaps, given, n_docs)
+    group = linked_groups(n_docs, linked, config)
+    overlaps = found.links(group=group)
+    del found
     if given is not None and len(given):
-        overlaps = with_given_links(overlaps, given, len(doc_ids))
-    label = cluster_stories(len(doc_ids), overlaps, config)
+        overlaps = with_given_links(overlaps, given, n_docs)
+    label = cluster_stories(n_docs, overlaps, config)
     return group_stories(doc_ids, label, published, sources, doc_index, fingerprints)

@@ -297,3 +297,48 @@ def test_a_corpus_without_body_paragraphs_links_nothing():
     empty = np.empty(0, dtype=np.int64)
     members = link_corpus(["a", "b"], [None, None], ["a", "b"], empty, np.empty((0, 0)), empty, np.empty(0))
     assert [m.n_members for m in members] == [1, 1]
+
+
+def test_pairs_made_in_passes_and_kept_only_inside_linked_groups_change_no_link_and_no_story(monkeypatch):
+    import tasks.link
+    from tasks.link import group_stories, strong_links
+
+    # Copies keeping different parts of their origin (weakly linked to each other, inside one group), a
+    # digest of two stories (weak links across groups), and a quote shared with an unrelated text.
+    docs = {
+        "rail": RAIL,
+        "first": RAIL[:4],
+        "last": RAIL[2:],
+        "ends": RAIL[:2] + RAIL[4:],
+        "flood": FLOOD,
+        "flood-copy": FLOOD[1:],
+        "digest": RAIL[:4] + FLOOD[:4],
+        "quoting": [QUOTE, FLOOD[0], "An unrelated closing line about the weather in the hills this week."],
+        "quoted": [QUOTE, RAIL[5]],
+    }
+    ids, index, sketches, fingerprints, shingles = rows(docs)
+    whole = link_documents(index, sketches, fingerprints, shingles, len(ids))
+    monkeypatch.setattr(tasks.link, "_PASS", 2)  # a pass per two matched row pairs: many passes
+    assert tasks.link.document_pairs(index, sketches, fingerprints, shingles, len(ids)).passes > 5
+    in_passes = link_documents(index, sketches, fingerprints, shingles, len(ids))
+    for field in dataclasses.fields(whole):
+        assert np.array_equal(getattr(whole, field.name), getattr(in_passes, field.name)), field.name
+    # What link_corpus leaves out (pairs that are no link, across linked groups) is there to leave out, and
+    # its stories are those clustering every pair gives.
+    label = cluster_stories(len(ids), whole)
+    weak = ~strong_links(whole)
+    assert (weak & (label[whole.a] == label[whole.b])).any() and (
+        weak & (label[whole.a] != label[whole.b])
+    ).any()
+    published, sources = [None] * len(ids), [f"{d}.txt" for d in ids]
+    expected = group_stories(ids, label, published, sources, index, fingerprints)
+    assert link_corpus(ids, published, sources, index, sketches, fingerprints, shingles) == expected
+    assert len({m.story_id for m in expected}) < len(ids)
+
+
+def test_one_bands_keys_are_that_band_of_all_bands_keys():
+    from tasks.link import band_keys
+
+    sketches = minhash_batch([comparison_words(p) for p in RAIL + FLOOD])
+    every = band_keys(sketches)
+    assert all(np.array_equal(band_keys(sketches, band=b), every[:, b]) for b in range(every.shape[1]))
