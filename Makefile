@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test lint bench bench-align bench-link bench-incremental bench-quality clean browser test-browser screenshot
+.PHONY: run test docs lint bench bench-align bench-link bench-incremental bench-quality clean browser test-browser screenshot
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench-incremental: $(STAMP)
 # (bench/results/run.json, docs/run-benchmarks.md; hours at the default sizes: see --help for smaller ones).
 bench-run: $(STAMP)
 	$(BIN)/python -m bench.run_bench
+
+# The generated docs: docs/tables.md from the schema, benchmark pages and figures from bench/results/*.json.
+docs: $(STAMP)
+	$(BIN)/python -m docs.generate
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -118,6 +118,22 @@ def _commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
+def markdown_table(result: dict) -> str:
+    """A results file as a markdown table (printed by a run; docs/boilerplate.md shows bench/results')."""
+    lines = [
+        "| corpus | stories | paragraphs | gold boilerplate | flagged | false flags | precision | recall |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, s in result.items():
+        if isinstance(s, dict) and "-" in key:
+            kind, n = key.rsplit("-", 1)
+            lines.append(
+                f"| {kind} | {n} | {s['paragraphs']} | {s['gold_boilerplate']} | {s['flagged']} | "
+                f"{s['false_flags']} | {s['precision']:.4f} | {s['recall']:.4f} |"
+            )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, nargs="*", default=[100, 1000, 10000])
@@ -132,17 +148,11 @@ def main(argv: list[str] | None = None) -> dict:
         "rules": BOILERPLATE_VERSION,
         "seed": args.seed,
     }
-    print("| corpus | stories | paragraphs | gold boilerplate | flagged | false flags | precision | recall |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     runs = (("rules", args.stories, score_rules), ("pipeline", args.pipeline, score_pipeline))
     for kind, sizes, score in runs:
         for n in sizes:
-            s = score(n, args.seed)
-            result[f"{kind}-{n}"] = s
-            print(
-                f"| {kind} | {n} | {s['paragraphs']} | {s['gold_boilerplate']} | {s['flagged']} | "
-                f"{s['false_flags']} | {s['precision']:.4f} | {s['recall']:.4f} |"
-            )
+            result[f"{kind}-{n}"] = score(n, args.seed)
+    print(markdown_table(result))
     for key, s in result.items():
         if isinstance(s, dict):
             extra = (

@@ -1,0 +1,349 @@
+"""The generated parts of the docs, rendered from the code and the benchmark results, never typed by hand.
+
+`python -m docs.generate` (or `make docs`) writes them; `--check` only says which are stale (exit 1), and
+tests/test_docs.py fails while any is. Two kinds:
+- whole pages: docs/tables.md from the one schema declaration (`tasks.warehouse.SCHEMAS`, the column comments
+  of sql/comments.sql that the catalog carries, the report views of sql/), and benchmark pages from their
+  results JSON in bench/results/ (date, machine and commit stored in it);
+- regions of hand-written pages, between `<!-- generated: NAME -->` and `<!-- end generated -->`, filled by
+  `REGIONS[NAME]` (the README's headline figures, the hostile-input results table, the index of results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+RESULTS = ROOT / "bench" / "results"
+REGION = re.compile(r"(<!-- generated: ([\w-]+) -->\n)(.*?)(<!-- end generated -->)", re.S)
+
+# Every results file in bench/results/: the page that shows it and how. A file missing here fails the docs
+# test, so a new benchmark cannot land without saying where its figures are read.
+RESULT_PAGES: dict[str, tuple[str, str]] = {
+    "quality.json": ("quality.md", "rendered (the whole page) by `bench.quality.render_page`"),
+    "quality-heldout-first-look.json": (
+        "linking.md",
+        "hand-written: the held-out part's first run, kept as evidence and quoted in prose; current figures "
+        "are quality.json's",
+    ),
+    "link_memory.json": ("link-memory.md", "rendered (the whole page) by `bench.link_memory.render_page`"),
+    "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
+    "run-startup-before.json": (
+        "startup.md",
+        "hand-written: a second start-up run of `bench.run_bench`, quoted beside run.json's in one table",
+    ),
+    "hostile.json": ("hostile-inputs.md", "rendered (Last results) by `bench.hostile.markdown_table`"),
+    "hostile-main.json": (
+        "hostile-inputs.md",
+        "hand-written: the same bench on main before the caps, quoted in prose (Memory) as the comparison",
+    ),
+    "boilerplate.json": ("boilerplate.md", "rendered (Measured) by `bench.boilerplate_bench.markdown_table`"),
+    "link_cases.json": (
+        "linking.md",
+        "hand-written: a log of runs on several branches; the page compares chosen pairs of them",
+    ),
+    "language.json": (
+        "benchmarks.md",
+        "hand-written: measured in an earlier session on `tasks.language` itself, not on `reprint run`",
+    ),
+    "throughput.json": (
+        "benchmarks.md",
+        "hand-written: an earlier session's figures of the throughput bench's own pool, not `reprint run`",
+    ),
+    "throughput-before-after.json": ("benchmarks.md", "hand-written, as throughput.json"),
+    "throughput-language.json": ("benchmarks.md", "hand-written, as throughput.json"),
+}
+
+# Whole benchmark pages: page -> (results file, module, function rendering the page from the loaded JSON).
+# A page is generated once its results file exists.
+BENCH_PAGES: dict[str, tuple[str, str, str]] = {
+    "quality.md": ("quality.json", "bench.quality", "render_page"),
+    "run-benchmarks.md": ("run.json", "bench.run_bench", "render"),
+    "link-memory.md": ("link_memory.json", "bench.link_memory", "render_page"),
+}
+
+
+def load_results(name: str) -> dict | list:
+    return json.loads((RESULTS / name).read_text())
+
+
+# -- docs/tables.md --------------------------------------------------------------------------------------
+
+
+def catalog_columns() -> tuple[dict[str, str], dict[str, list[tuple[str, str, str]]]]:
+    """Descriptions of the catalog's views and their columns (name, DuckDB type, comment), from an in-memory
+    catalog made by the code that builds corpus.duckdb, over empty tables of the declared schemas."""
+    import duckdb
+    import pyarrow as pa
+
+    from tasks.warehouse import SCHEMAS, SQL_DIR, create_report_views, describe_views, run_sql_file
+
+    con = duckdb.connect()
+    try:
+        for name, schema in SCHEMAS.items():
+            empty = pa.Table.from_batches([], schema=schema)
+            con.register(f"empty_{name}", empty)
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM empty_{name}")
+        run_sql_file(con, SQL_DIR / "macros.sql")
+        create_report_views(con)
+        describe_views(con)
+        views = dict(
+            con.execute(
+                "select view_name, coalesce(comment, '') from duckdb_views() "
+                "where not internal and schema_name = 'main' and view_name not like 'empty_%'"
+            ).fetchall()
+        )
+        columns: dict[str, list[tuple[str, str, str]]] = {}
+        for view, column, kind, comment in con.execute(
+            "select table_name, column_name, data_type, coalesce(comment, '') from duckdb_columns() "
+            "where schema_name = 'main' and table_name not like 'empty_%' order by table_name, column_index"
+        ).fetchall():
+            columns.setdefault(view, []).append((column, kind, comment))
+        return views, columns
+    finally:
+        con.close()
+
+
+def contract_columns() -> dict[str, set[str]]:
+    """The columns docs/CONTRACT.md guarantees, per table (its `### <table> — ...` sections)."""
+    found: dict[str, set[str]] = {}
+    table = None
+    for line in (DOCS / "CONTRACT.md").read_text().splitlines():
+        if heading := re.match(r"### (\w+) — ", line):
+            table = heading.group(1)
+        elif line.startswith("#"):
+            table = None
+        elif table and (row := re.match(r"\| (\w+) \| [A-Z]", line)):
+            found.setdefault(table, set()).add(row.group(1))
+    return found
+
+
+def cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;")
+
+
+def tables_page() -> str:
+    """docs/tables.md: every table and report view with its columns, types and meanings."""
+    from tasks.warehouse import SCHEMAS, SORT_KEYS, report_files
+
+    views, columns = catalog_columns()
+    contract = contract_columns()
+    lines = [
+        "# Tables and reports",
+        "",
+        "Generated by `python -m docs.generate` from `tasks.warehouse.SCHEMAS` (the one declaration of",
+        "the tables' columns and Parquet types), the comments in `sql/comments.sql` and the report files in",
+        "`sql/`, through the code that builds `corpus.duckdb`; do not edit by hand.",
+        "",
+        "`warehouse/<table>/*.parquet` holds one Parquet dataset per table (explicit schemas, zstd, rows",
+        "sorted by the key below); `warehouse/corpus.duckdb` has a view of the same name over each, and one",
+        "view per report. The same meanings are comments in the catalog: `.venv/bin/reprint sql --list`, or",
+        "`select table_name, column_name, comment from duckdb_columns()`. Columns marked *contract* are the",
+        "ones [CONTRACT.md](CONTRACT.md) guarantees; the others are this repository's extensions.",
+        "",
+        "## Tables",
+        "",
+    ]
+    for name, schema in SCHEMAS.items():
+        lines += [
+            f"### `{name}`",
+            "",
+            views[name],
+            "",
+            f"Sorted by {', '.join(f'`{k}`' for k in SORT_KEYS[name])}.",
+            "",
+            "| column | type | Parquet type | contract | meaning |",
+            "|---|---|---|---|---|",
+        ]
+        for (column, kind, comment), field in zip(columns[name], schema, strict=True):
+            mark = "contract" if column in contract.get(name, ()) else ""
+            lines.append(f"| `{column}` | {kind} | {field.type} | {mark} | {cell(comment)} |")
+        lines.append("")
+    lines += [
+        "## Reports",
+        "",
+        "One SQL file each in `sql/`, named after the view it makes (a report may read another); the",
+        "description is the comment the file opens with. How to use them: [reports.md](reports.md).",
+        "",
+        "| report | what it holds |",
+        "|---|---|",
+    ]
+    reports = [path.stem for path in report_files()]
+    lines += [f"| `{name}` | {cell(views[name])} |" for name in reports]
+    lines.append("")
+    for name in reports:
+        lines += [f"### `{name}`", "", views[name], "", "| column | type |", "|---|---|"]
+        lines += [f"| `{column}` | {kind} |" for column, kind, _ in columns[name]]
+        lines.append("")
+    return "\n".join(lines)
+
+
+# -- regions of hand-written pages ---------------------------------------------------------------------------
+
+
+def precision_recall(scores: dict) -> str:
+    return f"{scores['precision']:.3f} / {scores['recall']:.3f}"
+
+
+def families_whole(run: dict) -> str:
+    return f"{run['families_whole']} of {run['families_total']}"
+
+
+def hard_negatives_linked(run: dict) -> str:
+    return f"{len(run['hard_negatives_linked'])} of {run['hard_negatives']}"
+
+
+def quality_headline() -> str:
+    """The README's quality table: grouping, fates and boilerplate, before and now, from quality.json."""
+    results = load_results("quality.json")
+    after, before = results["runs"]["after"], results["runs"].get("before", {})
+
+    def pair(name: str, figure: Callable[[dict], str]) -> str:
+        return f"{figure(before[name])} → {figure(after[name])}" if name in before else figure(after[name])
+
+    compared = ""
+    if before:
+        compared = f" (before → now: {results['revisions']['before']} → {results['revisions']['after']})"
+    lines = [
+        f"Measured {results['date']} on {results['machine']}, commit {results['commit']}, with",
+        f"`{results['command']}`{compared}:",
+        "",
+        "| corpus | documents | grouping P / R | families whole | hard negatives linked | fates "
+        "| boilerplate P / R |",
+        "|---|---:|---|---|---|---|---|",
+    ]
+    for name, run in after.items():  # the order bench.quality ran them: the real set(s), then generated
+        if "fates_macro_f1" in run:
+            label = f"generator, {int(name.split('-')[-1]):,} stories"
+            fates = f"macro-F1 {pair(name, lambda r: format(r['fates_macro_f1'], '.3f'))}"
+            families = negatives = ""
+        else:
+            part = name.removeprefix("real").strip("-").replace("heldout", "held-out")
+            label = f"real set, {part} part" if part else "real set"
+            fates = f"labelled pairs right: {pair(name, lambda r: format(r['fate_accuracy'], '.3f'))}"
+            families, negatives = pair(name, families_whole), pair(name, hard_negatives_linked)
+        grouping = pair(name, lambda r: precision_recall(r["grouping"]))
+        boilerplate = pair(name, lambda r: precision_recall(r["boilerplate"]))
+        cells = [label, f"{run['documents']:,}", grouping, families, negatives, fates, boilerplate]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def hostile_results() -> str:
+    from bench.hostile import markdown_table
+
+    return markdown_table(load_results("hostile.json"))
+
+
+def boilerplate_results() -> str:
+    from bench.boilerplate_bench import markdown_table
+
+    results = load_results("boilerplate.json")
+    stamp = (
+        f"Measured {results['date']} on {results['machine']}, commit {results['commit']}, rules "
+        f"`{results['rules']}`, seed {results['seed']} (`rules`: the rules alone; `pipeline`: `reprint run`):"
+    )
+    return stamp + "\n\n" + markdown_table(results)
+
+
+def stamp_text(value: object) -> str:
+    """A stored date, machine or commit as text: a machine stored as a dict reads `key value, ...`."""
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {item}" for key, item in value.items())
+    return str(value)
+
+
+def results_index() -> str:
+    """Every file in bench/results/, its date, machine and commit, and the page that shows it."""
+    lines = [
+        "| results file | measured | machine | commit | shown in | how |",
+        "|---|---|---|---|---|---|",
+    ]
+    for path in sorted(RESULTS.glob("*.json")):
+        data = json.loads(path.read_text())
+        record = data[-1] if isinstance(data, list) else data  # a log of runs: its newest
+        page, how = RESULT_PAGES.get(path.name, ("", "**shown on no page yet**"))
+        link = f"[{page}]({page})" if page else ""
+        stamp = [cell(stamp_text(record.get(key, "not stored"))) for key in ("date", "machine", "commit")]
+        lines.append(f"| `{path.name}` | {' | '.join(stamp)} | {link} | {how} |")
+    return "\n".join(lines)
+
+
+def docs_index() -> str:
+    """The README's links to every page in docs/, so a new page is linked once the docs are regenerated."""
+    links = [f"[{page.stem}](docs/{page.name})" for page in sorted(DOCS.glob("*.md"))]
+    lines, line = [], ""
+    for link in links:
+        if line and len(line) + len(link) + 3 > 110:
+            lines.append(line + " ·")
+            line = ""
+        line = f"{line} · {link}" if line else link
+    return "\n".join([*lines, line])
+
+
+REGIONS: dict[str, Callable[[], str]] = {
+    "quality-headline": quality_headline,
+    "hostile-results": hostile_results,
+    "boilerplate-results": boilerplate_results,
+    "results-index": results_index,
+    "docs-index": docs_index,
+}
+
+
+# -- all of it -------------------------------------------------------------------------------------------
+
+
+def hand_written_pages() -> list[Path]:
+    return [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+
+
+def fill_regions(text: str, where: Path) -> str:
+    def fill(found: re.Match) -> str:
+        name = found.group(2)
+        if name not in REGIONS:
+            raise KeyError(f"{where}: no generator for region {name!r} (docs.generate.REGIONS)")
+        return found.group(1) + REGIONS[name]().rstrip("\n") + "\n" + found.group(4)
+
+    return REGION.sub(fill, text)
+
+
+def render_all() -> dict[Path, str]:
+    """Every generated file's text as the code and results render it now (whole pages and filled regions)."""
+    pages: dict[Path, str] = {DOCS / "tables.md": tables_page()}
+    for page, (results, module, function) in BENCH_PAGES.items():
+        if (RESULTS / results).exists():
+            render = getattr(importlib.import_module(module), function)
+            pages[DOCS / page] = render(load_results(results))
+    for path in hand_written_pages():
+        if path in pages or not path.exists():
+            continue
+        text = path.read_text()
+        if REGION.search(text):
+            pages[path] = fill_regions(text, path)
+    return pages
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a page is stale")
+    args = parser.parse_args(argv)
+    stale = []
+    for path, text in render_all().items():
+        if not path.exists() or path.read_text() != text:
+            stale.append(path.relative_to(ROOT))
+            if not args.check:
+                path.write_text(text)
+    verb = "stale" if args.check else "written"
+    print(f"{verb}: {', '.join(map(str, stale))}" if stale else "every generated page is current")
+    return 1 if args.check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
