@@ -241,6 +241,47 @@ def quality_headline() -> str:
     return "\n".join(lines)
 
 
+def run_headline() -> str:
+    """The README's speed and memory lines from run.json: `reprint run` now, and the revision before it."""
+    results = load_results("run.json")
+    now, before = results["code"]["current"], results["code"].get("before", {})
+    targets = results["targets"]
+    runs = {r["documents"]: r for r in now["sizes"]["runs"]}
+    old = {r["documents"]: r for r in before.get("sizes", {}).get("runs", [])}
+    was = f" (at {results['before']['revision']}: " if before else ""
+    lines = [f"Measured {results['date'][:16].replace('T', ' ')} UTC at commit {results['commit'][:7]}, with"]
+    lines += [f"`{results['command']}`:", ""]
+    for n, r in runs.items():
+        if "over_floor" in r:
+            then = f"{was}{old[n]['seconds']} s, {old[n]['over_floor']}x)" if n in old and was else ""
+            lines.append(
+                f"- {n:,} documents: {r['seconds']} s, **{r['over_floor']}x** the DuckDB floor "
+                f"(target {targets['over_floor']}x){then}; peak RSS {r['peak_rss_mb']:,} MB."
+            )
+    if now["sizes"]["rss_spread"]:
+        sizes = " and ".join(f"{n:,}" for n in runs)
+        lines.append(
+            f"- Peak RSS at {sizes} documents: within **{now['sizes']['rss_spread']}x** "
+            f"(target {targets['rss_spread']}x)."
+        )
+    inc = now.get("incremental")
+    if inc:
+        lines.append(
+            f"- Daily run on {inc['documents']:,} documents: nothing new "
+            f"**{inc['idle_over_full']:.1%}** of a full run, +{inc['new_documents']:,} documents "
+            f"**{inc['incremental_over_full']:.1%}** (targets "
+            f"{targets['idle_over_full']:.0%}, {targets['incremental_over_full']:.0%})."
+        )
+    start = now.get("startup")
+    if start:
+        then = f"{was}{before['startup']['over_import_prefect']}x)" if before.get("startup") else ""
+        lines.append(
+            f"- `reprint run seeds/`: {start['seeds_seconds']} s, **{start['over_import_prefect']}x** "
+            f"`import prefect`{then}."
+        )
+    return "\n".join(lines)
+
+
 def hostile_results() -> str:
     from bench.hostile import markdown_table
 
@@ -295,6 +336,7 @@ def docs_index() -> str:
 
 REGIONS: dict[str, Callable[[], str]] = {
     "quality-headline": quality_headline,
+    "run-headline": run_headline,
     "hostile-results": hostile_results,
     "boilerplate-results": boilerplate_results,
     "results-index": results_index,
