@@ -41,8 +41,9 @@ def parse_timestamp(value: object) -> datetime | None:
     """A date or date-time as written by a feed or page, to a naive UTC datetime; None for an empty value.
 
     A time without a zone is taken as UTC. Raises ValueError naming the value when it cannot be read, has no
-    year, names an unknown zone, or is a numeric date whose day and month could be either way round
-    (`06/07/2019`); one that only fits one way (`25/06/2019`) is read that way.
+    year, names an unknown zone, leaves the years 1-9999 when shifted to UTC, or is a numeric date whose day
+    and month could be either way round (`06/07/2019`); one that only fits one way (`25/06/2019`) is read
+    that way.
     """
     if value is None or not str(value).strip():
         return None
@@ -55,7 +56,10 @@ def parse_timestamp(value: object) -> datetime | None:
             "e.g. 2019-06-25T14:30:00Z"
         ) from None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:  # a date that leaves the years 1-9999 when shifted to UTC
+            raise ValueError(f"published_at {value!r} is out of range after the shift to UTC") from None
     return moment
 
 

@@ -71,9 +71,10 @@ def name_lists(names: list[list[str]]) -> pa.ListArray:
 
 def paragraph_evidence(texts: pa.Array) -> dict[str, pa.Array]:
     """The paragraph evidence columns for paragraph texts."""
-    names = name_lists([names_and_numbers(t or "") for t in texts.to_pylist()])
+    values = texts.to_pylist()  # once: both per-text steps below are Python
+    names = name_lists([names_and_numbers(t or "") for t in values])
     heading = pc.fill_null(pc.match_substring_regex(texts, _HEADING), False)
-    template = pa.array([template_key(t) for t in texts.to_pylist()], pa.int64())
+    template = pa.array([template_key(t) for t in values], pa.int64())
     return {"names": names, "is_heading": heading, "template_key": template}
 
 

@@ -150,7 +150,7 @@ def published_time(tree: HtmlElement) -> str | None:
 def _iso_or_none(value: str | None) -> str | None:
     try:
         return value if parse_timestamp(value) else None
-    except (ValueError, OverflowError):  # OverflowError: a date that leaves the year range in UTC
+    except ValueError:
         return None
 
 

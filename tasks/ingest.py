@@ -142,11 +142,9 @@ def _read_manifest(
             entries[target] = {k: row[k].strip() for k in METADATA_FIELDS if row.get(k) and row[k].strip()}
             try:
                 parse_timestamp(entries[target].get("published_at"))
-            except (ValueError, OverflowError) as err:
+            except ValueError as err:
                 # A typo in a date should not keep the document out: it is ingested undated, the row says why.
-                value = entries[target].pop("published_at")
-                if isinstance(err, OverflowError):
-                    err = f"published_at {value!r} is out of range after the shift to UTC"
+                entries[target].pop("published_at")
                 rejects.append(
                     Reject(
                         f"{source}#{line}", f"{err}; {rel} was ingested without a date", severity="warning"
@@ -354,11 +352,6 @@ def _dates(meta: dict[str, str | None]) -> tuple[dict[str, datetime | None], tup
         except ValueError as err:
             dates[key] = None
             warnings.append(f"{str(err).replace('published_at', key, 1)}; ingested without it")
-        except OverflowError:  # a date that leaves the years 1-9999 when shifted to UTC
-            dates[key] = None
-            warnings.append(
-                f"{key} {meta.get(key)!r} is out of range after the shift to UTC; ingested without it"
-            )
     return dates, tuple(warnings)
 
 
