@@ -19,7 +19,7 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -609,36 +609,40 @@ def carry_user_schema(con: duckdb.DuckDBPyConnection, old: Path) -> None:
         f"{'TABLE ' if kind == 'table_macro' else ''}{definition}"
         for name, kind, params, definition in macros
     ] + [sql for (sql,) in views]
-    pending = statements
-    while pending:  # one may read another: each pass creates those whose inputs exist
-        failed = []
-        for statement in pending:
-            try:
-                con.execute(statement)
-            except duckdb.Error:
-                failed.append(statement)
-        if len(failed) == len(pending):
-            names = "; ".join(s.split(" AS ")[0] for s in failed)
-            print(f"reprint: could not carry over to the new catalog: {names}", file=sys.stderr)
-            break
-        pending = failed
+    stuck = in_dependency_order(statements, con.execute, duckdb.Error)
+    if stuck:
+        names = "; ".join(statement.split(" AS ")[0] for statement, _ in stuck)
+        print(f"reprint: could not carry over to the new catalog: {names}", file=sys.stderr)
 
 
 def create_report_views(con: duckdb.DuckDBPyConnection) -> None:
-    """One view per sql/ report; a report may read another, so each pass creates those whose inputs exist."""
-    pending = report_files()
+    """One view per sql/ report (a report may read another)."""
+
+    def create(path: Path) -> None:
+        con.execute(f"CREATE OR REPLACE VIEW {path.stem} AS {path.read_text().strip().rstrip(';')}")
+        description = report_description(path).replace("'", "''")
+        con.execute(f"COMMENT ON VIEW {path.stem} IS '{description}'")
+
+    stuck = in_dependency_order(report_files(), create, duckdb.CatalogException)
+    if stuck:
+        raise stuck[0][1]
+
+
+def in_dependency_order(items: list, create: Callable, errors: type[Exception]) -> list[tuple]:
+    """Create each item, where one may read another: each pass creates those whose inputs exist, until a pass
+    creates none. The (item, error) pairs that could not be created."""
+    pending = list(items)
     while pending:
-        failed: list[tuple[Path, duckdb.Error]] = []
-        for path in pending:
+        failed = []
+        for item in pending:
             try:
-                con.execute(f"CREATE OR REPLACE VIEW {path.stem} AS {path.read_text().strip().rstrip(';')}")
-                description = report_description(path).replace("'", "''")
-                con.execute(f"COMMENT ON VIEW {path.stem} IS '{description}'")
-            except duckdb.CatalogException as err:
-                failed.append((path, err))
+                create(item)
+            except errors as err:
+                failed.append((item, err))
         if len(failed) == len(pending):
-            raise failed[0][1]
-        pending = [path for path, _ in failed]
+            return failed
+        pending = [item for item, _ in failed]
+    return []
 
 
 def report_files() -> list[Path]:
