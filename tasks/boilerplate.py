@@ -461,7 +461,8 @@ _MONTH = re.compile(
 )
 _TEMPLATE_MIN_WORDS = 4  # "Version 1.2" or a date alone is no template
 # A fenced code block's fences and language tag ("```console", "```xml", "~~~"): one post tags the block and
-# the next does not, the command is the same. A code block is a template from 2 words ("rustup update stable").
+# the next does not, the command is the same. A code block is a template from 2 words
+# ("rustup update stable").
 _CODE_FENCE = re.compile(r"(```|~~~)[\w+-]*")
 _CODE_MIN_WORDS = 2
 
