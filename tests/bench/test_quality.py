@@ -102,6 +102,33 @@ def test_real_set_scoring_on_a_hand_built_run(tmp_path):
     assert result["whole_cut"] == [["b.md", "one sentence cut"]] and result["whole_kept"] == 1
 
 
+def test_labelled_boilerplate_the_reader_left_out_counts_as_found(tmp_path):
+    corpus, labels = _tiny_real_set(tmp_path)
+    (corpus / "a1.md").write_text("---\ntags: [x]\n---\n\nAbout Us: a company.\n\nThe lead.\n")
+    (corpus / "b.md").write_text("About  Us in a split\n\nparagraph.\n")
+    labels["boilerplate"] = [
+        {"docs": ["a1.md"], "snippet": "tags: [x]"},  # in the file, in no stored paragraph: left out
+        {"docs": ["a1.md"], "snippet": "Not in the file"},  # a labelling slip: neither found nor missed
+        {"docs": ["b.md"], "snippet": "split paragraph"},  # cut across paragraphs: missed, not left out
+    ]
+    out = Warehouse(
+        story={"a1.md": "s1", "a2.md": "s2", "b.md": "s3", "c.md": "s4"},
+        version={"a1.md": 0, "a2.md": 0, "b.md": 0, "c.md": 0},
+        paragraphs=[
+            ("a1.md", 0, "About Us: a company.", False),
+            ("a1.md", 1, "The lead.", False),
+            ("b.md", 0, "About Us in a split", False),
+            ("b.md", 1, "paragraph.", False),
+        ],
+        fates={},
+        rejects=[],
+    )
+    result = score_real(corpus, labels, out)
+    assert result["boilerplate_removed"] == ["a1.md: tags: [x]"]
+    assert (result["boilerplate"]["gold"], result["boilerplate"]["flagged"]) == (1, 1)
+    assert result["boilerplate"]["recall"] == 1.0 and result["boilerplate_missed"] == []
+
+
 def test_held_out_part_is_scored_apart_from_the_text_the_rules_were_tuned_on(tmp_path):
     corpus, labels = _tiny_real_set(tmp_path)
     labels["hard_negative"][0]["heldout"] = True  # b.md and c.md are the held-out part
