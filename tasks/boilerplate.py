@@ -459,7 +459,6 @@ _MONTH = re.compile(
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_YEAR = re.compile(r"(1[89]|20)\d\d")
 _TEMPLATE_MIN_WORDS = 4  # "Version 1.2" or a date alone is no template
 # A fenced code block's fences and language tag ("```console", "```xml", "~~~"): one post tags the block and
 # the next does not, the command is the same. A code block is a template from 2 words
@@ -469,34 +468,21 @@ _CODE_MIN_WORDS = 2
 
 
 def template_key(text: str) -> int:
-    """A key equal for two paragraphs that differ only in their version strings and dates ("1.64.0",
-    "2023-05-25", "rc1", "May 25, 2023"; not in a count, "includes 104 bug fixes"), month names, link
-    targets and link syntax (a release's links point at its own version; `[get rustup][install]` and
-    `[get rustup](https://…)` are one link), a code block's fences and language tag, and punctuation; 0 for
-    a paragraph of fewer than 4 words besides those (a code block: 2), or with no text (a caller that read
-    only the stored features, as bench/link_bench does)."""
+    """A key equal for two paragraphs that differ only in their numbers and version strings ("1.64.0",
+    "2023-05-25", "rc1", "includes 104 bug fixes"), month names, link targets and link syntax (a release's
+    links point at its own version; `[get rustup][install]` and `[get rustup](https://…)` are one link), a
+    code block's fences and language tag, and punctuation; 0 for a paragraph of fewer than 4 words besides
+    those (a code block: 2), or with no text (a caller that read only the stored features, as
+    bench/link_bench does)."""
     if not text:
         return 0
     code = text.lstrip().startswith(("```", "~~~"))
     tokens = _TOKEN.findall(_LINK_TARGET.sub("]", _CODE_FENCE.sub(" ", text.lower())))
-    month = [_MONTH.fullmatch(w) is not None for w in tokens]
-    masked = [
-        "@" if month[k] else "#" if _NUMBER.search(w) and not _is_count(tokens, month, k) else w
-        for k, w in enumerate(tokens)
-    ]
+    masked = ["#" if _NUMBER.search(w) else "@" if _MONTH.fullmatch(w) else w for w in tokens]
     if sum(w not in "#@" for w in masked) < (_CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS):
         return 0
     digest = hashlib.blake2b(" ".join(masked).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True) or 1
-
-
-def _is_count(tokens: list[str], month: list[bool], k: int) -> bool:
-    """Whether token k is a count ("includes 104 bug fixes"): a plain integer that is no year and no day of a
-    month. A count is what a template's copy reports, so it is kept; versions and dates are masked."""
-    word = tokens[k]
-    if not word.isdigit() or _YEAR.fullmatch(word):
-        return False
-    return not ((k and month[k - 1]) or (k + 1 < len(tokens) and month[k + 1]))
 
 
 def release_template_rows(

@@ -82,14 +82,7 @@ def test_an_rfcs_authors_addresses_are_text_but_a_release_contact_line_is_not():
     assert flagged(BODY + ["Ann Lee, Example Hosting", "Email: ann@example.net"]) == [7]
 
 
-def test_a_template_key_ignores_code_fences_but_keeps_counts():
-    assert template_key("```console\nrustup update stable\n```") == template_key(
-        "```\nrustup update stable\n```"
-    )
-    assert template_key("```\nrustup update stable\n```") != 0
-    assert template_key("This release includes 104 bug fixes for Gadget 1.16.") != template_key(
-        "This release includes 75 bug fixes for Gadget 1.17."
-    )
-    assert template_key("Released with the new parser on May 25, 2023 by the team.") == template_key(
-        "Released with the new parser on June 3, 2024 by the team."
-    )
+def test_a_template_key_ignores_code_fences():
+    fenced = template_key("```console\nrustup update stable\n```")
+    assert fenced == template_key("```\nrustup update stable\n```") != 0
+    assert template_key("```\nls\n```") == 0  # one word is no template
