@@ -363,17 +363,20 @@ def withhold(result: dict, documents: set[str]) -> dict:
     def theirs(line: str) -> bool:
         return line.split(": ", 1)[0] in documents
 
-    withheld = {key: sum(map(theirs, result[key])) for key in ("boilerplate_missed", "boilerplate_wrong")} | {
+    listed = ("boilerplate_missed", "boilerplate_wrong", "boilerplate_removed")
+    withheld = {key: sum(map(theirs, result.get(key, []))) for key in listed} | {
         "fates": sum(f["origin"] in documents for f in result["fates"])
     }
     if not any(withheld.values()):
         return result
-    return result | {
-        "boilerplate_missed": [line for line in result["boilerplate_missed"] if not theirs(line)],
-        "boilerplate_wrong": [line for line in result["boilerplate_wrong"] if not theirs(line)],
-        "fates": [f for f in result["fates"] if f["origin"] not in documents],
-        "withheld": withheld,
-    }
+    return (
+        result
+        | {key: [line for line in result.get(key, []) if not theirs(line)] for key in listed}
+        | {
+            "fates": [f for f in result["fates"] if f["origin"] not in documents],
+            "withheld": withheld,
+        }
+    )
 
 
 def _fates_of(out: Warehouse, label: dict) -> list[str]:
@@ -568,6 +571,7 @@ def real_details(result: dict) -> str:
         lines.append(
             f"\nWithheld (the blind part's paragraphs): {withheld['fates']} labelled fates,"
             f" {withheld['boilerplate_missed']} boilerplate paragraphs missed,"
+            f" {withheld.get('boilerplate_removed', 0)} left out of the text by the reader,"
             f" {withheld['boilerplate_wrong']} flagged but not boilerplate."
         )
     lines.append("")

@@ -340,6 +340,8 @@ def test_blind_part_shows_its_figures_and_withholds_its_paragraphs(tmp_path):
     # (the whole set's or its own), only their counts, so rule writers see its figures and not the text.
     corpus, labels = _tiny_real_set(tmp_path)
     labels["family"][0]["heldout"] = "blind"  # a1.md and a2.md are the blind part
+    (corpus / "a1.md").write_text("---\ntags: [x]\n---\n\nThe lead of the story.\n")
+    labels["boilerplate"].append({"docs": ["a1.md"], "snippet": "tags: [x]"})  # left out by the reader
     documents = real_documents(corpus)
     out = Warehouse(
         story={"a1.md": "s1", "a2.md": "s1", "b.md": "s2", "c.md": "s3"},
@@ -360,7 +362,13 @@ def test_blind_part_shows_its_figures_and_withholds_its_paragraphs(tmp_path):
     shown, shown_part = withhold(whole, blind_docs), withhold(part, blind_docs)
     assert shown["boilerplate_missed"] == ["b.md: Next"] and shown["boilerplate_wrong"] == []
     assert [f["origin"] for f in shown["fates"]] == ["b.md"]
-    assert shown["withheld"] == {"boilerplate_missed": 1, "boilerplate_wrong": 1, "fates": 1}
+    assert shown["withheld"] == {
+        "boilerplate_missed": 1,
+        "boilerplate_wrong": 1,
+        "boilerplate_removed": 1,
+        "fates": 1,
+    }
+    assert whole["boilerplate_removed"] == ["a1.md: tags: [x]"] and shown["boilerplate_removed"] == []
     assert shown_part["boilerplate_missed"] == shown_part["fates"] == []
     # The figures are the scores of every paragraph, withheld or not.
     assert shown_part["boilerplate"] == part["boilerplate"] and shown_part["fate_accuracy"] == 1.0
