@@ -65,7 +65,9 @@ del{background:#f9d0cc;text-decoration:line-through}ins{background:#cdeccd;text-
 .tree>ul{border-left:0;padding-left:0}.tree li{margin:.15rem 0}.tree li li:before{content:"↳ ";color:#999}
 th button{font:inherit;font-weight:600;border:0;background:none;padding:0;cursor:pointer;color:#1557a0}
 th[aria-sort=descending] button:after{content:" ▼"}th[aria-sort=ascending] button:after{content:" ▲"}
-.lead{color:#555;font-size:.85rem;max-width:42rem}#story-controls input[type=search]{font:inherit}
+.lead{color:#555;font-size:.85rem;max-width:42rem}
+#stories{table-layout:fixed}#stories td{overflow-wrap:anywhere}
+#story-controls input[type=search]{font:inherit}
 """
 
 
@@ -156,7 +158,9 @@ def _story_controls(outlets: list[str], config: PageConfig) -> str:
         for f in FATES
     )
     options = "".join(f'<option value="{_e(o)}">{_e(o)}</option>' for o in outlets)
-    sizes = "".join(f"<option{' selected' if n == 100 else ''}>{n}</option>" for n in (25, 100, 500, 2000))
+    sizes = "".join(
+        f'<option value="{n}"{" selected" if n == 100 else ""}>{n}</option>' for n in (25, 100, 500)
+    )
     return f"""<form class="filters" id="story-controls" role="search">
 <label>Search <input type="search" name="q" size="40" placeholder="words of a title, an outlet, the text">
 </label>
@@ -242,7 +246,9 @@ means republications cut the ending.</p>
 page <span id="page-of"></span> <button type="button" id="next">next →</button></p>{more}
 <noscript><p>The story list needs JavaScript (this page's own script, nothing from the network); the catalog
 holds the same rows: <code>reprint sql "select * from fate_mix_by_story"</code>.</p></noscript>
-<table id="stories"><thead><tr><th>story</th><th data-sort="date" aria-sort="none"><button type="button">
+<table id="stories"><colgroup><col style="width:38%"><col style="width:15%"><col style="width:15%">
+<col style="width:5rem"><col style="width:6rem"><col style="width:176px"></colgroup>
+<thead><tr><th>story</th><th data-sort="date" aria-sort="none"><button type="button">
 origin, dates</button></th><th>republished by</th>
 <th class="num" data-sort="reps" aria-sort="descending"><button type="button">reps</button></th>
 <th class="num" data-sort="survival" aria-sort="none"><button type="button">survival</button></th>

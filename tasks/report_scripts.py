@@ -152,7 +152,18 @@ field('outlet').value = state.outlet;
 field('mode').value = state.mode;
 field('size').value = String(state.size);
 fateBoxes.forEach((b) => { b.checked = state.fates.includes(b.value); });
-controls.addEventListener('input', () => { read(); state.page = 0; draw(); });
+function refilter() {
+  read();
+  state.page = 0;
+  draw();
+}
+// Search once typing pauses; boxes and choices on change (what a script driving the page, too, fires).
+let typing;
+field('q').addEventListener('input', () => {
+  clearTimeout(typing);
+  typing = setTimeout(refilter, 150);
+});
+controls.addEventListener('change', (event) => { if (event.target !== field('q')) refilter(); });
 controls.addEventListener('submit', (event) => event.preventDefault());
 for (const th of document.querySelectorAll('#stories th[data-sort]')) {
   th.querySelector('button').addEventListener('click', () => {
