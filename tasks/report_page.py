@@ -33,9 +33,13 @@ REPORT_DIR = "report"
 
 @dataclass(frozen=True)
 class PageConfig:
-    """How much goes on the pages: stories with most republications first; the rest stay in the catalog."""
+    """How much goes on the pages: stories with most republications first; the rest stay in the catalog.
 
-    max_stories: int = 2000
+    The index draws its list a page at a time, so it opens as fast with 10,000 stories as with 1,000; a story
+    page holds every version's text (about 65 KB), so fewer stories get one (bench/report_page_bench.py)."""
+
+    max_stories: int = 10_000  # rows of the index
+    max_story_pages: int = 2000  # stories with a page of their own, among those rows
     max_outlets_charted: int = 40
     max_outlets_drawn: int = 30  # the copy matrix: outlets with most copies; the rest summed in one row
     lead_chars: int = 200  # what search reads of a story's text: the start of its origin's first paragraph
@@ -174,14 +178,15 @@ any</option><option value="all">has every one</option></select> of the checked f
 </form>"""
 
 
-def _story_data(stories: list[dict], leads: dict[str, str]) -> dict:
-    """The stories as compact rows for the index's script; outlets once, by number."""
+def _story_data(stories: list[dict], leads: dict[str, str], pages: int) -> dict:
+    """The stories as compact rows for the index's script; outlets once, by number; a story's page file for
+    the first `pages` stories, empty for the rest."""
     labels = [s["outlets"].split(" | ") for s in stories]
     outlets = sorted({o for names in labels for o in names})
     number = {o: k for k, o in enumerate(outlets)}
     rows = [
         [
-            story_file(s["story_id"]),
+            story_file(s["story_id"]) if k < pages else "",
             s["story_id"],
             s["title"] or s["origin"],
             leads.get(s["story_id"], ""),
@@ -193,7 +198,7 @@ def _story_data(stories: list[dict], leads: dict[str, str]) -> dict:
             None if s["survival_rate"] is None else round(s["survival_rate"], 4),
             [s[f] or 0 for f in FATES],
         ]
-        for s, names in zip(stories, labels, strict=True)
+        for k, (s, names) in enumerate(zip(stories, labels, strict=True))
     ]
     colours = [charts.FATE_COLOUR[f] for f in FATES]
     return {"fates": list(FATES), "colours": colours, "outlets": outlets, "stories": rows}
@@ -212,7 +217,7 @@ def render_index(
     """The index: totals, charts, who copies whom, and the story list (drawn by the page's script from a JSON
     block, a page at a time): outlets, dates, survival rate and fate bar per story, searched and sorted."""
     shown = stories[: config.max_stories]
-    data = _story_data(shown, leads or {})
+    data = _story_data(shown, leads or {}, config.max_story_pages)
     total = max(len(stories), totals["shared"])
     more = ""
     if not stories:
@@ -223,6 +228,13 @@ def render_index(
             "republications; "
             f"{total - len(shown)} more are in the catalog: <code>reprint sql "
             f'"{_e(left_off_query(len(shown)))}"</code>.</p>'
+        )
+    if len(shown) > config.max_story_pages:
+        more += (
+            f'<p class="note" id="no-page">The {config.max_story_pages} stories with most republications '
+            "have a page of their own (each version side by side); the fates of another story are in the "
+            "catalog: "
+            "<code>reprint sql \"select * from fate_details where story_id = 'ID'\"</code>.</p>"
         )
     charted = outlets[: config.max_outlets_charted]
     body = f"""<h1>reprint report</h1>
@@ -561,7 +573,7 @@ def write_report_pages(
             _rows(con, "select * from outlet_copies"),
             leads,
         )
-        wanted = {s["story_id"]: s for s in stories}
+        wanted = {s["story_id"]: s for s in stories[: config.max_story_pages]}
         if touched is not None and same_version:
             wanted = {
                 k: s
@@ -569,7 +581,7 @@ def write_report_pages(
                 if k in touched or not (out / "stories" / story_file(k)).exists()
             }
         _write_story_pages(con, out / "stories", wanted)
-        shown = {story_file(s["story_id"]) for s in stories}
+        shown = {story_file(s["story_id"]) for s in stories[: config.max_story_pages]}
     finally:
         con.close()
     for stale in (out / "stories").glob("*.html"):

@@ -87,9 +87,14 @@ function row(r) {
   tr.className = 'story';
   tr.dataset.fates = data.fates.filter((f, k) => r.fates[k] > 0).join(' ');
   const story = document.createElement('td');
-  const link = text('a', r.title);
-  link.href = 'stories/' + r.file;
-  story.append(link, text('div', r.id, 'meta'));
+  if (r.file) {
+    const link = text('a', r.title);
+    link.href = 'stories/' + r.file;
+    story.append(link);
+  } else {
+    story.append(text('span', r.title, 'title'), text('span', ' (no story page)', 'meta'));
+  }
+  story.append(text('div', r.id, 'meta story-id'));
   if (r.lead) story.append(text('div', r.lead, 'lead'));
   const origin = document.createElement('td');
   const dates = r.first === r.last ? (r.first || 'undated') : (r.first || 'undated') + ' → ' + r.last;

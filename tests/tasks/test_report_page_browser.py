@@ -93,7 +93,7 @@ def _ids(driver) -> list[str]:
     """The story ids of the rows drawn, top to bottom (one script call, not one per row)."""
     return driver.execute_script(
         "return [...document.querySelectorAll('#stories tbody tr.story')].map("
-        "(tr) => tr.querySelector('.meta').textContent)"
+        "(tr) => tr.querySelector('.story-id').textContent)"
     )
 
 
@@ -301,7 +301,7 @@ def large(tmp_path_factory) -> tuple[Path, list[dict]]:
         [],
         [],
         [],
-        PageConfig(max_stories=N_STORIES),
+        PageConfig(max_stories=N_STORIES, max_story_pages=2500),
         _copies(),
         leads,
     )
@@ -383,8 +383,17 @@ def test_ten_thousand_stories_search_sort_filter_and_page(browser, large, shots:
 def test_ten_thousand_stories_an_article_script_stays_text_and_the_network_is_readable(
     browser, large, shots: Path
 ):
-    path, _ = large
+    path, stories = large
     browser.get(path.as_uri())
+    assert "2500 stories with most republications have a page" in _text(browser, "no-page")
+    for rank, linked in ((0, True), (2499, True), (2500, False), (9999, False)):
+        _search(browser, stories[rank]["story_id"])
+        (row,) = browser.find_elements("css selector", "#stories tbody tr.story")
+        links = [a.get_attribute("href") for a in row.find_elements("tag name", "a")]
+        assert links == (
+            [path.parent.joinpath("stories", f"{stories[rank]['story_id']}.html").as_uri()] if linked else []
+        )
+        assert ("(no story page)" in row.text) != linked
     _search(browser, "pickets")
     assert _ids(browser) == ["s00042"]
     assert "</script><script>window.__pwned=2</script>" in _text(browser, "stories")  # text, not a script
