@@ -181,7 +181,7 @@ def outlets_by_copies(rows: list[dict]) -> list[str]:
     return sorted(totals, key=lambda o: (-totals[o], o))
 
 
-def copy_matrix(rows: list[dict], max_outlets: int = 30, cell: int = 16) -> str:
+def copy_matrix(rows: list[dict], max_outlets: int = 30) -> str:
     """Who copies whom (rows of outlet_copies) as an adjacency matrix: a row per outlet copied from, a column
     per outlet copying, a square per pair sized by copies (area) and coloured by median delay. The outlets
     beyond the `max_outlets` with most copies are summed in one row and column; a matrix stays readable at
@@ -197,24 +197,25 @@ def copy_matrix(rows: list[dict], max_outlets: int = 30, cell: int = 16) -> str:
             cells[key] = {**cells[key], "copies": cells[key]["copies"] + row["copies"], "summed": True}
         else:
             cells[key] = {**row, "summed": len(drawn) in key}
-    label_w, top = 170, 130
+    cell = max(16, min(36, 480 // max(len(axis), 1)))  # a few outlets get larger squares
+    names = [o if len(o) <= 26 else o[:25] + "…" for o in axis]
+    label_w = 12 + 6.5 * max((len(n) for n in names), default=4)
+    top = max(label_w, 40)  # column labels run upwards
     size = label_w + len(axis) * cell + 4, top + len(axis) * cell + 4
-    biggest = max((c["copies"] for c in cells.values()), default=1)
-    parts = [
-        f'<text x="{label_w - 6}" y="{top - 8}" text-anchor="end" class="note">copied from ↓ · by →</text>'
-    ]
-    for k, outlet in enumerate(axis):
-        name = outlet if len(outlet) <= 26 else outlet[:25] + "…"
+    # The scale is the drawn pairs' (a summed cell, often the largest, is capped at a full square).
+    biggest = max((c["copies"] for c in cells.values() if not c["summed"]), default=1)
+    parts = [f'<text x="4" y="{top - 22}">by →</text><text x="4" y="{top - 8}">copied from ↓</text>']
+    for k, (outlet, name) in enumerate(zip(axis, names, strict=True)):
         y, x = top + k * cell, label_w + k * cell
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + cell - 4}" text-anchor="end">{_e(name)}'
+            f'<text x="{label_w - 6:.0f}" y="{y + cell / 2 + 4:.0f}" text-anchor="end">{_e(name)}'
             f"<title>{_e(outlet)}</title></text>"
-            f'<text x="{x + cell - 4}" y="{top - 6}" transform="rotate(-60 {x + cell - 4} {top - 6})">'
-            f"{_e(name)}<title>{_e(outlet)}</title></text>"
-            f'<rect class="self" x="{x}" y="{y}" width="{cell}" height="{cell}" fill="#f3f3f3"/>'
+            f'<text transform="translate({x + cell / 2 + 4:.0f} {top - 6}) rotate(-90)">{_e(name)}'
+            f"<title>{_e(outlet)}</title></text>"
+            f'<rect class="self" x="{x:.0f}" y="{y}" width="{cell}" height="{cell}" fill="#f0f0f0"/>'
         )
     for (r, c), pair in sorted(cells.items()):
-        side = max(3.0, (cell - 2) * (pair["copies"] / biggest) ** 0.5)
+        side = max(4.0, (cell - 2) * min(1.0, pair["copies"] / biggest) ** 0.5)
         x = label_w + c * cell + (cell - side) / 2
         y = top + r * cell + (cell - side) / 2
         parts.append(
@@ -222,7 +223,7 @@ def copy_matrix(rows: list[dict], max_outlets: int = 30, cell: int = 16) -> str:
             f'fill="{OTHERS_COLOUR if pair["summed"] else delay_colour(pair["median_delay_hours"])}">'
             f"<title>{_e(_pair_note(axis[r], axis[c], pair))}</title></rect>"
         )
-    return _svg("chart", size[0], size[1], "who copies whom", "".join(parts), "chart-copies")
+    return _svg("chart", round(size[0]), round(size[1]), "who copies whom", "".join(parts), "chart-copies")
 
 
 def _pair_note(source: str, copier: str, pair: dict) -> str:
@@ -243,4 +244,4 @@ def delay_legend() -> str:
     steps = [(label, colour) for _, label, colour in DELAY_STEPS]
     steps += [("delay unknown", UNDATED_COLOUR), (OTHERS + " (copies only)", OTHERS_COLOUR)]
     items = "".join(f'<span class="key"><i style="background:{c}"></i>{label}</span>' for label, c in steps)
-    return f'<p class="legend">median delay: {items}; square area: copies</p>'
+    return f'<p class="legend">Median delay: {items} · square area: copies</p>'

@@ -295,7 +295,7 @@ def _copies_section(copies: list[dict], config: PageConfig) -> str:
         f'<td class="num">{_rate(r["median_origin_verbatim"])}</td></tr>'
         for r in top
     )
-    return f"""<h2>Who copies whom</h2>
+    return f"""<section id="copies"><h2>Who copies whom</h2>
 <p class="note">Each square: an outlet (column) republished a version another outlet (row) printed, by the
 version each republication most likely copied. Area: copies; colour: median delay; the diagonal is an outlet's
 own revisions. The {drawn} outlets of {len(ranked)} with most copies made or taken.{rest} Hover a square for
@@ -306,7 +306,7 @@ its figures.</p>
 <code>reprint sql "select * from outlet_copies"</code></summary>
 <table class="pairs" id="copy-pairs"><thead><tr><th>copied from</th><th>by</th><th class="num">copies</th>
 <th class="num">stories</th><th class="num">median delay</th><th class="num">origin kept</th>
-<th class="num">verbatim</th></tr></thead><tbody>{rows}</tbody></table></details>"""
+<th class="num">verbatim</th></tr></thead><tbody>{rows}</tbody></table></details></section>"""
 
 
 def _rejects(rejects: list[dict]) -> str:

@@ -135,6 +135,19 @@ def _text(driver, element_id: str) -> str:
     return driver.find_element("id", element_id).text
 
 
+def _whole_page_shot(driver, path: Path, element_id: str = "") -> None:
+    """The whole page (or one element of it), however long: the window grows to hold it first."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, min(height + 100, 4000))
+    try:
+        if element_id:
+            driver.find_element("id", element_id).screenshot(str(path))
+        else:
+            driver.save_screenshot(str(path))
+    finally:
+        driver.set_window_size(1280, 1400)
+
+
 def _errors(driver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
@@ -163,7 +176,7 @@ def test_index_loads_from_disk_with_stories_charts_and_filters(
     assert browser.find_elements("css selector", "tr.story svg.fate-bar rect.fate-survived")
     pairs = _catalog(corpus_warehouse, "select count(*) from outlet_copies")[0][0]
     assert pairs and len(_visible(browser, "#chart-copies rect.copies")) == pairs  # who copies whom, drawn
-    browser.save_screenshot(str(shots / "report.png"))
+    _whole_page_shot(browser, shots / "report.png")
     assert (shots / "report.png").stat().st_size > 10_000
 
     _only_fates(browser, {"moved"})  # a checked fate selects: only the bridge story has a moved paragraph
@@ -405,6 +418,5 @@ def test_ten_thousand_stories_an_article_script_stays_text_and_the_network_is_re
     assert "other outlets" in matrix.text or matrix.find_elements("xpath", ".//*[text()='other outlets']")
     assert matrix.size["width"] < 800 and matrix.size["height"] < 800
     assert len(browser.find_elements("css selector", "#copy-pairs tbody tr")) == 15
-    browser.execute_script("document.getElementById('chart-copies').scrollIntoView()")
-    browser.save_screenshot(str(shots / "report-copies.png"))
+    _whole_page_shot(browser, shots / "report-copies.png", "copies")
     assert _errors(browser) == []
