@@ -142,7 +142,7 @@ function read() {
   state.mode = field('mode').value;
   state.size = Number(field('size').value);
 }
-// A story page's "back" returns here with the same search, sort and page (kept in the address's #).
+// The browser's back button from a story page returns to the same search, sort and page (the address's #).
 const saved = new URLSearchParams(location.hash.slice(1));
 for (const k of Object.keys(state)) {
   if (!saved.has(k)) continue;
