@@ -199,8 +199,8 @@ def copy_matrix(rows: list[dict], max_outlets: int = 30) -> str:
             cells[key] = {**row, "summed": len(drawn) in key}
     cell = max(16, min(36, 480 // max(len(axis), 1)))  # a few outlets get larger squares
     names = [o if len(o) <= 26 else o[:25] + "…" for o in axis]
-    label_w = 12 + 6.5 * max((len(n) for n in names), default=4)
-    top = max(label_w, 40)  # column labels run upwards
+    longest = 12 + 6.5 * max((len(n) for n in names), default=4)
+    label_w, top = max(longest, 96), max(longest, 40)  # room for the caption; column labels run upwards
     size = label_w + len(axis) * cell + 4, top + len(axis) * cell + 4
     # The scale is the drawn pairs' (a summed cell, often the largest, is capped at a full square).
     biggest = max((c["copies"] for c in cells.values() if not c["summed"]), default=1)
