@@ -556,13 +556,14 @@ def write_report_pages(
             "select * from fate_mix_by_story order by republications desc, story_id limit ?",
             config.max_stories,
         )
-        leads = dict(
-            con.execute(
+        leads = {
+            story_id: lead if len(lead) <= config.lead_chars else lead[: config.lead_chars] + "…"
+            for story_id, lead in con.execute(
                 "select story_id, left(text, ?) from origin_positions "
                 f"where body_rank = 0 and {_AMONG.format(column='story_id')}",
-                [config.lead_chars, [s["story_id"] for s in stories]],
+                [config.lead_chars + 1, [s["story_id"] for s in stories]],
             ).fetchall()
-        )
+        }
         index = render_index(
             totals,
             stories,
