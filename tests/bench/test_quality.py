@@ -404,7 +404,12 @@ def test_second_blind_part_is_scored_apart_and_withheld_with_the_first(tmp_path)
     assert len(whole["boilerplate_missed"]) == 2 and len(whole["fates"]) == 2
     shown = withhold(whole, withheld_documents(labels, documents))
     assert shown["boilerplate_missed"] == shown["fates"] == []
-    assert shown["withheld"] == {"boilerplate_missed": 2, "boilerplate_wrong": 0, "fates": 2}
+    assert shown["withheld"] == {
+        "boilerplate_missed": 2,
+        "boilerplate_wrong": 0,
+        "boilerplate_removed": 0,
+        "fates": 2,
+    }
     # Without "blind2" among the withheld parts, its paragraphs would be listed (b.md: Next).
     only_first = withhold(whole, blind_docs)
     assert only_first["boilerplate_missed"] == ["b.md: Next"]
