@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
+import inspect
 import json
 import os
 import platform
@@ -136,8 +137,12 @@ def link_once(folder: Path) -> dict:
     stages: dict = {}
     _trace(stages)
     start = time.perf_counter()
-    if hasattr(stories, "read_link_tables"):
-        files = [sorted((folder / table).glob("*.parquet")) for table in ("documents", "paragraphs")]
+    files = [sorted((folder / table).glob("*.parquet")) for table in ("documents", "paragraphs")]
+    # Where find_stories reads the wide columns itself (sketches, names), they are left to it: `evidence`.
+    streams = "evidence" in inspect.signature(stories.find_stories).parameters
+    if streams:
+        docs, paras = stories.read_link_tables(*files, wide=False)
+    elif hasattr(stories, "read_link_tables"):
         docs, paras = stories.read_link_tables(*files)
     else:  # a commit before it: whole tables, as its flow loaded them
         docs, paras = pq.read_table(folder / "documents"), pq.read_table(folder / "paragraphs")
@@ -154,7 +159,7 @@ def link_once(folder: Path) -> dict:
     }
     read_rss, read_peak = _rss_mb(), _peak_mb()
     start = time.perf_counter()
-    members, flagged = stories.find_stories(docs, paras)
+    members, flagged = stories.find_stories(docs, paras, **({"evidence": files[1]} if streams else {}))
     link_seconds = time.perf_counter() - start
     flags = hashlib.sha256()
     for column in ("doc_id", "is_boilerplate", "boilerplate_reason"):

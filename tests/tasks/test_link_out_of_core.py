@@ -1,0 +1,96 @@
+"""Linking out of core: band keys grouped in parts on disk give the candidate pairs grouping them in memory
+gives; sketches read a block at a time from a file give the links of the sketches held whole; and
+find_stories reading the wide columns (sketches, names) from the Parquet files a row group at a time gives
+the stories and flags of whole tables, leaving nothing behind in its scratch folder."""
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+import tasks.link
+from tasks.link import candidate_paragraph_pairs, link_documents
+from tasks.stories import WIDE_COLUMNS, find_stories, read_link_tables, sketch_file
+from tests.tasks.test_evidence import mixed_corpus, outcome
+from tests.tasks.test_link import FLOOD, RAIL, edit, rows
+
+
+def small_parts(monkeypatch) -> None:
+    """Parts of a few keys and blocks of a few rows, so a small corpus takes the out-of-core paths."""
+    monkeypatch.setattr(tasks.link, "_PARTITION", 64)
+    monkeypatch.setattr(tasks.link, "_MAPPED_STEP", 5)
+
+
+def test_band_keys_grouped_in_parts_on_disk_give_the_pairs_of_grouping_them_in_memory(tmp_path, monkeypatch):
+    rng = np.random.default_rng(7)
+    # Few distinct values: buckets of every size (crowded ones too), and pairs meeting in many bands.
+    sketches = rng.integers(0, 6, size=(1500, 64), dtype=np.uint32)
+    fresh = rng.random(len(sketches)) < 0.3
+    whole = candidate_paragraph_pairs(sketches)
+    whole_fresh = candidate_paragraph_pairs(sketches, fresh=fresh)
+    assert len(whole) > 1000 and len(whole_fresh) < len(whole)
+    written = []
+    real_append = tasks.link._Spill._append
+
+    def append(spill, part, values):
+        written.append(spill.on_disk)
+        real_append(spill, part, values)
+
+    monkeypatch.setattr(tasks.link._Spill, "_append", append)
+    small_parts(monkeypatch)
+    scratch = tmp_path / "scratch"
+    in_parts = candidate_paragraph_pairs(sketches, scratch=scratch)
+    assert all(written) and written  # every key and pair went through a file
+    assert np.array_equal(in_parts, whole)  # the same pairs, in the same (p, q) order
+    assert np.array_equal(candidate_paragraph_pairs(sketches, fresh=fresh, scratch=scratch), whole_fresh)
+    assert list(scratch.iterdir()) == []  # its files are removed
+
+
+def test_sketches_read_a_block_at_a_time_from_a_file_link_as_sketches_held_whole(tmp_path, monkeypatch):
+    docs = {
+        "origin": RAIL,
+        "edited": RAIL[:2] + [edit(RAIL[2])] + RAIL[3:],
+        "truncated": RAIL[:3],
+        "flood": FLOOD,
+        "flood-copy": FLOOD[:4],
+    }
+    ids, index, sketches, fingerprints, shingles = rows(docs)
+    held = link_documents(index, sketches, fingerprints, shingles, len(ids))
+    path = tmp_path / "sketches.u32"
+    sketches.astype(np.uint32).tofile(path)
+    mapped = np.memmap(path, dtype=np.uint32, mode="r", shape=sketches.shape)
+    assert tasks.link.is_mapped(mapped) and not tasks.link.is_mapped(sketches)
+    small_parts(monkeypatch)
+    from_file = link_documents(index, mapped, fingerprints, shingles, len(ids), scratch=tmp_path / "scratch")
+    assert len(held) > 2
+    for name in ("a", "b", "weight", "shared", "rarity", "verbatim", "jaccard"):
+        assert np.array_equal(getattr(from_file, name), getattr(held, name)), name
+
+
+def test_find_stories_reads_sketches_and_names_from_the_files_and_finds_what_whole_tables_give(
+    tmp_path, monkeypatch
+):
+    docs, paras = mixed_corpus()
+    expected = outcome(*find_stories(docs, paras))
+    half = paras.num_rows // 2
+    files = [tmp_path / "p0.parquet", tmp_path / "p1.parquet"]
+    pq.write_table(paras[:half], files[0], row_group_size=7)
+    pq.write_table(paras[half:], files[1], row_group_size=5)
+    pq.write_table(docs, tmp_path / "d0.parquet")
+    read_docs, read_paras = read_link_tables([tmp_path / "d0.parquet"], files, wide=False)
+    assert not set(WIDE_COLUMNS) & set(read_paras.column_names)  # left in the files
+    small_parts(monkeypatch)
+    scratch = tmp_path / "staging" / "link"
+    members, flagged = find_stories(read_docs, read_paras, evidence=files, scratch=scratch)
+    assert outcome(members, flagged) == expected
+    assert list(scratch.iterdir()) == []  # the sketch file and the grouped keys are removed
+    with pytest.raises(ValueError, match=r"hold \d+ rows, the paragraphs table \d+"):
+        find_stories(read_docs, read_paras, evidence=files[:1])
+
+
+def test_the_sketch_file_holds_the_rows_asked_for_in_order(tmp_path):
+    _, paras = mixed_corpus()
+    column = paras.column("minhash")
+    wanted = np.array([0, 3, 4, paras.num_rows - 1])
+    mapped = sketch_file(column.chunks, wanted, tmp_path / "s.u32")
+    assert np.array_equal(np.asarray(mapped), np.array(column.take(wanted).to_pylist(), dtype=np.uint32))
+    assert sketch_file(column.chunks, np.array([], dtype=np.int64), tmp_path / "e.u32").shape == (0, 64)
