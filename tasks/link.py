@@ -359,19 +359,40 @@ def matched_rows(
     counts = np.bincount(text_of)
     starts = np.cumsum(counts) - counts
     usable = counts <= config.max_copies
-    repeated = usable & (counts > 1)
-    same = pairs_within_groups(order, starts[repeated], counts[repeated])
+    repeated = np.flatnonzero(usable & (counts > 1))
     near = text_pairs[usable[text_pairs[:, 0]] & usable[text_pairs[:, 1]]]
-    c1, c2 = counts[near[:, 0]], counts[near[:, 1]]
-    total = c1 * c2
-    k = np.repeat(np.arange(len(near)), total)
-    step = np.arange(int(total.sum())) - np.repeat(np.cumsum(total) - total, total)
-    cross = np.stack(
-        [order[starts[near[k, 0]] + step // c2[k]], order[starts[near[k, 1]] + step % c2[k]]], axis=1
-    )
-    pairs = np.concatenate([same, cross])
-    # Row positions fit 32 bits: the most numerous pairs of linking are held at half the size.
-    return pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]].astype(_row_type(len(doc_index)))
+    row_type = _row_type(len(doc_index))
+    found = [np.empty((0, 2), dtype=row_type)]
+
+    def kept(pairs: np.ndarray) -> np.ndarray:
+        # Row positions fit 32 bits: the most numerous pairs of linking are held at half the size.
+        return pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]].astype(row_type)
+
+    # A step of about _CHUNK pairs at a time: the int64 pairs and their indexes are made for a step, not all.
+    made = counts[repeated] * (counts[repeated] - 1) // 2
+    for lo, hi in _steps(made):
+        found.append(kept(pairs_within_groups(order, starts[repeated[lo:hi]], counts[repeated[lo:hi]])))
+    made = counts[near[:, 0]] * counts[near[:, 1]]
+    for lo, hi in _steps(made):
+        part = near[lo:hi]
+        c2, total = counts[part[:, 1]], made[lo:hi]
+        k = np.repeat(np.arange(len(part)), total)
+        step = np.arange(int(total.sum())) - np.repeat(np.cumsum(total) - total, total)
+        cross = np.stack(
+            [order[starts[part[k, 0]] + step // c2[k]], order[starts[part[k, 1]] + step % c2[k]]], axis=1
+        )
+        found.append(kept(cross))
+    return np.concatenate(found)
+
+
+def _steps(sizes: np.ndarray, step: int | None = None) -> list[tuple[int, int]]:
+    """(lo, hi) runs of consecutive items whose sizes add up to about `step` (a larger item: a run alone)."""
+    if len(sizes) == 0:
+        return []
+    step = step or _CHUNK
+    bounds = np.searchsorted(np.cumsum(sizes), np.arange(step, int(sizes.sum()), step), side="right")
+    edges = distinct(np.r_[0, bounds, len(sizes)])
+    return [(int(lo), int(hi)) for lo, hi in zip(edges[:-1], edges[1:], strict=True) if hi > lo]
 
 
 def _row_type(n_rows: int) -> np.dtype:

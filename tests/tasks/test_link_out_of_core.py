@@ -94,3 +94,15 @@ def test_the_sketch_file_holds_the_rows_asked_for_in_order(tmp_path):
     mapped = sketch_file(column.chunks, wanted, tmp_path / "s.u32")
     assert np.array_equal(np.asarray(mapped), np.array(column.take(wanted).to_pylist(), dtype=np.uint32))
     assert sketch_file(column.chunks, np.array([], dtype=np.int64), tmp_path / "e.u32").shape == (0, 64)
+
+
+def test_matched_rows_made_a_step_at_a_time_are_those_made_at_once(monkeypatch):
+    rng = np.random.default_rng(3)
+    text_of = rng.integers(0, 3000, 20000)
+    doc_index = np.sort(rng.integers(0, 2000, 20000))
+    near = np.unique(np.sort(rng.integers(0, 3000, (5000, 2)), axis=1), axis=0)
+    near = near[near[:, 0] != near[:, 1]]
+    at_once = tasks.link.matched_rows(near, text_of, doc_index)
+    monkeypatch.setattr(tasks.link, "_CHUNK", 50)
+    assert len(at_once) > 1000
+    assert np.array_equal(tasks.link.matched_rows(near, text_of, doc_index), at_once)
