@@ -373,6 +373,11 @@ def names_check(names: Names, config: LinkConfig = LinkConfig()):  # noqa: B008
     return check
 
 
+# Names and numbers taken at once when rare ones are told apart (name_candidate_pairs): about 40 bytes each
+# while they are sorted and counted.
+_NAMES_PART = 1 << 21
+
+
 def name_candidate_pairs(
     names: Names,
     config: LinkConfig = LinkConfig(),  # noqa: B008
@@ -389,28 +394,38 @@ def name_candidate_pairs(
     but for reading the names, so the cost is linear in the corpus.
     """
     n_docs = len(names.starts) - 1
-    counts = np.diff(names.starts)
     empty = np.empty((0, 2), dtype=np.int64)
-    if counts.sum() == 0:
-        return empty
-    words, token = np.unique(names.hashes, return_inverse=True)
-    token = token.ravel().astype(np.int64)
-    owner = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
-    n_tokens = np.int64(len(words))
-    # One entry per (document, distinct name), documents in order.
-    flat = distinct(owner * n_tokens + token)
-    owner, token = flat // n_tokens, flat % n_tokens
-    rare = np.bincount(token, minlength=int(n_tokens))[token] <= config.max_name_documents
-    owner, token = owner[rare], token[rare]
-    per_doc = np.bincount(owner, minlength=n_docs)
-    usable = per_doc >= max(config.min_names // 2, 1)
-    keep = usable[owner]
-    owner, token = owner[keep], token[keep]
-    if usable.sum() < 2:
+    if names.starts[-1] == 0:
         return empty
     width = config.name_bands * config.name_rows
-    # One-word shingles: a set's sketch does not depend on the order of its words.
-    sketch = minhash_word_hashes(words[token], per_doc[usable], SketchConfig(num_perm=width, shingle=1))
+    # One-word shingles: a set's sketch does not depend on the order of its words, and is the element-wise
+    # minimum of its parts' sketches. So the names are taken in parts by their hash (every copy of a name in
+    # one part: its document count is the part's), each part's rare names sketched, and the sketches' minimum
+    # kept per document (128 bytes each): what is held at once is one part's names, not the corpus'.
+    sketch = np.full((n_docs, width), np.iinfo(np.uint32).max, dtype=np.uint32)
+    per_doc = np.zeros(n_docs, dtype=np.int64)
+    parts = -(-len(names.hashes) // _NAMES_PART)
+    for part in range(parts):
+        at = np.flatnonzero(names.hashes % np.uint64(parts) == part)
+        owner = np.searchsorted(names.starts, at, side="right") - 1
+        words, token = np.unique(names.hashes[at], return_inverse=True)
+        del at
+        n_tokens = np.int64(len(words))
+        # One entry per (document, distinct name), documents in order.
+        flat = distinct(owner * n_tokens + token.ravel().astype(np.int64))
+        owner, token = flat // n_tokens, flat % n_tokens
+        del flat
+        rare = np.bincount(token, minlength=int(n_tokens))[token] <= config.max_name_documents
+        owner, token = owner[rare], token[rare]
+        counts = np.bincount(owner, minlength=n_docs)
+        per_doc += counts
+        present = np.flatnonzero(counts)
+        found = minhash_word_hashes(words[token], counts[present], SketchConfig(num_perm=width, shingle=1))
+        sketch[present] = np.minimum(sketch[present], found)
+    usable = per_doc >= max(config.min_names // 2, 1)
+    if usable.sum() < 2:
+        return empty
+    sketch = sketch[usable]
     docs = np.flatnonzero(usable)
     banding = LinkConfig(bands=config.name_bands, rows=config.name_rows, max_bucket=config.max_bucket)
     pairs = candidate_paragraph_pairs(sketch, banding, scratch=scratch)
@@ -595,6 +610,10 @@ def template_rows(
     return release_template_rows(outlet, story, key, lead)
 
 
+# Paragraph rows taken at once by repeated_in_outlet_rows.
+_ROWS_PART = 1 << 20
+
+
 def repeated_in_outlet_rows(
     outlet: np.ndarray,
     group: np.ndarray,
@@ -605,8 +624,23 @@ def repeated_in_outlet_rows(
     printed at least half of its copies (furniture is one outlet's own; a sentence two stories share by
     chance or by quoting is printed by the outlets of both, and such chances grow with the corpus).
 
-    The vectorised form of boilerplate.repeated_in_outlet, for whole corpora; outlet -1 means unknown.
+    The vectorised form of boilerplate.repeated_in_outlet, for whole corpora; outlet -1 means unknown. A row's
+    answer depends only on the rows printing its text, so the rows are taken in parts by fingerprint, about
+    `_ROWS_PART` at a time (the sorts below hold about 100 bytes a row).
     """
+    parts = -(-len(outlet) // _ROWS_PART)
+    if parts <= 1:
+        return _repeated_in_outlet(outlet, group, fingerprint, config)
+    out = np.zeros(len(outlet), dtype=bool)
+    for part in range(parts):
+        rows = np.flatnonzero(fingerprint % parts == part)
+        out[rows] = _repeated_in_outlet(outlet[rows], group[rows], fingerprint[rows], config)
+    return out
+
+
+def _repeated_in_outlet(
+    outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray, config: BoilerplateConfig
+) -> np.ndarray:
     known = np.flatnonzero(outlet >= 0)
     out = np.zeros(len(outlet), dtype=bool)
     if len(known) == 0:

@@ -106,3 +106,30 @@ def test_matched_rows_made_a_step_at_a_time_are_those_made_at_once(monkeypatch):
     monkeypatch.setattr(tasks.link, "_CHUNK", 50)
     assert len(at_once) > 1000
     assert np.array_equal(tasks.link.matched_rows(near, text_of, doc_index), at_once)
+
+
+def test_furniture_and_rare_names_found_in_parts_are_those_found_at_once(monkeypatch):
+    import tasks.stories
+    from tasks.stories import Names, name_candidate_pairs, repeated_in_outlet_rows
+
+    rng = np.random.default_rng(5)
+    n_rows = 5000
+    outlet = rng.integers(-1, 4, n_rows)
+    group = rng.integers(0, 300, n_rows)
+    fingerprint = rng.integers(-(2**62), 2**62, 400)[rng.integers(0, 400, n_rows)]
+    repeated = repeated_in_outlet_rows(outlet, group, fingerprint)
+    # Each document's names: a few common ones (in over max_name_documents documents) and rare ones of its
+    # story, so near documents share rare names and the name LSH has pairs to find.
+    vocabulary = rng.integers(0, 2**63, 3000).astype(np.uint64)
+    lists = []
+    for d in range(400):
+        story = rng.integers(0, 2900, 12) if d % 2 == 0 else lists[-1][:12]
+        lists.append(np.r_[story, rng.integers(2900, 3000, 6)])
+    hashes = np.concatenate([vocabulary[k] for k in lists])
+    names = Names(hashes, np.r_[0, np.cumsum([len(k) for k in lists])].astype(np.int64))
+    pairs = name_candidate_pairs(names)
+    assert repeated.any() and not repeated.all() and len(pairs) >= 150
+    monkeypatch.setattr(tasks.stories, "_ROWS_PART", 700)
+    monkeypatch.setattr(tasks.stories, "_NAMES_PART", 500)
+    assert np.array_equal(repeated_in_outlet_rows(outlet, group, fingerprint), repeated)
+    assert np.array_equal(name_candidate_pairs(names), pairs)
