@@ -255,6 +255,7 @@ def run(sizes: list[int], before: str | None, label: str = "after") -> dict:
                 f"members {result['members_sha256']} flags {result['flags_sha256']}",
                 flush=True,
             )
+    record["load_average_end"] = os.getloadavg()[0]
     return record
 
 
@@ -280,6 +281,14 @@ def _fit(runs: list[dict], field: str) -> tuple[float, float]:
     return float(fixed), float(slope)
 
 
+def _cpu(run: dict) -> str:
+    return f"{run['link_cpu_seconds']:.1f}" if "link_cpu_seconds" in run else "not measured"
+
+
+def _load_at_end(record: dict) -> str:
+    return f", {record['load_average_end']:.1f} at the end" if "load_average_end" in record else ""
+
+
 def render_page(records: list[dict]) -> str:
     """docs/link-memory.md from bench/results/link_memory.json: its last record's figures and the model."""
     record = records[-1]
@@ -293,19 +302,24 @@ def render_page(records: list[dict]) -> str:
         "",
         "Rendered from bench/results/link_memory.json by `bench.link_memory.render_page`; do not edit by",
         f"hand. Measured {record['date']} on {record['machine']} (load average",
-        f"{record['load_average']:.1f} at the start: the machine is shared, so seconds are loose and memory",
-        f"is not), commit {record['commit']}, with `{record['command']}`.",
+        f"{record['load_average']:.1f} at the start{_load_at_end(record)}: the machine is shared, so wall",
+        "seconds are loose; CPU seconds are this process's own, and memory is not shared), commit",
+        f"{record['commit']}, with `{record['command']}`.",
         "",
         "Each run links a corpus of generated documents (`bench.throughput.make_corpus`, bench/corpus.py)",
         "that the real prepare code wrote to Parquet once, in a fresh process: it reads from the Parquet",
         "what linking needs (`tasks.stories.read_link_tables`: `LINK_DOCUMENT_COLUMNS`,",
         "`LINK_PARAGRAPH_COLUMNS`, row group by row group; a commit without it reads every column, as its",
-        "flow loaded whole tables) and calls `find_stories(docs, paras)`.",
+        "flow loaded whole tables) and calls `find_stories(docs, paras)`. Where `find_stories` takes",
+        "`evidence` (the files), the wide columns (`WIDE_COLUMNS`: sketch, names) are left in the files",
+        "(`read_link_tables(..., wide=False)`) and `find_stories` reads them a row group at a time.",
         "Peak is the process's peak RSS (Python, numpy, pyarrow and the input included: about 120 MB once",
         "imported).",
         "",
         "| documents | paragraphs | "
-        + " | ".join(f"{label}: link s | {label}: peak MB | {label}: after reading MB" for label in labels)
+        + " | ".join(
+            f"{label}: link s (CPU s) | {label}: peak MB | {label}: after reading MB" for label in labels
+        )
         + " | same stories and flags |",
         "|---:|---:|" + "---:|---:|---:|" * len(labels) + "---|",
     ]
@@ -313,7 +327,8 @@ def render_page(records: list[dict]) -> str:
         row = [by[(label, n)] for label in labels if (label, n) in by]
         same = len({(r["members_sha256"], r.get("flags_sha256")) for r in row}) == 1
         cells = " | ".join(
-            f"{r['link_seconds']:.1f} | {r['peak_rss_mb']:,} | {r['peak_after_read_mb']:,}" for r in row
+            f"{r['link_seconds']:.1f} ({_cpu(r)}) | {r['peak_rss_mb']:,} | {r['peak_after_read_mb']:,}"
+            for r in row
         )
         first = row[0]
         out.append(
@@ -334,8 +349,8 @@ def render_page(records: list[dict]) -> str:
         f" input is read from Parquet ≈ {read_fixed:,.0f} MB + {read_per_doc * 1e6:,.0f} MB per million"
         " documents.",
         f"Extrapolated by that line (not measured): {fixed + per_doc * 1e6:,.0f} MB at 1M documents,"
-        f" {fixed + per_doc * 1e7:,.0f} MB at 10M: linking as it is cannot hold a 1M-document corpus on a"
-        " 24 GiB machine without the out-of-core steps below.",
+        f" {fixed + per_doc * 1e7:,.0f} MB at 10M; by it, 24 GiB hold linking up to about"
+        f" {(24 * 1024 - fixed) / max(per_doc, 1e-9) / 1e6:,.1f}M documents.",
         "",
         f"What linking reads, per paragraph and per document ({largest['documents']:,} documents,"
         " Arrow bytes in memory):",

@@ -198,19 +198,22 @@ def candidate_pair_batches(
     n = len(rows) if rows is not None else len(sketches)
     if n < 2:
         return
-    split = -(-n // _PARTITION)  # parts per band, and the pairs' parts
-    with _Spill(scratch, config.bands * split if n * config.bands > _PARTITION else 0) as keys:
+    split = -(-n // _PARTITION)  # parts per band
+    # The pairs' parts, by p's range: as many as the keys' (a bucket of k keys makes k(k - 1) / 2 pairs, most
+    # buckets hold one or two keys), so that a part of pairs is about a part of keys.
+    spread = config.bands * split if n * config.bands > _PARTITION else 1
+    with _Spill(scratch, spread if spread > 1 else 0) as keys:
         for lo, block in sketch_blocks(sketches, rows):
             at = np.arange(lo, lo + len(block), dtype=np.int64)
             for band, column in enumerate(band_keys(block, config).T):
                 part = band * split + (column % np.uint64(split)).astype(np.int64) if split > 1 else band
                 keys.add(part, np.rec.fromarrays([column, at], names="key,pos"))
             del block
-        with _Spill(scratch, split if keys.on_disk else 0) as pairs:
+        with _Spill(scratch, spread if keys.on_disk else 0) as pairs:
             for part in range(config.bands * split):
                 found = _bucket_pairs(keys.take(part), config.max_bucket, fresh)
-                pairs.add(np.minimum(found[:, 0] * split // n, split - 1), found[:, 0] * n + found[:, 1])
-            for part in range(split):
+                pairs.add(np.minimum(found[:, 0] * spread // n, spread - 1), found[:, 0] * n + found[:, 1])
+            for part in range(spread):
                 flat = distinct(pairs.take(part))
                 yield np.stack([flat // n, flat % n], axis=1)
 

@@ -607,7 +607,28 @@ def template_rows(
     lead = np.zeros(len(key), dtype=bool)
     if len(body):
         lead[body[np.r_[True, doc_index[body][1:] != doc_index[body][:-1]]]] = True
-    return release_template_rows(outlet, story, key, lead)
+    del order, body
+    # A row's answer depends only on the rows of its key, and release_template_rows holds Python sets and
+    # counts per key: so the rows with a key go to it a run of keys of about `_TEMPLATE_PART` rows at a time.
+    out = np.zeros(len(key), dtype=bool)
+    keyed = np.flatnonzero(key != 0)
+    keyed = keyed[np.argsort(key[keyed], kind="stable")]
+    for lo, hi in _key_runs(key[keyed], _TEMPLATE_PART):
+        rows = np.sort(keyed[lo:hi])
+        out[rows] = release_template_rows(outlet[rows], story[rows], key[rows], lead[rows])
+    return out
+
+
+def _key_runs(keys: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """(lo, hi) runs of sorted `keys`, about `size` long, never cutting a key's rows apart."""
+    cuts = np.searchsorted(keys, keys[np.arange(size, len(keys), size)], side="left")
+    edges = distinct(np.r_[0, cuts, len(keys)])
+    return [(int(lo), int(hi)) for lo, hi in zip(edges[:-1], edges[1:], strict=True) if hi > lo]
+
+
+# Paragraph rows with a template key taken at once by template_rows (release_template_rows holds a few
+# hundred bytes of Python objects per key).
+_TEMPLATE_PART = 1 << 18
 
 
 # Paragraph rows taken at once by repeated_in_outlet_rows.

@@ -133,3 +133,29 @@ def test_furniture_and_rare_names_found_in_parts_are_those_found_at_once(monkeyp
     monkeypatch.setattr(tasks.stories, "_NAMES_PART", 500)
     assert np.array_equal(repeated_in_outlet_rows(outlet, group, fingerprint), repeated)
     assert np.array_equal(name_candidate_pairs(names), pairs)
+
+
+def test_release_templates_found_a_run_of_keys_at_a_time_are_those_found_at_once(monkeypatch):
+    import pyarrow as pa
+
+    import tasks.stories
+    from tasks.boilerplate import release_template_rows
+
+    rng = np.random.default_rng(11)
+    n_rows = 6000
+    doc_index = np.sort(rng.integers(0, 600, n_rows))
+    outlet = rng.integers(-1, 3, 600)[doc_index]
+    story = rng.integers(0, 150, 600)[doc_index]
+    # Most keys one outlet's own (a template it prints), some shared; 0: no template key.
+    own = (outlet + 2) * 100 + rng.integers(0, 30, n_rows)
+    key = np.where(rng.random(n_rows) < 0.8, own, rng.integers(-40, 40, n_rows)) * (rng.random(n_rows) < 0.7)
+    flag = rng.random(n_rows) < 0.1
+    paras = pa.table({"template_key": key, "para_idx": np.arange(n_rows) % 25})
+    found = tasks.stories.template_rows(paras, outlet, story, doc_index, flag)
+    assert found.any() and not found.all()
+    lead = np.zeros(n_rows, dtype=bool)  # the rows no rule flags that open their document (para_idx order)
+    first = np.flatnonzero(~flag)
+    lead[first[np.r_[True, doc_index[first][1:] != doc_index[first][:-1]]]] = True
+    assert np.array_equal(found, release_template_rows(outlet, story, key, lead))  # at once
+    monkeypatch.setattr(tasks.stories, "_TEMPLATE_PART", 97)
+    assert np.array_equal(tasks.stories.template_rows(paras, outlet, story, doc_index, flag), found)
