@@ -42,6 +42,11 @@ STAGES = (
     ("tasks.stories", "name_candidate_pairs"),
     ("tasks.stories", "link_corpus"),
     ("tasks.stories", "repeated_in_outlet_rows"),
+    ("tasks.stories", "outlet_revision_pairs"),
+    ("tasks.stories", "template_rows"),
+    ("tasks.stories", "sketch_file"),
+    ("tasks.link", "paragraph_texts"),
+    ("tasks.link", "document_sketches"),
     ("tasks.link", "whole_texts"),
     ("tasks.link", "link_documents"),
     ("tasks.link", "document_pairs"),
@@ -164,6 +169,20 @@ def link_once(folder: Path) -> dict:
         for table, data in (("documents", docs), ("paragraphs", paras))
         for name, column in zip(data.column_names, data.columns, strict=True)
     }
+    # The wide columns find_stories reads itself, a row group at a time: their bytes as it reads them.
+    streamed = [c for c in stories.WIDE_COLUMNS if c not in paras.column_names] if streams else []
+    for name in streamed:
+        size = sum(
+            f.read_row_group(k, columns=[name]).nbytes
+            for f in map(pq.ParquetFile, files[1])
+            for k in range(f.num_row_groups)
+        )
+        columns[f"paragraphs.{name}"] = {
+            "bytes": size,
+            "per_document": round(size / max(n_docs, 1), 1),
+            "per_paragraph": round(size / max(n_paras, 1), 1),
+            "streamed": True,
+        }
     read_rss, read_peak = _rss_mb(), _peak_mb()
     start, cpu = time.perf_counter(), _cpu_seconds()
     members, flagged = stories.find_stories(docs, paras, **({"evidence": files[1]} if streams else {}))
@@ -355,11 +374,12 @@ def render_page(records: list[dict]) -> str:
         f"What linking reads, per paragraph and per document ({largest['documents']:,} documents,"
         " Arrow bytes in memory):",
         "",
-        "| column | bytes per paragraph | bytes per document |",
-        "|---|---:|---:|",
+        "| column | bytes per paragraph | bytes per document | held |",
+        "|---|---:|---:|---|",
     ]
     for name, c in largest["columns_read"].items():
-        out.append(f"| {name} | {c['per_paragraph']:,.1f} | {c['per_document']:,.1f} |")
+        held = "a row group at a time" if c.get("streamed") else "whole"
+        out.append(f"| {name} | {c['per_paragraph']:,.1f} | {c['per_document']:,.1f} | {held} |")
     out += [
         "",
         f"Where linking's seconds and memory go ({largest['documents']:,} documents; a stage inside another"
