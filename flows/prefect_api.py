@@ -54,6 +54,42 @@ def _profile_settings(env: Mapping[str, str]) -> dict[str, str]:
     return {k: str(v) for k, v in profiles.get(name, {}).items()}
 
 
+def _folder_api_url(folder: Path) -> str | None:
+    """The API URL a Prefect settings file in the working folder names (`.env`, `prefect.toml`'s `[api] url`,
+    pyproject.toml's `[tool.prefect.api] url`), read as Prefect reads them."""
+    try:
+        for line in (folder / ".env").read_text().splitlines():
+            name, _, value = line.strip().removeprefix("export ").partition("=")
+            if name.strip() == "PREFECT_API_URL" and value.strip().strip("'\""):
+                return value.strip().strip("'\"")
+    except OSError:
+        pass
+    files = (("prefect.toml", ("api", "url")), ("pyproject.toml", ("tool", "prefect", "api", "url")))
+    for name, keys in files:
+        try:
+            value = tomllib.loads((folder / name).read_text())
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value:
+            return str(value)
+    return None
+
+
+def api_configured(env: Mapping[str, str], folder: Path) -> bool:
+    """Whether the user told Prefect where its API is: PREFECT_API_URL in the environment, the active
+    profile (`prefect config set PREFECT_API_URL=...`) or a settings file of the working folder. With Prefect
+    already imported (a script, a test harness), its own settings say."""
+    if "prefect" in sys.modules:
+        from prefect.settings import get_current_settings
+
+        return bool(get_current_settings().api.url)
+    if env.get("PREFECT_API_URL") or _profile_settings(env).get("PREFECT_API_URL"):
+        return True
+    return _folder_api_url(folder) is not None
+
+
 def _folder_configures_prefect(folder: Path) -> bool:
     """Whether the working folder holds a Prefect settings file (read by Prefect, not by this module)."""
     if (folder / ".env").is_file() or (folder / "prefect.toml").is_file():

@@ -18,8 +18,9 @@ from tests.flows.conftest import BIN, add_copy, api, free_port, reprint, reprint
 pytestmark = pytest.mark.prefect
 
 
-# Where the inputs were read from: a fresh run here reads a copy of the corpus in another folder.
-ROOT_COLUMNS = ("input_root", "root")
+# Where and when the inputs were seen: a fresh run here reads a copy of the corpus in another folder, and a file
+# written moments before a run has no trusted modification time.
+ROOT_COLUMNS = ("input_root", "root", "mtime_ns")
 
 
 def snapshot(warehouse: Path) -> dict:
