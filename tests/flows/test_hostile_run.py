@@ -2,7 +2,7 @@
 names and metadata reach the terminal as inert text, a full disk ends the run with one `reprint:` line and
 leaves the warehouse as it was, and a warehouse the user cannot write to can still be reported and queried.
 
-These tests run the real flow (a temporary Prefect server, about 10 s once per module)."""
+These tests run `reprint run` in-process, as a user without a Prefect server does (flows/local.py)."""
 
 import errno
 import os
@@ -14,14 +14,12 @@ from pathlib import Path
 
 import pytest
 
-import flows.pipeline
+import flows.cli
 import tasks.run
 import tasks.warehouse
 from flows.cli import main
 from tasks.warehouse import VERSIONS, read_table
 from tests.conftest import SEEDS
-
-pytestmark = pytest.mark.prefect
 
 MARKUP_OUTLET = "[link=https://evil.example]Reuters[/link]"
 FORGED = "x\x1b]0;owned\x07\x1b[2J\nreprint: forged line.txt"  # retitles the window, clears the screen
@@ -115,7 +113,7 @@ def test_report_and_sql_on_a_warehouse_the_user_cannot_write(tmp_path, capsys):
         ) == stamp  # nothing changed, nothing written
         subprocess.run(["chmod", "-R", "a-w,a+rX", str(root)], check=True)
         as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m"]
-        code = Path(flows.pipeline.__file__).parents[1]
+        code = Path(flows.cli.__file__).parents[1]
         # A clone inside a private (0700) folder, as `mktemp -d` makes, is out of another user's reach.
         reachable = subprocess.run(
             [*as_nobody, "flows.cli", "--version"],
@@ -164,5 +162,5 @@ def test_shards_run_in_a_window_not_all_at_once():
         most.append(len(running))
         return Done(n)
 
-    results = list(flows.pipeline.windowed((lambda n=n: submit(n) for n in range(50)), 4))
+    results = list(tasks.run.windowed((lambda n=n: submit(n) for n in range(50)), 4))
     assert results == list(range(50)) and max(most) == 4
