@@ -4,6 +4,9 @@ beside the run, and the shard steps run on a Dask cluster when one is given.
 On a local run the shard steps' tasks hand their work to worker processes (tasks.run.worker_processes): the
 cores work, and Prefect's threads only wait. On a Dask cluster the tasks run on its workers, which read and
 write the warehouse's staged parts themselves.
+
+`reprint run` runs this flow when a Prefect API is configured, a Dask cluster is given or --prefect is passed;
+otherwise it runs the same tasks/run.py in-process (flows/local.py; docs/pipeline.md, Run modes).
 """
 
 from __future__ import annotations

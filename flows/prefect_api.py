@@ -1,6 +1,7 @@
-"""The Prefect API a `reprint run` reports to: the server PREFECT_API_URL names (in the environment or the
-active Prefect profile), or, with none configured, a temporary local server started by this module at the very
-start of the run.
+"""Whether a Prefect API is configured (`api_configured`: with none, and no Dask cluster, `reprint run` runs
+in-process and never imports Prefect, flows/local.py), and the API a run as a Prefect flow reports to: the
+server PREFECT_API_URL names (in the environment or the active Prefect profile), or, with none configured and
+`--prefect` given, a temporary local server started by this module at the very start of the run.
 
 Prefect 3.8.8 starts its own temporary server only when the flow is called: after `import prefect` and the
 pipeline's imports (about 2 s), it launches a second Python that imports Prefect's server code (3-5 s) and
