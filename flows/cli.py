@@ -168,10 +168,12 @@ def lasting_fault(err: BaseException) -> bool:
 
 
 def _command(args: argparse.Namespace) -> int:
+    warehouse = Path(args.warehouse)
+    if args.command == "run":
+        return _run(args, warehouse)
     from tasks.report import render_report
     from tasks.warehouse import refresh_catalog
 
-    warehouse = Path(args.warehouse)
     if args.command in ("report", "page", "sql"):
         if not (warehouse / "corpus.duckdb").exists():
             print(
@@ -195,15 +197,13 @@ def _command(args: argparse.Namespace) -> int:
             list_catalog(warehouse)
             return 0
         return print_query(warehouse, args.query, output=args.output or "table")
-
-    return _run(args, warehouse)
+    raise AssertionError(f"unknown command {args.command}")  # argparse allows only the commands above
 
 
 def _run(args: argparse.Namespace, warehouse: Path) -> int:
     """`reprint run`: in this process, or as the Prefect flow when a Prefect API is configured, a Dask cluster
     is asked for or --prefect is given (docs/pipeline.md, Run modes)."""
     from flows.progress import progress_bars
-    from tasks.report import render_report, render_run_summary
     from tasks.warehouse import WarehouseBusy
 
     dask = args.dask_address or os.environ.get(DASK_ADDRESS_ENV)
@@ -238,6 +238,8 @@ def _run(args: argparse.Namespace, warehouse: Path) -> int:
             file=sys.stderr,
         )
     else:
+        from tasks.report import render_report, render_run_summary
+
         _print_rejects(warehouse)
         if not args.no_report:
             render_report(warehouse)

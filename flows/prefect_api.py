@@ -25,7 +25,6 @@ import subprocess
 import sys
 import time
 import tomllib
-import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -141,6 +140,8 @@ class TemporaryServer:
 
     def wait_ready(self, timeout: float) -> None:
         """Return once the server answers; raise, saying why, when it does not within `timeout` seconds."""
+        import urllib.request  # here: http.client and ssl cost an in-process run ~0.1 s for nothing
+
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             code = self.process.poll()

@@ -32,6 +32,30 @@ def resolved(path: Path) -> Path | None:
         return None
 
 
+class Resolver:
+    """`resolved` for many files in few folders: each folder is resolved once (Path.resolve looks at every
+    component of a path, a system call each), and a file that is not a link is its resolved folder plus its
+    name, known from one lstat. Links are resolved in full, as `resolved` does."""
+
+    def __init__(self) -> None:
+        self.folders: dict[Path, Path | None] = {}
+
+    def __call__(self, path: Path) -> Path | None:
+        if path.name in ("", ".", ".."):
+            return resolved(path)
+        parent = path.parent
+        if parent not in self.folders:
+            self.folders[parent] = resolved(parent)
+        folder = self.folders[parent]
+        if folder is None:
+            return None
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            return None
+        return resolved(path) if stat.S_ISLNK(mode) else folder / path.name
+
+
 def walk_files(root: Path, refuse) -> Iterator[tuple[Path, list[str]]]:
     """(folder, sorted names of its regular files) for each folder under `root`, top-down in name order.
 
