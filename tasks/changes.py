@@ -152,6 +152,9 @@ def adopt_unrooted(stored: dict[str, pa.Table], items: list[InputFile]) -> dict[
     Such a warehouse held one input per name, so each name is adopted by the first root that has it; an
     unrooted name this run does not see stays as it is, until a run given it adopts it.
     """
+    roots = stored["inputs"].column("root")
+    if roots.null_count == 0 and not pc.any(pc.equal(roots, "")).as_py():
+        return stored  # every row has its root (every warehouse written since roots were stored)
     rooted = set(known_inputs(stored["inputs"]))
     unrooted = {key[1] for key in rooted if not key[0]}
     adopted: dict[str, str] = {}

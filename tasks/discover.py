@@ -20,8 +20,10 @@ def is_warehouse(folder: Path) -> bool:
 
 
 def inside(path: Path, root: Path) -> bool:
-    """Whether `path` (resolved) is `root` or under it."""
-    return path == root or path.is_relative_to(root)
+    """Whether `path` (resolved) is `root` or under it (compared as text: both are resolved, and this runs
+    for every input file)."""
+    here, top = str(path), str(root)
+    return here == top or here.startswith(top if top.endswith(os.sep) else top + os.sep)
 
 
 def resolved(path: Path) -> Path | None:
