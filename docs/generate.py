@@ -266,11 +266,17 @@ def run_headline() -> str:
         )
     inc = now.get("incremental")
     if inc:
+        old_inc = before.get("incremental")
+        then = (
+            f"{was}{old_inc['idle_over_full']:.1%} and {old_inc['incremental_over_full']:.1%})"
+            if old_inc and was
+            else ""
+        )
         lines.append(
             f"- Daily run on {inc['documents']:,} documents: nothing new "
             f"**{inc['idle_over_full']:.1%}** of a full run, +{inc['new_documents']:,} documents "
             f"**{inc['incremental_over_full']:.1%}** (targets "
-            f"{targets['idle_over_full']:.0%}, {targets['incremental_over_full']:.0%})."
+            f"{targets['idle_over_full']:.0%}, {targets['incremental_over_full']:.0%}){then}."
         )
     start = now.get("startup")
     if start:
