@@ -96,6 +96,26 @@ def test_a_full_disk_at_commit_is_reported_once_not_retried_and_cleaned_up(tmp_p
     assert {d["source"] for d in read_table(root, "documents").to_pylist()} == {"a.txt"}
 
 
+def test_a_passing_fault_at_commit_is_tried_again(tmp_path, monkeypatch, capsys):
+    # As the Prefect flow's IO tasks are (flows/pipeline.py IO_TASK), the in-process run's (flows/local.py).
+    monkeypatch.setattr("flows.local.IO_RETRY_DELAY_SECONDS", 0)
+    real_commit, calls = tasks.run.commit, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(errno.EIO, "Input/output error")
+        return real_commit(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.run, "commit", flaky)
+    root = tmp_path / "wh"
+    assert main(["run", str(SEEDS), "--warehouse", str(root), "--no-report"]) == 0
+    assert len(calls) == 2
+    assert {d["source"] for d in read_table(root, "documents").to_pylist()} == {
+        p.name for p in SEEDS.glob("*.txt")
+    }
+
+
 def test_report_and_sql_on_a_warehouse_the_user_cannot_write(tmp_path, capsys):
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("needs root and setpriv to read the warehouse as another user")
