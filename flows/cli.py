@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from flows.prefect_api import api_configured, start_api
+from flows.prefect_api import api_configured_here, start_api
 from tasks.limits import DEFAULT_LIMITS
 from tasks.terminal import inert
 
@@ -32,9 +32,15 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+def _prefect_home() -> None:
+    """The project's `.prefect/` unless PREFECT_HOME is set: where a run as the flow keeps its files, and
+    so where its profile (an API URL set with `prefect config set`) is read from."""
+    os.environ.setdefault("PREFECT_HOME", str(PROJECT / ".prefect"))
+
+
 def _quiet_prefect(verbose: bool) -> None:
     """Prefect settings that must be in place before prefect is imported."""
-    os.environ.setdefault("PREFECT_HOME", str(PROJECT / ".prefect"))
+    _prefect_home()
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # The temporary local server needs more than Prefect's default 20 s on a busy or fresh machine.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
@@ -207,7 +213,8 @@ def _run(args: argparse.Namespace, warehouse: Path) -> int:
     from tasks.warehouse import WarehouseBusy
 
     dask = args.dask_address or os.environ.get(DASK_ADDRESS_ENV)
-    recorded = args.prefect or bool(dask) or api_configured(os.environ, Path.cwd())
+    _prefect_home()
+    recorded = args.prefect or bool(dask) or api_configured_here()
     errors = Console(stderr=True, emoji=False)
     inputs = [str(p) for p in args.inputs]
     try:

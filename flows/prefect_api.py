@@ -79,15 +79,20 @@ def _folder_api_url(folder: Path) -> str | None:
 
 def api_configured(env: Mapping[str, str], folder: Path) -> bool:
     """Whether the user told Prefect where its API is: PREFECT_API_URL in the environment, the active
-    profile (`prefect config set PREFECT_API_URL=...`) or a settings file of the working folder. With Prefect
-    already imported (a script, a test harness), its own settings say."""
+    profile (`prefect config set PREFECT_API_URL=...`) or a settings file of the working folder."""
+    if env.get("PREFECT_API_URL") or _profile_settings(env).get("PREFECT_API_URL"):
+        return True
+    return _folder_api_url(folder) is not None
+
+
+def api_configured_here() -> bool:
+    """`api_configured` for this process. With Prefect already imported (a script, a test harness) its own
+    settings say, being what a flow run here would use."""
     if "prefect" in sys.modules:
         from prefect.settings import get_current_settings
 
         return bool(get_current_settings().api.url)
-    if env.get("PREFECT_API_URL") or _profile_settings(env).get("PREFECT_API_URL"):
-        return True
-    return _folder_api_url(folder) is not None
+    return api_configured(os.environ, Path.cwd())
 
 
 def _folder_configures_prefect(folder: Path) -> bool:
