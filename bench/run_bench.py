@@ -515,8 +515,9 @@ def _figures(measured: dict, targets: dict) -> list[str]:
         lines += [
             "- Start-up: `reprint run seeds/` (2 documents, an empty warehouse) took "
             f"**{startup['seeds_seconds']} s** "
-            f"(median of {startup['repeats']}; {startup['seeds_first_run_seconds']} s on a new PREFECT_HOME, "
-            f"whose API database it creates), against {startup['import_prefect_seconds']} s for "
+            f"(median of {startup['repeats']}; {startup['seeds_first_run_seconds']} s on a new PREFECT_HOME"
+            + ("" if "flow" in startup else ", whose API database it creates")  # in-process: it creates none
+            + f"), against {startup['import_prefect_seconds']} s for "
             f'`python -c "import prefect"`: **{startup["over_import_prefect"]}x**.',
         ]
         flow = startup.get("flow")

@@ -249,7 +249,11 @@ def run_headline() -> str:
     runs = {r["documents"]: r for r in now["sizes"]["runs"]}
     old = {r["documents"]: r for r in before.get("sizes", {}).get("runs", [])}
     was = f" (at {results['before']['revision']}: " if before else ""
-    lines = [f"Measured {results['date'][:16].replace('T', ' ')} UTC at commit {results['commit'][:7]}, with"]
+    load = results.get("load_average_start")
+    busy = f" (load average {load[0]} on {results['machine']['cpus']} cores at the start)" if load else ""
+    lines = [
+        f"Measured {results['date'][:16].replace('T', ' ')} UTC at commit {results['commit'][:7]}{busy}, with"
+    ]
     lines += [f"`{results['command']}`:", ""]
     for n, r in runs.items():
         if "over_floor" in r:
