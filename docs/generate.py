@@ -38,7 +38,18 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: the blind news part's first run on main's code, kept as evidence and quoted in prose; "
         "current figures are quality.json's",
     ),
+    "quality-blind-first-look.json": (
+        "real-set.md",
+        "hand-written: the blind part's first run on main's code (its paragraphs withheld), kept as "
+        "evidence and quoted in a table; current figures are quality.json's",
+    ),
+    "quality-blind2-first-look.json": (
+        "real-set.md",
+        "hand-written: the second blind part's first run on main's code (both blind parts' paragraphs "
+        "withheld), kept as evidence and quoted in a table; current figures are quality.json's",
+    ),
     "link_memory.json": ("link-memory.md", "rendered (the whole page) by `bench.link_memory.render_page`"),
+    "trace.json": ("trace-benchmarks.md", "rendered (the whole page) by `bench.trace_bench.render`"),
     "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
     "run-startup-before.json": (
         "startup.md",
@@ -72,6 +83,7 @@ BENCH_PAGES: dict[str, tuple[str, str, str]] = {
     "quality.md": ("quality.json", "bench.quality", "render_page"),
     "run-benchmarks.md": ("run.json", "bench.run_bench", "render"),
     "link-memory.md": ("link_memory.json", "bench.link_memory", "render_page"),
+    "trace-benchmarks.md": ("trace.json", "bench.trace_bench", "render"),
 }
 
 

@@ -118,15 +118,36 @@ def main(argv: list[str] | None = None) -> int:
         help="run as a Prefect flow even when no Prefect API is configured (a temporary local server "
         "records it); with PREFECT_API_URL set or --dask-address, runs are Prefect flows anyway",
     )
+    run.add_argument(
+        "--keep-days",
+        type=float,
+        default=None,
+        help="keep committed versions this many days, besides the two newest (default: $REPRINT_KEEP_DAYS "
+        "or 0; see `reprint history`)",
+    )
     report = commands.add_parser("report", help="print the survival report of what is in the warehouse")
     report.add_argument("--warehouse", default="warehouse")
     page = commands.add_parser("page", help="(re)write the HTML report, DIR/report/index.html")
     page.add_argument("--warehouse", default="warehouse")
+    history = commands.add_parser("history", help="list the warehouse's kept versions, oldest first")
+    history.add_argument("--warehouse", default="warehouse")
+    history.add_argument("--json", action="store_true", help="print one JSON object per version")
     sql = commands.add_parser("sql", help="list the catalog's tables and reports, or run a query on them")
     sql.add_argument("query", nargs="?", help="a SQL query over the catalog's views")
     sql.add_argument("--list", action="store_true", help="list tables and reports with one-line descriptions")
     sql.add_argument("--warehouse", default="warehouse")
-    for command in (report, page, sql):
+    trace = commands.add_parser("trace", help="find every document that carries a passage, earliest first")
+    trace.add_argument("passage", nargs="?", help="the passage (a quote of a sentence or more)")
+    trace.add_argument("--file", help="read the passage from this file")
+    trace.add_argument(
+        "--min-share",
+        type=float,
+        default=0.5,
+        help="how much of the passage's words a version must hold, in order (default 0.5)",
+    )
+    trace.add_argument("--warehouse", default="warehouse")
+    trace.add_argument("--json", action="store_true", help="print one JSON object per version")
+    for command in (report, page, sql, trace, history):
         command.add_argument("--verbose", action="store_true", help="show a traceback when something fails")
     formats = sql.add_mutually_exclusive_group()
     formats.add_argument(
@@ -180,7 +201,7 @@ def _command(args: argparse.Namespace) -> int:
     from tasks.report import render_report
     from tasks.warehouse import refresh_catalog
 
-    if args.command in ("report", "page", "sql"):
+    if args.command in ("report", "page", "sql", "trace", "history"):
         if not (warehouse / "corpus.duckdb").exists():
             print(
                 f"reprint: {inert(warehouse)} holds no warehouse yet; run `reprint run INPUT...` first",
@@ -203,6 +224,13 @@ def _command(args: argparse.Namespace) -> int:
             list_catalog(warehouse)
             return 0
         return print_query(warehouse, args.query, output=args.output or "table")
+    if args.command == "trace":
+        return _trace(args, warehouse)
+    if args.command == "history":
+        from tasks.history import render_history, versions
+
+        render_history(versions(warehouse), Console(emoji=False), "json" if args.json else "table")
+        return 0
     raise AssertionError(f"unknown command {args.command}")  # argparse allows only the commands above
 
 
@@ -212,6 +240,13 @@ def _run(args: argparse.Namespace, warehouse: Path) -> int:
     from flows.progress import progress_bars
     from tasks.warehouse import WarehouseBusy
 
+    if args.keep_days is not None:
+        if args.keep_days < 0:
+            print("reprint: --keep-days must be 0 or more", file=sys.stderr)
+            return 2
+        from tasks.history import KEEP_DAYS_ENV
+
+        os.environ[KEEP_DAYS_ENV] = str(args.keep_days)  # read where old versions are let go (recover)
     dask = args.dask_address or os.environ.get(DASK_ADDRESS_ENV)
     _prefect_home()
     recorded = args.prefect or bool(dask) or api_configured_here()
@@ -285,6 +320,25 @@ def _run_flow(args: argparse.Namespace, inputs: list[str], warehouse: Path, dask
             max_document_bytes=args.max_document_bytes,
             checksum=args.checksum,
         )
+
+
+def _trace(args: argparse.Namespace, warehouse: Path) -> int:
+    import duckdb
+
+    from tasks.passages import SHINGLE
+    from tasks.trace import read_passage, render_trace, trace
+
+    passage = read_passage(args.passage, args.file)
+    if len(passage.split()) < SHINGLE:
+        print(f"reprint: a passage needs {SHINGLE} words or more to be traced", file=sys.stderr)
+        return 2
+    con = duckdb.connect(str(warehouse / "corpus.duckdb"), read_only=True)
+    try:
+        versions = trace(con, passage, args.min_share)
+    finally:
+        con.close()
+    render_trace(versions, passage, Console(emoji=False), "json" if args.json else "table")
+    return 0
 
 
 def _print_rejects(warehouse: Path) -> None:
