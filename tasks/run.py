@@ -259,11 +259,18 @@ class Linked:
     changed: int  # documents whose body changed
 
 
-def link(stored: dict[str, pa.Table], new_docs: pa.Table, new_paras: pa.Table, replaced: set) -> Linked:
+def link(
+    stored: dict[str, pa.Table],
+    new_docs: pa.Table,
+    new_paras: pa.Table,
+    replaced: set,
+    scratch: Path | None = None,
+) -> Linked:
     """Stories over the stored corpus with the replaced inputs' documents swapped for the new ones; align keys
-    only from paragraph fingerprints (no text), so the stories to align are known without their text."""
+    only from paragraph fingerprints (no text), so the stories to align are known without their text.
+    scratch: where linking writes what it holds out of core (the warehouse's staging area)."""
     docs, paras = replace_documents(stored["documents"], stored["paragraphs"], new_docs, new_paras, replaced)
-    members, paras = find_stories(docs, paras)
+    members, paras = find_stories(docs, paras, scratch=scratch)
     changed = changed_documents(stored["paragraphs"], paras)
     # A story's key hashes its members' body fingerprints, never their text: keying reads no text column.
     keying = paras.select(["doc_id", "para_idx", "fingerprint", "is_boilerplate"])
@@ -615,6 +622,7 @@ def run(
                 prepared_tables(prepared, "documents"),
                 prepared_tables(prepared, "paragraphs"),
                 replaced,
+                staging_dir(root, "link"),
             )
             runner.log(
                 "linked %d documents into %d stories; %d documents changed",
