@@ -247,6 +247,34 @@ def is_gold_boilerplate(labels: dict, source: str, text: str) -> bool:
     return False
 
 
+def removed_boilerplate(
+    corpus: Path, labels: dict, out: Warehouse, documents: set[str]
+) -> set[tuple[str, str]]:
+    """(document, snippet) of the boilerplate labels that hold for no stored paragraph of a document, though
+    the document's input file holds the snippet (for an `exact` label: one of its blank-line blocks is the
+    snippet): text the reader left out of the document, front matter read as metadata."""
+    stored: dict[str, list[str]] = {}
+    for source, _, text, _ in out.paragraphs:
+        stored.setdefault(source, []).append(text)
+    removed, files = set(), {}
+    for b in labels["boilerplate"]:
+        snippet = squash(b["snippet"])
+        for doc in b["docs"]:
+            if doc not in documents or doc not in stored:
+                continue
+            if any(is_gold_boilerplate({"boilerplate": [b]}, doc, t) for t in stored[doc]):
+                continue
+            if snippet in squash(" ".join(stored[doc])):
+                continue  # cut across paragraphs, not left out
+            if doc not in files:
+                path = corpus / doc
+                files[doc] = path.read_text(errors="replace") if path.is_file() else ""
+            blocks = [squash(block) for block in re.split(r"\n\s*\n", files[doc])]
+            if snippet in blocks if b.get("exact") else snippet in squash(files[doc]):
+                removed.add((doc, snippet))
+    return removed
+
+
 def score_real(corpus: Path, labels: dict, out: Warehouse, only: set[str] | None = None) -> dict:
     """Grouping, hard negatives, labelled fates, boilerplate, whole sentences and rejects of a run on the real
     set (or on its documents `only`)."""
@@ -274,6 +302,12 @@ def score_real(corpus: Path, labels: dict, out: Warehouse, only: set[str] | None
         if is_bp:
             flagged.add((source, k))
         body[(source, k)] = text
+    # Labelled boilerplate the reader left out of the text (a Markdown file's front matter, read as its
+    # metadata; page chrome an HTML extractor drops) is rightly not body text: it counts as found.
+    removed = removed_boilerplate(corpus, labels, out, set(documents))
+    gold_bp |= removed
+    flagged |= removed
+    body.update({k: k[1] for k in removed})
     fates = []
     for f in labels["fate"]:
         got = _fates_of(out, f)
@@ -308,6 +342,7 @@ def score_real(corpus: Path, labels: dict, out: Warehouse, only: set[str] | None
         "fates": fates,
         "boilerplate": precision_recall(gold_bp, flagged),
         "boilerplate_missed": sorted(f"{k[0]}: {body[k][:80]}" for k in gold_bp - flagged),
+        "boilerplate_removed": sorted(f"{k[0]}: {k[1][:80]}" for k in removed),
         "boilerplate_wrong": sorted(f"{k[0]}: {body[k][:80]}" for k in flagged - gold_bp),
         "whole_total": len(labels["whole"]),
         "whole_kept": len(labels["whole"]) - len(cut),
@@ -342,17 +377,20 @@ def withhold(result: dict, documents: set[str]) -> dict:
     def theirs(line: str) -> bool:
         return line.split(": ", 1)[0] in documents
 
-    withheld = {key: sum(map(theirs, result[key])) for key in ("boilerplate_missed", "boilerplate_wrong")} | {
+    listed = ("boilerplate_missed", "boilerplate_wrong", "boilerplate_removed")
+    withheld = {key: sum(map(theirs, result.get(key, []))) for key in listed} | {
         "fates": sum(f["origin"] in documents for f in result["fates"])
     }
     if not any(withheld.values()):
         return result
-    return result | {
-        "boilerplate_missed": [line for line in result["boilerplate_missed"] if not theirs(line)],
-        "boilerplate_wrong": [line for line in result["boilerplate_wrong"] if not theirs(line)],
-        "fates": [f for f in result["fates"] if f["origin"] not in documents],
-        "withheld": withheld,
-    }
+    return (
+        result
+        | {key: [line for line in result.get(key, []) if not theirs(line)] for key in listed}
+        | {
+            "fates": [f for f in result["fates"] if f["origin"] not in documents],
+            "withheld": withheld,
+        }
+    )
 
 
 def _fates_of(out: Warehouse, label: dict) -> list[str]:
@@ -453,7 +491,9 @@ linking precision. Hard negatives: labelled pairs that must stay apart. Fate acc
 wrong, and the next rows give the accuracy over the aligned pairs only. Fates macro-F1: the whole
 pipeline's paragraph_fates against the generator's gold rows (bench/score.py). Boilerplate
 precision/recall: paragraphs flagged `is_boilerplate` against the gold ones (on the real set, the paragraphs
-holding a labelled snippet). Sentences kept whole: labelled sentences or <pre> blocks found inside one
+holding a labelled snippet; a labelled snippet that is in a document's input file but in none of its stored
+paragraphs, such as the front matter a Markdown file's reader takes as metadata, was left out of the text by
+the reader and counts as found). Sentences kept whole: labelled sentences or <pre> blocks found inside one
 paragraph. Articles rejected: documents of the corpus reprint refused (every one of them is an article).
 `real` is the whole real set; `real-heldout` scores the same run on its held-out part only (the documents
 of the families and hard negatives labelled `heldout = true` in bench/real/labels.toml: text added after the
@@ -543,6 +583,7 @@ def real_details(result: dict) -> str:
         lines.append(
             f"\nWithheld (the blind parts' paragraphs): {withheld['fates']} labelled fates,"
             f" {withheld['boilerplate_missed']} boilerplate paragraphs missed,"
+            f" {withheld.get('boilerplate_removed', 0)} left out of the text by the reader,"
             f" {withheld['boilerplate_wrong']} flagged but not boilerplate."
         )
     lines.append("")
@@ -555,6 +596,12 @@ def real_details(result: dict) -> str:
         f"Flagged but not boilerplate ({len(result['boilerplate_wrong'])}):"
         + "".join(f"\n- `{t}`" for t in result["boilerplate_wrong"])
     )
+    if result.get("boilerplate_removed"):  # absent from results measured before the reader left any out
+        lines.append("")
+        lines.append(
+            f"Left out of the text by the reader, counted as found ({len(result['boilerplate_removed'])}):"
+            + "".join(f"\n- `{t}`" for t in result["boilerplate_removed"])
+        )
     lines.append("")
     lines.append(
         f"Rejected ({len(result['rejected'])}):" + "".join(f"\n- {s}: {r}" for s, r in result["rejected"])

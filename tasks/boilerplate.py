@@ -22,7 +22,12 @@ import numpy as np
 # newsletter boxes, next-page links, copyright lines split into pieces.
 # boilerplate-3: `repeated` only for text its outlet printed at least half the copies of (tasks/stories.py).
 # boilerplate-4: a standards body's mandated notices (IETF), paragraphs of Markdown images only (badges).
-BOILERPLATE_VERSION = "boilerplate-4"
+# boilerplate-5: figure placeholders (an image tag, shortcode or Markdown image alone) are flagged but never
+# anchor the footer block, and a captioned figure is text; "About" blocks under a Markdown heading in a
+# document's second half; "Learn more about X at: <link>"; "This article was originally posted on"; the
+# ASF's "Availability and Oversight" paragraph; sign-offs ("Happy Drilling! <names>"); an RFC's authors'
+# addresses are text; release templates keyed without link syntax and code fences.
+BOILERPLATE_VERSION = "boilerplate-5"
 
 # Each of these on its own marks a paragraph as page furniture. Each rule comes with words of which any text
 # it matches holds one (lower-cased): a case-insensitive regex costs ~10 us a paragraph, a substring search
@@ -43,6 +48,19 @@ _RULES = [
         r"(produced|published|appeared|republished|written|distributed)",
     ),
     (("published", "appeared"), r"\b(originally|first) (published|appeared) (in|on|at|by)\b"),
+    # "Posted" only where the text names itself: "The video was first posted on X" is news.
+    (
+        ("posted",),
+        r"^[\W_]{0,2}this (article|story|piece|report|post|essay) (was |is )?(originally|first) posted "
+        r"(in|on|at|by)\b",
+    ),
+    # A release's pointers to its issuers: "Learn more about the U.S. Digital Service at: <link>".
+    (("learn more about", "find out more about"), r"^(learn|find out) more about\b.{1,120}?\bat:?\s*[<\[(h]"),
+    # The ASF's release template: its download-and-governance paragraph, in every Apache project's release.
+    (
+        ("availability and oversight", "self-selected team"),
+        r"^availability and oversight\b|\bis overseen by a self-selected team of active contributors\b",
+    ),
     (
         ("permission", "arrangement"),
         r"\b(republished|reprinted) (here )?(with|by) (permission|arrangement)\b",
@@ -125,16 +143,35 @@ _SHORT = re.compile(
     r"forgot (your )?(password|username|login)\b|create (a free |an |your )account\b|"
     r"(log|sign) ?in (here|now|to (your|read|continue|comment|access))\b|register (now|here|for free)\b|"
     r"subscribe (here|for|to read)\b|enter your e-?mail\b)|"
-    r"\[page \d+\]$|\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b|"
-    r"(^|\s)(tel|phone|fax|mobile|t|m|p)?[.:]?\s?\+?\(?\d[\d ().-]{7,}\d$",
+    r"\[page \d+\]$",
     re.IGNORECASE,
 )
+# A contact line: an e-mail address, or a line ending in a phone number. Not in a document's own list of its
+# authors' addresses (an RFC's "Authors' Addresses" section), which is the document's text.
+_ADDRESS_LINE = re.compile(
+    r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b|(^|\s)(tel|phone|fax|mobile|t|m|p)?[.:]?\s?\+?\(?\d[\d ().-]{7,}\d$",
+    re.IGNORECASE,
+)
+_AUTHORS_SECTION = re.compile(
+    r"\bauthors?['’]?s?['’]? (addresses|contacts?|contact information)\b", re.IGNORECASE
+)
+# A blog's sign-off: a short exclamation or closing and the authors' names ("Happy Drilling! Tomer Shiran and
+# Jacques Nadeau", "Drill On! Jacques Nadeau", "Cheers, Jane"). Flagged wherever it stands (a draft that
+# prints the issuer's release after its own sign-off), never an anchor of the footer block.
+_NAME = r"[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,3}"
+_SIGN_OFF = re.compile(
+    rf"^(\w[\w'’]*( [\w'’]+){{0,2}}!|(cheers|thanks|thank you|regards|best( regards| wishes)?|sincerely|"
+    rf"yours|enjoy),)\s+{_NAME}((,| and| &|, and) {_NAME})*\.?$",
+    re.IGNORECASE,
+)
+_NAMES = re.compile(rf"{_NAME}((,| and| &|, and) {_NAME})*\.?")
 # The start of an issuer's block that runs on until the next heading: "About Acme Corp.", "Forward-looking
 # statements". "About" only with a capitalised name, as a heading is written ("About 200 people ..." is news).
 _ABOUT_HEADING = re.compile(
     r"^About (the |The )?[A-Z0-9][\w&.,'’()/-]*"
     r"( ([A-Z0-9&][\w&.,'’()/-]*|and|of|for|de|the|in|on|plc|inc\.?|ltd\.?|llc|gmbh|s\.a\.|co\.)){0,7}:?$"
 )
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+")
 _PROSE_BLOCK = re.compile(
     r"^((cautionary (note|statement|language)s? (regarding|about|on|concerning) )?forward[- ]looking "
     r"(statements?|information)|safe harbou?r( statement)?|notes? to editors|disclaimer|legal notice)[:.]?$",
@@ -147,9 +184,28 @@ _TEMPLATE_WORDS = 6
 # A static-site generator's front matter (YAML `---` or TOML `+++`), the first paragraph of a .md file, and
 # HTML comments (linter directives) a reader of the rendered page never sees.
 _FRONT_MATTER = re.compile(r"^(---|\+\+\+) ?[\w-]+ ?[:=]")
+# Front matter's last lines left in the body by a site migration ("expirydate: 2025-01-01" and the closing
+# `---`): a short paragraph opening with a key, closed by the delimiter.
+_FRONT_MATTER_END = re.compile(r"^[\w-]+ ?[:=](?=.{0,300}$).*\s(---|\+\+\+)$", re.DOTALL)
+# A horizontal rule alone (`---`, `***`, `___`, `<hr />`): markup between sections, not text. Flagged but no
+# anchor of the footer block, for the same reason as figures.
+_RULE_LINE = re.compile(r"^(-{3,}|_{3,}|(\* ?){3,}|<hr\s*/?>)$", re.IGNORECASE)
 _COMMENT = re.compile(r"^<!--.*-->$")
-# A paragraph that is only Markdown images, linked or not (a licence or build badge): no text a reader reads.
-_IMAGE_ONLY = re.compile(r"^(\[?!\[[^\]]*\]\([^)\s]*\)(\]\([^)\s]*\))?\s*)+$")
+# A figure: a Markdown image, an HTML <img>, a Jekyll image tag (`{% image "a.jpg" "alt" %}`) or a Hugo
+# shortcode (`{{< legacy-img src="a.jpg" >}}`). A paragraph of figures only (and the links, <center> or
+# <figure> around them) is a placeholder, no text a reader reads (a licence or build badge, a photo); with a
+# caption beside it, it is text. Flagged, but it never anchors the footer block: a post's photos stand
+# between its paragraphs.
+_FIGURE = re.compile(
+    r"!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>|"
+    r"\{%-?\s*(?:include\s+\S*)?(?:image|img|figure|picture|photo)\b.*?%\}|"
+    r"\{\{[<%]\s*[\w/-]*(?:img|image|figure|picture|photo)[\w-]*\b.*?[>%]\}\}",
+    re.IGNORECASE | re.DOTALL,
+)
+_FIGURE_WRAPPER = re.compile(
+    r"</?(?:a|center|figure|div|p|span|picture|source)\b[^>]*>|\]\([^)\s]*\)|[\[\]]", re.IGNORECASE
+)
+_FIGURE_WORDS = ("![", "<img", "img", "image", "figure", "picture", "photo")
 # A contact block: the heading, then short lines (name, title, company, phone, e-mail) until prose resumes.
 _CONTACT_BLOCK = re.compile(
     r"^((media|press|investor|analyst)s? (contacts?|relations|inquiries|enquiries)|contacts?( information)?)"
@@ -191,7 +247,7 @@ def is_boilerplate_by_rule(
     text: str, position: float, config: BoilerplateConfig = BoilerplateConfig()
 ) -> bool:
     """Whether a paragraph at relative `position` (0..1) in its document matches a boilerplate rule."""
-    if _strong_matches([text])[0] or _is_template(text) or _COMMENT.match(text) or _IMAGE_ONLY.match(text):
+    if _strong_matches([text])[0] or _is_template(text) or _COMMENT.match(text) or _is_figure(text):
         return True
     if len(text) <= 120 and _is_short_boilerplate(text):
         return True
@@ -259,6 +315,7 @@ def flags_from_rules(
         strong[i]
         or _is_template(text)
         or (i == 0 and _FRONT_MATTER.match(text) is not None)
+        or _FRONT_MATTER_END.match(text) is not None
         or (where[i] >= config.tail_start and _BIO.search(text) is not None)
         for i, text in enumerate(paragraphs)
     ]
@@ -267,11 +324,19 @@ def flags_from_rules(
     # below: a carousel's "Next" and a "Learn more" link, a linter's disable/enable comments, a README's
     # badges, stand around real text.
     anchors = list(flags)
+    in_authors = False  # inside a document's own section of its authors' addresses
     for i, text in enumerate(paragraphs):
+        short = len(text) <= 120 and len(text.split()) <= _SHORT_WORDS
+        if _AUTHORS_SECTION.search(text) and _is_heading(text, config):
+            in_authors = True
+        elif not short:
+            in_authors = False
         if not flags[i] and (
             _COMMENT.match(text)
-            or _IMAGE_ONLY.match(text)
-            or (len(text) <= 120 and _is_short_boilerplate(text))
+            or _RULE_LINE.match(text)
+            or _is_figure(text)
+            or (short and _is_short_boilerplate(text, addresses=not in_authors))
+            or (short and _is_sign_off(text))
         ):
             flags[i] = True
     # A line the extractor cut into pieces: "©" / "2008" / "Acme. All rights reserved."; a release's "###".
@@ -287,13 +352,33 @@ def flags_from_rules(
 
 
 def _is_template(text: str) -> bool:
-    if "{" not in text or not _TEMPLATE.search(text):
+    if "{" not in text or not _TEMPLATE.search(text) or _has_figure(text):
         return False
     return len(_TEMPLATE.sub(" ", text).split()) <= _TEMPLATE_WORDS
 
 
-def _is_short_boilerplate(text: str) -> bool:
-    return len(text.split()) <= _SHORT_WORDS and _SHORT.search(text) is not None
+def _has_figure(text: str) -> bool:
+    lowered = text.lower()
+    return any(w in lowered for w in _FIGURE_WORDS) and _FIGURE.search(text) is not None
+
+
+def _is_figure(text: str) -> bool:
+    """Whether a paragraph is figures only: nothing else once they and the markup around them are removed."""
+    return _has_figure(text) and not _FIGURE_WRAPPER.sub("", _FIGURE.sub("", text)).strip()
+
+
+def _is_short_boilerplate(text: str, addresses: bool = True) -> bool:
+    if len(text.split()) > _SHORT_WORDS:
+        return False
+    return _SHORT.search(text) is not None or (addresses and _ADDRESS_LINE.search(text) is not None)
+
+
+def _is_sign_off(text: str) -> bool:
+    """A short closing followed by names only (names checked case-sensitively: they are capitalised)."""
+    if _SIGN_OFF.match(text) is None:
+        return False
+    cut = min(k for k in (text.find("!"), text.find(",")) if k >= 0)
+    return _NAMES.fullmatch(text[cut + 1 :].strip()) is not None
 
 
 def _is_heading(text: str, config: BoilerplateConfig) -> bool:
@@ -307,8 +392,12 @@ def _flag_issuer_blocks(paragraphs: list[str], flags: list[bool], config: Boiler
     # Not from the first paragraph: a block follows the news it is appended to. A release's tail can be longer
     # than its news (About, safe harbour, contacts, trademarks), so no share of the document is asked for.
     block = None  # "prose" or "contact" while inside a block
+    n = len(paragraphs)
     for i, text in enumerate(paragraphs[1:], start=1):
-        if _PROSE_BLOCK.match(text) or _ABOUT_INLINE.match(text) or _about_heading(paragraphs, i):
+        # A Markdown heading ("### About the Presidential Innovation Fellows") is the document's structure,
+        # unless it opens an About block in the document's second half: a release's issuers, after its news.
+        tail = i / max(n - 1, 1) >= config.tail_start
+        if _PROSE_BLOCK.match(text) or _ABOUT_INLINE.match(text) or _about_heading(paragraphs, i, tail):
             block = "prose"
         elif _CONTACT_BLOCK.match(text) and len(text.split()) <= config.max_heading_words:
             block = "contact"
@@ -320,12 +409,14 @@ def _flag_issuer_blocks(paragraphs: list[str], flags: list[bool], config: Boiler
             flags[i] = True
 
 
-def _about_heading(paragraphs: list[str], i: int) -> bool:
-    """An "About Acme Corp." heading whose next paragraph describes the company it names."""
-    found = _ABOUT_HEADING.match(paragraphs[i])
+def _about_heading(paragraphs: list[str], i: int, markdown: bool = False) -> bool:
+    """An "About Acme Corp." heading whose next paragraph describes the company it names; with `markdown`,
+    written as a Markdown heading too ("### About Acme Corp.")."""
+    heading = _MARKDOWN_HEADING.sub("", paragraphs[i]) if markdown else paragraphs[i]
+    found = _ABOUT_HEADING.match(heading)
     if not found or i + 1 >= len(paragraphs):
         return False
-    name = [w for w in re.findall(r"[A-Z0-9][\w&'’-]+", paragraphs[i][6:]) if w not in ("The", "Inc")]
+    name = [w for w in re.findall(r"[A-Z0-9][\w&'’-]+", heading[6:]) if w not in ("The", "Inc")]
     return bool(name) and name[0] in paragraphs[i + 1]
 
 
@@ -369,18 +460,26 @@ _MONTH = re.compile(
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _TEMPLATE_MIN_WORDS = 4  # "Version 1.2" or a date alone is no template
+# A fenced code block's fences and language tag ("```console", "```xml", "~~~"): one post tags the block and
+# the next does not, the command is the same. A code block is a template from 2 words
+# ("rustup update stable").
+_CODE_FENCE = re.compile(r"(```|~~~)[\w+-]*")
+_CODE_MIN_WORDS = 2
 
 
 def template_key(text: str) -> int:
     """A key equal for two paragraphs that differ only in their numbers and version strings ("1.64.0",
-    "2023-05-25", "rc1"), month names, link targets (a release's links point at its own version) and
-    punctuation; 0 for a paragraph of fewer than 4 words besides those, or with no text (a caller that read
-    only the stored features, as bench/link_bench does)."""
+    "2023-05-25", "rc1", "includes 104 bug fixes"), month names, link targets and link syntax (a release's
+    links point at its own version; `[get rustup][install]` and `[get rustup](https://…)` are one link), a
+    code block's fences and language tag, and punctuation; 0 for a paragraph of fewer than 4 words besides
+    those (a code block: 2), or with no text (a caller that read only the stored features, as
+    bench/link_bench does)."""
     if not text:
         return 0
-    tokens = _TOKEN.findall(_LINK_TARGET.sub("]", text.lower()))
+    code = text.lstrip().startswith(("```", "~~~"))
+    tokens = _TOKEN.findall(_LINK_TARGET.sub("]", _CODE_FENCE.sub(" ", text.lower())))
     masked = ["#" if _NUMBER.search(w) else "@" if _MONTH.fullmatch(w) else w for w in tokens]
-    if sum(w not in "#@" for w in masked) < _TEMPLATE_MIN_WORDS:
+    if sum(w not in "#@" for w in masked) < (_CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS):
         return 0
     digest = hashlib.blake2b(" ".join(masked).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True) or 1

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from tasks.dates import parse_timestamp
 from tasks.decode import MIXED, NotText, decode_bytes
 from tasks.discover import Resolver, inside, resolved, walk_files
+from tasks.frontmatter import FrontMatter, split_front_matter
 from tasks.limits import (
     DEFAULT_LIMITS,
     HTML_PARSER_DEPTH,
@@ -37,8 +38,10 @@ from tasks.limits import (
 )
 from tasks.repair import repair_unicode
 
-INGEST_VERSION = "ingest-2"
+# ingest-3: a Markdown file's front matter is its metadata (tasks/frontmatter.py), not text.
+INGEST_VERSION = "ingest-3"
 TEXT_SUFFIXES = {".txt", ".md"}
+MARKDOWN_SUFFIXES = {".md"}  # read with their front matter as metadata
 JSONL_SUFFIXES = {".jsonl", ".jsonl.gz", ".jsonl.zst"}
 HTML_SUFFIXES = {".html", ".htm"}
 WARC_SUFFIXES = {".warc", ".warc.gz"}
@@ -85,6 +88,9 @@ class RawDocument:
     author: str | None = None
     captured_at: datetime | None = None  # when a web archive captured the page
     warnings: tuple[str, ...] = ()  # metadata dropped because it could not be read (a date), and why
+    # The file's front matter was read as its metadata (tasks/frontmatter.py): `text` is the body after it,
+    # whose first block is body text, never a title to set aside.
+    front_matter: bool = False
 
 
 @dataclass(frozen=True)
@@ -318,10 +324,14 @@ def _document(
     fmt: str,
     meta: dict[str, str | None],
     repaired: tuple[str, ...] = (),
+    front_matter: FrontMatter | None = None,
 ) -> RawDocument:
-    """A read document with its text and metadata repaired; `repaired`: repairs already made to its source."""
+    """A read document with its text and metadata repaired; `repaired`: repairs already made to its source;
+    `front_matter`: the metadata block `text` was read from (its body), if it had one."""
     repairs = list(repaired)
     dates, warnings = _dates(meta)
+    if front_matter is not None and front_matter.warning:
+        warnings = (front_matter.warning, *warnings)
     fixed: dict[str, str | None] = {}
     for key, value in (
         ("text", text),
@@ -352,6 +362,7 @@ def _document(
         author=fixed["author"],
         captured_at=dates["captured_at"],
         warnings=warnings,
+        front_matter=front_matter is not None,
     )
 
 
@@ -428,11 +439,16 @@ def _whole(data: Input, limits: ReadLimits) -> bytes:
 def read_text_file(
     item: InputFile, data: Input, limits: ReadLimits = DEFAULT_LIMITS
 ) -> tuple[list[RawDocument], list[Reject]]:
-    """A .txt or .md file: one document."""
+    """A .txt or .md file: one document. A Markdown file's front matter gives its title, date and authors
+    (a manifest's win) and is not part of its text."""
     data = _whole(data, limits)
     text, encoding = decode_bytes(data)
-    meta = _with_defaults(item, {})
-    return [_document(item.source, text, _hash(data), encoding, "txt", meta, mixed_repair(encoding))], []
+    front = split_front_matter(text) if input_suffix(item.path) in MARKDOWN_SUFFIXES else None
+    if front is not None:
+        text = front.body
+    meta = _with_defaults(item, front.fields if front is not None else {})
+    repairs = mixed_repair(encoding)
+    return [_document(item.source, text, _hash(data), encoding, "txt", meta, repairs, front)], []
 
 
 def mixed_repair(encoding: str) -> tuple[str, ...]:

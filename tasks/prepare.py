@@ -36,6 +36,14 @@ PIPELINE_VERSION = "+".join(
 _TITLES = CleanConfig()
 # A short first paragraph of an extracted page (a standfirst) is body text, not a title to set aside.
 _NO_TITLES = CleanConfig(max_title_lines=0)
+
+
+def _titled(raw: RawDocument) -> bool:
+    """Whether the document's title is metadata apart from its text (an extracted page's <head>, a Markdown
+    file's front matter), so that its first block is body text."""
+    return raw.input_format in EXTRACTED_FORMATS or raw.front_matter
+
+
 # Tags carried between batches of one process; the cap keeps a long run's memory flat.
 _KNOWN_LANGUAGES: dict[int, str] = {}
 _KNOWN_LANGUAGES_CAP = 1_000_000
@@ -57,10 +65,7 @@ def prepare_documents(
     known = _process_cache() if known_languages is None else known_languages
     clock = clock if clock is not None else StageClock()
     with clock("clean"):
-        split = [
-            split_document(raw.text, _NO_TITLES if raw.input_format in EXTRACTED_FORMATS else _TITLES)
-            for raw in raws
-        ]
+        split = [split_document(raw.text, _NO_TITLES if _titled(raw) else _TITLES) for raw in raws]
         flat_forms, all_words, n_words = comparison_batch([p for _, paragraphs in split for p in paragraphs])
         ends = list(accumulate(len(paragraphs) for _, paragraphs in split))
         forms = [flat_forms[start:end] for start, end in zip([0, *ends][:-1], ends, strict=True)]

@@ -196,8 +196,16 @@ def _find_stories(
         paras, outlet_code, doc_index, fp, shingles, flag, held, groups, config, wide
     )
     given = np.concatenate([given, revisions])
-    del held, url, groups
+    # The names and numbers of a document's text in order, its template's included (below).
     names = document_names(wide.chunks("names"), doc_index, body, n_docs)
+    # An outlet's release template (a paragraph it prints, numbers aside, under 3 groups of documents: one
+    # URL, or versions paired above) carries no weight in paragraph linking either: two announcements built
+    # on one template share its paragraphs with their own version numbers in each, and need not share anything
+    # else (Flink's 1.16.2 and 1.17.1 bug-fix releases, issue 12). Markdown headings are structure, kept.
+    heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
+    template = template_rows(paras, outlet_code, groups[doc_index], doc_index, flag) & ~heading
+    body = body[~template[body]]
+    del held, url, groups, template
     # The body rows' sketches go to a file read a block at a time (never the column whole, nor a copy of it).
     sketches = sketch_file(wide.chunks("minhash"), body, scratch / "sketches.u32")
     members = link_corpus(
@@ -222,7 +230,6 @@ def _find_stories(
         story_index[m.story_id] for m in members
     ]
     # A Markdown heading is the document's structure ("## Scope" in two policies), not furniture.
-    heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
     repeated = (
         ~flag
         & ~heading
@@ -551,17 +558,19 @@ def outlet_revision_pairs(
     last = np.full(n_docs, -1)
     np.minimum.at(first, doc_index[text], idx[text])
     np.maximum.at(last, doc_index[text], idx[text])
-    inside = held & (idx > first[doc_index]) & (idx < last[doc_index])
+    # Text the outlet printed under three groups of documents or more (a group: the documents at one URL or
+    # already paired as versions, `groups`) is furniture even for this test: two short stories of an outlet
+    # sharing its header and footer would otherwise read as much alike as a text and its revision; and it is
+    # no shared text either: two release announcements built on one template share its headings and standing
+    # lines with every other announcement (Flink's 1.16.2 and 1.17.1 bug-fix releases, issue 12).
+    furniture = repeated_in_outlet_rows(
+        outlet, groups[doc_index], fingerprint, BoilerplateConfig(min_stories_repeated=3)
+    )
+    inside = held & ~furniture & (idx > first[doc_index]) & (idx < last[doc_index])
     a, b, _, count = shared_held_texts(outlet, doc_index, fingerprint, shingles, inside, n_docs, config)
     a, b = a[count >= config.min_shared], b[count >= config.min_shared]
     if len(a) == 0:
         return np.empty((0, 2), dtype=np.int64)
-    # Text the outlet printed under three groups of documents or more (a group: the documents at one URL or
-    # already paired as versions, `groups`) is furniture even for this test: two short stories of an outlet
-    # sharing its header and footer would otherwise read as much alike as a text and its revision.
-    furniture = repeated_in_outlet_rows(
-        outlet, groups[doc_index], fingerprint, BoilerplateConfig(min_stories_repeated=3)
-    )
     rows = np.flatnonzero(~is_boilerplate & ~furniture & np.isin(doc_index, np.r_[a, b]))
     sketches = body_sketches(wide.chunks("minhash"), rows)  # only these rows' sketches are gathered
     documents, size = document_sketches(doc_index[rows], sketches, shingles[rows], n_docs)

@@ -105,6 +105,33 @@ def test_real_set_scoring_on_a_hand_built_run(tmp_path):
     assert result["whole_cut"] == [["b.md", "one sentence cut"]] and result["whole_kept"] == 1
 
 
+def test_labelled_boilerplate_the_reader_left_out_counts_as_found(tmp_path):
+    corpus, labels = _tiny_real_set(tmp_path)
+    (corpus / "a1.md").write_text("---\ntags: [x]\n---\n\nAbout Us: a company.\n\nThe lead.\n")
+    (corpus / "b.md").write_text("About  Us in a split\n\nparagraph.\n")
+    labels["boilerplate"] = [
+        {"docs": ["a1.md"], "snippet": "tags: [x]"},  # in the file, in no stored paragraph: left out
+        {"docs": ["a1.md"], "snippet": "Not in the file"},  # a labelling slip: neither found nor missed
+        {"docs": ["b.md"], "snippet": "split paragraph"},  # cut across paragraphs: missed, not left out
+    ]
+    out = Warehouse(
+        story={"a1.md": "s1", "a2.md": "s2", "b.md": "s3", "c.md": "s4"},
+        version={"a1.md": 0, "a2.md": 0, "b.md": 0, "c.md": 0},
+        paragraphs=[
+            ("a1.md", 0, "About Us: a company.", False),
+            ("a1.md", 1, "The lead.", False),
+            ("b.md", 0, "About Us in a split", False),
+            ("b.md", 1, "paragraph.", False),
+        ],
+        fates={},
+        rejects=[],
+    )
+    result = score_real(corpus, labels, out)
+    assert result["boilerplate_removed"] == ["a1.md: tags: [x]"]
+    assert (result["boilerplate"]["gold"], result["boilerplate"]["flagged"]) == (1, 1)
+    assert result["boilerplate"]["recall"] == 1.0 and result["boilerplate_missed"] == []
+
+
 def test_held_out_part_is_scored_apart_from_the_text_the_rules_were_tuned_on(tmp_path):
     corpus, labels = _tiny_real_set(tmp_path)
     labels["hard_negative"][0]["heldout"] = True  # b.md and c.md are the held-out part
@@ -315,6 +342,8 @@ def test_blind_part_shows_its_figures_and_withholds_its_paragraphs(tmp_path):
     # (the whole set's or its own), only their counts, so rule writers see its figures and not the text.
     corpus, labels = _tiny_real_set(tmp_path)
     labels["family"][0]["heldout"] = "blind"  # a1.md and a2.md are the blind part
+    (corpus / "a1.md").write_text("---\ntags: [x]\n---\n\nThe lead of the story.\n")
+    labels["boilerplate"].append({"docs": ["a1.md"], "snippet": "tags: [x]"})  # left out by the reader
     documents = real_documents(corpus)
     out = Warehouse(
         story={"a1.md": "s1", "a2.md": "s1", "b.md": "s2", "c.md": "s3"},
@@ -335,7 +364,13 @@ def test_blind_part_shows_its_figures_and_withholds_its_paragraphs(tmp_path):
     shown, shown_part = withhold(whole, blind_docs), withhold(part, blind_docs)
     assert shown["boilerplate_missed"] == ["b.md: Next"] and shown["boilerplate_wrong"] == []
     assert [f["origin"] for f in shown["fates"]] == ["b.md"]
-    assert shown["withheld"] == {"boilerplate_missed": 1, "boilerplate_wrong": 1, "fates": 1}
+    assert shown["withheld"] == {
+        "boilerplate_missed": 1,
+        "boilerplate_wrong": 1,
+        "boilerplate_removed": 1,
+        "fates": 1,
+    }
+    assert whole["boilerplate_removed"] == ["a1.md: tags: [x]"] and shown["boilerplate_removed"] == []
     assert shown_part["boilerplate_missed"] == shown_part["fates"] == []
     # The figures are the scores of every paragraph, withheld or not.
     assert shown_part["boilerplate"] == part["boilerplate"] and shown_part["fate_accuracy"] == 1.0
@@ -369,7 +404,12 @@ def test_second_blind_part_is_scored_apart_and_withheld_with_the_first(tmp_path)
     assert len(whole["boilerplate_missed"]) == 2 and len(whole["fates"]) == 2
     shown = withhold(whole, withheld_documents(labels, documents))
     assert shown["boilerplate_missed"] == shown["fates"] == []
-    assert shown["withheld"] == {"boilerplate_missed": 2, "boilerplate_wrong": 0, "fates": 2}
+    assert shown["withheld"] == {
+        "boilerplate_missed": 2,
+        "boilerplate_wrong": 0,
+        "boilerplate_removed": 0,
+        "fates": 2,
+    }
     # Without "blind2" among the withheld parts, its paragraphs would be listed (b.md: Next).
     only_first = withhold(whole, blind_docs)
     assert only_first["boilerplate_missed"] == ["b.md: Next"]

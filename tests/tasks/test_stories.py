@@ -540,3 +540,65 @@ def test_a_release_template_key_ignores_versions_dates_and_link_targets_only():
     )
     assert template_key("Upgrade to Flink 1.16.2 now.") != template_key("Upgrade to Spark 3.4.1 now.")
     assert template_key("Released on 3 May 2024") == 0  # too few words besides the numbers
+
+
+# Fixed issues of a bug-fix release, one list item each (identifier and title), as a project's release notes
+# print them: a fix back-ported to two maintained branches is listed in both branches' releases.
+ISSUES = [
+    f"* [GADGET-{1000 + 37 * k}] - {title}"
+    for k, title in enumerate(
+        [
+            "Parser drops the last line of a file without a final newline",
+            "Scheduler deadlocks when two jobs finish at the same moment",
+            "Exporter writes dates in the local zone instead of UTC",
+            "Console theme resets after a reload of the settings page",
+            "Retry pause grows without bound after a long outage",
+            "Installer leaves a stale lock file on an aborted update",
+            "Cache keeps deleted entries until the next restart",
+            "Warnings printed twice when the terminal has no colour support",
+            "Plugin loader ignores the version pin of an exporter",
+            "Index build fails on archives with empty folders",
+            "Search box shows results of the previous query for a moment",
+            "Spreadsheet export loses the header row on large tables",
+            "Memory grows when a download is cancelled halfway",
+            "Korean translation cuts long menu labels",
+            "Settings file with a byte order mark is rejected",
+            "Network module logs the password of a proxy in clear text",
+            "Dark theme makes links unreadable in tables",
+            "Home folder with spaces breaks the start-up script",
+            "Report dashboard times out on a slow disk",
+            "Queue view sorts jobs by name instead of start time",
+        ]
+    )
+]
+
+
+def _bug_fix_release(version: str, series: str, which: str, issues: list[str]) -> list[str]:
+    return [
+        f"The Gadget community is pleased to announce the {which} bug fix release of the Gadget {series} "
+        "series.",
+        f"We highly recommend all users upgrade to Gadget {version} as soon as they can.",
+        "## Binaries",
+        "You can find the binaries on the updated downloads page of the project website.",
+        f"If you use the package manager, you can upgrade to Gadget {version} with its usual update command.",
+        "## Release Notes",
+        " ".join(issues),
+    ]
+
+
+def test_two_bug_fix_releases_on_one_template_sharing_back_ported_fixes_stay_apart():
+    # Three announcements on the blog's template; 2.1.3 and 2.2.1 (two branches, one day) list half of their
+    # fixes in common. Only a republication or a revision of one announcement is one story with another.
+    posts = [
+        raw("gadget-2.1.2", "gadget-blog", _bug_fix_release("2.1.2", "2.1", "second", ISSUES[14:20]), 1),
+        raw("gadget-2.1.3", "gadget-blog", _bug_fix_release("2.1.3", "2.1", "third", ISSUES[:12]), 20),
+        raw("gadget-2.2.1", "gadget-blog", _bug_fix_release("2.2.1", "2.2", "first", ISSUES[6:18]), 20),
+    ]
+    docs, paras = corpus(*posts)
+    members, flagged = find_stories(docs, paras)
+    rows = by_doc(members)
+    assert len({rows[p.doc_id]["story_id"] for p in posts}) == 3
+    reasons = {(r["doc_id"], r["text"][:19]): r["boilerplate_reason"] for r in flagged.to_pylist()}
+    assert reasons[("gadget-2.1.3", "We highly recommend")] == "repeated"  # the template, now 3 stories
+    assert reasons[("gadget-2.1.3", "## Binaries")] is None  # a heading stays structure
+    assert reasons[("gadget-2.1.3", ISSUES[0][:19])] is None

@@ -1,0 +1,106 @@
+"""Front matter of a Markdown file: the metadata block a static-site generator reads (Jekyll and Hugo's YAML
+between `---` lines, Hugo's TOML between `+++` lines). It is the page's metadata, never its body text: a
+reader of the rendered page sees its title and date in the page's header and the rest nowhere. reprint reads
+the title, the date and the authors from it and leaves the block out of the document's text, as it leaves
+an HTML page's <head> out (docs/inputs.md).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import yaml
+
+# A block that does not close within this many characters is not front matter (and a huge one is not read).
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+_DELIMITERS = {"---": "YAML", "+++": "TOML"}
+# The first line of a block that is meant as front matter though it cannot be parsed: `title: ...`, `key =`.
+_KEY_LINE = re.compile(r"^[\w-]+ ?[:=]")
+_DATE_KEYS = ("date", "publishDate", "publishdate", "published", "pubDate", "published_at")
+_AUTHOR_KEYS = ("author", "authors")
+_MAX_AUTHORS = 20
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """What a file's front matter says, and the text after it."""
+
+    fields: dict[str, str]  # title, published_at, author: those it gives as text
+    body: str
+    warning: str | None = None  # a block meant as front matter that could not be read (its fields unused)
+
+
+def split_front_matter(text: str) -> FrontMatter | None:
+    """The front matter at the start of `text` and the body after it; None when the text opens with none.
+
+    A block counts when its first line is `---` (YAML) or `+++` (TOML), a line of the same closes it, and it
+    reads as a mapping of keys; a Markdown text that opens with a horizontal rule (`---` and prose) has none.
+    A block whose first line is a key (`title: ...`) but that cannot be parsed is still left out of the
+    body, with a warning that its fields were not used.
+    """
+    start = text.lstrip("\ufeff")
+    first, _, rest = start.partition("\n")
+    kind = _DELIMITERS.get(first.rstrip())
+    if kind is None:
+        return None
+    closing = re.search(rf"^{re.escape(first.rstrip())}[ \t]*$", rest[:MAX_FRONT_MATTER_CHARS], re.MULTILINE)
+    if closing is None:
+        return None
+    block = rest[: closing.start()]
+    body = rest[closing.end() :].lstrip("\r\n")
+    try:
+        fields = yaml.load(block, Loader=yaml.SafeLoader) if kind == "YAML" else tomllib.loads(block)
+    except Exception as err:  # noqa: BLE001 - any parse failure (YAML raises many types, deep nesting too)
+        if not _KEY_LINE.match(block.lstrip()):
+            return None
+        reason = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+        return FrontMatter(
+            {}, body, f"its {kind} front matter could not be read ({reason}); its fields were not used"
+        )
+    if fields is None and not block.strip():
+        return FrontMatter({}, body)
+    if not isinstance(fields, dict):
+        return None
+    return FrontMatter(_metadata(fields), body)
+
+
+def _metadata(fields: dict) -> dict[str, str]:
+    """title, published_at and author as text, from the keys static-site generators use for them."""
+    meta: dict[str, str] = {}
+    title = fields.get("title")
+    if isinstance(title, str | int | float) and str(title).strip():
+        meta["title"] = str(title).strip()
+    for key in _DATE_KEYS:
+        value = fields.get(key)
+        if isinstance(value, datetime | date):
+            meta["published_at"] = value.isoformat()
+        elif isinstance(value, str) and value.strip():
+            meta["published_at"] = value.strip()
+        if "published_at" in meta:
+            break
+    for key in _AUTHOR_KEYS:
+        names = _names(fields.get(key))
+        if names:
+            meta["author"] = ", ".join(names)
+            break
+    return meta
+
+
+def _names(value: object) -> list[str]:
+    """Author names from a string, a list of strings, or entries that are mappings with a `name` (Hugo's
+    `- id: {name: ...}` or `- {name: ..., twitter: ...}`)."""
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items[:_MAX_AUTHORS]:
+        if isinstance(item, dict):
+            name = item.get("name")
+            if name is None and len(item) == 1:
+                key, inner = next(iter(item.items()))
+                name = inner.get("name") if isinstance(inner, dict) else key
+            item = name
+        if isinstance(item, str | int) and str(item).strip():
+            names.append(str(item).strip())
+    return names

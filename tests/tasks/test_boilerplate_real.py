@@ -1,0 +1,88 @@
+"""Boilerplate rules for the classes of real text issue 12 found (boilerplate-5): figures between a post's
+paragraphs, Markdown About blocks of a press release, pointers and credits, sign-offs, rules, an RFC's
+authors' addresses. Every text here is written for the test, on the pattern of the real text in
+docs/boilerplate.md."""
+
+from tasks.boilerplate import flag_document, template_key
+
+BODY = [
+    "The agency moved its field handbook online after a two-day sprint with its investigators.",
+    "Investigators used to carry four binders of photocopied pages to every visit they made.",
+    "The team wrote a script that turned the scanned chapters into searchable web pages.",
+    "By the end of the second day the prototype showed browsable chapters and a search page.",
+    "Investigators who tried it found the overtime rules in seconds instead of minutes.",
+    "The division now plans to publish the full handbook with the same tools this year.",
+]
+
+
+def flagged(paragraphs: list[str]) -> list[int]:
+    return [i for i, flag in enumerate(flag_document(paragraphs)) if flag]
+
+
+def test_figures_alone_are_flagged_but_never_start_a_footer_block():
+    figures = [
+        '{{< legacy-img src="2015/09/binders.jpg" alt="Three binders" >}}',
+        '<center>\n<img src="{{site.baseurl}}/img/logo.png" style="height:200px">\n</center>',
+        '[{% image "assets/blog/home.jpg" "The home page" %}](https://example.gov)',
+        '<a href="https://example.gov"><img src="{{ site.baseurl }}/a.png" alt="A chart" /></a>',
+    ]
+    for figure in figures:
+        doc = BODY[:3] + [figure] + BODY[3:] + ["_This post was originally published on the Example blog._"]
+        # The figure and the credit are flagged; the body between them is not swallowed.
+        assert flagged(doc) == [3, 7], figure
+
+
+def test_a_figure_with_its_caption_is_text():
+    captioned = '{% image "assets/blog/demo.jpg" "A team at a demo" %}\n*One of our many demos.*'
+    doc = BODY[:4] + [captioned] + BODY[4:]
+    assert flagged(doc) == []
+
+
+def test_a_markdown_about_block_in_the_second_half_is_the_issuers_and_in_the_first_half_structure():
+    about = [
+        "### About the Office of Open Data",
+        "The Office of Open Data is the agency's centre for publishing public records online.",
+    ]
+    assert flagged(BODY + about) == [6, 7]
+    assert flagged([BODY[0], *about, *BODY[1:]]) == []
+
+
+def test_pointers_credits_sign_offs_and_rules():
+    tail = [
+        "Learn more about the Office of Open Data at: <https://example.gov/open>",
+        "Learn more about the digital service at:[Digital Service](https://example.gov/ds)",
+        "_This article was originally posted on the [Example blog](https://example.gov/blog)._",
+    ]
+    assert flagged(BODY + tail) == [6, 7, 8]
+    # A sign-off, wherever it stands (a draft prints the issuer's release after it), and a rule alone.
+    assert flagged(BODY[:2] + ["Happy Gardening! Ann Lee and Bo Park", "---"] + BODY[2:]) == [2, 3]
+    assert flagged(BODY[:2] + ["Drill On! Ann Lee", "<hr />"] + BODY[2:]) == [2, 3]
+    # News that reads a bit like those is text.
+    for text in [
+        "The video was first posted on a local forum before the agency removed it.",
+        "Learn more about the scheme at the town hall on Monday, officials said.",
+        "Wow! this is the best result the club has had in years.",
+    ]:
+        assert flagged(BODY[:3] + [text] + BODY[3:]) == [], text
+
+
+def test_front_matter_left_at_the_end_of_a_body_and_the_asf_template():
+    assert flagged(BODY + ["expirydate: 2025-01-01 ---"]) == [6]
+    asf = (
+        "Availability and Oversight Apache Gadget 1.0 is available immediately as a free download. As with "
+        "all Apache products, Apache Gadget software is released under the Apache License v2.0, and is "
+        "overseen by a self-selected team of active contributors to the project."
+    )
+    assert flagged(BODY[:4] + [asf] + BODY[4:]) == [4]
+
+
+def test_an_rfcs_authors_addresses_are_text_but_a_release_contact_line_is_not():
+    rfc = BODY + ["18. Authors' Addresses", "Ann Lee Example Hosting", "Email: ann@example.net"]
+    assert flagged(rfc) == []
+    assert flagged(BODY + ["Ann Lee, Example Hosting", "Email: ann@example.net"]) == [7]
+
+
+def test_a_template_key_ignores_code_fences():
+    fenced = template_key("```console\nrustup update stable\n```")
+    assert fenced == template_key("```\nrustup update stable\n```") != 0
+    assert template_key("```\nls\n```") == 0  # one word is no template

@@ -1,0 +1,109 @@
+"""A Markdown file's front matter is its metadata, never its text (tasks/frontmatter.py, tasks/ingest.py)."""
+
+from tasks.frontmatter import split_front_matter
+from tasks.ingest import discover_inputs, read_inputs
+from tasks.prepare import prepare_documents
+
+# Jekyll front matter with blank lines inside the YAML (each used to become a body paragraph).
+JEKYLL = """---
+title: "How a sprint moved an agency forward"
+date: 2015-09-09
+authors:
+- jtag
+- mollie
+
+tags:
+- agile
+
+excerpt: "At the agency we experiment with ways to build digital services."
+---
+
+At the agency we experiment with ways to build digital services, and the sprint was one.
+
+## Background
+
+The division enforces labour laws across the country.
+"""
+
+HUGO_TOML = """+++
+date = 2022-04-07
+title = "Announcing Gadget 1.60.0"
+author = "The Gadget Release Team"
++++
+
+The Gadget team is happy to announce a new version.
+"""
+
+HUGO_AUTHORS = """---
+title:  "Gadget 1.16.2 Release Announcement"
+date: "2023-05-25T13:00:00.000Z"
+authors:
+- reswqa:
+  name: "Wei Guo"
+  twitter: "wguo"
+---
+The community is pleased to announce the second bug fix release.
+"""
+
+
+def test_yaml_and_toml_front_matter_give_title_date_authors_and_the_body_after_them():
+    front = split_front_matter(JEKYLL)
+    assert front.fields == {
+        "title": "How a sprint moved an agency forward",
+        "published_at": "2015-09-09",
+        "author": "jtag, mollie",
+    }
+    assert front.body.startswith("At the agency we experiment") and "excerpt" not in front.body
+    toml = split_front_matter(HUGO_TOML)
+    assert toml.fields["author"] == "The Gadget Release Team" and toml.fields["published_at"] == "2022-04-07"
+    assert split_front_matter(HUGO_AUTHORS).fields["author"] == "Wei Guo"
+
+
+def test_a_horizontal_rule_or_an_unclosed_block_is_no_front_matter():
+    assert split_front_matter("---\nA first paragraph under a rule.\n\n---\n\nMore text.") is None
+    assert split_front_matter("---\ntitle: never closed\n\nText.") is None
+    assert split_front_matter("Text first.\n---\ntitle: x\n---\n") is None
+
+
+def test_a_broken_block_meant_as_front_matter_is_left_out_with_a_warning():
+    front = split_front_matter('---\ntitle: "unclosed quote\ndate: [2020\n---\n\nThe body.')
+    assert front.body == "The body." and front.fields == {}
+    assert "could not be read" in front.warning
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_a_markdown_files_front_matter_is_metadata_and_no_paragraph(tmp_path):
+    write(tmp_path / "blog" / "sprint.md", JEKYLL)
+    write(tmp_path / "blog" / "notes.txt", JEKYLL)  # only Markdown files have front matter
+    write(tmp_path / "wire" / "release.md", HUGO_TOML)
+    write(tmp_path / "wire" / "manifest.csv", "path,title\nrelease.md,The manifest's title\n")
+    items, rejects = discover_inputs([tmp_path])
+    docs, more = read_inputs(items)
+    by = {d.source: d for d in docs}
+    sprint = by["blog/sprint.md"]
+    assert (sprint.title, str(sprint.published_at), sprint.author) == (
+        "How a sprint moved an agency forward",
+        "2015-09-09 00:00:00",
+        "jtag, mollie",
+    )
+    assert by["wire/release.md"].title == "The manifest's title"  # a manifest wins
+    assert by["blog/notes.txt"].title is None and by["blog/notes.txt"].text.startswith("---")
+    docs_table, paras = prepare_documents([sprint])
+    texts = paras.column("text").to_pylist()
+    # No piece of the YAML is a paragraph, and the body's first paragraph is body, not a title.
+    assert texts[0].startswith("At the agency we experiment") and not any("excerpt" in t for t in texts)
+    assert docs_table.column("title").to_pylist() == ["How a sprint moved an agency forward"]
+    assert rejects == [] and more == []
+
+
+def test_an_unreadable_front_matter_is_a_warning_and_the_document_is_ingested(tmp_path):
+    write(tmp_path / "post.md", '---\ntitle: "unclosed\ndate: [2020\n---\n\nThe body of the post.')
+    items, _ = discover_inputs([tmp_path])
+    docs, rejects = read_inputs(items)
+    assert docs[0].text == "The body of the post."
+    assert [(r.source, r.severity) for r in rejects] == [("post.md", "warning")]
+    assert "front matter could not be read" in rejects[0].reason
