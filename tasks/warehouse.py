@@ -404,22 +404,17 @@ class Rewrite:
     drop: pa.Array | None = None
     patch: pa.Table | None = None
 
-    def touched_keys(self) -> pa.Array | None:
-        """Group keys whose stored rows do not stay as they are."""
-        keys = [k for k in (self.drop, self.patch_keys()) if k is not None and len(k)]
-        return pa.concat_arrays([k.cast(pa.string()) for k in keys]) if keys else None
-
-    def patch_keys(self) -> pa.Array | None:
-        if self.patch is None or not self.patch.num_rows:
-            return None
-        column = self.patch.column(self.patch.column_names[0])
-        return (
-            pc.unique(column).combine_chunks() if isinstance(column, pa.ChunkedArray) else pc.unique(column)
-        )
+    def touched_keys(self, name: str) -> pa.Array | None:
+        """Group keys whose stored rows do not stay as they are: dropped or patched."""
+        keys = [] if self.drop is None else [self.drop]
+        if self.patch is not None and self.patch.num_rows:
+            keys.append(pc.unique(self.patch.column(GROUP_KEY[name])))
+        keys = [k.cast(pa.string()) for k in keys if len(k)]
+        return pa.concat_arrays(keys) if keys else None
 
     def plan(self, old: list[Path], name: str) -> tuple[list[Path], list[Source]]:
         """The stored files kept as they are, and the sources of the new file."""
-        touched = self.touched_keys()
+        touched = self.touched_keys(name)
         if len(old) > MAX_PARTS:  # compacted: every row goes into the new file
             return [], [Source(p, self.drop) for p in old] + self.parts
         kept, rewritten = [], []
