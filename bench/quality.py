@@ -198,10 +198,10 @@ def real_documents(corpus: Path) -> list[str]:
 
 def label_part(labels: dict, documents: list[str], heldout: bool | str) -> tuple[dict, set[str]]:
     """One part of the real set and its documents: a held-out part (families and hard negatives marked
-    `heldout = true`, or `heldout = "news"` for the news added later, the part still blind to every rule:
-    text added after the rules it measures were written, never used to tune one) or the rest (`heldout =
-    False`: the text the rules were developed on). Boilerplate, fate and whole labels are kept for the part's
-    documents only."""
+    `heldout = true`, `heldout = "news"` for the news added later, or `heldout = "blind"` for the part kept
+    from rule writers: text added after the rules it measures were written, never used to tune one) or the
+    rest (`heldout = False`: the text the rules were developed on). Boilerplate, fate and whole labels are
+    kept for the part's documents only."""
 
     def mine(label: dict) -> bool:
         return label.get("heldout", False) == heldout if heldout else not label.get("heldout")
@@ -315,6 +315,32 @@ def score_real(corpus: Path, labels: dict, out: Warehouse, only: set[str] | None
     }
 
 
+# The parts of the real set scored apart: (name in the results, `heldout` value of its labels).
+PARTS = (("real-tuned", False), ("real-heldout", True), ("real-news", "news"), ("real-blind", "blind"))
+BLIND = "blind"
+
+
+def withhold(result: dict, documents: set[str]) -> dict:
+    """A real-set result without the per-paragraph lines of `documents` (the blind part): its boilerplate
+    missed and wrongly flagged, and its labelled fates, are counted under `withheld` but not listed, so that
+    the people writing rules see its figures and never the paragraphs behind them. Scores are unchanged."""
+
+    def theirs(line: str) -> bool:
+        return line.split(": ", 1)[0] in documents
+
+    withheld = {key: sum(map(theirs, result[key])) for key in ("boilerplate_missed", "boilerplate_wrong")} | {
+        "fates": sum(f["origin"] in documents for f in result["fates"])
+    }
+    if not any(withheld.values()):
+        return result
+    return result | {
+        "boilerplate_missed": [line for line in result["boilerplate_missed"] if not theirs(line)],
+        "boilerplate_wrong": [line for line in result["boilerplate_wrong"] if not theirs(line)],
+        "fates": [f for f in result["fates"] if f["origin"] not in documents],
+        "withheld": withheld,
+    }
+
+
 def _fates_of(out: Warehouse, label: dict) -> list[str]:
     """The fates reprint gave the origin paragraph holding the label's snippet in the labelled pair."""
     snippet = squash(label["snippet"])
@@ -339,10 +365,15 @@ def measure(code: Path, stories: list[int], real: bool, seed: int = 0) -> dict:
             results["real"] = score_real(REAL / "corpus", labels, out) | {"seconds": seconds}
             # Its two parts, scored from the same run: the whole set is one corpus, as a user's would be.
             documents = real_documents(REAL / "corpus")
-            for name, heldout in (("real-tuned", False), ("real-heldout", True), ("real-news", "news")):
+            blind: set[str] = set()
+            for name, heldout in PARTS:
                 part, docs = label_part(labels, documents, heldout)
                 if docs:
                     results[name] = score_real(REAL / "corpus", part, restricted(out, docs), docs)
+                if heldout == BLIND:
+                    blind = docs
+            for name in [n for n in results if n.startswith("real")]:
+                results[name] = withhold(results[name], blind)
             print(f"  real set scored ({seconds:.0f} s)", file=sys.stderr)
         for n in stories:
             folder = write_generated(n, tmp / f"gen{n}" / "in", seed)
@@ -415,7 +446,8 @@ paragraph. Articles rejected: documents of the corpus reprint refused (every one
 `real` is the whole real set; `real-heldout` scores the same run on its held-out part only (the documents
 of the families and hard negatives labelled `heldout = true` in bench/real/labels.toml: text added after the
 rules it measures were written, and never used to tune one), `real-news` on the news reprints labelled
-`heldout = "news"` (the part no rule has been written or tuned on yet), `real-tuned` on the rest (the text the
+`heldout = "news"`, `real-blind` on the part labelled `heldout = "blind"` (kept from the people writing
+rules: its figures are shown, the paragraphs behind them are withheld), `real-tuned` on the rest (the text the
 rules were developed on)."""
 
 # Rows of the comparison table: (label, path into a corpus' results, higher is better).
@@ -493,6 +525,13 @@ def real_details(result: dict) -> str:
     for f in result["fates"]:
         lines.append(
             f"| {f['origin']} → {f['doc']} | {f['snippet'][:50]} | {f['fate']} | {', '.join(f['found'])} |"
+        )
+    withheld = result.get("withheld", {})
+    if withheld:
+        lines.append(
+            f"\nWithheld (the blind part's paragraphs): {withheld['fates']} labelled fates,"
+            f" {withheld['boilerplate_missed']} boilerplate paragraphs missed,"
+            f" {withheld['boilerplate_wrong']} flagged but not boilerplate."
         )
     lines.append("")
     lines.append(

@@ -38,6 +38,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: the blind news part's first run on main's code, kept as evidence and quoted in prose; "
         "current figures are quality.json's",
     ),
+    "quality-blind-first-look.json": (
+        "real-set.md",
+        "hand-written: the blind part's first run on main's code (its paragraphs withheld), kept as "
+        "evidence and quoted in a table; current figures are quality.json's",
+    ),
     "link_memory.json": ("link-memory.md", "rendered (the whole page) by `bench.link_memory.render_page`"),
     "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
     "run-startup-before.json": (

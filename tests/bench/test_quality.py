@@ -25,6 +25,7 @@ from bench.quality import (
     restricted,
     score_generated,
     score_real,
+    withhold,
     write_generated,
 )
 from bench.real.assemble import NOT_ASSEMBLED, AssembleError, assemble, is_assembled, load_sources
@@ -305,3 +306,38 @@ def test_news_part_is_a_held_out_part_of_its_own(tmp_path):
     news, news_docs = label_part(labels, documents, heldout="news")
     assert (tuned_docs, held_docs, news_docs) == ({"a1.md", "a2.md"}, set(), {"b.md", "c.md"})
     assert news["hard_negative"] == labels["hard_negative"][:1] and news["family"] == []
+
+
+def test_blind_part_shows_its_figures_and_withholds_its_paragraphs(tmp_path):
+    # heldout = "blind": scored apart like the other parts, but its paragraphs never reach the results' lists
+    # (the whole set's or its own), only their counts, so rule writers see its figures and not the text.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "blind"  # a1.md and a2.md are the blind part
+    documents = real_documents(corpus)
+    out = Warehouse(
+        story={"a1.md": "s1", "a2.md": "s1", "b.md": "s2", "c.md": "s3"},
+        version={"a1.md": 0, "a2.md": 1, "b.md": 0, "c.md": 0},
+        paragraphs=[
+            ("a1.md", 0, "The lead of the story.", True),  # flagged, not gold
+            ("a2.md", 0, "About Us: a company.", False),  # gold, missed
+            ("b.md", 0, "Next", False),  # gold, missed (not blind: listed)
+        ],
+        fates={("a1.md", "a2.md"): [(0, 0, "changed")]},
+        rejects=[],
+    )
+    blind, blind_docs = label_part(labels, documents, heldout="blind")
+    tuned, tuned_docs = label_part(labels, documents, heldout=False)
+    assert (blind_docs, tuned_docs) == ({"a1.md", "a2.md"}, {"b.md", "c.md"})
+    whole = score_real(corpus, labels, out)
+    part = score_real(corpus, blind, restricted(out, blind_docs), blind_docs)
+    shown, shown_part = withhold(whole, blind_docs), withhold(part, blind_docs)
+    assert shown["boilerplate_missed"] == ["b.md: Next"] and shown["boilerplate_wrong"] == []
+    assert [f["origin"] for f in shown["fates"]] == ["b.md"]
+    assert shown["withheld"] == {"boilerplate_missed": 1, "boilerplate_wrong": 1, "fates": 1}
+    assert shown_part["boilerplate_missed"] == shown_part["fates"] == []
+    # The figures are the scores of every paragraph, withheld or not.
+    assert shown_part["boilerplate"] == part["boilerplate"] and shown_part["fate_accuracy"] == 1.0
+    assert shown_part["families_whole"] == 1
+    # A result with nothing of the blind part is returned as it was.
+    tuned_only = score_real(corpus, tuned, restricted(out, tuned_docs), tuned_docs)
+    assert withhold(tuned_only, blind_docs) is tuned_only

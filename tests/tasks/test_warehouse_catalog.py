@@ -95,3 +95,27 @@ def test_fate_mix_by_story_lists_outlets_in_version_order_and_dates(con):
     assert story["last_published_at"].date().isoformat() == "2024-01-12"
     # the lone weather article has no republication, so no row
     assert rows(con, "select count(*) as n from fate_mix_by_story")[0]["n"] == 2
+
+
+def test_outlet_copies_pairs_each_copy_with_the_outlet_it_copied(con):
+    from datetime import date
+
+    from tests.conftest import BRIDGE, CORPUS
+
+    rows = con.execute(
+        "select from_outlet, to_outlet, copies, stories, median_delay_hours, median_origin_kept "
+        "from outlet_copies order by from_outlet, to_outlet"
+    ).fetchall()
+    day = {path.removesuffix(".txt"): d for path, (_, _, d) in CORPUS.items()}
+
+    def hours(a: str, b: str) -> float:
+        return (date.fromisoformat(day[b]) - date.fromisoformat(day[a])).days * 24.0
+
+    # Every republication copied its story's origin (the first printed), so each pair is origin -> copy.
+    assert rows == [
+        ("courier", "gazette", 1, 1, hours("courier/bridge", "gazette/bridge"), 1.0),  # reordered, all kept
+        ("courier", "tribune", 1, 1, hours("courier/bridge", "tribune/bridge"), round(3 / len(BRIDGE), 4)),
+        # the short copy keeps four of six paragraphs (one of them edited)
+        ("gazette", "courier", 1, 1, hours("gazette/harbour", "courier/harbour-short"), round(4 / 6, 4)),
+        ("gazette", "herald", 1, 1, hours("gazette/harbour", "herald/harbour"), 1.0),
+    ]
