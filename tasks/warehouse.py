@@ -46,7 +46,11 @@ KEEP_VERSIONS = 2  # the current one and the one before, which a reader may stil
 MAX_PARTS = 32  # a table with more files than this is compacted into one on the next commit
 ROW_GROUP = 100_000
 # What write_sorted holds of a table at once (Arrow bytes, before its sort's copy): one bucket of keys' rows.
-BUCKET_BYTES = 64 << 20
+BUCKET_BYTES = 32 << 20
+# Rows a Rewrite's files are read in: a whole row group of paragraphs (100k rows, about 60 MB in Arrow) costs
+# its decoder's scratch too, about 230 MB of RSS, where batches of 10k rows read through a 1 MB buffer cost
+# about 100 MB (measured on the 10k corpus's paragraphs, 2026-12-06).
+READ_ROWS = 10_000
 SPILL = ".spill"  # write_sorted's buckets, inside the version being built (a crash leaves them to recover)
 
 SCHEMAS: dict[str, pa.Schema] = {
@@ -526,19 +530,27 @@ def write_sorted(
             crash_point(f"mid-file-{name}")
 
         for k, bucket in enumerate(buckets):
-            rows = bucket().sort_by([(c, "ascending") for c in keys])
+            rows = bucket()
+            # The bucket in key order READ_ROWS at a time: a sorted copy of it is never held whole.
+            order = pc.sort_indices(rows.select(keys), sort_keys=[(c, "ascending") for c in keys])
+            mine = None
             if patch is not None and patch.num_rows:
                 mine = patch if patch_bucket is None else patch.filter(pa.array(patch_bucket == k))
-                rows = _laid_over(rows, mine, keys)
-            if where is not None:
-                rows = rows.filter(where(rows))
-            pending.append(rows.select(out_schema.names).cast(out_schema))
-            size = sum(t.num_rows for t in pending)
-            if size >= row_group:  # whole row groups out, the rest waits for the next bucket
-                whole = pa.concat_tables(pending)
-                cut = size - size % row_group
-                flush(whole.slice(0, cut))
-                pending, written = [whole.slice(cut)], written + cut
+                mine = (mine, _row_keys(mine, keys))
+            for start in range(0, len(order), READ_ROWS):
+                chunk = rows.take(order.slice(start, READ_ROWS))
+                if mine is not None:
+                    chunk = _laid_over(chunk, *mine, keys)
+                if where is not None:
+                    chunk = chunk.filter(where(chunk))
+                pending.append(chunk.select(out_schema.names).cast(out_schema))
+                size = sum(t.num_rows for t in pending)
+                if size >= row_group:  # whole row groups out, the rest waits
+                    whole = pa.concat_tables(pending)
+                    cut = size - size % row_group
+                    flush(whole.slice(0, cut))
+                    pending, written = [whole.slice(cut)], written + cut
+            del rows, order
         rest = pa.concat_tables([out_schema.empty_table(), *pending])
         if rest.num_rows or not written:
             flush(rest)
@@ -549,16 +561,16 @@ def write_sorted(
 
 
 def _source_batches(source: Source, name: str, columns: list[str] | None = None) -> Iterator[pa.Table]:
-    """A source's rows a row group at a time, with the table's schema (columns it lacks as nulls)."""
-    f = pq.ParquetFile(source.path)
+    """A source's rows READ_ROWS at a time, with the table's schema (columns it lacks as nulls)."""
+    f = pq.ParquetFile(source.path, buffer_size=1 << 20, pre_buffer=False)
     schema = SCHEMAS[name]
     wanted = columns or schema.names
-    for k in range(f.num_row_groups):
-        part = f.read_row_group(k, columns=[c for c in wanted if c in f.schema_arrow.names])
+    present = [c for c in wanted if c in f.schema_arrow.names]
+    for batch in f.iter_batches(batch_size=READ_ROWS, columns=present):
         arrays = [
-            part.column(c).cast(schema.field(c).type)
-            if c in part.column_names
-            else pa.nulls(part.num_rows, schema.field(c).type)
+            batch.column(present.index(c)).cast(schema.field(c).type)
+            if c in present
+            else pa.nulls(batch.num_rows, schema.field(c).type)
             for c in wanted
         ]
         rows = pa.Table.from_arrays(arrays, schema=pa.schema([schema.field(c) for c in wanted]))
@@ -626,16 +638,19 @@ def _spill_buckets(
     return [read(p) for p in paths]
 
 
-def _laid_over(rows: pa.Table, patch: pa.Table, keys: list[str]) -> pa.Table:
-    """`rows` with the columns of `patch` taken from it where its keys name the row."""
+def _row_keys(table: pa.Table, keys: list[str]) -> pa.Array:
+    """One string per row naming it by its key columns."""
+    parts = [pc.cast(table.column(k), pa.string()) for k in keys]
+    return pc.binary_join_element_wise(*parts, "\x1f")
+
+
+def _laid_over(rows: pa.Table, patch: pa.Table, patch_keys: pa.Array, keys: list[str]) -> pa.Table:
+    """`rows` with the columns of `patch` taken from it where its keys (`patch_keys`) name the row."""
     if not patch.num_rows or not rows.num_rows:
         return rows
-
-    def key(table: pa.Table) -> pa.Array:
-        parts = [pc.cast(table.column(k), pa.string()) for k in keys]
-        return pc.binary_join_element_wise(*parts, "\x1f")
-
-    at = pc.index_in(key(rows), value_set=key(patch)).cast(pa.int64())  # its row in the patch, or null
+    at = pc.index_in(_row_keys(rows, keys), value_set=patch_keys).cast(pa.int64())  # its patch row, or null
+    if not pc.any(pc.is_valid(at)).as_py():
+        return rows
     order = pc.if_else(pc.is_valid(at), pc.add(at, rows.num_rows), pa.array(np.arange(rows.num_rows)))
     for column in patch.column_names:
         if column in keys:
