@@ -272,16 +272,21 @@ OWNER_COLUMNS = ["input_format", "input_source", "input_root"]
 
 
 def link(
-    stored: StoredTables, shards: list[PreparedShard], replaced: set, adopted: pa.Table | None = None
+    stored: StoredTables,
+    new_documents: list[Path],
+    new_paragraphs: list[Path],
+    replaced: set,
+    adopted: pa.Table | None = None,
 ) -> Linked:
     """Stories over the stored corpus with the replaced inputs' documents swapped for the staged ones. Reads
     only what linking reads (tasks.stories.read_link_tables) and which input each document came from, from
     the stored files and the staged parts, never the text; align keys only from paragraph fingerprints, so the
-    stories to align are known without their text. `adopted`: the stored documents' owner columns when this
-    run gave rows stored without a root theirs (changes.adopt_unrooted)."""
+    stories to align are known without their text. new_documents, new_paragraphs: the staged parts
+    (staged_files); adopted: the stored documents' owner columns when this run gave rows stored without a
+    root theirs (changes.adopt_unrooted)."""
     root = stored.root
     old_files = {n: table_files(root, n) for n in ("documents", "paragraphs")}
-    new_files = {n: stored.staged(shards, n) for n in ("documents", "paragraphs")}
+    new_files = {"documents": new_documents, "paragraphs": new_paragraphs}
     old_docs, old_paras = read_link_tables(old_files["documents"], old_files["paragraphs"])
     owners = (
         adopted if adopted is not None else read_columns(old_files["documents"], "documents", OWNER_COLUMNS)
@@ -606,10 +611,6 @@ class StoredTables(Mapping):
         """The table's rows, from its files' metadata (nothing read)."""
         return count_rows(self.root, name)
 
-    @staticmethod
-    def staged(shards: list[PreparedShard], name: str) -> list[Path]:
-        return staged_files(shards, name)
-
     def __len__(self) -> int:
         return len(TABLES)
 
@@ -731,7 +732,15 @@ def run(
         )
         fate_parts: list[Source] = []
         if replaced or not current_links:
-            linked = runner.call("link_stories", link, on_disk, prepared, replaced, adopted)
+            linked = runner.call(
+                "link_stories",
+                link,
+                on_disk,
+                staged_files(prepared, "documents"),
+                staged_files(prepared, "paragraphs"),
+                replaced,
+                adopted,
+            )
             runner.log(
                 "linked %d documents into %d stories; %d documents changed",
                 linked.n_documents,
