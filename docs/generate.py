@@ -44,6 +44,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "evidence and quoted in a table; current figures are quality.json's",
     ),
     "link_memory.json": ("link-memory.md", "rendered (the whole page) by `bench.link_memory.render_page`"),
+    "trace.json": ("trace-benchmarks.md", "rendered (the whole page) by `bench.trace_bench.render`"),
     "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
     "run-startup-before.json": (
         "startup.md",
@@ -77,6 +78,7 @@ BENCH_PAGES: dict[str, tuple[str, str, str]] = {
     "quality.md": ("quality.json", "bench.quality", "render_page"),
     "run-benchmarks.md": ("run.json", "bench.run_bench", "render"),
     "link-memory.md": ("link_memory.json", "bench.link_memory", "render_page"),
+    "trace-benchmarks.md": ("trace.json", "bench.trace_bench", "render"),
 }
 
 

@@ -106,7 +106,18 @@ def main(argv: list[str] | None = None) -> int:
     sql.add_argument("query", nargs="?", help="a SQL query over the catalog's views")
     sql.add_argument("--list", action="store_true", help="list tables and reports with one-line descriptions")
     sql.add_argument("--warehouse", default="warehouse")
-    for command in (report, page, sql):
+    trace = commands.add_parser("trace", help="find every document that carries a passage, earliest first")
+    trace.add_argument("passage", nargs="?", help="the passage (a quote of a sentence or more)")
+    trace.add_argument("--file", help="read the passage from this file")
+    trace.add_argument(
+        "--min-share",
+        type=float,
+        default=0.5,
+        help="how much of the passage's words a version must hold, in order (default 0.5)",
+    )
+    trace.add_argument("--warehouse", default="warehouse")
+    trace.add_argument("--json", action="store_true", help="print one JSON object per version")
+    for command in (report, page, sql, trace):
         command.add_argument("--verbose", action="store_true", help="show a traceback when something fails")
     formats = sql.add_mutually_exclusive_group()
     formats.add_argument(
@@ -158,7 +169,7 @@ def _command(args: argparse.Namespace) -> int:
     from tasks.warehouse import refresh_catalog
 
     warehouse = Path(args.warehouse)
-    if args.command in ("report", "page", "sql"):
+    if args.command in ("report", "page", "sql", "trace"):
         if not (warehouse / "corpus.duckdb").exists():
             print(
                 f"reprint: {inert(warehouse)} holds no warehouse yet; run `reprint run INPUT...` first",
@@ -181,6 +192,8 @@ def _command(args: argparse.Namespace) -> int:
             list_catalog(warehouse)
             return 0
         return print_query(warehouse, args.query, output=args.output or "table")
+    if args.command == "trace":
+        return _trace(args, warehouse)
 
     _quiet_prefect(args.verbose)
     # First, so that the server starts on the other core while this process imports Prefect and the pipeline.
@@ -215,6 +228,25 @@ def _command(args: argparse.Namespace) -> int:
             f"reprint: {summary['unchanged_inputs']} input files unchanged since the last run were skipped",
             file=sys.stderr,
         )
+    return 0
+
+
+def _trace(args: argparse.Namespace, warehouse: Path) -> int:
+    import duckdb
+
+    from tasks.passages import SHINGLE
+    from tasks.trace import read_passage, render_trace, trace
+
+    passage = read_passage(args.passage, args.file)
+    if len(passage.split()) < SHINGLE:
+        print(f"reprint: a passage needs {SHINGLE} words or more to be traced", file=sys.stderr)
+        return 2
+    con = duckdb.connect(str(warehouse / "corpus.duckdb"), read_only=True)
+    try:
+        versions = trace(con, passage, args.min_share)
+    finally:
+        con.close()
+    render_trace(versions, passage, Console(emoji=False), "json" if args.json else "table")
     return 0
 
 

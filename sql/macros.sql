@@ -11,3 +11,51 @@ CREATE OR REPLACE MACRO is_edited(fate) AS fate IN ('changed', 'split', 'merged'
 
 -- A document's label in reports: outlet when known, else its source.
 CREATE OR REPLACE MACRO doc_label(outlet, source) AS coalesce(outlet, source);
+
+-- The passage index (tasks/passages.py): a text's words, lower-cased letters and digits (punctuation and spacing
+-- never count); the start of each 5-word shingle of a word list; a shingle's key (low 64 bits of its MD5).
+CREATE OR REPLACE MACRO passage_words(passage) AS regexp_extract_all(lower(passage), '[\p{L}\p{N}]+');
+CREATE OR REPLACE MACRO passage_starts(words) AS range(greatest(len(words) - 4, 0));
+CREATE OR REPLACE MACRO passage_shingle_key(shingle) AS md5_number_lower(shingle);
+CREATE OR REPLACE MACRO passage_key(words, start) AS passage_shingle_key(array_to_string(words[start + 1 : start + 5], ' '));
+
+-- Every paragraph that carries PASSAGE or a close version of it (a shared run of 12 words is always found),
+-- earliest first: `shared` counts the passage's shingles it holds. `reprint trace` shows each version's words.
+CREATE OR REPLACE MACRO trace(passage) AS TABLE
+    with
+    wanted as (
+        select distinct passage_key(words, start) as key
+        from (select words, unnest(passage_starts(words)) as start from (select passage_words(passage) as words))
+    ),
+    keyed as (
+        select doc_id, para_idx, key
+        from (select doc_id, para_idx, unnest(passage_keys) as key from paragraphs)
+        semi join wanted using (key)
+    ),
+    -- Rows prepared before the index was stored have no keys: their shingles are keyed from the text here.
+    unkeyed as (
+        select doc_id, para_idx, passage_key(words, start) as key
+        from (
+            select doc_id, para_idx, words, unnest(passage_starts(words)) as start
+            from (select doc_id, para_idx, passage_words(text) as words from paragraphs where passage_keys is null)
+        )
+        semi join wanted on passage_key(words, start) = wanted.key
+    ),
+    hits as (
+        select doc_id, para_idx, count(distinct key) as shared
+        from (from keyed union all from unkeyed)
+        group by doc_id, para_idx
+    )
+    select
+        m.story_id,
+        h.doc_id,
+        doc_label(d.outlet, d.source) as outlet,
+        d.published_at,
+        h.para_idx,
+        h.shared,
+        p.text
+    from hits h
+    join documents d on d.doc_id = h.doc_id
+    join paragraphs p on p.doc_id = h.doc_id and p.para_idx = h.para_idx
+    left join story_members m on m.doc_id = h.doc_id
+    order by d.published_at nulls last, h.doc_id, h.para_idx;

@@ -18,6 +18,7 @@ from tasks.fingerprint import FINGERPRINT_VERSION, fingerprint, minhash_words
 from tasks.html import HTML_VERSION
 from tasks.ingest import EXTRACTED_FORMATS, INGEST_VERSION, RawDocument
 from tasks.language import LANGUAGE_VERSION, UNDETERMINED, LanguageConfig, tag_by_fingerprint
+from tasks.passages import passage_keys
 from tasks.repair import REPAIR_VERSION
 from tasks.warehouse import SCHEMAS
 
@@ -94,11 +95,13 @@ def prepare_documents(
         clock.count("language_tags_computed", len(known) - before)
         clock.count("language_tags_used", len(tags))
         clock.count("language_heads_detected", len(heads))
+    with clock("passages"):
+        keys = passage_keys(pa.array([text for _, paragraphs in split for text in paragraphs], pa.string()))
     with clock("tables"):
-        tables = _tables(raws, split, fingerprints, flags, n_words, sketches, tags)
+        documents, paragraphs = _tables(raws, split, fingerprints, flags, n_words, sketches, tags, keys)
     clock.count("documents", len(raws))
     clock.count("paragraphs", len(n_words))
-    return tables
+    return documents, paragraphs
 
 
 def _tables(
@@ -109,6 +112,7 @@ def _tables(
     n_words: np.ndarray,
     sketches: np.ndarray,
     tags: list[str],
+    keys: pa.ListArray,
 ) -> tuple[pa.Table, pa.Table]:
     counts = np.array([len(paragraphs) for _, paragraphs in split], dtype=np.int64)
     # In `tags` every document's tag follows its paragraphs' tags.
@@ -132,6 +136,7 @@ def _tables(
     offsets = pa.array(np.arange(0, (len(n_words) + 1) * num_perm, num_perm, dtype=np.int32))
     columns["minhash"] = pa.ListArray.from_arrays(offsets, pa.array(sketches.reshape(-1)))
     columns |= paragraph_evidence(columns["text"])
+    columns["passage_keys"] = keys
     docs = {
         "doc_id": [raw.doc_id for raw in raws],
         "source": [raw.source for raw in raws],

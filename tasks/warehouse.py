@@ -98,6 +98,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("names", pa.list_(pa.uint64())),
             ("is_heading", pa.bool_()),
             ("template_key", pa.int64()),
+            # The passage index (tasks/passages.py): winnowed keys of its 5-word shingles (`reprint trace`).
+            ("passage_keys", pa.list_(pa.uint64())),
         ]
     ),
     "story_members": pa.schema(

@@ -1,0 +1,118 @@
+"""The passage index: where a passage of text went. Each paragraph keeps a few keys of its 5-word shingles
+(`paragraphs.passage_keys`), chosen by winnowing (Schleimer, Wilkerson and Aiken, SIGMOD 2003): of every
+window of 8 consecutive shingle keys the smallest is kept. So any run of 12 or more words that a passage
+shares with a paragraph shares at least one stored key, whatever else either text holds, while about 2 in 9
+keys are stored.
+
+The keys are computed by the catalog's own SQL macros (sql/macros.sql: `passage_words`, `passage_key`), run
+here on an in-memory DuckDB, so that the `trace` macro a user runs in `corpus.duckdb` and the index the run
+writes cannot disagree about what a word or a shingle is: one copy of the rule, in SQL. A key is the low 64
+bits of the MD5 of the shingle's words (`md5_number_lower`), the same in every DuckDB version.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.lib.stride_tricks import sliding_window_view
+
+from tasks.fingerprint import word_hashes
+
+PASSAGE_VERSION = "passages-1"
+SHINGLE = 5  # words per shingle, as the `passage_starts` and `passage_key` macros cut them
+WINDOW = 8  # winnowing window, in shingles: with 5-word shingles, a shared run of 12 words is always found
+_CONNECTION = None
+# Odd 64-bit constants weighting a word by its place in the shingle (for the winnowing hash only).
+_PLACE = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xFF51AFD7ED558CCD, 0xD6E8FEB86659FD93],
+    dtype=np.uint64,
+)
+
+
+def _sql():
+    """A DuckDB connection holding the catalog's macros (one per process: loading them takes a few ms)."""
+    global _CONNECTION
+    if _CONNECTION is None:
+        import duckdb
+
+        from tasks.warehouse import SCHEMAS, SQL_DIR, run_sql_file
+
+        _CONNECTION = duckdb.connect()
+        # The file's table macros (`trace`) bind to the warehouse's tables: empty ones of their schemas here.
+        for name, schema in SCHEMAS.items():
+            _CONNECTION.register(name, schema.empty_table())
+        run_sql_file(_CONNECTION, SQL_DIR / "macros.sql")
+    return _CONNECTION
+
+
+def passage_words(texts: pa.Array) -> pa.ListArray:
+    """Each text's words as the catalog's `passage_words` macro cuts them."""
+    con = _sql()
+    con.register("texts", pa.table({"text": texts.cast(pa.string())}))
+    try:
+        words = con.sql("select passage_words(text) as words from texts").to_arrow_table()
+    finally:
+        con.unregister("texts")
+    return words.column("words").combine_chunks()
+
+
+def shingles(words: pa.ListArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every 5-word shingle of each word list: (where its first word is in the flat words, the list it is in,
+    a 64-bit hash of it for winnowing). The winnowing hash only chooses which shingles are kept; the key
+    stored for a kept one is the `passage_key` macro's, so the choice costs no MD5 per shingle."""
+    flat = words.flatten()
+    offsets = words.offsets.to_numpy()
+    lengths = np.diff(offsets)
+    hashed = word_hashes(flat) if len(flat) else np.zeros(0, np.uint64)
+    owner = np.repeat(np.arange(len(lengths)), lengths)
+    left = offsets[1:][owner] - np.arange(len(flat))  # words from here to the end of its list
+    starts = np.flatnonzero(left >= SHINGLE)
+    mixed = np.zeros(len(starts), dtype=np.uint64)
+    for k in range(SHINGLE):
+        mixed += hashed[starts + k] * _PLACE[k]
+    mixed ^= mixed >> np.uint64(31)
+    return starts, owner[starts], mixed
+
+
+def winnow(keys: np.ndarray, owner: np.ndarray, window: int = WINDOW) -> np.ndarray:
+    """Which keys winnowing keeps: the smallest of every `window` consecutive keys of one text (the leftmost
+    of equals); a text with fewer keys than the window keeps its smallest."""
+    n = len(keys)
+    chosen = np.zeros(n, dtype=bool)
+    if not n:
+        return chosen
+    if n >= window:
+        starts = np.arange(n - window + 1)
+        smallest = sliding_window_view(keys, window).argmin(axis=1) + starts
+        inside = (
+            owner[: n - window + 1] == owner[window - 1 :]
+        )  # the window does not cross into the next text
+        chosen[smallest[inside]] = True
+    firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    lengths = np.diff(np.r_[firsts, n])
+    for first, length in zip(
+        firsts[lengths < window].tolist(), lengths[lengths < window].tolist(), strict=True
+    ):
+        chosen[first + int(keys[first : first + length].argmin())] = True
+    return chosen
+
+
+def passage_keys(texts: pa.Array) -> pa.ListArray:
+    """The `passage_keys` column for paragraph texts: each one's winnowed shingle keys in reading order."""
+    words = passage_words(texts)
+    starts, owner, mixed = shingles(words)
+    kept = winnow(mixed, owner)
+    flat, at = words.flatten(), starts[kept]
+    # The kept shingles' texts (words joined by spaces, as the `passage_key` macro joins them), keyed by the
+    # macro that keys them there.
+    joined = pc.binary_join_element_wise(*(flat.take(pa.array(at + k)) for k in range(SHINGLE)), " ")
+    con = _sql()
+    con.register("kept", pa.table({"shingle": joined}))
+    try:
+        keys = con.sql("select passage_shingle_key(shingle) as key from kept").to_arrow_table()
+    finally:
+        con.unregister("kept")
+    counts = np.bincount(owner[kept], minlength=len(texts)).astype(np.int32)
+    offsets = np.r_[np.int32(0), np.cumsum(counts, dtype=np.int32)]
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), keys.column("key").combine_chunks())

@@ -1,0 +1,113 @@
+"""`reprint trace`: where a passage went. The catalog's `trace` macro finds the paragraphs that share shingles
+with the passage through the passage index (tasks/passages.py); here each document's best run of such
+paragraphs is cut down to the words that carry the passage, kept when it holds enough of the passage, and
+diffed against the earliest version, so a fact-checker sees where a quote went and how it changed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from difflib import SequenceMatcher
+from itertools import groupby
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from tasks.align import word_diff
+from tasks.terminal import inert
+
+MIN_SHARE = 0.5  # a version holds at least half of the passage's words, in order
+
+
+@dataclass(frozen=True)
+class Version:
+    """One document's version of the passage."""
+
+    doc_id: str
+    outlet: str
+    published_at: datetime | None
+    story_id: str | None
+    paragraphs: tuple[int, ...]  # the paragraphs (para_idx) it spans
+    text: str  # its words that carry the passage
+    share: float  # of the passage's words found there, in order
+    diff: str  # word diff against the earliest version ('' for the earliest and for verbatim copies)
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in word.casefold() if c.isalnum())
+
+
+def locate(passage: str, text: str) -> tuple[str, float]:
+    """The words of `text` that carry `passage` (from its first to its last word matched to the passage, in
+    order, matching letters and digits only) and the share of the passage's words matched."""
+    want = [w for w in map(_fold, passage.split()) if w]
+    tokens = text.split()
+    have = list(map(_fold, tokens))
+    blocks = [b for b in SequenceMatcher(None, want, have, autojunk=False).get_matching_blocks() if b.size]
+    if not blocks:
+        return "", 0.0
+    first, last = blocks[0].b, blocks[-1].b + blocks[-1].size
+    return " ".join(tokens[first:last]), sum(b.size for b in blocks) / len(want)
+
+
+def _best_run(hits: list[tuple]) -> list[tuple]:
+    """Of one document's hit paragraphs, the run of consecutive ones sharing the most keys (the first of
+    equals): a passage re-cut over two paragraphs is one version, a phrase repeated far away is not."""
+    runs, run = [], [hits[0]]
+    for hit in hits[1:]:
+        if hit[4] == run[-1][4] + 1:
+            run.append(hit)
+        else:
+            runs.append(run)
+            run = [hit]
+    runs.append(run)
+    return max(runs, key=lambda r: sum(h[5] for h in r))
+
+
+def trace(con: duckdb.DuckDBPyConnection, passage: str, min_share: float = MIN_SHARE) -> list[Version]:
+    """Every document that carries `passage` or a close version of it, earliest first."""
+    rows = con.execute("select * from trace(?)", [passage]).fetchall()
+    # Rows come earliest first; a document's rows are together and in paragraph order.
+    found = []
+    for doc_id, hits in groupby(rows, key=lambda r: r[1]):
+        run = _best_run(list(hits))
+        story_id, _, outlet, published_at = run[0][:4]
+        text, share = locate(passage, " ".join(h[6] for h in run))
+        if share >= min_share:
+            found.append((doc_id, outlet, published_at, story_id, tuple(h[4] for h in run), text, share))
+    earliest = found[0][5] if found else ""
+    return [Version(*f, diff=word_diff(earliest, f[5]) if i else "") for i, f in enumerate(found)]
+
+
+def render_trace(versions: list[Version], passage: str, console: Console, output: str = "table") -> None:
+    """The versions as a table (or JSON lines for scripts)."""
+    if output == "json":
+        for version in versions:
+            console.print(
+                json.dumps(asdict(version), default=str), markup=False, highlight=False, soft_wrap=True
+            )
+        return
+    if not versions:
+        console.print(
+            Text(f"No document in the warehouse carries this passage ({len(passage.split())} words).")
+        )
+        return
+    table = Table(title=f"{len(versions)} documents carry the passage, earliest first", show_lines=True)
+    for column in ("published", "outlet", "story", "share", "text / change against the earliest"):
+        table.add_column(column, overflow="fold")
+    for i, v in enumerate(versions):
+        when = v.published_at.strftime("%Y-%m-%d %H:%M") if v.published_at else "undated"
+        shown = v.text if i == 0 else (v.diff or "(verbatim)")
+        cells = (when, inert(v.outlet), v.story_id or "", f"{v.share:.0%}", inert(shown, 600))
+        table.add_row(*map(Text, cells))  # Text: article words are never read as markup
+    console.print(table)
+
+
+def read_passage(text: str | None, file: str | None) -> str:
+    """The passage from the command line or a file."""
+    return Path(file).read_text(encoding="utf-8") if file else (text or "")
