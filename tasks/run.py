@@ -295,7 +295,14 @@ def link(
     new_docs, new_paras = read_link_tables(new_files["documents"], new_files["paragraphs"])
     new_docs = _with_columns(new_docs, read_columns(new_files["documents"], "documents", OWNER_COLUMNS))
     docs, paras = combined_documents(old_docs, old_paras, new_docs, new_paras, replaced)
-    as_stored = paras.select(["is_boilerplate", "boilerplate_reason", *PARAGRAPH_EVIDENCE])
+    # Of the columns read, only what says which stored bodies changed is kept through linking.
+    old_paras = old_paras.select(["doc_id", "para_idx", "fingerprint", "is_boilerplate"])
+    del new_paras
+    # What the files hold of what linking sets, to lay over the rows only what it changes.
+    missing = pc.is_null(paras.column(PARAGRAPH_EVIDENCE[0]))
+    for column in PARAGRAPH_EVIDENCE[1:]:
+        missing = pc.or_(missing, pc.is_null(paras.column(column)))
+    as_stored = paras.select(["is_boilerplate", "boilerplate_reason"]).append_column("missing", missing)
     members, paras = find_stories(docs, without_repeated_flags(paras))
     changed = changed_documents(old_paras, paras)
     del old_paras
@@ -354,12 +361,9 @@ def _linking_patch(as_stored: pa.Table, linked: pa.Table) -> pa.Table:
     )
     a, b = as_stored.column("boilerplate_reason"), linked.column("boilerplate_reason")
     same_reason = pc.or_(pc.fill_null(pc.equal(a, b), False), pc.and_(pc.is_null(a), pc.is_null(b)))
-    missing = pc.or_(
-        pc.or_(pc.is_null(as_stored.column("names")), pc.is_null(as_stored.column("is_heading"))),
-        pc.is_null(as_stored.column("template_key")),
-    )
+    missing = as_stored.column("missing")  # stored before the evidence was prepared: linking computed it
     columns = ["doc_id", "para_idx", "is_boilerplate", "boilerplate_reason"]
-    if pc.any(missing).as_py():  # stored before the evidence was prepared: linking computed it
+    if pc.any(missing).as_py():
         columns += list(PARAGRAPH_EVIDENCE)
     differs = pc.or_(pc.invert(pc.and_(same_flag, same_reason)), missing)
     return linked.select(columns).filter(differs)
