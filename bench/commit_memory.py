@@ -1,5 +1,5 @@
-"""What a commit costs in memory: the peak RSS of committing a warehouse's tables anew, streamed (a Rewrite per
-table, written sorted a bucket of keys at a time: tasks.warehouse.write_sorted) against holding them (each
+"""What a commit costs in memory: the peak RSS of committing a warehouse's tables anew, streamed (a Rewrite
+per table, written sorted a bucket of keys at a time: tasks.warehouse.write_sorted) against holding them (each
 table read whole, sorted and written: how the commit worked before, and what `commit(root, {name: table})`
 still does for the small tables).
 
@@ -61,7 +61,9 @@ def measure_one(source: str, mode: str) -> dict:
             commit(target, tables, "bench")
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        written = {name: sum(pq.read_metadata(f).num_rows for f in table_files(target, name)) for name in TABLES}
+        written = {
+            name: sum(pq.read_metadata(f).num_rows for f in table_files(target, name)) for name in TABLES
+        }
         assert written == rows, (written, rows)
     finally:
         shutil.rmtree(target, ignore_errors=True)
@@ -102,12 +104,8 @@ def main(argv: list[str] | None = None) -> dict:
             runs.append(run)
     result = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "platform": platform.machine(),
-            "cores": os.cpu_count(),
-            "python": platform.python_version(),
-            "load_average": os.getloadavg()[0],
-        },
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "load_average": round(os.getloadavg()[0], 1),
         "commit": _git("rev-parse", "--short", "HEAD"),
         "command": "python -m bench.commit_memory " + " ".join(opts.warehouses),
         "runs": runs,
