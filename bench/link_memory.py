@@ -19,12 +19,14 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
+import inspect
 import json
 import os
 import platform
 import resource
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +43,11 @@ STAGES = (
     ("tasks.stories", "name_candidate_pairs"),
     ("tasks.stories", "link_corpus"),
     ("tasks.stories", "repeated_in_outlet_rows"),
+    ("tasks.stories", "outlet_revision_pairs"),
+    ("tasks.stories", "template_rows"),
+    ("tasks.stories", "sketch_file"),
+    ("tasks.link", "paragraph_texts"),
+    ("tasks.link", "document_sketches"),
     ("tasks.link", "whole_texts"),
     ("tasks.link", "link_documents"),
     ("tasks.link", "document_pairs"),
@@ -92,6 +99,36 @@ def _rss_mb() -> float:
     return int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() / 2**20
 
 
+def _anon_mb() -> float:
+    """Anonymous resident memory (RssAnon): RSS without file pages, such as the sketch file's that linking
+    maps and lets go of (clean pages of the OS's page cache, which the kernel drops under pressure)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class _AnonPeak(threading.Thread):
+    """The largest RssAnon seen, sampled every 10 ms while linking runs (a lower bound: a rise shorter than
+    that, or while numpy holds the interpreter, can be missed)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak, self.done = 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.peak = max(self.peak, _anon_mb())
+            self.done.wait(0.01)
+
+
+def _cpu_seconds() -> float:
+    """This process's CPU time (user and system): on a shared machine, less at the mercy of the others than
+    wall seconds."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -136,8 +173,12 @@ def link_once(folder: Path) -> dict:
     stages: dict = {}
     _trace(stages)
     start = time.perf_counter()
-    if hasattr(stories, "read_link_tables"):
-        files = [sorted((folder / table).glob("*.parquet")) for table in ("documents", "paragraphs")]
+    files = [sorted((folder / table).glob("*.parquet")) for table in ("documents", "paragraphs")]
+    # Where find_stories reads the wide columns itself (sketches, names), they are left to it: `evidence`.
+    streams = "evidence" in inspect.signature(stories.find_stories).parameters
+    if streams:
+        docs, paras = stories.read_link_tables(*files, wide=False)
+    elif hasattr(stories, "read_link_tables"):
         docs, paras = stories.read_link_tables(*files)
     else:  # a commit before it: whole tables, as its flow loaded them
         docs, paras = pq.read_table(folder / "documents"), pq.read_table(folder / "paragraphs")
@@ -152,10 +193,27 @@ def link_once(folder: Path) -> dict:
         for table, data in (("documents", docs), ("paragraphs", paras))
         for name, column in zip(data.column_names, data.columns, strict=True)
     }
+    # The wide columns find_stories reads itself, a row group at a time: their bytes as it reads them.
+    streamed = [c for c in stories.WIDE_COLUMNS if c not in paras.column_names] if streams else []
+    for name in streamed:
+        size = sum(
+            f.read_row_group(k, columns=[name]).nbytes
+            for f in map(pq.ParquetFile, files[1])
+            for k in range(f.num_row_groups)
+        )
+        columns[f"paragraphs.{name}"] = {
+            "bytes": size,
+            "per_document": round(size / max(n_docs, 1), 1),
+            "per_paragraph": round(size / max(n_paras, 1), 1),
+            "streamed": True,
+        }
     read_rss, read_peak = _rss_mb(), _peak_mb()
-    start = time.perf_counter()
-    members, flagged = stories.find_stories(docs, paras)
-    link_seconds = time.perf_counter() - start
+    start, cpu, anon = time.perf_counter(), _cpu_seconds(), _AnonPeak()
+    anon.start()
+    members, flagged = stories.find_stories(docs, paras, **({"evidence": files[1]} if streams else {}))
+    link_seconds, link_cpu = time.perf_counter() - start, _cpu_seconds() - cpu
+    anon.done.set()
+    anon.join()
     flags = hashlib.sha256()
     for column in ("doc_id", "is_boilerplate", "boilerplate_reason"):
         flags.update(repr(flagged.column(column).to_pylist()).encode())
@@ -171,9 +229,11 @@ def link_once(folder: Path) -> dict:
         "flags_sha256": flags.hexdigest()[:16],
         "read_seconds": round(read_seconds, 2),
         "link_seconds": round(link_seconds, 2),
+        "link_cpu_seconds": round(link_cpu, 2),
         "rss_after_read_mb": round(read_rss),
         "peak_after_read_mb": round(read_peak),
         "peak_rss_mb": round(_peak_mb()),
+        "peak_anon_mb": round(max(anon.peak, _anon_mb())),
         "columns_read": columns,
         "stages": {k: {f: round(v, 2) for f, v in s.items()} for k, s in stages.items()},
     }
@@ -235,12 +295,14 @@ def run(sizes: list[int], before: str | None, label: str = "after") -> dict:
             result = measure(folder, code)
             record["runs"].append({"label": label, "commit": _commit(code), "requested": n, **result})
             print(
-                f"{label:6} {n:>7} docs: link {result['link_seconds']:6.1f} s, "
+                f"{label:6} {n:>7} docs: link {result['link_seconds']:6.1f} s "
+                f"({result['link_cpu_seconds']:.1f} s of CPU), "
                 f"read {result['read_seconds']:4.1f} s, peak {result['peak_rss_mb']:5} MB "
                 f"(after reading {result['peak_after_read_mb']} MB), {result['stories']} stories, "
                 f"members {result['members_sha256']} flags {result['flags_sha256']}",
                 flush=True,
             )
+    record["load_average_end"] = os.getloadavg()[0]
     return record
 
 
@@ -266,6 +328,31 @@ def _fit(runs: list[dict], field: str) -> tuple[float, float]:
     return float(fixed), float(slope)
 
 
+def _cpu(run: dict) -> str:
+    return f"{run['link_cpu_seconds']:.1f}" if "link_cpu_seconds" in run else "not measured"
+
+
+def _anon_line(runs: list[dict]) -> list[str]:
+    """The model's line for the anonymous peak, when the runs measured it."""
+    if not all("peak_anon_mb" in r for r in runs):
+        return []
+    fixed, per_doc = _fit(runs, "peak_anon_mb")
+    return [
+        f"The anonymous peak (RssAnon, sampled) ≈ {fixed:,.0f} MB + {per_doc * 1e6:,.0f} MB per million"
+        f" documents ({per_doc * 2**20:,.0f} bytes per document): the rest of the peak RSS is file pages"
+        " of the sketch file, which a random gather maps 64 KiB at a time (the kernel's fault-around) until"
+        " the block's pages are let go of.",
+    ]
+
+
+def _anon(run: dict) -> str:
+    return f"{run['peak_anon_mb']:,}" if "peak_anon_mb" in run else "not measured"
+
+
+def _load_at_end(record: dict) -> str:
+    return f", {record['load_average_end']:.1f} at the end" if "load_average_end" in record else ""
+
+
 def render_page(records: list[dict]) -> str:
     """docs/link-memory.md from bench/results/link_memory.json: its last record's figures and the model."""
     record = records[-1]
@@ -279,19 +366,27 @@ def render_page(records: list[dict]) -> str:
         "",
         "Rendered from bench/results/link_memory.json by `bench.link_memory.render_page`; do not edit by",
         f"hand. Measured {record['date']} on {record['machine']} (load average",
-        f"{record['load_average']:.1f} at the start: the machine is shared, so seconds are loose and memory",
-        f"is not), commit {record['commit']}, with `{record['command']}`.",
+        f"{record['load_average']:.1f} at the start{_load_at_end(record)}: the machine is shared, so wall",
+        "seconds are loose; CPU seconds are this process's own, and memory is not shared), commit",
+        f"{record['commit']}, with `{record['command']}`.",
         "",
         "Each run links a corpus of generated documents (`bench.throughput.make_corpus`, bench/corpus.py)",
         "that the real prepare code wrote to Parquet once, in a fresh process: it reads from the Parquet",
         "what linking needs (`tasks.stories.read_link_tables`: `LINK_DOCUMENT_COLUMNS`,",
         "`LINK_PARAGRAPH_COLUMNS`, row group by row group; a commit without it reads every column, as its",
-        "flow loaded whole tables) and calls `find_stories(docs, paras)`.",
+        "flow loaded whole tables) and calls `find_stories(docs, paras)`. Where `find_stories` takes",
+        "`evidence` (the files), the wide columns (`WIDE_COLUMNS`: sketch, names) are left in the files",
+        "(`read_link_tables(..., wide=False)`) and `find_stories` reads them a row group at a time.",
         "Peak is the process's peak RSS (Python, numpy, pyarrow and the input included: about 120 MB once",
-        "imported).",
+        "imported); in parentheses, the largest anonymous resident memory (RssAnon) sampled every 10 ms",
+        "while linking runs: RSS without file pages, such as those of the sketch file linking maps (below),",
+        "which are the OS's page cache and which the kernel drops under pressure without writing anything.",
         "",
         "| documents | paragraphs | "
-        + " | ".join(f"{label}: link s | {label}: peak MB | {label}: after reading MB" for label in labels)
+        + " | ".join(
+            f"{label}: link s (CPU s) | {label}: peak MB (anonymous) | {label}: after reading MB"
+            for label in labels
+        )
         + " | same stories and flags |",
         "|---:|---:|" + "---:|---:|---:|" * len(labels) + "---|",
     ]
@@ -299,7 +394,9 @@ def render_page(records: list[dict]) -> str:
         row = [by[(label, n)] for label in labels if (label, n) in by]
         same = len({(r["members_sha256"], r.get("flags_sha256")) for r in row}) == 1
         cells = " | ".join(
-            f"{r['link_seconds']:.1f} | {r['peak_rss_mb']:,} | {r['peak_after_read_mb']:,}" for r in row
+            f"{r['link_seconds']:.1f} ({_cpu(r)}) | {r['peak_rss_mb']:,} ({_anon(r)}) | "
+            f"{r['peak_after_read_mb']:,}"
+            for r in row
         )
         first = row[0]
         out.append(
@@ -320,17 +417,19 @@ def render_page(records: list[dict]) -> str:
         f" input is read from Parquet ≈ {read_fixed:,.0f} MB + {read_per_doc * 1e6:,.0f} MB per million"
         " documents.",
         f"Extrapolated by that line (not measured): {fixed + per_doc * 1e6:,.0f} MB at 1M documents,"
-        f" {fixed + per_doc * 1e7:,.0f} MB at 10M: linking as it is cannot hold a 1M-document corpus on a"
-        " 24 GiB machine without the out-of-core steps below.",
+        f" {fixed + per_doc * 1e7:,.0f} MB at 10M; by it, 24 GiB hold linking up to about"
+        f" {(24 * 1024 - fixed) / max(per_doc, 1e-9) / 1e6:,.1f}M documents.",
+        *_anon_line(after),
         "",
         f"What linking reads, per paragraph and per document ({largest['documents']:,} documents,"
         " Arrow bytes in memory):",
         "",
-        "| column | bytes per paragraph | bytes per document |",
-        "|---|---:|---:|",
+        "| column | bytes per paragraph | bytes per document | held |",
+        "|---|---:|---:|---|",
     ]
     for name, c in largest["columns_read"].items():
-        out.append(f"| {name} | {c['per_paragraph']:,.1f} | {c['per_document']:,.1f} |")
+        held = "a row group at a time" if c.get("streamed") else "whole"
+        out.append(f"| {name} | {c['per_paragraph']:,.1f} | {c['per_document']:,.1f} | {held} |")
     out += [
         "",
         f"Where linking's seconds and memory go ({largest['documents']:,} documents; a stage inside another"
@@ -360,67 +459,59 @@ def render_page(records: list[dict]) -> str:
 
 
 MODEL = """
-## What grows with the corpus, and what does not
+## What is read a part at a time, and what is still held
 
 Linking is over the whole corpus on every run (a link's weight depends on corpus-wide counts:
-docs/linking.md), so what it holds grows with the corpus: the line above, not a flat one. What changed here
-is what it grows by. Before, linking read every column (the paragraph text, 243 bytes a paragraph in Arrow,
-then again as Python strings, and every body paragraph's names and numbers as Python lists:
-`document_names` in the before run's stages above); now the text is read once, when a document is prepared
-(tasks/evidence.py), and linking holds no text and no Python object per paragraph. What grows, per
-paragraph row (25 per generated document):
+docs/linking.md). What used to make most of its memory is now read or grouped a bounded part at a time
+(tasks/link.py, tasks/stories.py); the stories and flags are the same (the last column of the first table:
+members and flags hashed over every document, as `reprint run` would store them).
 
-- **Read from Parquet** (table above, about 350 bytes): the sketch (`minhash`, 64 x uint32 plus offsets,
-  260) is most of it; the names and numbers as word hashes (about 50: 8 per name), `doc_id` as a string
-  (20), fingerprint (8), word count, flags. Reading the files whole holds the Parquet decoder's scratch for
-  all of them at once (the list columns' repetition and definition levels); `read_link_tables` reads one
-  row group at a time.
-- **Derived per row** in `find_stories`: document position, outlet, fingerprint, shingle count and flags
-  as numpy arrays (about 45 bytes), and the body rows' sketches gathered once (256 bytes per body row; the
-  Arrow column stays with the caller, who writes the flags back with it).
-- **In `link_corpus`**, per distinct body text: its sketch while paragraph pairs are found (256 bytes, let
-  go of once paired) and one LSH band's keys at a time while they are sorted (about 24 bytes with the sort
-  order: `candidate_paragraph_pairs` sorts band by band, where sorting all 16 at once held about 400
-  bytes, the peak at 50k documents); per document: its body sketch (256 bytes), ids, dates and sources as
-  Python lists, one `Member`; per matched paragraph row pair (a text printed k times, k up to `max_copies`
-  50, makes k(k-1)/2): 8 bytes as two int32 row positions plus 2 naming its pass, kept while linking; per
-  row, its spread and weight (16 bytes). The document pairs sharing any matched paragraph (stock text a
-  few dozen documents print pairs them all: about 170 per document at 10k) are never all held:
-  `tasks.link.DocumentPairs` makes them in passes of about 1M matched row pairs (the pairs whose first
-  document's position is the pass number modulo the passes; every pair's figures depend only on
-  corpus-wide counts, computed once), so a pass holds about 100 bytes per pair of its own; `link_corpus`
-  keeps the links of one sweep (what heavy rewrites and the linked groups read), then of a second sweep
-  only the pairs inside a linked group (what clustering reads), which are identical to what clustering
-  every pair gives (tests/tasks/test_link.py). Sketches are compared 65,536 pairs at a time (16 MB per
-  gather), and each document pair's similarity is estimated once per sweep.
+- **Sketches** (`minhash`, 260 bytes a paragraph in Arrow, most of what linking reads): `find_stories`
+  reads the column a row group at a time (from the Parquet files, `evidence`; from the table's chunks when
+  the caller holds the table), writes the body rows' sketches to a file in its scratch folder
+  (`sketch_file`: 256 bytes a body row, on disk) and maps it. Every step reads it a block of 16,384 rows or
+  pairs at a time (`tasks.link.sketch_blocks`, `verify_paragraph_pairs`, `document_sketches`) and then lets
+  the pages go (`madvise(MADV_DONTNEED)`): they stay in the OS's page cache, which the kernel reclaims, and
+  leave this process's memory. No sketch column is held, read whole or gathered into a copy. A random
+  gather (verifying candidate pairs) maps the file 64 KiB around each row it reads (the kernel's
+  fault-around), so while a block is read the RSS can hold up to the whole file's pages: the part of the
+  peak RSS above the anonymous peak in the first table.
+- **LSH band keys and candidate pairs** (`tasks.link.candidate_pair_batches`): beyond 2M keys (16 per
+  distinct text), each band's keys go to files split by key, a part of about 2M keys is grouped into
+  buckets at a time, its pairs go to files split by the first text's range (as many parts as the keys'),
+  and each part of pairs is made distinct, sorted and verified in turn; only the pairs that verify (near
+  texts) are kept. DuckDB was tried for this grouping (a GROUP BY and self-join with `memory_limit` and a
+  spill folder): the same pairs, about three times slower than numpy sorting on this machine, so the parts
+  are numpy arrays in files. The scratch folder is `reprint run`'s staging area (`.staging/link`), removed
+  after.
+- **Names and numbers**: read a row group at a time and gathered for body rows only (8 bytes a name,
+  `document_names`); rare names are told apart a part of 2M names at a time by hash, each part's sketch
+  folded into one 128-byte sketch per document (`name_candidate_pairs`).
+- **Furniture and templates**: `repeated_in_outlet_rows` takes the rows a part of 1M at a time by
+  fingerprint, `template_rows` a run of template keys of about 262,144 rows at a time (a row's answer
+  depends only on the rows of its text or key; `release_template_rows` holds Python sets per key, which at
+  50k documents set the peak).
+- **Matched paragraph row pairs** are made a step of about 1M at a time (`matched_rows`), the document
+  pairs from them a pass of about 1M at a time (`DocumentPairs`).
 
-What does not grow: the imported code (about 120 MB), the comparison buffers (bounded by the step size),
-and nothing per distinct word or name beyond the names' hashes. RSS also keeps memory numpy has freed but
-the allocator has not returned, so the fitted line is an upper bound on what is live.
+What is still held grows with the corpus as fixed-width arrays (25 paragraph rows a generated document):
 
-The figures at 200k documents are not measured: preparing a 200k corpus takes over an hour on this shared
-machine.
+- per paragraph row: the narrow columns read (the table above: `doc_id` as a string is most of it) and
+  `find_stories`' arrays (document position, outlet, fingerprint, shingle count, flags: about 40 bytes);
+  per body row, linking's (position, fingerprint, shingle count, text number, spread, weight: about 50
+  bytes); the names and numbers as hashes (8 bytes a name);
+- per matched paragraph row pair (a text printed k times makes k(k-1)/2): 10 bytes, kept while linking;
+- per document: its whole-text sketch (256 bytes) and names sketch (128), and its id, date and source as
+  Python objects and one `Member` (a few hundred bytes).
 
-## What flat memory would need
+RSS also keeps memory numpy has freed but the allocator has not returned, so the fitted line is an upper
+bound on what is live. To make linking flat as well, the per-row arrays would go the way of the sketches:
+`find_stories`' steps before linking partitioned by fingerprint (as `repeated_in_outlet_rows` is now), the
+matched row pairs written per `DocumentPairs` pass, and the per-document arrays kept as the only state
+(about 1 kB a document).
 
-At 50k documents the peak is no longer reached while pairs are made but before `link_corpus` (its rise is
-small in the stage table above): the per-row arrays, the gathered sketches and the names are the peak now.
-What still grows with the corpus: the input (the sketch, 260 bytes a paragraph, is most of it) and the body
-rows' gathered sketches (256 bytes), the per-row arrays of `find_stories` and `DocumentPairs` (about 60
-bytes), each document's names as word hashes, and the matched paragraph row pairs (10 bytes each). To make
-linking flat (bounded whatever the corpus), their rules unchanged:
-
-- band keys (16 per distinct text) written to Parquet per prepared shard and grouped by key in DuckDB (a
-  sort-based GROUP BY that spills to disk), candidate pairs coming out as a Parquet file, not an array;
-- verification by streaming candidate pairs, sorted by shard, against sketches read one shard at a time
-  (no sketch column held whole, neither read nor gathered);
-- the matched row pairs written per `DocumentPairs` pass to Parquet (their pass is already a partition of
-  the document-pair space), and their per-document-pair sums (`document_overlaps`) and per-row counts
-  (`paragraph_spread`) as DuckDB aggregations over those files;
-- clustering and version order on the link graph only (a few links per linked document); per document an
-  id and a story label stay in memory (O(documents), tens of bytes each: flat enough up to ~100M).
-
-The document-pair step is done (passes); the candidate, verification and row-pair steps are not.
+The figures at 200k documents are not measured: preparing the 50k corpus took 22 minutes on this machine
+at a load average near 20 (other sessions' runs), and 200k would take about four times that.
 """
 
 

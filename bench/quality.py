@@ -198,8 +198,9 @@ def real_documents(corpus: Path) -> list[str]:
 
 def label_part(labels: dict, documents: list[str], heldout: bool | str) -> tuple[dict, set[str]]:
     """One part of the real set and its documents: a held-out part (families and hard negatives marked
-    `heldout = true`, `heldout = "news"` for the news added later, or `heldout = "blind"` for the part kept
-    from rule writers: text added after the rules it measures were written, never used to tune one) or the
+    `heldout = true`, `heldout = "news"` for the news added later, or `heldout = "blind"` and `"blind2"` for
+    the parts kept from rule writers: text added after the rules it measures were written, never used to tune
+    one) or the
     rest (`heldout = False`: the text the rules were developed on). Boilerplate, fate and whole labels are
     kept for the part's documents only."""
 
@@ -316,14 +317,27 @@ def score_real(corpus: Path, labels: dict, out: Warehouse, only: set[str] | None
 
 
 # The parts of the real set scored apart: (name in the results, `heldout` value of its labels).
-PARTS = (("real-tuned", False), ("real-heldout", True), ("real-news", "news"), ("real-blind", "blind"))
-BLIND = "blind"
+PARTS = (
+    ("real-tuned", False),
+    ("real-heldout", True),
+    ("real-news", "news"),
+    ("real-blind", "blind"),
+    ("real-blind2", "blind2"),
+)
+# The parts kept from the people writing rules: their figures are shown, their paragraphs withheld from every
+# result. A part leaves this list when it is opened to find and fix misses (it is then blind no more).
+WITHHELD = ("blind", "blind2")
+
+
+def withheld_documents(labels: dict, documents: list[str]) -> set[str]:
+    """The documents of every withheld part (WITHHELD), whose paragraphs no result lists."""
+    return {d for heldout in WITHHELD for d in label_part(labels, documents, heldout)[1]}
 
 
 def withhold(result: dict, documents: set[str]) -> dict:
-    """A real-set result without the per-paragraph lines of `documents` (the blind part): its boilerplate
-    missed and wrongly flagged, and its labelled fates, are counted under `withheld` but not listed, so that
-    the people writing rules see its figures and never the paragraphs behind them. Scores are unchanged."""
+    """A real-set result without the per-paragraph lines of `documents` (the blind parts): their boilerplate
+    missed and wrongly flagged, and their labelled fates, are counted under `withheld` but not listed, so that
+    the people writing rules see their figures and never the paragraphs behind them. Scores are unchanged."""
 
     def theirs(line: str) -> bool:
         return line.split(": ", 1)[0] in documents
@@ -365,13 +379,11 @@ def measure(code: Path, stories: list[int], real: bool, seed: int = 0) -> dict:
             results["real"] = score_real(REAL / "corpus", labels, out) | {"seconds": seconds}
             # Its two parts, scored from the same run: the whole set is one corpus, as a user's would be.
             documents = real_documents(REAL / "corpus")
-            blind: set[str] = set()
             for name, heldout in PARTS:
                 part, docs = label_part(labels, documents, heldout)
                 if docs:
                     results[name] = score_real(REAL / "corpus", part, restricted(out, docs), docs)
-                if heldout == BLIND:
-                    blind = docs
+            blind = withheld_documents(labels, documents)
             for name in [n for n in results if n.startswith("real")]:
                 results[name] = withhold(results[name], blind)
             print(f"  real set scored ({seconds:.0f} s)", file=sys.stderr)
@@ -446,9 +458,9 @@ paragraph. Articles rejected: documents of the corpus reprint refused (every one
 `real` is the whole real set; `real-heldout` scores the same run on its held-out part only (the documents
 of the families and hard negatives labelled `heldout = true` in bench/real/labels.toml: text added after the
 rules it measures were written, and never used to tune one), `real-news` on the news reprints labelled
-`heldout = "news"`, `real-blind` on the part labelled `heldout = "blind"` (kept from the people writing
-rules: its figures are shown, the paragraphs behind them are withheld), `real-tuned` on the rest (the text the
-rules were developed on)."""
+`heldout = "news"`, `real-blind` and `real-blind2` on the parts labelled `heldout = "blind"` and `"blind2"`
+(kept from the people writing rules: their figures are shown, the paragraphs behind them are withheld),
+`real-tuned` on the rest (the text the rules were developed on)."""
 
 # Rows of the comparison table: (label, path into a corpus' results, higher is better).
 ROWS = [
@@ -529,7 +541,7 @@ def real_details(result: dict) -> str:
     withheld = result.get("withheld", {})
     if withheld:
         lines.append(
-            f"\nWithheld (the blind part's paragraphs): {withheld['fates']} labelled fates,"
+            f"\nWithheld (the blind parts' paragraphs): {withheld['fates']} labelled fates,"
             f" {withheld['boilerplate_missed']} boilerplate paragraphs missed,"
             f" {withheld['boilerplate_wrong']} flagged but not boilerplate."
         )

@@ -43,6 +43,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: the blind part's first run on main's code (its paragraphs withheld), kept as "
         "evidence and quoted in a table; current figures are quality.json's",
     ),
+    "quality-blind2-first-look.json": (
+        "real-set.md",
+        "hand-written: the second blind part's first run on main's code (both blind parts' paragraphs "
+        "withheld), kept as evidence and quoted in a table; current figures are quality.json's",
+    ),
     "link_memory.json": ("link-memory.md", "rendered (the whole page) by `bench.link_memory.render_page`"),
     "commit_memory.json": ("memory.md", "hand-written: a commit's peak RSS, streamed against whole tables"),
     "trace.json": ("trace-benchmarks.md", "rendered (the whole page) by `bench.trace_bench.render`"),
@@ -71,6 +76,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     ),
     "throughput-before-after.json": ("benchmarks.md", "hand-written, as throughput.json"),
     "throughput-language.json": ("benchmarks.md", "hand-written, as throughput.json"),
+    "report_page.json": ("reports.md", "rendered (At scale) by `bench.report_page_bench.markdown_table`"),
 }
 
 # Whole benchmark pages: page -> (results file, module, function rendering the page from the loaded JSON).
@@ -307,6 +313,20 @@ def boilerplate_results() -> str:
     return stamp + "\n\n" + markdown_table(results)
 
 
+def report_page_results() -> str:
+    from bench.report_page_bench import markdown_table
+
+    results = load_results("report_page.json")
+    w, load = results["warehouse"], results["load_average_start"][0]
+    stamp = (
+        f"Measured {results['date']} on {results['machine']} (load average {load} "
+        f"at the start: a shared machine), commit {results['commit']}, `{results['command']}`, on "
+        f"{w['documents']:,} documents, {w['stories_with_republications']:,} stories with republications, "
+        f"{w['outlets']} outlets; median of {len(results['runs'][0]['open_ms'])} opens each:"
+    )
+    return stamp + "\n\n" + markdown_table(results)
+
+
 def stamp_text(value: object) -> str:
     """A stored date, machine or commit as text: a machine stored as a dict reads `key value, ...`."""
     if isinstance(value, dict):
@@ -347,6 +367,7 @@ REGIONS: dict[str, Callable[[], str]] = {
     "run-headline": run_headline,
     "hostile-results": hostile_results,
     "boilerplate-results": boilerplate_results,
+    "report-page-results": report_page_results,
     "results-index": results_index,
     "docs-index": docs_index,
 }

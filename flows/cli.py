@@ -98,10 +98,20 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument(
         "--wait", action="store_true", help="wait for a run holding the warehouse instead of refusing"
     )
+    run.add_argument(
+        "--keep-days",
+        type=float,
+        default=None,
+        help="keep committed versions this many days, besides the two newest (default: $REPRINT_KEEP_DAYS "
+        "or 0; see `reprint history`)",
+    )
     report = commands.add_parser("report", help="print the survival report of what is in the warehouse")
     report.add_argument("--warehouse", default="warehouse")
     page = commands.add_parser("page", help="(re)write the HTML report, DIR/report/index.html")
     page.add_argument("--warehouse", default="warehouse")
+    history = commands.add_parser("history", help="list the warehouse's kept versions, oldest first")
+    history.add_argument("--warehouse", default="warehouse")
+    history.add_argument("--json", action="store_true", help="print one JSON object per version")
     sql = commands.add_parser("sql", help="list the catalog's tables and reports, or run a query on them")
     sql.add_argument("query", nargs="?", help="a SQL query over the catalog's views")
     sql.add_argument("--list", action="store_true", help="list tables and reports with one-line descriptions")
@@ -117,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     trace.add_argument("--warehouse", default="warehouse")
     trace.add_argument("--json", action="store_true", help="print one JSON object per version")
-    for command in (report, page, sql, trace):
+    for command in (report, page, sql, trace, history):
         command.add_argument("--verbose", action="store_true", help="show a traceback when something fails")
     formats = sql.add_mutually_exclusive_group()
     formats.add_argument(
@@ -169,7 +179,7 @@ def _command(args: argparse.Namespace) -> int:
     from tasks.warehouse import refresh_catalog
 
     warehouse = Path(args.warehouse)
-    if args.command in ("report", "page", "sql", "trace"):
+    if args.command in ("report", "page", "sql", "trace", "history"):
         if not (warehouse / "corpus.duckdb").exists():
             print(
                 f"reprint: {inert(warehouse)} holds no warehouse yet; run `reprint run INPUT...` first",
@@ -194,6 +204,18 @@ def _command(args: argparse.Namespace) -> int:
         return print_query(warehouse, args.query, output=args.output or "table")
     if args.command == "trace":
         return _trace(args, warehouse)
+    if args.command == "history":
+        from tasks.history import render_history, versions
+
+        render_history(versions(warehouse), Console(emoji=False), "json" if args.json else "table")
+        return 0
+    if args.keep_days is not None:
+        if args.keep_days < 0:
+            print("reprint: --keep-days must be 0 or more", file=sys.stderr)
+            return 2
+        from tasks.history import KEEP_DAYS_ENV
+
+        os.environ[KEEP_DAYS_ENV] = str(args.keep_days)  # read where old versions are let go (recover)
 
     _quiet_prefect(args.verbose)
     # First, so that the server starts on the other core while this process imports Prefect and the pipeline.

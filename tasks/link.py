@@ -12,9 +12,12 @@ split where its links are thin.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import mmap
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -26,6 +29,12 @@ _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
 _COMPARE = 1 << 16
+# Sketch rows gathered per step from a sketch file mapped into memory (find_stories writes the body rows'
+# sketches to one): a step touches at most this many of its 4 KiB pages (64 MB) before they are let go.
+_MAPPED_STEP = 1 << 14
+# LSH band keys grouped into buckets at once (16 bytes each with their position, about 4 times that while
+# sorted): beyond it, candidate_pair_batches groups them out of core, a part of about this many at a time.
+_PARTITION = 1 << 21
 # Matched paragraph row pairs weighed per pass of link_documents: its document pairs, made from them, are
 # linking's most numerous arrays (about 100 bytes each while weighed), so a pass holds about 100 MB of them.
 _PASS = 1 << 20
@@ -158,54 +167,175 @@ def pairs_within_groups(members: np.ndarray, starts: np.ndarray, sizes: np.ndarr
 
 
 def candidate_paragraph_pairs(
-    sketches: np.ndarray, config: LinkConfig = LinkConfig(), fresh: np.ndarray | None = None
+    sketches: np.ndarray,
+    config: LinkConfig = LinkConfig(),
+    fresh: np.ndarray | None = None,
+    scratch: Path | None = None,
 ) -> np.ndarray:
-    """(p, q) row pairs, p < q, sharing an LSH bucket that is not crowded (no pair met twice).
+    """(p, q) row pairs, p < q, sharing an LSH bucket that is not crowded (no pair met twice), in order.
 
     fresh: when given, only pairs with at least one fresh row (buckets are still judged crowded on all rows).
     """
-    if len(sketches) < 2:
+    batches = candidate_pair_batches(sketches, config, fresh, scratch)
+    return np.concatenate([np.empty((0, 2), dtype=np.int64), *batches])
+
+
+def candidate_pair_batches(
+    sketches: np.ndarray,
+    config: LinkConfig = LinkConfig(),
+    fresh: np.ndarray | None = None,
+    scratch: Path | None = None,
+    rows: np.ndarray | None = None,
+) -> Iterator[np.ndarray]:
+    """candidate_paragraph_pairs a batch at a time, in (p, q) order, grouped out of core when the band keys
+    are more than `_PARTITION`: each band's keys (with their positions) go to files in a temporary folder
+    under `scratch`, split by key into parts of about `_PARTITION` keys; a part is grouped into buckets at a
+    time, its pairs go to files split by p's range, and each of those is made distinct and sorted at a time.
+    What is held at once is one part's keys or pairs, whatever the corpus (DuckDB's GROUP BY and self-join
+    did the same work, spilling, about three times slower on this machine).
+
+    rows: when given, position k's sketch is `sketches[rows[k]]` (one row per distinct text)."""
+    n = len(rows) if rows is not None else len(sketches)
+    if n < 2:
+        return
+    split = -(-n // _PARTITION)  # parts per band
+    # The pairs' parts, by p's range: as many as the keys' (a bucket of k keys makes k(k - 1) / 2 pairs, most
+    # buckets hold one or two keys), so that a part of pairs is about a part of keys.
+    spread = config.bands * split if n * config.bands > _PARTITION else 1
+    with _Spill(scratch, spread if spread > 1 else 0) as keys:
+        for lo, block in sketch_blocks(sketches, rows):
+            at = np.arange(lo, lo + len(block), dtype=np.int64)
+            for band, column in enumerate(band_keys(block, config).T):
+                part = band * split + (column % np.uint64(split)).astype(np.int64) if split > 1 else band
+                keys.add(part, np.rec.fromarrays([column, at], names="key,pos"))
+            del block
+        with _Spill(scratch, spread if keys.on_disk else 0) as pairs:
+            for part in range(config.bands * split):
+                found = _bucket_pairs(keys.take(part), config.max_bucket, fresh)
+                pairs.add(np.minimum(found[:, 0] * spread // n, spread - 1), found[:, 0] * n + found[:, 1])
+            for part in range(spread):
+                flat = distinct(pairs.take(part))
+                yield np.stack([flat // n, flat % n], axis=1)
+
+
+def _bucket_pairs(keys: np.recarray, max_bucket: int, fresh: np.ndarray | None) -> np.ndarray:
+    """(p, q) position pairs, p < q, sharing a key (one band's) of at most `max_bucket` positions."""
+    if len(keys) == 0:
         return np.empty((0, 2), dtype=np.int64)
-    n = np.int64(sketches.shape[0])
-    found = [np.empty(0, dtype=np.int64)]
-    # One band at a time (band_keys sets bands apart, so a bucket holds one band's rows): sorting every
-    # band's keys at once held about 400 bytes per text, the peak of linking at 50k documents.
-    for band in range(config.bands):
-        keys = band_keys(sketches, config, band)
-        rows = np.argsort(keys, kind="stable")
-        keys = keys[rows]
-        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        del keys
-        sizes = np.diff(np.r_[starts, len(rows)])
-        keep = (sizes > 1) & (sizes <= config.max_bucket)
-        if fresh is not None:
-            keep &= np.add.reduceat(fresh[rows].astype(np.int64), starts) > 0
-        pairs = pairs_within_groups(rows, starts[keep], sizes[keep])
-        if fresh is not None:
-            pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
-        found.append(
-            distinct(np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]))
-        )
-    flat = distinct(np.concatenate(found))
-    return np.stack([flat // n, flat % n], axis=1)  # a pair met in several bands is verified once
+    order = np.argsort(keys.key, kind="stable")
+    sorted_keys = keys.key[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    del sorted_keys
+    sizes = np.diff(np.r_[starts, len(order)])
+    keep = (sizes > 1) & (sizes <= max_bucket)
+    if fresh is not None:
+        keep &= np.add.reduceat(fresh[keys.pos[order]].astype(np.int64), starts) > 0
+    pairs = pairs_within_groups(keys.pos[order], starts[keep], sizes[keep])
+    if fresh is not None:
+        pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
+    return np.stack([np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])], axis=1)
+
+
+class _Spill:
+    """Arrays gathered into numbered parts: in memory when `parts` is 0, else appended to one file per part in
+    a temporary folder under `scratch` (removed after)."""
+
+    def __init__(self, scratch: Path | None, parts: int):
+        self.on_disk = parts > 0
+        self.held: dict[int, list[np.ndarray]] = {}
+        self.folder: tempfile.TemporaryDirectory | None = None
+        self.dtype: np.dtype | None = None
+        if self.on_disk:
+            if scratch is not None:
+                scratch.mkdir(parents=True, exist_ok=True)
+            self.folder = tempfile.TemporaryDirectory(dir=scratch, prefix="link-")
+
+    def __enter__(self) -> _Spill:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.folder is not None:
+            self.folder.cleanup()
+
+    def add(self, part: int | np.ndarray, values: np.ndarray) -> None:
+        """values to part `part`, or each value to its own part (`part` an array as long as `values`)."""
+        self.dtype = values.dtype
+        if np.ndim(part) == 0:
+            self._append(int(part), values)
+            return
+        order = np.argsort(part, kind="stable")
+        part, values = part[order], values[order]
+        bounds = np.flatnonzero(np.r_[True, part[1:] != part[:-1], True]) if len(part) else [0]
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+            self._append(int(part[lo]), values[lo:hi])
+
+    def _append(self, part: int, values: np.ndarray) -> None:
+        if not self.on_disk:
+            self.held.setdefault(part, []).append(values)
+            return
+        with open(Path(self.folder.name) / f"{part}.bin", "ab") as out:
+            out.write(np.ascontiguousarray(values).tobytes())
+
+    def take(self, part: int) -> np.ndarray:
+        """Part `part`'s values in the order they were added, let go of here."""
+        dtype = self.dtype if self.dtype is not None else np.dtype(np.int64)
+        if not self.on_disk:
+            held = self.held.pop(part, [])
+            values = np.concatenate(held) if held else np.empty(0, dtype=dtype)
+        else:
+            path = Path(self.folder.name) / f"{part}.bin"
+            values = np.fromfile(path, dtype=dtype) if path.exists() else np.empty(0, dtype=dtype)
+            path.unlink(missing_ok=True)
+        return values.view(np.recarray) if dtype.names else values
+
+
+def sketch_blocks(sketches: np.ndarray, rows: np.ndarray | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """(first position, sketch rows) blocks over every position (`sketches[rows[k]]` when rows are given), a
+    bounded number of rows at a time; a sketch file's pages are let go of after each block."""
+    n = len(rows) if rows is not None else len(sketches)
+    for lo in range(0, n, _MAPPED_STEP):
+        hi = min(lo + _MAPPED_STEP, n)
+        block = np.asarray(sketches[rows[lo:hi]] if rows is not None else sketches[lo:hi])
+        if rows is None and is_mapped(sketches):
+            block = block.copy()  # a slice of the file is a view of its pages: copied before they go
+        released(sketches)
+        yield lo, block
+
+
+def is_mapped(sketches: np.ndarray) -> bool:
+    """Whether the sketches are a file mapped into memory (find_stories' sketch file)."""
+    return isinstance(getattr(sketches, "base", None), mmap.mmap)
+
+
+def released(sketches: np.ndarray) -> None:
+    """Let go of the pages of a sketch file mapped into memory: they stay in the OS's page cache (reading them
+    again costs a page fault, not a disk read) and no longer count in this process's memory."""
+    if is_mapped(sketches):
+        sketches.base.madvise(mmap.MADV_DONTNEED)
 
 
 def verify_paragraph_pairs(
-    pairs: np.ndarray, sketches: np.ndarray, config: LinkConfig = LinkConfig()
+    pairs: np.ndarray, sketches: np.ndarray, config: LinkConfig = LinkConfig(), rows: np.ndarray | None = None
 ) -> np.ndarray:
-    """The candidate pairs whose estimated Jaccard similarity reaches `min_paragraph_jaccard`."""
+    """The candidate pairs whose estimated Jaccard similarity reaches `min_paragraph_jaccard`.
+
+    rows: when given, position k's sketch is `sketches[rows[k]]` (pairs of distinct texts, one row each)."""
     kept = [pairs[:0]]
     width = sketches.shape[1] if sketches.ndim == 2 else 0
     need = np.ceil(config.min_paragraph_jaccard * width - 1e-9)
     head = width // 4
-    for k in range(0, len(pairs), _COMPARE):
-        chunk = pairs[k : k + _COMPARE]
+    step = _MAPPED_STEP if is_mapped(sketches) else _COMPARE
+    for k in range(0, len(pairs), step):
+        chunk = pairs[k : k + step]
+        at = chunk if rows is None else rows[chunk]
         # Most candidates are far below the threshold: a quarter of the sketch rules them out cheaply
         # (a pair right at the threshold agrees there less than half as often about once in 500 tries).
-        agree = (sketches[chunk[:, 0], :head] == sketches[chunk[:, 1], :head]).sum(axis=1)
-        chunk = chunk[agree >= np.floor(need * head / width / 2)]
-        agree = (sketches[chunk[:, 0]] == sketches[chunk[:, 1]]).sum(axis=1)
+        agree = (sketches[at[:, 0], :head] == sketches[at[:, 1], :head]).sum(axis=1)
+        close = agree >= np.floor(need * head / width / 2)
+        chunk, at = chunk[close], at[close]
+        agree = (sketches[at[:, 0]] == sketches[at[:, 1]]).sum(axis=1)
         kept.append(chunk[agree >= need])
+        released(sketches)
     return np.concatenate(kept)
 
 
@@ -232,19 +362,40 @@ def matched_rows(
     counts = np.bincount(text_of)
     starts = np.cumsum(counts) - counts
     usable = counts <= config.max_copies
-    repeated = usable & (counts > 1)
-    same = pairs_within_groups(order, starts[repeated], counts[repeated])
+    repeated = np.flatnonzero(usable & (counts > 1))
     near = text_pairs[usable[text_pairs[:, 0]] & usable[text_pairs[:, 1]]]
-    c1, c2 = counts[near[:, 0]], counts[near[:, 1]]
-    total = c1 * c2
-    k = np.repeat(np.arange(len(near)), total)
-    step = np.arange(int(total.sum())) - np.repeat(np.cumsum(total) - total, total)
-    cross = np.stack(
-        [order[starts[near[k, 0]] + step // c2[k]], order[starts[near[k, 1]] + step % c2[k]]], axis=1
-    )
-    pairs = np.concatenate([same, cross])
-    # Row positions fit 32 bits: the most numerous pairs of linking are held at half the size.
-    return pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]].astype(_row_type(len(doc_index)))
+    row_type = _row_type(len(doc_index))
+    found = [np.empty((0, 2), dtype=row_type)]
+
+    def kept(pairs: np.ndarray) -> np.ndarray:
+        # Row positions fit 32 bits: the most numerous pairs of linking are held at half the size.
+        return pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]].astype(row_type)
+
+    # A step of about _CHUNK pairs at a time: the int64 pairs and their indexes are made for a step, not all.
+    made = counts[repeated] * (counts[repeated] - 1) // 2
+    for lo, hi in _steps(made):
+        found.append(kept(pairs_within_groups(order, starts[repeated[lo:hi]], counts[repeated[lo:hi]])))
+    made = counts[near[:, 0]] * counts[near[:, 1]]
+    for lo, hi in _steps(made):
+        part = near[lo:hi]
+        c2, total = counts[part[:, 1]], made[lo:hi]
+        k = np.repeat(np.arange(len(part)), total)
+        step = np.arange(int(total.sum())) - np.repeat(np.cumsum(total) - total, total)
+        cross = np.stack(
+            [order[starts[part[k, 0]] + step // c2[k]], order[starts[part[k, 1]] + step % c2[k]]], axis=1
+        )
+        found.append(kept(cross))
+    return np.concatenate(found)
+
+
+def _steps(sizes: np.ndarray, step: int | None = None) -> list[tuple[int, int]]:
+    """(lo, hi) runs of consecutive items whose sizes add up to about `step` (a larger item: a run alone)."""
+    if len(sizes) == 0:
+        return []
+    step = step or _CHUNK
+    bounds = np.searchsorted(np.cumsum(sizes), np.arange(step, int(sizes.sum()), step), side="right")
+    edges = distinct(np.r_[0, bounds, len(sizes)])
+    return [(int(lo), int(hi)) for lo, hi in zip(edges[:-1], edges[1:], strict=True) if hi > lo]
 
 
 def _row_type(n_rows: int) -> np.dtype:
@@ -271,9 +422,10 @@ def whole_texts(
     n_docs: int,
     config: LinkConfig = LinkConfig(),
     new: np.ndarray | None = None,
+    scratch: Path | None = None,
 ) -> WholeTexts:
     documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs)
-    pairs = candidate_document_pairs(documents, size, config, new)
+    pairs = candidate_document_pairs(documents, size, config, new, scratch)
     return WholeTexts(documents, size, pairs, *document_similarity(pairs[:, 0], pairs[:, 1], documents, size))
 
 
@@ -286,6 +438,7 @@ def link_documents(
     config: LinkConfig = LinkConfig(),
     new: np.ndarray | None = None,
     whole: WholeTexts | None = None,
+    scratch: Path | None = None,
 ) -> Links:
     """Document pairs sharing matched paragraphs, weighted by how much of the shorter one is shared.
 
@@ -294,9 +447,11 @@ def link_documents(
     A text printed many times is sketched and bucketed once. Candidates come from paragraph matches
     (same text or LSH) and from stock texts printed side by side; those whose containment reaches
     `min_containment` are verified on all their paragraphs. new: per document position; when given, only
-    pairs with a new document (what incremental linking needs to know).
+    pairs with a new document (what incremental linking needs to know). scratch: see candidate_pair_batches.
     """
-    found = document_pairs(doc_index, sketches, fingerprints, shingle_counts, n_docs, config, new, whole)
+    found = document_pairs(
+        doc_index, sketches, fingerprints, shingle_counts, n_docs, config, new, whole, scratch
+    )
     return found.links()
 
 
@@ -413,16 +568,21 @@ def document_pairs(
     config: LinkConfig = LinkConfig(),
     new: np.ndarray | None = None,
     whole: WholeTexts | None = None,
+    scratch: Path | None = None,
 ) -> DocumentPairs:
-    """What link_documents weighs (its arguments), with the close pairs already verified."""
+    """What link_documents weighs (its arguments), with the close pairs already verified. scratch: where the
+    LSH buckets are grouped out of core (candidate_pair_batches)."""
     first, text_of = paragraph_texts(fingerprints)
-    texts = sketches[first]
     fresh = None
     if new is not None:
         fresh = np.zeros(len(first), dtype=bool)
         fresh[text_of[new[doc_index]]] = True
-    near = verify_paragraph_pairs(candidate_paragraph_pairs(texts, config, fresh), texts, config)
-    del texts  # a copy of each distinct text's sketch, no longer needed
+    # Distinct texts, each by its first row's sketch (never gathered into a copy): candidates come out of core
+    # a batch at a time and are verified as they come; only the near ones are kept.
+    batches = candidate_pair_batches(sketches, config, fresh, scratch, rows=first)
+    near = [np.empty((0, 2), dtype=np.int64)]
+    near += [verify_paragraph_pairs(batch, sketches, config, rows=first) for batch in batches]
+    near = np.concatenate(near)
     pairs = matched_rows(near, text_of, doc_index, config)
     del near
     spread = paragraph_spread(pairs, text_of, doc_index)
@@ -445,7 +605,7 @@ def document_pairs(
         stock_key = stock_key[new[stock_key // n] | new[stock_key % n]]
     # whole: the corpus' whole-text sketches and their LSH pairs, when the caller has them (link_corpus
     # uses them again for heavy rewrites); only for a run over all pairs (`new` None).
-    whole = whole or whole_texts(doc_index, sketches, shingle_counts, n_docs, config, new)
+    whole = whole or whole_texts(doc_index, sketches, shingle_counts, n_docs, config, new, scratch)
     size, text_pairs = whole.size, whole.pairs
     # Only those with whole-text evidence: the others would be verified on paragraphs they never met in an
     # LSH bucket, where near matches of unrelated stories built from the same sentences pass.
@@ -645,21 +805,27 @@ def document_sketches(
     dtype = sketches.dtype if sketches.dtype.kind in "ui" else np.dtype(np.uint32)
     documents = np.full((n_docs, width), np.iinfo(dtype).max, dtype=dtype)
     size = np.bincount(doc_index, weights=shingle_counts, minlength=n_docs)
-    if len(doc_index):
-        # Over runs of rows of one document as they come (a document's rows are usually one run), so the
-        # sketches are never copied in document order; a document in several runs takes their minimum.
-        starts = np.flatnonzero(np.r_[True, doc_index[1:] != doc_index[:-1]])
-        runs = np.minimum.reduceat(sketches, starts, axis=0)
-        owner = doc_index[starts]
+    # Over runs of rows of one document as they come (a document's rows are usually one run), a block of rows
+    # at a time, so the sketches are never copied in document order nor held whole; a document in several
+    # runs (or blocks) takes their minimum.
+    for lo, block in sketch_blocks(sketches):
+        index = doc_index[lo : lo + len(block)]
+        starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
+        runs = np.minimum.reduceat(block, starts, axis=0)
+        owner = index[starts]
         if len(distinct(owner)) == len(owner):
-            documents[owner] = runs
+            documents[owner] = np.minimum(documents[owner], runs)
         else:
             np.minimum.at(documents, owner, runs)
     return documents, size
 
 
 def candidate_document_pairs(
-    documents: np.ndarray, size: np.ndarray, config: LinkConfig = LinkConfig(), new: np.ndarray | None = None
+    documents: np.ndarray,
+    size: np.ndarray,
+    config: LinkConfig = LinkConfig(),
+    new: np.ndarray | None = None,
+    scratch: Path | None = None,
 ) -> np.ndarray:
     """(a, b) document pairs, a < b, whose body sketches agree in a band of `text_rows` (LSH on documents).
 
@@ -671,7 +837,7 @@ def candidate_document_pairs(
         return np.empty((0, 2), dtype=np.int64)
     banding = LinkConfig(bands=config.text_bands, rows=config.text_rows, max_bucket=config.max_bucket)
     fresh = None if new is None else new[usable]
-    pairs = candidate_paragraph_pairs(documents[usable], banding, fresh)
+    pairs = candidate_paragraph_pairs(documents[usable], banding, fresh, scratch)
     return usable[pairs]
 
 
@@ -967,6 +1133,7 @@ def link_corpus(
     given: np.ndarray | None = None,
     rewrite_check: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
     rewrite_candidates: np.ndarray | None = None,
+    scratch: Path | None = None,
 ) -> list[Member]:
     """Every document in exactly one story: link, cluster, order versions, find each version's source.
 
@@ -976,11 +1143,14 @@ def link_corpus(
     rewrite_check: for document pairs (a, b) that may be heavy rewrites of each other, and whether each
     shares little wording (under `min_rewrite_jaccard`), which are (their names and numbers matched in
     order). rewrite_candidates: (a, b) document pairs to test as heavy rewrites besides those of the
-    document LSH (documents whose rare names agree).
+    document LSH (documents whose rare names agree). scratch: a folder for what is grouped out of core (the
+    LSH buckets: candidate_pair_batches); sketches may be a file mapped into memory, read a block at a time.
     """
     n_docs = len(doc_ids)
-    whole = whole_texts(doc_index, sketches, shingle_counts, n_docs, config)
-    found = document_pairs(doc_index, sketches, fingerprints, shingle_counts, n_docs, config, whole=whole)
+    whole = whole_texts(doc_index, sketches, shingle_counts, n_docs, config, scratch=scratch)
+    found = document_pairs(
+        doc_index, sketches, fingerprints, shingle_counts, n_docs, config, whole=whole, scratch=scratch
+    )
     # Of the document pairs sharing a matched paragraph (linking's most numerous arrays), heavy rewrites and
     # the linked groups need only the links; clustering, only the pairs inside a linked group. So the pairs
     # are made twice, a pass at a time (DocumentPairs), and only those are kept: what cluster_stories gets

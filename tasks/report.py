@@ -33,6 +33,11 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str, *params) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def left_off_query(shown: int) -> str:
+    """The catalog query for the stories the page and `reprint report` leave off, most republished first."""
+    return f"select * from fate_mix_by_story order by republications desc, story_id offset {shown}"
+
+
 MAX_REJECTS_SHOWN = 100  # the rest are a query away; a table of thousands helps no one
 
 
@@ -88,6 +93,16 @@ def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) 
     )
     for story in stories:
         _render_story(con, console, story["story_id"])
+    if totals["shared"] > len(stories):
+        console.print(
+            f"\nShowing the {len(stories)} stories with most republications of {totals['shared']}; "
+            f"the other {totals['shared'] - len(stories)}: "
+            f'reprint sql "{left_off_query(len(stories))}" (or the report page).',
+            highlight=False,
+            markup=False,
+            emoji=False,
+            soft_wrap=True,
+        )
     rejects = _rows(
         con, "select source, reason, severity from rejects order by source limit ?", MAX_REJECTS_SHOWN
     )

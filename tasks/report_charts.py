@@ -150,3 +150,98 @@ def legend() -> str:
     """The fate colours, as HTML."""
     items = "".join(f'<span class="key"><i style="background:{FATE_COLOUR[f]}"></i>{f}</span>' for f in FATES)
     return f'<p class="legend">{items}</p>'
+
+
+# How fast a copy follows what it copied: viridis steps (dark = fast), told apart in colour-blind vision too.
+DELAY_STEPS = (
+    (1.0, "under 1 h", "#440154"),
+    (6.0, "1–6 h", "#3b528b"),
+    (24.0, "6–24 h", "#21918c"),
+    (72.0, "1–3 days", "#5ec962"),
+    (float("inf"), "over 3 days", "#fde725"),
+)
+UNDATED_COLOUR = "#9e9e9e"  # a pair whose delay is unknown (a date missing)
+OTHERS_COLOUR = "#cfcfcf"  # the summed outlets beyond the drawn ones: copies only
+OTHERS = "other outlets"
+
+
+def delay_colour(hours: float | None) -> str:
+    if hours is None:
+        return UNDATED_COLOUR
+    return next(colour for limit, _, colour in DELAY_STEPS if hours < limit)
+
+
+def outlets_by_copies(rows: list[dict]) -> list[str]:
+    """Outlets by copies made and copies taken from them (a pair with itself counted once), most first."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row["from_outlet"]] = totals.get(row["from_outlet"], 0) + row["copies"]
+        if row["to_outlet"] != row["from_outlet"]:
+            totals[row["to_outlet"]] = totals.get(row["to_outlet"], 0) + row["copies"]
+    return sorted(totals, key=lambda o: (-totals[o], o))
+
+
+def copy_matrix(rows: list[dict], max_outlets: int = 30) -> str:
+    """Who copies whom (rows of outlet_copies) as an adjacency matrix: a row per outlet copied from, a column
+    per outlet copying, a square per pair sized by copies (area) and coloured by median delay. The outlets
+    beyond the `max_outlets` with most copies are summed in one row and column; a matrix stays readable at
+    hundreds of outlets where a node-link drawing is a hairball."""
+    ranked = outlets_by_copies(rows)
+    drawn = ranked[:max_outlets]
+    axis = drawn + ([OTHERS] if len(ranked) > len(drawn) else [])
+    place = {o: k for k, o in enumerate(drawn)}
+    cells: dict[tuple[int, int], dict] = {}
+    for row in rows:
+        key = (place.get(row["from_outlet"], len(drawn)), place.get(row["to_outlet"], len(drawn)))
+        if key in cells:  # a cell of the summed outlets: copies and stories add up, medians do not
+            cells[key] = {**cells[key], "copies": cells[key]["copies"] + row["copies"], "summed": True}
+        else:
+            cells[key] = {**row, "summed": len(drawn) in key}
+    cell = max(16, min(36, 480 // max(len(axis), 1)))  # a few outlets get larger squares
+    names = [o if len(o) <= 26 else o[:25] + "…" for o in axis]
+    longest = 12 + 6.5 * max((len(n) for n in names), default=4)
+    label_w, top = max(longest, 96), max(longest, 40)  # room for the caption; column labels run upwards
+    size = label_w + len(axis) * cell + 4, top + len(axis) * cell + 4
+    # The scale is the drawn pairs' (a summed cell, often the largest, is capped at a full square).
+    biggest = max((c["copies"] for c in cells.values() if not c["summed"]), default=1)
+    parts = [f'<text x="4" y="{top - 22}">by →</text><text x="4" y="{top - 8}">copied from ↓</text>']
+    for k, (outlet, name) in enumerate(zip(axis, names, strict=True)):
+        y, x = top + k * cell, label_w + k * cell
+        parts.append(
+            f'<text x="{label_w - 6:.0f}" y="{y + cell / 2 + 4:.0f}" text-anchor="end">{_e(name)}'
+            f"<title>{_e(outlet)}</title></text>"
+            f'<text transform="translate({x + cell / 2 + 4:.0f} {top - 6}) rotate(-90)">{_e(name)}'
+            f"<title>{_e(outlet)}</title></text>"
+            f'<rect class="self" x="{x:.0f}" y="{y}" width="{cell}" height="{cell}" fill="#f0f0f0"/>'
+        )
+    for (r, c), pair in sorted(cells.items()):
+        side = max(4.0, (cell - 2) * min(1.0, pair["copies"] / biggest) ** 0.5)
+        x = label_w + c * cell + (cell - side) / 2
+        y = top + r * cell + (cell - side) / 2
+        parts.append(
+            f'<rect class="copies" x="{x:.1f}" y="{y:.1f}" width="{side:.1f}" height="{side:.1f}" '
+            f'fill="{OTHERS_COLOUR if pair["summed"] else delay_colour(pair["median_delay_hours"])}">'
+            f"<title>{_e(_pair_note(axis[r], axis[c], pair))}</title></rect>"
+        )
+    return _svg("chart", round(size[0]), round(size[1]), "who copies whom", "".join(parts), "chart-copies")
+
+
+def _pair_note(source: str, copier: str, pair: dict) -> str:
+    head = f"{copier} copied {source}: {pair['copies']} copies"
+    if pair["summed"]:
+        return head + " (summed over the outlets not drawn)"
+    delay = pair["median_delay_hours"]
+    kept = pair["median_origin_kept"]
+    return (
+        f"{head} in {pair['stories']} stories, median delay "
+        f"{'unknown' if delay is None else f'{delay:g} h'}, median share of the origin kept "
+        f"{'–' if kept is None else f'{kept:.0%}'}" + (" (its own revisions)" if source == copier else "")
+    )
+
+
+def delay_legend() -> str:
+    """The delay colours of the copy matrix, as HTML."""
+    steps = [(label, colour) for _, label, colour in DELAY_STEPS]
+    steps += [("delay unknown", UNDATED_COLOUR), (OTHERS + " (copies only)", OTHERS_COLOUR)]
+    items = "".join(f'<span class="key"><i style="background:{c}"></i>{label}</span>' for label, c in steps)
+    return f'<p class="legend">Median delay: {items} · square area: copies</p>'

@@ -7,7 +7,6 @@ page's own filter script run: a `<script>` in an article shows as text, and woul
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import itertools
 import json
@@ -22,43 +21,30 @@ import duckdb
 
 from tasks import report_charts as charts
 from tasks.align import FATES, word_edits
+from tasks.report import left_off_query
+from tasks.report_scripts import INDEX_SCRIPT, STORY_SCRIPT, script_hash
 from tasks.warehouse import current_version
 
-PAGE_VERSION = "page-2"  # page-2: marks come from align.word_edits, as changed_words does
+# page-2: marks come from align.word_edits, as changed_words does; page-3: the index draws its stories from a
+# JSON block a page at a time (search, sort, selecting filters), who copies whom, story pages' reprint tree
+PAGE_VERSION = "page-3"
 REPORT_DIR = "report"
 
 
 @dataclass(frozen=True)
 class PageConfig:
-    """How much goes on the pages: stories with most republications first; the rest stay in the catalog."""
+    """How much goes on the pages: stories with most republications first; the rest stay in the catalog.
 
-    max_stories: int = 2000
+    The index draws its list a page at a time, so it opens as fast with 10,000 stories as with 1,000; a story
+    page holds every version's text (about 65 KB), so fewer stories get one (bench/report_page_bench.py)."""
+
+    max_stories: int = 10_000  # rows of the index
+    max_story_pages: int = 2000  # stories with a page of their own, among those rows
     max_outlets_charted: int = 40
+    max_outlets_drawn: int = 30  # the copy matrix: outlets with most copies; the rest summed in one row
+    lead_chars: int = 200  # what search reads of a story's text: the start of its origin's first paragraph
     version: str = PAGE_VERSION
 
-
-# Filters: show what has a checked fate and the chosen outlet. Elements carry data-fates / data-outlets.
-SCRIPT = """
-const fateBoxes = [...document.querySelectorAll('input[data-filter=fate]')];
-const outletChoice = document.querySelector('select[data-filter=outlet]');
-function applyFilters() {
-  const fates = new Set(fateBoxes.filter(b => b.checked).map(b => b.value));
-  const outlet = outletChoice ? outletChoice.value : '';
-  let shown = 0;
-  for (const el of document.querySelectorAll('[data-fates],[data-outlets]')) {
-    const fateOk = !el.dataset.fates || el.dataset.fates.split(' ').some(f => fates.has(f));
-    const outletOk = !outlet || !el.dataset.outlets || JSON.parse(el.dataset.outlets).includes(outlet);
-    el.hidden = !(fateOk && outletOk);
-  }
-  for (const row of document.querySelectorAll('tr.story')) if (!row.hidden) shown++;
-  const count = document.getElementById('shown-count');
-  if (count) count.textContent = shown;
-}
-fateBoxes.forEach(b => b.addEventListener('change', applyFilters));
-if (outletChoice) outletChoice.addEventListener('change', applyFilters);
-applyFilters();
-"""
-SCRIPT_HASH = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
 
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:1.5rem auto;max-width:1400px;padding:0 1rem;color:#222}
@@ -79,6 +65,13 @@ tr.fate-appeared td.text:last-child{background:#e8f0fb}
 del{background:#f9d0cc;text-decoration:line-through}ins{background:#cdeccd;text-decoration:none}
 .continued{color:#999;font-style:italic}details{margin:.5rem 0}summary{cursor:pointer;color:#555}
 .boilerplate li{color:#777;font-size:.9rem}
+.tree ul{list-style:none;margin:0;padding-left:1.4rem;border-left:1px solid #ccc}
+.tree>ul{border-left:0;padding-left:0}.tree li{margin:.15rem 0}.tree li li:before{content:"↳ ";color:#999}
+th button{font:inherit;font-weight:600;border:0;background:none;padding:0;cursor:pointer;color:#1557a0}
+th[aria-sort=descending] button:after{content:" ▼"}th[aria-sort=ascending] button:after{content:" ▲"}
+.lead{color:#555;font-size:.85rem;max-width:42rem}
+#stories{table-layout:fixed}#stories td{overflow-wrap:anywhere}
+#story-controls input[type=search]{font:inherit}
 """
 
 
@@ -131,26 +124,84 @@ def reading_order(fates: list[dict]) -> list[dict]:
     return based
 
 
-def _page(title: str, body: str) -> str:
-    csp = f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{SCRIPT_HASH}'"
+def _page(title: str, body: str, script: str) -> str:
+    csp = f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {script_hash(script)}"
     return (
         f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{STYLE}</style></head>\n<body>\n{body}\n"
-        f"<script>{SCRIPT}</script>\n</body></html>\n"
+        f"<script>{script}</script>\n</body></html>\n"
     )
+
+
+def json_block(element_id: str, value: object) -> str:
+    """Data for the page's script, in a block the browser never runs. '<', '>' and '&' are written as
+    \\u escapes, so no text in the data can end the block or open a comment."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="{element_id}">{text}</script>'
 
 
 def _fate_filters(fate_label: str, outlets: list[str], outlet_label: str) -> str:
     boxes = "".join(
-        f'<label><input type="checkbox" data-filter="fate" value="{f}" checked> {f}</label>' for f in FATES
+        f'<label><input type="checkbox" data-filter="fate" value="{f}"> {f}</label>' for f in FATES
     )
     options = "".join(f'<option value="{_e(o)}">{_e(o)}</option>' for o in outlets)
     return (
-        f'<form class="filters" id="filters">{fate_label} {boxes}<br>{outlet_label}: '
-        f'<select data-filter="outlet"><option value="">all</option>{options}</select></form>'
+        f'<form class="filters" id="filters">{fate_label} {boxes} <span class="note">(none checked: all)'
+        f'</span><br>{outlet_label}: <select data-filter="outlet"><option value="">all</option>{options}'
+        "</select></form>"
     )
+
+
+def _story_controls(outlets: list[str], config: PageConfig) -> str:
+    """The index's search, fate and outlet filters and page size; its script reads them by name."""
+    boxes = "".join(
+        f'<label><input type="checkbox" name="fate" data-filter="fate" value="{f}"> {f}</label>'
+        for f in FATES
+    )
+    options = "".join(f'<option value="{_e(o)}">{_e(o)}</option>' for o in outlets)
+    sizes = "".join(
+        f'<option value="{n}"{" selected" if n == 100 else ""}>{n}</option>' for n in (25, 100, 500)
+    )
+    return f"""<form class="filters" id="story-controls" role="search">
+<label>Search <input type="search" name="q" size="40" placeholder="words of a title, an outlet, the text">
+</label>
+<span class="note">finds stories holding every word in their title, id, outlets or the first
+{config.lead_chars} characters of the origin's first paragraph</span><br>
+Stories where a paragraph <select name="mode" aria-label="how checked fates combine"><option value="any">has
+any</option><option value="all">has every one</option></select> of the checked fates: {boxes}
+<span class="note">(none checked: all)</span><br>
+<label>Printed by <select name="outlet" data-filter="outlet"><option value="">any outlet</option>{options}
+</select></label> <label>Per page <select name="size">{sizes}</select></label>
+</form>"""
+
+
+def _story_data(stories: list[dict], leads: dict[str, str], pages: int) -> dict:
+    """The stories as compact rows for the index's script; outlets once, by number; a story's page file for
+    the first `pages` stories, empty for the rest."""
+    labels = [s["outlets"].split(" | ") for s in stories]
+    outlets = sorted({o for names in labels for o in names})
+    number = {o: k for k, o in enumerate(outlets)}
+    rows = [
+        [
+            story_file(s["story_id"]) if k < pages else "",
+            s["story_id"],
+            s["title"] or s["origin"],
+            leads.get(s["story_id"], ""),
+            number[names[0]],
+            _date(s["origin_published_at"]) if s["origin_published_at"] is not None else "",
+            _date(s["last_published_at"]) if s["last_published_at"] is not None else "",
+            [number[o] for o in names[1:]],
+            s["republications"],
+            None if s["survival_rate"] is None else round(s["survival_rate"], 4),
+            [s[f] or 0 for f in FATES],
+        ]
+        for k, (s, names) in enumerate(zip(stories, labels, strict=True))
+    ]
+    colours = [charts.FATE_COLOUR[f] for f in FATES]
+    return {"fates": list(FATES), "colours": colours, "outlets": outlets, "stories": rows}
 
 
 def render_index(
@@ -160,32 +211,30 @@ def render_index(
     positions: list[dict],
     rejects: list[dict],
     config: PageConfig = PageConfig(),
+    copies: list[dict] = (),
+    leads: dict[str, str] | None = None,
 ) -> str:
-    """The index: totals, charts, and a row per story with its outlets, dates, survival rate and fate bar."""
+    """The index: totals, charts, who copies whom, and the story list (drawn by the page's script from a JSON
+    block, a page at a time): outlets, dates, survival rate and fate bar per story, searched and sorted."""
     shown = stories[: config.max_stories]
-    rows = []
-    for s in shown:
-        counts = {f: s[f] or 0 for f in FATES}
-        labels = s["outlets"].split(" | ")
-        present = " ".join(f for f in FATES if counts[f])
-        rows.append(
-            f'<tr class="story" id="story-{_e(s["story_id"])}" data-fates="{present}" '
-            f'data-outlets="{_e(json.dumps(labels, ensure_ascii=False))}">'
-            f'<td><a href="stories/{story_file(s["story_id"])}">{_e(s["title"] or s["origin"])}</a>'
-            f'<div class="meta">{_e(s["story_id"])}</div></td>'
-            f'<td>{_e(s["origin"])}<div class="meta">{_dates(s)}</div></td>'
-            f"<td>{'<br>'.join(_e(x) for x in labels[1:])}</td>"
-            f'<td class="num">{s["republications"]}</td><td class="num">{_rate(s["survival_rate"])}</td>'
-            f"<td>{charts.fate_bar(counts)}</td></tr>"
-        )
-    all_outlets = sorted({o for s in shown for o in s["outlets"].split(" | ")})
+    data = _story_data(shown, leads or {}, config.max_story_pages)
+    total = max(len(stories), totals["shared"])
     more = ""
     if not stories:
         more = '<p class="note">No story has a republication yet: nothing to compare.</p>'
-    elif len(stories) > len(shown):
+    elif total > len(shown):
         more = (
-            f'<p class="note">Showing the {len(shown)} stories with most republications of '
-            f"{len(stories)}; query <code>fate_mix_by_story</code> for all.</p>"
+            f'<p class="note" id="left-off">This page holds the {len(shown)} stories with most '
+            "republications; "
+            f"{total - len(shown)} more are in the catalog: <code>reprint sql "
+            f'"{_e(left_off_query(len(shown)))}"</code>.</p>'
+        )
+    if len(shown) > config.max_story_pages:
+        more += (
+            f'<p class="note" id="no-page">The {config.max_story_pages} stories with most republications '
+            "have a page of their own (each version side by side); the fates of another story are in the "
+            "catalog: "
+            "<code>reprint sql \"select * from fate_details where story_id = 'ID'\"</code>.</p>"
         )
     charted = outlets[: config.max_outlets_charted]
     body = f"""<h1>reprint report</h1>
@@ -201,15 +250,63 @@ moved, split, merged, dropped; right: survival rate and republications. Showing 
 <p class="note">Fates of origin paragraphs by where they stand in the origin, start to end: red at the right
 means republications cut the ending.</p>
 {charts.survival_by_position_chart(positions)}
+{_copies_section(list(copies), config)}
 <h2>Stories</h2>
-{_fate_filters("Stories where a paragraph", all_outlets, "Printed by")}
-<p class="note"><span id="shown-count">{len(shown)}</span> stories shown.</p>{more}
-<table id="stories"><thead><tr><th>story</th><th>origin</th><th>republished by</th><th class="num">reps</th>
-<th class="num">survival</th><th>fate mix</th></tr></thead><tbody>
-{"".join(rows)}
-</tbody></table>
+{_story_controls(data["outlets"], config)}
+<p class="note"><span id="shown-count">{len(shown)}</span> stories match; showing
+<span id="page-range"></span> <button type="button" id="previous">← previous</button>
+page <span id="page-of"></span> <button type="button" id="next">next →</button></p>{more}
+<noscript><p>The story list needs JavaScript (this page's own script, nothing from the network); the catalog
+holds the same rows: <code>reprint sql "select * from fate_mix_by_story"</code>.</p></noscript>
+<table id="stories"><colgroup><col style="width:38%"><col style="width:15%"><col style="width:15%">
+<col style="width:5rem"><col style="width:6rem"><col style="width:176px"></colgroup>
+<thead><tr><th>story</th><th data-sort="date" aria-sort="none"><button type="button">
+origin, dates</button></th><th>republished by</th>
+<th class="num" data-sort="reps" aria-sort="descending"><button type="button">reps</button></th>
+<th class="num" data-sort="survival" aria-sort="none"><button type="button">survival</button></th>
+<th>fate mix</th></tr></thead><tbody></tbody></table>
+{json_block("story-data", data)}
 {_rejects(rejects)}"""
-    return _page("reprint report", body)
+    return _page("reprint report", body, INDEX_SCRIPT)
+
+
+def _hours(value: float | None) -> str:
+    return "–" if value is None else f"{value:g} h"
+
+
+def _copies_section(copies: list[dict], config: PageConfig) -> str:
+    """Who copies whom: the matrix of the outlets with most copies, the top pairs, where the rest is."""
+    if not copies:
+        return '<h2>Who copies whom</h2>\n<p class="note">No republication copied another yet.</p>'
+    ranked = charts.outlets_by_copies(copies)
+    drawn = min(len(ranked), config.max_outlets_drawn)
+    rest = (
+        f" The other {len(ranked) - drawn} outlets are summed in the last row and column."
+        if len(ranked) > drawn
+        else ""
+    )
+    top = sorted(copies, key=lambda r: (-r["copies"], r["from_outlet"], r["to_outlet"]))[:15]
+    rows = "".join(
+        f"<tr><td>{_e(r['from_outlet'])}</td><td>{_e(r['to_outlet'])}"
+        f"{' <span class=meta>(own revisions)</span>' if r['from_outlet'] == r['to_outlet'] else ''}</td>"
+        f'<td class="num">{r["copies"]}</td><td class="num">{r["stories"]}</td>'
+        f'<td class="num">{_hours(r["median_delay_hours"])}</td>'
+        f'<td class="num">{_rate(r["median_origin_kept"])}</td>'
+        f'<td class="num">{_rate(r["median_origin_verbatim"])}</td></tr>'
+        for r in top
+    )
+    return f"""<section id="copies"><h2>Who copies whom</h2>
+<p class="note">Each square: an outlet (column) republished a version another outlet (row) printed, by the
+version each republication most likely copied. Area: copies; colour: median delay; the diagonal is an outlet's
+own revisions. The {drawn} outlets of {len(ranked)} with most copies made or taken.{rest} Hover a square for
+its figures.</p>
+{charts.delay_legend()}
+{charts.copy_matrix(copies, config.max_outlets_drawn)}
+<details open><summary>The {len(top)} pairs with most copies, of {len(copies)}; all:
+<code>reprint sql "select * from outlet_copies"</code></summary>
+<table class="pairs" id="copy-pairs"><thead><tr><th>copied from</th><th>by</th><th class="num">copies</th>
+<th class="num">stories</th><th class="num">median delay</th><th class="num">origin kept</th>
+<th class="num">verbatim</th></tr></thead><tbody>{rows}</tbody></table></details></section>"""
 
 
 def _rejects(rejects: list[dict]) -> str:
@@ -228,7 +325,8 @@ def render_story(
     origin_paragraphs: list[int],
     boilerplate: dict[str, list[dict]],
 ) -> str:
-    """A story's page: its versions, a fate matrix, then origin and each republication side by side."""
+    """A story's page: its versions, its reprint tree, a fate matrix, then origin and each republication side
+    by side."""
     label = {m["doc_id"]: m["label"] for m in members}
     reps = [m["doc_id"] for m in members if m["version"] > 0]
     member_rows = "".join(
@@ -247,6 +345,10 @@ def render_story(
 survival {_rate(story["survival_rate"])}</p>
 <table class="members"><thead><tr><th>version</th><th>outlet</th><th>source</th><th>published</th>
 <th>lang</th><th>title</th><th class="num">survival</th></tr></thead><tbody>{member_rows}</tbody></table>
+<h2>Who copied whom</h2>
+<p class="note">Each version under the one it most likely copied (most body paragraphs shared verbatim), with
+the time it took and the share of the origin it kept verbatim.</p>
+{reprint_tree(members, summaries)}
 <h2>Each origin paragraph in each republication</h2>
 {charts.legend()}
 {charts.fate_matrix(reps, origin_paragraphs, matrix, label)}
@@ -254,7 +356,69 @@ survival {_rate(story["survival_rate"])}</p>
 {"".join(sections)}
 <h2>Boilerplate set aside</h2>
 {folded or '<p class="note">none</p>'}"""
-    return _page(title, body)
+    return _page(title, body, STORY_SCRIPT)
+
+
+def copy_tree(members: list[dict]) -> list[tuple[int, dict]]:
+    """The story's versions in tree order, each with its depth: a version under the one it copied
+    (copied_from), siblings by version; one whose copied_from is not in the story hangs off the origin."""
+    ids = {m["doc_id"] for m in members}
+    children: dict[str | None, list[dict]] = defaultdict(list)
+    for m in sorted(members, key=lambda m: m["version"]):
+        parent = m.get("copied_from")
+        if m["version"] == 0:
+            parent = None
+        elif parent not in ids or parent == m["doc_id"]:
+            parent = next(o["doc_id"] for o in members if o["version"] == 0)
+        children[parent].append(m)
+    order, seen = [], set()
+
+    def visit(member: dict, depth: int) -> None:
+        if member["doc_id"] in seen:  # copied_from points to an earlier version; a loop would be a bug
+            return
+        seen.add(member["doc_id"])
+        order.append((depth, member))
+        for child in children.get(member["doc_id"], []):
+            visit(child, depth + 1)
+
+    for root in children[None]:
+        visit(root, 0)
+    order += [(1, m) for m in members if m["doc_id"] not in seen]  # unreachable: shown, never dropped
+    return order
+
+
+def _delay(earlier, later) -> str:
+    if earlier is None or later is None:
+        return "delay unknown"
+    hours = (later - earlier).total_seconds() / 3600
+    return f"+{hours:.0f} h" if abs(hours) < 48 else f"+{hours / 24:.1f} days"
+
+
+def reprint_tree(members: list[dict], summaries: dict[str, dict]) -> str:
+    """The story's versions as an indented tree of who copied whom (nested lists)."""
+    published = {m["doc_id"]: m["published_at"] for m in members}
+    tree = copy_tree(members)
+    if not tree:
+        return ""
+    html, depth = [], -1
+    for level, m in tree:
+        if level > depth:
+            html.append("<ul>" * (level - depth))
+        else:
+            html.append("</li>" + "</ul></li>" * (depth - level))
+        depth = level
+        if m["version"] == 0:
+            note = f"origin · {_date(m['published_at'])}"
+        else:
+            kept = _rate(summaries.get(m["doc_id"], {}).get("survival_rate"))
+            source = published.get(m.get("copied_from"))
+            when = _date(m["published_at"])
+            note = f"v{m['version']} · {when} · {_delay(source, m['published_at'])} · kept {kept}"
+        html.append(
+            f'<li data-doc="{_e(m["doc_id"])}"><b>{_e(m["label"])}</b> <span class="meta">{_e(note)}</span>'
+        )
+    html.append("</li>" + "</ul></li>" * depth + "</ul>")
+    return f'<div class="tree" id="reprint-tree">{"".join(html)}</div>'
 
 
 def _pair_section(label: dict[str, str], doc_id: str, fates: list[dict], summary: dict) -> str:
@@ -386,7 +550,20 @@ def write_report_pages(
             "(select count(distinct story_id) from story_members where n_members > 1) "
             "as shared, (select count(*) from rejects) as rejects",
         )[0]
-        stories = _rows(con, "select * from fate_mix_by_story")
+        # The stories the page holds; the rest are counted (totals) and a query away.
+        stories = _rows(
+            con,
+            "select * from fate_mix_by_story order by republications desc, story_id limit ?",
+            config.max_stories,
+        )
+        leads = {
+            story_id: lead if len(lead) <= config.lead_chars else lead[: config.lead_chars] + "…"
+            for story_id, lead in con.execute(
+                "select story_id, left(text, ?) from origin_positions "
+                f"where body_rank = 0 and {_AMONG.format(column='story_id')}",
+                [config.lead_chars + 1, [s["story_id"] for s in stories]],
+            ).fetchall()
+        }
         index = render_index(
             totals,
             stories,
@@ -394,8 +571,10 @@ def write_report_pages(
             _rows(con, "select * from survival_by_position"),
             _rows(con, "select * from rejects order by source"),
             config,
+            _rows(con, "select * from outlet_copies"),
+            leads,
         )
-        wanted = {s["story_id"]: s for s in stories[: config.max_stories]}
+        wanted = {s["story_id"]: s for s in stories[: config.max_story_pages]}
         if touched is not None and same_version:
             wanted = {
                 k: s
@@ -403,7 +582,7 @@ def write_report_pages(
                 if k in touched or not (out / "stories" / story_file(k)).exists()
             }
         _write_story_pages(con, out / "stories", wanted)
-        shown = {story_file(s["story_id"]) for s in stories[: config.max_stories]}
+        shown = {story_file(s["story_id"]) for s in stories[: config.max_story_pages]}
     finally:
         con.close()
     for stale in (out / "stories").glob("*.html"):
@@ -420,7 +599,7 @@ def _write_story_pages(con: duckdb.DuckDBPyConnection, folder: Path, stories: di
     members = _grouped(
         _rows(
             con,
-            "select m.story_id, m.version, d.doc_id, d.source, d.title, "
+            "select m.story_id, m.version, m.copied_from, d.doc_id, d.source, d.title, "
             "d.published_at, d.language, doc_label(d.outlet, d.source) as label "
             "from story_members m join documents d using (doc_id) "
             f"where m.n_members > 1 and {_AMONG.format(column='m.story_id')} order by m.story_id, m.version",

@@ -277,13 +277,15 @@ def link(
     new_paragraphs: list[Path],
     replaced: set,
     adopted: pa.Table | None = None,
+    scratch: Path | None = None,
 ) -> Linked:
     """Stories over the stored corpus with the replaced inputs' documents swapped for the staged ones. Reads
     only what linking reads (tasks.stories.read_link_tables) and which input each document came from, from
     the stored files and the staged parts, never the text; align keys only from paragraph fingerprints, so the
     stories to align are known without their text. new_documents, new_paragraphs: the staged parts
     (staged_files); adopted: the stored documents' owner columns when this run gave rows stored without a
-    root theirs (changes.adopt_unrooted)."""
+    root theirs (changes.adopt_unrooted); scratch: where linking writes what it holds out of core (the
+    warehouse's staging area)."""
     root = stored.root
     old_files = {n: table_files(root, n) for n in ("documents", "paragraphs")}
     new_files = {"documents": new_documents, "paragraphs": new_paragraphs}
@@ -303,7 +305,7 @@ def link(
     for column in PARAGRAPH_EVIDENCE[1:]:
         missing = pc.or_(missing, pc.is_null(paras.column(column)))
     as_stored = paras.select(["is_boilerplate", "boilerplate_reason"]).append_column("missing", missing)
-    members, paras = find_stories(docs, without_repeated_flags(paras))
+    members, paras = find_stories(docs, without_repeated_flags(paras), scratch=scratch)
     changed = changed_documents(old_paras, paras)
     del old_paras
     # A story's key hashes its members' body fingerprints, never their text: keying reads no text column.
@@ -744,6 +746,7 @@ def run(
                 staged_files(prepared, "paragraphs"),
                 replaced,
                 adopted,
+                staging_dir(root, "link"),
             )
             runner.log(
                 "linked %d documents into %d stories; %d documents changed",

@@ -5,7 +5,9 @@ Folding new documents in is tasks/changes.py."""
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -53,23 +55,39 @@ LINK_PARAGRAPH_COLUMNS = [
     "minhash",
     *PARAGRAPH_EVIDENCE,
 ]
+# The paragraphs' wide columns (the sketch, 260 bytes a row, and the names and numbers): most of what linking
+# reads, so find_stories can read them from the Parquet files a row group at a time instead of whole.
+WIDE_COLUMNS = ("minhash", "names")
 
 
-def read_link_tables(documents: list[Path], paragraphs: list[Path]) -> tuple[pa.Table, pa.Table]:
+def read_link_tables(
+    documents: list[Path], paragraphs: list[Path], wide: bool = True
+) -> tuple[pa.Table, pa.Table]:
     """What find_stories reads, from the documents' and paragraphs' Parquet files: LINK_DOCUMENT_COLUMNS and
     LINK_PARAGRAPH_COLUMNS only, one row group at a time (a whole file read at once holds the decoder's
     scratch for all of it: 860 MB of RSS for 414 MB of columns at 50k documents, 500 MB this way). A file
-    written before the evidence columns has them null, and its `text` is read too, to compute them from."""
+    written before the evidence columns has them null, and its `text` is read too, to compute them from.
+
+    wide: False leaves WIDE_COLUMNS out (find_stories then reads them from the same files, `evidence`), unless
+    a file lacks its evidence (it is then read whole, to compute it from the text)."""
+    columns = LINK_PARAGRAPH_COLUMNS
+    if not wide and not _lacks_evidence([pq.ParquetFile(path) for path in paragraphs], "paragraphs"):
+        columns = [c for c in columns if c not in WIDE_COLUMNS]
     return (
         _read_columns(documents, "documents", LINK_DOCUMENT_COLUMNS),
-        _read_columns(paragraphs, "paragraphs", LINK_PARAGRAPH_COLUMNS),
+        _read_columns(paragraphs, "paragraphs", columns),
     )
+
+
+def _lacks_evidence(files: list[pq.ParquetFile], table: str) -> bool:
+    evidence = PARAGRAPH_EVIDENCE if table == "paragraphs" else ()
+    return any(not set(evidence) <= set(f.schema_arrow.names) for f in files)
 
 
 def _read_columns(paths: list[Path], table: str, columns: list[str]) -> pa.Table:
     files = [pq.ParquetFile(path) for path in paths]
     evidence = PARAGRAPH_EVIDENCE if table == "paragraphs" else ()
-    old = any(not set(evidence) <= set(f.schema_arrow.names) for f in files)
+    old = _lacks_evidence(files, table)
     wanted = columns + ["text"] * old
     schema = pa.schema([SCHEMAS[table].field(c) for c in wanted])
     parts = [schema.empty_table()]
@@ -89,10 +107,39 @@ def _read_columns(paths: list[Path], table: str, columns: list[str]) -> pa.Table
     return pa.concat_tables(parts)
 
 
+@dataclass(frozen=True)
+class WideColumns:
+    """Where find_stories reads the paragraphs' WIDE_COLUMNS from, a chunk at a time in row order: the
+    paragraphs table when it holds them, else the Parquet files it was read from (`files`, in the order
+    read_link_tables read them), a row group at a time."""
+
+    paras: pa.Table
+    files: tuple[Path, ...] = ()
+
+    def chunks(self, name: str) -> Iterator[pa.Array]:
+        if name in self.paras.column_names:
+            yield from self.paras.column(name).chunks
+            return
+        field, rows = SCHEMAS["paragraphs"].field(name), 0
+        for path in self.files:
+            f = pq.ParquetFile(path)
+            for k in range(f.num_row_groups):
+                part = f.read_row_group(k, columns=[name]).column(0).combine_chunks().cast(field.type)
+                rows += len(part)
+                yield part
+        if rows != self.paras.num_rows:
+            raise ValueError(
+                f"the paragraphs' {name} files ({', '.join(map(str, self.files))}) hold {rows} rows, "
+                f"the paragraphs table {self.paras.num_rows}: pass the files the table was read from"
+            )
+
+
 def find_stories(
     docs: pa.Table,
     paras: pa.Table,
     config: LinkConfig = LinkConfig(),  # noqa: B008
+    evidence: list[Path] | None = None,
+    scratch: Path | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """story_members, and paragraphs with boilerplate repeated across an outlet's stories flagged.
 
@@ -102,9 +149,26 @@ def find_stories(
     to. What is redone only for changed stories is everything after linking (keyed_members).
 
     Reads LINK_DOCUMENT_COLUMNS and LINK_PARAGRAPH_COLUMNS only; paragraphs stored without their link
-    evidence get it from their `text` (then needed too), and are returned with it.
+    evidence get it from their `text` (then needed too), and are returned with it. evidence: the Parquet
+    files `paras` was read from (read_link_tables, `wide=False`), where WIDE_COLUMNS missing from `paras` are
+    read a row group at a time. scratch: a folder for linking's files (the body rows' sketches, the LSH
+    buckets grouped out of core; a temporary folder when None), removed after.
     """
-    docs, paras = with_evidence(docs, paras)
+    if evidence and not set(WIDE_COLUMNS) <= set(paras.column_names):
+        # The paragraphs' evidence is in the files (read_link_tables reads a file lacking it whole).
+        docs, _ = with_evidence(docs, SCHEMAS["paragraphs"].empty_table())
+    else:
+        docs, paras = with_evidence(docs, paras)
+    wide = WideColumns(paras, tuple(evidence or ()))
+    if scratch is not None:
+        scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch, prefix="find-stories-") as folder:
+        return _find_stories(docs, paras, wide, config, Path(folder))
+
+
+def _find_stories(
+    docs: pa.Table, paras: pa.Table, wide: WideColumns, config: LinkConfig, scratch: Path
+) -> tuple[pa.Table, pa.Table]:
     n_docs = docs.num_rows
     doc_index = pc.index_in(paras.column("doc_id"), value_set=docs.column("doc_id")).to_numpy()
     doc_index = doc_index.astype(np.int64)
@@ -128,24 +192,29 @@ def find_stories(
         ]
     )
     groups = document_groups(given, n_docs)
-    revisions = outlet_revision_pairs(paras, outlet_code, doc_index, fp, shingles, flag, held, groups, config)
+    revisions = outlet_revision_pairs(
+        paras, outlet_code, doc_index, fp, shingles, flag, held, groups, config, wide
+    )
     given = np.concatenate([given, revisions])
     del held, url, groups
-    names = document_names(paras.column("names"), doc_index, body, n_docs)
+    names = document_names(wide.chunks("names"), doc_index, body, n_docs)
+    # The body rows' sketches go to a file read a block at a time (never the column whole, nor a copy of it).
+    sketches = sketch_file(wide.chunks("minhash"), body, scratch / "sketches.u32")
     members = link_corpus(
         docs.column("doc_id").to_pylist(),
         docs.column("published_at").to_pylist(),
         docs.column("source").to_pylist(),
         doc_index[body],
-        body_sketches(paras.column("minhash"), body),
+        sketches,
         fp[body],
         shingles[body],
         config,
         given=given,
         rewrite_check=names_check(names, config),
-        rewrite_candidates=name_candidate_pairs(names, config),
+        rewrite_candidates=name_candidate_pairs(names, config, scratch),
+        scratch=scratch,
     )
-    del names, shingles, body
+    del names, shingles, body, sketches
     story_index = {s: k for k, s in enumerate(sorted({m.story_id for m in members}))}
     member_ids = pa.array([m.doc_id for m in members], pa.string())
     story_of = np.empty(n_docs, dtype=np.int64)
@@ -188,20 +257,46 @@ def find_stories(
     return table, paras
 
 
-def body_sketches(minhash: pa.ChunkedArray, rows: np.ndarray) -> np.ndarray:
+def body_sketches(minhash: Iterable[pa.Array], rows: np.ndarray) -> np.ndarray:
     """The sketches of the paragraph rows at `rows` (ascending positions), one matrix row each, gathered chunk
-    by chunk: the whole column is never copied."""
-    if len(minhash) == 0:
+    by chunk (minhash: the column's chunks in row order, e.g. WideColumns.chunks): the whole column is never
+    copied."""
+    parts = list(_gathered(minhash, rows))
+    if not parts:
         return np.empty((0, 0))
-    width = max((len(c.flatten()) // len(c) for c in minhash.chunks if len(c)), default=0)
-    parts, offset = [np.empty((0, width), dtype=np.uint32)], 0
-    for chunk in minhash.chunks:
+    width = max(part.shape[1] for part in parts)
+    return np.concatenate([np.empty((0, width), dtype=np.uint32), *(p for p in parts if len(p))])
+
+
+def sketch_file(minhash: Iterable[pa.Array], rows: np.ndarray, path: Path) -> np.ndarray:
+    """body_sketches written to `path` chunk by chunk and mapped into memory: linking reads it a block at a
+    time (tasks.link.sketch_blocks) and lets its pages go, so no sketch column is held, read or gathered."""
+    width, n = 0, 0
+    with open(path, "wb") as out:
+        for part in _gathered(minhash, rows):
+            width = width or part.shape[1]
+            if len(part):
+                out.write(np.ascontiguousarray(part, dtype=np.uint32).tobytes())
+                n += len(part)
+    if n == 0 or width == 0:
+        return body_sketches([], rows) if width == 0 else np.empty((0, width), dtype=np.uint32)
+    return np.memmap(path, dtype=np.uint32, mode="r", shape=(n, width))
+
+
+def _gathered(minhash: Iterable[pa.Array], rows: np.ndarray) -> Iterator[np.ndarray]:
+    """Per chunk of the sketch column (in row order), the sketches of its rows among `rows` (ascending)."""
+    offset = 0
+    for chunk in minhash:
+        if len(chunk) == 0:
+            continue
+        values = chunk.flatten()
+        width = len(values) // len(chunk)
         lo, hi = np.searchsorted(rows, [offset, offset + len(chunk)])
+        picked = np.empty((0, width), dtype=np.uint32)
         if hi > lo:
-            values = chunk.flatten().to_numpy(zero_copy_only=False).reshape(len(chunk), width)
-            parts.append(values[rows[lo:hi] - offset])
+            picked = values.to_numpy(zero_copy_only=False).reshape(len(chunk), width)[rows[lo:hi] - offset]
+        yield picked
         offset += len(chunk)
-    return np.concatenate(parts)
 
 
 def body_rows(
@@ -232,19 +327,27 @@ class Names:
         return cls(lists.flatten().to_numpy(), lists.offsets.to_numpy().astype(np.int64))
 
 
-def document_names(names: pa.ChunkedArray, doc_index: np.ndarray, body: np.ndarray, n_docs: int) -> Names:
-    """Per document position: the names and numbers of its body paragraphs (rows `body`), in reading order.
+def document_names(names: Iterable[pa.Array], doc_index: np.ndarray, body: np.ndarray, n_docs: int) -> Names:
+    """Per document position: the names and numbers of its body paragraphs (rows `body`, ascending), in
+    reading order.
 
-    names: the paragraphs' `names` column (tasks.evidence)."""
-    lists = names.take(pa.array(body, pa.int64())).combine_chunks() if len(body) else None
-    if lists is None or len(lists) == 0:
-        return Names(np.empty(0, np.uint64), np.zeros(n_docs + 1, dtype=np.int64))
-    lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
-    owner = np.repeat(doc_index[body], lengths)
-    order = np.argsort(owner, kind="stable")
-    hashes = lists.flatten().to_numpy(zero_copy_only=False)[order]
+    names: the paragraphs' `names` column (tasks.evidence), its chunks in row order (WideColumns.chunks)."""
+    owners, hashes, offset = [np.empty(0, np.int64)], [np.empty(0, np.uint64)], 0
+    for chunk in names:
+        lo, hi = np.searchsorted(body, [offset, offset + len(chunk)])
+        if hi > lo:
+            lists = chunk.take(pa.array(body[lo:hi] - offset, pa.int64()))
+            lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
+            owners.append(np.repeat(doc_index[body[lo:hi]], lengths))
+            hashes.append(lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint64))
+        offset += len(chunk)
+    owner, flat = np.concatenate(owners), np.concatenate(hashes)
+    del owners, hashes
+    if len(owner) and (owner[1:] < owner[:-1]).any():  # a document's rows apart: its names in reading order
+        order = np.argsort(owner, kind="stable")
+        owner, flat = owner[order], flat[order]
     counts = np.bincount(owner, minlength=n_docs)
-    return Names(hashes, np.r_[0, np.cumsum(counts)].astype(np.int64))
+    return Names(flat, np.r_[0, np.cumsum(counts)].astype(np.int64))
 
 
 def names_check(names: Names, config: LinkConfig = LinkConfig()):  # noqa: B008
@@ -270,7 +373,16 @@ def names_check(names: Names, config: LinkConfig = LinkConfig()):  # noqa: B008
     return check
 
 
-def name_candidate_pairs(names: Names, config: LinkConfig = LinkConfig()) -> np.ndarray:  # noqa: B008
+# Names and numbers taken at once when rare ones are told apart (name_candidate_pairs): about 40 bytes each
+# while they are sorted and counted.
+_NAMES_PART = 1 << 21
+
+
+def name_candidate_pairs(
+    names: Names,
+    config: LinkConfig = LinkConfig(),  # noqa: B008
+    scratch: Path | None = None,
+) -> np.ndarray:
     """(a, b) document pairs whose sets of rare names and numbers look alike: rewrite candidates that survive
     rewording, where the document LSH over shingles finds a pair of Jaccard 0.2 about one time in six.
 
@@ -282,31 +394,41 @@ def name_candidate_pairs(names: Names, config: LinkConfig = LinkConfig()) -> np.
     but for reading the names, so the cost is linear in the corpus.
     """
     n_docs = len(names.starts) - 1
-    counts = np.diff(names.starts)
     empty = np.empty((0, 2), dtype=np.int64)
-    if counts.sum() == 0:
-        return empty
-    words, token = np.unique(names.hashes, return_inverse=True)
-    token = token.ravel().astype(np.int64)
-    owner = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
-    n_tokens = np.int64(len(words))
-    # One entry per (document, distinct name), documents in order.
-    flat = distinct(owner * n_tokens + token)
-    owner, token = flat // n_tokens, flat % n_tokens
-    rare = np.bincount(token, minlength=int(n_tokens))[token] <= config.max_name_documents
-    owner, token = owner[rare], token[rare]
-    per_doc = np.bincount(owner, minlength=n_docs)
-    usable = per_doc >= max(config.min_names // 2, 1)
-    keep = usable[owner]
-    owner, token = owner[keep], token[keep]
-    if usable.sum() < 2:
+    if names.starts[-1] == 0:
         return empty
     width = config.name_bands * config.name_rows
-    # One-word shingles: a set's sketch does not depend on the order of its words.
-    sketch = minhash_word_hashes(words[token], per_doc[usable], SketchConfig(num_perm=width, shingle=1))
+    # One-word shingles: a set's sketch does not depend on the order of its words, and is the element-wise
+    # minimum of its parts' sketches. So the names are taken in parts by their hash (every copy of a name in
+    # one part: its document count is the part's), each part's rare names sketched, and the sketches' minimum
+    # kept per document (128 bytes each): what is held at once is one part's names, not the corpus'.
+    sketch = np.full((n_docs, width), np.iinfo(np.uint32).max, dtype=np.uint32)
+    per_doc = np.zeros(n_docs, dtype=np.int64)
+    parts = -(-len(names.hashes) // _NAMES_PART)
+    for part in range(parts):
+        at = np.flatnonzero(names.hashes % np.uint64(parts) == part)
+        owner = np.searchsorted(names.starts, at, side="right") - 1
+        words, token = np.unique(names.hashes[at], return_inverse=True)
+        del at
+        n_tokens = np.int64(len(words))
+        # One entry per (document, distinct name), documents in order.
+        flat = distinct(owner * n_tokens + token.ravel().astype(np.int64))
+        owner, token = flat // n_tokens, flat % n_tokens
+        del flat
+        rare = np.bincount(token, minlength=int(n_tokens))[token] <= config.max_name_documents
+        owner, token = owner[rare], token[rare]
+        counts = np.bincount(owner, minlength=n_docs)
+        per_doc += counts
+        present = np.flatnonzero(counts)
+        found = minhash_word_hashes(words[token], counts[present], SketchConfig(num_perm=width, shingle=1))
+        sketch[present] = np.minimum(sketch[present], found)
+    usable = per_doc >= max(config.min_names // 2, 1)
+    if usable.sum() < 2:
+        return empty
+    sketch = sketch[usable]
     docs = np.flatnonzero(usable)
     banding = LinkConfig(bands=config.name_bands, rows=config.name_rows, max_bucket=config.max_bucket)
-    pairs = candidate_paragraph_pairs(sketch, banding)
+    pairs = candidate_paragraph_pairs(sketch, banding, scratch=scratch)
     agree = (sketch[pairs[:, 0]] == sketch[pairs[:, 1]]).mean(axis=1) if len(pairs) else np.empty(0)
     return docs[pairs[agree >= config.min_name_jaccard]]
 
@@ -403,6 +525,7 @@ def outlet_revision_pairs(
     held: np.ndarray,
     groups: np.ndarray,
     config: LinkConfig = LinkConfig(),  # noqa: B008
+    wide: WideColumns | None = None,
 ) -> np.ndarray:
     """(a, b) document pairs of one outlet that are a revision of one text and its reworked version (a policy
     recast in places, a code of conduct's next edition): they print `min_shared` or more held-out texts in
@@ -417,7 +540,8 @@ def outlet_revision_pairs(
     (issue 12, class 2). Two different stories of an outlet share furniture too, but furniture opens and
     closes a page, is printed under many of the outlet's stories, and is a small part of each whole text.
     groups: per document, a label shared by the documents already known to be one story (one URL, outlet
-    versions)."""
+    versions). wide: where the sketches and names are read from (by default, `paras`)."""
+    wide = wide or WideColumns(paras)
     n_docs = len(groups)
     # Only texts inside both documents count (neither one's first nor last paragraph): an outlet's header and
     # footer open and close its pages, while what a revision keeps runs through it.
@@ -439,13 +563,13 @@ def outlet_revision_pairs(
         outlet, groups[doc_index], fingerprint, BoilerplateConfig(min_stories_repeated=3)
     )
     rows = np.flatnonzero(~is_boilerplate & ~furniture & np.isin(doc_index, np.r_[a, b]))
-    sketches = body_sketches(paras.column("minhash"), rows)  # only these rows' sketches are gathered
+    sketches = body_sketches(wide.chunks("minhash"), rows)  # only these rows' sketches are gathered
     documents, size = document_sketches(doc_index[rows], sketches, shingles[rows], n_docs)
     _, jaccard = document_similarity(a, b, documents, size)
     close = jaccard >= config.min_revision_jaccard
     test = np.flatnonzero(~close & (jaccard >= config.min_rewrite_jaccard))
     tested = rows[np.isin(doc_index[rows], np.r_[a[test], b[test]])]
-    names = document_names(paras.column("names"), doc_index, tested, n_docs)
+    names = document_names(wide.chunks("names"), doc_index, tested, n_docs)
     close[test] = names_check(names, config)(a[test], b[test], np.ones(len(test), dtype=bool))
     return np.stack([a[close], b[close]], axis=1)
 
@@ -483,7 +607,32 @@ def template_rows(
     lead = np.zeros(len(key), dtype=bool)
     if len(body):
         lead[body[np.r_[True, doc_index[body][1:] != doc_index[body][:-1]]]] = True
-    return release_template_rows(outlet, story, key, lead)
+    del order, body
+    # A row's answer depends only on the rows of its key, and release_template_rows holds Python sets and
+    # counts per key: so the rows with a key go to it a run of keys of about `_TEMPLATE_PART` rows at a time.
+    out = np.zeros(len(key), dtype=bool)
+    keyed = np.flatnonzero(key != 0)
+    keyed = keyed[np.argsort(key[keyed], kind="stable")]
+    for lo, hi in _key_runs(key[keyed], _TEMPLATE_PART):
+        rows = np.sort(keyed[lo:hi])
+        out[rows] = release_template_rows(outlet[rows], story[rows], key[rows], lead[rows])
+    return out
+
+
+def _key_runs(keys: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """(lo, hi) runs of sorted `keys`, about `size` long, never cutting a key's rows apart."""
+    cuts = np.searchsorted(keys, keys[np.arange(size, len(keys), size)], side="left")
+    edges = distinct(np.r_[0, cuts, len(keys)])
+    return [(int(lo), int(hi)) for lo, hi in zip(edges[:-1], edges[1:], strict=True) if hi > lo]
+
+
+# Paragraph rows with a template key taken at once by template_rows (release_template_rows holds a few
+# hundred bytes of Python objects per key).
+_TEMPLATE_PART = 1 << 18
+
+
+# Paragraph rows taken at once by repeated_in_outlet_rows.
+_ROWS_PART = 1 << 20
 
 
 def repeated_in_outlet_rows(
@@ -496,8 +645,23 @@ def repeated_in_outlet_rows(
     printed at least half of its copies (furniture is one outlet's own; a sentence two stories share by
     chance or by quoting is printed by the outlets of both, and such chances grow with the corpus).
 
-    The vectorised form of boilerplate.repeated_in_outlet, for whole corpora; outlet -1 means unknown.
+    The vectorised form of boilerplate.repeated_in_outlet, for whole corpora; outlet -1 means unknown. A row's
+    answer depends only on the rows printing its text, so the rows are taken in parts by fingerprint, about
+    `_ROWS_PART` at a time (the sorts below hold about 100 bytes a row).
     """
+    parts = -(-len(outlet) // _ROWS_PART)
+    if parts <= 1:
+        return _repeated_in_outlet(outlet, group, fingerprint, config)
+    out = np.zeros(len(outlet), dtype=bool)
+    for part in range(parts):
+        rows = np.flatnonzero(fingerprint % parts == part)
+        out[rows] = _repeated_in_outlet(outlet[rows], group[rows], fingerprint[rows], config)
+    return out
+
+
+def _repeated_in_outlet(
+    outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray, config: BoilerplateConfig
+) -> np.ndarray:
     known = np.flatnonzero(outlet >= 0)
     out = np.zeros(len(outlet), dtype=bool)
     if len(known) == 0:

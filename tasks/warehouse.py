@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from tasks.history import committed_at, keep_days
 from tasks.limits import size_text
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -289,6 +290,7 @@ def sort_table(table: pa.Table, name: str) -> pa.Table:
 def recover(root: Path) -> None:
     """Bring the folder to a clean committed state: move an old-layout warehouse into a version, restore the
     table links, and delete versions a crashed run left half-built and ones no reader needs any more."""
+    days = keep_days()  # first: a bad $REPRINT_KEEP_DAYS stops the run before it does anything
     versions = root / VERSIONS
     legacy = [t for t in TABLES if (root / t).is_dir() and not (root / t).is_symlink()]
     if legacy:
@@ -311,16 +313,20 @@ def recover(root: Path) -> None:
             _write_file(current / name / "part-empty.parquet", SCHEMAS[name].empty_table(), name)
     _link_tables(root)
     older = sorted(
-        (p for p in versions.iterdir() if _version_number(p) <= _version_number(current)), key=_version_number
+        (p for p in versions.iterdir() if version_number(p) <= version_number(current)), key=version_number
     )
     keep = {p.name for p in older[-KEEP_VERSIONS:]} | {current.name}
+    if days:
+        # Versions committed within the last `days` are kept too, to compare with (tasks/history.py).
+        cutoff = time.time() - days * 86400
+        keep |= {p.name for p in older if committed_at(p).timestamp() >= cutoff}
     for path in versions.iterdir():
         if path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
     build_catalog(root)  # written again only when missing, moved, or made by other code
 
 
-def _version_number(path: Path) -> int:
+def version_number(path: Path) -> int:
     match = re.match(r"(\d+)-", path.name)
     return int(match.group(1)) if match else -1
 
@@ -332,7 +338,7 @@ def commit(root: Path, tables: dict[str, pa.Table | Rewrite], run_id: str) -> Pa
     Returns the new version's folder. Call it holding `locked(root)`.
     """
     current = current_version(root)
-    number = _version_number(current) + 1 if current else 1
+    number = version_number(current) + 1 if current else 1
     target = root / VERSIONS / f"{number:06d}-{run_id[:12]}"
     shutil.rmtree(target, ignore_errors=True)
     try:
@@ -796,7 +802,9 @@ def refresh_catalog(root: Path) -> None:
 # drivers dashboards embed) opens it, where 2.0's default (storage version 69) is refused by all of them. The
 # catalog holds only views and macros, so an older format costs nothing.
 CATALOG_STORAGE = "v1.0.0"
-CATALOG_FORMAT = "catalog-2"  # what build_catalog writes; a catalog of another format is rebuilt
+CATALOG_FORMAT = (
+    "catalog-3"  # catalog-3: table_at. What build_catalog writes; a catalog of another format is rebuilt
+)
 # The schema for the user's own views, macros and tables: reprint carries it into every catalog it writes.
 USER_SCHEMA = "mine"
 # `SET VARIABLE reprint_warehouse = '/where/it/is'` lets a client read a copied or moved warehouse that
@@ -865,6 +873,14 @@ def build_catalog(root: Path) -> Path:
             )
             con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {source}")
         run_sql_file(con, SQL_DIR / "macros.sql")
+        # A table as a kept version held it (`reprint history` lists them): table_at('story_members', 3).
+        quoted_root = root.as_posix().replace("'", "''")
+        con.execute(
+            "CREATE MACRO table_at(name, version) AS TABLE SELECT * FROM read_parquet("
+            f"coalesce(getvariable('{LOCATION_VARIABLE}'), '{quoted_root}') "
+            f"|| '/{VERSIONS}/' || lpad(version::varchar, 6, '0') || '-*/' || name || '/*.parquet', "
+            "union_by_name = true)"
+        )
         create_report_views(con)
         describe_views(con)
         con.execute(f"CREATE MACRO reprint_catalog_key() AS '{key}'")

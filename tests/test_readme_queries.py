@@ -50,7 +50,7 @@ def test_readme_questions_answer_their_questions(corpus_warehouse):
 
 
 def test_researcher_questions_answer_their_questions(corpus_warehouse):
-    cut_ending, survive_everywhere, added = queries(RESEARCHER)
+    cut_ending, survive_everywhere, added, copies = queries(RESEARCHER)
     cuts = {r["outlet"]: r["last_dropped"] for r in answer(corpus_warehouse, cut_ending)}
     assert cuts["courier"] == cuts["tribune"] == 1.0 and cuts["herald"] == cuts["gazette"] == 0.0
     kept = answer(corpus_warehouse, survive_everywhere)
@@ -61,6 +61,14 @@ def test_researcher_questions_answer_their_questions(corpus_warehouse):
     herald = added.replace("SET VARIABLE outlet = NULL;", "SET VARIABLE outlet = 'herald';")
     one = answer(corpus_warehouse, herald)
     assert [r["outlet"] for r in one] == ["herald"]
+    pairs = {(r["from_outlet"], r["to_outlet"]): r for r in answer(corpus_warehouse, copies)}
+    assert set(pairs) == {
+        ("gazette", "courier"),
+        ("gazette", "herald"),
+        ("courier", "gazette"),
+        ("courier", "tribune"),
+    }
+    assert pairs[("gazette", "herald")]["median_origin_kept"] == 1.0
 
 
 def test_duckdb_reads_the_parquet_files_directly(corpus_warehouse, monkeypatch):

@@ -16,6 +16,7 @@ def test_linking_in_its_own_process_from_the_named_columns_finds_what_whole_tabl
     assert result["documents"] == 60 and result["paragraphs"] > 60
     assert "paragraphs.text" not in result["columns_read"]
     assert result["columns_read"]["paragraphs.minhash"]["per_paragraph"] >= 256  # 64 uint32 a row
+    assert result["columns_read"]["paragraphs.minhash"]["streamed"]  # read a row group at a time
     assert {"link_corpus", "document_pairs", "document_similarity"} <= set(result["stages"])
     assert result["peak_rss_mb"] >= result["peak_after_read_mb"] > 0
 

@@ -15,6 +15,7 @@ import pytest
 
 from bench.quality import (
     PAGE,
+    PARTS,
     REAL,
     RESULTS,
     Warehouse,
@@ -25,6 +26,7 @@ from bench.quality import (
     restricted,
     score_generated,
     score_real,
+    withheld_documents,
     withhold,
     write_generated,
 )
@@ -341,3 +343,33 @@ def test_blind_part_shows_its_figures_and_withholds_its_paragraphs(tmp_path):
     # A result with nothing of the blind part is returned as it was.
     tuned_only = score_real(corpus, tuned, restricted(out, tuned_docs), tuned_docs)
     assert withhold(tuned_only, blind_docs) is tuned_only
+
+
+def test_second_blind_part_is_scored_apart_and_withheld_with_the_first(tmp_path):
+    # heldout = "blind2": a part of its own (real-blind2), its paragraphs withheld like the first blind part's
+    # so that opening the first one to rule writers leaves the second still blind.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "blind"  # a1.md and a2.md
+    labels["hard_negative"][0]["heldout"] = "blind2"  # b.md and c.md
+    documents = real_documents(corpus)
+    assert ("real-blind2", "blind2") in PARTS
+    _, blind_docs = label_part(labels, documents, heldout="blind")
+    blind2, blind2_docs = label_part(labels, documents, heldout="blind2")
+    assert (blind_docs, blind2_docs) == ({"a1.md", "a2.md"}, {"b.md", "c.md"})
+    assert blind2["hard_negative"] == labels["hard_negative"][:1] and blind2["family"] == []
+    assert withheld_documents(labels, documents) == {"a1.md", "a2.md", "b.md", "c.md"}
+    out = Warehouse(
+        story={"a1.md": "s1", "a2.md": "s1", "b.md": "s2", "c.md": "s3"},
+        version={"a1.md": 0, "a2.md": 1, "b.md": 0, "c.md": 0},
+        paragraphs=[("a2.md", 0, "About Us: a company.", False), ("b.md", 0, "Next", False)],
+        fates={},
+        rejects=[],
+    )
+    whole = score_real(corpus, labels, out)
+    assert len(whole["boilerplate_missed"]) == 2 and len(whole["fates"]) == 2
+    shown = withhold(whole, withheld_documents(labels, documents))
+    assert shown["boilerplate_missed"] == shown["fates"] == []
+    assert shown["withheld"] == {"boilerplate_missed": 2, "boilerplate_wrong": 0, "fates": 2}
+    # Without "blind2" among the withheld parts, its paragraphs would be listed (b.md: Next).
+    only_first = withhold(whole, blind_docs)
+    assert only_first["boilerplate_missed"] == ["b.md: Next"]

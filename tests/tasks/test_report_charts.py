@@ -2,8 +2,11 @@
 
 import re
 
+import pytest
+
 from tasks.report_charts import (
     FATE_COLOUR,
+    copy_matrix,
     fate_bar,
     fate_matrix,
     survival_by_outlet_chart,
@@ -58,3 +61,40 @@ def test_fate_matrix_colours_one_cell_per_origin_paragraph_and_republication():
     assert len(fills) == 6
     assert fills.count(FATE_COLOUR["survived"]) == 1 and fills.count(FATE_COLOUR["disappeared"]) == 1
     assert "&lt;i&gt;B&lt;/i&gt;" in svg
+
+
+def _copies(n_outlets: int) -> list[dict]:
+    """outlet_copies rows for n outlets: outlet k copies outlet k-1 and k-2, fewer copies further down."""
+    names = [f"outlet <{k:03d}>" for k in range(n_outlets)]
+    rows = []
+    for k in range(1, n_outlets):
+        for back in (1, 2):
+            if k - back >= 0:
+                rows.append(
+                    {
+                        "from_outlet": names[k - back],
+                        "to_outlet": names[k],
+                        "copies": 1000 - k - back,
+                        "stories": 500 - k,
+                        "median_delay_hours": None if k % 7 == 0 else float(k % 90),
+                        "median_origin_kept": 0.8,
+                        "median_origin_verbatim": 0.5,
+                    }
+                )
+    return rows
+
+
+@pytest.mark.parametrize("n_outlets, drawn", [(20, 20), (300, 30)])
+def test_copy_matrix_draws_the_top_outlets_and_sums_the_rest(n_outlets: int, drawn: int):
+    rows = _copies(n_outlets)
+    svg = copy_matrix(rows, max_outlets=30)
+    axis = drawn + (n_outlets > drawn)
+    assert svg.count('<rect class="self"') == axis  # the diagonal, one per outlet drawn (+ the others)
+    assert ("other outlets" in svg) == (n_outlets > drawn)
+    assert "&lt;002&gt;" in svg and "<002>" not in svg  # labels escaped
+    cells = re.findall(r'<rect class="copies"[^>]*><title>([^<]*)</title>', svg)
+    assert sum(int(re.search(r": (\d+) copies", c).group(1)) for c in cells) == sum(r["copies"] for r in rows)
+    if n_outlets > drawn:
+        assert any("summed over the outlets not drawn" in c for c in cells)
+    size = int(re.search(r'width="(\d+)"', svg).group(1))
+    assert size < 800  # readable: 300 outlets do not make a 5000-pixel drawing

@@ -2,18 +2,23 @@
 
 import base64
 import hashlib
+import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from tasks.align import word_diff
+from tasks.report import left_off_query
 from tasks.report_page import (
     PageConfig,
+    copy_tree,
     mark_changes,
     reading_order,
     render_index,
+    reprint_tree,
     story_file,
     write_report_pages,
 )
@@ -103,7 +108,17 @@ def test_index_escapes_titles_outlets_and_rejects():
     )
     assert ESCAPED in page
     assert "<script>window" not in page and "<img" not in page
-    assert page.count("<script>") == 1  # the page's own filter script only
+    assert page.count("<script>") == 1  # the page's own script only
+    # the story rows are data for the script: nothing in them can end the data block
+    assert page.count("</script>") == 2 and "<img" not in page
+    rows = _data(page)["stories"]
+    assert rows[0][2] == f"Strike {SCRIPT}" and 'o | <img src=x onerror="alert(1)">' not in page
+
+
+def _data(page: str) -> dict:
+    """The story rows the index's script draws, read back from the page's JSON block."""
+    found = re.search(r'<script type="application/json" id="story-data">(.*?)</script>', page, re.S)
+    return json.loads(found.group(1))
 
 
 def test_index_says_when_stories_are_left_off():
@@ -133,12 +148,14 @@ def test_index_says_when_stories_are_left_off():
         [],
         PageConfig(max_stories=2),
     )
-    assert page.count('<tr class="story"') == 2 and "Showing the 2 stories" in page
+    assert [row[1] for row in _data(page)["stories"]] == ["s0", "s1"]
+    assert "holds the 2 stories with most republications; 1 more are in the catalog" in page
+    assert left_off_query(2) in page
 
 
 def test_index_says_when_no_story_has_a_republication():
     page = render_index({"documents": 1, "stories": 1, "shared": 0, "rejects": 0}, [], [], [], [])
-    assert "No story has a republication yet" in page and '<tr class="story"' not in page
+    assert "No story has a republication yet" in page and _data(page)["stories"] == []
 
 
 @pytest.fixture(scope="module")
@@ -159,12 +176,31 @@ def test_index_lists_every_story_with_republications_and_links_its_page(pages: P
     shared = _catalog(corpus_warehouse, "select distinct story_id from story_members where n_members > 1")
     lone = _catalog(corpus_warehouse, "select story_id from story_members where n_members = 1")
     assert len(shared) == 2 and len(lone) == 1
-    for (story_id,) in shared:
-        assert f'href="stories/{story_id}.html"' in html
-        assert (pages.parent / "stories" / f"{story_id}.html").exists()
+    rows = {row[1]: row for row in _data(html)["stories"]}
+    assert set(rows) == {story_id for (story_id,) in shared}
+    for story_id, row in rows.items():
+        assert row[0] == f"{story_id}.html" and (pages.parent / "stories" / row[0]).exists()
+        (lead,) = _catalog(
+            corpus_warehouse,
+            f"select text from origin_positions where story_id = '{story_id}' and body_rank = 0",
+        )[0]
+        cut = PageConfig().lead_chars
+        assert row[3] == (lead if len(lead) <= cut else lead[:cut] + "…")  # what search reads of the text
+        assert row[3]
     assert lone[0][0] not in html
-    assert "Dockers strike at Port Elling" in html and "Marren bridge to close" in html
+    assert {row[2] for row in rows.values()} == {"Dockers strike at Port Elling", "Marren bridge to close"}
     assert "not ingested" in html  # the reject is listed
+
+
+def test_index_draws_who_copies_whom_from_the_catalog(pages: Path, corpus_warehouse: Path):
+    html = pages.read_text()
+    pairs = _catalog(corpus_warehouse, "select from_outlet, to_outlet, copies from outlet_copies")
+    assert pairs
+    matrix = html[html.index('<svg class="chart" id="chart-copies"') :]
+    matrix = matrix[: matrix.index("</svg>")]
+    assert matrix.count('<rect class="copies"') == len(pairs)
+    for source, copier, copies in pairs:
+        assert f"{copier} copied {source}: {copies} copies" in matrix
 
 
 def test_story_page_shows_each_fate_row_and_the_injected_script_as_text(pages: Path, corpus_warehouse: Path):
@@ -192,9 +228,9 @@ def test_pages_need_no_network_and_allow_only_their_own_script(pages: Path):
     for page in [pages, *sorted((pages.parent / "stories").glob("*.html"))]:
         html = page.read_text()
         assert not re.search(r'(src|href)="(https?:)?//', html)
-        script = html[html.index("<script>") + len("<script>") : html.index("</script>")]
+        (script,) = re.findall(r"<script>(.*?)</script>", html, re.S)  # data blocks carry a type: never run
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
-        assert f"script-src 'sha256-{digest}'" in html
+        assert re.findall(r"script-src ([^;\"]*)", html) == [f"'sha256-{digest}'"]
 
 
 def test_boilerplate_is_folded_away(seed_warehouse: Path):
@@ -228,3 +264,28 @@ def test_only_the_pages_of_touched_stories_are_written_again(pages: Path, corpus
     assert first.read_text() == "kept" and second.read_bytes() == real[1]
     write_report_pages(corpus_warehouse, touched=set(), since="an-older-version")  # not what the pages show
     assert first.read_bytes() == real[0]
+
+
+def member(doc_id, version, copied_from=None, day=1, label=None):
+    return {
+        "doc_id": doc_id,
+        "version": version,
+        "copied_from": copied_from,
+        "label": label or doc_id,
+        "published_at": datetime(2024, 5, day, 8),
+    }
+
+
+def test_copy_tree_puts_each_version_under_the_one_it_copied():
+    members = [
+        member("o", 0),
+        member("a", 1, "o", 2),
+        member("b", 2, "a", 3),
+        member("c", 3, "o", 3),
+        member("d", 4, "missing", 4),  # a copied_from outside the story hangs off the origin
+    ]
+    tree = [(depth, m["doc_id"]) for depth, m in copy_tree(members)]
+    assert tree == [(0, "o"), (1, "a"), (2, "b"), (1, "c"), (1, "d")]
+    html = reprint_tree([dict(m, label=f"<{m['doc_id']}>") for m in members], {"b": {"survival_rate": 0.5}})
+    assert html.count("<ul>") == html.count("</ul>") == 3 and html.count("<li") == html.count("</li>") == 5
+    assert '<b>&lt;b&gt;</b> <span class="meta">v2 · 2024-05-03 · +24 h · kept 50%' in html

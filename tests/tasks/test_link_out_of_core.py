@@ -1,0 +1,161 @@
+"""Linking out of core: band keys grouped in parts on disk give the candidate pairs grouping them in memory
+gives; sketches read a block at a time from a file give the links of the sketches held whole; and
+find_stories reading the wide columns (sketches, names) from the Parquet files a row group at a time gives
+the stories and flags of whole tables, leaving nothing behind in its scratch folder."""
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+import tasks.link
+from tasks.link import candidate_paragraph_pairs, link_documents
+from tasks.stories import WIDE_COLUMNS, find_stories, read_link_tables, sketch_file
+from tests.tasks.test_evidence import mixed_corpus, outcome
+from tests.tasks.test_link import FLOOD, RAIL, edit, rows
+
+
+def small_parts(monkeypatch) -> None:
+    """Parts of a few keys and blocks of a few rows, so a small corpus takes the out-of-core paths."""
+    monkeypatch.setattr(tasks.link, "_PARTITION", 64)
+    monkeypatch.setattr(tasks.link, "_MAPPED_STEP", 5)
+
+
+def test_band_keys_grouped_in_parts_on_disk_give_the_pairs_of_grouping_them_in_memory(tmp_path, monkeypatch):
+    rng = np.random.default_rng(7)
+    # Few distinct values: buckets of every size (crowded ones too), and pairs meeting in many bands.
+    sketches = rng.integers(0, 6, size=(1500, 64), dtype=np.uint32)
+    fresh = rng.random(len(sketches)) < 0.3
+    whole = candidate_paragraph_pairs(sketches)
+    whole_fresh = candidate_paragraph_pairs(sketches, fresh=fresh)
+    assert len(whole) > 1000 and len(whole_fresh) < len(whole)
+    written = []
+    real_append = tasks.link._Spill._append
+
+    def append(spill, part, values):
+        written.append(spill.on_disk)
+        real_append(spill, part, values)
+
+    monkeypatch.setattr(tasks.link._Spill, "_append", append)
+    small_parts(monkeypatch)
+    scratch = tmp_path / "scratch"
+    in_parts = candidate_paragraph_pairs(sketches, scratch=scratch)
+    assert all(written) and written  # every key and pair went through a file
+    assert np.array_equal(in_parts, whole)  # the same pairs, in the same (p, q) order
+    assert np.array_equal(candidate_paragraph_pairs(sketches, fresh=fresh, scratch=scratch), whole_fresh)
+    assert list(scratch.iterdir()) == []  # its files are removed
+
+
+def test_sketches_read_a_block_at_a_time_from_a_file_link_as_sketches_held_whole(tmp_path, monkeypatch):
+    docs = {
+        "origin": RAIL,
+        "edited": RAIL[:2] + [edit(RAIL[2])] + RAIL[3:],
+        "truncated": RAIL[:3],
+        "flood": FLOOD,
+        "flood-copy": FLOOD[:4],
+    }
+    ids, index, sketches, fingerprints, shingles = rows(docs)
+    held = link_documents(index, sketches, fingerprints, shingles, len(ids))
+    path = tmp_path / "sketches.u32"
+    sketches.astype(np.uint32).tofile(path)
+    mapped = np.memmap(path, dtype=np.uint32, mode="r", shape=sketches.shape)
+    assert tasks.link.is_mapped(mapped) and not tasks.link.is_mapped(sketches)
+    small_parts(monkeypatch)
+    from_file = link_documents(index, mapped, fingerprints, shingles, len(ids), scratch=tmp_path / "scratch")
+    assert len(held) > 2
+    for name in ("a", "b", "weight", "shared", "rarity", "verbatim", "jaccard"):
+        assert np.array_equal(getattr(from_file, name), getattr(held, name)), name
+
+
+def test_find_stories_reads_sketches_and_names_from_the_files_and_finds_what_whole_tables_give(
+    tmp_path, monkeypatch
+):
+    docs, paras = mixed_corpus()
+    expected = outcome(*find_stories(docs, paras))
+    half = paras.num_rows // 2
+    files = [tmp_path / "p0.parquet", tmp_path / "p1.parquet"]
+    pq.write_table(paras[:half], files[0], row_group_size=7)
+    pq.write_table(paras[half:], files[1], row_group_size=5)
+    pq.write_table(docs, tmp_path / "d0.parquet")
+    read_docs, read_paras = read_link_tables([tmp_path / "d0.parquet"], files, wide=False)
+    assert not set(WIDE_COLUMNS) & set(read_paras.column_names)  # left in the files
+    small_parts(monkeypatch)
+    scratch = tmp_path / "staging" / "link"
+    members, flagged = find_stories(read_docs, read_paras, evidence=files, scratch=scratch)
+    assert outcome(members, flagged) == expected
+    assert list(scratch.iterdir()) == []  # the sketch file and the grouped keys are removed
+    with pytest.raises(ValueError, match=r"hold \d+ rows, the paragraphs table \d+"):
+        find_stories(read_docs, read_paras, evidence=files[:1])
+
+
+def test_the_sketch_file_holds_the_rows_asked_for_in_order(tmp_path):
+    _, paras = mixed_corpus()
+    column = paras.column("minhash")
+    wanted = np.array([0, 3, 4, paras.num_rows - 1])
+    mapped = sketch_file(column.chunks, wanted, tmp_path / "s.u32")
+    assert np.array_equal(np.asarray(mapped), np.array(column.take(wanted).to_pylist(), dtype=np.uint32))
+    assert sketch_file(column.chunks, np.array([], dtype=np.int64), tmp_path / "e.u32").shape == (0, 64)
+
+
+def test_matched_rows_made_a_step_at_a_time_are_those_made_at_once(monkeypatch):
+    rng = np.random.default_rng(3)
+    text_of = rng.integers(0, 3000, 20000)
+    doc_index = np.sort(rng.integers(0, 2000, 20000))
+    near = np.unique(np.sort(rng.integers(0, 3000, (5000, 2)), axis=1), axis=0)
+    near = near[near[:, 0] != near[:, 1]]
+    at_once = tasks.link.matched_rows(near, text_of, doc_index)
+    monkeypatch.setattr(tasks.link, "_CHUNK", 50)
+    assert len(at_once) > 1000
+    assert np.array_equal(tasks.link.matched_rows(near, text_of, doc_index), at_once)
+
+
+def test_furniture_and_rare_names_found_in_parts_are_those_found_at_once(monkeypatch):
+    import tasks.stories
+    from tasks.stories import Names, name_candidate_pairs, repeated_in_outlet_rows
+
+    rng = np.random.default_rng(5)
+    n_rows = 5000
+    outlet = rng.integers(-1, 4, n_rows)
+    group = rng.integers(0, 300, n_rows)
+    fingerprint = rng.integers(-(2**62), 2**62, 400)[rng.integers(0, 400, n_rows)]
+    repeated = repeated_in_outlet_rows(outlet, group, fingerprint)
+    # Each document's names: a few common ones (in over max_name_documents documents) and rare ones of its
+    # story, so near documents share rare names and the name LSH has pairs to find.
+    vocabulary = rng.integers(0, 2**63, 3000).astype(np.uint64)
+    lists = []
+    for d in range(400):
+        story = rng.integers(0, 2900, 12) if d % 2 == 0 else lists[-1][:12]
+        lists.append(np.r_[story, rng.integers(2900, 3000, 6)])
+    hashes = np.concatenate([vocabulary[k] for k in lists])
+    names = Names(hashes, np.r_[0, np.cumsum([len(k) for k in lists])].astype(np.int64))
+    pairs = name_candidate_pairs(names)
+    assert repeated.any() and not repeated.all() and len(pairs) >= 150
+    monkeypatch.setattr(tasks.stories, "_ROWS_PART", 700)
+    monkeypatch.setattr(tasks.stories, "_NAMES_PART", 500)
+    assert np.array_equal(repeated_in_outlet_rows(outlet, group, fingerprint), repeated)
+    assert np.array_equal(name_candidate_pairs(names), pairs)
+
+
+def test_release_templates_found_a_run_of_keys_at_a_time_are_those_found_at_once(monkeypatch):
+    import pyarrow as pa
+
+    import tasks.stories
+    from tasks.boilerplate import release_template_rows
+
+    rng = np.random.default_rng(11)
+    n_rows = 6000
+    doc_index = np.sort(rng.integers(0, 600, n_rows))
+    outlet = rng.integers(-1, 3, 600)[doc_index]
+    story = rng.integers(0, 150, 600)[doc_index]
+    # Most keys one outlet's own (a template it prints), some shared; 0: no template key.
+    own = (outlet + 2) * 100 + rng.integers(0, 30, n_rows)
+    key = np.where(rng.random(n_rows) < 0.8, own, rng.integers(-40, 40, n_rows)) * (rng.random(n_rows) < 0.7)
+    flag = rng.random(n_rows) < 0.1
+    paras = pa.table({"template_key": key, "para_idx": np.arange(n_rows) % 25})
+    found = tasks.stories.template_rows(paras, outlet, story, doc_index, flag)
+    assert found.any() and not found.all()
+    lead = np.zeros(n_rows, dtype=bool)  # the rows no rule flags that open their document (para_idx order)
+    first = np.flatnonzero(~flag)
+    lead[first[np.r_[True, doc_index[first][1:] != doc_index[first][:-1]]]] = True
+    assert np.array_equal(found, release_template_rows(outlet, story, key, lead))  # at once
+    monkeypatch.setattr(tasks.stories, "_TEMPLATE_PART", 97)
+    assert np.array_equal(tasks.stories.template_rows(paras, outlet, story, doc_index, flag), found)
