@@ -22,6 +22,7 @@ import logging
 import os
 import shutil
 import signal
+import tempfile
 import threading
 import uuid
 from collections import deque
@@ -33,6 +34,7 @@ from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -67,6 +69,7 @@ from tasks.prepare import PIPELINE_VERSION, StageClock, prepare_documents
 from tasks.report_page import pages_current, write_report_pages
 from tasks.run_summary import MAX_ROWS
 from tasks.stories import (
+    WIDE_COLUMNS,
     align_stories,
     alignment_inputs,
     changed_documents,
@@ -289,23 +292,41 @@ def link(
     root = stored.root
     old_files = {n: table_files(root, n) for n in ("documents", "paragraphs")}
     new_files = {"documents": new_documents, "paragraphs": new_paragraphs}
-    old_docs, old_paras = read_link_tables(old_files["documents"], old_files["paragraphs"])
+    # Narrow: the wide columns (sketches, names) are read by find_stories from a file of them in the corpus's
+    # row order, a row group at a time; files without their evidence are read wide (it is computed from text).
+    old_docs, old_paras = read_link_tables(old_files["documents"], old_files["paragraphs"], wide=False)
+    wide = set(WIDE_COLUMNS) <= set(old_paras.column_names)
+    new_docs, new_paras = read_link_tables(new_files["documents"], new_files["paragraphs"], wide=wide)
+    if not wide and set(WIDE_COLUMNS) <= set(new_paras.column_names):
+        wide = True
+        old_docs, old_paras = read_link_tables(old_files["documents"], old_files["paragraphs"])
     owners = (
         adopted if adopted is not None else read_columns(old_files["documents"], "documents", OWNER_COLUMNS)
     )
     old_docs = _with_columns(old_docs, owners.select(OWNER_COLUMNS))
-    new_docs, new_paras = read_link_tables(new_files["documents"], new_files["paragraphs"])
     new_docs = _with_columns(new_docs, read_columns(new_files["documents"], "documents", OWNER_COLUMNS))
     docs, paras = combined_documents(old_docs, old_paras, new_docs, new_paras, replaced)
     # Of the columns read, only what says which stored bodies changed is kept through linking.
     old_paras = old_paras.select(["doc_id", "para_idx", "fingerprint", "is_boilerplate"])
     del new_paras
+    # Stored rows of documents that are gone or replaced; a document staged twice (one file under two roots)
+    # comes from its first part.
+    old_ids, new_ids = old_docs.column("doc_id"), new_docs.column("doc_id")
+    gone = pc.or_(
+        pc.invert(pc.is_in(old_ids, value_set=docs.column("doc_id"))), pc.is_in(old_ids, value_set=new_ids)
+    )
+    drop = pc.unique(old_ids.filter(gone))
+    again = _staged_again(new_files["documents"])
+    sources = [Source(f, drop) for f in old_files["paragraphs"]] + [
+        Source(f, again.get(k)) for k, f in enumerate(new_files["paragraphs"])
+    ]
     # What the files hold of what linking sets, to lay over the rows only what it changes.
-    missing = pc.is_null(paras.column(PARAGRAPH_EVIDENCE[0]))
-    for column in PARAGRAPH_EVIDENCE[1:]:
+    missing = pa.array(np.zeros(paras.num_rows, dtype=bool))
+    for column in (c for c in PARAGRAPH_EVIDENCE if c in paras.column_names):
         missing = pc.or_(missing, pc.is_null(paras.column(column)))
     as_stored = paras.select(["is_boilerplate", "boilerplate_reason"]).append_column("missing", missing)
-    members, paras = find_stories(docs, without_repeated_flags(paras), scratch=scratch)
+    with _wide_file(root if scratch is None else scratch, sources, wide) as evidence:
+        members, paras = find_stories(docs, without_repeated_flags(paras), evidence=evidence, scratch=scratch)
     changed = changed_documents(old_paras, paras)
     del old_paras
     # A story's key hashes its members' body fingerprints, never their text: keying reads no text column.
@@ -315,14 +336,6 @@ def link(
     todo, _ = stories_to_align(members, stored["story_members"], SCHEMAS["paragraph_fates"].empty_table())
     kept = set(members.column("story_id").to_pylist()) - set(todo)
     stale = distinct_values(table_files(root, "paragraph_fates"), "story_id") - kept
-    # Stored rows of documents that are gone or replaced; a document staged twice (one file under two roots)
-    # comes from its first part.
-    old_ids, new_ids = old_docs.column("doc_id"), new_docs.column("doc_id")
-    gone = pc.or_(
-        pc.invert(pc.is_in(old_ids, value_set=docs.column("doc_id"))), pc.is_in(old_ids, value_set=new_ids)
-    )
-    drop = pc.unique(old_ids.filter(gone))
-    again = _staged_again(new_files["documents"])
     patch = _linking_patch(as_stored, paras)
     return Linked(
         members,
@@ -333,6 +346,27 @@ def link(
         Rewrite([Source(f, again.get(k)) for k, f in enumerate(new_files["paragraphs"])], drop, patch),
         pa.array(sorted(s for s in stale if s is not None), pa.string()),
     )
+
+
+@contextmanager
+def _wide_file(scratch: Path, sources: list[Source], wide: bool) -> Iterator[list[Path] | None]:
+    """The corpus's wide paragraph columns (WIDE_COLUMNS) as one Parquet file in its row order (doc_id,
+    para_idx: what combined_documents gives), written a bucket at a time from the stored files and the staged
+    parts, for find_stories to read a row group at a time; None when they were read (`wide`)."""
+    if wide:
+        yield None
+        return
+    scratch.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=scratch, prefix="wide-"))
+    try:
+        path = folder / "wide.parquet"
+        columns = ["doc_id", "para_idx", *WIDE_COLUMNS]
+        write_sorted(
+            path, "paragraphs", sources, spill=folder / "spill", columns=columns, row_group=SHARD_ROWS
+        )
+        yield [path]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _with_columns(table: pa.Table, more: pa.Table) -> pa.Table:
