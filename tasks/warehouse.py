@@ -311,6 +311,15 @@ def recover(root: Path) -> None:
             # A table added to the schema after this version was written: an empty file keeps views valid.
             (current / name).mkdir()
             _write_file(current / name / "part-empty.parquet", SCHEMAS[name].empty_table(), name)
+            continue
+        have = set().union(*(pq.read_schema(f).names for f in (current / name).glob("*.parquet")))
+        if not set(SCHEMAS[name].names) <= have:
+            # Columns added to the schema after every file of this version was written: an empty file that
+            # has them gives the catalog's views (union_by_name) those columns, null in the older rows, so the
+            # macros and reports that name them work on a warehouse written before they existed.
+            tmp = current / name / "part-columns.parquet.tmp"
+            _write_file(tmp, SCHEMAS[name].empty_table(), name)
+            os.replace(tmp, current / name / "part-columns.parquet")
     _link_tables(root)
     older = sorted(
         (p for p in versions.iterdir() if version_number(p) <= version_number(current)), key=version_number

@@ -329,3 +329,19 @@ def test_a_rewrite_that_changes_nothing_makes_no_version(tmp_path):
         assert commit_version(tmp_path, {"paragraphs": unchanged}, stored) is None
         assert commit_version(tmp_path, {"paragraphs": wh.Rewrite(drop=pa.array(["a"]))}, stored)
     assert read_table(tmp_path, "paragraphs").column("doc_id").to_pylist() == ["b"] * 3
+
+
+def test_a_warehouse_written_before_a_column_existed_gets_it_in_its_views(tmp_path):
+    """A column added to the schema since (e.g. paragraphs.passage_keys, which a macro names) is in the
+    catalog's view, null in the old rows: the first run after the upgrade builds its catalog."""
+    with locked(tmp_path):
+        commit(tmp_path, {"paragraphs": paras("a")}, "run1")
+    folder = current_version(tmp_path) / "paragraphs"
+    for path in folder.glob("*.parquet"):  # as an older reprint wrote it
+        pq.write_table(pq.read_table(path).drop_columns(["passage_keys"]), path)
+    (tmp_path / "corpus.duckdb").unlink()
+    with locked(tmp_path):  # recover() runs here, and writes the catalog
+        pass
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
+    assert con.execute("select doc_id, passage_keys from paragraphs").fetchall() == [("a", None)]
+    con.close()
