@@ -1,6 +1,12 @@
 """Issue 13's benchmarks, measured on `reprint run` itself: the real CLI in a subprocess, each run into an
 empty warehouse with a fresh PREFECT_HOME, its wall time and the peak RSS of its whole process tree.
 
+The runs see no Prefect setting from the environment that runs the bench (every PREFECT_* variable is
+dropped), so they take the path of a user who has configured no Prefect server: in-process since the run
+modes (docs/pipeline.md), the Prefect flow with a temporary server before. Start-up also measures the flow
+path as it is now: `reprint run --prefect` (a temporary server) and a run against a `prefect server start`
+that is already up (PREFECT_API_URL set).
+
     .venv/bin/python -m bench.run_bench                                  # everything, at the issue's sizes
     .venv/bin/python -m bench.run_bench --documents 10000 --rss-documents 10000 --incremental-documents 10000
     .venv/bin/python -m bench.run_bench --only startup --before b03f4c5  # one measurement, two commits
@@ -83,11 +89,16 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_cli(code: Code, args: list[str], prefect_home: Path, log: Path | None = None) -> dict:
+def run_cli(
+    code: Code, args: list[str], prefect_home: Path, log: Path | None = None, api_url: str | None = None
+) -> dict:
     """Run `reprint ARGS` to its end; wall seconds, peak RSS of the process tree (sampled every 0.2 s) and of
-    its largest process (exact, from the kernel's accounting of the waited-for processes)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PREFECT_API_URL")}
+    its largest process (exact, from the kernel's accounting of the waited-for processes). No Prefect setting
+    of this process reaches it; api_url: the Prefect server it reports to (PREFECT_API_URL)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("PREFECT_")}
     env |= {"PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
     peak = [0]
     started = time.perf_counter()
     with open(log or os.devnull, "w") as err:
@@ -118,13 +129,16 @@ def run_cli(code: Code, args: list[str], prefect_home: Path, log: Path | None = 
 
 
 def prefect_template(code: Code, work: Path) -> Path:
-    """A PREFECT_HOME whose API database one seed run created. Each measured run gets a copy: none pays for
-    creating the database (measured once, in `startup`), none reuses another's cached results."""
+    """A PREFECT_HOME after one seed run (with the API database it created, when the code runs the Prefect
+    flow). Each measured run gets a copy: none pays for creating the database (measured once, in `startup`),
+    none reuses another's cached results."""
     home = work / f"prefect-template-{code.label}"
-    if not (home / "prefect.db").exists():
+    if not (home / ".seeded").exists():
         shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
         run_cli(code, ["run", str(SEEDS), "--warehouse", str(work / "template-warehouse")], home)
         shutil.rmtree(work / "template-warehouse", ignore_errors=True)
+        (home / ".seeded").touch()
     return home
 
 
@@ -134,10 +148,71 @@ def fresh_home(template: Path, where: Path) -> Path:
     return where
 
 
-def reprint_run(code: Code, inputs: list[Path], warehouse: Path, home: Path, work: Path) -> dict:
+def reprint_run(
+    code: Code,
+    inputs: list[Path],
+    warehouse: Path,
+    home: Path,
+    work: Path,
+    *options: str,
+    api_url: str | None = None,
+) -> dict:
     """`reprint run INPUTS --warehouse WAREHOUSE` as a user types it (report included, printed to nowhere)."""
     log = work / f"{warehouse.name}.log"
-    return run_cli(code, ["run", *map(str, inputs), "--warehouse", str(warehouse)], home, log)
+    args = ["run", *map(str, inputs), "--warehouse", str(warehouse), *options]
+    return run_cli(code, args, home, log, api_url=api_url)
+
+
+class PrefectServer:
+    """`prefect server start` on a free loopback port with its own PREFECT_HOME, for the flow path's start-up
+    as a user with a server runs it; stopped on leaving."""
+
+    def __init__(self, code: Code, work: Path) -> None:
+        self.code, self.home = code, work / f"prefect-server-{code.label}"
+
+    def __enter__(self) -> str:
+        import socket
+        import urllib.request
+
+        shutil.rmtree(self.home, ignore_errors=True)
+        self.home.mkdir(parents=True)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+        env |= {"PREFECT_HOME": str(self.home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        env |= {"PREFECT_UI_ENABLED": "false", "PREFECT_SERVER_API_HOST": "127.0.0.1"}
+        prefect = self.code.python.parent / "prefect"
+        self.log = open(self.home / "server.log", "w")
+        self.process = subprocess.Popen(
+            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}/api"
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return url
+            except OSError:
+                time.sleep(0.5)
+        self.__exit__()
+        log = self.home / "server.log"
+        raise RuntimeError(f"prefect server start did not answer within 300 s: see {log}")
+
+    def __exit__(self, *exc) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, 15)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, 9)
+                self.process.wait()
+        self.log.close()
 
 
 # --- the measurements --------------------------------------------------------------------------------------
@@ -162,13 +237,42 @@ def measure_startup(code: Code, work: Path, repeats: int) -> dict:
         subprocess.run([str(code.python), "-c", "import prefect"], check=True, cwd=work)
         imports.append(time.perf_counter() - started)
     seeds, prefect = statistics.median(later), statistics.median(imports)
-    return {
+    result = {
         "seeds_seconds": round(seeds, 2),
         "seeds_seconds_each": [round(s, 2) for s in later],
         "seeds_first_run_seconds": first["seconds"],
         "import_prefect_seconds": round(prefect, 2),
         "over_import_prefect": round(seeds / prefect, 2),
         "repeats": repeats,
+    }
+    if (code.folder / "flows" / "local.py").exists():  # code with run modes: the flow path's start-up too
+        result["flow"] = measure_flow_startup(code, work, repeats, prefect)
+    return result
+
+
+def measure_flow_startup(code: Code, work: Path, repeats: int, import_prefect: float) -> dict:
+    """`reprint run seeds/` as the Prefect flow: with --prefect (a temporary server; its PREFECT_HOME kept
+    after a first run that created the API database) and against a `prefect server start` already running."""
+    home = work / f"prefect-flow-home-{code.label}"
+    shutil.rmtree(home, ignore_errors=True)
+
+    def seeds_run(name: str, *options: str, api_url: str | None = None) -> float:
+        warehouse = work / f"startup-warehouse-{code.label}-{name}"
+        shutil.rmtree(warehouse, ignore_errors=True)
+        return reprint_run(code, [SEEDS], warehouse, home, work, *options, api_url=api_url)["seconds"]
+
+    first = seeds_run("prefect-0", "--prefect")
+    temporary = [seeds_run(f"prefect-{k}", "--prefect") for k in range(1, repeats + 1)]
+    with PrefectServer(code, work) as url:
+        server = [seeds_run(f"server-{k}", api_url=url) for k in range(repeats)]
+    return {
+        "temporary_server_seconds": round(statistics.median(temporary), 2),
+        "temporary_server_seconds_each": [round(s, 2) for s in temporary],
+        "temporary_server_first_run_seconds": first,
+        "temporary_server_over_import_prefect": round(statistics.median(temporary) / import_prefect, 2),
+        "running_server_seconds": round(statistics.median(server), 2),
+        "running_server_seconds_each": [round(s, 2) for s in server],
+        "running_server_over_import_prefect": round(statistics.median(server) / import_prefect, 2),
     }
 
 
@@ -411,10 +515,23 @@ def _figures(measured: dict, targets: dict) -> list[str]:
         lines += [
             "- Start-up: `reprint run seeds/` (2 documents, an empty warehouse) took "
             f"**{startup['seeds_seconds']} s** "
-            f"(median of {startup['repeats']}; {startup['seeds_first_run_seconds']} s on a new PREFECT_HOME, "
-            f"whose API database it creates), against {startup['import_prefect_seconds']} s for "
+            f"(median of {startup['repeats']}; {startup['seeds_first_run_seconds']} s on a new PREFECT_HOME"
+            + ("" if "flow" in startup else ", whose API database it creates")  # in-process: it creates none
+            + f"), against {startup['import_prefect_seconds']} s for "
             f'`python -c "import prefect"`: **{startup["over_import_prefect"]}x**.',
         ]
+        flow = startup.get("flow")
+        if flow:
+            lines += [
+                "- The same as the Prefect flow (docs/pipeline.md, Run modes): "
+                "`reprint run seeds/ --prefect` (a temporary server) "
+                f"**{flow['temporary_server_seconds']} s** "
+                f"({flow['temporary_server_over_import_prefect']}x; "
+                f"{flow['temporary_server_first_run_seconds']} s on a new PREFECT_HOME); "
+                "with PREFECT_API_URL naming a `prefect server start` already running "
+                f"**{flow['running_server_seconds']} s** "
+                f"({flow['running_server_over_import_prefect']}x).",
+            ]
     sizes = measured.get("sizes")
     if sizes:
         lines += [
@@ -467,8 +584,10 @@ def render(results: dict) -> str:
         "<!-- Generated by bench/run_bench.py from bench/results/run.json: edit those, not this page. -->",
         "",
         "Measured on `reprint run` itself: the CLI in a subprocess, into an empty warehouse, with a",
-        "fresh PREFECT_HOME (a copy of one whose API database exists), report included; peak RSS of its",
-        "whole process tree (the temporary Prefect server included), sampled every 0.2 s. The corpora are",
+        "fresh PREFECT_HOME (a copy of one a seed run used) and no Prefect setting, as a user with no",
+        "Prefect server runs it: in-process where the code has run modes (docs/pipeline.md), else the",
+        "Prefect flow with a temporary server; report included; peak RSS of its whole process tree (worker",
+        "processes and any temporary Prefect server included), sampled every 0.2 s. The corpora are",
         "bench/corpus.py's generated news stories (`bench.throughput.make_corpus`, about 22 paragraphs a",
         "document); the floor is DuckDB reading the same files into lower-cased words, one thread per core.",
         "",

@@ -263,7 +263,11 @@ def run_headline() -> str:
     runs = {r["documents"]: r for r in now["sizes"]["runs"]}
     old = {r["documents"]: r for r in before.get("sizes", {}).get("runs", [])}
     was = f" (at {results['before']['revision']}: " if before else ""
-    lines = [f"Measured {results['date'][:16].replace('T', ' ')} UTC at commit {results['commit'][:7]}, with"]
+    load = results.get("load_average_start")
+    busy = f" (load average {load[0]} on {results['machine']['cpus']} cores at the start)" if load else ""
+    lines = [
+        f"Measured {results['date'][:16].replace('T', ' ')} UTC at commit {results['commit'][:7]}{busy}, with"
+    ]
     lines += [f"`{results['command']}`:", ""]
     for n, r in runs.items():
         if "over_floor" in r:
@@ -280,11 +284,17 @@ def run_headline() -> str:
         )
     inc = now.get("incremental")
     if inc:
+        old_inc = before.get("incremental")
+        then = (
+            f"{was}{old_inc['idle_over_full']:.1%} and {old_inc['incremental_over_full']:.1%})"
+            if old_inc and was
+            else ""
+        )
         lines.append(
             f"- Daily run on {inc['documents']:,} documents: nothing new "
             f"**{inc['idle_over_full']:.1%}** of a full run, +{inc['new_documents']:,} documents "
             f"**{inc['incremental_over_full']:.1%}** (targets "
-            f"{targets['idle_over_full']:.0%}, {targets['incremental_over_full']:.0%})."
+            f"{targets['idle_over_full']:.0%}, {targets['incremental_over_full']:.0%}){then}."
         )
     start = now.get("startup")
     if start:

@@ -9,15 +9,17 @@ import logging
 import os
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
 
-from flows.prefect_api import start_api
+from flows.prefect_api import api_configured_here, start_api
 from tasks.limits import DEFAULT_LIMITS
 from tasks.terminal import inert
 
 PROJECT = Path(__file__).resolve().parent.parent
+DASK_ADDRESS_ENV = "REPRINT_DASK_ADDRESS"  # flows/pipeline.py reads the same variable
 
 
 def _version() -> str:
@@ -30,9 +32,15 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+def _prefect_home() -> None:
+    """The project's `.prefect/` unless PREFECT_HOME is set: where a run as the flow keeps its files, and
+    so where its profile (an API URL set with `prefect config set`) is read from."""
+    os.environ.setdefault("PREFECT_HOME", str(PROJECT / ".prefect"))
+
+
 def _quiet_prefect(verbose: bool) -> None:
     """Prefect settings that must be in place before prefect is imported."""
-    os.environ.setdefault("PREFECT_HOME", str(PROJECT / ".prefect"))
+    _prefect_home()
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # The temporary local server needs more than Prefect's default 20 s on a busy or fresh machine.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
@@ -97,6 +105,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.add_argument(
         "--wait", action="store_true", help="wait for a run holding the warehouse instead of refusing"
+    )
+    run.add_argument(
+        "--checksum",
+        action="store_true",
+        help="hash every input file to find what changed, instead of trusting a file whose size and "
+        "modification time are those stored by the last run",
+    )
+    run.add_argument(
+        "--prefect",
+        action="store_true",
+        help="run as a Prefect flow even when no Prefect API is configured (a temporary local server "
+        "records it); with PREFECT_API_URL set or --dask-address, runs are Prefect flows anyway",
     )
     run.add_argument(
         "--keep-days",
@@ -175,10 +195,12 @@ def lasting_fault(err: BaseException) -> bool:
 
 
 def _command(args: argparse.Namespace) -> int:
+    warehouse = Path(args.warehouse)
+    if args.command == "run":
+        return _run(args, warehouse)
     from tasks.report import render_report
     from tasks.warehouse import refresh_catalog
 
-    warehouse = Path(args.warehouse)
     if args.command in ("report", "page", "sql", "trace", "history"):
         if not (warehouse / "corpus.duckdb").exists():
             print(
@@ -209,6 +231,15 @@ def _command(args: argparse.Namespace) -> int:
 
         render_history(versions(warehouse), Console(emoji=False), "json" if args.json else "table")
         return 0
+    raise AssertionError(f"unknown command {args.command}")  # argparse allows only the commands above
+
+
+def _run(args: argparse.Namespace, warehouse: Path) -> int:
+    """`reprint run`: in this process, or as the Prefect flow when a Prefect API is configured, a Dask cluster
+    is asked for or --prefect is given (docs/pipeline.md, Run modes)."""
+    from flows.progress import progress_bars
+    from tasks.warehouse import WarehouseBusy
+
     if args.keep_days is not None:
         if args.keep_days < 0:
             print("reprint: --keep-days must be 0 or more", file=sys.stderr)
@@ -216,41 +247,79 @@ def _command(args: argparse.Namespace) -> int:
         from tasks.history import KEEP_DAYS_ENV
 
         os.environ[KEEP_DAYS_ENV] = str(args.keep_days)  # read where old versions are let go (recover)
+    dask = args.dask_address or os.environ.get(DASK_ADDRESS_ENV)
+    _prefect_home()
+    recorded = args.prefect or bool(dask) or api_configured_here()
+    errors = Console(stderr=True, emoji=False)
+    inputs = [str(p) for p in args.inputs]
+    try:
+        if recorded:
+            summary = _run_flow(args, inputs, warehouse, dask, errors)
+        else:
+            from flows import local
+            from tasks.run import RunOptions
 
+            options = RunOptions(
+                args.files_per_shard,
+                wait=args.wait,
+                limits=replace(DEFAULT_LIMITS, max_document_bytes=args.max_document_bytes),
+                checksum=args.checksum,
+            )
+            with progress_bars(errors):
+                summary = local.run(inputs, str(warehouse), options, verbose=args.verbose)
+    except WarehouseBusy as err:
+        print(f"reprint: {inert(err)}", file=sys.stderr)
+        return 3
+    if summary["version"] == "unchanged":
+        # Nothing differs from the last run: its report still holds, and printing it again costs seconds.
+        print(
+            f"reprint: nothing changed: {summary['new_documents']} documents read, "
+            f"{summary['unchanged_inputs']} input files unchanged since the last run, "
+            f"{summary['rejects']} inputs rejected; {inert(warehouse)} keeps its version "
+            "(`reprint report` prints its report)",
+            file=sys.stderr,
+        )
+    else:
+        from tasks.report import render_report, render_run_summary
+
+        _print_rejects(warehouse)
+        if not args.no_report:
+            render_report(warehouse)
+        render_run_summary(summary, warehouse, errors)
+        if summary["unchanged_inputs"]:
+            unchanged = summary["unchanged_inputs"]
+            skipped = f"{unchanged} input files unchanged since the last run were skipped"
+            print(f"reprint: {skipped}", file=sys.stderr)
+    if args.verbose and not recorded:
+        print(
+            "reprint: this run was not recorded in Prefect (no Prefect API is configured); to record runs, "
+            "set PREFECT_API_URL to a server (`prefect server start`) or pass --prefect",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _run_flow(args: argparse.Namespace, inputs: list[str], warehouse: Path, dask: str | None, errors) -> dict:
+    """The run as the Prefect flow (flows/pipeline.py), recorded by the configured API or, with none, by a
+    temporary local server started here."""
     _quiet_prefect(args.verbose)
     # First, so that the server starts on the other core while this process imports Prefect and the pipeline.
     server = start_api()
     from flows.pipeline import run as run_flow
     from flows.progress import progress_bars
-    from tasks.report import render_run_summary
-    from tasks.warehouse import WarehouseBusy
 
-    errors = Console(stderr=True, emoji=False)
     if server:
         server.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
-    try:
-        with progress_bars(errors):
-            summary = run_flow(
-                [str(p) for p in args.inputs],
-                str(warehouse),
-                args.dask_address,
-                wait=args.wait,
-                files_per_shard=args.files_per_shard,
-                max_document_bytes=args.max_document_bytes,
-            )
-    except WarehouseBusy as err:
-        print(f"reprint: {inert(err)}", file=sys.stderr)
-        return 3
-    _print_rejects(warehouse)
-    if not args.no_report:
-        render_report(warehouse)
-    render_run_summary(summary, warehouse, errors)
-    if summary["unchanged_inputs"]:
-        print(
-            f"reprint: {summary['unchanged_inputs']} input files unchanged since the last run were skipped",
-            file=sys.stderr,
+    with progress_bars(errors):
+        return run_flow(
+            inputs,
+            str(warehouse),
+            dask,
+            wait=args.wait,
+            files_per_shard=args.files_per_shard,
+            max_document_bytes=args.max_document_bytes,
+            checksum=args.checksum,
         )
-    return 0
 
 
 def _trace(args: argparse.Namespace, warehouse: Path) -> int:

@@ -4,6 +4,9 @@ beside the run, and the shard steps run on a Dask cluster when one is given.
 On a local run the shard steps' tasks hand their work to worker processes (tasks.run.worker_processes): the
 cores work, and Prefect's threads only wait. On a Dask cluster the tasks run on its workers, which read and
 write the warehouse's staged parts themselves.
+
+`reprint run` runs this flow when a Prefect API is configured, a Dask cluster is given or --prefect is passed;
+otherwise it runs the same tasks/run.py in-process (flows/local.py; docs/pipeline.md, Run modes).
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows import progress
+from flows.cli import DASK_ADDRESS_ENV
+from flows.local import IO_RETRIES, IO_RETRY_DELAY_SECONDS
 from tasks import run as steps
 from tasks.limits import DEFAULT_LIMITS
 from tasks.run_summary import fate_counts, summary_markdown
 from tasks.warehouse import lasting_fault
 
-DASK_ADDRESS_ENV = "REPRINT_DASK_ADDRESS"
 SHARDS_IN_FLIGHT_ENV = "REPRINT_SHARDS_IN_FLIGHT"
 windowed = steps.windowed
 
@@ -38,7 +42,11 @@ def transient(task, task_run, state) -> bool:
     return not lasting_fault(error)
 
 
-IO_TASK = {"retries": 2, "retry_delay_seconds": 1, "retry_condition_fn": transient}
+IO_TASK = {
+    "retries": IO_RETRIES,
+    "retry_delay_seconds": IO_RETRY_DELAY_SECONDS,
+    "retry_condition_fn": transient,
+}
 
 
 def shards_in_flight() -> int:
@@ -106,17 +114,20 @@ def reprint_flow(
     stories_per_shard: int = 500,
     wait: bool = False,
     max_document_bytes: int = DEFAULT_LIMITS.max_document_bytes,
+    checksum: bool = False,
 ) -> dict:
     """Ingest what is new or changed in `inputs` into `warehouse`, then re-align the stories it touches.
 
     wait: when another run holds the warehouse, wait for it instead of refusing.
     max_document_bytes: a document (file, JSONL line, archive record) larger than this is rejected.
+    checksum: hash every input file, instead of trusting one whose size and modification time are stored.
     """
     options = steps.RunOptions(
         files_per_shard,
         stories_per_shard,
         wait,
         replace(DEFAULT_LIMITS, max_document_bytes=max_document_bytes),
+        checksum,
     )
     clustered = type(reprint_flow_runner()).__name__ == "DaskTaskRunner"
     outcome = steps.run(inputs, warehouse, options, PrefectRunner(clustered))

@@ -1,6 +1,7 @@
-"""The Prefect API a `reprint run` reports to: the server PREFECT_API_URL names (in the environment or the
-active Prefect profile), or, with none configured, a temporary local server started by this module at the very
-start of the run.
+"""Whether a Prefect API is configured (`api_configured`: with none, and no Dask cluster, `reprint run` runs
+in-process and never imports Prefect, flows/local.py), and the API a run as a Prefect flow reports to: the
+server PREFECT_API_URL names (in the environment or the active Prefect profile), or, with none configured and
+`--prefect` given, a temporary local server started by this module at the very start of the run.
 
 Prefect 3.8.8 starts its own temporary server only when the flow is called: after `import prefect` and the
 pipeline's imports (about 2 s), it launches a second Python that imports Prefect's server code (3-5 s) and
@@ -24,7 +25,6 @@ import subprocess
 import sys
 import time
 import tomllib
-import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -52,6 +52,47 @@ def _profile_settings(env: Mapping[str, str]) -> dict[str, str]:
             profiles.setdefault(name, {}).update(values)
     name = env.get("PREFECT_PROFILE") or active or "ephemeral"
     return {k: str(v) for k, v in profiles.get(name, {}).items()}
+
+
+def _folder_api_url(folder: Path) -> str | None:
+    """The API URL a Prefect settings file in the working folder names (`.env`, `prefect.toml`'s `[api] url`,
+    pyproject.toml's `[tool.prefect.api] url`), read as Prefect reads them."""
+    try:
+        for line in (folder / ".env").read_text().splitlines():
+            name, _, value = line.strip().removeprefix("export ").partition("=")
+            if name.strip() == "PREFECT_API_URL" and value.strip().strip("'\""):
+                return value.strip().strip("'\"")
+    except OSError:
+        pass
+    files = (("prefect.toml", ("api", "url")), ("pyproject.toml", ("tool", "prefect", "api", "url")))
+    for name, keys in files:
+        try:
+            value = tomllib.loads((folder / name).read_text())
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value:
+            return str(value)
+    return None
+
+
+def api_configured(env: Mapping[str, str], folder: Path) -> bool:
+    """Whether the user told Prefect where its API is: PREFECT_API_URL in the environment, the active
+    profile (`prefect config set PREFECT_API_URL=...`) or a settings file of the working folder."""
+    if env.get("PREFECT_API_URL") or _profile_settings(env).get("PREFECT_API_URL"):
+        return True
+    return _folder_api_url(folder) is not None
+
+
+def api_configured_here() -> bool:
+    """`api_configured` for this process. With Prefect already imported (a script, a test harness) its own
+    settings say, being what a flow run here would use."""
+    if "prefect" in sys.modules:
+        from prefect.settings import get_current_settings
+
+        return bool(get_current_settings().api.url)
+    return api_configured(os.environ, Path.cwd())
 
 
 def _folder_configures_prefect(folder: Path) -> bool:
@@ -104,6 +145,8 @@ class TemporaryServer:
 
     def wait_ready(self, timeout: float) -> None:
         """Return once the server answers; raise, saying why, when it does not within `timeout` seconds."""
+        import urllib.request  # here: http.client and ssl cost an in-process run ~0.1 s for nothing
+
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             code = self.process.poll()

@@ -72,3 +72,4 @@ COMMENT ON COLUMN inputs.size IS 'Bytes.';
 COMMENT ON COLUMN inputs.n_documents IS 'Documents read from it.';
 COMMENT ON COLUMN inputs.n_rejects IS 'Rejects (bad lines) it produced.';
 COMMENT ON COLUMN inputs.root IS 'The input root (absolute folder) source is relative to; null for rows written before roots were stored.';
+COMMENT ON COLUMN inputs.mtime_ns IS 'Its modification time in nanoseconds when read: a file whose size and time still equal these is not read again (reprint run --checksum hashes every file); null when too recent to trust or written before times were stored.';

@@ -1,11 +1,17 @@
-"""What a run has to do: which input files are new or changed since the last run (by content hash), and how
-their documents and rejects replace what earlier runs stored for the same files."""
+"""What a run has to do: which input files are new or changed since the last run, and how their documents and
+rejects replace what earlier runs stored for the same files.
+
+A file is unchanged when its content hash, metadata and pipeline version equal its `inputs` row. As rsync and
+make do, a file whose size and modification time also equal the row's is taken as unchanged without being
+read (`unchanged_by_stat`); `reprint run --checksum` hashes every file instead."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import json
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +26,11 @@ from tasks.link import LINK_VERSION
 from tasks.warehouse import SCHEMAS
 
 Fingerprint = tuple[str, str, str]  # content hash, metadata hash, pipeline version
+Stat = tuple[int, int | None]  # size, modification time in ns (None: too recent to be trusted)
+# A file modified this shortly before it was looked at may be modified again within the same tick of the file
+# system's clock, keeping its size and time (git's "racily clean" files): its time is not stored, so the next
+# run hashes it.
+RACY_NS = 2_000_000_000
 # Where an input is: its root folder and its path under the root (CONTRACT.md). Rows written before roots were
 # stored have the root "" until a run given the same path adopts them (see adopt_unrooted).
 InputKey = tuple[str, str]
@@ -59,6 +70,81 @@ def known_inputs(inputs: pa.Table) -> dict[InputKey, Fingerprint]:
     }
 
 
+def stored_stats(inputs: pa.Table) -> dict[InputKey, Stat]:
+    """{(root, source): (size, mtime_ns)} of the stored files whose modification time was stored."""
+    keys = zip(
+        inputs.column("root").to_pylist(),
+        inputs.column("source").to_pylist(),
+        inputs.column("size").to_pylist(),
+        inputs.column("mtime_ns").to_pylist(),
+        strict=True,
+    )
+    return {(r or "", s): (size, mtime) for r, s, size, mtime in keys if mtime is not None}
+
+
+def trusted_stat(size: int, mtime_ns: int, now_ns: int | None = None) -> Stat:
+    """A file's size and modification time as stored: the time only when it is not too recent (RACY_NS)."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    return size, (mtime_ns if now_ns - mtime_ns >= RACY_NS else None)
+
+
+def file_stat(path: Path) -> Stat | None:
+    """The trusted size and modification time of the file `path` leads to; None when it cannot be looked at
+    (then it is hashed, and reading it says why it fails)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return trusted_stat(info.st_size, info.st_mtime_ns)
+
+
+def unchanged_by_stat(
+    items: list[InputFile],
+    known: dict[InputKey, Fingerprint],
+    stats: dict[InputKey, Stat],
+    version: str,
+    trust: bool = True,
+) -> tuple[list[InputFile], list[InputKey], dict[InputKey, Stat]]:
+    """Split the inputs into the files to hash (and read when changed) and those taken as unchanged unread:
+    same size and modification time as stored, same metadata, same pipeline version. Also returns the
+    stat of each file to hash, taken before it is hashed (what a file found unchanged refreshes its row with,
+    see refreshed_inputs). trust=False (--checksum): every file is hashed."""
+    to_hash: list[InputFile] = []
+    unchanged: list[InputKey] = []
+    seen: dict[InputKey, Stat] = {}
+    for item in items:
+        key = input_key(item)
+        now = file_stat(item.path)
+        stored = known.get(key)
+        if (
+            trust
+            and now is not None
+            and now[1] is not None
+            and stats.get(key) == now
+            and stored is not None
+            and stored[1:] == (metadata_hash(item), version)
+        ):
+            unchanged.append(key)
+            continue
+        to_hash.append(item)
+        if now is not None and now[1] is not None:
+            seen[key] = now
+    return to_hash, unchanged, seen
+
+
+def refreshed_inputs(inputs: pa.Table, seen: dict[InputKey, Stat], unchanged: set[InputKey]) -> list[dict]:
+    """`inputs` rows of files hashed and found unchanged whose size or modification time differ from the
+    stored ones (a file touched, a corpus copied, a warehouse written before times were stored), with the
+    stat seen now, so the next run need not hash them."""
+    wanted = {key: stat for key, stat in seen.items() if key in unchanged}
+    rows = []
+    for row in inputs.to_pylist():
+        key = (row["root"] or "", row["source"])
+        if key in wanted and (row["size"], row["mtime_ns"]) != wanted[key]:
+            rows.append({**row, "size": wanted[key][0], "mtime_ns": wanted[key][1]})
+    return rows
+
+
 def adopt_unrooted(stored: dict[str, pa.Table], items: list[InputFile]) -> dict[str, pa.Table]:
     """Give rows stored without a root (warehouses written before roots were) the root of the input that has
     their name in this run, so that input replaces or keeps them as its own instead of adding them again.
@@ -66,6 +152,9 @@ def adopt_unrooted(stored: dict[str, pa.Table], items: list[InputFile]) -> dict[
     Such a warehouse held one input per name, so each name is adopted by the first root that has it; an
     unrooted name this run does not see stays as it is, until a run given it adopts it.
     """
+    roots = stored["inputs"].column("root")
+    if roots.null_count == 0 and not pc.any(pc.equal(roots, "")).as_py():
+        return stored  # every row has its root (every warehouse written since roots were stored)
     rooted = set(known_inputs(stored["inputs"]))
     unrooted = {key[1] for key in rooted if not key[0]}
     adopted: dict[str, str] = {}
@@ -130,7 +219,7 @@ def _read_one(
 ) -> None:
     key = input_key(item)
     try:
-        content, size = file_hash(item.path)
+        content, size, mtime_ns = file_hash(item.path)
     except NotRegularFile as err:
         out.rejects.append(Reject(item.source, f"not ingested: {err}", root=item.root))
         out.failed.append(key)
@@ -177,6 +266,7 @@ def _read_one(
             "metadata_hash": mark[1],
             "pipeline_version": version,
             "size": size,
+            "mtime_ns": mtime_ns,
             "n_documents": len(docs),
             "n_rejects": len(rejects),
         }
@@ -212,15 +302,18 @@ def prepare_isolated(
     return docs, paras, rejects, failed
 
 
-def file_hash(path: Path) -> tuple[str, int]:
-    """sha256 and size of a regular file (anything else is refused unopened), read in chunks."""
+def file_hash(path: Path) -> tuple[str, int, int | None]:
+    """sha256 and size of a regular file (anything else is refused unopened), read in chunks, and its
+    modification time when opened (before reading: a change while it is read makes the next run look again),
+    None when too recent to be trusted (RACY_NS)."""
     h = hashlib.sha256()
     size = 0
     with open_regular(path) as handle:
+        _, mtime_ns = trusted_stat(0, os.fstat(handle.fileno()).st_mtime_ns)
         while chunk := handle.read(1 << 20):
             h.update(chunk)
             size += len(chunk)
-    return h.hexdigest(), size
+    return h.hexdigest(), size, mtime_ns
 
 
 def printable_names(items: list[InputFile]) -> tuple[list[InputFile], list[Reject]]:

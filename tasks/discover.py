@@ -20,8 +20,10 @@ def is_warehouse(folder: Path) -> bool:
 
 
 def inside(path: Path, root: Path) -> bool:
-    """Whether `path` (resolved) is `root` or under it."""
-    return path == root or path.is_relative_to(root)
+    """Whether `path` (resolved) is `root` or under it (compared as text: both are resolved, and this runs
+    for every input file)."""
+    here, top = str(path), str(root)
+    return here == top or here.startswith(top if top.endswith(os.sep) else top + os.sep)
 
 
 def resolved(path: Path) -> Path | None:
@@ -30,6 +32,30 @@ def resolved(path: Path) -> Path | None:
         return path.resolve(strict=True)
     except (OSError, RuntimeError):
         return None
+
+
+class Resolver:
+    """`resolved` for many files in few folders: each folder is resolved once (Path.resolve looks at every
+    component of a path, a system call each), and a file that is not a link is its resolved folder plus its
+    name, known from one lstat. Links are resolved in full, as `resolved` does."""
+
+    def __init__(self) -> None:
+        self.folders: dict[Path, Path | None] = {}
+
+    def __call__(self, path: Path) -> Path | None:
+        if path.name in ("", ".", ".."):
+            return resolved(path)
+        parent = path.parent
+        if parent not in self.folders:
+            self.folders[parent] = resolved(parent)
+        folder = self.folders[parent]
+        if folder is None:
+            return None
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            return None
+        return resolved(path) if stat.S_ISLNK(mode) else folder / path.name
 
 
 def walk_files(root: Path, refuse) -> Iterator[tuple[Path, list[str]]]:

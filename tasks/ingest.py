@@ -10,6 +10,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 
 from tasks.dates import parse_timestamp
 from tasks.decode import MIXED, NotText, decode_bytes
-from tasks.discover import inside, resolved, walk_files
+from tasks.discover import Resolver, inside, resolved, walk_files
 from tasks.limits import (
     DEFAULT_LIMITS,
     HTML_PARSER_DEPTH,
@@ -102,7 +103,11 @@ def document_id(source: str, content_hash: str) -> str:
 
 
 def _read_manifest(
-    path: Path, rejects: list[Reject], source: str, limits: ReadLimits = DEFAULT_LIMITS
+    path: Path,
+    rejects: list[Reject],
+    source: str,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    resolve: Callable[[Path], Path | None] = resolved,
 ) -> dict[Path, dict[str, str]]:
     entries: dict[Path, dict[str, str]] = {}
     try:
@@ -130,7 +135,7 @@ def _read_manifest(
             rel = str(row.get("path") or "").strip()
             if reason is None:
                 if rel not in targets:  # a path named on many rows is looked up once
-                    targets[rel] = _manifest_target(rel, folder)
+                    targets[rel] = _manifest_target(rel, folder, resolve)
                 target, reason = targets[rel]
             if reason:
                 rejects.append(Reject(f"{source}#{line}", reason))
@@ -177,7 +182,9 @@ def _manifest_fields_refused(row: dict, limits: ReadLimits) -> str | None:
     return None
 
 
-def _manifest_target(rel: str, folder: Path) -> tuple[Path | None, str | None]:
+def _manifest_target(
+    rel: str, folder: Path, resolve: Callable[[Path], Path | None] = resolved
+) -> tuple[Path | None, str | None]:
     """The file a manifest row names, or why it names none: rows may only name files under the folder."""
     if not rel:
         return None, "manifest row has an empty `path`; the row was ignored"
@@ -186,7 +193,7 @@ def _manifest_target(rel: str, folder: Path) -> tuple[Path | None, str | None]:
             f"manifest row names {rel!r}, outside the manifest's folder (paths must be relative, "
             "without `..`); the row was ignored"
         )
-    target = resolved(folder / rel)
+    target = resolve(folder / rel)
     if target is None or not inside(target, folder) or not target.is_file():
         return None, (
             f"manifest row names {rel!r}, which is not a file next to the manifest or below it; "
@@ -233,6 +240,7 @@ def discover_inputs(
             rejects.append(Reject(str(given) if rel == "." else rel, reason))
 
         manifests: dict[Path, dict[str, str]] = {}
+        resolve = Resolver()  # tens of thousands of files in a few folders: each folder resolved once
         for here, files in walk_files(root, refuse):
             if own is not None and inside(here, own):
                 if here == own:
@@ -240,7 +248,12 @@ def discover_inputs(
                 continue
             if MANIFEST in files:
                 manifests.update(
-                    _read_manifest(here / MANIFEST, rejects, str((here / MANIFEST).relative_to(root)))
+                    _read_manifest(
+                        here / MANIFEST,
+                        rejects,
+                        str((here / MANIFEST).relative_to(root)),
+                        resolve=resolve,
+                    )
                 )
             rel_folder = here.relative_to(root)
             outlet = None if rel_folder == Path(".") else rel_folder.as_posix()
@@ -258,7 +271,7 @@ def discover_inputs(
                         )
                     )
                     continue
-                entry = manifests.get(resolved(path) or path, {})
+                entry = manifests.get(resolve(path) or path, {}) if manifests else {}
                 found.append(InputFile(path, source, outlet, entry, str(root)))
     return found, rejects
 

@@ -55,6 +55,9 @@ from tasks.changes import (
     prepare_isolated,
     printable_names,
     read_changed,
+    refreshed_inputs,
+    stored_stats,
+    unchanged_by_stat,
     with_owner,
     without_repeated_flags,
 )
@@ -198,7 +201,7 @@ class PreparedShard:
 def input_state(item: InputFile, known: dict) -> tuple:
     """What a file's documents depend on now, or why it cannot be read (part of its shard's key)."""
     try:
-        content, size = file_hash(item.path)
+        content, size, _ = file_hash(item.path)
     except Exception as err:  # noqa: BLE001 - read_changed says why; here it only has to change the key
         return (item.root, item.source, "unreadable", repr(err))
     mark = (content, metadata_hash(item), PIPELINE_VERSION)
@@ -608,6 +611,7 @@ class RunOptions:
     stories_per_shard: int = 500
     wait: bool = False
     limits: ReadLimits = DEFAULT_LIMITS
+    checksum: bool = False  # hash every input, not only those whose size or modification time changed
 
 
 SHOWN_REJECTS = 50  # rejects logged one by one; all of them are in the `rejects` table
@@ -716,11 +720,18 @@ def run(
         stored = adopt_unrooted(on_disk, items)  # rows of a warehouse written before roots were stored
         before = current_version(root)
         known = known_inputs(stored["inputs"])
+        # Files with the size and modification time stored for them are unchanged without being read.
+        to_hash, unread, seen = unchanged_by_stat(
+            items, known, stored_stats(stored["inputs"]), PIPELINE_VERSION, trust=not options.checksum
+        )
+        if unread:
+            runner.log("%d input files have the size and modification time stored: unchanged", len(unread))
 
         # 2. Read and prepare the files that are new or changed, shard by shard, into staged parts.
-        shards = _shards(items, options.files_per_shard)
+        shards = _shards(to_hash, options.files_per_shard)
         staging = staging_dir(root, "prepare")
         runner.expect("files", len(items))
+        runner.advance("files", len(unread))
         prepared: list[PreparedShard] = []
         with runner.workers(len(shards)):
             jobs = (
@@ -760,7 +771,7 @@ def run(
         ]
         replaced = {(row["root"], row["source"]) for row in read_inputs}
         rejects = rejects + [r for s in prepared for r in s.rejects]
-        unchanged = {tuple(k) for s in prepared for k in s.unchanged}
+        unchanged = {tuple(k) for s in prepared for k in s.unchanged} | set(unread)
 
         # 3. Link over the whole corpus; 4. align the stories whose text changed, shard by shard.
         linked = None
@@ -813,7 +824,11 @@ def run(
             "rejects": merge_rejects(
                 stored["rejects"], rejects, replaced | failed, unchanged, roots, failed & set(known)
             ),
-            "inputs": merge_inputs(stored["inputs"], read_inputs),
+            # Files hashed unchanged but touched get their new time, when the inputs table is written anyway.
+            "inputs": merge_inputs(
+                stored["inputs"],
+                read_inputs + (refreshed_inputs(stored["inputs"], seen, unchanged) if read_inputs else []),
+            ),
         }
         if linked is not None:
             tables |= {
@@ -852,7 +867,7 @@ def run(
         "documents": n_documents,
         "new_documents": sum(s.documents for s in prepared),
         "read_inputs": len(replaced),
-        "unchanged_inputs": sum(len(s.unchanged) for s in prepared),
+        "unchanged_inputs": sum(len(s.unchanged) for s in prepared) + len(unread),
         "stories": len(set(members.column("story_id").to_pylist())),
         "aligned_stories": len(todo),
         "rejects": len(rejects),

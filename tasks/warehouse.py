@@ -151,6 +151,9 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("n_documents", pa.int32()),
             ("n_rejects", pa.int32()),
             ("root", pa.string()),  # the input root `source` is relative to (null: written before roots were)
+            # Modified when read (null: too recent to trust, or written before times were): a file whose size
+            # and time still equal these is not hashed again (tasks/changes.py, unchanged_by_stat).
+            ("mtime_ns", pa.int64()),
         ]
     ),
 }

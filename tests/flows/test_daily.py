@@ -1,8 +1,6 @@
 """A daily job as users run it (`reprint run` on each day's folder): days whose files have the same names are
 kept apart, a warehouse written before input roots were stored keeps working, a day with nothing valid
-completes, and the user's own views outlive the runs.
-
-These tests start a temporary Prefect server (about 10 s), so they are few and all in this module.
+completes, and the user's own views outlive the runs. (In-process runs: no Prefect API is configured.)
 """
 
 import json
@@ -17,7 +15,6 @@ import pytest
 from flows.cli import main
 from tasks.warehouse import current_version, read_table
 
-pytestmark = pytest.mark.prefect
 DUCKDB_CLI = Path(sys.executable).parent / "duckdb"  # the duckdb-cli package's command (1.5.6)
 
 STORIES = {

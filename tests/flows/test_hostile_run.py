@@ -2,7 +2,7 @@
 names and metadata reach the terminal as inert text, a full disk ends the run with one `reprint:` line and
 leaves the warehouse as it was, and a warehouse the user cannot write to can still be reported and queried.
 
-These tests run the real flow (a temporary Prefect server, about 10 s once per module)."""
+These tests run `reprint run` in-process, as a user without a Prefect server does (flows/local.py)."""
 
 import errno
 import os
@@ -14,14 +14,12 @@ from pathlib import Path
 
 import pytest
 
-import flows.pipeline
+import flows.cli
 import tasks.run
 import tasks.warehouse
 from flows.cli import main
 from tasks.warehouse import VERSIONS, read_table
 from tests.conftest import SEEDS
-
-pytestmark = pytest.mark.prefect
 
 MARKUP_OUTLET = "[link=https://evil.example]Reuters[/link]"
 FORGED = "x\x1b]0;owned\x07\x1b[2J\nreprint: forged line.txt"  # retitles the window, clears the screen
@@ -99,6 +97,26 @@ def test_a_full_disk_at_commit_is_reported_once_not_retried_and_cleaned_up(tmp_p
     assert {d["source"] for d in read_table(root, "documents").to_pylist()} == {"a.txt"}
 
 
+def test_a_passing_fault_at_commit_is_tried_again(tmp_path, monkeypatch, capsys):
+    # As the Prefect flow's IO tasks are (flows/pipeline.py IO_TASK), the in-process run's (flows/local.py).
+    monkeypatch.setattr("flows.local.IO_RETRY_DELAY_SECONDS", 0)
+    real_commit, calls = tasks.run.commit, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(errno.EIO, "Input/output error")
+        return real_commit(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.run, "commit", flaky)
+    root = tmp_path / "wh"
+    assert main(["run", str(SEEDS), "--warehouse", str(root), "--no-report"]) == 0
+    assert len(calls) == 2
+    assert {d["source"] for d in read_table(root, "documents").to_pylist()} == {
+        p.name for p in SEEDS.glob("*.txt")
+    }
+
+
 def test_report_and_sql_on_a_warehouse_the_user_cannot_write(tmp_path, capsys):
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("needs root and setpriv to read the warehouse as another user")
@@ -116,7 +134,7 @@ def test_report_and_sql_on_a_warehouse_the_user_cannot_write(tmp_path, capsys):
         ) == stamp  # nothing changed, nothing written
         subprocess.run(["chmod", "-R", "a-w,a+rX", str(root)], check=True)
         as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m"]
-        code = Path(flows.pipeline.__file__).parents[1]
+        code = Path(flows.cli.__file__).parents[1]
         # A clone inside a private (0700) folder, as `mktemp -d` makes, is out of another user's reach.
         reachable = subprocess.run(
             [*as_nobody, "flows.cli", "--version"],
@@ -165,5 +183,5 @@ def test_shards_run_in_a_window_not_all_at_once():
         most.append(len(running))
         return Done(n)
 
-    results = list(flows.pipeline.windowed((lambda n=n: submit(n) for n in range(50)), 4))
+    results = list(tasks.run.windowed((lambda n=n: submit(n) for n in range(50)), 4))
     assert results == list(range(50)) and max(most) == 4

@@ -1,7 +1,5 @@
-"""The real flow on the seed pair, in Prefect's local mode: contract tables, fates, idempotence.
-
-These tests start a temporary Prefect server (about 10 s), so they are few and all in this module.
-"""
+"""`reprint run` on the seed pair as a user without a Prefect server runs it (in-process, flows/local.py):
+contract tables, fates, idempotence. tests/flows/test_pipeline_production.py runs the Prefect flow."""
 
 import duckdb
 import pytest
@@ -10,8 +8,6 @@ from flows.cli import main
 from tasks.warehouse import TABLES, read_table
 from tests.conftest import SEEDS
 from tests.tasks.test_align import SEED_FATES
-
-pytestmark = pytest.mark.prefect
 
 CONTRACT_COLUMNS = {
     "documents": ["doc_id", "source", "outlet", "title", "published_at", "language", "n_paragraphs"],
@@ -84,13 +80,17 @@ def test_reports_run_in_the_catalog(warehouse, tmp_path, monkeypatch):
     assert profile == [(1, round(1 / 15, 4))]
 
 
-def test_second_run_changes_nothing(warehouse, capsys, monkeypatch):
+def test_second_run_changes_nothing_and_says_so_in_one_line(warehouse, capsys, monkeypatch):
     before = snapshot(warehouse)
     monkeypatch.chdir(warehouse.parent)  # as `make run` does: a warehouse path relative to where one stands
     assert main(["run", str(SEEDS), "--warehouse", warehouse.name]) == 0
     assert snapshot(warehouse) == before
     out = capsys.readouterr()
-    assert "split" in out.out and "duckdb" in out.out and "0 aligned in this run" in out.err
+    # The report is the last run's: not printed again (`reprint report` prints it).
+    assert out.out == "" and out.err.startswith("reprint: nothing changed: 0 documents read, 2 input files")
+    assert len(out.err.strip().splitlines()) == 1 and "`reprint report`" in out.err
+    assert main(["report", "--warehouse", warehouse.name]) == 0
+    assert "split" in capsys.readouterr().out
 
 
 def test_rejected_input_is_reported_and_the_rest_still_lands(warehouse, tmp_path, capsys):

@@ -18,8 +18,9 @@ from tests.flows.conftest import BIN, add_copy, api, free_port, reprint, reprint
 pytestmark = pytest.mark.prefect
 
 
-# Where the inputs were read from: a fresh run here reads a copy of the corpus in another folder.
-ROOT_COLUMNS = ("input_root", "root")
+# Where and when the inputs were seen: a fresh run here reads a copy of the corpus in another folder, and a
+# file written moments before a run has no trusted modification time.
+ROOT_COLUMNS = ("input_root", "root", "mtime_ns")
 
 
 def snapshot(warehouse: Path) -> dict:
@@ -97,21 +98,25 @@ CRASH_POINTS = [
 ]
 
 
-def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(client_env, corpus, fresh, tmp_path):
+@pytest.mark.parametrize("mode", ["flow", "direct"])
+def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(client_env, corpus, fresh, tmp_path, mode):
+    """As the Prefect flow (an API configured) and in-process (none configured: flows/local.py)."""
     wh = tmp_path / "wh"
+    env = client_env if mode == "flow" else {k: v for k, v in client_env.items() if k != "PREFECT_API_URL"}
 
     def killed_at(point: str) -> subprocess.CompletedProcess:
         return reprint(
-            client_env,
+            env,
             "run",
             str(corpus),
             "--warehouse",
             str(wh),
             "--no-report",
+            *(["--verbose"] if mode == "direct" else []),  # the run's log lines, which Prefect's INFO shows
             extra={"REPRINT_CRASH_AT": point, "PREFECT_LOGGING_LEVEL": "INFO"},
         )
 
-    run_ok(client_env, corpus, "--warehouse", wh)
+    run_ok(env, corpus, "--warehouse", wh)
     before = snapshot(wh)
     add_copy(corpus)
     prepared = []
@@ -134,7 +139,7 @@ def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(client_env, co
     # Killed just after the commit point: the run's work is all there.
     assert killed_at("after-switch").returncode == -signal.SIGKILL
     assert_same(snapshot(wh), fresh)
-    done = run_ok(client_env, corpus, "--warehouse", wh)  # the next run finds nothing left to do
+    done = run_ok(env, corpus, "--warehouse", wh)  # the next run finds nothing left to do
     assert "0 documents read" in done.stderr
     assert_same(snapshot(wh), fresh)
     assert catalog_documents(wh) == 3
