@@ -102,5 +102,7 @@ def test_linking_reads_the_wide_columns_from_a_file_in_corpus_order_with_the_sam
     assert [g[0] is not None and not g[1] for g in given] == [True, True, False, False]
     for table in ("documents", "paragraphs", "story_members", "paragraph_fates", "rejects", "inputs"):
         narrow, wide = (read_table(tmp_path / w, table) for w in ("narrow", "wide"))
+        if table == "inputs":  # when each file was last changed (rewritten between the runs), not a result
+            narrow, wide = (t.drop_columns(["mtime_ns"]) for t in (narrow, wide))
         assert narrow.num_rows > 0 or table == "rejects"
         assert narrow.equals(wide), table
