@@ -49,6 +49,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "withheld), kept as evidence and quoted in a table; current figures are quality.json's",
     ),
     "link_memory.json": ("link-memory.md", "rendered (the whole page) by `bench.link_memory.render_page`"),
+    "commit_memory.json": ("memory.md", "hand-written: a commit's peak RSS, streamed against whole tables"),
     "trace.json": ("trace-benchmarks.md", "rendered (the whole page) by `bench.trace_bench.render`"),
     "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
     "run-startup-before.json": (

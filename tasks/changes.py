@@ -337,13 +337,12 @@ def printable(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def links_current(stored: dict[str, pa.Table]) -> bool:
-    """Whether the stored stories and fates were made by this code's linking and alignment versions."""
-    members, fates = stored["story_members"], stored["paragraph_fates"]
+def links_current(members: pa.Table, align_versions: set[str | None], n_documents: int) -> bool:
+    """Whether the stored stories (`members`) and fates (their `align_version`s) were made by this code's
+    linking and alignment versions, every one of the `n_documents` stored documents in a story."""
     linked = set(members.column("link_version").to_pylist()) <= {LINK_VERSION}
-    aligned = set(fates.column("align_version").to_pylist()) <= {ALIGN_VERSION}
-    everyone = members.num_rows == stored["documents"].num_rows
-    return linked and aligned and everyone
+    aligned = align_versions <= {ALIGN_VERSION}
+    return linked and aligned and members.num_rows == n_documents
 
 
 def with_owner(docs: pa.Table, owner: dict[str, InputKey]) -> pa.Table:
@@ -369,7 +368,25 @@ def replace_documents(
     new_paras: pa.Table,
     replaced: set[InputKey],
 ) -> tuple[pa.Table, pa.Table]:
-    """Stored documents minus those of the `replaced` input files, plus the new ones (each id once)."""
+    """Stored documents minus those of the `replaced` input files, plus the new ones (each id once), and their
+    paragraphs as linking takes them (a stored `repeated` flag let go of: linking judges it again)."""
+    docs, paras = combined_documents(old_docs, old_paras, new_docs, new_paras, replaced)
+    return docs, without_repeated_flags(paras)
+
+
+def combined_documents(
+    old_docs: pa.Table,
+    old_paras: pa.Table,
+    new_docs: pa.Table,
+    new_paras: pa.Table,
+    replaced: set[InputKey],
+) -> tuple[pa.Table, pa.Table]:
+    """Stored documents minus those of the `replaced` input files, plus the new ones (each id once: the first
+    given), sorted by (source, doc_id), and their paragraphs as stored or staged, sorted by (doc_id,
+    para_idx).
+
+    Works on any columns that include the ones it reads: the run passes only what linking reads and what says
+    which input a document came from, never the text (tasks/run.py)."""
     owners = [
         (r or "", input_of(s, f, i))
         for s, f, i, r in zip(
@@ -394,14 +411,14 @@ def replace_documents(
             pc.invert(pc.is_in(old_paras.column("doc_id"), value_set=pa.array(sorted(new_ids), pa.string()))),
         )
     )
-    paras = pa.concat_tables([_without_repeated_flags(old_paras), new_paras]).sort_by(
+    paras = pa.concat_tables([old_paras, new_paras]).sort_by(
         [("doc_id", "ascending"), ("para_idx", "ascending")]
     )
     paras = _first_of_each(paras, "doc_id", "para_idx")
     return docs.sort_by([("source", "ascending"), ("doc_id", "ascending")]), paras
 
 
-def _without_repeated_flags(paras: pa.Table) -> pa.Table:
+def without_repeated_flags(paras: pa.Table) -> pa.Table:
     """Paragraphs as prepared: flags for text repeated across an outlet's stories are redone by every linking,
     so a stored one must not outlive the documents that made it true."""
     repeated = pc.fill_null(pc.equal(paras.column("boilerplate_reason"), "repeated"), False)

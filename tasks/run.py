@@ -22,6 +22,7 @@ import logging
 import os
 import shutil
 import signal
+import tempfile
 import threading
 import uuid
 from collections import deque
@@ -33,6 +34,7 @@ from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -42,6 +44,7 @@ from tasks.boilerplate import BoilerplateConfig
 from tasks.changes import (
     InputKey,
     adopt_unrooted,
+    combined_documents,
     file_hash,
     input_key,
     known_inputs,
@@ -53,12 +56,13 @@ from tasks.changes import (
     printable_names,
     read_changed,
     refreshed_inputs,
-    replace_documents,
     stored_stats,
     unchanged_by_stat,
     with_owner,
+    without_repeated_flags,
 )
 from tasks.clean import CleanConfig
+from tasks.evidence import PARAGRAPH_EVIDENCE
 from tasks.fingerprint import SketchConfig
 from tasks.html import HtmlConfig
 from tasks.ingest import InputFile, Reject, discover_inputs, input_root
@@ -66,24 +70,34 @@ from tasks.language import LanguageConfig
 from tasks.limits import DEFAULT_LIMITS, ReadLimits
 from tasks.prepare import PIPELINE_VERSION, StageClock, prepare_documents
 from tasks.report_page import pages_current, write_report_pages
+from tasks.run_summary import MAX_ROWS
 from tasks.stories import (
+    WIDE_COLUMNS,
     align_stories,
     alignment_inputs,
     changed_documents,
     find_stories,
     keyed_members,
+    read_link_tables,
     stories_to_align,
 )
 from tasks.warehouse import (
     SCHEMAS,
     TABLES,
+    Rewrite,
+    Source,
     commit,
+    count_rows,
     crash_point,
     current_version,
+    distinct_values,
     fsync_path,
     locked,
+    read_columns,
     read_table,
     sort_table,
+    table_files,
+    write_sorted,
 )
 
 STAGING = ".staging"
@@ -238,10 +252,9 @@ def load_meta(folder: Path) -> PreparedShard:
     return PreparedShard(**{**meta, "folder": str(folder)})
 
 
-def prepared_tables(shards: list[PreparedShard], name: str) -> pa.Table:
-    """The staged `documents` or `paragraphs` of the prepared shards, as one table."""
-    parts = [pq.read_table(Path(s.folder) / f"{name}.parquet") for s in shards if s.folder]
-    return pa.concat_tables([SCHEMAS[name].empty_table()] + [p.cast(SCHEMAS[name]) for p in parts])
+def staged_files(shards: list[PreparedShard], name: str) -> list[Path]:
+    """The staged `documents` or `paragraphs` files of the prepared shards, in shard order."""
+    return [Path(s.folder) / f"{name}.parquet" for s in shards if s.folder]
 
 
 # --- whole-corpus step: link ------------------------------------------------------------------------------
@@ -249,35 +262,150 @@ def prepared_tables(shards: list[PreparedShard], name: str) -> pa.Table:
 
 @dataclass
 class Linked:
-    """Stories over the whole corpus, and what alignment has to redo."""
+    """Stories over the whole corpus, what alignment has to redo, and where the next version's rows are."""
 
-    documents: pa.Table
-    paragraphs: pa.Table
     members: pa.Table
     todo: dict[str, list[str]]  # stories to align: {story_id: doc_ids in version order}
-    kept_fates: pa.Table  # stored fates of the stories that did not change
     changed: int  # documents whose body changed
+    n_documents: int
+    documents: Rewrite  # the stored documents less the replaced ones, plus the staged ones
+    paragraphs: Rewrite  # likewise, with the flags and evidence linking set laid over them
+    fates_drop: pa.Array  # stories whose stored fates no longer hold
+
+
+# Besides what linking reads: which input file a stored document came from, so a changed file replaces them.
+OWNER_COLUMNS = ["input_format", "input_source", "input_root"]
 
 
 def link(
-    stored: dict[str, pa.Table],
-    new_docs: pa.Table,
-    new_paras: pa.Table,
+    stored: StoredTables,
+    new_documents: list[Path],
+    new_paragraphs: list[Path],
     replaced: set,
+    adopted: pa.Table | None = None,
     scratch: Path | None = None,
 ) -> Linked:
-    """Stories over the stored corpus with the replaced inputs' documents swapped for the new ones; align keys
-    only from paragraph fingerprints (no text), so the stories to align are known without their text.
-    scratch: where linking writes what it holds out of core (the warehouse's staging area)."""
-    docs, paras = replace_documents(stored["documents"], stored["paragraphs"], new_docs, new_paras, replaced)
-    members, paras = find_stories(docs, paras, scratch=scratch)
-    changed = changed_documents(stored["paragraphs"], paras)
+    """Stories over the stored corpus with the replaced inputs' documents swapped for the staged ones. Reads
+    only what linking reads (tasks.stories.read_link_tables) and which input each document came from, from
+    the stored files and the staged parts, never the text; align keys only from paragraph fingerprints, so the
+    stories to align are known without their text. new_documents, new_paragraphs: the staged parts
+    (staged_files); adopted: the stored documents' owner columns when this run gave rows stored without a
+    root theirs (changes.adopt_unrooted); scratch: where linking writes what it holds out of core (the
+    warehouse's staging area)."""
+    root = stored.root
+    old_files = {n: table_files(root, n) for n in ("documents", "paragraphs")}
+    new_files = {"documents": new_documents, "paragraphs": new_paragraphs}
+    # Narrow: the wide columns (sketches, names) are read by find_stories from a file of them in the corpus's
+    # row order, a row group at a time; files without their evidence are read wide (it is computed from text).
+    old_docs, old_paras = read_link_tables(old_files["documents"], old_files["paragraphs"], wide=False)
+    wide = set(WIDE_COLUMNS) <= set(old_paras.column_names)
+    new_docs, new_paras = read_link_tables(new_files["documents"], new_files["paragraphs"], wide=wide)
+    if not wide and set(WIDE_COLUMNS) <= set(new_paras.column_names):
+        wide = True
+        old_docs, old_paras = read_link_tables(old_files["documents"], old_files["paragraphs"])
+    owners = (
+        adopted if adopted is not None else read_columns(old_files["documents"], "documents", OWNER_COLUMNS)
+    )
+    old_docs = _with_columns(old_docs, owners.select(OWNER_COLUMNS))
+    new_docs = _with_columns(new_docs, read_columns(new_files["documents"], "documents", OWNER_COLUMNS))
+    docs, paras = combined_documents(old_docs, old_paras, new_docs, new_paras, replaced)
+    # Of the columns read, only what says which stored bodies changed is kept through linking.
+    old_paras = old_paras.select(["doc_id", "para_idx", "fingerprint", "is_boilerplate"])
+    del new_paras
+    # Stored rows of documents that are gone or replaced; a document staged twice (one file under two roots)
+    # comes from its first part.
+    old_ids, new_ids = old_docs.column("doc_id"), new_docs.column("doc_id")
+    gone = pc.or_(
+        pc.invert(pc.is_in(old_ids, value_set=docs.column("doc_id"))), pc.is_in(old_ids, value_set=new_ids)
+    )
+    drop = pc.unique(old_ids.filter(gone))
+    again = _staged_again(new_files["documents"])
+    sources = [Source(f, drop) for f in old_files["paragraphs"]] + [
+        Source(f, again.get(k)) for k, f in enumerate(new_files["paragraphs"])
+    ]
+    # What the files hold of what linking sets, to lay over the rows only what it changes.
+    missing = pa.array(np.zeros(paras.num_rows, dtype=bool))
+    for column in (c for c in PARAGRAPH_EVIDENCE if c in paras.column_names):
+        missing = pc.or_(missing, pc.is_null(paras.column(column)))
+    as_stored = paras.select(["is_boilerplate", "boilerplate_reason"]).append_column("missing", missing)
+    with _wide_file(root if scratch is None else scratch, sources, wide) as evidence:
+        members, paras = find_stories(docs, without_repeated_flags(paras), evidence=evidence, scratch=scratch)
+    changed = changed_documents(old_paras, paras)
+    del old_paras
     # A story's key hashes its members' body fingerprints, never their text: keying reads no text column.
     keying = paras.select(["doc_id", "para_idx", "fingerprint", "is_boilerplate"])
     keying = keying.append_column("text", pa.nulls(keying.num_rows, pa.string()))
     members, _ = keyed_members(members, keying, stored["story_members"], changed)
-    todo, kept = stories_to_align(members, stored["story_members"], stored["paragraph_fates"])
-    return Linked(docs, paras, members, todo, kept, len(changed))
+    todo, _ = stories_to_align(members, stored["story_members"], SCHEMAS["paragraph_fates"].empty_table())
+    kept = set(members.column("story_id").to_pylist()) - set(todo)
+    stale = distinct_values(table_files(root, "paragraph_fates"), "story_id") - kept
+    patch = _linking_patch(as_stored, paras)
+    return Linked(
+        members,
+        todo,
+        len(changed),
+        docs.num_rows,
+        Rewrite([Source(f, again.get(k)) for k, f in enumerate(new_files["documents"])], drop),
+        Rewrite([Source(f, again.get(k)) for k, f in enumerate(new_files["paragraphs"])], drop, patch),
+        pa.array(sorted(s for s in stale if s is not None), pa.string()),
+    )
+
+
+@contextmanager
+def _wide_file(scratch: Path, sources: list[Source], wide: bool) -> Iterator[list[Path] | None]:
+    """The corpus's wide paragraph columns (WIDE_COLUMNS) as one Parquet file in its row order (doc_id,
+    para_idx: what combined_documents gives), written a bucket at a time from the stored files and the staged
+    parts, for find_stories to read a row group at a time; None when they were read (`wide`)."""
+    if wide:
+        yield None
+        return
+    scratch.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=scratch, prefix="wide-"))
+    try:
+        path = folder / "wide.parquet"
+        columns = ["doc_id", "para_idx", *WIDE_COLUMNS]
+        write_sorted(
+            path, "paragraphs", sources, spill=folder / "spill", columns=columns, row_group=SHARD_ROWS
+        )
+        yield [path]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _with_columns(table: pa.Table, more: pa.Table) -> pa.Table:
+    for name in more.column_names:
+        table = table.append_column(more.schema.field(name), more.column(name))
+    return table
+
+
+def _staged_again(files: list[Path]) -> dict[int, pa.Array]:
+    """{part: doc ids an earlier part holds too}: those rows of the part are not committed (the same file
+    given twice in one run is stored once, as combined_documents keeps it)."""
+    seen: set[str] = set()
+    again: dict[int, pa.Array] = {}
+    for k, path in enumerate(files):
+        ids = pq.read_table(path, columns=["doc_id"]).column("doc_id").to_pylist()
+        twice = sorted(seen.intersection(ids))
+        if twice:
+            again[k] = pa.array(twice, pa.string())
+        seen.update(ids)
+    return again
+
+
+def _linking_patch(as_stored: pa.Table, linked: pa.Table) -> pa.Table:
+    """The paragraph rows whose flags or link evidence linking set to other values than their file holds
+    (both tables in the same row order), with those columns: what the commit lays over the stored rows."""
+    same_flag = pc.fill_null(
+        pc.equal(as_stored.column("is_boilerplate"), linked.column("is_boilerplate")), False
+    )
+    a, b = as_stored.column("boilerplate_reason"), linked.column("boilerplate_reason")
+    same_reason = pc.or_(pc.fill_null(pc.equal(a, b), False), pc.and_(pc.is_null(a), pc.is_null(b)))
+    missing = as_stored.column("missing")  # stored before the evidence was prepared: linking computed it
+    columns = ["doc_id", "para_idx", "is_boilerplate", "boilerplate_reason"]
+    if pc.any(missing).as_py():
+        columns += list(PARAGRAPH_EVIDENCE)
+    differs = pc.or_(pc.invert(pc.and_(same_flag, same_reason)), missing)
+    return linked.select(columns).filter(differs)
 
 
 def align_jobs(
@@ -285,7 +413,8 @@ def align_jobs(
 ) -> list[tuple[Path, Path, dict[str, list[str]]]]:
     """The stories to align in shards, each (its staged part, the staged body file, its stories). A shard's
     key hashes this step's version and its stories' align keys (members in order and their body paragraphs'
-    fingerprints); the body file holds the body paragraphs of every story to align, sorted by document."""
+    fingerprints); the body file holds the body paragraphs of every story to align, sorted by document,
+    written from the stored files and the staged parts a bucket of documents at a time (write_sorted)."""
     keys = dict(
         zip(
             linked.members.column("story_id").to_pylist(),
@@ -312,17 +441,21 @@ def align_jobs(
     )
     if not all((path / "fates.parquet").exists() for path, _ in named) and not body.is_dir():
         wanted = pa.array(sorted({d for docs in linked.todo.values() for d in docs}), pa.string())
-        paras = linked.paragraphs
-        rows = paras.filter(
-            pc.and_(
-                pc.is_in(paras.column("doc_id"), value_set=wanted),
-                pc.invert(paras.column("is_boilerplate")),
-            )
-        ).select(["doc_id", "para_idx", "text", "fingerprint", "is_boilerplate"])
+        rewrite = linked.paragraphs
+        sources = [Source(f, rewrite.drop) for f in table_files(root, "paragraphs")] + rewrite.parts
         with staged_folder(body) as tmp:
-            write_part(
-                tmp / "body.parquet", rows.sort_by([("doc_id", "ascending"), ("para_idx", "ascending")])
+            write_sorted(
+                tmp / "body.parquet",
+                "paragraphs",
+                sources,
+                rewrite.patch,
+                spill=tmp / "spill",
+                keep=wanted,
+                where=lambda rows: pc.invert(rows.column("is_boilerplate")),
+                columns=["doc_id", "para_idx", "text", "fingerprint", "is_boilerplate"],
+                row_group=SHARD_ROWS,
             )
+            shutil.rmtree(tmp / "spill", ignore_errors=True)
     return [(path, body / "body.parquet", stories) for path, stories in named]
 
 
@@ -495,8 +628,10 @@ def discover(inputs: list[str], warehouse: str | None = None) -> tuple[list[Inpu
 
 
 class StoredTables(Mapping):
-    """The committed tables, each read when a step first asks for it: a run with nothing new reads `inputs`,
-    `rejects` and the small tables, never the paragraphs."""
+    """The committed small tables (`inputs`, `rejects`, `story_members`), each read when a step first asks for
+    it. `documents`, `paragraphs` and `paragraph_fates` are never read whole by a run: linking reads their
+    columns it needs, the commit streams them (docs/memory.md); reading them here is for tests and
+    warehouses written before input roots were stored (changes.adopt_unrooted)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -516,6 +651,10 @@ class StoredTables(Mapping):
         """Let go of a table read earlier (read again if asked for once more)."""
         self.read.pop(name, None)
 
+    def rows(self, name: str) -> int:
+        """The table's rows, from its files' metadata (nothing read)."""
+        return count_rows(self.root, name)
+
     def __len__(self) -> int:
         return len(TABLES)
 
@@ -524,15 +663,37 @@ def load_warehouse(root: Path) -> StoredTables:
     return StoredTables(root)
 
 
-def commit_version(root: Path, tables: dict[str, pa.Table], stored: dict[str, pa.Table]) -> str | None:
+def commit_version(
+    root: Path, tables: dict[str, pa.Table | Rewrite], stored: Mapping[str, pa.Table]
+) -> str | None:
     """Commit when anything differs from what is stored; an idle run leaves the warehouse as it was (a new
     warehouse gets its first version even when empty, so its catalog and report exist). Tables not in
-    `tables` are carried over as they are."""
-    same_sizes = all(tables[n].num_rows == stored[n].num_rows for n in tables)
-    same = same_sizes and all(sort_table(tables[n], n).equals(sort_table(stored[n], n)) for n in tables)
-    if same and current_version(root):
+    `tables` are carried over as they are; a small table given whole is compared with the stored one, a
+    Rewrite says itself whether it changes anything (Rewrite.changes), reading no table whole."""
+    current = current_version(root)
+
+    def same(name: str, table: pa.Table | Rewrite) -> bool:
+        if isinstance(table, Rewrite):
+            return not table.changes(current, name)
+        return table.num_rows == stored[name].num_rows and sort_table(table, name).equals(
+            sort_table(stored[name], name)
+        )
+
+    if current and all(same(n, t) for n, t in tables.items()):
         return None
     return commit(root, tables, uuid.uuid4().hex).name
+
+
+def shown_fates(parts: list[Path], stories: list[str]) -> pa.Table:
+    """`story_id` and `fate` of the fates of these stories in the staged parts: what the run's artifact counts
+    (tasks.run_summary.fate_counts shows at most MAX_ROWS stories)."""
+    wanted = pa.array(stories, pa.string())
+    schema = pa.schema([SCHEMAS["paragraph_fates"].field(c) for c in ("story_id", "fate")])
+    rows = [
+        table.filter(pc.is_in(table.column("story_id"), value_set=wanted))
+        for table in (pq.read_table(p, columns=schema.names).cast(schema) for p in parts)
+    ]
+    return pa.concat_tables([schema.empty_table(), *rows])
 
 
 def report_pages(root: Path, touched: set[str] | None, since: str | None) -> Path:
@@ -614,32 +775,37 @@ def run(
 
         # 3. Link over the whole corpus; 4. align the stories whose text changed, shard by shard.
         linked = None
-        if replaced or not links_current(stored):
+        adopted = stored["documents"] if stored is not on_disk else None
+        current_links = links_current(
+            stored["story_members"],
+            distinct_values(table_files(root, "paragraph_fates"), "align_version"),
+            on_disk.rows("documents"),
+        )
+        fate_parts: list[Source] = []
+        if replaced or not current_links:
             linked = runner.call(
                 "link_stories",
                 link,
-                stored,
-                prepared_tables(prepared, "documents"),
-                prepared_tables(prepared, "paragraphs"),
+                on_disk,
+                staged_files(prepared, "documents"),
+                staged_files(prepared, "paragraphs"),
                 replaced,
+                adopted,
                 staging_dir(root, "link"),
             )
             runner.log(
                 "linked %d documents into %d stories; %d documents changed",
-                linked.documents.num_rows,
+                linked.n_documents,
                 len(set(linked.members.column("story_id").to_pylist())),
                 linked.changed,
             )
             crash_point("after-link")
-            if isinstance(stored, StoredTables):
-                stored.forget("paragraphs")  # linked.paragraphs is the corpus's now; hold one copy, not two
             jobs = align_jobs(root, linked, options.stories_per_shard)
             runner.expect("stories", len(linked.todo))
-            fates = [linked.kept_fates]
             # A pool of its own: the preparing workers were ended before linking, which needs the memory.
             with runner.workers(len(jobs)):
                 for done in runner.map("align_shard", align_shard, jobs):
-                    fates.append(pq.read_table(done.part).cast(SCHEMAS["paragraph_fates"]))
+                    fate_parts.append(Source(Path(done.part)))
                     runner.advance("stories", done.stories)
                     runner.log(
                         "%s %d stories: %d paragraph fates",
@@ -647,16 +813,14 @@ def run(
                         done.stories,
                         done.fates,
                     )
-            docs, members, todo = linked.documents, linked.members, linked.todo
-            fates = pa.concat_tables(fates)
+            members, todo = linked.members, linked.todo
             crash_point("after-align")
         else:  # no document changed, stories made by this code: linking again would change nothing
-            docs, members, todo = stored["documents"], stored["story_members"], {}
-            fates = stored["paragraph_fates"]
+            members, todo = stored["story_members"], {}
 
         # 5. Commit a new version when anything differs; the staged parts are then no longer needed.
         roots = [input_root(Path(i)) for i in inputs]
-        tables = {
+        tables: dict[str, pa.Table | Rewrite] = {
             "rejects": merge_rejects(
                 stored["rejects"], rejects, replaced | failed, unchanged, roots, failed & set(known)
             ),
@@ -668,23 +832,24 @@ def run(
         }
         if linked is not None:
             tables |= {
-                "documents": docs,
+                "documents": linked.documents,
                 "paragraphs": linked.paragraphs,
                 "story_members": members,
-                "paragraph_fates": fates,
+                "paragraph_fates": Rewrite(fate_parts, linked.fates_drop),
             }
-        elif stored is not on_disk:  # rows given the root of this run's inputs (adopt_unrooted)
-            tables["documents"] = docs
+        elif adopted is not None:  # rows given the root of this run's inputs (adopt_unrooted)
+            tables["documents"] = Rewrite(patch=adopted.select(["source", "doc_id", "input_root"]))
         version = runner.call("commit_version", commit_version, root, tables, on_disk, io=True)
         if version:
             runner.log(
                 "committed version %s of %s: %s",
                 version,
                 root,
-                ", ".join(f"{tables[n].num_rows} {n}" for n in tables),
+                ", ".join(f"{count_rows(root, n)} {n}" for n in tables),
             )
         else:
             runner.log("nothing changed: %s keeps its version", root)
+        fates = shown_fates([Path(p.path) for p in fate_parts], sorted(todo)[:MAX_ROWS])
         freed = prune_staging(root)
         if freed:
             runner.log("removed %.1f MB of staged parts", freed / 1e6)
@@ -697,8 +862,9 @@ def run(
             )
         elif not pages_current(root):  # a run killed after its commit, or pages of another page version
             page = runner.call("write_report_page", report_pages, root, None, None, io=True)
+        n_documents = count_rows(root, "documents")
     summary = {
-        "documents": docs.num_rows,
+        "documents": n_documents,
         "new_documents": sum(s.documents for s in prepared),
         "read_inputs": len(replaced),
         "unchanged_inputs": sum(len(s.unchanged) for s in prepared) + len(unread),

@@ -6,6 +6,12 @@ version `DIR/.versions/<n>-<run>/`. A commit builds the next version beside the 
 did not change are hard-linked, not rewritten), fsyncs it, then switches `.current` with one atomic rename: a
 run killed at any moment leaves the previous warehouse or the new one, never a mix, and a reader never sees
 half a file.
+
+A table is committed either as a table in memory (the small ones) or as a `Rewrite`: where its next rows are
+(the stored files, minus the rows of the keys it drops, and this run's staged Parquet parts), never the rows
+themselves. The rows of a Rewrite that are not in a hard-linked file are written as one new file sorted by the
+table's keys, a bounded bucket of keys at a time (`write_sorted`), so a commit's memory does not grow with the
+table (docs/memory.md).
 """
 
 from __future__ import annotations
@@ -21,9 +27,11 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -38,6 +46,13 @@ LOCK = ".lock"
 KEEP_VERSIONS = 2  # the current one and the one before, which a reader may still be reading
 MAX_PARTS = 32  # a table with more files than this is compacted into one on the next commit
 ROW_GROUP = 100_000
+# What write_sorted holds of a table at once (Arrow bytes, before its sort's copy): one bucket of keys' rows.
+BUCKET_BYTES = 32 << 20
+# Rows a Rewrite's files are read in: a whole row group of paragraphs (100k rows, about 60 MB in Arrow) costs
+# its decoder's scratch too, about 230 MB of RSS, where batches of 10k rows read through a 1 MB buffer cost
+# about 100 MB (measured on the 10k corpus's paragraphs, 2026-12-06).
+READ_ROWS = 10_000
+SPILL = ".spill"  # write_sorted's buckets, inside the version being built (a crash leaves them to recover)
 
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema(
@@ -299,6 +314,15 @@ def recover(root: Path) -> None:
             # A table added to the schema after this version was written: an empty file keeps views valid.
             (current / name).mkdir()
             _write_file(current / name / "part-empty.parquet", SCHEMAS[name].empty_table(), name)
+            continue
+        have = set().union(*(pq.read_schema(f).names for f in (current / name).glob("*.parquet")))
+        if not set(SCHEMAS[name].names) <= have:
+            # Columns added to the schema after every file of this version was written: an empty file that
+            # has them gives the catalog's views (union_by_name) those columns, null in the older rows, so the
+            # macros and reports that name them work on a warehouse written before they existed.
+            tmp = current / name / "part-columns.parquet.tmp"
+            _write_file(tmp, SCHEMAS[name].empty_table(), name)
+            os.replace(tmp, current / name / "part-columns.parquet")
     _link_tables(root)
     older = sorted(
         (p for p in versions.iterdir() if version_number(p) <= version_number(current)), key=version_number
@@ -319,8 +343,9 @@ def version_number(path: Path) -> int:
     return int(match.group(1)) if match else -1
 
 
-def commit(root: Path, tables: dict[str, pa.Table], run_id: str) -> Path:
+def commit(root: Path, tables: dict[str, pa.Table | Rewrite], run_id: str) -> Path:
     """Make `tables` the warehouse's contents, all or nothing; tables not given are carried over unchanged.
+    Each is a table in memory or a Rewrite (where its rows are; see the module's docstring).
 
     Returns the new version's folder. Call it holding `locked(root)`.
     """
@@ -337,7 +362,7 @@ def commit(root: Path, tables: dict[str, pa.Table], run_id: str) -> Path:
         shutil.rmtree(target, ignore_errors=True)
         if not full:
             raise
-        needed = sum(t.nbytes for t in tables.values())
+        needed = sum(t.nbytes if isinstance(t, pa.Table) else t.nbytes(current, n) for n, t in tables.items())
         free = shutil.disk_usage(root).free
         raise WarehouseFull(
             errno.ENOSPC,
@@ -356,22 +381,308 @@ def commit(root: Path, tables: dict[str, pa.Table], run_id: str) -> Path:
     return target
 
 
-def _build_version(target: Path, current: Path | None, tables: dict[str, pa.Table], number: int) -> None:
+def _build_version(
+    target: Path, current: Path | None, tables: dict[str, pa.Table | Rewrite], number: int
+) -> None:
     """Write version `number` into `target`: given tables stored, the others linked from `current`."""
     target.mkdir(parents=True)
     for name in TABLES:
         folder = target / name
         folder.mkdir()
         old = {f.name: f for f in (current / name).glob("*.parquet")} if current else {}
-        if name not in tables:
+        given = tables.get(name)
+        if given is None:
             for file in old.values():
                 _link_or_copy(file, folder / file.name)
             if not old:
                 _write_file(folder / "part-empty.parquet", SCHEMAS[name].empty_table(), name)
             continue
-        _store_table(folder, sort_table(tables[name], name), name, old, number)
+        if isinstance(given, Rewrite):
+            _store_rewrite(folder, given, name, old, number, target / SPILL)
+        else:
+            _store_table(folder, sort_table(given, name), name, old, number)
         crash_point(f"after-table-{name}")
         _fsync(folder)
+    shutil.rmtree(target / SPILL, ignore_errors=True)
+
+
+@dataclass
+class Source:
+    """A Parquet file of a table's rows, less the rows whose group key (GROUP_KEY) is in `drop`."""
+
+    path: Path
+    drop: pa.Array | None = None
+
+
+@dataclass
+class Rewrite:
+    """A table's next rows, given by where they are, never held whole: the stored rows whose group key is not
+    in `drop`, the rows of this run's `parts`, and `patch` (rows keyed by the table's SORT_KEYS) laid over the
+    rows it names: the columns it has replace theirs (paragraphs: the flags and link evidence linking set).
+
+    A stored file none of whose rows is dropped or patched is hard-linked into the next version; the other
+    stored files' remaining rows and the parts' rows are written as one new file in key order (write_sorted).
+    """
+
+    parts: list[Source] = field(default_factory=list)
+    drop: pa.Array | None = None
+    patch: pa.Table | None = None
+
+    def touched_keys(self, name: str) -> pa.Array | None:
+        """Group keys whose stored rows do not stay as they are: dropped or patched."""
+        keys = [] if self.drop is None else [self.drop]
+        if self.patch is not None and self.patch.num_rows:
+            keys.append(pc.unique(self.patch.column(GROUP_KEY[name])))
+        keys = [k.cast(pa.string()) for k in keys if len(k)]
+        return pa.concat_arrays(keys) if keys else None
+
+    def plan(self, old: list[Path], name: str) -> tuple[list[Path], list[Source]]:
+        """The stored files kept as they are, and the sources of the new file."""
+        touched = self.touched_keys(name)
+        if len(old) > MAX_PARTS:  # compacted: every row goes into the new file
+            return [], [Source(p, self.drop) for p in old] + self.parts
+        kept, rewritten = [], []
+        for path in sorted(old):
+            if touched is not None and _holds_any(path, GROUP_KEY[name], touched):
+                rewritten.append(Source(path, self.drop))
+            else:
+                kept.append(path)
+        return kept, rewritten + self.parts
+
+    def changes(self, current: Path | None, name: str) -> bool:
+        """Whether the next version of the table differs from the stored one."""
+        old = table_files(current, name) if current else []
+        kept, sources = self.plan(old, name)
+        return len(kept) != len(old) or any(pq.read_metadata(s.path).num_rows for s in sources)
+
+    def nbytes(self, current: Path | None, name: str) -> int:
+        """Its rows' size in Arrow, about (Parquet's uncompressed sizes): for the full-disk message."""
+        old = table_files(current, name) if current else []
+        return sum(_uncompressed_bytes(s.path) for s in self.plan(old, name)[1])
+
+
+def _holds_any(path: Path, column: str, keys: pa.Array) -> bool:
+    """Whether the Parquet file has a row whose `column` is in `keys` (read a row group at a time)."""
+    f = pq.ParquetFile(path)
+    for k in range(f.num_row_groups):
+        values = f.read_row_group(k, columns=[column]).column(0)
+        if pc.any(pc.is_in(values, value_set=keys)).as_py():
+            return True
+    return False
+
+
+def read_columns(paths: list[Path], name: str, columns: list[str]) -> pa.Table:
+    """These columns of a table's files, a row group at a time (columns a file lacks as nulls)."""
+    schema = pa.schema([SCHEMAS[name].field(c) for c in columns])
+    parts = [rows for path in paths for rows in _source_batches(Source(path), name, columns)]
+    return pa.concat_tables([schema.empty_table(), *parts])
+
+
+def distinct_values(paths: list[Path], column: str) -> set:
+    """The distinct values of one column of Parquet files (None for a file without it), a row group at a
+    time."""
+    seen: set = set()
+    for path in paths:
+        f = pq.ParquetFile(path)
+        if column not in f.schema_arrow.names:
+            seen |= {None} if f.metadata.num_rows else set()
+            continue
+        for k in range(f.num_row_groups):
+            seen.update(pc.unique(f.read_row_group(k, columns=[column]).column(0)).to_pylist())
+    return seen
+
+
+def count_rows(root: Path, name: str) -> int:
+    """Rows of the committed table, from its files' metadata."""
+    return sum(pq.read_metadata(path).num_rows for path in table_files(root, name))
+
+
+def _uncompressed_bytes(path: Path) -> int:
+    meta = pq.read_metadata(path)
+    return sum(meta.row_group(k).total_byte_size for k in range(meta.num_row_groups))
+
+
+def _store_rewrite(folder: Path, rewrite: Rewrite, name: str, old: dict[str, Path], number: int, spill: Path):
+    kept, sources = rewrite.plan(list(old.values()), name)
+    for path in kept:
+        _link_or_copy(path, folder / path.name)
+    if sources or not kept:
+        write_sorted(folder / f"part-{number:06d}.parquet", name, sources, rewrite.patch, spill=spill)
+
+
+def write_sorted(
+    target: Path,
+    name: str,
+    sources: list[Source],
+    patch: pa.Table | None = None,
+    *,
+    spill: Path,
+    keep: pa.Array | None = None,
+    where: Callable[[pa.Table], pa.Array] | None = None,
+    columns: list[str] | None = None,
+    row_group: int = ROW_GROUP,
+) -> int:
+    """Write the rows of `sources` (with `patch` laid over them) into one Parquet file in the table's key
+    order (SORT_KEYS), holding one bucket of keys at a time, not the table: the rows are first split by ranges
+    of the first sort key into buckets of about BUCKET_BYTES (Arrow IPC files under `spill`), then each bucket
+    is read, sorted and written in turn. The ranges only decide memory: the file is in key order, in row
+    groups of `row_group` rows, whatever they are.
+
+    keep: only rows whose group key is in it; where: only rows it says yes to (after the patch); columns: only
+    these. Returns the rows written.
+    """
+    schema = SCHEMAS[name]
+    out_schema = pa.schema([schema.field(c) for c in columns]) if columns else schema
+    keys, first = SORT_KEYS[name], SORT_KEYS[name][0]
+    total = sum(_uncompressed_bytes(s.path) for s in sources)
+    bounds = _bucket_bounds(sources, first, -(-total // BUCKET_BYTES))
+    buckets = _spill_buckets(sources, name, bounds, keep, spill / target.name)
+    patch_bucket = (
+        np.searchsorted(bounds, patch.column(first).to_numpy(zero_copy_only=False), side="right")
+        if patch is not None and patch.num_rows and bounds
+        else None
+    )
+    written, pending = 0, []
+    with pq.ParquetWriter(target, out_schema, compression="zstd") as writer:
+
+        def flush(rows: pa.Table) -> None:
+            writer.write_table(rows, row_group_size=row_group)
+            crash_point(f"mid-file-{name}")
+
+        for k, bucket in enumerate(buckets):
+            rows = bucket()
+            # The bucket in key order READ_ROWS at a time: a sorted copy of it is never held whole.
+            order = pc.sort_indices(rows.select(keys), sort_keys=[(c, "ascending") for c in keys])
+            mine = None
+            if patch is not None and patch.num_rows:
+                mine = patch if patch_bucket is None else patch.filter(pa.array(patch_bucket == k))
+                mine = (mine, _row_keys(mine, keys))
+            for start in range(0, len(order), READ_ROWS):
+                chunk = rows.take(order.slice(start, READ_ROWS))
+                if mine is not None:
+                    chunk = _laid_over(chunk, *mine, keys)
+                if where is not None:
+                    chunk = chunk.filter(where(chunk))
+                pending.append(chunk.select(out_schema.names).cast(out_schema))
+                size = sum(t.num_rows for t in pending)
+                if size >= row_group:  # whole row groups out, the rest waits
+                    whole = pa.concat_tables(pending)
+                    cut = size - size % row_group
+                    flush(whole.slice(0, cut))
+                    pending, written = [whole.slice(cut)], written + cut
+            del rows, order
+        rest = pa.concat_tables([out_schema.empty_table(), *pending])
+        if rest.num_rows or not written:
+            flush(rest)
+        written += rest.num_rows
+    shutil.rmtree(spill / target.name, ignore_errors=True)
+    _fsync(target)
+    return written
+
+
+def _source_batches(source: Source, name: str, columns: list[str] | None = None) -> Iterator[pa.Table]:
+    """A source's rows READ_ROWS at a time, with the table's schema (columns it lacks as nulls)."""
+    f = pq.ParquetFile(source.path, buffer_size=1 << 20, pre_buffer=False)
+    schema = SCHEMAS[name]
+    wanted = columns or schema.names
+    present = [c for c in wanted if c in f.schema_arrow.names]
+    for batch in f.iter_batches(batch_size=READ_ROWS, columns=present):
+        arrays = [
+            batch.column(present.index(c)).cast(schema.field(c).type)
+            if c in present
+            else pa.nulls(batch.num_rows, schema.field(c).type)
+            for c in wanted
+        ]
+        rows = pa.Table.from_arrays(arrays, schema=pa.schema([schema.field(c) for c in wanted]))
+        if source.drop is not None and len(source.drop):
+            rows = rows.filter(pc.invert(pc.is_in(rows.column(GROUP_KEY[name]), value_set=source.drop)))
+        yield rows
+
+
+def _bucket_bounds(sources: list[Source], column: str, buckets: int) -> list:
+    """Values of `column` that cut the sources' rows into about `buckets` ranges of equal size, from a sample
+    (every 64th row's value)."""
+    if buckets < 2:
+        return []
+    sample = []
+    for source in sources:
+        f = pq.ParquetFile(source.path)
+        for k in range(f.num_row_groups):
+            values = f.read_row_group(k, columns=[column]).column(0)
+            sample += values.take(pa.array(range(0, len(values), 64))).to_pylist()
+    sample = sorted(v for v in sample if v is not None)
+    cuts = sorted({sample[len(sample) * i // buckets] for i in range(1, buckets)}) if sample else []
+    return cuts
+
+
+def _spill_buckets(
+    sources: list[Source], name: str, bounds: list, keep: pa.Array | None, folder: Path
+) -> list[Callable[[], pa.Table]]:
+    """The sources' rows split into len(bounds) + 1 buckets by their first sort key; with no bounds, in memory
+    (the rows are one bucket's size), else each in an Arrow IPC file under `folder`. Each bucket is a function
+    reading it (null keys go to the first)."""
+    schema, first = SCHEMAS[name], SORT_KEYS[name][0]
+
+    def batches() -> Iterator[pa.Table]:
+        for source in sources:
+            for rows in _source_batches(source, name):
+                if keep is not None:
+                    rows = rows.filter(pc.is_in(rows.column(GROUP_KEY[name]), value_set=keep))
+                yield rows
+
+    if not bounds:
+        held = pa.concat_tables([schema.empty_table(), *batches()])
+        return [lambda: held]
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"bucket-{k:05d}.arrow" for k in range(len(bounds) + 1)]
+    options = pa.ipc.IpcWriteOptions(compression="lz4")
+    writers = [pa.ipc.new_stream(p, schema, options=options) for p in paths]
+    try:
+        for rows in batches():
+            column = rows.column(first)
+            which = np.searchsorted(
+                bounds, pc.fill_null(column, bounds[0]).to_numpy(zero_copy_only=False), "right"
+            )
+            which[pc.is_null(column).to_numpy(zero_copy_only=False)] = len(
+                bounds
+            )  # sorted last, as Arrow does
+            for k in np.unique(which):
+                writers[k].write_table(rows.filter(pa.array(which == k)))
+    finally:
+        for w in writers:
+            w.close()
+
+    def read(path: Path) -> Callable[[], pa.Table]:
+        return lambda: pa.ipc.open_stream(path).read_all()
+
+    return [read(p) for p in paths]
+
+
+def _row_keys(table: pa.Table, keys: list[str]) -> pa.Array:
+    """One string per row naming it by its key columns."""
+    parts = [pc.cast(table.column(k), pa.string()) for k in keys]
+    return pc.binary_join_element_wise(*parts, "\x1f")
+
+
+def _laid_over(rows: pa.Table, patch: pa.Table, patch_keys: pa.Array, keys: list[str]) -> pa.Table:
+    """`rows` with the columns of `patch` taken from it where its keys (`patch_keys`) name the row."""
+    if not patch.num_rows or not rows.num_rows:
+        return rows
+    at = pc.index_in(_row_keys(rows, keys), value_set=patch_keys).cast(pa.int64())  # its patch row, or null
+    if not pc.any(pc.is_valid(at)).as_py():
+        return rows
+    order = pc.if_else(pc.is_valid(at), pc.add(at, rows.num_rows), pa.array(np.arange(rows.num_rows)))
+    for column in patch.column_names:
+        if column in keys:
+            continue
+        both = pa.concat_arrays(
+            [
+                rows.column(column).combine_chunks(),
+                patch.column(column).cast(rows.schema.field(column).type).combine_chunks(),
+            ]
+        )
+        rows = rows.set_column(rows.schema.get_field_index(column), column, both.take(order))
+    return rows
 
 
 class StagedParquet:

@@ -68,3 +68,41 @@ def test_shards_of_every_size_give_the_same_warehouse(tmp_path):
             one, many = one.drop_columns(["mtime_ns"]), many.drop_columns(["mtime_ns"])
         assert one.num_rows > 0 or name == "rejects"
         assert one.equals(many), name
+
+
+def test_linking_reads_the_wide_columns_from_a_file_in_corpus_order_with_the_same_result(
+    tmp_path, monkeypatch
+):
+    """The run links with the sketches and names in a file (written from the stored files and staged parts in
+    the corpus's row order), not in memory: the same warehouse as linking them held, also when a second run
+    replaces a file and adds one."""
+    first = write_corpus(tmp_path / "in")
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "x.txt").write_text((SEEDS / "000_428487f81ed86623.txt").read_text(encoding="utf-8"))
+    given = []
+    real_find = tasks.run.find_stories
+
+    def spy(docs, paras, **kwargs):
+        given.append((kwargs.get("evidence"), "minhash" in paras.column_names))
+        return real_find(docs, paras, **kwargs)
+
+    monkeypatch.setattr(tasks.run, "find_stories", spy)
+    options = tasks.run.RunOptions(files_per_shard=2)
+    real_read = tasks.run.read_link_tables
+    for name in ("narrow", "wide"):
+        if name == "wide":  # every column read into memory, as linking held them before
+            monkeypatch.setattr(tasks.run, "read_link_tables", lambda d, p, wide=True: real_read(d, p))
+        run([str(first)], str(tmp_path / name), options)
+        victim = sorted(first.rglob("*.txt"))[0]
+        kept = victim.read_text(encoding="utf-8")
+        victim.write_text(kept + "\n\nA paragraph added later, which changes the file.\n", encoding="utf-8")
+        run([str(first), str(more)], str(tmp_path / name), options)
+        victim.write_text(kept, encoding="utf-8")
+    assert [g[0] is not None and not g[1] for g in given] == [True, True, False, False]
+    for table in ("documents", "paragraphs", "story_members", "paragraph_fates", "rejects", "inputs"):
+        narrow, wide = (read_table(tmp_path / w, table) for w in ("narrow", "wide"))
+        if table == "inputs":  # when each file was last changed (rewritten between the runs), not a result
+            narrow, wide = (t.drop_columns(["mtime_ns"]) for t in (narrow, wide))
+        assert narrow.num_rows > 0 or table == "rejects"
+        assert narrow.equals(wide), table

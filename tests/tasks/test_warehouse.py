@@ -251,3 +251,97 @@ def test_staged_parquet_streams_batches_and_appears_only_when_complete(tmp_path)
     except RuntimeError:
         pass
     assert sorted(p.name for p in path.parent.iterdir()) == ["part-0.parquet"]
+
+
+def many_paras(ids: list[str], n: int = 3, flag: bool = False) -> pa.Table:
+    return pa.Table.from_pylist(
+        [
+            {
+                "doc_id": d,
+                "para_idx": k,
+                "text": f"paragraph {k} of {d}",
+                "fingerprint": len(d) * 100 + k,
+                "is_boilerplate": flag,
+                "minhash": [k, 2],
+                "names": [k],
+            }
+            for d in ids
+            for k in range(n)
+        ],
+        schema=SCHEMAS["paragraphs"],
+    )
+
+
+def part(path: Path, table: pa.Table) -> wh.Source:
+    pq.write_table(table, path, row_group_size=7)  # row groups out of step with the buckets
+    return wh.Source(path)
+
+
+def test_a_rewrite_is_written_in_key_order_a_bucket_at_a_time(tmp_path, monkeypatch):
+    """Rows from several unsorted parts come out as one file in key order, whatever the buckets are: the same
+    table as sorting them all in memory, in row groups of the given size."""
+    ids = [f"{k * 7919 % 1000:03x}{k}" for k in range(60)]
+    parts = [part(tmp_path / f"p{k}.parquet", many_paras(ids[k::3])) for k in range(3)]
+    whole = wh.sort_table(pa.concat_tables(pq.read_table(p.path) for p in parts), "paragraphs")
+    monkeypatch.setattr(wh, "BUCKET_BYTES", 2_000)  # dozens of buckets, spilled to disk
+    out = tmp_path / "out.parquet"
+    assert wh.write_sorted(out, "paragraphs", parts, spill=tmp_path / "spill", row_group=25) == 180
+    assert len(list((tmp_path / "spill").iterdir())) == 0  # the buckets are gone
+    assert wh.read_file(out, "paragraphs").equals(whole)
+    assert [pq.ParquetFile(out).metadata.row_group(k).num_rows for k in range(8)] == [25] * 7 + [5]
+    monkeypatch.setattr(wh, "BUCKET_BYTES", 1 << 30)  # one bucket, in memory: the same file
+    wh.write_sorted(tmp_path / "one.parquet", "paragraphs", parts, spill=tmp_path / "spill", row_group=25)
+    assert wh.read_file(tmp_path / "one.parquet", "paragraphs").equals(whole)
+
+
+def test_a_rewrite_drops_patches_and_links_what_it_does_not_touch(tmp_path, monkeypatch):
+    monkeypatch.setattr(wh, "BUCKET_BYTES", 2_000)
+    with locked(tmp_path):
+        commit(tmp_path, {"paragraphs": many_paras(["a", "b"])}, "run1")
+        commit(tmp_path, {"paragraphs": many_paras(["a", "b", "c", "d"])}, "run2")
+        first, second = wh.table_files(tmp_path, "paragraphs")  # a and b; c and d
+        new = part(tmp_path / "new.parquet", many_paras(["e", "c"], n=2))
+        patch = many_paras(["d"], n=1, flag=True).select(["doc_id", "para_idx", "is_boilerplate"])
+        rewrite = wh.Rewrite([new], drop=pa.array(["c"]), patch=patch)
+        assert rewrite.changes(current_version(tmp_path), "paragraphs")
+        commit(tmp_path, {"paragraphs": rewrite}, "run3")
+        files = wh.table_files(tmp_path, "paragraphs")
+    assert len(files) == 2 and os.stat(files[0]).st_ino == os.stat(first).st_ino  # a and b untouched: linked
+    rows = read_table(tmp_path, "paragraphs").to_pylist()
+    assert [(r["doc_id"], r["para_idx"]) for r in rows] == [
+        *[(d, k) for d in "ab" for k in range(3)],
+        *[("c", k) for k in range(2)],  # c's stored rows dropped, its new ones in
+        *[("d", k) for k in range(3)],
+        *[("e", k) for k in range(2)],
+    ]
+    flagged = [(r["doc_id"], r["para_idx"]) for r in rows if r["is_boilerplate"]]
+    assert flagged == [("d", 0)]  # the patch's column laid over its row only
+    assert all(r["text"] for r in rows) and rows[-1]["names"] == [1]
+
+
+def test_a_rewrite_that_changes_nothing_makes_no_version(tmp_path):
+    from tasks.run import commit_version
+
+    with locked(tmp_path):
+        commit(tmp_path, {"paragraphs": many_paras(["a", "b"])}, "run1")
+        stored = {"paragraphs": read_table(tmp_path, "paragraphs")}
+        unchanged = wh.Rewrite(drop=pa.array(["z"], pa.string()))  # a key no stored row has
+        assert commit_version(tmp_path, {"paragraphs": unchanged}, stored) is None
+        assert commit_version(tmp_path, {"paragraphs": wh.Rewrite(drop=pa.array(["a"]))}, stored)
+    assert read_table(tmp_path, "paragraphs").column("doc_id").to_pylist() == ["b"] * 3
+
+
+def test_a_warehouse_written_before_a_column_existed_gets_it_in_its_views(tmp_path):
+    """A column added to the schema since (e.g. paragraphs.passage_keys, which a macro names) is in the
+    catalog's view, null in the old rows: the first run after the upgrade builds its catalog."""
+    with locked(tmp_path):
+        commit(tmp_path, {"paragraphs": paras("a")}, "run1")
+    folder = current_version(tmp_path) / "paragraphs"
+    for path in folder.glob("*.parquet"):  # as an older reprint wrote it
+        pq.write_table(pq.read_table(path).drop_columns(["passage_keys"]), path)
+    (tmp_path / "corpus.duckdb").unlink()
+    with locked(tmp_path):  # recover() runs here, and writes the catalog
+        pass
+    con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
+    assert con.execute("select doc_id, passage_keys from paragraphs").fetchall() == [("a", None)]
+    con.close()
