@@ -100,16 +100,12 @@ def catalog_columns() -> tuple[dict[str, str], dict[str, list[tuple[str, str, st
     """Descriptions of the catalog's views and their columns (name, DuckDB type, comment), from an in-memory
     catalog made by the code that builds corpus.duckdb, over empty tables of the declared schemas."""
     import duckdb
-    import pyarrow as pa
 
-    from tasks.warehouse import SCHEMAS, SQL_DIR, create_report_views, describe_views, run_sql_file
+    from tasks.warehouse import SQL_DIR, create_report_views, describe_views, empty_tables, run_sql_file
 
     con = duckdb.connect()
     try:
-        for name, schema in SCHEMAS.items():
-            empty = pa.Table.from_batches([], schema=schema)
-            con.register(f"empty_{name}", empty)
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM empty_{name}")
+        empty_tables(con)
         run_sql_file(con, SQL_DIR / "macros.sql")
         create_report_views(con)
         describe_views(con)

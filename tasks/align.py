@@ -128,7 +128,8 @@ def paragraph_words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _fold_token(token: str) -> str:
+def fold_token(token: str) -> str:
+    """A word as the word diff compares it: its comparison form, without punctuation or case."""
     return "".join(paragraph_words(token))
 
 
@@ -144,8 +145,8 @@ def word_edits(a: str, b: str) -> list[tuple[bool, str, str]]:
     words ("toward s" / "towards"), is unchanged. The one word diff behind the stored `changed_words` and the
     report page's marks, so the two never disagree."""
     ta, tb = a.split(), b.split()
-    fa = [_fold_token(t) for t in ta]
-    fb = [_fold_token(t) for t in tb]
+    fa = [fold_token(t) for t in ta]
+    fb = [fold_token(t) for t in tb]
     runs = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
         same = op == "equal" or "".join(fa[i1:i2]) == "".join(fb[j1:j2])

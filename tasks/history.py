@@ -63,7 +63,8 @@ def versions(root: Path) -> list[Version]:
         for table in TABLES:
             files = sorted((folder / table).glob("*.parquet"))
             rows[table] = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
-            own += sum(f.stat().st_size for f in files if f.stat().st_nlink == 1)
+            stats = [f.stat() for f in files]
+            own += sum(s.st_size for s in stats if s.st_nlink == 1)
         found.append(
             Version(version_number(folder), folder.name, committed_at(folder), folder == current, rows, own)
         )
@@ -72,16 +73,12 @@ def versions(root: Path) -> list[Version]:
 
 def render_history(found: list[Version], console, output: str = "table") -> None:
     """The versions as a table (or JSON lines for scripts)."""
-    import json
-    from dataclasses import asdict
-
     from rich.table import Table
 
+    from tasks.terminal import json_lines
+
     if output == "json":
-        for version in found:
-            console.print(
-                json.dumps(asdict(version), default=str), markup=False, highlight=False, soft_wrap=True
-            )
+        json_lines(console, found)
         return
     table = Table(title=f"{len(found)} versions kept, oldest first (compare two: docs/history.md)")
     for column in (

@@ -36,12 +36,10 @@ def _sql():
     if _CONNECTION is None:
         import duckdb
 
-        from tasks.warehouse import SCHEMAS, SQL_DIR, run_sql_file
+        from tasks.warehouse import SQL_DIR, empty_tables, run_sql_file
 
         _CONNECTION = duckdb.connect()
-        # The file's table macros (`trace`) bind to the warehouse's tables: empty ones of their schemas here.
-        for name, schema in SCHEMAS.items():
-            _CONNECTION.register(name, schema.empty_table())
+        empty_tables(_CONNECTION)  # the file's table macros (`trace`) bind to the warehouse's tables
         run_sql_file(_CONNECTION, SQL_DIR / "macros.sql")
     return _CONNECTION
 

@@ -29,3 +29,12 @@ def _escaped(match: re.Match) -> str:
 def plain(value: object, width: int | None = None, style: str = "") -> Text:
     """A Rich Text of `value` made inert: Text is never read as markup or emoji codes."""
     return Text(inert(value, width), style=style)
+
+
+def json_lines(console, records) -> None:
+    """Dataclass records as one JSON object per line, printed as they are (no markup, no wrapping)."""
+    import json
+    from dataclasses import asdict
+
+    for record in records:
+        console.print(json.dumps(asdict(record), default=str), markup=False, highlight=False, soft_wrap=True)

@@ -6,8 +6,7 @@ diffed against the earliest version, so a fact-checker sees where a quote went a
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
 from itertools import groupby
@@ -18,8 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tasks.align import word_diff
-from tasks.terminal import inert
+from tasks.align import fold_token, word_diff
+from tasks.terminal import inert, json_lines
 
 MIN_SHARE = 0.5  # a version holds at least half of the passage's words, in order
 
@@ -38,16 +37,12 @@ class Version:
     diff: str  # word diff against the earliest version ('' for the earliest and for verbatim copies)
 
 
-def _fold(word: str) -> str:
-    return "".join(c for c in word.casefold() if c.isalnum())
-
-
 def locate(passage: str, text: str) -> tuple[str, float]:
     """The words of `text` that carry `passage` (from its first to its last word matched to the passage, in
-    order, matching letters and digits only) and the share of the passage's words matched."""
-    want = [w for w in map(_fold, passage.split()) if w]
+    order, words compared as the word diff compares them) and the share of the passage's words matched."""
+    want = [w for w in map(fold_token, passage.split()) if w]
     tokens = text.split()
-    have = list(map(_fold, tokens))
+    have = list(map(fold_token, tokens))
     blocks = [b for b in SequenceMatcher(None, want, have, autojunk=False).get_matching_blocks() if b.size]
     if not blocks:
         return "", 0.0
@@ -87,10 +82,7 @@ def trace(con: duckdb.DuckDBPyConnection, passage: str, min_share: float = MIN_S
 def render_trace(versions: list[Version], passage: str, console: Console, output: str = "table") -> None:
     """The versions as a table (or JSON lines for scripts)."""
     if output == "json":
-        for version in versions:
-            console.print(
-                json.dumps(asdict(version), default=str), markup=False, highlight=False, soft_wrap=True
-            )
+        json_lines(console, versions)
         return
     if not versions:
         console.print(

@@ -1003,5 +1003,13 @@ def describe_views(con: duckdb.DuckDBPyConnection) -> None:
                 pass
 
 
+def empty_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Views of empty tables of every schema, for SQL that binds to the warehouse's tables without one (the
+    macros run at prepare time, the generated docs)."""
+    for name, schema in SCHEMAS.items():
+        con.register(f"empty_{name}", schema.empty_table())
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM empty_{name}")
+
+
 def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     con.execute(path.read_text())
