@@ -89,10 +89,13 @@ def winnow(keys: np.ndarray, owner: np.ndarray, window: int = WINDOW) -> np.ndar
         chosen[smallest[inside]] = True
     firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
     lengths = np.diff(np.r_[firsts, n])
-    for first, length in zip(
-        firsts[lengths < window].tolist(), lengths[lengths < window].tolist(), strict=True
-    ):
-        chosen[first + int(keys[first : first + length].argmin())] = True
+    # Texts shorter than the window: the first place of each one's smallest key, for all of them at once (a
+    # loop over them was a Python step per short paragraph in prepare's hot path).
+    text = np.repeat(np.arange(len(firsts)), lengths)
+    smallest = (keys == np.minimum.reduceat(keys, firsts)[text]) & (lengths < window)[text]
+    at = np.flatnonzero(smallest)
+    if len(at):
+        chosen[at[np.r_[True, text[at[1:]] != text[at[:-1]]]]] = True
     return chosen
 
 
