@@ -292,3 +292,64 @@ def test_changed_rows_always_carry_a_diff_on_generated_stories():
                 changed += f.fate == "changed"
                 assert f.fate != "changed" or f.diff, f
     assert changed > 20
+
+
+def _random_bags(rng, n: int) -> list:
+    from collections import Counter
+
+    words = [f"w{k}" for k in range(60)] + ["the", "said", "of"]
+    return [Counter(rng.choices(words, k=rng.randint(0, 40))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("dense, chunk", [(1 << 22, 1 << 20), (0, 7)])
+def test_pair_scores_equal_the_word_by_word_sum_to_the_last_bit(monkeypatch, dense, chunk):
+    """The array scoring of candidate pairs gives exactly _Weights.dice's floats (sum order included), on the
+    dense lookup and on the sorted-key one, whole or a few pairs at a time; bags of equal width test which
+    bag the sum runs over."""
+    import random
+
+    import numpy as np
+
+    from tasks.align import _BagArrays, _PairScores, _Weights
+
+    monkeypatch.setattr(_BagArrays, "DENSE", dense)
+    monkeypatch.setattr(_PairScores, "CHUNK", chunk)
+    rng = random.Random(5)
+    for _ in range(30):
+        bags_a, bags_b = _random_bags(rng, rng.randint(1, 12)), _random_bags(rng, rng.randint(1, 12))
+        weights = _Weights(bags_a + bags_b)
+        n = len(bags_a)
+        i = np.repeat(np.arange(n), len(bags_b))
+        j = np.tile(np.arange(len(bags_b)), n)
+        got = _PairScores(bags_a, bags_b, weights).dice(i, j).tolist()
+        want = [
+            weights.dice(bags_a[a], bags_b[b], weights.mass[a], weights.mass[n + b])
+            for a, b in zip(i.tolist(), j.tolist(), strict=True)
+        ]
+        assert got == want
+
+
+def test_word_edits_are_pythons_difflib_opcodes():
+    """The compiled SequenceMatcher (cydifflib) cuts the word diff exactly where difflib's does."""
+    import difflib
+    import random
+
+    from tasks.align import fold_token, word_edits
+
+    rng = random.Random(3)
+    words = (A + " " + B + " " + C).split()
+    for _ in range(300):
+        a = rng.choices(words, k=rng.randint(0, 30))
+        b = [w for w in a if rng.random() > 0.2] + rng.choices(words, k=rng.randint(0, 4))
+        rng.shuffle(b) if rng.random() < 0.2 else None
+        fa, fb = [fold_token(t) for t in a], [fold_token(t) for t in b]
+        opcodes = difflib.SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes()
+        want = [
+            (
+                op == "equal" or "".join(fa[i1:i2]) == "".join(fb[j1:j2]),
+                " ".join(a[i1:i2]),
+                " ".join(b[j1:j2]),
+            )
+            for op, i1, i2, j1, j2 in opcodes
+        ]
+        assert word_edits(" ".join(a), " ".join(b)) == want
