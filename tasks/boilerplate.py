@@ -478,7 +478,10 @@ def template_key(text: str) -> int:
         return 0
     code = text.lstrip().startswith(("```", "~~~"))
     tokens = _TOKEN.findall(_LINK_TARGET.sub("]", _CODE_FENCE.sub(" ", text.lower())))
-    masked = ["#" if _NUMBER.search(w) else "@" if _MONTH.fullmatch(w) else w for w in tokens]
+    # A token of letters only holds no digit (most tokens: no search for one).
+    masked = [
+        "#" if not w.isalpha() and _NUMBER.search(w) else "@" if _MONTH.fullmatch(w) else w for w in tokens
+    ]
     if sum(w not in "#@" for w in masked) < (_CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS):
         return 0
     digest = hashlib.blake2b(" ".join(masked).encode(), digest_size=8).digest()

@@ -31,6 +31,7 @@ _HEADING = r"^ {0,3}#{1,6}[ \t]+\S"
 # A name is a capitalised word that does not open a sentence; a number holds a digit.
 _TOKEN = re.compile(r"[^\W_][\w'’.,-]*[^\W_]|[^\W_]")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+_SENTENCE_CLOSE = frozenset(".!?\"”’')]")  # the last character of any token _SENTENCE_END finds
 
 
 def names_and_numbers(text: str) -> list[str]:
@@ -38,12 +39,18 @@ def names_and_numbers(text: str) -> list[str]:
     out = []
     opening = True
     for raw_token in text.split():
+        if raw_token.isalpha():  # most words: the whole token is the word, without a digit or a sentence end
+            if not opening and raw_token[0].isupper():
+                out.append(raw_token.lower())
+            opening = False
+            continue
         token = _TOKEN.search(raw_token)
         if token is not None:
             word = token.group().rstrip(".,")
-            if any(c.isdigit() for c in word) or (not opening and word[:1].isupper()):
+            digit = not word.isalpha() and any(c.isdigit() for c in word)
+            if digit or (not opening and word[:1].isupper()):
                 out.append(word.lower())
-        opening = _SENTENCE_END.search(raw_token) is not None
+        opening = raw_token[-1] in _SENTENCE_CLOSE and _SENTENCE_END.search(raw_token) is not None
     return out
 
 

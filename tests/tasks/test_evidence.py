@@ -142,3 +142,15 @@ def test_linking_reads_its_columns_from_old_and_new_files_alike(tmp_path):
     assert outcome(*find_stories(read_docs, read_paras)) == expected
     pq.write_table(paras[:half], tmp_path / "p0.parquet")  # once every file has its evidence: no text read
     assert "text" not in read_link_tables([], [tmp_path / "p0.parquet"])[1].column_names
+
+
+def test_names_and_numbers_token_by_token():
+    """Every kind of token the quick path for plain words must leave to the regular one: a word after a
+    sentence end or a closing quote, digits of other scripts, a possessive, a hyphenated name, punctuation."""
+    text = (
+        'Rail plan. Talks "ended." Then Ana met Bo-Lee in Zürich, said O’Neill (again.) then Paris; '
+        "Rates rose ²3 and ٣ times in 2024, by 4.5%, as said Q. Smith! Why? Dublin"
+    )
+    assert names_and_numbers(text) == [
+        "ana", "bo-lee", "zürich", "o’neill", "paris", "rates", "²3", "٣", "2024", "4.5", "q",
+    ]  # fmt: skip
