@@ -477,7 +477,13 @@ def template_key(text: str) -> int:
     if not text:
         return 0
     code = text.lstrip().startswith(("```", "~~~"))
-    tokens = _TOKEN.findall(_LINK_TARGET.sub("]", _CODE_FENCE.sub(" ", text.lower())))
+    lowered = text.lower()
+    # Each rewrite only where it can apply (most paragraphs have no fence and no link).
+    if "```" in lowered or "~~~" in lowered:
+        lowered = _CODE_FENCE.sub(" ", lowered)
+    if "]" in lowered or "http" in lowered:
+        lowered = _LINK_TARGET.sub("]", lowered)
+    tokens = _TOKEN.findall(lowered)
     # A token of letters only holds no digit (most tokens: no search for one).
     masked = [
         "#" if not w.isalpha() and _NUMBER.search(w) else "@" if _MONTH.fullmatch(w) else w for w in tokens
