@@ -501,15 +501,31 @@ def url_versions(
     docs = np.unique(pairs)
     rows = np.flatnonzero(~is_boilerplate & np.isin(doc_index, docs))
     n_docs = int(docs.max()) + 1
-    # Shared verbatim text: a (document, fingerprint) pair of one document is found in the other's.
-    printed = {(d, f) for d, f in zip(doc_index[rows].tolist(), fingerprint[rows].tolist(), strict=True)}
-    by_doc: dict[int, set[int]] = defaultdict(set)
-    for d, f in printed:
-        by_doc[d].add(f)
-    verbatim = np.array([bool(by_doc[x] & by_doc[y]) for x, y in pairs.tolist()])
-    sketches = body_sketches(wide.chunks("minhash"), rows)
-    documents, size = document_sketches(doc_index[rows], sketches, shingles[rows], n_docs)
-    _, jaccard = document_similarity(pairs[:, 0], pairs[:, 1], documents, size)
+    # A text both print verbatim: pairs of documents printing one fingerprint (a text printed in more than
+    # `max_copies` of them is furniture and pairs nothing).
+    table = np.unique(np.stack([fingerprint[rows], doc_index[rows]], axis=1), axis=0)
+    starts = np.flatnonzero(np.r_[True, table[1:, 0] != table[:-1, 0]]) if len(table) else np.empty(0, int)
+    sizes = np.diff(np.r_[starts, len(table)])
+    keep = (sizes > 1) & (sizes <= config.max_copies)
+    printed = table[pairs_within_groups(np.arange(len(table)), starts[keep], sizes[keep]), 1]
+    n = np.int64(n_docs)
+    shared = np.minimum(printed[:, 0], printed[:, 1]) * n + np.maximum(printed[:, 0], printed[:, 1])
+    verbatim = np.isin(pairs.min(axis=1) * n + pairs.max(axis=1), shared)
+    # Each document's body sketch (the minimum of its paragraphs'), a chunk of the sketch column at a time:
+    # the documents' sketches are held, not their paragraphs'.
+    at = np.full(n_docs, -1, dtype=np.int64)
+    at[docs] = np.arange(len(docs))
+    documents, start = None, 0
+    for part in _gathered(wide.chunks("minhash"), rows):
+        if documents is None:
+            documents = np.full((len(docs), part.shape[1]), np.iinfo(np.uint32).max, dtype=np.uint32)
+        if len(part):
+            np.minimum.at(documents, at[doc_index[rows[start : start + len(part)]]], part)
+        start += len(part)
+    if documents is None:
+        documents = np.empty((len(docs), 0), dtype=np.uint32)
+    size = np.bincount(at[doc_index[rows]], weights=shingles[rows], minlength=len(docs))
+    _, jaccard = document_similarity(at[pairs[:, 0]], at[pairs[:, 1]], documents, size)
     names = document_names(wide.chunks("names"), doc_index, rows, n_docs)
     named = names_check(names, config)(pairs[:, 0], pairs[:, 1])
     return pairs[verbatim | (jaccard >= config.min_url_jaccard) | named]
