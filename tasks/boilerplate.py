@@ -198,9 +198,10 @@ _PROSE_BLOCK = re.compile(
     r"(statements?|information)|safe harbou?r( statement)?|notes? to editors|disclaimer|legal notice)[:.]?$",
     re.IGNORECASE,
 )
-# Template leftovers: a paragraph that is mostly template tags ("{{ post.analytics }}", "{% endif %}"). A
-# sentence with a variable inside ("the [release]({{ site.baseurl }}/blog)") is text, not a leftover.
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[\w.]+\}")
+# Template leftovers: a paragraph that is mostly template tags ("{{ post.analytics }}", "{% endif %}", a blog
+# engine's "[%title]"). A sentence with a variable inside ("the [release]({{ site.baseurl }}/blog)") is text,
+# not a leftover.
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[\w.]+\}|\[%[\w.]+\]")
 _TEMPLATE_WORDS = 6
 # A static-site generator's front matter (YAML `---` or TOML `+++`), the first paragraph of a .md file, and
 # HTML comments (linter directives) a reader of the rendered page never sees.
@@ -377,7 +378,7 @@ def flags_from_rules(
 
 
 def _is_template(text: str) -> bool:
-    if "{" not in text or not _TEMPLATE.search(text) or _has_figure(text):
+    if ("{" not in text and "[%" not in text) or not _TEMPLATE.search(text) or _has_figure(text):
         return False
     return len(_TEMPLATE.sub(" ", text).split()) <= _TEMPLATE_WORDS
 

@@ -103,3 +103,9 @@ def test_credit_lines_pointer_blocks_and_run_in_about_headings_boilerplate_6():
     about = "About Example Foundation Example Foundation is a collaborative project that hosts open tools."
     assert flagged([*BODY, about]) == [6]
     assert flagged(["About Example Foundation staff, the report says little.", *BODY]) == []
+
+
+def test_a_blog_engines_unfilled_variables_alone_are_template_leftovers():
+    # Apache Grails's announcements print "[%title]" and "[%author]" where the engine fills in front matter.
+    assert flagged(["# [%title]", "[%author]", *BODY]) == [0, 1]
+    assert flagged([*BODY, "Generating a new Grails [%version] application takes one command."]) == []
