@@ -92,7 +92,11 @@ class _Weights:
             word: (math.log(n / k) + 0.05) * (0.2 if word in _FUNCTION_WORDS else 1.0)
             for word, k in df.items()
         }
-        self.mass = [sum(c * self.idf[w] for w, c in bag.items()) for bag in bags]
+        # The bags as arrays (pair_dice scores pairs of them), and each bag's mass: sum(count * idf) over its
+        # words, added in bag order as Python's sum adds them.
+        self.arrays = _BagArrays(bags, {word: k for k, word in enumerate(self.idf)})
+        self.idf_vector = np.fromiter(chain(self.idf.values(), [0.0]), np.float64, len(self.idf) + 1)
+        self.mass = _sum_in_order(self.arrays.counts * self.idf_vector[self.arrays.words]).tolist()
 
     def overlap(self, a: Counter, b: Counter) -> float:
         if len(a) > len(b):
@@ -190,7 +194,7 @@ def _candidates(
     else:
         proposed = sorted(_proposed(bags_a, bags_b, weights, exact, config))
         i, j = np.array(proposed, np.int64).reshape(-1, 2).T
-    scores = _PairScores(bags_a, bags_b, weights).dice(i, j)
+    scores = pair_dice(weights, i, n_a + j)
     kept = np.flatnonzero(scores >= config.changed_min)  # in (i, j) order, as the pairs were scored
     pairs = zip(i[kept].tolist(), j[kept].tolist(), strict=True)
     return dict(zip(pairs, scores[kept].tolist(), strict=True))
@@ -232,55 +236,48 @@ def _proposed(
     return proposed
 
 
-class _PairScores:
-    """_Weights.dice for many paragraph pairs of one pair of versions at once (numpy), with the very same
-    floating-point operations in the same order: for each pair, the weighted overlap summed left to right
-    over the words of the bag with fewer distinct words (the first bag on a tie) in that bag's order, a word
-    the other bag lacks adding an exact 0.0. So every score equals _Weights.dice's to the last bit, and no
-    match, threshold or tie can differ; only the Python loop per word and pair is gone (alignment's hot
-    path: a 22-paragraph pair of versions is 484 pairs of about 40 words each)."""
+CHUNK = 1 << 20  # terms (pairs x words) pair_dice computes at once
 
-    CHUNK = 1 << 20  # terms (pairs x words) computed at once
 
-    def __init__(self, bags_a: list[Counter], bags_b: list[Counter], weights: _Weights) -> None:
-        # Word ids in the order of weights.idf; one more, weighing 0, pads bags shorter than the widest.
-        vocabulary = {word: k for k, word in enumerate(weights.idf)}
-        self.idf = np.fromiter(chain(weights.idf.values(), [0.0]), np.float64, len(vocabulary) + 1)
-        self.sides = [_BagArrays(bags, vocabulary) for bags in (bags_a, bags_b)]
-        n = len(bags_a)
-        self.mass = [np.array(weights.mass[:n], np.float64), np.array(weights.mass[n:], np.float64)]
+def pair_dice(weights: _Weights, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """_Weights.dice of many pairs of bags at once (bag i[k] and bag j[k] of the bags `weights` was made
+    from), with the very same floating-point operations in the same order: for each pair, the weighted
+    overlap summed left to right over the words of the bag with fewer distinct words (the first bag on a tie)
+    in that bag's order, a word the other bag lacks adding an exact 0.0. So every score equals
+    _Weights.dice's to the last bit, and no match, threshold or tie can differ; only the Python loop per
+    word and pair is gone (alignment's hot path: a 22-paragraph pair of versions is 484 pairs of about 40
+    words each)."""
+    bags = weights.arrays
+    overlap = np.zeros(len(i), dtype=np.float64)
+    by_j = (
+        bags.distinct[i] > bags.distinct[j]
+    )  # _Weights.overlap goes over the smaller bag, the first on a tie
+    for mask, mine, theirs in ((~by_j, i, j), (by_j, j, i)):
+        at = np.flatnonzero(mask)
+        if not len(at):
+            continue
+        step = max(1, CHUNK // max(1, int(bags.distinct[mine[at]].max())))
+        for k in range(0, len(at), step):
+            part = at[k : k + step]
+            words, counts = bags.padded(mine[part])  # (widest bag, pairs): word ids and counts in bag order
+            terms = np.minimum(counts, bags.count(theirs[part], words)) * weights.idf_vector[words]
+            overlap[part] = _sum_in_order(terms)
+    mass = np.array(weights.mass, dtype=np.float64)
+    total = mass[i] + mass[j]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total != 0, 2 * overlap / total, 0.0)
 
-    def dice(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """The score of each pair (bag i[k] of the first version, bag j[k] of the second)."""
-        a, b = self.sides
-        overlap = np.zeros(len(i), dtype=np.float64)
-        by_b = a.distinct[i] > b.distinct[j]  # _Weights.overlap goes over the smaller bag, `a` on a tie
-        for mask, (mine, rows), (theirs, cols) in ((~by_b, (a, i), (b, j)), (by_b, (b, j), (a, i))):
-            at = np.flatnonzero(mask)
-            if not len(at):
-                continue
-            step = max(1, self.CHUNK // max(1, int(mine.distinct[rows[at]].max())))
-            for k in range(0, len(at), step):
-                part = at[k : k + step]
-                overlap[part] = self._overlap(mine, rows[part], theirs, cols[part])
-        total = self.mass[0][i] + self.mass[1][j]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(total != 0, 2 * overlap / total, 0.0)
 
-    def _overlap(
-        self, mine: _BagArrays, rows: np.ndarray, theirs: _BagArrays, cols: np.ndarray
-    ) -> np.ndarray:
-        words, counts = mine.padded(rows)  # (widest bag, pairs): word ids and counts in bag order
-        terms = np.minimum(counts, theirs.count(cols, words)) * self.idf[words]
-        # Added a word at a time, in bag order (numpy's sum may add pairwise): Python's sum's order.
-        overlap = terms[0].copy()
-        for term in terms[1:]:
-            overlap += term
-        return overlap
+def _sum_in_order(terms: np.ndarray) -> np.ndarray:
+    """Each column's sum, added a row at a time (numpy's sum may add pairwise): Python's sum's order."""
+    total = terms[0].copy()
+    for term in terms[1:]:
+        total += term
+    return total
 
 
 class _BagArrays:
-    """One version's bags as arrays: each bag's word ids and counts in bag order, padded to the widest bag
+    """Bags as arrays: each bag's word ids and counts in bag order, padded to the widest bag
     with the weightless word, and each word's count in each bag (a dense bag x word matrix when small, else
     sorted (bag, word) keys)."""
 

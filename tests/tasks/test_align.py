@@ -305,23 +305,24 @@ def _random_bags(rng, n: int) -> list:
 def test_pair_scores_equal_the_word_by_word_sum_to_the_last_bit(monkeypatch, dense, chunk):
     """The array scoring of candidate pairs gives exactly _Weights.dice's floats (sum order included), on the
     dense lookup and on the sorted-key one, whole or a few pairs at a time; bags of equal width test which
-    bag the sum runs over."""
+    bag the sum runs over. The bags' masses are Python's sums too."""
     import random
 
     import numpy as np
 
-    from tasks.align import _BagArrays, _PairScores, _Weights
+    import tasks.align as align
 
-    monkeypatch.setattr(_BagArrays, "DENSE", dense)
-    monkeypatch.setattr(_PairScores, "CHUNK", chunk)
+    monkeypatch.setattr(align._BagArrays, "DENSE", dense)
+    monkeypatch.setattr(align, "CHUNK", chunk)
     rng = random.Random(5)
     for _ in range(30):
         bags_a, bags_b = _random_bags(rng, rng.randint(1, 12)), _random_bags(rng, rng.randint(1, 12))
-        weights = _Weights(bags_a + bags_b)
+        weights = align._Weights(bags_a + bags_b)
+        assert weights.mass == [sum(c * weights.idf[w] for w, c in bag.items()) for bag in bags_a + bags_b]
         n = len(bags_a)
         i = np.repeat(np.arange(n), len(bags_b))
         j = np.tile(np.arange(len(bags_b)), n)
-        got = _PairScores(bags_a, bags_b, weights).dice(i, j).tolist()
+        got = align.pair_dice(weights, i, n + j).tolist()
         want = [
             weights.dice(bags_a[a], bags_b[b], weights.mass[a], weights.mass[n + b])
             for a, b in zip(i.tolist(), j.tolist(), strict=True)
