@@ -100,6 +100,7 @@ def run_cli(
     if api_url:
         env["PREFECT_API_URL"] = api_url
     peak = [0]
+    started_at = time.time()
     started = time.perf_counter()
     with open(log or os.devnull, "w") as err:
         proc = subprocess.Popen(
@@ -123,9 +124,50 @@ def run_cli(
         raise RuntimeError(f"reprint {' '.join(args)} failed ({proc.returncode}):\n{tail}")
     return {
         "seconds": round(seconds, 2),
+        "started_at": started_at,
         "peak_rss_mb": round(max(peak[0], usage.ru_maxrss * 1024) / 1e6, 1),
         "largest_process_rss_mb": round(usage.ru_maxrss * 1024 / 1e6, 1),
     }
+
+
+# Where each step of a run ends, by the last line `reprint run --verbose` logs for it (tasks/run.py's log
+# lines); a step the run did not log (nothing to align) takes no time.
+STEP_ENDS = (
+    ("start-up and discover", r"found \d+ input files"),
+    ("prepare shards", r"read \d+ files: |prepared \d+ documents|reused the staged shard"),
+    ("link", r"linked \d+ documents"),
+    ("align shards (and the body file)", r"aligned \d+ stories|reused the staged fates"),
+    ("commit and catalog", r"committed version|nothing changed: "),
+    ("report pages", r"\d+ documents \(\d+ added or replaced\) in \d+ stories"),
+)
+
+
+def step_seconds(log: Path, started_at: float, seconds: float) -> dict[str, float]:
+    """Wall seconds of each step of a `reprint run --verbose` from its log's clock times (HH:MM:SS.mmm, this
+    machine's local time), the run starting at `started_at` (epoch) and taking `seconds`; what follows the
+    report (the summary, the process ending) is `shutdown`."""
+    import re
+    from datetime import datetime
+
+    start = datetime.fromtimestamp(started_at)
+    ends: dict[str, float] = {}
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        stamp = re.match(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) \| ", line)
+        if not stamp:
+            continue
+        h, m, sec, ms = map(int, stamp.groups())
+        at = start.replace(hour=h, minute=m, second=sec, microsecond=ms * 1000)
+        offset = (at - start).total_seconds() % 86400  # a run across midnight
+        for step, pattern in STEP_ENDS:
+            if re.search(pattern, line):
+                ends[step] = offset
+    out, last = {}, 0.0
+    for step, _ in STEP_ENDS:
+        end = max(ends.get(step, last), last)
+        out[step] = round(end - last, 2)
+        last = end
+    out["shutdown"] = round(max(seconds - last, 0.0), 2)
+    return out
 
 
 def prefect_template(code: Code, work: Path) -> Path:
@@ -308,7 +350,8 @@ def measure_sizes(code: Code, opts: argparse.Namespace, out: dict, save) -> None
         warehouse = work / f"warehouse-{code.label}-{n}"
         shutil.rmtree(warehouse, ignore_errors=True)
         home = fresh_home(template, work / f"home-{code.label}-{n}")
-        run = {"documents": n, **reprint_run(code, [corpus], warehouse, home, work)}
+        run = {"documents": n, **reprint_run(code, [corpus], warehouse, home, work, "--verbose")}
+        run["steps"] = step_seconds(work / f"{warehouse.name}.log", run.pop("started_at"), run["seconds"])
         if n in floor_sizes:
             floor = duckdb_floor(corpus, threads=os.cpu_count() or 1)
             run |= {
@@ -547,6 +590,19 @@ def _figures(measured: dict, targets: dict) -> list[str]:
                 f"| {r['documents']:,} | {r.get('files', '-')} | {r['seconds']} | {floor} | {over} "
                 f"| {r['peak_rss_mb']:,} | {r['largest_process_rss_mb']:,} |"
             )
+        stepped = [r for r in sizes["runs"] if r.get("steps")]
+        if stepped:
+            lines += [
+                "",
+                "Where the seconds go (wall seconds per step, from the run's `--verbose` log):",
+                "",
+                "| step | " + " | ".join(f"{r['documents']:,} documents" for r in stepped) + " |",
+                "|---|" + "---:|" * len(stepped),
+            ]
+            lines += [
+                f"| {step} | " + " | ".join(f"{r['steps'].get(step, 0.0)}" for r in stepped) + " |"
+                for step in stepped[0]["steps"]
+            ]
         worst = max((r["over_floor"] for r in sizes["runs"] if "over_floor" in r), default=None)
         lines += [
             "",

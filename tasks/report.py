@@ -39,18 +39,30 @@ def left_off_query(shown: int) -> str:
 
 
 MAX_REJECTS_SHOWN = 100  # the rest are a query away; a table of thousands helps no one
-# fate_details' rows for one republication ($1 story, $2 republication, $3 origin). Not the view itself: its
-# joins read the whole `paragraphs` table for every query (about 1 s per republication at 10,000 documents,
-# the most of `reprint run`'s report); filtered to the two documents first, the scan reads only their row
-# groups (the table is sorted by doc_id).
-ONE_PAIR_FATES = """
-with fates as (select * from paragraph_fates where story_id = $1 and doc_id = $2),
-paras as (select doc_id, para_idx, text from paragraphs where doc_id = $3 or doc_id = $2)
+# What the report shows of its stories, read once for all of them: a query per story, per republication and
+# per member read the tables' row groups again each time (about 180 queries for 20 stories, most of
+# `reprint run`'s report at 10,000 documents).
+SHOWN_MEMBERS = """
+select m.story_id, m.version, d.doc_id, d.source, d.outlet, d.title, d.published_at, d.language
+from story_members m join documents d using (doc_id)
+where m.story_id in (select unnest($1::varchar[])) order by m.story_id, m.version
+"""
+SHOWN_SUMMARIES = (
+    "select * from story_summary where story_id in (select unnest($1::varchar[])) order by story_id, version"
+)
+# fate_details' rows, but with only the shown members' paragraphs joined (the view joins all of them).
+SHOWN_FATES = """
+with fates as (select * from paragraph_fates where story_id in (select unnest($1::varchar[]))),
+paras as (select doc_id, para_idx, text from paragraphs where doc_id in (select unnest($2::varchar[])))
 select f.*, bp.text as origin_text, rp.text as republication_text
 from fates f
 left join paras bp on bp.doc_id = f.base_doc_id and bp.para_idx = f.base_para_idx
 left join paras rp on rp.doc_id = f.doc_id and rp.para_idx = f.para_idx
-order by coalesce(f.base_para_idx, f.para_idx), f.para_idx nulls first
+order by f.story_id, f.doc_id, coalesce(f.base_para_idx, f.para_idx), f.para_idx nulls first
+"""
+SHOWN_BOILERPLATE = """
+select doc_id, para_idx, text, boilerplate_reason from paragraphs
+where doc_id in (select unnest($1::varchar[])) and is_boilerplate order by doc_id, para_idx
 """
 
 
@@ -104,8 +116,17 @@ def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) 
         "order by n desc, story_id limit ?",
         max_stories,
     )
+    ids = [story["story_id"] for story in stories]
+    members = _grouped(_rows(con, SHOWN_MEMBERS, ids), "story_id")
+    docs = [m["doc_id"] for story in ids for m in members.get(story, [])]
+    read = {
+        "members": members,
+        "summaries": _grouped(_rows(con, SHOWN_SUMMARIES, ids), "story_id"),
+        "fates": _grouped(_rows(con, SHOWN_FATES, ids, docs), "story_id", "doc_id"),
+        "boilerplate": _grouped(_rows(con, SHOWN_BOILERPLATE, docs), "doc_id"),
+    }
     for story in stories:
-        _render_story(con, console, story["story_id"])
+        _render_story(console, story["story_id"], read)
     if totals["shared"] > len(stories):
         console.print(
             f"\nShowing the {len(stories)} stories with most republications of {totals['shared']}; "
@@ -131,14 +152,18 @@ def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) 
         console.print(table)
 
 
-def _render_story(con: duckdb.DuckDBPyConnection, console: Console, story_id: str) -> None:
-    members = _rows(
-        con,
-        "select m.version, d.doc_id, d.source, d.outlet, d.title, d.published_at, d.language "
-        "from story_members m join documents d using (doc_id) where m.story_id = ? "
-        "order by m.version",
-        story_id,
-    )
+def _grouped(rows: list[dict], *keys: str) -> dict:
+    """Rows by the value (or tuple of values) of `keys`, in their order."""
+    out: dict = {}
+    for row in rows:
+        key = row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)
+        out.setdefault(key, []).append(row)
+    return out
+
+
+def _render_story(console: Console, story_id: str, read: dict) -> None:
+    """One story, from the rows read for the stories shown (_render)."""
+    members = read["members"].get(story_id, [])
     console.rule(f"story {story_id}")
     for m in members:
         role = "origin" if m["version"] == 0 else f"version {m['version']}"
@@ -151,7 +176,7 @@ def _render_story(con: duckdb.DuckDBPyConnection, console: Console, story_id: st
             plain(f"             title: {inert(m['title'], 200) or '-'}"),
             sep="\n",
         )
-    for s in _rows(con, "select * from story_summary where story_id = ? order by version", story_id):
+    for s in read["summaries"].get(story_id, []):
         console.print(
             Text.assemble("\n", (inert(s["republication"], 200), "bold")),
             f"against origin {inert(s['origin'], 200)}: "
@@ -169,7 +194,7 @@ def _render_story(con: duckdb.DuckDBPyConnection, console: Console, story_id: st
             ("origin paragraph / what changed", {"ratio": 1}),
         ):
             table.add_column(name, **kwargs)
-        for f in _rows(con, ONE_PAIR_FATES, story_id, s["doc_id"], members[0]["doc_id"]):
+        for f in read["fates"].get((story_id, s["doc_id"]), []):
             shown = f["origin_text"] if f["fate"] != "appeared" else f["republication_text"]
             detail = Text(inert(shown, 90))
             if f["diff"]:
@@ -183,12 +208,7 @@ def _render_story(con: duckdb.DuckDBPyConnection, console: Console, story_id: st
             )
         console.print(table)
     for m in members:
-        flagged = _rows(
-            con,
-            "select para_idx, text, boilerplate_reason from paragraphs "
-            "where doc_id = ? and is_boilerplate order by para_idx",
-            m["doc_id"],
-        )
+        flagged = read["boilerplate"].get(m["doc_id"], [])
         if flagged:
             console.print(
                 f"\nBoilerplate set aside in {inert(m['source'], 200)} ({len(flagged)} paragraphs):",
