@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bench.run_bench import TARGETS, main, render
+from bench.run_bench import STEP_ENDS, TARGETS, main, render
 
 
 def test_run_bench_measures_reprint_run_and_renders_its_json(tmp_path, monkeypatch):
@@ -37,6 +37,12 @@ def test_run_bench_measures_reprint_run_and_renders_its_json(tmp_path, monkeypat
     assert run["documents"] == run["files"] == 120 and run["words"] > 0
     assert run["peak_rss_mb"] >= run["largest_process_rss_mb"] > 50  # a Python process with pyarrow
     assert run["over_floor"] == pytest.approx(run["seconds"] / run["floor_seconds"], rel=0.05)
+    # Where the seconds went, from the run's --verbose log: every step, adding up to the run.
+    steps = run["steps"]
+    assert list(steps) == [step for step, _ in STEP_ENDS] + ["shutdown"]
+    assert min(steps.values()) >= 0 and sum(steps.values()) == pytest.approx(run["seconds"], abs=0.1)
+    assert steps["prepare shards"] > 0 and steps["link"] > 0 and steps["report pages"] > 0
+    assert "Where the seconds go" in page.read_text()
     (skipped,) = now["sizes"]["skipped"]
     assert skipped["documents"] == 240 and "budget" in skipped["reason"]
     inc = now["incremental"]
