@@ -13,7 +13,6 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -531,14 +530,12 @@ def write_report_pages(
     config: PageConfig = PageConfig(),
     touched: set[str] | None = None,
     since: str | None = None,
-    story_pages: Callable[[Path, dict[str, dict]], None] | None = None,
 ) -> Path:
     """Write `DIR/report/index.html` and the story pages from the catalog; returns the index's path.
 
     touched, since: the stories whose rows changed since warehouse version `since`; when the pages show that
     version, only these stories' pages are written again (a page shows its own story's rows only) and the
-    others are kept. Otherwise every page is written. story_pages: what writes them (write_story_pages, or
-    tasks/run.py's share of them to each worker process).
+    others are kept. Otherwise every page is written.
     """
     root = warehouse.resolve()
     out = root / REPORT_DIR
@@ -584,10 +581,7 @@ def write_report_pages(
                 for k, s in wanted.items()
                 if k in touched or not (out / "stories" / story_file(k)).exists()
             }
-        if story_pages is None:
-            _write_story_pages(con, out / "stories", wanted)
-        else:
-            story_pages(root, wanted)
+        _write_story_pages(con, out / "stories", wanted)
         shown = {story_file(s["story_id"]) for s in stories[: config.max_story_pages]}
     finally:
         con.close()
@@ -597,19 +591,6 @@ def write_report_pages(
     _write(out / "index.html", index)
     _write(out / MARKER, _made_from(config, _current_name(root)))
     return out / "index.html"
-
-
-def write_story_pages(warehouse: Path, stories: dict[str, dict]) -> None:
-    """The pages of these stories (their rows of fate_mix_by_story) from the catalog, with a connection of
-    its own: a share of a run's pages, written in a worker process."""
-    root = warehouse.resolve()
-    # No progress bar: a worker's would draw over the run's own on the terminal they share.
-    con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
-    try:
-        con.execute("SET enable_progress_bar = false")
-        _write_story_pages(con, root / REPORT_DIR / "stories", stories)
-    finally:
-        con.close()
 
 
 def _write_story_pages(con: duckdb.DuckDBPyConnection, folder: Path, stories: dict[str, dict]) -> None:

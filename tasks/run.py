@@ -69,7 +69,7 @@ from tasks.ingest import InputFile, Reject, discover_inputs, input_root
 from tasks.language import LanguageConfig
 from tasks.limits import DEFAULT_LIMITS, ReadLimits
 from tasks.prepare import PIPELINE_VERSION, StageClock, prepare_documents
-from tasks.report_page import pages_current, write_report_pages, write_story_pages
+from tasks.report_page import pages_current, write_report_pages
 from tasks.run_summary import MAX_ROWS
 from tasks.stories import (
     WIDE_COLUMNS,
@@ -697,28 +697,7 @@ def shown_fates(parts: list[Path], stories: list[str]) -> pa.Table:
 
 
 def report_pages(root: Path, touched: set[str] | None, since: str | None) -> Path:
-    return write_report_pages(root, touched=touched, since=since, story_pages=story_pages_in_workers)
-
-
-PAGES_PER_WORKER = 200  # fewer story pages than this a worker: written here, no worker started for them
-
-
-def story_pages_in_workers(root: Path, stories: dict[str, dict]) -> None:
-    """The story pages shared among worker processes, one per core: rendering them is Python work (the
-    word marks of every changed paragraph), so one process would use one core. A page shows only its own
-    story's rows, so the pages are the same however they are shared."""
-    n = min(cores(), len(stories) // PAGES_PER_WORKER)
-    if n < 2 or _pool is not None:
-        write_story_pages(root, stories)
-        return
-    ids = sorted(stories)
-    with worker_processes(n):
-        pool = _pool
-        assert pool is not None
-        # Interleaved shares: stories of every size in each.
-        shares = [pool.submit(write_story_pages, root, {s: stories[s] for s in ids[k::n]}) for k in range(n)]
-        for share in shares:
-            share.result()
+    return write_report_pages(root, touched=touched, since=since)
 
 
 def _shards(items: list, size: int) -> list[list]:

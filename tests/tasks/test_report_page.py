@@ -266,27 +266,6 @@ def test_only_the_pages_of_touched_stories_are_written_again(pages: Path, corpus
     assert first.read_bytes() == real[0]
 
 
-def test_story_pages_shared_among_worker_processes_are_the_same(
-    pages: Path, corpus_warehouse: Path, monkeypatch
-):
-    """A run writes its story pages in one worker process per core (tasks.run.story_pages_in_workers): the
-    pages are byte for byte those one process writes."""
-    import tasks.run as run
-
-    folder = pages.parent / "stories"
-    alone = {p.name: p.read_bytes() for p in folder.glob("*.html")}
-    for page in folder.glob("*.html"):
-        page.unlink()
-    opened = []
-    pool = run.worker_processes
-    monkeypatch.setattr(run, "worker_processes", lambda n: opened.append(n) or pool(n))
-    monkeypatch.setattr(run, "PAGES_PER_WORKER", 1)
-    monkeypatch.setattr(run, "cores", lambda: 2)
-    run.report_pages(corpus_warehouse, None, None)
-    assert opened == [2]
-    assert {p.name: p.read_bytes() for p in folder.glob("*.html")} == alone and len(alone) == 2
-
-
 def member(doc_id, version, copied_from=None, day=1, label=None):
     return {
         "doc_id": doc_id,
