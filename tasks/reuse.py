@@ -2,12 +2,13 @@
 they belong to (passim's text reuse, where a quoted paragraph or a wire footer reused by another story counts
 too), with passim's b1/e1/b2/e2 character offsets of each shared span in both texts.
 
-Pairs come from the passage index, never from comparing all pairs: two paragraphs are aligned when they share a
-winnowed shingle key (`paragraphs.passage_keys`) that at most `max_df` documents hold, and the spans they share
-are cut at word level (tasks/reuse_spans.py). A key held by more documents than that (a passage in very many
-documents) pairs none: without the cap its documents would make a number of pairs that grows with its square
-(passim's `--maxDF`). Offsets count characters in the document's text: its paragraphs in reading order joined
-by a blank line, boilerplate included (the catalog's `document_text` macro), so `text[b1:e1]` is the span.
+Pairs come from the passage index, never from comparing all pairs: two paragraphs are aligned when they share
+a winnowed shingle key (`paragraphs.passage_keys`) that at most `max_df` documents hold, and the spans they
+share are cut at word level (tasks/reuse_spans.py). A key held by more documents than that (a passage in very
+many documents) pairs none: without the cap its documents would make a number of pairs that grows with its
+square (passim's `--maxDF`). Offsets count characters in the document's text: its paragraphs in reading order
+joined by a blank line, boilerplate included (the catalog's `document_texts` view), so `text[b1:e1]` is the
+span.
 
 The step is incremental and exact: a pair of documents neither of which changed, whose paragraphs the index
 pairs as it did in the stored corpus, keeps its stored rows (with its documents' current stories); every other
@@ -55,7 +56,8 @@ with postings as (
     select distinct doc_id, para_idx, unnest(passage_keys) as key from {paragraphs}
 ),
 rare as (
-    select key from postings group by key having count(distinct doc_id) between 2 and getvariable('reuse_max_df')
+    select key from postings group by key
+    having count(distinct doc_id) between 2 and getvariable('reuse_max_df')
 )
 select distinct a.doc_id as doc_id1, a.para_idx as para1, b.doc_id as doc_id2, b.para_idx as para2
 from postings a join postings b on a.key = b.key and a.doc_id < b.doc_id
@@ -86,7 +88,8 @@ def _paragraph_view(con: duckdb.DuckDBPyConnection, name: str, sources: list[Sou
         )
     union = " union all ".join(selects) or (
         "select null::varchar as doc_id, null::integer as para_idx, null::varchar as text, "
-        "null::boolean as is_boilerplate, null::integer as n_words, null::ubigint[] as passage_keys where false"
+        "null::boolean as is_boilerplate, null::integer as n_words, null::ubigint[] as passage_keys "
+        "where false"
     )
     flags = (
         patch.select(["doc_id", "para_idx", "is_boilerplate"])
@@ -109,9 +112,9 @@ def _paragraph_view(con: duckdb.DuckDBPyConnection, name: str, sources: list[Sou
 
 @dataclass
 class ReuseInputs:
-    """What the step reads: the paragraphs as the run commits them (`new`, with linking's flags `patch`), as they
-    were stored (`old`), the stories, the stored `reuse_pairs` files, and the documents whose paragraphs may
-    differ from the stored ones (`changed`: staged or patched)."""
+    """What the step reads: the paragraphs as the run commits them (`new`, with linking's flags `patch`), as
+    they were stored (`old`), the stories, the stored `reuse_pairs` files, and the documents whose paragraphs
+    may differ from the stored ones (`changed`: staged or patched)."""
 
     new: list[Source]
     patch: pa.Table | None
@@ -142,7 +145,8 @@ def find_reuse(inputs: ReuseInputs, scratch: Path, config: ReuseConfig = ReuseCo
             # Pairs whose documents did not change and whose paragraphs the index pairs as before.
             con.execute(
                 f"create temp table kept as select n.doc_id1, n.doc_id2 "
-                f"from ({PAIRED.format(anchors='anchors')}) n join ({PAIRED.format(anchors='old_anchors')}) o "
+                f"from ({PAIRED.format(anchors='anchors')}) n "
+                f"join ({PAIRED.format(anchors='old_anchors')}) o "
                 "using (doc_id1, doc_id2) where n.paired = o.paired "
                 "and doc_id1 not in (select doc_id from changed_documents) "
                 "and doc_id2 not in (select doc_id from changed_documents)"
@@ -181,7 +185,8 @@ def find_reuse(inputs: ReuseInputs, scratch: Path, config: ReuseConfig = ReuseCo
 
 
 def reuse_step(config: ReuseConfig) -> str:
-    """The version stored with each row: the code's and the configuration's (a changed cap redoes every pair)."""
+    """The version stored with each row: the code's and the configuration's (a changed cap redoes every
+    pair)."""
     from tasks.run import step_version
 
     return step_version("reuse", REUSE_VERSION, str(SCHEMAS["reuse_pairs"]), config)
@@ -317,8 +322,9 @@ def reuse_rewrite(
     scratch: Path,
     config: ReuseConfig = ReuseConfig(),  # noqa: B008
 ) -> Rewrite:
-    """The next `reuse_pairs` of the warehouse at `root`, for the commit: found over the paragraphs as the run
-    commits them (`paragraphs`: linking's Rewrite, None when no document changed) and the stories `members`."""
+    """The next `reuse_pairs` of the warehouse at `root`, for the commit: found over the paragraphs as the
+    run commits them (`paragraphs`: linking's Rewrite, None when no document changed) and the stories
+    `members`."""
     stored = [Source(f) for f in table_files(root, "paragraphs")]
     if paragraphs is None:
         new, patch, changed = stored, None, pa.array([], pa.string())

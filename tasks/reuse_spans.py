@@ -1,7 +1,7 @@
-"""The shared spans of paragraph pairs, at word level, for many pairs at once: what `reuse_pairs` stores for the
-paragraphs the passage index paired (tasks/reuse.py). Words are runs of letters and digits compared lower-cased,
-as the passage index cuts them (the catalog's `passage_words`); offsets count characters (code points) in the
-paragraph's text.
+"""The shared spans of paragraph pairs, at word level, for many pairs at once: what `reuse_pairs` stores for
+the paragraphs the passage index paired (tasks/reuse.py). Words are runs of letters and digits compared
+lower-cased, as the passage index cuts them (the catalog's `passage_words`); offsets count characters (code
+points) in the paragraph's text.
 
 Two paragraphs share a span where their 5-word shingles match on one diagonal (the same words in the same
 order); runs a few words apart in both texts are chained into one span, so a quote with a word changed is one
@@ -26,9 +26,9 @@ _PAIR = np.uint64(0xD1342543DE82EF95)  # spreads a pair's number over a shingle 
 
 
 def _classes(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each code point: whether it is a letter or a digit (\\p{L} or \\p{N}, what str.isalnum says: the class of
-    the catalog's `passage_words`, a test checks they agree), and its lower case (where that is one code point).
-    Only the distinct code points of the text are looked at."""
+    """For each code point: whether it is a letter or a digit (\\p{L} or \\p{N}, what str.isalnum says: the
+    class of the catalog's `passage_words`, a test checks they agree), and its lower case (the first code
+    point of it). Only the distinct code points of the text are looked at."""
     top = int(points.max()) + 1 if len(points) else 1
     present = np.zeros(top, dtype=bool)
     present[points] = True
@@ -38,7 +38,9 @@ def _classes(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     word[distinct] = np.fromiter((c.isalnum() for c in chars), bool, len(chars))
     lower = np.zeros(top, dtype=np.uint32)
     lower[distinct] = np.fromiter(
-        ((ord(low) if len(low := c.lower()) == 1 else ord(c)) for c in chars), np.uint32, len(chars)
+        (ord(c.lower()[0]) for c in chars),
+        np.uint32,
+        len(chars),  # İ: i, as DuckDB's lower() has it
     )
     return word[points], lower[points]
 
@@ -159,8 +161,8 @@ def matching_runs(words: Words, left: np.ndarray, right: np.ndarray) -> np.ndarr
 
 
 def shared_spans(words: Words, left: np.ndarray, right: np.ndarray, min_words: int, max_gap: int) -> Spans:
-    """The spans each pair of texts (left[k], right[k]) shares with at least `min_words` words matched; runs of
-    shared words at most `max_gap` words apart in both texts (an edit) make one span."""
+    """The spans each pair of texts (left[k], right[k]) shares with at least `min_words` words matched; runs
+    of shared words at most `max_gap` words apart in both texts (an edit) make one span."""
     # A text paired with itself (two documents carry it verbatim) shares all its words.
     same = np.flatnonzero(left == right)
     lengths = words.first[left[same] + 1] - words.first[left[same]]
