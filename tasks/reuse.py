@@ -50,24 +50,78 @@ class ReuseConfig:
     batch: int = 20_000
 
 
-# Paragraph pairs the index pairs: they share a key at most `max_df` documents hold (`reuse_max_df`).
-ANCHORS = """
-with postings as (
-    select distinct doc_id, para_idx, unnest(passage_keys) as key from {paragraphs}
-),
-rare as (
+# The passage index as (document, paragraph, key) rows, and the rows of keys at most `max_df` documents hold:
+# the keys that pair paragraphs.
+POSTINGS = """
+create temp table postings as
+select distinct doc_id, para_idx, unnest(passage_keys) as key from new_paragraphs;
+create temp table rare_postings as
+select * from postings semi join (
     select key from postings group by key
     having count(distinct doc_id) between 2 and getvariable('reuse_max_df')
-)
-select distinct a.doc_id as doc_id1, a.para_idx as para1, b.doc_id as doc_id2, b.para_idx as para2
-from postings a join postings b on a.key = b.key and a.doc_id < b.doc_id
-semi join rare on rare.key = a.key
+) using (key);
 """
 
-# Per pair of documents, which paragraph pairs the index pairs, as one comparable value.
-PAIRED = """
-select doc_id1, doc_id2, string_agg(para1 || '.' || para2, ',' order by para1, para2) as paired
-from {anchors} group by doc_id1, doc_id2
+# Every paragraph pair the index pairs (a first run, or stored rows of another version).
+ALL_ANCHORS = """
+create temp table todo as
+select distinct a.doc_id as doc_id1, a.para_idx as para1, b.doc_id as doc_id2, b.para_idx as para2
+from rare_postings a join rare_postings b on a.key = b.key and a.doc_id < b.doc_id;
+create temp table affected (doc_id1 varchar, doc_id2 varchar);
+"""
+
+# A later run: the paragraph pairs of pairs with a touched document (new, replaced, re-flagged), and of
+# pairs of untouched documents that share a key whose document count crossed the cap (`affected`: what the
+# index pairs of them may have changed). A key's count in the stored corpus is its count now, less its touched
+# documents now, plus its touched documents as stored.
+TOUCHED_ANCHORS = """
+create temp table old_touched as
+select distinct doc_id, para_idx, unnest(passage_keys) as key from old_paragraphs
+where doc_id in (select doc_id from touched);
+create temp table flipped as
+with
+keys as (
+    select key from postings where doc_id in (select doc_id from touched)
+    union select key from old_touched
+),
+now as (
+    select key, count(distinct doc_id) as n,
+        count(distinct doc_id) filter (where doc_id in (select doc_id from touched)) as mine
+    from postings semi join keys using (key) group by key
+),
+was as (select key, count(distinct doc_id) as n from old_touched group by key),
+counts as (
+    select key, now.n as n_now, now.n - now.mine + coalesce(was.n, 0) as n_was
+    from now left join was using (key)
+)
+select key from counts
+where (n_now between 2 and getvariable('reuse_max_df')) <> (n_was between 2 and getvariable('reuse_max_df'));
+create temp table affected as
+select distinct a.doc_id as doc_id1, b.doc_id as doc_id2
+from postings a join postings b on a.key = b.key and a.doc_id < b.doc_id
+where a.key in (select key from flipped)
+    and a.doc_id not in (select doc_id from touched) and b.doc_id not in (select doc_id from touched);
+create temp table todo as
+select distinct
+    least(t.doc_id, o.doc_id) as doc_id1,
+    case when t.doc_id < o.doc_id then t.para_idx else o.para_idx end as para1,
+    greatest(t.doc_id, o.doc_id) as doc_id2,
+    case when t.doc_id < o.doc_id then o.para_idx else t.para_idx end as para2
+from (select * from rare_postings where doc_id in (select doc_id from touched)) t
+join rare_postings o on o.key = t.key and o.doc_id <> t.doc_id
+union
+select distinct a.doc_id, a.para_idx, b.doc_id, b.para_idx
+from affected f
+join rare_postings a on a.doc_id = f.doc_id1
+join rare_postings b on b.doc_id = f.doc_id2 and b.key = a.key;
+"""
+
+# The stored rows that still hold: pairs of untouched documents the cap did not change.
+KEPT_ROWS = """
+select r.* exclude (story_id1, story_id2, same_story)
+from read_parquet(getvariable('reuse_stored'), union_by_name = true) r
+where doc_id1 not in (select doc_id from touched) and doc_id2 not in (select doc_id from touched)
+    and not exists (select 1 from affected f where f.doc_id1 = r.doc_id1 and f.doc_id2 = r.doc_id2)
 """
 
 
@@ -113,15 +167,15 @@ def _paragraph_view(con: duckdb.DuckDBPyConnection, name: str, sources: list[Sou
 @dataclass
 class ReuseInputs:
     """What the step reads: the paragraphs as the run commits them (`new`, with linking's flags `patch`), as
-    they were stored (`old`), the stories, the stored `reuse_pairs` files, and the documents whose paragraphs
-    may differ from the stored ones (`changed`: staged or patched)."""
+    they were stored (`old`), the stories, the stored `reuse_pairs` files, and the documents whose stored
+    rows no longer hold (`touched`: new, replaced, removed or re-flagged)."""
 
     new: list[Source]
     patch: pa.Table | None
     old: list[Source]
     members: pa.Table
     stored: list[Path]
-    changed: pa.Array
+    touched: pa.Array
 
 
 def find_reuse(inputs: ReuseInputs, scratch: Path, config: ReuseConfig = ReuseConfig()) -> Path:  # noqa: B008
@@ -135,34 +189,17 @@ def find_reuse(inputs: ReuseInputs, scratch: Path, config: ReuseConfig = ReuseCo
         con.execute("set variable reuse_max_df = ?", [config.max_df])
         con.execute("set variable reuse_version = ?", [reuse_step(config)])
         _paragraph_view(con, "new_paragraphs", inputs.new, inputs.patch)
-        con.execute(f"create temp table anchors as {ANCHORS.format(paragraphs='new_paragraphs')}")
-        con.register("changed_documents", pa.table({"doc_id": inputs.changed.cast(pa.string())}))
-        current = [p for p in inputs.stored if _current_rows(p, config)]
-        if current and len(current) == len([p for p in inputs.stored if pq.read_metadata(p).num_rows]):
+        con.execute(POSTINGS)
+        written = [p for p in inputs.stored if pq.read_metadata(p).num_rows]
+        kept_rows = None
+        if written and all(_current_rows(p, config) for p in written):
+            con.register("touched", pa.table({"doc_id": inputs.touched.cast(pa.string())}))
             _paragraph_view(con, "old_paragraphs", inputs.old, None)
-            con.execute(f"create temp table old_anchors as {ANCHORS.format(paragraphs='old_paragraphs')}")
-            con.execute("set variable reuse_stored = ?", [[str(p) for p in current]])
-            # Pairs whose documents did not change and whose paragraphs the index pairs as before.
-            con.execute(
-                f"create temp table kept as select n.doc_id1, n.doc_id2 "
-                f"from ({PAIRED.format(anchors='anchors')}) n "
-                f"join ({PAIRED.format(anchors='old_anchors')}) o "
-                "using (doc_id1, doc_id2) where n.paired = o.paired "
-                "and doc_id1 not in (select doc_id from changed_documents) "
-                "and doc_id2 not in (select doc_id from changed_documents)"
-            )
-            kept_rows = (
-                "select r.* exclude (story_id1, story_id2, same_story) from "
-                "read_parquet(getvariable('reuse_stored'), union_by_name = true) r "
-                "semi join kept using (doc_id1, doc_id2)"
-            )
+            con.execute(TOUCHED_ANCHORS)
+            con.execute("set variable reuse_stored = ?", [[str(p) for p in written]])
+            kept_rows = KEPT_ROWS
         else:
-            con.execute("create temp table kept (doc_id1 varchar, doc_id2 varchar)")
-            kept_rows = None
-        con.execute(
-            "create temp table todo as select * from anchors a "
-            "where not exists (select 1 from kept k where k.doc_id1 = a.doc_id1 and k.doc_id2 = a.doc_id2)"
-        )
+            con.execute(ALL_ANCHORS)
         found = _align_todo(con, config)
         con.register("found_rows", found)
         con.register("members", inputs.members.select(["doc_id", "story_id"]))
@@ -327,15 +364,16 @@ def reuse_rewrite(
     `members`."""
     stored = [Source(f) for f in table_files(root, "paragraphs")]
     if paragraphs is None:
-        new, patch, changed = stored, None, pa.array([], pa.string())
+        new, patch, touched = stored, None, pa.array([], pa.string())
     else:
         new = [Source(f, paragraphs.drop) for f in table_files(root, "paragraphs")] + paragraphs.parts
         patch = paragraphs.patch
         staged = [distinct_values([p.path], "doc_id") for p in paragraphs.parts]
         patched = set(patch.column("doc_id").to_pylist()) if patch is not None and patch.num_rows else set()
-        changed = pa.array(sorted(set().union(*staged, patched) - {None}), pa.string())
+        dropped = set(paragraphs.drop.to_pylist()) if paragraphs.drop is not None else set()
+        touched = pa.array(sorted(set().union(*staged, patched, dropped) - {None}), pa.string())
     old_rows = table_files(root, "reuse_pairs")
-    inputs = ReuseInputs(new, patch, stored, members, old_rows, changed)
+    inputs = ReuseInputs(new, patch, stored, members, old_rows, touched)
     part = find_reuse(inputs, scratch, config)
     drop = sorted(distinct_values(old_rows, "doc_id1") - {None})
     return Rewrite([Source(part)], pa.array(drop, pa.string()))
