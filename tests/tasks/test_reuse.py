@@ -3,6 +3,7 @@ documents' texts, a republication's shared paragraphs are marked as one story's,
 nothing, and the table is the same however and however often the corpus is run."""
 
 import re
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -10,7 +11,9 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+import tasks.run
 from tasks.passages import _sql, passage_words
+from tasks.reuse import ReuseConfig, reuse_current, reuse_rewrite
 from tasks.reuse_spans import cut_words, shared_spans
 from tasks.run import run
 from tasks.warehouse import read_table
@@ -208,3 +211,28 @@ def test_an_edited_quote_is_one_span_and_short_runs_are_not_spans():
     far = a.split()
     far[12:18] = ["quite", "other", "words", "stand", "here", "now"]
     assert len(spans_of(a, " ".join(far))) == 2
+
+
+def test_a_passage_crossing_the_cap_is_unpaired_and_paired_again_as_one_run_would(tmp_path, monkeypatch):
+    # With a cap of 2 documents, a paragraph printed by a third document pairs nobody; when that document
+    # changes, its two first printers are paired again. Each incremental warehouse equals one run's.
+    small = ReuseConfig(max_df=2)
+    monkeypatch.setattr(tasks.run, "reuse_rewrite", partial(reuse_rewrite, config=small))
+    monkeypatch.setattr(tasks.run, "reuse_current", partial(reuse_current, config=small))
+    shared = HARBOUR[1]
+    folder = write(
+        tmp_path / "in",
+        {"a/one.txt": [BRIDGE[0], shared, BRIDGE[1]], "b/two.txt": [WEATHER[0], shared, WEATHER[1]]},
+    )
+    run([str(folder)], str(tmp_path / "daily"))
+    assert read_table(tmp_path / "daily", "reuse_pairs").num_rows == 1
+    for day, third in enumerate(([HARBOUR[3], shared, HARBOUR[4]], [HARBOUR[3], HARBOUR[4]]), start=2):
+        write(folder, {"c/three.txt": third})
+        run([str(folder)], str(tmp_path / "daily"))
+        run([str(folder)], str(tmp_path / f"once-{day}"))
+        daily, once = (
+            read_table(tmp_path / "daily", "reuse_pairs"),
+            read_table(tmp_path / f"once-{day}", "reuse_pairs"),
+        )
+        assert daily.equals(once)
+        assert daily.num_rows == (0 if shared in third else 1)
