@@ -168,3 +168,42 @@ def main(argv: list[str] | None = None) -> dict:
 
 if __name__ == "__main__":
     main()
+
+
+def markdown_table(results: dict) -> str:
+    """The page's table (docs/reuse.md, region `reuse-results`): each run's time, its reuse step, its peak
+    RSS and the table's rows."""
+    g = results["generated"]
+    lines = [
+        "| corpus | run | documents | `reprint run` | reuse step | share | peak RSS | rows (across stories) "
+        "|",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+
+    def row(corpus: str, name: str, run: dict, documents: int) -> str:
+        step = run.get("reuse_seconds")
+        table = run.get("table")
+        share = f"{step / run['seconds']:.0%}" if step is not None else ""
+        rows = f"{table['rows']:,} ({table['rows_across_stories']:,})" if table else ""
+        took = f"{step:.1f} s" if step is not None else "not run"
+        return (
+            f"| {corpus} | {name} | {documents:,} | {run['seconds']:.1f} s | {took} | {share} | "
+            f"{run['peak_rss_mb']:,.0f} MB | {rows} |"
+        )
+
+    n = g["documents"]
+    lines += [
+        row("generated", "full", g["full"], n),
+        row("generated", "nothing new", g["idle"], n),
+        row("generated", f"+{g['new_documents']} documents", g["incremental"], n + g["new_documents"]),
+    ]
+    if "real" in results:
+        real = results["real"]
+        lines.append(row("real set", "full", real, real["table"]["documents"]))
+    same = "equal" if g["incremental_equals_one_run"] else "**not equal**"
+    lines += [
+        "",
+        f"After the +{g['new_documents']} run, `reuse_pairs` is {same} to one run's on all "
+        f"{n + g['new_documents']:,} documents.",
+    ]
+    return "\n".join(lines)

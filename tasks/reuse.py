@@ -47,7 +47,7 @@ class ReuseConfig:
     # Runs of shared words at most this many words apart in both texts are one span (an edited word or two).
     max_gap: int = 4
     # Paragraph pairs aligned at once: what bounds the step's memory (their texts and words).
-    batch: int = 20_000
+    batch: int = 5_000
 
 
 # The passage index as (document, paragraph, key) rows, and the rows of keys at most `max_df` documents hold:

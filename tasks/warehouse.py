@@ -140,6 +140,22 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("severity", pa.string()),
         ]
     ),
+    # One row per input file ingested: what it held when read, so an unchanged file is never prepared again.
+    "inputs": pa.schema(
+        [
+            ("source", pa.string()),
+            ("content_hash", pa.string()),
+            ("metadata_hash", pa.string()),
+            ("pipeline_version", pa.string()),
+            ("size", pa.int64()),
+            ("n_documents", pa.int32()),
+            ("n_rejects", pa.int32()),
+            ("root", pa.string()),  # the input root `source` is relative to (null: written before roots were)
+            # Modified when read (null: too recent to trust, or written before times were): a file whose size
+            # and time still equal these is not hashed again (tasks/changes.py, unchanged_by_stat).
+            ("mtime_ns", pa.int64()),
+        ]
+    ),
     # Reuse outside stories (tasks/reuse.py): a passage of 12 or more words two documents share, whichever
     # stories they are in; b1/e1 and b2/e2 are passim's character offsets into each document's text
     # (`document_text`: its paragraphs joined by a blank line), so text[b1:e1] is the span in the first.
@@ -160,22 +176,6 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("share2", pa.float64()),
             ("boilerplate", pa.bool_()),  # in a paragraph flagged boilerplate in either document
             ("reuse_version", pa.string()),
-        ]
-    ),
-    # One row per input file ingested: what it held when read, so an unchanged file is never prepared again.
-    "inputs": pa.schema(
-        [
-            ("source", pa.string()),
-            ("content_hash", pa.string()),
-            ("metadata_hash", pa.string()),
-            ("pipeline_version", pa.string()),
-            ("size", pa.int64()),
-            ("n_documents", pa.int32()),
-            ("n_rejects", pa.int32()),
-            ("root", pa.string()),  # the input root `source` is relative to (null: written before roots were)
-            # Modified when read (null: too recent to trust, or written before times were): a file whose size
-            # and time still equal these is not hashed again (tasks/changes.py, unchanged_by_stat).
-            ("mtime_ns", pa.int64()),
         ]
     ),
 }
