@@ -158,7 +158,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     # Reuse outside stories (tasks/reuse.py): a passage of 12 or more words two documents share, whichever
     # stories they are in; b1/e1 and b2/e2 are passim's character offsets into each document's text
-    # (`document_text`: its paragraphs joined by a blank line), so text[b1:e1] is the span in the first.
+    # (the view `document_texts`: its paragraphs joined by a blank line): text[b1:e1] is the span.
     "reuse_pairs": pa.schema(
         [
             ("doc_id1", pa.string()),  # the pair's documents, doc_id1 < doc_id2
