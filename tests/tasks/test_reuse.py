@@ -3,6 +3,8 @@ documents' texts, a republication's shared paragraphs are marked as one story's,
 nothing, and the table is the same however and however often the corpus is run."""
 
 import re
+import subprocess
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -236,3 +238,17 @@ def test_a_passage_crossing_the_cap_is_unpaired_and_paired_again_as_one_run_woul
         )
         assert daily.equals(once)
         assert daily.num_rows == (0 if shared in third else 1)
+
+
+DUCKDB_CLI = Path(sys.executable).parent / "duckdb"
+
+
+@pytest.mark.skipif(not DUCKDB_CLI.exists(), reason="the duckdb command is installed by make run")
+def test_the_duckdb_command_slices_the_quote_out_of_both_texts(warehouse: Path, tmp_path: Path):
+    done = subprocess.run(
+        [str(DUCKDB_CLI), str(warehouse / "corpus.duckdb"), "-readonly", "-csv", "-noheader", "-c",
+         "select lower(passage1) = lower(passage2), lower(passage1) from reuse_across_stories"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"true,{QUOTE.lower()}"] * 2
