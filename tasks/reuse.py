@@ -127,7 +127,8 @@ where doc_id1 not in (select doc_id from touched) and doc_id2 not in (select doc
 
 def _paragraph_view(con: duckdb.DuckDBPyConnection, name: str, sources: list[Source], patch: pa.Table | None):
     """A view `name` of the paragraphs the sources hold (doc_id, para_idx, text, is_boilerplate, n_words,
-    passage_keys; keys null in files written before the index), with the patch's flags laid over them."""
+    passage_keys; keys null in files written before the index), with the patch's flags laid over them. A
+    view, not a table: each query reads only its columns from the files (the index's keys, not the text)."""
     selects = []
     for k, source in enumerate(sources):
         have = set(pq.read_schema(source.path).names)
@@ -158,7 +159,7 @@ def _paragraph_view(con: duckdb.DuckDBPyConnection, name: str, sources: list[Sou
     )
     con.register(f"{name}_patch", flags)
     con.execute(
-        f"create temp table {name} as select p.doc_id, p.para_idx, p.text, "
+        f"create view {name} as select p.doc_id, p.para_idx, p.text, "
         f"coalesce(f.is_boilerplate, p.is_boilerplate) as is_boilerplate, p.n_words, p.passage_keys "
         f"from ({union}) p left join {name}_patch f using (doc_id, para_idx)"
     )
