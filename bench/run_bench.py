@@ -137,6 +137,7 @@ STEP_ENDS = (
     ("prepare shards", r"read \d+ files: |prepared \d+ documents|reused the staged shard"),
     ("link", r"linked \d+ documents"),
     ("align shards (and the body file)", r"aligned \d+ stories|reused the staged fates"),
+    ("reuse outside stories", r"found \d+ passages shared by pairs"),
     ("commit and catalog", r"committed version|nothing changed: "),
     ("report pages", r"\d+ documents \(\d+ added or replaced\) in \d+ stories"),
 )
