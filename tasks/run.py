@@ -22,7 +22,6 @@ import logging
 import os
 import shutil
 import signal
-import tempfile
 import threading
 import uuid
 from collections import deque
@@ -295,8 +294,9 @@ def link(
     root = stored.root
     old_files = {n: table_files(root, n) for n in ("documents", "paragraphs")}
     new_files = {"documents": new_documents, "paragraphs": new_paragraphs}
-    # Narrow: the wide columns (sketches, names) are read by find_stories from a file of them in the corpus's
-    # row order, a row group at a time; files without their evidence are read wide (it is computed from text).
+    # Narrow: the wide columns (sketches, names) are read by find_stories from the same files, a row group
+    # at a time and only the groups it needs rows of; files without their evidence are read wide (it is
+    # computed from their text).
     old_docs, old_paras = read_link_tables(old_files["documents"], old_files["paragraphs"], wide=False)
     wide = set(WIDE_COLUMNS) <= set(old_paras.column_names)
     new_docs, new_paras = read_link_tables(new_files["documents"], new_files["paragraphs"], wide=wide)
@@ -308,7 +308,15 @@ def link(
     )
     old_docs = _with_columns(old_docs, owners.select(OWNER_COLUMNS))
     new_docs = _with_columns(new_docs, read_columns(new_files["documents"], "documents", OWNER_COLUMNS))
+    # Each paragraph row read is numbered, so that linking finds its sketch and names where it was read from,
+    # in whatever order the files hold the corpus's rows (tasks.stories.WideColumns): nothing is rewritten.
+    n_old, n_read = old_paras.num_rows, old_paras.num_rows + new_paras.num_rows
+    old_paras = old_paras.append_column("read_row", pa.array(np.arange(n_old, dtype=np.int64)))
+    new_paras = new_paras.append_column("read_row", pa.array(np.arange(n_old, n_read, dtype=np.int64)))
     docs, paras = combined_documents(old_docs, old_paras, new_docs, new_paras, replaced)
+    evidence_rows = np.full(n_read, -1, dtype=np.int64)
+    evidence_rows[paras.column("read_row").to_numpy()] = np.arange(paras.num_rows, dtype=np.int64)
+    paras = paras.drop_columns(["read_row"])
     # Of the columns read, only what says which stored bodies changed is kept through linking.
     old_paras = old_paras.select(["doc_id", "para_idx", "fingerprint", "is_boilerplate"])
     del new_paras
@@ -320,16 +328,19 @@ def link(
     )
     drop = pc.unique(old_ids.filter(gone))
     again = _staged_again(new_files["documents"])
-    sources = [Source(f, drop) for f in old_files["paragraphs"]] + [
-        Source(f, again.get(k)) for k, f in enumerate(new_files["paragraphs"])
-    ]
     # What the files hold of what linking sets, to lay over the rows only what it changes.
     missing = pa.array(np.zeros(paras.num_rows, dtype=bool))
     for column in (c for c in PARAGRAPH_EVIDENCE if c in paras.column_names):
         missing = pc.or_(missing, pc.is_null(paras.column(column)))
     as_stored = paras.select(["is_boilerplate", "boilerplate_reason"]).append_column("missing", missing)
-    with _wide_file(root if scratch is None else scratch, sources, wide) as evidence:
-        members, paras = find_stories(docs, without_repeated_flags(paras), evidence=evidence, scratch=scratch)
+    members, paras = find_stories(
+        docs,
+        without_repeated_flags(paras),
+        evidence=None if wide else old_files["paragraphs"] + new_files["paragraphs"],
+        scratch=scratch,
+        evidence_rows=None if wide else evidence_rows,
+    )
+    del evidence_rows
     changed = changed_documents(old_paras, paras)
     del old_paras
     # A story's key hashes its members' body fingerprints, never their text: keying reads no text column.
@@ -349,27 +360,6 @@ def link(
         Rewrite([Source(f, again.get(k)) for k, f in enumerate(new_files["paragraphs"])], drop, patch),
         pa.array(sorted(s for s in stale if s is not None), pa.string()),
     )
-
-
-@contextmanager
-def _wide_file(scratch: Path, sources: list[Source], wide: bool) -> Iterator[list[Path] | None]:
-    """The corpus's wide paragraph columns (WIDE_COLUMNS) as one Parquet file in its row order (doc_id,
-    para_idx: what combined_documents gives), written a bucket at a time from the stored files and the staged
-    parts, for find_stories to read a row group at a time; None when they were read (`wide`)."""
-    if wide:
-        yield None
-        return
-    scratch.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(dir=scratch, prefix="wide-"))
-    try:
-        path = folder / "wide.parquet"
-        columns = ["doc_id", "para_idx", *WIDE_COLUMNS]
-        write_sorted(
-            path, "paragraphs", sources, spill=folder / "spill", columns=columns, row_group=SHARD_ROWS
-        )
-        yield [path]
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _with_columns(table: pa.Table, more: pa.Table) -> pa.Table:
