@@ -665,8 +665,10 @@ def commit_version(
     def same(name: str, table: pa.Table | Rewrite) -> bool:
         if isinstance(table, Rewrite):
             return not table.changes(current, name)
-        return table.num_rows == stored[name].num_rows and sort_table(table, name).equals(
-            sort_table(stored[name], name)
+        return (
+            table is stored[name]
+            or table.num_rows == stored[name].num_rows
+            and sort_table(table, name).equals(sort_table(stored[name], name))
         )
 
     if current and all(same(n, t) for n, t in tables.items()):
