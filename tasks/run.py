@@ -314,12 +314,12 @@ def link(
     old_paras = old_paras.append_column("read_row", pa.array(np.arange(n_old, dtype=np.int64)))
     new_paras = new_paras.append_column("read_row", pa.array(np.arange(n_old, n_read, dtype=np.int64)))
     docs, paras = combined_documents(old_docs, old_paras, new_docs, new_paras, replaced)
+    read_row = paras.column("read_row").to_numpy()
     evidence_rows = np.full(n_read, -1, dtype=np.int64)
-    evidence_rows[paras.column("read_row").to_numpy()] = np.arange(paras.num_rows, dtype=np.int64)
+    evidence_rows[read_row] = np.arange(paras.num_rows, dtype=np.int64)
+    stored_row = pa.array(read_row < n_old)  # the row is a stored one, kept as it is
     paras = paras.drop_columns(["read_row"])
-    # Of the columns read, only what says which stored bodies changed is kept through linking.
-    old_paras = old_paras.select(["doc_id", "para_idx", "fingerprint", "is_boilerplate"])
-    del new_paras
+    del new_paras, read_row
     # Stored rows of documents that are gone or replaced; a document staged twice (one file under two roots)
     # comes from its first part.
     old_ids, new_ids = old_docs.column("doc_id"), new_docs.column("doc_id")
@@ -327,6 +327,10 @@ def link(
         pc.invert(pc.is_in(old_ids, value_set=docs.column("doc_id"))), pc.is_in(old_ids, value_set=new_ids)
     )
     drop = pc.unique(old_ids.filter(gone))
+    # Of the stored rows, only those of the documents this run replaces are kept through linking, to say
+    # which bodies changed (changed_bodies); the other stored rows are in the corpus as they are.
+    old_paras = old_paras.select(["doc_id", "para_idx", "fingerprint", "is_boilerplate"])
+    old_paras = old_paras.filter(pc.is_in(old_paras.column("doc_id"), value_set=drop))
     again = _staged_again(new_files["documents"])
     # What the files hold of what linking sets, to lay over the rows only what it changes.
     missing = pa.array(np.zeros(paras.num_rows, dtype=bool))
@@ -341,8 +345,8 @@ def link(
         evidence_rows=None if wide else evidence_rows,
     )
     del evidence_rows
-    changed = changed_documents(old_paras, paras)
-    del old_paras
+    changed = changed_bodies(old_paras, paras, as_stored.column("is_boilerplate"), stored_row)
+    del old_paras, stored_row
     # A story's key hashes its members' body fingerprints, never their text: keying reads no text column.
     keying = paras.select(["doc_id", "para_idx", "fingerprint", "is_boilerplate"])
     keying = keying.append_column("text", pa.nulls(keying.num_rows, pa.string()))
@@ -360,6 +364,25 @@ def link(
         Rewrite([Source(f, again.get(k)) for k, f in enumerate(new_files["paragraphs"])], drop, patch),
         pa.array(sorted(s for s in stale if s is not None), pa.string()),
     )
+
+
+def changed_bodies(
+    replaced: pa.Table, linked: pa.Table, stored_flags: pa.ChunkedArray, stored_row: pa.Array
+) -> set[str]:
+    """What tasks.stories.changed_documents(stored paragraphs, linked) says, without joining the corpus's
+    rows: a stored row kept in the corpus has its stored fingerprint, so its document's body changed only if
+    linking set another flag on it (`stored_flags`, as the files hold them, against `linked`'s); the other
+    documents are those this run replaced or added, compared with `replaced` (the stored rows of the
+    documents it drops or staged again) as changed_documents compares them.
+
+    linked: the corpus's paragraphs after linking; stored_row: per row of it, whether it is a stored row."""
+    same = pc.fill_null(pc.equal(stored_flags, linked.column("is_boilerplate")), False)
+    differs = pc.and_(stored_row, pc.invert(same))
+    changed = set(pc.unique(linked.column("doc_id").filter(differs)).to_pylist())
+    staged = linked.filter(pc.invert(stored_row)).select(replaced.column_names)
+    if replaced.num_rows == 0:  # a first run, or only new documents: each staged one is a changed body
+        return changed | set(pc.unique(staged.column("doc_id")).to_pylist())
+    return changed | changed_documents(replaced, staged)
 
 
 def _with_columns(table: pa.Table, more: pa.Table) -> pa.Table:

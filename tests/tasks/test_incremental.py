@@ -6,8 +6,12 @@ nothing."""
 import csv
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from bench.corpus import iter_documents, write_folder
-from tasks.run import run
+from tasks.run import changed_bodies, run
+from tasks.stories import changed_documents
 from tasks.warehouse import current_version, read_table, sort_table
 
 TABLES = ("documents", "paragraphs", "story_members", "paragraph_fates", "rejects")
@@ -60,3 +64,41 @@ def test_a_run_adding_documents_leaves_what_a_full_run_leaves(tmp_path):
     again = run([str(daily)], str(tmp_path / "daily" / "warehouse"))
     assert again.summary["version"] == "unchanged"
     assert current_version(tmp_path / "daily" / "warehouse") == version
+
+
+def test_changed_bodies_says_what_joining_every_stored_row_says():
+    """The run tells which bodies changed from the stored rows of the documents it replaces and the flags
+    linking set on the stored rows it kept, not from a join of the whole corpus: the same answer."""
+    rows = ["doc_id", "para_idx", "fingerprint", "is_boilerplate"]
+    stored = pa.table(
+        [
+            ["a", "a", "b", "b", "c", "e"],
+            [0, 1, 0, 1, 0, 0],
+            pa.array([1, 2, 3, 4, 5, 6], pa.uint64()),
+            [False, False, False, True, False, False],
+        ],
+        names=rows,
+    )
+    # b is gone, c is staged again with another first paragraph, d is new; linking flags a's second row
+    # (repeated across the outlet's stories now) and lets go of nothing else; e is kept as it was.
+    linked = pa.table(
+        [
+            ["a", "a", "c", "d", "e"],
+            [0, 1, 0, 0, 0],
+            pa.array([1, 2, 9, 7, 6], pa.uint64()),
+            [False, True, False, False, False],
+        ],
+        names=rows,
+    )
+    stored_row = pa.array([True, True, False, False, True])
+    stored_flags = pa.chunked_array([pa.array([False, False, False, False, False])])
+    replaced = stored.filter(pc.is_in(stored.column("doc_id"), value_set=pa.array(["b", "c"])))
+    expected = changed_documents(stored, linked)
+    assert expected == {"a", "b", "c", "d"}
+    assert changed_bodies(replaced, linked, stored_flags, stored_row) == expected
+    only_new = replaced.slice(0, 0)
+    kept = stored.filter(pc.is_in(stored.column("doc_id"), value_set=pa.array(["a", "e"])))
+    grown = linked.filter(pc.is_in(linked.column("doc_id"), value_set=pa.array(["a", "d", "e"])))
+    flags = pa.chunked_array([pa.array([False, False, False, False])])
+    in_store = pa.array([True, True, False, True])
+    assert changed_bodies(only_new, grown, flags, in_store) == changed_documents(kept, grown) == {"a", "d"}
