@@ -350,7 +350,7 @@ def link(
     # A story's key hashes its members' body fingerprints, never their text: keying reads no text column.
     keying = paras.select(["doc_id", "para_idx", "fingerprint", "is_boilerplate"])
     keying = keying.append_column("text", pa.nulls(keying.num_rows, pa.string()))
-    members, _ = keyed_members(members, keying, stored["story_members"], changed)
+    members, _ = keyed_members(members, keying, stored["story_members"], changed, with_body=False)
     todo, _ = stories_to_align(members, stored["story_members"], SCHEMAS["paragraph_fates"].empty_table())
     kept = set(members.column("story_id").to_pylist()) - set(todo)
     stale = distinct_values(table_files(root, "paragraph_fates"), "story_id") - kept

@@ -802,18 +802,23 @@ def stories_in_order(members: pa.Table) -> dict[str, list[str]]:
     return {s: [d for _, d in sorted(v)] for s, v in stories.items()}
 
 
+KEYED_STORIES = 2000  # stories keyed at a time
+
+
 def keyed_members(
     members: pa.Table,
     paras: pa.Table,
     stored: pa.Table | None = None,
     changed: set[str] = frozenset(),  # noqa: B006 (never mutated)
+    with_body: bool = True,
 ) -> tuple[pa.Table, dict[str, list[Paragraph]]]:
     """story_members with each story's align_key filled in, and the body paragraphs of the stories keyed now.
 
     stored: the stored story_members, whose keys are kept for a story with the same members in the same order
     when none of them is in `changed` (documents whose body paragraphs may differ from the stored ones); the
     caller passes it only when the stored keys were made by this alignment version. Only stories keyed now
-    can need aligning, so only their members' paragraphs are read.
+    can need aligning, so only their members' paragraphs are read. with_body: False returns no paragraphs
+    (the run reads them again where it aligns), and holds only a part of the stories' at a time.
     """
     stories = stories_in_order(members)
     keys: dict[str, str] = {}
@@ -830,9 +835,16 @@ def keyed_members(
     if keys and not _keys_hold(min(keys), stories[min(keys)], keys[min(keys)], paras):
         keys = {}  # stored by another alignment version: key every story again
     todo = sorted(s for s in stories if s not in keys)
-    wanted = [d for s in todo for d in stories[s]]
-    body = alignment_inputs(pa.table({"doc_id": pa.array(wanted, pa.string())}), paras)
-    keys.update({s: story_key(s, stories[s], body) for s in todo})
+    body: dict[str, list[Paragraph]] = {}
+    # A part of the stories at a time: their members' paragraphs become Python objects only while keyed (a
+    # first run keys every story; holding them all would cost about 150 bytes a paragraph of the corpus).
+    for k in range(0, len(todo), KEYED_STORIES):
+        part = todo[k : k + KEYED_STORIES]
+        wanted = [d for s in part for d in stories[s]]
+        held = alignment_inputs(pa.table({"doc_id": pa.array(wanted, pa.string())}), paras)
+        keys.update({s: story_key(s, stories[s], held) for s in part})
+        if with_body:
+            body.update(held)
     column = pa.array([keys[s] for s in members.column("story_id").to_pylist()], pa.string())
     keyed = members.set_column(members.schema.get_field_index("align_key"), "align_key", column)
     return keyed, body
