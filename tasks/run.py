@@ -78,6 +78,7 @@ from tasks.stories import (
     find_stories,
     keyed_members,
     read_link_tables,
+    release_freed_memory,
     stories_to_align,
 )
 from tasks.warehouse import (
@@ -337,6 +338,7 @@ def link(
     for column in (c for c in PARAGRAPH_EVIDENCE if c in paras.column_names):
         missing = pc.or_(missing, pc.is_null(paras.column(column)))
     as_stored = paras.select(["is_boilerplate", "boilerplate_reason"]).append_column("missing", missing)
+    release_freed_memory()  # what reading and combining the columns freed
     members, paras = find_stories(
         docs,
         without_repeated_flags(paras),
@@ -815,6 +817,7 @@ def run(
                 linked.changed,
             )
             crash_point("after-link")
+            release_freed_memory()  # linking's working set, before aligning, the commit and the pages
             jobs = align_jobs(root, linked, options.stories_per_shard)
             runner.expect("stories", len(linked.todo))
             # A pool of its own: the preparing workers were ended before linking, which needs the memory.
@@ -870,6 +873,7 @@ def run(
             runner.log("removed %.1f MB of staged parts", freed / 1e6)
 
         # 6. The report pages: only those of the stories this run aligned are written again.
+        release_freed_memory()  # what the commit's buckets freed
         page = root / "report" / "index.html"
         if version:
             page = runner.call(
