@@ -77,6 +77,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "throughput-before-after.json": ("benchmarks.md", "hand-written, as throughput.json"),
     "throughput-language.json": ("benchmarks.md", "hand-written, as throughput.json"),
     "report_page.json": ("reports.md", "rendered (At scale) by `bench.report_page_bench.markdown_table`"),
+    "run_memory-main.json": (
+        "memory.md",
+        "hand-written: where the driver's memory peaked step by step on main before #13's link-incr work",
+    ),
 }
 
 # Whole benchmark pages: page -> (results file, module, function rendering the page from the loaded JSON).
@@ -84,6 +88,8 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
 BENCH_PAGES: dict[str, tuple[str, str, str]] = {
     "quality.md": ("quality.json", "bench.quality", "render_page"),
     "run-benchmarks.md": ("run.json", "bench.run_bench", "render"),
+    "run-memory.md": ("run-memory.json", "bench.run_bench", "render"),
+    "run-daily.md": ("run-daily.json", "bench.run_bench", "render"),
     "link-memory.md": ("link_memory.json", "bench.link_memory", "render_page"),
     "trace-benchmarks.md": ("trace.json", "bench.trace_bench", "render"),
 }
