@@ -77,9 +77,9 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "throughput-before-after.json": ("benchmarks.md", "hand-written, as throughput.json"),
     "throughput-language.json": ("benchmarks.md", "hand-written, as throughput.json"),
     "report_page.json": ("reports.md", "rendered (At scale) by `bench.report_page_bench.markdown_table`"),
-    "run_memory-main.json": (
+    "run_memory.json": (
         "memory.md",
-        "hand-written: where the driver's memory peaked step by step on main before #13's link-incr work",
+        "hand-written: where the driver's memory peaked, step by step, before and after #13's link-incr work",
     ),
 }
 
