@@ -57,6 +57,14 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "commit_memory.json": ("memory.md", "hand-written: a commit's peak RSS, streamed against whole tables"),
     "trace.json": ("trace-benchmarks.md", "rendered (the whole page) by `bench.trace_bench.render`"),
     "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
+    "run-memory.json": (
+        "run-memory.md",
+        "rendered (the whole page) by `bench.run_bench.render`: peak RSS of reprint run, #13 link-incr",
+    ),
+    "run-daily.json": (
+        "run-daily.md",
+        "rendered (the whole page) by `bench.run_bench.render`: a daily run on #13's link-incr branch",
+    ),
     "run-startup-before.json": (
         "startup.md",
         "hand-written: a second start-up run of `bench.run_bench`, quoted beside run.json's in one table",
