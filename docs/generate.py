@@ -61,6 +61,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "run-memory.md",
         "rendered (the whole page) by `bench.run_bench.render`: peak RSS of reprint run, #13 link-incr",
     ),
+    "run-memory-50k.json": (
+        "run-memory-50k.md",
+        "rendered (the whole page) by `bench.run_bench.render`: reprint run at 50k, #13 link-incr",
+    ),
     "run-daily.json": (
         "run-daily.md",
         "rendered (the whole page) by `bench.run_bench.render`: a daily run on #13's link-incr branch",
@@ -103,6 +107,7 @@ BENCH_PAGES: dict[str, tuple[str, str, str]] = {
     "run-benchmarks.md": ("run.json", "bench.run_bench", "render"),
     "run-memory.md": ("run-memory.json", "bench.run_bench", "render"),
     "run-daily.md": ("run-daily.json", "bench.run_bench", "render"),
+    "run-memory-50k.md": ("run-memory-50k.json", "bench.run_bench", "render"),
     "link-memory.md": ("link_memory.json", "bench.link_memory", "render_page"),
     "trace-benchmarks.md": ("trace.json", "bench.trace_bench", "render"),
 }
