@@ -59,12 +59,12 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "trace.json": ("trace-benchmarks.md", "rendered (the whole page) by `bench.trace_bench.render`"),
     "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
     "run-memory.json": (
-        "run-memory.md",
-        "rendered (the whole page) by `bench.run_bench.render`: peak RSS of reprint run, #13 link-incr",
+        "memory.md",
+        "hand-written: peak RSS of reprint run at 10k on #13's link-incr branch, quoted in prose",
     ),
     "run-memory-50k.json": (
-        "run-memory-50k.md",
-        "rendered (the whole page) by `bench.run_bench.render`: reprint run at 50k, #13 link-incr",
+        "memory.md",
+        "hand-written: peak RSS of reprint run at 50k on #13's link-incr branch, quoted in prose",
     ),
     "run-daily.json": (
         "run-daily.md",
@@ -106,9 +106,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
 BENCH_PAGES: dict[str, tuple[str, str, str]] = {
     "quality.md": ("quality.json", "bench.quality", "render_page"),
     "run-benchmarks.md": ("run.json", "bench.run_bench", "render"),
-    "run-memory.md": ("run-memory.json", "bench.run_bench", "render"),
     "run-daily.md": ("run-daily.json", "bench.run_bench", "render"),
-    "run-memory-50k.md": ("run-memory-50k.json", "bench.run_bench", "render"),
     "link-memory.md": ("link_memory.json", "bench.link_memory", "render_page"),
     "trace-benchmarks.md": ("trace.json", "bench.trace_bench", "render"),
 }
