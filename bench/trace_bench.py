@@ -22,7 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -33,6 +33,8 @@ from bench.throughput import make_corpus
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "trace.json"
 REPRINT = Path(sys.executable).parent / "reprint"
+NEEDLE_STORIES = 40
+NEEDLE_OUTLETS = ("needle-wire", "needle-post", "needle-times")
 
 
 def commit() -> str:
@@ -40,17 +42,64 @@ def commit() -> str:
     return head.stdout.strip()
 
 
+def make_needles(work: Path, stories: int = NEEDLE_STORIES, seed: int = 7) -> Path:
+    """A folder of `stories` small stories of text found nowhere else (words drawn at random from the news
+    corpus's vocabulary), each printed by three outlets: the origin, a verbatim copy and a copy with two words
+    of each paragraph changed. A passage of one of them has three versions at every warehouse size, where a
+    passage of the generated news has more the larger the corpus (its sentences recur across stories), so
+    these measure what an index lookup costs when the answer stays the same size."""
+    from bench.corpus import Document, _vocabulary, write_folder
+
+    folder = work / "needles"
+    stamp = folder / ".complete"
+    wanted = json.dumps({"stories": stories, "seed": seed})
+    if stamp.exists() and stamp.read_text() == wanted:
+        return folder
+    rng = random.Random(seed)
+    words = _vocabulary()[0]
+    docs = []
+    for s in range(stories):
+        paragraphs = [" ".join(rng.choices(words, k=rng.randint(40, 60))) + "." for _ in range(6)]
+        at = datetime(2025, 3, 1, 8, 0) + timedelta(hours=s)
+        for version, outlet in enumerate(NEEDLE_OUTLETS):
+            text = list(paragraphs)
+            if version == 2:
+                for k, paragraph in enumerate(text):
+                    cut = paragraph.split()
+                    for w in rng.sample(range(len(cut) - 1), 2):
+                        cut[w] = rng.choice(words)
+                    text[k] = " ".join(cut)
+            docs.append(
+                Document(
+                    doc_id=f"needle-{s:03d}-{version}",
+                    story=f"needle-{s:03d}",
+                    outlet=outlet,
+                    title=f"Needle {s}",
+                    published_at=at + timedelta(hours=version),
+                    version=version,
+                    paragraphs=text,
+                    boilerplate=[False] * len(text),
+                )
+            )
+    write_folder(docs, folder)
+    stamp.write_text(wanted)
+    return folder
+
+
 def warehouse_for(n: int, work: Path) -> tuple[Path, float]:
-    """A warehouse of the n-document corpus made by `reprint run` (reused when already made), and the
-    run's seconds (0 when reused)."""
+    """A warehouse of the n-document corpus and the needles made by `reprint run` (reused when already made),
+    and the run's seconds (0 when reused)."""
     corpus = make_corpus(n, work)
+    needles = make_needles(work)
     warehouse = work / f"warehouse-{n}"
     if (warehouse / ".complete").exists():
         return warehouse, 0.0
     env = {**os.environ, "PREFECT_HOME": str(work / ".prefect")}
     start = time.perf_counter()
     subprocess.run(
-        [str(REPRINT), "run", str(corpus), "--warehouse", str(warehouse), "--no-report"], check=True, env=env
+        [str(REPRINT), "run", str(corpus), str(needles), "--warehouse", str(warehouse), "--no-report"],
+        check=True,
+        env=env,
     )
     seconds = time.perf_counter() - start
     (warehouse / ".complete").write_text(str(seconds))

@@ -21,29 +21,18 @@ CREATE OR REPLACE MACRO passage_key(words, start) AS passage_shingle_key(array_t
 
 -- Every paragraph that carries PASSAGE or a close version of it (a shared run of 12 words is always found),
 -- earliest first: `shared` counts the passage's shingles it holds. `reprint trace` shows each version's words.
+-- The keys are looked up in `passage_index`, sorted by key in small row groups: DuckDB reads only the row groups
+-- whose key range holds one of them when the passage has at most `dynamic_or_filter_threshold` keys (DuckDB's
+-- default 50: a passage of 54 words; `reprint trace` raises it); a longer one reads the whole index, not the text.
 CREATE OR REPLACE MACRO trace(passage) AS TABLE
     with
     wanted as (
         select distinct passage_key(words, start) as key
         from (select words, unnest(passage_starts(words)) as start from (select passage_words(passage) as words))
     ),
-    keyed as (
-        select doc_id, para_idx, key
-        from (select doc_id, para_idx, unnest(passage_keys) as key from paragraphs)
-        semi join wanted using (key)
-    ),
-    -- Rows prepared before the index was stored have no keys: their shingles are keyed from the text here.
-    unkeyed as (
-        select doc_id, para_idx, passage_key(words, start) as key
-        from (
-            select doc_id, para_idx, words, unnest(passage_starts(words)) as start
-            from (select doc_id, para_idx, passage_words(text) as words from paragraphs where passage_keys is null)
-        )
-        semi join wanted on passage_key(words, start) = wanted.key
-    ),
     hits as (
         select doc_id, para_idx, count(distinct key) as shared
-        from (from keyed union all from unkeyed)
+        from passage_index semi join wanted using (key)
         group by doc_id, para_idx
     )
     select

@@ -4,6 +4,7 @@ same in the `duckdb` command users have."""
 
 import json
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -112,18 +113,145 @@ def test_a_passage_recut_over_two_paragraphs_is_one_version(tmp_path: Path):
     assert versions["wire"].paragraphs == (0,) and versions["daily"].diff == ""
 
 
-def test_rows_prepared_before_the_index_are_still_found():
-    con = duckdb.connect()
-    from tasks.warehouse import SCHEMAS, SQL_DIR, run_sql_file
+# What the `trace` macro found before the index had a table of its own: the paragraphs' stored keys, unnested
+# and joined with the passage's (the reference the index table must answer the same as).
+KEYS_SCAN = """
+    with wanted as (
+        select distinct passage_key(words, start) as key
+        from (select words, unnest(passage_starts(words)) as start from (select passage_words(?) as words))
+    )
+    select doc_id, para_idx, count(distinct key) as shared
+    from (select doc_id, para_idx, unnest(passage_keys) as key from paragraphs) semi join wanted using (key)
+    group by all order by all
+"""
 
-    for name, schema in SCHEMAS.items():
-        con.register(f"empty_{name}", schema.empty_table())
-        con.execute(f"create table {name} as from empty_{name}")
-    con.execute("insert into documents (doc_id, source) values ('d1', 'old.txt')")
-    con.execute("insert into paragraphs (doc_id, para_idx, text) values ('d1', 0, ?)", [HARBOUR[3]])
-    run_sql_file(con, SQL_DIR / "macros.sql")
-    found = trace(con, HARBOUR[3][20:140])
-    assert [(v.doc_id, v.paragraphs) for v in found] == [("d1", (0,))]
+
+def index_table(root: Path) -> list[tuple]:
+    """The committed passage index, as sorted rows; each file sorted by key."""
+    import pyarrow.parquet as pq
+
+    rows = []
+    for path in sorted((root / "passage_index").glob("*.parquet")):
+        keys = pq.read_table(path).column("key").to_pylist()
+        assert keys == sorted(keys), path
+        rows += list(zip(*pq.read_table(path).to_pydict().values(), strict=True))
+    return sorted(rows)
+
+
+def unnested_keys(root: Path) -> list[tuple]:
+    con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
+    try:
+        return sorted(
+            con.execute("select unnest(passage_keys) as key, doc_id, para_idx from paragraphs").fetchall()
+        )
+    finally:
+        con.close()
+
+
+def test_the_index_table_answers_as_the_stored_keys_did(corpus_warehouse: Path):
+    assert index_table(corpus_warehouse) == unnested_keys(corpus_warehouse) != []
+    rng = random.Random(3)
+    con = duckdb.connect(str(corpus_warehouse / "corpus.duckdb"), read_only=True)
+    try:
+        texts = [t for (t,) in con.execute("select text from paragraphs where n_words >= 12").fetchall()]
+        passages = [*HARBOUR, *BRIDGE]
+        for text in rng.sample(texts, 10):
+            cut = text.split()
+            start = rng.randrange(len(cut) - 11)
+            passages.append(" ".join(cut[start : start + rng.randint(12, 40)]))
+        for passage in passages:
+            macro = con.execute(
+                "select doc_id, para_idx, shared from trace(?) order by all", [passage]
+            ).fetchall()
+            assert macro == con.execute(KEYS_SCAN, [passage]).fetchall() != [], passage
+    finally:
+        con.close()
+
+
+def test_a_query_reads_only_the_index_row_groups_holding_its_keys(tmp_path: Path, monkeypatch):
+    from tasks import warehouse
+    from tests.conftest import build_warehouse, write_corpus
+
+    monkeypatch.setitem(warehouse.ROW_GROUPS, "passage_index", 2)
+    root = build_warehouse([write_corpus(tmp_path / "in")], tmp_path / "wh")
+    con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
+    try:
+        plan = con.execute("explain analyze select * from trace(?)", [HARBOUR[1]]).fetchall()[0][1]
+        (groups,) = con.execute(
+            "select count(distinct (file_name, row_group_id)) from parquet_metadata(?) "
+            "where row_group_num_rows > 0",
+            [str(root / "passage_index" / "*.parquet")],
+        ).fetchall()[0]
+    finally:
+        con.close()
+    scanned = [tuple(map(int, m)) for m in re.findall(r"Row Groups Scanned: (\d+) / (\d+)", plan)]
+    index_scan = [read for read, total in scanned if total == groups]
+    assert index_scan, (groups, scanned)
+    # HARBOUR[1] has 20 shingle keys: they fall in 20 row groups at most, of the index's 60 or more.
+    assert index_scan[0] <= len(HARBOUR[1].split()) - 4 < 60 <= groups, (groups, scanned)
+
+
+def test_the_index_follows_documents_added_changed_and_removed(tmp_path: Path):
+    from tasks.warehouse import current_version
+    from tests.conftest import build_warehouse, write_corpus
+
+    inputs = write_corpus(tmp_path / "in")
+    root = build_warehouse([inputs], tmp_path / "wh")
+    (inputs / "courier" / "harbour-short.txt").write_text(
+        "Port Elling strike\n\n" + HARBOUR[0] + "\n\nA paragraph written for this test and no other one.\n"
+    )
+    (inputs / "tribune" / "bridge.txt").unlink()
+    (inputs / "tribune" / "late.txt").write_text("Late\n\n" + BRIDGE[4] + "\n")
+    build_warehouse([inputs], root)
+    assert index_table(root) == unnested_keys(root)
+    con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
+    try:
+        assert [v.outlet for v in trace(con, HARBOUR[1])] == ["gazette", "herald"]
+        assert "tribune" in {v.outlet for v in trace(con, BRIDGE[4])}
+    finally:
+        con.close()
+    version = current_version(root)
+    build_warehouse([inputs], root)  # nothing new: nothing committed
+    assert current_version(root) == version
+
+
+def test_a_warehouse_written_before_the_index_gets_it_at_its_next_run(tmp_path: Path):
+    """A version written by older code has no passage_index folder and paragraphs without keys: trace says
+    to run again, and the next run (nothing else to do) builds the whole index, keying those rows' text."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from tasks.trace import NoPassageIndex
+    from tasks.warehouse import current_version, locked
+    from tests.conftest import build_warehouse, write_corpus
+
+    inputs = write_corpus(tmp_path / "in")
+    root = build_warehouse([inputs], tmp_path / "wh")
+    expected = index_table(root)
+    old = current_version(root)
+    shutil.rmtree(old / "passage_index")
+    for path in (old / "paragraphs").glob("*.parquet"):
+        rows = pq.read_table(path)
+        path.unlink()  # (hard-linked from the version before: that one keeps its file)
+        if "passage_keys" in rows.column_names:
+            pq.write_table(rows.drop_columns(["passage_keys"]), path)
+    with locked(root):  # what the next run does first: the table added since gets an empty file
+        pass
+    con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
+    try:
+        with pytest.raises(NoPassageIndex, match="run `reprint run`"):
+            trace(con, HARBOUR[3])
+    finally:
+        con.close()
+    build_warehouse([inputs], root)
+    assert current_version(root) != old
+    assert index_table(root) == expected
+    con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
+    try:
+        assert [v.outlet for v in trace(con, HARBOUR[3])] == ["gazette", "courier", "herald"]
+    finally:
+        con.close()
 
 
 def test_reprint_trace_command(corpus_warehouse: Path, tmp_path: Path, capsys):
