@@ -625,7 +625,7 @@ def _bucket_bounds(sources: list[Source], column: str, buckets: int) -> list:
         f = pq.ParquetFile(source.path)
         for k in range(f.num_row_groups):
             values = f.read_row_group(k, columns=[column]).column(0)
-            sample += values.take(pa.array(range(0, len(values), 64))).to_pylist()
+            sample += values.take(pa.array(range(0, len(values), 64), pa.int64())).to_pylist()  # (0 rows too)
     sample = sorted(v for v in sample if v is not None)
     cuts = sorted({sample[len(sample) * i // buckets] for i in range(1, buckets)}) if sample else []
     return cuts
