@@ -19,22 +19,22 @@ CREATE OR REPLACE MACRO passage_starts(words) AS range(greatest(len(words) - 4, 
 CREATE OR REPLACE MACRO passage_shingle_key(shingle) AS md5_number_lower(shingle);
 CREATE OR REPLACE MACRO passage_key(words, start) AS passage_shingle_key(array_to_string(words[start + 1 : start + 5], ' '));
 
--- Every paragraph that carries PASSAGE or a close version of it (a shared run of 12 words is always found),
--- earliest first: `shared` counts the passage's shingles it holds. `reprint trace` shows each version's words.
--- The keys are looked up in `passage_index`, sorted by key in small row groups: DuckDB reads only the row groups
--- whose key range holds one of them when the passage has at most `dynamic_or_filter_threshold` keys (DuckDB's
--- default 50: a passage of 54 words; `reprint trace` raises it); a longer one reads the whole index, not the text.
-CREATE OR REPLACE MACRO trace(passage) AS TABLE
-    with
-    wanted as (
+-- The paragraphs sharing shingles with PASSAGE, from the passage index: `shared` counts the passage's shingle keys
+-- each holds. `passage_index` is sorted by key in small row groups, so DuckDB reads only the row groups whose key
+-- range holds one of them when the passage has at most `dynamic_or_filter_threshold` keys (DuckDB's default 50:
+-- a passage of 54 words; `reprint trace` raises it for longer ones); a longer one reads the whole index, not text.
+CREATE OR REPLACE MACRO trace_hits(passage) AS TABLE
+    with wanted as (
         select distinct passage_key(words, start) as key
         from (select words, unnest(passage_starts(words)) as start from (select passage_words(passage) as words))
-    ),
-    hits as (
-        select doc_id, para_idx, count(distinct key) as shared
-        from passage_index semi join wanted using (key)
-        group by doc_id, para_idx
     )
+    select doc_id, para_idx, count(distinct key) as shared
+    from passage_index semi join wanted using (key)
+    group by doc_id, para_idx;
+
+-- Every paragraph that carries PASSAGE or a close version of it (a shared run of 12 words is always found),
+-- earliest first, with its document, story and text. `reprint trace` shows each version's words.
+CREATE OR REPLACE MACRO trace(passage) AS TABLE
     select
         m.story_id,
         h.doc_id,
@@ -43,7 +43,7 @@ CREATE OR REPLACE MACRO trace(passage) AS TABLE
         h.para_idx,
         h.shared,
         p.text
-    from hits h
+    from trace_hits(passage) h
     join documents d on d.doc_id = h.doc_id
     join paragraphs p on p.doc_id = h.doc_id and p.para_idx = h.para_idx
     left join story_members m on m.doc_id = h.doc_id
