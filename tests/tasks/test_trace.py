@@ -13,6 +13,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from bench.trace_bench import STORED_KEYS_SCAN
 from flows.cli import main
 from tasks.passages import _sql, passage_keys, passage_words, winnow
 from tasks.trace import locate, trace
@@ -113,19 +114,6 @@ def test_a_passage_recut_over_two_paragraphs_is_one_version(tmp_path: Path):
     assert versions["wire"].paragraphs == (0,) and versions["daily"].diff == ""
 
 
-# What the `trace` macro found before the index had a table of its own: the paragraphs' stored keys, unnested
-# and joined with the passage's (the reference the index table must answer the same as).
-KEYS_SCAN = """
-    with wanted as (
-        select distinct passage_key(words, start) as key
-        from (select words, unnest(passage_starts(words)) as start from (select passage_words(?) as words))
-    )
-    select doc_id, para_idx, count(distinct key) as shared
-    from (select doc_id, para_idx, unnest(passage_keys) as key from paragraphs) semi join wanted using (key)
-    group by all order by all
-"""
-
-
 def index_table(root: Path) -> list[tuple]:
     """The committed passage index, as sorted rows; each file sorted by key."""
     import pyarrow.parquet as pq
@@ -163,7 +151,7 @@ def test_the_index_table_answers_as_the_stored_keys_did(corpus_warehouse: Path):
             macro = con.execute(
                 "select doc_id, para_idx, shared from trace(?) order by all", [passage]
             ).fetchall()
-            assert macro == con.execute(KEYS_SCAN, [passage]).fetchall() != [], passage
+            assert macro == con.execute(STORED_KEYS_SCAN, [passage]).fetchall() != [], passage
     finally:
         con.close()
 
