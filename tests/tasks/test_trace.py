@@ -203,6 +203,31 @@ def test_the_index_follows_documents_added_changed_and_removed(tmp_path: Path):
     assert current_version(root) == version
 
 
+def test_a_run_killed_while_writing_the_index_leaves_the_warehouse_as_it_was(tmp_path: Path):
+    import os
+    import signal
+
+    from tasks.warehouse import current_version
+    from tests.conftest import build_warehouse, write_corpus
+
+    inputs = write_corpus(tmp_path / "in")
+    root = build_warehouse([inputs], tmp_path / "wh")
+    version, index = current_version(root), index_table(root)
+    (inputs / "tribune" / "late.txt").write_text("Late\n\n" + HARBOUR[2] + "\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    killed = subprocess.run(
+        [str(Path(sys.executable).parent / "reprint"), "run", str(inputs), "--warehouse", str(root)],
+        env={**env, "PREFECT_HOME": str(tmp_path / "prefect"), "REPRINT_CRASH_AT": "mid-file-passage_index"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert current_version(root) == version and index_table(root) == index
+    build_warehouse([inputs], root)
+    assert index_table(root) == unnested_keys(root) != index
+
+
 def test_a_warehouse_written_before_the_index_gets_it_at_its_next_run(tmp_path: Path):
     """A version written by older code has no passage_index folder and paragraphs without keys: trace says
     to run again, and the next run (nothing else to do) builds the whole index, keying those rows' text."""
