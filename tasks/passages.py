@@ -194,6 +194,11 @@ def index_rewrite(root: Path, paragraphs, folder: Path):
     sources = list(paragraphs.parts) if paragraphs is not None else []
     if missing:
         sources = [Source(path, drop) for path in table_files(root, "paragraphs")] + sources
+    return Rewrite(index_parts(sources, folder), None if missing else drop)
+
+
+def index_parts(sources: list, folder: Path) -> list:
+    """`passage_index` rows of paragraph Sources, as Sources of files in `folder` (unsorted: the commit
+    writes them in key order, a bucket of keys at a time)."""
     folder.mkdir(parents=True, exist_ok=True)
-    parts = [_index_part(source, folder / f"index-{k:05d}.parquet") for k, source in enumerate(sources)]
-    return Rewrite(parts, None if missing else drop)
+    return [_index_part(source, folder / f"index-{k:05d}.parquet") for k, source in enumerate(sources)]
