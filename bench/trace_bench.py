@@ -254,7 +254,9 @@ def time_set(con: duckdb.DuckDBPyConnection, wanted: list[tuple[str, str, bool]]
 
 def measure(warehouse: Path, queries: int, seed: int, compare: int) -> dict:
     from tasks.trace import trace
+    from tasks.warehouse import refresh_catalog
 
+    refresh_catalog(warehouse)  # this code's macros on a warehouse an earlier run wrote
     con = duckdb.connect(str(warehouse / "corpus.duckdb"), read_only=True)
     index = str(warehouse / "passage_index" / "*.parquet")
     try:

@@ -35,6 +35,14 @@ CREATE OR REPLACE MACRO trace_hits(passage) AS TABLE
 -- Every paragraph that carries PASSAGE or a close version of it (a shared run of 12 words is always found),
 -- earliest first, with its document, story and text. `reprint trace` shows each version's words.
 CREATE OR REPLACE MACRO trace(passage) AS TABLE
+    with
+    hits as (from trace_hits(passage)),
+    -- The documents found as an unnested list: DuckDB then takes them for the small side of each join below and
+    -- skips the row groups of `paragraphs` (10,000 rows each, in document order) that hold none of them.
+    found as (select unnest(list(distinct doc_id)) as doc_id from hits),
+    texts as (select doc_id, para_idx, text from paragraphs where doc_id in (from found)),
+    docs as (select doc_id, outlet, source, published_at from documents where doc_id in (from found)),
+    members as (select doc_id, story_id from story_members where doc_id in (from found))
     select
         m.story_id,
         h.doc_id,
@@ -42,9 +50,9 @@ CREATE OR REPLACE MACRO trace(passage) AS TABLE
         d.published_at,
         h.para_idx,
         h.shared,
-        p.text
-    from trace_hits(passage) h
-    join documents d on d.doc_id = h.doc_id
-    join paragraphs p on p.doc_id = h.doc_id and p.para_idx = h.para_idx
-    left join story_members m on m.doc_id = h.doc_id
+        t.text
+    from hits h
+    join docs d on d.doc_id = h.doc_id
+    join texts t on t.doc_id = h.doc_id and t.para_idx = h.para_idx
+    left join members m on m.doc_id = h.doc_id
     order by d.published_at nulls last, h.doc_id, h.para_idx;
