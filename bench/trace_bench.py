@@ -372,6 +372,7 @@ def render(record: dict) -> str:
             + ", ".join(f"{r['load_average_start']} / {r['load_average_end']}" for r in runs)
             + ".",
         ]
+    growth = runs[-1]["index_build"]["peak_rss_mb"] / runs[0]["index_build"]["peak_rss_mb"]
     lines += [
         "",
         "**Building the index** from a warehouse's stored paragraphs, by the commit's own steps (what a run "
@@ -383,8 +384,7 @@ def render(record: dict) -> str:
             for r in runs
         )
         + ". The keys are sorted a bucket of keys at a time (`write_sorted`, as every table is committed), "
-        f"yet the peak grew {runs[-1]['index_build']['peak_rss_mb'] / runs[0]['index_build']['peak_rss_mb']:.1f}x"
-        f" from {runs[0]['documents']:,} to {runs[-1]['documents']:,} documents: what grows is not yet "
+        f"yet the peak grew {growth:.1f}x from {runs[0]['documents']:,} to {runs[-1]['documents']:,} documents: what grows is not yet "
         "looked into.",
     ]
     return "\n".join(lines) + "\n"
