@@ -384,8 +384,8 @@ def render(record: dict) -> str:
             for r in runs
         )
         + ". The keys are sorted a bucket of keys at a time (`write_sorted`, as every table is committed), "
-        f"yet the peak grew {growth:.1f}x from {runs[0]['documents']:,} to {runs[-1]['documents']:,} documents: what grows is not yet "
-        "looked into.",
+        f"yet the peak grew {growth:.1f}x from {runs[0]['documents']:,} to {runs[-1]['documents']:,} "
+        "documents: what grows is not yet looked into.",
     ]
     return "\n".join(lines) + "\n"
 
