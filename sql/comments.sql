@@ -34,6 +34,7 @@ COMMENT ON COLUMN paragraphs.minhash IS 'Near-duplicate sketch used to link docu
 COMMENT ON COLUMN paragraphs.names IS 'Its names and numbers in reading order, as 64-bit word hashes: what linking compares for heavy rewrites, so it never reads the text. Null for rows prepared before it was stored.';
 COMMENT ON COLUMN paragraphs.is_heading IS 'A Markdown heading (## Scope): document structure, never repeated boilerplate. Null for rows prepared before it was stored.';
 COMMENT ON COLUMN paragraphs.template_key IS 'A key equal for paragraphs that differ only in numbers, dates and link targets (0: none): how an outlet''s release template ("upgrade to 1.16.2") is found across its stories and flagged repeated. Null for rows prepared before it was stored.';
+COMMENT ON COLUMN paragraphs.template_facts IS 'The facts a template paragraph carries: a key of its numbers other than version strings (a count, a day, a year; 0: none). Paragraphs of one template key with other facts are the template filled in for other news (not furniture, and no shared text in linking). Null for rows prepared before it was stored.';
 COMMENT ON COLUMN paragraphs.passage_keys IS 'Winnowed keys of its 5-word shingles (tasks/passages.py): every run of 12 or more words it shares with a passage shares one. Each is a row of `passage_index`, which the `trace` macro and `reprint trace` read. Null for rows prepared before it was stored (the index keys their text).';
 
 COMMENT ON VIEW story_members IS 'Which documents are versions of the same story; version 0 is the origin.';

@@ -27,7 +27,7 @@ import numpy as np
 # document's second half; "Learn more about X at: <link>"; "This article was originally posted on"; the
 # ASF's "Availability and Oversight" paragraph; sign-offs ("Happy Drilling! <names>"); an RFC's authors'
 # addresses are text; release templates keyed without link syntax and code fences.
-BOILERPLATE_VERSION = "boilerplate-5"
+BOILERPLATE_VERSION = "boilerplate-6"
 
 # Each of these on its own marks a paragraph as page furniture. Each rule comes with words of which any text
 # it matches holds one (lower-cased): a case-insensitive regex costs ~10 us a paragraph, a substring search
@@ -54,8 +54,20 @@ _RULES = [
         r"^[\W_]{0,2}this (article|story|piece|report|post|essay) (was |is )?(originally|first) posted "
         r"(in|on|at|by)\b",
     ),
-    # A release's pointers to its issuers: "Learn more about the U.S. Digital Service at: <link>".
-    (("learn more about", "find out more about"), r"^(learn|find out) more about\b.{1,120}?\bat:?\s*[<\[(h]"),
+    # A release's pointers to its issuers: "Learn more about the U.S. Digital Service at: <link>", or as a
+    # list item of links ("- Learn more about the [Node.js Foundation](…) and [its members](…)").
+    (
+        ("learn more about", "find out more about"),
+        r"^(learn|find out) more about\b.{1,120}?\bat:?\s*[<\[(h]|"
+        r"^[-*•]\s*(learn|find out) more about\b.{0,80}\[",
+    ),
+    # The heading of a block of pointers elsewhere ("See Also", "Additional Resources", "Related links"): the
+    # page's navigation, not the story's structure, whether or not it is written as a Markdown heading.
+    (
+        ("see also", "resources", "related ", "further reading", "useful links"),
+        r"^(#{1,6}\s*)?(see also|(additional|more|other|related) resources|"
+        r"related (links|articles|stories|posts|reading|content)|further reading|useful links)\s*:?$",
+    ),
     # The ASF's release template: its download-and-governance paragraph, in every Apache project's release.
     (
         ("availability and oversight", "self-selected team"),
@@ -165,6 +177,15 @@ _SIGN_OFF = re.compile(
     re.IGNORECASE,
 )
 _NAMES = re.compile(rf"{_NAME}((,| and| &|, and) {_NAME})*\.?")
+# A credit line alone in its paragraph ("Interviewed by [Jane Doe](…).", "_Photos by Sam Lee_", "Edited by
+# the Policy Team"): who made the piece, not its text. Short lines only ("Written by hand, the letter ..." is
+# news).
+_CREDIT = re.compile(
+    r"^[_*]{0,2}(interviewed|written|reported|edited|compiled|translated|reviewed|produced|illustrated|"
+    r"photographed|photos?|illustrations?|graphics|images?|text|words|reporting|interview)"
+    r"( and [a-z]+)? by:? \S.{0,120}$",
+    re.IGNORECASE,
+)
 # The start of an issuer's block that runs on until the next heading: "About Acme Corp.", "Forward-looking
 # statements". "About" only with a capitalised name, as a heading is written ("About 200 people ..." is news).
 _ABOUT_HEADING = re.compile(
@@ -177,9 +198,10 @@ _PROSE_BLOCK = re.compile(
     r"(statements?|information)|safe harbou?r( statement)?|notes? to editors|disclaimer|legal notice)[:.]?$",
     re.IGNORECASE,
 )
-# Template leftovers: a paragraph that is mostly template tags ("{{ post.analytics }}", "{% endif %}"). A
-# sentence with a variable inside ("the [release]({{ site.baseurl }}/blog)") is text, not a leftover.
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[\w.]+\}")
+# Template leftovers: a paragraph that is mostly template tags ("{{ post.analytics }}", "{% endif %}", a blog
+# engine's "[%title]"). A sentence with a variable inside ("the [release]({{ site.baseurl }}/blog)") is text,
+# not a leftover.
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[\w.]+\}|\[%[\w.]+\]")
 _TEMPLATE_WORDS = 6
 # A static-site generator's front matter (YAML `---` or TOML `+++`), the first paragraph of a .md file, and
 # HTML comments (linter directives) a reader of the rendered page never sees.
@@ -216,7 +238,10 @@ _CONTACT_BLOCK = re.compile(
 # ("About The Apache Software Foundation (ASF) Established in 1999, the all-volunteer Foundation ...").
 _ABOUT_INLINE = re.compile(
     r"^About [A-Z][^.:\n]{0,60}(:|\s[-–—]\s)\s*\S|"
-    r"^About [A-Z][^.!?\n]{0,80}?\s(Founded|Established|Headquartered|Based|Incorporated) in\b"
+    r"^About [A-Z][^.!?\n]{0,80}?\s(Founded|Established|Headquartered|Based|Incorporated) in\b|"
+    # "About Node.js Foundation Node.js Foundation is a collaborative ...": the heading's name opens the text.
+    r"^About (the |The )?(?P<name>[A-Z][\w.&'’-]*( [A-Z][\w.&'’-]*){0,5}) "
+    r"(the |The )?(?P=name) (is|was|are)\b"
 )
 # Pieces of a line the extractor split (the year of "©", "2008", "Acme. All rights reserved."), end marks.
 _FRAGMENT = re.compile(r"^[\W\d_]{1,12}$")
@@ -337,6 +362,7 @@ def flags_from_rules(
             or _is_figure(text)
             or (short and _is_short_boilerplate(text, addresses=not in_authors))
             or (short and _is_sign_off(text))
+            or (short and _CREDIT.match(text) is not None)
         ):
             flags[i] = True
     # A line the extractor cut into pieces: "©" / "2008" / "Acme. All rights reserved."; a release's "###".
@@ -352,7 +378,7 @@ def flags_from_rules(
 
 
 def _is_template(text: str) -> bool:
-    if "{" not in text or not _TEMPLATE.search(text) or _has_figure(text):
+    if ("{" not in text and "[%" not in text) or not _TEMPLATE.search(text) or _has_figure(text):
         return False
     return len(_TEMPLATE.sub(" ", text).split()) <= _TEMPLATE_WORDS
 
@@ -455,6 +481,11 @@ def repeated_in_outlet(
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]|<?https?://\S+")
 _TOKEN = re.compile(r"[^\W_]+(?:[.,:/-][^\W_]+)*")
 _NUMBER = re.compile(r"\d")
+# A version string ("1.64.0", "23.x", "v18", "rc1"), told apart from the other numbers of a template paragraph
+# (template_facts).
+_VERSION = re.compile(
+    r"v?\d+(?:\.(?:\d+|x))+(?:[.-]?[a-z]+\d*)?|v\d+|(?:rc|beta|alpha|m)\d+|\d+(?:rc|beta|alpha)\d*"
+)
 _MONTH = re.compile(
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -479,9 +510,31 @@ def template_key(text: str) -> int:
     code = text.lstrip().startswith(("```", "~~~"))
     tokens = _TOKEN.findall(_LINK_TARGET.sub("]", _CODE_FENCE.sub(" ", text.lower())))
     masked = ["#" if _NUMBER.search(w) else "@" if _MONTH.fullmatch(w) else w for w in tokens]
+    # A run of numbers is one slot: a release lists the lines it covers ("23.x, 22.x, 20.x, 18.x"), the next
+    # one fewer.
+    masked = [w for k, w in enumerate(masked) if w != "#" or k == 0 or masked[k - 1] != "#"]
     if sum(w not in "#@" for w in masked) < (_CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS):
         return 0
     digest = hashlib.blake2b(" ".join(masked).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True) or 1
+
+
+def template_facts(text: str) -> int:
+    """A key of the facts a template paragraph carries: its numbers other than version strings, in order (a
+    count of issues, a day, a year); 0 when it has none.
+
+    Paragraphs of one template key whose facts differ are the template filled in for other news, not
+    furniture: "Releases will be available on, or shortly after, Tuesday, July 2, 2024" is the news of that
+    post, while "you can get 1.64.0 with:" and "upgrade to Flink 1.16.2" change only the version, and are
+    furniture. Linking ignores the facts (template_key alone): two announcements filled in from one template
+    share nothing."""
+    if not text:
+        return 0
+    tokens = _TOKEN.findall(_LINK_TARGET.sub("]", _CODE_FENCE.sub(" ", text.lower())))
+    facts = [w for w in tokens if _NUMBER.search(w) and not _VERSION.fullmatch(w)]
+    if not facts:
+        return 0
+    digest = hashlib.blake2b(" ".join(facts).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True) or 1
 
 
@@ -491,11 +544,14 @@ def release_template_rows(
     key: np.ndarray,
     lead: np.ndarray,
     config: BoilerplateConfig = BoilerplateConfig(),
+    facts: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per paragraph row: whether it is its outlet's release template. The template must be printed, numbers
     aside, outside documents' leads under `min_stories_template` stories of one outlet, and that outlet must
     print at least half of the key's copies (as for `repeated`). Rows: outlet code (-1 unknown), story,
-    template_key (0: none), and whether the row is its document's lead paragraph."""
+    template_key (0: none), and whether the row is its document's lead paragraph. facts: per row, its
+    template_facts; when given, a key printed under two stories with two facts or more is a template too
+    (one template filled in for other news)."""
     out = np.zeros(len(key), dtype=bool)
     usable = (outlet >= 0) & (key != 0)
     if not usable.any():
@@ -504,16 +560,20 @@ def release_template_rows(
     keys, copies = np.unique(key[key != 0], return_counts=True)
     copies_of = dict(zip(keys.tolist(), copies.tolist(), strict=True))
     stories: dict[tuple[int, int], set[int]] = defaultdict(set)
+    told: dict[tuple[int, int], set[int]] = defaultdict(set)
     printed: dict[tuple[int, int], int] = defaultdict(int)
     for r in rows.tolist():
         pair = (int(outlet[r]), int(key[r]))
         printed[pair] += 1
         if not lead[r]:
             stories[pair].add(int(story[r]))
+            if facts is not None and facts[r] != 0:
+                told[pair].add(int(facts[r]))
     template = {
         pair
         for pair, seen in stories.items()
-        if len(seen) >= config.min_stories_template and 2 * printed[pair] >= copies_of[pair[1]]
+        if (len(seen) >= config.min_stories_template or (len(seen) >= 2 and len(told[pair]) >= 2))
+        and 2 * printed[pair] >= copies_of[pair[1]]
     }
     if template:
         out[rows] = [(int(outlet[r]), int(key[r])) in template for r in rows.tolist()]

@@ -3,11 +3,12 @@ reads the text (docs/link-memory.md).
 
 Per paragraph: its names and numbers in reading order, as 64-bit word hashes (`names`), whether it is a
 Markdown heading (`is_heading`), and its release-template key (`template_key`, tasks/boilerplate.py: the text
-with its numbers masked, for an outlet's release templates). Per document: its URL's canonical form
-(`canonical_url`). Everything else linking weighs (fingerprints, sketches, word counts, rule flags) is
-prepared already. The body a document is linked on is known only over the whole corpus (text its outlet
-prints across stories is held out), so the evidence is kept per paragraph and gathered over body rows at link
-time.
+with its numbers masked, for an outlet's release templates) and the facts it carries (`template_facts`: its
+numbers but version strings, which tell the template filled in for other news from furniture). Per
+document: its URL's canonical form (`canonical_url`). Everything else linking weighs (fingerprints, sketches,
+word counts, rule flags) is prepared already. The body a document is linked on is known only over the whole
+corpus (text its outlet prints across stories is held out), so the evidence is kept per paragraph and gathered
+over body rows at link time.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from courlan import normalize_url
 
-from tasks.boilerplate import template_key
+from tasks.boilerplate import template_facts, template_key
 from tasks.fingerprint import word_hashes
 
-PARAGRAPH_EVIDENCE = ("names", "is_heading", "template_key")
+PARAGRAPH_EVIDENCE = ("names", "is_heading", "template_key", "template_facts")
 DOCUMENT_EVIDENCE = ("canonical_url",)
 
-_HEADING = r"^ {0,3}#{1,6}[ \t]+\S"
+# A Markdown heading, or a run-in label alone in its paragraph ("Impact:", "Release timing:"): the document's
+# structure, printed by every post of a series, not the outlet's furniture.
+_HEADING = r"^ {0,3}#{1,6}[ \t]+\S|^[^\W\d_][\w'’-]*( [\w'’-]+){0,2}:$"
 
 # A name is a capitalised word that does not open a sentence; a number holds a digit.
 _TOKEN = re.compile(r"[^\W_][\w'’.,-]*[^\W_]|[^\W_]")
@@ -75,7 +78,8 @@ def paragraph_evidence(texts: pa.Array) -> dict[str, pa.Array]:
     names = name_lists([names_and_numbers(t or "") for t in values])
     heading = pc.fill_null(pc.match_substring_regex(texts, _HEADING), False)
     template = pa.array([template_key(t) for t in values], pa.int64())
-    return {"names": names, "is_heading": heading, "template_key": template}
+    facts = pa.array([template_facts(t) for t in values], pa.int64())
+    return {"names": names, "is_heading": heading, "template_key": template, "template_facts": facts}
 
 
 def document_evidence(urls: pa.Array) -> dict[str, pa.Array]:

@@ -24,7 +24,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 # link-7: an outlet's revision of its own text links (tasks/stories.py outlet_revision_pairs).
-LINK_VERSION = "link-7"
+LINK_VERSION = "link-8"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -87,7 +87,7 @@ class LinkConfig:
     # They pass the same names-in-order check as the document-LSH candidates, and a lower Jaccard floor,
     # `min_name_rewrite_jaccard`: a write-through keeps about a quarter of its origin's 5-word shingles
     # (3-word Jaccard 0.05-0.25), and their rare names already agree.
-    name_bands: int = 16
+    name_bands: int = 32
     name_rows: int = 2
     min_name_jaccard: float = 0.3
     min_name_rewrite_jaccard: float = 0.08
@@ -103,6 +103,13 @@ class LinkConfig:
     # conduct's new contacts) fails the names check. Two stories sharing furniture reach it only when the
     # furniture is near half of both texts.
     min_revision_jaccard: float = 0.3
+    # An update that keeps its first version whole (tasks/stories.py `outlet_version_pairs`): this share of
+    # the shorter document's own text (furniture aside) printed verbatim in the longer one.
+    min_contained: float = 0.9
+    # Documents at one canonical URL are versions of one text unless they share nothing: no paragraph, an
+    # estimated Jaccard of their bodies under this, and their names and numbers (tasks/stories.py
+    # `url_versions`): two stories published at one address by a site's mistake.
+    min_url_jaccard: float = 0.05
     version: str = LINK_VERSION
 
 
@@ -964,7 +971,9 @@ def with_given_links(overlaps: Links, given: np.ndarray, n_docs: int) -> Links:
     )
 
 
-def cluster_stories(n_docs: int, overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarray:
+def cluster_stories(
+    n_docs: int, overlaps: Links, config: LinkConfig = LinkConfig(), versions: np.ndarray | None = None
+) -> np.ndarray:
     """A story label per document position: linked groups, split where they are held together by thin links.
 
     Most groups are complete (every member linked to every other) and are taken as they are, in numpy; the
@@ -972,6 +981,11 @@ def cluster_stories(n_docs: int, overlaps: Links, config: LinkConfig = LinkConfi
     between their members, counting none as 0, reaches `min_cohesion`. Republications of one origin overlap
     each other too, so they stay together; a digest quoting two stories overlaps each with only its own half,
     so it cannot chain them.
+
+    versions: per document position, a label shared by documents known to be versions of one text (one
+    canonical URL, an outlet's versions). They count as one member, linked to another by their strongest
+    link: a draft rewritten before publication matches the first published version, not the three updates
+    appended to it later, yet it is a version of that page all the same (issue 12, class 2).
     """
     strong = strong_links(overlaps, config)
     a = overlaps.a[strong]
@@ -993,7 +1007,12 @@ def cluster_stories(n_docs: int, overlaps: Links, config: LinkConfig = LinkConfi
     bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])
     for s, e in zip(bounds[:-1], bounds[1:], strict=True):
         parts = _average_linkage(
-            oa[s:e].tolist(), ob[s:e].tolist(), w[s:e].tolist(), linked[s:e].tolist(), config.min_cohesion
+            oa[s:e].tolist(),
+            ob[s:e].tolist(),
+            w[s:e].tolist(),
+            linked[s:e].tolist(),
+            config.min_cohesion,
+            versions,
         )
         for part in parts:
             label[part] = next_label
@@ -1012,14 +1031,32 @@ def linked_groups(
 
 
 def _average_linkage(
-    a: list[int], b: list[int], w: list[float], linked: list[bool], min_cohesion: float
+    a: list[int],
+    b: list[int],
+    w: list[float],
+    linked: list[bool],
+    min_cohesion: float,
+    unit: np.ndarray | None = None,
 ) -> list[list[int]]:
-    """Parts of one linked group, joined along links, strongest first, while their mean overlap holds."""
-    part = {d: d for d in set(a) | set(b)}
-    members = {d: [d] for d in part}
-    between: dict[int, dict[int, float]] = {d: {} for d in part}
+    """Parts of one linked group, joined along links, strongest first, while their mean overlap holds.
+
+    unit: per document, the versions of one text it belongs to; they start as one part, which counts as one
+    member and overlaps another by its members' strongest link."""
+    docs = set(a) | set(b)
+    # Each part is named by its smallest document; the versions of one text start as one part.
+    first: dict[int, int] = {}
+    for d in sorted(docs):
+        first.setdefault(d if unit is None else int(unit[d]), d)
+    part = {d: first[d if unit is None else int(unit[d])] for d in docs}
+    members: dict[int, list[int]] = {p: [] for p in part.values()}
+    for d in sorted(docs):
+        members[part[d]].append(d)
+    size = dict.fromkeys(members, 1)
+    between: dict[int, dict[int, float]] = {p: {} for p in members}
     for x, y, weight in zip(a, b, w, strict=True):
-        between[x][y] = between[y][x] = weight
+        px, py = part[x], part[y]
+        if px != py:
+            between[px][py] = between[py][px] = max(weight, between[px].get(py, 0.0))
     links = sorted(
         ((weight, x, y) for x, y, weight, ok in zip(a, b, w, linked, strict=True) if ok),
         key=lambda t: (-t[0], t[1], t[2]),
@@ -1029,13 +1066,14 @@ def _average_linkage(
         merged = False
         for _, x, y in links:
             px, py = part[x], part[y]
-            if px == py or between[px].get(py, 0.0) / (len(members[px]) * len(members[py])) < min_cohesion:
+            if px == py or between[px].get(py, 0.0) / (size[px] * size[py]) < min_cohesion:
                 continue
-            if len(members[px]) < len(members[py]) or (len(members[px]) == len(members[py]) and px > py):
+            if size[px] < size[py] or (size[px] == size[py] and px > py):
                 px, py = py, px
             for d in members[py]:
                 part[d] = px
             members[px] += members.pop(py)
+            size[px] += size.pop(py)
             for other, value in between.pop(py).items():
                 if other != px:
                     between[other].pop(py)
@@ -1131,6 +1169,7 @@ def link_corpus(
     shingle_counts: np.ndarray,
     config: LinkConfig = LinkConfig(),
     given: np.ndarray | None = None,
+    versions: np.ndarray | None = None,
     rewrite_check: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
     rewrite_candidates: np.ndarray | None = None,
     scratch: Path | None = None,
@@ -1139,7 +1178,8 @@ def link_corpus(
 
     doc_index, sketches, fingerprints, shingle_counts: one row per body paragraph (boilerplate left out by
     the caller). given: (a, b) document pairs known to be one story from outside their body text (one
-    canonical URL, an outlet's versions of one text), linked whatever their paragraphs share.
+    canonical URL, an outlet's versions of one text), linked whatever their paragraphs share. versions: per
+    document, a label shared by the versions of one text among them (cluster_stories).
     rewrite_check: for document pairs (a, b) that may be heavy rewrites of each other, and whether each
     shares little wording (under `min_rewrite_jaccard`), which are (their names and numbers matched in
     order). rewrite_candidates: (a, b) document pairs to test as heavy rewrites besides those of the
@@ -1166,5 +1206,5 @@ def link_corpus(
     del found
     if given is not None and len(given):
         overlaps = with_given_links(overlaps, given, n_docs)
-    label = cluster_stories(n_docs, overlaps, config)
+    label = cluster_stories(n_docs, overlaps, config, versions)
     return group_stories(doc_ids, label, published, sources, doc_index, fingerprints)

@@ -187,8 +187,10 @@ def _find_stories(
     shingles = shingle_counts(paras.column("n_words").to_numpy(zero_copy_only=False))
     given = np.concatenate(
         [
-            same_url_pairs(url),
-            outlet_version_pairs(outlet_code, doc_index, fp, shingles, flag, held, n_docs, config),
+            url_versions(same_url_pairs(url), doc_index, fp, shingles, flag, wide, config),
+            outlet_version_pairs(
+                outlet_code, doc_index, fp, shingles, flag, held, n_docs, config, url[doc_index]
+            ),
         ]
     )
     groups = document_groups(given, n_docs)
@@ -196,6 +198,11 @@ def _find_stories(
         paras, outlet_code, doc_index, fp, shingles, flag, held, groups, config, wide
     )
     given = np.concatenate([given, revisions])
+    # Versions of one text are never each other's furniture: text held out because it was printed under two
+    # URLs (a page moved, a revision at a new address) is body again once they are known to be one text, so
+    # a draft or rewrite of that text has something to match (issue 12, class 2).
+    versions = document_groups(given, n_docs)
+    body = body_rows(outlet_code, versions[doc_index], fp, flag)
     # The names and numbers of a document's text in order, its template's included (below).
     names = document_names(wide.chunks("names"), doc_index, body, n_docs)
     # An outlet's release template (a paragraph it prints, numbers aside, under 3 groups of documents: one
@@ -205,7 +212,7 @@ def _find_stories(
     heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
     template = template_rows(paras, outlet_code, groups[doc_index], doc_index, flag) & ~heading
     body = body[~template[body]]
-    del held, url, groups, template
+    del held, url, template
     # The body rows' sketches go to a file read a block at a time (never the column whole, nor a copy of it).
     sketches = sketch_file(wide.chunks("minhash"), body, scratch / "sketches.u32")
     members = link_corpus(
@@ -218,26 +225,27 @@ def _find_stories(
         shingles[body],
         config,
         given=given,
+        versions=versions,
         rewrite_check=names_check(names, config),
         rewrite_candidates=name_candidate_pairs(names, config, scratch),
         scratch=scratch,
     )
-    del names, shingles, body, sketches
+    del names, shingles, body, sketches, groups, versions
     story_index = {s: k for k, s in enumerate(sorted({m.story_id for m in members}))}
     member_ids = pa.array([m.doc_id for m in members], pa.string())
     story_of = np.empty(n_docs, dtype=np.int64)
     story_of[pc.index_in(member_ids, value_set=docs.column("doc_id")).to_numpy()] = [
         story_index[m.story_id] for m in members
     ]
-    # A Markdown heading is the document's structure ("## Scope" in two policies), not furniture.
+    # A Markdown heading is the document's structure ("## Scope" in two policies), not furniture, unless it
+    # heads furniture only (below).
+    again = repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
     repeated = (
         ~flag
         & ~heading
-        & (
-            repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
-            | template_rows(paras, outlet_code, story_of[doc_index], doc_index, flag)
-        )
+        & (again | template_rows(paras, outlet_code, story_of[doc_index], doc_index, flag, furniture=True))
     )
+    repeated |= ~flag & furniture_headings(paras, doc_index, heading & again, flag | repeated)
     reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
     paras = paras.set_column(
         paras.schema.get_field_index("is_boilerplate"),
@@ -437,7 +445,17 @@ def name_candidate_pairs(
     banding = LinkConfig(bands=config.name_bands, rows=config.name_rows, max_bucket=config.max_bucket)
     pairs = candidate_paragraph_pairs(sketch, banding, scratch=scratch)
     agree = (sketch[pairs[:, 0]] == sketch[pairs[:, 1]]).mean(axis=1) if len(pairs) else np.empty(0)
+    # 32 hash functions estimate a Jaccard of 0.44 under 0.3 about one time in twenty: a pair the bands
+    # found but the estimate doubts is judged on its names themselves (a few dozen each).
+    doubt = np.flatnonzero(agree < config.min_name_jaccard)
+    agree[doubt] = [_name_jaccard(names, *docs[pairs[k]].tolist()) for k in doubt.tolist()]
     return docs[pairs[agree >= config.min_name_jaccard]]
+
+
+def _name_jaccard(names: Names, a: int, b: int) -> float:
+    """The Jaccard similarity of two documents' sets of names and numbers."""
+    x, y = set(names.of(a)), set(names.of(b))
+    return len(x & y) / len(x | y) if x or y else 0.0
 
 
 def url_groups(canonical: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -462,6 +480,55 @@ def same_url_pairs(group: np.ndarray) -> np.ndarray:
     sizes = np.diff(np.r_[starts, len(group)])
     keep = sizes > 1
     return pairs_within_groups(order, starts[keep], sizes[keep])
+
+
+def url_versions(
+    pairs: np.ndarray,
+    doc_index: np.ndarray,
+    fingerprint: np.ndarray,
+    shingles: np.ndarray,
+    is_boilerplate: np.ndarray,
+    wide: WideColumns,
+    config: LinkConfig = LinkConfig(),  # noqa: B008
+) -> np.ndarray:
+    """The pairs at one canonical URL (same_url_pairs) that are versions of one text: all but a collision,
+    two documents that share nothing at all (no paragraph verbatim, an estimated Jaccard of their bodies
+    under `min_url_jaccard`, their names and numbers failing the heavy-rewrite check). A site that builds
+    its addresses from a file name published two stories at one URL (Data Carpentry's /blog/merger/, issue
+    12); a page rewritten from top to bottom keeps its names, or some sentence."""
+    if len(pairs) == 0:
+        return pairs
+    docs = np.unique(pairs)
+    rows = np.flatnonzero(~is_boilerplate & np.isin(doc_index, docs))
+    n_docs = int(docs.max()) + 1
+    # A text both print verbatim: pairs of documents printing one fingerprint (a text printed in more than
+    # `max_copies` of them is furniture and pairs nothing).
+    table = np.unique(np.stack([fingerprint[rows], doc_index[rows]], axis=1), axis=0)
+    starts = np.flatnonzero(np.r_[True, table[1:, 0] != table[:-1, 0]]) if len(table) else np.empty(0, int)
+    sizes = np.diff(np.r_[starts, len(table)])
+    keep = (sizes > 1) & (sizes <= config.max_copies)
+    printed = table[pairs_within_groups(np.arange(len(table)), starts[keep], sizes[keep]), 1]
+    n = np.int64(n_docs)
+    shared = np.minimum(printed[:, 0], printed[:, 1]) * n + np.maximum(printed[:, 0], printed[:, 1])
+    verbatim = np.isin(pairs.min(axis=1) * n + pairs.max(axis=1), shared)
+    # Each document's body sketch (the minimum of its paragraphs'), a chunk of the sketch column at a time:
+    # the documents' sketches are held, not their paragraphs'.
+    at = np.full(n_docs, -1, dtype=np.int64)
+    at[docs] = np.arange(len(docs))
+    documents, start = None, 0
+    for part in _gathered(wide.chunks("minhash"), rows):
+        if documents is None:
+            documents = np.full((len(docs), part.shape[1]), np.iinfo(np.uint32).max, dtype=np.uint32)
+        if len(part):
+            np.minimum.at(documents, at[doc_index[rows[start : start + len(part)]]], part)
+        start += len(part)
+    if documents is None:
+        documents = np.empty((len(docs), 0), dtype=np.uint32)
+    size = np.bincount(at[doc_index[rows]], weights=shingles[rows], minlength=len(docs))
+    _, jaccard = document_similarity(at[pairs[:, 0]], at[pairs[:, 1]], documents, size)
+    names = document_names(wide.chunks("names"), doc_index, rows, n_docs)
+    named = names_check(names, config)(pairs[:, 0], pairs[:, 1])
+    return pairs[verbatim | (jaccard >= config.min_url_jaccard) | named]
 
 
 def shared_held_texts(
@@ -507,10 +574,14 @@ def outlet_version_pairs(
     held: np.ndarray,
     n_docs: int,
     config: LinkConfig = LinkConfig(),  # noqa: B008
+    group: np.ndarray | None = None,
 ) -> np.ndarray:
     """(a, b) document pairs of one outlet whose held-out text (printed verbatim by that outlet in both) is at
     least `min_containment` of each one's body, in `min_shared` paragraphs or more: versions of one text (a
     write-through, a revised policy page), not two stories sharing furniture, which is a small part of each.
+    With `group` (per row, its document's URL group), also pairs where `min_contained` of the shorter one's
+    own text (of `min_text_shingles` or more) is printed in the longer: an update that keeps its first
+    version whole.
 
     Texts the outlet printed in more than `max_copies` documents are furniture and make no pairs.
     """
@@ -519,7 +590,26 @@ def outlet_version_pairs(
     versions = (common >= config.min_containment * np.maximum(body[a], body[b])) & (
         count >= config.min_shared
     )
-    return np.stack([a[versions], b[versions]], axis=1)
+    pairs = np.stack([a[versions], b[versions]], axis=1)
+    if group is None:
+        return pairs
+    # An update that keeps its first version whole and adds to it (a security notice's release-day post over
+    # its pre-announcement, a write-through that prepends new paragraphs): the shorter one's own text, all of
+    # it, is printed in the longer. Its own text: furniture (printed under three groups or more: a series'
+    # headings and standing lines) is left out of both the shared text and the body it is measured against.
+    furniture = repeated_in_outlet_rows(outlet, group, fingerprint, BoilerplateConfig(min_stories_repeated=3))
+    own = ~is_boilerplate & ~furniture
+    a, b, common, count = shared_held_texts(
+        outlet, doc_index, fingerprint, shingles, held & own, n_docs, config
+    )
+    body = np.bincount(doc_index[own], weights=shingles[own], minlength=n_docs)
+    shorter = np.minimum(body[a], body[b])
+    contained = (
+        (common >= config.min_contained * shorter)
+        & (shorter >= config.min_text_shingles)
+        & (count >= config.min_shared)
+    )
+    return np.concatenate([pairs, np.stack([a[contained], b[contained]], axis=1)])
 
 
 def outlet_revision_pairs(
@@ -580,7 +670,30 @@ def outlet_revision_pairs(
     tested = rows[np.isin(doc_index[rows], np.r_[a[test], b[test]])]
     names = document_names(wide.chunks("names"), doc_index, tested, n_docs)
     close[test] = names_check(names, config)(a[test], b[test], np.ones(len(test), dtype=bool))
+    close &= ~filled_apart(paras, doc_index, a, b)
     return np.stack([a[close], b[close]], axis=1)
+
+
+def filled_apart(paras: pa.Table, doc_index: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per document pair: whether they print two or more template paragraphs of one key (`template_key`) each
+    with other facts (`template_facts`), and more such than with the same facts: one template filled in for
+    other news (two security notices of a series: other dates, other counts), where a revision of one text
+    keeps most of its facts. Two posts of a series are told apart this way even where only they print it, so
+    that no third post makes it furniture."""
+    out = np.zeros(len(a), dtype=bool)
+    if len(a) == 0 or "template_facts" not in paras.column_names:
+        return out
+    key = paras.column("template_key").to_numpy(zero_copy_only=False)
+    facts = pc.fill_null(paras.column("template_facts"), 0).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero((key != 0) & (facts != 0) & np.isin(doc_index, np.r_[a, b]))
+    filled: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for d, k, f in zip(doc_index[rows].tolist(), key[rows].tolist(), facts[rows].tolist(), strict=True):
+        filled[d][k].add(f)
+    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        common = filled[x].keys() & filled[y].keys()
+        apart = sum(1 for k in common if not filled[x][k] & filled[y][k])
+        out[i] = apart >= 2 and 2 * apart > len(common)
+    return out
 
 
 def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:
@@ -605,12 +718,56 @@ def held_out_of_linking(outlet: np.ndarray, group: np.ndarray, fingerprint: np.n
     return repeated_in_outlet_rows(outlet, group, fingerprint)
 
 
+def furniture_headings(
+    paras: pa.Table, doc_index: np.ndarray, candidate: np.ndarray, flagged: np.ndarray
+) -> np.ndarray:
+    """Per paragraph row: a heading (`candidate`: one its outlet prints under other stories too) of its
+    document's last section, every paragraph of which is boilerplate: the heading of the footer, the outlet's
+    contact or subscription block ("## Contact and future updates"), not of the story's own text. A heading
+    printed in one story only, over text of its own ("## Impact"), or over furniture between sections of
+    the story ("## Maven Dependencies" of a release template) stays structure."""
+    out = np.zeros(len(candidate), dtype=bool)
+    if not candidate.any():
+        return out
+    heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
+    order = np.lexsort((paras.column("para_idx").to_numpy(zero_copy_only=False), doc_index))
+    doc, head = doc_index[order], heading[order]
+    # Sections: a new one at each heading and each document's start; the rows after a heading are its own.
+    starts = head | np.r_[True, doc[1:] != doc[:-1]]
+    section = np.cumsum(starts) - 1
+    text = ~head
+    rows_in = np.bincount(section, weights=text)
+    furniture_in = np.bincount(section, weights=text & flagged[order])
+    last = np.r_[section[1:] != section[:-1], True] & np.r_[doc[1:] != doc[:-1], True]
+    whole = (rows_in > 0) & (furniture_in == rows_in) & (np.bincount(section, weights=last) > 0)
+    out[order] = head & candidate[order] & whole[section]
+    return out
+
+
 def template_rows(
-    paras: pa.Table, outlet: np.ndarray, story: np.ndarray, doc_index: np.ndarray, flag: np.ndarray
+    paras: pa.Table,
+    outlet: np.ndarray,
+    story: np.ndarray,
+    doc_index: np.ndarray,
+    flag: np.ndarray,
+    furniture: bool = False,
 ) -> np.ndarray:
     """Per paragraph row: an outlet's release template (boilerplate.release_template_rows, on the stored
-    `template_key`), each document's lead being its first paragraph no rule flags."""
+    `template_key`), each document's lead being its first paragraph no rule flags.
+
+    For linking (the default), a template is also one printed under two groups with other facts in each
+    (`template_facts`): a series' two posts filled in for other news share no text however alike they read.
+    furniture: the template's facts must be the same too (furniture changes only its versions)."""
     key = paras.column("template_key").to_numpy(zero_copy_only=False).astype(np.int64)
+    facts = None
+    if "template_facts" in paras.column_names:
+        facts = pc.fill_null(paras.column("template_facts"), 0).to_numpy(zero_copy_only=False)
+        facts = facts.astype(np.int64)
+        if furniture:  # one key per (template, facts); a row with no template key keeps 0 (none)
+            keyed = key != 0
+            key = np.where(keyed, (key * np.int64(1_000_003)) ^ facts, 0)
+            key[keyed & (key == 0)] = 1
+            facts = None
     order = np.lexsort((paras.column("para_idx").to_numpy(zero_copy_only=False), doc_index))
     body = order[~flag[order]]
     lead = np.zeros(len(key), dtype=bool)
@@ -624,7 +781,8 @@ def template_rows(
     keyed = keyed[np.argsort(key[keyed], kind="stable")]
     for lo, hi in _key_runs(key[keyed], _TEMPLATE_PART):
         rows = np.sort(keyed[lo:hi])
-        out[rows] = release_template_rows(outlet[rows], story[rows], key[rows], lead[rows])
+        told = None if facts is None else facts[rows]
+        out[rows] = release_template_rows(outlet[rows], story[rows], key[rows], lead[rows], facts=told)
     return out
 
 

@@ -95,10 +95,12 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("minhash", pa.list_(pa.uint32())),
             # Link evidence read from the text when it is prepared (tasks/evidence.py), so that linking never
             # reads the text: its names and numbers in order (word hashes), whether it is a Markdown heading,
-            # its release-template key (boilerplate.template_key: numbers masked; 0 none).
+            # its release-template key (boilerplate.template_key: numbers masked; 0 none) and the facts it
+            # carries (boilerplate.template_facts: its numbers but versions; 0 none).
             ("names", pa.list_(pa.uint64())),
             ("is_heading", pa.bool_()),
             ("template_key", pa.int64()),
+            ("template_facts", pa.int64()),
             # The passage index (tasks/passages.py): winnowed keys of its 5-word shingles (`reprint trace`).
             ("passage_keys", pa.list_(pa.uint64())),
         ]

@@ -392,7 +392,9 @@ def test_second_blind_part_is_scored_apart_and_withheld_with_the_first(tmp_path)
     blind2, blind2_docs = label_part(labels, documents, heldout="blind2")
     assert (blind_docs, blind2_docs) == ({"a1.md", "a2.md"}, {"b.md", "c.md"})
     assert blind2["hard_negative"] == labels["hard_negative"][:1] and blind2["family"] == []
-    assert withheld_documents(labels, documents) == {"a1.md", "a2.md", "b.md", "c.md"}
+    # The parts withheld while the first two were blind (bench.quality.WITHHELD names today's).
+    withheld = withheld_documents(labels, documents, ("blind", "blind2"))
+    assert withheld == {"a1.md", "a2.md", "b.md", "c.md"}
     out = Warehouse(
         story={"a1.md": "s1", "a2.md": "s1", "b.md": "s2", "c.md": "s3"},
         version={"a1.md": 0, "a2.md": 1, "b.md": 0, "c.md": 0},
@@ -402,7 +404,7 @@ def test_second_blind_part_is_scored_apart_and_withheld_with_the_first(tmp_path)
     )
     whole = score_real(corpus, labels, out)
     assert len(whole["boilerplate_missed"]) == 2 and len(whole["fates"]) == 2
-    shown = withhold(whole, withheld_documents(labels, documents))
+    shown = withhold(whole, withheld)
     assert shown["boilerplate_missed"] == shown["fates"] == []
     assert shown["withheld"] == {
         "boilerplate_missed": 2,
@@ -413,3 +415,39 @@ def test_second_blind_part_is_scored_apart_and_withheld_with_the_first(tmp_path)
     # Without "blind2" among the withheld parts, its paragraphs would be listed (b.md: Next).
     only_first = withhold(whole, blind_docs)
     assert only_first["boilerplate_missed"] == ["b.md: Next"]
+
+
+def test_third_blind_part_is_scored_apart_and_withheld_with_the_other_two(tmp_path):
+    # heldout = "blind3": a part of its own (real-blind3) whose paragraphs stay withheld when the parts
+    # labelled before it are opened to rule writers (each leaves WITHHELD on its own).
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "blind"  # a1.md and a2.md
+    labels["hard_negative"][0]["heldout"] = "blind3"  # b.md and c.md
+    documents = real_documents(corpus)
+    assert ("real-blind3", "blind3") in PARTS
+    blind3, blind3_docs = label_part(labels, documents, heldout="blind3")
+    assert blind3_docs == {"b.md", "c.md"} and label_part(labels, documents, heldout="blind2")[1] == set()
+    assert blind3["hard_negative"] == labels["hard_negative"][:1] and blind3["family"] == []
+    assert blind3["fate"] == labels["fate"][1:]
+    assert [b["docs"] for b in blind3["boilerplate"]] == [[], ["b.md"]]
+    assert withheld_documents(labels, documents, ("blind", "blind3")) == {"a1.md", "a2.md", "b.md", "c.md"}
+    assert withheld_documents(labels, documents) == {"b.md", "c.md"}  # the first two are opened
+    out = Warehouse(
+        story={"a1.md": "s1", "a2.md": "s1", "b.md": "s2", "c.md": "s3"},
+        version={"a1.md": 0, "a2.md": 1, "b.md": 0, "c.md": 0},
+        paragraphs=[("b.md", 0, "Next", False), ("c.md", 0, "Next", True)],
+        fates={},
+        rejects=[],
+    )
+    part = score_real(corpus, blind3, restricted(out, blind3_docs), blind3_docs)
+    assert part["boilerplate_missed"] == ["b.md: Next"] and part["boilerplate_wrong"] == ["c.md: Next"]
+    shown = withhold(part, withheld_documents(labels, documents))
+    assert shown["boilerplate_missed"] == shown["boilerplate_wrong"] == shown["fates"] == []
+    assert shown["withheld"] == {
+        "boilerplate_missed": 1,
+        "boilerplate_wrong": 1,
+        "boilerplate_removed": 0,
+        "fates": 1,
+    }
+    # The figures are those of every paragraph, withheld or not.
+    assert shown["boilerplate"] == part["boilerplate"] and shown["hard_negatives_linked"] == []

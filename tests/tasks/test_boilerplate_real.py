@@ -86,3 +86,26 @@ def test_a_template_key_ignores_code_fences():
     fenced = template_key("```console\nrustup update stable\n```")
     assert fenced == template_key("```\nrustup update stable\n```") != 0
     assert template_key("```\nls\n```") == 0  # one word is no template
+
+
+def test_credit_lines_pointer_blocks_and_run_in_about_headings_boilerplate_6():
+    # A credit alone in its paragraph; a sentence that opens the same way is news.
+    assert flagged(["Interviewed by [Jane Doe](https://example.org/jane).", *BODY]) == [0]
+    assert flagged([*BODY, "_Photos by Sam Lee_"]) == [6]
+    news = "Written by hand on hotel paper, the letter reached the court a week after the vote."
+    assert flagged([news, *BODY]) == []
+    # A pointer block: its heading (Markdown or not) and a "Learn more" list item of links.
+    pointers = ["### See Also", "- Learn more about the [Example Foundation](https://example.org) and us"]
+    assert flagged([*BODY, *pointers]) == [6, 7]
+    assert flagged([*BODY[:3], "Additional Resources", *BODY[3:]]) == [3]
+    assert flagged(["## Resources for investigators", *BODY]) == []  # a heading of the story's own text
+    # An About heading run into its description: the name printed twice.
+    about = "About Example Foundation Example Foundation is a collaborative project that hosts open tools."
+    assert flagged([*BODY, about]) == [6]
+    assert flagged(["About Example Foundation staff, the report says little.", *BODY]) == []
+
+
+def test_a_blog_engines_unfilled_variables_alone_are_template_leftovers():
+    # Apache Grails's announcements print "[%title]" and "[%author]" where the engine fills in front matter.
+    assert flagged(["# [%title]", "[%author]", *BODY]) == [0, 1]
+    assert flagged([*BODY, "Generating a new Grails [%version] application takes one command."]) == []

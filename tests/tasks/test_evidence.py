@@ -35,7 +35,8 @@ def mixed_corpus() -> tuple[pa.Table, pa.Table]:
         raw("flood", "herald", [HEADER, "## Background"] + FLOOD[:3] + [FOOTER], 2),
         raw("rail-copy", "post", RAIL[:3] + [edit(RAIL[3])], 3),
         at("page", "https://www.herald.example/news/rail-plan/?utm_source=feed", RAIL[4:7], 4),
-        at("page-edit", "http://herald.example/news/rail-plan", [edit(p) for p in FLOOD[3:]], 5),
+        # One sentence kept of the first version: one page by its URL, too little to link on text.
+        at("page-edit", "http://herald.example/news/rail-plan", [RAIL[5]] + [edit(p) for p in FLOOD[3:]], 5),
         raw("release", "wire", RELEASE, 6),
         raw("write-through", "post", WRITE_THROUGH, 7),
         raw("independent", "gazette", INDEPENDENT, 8),
