@@ -27,6 +27,7 @@ REGION = re.compile(r"(<!-- generated: ([\w-]+) -->\n)(.*?)(<!-- end generated -
 # Every results file in bench/results/: the page that shows it and how. A file missing here fails the docs
 # test, so a new benchmark cannot land without saying where its figures are read.
 RESULT_PAGES: dict[str, tuple[str, str]] = {
+    "reuse.json": ("reuse.md", "the region `reuse-results`, by `bench.reuse_bench.markdown_table`"),
     "quality.json": ("quality.md", "rendered (the whole page) by `bench.quality.render_page`"),
     "quality-heldout-first-look.json": (
         "linking.md",
@@ -338,6 +339,18 @@ def report_page_results() -> str:
     return stamp + "\n\n" + markdown_table(results)
 
 
+def reuse_results() -> str:
+    from bench.reuse_bench import markdown_table
+
+    results = load_results("reuse.json")
+    stamp = (
+        f"Measured {results['date']} on {stamp_text(results['machine'])} (load average "
+        f"{results['load_average_at_start']} at the start, {results['load_average_at_end']} at the end: a "
+        f"shared machine), commit {results['commit']}, `{results['command']}`:"
+    )
+    return stamp + "\n\n" + markdown_table(results)
+
+
 def stamp_text(value: object) -> str:
     """A stored date, machine or commit as text: a machine stored as a dict reads `key value, ...`."""
     if isinstance(value, dict):
@@ -379,6 +392,7 @@ REGIONS: dict[str, Callable[[], str]] = {
     "hostile-results": hostile_results,
     "boilerplate-results": boilerplate_results,
     "report-page-results": report_page_results,
+    "reuse-results": reuse_results,
     "results-index": results_index,
     "docs-index": docs_index,
 }

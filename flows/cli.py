@@ -1,5 +1,6 @@
 """The `reprint` command: `reprint run INPUT... [--warehouse DIR]`, `reprint report [--warehouse DIR]`,
-`reprint page` (rewrite the HTML report) and `reprint sql --list | QUERY` (the catalog's reports, a query)."""
+`reprint page` (rewrite the HTML report), `reprint sql --list | QUERY` (the catalog's reports, a query) and
+`reprint export --passim DIR` (reuse in passim's layout)."""
 
 from __future__ import annotations
 
@@ -147,7 +148,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     trace.add_argument("--warehouse", default="warehouse")
     trace.add_argument("--json", action="store_true", help="print one JSON object per version")
-    for command in (report, page, sql, trace, history):
+    export = commands.add_parser("export", help="write the warehouse's reuse in another tool's layout")
+    export.add_argument(
+        "--passim",
+        metavar="DIR",
+        required=True,
+        help="write passim's cluster output (DIR/out.json) and pairwise alignments (DIR/align.json)",
+    )
+    export.add_argument("--warehouse", default="warehouse")
+    for command in (report, page, sql, trace, history, export):
         command.add_argument("--verbose", action="store_true", help="show a traceback when something fails")
     formats = sql.add_mutually_exclusive_group()
     formats.add_argument(
@@ -201,7 +210,7 @@ def _command(args: argparse.Namespace) -> int:
     from tasks.report import render_report
     from tasks.warehouse import refresh_catalog
 
-    if args.command in ("report", "page", "sql", "trace", "history"):
+    if args.command in ("report", "page", "sql", "trace", "history", "export"):
         if not (warehouse / "corpus.duckdb").exists():
             print(
                 f"reprint: {inert(warehouse)} holds no warehouse yet; run `reprint run INPUT...` first",
@@ -230,6 +239,17 @@ def _command(args: argparse.Namespace) -> int:
         from tasks.history import render_history, versions
 
         render_history(versions(warehouse), Console(emoji=False), "json" if args.json else "table")
+        return 0
+    if args.command == "export":
+        from tasks.passim import export_passim
+
+        counts = export_passim(warehouse / "corpus.duckdb", Path(args.passim))
+        print(
+            f"reprint: wrote {counts['passages']} passages in {counts['clusters']} clusters to "
+            f"{inert(Path(args.passim) / 'out.json')} and {counts['pairs']} pairs to "
+            f"{inert(Path(args.passim) / 'align.json')}",
+            file=sys.stderr,
+        )
         return 0
     raise AssertionError(f"unknown command {args.command}")  # argparse allows only the commands above
 

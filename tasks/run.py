@@ -24,6 +24,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -71,6 +72,7 @@ from tasks.limits import DEFAULT_LIMITS, ReadLimits
 from tasks.passages import index_rewrite
 from tasks.prepare import PIPELINE_VERSION, StageClock, prepare_documents
 from tasks.report_page import pages_current, write_report_pages
+from tasks.reuse import reuse_current, reuse_rewrite
 from tasks.run_summary import MAX_ROWS
 from tasks.stories import (
     WIDE_COLUMNS,
@@ -844,6 +846,23 @@ def run(
         index = index_rewrite(root, linked.paragraphs if linked else None, staging_dir(root, "passages"))
         if index is not None:
             tables["passage_index"] = index
+        # Reuse outside stories: pairs of documents sharing a passage, whichever stories they are in.
+        if linked is not None or not reuse_current(root):
+            started = time.monotonic()
+            reuse = runner.call(
+                "find_reuse",
+                reuse_rewrite,
+                root,
+                linked.paragraphs if linked is not None else None,
+                members,
+                staging_dir(root, "reuse"),
+            )
+            tables["reuse_pairs"] = reuse
+            rows = sum(pq.read_metadata(part.path).num_rows for part in reuse.parts)
+            runner.log(
+                "found %d passages shared by pairs of documents in %.1f s", rows, time.monotonic() - started
+            )
+            crash_point("after-reuse")
         version = runner.call("commit_version", commit_version, root, tables, on_disk, io=True)
         if version:
             runner.log(

@@ -161,6 +161,28 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("mtime_ns", pa.int64()),
         ]
     ),
+    # Reuse outside stories (tasks/reuse.py): a passage of 12 or more words two documents share, whichever
+    # stories they are in; b1/e1 and b2/e2 are passim's character offsets into each document's text
+    # (the view `document_texts`: its paragraphs joined by a blank line): text[b1:e1] is the span.
+    "reuse_pairs": pa.schema(
+        [
+            ("doc_id1", pa.string()),  # the pair's documents, doc_id1 < doc_id2
+            ("doc_id2", pa.string()),
+            ("story_id1", pa.string()),
+            ("story_id2", pa.string()),
+            ("same_story", pa.bool_()),
+            ("b1", pa.int32()),
+            ("e1", pa.int32()),
+            ("b2", pa.int32()),
+            ("e2", pa.int32()),
+            ("matches", pa.int32()),  # words matched word for word (passim's matches)
+            ("score", pa.float64()),  # matches over the longer side's words: 1.0 is verbatim
+            ("share1", pa.float64()),  # of each document's words, the share the pair's spans cover
+            ("share2", pa.float64()),
+            ("boilerplate", pa.bool_()),  # in a paragraph flagged boilerplate in either document
+            ("reuse_version", pa.string()),
+        ]
+    ),
 }
 TABLES = tuple(SCHEMAS)
 
@@ -173,6 +195,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "rejects": ["source", "reason", "input_root"],
     "passage_index": ["key", "doc_id", "para_idx"],
     "inputs": ["source", "root"],
+    "reuse_pairs": ["doc_id1", "doc_id2", "b1", "b2", "e1", "e2"],
 }
 GROUP_KEY = {
     "documents": "doc_id",
@@ -180,6 +203,7 @@ GROUP_KEY = {
     "story_members": "story_id",
     "paragraph_fates": "story_id",
     "passage_index": "doc_id",
+    "reuse_pairs": "doc_id1",
 }
 # Tables written in smaller row groups than ROW_GROUP, so that a reader filtering on the sort key reads only
 # the row groups its values fall in (Parquet's min/max statistics): a trace query reads the index's groups

@@ -1,0 +1,190 @@
+"""The shared spans of paragraph pairs, at word level, for many pairs at once: what `reuse_pairs` stores for
+the paragraphs the passage index paired (tasks/reuse.py). Words are runs of letters and digits compared
+lower-cased, as the passage index cuts them (the catalog's `passage_words`); offsets count characters (code
+points) in the paragraph's text.
+
+Two paragraphs share a span where their 5-word shingles match on one diagonal (the same words in the same
+order); runs a few words apart in both texts are chained into one span, so a quote with a word changed is one
+span with fewer matched words (passim aligns across such edits too, within its `--gap`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tasks.passages import SHINGLE
+
+_SEPARATOR = "\n\n"  # between the texts of a batch: no word crosses it
+_BASE = np.uint64(0x100000001B3)  # a word's hash: its code points times powers of this, modulo 2**64
+_MIX = np.array(
+    [0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93, 0xA0761D6478BD642F],
+    dtype=np.uint64,
+)
+_PAIR = np.uint64(0xD1342543DE82EF95)  # spreads a pair's number over a shingle hash (one sort for all pairs)
+
+
+def _classes(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each code point: whether it is a letter or a digit (\\p{L} or \\p{N}, what str.isalnum says: the
+    class of the catalog's `passage_words`, a test checks they agree), and its lower case (the first code
+    point of it). Only the distinct code points of the text are looked at."""
+    top = int(points.max()) + 1 if len(points) else 1
+    present = np.zeros(top, dtype=bool)
+    present[points] = True
+    distinct = np.flatnonzero(present)
+    chars = [chr(c) for c in distinct.tolist()]
+    word = np.zeros(top, dtype=bool)
+    word[distinct] = np.fromiter((c.isalnum() for c in chars), bool, len(chars))
+    lower = np.zeros(top, dtype=np.uint32)
+    lower[distinct] = np.fromiter(
+        (ord(c.lower()[0]) for c in chars),
+        np.uint32,
+        len(chars),  # İ: i, as DuckDB's lower() has it
+    )
+    return word[points], lower[points]
+
+
+@dataclass
+class Words:
+    """The words of a batch of texts: for each, its text, where it starts and ends (character offsets into its
+    text) and a hash of it lower-cased; `first[t]` is text t's first word, `first[-1]` the number of words."""
+
+    text: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    hashes: np.ndarray
+    first: np.ndarray
+
+
+def cut_words(texts: list[str]) -> Words:
+    """The words of each text, in one pass over all of them."""
+    joined = _SEPARATOR.join(texts)
+    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    inside, lowered = _classes(points)
+    edges = np.diff(np.r_[False, inside, False].astype(np.int8))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    lengths = ends - starts
+    letters = np.flatnonzero(inside)
+    place = letters - np.repeat(starts, lengths)
+    powers = np.cumprod(np.full(int(lengths.max()) if len(lengths) else 0, _BASE, dtype=np.uint64))
+    firsts = np.r_[0, np.cumsum(lengths)[:-1]] if len(lengths) else lengths
+    if len(lengths):
+        sums = np.add.reduceat(lowered[letters].astype(np.uint64) * powers[place], firsts)
+    else:
+        sums = np.zeros(0, np.uint64)
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    text_starts = np.r_[0, np.cumsum(sizes + len(_SEPARATOR))[:-1]] if len(texts) else sizes
+    owner = np.searchsorted(text_starts, starts, side="right") - 1
+    first = np.searchsorted(owner, np.arange(len(texts) + 1), side="left")
+    return Words(
+        owner, starts - text_starts[owner], ends - text_starts[owner], sums ^ lengths.astype(np.uint64), first
+    )
+
+
+def shingle_hashes(words: Words) -> tuple[np.ndarray, np.ndarray]:
+    """(hash of each run of 5 consecutive words of one text, index of its first word); a text of fewer than 5
+    words has none."""
+    n = len(words.hashes)
+    m = n - SHINGLE + 1
+    if m <= 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    at = np.flatnonzero(words.text[:m] == words.text[SHINGLE - 1 :])
+    mixed = np.zeros(len(at), dtype=np.uint64)
+    for k in range(SHINGLE):
+        mixed += words.hashes[at + k] * _MIX[k]
+    return mixed ^ (mixed >> np.uint64(29)), at
+
+
+@dataclass
+class Spans:
+    """Shared spans, one per row: the pair they are of, and words [w1, x1) of its first text and [w2, x2) of
+    its second (indices into the batch's words), `matches` of them matched word for word."""
+
+    pair: np.ndarray
+    w1: np.ndarray
+    x1: np.ndarray
+    w2: np.ndarray
+    x2: np.ndarray
+    matches: np.ndarray
+
+
+def _text_shingles(words: Words, hashes: np.ndarray, at: np.ndarray, texts: np.ndarray, wanted: np.ndarray):
+    """The shingles of the given texts where `wanted`, with the place in `texts` each belongs to (texts may
+    repeat)."""
+    owner = words.text[at]
+    first = np.searchsorted(owner, np.arange(len(words.first)), side="left")
+    counts = np.where(wanted, first[texts + 1] - first[texts], 0)
+    which = np.repeat(np.arange(len(texts)), counts)
+    rows = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts) + first[texts][which]
+    return which, hashes[rows], at[rows]
+
+
+def matching_runs(words: Words, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Runs of matching shingles on one diagonal for each pair of texts (left[k], right[k]): rows (pair, first
+    shingle's first word in left, in right, shingles), ordered by pair, then place in left, then in right."""
+    hashes, at = shingle_hashes(words)
+    # Only a shingle that two of the texts hold can match: the others are left out before they are repeated
+    # once per pair (equal texts are one text here, and shared_spans takes them whole).
+    _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
+    repeated = counts[inverse] > 1
+    hashes, at = hashes[repeated], at[repeated]
+    differ = left != right
+    p1, h1, a1 = _text_shingles(words, hashes, at, left, differ)
+    p2, h2, a2 = _text_shingles(words, hashes, at, right, differ)
+    if not len(h1) or not len(h2):
+        return np.zeros((0, 4), np.int64)
+    k1 = h1 + p1.astype(np.uint64) * _PAIR  # a shingle of pair k matches only shingles of pair k
+    k2 = h2 + p2.astype(np.uint64) * _PAIR
+    # Both sides sorted, so that finding each right shingle's equals among the left ones reads both in order.
+    order1, order2 = np.argsort(k1), np.argsort(k2)
+    sorted1, sorted2 = k1[order1], k2[order2]
+    lo = np.searchsorted(sorted1, sorted2, side="left")
+    counts = np.searchsorted(sorted1, sorted2, side="right") - lo
+    total = int(counts.sum())
+    if not total:
+        return np.zeros((0, 4), np.int64)
+    j = order2[np.repeat(np.arange(len(k2)), counts)]
+    i = order1[np.repeat(lo, counts) + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)]
+    pair, i_word, j_word = p2[j], a1[i], a2[j]
+    # Runs: consecutive words on one diagonal of one pair.
+    diagonal = (j_word - words.first[right[pair]]) - (i_word - words.first[left[pair]])
+    by = np.lexsort((i_word, diagonal, pair))
+    pair, i_word, j_word, diagonal = pair[by], i_word[by], j_word[by], diagonal[by]
+    first = np.r_[
+        True, (pair[1:] != pair[:-1]) | (diagonal[1:] != diagonal[:-1]) | (i_word[1:] != i_word[:-1] + 1)
+    ]
+    starts = np.flatnonzero(first)
+    runs = np.stack([pair[starts], i_word[starts], j_word[starts], np.diff(np.r_[starts, len(pair)])], axis=1)
+    return runs[np.lexsort((runs[:, 2], runs[:, 1], runs[:, 0]))]
+
+
+def shared_spans(words: Words, left: np.ndarray, right: np.ndarray, min_words: int, max_gap: int) -> Spans:
+    """The spans each pair of texts (left[k], right[k]) shares with at least `min_words` words matched; runs
+    of shared words at most `max_gap` words apart in both texts (an edit) make one span."""
+    # A text paired with itself (two documents carry it verbatim) shares all its words.
+    same = np.flatnonzero(left == right)
+    lengths = words.first[left[same] + 1] - words.first[left[same]]
+    whole = same[lengths >= min_words]
+    starts, ends = words.first[left[whole]], words.first[left[whole] + 1]
+    found: list[list[int]] = np.stack([whole, starts, ends, starts, ends, ends - starts], axis=1).tolist()
+    chains: list[list[int]] = []  # of the current pair: [w1, x1, w2, x2, matches]
+    current = -1
+    for pair, i, j, n in matching_runs(words, left, right).tolist():
+        if pair != current:
+            found += [[current, *c] for c in chains if c[4] >= min_words]
+            chains, current = [], pair
+        w1, x1, w2, x2 = i, i + n + SHINGLE - 1, j, j + n + SHINGLE - 1
+        for chain in reversed(chains[-8:]):  # a run continues a chain that ended just before it in both texts
+            gap1, gap2 = w1 - chain[1], w2 - chain[3]
+            if -SHINGLE < gap1 <= max_gap and -SHINGLE < gap2 <= max_gap and w1 > chain[0] and w2 > chain[2]:
+                chain[4] += min(x1 - max(w1, chain[1]), x2 - max(w2, chain[3]))  # its words past the chain
+                chain[1], chain[3] = max(chain[1], x1), max(chain[3], x2)
+                break
+        else:
+            chains.append([w1, x1, w2, x2, x1 - w1])
+    found += [[current, *c] for c in chains if c[4] >= min_words]
+    table = np.array(found, dtype=np.int64).reshape(-1, 6)
+    table = table[np.lexsort((table[:, 3], table[:, 1], table[:, 0]))]
+    return Spans(*(table[:, k] for k in range(6)))

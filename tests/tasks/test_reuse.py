@@ -1,0 +1,254 @@
+"""Reuse outside stories: a quote one story lifts from another is found with offsets that slice it out of both
+documents' texts, a republication's shared paragraphs are marked as one story's, unrelated documents share
+nothing, and the table is the same however and however often the corpus is run."""
+
+import re
+import subprocess
+import sys
+from functools import partial
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pytest
+
+import tasks.run
+from tasks.passages import _sql, passage_words
+from tasks.reuse import ReuseConfig, reuse_current, reuse_rewrite
+from tasks.reuse_spans import cut_words, shared_spans
+from tasks.run import run
+from tasks.warehouse import read_table
+from tests.conftest import BRIDGE, HARBOUR, WEATHER
+
+# A sentence of the harbour story's second paragraph, quoted inside a paragraph of the bridge story.
+QUOTE = "the vote passed with a large majority after months of talks with the port authority broke down"
+QUOTING = (
+    "Across town the mood was no better. As one docker put it to the council, "
+    f"{QUOTE} and nobody at city hall had noticed."
+)
+
+
+def write(folder: Path, files: dict[str, list[str]]) -> Path:
+    for path, paragraphs in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return folder
+
+
+HARBOUR_FILES = {
+    "gazette/harbour.txt": HARBOUR,
+    "courier/harbour.txt": HARBOUR[:5],  # a republication: the same story
+}
+BRIDGE_FILES = {
+    "tribune/bridge.txt": BRIDGE[:2] + [QUOTING] + BRIDGE[2:],  # another story, quoting the harbour one
+    "herald/weather.txt": WEATHER,
+}
+
+
+def texts(root: Path) -> dict[str, str]:
+    """Each document's text as the catalog's document_texts view gives it."""
+    con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
+    try:
+        return dict(con.sql("select doc_id, text from document_texts").fetchall())
+    finally:
+        con.close()
+
+
+def sources(root: Path) -> dict[str, str]:
+    docs = read_table(root, "documents")
+    return dict(zip(docs.column("source").to_pylist(), docs.column("doc_id").to_pylist(), strict=True))
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("reuse")
+    inputs = write(base / "inputs", HARBOUR_FILES | BRIDGE_FILES)
+    run([str(inputs)], str(base / "warehouse"))
+    return base / "warehouse"
+
+
+def test_a_quote_shared_by_two_stories_is_found_with_offsets_into_both_texts(warehouse: Path):
+    ids, text = sources(warehouse), texts(warehouse)
+    rows = read_table(warehouse, "reuse_pairs").to_pylist()
+    bridge = ids["tribune/bridge.txt"]
+    quoted = [r for r in rows if bridge in (r["doc_id1"], r["doc_id2"])]
+    # The quote is in both harbour documents' second paragraph: one pair with each, neither in its story.
+    assert {r["doc_id1"] if r["doc_id2"] == bridge else r["doc_id2"] for r in quoted} == {
+        ids["gazette/harbour.txt"],
+        ids["courier/harbour.txt"],
+    }
+    for r in quoted:
+        assert not r["same_story"] and r["story_id1"] != r["story_id2"]
+        first, second = text[r["doc_id1"]][r["b1"] : r["e1"]], text[r["doc_id2"]][r["b2"] : r["e2"]]
+        assert first.lower() == second.lower() == QUOTE.lower()
+        mine = (r["b1"], r["e1"]) if r["doc_id1"] == bridge else (r["b2"], r["e2"])
+        start = text[bridge].index(QUOTE)  # found independently in the document's text
+        assert mine == (start, start + len(QUOTE))
+        assert r["matches"] == len(QUOTE.split()) and r["score"] == 1.0 and not r["boilerplate"]
+        share = r["share1"] if r["doc_id1"] == bridge else r["share2"]
+        words = sum(len(re.findall(r"[^\W_]+", p)) for p in BRIDGE + [QUOTING])
+        assert share == pytest.approx(len(QUOTE.split()) / words, abs=0.01)
+
+
+def test_a_pair_in_one_story_is_marked_so(warehouse: Path):
+    ids, text = sources(warehouse), texts(warehouse)
+    pair = sorted([ids["gazette/harbour.txt"], ids["courier/harbour.txt"]])
+    rows = [
+        r for r in read_table(warehouse, "reuse_pairs").to_pylist() if [r["doc_id1"], r["doc_id2"]] == pair
+    ]
+    # The republication keeps the first five paragraphs: five spans, each a whole paragraph in both.
+    assert len(rows) == 5
+    for r, paragraph in zip(rows, HARBOUR[:5], strict=True):
+        assert r["same_story"] and r["story_id1"] == r["story_id2"]
+        assert text[pair[0]][r["b1"] : r["e1"]] == paragraph.rstrip(".")
+        assert text[pair[1]][r["b2"] : r["e2"]] == paragraph.rstrip(".")
+    assert rows[0]["share2"] == 1.0 and rows[0]["share1"] < 1.0
+
+
+def test_unrelated_documents_share_nothing(warehouse: Path):
+    weather = sources(warehouse)["herald/weather.txt"]
+    rows = read_table(warehouse, "reuse_pairs").to_pylist()
+    assert not [r for r in rows if weather in (r["doc_id1"], r["doc_id2"])]
+
+
+def test_the_catalog_answers_reuse_queries(warehouse: Path):
+    con = duckdb.connect(str(warehouse / "corpus.duckdb"), read_only=True)
+    try:
+        across = con.sql(
+            "select outlet1, outlet2, matches, passage1, passage2 from reuse_across_stories order by outlet1"
+        ).fetchall()
+        described = dict(
+            con.sql(
+                "select column_name, data_type from duckdb_columns() where table_name = 'reuse_pairs'"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert sorted(tuple(sorted((a, b))) for a, b, *_ in across) == [
+        ("courier", "tribune"),
+        ("gazette", "tribune"),
+    ]
+    assert all(p1.lower() == p2.lower() == QUOTE.lower() for *_, p1, p2 in across)
+    assert described["b1"] == "INTEGER" and described["same_story"] == "BOOLEAN"
+
+
+def test_rows_are_the_same_run_again_in_parts_or_elsewhere(warehouse: Path, tmp_path: Path):
+    whole = read_table(warehouse, "reuse_pairs")
+    # Run again on the same inputs: nothing changes.
+    inputs = warehouse.parent / "inputs"
+    again = run([str(inputs)], str(warehouse))
+    assert again.summary["version"] == "unchanged"
+    assert read_table(warehouse, "reuse_pairs").equals(whole)
+    # Built in two runs (the bridge story arriving a day later) or in another folder: the same rows.
+    first = write(tmp_path / "day1", HARBOUR_FILES)
+    second = write(tmp_path / "day2", BRIDGE_FILES)
+    run([str(first)], str(tmp_path / "parts"))
+    before = read_table(tmp_path / "parts", "reuse_pairs")
+    assert before.num_rows == 5  # only the harbour republication so far
+    run([str(first), str(second)], str(tmp_path / "parts"))
+    parts = read_table(tmp_path / "parts", "reuse_pairs")
+    # doc ids hash the source path relative to its root, which differs here: compare by source.
+    assert _by_source(tmp_path / "parts", parts) == _by_source(warehouse, whole)
+
+
+def _by_source(root: Path, rows: pa.Table) -> list[tuple]:
+    named = {
+        v: k.split("/")[-2] + "/" + k.split("/")[-1] if "/" in k else k for k, v in sources(root).items()
+    }
+    keep = ("b1", "e1", "b2", "e2", "matches", "score", "share1", "share2", "same_story", "boilerplate")
+    return sorted((named[r["doc_id1"]], named[r["doc_id2"]], *(r[k] for k in keep)) for r in rows.to_pylist())
+
+
+# --- the word-level spans ----------------------------------------------------------------------------------
+
+
+def test_words_are_the_passage_index_words():
+    sample = [
+        'Été, à 東京: l\'été! The U.S. vote — 42% (of 1,000) said "no"; naïve CAFÉ 3rd_place İstanbul ǅemal',
+        "istanbul İSTANBUL Istanbul the THE été ÉTÉ",
+        "",
+        "one",
+    ]
+    words = cut_words(sample)
+    for k, text in enumerate(sample):
+        at = slice(words.first[k], words.first[k + 1])
+        theirs = passage_words(pa.array([text]))[0].as_py()
+        # The same words, where DuckDB's lower() is taken word by word, and equal words hash alike.
+        lowered = (
+            _sql()
+            .execute(
+                "select list_transform(?, lambda w: lower(w))",
+                [[text[s:e] for s, e in zip(words.starts[at], words.ends[at], strict=True)]],
+            )
+            .fetchall()[0][0]
+        )
+        assert lowered == theirs
+        hashes = words.hashes[at].tolist()
+        assert [hashes.index(h) for h in hashes] == [theirs.index(w) for w in theirs]
+
+
+def spans_of(a: str, b: str, min_words: int = 12, max_gap: int = 4) -> list[tuple[str, str, int]]:
+    words = cut_words([a, b])
+    found = shared_spans(words, np.array([0]), np.array([1]), min_words, max_gap)
+    return [
+        (a[words.starts[w1] : words.ends[x1 - 1]], b[words.starts[w2] : words.ends[x2 - 1]], m)
+        for w1, x1, w2, x2, m in zip(found.w1, found.x1, found.w2, found.x2, found.matches, strict=True)
+    ]
+
+
+def test_an_edited_quote_is_one_span_and_short_runs_are_not_spans():
+    a = HARBOUR[1]
+    b = "Elsewhere: " + a.replace("large", "narrow").replace("wages, ", "") + " More later."
+    ((left, right, matches),) = spans_of(a, b)
+    assert left.startswith("The union said") and left.endswith("temporary crews")
+    assert right.startswith("The union said") and right.endswith("temporary crews")
+    assert matches == len(a.split()) - 2  # "large" replaced, "wages" cut
+    # Eleven shared words are not a span; twelve are.
+    eleven = " ".join(a.split()[:11])
+    assert spans_of(eleven + " and then something else entirely", "x y " + eleven) == []
+    twelve = " ".join(a.split()[:12])
+    assert [m for *_, m in spans_of(twelve + " and more", "x y " + twelve)] == [12]
+    # Edits further apart than max_gap words split the span.
+    far = a.split()
+    far[12:18] = ["quite", "other", "words", "stand", "here", "now"]
+    assert len(spans_of(a, " ".join(far))) == 2
+
+
+def test_a_passage_crossing_the_cap_is_unpaired_and_paired_again_as_one_run_would(tmp_path, monkeypatch):
+    # With a cap of 2 documents, a paragraph printed by a third document pairs nobody; when that document
+    # changes, its two first printers are paired again. Each incremental warehouse equals one run's.
+    small = ReuseConfig(max_df=2)
+    monkeypatch.setattr(tasks.run, "reuse_rewrite", partial(reuse_rewrite, config=small))
+    monkeypatch.setattr(tasks.run, "reuse_current", partial(reuse_current, config=small))
+    shared = HARBOUR[1]
+    folder = write(
+        tmp_path / "in",
+        {"a/one.txt": [BRIDGE[0], shared, BRIDGE[1]], "b/two.txt": [WEATHER[0], shared, WEATHER[1]]},
+    )
+    run([str(folder)], str(tmp_path / "daily"))
+    assert read_table(tmp_path / "daily", "reuse_pairs").num_rows == 1
+    for day, third in enumerate(([HARBOUR[3], shared, HARBOUR[4]], [HARBOUR[3], HARBOUR[4]]), start=2):
+        write(folder, {"c/three.txt": third})
+        run([str(folder)], str(tmp_path / "daily"))
+        run([str(folder)], str(tmp_path / f"once-{day}"))
+        daily, once = (
+            read_table(tmp_path / "daily", "reuse_pairs"),
+            read_table(tmp_path / f"once-{day}", "reuse_pairs"),
+        )
+        assert daily.equals(once)
+        assert daily.num_rows == (0 if shared in third else 1)
+
+
+DUCKDB_CLI = Path(sys.executable).parent / "duckdb"
+
+
+@pytest.mark.skipif(not DUCKDB_CLI.exists(), reason="the duckdb command is installed by make run")
+def test_the_duckdb_command_slices_the_quote_out_of_both_texts(warehouse: Path, tmp_path: Path):
+    done = subprocess.run(
+        [str(DUCKDB_CLI), str(warehouse / "corpus.duckdb"), "-readonly", "-csv", "-noheader", "-c",
+         "select lower(passage1) = lower(passage2), lower(passage1) from reuse_across_stories"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"true,{QUOTE.lower()}"] * 2
