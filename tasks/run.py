@@ -68,6 +68,7 @@ from tasks.html import HtmlConfig
 from tasks.ingest import InputFile, Reject, discover_inputs, input_root
 from tasks.language import LanguageConfig
 from tasks.limits import DEFAULT_LIMITS, ReadLimits
+from tasks.passages import index_rewrite
 from tasks.prepare import PIPELINE_VERSION, StageClock, prepare_documents
 from tasks.report_page import pages_current, write_report_pages
 from tasks.reuse import reuse_current, reuse_rewrite
@@ -859,6 +860,10 @@ def run(
             }
         elif adopted is not None:  # rows given the root of this run's inputs (adopt_unrooted)
             tables["documents"] = Rewrite(patch=adopted.select(["source", "doc_id", "input_root"]))
+        # The passage index follows the paragraphs committed (built whole once for a warehouse without it).
+        index = index_rewrite(root, linked.paragraphs if linked else None, staging_dir(root, "passages"))
+        if index is not None:
+            tables["passage_index"] = index
         # Reuse outside stories: pairs of documents sharing a passage, whichever stories they are in.
         if linked is not None or not reuse_current(root):
             started = time.monotonic()
