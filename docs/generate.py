@@ -58,6 +58,18 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "commit_memory.json": ("memory.md", "hand-written: a commit's peak RSS, streamed against whole tables"),
     "trace.json": ("trace-benchmarks.md", "rendered (the whole page) by `bench.trace_bench.render`"),
     "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
+    "run-memory.json": (
+        "memory.md",
+        "hand-written: peak RSS of reprint run at 10k on #13's link-incr branch, quoted in prose",
+    ),
+    "run-memory-50k.json": (
+        "memory.md",
+        "hand-written: peak RSS of reprint run at 50k on #13's link-incr branch, quoted in prose",
+    ),
+    "run-daily.json": (
+        "run-daily.md",
+        "rendered (the whole page) by `bench.run_bench.render`: a daily run on #13's link-incr branch",
+    ),
     "run-startup-before.json": (
         "startup.md",
         "hand-written: a second start-up run of `bench.run_bench`, quoted beside run.json's in one table",
@@ -83,6 +95,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "throughput-before-after.json": ("benchmarks.md", "hand-written, as throughput.json"),
     "throughput-language.json": ("benchmarks.md", "hand-written, as throughput.json"),
     "report_page.json": ("reports.md", "rendered (At scale) by `bench.report_page_bench.markdown_table`"),
+    "run_memory.json": (
+        "memory.md",
+        "hand-written: where the driver's memory peaked, step by step, before and after #13's link-incr work",
+    ),
 }
 
 # Whole benchmark pages: page -> (results file, module, function rendering the page from the loaded JSON).
@@ -90,6 +106,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
 BENCH_PAGES: dict[str, tuple[str, str, str]] = {
     "quality.md": ("quality.json", "bench.quality", "render_page"),
     "run-benchmarks.md": ("run.json", "bench.run_bench", "render"),
+    "run-daily.md": ("run-daily.json", "bench.run_bench", "render"),
     "link-memory.md": ("link_memory.json", "bench.link_memory", "render_page"),
     "trace-benchmarks.md": ("trace.json", "bench.trace_bench", "render"),
 }

@@ -346,7 +346,7 @@ def _trace(args: argparse.Namespace, warehouse: Path) -> int:
     import duckdb
 
     from tasks.passages import SHINGLE
-    from tasks.trace import read_passage, render_trace, trace
+    from tasks.trace import NoPassageIndex, read_passage, render_trace, trace
 
     passage = read_passage(args.passage, args.file)
     if len(passage.split()) < SHINGLE:
@@ -355,6 +355,9 @@ def _trace(args: argparse.Namespace, warehouse: Path) -> int:
     con = duckdb.connect(str(warehouse / "corpus.duckdb"), read_only=True)
     try:
         versions = trace(con, passage, args.min_share)
+    except NoPassageIndex as err:
+        print(f"reprint: {inert(warehouse)}: {err}", file=sys.stderr)
+        return 2
     finally:
         con.close()
     render_trace(versions, passage, Console(emoji=False), "json" if args.json else "table")

@@ -35,7 +35,7 @@ COMMENT ON COLUMN paragraphs.names IS 'Its names and numbers in reading order, a
 COMMENT ON COLUMN paragraphs.is_heading IS 'A Markdown heading (## Scope): document structure, never repeated boilerplate. Null for rows prepared before it was stored.';
 COMMENT ON COLUMN paragraphs.template_key IS 'A key equal for paragraphs that differ only in numbers, dates and link targets (0: none): how an outlet''s release template ("upgrade to 1.16.2") is found across its stories and flagged repeated. Null for rows prepared before it was stored.';
 COMMENT ON COLUMN paragraphs.template_facts IS 'The facts a template paragraph carries: a key of its numbers other than version strings (a count, a day, a year; 0: none). Paragraphs of one template key with other facts are the template filled in for other news (not furniture, and no shared text in linking). Null for rows prepared before it was stored.';
-COMMENT ON COLUMN paragraphs.passage_keys IS 'The passage index: winnowed keys of its 5-word shingles (tasks/passages.py), so that the `trace` macro and `reprint trace` find every paragraph sharing a run of 12 or more words with a passage without reading all text. Null for rows prepared before it was stored.';
+COMMENT ON COLUMN paragraphs.passage_keys IS 'Winnowed keys of its 5-word shingles (tasks/passages.py): every run of 12 or more words it shares with a passage shares one. Each is a row of `passage_index`, which the `trace` macro and `reprint trace` read. Null for rows prepared before it was stored (the index keys their text).';
 
 COMMENT ON VIEW story_members IS 'Which documents are versions of the same story; version 0 is the origin.';
 COMMENT ON COLUMN story_members.story_id IS 'Stable across runs while membership is unchanged.';
@@ -63,6 +63,11 @@ COMMENT ON COLUMN rejects.reason IS 'A sentence a person can act on.';
 COMMENT ON COLUMN rejects.input_source IS 'The input file the reject is about; its rejects are replaced when the file is read again.';
 COMMENT ON COLUMN rejects.input_root IS 'The input root the file is under, when known.';
 COMMENT ON COLUMN rejects.severity IS 'error: what source names was not ingested; warning: it was ingested, without what the reason names (an unreadable date). Null for rows written before severities: error.';
+
+COMMENT ON VIEW passage_index IS 'The passage index: one row per stored passage key of a paragraph (paragraphs.passage_keys), sorted by key in small row groups, so that the `trace` macro reads only the row groups holding a passage''s keys, not every paragraph''s keys or text.';
+COMMENT ON COLUMN passage_index.key IS 'A winnowed 5-word shingle key (the `passage_key` macro).';
+COMMENT ON COLUMN passage_index.doc_id IS 'The document of the paragraph holding it (paragraphs.doc_id).';
+COMMENT ON COLUMN passage_index.para_idx IS 'The paragraph holding it (paragraphs.para_idx).';
 
 COMMENT ON VIEW inputs IS 'One row per input file ingested: what it held when read, so unchanged files are skipped by later runs.';
 COMMENT ON COLUMN inputs.source IS 'The input file, relative to its input root.';

@@ -19,33 +19,30 @@ CREATE OR REPLACE MACRO passage_starts(words) AS range(greatest(len(words) - 4, 
 CREATE OR REPLACE MACRO passage_shingle_key(shingle) AS md5_number_lower(shingle);
 CREATE OR REPLACE MACRO passage_key(words, start) AS passage_shingle_key(array_to_string(words[start + 1 : start + 5], ' '));
 
--- Every paragraph that carries PASSAGE or a close version of it (a shared run of 12 words is always found),
--- earliest first: `shared` counts the passage's shingles it holds. `reprint trace` shows each version's words.
-CREATE OR REPLACE MACRO trace(passage) AS TABLE
-    with
-    wanted as (
+-- The paragraphs sharing shingles with PASSAGE, from the passage index: `shared` counts the passage's shingle keys
+-- each holds. `passage_index` is sorted by key in small row groups, so DuckDB reads only the row groups whose key
+-- range holds one of them when the passage has at most `dynamic_or_filter_threshold` keys (DuckDB's default 50:
+-- a passage of 54 words; `reprint trace` raises it for longer ones); a longer one reads the whole index, not text.
+CREATE OR REPLACE MACRO trace_hits(passage) AS TABLE
+    with wanted as (
         select distinct passage_key(words, start) as key
         from (select words, unnest(passage_starts(words)) as start from (select passage_words(passage) as words))
-    ),
-    keyed as (
-        select doc_id, para_idx, key
-        from (select doc_id, para_idx, unnest(passage_keys) as key from paragraphs)
-        semi join wanted using (key)
-    ),
-    -- Rows prepared before the index was stored have no keys: their shingles are keyed from the text here.
-    unkeyed as (
-        select doc_id, para_idx, passage_key(words, start) as key
-        from (
-            select doc_id, para_idx, words, unnest(passage_starts(words)) as start
-            from (select doc_id, para_idx, passage_words(text) as words from paragraphs where passage_keys is null)
-        )
-        semi join wanted on passage_key(words, start) = wanted.key
-    ),
-    hits as (
-        select doc_id, para_idx, count(distinct key) as shared
-        from (from keyed union all from unkeyed)
-        group by doc_id, para_idx
     )
+    select doc_id, para_idx, count(distinct key) as shared
+    from passage_index semi join wanted using (key)
+    group by doc_id, para_idx;
+
+-- Every paragraph that carries PASSAGE or a close version of it (a shared run of 12 words is always found),
+-- earliest first, with its document, story and text. `reprint trace` shows each version's words.
+CREATE OR REPLACE MACRO trace(passage) AS TABLE
+    with
+    hits as (from trace_hits(passage)),
+    -- The documents found as an unnested list: DuckDB then takes them for the small side of each join below and
+    -- skips the row groups of `paragraphs` (10,000 rows each, in document order) that hold none of them.
+    found as (select unnest(list(distinct doc_id)) as doc_id from hits),
+    texts as (select doc_id, para_idx, text from paragraphs where doc_id in (from found)),
+    docs as (select doc_id, outlet, source, published_at from documents where doc_id in (from found)),
+    members as (select doc_id, story_id from story_members where doc_id in (from found))
     select
         m.story_id,
         h.doc_id,
@@ -53,9 +50,9 @@ CREATE OR REPLACE MACRO trace(passage) AS TABLE
         d.published_at,
         h.para_idx,
         h.shared,
-        p.text
+        t.text
     from hits h
-    join documents d on d.doc_id = h.doc_id
-    join paragraphs p on p.doc_id = h.doc_id and p.para_idx = h.para_idx
-    left join story_members m on m.doc_id = h.doc_id
+    join docs d on d.doc_id = h.doc_id
+    join texts t on t.doc_id = h.doc_id and t.para_idx = h.para_idx
+    left join members m on m.doc_id = h.doc_id
     order by d.published_at nulls last, h.doc_id, h.para_idx;

@@ -504,6 +504,8 @@ def merge_rejects(
 
 def merge_inputs(old: pa.Table, rows: list[dict]) -> pa.Table:
     """The `inputs` table after this run: files read now replace their stored state."""
+    if not rows:  # nothing read (a run with nothing new): the stored table, not a copy of it made row by row
+        return old
     read = {(r["root"], r["source"]) for r in rows}
     kept = [r for r in old.to_pylist() if (r["root"] or "", r["source"]) not in read]
     return pa.Table.from_pylist(

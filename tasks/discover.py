@@ -37,29 +37,46 @@ def resolved(path: Path) -> Path | None:
 class Resolver:
     """`resolved` for many files in few folders: each folder is resolved once (Path.resolve looks at every
     component of a path, a system call each), and a file that is not a link is its resolved folder plus its
-    name, known from one lstat. Links are resolved in full, as `resolved` does."""
+    name, known from one lstat. Links are resolved in full, as `resolved` does. The files it found to be
+    regular files (not links) are remembered (`files`), so asking whether one is a file needs no second stat.
+    """
 
     def __init__(self) -> None:
-        self.folders: dict[Path, Path | None] = {}
+        self.folders: dict[str, Path | None] = {}
+        self.files: set[Path] = set()
 
     def __call__(self, path: Path) -> Path | None:
-        if path.name in ("", ".", ".."):
+        parent, name = os.path.split(os.fspath(path))
+        if name in ("", ".", ".."):
             return resolved(path)
-        parent = path.parent
-        if parent not in self.folders:
-            self.folders[parent] = resolved(parent)
-        folder = self.folders[parent]
+        folder = self.folders.get(parent, _UNSEEN)
+        if folder is _UNSEEN:
+            folder = self.folders[parent] = resolved(Path(parent))
         if folder is None:
             return None
         try:
             mode = os.lstat(path).st_mode
         except OSError:
             return None
-        return resolved(path) if stat.S_ISLNK(mode) else folder / path.name
+        if stat.S_ISLNK(mode):
+            return resolved(path)
+        target = folder / name
+        if stat.S_ISREG(mode):
+            self.files.add(target)
+        return target
+
+    def is_file(self, target: Path) -> bool:
+        """Whether `target` (a path this resolver returned) is a regular file, or leads to one."""
+        return target in self.files or target.is_file()
 
 
-def walk_files(root: Path, refuse) -> Iterator[tuple[Path, list[str]]]:
-    """(folder, sorted names of its regular files) for each folder under `root`, top-down in name order.
+_UNSEEN = Path()
+
+
+def walk_files(root: Path, refuse) -> Iterator[tuple[Path, list[str], set[str]]]:
+    """(folder, sorted names of its regular files, those of them that are links) for each folder under `root`,
+    top-down in name order. Each folder is `root` resolved and names under it: a folder is never reached
+    through a link, so a file that is not a link is at its resolved path.
 
     Hidden entries are skipped. `refuse(path, reason)` is called for each entry that is not read and why.
     Links are followed only to regular files inside `root`; links to folders are not followed (as os.walk),
@@ -81,31 +98,34 @@ def walk_files(root: Path, refuse) -> Iterator[tuple[Path, list[str]]]:
             continue
         seen.add((info.st_dev, info.st_ino))
         files: list[str] = []
+        links: set[str] = set()
         folders: list[Path] = []
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            path = Path(entry.path)
             try:
                 mode = entry.stat(follow_symlinks=False).st_mode
+                if stat.S_ISREG(mode):  # most entries: no Path made
+                    files.append(entry.name)
+                    continue
+                path = Path(entry.path)
                 if stat.S_ISLNK(mode):
                     reason = _link_refused(path, root)
                     if reason:
                         refuse(path, reason)
                     else:
                         files.append(entry.name)
+                        links.add(entry.name)
                 elif stat.S_ISDIR(mode):
                     if is_warehouse(path):
                         refuse(path, "is a reprint warehouse; warehouses are never read as input")
                     else:
                         folders.append(path)
-                elif stat.S_ISREG(mode):
-                    files.append(entry.name)
                 else:
                     refuse(path, f"is {file_kind(mode)}, not a regular file; reprint reads only files")
             except OSError as err:
-                refuse(path, f"could not be examined ({err.strerror or err})")
-        yield folder, files
+                refuse(Path(entry.path), f"could not be examined ({err.strerror or err})")
+        yield folder, files, links
         stack.extend(reversed(folders))
 
 

@@ -194,13 +194,14 @@ def _manifest_target(
     """The file a manifest row names, or why it names none: rows may only name files under the folder."""
     if not rel:
         return None, "manifest row has an empty `path`; the row was ignored"
-    if Path(rel).is_absolute() or ".." in Path(rel).parts:
+    if rel.startswith("/") or ".." in rel.split("/"):  # what Path(rel) says, without making one per row
         return None, (
             f"manifest row names {rel!r}, outside the manifest's folder (paths must be relative, "
             "without `..`); the row was ignored"
         )
     target = resolve(folder / rel)
-    if target is None or not inside(target, folder) or not target.is_file():
+    is_file = resolve.is_file if isinstance(resolve, Resolver) else Path.is_file  # Resolver: no second stat
+    if target is None or not inside(target, folder) or not is_file(target):
         return None, (
             f"manifest row names {rel!r}, which is not a file next to the manifest or below it; "
             "the row was ignored"
@@ -247,7 +248,7 @@ def discover_inputs(
 
         manifests: dict[Path, dict[str, str]] = {}
         resolve = Resolver()  # tens of thousands of files in a few folders: each folder resolved once
-        for here, files in walk_files(root, refuse):
+        for here, files, links in walk_files(root, refuse):
             if own is not None and inside(here, own):
                 if here == own:
                     refuse(here, WAREHOUSE_REASON)
@@ -277,7 +278,9 @@ def discover_inputs(
                         )
                     )
                     continue
-                entry = manifests.get(resolve(path) or path, {}) if manifests else {}
+                # `here` is resolved (walk_files): a file that is not a link is where its path says.
+                at = path if name not in links else resolve(path) or path
+                entry = manifests.get(at, {}) if manifests else {}
                 found.append(InputFile(path, source, outlet, entry, str(root)))
     return found, rejects
 
@@ -290,8 +293,10 @@ def input_root(given: Path) -> Path:
 def input_suffix(path: Path) -> str:
     """The suffix that says how a file is read, compression included (`.jsonl.gz`); lower case."""
     name = path.name.lower()
-    longest_first = sorted(SUPPORTED, key=len, reverse=True)
-    return next((s for s in longest_first if name.endswith(s)), path.suffix.lower())
+    return next((s for s in _LONGEST_FIRST if name.endswith(s)), path.suffix.lower())
+
+
+_LONGEST_FIRST = sorted(SUPPORTED, key=len, reverse=True)
 
 
 def _supported(path: Path) -> bool:

@@ -4,6 +4,11 @@ window of 8 consecutive shingle keys the smallest is kept. So any run of 12 or m
 shares with a paragraph shares at least one stored key, whatever else either text holds, while about 2 in 9
 keys are stored.
 
+The run also writes every stored key as a row of the `passage_index` table (key, doc_id, para_idx), sorted by
+key in small row groups (`index_rewrite`, committed with the paragraphs it indexes): the catalog's `trace`
+macro reads only the row groups whose key range holds one of the passage's keys, so a query's cost follows
+the number of keys and documents it finds, not the size of the warehouse.
+
 The keys are computed by the catalog's own SQL macros (sql/macros.sql: `passage_words`, `passage_key`), run
 here on an in-memory DuckDB, so that the `trace` macro a user runs in `corpus.duckdb` and the index the run
 writes cannot disagree about what a word or a shingle is: one copy of the rule, in SQL. A key is the low 64
@@ -11,6 +16,8 @@ bits of the MD5 of the shingle's words (`md5_number_lower`), the same in every D
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -20,6 +27,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from tasks.fingerprint import word_hashes
 
 PASSAGE_VERSION = "passages-1"
+INDEX = "passage_index"
 SHINGLE = 5  # words per shingle, as the `passage_starts` and `passage_key` macros cut them
 WINDOW = 8  # winnowing window, in shingles: with 5-word shingles, a shared run of 12 words is always found
 _CONNECTION = None
@@ -117,3 +125,80 @@ def passage_keys(texts: pa.Array) -> pa.ListArray:
     counts = np.bincount(owner[kept], minlength=len(texts)).astype(np.int32)
     offsets = np.r_[np.int32(0), np.cumsum(counts, dtype=np.int32)]
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), keys.column("key").combine_chunks())
+
+
+def index_rows(rows: pa.Table) -> pa.Table:
+    """`passage_index` rows for paragraph rows (doc_id, para_idx, passage_keys; and text, read only where keys
+    are null): one per stored key. Rows stored before the index existed have null keys: their keys are
+    computed from their text here, so every paragraph is in the index."""
+    keys = rows.column("passage_keys").combine_chunks()
+    missing = pc.is_null(keys)
+    if pc.any(missing).as_py():
+        computed = passage_keys(rows.column("text").combine_chunks().filter(missing))
+        at = np.flatnonzero(missing.to_numpy(zero_copy_only=False))
+        listed = keys.to_pylist()
+        for k, value in zip(at, computed.to_pylist(), strict=True):
+            listed[k] = value
+        keys = pa.array(listed, pa.list_(pa.uint64()))
+    owner = pc.list_parent_indices(keys)
+    return pa.table(
+        {
+            "key": keys.flatten(),
+            "doc_id": rows.column("doc_id").take(owner),
+            "para_idx": rows.column("para_idx").take(owner),
+        }
+    )
+
+
+def _index_part(source, target: Path):
+    """A Source of `passage_index` rows for a Source of paragraph rows (its dropped documents dropped too),
+    written READ_ROWS paragraphs at a time; text is read only in row groups holding rows with null keys."""
+    import pyarrow.parquet as pq
+
+    from tasks.warehouse import READ_ROWS, Source, StagedParquet
+
+    f = pq.ParquetFile(source.path, buffer_size=1 << 20, pre_buffer=False)
+    present = [c for c in ("doc_id", "para_idx", "passage_keys") if c in f.schema_arrow.names]
+    with StagedParquet(target, INDEX) as out:
+        for group in range(f.num_row_groups):
+            batches = [
+                pa.Table.from_batches([b])
+                for b in f.iter_batches(batch_size=READ_ROWS, row_groups=[group], columns=present)
+            ]
+            if "passage_keys" not in present:
+                batches = [
+                    b.append_column("passage_keys", pa.nulls(b.num_rows, pa.list_(pa.uint64())))
+                    for b in batches
+                ]
+            if any(b.column("passage_keys").null_count for b in batches):
+                texts = f.iter_batches(batch_size=READ_ROWS, row_groups=[group], columns=["text"])
+                batches = [b.append_column("text", t.column(0)) for b, t in zip(batches, texts, strict=True)]
+            for rows in batches:
+                out.write(index_rows(rows))
+    return Source(target, source.drop)
+
+
+def index_rewrite(root: Path, paragraphs, folder: Path):
+    """The `passage_index` table's next rows for a commit (a warehouse Rewrite; None: it stays as it is).
+
+    paragraphs: the commit's Rewrite of `paragraphs` (None when the run commits no paragraphs); the index
+    drops the same documents and adds the keys of the same new parts. A warehouse whose index is empty while
+    its paragraphs are not (written before the index existed) gets the whole index, from its stored files.
+    """
+    from tasks.warehouse import Rewrite, Source, count_rows, table_files
+
+    missing = count_rows(root, INDEX) == 0 and count_rows(root, "paragraphs") > 0
+    if paragraphs is None and not missing:
+        return None
+    drop = paragraphs.drop if paragraphs is not None else None
+    sources = list(paragraphs.parts) if paragraphs is not None else []
+    if missing:
+        sources = [Source(path, drop) for path in table_files(root, "paragraphs")] + sources
+    return Rewrite(index_parts(sources, folder), None if missing else drop)
+
+
+def index_parts(sources: list, folder: Path) -> list:
+    """`passage_index` rows of paragraph Sources, as Sources of files in `folder` (unsorted: the commit
+    writes them in key order, a bucket of keys at a time)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [_index_part(source, folder / f"index-{k:05d}.parquet") for k, source in enumerate(sources)]

@@ -22,7 +22,6 @@ import logging
 import os
 import shutil
 import signal
-import tempfile
 import threading
 import time
 import uuid
@@ -69,6 +68,7 @@ from tasks.html import HtmlConfig
 from tasks.ingest import InputFile, Reject, discover_inputs, input_root
 from tasks.language import LanguageConfig
 from tasks.limits import DEFAULT_LIMITS, ReadLimits
+from tasks.passages import index_rewrite
 from tasks.prepare import PIPELINE_VERSION, StageClock, prepare_documents
 from tasks.report_page import pages_current, write_report_pages
 from tasks.reuse import reuse_current, reuse_rewrite
@@ -81,6 +81,7 @@ from tasks.stories import (
     find_stories,
     keyed_members,
     read_link_tables,
+    release_freed_memory,
     stories_to_align,
 )
 from tasks.warehouse import (
@@ -297,8 +298,9 @@ def link(
     root = stored.root
     old_files = {n: table_files(root, n) for n in ("documents", "paragraphs")}
     new_files = {"documents": new_documents, "paragraphs": new_paragraphs}
-    # Narrow: the wide columns (sketches, names) are read by find_stories from a file of them in the corpus's
-    # row order, a row group at a time; files without their evidence are read wide (it is computed from text).
+    # Narrow: the wide columns (sketches, names) are read by find_stories from the same files, a row group
+    # at a time and only the groups it needs rows of; files without their evidence are read wide (it is
+    # computed from their text).
     old_docs, old_paras = read_link_tables(old_files["documents"], old_files["paragraphs"], wide=False)
     wide = set(WIDE_COLUMNS) <= set(old_paras.column_names)
     new_docs, new_paras = read_link_tables(new_files["documents"], new_files["paragraphs"], wide=wide)
@@ -310,10 +312,18 @@ def link(
     )
     old_docs = _with_columns(old_docs, owners.select(OWNER_COLUMNS))
     new_docs = _with_columns(new_docs, read_columns(new_files["documents"], "documents", OWNER_COLUMNS))
+    # Each paragraph row read is numbered, so that linking finds its sketch and names where it was read from,
+    # in whatever order the files hold the corpus's rows (tasks.stories.WideColumns): nothing is rewritten.
+    n_old, n_read = old_paras.num_rows, old_paras.num_rows + new_paras.num_rows
+    old_paras = old_paras.append_column("read_row", pa.array(np.arange(n_old, dtype=np.int64)))
+    new_paras = new_paras.append_column("read_row", pa.array(np.arange(n_old, n_read, dtype=np.int64)))
     docs, paras = combined_documents(old_docs, old_paras, new_docs, new_paras, replaced)
-    # Of the columns read, only what says which stored bodies changed is kept through linking.
-    old_paras = old_paras.select(["doc_id", "para_idx", "fingerprint", "is_boilerplate"])
-    del new_paras
+    read_row = paras.column("read_row").to_numpy()
+    evidence_rows = np.full(n_read, -1, dtype=np.int64)
+    evidence_rows[read_row] = np.arange(paras.num_rows, dtype=np.int64)
+    stored_row = pa.array(read_row < n_old)  # the row is a stored one, kept as it is
+    paras = paras.drop_columns(["read_row"])
+    del new_paras, read_row
     # Stored rows of documents that are gone or replaced; a document staged twice (one file under two roots)
     # comes from its first part.
     old_ids, new_ids = old_docs.column("doc_id"), new_docs.column("doc_id")
@@ -321,23 +331,31 @@ def link(
         pc.invert(pc.is_in(old_ids, value_set=docs.column("doc_id"))), pc.is_in(old_ids, value_set=new_ids)
     )
     drop = pc.unique(old_ids.filter(gone))
+    # Of the stored rows, only those of the documents this run replaces are kept through linking, to say
+    # which bodies changed (changed_bodies); the other stored rows are in the corpus as they are.
+    old_paras = old_paras.select(["doc_id", "para_idx", "fingerprint", "is_boilerplate"])
+    old_paras = old_paras.filter(pc.is_in(old_paras.column("doc_id"), value_set=drop))
     again = _staged_again(new_files["documents"])
-    sources = [Source(f, drop) for f in old_files["paragraphs"]] + [
-        Source(f, again.get(k)) for k, f in enumerate(new_files["paragraphs"])
-    ]
     # What the files hold of what linking sets, to lay over the rows only what it changes.
     missing = pa.array(np.zeros(paras.num_rows, dtype=bool))
     for column in (c for c in PARAGRAPH_EVIDENCE if c in paras.column_names):
         missing = pc.or_(missing, pc.is_null(paras.column(column)))
     as_stored = paras.select(["is_boilerplate", "boilerplate_reason"]).append_column("missing", missing)
-    with _wide_file(root if scratch is None else scratch, sources, wide) as evidence:
-        members, paras = find_stories(docs, without_repeated_flags(paras), evidence=evidence, scratch=scratch)
-    changed = changed_documents(old_paras, paras)
-    del old_paras
+    release_freed_memory()  # what reading and combining the columns freed
+    members, paras = find_stories(
+        docs,
+        without_repeated_flags(paras),
+        evidence=None if wide else old_files["paragraphs"] + new_files["paragraphs"],
+        scratch=scratch,
+        evidence_rows=None if wide else evidence_rows,
+    )
+    del evidence_rows
+    changed = changed_bodies(old_paras, paras, as_stored.column("is_boilerplate"), stored_row)
+    del old_paras, stored_row
     # A story's key hashes its members' body fingerprints, never their text: keying reads no text column.
     keying = paras.select(["doc_id", "para_idx", "fingerprint", "is_boilerplate"])
     keying = keying.append_column("text", pa.nulls(keying.num_rows, pa.string()))
-    members, _ = keyed_members(members, keying, stored["story_members"], changed)
+    members, _ = keyed_members(members, keying, stored["story_members"], changed, with_body=False)
     todo, _ = stories_to_align(members, stored["story_members"], SCHEMAS["paragraph_fates"].empty_table())
     kept = set(members.column("story_id").to_pylist()) - set(todo)
     stale = distinct_values(table_files(root, "paragraph_fates"), "story_id") - kept
@@ -353,25 +371,23 @@ def link(
     )
 
 
-@contextmanager
-def _wide_file(scratch: Path, sources: list[Source], wide: bool) -> Iterator[list[Path] | None]:
-    """The corpus's wide paragraph columns (WIDE_COLUMNS) as one Parquet file in its row order (doc_id,
-    para_idx: what combined_documents gives), written a bucket at a time from the stored files and the staged
-    parts, for find_stories to read a row group at a time; None when they were read (`wide`)."""
-    if wide:
-        yield None
-        return
-    scratch.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(dir=scratch, prefix="wide-"))
-    try:
-        path = folder / "wide.parquet"
-        columns = ["doc_id", "para_idx", *WIDE_COLUMNS]
-        write_sorted(
-            path, "paragraphs", sources, spill=folder / "spill", columns=columns, row_group=SHARD_ROWS
-        )
-        yield [path]
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+def changed_bodies(
+    replaced: pa.Table, linked: pa.Table, stored_flags: pa.ChunkedArray, stored_row: pa.Array
+) -> set[str]:
+    """What tasks.stories.changed_documents(stored paragraphs, linked) says, without joining the corpus's
+    rows: a stored row kept in the corpus has its stored fingerprint, so its document's body changed only if
+    linking set another flag on it (`stored_flags`, as the files hold them, against `linked`'s); the other
+    documents are those this run replaced or added, compared with `replaced` (the stored rows of the
+    documents it drops or staged again) as changed_documents compares them.
+
+    linked: the corpus's paragraphs after linking; stored_row: per row of it, whether it is a stored row."""
+    same = pc.fill_null(pc.equal(stored_flags, linked.column("is_boilerplate")), False)
+    differs = pc.and_(stored_row, pc.invert(same))
+    changed = set(pc.unique(linked.column("doc_id").filter(differs)).to_pylist())
+    staged = linked.filter(pc.invert(stored_row)).select(replaced.column_names)
+    if replaced.num_rows == 0:  # a first run, or only new documents: each staged one is a changed body
+        return changed | set(pc.unique(staged.column("doc_id")).to_pylist())
+    return changed | changed_documents(replaced, staged)
 
 
 def _with_columns(table: pa.Table, more: pa.Table) -> pa.Table:
@@ -677,8 +693,10 @@ def commit_version(
     def same(name: str, table: pa.Table | Rewrite) -> bool:
         if isinstance(table, Rewrite):
             return not table.changes(current, name)
-        return table.num_rows == stored[name].num_rows and sort_table(table, name).equals(
-            sort_table(stored[name], name)
+        return (
+            table is stored[name]
+            or table.num_rows == stored[name].num_rows
+            and sort_table(table, name).equals(sort_table(stored[name], name))
         )
 
     if current and all(same(n, t) for n, t in tables.items()):
@@ -802,6 +820,7 @@ def run(
                 linked.changed,
             )
             crash_point("after-link")
+            release_freed_memory()  # linking's working set, before aligning, the commit and the pages
             jobs = align_jobs(root, linked, options.stories_per_shard)
             runner.expect("stories", len(linked.todo))
             # A pool of its own: the preparing workers were ended before linking, which needs the memory.
@@ -841,6 +860,10 @@ def run(
             }
         elif adopted is not None:  # rows given the root of this run's inputs (adopt_unrooted)
             tables["documents"] = Rewrite(patch=adopted.select(["source", "doc_id", "input_root"]))
+        # The passage index follows the paragraphs committed (built whole once for a warehouse without it).
+        index = index_rewrite(root, linked.paragraphs if linked else None, staging_dir(root, "passages"))
+        if index is not None:
+            tables["passage_index"] = index
         # Reuse outside stories: pairs of documents sharing a passage, whichever stories they are in.
         if linked is not None or not reuse_current(root):
             started = time.monotonic()
@@ -874,6 +897,7 @@ def run(
             runner.log("removed %.1f MB of staged parts", freed / 1e6)
 
         # 6. The report pages: only those of the stories this run aligned are written again.
+        release_freed_memory()  # what the commit's buckets freed
         page = root / "report" / "index.html"
         if version:
             page = runner.call(

@@ -5,9 +5,10 @@ Folding new documents in is tasks/changes.py."""
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -107,31 +108,74 @@ def _read_columns(paths: list[Path], table: str, columns: list[str]) -> pa.Table
     return pa.concat_tables(parts)
 
 
+# (positions into the rows asked for, the column's values at those rows): what WideColumns.picked yields.
+Picks = Iterable[tuple[np.ndarray, pa.Array]]
+
+
 @dataclass(frozen=True)
 class WideColumns:
-    """Where find_stories reads the paragraphs' WIDE_COLUMNS from, a chunk at a time in row order: the
+    """Where find_stories reads the paragraphs' WIDE_COLUMNS from, the rows it asks for at a time: the
     paragraphs table when it holds them, else the Parquet files it was read from (`files`, in the order
-    read_link_tables read them), a row group at a time."""
+    read_link_tables read them), a row group at a time, and only the row groups holding rows asked for.
+
+    rows: per row of the files (in that order), its position in the paragraphs table, -1 for a row not in it;
+    None when the files' rows are the table's, in order. So the run reads the sketches and names from the
+    stored files and the staged parts as they are, whatever order the corpus's rows are in (no copy of the
+    columns in the corpus's order is written)."""
 
     paras: pa.Table
     files: tuple[Path, ...] = ()
+    rows: np.ndarray | None = None
 
-    def chunks(self, name: str) -> Iterator[pa.Array]:
+    def picked(self, name: str, wanted: np.ndarray) -> Picks:
+        """The column's values at the table's rows `wanted` (ascending positions), a part at a time."""
         if name in self.paras.column_names:
-            yield from self.paras.column(name).chunks
+            yield from picked_from_chunks(self.paras.column(name).chunks, wanted)
             return
-        field, rows = SCHEMAS["paragraphs"].field(name), 0
+        field, offset = SCHEMAS["paragraphs"].field(name), 0
         for path in self.files:
             f = pq.ParquetFile(path)
             for k in range(f.num_row_groups):
-                part = f.read_row_group(k, columns=[name]).column(0).combine_chunks().cast(field.type)
-                rows += len(part)
-                yield part
-        if rows != self.paras.num_rows:
+                n = f.metadata.row_group(k).num_rows
+                at = np.arange(offset, offset + n) if self.rows is None else self.rows[offset : offset + n]
+                offset += n
+                where, hit = _ranks(wanted, at)
+                if len(hit):
+                    column = f.read_row_group(k, columns=[name]).column(0).combine_chunks().cast(field.type)
+                    yield where, column.take(pa.array(hit))
+        expected = self.paras.num_rows if self.rows is None else len(self.rows)
+        if offset != expected:
             raise ValueError(
-                f"the paragraphs' {name} files ({', '.join(map(str, self.files))}) hold {rows} rows, "
-                f"the paragraphs table {self.paras.num_rows}: pass the files the table was read from"
+                f"the paragraphs' {name} files ({', '.join(map(str, self.files))}) hold {offset} rows, "
+                f"{'the paragraphs table' if self.rows is None else 'the row map'} {expected}: pass the "
+                "files the table was read from"
             )
+
+
+def _ranks(wanted: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For the positions `at` that are among `wanted` (ascending): their ranks in `wanted`, and their own
+    indices into `at`."""
+    rank = np.searchsorted(wanted, at)
+    inside = np.flatnonzero((at >= 0) & (rank < len(wanted)))
+    hit = inside[wanted[rank[inside]] == at[inside]]
+    return rank[hit], hit
+
+
+def picked_from_chunks(chunks: Iterable[pa.Array], wanted: np.ndarray) -> Picks:
+    """Picks of a column given as its chunks in row order (a table's column)."""
+    offset = 0
+    for chunk in chunks:
+        lo, hi = np.searchsorted(wanted, [offset, offset + len(chunk)])
+        if hi > lo:
+            yield np.arange(lo, hi), chunk.take(pa.array(wanted[lo:hi] - offset, pa.int64()))
+        offset += len(chunk)
+
+
+def release_freed_memory() -> None:
+    """Give back to the OS what a whole-corpus step freed: Arrow's allocator (mimalloc) keeps freed blocks for
+    reuse, so after reading and sorting the corpus's columns the process held twice what was live (369 MB
+    for 181 at 50k documents) and every later step's peak stood on it (docs/memory.md)."""
+    pa.default_memory_pool().release_unused()
 
 
 def find_stories(
@@ -140,6 +184,7 @@ def find_stories(
     config: LinkConfig = LinkConfig(),  # noqa: B008
     evidence: list[Path] | None = None,
     scratch: Path | None = None,
+    evidence_rows: np.ndarray | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """story_members, and paragraphs with boilerplate repeated across an outlet's stories flagged.
 
@@ -151,15 +196,17 @@ def find_stories(
     Reads LINK_DOCUMENT_COLUMNS and LINK_PARAGRAPH_COLUMNS only; paragraphs stored without their link
     evidence get it from their `text` (then needed too), and are returned with it. evidence: the Parquet
     files `paras` was read from (read_link_tables, `wide=False`), where WIDE_COLUMNS missing from `paras` are
-    read a row group at a time. scratch: a folder for linking's files (the body rows' sketches, the LSH
-    buckets grouped out of core; a temporary folder when None), removed after.
+    read a row group at a time; evidence_rows: per row of those files, its position in `paras` (-1: not in
+    it), when the files' rows are not `paras`' rows in order (WideColumns). scratch: a folder for linking's
+    files (the body rows' sketches, the LSH buckets grouped out of core; a temporary folder when None),
+    removed after.
     """
     if evidence and not set(WIDE_COLUMNS) <= set(paras.column_names):
         # The paragraphs' evidence is in the files (read_link_tables reads a file lacking it whole).
         docs, _ = with_evidence(docs, SCHEMAS["paragraphs"].empty_table())
     else:
         docs, paras = with_evidence(docs, paras)
-    wide = WideColumns(paras, tuple(evidence or ()))
+    wide = WideColumns(paras, tuple(evidence or ()), evidence_rows)
     if scratch is not None:
         scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch, prefix="find-stories-") as folder:
@@ -204,7 +251,7 @@ def _find_stories(
     versions = document_groups(given, n_docs)
     body = body_rows(outlet_code, versions[doc_index], fp, flag)
     # The names and numbers of a document's text in order, its template's included (below).
-    names = document_names(wide.chunks("names"), doc_index, body, n_docs)
+    names = document_names(wide.picked("names", body), doc_index, body, n_docs)
     # An outlet's release template (a paragraph it prints, numbers aside, under 3 groups of documents: one
     # URL, or versions paired above) carries no weight in paragraph linking either: two announcements built
     # on one template share its paragraphs with their own version numbers in each, and need not share anything
@@ -213,8 +260,9 @@ def _find_stories(
     template = template_rows(paras, outlet_code, groups[doc_index], doc_index, flag) & ~heading
     body = body[~template[body]]
     del held, url, template
+    release_freed_memory()
     # The body rows' sketches go to a file read a block at a time (never the column whole, nor a copy of it).
-    sketches = sketch_file(wide.chunks("minhash"), body, scratch / "sketches.u32")
+    sketches = sketch_file(wide.picked("minhash", body), len(body), scratch / "sketches.u32")
     members = link_corpus(
         docs.column("doc_id").to_pylist(),
         docs.column("published_at").to_pylist(),
@@ -272,46 +320,48 @@ def _find_stories(
     return table, paras
 
 
-def body_sketches(minhash: Iterable[pa.Array], rows: np.ndarray) -> np.ndarray:
-    """The sketches of the paragraph rows at `rows` (ascending positions), one matrix row each, gathered chunk
-    by chunk (minhash: the column's chunks in row order, e.g. WideColumns.chunks): the whole column is never
-    copied."""
-    parts = list(_gathered(minhash, rows))
-    if not parts:
-        return np.empty((0, 0))
-    width = max(part.shape[1] for part in parts)
-    return np.concatenate([np.empty((0, width), dtype=np.uint32), *(p for p in parts if len(p))])
+def body_sketches(minhash: Picks, n: int) -> np.ndarray:
+    """The sketches of `n` paragraph rows, one matrix row each, from the picks of the sketch column at those
+    rows (WideColumns.picked): the whole column is never copied."""
+    out = None
+    for where, values in minhash:
+        part = _sketch_matrix(values)
+        if out is None:
+            out = np.empty((n, part.shape[1]), dtype=np.uint32)
+        out[where] = part
+    return out if out is not None else np.empty((0, SketchConfig().num_perm), dtype=np.uint32)
 
 
-def sketch_file(minhash: Iterable[pa.Array], rows: np.ndarray, path: Path) -> np.ndarray:
-    """body_sketches written to `path` chunk by chunk and mapped into memory: linking reads it a block at a
-    time (tasks.link.sketch_blocks) and lets its pages go, so no sketch column is held, read or gathered."""
-    width, n = 0, 0
-    with open(path, "wb") as out:
-        for part in _gathered(minhash, rows):
+def sketch_file(minhash: Picks, n: int, path: Path) -> np.ndarray:
+    """body_sketches written to `path` a pick at a time (each run of rows in place) and mapped into memory:
+    linking reads it a block at a time (tasks.link.sketch_blocks) and lets its pages go, so no sketch column
+    is held, read or gathered."""
+    width = 0
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        for where, values in minhash:
+            part = _sketch_matrix(values)
             width = width or part.shape[1]
-            if len(part):
-                out.write(np.ascontiguousarray(part, dtype=np.uint32).tobytes())
-                n += len(part)
+            if not len(where):
+                continue
+            order = np.argsort(where, kind="stable")
+            where, part = where[order], part[order]
+            # Consecutive rows are written at once: a stored file's rows come in long runs.
+            cuts = np.flatnonzero(np.diff(where) != 1) + 1
+            for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(where)], strict=True):
+                os.pwrite(fd, part[lo:hi].tobytes(), int(where[lo]) * part.shape[1] * 4)
+    finally:
+        os.close(fd)
     if n == 0 or width == 0:
-        return body_sketches([], rows) if width == 0 else np.empty((0, width), dtype=np.uint32)
+        return np.empty((0, width or SketchConfig().num_perm), dtype=np.uint32)
     return np.memmap(path, dtype=np.uint32, mode="r", shape=(n, width))
 
 
-def _gathered(minhash: Iterable[pa.Array], rows: np.ndarray) -> Iterator[np.ndarray]:
-    """Per chunk of the sketch column (in row order), the sketches of its rows among `rows` (ascending)."""
-    offset = 0
-    for chunk in minhash:
-        if len(chunk) == 0:
-            continue
-        values = chunk.flatten()
-        width = len(values) // len(chunk)
-        lo, hi = np.searchsorted(rows, [offset, offset + len(chunk)])
-        picked = np.empty((0, width), dtype=np.uint32)
-        if hi > lo:
-            picked = values.to_numpy(zero_copy_only=False).reshape(len(chunk), width)[rows[lo:hi] - offset]
-        yield picked
-        offset += len(chunk)
+def _sketch_matrix(values: pa.Array) -> np.ndarray:
+    """A list column of equal-length sketches as a (rows x width) uint32 matrix."""
+    flat = values.flatten().to_numpy(zero_copy_only=False)
+    width = len(flat) // len(values) if len(values) else 0
+    return np.ascontiguousarray(flat.reshape(len(values), width), dtype=np.uint32)
 
 
 def body_rows(
@@ -342,22 +392,23 @@ class Names:
         return cls(lists.flatten().to_numpy(), lists.offsets.to_numpy().astype(np.int64))
 
 
-def document_names(names: Iterable[pa.Array], doc_index: np.ndarray, body: np.ndarray, n_docs: int) -> Names:
+def document_names(names: Picks, doc_index: np.ndarray, body: np.ndarray, n_docs: int) -> Names:
     """Per document position: the names and numbers of its body paragraphs (rows `body`, ascending), in
     reading order.
 
-    names: the paragraphs' `names` column (tasks.evidence), its chunks in row order (WideColumns.chunks)."""
-    owners, hashes, offset = [np.empty(0, np.int64)], [np.empty(0, np.uint64)], 0
-    for chunk in names:
-        lo, hi = np.searchsorted(body, [offset, offset + len(chunk)])
-        if hi > lo:
-            lists = chunk.take(pa.array(body[lo:hi] - offset, pa.int64()))
-            lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
-            owners.append(np.repeat(doc_index[body[lo:hi]], lengths))
-            hashes.append(lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint64))
-        offset += len(chunk)
-    owner, flat = np.concatenate(owners), np.concatenate(hashes)
-    del owners, hashes
+    names: the picks of the paragraphs' `names` column (tasks.evidence) at the rows `body`
+    (WideColumns.picked)."""
+    ranks, hashes = [np.empty(0, np.int64)], [np.empty(0, np.uint64)]
+    for where, lists in names:
+        lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
+        ranks.append(np.repeat(where, lengths))
+        hashes.append(lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint64))
+    rank, flat = np.concatenate(ranks), np.concatenate(hashes)
+    del ranks, hashes
+    if len(rank) and (rank[1:] < rank[:-1]).any():  # picked out of row order: each name in reading order
+        order = np.argsort(rank, kind="stable")
+        rank, flat = rank[order], flat[order]
+    owner = doc_index[body[rank]]
     if len(owner) and (owner[1:] < owner[:-1]).any():  # a document's rows apart: its names in reading order
         order = np.argsort(owner, kind="stable")
         owner, flat = owner[order], flat[order]
@@ -515,18 +566,17 @@ def url_versions(
     # the documents' sketches are held, not their paragraphs'.
     at = np.full(n_docs, -1, dtype=np.int64)
     at[docs] = np.arange(len(docs))
-    documents, start = None, 0
-    for part in _gathered(wide.chunks("minhash"), rows):
+    documents = None
+    for where, values in wide.picked("minhash", rows):
+        part = _sketch_matrix(values)
         if documents is None:
             documents = np.full((len(docs), part.shape[1]), np.iinfo(np.uint32).max, dtype=np.uint32)
-        if len(part):
-            np.minimum.at(documents, at[doc_index[rows[start : start + len(part)]]], part)
-        start += len(part)
-    if documents is None:
-        documents = np.empty((len(docs), 0), dtype=np.uint32)
+        np.minimum.at(documents, at[doc_index[rows[where]]], part)
+    if documents is None:  # no body row among them: every sketch empty, as each would be
+        documents = np.full((len(docs), SketchConfig().num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
     size = np.bincount(at[doc_index[rows]], weights=shingles[rows], minlength=len(docs))
     _, jaccard = document_similarity(at[pairs[:, 0]], at[pairs[:, 1]], documents, size)
-    names = document_names(wide.chunks("names"), doc_index, rows, n_docs)
+    names = document_names(wide.picked("names", rows), doc_index, rows, n_docs)
     named = names_check(names, config)(pairs[:, 0], pairs[:, 1])
     return pairs[verbatim | (jaccard >= config.min_url_jaccard) | named]
 
@@ -662,13 +712,13 @@ def outlet_revision_pairs(
     if len(a) == 0:
         return np.empty((0, 2), dtype=np.int64)
     rows = np.flatnonzero(~is_boilerplate & ~furniture & np.isin(doc_index, np.r_[a, b]))
-    sketches = body_sketches(wide.chunks("minhash"), rows)  # only these rows' sketches are gathered
+    sketches = body_sketches(wide.picked("minhash", rows), len(rows))  # only these rows' sketches are read
     documents, size = document_sketches(doc_index[rows], sketches, shingles[rows], n_docs)
     _, jaccard = document_similarity(a, b, documents, size)
     close = jaccard >= config.min_revision_jaccard
     test = np.flatnonzero(~close & (jaccard >= config.min_rewrite_jaccard))
     tested = rows[np.isin(doc_index[rows], np.r_[a[test], b[test]])]
-    names = document_names(wide.chunks("names"), doc_index, tested, n_docs)
+    names = document_names(wide.picked("names", tested), doc_index, tested, n_docs)
     close[test] = names_check(names, config)(a[test], b[test], np.ones(len(test), dtype=bool))
     close &= ~filled_apart(paras, doc_index, a, b)
     return np.stack([a[close], b[close]], axis=1)
@@ -917,18 +967,23 @@ def stories_in_order(members: pa.Table) -> dict[str, list[str]]:
     return {s: [d for _, d in sorted(v)] for s, v in stories.items()}
 
 
+KEYED_STORIES = 2000  # stories keyed at a time
+
+
 def keyed_members(
     members: pa.Table,
     paras: pa.Table,
     stored: pa.Table | None = None,
     changed: set[str] = frozenset(),  # noqa: B006 (never mutated)
+    with_body: bool = True,
 ) -> tuple[pa.Table, dict[str, list[Paragraph]]]:
     """story_members with each story's align_key filled in, and the body paragraphs of the stories keyed now.
 
     stored: the stored story_members, whose keys are kept for a story with the same members in the same order
     when none of them is in `changed` (documents whose body paragraphs may differ from the stored ones); the
     caller passes it only when the stored keys were made by this alignment version. Only stories keyed now
-    can need aligning, so only their members' paragraphs are read.
+    can need aligning, so only their members' paragraphs are read. with_body: False returns no paragraphs
+    (the run reads them again where it aligns), and holds only a part of the stories' at a time.
     """
     stories = stories_in_order(members)
     keys: dict[str, str] = {}
@@ -945,9 +1000,16 @@ def keyed_members(
     if keys and not _keys_hold(min(keys), stories[min(keys)], keys[min(keys)], paras):
         keys = {}  # stored by another alignment version: key every story again
     todo = sorted(s for s in stories if s not in keys)
-    wanted = [d for s in todo for d in stories[s]]
-    body = alignment_inputs(pa.table({"doc_id": pa.array(wanted, pa.string())}), paras)
-    keys.update({s: story_key(s, stories[s], body) for s in todo})
+    body: dict[str, list[Paragraph]] = {}
+    # A part of the stories at a time: their members' paragraphs become Python objects only while keyed (a
+    # first run keys every story; holding them all would cost about 150 bytes a paragraph of the corpus).
+    for k in range(0, len(todo), KEYED_STORIES):
+        part = todo[k : k + KEYED_STORIES]
+        wanted = [d for s in part for d in stories[s]]
+        held = alignment_inputs(pa.table({"doc_id": pa.array(wanted, pa.string())}), paras)
+        keys.update({s: story_key(s, stories[s], held) for s in part})
+        if with_body:
+            body.update(held)
     column = pa.array([keys[s] for s in members.column("story_id").to_pylist()], pa.string())
     keyed = members.set_column(members.schema.get_field_index("align_key"), "align_key", column)
     return keyed, body

@@ -64,9 +64,18 @@ def _best_run(hits: list[tuple]) -> list[tuple]:
     return max(runs, key=lambda r: sum(h[5] for h in r))
 
 
+class NoPassageIndex(RuntimeError):
+    """The warehouse has paragraphs but no passage index: it was written before the index existed."""
+
+
 def trace(con: duckdb.DuckDBPyConnection, passage: str, min_share: float = MIN_SHARE) -> list[Version]:
     """Every document that carries `passage` or a close version of it, earliest first."""
-    rows = con.execute("select * from trace(?)", [passage]).fetchall()
+    rows = _macro_rows(con, passage)
+    if not rows and _index_missing(con):
+        raise NoPassageIndex(
+            "this warehouse was written before the passage index existed: run `reprint run` on its inputs "
+            "once more to build it (nothing else is prepared again)"
+        )
     # Rows come earliest first; a document's rows are together and in paragraph order.
     found = []
     for doc_id, hits in groupby(rows, key=lambda r: r[1]):
@@ -77,6 +86,30 @@ def trace(con: duckdb.DuckDBPyConnection, passage: str, min_share: float = MIN_S
             found.append((doc_id, outlet, published_at, story_id, tuple(h[4] for h in run), text, share))
     earliest = found[0][5] if found else ""
     return [Version(*f, diff=word_diff(earliest, f[5]) if i else "") for i, f in enumerate(found)]
+
+
+def _macro_rows(con: duckdb.DuckDBPyConnection, passage: str) -> list[tuple]:
+    """The `trace` macro's rows. DuckDB turns the passage's keys into a filter that skips the index's row
+    groups without them only up to `dynamic_or_filter_threshold` keys (default 50); a longer passage gets a
+    threshold of its own size for this query, so it too reads only the row groups holding its keys."""
+    (setting,) = con.execute("select current_setting('dynamic_or_filter_threshold')").fetchall()[0]
+    wanted = max(int(setting), len(passage.split()))
+    con.execute(f"SET dynamic_or_filter_threshold = {wanted}")
+    try:
+        return con.execute("select * from trace(?)", [passage]).fetchall()
+    finally:
+        con.execute(f"SET dynamic_or_filter_threshold = {int(setting)}")
+
+
+def _index_missing(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the index is empty while the paragraphs are not (both counts from the files' metadata)."""
+    try:
+        (indexed, paragraphs) = con.execute(
+            "select (select count(*) from passage_index), (select count(*) from paragraphs)"
+        ).fetchall()[0]
+    except duckdb.CatalogException:  # a catalog of older code, whose macro reads the paragraphs' keys
+        return False
+    return indexed == 0 and paragraphs > 0
 
 
 def render_trace(versions: list[Version], passage: str, console: Console, output: str = "table") -> None:

@@ -142,6 +142,9 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("severity", pa.string()),
         ]
     ),
+    # The passage index sorted by key (tasks/passages.py): one row per stored passage key of a paragraph, so
+    # `trace` reads only the row groups its keys fall in, not every paragraph's keys.
+    "passage_index": pa.schema([("key", pa.uint64()), ("doc_id", pa.string()), ("para_idx", pa.int32())]),
     # One row per input file ingested: what it held when read, so an unchanged file is never prepared again.
     "inputs": pa.schema(
         [
@@ -190,6 +193,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "story_members": ["story_id", "version"],
     "paragraph_fates": ["story_id", "doc_id", "base_para_idx", "para_idx", "fate"],
     "rejects": ["source", "reason", "input_root"],
+    "passage_index": ["key", "doc_id", "para_idx"],
     "inputs": ["source", "root"],
     "reuse_pairs": ["doc_id1", "doc_id2", "b1", "b2", "e1", "e2"],
 }
@@ -198,8 +202,13 @@ GROUP_KEY = {
     "paragraphs": "doc_id",
     "story_members": "story_id",
     "paragraph_fates": "story_id",
+    "passage_index": "doc_id",
     "reuse_pairs": "doc_id1",
 }
+# Tables written in smaller row groups than ROW_GROUP, so that a reader filtering on the sort key reads only
+# the row groups its values fall in (Parquet's min/max statistics): a trace query reads the index's groups
+# holding its keys, then the paragraphs' groups holding the documents found (docs/trace.md).
+ROW_GROUPS = {"passage_index": 8_192, "paragraphs": 10_000}
 
 
 class WarehouseBusy(RuntimeError):
@@ -533,7 +542,14 @@ def _store_rewrite(folder: Path, rewrite: Rewrite, name: str, old: dict[str, Pat
     for path in kept:
         _link_or_copy(path, folder / path.name)
     if sources or not kept:
-        write_sorted(folder / f"part-{number:06d}.parquet", name, sources, rewrite.patch, spill=spill)
+        write_sorted(
+            folder / f"part-{number:06d}.parquet",
+            name,
+            sources,
+            rewrite.patch,
+            spill=spill,
+            row_group=ROW_GROUPS.get(name, ROW_GROUP),
+        )
 
 
 def write_sorted(
@@ -635,7 +651,7 @@ def _bucket_bounds(sources: list[Source], column: str, buckets: int) -> list:
         f = pq.ParquetFile(source.path)
         for k in range(f.num_row_groups):
             values = f.read_row_group(k, columns=[column]).column(0)
-            sample += values.take(pa.array(range(0, len(values), 64))).to_pylist()
+            sample += values.take(pa.array(range(0, len(values), 64), pa.int64())).to_pylist()  # (0 rows too)
     sample = sorted(v for v in sample if v is not None)
     cuts = sorted({sample[len(sample) * i // buckets] for i in range(1, buckets)}) if sample else []
     return cuts
@@ -771,8 +787,9 @@ def _write_file(path: Path, table: pa.Table, name: str) -> None:
     with pq.ParquetWriter(path, SCHEMAS[name], compression="zstd") as writer:
         if table.num_rows == 0:
             writer.write_table(table.cast(SCHEMAS[name]))
-        for start in range(0, table.num_rows, ROW_GROUP):
-            writer.write_table(table.slice(start, ROW_GROUP).cast(SCHEMAS[name]))
+        size = ROW_GROUPS.get(name, ROW_GROUP)
+        for start in range(0, table.num_rows, size):
+            writer.write_table(table.slice(start, size).cast(SCHEMAS[name]))
             crash_point(f"mid-file-{name}")
     _fsync(path)
 

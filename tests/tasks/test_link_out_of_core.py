@@ -9,7 +9,7 @@ import pytest
 
 import tasks.link
 from tasks.link import candidate_paragraph_pairs, link_documents
-from tasks.stories import WIDE_COLUMNS, find_stories, read_link_tables, sketch_file
+from tasks.stories import WIDE_COLUMNS, find_stories, picked_from_chunks, read_link_tables, sketch_file
 from tests.tasks.test_evidence import mixed_corpus, outcome
 from tests.tasks.test_link import FLOOD, RAIL, edit, rows
 
@@ -91,9 +91,10 @@ def test_the_sketch_file_holds_the_rows_asked_for_in_order(tmp_path):
     _, paras = mixed_corpus()
     column = paras.column("minhash")
     wanted = np.array([0, 3, 4, paras.num_rows - 1])
-    mapped = sketch_file(column.chunks, wanted, tmp_path / "s.u32")
+    mapped = sketch_file(picked_from_chunks(column.chunks, wanted), len(wanted), tmp_path / "s.u32")
     assert np.array_equal(np.asarray(mapped), np.array(column.take(wanted).to_pylist(), dtype=np.uint32))
-    assert sketch_file(column.chunks, np.array([], dtype=np.int64), tmp_path / "e.u32").shape == (0, 64)
+    none = np.array([], dtype=np.int64)
+    assert sketch_file(picked_from_chunks(column.chunks, none), 0, tmp_path / "e.u32").shape == (0, 64)
 
 
 def test_matched_rows_made_a_step_at_a_time_are_those_made_at_once(monkeypatch):

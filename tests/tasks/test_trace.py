@@ -4,6 +4,7 @@ same in the `duckdb` command users have."""
 
 import json
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from bench.trace_bench import STORED_KEYS_SCAN
 from flows.cli import main
 from tasks.passages import _sql, passage_keys, passage_words, winnow
 from tasks.trace import locate, trace
@@ -112,18 +114,157 @@ def test_a_passage_recut_over_two_paragraphs_is_one_version(tmp_path: Path):
     assert versions["wire"].paragraphs == (0,) and versions["daily"].diff == ""
 
 
-def test_rows_prepared_before_the_index_are_still_found():
-    con = duckdb.connect()
-    from tasks.warehouse import SCHEMAS, SQL_DIR, run_sql_file
+def index_table(root: Path) -> list[tuple]:
+    """The committed passage index, as sorted rows; each file sorted by key."""
+    import pyarrow.parquet as pq
 
-    for name, schema in SCHEMAS.items():
-        con.register(f"empty_{name}", schema.empty_table())
-        con.execute(f"create table {name} as from empty_{name}")
-    con.execute("insert into documents (doc_id, source) values ('d1', 'old.txt')")
-    con.execute("insert into paragraphs (doc_id, para_idx, text) values ('d1', 0, ?)", [HARBOUR[3]])
-    run_sql_file(con, SQL_DIR / "macros.sql")
-    found = trace(con, HARBOUR[3][20:140])
-    assert [(v.doc_id, v.paragraphs) for v in found] == [("d1", (0,))]
+    rows = []
+    for path in sorted((root / "passage_index").glob("*.parquet")):
+        keys = pq.read_table(path).column("key").to_pylist()
+        assert keys == sorted(keys), path
+        rows += list(zip(*pq.read_table(path).to_pydict().values(), strict=True))
+    return sorted(rows)
+
+
+def unnested_keys(root: Path) -> list[tuple]:
+    con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
+    try:
+        return sorted(
+            con.execute("select unnest(passage_keys) as key, doc_id, para_idx from paragraphs").fetchall()
+        )
+    finally:
+        con.close()
+
+
+def test_the_index_table_answers_as_the_stored_keys_did(corpus_warehouse: Path):
+    assert index_table(corpus_warehouse) == unnested_keys(corpus_warehouse) != []
+    rng = random.Random(3)
+    con = duckdb.connect(str(corpus_warehouse / "corpus.duckdb"), read_only=True)
+    try:
+        texts = [t for (t,) in con.execute("select text from paragraphs where n_words >= 12").fetchall()]
+        passages = [*HARBOUR, *BRIDGE]
+        for text in rng.sample(texts, 10):
+            cut = text.split()
+            start = rng.randrange(len(cut) - 11)
+            passages.append(" ".join(cut[start : start + rng.randint(12, 40)]))
+        for passage in passages:
+            macro = con.execute(
+                "select doc_id, para_idx, shared from trace(?) order by all", [passage]
+            ).fetchall()
+            assert macro == con.execute(STORED_KEYS_SCAN, [passage]).fetchall() != [], passage
+    finally:
+        con.close()
+
+
+def test_a_query_reads_only_the_index_row_groups_holding_its_keys(tmp_path: Path, monkeypatch):
+    from tasks import warehouse
+    from tests.conftest import build_warehouse, write_corpus
+
+    monkeypatch.setitem(warehouse.ROW_GROUPS, "passage_index", 2)
+    root = build_warehouse([write_corpus(tmp_path / "in")], tmp_path / "wh")
+    con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
+    try:
+        plan = con.execute("explain analyze select * from trace(?)", [HARBOUR[1]]).fetchall()[0][1]
+        (groups,) = con.execute(
+            "select count(distinct (file_name, row_group_id)) from parquet_metadata(?) "
+            "where row_group_num_rows > 0",
+            [str(root / "passage_index" / "*.parquet")],
+        ).fetchall()[0]
+    finally:
+        con.close()
+    scanned = [tuple(map(int, m)) for m in re.findall(r"Row Groups Scanned: (\d+) / (\d+)", plan)]
+    index_scan = [read for read, total in scanned if total == groups]
+    assert index_scan, (groups, scanned)
+    # HARBOUR[1] has 20 shingle keys: they fall in 20 row groups at most, of the index's 60 or more.
+    assert index_scan[0] <= len(HARBOUR[1].split()) - 4 < 60 <= groups, (groups, scanned)
+
+
+def test_the_index_follows_documents_added_changed_and_removed(tmp_path: Path):
+    from tasks.warehouse import current_version
+    from tests.conftest import build_warehouse, write_corpus
+
+    inputs = write_corpus(tmp_path / "in")
+    root = build_warehouse([inputs], tmp_path / "wh")
+    (inputs / "courier" / "harbour-short.txt").write_text(
+        "Port Elling strike\n\n" + HARBOUR[0] + "\n\nA paragraph written for this test and no other one.\n"
+    )
+    (inputs / "tribune" / "bridge.txt").unlink()
+    (inputs / "tribune" / "late.txt").write_text("Late\n\n" + BRIDGE[4] + "\n")
+    build_warehouse([inputs], root)
+    assert index_table(root) == unnested_keys(root)
+    con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
+    try:
+        assert [v.outlet for v in trace(con, HARBOUR[1])] == ["gazette", "herald"]
+        assert "tribune" in {v.outlet for v in trace(con, BRIDGE[4])}
+    finally:
+        con.close()
+    version = current_version(root)
+    build_warehouse([inputs], root)  # nothing new: nothing committed
+    assert current_version(root) == version
+
+
+def test_a_run_killed_while_writing_the_index_leaves_the_warehouse_as_it_was(tmp_path: Path):
+    import os
+    import signal
+
+    from tasks.warehouse import current_version
+    from tests.conftest import build_warehouse, write_corpus
+
+    inputs = write_corpus(tmp_path / "in")
+    root = build_warehouse([inputs], tmp_path / "wh")
+    version, index = current_version(root), index_table(root)
+    (inputs / "tribune" / "late.txt").write_text("Late\n\n" + HARBOUR[2] + "\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    killed = subprocess.run(
+        [str(Path(sys.executable).parent / "reprint"), "run", str(inputs), "--warehouse", str(root)],
+        env={**env, "PREFECT_HOME": str(tmp_path / "prefect"), "REPRINT_CRASH_AT": "mid-file-passage_index"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert current_version(root) == version and index_table(root) == index
+    build_warehouse([inputs], root)
+    assert index_table(root) == unnested_keys(root) != index
+
+
+def test_a_warehouse_written_before_the_index_gets_it_at_its_next_run(tmp_path: Path):
+    """A version written by older code has no passage_index folder and paragraphs without keys: trace says
+    to run again, and the next run (nothing else to do) builds the whole index, keying those rows' text."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from tasks.trace import NoPassageIndex
+    from tasks.warehouse import current_version, locked
+    from tests.conftest import build_warehouse, write_corpus
+
+    inputs = write_corpus(tmp_path / "in")
+    root = build_warehouse([inputs], tmp_path / "wh")
+    expected = index_table(root)
+    old = current_version(root)
+    shutil.rmtree(old / "passage_index")
+    for path in (old / "paragraphs").glob("*.parquet"):
+        rows = pq.read_table(path)
+        path.unlink()  # (hard-linked from the version before: that one keeps its file)
+        if "passage_keys" in rows.column_names:
+            pq.write_table(rows.drop_columns(["passage_keys"]), path)
+    with locked(root):  # what the next run does first: the table added since gets an empty file
+        pass
+    con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
+    try:
+        with pytest.raises(NoPassageIndex, match="run `reprint run`"):
+            trace(con, HARBOUR[3])
+    finally:
+        con.close()
+    build_warehouse([inputs], root)
+    assert current_version(root) != old
+    assert index_table(root) == expected
+    con = duckdb.connect(str(root / "corpus.duckdb"), read_only=True)
+    try:
+        assert [v.outlet for v in trace(con, HARBOUR[3])] == ["gazette", "courier", "herald"]
+    finally:
+        con.close()
 
 
 def test_reprint_trace_command(corpus_warehouse: Path, tmp_path: Path, capsys):

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -292,6 +293,27 @@ def test_a_rewrite_is_written_in_key_order_a_bucket_at_a_time(tmp_path, monkeypa
     monkeypatch.setattr(wh, "BUCKET_BYTES", 1 << 30)  # one bucket, in memory: the same file
     wh.write_sorted(tmp_path / "one.parquet", "paragraphs", parts, spill=tmp_path / "spill", row_group=25)
     assert wh.read_file(tmp_path / "one.parquet", "paragraphs").equals(whole)
+
+
+def test_a_rewrite_of_the_passage_index_with_an_empty_part_is_in_key_order(tmp_path, monkeypatch):
+    """Keys above 2**63 (uint64) cut into buckets, and a table's part-empty.parquet (an empty row group) among
+    the sources, as when more than MAX_PARTS files are compacted."""
+    rng = np.random.default_rng(5)
+    rows = pa.table(
+        {
+            "key": pa.array(rng.integers(0, 2**64 - 1, 3000, dtype=np.uint64)),
+            "doc_id": pa.array([f"d{k % 97}" for k in range(3000)]),
+            "para_idx": pa.array([k % 11 for k in range(3000)], pa.int32()),
+        }
+    )
+    empty = tmp_path / "part-empty.parquet"
+    wh._write_file(empty, SCHEMAS["passage_index"].empty_table(), "passage_index")
+    sources = [part(tmp_path / "a.parquet", rows.slice(0, 1700)), wh.Source(empty)]
+    sources.append(part(tmp_path / "b.parquet", rows.slice(1700)))
+    monkeypatch.setattr(wh, "BUCKET_BYTES", 4_000)
+    out = tmp_path / "out.parquet"
+    assert wh.write_sorted(out, "passage_index", sources, spill=tmp_path / "spill", row_group=64) == 3000
+    assert wh.read_file(out, "passage_index").equals(wh.sort_table(rows, "passage_index"))
 
 
 def test_a_rewrite_drops_patches_and_links_what_it_does_not_touch(tmp_path, monkeypatch):
