@@ -731,10 +731,10 @@ def filled_apart(paras: pa.Table, doc_index: np.ndarray, a: np.ndarray, b: np.nd
     keeps most of its facts. Two posts of a series are told apart this way even where only they print it, so
     that no third post makes it furniture."""
     out = np.zeros(len(a), dtype=bool)
-    if len(a) == 0 or "template_facts" not in paras.column_names:
+    facts = template_facts_of(paras)
+    if len(a) == 0 or facts is None:
         return out
     key = paras.column("template_key").to_numpy(zero_copy_only=False)
-    facts = pc.fill_null(paras.column("template_facts"), 0).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero((key != 0) & (facts != 0) & np.isin(doc_index, np.r_[a, b]))
     filled: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
     for d, k, f in zip(doc_index[rows].tolist(), key[rows].tolist(), facts[rows].tolist(), strict=True):
@@ -794,6 +794,13 @@ def furniture_headings(
     return out
 
 
+def template_facts_of(paras: pa.Table) -> np.ndarray | None:
+    """Per paragraph row: its `template_facts` (0 where none), or None for rows stored without the column."""
+    if "template_facts" not in paras.column_names:
+        return None
+    return pc.fill_null(paras.column("template_facts"), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def template_rows(
     paras: pa.Table,
     outlet: np.ndarray,
@@ -809,10 +816,8 @@ def template_rows(
     (`template_facts`): a series' two posts filled in for other news share no text however alike they read.
     furniture: the template's facts must be the same too (furniture changes only its versions)."""
     key = paras.column("template_key").to_numpy(zero_copy_only=False).astype(np.int64)
-    facts = None
-    if "template_facts" in paras.column_names:
-        facts = pc.fill_null(paras.column("template_facts"), 0).to_numpy(zero_copy_only=False)
-        facts = facts.astype(np.int64)
+    facts = template_facts_of(paras)
+    if facts is not None:
         if furniture:  # one key per (template, facts); a row with no template key keeps 0 (none)
             keyed = key != 0
             key = np.where(keyed, (key * np.int64(1_000_003)) ^ facts, 0)
