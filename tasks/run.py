@@ -82,6 +82,7 @@ from tasks.stories import (
     keyed_members,
     read_link_tables,
     release_freed_memory,
+    stored_stories,
     stories_to_align,
 )
 from tasks.warehouse import (
@@ -271,6 +272,7 @@ class Linked:
     todo: dict[str, list[str]]  # stories to align: {story_id: doc_ids in version order}
     changed: int  # documents whose body changed
     n_documents: int
+    relinked: int  # documents linked again (a daily run: those the changed ones reach; else all)
     documents: Rewrite  # the stored documents less the replaced ones, plus the staged ones
     paragraphs: Rewrite  # likewise, with the flags and evidence linking set laid over them
     fates_drop: pa.Array  # stories whose stored fates no longer hold
@@ -342,12 +344,15 @@ def link(
         missing = pc.or_(missing, pc.is_null(paras.column(column)))
     as_stored = paras.select(["is_boilerplate", "boilerplate_reason"]).append_column("missing", missing)
     release_freed_memory()  # what reading and combining the columns freed
+    # A daily run links again only what the changed documents reach (tasks.relink); others keep their stories.
+    daily = stored_stories(stored["story_members"], docs.column("doc_id"), pc.unique(new_ids), drop)
     members, paras = find_stories(
         docs,
         without_repeated_flags(paras),
         evidence=None if wide else old_files["paragraphs"] + new_files["paragraphs"],
         scratch=scratch,
         evidence_rows=None if wide else evidence_rows,
+        stored=daily,
     )
     del evidence_rows
     changed = changed_bodies(old_paras, paras, as_stored.column("is_boilerplate"), stored_row)
@@ -365,6 +370,7 @@ def link(
         todo,
         len(changed),
         docs.num_rows,
+        docs.num_rows if daily is None else daily.relinked,
         Rewrite([Source(f, again.get(k)) for k, f in enumerate(new_files["documents"])], drop),
         Rewrite([Source(f, again.get(k)) for k, f in enumerate(new_files["paragraphs"])], drop, patch),
         pa.array(sorted(s for s in stale if s is not None), pa.string()),
@@ -814,9 +820,10 @@ def run(
                 staging_dir(root, "link"),
             )
             runner.log(
-                "linked %d documents into %d stories; %d documents changed",
+                "linked %d documents into %d stories (%d linked again); %d documents changed",
                 linked.n_documents,
                 len(set(linked.members.column("story_id").to_pylist())),
+                linked.relinked,
                 linked.changed,
             )
             crash_point("after-link")

@@ -34,6 +34,7 @@ from tasks.fingerprint import SketchConfig, minhash_word_hashes
 from tasks.link import (
     LINK_VERSION,
     LinkConfig,
+    Member,
     candidate_paragraph_pairs,
     distinct,
     document_similarity,
@@ -41,6 +42,7 @@ from tasks.link import (
     link_corpus,
     pairs_within_groups,
 )
+from tasks.relink import relinked_documents
 from tasks.warehouse import SCHEMAS
 
 # What linking reads of the warehouse (a caller reading Parquet needs no other column): never the text. `url`
@@ -178,6 +180,42 @@ def release_freed_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
+@dataclass
+class StoredStories:
+    """The stories a daily run starts from (tasks.relink): per document of the corpus linked (in its order),
+    its stored story's number, or -1 for a document linked again whatever it shares (a new one, or one of a
+    stored story that lost or changed a member); and the stored story_members rows (at least those of the
+    documents with a story number). find_stories sets `relinked`: how many documents it linked again (all of
+    them when the daily run reached most of the corpus)."""
+
+    story: np.ndarray
+    members: pa.Table
+    relinked: int | None = None
+
+
+def stored_stories(
+    members: pa.Table, doc_ids: pa.ChunkedArray, staged: pa.Array, dropped: pa.Array
+) -> StoredStories | None:
+    """What a daily run starts from: the stored stories (`members`) of the corpus's documents (`doc_ids`, in
+    its order); the documents staged in this run (`staged`) and the other members of the stored stories that
+    lose a document (`dropped`: gone or replaced) are linked again. None when linking must be over the whole
+    corpus: no story stored, stories another linking version made, or a stored document in none."""
+    if members.num_rows == 0 or set(members.column("link_version").to_pylist()) != {LINK_VERSION}:
+        return None
+    story_ids = members.column("story_id")
+    number = pc.index_in(story_ids, value_set=pc.unique(story_ids))
+    lost = pc.unique(story_ids.filter(pc.is_in(members.column("doc_id"), value_set=dropped)))
+    number = pc.if_else(pc.is_in(story_ids, value_set=lost), -1, number)
+    at = pc.index_in(doc_ids, value_set=members.column("doc_id").combine_chunks())
+    missing = pc.is_null(at).to_numpy(zero_copy_only=False)
+    new = pc.is_in(doc_ids, value_set=staged).to_numpy(zero_copy_only=False)
+    if (missing & ~new).any():
+        return None
+    story = pc.take(number, pc.fill_null(at, 0)).to_numpy(zero_copy_only=False).astype(np.int64)
+    story[missing | new] = -1
+    return StoredStories(story, members)
+
+
 def find_stories(
     docs: pa.Table,
     paras: pa.Table,
@@ -185,6 +223,7 @@ def find_stories(
     evidence: list[Path] | None = None,
     scratch: Path | None = None,
     evidence_rows: np.ndarray | None = None,
+    stored: StoredStories | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """story_members, and paragraphs with boilerplate repeated across an outlet's stories flagged.
 
@@ -199,7 +238,9 @@ def find_stories(
     read a row group at a time; evidence_rows: per row of those files, its position in `paras` (-1: not in
     it), when the files' rows are not `paras`' rows in order (WideColumns). scratch: a folder for linking's
     files (the body rows' sketches, the LSH buckets grouped out of core; a temporary folder when None),
-    removed after.
+    removed after. stored: a daily run's stored stories: only the documents a changed one could reach are
+    linked again (tasks.relink.relinked_documents), the other stories are kept as stored; the flags are
+    set over the whole corpus as always.
     """
     if evidence and not set(WIDE_COLUMNS) <= set(paras.column_names):
         # The paragraphs' evidence is in the files (read_link_tables reads a file lacking it whole).
@@ -210,11 +251,16 @@ def find_stories(
     if scratch is not None:
         scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch, prefix="find-stories-") as folder:
-        return _find_stories(docs, paras, wide, config, Path(folder))
+        return _find_stories(docs, paras, wide, config, Path(folder), stored)
 
 
 def _find_stories(
-    docs: pa.Table, paras: pa.Table, wide: WideColumns, config: LinkConfig, scratch: Path
+    docs: pa.Table,
+    paras: pa.Table,
+    wide: WideColumns,
+    config: LinkConfig,
+    scratch: Path,
+    stored: StoredStories | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     n_docs = docs.num_rows
     doc_index = pc.index_in(paras.column("doc_id"), value_set=docs.column("doc_id")).to_numpy()
@@ -261,24 +307,47 @@ def _find_stories(
     body = body[~template[body]]
     del held, url, template
     release_freed_memory()
+    # A daily run links only the documents a changed one could reach (tasks.relink); the rest keep their
+    # stories. `linked`: the positions of the documents linked, `at`: each document's place among them.
+    relink = (
+        None
+        if stored is None
+        else _relinked(stored, versions, doc_index, body, fp, shingles, names, wide, config)
+    )
+    linked, rare = np.arange(n_docs), None
+    if stored is not None:
+        stored.relinked = n_docs if relink is None else int(relink.sum())
+    if relink is not None:
+        linked = np.flatnonzero(relink)
+        body = body[relink[doc_index[body]]]
+        given = given[relink[given[:, 0]] & relink[given[:, 1]]]
+        rare = _names_of(_rare_names(names, config), linked)
+        names = _names_of(names, linked)
+    at = np.full(n_docs, -1, dtype=np.int64)
+    at[linked] = np.arange(len(linked))
     # The body rows' sketches go to a file read a block at a time (never the column whole, nor a copy of it).
     sketches = sketch_file(wide.picked("minhash", body), len(body), scratch / "sketches.u32")
     members = link_corpus(
-        docs.column("doc_id").to_pylist(),
-        docs.column("published_at").to_pylist(),
-        docs.column("source").to_pylist(),
-        doc_index[body],
+        pc.take(docs.column("doc_id"), pa.array(linked)).to_pylist(),
+        pc.take(docs.column("published_at"), pa.array(linked)).to_pylist(),
+        pc.take(docs.column("source"), pa.array(linked)).to_pylist(),
+        at[doc_index[body]],
         sketches,
         fp[body],
         shingles[body],
         config,
-        given=given,
-        versions=versions,
+        given=at[given],
+        versions=versions[linked],
         rewrite_check=names_check(names, config),
-        rewrite_candidates=name_candidate_pairs(names, config, scratch),
+        rewrite_candidates=name_candidate_pairs(rare or names, config, scratch),
         scratch=scratch,
     )
-    del names, shingles, body, sketches, groups, versions
+    del names, rare, shingles, body, sketches, groups, versions, at
+    if relink is not None:
+        members = sorted(
+            members + _kept_members(stored.members, docs.column("doc_id").filter(pa.array(~relink))),
+            key=lambda m: (m.story_id, m.version),
+        )
     story_index = {s: k for k, s in enumerate(sorted({m.story_id for m in members}))}
     member_ids = pa.array([m.doc_id for m in members], pa.string())
     story_of = np.empty(n_docs, dtype=np.int64)
@@ -318,6 +387,69 @@ def _find_stories(
         schema=SCHEMAS["story_members"],
     )
     return table, paras
+
+
+def _relinked(
+    stored: StoredStories,
+    versions: np.ndarray,
+    doc_index: np.ndarray,
+    body: np.ndarray,
+    fp: np.ndarray,
+    shingles: np.ndarray,
+    names: Names,
+    wide: WideColumns,
+    config: LinkConfig,
+) -> np.ndarray | None:
+    """tasks.relink.relinked_documents over the corpus's body rows, their sketches read where they are."""
+    fresh = stored.story < 0
+    sketches = ((where, _sketch_matrix(values)) for where, values in wide.picked("minhash", body))
+    new_rows = body[fresh[doc_index[body]]]
+    new_sketches = ((where, _sketch_matrix(values)) for where, values in wide.picked("minhash", new_rows))
+    return relinked_documents(
+        fresh,
+        stored.story,
+        versions,
+        doc_index[body],
+        fp[body],
+        sketches,
+        new_sketches,
+        shingles[body],
+        (names.hashes, names.starts),
+        config,
+    )
+
+
+def _names_of(names: Names, docs: np.ndarray) -> Names:
+    """The names of the documents at positions `docs` (ascending), renumbered 0, 1, ... in that order."""
+    lengths = np.diff(names.starts)[docs]
+    rows = np.repeat(names.starts[docs], lengths) + (
+        np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    )
+    return Names(names.hashes[rows], np.r_[0, np.cumsum(lengths)].astype(np.int64))
+
+
+def _rare_names(names: Names, config: LinkConfig) -> Names:
+    """Each document's names and numbers without those printed in more than `max_name_documents` documents
+    of the whole corpus: what name_candidate_pairs sketches, counted over the corpus, not the part linked."""
+    n_docs = len(names.starts) - 1
+    owner = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(names.starts))
+    words, token = np.unique(names.hashes, return_inverse=True)
+    token = token.ravel().astype(np.int64)
+    flat = distinct(token * n_docs + owner)
+    documents = np.bincount(flat // n_docs, minlength=len(words))
+    keep = documents[token] <= config.max_name_documents
+    return Names(
+        names.hashes[keep], np.r_[0, np.cumsum(np.bincount(owner[keep], minlength=n_docs))].astype(np.int64)
+    )
+
+
+def _kept_members(members: pa.Table, doc_ids: pa.ChunkedArray) -> list[Member]:
+    """The stored story_members rows of these documents, as linking's Members."""
+    rows = members.filter(pc.is_in(members.column("doc_id"), value_set=doc_ids.combine_chunks()))
+    return [
+        Member(r["story_id"], r["doc_id"], r["version"], r["n_members"], r["copied_from"])
+        for r in rows.select(["story_id", "doc_id", "version", "n_members", "copied_from"]).to_pylist()
+    ]
 
 
 def body_sketches(minhash: Picks, n: int) -> np.ndarray:
