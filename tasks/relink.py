@@ -17,10 +17,6 @@ import numpy as np
 
 from tasks.link import LinkConfig, band_keys, distinct, pairs_within_groups, stock_document_pairs
 
-# A daily run links again at most this share of the corpus; beyond it the whole corpus is linked (the same
-# stories, and no bookkeeping for a run that touches most of it).
-MAX_SHARE = 0.5
-
 
 def relinked_documents(
     fresh: np.ndarray,
@@ -33,8 +29,8 @@ def relinked_documents(
     shingles: np.ndarray,
     names: tuple[np.ndarray, np.ndarray],
     config: LinkConfig = LinkConfig(),  # noqa: B008
-) -> np.ndarray | None:
-    """Per document position: whether a daily run links it again, or None when that is most of the corpus.
+) -> np.ndarray:
+    """Per document position: whether a daily run links it again.
 
     fresh: per document, new or in a stored story that lost or changed a member (linked again in any case);
     story: per document, its stored story's number (-1 for a new one); versions: per document, the label of
@@ -100,8 +96,6 @@ def relinked_documents(
         if (grown == touched).all():
             break
         touched = grown
-    if touched.sum() > MAX_SHARE * n_docs:
-        return None
     return touched
 
 

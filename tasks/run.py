@@ -920,6 +920,7 @@ def run(
         "unchanged_inputs": sum(len(s.unchanged) for s in prepared) + len(unread),
         "stories": len(set(members.column("story_id").to_pylist())),
         "aligned_stories": len(todo),
+        "linked_documents": linked.relinked if linked is not None else 0,
         "rejects": len(rejects),
         "version": version or "unchanged",
         "report_page": str(page.resolve()),

@@ -185,8 +185,7 @@ class StoredStories:
     """The stories a daily run starts from (tasks.relink): per document of the corpus linked (in its order),
     its stored story's number, or -1 for a document linked again whatever it shares (a new one, or one of a
     stored story that lost or changed a member); and the stored story_members rows (at least those of the
-    documents with a story number). find_stories sets `relinked`: how many documents it linked again (all of
-    them when the daily run reached most of the corpus)."""
+    documents with a story number). find_stories sets `relinked`: how many documents it linked again."""
 
     story: np.ndarray
     members: pa.Table
@@ -316,7 +315,7 @@ def _find_stories(
     )
     linked, rare = np.arange(n_docs), None
     if stored is not None:
-        stored.relinked = n_docs if relink is None else int(relink.sum())
+        stored.relinked = int(relink.sum())
     if relink is not None:
         linked = np.flatnonzero(relink)
         body = body[relink[doc_index[body]]]
@@ -399,7 +398,7 @@ def _relinked(
     names: Names,
     wide: WideColumns,
     config: LinkConfig,
-) -> np.ndarray | None:
+) -> np.ndarray:
     """tasks.relink.relinked_documents over the corpus's body rows, their sketches read where they are."""
     fresh = stored.story < 0
     sketches = ((where, _sketch_matrix(values)) for where, values in wide.picked("minhash", body))

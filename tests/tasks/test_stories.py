@@ -7,6 +7,8 @@ from datetime import datetime
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
 
 from bench.corpus import LinkingCases, generate_story
 from tasks.changes import replace_documents
@@ -22,6 +24,7 @@ from tasks.stories import (
     name_candidate_pairs,
     names_and_numbers,
     names_check,
+    stored_stories,
     stories_to_align,
 )
 from tasks.warehouse import SCHEMAS, sort_table
@@ -72,9 +75,21 @@ def test_outlet_boilerplate_does_not_link_two_stories_and_is_flagged_repeated():
     assert repeated == {("rail", 0), ("rail", 3), ("flood", 0), ("flood", 3)}
 
 
-def linked(docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfig(), stored=None) -> dict:
-    """One run's linking and alignment, as the flow does it, on top of what an earlier run stored."""
-    members, paras = find_stories(docs, paras, config)
+def linked(
+    docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfig(), stored=None, daily=None
+) -> dict:
+    """One run's linking and alignment, as the flow does it, on top of what an earlier run stored. daily: the
+    documents staged by this run, to link as a daily run does (only what they reach: tasks.relink)."""
+    start = None
+    if daily is not None:
+        ids = docs.column("doc_id")
+        old = stored["documents"].column("doc_id")
+        gone = pc.unique(
+            old.filter(pc.or_(pc.invert(pc.is_in(old, value_set=ids)), pc.is_in(old, value_set=daily)))
+        )
+        start = stored_stories(stored["story_members"], ids, daily, gone)
+        assert start is not None
+    members, paras = find_stories(docs, paras, config, stored=start)
     changed = changed_documents(stored["paragraphs"], paras) if stored else set()
     members, body = keyed_members(members, paras, stored and stored["story_members"], changed)
     empty = {name: SCHEMAS[name].empty_table() for name in ("story_members", "paragraph_fates")}
@@ -83,12 +98,14 @@ def linked(docs: pa.Table, paras: pa.Table, config: LinkConfig = LinkConfig(), s
     return {"documents": docs, "paragraphs": paras, "story_members": members, "paragraph_fates": fates} | {
         "aligned": sorted(todo),
         "read": sorted(body),
+        "relinked": docs.num_rows if start is None else start.relinked,
     }
 
 
-def grow(before: list[RawDocument], added: list[RawDocument], replaced=(), config=LinkConfig()):
-    """The stored run over `before`, then a run that adds `added` and replaces the files `replaced`, and a
-    fresh run over what the corpus is then."""
+def grow(before: list[RawDocument], added: list[RawDocument], replaced=(), config=LinkConfig(), daily=False):
+    """The stored run over `before`, then a run that adds `added` and replaces the files `replaced` (daily:
+    linking only what they reach, as `reprint run` over a warehouse does), and a fresh run over what the
+    corpus is then."""
     stored = linked(*corpus(*before), config)
     new_docs, new_paras = corpus(*added) if added else (SCHEMAS["documents"].empty_table(),) * 2
     if not added:
@@ -96,7 +113,9 @@ def grow(before: list[RawDocument], added: list[RawDocument], replaced=(), confi
     docs, paras = replace_documents(
         stored["documents"], stored["paragraphs"], new_docs, new_paras, {("", s) for s in replaced}
     )  # input keys (root, source); these documents have no root
-    grown = linked(docs, paras, config, stored)
+    grown = linked(
+        docs, paras, config, stored, pa.array([r.doc_id for r in added], pa.string()) if daily else None
+    )
     after = [r for r in before if r.source not in replaced] + added
     return stored, grown, linked(*corpus(*after), config)
 
@@ -116,6 +135,10 @@ def story_of(run: dict) -> dict[str, str]:
     )
 
 
+# Each growing case twice: linking the whole corpus, and as a daily run links (only what the new documents
+# reach, tasks.relink): the same tables as a fresh run either way.
+DAILY = pytest.mark.parametrize("daily", [False, True], ids=["whole", "daily"])
+
 BEFORE = [
     raw("rail", "herald", RAIL, 1),
     raw("rail-copy", "wire", RAIL[:5], 2),
@@ -124,47 +147,57 @@ BEFORE = [
 ]
 
 
-def test_a_new_republication_joins_its_story_and_only_that_story_is_read_and_aligned():
-    stored, grown, fresh = grow(BEFORE, [raw("rail-late", "times", RAIL[1:], 5)])
+@DAILY
+def test_a_new_republication_joins_its_story_and_only_that_story_is_read_and_aligned(daily):
+    stored, grown, fresh = grow(BEFORE, [raw("rail-late", "times", RAIL[1:], 5)], daily=daily)
     assert_same_tables(grown, fresh)
     assert story_of(grown)["rail-late"] == story_of(grown)["rail"] != story_of(stored)["rail"]
     assert story_of(grown)["flood"] == story_of(stored)["flood"]
     assert grown["read"] == ["rail", "rail-copy", "rail-late"]  # the flood story kept its key and fates
+    assert grown["relinked"] == (
+        3 if daily else 5
+    )  # a daily run links the rail story again, not the flood one
     assert grown["aligned"] == [story_of(grown)["rail"]]
 
 
-def test_a_new_unrelated_document_is_a_new_story_and_nothing_else_is_aligned():
+@DAILY
+def test_a_new_unrelated_document_is_a_new_story_and_nothing_else_is_aligned(daily):
     storm = [edit(p) + " A storm warning was issued for the islands." for p in FLOOD[:2]]
-    stored, grown, fresh = grow(BEFORE, [raw("storm", "times", storm, 5)])
+    stored, grown, fresh = grow(BEFORE, [raw("storm", "times", storm, 5)], daily=daily)
     assert_same_tables(grown, fresh)
     assert set(story_of(grown).values()) == set(story_of(stored).values()) | {story_of(grown)["storm"]}
     assert grown["read"] == ["storm"] and grown["aligned"] == [story_of(grown)["storm"]]
+    assert grown["relinked"] == (1 if daily else 5)
 
 
-def test_a_replaced_document_leaves_its_story():
+@DAILY
+def test_a_replaced_document_leaves_its_story(daily):
     rewritten = dataclasses.replace(raw("rail-copy-2", "wire", FLOOD[:4], 5), source="wire/rail-copy.txt")
-    stored, grown, fresh = grow(BEFORE, [rewritten], replaced={"wire/rail-copy.txt"})
+    stored, grown, fresh = grow(BEFORE, [rewritten], replaced={"wire/rail-copy.txt"}, daily=daily)
     assert_same_tables(grown, fresh)
     assert "rail-copy" not in story_of(grown)
     assert story_of(grown)["rail-copy-2"] == story_of(grown)["flood"] != story_of(grown)["rail"]
 
 
-def test_a_removed_document_leaves_its_story_a_story_of_one():
-    stored, grown, fresh = grow(BEFORE, [], replaced={"wire/rail-copy.txt"})
+@DAILY
+def test_a_removed_document_leaves_its_story_a_story_of_one(daily):
+    stored, grown, fresh = grow(BEFORE, [], replaced={"wire/rail-copy.txt"}, daily=daily)
     assert_same_tables(grown, fresh)
     assert story_of(grown)["rail"] != story_of(stored)["rail"]  # its members changed: a new id
     assert grown["paragraph_fates"].num_rows < stored["paragraph_fates"].num_rows
     assert grown["aligned"] == [story_of(grown)["rail"]]  # a story of one: no fates to compute
 
 
-def test_a_new_document_quoting_two_stories_does_not_chain_them():
+@DAILY
+def test_a_new_document_quoting_two_stories_does_not_chain_them(daily):
     digest = raw("digest", "times", RAIL[:3] + FLOOD[:3], 5)
-    stored, grown, fresh = grow(BEFORE, [digest])
+    stored, grown, fresh = grow(BEFORE, [digest], daily=daily)
     assert_same_tables(grown, fresh)
     assert story_of(grown)["rail"] != story_of(grown)["flood"]
 
 
-def test_new_documents_linked_to_no_story_can_still_split_one():
+@DAILY
+def test_new_documents_linked_to_no_story_can_still_split_one(daily):
     # A paragraph found in more than `stock_spread` documents weighs less in every link it makes. Three later
     # documents quoting the speech, each linked to nothing, make the quote stock text, and the two versions
     # below are then held together by too little: linking only what the new documents link to would keep
@@ -175,7 +208,7 @@ def test_new_documents_linked_to_no_story_can_still_split_one():
         raw("speech-copy", "post", [QUOTE, RAIL[0], FLOOD[1]], 2),
     ]
     later = [raw(f"quoting-{k}", f"outlet-{k}", [QUOTE, RAIL[k + 3], FLOOD[k + 2]], 3 + k) for k in range(3)]
-    stored, grown, fresh = grow(versions, later, config=config)
+    stored, grown, fresh = grow(versions, later, config=config, daily=daily)
     assert_same_tables(grown, fresh)
     assert story_of(stored)["speech"] == story_of(stored)["speech-copy"]
     assert story_of(grown)["speech"] != story_of(grown)["speech-copy"]
