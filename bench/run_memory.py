@@ -6,8 +6,11 @@ memory is not this process's and is not counted here (bench/run_bench.py measure
     .venv/bin/python -m bench.run_memory CORPUS WAREHOUSE [--json OUT]
 
 Prints one line per traced step: calls, seconds, the largest RSS seen while it was the innermost step running,
-and the RSS when it was first entered. The warehouse is used as given (empty: a first run; a copy of a
-warehouse: a run adding what CORPUS has that it lacks).
+the RSS when it was first entered, and the largest RSS of the whole process tree (this process and its
+worker processes, summed) while it ran. Then each pool of worker processes (the prepare pool, the align
+pool): its workers' own peak RSS (the kernel's high-water mark, VmHWM, read while they live, so no peak
+between two samples is missed). The warehouse is used as given (empty: a first run; a copy of a warehouse:
+a run adding what CORPUS has that it lacks).
 """
 
 from __future__ import annotations
@@ -54,16 +57,66 @@ def rss_mb() -> float:
     return int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() / 2**20
 
 
+def _status_mb(pid: int, field: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def child_pids() -> tuple[list[int], list[int]]:
+    """(every process this one started, directly or not; the worker processes of its pools among them: the
+    children of the forkserver it started, which is its own child and lives on between pools)."""
+    import psutil
+
+    every, workers = [], []
+    for child in psutil.Process().children():
+        every.append(child.pid)
+        try:
+            below = [p.pid for p in child.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            continue
+        every += below
+        workers += below
+    return every, workers
+
+
 class Sampler(threading.Thread):
     def __init__(self, stack: list[str], charged: dict) -> None:
         super().__init__(daemon=True)
         self.stack, self.charged, self.done = stack, charged, threading.Event()
+        # pid -> {"step": the driver's step when first seen, "peak_mb": VmHWM, "pool": pool number}
+        self.workers: dict[int, dict] = {}
+        self.pools = 0
 
     def run(self) -> None:
+        tick = 0
         while not self.done.is_set():
             rss, name = rss_mb(), (self.stack[-1] if self.stack else "(between steps)")
             entry = self.charged.setdefault(name, {"calls": 0, "seconds": 0.0, "peak_mb": 0.0})
             entry["peak_mb"] = max(entry["peak_mb"], rss)
+            if tick % 10 == 0:  # the workers every 0.2 s: listing processes costs more than statm
+                tree = rss
+                every, workers = child_pids()
+                if any(pid not in self.workers for pid in workers) and not any(
+                    w["alive"] for w in self.workers.values()
+                ):
+                    self.pools += 1  # workers where none lived: a new pool
+                for worker in self.workers.values():
+                    worker["alive"] = False
+                for pid in every:
+                    try:
+                        own, high = _status_mb(pid, "VmRSS"), _status_mb(pid, "VmHWM")
+                    except (FileNotFoundError, ProcessLookupError):
+                        continue
+                    tree += own
+                    if pid in workers:
+                        worker = self.workers.setdefault(
+                            pid, {"step": name, "peak_mb": 0.0, "pool": self.pools}
+                        )
+                        worker["peak_mb"], worker["alive"] = max(worker["peak_mb"], high), True
+                entry["tree_peak_mb"] = max(entry.get("tree_peak_mb", 0.0), tree)
+            tick += 1
             self.done.wait(0.02)
 
 
@@ -95,10 +148,20 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("corpus")
     parser.add_argument("warehouse")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--skip-reuse",
+        action="store_true",
+        help="leave `reuse_pairs` as stored (the reuse step, tasks/reuse.py, measured apart: bench/reuse_bench.py)",
+    )
     args = parser.parse_args(argv)
     stack: list[str] = []
     charged: dict = {}
     trace(stack, charged)
+    if args.skip_reuse:
+        import tasks.run
+        from tasks.warehouse import Rewrite
+
+        tasks.run.reuse_rewrite = lambda *a, **k: Rewrite()
     from flows.local import TerminalRunner
     from tasks.run import RunOptions, run
 
@@ -110,10 +173,13 @@ def main(argv: list[str] | None = None) -> dict:
     sampler.join()
     result = {
         "corpus": args.corpus,
+        "reuse_step": "skipped" if args.skip_reuse else "run",
         "seconds": round(time.perf_counter() - start, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "summary": outcome.summary,
         "steps": {k: {f: round(v, 1) for f, v in e.items()} for k, e in charged.items()},
+        "tree_peak_mb": round(max((e.get("tree_peak_mb", 0.0) for e in charged.values()), default=0.0), 1),
+        "worker_pools": pools(sampler.workers),
     }
     for name, entry in sorted(charged.items(), key=lambda kv: -kv[1]["peak_mb"]):
         print(
@@ -121,10 +187,32 @@ def main(argv: list[str] | None = None) -> dict:
             f"  entered at {entry.get('entered_mb', 0):7.0f} MB",
             file=sys.stderr,
         )
-    print(f"peak RSS {result['peak_rss_mb']} MB in {result['seconds']} s", file=sys.stderr)
+    for pool in result["worker_pools"]:
+        print(
+            f"worker pool {pool['pool']} (started in {pool['step']}): {pool['workers']} processes, "
+            f"peak RSS of each {pool['peak_mb']} MB",
+            file=sys.stderr,
+        )
+    print(
+        f"peak RSS {result['peak_rss_mb']} MB (process tree {result['tree_peak_mb']} MB) in "
+        f"{result['seconds']} s",
+        file=sys.stderr,
+    )
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))
     return result
+
+
+def pools(workers: dict[int, dict]) -> list[dict]:
+    """Per pool of worker processes: the driver's step when it started, its processes and their peaks."""
+    out: dict[int, dict] = {}
+    for worker in workers.values():
+        pool = out.setdefault(worker["pool"], {"pool": worker["pool"], "step": worker["step"], "peak_mb": []})
+        pool["peak_mb"].append(round(worker["peak_mb"], 1))
+    for pool in out.values():
+        pool["workers"] = len(pool["peak_mb"])
+        pool["peak_mb"] = sorted(pool["peak_mb"], reverse=True)
+    return [out[k] for k in sorted(out)]
 
 
 if __name__ == "__main__":
