@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument(
         "--skip-reuse",
         action="store_true",
-        help="leave `reuse_pairs` as stored (the reuse step, tasks/reuse.py, measured apart: bench/reuse_bench.py)",
+        help="leave `reuse_pairs` as stored (the reuse step is measured apart: bench/reuse_bench.py)",
     )
     args = parser.parse_args(argv)
     stack: list[str] = []
