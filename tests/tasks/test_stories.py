@@ -640,3 +640,28 @@ def test_two_bug_fix_releases_on_one_template_sharing_back_ported_fixes_stay_apa
     assert reasons[("gadget-2.1.3", "We highly recommend")] == "repeated"  # the template, now 3 stories
     assert reasons[("gadget-2.1.3", "## Binaries")] is None  # a heading stays structure
     assert reasons[("gadget-2.1.3", ISSUES[0][:19])] is None
+
+
+def test_a_daily_run_reaches_a_stored_story_through_each_candidate_source():
+    """A daily run links again the stored stories a new document could join through any of linking's
+    candidate sources, not only verbatim paragraphs: near paragraphs only (every one edited: candidates in
+    the paragraph LSH, too far apart to link), a churned rewrite (whole-text LSH) and a write-through
+    rewording every sentence (rare names and numbers). The tables are a fresh run's, the rewrites join their
+    story, and the unrelated stored story is not linked again."""
+    flood = [raw("flood", "post", FLOOD, 3), raw("flood-copy", "gazette", FLOOD[1:], 4)]
+    cases = {
+        "edited": ([raw("rail", "herald", RAIL, 1)], raw("rail-edited", "times", [edit(p) for p in RAIL], 5)),
+        "churned": ([raw("release", "wire", RELEASE, 1)], raw("churned", "post", CHURNED, 2)),
+        "write-through": (
+            [raw("release", "wire", RELEASE, 1)],
+            raw("write-through", "post", WRITE_THROUGH, 2),
+        ),
+    }
+    for name, (before, new) in cases.items():
+        stored, grown, fresh = grow(before + flood, [new], daily=True)
+        assert_same_tables(grown, fresh)
+        assert grown["relinked"] == 2, (
+            name
+        )  # the new document and the story it could join; not the flood story
+        if name != "edited":
+            assert story_of(grown)[new.doc_id] == story_of(grown)[before[0].doc_id], name
