@@ -15,6 +15,7 @@ cluster). CPU-bound shard steps run in a pool of worker processes on a local run
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import json
@@ -501,12 +502,33 @@ def align_shard(target: Path, body_file: Path, stories: dict[str, list[str]]) ->
     if part.exists():
         return AlignedShard(str(part), len(stories), pq.read_metadata(part).num_rows, reused=True)
     docs = sorted({d for members in stories.values() for d in members})
-    paras = pq.read_table(body_file, filters=[("doc_id", "in", docs)])
+    paras = rows_of_documents(body_file, docs)
     body = alignment_inputs(pa.table({"doc_id": pa.array(docs, pa.string())}), paras)
     fates = align_stories(stories, body)
     with staged_folder(target) as tmp:
         write_part(tmp / "fates.parquet", fates, "paragraph_fates")
     return AlignedShard(str(part), len(stories), fates.num_rows)
+
+
+def rows_of_documents(path: Path, docs: list[str]) -> pa.Table:
+    """The rows of a Parquet file sorted by `doc_id` of the documents `docs` (sorted), a row group at a
+    time: pq.read_table with a filter reads up to 16 row groups ahead, so an align worker held more of the
+    body file the larger the corpus (docs/memory.md); this holds one group, and skips a group whose doc_id
+    range holds none of `docs`."""
+    f = pq.ParquetFile(path)
+    column = f.schema_arrow.get_field_index("doc_id")
+    wanted = pa.array(docs, pa.string())
+    parts = [f.schema_arrow.empty_table()]
+    for k in range(f.num_row_groups):
+        stats = f.metadata.row_group(k).column(column).statistics
+        if stats is not None and stats.has_min_max:
+            at = bisect.bisect_left(docs, stats.min)
+            if at == len(docs) or docs[at] > stats.max:
+                continue
+        mask = pc.is_in(f.read_row_group(k, columns=["doc_id"]).column(0), value_set=wanted)
+        if pc.any(mask).as_py():
+            parts.append(f.read_row_group(k).filter(mask))
+    return pa.concat_tables(parts)
 
 
 # --- worker processes -------------------------------------------------------------------------------------

@@ -4,12 +4,13 @@ configuration exists is not run again; a changed file or a changed configuration
 from dataclasses import replace
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 import tasks.run
 from tasks.align import AlignConfig
 from tasks.ingest import discover_inputs
-from tasks.run import ALIGN_STEP, prepare_shard, run, step_version
+from tasks.run import ALIGN_STEP, prepare_shard, rows_of_documents, run, step_version
 from tasks.warehouse import SCHEMAS, read_table
 from tests.conftest import SEEDS, write_corpus
 
@@ -106,3 +107,24 @@ def test_linking_reads_the_wide_columns_from_a_file_in_corpus_order_with_the_sam
             narrow, wide = (t.drop_columns(["mtime_ns"]) for t in (narrow, wide))
         assert narrow.num_rows > 0 or table == "rejects"
         assert narrow.equals(wide), table
+
+
+def test_an_align_shard_reads_its_documents_rows_a_row_group_at_a_time(tmp_path):
+    """rows_of_documents gives what reading the body file with a filter gives (which holds up to 16 row
+    groups at once), skipping the groups whose doc_id range holds none of the documents."""
+    ids = [f"doc-{k:03d}" for k in range(40) for _ in range(3)]
+    table = pa.table(
+        {
+            "doc_id": ids,
+            "para_idx": [k % 3 for k in range(len(ids))],
+            "text": [f"t{k}" for k in range(len(ids))],
+        }
+    )
+    pq.write_table(table, tmp_path / "body.parquet", row_group_size=10)
+    for docs in (["doc-001", "doc-017", "doc-039"], ["doc-000"], ["doc-999"], []):
+        expected = (
+            pq.read_table(tmp_path / "body.parquet", filters=[("doc_id", "in", docs)])
+            if docs
+            else table.slice(0, 0)
+        )
+        assert rows_of_documents(tmp_path / "body.parquet", docs).equals(expected)
