@@ -15,7 +15,19 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from tasks.link import LinkConfig, band_keys, distinct, pairs_within_groups, stock_document_pairs
+from tasks.link import (
+    LinkConfig,
+    band_keys,
+    distinct,
+    document_similarity,
+    pairs_within_groups,
+    stock_document_pairs,
+)
+
+# A pair of documents sharing paragraphs is linked again when the estimated containment of their whole
+# texts reaches this share of min_containment: a near paragraph (Jaccard from 0.5) counts whole in linking's
+# containment, while fewer of its shingles are shared.
+CONTAINMENT_FLOOR = 0.4
 
 
 def relinked_documents(
@@ -46,22 +58,25 @@ def relinked_documents(
     row_fresh = fresh[doc_index]
     _, text_of, copies = np.unique(fingerprint, return_inverse=True, return_counts=True)
     text_of = text_of.ravel()
-    # The same paragraph (a text printed more than max_copies times matches nothing by itself) ...
-    fresh_text = np.zeros(len(copies), dtype=bool)
-    fresh_text[text_of[row_fresh]] = True
-    touched[doc_index[fresh_text[text_of] & (copies[text_of] <= config.max_copies)]] = True
-    # ... or two such stock texts side by side (tasks.link.stock_document_pairs).
+    fresh_text = np.bincount(text_of[row_fresh], minlength=len(copies)) > 0
+    old_copies = np.bincount(text_of[~row_fresh], minlength=len(copies))
+    # A text matches only while printed at most max_copies times (tasks.link.matched_rows): one that does,
+    # or did before this run, pairs (or paired) the documents printing it.
+    usable = (copies <= config.max_copies) | (old_copies <= config.max_copies)
+    # Document pairs, one of them fresh, printing one such text (kept if close enough, below).
+    rows = np.flatnonzero(fresh_text[text_of] & usable[text_of])
+    verbatim = _pairs_in_buckets(text_of[rows].astype(np.uint64), doc_index[rows], fresh, None)
+    # Two stock texts side by side (tasks.link.stock_document_pairs).
     n = np.int64(n_docs)
     stock = stock_document_pairs(doc_index, text_of, n_docs, config)
     stock = stock[fresh[stock // n] | fresh[stock % n]]
     touched[stock // n] = touched[stock % n] = True
-    # A near paragraph: a band key of a fresh text, in a bucket of at most max_bucket texts.
+    # A near paragraph: a text sharing a band key with a fresh one (tasks.link.candidate_pair_batches).
     wanted = distinct(
         np.concatenate([np.empty(0, np.uint64)] + [band_keys(m, config).ravel() for _, m in fresh_sketches])
     )
-    width = 0
-    documents = None
-    hit_key, hit_text = [np.empty(0, np.uint64)], [np.empty(0, np.int64)]
+    width, documents = 0, None
+    hit_key, hit_row = [np.empty(0, np.uint64)], [np.empty(0, np.int64)]
     for where, matrix in sketches:
         if documents is None:
             width = matrix.shape[1]
@@ -71,23 +86,48 @@ def relinked_documents(
         rank = np.minimum(np.searchsorted(wanted, keys), max(len(wanted) - 1, 0))
         row, band = np.nonzero(wanted[rank] == keys) if len(wanted) else (np.empty(0, int),) * 2
         hit_key.append(keys[row, band])
-        hit_text.append(text_of[where[row]])
-    touched |= _in_small_buckets(
-        np.concatenate(hit_key), np.concatenate(hit_text), config.max_bucket, text_of, doc_index, n_docs
+        hit_row.append(where[row])
+    hit_key, hit_row = np.concatenate(hit_key), np.concatenate(hit_row)
+    # Buckets this run's texts made crowded: the texts in them pair no more.
+    crowded = _reached(
+        hit_key, text_of[hit_row], np.zeros(len(copies), bool), old_copies > 0, config.max_bucket
     )
-    # A near whole text: the documents' body sketches in one band of the document LSH.
-    if documents is not None and width >= config.text_bands * config.text_rows:
-        size = np.bincount(doc_index, weights=shingles, minlength=n_docs)
-        usable = np.flatnonzero(size >= config.min_text_shingles)
+    touched[doc_index[crowded[text_of] & usable[text_of]]] = True
+    # Document pairs, one of them fresh, printing texts in one bucket of at most max_bucket texts.
+    hit = usable[text_of[hit_row]]
+    hit_key, hit_row = hit_key[hit], hit_row[hit]
+    small = _small(hit_key, text_of[hit_row], config.max_bucket)
+    near = _pairs_in_buckets(hit_key[small], doc_index[hit_row[small]], fresh, None)
+    if documents is None:
+        documents = np.full((n_docs, 0), np.iinfo(np.uint32).max, dtype=np.uint32)
+    size = np.bincount(doc_index, weights=shingles, minlength=n_docs)
+    # A pair sharing paragraphs links when most of the smaller body is matched (min_containment): pairs
+    # whose whole texts are far from that are not linked again (docs/daily-run.md: what that leaves out).
+    a, b = np.r_[verbatim[0], near[0]], np.r_[verbatim[1], near[1]]
+    containment = document_similarity(a, b, documents, size)[0] if width else np.ones(len(a))
+    close = containment >= CONTAINMENT_FLOOR * config.min_containment
+    touched[a[close]] = touched[b[close]] = True
+    # A near whole text: document pairs in one band of the document LSH (tasks.link.candidate_document_pairs)
+    # that a heavy rewrite or whole-text evidence could link: an estimated Jaccard from min_rewrite_jaccard.
+    if width >= config.text_bands * config.text_rows:
+        usable_doc = np.flatnonzero(size >= config.min_text_shingles)
         banding = LinkConfig(bands=config.text_bands, rows=config.text_rows)
-        keys = band_keys(documents[usable], banding)
-        del documents
-        wanted = distinct(keys[fresh[usable]].ravel())
-        row, band = np.nonzero(np.isin(keys, wanted))
-        touched |= _in_small_buckets(
-            keys[row, band], usable[row], config.max_bucket, np.arange(n_docs), np.arange(n_docs), n_docs
-        )
-    touched |= _rare_names_alike(fresh, names, config)
+        keys = band_keys(documents[usable_doc], banding)
+        row, band = np.nonzero(np.isin(keys, distinct(keys[fresh[usable_doc]].ravel())))
+        key, doc = keys[row, band], usable_doc[row]
+        touched |= _reached(key, doc, np.zeros(n_docs, dtype=bool), ~fresh, config.max_bucket)
+        a, b = _pairs_in_buckets(key, doc, fresh, config.max_bucket)
+        _, jaccard = document_similarity(a, b, documents, size)
+        near = jaccard >= min(config.min_rewrite_jaccard, config.min_text_jaccard)
+        touched[a[near]] = touched[b[near]] = True
+    # Rare names and numbers alike (tasks.stories.name_candidate_pairs), the bodies as close as a heavy
+    # rewrite found that way needs (min_name_rewrite_jaccard).
+    a, b = _rare_names_alike(fresh, names, config)
+    keep = np.minimum(size[a], size[b]) >= config.min_text_shingles
+    a, b = a[keep], b[keep]
+    jaccard = document_similarity(a, b, documents, size)[1] if width else np.ones(len(a))
+    near = jaccard >= config.min_name_rewrite_jaccard
+    touched[a[near]] = touched[b[near]] = True
     # Versions of one text, and whole stored stories, until nothing is added.
     while True:
         grown = touched | np.isin(versions, versions[touched])
@@ -99,68 +139,85 @@ def relinked_documents(
     return touched
 
 
-def _in_small_buckets(
-    key: np.ndarray,
-    text: np.ndarray,
-    max_bucket: int,
-    text_of: np.ndarray,
-    doc_index: np.ndarray,
-    n_docs: int,
+def _reached(
+    key: np.ndarray, item: np.ndarray, pairs_with: np.ndarray, old: np.ndarray, max_bucket: int
 ) -> np.ndarray:
-    """Per document: whether it prints a text sharing one of the keys with at most `max_bucket` distinct texts
-    (key, text: one entry per text and key it holds; text_of, doc_index: per row, its text and document)."""
-    out = np.zeros(n_docs, dtype=bool)
+    """Per item (a text, a document): whether an LSH bucket it is in (key, item: one entry per item and key
+    among the fresh items' keys) changes for it: the bucket holds at most `max_bucket` items, one of which
+    `pairs_with` (it pairs with it), or this run's items made it crowded (it held at most `max_bucket` `old`
+    items; crowded, it pairs nothing)."""
+    out = np.zeros(len(old), dtype=bool)
     if len(key) == 0:
         return out
-    pairs = np.unique(np.stack([key.view(np.int64), text.astype(np.int64)], axis=1), axis=0)
-    starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
-    sizes = np.diff(np.r_[starts, len(pairs)])
-    small = np.repeat(sizes <= max_bucket, sizes)
-    texts = np.zeros(int(text_of.max(initial=-1)) + 1, dtype=bool)
-    texts[pairs[small, 1]] = True
-    out[doc_index[texts[text_of]]] = True
+    entries = np.unique(np.stack([key.view(np.int64), item.astype(np.int64)], axis=1), axis=0)
+    starts = np.flatnonzero(np.r_[True, entries[1:, 0] != entries[:-1, 0]])
+    sizes = np.diff(np.r_[starts, len(entries)])
+    items = entries[:, 1]
+    pairing = np.add.reduceat(pairs_with[items].astype(np.int64), starts) > 0
+    before = np.add.reduceat(old[items].astype(np.int64), starts)
+    changed = ((sizes <= max_bucket) & pairing) | ((sizes > max_bucket) & (before <= max_bucket))
+    out[items[np.repeat(changed, sizes)]] = True
     return out
 
 
-def _rare_names_alike(
-    fresh: np.ndarray, names: tuple[np.ndarray, np.ndarray], config: LinkConfig
-) -> np.ndarray:
-    """Per document: whether its set of rare names and numbers (printed in at most `max_name_documents`
-    documents) is alike a fresh document's, at half the Jaccard similarity name candidates need
-    (tasks.stories.name_candidate_pairs estimates it from sketches; this errs on the side of more)."""
+def _small(key: np.ndarray, text: np.ndarray, max_bucket: int) -> np.ndarray:
+    """Per entry (key, text): whether its key holds at most `max_bucket` distinct texts."""
+    if len(key) == 0:
+        return np.zeros(0, dtype=bool)
+    pairs = np.stack([key.view(np.int64), text.astype(np.int64)], axis=1)
+    entries, at = np.unique(pairs, axis=0, return_inverse=True)
+    _, per_key = np.unique(entries[:, 0], return_inverse=True)
+    texts = np.bincount(per_key.ravel())
+    return texts[per_key.ravel()][at.ravel()] <= max_bucket
+
+
+def _pairs_in_buckets(key: np.ndarray, doc: np.ndarray, fresh: np.ndarray, max_bucket: int | None) -> tuple:
+    """(a, b) document pairs, one of them fresh, sharing a key of at most `max_bucket` documents (None: of
+    any number)."""
+    empty = np.empty(0, dtype=np.int64)
+    if len(key) == 0:
+        return empty, empty
+    entries = np.unique(np.stack([key.view(np.int64), doc.astype(np.int64)], axis=1), axis=0)
+    starts = np.flatnonzero(np.r_[True, entries[1:, 0] != entries[:-1, 0]])
+    sizes = np.diff(np.r_[starts, len(entries)])
+    small = (sizes > 1) & (sizes <= (len(entries) if max_bucket is None else max_bucket))
+    pairs = pairs_within_groups(entries[:, 1], starts[small], sizes[small])
+    pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
+    return pairs[:, 0], pairs[:, 1]
+
+
+def _rare_names_alike(fresh: np.ndarray, names: tuple[np.ndarray, np.ndarray], config: LinkConfig) -> tuple:
+    """(a, b) document pairs, one of them fresh, whose sets of rare names and numbers (printed in at most
+    `max_name_documents` documents, each set of at least min_names / 2) reach half the Jaccard similarity
+    name candidates need (tasks.stories.name_candidate_pairs estimates it from sketches; this errs on the
+    side of more pairs)."""
     hashes, starts = names
-    n_docs = len(fresh)
-    out = np.zeros(n_docs, dtype=bool)
+    n_docs = np.int64(len(fresh))
+    empty = np.empty(0, dtype=np.int64)
     if len(hashes) == 0:
-        return out
+        return empty, empty
     owner = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(starts))
     words, token = np.unique(hashes, return_inverse=True)
-    n_tokens = np.int64(len(words))
+    n_tokens = len(words)
     flat = distinct(token.ravel().astype(np.int64) * n_docs + owner)  # (name, document), by name
     token, owner = flat // n_docs, flat % n_docs
-    per_name = np.bincount(token, minlength=int(n_tokens))
-    rare = per_name[token] <= config.max_name_documents
+    rare = np.bincount(token, minlength=n_tokens)[token] <= config.max_name_documents
     token, owner = token[rare], owner[rare]
-    count = np.bincount(owner, minlength=n_docs)
-    fresh_name = np.zeros(int(n_tokens), dtype=bool)
-    fresh_name[token[fresh[owner]]] = True
+    count = np.bincount(owner, minlength=int(n_docs))
+    fresh_name = np.bincount(token[fresh[owner]], minlength=n_tokens) > 0
     token, owner = token[fresh_name[token]], owner[fresh_name[token]]
     if len(token) == 0:
-        return out
-    starts_ = np.flatnonzero(np.r_[True, token[1:] != token[:-1]])
-    sizes = np.diff(np.r_[starts_, len(token)])
-    pairs = pairs_within_groups(owner, starts_, sizes)
+        return empty, empty
+    first = np.flatnonzero(np.r_[True, token[1:] != token[:-1]])
+    pairs = pairs_within_groups(owner, first, np.diff(np.r_[first, len(token)]))
     pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
-    key, shared = np.unique(
-        np.minimum(pairs[:, 0], pairs[:, 1]) * n_docs + np.maximum(pairs[:, 0], pairs[:, 1]),
-        return_counts=True,
-    )
+    lo, hi = np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])
+    key, shared = np.unique(lo * n_docs + hi, return_counts=True)
     a, b = key // n_docs, key % n_docs
-    usable = (count[a] >= max(config.min_names // 2, 1)) & (count[b] >= max(config.min_names // 2, 1))
+    enough = max(config.min_names // 2, 1)
     jaccard = shared / np.maximum(count[a] + count[b] - shared, 1)
-    alike = usable & (jaccard >= config.min_name_jaccard / 2)
-    out[a[alike]] = out[b[alike]] = True
-    return out
+    alike = (count[a] >= enough) & (count[b] >= enough) & (jaccard >= config.min_name_jaccard / 2)
+    return a[alike], b[alike]
 
 
 def _fold_minimum(documents: np.ndarray, owner: np.ndarray, matrix: np.ndarray) -> None:
