@@ -50,6 +50,15 @@ STEPS = (
     ("tasks.stories", "with_evidence"),
     ("tasks.stories", "sketch_file"),
     ("tasks.stories", "outlet_revision_pairs"),
+    ("tasks.stories", "outlet_version_pairs"),
+    ("tasks.stories", "url_versions"),
+    ("tasks.stories", "body_rows"),
+    ("tasks.stories", "furniture_headings"),
+    ("tasks.stories", "relinked_documents"),
+    ("tasks.run", "changed_bodies"),
+    ("tasks.run", "_linking_patch"),
+    ("tasks.run", "index_rewrite"),
+    ("tasks.run", "align_shard"),
 )
 
 
