@@ -50,7 +50,7 @@ def relinked_documents(
     shingles: per body row (the rows linking weighs), its document, text and shingle count; sketches: the
     body rows' sketches as (positions into the body rows, uint32 matrix) parts, every row once;
     fresh_sketches: the same for the body rows of fresh documents only; names: every document's names and
-    numbers (tasks.stories.Names' hashes and starts)."""
+    numbers printed in at most max_name_documents documents (tasks.stories.Names' hashes and starts)."""
     n_docs = len(fresh)
     if not fresh.any():
         return fresh.copy()
@@ -149,10 +149,9 @@ def _reached(
     out = np.zeros(len(old), dtype=bool)
     if len(key) == 0:
         return out
-    entries = np.unique(np.stack([key.view(np.int64), item.astype(np.int64)], axis=1), axis=0)
-    starts = np.flatnonzero(np.r_[True, entries[1:, 0] != entries[:-1, 0]])
-    sizes = np.diff(np.r_[starts, len(entries)])
-    items = entries[:, 1]
+    key, items = _distinct_pairs(key, item)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    sizes = np.diff(np.r_[starts, len(key)])
     pairing = np.add.reduceat(pairs_with[items].astype(np.int64), starts) > 0
     before = np.add.reduceat(old[items].astype(np.int64), starts)
     changed = ((sizes <= max_bucket) & pairing) | ((sizes > max_bucket) & (before <= max_bucket))
@@ -160,15 +159,23 @@ def _reached(
     return out
 
 
+def _distinct_pairs(key: np.ndarray, item: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (key, item) pairs, by key then item (a sort, not np.unique over rows, which is slow)."""
+    order = np.lexsort((item, key))
+    key, item = key[order], item[order].astype(np.int64)
+    first = np.r_[True, (key[1:] != key[:-1]) | (item[1:] != item[:-1])] if len(key) else np.zeros(0, bool)
+    return key[first], item[first]
+
+
 def _small(key: np.ndarray, text: np.ndarray, max_bucket: int) -> np.ndarray:
     """Per entry (key, text): whether its key holds at most `max_bucket` distinct texts."""
     if len(key) == 0:
         return np.zeros(0, dtype=bool)
-    pairs = np.stack([key.view(np.int64), text.astype(np.int64)], axis=1)
-    entries, at = np.unique(pairs, axis=0, return_inverse=True)
-    _, per_key = np.unique(entries[:, 0], return_inverse=True)
-    texts = np.bincount(per_key.ravel())
-    return texts[per_key.ravel()][at.ravel()] <= max_bucket
+    keys, _ = _distinct_pairs(key, text)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    small = keys[starts][sizes <= max_bucket]
+    return np.isin(key, small)
 
 
 def _pairs_in_buckets(key: np.ndarray, doc: np.ndarray, fresh: np.ndarray, max_bucket: int | None) -> tuple:
@@ -177,18 +184,23 @@ def _pairs_in_buckets(key: np.ndarray, doc: np.ndarray, fresh: np.ndarray, max_b
     empty = np.empty(0, dtype=np.int64)
     if len(key) == 0:
         return empty, empty
-    entries = np.unique(np.stack([key.view(np.int64), doc.astype(np.int64)], axis=1), axis=0)
-    starts = np.flatnonzero(np.r_[True, entries[1:, 0] != entries[:-1, 0]])
-    sizes = np.diff(np.r_[starts, len(entries)])
-    small = (sizes > 1) & (sizes <= (len(entries) if max_bucket is None else max_bucket))
-    pairs = pairs_within_groups(entries[:, 1], starts[small], sizes[small])
+    key, docs = _distinct_pairs(key, doc)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    sizes = np.diff(np.r_[starts, len(key)])
+    # Only keys holding a fresh document make pairs with one.
+    with_fresh = np.add.reduceat(fresh[docs].astype(np.int64), starts) > 0
+    small = (sizes > 1) & with_fresh & (sizes <= (len(key) if max_bucket is None else max_bucket))
+    pairs = pairs_within_groups(docs, starts[small], sizes[small])
     pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
-    return pairs[:, 0], pairs[:, 1]
+    lo, hi = np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])
+    flat = distinct(lo * np.int64(len(fresh)) + hi)
+    return flat // len(fresh), flat % len(fresh)
 
 
 def _rare_names_alike(fresh: np.ndarray, names: tuple[np.ndarray, np.ndarray], config: LinkConfig) -> tuple:
-    """(a, b) document pairs, one of them fresh, whose sets of rare names and numbers (printed in at most
-    `max_name_documents` documents, each set of at least min_names / 2) reach half the Jaccard similarity
+    """(a, b) document pairs, one of them fresh, whose sets of rare names and numbers (`names`: each
+    document's, those printed in more than `max_name_documents` documents left out; each set of at least
+    min_names / 2) reach half the Jaccard similarity
     name candidates need (tasks.stories.name_candidate_pairs estimates it from sketches; this errs on the
     side of more pairs)."""
     hashes, starts = names
@@ -201,8 +213,6 @@ def _rare_names_alike(fresh: np.ndarray, names: tuple[np.ndarray, np.ndarray], c
     n_tokens = len(words)
     flat = distinct(token.ravel().astype(np.int64) * n_docs + owner)  # (name, document), by name
     token, owner = flat // n_docs, flat % n_docs
-    rare = np.bincount(token, minlength=n_tokens)[token] <= config.max_name_documents
-    token, owner = token[rare], owner[rare]
     count = np.bincount(owner, minlength=int(n_docs))
     fresh_name = np.bincount(token[fresh[owner]], minlength=n_tokens) > 0
     token, owner = token[fresh_name[token]], owner[fresh_name[token]]

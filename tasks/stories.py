@@ -308,19 +308,18 @@ def _find_stories(
     release_freed_memory()
     # A daily run links only the documents a changed one could reach (tasks.relink); the rest keep their
     # stories. `linked`: the positions of the documents linked, `at`: each document's place among them.
-    relink = (
-        None
-        if stored is None
-        else _relinked(stored, versions, doc_index, body, fp, shingles, names, wide, config)
-    )
-    linked, rare = np.arange(n_docs), None
+    rare = None if stored is None else _rare_names(names, config)
+    relink = None
+    if stored is not None:
+        relink = _relinked(stored, versions, doc_index, body, fp, shingles, rare, wide, config)
+    linked = np.arange(n_docs)
     if stored is not None:
         stored.relinked = int(relink.sum())
     if relink is not None:
         linked = np.flatnonzero(relink)
         body = body[relink[doc_index[body]]]
         given = given[relink[given[:, 0]] & relink[given[:, 1]]]
-        rare = _names_of(_rare_names(names, config), linked)
+        rare = _names_of(rare, linked)
         names = _names_of(names, linked)
     at = np.full(n_docs, -1, dtype=np.int64)
     at[linked] = np.arange(len(linked))
