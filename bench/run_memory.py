@@ -19,10 +19,12 @@ import argparse
 import functools
 import importlib
 import json
+import os
 import resource
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 # (module, function) pairs traced as steps; a step inside another is charged to the inner one.
@@ -176,11 +178,19 @@ def main(argv: list[str] | None = None) -> dict:
 
     sampler = Sampler(stack, charged)
     sampler.start()
+    load = os.getloadavg()
     start = time.perf_counter()
     outcome = run([args.corpus], args.warehouse, RunOptions(), TerminalRunner())
     sampler.done.set()
     sampler.join()
+    from bench.run_bench import ROOT, _git, machine
+
     result = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "commit": _git("rev-parse", "HEAD", cwd=ROOT),
+        "command": " ".join(["python -m bench.run_memory", *(argv if argv is not None else sys.argv[1:])]),
+        "load_average": [list(load), list(os.getloadavg())],
         "corpus": args.corpus,
         "reuse_step": "skipped" if args.skip_reuse else "run",
         "seconds": round(time.perf_counter() - start, 1),
