@@ -88,14 +88,14 @@ def relinked_documents(
         hit_key.append(keys[row, band])
         hit_row.append(where[row])
     hit_key, hit_row = np.concatenate(hit_key), np.concatenate(hit_row)
-    # Buckets this run's texts made crowded: the texts in them pair no more.
-    crowded = _reached(
-        hit_key, text_of[hit_row], np.zeros(len(copies), bool), old_copies > 0, config.max_bucket
-    )
-    touched[doc_index[crowded[text_of] & usable[text_of]]] = True
-    # Document pairs, one of them fresh, printing texts in one bucket of at most max_bucket texts.
+    # Buckets this run's texts made crowded: the document pairs their texts made are no more (kept if
+    # close enough, below).
+    crowded = _crowded_keys(hit_key, text_of[hit_row], old_copies > 0, config.max_bucket)
     hit = usable[text_of[hit_row]]
     hit_key, hit_row = hit_key[hit], hit_row[hit]
+    was = np.isin(hit_key, crowded)
+    lost = _pairs_in_buckets(hit_key[was], doc_index[hit_row[was]], np.ones(n_docs, dtype=bool), None)
+    # Document pairs, one of them fresh, printing texts in one bucket of at most max_bucket texts.
     small = _small(hit_key, text_of[hit_row], config.max_bucket)
     near = _pairs_in_buckets(hit_key[small], doc_index[hit_row[small]], fresh, None)
     if documents is None:
@@ -103,7 +103,7 @@ def relinked_documents(
     size = np.bincount(doc_index, weights=shingles, minlength=n_docs)
     # A pair sharing paragraphs links when most of the smaller body is matched (min_containment): pairs
     # whose whole texts are far from that are not linked again (docs/daily-run.md: what that leaves out).
-    a, b = np.r_[verbatim[0], near[0]], np.r_[verbatim[1], near[1]]
+    a, b = np.r_[verbatim[0], near[0], lost[0]], np.r_[verbatim[1], near[1], lost[1]]
     containment = document_similarity(a, b, documents, size)[0] if width else np.ones(len(a))
     close = containment >= CONTAINMENT_FLOOR * config.min_containment
     touched[a[close]] = touched[b[close]] = True
@@ -157,6 +157,18 @@ def _reached(
     changed = ((sizes <= max_bucket) & pairing) | ((sizes > max_bucket) & (before <= max_bucket))
     out[items[np.repeat(changed, sizes)]] = True
     return out
+
+
+def _crowded_keys(key: np.ndarray, text: np.ndarray, old: np.ndarray, max_bucket: int) -> np.ndarray:
+    """The keys holding more than `max_bucket` distinct texts of which at most `max_bucket` are `old`: buckets
+    this run's texts made crowded (key, text: one entry per text and key)."""
+    if len(key) == 0:
+        return key
+    key, texts = _distinct_pairs(key, text)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    sizes = np.diff(np.r_[starts, len(key)])
+    before = np.add.reduceat(old[texts].astype(np.int64), starts)
+    return key[starts][(sizes > max_bucket) & (before <= max_bucket)]
 
 
 def _distinct_pairs(key: np.ndarray, item: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
