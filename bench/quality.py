@@ -105,7 +105,10 @@ def read_warehouse(warehouse: Path) -> Warehouse:
             "select base_doc_id, doc_id, base_para_idx, para_idx, fate from paragraph_fates"
         ).fetchall():
             fates.setdefault((source[base], source[doc]), []).append((b, j, fate))
-        rejects = con.sql("select source, reason from rejects order by source").fetchall()
+        # A warning row names what was dropped from a document that was ingested: it is no rejection.
+        rejects = con.sql(
+            "select source, reason from rejects where severity is distinct from 'warning' order by source"
+        ).fetchall()
     finally:
         con.close()
     return Warehouse(
