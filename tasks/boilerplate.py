@@ -94,8 +94,10 @@ _RULES = [
     ),
     (("become a ",), r"\b(become|click here to become) a (subscriber|member|patron|supporter)\b(?! of\b)"),
     (
+        # A sign-up box is short: in a long paragraph of the text ("…, and to hear from us, subscribe to our
+        # RSS feed or our newsletter!" closing rOpenSci's 110-word notice) the invitation is the text's.
         ("subscribe ", "newsletter"),
-        r"\bsubscribe (now|today|to our)\b|\bsign up for (our|the) (free )?newsletter\b",
+        r"^(?=.{0,400}$).*?(\bsubscribe (now|today|to our)\b|\bsign up for (our|the) (free )?newsletter\b)",
     ),
     (
         ("journalism", "news", "reporting"),
@@ -145,9 +147,9 @@ _RULES = [
     # A page's login and newsletter boxes, extracted as text when they sit inside the article markup.
     (
         ("sign up", "newsletter"),
-        r"\bsign up (for|to) (our|the|my|a) ([\w-]+ ){0,3}"
+        r"^(?=.{0,400}$).*?(\bsign up (for|to) (our|the|my|a) ([\w-]+ ){0,3}"
         r"(newsletters?|e-?mails?|alerts|briefings?|digest)\b|"
-        r"\b(get|receive) (our|the) ([\w-]+ ){0,3}newsletter\b|^newsletter( sign-?up)?:?$",
+        r"\b(get|receive) (our|the) ([\w-]+ ){0,3}newsletter\b)|^newsletter( sign-?up)?:?$",
     ),
     # The next page of a paginated article, linked by its headline at the end of page 1.
     (

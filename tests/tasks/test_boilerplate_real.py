@@ -137,3 +137,19 @@ def test_a_ci_workflows_expressions_are_code_not_template_leftovers():
     # A GitHub Actions workflow in a post, cut at its blank lines: `${{ }}` is the workflow's syntax.
     assert flagged([*BODY, "env: GITHUB_PAT: ${{ secrets.GITHUB_TOKEN }} R_KEEP_PKG_SOURCE: yes"]) == []
     assert flagged([*BODY, "{{ post.analytics }}"]) == [6]
+
+
+def test_a_sign_up_invitation_inside_a_long_paragraph_of_the_text_is_text():
+    # rOpenSci's notice that its forum closed ends its 110-word middle paragraph with "subscribe to our RSS
+    # feed or our newsletter!": the text's own invitation. A sign-up box is short.
+    long = (
+        "We're not putting our community building aside or behind a wall! We remain committed to our values "
+        "of open community. We've migrated the most active part of the forum, the use cases collection, to "
+        "our website, and we will continue to collect them via GitHub discussions. Your contributions to our "
+        "packages, infrastructure and software review are still welcome! You can meet with us at events "
+        "including coworking and community calls. You can also reach us by e-mail and check out our "
+        "contributing guide. And to hear from us, subscribe to our RSS feed or our newsletter!"
+    )
+    assert flagged([*BODY[:3], long, *BODY[3:]]) == []
+    assert flagged([*BODY[:3], "Subscribe to our newsletter for the week's news.", *BODY[3:]]) == [3]
+    assert flagged([*BODY[:3], "Sign up for our free newsletter.", *BODY[3:]]) == [3]
