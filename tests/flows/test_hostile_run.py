@@ -191,7 +191,7 @@ def test_a_document_ingested_with_a_warning_is_not_counted_as_a_rejected_input(t
     inputs = tmp_path / "in"
     inputs.mkdir()
     shutil.copy(sorted(SEEDS.glob("*.txt"))[0], inputs / "a.txt")
-    (inputs / "post.md").write_text('---\ntitle: "unclosed\ndate: [2020\n---\n\nThe body of the post, in words.')
+    (inputs / "post.md").write_text('---\ntitle: "unclosed\ndate: [2020\n---\n\nThe body of the post.')
     (inputs / "empty.txt").write_text("")
     assert main(["run", str(inputs), "--warehouse", str(tmp_path / "wh"), "--no-report"]) == 0
     out, err = capsys.readouterr()
