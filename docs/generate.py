@@ -95,6 +95,22 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "throughput-before-after.json": ("benchmarks.md", "hand-written, as throughput.json"),
     "throughput-language.json": ("benchmarks.md", "hand-written, as throughput.json"),
     "report_page.json": ("reports.md", "rendered (At scale) by `bench.report_page_bench.markdown_table`"),
+    "daily-run-10k.json": (
+        "daily-run.md",
+        "hand-written: bench/daily_run.py at 10k (+1%), the full run timed apart, quoted in a table",
+    ),
+    "daily-run-100k.json": (
+        "daily-run.md",
+        "hand-written: bench/daily_run.py at 100k (+1%), the full run timed apart, quoted in a table",
+    ),
+    "run-memory-daily-link-10k.json": (
+        "memory.md",
+        "hand-written: bench/run_memory.py at 10k with worker pools (#13 daily-link), quoted in a table",
+    ),
+    "run-memory-daily-link-50k.json": (
+        "memory.md",
+        "hand-written: bench/run_memory.py at 50k with worker pools (#13 daily-link), quoted in a table",
+    ),
     "run_memory.json": (
         "memory.md",
         "hand-written: where the driver's memory peaked, step by step, before and after #13's link-incr work",
