@@ -461,8 +461,9 @@ def render_page(records: list[dict]) -> str:
 MODEL = """
 ## What is read a part at a time, and what is still held
 
-Linking is over the whole corpus on every run (a link's weight depends on corpus-wide counts:
-docs/linking.md). What used to make most of its memory is now read or grouped a bounded part at a time
+Linking here is over the whole corpus, as a first run links (a link's weight depends on corpus-wide
+counts: docs/linking.md; a daily run links only what its new documents reach: docs/daily-run.md). What
+used to make most of its memory is now read or grouped a bounded part at a time
 (tasks/link.py, tasks/stories.py); the stories and flags are the same (the last column of the first table:
 members and flags hashed over every document, as `reprint run` would store them).
 

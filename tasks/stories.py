@@ -226,10 +226,12 @@ def find_stories(
 ) -> tuple[pa.Table, pa.Table]:
     """story_members, and paragraphs with boilerplate repeated across an outlet's stories flagged.
 
-    Always over the whole corpus, so a run that adds documents gets exactly what a fresh run gets: a link's
-    weight depends on corpus-wide counts (in how many documents a paragraph is matched, how often a text is
-    printed, how crowded its LSH buckets are), so one new document can split or join a story it is not linked
-    to. What is redone only for changed stories is everything after linking (keyed_members).
+    Over the whole corpus, unless `stored` is given: a daily run then links again only the documents the
+    changed ones can reach (tasks.relink) and keeps the other stories; the counts linking reads before
+    linking (held-out text, templates, versions) and the flags after it are still taken over the whole
+    corpus. A link's weight also depends on counts over the documents linked (how crowded an LSH bucket is,
+    how often a text is printed, in how many documents a paragraph is matched), which a daily run takes over
+    the documents it links: docs/daily-run.md says what that can change.
 
     Reads LINK_DOCUMENT_COLUMNS and LINK_PARAGRAPH_COLUMNS only; paragraphs stored without their link
     evidence get it from their `text` (then needed too), and are returned with it. evidence: the Parquet
