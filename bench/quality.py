@@ -506,7 +506,8 @@ rules it measures were written, and never used to tune one), `real-news` on the 
 `heldout = "news"`, `real-blind`, `real-blind2` and `real-blind3` on the parts labelled `heldout = "blind"`,
 `"blind2"` and `"blind3"` (kept from the people writing rules: their figures are shown, the paragraphs behind
 them are withheld), `real-news-dev` on the news pages saved as HTML labelled `heldout = "news-dev"` (a
-development part rule writers read, of the same kind as a blind part), `real-tuned` on the rest (the text the rules were developed on)."""
+development part rule writers read, of the same kind as a blind part), `real-tuned` on the rest (the text
+the rules were developed on)."""
 
 # Rows of the comparison table: (label, path into a corpus' results, higher is better).
 ROWS = [
