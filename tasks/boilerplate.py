@@ -27,7 +27,9 @@ import numpy as np
 # document's second half; "Learn more about X at: <link>"; "This article was originally posted on"; the
 # ASF's "Availability and Oversight" paragraph; sign-offs ("Happy Drilling! <names>"); an RFC's authors'
 # addresses are text; release templates keyed without link syntax and code fences.
-BOILERPLATE_VERSION = "boilerplate-6"
+# boilerplate-7: HTML markup alone, editors' placeholders ("TODO:"), bylines of names ("Authors: ..."),
+# cross-post notes; a CI workflow's `${{ }}` expressions are code, not template leftovers.
+BOILERPLATE_VERSION = "boilerplate-7"
 
 # Each of these on its own marks a paragraph as page furniture. Each rule comes with words of which any text
 # it matches holds one (lower-cased): a case-insensitive regex costs ~10 us a paragraph, a substring search
@@ -53,6 +55,13 @@ _RULES = [
         ("posted",),
         r"^[\W_]{0,2}this (article|story|piece|report|post|essay) (was |is )?(originally|first) posted "
         r"(in|on|at|by)\b",
+    ),
+    # A cross-post note ("*This post has been [cross-posted on the R-hub blog](…)*", "***Cross-posted on
+    # [rOpenSci](…)***"): where else the piece is printed, not its text. Short lines only.
+    (
+        ("cross-posted", "crossposted", "cross posted"),
+        r"^[\W_]{0,4}(this (post|article|piece|entry) (has been |was |is )?(also )?)?"
+        r"\[?cross[- ]?posted (on|to|from|at|with)\b(?=.{0,200}$)",
     ),
     # A release's pointers to its issuers: "Learn more about the U.S. Digital Service at: <link>", or as a
     # list item of links ("- Learn more about the [Node.js Foundation](…) and [its members](…)").
@@ -201,7 +210,8 @@ _PROSE_BLOCK = re.compile(
 # Template leftovers: a paragraph that is mostly template tags ("{{ post.analytics }}", "{% endif %}", a blog
 # engine's "[%title]"). A sentence with a variable inside ("the [release]({{ site.baseurl }}/blog)") is text,
 # not a leftover.
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[\w.]+\}|\[%[\w.]+\]")
+# `${{ matrix.os }}` is a CI workflow's expression (GitHub Actions) in a post's code block, not a tag.
+_TEMPLATE = re.compile(r"(?<!\$)\{\{.*?\}\}|\{%.*?%\}|\$\{[\w.]+\}|\[%[\w.]+\]")
 _TEMPLATE_WORDS = 6
 # A static-site generator's front matter (YAML `---` or TOML `+++`), the first paragraph of a .md file, and
 # HTML comments (linter directives) a reader of the rendered page never sees.
@@ -213,6 +223,19 @@ _FRONT_MATTER_END = re.compile(r"^[\w-]+ ?[:=](?=.{0,300}$).*\s(---|\+\+\+)$", r
 # anchor of the footer block, for the same reason as figures.
 _RULE_LINE = re.compile(r"^(-{3,}|_{3,}|(\* ?){3,}|<hr\s*/?>)$", re.IGNORECASE)
 _COMMENT = re.compile(r"^<!--.*-->$")
+# HTML markup alone (a Markdown page's `<div class="notice">` ... `</div>` wrappers, `<br>`): no text a reader
+# reads. Markup around an image or an embed is a figure, which the figure rule judges.
+_MARKUP = re.compile(
+    r"^(?!.*<(img|picture|video|audio|iframe|object|embed|svg)\b)"
+    r"(\s*(<!--.*?-->|</?[a-zA-Z][\w-]*(\s[^<>]*)?/?>))+\s*$",
+    re.DOTALL | re.IGNORECASE,
+)
+# An editor's placeholder left in a draft ("TODO: photo of the team", "TK: quote"), never text of the piece.
+_PLACEHOLDER = re.compile(r"^[\W_]{0,3}(TODO|TBD|FIXME|TK)\b\s*:")
+# A byline alone in its paragraph ("*Authors: Kari L. Jordan, Erin Becker, ...*"): who wrote the piece.
+_BYLINE = re.compile(
+    r"^[_*]{0,3}(authors?|by|written by|posted by)\s*:\s*(?P<names>[^:]{1,300}?)[_*.]{0,3}$", re.IGNORECASE
+)
 # A figure: a Markdown image, an HTML <img>, a Jekyll image tag (`{% image "a.jpg" "alt" %}`) or a Hugo
 # shortcode (`{{< legacy-img src="a.jpg" >}}`). A paragraph of figures only (and the links, <center> or
 # <figure> around them) is a placeholder, no text a reader reads (a licence or build badge, a photo); with a
@@ -358,6 +381,9 @@ def flags_from_rules(
             in_authors = False
         if not flags[i] and (
             _COMMENT.match(text)
+            or _MARKUP.match(text)
+            or _PLACEHOLDER.match(text)
+            or _is_byline(text)
             or _RULE_LINE.match(text)
             or _is_figure(text)
             or (short and _is_short_boilerplate(text, addresses=not in_authors))
@@ -397,6 +423,12 @@ def _is_short_boilerplate(text: str, addresses: bool = True) -> bool:
     if len(text.split()) > _SHORT_WORDS:
         return False
     return _SHORT.search(text) is not None or (addresses and _ADDRESS_LINE.search(text) is not None)
+
+
+def _is_byline(text: str) -> bool:
+    """An "Authors:" line of names only (names checked case-sensitively, as for sign-offs)."""
+    found = _BYLINE.match(text)
+    return found is not None and _NAMES.fullmatch(found.group("names").strip()) is not None
 
 
 def _is_sign_off(text: str) -> bool:

@@ -109,3 +109,31 @@ def test_a_blog_engines_unfilled_variables_alone_are_template_leftovers():
     # Apache Grails's announcements print "[%title]" and "[%author]" where the engine fills in front matter.
     assert flagged(["# [%title]", "[%author]", *BODY]) == [0, 1]
     assert flagged([*BODY, "Generating a new Grails [%version] application takes one command."]) == []
+
+
+def test_markup_placeholders_bylines_and_cross_post_notes_boilerplate_7():
+    # Classes read in the opened third blind part (rOpenSci, pyOpenSci, R-hub, Openscapes), authored here.
+    # HTML wrappers alone in a Markdown post's paragraph; markup around an image is a figure, judged apart.
+    assert flagged([*BODY[:3], '<div class="notice" markdown="1">', *BODY[3:], "</div>"]) == [3, 7]
+    assert flagged(["<b>Bold</b> words open this paragraph of the story's own text.", *BODY]) == []
+    tweet = '<br> <center> <a href = "https://example.org/status/1"> <img src="/a.png"></a> </center>'
+    assert 4 not in flagged([*BODY[:3], "Read the thread below, a caption for it.", tweet, *BODY[3:]])
+    # A draft's editorial placeholder; the word in a sentence is text.
+    assert flagged([*BODY[:3], "*TODO: photo of the team at the conference*", *BODY[3:]]) == [3]
+    assert flagged(["Todo lists and to-dos: the app's new features arrive in May.", *BODY]) == []
+    # A byline of names only; a colon after "Authors" in prose is text.
+    byline = "*Authors: Jane Doe, Sam L. Lee, Ana María Ruiz, Bo Chen, Kim Park, Lee Smith, Yo Tan, Al Roe*"
+    assert flagged([byline, *BODY]) == [0]
+    assert flagged(["Authors: we asked them what they think, and they said it was fine.", *BODY]) == []
+    # Where else the post is printed.
+    note = "*This post has been [cross-posted on the Example blog](https://example.org/)*"
+    assert flagged([*BODY, note]) == [6]
+    assert flagged(["***Cross-posted on [Example](https://example.org/blog/)***", *BODY]) == [0]
+    news = "The story was cross-posted on many sites before the election, officials said."
+    assert flagged([news, *BODY]) == []
+
+
+def test_a_ci_workflows_expressions_are_code_not_template_leftovers():
+    # A GitHub Actions workflow in a post, cut at its blank lines: `${{ }}` is the workflow's syntax.
+    assert flagged([*BODY, "env: GITHUB_PAT: ${{ secrets.GITHUB_TOKEN }} R_KEEP_PKG_SOURCE: yes"]) == []
+    assert flagged([*BODY, "{{ post.analytics }}"]) == [6]
