@@ -208,7 +208,12 @@ _SHORT = re.compile(
     r"share( this( article| story| page)?)?|share on (facebook|twitter|x|linkedin|whatsapp|reddit|email)|"
     r"like this|loading\.*|print( this (page|article|story))?|back to top|leave a (comment|reply)|"
     r"comments? (are|is) closed|listen to (this|the) (article|story)|\d+ min(ute)?s? read|trending( now)?|"
-    r"most (popular|read)|recommended( for you)?|more from .{1,40})[\s:.!»>›]*$|"
+    r"most (popular|read)|recommended( for you)?|more from .{1,40}|"
+    # A box's label and a slideshow's or player's controls.
+    r"videos?|photos?|gallery|photo gallery|slideshow|audio|now playing|video player|replay|autoplay|"
+    r"(next|previous|prev) (slide|photo|image)|enlarge (this )?(image|photo)|(hide|show|toggle) caption|"
+    r"expand|close|(image|photo|slide) \d+ of \d+|\d+ of \d+|you (may|might) also like|top stories|"
+    r"up next|what to read next|don'?t miss|editor'?s picks?)[\s:.!»>›]*$|"
     r"^(reuse|republish) (this )?(content|article|story)$|"
     r"^click to (share|email|print) .{0,60}$|^(follow|find) .{1,40} on (twitter|x|facebook|instagram|bluesky|"
     r"mastodon|threads|linkedin)\b.{0,40}$|\bdelivered (straight |directly )?to your inbox\b|"
@@ -317,6 +322,20 @@ _FOLLOW = re.compile(
     re.IGNORECASE,
 )
 _SEPARATOR = re.compile(r"^[\s\-–—•·*_=~|]+$")
+# A photo's caption as wire services write it, its credit in parentheses last ("Protesters march in Kabul on
+# Friday. (AP Photo/Rahmat Gul)", "… (Photo: Jane Doe/Reuters)", "… (Getty Images)").
+_CAPTION = re.compile(
+    r"(?<!\])\((?=[^()]*\s)(ap|afp|reuters|epa|upi|getty|ani|xinhua|aap)?\s?(photos?|images?|pictures?)?\s?(/|:|by)?\s?"
+    r"[^()]{0,80}\b(photo|images?|pictures?|getty|reuters|afp|ap|epa|shutterstock|file)\b[^()]{0,60}\)$",
+    re.IGNORECASE,
+)
+# A byline alone: "By JANE DOE, Associated Press", "By Jane Doe and Sam Lee | Reuters", "By The Associated
+# Press".
+_BYLINE_NEWS = re.compile(
+    r"^[Bb][Yy] (the )?[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,3}"
+    r"((,| and| &|, and) [A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,3})*"
+    r"(\s?[,|•–—-]\s?[A-Z][\w .'’-]{1,40})?$"
+)
 # Where a story came from, in brackets at its end ("[via Daily Express]").
 _VIA = re.compile(r"^[\[(]?via [A-Z][\w .&'’-]{1,60}[\])]?\.?$")
 # An invitation to the comments ("Debate about it in the comments below"), and a tune-in line of
@@ -547,14 +566,19 @@ def _is_short_boilerplate(text: str, addresses: bool = True) -> bool:
 
 
 def _is_news_furniture(text: str) -> bool:
-    """A news page's pointer to other stories or invitation to the comments (50 words at most), photo credit,
-    time stamp, header line, row of links, source note, follow line or tune-in line (25 words at most)."""
+    """A news page's pointer to other stories or invitation to the comments (50 words at most), a photo's
+    caption with its credit (60), photo credit, byline, time stamp, header line, row of links, source note,
+    follow line or tune-in line (25 words at most)."""
     words = len(text.split())
     if (_POINTER.match(text) or _COMMENTS.search(text)) and words <= 50:
+        return True
+    if words <= 60 and _CAPTION.search(text):
         return True
     if words > 25:
         return False
     if _PHOTO_CREDIT.match(text) or _STAMPED_HEADER.match(text) or _VIA.match(text):
+        return True
+    if _BYLINE_NEWS.match(text):
         return True
     if _FOLLOW.match(text) or (words <= 15 and _TUNE_IN.search(text)):
         return True

@@ -203,6 +203,16 @@ NEWS_FURNITURE = [
     "Example Show airs on NBC Saturdays at 11:35 p.m. ET.",
     "Reuse content",
     "Sign up now for the Example Weekly newsletter to get breaking news.",
+    # Captions with a wire's photo credit, bylines, a box's label, a slideshow's controls (field knowledge of
+    # news pages: the forms wire services and news sites print).
+    "Protesters march in the capital on Friday, April 7, 2017. (AP Photo/Jane Doe)",
+    "A view of the damaged bridge after the storm on Friday. (Photo: Jane Doe/Reuters)",
+    "By JANE DOE, Associated Press",
+    "By Jane Doe and Sam Lee | Reuters",
+    "Video",
+    "1 of 12",
+    "Hide caption",
+    "You may also like",
 ]
 NEWS_TEXT = [
     "Updated figures released on Tuesday show a 3% rise in the jobless rate.",
@@ -222,6 +232,11 @@ NEWS_TEXT = [
     "In 2017 the city spent $3 million on the roads.",
     "- ...",
     "One user wrote in the comments that the plan would never work.",
+    "By the end of the day, the council had approved the plan.",
+    "The photo (taken by a resident) shows the flooded street.",
+    "He said the file (which the AP obtained) was incomplete.",
+    "Photos of the event were shared widely online, officials said.",
+    "Finally here are some tweets from the day. ![A tweet](/images/tweet-one.png)",
 ]
 
 
