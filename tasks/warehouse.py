@@ -658,16 +658,23 @@ def _bucket_bounds(sources: list[Source], column: str, buckets: int) -> list:
 
 
 def _spill_buckets(
-    sources: list[Source], name: str, bounds: list, keep: pa.Array | None, folder: Path
+    sources: list[Source],
+    name: str,
+    bounds: list,
+    keep: pa.Array | None,
+    folder: Path,
+    columns: list[str] | None = None,
 ) -> list[Callable[[], pa.Table]]:
     """The sources' rows split into len(bounds) + 1 buckets by their first sort key; with no bounds, in memory
     (the rows are one bucket's size), else each in an Arrow IPC file under `folder`. Each bucket is a function
-    reading it (null keys go to the first)."""
+    reading it (null keys go to the first). columns: only these (the first sort key among them)."""
     schema, first = SCHEMAS[name], SORT_KEYS[name][0]
+    if columns:
+        schema = pa.schema([schema.field(c) for c in columns])
 
     def batches() -> Iterator[pa.Table]:
         for source in sources:
-            for rows in _source_batches(source, name):
+            for rows in _source_batches(source, name, columns):
                 if keep is not None:
                     rows = rows.filter(pc.is_in(rows.column(GROUP_KEY[name]), value_set=keep))
                 yield rows
