@@ -478,21 +478,28 @@ def _batch_rows(batch: pa.Table, config: ReuseConfig) -> pa.Table:
     )
     index = texts.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     words = cut_words(texts.dictionary.to_pylist())
-    spans = shared_spans(words, index[:n], index[n:], config.min_words, config.max_gap)
-    k = spans.pair
+    # The spans of two texts depend on the texts alone: each distinct pair of texts is aligned once (a passage
+    # printed by many documents makes the same pair of paragraphs many times), its spans given to each pair.
+    distinct, which = np.unique((index[:n] << 32) | index[n:], return_inverse=True)
+    spans = shared_spans(words, distinct >> 32, distinct & 0xFFFFFFFF, config.min_words, config.max_gap)
+    first = np.searchsorted(spans.pair, np.arange(len(distinct) + 1))
+    counts = first[which + 1] - first[which]
+    k = np.repeat(np.arange(n), counts)
+    at = np.repeat(first[which], counts) + np.arange(len(k)) - np.repeat(np.cumsum(counts) - counts, counts)
+    w1, x1, w2, x2 = spans.w1[at], spans.x1[at], spans.w2[at], spans.x2[at]
     start1 = batch.column("start1").to_numpy()[k]
     start2 = batch.column("start2").to_numpy()[k]
     return pa.table(
         {
             "doc_id1": batch.column("doc_id1").take(pa.array(k)),
             "doc_id2": batch.column("doc_id2").take(pa.array(k)),
-            "b1": start1 + words.starts[spans.w1],
-            "e1": start1 + words.ends[spans.x1 - 1],
-            "b2": start2 + words.starts[spans.w2],
-            "e2": start2 + words.ends[spans.x2 - 1],
-            "words1": spans.x1 - spans.w1,
-            "words2": spans.x2 - spans.w2,
-            "matches": spans.matches,
+            "b1": start1 + words.starts[w1],
+            "e1": start1 + words.ends[x1 - 1],
+            "b2": start2 + words.starts[w2],
+            "e2": start2 + words.ends[x2 - 1],
+            "words1": x1 - w1,
+            "words2": x2 - w2,
+            "matches": spans.matches[at],
             "boilerplate": batch.column("boilerplate").take(pa.array(k)),
         },
         schema=_SPAN_SCHEMA,
