@@ -18,6 +18,7 @@ from bench.quality import (
     PARTS,
     REAL,
     RESULTS,
+    WITHHELD,
     Warehouse,
     label_part,
     load_labels,
@@ -431,7 +432,8 @@ def test_third_blind_part_is_scored_apart_and_withheld_with_the_other_two(tmp_pa
     assert blind3["fate"] == labels["fate"][1:]
     assert [b["docs"] for b in blind3["boilerplate"]] == [[], ["b.md"]]
     assert withheld_documents(labels, documents, ("blind", "blind3")) == {"a1.md", "a2.md", "b.md", "c.md"}
-    assert withheld_documents(labels, documents) == {"b.md", "c.md"}  # the first two are opened
+    assert withheld_documents(labels, documents, ("blind3",)) == {"b.md", "c.md"}
+    assert withheld_documents(labels, documents) == set()  # all three are opened (sixth session)
     out = Warehouse(
         story={"a1.md": "s1", "a2.md": "s1", "b.md": "s2", "c.md": "s3"},
         version={"a1.md": 0, "a2.md": 1, "b.md": 0, "c.md": 0},
@@ -441,7 +443,7 @@ def test_third_blind_part_is_scored_apart_and_withheld_with_the_other_two(tmp_pa
     )
     part = score_real(corpus, blind3, restricted(out, blind3_docs), blind3_docs)
     assert part["boilerplate_missed"] == ["b.md: Next"] and part["boilerplate_wrong"] == ["c.md: Next"]
-    shown = withhold(part, withheld_documents(labels, documents))
+    shown = withhold(part, withheld_documents(labels, documents, ("blind3",)))
     assert shown["boilerplate_missed"] == shown["boilerplate_wrong"] == shown["fates"] == []
     assert shown["withheld"] == {
         "boilerplate_missed": 1,
@@ -451,3 +453,45 @@ def test_third_blind_part_is_scored_apart_and_withheld_with_the_other_two(tmp_pa
     }
     # The figures are those of every paragraph, withheld or not.
     assert shown["boilerplate"] == part["boilerplate"] and shown["hard_negatives_linked"] == []
+
+
+def test_fourth_blind_part_is_scored_apart_and_withheld_once_the_third_is_opened(tmp_path):
+    # heldout = "blind4": the news pages saved as HTML, a part of its own (real-blind4), withheld with the
+    # third blind part while both were blind, alone once the third was opened (each leaves WITHHELD alone).
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "blind4"  # a1.md and a2.md
+    labels["hard_negative"][0]["heldout"] = "blind3"  # b.md and c.md
+    documents = real_documents(corpus)
+    assert ("real-blind4", "blind4") in PARTS and "blind4" in WITHHELD
+    blind4, blind4_docs = label_part(labels, documents, heldout="blind4")
+    assert blind4_docs == {"a1.md", "a2.md"}
+    assert label_part(labels, documents, heldout="blind3")[1] == {"b.md", "c.md"}
+    assert blind4["family"] == labels["family"] and blind4["hard_negative"] == []
+    assert blind4["fate"] == labels["fate"][:1]
+    assert [b["docs"] for b in blind4["boilerplate"]] == [["a1.md", "a2.md"], []]
+    assert withheld_documents(labels, documents) == {
+        "a1.md",
+        "a2.md",
+    }  # today's WITHHELD: the third is opened
+    out = Warehouse(
+        story={"a1.md": "s1", "a2.md": "s1", "b.md": "s2", "c.md": "s3"},
+        version={"a1.md": 0, "a2.md": 1, "b.md": 0, "c.md": 0},
+        paragraphs=[("a2.md", 0, "About Us: a company.", False), ("b.md", 0, "Next", False)],
+        fates={},
+        rejects=[],
+    )
+    part = score_real(corpus, blind4, restricted(out, blind4_docs), blind4_docs)
+    assert part["families_whole"] == 1 and part["boilerplate_missed"] == ["a2.md: About Us: a company."]
+    whole = score_real(corpus, labels, out)
+    # While both parts were blind (the first look at the fourth), neither part's paragraphs were listed.
+    both = withhold(whole, withheld_documents(labels, documents, ("blind3", "blind4")))
+    assert both["boilerplate_missed"] == both["fates"] == []
+    assert both["withheld"] == {
+        "boilerplate_missed": 2,
+        "boilerplate_wrong": 0,
+        "boilerplate_removed": 0,
+        "fates": 2,
+    }
+    # With the third part opened, its paragraphs are listed and the fourth's still are not.
+    opened = withhold(whole, withheld_documents(labels, documents))
+    assert opened["boilerplate_missed"] == ["b.md: Next"] and opened["withheld"]["boilerplate_missed"] == 1
