@@ -246,6 +246,7 @@ def find_reuse(
         with pq.ParquetWriter(target, schema, compression="zstd") as writer:
             for batch in result.arrow():
                 writer.write_table(pa.Table.from_batches([batch]).select(schema.names).cast(schema))
+        found.unlink()  # in the rows just written
         return target
     finally:
         con.close()
