@@ -39,6 +39,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: the blind news part's first run on main's code, kept as evidence and quoted in prose; "
         "current figures are quality.json's",
     ),
+    "quality-news-dev-first-look.json": (
+        "real-set.md",
+        "hand-written: the news development part's first run on main's code (rule writers read it), quoted "
+        "in a table; current figures are quality.json's",
+    ),
     "quality-blind-first-look.json": (
         "real-set.md",
         "hand-written: the blind part's first run on main's code (its paragraphs withheld), kept as "
