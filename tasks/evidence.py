@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from courlan import normalize_url
 
-from tasks.boilerplate import template_facts, template_key
+from tasks.boilerplate import template_keys
 from tasks.fingerprint import word_hashes
 
 PARAGRAPH_EVIDENCE = ("names", "is_heading", "template_key", "template_facts")
@@ -81,11 +81,15 @@ def name_lists(names: list[list[str]]) -> pa.ListArray:
 
 def paragraph_evidence(texts: pa.Array) -> dict[str, pa.Array]:
     """The paragraph evidence columns for paragraph texts."""
-    values = texts.to_pylist()  # once: both per-text steps below are Python
-    names = name_lists([names_and_numbers(t or "") for t in values])
+    # Each distinct text once (an outlet's furniture, a story's copies): the per-text steps below are Python.
+    coded = pc.fill_null(texts, "").dictionary_encode()
+    values = coded.dictionary.to_pylist()
+    at = coded.indices
+    names = name_lists([names_and_numbers(t) for t in values]).take(at)
     heading = pc.fill_null(pc.match_substring_regex(texts, _HEADING), False)
-    template = pa.array([template_key(t) for t in values], pa.int64())
-    facts = pa.array([template_facts(t) for t in values], pa.int64())
+    keys = np.array([template_keys(t) for t in values], dtype=np.int64).reshape(-1, 2)
+    template = pa.array(keys[:, 0]).take(at)
+    facts = pa.array(keys[:, 1]).take(at)
     return {"names": names, "is_heading": heading, "template_key": template, "template_facts": facts}
 
 
