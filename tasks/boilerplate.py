@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 
 import numpy as np
@@ -532,15 +533,24 @@ def template_facts(text: str) -> int:
     return template_keys(text)[1]
 
 
+@lru_cache(maxsize=1 << 16)
+def _template_word(word: str) -> tuple[str, bool]:
+    """A word as template_keys reads it: as it stands in the key ("#" a number, "@" a month name, else
+    itself), and whether it is a fact (a number, not a version string). Cached: words repeat."""
+    # A token of letters only holds no digit (most tokens: no search for one).
+    if not word.isalpha() and _NUMBER.search(word) is not None:
+        return "#", _VERSION.fullmatch(word) is None
+    return ("@" if _MONTH.fullmatch(word) else word), False
+
+
 def template_keys(text: str) -> tuple[int, int]:
     """(template_key, template_facts) of a paragraph, from one pass over its words (prepare's hot path)."""
     if not text:
         return 0, 0
     code = text.lstrip().startswith(("```", "~~~"))
     tokens = _template_tokens(text)
-    # A token of letters only holds no digit (most tokens: no search for one).
-    numbers = [not w.isalpha() and _NUMBER.search(w) is not None for w in tokens]
-    masked = ["#" if n else "@" if _MONTH.fullmatch(w) else w for w, n in zip(tokens, numbers, strict=True)]
+    read = list(map(_template_word, tokens))
+    masked = [m for m, _ in read]
     # A run of numbers is one slot: a release lists the lines it covers ("23.x, 22.x, 20.x, 18.x"), the next
     # one fewer.
     masked = [w for k, w in enumerate(masked) if w != "#" or k == 0 or masked[k - 1] != "#"]
@@ -549,7 +559,7 @@ def template_keys(text: str) -> tuple[int, int]:
     else:
         digest = hashlib.blake2b(" ".join(masked).encode(), digest_size=8).digest()
         key = int.from_bytes(digest, "little", signed=True) or 1
-    facts = [w for w, n in zip(tokens, numbers, strict=True) if n and not _VERSION.fullmatch(w)]
+    facts = [w for w, (_, fact) in zip(tokens, read, strict=True) if fact]
     if not facts:
         return key, 0
     digest = hashlib.blake2b(" ".join(facts).encode(), digest_size=8).digest()
