@@ -28,7 +28,12 @@ import numpy as np
 # document's second half; "Learn more about X at: <link>"; "This article was originally posted on"; the
 # ASF's "Availability and Oversight" paragraph; sign-offs ("Happy Drilling! <names>"); an RFC's authors'
 # addresses are text; release templates keyed without link syntax and code fences.
-BOILERPLATE_VERSION = "boilerplate-6"
+# boilerplate-7: HTML markup alone, editors' placeholders ("TODO:"), bylines of names ("Authors: ..."),
+# cross-post notes; a CI workflow's `${{ }}` expressions are code, not template leftovers; sign-up rules on
+# short paragraphs only; a news page's furniture (wire terms and credits, press-release wire lines, ad slots,
+# share and comment widgets, pointers to other stories, photo credits, time stamps, rows of links, cookie
+# notices, opinion disclaimers); a credit line names people ("Reporting by local newspapers ..." is news).
+BOILERPLATE_VERSION = "boilerplate-7"
 
 # Each of these on its own marks a paragraph as page furniture. Each rule comes with words of which any text
 # it matches holds one (lower-cased): a case-insensitive regex costs ~10 us a paragraph, a substring search
@@ -55,6 +60,13 @@ _RULES = [
         r"^[\W_]{0,2}this (article|story|piece|report|post|essay) (was |is )?(originally|first) posted "
         r"(in|on|at|by)\b",
     ),
+    # A cross-post note ("*This post has been [cross-posted on the R-hub blog](…)*", "***Cross-posted on
+    # [rOpenSci](…)***"): where else the piece is printed, not its text. Short lines only.
+    (
+        ("cross-posted", "crossposted", "cross posted"),
+        r"^[\W_]{0,4}(this (post|article|piece|entry) (has been |was |is )?(also )?)?"
+        r"\[?cross[- ]?posted (on|to|from|at|with)\b(?=.{0,200}$)",
+    ),
     # A release's pointers to its issuers: "Learn more about the U.S. Digital Service at: <link>", or as a
     # list item of links ("- Learn more about the [Node.js Foundation](…) and [its members](…)").
     (
@@ -74,6 +86,39 @@ _RULES = [
         ("availability and oversight", "self-selected team"),
         r"^availability and oversight\b|\bis overseen by a self-selected team of active contributors\b",
     ),
+    # A wire service's terms printed under every story it moves, and its funding disclosures.
+    (
+        ("may not be published", "solely responsible", "trust principles"),
+        r"\bmay not be (re)?published, broadcast, rewritten,? or redistributed\b|"
+        r"\bis solely responsible for all content\b|^our standards:? the thomson reuters trust principles\b",
+    ),
+    # Who reported, wrote and edited a wire story, as its last line: "(Reporting by Jane Doe; Editing by Bo
+    # Chen)", "Associated Press writer Sam Lee in Paris contributed to this report."
+    (
+        ("reporting by", "writing by", "editing by", "contributed to this"),
+        r"^\((additional )?(reporting|writing|editing) by\b[^()]{0,300}\)\.?$|"
+        r"^(additional )?(reporting|writing) by\b[^;]{1,80};.{0,240}\bediting by\b.{0,80}$|"
+        r"^(?=.{0,240}$).*\bcontributed( reporting)? to this (report|story|article)\.?$",
+    ),
+    # Press-release wires' own lines: PR Newswire's "SOURCE Acme Corp." and its multimedia links.
+    (
+        ("\nsource ", "view original content", "\nphoto - ", "\nlogo - ", "prnewswire", "globe newswire"),
+        r"^(?-i:SOURCE [A-Z])\S*( \S+){0,8}$|^view original content( to download multimedia)?:?\s|"
+        r"^(photo|logo|video) - https?://\S+$|"
+        r"^/?\(?(pr ?newswire|globe ?newswire|business ?wire)\)?/? ?(--|—)?$",
+    ),
+    # A site's cookie notice, extracted with the page.
+    (
+        ("cookies", "continuing to use", "by using this", "privacy policy"),
+        r"^(?=.{0,300}$).*?(\bwe use cookies\b|"
+        r"\b(by )?(continuing to (use|browse)|using) this (site|website)\b.{0,80}\b(agree|consent|accept)\b|"
+        r"\bagree to (our|the) (terms of (use|service)|privacy policy)\b)",
+    ),
+    # An opinion page's disclaimer.
+    (
+        ("expressed",),
+        r"^(?=.{0,300}$).*?\b(views|opinions) expressed (here |in this [a-z]+ )?(are|is|do not|does not)\b",
+    ),
     (
         ("permission", "arrangement"),
         r"\b(republished|reprinted) (here )?(with|by) (permission|arrangement)\b",
@@ -86,8 +131,10 @@ _RULES = [
     ),
     (("become a ",), r"\b(become|click here to become) a (subscriber|member|patron|supporter)\b(?! of\b)"),
     (
+        # A sign-up box is short: in a long paragraph of the text ("…, and to hear from us, subscribe to our
+        # RSS feed or our newsletter!" closing rOpenSci's 110-word notice) the invitation is the text's.
         ("subscribe ", "newsletter"),
-        r"\bsubscribe (now|today|to our)\b|\bsign up for (our|the) (free )?newsletter\b",
+        r"^(?=.{0,400}$).*?(\bsubscribe (now|today|to our)\b|\bsign up for (our|the) (free )?newsletter\b)",
     ),
     (
         ("journalism", "news", "reporting"),
@@ -137,9 +184,9 @@ _RULES = [
     # A page's login and newsletter boxes, extracted as text when they sit inside the article markup.
     (
         ("sign up", "newsletter"),
-        r"\bsign up (for|to) (our|the|my|a) ([\w-]+ ){0,3}"
+        r"^(?=.{0,400}$).*?(\bsign up (for|to) (our|the|my|a) ([\w-]+ ){0,3}"
         r"(newsletters?|e-?mails?|alerts|briefings?|digest)\b|"
-        r"\b(get|receive) (our|the) ([\w-]+ ){0,3}newsletter\b|^newsletter( sign-?up)?:?$",
+        r"\b(get|receive) (our|the) ([\w-]+ ){0,3}newsletter\b)|^newsletter( sign-?up)?:?$",
     ),
     # The next page of a paginated article, linked by its headline at the end of page 1.
     (
@@ -156,7 +203,18 @@ _SHORT = re.compile(
     r"forgot (your )?(password|username|login)\b|create (a free |an |your )account\b|"
     r"(log|sign) ?in (here|now|to (your|read|continue|comment|access))\b|register (now|here|for free)\b|"
     r"subscribe (here|for|to read)\b|enter your e-?mail\b)|"
-    r"\[page \d+\]$",
+    r"\[page \d+\]$|"
+    # Advertising slots, share and comment widgets, reading aids: a news page's furniture between paragraphs.
+    r"^((story|article) continues (below|after) (the )?advertisement|advertisement|sponsored( content)?|"
+    r"share( this( article| story| page)?)?|share on (facebook|twitter|x|linkedin|whatsapp|reddit|email)|"
+    r"like this|loading\.*|print( this (page|article|story))?|back to top|leave a (comment|reply)|"
+    r"comments? (are|is) closed|listen to (this|the) (article|story)|\d+ min(ute)?s? read|trending( now)?|"
+    r"most (popular|read)|recommended( for you)?|more from .{1,40})[\s:.!»>›]*$|"
+    r"^click to (share|email|print) .{0,60}$|^(follow|find) .{1,40} on (twitter|x|facebook|instagram|bluesky|"
+    r"mastodon|threads|linkedin)\b.{0,40}$|\bdelivered (straight |directly )?to your inbox\b|"
+    r"\bfor (unlimited|full|complete) (digital )?access\b|"
+    r"^(send|submit|write) (us )?a letter to the editor\b|"
+    r"^distributed by [A-Z].{0,60}$",
     re.IGNORECASE,
 )
 # A contact line: an e-mail address, or a line ending in a phone number. Not in a document's own list of its
@@ -184,7 +242,9 @@ _NAMES = re.compile(rf"{_NAME}((,| and| &|, and) {_NAME})*\.?")
 _CREDIT = re.compile(
     r"^[_*]{0,2}(interviewed|written|reported|edited|compiled|translated|reviewed|produced|illustrated|"
     r"photographed|photos?|illustrations?|graphics|images?|text|words|reporting|interview)"
-    r"( and [a-z]+)? by:? \S.{0,120}$",
+    # A credit names people or a team, capitalised ("by the Policy Team"): "Reporting by local newspapers has
+    # exposed ..." is news.
+    r"( and [a-z]+)? by:? (?-i:(the )?[\[_*]*[A-Z0-9@]).{0,120}$",
     re.IGNORECASE,
 )
 # The start of an issuer's block that runs on until the next heading: "About Acme Corp.", "Forward-looking
@@ -202,7 +262,8 @@ _PROSE_BLOCK = re.compile(
 # Template leftovers: a paragraph that is mostly template tags ("{{ post.analytics }}", "{% endif %}", a blog
 # engine's "[%title]"). A sentence with a variable inside ("the [release]({{ site.baseurl }}/blog)") is text,
 # not a leftover.
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[\w.]+\}|\[%[\w.]+\]")
+# `${{ matrix.os }}` is a CI workflow's expression (GitHub Actions) in a post's code block, not a tag.
+_TEMPLATE = re.compile(r"(?<!\$)\{\{.*?\}\}|\{%.*?%\}|\$\{[\w.]+\}|\[%[\w.]+\]")
 _TEMPLATE_WORDS = 6
 # A static-site generator's front matter (YAML `---` or TOML `+++`), the first paragraph of a .md file, and
 # HTML comments (linter directives) a reader of the rendered page never sees.
@@ -214,6 +275,53 @@ _FRONT_MATTER_END = re.compile(r"^[\w-]+ ?[:=](?=.{0,300}$).*\s(---|\+\+\+)$", r
 # anchor of the footer block, for the same reason as figures.
 _RULE_LINE = re.compile(r"^(-{3,}|_{3,}|(\* ?){3,}|<hr\s*/?>)$", re.IGNORECASE)
 _COMMENT = re.compile(r"^<!--.*-->$")
+# HTML markup alone (a Markdown page's `<div class="notice">` ... `</div>` wrappers, `<br>`): no text a reader
+# reads. Markup around an image or an embed is a figure, which the figure rule judges.
+_MARKUP = re.compile(
+    r"^(?!.*<(img|picture|video|audio|iframe|object|embed|svg)\b)"
+    r"(\s*(<!--.*?-->|</?[a-zA-Z][\w-]*(\s[^<>]*)?/?>))+\s*$",
+    re.DOTALL | re.IGNORECASE,
+)
+# An editor's placeholder left in a draft ("TODO: photo of the team", "TK: quote"), never text of the piece.
+_PLACEHOLDER = re.compile(r"^[\W_]{0,3}(TODO|TBD|FIXME|TK)\b\s*:")
+# A news page's pointers to other stories between paragraphs ("Related: <headline>", "READ MORE: ..."), its
+# photo credits ("Photo: Jane Doe/AP", "(AP Photo/Jane Doe)"), its time stamps ("Updated 3:45 PM ET, May 6"),
+# and its rows of links ("Terms of Use | Privacy Policy | Contact Us", "Posted in Politics | Tagged budget").
+_POINTER = re.compile(
+    r"^(related|read more|read also|also read|more|watch|listen|recommended|further reading|see more)"
+    r"( (stories|articles|coverage|content|links|reading))?\s*:\s*\S.{0,160}$|"
+    r"^(follow|read) ([\w.&-]+['’]s |our |more of our )?(full |complete |live |latest |ongoing )?coverage\b|"
+    r"^click here( to (read|see|learn|find out) more)?\W*$",
+    re.IGNORECASE,
+)
+_PHOTO_CREDIT = re.compile(
+    r"^\(?((ap|afp|reuters|getty|epa|upi)\s)?(photo|image|photograph|picture|credit|illustration|graphic)s?"
+    r"( by| credit)?\s*[:/]\s*\S.{0,100}$",
+    re.IGNORECASE,
+)
+_TIMESTAMP = re.compile(
+    r"^(updated|published|posted|last (updated|modified)|first published)( on| at)?:?\s(?=.{0,80}$)"
+    r"(?P<when>.*\d.*)$",
+    re.IGNORECASE,
+)
+# What a time stamp is made of besides its numbers: "Updated 3:45 PM ET, Mon May 6, 2024 by Jane Doe".
+_WHEN_WORDS = re.compile(
+    r"^((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(mon|tue|wed|thu|fri|sat|sun)[a-z]*|[ap]m|[ap]\.m\.|et|est|edt|ct|cdt|pt|pst|pdt|gmt|"
+    r"utc|bst|cet|cest|on|at|of|the)$",
+    re.IGNORECASE,
+)
+_LINK_ROW = re.compile(
+    r"^[^|•·]{1,40}([|•·][^|•·]{1,40}){2,}$|^posted in [^|]{1,60}\|\s*tagged\b", re.IGNORECASE
+)
+_LINK_ROW_WORDS = re.compile(
+    r"\b(privacy|terms|contact( us)?|about us|advertise|careers|cookies?|sitemap|tagged|posted in|subscribe|"
+    r"rss|newsletters?|accessibility)\b",
+    re.IGNORECASE,
+)
+# A byline alone in its paragraph ("*Authors: Kari L. Jordan, Erin Becker, ...*"): who wrote the piece.
+_BYLINE = re.compile(
+    r"^[_*]{0,3}(authors?|by|written by|posted by)\s*:\s*(?P<names>[^:]{1,300}?)[_*.]{0,3}$", re.IGNORECASE
+)
 # A figure: a Markdown image, an HTML <img>, a Jekyll image tag (`{% image "a.jpg" "alt" %}`) or a Hugo
 # shortcode (`{{< legacy-img src="a.jpg" >}}`). A paragraph of figures only (and the links, <center> or
 # <figure> around them) is a placeholder, no text a reader reads (a licence or build badge, a photo); with a
@@ -359,6 +467,10 @@ def flags_from_rules(
             in_authors = False
         if not flags[i] and (
             _COMMENT.match(text)
+            or _MARKUP.match(text)
+            or _PLACEHOLDER.match(text)
+            or _is_byline(text)
+            or (len(text.split()) <= 25 and _is_news_furniture(text))
             or _RULE_LINE.match(text)
             or _is_figure(text)
             or (short and _is_short_boilerplate(text, addresses=not in_authors))
@@ -398,6 +510,25 @@ def _is_short_boilerplate(text: str, addresses: bool = True) -> bool:
     if len(text.split()) > _SHORT_WORDS:
         return False
     return _SHORT.search(text) is not None or (addresses and _ADDRESS_LINE.search(text) is not None)
+
+
+def _is_news_furniture(text: str) -> bool:
+    """A news page's pointer to another story, photo credit, time stamp or row of links (25 words at most)."""
+    if _POINTER.match(text) or _PHOTO_CREDIT.match(text):
+        return True
+    stamp = _TIMESTAMP.match(text)
+    if stamp:
+        # Numbers, month and day names, time zones; then at most "by" and a name.
+        when = re.split(r"\s+by\s+", stamp.group("when"), maxsplit=1)[0]
+        words = [w for w in re.findall(r"[^\W\d_]+\.?", when) if not _WHEN_WORDS.match(w.rstrip("."))]
+        return not words
+    return _LINK_ROW.match(text) is not None and _LINK_ROW_WORDS.search(text) is not None
+
+
+def _is_byline(text: str) -> bool:
+    """An "Authors:" line of names only (names checked case-sensitively, as for sign-offs)."""
+    found = _BYLINE.match(text)
+    return found is not None and _NAMES.fullmatch(found.group("names").strip()) is not None
 
 
 def _is_sign_off(text: str) -> bool:

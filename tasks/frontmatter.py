@@ -57,14 +57,50 @@ def split_front_matter(text: str) -> FrontMatter | None:
         if not _KEY_LINE.match(block.lstrip()):
             return None
         reason = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+        read, unread = _yaml_entries(block) if kind == "YAML" else ({}, [])
+        if not read:
+            return FrontMatter(
+                {}, body, f"its {kind} front matter could not be read ({reason}); its fields were not used"
+            )
         return FrontMatter(
-            {}, body, f"its {kind} front matter could not be read ({reason}); its fields were not used"
+            _metadata(read),
+            body,
+            f"its {kind} front matter could not be read whole ({reason}); its "
+            f"{', '.join(unread)} {'fields were' if len(unread) > 1 else 'field was'} not used",
         )
     if fields is None and not block.strip():
         return FrontMatter({}, body)
     if not isinstance(fields, dict):
         return None
     return FrontMatter(_metadata(fields), body)
+
+
+# A top-level key of a YAML block: a line starting with one (what follows, indented or a list, is its value).
+_TOP_KEY = re.compile(r"^([\w-]+)[ \t]*:", re.MULTILINE)
+
+
+def _yaml_entries(block: str) -> tuple[dict, list[str]]:
+    """The top-level entries of a YAML block that read on their own, and the keys of those that do not.
+
+    One bad value (a photo credit written `name: *rboed*`, which YAML reads as an alias) makes the whole block
+    unreadable, while the title, date and authors beside it are fine; a person reading the file sees them.
+    """
+    starts = [m.start() for m in _TOP_KEY.finditer(block)]
+    read: dict = {}
+    unread: list[str] = []
+    for lo, hi in zip(starts, starts[1:] + [len(block)], strict=True):
+        entry = block[lo:hi]
+        key = _TOP_KEY.match(entry).group(1)
+        try:
+            value = yaml.load(entry, Loader=yaml.SafeLoader)
+        except Exception:  # noqa: BLE001 - as above: any failure leaves this entry out
+            unread.append(key)
+            continue
+        if isinstance(value, dict):
+            read.update(value)
+        else:
+            unread.append(key)
+    return read, unread
 
 
 def _metadata(fields: dict) -> dict[str, str]:

@@ -39,7 +39,8 @@ from tasks.limits import (
 from tasks.repair import repair_unicode
 
 # ingest-3: a Markdown file's front matter is its metadata (tasks/frontmatter.py), not text.
-INGEST_VERSION = "ingest-3"
+# ingest-4: of a YAML front matter that cannot be read whole, the top-level fields that read alone are used.
+INGEST_VERSION = "ingest-4"
 TEXT_SUFFIXES = {".txt", ".md"}
 MARKDOWN_SUFFIXES = {".md"}  # read with their front matter as metadata
 JSONL_SUFFIXES = {".jsonl", ".jsonl.gz", ".jsonl.zst"}

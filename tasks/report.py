@@ -289,6 +289,7 @@ def render_run_summary(summary: dict, warehouse: Path, console: Console) -> None
         f"{summary['documents']} in the warehouse, {summary['stories']} stories "
         f"({summary['aligned_stories']} aligned in this run), "
         f"{summary['rejects']} inputs rejected"
+        + (f", {summary['warnings']} ingested with a warning" if summary.get("warnings") else "")
     )
     console.print(line, highlight=False, markup=False, emoji=False, soft_wrap=True)
     table = Table(title="reprint run", title_justify="left")
@@ -297,7 +298,8 @@ def render_run_summary(summary: dict, warehouse: Path, console: Console) -> None
     table.add_column("in the warehouse", justify="right")
     table.add_row("documents", f"{summary['new_documents']} read", str(summary["documents"]))
     table.add_row("stories", f"{summary['aligned_stories']} aligned", str(summary["stories"]))
-    table.add_row("inputs", f"{summary['rejects']} rejected", "")
+    warned = f", {summary['warnings']} warned" if summary.get("warnings") else ""
+    table.add_row("inputs", f"{summary['rejects']} rejected{warned}", "")
     console.print(table)
     catalog = inert(warehouse.resolve() / "corpus.duckdb")
     console.print(f"catalog: {catalog}", highlight=False, markup=False, emoji=False, soft_wrap=True)

@@ -914,12 +914,15 @@ def run(
         "unchanged_inputs": sum(len(s.unchanged) for s in prepared) + len(unread),
         "stories": len(set(members.column("story_id").to_pylist())),
         "aligned_stories": len(todo),
-        "rejects": len(rejects),
+        # A warning names what was dropped from a document that was ingested: it is no rejected input.
+        "rejects": sum(r.severity != "warning" for r in rejects),
+        "warnings": sum(r.severity == "warning" for r in rejects),
         "version": version or "unchanged",
         "report_page": str(page.resolve()),
     }
     for reject in rejects[:SHOWN_REJECTS]:
-        runner.warn("rejected %s: %s", reject.source, reject.reason)
+        kind = "warning for" if reject.severity == "warning" else "rejected"
+        runner.warn("%s %s: %s", kind, reject.source, reject.reason)
     if len(rejects) > SHOWN_REJECTS:
         runner.warn("... and %d more rejects: see the `rejects` table", len(rejects) - SHOWN_REJECTS)
     runner.log(

@@ -185,3 +185,16 @@ def test_shards_run_in_a_window_not_all_at_once():
 
     results = list(tasks.run.windowed((lambda n=n: submit(n) for n in range(50)), 4))
     assert results == list(range(50)) and max(most) == 4
+
+
+def test_a_document_ingested_with_a_warning_is_not_counted_as_a_rejected_input(tmp_path, capsys):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[0], inputs / "a.txt")
+    (inputs / "post.md").write_text('---\ntitle: "unclosed\ndate: [2020\n---\n\nThe body of the post.')
+    (inputs / "empty.txt").write_text("")
+    assert main(["run", str(inputs), "--warehouse", str(tmp_path / "wh"), "--no-report"]) == 0
+    out, err = capsys.readouterr()
+    assert "1 inputs rejected, 1 ingested with a warning" in err
+    assert "warning for post.md: its YAML front matter could not be read" in err
+    assert "rejected empty.txt" in err

@@ -3,6 +3,8 @@ paragraphs, Markdown About blocks of a press release, pointers and credits, sign
 authors' addresses. Every text here is written for the test, on the pattern of the real text in
 docs/boilerplate.md."""
 
+import pytest
+
 from tasks.boilerplate import flag_document, template_key
 
 BODY = [
@@ -109,3 +111,109 @@ def test_a_blog_engines_unfilled_variables_alone_are_template_leftovers():
     # Apache Grails's announcements print "[%title]" and "[%author]" where the engine fills in front matter.
     assert flagged(["# [%title]", "[%author]", *BODY]) == [0, 1]
     assert flagged([*BODY, "Generating a new Grails [%version] application takes one command."]) == []
+
+
+def test_markup_placeholders_bylines_and_cross_post_notes_boilerplate_7():
+    # Classes read in the opened third blind part (rOpenSci, pyOpenSci, R-hub, Openscapes), authored here.
+    # HTML wrappers alone in a Markdown post's paragraph; markup around an image is a figure, judged apart.
+    assert flagged([*BODY[:3], '<div class="notice" markdown="1">', *BODY[3:], "</div>"]) == [3, 7]
+    assert flagged(["<b>Bold</b> words open this paragraph of the story's own text.", *BODY]) == []
+    tweet = '<br> <center> <a href = "https://example.org/status/1"> <img src="/a.png"></a> </center>'
+    assert 4 not in flagged([*BODY[:3], "Read the thread below, a caption for it.", tweet, *BODY[3:]])
+    # A draft's editorial placeholder; the word in a sentence is text.
+    assert flagged([*BODY[:3], "*TODO: photo of the team at the conference*", *BODY[3:]]) == [3]
+    assert flagged(["Todo lists and to-dos: the app's new features arrive in May.", *BODY]) == []
+    # A byline of names only; a colon after "Authors" in prose is text.
+    byline = "*Authors: Jane Doe, Sam L. Lee, Ana María Ruiz, Bo Chen, Kim Park, Lee Smith, Yo Tan, Al Roe*"
+    assert flagged([byline, *BODY]) == [0]
+    assert flagged(["Authors: we asked them what they think, and they said it was fine.", *BODY]) == []
+    # Where else the post is printed.
+    note = "*This post has been [cross-posted on the Example blog](https://example.org/)*"
+    assert flagged([*BODY, note]) == [6]
+    assert flagged(["***Cross-posted on [Example](https://example.org/blog/)***", *BODY]) == [0]
+    news = "The story was cross-posted on many sites before the election, officials said."
+    assert flagged([news, *BODY]) == []
+
+
+def test_a_ci_workflows_expressions_are_code_not_template_leftovers():
+    # A GitHub Actions workflow in a post, cut at its blank lines: `${{ }}` is the workflow's syntax.
+    assert flagged([*BODY, "env: GITHUB_PAT: ${{ secrets.GITHUB_TOKEN }} R_KEEP_PKG_SOURCE: yes"]) == []
+    assert flagged([*BODY, "{{ post.analytics }}"]) == [6]
+
+
+def test_a_sign_up_invitation_inside_a_long_paragraph_of_the_text_is_text():
+    # rOpenSci's notice that its forum closed ends its 110-word middle paragraph with "subscribe to our RSS
+    # feed or our newsletter!": the text's own invitation. A sign-up box is short.
+    long = (
+        "We're not putting our community building aside or behind a wall! We remain committed to our values "
+        "of open community. We've migrated the most active part of the forum, the use cases collection, to "
+        "our website, and we will continue to collect them via GitHub discussions. Your contributions to our "
+        "packages, infrastructure and software review are still welcome! You can meet with us at events "
+        "including coworking and community calls. You can also reach us by e-mail and check out our "
+        "contributing guide. And to hear from us, subscribe to our RSS feed or our newsletter!"
+    )
+    assert flagged([*BODY[:3], long, *BODY[3:]]) == []
+    assert flagged([*BODY[:3], "Subscribe to our newsletter for the week's news.", *BODY[3:]]) == [3]
+    assert flagged([*BODY[:3], "Sign up for our free newsletter.", *BODY[3:]]) == [3]
+
+
+# A news page's furniture as extractors leave it in the text (wire services, press-release wires, news sites'
+# widgets), authored here in the forms those services print; each beside a sentence of news that must stay.
+NEWS_FURNITURE = [
+    "This material may not be published, broadcast, rewritten or redistributed.",
+    "AP's climate coverage receives support from foundations. AP is solely responsible for all content.",
+    "(Reporting by Jane Doe in Washington; Additional reporting by Sam Lee; Editing by Bo Chen)",
+    "Reporting by Jane Doe; Editing by John Smith",
+    "Our Standards: The Thomson Reuters Trust Principles.",
+    "Associated Press writer Jane Doe in Washington contributed to this report.",
+    "Story continues below advertisement",
+    "ADVERTISEMENT",
+    "Related: City council approves new budget",
+    "READ MORE: City council approves new budget",
+    "Follow AP's coverage of the election at https://apnews.com/hub/election-2024",
+    "(AP Photo/Jane Doe)",
+    "Image: Getty Images",
+    "Get the latest news delivered to your inbox.",
+    "The views expressed in this article are the author's own.",
+    "5 min read",
+    "Updated 3:45 PM ET, Mon May 6, 2024",
+    "Posted on May 6, 2024 by Jane Doe",
+    "Posted in Politics | Tagged budget, council",
+    "Terms of Use | Privacy Policy | Contact Us",
+    "Click to share on Twitter (Opens in new window)",
+    "Share this:",
+    "Comments are closed.",
+    "We use cookies to improve your experience on our site.",
+    "Subscribe to Example News for unlimited access.",
+    "Follow Jane Doe on Twitter @janedoe.",
+    "Distributed by Tribune Content Agency, LLC.",
+    "SOURCE Example Corp.",
+    "View original content to download multimedia: https://www.prnewswire.com/news-releases/example.html",
+    "Logo - https://mma.prnewswire.com/media/456/example_logo.jpg",
+]
+NEWS_TEXT = [
+    "Updated figures released on Tuesday show a 3% rise in the jobless rate.",
+    "Published in 2019, the report found that 40% of roads needed repair.",
+    "Source code for the app was released on GitHub last week.",
+    "Share prices fell 3% on Monday after the announcement.",
+    "The advertisement ran in three newspapers last week.",
+    "The poll results do not necessarily reflect the views of all voters, the researchers said.",
+    "The company said it uses cookies to track users, a practice regulators have questioned.",
+    "Credit card debt rose for the third quarter in a row, the bank said.",
+    "Related research has found similar effects in other cities.",
+    "Reporting by local newspapers has exposed the problem for years.",
+    "Home prices rose 4% | rents rose 6% | wages rose 3%",
+    "Several reporters contributed to the investigation, which took a year.",
+    "The views expressed by residents at the meeting varied widely.",
+    "Editor's note: This story has been updated to include comment from the mayor.",
+]
+
+
+@pytest.mark.parametrize("line", NEWS_FURNITURE)
+def test_a_news_pages_furniture_is_boilerplate_boilerplate_7(line):
+    assert flagged([*BODY[:3], line, *BODY[3:]]) == [3]
+
+
+@pytest.mark.parametrize("line", NEWS_TEXT)
+def test_news_sentences_with_the_same_words_are_text(line):
+    assert flagged([*BODY[:3], line, *BODY[3:]]) == []

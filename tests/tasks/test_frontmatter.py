@@ -107,3 +107,20 @@ def test_an_unreadable_front_matter_is_a_warning_and_the_document_is_ingested(tm
     assert docs[0].text == "The body of the post."
     assert [(r.source, r.severity) for r in rejects] == [("post.md", "warning")]
     assert "front matter could not be read" in rejects[0].reason
+
+
+def test_one_unreadable_yaml_value_leaves_the_others_read():
+    # The shape of a real post (Open Life Science's convening draft): a photo credit `*rboed*` reads as a YAML
+    # alias and breaks the block; its title, authors and date are readable and a person sees them.
+    block = (
+        '---\nlayout: post\ntitle: "From Surviving to Thriving"\nauthors:\n- Kari L. Jordan\n- Erin Becker\n'
+        "date: 2024-05-02\nphotos:\n  name: *rboed*\n  license: CC-BY 2.0\n---\n\nThe body."
+    )
+    front = split_front_matter(block)
+    assert front.body == "The body."
+    assert front.fields == {
+        "title": "From Surviving to Thriving",
+        "published_at": "2024-05-02",
+        "author": "Kari L. Jordan, Erin Becker",
+    }
+    assert "its photos field was not used" in front.warning
