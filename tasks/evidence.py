@@ -105,7 +105,7 @@ def evidence_of(texts: list[str], known: dict) -> list[tuple[str, int, int]]:
         digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
         found = known.get(digest)
         if found is None:
-            # A name is cut from a whitespace-free token: joined by a space, the names split back as they were.
+            # Names are cut from whitespace-free tokens: joined by a space, they split back as they were.
             found = known[digest] = (" ".join(names_and_numbers(text)), *template_keys(text))
         out.append(found)
     return out
