@@ -39,6 +39,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: the blind news part's first run on main's code, kept as evidence and quoted in prose; "
         "current figures are quality.json's",
     ),
+    "quality-news-dev-first-look.json": (
+        "real-set.md",
+        "hand-written: the news development part's first run on main's code (rule writers read it), quoted "
+        "in a table; current figures are quality.json's",
+    ),
     "quality-blind-first-look.json": (
         "real-set.md",
         "hand-written: the blind part's first run on main's code (its paragraphs withheld), kept as "
@@ -53,6 +58,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "real-set.md",
         "hand-written: the third blind part's first run on main's code (the three blind parts' paragraphs "
         "withheld), kept as evidence and quoted in a table; current figures are quality.json's",
+    ),
+    "quality-blind4-first-look.json": (
+        "real-set.md",
+        "hand-written: the fourth blind part's first run on main's code (the third and fourth blind parts' "
+        "paragraphs withheld), kept as evidence and quoted in a table; current figures are quality.json's",
     ),
     "link_memory.json": ("link-memory.md", "rendered (the whole page) by `bench.link_memory.render_page`"),
     "commit_memory.json": ("memory.md", "hand-written: a commit's peak RSS, streamed against whole tables"),

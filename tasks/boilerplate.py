@@ -184,7 +184,7 @@ _RULES = [
     # A page's login and newsletter boxes, extracted as text when they sit inside the article markup.
     (
         ("sign up", "newsletter"),
-        r"^(?=.{0,400}$).*?(\bsign up (for|to) (our|the|my|a) ([\w-]+ ){0,3}"
+        r"^(?=.{0,400}$).*?(\bsign up( now| today| here)? (for|to) (our|the|my|a) ([\w-]+ ){0,3}"
         r"(newsletters?|e-?mails?|alerts|briefings?|digest)\b|"
         r"\b(get|receive) (our|the) ([\w-]+ ){0,3}newsletter\b)|^newsletter( sign-?up)?:?$",
     ),
@@ -209,7 +209,13 @@ _SHORT = re.compile(
     r"share( this( article| story| page)?)?|share on (facebook|twitter|x|linkedin|whatsapp|reddit|email)|"
     r"like this|loading\.*|print( this (page|article|story))?|back to top|leave a (comment|reply)|"
     r"comments? (are|is) closed|listen to (this|the) (article|story)|\d+ min(ute)?s? read|trending( now)?|"
-    r"most (popular|read)|recommended( for you)?|more from .{1,40})[\s:.!»>›]*$|"
+    r"most (popular|read)|recommended( for you)?|more from .{1,40}|"
+    # A box's label and a slideshow's or player's controls.
+    r"videos?|photos?|gallery|photo gallery|slideshow|audio|now playing|video player|replay|autoplay|"
+    r"(next|previous|prev) (slide|photo|image)|enlarge (this )?(image|photo)|(hide|show|toggle) caption|"
+    r"expand|close|(image|photo|slide) \d+ of \d+|\d+ of \d+|you (may|might) also like|top stories|"
+    r"up next|what to read next|don'?t miss|editor'?s picks?)[\s:.!»>›]*$|"
+    r"^(reuse|republish) (this )?(content|article|story)$|"
     r"^click to (share|email|print) .{0,60}$|^(follow|find) .{1,40} on (twitter|x|facebook|instagram|bluesky|"
     r"mastodon|threads|linkedin)\b.{0,40}$|\bdelivered (straight |directly )?to your inbox\b|"
     r"\bfor (unlimited|full|complete) (digital )?access\b|"
@@ -289,7 +295,7 @@ _PLACEHOLDER = re.compile(r"^[\W_]{0,3}(TODO|TBD|FIXME|TK)\b\s*:")
 # and its rows of links ("Terms of Use | Privacy Policy | Contact Us", "Posted in Politics | Tagged budget").
 _POINTER = re.compile(
     r"^(related|read more|read also|also read|more|watch|listen|recommended|further reading|see more)"
-    r"( (stories|articles|coverage|content|links|reading))?\s*:\s*\S.{0,160}$|"
+    r"( (stories|articles|coverage|content|links|reading))?\s*:\s*\S.{0,300}$|"
     r"^(follow|read) ([\w.&-]+['’]s |our |more of our )?(full |complete |live |latest |ongoing )?coverage\b|"
     r"^click here( to (read|see|learn|find out) more)?\W*$",
     re.IGNORECASE,
@@ -300,10 +306,57 @@ _PHOTO_CREDIT = re.compile(
     re.IGNORECASE,
 )
 _TIMESTAMP = re.compile(
-    r"^(updated|published|posted|last (updated|modified)|first published)( on| at)?:?\s(?=.{0,80}$)"
+    r"^((updated|published|posted|last (updated|modified)|first published)( on| at)?:?\s)?(?=.{0,80}$)"
     r"(?P<when>.*\d.*)$",
     re.IGNORECASE,
 )
+# A page's header line run together by the extractor: section, headline, byline and a date stamp last
+# ("Semiconductors In Chips, Two Cores Are Better Than One Arik Hesseldahl, 08.24.04, 6:00 AM ET").
+_STAMPED_HEADER = re.compile(
+    r"^[^.!?]{10,200}, (\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2})"
+    r"(,? \d{1,2}[:.]\d{2} ?([ap]\.?m\.?)?( [A-Z]{2,4})?)?$",
+    re.IGNORECASE,
+)
+# "Follow Calla Cofield @callacofield. Follow us @Spacedotcom, Facebook and Google+."
+_FOLLOW = re.compile(
+    r"^follow (us|[a-z][\w.'’-]*( [a-z][\w.'’-]*){0,3}) (@\w|on (twitter|x|facebook|instagram))",
+    re.IGNORECASE,
+)
+_SEPARATOR = re.compile(r"^[\s\-–—•·*_=~|]+$")
+# A photo's caption as wire services write it, its credit in parentheses last ("Protesters march in Kabul on
+# Friday. (AP Photo/Rahmat Gul)", "… (Photo: Jane Doe/Reuters)", "… (Getty Images)").
+_CAPTION = re.compile(
+    r"(?<!\])\((?=[^()]*\s)(ap|afp|reuters|epa|upi|getty|ani|xinhua|aap)?\s?(photos?|images?|pictures?)?\s?(/|:|by)?\s?"
+    r"[^()]{0,80}\b(photo|images?|pictures?|getty|reuters|afp|ap|epa|shutterstock|file)\b[^()]{0,60}\)$",
+    re.IGNORECASE,
+)
+# A byline alone: "By JANE DOE, Associated Press", "By Jane Doe and Sam Lee | Reuters", "By The Associated
+# Press".
+_BYLINE_NEWS = re.compile(
+    r"^[Bb][Yy] (the )?[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,3}"
+    r"((,| and| &|, and) [A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,3})*"
+    r"(\s?[,|•–—-]\s?[A-Z][\w .'’-]{1,40})?$"
+)
+# Where a story came from, in brackets at its end ("[via Daily Express]").
+_VIA = re.compile(r"^[\[(]?via [A-Z][\w .&'’-]{1,60}[\])]?\.?$")
+# An invitation to the comments ("Debate about it in the comments below"), and a tune-in line of
+# entertainment news ("X is in cinemas now.", "X airs on NBC Saturdays at 11:35 p.m. ET.").
+_COMMENTS = re.compile(
+    r"\b(debate|discuss|sound off|let us know|tell us|share your thoughts|leave your thoughts|"
+    r"join the (conversation|discussion)|talk about it)\b.{0,80}\bthe comments\b",
+    re.IGNORECASE,
+)
+_TUNE_IN = re.compile(
+    r"\b((is|are) now (playing|showing)|(is|are) (now )?(out )?in (cinemas|theaters|theatres)( now)?|"
+    r"in (cinemas|theaters|theatres) now|airs (on|at) .{1,40}\bat \d{1,2}(:\d{2})? ?[ap]\.?m\b)",
+    re.IGNORECASE,
+)
+# A label over a page's list of tags ("More about:", "Tags:", "Topics:").
+_TAG_LABEL = re.compile(
+    r"^[-*•]?\s*(more about|tags?|topics?|related topics|filed under|categories|keywords|more on)\s*:?$",
+    re.IGNORECASE,
+)
+_TAG_ITEM = re.compile(r"^[-*•]\s*[^.!?:;,]{1,40}$")
 # What a time stamp is made of besides its numbers: "Updated 3:45 PM ET, Mon May 6, 2024 by Jane Doe".
 _WHEN_WORDS = re.compile(
     r"^((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(mon|tue|wed|thu|fri|sat|sun)[a-z]*|[ap]m|[ap]\.m\.|et|est|edt|ct|cdt|pt|pst|pdt|gmt|"
@@ -470,7 +523,7 @@ def flags_from_rules(
             or _MARKUP.match(text)
             or _PLACEHOLDER.match(text)
             or _is_byline(text)
-            or (len(text.split()) <= 25 and _is_news_furniture(text))
+            or _is_news_furniture(text)
             or _RULE_LINE.match(text)
             or _is_figure(text)
             or (short and _is_short_boilerplate(text, addresses=not in_authors))
@@ -478,6 +531,7 @@ def flags_from_rules(
             or (short and _CREDIT.match(text) is not None)
         ):
             flags[i] = True
+    _flag_tag_lists(paragraphs, flags)
     # A line the extractor cut into pieces: "©" / "2008" / "Acme. All rights reserved."; a release's "###".
     for i, text in enumerate(paragraphs):
         if not flags[i] and len(text) <= 12 and (_FRAGMENT.match(text) or _END_MARK.match(text)):
@@ -513,8 +567,23 @@ def _is_short_boilerplate(text: str, addresses: bool = True) -> bool:
 
 
 def _is_news_furniture(text: str) -> bool:
-    """A news page's pointer to another story, photo credit, time stamp or row of links (25 words at most)."""
-    if _POINTER.match(text) or _PHOTO_CREDIT.match(text):
+    """A news page's pointer to other stories or invitation to the comments (50 words at most), a photo's
+    caption with its credit (60), photo credit, byline, time stamp, header line, row of links, source note,
+    follow line or tune-in line (25 words at most)."""
+    words = len(text.split())
+    if (_POINTER.match(text) or _COMMENTS.search(text)) and words <= 50:
+        return True
+    if words <= 60 and _CAPTION.search(text):
+        return True
+    if words > 25:
+        return False
+    if _PHOTO_CREDIT.match(text) or _STAMPED_HEADER.match(text) or _VIA.match(text):
+        return True
+    if _BYLINE_NEWS.match(text):
+        return True
+    if _FOLLOW.match(text) or (words <= 15 and _TUNE_IN.search(text)):
+        return True
+    if _SEPARATOR.match(text):  # a lone dash or bullet between paragraphs
         return True
     stamp = _TIMESTAMP.match(text)
     if stamp:
@@ -523,6 +592,26 @@ def _is_news_furniture(text: str) -> bool:
         words = [w for w in re.findall(r"[^\W\d_]+\.?", when) if not _WHEN_WORDS.match(w.rstrip("."))]
         return not words
     return _LINK_ROW.match(text) is not None and _LINK_ROW_WORDS.search(text) is not None
+
+
+def _flag_tag_lists(paragraphs: list[str], flags: list[bool]) -> None:
+    """Flag in place a page's tag list: a label ("More about:", "Tags:") and the short list items under it
+    ("- Australia", "- Windows 10"), or a run of three such items or more that closes the document (nothing
+    after it but flagged furniture). A story's own list has sentences, or text after it."""
+    n = len(paragraphs)
+    i = 0
+    while i < n:
+        label = _TAG_LABEL.match(paragraphs[i]) is not None
+        j = i + 1 if label else i
+        while j < n and _TAG_ITEM.match(paragraphs[j]) and len(paragraphs[j].split()) <= 4:
+            j += 1
+        closes = all(flags[k] for k in range(j, n))
+        if (label and (j > i + 1 or closes)) or (j - i >= 3 and closes):
+            for k in range(i, j):
+                flags[k] = True
+            i = j
+        else:
+            i += 1
 
 
 def _is_byline(text: str) -> bool:

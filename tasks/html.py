@@ -29,7 +29,9 @@ from tasks.repair import may_hold_mojibake, repair_unicode
 # html-2: a second pass for pages whose article sits in layout tables; <pre> split at blank lines only.
 # html-3: source line ends inside a paragraph are spaces (a <br> no longer lets them cut a sentence); a <br>
 # in a <pre> is a line end.
-HTML_VERSION = "html-3"
+# html-4: source line ends inside inline elements are spaces (ticker links no longer cut a sentence), runs of
+# spaces one; a line ending in a colon counts as prose in the second pass's test (it introduces a quote).
+HTML_VERSION = "html-4"
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
@@ -43,7 +45,27 @@ _AS_WINDOWS_1252 = {"iso8859-1", "ascii", "cp1252"}
 _LAYOUT_TAGS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption")
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _WHITE = re.compile(r"\s+")
-_ENDS_SENTENCE = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u2019\u201d)\u300d]*$")
+_SPACES = re.compile(r"[ \t]{2,}")
+# Elements a browser lays out inside a line: no line end in their source text is a break on the page.
+_INLINE_TAGS = (
+    "span",
+    "a",
+    "b",
+    "i",
+    "em",
+    "strong",
+    "font",
+    "u",
+    "small",
+    "big",
+    "sup",
+    "sub",
+    "abbr",
+    "cite",
+)
+# A sentence's end; a colon too, where a story's sentence introduces the quote in the next paragraph
+# ("…, according to a new interview with THR:").
+_ENDS_SENTENCE = re.compile(r"[.!?:\u3002\uff01\uff1f][\"'\u2019\u201d)\u300d]*$")
 _PUBLISHED_XPATH = (
     "//meta[@property='article:published_time' or @name='article:published_time'"
     " or @itemprop='datePublished' or @name='pubdate' or @name='publishdate' or @name='date'"
@@ -172,7 +194,8 @@ def _lines(result: Extraction | None) -> list[str]:
     """The extracted paragraphs: trafilatura gives one a line and may repeat the title as the first one."""
     if result is None:
         return []
-    lines = [line.strip() for line in (result.text or "").split("\n") if line.strip()]
+    # Runs of spaces as a browser shows them, one (the source's spaces around inline elements add up).
+    lines = [_SPACES.sub(" ", line.strip()) for line in (result.text or "").split("\n") if line.strip()]
     if lines and result.title and lines[0] == result.title.strip():
         lines = lines[1:]
     return lines
@@ -198,10 +221,17 @@ def _pre_as_paragraphs(tree: HtmlElement) -> None:
 
 
 def _collapse_source_line_ends(tree: HtmlElement) -> None:
-    """White space in the page source as a browser renders it, one space, inside <p> elements: with a <br>
-    in a paragraph, the extractor keeps the source's own line ends, and each would cut a sentence in two
-    ("make it work the way" / "you do."). Only inside <p>: elsewhere an old page's line ends are all the
-    paragraph breaks it has."""
+    """White space in the page source as a browser renders it, one space, inside <p> elements and inside
+    inline elements: with a <br> in a paragraph, the extractor keeps the source's own line ends, and each
+    would cut a sentence in two ("make it work the way" / "you do."); a sentence in a <span> whose ticker
+    links stand on lines of their own ("Intel (nasdaq:" / "INTC -" / "news -" ..., Forbes's 2005 pages) would
+    be cut at each. Elsewhere an old page's line ends are all the paragraph breaks it has."""
+    for inline in tree.iter(*_INLINE_TAGS):
+        for element in inline.iter():
+            if element is not inline and element.tail and "\n" in element.tail:
+                element.tail = _WHITE.sub(" ", element.tail)
+            if isinstance(element.tag, str) and element.text and "\n" in element.text:
+                element.text = _WHITE.sub(" ", element.text)
     for paragraph in tree.iter("p"):
         if paragraph.find(".//br") is None:
             continue

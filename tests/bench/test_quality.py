@@ -18,6 +18,7 @@ from bench.quality import (
     PARTS,
     REAL,
     RESULTS,
+    WITHHELD,
     Warehouse,
     label_part,
     load_labels,
@@ -209,7 +210,9 @@ def _raw_text(path: Path) -> str:
     blocks)."""
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix == ".html":
-        text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+        # A closing tag ends at the next ">", whatever comes before it, as in a browser (The Atlantic's
+        # pages close a script with `</script` and a line break before `<![endif]-->`).
+        text = re.sub(r"(?is)<(script|style)\b.*?</\1\b[^>]*>", " ", text)
         text = html.unescape(re.sub(r"<[^>]+>", " ", text))
     return _bare(text)
 
@@ -267,7 +270,9 @@ def test_real_set_labels_name_existing_documents_and_snippets():
     assert set(real_documents(corpus)) == {s["name"] for s in load_sources()}
     text = {d: _raw_text(corpus / d) for d in real_documents(corpus)}
     for b in labels["boilerplate"]:
-        assert any(_bare(b["snippet"]) in text[d] for d in b["docs"]), b["snippet"]
+        # The HTML reader writes a list item as "- item": the marker is the reader's, not the page's.
+        bare = _bare(b["snippet"].removeprefix("- ") if b.get("exact") else b["snippet"])
+        assert any(bare in text[d] for d in b["docs"]), b["snippet"]
     for w in labels["whole"]:
         assert _bare(w["text"]) in text[w["doc"]], w["text"]
     for f in labels["fate"]:
@@ -452,3 +457,73 @@ def test_third_blind_part_is_scored_apart_and_withheld_with_the_other_two(tmp_pa
     }
     # The figures are those of every paragraph, withheld or not.
     assert shown["boilerplate"] == part["boilerplate"] and shown["hard_negatives_linked"] == []
+
+
+def test_fourth_blind_part_is_scored_apart_and_withheld_once_the_third_is_opened(tmp_path):
+    # heldout = "blind4": the news pages saved as HTML, a part of its own (real-blind4), withheld with the
+    # third blind part while both were blind, alone once the third was opened (each leaves WITHHELD alone).
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "blind4"  # a1.md and a2.md
+    labels["hard_negative"][0]["heldout"] = "blind3"  # b.md and c.md
+    documents = real_documents(corpus)
+    assert ("real-blind4", "blind4") in PARTS and "blind4" in WITHHELD
+    blind4, blind4_docs = label_part(labels, documents, heldout="blind4")
+    assert blind4_docs == {"a1.md", "a2.md"}
+    assert label_part(labels, documents, heldout="blind3")[1] == {"b.md", "c.md"}
+    assert blind4["family"] == labels["family"] and blind4["hard_negative"] == []
+    assert blind4["fate"] == labels["fate"][:1]
+    assert [b["docs"] for b in blind4["boilerplate"]] == [["a1.md", "a2.md"], []]
+    assert withheld_documents(labels, documents) == {
+        "a1.md",
+        "a2.md",
+    }  # today's WITHHELD: the third is opened
+    out = Warehouse(
+        story={"a1.md": "s1", "a2.md": "s1", "b.md": "s2", "c.md": "s3"},
+        version={"a1.md": 0, "a2.md": 1, "b.md": 0, "c.md": 0},
+        paragraphs=[("a2.md", 0, "About Us: a company.", False), ("b.md", 0, "Next", False)],
+        fates={},
+        rejects=[],
+    )
+    part = score_real(corpus, blind4, restricted(out, blind4_docs), blind4_docs)
+    assert part["families_whole"] == 1 and part["boilerplate_missed"] == ["a2.md: About Us: a company."]
+    whole = score_real(corpus, labels, out)
+    # While both parts were blind (the first look at the fourth), neither part's paragraphs were listed.
+    both = withhold(whole, withheld_documents(labels, documents, ("blind3", "blind4")))
+    assert both["boilerplate_missed"] == both["fates"] == []
+    assert both["withheld"] == {
+        "boilerplate_missed": 2,
+        "boilerplate_wrong": 0,
+        "boilerplate_removed": 0,
+        "fates": 2,
+    }
+    # With the third part opened, its paragraphs are listed and the fourth's still are not.
+    opened = withhold(whole, withheld_documents(labels, documents))
+    assert opened["boilerplate_missed"] == ["b.md: Next"] and opened["withheld"]["boilerplate_missed"] == 1
+
+
+def test_news_dev_part_is_scored_apart_and_shown_in_full(tmp_path):
+    # heldout = "news-dev": news pages saved as HTML that rule writers read beside the blind part of the same
+    # kind: a part of its own (real-news-dev), never withheld, so its missed and wrongly flagged paragraphs
+    # are listed.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "news-dev"  # a1.md and a2.md
+    labels["hard_negative"][0]["heldout"] = "blind3"  # b.md and c.md
+    documents = real_documents(corpus)
+    assert ("real-news-dev", "news-dev") in PARTS and "news-dev" not in WITHHELD
+    dev, dev_docs = label_part(labels, documents, heldout="news-dev")
+    assert dev_docs == {"a1.md", "a2.md"} and label_part(labels, documents, heldout=False)[1] == set()
+    assert dev["family"] == labels["family"] and dev["hard_negative"] == []
+    assert dev["fate"] == labels["fate"][:1]
+    assert [b["docs"] for b in dev["boilerplate"]] == [["a1.md", "a2.md"], []]
+    out = Warehouse(
+        story={"a1.md": "s1", "a2.md": "s2", "b.md": "s3", "c.md": "s4"},
+        version={"a1.md": 0, "a2.md": 0, "b.md": 0, "c.md": 0},
+        paragraphs=[("a2.md", 0, "About Us: a company.", False), ("a1.md", 0, "The lead.", True)],
+        fates={},
+        rejects=[],
+    )
+    part = score_real(corpus, dev, restricted(out, dev_docs), dev_docs)
+    assert part["families_whole"] == 0 and part["grouping"]["recall"] == 0.0
+    shown = withhold(part, withheld_documents(labels, documents, WITHHELD + ("blind3",)))
+    assert shown["boilerplate_missed"] == ["a2.md: About Us: a company."]
+    assert shown["boilerplate_wrong"] == ["a1.md: The lead."] and "withheld" not in shown

@@ -190,6 +190,29 @@ NEWS_FURNITURE = [
     "SOURCE Example Corp.",
     "View original content to download multimedia: https://www.prnewswire.com/news-releases/example.html",
     "Logo - https://mma.prnewswire.com/media/456/example_logo.jpg",
+    # The classes the news-dev part showed (its pages' forms, authored here).
+    "MORE: Why the studio cut the scene / The cast reunites for the premiere",
+    "6:30am PT by Jane Doe",
+    "Sunday October 22",
+    "Technology In Chips, Two Cores Are Better Than One Jane Doe, 08.24.04, 6:00 AM ET",
+    "[via Example Daily]",
+    "–",
+    "Follow Jane Doe @janedoe. Follow us @ExampleNews, Facebook and Google+. Original article on Example.",
+    "Do you think the sequel should be made? Debate about it in the comments below, and stay tuned for more.",
+    "The film is now playing in theaters.",
+    "Example Show airs on NBC Saturdays at 11:35 p.m. ET.",
+    "Reuse content",
+    "Sign up now for the Example Weekly newsletter to get breaking news.",
+    # Captions with a wire's photo credit, bylines, a box's label, a slideshow's controls (field knowledge of
+    # news pages: the forms wire services and news sites print).
+    "Protesters march in the capital on Friday, April 7, 2017. (AP Photo/Jane Doe)",
+    "A view of the damaged bridge after the storm on Friday. (Photo: Jane Doe/Reuters)",
+    "By JANE DOE, Associated Press",
+    "By Jane Doe and Sam Lee | Reuters",
+    "Video",
+    "1 of 12",
+    "Hide caption",
+    "You may also like",
 ]
 NEWS_TEXT = [
     "Updated figures released on Tuesday show a 3% rise in the jobless rate.",
@@ -206,7 +229,23 @@ NEWS_TEXT = [
     "Several reporters contributed to the investigation, which took a year.",
     "The views expressed by residents at the meeting varied widely.",
     "Editor's note: This story has been updated to include comment from the mayor.",
+    "In 2017 the city spent $3 million on the roads.",
+    "- ...",
+    "One user wrote in the comments that the plan would never work.",
+    "By the end of the day, the council had approved the plan.",
+    "The photo (taken by a resident) shows the flooded street.",
+    "He said the file (which the AP obtained) was incomplete.",
+    "Photos of the event were shared widely online, officials said.",
+    "Finally here are some tweets from the day. ![A tweet](/images/tweet-one.png)",
 ]
+
+
+def test_a_pages_tag_list_is_boilerplate_a_storys_own_list_is_not():
+    tags = ["- More about:", "- Australia", "- Nature", "- Tasmania"]
+    assert flagged([*BODY, *tags]) == [6, 7, 8, 9]
+    assert flagged([*BODY, "- Microsoft", "- Windows 10", "- Tablets"]) == [6, 7, 8]  # closing the page
+    own = ["The council listed three priorities:", "- Roads", "- Schools", "- Parks"]
+    assert flagged([*BODY[:3], *own, *BODY[3:]]) == []  # text after it
 
 
 @pytest.mark.parametrize("line", NEWS_FURNITURE)

@@ -245,3 +245,39 @@ def test_a_code_block_written_with_line_breaks_is_split_at_its_blank_lines_only(
     )
     paragraphs = extract_article(_page("", BODY + code)).text.split("\n\n")
     assert paragraphs[-2:] == ["// add.c #include <math.h>", "int add(int x, int y) { return x + y; }"]
+
+
+def test_ticker_links_on_lines_of_their_own_inside_a_span_do_not_cut_the_sentence():
+    # Issue 12, class 5 (news-dev: Forbes's 2005 pages): a story in <span>s between <br><br>, each company's
+    # ticker widget on source lines of its own; a reader sees one sentence (authored on that structure).
+    widget = (
+        "(nasdaq:\n      <a href='/t?tkr=INTC'>INTC</a> - \n\t<a href='/news?ticker=INTC'>\n       news\n"
+        "    </a> - \n    <a href='/people?ticker=INTC'>\n       people\n    </a>)"
+    )
+    spans = [
+        f"Earlier this year Intel \n    {widget} disclosed its plans to build dual-core chips for desktops.",
+        "The chips themselves are not expected to reach the market until the middle of next year, it said.",
+        "Analysts said the shift would change how programs are written for years to come, and tested.",
+    ]
+    story = "\n<br>\n<br>\n".join(f"<span class='body'>{text}</span>" for text in spans)
+    page = f"<html><head><title>Two cores</title></head><body><div>{story}</div></body></html>".encode()
+    paragraphs = extract_article(page).text.split("\n\n")
+    assert paragraphs[0] == (
+        "Earlier this year Intel (nasdaq: INTC - news - people ) disclosed its plans to build "
+        "dual-core chips for desktops."
+    )
+
+
+def test_a_story_whose_sentences_introduce_quotes_is_read_as_prose():
+    # Issue 12, class 5 (news-dev: an io9 page of 2017 that the precise pass found nothing in): a story's
+    # sentences that end in a colon, each introducing a block quote, are prose in the second pass's test.
+    from tasks.html import HtmlConfig, _reads_as_article
+
+    lines = [
+        "Poor Jason. There is maybe no other person on this Earth who is as passionate about the series.",
+        "He explained what happened in a long post on his page, according to a new interview with the paper:",
+        "I wanted to get a reaction shot of the audience when our cameo came on, and they took my phone.",
+        "He also gave his take on his own character and on the future of the films in the same interview:",
+        "[THR]",
+    ]
+    assert _reads_as_article(lines, HtmlConfig())
