@@ -1,10 +1,10 @@
 """What finding reuse outside stories costs `reprint run`: a full run of a generated corpus, a run with
 nothing new and a run after 1% new documents, each timed end to end with its peak RSS (the run and its worker
-processes), and the reuse step's own seconds from the run's log; the same on the real set. Results:
-bench/results/reuse.json.
+processes), and the reuse step's own seconds from the run's log with the peak RSS while it ran; the same on
+the real set, and a full run of a larger corpus (`--larger`). Results: bench/results/reuse.json.
 
     .venv/bin/python -m bench.reuse_bench --corpus /work/tmp13/corpus-10100 --documents 10000 \\
-        --work /work/tmp-reuse/bench
+        --larger /work/tmp13/corpus-50000 --work /work/tmp-reuse/bench
 
 The corpus folder holds a manifest.csv; its first `--documents` rows are the full run, the rest the +1% run
 (hard links, so the input roots and paths stay those of one folder, as a daily drop would add files).
@@ -30,7 +30,10 @@ from bench.run_bench import _git, _link_documents, _tree_rss, machine
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "reuse.json"
 REPRINT = ROOT / ".venv" / "bin" / "reprint"
-STEP = re.compile(r"found (\d+) passages shared by pairs of documents in ([\d.]+) s")
+STEP = re.compile(
+    r"(\d\d):(\d\d):(\d\d(?:\.\d+)?) \| INFO\s*\| "
+    r"found (\d+) passages shared by pairs of documents in ([\d.]+) s"
+)
 
 
 def timed_run(inputs: list[Path], warehouse: Path, home: Path) -> dict:
@@ -47,22 +50,40 @@ def timed_run(inputs: list[Path], warehouse: Path, home: Path) -> dict:
         "--verbose",
     ]
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, _tree_rss(process.pid))
-        time.sleep(0.2)
-    seconds = time.monotonic() - started
-    log = process.stderr.read() if process.stderr else ""
+    log_file = warehouse.parent / f"{warehouse.name}-run.log"
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_file, "w+", encoding="utf-8") as err:  # a file, not a pipe: a long log cannot block the run
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, text=True, env=env)
+        samples = []  # (seconds since midnight, local time as the log prints it; bytes resident)
+        while process.poll() is None:
+            now = time.time()
+            samples.append((now - _midnight(now), _tree_rss(process.pid)))
+            time.sleep(0.2)
+        seconds = time.monotonic() - started
+        err.seek(0)
+        log = err.read()
     if process.returncode:
         raise RuntimeError(f"reprint run failed ({process.returncode}): {log[-2000:]}")
     step = STEP.search(log)
+    step_peak = None
+    if step:
+        # The step ran from its log line's time less its seconds to that time: the run's peak RSS then.
+        ended = int(step.group(1)) * 3600 + int(step.group(2)) * 60 + float(step.group(3))
+        during = [rss for at, rss in samples if ended - float(step.group(5)) - 0.3 <= at <= ended + 0.3]
+        step_peak = round(max(during) / 2**20, 1) if during else None
     return {
         "seconds": round(seconds, 2),
-        "peak_rss_mb": round(peak / 2**20, 1),
-        "reuse_seconds": float(step.group(2)) if step else None,
-        "reuse_rows": int(step.group(1)) if step else None,
+        "peak_rss_mb": round(max((rss for _, rss in samples), default=0) / 2**20, 1),
+        "reuse_seconds": float(step.group(5)) if step else None,
+        "reuse_peak_rss_mb": step_peak,
+        "reuse_rows": int(step.group(4)) if step else None,
     }
+
+
+def _midnight(now: float) -> float:
+    """The epoch seconds of the local midnight before `now` (the run's log prints local times)."""
+    local = time.localtime(now)
+    return now - (local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec + (now % 1))
 
 
 def table_figures(warehouse: Path) -> dict:
@@ -126,6 +147,16 @@ def _rows(warehouse: Path) -> list[tuple]:
         con.close()
 
 
+def measure_larger(corpus: Path, work: Path) -> dict:
+    """One full run of a larger generated corpus (read in place): what the step costs as the corpus grows."""
+    warehouse = work / "larger" / "warehouse"
+    shutil.rmtree(warehouse.parent, ignore_errors=True)
+    result = timed_run([corpus], warehouse, work / "larger" / "prefect")
+    result["table"] = table_figures(warehouse)
+    shutil.rmtree(warehouse.parent, ignore_errors=True)
+    return result
+
+
 def measure_real(work: Path) -> dict:
     """The real set (bench/real/corpus, built by `python -m bench.real.assemble`): one full run."""
     corpus = ROOT / "bench" / "real" / "corpus"
@@ -146,6 +177,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     parser.add_argument("--documents", type=int, default=10_000, help="documents of the full run")
     parser.add_argument("--work", type=Path, required=True, help="scratch folder (warehouses, copies)")
+    parser.add_argument("--larger", type=Path, help="a larger generated corpus: one full run of it")
     parser.add_argument("--skip-real", action="store_true")
     opts = parser.parse_args(argv)
     opts.work.mkdir(parents=True, exist_ok=True)
@@ -158,6 +190,8 @@ def main(argv: list[str] | None = None) -> dict:
         "command": "python -m bench.reuse_bench " + " ".join(argv if argv is not None else sys.argv[1:]),
         "generated": measure_generated(opts.corpus, opts.documents, opts.work),
     }
+    if opts.larger:
+        out["larger"] = measure_larger(opts.larger, opts.work)
     if not opts.skip_real:
         out["real"] = measure_real(opts.work)
     out["load_average_at_end"] = round(os.getloadavg()[0], 2)
@@ -175,9 +209,9 @@ def markdown_table(results: dict) -> str:
     RSS and the table's rows."""
     g = results["generated"]
     lines = [
-        "| corpus | run | documents | `reprint run` | reuse step | share | peak RSS | rows (across stories) "
-        "|",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| corpus | run | documents | `reprint run` | reuse step | share | peak RSS | peak RSS in the step "
+        "| rows (across stories) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
 
     def row(corpus: str, name: str, run: dict, documents: int) -> str:
@@ -186,9 +220,11 @@ def markdown_table(results: dict) -> str:
         share = f"{step / run['seconds']:.0%}" if step is not None else ""
         rows = f"{table['rows']:,} ({table['rows_across_stories']:,})" if table else ""
         took = f"{step:.1f} s" if step is not None else "not run"
+        during = run.get("reuse_peak_rss_mb")
+        during = f"{during:,.0f} MB" if during is not None else ""
         return (
             f"| {corpus} | {name} | {documents:,} | {run['seconds']:.1f} s | {took} | {share} | "
-            f"{run['peak_rss_mb']:,.0f} MB | {rows} |"
+            f"{run['peak_rss_mb']:,.0f} MB | {during} | {rows} |"
         )
 
     n = g["documents"]
@@ -197,6 +233,9 @@ def markdown_table(results: dict) -> str:
         row("generated", "nothing new", g["idle"], n),
         row("generated", f"+{g['new_documents']} documents", g["incremental"], n + g["new_documents"]),
     ]
+    if "larger" in results:
+        larger = results["larger"]
+        lines.append(row("generated", "full", larger, larger["table"]["documents"]))
     if "real" in results:
         real = results["real"]
         lines.append(row("real set", "full", real, real["table"]["documents"]))

@@ -86,11 +86,13 @@ class _Weights:
     unrelated paragraphs score near zero while a heavy rewrite keeps its names and nouns."""
 
     def __init__(self, bags: list[Counter]):
-        df = Counter(word for bag in bags for word in bag)
+        df = Counter(chain.from_iterable(bags))
         n = len(bags) + 1
+        # A word's weight depends only on how many bags hold it: each count's logarithm once, not once a word
+        # (x * 1.0 is x, so the products are the very floats of the formula for every word).
+        by_count = [0.0, *((math.log(n / k) + 0.05) for k in range(1, n))]
         self.idf = {
-            word: (math.log(n / k) + 0.05) * (0.2 if word in _FUNCTION_WORDS else 1.0)
-            for word, k in df.items()
+            word: by_count[k] * 0.2 if word in _FUNCTION_WORDS else by_count[k] for word, k in df.items()
         }
         # The bags as arrays (pair_dice scores pairs of them), and each bag's mass: sum(count * idf) over its
         # words, added in bag order as Python's sum adds them.

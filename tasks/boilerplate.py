@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 
 import numpy as np
@@ -737,21 +738,7 @@ def template_key(text: str) -> int:
     code block's fences and language tag, and punctuation; 0 for a paragraph of fewer than 4 words besides
     those (a code block: 2), or with no text (a caller that read only the stored features, as
     bench/link_bench does)."""
-    if not text:
-        return 0
-    code = text.lstrip().startswith(("```", "~~~"))
-    tokens = _template_tokens(text)
-    # A token of letters only holds no digit (most tokens: no search for one).
-    masked = [
-        "#" if not w.isalpha() and _NUMBER.search(w) else "@" if _MONTH.fullmatch(w) else w for w in tokens
-    ]
-    # A run of numbers is one slot: a release lists the lines it covers ("23.x, 22.x, 20.x, 18.x"), the next
-    # one fewer.
-    masked = [w for k, w in enumerate(masked) if w != "#" or k == 0 or masked[k - 1] != "#"]
-    if sum(w not in "#@" for w in masked) < (_CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS):
-        return 0
-    digest = hashlib.blake2b(" ".join(masked).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "little", signed=True) or 1
+    return template_keys(text)[0]
 
 
 def template_facts(text: str) -> int:
@@ -763,14 +750,40 @@ def template_facts(text: str) -> int:
     post, while "you can get 1.64.0 with:" and "upgrade to Flink 1.16.2" change only the version, and are
     furniture. Linking ignores the facts (template_key alone): two announcements filled in from one template
     share nothing."""
+    return template_keys(text)[1]
+
+
+@lru_cache(maxsize=1 << 16)
+def _template_word(word: str) -> tuple[str, bool]:
+    """A word as template_keys reads it: as it stands in the key ("#" a number, "@" a month name, else
+    itself), and whether it is a fact (a number, not a version string). Cached: words repeat."""
+    # A token of letters only holds no digit (most tokens: no search for one).
+    if not word.isalpha() and _NUMBER.search(word) is not None:
+        return "#", _VERSION.fullmatch(word) is None
+    return ("@" if _MONTH.fullmatch(word) else word), False
+
+
+def template_keys(text: str) -> tuple[int, int]:
+    """(template_key, template_facts) of a paragraph, from one pass over its words (prepare's hot path)."""
     if not text:
-        return 0
+        return 0, 0
+    code = text.lstrip().startswith(("```", "~~~"))
     tokens = _template_tokens(text)
-    facts = [w for w in tokens if not w.isalpha() and _NUMBER.search(w) and not _VERSION.fullmatch(w)]
+    read = list(map(_template_word, tokens))
+    masked = [m for m, _ in read]
+    # A run of numbers is one slot: a release lists the lines it covers ("23.x, 22.x, 20.x, 18.x"), the next
+    # one fewer.
+    masked = [w for k, w in enumerate(masked) if w != "#" or k == 0 or masked[k - 1] != "#"]
+    if sum(w not in "#@" for w in masked) < (_CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS):
+        key = 0
+    else:
+        digest = hashlib.blake2b(" ".join(masked).encode(), digest_size=8).digest()
+        key = int.from_bytes(digest, "little", signed=True) or 1
+    facts = [w for w, (_, fact) in zip(tokens, read, strict=True) if fact]
     if not facts:
-        return 0
+        return key, 0
     digest = hashlib.blake2b(" ".join(facts).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "little", signed=True) or 1
+    return key, int.from_bytes(digest, "little", signed=True) or 1
 
 
 def release_template_rows(

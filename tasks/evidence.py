@@ -13,6 +13,7 @@ over body rows at link time.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from itertools import chain
 
@@ -21,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from courlan import normalize_url
 
-from tasks.boilerplate import template_facts, template_key
+from tasks.boilerplate import template_keys
 from tasks.fingerprint import word_hashes
 
 PARAGRAPH_EVIDENCE = ("names", "is_heading", "template_key", "template_facts")
@@ -79,14 +80,35 @@ def name_lists(names: list[list[str]]) -> pa.ListArray:
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(hashes, pa.uint64()))
 
 
-def paragraph_evidence(texts: pa.Array) -> dict[str, pa.Array]:
-    """The paragraph evidence columns for paragraph texts."""
-    values = texts.to_pylist()  # once: both per-text steps below are Python
-    names = name_lists([names_and_numbers(t or "") for t in values])
+def paragraph_evidence(texts: pa.Array, known: dict | None = None) -> dict[str, pa.Array]:
+    """The paragraph evidence columns for paragraph texts.
+
+    known: evidence of texts met before, by the text's digest (evidence_of), reused and extended: prepare
+    keeps one per process, so a text its worker prepared in an earlier shard is not read again."""
+    # Each distinct text once (an outlet's furniture, a story's copies): the per-text steps are Python.
+    coded = pc.fill_null(texts, "").dictionary_encode()
+    read = evidence_of(coded.dictionary.to_pylist(), {} if known is None else known)
+    at = coded.indices
+    names = name_lists([names.split(" ") if names else [] for names, _, _ in read]).take(at)
     heading = pc.fill_null(pc.match_substring_regex(texts, _HEADING), False)
-    template = pa.array([template_key(t) for t in values], pa.int64())
-    facts = pa.array([template_facts(t) for t in values], pa.int64())
+    keys = np.array([(key, facts) for _, key, facts in read], dtype=np.int64).reshape(-1, 2)
+    template = pa.array(keys[:, 0]).take(at)
+    facts = pa.array(keys[:, 1]).take(at)
     return {"names": names, "is_heading": heading, "template_key": template, "template_facts": facts}
+
+
+def evidence_of(texts: list[str], known: dict) -> list[tuple[str, int, int]]:
+    """(names_and_numbers joined by spaces, template_key, template_facts) of each text; a text whose 128-bit
+    digest is in `known` takes the evidence stored there, the others are read and added."""
+    out = []
+    for text in texts:
+        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        found = known.get(digest)
+        if found is None:
+            # Names are cut from whitespace-free tokens: joined by a space, they split back as they were.
+            found = known[digest] = (" ".join(names_and_numbers(text)), *template_keys(text))
+        out.append(found)
+    return out
 
 
 def document_evidence(urls: pa.Array) -> dict[str, pa.Array]:

@@ -109,6 +109,14 @@ def winnow(keys: np.ndarray, owner: np.ndarray, window: int = WINDOW) -> np.ndar
 
 def passage_keys(texts: pa.Array) -> pa.ListArray:
     """The `passage_keys` column for paragraph texts: each one's winnowed shingle keys in reading order."""
+    if texts.null_count == 0 and len(texts):
+        coded = texts.dictionary_encode()  # each distinct text once: furniture and copies repeat
+        if len(coded.dictionary) < len(texts):
+            return _passage_keys(coded.dictionary).take(coded.indices)
+    return _passage_keys(texts)
+
+
+def _passage_keys(texts: pa.Array) -> pa.ListArray:
     words = passage_words(texts)
     starts, owner, mixed = shingles(words)
     kept = winnow(mixed, owner)

@@ -47,6 +47,10 @@ def _titled(raw: RawDocument) -> bool:
 # Tags carried between batches of one process; the cap keeps a long run's memory flat.
 _KNOWN_LANGUAGES: dict[int, str] = {}
 _KNOWN_LANGUAGES_CAP = 1_000_000
+# Paragraph evidence carried between the shards a worker prepares (a story's copies and an outlet's furniture
+# fall in other shards): 29% fewer texts read on the 10k corpus; about 36 MB at the cap.
+_KNOWN_EVIDENCE: dict[bytes, tuple] = {}
+_KNOWN_EVIDENCE_CAP = 100_000
 _LANGUAGE = LanguageConfig()
 
 
@@ -103,7 +107,11 @@ def prepare_documents(
     with clock("passages"):
         keys = passage_keys(pa.array([text for _, paragraphs in split for text in paragraphs], pa.string()))
     with clock("tables"):
-        documents, paragraphs = _tables(raws, split, fingerprints, flags, n_words, sketches, tags, keys)
+        if len(_KNOWN_EVIDENCE) > _KNOWN_EVIDENCE_CAP:
+            _KNOWN_EVIDENCE.clear()
+        documents, paragraphs = _tables(
+            raws, split, fingerprints, flags, n_words, sketches, tags, keys, _KNOWN_EVIDENCE
+        )
     clock.count("documents", len(raws))
     clock.count("paragraphs", len(n_words))
     return documents, paragraphs
@@ -118,6 +126,7 @@ def _tables(
     sketches: np.ndarray,
     tags: list[str],
     keys: pa.ListArray,
+    evidence: dict,
 ) -> tuple[pa.Table, pa.Table]:
     counts = np.array([len(paragraphs) for _, paragraphs in split], dtype=np.int64)
     # In `tags` every document's tag follows its paragraphs' tags.
@@ -140,7 +149,7 @@ def _tables(
     num_perm = sketches.shape[1]
     offsets = pa.array(np.arange(0, (len(n_words) + 1) * num_perm, num_perm, dtype=np.int32))
     columns["minhash"] = pa.ListArray.from_arrays(offsets, pa.array(sketches.reshape(-1)))
-    columns |= paragraph_evidence(columns["text"])
+    columns |= paragraph_evidence(columns["text"], evidence)
     columns["passage_keys"] = keys
     docs = {
         "doc_id": [raw.doc_id for raw in raws],

@@ -17,7 +17,9 @@ pair is aligned again. So the rows are a function of the corpus, not of the orde
 
 from __future__ import annotations
 
+import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +30,17 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from tasks.reuse_spans import cut_words, shared_spans
-from tasks.warehouse import SCHEMAS, Rewrite, Source, distinct_values, table_files
+from tasks.warehouse import (
+    SCHEMAS,
+    Rewrite,
+    Source,
+    _bucket_bounds,
+    _laid_over,
+    _row_keys,
+    _spill_buckets,
+    distinct_values,
+    table_files,
+)
 
 REUSE_VERSION = "reuse-1"
 PLACEHOLDERS = (
@@ -46,8 +58,18 @@ class ReuseConfig:
     max_df: int = 20
     # Runs of shared words at most this many words apart in both texts are one span (an edited word or two).
     max_gap: int = 4
-    # Paragraph pairs aligned at once: what bounds the step's memory (their texts and words).
+    # Paragraph pairs aligned at once (their texts' words; a document pair's are never split).
     batch: int = 5_000
+
+
+@dataclass(frozen=True)
+class ReuseBudget:
+    """What the step may hold in memory. Not part of the rows' version: any budget gives the same rows."""
+
+    # DuckDB's cap: it holds the index's rows and the candidate pairs, spilling to the scratch folder past it.
+    duckdb_memory: str = "512MB"
+    # Paragraph text (Arrow bytes) of one range of documents; a batch holds two ranges' at most.
+    text_bytes: int = 64 << 20
 
 
 # The passage index as (document, paragraph, key) rows, and the rows of keys at most `max_df` documents hold:
@@ -179,12 +201,17 @@ class ReuseInputs:
     touched: pa.Array
 
 
-def find_reuse(inputs: ReuseInputs, scratch: Path, config: ReuseConfig = ReuseConfig()) -> Path:  # noqa: B008
+def find_reuse(
+    inputs: ReuseInputs,
+    scratch: Path,
+    config: ReuseConfig = ReuseConfig(),  # noqa: B008
+    budget: ReuseBudget = ReuseBudget(),  # noqa: B008
+) -> Path:
     """Write the next `reuse_pairs` table into a Parquet file under `scratch`; returns its path."""
     scratch.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=scratch, prefix="reuse-"))
     con = duckdb.connect(
-        config={"temp_directory": str(work / "spill"), "memory_limit": "512MB", "threads": 2}
+        config={"temp_directory": str(work / "spill"), "memory_limit": budget.duckdb_memory, "threads": 2}
     )
     try:
         con.execute("set variable reuse_max_df = ?", [config.max_df])
@@ -201,10 +228,12 @@ def find_reuse(inputs: ReuseInputs, scratch: Path, config: ReuseConfig = ReuseCo
             kept_rows = KEPT_ROWS
         else:
             con.execute(ALL_ANCHORS)
-        found = _align_todo(con, config)
-        con.register("found_rows", found)
+        found = _align_todo(con, inputs, config, budget, work)
+        con.execute("set variable reuse_found = ?", [str(found)])
         con.register("members", inputs.members.select(["doc_id", "story_id"]))
-        rows = "select * from found_rows" + (f" union all by name {kept_rows}" if kept_rows else "")
+        rows = "select * from read_parquet(getvariable('reuse_found'))" + (
+            f" union all by name {kept_rows}" if kept_rows else ""
+        )
         target = work / "reuse_pairs.parquet"
         result = con.sql(
             "select r.* replace (coalesce(r.reuse_version, getvariable('reuse_version')) as reuse_version), "
@@ -217,6 +246,7 @@ def find_reuse(inputs: ReuseInputs, scratch: Path, config: ReuseConfig = ReuseCo
         with pq.ParquetWriter(target, schema, compression="zstd") as writer:
             for batch in result.arrow():
                 writer.write_table(pa.Table.from_batches([batch]).select(schema.names).cast(schema))
+        found.unlink()  # in the rows just written
         return target
     finally:
         con.close()
@@ -241,43 +271,175 @@ def _current_rows(path: Path, config: ReuseConfig) -> bool:
     return versions == {reuse_step(config)}
 
 
-TODO_BATCH = """
-select t.doc_id1, t.doc_id2, t.para1, t.para2,
-    n1.text as text1, n2.text as text2, p1.start as start1, p2.start as start2,
-    p1.is_boilerplate or p2.is_boilerplate as boilerplate
-from todo t
-join placed p1 on p1.doc_id = t.doc_id1 and p1.para_idx = t.para1
-join placed p2 on p2.doc_id = t.doc_id2 and p2.para_idx = t.para2
-join new_paragraphs n1 on n1.doc_id = t.doc_id1 and n1.para_idx = t.para1
-join new_paragraphs n2 on n2.doc_id = t.doc_id2 and n2.para_idx = t.para2
-order by t.doc_id1, t.doc_id2, t.para1, t.para2
+# The paragraph pairs to align, with the range of documents (`_text_ranges`) each side is in, in the order
+# they are aligned: a block of two ranges at a time, each document pair's paragraph pairs together. A sort of
+# the pairs alone (no text): DuckDB spills it to the scratch folder beyond its cap.
+TODO_IN_RANGES = """
+copy (
+    select r1.range as range1, r2.range as range2, t.doc_id1, t.para1, t.doc_id2, t.para2
+    from todo t join todo_ranges r1 on r1.doc_id = t.doc_id1 join todo_ranges r2 on r2.doc_id = t.doc_id2
+    order by range1, range2, t.doc_id1, t.doc_id2, t.para1, t.para2
+) to '{path}' (format parquet, row_group_size 10000)
 """
 
+_TEXT_COLUMNS = ["doc_id", "para_idx", "text", "is_boilerplate", "n_words"]
 
-def _align_todo(con: duckdb.DuckDBPyConnection, config: ReuseConfig) -> pa.Table:
-    """The spans of the paragraph pairs in `todo`, a batch at a time, as rows (without story columns)."""
-    # Where each paragraph starts in its document's text, and each document's words.
-    # The window runs over lengths only: over the text itself it held every paragraph's text in memory and
-    # ran out of DuckDB's 512 MB at 50,000 documents (a window does not spill); the text is joined per batch.
-    con.execute(
-        "create temp table placed as select doc_id, para_idx, is_boilerplate, "
-        "coalesce(sum(size) over (partition by doc_id order by para_idx "
-        "rows between unbounded preceding and 1 preceding), 0)::bigint as start "
-        "from (select doc_id, para_idx, is_boilerplate, length(text) + 2 as size from new_paragraphs "
-        "where doc_id in (select doc_id1 from todo union select doc_id2 from todo))"
+
+def _align_todo(
+    con: duckdb.DuckDBPyConnection, inputs: ReuseInputs, config: ReuseConfig, budget: ReuseBudget, work: Path
+) -> Path:
+    """The spans of the paragraph pairs in `todo`, as rows (without story columns) in a Parquet file.
+
+    Memory does not grow with the corpus: the paragraphs are split by ranges of doc_id into files of about
+    `budget.text_bytes` of text each (the commit's bucketing, tasks/warehouse.py), and the pairs are aligned
+    a block of two ranges at a time, holding those two ranges' texts and `config.batch` pairs; DuckDB never
+    joins text. A document's paragraphs are all in its range, so where each starts in its text is known there.
+    """
+    found = work / "found.parquet"
+    if not con.sql("select count(*) from todo").fetchall()[0][0]:
+        pq.write_table(_ROW_SCHEMA.empty_table(), found)
+        return found
+    sources = inputs.new
+    size = sum(_column_bytes(s.path, ["doc_id", "para_idx", "text"]) for s in sources)
+    bounds = _bucket_bounds(sources, "doc_id", -(-size // budget.text_bytes))
+    docs = con.sql("select doc_id1 as doc_id from todo union select doc_id2 from todo").to_arrow_table()
+    ids = docs.column("doc_id").to_numpy(zero_copy_only=False)
+    ranges = np.searchsorted(bounds, ids, side="right") if bounds else np.zeros(len(ids), np.int64)
+    con.register("todo_ranges", pa.table({"doc_id": docs.column("doc_id"), "range": pa.array(ranges)}))
+    pairs = work / "todo.parquet"
+    con.execute(TODO_IN_RANGES.format(path=str(pairs).replace("'", "''")))
+    con.unregister("todo_ranges")
+    del docs, ids, ranges
+    texts = _spill_buckets(sources, "paragraphs", bounds, None, work / "texts", _TEXT_COLUMNS)
+    flags = _flags(inputs.patch)
+    held: dict[int, _Texts] = {}
+
+    def texts_of(k: int) -> _Texts:
+        if k not in held:
+            # Kept: the first range of the block (read once per first range) and the one asked for now.
+            for other in [r for r in held if r != first]:
+                del held[other]
+            held[k] = _Texts(texts[k](), flags)
+        return held[k]
+
+    first = -1
+    with pq.ParquetWriter(found, _ROW_SCHEMA, compression="zstd") as writer:
+        for block in _blocks(pq.ParquetFile(pairs), config.batch):
+            first = block.column("range1")[0].as_py()
+            left, right = texts_of(first), texts_of(block.column("range2")[0].as_py())
+            rows = _batch_rows(_with_texts(block, left, right), config)
+            writer.write_table(_with_shares(rows, left.words, right.words).cast(_ROW_SCHEMA))
+    shutil.rmtree(work / "texts", ignore_errors=True)
+    pairs.unlink()
+    return found
+
+
+def _column_bytes(path: Path, columns: list[str]) -> int:
+    """The Arrow size of these columns of a Parquet file, about (its uncompressed sizes)."""
+    meta = pq.read_metadata(path)
+    total = 0
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        for c in range(group.num_columns):
+            if group.column(c).path_in_schema in columns:
+                total += group.column(c).total_uncompressed_size
+    return total
+
+
+def _flags(patch: pa.Table | None) -> tuple[pa.Table, pa.Array] | None:
+    """Linking's boilerplate flags to lay over the stored ones, with their row keys."""
+    if patch is None or not patch.num_rows or "is_boilerplate" not in patch.column_names:
+        return None
+    flags = patch.select(["doc_id", "para_idx", "is_boilerplate"])
+    return flags, _row_keys(flags, ["doc_id", "para_idx"])
+
+
+class _Texts:
+    """The paragraphs of one range of documents in reading order: their text, where each starts in its
+    document's text (its paragraphs joined by a blank line), its boilerplate flag; each document's words."""
+
+    def __init__(self, rows: pa.Table, flags: tuple[pa.Table, pa.Array] | None) -> None:
+        if flags is not None:
+            rows = _laid_over(rows, *flags, ["doc_id", "para_idx"])
+        rows = rows.sort_by([("doc_id", "ascending"), ("para_idx", "ascending")])
+        ids = rows.column("doc_id").to_numpy(zero_copy_only=False)
+        new = np.r_[True, ids[1:] != ids[:-1]] if len(ids) else np.zeros(0, bool)
+        firsts = np.flatnonzero(new)
+        number = np.cumsum(new) - 1
+        size = pc.add(pc.utf8_length(rows.column("text")), 2).to_numpy(zero_copy_only=False).astype(np.int64)
+        before = np.cumsum(size) - size
+        self.start = before - before[firsts][number]
+        words = pc.fill_null(rows.column("n_words"), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+        summed = np.add.reduceat(words, firsts) if len(firsts) else np.zeros(0, np.int64)
+        self.words = dict(zip(ids[firsts].tolist(), summed.tolist(), strict=True))
+        self.number = {d: k for k, d in enumerate(ids[firsts].tolist())}
+        para = rows.column("para_idx").to_numpy(zero_copy_only=False).astype(np.int64)
+        self.keys = (number.astype(np.int64) << 32) | para  # ascending: rows are in (doc_id, para_idx) order
+        # One array each, not the range file's batches: a take from a chunked array copies its chunks first
+        # (60 ms a take on 64 MB, for each batch of pairs); large_string, as a range may pass 2 GB of text.
+        self.text = rows.column("text").cast(pa.large_string()).combine_chunks()
+        self.boilerplate = rows.column("is_boilerplate").combine_chunks()
+
+    def rows_of(self, doc_ids: pa.ChunkedArray, paras: pa.ChunkedArray) -> pa.Array:
+        """The row of each (document, paragraph)."""
+        number = np.fromiter(map(self.number.__getitem__, doc_ids.to_pylist()), np.int64, len(doc_ids))
+        keys = (number << 32) | paras.to_numpy().astype(np.int64)
+        at = np.searchsorted(self.keys, keys)
+        if len(at) and not np.array_equal(self.keys[np.minimum(at, len(self.keys) - 1)], keys):
+            raise ValueError("a paragraph the passage index pairs is not among the paragraphs")
+        return pa.array(at)
+
+
+def _blocks(pairs: pq.ParquetFile, batch: int) -> Iterator[pa.Table]:
+    """The pairs of one block of two ranges at a time, about `batch` of them, never cutting a document pair
+    (its spans' shares are summed over all its pairs)."""
+    pending: pa.Table | None = None
+    for read in pairs.iter_batches(batch_size=batch):
+        rows = (
+            pa.Table.from_batches([read])
+            if pending is None
+            else pa.concat_tables([pending, pa.Table.from_batches([read])])
+        )
+        cut = _last_cut(rows)
+        if cut:
+            yield from _split_blocks(rows.slice(0, cut))
+        pending = rows.slice(cut)
+    if pending is not None and pending.num_rows:
+        yield from _split_blocks(pending)
+
+
+def _last_cut(rows: pa.Table) -> int:
+    """Where the last document pair of `rows` starts (it may go on in the next rows)."""
+    d1, d2 = rows.column("doc_id1"), rows.column("doc_id2")
+    last = (d1[-1], d2[-1])
+    same = pc.and_(pc.equal(d1, last[0]), pc.equal(d2, last[1]))
+    return int(rows.num_rows - pc.sum(same.cast(pa.int64())).as_py())
+
+
+def _split_blocks(rows: pa.Table) -> Iterator[pa.Table]:
+    """`rows` cut where the block (range1, range2) changes."""
+    r1 = rows.column("range1").to_numpy()
+    r2 = rows.column("range2").to_numpy()
+    edges = np.flatnonzero((r1[1:] != r1[:-1]) | (r2[1:] != r2[:-1])) + 1
+    for a, b in zip(np.r_[0, edges], np.r_[edges, len(r1)], strict=True):
+        yield rows.slice(int(a), int(b - a))
+
+
+def _with_texts(block: pa.Table, left: _Texts, right: _Texts) -> pa.Table:
+    """The block's pairs with both paragraphs' texts, where they start and whether either is boilerplate."""
+    at1 = left.rows_of(block.column("doc_id1"), block.column("para1"))
+    at2 = right.rows_of(block.column("doc_id2"), block.column("para2"))
+    return pa.table(
+        {
+            "doc_id1": block.column("doc_id1"),
+            "doc_id2": block.column("doc_id2"),
+            "text1": left.text.take(at1),
+            "text2": right.text.take(at2),
+            "start1": pa.array(left.start[at1.to_numpy()]),
+            "start2": pa.array(right.start[at2.to_numpy()]),
+            "boilerplate": pc.or_kleene(left.boilerplate.take(at1), right.boilerplate.take(at2)),
+        }
     )
-    words = dict(
-        con.sql(
-            "select doc_id, sum(n_words)::bigint from new_paragraphs "
-            "where doc_id in (select doc_id1 from todo union select doc_id2 from todo) group by doc_id"
-        ).fetchall()
-    )
-    parts = []
-    for batch in con.sql(TODO_BATCH).arrow():
-        for start in range(0, batch.num_rows, config.batch):
-            parts.append(_batch_rows(pa.Table.from_batches([batch.slice(start, config.batch)]), config))
-    spans = pa.concat_tables([_SPAN_SCHEMA.empty_table(), *parts])
-    return _with_shares(spans, words)
 
 
 _SPAN_SCHEMA = pa.schema(
@@ -296,6 +458,21 @@ _SPAN_SCHEMA = pa.schema(
 )
 
 
+# The rows `_with_shares` gives (reuse_pairs without story columns).
+_ROW_SCHEMA = pa.schema(
+    [
+        *(
+            _SPAN_SCHEMA.field(c)
+            for c in ["doc_id1", "doc_id2", "b1", "e1", "b2", "e2", "matches", "boilerplate"]
+        ),
+        ("score", pa.float64()),
+        ("share1", pa.float64()),
+        ("share2", pa.float64()),
+        ("reuse_version", pa.string()),
+    ]
+)
+
+
 def _batch_rows(batch: pa.Table, config: ReuseConfig) -> pa.Table:
     """Spans of a batch of paragraph pairs, offsets moved into their documents' texts."""
     n = batch.num_rows
@@ -304,28 +481,35 @@ def _batch_rows(batch: pa.Table, config: ReuseConfig) -> pa.Table:
     )
     index = texts.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     words = cut_words(texts.dictionary.to_pylist())
-    spans = shared_spans(words, index[:n], index[n:], config.min_words, config.max_gap)
-    k = spans.pair
+    # The spans of two texts depend on the texts alone: each distinct pair of texts is aligned once (a passage
+    # printed by many documents makes the same pair of paragraphs many times), its spans given to each pair.
+    distinct, which = np.unique((index[:n] << 32) | index[n:], return_inverse=True)
+    spans = shared_spans(words, distinct >> 32, distinct & 0xFFFFFFFF, config.min_words, config.max_gap)
+    first = np.searchsorted(spans.pair, np.arange(len(distinct) + 1))
+    counts = first[which + 1] - first[which]
+    k = np.repeat(np.arange(n), counts)
+    at = np.repeat(first[which], counts) + np.arange(len(k)) - np.repeat(np.cumsum(counts) - counts, counts)
+    w1, x1, w2, x2 = spans.w1[at], spans.x1[at], spans.w2[at], spans.x2[at]
     start1 = batch.column("start1").to_numpy()[k]
     start2 = batch.column("start2").to_numpy()[k]
     return pa.table(
         {
             "doc_id1": batch.column("doc_id1").take(pa.array(k)),
             "doc_id2": batch.column("doc_id2").take(pa.array(k)),
-            "b1": start1 + words.starts[spans.w1],
-            "e1": start1 + words.ends[spans.x1 - 1],
-            "b2": start2 + words.starts[spans.w2],
-            "e2": start2 + words.ends[spans.x2 - 1],
-            "words1": spans.x1 - spans.w1,
-            "words2": spans.x2 - spans.w2,
-            "matches": spans.matches,
+            "b1": start1 + words.starts[w1],
+            "e1": start1 + words.ends[x1 - 1],
+            "b2": start2 + words.starts[w2],
+            "e2": start2 + words.ends[x2 - 1],
+            "words1": x1 - w1,
+            "words2": x2 - w2,
+            "matches": spans.matches[at],
             "boilerplate": batch.column("boilerplate").take(pa.array(k)),
         },
         schema=_SPAN_SCHEMA,
     )
 
 
-def _with_shares(spans: pa.Table, words: dict[str, int]) -> pa.Table:
+def _with_shares(spans: pa.Table, words1: dict[str, int], words2: dict[str, int]) -> pa.Table:
     """Score each span (matched words over the longer side) and the share of each document its pair's spans
     cover (their words over the document's)."""
     pair = pc.binary_join_element_wise(spans.column("doc_id1"), spans.column("doc_id2"), "\x1f")
@@ -334,8 +518,8 @@ def _with_shares(spans: pa.Table, words: dict[str, int]) -> pa.Table:
     at = pc.index_in(pair, value_set=sums.column("pair"))
     covered1 = sums.column("w1_sum").take(at).to_numpy()
     covered2 = sums.column("w2_sum").take(at).to_numpy()
-    n1 = np.array([words.get(d, 0) for d in spans.column("doc_id1").to_pylist()], dtype=np.float64)
-    n2 = np.array([words.get(d, 0) for d in spans.column("doc_id2").to_pylist()], dtype=np.float64)
+    n1 = np.array([words1.get(d, 0) for d in spans.column("doc_id1").to_pylist()], dtype=np.float64)
+    n2 = np.array([words2.get(d, 0) for d in spans.column("doc_id2").to_pylist()], dtype=np.float64)
     longer = np.maximum(spans.column("words1").to_numpy(), spans.column("words2").to_numpy())
     matches = spans.column("matches").to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -364,6 +548,7 @@ def reuse_rewrite(
     members: pa.Table,
     scratch: Path,
     config: ReuseConfig = ReuseConfig(),  # noqa: B008
+    budget: ReuseBudget = ReuseBudget(),  # noqa: B008
 ) -> Rewrite:
     """The next `reuse_pairs` of the warehouse at `root`, for the commit: found over the paragraphs as the
     run commits them (`paragraphs`: linking's Rewrite, None when no document changed) and the stories
@@ -380,6 +565,6 @@ def reuse_rewrite(
         touched = pa.array(sorted(set().union(*staged, patched, dropped) - {None}), pa.string())
     old_rows = table_files(root, "reuse_pairs")
     inputs = ReuseInputs(new, patch, stored, members, old_rows, touched)
-    part = find_reuse(inputs, scratch, config)
+    part = find_reuse(inputs, scratch, config, budget)
     drop = sorted(distinct_values(old_rows, "doc_id1") - {None})
     return Rewrite([Source(part)], pa.array(drop, pa.string()))

@@ -98,6 +98,7 @@ from tasks.warehouse import (
     distinct_values,
     fsync_path,
     locked,
+    parquet_writer,
     read_columns,
     read_table,
     sort_table,
@@ -167,7 +168,7 @@ def staged_folder(target: Path) -> Iterator[Path]:
 
 def write_part(path: Path, table: pa.Table, name: str | None = None, row_group: int = SHARD_ROWS) -> None:
     schema = SCHEMAS[name] if name else table.schema
-    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+    with parquet_writer(path, schema) as writer:
         writer.write_table(table.cast(schema), row_group_size=row_group)
 
 

@@ -111,6 +111,22 @@ def test_only_the_rows_that_lack_evidence_get_it_and_without_text_the_message_sa
         find_stories(docs, gapped.drop_columns(["text"]))
 
 
+def test_evidence_kept_from_earlier_batches_gives_the_columns_read_afresh():
+    # A worker keeps the evidence of texts it read (prepare's per-process cache): a text met again in a later
+    # batch, alone or repeated, takes the kept evidence, and it must be what reading it again would give.
+    first = ["Mr. Smith met Jones in Paris on July 2, 2024.", "Version 1.64.0 fixes 104 bugs in Rust", ""]
+    later = [first[1], "# Heading", first[0], "New text from Acme Corp. with 3 names", first[1], None]
+    known: dict = {}
+    paragraph_evidence(pa.array(first, pa.string()), known)
+    kept = paragraph_evidence(pa.array(later, pa.string()), known)
+    afresh = paragraph_evidence(pa.array(later, pa.string()))
+    assert len(known) == 5  # each distinct text once (a missing text is read as an empty one)
+    assert set(kept) == set(PARAGRAPH_EVIDENCE)
+    for column in PARAGRAPH_EVIDENCE:
+        assert kept[column].equals(afresh[column]), column
+    assert kept["names"].to_pylist()[0] == [word_hash(w) for w in ["1.64.0", "104", "rust"]]
+
+
 def test_evidence_of_no_paragraphs_and_of_empty_ones():
     evidence = paragraph_evidence(pa.array([], pa.string()))
     assert len(evidence["names"]) == 0 and len(evidence["is_heading"]) == 0

@@ -11,14 +11,24 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import tasks.run
+from bench.corpus import iter_documents, write_jsonl
 from tasks.passages import _sql, passage_words
-from tasks.reuse import ReuseConfig, reuse_current, reuse_rewrite
+from tasks.reuse import (
+    ReuseBudget,
+    ReuseConfig,
+    ReuseInputs,
+    _column_bytes,
+    find_reuse,
+    reuse_current,
+    reuse_rewrite,
+)
 from tasks.reuse_spans import cut_words, shared_spans
 from tasks.run import run
-from tasks.warehouse import read_table
+from tasks.warehouse import Source, read_table, table_files
 from tests.conftest import BRIDGE, HARBOUR, WEATHER
 
 # A sentence of the harbour story's second paragraph, quoted inside a paragraph of the bridge story.
@@ -238,6 +248,32 @@ def test_a_passage_crossing_the_cap_is_unpaired_and_paired_again_as_one_run_woul
         )
         assert daily.equals(once)
         assert daily.num_rows == (0 if shared in third else 1)
+
+
+def test_the_step_runs_in_a_small_duckdb_cap_holding_two_ranges_of_text_at_a_time(tmp_path, monkeypatch):
+    # 40 generated stories (138 documents) drawing sentences from one pool, so many documents of different
+    # stories share paragraphs. The step as it was (DuckDB joining every candidate paragraph pair with both
+    # texts, then sorting them) ran out of a 32 MB DuckDB cap on this corpus (it needed 64 MB; at 512 MB it
+    # failed the same way on the 10k and 50k corpora). DuckDB now sorts the pairs alone, and the texts are
+    # read a range of documents at a time: 32 KB of text per range here, so several ranges and blocks of two.
+    small = ReuseBudget(duckdb_memory="32MB", text_bytes=32 << 10)
+    monkeypatch.setattr(tasks.run, "reuse_rewrite", partial(reuse_rewrite, budget=small))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_jsonl(iter_documents(40, seed=3), folder / "docs.jsonl")
+    root = tmp_path / "warehouse"
+    run([str(folder)], str(root))
+    rows = read_table(root, "reuse_pairs")
+    paragraphs = [Source(f) for f in table_files(root, "paragraphs")]
+    text = sum(_column_bytes(s.path, ["doc_id", "para_idx", "text"]) for s in paragraphs)
+    assert text > 4 * small.text_bytes  # more than four ranges
+    assert rows.num_rows > 1_000 and not all(rows.column("same_story").to_pylist())
+    # The same rows as the default budget (one range, DuckDB's 512 MB) finds from the same paragraphs.
+    inputs = ReuseInputs(
+        paragraphs, None, [], read_table(root, "story_members"), [], pa.array([], pa.string())
+    )
+    whole = pq.read_table(find_reuse(inputs, tmp_path / "scratch"))
+    assert rows.equals(whole)
 
 
 DUCKDB_CLI = Path(sys.executable).parent / "duckdb"

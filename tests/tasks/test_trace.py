@@ -52,6 +52,15 @@ def test_stored_keys_are_the_macros_keys_and_about_two_in_nine():
     assert 0.15 < sum(map(len, stored)) / total < 0.3  # winnowing with a window of 8 keeps about 2/9
 
 
+def test_a_batch_keys_each_text_as_it_keys_it_alone():
+    # passage_keys keys each distinct text of a batch once and hands the keys to every copy.
+    rng = random.Random(5)
+    texts = [" ".join(words(rng, rng.randint(0, 40))) for _ in range(30)]
+    batch = [texts[k % 7] if k % 3 else texts[k % 30] for k in range(60)]
+    keyed = passage_keys(pa.array(batch)).to_pylist()
+    assert keyed == [passage_keys(pa.array([text])).to_pylist()[0] for text in batch]
+
+
 def test_every_shared_run_of_twelve_words_shares_a_stored_key():
     rng = random.Random(11)
     for _ in range(300):
