@@ -816,15 +816,22 @@ def document_sketches(
     # at a time, so the sketches are never copied in document order nor held whole; a document in several
     # runs (or blocks) takes their minimum.
     for lo, block in sketch_blocks(sketches):
-        index = doc_index[lo : lo + len(block)]
-        starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
-        runs = np.minimum.reduceat(block, starts, axis=0)
-        owner = index[starts]
-        if len(distinct(owner)) == len(owner):
-            documents[owner] = np.minimum(documents[owner], runs)
-        else:
-            np.minimum.at(documents, owner, runs)
+        fold_minimum(documents, doc_index[lo : lo + len(block)], block)
     return documents, size
+
+
+def fold_minimum(documents: np.ndarray, owner: np.ndarray, matrix: np.ndarray) -> None:
+    """documents[owner[k]] = min(documents[owner[k]], matrix[k]) for every row k, by runs of rows of one
+    owner (a document's paragraphs usually come as one run)."""
+    if len(owner) == 0:
+        return
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    runs = np.minimum.reduceat(matrix, starts, axis=0)
+    first = owner[starts]
+    if len(distinct(first)) == len(first):
+        documents[first] = np.minimum(documents[first], runs)
+    else:
+        np.minimum.at(documents, first, runs)
 
 
 def candidate_document_pairs(

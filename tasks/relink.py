@@ -20,6 +20,7 @@ from tasks.link import (
     band_keys,
     distinct,
     document_similarity,
+    fold_minimum,
     pairs_within_groups,
     stock_document_pairs,
 )
@@ -81,7 +82,7 @@ def relinked_documents(
         if documents is None:
             width = matrix.shape[1]
             documents = np.full((n_docs, width), np.iinfo(np.uint32).max, dtype=np.uint32)
-        _fold_minimum(documents, doc_index[where], matrix)
+        fold_minimum(documents, doc_index[where], matrix)
         keys = band_keys(matrix, config)
         rank = np.minimum(np.searchsorted(wanted, keys), max(len(wanted) - 1, 0))
         row, band = np.nonzero(wanted[rank] == keys) if len(wanted) else (np.empty(0, int),) * 2
@@ -240,17 +241,3 @@ def _rare_names_alike(fresh: np.ndarray, names: tuple[np.ndarray, np.ndarray], c
     jaccard = shared / np.maximum(count[a] + count[b] - shared, 1)
     alike = (count[a] >= enough) & (count[b] >= enough) & (jaccard >= config.min_name_jaccard / 2)
     return a[alike], b[alike]
-
-
-def _fold_minimum(documents: np.ndarray, owner: np.ndarray, matrix: np.ndarray) -> None:
-    """documents[owner[k]] = min(documents[owner[k]], matrix[k]) for every k, by runs of one owner (as
-    tasks.link.document_sketches folds them)."""
-    if len(owner) == 0:
-        return
-    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-    runs = np.minimum.reduceat(matrix, starts, axis=0)
-    first = owner[starts]
-    if len(distinct(first)) == len(first):
-        documents[first] = np.minimum(documents[first], runs)
-    else:
-        np.minimum.at(documents, first, runs)
