@@ -326,7 +326,8 @@ _SEPARATOR = re.compile(r"^[\s\-–—•·*_=~|]+$")
 # A photo's caption as wire services write it, its credit in parentheses last ("Protesters march in Kabul on
 # Friday. (AP Photo/Rahmat Gul)", "… (Photo: Jane Doe/Reuters)", "… (Getty Images)").
 _CAPTION = re.compile(
-    r"(?<!\])\((?=[^()]*\s)(ap|afp|reuters|epa|upi|getty|ani|xinhua|aap)?\s?(photos?|images?|pictures?)?\s?(/|:|by)?\s?"
+    r"(?<!\])\((?=[^()]*\s)(ap|afp|reuters|epa|upi|getty|ani|xinhua|aap)?\s?(photos?|images?|pictures?)?"
+    r"\s?(/|:|by)?\s?"
     r"[^()]{0,80}\b(photo|images?|pictures?|getty|reuters|afp|ap|epa|shutterstock|file)\b[^()]{0,60}\)$",
     re.IGNORECASE,
 )
@@ -357,10 +358,15 @@ _TAG_LABEL = re.compile(
     re.IGNORECASE,
 )
 _TAG_ITEM = re.compile(r"^[-*•]\s*[^.!?:;,]{1,40}$")
+# A month's name (template_key masks them; time stamps are made of them).
+_MONTH = re.compile(
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 # What a time stamp is made of besides its numbers: "Updated 3:45 PM ET, Mon May 6, 2024 by Jane Doe".
 _WHEN_WORDS = re.compile(
-    r"^((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(mon|tue|wed|thu|fri|sat|sun)[a-z]*|[ap]m|[ap]\.m\.|et|est|edt|ct|cdt|pt|pst|pdt|gmt|"
-    r"utc|bst|cet|cest|on|at|of|the)$",
+    rf"^({_MONTH.pattern}|(mon|tue|wed|thu|fri|sat|sun)[a-z]*|[ap]m|[ap]\.m\.|et|est|edt|ct|cdt|pt|pst|pdt|"
+    r"gmt|utc|bst|cet|cest|on|at|of|the)$",
     re.IGNORECASE,
 )
 _LINK_ROW = re.compile(
@@ -568,8 +574,8 @@ def _is_short_boilerplate(text: str, addresses: bool = True) -> bool:
 
 def _is_news_furniture(text: str) -> bool:
     """A news page's pointer to other stories or invitation to the comments (50 words at most), a photo's
-    caption with its credit (60), photo credit, byline, time stamp, header line, row of links, source note,
-    follow line or tune-in line (25 words at most)."""
+    caption with its credit (60), photo credit, time stamp, header line, row of links, source note, follow
+    line or tune-in line (25 words at most)."""
     words = len(text.split())
     if (_POINTER.match(text) or _COMMENTS.search(text)) and words <= 50:
         return True
@@ -578,8 +584,6 @@ def _is_news_furniture(text: str) -> bool:
     if words > 25:
         return False
     if _PHOTO_CREDIT.match(text) or _STAMPED_HEADER.match(text) or _VIA.match(text):
-        return True
-    if _BYLINE_NEWS.match(text):
         return True
     if _FOLLOW.match(text) or (words <= 15 and _TUNE_IN.search(text)):
         return True
@@ -615,7 +619,10 @@ def _flag_tag_lists(paragraphs: list[str], flags: list[bool]) -> None:
 
 
 def _is_byline(text: str) -> bool:
-    """An "Authors:" line of names only (names checked case-sensitively, as for sign-offs)."""
+    """A byline alone: "By JANE DOE, Associated Press", or an "Authors:" line of names only (names checked
+    case-sensitively, as for sign-offs)."""
+    if _BYLINE_NEWS.match(text):
+        return True
     found = _BYLINE.match(text)
     return found is not None and _NAMES.fullmatch(found.group("names").strip()) is not None
 
@@ -706,10 +713,6 @@ _NUMBER = re.compile(r"\d")
 # (template_facts).
 _VERSION = re.compile(
     r"v?\d+(?:\.(?:\d+|x))+(?:[.-]?[a-z]+\d*)?|v\d+|(?:rc|beta|alpha|m)\d+|\d+(?:rc|beta|alpha)\d*"
-)
-_MONTH = re.compile(
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _TEMPLATE_MIN_WORDS = 4  # "Version 1.2" or a date alone is no template
 # A fenced code block's fences and language tag ("```console", "```xml", "~~~"): one post tags the block and

@@ -227,19 +227,21 @@ def _collapse_source_line_ends(tree: HtmlElement) -> None:
     links stand on lines of their own ("Intel (nasdaq:" / "INTC -" / "news -" ..., Forbes's 2005 pages) would
     be cut at each. Elsewhere an old page's line ends are all the paragraph breaks it has."""
     for inline in tree.iter(*_INLINE_TAGS):
-        for element in inline.iter():
-            if element is not inline and element.tail and "\n" in element.tail:
-                element.tail = _WHITE.sub(" ", element.tail)
-            if isinstance(element.tag, str) and element.text and "\n" in element.text:
-                element.text = _WHITE.sub(" ", element.text)
+        # An inline element inside another was collapsed with it.
+        if inline.getparent() is None or inline.getparent().tag not in _INLINE_TAGS:
+            _collapse_inside(inline)
     for paragraph in tree.iter("p"):
-        if paragraph.find(".//br") is None:
-            continue
-        for element in paragraph.iter():
-            if element is not paragraph and element.tail and "\n" in element.tail:
-                element.tail = _WHITE.sub(" ", element.tail)
-            if isinstance(element.tag, str) and element.text and "\n" in element.text:
-                element.text = _WHITE.sub(" ", element.text)
+        if paragraph.find(".//br") is not None:
+            _collapse_inside(paragraph)
+
+
+def _collapse_inside(root: HtmlElement) -> None:
+    """Line ends in the text inside `root` (not its own tail) as one space."""
+    for element in root.iter():
+        if element is not root and element.tail and "\n" in element.tail:
+            element.tail = _WHITE.sub(" ", element.tail)
+        if isinstance(element.tag, str) and element.text and "\n" in element.text:
+            element.text = _WHITE.sub(" ", element.text)
 
 
 def _layout_table_pass(html: str, url: str | None, config: HtmlConfig) -> tuple[Extraction, list[str]] | None:
