@@ -149,12 +149,7 @@ def _rows(warehouse: Path) -> list[tuple]:
 
 def measure_larger(corpus: Path, work: Path) -> dict:
     """One full run of a larger generated corpus (read in place): what the step costs as the corpus grows."""
-    warehouse = work / "larger" / "warehouse"
-    shutil.rmtree(warehouse.parent, ignore_errors=True)
-    result = timed_run([corpus], warehouse, work / "larger" / "prefect")
-    result["table"] = table_figures(warehouse)
-    shutil.rmtree(warehouse.parent, ignore_errors=True)
-    return result
+    return _full_run(corpus, work / "larger")
 
 
 def measure_real(work: Path) -> dict:
@@ -162,11 +157,16 @@ def measure_real(work: Path) -> dict:
     corpus = ROOT / "bench" / "real" / "corpus"
     if not corpus.is_dir():
         subprocess.run([sys.executable, "-m", "bench.real.assemble"], check=True, cwd=ROOT)
-    warehouse = work / "real" / "warehouse"
-    shutil.rmtree(warehouse.parent, ignore_errors=True)
-    result = timed_run([corpus], warehouse, work / "real" / "prefect")
-    result["table"] = table_figures(warehouse)
-    shutil.rmtree(warehouse.parent, ignore_errors=True)
+    return _full_run(corpus, work / "real")
+
+
+def _full_run(corpus: Path, where: Path) -> dict:
+    """One timed `reprint run` of `corpus` into a fresh warehouse under `where`, its reuse table's figures,
+    and the warehouse removed after."""
+    shutil.rmtree(where, ignore_errors=True)
+    result = timed_run([corpus], where / "warehouse", where / "prefect")
+    result["table"] = table_figures(where / "warehouse")
+    shutil.rmtree(where, ignore_errors=True)
     return result
 
 
