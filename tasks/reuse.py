@@ -147,10 +147,11 @@ where doc_id1 not in (select doc_id from touched) and doc_id2 not in (select doc
 """
 
 
-def _paragraph_view(con: duckdb.DuckDBPyConnection, name: str, sources: list[Source], patch: pa.Table | None):
-    """A view `name` of the paragraphs the sources hold (doc_id, para_idx, text, is_boilerplate, n_words,
-    passage_keys; keys null in files written before the index), with the patch's flags laid over them. A
-    view, not a table: each query reads only its columns from the files (the index's keys, not the text)."""
+def _paragraph_view(con: duckdb.DuckDBPyConnection, name: str, sources: list[Source]) -> None:
+    """A view `name` of the passage keys of the paragraphs the sources hold (doc_id, para_idx, passage_keys;
+    keys null in files written before the index). A view, not a table: each query reads only the index's
+    keys from the files, never the text (the boilerplate flags a patch lays over them are applied where
+    texts are read, `_Texts`)."""
     selects = []
     for k, source in enumerate(sources):
         have = set(pq.read_schema(source.path).names)
@@ -159,32 +160,15 @@ def _paragraph_view(con: duckdb.DuckDBPyConnection, name: str, sources: list[Sou
         drop = pa.table({"doc_id": source.drop if source.drop is not None else pa.array([], pa.string())})
         con.register(f"{name}_drop_{k}", drop)
         selects.append(
-            f"select doc_id, para_idx, text, is_boilerplate, n_words, {keys} "
+            f"select doc_id, para_idx, {keys} "
             f"from read_parquet(getvariable('{name}_file_{k}')) "
             f"where doc_id not in (select doc_id from {name}_drop_{k})"
         )
     union = " union all ".join(selects) or (
-        "select null::varchar as doc_id, null::integer as para_idx, null::varchar as text, "
-        "null::boolean as is_boilerplate, null::integer as n_words, null::ubigint[] as passage_keys "
+        "select null::varchar as doc_id, null::integer as para_idx, null::ubigint[] as passage_keys "
         "where false"
     )
-    flags = (
-        patch.select(["doc_id", "para_idx", "is_boilerplate"])
-        if patch is not None and "is_boilerplate" in patch.column_names
-        else pa.table(
-            {
-                "doc_id": pa.array([], pa.string()),
-                "para_idx": pa.array([], pa.int32()),
-                "is_boilerplate": pa.array([], pa.bool_()),
-            }
-        )
-    )
-    con.register(f"{name}_patch", flags)
-    con.execute(
-        f"create view {name} as select p.doc_id, p.para_idx, p.text, "
-        f"coalesce(f.is_boilerplate, p.is_boilerplate) as is_boilerplate, p.n_words, p.passage_keys "
-        f"from ({union}) p left join {name}_patch f using (doc_id, para_idx)"
-    )
+    con.execute(f"create view {name} as {union}")
 
 
 @dataclass
@@ -216,13 +200,13 @@ def find_reuse(
     try:
         con.execute("set variable reuse_max_df = ?", [config.max_df])
         con.execute("set variable reuse_version = ?", [reuse_step(config)])
-        _paragraph_view(con, "new_paragraphs", inputs.new, inputs.patch)
+        _paragraph_view(con, "new_paragraphs", inputs.new)
         con.execute(POSTINGS)
         written = [p for p in inputs.stored if pq.read_metadata(p).num_rows]
         kept_rows = None
-        if written and all(_current_rows(p, config) for p in written):
+        if written and distinct_values(written, "reuse_version") == {reuse_step(config)}:
             con.register("touched", pa.table({"doc_id": inputs.touched.cast(pa.string())}))
-            _paragraph_view(con, "old_paragraphs", inputs.old, None)
+            _paragraph_view(con, "old_paragraphs", inputs.old)
             con.execute(TOUCHED_ANCHORS)
             con.execute("set variable reuse_stored = ?", [[str(p) for p in written]])
             kept_rows = KEPT_ROWS
@@ -258,17 +242,6 @@ def reuse_step(config: ReuseConfig) -> str:
     from tasks.run import step_version
 
     return step_version("reuse", REUSE_VERSION, str(SCHEMAS["reuse_pairs"]), config)
-
-
-def _current_rows(path: Path, config: ReuseConfig) -> bool:
-    """Whether a stored file's rows were made by this code and configuration (an empty file is current)."""
-    f = pq.ParquetFile(path)
-    if not f.metadata.num_rows:
-        return False
-    if "reuse_version" not in f.schema_arrow.names:
-        return False
-    versions = set(pc.unique(f.read(columns=["reuse_version"]).column(0)).to_pylist())
-    return versions == {reuse_step(config)}
 
 
 # The paragraph pairs to align, with the range of documents (`_text_ranges`) each side is in, in the order
@@ -553,11 +526,12 @@ def reuse_rewrite(
     """The next `reuse_pairs` of the warehouse at `root`, for the commit: found over the paragraphs as the
     run commits them (`paragraphs`: linking's Rewrite, None when no document changed) and the stories
     `members`."""
-    stored = [Source(f) for f in table_files(root, "paragraphs")]
+    files = table_files(root, "paragraphs")
+    stored = [Source(f) for f in files]
     if paragraphs is None:
         new, patch, touched = stored, None, pa.array([], pa.string())
     else:
-        new = [Source(f, paragraphs.drop) for f in table_files(root, "paragraphs")] + paragraphs.parts
+        new = [Source(f, paragraphs.drop) for f in files] + paragraphs.parts
         patch = paragraphs.patch
         staged = [distinct_values([p.path], "doc_id") for p in paragraphs.parts]
         patched = set(patch.column("doc_id").to_pylist()) if patch is not None and patch.num_rows else set()
