@@ -116,7 +116,8 @@ def relinked_documents(
         keys = band_keys(documents[usable_doc], banding)
         row, band = np.nonzero(np.isin(keys, distinct(keys[fresh[usable_doc]].ravel())))
         key, doc = keys[row, band], usable_doc[row]
-        touched |= _reached(key, doc, np.zeros(n_docs, dtype=bool), ~fresh, config.max_bucket)
+        # A bucket this run's documents made crowded pairs nothing any more: its documents are linked again.
+        touched[doc[np.isin(key, _crowded_keys(key, doc, ~fresh, config.max_bucket))]] = True
         a, b = _pairs_in_buckets(key, doc, fresh, config.max_bucket)
         _, jaccard = document_similarity(a, b, documents, size)
         near = jaccard >= min(config.min_rewrite_jaccard, config.min_text_jaccard)
@@ -140,53 +141,32 @@ def relinked_documents(
     return touched
 
 
-def _reached(
-    key: np.ndarray, item: np.ndarray, pairs_with: np.ndarray, old: np.ndarray, max_bucket: int
-) -> np.ndarray:
-    """Per item (a text, a document): whether an LSH bucket it is in (key, item: one entry per item and key
-    among the fresh items' keys) changes for it: the bucket holds at most `max_bucket` items, one of which
-    `pairs_with` (it pairs with it), or this run's items made it crowded (it held at most `max_bucket` `old`
-    items; crowded, it pairs nothing)."""
-    out = np.zeros(len(old), dtype=bool)
-    if len(key) == 0:
-        return out
-    key, items = _distinct_pairs(key, item)
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    sizes = np.diff(np.r_[starts, len(key)])
-    pairing = np.add.reduceat(pairs_with[items].astype(np.int64), starts) > 0
-    before = np.add.reduceat(old[items].astype(np.int64), starts)
-    changed = ((sizes <= max_bucket) & pairing) | ((sizes > max_bucket) & (before <= max_bucket))
-    out[items[np.repeat(changed, sizes)]] = True
-    return out
-
-
 def _crowded_keys(key: np.ndarray, text: np.ndarray, old: np.ndarray, max_bucket: int) -> np.ndarray:
     """The keys holding more than `max_bucket` distinct texts of which at most `max_bucket` are `old`: buckets
     this run's texts made crowded (key, text: one entry per text and key)."""
     if len(key) == 0:
         return key
-    key, texts = _distinct_pairs(key, text)
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    sizes = np.diff(np.r_[starts, len(key)])
+    key, texts, starts, sizes = _buckets(key, text)
     before = np.add.reduceat(old[texts].astype(np.int64), starts)
     return key[starts][(sizes > max_bucket) & (before <= max_bucket)]
 
 
-def _distinct_pairs(key: np.ndarray, item: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct (key, item) pairs, by key then item (a sort, not np.unique over rows, which is slow)."""
+def _buckets(key: np.ndarray, item: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(key, item, starts, sizes): the distinct (key, item) pairs, by key then item (a sort, not np.unique
+    over rows, which is slow), and where each key's run starts and how many items it holds."""
     order = np.lexsort((item, key))
     key, item = key[order], item[order].astype(np.int64)
     first = np.r_[True, (key[1:] != key[:-1]) | (item[1:] != item[:-1])] if len(key) else np.zeros(0, bool)
-    return key[first], item[first]
+    key, item = key[first], item[first]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    return key, item, starts, np.diff(np.r_[starts, len(key)])
 
 
 def _small(key: np.ndarray, text: np.ndarray, max_bucket: int) -> np.ndarray:
     """Per entry (key, text): whether its key holds at most `max_bucket` distinct texts."""
     if len(key) == 0:
         return np.zeros(0, dtype=bool)
-    keys, _ = _distinct_pairs(key, text)
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    sizes = np.diff(np.r_[starts, len(keys)])
+    keys, _, starts, sizes = _buckets(key, text)
     small = keys[starts][sizes <= max_bucket]
     return np.isin(key, small)
 
@@ -197,9 +177,7 @@ def _pairs_in_buckets(key: np.ndarray, doc: np.ndarray, fresh: np.ndarray, max_b
     empty = np.empty(0, dtype=np.int64)
     if len(key) == 0:
         return empty, empty
-    key, docs = _distinct_pairs(key, doc)
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    sizes = np.diff(np.r_[starts, len(key)])
+    key, docs, starts, sizes = _buckets(key, doc)
     # Only keys holding a fresh document make pairs with one.
     with_fresh = np.add.reduceat(fresh[docs].astype(np.int64), starts) > 0
     small = (sizes > 1) & with_fresh & (sizes <= (len(key) if max_bucket is None else max_bucket))
