@@ -99,7 +99,11 @@ def generate(n: int, work: Path, prefixes: list[int], processes: int) -> None:
                         out.add(rel, manifest, gold, main.folder / rel, move=False)
             shutil.rmtree(chunks / str(chunk), ignore_errors=True)
             chunk += 1
-            print(f"{main.count:,} documents in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+            print(
+                f"{main.count:,} documents in {time.perf_counter() - start:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
         pool.terminate()
     shutil.rmtree(chunks, ignore_errors=True)
 
