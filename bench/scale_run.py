@@ -5,7 +5,7 @@ SIGKILL and run again (what it resumes, and that it ends with the tables a run n
     .venv/bin/python -m bench.scale_run sizes CORPUS [CORPUS ...] --work W
     .venv/bin/python -m bench.scale_run same-tables CORPUS --work W --kill "prepared \\d+ documents:15" ...
     .venv/bin/python -m bench.scale_run resume CORPUS --work W --kill "prepared \\d+ documents:300" \\
-        [--stop-at 16:05]
+        [--stop-at 16:05] [--min-free-gb 3]
 
 Every run is the CLI a user types, `reprint run CORPUS --warehouse WH --verbose` (report included), in its
 own process group and session, with no Prefect setting from this environment and a fresh PREFECT_HOME
@@ -100,10 +100,17 @@ def log_count(log: Path, pattern: re.Pattern) -> int:
 
 
 def reprint_run(
-    corpus: Path, warehouse: Path, home: Path, log: Path, kill: tuple[re.Pattern, int] | None, stop_at: float
+    corpus: Path,
+    warehouse: Path,
+    home: Path,
+    log: Path,
+    kill: tuple[re.Pattern, int] | None,
+    stop_at: float,
+    min_free_gb: float = 0.0,
 ) -> dict:
     """`reprint run CORPUS --warehouse WAREHOUSE --verbose`, killed (SIGKILL to its process group) when its
-    log has `kill`'s count of matching lines or at the epoch `stop_at`; what it took and how far it got."""
+    log has `kill`'s count of matching lines, at the epoch `stop_at`, or when the warehouse's disk has less
+    than `min_free_gb` free (the disk is shared); what it took and how far it got."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("PREFECT_")}
     env |= {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     command = [str(ROOT / ".venv" / "bin" / "reprint"), "run", str(corpus), "--warehouse", str(warehouse)]
@@ -124,6 +131,8 @@ def reprint_run(
                 killed = f"{kill[1]} log lines matching {kill[0].pattern!r}"
             elif time.time() >= stop_at:
                 killed = f"--stop-at {datetime.fromtimestamp(stop_at, UTC):%H:%M} UTC"
+            elif shutil.disk_usage(warehouse.parent).free < min_free_gb * 1e9:
+                killed = f"less than {min_free_gb} GB free on the disk (--min-free-gb)"
             if killed:
                 os.killpg(proc.pid, signal.SIGKILL)
                 break
@@ -232,19 +241,21 @@ def _kills(given: list[str]) -> list[tuple[re.Pattern, int]]:
     return out
 
 
-def killed_and_resumed(corpus: Path, warehouse: Path, work: Path, kills: list, stop_at: float) -> list[dict]:
+def killed_and_resumed(
+    corpus: Path, warehouse: Path, work: Path, kills: list, stop_at: float, min_free_gb: float
+) -> list[dict]:
     """One run per --kill, each killed at its condition, then a run let go to its end (or --stop-at)."""
     runs = []
     for k, kill in enumerate([*kills, None]):
         log = work / f"{warehouse.name}-run{k + 1}.log"
         home = work / f"home-{warehouse.name}-{k + 1}"
         shutil.rmtree(home, ignore_errors=True)
-        run = reprint_run(corpus, warehouse, home, log, kill, stop_at)
+        run = reprint_run(corpus, warehouse, home, log, kill, stop_at, min_free_gb)
         runs.append({"run": k + 1, **run})
         print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
         shutil.rmtree(home, ignore_errors=True)
-        if run["killed"] and kill is None:
-            break
+        if run["killed"] and (kill is None or "log lines" not in run["killed"]):
+            break  # stopped by the clock or the disk, not by its --kill: the next run would not resume it
     return runs
 
 
@@ -256,6 +267,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--kill", action="append", default=[], help="REGEX:COUNT, once per run to kill")
     parser.add_argument("--stop-at", default=None, help="HH:MM UTC: kill the last run then")
     parser.add_argument("--keep", action="store_true", help="keep the warehouses")
+    parser.add_argument("--min-free-gb", type=float, default=3.0, help="kill a run when the disk has less")
     parser.add_argument("--json", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if args.command == "render":
@@ -282,7 +294,8 @@ def main(argv: list[str] | None = None) -> dict:
             shutil.rmtree(warehouse, ignore_errors=True)
             home = args.work / f"home-{corpus.name}"
             shutil.rmtree(home, ignore_errors=True)
-            run = reprint_run(corpus, warehouse, home, args.work / f"{warehouse.name}.log", None, stop_at)
+            log = args.work / f"{warehouse.name}.log"
+            run = reprint_run(corpus, warehouse, home, log, None, stop_at, args.min_free_gb)
             section["runs"].append({"corpus": corpus.name, **run})
             print(json.dumps(section["runs"][-1]), file=sys.stderr, flush=True)
             save(args.json, "sizes", section)
@@ -296,7 +309,7 @@ def main(argv: list[str] | None = None) -> dict:
         warehouse = args.work / f"warehouse-{args.command}-{corpus.name}"
         shutil.rmtree(warehouse, ignore_errors=True)
         section["corpus"] = corpus.name
-        section["runs"] = killed_and_resumed(corpus, warehouse, args.work, kills, stop_at)
+        section["runs"] = killed_and_resumed(corpus, warehouse, args.work, kills, stop_at, args.min_free_gb)
         if args.command == "same-tables":
             section["resumed_tables"] = snapshot_digests(warehouse)
             straight = args.work / f"warehouse-straight-{corpus.name}"
