@@ -125,7 +125,10 @@ def reprint_run(
         sampler = Sampler(proc.pid)
         sampler.start()
         killed = None
-        while proc.poll() is None:
+        while True:  # os.wait4, not proc.poll(): poll reaps the process and its resource usage with it
+            done, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if done:
+                break
             time.sleep(1.0)
             if kill is not None and log_count(log, kill[0]) >= kill[1]:
                 killed = f"{kill[1]} log lines matching {kill[0].pattern!r}"
@@ -135,8 +138,9 @@ def reprint_run(
                 killed = f"less than {min_free_gb} GB free on the disk (--min-free-gb)"
             if killed:
                 os.killpg(proc.pid, signal.SIGKILL)
+                _, status, usage = os.wait4(proc.pid, 0)
                 break
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - started
         if killed:  # the forkserver and workers watch the run's process and end with it; wait for them
             deadline = time.monotonic() + 30
@@ -144,7 +148,7 @@ def reprint_run(
                 time.sleep(0.5)
         sampler.done.set()
         sampler.join()
-    code = os.waitstatus_to_exitcode(status)
+    code = proc.returncode
     if code and not killed:
         raise RuntimeError(f"reprint run {corpus} failed ({code}): see {log}")
     steps = step_seconds(log, started_at, seconds)
