@@ -107,6 +107,7 @@ def reprint_run(
     kill: tuple[re.Pattern, int] | None,
     stop_at: float,
     min_free_gb: float = 0.0,
+    options: tuple[str, ...] = (),
 ) -> dict:
     """`reprint run CORPUS --warehouse WAREHOUSE --verbose`, killed (SIGKILL to its process group) when its
     log has `kill`'s count of matching lines, at the epoch `stop_at`, or when the warehouse's disk has less
@@ -114,7 +115,7 @@ def reprint_run(
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("PREFECT_")}
     env |= {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     command = [str(ROOT / ".venv" / "bin" / "reprint"), "run", str(corpus), "--warehouse", str(warehouse)]
-    command.append("--verbose")
+    command += ["--verbose", *options]
     home.mkdir(parents=True, exist_ok=True)
     started_at, started = time.time(), time.perf_counter()
     load = os.getloadavg()
@@ -129,7 +130,7 @@ def reprint_run(
             done, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if done:
                 break
-            time.sleep(1.0)
+            time.sleep(0.2)
             if kill is not None and log_count(log, kill[0]) >= kill[1]:
                 killed = f"{kill[1]} log lines matching {kill[0].pattern!r}"
             elif time.time() >= stop_at:
@@ -212,10 +213,11 @@ def step_peaks(steps: dict[str, float], samples: list[tuple[float, float]]) -> d
 
 
 def staged_parts(warehouse: Path) -> dict[str, int]:
+    """Parts under their key (a `*.tmp-*` folder is a part a killed worker was still writing)."""
     staging = warehouse / ".staging"
     return {
-        "prepare": sum(1 for _ in staging.glob("prepare/*/meta.json")),
-        "align": sum(1 for _ in staging.glob("align/*/fates.parquet")),
+        step: sum(1 for path in staging.glob(f"{step}/*/{name}") if ".tmp-" not in path.parent.name)
+        for step, name in (("prepare", "meta.json"), ("align", "fates.parquet"))
     }
 
 
@@ -246,7 +248,7 @@ def _kills(given: list[str]) -> list[tuple[re.Pattern, int]]:
 
 
 def killed_and_resumed(
-    corpus: Path, warehouse: Path, work: Path, kills: list, stop_at: float, min_free_gb: float
+    corpus: Path, warehouse: Path, work: Path, kills: list, stop_at: float, min_free_gb: float, options: tuple
 ) -> list[dict]:
     """One run per --kill, each killed at its condition, then a run let go to its end (or --stop-at)."""
     runs = []
@@ -254,7 +256,7 @@ def killed_and_resumed(
         log = work / f"{warehouse.name}-run{k + 1}.log"
         home = work / f"home-{warehouse.name}-{k + 1}"
         shutil.rmtree(home, ignore_errors=True)
-        run = reprint_run(corpus, warehouse, home, log, kill, stop_at, min_free_gb)
+        run = reprint_run(corpus, warehouse, home, log, kill, stop_at, min_free_gb, options)
         runs.append({"run": k + 1, **run})
         print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
         shutil.rmtree(home, ignore_errors=True)
@@ -271,6 +273,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--kill", action="append", default=[], help="REGEX:COUNT, once per run to kill")
     parser.add_argument("--stop-at", default=None, help="HH:MM UTC: kill the last run then")
     parser.add_argument("--keep", action="store_true", help="keep the warehouses")
+    parser.add_argument("--files-per-shard", type=int, default=None, help="reprint run's option")
     parser.add_argument("--min-free-gb", type=float, default=3.0, help="kill a run when the disk has less")
     parser.add_argument("--json", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -291,6 +294,7 @@ def main(argv: list[str] | None = None) -> dict:
         "command": " ".join(["python -m bench.scale_run", *(argv if argv is not None else sys.argv[1:])]),
     }
     kills = _kills(args.kill)
+    options = ("--files-per-shard", str(args.files_per_shard)) if args.files_per_shard else ()
     if args.command == "sizes":
         section["runs"] = []
         for corpus in args.corpus:
@@ -299,7 +303,7 @@ def main(argv: list[str] | None = None) -> dict:
             home = args.work / f"home-{corpus.name}"
             shutil.rmtree(home, ignore_errors=True)
             log = args.work / f"{warehouse.name}.log"
-            run = reprint_run(corpus, warehouse, home, log, None, stop_at, args.min_free_gb)
+            run = reprint_run(corpus, warehouse, home, log, None, stop_at, args.min_free_gb, options)
             section["runs"].append({"corpus": corpus.name, **run})
             print(json.dumps(section["runs"][-1]), file=sys.stderr, flush=True)
             save(args.json, "sizes", section)
@@ -313,7 +317,9 @@ def main(argv: list[str] | None = None) -> dict:
         warehouse = args.work / f"warehouse-{args.command}-{corpus.name}"
         shutil.rmtree(warehouse, ignore_errors=True)
         section["corpus"] = corpus.name
-        section["runs"] = killed_and_resumed(corpus, warehouse, args.work, kills, stop_at, args.min_free_gb)
+        section["runs"] = killed_and_resumed(
+            corpus, warehouse, args.work, kills, stop_at, args.min_free_gb, options
+        )
         if args.command == "same-tables":
             section["resumed_tables"] = snapshot_digests(warehouse)
             straight = args.work / f"warehouse-straight-{corpus.name}"
@@ -321,7 +327,7 @@ def main(argv: list[str] | None = None) -> dict:
             home = args.work / "home-straight"
             shutil.rmtree(home, ignore_errors=True)
             section["straight_run"] = reprint_run(
-                corpus, straight, home, args.work / "straight.log", None, float("inf")
+                corpus, straight, home, args.work / "straight.log", None, float("inf"), 0.0, options
             )
             section["straight_tables"] = snapshot_digests(straight)
             section["same_tables"] = section["straight_tables"] == section["resumed_tables"]
