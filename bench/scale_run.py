@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -291,7 +292,7 @@ def main(argv: list[str] | None = None) -> dict:
         "machine": machine(),
         "commit": _git("rev-parse", "HEAD"),
         "uncommitted_changes": bool(_git("status", "--porcelain", "--untracked-files=no")),
-        "command": " ".join(["python -m bench.scale_run", *(argv if argv is not None else sys.argv[1:])]),
+        "command": "python -m bench.scale_run " + shlex.join(argv if argv is not None else sys.argv[1:]),
     }
     kills = _kills(args.kill)
     options = ("--files-per-shard", str(args.files_per_shard)) if args.files_per_shard else ()
@@ -343,6 +344,8 @@ def main(argv: list[str] | None = None) -> dict:
 def save(path: Path, name: str, section: dict) -> None:
     results = json.loads(path.read_text()) if path.exists() else {}
     results[name] = section
+    # Where and when, for the index of results (docs/benchmarks.md): the section saved last's.
+    results |= {key: section[key] for key in ("date", "machine", "commit")}
     path.write_text(json.dumps(results, indent=1) + "\n")
 
 

@@ -68,6 +68,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "commit_memory.json": ("memory.md", "hand-written: a commit's peak RSS, streamed against whole tables"),
     "trace.json": ("trace-benchmarks.md", "rendered (the whole page) by `bench.trace_bench.render`"),
     "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
+    "scale.json": ("scale-benchmarks.md", "rendered (the whole page) by `bench.scale_run.render`"),
     "run-memory.json": (
         "memory.md",
         "hand-written: peak RSS of reprint run at 10k on #13's link-incr branch, quoted in prose",
@@ -135,6 +136,7 @@ BENCH_PAGES: dict[str, tuple[str, str, str]] = {
     "run-daily.md": ("run-daily.json", "bench.run_bench", "render"),
     "link-memory.md": ("link_memory.json", "bench.link_memory", "render_page"),
     "trace-benchmarks.md": ("trace.json", "bench.trace_bench", "render"),
+    "scale-benchmarks.md": ("scale.json", "bench.scale_run", "render"),
 }
 
 
