@@ -274,6 +274,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--kill", action="append", default=[], help="REGEX:COUNT, once per run to kill")
     parser.add_argument("--stop-at", default=None, help="HH:MM UTC: kill the last run then")
     parser.add_argument("--keep", action="store_true", help="keep the warehouses")
+    parser.add_argument("--append", action="store_true", help="sizes: add to the runs stored before")
     parser.add_argument("--files-per-shard", type=int, default=None, help="reprint run's option")
     parser.add_argument("--min-free-gb", type=float, default=3.0, help="kill a run when the disk has less")
     parser.add_argument("--json", type=Path, default=RESULTS)
@@ -298,6 +299,11 @@ def main(argv: list[str] | None = None) -> dict:
     options = ("--files-per-shard", str(args.files_per_shard)) if args.files_per_shard else ()
     if args.command == "sizes":
         section["runs"] = []
+        if args.append and args.json.exists():  # more sizes beside those measured before, each run as it was
+            before = json.loads(args.json.read_text()).get("sizes", {})
+            section["runs"] = before.get("runs", [])
+            later = f"then {section['command']}, at {section['commit'][:7]}"
+            section["command"] = f"{before['command']} ({later})"
         for corpus in args.corpus:
             warehouse = args.work / f"warehouse-{corpus.name}"
             shutil.rmtree(warehouse, ignore_errors=True)
