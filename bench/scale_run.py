@@ -436,8 +436,9 @@ def render(results: dict) -> str:
             "|---|---:|---:|---|---:|---:|---:|",
         ]
         for r in sizes["runs"]:
+            corpus = r["corpus"] + (f" (stopped: {cell(r['killed'])}; peak so far)" if r["killed"] else "")
             lines.append(
-                f"| {r['corpus']} | {r['seconds']:,} | **{r['peak_rss_mb']:,}** | {_peak_step(r)} "
+                f"| {corpus} | {r['seconds']:,} | **{r['peak_rss_mb']:,}** | {_peak_step(r)} "
                 f"| {r['largest_process_rss_mb']:,} | {r['driver_peak_rss_mb']:,} | {_load(r)} |"
             )
         steps = [s for s in STEP_ENDS_NAMES if any(s in r["steps"] for r in sizes["runs"])]
@@ -458,6 +459,9 @@ def render(results: dict) -> str:
                 + " |"
             )
         spread = sizes.get("rss_spread")
+        stopped = [r["corpus"] for r in sizes["runs"] if r["killed"]]
+        if stopped:
+            lines += ["", f"Not in the spread (stopped before their end): {', '.join(stopped)}."]
         verdict = "met" if spread is not None and spread <= RSS_SPREAD else "not met"
         lines += [
             "",
