@@ -378,15 +378,17 @@ def withheld_documents(labels: dict, documents: list[str], parts: tuple = WITHHE
 
 def withhold(result: dict, documents: set[str]) -> dict:
     """A real-set result without the per-paragraph lines of `documents` (the blind parts): their boilerplate
-    missed and wrongly flagged, and their labelled fates, are counted under `withheld` but not listed, so that
-    the people writing rules see their figures and never the paragraphs behind them. Scores are unchanged."""
+    missed and wrongly flagged, their labelled fates and the labelled sentences cut across paragraphs are
+    counted under `withheld` but not listed, so that the people writing rules see their figures and never the
+    paragraphs behind them. Scores are unchanged."""
 
     def theirs(line: str) -> bool:
         return line.split(": ", 1)[0] in documents
 
     listed = ("boilerplate_missed", "boilerplate_wrong", "boilerplate_removed")
     withheld = {key: sum(map(theirs, result.get(key, []))) for key in listed} | {
-        "fates": sum(f["origin"] in documents for f in result["fates"])
+        "fates": sum(f["origin"] in documents for f in result["fates"]),
+        "whole_cut": sum(doc in documents for doc, _ in result.get("whole_cut", [])),
     }
     if not any(withheld.values()):
         return result
@@ -395,6 +397,7 @@ def withhold(result: dict, documents: set[str]) -> dict:
         | {key: [line for line in result.get(key, []) if not theirs(line)] for key in listed}
         | {
             "fates": [f for f in result["fates"] if f["origin"] not in documents],
+            "whole_cut": [w for w in result.get("whole_cut", []) if w[0] not in documents],
             "withheld": withheld,
         }
     )

@@ -374,6 +374,7 @@ def test_blind_part_shows_its_figures_and_withholds_its_paragraphs(tmp_path):
         "boilerplate_wrong": 1,
         "boilerplate_removed": 1,
         "fates": 1,
+        "whole_cut": 0,
     }
     assert whole["boilerplate_removed"] == ["a1.md: tags: [x]"] and shown["boilerplate_removed"] == []
     assert shown_part["boilerplate_missed"] == shown_part["fates"] == []
@@ -416,6 +417,7 @@ def test_second_blind_part_is_scored_apart_and_withheld_with_the_first(tmp_path)
         "boilerplate_wrong": 0,
         "boilerplate_removed": 0,
         "fates": 2,
+        "whole_cut": 2,
     }
     # Without "blind2" among the withheld parts, its paragraphs would be listed (b.md: Next).
     only_first = withhold(whole, blind_docs)
@@ -454,6 +456,7 @@ def test_third_blind_part_is_scored_apart_and_withheld_with_the_other_two(tmp_pa
         "boilerplate_wrong": 1,
         "boilerplate_removed": 0,
         "fates": 1,
+        "whole_cut": 2,
     }
     # The figures are those of every paragraph, withheld or not.
     assert shown["boilerplate"] == part["boilerplate"] and shown["hard_negatives_linked"] == []
@@ -495,6 +498,7 @@ def test_fourth_blind_part_is_scored_apart_and_withheld_once_the_third_is_opened
         "boilerplate_wrong": 0,
         "boilerplate_removed": 0,
         "fates": 2,
+        "whole_cut": 2,
     }
     # With the third part opened, its paragraphs are listed and the fourth's still are not.
     opened = withhold(whole, withheld_documents(labels, documents))
@@ -526,12 +530,14 @@ def test_fifth_blind_part_is_scored_apart_and_withheld_with_the_fourth(tmp_path)
     assert part["hard_negatives_linked"] == [["b.md", "c.md"]]
     assert part["boilerplate_missed"] == ["b.md: Next"]
     whole = withhold(score_real(corpus, labels, out), withheld_documents(labels, documents))
-    assert whole["boilerplate_missed"] == whole["fates"] == []
+    # Nor the labelled sentences it cuts (b.md's and c.md's): the fifth part is the first with some.
+    assert whole["boilerplate_missed"] == whole["fates"] == whole["whole_cut"] == []
     assert whole["withheld"] == {
         "boilerplate_missed": 2,
         "boilerplate_wrong": 0,
         "boilerplate_removed": 0,
         "fates": 2,
+        "whole_cut": 2,
     }
     # Its figures are shown: the hard negative linked is a pair of document names, not a paragraph.
     assert withhold(part, blind5_docs)["hard_negatives_linked"] == [["b.md", "c.md"]]
