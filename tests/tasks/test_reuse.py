@@ -276,6 +276,69 @@ def test_the_step_runs_in_a_small_duckdb_cap_holding_two_ranges_of_text_at_a_tim
     assert rows.equals(whole)
 
 
+def test_a_daily_run_reads_only_the_paragraphs_of_the_documents_it_aligns(tmp_path, monkeypatch):
+    # 40 generated stories, then a day adding 4 documents: the pairs to align are the new documents' and
+    # their partners' (36 documents of 138: the stories draw on one pool of sentences), so only those
+    # documents' paragraphs are spilled and read, and the rows are those of one run over both days.
+    import tasks.reuse
+
+    small = ReuseBudget(text_bytes=32 << 10)
+    monkeypatch.setattr(tasks.run, "reuse_rewrite", partial(reuse_rewrite, budget=small))
+    spilled: list[int | None] = []
+    spill = tasks.reuse._spill_buckets
+
+    def counted(sources, name, bounds, keep, *args, **kwargs):
+        spilled.append(None if keep is None else len(keep))
+        return spill(sources, name, bounds, keep, *args, **kwargs)
+
+    monkeypatch.setattr(tasks.reuse, "_spill_buckets", counted)
+    documents = list(iter_documents(40, seed=3))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_jsonl(documents[:-4], folder / "day1.jsonl")
+    run([str(folder)], str(tmp_path / "daily"))
+    assert spilled == [None]  # the first run aligns pairs of most documents: every paragraph is read
+    write_jsonl(documents[-4:], folder / "day2.jsonl")
+    run([str(folder)], str(tmp_path / "daily"))
+    n_docs = read_table(tmp_path / "daily", "documents").num_rows
+    assert spilled[-1] is not None and 4 <= spilled[-1] <= n_docs // 2
+    run([str(folder)], str(tmp_path / "once"))
+    daily, once = read_table(tmp_path / "daily", "reuse_pairs"), read_table(tmp_path / "once", "reuse_pairs")
+    assert daily.num_rows > 0 and daily.equals(once)
+
+
+def test_the_step_reads_many_parts_each_dropping_documents_in_a_small_duckdb_cap(tmp_path):
+    # A first run at 100k documents hands the step 200 staged parts; a scan and an anti-join per part ran
+    # out of DuckDB's 512 MB there. Here: 138 documents' paragraphs in 120 parts, each part also holding a
+    # document it drops (as a stored file does for replaced documents), under a 32 MB cap: the rows of one
+    # part read whole.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_jsonl(iter_documents(40, seed=3), folder / "docs.jsonl")
+    root = tmp_path / "warehouse"
+    run([str(folder)], str(root))
+    paragraphs = pa.concat_tables(pq.read_table(f) for f in table_files(root, "paragraphs"))
+    members = read_table(root, "story_members")
+    one = ReuseInputs(
+        [Source(table_files(root, "paragraphs")[0])], None, [], members, [], pa.array([], pa.string())
+    )
+    assert len(table_files(root, "paragraphs")) == 1
+    whole = pq.read_table(find_reuse(one, tmp_path / "whole"))
+    ids = sorted(set(paragraphs.column("doc_id").to_pylist()))
+    parts = []
+    for k in range(120):
+        mine = pa.array(ids[k::120])
+        stray = paragraphs.filter(pa.compute.equal(paragraphs.column("doc_id"), ids[(k + 1) % len(ids)]))
+        path = tmp_path / f"part-{k:03d}.parquet"
+        rows = paragraphs.filter(pa.compute.is_in(paragraphs.column("doc_id"), value_set=mine))
+        pq.write_table(pa.concat_tables([rows, stray]), path)
+        parts.append(Source(path, drop=pa.array([ids[(k + 1) % len(ids)]])))
+    inputs = ReuseInputs(parts, None, [], members, [], pa.array([], pa.string()))
+    small = ReuseBudget(duckdb_memory="32MB")
+    found = pq.read_table(find_reuse(inputs, tmp_path / "parts", budget=small))
+    assert whole.num_rows > 1_000 and found.equals(whole)
+
+
 DUCKDB_CLI = Path(sys.executable).parent / "duckdb"
 
 
