@@ -459,9 +459,14 @@ def render(results: dict) -> str:
                 + " |"
             )
         spread = sizes.get("rss_spread")
-        stopped = [r["corpus"] for r in sizes["runs"] if r["killed"]]
-        if stopped:
-            lines += ["", f"Not in the spread (stopped before their end): {', '.join(stopped)}."]
+        done = [r["peak_rss_mb"] for r in sizes["runs"] if not r["killed"]]
+        for r in (r for r in sizes["runs"] if r["killed"] and done):
+            so_far = r["peak_rss_mb"] / min(done)
+            lines += [
+                "",
+                f"{r['corpus']} stopped before its end (steps it reached: {', '.join(r['steps_logged'])}): "
+                f"not in the spread below; its peak so far is already {so_far:.2f}x the smallest run's.",
+            ]
         verdict = "met" if spread is not None and spread <= RSS_SPREAD else "not met"
         lines += [
             "",
