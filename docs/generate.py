@@ -73,7 +73,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "commit_memory.json": ("memory.md", "hand-written: a commit's peak RSS, streamed against whole tables"),
     "trace.json": ("trace-benchmarks.md", "rendered (the whole page) by `bench.trace_bench.render`"),
     "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
-    "scale.json": ("scale-benchmarks.md", "rendered (the whole page) by `bench.scale_run.render`"),
+    "scale.json": ("memory.md", "the region `scale-results`, by `bench.scale_run.render`"),
     "run-memory.json": (
         "memory.md",
         "hand-written: peak RSS of reprint run at 10k on #13's link-incr branch, quoted in prose",
@@ -141,7 +141,6 @@ BENCH_PAGES: dict[str, tuple[str, str, str]] = {
     "run-daily.md": ("run-daily.json", "bench.run_bench", "render"),
     "link-memory.md": ("link_memory.json", "bench.link_memory", "render_page"),
     "trace-benchmarks.md": ("trace.json", "bench.trace_bench", "render"),
-    "scale-benchmarks.md": ("scale.json", "bench.scale_run", "render"),
 }
 
 
@@ -424,6 +423,12 @@ def results_index() -> str:
     return "\n".join(lines)
 
 
+def scale_results() -> str:
+    from bench.scale_run import render
+
+    return render(load_results("scale.json"))
+
+
 def docs_index() -> str:
     """The README's links to every page in docs/, so a new page is linked once the docs are regenerated."""
     links = [f"[{page.stem}](docs/{page.name})" for page in sorted(DOCS.glob("*.md"))]
@@ -443,6 +448,7 @@ REGIONS: dict[str, Callable[[], str]] = {
     "boilerplate-results": boilerplate_results,
     "report-page-results": report_page_results,
     "reuse-results": reuse_results,
+    "scale-results": scale_results,
     "results-index": results_index,
     "docs-index": docs_index,
 }
