@@ -838,7 +838,7 @@ def run(
         rejects = rejects + [r for s in prepared for r in s.rejects]
         unchanged = {tuple(k) for s in prepared for k in s.unchanged} | set(unread)
         # The file list is not read past preparing: let it go before linking, which needs the memory (about
-        # 1.2 kB a file with its manifest row: 1.15 GB at 1M files, docs/scale.md); `seen` is read only for
+        # 1.2 kB a file with its manifest row: 1.15 GB at 1M files, docs/memory.md); `seen` is read only for
         # the files hashed and found unchanged (refreshed_inputs).
         del items, to_hash, shards, jobs
         seen = {key: stat for key, stat in seen.items() if key in unchanged}
