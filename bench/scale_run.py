@@ -150,8 +150,10 @@ def reprint_run(
         sampler.done.set()
         sampler.join()
     code = proc.returncode
-    if code and not killed:
-        raise RuntimeError(f"reprint run {corpus} failed ({code}): see {log}")
+    failed = None
+    if code and not killed:  # recorded, not raised: how far a failing run got is a figure too
+        errors = [line for line in log.read_text(errors="replace").splitlines() if "Error" in line]
+        failed = errors[-1] if errors else f"exit code {code}"
     steps = step_seconds(log, started_at, seconds)
     peaks = step_peaks(steps, sampler.samples)
     text = log.read_text(errors="replace")
@@ -159,6 +161,7 @@ def reprint_run(
         "seconds": round(seconds, 1),
         "load_average": [list(load), list(os.getloadavg())],
         "killed": killed,
+        "failed": failed,
         "exit_code": code,
         "peak_rss_mb": round(max((mb for _, mb in sampler.samples), default=0.0), 1),
         "driver_peak_rss_mb": round(usage.ru_maxrss * 1024 / 1e6, 1),
@@ -174,7 +177,7 @@ def reprint_run(
         "align_shards": {"aligned": len(ALIGNED.findall(text)), "reused": len(REUSED_FATES.findall(text))},
         "last_log_line": _last_line(text),
     }
-    if killed:
+    if killed or failed:
         out["steps_logged"] = [s for s, pattern in STEP_ENDS if re.search(pattern, text)]
         out["staged_on_disk"] = staged_parts(warehouse)
     else:
@@ -318,7 +321,7 @@ def main(argv: list[str] | None = None) -> dict:
             shutil.rmtree(home, ignore_errors=True)
             if not args.keep:
                 shutil.rmtree(warehouse, ignore_errors=True)
-        peaks = [r["peak_rss_mb"] for r in section["runs"] if not r["killed"]]
+        peaks = [r["peak_rss_mb"] for r in section["runs"] if not r["killed"] and not r.get("failed")]
         section["rss_spread"] = round(max(peaks) / min(peaks), 2) if len(peaks) > 1 else None
     else:
         (corpus,) = args.corpus
@@ -464,7 +467,14 @@ def render(results: dict) -> str:
                 f"{r['corpus']} stopped before its end (steps it reached: {', '.join(r['steps_logged'])}): "
                 f"not in the spread below; its peak so far is already {so_far:.2f}x the smallest run's.",
             ]
+        missing = sizes.get("not_completed", []) + [
+            {"corpus": r["corpus"], "reason": r["failed"]} for r in sizes["runs"] if r.get("failed")
+        ]
         verdict = "met" if spread is not None and spread <= RSS_SPREAD else "not met"
+        if missing:
+            verdict = "not shown: a size did not complete"
+        for m in missing:
+            lines += ["", f"{m['corpus']} did not complete: {cell(m['reason'])}."]
         lines += [
             "",
             f"Largest over smallest peak (tree): **{spread}x** (at most {RSS_SPREAD}x wanted: {verdict}).",
