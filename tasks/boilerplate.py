@@ -122,7 +122,10 @@ _RULES = [
     ),
     # A copyright line that opens with its owner's name and runs on with its terms ("Copyright Thomson
     # Financial News Limited 2007. All rights reserved. The copying, republication ..."); boilerplate-8.
-    (("copyright",), r"^\W{0,3}copyright\b.{0,120}\ball rights reserved\b"),
+    (
+        ("copyright",),
+        r"^\W{0,3}copyright\s+(©\s*)?(?-i:[A-Z])[^.]{0,80}\b(19|20)\d{2}\b\.?\s*all rights reserved\b",
+    ),
     # A site's cookie notice, extracted with the page.
     (
         ("cookies", "continuing to use", "by using this", "privacy policy"),
