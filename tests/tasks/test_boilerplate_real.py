@@ -287,7 +287,10 @@ NEWS_FURNITURE_8 = [
     "Post a comment",
     "Limit: 500 characters",
     "Example News is not responsible for the content of external internet sites",
-    "Copyright Example Wire Ltd 2008. All rights reserved. Republication of this content is prohibited.",
+    # (with its terms, longer than the short copyright rule looks at)
+    "Copyright Example Wire Ltd 2008. All rights reserved. The copying, republication or redistribution of "
+    "Example Wire content, including by framing or similar means, is expressly prohibited without the prior "
+    "written consent of Example Wire.",
     # a site's navigation row, whatever its links name
     "Home | News | Sport | Business | Weather | Travel",
     # box labels and page links
