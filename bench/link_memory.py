@@ -490,8 +490,8 @@ members and flags hashed over every document, as `reprint run` would store them)
   folded into one 128-byte sketch per document (`name_candidate_pairs`).
 - **Furniture and templates**: `repeated_in_outlet_rows` takes the rows a part of 1M at a time by
   fingerprint, `template_rows` a run of template keys of about 262,144 rows at a time (a row's answer
-  depends only on the rows of its text or key; `release_template_rows` holds Python sets per key, which at
-  50k documents set the peak).
+  depends only on the rows of its text or key; `release_template_rows` counts in numpy, about 100 bytes a
+  row (Python sets per key before, which at 50k documents set the peak).
 - **Matched paragraph row pairs** are made a step of about 1M at a time (`matched_rows`), the document
   pairs from them a pass of about 1M at a time (`DocumentPairs`).
 

@@ -961,25 +961,35 @@ def release_template_rows(
     usable = (outlet >= 0) & (key != 0)
     if not usable.any():
         return out
-    rows = np.flatnonzero(usable)
+    # In numpy, not per row in Python (a daily run judges every template key of the corpus): each (outlet,
+    # key) pair is a run of the rows sorted by key then outlet.
     keys, copies = np.unique(key[key != 0], return_counts=True)
-    copies_of = dict(zip(keys.tolist(), copies.tolist(), strict=True))
-    stories: dict[tuple[int, int], set[int]] = defaultdict(set)
-    told: dict[tuple[int, int], set[int]] = defaultdict(set)
-    printed: dict[tuple[int, int], int] = defaultdict(int)
-    for r in rows.tolist():
-        pair = (int(outlet[r]), int(key[r]))
-        printed[pair] += 1
-        if not lead[r]:
-            stories[pair].add(int(story[r]))
-            if facts is not None and facts[r] != 0:
-                told[pair].add(int(facts[r]))
-    template = {
-        pair
-        for pair, seen in stories.items()
-        if (len(seen) >= config.min_stories_template or (len(seen) >= 2 and len(told[pair]) >= 2))
-        and 2 * printed[pair] >= copies_of[pair[1]]
-    }
-    if template:
-        out[rows] = [(int(outlet[r]), int(key[r])) in template for r in rows.tolist()]
+    rows = np.flatnonzero(usable)
+    rows = rows[np.lexsort((outlet[rows], key[rows]))]
+    o, k = outlet[rows], key[rows]
+    pair = np.cumsum(np.r_[True, (o[1:] != o[:-1]) | (k[1:] != k[:-1])]) - 1
+    n_pairs = int(pair[-1]) + 1
+    printed = np.bincount(pair, minlength=n_pairs)
+    shown = ~lead[rows]
+    stories = _distinct_per_pair(pair[shown], story[rows][shown], n_pairs)
+    told = np.zeros(n_pairs, dtype=np.int64)
+    if facts is not None:
+        filled = shown & (facts[rows] != 0)
+        told = _distinct_per_pair(pair[filled], facts[rows][filled], n_pairs)
+    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    pair_copies = copies[np.searchsorted(keys, k[first])]
+    template = ((stories >= config.min_stories_template) | ((stories >= 2) & (told >= 2))) & (
+        2 * printed >= pair_copies
+    )
+    out[rows] = template[pair]
     return out
+
+
+def _distinct_per_pair(pair: np.ndarray, value: np.ndarray, n_pairs: int) -> np.ndarray:
+    """Per pair number (0 .. n_pairs - 1): how many distinct values its entries hold."""
+    if len(pair) == 0:
+        return np.zeros(n_pairs, dtype=np.int64)
+    order = np.lexsort((value, pair))
+    p, v = pair[order], value[order]
+    new = np.r_[True, (p[1:] != p[:-1]) | (v[1:] != v[:-1])]
+    return np.bincount(p[new], minlength=n_pairs)

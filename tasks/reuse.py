@@ -256,6 +256,9 @@ copy (
 """
 
 _TEXT_COLUMNS = ["doc_id", "para_idx", "text", "is_boilerplate", "n_words"]
+# The paragraphs read for alignment are only those of the documents with pairs to align when these are at
+# most one in _FEW of the corpus's documents (the filter hashes their ids once per batch of rows read).
+_FEW = 2
 
 
 def _align_todo(
@@ -273,9 +276,15 @@ def _align_todo(
         pq.write_table(_ROW_SCHEMA.empty_table(), found)
         return found
     sources = inputs.new
-    size = sum(_column_bytes(s.path, ["doc_id", "para_idx", "text"]) for s in sources)
-    bounds = _bucket_bounds(sources, "doc_id", -(-size // budget.text_bytes))
     docs = con.sql("select doc_id1 as doc_id from todo union select doc_id2 from todo").to_arrow_table()
+    size = sum(_column_bytes(s.path, ["doc_id", "para_idx", "text"]) for s in sources)
+    # A daily run aligns the pairs of a few documents: only their paragraphs are spilled and read (a set of
+    # every document's id per batch would cost more than it saves when most documents have pairs to align).
+    keep = None
+    if docs.num_rows * _FEW <= inputs.members.num_rows:
+        keep = docs.column("doc_id")
+        size = size * docs.num_rows // max(inputs.members.num_rows, 1)
+    bounds = _bucket_bounds(sources, "doc_id", -(-size // budget.text_bytes))
     ids = docs.column("doc_id").to_numpy(zero_copy_only=False)
     ranges = np.searchsorted(bounds, ids, side="right") if bounds else np.zeros(len(ids), np.int64)
     con.register("todo_ranges", pa.table({"doc_id": docs.column("doc_id"), "range": pa.array(ranges)}))
@@ -283,7 +292,7 @@ def _align_todo(
     con.execute(TODO_IN_RANGES.format(path=str(pairs).replace("'", "''")))
     con.unregister("todo_ranges")
     del docs, ids, ranges
-    texts = _spill_buckets(sources, "paragraphs", bounds, None, work / "texts", _TEXT_COLUMNS)
+    texts = _spill_buckets(sources, "paragraphs", bounds, keep, work / "texts", _TEXT_COLUMNS)
     flags = _flags(inputs.patch)
     held: dict[int, _Texts] = {}
 

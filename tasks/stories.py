@@ -961,8 +961,8 @@ def template_rows(
     if len(body):
         lead[body[np.r_[True, doc_index[body][1:] != doc_index[body][:-1]]]] = True
     del order, body
-    # A row's answer depends only on the rows of its key, and release_template_rows holds Python sets and
-    # counts per key: so the rows with a key go to it a run of keys of about `_TEMPLATE_PART` rows at a time.
+    # A row's answer depends only on the rows of its key, and release_template_rows sorts its rows a few
+    # times: so the rows with a key go to it a run of keys of about `_TEMPLATE_PART` rows at a time.
     out = np.zeros(len(key), dtype=bool)
     keyed = np.flatnonzero(key != 0)
     keyed = keyed[np.argsort(key[keyed], kind="stable")]
@@ -980,8 +980,8 @@ def _key_runs(keys: np.ndarray, size: int) -> list[tuple[int, int]]:
     return [(int(lo), int(hi)) for lo, hi in zip(edges[:-1], edges[1:], strict=True) if hi > lo]
 
 
-# Paragraph rows with a template key taken at once by template_rows (release_template_rows holds a few
-# hundred bytes of Python objects per key).
+# Paragraph rows with a template key taken at once by template_rows (release_template_rows holds about
+# 100 bytes a row while it sorts them).
 _TEMPLATE_PART = 1 << 18
 
 

@@ -160,3 +160,51 @@ def test_release_templates_found_a_run_of_keys_at_a_time_are_those_found_at_once
     assert np.array_equal(found, release_template_rows(outlet, story, key, lead))  # at once
     monkeypatch.setattr(tasks.stories, "_TEMPLATE_PART", 97)
     assert np.array_equal(tasks.stories.template_rows(paras, outlet, story, doc_index, flag), found)
+
+
+def _templates_counted_per_row(outlet, story, key, lead, facts, min_stories):
+    """release_template_rows' rule read literally, row by row: the oracle of its numpy form."""
+    copies, printed, stories, told = {}, {}, {}, {}
+    for r in range(len(key)):
+        if key[r] != 0:
+            copies[key[r]] = copies.get(key[r], 0) + 1
+        if outlet[r] < 0 or key[r] == 0:
+            continue
+        pair = (outlet[r], key[r])
+        printed[pair] = printed.get(pair, 0) + 1
+        if not lead[r]:
+            stories.setdefault(pair, set()).add(story[r])
+            if facts is not None and facts[r] != 0:
+                told.setdefault(pair, set()).add(facts[r])
+    out = np.zeros(len(key), dtype=bool)
+    for r in range(len(key)):
+        pair = (outlet[r], key[r])
+        seen, filled = stories.get(pair, set()), told.get(pair, set())
+        out[r] = (
+            outlet[r] >= 0
+            and key[r] != 0
+            and (len(seen) >= min_stories or (len(seen) >= 2 and len(filled) >= 2))
+            and 2 * printed[pair] >= copies[key[r]]
+        )
+    return out
+
+
+@pytest.mark.parametrize("with_facts", [False, True])
+def test_release_templates_are_the_rule_read_row_by_row(with_facts):
+    from tasks.boilerplate import BoilerplateConfig, release_template_rows
+
+    rng = np.random.default_rng(5)
+    n_rows = 4000
+    outlet = rng.integers(-1, 4, n_rows)
+    story = rng.integers(0, 60, n_rows)
+    # Most keys one outlet's own, some printed by every outlet; 0: no template key.
+    own = (outlet + 2) * 100 + rng.integers(0, 40, n_rows)
+    key = np.where(rng.random(n_rows) < 0.7, own, rng.integers(-20, 20, n_rows)) * (rng.random(n_rows) < 0.8)
+    lead = rng.random(n_rows) < 0.2
+    facts = rng.integers(0, 3, n_rows) if with_facts else None
+    found = release_template_rows(outlet, story, key, lead, facts=facts)
+    assert found.any() and not found.all()
+    expected = _templates_counted_per_row(
+        outlet, story, key, lead, facts, BoilerplateConfig().min_stories_template
+    )
+    assert np.array_equal(found, expected)

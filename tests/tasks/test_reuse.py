@@ -276,6 +276,37 @@ def test_the_step_runs_in_a_small_duckdb_cap_holding_two_ranges_of_text_at_a_tim
     assert rows.equals(whole)
 
 
+def test_a_daily_run_reads_only_the_paragraphs_of_the_documents_it_aligns(tmp_path, monkeypatch):
+    # 40 generated stories, then a day adding 4 documents: the pairs to align are the new documents' and
+    # their partners' (36 documents of 138: the stories draw on one pool of sentences), so only those
+    # documents' paragraphs are spilled and read, and the rows are those of one run over both days.
+    import tasks.reuse
+
+    small = ReuseBudget(text_bytes=32 << 10)
+    monkeypatch.setattr(tasks.run, "reuse_rewrite", partial(reuse_rewrite, budget=small))
+    spilled: list[int | None] = []
+    spill = tasks.reuse._spill_buckets
+
+    def counted(sources, name, bounds, keep, *args, **kwargs):
+        spilled.append(None if keep is None else len(keep))
+        return spill(sources, name, bounds, keep, *args, **kwargs)
+
+    monkeypatch.setattr(tasks.reuse, "_spill_buckets", counted)
+    documents = list(iter_documents(40, seed=3))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_jsonl(documents[:-4], folder / "day1.jsonl")
+    run([str(folder)], str(tmp_path / "daily"))
+    assert spilled == [None]  # the first run aligns pairs of most documents: every paragraph is read
+    write_jsonl(documents[-4:], folder / "day2.jsonl")
+    run([str(folder)], str(tmp_path / "daily"))
+    n_docs = read_table(tmp_path / "daily", "documents").num_rows
+    assert spilled[-1] is not None and 4 <= spilled[-1] <= n_docs // 2
+    run([str(folder)], str(tmp_path / "once"))
+    daily, once = read_table(tmp_path / "daily", "reuse_pairs"), read_table(tmp_path / "once", "reuse_pairs")
+    assert daily.num_rows > 0 and daily.equals(once)
+
+
 DUCKDB_CLI = Path(sys.executable).parent / "duckdb"
 
 
