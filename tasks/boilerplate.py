@@ -237,7 +237,7 @@ _SHORT = re.compile(
     # boilerplate-8: a box's label ("Key points:", "ALSO", "Related to this story:", "RELATED INTERNET
     # LINKS:", "Article:"), a page's print, e-mail and comment links and the comment form's pieces.
     r"also|key points|updated|article|in pictures|pictures|have your say|debate|your views|poll|quick links|"
-    r"(more )?related (to this (story|article)|internet links|sites)|more on this (story|topic)|"
+    r"related|(more )?related (to this (story|article)|internet links|sites)|more on this (story|topic)|"
     r"e-?mail this( (article|story|page))?( to a friend)?|send this (article|story|page) to (a )?friends?"
     r"( by e-?mail)?|printer[- ]friendly (page|version)|print version|post a comment|add (a |your )?comment|"
     r"comments?( \(\d+\))?|limit: \d+ characters)[\s:.!»>›]*$|"
@@ -372,8 +372,8 @@ _VIA = re.compile(r"^[\[(]?via [A-Z][\w .&'’-]{1,60}[\])]?\.?$")
 # parentheses ("Berbatov could leave, says agent (31 Dec 07 | Tottenham Hotspur )") or after a dash ("Old Time
 # Hockey Is A Lovely Game - March 28, 2017"); the headline has no sentence end of its own.
 _DAY_MONTH = (
-    r"(\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{2,4}|"
-    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{1,2},? \d{4}|"
+    r"(\d{1,2}(st|nd|rd|th)? (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{2,4}|"
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{1,2}(st|nd|rd|th)?,? \d{4}|"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4})"
 )
 _TEASER = re.compile(
@@ -419,6 +419,9 @@ _COMMENT_SIGNATURE = re.compile(
     r"^(posted|submitted|written|comment) by:? [^.!?]{1,80}?\b\d{1,2}[:.]\d{2}\s?([ap]\.?m\.?)?\b.{0,40}$",
     re.IGNORECASE,
 )
+# A headline as a page lists other stories, as a list item: capitalised, no sentence end, no link syntax.
+_TEASER_LINE = re.compile(r"^[-•*]\s*(?-i:[A-Z0-9‘'\"“])[^\[\]()<>{}|]*[^.!:;,\s]$")
+_TEASER_RUN = 3
 # A box whose label invites the reader's view, and the question under it ("606: DEBATE" / "What players do
 # Liverpool need to sign?").
 _DEBATE_BOX = re.compile(
@@ -725,6 +728,20 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
     a thread of readers' comments, each comment's text standing above its signature ("Posted by: JJ of Sydney
     11:51am January 14, 2008"), once two signatures or more alternate with them."""
     n = len(paragraphs)
+    # Teasers closing the page: three headlines of other stories or more, nothing after them but furniture.
+    end = n
+    while end > 0 and flags[end - 1]:
+        end -= 1
+    start = end
+    while (
+        start > 0
+        and _TEASER_LINE.match(paragraphs[start - 1])
+        and 2 <= len(paragraphs[start - 1].split()) <= 15
+    ):
+        start -= 1
+    if end - start >= _TEASER_RUN and start > 0:
+        for k in range(start, end):
+            flags[k] = True
     signatures = [i for i, text in enumerate(paragraphs) if _COMMENT_SIGNATURE.match(text)]
     if len(signatures) >= 2 and all(b - a == 2 for a, b in zip(signatures, signatures[1:], strict=False)):
         for i in signatures:

@@ -264,6 +264,7 @@ NEWS_FURNITURE_8 = [
     # teasers of other stories: a headline with its date and section, or its date after a dash
     "Council approves new budget (12 Jan 08 | Politics )",
     "- Mayor Opens The New Bridge - March 28, 2017",
+    "- Senate Rejects The Aid Cuts - March 21st, 2017",
     # a time stamp run into the headline after it
     "Tuesday, 8 January 2008, 09:15 GMT Council approves new budget",
     # a byline's pieces and a wire's slug and desk credit
@@ -299,6 +300,7 @@ NEWS_FURNITURE_8 = [
     "Updated",
     "Related to this story:",
     "RELATED INTERNET LINKS:",
+    "RELATED:",
     "Article:",
     "101: DEBATE",
     "Have your say",
@@ -359,3 +361,17 @@ def test_what_a_news_pages_boxes_hold_beside_their_labels():
     # A related-links box: its label, teasers and links, up to the story's next sentence.
     links = ["Related to this story:", "Mayor resigns (10 Jan 08 | Politics )", "Example Times", "City council"]
     assert flagged([*BODY[:3], *links, *BODY[3:]]) == [3, 4, 5, 6]
+
+
+def test_teasers_closing_a_page_as_list_items_are_boilerplate_a_storys_own_list_is_not():
+    teasers = [
+        "- Mayor Opens The New Bridge",
+        "- Council Approves Budget For Next Year",
+        "- Storm Closes Schools Across The County",
+    ]
+    assert flagged([*BODY, *teasers]) == [6, 7, 8]
+    assert flagged([*BODY, *teasers, "© 2008 Example News"]) == [6, 7, 8, 9]
+    # The same items with the story's text after them, or a story's own list of sentences, are text.
+    assert flagged([*BODY[:3], *teasers, *BODY[3:]]) == []
+    own = ["- The bridge opens on Monday.", "- Tolls start in May.", "- Buses use it from June."]
+    assert flagged([*BODY, *own]) == []
