@@ -422,6 +422,7 @@ _COMMENT_SIGNATURE = re.compile(
 # A headline as a page lists other stories, as a list item: capitalised, no sentence end, no link syntax.
 _TEASER_LINE = re.compile(r"^[-•*]\s*(?-i:[A-Z0-9‘'\"“])[^\[\]()<>{}|]*[^.!:;,\s]$")
 _TEASER_RUN = 3
+_THREAD_SIGNATURES = 3
 # A box whose label invites the reader's view, and the question under it ("606: DEBATE" / "What players do
 # Liverpool need to sign?").
 _DEBATE_BOX = re.compile(
@@ -726,7 +727,8 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
     the line under a lone "By"; the question under a box inviting readers' views ("606: DEBATE" / "What
     players do Liverpool need to sign?"); the links under a related-links label, up to the next sentence; and
     a thread of readers' comments, each comment's text standing above its signature ("Posted by: JJ of Sydney
-    11:51am January 14, 2008"), once two signatures or more alternate with them."""
+    11:51am January 14, 2008"), once two signatures or more alternate with them, or everything from the first
+    signature to the last once there are three (comments of several paragraphs)."""
     n = len(paragraphs)
     # Teasers closing the page: three headlines of other stories or more, nothing after them but furniture.
     end = n
@@ -748,6 +750,10 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
             flags[i] = True
             if i > 0:
                 flags[i - 1] = True
+    if len(signatures) >= _THREAD_SIGNATURES:
+        # Comments of several paragraphs: the thread runs from the first signature to the last.
+        for k in range(signatures[0], signatures[-1] + 1):
+            flags[k] = True
     for i, text in enumerate(paragraphs[:-1]):
         if not flags[i] or len(text.split()) > 4:
             continue

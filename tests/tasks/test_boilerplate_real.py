@@ -375,3 +375,15 @@ def test_teasers_closing_a_page_as_list_items_are_boilerplate_a_storys_own_list_
     assert flagged([*BODY[:3], *teasers, *BODY[3:]]) == []
     own = ["- The bridge opens on Monday.", "- Tolls start in May.", "- Buses use it from June."]
     assert flagged([*BODY, *own]) == []
+
+
+def test_a_thread_of_comments_of_several_paragraphs_runs_from_its_first_signature_to_its_last():
+    thread = [
+        "Posted by: Sam, Leeds on 3:45pm Sun 2 Mar 08",
+        "I live near the bridge and the traffic has been terrible for a year now.",
+        "It cannot open soon enough for those of us on the east side.",
+        "Posted by: Jo, York on 4:10pm Sun 2 Mar 08",
+        "Another waste of money, in my view, and nobody asked the residents.",
+        "Posted by: Al, Hull on 5:20pm Sun 2 Mar 08",
+    ]
+    assert flagged([*BODY, *thread]) == list(range(6, 12))
