@@ -204,8 +204,8 @@ def label_part(labels: dict, documents: list[str], heldout: bool | str) -> tuple
     `heldout = true`, `heldout = "news"` for the news added later, or `heldout = "blind"`, `"blind2"`,
     `"blind3"` and `"blind4"` for the parts kept from rule writers: text added after the rules it measures
     were written, never used to tune one; `"news-dev"` and `"news-dev2"` for the news pages rule writers may
-    read beside the fourth blind part, of the same kind) or the rest (`heldout = False`: the text the rules were developed
-    on). Boilerplate, fate and whole labels are kept for the part's documents only."""
+    read beside the fourth blind part, of the same kind) or the rest (`heldout = False`: the text the rules
+    were developed on). Boilerplate, fate and whole labels are kept for the part's documents only."""
 
     def mine(label: dict) -> bool:
         return label.get("heldout", False) == heldout if heldout else not label.get("heldout")
@@ -508,8 +508,8 @@ rules it measures were written, and never used to tune one), `real-news` on the 
 `heldout = "news"`, `real-blind` to `real-blind4` on the parts labelled `heldout = "blind"`, `"blind2"`,
 `"blind3"` and `"blind4"` (kept from the people writing rules: their figures are shown, the paragraphs behind
 them are withheld), `real-news-dev` and `real-news-dev2` on the news pages saved as HTML labelled `heldout =
-"news-dev"` and `"news-dev2"` (development parts rule writers read, of the same kind as the fourth blind part), `real-tuned` on the rest (the
-text the rules were developed on)."""
+"news-dev"` and `"news-dev2"` (development parts rule writers read, of the same kind as the fourth blind
+part), `real-tuned` on the rest (the text the rules were developed on)."""
 
 # Rows of the comparison table: (label, path into a corpus' results, higher is better).
 ROWS = [

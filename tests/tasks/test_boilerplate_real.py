@@ -359,7 +359,7 @@ def test_what_a_news_pages_boxes_hold_beside_their_labels():
     assert flagged([*BODY[:3], "101: DEBATE", "Should the council raise taxes?", *BODY[3:]]) == [3, 4]
     assert flagged([*BODY[:3], "Should the council raise taxes?", *BODY[3:]]) == []
     # A related-links box: its label, teasers and links, up to the story's next sentence.
-    links = ["Related to this story:", "Mayor resigns (10 Jan 08 | Politics )", "Example Times", "City council"]
+    links = ["Related to this story:", "Mayor resigns (10 Jan 08 | Politics )", "Example Times", "Council"]
     assert flagged([*BODY[:3], *links, *BODY[3:]]) == [3, 4, 5, 6]
 
 
