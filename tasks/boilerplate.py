@@ -413,6 +413,11 @@ _PROMOTION = re.compile(
     r"^(watch|see|view|listen to|hear) (the |our |a |an |this |his |her |their )?[^.!?]{1,120}\bhere\b[.!]",
     re.IGNORECASE,
 )
+_PROMOTION_STARTS = ("click here", "win", "don", "watch", "see", "view", "listen", "hear")
+_TEASER_ENDS = frozenset(")0123456789")
+_STAMP_STARTS = frozenset(
+    "mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep oct nov dec".split()
+)
 # A readers' comment's signature ("Posted by: JJ of Sydney 11:51am January 14, 2008"): who wrote the comment
 # above it, and when.
 _COMMENT_SIGNATURE = re.compile(
@@ -680,7 +685,7 @@ def _is_news_furniture(text: str) -> bool:
         return True
     if words <= 60 and _CAPTION.search(text):
         return True
-    if words <= 40 and _PROMOTION.search(text):
+    if words <= 40 and _is_promotion(text):
         return True
     if _is_nav_row(text):
         return True
@@ -688,7 +693,12 @@ def _is_news_furniture(text: str) -> bool:
         return False
     if _PHOTO_CREDIT.match(text) or _STAMPED_HEADER.match(text) or _VIA.match(text):
         return True
-    if _TEASER.match(text) or _STAMP_THEN_HEADLINE.match(text) or _COMMENT_SIGNATURE.match(text):
+    # A teaser ends in its date or a parenthesis; a stamp opens with a number, a day's or a month's name.
+    if text.rstrip()[-1:] in _TEASER_ENDS and _TEASER.match(text):
+        return True
+    if (text[:1].isdigit() or text[:3].lower() in _STAMP_STARTS) and _STAMP_THEN_HEADLINE.match(text):
+        return True
+    if _COMMENT_SIGNATURE.match(text):
         return True
     if words <= 8 and _BYLINE_PIECE.match(text):
         return True
@@ -703,6 +713,17 @@ def _is_news_furniture(text: str) -> bool:
         words = [w for w in re.findall(r"[^\W\d_]+\.?", when) if not _WHEN_WORDS.match(w.rstrip("."))]
         return not words
     return _LINK_ROW.match(text) is not None and _LINK_ROW_WORDS.search(text) is not None
+
+
+def _is_promotion(text: str) -> bool:
+    """_PROMOTION, searched only in a paragraph that opens with one of its first words or holds one of its
+    phrases (a search over every short paragraph costs more than the rest of the rules on it)."""
+    lowered = text.lower()
+    if not (
+        lowered.startswith(_PROMOTION_STARTS) or "click here" in lowered or "now available on" in lowered
+    ):
+        return False
+    return _PROMOTION.search(text) is not None
 
 
 def _is_nav_row(text: str) -> bool:
