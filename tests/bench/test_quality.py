@@ -374,6 +374,7 @@ def test_blind_part_shows_its_figures_and_withholds_its_paragraphs(tmp_path):
         "boilerplate_wrong": 1,
         "boilerplate_removed": 1,
         "fates": 1,
+        "whole_cut": 0,
     }
     assert whole["boilerplate_removed"] == ["a1.md: tags: [x]"] and shown["boilerplate_removed"] == []
     assert shown_part["boilerplate_missed"] == shown_part["fates"] == []
@@ -416,6 +417,7 @@ def test_second_blind_part_is_scored_apart_and_withheld_with_the_first(tmp_path)
         "boilerplate_wrong": 0,
         "boilerplate_removed": 0,
         "fates": 2,
+        "whole_cut": 2,
     }
     # Without "blind2" among the withheld parts, its paragraphs would be listed (b.md: Next).
     only_first = withhold(whole, blind_docs)
@@ -454,6 +456,7 @@ def test_third_blind_part_is_scored_apart_and_withheld_with_the_other_two(tmp_pa
         "boilerplate_wrong": 1,
         "boilerplate_removed": 0,
         "fates": 1,
+        "whole_cut": 2,
     }
     # The figures are those of every paragraph, withheld or not.
     assert shown["boilerplate"] == part["boilerplate"] and shown["hard_negatives_linked"] == []
@@ -495,10 +498,49 @@ def test_fourth_blind_part_is_scored_apart_and_withheld_once_the_third_is_opened
         "boilerplate_wrong": 0,
         "boilerplate_removed": 0,
         "fates": 2,
+        "whole_cut": 2,
     }
     # With the third part opened, its paragraphs are listed and the fourth's still are not.
     opened = withhold(whole, withheld_documents(labels, documents))
     assert opened["boilerplate_missed"] == ["b.md: Next"] and opened["withheld"]["boilerplate_missed"] == 1
+
+
+def test_fifth_blind_part_is_scored_apart_and_withheld_with_the_fourth(tmp_path):
+    # heldout = "blind5": news pages of 2007-08 (real-blind5), a part of its own, withheld with the fourth
+    # while both are blind; neither part's paragraphs are listed in any result, the whole set's included.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "blind4"  # a1.md and a2.md
+    labels["hard_negative"][0]["heldout"] = "blind5"  # b.md and c.md
+    documents = real_documents(corpus)
+    assert ("real-blind5", "blind5") in PARTS and {"blind4", "blind5"} <= set(WITHHELD)
+    blind5, blind5_docs = label_part(labels, documents, heldout="blind5")
+    assert blind5_docs == {"b.md", "c.md"}
+    assert blind5["hard_negative"] == labels["hard_negative"][:1] and blind5["family"] == []
+    assert blind5["fate"] == labels["fate"][1:]
+    assert [b["docs"] for b in blind5["boilerplate"]] == [[], ["b.md"]]
+    assert withheld_documents(labels, documents) == {"a1.md", "a2.md", "b.md", "c.md"}
+    out = Warehouse(
+        story={"a1.md": "s1", "a2.md": "s1", "b.md": "s2", "c.md": "s2"},
+        version={"a1.md": 0, "a2.md": 1, "b.md": 0, "c.md": 1},
+        paragraphs=[("a2.md", 0, "About Us: a company.", False), ("b.md", 0, "Next", False)],
+        fates={},
+        rejects=[],
+    )
+    part = score_real(corpus, blind5, restricted(out, blind5_docs), blind5_docs)
+    assert part["hard_negatives_linked"] == [["b.md", "c.md"]]
+    assert part["boilerplate_missed"] == ["b.md: Next"]
+    whole = withhold(score_real(corpus, labels, out), withheld_documents(labels, documents))
+    # Nor the labelled sentences it cuts (b.md's and c.md's): the fifth part is the first with some.
+    assert whole["boilerplate_missed"] == whole["fates"] == whole["whole_cut"] == []
+    assert whole["withheld"] == {
+        "boilerplate_missed": 2,
+        "boilerplate_wrong": 0,
+        "boilerplate_removed": 0,
+        "fates": 2,
+        "whole_cut": 2,
+    }
+    # Its figures are shown: the hard negative linked is a pair of document names, not a paragraph.
+    assert withhold(part, blind5_docs)["hard_negatives_linked"] == [["b.md", "c.md"]]
 
 
 def test_news_dev_part_is_scored_apart_and_shown_in_full(tmp_path):
