@@ -104,7 +104,14 @@ class _Weights:
         if len(a) > len(b):
             a, b = b, a
         idf = self.idf
-        return sum(min(c, b[w]) * idf[w] for w, c in a.items() if w in b)
+        # sum() of a generator with min() per word, unrolled (split and merge growing call it per piece): the
+        # same products added in the same order from the same start, so the very same float.
+        total = 0
+        for w, c in a.items():
+            d = b.get(w)
+            if d is not None:
+                total += (c if c <= d else d) * idf[w]
+        return total
 
     def dice(self, a: Counter, b: Counter, mass_a: float, mass_b: float) -> float:
         total = mass_a + mass_b
@@ -164,13 +171,28 @@ def word_edits(a: str, b: str) -> list[tuple[bool, str, str]]:
     words ("toward s" / "towards"), is unchanged. The one word diff behind the stored `changed_words` and the
     report page's marks, so the two never disagree."""
     ta, tb = a.split(), b.split()
-    fa = [fold_token(t) for t in ta]
-    fb = [fold_token(t) for t in tb]
+    fa, fb = _folded_tokens(a, ta), _folded_tokens(b, tb)
     runs = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
         same = op == "equal" or "".join(fa[i1:i2]) == "".join(fb[j1:j2])
         runs.append((same, " ".join(ta[i1:i2]), " ".join(tb[j1:j2])))
     return runs
+
+
+# fold_token of an ASCII character that is no white space: NFKC changes no ASCII text and casefold is lower()
+# there, so a token's fold is its lower case with each character folded alone and the spaces dropped.
+_ASCII_FOLD = {code: "".join(paragraph_words(chr(code))) for code in range(128) if not chr(code).isspace()}
+
+
+def _folded_tokens(text: str, tokens: list[str]) -> list[str]:
+    """[fold_token(t) for t in tokens], tokens being text.split(): for an ASCII text, one translate of the
+    whole text, white space kept, splits into the folded tokens unless a token folds to nothing (it would
+    vanish from the split: the counts differ, and each token is folded alone)."""
+    if text.isascii():
+        folded = text.lower().translate(_ASCII_FOLD).split()
+        if len(folded) == len(tokens):
+            return folded
+    return [fold_token(t) for t in tokens]
 
 
 def word_diff(a: str, b: str) -> str:

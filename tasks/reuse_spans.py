@@ -127,8 +127,7 @@ def matching_runs(words: Words, left: np.ndarray, right: np.ndarray) -> np.ndarr
     hashes, at = shingle_hashes(words)
     # Only a shingle that two of the texts hold can match: the others are left out before they are repeated
     # once per pair (equal texts are one text here, and shared_spans takes them whole).
-    _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
-    repeated = counts[inverse] > 1
+    repeated = _repeated(hashes)
     hashes, at = hashes[repeated], at[repeated]
     differ = left != right
     p1, h1, a1 = _text_shingles(words, hashes, at, left, differ)
@@ -150,7 +149,7 @@ def matching_runs(words: Words, left: np.ndarray, right: np.ndarray) -> np.ndarr
     pair, i_word, j_word = p2[j], a1[i], a2[j]
     # Runs: consecutive words on one diagonal of one pair.
     diagonal = (j_word - words.first[right[pair]]) - (i_word - words.first[left[pair]])
-    by = np.lexsort((i_word, diagonal, pair))
+    by = _order_by(pair, diagonal, i_word, len(words.hashes))
     pair, i_word, j_word, diagonal = pair[by], i_word[by], j_word[by], diagonal[by]
     first = np.r_[
         True, (pair[1:] != pair[:-1]) | (diagonal[1:] != diagonal[:-1]) | (i_word[1:] != i_word[:-1] + 1)
@@ -158,6 +157,30 @@ def matching_runs(words: Words, left: np.ndarray, right: np.ndarray) -> np.ndarr
     starts = np.flatnonzero(first)
     runs = np.stack([pair[starts], i_word[starts], j_word[starts], np.diff(np.r_[starts, len(pair)])], axis=1)
     return runs[np.lexsort((runs[:, 2], runs[:, 1], runs[:, 0]))]
+
+
+def _repeated(values: np.ndarray) -> np.ndarray:
+    """Whether each value occurs more than once (np.unique's counts, without its inverse's second pass)."""
+    order = np.argsort(values)
+    ordered = values[order]
+    same = ordered[1:] == ordered[:-1]
+    twice = np.zeros(len(values), dtype=bool)
+    twice[1:] |= same
+    twice[:-1] |= same
+    out = np.empty(len(values), dtype=bool)
+    out[order] = twice
+    return out
+
+
+def _order_by(pair: np.ndarray, diagonal: np.ndarray, i_word: np.ndarray, n_words: int) -> np.ndarray:
+    """np.lexsort((i_word, diagonal, pair)), from one sort of a key packing the three when it fits in 63
+    bits: a pair's matches on one diagonal are of distinct words, so no two keys are equal and any sort
+    gives lexsort's order. Words and diagonals are within ±n_words."""
+    bits = max(1, int(n_words).bit_length() + 1)
+    if not len(pair) or int(pair.max()).bit_length() + 2 * bits > 63:
+        return np.lexsort((i_word, diagonal, pair))
+    key = (pair.astype(np.int64) << (2 * bits)) | ((diagonal + n_words) << bits) | i_word
+    return np.argsort(key)
 
 
 def shared_spans(words: Words, left: np.ndarray, right: np.ndarray, min_words: int, max_gap: int) -> Spans:

@@ -16,6 +16,7 @@ cluster). CPU-bound shard steps run in a pool of worker processes on a local run
 from __future__ import annotations
 
 import bisect
+import contextvars
 import dataclasses
 import hashlib
 import json
@@ -28,8 +29,9 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from multiprocessing import get_context
@@ -637,6 +639,20 @@ class Runner:
         """Worker processes for a run with this many shards to prepare or align (one shard: none)."""
         return worker_processes(min(cores(), shards))
 
+    @contextmanager
+    def beside(self, name: str, step: Callable, *args) -> Iterator[Future]:
+        """`call(name, step, *args)` in a thread of this process while the block goes on (the run's process
+        only waits on its worker processes while they align); the block's end waits for it, so no step
+        outlives the run's lock, whatever the block raised."""
+        pool = ThreadPoolExecutor(1, thread_name_prefix=f"reprint-{name}")
+        # The caller's context (a Prefect flow run's, for its task runs) goes with the step.
+        future = pool.submit(contextvars.copy_context().run, self.call, name, step, *args)
+        try:
+            yield future
+        finally:
+            wait_for([future])
+            pool.shutdown()
+
 
 def windowed(submissions: Iterable[Callable[[], Future]], window: int) -> Iterator:
     """The results of the submissions in order, with at most `window` of them submitted and not yet done."""
@@ -761,7 +777,7 @@ def run(
     if options.files_per_shard < 1 or options.stories_per_shard < 1:
         raise ValueError("files_per_shard and stories_per_shard must be 1 or more")
     root = Path(warehouse)
-    with locked(root, wait=options.wait):
+    with locked(root, wait=options.wait), ExitStack() as pending:
         # 1. What is there: the input files, and the warehouse as the last run left it.
         items, rejects = runner.call("discover", discover, inputs, warehouse, io=True)
         runner.log("found %d input files in %s", len(items), ", ".join(inputs))
@@ -851,6 +867,19 @@ def run(
             )
             crash_point("after-link")
             release_freed_memory()  # linking's working set, before aligning, the commit and the pages
+            # Reuse outside stories needs only what linking decided: it is found beside the alignment, on the
+            # core the run's process leaves free while it waits on the workers (docs/pipeline.md, The cores).
+            reuse_started = time.monotonic()
+            found_reuse = pending.enter_context(
+                runner.beside(
+                    "find_reuse",
+                    reuse_rewrite,
+                    root,
+                    linked.paragraphs,
+                    linked.members,
+                    staging_dir(root, "reuse"),
+                )
+            )
             jobs = align_jobs(root, linked, options.stories_per_shard)
             runner.expect("stories", len(linked.todo))
             # A pool of its own: the preparing workers were ended before linking, which needs the memory.
@@ -896,19 +925,19 @@ def run(
             tables["passage_index"] = index
         # Reuse outside stories: pairs of documents sharing a passage, whichever stories they are in.
         if linked is not None or not reuse_current(root):
-            started = time.monotonic()
-            reuse = runner.call(
-                "find_reuse",
-                reuse_rewrite,
-                root,
-                linked.paragraphs if linked is not None else None,
-                members,
-                staging_dir(root, "reuse"),
-            )
+            if linked is not None:
+                reuse = found_reuse.result()
+            else:
+                reuse_started = time.monotonic()
+                reuse = runner.call(
+                    "find_reuse", reuse_rewrite, root, None, members, staging_dir(root, "reuse")
+                )
             tables["reuse_pairs"] = reuse
             rows = sum(pq.read_metadata(part.path).num_rows for part in reuse.parts)
             runner.log(
-                "found %d passages shared by pairs of documents in %.1f s", rows, time.monotonic() - started
+                "found %d passages shared by pairs of documents in %.1f s",
+                rows,
+                time.monotonic() - reuse_started,
             )
             crash_point("after-reuse")
         version = runner.call("commit_version", commit_version, root, tables, on_disk, io=True)

@@ -307,6 +307,38 @@ def test_a_daily_run_reads_only_the_paragraphs_of_the_documents_it_aligns(tmp_pa
     assert daily.num_rows > 0 and daily.equals(once)
 
 
+def test_the_step_reads_many_parts_each_dropping_documents_in_a_small_duckdb_cap(tmp_path):
+    # A first run at 100k documents hands the step 200 staged parts; a scan and an anti-join per part ran
+    # out of DuckDB's 512 MB there. Here: 138 documents' paragraphs in 120 parts, each part also holding a
+    # document it drops (as a stored file does for replaced documents), under a 32 MB cap: the rows of one
+    # part read whole.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_jsonl(iter_documents(40, seed=3), folder / "docs.jsonl")
+    root = tmp_path / "warehouse"
+    run([str(folder)], str(root))
+    paragraphs = pa.concat_tables(pq.read_table(f) for f in table_files(root, "paragraphs"))
+    members = read_table(root, "story_members")
+    one = ReuseInputs(
+        [Source(table_files(root, "paragraphs")[0])], None, [], members, [], pa.array([], pa.string())
+    )
+    assert len(table_files(root, "paragraphs")) == 1
+    whole = pq.read_table(find_reuse(one, tmp_path / "whole"))
+    ids = sorted(set(paragraphs.column("doc_id").to_pylist()))
+    parts = []
+    for k in range(120):
+        mine = pa.array(ids[k::120])
+        stray = paragraphs.filter(pa.compute.equal(paragraphs.column("doc_id"), ids[(k + 1) % len(ids)]))
+        path = tmp_path / f"part-{k:03d}.parquet"
+        rows = paragraphs.filter(pa.compute.is_in(paragraphs.column("doc_id"), value_set=mine))
+        pq.write_table(pa.concat_tables([rows, stray]), path)
+        parts.append(Source(path, drop=pa.array([ids[(k + 1) % len(ids)]])))
+    inputs = ReuseInputs(parts, None, [], members, [], pa.array([], pa.string()))
+    small = ReuseBudget(duckdb_memory="32MB")
+    found = pq.read_table(find_reuse(inputs, tmp_path / "parts", budget=small))
+    assert whole.num_rows > 1_000 and found.equals(whole)
+
+
 DUCKDB_CLI = Path(sys.executable).parent / "duckdb"
 
 

@@ -128,3 +128,26 @@ def test_an_align_shard_reads_its_documents_rows_a_row_group_at_a_time(tmp_path)
             else table.slice(0, 0)
         )
         assert rows_of_documents(tmp_path / "body.parquet", docs).equals(expected)
+
+
+def test_a_step_beside_the_block_runs_in_the_callers_context_and_is_waited_for_even_on_an_error():
+    import contextvars
+    import threading
+
+    seen = contextvars.ContextVar("seen", default="none")
+    seen.set("the caller's")
+    release, done = threading.Event(), []
+
+    def step(value):
+        release.wait(5)  # still running when the block fails
+        done.append((value, seen.get(), threading.current_thread() is not threading.main_thread()))
+        return value * 2
+
+    try:
+        with tasks.run.Runner().beside("step", step, 21) as found:
+            threading.Timer(0.2, release.set).start()
+            raise RuntimeError("a shard failed")
+    except RuntimeError:
+        pass
+    # The block's end waited for the step: it had finished, in another thread, with the caller's context.
+    assert done == [(21, "the caller's", True)] and found.result() == 42
