@@ -232,6 +232,10 @@ def find_reuse(
         else:
             con.execute(ALL_ANCHORS)
         found = _align_todo(con, inputs, config, budget, work)
+        # The final query sorts every row of the table under the same cap: the tables only the pairs to align
+        # needed are let go first (held, they left a daily run at 100k documents out of DuckDB's memory).
+        for table in ("postings", "rare_postings", "todo", "old_touched", "flipped"):
+            con.execute(f"drop table if exists {table}")
         con.execute("set variable reuse_found = ?", [str(found)])
         con.register("members", inputs.members.select(["doc_id", "story_id"]))
         rows = "select * from read_parquet(getvariable('reuse_found'))" + (
