@@ -121,7 +121,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     ),
     "daily-run-100k.json": (
         "daily-run.md",
-        "hand-written: bench/daily_run.py at 100k (+1%), the full run timed apart, quoted in a table",
+        "hand-written: bench/daily_run.py at 100k (+1%) with the reuse step, quoted in a table",
     ),
     "run-memory-daily-link-10k.json": (
         "memory.md",
