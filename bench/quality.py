@@ -203,9 +203,10 @@ def label_part(labels: dict, documents: list[str], heldout: bool | str) -> tuple
     """One part of the real set and its documents: a held-out part (families and hard negatives marked
     `heldout = true`, `heldout = "news"` for the news added later, or `heldout = "blind"`, `"blind2"`,
     `"blind3"`, `"blind4"` and `"blind5"` for the parts kept from rule writers: text added after the rules
-    it measures were written, never used to tune one; `"news-dev"` for the news pages rule writers may read
-    beside the fourth blind part, of the same kind) or the rest (`heldout = False`: the text the rules were
-    developed on). Boilerplate, fate and whole labels are kept for the part's documents only."""
+    it measures were written, never used to tune one; `"news-dev"` and `"news-dev2"` for the news pages rule
+    writers may read beside the fourth blind part, of the same kind) or the rest (`heldout = False`: the text
+    the rules were developed on). Boilerplate, fate and whole labels are kept for the part's documents
+    only."""
 
     def mine(label: dict) -> bool:
         return label.get("heldout", False) == heldout if heldout else not label.get("heldout")
@@ -365,6 +366,7 @@ PARTS = (
     ("real-blind4", "blind4"),
     ("real-news-dev", "news-dev"),
     ("real-blind5", "blind5"),
+    ("real-news-dev2", "news-dev2"),
 )
 # The parts kept from the people writing rules: their figures are shown, their paragraphs withheld from every
 # result. A part leaves this list when it is opened to find and fix misses (it is then blind no more).
@@ -510,9 +512,9 @@ of the families and hard negatives labelled `heldout = true` in bench/real/label
 rules it measures were written, and never used to tune one), `real-news` on the news reprints labelled
 `heldout = "news"`, `real-blind` to `real-blind5` on the parts labelled `heldout = "blind"`, `"blind2"`,
 `"blind3"`, `"blind4"` and `"blind5"` (kept from the people writing rules: their figures are shown, the
-paragraphs behind them are withheld), `real-news-dev` on the news pages saved as HTML labelled
-`heldout = "news-dev"` (a development part rule writers read, of the same kind as the fourth blind part),
-`real-tuned` on the rest (the text the rules were developed on)."""
+paragraphs behind them are withheld), `real-news-dev` and `real-news-dev2` on the news pages saved as HTML
+labelled `heldout = "news-dev"` and `"news-dev2"` (development parts rule writers read, of the same kind as
+the fourth blind part), `real-tuned` on the rest (the text the rules were developed on)."""
 
 # Rows of the comparison table: (label, path into a corpus' results, higher is better).
 ROWS = [

@@ -44,6 +44,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: the news development part's first run on main's code (rule writers read it), quoted "
         "in a table; current figures are quality.json's",
     ),
+    "quality-news-dev2-first-look.json": (
+        "real-set.md",
+        "hand-written: the second news development part's first run on main's code (rule writers read it), "
+        "quoted in a table; current figures are quality.json's",
+    ),
     "quality-blind-first-look.json": (
         "real-set.md",
         "hand-written: the blind part's first run on main's code (its paragraphs withheld), kept as "
@@ -117,7 +122,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     ),
     "daily-run-100k.json": (
         "daily-run.md",
-        "hand-written: bench/daily_run.py at 100k (+1%), the full run timed apart, quoted in a table",
+        "hand-written: bench/daily_run.py at 100k (+1%) with the reuse step, quoted in a table",
     ),
     "run-memory-daily-link-10k.json": (
         "memory.md",

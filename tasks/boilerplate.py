@@ -33,7 +33,11 @@ import numpy as np
 # short paragraphs only; a news page's furniture (wire terms and credits, press-release wire lines, ad slots,
 # share and comment widgets, pointers to other stories, photo credits, time stamps, rows of links, cookie
 # notices, opinion disclaimers); a credit line names people ("Reporting by local newspapers ..." is news).
-BOILERPLATE_VERSION = "boilerplate-7"
+# boilerplate-8: news pages of 2008 (bench/real news-dev2) and the classes a news page's furniture falls into:
+# teasers of other stories (a headline with its date and section), boxes (a label, the links or question under
+# it), readers' comments and comment forms, split bylines and wire slugs, site promotions, navigation rows, a
+# time stamp run into the headline, a page's section label.
+BOILERPLATE_VERSION = "boilerplate-8"
 
 # Each of these on its own marks a paragraph as page furniture. Each rule comes with words of which any text
 # it matches holds one (lower-cased): a case-insensitive regex costs ~10 us a paragraph, a substring search
@@ -106,6 +110,21 @@ _RULES = [
         r"^(?-i:SOURCE [A-Z])\S*( \S+){0,8}$|^view original content( to download multimedia)?:?\s|"
         r"^(photo|logo|video) - https?://\S+$|"
         r"^/?\(?(pr ?newswire|globe ?newswire|business ?wire)\)?/? ?(--|—)?$",
+    ),
+    # A comment form's terms ("We welcome your comments on this story. Comments are submitted for possible
+    # publication ...", "Comments are moderated by our editors, ..."), and a links box's disclaimer ("The BBC
+    # is not responsible for the content of external internet sites"); boilerplate-8.
+    (
+        ("comments", "not responsible for the content"),
+        r"^(?=.{0,600}$)(we welcome your comments\b|comments are (moderated|reviewed|submitted)\b|"
+        r"(your|all) comments (are|will be) (moderated|reviewed)\b)|"
+        r"\bis not responsible for the content of external (internet |web ?)?(sites|pages|links)\b",
+    ),
+    # A copyright line that opens with its owner's name and runs on with its terms ("Copyright Thomson
+    # Financial News Limited 2007. All rights reserved. The copying, republication ..."); boilerplate-8.
+    (
+        ("copyright",),
+        r"^\W{0,3}copyright\s+(©\s*)?(?-i:[A-Z])[^.]{0,80}\b(19|20)\d{2}\b\.?\s*all rights reserved\b",
     ),
     # A site's cookie notice, extracted with the page.
     (
@@ -214,7 +233,16 @@ _SHORT = re.compile(
     r"videos?|photos?|gallery|photo gallery|slideshow|audio|now playing|video player|replay|autoplay|"
     r"(next|previous|prev) (slide|photo|image)|enlarge (this )?(image|photo)|(hide|show|toggle) caption|"
     r"expand|close|(image|photo|slide) \d+ of \d+|\d+ of \d+|you (may|might) also like|top stories|"
-    r"up next|what to read next|don'?t miss|editor'?s picks?)[\s:.!»>›]*$|"
+    r"up next|what to read next|don'?t miss|editor'?s picks?|"
+    # boilerplate-8: a box's label ("Key points:", "ALSO", "Related to this story:", "RELATED INTERNET
+    # LINKS:", "Article:"), a page's print, e-mail and comment links and the comment form's pieces.
+    r"also|key points|updated|article|in pictures|pictures|have your say|debate|your views|poll|quick links|"
+    r"related|(more )?related (to this (story|article)|internet links|sites)|more on this (story|topic)|"
+    r"e-?mail this( (article|story|page))?( to a friend)?|send this (article|story|page) to (a )?friends?"
+    r"( by e-?mail)?|printer[- ]friendly (page|version)|print version|post a comment|add (a |your )?comment|"
+    r"comments?( \(\d+\))?|limit: \d+ characters)[\s:.!»>›]*$|"
+    r"^(?-i:\d+: [A-Z]{3,}( [A-Z]+)?)$|"
+    r"^\[?\s*(back|return|go) to (the )?.{1,50}\b(home ?page|front page|index)\s*\]?$|"
     r"^(reuse|republish) (this )?(content|article|story)$|"
     r"^click to (share|email|print) .{0,60}$|^(follow|find) .{1,40} on (twitter|x|facebook|instagram|bluesky|"
     r"mastodon|threads|linkedin)\b.{0,40}$|\bdelivered (straight |directly )?to your inbox\b|"
@@ -340,6 +368,81 @@ _BYLINE_NEWS = re.compile(
 )
 # Where a story came from, in brackets at its end ("[via Daily Express]").
 _VIA = re.compile(r"^[\[(]?via [A-Z][\w .&'’-]{1,60}[\])]?\.?$")
+# boilerplate-8. A teaser of another story in a list of them: its headline, then its date and section in
+# parentheses ("Berbatov could leave, says agent (31 Dec 07 | Tottenham Hotspur )") or after a dash ("Old Time
+# Hockey Is A Lovely Game - March 28, 2017"); the headline has no sentence end of its own.
+_DAY_MONTH = (
+    r"(\d{1,2}(st|nd|rd|th)? (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{2,4}|"
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{1,2}(st|nd|rd|th)?,? \d{4}|"
+    r"\d{1,2}[./]\d{1,2}[./]\d{2,4})"
+)
+_TEASER = re.compile(
+    rf"^[-•*]?\s*[^.!?()]{{5,150}}?(\s\({_DAY_MONTH}\s*(\|\s*[^()|]{{1,40}})?\)|\s[-–—]\s{_DAY_MONTH})$",
+    re.IGNORECASE,
+)
+# A page's time stamp run into the headline after it ("Monday, 31 December 2007, 10:46 GMT Benitez lines up
+# transfer targets"): the stamp first, then a headline with no sentence end.
+_STAMP_THEN_HEADLINE = re.compile(
+    rf"^((mon|tues|wednes|thurs|fri|satur|sun)day,? )?{_DAY_MONTH},? \d{{1,2}}[:.]\d{{2}}( ?[ap]\.?m\.?)?"
+    r"( [A-Z]{2,4})? [^.!?]{3,150}$",
+    re.IGNORECASE,
+)
+# A byline's pieces when the page's markup cuts it: "By" alone, the agency alone under it, a wire writer's
+# title ("AP Golf Writer", "Associated Press Writer"); the AP's slug with the time the story moved
+# ("AP-ES-01-10-08 0607EST"); a wire desk's credit alone ("Reuters/Nielsen").
+_AGENCY = (
+    r"(the )?(associated press|ap|reuters|afp|agence france-presse|upi|press association|pa|aap|sapa|nzpa|"
+    r"canadian press|bloomberg|dpa|ani|pti|xinhua)"
+)
+_BYLINE_PIECE = re.compile(
+    rf"^(by:?|{_AGENCY}\.?|(?-i:(AP|Associated Press|Reuters|AFP)( [A-Z][a-z]+){{0,2}} "
+    r"(Writer|Correspondent|Reporter|Editor)s?)|(?-i:AP-[A-Z]{2}-\d{2}-\d{2}-\d{2,4} \d{4}[A-Z]{2,4})|"
+    r"(?-i:(Reuters|AP|AFP)/[A-Z][\w.&'’ -]{1,40}))$",
+    re.IGNORECASE,
+)
+# A site's promotion of its own services between or after a story's paragraphs ("News24 is now available on
+# your cellphone.", "Click here to get News24 headlines on your Facebook profile.", "WIN a plasma TV - just
+# sign up now for our fantasy cricket game", "Don't miss out - sign up today.", "Search for more stories on
+# this topic on Newstext, our news archive service. Click here"), a pointer to a video or page elsewhere
+# ("Watch the duet ... here.").
+_PROMOTION = re.compile(
+    r"\bis now available on (your )?(cell ?phone|mobile( phone)?|phone|iphone|ipad|kindle)\b|"
+    r"^click here to (get|receive|sign up|subscribe|join|follow|add|download|see|watch|view|read)\b|"
+    r"\bclick here\W*$|^win\b.{0,120}\b(sign up|enter|register|subscribe)\b|"
+    r"^don'?t miss (out|it)\b.{0,40}\b(sign up|subscribe|register|enter)\b|"
+    r"^(watch|see|view|listen to|hear) (the |our |a |an |this |his |her |their )?[^.!?]{1,120}\bhere\b[.!]",
+    re.IGNORECASE,
+)
+_PROMOTION_STARTS = ("click here", "win", "don", "watch", "see", "view", "listen", "hear")
+_TEASER_ENDS = frozenset(")0123456789")
+_STAMP_STARTS = frozenset(
+    "mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep oct nov dec".split()
+)
+# A readers' comment's signature ("Posted by: JJ of Sydney 11:51am January 14, 2008"): who wrote the comment
+# above it, and when.
+_COMMENT_SIGNATURE = re.compile(
+    r"^(posted|submitted|written|comment) by:? [^.!?]{1,80}?\b\d{1,2}[:.]\d{2}\s?([ap]\.?m\.?)?\b.{0,40}$",
+    re.IGNORECASE,
+)
+# A headline as a page lists other stories, as a list item: capitalised, no sentence end, no link syntax.
+_TEASER_LINE = re.compile(r"^[-•*]\s*(?-i:[A-Z0-9‘'\"“])[^\[\]()<>{}|]*[^.!:;,\s]$")
+_TEASER_RUN = 3
+_THREAD_SIGNATURES = 3
+# A box whose label invites the reader's view, and the question under it ("606: DEBATE" / "What players do
+# Liverpool need to sign?").
+_DEBATE_BOX = re.compile(
+    r"\b(debate|have your say|your views|poll|vote|talkback|tell us|what do you think)\b", re.IGNORECASE
+)
+# The label of a box of links to other pages ("RELATED INTERNET LINKS:", "Related to this story:").
+_RELATED_LABEL = re.compile(
+    r"^(more )?related( to this (story|article)| internet links| links| sites| stories| articles)?\s*:?$|"
+    r"^(elsewhere on the web|more on this (story|topic)|quick links|also|in this section)\s*:?$",
+    re.IGNORECASE,
+)
+# A row of a site's navigation: five or more short links split by "|" ("News: ePaper | Front Page | National
+# | ..."), whatever they name.
+_NAV_ITEMS = 5
+_NAV_ITEM = re.compile(r"([\w:^©&'’.,/-]+ ?)*[^\W\d_][\w:^©&'’.,/-]*( [\w:^©&'’.,/-]+)*", re.UNICODE)
 # An invitation to the comments ("Debate about it in the comments below"), and a tune-in line of
 # entertainment news ("X is in cinemas now.", "X airs on NBC Saturdays at 11:35 p.m. ET.").
 _COMMENTS = re.compile(
@@ -538,6 +641,7 @@ def flags_from_rules(
         ):
             flags[i] = True
     _flag_tag_lists(paragraphs, flags)
+    _flag_news_boxes(paragraphs, flags)
     # A line the extractor cut into pieces: "©" / "2008" / "Acme. All rights reserved."; a release's "###".
     for i, text in enumerate(paragraphs):
         if not flags[i] and len(text) <= 12 and (_FRAGMENT.match(text) or _END_MARK.match(text)):
@@ -581,9 +685,22 @@ def _is_news_furniture(text: str) -> bool:
         return True
     if words <= 60 and _CAPTION.search(text):
         return True
+    if words <= 40 and _is_promotion(text):
+        return True
+    if _is_nav_row(text):
+        return True
     if words > 25:
         return False
     if _PHOTO_CREDIT.match(text) or _STAMPED_HEADER.match(text) or _VIA.match(text):
+        return True
+    # A teaser ends in its date or a parenthesis; a stamp opens with a number, a day's or a month's name.
+    if text.rstrip()[-1:] in _TEASER_ENDS and _TEASER.match(text):
+        return True
+    if (text[:1].isdigit() or text[:3].lower() in _STAMP_STARTS) and _STAMP_THEN_HEADLINE.match(text):
+        return True
+    if _COMMENT_SIGNATURE.match(text):
+        return True
+    if words <= 8 and _BYLINE_PIECE.match(text):
         return True
     if _FOLLOW.match(text) or (words <= 15 and _TUNE_IN.search(text)):
         return True
@@ -596,6 +713,87 @@ def _is_news_furniture(text: str) -> bool:
         words = [w for w in re.findall(r"[^\W\d_]+\.?", when) if not _WHEN_WORDS.match(w.rstrip("."))]
         return not words
     return _LINK_ROW.match(text) is not None and _LINK_ROW_WORDS.search(text) is not None
+
+
+def _is_promotion(text: str) -> bool:
+    """_PROMOTION, searched only in a paragraph that opens with one of its first words or holds one of its
+    phrases (a search over every short paragraph costs more than the rest of the rules on it)."""
+    lowered = text.lower()
+    if not (
+        lowered.startswith(_PROMOTION_STARTS) or "click here" in lowered or "now available on" in lowered
+    ):
+        return False
+    return _PROMOTION.search(text) is not None
+
+
+def _is_nav_row(text: str) -> bool:
+    """A row of five or more short links split by "|" (an item of at most 5 words and 40 characters, none
+    ending a sentence), a label before the first allowed ("News: ePaper | Front Page | National | ...")."""
+    if text.count("|") < _NAV_ITEMS - 1:
+        return False
+    # An item of symbols only ("©" closing a footer row) is no link.
+    items = [item.strip() for item in text.split("|") if re.search(r"\w", item)]
+    # Links are words: not a code block's line numbers and brackets ("1| 1|fn main() {").
+    return len(items) >= _NAV_ITEMS and all(
+        len(item) <= 40
+        and len(item.split()) <= 5
+        and not _SENTENCE_END.search(item)
+        and _NAV_ITEM.fullmatch(item) is not None
+        for item in items
+    )
+
+
+def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
+    """Flag in place what a news page's boxes hold beside their labels (boilerplate-8): the agency or name on
+    the line under a lone "By"; the question under a box inviting readers' views ("606: DEBATE" / "What
+    players do Liverpool need to sign?"); the links under a related-links label, up to the next sentence; and
+    a thread of readers' comments, each comment's text standing above its signature ("Posted by: JJ of Sydney
+    11:51am January 14, 2008"), once two signatures or more alternate with them, or everything from the first
+    signature to the last once there are three (comments of several paragraphs)."""
+    n = len(paragraphs)
+    # Teasers closing the page: three headlines of other stories or more, nothing after them but furniture.
+    end = n
+    while end > 0 and flags[end - 1]:
+        end -= 1
+    start = end
+    while (
+        start > 0
+        and _TEASER_LINE.match(paragraphs[start - 1])
+        and 2 <= len(paragraphs[start - 1].split()) <= 15
+    ):
+        start -= 1
+    if end - start >= _TEASER_RUN and start > 0:
+        for k in range(start, end):
+            flags[k] = True
+    signatures = [i for i, text in enumerate(paragraphs) if _COMMENT_SIGNATURE.match(text)]
+    if len(signatures) >= 2 and all(b - a == 2 for a, b in zip(signatures, signatures[1:], strict=False)):
+        for i in signatures:
+            flags[i] = True
+            if i > 0:
+                flags[i - 1] = True
+    if len(signatures) >= _THREAD_SIGNATURES:
+        # Comments of several paragraphs: the thread runs from the first signature to the last.
+        for k in range(signatures[0], signatures[-1] + 1):
+            flags[k] = True
+    for i, text in enumerate(paragraphs[:-1]):
+        if not flags[i] or len(text.split()) > 4:
+            continue
+        after = paragraphs[i + 1]
+        if re.fullmatch(r"by:?", text.strip(), re.IGNORECASE):
+            if (
+                len(after.split()) <= 6
+                and not _SENTENCE_END.search(after)
+                and _NAMES.fullmatch(after.strip())
+            ):
+                flags[i + 1] = True
+        elif _DEBATE_BOX.search(text):
+            if len(after.split()) <= 20 and after.rstrip().endswith("?"):
+                flags[i + 1] = True
+        elif _RELATED_LABEL.match(text):
+            j = i + 1
+            while j < n and len(paragraphs[j].split()) <= 8 and not _SENTENCE_END.search(paragraphs[j]):
+                flags[j] = True
+                j += 1
 
 
 def _flag_tag_lists(paragraphs: list[str], flags: list[bool]) -> None:

@@ -186,6 +186,10 @@ def _paragraph_view(con: duckdb.DuckDBPyConnection, name: str, sources: list[Sou
     con.execute(f"create view {name} as {scan}")
 
 
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
 def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
@@ -232,11 +236,22 @@ def find_reuse(
         else:
             con.execute(ALL_ANCHORS)
         found = _align_todo(con, inputs, config, budget, work)
-        con.execute("set variable reuse_found = ?", [str(found)])
+        # The final query sorts every row of the table under the same cap: the tables only the pairs to align
+        # needed are let go first (held, they left a daily run at 100k documents out of DuckDB's memory).
+        for table in ("postings", "rare_postings", "todo", "old_touched", "flipped"):
+            con.execute(f"drop table if exists {table}")
+        parts = [str(found)]
+        if kept_rows:
+            # The stored rows that still hold, written out first (a scan and two anti-joins, no sort), so that
+            # the sort below holds nothing else.
+            kept = work / "kept.parquet"
+            con.execute("set preserve_insertion_order = false")
+            con.execute(f"copy ({kept_rows}) to '{_quoted(kept)}' (format parquet)")
+            con.execute("drop table if exists affected")
+            parts.append(str(kept))
+        con.execute("set variable reuse_found = ?", [parts])
         con.register("members", inputs.members.select(["doc_id", "story_id"]))
-        rows = "select * from read_parquet(getvariable('reuse_found'))" + (
-            f" union all by name {kept_rows}" if kept_rows else ""
-        )
+        rows = "select * from read_parquet(getvariable('reuse_found'), union_by_name = true)"
         target = work / "reuse_pairs.parquet"
         result = con.sql(
             "select r.* replace (coalesce(r.reuse_version, getvariable('reuse_version')) as reuse_version), "

@@ -569,3 +569,13 @@ def test_news_dev_part_is_scored_apart_and_shown_in_full(tmp_path):
     shown = withhold(part, withheld_documents(labels, documents, WITHHELD + ("blind3",)))
     assert shown["boilerplate_missed"] == ["a2.md: About Us: a company."]
     assert shown["boilerplate_wrong"] == ["a1.md: The lead."] and "withheld" not in shown
+
+
+def test_the_second_news_dev_part_is_scored_apart_and_never_withheld(tmp_path):
+    # heldout = "news-dev2": a second development part of saved news pages (2008), read by rule writers.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "news-dev2"  # a1.md and a2.md
+    documents = real_documents(corpus)
+    assert ("real-news-dev2", "news-dev2") in PARTS and "news-dev2" not in WITHHELD
+    assert label_part(labels, documents, heldout="news-dev2")[1] == {"a1.md", "a2.md"}
+    assert label_part(labels, documents, heldout="news-dev")[1] == set()

@@ -256,3 +256,134 @@ def test_a_news_pages_furniture_is_boilerplate_boilerplate_7(line):
 @pytest.mark.parametrize("line", NEWS_TEXT)
 def test_news_sentences_with_the_same_words_are_text(line):
     assert flagged([*BODY[:3], line, *BODY[3:]]) == []
+
+
+# boilerplate-8: the classes of a news page's furniture that saved news pages of 2008 showed (bench/real
+# news-dev2), authored here in the forms news sites print; each beside a sentence of news with the same words.
+NEWS_FURNITURE_8 = [
+    # teasers of other stories: a headline with its date and section, or its date after a dash
+    "Council approves new budget (12 Jan 08 | Politics )",
+    "- Mayor Opens The New Bridge - March 28, 2017",
+    "- Senate Rejects The Aid Cuts - March 21st, 2017",
+    # a time stamp run into the headline after it
+    "Tuesday, 8 January 2008, 09:15 GMT Council approves new budget",
+    # a byline's pieces and a wire's slug and desk credit
+    "AP Sports Writer",
+    "Associated Press Writer",
+    "Associated Press",
+    "AP-NY-03-14-08 1532EDT",
+    "Reuters/Example",
+    # a site's promotions and pointers
+    "The Example Times is now available on your mobile phone.",
+    "Click here to get Example News headlines on your phone.",
+    "Search our archive for more stories on this topic. Click here",
+    "WIN a weekend away - just sign up now for our tipping competition.",
+    "Don't miss out - register today.",
+    "Watch the mayor's speech here.",
+    "[ Back to the homepage ]",
+    # comment forms, a comment's signature, a links box's disclaimer
+    "Posted by: Sam of Leeds 3:45pm March 2, 2008",
+    "We welcome your comments on this story. Comments may be edited before publication.",
+    "Comments are moderated and may take a day to appear.",
+    "Post a comment",
+    "Limit: 500 characters",
+    "Example News is not responsible for the content of external internet sites",
+    # (with its terms, longer than the short copyright rule looks at)
+    "Copyright Example Wire Ltd 2008. All rights reserved. The copying, republication or redistribution of "
+    "Example Wire content, including by framing or similar means, is expressly prohibited without the prior "
+    "written consent of Example Wire.",
+    # a site's navigation row, whatever its links name
+    "Home | News | Sport | Business | Weather | Travel",
+    # box labels and page links
+    "Key points:",
+    "ALSO",
+    "Updated",
+    "Related to this story:",
+    "RELATED INTERNET LINKS:",
+    "RELATED:",
+    "Article:",
+    "101: DEBATE",
+    "Have your say",
+    "E-mail this to a friend",
+    "Send this article to a friend",
+    "Printer friendly page",
+]
+NEWS_TEXT_8 = [
+    "The council met on Monday (12 Jan 2008).",
+    "The AP sports writer who covered the game said the crowd was small.",
+    "Associated Press reporters visited the site on Monday.",
+    "The paper is now available on newsstands across the state.",
+    "Voters should click here to register, the website says, but the link was broken.",
+    "Watch out here, rangers warned the hikers on the trail.",
+    "Posted by the school at 3:45pm, the notice said classes would resume on Monday and Tuesday.",
+    "Comments are welcome until March 1, the agency said.",
+    "The court said the site is not responsible for the content its users post.",
+    # (longer than the short copyright rule looks at)
+    "Copyright law changed in 2008, and all rights reserved by authors now last longer than before, the "
+    "professor said in a lecture that ran for two hours and drew students from three departments of the "
+    "university's law school.",
+    "Also, the council approved the budget on Tuesday.",
+    "The article was shared widely on Monday.",
+    "The debate over the budget lasted until midnight.",
+    "Sign up now, the mayor told residents, because the program closes on Friday.",
+    "Home, work and school | the three places where most accidents happen",
+]
+
+
+@pytest.mark.parametrize("line", NEWS_FURNITURE_8)
+def test_a_news_pages_furniture_is_boilerplate_boilerplate_8(line):
+    assert flagged([*BODY[:3], line, *BODY[3:]]) == [3]
+
+
+@pytest.mark.parametrize("line", NEWS_TEXT_8)
+def test_news_sentences_with_the_same_words_stay_text_boilerplate_8(line):
+    assert flagged([*BODY[:3], line, *BODY[3:]]) == []
+
+
+def test_a_thread_of_readers_comments_is_boilerplate_but_a_posts_signature_flags_only_itself():
+    thread = [
+        "Great news for the town, I hope they finish it on time.",
+        "Posted by: Sam of Leeds 3:45pm March 2, 2008",
+        "They said that last year too and nothing happened at all.",
+        "Posted by: Jo of York 1:10pm March 2, 2008",
+    ]
+    assert flagged([*BODY, *thread]) == [6, 7, 8, 9]
+    # One signature under a post is its byline: the paragraph above it is the post's own.
+    assert flagged([*BODY, "Posted by: Jane Doe 3:45pm May 6, 2008"]) == [6]
+
+
+def test_what_a_news_pages_boxes_hold_beside_their_labels():
+    # A byline cut in two by the page's markup.
+    assert flagged([*BODY[:3], "By", "Associated Press", *BODY[3:]]) == [3, 4]
+    # A box inviting readers' views and its question; a story's own question stays.
+    assert flagged([*BODY[:3], "101: DEBATE", "Should the council raise taxes?", *BODY[3:]]) == [3, 4]
+    assert flagged([*BODY[:3], "Should the council raise taxes?", *BODY[3:]]) == []
+    # A related-links box: its label, teasers and links, up to the story's next sentence.
+    links = ["Related to this story:", "Mayor resigns (10 Jan 08 | Politics )", "Example Times", "Council"]
+    assert flagged([*BODY[:3], *links, *BODY[3:]]) == [3, 4, 5, 6]
+
+
+def test_teasers_closing_a_page_as_list_items_are_boilerplate_a_storys_own_list_is_not():
+    teasers = [
+        "- Mayor Opens The New Bridge",
+        "- Council Approves Budget For Next Year",
+        "- Storm Closes Schools Across The County",
+    ]
+    assert flagged([*BODY, *teasers]) == [6, 7, 8]
+    assert flagged([*BODY, *teasers, "© 2008 Example News"]) == [6, 7, 8, 9]
+    # The same items with the story's text after them, or a story's own list of sentences, are text.
+    assert flagged([*BODY[:3], *teasers, *BODY[3:]]) == []
+    own = ["- The bridge opens on Monday.", "- Tolls start in May.", "- Buses use it from June."]
+    assert flagged([*BODY, *own]) == []
+
+
+def test_a_thread_of_comments_of_several_paragraphs_runs_from_its_first_signature_to_its_last():
+    thread = [
+        "Posted by: Sam, Leeds on 3:45pm Sun 2 Mar 08",
+        "I live near the bridge and the traffic has been terrible for a year now.",
+        "It cannot open soon enough for those of us on the east side.",
+        "Posted by: Jo, York on 4:10pm Sun 2 Mar 08",
+        "Another waste of money, in my view, and nobody asked the residents.",
+        "Posted by: Al, Hull on 5:20pm Sun 2 Mar 08",
+    ]
+    assert flagged([*BODY, *thread]) == list(range(6, 12))
