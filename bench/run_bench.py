@@ -71,17 +71,23 @@ class Code:
         return [str(self.python), "-c", _LAUNCH, str(self.folder), *args]
 
 
-def _tree_rss(pid: int) -> int:
-    """Bytes resident in process `pid` and all its descendants now."""
+def tree_processes(pid: int) -> list:
+    """Process `pid` and all its descendants now (psutil processes; none once it is gone)."""
     import psutil
 
     try:
         root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
+        return [root, *root.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return 0
+        return []
+
+
+def _tree_rss(pid: int) -> int:
+    """Bytes resident in process `pid` and all its descendants now."""
+    import psutil
+
     total = 0
-    for p in procs:
+    for p in tree_processes(pid):
         try:
             total += p.memory_info().rss
         except psutil.NoSuchProcess:

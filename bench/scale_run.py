@@ -42,7 +42,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.run_bench import ROOT, STEP_ENDS, _git, machine, step_seconds
+from bench.run_bench import ROOT, STEP_ENDS, _git, machine, step_seconds, tree_processes
+from bench.run_memory import _status_mb
 
 RESULTS = ROOT / "bench" / "results" / "scale.json"
 SAMPLE_SECONDS = 0.5
@@ -70,26 +71,18 @@ class Sampler(threading.Thread):
 
         start = time.monotonic()
         while not self.done.wait(SAMPLE_SECONDS):
-            try:
-                root = psutil.Process(self.pid)
-                procs = [root, *root.children(recursive=True)]
-            except psutil.NoSuchProcess:
+            procs = tree_processes(self.pid)
+            if not procs:
                 continue
             total = 0
             for p in procs:
                 try:
                     total += p.memory_info().rss
-                    self.high[p.pid] = max(self.high.get(p.pid, 0.0), _vm_hwm(p.pid))
+                    hwm = _status_mb(p.pid, "VmHWM") * 2**20 / 1e6  # MiB as MB
+                    self.high[p.pid] = max(self.high.get(p.pid, 0.0), hwm)
                 except (psutil.NoSuchProcess, FileNotFoundError, ProcessLookupError):
                     continue
             self.samples.append((time.monotonic() - start, total / 1e6))
-
-
-def _vm_hwm(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024 / 1e6
-    return 0.0
 
 
 def log_count(log: Path, pattern: re.Pattern) -> int:

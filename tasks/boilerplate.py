@@ -371,9 +371,14 @@ _VIA = re.compile(r"^[\[(]?via [A-Z][\w .&'’-]{1,60}[\])]?\.?$")
 # boilerplate-8. A teaser of another story in a list of them: its headline, then its date and section in
 # parentheses ("Berbatov could leave, says agent (31 Dec 07 | Tottenham Hotspur )") or after a dash ("Old Time
 # Hockey Is A Lovely Game - March 28, 2017"); the headline has no sentence end of its own.
+# A month's name (template_key masks them; time stamps are made of them).
+_MONTH = re.compile(
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _DAY_MONTH = (
-    r"(\d{1,2}(st|nd|rd|th)? (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{2,4}|"
-    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{1,2}(st|nd|rd|th)?,? \d{4}|"
+    rf"(\d{{1,2}}(st|nd|rd|th)? {_MONTH.pattern} \d{{2,4}}|"
+    rf"{_MONTH.pattern} \d{{1,2}}(st|nd|rd|th)?,? \d{{4}}|"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4})"
 )
 _TEASER = re.compile(
@@ -461,11 +466,6 @@ _TAG_LABEL = re.compile(
     re.IGNORECASE,
 )
 _TAG_ITEM = re.compile(r"^[-*•]\s*[^.!?:;,]{1,40}$")
-# A month's name (template_key masks them; time stamps are made of them).
-_MONTH = re.compile(
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
 # What a time stamp is made of besides its numbers: "Updated 3:45 PM ET, Mon May 6, 2024 by Jane Doe".
 _WHEN_WORDS = re.compile(
     rf"^({_MONTH.pattern}|(mon|tue|wed|thu|fri|sat|sun)[a-z]*|[ap]m|[ap]\.m\.|et|est|edt|ct|cdt|pt|pst|pdt|"

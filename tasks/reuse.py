@@ -162,8 +162,8 @@ def _paragraph_view(con: duckdb.DuckDBPyConnection, name: str, sources: list[Sou
             "null::ubigint[] as passage_keys where false"
         )
         return
-    have = [set(pq.read_schema(path).names) for path in files]
-    keys = "passage_keys" if any("passage_keys" in h for h in have) else "null::ubigint[] as passage_keys"
+    indexed = any("passage_keys" in pq.read_schema(path).names for path in files)
+    keys = "passage_keys" if indexed else "null::ubigint[] as passage_keys"
     con.execute(f"set variable {name}_files = ?", [files])
     scan = (
         f"select doc_id, para_idx, {keys} from read_parquet(getvariable('{name}_files'), "
@@ -187,6 +187,7 @@ def _paragraph_view(con: duckdb.DuckDBPyConnection, name: str, sources: list[Sou
 
 
 def _quoted(path: Path) -> str:
+    """A path as the text of a SQL string literal."""
     return str(path).replace("'", "''")
 
 
@@ -323,7 +324,7 @@ def _align_todo(
     ranges = np.searchsorted(bounds, ids, side="right") if bounds else np.zeros(len(ids), np.int64)
     con.register("todo_ranges", pa.table({"doc_id": docs.column("doc_id"), "range": pa.array(ranges)}))
     pairs = work / "todo.parquet"
-    con.execute(TODO_IN_RANGES.format(path=str(pairs).replace("'", "''")))
+    con.execute(TODO_IN_RANGES.format(path=_quoted(pairs)))
     con.unregister("todo_ranges")
     del docs, ids, ranges
     texts = _spill_buckets(sources, "paragraphs", bounds, keep, work / "texts", _TEXT_COLUMNS)
