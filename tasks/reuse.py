@@ -73,17 +73,22 @@ class ReuseBudget:
 
 
 # The passage index as (document, paragraph, key) rows, and the rows of keys at most `max_df` documents hold:
-# the keys that pair paragraphs.
+# the keys that pair paragraphs. {keys}: every key (a first run), or a semi join to the table of the only keys
+# a later run needs (`wanted`): a key's postings are all its documents' either way, so its count is exact.
 POSTINGS = """
-create temp table postings as
-select distinct doc_id, para_idx, unnest(passage_keys) as key from new_paragraphs;
-create temp table rare_postings as
+create or replace temp table postings as
+select distinct doc_id, para_idx, key from (
+    select doc_id, para_idx, unnest(passage_keys) as key from new_paragraphs
+){keys};
+create or replace temp table rare_postings as
 select * from postings semi join (
     -- Distinct (key, document) pairs counted, not count(distinct ...): a plain grouping spills to disk.
     select key from (select distinct key, doc_id from postings) group by key
     having count(*) between 2 and getvariable('reuse_max_df')
 ) using (key);
 """
+ALL_KEYS = ""
+WANTED_KEYS = " semi join wanted using (key)"
 
 # Every paragraph pair the index pairs (a first run, or stored rows of another version).
 ALL_ANCHORS = """
@@ -93,14 +98,22 @@ from rare_postings a join rare_postings b on a.key = b.key and a.doc_id < b.doc_
 create temp table affected (doc_id1 varchar, doc_id2 varchar);
 """
 
-# A later run: the paragraph pairs of pairs with a touched document (new, replaced, re-flagged), and of
-# pairs of untouched documents that share a key whose document count crossed the cap (`affected`: what the
-# index pairs of them may have changed). A key's count in the stored corpus is its count now, less its touched
-# documents now, plus its touched documents as stored.
-TOUCHED_ANCHORS = """
+# A later run needs the postings of the keys its touched documents (new, replaced, re-flagged) hold now or
+# held as stored, not the whole index (18.5M postings at 100k documents, rebuilt and grouped in every daily
+# run before): `wanted`, grown below by the keys of the `affected` pairs' documents.
+TOUCHED_KEYS = """
 create temp table old_touched as
 select distinct doc_id, para_idx, unnest(passage_keys) as key from old_paragraphs
 where doc_id in (select doc_id from touched);
+create temp table wanted as
+select distinct unnest(passage_keys) as key from new_paragraphs where doc_id in (select doc_id from touched)
+union select key from old_touched;
+"""
+
+# Pairs of untouched documents sharing a key whose document count crossed the cap (`affected`: what the index
+# pairs of them may have changed). A key's count in the stored corpus is its count now, less its touched
+# documents now, plus its touched documents as stored.
+AFFECTED = """
 create temp table flipped as
 with
 keys as (
@@ -124,6 +137,18 @@ select distinct a.doc_id as doc_id1, b.doc_id as doc_id2
 from postings a join postings b on a.key = b.key and a.doc_id < b.doc_id
 where a.key in (select key from flipped)
     and a.doc_id not in (select doc_id from touched) and b.doc_id not in (select doc_id from touched);
+"""
+
+# An affected pair is aligned again whole: every key its documents share is wanted too.
+AFFECTED_KEYS = """
+insert into wanted
+select distinct unnest(passage_keys) as key from new_paragraphs
+where doc_id in (select doc_id1 from affected union select doc_id2 from affected)
+except select key from wanted;
+"""
+
+# The paragraph pairs of pairs with a touched document, and of the affected pairs.
+TOUCHED_ANCHORS = """
 create temp table todo as
 select distinct
     least(t.doc_id, o.doc_id) as doc_id1,
@@ -225,21 +250,27 @@ def find_reuse(
         con.execute("set variable reuse_max_df = ?", [config.max_df])
         con.execute("set variable reuse_version = ?", [reuse_step(config)])
         _paragraph_view(con, "new_paragraphs", inputs.new)
-        con.execute(POSTINGS)
         written = [p for p in inputs.stored if pq.read_metadata(p).num_rows]
         kept_rows = None
         if written and distinct_values(written, "reuse_version") == {reuse_step(config)}:
             con.register("touched", pa.table({"doc_id": inputs.touched.cast(pa.string())}))
             _paragraph_view(con, "old_paragraphs", inputs.old)
+            con.execute(TOUCHED_KEYS)
+            con.execute(POSTINGS.format(keys=WANTED_KEYS))
+            con.execute(AFFECTED)
+            if con.sql("select count(*) from affected").fetchall()[0][0]:
+                con.execute(AFFECTED_KEYS)
+                con.execute(POSTINGS.format(keys=WANTED_KEYS))
             con.execute(TOUCHED_ANCHORS)
             con.execute("set variable reuse_stored = ?", [[str(p) for p in written]])
             kept_rows = KEPT_ROWS
         else:
+            con.execute(POSTINGS.format(keys=ALL_KEYS))
             con.execute(ALL_ANCHORS)
         found = _align_todo(con, inputs, config, budget, work)
         # The final query sorts every row of the table under the same cap: the tables only the pairs to align
         # needed are let go first (held, they left a daily run at 100k documents out of DuckDB's memory).
-        for table in ("postings", "rare_postings", "todo", "old_touched", "flipped"):
+        for table in ("postings", "rare_postings", "todo", "old_touched", "flipped", "wanted"):
             con.execute(f"drop table if exists {table}")
         parts = [str(found)]
         if kept_rows:
