@@ -12,7 +12,10 @@ span.
 
 The step is incremental and exact: a pair of documents neither of which changed, whose paragraphs the index
 pairs as it did in the stored corpus, keeps its stored rows (with its documents' current stories); every other
-pair is aligned again. So the rows are a function of the corpus, not of the order it arrived in.
+pair is aligned again. So the rows are a function of the corpus, not of the order it arrived in. A daily run's
+work follows what changed (docs/daily-run.md): it builds the postings of only the keys its touched documents
+hold, and writes the rows of only the first documents (doc_id1) whose pairs changed, the commit keeping the
+other stored rows where they are.
 """
 
 from __future__ import annotations
@@ -164,11 +167,26 @@ join rare_postings a on a.doc_id = f.doc_id1
 join rare_postings b on b.doc_id = f.doc_id2 and b.key = a.key;
 """
 
-# The stored rows that still hold: pairs of untouched documents the cap did not change.
+# The first documents (doc_id1) whose stored rows do not all stay as stored: a pair with a touched document,
+# an affected pair, a pair one of whose documents is in another story now (the rows name both stories), and
+# every first document of a pair found in this run. Their stored rows are dropped; the others are kept as
+# they are, so a daily run writes the rows of these documents only (the commit keeps the rest where they are).
+STALE = """
+create temp table stale as
+select r.doc_id1 from read_parquet(getvariable('reuse_stored'), union_by_name = true) r
+left join members m1 on m1.doc_id = r.doc_id1 left join members m2 on m2.doc_id = r.doc_id2
+where r.doc_id1 in (select doc_id from touched) or r.doc_id2 in (select doc_id from touched)
+    or r.story_id1 is distinct from m1.story_id or r.story_id2 is distinct from m2.story_id
+union select doc_id1 from affected
+union select doc_id1 from read_parquet(getvariable('reuse_found_rows'));
+"""
+
+# The stored rows of the stale first documents that still hold: pairs of untouched documents the cap did not
+# change (written again with their stories as they are now).
 KEPT_ROWS = """
 select r.* exclude (story_id1, story_id2, same_story)
-from read_parquet(getvariable('reuse_stored'), union_by_name = true) r
-where doc_id1 not in (select doc_id from touched) and doc_id2 not in (select doc_id from touched)
+from read_parquet(getvariable('reuse_stored'), union_by_name = true) r semi join stale using (doc_id1)
+where doc_id2 not in (select doc_id from touched) and doc_id1 not in (select doc_id from touched)
     and not exists (select 1 from affected f where f.doc_id1 = r.doc_id1 and f.doc_id2 = r.doc_id2)
 """
 
@@ -234,13 +252,22 @@ class ReuseInputs:
     touched: pa.Array
 
 
+@dataclass
+class ReuseFound:
+    """The step's rows: a Parquet file of the rows of the first documents (doc_id1) in `drop`, which replace
+    their stored rows; None: every row of the table (a first run, or stored rows of another version)."""
+
+    path: Path
+    drop: pa.Array | None
+
+
 def find_reuse(
     inputs: ReuseInputs,
     scratch: Path,
     config: ReuseConfig = ReuseConfig(),  # noqa: B008
     budget: ReuseBudget = ReuseBudget(),  # noqa: B008
-) -> Path:
-    """Write the next `reuse_pairs` table into a Parquet file under `scratch`; returns its path."""
+) -> ReuseFound:
+    """Write the `reuse_pairs` rows that change into a Parquet file under `scratch` (ReuseFound)."""
     scratch.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=scratch, prefix="reuse-"))
     con = duckdb.connect(
@@ -273,16 +300,21 @@ def find_reuse(
         for table in ("postings", "rare_postings", "todo", "old_touched", "flipped", "wanted"):
             con.execute(f"drop table if exists {table}")
         parts = [str(found)]
+        con.register("members", inputs.members.select(["doc_id", "story_id"]))
+        drop = None
         if kept_rows:
-            # The stored rows that still hold, written out first (a scan and two anti-joins, no sort), so that
-            # the sort below holds nothing else.
+            con.execute("set variable reuse_found_rows = ?", [str(found)])
+            con.execute(STALE)
+            drop = con.sql("select doc_id1 from stale order by doc_id1").to_arrow_table().column(0)
+            # The stored rows of those documents that still hold, written out first (a scan and two
+            # anti-joins, no sort), so that the sort below holds nothing else.
             kept = work / "kept.parquet"
             con.execute("set preserve_insertion_order = false")
             con.execute(f"copy ({kept_rows}) to '{_quoted(kept)}' (format parquet)")
-            con.execute("drop table if exists affected")
+            for table in ("affected", "stale"):
+                con.execute(f"drop table if exists {table}")
             parts.append(str(kept))
         con.execute("set variable reuse_found = ?", [parts])
-        con.register("members", inputs.members.select(["doc_id", "story_id"]))
         rows = "select * from read_parquet(getvariable('reuse_found'), union_by_name = true)"
         target = work / "reuse_pairs.parquet"
         result = con.sql(
@@ -297,7 +329,7 @@ def find_reuse(
             for batch in result.arrow():
                 writer.write_table(pa.Table.from_batches([batch]).select(schema.names).cast(schema))
         found.unlink()  # in the rows just written
-        return target
+        return ReuseFound(target, None if drop is None else _flat(drop).cast(pa.string()))
     finally:
         con.close()
 
@@ -614,6 +646,8 @@ def reuse_rewrite(
         touched = pa.array(sorted(set().union(*staged, patched, dropped) - {None}), pa.string())
     old_rows = table_files(root, "reuse_pairs")
     inputs = ReuseInputs(new, patch, stored, members, old_rows, touched)
-    part = find_reuse(inputs, scratch, config, budget)
-    drop = sorted(distinct_values(old_rows, "doc_id1") - {None})
-    return Rewrite([Source(part)], pa.array(drop, pa.string()))
+    found = find_reuse(inputs, scratch, config, budget)
+    drop = found.drop
+    if drop is None:  # every stored row goes
+        drop = pa.array(sorted(distinct_values(old_rows, "doc_id1") - {None}), pa.string())
+    return Rewrite([Source(found.path)], drop)

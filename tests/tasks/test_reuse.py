@@ -272,7 +272,7 @@ def test_the_step_runs_in_a_small_duckdb_cap_holding_two_ranges_of_text_at_a_tim
     inputs = ReuseInputs(
         paragraphs, None, [], read_table(root, "story_members"), [], pa.array([], pa.string())
     )
-    whole = pq.read_table(find_reuse(inputs, tmp_path / "scratch"))
+    whole = pq.read_table(find_reuse(inputs, tmp_path / "scratch").path)
     assert rows.equals(whole)
 
 
@@ -323,7 +323,7 @@ def test_the_step_reads_many_parts_each_dropping_documents_in_a_small_duckdb_cap
         [Source(table_files(root, "paragraphs")[0])], None, [], members, [], pa.array([], pa.string())
     )
     assert len(table_files(root, "paragraphs")) == 1
-    whole = pq.read_table(find_reuse(one, tmp_path / "whole"))
+    whole = pq.read_table(find_reuse(one, tmp_path / "whole").path)
     ids = sorted(set(paragraphs.column("doc_id").to_pylist()))
     parts = []
     for k in range(120):
@@ -335,7 +335,7 @@ def test_the_step_reads_many_parts_each_dropping_documents_in_a_small_duckdb_cap
         parts.append(Source(path, drop=pa.array([ids[(k + 1) % len(ids)]])))
     inputs = ReuseInputs(parts, None, [], members, [], pa.array([], pa.string()))
     small = ReuseBudget(duckdb_memory="32MB")
-    found = pq.read_table(find_reuse(inputs, tmp_path / "parts", budget=small))
+    found = pq.read_table(find_reuse(inputs, tmp_path / "parts", budget=small).path)
     assert whole.num_rows > 1_000 and found.equals(whole)
 
 
@@ -351,3 +351,90 @@ def test_the_duckdb_command_slices_the_quote_out_of_both_texts(warehouse: Path, 
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [f"true,{QUOTE.lower()}"] * 2
+
+
+# --- a daily run's share of the work ----------------------------------------------------------------------
+
+
+def _same_rows(a: pa.Table, b: pa.Table) -> bool:
+    """The same rows, whatever the files' order (DuckDB's `except all` both ways)."""
+    con = duckdb.connect()
+    con.register("a", a)
+    con.register("b", b)
+    differ = "select count(*) from (select * from {} except all select * from {})"
+    return a.num_rows == b.num_rows and not any(
+        con.sql(differ.format(x, y)).fetchall()[0][0] for x, y in (("a", "b"), ("b", "a"))
+    )
+
+
+def test_a_daily_run_builds_the_postings_of_the_keys_its_new_documents_hold_only(tmp_path, monkeypatch):
+    # 40 generated stories, then a day adding 4 documents: the postings (document, paragraph, key) a daily
+    # run builds are those of the keys the touched documents hold, not the whole index's (every daily run
+    # built and grouped all of them: 18.5M at 100k documents); the rows are still those of one run.
+    import tasks.reuse
+
+    built: list[int] = []
+    connect = duckdb.connect
+
+    class Counted:
+        def __init__(self, *args, **kwargs):
+            self.con = connect(*args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self.con, name)
+
+        def execute(self, sql, *args):
+            done = self.con.execute(sql, *args)
+            if "table postings as" in sql:
+                built.append(self.con.sql("select count(*) from postings").fetchall()[0][0])
+            return done
+
+    monkeypatch.setattr(tasks.reuse.duckdb, "connect", Counted)
+    documents = list(iter_documents(40, seed=3))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_jsonl(documents[:-4], folder / "day1.jsonl")
+    run([str(folder)], str(tmp_path / "daily"))
+    (whole,) = built
+    write_jsonl(documents[-4:], folder / "day2.jsonl")
+    run([str(folder)], str(tmp_path / "daily"))
+    daily_built = built[1:]  # twice when pairs of untouched documents crossed the cap
+    run([str(folder)], str(tmp_path / "once"))
+    once_built = built[-1]  # the one run over both days builds every posting
+    assert whole < once_built and 0 < max(daily_built) < 0.6 * once_built
+    daily, once = read_table(tmp_path / "daily", "reuse_pairs"), read_table(tmp_path / "once", "reuse_pairs")
+    assert daily.num_rows > 0 and _same_rows(daily, once)
+
+
+def test_a_daily_run_writes_the_rows_of_the_pairs_that_change_only(tmp_path, monkeypatch):
+    # A republication of the bridge story arrives: the bridge story gains a member, so its id changes, and
+    # the quote pair (gazette's harbour, tribune's bridge) changes its story columns though neither document
+    # is new. The step writes the rows of the first documents whose pairs changed, not the whole table, and
+    # the table is the one run's over both days.
+    written: list[tuple[int, int | None]] = []
+    rewrite = tasks.run.reuse_rewrite
+
+    def counted(*args, **kwargs):
+        done = rewrite(*args, **kwargs)
+        written.append((pq.read_metadata(done.parts[0].path).num_rows, len(done.drop)))
+        return done
+
+    monkeypatch.setattr(tasks.run, "reuse_rewrite", counted)
+    flood = {"other/flood.txt": WEATHER[:3] + BRIDGE[4:]}  # a pair of untouched documents in other stories
+    folder = write(tmp_path / "in", HARBOUR_FILES | BRIDGE_FILES | flood)
+    run([str(folder)], str(tmp_path / "daily"))
+    before = read_table(tmp_path / "daily", "reuse_pairs")
+    write(folder, {"wire/bridge.txt": BRIDGE[:2] + [QUOTING] + BRIDGE[2:5]})
+    run([str(folder)], str(tmp_path / "daily"))
+    daily = read_table(tmp_path / "daily", "reuse_pairs")
+    rows, dropped = written[-1]
+    assert rows < daily.num_rows and dropped < len(set(daily.column("doc_id1").to_pylist()))
+    run([str(folder)], str(tmp_path / "once"))
+    assert _same_rows(daily, read_table(tmp_path / "once", "reuse_pairs"))
+    ids = sources(tmp_path / "daily")
+    quote = sorted([ids["gazette/harbour.txt"], ids["tribune/bridge.txt"]])
+    story = {r["doc_id"]: r["story_id"] for r in read_table(tmp_path / "daily", "story_members").to_pylist()}
+    (old,) = [r for r in before.to_pylist() if [r["doc_id1"], r["doc_id2"]] == quote]
+    (new,) = [r for r in daily.to_pylist() if [r["doc_id1"], r["doc_id2"]] == quote]
+    bridge = "story_id1" if quote[0] == ids["tribune/bridge.txt"] else "story_id2"
+    assert old[bridge] != new[bridge] == story[ids["tribune/bridge.txt"]]
