@@ -543,8 +543,8 @@ def test_fifth_blind_part_is_scored_apart_and_withheld_with_the_fourth(tmp_path)
 
 
 def test_sixth_blind_part_is_scored_apart_and_withheld_with_the_fifth(tmp_path):
-    # heldout = "blind6": posts cross-posted to the OpenTelemetry blog and revised there (real-blind6), a part of
-    # its own beside the fifth, so that the judge is not one small part; both are withheld while blind.
+    # heldout = "blind6": posts cross-posted to the OpenTelemetry blog and revised there (real-blind6), a part
+    # of its own beside the fifth, so that the judge is not one small part; both are withheld while blind.
     corpus, labels = _tiny_real_set(tmp_path)
     labels["family"][0]["heldout"] = "blind6"  # a1.md and a2.md
     labels["hard_negative"][0]["heldout"] = "blind5"  # b.md and c.md
