@@ -106,6 +106,11 @@ class LinkConfig:
     # An update that keeps its first version whole (tasks/stories.py `outlet_version_pairs`): this share of
     # the shorter document's own text (furniture aside) printed verbatim in the longer one.
     min_contained: float = 0.9
+    # A link through matched paragraphs (not whole-text evidence) needs those paragraphs to be this share of
+    # one body's shingles, counted exactly: the estimate from 64 hash functions over two whole bodies ran to
+    # 0.55 for two AP stories of different events sharing two background paragraphs, a quarter of the shorter
+    # one (docs/linking.md, link-9).
+    min_matched_share: float = 0.4
     # Documents at one canonical URL are versions of one text unless they share nothing: no paragraph, an
     # estimated Jaccard of their bodies under this, and their names and numbers (tasks/stories.py
     # `url_versions`): two stories published at one address by a site's mistake.
@@ -127,6 +132,9 @@ class Links:
     verbatim: np.ndarray | None = None  # of `shared`, those printed verbatim (same fingerprint) in both
     # Estimated Jaccard similarity of the two bodies' shingles, when whole-text evidence counts (0 elsewhere).
     jaccard: np.ndarray | None = None
+    # The share of a body's shingles in the paragraphs matched (the larger of the two documents' shares), for
+    # the pairs verified on all their paragraphs (1 elsewhere): what `weight` estimates from the sketches.
+    matched: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.a)
@@ -486,6 +494,7 @@ class DocumentPairs:
     whole: WholeTexts
     verified: Links  # the close pairs' overlaps, verified on all their paragraphs
     printed: Links  # of those, the paragraphs printed verbatim in both
+    matched: tuple[np.ndarray, np.ndarray]  # keys of the verified pairs, and their matched_share
     n_docs: int
     config: LinkConfig
 
@@ -559,10 +568,14 @@ class DocumentPairs:
         verbatim = np.zeros(len(key), dtype=np.int64)
         mine = (printed.a % self.passes == p) & _same(group, printed)
         verbatim[np.searchsorted(key, printed.a[mine] * n + printed.b[mine])] = printed.shared[mine]
+        matched = np.ones(len(key))
+        matched_key, share = self.matched
+        mine = np.isin(matched_key, key)
+        matched[np.searchsorted(key, matched_key[mine])] = share[mine]
         keep = was_found | (shared > 0) | whole_text
         weight = np.where(whole_text & (shared == 0), containment, containment * rarity)
         jaccard = np.where(whole_text, jaccard, 0.0)
-        columns = (a, b, weight, shared, rarity, verbatim, jaccard)
+        columns = (a, b, weight, shared, rarity, verbatim, jaccard, matched)
         return Links(*(values[keep] for values in columns))
 
 
@@ -632,6 +645,7 @@ def document_pairs(
         whole,
         empty,
         empty,
+        (np.empty(0, dtype=np.int64), np.empty(0)),
         n_docs,
         config,
     )
@@ -640,10 +654,39 @@ def document_pairs(
     close = found.close_keys()
     every = paragraphs_in_common(close // n, close % n, doc_index, sketches, config)
     verified = document_overlaps(doc_index, every, n_docs, config.stock_spread, spread)
+    matched = matched_share(doc_index, every, shingle_counts, n_docs)
     same = every[text_of[every[:, 0]] == text_of[every[:, 1]]]
     del every
     printed = document_overlaps(doc_index, same, n_docs)
-    return replace(found, verified=verified, printed=printed)
+    return replace(found, verified=verified, printed=printed, matched=matched)
+
+
+def matched_share(
+    doc_index: np.ndarray, pairs: np.ndarray, shingle_counts: np.ndarray, n_docs: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(keys a * n_docs + b, share) of the document pairs holding the matched row pairs `pairs`: the larger of
+    the two documents' shares of their body shingles in the rows matched (a row matched twice counts once).
+    Exact where document_similarity estimates: a pair sharing two background paragraphs, a quarter of the
+    shorter body, was estimated at 0.55."""
+    if len(pairs) == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0)
+    n = np.int64(n_docs)
+    body = np.bincount(doc_index, weights=shingle_counts, minlength=n_docs)
+    da, db = doc_index[pairs[:, 0]], doc_index[pairs[:, 1]]
+    key = np.minimum(da, db) * n + np.maximum(da, db)
+    rows, pair_of = np.r_[pairs[:, 0], pairs[:, 1]], np.r_[key, key]
+    # Each (pair, row) once: a paragraph matched twice in the other document still counts once.
+    order = np.lexsort((rows, pair_of))
+    rows, pair_of = rows[order], pair_of[order]
+    first = np.r_[True, (rows[1:] != rows[:-1]) | (pair_of[1:] != pair_of[:-1])]
+    rows, pair_of = rows[first], pair_of[first]
+    starts = np.flatnonzero(np.r_[True, pair_of[1:] != pair_of[:-1]])
+    keys = pair_of[starts]
+    mine = doc_index[rows] == pair_of // n  # the row is the pair's first document's
+    a_sum = np.add.reduceat(np.where(mine, shingle_counts[rows], 0.0), starts)
+    b_sum = np.add.reduceat(np.where(mine, 0.0, shingle_counts[rows]), starts)
+    share = np.maximum(a_sum / np.maximum(body[keys // n], 1e-9), b_sum / np.maximum(body[keys % n], 1e-9))
+    return keys, np.minimum(share, 1.0)
 
 
 def _same(group: np.ndarray | None, links: Links) -> np.ndarray | bool:
@@ -675,6 +718,10 @@ def strong_links(overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarr
     strong = (overlaps.weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
     if overlaps.verbatim is not None:
         strong &= (overlaps.verbatim >= config.min_verbatim) | (overlaps.shared >= config.min_shared_near)
+    if overlaps.matched is not None:
+        # The paragraphs matched must themselves be that share of a body, not only the sketches' estimate
+        # of the whole bodies' overlap (docs/linking.md, link-9: wire background paragraphs).
+        strong &= overlaps.matched >= config.min_matched_share
     if overlaps.jaccard is not None:
         # Whole-text evidence (link_documents left 0 where it falls short), whatever the paragraph breaks.
         strong |= (overlaps.weight >= config.min_containment) & (overlaps.jaccard >= config.min_text_jaccard)
@@ -975,6 +1022,7 @@ def with_given_links(overlaps: Links, given: np.ndarray, n_docs: int) -> Links:
         joined(overlaps.rarity, ones),
         joined(overlaps.verbatim, big),
         joined(overlaps.jaccard, ones),
+        joined(overlaps.matched, ones),
     )
 
 
