@@ -23,8 +23,8 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-# link-7: an outlet's revision of its own text links (tasks/stories.py outlet_revision_pairs).
-LINK_VERSION = "link-8"
+# link-9: matched paragraphs counted exactly (min_matched_share), short rewrites linked thin (cut_weight).
+LINK_VERSION = "link-9"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -97,6 +97,16 @@ class LinkConfig:
     # (OneStopEnglish reading levels 0.44 and more, contributor-covenant 1.4 and 2.0 0.41).
     min_names_matched_longer: float = 0.35
     max_name_documents: int = 50
+    # A short rewrite of a longer story (a wire story cut to four short paragraphs, a blog post recasting the
+    # wire's lead and one quote: issue 12, class 3) keeps nearly all of its own names and numbers, in the
+    # longer one's order, and few of the longer one's: `min_names_matched_cut` of its own, at any share of the
+    # other's (link-9). Such a pair is a candidate when `min_name_containment` of its rare names are among the
+    # other's (estimated), whatever their Jaccard, and links with weight `cut_weight`, under `min_cohesion`:
+    # it joins a document that has no closer story, and clustering keeps apart one that has (a truncated
+    # copy whose every name a report quoting it prints, and which its own origin links whole).
+    min_names_matched_cut: float = 0.8
+    min_name_containment: float = 0.8
+    cut_weight: float = 0.3
     # An outlet's revision of its own text (tasks/stories.py `outlet_revision_pairs`): two of its documents
     # printing `min_shared` held-out texts in common link when their whole texts reach this Jaccard (or pass
     # the heavy-rewrite test): a revision that also replaces the people and numbers it names (a code of
@@ -108,9 +118,9 @@ class LinkConfig:
     min_contained: float = 0.9
     # A link through matched paragraphs (not whole-text evidence) needs those paragraphs to be this share of
     # one body's shingles, counted exactly: the estimate from 64 hash functions over two whole bodies ran to
-    # 0.55 for two AP stories of different events sharing two background paragraphs, a quarter of the shorter
-    # one (docs/linking.md, link-9).
-    min_matched_share: float = 0.4
+    # 0.55 for two AP stories of different events sharing two background paragraphs, 0.26 of the shorter one
+    # (docs/linking.md, link-9). 0.4 lost three republications at 1,000 generated stories, 0.3 none.
+    min_matched_share: float = 0.3
     # Documents at one canonical URL are versions of one text unless they share nothing: no paragraph, an
     # estimated Jaccard of their bodies under this, and their names and numbers (tasks/stories.py
     # `url_versions`): two stories published at one address by a site's mistake.
@@ -725,7 +735,7 @@ def strong_links(overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarr
     if overlaps.jaccard is not None:
         # Whole-text evidence (link_documents left 0 where it falls short), whatever the paragraph breaks.
         strong |= (overlaps.weight >= config.min_containment) & (overlaps.jaccard >= config.min_text_jaccard)
-    return strong
+    return strong | (overlaps.shared == GIVEN_SHARED)
 
 
 def stock_document_pairs(
@@ -1002,14 +1012,22 @@ def rewrite_pairs(
     return pairs[new], low[new]
 
 
-def with_given_links(overlaps: Links, given: np.ndarray, n_docs: int) -> Links:
-    """The overlaps with each given pair as a full link (weight 1), in place of what was found for it."""
+# What a given link counts as matched paragraphs: a link whatever its weight (strong_links).
+GIVEN_SHARED = np.iinfo(np.int64).max // 4
+
+
+def with_given_links(
+    overlaps: Links, given: np.ndarray, n_docs: int, weight: np.ndarray | None = None
+) -> Links:
+    """The overlaps with each given pair as a link, in place of what was found for it: a full link (weight 1),
+    or of the pair's `weight` (a short rewrite's, cut_weight: a link clustering weighs as thin)."""
     n = np.int64(n_docs)
     lo, hi = np.minimum(given[:, 0], given[:, 1]), np.maximum(given[:, 0], given[:, 1])
-    key = distinct(lo[lo != hi] * n + hi[lo != hi])
+    weight = np.ones(len(given)) if weight is None else np.asarray(weight, dtype=np.float64)
+    key, at = np.unique(lo[lo != hi] * n + hi[lo != hi], return_index=True)
     found = overlaps.a * n + overlaps.b
     other = ~np.isin(found, key)
-    ones, big = np.ones(len(key)), np.full(len(key), np.iinfo(np.int64).max // 4)
+    ones, big = weight[lo != hi][at], np.full(len(key), GIVEN_SHARED)
 
     def joined(values: np.ndarray | None, fill: np.ndarray) -> np.ndarray | None:
         return None if values is None else np.r_[values[other], fill]
@@ -1251,15 +1269,26 @@ def link_corpus(
     # are made twice, a pass at a time (DocumentPairs), and only those are kept: what cluster_stories gets
     # is what it would read of them all.
     overlaps = found.links(lambda links: strong_links(links, config))
+    thin, thin_weight = np.empty((0, 2), dtype=np.int64), np.empty(0)
     if rewrite_check is not None:
         rewrites, low = rewrite_pairs(overlaps, whole, n_docs, config, rewrite_candidates)
-        rewrites = rewrites[rewrite_check(rewrites[:, 0], rewrites[:, 1], low)] if len(rewrites) else rewrites
+        strength = np.zeros(0)
+        if len(rewrites):
+            strength = np.asarray(rewrite_check(rewrites[:, 0], rewrites[:, 1], low), dtype=np.float64)
+        # A full link (1), or a thin one (a short rewrite's: cut_weight) clustering weighs.
+        weak = (strength > 0) & (strength < 1)
+        thin, thin_weight = rewrites[weak], strength[weak]
+        rewrites = rewrites[strength >= 1]
         given = rewrites if given is None else np.concatenate([given, rewrites])
-    linked = overlaps if given is None or len(given) == 0 else with_given_links(overlaps, given, n_docs)
+
+    def with_rewrites(links: Links) -> Links:
+        if len(thin):
+            links = with_given_links(links, thin, n_docs, thin_weight)
+        return links if given is None or len(given) == 0 else with_given_links(links, given, n_docs)
+
+    linked = with_rewrites(overlaps)
     group = linked_groups(n_docs, linked, config)
-    overlaps = found.links(group=group)
+    overlaps = with_rewrites(found.links(group=group))
     del found
-    if given is not None and len(given):
-        overlaps = with_given_links(overlaps, given, n_docs)
     label = cluster_stories(n_docs, overlaps, config, versions)
     return group_stories(doc_ids, label, published, sources, doc_index, fingerprints)
