@@ -127,8 +127,8 @@ def relinked_documents(
     a, b = _rare_names_alike(fresh, names, config)
     keep = np.minimum(size[a], size[b]) >= config.min_text_shingles
     a, b = a[keep], b[keep]
-    jaccard = document_similarity(a, b, documents, size)[1] if width else np.ones(len(a))
-    near = jaccard >= config.min_name_rewrite_jaccard
+    contained, jaccard = document_similarity(a, b, documents, size) if width else (np.ones(len(a)),) * 2
+    near = (jaccard >= config.min_name_rewrite_jaccard) | (contained >= config.min_cut_containment)
     touched[a[near]] = touched[b[near]] = True
     # Versions of one text, and whole stored stories, until nothing is added.
     while True:

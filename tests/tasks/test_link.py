@@ -391,3 +391,21 @@ def test_two_stories_sharing_background_paragraphs_link_only_when_those_paragrap
     docs = {"brief": [*BACKGROUND, RAIL[5]], "later": later}
     groups, _ = stories(docs)
     assert groups == [["brief", "later"]]
+
+
+def test_a_short_rewrite_of_a_long_story_is_tested_on_its_containment_not_only_the_jaccard():
+    from tasks.link import Links, WholeTexts, rewrite_pairs
+
+    # A brief of 40 shingles beside its 400-shingle origin: their sketches agree in 3 of 64 places (Jaccard
+    # about 0.05, under min_name_rewrite_jaccard), about half of the brief found in the origin.
+    documents = np.arange(128, dtype=np.uint32).reshape(2, 64)
+    documents[1, :3] = documents[0, :3]
+    size = np.array([400.0, 40.0])
+    nothing = np.empty((0, 2), dtype=np.int64)
+    whole = WholeTexts(documents, size, nothing, np.empty(0), np.empty(0))
+    empty = Links(*(np.empty(0, dtype=np.int64),) * 4)
+    extra = np.array([[0, 1]])
+    pairs, low = rewrite_pairs(empty, whole, 2, LinkConfig(), extra)
+    assert pairs.tolist() == [[0, 1]] and low.tolist() == [True]
+    jaccard_only = dataclasses.replace(LinkConfig(), min_cut_containment=1.1)
+    assert rewrite_pairs(empty, whole, 2, jaccard_only, extra)[0].tolist() == []
