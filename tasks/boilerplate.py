@@ -409,7 +409,9 @@ _LINK_LIST = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _LINK_ITEM = re.compile(
-    r"\[[^\]]{1,60}\]\([^)\s]+\)|[\w .&'’/()-]{1,40}:\s*<?https?://\S+?>?|<?https?://\S+?>?"
+    r"(\[[^\]]{1,60}\]\([^)\s]+\)|[\w .&'’/()-]{1,40}:\s*<?https?://\S+?>?|<?https?://\S+?>?)"
+    # and a note on it holding another link ("Slack: https://… (Join: https://…)")
+    r"( \((?=[^()]{0,100}https?://)[^()]{1,100}(\([^()\s]+\))?\))?"
 )
 # A page's tags closing it with no label, split by commas ("Asteroids, ceres, dawn, dwarf planets, Featured"):
 # short items, no sentence end, no "and" before the last one (a sentence's list has one).
@@ -569,9 +571,15 @@ _ABOUT_INLINE = re.compile(
     r"^About [A-Z][^.:\n]{0,60}(:|\s[-–—]\s)\s*\S|"
     r"^About [A-Z][^.!?\n]{0,80}?\s(Founded|Established|Headquartered|Based|Incorporated) in\b|"
     # "About Node.js Foundation Node.js Foundation is a collaborative ...": the heading's name opens the text.
-    # boilerplate-9: as a Markdown heading, the name with its acronym ("## About The Apache Software
-    # Foundation (ASF) The Apache Software Foundation (ASF) is the global home ...").
-    r"^(#{1,6}\s+)?About (the |The )?(?P<name>[A-Z][\w.&'’-]*( [A-Z][\w.&'’-]*){0,5})( \([A-Z]{2,8}\))? "
+    r"^About (the |The )?(?P<name>[A-Z][\w.&'’-]*( [A-Z][\w.&'’-]*){0,5}) "
+    r"(the |The )?(?P=name) (is|was|are)\b"
+)
+# boilerplate-9: the same as a Markdown heading run into its description, the name with its acronym ("##
+# About The Apache Software Foundation (ASF) The Apache Software Foundation (ASF) is the global home ...").
+# It flags itself only and anchors no footer block: its description is in it, and a post's own closing lines
+# ("We invite the community to join us ...") can stand between it and the press contact.
+_ABOUT_RUN_IN = re.compile(
+    r"^#{1,6}\s+About (the |The )?(?P<name>[A-Z][\w.&'’-]*( [A-Z][\w.&'’-]*){0,5})( \([A-Z]{2,8}\))? "
     r"(the |The )?(?P=name)( \([A-Z]{2,8}\))? (is|was|are)\b"
 )
 # Pieces of a line the extractor split (the year of "©", "2008", "Acme. All rights reserved."), end marks.
@@ -699,6 +707,7 @@ def flags_from_rules(
             or (short and _is_sign_off(text))
             or (short and _CREDIT.match(text) is not None)
             or _is_link_list(text)
+            or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)
         ):
             flags[i] = True
     _flag_slideshows(paragraphs, flags)

@@ -105,7 +105,8 @@ def test_an_about_block_under_a_markdown_heading_with_its_acronym_is_the_issuers
 def test_a_list_of_standing_links_under_its_label_is_navigation():
     resources = (
         "### Resources - Website: https://example.org/ - Documentation: https://docs.example.org/ "
-        "- GitHub: https://github.com/example/example"
+        "- GitHub: https://github.com/example/example - Chat: https://chat.example.org/ (Join: "
+        "https://join.example.org/)"
     )
     assert flagged([*BODY[:3], resources, *BODY[3:]]) == [3]
     links = "Useful links: * [Docs](https://docs.example.org) * [Forum](https://forum.example.org)"
@@ -132,3 +133,12 @@ def test_a_markdown_heading_with_its_sections_text_run_in_is_not_a_heading():
         ]
     )
     assert paragraph_evidence(texts)["is_heading"].to_pylist() == [True, True, True, False, False]
+
+
+def test_a_run_in_about_heading_anchors_no_footer_block():
+    about = (
+        "## About The Example Software Foundation (ESF) The Example Software Foundation (ESF) is the home of "
+        "more than 300 open source projects."
+    )
+    closing = "We invite the community to join us in this new chapter and help shape the project!"
+    assert flagged([*BODY, about, closing, "For media inquiries, contact press@example.org."]) == [6, 8]
