@@ -558,6 +558,7 @@ _FIGURE = re.compile(
 _FIGURE_WRAPPER = re.compile(
     r"</?(?:a|center|figure|div|p|span|picture|source)\b[^>]*>|\]\([^)\s]*\)|[\[\]]", re.IGNORECASE
 )
+_FIGURE_CAPTION = re.compile(r"\bcaption\s*=\s*[\"']\W{0,3}\w|<figcaption\b", re.IGNORECASE)
 _FIGURE_WORDS = ("![", "<img", "img", "image", "figure", "picture", "photo")
 # A contact block: the heading, then short lines (name, title, company, phone, e-mail) until prose resumes.
 _CONTACT_BLOCK = re.compile(
@@ -742,8 +743,12 @@ def _has_figure(text: str) -> bool:
 
 
 def _is_figure(text: str) -> bool:
-    """Whether a paragraph is figures only: nothing else once they and the markup around them are removed."""
-    return _has_figure(text) and not _FIGURE_WRAPPER.sub("", _FIGURE.sub("", text)).strip()
+    """Whether a paragraph is figures only: nothing else once they and the markup around them are removed. A
+    figure whose markup holds its caption (`caption="…"` in a shortcode, a `<figcaption>`) is a captioned
+    figure, text as a figure with its caption beside it is (boilerplate-9)."""
+    if not _has_figure(text) or _FIGURE_CAPTION.search(text):
+        return False
+    return not _FIGURE_WRAPPER.sub("", _FIGURE.sub("", text)).strip()
 
 
 def _is_short_boilerplate(text: str, addresses: bool = True) -> bool:

@@ -142,3 +142,13 @@ def test_a_run_in_about_heading_anchors_no_footer_block():
     )
     closing = "We invite the community to join us in this new chapter and help shape the project!"
     assert flagged([*BODY, about, closing, "For media inquiries, contact press@example.org."]) == [6, 8]
+
+
+def test_a_figure_whose_markup_holds_its_caption_is_text():
+    captioned = [
+        '{{< figure src="bubble.jpg" alt="A bubble" caption="Picture by [Jo Park](https://ex.org)." >}}',
+        '<figure><img src="/img/postcard.jpg"><figcaption>A postcard from the meeting.</figcaption></figure>',
+    ]
+    for figure in captioned:
+        assert flagged([*BODY[:3], figure, *BODY[3:]]) == [], figure
+    assert flagged([*BODY[:3], '{{< figure src="bubble.jpg" alt="A speech bubble" >}}', *BODY[3:]]) == [3]
