@@ -475,7 +475,11 @@ _PROMOTION = re.compile(
     r"^click here to (get|receive|sign up|subscribe|join|follow|add|download|see|watch|view|read)\b|"
     r"\bclick here\W*$|^win\b.{0,120}\b(sign up|enter|register|subscribe)\b|"
     r"^don'?t miss (out|it)\b.{0,40}\b(sign up|subscribe|register|enter)\b|"
-    r"^(watch|see|view|listen to|hear) (the |our |a |an |this |his |her |their )?[^.!?]{1,120}\bhere\b[.!]",
+    r"^(watch|see|view|listen to|hear) (the |our |a |an |this |his |her |their )?[^.!?]{1,120}\bhere\b[.!]|"
+    # boilerplate-9: an editor's note on the page's player ("The full sketch will be added when video becomes
+    # available; watch a clip above.").
+    r"\b(watch|see|view) (a|the|our|this) (clip|video|trailer|footage)s? (above|below)\b|"
+    r"\bwill be (added|posted|embedded) (here )?(when|once) (the )?video (becomes|is) available\b",
     re.IGNORECASE,
 )
 _PROMOTION_STARTS = ("click here", "win", "don", "watch", "see", "view", "listen", "hear")
@@ -816,7 +820,11 @@ def _is_promotion(text: str) -> bool:
     phrases (a search over every short paragraph costs more than the rest of the rules on it)."""
     lowered = text.lower()
     if not (
-        lowered.startswith(_PROMOTION_STARTS) or "click here" in lowered or "now available on" in lowered
+        lowered.startswith(_PROMOTION_STARTS)
+        or "click here" in lowered
+        or "now available on" in lowered
+        or "video" in lowered
+        or "clip" in lowered
     ):
         return False
     return _PROMOTION.search(text) is not None

@@ -47,6 +47,8 @@ NEWS_FURNITURE_9 = [
     "By JANE DOE, Associated Press Writer 1 hour, 41 minutes ago",
     "First posted",
     "Last updated",
+    # an editor's note on the page's player
+    "The full interview will be added when video becomes available; watch a clip above.",
 ]
 NEWS_TEXT_9 = [
     "The photo was taken on Monday, the agency said, and released on Tuesday by the port.",
@@ -58,6 +60,7 @@ NEWS_TEXT_9 = [
     "Every department contributed.",
     "By the end of the day, 41 minutes ago, the road was open again.",
     "The reporting by the newspaper contributed to the resignation of the mayor in May.",
+    "The police released a video of the arrest on Monday, and a clip of it was shown in court.",
 ]
 
 
