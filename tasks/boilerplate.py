@@ -37,7 +37,13 @@ import numpy as np
 # teasers of other stories (a headline with its date and section), boxes (a label, the links or question under
 # it), readers' comments and comment forms, split bylines and wire slugs, site promotions, navigation rows, a
 # time stamp run into the headline, a page's section label.
-BOILERPLATE_VERSION = "boilerplate-8"
+# boilerplate-9: the fourth blind part's classes (saved news pages of 2005 and 2017) and the second's: a
+# slideshow's captions (one caption in a row per slide), captions credited without parentheses, kicker teasers
+# and gallery pointers between paragraphs, tags on one line, a video box of another story, the AP's reporting
+# credits, a portal's byline with the time it was read, time stamp labels, an About heading run into its
+# description as a Markdown heading, a label with its standing links run in, an editor's note on the page's
+# player; a Markdown heading holding a variable and a figure holding its caption are text.
+BOILERPLATE_VERSION = "boilerplate-9"
 
 # Each of these on its own marks a paragraph as page furniture. Each rule comes with words of which any text
 # it matches holds one (lower-cased): a case-insensitive regex costs ~10 us a paragraph, a substring search
