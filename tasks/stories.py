@@ -275,7 +275,8 @@ def _find_stories(
     # held out of linking; an outlet's documents sharing most of their text verbatim are versions of one text
     # and link on that alone; then linking; then `repeated` is judged over the stories found.
     url = url_groups(docs.column("canonical_url"))
-    body = body_rows(outlet_code, url[doc_index], fp, flag)
+    heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
+    body = body_rows(outlet_code, url[doc_index], fp, flag, heading)
     held = ~flag
     held[body] = False
     shingles = shingle_counts(paras.column("n_words").to_numpy(zero_copy_only=False))
@@ -296,14 +297,13 @@ def _find_stories(
     # URLs (a page moved, a revision at a new address) is body again once they are known to be one text, so
     # a draft or rewrite of that text has something to match (issue 12, class 2).
     versions = document_groups(given, n_docs)
-    body = body_rows(outlet_code, versions[doc_index], fp, flag)
+    body = body_rows(outlet_code, versions[doc_index], fp, flag, heading)
     # The names and numbers of a document's text in order, its template's included (below).
     names = document_names(wide.picked("names", body), doc_index, body, n_docs)
     # An outlet's release template (a paragraph it prints, numbers aside, under 3 groups of documents: one
     # URL, or versions paired above) carries no weight in paragraph linking either: two announcements built
     # on one template share its paragraphs with their own version numbers in each, and need not share anything
     # else (Flink's 1.16.2 and 1.17.1 bug-fix releases, issue 12). Markdown headings are structure, kept.
-    heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
     template = template_rows(paras, outlet_code, groups[doc_index], doc_index, flag) & ~heading
     body = body[~template[body]]
     del held, url, template
@@ -497,13 +497,43 @@ def _sketch_matrix(values: pa.Array) -> np.ndarray:
 
 
 def body_rows(
-    outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray, is_boilerplate: np.ndarray
+    outlet: np.ndarray,
+    group: np.ndarray,
+    fingerprint: np.ndarray,
+    is_boilerplate: np.ndarray,
+    heading: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The paragraph rows linking weighs (positions): neither rule boilerplate nor held out of linking.
+    """The paragraph rows linking weighs (positions): neither rule boilerplate nor held out of linking, nor
+    (given `heading`, per row) a stock heading (stock_headings).
 
     group: per row, its document's position, or the group of documents at its canonical URL (url_groups).
     """
-    return np.flatnonzero(~is_boilerplate & ~held_out_of_linking(outlet, group, fingerprint))
+    held = held_out_of_linking(outlet, group, fingerprint)
+    if heading is not None:
+        held |= stock_headings(group, fingerprint, heading)
+    return np.flatnonzero(~is_boilerplate & ~held)
+
+
+def stock_headings(
+    group: np.ndarray, fingerprint: np.ndarray, heading: np.ndarray, at_least: int = 3
+) -> np.ndarray:
+    """Per paragraph row: a heading printed under `at_least` groups of documents or more, whichever outlets
+    print it ("# Summary", "## Impact"): the structure of many texts, never evidence that two are one story.
+
+    Held out of linking whatever the outlets: `held_out_of_linking` holds out an outlet's own repeated text
+    only while that outlet prints most of its copies, so a stock heading of one outlet's template started to
+    link two of its security announcements once other outlets' posts printing "# Summary" joined the corpus
+    (the Node.js pairs of the first blind part, issue 12). The headings of two versions of one text are
+    printed under their own group or two, and stay evidence."""
+    out = np.zeros(len(fingerprint), dtype=bool)
+    rows = np.flatnonzero(heading)
+    if len(rows) == 0:
+        return out
+    pairs = np.unique(np.stack([fingerprint[rows], group[rows]], axis=1), axis=0)
+    texts, groups = np.unique(pairs[:, 0], return_counts=True)
+    stock = texts[groups >= at_least]
+    out[rows] = np.isin(fingerprint[rows], stock)
+    return out
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,14 @@ from tasks.stories import (
     Names,
     _name_overlap,
     align_stories,
+    body_rows,
     changed_documents,
     find_stories,
     keyed_members,
     name_candidate_pairs,
     names_and_numbers,
     names_check,
+    stock_headings,
     stored_stories,
     stories_to_align,
 )
@@ -715,3 +717,19 @@ def test_a_daily_run_reaches_a_stored_story_through_each_candidate_source():
         )  # the new document and the story it could join; not the flood story
         if name != "edited":
             assert story_of(grown)[new.doc_id] == story_of(grown)[before[0].doc_id], name
+
+
+def test_a_stock_heading_printed_under_three_groups_is_held_out_of_linking_whoever_prints_it():
+    # "# Summary" heads three groups' texts (two outlets): structure, not evidence. "## Impact of the
+    # 2024 flaw" heads two versions of one text only, and stays evidence; body text is never judged here.
+    group = np.array([0, 0, 1, 1, 2, 3, 3, 4])
+    fingerprint = np.array([7, 8, 7, 9, 7, 5, 5, 8])
+    heading = np.array([True, False, True, False, True, True, True, False])
+    held = stock_headings(group, fingerprint, heading)
+    assert held.tolist() == [True, False, True, False, True, False, False, False]
+    # Three outlets print it once each, so the outlet rule alone (held_out_of_linking) holds none out.
+    outlet = np.array([0, 0, 1, 1, 2, 2, 2, 2])
+    flag = np.zeros(8, dtype=bool)
+    assert {0, 2, 4} <= set(body_rows(outlet, group, fingerprint, flag).tolist())
+    body = body_rows(outlet, group, fingerprint, flag, heading)
+    assert not {0, 2, 4} & set(body.tolist()) and {5, 6} <= set(body.tolist())
