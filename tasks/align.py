@@ -583,8 +583,8 @@ def _grow_run(
         return (w, k) if whole_is_base else (k, w)
 
     def overlap(k: int) -> float:
-        """weights.overlap(pieces[k], whole): the candidates' sum, where it ran over the same bag (it runs over
-        the smaller bag, the base on a tie, and weights.overlap over the smaller, the piece on a tie)."""
+        """weights.overlap(pieces[k], whole): the candidates' sum where it ran over the same bag (it runs over
+        the smaller bag, the base on a tie; weights.overlap over the smaller, the piece on a tie)."""
         known = overlaps.get(key(k))
         if known is None or (whole_is_base and len(pieces[k]) == len(whole)):
             return weights.overlap(pieces[k], whole)
