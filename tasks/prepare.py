@@ -70,14 +70,24 @@ def prepare_documents(
     clock = clock if clock is not None else StageClock()
     with clock("clean"):
         split = [split_document(raw.text, _NO_TITLES if _titled(raw) else _TITLES) for raw in raws]
-        flat_forms, all_words, n_words = comparison_batch([p for _, paragraphs in split for p in paragraphs])
+        # Forms, fingerprints and sketches are the text's own: each distinct text of the batch once (an
+        # outlet's furniture, a story's copies in one shard), then given to each of its paragraphs.
+        distinct: dict[str, int] = {}
+        texts = [p for _, paragraphs in split for p in paragraphs]
+        at = [distinct.setdefault(text, len(distinct)) for text in texts]
+        distinct_forms, distinct_words, distinct_n_words = comparison_batch(list(distinct))
+        flat_forms = [distinct_forms[k] for k in at]
+        n_words = distinct_n_words[np.array(at, dtype=np.int64)]
         ends = list(accumulate(len(paragraphs) for _, paragraphs in split))
-        forms = [flat_forms[start:end] for start, end in zip([0, *ends][:-1], ends, strict=True)]
+        spans = list(zip([0, *ends][:-1], ends, strict=True))
+        forms = [flat_forms[start:end] for start, end in spans]
     with clock("boilerplate"):
         flags = flag_documents([paragraphs for _, paragraphs in split])
     with clock("fingerprint"):
-        fingerprints = [[fingerprint(form) for form in doc] for doc in forms]
-        sketches = minhash_words(all_words, n_words)
+        distinct_fingerprints = [fingerprint(form) for form in distinct_forms]
+        flat_fingerprints = [distinct_fingerprints[k] for k in at]
+        fingerprints = [flat_fingerprints[start:end] for start, end in spans]
+        sketches = minhash_words(distinct_words, distinct_n_words)[np.array(at, dtype=np.int64)]
     with clock("language"):
         # Paragraphs first. A document takes the tag its body's tagged paragraphs agree on; only one whose
         # paragraphs disagree or say nothing is detected, on its body's head, keyed like a paragraph (so a
