@@ -635,7 +635,8 @@ def flags_from_rules(
     in_authors = False  # inside a document's own section of its authors' addresses
     for i, text in enumerate(paragraphs):
         short = len(text) <= 120 and len(text.split()) <= _SHORT_WORDS
-        if _AUTHORS_SECTION.search(text) and _is_heading(text, config):
+        # Its word first: a search of the pattern costs more than all the other rules on most paragraphs.
+        if "author" in _lowered(text) and _AUTHORS_SECTION.search(text) and _is_heading(text, config):
             in_authors = True
         elif not short:
             in_authors = False
@@ -694,7 +695,10 @@ def _is_news_furniture(text: str) -> bool:
     caption with its credit (60), photo credit, time stamp, header line, row of links, source note, follow
     line or tune-in line (25 words at most)."""
     words = len(text.split())
-    if (_POINTER.match(text) or _COMMENTS.search(text)) and words <= 50:
+    # _COMMENTS's own words first: a search of the pattern costs more than all the other rules here.
+    if words <= 50 and (
+        _POINTER.match(text) or ("the comments" in _lowered(text) and _COMMENTS.search(text))
+    ):
         return True
     if words <= 60 and _CAPTION.search(text):
         return True
