@@ -542,6 +542,42 @@ def test_fifth_blind_part_is_scored_apart_and_withheld_with_the_fourth(tmp_path)
     assert withhold(part, blind5_docs)["hard_negatives_linked"] == [["b.md", "c.md"]]
 
 
+def test_sixth_blind_part_is_scored_apart_and_withheld_with_the_fifth(tmp_path):
+    # heldout = "blind6": posts cross-posted to the OpenTelemetry blog and revised there (real-blind6), a part
+    # of its own beside the fifth, so that the judge is not one small part; both are withheld while blind.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "blind6"  # a1.md and a2.md
+    labels["hard_negative"][0]["heldout"] = "blind5"  # b.md and c.md
+    documents = real_documents(corpus)
+    assert ("real-blind6", "blind6") in PARTS and {"blind5", "blind6"} <= set(WITHHELD)
+    blind6, blind6_docs = label_part(labels, documents, heldout="blind6")
+    assert blind6_docs == {"a1.md", "a2.md"}
+    assert blind6["family"] == labels["family"] and blind6["hard_negative"] == []
+    assert blind6["fate"] == labels["fate"][:1] and blind6["whole"] == []
+    assert [b["docs"] for b in blind6["boilerplate"]] == [["a1.md", "a2.md"], []]
+    # The fifth part's documents are not the sixth's, and the sixth's labels are not the fifth's.
+    assert label_part(labels, documents, heldout="blind5")[1] == {"b.md", "c.md"}
+    both = withheld_documents(labels, documents, ("blind5", "blind6"))
+    assert both == {"a1.md", "a2.md", "b.md", "c.md"}
+    assert withheld_documents(labels, documents) == both  # WITHHELD names both
+    out = Warehouse(
+        story={"a1.md": "s1", "a2.md": "s2", "b.md": "s3", "c.md": "s3"},  # the family split
+        version={"a1.md": 0, "a2.md": 0, "b.md": 0, "c.md": 1},
+        paragraphs=[("a2.md", 0, "About Us: a company.", False), ("b.md", 0, "Next", False)],
+        fates={},
+        rejects=[],
+    )
+    part = score_real(corpus, blind6, restricted(out, blind6_docs), blind6_docs)
+    assert part["families_whole"] == 0 and part["hard_negatives_linked"] == []
+    assert part["boilerplate_missed"] == ["a2.md: About Us: a company."]
+    shown = withhold(part, blind6_docs)
+    # Its figures are shown, its paragraphs are not: the missed paragraph and the fate are only counted.
+    assert shown["boilerplate_missed"] == shown["fates"] == []
+    assert shown["withheld"]["boilerplate_missed"] == 1 and shown["withheld"]["fates"] == 1
+    whole = withhold(score_real(corpus, labels, out), both)
+    assert whole["boilerplate_missed"] == whole["fates"] == whole["whole_cut"] == []
+
+
 def test_news_dev_part_is_scored_apart_and_shown_in_full(tmp_path):
     # heldout = "news-dev": news pages saved as HTML that rule writers read beside the blind part of the same
     # kind: a part of its own (real-news-dev), never withheld, so its missed and wrongly flagged paragraphs
