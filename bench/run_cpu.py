@@ -44,7 +44,10 @@ def timed_run(code: Code, corpus: Path, warehouse: Path, home: Path, log: Path) 
     series: list[tuple[float, float]] = []
     with open(log, "w", encoding="utf-8") as out:
         args = ["run", str(corpus), "--warehouse", str(warehouse), "--verbose"]
-        proc = subprocess.Popen(code.command(*args), stdout=out, stderr=subprocess.STDOUT, env=env)
+        # In the code's own folder: a worker process imports `tasks` from its working folder first.
+        proc = subprocess.Popen(
+            code.command(*args), cwd=code.folder, stdout=out, stderr=subprocess.STDOUT, env=env
+        )
         last: dict[int, float] = {}
         while proc.poll() is None:
             for p in tree_processes(proc.pid):
@@ -128,6 +131,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--work", type=Path, default=Path("/tmp/reprint-cpu"))
     parser.add_argument("--json", type=Path, help="where to store the figures (default: WORK/cpu.json)")
     opts = parser.parse_args(argv)
+    opts.work, opts.corpus = opts.work.resolve(), opts.corpus.resolve()
     opts.work.mkdir(parents=True, exist_ok=True)
     codes = [before_code(opts.before, opts.work), Code(ROOT, Path(sys.executable), "current")]
     results = {
