@@ -338,7 +338,7 @@ def _find_stories(
         config,
         given=at[given],
         versions=versions[linked],
-        rewrite_check=names_check(names, config),
+        rewrite_check=names_check(names, config, cut=True),
         rewrite_candidates=name_candidate_pairs(rare or names, config, scratch),
         scratch=scratch,
     )
@@ -548,13 +548,17 @@ def document_names(names: Picks, doc_index: np.ndarray, body: np.ndarray, n_docs
     return Names(flat, np.r_[0, np.cumsum(counts)].astype(np.int64))
 
 
-def names_check(names: Names, config: LinkConfig = LinkConfig()):  # noqa: B008
+def names_check(names: Names, config: LinkConfig = LinkConfig(), cut: bool = False):  # noqa: B008
     """rewrite_check for link_corpus: whether, for document pairs, `min_names_matched` of the names and
     numbers of the one with fewer (at least `min_names`) are found in the other in the same order; for pairs
-    marked `low` (little wording shared), also `min_names_matched_longer` of the one with more."""
+    marked `low` (little wording shared), also `min_names_matched_longer` of the one with more.
+
+    cut: a link's strength instead (1 for those pairs; `cut_weight` for a pair that fails only because the
+    one with fewer is a short rewrite of the other: `min_names_matched_cut` of its names matched in order,
+    few of the other's; 0 otherwise)."""
 
     def check(a: np.ndarray, b: np.ndarray, low: np.ndarray | None = None) -> np.ndarray:
-        out = np.zeros(len(a), dtype=bool)
+        out = np.zeros(len(a), dtype=np.float64 if cut else bool)
         low = np.zeros(len(a), dtype=bool) if low is None else low
         for k, (x, y, strict) in enumerate(zip(a.tolist(), b.tolist(), low.tolist(), strict=True)):
             nx, ny = names.of(x), names.of(y)
@@ -566,6 +570,8 @@ def names_check(names: Names, config: LinkConfig = LinkConfig()):  # noqa: B008
                 out[k] = matched >= config.min_names_matched * fewer and (
                     not strict or matched >= config.min_names_matched_longer * more
                 )
+                if cut and not out[k] and matched >= config.min_names_matched_cut * fewer:
+                    out[k] = config.cut_weight
         return out
 
     return check
@@ -630,15 +636,24 @@ def name_candidate_pairs(
     agree = (sketch[pairs[:, 0]] == sketch[pairs[:, 1]]).mean(axis=1) if len(pairs) else np.empty(0)
     # 32 hash functions estimate a Jaccard of 0.44 under 0.3 about one time in twenty: a pair the bands
     # found but the estimate doubts is judged on its names themselves (a few dozen each).
+    # A short rewrite's names are few beside the longer story's: their Jaccard is low while nearly all of the
+    # shorter one's are in the other (link-9): the containment, estimated from the Jaccard and the sizes.
+    size = per_doc[docs]
+    x, y = size[pairs[:, 0]], size[pairs[:, 1]]
+    contained = agree * (x + y) / (1 + agree) / np.maximum(np.minimum(x, y), 1)
     doubt = np.flatnonzero(agree < config.min_name_jaccard)
-    agree[doubt] = [_name_jaccard(names, *docs[pairs[k]].tolist()) for k in doubt.tolist()]
-    return docs[pairs[agree >= config.min_name_jaccard]]
+    for k in doubt.tolist():
+        agree[k], contained[k] = _name_overlap(names, *docs[pairs[k]].tolist())
+    return docs[pairs[(agree >= config.min_name_jaccard) | (contained >= config.min_name_containment)]]
 
 
-def _name_jaccard(names: Names, a: int, b: int) -> float:
-    """The Jaccard similarity of two documents' sets of names and numbers."""
+def _name_overlap(names: Names, a: int, b: int) -> tuple[float, float]:
+    """The Jaccard similarity of two documents' sets of names and numbers, and the share of the smaller set
+    found in the other."""
     x, y = set(names.of(a)), set(names.of(b))
-    return len(x & y) / len(x | y) if x or y else 0.0
+    if not x or not y:
+        return 0.0, 0.0
+    return len(x & y) / len(x | y), len(x & y) / min(len(x), len(y))
 
 
 def url_groups(canonical: pa.ChunkedArray | pa.Array) -> np.ndarray:
