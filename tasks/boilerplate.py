@@ -665,11 +665,23 @@ def flag_document(paragraphs: list[str], config: BoilerplateConfig = Boilerplate
     return flag_documents([paragraphs], config)[0]
 
 
+# Texts met by this process, with whether each matches a strong rule; the cap keeps a long run's memory flat.
+_STRONG_SEEN: dict[str, bool] = {}
+_SEEN_CAP = 1 << 17
+
+
 def flag_documents(
     documents: list[list[str]], config: BoilerplateConfig = BoilerplateConfig()
 ) -> list[list[bool]]:
     """`flag_document` for each document (its paragraphs) of a batch, the rules run over the batch at once."""
-    strong = _strong_matches([p for paragraphs in documents for p in paragraphs])
+    texts = [p for paragraphs in documents for p in paragraphs]
+    # The strong rules only on texts this process has not met: an outlet's furniture and a story's copies
+    # recur within a batch and across the batches a worker prepares (a text's verdict is its own).
+    if len(_STRONG_SEEN) > _SEEN_CAP:
+        _STRONG_SEEN.clear()
+    new = [t for t in dict.fromkeys(texts) if t not in _STRONG_SEEN]
+    _STRONG_SEEN.update(zip(new, _strong_matches(new), strict=True))
+    strong = [_STRONG_SEEN[t] for t in texts]
     flagged = []
     start = 0
     for paragraphs in documents:
@@ -702,7 +714,8 @@ def flags_from_rules(
     in_authors = False  # inside a document's own section of its authors' addresses
     for i, text in enumerate(paragraphs):
         short = len(text) <= 120 and len(text.split()) <= _SHORT_WORDS
-        if _AUTHORS_SECTION.search(text) and _is_heading(text, config):
+        # Its word first: a search of the pattern costs more than all the other rules on most paragraphs.
+        if "author" in _lowered(text) and _AUTHORS_SECTION.search(text) and _is_heading(text, config):
             in_authors = True
         elif not short:
             in_authors = False
@@ -767,12 +780,16 @@ def _is_short_boilerplate(text: str, addresses: bool = True) -> bool:
     return _SHORT.search(text) is not None or (addresses and _ADDRESS_LINE.search(text) is not None)
 
 
+@lru_cache(maxsize=_SEEN_CAP)  # a text's verdict is its own: the copies and furniture met again cost nothing
 def _is_news_furniture(text: str) -> bool:
     """A news page's pointer to other stories or invitation to the comments (50 words at most), a photo's
     caption with its credit (60), photo credit, time stamp, header line, row of links, source note, follow
     line or tune-in line (25 words at most)."""
     words = len(text.split())
-    if (_POINTER.match(text) or _COMMENTS.search(text)) and words <= 50:
+    # _COMMENTS's own words first: a search of the pattern costs more than all the other rules here.
+    if words <= 50 and (
+        _POINTER.match(text) or ("the comments" in _lowered(text) and _COMMENTS.search(text))
+    ):
         return True
     if words <= 60 and (_CAPTION.search(text) or (_credited(text) and _CAPTION_CREDIT.search(text))):
         return True
@@ -1077,6 +1094,7 @@ _TEMPLATE_MIN_WORDS = 4  # "Version 1.2" or a date alone is no template
 # ("rustup update stable").
 _CODE_FENCE = re.compile(r"(```|~~~)[\w+-]*")
 _CODE_MIN_WORDS = 2
+_MONTH_TOKEN = re.compile(rf"(?<![^ ]){_MONTH.pattern}(?![^ ])")  # a token of words joined by spaces
 
 
 def _template_tokens(text: str) -> list[str]:
@@ -1129,6 +1147,14 @@ def template_keys(text: str) -> tuple[int, int]:
         return 0, 0
     code = text.lstrip().startswith(("```", "~~~"))
     tokens = _template_tokens(text)
+    joined = " ".join(tokens)
+    if _NUMBER.search(joined) is None and _MONTH_TOKEN.search(joined) is None:
+        # No word is masked and none is a fact (most paragraphs): the key is the words as they stand, without
+        # reading them one by one. Tokens hold no space, so a month between spaces is a whole token.
+        if len(tokens) < (_CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS):
+            return 0, 0
+        digest = hashlib.blake2b(joined.encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "little", signed=True) or 1, 0
     read = list(map(_template_word, tokens))
     masked = [m for m, _ in read]
     # A run of numbers is one slot: a release lists the lines it covers ("23.x, 22.x, 20.x, 18.x"), the next
