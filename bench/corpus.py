@@ -70,6 +70,8 @@ class LinkingCases:
       rewrite: a heavy rewrite: the lead's last sentence brought to the front, paragraphs of two sentences
         or more cut in two, and `rewrite_share` of the words that are not names or numbers replaced (0.15
         keeps about half of the 5-word shingles, as churnalism does; 0.3 a quarter, a wire write-through);
+      cut: a short rewrite (a broadcast or brief of a wire story): its first 3-5 paragraphs only, each cut to
+        its first sentence, with 0.3 of the words that are not names or numbers replaced;
     per story: hard_negative: the story is an independent report of an earlier one, at least 8 paragraphs
       of its own plus three of the earlier story's paragraphs (quotes) verbatim.
     Republications made by recut or rewrite have no gold fates (grouping only)."""
@@ -79,10 +81,11 @@ class LinkingCases:
     rewrite: float = 0.0
     rewrite_share: float = 0.15
     hard_negative: float = 0.0
+    cut: float = 0.0
 
     @property
     def active(self) -> bool:
-        return any((self.recut, self.same_outlet, self.rewrite, self.hard_negative))
+        return any((self.recut, self.same_outlet, self.rewrite, self.hard_negative, self.cut))
 
 
 # A stress test: twice the edits, up to three moves (some of them edited), more truncation and mojibake.
@@ -626,18 +629,30 @@ def _recut(body: list[str], rng: random.Random) -> list[str]:
     return out
 
 
+def _reworded(text: str, share: float, rng: random.Random) -> str:
+    """`share` of the words that are not names or numbers (nor the first) replaced by others."""
+    vocab = _vocabulary()[0]
+    words = text.split()
+    for i, w in enumerate(words):
+        if i and w[:1].islower() and not any(c.isdigit() for c in w) and rng.random() < share:
+            words[i] = rng.choice(vocab)
+    return " ".join(words)
+
+
+def _cut(body: list[str], rng: random.Random) -> list[str]:
+    """A short rewrite: the first 3-5 paragraphs, each cut to its first sentence and reworded."""
+    kept = body[: rng.randint(3, 5)]
+    return [_reworded((_sentences(text) or [text])[0], 0.3, rng) for text in kept]
+
+
 def _rewrite(body: list[str], share: float, rng: random.Random) -> list[str]:
     """A heavy rewrite keeping the names and numbers: lead recast, paragraphs cut in two, words replaced."""
-    vocab = _vocabulary()[0]
     if body:
         lead = _sentences(body[0])
         body = [" ".join(lead[-1:] + lead[:-1])] + body[1:]
     out = []
     for text in body:
-        words = text.split()
-        for i, w in enumerate(words):
-            if i and w[:1].islower() and not any(c.isdigit() for c in w) and rng.random() < share:
-                words[i] = rng.choice(vocab)
+        words = _reworded(text, share, rng).split()
         sentences = _sentences(" ".join(words))
         if len(sentences) >= 2:
             at = rng.randint(1, len(sentences) - 1)
@@ -717,6 +732,9 @@ def generate_story(
                 texts, no_fates = _recut(texts, cases_rng), True
             if cases_rng.random() < cases.rewrite:
                 texts, no_fates = _rewrite(texts, cases.rewrite_share, cases_rng), True
+            # Drawn only when asked for, so that the other cases' corpora stay as they were.
+            if cases.cut and cases_rng.random() < cases.cut:
+                texts, no_fates = _cut(texts, cases_rng), True
         use_bp = rng.random() < edit_mix.boilerplate
         # An outlet's own revision credits no one.
         credit = None if outlet == outlets[0] else outlets[0]

@@ -10,7 +10,8 @@ other sentence boundaries, a third of those into one paragraph), same-outlet (ha
 origin's own outlet at the origin's URL), rewrite (half are heavy rewrites keeping names and numbers and
 about half of the 5-word shingles, as churnalism does), write-through (the same keeping a quarter),
 hard-negative (a quarter of the stories are independent reports printing three paragraphs of an earlier
-story verbatim), all (every case at once). Results: bench/results/link_cases.json.
+story verbatim), cut (half the republications are short rewrites: 3-5 paragraphs cut to a sentence each and
+reworded, among the hard negatives), all (every case at once). Results: bench/results/link_cases.json.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ CASES = {
     "rewrite": LinkingCases(rewrite=0.5),
     "write-through": LinkingCases(rewrite=0.5, rewrite_share=0.3),
     "hard-negative": LinkingCases(hard_negative=0.25),
+    "cut": LinkingCases(cut=0.5, hard_negative=0.25),
     "all": LinkingCases(recut=0.2, same_outlet=0.2, rewrite=0.2, hard_negative=0.2),
 }
 RESULTS = Path(__file__).resolve().parent / "results" / "link_cases.json"

@@ -28,6 +28,11 @@ REGION = re.compile(r"(<!-- generated: ([\w-]+) -->\n)(.*?)(<!-- end generated -
 # test, so a new benchmark cannot land without saying where its figures are read.
 RESULT_PAGES: dict[str, tuple[str, str]] = {
     "reuse.json": ("reuse.md", "the region `reuse-results`, by `bench.reuse_bench.markdown_table`"),
+    "run-cpu.json": (
+        "pipeline.md",
+        "hand-written: CPU seconds per step of main and #13's run-fast4 started together (`bench.run_cpu`), "
+        "quoted in a table",
+    ),
     "quality.json": ("quality.md", "rendered (the whole page) by `bench.quality.render_page`"),
     "quality-heldout-first-look.json": (
         "linking.md",

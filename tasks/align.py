@@ -150,7 +150,14 @@ def paragraph_words(text: str) -> list[str]:
 def paragraph_bag(text: str) -> Counter:
     """A paragraph's comparison words counted, kept for the texts met again (an origin is aligned with each of
     its republications, which mostly reprint its paragraphs). Shared: never changed by its users."""
-    return Counter(paragraph_words(text))
+    return Counter(_cached_words(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _cached_words(text: str) -> list[str]:
+    """paragraph_words, kept: a changed paragraph's similarity reads the words its bag was counted from.
+    Shared: never changed by its users."""
+    return paragraph_words(text)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -161,7 +168,7 @@ def fold_token(token: str) -> str:
 
 def similarity(a: str, b: str) -> float:
     """Order-aware word similarity (difflib ratio over comparison words), 0..1."""
-    return round(SequenceMatcher(None, paragraph_words(a), paragraph_words(b), autojunk=False).ratio(), 4)
+    return round(SequenceMatcher(None, _cached_words(a), _cached_words(b), autojunk=False).ratio(), 4)
 
 
 def word_edits(a: str, b: str) -> list[tuple[bool, str, str]]:
@@ -210,18 +217,23 @@ def _candidates(
     weights: _Weights,
     exact: set[tuple[int, int]],
     config: AlignConfig,
-) -> dict[tuple[int, int], float]:
-    """Pairs with at least `changed_min` in common, scored; no all-pairs scan when documents are long."""
+) -> tuple[dict[tuple[int, int], float], dict[tuple[int, int], float]]:
+    """Pairs with at least `changed_min` in common, scored; no all-pairs scan when documents are long. Also
+    each kept pair's weighted overlap, summed over the bag pair_dice sums over (split and merge growing
+    reads it again)."""
     n_a, n_b = len(bags_a), len(bags_b)
     if n_a * n_b <= config.exhaustive_pairs:
         i, j = np.repeat(np.arange(n_a), n_b), np.tile(np.arange(n_b), n_a)
     else:
         proposed = sorted(_proposed(bags_a, bags_b, weights, exact, config))
         i, j = np.array(proposed, np.int64).reshape(-1, 2).T
-    scores = pair_dice(weights, i, n_a + j)
+    overlap = pair_overlaps(weights, i, n_a + j)
+    scores = _dice_of(weights, i, n_a + j, overlap)
     kept = np.flatnonzero(scores >= config.changed_min)  # in (i, j) order, as the pairs were scored
-    pairs = zip(i[kept].tolist(), j[kept].tolist(), strict=True)
-    return dict(zip(pairs, scores[kept].tolist(), strict=True))
+    pairs = list(zip(i[kept].tolist(), j[kept].tolist(), strict=True))
+    return dict(zip(pairs, scores[kept].tolist(), strict=True)), dict(
+        zip(pairs, overlap[kept].tolist(), strict=True)
+    )
 
 
 def _proposed(
@@ -271,6 +283,12 @@ def pair_dice(weights: _Weights, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     _Weights.dice's to the last bit, and no match, threshold or tie can differ; only the Python loop per
     word and pair is gone (alignment's hot path: a 22-paragraph pair of versions is 484 pairs of about 40
     words each)."""
+    return _dice_of(weights, i, j, pair_overlaps(weights, i, j))
+
+
+def pair_overlaps(weights: _Weights, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """_Weights.overlap of bags i[k] and j[k], summed over the bag with fewer distinct words (i[k]'s on a
+    tie) in its order: the very floats of _Weights.overlap(bag i, bag j)."""
     bags = weights.arrays
     overlap = np.zeros(len(i), dtype=np.float64)
     by_j = (
@@ -286,6 +304,10 @@ def pair_dice(weights: _Weights, i: np.ndarray, j: np.ndarray) -> np.ndarray:
             words, counts = bags.padded(mine[part])  # (widest bag, pairs): word ids and counts in bag order
             terms = np.minimum(counts, bags.count(theirs[part], words)) * weights.idf_vector[words]
             overlap[part] = _sum_in_order(terms)
+    return overlap
+
+
+def _dice_of(weights: _Weights, i: np.ndarray, j: np.ndarray, overlap: np.ndarray) -> np.ndarray:
     mass = np.array(weights.mass, dtype=np.float64)
     total = mass[i] + mass[j]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -406,7 +428,7 @@ def align_versions(
     for j, b in enumerate(rep):
         by_fingerprint[b.fingerprint].append(j)
     exact = {(i, j) for i, a in enumerate(base) for j in by_fingerprint.get(a.fingerprint, ())}
-    scores = _candidates(bags_a, bags_b, weights, exact, config)
+    scores, overlaps = _candidates(bags_a, bags_b, weights, exact, config)
     scores.update(dict.fromkeys(exact, 1.0))
 
     # Pass 1: the in-order chain of confident matches. Each match counts about one, so the chain keeps the
@@ -444,6 +466,7 @@ def align_versions(
                 p_whole,
                 p_piece,
                 scores,
+                overlaps,
                 whole_side == "split",
                 weights,
                 config,
@@ -544,12 +567,13 @@ def _grow_run(
     p_whole: dict[int, int],
     p_piece: dict[int, int],
     scores: dict[tuple[int, int], float],
+    overlaps: dict[tuple[int, int], float],
     whole_is_base: bool,
     weights: _Weights,
     config: AlignConfig,
 ) -> list[int] | None:
     """Consecutive pieces that together are `whole` better than any one of them, or None. whole_mass,
-    piece_mass: the bags' bag_mass (weights.mass)."""
+    piece_mass: the bags' bag_mass (weights.mass); overlaps: the candidates' (base, rep) overlaps."""
     contained: dict[int, bool] = {}  # a piece's containment in the whole does not change while the run grows
 
     def free(k: int) -> bool:
@@ -558,11 +582,19 @@ def _grow_run(
     def key(k: int) -> tuple[int, int]:
         return (w, k) if whole_is_base else (k, w)
 
+    def overlap(k: int) -> float:
+        """weights.overlap(pieces[k], whole): the candidates' sum where it ran over the same bag (it runs over
+        the smaller bag, the base on a tie; weights.overlap over the smaller, the piece on a tie)."""
+        known = overlaps.get(key(k))
+        if known is None or (whole_is_base and len(pieces[k]) == len(whole)):
+            return weights.overlap(pieces[k], whole)
+        return known
+
     def fits(k: int) -> bool:
         if not (0 <= k < len(pieces) and free(k)):
             return False
         if k not in contained:
-            share = weights.containment(pieces[k], whole, piece_mass[k])
+            share = overlap(k) / piece_mass[k] if piece_mass[k] else 0.0  # weights.containment
             contained[k] = share >= config.piece_containment
         return contained[k]
 
@@ -575,7 +607,8 @@ def _grow_run(
     if not seeds:
         return None
     seed = max(seeds, key=lambda k: (scores[key(k)], -k))
-    single = score(pieces[seed], piece_mass[seed])
+    total = piece_mass[seed] + whole_mass
+    single = 2 * overlap(seed) / total if total else 0.0  # score(pieces[seed], piece_mass[seed])
     run = [seed]
     combined = pieces[seed].copy()
     now = single  # score(combined): `combined + piece` and `combined += piece` are equal bags in equal order

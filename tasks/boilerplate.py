@@ -37,7 +37,13 @@ import numpy as np
 # teasers of other stories (a headline with its date and section), boxes (a label, the links or question under
 # it), readers' comments and comment forms, split bylines and wire slugs, site promotions, navigation rows, a
 # time stamp run into the headline, a page's section label.
-BOILERPLATE_VERSION = "boilerplate-8"
+# boilerplate-9: the fourth blind part's classes (saved news pages of 2005 and 2017) and the second's: a
+# slideshow's captions (one caption in a row per slide), captions credited without parentheses, kicker teasers
+# and gallery pointers between paragraphs, tags on one line, a video box of another story, the AP's reporting
+# credits, a portal's byline with the time it was read, time stamp labels, an About heading run into its
+# description as a Markdown heading, a label with its standing links run in, an editor's note on the page's
+# player; a Markdown heading holding a variable and a figure holding its caption are text.
+BOILERPLATE_VERSION = "boilerplate-9"
 
 # Each of these on its own marks a paragraph as page furniture. Each rule comes with words of which any text
 # it matches holds one (lower-cased): a case-insensitive regex costs ~10 us a paragraph, a substring search
@@ -99,10 +105,18 @@ _RULES = [
     # Who reported, wrote and edited a wire story, as its last line: "(Reporting by Jane Doe; Editing by Bo
     # Chen)", "Associated Press writer Sam Lee in Paris contributed to this report."
     (
-        ("reporting by", "writing by", "editing by", "contributed to this"),
+        ("reporting by", "writing by", "editing by", "contributed", "reported from", "reporting from"),
         r"^\((additional )?(reporting|writing|editing) by\b[^()]{0,300}\)\.?$|"
         r"^(additional )?(reporting|writing) by\b[^;]{1,80};.{0,240}\bediting by\b.{0,80}$|"
-        r"^(?=.{0,240}$).*\bcontributed( reporting)? to this (report|story|article)\.?$",
+        r"^(?=.{0,240}$).*\bcontributed( reporting)? to this (report|story|article)\.?$|"
+        # boilerplate-9: the AP's other forms, as a story's last line: "Olsen reported from Copenhagen,
+        # Denmark. Matti Huuhtanen and Jari Tanner in Helsinki, Finland, contributed.", "With reporting by
+        # RFE/RL's Radio Free Afghanistan, Reuters, AFP and AP". A name, "reported from" and a place, or
+        # names "in" a capitalised place, then "contributed"; "With reporting by" a capitalised source.
+        r"^(?=.{0,300}$)(?-i:[A-Z][\w'’-]+(?: [A-Z][\w'’.-]+){0,3}) reported from (?-i:[A-Z])[^.!?]{1,60}\.|"
+        r"^(?=.{0,300}$)(?-i:[A-Z]).*\bin (?-i:[A-Z])[\w .'’-]{1,40}(, (?-i:[A-Z])[\w .'’-]{1,40})?,? "
+        r"contributed( reporting)?\.?$|"
+        r"^with (additional )?reporting (by|from) (?-i:[A-Z])[^.!?]{0,200}\.?$",
     ),
     # Press-release wires' own lines: PR Newswire's "SOURCE Acme Corp." and its multimedia links.
     (
@@ -236,7 +250,8 @@ _SHORT = re.compile(
     r"up next|what to read next|don'?t miss|editor'?s picks?|"
     # boilerplate-8: a box's label ("Key points:", "ALSO", "Related to this story:", "RELATED INTERNET
     # LINKS:", "Article:"), a page's print, e-mail and comment links and the comment form's pieces.
-    r"also|key points|updated|article|in pictures|pictures|have your say|debate|your views|poll|quick links|"
+    r"also|key points|updated|article|first posted|last updated|posted|published|first published|"
+    r"in pictures|pictures|have your say|debate|your views|poll|quick links|"
     r"related|(more )?related (to this (story|article)|internet links|sites)|more on this (story|topic)|"
     r"e-?mail this( (article|story|page))?( to a friend)?|send this (article|story|page) to (a )?friends?"
     r"( by e-?mail)?|printer[- ]friendly (page|version)|print version|post a comment|add (a |your )?comment|"
@@ -359,12 +374,63 @@ _CAPTION = re.compile(
     r"[^()]{0,80}\b(photo|images?|pictures?|getty|reuters|afp|ap|epa|shutterstock|file)\b[^()]{0,60}\)$",
     re.IGNORECASE,
 )
+# boilerplate-9. A caption whose credit follows its last sentence without parentheses, as a site's slideshow
+# prints it ("... three of five spacecraft docked to the station. Photo credit/NASA", "... in 2016. Photo:
+# Jane Doe / Example Times", "... Image courtesy of NASA").
+_CAPTION_CREDIT = re.compile(
+    r"[.!?][\"'’”]?\s+(photo|image|picture|photograph|video)s?( credit)?\s*[:/|]\s*"
+    r"(?-i:[A-Z])[\w .,&/'’-]{1,50}$|"
+    r"[.!?][\"'’”]?\s+(photo|image|picture|photograph)s? (courtesy( of)?|by) (?-i:[A-Z])[\w .,&/'’-]{1,50}$",
+    re.IGNORECASE,
+)
+# A teaser of another story set between a story's paragraphs under a kicker of capitals ("LOOKING AHEAD: NASA
+# has positive message for the future", "DISTANT LIFE: Harvard scientists theorize ..."): a headline, no
+# sentence end. A label alone ("NOTES:") or a label before a sentence ("UPDATE: Police have arrested a man.")
+# is not one.
+_KICKER_TEASER = re.compile(
+    r"^(?-i:[A-Z][A-Z'’&.-]+(?: [A-Z][A-Z'’&.-]+){0,3}): (?-i:[A-Z0-9‘'\"“])[^.!?:]{5,150}[^.!?:;,\s]$"
+)
+# A pointer to a gallery or slideshow beside the story (">>>Scroll through the gallery to see NASA's costliest
+# missions", "Click through the slideshow for ...", "See the gallery above").
+_GALLERY_POINTER = re.compile(
+    r"^[>»›\W]{0,4}\s*((scroll|click|swipe|flip|page|browse) (through|down|below|ahead|on)|"
+    r"(see|view) (the|our|more))\b"
+    r".{0,60}\b(gallery|galleries|slideshows?|slides|photos|pictures|images)\b",
+    re.IGNORECASE,
+)
+# A page's tags on one line after their label ("Topics: unrest-conflict-and-war, terrorism, afghanistan").
+_TAG_LINE = re.compile(
+    r"^(topics?|tags?|tagged( with)?|filed under|categories|keywords|related topics)\s*:\s*"
+    r"[^.!?,;:]{1,40}(,\s*[^.!?,;:]{1,40})+$",
+    re.IGNORECASE,
+)
+# A video box's title with the video's length run into it ("Fears for sugarcane crop after Cyclone
+# Debbie1:21"): the extractor joined the title and the player's duration label.
+_VIDEO_TITLE = re.compile(r"^(?-i:[A-Z0-9‘'\"“])[^.!?]{5,150}?[^\W\d_]\d{1,2}:\d{2}$")
+_SLIDESHOW_RUN = 3  # the same caption this many times in a row: one per slide of a gallery
+# A label of standing links and the list of links run into it (_is_link_list).
+_LINK_LIST = re.compile(
+    r"^(#{1,6}\s*)?(resources|(useful|quick|important|more|project|related) (links|resources)|links|"
+    r"find us|get in touch|connect with us|stay (connected|in touch))\s*:?\s+(?P<items>[-*•]\s.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_LINK_ITEM = re.compile(
+    r"(\[[^\]]{1,60}\]\([^)\s]+\)|[\w .&'’/()-]{1,40}:\s*<?https?://\S+?>?|<?https?://\S+?>?)"
+    # and a note on it holding another link ("Slack: https://… (Join: https://…)")
+    r"( \((?=[^()]{0,100}https?://)[^()]{1,100}(\([^()\s]+\))?\))?"
+)
+# A page's tags closing it with no label, split by commas ("Asteroids, ceres, dawn, dwarf planets, Featured"):
+# short items, no sentence end, no "and" before the last one (a sentence's list has one).
+_CLOSING_TAGS = re.compile(r"^[^\W_][\w'’ -]{0,30}(, [^\W_][\w'’ -]{0,30}){2,}$")
 # A byline alone: "By JANE DOE, Associated Press", "By Jane Doe and Sam Lee | Reuters", "By The Associated
 # Press".
 _BYLINE_NEWS = re.compile(
     r"^[Bb][Yy] (the )?[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,3}"
     r"((,| and| &|, and) [A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,3})*"
-    r"(\s?[,|•–—-]\s?[A-Z][\w .'’-]{1,40})?$"
+    r"(\s?[,|•–—-]\s?[A-Z][\w .'’-]{1,40})?"
+    # boilerplate-9: the time the page was read, as a portal prints it ("... Associated Press Writer 1 hour,
+    # 41 minutes ago").
+    r"( \d{1,2} (second|minute|hour|day|week)s?,?)*( ago)?$"
 )
 # Where a story came from, in brackets at its end ("[via Daily Express]").
 _VIA = re.compile(r"^[\[(]?via [A-Z][\w .&'’-]{1,60}[\])]?\.?$")
@@ -415,7 +481,11 @@ _PROMOTION = re.compile(
     r"^click here to (get|receive|sign up|subscribe|join|follow|add|download|see|watch|view|read)\b|"
     r"\bclick here\W*$|^win\b.{0,120}\b(sign up|enter|register|subscribe)\b|"
     r"^don'?t miss (out|it)\b.{0,40}\b(sign up|subscribe|register|enter)\b|"
-    r"^(watch|see|view|listen to|hear) (the |our |a |an |this |his |her |their )?[^.!?]{1,120}\bhere\b[.!]",
+    r"^(watch|see|view|listen to|hear) (the |our |a |an |this |his |her |their )?[^.!?]{1,120}\bhere\b[.!]|"
+    # boilerplate-9: an editor's note on the page's player ("The full sketch will be added when video becomes
+    # available; watch a clip above.").
+    r"\b(watch|see|view) (a|the|our|this) (clip|video|trailer|footage)s? (above|below)\b|"
+    r"\bwill be (added|posted|embedded) (here )?(when|once) (the )?video (becomes|is) available\b",
     re.IGNORECASE,
 )
 _PROMOTION_STARTS = ("click here", "win", "don", "watch", "see", "view", "listen", "hear")
@@ -498,6 +568,7 @@ _FIGURE = re.compile(
 _FIGURE_WRAPPER = re.compile(
     r"</?(?:a|center|figure|div|p|span|picture|source)\b[^>]*>|\]\([^)\s]*\)|[\[\]]", re.IGNORECASE
 )
+_FIGURE_CAPTION = re.compile(r"\bcaption\s*=\s*[\"']\W{0,3}\w|<figcaption\b", re.IGNORECASE)
 _FIGURE_WORDS = ("![", "<img", "img", "image", "figure", "picture", "photo")
 # A contact block: the heading, then short lines (name, title, company, phone, e-mail) until prose resumes.
 _CONTACT_BLOCK = re.compile(
@@ -513,6 +584,14 @@ _ABOUT_INLINE = re.compile(
     # "About Node.js Foundation Node.js Foundation is a collaborative ...": the heading's name opens the text.
     r"^About (the |The )?(?P<name>[A-Z][\w.&'’-]*( [A-Z][\w.&'’-]*){0,5}) "
     r"(the |The )?(?P=name) (is|was|are)\b"
+)
+# boilerplate-9: the same as a Markdown heading run into its description, the name with its acronym ("##
+# About The Apache Software Foundation (ASF) The Apache Software Foundation (ASF) is the global home ...").
+# It flags itself only and anchors no footer block: its description is in it, and a post's own closing lines
+# ("We invite the community to join us ...") can stand between it and the press contact.
+_ABOUT_RUN_IN = re.compile(
+    r"^#{1,6}\s+About (the |The )?(?P<name>[A-Z][\w.&'’-]*( [A-Z][\w.&'’-]*){0,5})( \([A-Z]{2,8}\))? "
+    r"(the |The )?(?P=name)( \([A-Z]{2,8}\))? (is|was|are)\b"
 )
 # Pieces of a line the extractor split (the year of "©", "2008", "Acme. All rights reserved."), end marks.
 _FRAGMENT = re.compile(r"^[\W\d_]{1,12}$")
@@ -586,11 +665,23 @@ def flag_document(paragraphs: list[str], config: BoilerplateConfig = Boilerplate
     return flag_documents([paragraphs], config)[0]
 
 
+# Texts met by this process, with whether each matches a strong rule; the cap keeps a long run's memory flat.
+_STRONG_SEEN: dict[str, bool] = {}
+_SEEN_CAP = 1 << 17
+
+
 def flag_documents(
     documents: list[list[str]], config: BoilerplateConfig = BoilerplateConfig()
 ) -> list[list[bool]]:
     """`flag_document` for each document (its paragraphs) of a batch, the rules run over the batch at once."""
-    strong = _strong_matches([p for paragraphs in documents for p in paragraphs])
+    texts = [p for paragraphs in documents for p in paragraphs]
+    # The strong rules only on texts this process has not met: an outlet's furniture and a story's copies
+    # recur within a batch and across the batches a worker prepares (a text's verdict is its own).
+    if len(_STRONG_SEEN) > _SEEN_CAP:
+        _STRONG_SEEN.clear()
+    new = [t for t in dict.fromkeys(texts) if t not in _STRONG_SEEN]
+    _STRONG_SEEN.update(zip(new, _strong_matches(new), strict=True))
+    strong = [_STRONG_SEEN[t] for t in texts]
     flagged = []
     start = 0
     for paragraphs in documents:
@@ -623,7 +714,8 @@ def flags_from_rules(
     in_authors = False  # inside a document's own section of its authors' addresses
     for i, text in enumerate(paragraphs):
         short = len(text) <= 120 and len(text.split()) <= _SHORT_WORDS
-        if _AUTHORS_SECTION.search(text) and _is_heading(text, config):
+        # Its word first: a search of the pattern costs more than all the other rules on most paragraphs.
+        if "author" in _lowered(text) and _AUTHORS_SECTION.search(text) and _is_heading(text, config):
             in_authors = True
         elif not short:
             in_authors = False
@@ -638,8 +730,11 @@ def flags_from_rules(
             or (short and _is_short_boilerplate(text, addresses=not in_authors))
             or (short and _is_sign_off(text))
             or (short and _CREDIT.match(text) is not None)
+            or _is_link_list(text)
+            or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)
         ):
             flags[i] = True
+    _flag_slideshows(paragraphs, flags)
     _flag_tag_lists(paragraphs, flags)
     _flag_news_boxes(paragraphs, flags)
     # A line the extractor cut into pieces: "©" / "2008" / "Acme. All rights reserved."; a release's "###".
@@ -657,7 +752,12 @@ def flags_from_rules(
 def _is_template(text: str) -> bool:
     if ("{" not in text and "[%" not in text) or not _TEMPLATE.search(text) or _has_figure(text):
         return False
-    return len(_TEMPLATE.sub(" ", text).split()) <= _TEMPLATE_WORDS
+    left = _TEMPLATE.sub(" ", text)
+    # A Markdown heading with words besides its variable ("### [%version] Changes:") is the document's heading
+    # (boilerplate-9); one of the variable alone ("# [%title]") is a leftover.
+    if _MARKDOWN_HEADING.match(text) and re.search(r"\w", _MARKDOWN_HEADING.sub("", left)):
+        return False
+    return len(left.split()) <= _TEMPLATE_WORDS
 
 
 def _has_figure(text: str) -> bool:
@@ -666,8 +766,12 @@ def _has_figure(text: str) -> bool:
 
 
 def _is_figure(text: str) -> bool:
-    """Whether a paragraph is figures only: nothing else once they and the markup around them are removed."""
-    return _has_figure(text) and not _FIGURE_WRAPPER.sub("", _FIGURE.sub("", text)).strip()
+    """Whether a paragraph is figures only: nothing else once they and the markup around them are removed. A
+    figure whose markup holds its caption (`caption="…"` in a shortcode, a `<figcaption>`) is a captioned
+    figure, text as a figure with its caption beside it is (boilerplate-9)."""
+    if not _has_figure(text) or _FIGURE_CAPTION.search(text):
+        return False
+    return not _FIGURE_WRAPPER.sub("", _FIGURE.sub("", text)).strip()
 
 
 def _is_short_boilerplate(text: str, addresses: bool = True) -> bool:
@@ -676,14 +780,26 @@ def _is_short_boilerplate(text: str, addresses: bool = True) -> bool:
     return _SHORT.search(text) is not None or (addresses and _ADDRESS_LINE.search(text) is not None)
 
 
+@lru_cache(maxsize=_SEEN_CAP)  # a text's verdict is its own: the copies and furniture met again cost nothing
 def _is_news_furniture(text: str) -> bool:
     """A news page's pointer to other stories or invitation to the comments (50 words at most), a photo's
     caption with its credit (60), photo credit, time stamp, header line, row of links, source note, follow
     line or tune-in line (25 words at most)."""
     words = len(text.split())
-    if (_POINTER.match(text) or _COMMENTS.search(text)) and words <= 50:
+    # _COMMENTS's own words first: a search of the pattern costs more than all the other rules here.
+    if words <= 50 and (
+        _POINTER.match(text) or ("the comments" in _lowered(text) and _COMMENTS.search(text))
+    ):
         return True
-    if words <= 60 and _CAPTION.search(text):
+    if words <= 60 and (_CAPTION.search(text) or (_credited(text) and _CAPTION_CREDIT.search(text))):
+        return True
+    if words <= 25 and (
+        _KICKER_TEASER.match(text)
+        or _GALLERY_POINTER.match(text)
+        or (text[-3:-2] == ":" and _VIDEO_TITLE.match(text))
+    ):
+        return True
+    if words <= 40 and _TAG_LINE.match(text):
         return True
     if words <= 40 and _is_promotion(text):
         return True
@@ -715,12 +831,23 @@ def _is_news_furniture(text: str) -> bool:
     return _LINK_ROW.match(text) is not None and _LINK_ROW_WORDS.search(text) is not None
 
 
+def _credited(text: str) -> bool:
+    """Whether a paragraph names a photo, image or picture in its last 60 characters (where a caption's
+    credit stands): _CAPTION_CREDIT is searched only then."""
+    tail = text[-60:].lower()
+    return "photo" in tail or "image" in tail or "picture" in tail or "video" in tail
+
+
 def _is_promotion(text: str) -> bool:
     """_PROMOTION, searched only in a paragraph that opens with one of its first words or holds one of its
     phrases (a search over every short paragraph costs more than the rest of the rules on it)."""
     lowered = text.lower()
     if not (
-        lowered.startswith(_PROMOTION_STARTS) or "click here" in lowered or "now available on" in lowered
+        lowered.startswith(_PROMOTION_STARTS)
+        or "click here" in lowered
+        or "now available on" in lowered
+        or "video" in lowered
+        or "clip" in lowered
     ):
         return False
     return _PROMOTION.search(text) is not None
@@ -765,6 +892,13 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
     if end - start >= _TEASER_RUN and start > 0:
         for k in range(start, end):
             flags[k] = True
+    # boilerplate-9: a video box of another story closing the page: its title (the player's duration run into
+    # it) and the description under it.
+    for i, text in enumerate(paragraphs[:-1]):
+        if flags[i] and text[-3:-2] == ":" and _VIDEO_TITLE.match(text):
+            after = paragraphs[i + 1]
+            if len(after.split()) <= 40 and all(flags[i + 2 :]):
+                flags[i + 1] = True
     signatures = [i for i, text in enumerate(paragraphs) if _COMMENT_SIGNATURE.match(text)]
     if len(signatures) >= 2 and all(b - a == 2 for a, b in zip(signatures, signatures[1:], strict=False)):
         for i in signatures:
@@ -796,6 +930,32 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
                 j += 1
 
 
+def _flag_slideshows(paragraphs: list[str], flags: list[bool]) -> None:
+    """Flag in place a slideshow's captions: one paragraph printed `_SLIDESHOW_RUN` times or more in a row (a
+    gallery whose slides share a caption, extracted one copy per slide). A story never prints a paragraph of
+    its own three times running."""
+    i, n = 0, len(paragraphs)
+    while i < n:
+        j = i + 1
+        while j < n and paragraphs[j] == paragraphs[i]:
+            j += 1
+        if j - i >= _SLIDESHOW_RUN and paragraphs[i].strip():
+            for k in range(i, j):
+                flags[k] = True
+        i = j
+
+
+def _is_link_list(text: str) -> bool:
+    """A block of a project's standing links under its label, run into one paragraph ("### Resources -
+    Website: https://… - Documentation: https://…", "Useful links: * [Docs](…) * [Forum](…)"): navigation.
+    Every item is a link and its name only."""
+    found = _LINK_LIST.match(text)
+    if not found:
+        return False
+    items = [item.strip() for item in re.split(r"(?:^|\s)[-*•]\s", found.group("items")) if item.strip()]
+    return len(items) >= 2 and all(_LINK_ITEM.fullmatch(item) for item in items)
+
+
 def _flag_tag_lists(paragraphs: list[str], flags: list[bool]) -> None:
     """Flag in place a page's tag list: a label ("More about:", "Tags:") and the short list items under it
     ("- Australia", "- Windows 10"), or a run of three such items or more that closes the document (nothing
@@ -814,6 +974,22 @@ def _flag_tag_lists(paragraphs: list[str], flags: list[bool]) -> None:
             i = j
         else:
             i += 1
+    # boilerplate-9: the tags on one line, closing the page (nothing after them but furniture).
+    end = n
+    while end > 0 and flags[end - 1]:
+        end -= 1
+    if end > 1 and _is_closing_tags(paragraphs[end - 1]):
+        flags[end - 1] = True
+
+
+def _is_closing_tags(text: str) -> bool:
+    """A line of three tags or more split by commas: each of 1 to 3 words, no "and"/"or" joining the last."""
+    if not _CLOSING_TAGS.match(text):
+        return False
+    items = [item.strip() for item in text.split(",")]
+    return all(1 <= len(item.split()) <= 3 for item in items) and not re.match(
+        r"(and|or|&) ", items[-1], re.IGNORECASE
+    )
 
 
 def _is_byline(text: str) -> bool:
@@ -918,6 +1094,7 @@ _TEMPLATE_MIN_WORDS = 4  # "Version 1.2" or a date alone is no template
 # ("rustup update stable").
 _CODE_FENCE = re.compile(r"(```|~~~)[\w+-]*")
 _CODE_MIN_WORDS = 2
+_MONTH_TOKEN = re.compile(rf"(?<![^ ]){_MONTH.pattern}(?![^ ])")  # a token of words joined by spaces
 
 
 def _template_tokens(text: str) -> list[str]:
@@ -970,6 +1147,14 @@ def template_keys(text: str) -> tuple[int, int]:
         return 0, 0
     code = text.lstrip().startswith(("```", "~~~"))
     tokens = _template_tokens(text)
+    joined = " ".join(tokens)
+    if _NUMBER.search(joined) is None and _MONTH_TOKEN.search(joined) is None:
+        # No word is masked and none is a fact (most paragraphs): the key is the words as they stand, without
+        # reading them one by one. Tokens hold no space, so a month between spaces is a whole token.
+        if len(tokens) < (_CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS):
+            return 0, 0
+        digest = hashlib.blake2b(joined.encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "little", signed=True) or 1, 0
     read = list(map(_template_word, tokens))
     masked = [m for m, _ in read]
     # A run of numbers is one slot: a release lists the lines it covers ("23.x, 22.x, 20.x, 18.x"), the next

@@ -29,8 +29,11 @@ PARAGRAPH_EVIDENCE = ("names", "is_heading", "template_key", "template_facts")
 DOCUMENT_EVIDENCE = ("canonical_url",)
 
 # A Markdown heading, or a run-in label alone in its paragraph ("Impact:", "Release timing:"): the document's
-# structure, printed by every post of a series, not the outlet's furniture.
-_HEADING = r"^ {0,3}#{1,6}[ \t]+\S|^[^\W\d_][\w'’-]*( [\w'’-]+){0,2}:$"
+# structure, printed by every post of a series, not the outlet's furniture. A heading is a line of at most 16
+# words: a Markdown heading with its section's text run into its paragraph ("## Thank you! A huge thank you to
+# our amazing community ...", printed by every announcement of a blog) is that text, and furniture when the
+# text is (boilerplate-9). "##Highlights" is a heading too (kramdown reads it as one).
+_HEADING = r"^ {0,3}(#{1,6}[ \t]+|#{2,6})[^\s#]\S*(\s+\S+){0,15}\s*$|^[^\W\d_][\w'’-]*( [\w'’-]+){0,2}:$"
 
 # A name is a capitalised word that does not open a sentence; a number holds a digit.
 _TOKEN = re.compile(r"[^\W_][\w'’.,-]*[^\W_]|[^\W_]")

@@ -23,8 +23,8 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-# link-7: an outlet's revision of its own text links (tasks/stories.py outlet_revision_pairs).
-LINK_VERSION = "link-8"
+# link-9: matched paragraphs counted exactly (min_matched_share), short rewrites linked thin (cut_weight).
+LINK_VERSION = "link-9"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -97,6 +97,22 @@ class LinkConfig:
     # (OneStopEnglish reading levels 0.44 and more, contributor-covenant 1.4 and 2.0 0.41).
     min_names_matched_longer: float = 0.35
     max_name_documents: int = 50
+    # A short rewrite of a longer story (a wire story cut to four short paragraphs, a blog post recasting the
+    # wire's lead and one quote: issue 12, class 3) keeps nearly all of its own names and numbers, in the
+    # longer one's order, and few of the longer one's: `min_names_matched_cut` of its own, at any share of the
+    # other's (link-9). Such a pair is a candidate when `min_name_containment` of its rare names are among the
+    # other's (estimated), whatever their Jaccard, and links with weight `cut_weight`, a half link: it joins a
+    # document that has no closer story, or a story whose other versions it overlaps too (a blog post on the
+    # AP's story, beside two members' copies of it), while clustering keeps apart one whose own story links
+    # it whole and that the other's story does not overlap (a truncated copy whose every name a report
+    # quoting it prints). 0.3 split the blog post from its story in the real set (docs/linking.md).
+    min_names_matched_cut: float = 0.8
+    min_name_containment: float = 0.8
+    # Such a rare-name candidate is tested from this estimated containment of the smaller body in the other,
+    # under `min_name_rewrite_jaccard` (a brief of 4 short paragraphs beside its 12-paragraph origin: Jaccard
+    # 0.09, containment 0.42).
+    min_cut_containment: float = 0.3
+    cut_weight: float = 0.5
     # An outlet's revision of its own text (tasks/stories.py `outlet_revision_pairs`): two of its documents
     # printing `min_shared` held-out texts in common link when their whole texts reach this Jaccard (or pass
     # the heavy-rewrite test): a revision that also replaces the people and numbers it names (a code of
@@ -106,6 +122,11 @@ class LinkConfig:
     # An update that keeps its first version whole (tasks/stories.py `outlet_version_pairs`): this share of
     # the shorter document's own text (furniture aside) printed verbatim in the longer one.
     min_contained: float = 0.9
+    # A link through matched paragraphs (not whole-text evidence) needs those paragraphs to be this share of
+    # one body's shingles, counted exactly: the estimate from 64 hash functions over two whole bodies ran to
+    # 0.55 for two AP stories of different events sharing two background paragraphs, 0.26 of the shorter one
+    # (docs/linking.md, link-9). 0.4 lost three republications at 1,000 generated stories, 0.3 none.
+    min_matched_share: float = 0.3
     # Documents at one canonical URL are versions of one text unless they share nothing: no paragraph, an
     # estimated Jaccard of their bodies under this, and their names and numbers (tasks/stories.py
     # `url_versions`): two stories published at one address by a site's mistake.
@@ -127,6 +148,9 @@ class Links:
     verbatim: np.ndarray | None = None  # of `shared`, those printed verbatim (same fingerprint) in both
     # Estimated Jaccard similarity of the two bodies' shingles, when whole-text evidence counts (0 elsewhere).
     jaccard: np.ndarray | None = None
+    # The share of a body's shingles in the paragraphs matched (the larger of the two documents' shares), for
+    # the pairs verified on all their paragraphs (1 elsewhere): what `weight` estimates from the sketches.
+    matched: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.a)
@@ -486,6 +510,7 @@ class DocumentPairs:
     whole: WholeTexts
     verified: Links  # the close pairs' overlaps, verified on all their paragraphs
     printed: Links  # of those, the paragraphs printed verbatim in both
+    matched: tuple[np.ndarray, np.ndarray]  # keys of the verified pairs, and their matched_share
     n_docs: int
     config: LinkConfig
 
@@ -559,10 +584,14 @@ class DocumentPairs:
         verbatim = np.zeros(len(key), dtype=np.int64)
         mine = (printed.a % self.passes == p) & _same(group, printed)
         verbatim[np.searchsorted(key, printed.a[mine] * n + printed.b[mine])] = printed.shared[mine]
+        matched = np.ones(len(key))
+        matched_key, share = self.matched
+        mine = np.isin(matched_key, key)
+        matched[np.searchsorted(key, matched_key[mine])] = share[mine]
         keep = was_found | (shared > 0) | whole_text
         weight = np.where(whole_text & (shared == 0), containment, containment * rarity)
         jaccard = np.where(whole_text, jaccard, 0.0)
-        columns = (a, b, weight, shared, rarity, verbatim, jaccard)
+        columns = (a, b, weight, shared, rarity, verbatim, jaccard, matched)
         return Links(*(values[keep] for values in columns))
 
 
@@ -632,6 +661,7 @@ def document_pairs(
         whole,
         empty,
         empty,
+        (np.empty(0, dtype=np.int64), np.empty(0)),
         n_docs,
         config,
     )
@@ -640,10 +670,39 @@ def document_pairs(
     close = found.close_keys()
     every = paragraphs_in_common(close // n, close % n, doc_index, sketches, config)
     verified = document_overlaps(doc_index, every, n_docs, config.stock_spread, spread)
+    matched = matched_share(doc_index, every, shingle_counts, n_docs)
     same = every[text_of[every[:, 0]] == text_of[every[:, 1]]]
     del every
     printed = document_overlaps(doc_index, same, n_docs)
-    return replace(found, verified=verified, printed=printed)
+    return replace(found, verified=verified, printed=printed, matched=matched)
+
+
+def matched_share(
+    doc_index: np.ndarray, pairs: np.ndarray, shingle_counts: np.ndarray, n_docs: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(keys a * n_docs + b, share) of the document pairs holding the matched row pairs `pairs`: the larger of
+    the two documents' shares of their body shingles in the rows matched (a row matched twice counts once).
+    Exact where document_similarity estimates: a pair sharing two background paragraphs, a quarter of the
+    shorter body, was estimated at 0.55."""
+    if len(pairs) == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0)
+    n = np.int64(n_docs)
+    body = np.bincount(doc_index, weights=shingle_counts, minlength=n_docs)
+    da, db = doc_index[pairs[:, 0]], doc_index[pairs[:, 1]]
+    key = np.minimum(da, db) * n + np.maximum(da, db)
+    rows, pair_of = np.r_[pairs[:, 0], pairs[:, 1]], np.r_[key, key]
+    # Each (pair, row) once: a paragraph matched twice in the other document still counts once.
+    order = np.lexsort((rows, pair_of))
+    rows, pair_of = rows[order], pair_of[order]
+    first = np.r_[True, (rows[1:] != rows[:-1]) | (pair_of[1:] != pair_of[:-1])]
+    rows, pair_of = rows[first], pair_of[first]
+    starts = np.flatnonzero(np.r_[True, pair_of[1:] != pair_of[:-1]])
+    keys = pair_of[starts]
+    mine = doc_index[rows] == pair_of // n  # the row is the pair's first document's
+    a_sum = np.add.reduceat(np.where(mine, shingle_counts[rows], 0.0), starts)
+    b_sum = np.add.reduceat(np.where(mine, 0.0, shingle_counts[rows]), starts)
+    share = np.maximum(a_sum / np.maximum(body[keys // n], 1e-9), b_sum / np.maximum(body[keys % n], 1e-9))
+    return keys, np.minimum(share, 1.0)
 
 
 def _same(group: np.ndarray | None, links: Links) -> np.ndarray | bool:
@@ -675,10 +734,14 @@ def strong_links(overlaps: Links, config: LinkConfig = LinkConfig()) -> np.ndarr
     strong = (overlaps.weight >= config.min_containment) & (overlaps.shared >= config.min_shared)
     if overlaps.verbatim is not None:
         strong &= (overlaps.verbatim >= config.min_verbatim) | (overlaps.shared >= config.min_shared_near)
+    if overlaps.matched is not None:
+        # The paragraphs matched must themselves be that share of a body, not only the sketches' estimate
+        # of the whole bodies' overlap (docs/linking.md, link-9: wire background paragraphs).
+        strong &= overlaps.matched >= config.min_matched_share
     if overlaps.jaccard is not None:
         # Whole-text evidence (link_documents left 0 where it falls short), whatever the paragraph breaks.
         strong |= (overlaps.weight >= config.min_containment) & (overlaps.jaccard >= config.min_text_jaccard)
-    return strong
+    return strong | (overlaps.shared == GIVEN_SHARED)
 
 
 def stock_document_pairs(
@@ -932,22 +995,28 @@ def rewrite_pairs(
     documents, size, pairs, jaccard = whole.documents, whole.size, whole.pairs, whole.jaccard
     n = np.int64(n_docs)
     floor = np.full(len(pairs), config.min_rewrite_jaccard)
+    contained, contained_floor = whole.containment, np.full(len(pairs), np.inf)
     if extra is not None and len(extra):
         lo, hi = np.minimum(extra[:, 0], extra[:, 1]), np.maximum(extra[:, 0], extra[:, 1])
         keep = (lo != hi) & (np.minimum(size[lo], size[hi]) >= config.min_text_shingles)
         lo, hi = lo[keep], hi[keep]
-        # Documents whose rare names agree need less shared wording (a write-through keeps a quarter).
+        # Documents whose rare names agree need less shared wording (a write-through keeps a quarter); a
+        # short rewrite of a longer one shares little of it by Jaccard, its containment tells (link-9).
         flat = np.r_[pairs[:, 0] * n + pairs[:, 1], lo * n + hi]
         floor = np.r_[floor, np.full(len(lo), config.min_name_rewrite_jaccard)]
-        jaccard = np.r_[jaccard, document_similarity(lo, hi, documents, size)[1]]
+        contained_floor = np.r_[contained_floor, np.full(len(lo), config.min_cut_containment)]
+        extra_contained, extra_jaccard = document_similarity(lo, hi, documents, size)
+        jaccard, contained = np.r_[jaccard, extra_jaccard], np.r_[contained, extra_contained]
         order = np.lexsort((floor, flat))
         flat, floor, jaccard = flat[order], floor[order], jaccard[order]
+        contained, contained_floor = contained[order], contained_floor[order]
         first = np.r_[True, flat[1:] != flat[:-1]] if len(flat) else np.zeros(0, dtype=bool)
         flat, floor, jaccard = flat[first], floor[first], jaccard[first]
+        contained, contained_floor = contained[first], contained_floor[first]
         pairs = np.stack([flat // n, flat % n], axis=1)
     if len(pairs) == 0:
         return pairs, np.zeros(0, dtype=bool)
-    keep = jaccard >= floor
+    keep = (jaccard >= floor) | (contained >= contained_floor)
     pairs, low = pairs[keep], jaccard[keep] < config.min_rewrite_jaccard
     strong = strong_links(overlaps, config)
     linked = overlaps.a[strong] * n + overlaps.b[strong]
@@ -955,14 +1024,22 @@ def rewrite_pairs(
     return pairs[new], low[new]
 
 
-def with_given_links(overlaps: Links, given: np.ndarray, n_docs: int) -> Links:
-    """The overlaps with each given pair as a full link (weight 1), in place of what was found for it."""
+# What a given link counts as matched paragraphs: a link whatever its weight (strong_links).
+GIVEN_SHARED = np.iinfo(np.int64).max // 4
+
+
+def with_given_links(
+    overlaps: Links, given: np.ndarray, n_docs: int, weight: np.ndarray | None = None
+) -> Links:
+    """The overlaps with each given pair as a link, in place of what was found for it: a full link (weight 1),
+    or of the pair's `weight` (a short rewrite's, cut_weight: a link clustering weighs as thin)."""
     n = np.int64(n_docs)
     lo, hi = np.minimum(given[:, 0], given[:, 1]), np.maximum(given[:, 0], given[:, 1])
-    key = distinct(lo[lo != hi] * n + hi[lo != hi])
+    weight = np.ones(len(given)) if weight is None else np.asarray(weight, dtype=np.float64)
+    key, at = np.unique(lo[lo != hi] * n + hi[lo != hi], return_index=True)
     found = overlaps.a * n + overlaps.b
     other = ~np.isin(found, key)
-    ones, big = np.ones(len(key)), np.full(len(key), np.iinfo(np.int64).max // 4)
+    ones, big = weight[lo != hi][at], np.full(len(key), GIVEN_SHARED)
 
     def joined(values: np.ndarray | None, fill: np.ndarray) -> np.ndarray | None:
         return None if values is None else np.r_[values[other], fill]
@@ -975,6 +1052,7 @@ def with_given_links(overlaps: Links, given: np.ndarray, n_docs: int) -> Links:
         joined(overlaps.rarity, ones),
         joined(overlaps.verbatim, big),
         joined(overlaps.jaccard, ones),
+        joined(overlaps.matched, ones),
     )
 
 
@@ -1203,15 +1281,26 @@ def link_corpus(
     # are made twice, a pass at a time (DocumentPairs), and only those are kept: what cluster_stories gets
     # is what it would read of them all.
     overlaps = found.links(lambda links: strong_links(links, config))
+    thin, thin_weight = np.empty((0, 2), dtype=np.int64), np.empty(0)
     if rewrite_check is not None:
         rewrites, low = rewrite_pairs(overlaps, whole, n_docs, config, rewrite_candidates)
-        rewrites = rewrites[rewrite_check(rewrites[:, 0], rewrites[:, 1], low)] if len(rewrites) else rewrites
+        strength = np.zeros(0)
+        if len(rewrites):
+            strength = np.asarray(rewrite_check(rewrites[:, 0], rewrites[:, 1], low), dtype=np.float64)
+        # A full link (1), or a thin one (a short rewrite's: cut_weight) clustering weighs.
+        weak = (strength > 0) & (strength < 1)
+        thin, thin_weight = rewrites[weak], strength[weak]
+        rewrites = rewrites[strength >= 1]
         given = rewrites if given is None else np.concatenate([given, rewrites])
-    linked = overlaps if given is None or len(given) == 0 else with_given_links(overlaps, given, n_docs)
+
+    def with_rewrites(links: Links) -> Links:
+        if len(thin):
+            links = with_given_links(links, thin, n_docs, thin_weight)
+        return links if given is None or len(given) == 0 else with_given_links(links, given, n_docs)
+
+    linked = with_rewrites(overlaps)
     group = linked_groups(n_docs, linked, config)
-    overlaps = found.links(group=group)
+    overlaps = with_rewrites(found.links(group=group))
     del found
-    if given is not None and len(given):
-        overlaps = with_given_links(overlaps, given, n_docs)
     label = cluster_stories(n_docs, overlaps, config, versions)
     return group_stories(doc_ids, label, published, sources, doc_index, fingerprints)

@@ -3,6 +3,7 @@ fingerprint, sketch and tag languages. One call handles a batch of documents."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -51,6 +52,8 @@ _KNOWN_LANGUAGES_CAP = 1_000_000
 # fall in other shards): 29% fewer texts read on the 10k corpus; about 36 MB at the cap.
 _KNOWN_EVIDENCE: dict[bytes, tuple] = {}
 _KNOWN_EVIDENCE_CAP = 100_000
+# Passage keys likewise, by the text's digest (a text's keys are its own), under the same cap.
+_KNOWN_PASSAGES: dict[bytes, np.ndarray] = {}
 _LANGUAGE = LanguageConfig()
 
 
@@ -70,14 +73,24 @@ def prepare_documents(
     clock = clock if clock is not None else StageClock()
     with clock("clean"):
         split = [split_document(raw.text, _NO_TITLES if _titled(raw) else _TITLES) for raw in raws]
-        flat_forms, all_words, n_words = comparison_batch([p for _, paragraphs in split for p in paragraphs])
+        # Forms, fingerprints and sketches are the text's own: each distinct text of the batch once (an
+        # outlet's furniture, a story's copies in one shard), then given to each of its paragraphs.
+        distinct: dict[str, int] = {}
+        texts = [p for _, paragraphs in split for p in paragraphs]
+        at = [distinct.setdefault(text, len(distinct)) for text in texts]
+        distinct_forms, distinct_words, distinct_n_words = comparison_batch(list(distinct))
+        flat_forms = [distinct_forms[k] for k in at]
+        n_words = distinct_n_words[np.array(at, dtype=np.int64)]
         ends = list(accumulate(len(paragraphs) for _, paragraphs in split))
-        forms = [flat_forms[start:end] for start, end in zip([0, *ends][:-1], ends, strict=True)]
+        spans = list(zip([0, *ends][:-1], ends, strict=True))
+        forms = [flat_forms[start:end] for start, end in spans]
     with clock("boilerplate"):
         flags = flag_documents([paragraphs for _, paragraphs in split])
     with clock("fingerprint"):
-        fingerprints = [[fingerprint(form) for form in doc] for doc in forms]
-        sketches = minhash_words(all_words, n_words)
+        distinct_fingerprints = [fingerprint(form) for form in distinct_forms]
+        flat_fingerprints = [distinct_fingerprints[k] for k in at]
+        fingerprints = [flat_fingerprints[start:end] for start, end in spans]
+        sketches = minhash_words(distinct_words, distinct_n_words)[np.array(at, dtype=np.int64)]
     with clock("language"):
         # Paragraphs first. A document takes the tag its body's tagged paragraphs agree on; only one whose
         # paragraphs disagree or say nothing is detected, on its body's head, keyed like a paragraph (so a
@@ -105,7 +118,7 @@ def prepare_documents(
         clock.count("language_tags_used", len(tags))
         clock.count("language_heads_detected", len(heads))
     with clock("passages"):
-        keys = passage_keys(pa.array([text for _, paragraphs in split for text in paragraphs], pa.string()))
+        keys = _passage_keys(texts, _KNOWN_PASSAGES)
     with clock("tables"):
         if len(_KNOWN_EVIDENCE) > _KNOWN_EVIDENCE_CAP:
             _KNOWN_EVIDENCE.clear()
@@ -115,6 +128,25 @@ def prepare_documents(
     clock.count("documents", len(raws))
     clock.count("paragraphs", len(n_words))
     return documents, paragraphs
+
+
+def _passage_keys(texts: list[str], known: dict[bytes, np.ndarray]) -> pa.ListArray:
+    """passage_keys of the texts; a text whose digest is in `known` takes the keys stored there, the others
+    (each once) are keyed and added."""
+    if len(known) > _KNOWN_EVIDENCE_CAP:
+        known.clear()
+    digests = [hashlib.blake2b(text.encode(), digest_size=16).digest() for text in texts]
+    new = {d: text for d, text in zip(digests, texts, strict=True) if d not in known}
+    if new:
+        computed = passage_keys(pa.array(list(new.values()), pa.string()))
+        offsets, values = computed.offsets.to_numpy(), computed.values.to_numpy()
+        for k, digest in enumerate(new):
+            known[digest] = values[offsets[k] : offsets[k + 1]]
+    lists = [known[d] for d in digests]
+    ends = np.zeros(len(lists) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, lists), np.int32, len(lists)), out=ends[1:])
+    flat = np.concatenate(lists) if lists else np.zeros(0, np.uint64)
+    return pa.ListArray.from_arrays(pa.array(ends), pa.array(flat, pa.uint64()))
 
 
 def _tables(

@@ -130,8 +130,8 @@ def relinked_documents(
     a, b = _rare_names_alike(fresh, names, config)
     keep = np.minimum(size[a], size[b]) >= config.min_text_shingles
     a, b = a[keep], b[keep]
-    jaccard = document_similarity(a, b, documents, size)[1] if width else np.ones(len(a))
-    near = jaccard >= config.min_name_rewrite_jaccard
+    contained, jaccard = document_similarity(a, b, documents, size) if width else (np.ones(len(a)),) * 2
+    near = (jaccard >= config.min_name_rewrite_jaccard) | (contained >= config.min_cut_containment)
     touched[a[near]] = touched[b[near]] = True
     # Versions of one text, and whole stored stories, until nothing is added.
     while True:
@@ -249,5 +249,8 @@ def _rare_names_alike(fresh: np.ndarray, names: tuple[np.ndarray, np.ndarray], c
     a, b = key // n_docs, key % n_docs
     enough = max(config.min_names // 2, 1)
     jaccard = shared / np.maximum(count[a] + count[b] - shared, 1)
-    alike = (count[a] >= enough) & (count[b] >= enough) & (jaccard >= config.min_name_jaccard / 2)
+    # Or most of the smaller set in the other (a short rewrite's candidates, link-9), erring the same way.
+    contained = shared / np.maximum(np.minimum(count[a], count[b]), 1)
+    alike = (count[a] >= enough) & (count[b] >= enough)
+    alike &= (jaccard >= config.min_name_jaccard / 2) | (contained >= config.min_name_containment * 0.75)
     return a[alike], b[alike]

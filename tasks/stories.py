@@ -275,7 +275,8 @@ def _find_stories(
     # held out of linking; an outlet's documents sharing most of their text verbatim are versions of one text
     # and link on that alone; then linking; then `repeated` is judged over the stories found.
     url = url_groups(docs.column("canonical_url"))
-    body = body_rows(outlet_code, url[doc_index], fp, flag)
+    heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
+    body = body_rows(outlet_code, url[doc_index], fp, flag, heading)
     held = ~flag
     held[body] = False
     shingles = shingle_counts(paras.column("n_words").to_numpy(zero_copy_only=False))
@@ -296,14 +297,13 @@ def _find_stories(
     # URLs (a page moved, a revision at a new address) is body again once they are known to be one text, so
     # a draft or rewrite of that text has something to match (issue 12, class 2).
     versions = document_groups(given, n_docs)
-    body = body_rows(outlet_code, versions[doc_index], fp, flag)
+    body = body_rows(outlet_code, versions[doc_index], fp, flag, heading)
     # The names and numbers of a document's text in order, its template's included (below).
     names = document_names(wide.picked("names", body), doc_index, body, n_docs)
     # An outlet's release template (a paragraph it prints, numbers aside, under 3 groups of documents: one
     # URL, or versions paired above) carries no weight in paragraph linking either: two announcements built
     # on one template share its paragraphs with their own version numbers in each, and need not share anything
     # else (Flink's 1.16.2 and 1.17.1 bug-fix releases, issue 12). Markdown headings are structure, kept.
-    heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
     template = template_rows(paras, outlet_code, groups[doc_index], doc_index, flag) & ~heading
     body = body[~template[body]]
     del held, url, template
@@ -338,7 +338,7 @@ def _find_stories(
         config,
         given=at[given],
         versions=versions[linked],
-        rewrite_check=names_check(names, config),
+        rewrite_check=names_check(names, config, cut=True),
         rewrite_candidates=name_candidate_pairs(rare or names, config, scratch),
         scratch=scratch,
     )
@@ -498,13 +498,43 @@ def _sketch_matrix(values: pa.Array) -> np.ndarray:
 
 
 def body_rows(
-    outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray, is_boilerplate: np.ndarray
+    outlet: np.ndarray,
+    group: np.ndarray,
+    fingerprint: np.ndarray,
+    is_boilerplate: np.ndarray,
+    heading: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The paragraph rows linking weighs (positions): neither rule boilerplate nor held out of linking.
+    """The paragraph rows linking weighs (positions): neither rule boilerplate nor held out of linking, nor
+    (given `heading`, per row) a stock heading (stock_headings).
 
     group: per row, its document's position, or the group of documents at its canonical URL (url_groups).
     """
-    return np.flatnonzero(~is_boilerplate & ~held_out_of_linking(outlet, group, fingerprint))
+    held = held_out_of_linking(outlet, group, fingerprint)
+    if heading is not None:
+        held |= stock_headings(group, fingerprint, heading)
+    return np.flatnonzero(~is_boilerplate & ~held)
+
+
+def stock_headings(
+    group: np.ndarray, fingerprint: np.ndarray, heading: np.ndarray, at_least: int = 3
+) -> np.ndarray:
+    """Per paragraph row: a heading printed under `at_least` groups of documents or more, whichever outlets
+    print it ("# Summary", "## Impact"): the structure of many texts, never evidence that two are one story.
+
+    Held out of linking whatever the outlets: `held_out_of_linking` holds out an outlet's own repeated text
+    only while that outlet prints most of its copies, so a stock heading of one outlet's template started to
+    link two of its security announcements once other outlets' posts printing "# Summary" joined the corpus
+    (the Node.js pairs of the first blind part, issue 12). The headings of two versions of one text are
+    printed under their own group or two, and stay evidence."""
+    out = np.zeros(len(fingerprint), dtype=bool)
+    rows = np.flatnonzero(heading)
+    if len(rows) == 0:
+        return out
+    pairs = np.unique(np.stack([fingerprint[rows], group[rows]], axis=1), axis=0)
+    texts, groups = np.unique(pairs[:, 0], return_counts=True)
+    stock = texts[groups >= at_least]
+    out[rows] = np.isin(fingerprint[rows], stock)
+    return out
 
 
 @dataclass(frozen=True)
@@ -549,13 +579,17 @@ def document_names(names: Picks, doc_index: np.ndarray, body: np.ndarray, n_docs
     return Names(flat, np.r_[0, np.cumsum(counts)].astype(np.int64))
 
 
-def names_check(names: Names, config: LinkConfig = LinkConfig()):  # noqa: B008
+def names_check(names: Names, config: LinkConfig = LinkConfig(), cut: bool = False):  # noqa: B008
     """rewrite_check for link_corpus: whether, for document pairs, `min_names_matched` of the names and
     numbers of the one with fewer (at least `min_names`) are found in the other in the same order; for pairs
-    marked `low` (little wording shared), also `min_names_matched_longer` of the one with more."""
+    marked `low` (little wording shared), also `min_names_matched_longer` of the one with more.
+
+    cut: a link's strength instead (1 for those pairs; `cut_weight` for a pair that fails only because the
+    one with fewer is a short rewrite of the other: `min_names_matched_cut` of its names matched in order,
+    few of the other's; 0 otherwise)."""
 
     def check(a: np.ndarray, b: np.ndarray, low: np.ndarray | None = None) -> np.ndarray:
-        out = np.zeros(len(a), dtype=bool)
+        out = np.zeros(len(a), dtype=np.float64 if cut else bool)
         low = np.zeros(len(a), dtype=bool) if low is None else low
         for k, (x, y, strict) in enumerate(zip(a.tolist(), b.tolist(), low.tolist(), strict=True)):
             nx, ny = names.of(x), names.of(y)
@@ -567,6 +601,8 @@ def names_check(names: Names, config: LinkConfig = LinkConfig()):  # noqa: B008
                 out[k] = matched >= config.min_names_matched * fewer and (
                     not strict or matched >= config.min_names_matched_longer * more
                 )
+                if cut and not out[k] and matched >= config.min_names_matched_cut * fewer:
+                    out[k] = config.cut_weight
         return out
 
     return check
@@ -631,15 +667,24 @@ def name_candidate_pairs(
     agree = (sketch[pairs[:, 0]] == sketch[pairs[:, 1]]).mean(axis=1) if len(pairs) else np.empty(0)
     # 32 hash functions estimate a Jaccard of 0.44 under 0.3 about one time in twenty: a pair the bands
     # found but the estimate doubts is judged on its names themselves (a few dozen each).
+    # A short rewrite's names are few beside the longer story's: their Jaccard is low while nearly all of the
+    # shorter one's are in the other (link-9): the containment, estimated from the Jaccard and the sizes.
+    size = per_doc[docs]
+    x, y = size[pairs[:, 0]], size[pairs[:, 1]]
+    contained = agree * (x + y) / (1 + agree) / np.maximum(np.minimum(x, y), 1)
     doubt = np.flatnonzero(agree < config.min_name_jaccard)
-    agree[doubt] = [_name_jaccard(names, *docs[pairs[k]].tolist()) for k in doubt.tolist()]
-    return docs[pairs[agree >= config.min_name_jaccard]]
+    for k in doubt.tolist():
+        agree[k], contained[k] = _name_overlap(names, *docs[pairs[k]].tolist())
+    return docs[pairs[(agree >= config.min_name_jaccard) | (contained >= config.min_name_containment)]]
 
 
-def _name_jaccard(names: Names, a: int, b: int) -> float:
-    """The Jaccard similarity of two documents' sets of names and numbers."""
+def _name_overlap(names: Names, a: int, b: int) -> tuple[float, float]:
+    """The Jaccard similarity of two documents' sets of names and numbers, and the share of the smaller set
+    found in the other."""
     x, y = set(names.of(a)), set(names.of(b))
-    return len(x & y) / len(x | y) if x or y else 0.0
+    if not x or not y:
+        return 0.0, 0.0
+    return len(x & y) / len(x | y), len(x & y) / min(len(x), len(y))
 
 
 def url_groups(canonical: pa.ChunkedArray | pa.Array) -> np.ndarray:

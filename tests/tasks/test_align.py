@@ -354,3 +354,21 @@ def test_word_edits_are_pythons_difflib_opcodes():
             for op, i1, i2, j1, j2 in opcodes
         ]
         assert word_edits(" ".join(a), " ".join(b)) == want
+
+
+def test_split_and_merge_growing_reads_the_candidates_overlaps_to_the_last_bit(monkeypatch):
+    """Split and merge growing takes a piece's overlap with the whole from the candidates' scoring; every fate
+    of generated stories (splits and merges among them) is the same when it sums each overlap again itself."""
+    import tasks.align as align
+    from bench.align_bench import body as stored_body
+    from bench.corpus import iter_documents
+
+    docs = list(iter_documents(120, seed=11))
+    origins = {d.doc_id: stored_body(d) for d in docs if d.version == 0}
+    pairs = [(origins[d.base_doc_id], stored_body(d)) for d in docs if d.version]
+    kept = [align_versions(base, rep) for base, rep in pairs]
+    candidates = align._candidates
+    monkeypatch.setattr(align, "_candidates", lambda *args: (candidates(*args)[0], {}))
+    again = [align_versions(base, rep) for base, rep in pairs]
+    assert again == kept
+    assert sum(f.fate in ("split", "merged") for fates in kept for f in fates) > 5

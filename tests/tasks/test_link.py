@@ -342,3 +342,70 @@ def test_one_bands_keys_are_that_band_of_all_bands_keys():
     sketches = minhash_batch([comparison_words(p) for p in RAIL + FLOOD])
     every = band_keys(sketches)
     assert all(np.array_equal(band_keys(sketches, band=b), every[:, b]) for b in range(every.shape[1]))
+
+
+# Two wire stories of different events a day apart (the agency's Kandahar attack and its mosque bombings,
+# issue 12's blind4 hard negative): the later one recalls the earlier one in the agency's standing background
+# paragraphs, one verbatim and one lightly edited, and runs a sentence of it into paragraphs of its own.
+BACKGROUND = [
+    "Afghan forces have struggled to combat a resurgent insurgency since foreign troops formally ended their "
+    "combat mission three years ago, switching to a training and support role.",
+    "On Tuesday the insurgents unleashed a wave of attacks across the country, targeting police compounds "
+    "and government offices with suicide bombers and killing at least seventy people, officials said.",
+]
+
+
+def test_two_stories_sharing_background_paragraphs_link_only_when_those_paragraphs_are_much_of_one():
+    from tasks.link import strong_links
+
+    earlier = [
+        RAIL[0] + " " + FLOOD[0],
+        RAIL[1] + " " + FLOOD[1],
+        RAIL[2] + " " + FLOOD[2],
+        RAIL[3] + " " + FLOOD[3],
+        RAIL[4] + " " + FLOOD[4],
+        BACKGROUND[0],
+        BACKGROUND[1],
+    ]
+    later = [
+        REPORT_A[0] + " " + RAIL[0],
+        REPORT_A[1] + " " + FLOOD[1],
+        REPORT_A[2] + " " + RAIL[2],
+        REPORT_A[3] + " " + FLOOD[3],
+        REPORT_A[4] + " " + RAIL[4],
+        *REPORT_B,
+        BACKGROUND[0],
+        edit(BACKGROUND[1]),
+    ]
+    docs = {"earlier": earlier, "later": later}
+    ids, index, sketches, fingerprints, shingles = rows(docs)
+    links = link_documents(index, sketches, fingerprints, shingles, len(ids))
+    # The bodies' overlap is estimated at half the shorter one (the sentences run into other paragraphs
+    # count there), but the two paragraphs matched are a quarter of its shingles: no link.
+    assert links.shared.tolist() == [2] and links.weight[0] >= 0.5
+    assert links.matched[0] < LinkConfig().min_matched_share
+    assert not strong_links(links).any()
+    groups, _ = stories(docs)
+    assert groups == [["earlier"], ["later"]]
+    # The same two paragraphs as most of a short story (a brief that is the background): a link.
+    docs = {"brief": [*BACKGROUND, RAIL[5]], "later": later}
+    groups, _ = stories(docs)
+    assert groups == [["brief", "later"]]
+
+
+def test_a_short_rewrite_of_a_long_story_is_tested_on_its_containment_not_only_the_jaccard():
+    from tasks.link import Links, WholeTexts, rewrite_pairs
+
+    # A brief of 40 shingles beside its 400-shingle origin: their sketches agree in 3 of 64 places (Jaccard
+    # about 0.05, under min_name_rewrite_jaccard), about half of the brief found in the origin.
+    documents = np.arange(128, dtype=np.uint32).reshape(2, 64)
+    documents[1, :3] = documents[0, :3]
+    size = np.array([400.0, 40.0])
+    nothing = np.empty((0, 2), dtype=np.int64)
+    whole = WholeTexts(documents, size, nothing, np.empty(0), np.empty(0))
+    empty = Links(*(np.empty(0, dtype=np.int64),) * 4)
+    extra = np.array([[0, 1]])
+    pairs, low = rewrite_pairs(empty, whole, 2, LinkConfig(), extra)
+    assert pairs.tolist() == [[0, 1]] and low.tolist() == [True]
+    jaccard_only = dataclasses.replace(LinkConfig(), min_cut_containment=1.1)
+    assert rewrite_pairs(empty, whole, 2, jaccard_only, extra)[0].tolist() == []

@@ -88,3 +88,51 @@ def test_stored_tags_are_remembered_only_from_this_language_version():
     _, again = prepare_documents([_raw("b", FR)])
     assert again.column("language").to_pylist() == ["xx"]
     prepare._KNOWN_LANGUAGES.clear()
+
+
+def test_texts_met_again_in_a_batch_or_a_later_one_give_the_rows_of_a_fresh_process(seed_texts):
+    """What a worker keeps between batches (passage keys, link evidence, rule verdicts) and what a batch reads
+    once per distinct text (forms, fingerprints, sketches) never changes a row: a batch whose texts were met
+    before, some twice in it, gives the rows it gives with every cache empty."""
+    import tasks.boilerplate as boilerplate
+    import tasks.prepare as prepare
+
+    repeated = f"{seed_texts[0]}\n\n{EN}\n\n{EN}"
+    batch = [_raw("a", seed_texts[0]), _raw("b", repeated), _raw("c", seed_texts[1]), _raw("d", FR)]
+
+    def fresh():
+        for cache in (prepare._KNOWN_EVIDENCE, prepare._KNOWN_PASSAGES, boilerplate._STRONG_SEEN):
+            cache.clear()
+        boilerplate._is_news_furniture.cache_clear()
+
+    fresh()
+    alone = [prepare_documents([raw], known_languages={}) for raw in batch]
+    fresh()
+    first = prepare_documents(batch[:2], known_languages={})
+    again = prepare_documents(batch, known_languages={})  # a and b met before, EN twice in b
+    assert again[0].equals(pa.concat_tables([t[0] for t in alone]))
+    assert again[1].equals(pa.concat_tables([t[1] for t in alone]))
+    assert first[1].equals(pa.concat_tables([t[1] for t in alone[:2]]))
+
+
+def test_template_keys_without_numbers_or_months_are_those_read_word_by_word(seed_texts, monkeypatch):
+    """template_keys skips its word-by-word pass where no word is masked (no digit, no month's name): the keys
+    are those of that pass, for texts with and without numbers, month names and code fences."""
+    import re
+
+    import tasks.boilerplate as boilerplate
+
+    texts = [p for text in seed_texts for p in text.split("\n\n")] + [
+        "The May 2024 release ships in March with four fixes for users.",
+        "Marching bands played along the river while mayors and maybe others watched.",
+        "Sept. budgets, decided in december, went to the councils of the north.",
+        "Version 1.64.0 of the compiler is out now for everyone to install.",
+        "```console\nrustup update stable\n```",
+        "Mostly words here, with a ١٢ in Arabic digits and nothing else to see.",
+        "Too short",
+        "",
+    ]
+    quick = [boilerplate.template_keys(t) for t in texts]
+    monkeypatch.setattr(boilerplate, "_MONTH_TOKEN", re.compile(""))  # every text read word by word
+    assert [boilerplate.template_keys(t) for t in texts] == quick
+    assert sum(key != 0 for key, _ in quick) > 10

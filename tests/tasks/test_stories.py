@@ -17,13 +17,16 @@ from tasks.link import LinkConfig
 from tasks.prepare import prepare_documents
 from tasks.stories import (
     Names,
+    _name_overlap,
     align_stories,
+    body_rows,
     changed_documents,
     find_stories,
     keyed_members,
     name_candidate_pairs,
     names_and_numbers,
     names_check,
+    stock_headings,
     stored_stories,
     stories_to_align,
 )
@@ -404,7 +407,7 @@ def test_a_write_through_rewording_every_sentence_links_on_its_rare_names_and_nu
     )
     rows = by_doc(find_stories(docs, paras)[0])
     assert rows["release"]["story_id"] == rows["write-through"]["story_id"] != rows["independent"]["story_id"]
-    assert rows["write-through"]["link_version"] == "link-8"
+    assert rows["write-through"]["link_version"] == "link-9"
 
 
 def test_names_printed_in_many_documents_make_no_rewrite_candidates():
@@ -433,6 +436,55 @@ def test_a_short_copy_an_independent_report_quotes_whole_is_not_its_rewrite_when
     a, b = np.array([0]), np.array([1])
     assert check(a, b, np.array([False]))  # all of the short copy's names, in order
     assert not check(a, b, np.array([True]))  # but too few of the report's for a pair sharing little
+
+
+# A broadcast brief of RELEASE (written for these tests): four short paragraphs, each recasting one of the
+# release's, every name and number kept in order (11 of them, a quarter of the release's); 3-word Jaccard
+# 0.10. The cut-down class of issue 12's heavy rewrites (an AP story cut to four short paragraphs).
+BRIEF = [
+    "Harbourview Energy is to build a 240-megawatt solar farm near Dunmore, with 310 jobs in construction.",
+    "It would supply about 95,000 homes in the Kestrel Valley, the company says.",
+    "The town lost 1,200 jobs when the Carrick smelter closed in 2019, the mayor said.",
+    "Shares rose 4.2 percent.",
+]
+
+
+def test_a_short_rewrite_keeping_all_its_names_in_order_joins_the_story_it_cuts():
+    docs, paras = corpus(
+        raw("release", "wire", RELEASE, 1),
+        raw("brief", "radio", BRIEF, 2),
+        raw("independent", "gazette", INDEPENDENT, 3),
+    )
+    rows = by_doc(find_stories(docs, paras)[0])
+    assert rows["release"]["story_id"] == rows["brief"]["story_id"] != rows["independent"]["story_id"]
+    names = Names.from_lists([names_and_numbers(" ".join(d)) for d in (RELEASE, BRIEF)])
+    check = names_check(names, cut=True)
+    assert check(np.array([0]), np.array([1]), np.array([True])).tolist() == [LinkConfig().cut_weight]
+
+
+def test_a_short_rewrite_whose_names_are_all_in_a_longer_story_is_a_candidate_at_a_low_jaccard():
+    # A story printing 50 rare names and a brief printing 10 of them: Jaccard 0.2, containment 1.
+    story = [f"Name{k}" for k in range(50)]
+    names = Names.from_lists([[w.lower() for w in ws] for ws in (story, story[::5])])
+    assert _name_overlap(names, 0, 1) == (0.2, 1.0)
+    assert name_candidate_pairs(names).tolist() == [[0, 1]]
+    jaccard_only = dataclasses.replace(LinkConfig(), min_name_containment=1.1)
+    assert name_candidate_pairs(names, jaccard_only).tolist() == []
+
+
+def test_a_short_copy_whose_names_a_report_prints_in_order_stays_with_its_own_origin():
+    # The generated pair of the test above (a truncated copy whose every name the report quoting it prints):
+    # a short rewrite's thin link to the report, but its origin links it whole, so clustering keeps it there.
+    cases = LinkingCases(hard_negative=0.25)
+    story = generate_story(616, 0, distractors=0.2, cases=cases)
+    report = generate_story(840, 0, distractors=0.2, cases=cases)[0]
+    docs, paras = corpus(
+        *[raw(f"v{d.version}", d.outlet, d.paragraphs, 1 + d.version) for d in story],
+        raw("report", report.outlet, report.paragraphs, 9),
+    )
+    rows = by_doc(find_stories(docs, paras)[0])
+    assert {rows[f"v{d.version}"]["story_id"] for d in story} == {rows["v0"]["story_id"]}
+    assert rows["report"]["story_id"] != rows["v0"]["story_id"]
 
 
 def test_a_markdown_heading_two_of_an_outlets_documents_share_is_not_its_furniture():
@@ -665,3 +717,19 @@ def test_a_daily_run_reaches_a_stored_story_through_each_candidate_source():
         )  # the new document and the story it could join; not the flood story
         if name != "edited":
             assert story_of(grown)[new.doc_id] == story_of(grown)[before[0].doc_id], name
+
+
+def test_a_stock_heading_printed_under_three_groups_is_held_out_of_linking_whoever_prints_it():
+    # "# Summary" heads three groups' texts (two outlets): structure, not evidence. "## Impact of the
+    # 2024 flaw" heads two versions of one text only, and stays evidence; body text is never judged here.
+    group = np.array([0, 0, 1, 1, 2, 3, 3, 4])
+    fingerprint = np.array([7, 8, 7, 9, 7, 5, 5, 8])
+    heading = np.array([True, False, True, False, True, True, True, False])
+    held = stock_headings(group, fingerprint, heading)
+    assert held.tolist() == [True, False, True, False, True, False, False, False]
+    # Three outlets print it once each, so the outlet rule alone (held_out_of_linking) holds none out.
+    outlet = np.array([0, 0, 1, 1, 2, 2, 2, 2])
+    flag = np.zeros(8, dtype=bool)
+    assert {0, 2, 4} <= set(body_rows(outlet, group, fingerprint, flag).tolist())
+    body = body_rows(outlet, group, fingerprint, flag, heading)
+    assert not {0, 2, 4} & set(body.tolist()) and {5, 6} <= set(body.tolist())
