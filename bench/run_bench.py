@@ -95,16 +95,23 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def cli_env(prefect_home: Path, api_url: str | None = None) -> dict[str, str]:
+    """The environment a measured `reprint` runs in: this process's, without PYTHONPATH or any Prefect
+    setting, with its own PREFECT_HOME; api_url: the Prefect server it reports to (PREFECT_API_URL)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("PREFECT_")}
+    env |= {"PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    return env
+
+
 def run_cli(
     code: Code, args: list[str], prefect_home: Path, log: Path | None = None, api_url: str | None = None
 ) -> dict:
     """Run `reprint ARGS` to its end; wall seconds, peak RSS of the process tree (sampled every 0.2 s) and of
     its largest process (exact, from the kernel's accounting of the waited-for processes). No Prefect setting
     of this process reaches it; api_url: the Prefect server it reports to (PREFECT_API_URL)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("PREFECT_")}
-    env |= {"PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    if api_url:
-        env["PREFECT_API_URL"] = api_url
+    env = cli_env(prefect_home, api_url)
     peak = [0]
     started_at = time.time()
     started = time.perf_counter()
@@ -149,15 +156,15 @@ STEP_ENDS = (
 )
 
 
-def step_seconds(log: Path, started_at: float, seconds: float) -> dict[str, float]:
-    """Wall seconds of each step of a `reprint run --verbose` from its log's clock times (HH:MM:SS.mmm, this
-    machine's local time), the run starting at `started_at` (epoch) and taking `seconds`; what follows the
-    report (the summary, the process ending) is `shutdown`."""
+def step_ends(log: Path, started_at: float) -> dict[str, float]:
+    """Seconds after `started_at` (epoch) at which each step of a `reprint run --verbose` ended (in
+    STEP_ENDS order, each no earlier than the one before; a step not logged ends with the one before), from
+    its log's clock times (HH:MM:SS.mmm, this machine's local time)."""
     import re
     from datetime import datetime
 
     start = datetime.fromtimestamp(started_at)
-    ends: dict[str, float] = {}
+    logged: dict[str, float] = {}
     for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
         stamp = re.match(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) \| ", line)
         if not stamp:
@@ -167,10 +174,18 @@ def step_seconds(log: Path, started_at: float, seconds: float) -> dict[str, floa
         offset = (at - start).total_seconds() % 86400  # a run across midnight
         for step, pattern in STEP_ENDS:
             if re.search(pattern, line):
-                ends[step] = offset
-    out, last = {}, 0.0
+                logged[step] = offset
+    ends, last = {}, 0.0
     for step, _ in STEP_ENDS:
-        end = max(ends.get(step, last), last)
+        last = ends[step] = max(logged.get(step, last), last)
+    return ends
+
+
+def step_seconds(log: Path, started_at: float, seconds: float) -> dict[str, float]:
+    """Wall seconds of each step of a `reprint run --verbose` (step_ends), the run starting at `started_at`
+    (epoch) and taking `seconds`; what follows the report (the summary, the process ending) is `shutdown`."""
+    out, last = {}, 0.0
+    for step, end in step_ends(log, started_at).items():
         out[step] = round(end - last, 2)
         last = end
     out["shutdown"] = round(max(seconds - last, 0.0), 2)

@@ -17,7 +17,6 @@ import argparse
 import filecmp
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.run_bench import ROOT, STEP_ENDS, Code, _git, before_code, machine, tree_processes
+from bench.run_bench import ROOT, Code, _git, before_code, cli_env, machine, step_ends, tree_processes
 
 SAMPLE_SECONDS = 0.25
 
@@ -35,8 +34,7 @@ def timed_run(code: Code, corpus: Path, warehouse: Path, home: Path, log: Path) 
     """`reprint run` to its end: wall seconds, CPU seconds of its process tree, and both per step."""
     import psutil
 
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("PREFECT_")}
-    env |= {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env = cli_env(home)
     shutil.rmtree(warehouse, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
@@ -64,19 +62,9 @@ def timed_run(code: Code, corpus: Path, warehouse: Path, home: Path, log: Path) 
     def cpu_at(moment: float) -> float:
         return max((cpu for at, cpu in series if at <= moment), default=0.0)
 
-    ends: dict[str, float] = {}
-    day = datetime.fromtimestamp(started)
-    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
-        stamp = re.match(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) \| ", line)
-        if stamp:
-            h, m, s, ms = map(int, stamp.groups())
-            at = day.replace(hour=h, minute=m, second=s, microsecond=ms * 1000).timestamp()
-            for step, pattern in STEP_ENDS:
-                if re.search(pattern, line):
-                    ends[step] = at
     steps, before = {}, started
-    for step, _ in STEP_ENDS:
-        end = max(ends.get(step, before), before)
+    for step, offset in step_ends(log, started).items():
+        end = started + offset
         steps[step] = {"wall": round(end - before, 2), "cpu": round(cpu_at(end) - cpu_at(before), 2)}
         before = end
     steps["terminal report and shutdown"] = {

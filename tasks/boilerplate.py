@@ -1153,8 +1153,7 @@ def template_keys(text: str) -> tuple[int, int]:
         # reading them one by one. Tokens hold no space, so a month between spaces is a whole token.
         if len(tokens) < (_CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS):
             return 0, 0
-        digest = hashlib.blake2b(joined.encode(), digest_size=8).digest()
-        return int.from_bytes(digest, "little", signed=True) or 1, 0
+        return _key(joined), 0
     read = list(map(_template_word, tokens))
     masked = [m for m, _ in read]
     # A run of numbers is one slot: a release lists the lines it covers ("23.x, 22.x, 20.x, 18.x"), the next
@@ -1163,13 +1162,16 @@ def template_keys(text: str) -> tuple[int, int]:
     if sum(w not in "#@" for w in masked) < (_CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS):
         key = 0
     else:
-        digest = hashlib.blake2b(" ".join(masked).encode(), digest_size=8).digest()
-        key = int.from_bytes(digest, "little", signed=True) or 1
+        key = _key(" ".join(masked))
     facts = [w for w, (_, fact) in zip(tokens, read, strict=True) if fact]
     if not facts:
         return key, 0
-    digest = hashlib.blake2b(" ".join(facts).encode(), digest_size=8).digest()
-    return key, int.from_bytes(digest, "little", signed=True) or 1
+    return key, _key(" ".join(facts))
+
+
+def _key(words: str) -> int:
+    """A nonzero signed 64-bit key of words joined by spaces (0 means none in template_key and _facts)."""
+    return int.from_bytes(hashlib.blake2b(words.encode(), digest_size=8).digest(), "little", signed=True) or 1
 
 
 def release_template_rows(

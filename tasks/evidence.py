@@ -100,12 +100,18 @@ def paragraph_evidence(texts: pa.Array, known: dict | None = None) -> dict[str, 
     return {"names": names, "is_heading": heading, "template_key": template, "template_facts": facts}
 
 
+def text_digest(text: str) -> bytes:
+    """A paragraph text's 128-bit digest: the key under which what is computed from the text alone is kept
+    for the copies met again (evidence_of, prepare's passage keys)."""
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
 def evidence_of(texts: list[str], known: dict) -> list[tuple[str, int, int]]:
     """(names_and_numbers joined by spaces, template_key, template_facts) of each text; a text whose 128-bit
     digest is in `known` takes the evidence stored there, the others are read and added."""
     out = []
     for text in texts:
-        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        digest = text_digest(text)
         found = known.get(digest)
         if found is None:
             # Names are cut from whitespace-free tokens: joined by a space, they split back as they were.

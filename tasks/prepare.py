@@ -3,7 +3,6 @@ fingerprint, sketch and tag languages. One call handles a batch of documents."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ import pyarrow as pa
 
 from tasks.boilerplate import BOILERPLATE_VERSION, flag_documents
 from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_batch, comparison_form, split_document
-from tasks.evidence import canonical_url, paragraph_evidence
+from tasks.evidence import canonical_url, paragraph_evidence, text_digest
 from tasks.fingerprint import FINGERPRINT_VERSION, fingerprint, minhash_words
 from tasks.html import HTML_VERSION
 from tasks.ingest import EXTRACTED_FORMATS, INGEST_VERSION, RawDocument
@@ -135,7 +134,7 @@ def _passage_keys(texts: list[str], known: dict[bytes, np.ndarray]) -> pa.ListAr
     (each once) are keyed and added."""
     if len(known) > _KNOWN_EVIDENCE_CAP:
         known.clear()
-    digests = [hashlib.blake2b(text.encode(), digest_size=16).digest() for text in texts]
+    digests = [text_digest(text) for text in texts]
     new = {d: text for d, text in zip(digests, texts, strict=True) if d not in known}
     if new:
         computed = passage_keys(pa.array(list(new.values()), pa.string()))
