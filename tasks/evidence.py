@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from courlan import normalize_url
 
-from tasks.boilerplate import template_keys
+from tasks.boilerplate import _VERSION, template_keys
 from tasks.fingerprint import word_hashes
 
 PARAGRAPH_EVIDENCE = ("names", "is_heading", "template_key", "template_facts")
@@ -72,6 +72,32 @@ def canonical_url(url: str | None) -> str | None:
     host_path = normal.split("://", 1)[-1]
     host_path = host_path[4:] if host_path.startswith("www.") else host_path
     return host_path.rstrip("/") or None
+
+
+# A title that announces a release ("Apache Flink 1.16.2 Release Announcement", "Announcing Rust 1.64.0", "Drill 1.1
+# Released"): the versions it names are the release the post is about (release_of).
+_ANNOUNCES = re.compile(r"\b(?:releas(?:e|es|ed)|announc(?:e|es|ed|ing|ement))\b", re.IGNORECASE)
+_TITLE_WORD = re.compile(r"[^\W_]+(?:[.-][^\W_]+)*")
+_TRAILING_ZEROS = re.compile(r"(?:\.0)+(?=$|[-a-z])")
+
+
+def release_of(title: str | None) -> str | None:
+    """The release a post announces: the version strings its title names, when the title announces a release
+    (a word of `release` or `announce`), lower-cased, `v` and trailing `.0` parts dropped ("7.0.0" and "7.0"
+    are one release, "7.0.0-RC2" another), sorted and joined by spaces; None for any other title.
+
+    The class (issue 12): a blog's release announcements built from one template share most of their text word
+    for word (its install, upgrade, mailing-list and thanks sections, the version an unfilled variable), so two
+    announcements of two releases read as one text and its revision. Their titles name the release. Editions
+    of a text ("Contributor Covenant Code of Conduct 2.1") name their version without announcing it, and are
+    versions of one text; a draft and its post announce the same release."""
+    if not title or _ANNOUNCES.search(title) is None:
+        return None
+    found = set()
+    for word in _TITLE_WORD.findall(title.lower()):
+        if _VERSION.fullmatch(word) and any(c.isdigit() for c in word):
+            found.add(_TRAILING_ZEROS.sub("", word.removeprefix("v")))
+    return " ".join(sorted(found)) or None
 
 
 def name_lists(names: list[list[str]]) -> pa.ListArray:

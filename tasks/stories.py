@@ -28,6 +28,7 @@ from tasks.evidence import (
     canonical_url,  # noqa: F401 (part of this module's interface)
     name_lists,
     names_and_numbers,  # noqa: F401 (part of this module's interface)
+    release_of,
     with_evidence,
 )
 from tasks.fingerprint import SketchConfig, minhash_word_hashes
@@ -46,8 +47,9 @@ from tasks.relink import relinked_documents
 from tasks.warehouse import SCHEMAS
 
 # What linking reads of the warehouse (a caller reading Parquet needs no other column): never the text. `url`
-# serves only documents stored before `canonical_url` was prepared (tasks.evidence.with_evidence).
-LINK_DOCUMENT_COLUMNS = ["doc_id", "source", "outlet", "published_at", "url", *DOCUMENT_EVIDENCE]
+# serves only documents stored before `canonical_url` was prepared (tasks.evidence.with_evidence); `title`
+# names the release a post announces (tasks.evidence.release_of).
+LINK_DOCUMENT_COLUMNS = ["doc_id", "source", "outlet", "published_at", "url", "title", *DOCUMENT_EVIDENCE]
 LINK_PARAGRAPH_COLUMNS = [
     "doc_id",
     "para_idx",
@@ -288,11 +290,14 @@ def _find_stories(
             ),
         ]
     )
+    # Two announcements of other releases are two stories, however much of one template they share (issue 12).
+    release = releases(docs)
+    given = given[~other_releases(release, given)]
     groups = document_groups(given, n_docs)
     revisions = outlet_revision_pairs(
         paras, outlet_code, doc_index, fp, shingles, flag, held, groups, config, wide
     )
-    given = np.concatenate([given, revisions])
+    given = np.concatenate([given, revisions[~other_releases(release, revisions)]])
     # Versions of one text are never each other's furniture: text held out because it was printed under two
     # URLs (a page moved, a revision at a new address) is body again once they are known to be one text, so
     # a draft or rewrite of that text has something to match (issue 12, class 2).
@@ -922,6 +927,27 @@ def filled_apart(paras: pa.Table, doc_index: np.ndarray, a: np.ndarray, b: np.nd
         apart = sum(1 for k in common if not filled[x][k] & filled[y][k])
         out[i] = apart >= 2 and 2 * apart > len(common)
     return out
+
+
+def releases(docs: pa.Table) -> np.ndarray:
+    """Per document: a code of the release its title announces (tasks.evidence.release_of), -1 for none (or no
+    `title` column)."""
+    if "title" not in docs.column_names:
+        return np.full(docs.num_rows, -1, dtype=np.int64)
+    named = pa.array([release_of(t) for t in docs.column("title").to_pylist()], pa.string())
+    return pc.fill_null(pc.dictionary_encode(named).indices, -1).to_numpy().astype(np.int64)
+
+
+def other_releases(release: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Per (a, b) pair: both announce a release, and other releases. A blog's announcements built from one
+    template print most of it word for word (Apache Grails's 7.0.0-RC2 and 7.0.0: install, upgrade, mailing
+    lists, thanks, the version an unfilled variable), so two releases read as one text and its revision to
+    the outlet-version and revision steps; the release each title names tells them apart. A draft and its
+    post, or an announcement reprinted, name one release."""
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=bool)
+    a, b = release[pairs[:, 0]], release[pairs[:, 1]]
+    return (a >= 0) & (b >= 0) & (a != b)
 
 
 def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:
