@@ -2,7 +2,7 @@
 reads the text (docs/link-memory.md).
 
 Per paragraph: its names and numbers in reading order, as 64-bit word hashes (`names`), whether it is a
-Markdown heading (`is_heading`), and its release-template key (`template_key`, tasks/boilerplate.py: the text
+Markdown heading (`is_heading`), whether it is a lead-in ending in a colon (`is_lead_in`), and its release-template key (`template_key`, tasks/boilerplate.py: the text
 with its numbers masked, for an outlet's release templates) and the facts it carries (`template_facts`: its
 numbers but version strings, which tell the template filled in for other news from furniture). Per
 document: its URL's canonical form (`canonical_url`). Everything else linking weighs (fingerprints, sketches,
@@ -25,7 +25,7 @@ from courlan import normalize_url
 from tasks.boilerplate import _VERSION, template_keys
 from tasks.fingerprint import word_hashes
 
-PARAGRAPH_EVIDENCE = ("names", "is_heading", "template_key", "template_facts")
+PARAGRAPH_EVIDENCE = ("names", "is_heading", "is_lead_in", "template_key", "template_facts")
 DOCUMENT_EVIDENCE = ("canonical_url",)
 
 # A Markdown heading, or a run-in label alone in its paragraph ("Impact:", "Release timing:"): the document's
@@ -34,6 +34,15 @@ DOCUMENT_EVIDENCE = ("canonical_url",)
 # our amazing community ...", printed by every announcement of a blog) is that text, and furniture when the
 # text is (boilerplate-9). "##Highlights" is a heading too (kramdown reads it as one).
 _HEADING = r"^ {0,3}(#{1,6}[ \t]+|#{2,6})[^\s#]\S*(\s+\S+){0,15}\s*$|^[^\W\d_][\w'’-]*( [\w'’-]+){0,2}:$"
+
+# A lead-in: a line of at most 25 words ending in a colon, that introduces what follows it ("The following methods
+# and trait implementations are now stabilized:", "## Dependency Upgrades In this release, we've upgraded several
+# dependency versions, including but not limited to the following:"). Printed by every post of a series, and
+# the post's own structure when what follows it is the post's own text (stories.lead_ins_to_own_text).
+# Not an emoji's short code (":eyes:"), and not a thanks formula over the names it thanks ("Many thanks to the
+# contributors to this release:"): the acknowledgements a template prints in every post are its furniture.
+_LEAD_IN = r"^\s*(?:\S+\s+){0,24}[^\s:]\S*:\s*$"
+_THANKS = r"(?i)\b(?:thanks?|thankful|grateful|gratitude|acknowledg)"
 
 # A name is a capitalised word that does not open a sentence; a number holds a digit.
 _TOKEN = re.compile(r"[^\W_][\w'’.,-]*[^\W_]|[^\W_]")
@@ -120,10 +129,20 @@ def paragraph_evidence(texts: pa.Array, known: dict | None = None) -> dict[str, 
     at = coded.indices
     names = name_lists([names.split(" ") if names else [] for names, _, _ in read]).take(at)
     heading = pc.fill_null(pc.match_substring_regex(texts, _HEADING), False)
+    lead_in = pc.and_(
+        pc.fill_null(pc.match_substring_regex(texts, _LEAD_IN), False),
+        pc.invert(pc.fill_null(pc.match_substring_regex(texts, _THANKS), False)),
+    )
     keys = np.array([(key, facts) for _, key, facts in read], dtype=np.int64).reshape(-1, 2)
     template = pa.array(keys[:, 0]).take(at)
     facts = pa.array(keys[:, 1]).take(at)
-    return {"names": names, "is_heading": heading, "template_key": template, "template_facts": facts}
+    return {
+        "names": names,
+        "is_heading": heading,
+        "is_lead_in": lead_in,
+        "template_key": template,
+        "template_facts": facts,
+    }
 
 
 def text_digest(text: str) -> bytes:

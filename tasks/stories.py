@@ -368,6 +368,7 @@ def _find_stories(
         & (again | template_rows(paras, outlet_code, story_of[doc_index], doc_index, flag, furniture=True))
     )
     repeated |= ~flag & furniture_headings(paras, doc_index, heading & again, flag | repeated)
+    repeated &= ~lead_ins_to_own_text(paras, doc_index, flag | repeated)
     reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
     paras = paras.set_column(
         paras.schema.get_field_index("is_boilerplate"),
@@ -995,6 +996,27 @@ def furniture_headings(
     last = np.r_[section[1:] != section[:-1], True] & np.r_[doc[1:] != doc[:-1], True]
     whole = (rows_in > 0) & (furniture_in == rows_in) & (np.bincount(section, weights=last) > 0)
     out[order] = head & candidate[order] & whole[section]
+    return out
+
+
+def lead_ins_to_own_text(paras: pa.Table, doc_index: np.ndarray, flagged: np.ndarray) -> np.ndarray:
+    """Per paragraph row: a lead-in (`is_lead_in`, a line ending in a colon) whose next paragraph in its document
+    is not `flagged`: it introduces the document's own text ("The following methods and trait implementations
+    are now stabilized:" over a release's own list; a release template's "In this release, we've upgraded
+    several dependency versions, including but not limited to the following:" over its own versions), and is
+    that text's structure, as a heading is, however many posts of the series print it. A lead-in to furniture
+    ("The Grails Shell CLI can be accessed as:" over the template's command) stays with it."""
+    out = np.zeros(len(flagged), dtype=bool)
+    if "is_lead_in" not in paras.column_names:
+        return out
+    lead_in = pc.fill_null(paras.column("is_lead_in"), False).to_numpy(zero_copy_only=False)
+    if not lead_in.any():
+        return out
+    order = np.lexsort((paras.column("para_idx").to_numpy(zero_copy_only=False), doc_index))
+    doc = doc_index[order]
+    followed = np.zeros(len(order), dtype=bool)
+    followed[:-1] = (doc[1:] == doc[:-1]) & ~flagged[order][1:]
+    out[order] = lead_in[order] & followed
     return out
 
 
