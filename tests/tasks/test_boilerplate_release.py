@@ -1,0 +1,210 @@
+"""Release announcements from one template (issue 12, boilerplate-10): two announcements of other releases are
+two stories however much of the template they print word for word, so the template's standing paragraphs are
+the outlet's furniture (`repeated`); a draft and its post announce one release and stay one story; editions of
+a text name their version without announcing a release and stay one story. And a lead-in ending in a colon
+over the post's own text is its structure, not furniture. Every text here is written for the test, in the
+forms project blogs print (docs/boilerplate.md)."""
+
+from datetime import datetime
+
+import pyarrow as pa
+import pytest
+
+from tasks.evidence import paragraph_evidence, release_of
+from tasks.ingest import RawDocument
+from tasks.prepare import prepare_documents
+from tasks.stories import find_stories
+
+# The blog's announcement template: its generator fills `[%version]` when the page is built; the Markdown
+# source, which is what a reader of the repository gets, keeps the variable.
+TEMPLATE_HEAD = [
+    "## Download the source code and the binaries",
+    "[Gadget downloads](/download.html)",
+]
+TEMPLATE_TAIL = [
+    "## Installing Gadget [%version] with the package manager If you have the package manager installed, "
+    "you can install Gadget [%version] with one command:",
+    "```shell pm install gadget [%version] ```",
+    "Once it is installed, check that the command line tool runs and prints the version you asked for.",
+    "## Upgrading your existing projects Open the project in your editor and change the Gadget version in "
+    "its build file to [%version], then run the tests of your project before you deploy it again.",
+    "Normally the libraries Gadget depends on are updated for you by its bill of materials; if you pinned "
+    "some of them yourself, update them to the versions of this release too.",
+    "## Mailing lists The users list is for questions and discussion about Gadget; the developers list is "
+    "for the work on the framework itself. Never post your address or phone number to either list.",
+    "## Thank you! A huge thank you to our community for supporting Gadget over the past ten years, and to "
+    "everyone who tested the release candidates and reported what they found.",
+    "Join the Gadget chat, share your feedback, and help make the framework even better in the future.",
+]
+LEAD_IN = (
+    "## Dependency upgrades In this release we upgraded several libraries, including but not limited to "
+    "the following:"
+)
+
+
+def _announcement(lead: str, changes: list[str], upgrades: str) -> list[str]:
+    return [lead, *TEMPLATE_HEAD, *changes, LEAD_IN, upgrades, *TEMPLATE_TAIL]
+
+
+RC = _announcement(
+    "The Gadget community is excited to announce the second release candidate of Gadget 3.0. Please try it "
+    "and tell us what breaks before the final release.",
+    [
+        "- Remove the unused documentation generator from the project builder (#1501)",
+        "- Reformat the code of the command line tool and enforce the style in the build (#1502)",
+        "- Fix the reloading of templates when a project holds two modules of one name (#1503)",
+    ],
+    "* Parser library 5.0.16 * Web server 6.2.10 * Test runner 3.5.5",
+)
+FINAL = _announcement(
+    "The Gadget community is proud to announce Gadget 3.0, the first stable version of the new major "
+    "release, after a year of milestones and two release candidates.",
+    [
+        "- Publish the documentation to the new project site with every release (#1528)",
+        "- Persist timestamps of the document store the same way in every driver (#1531)",
+        "- Generate a software bill of materials for every published package (#1537)",
+    ],
+    "* Parser library 5.0.19 * Web server 6.2.11 * Test runner 3.5.6",
+)
+
+
+def raw(doc_id: str, title: str, paragraphs: list[str], day: int) -> RawDocument:
+    return RawDocument(
+        doc_id,
+        f"gadget/{doc_id}.md",
+        "\n\n".join(paragraphs),
+        "gadget-blog",
+        title,
+        None,
+        datetime(2025, 9, day),
+        "utf-8",
+        doc_id,
+        "md",
+    )
+
+
+def stories_and_reasons(*raws: RawDocument) -> tuple[dict[str, str], dict[tuple[str, str], str | None]]:
+    docs, paras = prepare_documents(list(raws))
+    members, flagged = find_stories(docs, paras)
+    story = {r["doc_id"]: r["story_id"] for r in members.to_pylist()}
+    reasons = {(r["doc_id"], r["text"]): r["boilerplate_reason"] for r in flagged.to_pylist()}
+    return story, reasons
+
+
+def test_two_announcements_of_other_releases_from_one_template_are_two_stories_and_share_furniture():
+    rc = raw("gadget-3.0.0-rc2", "Gadget 3.0.0-RC2 Release Announcement", RC, 1)
+    final = raw("gadget-3.0.0", "Gadget 3.0.0 Release Announcement", FINAL, 20)
+    story, reasons = stories_and_reasons(rc, final)
+    assert story["gadget-3.0.0-rc2"] != story["gadget-3.0.0"]
+    # What the template prints in both, word for word, is the blog's furniture once they are two stories.
+    for text in TEMPLATE_TAIL[2:]:
+        assert reasons[("gadget-3.0.0", text)] == reasons[("gadget-3.0.0-rc2", text)] == "repeated"
+    # Each post's own news is text; so is the template's lead-in to each post's own list of versions.
+    assert reasons[("gadget-3.0.0", FINAL[0])] is None
+    assert reasons[("gadget-3.0.0", FINAL[3])] is None
+    assert reasons[("gadget-3.0.0", LEAD_IN)] is None
+
+
+def test_a_draft_and_its_post_announce_one_release_and_are_one_story():
+    final = raw("gadget-3.0.0", "Gadget 3.0.0 Release Announcement", FINAL, 20)
+    fixed = [p.replace("two release candidates", "two release candidates and a beta") for p in FINAL]
+    draft = raw("gadget-3.0.0-draft", "Gadget 3.0 Release Announcement (draft)", fixed, 18)
+    story, reasons = stories_and_reasons(draft, final)
+    assert story["gadget-3.0.0-draft"] == story["gadget-3.0.0"]
+    assert not [key for key, reason in reasons.items() if reason == "repeated"]
+
+
+def test_two_editions_of_a_text_name_their_versions_without_announcing_a_release_and_are_one_story():
+    code = [
+        "## Our pledge We as members, contributors and leaders pledge to make participation in our "
+        "community a harassment-free experience for everyone.",
+        "## Our standards Examples of behaviour that contributes to a positive environment include "
+        "demonstrating empathy and kindness toward other people.",
+        "## Enforcement Instances of abusive behaviour may be reported to the community leaders "
+        "responsible for enforcement at the address below.",
+        "## Scope This code applies within all community spaces, and also when an individual is "
+        "officially representing the community in public spaces.",
+    ]
+    old = raw("code-1.4", "Gadget Code of Conduct 1.4", [*code, "This code is version 1.4."], 1)
+    new = code[:2] + [code[2].replace("address below", "address below or in private")] + code[3:]
+    edition = raw("code-2.0", "Gadget Code of Conduct 2.0", [*new, "This code is version 2.0."], 20)
+    story, _ = stories_and_reasons(old, edition)
+    assert story["code-1.4"] == story["code-2.0"]
+
+
+ANNOUNCING = [
+    "Apache Gadget 3.0.0-RC2 Release Announcement",
+    "Announcing Gadget 1.64.0",
+    "Gadget 1.1 Released",
+    "The Example Foundation Announces Gadget 1.0",
+]
+NOT_ANNOUNCING = [
+    "Gadget Code of Conduct 2.1",  # an edition names its version
+    "Tuesday, July 2, 2024 Security Releases",  # a series' posts: no version in the title
+    "Released on 2024-05-01, the report names 12 councils",
+    "gadget v0.3.0",
+]
+
+
+@pytest.mark.parametrize("title", ANNOUNCING)
+def test_a_title_announcing_a_release_names_it(title):
+    assert release_of(title)
+
+
+@pytest.mark.parametrize("title", NOT_ANNOUNCING)
+def test_a_title_that_announces_no_release_names_none(title):
+    assert release_of(title) is None
+
+
+def test_one_release_however_its_title_writes_the_version():
+    assert release_of("Gadget 1.0 Released") == release_of("The Example Foundation Announces Gadget 1.0.0")
+    assert release_of("Announcing Gadget v2.1") == release_of("Gadget 2.1 release announcement")
+    assert release_of("Gadget 3.0.0-RC2 Release Announcement") != release_of("Gadget 3.0.0 Release Announcement")
+
+
+LEAD_INS = [
+    "The following methods and trait implementations are now stabilized:",
+    "## Dependency upgrades In this release we upgraded several libraries, including the following:",
+    "Impact:",
+]
+NOT_LEAD_INS = [
+    "Some useful tips for package developers. :eyes:",  # an emoji's short code
+    "Many thanks to the contributors to this release, from issues, code, reviews or discussions:",
+    "He said: the bridge will open in May.",  # a colon inside a sentence
+    "The council listed the roads it will close this summer, the first of them the main street, the "
+    "bridge over the river, the road to the station, the lane behind the school and a dozen more across "
+    "the whole of the northern valley:",  # longer than a lead-in
+]
+
+
+def test_a_lead_in_is_a_short_line_ending_in_a_colon_that_thanks_no_one():
+    evidence = paragraph_evidence(pa.array(LEAD_INS + NOT_LEAD_INS))["is_lead_in"].to_pylist()
+    assert evidence == [True] * len(LEAD_INS) + [False] * len(NOT_LEAD_INS)
+
+
+def test_a_lead_in_printed_under_two_stories_is_furniture_only_over_furniture():
+    # Two posts of one blog (other releases) print two lead-ins word for word: one over each post's own list,
+    # one over the template's command. The first is the post's structure; the second is the template's.
+    own = "The following functions are now stable and can be used in released code:"
+    command = "To check the installation, run:"
+    posts = []
+    for k, (version, items) in enumerate([("1.60.0", ["`Vec::leak`", "`Box::pin`"]), ("1.64.0", ["`ready`"])]):
+        posts.append(
+            raw(
+                f"gadget-{version}",
+                f"Announcing Gadget {version}",
+                [
+                    f"The Gadget team is happy to announce Gadget {version}, released this week.",
+                    own,
+                    " ".join(f"- {item}" for item in items) + f" stabilized in {version}",
+                    command,
+                    "```shell gadget --version ```",
+                    "Gadget is built by a community of volunteers who answer questions on the forum.",
+                ],
+                k * 10 + 1,
+            )
+        )
+    story, reasons = stories_and_reasons(*posts)
+    assert story["gadget-1.60.0"] != story["gadget-1.64.0"]
+    assert reasons[("gadget-1.64.0", own)] is None
+    assert reasons[("gadget-1.64.0", command)] == "repeated"
