@@ -2,13 +2,14 @@
 reads the text (docs/link-memory.md).
 
 Per paragraph: its names and numbers in reading order, as 64-bit word hashes (`names`), whether it is a
-Markdown heading (`is_heading`), whether it is a lead-in ending in a colon (`is_lead_in`), and its release-template key (`template_key`, tasks/boilerplate.py: the text
-with its numbers masked, for an outlet's release templates) and the facts it carries (`template_facts`: its
-numbers but version strings, which tell the template filled in for other news from furniture). Per
-document: its URL's canonical form (`canonical_url`). Everything else linking weighs (fingerprints, sketches,
-word counts, rule flags) is prepared already. The body a document is linked on is known only over the whole
-corpus (text its outlet prints across stories is held out), so the evidence is kept per paragraph and gathered
-over body rows at link time.
+Markdown heading (`is_heading`) or a lead-in ending in a colon (`is_lead_in`), and its release-template key
+(`template_key`, tasks/boilerplate.py: the text with its numbers masked, for an outlet's release templates)
+and the facts it carries (`template_facts`: its numbers but version strings, which tell the template filled
+in for other news from furniture). Per document: its URL's canonical form (`canonical_url`); linking also
+reads its title, for the release a post announces (`release_of`). Everything else linking weighs
+(fingerprints, sketches, word counts, rule flags) is prepared already. The body a document is linked on is
+known only over the whole corpus (text its outlet prints across stories is held out), so the evidence is
+kept per paragraph and gathered over body rows at link time.
 """
 
 from __future__ import annotations
@@ -35,10 +36,11 @@ DOCUMENT_EVIDENCE = ("canonical_url",)
 # text is (boilerplate-9). "##Highlights" is a heading too (kramdown reads it as one).
 _HEADING = r"^ {0,3}(#{1,6}[ \t]+|#{2,6})[^\s#]\S*(\s+\S+){0,15}\s*$|^[^\W\d_][\w'’-]*( [\w'’-]+){0,2}:$"
 
-# A lead-in: a line of at most 25 words ending in a colon, that introduces what follows it ("The following methods
-# and trait implementations are now stabilized:", "## Dependency Upgrades In this release, we've upgraded several
-# dependency versions, including but not limited to the following:"). Printed by every post of a series, and
-# the post's own structure when what follows it is the post's own text (stories.lead_ins_to_own_text).
+# A lead-in: a line of at most 25 words ending in a colon, that introduces what follows it ("The following
+# methods and trait implementations are now stabilized:", "## Dependency Upgrades In this release, we've
+# upgraded several dependency versions, including but not limited to the following:"). Printed by every post
+# of a series, and the post's own structure when what follows is the post's own text
+# (stories.lead_ins_to_own_text).
 # Not an emoji's short code (":eyes:"), and not a thanks formula over the names it thanks ("Many thanks to the
 # contributors to this release:"): the acknowledgements a template prints in every post are its furniture.
 _LEAD_IN = r"^\s*(?:\S+\s+){0,24}[^\s:]\S*:\s*$"
@@ -83,8 +85,8 @@ def canonical_url(url: str | None) -> str | None:
     return host_path.rstrip("/") or None
 
 
-# A title that announces a release ("Apache Flink 1.16.2 Release Announcement", "Announcing Rust 1.64.0", "Drill 1.1
-# Released"): the versions it names are the release the post is about (release_of).
+# A title that announces a release ("Apache Flink 1.16.2 Release Announcement", "Announcing Rust 1.64.0",
+# "Drill 1.1 Released"): the versions it names are the release the post is about (release_of).
 _ANNOUNCES = re.compile(r"\b(?:releas(?:e|es|ed)|announc(?:e|es|ed|ing|ement))\b", re.IGNORECASE)
 _TITLE_WORD = re.compile(r"[^\W_]+(?:[.-][^\W_]+)*")
 _TRAILING_ZEROS = re.compile(r"(?:\.0)+(?=$|[-a-z])")
@@ -95,11 +97,11 @@ def release_of(title: str | None) -> str | None:
     (a word of `release` or `announce`), lower-cased, `v` and trailing `.0` parts dropped ("7.0.0" and "7.0"
     are one release, "7.0.0-RC2" another), sorted and joined by spaces; None for any other title.
 
-    The class (issue 12): a blog's release announcements built from one template share most of their text word
-    for word (its install, upgrade, mailing-list and thanks sections, the version an unfilled variable), so two
-    announcements of two releases read as one text and its revision. Their titles name the release. Editions
-    of a text ("Contributor Covenant Code of Conduct 2.1") name their version without announcing it, and are
-    versions of one text; a draft and its post announce the same release."""
+    The class (issue 12): a blog's release announcements built from one template share most of their text
+    word for word (its install, upgrade, mailing-list and thanks sections, the version an unfilled variable),
+    so two announcements of two releases read as one text and its revision. Their titles name the release.
+    Editions of a text ("Contributor Covenant Code of Conduct 2.1") name their version without announcing
+    it, and are versions of one text; a draft and its post announce the same release."""
     if not title or _ANNOUNCES.search(title) is None:
         return None
     found = set()

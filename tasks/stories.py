@@ -1000,12 +1000,13 @@ def furniture_headings(
 
 
 def lead_ins_to_own_text(paras: pa.Table, doc_index: np.ndarray, flagged: np.ndarray) -> np.ndarray:
-    """Per paragraph row: a lead-in (`is_lead_in`, a line ending in a colon) whose next paragraph in its document
-    is not `flagged`: it introduces the document's own text ("The following methods and trait implementations
-    are now stabilized:" over a release's own list; a release template's "In this release, we've upgraded
-    several dependency versions, including but not limited to the following:" over its own versions), and is
-    that text's structure, as a heading is, however many posts of the series print it. A lead-in to furniture
-    ("The Grails Shell CLI can be accessed as:" over the template's command) stays with it."""
+    """Per paragraph row: a lead-in (`is_lead_in`, a line ending in a colon) whose next paragraph in its
+    document is not `flagged`: it introduces the document's own text ("The following methods and trait
+    implementations are now stabilized:" over a release's own list; a release template's "In this release,
+    we've upgraded several dependency versions, including but not limited to the following:" over its own
+    versions), and is that text's structure, as a heading is, however many posts of the series print it. A
+    lead-in to furniture ("The Grails Shell CLI can be accessed as:" over the template's command) stays
+    with it."""
     out = np.zeros(len(flagged), dtype=bool)
     if "is_lead_in" not in paras.column_names:
         return out

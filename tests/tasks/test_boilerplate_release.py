@@ -159,7 +159,8 @@ def test_a_title_that_announces_no_release_names_none(title):
 def test_one_release_however_its_title_writes_the_version():
     assert release_of("Gadget 1.0 Released") == release_of("The Example Foundation Announces Gadget 1.0.0")
     assert release_of("Announcing Gadget v2.1") == release_of("Gadget 2.1 release announcement")
-    assert release_of("Gadget 3.0.0-RC2 Release Announcement") != release_of("Gadget 3.0.0 Release Announcement")
+    rc, final = "Gadget 3.0.0-RC2 Release Announcement", "Gadget 3.0.0 Release Announcement"
+    assert release_of(rc) != release_of(final)
 
 
 LEAD_INS = [
@@ -188,7 +189,8 @@ def test_a_lead_in_printed_under_two_stories_is_furniture_only_over_furniture():
     own = "The following functions are now stable and can be used in released code:"
     command = "To check the installation, run:"
     posts = []
-    for k, (version, items) in enumerate([("1.60.0", ["`Vec::leak`", "`Box::pin`"]), ("1.64.0", ["`ready`"])]):
+    releases = [("1.60.0", ["`Vec::leak`", "`Box::pin`"]), ("1.64.0", ["`ready`"])]
+    for k, (version, items) in enumerate(releases):
         posts.append(
             raw(
                 f"gadget-{version}",
