@@ -369,6 +369,10 @@ def _find_stories(
     )
     repeated |= ~flag & furniture_headings(paras, doc_index, heading & again, flag | repeated)
     repeated &= ~lead_ins_to_own_text(paras, doc_index, flag | repeated)
+    few = ~repeated_in_outlet_rows(
+        outlet_code, story_of[doc_index], fp, BoilerplateConfig(min_stories_repeated=3)
+    )
+    repeated &= ~shared_news(paras, doc_index, repeated & few, flag | repeated | heading)
     reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
     paras = paras.set_column(
         paras.schema.get_field_index("is_boilerplate"),
@@ -1018,6 +1022,57 @@ def lead_ins_to_own_text(paras: pa.Table, doc_index: np.ndarray, flagged: np.nda
     followed = np.zeros(len(order), dtype=bool)
     followed[:-1] = (doc[1:] == doc[:-1]) & ~flagged[order][1:]
     out[order] = lead_in[order] & followed
+    return out
+
+
+# The longest run of shared paragraphs read as news the stories share (shared_news).
+_SHARED_NEWS_RUN = 3
+_SHARED_NEWS_WORDS = 10
+_SHARED_NEWS_TEXTS = 2
+
+
+def shared_news(
+    paras: pa.Table, doc_index: np.ndarray, shared: np.ndarray, not_own: np.ndarray
+) -> np.ndarray:
+    """Per paragraph row: text an outlet prints under two stories only (`shared`) that stands inside each
+    story's own text: a run of at most `_SHARED_NEWS_RUN` such paragraphs with the document's own paragraphs
+    (`not_own` false: neither flagged nor a heading) right before and right after it. That is news the two
+    stories share, not furniture: a newsroom's background paragraph printed in two wire stories of one
+    hurricane, a digest's items on packages still in review listed again in a later issue. Furniture stands
+    apart from a story's text (a header, a footer, a box or a section under its own heading), or is
+    printed under more stories."""
+    out = np.zeros(len(shared), dtype=bool)
+    if not shared.any():
+        return out
+    order = np.lexsort((paras.column("para_idx").to_numpy(zero_copy_only=False), doc_index))
+    doc, candidate, other = doc_index[order], shared[order], not_own[order]
+    # Runs of consecutive shared rows within one document.
+    starts = candidate & ~np.r_[False, candidate[:-1] & (doc[1:] == doc[:-1])]
+    run = np.cumsum(starts) - 1
+    rows = np.flatnonzero(candidate)
+    first = np.flatnonzero(starts)
+    size = np.bincount(run[rows], minlength=len(first))
+    last = first + size - 1
+    before, after = first - 1, last + 1
+    ok = (before >= 0) & (after < len(order)) & (size <= _SHARED_NEWS_RUN)
+    ok[ok] &= (doc[before[ok]] == doc[first[ok]]) & (doc[after[ok]] == doc[first[ok]])
+    ok[ok] &= ~other[before[ok]] & ~other[after[ok]]
+    out[order[rows]] = ok[run[rows]]
+    # News is written in sentences, and every copy of it stands inside its story's own text.
+    out &= paras.column("n_words").to_numpy(zero_copy_only=False) >= _SHARED_NEWS_WORDS
+    fp = paras.column("fingerprint").to_numpy().astype(np.uint64).view(np.int64)
+    texts, text_of = np.unique(fp[shared], return_inverse=True)
+    inside = np.bincount(text_of.ravel(), weights=out[shared], minlength=len(texts))
+    copies = np.bincount(text_of.ravel(), minlength=len(texts))
+    out[shared] &= (inside == copies)[text_of.ravel()]
+    # Two stories of one news share passages, not one: a single box between a story's paragraphs is a box.
+    for _ in range(2):  # a text losing a copy here loses the others too
+        rows = np.flatnonzero(out)
+        pairs = np.unique(np.stack([doc_index[rows], fp[rows]], axis=1), axis=0)
+        texts_in = np.bincount(pairs[:, 0], minlength=int(doc_index.max()) + 1)
+        out[rows] &= texts_in[doc_index[rows]] >= _SHARED_NEWS_TEXTS
+        inside = np.bincount(text_of.ravel(), weights=out[shared], minlength=len(texts))
+        out[shared] &= (inside == copies)[text_of.ravel()]
     return out
 
 
