@@ -568,7 +568,13 @@ _FIGURE = re.compile(
 _FIGURE_WRAPPER = re.compile(
     r"</?(?:a|center|figure|div|p|span|picture|source)\b[^>]*>|\]\([^)\s]*\)|[\[\]]", re.IGNORECASE
 )
-_FIGURE_CAPTION = re.compile(r"\bcaption\s*=\s*[\"']\W{0,3}\w|<figcaption\b", re.IGNORECASE)
+# A caption held in the figure's markup: a shortcode's `caption="…"`, a `<figcaption>`, and (boilerplate-10) a
+# Markdown image's title of three words or more (`![History](a.png "Milestones in the history of …")`, shown
+# with the image as its caption; a one-word title, `"logo"`, is a name).
+_FIGURE_CAPTION = re.compile(
+    r"\bcaption\s*=\s*[\"']\W{0,3}\w|<figcaption\b|!\[[^\]]*\]\([^)\s]+\s+\"(?:[^\"\s]+\s+){2,}[^\"]*\"\)",
+    re.IGNORECASE,
+)
 _FIGURE_WORDS = ("![", "<img", "img", "image", "figure", "picture", "photo")
 # A contact block: the heading, then short lines (name, title, company, phone, e-mail) until prose resumes.
 _CONTACT_BLOCK = re.compile(
