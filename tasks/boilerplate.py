@@ -43,7 +43,7 @@ import numpy as np
 # credits, a portal's byline with the time it was read, time stamp labels, an About heading run into its
 # description as a Markdown heading, a label with its standing links run in, an editor's note on the page's
 # player; a Markdown heading holding a variable and a figure holding its caption are text.
-BOILERPLATE_VERSION = "boilerplate-9"
+BOILERPLATE_VERSION = "boilerplate-10"
 
 # Each of these on its own marks a paragraph as page furniture. Each rule comes with words of which any text
 # it matches holds one (lower-cased): a case-insensitive regex costs ~10 us a paragraph, a substring search
@@ -1100,6 +1100,9 @@ _TEMPLATE_MIN_WORDS = 4  # "Version 1.2" or a date alone is no template
 # ("rustup update stable").
 _CODE_FENCE = re.compile(r"(```|~~~)[\w+-]*")
 _CODE_MIN_WORDS = 2
+# A link alone (a list item or not) whose text names a version is a template from 1 word: a release's package
+# link, its version changed ("* [apache-flink==1.16.2](https://pypi.org/project/apache-flink/1.16.2/)").
+_LINK_ALONE = re.compile(r"\s*(?:[*+-]\s+)?\[[^\]]+\]\([^)\s]*\)\s*")
 _MONTH_TOKEN = re.compile(rf"(?<![^ ]){_MONTH.pattern}(?![^ ])")  # a token of words joined by spaces
 
 
@@ -1165,7 +1168,10 @@ def template_keys(text: str) -> tuple[int, int]:
     # A run of numbers is one slot: a release lists the lines it covers ("23.x, 22.x, 20.x, 18.x"), the next
     # one fewer.
     masked = [w for k, w in enumerate(masked) if w != "#" or k == 0 or masked[k - 1] != "#"]
-    if sum(w not in "#@" for w in masked) < (_CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS):
+    least = _CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS
+    if "#" in masked and _LINK_ALONE.fullmatch(text):
+        least = 1
+    if sum(w not in "#@" for w in masked) < least:
         key = 0
     else:
         key = _key(" ".join(masked))
