@@ -210,3 +210,82 @@ def test_a_lead_in_printed_under_two_stories_is_furniture_only_over_furniture():
     assert story["gadget-1.60.0"] != story["gadget-1.64.0"]
     assert reasons[("gadget-1.64.0", own)] is None
     assert reasons[("gadget-1.64.0", command)] == "repeated"
+
+
+# Two wire stories of one hurricane printed by one portal: each its own report, sharing two background
+# paragraphs the newsroom wrote once; and the portal's standing box between paragraphs, printed under both.
+STORM_A = [
+    "The storm's march toward land sent thousands out of the port city in slow traffic on Thursday.",
+    "Drivers waited for hours on the highway north as service stations ran out of fuel by the afternoon.",
+    "The toll of last month's hurricane in the state rose to 832 on Thursday; workers kept searching homes.",
+    "Officials said the shelters in the north of the state had room for another twenty thousand people.",
+    "As for those who refuse to leave, the governor said they should write their names on their arms in ink.",
+    "The forecast called for a storm surge of fifteen to twenty feet along the western part of the coast.",
+    "Check our live map for road closures and shelter openings across the region this week.",
+    "Forecasters said the storm could weaken before it reaches the coast late on Friday night.",
+]
+STORM_B = [
+    "Rain fell on the flooded city on Thursday for the first time since last month's hurricane hit.",
+    "Engineers added sandbags to the patched levees and said they would hold three to five inches of rain.",
+    "The toll of last month's hurricane in the state rose to 832 on Thursday; workers kept searching homes.",
+    "In the lower wards, water seeped through a patched levee and covered a street a foot deep by evening.",
+    "As for those who refuse to leave, the governor said they should write their names on their arms in ink.",
+    "The mayor asked the few thousand people who had come back to leave again until the rain stops.",
+    "Check our live map for road closures and shelter openings across the region this week.",
+    "Pumps were running at two thirds of their capacity, the engineers said late on Thursday.",
+]
+
+
+def news_raw(doc_id: str, paragraphs: list[str], day: int) -> RawDocument:
+    return RawDocument(
+        doc_id, f"portal/{doc_id}.txt", "\n\n".join(paragraphs), "portal", None, None,
+        datetime(2005, 9, day), "utf-8", doc_id, "txt",
+    )  # fmt: skip
+
+
+def test_background_paragraphs_two_stories_of_one_news_share_inside_their_text_are_not_furniture():
+    story, reasons = stories_and_reasons(
+        news_raw("storm-traffic", STORM_A, 22), news_raw("storm-rain", STORM_B, 23)
+    )
+    assert story["storm-traffic"] != story["storm-rain"]
+    for doc in ("storm-traffic", "storm-rain"):
+        assert reasons[(doc, STORM_A[2])] is None and reasons[(doc, STORM_A[4])] is None
+    # Shared alone, the box is a box: furniture, as before. A single shared paragraph inside the text is not
+    # enough to call two stories one news.
+    one = [p for k, p in enumerate(STORM_A) if k != 4]
+    other = [p for k, p in enumerate(STORM_B) if k not in (2, 4)]
+    story, reasons = stories_and_reasons(
+        news_raw("storm-traffic", one, 22), news_raw("storm-rain", other, 23)
+    )
+    assert reasons[("storm-traffic", STORM_A[6])] == reasons[("storm-rain", STORM_A[6])] == "repeated"
+
+
+def test_a_shared_paragraph_that_opens_or_closes_a_story_stays_furniture():
+    header = "Morning edition of the portal, your trusted source for the whole of the gulf coast this week."
+    a = [header, *STORM_A[:6], STORM_A[7]]
+    b = [header, *STORM_B[:6], STORM_B[7]]
+    story, reasons = stories_and_reasons(news_raw("storm-traffic", a, 22), news_raw("storm-rain", b, 23))
+    assert story["storm-traffic"] != story["storm-rain"]
+    assert reasons[("storm-traffic", header)] == reasons[("storm-rain", header)] == "repeated"
+    assert reasons[("storm-traffic", STORM_A[2])] is None  # the background inside the text is still news
+
+
+def test_a_markdown_image_with_a_caption_as_its_title_is_a_captioned_figure():
+    from tasks.boilerplate import flag_document
+
+    captioned = '![History](/images/history.png "Milestones in the history of the two organisations")'
+    bare = "![History](/images/history.png)"
+    named = '![Logo](/images/logo.png "logo")'
+    text = "The two organisations have worked side by side for years, as the timeline below shows."
+    assert flag_document([text, captioned, text, bare, text, named, text]) == [
+        False, False, False, True, False, True, False,
+    ]  # fmt: skip
+
+
+def test_a_link_alone_naming_a_version_is_a_template_line_and_a_link_without_one_is_not():
+    from tasks.boilerplate import template_key
+
+    one = template_key("* [gadget==1.16.1](https://pypi.org/project/gadget/1.16.1/)")
+    assert one != 0 and one == template_key("* [gadget==1.17.1](https://pypi.org/project/gadget/1.17.1/)")
+    assert template_key("* [Forum](https://forum.example.org)") == 0
+    assert template_key("See [gadget 1.16.1](https://x.org) now") == 0  # a sentence: four words needed
