@@ -108,7 +108,7 @@ def _metadata(fields: dict) -> dict[str, str]:
     meta: dict[str, str] = {}
     title = fields.get("title")
     if isinstance(title, str | int | float) and str(title).strip():
-        meta["title"] = str(title).strip()
+        meta["title"] = _filled(str(title).strip(), fields)
     for key in _DATE_KEYS:
         value = fields.get(key)
         if isinstance(value, datetime | date):
@@ -123,6 +123,26 @@ def _metadata(fields: dict) -> dict[str, str]:
             meta["author"] = ", ".join(names)
             break
     return meta
+
+
+# A variable of the site's generator in a front-matter title, filled from the same front matter when the page
+# is built: Apache Grails's blog engine (`[%version]`), Jekyll (`{{ page.version }}`), Hugo
+# (`{{ .Params.version }}`). "Apache Grails [%version] - Release Announcement" is the page's title with the
+# version in it (the release it announces: tasks/evidence.py release_of).
+_TITLE_VARIABLE = re.compile(r"\[%(\w+)\]|\{\{-?\s*(?:page|\.Params)\.(\w+)\s*-?\}\}")
+
+
+def _filled(title: str, fields: dict) -> str:
+    """The title with its generator's variables filled from the front matter's own scalar fields; a variable
+    the front matter does not give is left as it stands."""
+    if "[%" not in title and "{{" not in title:
+        return title
+
+    def value(match: re.Match) -> str:
+        found = fields.get(match.group(1) or match.group(2))
+        return str(found) if isinstance(found, str | int | float) and str(found).strip() else match.group(0)
+
+    return _TITLE_VARIABLE.sub(value, title)
 
 
 def _names(value: object) -> list[str]:

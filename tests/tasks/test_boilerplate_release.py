@@ -289,3 +289,18 @@ def test_a_link_alone_naming_a_version_is_a_template_line_and_a_link_without_one
     assert one != 0 and one == template_key("* [gadget==1.17.1](https://pypi.org/project/gadget/1.17.1/)")
     assert template_key("* [Forum](https://forum.example.org)") == 0
     assert template_key("See [gadget 1.16.1](https://x.org) now") == 0  # a sentence: four words needed
+
+
+def test_a_front_matter_titles_generator_variables_are_filled_from_the_front_matter():
+    from tasks.frontmatter import split_front_matter
+
+    def title(front: str) -> str:
+        return split_front_matter(f"---\n{front}\n---\n\nThe post's first paragraph.\n").fields["title"]
+
+    grails = title("version: 7.0.0-RC2\ntitle: Apache Gadget [%version] - Release Announcement")
+    assert grails == "Apache Gadget 7.0.0-RC2 - Release Announcement"
+    assert release_of(grails) == "7-rc2"
+    jekyll = title("version: 2.1\ntitle: 'Announcing Gadget {{ page.version }}'")
+    assert jekyll == "Announcing Gadget 2.1"
+    unfilled = "Gadget [%version] - Release Announcement"  # no version field: left as it stands
+    assert title(f"title: {unfilled}") == unfilled
