@@ -84,6 +84,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: the sixth blind part's first run on main's code (the fifth and sixth blind parts' "
         "paragraphs withheld), kept as evidence and quoted in a table; current figures are quality.json's",
     ),
+    "quality-boilerplate-10.json": (
+        "boilerplate.md",
+        "hand-written: boilerplate-10 against main c8926ea (real set and generator at 100, 1,000 and 10,000 "
+        "stories), quoted in a table; current figures are quality.json's",
+    ),
     "link_memory.json": ("link-memory.md", "rendered (the whole page) by `bench.link_memory.render_page`"),
     "commit_memory.json": ("memory.md", "hand-written: a commit's peak RSS, streamed against whole tables"),
     "trace.json": ("trace-benchmarks.md", "rendered (the whole page) by `bench.trace_bench.render`"),
