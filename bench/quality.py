@@ -205,8 +205,8 @@ def label_part(labels: dict, documents: list[str], heldout: bool | str) -> tuple
     `"blind3"`, `"blind4"`, `"blind5"`, `"blind6"` and `"blind7"` for the parts kept from rule writers: text
     added after the rules it measures were written, never used to tune one; `"news-dev"` and `"news-dev2"` for
     the news pages rule writers may read beside the fourth blind part, of the same kind) or the rest
-    (`heldout = False`: the text the rules were developed on). Boilerplate, fate and whole labels are kept for the part's
-    documents only."""
+    (`heldout = False`: the text the rules were developed on). Boilerplate, fate and whole labels are kept for
+    the part's documents only."""
 
     def mine(label: dict) -> bool:
         return label.get("heldout", False) == heldout if heldout else not label.get("heldout")
