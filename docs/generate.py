@@ -84,6 +84,12 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: the sixth blind part's first run on main's code (the fifth and sixth blind parts' "
         "paragraphs withheld), kept as evidence and quoted in a table; current figures are quality.json's",
     ),
+    "quality-blind7-first-look.json": (
+        "real-set.md",
+        "hand-written: the seventh blind part's first run on main's code (the fifth, sixth and seventh blind "
+        "parts' paragraphs withheld), kept as evidence and quoted in a table; current figures are "
+        "quality.json's",
+    ),
     "quality-boilerplate-10.json": (
         "boilerplate.md",
         "hand-written: boilerplate-10 against main c8926ea (real set and generator at 100, 1,000 and 10,000 "
