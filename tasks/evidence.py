@@ -61,6 +61,38 @@ def names_and_numbers(text: str) -> list[str]:
     return out
 
 
+# Quotation marks: straight and curly double quotes, and curly single quotes (British style) where a closing
+# one is not an apostrophe inside a word ("it’s").
+_QUOTED_TOKEN = re.compile(r"[\"“”‘]|’(?!\w)|\w+(?:[’'-]\w+)*")
+NARRATIVE_SHINGLE = 5
+
+
+def narrative_shingles(paragraphs: list[str]) -> list[tuple[str, ...] | None]:
+    """The 5-word shingles of a text's narrative, its words outside quotation marks, in reading order; None
+    where the narrative breaks (a quote, a paragraph's end), so no shingle spans a quote.
+
+    What a rewrite keeps of its source's own sentences (docs/linking.md, link-10): two reports of one event
+    written apart share the quoted speech, a rewrite also the reporter's phrasing. A quote opened and not
+    closed runs to the paragraph's end (a quote continued in the next paragraph opens it again)."""
+    out: list[tuple[str, ...] | None] = []
+    for text in paragraphs:
+        inside, words = False, []
+        for token in _QUOTED_TOKEN.findall(text):
+            if token in "\"“”‘’":
+                out.extend(_shingles(words))
+                words = []
+                inside = (not inside) if token == '"' else token in "“‘"
+            elif not inside:
+                words.append(token.lower().replace("’", "'"))
+        out.extend(_shingles(words))
+    return out
+
+
+def _shingles(words: list[str]) -> list[tuple[str, ...] | None]:
+    n = NARRATIVE_SHINGLE
+    return [tuple(words[i : i + n]) for i in range(len(words) - n + 1)] + [None]
+
+
 def canonical_url(url: str | None) -> str | None:
     """One form per page: scheme, `www.`, a trailing slash, a fragment and tracking parameters dropped."""
     if not url or not url.strip():

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from bisect import bisect_left
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -28,6 +29,7 @@ from tasks.evidence import (
     canonical_url,  # noqa: F401 (part of this module's interface)
     name_lists,
     names_and_numbers,  # noqa: F401 (part of this module's interface)
+    narrative_shingles,
     with_evidence,
 )
 from tasks.fingerprint import SketchConfig, minhash_word_hashes
@@ -338,7 +340,12 @@ def _find_stories(
         config,
         given=at[given],
         versions=versions[linked],
-        rewrite_check=names_check(names, config, cut=True),
+        rewrite_check=narrative_check(
+            names,
+            narrative_reader(wide, body, at[doc_index[body]]),
+            pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64)[linked],
+            config,
+        ),
         rewrite_candidates=name_candidate_pairs(rare or names, config, scratch),
         scratch=scratch,
     )
@@ -606,6 +613,94 @@ def names_check(names: Names, config: LinkConfig = LinkConfig(), cut: bool = Fal
         return out
 
     return check
+
+
+def narrative_check(
+    names: Names,
+    narrative: Callable[[np.ndarray], dict[int, list]] | None,
+    outlet: np.ndarray,
+    config: LinkConfig = LinkConfig(),  # noqa: B008
+):
+    """rewrite_check for link_corpus: names_check (with short rewrites' thin links), and a full link for a
+    pair of two outlets that fails it whose smaller body is `min_narrative_containment` in the other
+    (estimated: `contained`) and whose narratives share `min_narrative_phrases` phrases in the same order
+    (narrative_phrases): churnalism, another outlet's rewrite that recasts the lead, moves the attribution
+    and rewords most sentences, keeps the quotes and some of the source's own phrasing (issue 12, class 3).
+    Two reports of one event written apart share quotes and names (often in order) but hardly a phrase of
+    their own; an outlet reuses its own phrasing across its stories (series, templates, lists of fixes), so
+    two documents of one outlet are left to the other rules.
+
+    narrative: the narrative shingles (tasks.evidence.narrative_shingles) of the documents asked for, read
+    only for the pairs this rule tests; outlet: per document, its outlet's number (-1: unknown)."""
+    named = names_check(names, config, cut=True)
+
+    def check(
+        a: np.ndarray, b: np.ndarray, low: np.ndarray | None = None, contained: np.ndarray | None = None
+    ) -> np.ndarray:
+        out = named(a, b, low)
+        if narrative is None or contained is None:
+            return out
+        apart = (outlet[a] != outlet[b]) | (outlet[a] < 0)
+        test = np.flatnonzero((out < 1) & apart & (contained >= config.min_narrative_containment))
+        if len(test):
+            read = narrative(np.union1d(a[test], b[test]))
+            for k in test.tolist():
+                if narrative_phrases(read[int(a[k])], read[int(b[k])]) >= config.min_narrative_phrases:
+                    out[k] = 1.0
+        return out
+
+    return check
+
+
+def narrative_phrases(a: list, b: list) -> int:
+    """How many phrases of their narratives two texts share in the same order: the runs of consecutive
+    shingles of `a` (narrative_shingles) found in `b`, in the longest chain whose places in `b` follow
+    their order in `a`. A sentence kept whole is one phrase; a reworded one keeps one or two."""
+    if len(b) < len(a):
+        a, b = b, a
+    shared = {x for x in a if x is not None} & {x for x in b if x is not None}
+    if not shared:
+        return 0
+    first: dict = {}
+    for i, x in enumerate(b):
+        if x in shared:
+            first.setdefault(x, i)
+    starts, inside = [], False
+    for x in a:
+        if x is not None and x in shared:
+            if not inside:
+                starts.append(first[x])
+            inside = True
+        else:
+            inside = False
+    chain: list[int] = []  # the longest increasing run of places: its least last place per length
+    for place in starts:
+        k = bisect_left(chain, place)
+        chain[k : k + 1] = [place]
+    return len(chain)
+
+
+def narrative_reader(wide: WideColumns, rows: np.ndarray, owner: np.ndarray):
+    """The narrative shingles of documents, read from their body rows' text when asked (a few pairs: the
+    candidates narrative_check tests), never the corpus's text whole. rows: the body rows (ascending, each
+    document's in reading order); owner: each row's document position. None when there is no text to read
+    (a paragraphs table given without it)."""
+    if "text" not in wide.paras.column_names and not wide.files:
+        return None
+
+    def read(docs: np.ndarray) -> dict[int, list]:
+        wanted = np.isin(owner, docs)
+        picked_rows, picked_owner = rows[wanted], owner[wanted]
+        texts: list = [None] * len(picked_rows)
+        for where, values in wide.picked("text", picked_rows):
+            for k, text in zip(where.tolist(), values.to_pylist(), strict=True):
+                texts[k] = text or ""
+        paragraphs: dict[int, list[str]] = {int(d): [] for d in docs.tolist()}
+        for d, text in zip(picked_owner.tolist(), texts, strict=True):
+            paragraphs[d].append(text)
+        return {d: narrative_shingles(p) for d, p in paragraphs.items()}
+
+    return read
 
 
 # Names and numbers taken at once when rare ones are told apart (name_candidate_pairs): about 40 bytes each
