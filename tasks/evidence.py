@@ -65,26 +65,38 @@ def names_and_numbers(text: str) -> list[str]:
 # one is not an apostrophe inside a word ("it’s").
 _QUOTED_TOKEN = re.compile(r"[\"“”‘]|’(?!\w)|\w+(?:[’'-]\w+)*")
 NARRATIVE_SHINGLE = 5
+# Words beside a quote, this many or fewer, are its attribution ("fire chief Owen Pratt said", "he told
+# AAP"): they travel with the quote into every report that prints it.
+ATTRIBUTION_WORDS = 8
 
 
 def narrative_shingles(paragraphs: list[str]) -> list[tuple[str, ...] | None]:
-    """The 5-word shingles of a text's narrative, its words outside quotation marks, in reading order; None
-    where the narrative breaks (a quote, a paragraph's end), so no shingle spans a quote.
+    """The 5-word shingles of a text's narrative, its words outside quotation marks and their attributions,
+    in reading order; None where the narrative breaks (a quote, a paragraph's end), so no shingle spans one.
 
     What a rewrite keeps of its source's own sentences (docs/linking.md, link-10): two reports of one event
-    written apart share the quoted speech, a rewrite also the reporter's phrasing. A quote opened and not
-    closed runs to the paragraph's end (a quote continued in the next paragraph opens it again)."""
+    written apart share the quoted speech and who said it, a rewrite also the reporter's phrasing. A quote
+    opened and not closed runs to the paragraph's end (a quote continued in the next paragraph opens it
+    again)."""
     out: list[tuple[str, ...] | None] = []
     for text in paragraphs:
-        inside, words = False, []
+        segments: list[tuple[list[str], bool]] = [([], False)]  # words outside quotes; beside a quote?
+        inside = False
         for token in _QUOTED_TOKEN.findall(text):
-            if token in "\"“”‘’":
-                out.extend(_shingles(words))
-                words = []
+            if token in "”’" and not inside:  # a plural's apostrophe ("players’ union"), a stray mark
+                continue
+            if token in '"“”‘’':
+                if not inside:  # a quote opens: the words before it are beside it
+                    segments[-1] = (segments[-1][0], True)
                 inside = (not inside) if token == '"' else token in "“‘"
+                if not inside:  # a quote closed: the words after it are beside it
+                    segments.append(([], True))
             elif not inside:
-                words.append(token.lower().replace("’", "'"))
-        out.extend(_shingles(words))
+                segments[-1][0].append(token.lower().replace("’", "'"))
+        for words, beside in segments:
+            if not (beside and len(words) <= ATTRIBUTION_WORDS):
+                out.extend(_shingles(words))
+        out.append(None)
     return out
 
 

@@ -1275,7 +1275,8 @@ def link_corpus(
     document, a label shared by the versions of one text among them (cluster_stories).
     rewrite_check: for document pairs (a, b) that may be heavy rewrites of each other, and whether each
     shares little wording (under `min_rewrite_jaccard`) and the estimated containment of its smaller body in
-    the other, how strongly they are (their names and numbers matched in order: tasks.stories). rewrite_candidates: (a, b) document pairs to test as heavy rewrites besides those of the
+    the other, how strongly they are (their names and numbers matched in order, their narratives' phrases:
+    tasks.stories). rewrite_candidates: (a, b) document pairs to test as heavy rewrites besides those of the
     document LSH (documents whose rare names agree). scratch: a folder for what is grouped out of core (the
     LSH buckets: candidate_pair_batches); sketches may be a file mapped into memory, read a block at a time.
     """

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from bisect import bisect_left
 import tempfile
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
