@@ -64,6 +64,7 @@ def names_and_numbers(text: str) -> list[str]:
 # Quotation marks: straight and curly double quotes, and curly single quotes (British style) where a closing
 # one is not an apostrophe inside a word ("it’s").
 _QUOTED_TOKEN = re.compile(r"[\"“”‘]|’(?!\w)|\w+(?:[’'-]\w+)*")
+_CLOSES = {'"': '"', "“": "”", "‘": "’"}  # a quote's opening mark: its closing one
 NARRATIVE_SHINGLE = 5
 # Words beside a quote, this many or fewer, are its attribution ("fire chief Owen Pratt said", "he told
 # AAP"): they travel with the quote into every report that prints it.
@@ -81,17 +82,16 @@ def narrative_shingles(paragraphs: list[str]) -> list[tuple[str, ...] | None]:
     out: list[tuple[str, ...] | None] = []
     for text in paragraphs:
         segments: list[tuple[list[str], bool]] = [([], False)]  # words outside quotes; beside a quote?
-        inside = False
+        closing = ""  # the mark that closes the quote open, or "" outside quotes
         for token in _QUOTED_TOKEN.findall(text):
-            if token in "”’" and not inside:  # a plural's apostrophe ("players’ union"), a stray mark
-                continue
-            if token in '"“”‘’':
-                if not inside:  # a quote opens: the words before it are beside it
-                    segments[-1] = (segments[-1][0], True)
-                inside = (not inside) if token == '"' else token in "“‘"
-                if not inside:  # a quote closed: the words after it are beside it
+            if closing:  # inside a quote, only its own closing mark counts (not a quote inside the quote)
+                if token == closing:  # the quote closed: the words after it are beside it
+                    closing = ""
                     segments.append(([], True))
-            elif not inside:
+            elif token in _CLOSES:  # a quote opens: the words before it are beside it
+                segments[-1] = (segments[-1][0], True)
+                closing = _CLOSES[token]
+            elif token not in "”’":  # a word (a stray closing mark, a plural's apostrophe: nothing)
                 segments[-1][0].append(token.lower().replace("’", "'"))
         for words, beside in segments:
             if not (beside and len(words) <= ATTRIBUTION_WORDS):
