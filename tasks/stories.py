@@ -47,7 +47,9 @@ from tasks.link import (
 from tasks.relink import relinked_documents
 from tasks.warehouse import SCHEMAS
 
-# What linking reads of the warehouse (a caller reading Parquet needs no other column): never the text. `url`
+# What linking reads of the warehouse (a caller reading Parquet needs no other column): not the text, but
+# for the documents of the few rewrite candidates whose narratives link-10 compares (narrative_reader: their
+# body rows' `text`, read from the files `find_stories` is given, or the table when it holds it). `url`
 # serves only documents stored before `canonical_url` was prepared (tasks.evidence.with_evidence).
 LINK_DOCUMENT_COLUMNS = ["doc_id", "source", "outlet", "published_at", "url", *DOCUMENT_EVIDENCE]
 LINK_PARAGRAPH_COLUMNS = [
@@ -241,9 +243,10 @@ def find_stories(
     read a row group at a time; evidence_rows: per row of those files, its position in `paras` (-1: not in
     it), when the files' rows are not `paras`' rows in order (WideColumns). scratch: a folder for linking's
     files (the body rows' sketches, the LSH buckets grouped out of core; a temporary folder when None),
-    removed after. stored: a daily run's stored stories: only the documents a changed one could reach are
-    linked again (tasks.relink.relinked_documents), the other stories are kept as stored; the flags are
-    set over the whole corpus as always.
+    removed after. The narratives of churnalism (link-10, narrative_check) are read from the `text` of those
+    files, or of `paras`: given neither, that rule is off. stored: a daily run's stored stories: only the
+    documents a changed one could reach are linked again (tasks.relink.relinked_documents), the other
+    stories are kept as stored; the flags are set over the whole corpus as always.
     """
     if evidence and not set(WIDE_COLUMNS) <= set(paras.column_names):
         # The paragraphs' evidence is in the files (read_link_tables reads a file lacking it whole).
@@ -342,7 +345,7 @@ def _find_stories(
         versions=versions[linked],
         rewrite_check=narrative_check(
             names,
-            narrative_reader(wide, body, at[doc_index[body]]),
+            narrative_reader(wide, body, at[doc_index[body]], fp[body]),
             pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64)[linked],
             config,
         ),
@@ -630,8 +633,14 @@ def narrative_check(
     their own; an outlet reuses its own phrasing across its stories (series, templates, lists of fixes), so
     two documents of one outlet are left to the other rules.
 
-    narrative: the narrative shingles (tasks.evidence.narrative_shingles) of the documents asked for, read
-    only for the pairs this rule tests; outlet: per document, its outlet's number (-1: unknown)."""
+    Paragraphs the two print verbatim (one fingerprint) are left out of both narratives: they are the
+    matched-paragraph rules' evidence, and a passage reused whole (an independent report pasting three of a
+    story's paragraphs, an agency's background paragraphs) is no rewrite; this rule weighs the wording a
+    rewrite keeps inside the paragraphs it recasts.
+
+    narrative: per document asked for, its body paragraphs' (fingerprint, narrative shingles)
+    (narrative_reader), read only for the pairs this rule tests; outlet: per document, its outlet's number
+    (-1: unknown)."""
     named = names_check(names, config, cut=True)
 
     def check(
@@ -645,7 +654,13 @@ def narrative_check(
         if len(test):
             read = narrative(np.union1d(a[test], b[test]))
             for k in test.tolist():
-                if narrative_phrases(read[int(a[k])], read[int(b[k])]) >= config.min_narrative_phrases:
+                x, y = read[int(a[k])], read[int(b[k])]
+                verbatim = {f for f, _ in x} & {f for f, _ in y}
+                phrases = narrative_phrases(
+                    [s for f, p in x if f not in verbatim for s in p],
+                    [s for f, p in y if f not in verbatim for s in p],
+                )
+                if phrases >= config.min_narrative_phrases:
                     out[k] = 1.0
         return out
 
@@ -680,25 +695,25 @@ def narrative_phrases(a: list, b: list) -> int:
     return len(chain)
 
 
-def narrative_reader(wide: WideColumns, rows: np.ndarray, owner: np.ndarray):
-    """The narrative shingles of documents, read from their body rows' text when asked (a few pairs: the
-    candidates narrative_check tests), never the corpus's text whole. rows: the body rows (ascending, each
-    document's in reading order); owner: each row's document position. None when there is no text to read
-    (a paragraphs table given without it)."""
+def narrative_reader(wide: WideColumns, rows: np.ndarray, owner: np.ndarray, fingerprint: np.ndarray):
+    """Per document asked for, its body paragraphs in reading order as (fingerprint, narrative shingles),
+    read from their text when asked (the documents of the few pairs narrative_check tests), never the
+    corpus's text whole. rows: the body rows (ascending, each document's in reading order); owner and
+    fingerprint: each row's document position and fingerprint. None when there is no text to read (a
+    paragraphs table given without it and no files)."""
     if "text" not in wide.paras.column_names and not wide.files:
         return None
 
     def read(docs: np.ndarray) -> dict[int, list]:
-        wanted = np.isin(owner, docs)
-        picked_rows, picked_owner = rows[wanted], owner[wanted]
-        texts: list = [None] * len(picked_rows)
-        for where, values in wide.picked("text", picked_rows):
+        wanted = np.flatnonzero(np.isin(owner, docs))
+        texts: list = [""] * len(wanted)
+        for where, values in wide.picked("text", rows[wanted]):
             for k, text in zip(where.tolist(), values.to_pylist(), strict=True):
                 texts[k] = text or ""
-        paragraphs: dict[int, list[str]] = {int(d): [] for d in docs.tolist()}
-        for d, text in zip(picked_owner.tolist(), texts, strict=True):
-            paragraphs[d].append(text)
-        return {d: narrative_shingles(p) for d, p in paragraphs.items()}
+        out: dict[int, list] = {int(d): [] for d in docs.tolist()}
+        for d, f, text in zip(owner[wanted].tolist(), fingerprint[wanted].tolist(), texts, strict=True):
+            out[d].append((f, narrative_shingles([text])))
+        return out
 
     return read
 

@@ -478,7 +478,7 @@ def test_a_churnalised_rewrite_keeping_its_sources_phrases_links_where_its_names
     assert names_check(names, cut=True)(a, b, low).tolist() == [0, 0]  # the names alone link neither
 
     def narrative(docs: np.ndarray) -> dict[int, list]:
-        return {d: narrative_shingles(texts[d]) for d in docs.tolist()}
+        return {d: [(hash(p), narrative_shingles([p])) for p in texts[d]] for d in docs.tolist()}
 
     contained = np.array([0.5, 0.5])
     assert narrative_check(names, narrative, np.array([0, 1, 2]))(a, b, low, contained).tolist() == [1, 0]
