@@ -114,12 +114,12 @@ class LinkConfig:
     min_cut_containment: float = 0.3
     cut_weight: float = 0.5
     # A rewrite by another outlet that keeps its source's phrasing (churnalism; link-10, tasks/stories.py
-    # `narrative_check`): a rewrite candidate that fails the names check links when `min_narrative_phrases`
-    # phrases of the two texts' narrative (their words outside quotation marks) are shared in the same order,
-    # and the smaller body is `min_narrative_containment` (estimated) in the other. Two reports of one event
-    # written apart share the quoted speech and at most one phrase of their own (the real set's eleven such
-    # pairs of other outlets); a rewrite keeps three or more of the reporter's phrases among its new wording.
-    min_narrative_phrases: int = 3
+    # `narrative_check`): a rewrite candidate that fails the names check links when the two texts' narratives
+    # (their words outside quotation marks) share a phrase in `min_narrative_paragraphs` paragraphs of each,
+    # in the same order, and the smaller body is `min_narrative_containment` (estimated) in the other. Two
+    # reports of one event written apart share the quoted speech and a phrase in at most one or two
+    # paragraphs; a rewrite keeps the reporter's phrasing here and there through the text.
+    min_narrative_paragraphs: int = 3
     min_narrative_containment: float = 0.3
     # An outlet's revision of its own text (tasks/stories.py `outlet_revision_pairs`): two of its documents
     # printing `min_shared` held-out texts in common link when their whole texts reach this Jaccard (or pass

@@ -626,9 +626,10 @@ def narrative_check(
 ):
     """rewrite_check for link_corpus: names_check (with short rewrites' thin links), and a full link for a
     pair of two outlets that fails it whose smaller body is `min_narrative_containment` in the other
-    (estimated: `contained`) and whose narratives share `min_narrative_phrases` phrases in the same order
-    (narrative_phrases): churnalism, another outlet's rewrite that recasts the lead, moves the attribution
-    and rewords most sentences, keeps the quotes and some of the source's own phrasing (issue 12, class 3).
+    (estimated: `contained`) and whose narratives share a phrase in `min_narrative_paragraphs` paragraphs of
+    each, in the same order (narrative_paragraphs): churnalism, another outlet's rewrite that recasts the
+    lead, moves the attribution and rewords most sentences, keeps the quotes and some of the source's own
+    phrasing (issue 12, class 3).
     Two reports of one event written apart share quotes and names (often in order) but hardly a phrase of
     their own; an outlet reuses its own phrasing across its stories (series, templates, lists of fixes), so
     two documents of one outlet are left to the other rules.
@@ -656,40 +657,30 @@ def narrative_check(
             for k in test.tolist():
                 x, y = read[int(a[k])], read[int(b[k])]
                 verbatim = {f for f, _ in x} & {f for f, _ in y}
-                phrases = narrative_phrases(
-                    [s for f, p in x if f not in verbatim for s in p],
-                    [s for f, p in y if f not in verbatim for s in p],
+                kept = narrative_paragraphs(
+                    [p for f, p in x if f not in verbatim], [p for f, p in y if f not in verbatim]
                 )
-                if phrases >= config.min_narrative_phrases:
+                if kept >= config.min_narrative_paragraphs:
                     out[k] = 1.0
         return out
 
     return check
 
 
-def narrative_phrases(a: list, b: list) -> int:
-    """How many phrases of their narratives two texts share in the same order: the runs of consecutive
-    shingles of `a` (narrative_shingles) found in `b`, in the longest chain whose places in `b` follow
-    their order in `a`. A sentence kept whole is one phrase; a reworded one keeps one or two."""
-    if len(b) < len(a):
-        a, b = b, a
-    shared = {x for x in a if x is not None} & {x for x in b if x is not None}
-    if not shared:
-        return 0
-    first: dict = {}
-    for i, x in enumerate(b):
-        if x in shared:
-            first.setdefault(x, i)
-    starts, inside = [], False
-    for x in a:
-        if x is not None and x in shared:
-            if not inside:
-                starts.append(first[x])
-            inside = True
-        else:
-            inside = False
-    chain: list[int] = []  # the longest increasing run of places: its least last place per length
-    for place in starts:
+def narrative_paragraphs(a: list[list], b: list[list]) -> int:
+    """In how many paragraphs of each, in the same order, two texts share a phrase of their narratives: the
+    longest chain of paragraph pairs (one of `a`, one of `b`, each a list of narrative_shingles) sharing a
+    5-word shingle, each pair after the one before in both texts. A rewrite keeps a phrase here and there
+    through the text; one sentence two stories share (a quote printed without marks, a sentence the
+    generator's pool gives both, names changed) is one paragraph, however many phrases its changed names
+    leave."""
+    sets_a = [{s for s in p if s is not None} for p in a]
+    sets_b = [{s for s in p if s is not None} for p in b]
+    # Pairs by paragraph of `a`, and for one paragraph of `a` its places in `b` from the last: the longest
+    # chain increasing in `b` then takes at most one pair per paragraph of `a`.
+    places = [j for x in sets_a for j in range(len(sets_b) - 1, -1, -1) if x & sets_b[j]]
+    chain: list[int] = []  # per chain length, the least last place in `b`
+    for place in places:
         k = bisect_left(chain, place)
         chain[k : k + 1] = [place]
     return len(chain)

@@ -27,7 +27,7 @@ from tasks.stories import (
     names_and_numbers,
     names_check,
     narrative_check,
-    narrative_phrases,
+    narrative_paragraphs,
     narrative_shingles,
     stock_headings,
     stored_stories,
@@ -507,13 +507,19 @@ def test_narrative_shingles_leave_out_quotes_and_their_attributions():
     assert narrative_shingles(['"We saved what we could," curator Helen Marsh said.']) == [None]
 
 
-def test_narrative_phrases_count_shared_runs_in_the_same_order():
-    source = narrative_shingles(["one two three four five six seven eight nine ten eleven twelve thirteen"])
-    kept = narrative_shingles(["one two three four five x nine ten eleven twelve thirteen"])
-    assert narrative_phrases(source, kept) == 2  # two runs of shingles, in order
-    swapped = narrative_shingles(["nine ten eleven twelve thirteen x one two three four five"])
-    assert narrative_phrases(source, swapped) == 1  # the same two runs, in the other order
-    assert narrative_phrases(source, narrative_shingles(["nothing in common here at all today"])) == 0
+def test_narrative_paragraphs_count_paragraphs_sharing_a_phrase_in_the_same_order():
+    def paragraphs(*texts: str) -> list[list]:
+        return [narrative_shingles([t]) for t in texts]
+
+    source = paragraphs("the first paragraph of the story here", "a second one that says more", "and a third")
+    kept = paragraphs("first paragraph of the story told again", "new words", "a second one that says")
+    assert narrative_paragraphs(source, kept) == 2  # two paragraphs of each, in order
+    assert narrative_paragraphs(source, kept[::-1]) == 1  # the same two, in the other order
+    # One paragraph sharing several phrases (a sentence with its names changed) is one.
+    one = paragraphs("the first paragraph of the story here and a second one that says more")
+    renamed = paragraphs("the first paragraph of the X here and a second one that says")
+    assert narrative_paragraphs(one, renamed) == 1
+    assert narrative_paragraphs(source, paragraphs("nothing in common here at all today")) == 0
 
 
 def test_a_write_through_rewording_every_sentence_links_on_its_rare_names_and_numbers():
