@@ -591,6 +591,23 @@ def worker_processes(n: int) -> Iterator[None]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+@contextmanager
+def page_helper() -> Iterator[ProcessPoolExecutor | None]:
+    """One worker process that renders story pages while the run's process queries their rows
+    (tasks.report_page.write_report_pages): the report is written after the commit, when the other core is
+    idle. None with one core."""
+    if cores() < 2:
+        yield None
+        return
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["tasks.run"])
+    pool = ProcessPoolExecutor(1, mp_context=context, initializer=_exit_with_run, initargs=(os.getpid(),))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def in_worker(step: Callable, *args):
     """Run a shard step in a worker process when a pool is open here, else in this process (on a Dask
     worker, which is the worker process)."""
@@ -762,7 +779,7 @@ def shown_fates(parts: list[Path], stories: list[str]) -> pa.Table:
 
 
 def report_pages(root: Path, touched: set[str] | None, since: str | None) -> Path:
-    return write_report_pages(root, touched=touched, since=since)
+    return write_report_pages(root, touched=touched, since=since, helper=page_helper)
 
 
 def _shards(items: list, size: int) -> list[list]:
