@@ -83,6 +83,8 @@ th[aria-sort=descending] button:after{content:" ▼"}th[aria-sort=ascending] but
 
 
 def _e(value: object) -> str:
+    if type(value) is int:  # a paragraph's number (most calls): digits and a sign, nothing to escape
+        return str(value)
     return escape("" if value is None else str(value), quote=True)
 
 
