@@ -20,8 +20,6 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 # link-9: matched paragraphs counted exactly (min_matched_share), short rewrites linked thin (cut_weight).
 LINK_VERSION = "link-9"
@@ -339,8 +337,8 @@ def sketch_blocks(sketches: np.ndarray, rows: np.ndarray | None = None) -> Itera
 
 
 def gathered(sketches: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """sketches[rows] (a copy); from a mapped sketch file a region of `_REGION` bytes at a time, its pages let
-    go after each, so what a gather maps of the file is bounded whatever the file's size or the rows' order."""
+    """sketches[rows] (a copy); from a mapped sketch file a region of `_REGION` bytes at a time, its pages
+    let go after each, so what a gather maps of the file is bounded whatever its size or the rows' order."""
     if not is_mapped(sketches) or len(rows) == 0:
         return sketches[rows]
     out = np.empty((len(rows), sketches.shape[1]), dtype=sketches.dtype)
@@ -1143,6 +1141,9 @@ def linked_groups(
     """A label per document position shared by the documents the links among `overlaps` join."""
     strong = strong_links(overlaps, config) if strong is None else strong
     a, b = overlaps.a[strong], overlaps.b[strong]
+    from scipy.sparse import coo_matrix  # imported at use: a run with nothing new links nothing
+    from scipy.sparse.csgraph import connected_components
+
     graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n_docs, n_docs))
     return connected_components(graph, directed=False)[1]
 

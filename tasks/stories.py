@@ -18,8 +18,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
 from tasks.boilerplate import BoilerplateConfig, release_template_rows
@@ -944,6 +942,9 @@ def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:
     """Per document: a label shared by the documents the (a, b) pairs join, directly or through others."""
     if len(pairs) == 0:
         return np.arange(n_docs, dtype=np.int64)
+    from scipy.sparse import coo_matrix  # imported at use: a run with nothing new links nothing
+    from scipy.sparse.csgraph import connected_components
+
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n_docs, n_docs))
     return connected_components(graph, directed=False)[1].astype(np.int64)
 

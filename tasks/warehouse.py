@@ -30,8 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -39,6 +39,9 @@ import pyarrow.parquet as pq
 
 from tasks.history import committed_at, keep_days
 from tasks.limits import size_text
+
+if TYPE_CHECKING:  # duckdb is imported at use: a run with nothing new queries nothing
+    import duckdb
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 CURRENT = ".current"
@@ -873,6 +876,8 @@ def ensure_tables(root: Path) -> None:
 def refresh_catalog(root: Path) -> None:
     """build_catalog (which writes only when the catalog is stale); when it cannot be written (a read-only
     warehouse), read it as it is and say so."""
+    import duckdb  # at use: a run with nothing new queries nothing
+
     try:
         build_catalog(root)
     except (OSError, duckdb.IOException, duckdb.PermissionException) as err:
@@ -913,6 +918,8 @@ def catalog_key(root: Path) -> str:
 
 def stored_catalog_key(target: Path) -> str | None:
     """The key a catalog file was written with; None when there is no file or it predates keys."""
+    import duckdb  # at use: a run with nothing new queries nothing
+
     if not target.exists():
         return None
     try:
@@ -936,6 +943,8 @@ def build_catalog(root: Path) -> Path:
     A run does not need to rewrite it for new rows; a moved warehouse, new code or a new format does. When
     another program holds it open for writing it is left as it is (its views still read the newest rows).
     """
+    import duckdb  # at use: a run with nothing new queries nothing
+
     root = root.resolve()
     target = root / "corpus.duckdb"
     key = catalog_key(root)
@@ -988,6 +997,8 @@ def build_catalog(root: Path) -> Path:
 
 def carry_user_schema(con: duckdb.DuckDBPyConnection, old: Path) -> None:
     """Copy the user's views, macros and tables (schema `mine`) from the catalog being replaced."""
+    import duckdb  # at use: a run with nothing new queries nothing
+
     con.execute(f"ATTACH '{old.as_posix().replace(chr(39), chr(39) * 2)}' AS previous (READ_ONLY)")
     try:
         tables = con.execute(
@@ -1022,6 +1033,7 @@ def carry_user_schema(con: duckdb.DuckDBPyConnection, old: Path) -> None:
 
 def create_report_views(con: duckdb.DuckDBPyConnection) -> None:
     """One view per sql/ report (a report may read another)."""
+    import duckdb  # at use: a run with nothing new queries nothing
 
     def create(path: Path) -> None:
         con.execute(f"CREATE OR REPLACE VIEW {path.stem} AS {path.read_text().strip().rstrip(';')}")
@@ -1068,6 +1080,8 @@ def report_description(path: Path) -> str:
 def describe_views(con: duckdb.DuckDBPyConnection) -> None:
     """Comments on the tables and columns, from sql/comments.sql. A comment on a column that is gone must not
     stop a run: it is skipped here, and tests/tasks/test_warehouse_catalog.py names it."""
+    import duckdb  # at use: a run with nothing new queries nothing
+
     for statement in (SQL_DIR / "comments.sql").read_text().split(";\n"):
         if statement.strip() and not all(line.startswith("--") for line in statement.strip().splitlines()):
             try:
