@@ -581,7 +581,9 @@ def worker_processes(n: int) -> Iterator[None]:
         yield
         return
     context = get_context("forkserver")
-    context.set_forkserver_preload(["tasks.run"])
+    # What the shard steps import at use, once here rather than in every worker (tasks.run itself imports
+    # them at use, so that a run with nothing new does not).
+    context.set_forkserver_preload(["tasks.run", "scipy.sparse", "ftfy", "courlan", "trafilatura"])
     pool = ProcessPoolExecutor(n, mp_context=context, initializer=_exit_with_run, initargs=(os.getpid(),))
     _pool = pool
     try:
