@@ -296,11 +296,14 @@ def input_root(given: Path) -> Path:
 def input_suffix(path: Path) -> str:
     """The suffix that says how a file is read, compression included (`.jsonl.gz`); lower case."""
     name = path.name.lower()
-    found = next((s for s in _LONGEST_FIRST if name.endswith(s)), None)
-    return found if found is not None else path.suffix.lower()  # (pathlib's suffix only when needed)
-
-
-_LONGEST_FIRST = sorted(SUPPORTED, key=len, reverse=True)
+    # Every supported suffix is one or two dotted parts: the longest that ends the name, looked up (a file
+    # is asked this several times, tens of thousands of files a run).
+    last = name.rfind(".")
+    before = name.rfind(".", 0, last) if last > 0 else -1
+    for start in (before, last):
+        if start >= 0 and name[start:] in SUPPORTED:
+            return name[start:]
+    return path.suffix.lower()
 
 
 def _supported(path: Path) -> bool:
