@@ -510,6 +510,8 @@ def align_shard(target: Path, body_file: Path, stories: dict[str, list[str]]) ->
     fates = align_stories(stories, body)
     with staged_folder(target) as tmp:
         write_part(tmp / "fates.parquet", fates, "paragraph_fates")
+    del paras, body
+    release_freed_memory()  # a worker aligns shard after shard: what this one read is given back
     return AlignedShard(str(part), len(stories), fates.num_rows)
 
 
