@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -943,13 +944,16 @@ def build_catalog(root: Path) -> Path:
     A run does not need to rewrite it for new rows; a moved warehouse, new code or a new format does. When
     another program holds it open for writing it is left as it is (its views still read the newest rows).
     """
-    import duckdb  # at use: a run with nothing new queries nothing
-
     root = root.resolve()
     target = root / "corpus.duckdb"
     key = catalog_key(root)
+    if _stamped(target, key):  # every run asks: known current without opening it (nor importing DuckDB)
+        return target
+    import duckdb  # at use: a run with nothing new queries nothing
+
     try:
         if stored_catalog_key(target) == key:
+            _stamp(target, key)
             return target
     except CatalogInUse as err:
         print(f"reprint: the catalog was not refreshed: {err}", file=sys.stderr)
@@ -992,7 +996,32 @@ def build_catalog(root: Path) -> Path:
         con.close()
     if tmp.exists():
         os.replace(tmp, target)
+        _stamp(target, key)
     return target
+
+
+# Beside the catalog: the key build_catalog found in it, with the file's size and modification time then. A
+# catalog file with that size and time holds that key; one written since (a user's views added) is opened.
+CATALOG_STAMP = ".corpus.duckdb.key"
+
+
+def _stamped(target: Path, key: str) -> bool:
+    try:
+        info = os.stat(target)
+        stamp = json.loads((target.parent / CATALOG_STAMP).read_text())
+        return stamp == [key, info.st_size, info.st_mtime_ns]
+    except (OSError, ValueError):
+        return False
+
+
+def _stamp(target: Path, key: str) -> None:
+    try:
+        info = os.stat(target)
+        tmp = target.parent / f"{CATALOG_STAMP}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps([key, info.st_size, info.st_mtime_ns]))
+        os.replace(tmp, target.parent / CATALOG_STAMP)
+    except OSError:
+        pass  # a read-only warehouse: the catalog is opened to be checked, as before
 
 
 def carry_user_schema(con: duckdb.DuckDBPyConnection, old: Path) -> None:
