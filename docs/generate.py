@@ -84,6 +84,12 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: the sixth blind part's first run on main's code (the fifth and sixth blind parts' "
         "paragraphs withheld), kept as evidence and quoted in a table; current figures are quality.json's",
     ),
+    "quality-blind7-first-look.json": (
+        "real-set.md",
+        "hand-written: the seventh blind part's first run on main's code (the fifth, sixth and seventh blind "
+        "parts' paragraphs withheld), kept as evidence and quoted in a table; current figures are "
+        "quality.json's",
+    ),
     "link_memory.json": ("link-memory.md", "rendered (the whole page) by `bench.link_memory.render_page`"),
     "commit_memory.json": ("memory.md", "hand-written: a commit's peak RSS, streamed against whole tables"),
     "trace.json": ("trace-benchmarks.md", "rendered (the whole page) by `bench.trace_bench.render`"),

@@ -578,6 +578,37 @@ def test_sixth_blind_part_is_scored_apart_and_withheld_with_the_fifth(tmp_path):
     assert whole["boilerplate_missed"] == whole["fates"] == whole["whole_cut"] == []
 
 
+def test_seventh_blind_part_is_scored_apart_and_withheld_with_the_fifth_and_sixth(tmp_path):
+    # heldout = "blind7": ASF press releases recast by project blogs, re-issued posts and one-template posts
+    # (real-blind7), a third judge beside the fifth and sixth parts; all three are withheld while blind.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "blind7"  # a1.md and a2.md
+    labels["hard_negative"][0]["heldout"] = "blind6"  # b.md and c.md
+    documents = real_documents(corpus)
+    assert ("real-blind7", "blind7") in PARTS and set(WITHHELD) == {"blind5", "blind6", "blind7"}
+    blind7, blind7_docs = label_part(labels, documents, heldout="blind7")
+    assert blind7_docs == {"a1.md", "a2.md"}
+    assert blind7["family"] == labels["family"] and blind7["hard_negative"] == []
+    assert [b["docs"] for b in blind7["boilerplate"]] == [["a1.md", "a2.md"], []]
+    assert label_part(labels, documents, heldout="blind6")[1] == {"b.md", "c.md"}
+    assert withheld_documents(labels, documents) == {"a1.md", "a2.md", "b.md", "c.md"}
+    out = Warehouse(
+        story={"a1.md": "s1", "a2.md": "s1", "b.md": "s2", "c.md": "s2"},  # the family whole, the pair linked
+        version={"a1.md": 0, "a2.md": 1, "b.md": 0, "c.md": 1},
+        paragraphs=[("a2.md", 0, "About Us: a company.", False), ("b.md", 0, "Next", False)],
+        fates={},
+        rejects=[],
+    )
+    part = score_real(corpus, blind7, restricted(out, blind7_docs), blind7_docs)
+    assert part["families_whole"] == 1 and part["hard_negatives_linked"] == []
+    shown = withhold(part, blind7_docs)
+    # Its figures are shown, its paragraphs are not.
+    assert shown["boilerplate"] == part["boilerplate"] and shown["boilerplate_missed"] == []
+    assert shown["withheld"]["boilerplate_missed"] == 1
+    whole = withhold(score_real(corpus, labels, out), withheld_documents(labels, documents))
+    assert whole["boilerplate_missed"] == whole["fates"] == whole["whole_cut"] == []
+
+
 def test_news_dev_part_is_scored_apart_and_shown_in_full(tmp_path):
     # heldout = "news-dev": news pages saved as HTML that rule writers read beside the blind part of the same
     # kind: a part of its own (real-news-dev), never withheld, so its missed and wrongly flagged paragraphs
