@@ -73,7 +73,12 @@ class LinkingCases:
       cut: a short rewrite (a broadcast or brief of a wire story): its first 3-5 paragraphs only, each cut to
         its first sentence, with 0.3 of the words that are not names or numbers replaced;
     per story: hard_negative: the story is an independent report of an earlier one, at least 8 paragraphs
-      of its own plus three of the earlier story's paragraphs (quotes) verbatim.
+      of its own plus three of the earlier story's paragraphs (quotes) verbatim;
+      churn: every third paragraph of the story is a quote (in quotation marks, attributed), its first
+      republication is churnalism (the quotes kept and attributed anew, the other paragraphs with half of
+      their words that are not names or numbers replaced, the second half of the story brought before the
+      first, two paragraphs of its own added), and an independent report of the same event (a story of its
+      own: 8 paragraphs of its own) prints the same quotes (issue 12, class 3, link-10).
     Republications made by recut or rewrite have no gold fates (grouping only)."""
 
     recut: float = 0.0
@@ -82,10 +87,11 @@ class LinkingCases:
     rewrite_share: float = 0.15
     hard_negative: float = 0.0
     cut: float = 0.0
+    churn: float = 0.0
 
     @property
     def active(self) -> bool:
-        return any((self.recut, self.same_outlet, self.rewrite, self.hard_negative, self.cut))
+        return any((self.recut, self.same_outlet, self.rewrite, self.hard_negative, self.cut, self.churn))
 
 
 # A stress test: twice the edits, up to three moves (some of them edited), more truncation and mojibake.
@@ -645,6 +651,36 @@ def _cut(body: list[str], rng: random.Random) -> list[str]:
     return [_reworded((_sentences(text) or [text])[0], 0.3, rng) for text in kept]
 
 
+def _quoted(body: list[str]) -> list[str]:
+    """The story with every third paragraph (from the third) a quote, attributed as a wire story does."""
+    return [f"“{text}” a spokesperson said." if k % 3 == 2 else text for k, text in enumerate(body)]
+
+
+def _churn(body: list[str], rng: random.Random) -> list[str]:
+    """Churnalism of a story with quotes (_quoted): the quotes kept and attributed anew, the other paragraphs
+    reworded (half the words that are not names or numbers replaced: a phrase of five words survives about
+    one time in sixteen), the second half of the story brought before the first (its attribution and facts
+    moved), two paragraphs of the outlet's own added."""
+    out = []
+    for text in body:
+        if text.startswith("“") and "”" in text:
+            out.append("The spokesperson said: " + text[: text.rindex("”") + 1])
+        else:
+            out.append(_reworded(text, 0.5, rng))
+    half = len(out) // 2
+    return out[half:] + out[:half] + _story_paragraphs(rng, 2)
+
+
+def _report_quoting(body: list[str], rng: random.Random) -> list[str]:
+    """An independent report of the event of a story with quotes: 8 paragraphs of its own and the story's
+    quotes, attributed its own way."""
+    quotes = [text[: text.rindex("”") + 1] for text in body if text.startswith("“") and "”" in text]
+    report = _story_paragraphs(rng, 8)
+    for quote in quotes:
+        report.insert(rng.randint(1, len(report)), f"{quote} the spokesperson told the paper.")
+    return report
+
+
 def _rewrite(body: list[str], share: float, rng: random.Random) -> list[str]:
     """A heavy rewrite keeping the names and numbers: lead recast, paragraphs cut in two, words replaced."""
     if body:
@@ -703,6 +739,10 @@ def generate_story(
         body = _story_paragraphs(cases_rng, max(8, len(body)), sources)
         for quote in quotes:
             body.insert(cases_rng.randint(1, len(body)), quote)
+    # Drawn only when asked for, so that the other cases' corpora stay as they were.
+    churned = bool(cases.churn) and story > 0 and cases_rng.random() < cases.churn
+    if churned:
+        body = _quoted(body)
     if story > 0 and rng.random() < distractors:
         # A quotation shared with an unrelated story: the same paragraph, verbatim, in two stories.
         other = rng.randrange(max(0, story - 50), story)
@@ -735,6 +775,8 @@ def generate_story(
             # Drawn only when asked for, so that the other cases' corpora stay as they were.
             if cases.cut and cases_rng.random() < cases.cut:
                 texts, no_fates = _cut(texts, cases_rng), True
+            if churned and version == 1:
+                texts, no_fates = _churn(texts, cases_rng), True
         use_bp = rng.random() < edit_mix.boilerplate
         # An outlet's own revision credits no one.
         credit = None if outlet == outlets[0] else outlets[0]
@@ -769,6 +811,22 @@ def generate_story(
                 origin.doc_id,
                 fates,
                 url,
+            )
+        )
+    if churned:
+        report = _report_quoting(body, cases_rng)
+        outlet = cases_rng.choice([o for o in OUTLETS if o != outlets[0]])
+        when = origin.published_at + timedelta(minutes=cases_rng.randint(30, 60 * 24))
+        docs.append(
+            Document(
+                f"{label}-report",
+                f"{label}-report",
+                outlet,
+                report[0],
+                when,
+                0,
+                report,
+                [False] * len(report),
             )
         )
     return docs

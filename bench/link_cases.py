@@ -11,7 +11,10 @@ origin's own outlet at the origin's URL), rewrite (half are heavy rewrites keepi
 about half of the 5-word shingles, as churnalism does), write-through (the same keeping a quarter),
 hard-negative (a quarter of the stories are independent reports printing three paragraphs of an earlier
 story verbatim), cut (half the republications are short rewrites: 3-5 paragraphs cut to a sentence each and
-reworded, among the hard negatives), all (every case at once). Results: bench/results/link_cases.json.
+reworded, among the hard negatives), churn (half the stories carry quotes: their first republication is
+churnalism keeping the quotes and a few phrases of the rest in a reordered story, and an independent report
+prints the same quotes beside it: link-10; among the hard negatives), all (every case at once). Results:
+bench/results/link_cases.json.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ CASES = {
     "write-through": LinkingCases(rewrite=0.5, rewrite_share=0.3),
     "hard-negative": LinkingCases(hard_negative=0.25),
     "cut": LinkingCases(cut=0.5, hard_negative=0.25),
+    "churn": LinkingCases(churn=0.5, hard_negative=0.25),
     "all": LinkingCases(recut=0.2, same_outlet=0.2, rewrite=0.2, hard_negative=0.2),
 }
 RESULTS = Path(__file__).resolve().parent / "results" / "link_cases.json"

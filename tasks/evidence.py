@@ -60,6 +60,50 @@ def names_and_numbers(text: str) -> list[str]:
     return out
 
 
+# Quotation marks: straight and curly double quotes, and curly single quotes (British style) where a closing
+# one is not an apostrophe inside a word ("it’s").
+_QUOTED_TOKEN = re.compile(r"[\"“”‘]|’(?!\w)|\w+(?:[’'-]\w+)*")
+_CLOSES = {'"': '"', "“": "”", "‘": "’"}  # a quote's opening mark: its closing one
+NARRATIVE_SHINGLE = 5
+# Words beside a quote, this many or fewer, are its attribution ("fire chief Owen Pratt said", "he told
+# AAP"): they travel with the quote into every report that prints it.
+ATTRIBUTION_WORDS = 8
+
+
+def narrative_shingles(paragraphs: list[str]) -> list[tuple[str, ...] | None]:
+    """The 5-word shingles of a text's narrative, its words outside quotation marks and their attributions,
+    in reading order; None where the narrative breaks (a quote, a paragraph's end), so no shingle spans one.
+
+    What a rewrite keeps of its source's own sentences (docs/linking.md, link-10): two reports of one event
+    written apart share the quoted speech and who said it, a rewrite also the reporter's phrasing. A quote
+    opened and not closed runs to the paragraph's end (a quote continued in the next paragraph opens it
+    again)."""
+    out: list[tuple[str, ...] | None] = []
+    for text in paragraphs:
+        segments: list[tuple[list[str], bool]] = [([], False)]  # words outside quotes; beside a quote?
+        closing = ""  # the mark that closes the quote open, or "" outside quotes
+        for token in _QUOTED_TOKEN.findall(text):
+            if closing:  # inside a quote, only its own closing mark counts (not a quote inside the quote)
+                if token == closing:  # the quote closed: the words after it are beside it
+                    closing = ""
+                    segments.append(([], True))
+            elif token in _CLOSES:  # a quote opens: the words before it are beside it
+                segments[-1] = (segments[-1][0], True)
+                closing = _CLOSES[token]
+            elif token not in "”’":  # a word (a stray closing mark, a plural's apostrophe: nothing)
+                segments[-1][0].append(token.lower().replace("’", "'"))
+        for words, beside in segments:
+            if not (beside and len(words) <= ATTRIBUTION_WORDS):
+                out.extend(_shingles(words))
+        out.append(None)
+    return out
+
+
+def _shingles(words: list[str]) -> list[tuple[str, ...] | None]:
+    n = NARRATIVE_SHINGLE
+    return [tuple(words[i : i + n]) for i in range(len(words) - n + 1)] + [None]
+
+
 def canonical_url(url: str | None) -> str | None:
     """One form per page: scheme, `www.`, a trailing slash, a fragment and tracking parameters dropped."""
     if not url or not url.strip():

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 # link-9: matched paragraphs counted exactly (min_matched_share), short rewrites linked thin (cut_weight).
-LINK_VERSION = "link-9"
+LINK_VERSION = "link-10"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -116,6 +116,14 @@ class LinkConfig:
     # 0.09, containment 0.42).
     min_cut_containment: float = 0.3
     cut_weight: float = 0.5
+    # A rewrite by another outlet that keeps its source's phrasing (churnalism; link-10, tasks/stories.py
+    # `narrative_check`): a rewrite candidate that fails the names check links when the two texts' narratives
+    # (their words outside quotation marks) share a phrase in `min_narrative_paragraphs` paragraphs of each,
+    # in the same order, and the smaller body is `min_narrative_containment` (estimated) in the other. Two
+    # reports of one event written apart share the quoted speech and a phrase in at most one or two
+    # paragraphs; a rewrite keeps the reporter's phrasing here and there through the text.
+    min_narrative_paragraphs: int = 3
+    min_narrative_containment: float = 0.3
     # An outlet's revision of its own text (tasks/stories.py `outlet_revision_pairs`): two of its documents
     # printing `min_shared` held-out texts in common link when their whole texts reach this Jaccard (or pass
     # the heavy-rewrite test): a revision that also replaces the people and numbers it names (a code of
@@ -1288,7 +1296,7 @@ def link_corpus(
     config: LinkConfig = LinkConfig(),
     given: np.ndarray | None = None,
     versions: np.ndarray | None = None,
-    rewrite_check: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
+    rewrite_check: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
     rewrite_candidates: np.ndarray | None = None,
     scratch: Path | None = None,
 ) -> list[Member]:
@@ -1299,8 +1307,9 @@ def link_corpus(
     canonical URL, an outlet's versions of one text), linked whatever their paragraphs share. versions: per
     document, a label shared by the versions of one text among them (cluster_stories).
     rewrite_check: for document pairs (a, b) that may be heavy rewrites of each other, and whether each
-    shares little wording (under `min_rewrite_jaccard`), which are (their names and numbers matched in
-    order). rewrite_candidates: (a, b) document pairs to test as heavy rewrites besides those of the
+    shares little wording (under `min_rewrite_jaccard`) and the estimated containment of its smaller body in
+    the other, how strongly they are (their names and numbers matched in order, their narratives' phrases:
+    tasks.stories). rewrite_candidates: (a, b) document pairs to test as heavy rewrites besides those of the
     document LSH (documents whose rare names agree). scratch: a folder for what is grouped out of core (the
     LSH buckets: candidate_pair_batches); sketches may be a file mapped into memory, read a block at a time.
     """
@@ -1319,7 +1328,10 @@ def link_corpus(
         rewrites, low = rewrite_pairs(overlaps, whole, n_docs, config, rewrite_candidates)
         strength = np.zeros(0)
         if len(rewrites):
-            strength = np.asarray(rewrite_check(rewrites[:, 0], rewrites[:, 1], low), dtype=np.float64)
+            contained, _ = document_similarity(rewrites[:, 0], rewrites[:, 1], whole.documents, whole.size)
+            strength = np.asarray(
+                rewrite_check(rewrites[:, 0], rewrites[:, 1], low, contained), dtype=np.float64
+            )
         # A full link (1), or a thin one (a short rewrite's: cut_weight) clustering weighs.
         weak = (strength > 0) & (strength < 1)
         thin, thin_weight = rewrites[weak], strength[weak]

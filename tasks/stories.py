@@ -8,8 +8,9 @@ import ctypes
 import hashlib
 import os
 import tempfile
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -27,6 +28,7 @@ from tasks.evidence import (
     canonical_url,  # noqa: F401 (part of this module's interface)
     name_lists,
     names_and_numbers,  # noqa: F401 (part of this module's interface)
+    narrative_shingles,
     with_evidence,
 )
 from tasks.fingerprint import SketchConfig, minhash_word_hashes
@@ -44,7 +46,9 @@ from tasks.link import (
 from tasks.relink import relinked_documents
 from tasks.warehouse import SCHEMAS
 
-# What linking reads of the warehouse (a caller reading Parquet needs no other column): never the text. `url`
+# What linking reads of the warehouse (a caller reading Parquet needs no other column): not the text, but
+# for the documents of the few rewrite candidates whose narratives link-10 compares (narrative_reader: their
+# body rows' `text`, read from the files `find_stories` is given, or the table when it holds it). `url`
 # serves only documents stored before `canonical_url` was prepared (tasks.evidence.with_evidence).
 LINK_DOCUMENT_COLUMNS = ["doc_id", "source", "outlet", "published_at", "url", *DOCUMENT_EVIDENCE]
 LINK_PARAGRAPH_COLUMNS = [
@@ -253,9 +257,10 @@ def find_stories(
     read a row group at a time; evidence_rows: per row of those files, its position in `paras` (-1: not in
     it), when the files' rows are not `paras`' rows in order (WideColumns). scratch: a folder for linking's
     files (the body rows' sketches, the LSH buckets grouped out of core; a temporary folder when None),
-    removed after. stored: a daily run's stored stories: only the documents a changed one could reach are
-    linked again (tasks.relink.relinked_documents), the other stories are kept as stored; the flags are
-    set over the whole corpus as always.
+    removed after. The narratives of churnalism (link-10, narrative_check) are read from the `text` of those
+    files, or of `paras`: given neither, that rule is off. stored: a daily run's stored stories: only the
+    documents a changed one could reach are linked again (tasks.relink.relinked_documents), the other
+    stories are kept as stored; the flags are set over the whole corpus as always.
     """
     if evidence and not set(WIDE_COLUMNS) <= set(paras.column_names):
         # The paragraphs' evidence is in the files (read_link_tables reads a file lacking it whole).
@@ -352,7 +357,12 @@ def _find_stories(
         config,
         given=at[given],
         versions=versions[linked],
-        rewrite_check=names_check(names, config, cut=True),
+        rewrite_check=narrative_check(
+            names,
+            narrative_reader(wide, body, at[doc_index[body]], fp[body]),
+            pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64)[linked],
+            config,
+        ),
         rewrite_candidates=name_candidate_pairs(rare or names, config, scratch),
         scratch=scratch,
     )
@@ -620,6 +630,97 @@ def names_check(names: Names, config: LinkConfig = LinkConfig(), cut: bool = Fal
         return out
 
     return check
+
+
+def narrative_check(
+    names: Names,
+    narrative: Callable[[np.ndarray], dict[int, list]] | None,
+    outlet: np.ndarray,
+    config: LinkConfig = LinkConfig(),  # noqa: B008
+):
+    """rewrite_check for link_corpus: names_check (with short rewrites' thin links), and a full link for a
+    pair of two outlets that fails it whose smaller body is `min_narrative_containment` in the other
+    (estimated: `contained`) and whose narratives share a phrase in `min_narrative_paragraphs` paragraphs of
+    each, in the same order (narrative_paragraphs): churnalism, another outlet's rewrite that recasts the
+    lead, moves the attribution and rewords most sentences, keeps the quotes and some of the source's own
+    phrasing (issue 12, class 3).
+    Two reports of one event written apart share quotes and names (often in order) but hardly a phrase of
+    their own; an outlet reuses its own phrasing across its stories (series, templates, lists of fixes), so
+    two documents of one outlet are left to the other rules.
+
+    Paragraphs the two print verbatim (one fingerprint) are left out of both narratives: they are the
+    matched-paragraph rules' evidence, and a passage reused whole (an independent report pasting three of a
+    story's paragraphs, an agency's background paragraphs) is no rewrite; this rule weighs the wording a
+    rewrite keeps inside the paragraphs it recasts.
+
+    narrative: per document asked for, its body paragraphs' (fingerprint, narrative shingles)
+    (narrative_reader), read only for the pairs this rule tests; outlet: per document, its outlet's number
+    (-1: unknown)."""
+    named = names_check(names, config, cut=True)
+
+    def check(
+        a: np.ndarray, b: np.ndarray, low: np.ndarray | None = None, contained: np.ndarray | None = None
+    ) -> np.ndarray:
+        out = named(a, b, low)
+        if narrative is None or contained is None:
+            return out
+        apart = (outlet[a] != outlet[b]) | (outlet[a] < 0)
+        test = np.flatnonzero((out < 1) & apart & (contained >= config.min_narrative_containment))
+        if len(test):
+            read = narrative(np.union1d(a[test], b[test]))
+            for k in test.tolist():
+                x, y = read[int(a[k])], read[int(b[k])]
+                verbatim = {f for f, _ in x} & {f for f, _ in y}
+                kept = narrative_paragraphs(
+                    [p for f, p in x if f not in verbatim], [p for f, p in y if f not in verbatim]
+                )
+                if kept >= config.min_narrative_paragraphs:
+                    out[k] = 1.0
+        return out
+
+    return check
+
+
+def narrative_paragraphs(a: list[list], b: list[list]) -> int:
+    """In how many paragraphs of each, in the same order, two texts share a phrase of their narratives: the
+    longest chain of paragraph pairs (one of `a`, one of `b`, each a list of narrative_shingles) sharing a
+    5-word shingle, each pair after the one before in both texts. A rewrite keeps a phrase here and there
+    through the text; one sentence two stories share (a quote printed without marks, a sentence the
+    generator's pool gives both, names changed) is one paragraph, however many phrases its changed names
+    leave."""
+    sets_a = [{s for s in p if s is not None} for p in a]
+    sets_b = [{s for s in p if s is not None} for p in b]
+    # Pairs by paragraph of `a`, and for one paragraph of `a` its places in `b` from the last: the longest
+    # chain increasing in `b` then takes at most one pair per paragraph of `a`.
+    places = [j for x in sets_a for j in range(len(sets_b) - 1, -1, -1) if x & sets_b[j]]
+    chain: list[int] = []  # per chain length, the least last place in `b`
+    for place in places:
+        k = bisect_left(chain, place)
+        chain[k : k + 1] = [place]
+    return len(chain)
+
+
+def narrative_reader(wide: WideColumns, rows: np.ndarray, owner: np.ndarray, fingerprint: np.ndarray):
+    """Per document asked for, its body paragraphs in reading order as (fingerprint, narrative shingles),
+    read from their text when asked (the documents of the few pairs narrative_check tests), never the
+    corpus's text whole. rows: the body rows (ascending, each document's in reading order); owner and
+    fingerprint: each row's document position and fingerprint. None when there is no text to read (a
+    paragraphs table given without it and no files)."""
+    if "text" not in wide.paras.column_names and not wide.files:
+        return None
+
+    def read(docs: np.ndarray) -> dict[int, list]:
+        wanted = np.flatnonzero(np.isin(owner, docs))
+        texts: list = [""] * len(wanted)
+        for where, values in wide.picked("text", rows[wanted]):
+            for k, text in zip(where.tolist(), values.to_pylist(), strict=True):
+                texts[k] = text or ""
+        out: dict[int, list] = {int(d): [] for d in docs.tolist()}
+        for d, f, text in zip(owner[wanted].tolist(), fingerprint[wanted].tolist(), texts, strict=True):
+            out[d].append((f, narrative_shingles([text])))
+        return out
+
+    return read
 
 
 # Names and numbers taken at once when rare ones are told apart (name_candidate_pairs): about 40 bytes each
