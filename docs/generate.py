@@ -104,6 +104,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "memory.md",
         "hand-written: peak RSS of reprint run at 10k on #13's link-incr branch, quoted in prose",
     ),
+    "mem-flat.json": (
+        "memory.md",
+        "hand-written: #13 mem-flat's runs at 10k, 50k and 200k before and after, and a run with nothing "
+        "new, quoted in tables (also on daily-run.md)",
+    ),
     "run-memory-50k.json": (
         "memory.md",
         "hand-written: peak RSS of reprint run at 50k on #13's link-incr branch, quoted in prose",

@@ -19,14 +19,16 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from tasks import report_charts as charts
 from tasks.align import FATES, word_edits
 from tasks.report import left_off_query
 from tasks.report_scripts import INDEX_SCRIPT, STORY_SCRIPT, script_hash
 from tasks.warehouse import current_version
+
+if TYPE_CHECKING:  # duckdb is imported at use: a run with nothing new queries nothing
+    import duckdb
 
 # page-2: marks come from align.word_edits, as changed_words does; page-3: the index draws its stories from a
 # JSON block a page at a time (search, sort, selecting filters), who copies whom, story pages' reprint tree
@@ -556,6 +558,8 @@ def write_report_pages(
     others are kept. Otherwise every page is written. helper: opens a process that renders story pages beside
     this one (tasks.run.page_helper), used when there are HELPED_PAGES pages or more.
     """
+    import duckdb  # at use: a run with nothing new queries nothing
+
     root = warehouse.resolve()
     out = root / REPORT_DIR
     (out / "stories").mkdir(parents=True, exist_ok=True)

@@ -510,6 +510,8 @@ def align_shard(target: Path, body_file: Path, stories: dict[str, list[str]]) ->
     fates = align_stories(stories, body)
     with staged_folder(target) as tmp:
         write_part(tmp / "fates.parquet", fates, "paragraph_fates")
+    del paras, body
+    release_freed_memory()  # a worker aligns shard after shard: what this one read is given back
     return AlignedShard(str(part), len(stories), fates.num_rows)
 
 
@@ -581,7 +583,9 @@ def worker_processes(n: int) -> Iterator[None]:
         yield
         return
     context = get_context("forkserver")
-    context.set_forkserver_preload(["tasks.run"])
+    # What the shard steps import at use, once here rather than in every worker (tasks.run itself imports
+    # them at use, so that a run with nothing new does not).
+    context.set_forkserver_preload(["tasks.run", "scipy.sparse", "ftfy", "courlan", "trafilatura"])
     pool = ProcessPoolExecutor(n, mp_context=context, initializer=_exit_with_run, initargs=(os.getpid(),))
     _pool = pool
     try:
