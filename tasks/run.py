@@ -571,6 +571,15 @@ def _exit_with_run(run_pid: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def _forkserver():
+    """The one forkserver every worker process of a run starts from (the first pool started sets it up)."""
+    context = get_context("forkserver")
+    # What the shard steps import at use, once here rather than in every worker (tasks.run itself imports
+    # them at use, so that a run with nothing new does not).
+    context.set_forkserver_preload(["tasks.run", "scipy.sparse", "ftfy", "courlan", "trafilatura"])
+    return context
+
+
 @contextmanager
 def worker_processes(n: int) -> Iterator[None]:
     """Shard steps run in `n` worker processes while the block runs (n < 2: in this process).
@@ -582,11 +591,9 @@ def worker_processes(n: int) -> Iterator[None]:
     if n < 2:
         yield
         return
-    context = get_context("forkserver")
-    # What the shard steps import at use, once here rather than in every worker (tasks.run itself imports
-    # them at use, so that a run with nothing new does not).
-    context.set_forkserver_preload(["tasks.run", "scipy.sparse", "ftfy", "courlan", "trafilatura"])
-    pool = ProcessPoolExecutor(n, mp_context=context, initializer=_exit_with_run, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        n, mp_context=_forkserver(), initializer=_exit_with_run, initargs=(os.getpid(),)
+    )
     _pool = pool
     try:
         yield
@@ -603,9 +610,9 @@ def page_helper() -> Iterator[ProcessPoolExecutor | None]:
     if cores() < 2:
         yield None
         return
-    context = get_context("forkserver")
-    context.set_forkserver_preload(["tasks.run"])
-    pool = ProcessPoolExecutor(1, mp_context=context, initializer=_exit_with_run, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        1, mp_context=_forkserver(), initializer=_exit_with_run, initargs=(os.getpid(),)
+    )
     try:
         yield pool
     finally:
