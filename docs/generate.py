@@ -33,6 +33,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: CPU seconds per step of main and #13's run-fast4 started together (`bench.run_cpu`), "
         "quoted in a table",
     ),
+    "run-cpu-fast5.json": (
+        "pipeline.md",
+        "hand-written: CPU and wall seconds per step of main and #13's run-fast5 (story pages rendered by a "
+        "helper process) started together (`bench.run_cpu`), quoted in a table",
+    ),
     "quality.json": ("quality.md", "rendered (the whole page) by `bench.quality.render_page`"),
     "quality-heldout-first-look.json": (
         "linking.md",
@@ -103,6 +108,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "run-memory.json": (
         "memory.md",
         "hand-written: peak RSS of reprint run at 10k on #13's link-incr branch, quoted in prose",
+    ),
+    "mem-flat.json": (
+        "memory.md",
+        "hand-written: #13 mem-flat's runs at 10k, 50k and 200k before and after, and a run with nothing "
+        "new, quoted in tables (also on daily-run.md)",
     ),
     "run-memory-50k.json": (
         "memory.md",

@@ -64,10 +64,9 @@ def metadata_hash(item: InputFile) -> str:
 
 def known_inputs(inputs: pa.Table) -> dict[InputKey, Fingerprint]:
     """{(root, source): fingerprint} of every file stored by earlier runs."""
-    return {
-        (r["root"] or "", r["source"]): (r["content_hash"], r["metadata_hash"], r["pipeline_version"])
-        for r in inputs.to_pylist()
-    }
+    columns = ("root", "source", "content_hash", "metadata_hash", "pipeline_version")
+    rows = zip(*(inputs.column(c).to_pylist() for c in columns), strict=True)  # not a dict per row
+    return {(root or "", source): (content, meta, version) for root, source, content, meta, version in rows}
 
 
 def stored_stats(inputs: pa.Table) -> dict[InputKey, Stat]:

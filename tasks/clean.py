@@ -7,7 +7,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import ftfy
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,8 +15,6 @@ from tasks.repair import ftfy_changes_nothing
 
 CLEAN_VERSION = "clean-1"
 
-# Keep curly quotes as the outlet printed them; the comparison form folds them anyway.
-_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=False)
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
@@ -49,7 +46,10 @@ def _fix_text(text: str) -> str:
     """
     if ftfy_changes_nothing(text):  # then so it does on each of its lines
         return text
-    config = _FTFY
+    import ftfy  # imported at use (a run with nothing new reads no text)
+
+    # Keep curly quotes as the outlet printed them; the comparison form folds them anyway.
+    config = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=False)
     out = []
     pos = 0
     while pos < len(text):

@@ -45,10 +45,10 @@ class Resolver:
         self.folders: dict[str, Path | None] = {}
         self.files: set[Path] = set()
 
-    def __call__(self, path: Path) -> Path | None:
+    def __call__(self, path: Path | str) -> Path | None:
         parent, name = os.path.split(os.fspath(path))
         if name in ("", ".", ".."):
-            return resolved(path)
+            return resolved(Path(path))
         folder = self.folders.get(parent, _UNSEEN)
         if folder is _UNSEEN:
             folder = self.folders[parent] = resolved(Path(parent))
@@ -59,7 +59,7 @@ class Resolver:
         except OSError:
             return None
         if stat.S_ISLNK(mode):
-            return resolved(path)
+            return resolved(Path(path))
         target = folder / name
         if stat.S_ISREG(mode):
             self.files.add(target)
@@ -104,8 +104,12 @@ def walk_files(root: Path, refuse) -> Iterator[tuple[Path, list[str], set[str]]]
             if entry.name.startswith("."):
                 continue
             try:
+                # Most entries: a regular file by the entry's own type (no stat, no Path made).
+                if entry.is_file(follow_symlinks=False):
+                    files.append(entry.name)
+                    continue
                 mode = entry.stat(follow_symlinks=False).st_mode
-                if stat.S_ISREG(mode):  # most entries: no Path made
+                if stat.S_ISREG(mode):
                     files.append(entry.name)
                     continue
                 path = Path(entry.path)

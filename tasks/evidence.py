@@ -21,7 +21,6 @@ from itertools import chain
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from courlan import normalize_url
 
 from tasks.boilerplate import _VERSION, template_keys
 from tasks.fingerprint import word_hashes
@@ -120,6 +119,8 @@ def canonical_url(url: str | None) -> str | None:
     """One form per page: scheme, `www.`, a trailing slash, a fragment and tracking parameters dropped."""
     if not url or not url.strip():
         return None
+    from courlan import normalize_url  # imported at use: a run with nothing new reads no page
+
     try:
         normal = normalize_url(url.strip(), strict=True, trailing_slash=False)
     except (ValueError, TypeError):

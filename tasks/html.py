@@ -15,16 +15,15 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import trafilatura
-from lxml.html import HtmlElement
-from trafilatura.metadata import META_URL
-from trafilatura.settings import Document as Extraction
-from trafilatura.utils import load_html
+from typing import TYPE_CHECKING
 
 from tasks.dates import parse_timestamp
 from tasks.decode import NotText, decode_bytes
 from tasks.repair import may_hold_mojibake, repair_unicode
+
+if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new reads no page
+    from lxml.html import HtmlElement
+    from trafilatura.settings import Document as Extraction
 
 # html-2: a second pass for pages whose article sits in layout tables; <pre> split at blank lines only.
 # html-3: source line ends inside a paragraph are spaces (a <br> no longer lets them cut a sentence); a <br>
@@ -177,6 +176,8 @@ def _iso_or_none(value: str | None) -> str | None:
 
 
 def _extract(tree: HtmlElement, url: str | None, precision: bool, tables: bool) -> Extraction | None:
+    import trafilatura
+
     return trafilatura.bare_extraction(
         tree,
         url=url,
@@ -188,6 +189,12 @@ def _extract(tree: HtmlElement, url: str | None, precision: bool, tables: bool) 
         # Only dates the page states, never guesses from its text.
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
+
+
+def _load_html(html: str) -> HtmlElement | None:
+    from trafilatura.utils import load_html
+
+    return load_html(html)
 
 
 def _lines(result: Extraction | None) -> list[str]:
@@ -248,7 +255,7 @@ def _layout_table_pass(html: str, url: str | None, config: HtmlConfig) -> tuple[
     """(result, paragraphs) of the page read with its tables as blocks, precision first, then recall; None
     when neither reads as an article."""
     for precision in (True, False):
-        tree = load_html(html)  # trafilatura prunes the tree it is given: each pass parses afresh
+        tree = _load_html(html)  # trafilatura prunes the tree it is given: each pass parses afresh
         if tree is None:
             return None
         _pre_as_paragraphs(tree)
@@ -286,7 +293,7 @@ def extract_article(
     # Repaired before parsing: the parser drops the C1 bytes that mojibake of ” and other characters needs.
     if may_hold_mojibake(html):
         html, repairs = repair_unicode(html)
-    tree = load_html(html)
+    tree = _load_html(html)
     if tree is None:
         raise NotText("it does not parse as HTML")
     stated = published_time(tree)
@@ -309,6 +316,8 @@ def extract_article(
         )
     sitename = result.sitename
     # With no site name on the page trafilatura falls back to the URL's host; the reader does that itself.
+    from trafilatura.metadata import META_URL
+
     if sitename and result.url and (host := META_URL.match(result.url)) and host[1] == sitename:
         sitename = None
     metadata = {

@@ -201,7 +201,8 @@ def _manifest_target(
             f"manifest row names {rel!r}, outside the manifest's folder (paths must be relative, "
             "without `..`); the row was ignored"
         )
-    target = resolve(folder / rel)
+    # Given as text: a Resolver makes one path per file, not two (tens of thousands of rows).
+    target = resolve(os.path.join(folder, rel)) if isinstance(resolve, Resolver) else resolve(folder / rel)
     is_file = resolve.is_file if isinstance(resolve, Resolver) else Path.is_file  # Resolver: no second stat
     if target is None or not inside(target, folder) or not is_file(target):
         return None, (
@@ -266,11 +267,12 @@ def discover_inputs(
                 )
             rel_folder = here.relative_to(root)
             outlet = None if rel_folder == Path(".") else rel_folder.as_posix()
+            prefix = "" if outlet is None else outlet + "/"
             for name in files:
-                path = here / name
                 if name == MANIFEST:
                     continue
-                source = path.relative_to(root).as_posix()
+                path = here / name
+                source = prefix + name  # path.relative_to(root).as_posix(), without parsing a path per file
                 if not _supported(path):
                     rejects.append(
                         Reject(
@@ -295,10 +297,14 @@ def input_root(given: Path) -> Path:
 def input_suffix(path: Path) -> str:
     """The suffix that says how a file is read, compression included (`.jsonl.gz`); lower case."""
     name = path.name.lower()
-    return next((s for s in _LONGEST_FIRST if name.endswith(s)), path.suffix.lower())
-
-
-_LONGEST_FIRST = sorted(SUPPORTED, key=len, reverse=True)
+    # Every supported suffix is one or two dotted parts: the longest that ends the name, looked up (a file
+    # is asked this several times, tens of thousands of files a run).
+    last = name.rfind(".")
+    before = name.rfind(".", 0, last) if last > 0 else -1
+    for start in (before, last):
+        if start >= 0 and name[start:] in SUPPORTED:
+            return name[start:]
+    return path.suffix.lower()
 
 
 def _supported(path: Path) -> bool:

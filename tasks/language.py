@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse
 from langdetect.utils.ngram import NGram
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 # Tags changed with the scorer (from langdetect's seeded random trials to naive Bayes over the same profiles).
 LANGUAGE_VERSION = "langdetect-1.0.9-profiles-bayes"
@@ -36,6 +39,13 @@ _LATIN = re.compile("[A-z]")
 # so it never does.
 _NON_LATIN = re.compile("[\u0300-\U0010ffff]")
 _WORD_CACHE_CAP = 100_000  # words; their scores take at most 90 MB
+
+
+def _sparse():
+    """scipy.sparse, imported at use: a run with nothing new tags no language."""
+    import scipy.sparse
+
+    return scipy.sparse
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,7 @@ class _Profiles:
             text = _SPACE_RUN.sub(" ", text)
         return text.split(" ")
 
-    def counts(self, texts: list[str]) -> scipy.sparse.csr_matrix:
+    def counts(self, texts: list[str]) -> csr_matrix:
         """(texts x word rows) matrix: how often each word row occurs in each text; new words are scored."""
         split = [self.words(t) for t in texts]
         flat = list(chain.from_iterable(split))
@@ -121,7 +131,7 @@ class _Profiles:
         columns[ends - 1] += 1
         indptr = np.concatenate([[0], ends])
         shape = (len(texts), 2 * len(self.slots))
-        return scipy.sparse.csr_matrix((np.ones(len(columns)), columns, indptr), shape=shape)
+        return _sparse().csr_matrix((np.ones(len(columns)), columns, indptr), shape=shape)
 
     def _score(self, words: list[str]) -> None:
         rows = []
@@ -130,7 +140,7 @@ class _Profiles:
             rows += [spaced, spaced[:bare]]
         indptr = np.concatenate([[0], np.cumsum([len(r) for r in rows], dtype=np.int64)])
         columns = np.fromiter((g for r in rows for g in r), dtype=np.int64, count=int(indptr[-1]))
-        grams = scipy.sparse.csr_matrix(
+        grams = _sparse().csr_matrix(
             (np.ones(len(columns)), columns, indptr), shape=(len(rows), len(self.log_factors))
         )
         first = 2 * len(self.slots)

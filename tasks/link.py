@@ -20,8 +20,6 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 # link-9: matched paragraphs counted exactly (min_matched_share), short rewrites linked thin (cut_weight).
 LINK_VERSION = "link-10"
@@ -32,6 +30,11 @@ _COMPARE = 1 << 16
 # Sketch rows gathered per step from a sketch file mapped into memory (find_stories writes the body rows'
 # sketches to one): a step touches at most this many of its 4 KiB pages (64 MB) before they are let go.
 _MAPPED_STEP = 1 << 14
+# What a gather maps of a sketch file at once. The kernel maps a file's cached pages a large folio at a time
+# (measured here: 2 MB for each scattered row read), so rows read in no order map most of the file (1.1 GB
+# of resident memory at 200k documents, however few rows a step reads: docs/memory.md); a gather reads the
+# rows of one region of the file at a time and lets its pages go before the next.
+_REGION = 64 << 20
 # LSH band keys grouped into buckets at once (16 bytes each with their position, about 4 times that while
 # sorted): beyond it, candidate_pair_batches groups them out of core, a part of about this many at a time.
 _PARTITION = 1 << 21
@@ -334,11 +337,28 @@ def sketch_blocks(sketches: np.ndarray, rows: np.ndarray | None = None) -> Itera
     n = len(rows) if rows is not None else len(sketches)
     for lo in range(0, n, _MAPPED_STEP):
         hi = min(lo + _MAPPED_STEP, n)
-        block = np.asarray(sketches[rows[lo:hi]] if rows is not None else sketches[lo:hi])
+        block = gathered(sketches, rows[lo:hi]) if rows is not None else np.asarray(sketches[lo:hi])
         if rows is None and is_mapped(sketches):
             block = block.copy()  # a slice of the file is a view of its pages: copied before they go
         released(sketches)
         yield lo, block
+
+
+def gathered(sketches: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """sketches[rows] (a copy); from a mapped sketch file a region of `_REGION` bytes at a time, its pages
+    let go after each, so what a gather maps of the file is bounded whatever its size or the rows' order."""
+    if not is_mapped(sketches) or len(rows) == 0:
+        return sketches[rows]
+    out = np.empty((len(rows), sketches.shape[1]), dtype=sketches.dtype)
+    region = rows // max(_REGION // sketches.strides[0], 1)
+    order = np.argsort(region, kind="stable")
+    region = region[order]
+    bounds = np.flatnonzero(np.r_[True, region[1:] != region[:-1], True])
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        at = order[lo:hi]
+        out[at] = sketches[rows[at]]
+        released(sketches)
+    return out
 
 
 def is_mapped(sketches: np.ndarray) -> bool:
@@ -363,18 +383,28 @@ def verify_paragraph_pairs(
     width = sketches.shape[1] if sketches.ndim == 2 else 0
     need = np.ceil(config.min_paragraph_jaccard * width - 1e-9)
     head = width // 4
-    step = _MAPPED_STEP if is_mapped(sketches) else _COMPARE
+    mapped = is_mapped(sketches)
+    step = _MAPPED_STEP if mapped else _COMPARE
+    every = slice(None)
     for k in range(0, len(pairs), step):
         chunk = pairs[k : k + step]
         at = chunk if rows is None else rows[chunk]
+        if mapped:  # a mapped file's rows are gathered whole, a bounded part at a time (`gathered`)
+            both = (gathered(sketches, at[:, 0]), gathered(sketches, at[:, 1]))
+
+            def pick(side: int, keep=every, columns=every, both=both) -> np.ndarray:
+                return both[side][keep, columns]
+        else:  # held sketches: only the rows and columns compared are read
+
+            def pick(side: int, keep=every, columns=every, at=at) -> np.ndarray:
+                return sketches[at[keep, side], columns]
+
         # Most candidates are far below the threshold: a quarter of the sketch rules them out cheaply
         # (a pair right at the threshold agrees there less than half as often about once in 500 tries).
-        agree = (sketches[at[:, 0], :head] == sketches[at[:, 1], :head]).sum(axis=1)
+        agree = (pick(0, columns=slice(head)) == pick(1, columns=slice(head))).sum(axis=1)
         close = agree >= np.floor(need * head / width / 2)
-        chunk, at = chunk[close], at[close]
-        agree = (sketches[at[:, 0]] == sketches[at[:, 1]]).sum(axis=1)
-        kept.append(chunk[agree >= need])
-        released(sketches)
+        agree = (pick(0, close) == pick(1, close)).sum(axis=1)
+        kept.append(chunk[close][agree >= need])
     return np.concatenate(kept)
 
 
@@ -1119,6 +1149,9 @@ def linked_groups(
     """A label per document position shared by the documents the links among `overlaps` join."""
     strong = strong_links(overlaps, config) if strong is None else strong
     a, b = overlaps.a[strong], overlaps.b[strong]
+    from scipy.sparse import coo_matrix  # imported at use: a run with nothing new links nothing
+    from scipy.sparse.csgraph import connected_components
+
     graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n_docs, n_docs))
     return connected_components(graph, directed=False)[1]
 

@@ -3,14 +3,11 @@ record per document of what was repaired, so a researcher can find and check the
 
 from __future__ import annotations
 
+import functools
 import re
-
-import ftfy
 
 REPAIR_VERSION = "repair-1"
 
-# The same settings as tasks/clean.py: curly quotes are kept as the outlet printed them.
-_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=True)
 
 _STEP_NAMES = {
     "unescape_html": "html entities",
@@ -75,6 +72,19 @@ def describe_steps(steps: list[tuple[str, str]]) -> list[str]:
     return labels
 
 
+def _ftfy():
+    """ftfy, imported at use: a run with nothing new reads no text."""
+    import ftfy
+
+    return ftfy
+
+
+@functools.cache
+def _ftfy_config():
+    # The same settings as tasks/clean.py: curly quotes are kept as the outlet printed them.
+    return _ftfy().TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=True)
+
+
 def repair_unicode(text: str) -> tuple[str, list[str]]:
     """Return the repaired text and the labels of the repairs made, in first-seen order, each once.
 
@@ -90,7 +100,7 @@ def repair_unicode(text: str) -> tuple[str, list[str]]:
         if ftfy_changes_nothing(line):
             fixed.append(line)
             continue
-        result = ftfy.fix_and_explain(line, config=_FTFY)
+        result = _ftfy().fix_and_explain(line, config=_ftfy_config())
         fixed.append(result.text)
         for label in describe_steps(result.explanation or []):
             labels.setdefault(label)

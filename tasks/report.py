@@ -7,8 +7,8 @@ import json
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -25,6 +25,9 @@ FATE_STYLE = {
     "disappeared": "red",
     "appeared": "blue",
 }
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 def _rows(con: duckdb.DuckDBPyConnection, query: str, *params) -> list[dict]:
@@ -74,6 +77,8 @@ def _duckdb_command() -> str:
 
 def render_report(warehouse: Path, console: Console | None = None, max_stories: int = 20) -> None:
     """Print stories, versions, per-paragraph fates, boilerplate and rejects for the warehouse."""
+    import duckdb  # at use: a run with nothing new queries nothing
+
     console = console or Console(emoji=False)
     catalog = warehouse.resolve() / "corpus.duckdb"
     con = duckdb.connect(str(catalog), read_only=True)
@@ -220,6 +225,8 @@ def _render_story(console: Console, story_id: str, read: dict) -> None:
 
 def list_catalog(warehouse: Path, console: Console | None = None) -> None:
     """The catalog's tables and reports, each with its one-line description (the views' comments)."""
+    import duckdb  # at use: a run with nothing new queries nothing
+
     console = console or Console(emoji=False)
     con = duckdb.connect(str(warehouse.resolve() / "corpus.duckdb"), read_only=True)
     try:
@@ -241,6 +248,8 @@ def list_catalog(warehouse: Path, console: Console | None = None) -> None:
 def print_query(warehouse: Path, query: str, console: Console | None = None, output: str = "table") -> int:
     """Run a read-only query on the catalog and print its rows, as a table for a person or as `csv`/`json`
     for a script (stdout then holds only the data); 1 with the database's message on an error."""
+    import duckdb  # at use: a run with nothing new queries nothing
+
     con = duckdb.connect(str(warehouse.resolve() / "corpus.duckdb"), read_only=True)
     try:
         cursor = con.execute(query)

@@ -12,18 +12,23 @@ import itertools
 import json
 import os
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
+from collections.abc import Callable
+from concurrent.futures import Executor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from tasks import report_charts as charts
 from tasks.align import FATES, word_edits
 from tasks.report import left_off_query
 from tasks.report_scripts import INDEX_SCRIPT, STORY_SCRIPT, script_hash
 from tasks.warehouse import current_version
+
+if TYPE_CHECKING:  # duckdb is imported at use: a run with nothing new queries nothing
+    import duckdb
 
 # page-2: marks come from align.word_edits, as changed_words does; page-3: the index draws its stories from a
 # JSON block a page at a time (search, sort, selecting filters), who copies whom, story pages' reprint tree
@@ -80,6 +85,8 @@ th[aria-sort=descending] button:after{content:" ▼"}th[aria-sort=ascending] but
 
 
 def _e(value: object) -> str:
+    if type(value) is int:  # a paragraph's number (most calls): digits and a sign, nothing to escape
+        return str(value)
     return escape("" if value is None else str(value), quote=True)
 
 
@@ -529,18 +536,30 @@ def pages_current(warehouse: Path, config: PageConfig = PageConfig()) -> bool:
     return _pages_show(root / REPORT_DIR, config, _current_name(root))
 
 
+# A helper process: one that renders and writes story pages while this one queries their rows.
+Helper = Callable[[], AbstractContextManager[Executor | None]]
+# Below this many story pages a helper process costs more than it saves (a daily run writes a few).
+HELPED_PAGES = 64
+# Pages handed to the helper and not yet written; when that many wait, this process renders the next itself.
+HELPER_WINDOW = 4
+
+
 def write_report_pages(
     warehouse: Path,
     config: PageConfig = PageConfig(),
     touched: set[str] | None = None,
     since: str | None = None,
+    helper: Helper | None = None,
 ) -> Path:
     """Write `DIR/report/index.html` and the story pages from the catalog; returns the index's path.
 
     touched, since: the stories whose rows changed since warehouse version `since`; when the pages show that
     version, only these stories' pages are written again (a page shows its own story's rows only) and the
-    others are kept. Otherwise every page is written.
+    others are kept. Otherwise every page is written. helper: opens a process that renders story pages beside
+    this one (tasks.run.page_helper), used when there are HELPED_PAGES pages or more.
     """
+    import duckdb  # at use: a run with nothing new queries nothing
+
     root = warehouse.resolve()
     out = root / REPORT_DIR
     (out / "stories").mkdir(parents=True, exist_ok=True)
@@ -585,7 +604,9 @@ def write_report_pages(
                 for k, s in wanted.items()
                 if k in touched or not (out / "stories" / story_file(k)).exists()
             }
-        _write_story_pages(con, out / "stories", wanted)
+        many = helper is not None and len(wanted) >= HELPED_PAGES
+        with helper() if many else nullcontext() as pool:
+            _write_story_pages(con, out / "stories", wanted, pool)
         shown = {story_file(s["story_id"]) for s in stories[: config.max_story_pages]}
     finally:
         con.close()
@@ -597,7 +618,13 @@ def write_report_pages(
     return out / "index.html"
 
 
-def _write_story_pages(con: duckdb.DuckDBPyConnection, folder: Path, stories: dict[str, dict]) -> None:
+def _write_story_pages(
+    con: duckdb.DuckDBPyConnection, folder: Path, stories: dict[str, dict], pool: Executor | None = None
+) -> None:
+    """The story pages; with a `pool` (a helper process), pages are rendered and written there while this
+    process queries and groups the next stories' rows, and here when the helper is behind: the same function
+    makes the same bytes wherever it runs. The helper is given a story's rows, never a query, so it holds a
+    few stories' rows at a time (helpers querying the catalog themselves each held the paragraphs join)."""
     # Only the rows of the stories to write: at a daily run, a few stories of a large corpus.
     ids = sorted(stories)
     members = _grouped(
@@ -648,10 +675,12 @@ def _write_story_pages(con: duckdb.DuckDBPyConnection, folder: Path, stories: di
         "order by story_id, doc_id, coalesce(base_para_idx, para_idx), para_idx nulls first",
         ids,
     )
+    pending: deque = deque()
     for story_id, rows in itertools.groupby(fates, key=lambda r: r["story_id"]):
         if story_id not in stories:
             continue
-        page = render_story(
+        page = (
+            folder / story_file(story_id),
             stories[story_id],
             members[story_id],
             _grouped(list(rows), "doc_id"),
@@ -660,4 +689,16 @@ def _write_story_pages(con: duckdb.DuckDBPyConnection, folder: Path, stories: di
             origin_paragraphs[story_id],
             {m["doc_id"]: boilerplate.get(m["doc_id"], []) for m in members[story_id]},
         )
-        _write(folder / story_file(story_id), page)
+        while pending and pending[0].done():
+            pending.popleft().result()
+        if pool is None or len(pending) >= HELPER_WINDOW:  # no helper, or it is behind: render here
+            _write_story_page(*page)
+        else:
+            pending.append(pool.submit(_write_story_page, *page))
+    for done in pending:
+        done.result()
+
+
+def _write_story_page(path: Path, *story) -> None:
+    """render_story(*story) written to `path`."""
+    _write(path, render_story(*story))

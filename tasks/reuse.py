@@ -25,8 +25,8 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -44,6 +44,9 @@ from tasks.warehouse import (
     distinct_values,
     table_files,
 )
+
+if TYPE_CHECKING:  # duckdb is imported at use: a run with nothing new queries nothing
+    import duckdb
 
 REUSE_VERSION = "reuse-1"
 PLACEHOLDERS = (
@@ -186,6 +189,7 @@ union select doc_id1 from read_parquet(getvariable('reuse_found_rows'));
 KEPT_ROWS = """
 select r.* exclude (story_id1, story_id2, same_story)
 from read_parquet(getvariable('reuse_stored'), union_by_name = true) r semi join stale using (doc_id1)
+
 where doc_id2 not in (select doc_id from touched) and doc_id1 not in (select doc_id from touched)
     and not exists (select 1 from affected f where f.doc_id1 = r.doc_id1 and f.doc_id2 = r.doc_id2)
 """
@@ -268,6 +272,8 @@ def find_reuse(
     budget: ReuseBudget = ReuseBudget(),  # noqa: B008
 ) -> ReuseFound:
     """Write the `reuse_pairs` rows that change into a Parquet file under `scratch` (ReuseFound)."""
+    import duckdb  # at use: a run with nothing new queries nothing
+
     scratch.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=scratch, prefix="reuse-"))
     con = duckdb.connect(

@@ -510,6 +510,8 @@ def align_shard(target: Path, body_file: Path, stories: dict[str, list[str]]) ->
     fates = align_stories(stories, body)
     with staged_folder(target) as tmp:
         write_part(tmp / "fates.parquet", fates, "paragraph_fates")
+    del paras, body
+    release_freed_memory()  # a worker aligns shard after shard: what this one read is given back
     return AlignedShard(str(part), len(stories), fates.num_rows)
 
 
@@ -569,6 +571,15 @@ def _exit_with_run(run_pid: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def _forkserver():
+    """The one forkserver every worker process of a run starts from (the first pool started sets it up)."""
+    context = get_context("forkserver")
+    # What the shard steps import at use, once here rather than in every worker (tasks.run itself imports
+    # them at use, so that a run with nothing new does not).
+    context.set_forkserver_preload(["tasks.run", "scipy.sparse", "ftfy", "courlan", "trafilatura"])
+    return context
+
+
 @contextmanager
 def worker_processes(n: int) -> Iterator[None]:
     """Shard steps run in `n` worker processes while the block runs (n < 2: in this process).
@@ -580,14 +591,31 @@ def worker_processes(n: int) -> Iterator[None]:
     if n < 2:
         yield
         return
-    context = get_context("forkserver")
-    context.set_forkserver_preload(["tasks.run"])
-    pool = ProcessPoolExecutor(n, mp_context=context, initializer=_exit_with_run, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        n, mp_context=_forkserver(), initializer=_exit_with_run, initargs=(os.getpid(),)
+    )
     _pool = pool
     try:
         yield
     finally:
         _pool = None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def page_helper() -> Iterator[ProcessPoolExecutor | None]:
+    """One worker process that renders story pages while the run's process queries their rows
+    (tasks.report_page.write_report_pages): the report is written after the commit, when the other core is
+    idle. None with one core."""
+    if cores() < 2:
+        yield None
+        return
+    pool = ProcessPoolExecutor(
+        1, mp_context=_forkserver(), initializer=_exit_with_run, initargs=(os.getpid(),)
+    )
+    try:
+        yield pool
+    finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -762,7 +790,7 @@ def shown_fates(parts: list[Path], stories: list[str]) -> pa.Table:
 
 
 def report_pages(root: Path, touched: set[str] | None, since: str | None) -> Path:
-    return write_report_pages(root, touched=touched, since=since)
+    return write_report_pages(root, touched=touched, since=since, helper=page_helper)
 
 
 def _shards(items: list, size: int) -> list[list]:

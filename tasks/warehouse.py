@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -30,8 +31,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -39,6 +40,9 @@ import pyarrow.parquet as pq
 
 from tasks.history import committed_at, keep_days
 from tasks.limits import size_text
+
+if TYPE_CHECKING:  # duckdb is imported at use: a run with nothing new queries nothing
+    import duckdb
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 CURRENT = ".current"
@@ -875,6 +879,8 @@ def ensure_tables(root: Path) -> None:
 def refresh_catalog(root: Path) -> None:
     """build_catalog (which writes only when the catalog is stale); when it cannot be written (a read-only
     warehouse), read it as it is and say so."""
+    import duckdb  # at use: a run with nothing new queries nothing
+
     try:
         build_catalog(root)
     except (OSError, duckdb.IOException, duckdb.PermissionException) as err:
@@ -915,6 +921,8 @@ def catalog_key(root: Path) -> str:
 
 def stored_catalog_key(target: Path) -> str | None:
     """The key a catalog file was written with; None when there is no file or it predates keys."""
+    import duckdb  # at use: a run with nothing new queries nothing
+
     if not target.exists():
         return None
     try:
@@ -941,8 +949,13 @@ def build_catalog(root: Path) -> Path:
     root = root.resolve()
     target = root / "corpus.duckdb"
     key = catalog_key(root)
+    if _stamped(target, key):  # every run asks: known current without opening it (nor importing DuckDB)
+        return target
+    import duckdb  # at use: a run with nothing new queries nothing
+
     try:
         if stored_catalog_key(target) == key:
+            _stamp(target, key)
             return target
     except CatalogInUse as err:
         print(f"reprint: the catalog was not refreshed: {err}", file=sys.stderr)
@@ -985,11 +998,38 @@ def build_catalog(root: Path) -> Path:
         con.close()
     if tmp.exists():
         os.replace(tmp, target)
+        _stamp(target, key)
     return target
+
+
+# Beside the catalog: the key build_catalog found in it, with the file's size and modification time then. A
+# catalog file with that size and time holds that key; one written since (a user's views added) is opened.
+CATALOG_STAMP = ".corpus.duckdb.key"
+
+
+def _stamped(target: Path, key: str) -> bool:
+    try:
+        info = os.stat(target)
+        stamp = json.loads((target.parent / CATALOG_STAMP).read_text())
+        return stamp == [key, info.st_size, info.st_mtime_ns]
+    except (OSError, ValueError):
+        return False
+
+
+def _stamp(target: Path, key: str) -> None:
+    try:
+        info = os.stat(target)
+        tmp = target.parent / f"{CATALOG_STAMP}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps([key, info.st_size, info.st_mtime_ns]))
+        os.replace(tmp, target.parent / CATALOG_STAMP)
+    except OSError:
+        pass  # a read-only warehouse: the catalog is opened to be checked, as before
 
 
 def carry_user_schema(con: duckdb.DuckDBPyConnection, old: Path) -> None:
     """Copy the user's views, macros and tables (schema `mine`) from the catalog being replaced."""
+    import duckdb  # at use: a run with nothing new queries nothing
+
     con.execute(f"ATTACH '{old.as_posix().replace(chr(39), chr(39) * 2)}' AS previous (READ_ONLY)")
     try:
         tables = con.execute(
@@ -1024,6 +1064,7 @@ def carry_user_schema(con: duckdb.DuckDBPyConnection, old: Path) -> None:
 
 def create_report_views(con: duckdb.DuckDBPyConnection) -> None:
     """One view per sql/ report (a report may read another)."""
+    import duckdb  # at use: a run with nothing new queries nothing
 
     def create(path: Path) -> None:
         con.execute(f"CREATE OR REPLACE VIEW {path.stem} AS {path.read_text().strip().rstrip(';')}")
@@ -1070,6 +1111,8 @@ def report_description(path: Path) -> str:
 def describe_views(con: duckdb.DuckDBPyConnection) -> None:
     """Comments on the tables and columns, from sql/comments.sql. A comment on a column that is gone must not
     stop a run: it is skipped here, and tests/tasks/test_warehouse_catalog.py names it."""
+    import duckdb  # at use: a run with nothing new queries nothing
+
     for statement in (SQL_DIR / "comments.sql").read_text().split(";\n"):
         if statement.strip() and not all(line.startswith("--") for line in statement.strip().splitlines()):
             try:

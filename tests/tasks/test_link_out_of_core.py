@@ -18,6 +18,7 @@ def small_parts(monkeypatch) -> None:
     """Parts of a few keys and blocks of a few rows, so a small corpus takes the out-of-core paths."""
     monkeypatch.setattr(tasks.link, "_PARTITION", 64)
     monkeypatch.setattr(tasks.link, "_MAPPED_STEP", 5)
+    monkeypatch.setattr(tasks.link, "_REGION", 3 * 64 * 4)  # a mapped file's gathers: three rows a region
 
 
 def test_band_keys_grouped_in_parts_on_disk_give_the_pairs_of_grouping_them_in_memory(tmp_path, monkeypatch):
@@ -64,6 +65,33 @@ def test_sketches_read_a_block_at_a_time_from_a_file_link_as_sketches_held_whole
     assert len(held) > 2
     for name in ("a", "b", "weight", "shared", "rarity", "verbatim", "jaccard"):
         assert np.array_equal(getattr(from_file, name), getattr(held, name)), name
+
+
+def test_rows_gathered_a_region_of_the_mapped_file_at_a_time_are_the_rows_asked_for(tmp_path, monkeypatch):
+    rng = np.random.default_rng(3)
+    sketches = rng.integers(0, 2**32, size=(50, 64), dtype=np.uint32)
+    path = tmp_path / "sketches.u32"
+    sketches.tofile(path)
+    mapped = np.memmap(path, dtype=np.uint32, mode="r", shape=sketches.shape)
+    small_parts(monkeypatch)
+    released = []
+    real_released = tasks.link.released
+    monkeypatch.setattr(tasks.link, "released", lambda s: released.append(1) or real_released(s))
+    rows = rng.integers(0, len(sketches), size=40)  # in no order, repeats too, over all 17 regions
+    gathered = tasks.link.gathered(mapped, rows)
+    assert np.array_equal(gathered, sketches[rows]) and not tasks.link.is_mapped(gathered)
+    assert len(released) == len(set((rows // 3).tolist()))  # the file's pages let go after each region
+    assert tasks.link.gathered(mapped, rows[:0]).shape == (0, 64)
+    # Verifying pairs from the file keeps the pairs verifying them held whole keeps, in order.
+    near = sketches.copy()
+    near[1::2, :40] = near[::2, :40]  # odd rows agree with the even row before them on 40 of 64
+    near.tofile(path)
+    mapped = np.memmap(path, dtype=np.uint32, mode="r", shape=near.shape)
+    pairs = np.sort(rng.integers(0, len(near), size=(300, 2)), axis=1)
+    pairs = np.concatenate([pairs, np.stack([np.arange(0, 50, 2), np.arange(1, 50, 2)], axis=1)])
+    kept = tasks.link.verify_paragraph_pairs(pairs, near)
+    assert len(kept) >= 25
+    assert np.array_equal(tasks.link.verify_paragraph_pairs(pairs, mapped), kept)
 
 
 def test_find_stories_reads_sketches_and_names_from_the_files_and_finds_what_whole_tables_give(

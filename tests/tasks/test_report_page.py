@@ -289,3 +289,34 @@ def test_copy_tree_puts_each_version_under_the_one_it_copied():
     html = reprint_tree([dict(m, label=f"<{m['doc_id']}>") for m in members], {"b": {"survival_rate": 0.5}})
     assert html.count("<ul>") == html.count("</ul>") == 3 and html.count("<li") == html.count("</li>") == 5
     assert '<b>&lt;b&gt;</b> <span class="meta">v2 · 2024-05-03 · +24 h · kept 50%' in html
+
+
+def test_pages_written_by_a_helper_process_are_the_same_bytes(
+    pages: Path, corpus_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from contextlib import contextmanager
+
+    from tasks import report_page
+    from tasks.run import page_helper
+
+    before = {p.name: p.read_bytes() for p in (pages.parent / "stories").glob("*.html")}
+    for page in (pages.parent / "stories").glob("*.html"):
+        page.unlink()
+    handed: list[str] = []
+
+    @contextmanager
+    def helper():
+        with page_helper() as pool:
+
+            class Counted:  # the helper process, counting the pages handed to it
+                def submit(self, step, path, *story):
+                    handed.append(Path(path).name)
+                    return pool.submit(step, path, *story)
+
+            yield Counted()
+
+    monkeypatch.setattr(report_page, "HELPED_PAGES", 1)  # the test corpus has a few stories
+    write_report_pages(corpus_warehouse, helper=helper)
+    after = {p.name: p.read_bytes() for p in (pages.parent / "stories").glob("*.html")}
+    assert handed and set(handed) <= set(after)
+    assert after == before and not list(pages.parent.rglob(".*.tmp"))

@@ -371,8 +371,6 @@ def test_a_daily_run_builds_the_postings_of_the_keys_its_new_documents_hold_only
     # 40 generated stories, then a day adding 4 documents: the postings (document, paragraph, key) a daily
     # run builds are those of the keys the touched documents hold, not the whole index's (every daily run
     # built and grouped all of them: 18.5M at 100k documents); the rows are still those of one run.
-    import tasks.reuse
-
     built: list[int] = []
     connect = duckdb.connect
 
@@ -389,7 +387,7 @@ def test_a_daily_run_builds_the_postings_of_the_keys_its_new_documents_hold_only
                 built.append(self.con.sql("select count(*) from postings").fetchall()[0][0])
             return done
 
-    monkeypatch.setattr(tasks.reuse.duckdb, "connect", Counted)
+    monkeypatch.setattr(duckdb, "connect", Counted)  # tasks.reuse imports duckdb at use
     documents = list(iter_documents(40, seed=3))
     folder = tmp_path / "in"
     folder.mkdir()

@@ -211,6 +211,39 @@ def test_empty_warehouse_has_every_table_and_a_catalog(tmp_path):
     con.close()
 
 
+def test_a_current_catalog_is_known_unopened_and_one_written_since_is_checked(tmp_path, monkeypatch):
+    ensure_tables(tmp_path)
+    target = tmp_path / "corpus.duckdb"
+    opened = []
+    real = wh.stored_catalog_key
+    monkeypatch.setattr(wh, "stored_catalog_key", lambda path: opened.append(path) or real(path))
+    with locked(tmp_path):  # what every run does first: recover, which builds the catalog when it is stale
+        pass
+    assert opened == []  # its stamp says it holds this code's key: not opened
+    # A user's view added: the file changes, so the catalog is opened and checked (its key still holds).
+    con = duckdb.connect(str(target))
+    con.execute("create view mine.answer as select 42 as x")
+    con.close()
+    with locked(tmp_path):
+        pass
+    assert opened == [target]
+    con = duckdb.connect(str(target), read_only=True)
+    assert con.execute("select x from mine.answer").fetchall() == [(42,)]
+    con.close()
+    with locked(tmp_path):  # stamped again after that check
+        pass
+    assert opened == [target]
+    # Moved (or new code): another key, so the catalog is written again.
+    moved = tmp_path.parent / f"{tmp_path.name}-moved"
+    os.rename(tmp_path, moved)
+    with locked(moved):
+        pass
+    con = duckdb.connect(str(moved / "corpus.duckdb"), read_only=True)
+    assert con.execute("select count(*) from rejects").fetchall() == [(0,)]
+    assert con.execute("select x from mine.answer").fetchall() == [(42,)]  # carried over
+    con.close()
+
+
 def test_catalog_works_from_another_working_directory(tmp_path, monkeypatch):
     ensure_tables(tmp_path / "wh")
     commit(tmp_path / "wh", {"rejects": rejects_table(("a.txt", "empty"))}, "r1")
