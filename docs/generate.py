@@ -122,6 +122,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "run-daily.md",
         "rendered (the whole page) by `bench.run_bench.render`: a daily run on #13's link-incr branch",
     ),
+    "run-before-after.json": (
+        "run-before-after.md",
+        "rendered (the whole page) by `bench.run_bench.render`: the session's start (c8926ea) and its end, "
+        "run one after the other at 10k and 50k documents",
+    ),
     "run-startup-before.json": (
         "startup.md",
         "hand-written: a second start-up run of `bench.run_bench`, quoted beside run.json's in one table",
@@ -175,6 +180,7 @@ BENCH_PAGES: dict[str, tuple[str, str, str]] = {
     "quality.md": ("quality.json", "bench.quality", "render_page"),
     "run-benchmarks.md": ("run.json", "bench.run_bench", "render"),
     "run-daily.md": ("run-daily.json", "bench.run_bench", "render"),
+    "run-before-after.md": ("run-before-after.json", "bench.run_bench", "render"),
     "link-memory.md": ("link_memory.json", "bench.link_memory", "render_page"),
     "trace-benchmarks.md": ("trace.json", "bench.trace_bench", "render"),
 }
