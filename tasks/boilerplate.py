@@ -1091,7 +1091,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:[.,:/-][^\W_]+)*")
 _NUMBER = re.compile(r"\d")
 # A version string ("1.64.0", "23.x", "v18", "rc1"), told apart from the other numbers of a template paragraph
 # (template_facts).
-_VERSION = re.compile(
+VERSION_STRING = re.compile(
     r"v?\d+(?:\.(?:\d+|x))+(?:[.-]?[a-z]+\d*)?|v\d+|(?:rc|beta|alpha|m)\d+|\d+(?:rc|beta|alpha)\d*"
 )
 _TEMPLATE_MIN_WORDS = 4  # "Version 1.2" or a date alone is no template
@@ -1146,7 +1146,7 @@ def _template_word(word: str) -> tuple[str, bool]:
     itself), and whether it is a fact (a number, not a version string). Cached: words repeat."""
     # A token of letters only holds no digit (most tokens: no search for one).
     if not word.isalpha() and _NUMBER.search(word) is not None:
-        return "#", _VERSION.fullmatch(word) is None
+        return "#", VERSION_STRING.fullmatch(word) is None
     return ("@" if _MONTH.fullmatch(word) else word), False
 
 

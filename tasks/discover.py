@@ -109,9 +109,6 @@ def walk_files(root: Path, refuse) -> Iterator[tuple[Path, list[str], set[str]]]
                     files.append(entry.name)
                     continue
                 mode = entry.stat(follow_symlinks=False).st_mode
-                if stat.S_ISREG(mode):
-                    files.append(entry.name)
-                    continue
                 path = Path(entry.path)
                 if stat.S_ISLNK(mode):
                     reason = _link_refused(path, root)

@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tasks.boilerplate import _VERSION, template_keys
+from tasks.boilerplate import VERSION_STRING, template_keys
 from tasks.fingerprint import word_hashes
 
 PARAGRAPH_EVIDENCE = ("names", "is_heading", "is_lead_in", "template_key", "template_facts")
@@ -151,7 +151,7 @@ def release_of(title: str | None) -> str | None:
         return None
     found = set()
     for word in _TITLE_WORD.findall(title.lower()):
-        if _VERSION.fullmatch(word) and any(c.isdigit() for c in word):
+        if VERSION_STRING.fullmatch(word) and any(c.isdigit() for c in word):
             found.add(_TRAILING_ZEROS.sub("", word.removeprefix("v")))
     return " ".join(sorted(found)) or None
 
