@@ -1107,7 +1107,7 @@ def furniture_headings(
     if not candidate.any():
         return out
     heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
-    order = np.lexsort((paras.column("para_idx").to_numpy(zero_copy_only=False), doc_index))
+    order = reading_order(paras, doc_index)
     doc, head = doc_index[order], heading[order]
     # Sections: a new one at each heading and each document's start; the rows after a heading are its own.
     starts = head | np.r_[True, doc[1:] != doc[:-1]]
@@ -1119,6 +1119,12 @@ def furniture_headings(
     whole = (rows_in > 0) & (furniture_in == rows_in) & (np.bincount(section, weights=last) > 0)
     out[order] = head & candidate[order] & whole[section]
     return out
+
+
+def reading_order(paras: pa.Table, doc_index: np.ndarray) -> np.ndarray:
+    """The paragraph rows in reading order: by document, then by `para_idx` (the rules that look at a row's
+    neighbours in its document)."""
+    return np.lexsort((paras.column("para_idx").to_numpy(zero_copy_only=False), doc_index))
 
 
 def lead_ins_to_own_text(paras: pa.Table, doc_index: np.ndarray, flagged: np.ndarray) -> np.ndarray:
@@ -1135,7 +1141,7 @@ def lead_ins_to_own_text(paras: pa.Table, doc_index: np.ndarray, flagged: np.nda
     lead_in = pc.fill_null(paras.column("is_lead_in"), False).to_numpy(zero_copy_only=False)
     if not lead_in.any():
         return out
-    order = np.lexsort((paras.column("para_idx").to_numpy(zero_copy_only=False), doc_index))
+    order = reading_order(paras, doc_index)
     doc = doc_index[order]
     followed = np.zeros(len(order), dtype=bool)
     followed[:-1] = (doc[1:] == doc[:-1]) & ~flagged[order][1:]
@@ -1162,7 +1168,7 @@ def shared_news(
     out = np.zeros(len(shared), dtype=bool)
     if not shared.any():
         return out
-    order = np.lexsort((paras.column("para_idx").to_numpy(zero_copy_only=False), doc_index))
+    order = reading_order(paras, doc_index)
     doc, candidate, other = doc_index[order], shared[order], not_own[order]
     # Runs of consecutive shared rows within one document.
     starts = candidate & ~np.r_[False, candidate[:-1] & (doc[1:] == doc[:-1])]
@@ -1223,7 +1229,7 @@ def template_rows(
             key = np.where(keyed, (key * np.int64(1_000_003)) ^ facts, 0)
             key[keyed & (key == 0)] = 1
             facts = None
-    order = np.lexsort((paras.column("para_idx").to_numpy(zero_copy_only=False), doc_index))
+    order = reading_order(paras, doc_index)
     body = order[~flag[order]]
     lead = np.zeros(len(key), dtype=bool)
     if len(body):
