@@ -224,6 +224,9 @@ def _candidates(
     n_a, n_b = len(bags_a), len(bags_b)
     if n_a * n_b <= config.exhaustive_pairs:
         i, j = np.repeat(np.arange(n_a), n_b), np.tile(np.arange(n_b), n_a)
+        hopeful = _may_reach(weights, n_a, config.changed_min)
+        if hopeful is not None:
+            i, j = i[hopeful], j[hopeful]
     else:
         proposed = sorted(_proposed(bags_a, bags_b, weights, exact, config))
         i, j = np.array(proposed, np.int64).reshape(-1, 2).T
@@ -234,6 +237,28 @@ def _candidates(
     return dict(zip(pairs, scores[kept].tolist(), strict=True)), dict(
         zip(pairs, overlap[kept].tolist(), strict=True)
     )
+
+
+def _may_reach(weights: _Weights, n_a: int, least: float) -> np.ndarray | None:
+    """Of all (base, rep) pairs in (i, j) order, those whose score can reach `least`; None when the bag x word
+    matrix is not held. Most pairs of two versions share little but common words: one matrix product bounds
+    every pair's weighted overlap from above (min(c, d) <= sqrt(c * d) for word counts c, d), so only the
+    pairs the bound leaves are summed exactly, word by word in order. A pair it drops scores below `least`
+    and was never kept: the pairs kept, their scores and overlaps are the very same."""
+    dense = weights.arrays.dense
+    if dense is None:
+        return None
+    # Only words both versions hold can be shared; einsum sums without BLAS, whose threads would spin on
+    # a product this small.
+    both = np.flatnonzero(dense[:n_a].any(axis=0) & dense[n_a:].any(axis=0))
+    rooted = np.sqrt(dense.take(both, axis=1))
+    bound = np.einsum("ik,jk->ij", rooted[:n_a] * weights.idf_vector[both], rooted[n_a:])
+    mass = np.array(weights.mass, dtype=np.float64)
+    total = mass[:n_a, None] + mass[None, n_a:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = np.where(total != 0, 2 * bound / total, 0.0)
+    # The margin covers the rounding of the product and the square roots (relative errors near 1e-13).
+    return np.flatnonzero(score.ravel() >= least - 1e-6)
 
 
 def _proposed(

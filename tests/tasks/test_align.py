@@ -372,3 +372,36 @@ def test_split_and_merge_growing_reads_the_candidates_overlaps_to_the_last_bit(m
     again = [align_versions(base, rep) for base, rep in pairs]
     assert again == kept
     assert sum(f.fate in ("split", "merged") for fates in kept for f in fates) > 5
+
+
+def test_the_score_bound_drops_only_pairs_that_are_not_kept(monkeypatch):
+    """The candidates' bound (one product over all pairs) leaves every pair the exact word-by-word scoring
+    keeps, with the same score and overlap to the last bit: on random bags (counts above one among them) and
+    on generated stories, scored with the bound and again over every pair."""
+    import random
+
+    import tasks.align as align
+    from bench.align_bench import body as stored_body
+    from bench.corpus import iter_documents
+
+    config = AlignConfig()
+    rng = random.Random(7)
+    cases = [tuple(_random_bags(rng, rng.randint(1, 20)) for _ in "ab") for _ in range(40)]
+    docs = list(iter_documents(60, seed=13))
+    origins = {d.doc_id: stored_body(d) for d in docs if d.version == 0}
+    for d in docs:
+        if d.version:
+            versions = (origins[d.base_doc_id], stored_body(d))
+            cases.append(tuple([align.paragraph_bag(p.text) for p in body] for body in versions))
+    dropped = 0
+    for bags_a, bags_b in cases:
+        weights = align._Weights(bags_a + bags_b)
+        hopeful = align._may_reach(weights, len(bags_a), config.changed_min)
+        dropped += len(bags_a) * len(bags_b) - len(hopeful)
+        bounded = align._candidates(bags_a, bags_b, weights, set(), config)
+        with monkeypatch.context() as m:
+            m.setattr(align, "_may_reach", lambda *args: None)
+            every = align._candidates(bags_a, bags_b, weights, set(), config)
+        assert bounded == every
+        assert list(bounded[0]) == list(every[0])  # the same pairs in the same order
+    assert dropped > 1000  # the bound leaves most pairs out
