@@ -151,3 +151,19 @@ def test_a_step_beside_the_block_runs_in_the_callers_context_and_is_waited_for_e
         pass
     # The block's end waited for the step: it had finished, in another thread, with the caller's context.
     assert done == [(21, "the caller's", True)] and found.result() == 42
+
+
+def _collection_threshold() -> int:
+    import gc
+
+    return gc.get_threshold()[0]
+
+
+def test_worker_processes_collect_cycles_less_often_than_the_run():
+    """Shard steps run in workers whose cyclic collector's first threshold is raised; the run's own process
+    keeps Python's."""
+    import gc
+
+    with tasks.run.worker_processes(2):
+        assert tasks.run.in_worker(_collection_threshold) == tasks.run.WORKER_GC_THRESHOLD
+    assert gc.get_threshold()[0] != tasks.run.WORKER_GC_THRESHOLD
