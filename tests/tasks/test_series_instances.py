@@ -30,8 +30,8 @@ TEMPLATE = {
     ],
     "calls": [
         "## Calls for Participation",
-        "Always wanted to contribute to an open source project but did not know where to start? Every week we "
-        "highlight some tasks from the Gadget community for you to pick and get started.",
+        "Always wanted to contribute to an open source project but did not know where to start? Every week "
+        "we highlight some tasks from the Gadget community for you to pick and get started.",
         "If you are a project owner looking for contributors, please submit your tasks through the form on "
         "the newsletter's site before Tuesday evening.",
     ],
@@ -83,11 +83,17 @@ def titled(doc, title: str, url: str | None):
 
 def newsletter() -> list:
     return [
-        titled(raw("w41", "weekly", issue(ITEMS_41, EVENTS_41, CALLS_41), 1), "Gadget Weekly 41", f"{SITE}/41"),
+        titled(
+            raw("w41", "weekly", issue(ITEMS_41, EVENTS_41, CALLS_41), 1), "Gadget Weekly 41", f"{SITE}/41"
+        ),
         # The draft of 42, two days before: its first links in, the calls not yet, what was left of last
         # week's events carried over (the editors had not updated them): no day of its own.
-        titled(raw("w42-draft", "weekly", issue(ITEMS_42[:2], EVENTS_41[1:], []), 6), "Gadget Weekly 42", None),
-        titled(raw("w42", "weekly", issue(ITEMS_42, EVENTS_42, CALLS_42), 8), "Gadget Weekly 42", f"{SITE}/42"),
+        titled(
+            raw("w42-draft", "weekly", issue(ITEMS_42[:2], EVENTS_41[1:], []), 6), "Gadget Weekly 42", None
+        ),
+        titled(
+            raw("w42", "weekly", issue(ITEMS_42, EVENTS_42, CALLS_42), 8), "Gadget Weekly 42", f"{SITE}/42"
+        ),
     ]
 
 
