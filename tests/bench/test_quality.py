@@ -645,3 +645,14 @@ def test_the_second_news_dev_part_is_scored_apart_and_never_withheld(tmp_path):
     assert ("real-news-dev2", "news-dev2") in PARTS and "news-dev2" not in WITHHELD
     assert label_part(labels, documents, heldout="news-dev2")[1] == {"a1.md", "a2.md"}
     assert label_part(labels, documents, heldout="news-dev")[1] == set()
+
+
+def test_the_series_dev_part_is_scored_apart_and_never_withheld(tmp_path):
+    # heldout = "dev-series": an outlet's recurring series (newsletter issues, yearly calls), read by rule
+    # writers; its hard negatives are two instances of one series.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "dev-series"  # a1.md and a2.md
+    documents = real_documents(corpus)
+    assert ("real-dev-series", "dev-series") in PARTS and "dev-series" not in WITHHELD
+    assert label_part(labels, documents, heldout="dev-series")[1] == {"a1.md", "a2.md"}
+    assert label_part(labels, documents, heldout="news-dev2")[1] == set()
