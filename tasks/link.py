@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 # link-9: matched paragraphs counted exactly (min_matched_share), short rewrites linked thin (cut_weight).
-LINK_VERSION = "link-10"
+# link-12: two instances of an outlet's series are never linked (tasks.stories.series_apart).
+LINK_VERSION = "link-12"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).

@@ -1097,19 +1097,13 @@ def series_apart(
     series, instance, release = series_codes(docs)
     # The days of the documents sharing an outlet's series with another instance: few, read from their text.
     named = np.flatnonzero((series >= 0) & (series != release))
-    key = outlet[named] * (series.max() + 2) + series[named]
-    order = np.lexsort((instance[named], key))
-    key, inst = key[order], instance[named][order]
-    many = np.zeros(len(key), dtype=bool)
-    if len(key):
-        start = np.r_[True, key[1:] != key[:-1]]
-        group = np.cumsum(start) - 1
-        first, last = np.full(group[-1] + 1, -1), np.full(group[-1] + 1, -1)
-        np.maximum.at(last, group, inst)
-        first[:] = np.iinfo(np.int64).max
-        np.minimum.at(first, group, inst)
-        many = first[group] != last[group]
-    wanted = named[order][many]
+    key = outlet[named] * (int(series.max(initial=-1)) + 2) + series[named]
+    group = np.unique(key, return_inverse=True)[1].reshape(-1)
+    low = np.full(len(named), np.iinfo(np.int64).max)
+    high = np.full(len(named), -1)
+    np.minimum.at(low, group, instance[named])
+    np.maximum.at(high, group, instance[named])
+    wanted = named[low[group] != high[group]]
     days: dict[int, set[str]] = {int(d): set() for d in wanted.tolist()}
     if len(wanted) and ("text" in wide.paras.column_names or wide.files):
         rows = np.flatnonzero(np.isin(doc_index, wanted) & ~flag)

@@ -1,7 +1,7 @@
 """Two instances of an outlet's recurring series (two issues of a weekly newsletter, two years' calls) are two
 stories, however much of the series' template they print alike; a draft of an issue joins its issue; an
 edition of a standing text re-issued each year, with the year in its title, is a revision of one text
-(issue 12, class 2; docs/linking.md, link-11)."""
+(issue 12, class 2; docs/linking.md, link-12)."""
 
 import dataclasses
 
