@@ -5,8 +5,12 @@ edition of a standing text re-issued each year, with the year in its title, is a
 
 import dataclasses
 
+import numpy as np
+
 from tasks.evidence import dates_of, series_of
+from tasks.link import link_corpus
 from tasks.stories import find_stories
+from tests.tasks.test_link import RAIL, edit, rows
 from tests.tasks.test_stories import by_doc, corpus, raw
 
 SITE = "https://weekly.gadget.example/issue"
@@ -164,3 +168,33 @@ def test_the_days_a_text_names():
     }
     # A year alone, a month alone and a time are no day.
     assert dates_of(["PyCon 2013 in March", "May 3:15 pm"]) == set()
+
+
+def test_documents_told_apart_are_not_linked_on_their_text_however_alike():
+    # link_corpus's `apart`: a pair it names is no link, whatever the paragraphs share (here a verbatim copy
+    # and a lightly edited one of one text); the others link as before.
+    ids, index, sketches, fingerprints, shingles = rows(
+        {"a": RAIL, "b": RAIL, "c": RAIL[:4] + [edit(RAIL[4])]}
+    )
+
+    def members(apart=None) -> list[set[str]]:
+        found = link_corpus(ids, [None] * 3, ids, index, sketches, fingerprints, shingles, apart=apart)
+        groups: dict[str, set[str]] = {}
+        for m in found:
+            groups.setdefault(m.story_id, set()).add(m.doc_id)
+        return sorted(groups.values(), key=min)
+
+    assert members() == [{"a", "b", "c"}]
+
+    def a_and_b(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.isin(x, [0, 1]) & np.isin(y, [0, 1])
+
+    # a and b apart but each a copy of c: c chains them, and the three are one story (docs/linking.md:
+    # apart is no link, not a wall).
+    assert members(a_and_b) == [{"a", "b", "c"}]
+
+    def everything(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.ones(len(x), dtype=bool)
+
+    assert members(everything) == [{"a"}, {"b"}, {"c"}]
+    assert members(lambda x, y: ~a_and_b(x, y)) == [{"a", "b"}, {"c"}]
