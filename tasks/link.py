@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 # link-9: matched paragraphs counted exactly (min_matched_share), short rewrites linked thin (cut_weight).
-LINK_VERSION = "link-10"
+# link-12: two instances of an outlet's series are never linked (tasks.stories.series_apart).
+LINK_VERSION = "link-12"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -1299,6 +1300,7 @@ def link_corpus(
     rewrite_check: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
     rewrite_candidates: np.ndarray | None = None,
     scratch: Path | None = None,
+    apart: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> list[Member]:
     """Every document in exactly one story: link, cluster, order versions, find each version's source.
 
@@ -1312,20 +1314,30 @@ def link_corpus(
     tasks.stories). rewrite_candidates: (a, b) document pairs to test as heavy rewrites besides those of the
     document LSH (documents whose rare names agree). scratch: a folder for what is grouped out of core (the
     LSH buckets: candidate_pair_batches); sketches may be a file mapped into memory, read a block at a time.
+    apart: for (a, b) document pairs, whether they are two stories whatever their text shares (two instances
+    of an outlet's series: tasks.stories.series_apart); such a pair is no link and no overlap clustering
+    weighs (they are still one story if `given` joins them, or if other links chain them).
     """
     n_docs = len(doc_ids)
     whole = whole_texts(doc_index, sketches, shingle_counts, n_docs, config, scratch=scratch)
     found = document_pairs(
         doc_index, sketches, fingerprints, shingle_counts, n_docs, config, whole=whole, scratch=scratch
     )
+
     # Of the document pairs sharing a matched paragraph (linking's most numerous arrays), heavy rewrites and
     # the linked groups need only the links; clustering, only the pairs inside a linked group. So the pairs
     # are made twice, a pass at a time (DocumentPairs), and only those are kept: what cluster_stories gets
     # is what it would read of them all.
-    overlaps = found.links(lambda links: strong_links(links, config))
+    def kept(links: Links) -> np.ndarray:
+        return np.ones(len(links), dtype=bool) if apart is None else ~apart(links.a, links.b)
+
+    overlaps = found.links(lambda links: strong_links(links, config) & kept(links))
     thin, thin_weight = np.empty((0, 2), dtype=np.int64), np.empty(0)
     if rewrite_check is not None:
         rewrites, low = rewrite_pairs(overlaps, whole, n_docs, config, rewrite_candidates)
+        if apart is not None and len(rewrites):
+            other = apart(rewrites[:, 0], rewrites[:, 1])
+            rewrites, low = rewrites[~other], low[~other]
         strength = np.zeros(0)
         if len(rewrites):
             contained, _ = document_similarity(rewrites[:, 0], rewrites[:, 1], whole.documents, whole.size)
@@ -1345,7 +1357,7 @@ def link_corpus(
 
     linked = with_rewrites(overlaps)
     group = linked_groups(n_docs, linked, config)
-    overlaps = with_rewrites(found.links(group=group))
+    overlaps = with_rewrites(found.links(kept, group=group))
     del found
     label = cluster_stories(n_docs, overlaps, config, versions)
     return group_stories(doc_ids, label, published, sources, doc_index, fingerprints)

@@ -26,10 +26,11 @@ from tasks.evidence import (
     DOCUMENT_EVIDENCE,
     PARAGRAPH_EVIDENCE,
     canonical_url,  # noqa: F401 (part of this module's interface)
+    dates_of,
     name_lists,
     names_and_numbers,  # noqa: F401 (part of this module's interface)
     narrative_shingles,
-    release_of,
+    series_of,
     with_evidence,
 )
 from tasks.fingerprint import SketchConfig, minhash_word_hashes
@@ -49,9 +50,11 @@ from tasks.warehouse import SCHEMAS
 
 # What linking reads of the warehouse (a caller reading Parquet needs no other column): not the text, but
 # for the documents of the few rewrite candidates whose narratives link-10 compares (narrative_reader: their
-# body rows' `text`, read from the files `find_stories` is given, or the table when it holds it). `url`
-# serves only documents stored before `canonical_url` was prepared (tasks.evidence.with_evidence); `title`
-# names the release a post announces (tasks.evidence.release_of).
+# body rows' `text`, read from the files `find_stories` is given, or the table when it holds it), and of the
+# few documents whose titles name two instances of one of their outlet's series (series_apart: the days they
+# name). `url` serves only documents stored before `canonical_url` was prepared
+# (tasks.evidence.with_evidence); `title` names the release a post announces and the instance of a series
+# (tasks.evidence.series_of).
 LINK_DOCUMENT_COLUMNS = ["doc_id", "source", "outlet", "published_at", "url", "title", *DOCUMENT_EVIDENCE]
 LINK_PARAGRAPH_COLUMNS = [
     "doc_id",
@@ -309,14 +312,16 @@ def _find_stories(
             ),
         ]
     )
-    # Two announcements of other releases are two stories, however much of one template they share (issue 12).
-    release = releases(docs)
-    given = given[~other_releases(release, given)]
+    # Two instances of an outlet's series (two releases announced, two issues of a newsletter, two years'
+    # calls) are two stories, however much of one template they share (issue 12): never versions of one text,
+    # nor linked on their text (link_corpus, below).
+    apart = series_apart(docs, outlet_code, url, doc_index, flag, wide)
+    given = given[~apart(given[:, 0], given[:, 1])]
     groups = document_groups(given, n_docs)
     revisions = outlet_revision_pairs(
         paras, outlet_code, doc_index, fp, shingles, flag, held, groups, config, wide
     )
-    given = np.concatenate([given, revisions[~other_releases(release, revisions)]])
+    given = np.concatenate([given, revisions[~apart(revisions[:, 0], revisions[:, 1])]])
     # Versions of one text are never each other's furniture: text held out because it was printed under two
     # URLs (a page moved, a revision at a new address) is body again once they are known to be one text, so
     # a draft or rewrite of that text has something to match (issue 12, class 2).
@@ -370,6 +375,7 @@ def _find_stories(
         ),
         rewrite_candidates=name_candidate_pairs(rare or names, config, scratch),
         scratch=scratch,
+        apart=lambda a, b: apart(linked[a], linked[b]),
     )
     del names, rare, shingles, body, sketches, groups, versions, at
     if relink is not None:
@@ -1049,25 +1055,76 @@ def filled_apart(paras: pa.Table, doc_index: np.ndarray, a: np.ndarray, b: np.nd
     return out
 
 
-def releases(docs: pa.Table) -> np.ndarray:
-    """Per document: a code of the release its title announces (tasks.evidence.release_of), -1 for none (or no
-    `title` column)."""
+def series_codes(docs: pa.Table) -> tuple[np.ndarray, np.ndarray, int]:
+    """Per document: a code of the series its title names and of its instance (tasks.evidence.series_of), -1
+    for none (or no `title` column); and the code of the release series (-1 if no title announces one)."""
+    n = docs.num_rows
     if "title" not in docs.column_names:
-        return np.full(docs.num_rows, -1, dtype=np.int64)
-    named = pa.array([release_of(t) for t in docs.column("title").to_pylist()], pa.string())
-    return pc.fill_null(pc.dictionary_encode(named).indices, -1).to_numpy().astype(np.int64)
+        return np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64), -1
+    named = [series_of(t) for t in docs.column("title").to_pylist()]
+    codes, values = [], []
+    for part in (0, 1):
+        encoded = pc.dictionary_encode(pa.array([x and x[part] for x in named], pa.string()))
+        codes.append(pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64))
+        values.append(encoded.dictionary.to_pylist())
+    return codes[0], codes[1], values[0].index("release") if "release" in values[0] else -1
 
 
-def other_releases(release: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-    """Per (a, b) pair: both announce a release, and other releases. A blog's announcements built from one
-    template print most of it word for word (Apache Grails's 7.0.0-RC2 and 7.0.0: install, upgrade, mailing
-    lists, thanks, the version an unfilled variable), so two releases read as one text and its revision to
-    the outlet-version and revision steps; the release each title names tells them apart. A draft and its
-    post, or an announcement reprinted, name one release."""
-    if len(pairs) == 0:
-        return np.zeros(0, dtype=bool)
-    a, b = release[pairs[:, 0]], release[pairs[:, 1]]
-    return (a >= 0) & (b >= 0) & (a != b)
+def series_apart(
+    docs: pa.Table,
+    outlet_code: np.ndarray,
+    url: np.ndarray,
+    doc_index: np.ndarray,
+    flag: np.ndarray,
+    wide: WideColumns,
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Per (a, b) document pair: whether the two are two instances of one series (issue 12, class 2), which
+    are two stories however much of its template they print alike.
+
+    Two announcements of other releases (tasks.evidence.release_of), as before: a blog's announcements built
+    from one template print most of it word for word (Apache Grails's 7.0.0-RC2 and 7.0.0), and the release
+    each title names tells them apart. And two documents of one outlet, at two URLs, whose titles name two
+    instances of one series (tasks.evidence.series_of: "This Week in Rust 551" and "552", a yearly "Call for
+    Host", a "Monthly Update - March 2025"), when both name days and not the same days
+    (tasks.evidence.dates_of, over their text but what the rules flagged): a newsletter issue, a call with its
+    deadlines, an update on its events is about its own days (a draft of an issue may carry the last issue's
+    events over, and its own days are still another set); an edition of a standing text re-issued each year
+    (a conference's code of conduct, "PyCon US Code of Conduct (2013)" and "(2018)") names none, and is a
+    revision of one text. One page at one URL retitled as its date moved (a security release postponed) is
+    one story. A draft and its issue name one instance."""
+    outlet = np.full(docs.num_rows, -1, dtype=np.int64)
+    outlet[doc_index] = outlet_code
+    series, instance, release = series_codes(docs)
+    # The days of the documents sharing an outlet's series with another instance: few, read from their text.
+    named = np.flatnonzero((series >= 0) & (series != release))
+    key = outlet[named] * (int(series.max(initial=-1)) + 2) + series[named]
+    group = np.unique(key, return_inverse=True)[1].reshape(-1)
+    low = np.full(len(named), np.iinfo(np.int64).max)
+    high = np.full(len(named), -1)
+    np.minimum.at(low, group, instance[named])
+    np.maximum.at(high, group, instance[named])
+    wanted = named[low[group] != high[group]]
+    days: dict[int, set[str]] = {int(d): set() for d in wanted.tolist()}
+    if len(wanted) and ("text" in wide.paras.column_names or wide.files):
+        rows = np.flatnonzero(np.isin(doc_index, wanted) & ~flag)
+        texts: dict[int, list[str]] = {d: [] for d in days}
+        for where, values in wide.picked("text", rows):
+            for d, text in zip(doc_index[rows[where]].tolist(), values.to_pylist(), strict=True):
+                texts[d].append(text or "")
+        days = {d: dates_of(t) for d, t in texts.items()}
+
+    def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if len(a) == 0:
+            return np.zeros(0, dtype=bool)
+        other = (series[a] >= 0) & (series[a] == series[b]) & (instance[a] != instance[b])
+        out = other & (series[a] == release)
+        test = np.flatnonzero(other & (series[a] != release) & (outlet[a] == outlet[b]) & (url[a] != url[b]))
+        for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
+            mine, theirs = days.get(x, set()), days.get(y, set())
+            out[i] = bool(mine) and bool(theirs) and mine != theirs
+        return out
+
+    return apart
 
 
 def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:

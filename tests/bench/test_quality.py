@@ -709,3 +709,14 @@ def test_the_quality_bench_refuses_a_real_set_that_is_not_the_labelled_one(tmp_p
         quality.main(["--stories", "--out", str(tmp_path / "q.json"), "--page", str(tmp_path / "q.md")])
     assert stop.value.code == 2 and "python -m bench.real.assemble" in capsys.readouterr().err
     assert not (tmp_path / "q.json").exists()
+
+
+def test_the_series_dev_part_is_scored_apart_and_never_withheld(tmp_path):
+    # heldout = "dev-series": an outlet's recurring series (newsletter issues, yearly calls), read by rule
+    # writers; its hard negatives are two instances of one series.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "dev-series"  # a1.md and a2.md
+    documents = real_documents(corpus)
+    assert ("real-dev-series", "dev-series") in PARTS and "dev-series" not in WITHHELD
+    assert label_part(labels, documents, heldout="dev-series")[1] == {"a1.md", "a2.md"}
+    assert label_part(labels, documents, heldout="news-dev2")[1] == set()
