@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-# link-9: matched paragraphs counted exactly (min_matched_share), short rewrites linked thin (cut_weight).
-LINK_VERSION = "link-10"
+# link-11: rewrite candidates by estimated containment of the smaller body (contained_document_pairs).
+LINK_VERSION = "link-11"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
