@@ -412,7 +412,7 @@ def test_a_short_rewrite_of_a_long_story_is_tested_on_its_containment_not_only_t
 
 
 def test_a_short_body_mostly_inside_a_long_one_is_a_candidate_by_containment_and_stock_values_pair_none():
-    from tasks.link import contained_document_pairs, document_similarity
+    from tasks.link import WholeTexts, contained_document_pairs, document_similarity
 
     # Sketches of 64 values: document 1 (60 shingles) agrees with document 0 (300 shingles) in 12 places
     # (Jaccard about 0.19, containment about 0.89); document 2 (60) with document 0 in 3 (containment 0.25);
@@ -424,10 +424,23 @@ def test_a_short_body_mostly_inside_a_long_one_is_a_candidate_by_containment_and
     size = np.array([300.0, 60.0, 60.0] + [60.0] * 12)
     contained, _ = document_similarity(np.array([0, 0]), np.array([1, 2]), documents, size)
     assert contained[0] > 0.8 and contained[1] < 0.3
-    assert contained_document_pairs(documents, size).tolist() == [[0, 1]]
-    # Below `min_text_shingles` a body takes no part; a lower threshold keeps the pair sharing less.
-    assert contained_document_pairs(documents, np.r_[300.0, 20.0, size[2:]]).tolist() == []
-    assert contained_document_pairs(documents, size, LinkConfig(min_candidate_containment=0.2)).tolist() == [
-        [0, 1],
-        [0, 2],
-    ]
+
+    def search(paragraphs: dict[int, list[tuple[int, float]]], config: LinkConfig = LinkConfig()) -> list:
+        """The pairs found, each document's body rows given as (fingerprint, shingles)."""
+        rows = [(d, f, n) for d, ps in paragraphs.items() for f, n in ps]
+        doc_index, fingerprints, shingles = (np.array(c) for c in zip(*rows, strict=True))
+        sizes = np.bincount(doc_index, weights=shingles, minlength=15)
+        whole = WholeTexts(documents, sizes, np.empty((0, 2), np.int64), np.empty(0), np.empty(0))
+        return contained_document_pairs(whole, doc_index, fingerprints, shingles, config).tolist()
+
+    # Each document's body in three paragraphs of its own.
+    own = {d: [(100 * d + k, size[d] / 3) for k in range(3)] for d in range(15)}
+    assert search(own) == [[0, 1]]
+    assert search(own, LinkConfig(min_candidate_containment=0.2)) == [[0, 1], [0, 2]]
+    # Below `min_text_shingles` a body takes no part.
+    assert search(own | {1: [(100, 5.0), (101, 5.0), (102, 10.0)]}) == []
+    # Document 1 printing two of its three paragraphs as document 0 does, verbatim: what it does not print
+    # verbatim is 20 shingles, under `min_text_shingles`, left to the matched-paragraph rules.
+    assert search(own | {0: own[0] + own[1][:2]}) == []
+    # Document 1 in one paragraph: a passage inside a longer story, not a retelling of it.
+    assert search(own | {1: [(101, 60.0)]}) == []

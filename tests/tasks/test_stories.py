@@ -616,8 +616,8 @@ def test_a_short_copy_whose_names_a_report_prints_in_order_stays_with_its_own_or
 # wire's phrasing in three paragraphs ("spilling diesel into the Maple River", "to stop the diesel from
 # reaching the town's water intake", "stay closed for at least a week"). Most of it is in the wire (estimated
 # containment 0.74) while their Jaccard is 0.2, which neither the document LSH nor the rare names (its own
-# presenter and station among them) make a candidate. The local story prints one of the wire's quotes and two
-# of its phrases (containment 0.55), and is a report of its own.
+# presenter and station among them) make a candidate. The local story prints two of the wire's quotes under
+# attributions of its own and two of its phrases, and is a report of its own.
 DERAIL_QUOTES = [
     '"It is a miracle nobody was hurt, the crew walked away without a scratch," Northline\'s operations '
     "manager Graham Tully said.",
@@ -661,7 +661,9 @@ DERAIL_BULLETIN = [
 DERAIL_LOCAL = [
     "Carrow's volunteer firefighters were first on the scene on Thursday, reaching the embankment above the "
     "river before dawn.",
-    DERAIL_QUOTES[0],
+    '"It is a miracle nobody was hurt, the crew walked away without a scratch," Graham Tully of Northline '
+    "told the Courier.",
+    '"Our first job is the river, then the line, and only then the question of what went wrong," he added.',
     "Captain Mel Osei said the brigade would stay on call while the track is closed for at least a week.",
 ]
 
@@ -681,10 +683,13 @@ def test_a_short_rewrite_mostly_inside_a_long_story_is_a_candidate_by_containmen
     )
     rows = by_doc(find_stories(docs, paras)[0])
     assert rows["wire"]["story_id"] == rows["bulletin"]["story_id"] != rows["local"]["story_id"]
-    assert found[0].tolist() == [
-        [0, 1],
-        [0, 2],
-    ]  # both short texts were candidates: the checks told them apart
+    assert found[-1].tolist() == [[0, 1]]
+    # The local story made a candidate too (its containment is estimated at 0.42) is kept apart by the checks:
+    # it shares the wire's phrasing in two paragraphs, and its names are few.
+    wider = dataclasses.replace(LinkConfig(), min_candidate_containment=0.3)
+    rows = by_doc(find_stories(docs, paras, wider)[0])
+    assert found[-1].tolist() == [[0, 1], [0, 2]]
+    assert rows["wire"]["story_id"] == rows["bulletin"]["story_id"] != rows["local"]["story_id"]
     # Without the containment candidates nothing proposes the pair, and the bulletin is a story of its own.
     rows = by_doc(
         find_stories(docs, paras, dataclasses.replace(LinkConfig(), min_candidate_containment=1.1))[0]
