@@ -964,73 +964,31 @@ def candidate_document_pairs(
 
 
 def contained_document_pairs(
-    whole: WholeTexts,
-    doc_index: np.ndarray,
-    fingerprints: np.ndarray,
-    shingle_counts: np.ndarray,
-    config: LinkConfig = LinkConfig(),
-    scratch: Path | None = None,
+    whole: WholeTexts, doc_index: np.ndarray, config: LinkConfig = LinkConfig(), scratch: Path | None = None
 ) -> np.ndarray:
     """(a, b) document pairs, a < b, whose smaller body is estimated `min_candidate_containment` inside the
-    other in the text it does not print verbatim there (recast_containment), among pairs sharing the value
-    of any one hash function of their body sketches in a bucket of at most `max_bucket` documents: rewrite
-    candidates the document LSH misses when a short text sits inside a long one (their Jaccard is low
-    however much of the short one is contained).
+    other (document_similarity), among pairs sharing the value of any one hash function of their body
+    sketches in a bucket of at most `max_bucket` documents: rewrite candidates the document LSH misses when a
+    short text sits inside a long one (their Jaccard is low however much of the short one is contained).
 
     One row per band makes the search near exhaustive for such pairs (a containment of 0.5 in a text three
     times longer is a Jaccard of 0.14: 9 of 64 values agree on average) and bounded: each of the sketch's
     values pairs at most `max_bucket` documents, so the pairs are at most 64 x documents x max_bucket / 2,
-    never all pairs; a value shared by more documents is stock text and pairs none.
-    doc_index, fingerprints, shingle_counts: per body row, as link_corpus's."""
+    never all pairs; a value shared by more documents is stock text and pairs none. Only bodies of
+    `min_text_shingles` take part, and the smaller one needs `min_shared` paragraphs (doc_index: per body
+    row, its document): a rewrite retells a story in paragraphs of its own, while one paragraph inside
+    another story is a passage two stories share (a sentence with other names and numbers, a quote), as the
+    matched-paragraph rules never link on one."""
     documents, size = whole.documents, whole.size
     usable = np.flatnonzero(size >= config.min_text_shingles)
     if len(usable) < 2 or documents.shape[1] == 0:
         return np.empty((0, 2), dtype=np.int64)
     banding = LinkConfig(bands=documents.shape[1], rows=1, max_bucket=config.max_bucket)
     pairs = usable[candidate_paragraph_pairs(documents[usable], banding, scratch=scratch)]
+    smaller = np.where(size[pairs[:, 0]] <= size[pairs[:, 1]], pairs[:, 0], pairs[:, 1])
+    retold = np.bincount(doc_index, minlength=len(size))[smaller] >= config.min_shared
     contained, _ = document_similarity(pairs[:, 0], pairs[:, 1], documents, size)
-    keep = contained >= config.min_candidate_containment
-    pairs, contained = pairs[keep], contained[keep]
-    recast = recast_containment(pairs, contained, size, doc_index, fingerprints, shingle_counts, config)
-    return pairs[recast >= config.min_candidate_containment]
-
-
-def recast_containment(
-    pairs: np.ndarray,
-    contained: np.ndarray,
-    size: np.ndarray,
-    doc_index: np.ndarray,
-    fingerprints: np.ndarray,
-    shingle_counts: np.ndarray,
-    config: LinkConfig = LinkConfig(),
-) -> np.ndarray:
-    """Per document pair, the estimated share of the smaller body's text found in the other, leaving out the
-    paragraphs the other prints verbatim (same fingerprint): 0 when what is left is under
-    `min_text_shingles` or fewer than `min_shared` paragraphs. A text whose containment is paragraphs
-    printed verbatim is the matched-paragraph rules' to judge, with their guards (at least two shared, a
-    share of the body, stock text weighed less): a short copy of three paragraphs that an independent report
-    pastes whole is contained in the report, and is no rewrite of it. And a rewrite retells a story in
-    paragraphs of its own: one paragraph inside another story is a passage two stories share (a sentence
-    with other names and numbers, a quote), as the matched-paragraph rules never link on one."""
-    out = np.zeros(len(pairs))
-    if len(pairs) == 0:
-        return out
-    rows = np.flatnonzero(np.isin(doc_index, pairs))
-    printed: dict[int, dict[int, float]] = {}
-    for d, f, n in zip(
-        doc_index[rows].tolist(), fingerprints[rows].tolist(), shingle_counts[rows].tolist(), strict=True
-    ):
-        own = printed.setdefault(d, {})
-        own[f] = own.get(f, 0.0) + n
-    for k, (a, b) in enumerate(pairs.tolist()):
-        small, other = (a, b) if size[a] <= size[b] else (b, a)
-        theirs = printed.get(other, {})
-        recast = {f: n for f, n in printed.get(small, {}).items() if f not in theirs}
-        verbatim = size[small] - sum(recast.values())
-        left = size[small] - verbatim
-        if len(recast) >= config.min_shared and left >= config.min_text_shingles:
-            out[k] = (contained[k] * size[small] - verbatim) / left
-    return out
+    return pairs[retold & (contained >= config.min_candidate_containment)]
 
 
 def whole_text_evidence(
@@ -1403,7 +1361,7 @@ def link_corpus(
     thin, thin_weight = np.empty((0, 2), dtype=np.int64), np.empty(0)
     if rewrite_check is not None:
         # Besides the caller's candidates (rare names): a smaller body mostly inside the other (link-11).
-        contained = contained_document_pairs(whole, doc_index, fingerprints, shingle_counts, config, scratch)
+        contained = contained_document_pairs(whole, doc_index, config, scratch)
         if rewrite_candidates is not None:
             contained = np.concatenate([rewrite_candidates, contained])
         rewrites, low = rewrite_pairs(overlaps, whole, n_docs, config, contained)

@@ -425,22 +425,18 @@ def test_a_short_body_mostly_inside_a_long_one_is_a_candidate_by_containment_and
     contained, _ = document_similarity(np.array([0, 0]), np.array([1, 2]), documents, size)
     assert contained[0] > 0.8 and contained[1] < 0.3
 
-    def search(paragraphs: dict[int, list[tuple[int, float]]], config: LinkConfig = LinkConfig()) -> list:
-        """The pairs found, each document's body rows given as (fingerprint, shingles)."""
-        rows = [(d, f, n) for d, ps in paragraphs.items() for f, n in ps]
-        doc_index, fingerprints, shingles = (np.array(c) for c in zip(*rows, strict=True))
-        sizes = np.bincount(doc_index, weights=shingles, minlength=15)
+    def search(paragraphs: dict[int, int], config: LinkConfig = LinkConfig(), sizes=size) -> list:
+        """The pairs found, given each document's number of body paragraphs."""
+        doc_index = np.repeat(np.arange(15), [paragraphs[d] for d in range(15)])
         whole = WholeTexts(documents, sizes, np.empty((0, 2), np.int64), np.empty(0), np.empty(0))
-        return contained_document_pairs(whole, doc_index, fingerprints, shingles, config).tolist()
+        return contained_document_pairs(whole, doc_index, config).tolist()
 
-    # Each document's body in three paragraphs of its own.
-    own = {d: [(100 * d + k, size[d] / 3) for k in range(3)] for d in range(15)}
-    assert search(own) == [[0, 1]]
-    assert search(own, LinkConfig(min_candidate_containment=0.2)) == [[0, 1], [0, 2]]
+    three = dict.fromkeys(range(15), 3)
+    assert search(three) == [[0, 1]]
+    assert search(three, LinkConfig(min_candidate_containment=0.2)) == [[0, 1], [0, 2]]
     # Below `min_text_shingles` a body takes no part.
-    assert search(own | {1: [(100, 5.0), (101, 5.0), (102, 10.0)]}) == []
-    # Document 1 printing two of its three paragraphs as document 0 does, verbatim: what it does not print
-    # verbatim is 20 shingles, under `min_text_shingles`, left to the matched-paragraph rules.
-    assert search(own | {0: own[0] + own[1][:2]}) == []
-    # Document 1 in one paragraph: a passage inside a longer story, not a retelling of it.
-    assert search(own | {1: [(101, 60.0)]}) == []
+    assert search(three, sizes=np.r_[300.0, 20.0, size[2:]]) == []
+    # Document 1 in one paragraph: a passage inside a longer story, not a retelling of it; the longer one may
+    # be one paragraph (a text printed as one block).
+    assert search(three | {1: 1}) == []
+    assert search(three | {0: 1}) == [[0, 1]]
