@@ -120,8 +120,8 @@ class LinkConfig:
     # longer story holds most of its wording inside the longer one while their Jaccard is low (a 9-paragraph
     # rewrite of a 14-paragraph release: containment 0.7, Jaccard 0.2, which the document LSH's bands of 3
     # rows find one time in five). Every hash function of the body sketches is a band of one row, and a pair
-    # agreeing in any uncrowded one whose smaller body is estimated this share inside the other is tested
-    # like the document-LSH candidates (the names check, the narrative check).
+    # agreeing in any uncrowded one whose smaller body (two paragraphs or more) is estimated this share inside
+    # the other is tested like the rare-name candidates (the names check, the narrative check).
     min_candidate_containment: float = 0.5
     # A rewrite by another outlet that keeps its source's phrasing (churnalism; link-10, tasks/stories.py
     # `narrative_check`): a rewrite candidate that fails the names check links when the two texts' narratives
