@@ -907,8 +907,9 @@ def test_two_bug_fix_releases_on_one_template_sharing_back_ported_fixes_stay_apa
 def test_a_daily_run_reaches_a_stored_story_through_each_candidate_source():
     """A daily run links again the stored stories a new document could join through any of linking's
     candidate sources, not only verbatim paragraphs: near paragraphs only (every one edited: candidates in
-    the paragraph LSH, too far apart to link), a churned rewrite (whole-text LSH) and a write-through
-    rewording every sentence (rare names and numbers). The tables are a fresh run's, the rewrites join their
+    the paragraph LSH, too far apart to link), a churned rewrite (whole-text LSH), a write-through
+    rewording every sentence (rare names and numbers) and a short rewrite mostly inside its story (link-11;
+    tests/tasks/test_relink.py has that source alone). The tables are a fresh run's, the rewrites join their
     story, and the unrelated stored story is not linked again."""
     flood = [raw("flood", "post", FLOOD, 3), raw("flood-copy", "gazette", FLOOD[1:], 4)]
     cases = {
@@ -918,6 +919,7 @@ def test_a_daily_run_reaches_a_stored_story_through_each_candidate_source():
             [raw("release", "wire", RELEASE, 1)],
             raw("write-through", "post", WRITE_THROUGH, 2),
         ),
+        "bulletin": ([raw("wire", "wire", DERAIL_WIRE, 1)], raw("bulletin", "radio", DERAIL_BULLETIN, 2)),
     }
     for name, (before, new) in cases.items():
         stored, grown, fresh = grow(before + flood, [new], daily=True)
