@@ -984,11 +984,19 @@ def contained_document_pairs(
     if len(usable) < 2 or documents.shape[1] == 0:
         return np.empty((0, 2), dtype=np.int64)
     banding = LinkConfig(bands=documents.shape[1], rows=1, max_bucket=config.max_bucket)
-    pairs = usable[candidate_paragraph_pairs(documents[usable], banding, scratch=scratch)]
-    smaller = np.where(size[pairs[:, 0]] <= size[pairs[:, 1]], pairs[:, 0], pairs[:, 1])
-    retold = np.bincount(doc_index, minlength=len(size))[smaller] >= config.min_shared
-    contained, _ = document_similarity(pairs[:, 0], pairs[:, 1], documents, size)
-    return pairs[retold & (contained >= config.min_candidate_containment)]
+    paragraphs = np.bincount(doc_index, minlength=len(size))
+    kept = [np.empty((0, 2), dtype=np.int64)]
+    # A batch at a time: most pairs sharing one value are far from containment, and are let go at once.
+    for batch in candidate_pair_batches(documents[usable], banding, scratch=scratch):
+        pairs = usable[batch]
+        smaller = np.where(size[pairs[:, 0]] <= size[pairs[:, 1]], pairs[:, 0], pairs[:, 1])
+        contained, _ = document_similarity(pairs[:, 0], pairs[:, 1], documents, size)
+        kept.append(
+            pairs[
+                (paragraphs[smaller] >= config.min_shared) & (contained >= config.min_candidate_containment)
+            ]
+        )
+    return np.concatenate(kept)
 
 
 def whole_text_evidence(
@@ -1361,10 +1369,10 @@ def link_corpus(
     thin, thin_weight = np.empty((0, 2), dtype=np.int64), np.empty(0)
     if rewrite_check is not None:
         # Besides the caller's candidates (rare names): a smaller body mostly inside the other (link-11).
-        contained = contained_document_pairs(whole, doc_index, config, scratch)
+        candidates = contained_document_pairs(whole, doc_index, config, scratch)
         if rewrite_candidates is not None:
-            contained = np.concatenate([rewrite_candidates, contained])
-        rewrites, low = rewrite_pairs(overlaps, whole, n_docs, config, contained)
+            candidates = np.concatenate([rewrite_candidates, candidates])
+        rewrites, low = rewrite_pairs(overlaps, whole, n_docs, config, candidates)
         strength = np.zeros(0)
         if len(rewrites):
             contained, _ = document_similarity(rewrites[:, 0], rewrites[:, 1], whole.documents, whole.size)
