@@ -1108,17 +1108,30 @@ def furniture_headings(
         return out
     heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
     order = reading_order(paras, doc_index)
-    doc, head = doc_index[order], heading[order]
-    # Sections: a new one at each heading and each document's start; the rows after a heading are its own.
-    starts = head | np.r_[True, doc[1:] != doc[:-1]]
-    section = np.cumsum(starts) - 1
-    text = ~head
-    rows_in = np.bincount(section, weights=text)
-    furniture_in = np.bincount(section, weights=text & flagged[order])
-    last = np.r_[section[1:] != section[:-1], True] & np.r_[doc[1:] != doc[:-1], True]
-    whole = (rows_in > 0) & (furniture_in == rows_in) & (np.bincount(section, weights=last) > 0)
-    out[order] = head & candidate[order] & whole[section]
+    doc, head, furniture = doc_index[order], heading[order], flagged[order]
+    found = np.zeros(len(order), dtype=bool)
+    # A box's own labels ("You can also:" inside a "## Connect with us!" notice) are furniture headings found
+    # first, in the box's last part; they head no section of their own then, and the box's heading is found
+    # on the next pass.
+    for _ in range(_FURNITURE_LABELS):
+        # Sections: a new one at each heading and each document's start; the rows after a heading are its own.
+        starts = (head & ~found) | np.r_[True, doc[1:] != doc[:-1]]
+        section = np.cumsum(starts) - 1
+        text = ~starts
+        rows_in = np.bincount(section, weights=text)
+        furniture_in = np.bincount(section, weights=text & (furniture | found))
+        last = np.r_[section[1:] != section[:-1], True] & np.r_[doc[1:] != doc[:-1], True]
+        whole = (rows_in > 0) & (furniture_in == rows_in) & (np.bincount(section, weights=last) > 0)
+        now = head & candidate[order] & whole[section]
+        if not (now & ~found).any():
+            break
+        found |= now
+    out[order] = found
     return out
+
+
+# How deep furniture_headings looks: a box's heading over one or two labels of its own.
+_FURNITURE_LABELS = 3
 
 
 def reading_order(paras: pa.Table, doc_index: np.ndarray) -> np.ndarray:
