@@ -43,7 +43,7 @@ import numpy as np
 # credits, a portal's byline with the time it was read, time stamp labels, an About heading run into its
 # description as a Markdown heading, a label with its standing links run in, an editor's note on the page's
 # player; a Markdown heading holding a variable and a figure holding its caption are text.
-BOILERPLATE_VERSION = "boilerplate-10"
+BOILERPLATE_VERSION = "boilerplate-11"
 
 # Each of these on its own marks a paragraph as page furniture. Each rule comes with words of which any text
 # it matches holds one (lower-cased): a case-insensitive regex costs ~10 us a paragraph, a substring search
@@ -220,6 +220,17 @@ _RULES = [
         r"^(?=.{0,400}$).*?(\bsign up( now| today| here)? (for|to) (our|the|my|a) ([\w-]+ ){0,3}"
         r"(newsletters?|e-?mails?|alerts|briefings?|digest)\b|"
         r"\b(get|receive) (our|the) ([\w-]+ ){0,3}newsletter\b)|^newsletter( sign-?up)?:?$",
+    ),
+    # A newsletter's pointer to its copy on the web ("You can read this post [on our blog](…)", "View this
+    # email in your browser", "Having trouble viewing this email?"), printed in every issue, most often inside
+    # its standing greeting; boilerplate-11. Short paragraphs only: a long one naming the blog is the text.
+    (
+        ("read this ", "view this ", "trouble viewing", "trouble reading"),
+        r"^(?=.{0,320}$).*?\b(read this (post|newsletter|e-?mail|issue|message|digest|edition) \[?"
+        r"(on (our|the) (blog|website|site|web)|online|in (your|a|the) (web )?browser)|"
+        r"view this (e-?mail|newsletter|message|issue|edition) \[?(online|in (your|a|the) (web )?browser|"
+        r"on (our|the) (blog|website|site|web))|"
+        r"having trouble (viewing|reading) this (e-?mail|message|newsletter))\b",
     ),
     # The next page of a paginated article, linked by its headline at the end of page 1.
     (

@@ -1,6 +1,7 @@
 """boilerplate-11: an outlet's standing box with labels of its own under its heading, and the classes of text
 and furniture written for this session (all text authored for these tests, none copied from the real set)."""
 
+from tasks.boilerplate import flag_document
 from tasks.stories import find_stories
 from tests.tasks.test_link import FLOOD, RAIL
 from tests.tasks.test_stories import corpus, raw
@@ -45,3 +46,29 @@ def test_a_heading_over_a_label_and_the_posts_own_text_stays_structure():
     for doc in ("rail", "flood"):
         assert found[(doc, "## Stay in touch!")] is None
         assert found[(doc, own[doc])] is None
+
+
+# A newsletter's pointers to its copy on the web, and sentences that only look like them.
+WEB_COPY = [
+    "Hello, friends of the Marsh Birding Society: this month's digest is here! You can read this issue "
+    "[on our website](https://birds.example/digest/2024-05). Let's see what the members have been counting.",
+    "View this email in your browser",
+    "Having trouble viewing this email? Open it on the society's site.",
+    "*You can also read this newsletter online.*",
+]
+NOT_WEB_COPY = [
+    "The committee asked every member to read this report before the vote on the new hides in June.",
+    "Volunteers who read this post on our blog last spring counted 214 herons on the estuary, twice the "
+    "figure of the year before; the county recorder has asked for the spring counts again, and this year "
+    "the society will publish them with the recorder's notes on each site, the weather on the day, the "
+    "tide tables and the names of every counter who gave up a Saturday morning to stand in the rain.",
+]
+
+
+def test_a_newsletters_pointer_to_its_web_copy_is_boilerplate():
+    body = [
+        "The spring count found more avocets on the lagoon than in any year since the reserve opened.",
+        "Wardens think the new islands built last winter gave the birds safer places to nest.",
+    ]
+    flags = flag_document(body[:1] + WEB_COPY + NOT_WEB_COPY + body[1:])
+    assert flags == [False] + [True] * len(WEB_COPY) + [False] * len(NOT_WEB_COPY) + [False]
