@@ -389,6 +389,7 @@ def _find_stories(
     repeated = (
         ~flag
         & ~heading
+        & ~empty_section_marks(paras, doc_index, heading)
         & (again | template_rows(paras, outlet_code, story_of[doc_index], doc_index, flag, furniture=True))
     )
     repeated |= ~flag & furniture_headings(paras, doc_index, heading & again, flag | repeated)
@@ -1132,6 +1133,27 @@ def furniture_headings(
 
 # How deep furniture_headings looks: a box's heading over one or two labels of its own.
 _FURNITURE_LABELS = 3
+
+
+# The most words of an empty section's mark ("* None", "N/A", "Nothing yet").
+_EMPTY_SECTION_WORDS = 2
+
+
+def empty_section_marks(paras: pa.Table, doc_index: np.ndarray, heading: np.ndarray) -> np.ndarray:
+    """Per paragraph row: the whole text of a section, of at most `_EMPTY_SECTION_WORDS` words, with a heading
+    right before it and a heading or its document's end right after it: the mark of a section this document
+    leaves empty ("## Deprecated and defunct" over "* None" in a package's release notes). Like the heading,
+    it is the document's structure, never `repeated`, however many posts of the series print it."""
+    order = reading_order(paras, doc_index)
+    doc, head = doc_index[order], heading[order]
+    words = paras.column("n_words").to_numpy(zero_copy_only=False)[order]
+    same_before = np.r_[False, doc[1:] == doc[:-1]]
+    same_after = np.r_[doc[1:] == doc[:-1], False]
+    after_heading = same_before & np.r_[False, head[:-1]]
+    closed = ~same_after | np.r_[head[1:], False]
+    out = np.zeros(len(order), dtype=bool)
+    out[order] = ~head & (words <= _EMPTY_SECTION_WORDS) & after_heading & closed
+    return out
 
 
 def reading_order(paras: pa.Table, doc_index: np.ndarray) -> np.ndarray:

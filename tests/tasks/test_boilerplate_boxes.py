@@ -72,3 +72,28 @@ def test_a_newsletters_pointer_to_its_web_copy_is_boilerplate():
     ]
     flags = flag_document(body[:1] + WEB_COPY + NOT_WEB_COPY + body[1:])
     assert flags == [False] + [True] * len(WEB_COPY) + [False] * len(NOT_WEB_COPY) + [False]
+
+
+# Release notes of a package (authored): each release's own changes, and sections it leaves empty.
+def notes(version: str, changes: list[str]) -> list[str]:
+    return [
+        f"Version {version} of the tidewater package is now on the package index for everyone to install.",
+        "## New features",
+        *changes,
+        "## Deprecated and defunct",
+        "* None",
+        "## Acknowledgements",
+        "Thank you to everyone who filed an issue, sent a fix or reviewed a change for this release.",
+    ]
+
+
+def test_an_empty_sections_mark_is_the_documents_structure_not_furniture():
+    found = reasons(
+        ("v1", notes("0.1.0", RAIL)),
+        ("v2", notes("0.2.0", FLOOD)),
+    )
+    for doc in ("v1", "v2"):
+        assert found[(doc, "* None")] is None
+        assert found[(doc, "## Deprecated and defunct")] is None
+        # The series' standing thanks is still its furniture.
+        assert found[(doc, notes("", [])[-1])] == "repeated"
