@@ -97,3 +97,34 @@ def test_an_empty_sections_mark_is_the_documents_structure_not_furniture():
         assert found[(doc, "## Deprecated and defunct")] is None
         # The series' standing thanks is still its furniture.
         assert found[(doc, notes("", [])[-1])] == "repeated"
+
+
+# A release-notes post of an authored service, ending in a pointer block.
+SERVICE_NOTES = [
+    "Here is what changed on the hosting service over the past month for the teams that run apps on it.",
+    "Teams can now add a second administrator to an organization without opening a support ticket.",
+    "The platform moved to the new load balancers, which cut the time to the first byte by a third.",
+]
+
+
+def test_a_pointer_block_closing_the_page_is_boilerplate_with_its_label():
+    pointer = (
+        "If you want the details of the mobile app's changes, you can also read its "
+        "[release notes](https://hosting.example/app/releases)."
+    )
+    flags = flag_document(SERVICE_NOTES + ["### See also", pointer])
+    assert flags == [False, False, False, True, True]
+    # Furniture after the block (a share button) leaves it the page's close.
+    assert flag_document(SERVICE_NOTES + ["Related links:", pointer, "Share this:"])[3:] == [True] * 3
+
+
+def test_text_under_a_pointer_label_that_is_not_a_short_pointer_stays_text():
+    own = (
+        "The old dashboard will keep working until the end of the year, and teams that still use it will "
+        "get an e-mail a month before it goes, with a guide to moving their saved views to the new one."
+    )
+    linked = "The guide to the new dashboard is on [the docs site](https://hosting.example/docs)."
+    # A long paragraph under the label, and pointers with the post's own text after them.
+    assert flag_document(SERVICE_NOTES + ["### See also", own]) == [False] * 3 + [True, False]
+    flags = flag_document(SERVICE_NOTES + ["Related links:", linked, own])
+    assert flags == [False] * 3 + [True, False, False]
