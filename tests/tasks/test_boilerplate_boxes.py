@@ -128,3 +128,39 @@ def test_text_under_a_pointer_label_that_is_not_a_short_pointer_stays_text():
     assert flag_document(SERVICE_NOTES + ["### See also", own]) == [False] * 3 + [True, False]
     flags = flag_document(SERVICE_NOTES + ["Related links:", linked, own])
     assert flags == [False] * 3 + [True, False, False]
+
+
+LIBRARY = [
+    "The new library on the harbour front opened its doors on Saturday to a queue that ran round the block.",
+    "Its reading room looks out over the water and holds twelve thousand books on open shelves.",
+    "Children's storytelling sessions will run every weekday morning during the school holidays.",
+    "The old library building on Mill Street will become a community arts centre next spring.",
+]
+
+
+# Release posts of an authored tool: each post's own news, the template's standing command, and the line
+# over it, worded one way in two posts and another way in a third.
+COMMAND = "```console $ gadget self-update stable ```"
+
+
+def release_post(version: str, news: list[str], wording: int) -> list[str]:
+    lead_in = (
+        f"If you have a previous version of Gadget installed, getting Gadget {version} is as easy as:"
+        if wording == 1
+        else f"If you have a previous version of Gadget installed, you can get {version} with:"
+    )
+    return [f"The Gadget team is happy to announce Gadget {version}.", lead_in, COMMAND, *news]
+
+
+def test_a_lead_in_over_the_templates_command_printed_in_two_posts_is_furniture():
+    found = reasons(
+        ("v1", release_post("1.1.0", RAIL, 1)),
+        ("v2", release_post("1.2.0", FLOOD, 2)),
+        ("v3", release_post("1.3.0", LIBRARY, 1)),
+    )
+    assert found[("v1", COMMAND)] == found[("v3", COMMAND)] == "repeated"
+    one = "If you have a previous version of Gadget installed, getting Gadget {} is as easy as:"
+    assert found[("v1", one.format("1.1.0"))] == found[("v3", one.format("1.3.0"))] == "repeated"
+    # Worded so in one post only, the line is that post's own.
+    other = "If you have a previous version of Gadget installed, you can get 1.2.0 with:"
+    assert found[("v2", other)] is None
