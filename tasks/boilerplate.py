@@ -43,8 +43,11 @@ import numpy as np
 # credits, a portal's byline with the time it was read, time stamp labels, an About heading run into its
 # description as a Markdown heading, a label with its standing links run in, an editor's note on the page's
 # player; a Markdown heading holding a variable and a figure holding its caption are text.
+# boilerplate-11: a newsletter's pointer to its web copy, a pointer block closing the page; at story level
+# (tasks/stories.py) a box's heading over labels of its own, an empty section's mark, a lead-in to furniture.
 BOILERPLATE_VERSION = "boilerplate-11"
 
+# The label of a block of pointers elsewhere (a strong rule below; boilerplate-11 takes the block under it).
 _POINTERS_LABEL = (
     r"^(#{1,6}\s*)?(see also|(additional|more|other|related) resources|"
     r"related (links|articles|stories|posts|reading|content)|further reading|useful links)\s*:?$"
@@ -519,10 +522,10 @@ _THREAD_SIGNATURES = 3
 _DEBATE_BOX = re.compile(
     r"\b(debate|have your say|your views|poll|vote|talkback|tell us|what do you think)\b", re.IGNORECASE
 )
-# The label of a box of links to other pages ("RELATED INTERNET LINKS:", "Related to this story:").
 _POINTERS_LABEL_RE = re.compile(_POINTERS_LABEL, re.IGNORECASE)
 _CLOSING_POINTERS = 3  # the most pointers under a label closing the page
 _POINTER_WORDS = 40
+# The label of a box of links to other pages ("RELATED INTERNET LINKS:", "Related to this story:").
 _RELATED_LABEL = re.compile(
     r"^(more )?related( to this (story|article)| internet links| links| sites| stories| articles)?\s*:?$|"
     r"^(elsewhere on the web|more on this (story|topic)|quick links|also|in this section)\s*:?$",
