@@ -395,8 +395,22 @@ def _find_stories(
     repeated = (
         ~flag
         & ~heading
+        & ~empty_section_marks(paras, doc_index, heading)
         & (again | template_rows(paras, outlet_code, story_of[doc_index], doc_index, flag, furniture=True))
     )
+    # A lead-in to furniture is furniture with it, printed (numbers aside) under two stories of the outlet:
+    # only the keys of lead-ins are counted again.
+    twice = template_rows(
+        paras,
+        outlet_code,
+        story_of[doc_index],
+        doc_index,
+        flag,
+        furniture=True,
+        config=BoilerplateConfig(min_stories_template=2),
+        only=lead_in_keys(paras, flag),
+    )
+    repeated |= ~flag & lead_ins_to_furniture(paras, doc_index, again | twice, flag | repeated)
     repeated |= ~flag & furniture_headings(paras, doc_index, heading & again, flag | repeated)
     repeated &= ~lead_ins_to_own_text(paras, doc_index, flag | repeated)
     few = ~repeated_in_outlet_rows(
@@ -1165,16 +1179,50 @@ def furniture_headings(
         return out
     heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
     order = reading_order(paras, doc_index)
+    doc, head, furniture = doc_index[order], heading[order], flagged[order]
+    found = np.zeros(len(order), dtype=bool)
+    # A box's own labels ("You can also:" inside a "## Connect with us!" notice) are furniture headings found
+    # first, in the box's last part; they head no section of their own then, and the box's heading is found
+    # on the next pass.
+    for _ in range(_FURNITURE_LABELS):
+        # Sections: a new one at each heading and each document's start; the rows after a heading are its own.
+        starts = (head & ~found) | np.r_[True, doc[1:] != doc[:-1]]
+        section = np.cumsum(starts) - 1
+        text = ~starts
+        rows_in = np.bincount(section, weights=text)
+        furniture_in = np.bincount(section, weights=text & (furniture | found))
+        last = np.r_[section[1:] != section[:-1], True] & np.r_[doc[1:] != doc[:-1], True]
+        whole = (rows_in > 0) & (furniture_in == rows_in) & (np.bincount(section, weights=last) > 0)
+        now = head & candidate[order] & whole[section]
+        if not (now & ~found).any():
+            break
+        found |= now
+    out[order] = found
+    return out
+
+
+# How deep furniture_headings looks: a box's heading over one or two labels of its own.
+_FURNITURE_LABELS = 3
+
+
+# The most words of an empty section's mark ("* None", "N/A", "Nothing yet").
+_EMPTY_SECTION_WORDS = 2
+
+
+def empty_section_marks(paras: pa.Table, doc_index: np.ndarray, heading: np.ndarray) -> np.ndarray:
+    """Per paragraph row: the whole text of a section, of at most `_EMPTY_SECTION_WORDS` words, with a heading
+    right before it and a heading or its document's end right after it: the mark of a section this document
+    leaves empty ("## Deprecated and defunct" over "* None" in a package's release notes). Like the heading,
+    it is the document's structure, never `repeated`, however many posts of the series print it."""
+    order = reading_order(paras, doc_index)
     doc, head = doc_index[order], heading[order]
-    # Sections: a new one at each heading and each document's start; the rows after a heading are its own.
-    starts = head | np.r_[True, doc[1:] != doc[:-1]]
-    section = np.cumsum(starts) - 1
-    text = ~head
-    rows_in = np.bincount(section, weights=text)
-    furniture_in = np.bincount(section, weights=text & flagged[order])
-    last = np.r_[section[1:] != section[:-1], True] & np.r_[doc[1:] != doc[:-1], True]
-    whole = (rows_in > 0) & (furniture_in == rows_in) & (np.bincount(section, weights=last) > 0)
-    out[order] = head & candidate[order] & whole[section]
+    words = paras.column("n_words").to_numpy(zero_copy_only=False)[order]
+    same_before = np.r_[False, doc[1:] == doc[:-1]]
+    same_after = np.r_[doc[1:] == doc[:-1], False]
+    after_heading = same_before & np.r_[False, head[:-1]]
+    closed = ~same_after | np.r_[head[1:], False]
+    out = np.zeros(len(order), dtype=bool)
+    out[order] = ~head & (words <= _EMPTY_SECTION_WORDS) & after_heading & closed
     return out
 
 
@@ -1182,6 +1230,37 @@ def reading_order(paras: pa.Table, doc_index: np.ndarray) -> np.ndarray:
     """The paragraph rows in reading order: by document, then by `para_idx` (the rules that look at a row's
     neighbours in its document)."""
     return np.lexsort((paras.column("para_idx").to_numpy(zero_copy_only=False), doc_index))
+
+
+def lead_in_keys(paras: pa.Table, flag: np.ndarray) -> np.ndarray:
+    """Per paragraph row: whether its `template_key` is one of a lead-in's that no rule flags."""
+    if "is_lead_in" not in paras.column_names:
+        return np.zeros(len(flag), dtype=bool)
+    lead_in = pc.fill_null(paras.column("is_lead_in"), False).to_numpy(zero_copy_only=False) & ~flag
+    key = paras.column("template_key").to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.isin(key, key[lead_in & (key != 0)])
+
+
+def lead_ins_to_furniture(
+    paras: pa.Table, doc_index: np.ndarray, printed: np.ndarray, flagged: np.ndarray
+) -> np.ndarray:
+    """Per paragraph row: a lead-in (`is_lead_in`) its outlet prints, numbers aside, under another story too
+    (`printed`), whose next paragraph is furniture (`flagged`): the line a release template puts over its
+    standing command ("If you have a previous version installed, getting Gadget 2.1 is as easy as:" over
+    "gadget self-update"), worded alike in only some of the outlet's posts. A lead-in to the document's own
+    text stays structure (lead_ins_to_own_text)."""
+    out = np.zeros(len(flagged), dtype=bool)
+    if "is_lead_in" not in paras.column_names:
+        return out
+    lead_in = pc.fill_null(paras.column("is_lead_in"), False).to_numpy(zero_copy_only=False) & printed
+    if not lead_in.any():
+        return out
+    order = reading_order(paras, doc_index)
+    doc = doc_index[order]
+    followed = np.zeros(len(order), dtype=bool)
+    followed[:-1] = (doc[1:] == doc[:-1]) & flagged[order][1:]
+    out[order] = lead_in[order] & followed
+    return out
 
 
 def lead_ins_to_own_text(paras: pa.Table, doc_index: np.ndarray, flagged: np.ndarray) -> np.ndarray:
@@ -1271,14 +1350,19 @@ def template_rows(
     doc_index: np.ndarray,
     flag: np.ndarray,
     furniture: bool = False,
+    config: BoilerplateConfig = BoilerplateConfig(),  # noqa: B008
+    only: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per paragraph row: an outlet's release template (boilerplate.release_template_rows, on the stored
-    `template_key`), each document's lead being its first paragraph no rule flags.
+    `template_key`, printed under `config.min_stories_template` stories), each document's lead being its
+    first paragraph no rule flags.
 
     For linking (the default), a template is also one printed under two groups with other facts in each
     (`template_facts`): a series' two posts filled in for other news share no text however alike they read.
     furniture: the template's facts must be the same too (furniture changes only its versions)."""
     key = paras.column("template_key").to_numpy(zero_copy_only=False).astype(np.int64)
+    if only is not None:  # the rows of some keys only (`only`: per row), the others keyless
+        key = np.where(only, key, 0)
     facts = template_facts_of(paras)
     if facts is not None:
         if furniture:  # one key per (template, facts); a row with no template key keeps 0 (none)
@@ -1300,7 +1384,9 @@ def template_rows(
     for lo, hi in _key_runs(key[keyed], _TEMPLATE_PART):
         rows = np.sort(keyed[lo:hi])
         told = None if facts is None else facts[rows]
-        out[rows] = release_template_rows(outlet[rows], story[rows], key[rows], lead[rows], facts=told)
+        out[rows] = release_template_rows(
+            outlet[rows], story[rows], key[rows], lead[rows], config, facts=told
+        )
     return out
 
 
