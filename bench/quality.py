@@ -5,8 +5,9 @@ Each corpus is ingested by `reprint run` (the CLI's own entry point, in a subpro
 warehouse is read back through corpus.duckdb and scored against gold with bench/score.py:
 - the real set, bench/real/ (real documents with real revision and republication histories, hand-labelled in
   bench/real/labels.toml: families, hard negatives, boilerplate snippets, a few pairs' fates), when assembled
-  from fetched mirrors by `python -m bench.real.assemble` (the documents are not committed; without them the
-  run says so in one line and scores the generated corpora);
+  from fetched mirrors by `python -m bench.real.assemble` (the documents are not committed; without them, or
+  with a set that is not exactly the labelled one, the run stops and says so: `--no-real` scores the
+  generated corpora only);
 - generated corpora from bench/corpus.py (gold from the generator) at each `--stories` size.
 `--before REV` runs the same corpora on another commit (a temporary `git worktree` of REV, its code run with
 this venv) and prints both side by side with deltas. Results go to bench/results/quality.json (date, machine,
@@ -204,7 +205,8 @@ def label_part(labels: dict, documents: list[str], heldout: bool | str) -> tuple
     `heldout = true`, `heldout = "news"` for the news added later, or `heldout = "blind"`, `"blind2"`,
     `"blind3"`, `"blind4"`, `"blind5"`, `"blind6"` and `"blind7"` for the parts kept from rule writers: text
     added after the rules it measures were written, never used to tune one; `"news-dev"` and `"news-dev2"` for
-    the news pages rule writers may read beside the fourth blind part, of the same kind) or the rest
+    the news pages rule writers may read beside the fourth blind part, of the same kind; `"dev-series"` for an
+    outlet's recurring series rule writers may read) or the rest
     (`heldout = False`: the text the rules were developed on). Boilerplate, fate and whole labels are kept for
     the part's documents only."""
 
@@ -369,6 +371,7 @@ PARTS = (
     ("real-news-dev2", "news-dev2"),
     ("real-blind6", "blind6"),
     ("real-blind7", "blind7"),
+    ("real-dev-series", "dev-series"),
 )
 # The parts kept from the people writing rules: their figures are shown, their paragraphs withheld from every
 # result. A part leaves this list when it is opened to find and fix misses (it is then blind no more).
@@ -380,19 +383,30 @@ def withheld_documents(labels: dict, documents: list[str], parts: tuple = WITHHE
     return {d for heldout in parts for d in label_part(labels, documents, heldout)[1]}
 
 
-def withhold(result: dict, documents: set[str]) -> dict:
+# What a withheld hard negative that was linked is shown as: counted, never named.
+WITHHELD_PAIR = ["(withheld)", "(withheld)"]
+
+
+def withhold(result: dict, documents: set[str], families: dict[str, list[str]] | None = None) -> dict:
     """A real-set result without the per-paragraph lines of `documents` (the blind parts): their boilerplate
     missed and wrongly flagged, their labelled fates and the labelled sentences cut across paragraphs are
     counted under `withheld` but not listed, so that the people writing rules see their figures and never the
-    paragraphs behind them. Scores are unchanged."""
+    paragraphs behind them. Nor which of their families split or which of their hard negatives were linked
+    (`families`: every labelled family's documents): a name says what a blind pair is about, and a rule
+    written for it is tuned to the judge. Scores are unchanged."""
 
     def theirs(line: str) -> bool:
         return line.split(": ", 1)[0] in documents
 
+    hidden = {name for name, docs in (families or {}).items() if set(docs) <= documents}
     listed = ("boilerplate_missed", "boilerplate_wrong", "boilerplate_removed")
     withheld = {key: sum(map(theirs, result.get(key, []))) for key in listed} | {
         "fates": sum(f["origin"] in documents for f in result["fates"]),
         "whole_cut": sum(doc in documents for doc, _ in result.get("whole_cut", [])),
+        "families": len(hidden & set(result.get("families", {}))),
+        "hard_negatives_linked": sum(
+            a in documents or b in documents for a, b in result.get("hard_negatives_linked", [])
+        ),
     }
     if not any(withheld.values()):
         return result
@@ -402,6 +416,12 @@ def withhold(result: dict, documents: set[str]) -> dict:
         | {
             "fates": [f for f in result["fates"] if f["origin"] not in documents],
             "whole_cut": [w for w in result.get("whole_cut", []) if w[0] not in documents],
+            "families": {n: f for n, f in result.get("families", {}).items() if n not in hidden},
+            # Kept as placeholders, so that the count of hard negatives linked stays what it was.
+            "hard_negatives_linked": [
+                WITHHELD_PAIR if a in documents or b in documents else [a, b]
+                for a, b in result.get("hard_negatives_linked", [])
+            ],
             "withheld": withheld,
         }
     )
@@ -436,8 +456,9 @@ def measure(code: Path, stories: list[int], real: bool, seed: int = 0) -> dict:
                 if docs:
                     results[name] = score_real(REAL / "corpus", part, restricted(out, docs), docs)
             blind = withheld_documents(labels, documents)
+            families = {f["name"]: f["docs"] for f in labels["family"]}
             for name in [n for n in results if n.startswith("real")]:
-                results[name] = withhold(results[name], blind)
+                results[name] = withhold(results[name], blind, families)
             print(f"  real set scored ({seconds:.0f} s)", file=sys.stderr)
         for n in stories:
             folder = write_generated(n, tmp / f"gen{n}" / "in", seed)
@@ -516,7 +537,8 @@ rules it measures were written, and never used to tune one), `real-news` on the 
 `"blind3"`, `"blind4"`, `"blind5"`, `"blind6"` and `"blind7"` (kept from the people writing rules: their
 figures are shown, the paragraphs behind them are withheld while a part is in `WITHHELD`), `real-news-dev` and
 `real-news-dev2` on the news pages saved as HTML labelled `heldout = "news-dev"` and `"news-dev2"`
-(development parts rule writers read, of the same kind as the fourth blind part), `real-tuned` on the rest
+(development parts rule writers read, of the same kind as the fourth blind part), `real-dev-series` on an
+outlet's recurring series labelled `heldout = "dev-series"` (a development part), `real-tuned` on the rest
 (the text the rules were developed on)."""
 
 # Rows of the comparison table: (label, path into a corpus' results, higher is better).
@@ -601,7 +623,13 @@ def real_details(result: dict) -> str:
             f"\nWithheld (the blind parts' paragraphs): {withheld['fates']} labelled fates,"
             f" {withheld['boilerplate_missed']} boilerplate paragraphs missed,"
             f" {withheld.get('boilerplate_removed', 0)} left out of the text by the reader,"
-            f" {withheld['boilerplate_wrong']} flagged but not boilerplate."
+            f" {withheld['boilerplate_wrong']} flagged but not boilerplate"
+            + (
+                f"; {withheld['families']} families and {withheld['hard_negatives_linked']} hard negatives"
+                " linked are counted, not named."
+                if "families" in withheld  # results measured before names were withheld have no count
+                else "."
+            )
         )
     lines.append("")
     lines.append(
@@ -661,9 +689,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--page", type=Path, default=PAGE)
     args = parser.parse_args(argv)
-    real = not args.no_real and is_assembled()
-    if not args.no_real and not real:
-        print(NOT_ASSEMBLED + "; scoring the generated corpora only", file=sys.stderr)
+    real = not args.no_real
+    if real and not is_assembled():
+        # A set built before the labels grew lacks the new parts' files: scoring it would write figures of
+        # another set under today's labels (or, with no generated corpora asked for, nothing at all).
+        parser.exit(2, NOT_ASSEMBLED + " (or pass --no-real to score the generated corpora only)\n")
     revisions, runs = {}, {}
     if args.before:
         with worktree(args.before) as tree:

@@ -43,8 +43,15 @@ import numpy as np
 # credits, a portal's byline with the time it was read, time stamp labels, an About heading run into its
 # description as a Markdown heading, a label with its standing links run in, an editor's note on the page's
 # player; a Markdown heading holding a variable and a figure holding its caption are text.
-BOILERPLATE_VERSION = "boilerplate-10"
+# boilerplate-11: a newsletter's pointer to its web copy, a pointer block closing the page; at story level
+# (tasks/stories.py) a box's heading over labels of its own, an empty section's mark, a lead-in to furniture.
+BOILERPLATE_VERSION = "boilerplate-11"
 
+# The label of a block of pointers elsewhere (a strong rule below; boilerplate-11 takes the block under it).
+_POINTERS_LABEL = (
+    r"^(#{1,6}\s*)?(see also|(additional|more|other|related) resources|"
+    r"related (links|articles|stories|posts|reading|content)|further reading|useful links)\s*:?$"
+)
 # Each of these on its own marks a paragraph as page furniture. Each rule comes with words of which any text
 # it matches holds one (lower-cased): a case-insensitive regex costs ~10 us a paragraph, a substring search
 # over a whole batch far less, so a rule runs only on the few paragraphs that hold one of its words. In the
@@ -86,11 +93,7 @@ _RULES = [
     ),
     # The heading of a block of pointers elsewhere ("See Also", "Additional Resources", "Related links"): the
     # page's navigation, not the story's structure, whether or not it is written as a Markdown heading.
-    (
-        ("see also", "resources", "related ", "further reading", "useful links"),
-        r"^(#{1,6}\s*)?(see also|(additional|more|other|related) resources|"
-        r"related (links|articles|stories|posts|reading|content)|further reading|useful links)\s*:?$",
-    ),
+    (("see also", "resources", "related ", "further reading", "useful links"), _POINTERS_LABEL),
     # The ASF's release template: its download-and-governance paragraph, in every Apache project's release.
     (
         ("availability and oversight", "self-selected team"),
@@ -220,6 +223,17 @@ _RULES = [
         r"^(?=.{0,400}$).*?(\bsign up( now| today| here)? (for|to) (our|the|my|a) ([\w-]+ ){0,3}"
         r"(newsletters?|e-?mails?|alerts|briefings?|digest)\b|"
         r"\b(get|receive) (our|the) ([\w-]+ ){0,3}newsletter\b)|^newsletter( sign-?up)?:?$",
+    ),
+    # A newsletter's pointer to its copy on the web ("You can read this post [on our blog](…)", "View this
+    # email in your browser", "Having trouble viewing this email?"), printed in every issue, most often inside
+    # its standing greeting; boilerplate-11. Short paragraphs only: a long one naming the blog is the text.
+    (
+        ("read this ", "view this ", "trouble viewing", "trouble reading"),
+        r"^(?=.{0,320}$).*?\b(read this (post|newsletter|e-?mail|issue|message|digest|edition) \[?"
+        r"(on (our|the) (blog|website|site|web)|online|in (your|a|the) (web )?browser)|"
+        r"view this (e-?mail|newsletter|message|issue|edition) \[?(online|in (your|a|the) (web )?browser|"
+        r"on (our|the) (blog|website|site|web))|"
+        r"having trouble (viewing|reading) this (e-?mail|message|newsletter))\b",
     ),
     # The next page of a paginated article, linked by its headline at the end of page 1.
     (
@@ -508,6 +522,9 @@ _THREAD_SIGNATURES = 3
 _DEBATE_BOX = re.compile(
     r"\b(debate|have your say|your views|poll|vote|talkback|tell us|what do you think)\b", re.IGNORECASE
 )
+_POINTERS_LABEL_RE = re.compile(_POINTERS_LABEL, re.IGNORECASE)
+_CLOSING_POINTERS = 3  # the most pointers under a label closing the page
+_POINTER_WORDS = 40
 # The label of a box of links to other pages ("RELATED INTERNET LINKS:", "Related to this story:").
 _RELATED_LABEL = re.compile(
     r"^(more )?related( to this (story|article)| internet links| links| sites| stories| articles)?\s*:?$|"
@@ -934,6 +951,26 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
             while j < n and len(paragraphs[j].split()) <= 8 and not _SENTENCE_END.search(paragraphs[j]):
                 flags[j] = True
                 j += 1
+    # boilerplate-11: a pointer block closing the page, its label ("### See Also", "Related links:") and the
+    # pointers under it written as sentences ("If you're interested in the dashboard's changes, you can
+    # also see its [release notes](…)."): each short and holding a link, nothing after them but furniture.
+    end = n
+    while end > 0 and flags[end - 1]:
+        end -= 1
+    for i in range(max(end - _CLOSING_POINTERS - 1, 0), end):
+        if flags[i] and len(paragraphs[i].split()) <= 4:
+            label = paragraphs[i].strip()
+            if _POINTERS_LABEL_RE.match(label) or _RELATED_LABEL.match(label):
+                pointers = paragraphs[i + 1 : end]
+                if 0 < len(pointers) <= _CLOSING_POINTERS and all(map(_is_pointer, pointers)):
+                    for k in range(i + 1, end):
+                        flags[k] = True
+                break
+
+
+def _is_pointer(text: str) -> bool:
+    """A short paragraph holding a link: a pointer of a block closing the page (_flag_news_boxes)."""
+    return len(text.split()) <= _POINTER_WORDS and ("](" in text or "http" in text or "www." in text)
 
 
 def _flag_slideshows(paragraphs: list[str], flags: list[bool]) -> None:

@@ -6,7 +6,8 @@ Markdown heading (`is_heading`) or a lead-in ending in a colon (`is_lead_in`), a
 (`template_key`, tasks/boilerplate.py: the text with its numbers masked, for an outlet's release templates)
 and the facts it carries (`template_facts`: its numbers but version strings, which tell the template filled
 in for other news from furniture). Per document: its URL's canonical form (`canonical_url`); linking also
-reads its title, for the release a post announces (`release_of`). Everything else linking weighs
+reads its title, for the release a post announces (`release_of`) and the instance of a recurring series it is
+(`series_of`). Everything else linking weighs
 (fingerprints, sketches, word counts, rule flags) is prepared already. The body a document is linked on is
 known only over the whole corpus (text its outlet prints across stories is held out), so the evidence is
 kept per paragraph and gathered over body rows at link time.
@@ -154,6 +155,85 @@ def release_of(title: str | None) -> str | None:
         if VERSION_STRING.fullmatch(word) and any(c.isdigit() for c in word):
             found.add(_TRAILING_ZEROS.sub("", word.removeprefix("v")))
     return " ".join(sorted(found)) or None
+
+
+# An instance of an outlet's recurring series in a title (series_of): a number ("This Week in Rust 552", "News
+# Round-up #41", "the 3rd"), a year, a date ("2024-06-19", "19/06"), a month's name ("Monthly Update - March
+# 2025"). A version string (with dots) is no instance unless the title announces a release: "Contributor
+# Covenant 2.0" and "2.1" are editions of one text.
+_SERIES_WORD = re.compile(r"#?[^\W_]+(?:[./:-][^\W_]+)*")
+_INSTANCE = re.compile(r"#?\d+(?:st|nd|rd|th)?|\d{1,4}(?:[/-]\d{1,4}){1,2}|\d{1,2}:\d\d")
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_MIN_SERIES_WORDS = 2  # "2024" or "Week 3" alone names no series
+
+
+def series_of(title: str | None) -> tuple[str, str] | None:
+    """The recurring series a title names and the instance of it (issue 12, class 2): (series, instance), the
+    series being the title with its instance words masked, the instance those words in order; None for a
+    title naming no instance.
+
+    The class: an outlet publishes series from one template (weekly newsletter issues, yearly calls for
+    papers or hosts, monthly updates, release announcements), and two instances share most of the template's
+    wording while they are two stories; their titles differ only in the instance: "This Week in Rust 551" and
+    "552", "openSUSE.Asia Summit 2024: Call for Host" and "2025", "Tumbleweed Monthly Update - March 2025" and
+    "April 2025". A revision of one instance keeps its title's instance (a draft and its issue, a fix). A
+    title announcing a release (`release_of`) is an instance of the outlet's release series whatever its
+    wording ("Apache Grails 7.0.0-RC2 Released", "Announcing Apache Grails 7.0.0"), the release the
+    instance."""
+    release = release_of(title)
+    if release is not None:
+        return "release", release
+    if not title:
+        return None
+    key, instance = [], []
+    for word in _SERIES_WORD.findall(title.lower()):
+        if _INSTANCE.fullmatch(word) or word in _MONTHS:
+            key.append("#")
+            instance.append(word.lstrip("#"))
+        else:
+            key.append(word)
+    if not instance or len(key) - len(instance) < _MIN_SERIES_WORDS:
+        return None
+    return " ".join(key), " ".join(instance)
+
+
+# A day named in a text (dates_of): a month's name with a day ("March 4", "Oct. 1", "October 5th", "21
+# October"), or an ISO date ("2024-06-19"). Years alone are left out: a standing text names its year too.
+_MONTH_NUMBER = {
+    name: k % 12 + 1
+    for k, name in enumerate(
+        "january february march april may june july august september october november december "
+        "jan feb mar apr may jun jul aug sep oct nov dec".split()
+    )
+} | {"sept": 9}
+_MONTH = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
+_DAY = re.compile(
+    rf"\b(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?!:\d)"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})\b"
+    rf"|(?:19|20)\d\d-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)\b)",
+    re.IGNORECASE,
+)
+
+
+def dates_of(texts: list[str]) -> set[str]:
+    """The days the texts name, as "MM-DD" (a month's name with a day number, an ISO date; year left out).
+
+    What tells two instances of a series from an edition of a standing text (series_of): a newsletter issue,
+    a call with its deadlines, an update on its events is about its own days ("Rusty Events between
+    2024-06-19 - 2024-07-17", "March 4: Deadline of application"); a code of conduct re-issued for each
+    year's conference names no day."""
+    days = set()
+    for text in texts:
+        for m in _DAY.finditer(text):
+            month = m.group("m1") or m.group("m2")
+            month_number = _MONTH_NUMBER[month.lower()] if month else int(m.group("m3"))
+            day = int(m.group("d1") or m.group("d2") or m.group("d3"))
+            if 1 <= day <= 31 and 1 <= month_number <= 12:
+                days.add(f"{month_number:02d}-{day:02d}")
+    return days
 
 
 def name_lists(names: list[list[str]]) -> pa.ListArray:

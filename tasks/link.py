@@ -22,7 +22,9 @@ from pathlib import Path
 import numpy as np
 
 # link-9: matched paragraphs counted exactly (min_matched_share), short rewrites linked thin (cut_weight).
-LINK_VERSION = "link-10"
+# link-11: rewrite candidates by estimated containment of the smaller body (contained_document_pairs).
+# link-12: two instances of an outlet's series are never linked (tasks.stories.series_apart).
+LINK_VERSION = "link-12"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -116,6 +118,13 @@ class LinkConfig:
     # 0.09, containment 0.42).
     min_cut_containment: float = 0.3
     cut_weight: float = 0.5
+    # Rewrite candidates by containment (link-11, `contained_document_pairs`): a short rewrite or cut of a
+    # longer story holds most of its wording inside the longer one while their Jaccard is low (a 9-paragraph
+    # rewrite of a 14-paragraph release: containment 0.7, Jaccard 0.2, which the document LSH's bands of 3
+    # rows find one time in five). Every hash function of the body sketches is a band of one row, and a pair
+    # agreeing in any uncrowded one whose smaller body (two paragraphs or more) is estimated this share inside
+    # the other is tested like the rare-name candidates (the names check, the narrative check).
+    min_candidate_containment: float = 0.5
     # A rewrite by another outlet that keeps its source's phrasing (churnalism; link-10, tasks/stories.py
     # `narrative_check`): a rewrite candidate that fails the names check links when the two texts' narratives
     # (their words outside quotation marks) share a phrase in `min_narrative_paragraphs` paragraphs of each,
@@ -956,6 +965,42 @@ def candidate_document_pairs(
     return usable[pairs]
 
 
+def contained_document_pairs(
+    whole: WholeTexts, doc_index: np.ndarray, config: LinkConfig = LinkConfig(), scratch: Path | None = None
+) -> np.ndarray:
+    """(a, b) document pairs, a < b, whose smaller body is estimated `min_candidate_containment` inside the
+    other (document_similarity), among pairs sharing the value of any one hash function of their body
+    sketches in a bucket of at most `max_bucket` documents: rewrite candidates the document LSH misses when a
+    short text sits inside a long one (their Jaccard is low however much of the short one is contained).
+
+    One row per band makes the search near exhaustive for such pairs (a containment of 0.5 in a text three
+    times longer is a Jaccard of 0.14: 9 of 64 values agree on average) and bounded: each of the sketch's
+    values pairs at most `max_bucket` documents, so the pairs are at most 64 x documents x max_bucket / 2,
+    never all pairs; a value shared by more documents is stock text and pairs none. Only bodies of
+    `min_text_shingles` take part, and the smaller one needs `min_shared` paragraphs (doc_index: per body
+    row, its document): a rewrite retells a story in paragraphs of its own, while one paragraph inside
+    another story is a passage two stories share (a sentence with other names and numbers, a quote), as the
+    matched-paragraph rules never link on one."""
+    documents, size = whole.documents, whole.size
+    usable = np.flatnonzero(size >= config.min_text_shingles)
+    if len(usable) < 2 or documents.shape[1] == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    banding = LinkConfig(bands=documents.shape[1], rows=1, max_bucket=config.max_bucket)
+    paragraphs = np.bincount(doc_index, minlength=len(size))
+    kept = [np.empty((0, 2), dtype=np.int64)]
+    # A batch at a time: most pairs sharing one value are far from containment, and are let go at once.
+    for batch in candidate_pair_batches(documents[usable], banding, scratch=scratch):
+        pairs = usable[batch]
+        smaller = np.where(size[pairs[:, 0]] <= size[pairs[:, 1]], pairs[:, 0], pairs[:, 1])
+        contained, _ = document_similarity(pairs[:, 0], pairs[:, 1], documents, size)
+        kept.append(
+            pairs[
+                (paragraphs[smaller] >= config.min_shared) & (contained >= config.min_candidate_containment)
+            ]
+        )
+    return np.concatenate(kept)
+
+
 def whole_text_evidence(
     containment: np.ndarray, jaccard: np.ndarray, smaller: np.ndarray, config: LinkConfig = LinkConfig()
 ) -> np.ndarray:
@@ -1299,6 +1344,7 @@ def link_corpus(
     rewrite_check: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
     rewrite_candidates: np.ndarray | None = None,
     scratch: Path | None = None,
+    apart: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> list[Member]:
     """Every document in exactly one story: link, cluster, order versions, find each version's source.
 
@@ -1312,20 +1358,34 @@ def link_corpus(
     tasks.stories). rewrite_candidates: (a, b) document pairs to test as heavy rewrites besides those of the
     document LSH (documents whose rare names agree). scratch: a folder for what is grouped out of core (the
     LSH buckets: candidate_pair_batches); sketches may be a file mapped into memory, read a block at a time.
+    apart: for (a, b) document pairs, whether they are two stories whatever their text shares (two instances
+    of an outlet's series: tasks.stories.series_apart); such a pair is no link and no overlap clustering
+    weighs (they are still one story if `given` joins them, or if other links chain them).
     """
     n_docs = len(doc_ids)
     whole = whole_texts(doc_index, sketches, shingle_counts, n_docs, config, scratch=scratch)
     found = document_pairs(
         doc_index, sketches, fingerprints, shingle_counts, n_docs, config, whole=whole, scratch=scratch
     )
+
     # Of the document pairs sharing a matched paragraph (linking's most numerous arrays), heavy rewrites and
     # the linked groups need only the links; clustering, only the pairs inside a linked group. So the pairs
     # are made twice, a pass at a time (DocumentPairs), and only those are kept: what cluster_stories gets
     # is what it would read of them all.
-    overlaps = found.links(lambda links: strong_links(links, config))
+    def kept(links: Links) -> np.ndarray:
+        return np.ones(len(links), dtype=bool) if apart is None else ~apart(links.a, links.b)
+
+    overlaps = found.links(lambda links: strong_links(links, config) & kept(links))
     thin, thin_weight = np.empty((0, 2), dtype=np.int64), np.empty(0)
     if rewrite_check is not None:
-        rewrites, low = rewrite_pairs(overlaps, whole, n_docs, config, rewrite_candidates)
+        # Besides the caller's candidates (rare names): a smaller body mostly inside the other (link-11).
+        candidates = contained_document_pairs(whole, doc_index, config, scratch)
+        if rewrite_candidates is not None:
+            candidates = np.concatenate([rewrite_candidates, candidates])
+        rewrites, low = rewrite_pairs(overlaps, whole, n_docs, config, candidates)
+        if apart is not None and len(rewrites):
+            other = apart(rewrites[:, 0], rewrites[:, 1])
+            rewrites, low = rewrites[~other], low[~other]
         strength = np.zeros(0)
         if len(rewrites):
             contained, _ = document_similarity(rewrites[:, 0], rewrites[:, 1], whole.documents, whole.size)
@@ -1345,7 +1405,7 @@ def link_corpus(
 
     linked = with_rewrites(overlaps)
     group = linked_groups(n_docs, linked, config)
-    overlaps = with_rewrites(found.links(group=group))
+    overlaps = with_rewrites(found.links(kept, group=group))
     del found
     label = cluster_stories(n_docs, overlaps, config, versions)
     return group_stories(doc_ids, label, published, sources, doc_index, fingerprints)

@@ -112,18 +112,20 @@ def relinked_documents(
     touched[a[close]] = touched[b[close]] = True
     # A near whole text: document pairs in one band of the document LSH (tasks.link.candidate_document_pairs)
     # that a heavy rewrite or whole-text evidence could link: an estimated Jaccard from min_rewrite_jaccard.
+    # A short text mostly inside a long one: pairs agreeing in one hash function of their body sketches
+    # (tasks.link.contained_document_pairs), the smaller body `min_candidate_containment` in the other.
+    usable_doc = np.flatnonzero(size >= config.min_text_shingles)
     if width >= config.text_bands * config.text_rows:
-        usable_doc = np.flatnonzero(size >= config.min_text_shingles)
         banding = LinkConfig(bands=config.text_bands, rows=config.text_rows)
-        keys = band_keys(documents[usable_doc], banding)
-        mine = distinct(keys[fresh[usable_doc]].ravel())
-        (row, _), key = _ranks_in(keys, mine, _low_bits(mine))
-        doc = usable_doc[row]
-        # A bucket this run's documents made crowded pairs nothing any more: its documents are linked again.
-        touched[doc[_crowded(key, doc, ~fresh, len(mine), n_docs, config.max_bucket)[key]]] = True
-        a, b = _pairs_in_buckets(key, doc, fresh, config.max_bucket)
+        a, b = _document_bucket_pairs(documents, usable_doc, fresh, banding, config.max_bucket, touched)
         _, jaccard = document_similarity(a, b, documents, size)
         near = jaccard >= min(config.min_rewrite_jaccard, config.min_text_jaccard)
+        touched[a[near]] = touched[b[near]] = True
+    if width:
+        banding = LinkConfig(bands=width, rows=1)
+        a, b = _document_bucket_pairs(documents, usable_doc, fresh, banding, config.max_bucket, touched)
+        contained, _ = document_similarity(a, b, documents, size)
+        near = contained >= config.min_candidate_containment
         touched[a[near]] = touched[b[near]] = True
     # Rare names and numbers alike (tasks.stories.name_candidate_pairs), the bodies as close as a heavy
     # rewrite found that way needs (min_name_rewrite_jaccard).
@@ -218,6 +220,25 @@ def _pairs_in_buckets(key: np.ndarray, doc: np.ndarray, fresh: np.ndarray, max_b
     lo, hi = np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])
     flat = distinct(lo * np.int64(len(fresh)) + hi)
     return flat // len(fresh), flat % len(fresh)
+
+
+def _document_bucket_pairs(
+    documents: np.ndarray,
+    usable: np.ndarray,
+    fresh: np.ndarray,
+    banding: LinkConfig,
+    max_bucket: int,
+    touched: np.ndarray,
+) -> tuple:
+    """(a, b) document pairs, one of them fresh, sharing a band key of their body sketches (`banding`) in a
+    bucket of at most `max_bucket` documents, among the documents `usable`. The documents of a bucket this
+    run's documents made crowded pair nothing any more: they are marked in `touched`, to be linked again."""
+    keys = band_keys(documents[usable], banding)
+    mine = distinct(keys[fresh[usable]].ravel())
+    (row, _), key = _ranks_in(keys, mine, _low_bits(mine))
+    doc = usable[row]
+    touched[doc[_crowded(key, doc, ~fresh, len(mine), len(fresh), max_bucket)[key]]] = True
+    return _pairs_in_buckets(key, doc, fresh, max_bucket)
 
 
 def _rare_names_alike(fresh: np.ndarray, names: tuple[np.ndarray, np.ndarray], config: LinkConfig) -> tuple:

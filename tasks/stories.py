@@ -26,10 +26,11 @@ from tasks.evidence import (
     DOCUMENT_EVIDENCE,
     PARAGRAPH_EVIDENCE,
     canonical_url,  # noqa: F401 (part of this module's interface)
+    dates_of,
     name_lists,
     names_and_numbers,  # noqa: F401 (part of this module's interface)
     narrative_shingles,
-    release_of,
+    series_of,
     with_evidence,
 )
 from tasks.fingerprint import SketchConfig, minhash_word_hashes
@@ -49,9 +50,11 @@ from tasks.warehouse import SCHEMAS
 
 # What linking reads of the warehouse (a caller reading Parquet needs no other column): not the text, but
 # for the documents of the few rewrite candidates whose narratives link-10 compares (narrative_reader: their
-# body rows' `text`, read from the files `find_stories` is given, or the table when it holds it). `url`
-# serves only documents stored before `canonical_url` was prepared (tasks.evidence.with_evidence); `title`
-# names the release a post announces (tasks.evidence.release_of).
+# body rows' `text`, read from the files `find_stories` is given, or the table when it holds it), and of the
+# few documents whose titles name two instances of one of their outlet's series (series_apart: the days they
+# name). `url` serves only documents stored before `canonical_url` was prepared
+# (tasks.evidence.with_evidence); `title` names the release a post announces and the instance of a series
+# (tasks.evidence.series_of).
 LINK_DOCUMENT_COLUMNS = ["doc_id", "source", "outlet", "published_at", "url", "title", *DOCUMENT_EVIDENCE]
 LINK_PARAGRAPH_COLUMNS = [
     "doc_id",
@@ -309,14 +312,16 @@ def _find_stories(
             ),
         ]
     )
-    # Two announcements of other releases are two stories, however much of one template they share (issue 12).
-    release = releases(docs)
-    given = given[~other_releases(release, given)]
+    # Two instances of an outlet's series (two releases announced, two issues of a newsletter, two years'
+    # calls) are two stories, however much of one template they share (issue 12): never versions of one text,
+    # nor linked on their text (link_corpus, below).
+    apart = series_apart(docs, outlet_code, url, doc_index, flag, wide)
+    given = given[~apart(given[:, 0], given[:, 1])]
     groups = document_groups(given, n_docs)
     revisions = outlet_revision_pairs(
         paras, outlet_code, doc_index, fp, shingles, flag, held, groups, config, wide
     )
-    given = np.concatenate([given, revisions[~other_releases(release, revisions)]])
+    given = np.concatenate([given, revisions[~apart(revisions[:, 0], revisions[:, 1])]])
     # Versions of one text are never each other's furniture: text held out because it was printed under two
     # URLs (a page moved, a revision at a new address) is body again once they are known to be one text, so
     # a draft or rewrite of that text has something to match (issue 12, class 2).
@@ -370,6 +375,7 @@ def _find_stories(
         ),
         rewrite_candidates=name_candidate_pairs(rare or names, config, scratch),
         scratch=scratch,
+        apart=lambda a, b: apart(linked[a], linked[b]),
     )
     del names, rare, shingles, body, sketches, groups, versions, at
     if relink is not None:
@@ -389,8 +395,22 @@ def _find_stories(
     repeated = (
         ~flag
         & ~heading
+        & ~empty_section_marks(paras, doc_index, heading)
         & (again | template_rows(paras, outlet_code, story_of[doc_index], doc_index, flag, furniture=True))
     )
+    # A lead-in to furniture is furniture with it, printed (numbers aside) under two stories of the outlet:
+    # only the keys of lead-ins are counted again.
+    twice = template_rows(
+        paras,
+        outlet_code,
+        story_of[doc_index],
+        doc_index,
+        flag,
+        furniture=True,
+        config=BoilerplateConfig(min_stories_template=2),
+        only=lead_in_keys(paras, flag),
+    )
+    repeated |= ~flag & lead_ins_to_furniture(paras, doc_index, again | twice, flag | repeated)
     repeated |= ~flag & furniture_headings(paras, doc_index, heading & again, flag | repeated)
     repeated &= ~lead_ins_to_own_text(paras, doc_index, flag | repeated)
     few = ~repeated_in_outlet_rows(
@@ -1049,25 +1069,76 @@ def filled_apart(paras: pa.Table, doc_index: np.ndarray, a: np.ndarray, b: np.nd
     return out
 
 
-def releases(docs: pa.Table) -> np.ndarray:
-    """Per document: a code of the release its title announces (tasks.evidence.release_of), -1 for none (or no
-    `title` column)."""
+def series_codes(docs: pa.Table) -> tuple[np.ndarray, np.ndarray, int]:
+    """Per document: a code of the series its title names and of its instance (tasks.evidence.series_of), -1
+    for none (or no `title` column); and the code of the release series (-1 if no title announces one)."""
+    n = docs.num_rows
     if "title" not in docs.column_names:
-        return np.full(docs.num_rows, -1, dtype=np.int64)
-    named = pa.array([release_of(t) for t in docs.column("title").to_pylist()], pa.string())
-    return pc.fill_null(pc.dictionary_encode(named).indices, -1).to_numpy().astype(np.int64)
+        return np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64), -1
+    named = [series_of(t) for t in docs.column("title").to_pylist()]
+    codes, values = [], []
+    for part in (0, 1):
+        encoded = pc.dictionary_encode(pa.array([x and x[part] for x in named], pa.string()))
+        codes.append(pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64))
+        values.append(encoded.dictionary.to_pylist())
+    return codes[0], codes[1], values[0].index("release") if "release" in values[0] else -1
 
 
-def other_releases(release: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-    """Per (a, b) pair: both announce a release, and other releases. A blog's announcements built from one
-    template print most of it word for word (Apache Grails's 7.0.0-RC2 and 7.0.0: install, upgrade, mailing
-    lists, thanks, the version an unfilled variable), so two releases read as one text and its revision to
-    the outlet-version and revision steps; the release each title names tells them apart. A draft and its
-    post, or an announcement reprinted, name one release."""
-    if len(pairs) == 0:
-        return np.zeros(0, dtype=bool)
-    a, b = release[pairs[:, 0]], release[pairs[:, 1]]
-    return (a >= 0) & (b >= 0) & (a != b)
+def series_apart(
+    docs: pa.Table,
+    outlet_code: np.ndarray,
+    url: np.ndarray,
+    doc_index: np.ndarray,
+    flag: np.ndarray,
+    wide: WideColumns,
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Per (a, b) document pair: whether the two are two instances of one series (issue 12, class 2), which
+    are two stories however much of its template they print alike.
+
+    Two announcements of other releases (tasks.evidence.release_of), as before: a blog's announcements built
+    from one template print most of it word for word (Apache Grails's 7.0.0-RC2 and 7.0.0), and the release
+    each title names tells them apart. And two documents of one outlet, at two URLs, whose titles name two
+    instances of one series (tasks.evidence.series_of: "This Week in Rust 551" and "552", a yearly "Call for
+    Host", a "Monthly Update - March 2025"), when both name days and not the same days
+    (tasks.evidence.dates_of, over their text but what the rules flagged): a newsletter issue, a call with its
+    deadlines, an update on its events is about its own days (a draft of an issue may carry the last issue's
+    events over, and its own days are still another set); an edition of a standing text re-issued each year
+    (a conference's code of conduct, "PyCon US Code of Conduct (2013)" and "(2018)") names none, and is a
+    revision of one text. One page at one URL retitled as its date moved (a security release postponed) is
+    one story. A draft and its issue name one instance."""
+    outlet = np.full(docs.num_rows, -1, dtype=np.int64)
+    outlet[doc_index] = outlet_code
+    series, instance, release = series_codes(docs)
+    # The days of the documents sharing an outlet's series with another instance: few, read from their text.
+    named = np.flatnonzero((series >= 0) & (series != release))
+    key = outlet[named] * (int(series.max(initial=-1)) + 2) + series[named]
+    group = np.unique(key, return_inverse=True)[1].reshape(-1)
+    low = np.full(len(named), np.iinfo(np.int64).max)
+    high = np.full(len(named), -1)
+    np.minimum.at(low, group, instance[named])
+    np.maximum.at(high, group, instance[named])
+    wanted = named[low[group] != high[group]]
+    days: dict[int, set[str]] = {int(d): set() for d in wanted.tolist()}
+    if len(wanted) and ("text" in wide.paras.column_names or wide.files):
+        rows = np.flatnonzero(np.isin(doc_index, wanted) & ~flag)
+        texts: dict[int, list[str]] = {d: [] for d in days}
+        for where, values in wide.picked("text", rows):
+            for d, text in zip(doc_index[rows[where]].tolist(), values.to_pylist(), strict=True):
+                texts[d].append(text or "")
+        days = {d: dates_of(t) for d, t in texts.items()}
+
+    def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if len(a) == 0:
+            return np.zeros(0, dtype=bool)
+        other = (series[a] >= 0) & (series[a] == series[b]) & (instance[a] != instance[b])
+        out = other & (series[a] == release)
+        test = np.flatnonzero(other & (series[a] != release) & (outlet[a] == outlet[b]) & (url[a] != url[b]))
+        for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
+            mine, theirs = days.get(x, set()), days.get(y, set())
+            out[i] = bool(mine) and bool(theirs) and mine != theirs
+        return out
+
+    return apart
 
 
 def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:
@@ -1108,16 +1179,50 @@ def furniture_headings(
         return out
     heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
     order = reading_order(paras, doc_index)
+    doc, head, furniture = doc_index[order], heading[order], flagged[order]
+    found = np.zeros(len(order), dtype=bool)
+    # A box's own labels ("You can also:" inside a "## Connect with us!" notice) are furniture headings found
+    # first, in the box's last part; they head no section of their own then, and the box's heading is found
+    # on the next pass.
+    for _ in range(_FURNITURE_LABELS):
+        # Sections: a new one at each heading and each document's start; the rows after a heading are its own.
+        starts = (head & ~found) | np.r_[True, doc[1:] != doc[:-1]]
+        section = np.cumsum(starts) - 1
+        text = ~starts
+        rows_in = np.bincount(section, weights=text)
+        furniture_in = np.bincount(section, weights=text & (furniture | found))
+        last = np.r_[section[1:] != section[:-1], True] & np.r_[doc[1:] != doc[:-1], True]
+        whole = (rows_in > 0) & (furniture_in == rows_in) & (np.bincount(section, weights=last) > 0)
+        now = head & candidate[order] & whole[section]
+        if not (now & ~found).any():
+            break
+        found |= now
+    out[order] = found
+    return out
+
+
+# How deep furniture_headings looks: a box's heading over one or two labels of its own.
+_FURNITURE_LABELS = 3
+
+
+# The most words of an empty section's mark ("* None", "N/A", "Nothing yet").
+_EMPTY_SECTION_WORDS = 2
+
+
+def empty_section_marks(paras: pa.Table, doc_index: np.ndarray, heading: np.ndarray) -> np.ndarray:
+    """Per paragraph row: the whole text of a section, of at most `_EMPTY_SECTION_WORDS` words, with a heading
+    right before it and a heading or its document's end right after it: the mark of a section this document
+    leaves empty ("## Deprecated and defunct" over "* None" in a package's release notes). Like the heading,
+    it is the document's structure, never `repeated`, however many posts of the series print it."""
+    order = reading_order(paras, doc_index)
     doc, head = doc_index[order], heading[order]
-    # Sections: a new one at each heading and each document's start; the rows after a heading are its own.
-    starts = head | np.r_[True, doc[1:] != doc[:-1]]
-    section = np.cumsum(starts) - 1
-    text = ~head
-    rows_in = np.bincount(section, weights=text)
-    furniture_in = np.bincount(section, weights=text & flagged[order])
-    last = np.r_[section[1:] != section[:-1], True] & np.r_[doc[1:] != doc[:-1], True]
-    whole = (rows_in > 0) & (furniture_in == rows_in) & (np.bincount(section, weights=last) > 0)
-    out[order] = head & candidate[order] & whole[section]
+    words = paras.column("n_words").to_numpy(zero_copy_only=False)[order]
+    same_before = np.r_[False, doc[1:] == doc[:-1]]
+    same_after = np.r_[doc[1:] == doc[:-1], False]
+    after_heading = same_before & np.r_[False, head[:-1]]
+    closed = ~same_after | np.r_[head[1:], False]
+    out = np.zeros(len(order), dtype=bool)
+    out[order] = ~head & (words <= _EMPTY_SECTION_WORDS) & after_heading & closed
     return out
 
 
@@ -1125,6 +1230,37 @@ def reading_order(paras: pa.Table, doc_index: np.ndarray) -> np.ndarray:
     """The paragraph rows in reading order: by document, then by `para_idx` (the rules that look at a row's
     neighbours in its document)."""
     return np.lexsort((paras.column("para_idx").to_numpy(zero_copy_only=False), doc_index))
+
+
+def lead_in_keys(paras: pa.Table, flag: np.ndarray) -> np.ndarray:
+    """Per paragraph row: whether its `template_key` is one of a lead-in's that no rule flags."""
+    if "is_lead_in" not in paras.column_names:
+        return np.zeros(len(flag), dtype=bool)
+    lead_in = pc.fill_null(paras.column("is_lead_in"), False).to_numpy(zero_copy_only=False) & ~flag
+    key = paras.column("template_key").to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.isin(key, key[lead_in & (key != 0)])
+
+
+def lead_ins_to_furniture(
+    paras: pa.Table, doc_index: np.ndarray, printed: np.ndarray, flagged: np.ndarray
+) -> np.ndarray:
+    """Per paragraph row: a lead-in (`is_lead_in`) its outlet prints, numbers aside, under another story too
+    (`printed`), whose next paragraph is furniture (`flagged`): the line a release template puts over its
+    standing command ("If you have a previous version installed, getting Gadget 2.1 is as easy as:" over
+    "gadget self-update"), worded alike in only some of the outlet's posts. A lead-in to the document's own
+    text stays structure (lead_ins_to_own_text)."""
+    out = np.zeros(len(flagged), dtype=bool)
+    if "is_lead_in" not in paras.column_names:
+        return out
+    lead_in = pc.fill_null(paras.column("is_lead_in"), False).to_numpy(zero_copy_only=False) & printed
+    if not lead_in.any():
+        return out
+    order = reading_order(paras, doc_index)
+    doc = doc_index[order]
+    followed = np.zeros(len(order), dtype=bool)
+    followed[:-1] = (doc[1:] == doc[:-1]) & flagged[order][1:]
+    out[order] = lead_in[order] & followed
+    return out
 
 
 def lead_ins_to_own_text(paras: pa.Table, doc_index: np.ndarray, flagged: np.ndarray) -> np.ndarray:
@@ -1214,14 +1350,19 @@ def template_rows(
     doc_index: np.ndarray,
     flag: np.ndarray,
     furniture: bool = False,
+    config: BoilerplateConfig = BoilerplateConfig(),  # noqa: B008
+    only: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per paragraph row: an outlet's release template (boilerplate.release_template_rows, on the stored
-    `template_key`), each document's lead being its first paragraph no rule flags.
+    `template_key`, printed under `config.min_stories_template` stories), each document's lead being its
+    first paragraph no rule flags.
 
     For linking (the default), a template is also one printed under two groups with other facts in each
     (`template_facts`): a series' two posts filled in for other news share no text however alike they read.
     furniture: the template's facts must be the same too (furniture changes only its versions)."""
     key = paras.column("template_key").to_numpy(zero_copy_only=False).astype(np.int64)
+    if only is not None:  # the rows of some keys only (`only`: per row), the others keyless
+        key = np.where(only, key, 0)
     facts = template_facts_of(paras)
     if facts is not None:
         if furniture:  # one key per (template, facts); a row with no template key keeps 0 (none)
@@ -1243,7 +1384,9 @@ def template_rows(
     for lo, hi in _key_runs(key[keyed], _TEMPLATE_PART):
         rows = np.sort(keyed[lo:hi])
         told = None if facts is None else facts[rows]
-        out[rows] = release_template_rows(outlet[rows], story[rows], key[rows], lead[rows], facts=told)
+        out[rows] = release_template_rows(
+            outlet[rows], story[rows], key[rows], lead[rows], config, facts=told
+        )
     return out
 
 

@@ -37,11 +37,23 @@ def load_sources(path: Path = SOURCES) -> list[dict]:
         return tomllib.load(f)["file"]
 
 
-def is_assembled(corpus: Path = CORPUS, sources: Path = SOURCES) -> bool:
-    """Whether every file sources.toml names is in the corpus folder (not whether it is intact: assemble
-    checks that)."""
-    names = [s["name"] for s in load_sources(sources)]
-    return (corpus / "manifest.csv").is_file() and all((corpus / name).is_file() for name in names)
+def is_assembled(corpus: Path = CORPUS, sources: Path = SOURCES, manifest: Path = MANIFEST) -> bool:
+    """Whether the corpus folder holds exactly the set sources.toml names: every file with its labelled
+    sha256, no other document, and today's manifest. A set assembled before the labels grew (or changed) is
+    not the set they describe, and scoring it would give another set's figures under today's labels."""
+    files = {s["name"]: s["sha256"] for s in load_sources(sources)}
+    if not (corpus / "manifest.csv").is_file() or not all((corpus / n).is_file() for n in files):
+        return False
+    present = {
+        p.relative_to(corpus).as_posix()
+        for p in corpus.rglob("*")
+        if p.is_file() and p.name != "manifest.csv" and not any(part.startswith(".") for part in p.parts)
+    }
+    return (
+        present == set(files)
+        and (corpus / "manifest.csv").read_bytes() == manifest.read_bytes()
+        and all(hashlib.sha256((corpus / n).read_bytes()).hexdigest() == sha for n, sha in files.items())
+    )
 
 
 NOT_ASSEMBLED = f"real set not assembled (bench/real/corpus/ is built from fetched mirrors): run `{HOW}`"

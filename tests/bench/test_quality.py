@@ -19,9 +19,11 @@ from bench.quality import (
     REAL,
     RESULTS,
     WITHHELD,
+    WITHHELD_PAIR,
     Warehouse,
     label_part,
     load_labels,
+    real_details,
     real_documents,
     render_page,
     restricted,
@@ -314,11 +316,23 @@ def test_assemble_reads_each_file_from_its_mirror_and_checks_its_sha256(tmp_path
     manifest.write_text("path,outlet,url,published_at,title\nblog/post.md,Blog,,,Post\n")
     corpus = tmp_path / "corpus"
     sources = _sources(tmp_path, commit, hashlib.sha256(data).hexdigest())
-    assert not is_assembled(corpus, sources)
+    assert not is_assembled(corpus, sources, manifest)
     assert assemble(mirrors, corpus, sources, manifest) == 1
     assert (corpus / "blog" / "post.md").read_bytes() == data
     assert (corpus / "manifest.csv").read_bytes() == manifest.read_bytes()
-    assert is_assembled(corpus, sources)
+    assert is_assembled(corpus, sources, manifest)
+    # A set that is not the labelled one is not assembled: a file changed, a document the labels no longer
+    # name, a manifest of an older set.
+    (corpus / "blog" / "post.md").write_bytes(data + b"\nedited")
+    assert not is_assembled(corpus, sources, manifest)
+    (corpus / "blog" / "post.md").write_bytes(data)
+    (corpus / "blog" / "old.md").write_text("a document of an older set")
+    assert not is_assembled(corpus, sources, manifest)
+    (corpus / "blog" / "old.md").unlink()
+    (corpus / "manifest.csv").write_text("path,outlet,url,published_at,title\n")
+    assert not is_assembled(corpus, sources, manifest)
+    (corpus / "manifest.csv").write_bytes(manifest.read_bytes())
+    assert is_assembled(corpus, sources, manifest)
 
     wrong = _sources(tmp_path, commit, "0" * 64)
     with pytest.raises(AssembleError, match="blog/post.md: owner/blog .* not the labelled 0000"):
@@ -375,6 +389,8 @@ def test_blind_part_shows_its_figures_and_withholds_its_paragraphs(tmp_path):
         "boilerplate_removed": 1,
         "fates": 1,
         "whole_cut": 0,
+        "families": 0,
+        "hard_negatives_linked": 0,
     }
     assert whole["boilerplate_removed"] == ["a1.md: tags: [x]"] and shown["boilerplate_removed"] == []
     assert shown_part["boilerplate_missed"] == shown_part["fates"] == []
@@ -418,6 +434,8 @@ def test_second_blind_part_is_scored_apart_and_withheld_with_the_first(tmp_path)
         "boilerplate_removed": 0,
         "fates": 2,
         "whole_cut": 2,
+        "families": 0,
+        "hard_negatives_linked": 0,
     }
     # Without "blind2" among the withheld parts, its paragraphs would be listed (b.md: Next).
     only_first = withhold(whole, blind_docs)
@@ -457,6 +475,8 @@ def test_third_blind_part_is_scored_apart_and_withheld_with_the_other_two(tmp_pa
         "boilerplate_removed": 0,
         "fates": 1,
         "whole_cut": 2,
+        "families": 0,
+        "hard_negatives_linked": 0,
     }
     # The figures are those of every paragraph, withheld or not.
     assert shown["boilerplate"] == part["boilerplate"] and shown["hard_negatives_linked"] == []
@@ -497,6 +517,8 @@ def test_fourth_blind_part_is_scored_apart_and_withheld_once_the_third_is_opened
         "boilerplate_removed": 0,
         "fates": 2,
         "whole_cut": 2,
+        "families": 0,
+        "hard_negatives_linked": 0,
     }
     # With the third part opened, its paragraphs are listed and the fourth's still are not.
     opened = withhold(whole, withheld_documents(labels, documents, ("blind4",)))
@@ -537,9 +559,12 @@ def test_fifth_blind_part_is_scored_apart_and_withheld_with_the_fourth(tmp_path)
         "boilerplate_removed": 0,
         "fates": 2,
         "whole_cut": 2,
+        "families": 0,
+        "hard_negatives_linked": 1,
     }
-    # Its figures are shown: the hard negative linked is a pair of document names, not a paragraph.
-    assert withhold(part, blind5_docs)["hard_negatives_linked"] == [["b.md", "c.md"]]
+    # Its figures are shown, not the pair: a blind pair's names say what it is about. Counted, not named.
+    assert withhold(part, blind5_docs)["hard_negatives_linked"] == [WITHHELD_PAIR]
+    assert withhold(part, blind5_docs)["withheld"]["hard_negatives_linked"] == 1
 
 
 def test_sixth_blind_part_is_scored_apart_and_withheld_with_the_fifth(tmp_path):
@@ -645,3 +670,53 @@ def test_the_second_news_dev_part_is_scored_apart_and_never_withheld(tmp_path):
     assert ("real-news-dev2", "news-dev2") in PARTS and "news-dev2" not in WITHHELD
     assert label_part(labels, documents, heldout="news-dev2")[1] == {"a1.md", "a2.md"}
     assert label_part(labels, documents, heldout="news-dev")[1] == set()
+
+
+def test_a_withheld_part_s_families_and_linked_pairs_are_counted_not_named(tmp_path):
+    # Which blind family split, and which blind pair was linked, name what a judge's case is about: a rule
+    # written from those names is tuned to the judge. The counts and the scores stay.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "blind7"  # a1.md and a2.md
+    labels["hard_negative"][0]["heldout"] = "blind7"  # b.md and c.md
+    documents = real_documents(corpus)
+    blind7, blind7_docs = label_part(labels, documents, heldout="blind7")
+    out = Warehouse(
+        story={"a1.md": "s1", "a2.md": "s2", "b.md": "s3", "c.md": "s3"},  # the family split, the pair linked
+        version={"a1.md": 0, "a2.md": 0, "b.md": 0, "c.md": 1},
+        paragraphs=[],
+        fates={},
+        rejects=[],
+    )
+    part = score_real(corpus, blind7, restricted(out, blind7_docs), blind7_docs)
+    families = {f["name"]: f["docs"] for f in labels["family"]}
+    shown = withhold(part, blind7_docs, families)
+    assert part["families"] and shown["families"] == {}
+    assert shown["hard_negatives_linked"] == [WITHHELD_PAIR] and "b.md" not in json.dumps(shown)
+    assert shown["withheld"]["families"] == 1 and shown["withheld"]["hard_negatives_linked"] == 1
+    assert (shown["families_whole"], shown["grouping"]) == (part["families_whole"], part["grouping"])
+    assert "b.md" not in real_details(shown) and "1 hard negatives linked are counted" in real_details(shown)
+    # An open part's are named.
+    opened = withhold(part, set(), families)
+    assert opened["hard_negatives_linked"] == [["b.md", "c.md"]] and opened["families"] == part["families"]
+
+
+def test_the_quality_bench_refuses_a_real_set_that_is_not_the_labelled_one(tmp_path, monkeypatch, capsys):
+    # A stale set (assembled before the labels grew) once gave an empty result without a word.
+    import bench.quality as quality
+
+    monkeypatch.setattr(quality, "is_assembled", lambda: False)
+    with pytest.raises(SystemExit) as stop:
+        quality.main(["--stories", "--out", str(tmp_path / "q.json"), "--page", str(tmp_path / "q.md")])
+    assert stop.value.code == 2 and "python -m bench.real.assemble" in capsys.readouterr().err
+    assert not (tmp_path / "q.json").exists()
+
+
+def test_the_series_dev_part_is_scored_apart_and_never_withheld(tmp_path):
+    # heldout = "dev-series": an outlet's recurring series (newsletter issues, yearly calls), read by rule
+    # writers; its hard negatives are two instances of one series.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "dev-series"  # a1.md and a2.md
+    documents = real_documents(corpus)
+    assert ("real-dev-series", "dev-series") in PARTS and "dev-series" not in WITHHELD
+    assert label_part(labels, documents, heldout="dev-series")[1] == {"a1.md", "a2.md"}
+    assert label_part(labels, documents, heldout="news-dev2")[1] == set()

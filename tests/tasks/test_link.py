@@ -409,3 +409,34 @@ def test_a_short_rewrite_of_a_long_story_is_tested_on_its_containment_not_only_t
     assert pairs.tolist() == [[0, 1]] and low.tolist() == [True]
     jaccard_only = dataclasses.replace(LinkConfig(), min_cut_containment=1.1)
     assert rewrite_pairs(empty, whole, 2, jaccard_only, extra)[0].tolist() == []
+
+
+def test_a_short_body_mostly_inside_a_long_one_is_a_candidate_by_containment_and_stock_values_pair_none():
+    from tasks.link import WholeTexts, contained_document_pairs, document_similarity
+
+    # Sketches of 64 values: document 1 (60 shingles) agrees with document 0 (300 shingles) in 12 places
+    # (Jaccard about 0.19, containment about 0.89); document 2 (60) with document 0 in 3 (containment 0.25);
+    # documents 3 to 14 share one value (stock text: a bucket of 12, over max_bucket) and nothing else.
+    documents = np.arange(15 * 64, dtype=np.uint32).reshape(15, 64)
+    documents[1, :12] = documents[0, :12]
+    documents[2, 20:23] = documents[0, 20:23]
+    documents[3:, 40] = 7
+    size = np.array([300.0, 60.0, 60.0] + [60.0] * 12)
+    contained, _ = document_similarity(np.array([0, 0]), np.array([1, 2]), documents, size)
+    assert contained[0] > 0.8 and contained[1] < 0.3
+
+    def search(paragraphs: dict[int, int], config: LinkConfig = LinkConfig(), sizes=size) -> list:
+        """The pairs found, given each document's number of body paragraphs."""
+        doc_index = np.repeat(np.arange(15), [paragraphs[d] for d in range(15)])
+        whole = WholeTexts(documents, sizes, np.empty((0, 2), np.int64), np.empty(0), np.empty(0))
+        return contained_document_pairs(whole, doc_index, config).tolist()
+
+    three = dict.fromkeys(range(15), 3)
+    assert search(three) == [[0, 1]]
+    assert search(three, LinkConfig(min_candidate_containment=0.2)) == [[0, 1], [0, 2]]
+    # Below `min_text_shingles` a body takes no part.
+    assert search(three, sizes=np.r_[300.0, 20.0, size[2:]]) == []
+    # Document 1 in one paragraph: a passage inside a longer story, not a retelling of it; the longer one may
+    # be one paragraph (a text printed as one block).
+    assert search(three | {1: 1}) == []
+    assert search(three | {0: 1}) == [[0, 1]]

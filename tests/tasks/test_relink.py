@@ -43,3 +43,33 @@ def test_buckets_are_counted_as_sets_of_distinct_items():
         len(held[k]) > max_bucket and sum(old[i] for i in held[k]) <= max_bucket for k in range(n_keys)
     ]
     assert crowded.any() and not crowded.all()
+
+
+def test_a_new_short_text_mostly_inside_a_stored_one_links_that_one_again():
+    from tasks.link import LinkConfig
+    from tasks.relink import relinked_documents
+
+    # One body paragraph each. The new document 1 (60 shingles) agrees with the stored document 0 (300) in 12
+    # of 64 hash functions, every third one: no band of the paragraph or document LSH agrees whole, while
+    # its body is estimated 0.89 inside document 0 (tasks.link.contained_document_pairs). Document 2,
+    # stored in another story, shares nothing.
+    sketches = np.arange(3 * 64, dtype=np.uint32).reshape(3, 64)
+    sketches[1, 0:36:3] = sketches[0, 0:36:3]
+    fresh = np.array([False, True, False])
+
+    def relinked(config: LinkConfig = LinkConfig()) -> list[bool]:
+        return relinked_documents(
+            fresh,
+            np.array([0, -1, 1]),
+            np.arange(3),
+            np.arange(3),
+            np.array([10, 11, 12]),
+            [(np.arange(3), sketches)],
+            [(np.array([1]), sketches[1:2])],
+            np.array([300.0, 60.0, 300.0]),
+            (np.empty(0, np.uint64), np.zeros(4, np.int64)),
+            config,
+        ).tolist()
+
+    assert relinked() == [True, True, False]
+    assert relinked(LinkConfig(min_candidate_containment=1.1)) == [False, True, False]

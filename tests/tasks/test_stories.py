@@ -530,7 +530,7 @@ def test_a_write_through_rewording_every_sentence_links_on_its_rare_names_and_nu
     )
     rows = by_doc(find_stories(docs, paras)[0])
     assert rows["release"]["story_id"] == rows["write-through"]["story_id"] != rows["independent"]["story_id"]
-    assert rows["write-through"]["link_version"] == "link-10"
+    assert rows["write-through"]["link_version"] == "link-12"
 
 
 def test_names_printed_in_many_documents_make_no_rewrite_candidates():
@@ -608,6 +608,93 @@ def test_a_short_copy_whose_names_a_report_prints_in_order_stays_with_its_own_or
     rows = by_doc(find_stories(docs, paras)[0])
     assert {rows[f"v{d.version}"]["story_id"] for d in story} == {rows["v0"]["story_id"]}
     assert rows["report"]["story_id"] != rows["v0"]["story_id"]
+
+
+# A wire story of a derailment, a radio bulletin's rewrite of it and a local paper's own short story on it
+# (written for these tests; issue 12, class 3, link-11). The bulletin is short beside the wire (83 shingles to
+# 279): it recasts five of the wire's paragraphs into four, trims one quote, adds its presenter and keeps the
+# wire's phrasing in three paragraphs ("spilling diesel into the Maple River", "to stop the diesel from
+# reaching the town's water intake", "stay closed for at least a week"). Most of it is in the wire (estimated
+# containment 0.74) while their Jaccard is 0.2, which neither the document LSH nor the rare names (its own
+# presenter and station among them) make a candidate. The local story prints two of the wire's quotes under
+# attributions of its own and two of its phrases, and is a report of its own.
+DERAIL_QUOTES = [
+    '"It is a miracle nobody was hurt, the crew walked away without a scratch," Northline\'s operations '
+    "manager Graham Tully said.",
+    '"We are treating this as a serious pollution incident and will be testing the water every six hours," '
+    "EPA officer Priya Nand said.",
+    '"Our first job is the river, then the line, and only then the question of what went wrong," Tully said.',
+]
+DERAIL_WIRE = [
+    "A freight train carrying grain and fuel derailed near Carrow Bridge early on Thursday, spilling diesel "
+    "into the Maple River and forcing the closure of the Western Highway for most of the day.",
+    "Twenty-two of the train's 48 wagons left the tracks at about 4.15am, Northline Rail said, and three "
+    "tanker wagons ruptured on the embankment above the river.",
+    DERAIL_QUOTES[0],
+    "The Environment Protection Authority sent a team to the site and laid floating booms across the river "
+    "to stop the diesel from reaching the town's water intake two kilometres downstream.",
+    DERAIL_QUOTES[1],
+    "Residents of about 60 homes on the low side of Carrow were told to keep their windows shut because of "
+    "the fumes, and the primary school on Mill Lane was closed for the day.",
+    "The line is the main freight link between the Hallam grain terminals and the port of Eastwick, "
+    "carrying about 30 trains a week.",
+    "Northline said it expected the track to stay closed for at least a week while cranes lifted the "
+    "wagons and engineers inspected the bridge.",
+    DERAIL_QUOTES[2],
+    "The Australian Transport Safety Bureau said it would send investigators, who were expected to arrive "
+    "on Friday.",
+    "It is the second derailment on the line this year, after 12 empty wagons came off the tracks near "
+    "Hallam in March.",
+    "Farmers who rely on the line said the closure came at the worst time, in the middle of the harvest.",
+    "The Western Highway reopened to traffic shortly after 6pm, police said.",
+]
+DERAIL_BULLETIN = [
+    "Good afternoon, Dana Whitfield with the news on Valley FM.",
+    "A freight train carrying grain and fuel has come off the rails near Carrow Bridge, spilling diesel into "
+    "the Maple River.",
+    '"We are treating this as a serious pollution incident," the EPA\'s Priya Nand said.',
+    "Booms were laid across the river to stop the diesel from reaching the town's water intake, and about 60 "
+    "homes were told to keep their windows shut because of the fumes.",
+    "Northline Rail expects the track to stay closed for at least a week.",
+    "Transport safety investigators arrive on Friday.",
+]
+DERAIL_LOCAL = [
+    "Carrow's volunteer firefighters were first on the scene on Thursday, reaching the embankment above the "
+    "river before dawn.",
+    '"It is a miracle nobody was hurt, the crew walked away without a scratch," Graham Tully of Northline '
+    "told the Courier.",
+    '"Our first job is the river, then the line, and only then the question of what went wrong," he added.',
+    "Captain Mel Osei said the brigade would stay on call while the track is closed for at least a week.",
+]
+
+
+def test_a_short_rewrite_mostly_inside_a_long_story_is_a_candidate_by_containment_and_links(monkeypatch):
+    import tasks.link
+
+    found = []
+    search = tasks.link.contained_document_pairs
+    monkeypatch.setattr(
+        tasks.link, "contained_document_pairs", lambda *a: found.append(search(*a)) or found[-1]
+    )
+    docs, paras = corpus(
+        raw("wire", "wire", DERAIL_WIRE, 1),
+        raw("bulletin", "radio", DERAIL_BULLETIN, 2),
+        raw("local", "courier", DERAIL_LOCAL, 3),
+    )
+    rows = by_doc(find_stories(docs, paras)[0])
+    assert rows["wire"]["story_id"] == rows["bulletin"]["story_id"] != rows["local"]["story_id"]
+    assert found[-1].tolist() == [[0, 1]]
+    # The local story made a candidate too (its containment is estimated at 0.42) is kept apart by the checks:
+    # it shares the wire's phrasing in two paragraphs, and its names are few.
+    wider = dataclasses.replace(LinkConfig(), min_candidate_containment=0.3)
+    rows = by_doc(find_stories(docs, paras, wider)[0])
+    assert found[-1].tolist() == [[0, 1], [0, 2]]
+    assert rows["wire"]["story_id"] == rows["bulletin"]["story_id"] != rows["local"]["story_id"]
+    # Without the containment candidates nothing proposes the pair, and the bulletin is a story of its own.
+    rows = by_doc(
+        find_stories(docs, paras, dataclasses.replace(LinkConfig(), min_candidate_containment=1.1))[0]
+    )
+    assert len({rows[d]["story_id"] for d in ("wire", "bulletin", "local")}) == 3
 
 
 def test_a_markdown_heading_two_of_an_outlets_documents_share_is_not_its_furniture():
@@ -820,8 +907,9 @@ def test_two_bug_fix_releases_on_one_template_sharing_back_ported_fixes_stay_apa
 def test_a_daily_run_reaches_a_stored_story_through_each_candidate_source():
     """A daily run links again the stored stories a new document could join through any of linking's
     candidate sources, not only verbatim paragraphs: near paragraphs only (every one edited: candidates in
-    the paragraph LSH, too far apart to link), a churned rewrite (whole-text LSH) and a write-through
-    rewording every sentence (rare names and numbers). The tables are a fresh run's, the rewrites join their
+    the paragraph LSH, too far apart to link), a churned rewrite (whole-text LSH), a write-through
+    rewording every sentence (rare names and numbers) and a short rewrite mostly inside its story (link-11;
+    tests/tasks/test_relink.py has that source alone). The tables are a fresh run's, the rewrites join their
     story, and the unrelated stored story is not linked again."""
     flood = [raw("flood", "post", FLOOD, 3), raw("flood-copy", "gazette", FLOOD[1:], 4)]
     cases = {
@@ -831,6 +919,7 @@ def test_a_daily_run_reaches_a_stored_story_through_each_candidate_source():
             [raw("release", "wire", RELEASE, 1)],
             raw("write-through", "post", WRITE_THROUGH, 2),
         ),
+        "bulletin": ([raw("wire", "wire", DERAIL_WIRE, 1)], raw("bulletin", "radio", DERAIL_BULLETIN, 2)),
     }
     for name, (before, new) in cases.items():
         stored, grown, fresh = grow(before + flood, [new], daily=True)

@@ -1,0 +1,200 @@
+"""Two instances of an outlet's recurring series (two issues of a weekly newsletter, two years' calls) are two
+stories, however much of the series' template they print alike; a draft of an issue joins its issue; an
+edition of a standing text re-issued each year, with the year in its title, is a revision of one text
+(issue 12, class 2; docs/linking.md, link-12)."""
+
+import dataclasses
+
+import numpy as np
+
+from tasks.evidence import dates_of, series_of
+from tasks.link import link_corpus
+from tasks.stories import find_stories
+from tests.tasks.test_link import RAIL, edit, rows
+from tests.tasks.test_stories import by_doc, corpus, raw
+
+SITE = "https://weekly.gadget.example/issue"
+
+# What every issue of the newsletter prints, word for word: its greeting, the standing explanation opening
+# each section and its submit lines, its editors' line.
+GREETING = (
+    "Hello and welcome to another issue of the Gadget Weekly, the summary of what happened in the Gadget "
+    "community over the last seven days."
+)
+TEMPLATE = {
+    "intro": [
+        GREETING,
+        "Want something mentioned? Send us a pull request on the newsletter's repository or write to the "
+        "editors on the community forum.",
+    ],
+    "events": [
+        "## Upcoming Events",
+        "If you are running a Gadget event please add it to the shared calendar to get it mentioned here, "
+        "and remember to add a link to the event's page.",
+    ],
+    "calls": [
+        "## Calls for Participation",
+        "Always wanted to contribute to an open source project but did not know where to start? Every week "
+        "we highlight some tasks from the Gadget community for you to pick and get started.",
+        "If you are a project owner looking for contributors, please submit your tasks through the form on "
+        "the newsletter's site before Tuesday evening.",
+    ],
+    "end": [
+        "Please submit your quotes and vote for the quote of next week on the community forum thread.",
+        "The Gadget Weekly is edited by the newsletter team and hosted by the Gadget Foundation.",
+    ],
+}
+
+
+def issue(items: list[str], events: list[str], calls: list[str]) -> list[str]:
+    """An issue: the template filled with the week's links, events (with their days) and calls."""
+    return [
+        *TEMPLATE["intro"],
+        "## Community Updates",
+        *items,
+        *TEMPLATE["calls"],
+        *calls,
+        *TEMPLATE["events"],
+        *events,
+        *TEMPLATE["end"],
+    ]
+
+
+ITEMS_41 = [
+    "* [Profiling the Gadget scheduler with flame graphs](https://blog.example/flame) by a core maintainer",
+    "* [Why our team moved its build farm to Gadget](https://teams.example/build-farm) from a user company",
+]
+EVENTS_41 = [
+    "* June 12 | Lisbon | Gadget meetup at the old tram depot: lightning talks and a hack night",
+    "* June 14 | Online | Office hours with the release team, questions on the next version welcome",
+]
+CALLS_41 = ["* [gadget-cli: add a flag to print the configuration](https://tracker.example/cli/311)"]
+ITEMS_42 = [
+    "* [A tour of the new plugin loader](https://blog.example/plugins) written by its author",
+    "* [Gadget in a satellite's ground station](https://space.example/ground) a case study",
+    "* [Ten small patches that halved our memory use](https://perf.example/memory) with measurements",
+]
+EVENTS_42 = [
+    "* June 19 | Oslo | Gadget meetup in the harbour library: two talks on the plugin loader",
+    "* June 21 | Online | Workshop for new contributors, first issues picked together",
+]
+CALLS_42 = ["* [gadget-docs: translate the installation guide](https://tracker.example/docs/77)"]
+
+
+def titled(doc, title: str, url: str | None):
+    return dataclasses.replace(doc, title=title, url=url)
+
+
+def newsletter() -> list:
+    return [
+        titled(
+            raw("w41", "weekly", issue(ITEMS_41, EVENTS_41, CALLS_41), 1), "Gadget Weekly 41", f"{SITE}/41"
+        ),
+        # The draft of 42, two days before: its first links in, the calls not yet, what was left of last
+        # week's events carried over (the editors had not updated them): no day of its own.
+        titled(
+            raw("w42-draft", "weekly", issue(ITEMS_42[:2], EVENTS_41[1:], []), 6), "Gadget Weekly 42", None
+        ),
+        titled(
+            raw("w42", "weekly", issue(ITEMS_42, EVENTS_42, CALLS_42), 8), "Gadget Weekly 42", f"{SITE}/42"
+        ),
+    ]
+
+
+def test_two_issues_of_a_newsletter_are_two_stories_and_the_draft_joins_its_own_issue():
+    rows = by_doc(find_stories(*corpus(*newsletter()))[0])
+    assert rows["w42-draft"]["story_id"] == rows["w42"]["story_id"] != rows["w41"]["story_id"]
+
+
+def test_without_titles_the_issues_read_as_one_text_and_its_revisions():
+    # What the rule reads is the title: the same three texts untitled are the outlet's versions of one text
+    # (the template is most of each), as they were before the rule.
+    untitled = [dataclasses.replace(d, title=None) for d in newsletter()]
+    rows = by_doc(find_stories(*corpus(*untitled))[0])
+    assert rows["w41"]["story_id"] == rows["w42-draft"]["story_id"] == rows["w42"]["story_id"]
+
+
+# A conference's code of conduct, re-issued for each year's conference with the year in its title: the same
+# policy with a sentence recast and the contacts changed. It names no day: a revision of one text.
+CODE = [
+    "Gadget Conf is a community conference intended for networking and collaboration in the developer "
+    "community.",
+    "We value the participation of each member of the community and want all attendees to have an enjoyable "
+    "and fulfilling experience.",
+    "All attendees, speakers, sponsors and volunteers are required to agree with this code of conduct.",
+    "Harassment includes offensive verbal comments, deliberate intimidation, stalking, following, and "
+    "unwelcome attention of any kind.",
+    "Participants asked to stop any harassing behavior are expected to comply immediately.",
+    "If a participant engages in harassing behavior, the organizers may take any action they deem "
+    "appropriate, including expulsion from the conference with no refund.",
+]
+
+
+def test_a_standing_text_re_issued_each_year_with_the_year_in_its_title_stays_one_story():
+    site = "https://conf.gadget.example"
+    older = CODE + ["Please contact the organizers by mail at the registration desk for help."]
+    newer = CODE[:4] + [
+        "Participants asked to stop any harassing behaviour must comply at once.",
+        CODE[5],
+        "Please call the conduct team's hotline or find a volunteer in a green shirt for help.",
+    ]
+    docs = [
+        titled(raw("coc-2023", "conf", older, 1), "Gadget Conf Code of Conduct (2023)", f"{site}/2023/coc"),
+        titled(raw("coc-2024", "conf", newer, 2), "Gadget Conf Code of Conduct (2024)", f"{site}/2024/coc"),
+    ]
+    rows = by_doc(find_stories(*corpus(*docs))[0])
+    assert rows["coc-2023"]["story_id"] == rows["coc-2024"]["story_id"]
+
+
+def test_a_series_title_names_the_series_and_the_instance():
+    assert series_of("Gadget Weekly 41") == ("gadget weekly #", "41")
+    assert series_of("Gadget Weekly #42")[0] == series_of("Gadget Weekly 41")[0]
+    assert series_of("Gadget Summit 2024: Call for Hosts") == ("gadget summit # call for hosts", "2024")
+    assert series_of("Monthly Update - March 2025") == ("monthly update # #", "march 2025")
+    # An edition's version names no instance unless the title announces a release, whatever its wording.
+    assert series_of("Gadget Code of Conduct 2.1") is None
+    assert series_of("Gadget 2.1.0 Released") == series_of("Announcing Gadget 2.1") == ("release", "2.1")
+    # A title without a number, a date or a month, or with nothing else, names no series.
+    assert series_of("A tour of the new plugin loader") is None
+    assert series_of("Week 3") is None and series_of(None) is None
+
+
+def test_the_days_a_text_names():
+    assert dates_of(["March 4: deadline of applications", "Oct. 1 and 21 October", "from 2024-06-19"]) == {
+        "03-04",
+        "10-01",
+        "10-21",
+        "06-19",
+    }
+    # A year alone, a month alone and a time are no day.
+    assert dates_of(["PyCon 2013 in March", "May 3:15 pm"]) == set()
+
+
+def test_documents_told_apart_are_not_linked_on_their_text_however_alike():
+    # link_corpus's `apart`: a pair it names is no link, whatever the paragraphs share (here a verbatim copy
+    # and a lightly edited one of one text); the others link as before.
+    ids, index, sketches, fingerprints, shingles = rows(
+        {"a": RAIL, "b": RAIL, "c": RAIL[:4] + [edit(RAIL[4])]}
+    )
+
+    def members(apart=None) -> list[set[str]]:
+        found = link_corpus(ids, [None] * 3, ids, index, sketches, fingerprints, shingles, apart=apart)
+        groups: dict[str, set[str]] = {}
+        for m in found:
+            groups.setdefault(m.story_id, set()).add(m.doc_id)
+        return sorted(groups.values(), key=min)
+
+    assert members() == [{"a", "b", "c"}]
+
+    def a_and_b(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.isin(x, [0, 1]) & np.isin(y, [0, 1])
+
+    # a and b apart but each a copy of c: c chains them, and the three are one story (docs/linking.md:
+    # apart is no link, not a wall).
+    assert members(a_and_b) == [{"a", "b", "c"}]
+
+    def everything(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.ones(len(x), dtype=bool)
+
+    assert members(everything) == [{"a"}, {"b"}, {"c"}]
+    assert members(lambda x, y: ~a_and_b(x, y)) == [{"a", "b"}, {"c"}]
