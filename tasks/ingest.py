@@ -467,9 +467,9 @@ def read_text_file(
     return [_document(item.source, text, _hash(data), encoding, "txt", meta, repairs, front)], []
 
 
-# An HTML comment in Markdown (`<!-- ... -->`, on one line or across paragraphs) is not rendered: an editor's
-# placeholder in a newsletter's template ("<!-- Perf results go here -->"), a linter directive, a passage taken
-# out of the page. A code fence shows its text literally, so comments inside one stay.
+# An HTML comment in Markdown (`<!-- ... -->`, on one line or across paragraphs) is not rendered: an
+# editor's placeholder in a newsletter's template ("<!-- Perf results go here -->"), a linter directive, a
+# passage taken out of the page. A code fence shows its text literally, so comments inside one stay.
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _BLOCK_COMMENT = re.compile(r"^[ \t]*<!--.*?-->[ \t]*(\n|\Z)", re.DOTALL | re.MULTILINE)
