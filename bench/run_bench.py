@@ -447,6 +447,14 @@ def measure_incremental(code: Code, work: Path, n: int, share: float) -> dict:
 
 def measure(code: Code, opts: argparse.Namespace, out: dict, save) -> None:
     """The measurements `opts.only` names, into `out`; save() after each: a long run killed keeps them."""
+    # The tree's bytecode first, as an install writes it (Makefile): where PYTHONDONTWRITEBYTECODE is set (as
+    # on this project's machine) every run would otherwise compile the modules from source, and a tree from
+    # `git archive` never has any.
+    subprocess.run(
+        [str(code.python), "-m", "compileall", "-q", str(code.folder / "tasks"), str(code.folder / "flows")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     if "startup" in opts.only:
         out["startup"] = measure_startup(code, opts.work, opts.repeats)
         print(f"  {code.label}: startup: {out['startup']}", file=sys.stderr)
