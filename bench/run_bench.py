@@ -422,10 +422,17 @@ def measure_incremental(code: Code, work: Path, n: int, share: float) -> dict:
         folder.parent / "warehouse",
         fresh_home(prefect_template(code, work), folder.parent / "home"),
     )
-    full = reprint_run(code, [folder], warehouse, home, work)
-    idle = reprint_run(code, [folder], warehouse, home, work)
+    log = work / f"{warehouse.name}.log"  # each run's `--verbose` log, read for its steps before the next
+
+    def timed() -> dict:
+        done = reprint_run(code, [folder], warehouse, home, work, "--verbose")
+        done["steps"] = step_seconds(log, done.pop("started_at"), done["seconds"])
+        return done
+
+    full = timed()
+    idle = timed()
     _link_documents(grown, folder, rows, header)
-    added = reprint_run(code, [folder], warehouse, home, work)
+    added = timed()
     result = {
         "documents": n,
         "new_documents": new,
@@ -439,6 +446,8 @@ def measure_incremental(code: Code, work: Path, n: int, share: float) -> dict:
             "idle": idle["peak_rss_mb"],
             "incremental": added["peak_rss_mb"],
         },
+        # Wall seconds per step of each run (step_seconds), to see where a daily run's time goes.
+        "steps": {"full": full["steps"], "idle": idle["steps"], "incremental": added["steps"]},
     }
     print(f"  {code.label}: incremental: {result}", file=sys.stderr)
     shutil.rmtree(folder.parent, ignore_errors=True)
@@ -447,6 +456,14 @@ def measure_incremental(code: Code, work: Path, n: int, share: float) -> dict:
 
 def measure(code: Code, opts: argparse.Namespace, out: dict, save) -> None:
     """The measurements `opts.only` names, into `out`; save() after each: a long run killed keeps them."""
+    # The tree's bytecode first, as an install writes it (Makefile): where PYTHONDONTWRITEBYTECODE is set (as
+    # on this project's machine) every run would otherwise compile the modules from source, and a tree from
+    # `git archive` never has any.
+    subprocess.run(
+        [str(code.python), "-m", "compileall", "-q", str(code.folder / "tasks"), str(code.folder / "flows")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     if "startup" in opts.only:
         out["startup"] = measure_startup(code, opts.work, opts.repeats)
         print(f"  {code.label}: startup: {out['startup']}", file=sys.stderr)

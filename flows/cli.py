@@ -304,7 +304,7 @@ def _run(args: argparse.Namespace, warehouse: Path) -> int:
 
         _print_rejects(warehouse)
         if not args.no_report:
-            render_report(warehouse)
+            render_report(warehouse, changed=summary.get("changed_stories"))
         render_run_summary(summary, warehouse, errors)
         if summary["unchanged_inputs"]:
             unchanged = summary["unchanged_inputs"]

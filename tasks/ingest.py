@@ -456,12 +456,50 @@ def read_text_file(
     (a manifest's win) and is not part of its text."""
     data = _whole(data, limits)
     text, encoding = decode_bytes(data)
-    front = split_front_matter(text) if input_suffix(item.path) in MARKDOWN_SUFFIXES else None
+    markdown = input_suffix(item.path) in MARKDOWN_SUFFIXES
+    front = split_front_matter(text) if markdown else None
     if front is not None:
         text = front.body
+    if markdown:
+        text = without_html_comments(text)
     meta = _with_defaults(item, front.fields if front is not None else {})
     repairs = mixed_repair(encoding)
     return [_document(item.source, text, _hash(data), encoding, "txt", meta, repairs, front)], []
+
+
+# An HTML comment in Markdown (`<!-- ... -->`, on one line or across paragraphs) is not rendered: an
+# editor's placeholder in a newsletter's template ("<!-- Perf results go here -->"), a linter directive, a
+# passage taken out of the page. A code fence shows its text literally, so comments inside one stay.
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_BLOCK_COMMENT = re.compile(r"^[ \t]*<!--.*?-->[ \t]*(\n|\Z)", re.DOTALL | re.MULTILINE)
+
+
+def without_html_comments(text: str) -> str:
+    """A Markdown text as its page shows it: its HTML comments left out (a line left empty by one goes too),
+    the text of its fenced code blocks untouched."""
+    if "<!--" not in text:
+        return text
+    out, at, fence = [], 0, None
+    for mark in _FENCE.finditer(text):
+        if fence is None:  # text before a fence opens: comments go
+            out.append(_strip_comments(text[at : mark.start()]))
+            fence, at = mark.group(1), mark.start()
+        elif mark.group(1)[0] == fence[0] and len(mark.group(1)) >= len(fence):  # the fence closes
+            fence = None
+            end = text.find("\n", mark.end())
+            end = len(text) if end < 0 else end
+            out.append(text[at:end])
+            at = end
+    out.append(text[at:] if fence is not None else _strip_comments(text[at:]))
+    return "".join(out)
+
+
+def _strip_comments(text: str) -> str:
+    # A comment alone on its lines is an HTML block, which ends the paragraph before it (CommonMark): a blank
+    # line in its place keeps the lines around it two paragraphs, as the page shows them.
+    text = _BLOCK_COMMENT.sub("\n", text)
+    return _HTML_COMMENT.sub("", text)
 
 
 def mixed_repair(encoding: str) -> tuple[str, ...]:

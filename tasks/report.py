@@ -75,15 +75,19 @@ def _duckdb_command() -> str:
     return str(beside) if beside.exists() else "duckdb"
 
 
-def render_report(warehouse: Path, console: Console | None = None, max_stories: int = 20) -> None:
-    """Print stories, versions, per-paragraph fates, boilerplate and rejects for the warehouse."""
+def render_report(
+    warehouse: Path, console: Console | None = None, max_stories: int = 20, changed: dict | None = None
+) -> None:
+    """Print stories, versions, per-paragraph fates, boilerplate and rejects for the warehouse: its stories
+    with most republications, or (`changed`, from a run into a warehouse that held stories already:
+    tasks.run.changed_stories) the stories that run aligned."""
     import duckdb  # at use: a run with nothing new queries nothing
 
     console = console or Console(emoji=False)
     catalog = warehouse.resolve() / "corpus.duckdb"
     con = duckdb.connect(str(catalog), read_only=True)
     try:
-        _render(con, console, max_stories)
+        _render(con, console, max_stories, changed)
     finally:
         con.close()
     console.print(
@@ -101,7 +105,9 @@ def render_report(warehouse: Path, console: Console | None = None, max_stories: 
         )
 
 
-def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) -> None:
+def _render(
+    con: duckdb.DuckDBPyConnection, console: Console, max_stories: int, changed: dict | None = None
+) -> None:
     totals = _rows(
         con,
         "select (select count(*) from documents) as documents, "
@@ -115,12 +121,31 @@ def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) 
         f"[bold]reprint[/bold]: {totals['documents']} documents, {totals['stories']} stories "
         f"({totals['shared']} with republications), {totals['rejects']} rejected inputs{warnings}"
     )
-    stories = _rows(
-        con,
-        "select story_id, count(*) as n from story_members group by story_id having count(*) > 1 "
-        "order by n desc, story_id limit ?",
-        max_stories,
-    )
+    if changed is not None:
+        stories = _rows(
+            con,
+            "select story_id, count(*) as n from story_members"
+            " where story_id in (select unnest(?::varchar[]))"
+            " group by story_id order by n desc, story_id limit ?",
+            changed["shown"],
+            max_stories,
+        )
+        console.print(
+            f"Stories this run aligned: {changed['shared']} with republications"
+            + (f", the {len(stories)} with most shown" if changed["shared"] > len(stories) else "")
+            + "; `reprint report` shows the warehouse's largest.",
+            highlight=False,
+            markup=False,
+            emoji=False,
+            soft_wrap=True,
+        )
+    else:
+        stories = _rows(
+            con,
+            "select story_id, count(*) as n from story_members group by story_id having count(*) > 1 "
+            "order by n desc, story_id limit ?",
+            max_stories,
+        )
     ids = [story["story_id"] for story in stories]
     members = _grouped(_rows(con, SHOWN_MEMBERS, ids), "story_id")
     docs = [m["doc_id"] for story in ids for m in members.get(story, [])]
@@ -132,7 +157,7 @@ def _render(con: duckdb.DuckDBPyConnection, console: Console, max_stories: int) 
     }
     for story in stories:
         _render_story(console, story["story_id"], read)
-    if totals["shared"] > len(stories):
+    if changed is None and totals["shared"] > len(stories):
         console.print(
             f"\nShowing the {len(stories)} stories with most republications of {totals['shared']}; "
             f"the other {totals['shared'] - len(stories)}: "

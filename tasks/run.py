@@ -1020,6 +1020,9 @@ def run(
         "unchanged_inputs": sum(len(s.unchanged) for s in prepared) + len(unread),
         "stories": len(set(members.column("story_id").to_pylist())),
         "aligned_stories": len(todo),
+        # What the terminal report shows of a run into a warehouse that held stories already: the stories this
+        # run aligned, not the warehouse's largest again (the same every day, and most of a small run's time).
+        "changed_stories": changed_stories(members, todo) if before is not None and version else None,
         "linked_documents": linked.relinked if linked is not None else 0,
         # A warning names what was dropped from a document that was ingested: it is no rejected input.
         "rejects": sum(r.severity != "warning" for r in rejects),
@@ -1042,6 +1045,16 @@ def run(
         summary["rejects"],
     )
     return Outcome(summary, fates, members, sorted(todo))
+
+
+def changed_stories(members: pa.Table, todo: Mapping | set, shown: int = 20) -> dict:
+    """Of the stories a run aligned (`todo`), those with republications: how many, and the `shown` with most
+    members (then by id), for the terminal report (tasks.report.render_report's `changed`)."""
+    aligned = members.filter(pc.is_in(members.column("story_id"), pa.array(sorted(todo), pa.string())))
+    sizes = aligned.group_by("story_id").aggregate([("story_id", "count")])
+    shared = sizes.filter(pc.greater(sizes.column("story_id_count"), 1))
+    ranked = shared.sort_by([("story_id_count", "descending"), ("story_id", "ascending")])
+    return {"shared": shared.num_rows, "shown": ranked.column("story_id").to_pylist()[:shown]}
 
 
 @dataclass

@@ -48,6 +48,14 @@ def test_run_bench_measures_reprint_run_and_renders_its_json(tmp_path, monkeypat
     inc = now["incremental"]
     assert (inc["documents"], inc["new_documents"]) == (120, 1)
     assert inc["idle_over_full"] == pytest.approx(inc["idle_seconds"] / inc["full_seconds"], rel=0.02)
+    # Each of the three runs' steps, adding up to it: a run with nothing new links nothing.
+    for name, seconds in (
+        ("full", "full_seconds"),
+        ("idle", "idle_seconds"),
+        ("incremental", "incremental_seconds"),
+    ):
+        assert sum(inc["steps"][name].values()) == pytest.approx(inc[seconds], abs=0.1)
+    assert inc["steps"]["idle"]["link"] == 0 and inc["steps"]["incremental"]["link"] > 0
     assert "240 documents not run" in page.read_text()
     assert not (tmp_path / "work" / "prefect-template-current" / "prefect.db").exists()  # no server was used
 

@@ -124,3 +124,44 @@ def test_one_unreadable_yaml_value_leaves_the_others_read():
         "author": "Kari L. Jordan, Erin Becker",
     }
     assert "its photos field was not used" in front.warning
+
+
+NEWSLETTER = """---
+title: "Weekly 42"
+---
+# Weekly 42
+
+Welcome to the weekly digest of the garden club.
+<!-- Events go here, one line each -->
+The spring fair opens on May 4 at the town hall.
+
+<!--
+The plant swap is postponed.
+
+Ask Maria for the new date.
+-->
+
+Seedlings are <!-- TODO: price --> free for members.
+
+```html
+<!-- a comment shown as code -->
+```
+"""
+
+
+def test_a_markdown_files_html_comments_are_not_its_text(tmp_path):
+    # A page never shows an HTML comment: an editor's placeholder in a newsletter's template, a passage taken
+    # out of the page across paragraphs. A code block shows it literally; a plain text file has no markup.
+    write(tmp_path / "club" / "weekly-42.md", NEWSLETTER)
+    write(tmp_path / "club" / "weekly-42.txt", NEWSLETTER)
+    docs, _ = read_inputs(discover_inputs([tmp_path])[0])
+    by = {d.source: d for d in docs}
+    _, paras = prepare_documents([by["club/weekly-42.md"]])
+    texts = paras.column("text").to_pylist()
+    assert not any("go here" in t or "swap" in t or "Maria" in t or "TODO" in t for t in texts)
+    # The comment between two lines was a block of its own: the lines around it are two paragraphs.
+    assert "Welcome to the weekly digest of the garden club." in texts
+    assert "The spring fair opens on May 4 at the town hall." in texts
+    assert any(t.startswith("Seedlings are") and t.endswith("free for members.") for t in texts)
+    assert any("<!-- a comment shown as code -->" in t for t in texts)
+    assert "Maria" in by["club/weekly-42.txt"].text

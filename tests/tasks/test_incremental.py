@@ -102,3 +102,81 @@ def test_changed_bodies_says_what_joining_every_stored_row_says():
     flags = pa.chunked_array([pa.array([False, False, False, False])])
     in_store = pa.array([True, True, False, True])
     assert changed_bodies(only_new, grown, flags, in_store) == changed_documents(kept, grown) == {"a", "d"}
+
+
+# Authored texts (not from the real set): a council story, its republications, and two unrelated stories.
+COUNCIL = [
+    "The city council voted on Tuesday evening to close the old river bridge to cars from the first of "
+    "March, after engineers found cracks in two of its four supporting piers during the winter inspection.",
+    "Buses and bicycles will still be allowed across while the repairs are planned, the transport committee "
+    "said, and a temporary footpath will open on the north side of the crossing within a fortnight.",
+    "Shop owners on Mill Street told the meeting that the closure would cut their trade by half, and asked "
+    "the council to pay for signs directing drivers to the car park behind the market hall.",
+    "The repairs are expected to cost about four million pounds and to take eighteen months, according to a "
+    "report the engineers presented, which also recommended weight limits on the two other bridges.",
+    "Councillor Ada Morgan, who chairs the committee, said the decision was not taken lightly but that the "
+    "safety of the people who cross the river every day had to come first.",
+]
+ORCHARD = [
+    "A community orchard planted by volunteers on the edge of the playing fields gave its first harvest this "
+    "autumn, with more than three hundred kilograms of apples shared among local schools and food banks.",
+    "The orchard's forty trees include several old varieties that had almost disappeared from the county, "
+    "grafted from cuttings kept by a retired gardener who had looked after them for half a century.",
+    "Organisers hope to add a small cider press next year and are asking for help with pruning in February, "
+    "when the trees are dormant and the work does the least harm to their growth.",
+]
+OBSERVATORY = [
+    "The university observatory on the hill will open its dome to visitors on clear Friday nights through "
+    "the winter, offering views of Jupiter's moons and the rings of Saturn through its restored telescope.",
+    "The brass refractor, built in 1897, was taken apart last year and cleaned lens by lens by two students, "
+    "who also rewired the clock drive that keeps a star centred as the earth turns beneath it.",
+    "Tickets are free but must be booked in advance, because only twelve people fit under the dome at a time "
+    "and the steep stairs make the building hard to reach for some visitors.",
+]
+
+
+def _write(folder: Path, name: str, paragraphs: list[str]) -> None:
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+
+
+def test_a_new_copy_joins_its_story_a_new_text_starts_one_and_the_rest_stays_as_stored(tmp_path):
+    """A daily run over authored stories: a third outlet's copy of the council story joins its stored story,
+    a new text starts a story of its own, and the orchard story, which nothing new reaches, keeps its id,
+    members and fates without being aligned again; every table equals one run's over all of the inputs (the
+    align step's body file included: it is read from the stored files and the staged parts)."""
+    daily = tmp_path / "daily"
+    _write(daily, "gazette/bridge.txt", COUNCIL)
+    edited = COUNCIL[1] + " Cyclists welcomed the news."
+    _write(daily, "courier/bridge.txt", [COUNCIL[0], edited, *COUNCIL[2:4]])
+    _write(daily, "gazette/orchard.txt", ORCHARD)
+    _write(daily, "courier/orchard.txt", ORCHARD[:2])
+    warehouse = tmp_path / "warehouse"
+    first = run([str(daily)], str(warehouse))
+    stored = read_table(warehouse, "story_members")
+    story_of = {r["doc_id"]: r["story_id"] for r in stored.to_pylist()}
+    assert first.summary["stories"] == 2
+    # The next day: a third outlet prints the council story, and a new story arrives.
+    _write(daily, "herald/bridge.txt", [*COUNCIL[:3], COUNCIL[4]])
+    _write(daily, "herald/observatory.txt", OBSERVATORY)
+    grown = run([str(daily)], str(warehouse))
+    members = read_table(warehouse, "story_members").to_pylist()
+    by_source = {}
+    documents = read_table(warehouse, "documents").select(["doc_id", "source"]).to_pylist()
+    source_of = {r["doc_id"]: r["source"] for r in documents}
+    for r in members:
+        by_source[source_of[r["doc_id"]]] = r["story_id"]
+    assert grown.summary["new_documents"] == 2 and grown.summary["stories"] == 3
+    bridge = by_source["gazette/bridge.txt"]
+    assert by_source["herald/bridge.txt"] == by_source["courier/bridge.txt"] == bridge
+    assert by_source["herald/observatory.txt"] not in {by_source["gazette/bridge.txt"], *story_of.values()}
+    orchard = by_source["gazette/orchard.txt"]
+    assert orchard in set(story_of.values())  # kept as stored
+    assert orchard not in grown.aligned and by_source["gazette/bridge.txt"] in grown.aligned
+    # The same tables as one run over all of it.
+    run([str(daily)], str(tmp_path / "full"))
+    fresh, daily_tables = tables(tmp_path / "full"), tables(warehouse)
+    for name in TABLES:
+        assert daily_tables[name].equals(fresh[name]), name
+    again = run([str(daily)], str(warehouse))
+    assert again.summary["version"] == "unchanged"

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -326,6 +327,41 @@ def test_a_rewrite_is_written_in_key_order_a_bucket_at_a_time(tmp_path, monkeypa
     monkeypatch.setattr(wh, "BUCKET_BYTES", 1 << 30)  # one bucket, in memory: the same file
     wh.write_sorted(tmp_path / "one.parquet", "paragraphs", parts, spill=tmp_path / "spill", row_group=25)
     assert wh.read_file(tmp_path / "one.parquet", "paragraphs").equals(whole)
+
+
+def test_a_rewrite_of_some_columns_reads_only_those_and_writes_every_columns_rows(tmp_path, monkeypatch):
+    """The align step's body file (`columns`, with `keep`, `where`, a dropped document and linking's patch)
+    holds the rows and values writing every column gives, those columns selected; the sketches and names it
+    does not write are never read."""
+    ids = [f"{k * 7919 % 1000:03x}{k}" for k in range(60)]
+    parts = [part(tmp_path / f"p{k}.parquet", many_paras(ids[k::3])) for k in range(3)]
+    parts[0] = wh.Source(parts[0].path, pa.array([ids[0], ids[3]]))  # replaced documents: their rows dropped
+    # Linking flags a row of a kept document and lets one go: the flag decides `where` after the patch.
+    patch = pa.table(
+        {
+            "doc_id": [ids[6], ids[9]],
+            "para_idx": pa.array([1, 0], pa.int32()),
+            "is_boilerplate": [True, False],
+            "boilerplate_reason": ["repeated", None],
+        }
+    )
+    keep = pa.array(sorted([ids[0], ids[6], ids[9], ids[10], ids[31]]))
+    body = ["doc_id", "para_idx", "text", "fingerprint", "is_boilerplate"]
+
+    def unflagged(rows: pa.Table) -> pa.Array:
+        return pc.invert(rows.column("is_boilerplate"))
+
+    monkeypatch.setattr(wh, "BUCKET_BYTES", 500)  # spilled buckets
+    whole, some = tmp_path / "whole.parquet", tmp_path / "some.parquet"
+    options = {"spill": tmp_path / "spill", "keep": keep, "where": unflagged, "row_group": 4}
+    wh.write_sorted(whole, "paragraphs", parts, patch, **options)
+    read = []
+    real = wh._source_batches
+    monkeypatch.setattr(wh, "_source_batches", lambda *a: read.append(a[2]) or real(*a))
+    assert wh.write_sorted(some, "paragraphs", parts, patch, columns=body, **options) == 11
+    assert pq.read_table(some).equals(pq.read_table(whole).select(body))
+    assert set(pq.read_table(some).column("doc_id").to_pylist()) == {ids[6], ids[9], ids[10], ids[31]}
+    assert read and all(set(columns) == set(body) for columns in read)
 
 
 def test_a_rewrite_of_the_passage_index_with_an_empty_part_is_in_key_order(tmp_path, monkeypatch):
