@@ -38,6 +38,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: CPU and wall seconds per step of main and #13's run-fast5 (story pages rendered by a "
         "helper process) started together (`bench.run_cpu`), quoted in a table",
     ),
+    "run-cpu-cpu1.json": (
+        "pipeline.md",
+        "hand-written: CPU and wall seconds per step of main and #13's cpu-1 (alignment's score bound, the "
+        "workers' collector threshold) started together (`bench.run_cpu`), quoted in a table",
+    ),
     "quality.json": ("quality.md", "rendered (the whole page) by `bench.quality.render_page`"),
     "quality-heldout-first-look.json": (
         "linking.md",
