@@ -32,7 +32,8 @@ if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new read
 # html-4: source line ends inside inline elements are spaces (ticker links no longer cut a sentence), runs of
 # spaces one; a line ending in a colon counts as prose in the second pass's test (it introduces a quote).
 # html-5: a static-site source file's front matter (Jekyll's `---` block before the HTML) is metadata, not
-# text; a paragraph typed from an e-mail with a <br /> at each of its line ends is one paragraph.
+# text; a paragraph typed from an e-mail with a <br /> at each of its line ends is one paragraph; a post's
+# body stored without a page around it is read for recall.
 HTML_VERSION = "html-5"
 
 _META_CHARSET = re.compile(
@@ -70,6 +71,8 @@ _INLINE_TAGS = (
 _ENDS_SENTENCE = re.compile(r"[.!?:\u3002\uff01\uff1f][\"'\u2019\u201d)\u300d]*$")
 # A line that opens a list item: a paragraph whose <br>-ended lines start so is a list written with breaks.
 _LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2013]\s|\d{1,3}[.)]\s)")
+# What a served page has and a stored post body has not: its document, head, scripts, forms, navigation.
+_PAGE_PARTS = re.compile(r"<(?:html|head|body|title|meta|script|form|nav|header|footer)\b", re.IGNORECASE)
 _MAIL_HEADING = re.compile(r"^#{1,6}\s")
 _BARE_LINK = re.compile(r"^(?:https?://|www\.)\S+$")
 # A mail's hard wraps fill their lines (mail clients wrap near 72 characters); an address block, a contact
@@ -369,7 +372,10 @@ def extract_article(
     _pre_as_paragraphs(tree)
     _join_hard_wraps(tree)
     _collapse_source_line_ends(tree)
-    result = _extract(tree, url, config.favor_precision, config.include_tables)
+    # A post's body as its blog stored it (an export, a static site's source) has no page chrome to keep out:
+    # read for recall, or the extractor's precision drops its lists and its <div>-wrapped paragraphs.
+    precision = config.favor_precision and _PAGE_PARTS.search(html) is not None
+    result = _extract(tree, url, precision, config.include_tables)
     lines = _lines(result)
     if len("\n\n".join(lines)) < config.min_article_chars:
         # Only now the second pass: a parse and one or two extractions more, which ordinary pages never pay.

@@ -377,3 +377,29 @@ def test_the_front_matter_of_a_jekyll_post_written_in_html_is_metadata_not_text(
 def test_a_page_opening_with_a_rule_of_dashes_and_prose_keeps_its_text():
     page = ("---\n<p>Notice to boat owners from the harbour board.</p>\n---\n" + BODY).encode()
     assert "Notice to boat owners" in extract_article(page).text
+
+
+# A post's body as a blog stored it, no page around it (authored on the layout of a 2014 Roller blog export):
+# <p> and <div>-wrapped paragraphs, headings run into their text, a feature list, empty <div>s.
+POST_BODY = (PAGES / "stored-post-body.html").read_text()
+
+
+def test_a_posts_stored_body_is_read_whole():
+    # With the extractor's precision, its <div> paragraphs and its list were dropped: it kept the <p>s only.
+    text = extract_article(POST_BODY.encode()).text
+    for words in (
+        "The new system lets owners apply, pay and print a permit at home",
+        "From April the following changes take effect for every owner",
+        "- Owners of boats under six metres pay half the current fee",
+        "The old permits issued in 2013 remain valid until they expire",
+    ):
+        assert words in text
+
+
+def test_a_served_page_around_the_same_body_still_loses_its_chrome():
+    nav = "<nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></nav>"
+    footer = "<footer><p>Copyright 2014 Port Alder Harbour Board. All rights reserved.</p></footer>"
+    head = "<head><title>Permits</title></head>"
+    page = f"<html>{head}<body>{nav}<article>{POST_BODY}</article>{footer}</body></html>"
+    text = extract_article(page.encode()).text
+    assert "All rights reserved" not in text and "Home" not in text.split("\n\n")
