@@ -270,7 +270,12 @@ def _hard_wraps(paragraph: HtmlElement, breaks: list) -> list:
         br.tail = tail
     if len(lines) != len(breaks) + 1 or any(_LIST_ITEM.match(line) for line in lines[1:]):
         return []
-    at_line_end = [i for i, br in enumerate(breaks) if (br.tail or "").lstrip(" \t").startswith(("\n", "\r"))]
+    # A break with no text after it (closing the paragraph, or doubled) wraps nothing.
+    at_line_end = [
+        i
+        for i, br in enumerate(breaks)
+        if (br.tail or "").lstrip(" \t").startswith(("\n", "\r")) and lines[i + 1]
+    ]
     wrapped = [lines[i] for i in at_line_end if lines[i]]
     if len(wrapped) == 1 and len(at_line_end) == 1:
         # One break: a wrap only where it plainly cuts a sentence (a long line running on into lower case).

@@ -403,3 +403,18 @@ def test_a_served_page_around_the_same_body_still_loses_its_chrome():
     page = f"<html>{head}<body>{nav}<article>{POST_BODY}</article>{footer}</body></html>"
     text = extract_article(page.encode()).text
     assert "All rights reserved" not in text and "Home" not in text.split("\n\n")
+
+
+def test_a_bold_label_over_its_description_keeps_its_break_when_a_break_closes_the_paragraph():
+    # A break closing the paragraph wraps nothing: it does not make the label's break a mail's wrap.
+    block = (
+        "<p><span><b>Front desk</b><br />\n"
+        "The front desk takes permit applications and payments from owners every weekday morning."
+        "</span><br />\n"
+        "</p>"
+    )
+    paragraphs = extract_article(_page("", BODY + block)).text.split("\n\n")
+    assert paragraphs[-2:] == [
+        "Front desk",
+        "The front desk takes permit applications and payments from owners every weekday morning.",
+    ]
