@@ -45,7 +45,9 @@ import numpy as np
 # player; a Markdown heading holding a variable and a figure holding its caption are text.
 # boilerplate-11: a newsletter's pointer to its web copy, a pointer block closing the page; at story level
 # (tasks/stories.py) a box's heading over labels of its own, an empty section's mark, a lead-in to furniture.
-BOILERPLATE_VERSION = "boilerplate-11"
+# boilerplate-12: a release's "FOR FURTHER INFORMATION" contacts; a sign-off on lines of its own closing a
+# post ("Enjoy." / "- The Click team", "- Jane Doe (Release Manager)").
+BOILERPLATE_VERSION = "boilerplate-12"
 
 # The label of a block of pointers elsewhere (a strong rule below; boilerplate-11 takes the block under it).
 _POINTERS_LABEL = (
@@ -299,6 +301,18 @@ _SIGN_OFF = re.compile(
     re.IGNORECASE,
 )
 _NAMES = re.compile(rf"{_NAME}((,| and| &|, and) {_NAME})*\.?")
+# boilerplate-12: a sign-off on a line of its own closing a post: the signer's line ("- The Click team",
+# "-- Jane Doe", "Dapeng Sun (Release Manager)"), under a closing word alone ("Enjoy.", "Cheers,") or marked
+# as a signature by a dash or by the signer's role in parentheses.
+_SIGNER = re.compile(
+    r"^(?P<dash>[-–—]{1,2}\s*)?(?P<names>(?i:the )?[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,3} (?i:team|developers|"
+    r"community|maintainers)|.+?)(?P<role>\s+\([A-Z][\w .,&/-]{1,40}\))?\.?$"
+)
+_CLOSING_WORD = re.compile(
+    r"^(enjoy|cheers|thanks|thank you|regards|best( regards| wishes)?|sincerely)[.!,]?$", re.I
+)
+# How far from a document's end a closing sign-off stands (a note may follow it: "Note: updated from 1.5.0").
+_SIGN_OFF_TAIL = 3
 # A credit line alone in its paragraph ("Interviewed by [Jane Doe](…).", "_Photos by Sam Lee_", "Edited by
 # the Policy Team"): who made the piece, not its text. Short lines only ("Written by hand, the letter ..." is
 # news).
@@ -595,7 +609,9 @@ _FIGURE_CAPTION = re.compile(
 _FIGURE_WORDS = ("![", "<img", "img", "image", "figure", "picture", "photo")
 # A contact block: the heading, then short lines (name, title, company, phone, e-mail) until prose resumes.
 _CONTACT_BLOCK = re.compile(
-    r"^((media|press|investor|analyst)s? (contacts?|relations|inquiries|enquiries)|contacts?( information)?)"
+    r"^((media|press|investor|analyst)s? (contacts?|relations|inquiries|enquiries)|contacts?( information)?|"
+    # boilerplate-12: a release's "FOR FURTHER INFORMATION" over its press contacts, a heading alone.
+    r"for (further|more) information( contact)?)"
     r"( for [^.]{1,40})?\s*:?$",
     re.IGNORECASE,
 )
@@ -757,6 +773,7 @@ def flags_from_rules(
             or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)
         ):
             flags[i] = True
+    _flag_closing_sign_off(paragraphs, flags)
     _flag_slideshows(paragraphs, flags)
     _flag_tag_lists(paragraphs, flags)
     _flag_news_boxes(paragraphs, flags)
@@ -1050,6 +1067,37 @@ def _is_sign_off(text: str) -> bool:
         return False
     cut = min(k for k in (text.find("!"), text.find(",")) if k >= 0)
     return _NAMES.fullmatch(text[cut + 1 :].strip()) is not None
+
+
+def _signer(text: str) -> re.Match | None:
+    """A signer's line: names (capitalised, as for sign-offs) or "the <Name> team", maybe a dash before and a
+    role in parentheses after."""
+    found = _SIGNER.match(text) if len(text.split()) <= 8 else None
+    if found is None:
+        return None
+    names = found.group("names").strip()
+    team = names.lower().endswith((" team", " developers", " community", " maintainers"))
+    # A full name at least ("- Docker" closing a list of tools is no signer).
+    return found if team or (" " in names and _NAMES.fullmatch(names)) else None
+
+
+def _flag_closing_sign_off(paragraphs: list[str], flags: list[bool]) -> None:
+    """Flag a sign-off on lines of its own near a document's end: a signer's line marked as one (a dash
+    before, a capitalised role after, or a closing word alone before it). The closing word alone ("Enjoy.")
+    is left to the other rules: on its own it can close the text ("Thanks!" to the readers). Not a line
+    of a list of names (the paragraph before is a signer's line too), nor of a document's own section of its
+    authors' addresses."""
+    n = len(paragraphs)
+    for i in range(max(1, n - _SIGN_OFF_TAIL), n):
+        found = _signer(paragraphs[i])
+        closing = _CLOSING_WORD.match(paragraphs[i - 1]) is not None
+        if found is None or (not closing and _signer(paragraphs[i - 1]) is not None):
+            continue
+        # An RFC's "Authors' Addresses" closing the document: its names and affiliations are its text.
+        if any("author" in _lowered(t) and _AUTHORS_SECTION.search(t) for t in paragraphs):
+            return
+        if closing or found.group("dash") or found.group("role"):
+            flags[i] = True
 
 
 def _is_heading(text: str, config: BoilerplateConfig) -> bool:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from tasks.dates import parse_timestamp
 from tasks.decode import NotText, decode_bytes
+from tasks.frontmatter import split_front_matter
 from tasks.repair import may_hold_mojibake, repair_unicode
 
 if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new reads no page
@@ -30,7 +31,10 @@ if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new read
 # in a <pre> is a line end.
 # html-4: source line ends inside inline elements are spaces (ticker links no longer cut a sentence), runs of
 # spaces one; a line ending in a colon counts as prose in the second pass's test (it introduces a quote).
-HTML_VERSION = "html-4"
+# html-5: a static-site source file's front matter (Jekyll's `---` block before the HTML) is metadata, not
+# text; a paragraph typed from an e-mail with a <br /> at each of its line ends is one paragraph; a post's
+# body stored without a page around it is read for recall.
+HTML_VERSION = "html-5"
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
@@ -65,6 +69,15 @@ _INLINE_TAGS = (
 # A sentence's end; a colon too, where a story's sentence introduces the quote in the next paragraph
 # ("…, according to a new interview with THR:").
 _ENDS_SENTENCE = re.compile(r"[.!?:\u3002\uff01\uff1f][\"'\u2019\u201d)\u300d]*$")
+# A line that opens a list item: a paragraph whose <br>-ended lines start so is a list written with breaks.
+_LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2013]\s|\d{1,3}[.)]\s)")
+# What a served page has and a stored post body has not: its document, head, scripts, forms, navigation.
+_PAGE_PARTS = re.compile(r"<(?:html|head|body|title|meta|script|form|nav|header|footer)\b", re.IGNORECASE)
+_MAIL_HEADING = re.compile(r"^#{1,6}\s")
+_BARE_LINK = re.compile(r"^(?:https?://|www\.)\S+$")
+# A mail's hard wraps fill their lines (mail clients wrap near 72 characters); an address block, a contact
+# list or a verse has short lines.
+_WRAPPED_LINE_CHARS = 40
 _PUBLISHED_XPATH = (
     "//meta[@property='article:published_time' or @name='article:published_time'"
     " or @itemprop='datePublished' or @name='pubdate' or @name='publishdate' or @name='date'"
@@ -227,6 +240,63 @@ def _pre_as_paragraphs(tree: HtmlElement) -> None:
         pre.getparent().replace(pre, block)
 
 
+def _join_hard_wraps(tree: HtmlElement) -> None:
+    """A paragraph typed from an e-mail as one <p> with a <br /> at each line end (the mail's wraps, blog
+    editors of the 2000s-2010s pasted them so) as one paragraph: those breaks as spaces. A reader sees one
+    wrapped block, and each break would cut a sentence ("Apache" / "OpenOffice supports ..."). Breaks stay
+    where they mark lines of their own: an address or contact block, a verse (short lines), a list (lines
+    opening with a marker), lines that each end a sentence, a break with no source line end after it (a
+    heading run into its text: "<b>Availability and Oversight<br></b>As ...")."""
+    for paragraph in list(tree.iter("p")):
+        breaks = list(paragraph.iter("br"))
+        wraps = _hard_wraps(paragraph, breaks) if breaks else []
+        for br in wraps:
+            br.tail = " " + (br.tail or "")
+            br.drop_tree()  # keeps its tail
+        if wraps:
+            _collapse_inside(paragraph)
+
+
+def _hard_wraps(paragraph: HtmlElement, breaks: list) -> list:
+    """The <br>s of `paragraph` that are a mail's line wraps, or none: those standing at a source line end,
+    when the lines they end are long and mostly run on (no sentence end) and none of the lines opens a list
+    item."""
+    marker = "\u2028"  # a character no page text holds as a break of its own here
+    saved = [br.tail for br in breaks]
+    for br in breaks:
+        br.tail = marker + (br.tail or "")
+    lines = [_WHITE.sub(" ", line).strip() for line in paragraph.text_content().split(marker)]
+    for br, tail in zip(breaks, saved, strict=True):
+        br.tail = tail
+    if len(lines) != len(breaks) + 1 or any(_LIST_ITEM.match(line) for line in lines[1:]):
+        return []
+    # A break with no text after it (closing the paragraph, or doubled) wraps nothing.
+    at_line_end = [
+        i
+        for i, br in enumerate(breaks)
+        if (br.tail or "").lstrip(" \t").startswith(("\n", "\r")) and lines[i + 1]
+    ]
+    wrapped = [lines[i] for i in at_line_end if lines[i]]
+    if len(wrapped) == 1 and len(at_line_end) == 1:
+        # One break: a wrap only where it plainly cuts a sentence (a long line running on into lower case).
+        i = at_line_end[0]
+        runs_on = lines[i + 1][:1].islower() and not _ENDS_SENTENCE.search(lines[i])
+        return [breaks[i]] if runs_on and len(lines[i]) >= _WRAPPED_LINE_CHARS else []
+    if len(wrapped) < 2:
+        return []
+    lengths = sorted(len(line) for line in wrapped)
+    ended = sum(1 for line in wrapped if _ENDS_SENTENCE.search(line))
+    if lengths[len(lengths) // 2] < _WRAPPED_LINE_CHARS or 2 * ended > len(wrapped):
+        return []
+    # Lines of their own inside the wrapped text: a mail's "# Heading" line, a list of bare links.
+    return [
+        breaks[i]
+        for i in at_line_end
+        if not _MAIL_HEADING.match(lines[i])
+        and not (_BARE_LINK.match(lines[i]) and _BARE_LINK.match(lines[i + 1]))
+    ]
+
+
 def _collapse_source_line_ends(tree: HtmlElement) -> None:
     """White space in the page source as a browser renders it, one space, inside <p> elements and inside
     inline elements: with a <br> in a paragraph, the extractor keeps the source's own line ends, and each
@@ -259,6 +329,7 @@ def _layout_table_pass(html: str, url: str | None, config: HtmlConfig) -> tuple[
         if tree is None:
             return None
         _pre_as_paragraphs(tree)
+        _join_hard_wraps(tree)
         _collapse_source_line_ends(tree)
         for element in tree.iter(*_LAYOUT_TAGS):
             element.tag = "div"
@@ -289,6 +360,12 @@ def extract_article(
     url: where the page was found (a crawl's target URI), used when the page names no canonical URL.
     """
     html, encoding = decode_page(data, declared_charset)
+    # A static-site generator's source file (a Jekyll post written in HTML, an archive's export) opens with
+    # front matter the site reads and never shows: its fields are the page's metadata, the HTML after it the
+    # page.
+    front = split_front_matter(html)
+    if front is not None:
+        html = front.body
     repairs: list[str] = []
     # Repaired before parsing: the parser drops the C1 bytes that mojibake of ” and other characters needs.
     if may_hold_mojibake(html):
@@ -298,8 +375,12 @@ def extract_article(
         raise NotText("it does not parse as HTML")
     stated = published_time(tree)
     _pre_as_paragraphs(tree)
+    _join_hard_wraps(tree)
     _collapse_source_line_ends(tree)
-    result = _extract(tree, url, config.favor_precision, config.include_tables)
+    # A post's body as its blog stored it (an export, a static site's source) has no page chrome to keep out:
+    # read for recall, or the extractor's precision drops its lists and its <div>-wrapped paragraphs.
+    precision = config.favor_precision and _PAGE_PARTS.search(html) is not None
+    result = _extract(tree, url, precision, config.include_tables)
     lines = _lines(result)
     if len("\n\n".join(lines)) < config.min_article_chars:
         # Only now the second pass: a parse and one or two extractions more, which ordinary pages never pay.
@@ -327,4 +408,6 @@ def extract_article(
         "outlet": sitename,
         "author": result.author,
     }
+    if front is not None:  # what the front matter states is what the site printed in the page's header
+        metadata |= {k: v for k, v in front.fields.items() if k in metadata and v}
     return Article(text, metadata, encoding, tuple(repairs))

@@ -720,3 +720,15 @@ def test_the_series_dev_part_is_scored_apart_and_never_withheld(tmp_path):
     assert ("real-dev-series", "dev-series") in PARTS and "dev-series" not in WITHHELD
     assert label_part(labels, documents, heldout="dev-series")[1] == {"a1.md", "a2.md"}
     assert label_part(labels, documents, heldout="news-dev2")[1] == set()
+
+
+def test_the_asf_dev_part_is_scored_apart_and_never_withheld(tmp_path):
+    # heldout = "dev-asf": blogs.apache.org posts (press releases on two blogs, re-issued posts), read by rule
+    # writers beside the seventh blind part of the same kind; its documents are no other part's.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "dev-asf"  # a1.md and a2.md
+    documents = real_documents(corpus)
+    assert ("real-dev-asf", "dev-asf") in PARTS and "dev-asf" not in WITHHELD
+    assert label_part(labels, documents, heldout="dev-asf")[1] == {"a1.md", "a2.md"}
+    assert not {"a1.md", "a2.md"} & label_part(labels, documents, heldout=False)[1]
+    assert label_part(labels, documents, heldout="dev-series")[1] == set()

@@ -387,3 +387,36 @@ def test_a_thread_of_comments_of_several_paragraphs_runs_from_its_first_signatur
         "Posted by: Al, Hull on 5:20pm Sun 2 Mar 08",
     ]
     assert flagged([*BODY, *thread]) == list(range(6, 12))
+
+
+def test_a_signers_line_closing_a_post_is_a_sign_off_boilerplate_12():
+    # Marked by a dash, by a capitalised role, or by a closing word alone above it (the word itself left to
+    # the other rules); a note may follow it.
+    assert flagged([*BODY, "- The Handbook team"]) == [6]
+    assert flagged([*BODY, "-- Ann Lee"]) == [6]
+    assert flagged([*BODY, "Ann Lee (Release Manager)", "Note: updated from 1.5.0 to 1.5.1."]) == [6]
+    assert 7 in flagged([*BODY, "Enjoy.", "Ann Lee"])
+    # Not a name closing a story with no mark, a list of names, a lower-case affiliation, nor a signer
+    # standing mid-document.
+    assert flagged([*BODY, "Ann Lee"]) == []
+    assert flagged([*BODY, "- Support for the new scanners", "- Docker"]) == []
+    assert flagged([*BODY, "- Ann Lee (Chair)", "- Sam Ortiz (Treasurer)"]) == [6]
+    assert 7 not in flagged([*BODY, "- Ann Lee (Chair)", "- Sam Ortiz (Treasurer)"])
+    assert flagged([*BODY, "Ann Lee (independent)"]) == []
+    assert flagged(["- Ann Lee (Release Manager)", *BODY]) == []
+    rfc = [*BODY, "18. Authors' Addresses", "Ann Lee (Example Hosting)"]
+    assert flagged(rfc) == []
+
+
+def test_a_press_releases_further_information_heading_opens_its_contacts_boilerplate_12():
+    contacts = [
+        "FOR FURTHER INFORMATION",
+        "Ann Lee",
+        "Vice President",
+        "Example Foundation",
+        "press@example.org",
+    ]
+    assert flagged([*BODY, *contacts]) == [6, 7, 8, 9, 10]
+    # A sentence that opens so is text.
+    more = "For more information on the handbook, investigators can write to the division's training office."
+    assert flagged([*BODY, more]) == []

@@ -281,3 +281,140 @@ def test_a_story_whose_sentences_introduce_quotes_is_read_as_prose():
         "[THR]",
     ]
     assert _reads_as_article(lines, HtmlConfig())
+
+
+def test_a_paragraph_pasted_from_a_mail_with_a_break_at_each_line_end_is_one_paragraph():
+    # A blog editor's paste of a mail: one <p>, a <br /> at each of the mail's line ends (authored).
+    mail = (
+        "<p>The harbour board<br />\n met on Tuesday and agreed to keep the north slipway open to<br />\n"
+        "small boats through the winter, after owners wrote to say the south ramp is too<br />\n"
+        "steep at low tide for trailers of any size.</p>"
+    )
+    paragraphs = extract_article(_page("", BODY + mail)).text.split("\n\n")
+    assert paragraphs[-1] == (
+        "The harbour board met on Tuesday and agreed to keep the north slipway open to small boats through "
+        "the winter, after owners wrote to say the south ramp is too steep at low tide for trailers of any "
+        "size."
+    )
+
+
+def test_a_long_line_broken_mid_sentence_by_one_break_is_joined():
+    mail = (
+        "<p>Slipway permits issued before March remain valid for eighteen months and will<br />\n"
+        "be renewed at the harbour office without a new inspection.</p>"
+    )
+    paragraphs = extract_article(_page("", BODY + mail)).text.split("\n\n")
+    assert paragraphs[-1].startswith(
+        "Slipway permits issued before March remain valid for eighteen months and will be"
+    )
+
+
+@pytest.mark.parametrize(
+    "block, lines",
+    [
+        # A contact block: short lines of their own.
+        (
+            "<p>Press office<br />\nMarta Quill<br />\nHarbour Board of Port Alder<br />\n+1 555 0100</p>",
+            ["Press office", "Marta Quill", "Harbour Board of Port Alder", "+1 555 0100"],
+        ),
+        # A list written with breaks: its lines open with a marker.
+        (
+            "<p>The board also agreed:<br />\n"
+            "- to repaint the north slipway's markings before the spring<br />\n"
+            "- to publish the tide tables for trailers on the harbour's notice board</p>",
+            [
+                "The board also agreed:",
+                "- to repaint the north slipway's markings before the spring",
+                "- to publish the tide tables for trailers on the harbour's notice board",
+            ],
+        ),
+        # Lines that each end a sentence.
+        (
+            "<p>The north slipway stays open through the whole of the winter season.<br />\n"
+            "The south ramp closes on the first of November for its repairs.<br />\n"
+            "Both reopen in April once the new surface has been laid and checked.</p>",
+            [
+                "The north slipway stays open through the whole of the winter season.",
+                "The south ramp closes on the first of November for its repairs.",
+                "Both reopen in April once the new surface has been laid and checked.",
+            ],
+        ),
+    ],
+)
+def test_breaks_marking_lines_of_their_own_are_kept(block, lines):
+    paragraphs = extract_article(_page("", BODY + block)).text.split("\n\n")
+    assert paragraphs[-len(lines) :] == lines
+
+
+def test_a_heading_run_into_its_text_keeps_its_break_when_the_text_after_is_joined():
+    block = (
+        "<p><b>Availability<br></b>Permits<br />\n"
+        " are issued by the harbour office on weekdays between nine<br />\n"
+        "and five, and by post to owners who cannot come in person to the office.</p>"
+    )
+    paragraphs = extract_article(_page("", BODY + block)).text.split("\n\n")
+    assert paragraphs[-2:] == [
+        "Availability",
+        "Permits are issued by the harbour office on weekdays between nine and five, and by post to owners "
+        "who cannot come in person to the office.",
+    ]
+
+
+def test_the_front_matter_of_a_jekyll_post_written_in_html_is_metadata_not_text():
+    # A static-site source file: YAML front matter, then the post's HTML (authored).
+    post = (
+        "---\nlayout: post\nstatus: PUBLISHED\ntitle: Slipway stays open\ndate: '2021-03-04 10:00:00 -0500'\n"
+        "categories: harbour\ntags:\n- slipway\n- winter\npermalink: harbour/entry/slipway-stays-open\n---\n"
+        + BODY
+    ).encode()
+    article = extract_article(post)
+    assert article.text.split("\n\n") == extract_article(BODY.encode()).text.split("\n\n")
+    assert "layout" not in article.text and "slipway-stays-open" not in article.text
+    assert article.metadata["title"] == "Slipway stays open"
+    assert article.metadata["published_at"].startswith("2021-03-04")
+
+
+def test_a_page_opening_with_a_rule_of_dashes_and_prose_keeps_its_text():
+    page = ("---\n<p>Notice to boat owners from the harbour board.</p>\n---\n" + BODY).encode()
+    assert "Notice to boat owners" in extract_article(page).text
+
+
+# A post's body as a blog stored it, no page around it (authored on the layout of a 2014 Roller blog export):
+# <p> and <div>-wrapped paragraphs, headings run into their text, a feature list, empty <div>s.
+POST_BODY = (PAGES / "stored-post-body.html").read_text()
+
+
+def test_a_posts_stored_body_is_read_whole():
+    # With the extractor's precision, its <div> paragraphs and its list were dropped: it kept the <p>s only.
+    text = extract_article(POST_BODY.encode()).text
+    for words in (
+        "The new system lets owners apply, pay and print a permit at home",
+        "From April the following changes take effect for every owner",
+        "- Owners of boats under six metres pay half the current fee",
+        "The old permits issued in 2013 remain valid until they expire",
+    ):
+        assert words in text
+
+
+def test_a_served_page_around_the_same_body_still_loses_its_chrome():
+    nav = "<nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></nav>"
+    footer = "<footer><p>Copyright 2014 Port Alder Harbour Board. All rights reserved.</p></footer>"
+    head = "<head><title>Permits</title></head>"
+    page = f"<html>{head}<body>{nav}<article>{POST_BODY}</article>{footer}</body></html>"
+    text = extract_article(page.encode()).text
+    assert "All rights reserved" not in text and "Home" not in text.split("\n\n")
+
+
+def test_a_bold_label_over_its_description_keeps_its_break_when_a_break_closes_the_paragraph():
+    # A break closing the paragraph wraps nothing: it does not make the label's break a mail's wrap.
+    block = (
+        "<p><span><b>Front desk</b><br />\n"
+        "The front desk takes permit applications and payments from owners every weekday morning."
+        "</span><br />\n"
+        "</p>"
+    )
+    paragraphs = extract_article(_page("", BODY + block)).text.split("\n\n")
+    assert paragraphs[-2:] == [
+        "Front desk",
+        "The front desk takes permit applications and payments from owners every weekday morning.",
+    ]
