@@ -163,10 +163,15 @@ def release_of(title: str | None) -> str | None:
 # Covenant 2.0" and "2.1" are editions of one text.
 _SERIES_WORD = re.compile(r"#?[^\W_]+(?:[./:-][^\W_]+)*")
 _INSTANCE = re.compile(r"#?\d+(?:st|nd|rd|th)?|\d{1,4}(?:[/-]\d{1,4}){1,2}|\d{1,2}:\d\d")
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
+# Months' names and their abbreviations, with their numbers (dates_of reads days by them).
+_MONTH_NUMBER = {
+    name: k % 12 + 1
+    for k, name in enumerate(
+        "january february march april may june july august september october november december "
+        "jan feb mar apr may jun jul aug sep oct nov dec".split()
+    )
+} | {"sept": 9}
+_MONTHS = frozenset(_MONTH_NUMBER)
 _MIN_SERIES_WORDS = 2  # "2024" or "Week 3" alone names no series
 
 
@@ -202,13 +207,6 @@ def series_of(title: str | None) -> tuple[str, str] | None:
 
 # A day named in a text (dates_of): a month's name with a day ("March 4", "Oct. 1", "October 5th", "21
 # October"), or an ISO date ("2024-06-19"). Years alone are left out: a standing text names its year too.
-_MONTH_NUMBER = {
-    name: k % 12 + 1
-    for k, name in enumerate(
-        "january february march april may june july august september october november december "
-        "jan feb mar apr may jun jul aug sep oct nov dec".split()
-    )
-} | {"sept": 9}
 _MONTH = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
 _DAY = re.compile(
     rf"\b(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?!:\d)"
