@@ -547,7 +547,10 @@ def main(argv: list[str] | None = None) -> dict:
         "machine": machine(),
         "load_average_start": [round(x, 2) for x in os.getloadavg()],
         "commit": _git("rev-parse", "HEAD"),
-        "uncommitted_changes": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        # Of the code measured: a results file an earlier (or killed) run left changed is no change of it.
+        "uncommitted_changes": bool(
+            _git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results", ":!docs")
+        ),
         "command": "python -m bench.run_bench " + " ".join(argv if argv is not None else sys.argv[1:]),
         "targets": TARGETS,
         "code": {},
