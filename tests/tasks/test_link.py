@@ -436,7 +436,8 @@ def test_a_short_body_mostly_inside_a_long_one_is_a_candidate_by_containment_and
     assert search(three, LinkConfig(min_candidate_containment=0.2)) == [[0, 1], [0, 2]]
     # Below `min_text_shingles` a body takes no part.
     assert search(three, sizes=np.r_[300.0, 20.0, size[2:]]) == []
-    # Document 1 in one paragraph: a passage inside a longer story, not a retelling of it; the longer one may
-    # be one paragraph (a text printed as one block).
-    assert search(three | {1: 1}) == []
+    # Document 1 in one or two paragraphs: a passage inside a longer story, not a retelling of it; the longer
+    # one may be one paragraph (a text printed as one block).
+    assert search(three | {1: 1}) == [] and search(three | {1: 2}) == []
+    assert search(three | {1: 2}, LinkConfig(min_contained_paragraphs=2)) == [[0, 1]]
     assert search(three | {0: 1}) == [[0, 1]]
