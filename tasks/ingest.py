@@ -41,7 +41,8 @@ from tasks.repair import repair_unicode
 # ingest-3: a Markdown file's front matter is its metadata (tasks/frontmatter.py), not text.
 # ingest-4: of a YAML front matter that cannot be read whole, the top-level fields that read alone are used.
 # ingest-5: a front-matter title's generator variables ([%version]) are filled from its fields.
-INGEST_VERSION = "ingest-5"
+# ingest-6: a Markdown file's HTML comments are not its text (without_html_comments).
+INGEST_VERSION = "ingest-6"
 TEXT_SUFFIXES = {".txt", ".md"}
 MARKDOWN_SUFFIXES = {".md"}  # read with their front matter as metadata
 JSONL_SUFFIXES = {".jsonl", ".jsonl.gz", ".jsonl.zst"}
