@@ -982,10 +982,10 @@ def contained_document_pairs(
     times longer is a Jaccard of 0.14: 9 of 64 values agree on average) and bounded: each of the sketch's
     values pairs at most `max_bucket` documents, so the pairs are at most 64 x documents x max_bucket / 2,
     never all pairs; a value shared by more documents is stock text and pairs none. Only bodies of
-    `min_text_shingles` take part, and the smaller one needs `min_shared` paragraphs (doc_index: per body
-    row, its document): a rewrite retells a story in paragraphs of its own, while one paragraph inside
-    another story is a passage two stories share (a sentence with other names and numbers, a quote), as the
-    matched-paragraph rules never link on one."""
+    `min_text_shingles` take part, and the smaller one needs `min_contained_paragraphs` paragraphs (doc_index:
+    per body row, its document): a rewrite retells a story in paragraphs of its own, while one or two
+    paragraphs inside another story are a passage two stories share (a sentence with other names and
+    numbers, a quote), as the matched-paragraph rules never link on one."""
     documents, size = whole.documents, whole.size
     usable = np.flatnonzero(size >= config.min_text_shingles)
     if len(usable) < 2 or documents.shape[1] == 0:

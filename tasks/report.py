@@ -121,15 +121,16 @@ def _render(
         f"[bold]reprint[/bold]: {totals['documents']} documents, {totals['stories']} stories "
         f"({totals['shared']} with republications), {totals['rejects']} rejected inputs{warnings}"
     )
+    # The warehouse's stories with most republications, or of those, the stories a run aligned (`changed`).
+    stories = _rows(
+        con,
+        "select story_id, count(*) as n from story_members"
+        " where $1::varchar[] is null or story_id in (select unnest($1::varchar[]))"
+        " group by story_id having count(*) > 1 order by n desc, story_id limit $2",
+        None if changed is None else changed["shown"],
+        max_stories,
+    )
     if changed is not None:
-        stories = _rows(
-            con,
-            "select story_id, count(*) as n from story_members"
-            " where story_id in (select unnest(?::varchar[]))"
-            " group by story_id order by n desc, story_id limit ?",
-            changed["shown"],
-            max_stories,
-        )
         console.print(
             f"Stories this run aligned: {changed['shared']} with republications"
             + (f", the {len(stories)} with most shown" if changed["shared"] > len(stories) else "")
@@ -138,13 +139,6 @@ def _render(
             markup=False,
             emoji=False,
             soft_wrap=True,
-        )
-    else:
-        stories = _rows(
-            con,
-            "select story_id, count(*) as n from story_members group by story_id having count(*) > 1 "
-            "order by n desc, story_id limit ?",
-            max_stories,
         )
     ids = [story["story_id"] for story in stories]
     members = _grouped(_rows(con, SHOWN_MEMBERS, ids), "story_id")

@@ -189,7 +189,6 @@ union select doc_id1 from read_parquet(getvariable('reuse_found_rows'));
 KEPT_ROWS = """
 select r.* exclude (story_id1, story_id2, same_story)
 from read_parquet(getvariable('reuse_stored'), union_by_name = true) r semi join stale using (doc_id1)
-
 where doc_id2 not in (select doc_id from touched) and doc_id1 not in (select doc_id from touched)
     and not exists (select 1 from affected f where f.doc_id1 = r.doc_id1 and f.doc_id2 = r.doc_id2)
 """

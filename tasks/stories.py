@@ -137,6 +137,19 @@ class WideColumns:
     files: tuple[Path, ...] = ()
     rows: np.ndarray | None = None
 
+    def has_text(self) -> bool:
+        """Whether the paragraphs' `text` can be read (the table holds it, or there are files)."""
+        return "text" in self.paras.column_names or bool(self.files)
+
+    def texts(self, wanted: np.ndarray) -> list[str]:
+        """The `text` of the table's rows `wanted` (ascending positions), in their order ("" for none): the
+        few documents' paragraphs a rule reads (narrative_reader, series_apart), never the corpus's."""
+        out = [""] * len(wanted)
+        for where, values in self.picked("text", wanted):
+            for k, text in zip(where.tolist(), values.to_pylist(), strict=True):
+                out[k] = text or ""
+        return out
+
     def picked(self, name: str, wanted: np.ndarray) -> Picks:
         """The column's values at the table's rows `wanted` (ascending positions), a part at a time."""
         if name in self.paras.column_names:
@@ -736,15 +749,12 @@ def narrative_reader(wide: WideColumns, rows: np.ndarray, owner: np.ndarray, fin
     corpus's text whole. rows: the body rows (ascending, each document's in reading order); owner and
     fingerprint: each row's document position and fingerprint. None when there is no text to read (a
     paragraphs table given without it and no files)."""
-    if "text" not in wide.paras.column_names and not wide.files:
+    if not wide.has_text():
         return None
 
     def read(docs: np.ndarray) -> dict[int, list]:
         wanted = np.flatnonzero(np.isin(owner, docs))
-        texts: list = [""] * len(wanted)
-        for where, values in wide.picked("text", rows[wanted]):
-            for k, text in zip(where.tolist(), values.to_pylist(), strict=True):
-                texts[k] = text or ""
+        texts = wide.texts(rows[wanted])
         out: dict[int, list] = {int(d): [] for d in docs.tolist()}
         for d, f, text in zip(owner[wanted].tolist(), fingerprint[wanted].tolist(), texts, strict=True):
             out[d].append((f, narrative_shingles([text])))
@@ -1119,12 +1129,11 @@ def series_apart(
     np.maximum.at(high, group, instance[named])
     wanted = named[low[group] != high[group]]
     days: dict[int, set[str]] = {int(d): set() for d in wanted.tolist()}
-    if len(wanted) and ("text" in wide.paras.column_names or wide.files):
+    if len(wanted) and wide.has_text():
         rows = np.flatnonzero(np.isin(doc_index, wanted) & ~flag)
         texts: dict[int, list[str]] = {d: [] for d in days}
-        for where, values in wide.picked("text", rows):
-            for d, text in zip(doc_index[rows[where]].tolist(), values.to_pylist(), strict=True):
-                texts[d].append(text or "")
+        for d, text in zip(doc_index[rows].tolist(), wide.texts(rows), strict=True):
+            texts[d].append(text)
         days = {d: dates_of(t) for d, t in texts.items()}
 
     def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -1234,9 +1243,9 @@ def reading_order(paras: pa.Table, doc_index: np.ndarray) -> np.ndarray:
 
 def lead_in_keys(paras: pa.Table, flag: np.ndarray) -> np.ndarray:
     """Per paragraph row: whether its `template_key` is one of a lead-in's that no rule flags."""
-    if "is_lead_in" not in paras.column_names:
-        return np.zeros(len(flag), dtype=bool)
-    lead_in = pc.fill_null(paras.column("is_lead_in"), False).to_numpy(zero_copy_only=False) & ~flag
+    lead_in = lead_ins(paras) & ~flag
+    if not lead_in.any():
+        return lead_in
     key = paras.column("template_key").to_numpy(zero_copy_only=False).astype(np.int64)
     return np.isin(key, key[lead_in & (key != 0)])
 
@@ -1249,18 +1258,7 @@ def lead_ins_to_furniture(
     standing command ("If you have a previous version installed, getting Gadget 2.1 is as easy as:" over
     "gadget self-update"), worded alike in only some of the outlet's posts. A lead-in to the document's own
     text stays structure (lead_ins_to_own_text)."""
-    out = np.zeros(len(flagged), dtype=bool)
-    if "is_lead_in" not in paras.column_names:
-        return out
-    lead_in = pc.fill_null(paras.column("is_lead_in"), False).to_numpy(zero_copy_only=False) & printed
-    if not lead_in.any():
-        return out
-    order = reading_order(paras, doc_index)
-    doc = doc_index[order]
-    followed = np.zeros(len(order), dtype=bool)
-    followed[:-1] = (doc[1:] == doc[:-1]) & flagged[order][1:]
-    out[order] = lead_in[order] & followed
-    return out
+    return _lead_ins_followed_by(paras, doc_index, lead_ins(paras) & printed, flagged)
 
 
 def lead_ins_to_own_text(paras: pa.Table, doc_index: np.ndarray, flagged: np.ndarray) -> np.ndarray:
@@ -1271,16 +1269,27 @@ def lead_ins_to_own_text(paras: pa.Table, doc_index: np.ndarray, flagged: np.nda
     versions), and is that text's structure, as a heading is, however many posts of the series print it. A
     lead-in to furniture ("The Grails Shell CLI can be accessed as:" over the template's command) stays
     with it."""
-    out = np.zeros(len(flagged), dtype=bool)
+    return _lead_ins_followed_by(paras, doc_index, lead_ins(paras), ~flagged)
+
+
+def lead_ins(paras: pa.Table) -> np.ndarray:
+    """Per paragraph row: whether it is a lead-in (`is_lead_in`; none in a table without the column)."""
     if "is_lead_in" not in paras.column_names:
-        return out
-    lead_in = pc.fill_null(paras.column("is_lead_in"), False).to_numpy(zero_copy_only=False)
+        return np.zeros(paras.num_rows, dtype=bool)
+    return pc.fill_null(paras.column("is_lead_in"), False).to_numpy(zero_copy_only=False)
+
+
+def _lead_ins_followed_by(
+    paras: pa.Table, doc_index: np.ndarray, lead_in: np.ndarray, next_is: np.ndarray
+) -> np.ndarray:
+    """Per paragraph row: a `lead_in` row whose next paragraph in its document is `next_is`."""
+    out = np.zeros(len(lead_in), dtype=bool)
     if not lead_in.any():
         return out
     order = reading_order(paras, doc_index)
     doc = doc_index[order]
     followed = np.zeros(len(order), dtype=bool)
-    followed[:-1] = (doc[1:] == doc[:-1]) & ~flagged[order][1:]
+    followed[:-1] = (doc[1:] == doc[:-1]) & next_is[order][1:]
     out[order] = lead_in[order] & followed
     return out
 
