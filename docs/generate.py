@@ -27,6 +27,7 @@ REGION = re.compile(r"(<!-- generated: ([\w-]+) -->\n)(.*?)(<!-- end generated -
 # Every results file in bench/results/: the page that shows it and how. A file missing here fails the docs
 # test, so a new benchmark cannot land without saying where its figures are read.
 RESULT_PAGES: dict[str, tuple[str, str]] = {
+    "revisions.json": ("revisions.md", "rendered (the whole page) by `bench.revisions.render_page`"),
     "reuse.json": ("reuse.md", "the region `reuse-results`, by `bench.reuse_bench.markdown_table`"),
     "run-cpu.json": (
         "pipeline.md",
@@ -183,6 +184,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
 # A page is generated once its results file exists.
 BENCH_PAGES: dict[str, tuple[str, str, str]] = {
     "quality.md": ("quality.json", "bench.quality", "render_page"),
+    "revisions.md": ("revisions.json", "bench.revisions", "render_page"),
     "run-benchmarks.md": ("run.json", "bench.run_bench", "render"),
     "run-daily.md": ("run-daily.json", "bench.run_bench", "render"),
     "run-before-after.md": ("run-before-after.json", "bench.run_bench", "render"),
