@@ -162,14 +162,34 @@ def release_of(title: str | None) -> str | None:
     word for word (its install, upgrade, mailing-list and thanks sections, the version an unfilled variable),
     so two announcements of two releases read as one text and its revision. Their titles name the release.
     Editions of a text ("Contributor Covenant Code of Conduct 2.1") name their version without announcing
-    it, and are versions of one text; a draft and its post announce the same release."""
-    if not title or _ANNOUNCES.search(title) is None:
+    it, and are versions of one text; a draft and its post announce the same release. A title that is a
+    name and a release number of three parts ("Node.js 0.10.11 (Stable)", "Node v12.15.0 (LTS)") announces
+    that release too (_names_a_release)."""
+    if not title:
+        return None
+    if _ANNOUNCES.search(title) is None and not _names_a_release(title):
         return None
     found = set()
     for word in _TITLE_WORD.findall(title.lower()):
         if VERSION_STRING.fullmatch(word) and any(c.isdigit() for c in word):
             found.add(_TRAILING_ZEROS.sub("", word.removeprefix("v")))
     return " ".join(sorted(found)) or None
+
+
+# A release number of three parts or more ("0.10.11", "v12.15.0", "7.0.0-rc2"), as release notes title it; an
+# edition of a text numbers itself in two ("Contributor Covenant 2.1").
+_RELEASE_NUMBER = re.compile(r"v?\d+\.\d+\.\d+(?:[.-][0-9a-z]+)*")
+# A release note's title is the product's name, the number and its channel: "Node.js 0.10.11 (Stable)".
+_RELEASE_TITLE_WORDS = 3
+
+
+def _names_a_release(title: str) -> bool:
+    """Whether a title is a name and a release number only: at most _RELEASE_TITLE_WORDS words besides one
+    number of three parts (a project's release notes, titled without the word "release": Node.js's blog
+    titles 1,000 of them so, one template each; found by bench.revisions, issue 12)."""
+    words = _TITLE_WORD.findall(title.lower())
+    numbers = [w for w in words if _RELEASE_NUMBER.fullmatch(w)]
+    return len(numbers) == 1 and len(words) - 1 <= _RELEASE_TITLE_WORDS
 
 
 # An instance of an outlet's recurring series in a title (series_of): a number ("This Week in Rust 552", "News

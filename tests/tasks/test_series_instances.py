@@ -198,3 +198,45 @@ def test_documents_told_apart_are_not_linked_on_their_text_however_alike():
 
     assert members(everything) == [{"a"}, {"b"}, {"c"}]
     assert members(lambda x, y: ~a_and_b(x, y)) == [{"a", "b"}, {"c"}]
+
+
+def test_two_updates_named_by_their_days_are_two_stories_whatever_days_their_texts_name():
+    # A weekly update titled by its day; the next one printed the same events again (the days its text names
+    # are the same), so only its title's day tells the two issues apart (Node.js's weekly updates of 2016,
+    # found by bench.revisions; issue 12). A draft titled with the same day joins its update.
+    events = EVENTS_41
+    docs = [
+        titled(
+            raw("jan-18", "weekly", issue(ITEMS_41, events, CALLS_41), 1),
+            "Weekly Update - Jan 18th, 2016",
+            None,
+        ),
+        titled(
+            raw("jan-22", "weekly", issue(ITEMS_42, events, CALLS_41), 5),
+            "Weekly Update - Jan 22th, 2016",
+            None,
+        ),
+        titled(
+            raw("jan-22-fix", "weekly", issue(ITEMS_42, events, CALLS_42), 6),
+            "Weekly Update - Jan 22nd, 2016",
+            None,
+        ),
+    ]
+    rows = by_doc(find_stories(*corpus(*docs))[0])
+    assert rows["jan-22"]["story_id"] == rows["jan-22-fix"]["story_id"] != rows["jan-18"]["story_id"]
+
+
+def test_release_notes_titled_by_a_name_and_a_release_number_are_two_stories():
+    # Release notes on one template, titled without the word "release" ("Node.js 0.10.11 (Stable)"): two
+    # releases' notes print the template and the same fixes, and are two stories (issue 12; bench.revisions
+    # found six of Node.js's 0.10 notes in one story). An edition's two-part number names no release.
+    notes = issue(ITEMS_41, EVENTS_41, CALLS_41)
+    docs = [
+        titled(raw("0.10.8", "gadget", notes, 1), "Gadget 0.10.8 (Stable)", None),
+        titled(raw("0.10.9", "gadget", notes[:-1] + [edit(notes[-1])], 2), "Gadget v0.10.9 (Stable)", None),
+    ]
+    rows = by_doc(find_stories(*corpus(*docs))[0])
+    assert rows["0.10.8"]["story_id"] != rows["0.10.9"]["story_id"]
+    assert series_of("Gadget 0.10.8 (Stable)") == ("release", "0.10.8")
+    assert series_of("Gadget Code of Conduct 2.1 (Draft)") is None
+    assert series_of("How we moved our build farm to Gadget 0.10.8 in one weekend") is None
