@@ -41,6 +41,15 @@ FURNITURE = [
     "Read comments",
     "- No Comments",
     "There are currently no comments for this entry.",
+    # pointers to the site's feeds and coverage, a footer's links, an archive's truncation note
+    "Subscribe to the Travel RSS feed",
+    "Click to subscribe",
+    "-- Click here for more council coverage",
+    "Scroll down to read more:",
+    "Read More About The Ferry",
+    "Catch up on our extensive election coverage.",
+    "Terms of Use/Privacy Policy",
+    "The full article contains 412 words and appears in the Daily Courier newspaper.",
 ]
 
 STORY_TEXT = [
@@ -51,6 +60,9 @@ STORY_TEXT = [
     "Comments from residents at the meeting were mostly in favour of the plan.",
     "Share prices of the ferry operator rose 4 per cent after the vote.",
     "Facebook",
+    "Help is on the way for the island's fishermen, the minister said.",
+    "The full report runs to 80 pages and will be read by the council in March.",
+    "Subscribers to the paper's print edition will get a map of the new landing.",
 ]
 
 
