@@ -383,7 +383,8 @@ def measure(mirrors: Path, keep: Path | None = None, show: str | None = None) ->
 
 
 def markdown_table(results: dict) -> str:
-    """The results as a table, one column a half."""
+    """The results as a table, one column a half; with a `before` run stored beside them, each figure as
+    before → now."""
     rows = [
         ("sites / pages", lambda r: f"{r['sites']} / {r['pages']}"),
         ("pages rejected", lambda r: str(r["pages_rejected"])),
@@ -396,9 +397,22 @@ def markdown_table(results: dict) -> str:
         ("kept words that are boilerplate, before flags", lambda r: f"{r['kept_chrome_share']:.3f}"),
         ("kept words that are boilerplate, after flags", lambda r: f"{r['unflagged_chrome_share']:.3f}"),
     ]
+    before = results.get("before", {}).get("runs")
+
+    def shown(figure, half: str) -> str:
+        now = figure(results["runs"][half])
+        return f"{figure(before[half])} → {now}" if before else now
+
     lines = ["| | " + " | ".join(HALVES) + " |", "|---|" + "---:|" * len(HALVES)]
     for name, figure in rows:
-        lines.append(f"| {name} | " + " | ".join(figure(results["runs"][h]) for h in HALVES) + " |")
+        lines.append(f"| {name} | " + " | ".join(shown(figure, h) for h in HALVES) + " |")
+    if before:
+        lines.append("")
+        was = results["before"]
+        lines.append(
+            f"Before: commit {was['commit']}, reader `{was['versions']['html']}`, rules "
+            f"`{was['versions']['boilerplate']}`, measured {was['date']}."
+        )
     return "\n".join(lines)
 
 
@@ -415,6 +429,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", choices=["dev"], help="print the dev half's missed and wrong paragraphs")
     parser.add_argument("--keep", type=Path, help="keep the corpus and warehouse of the run in this folder")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--before", type=Path, help="a results file of an earlier commit, stored beside these as `before`"
+    )
     args = parser.parse_args(argv)
     try:
         runs = measure(args.mirrors, args.keep, args.show)
@@ -433,6 +450,9 @@ def main(argv: list[str] | None = None) -> int:
         "runs": {h: runs[h] for h in HALVES},
         "seconds": runs["seconds"],
     }
+    if args.before:
+        earlier = json.loads(args.before.read_text())
+        results["before"] = {k: earlier[k] for k in ("date", "commit", "versions", "runs")}
     print(markdown_table(results))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n")
