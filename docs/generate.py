@@ -143,6 +143,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: the same bench on main before the caps, quoted in prose (Memory) as the comparison",
     ),
     "boilerplate.json": ("boilerplate.md", "rendered (Measured) by `bench.boilerplate_bench.markdown_table`"),
+    "l3s-gn1.json": (
+        "boilerplate.md",
+        "rendered (the region `l3s-gn1-results`) by `bench.l3s_gn1.markdown_table`",
+    ),
     "link_cases.json": (
         "linking.md",
         "hand-written: a log of runs on several branches; the page compares chosen pairs of them",
@@ -429,6 +433,18 @@ def boilerplate_results() -> str:
     return stamp + "\n\n" + markdown_table(results)
 
 
+def l3s_gn1_results() -> str:
+    from bench.l3s_gn1 import markdown_table
+
+    results = load_results("l3s-gn1.json")
+    stamp = (
+        f"Measured {results['date']} on {results['machine']}, commit {results['commit']}, reader "
+        f"`{results['versions']['html']}`, rules `{results['versions']['boilerplate']}`"
+        f" (`{results['command']}`):"
+    )
+    return stamp + "\n\n" + markdown_table(results)
+
+
 def report_page_results() -> str:
     from bench.report_page_bench import markdown_table
 
@@ -501,6 +517,7 @@ REGIONS: dict[str, Callable[[], str]] = {
     "run-headline": run_headline,
     "hostile-results": hostile_results,
     "boilerplate-results": boilerplate_results,
+    "l3s-gn1-results": l3s_gn1_results,
     "report-page-results": report_page_results,
     "reuse-results": reuse_results,
     "scale-results": scale_results,

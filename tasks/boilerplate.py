@@ -19,6 +19,8 @@ from itertools import accumulate
 
 import numpy as np
 
+from tasks.page_tools import is_page_furniture
+
 # boilerplate-2: press-release furniture (About/contact/safe-harbour blocks, trademark notices), login and
 # newsletter boxes, next-page links, copyright lines split into pieces.
 # boilerplate-3: `repeated` only for text its outlet printed at least half the copies of (tasks/stories.py).
@@ -47,7 +49,9 @@ import numpy as np
 # (tasks/stories.py) a box's heading over labels of its own, an empty section's mark, a lead-in to furniture.
 # boilerplate-12: a release's "FOR FURTHER INFORMATION" contacts; a sign-off on lines of its own closing a
 # post ("Enjoy." / "- The Click team", "- Jane Doe (Release Manager)").
-BOILERPLATE_VERSION = "boilerplate-12"
+# boilerplate-13: a news page's tool rows, story navigation links, box labels and comment-box lines
+# (tasks/page_tools.py), found on L3S-GN1's dev half.
+BOILERPLATE_VERSION = "boilerplate-13"
 
 # The label of a block of pointers elsewhere (a strong rule below; boilerplate-11 takes the block under it).
 _POINTERS_LABEL = (
@@ -770,6 +774,7 @@ def flags_from_rules(
             or (short and _is_sign_off(text))
             or (short and _CREDIT.match(text) is not None)
             or _is_link_list(text)
+            or is_page_furniture(text)
             or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)
         ):
             flags[i] = True

@@ -36,7 +36,9 @@ if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new read
 # body stored without a page around it is read for recall.
 # html-6: markup a damaged capture cut (a DOCTYPE cut before its `>`, a <title> never closed) is mended before
 # the page is parsed (mend_cut_markup), and recorded in `repairs`.
-HTML_VERSION = "html-6"
+# html-7: a short paragraph the extractor kept whose text is all link text on the page (a navigation entry,
+# a box's "Read comments" or "Learn more") is left out: page chrome, not the article's text (L3S-GN1).
+HTML_VERSION = "html-7"
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
@@ -83,6 +85,8 @@ _BARE_LINK = re.compile(r"^(?:https?://|www\.)\S+$")
 _CUT_DOCTYPE = re.compile(r"\A(\s*<!DOCTYPE[^<>\n]*)(?=\s*\n[^>]*<)", re.IGNORECASE)
 _TITLE_OPEN = re.compile(r"(<title\b[^>]*>)([^\n<]*)", re.IGNORECASE)
 _TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
+# A line naming a web address or a domain alone: the source a story cites, which it links to.
+_ADDRESS_LINE = re.compile(r"^(?:(?:https?://|www\.)\S+|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/?)$", re.IGNORECASE)
 # A mail's hard wraps fill their lines (mail clients wrap near 72 characters); an address block, a contact
 # list or a verse has short lines.
 _WRAPPED_LINE_CHARS = 40
@@ -108,6 +112,10 @@ class HtmlConfig:
     prose_chars: int = 60
     min_prose_share: float = 0.6
     min_prose_chars: int = 250
+    # A paragraph is a link's when at least this share of its characters is link text on the page, and it
+    # is left out when it has at most `link_line_words` words.
+    link_share: float = 0.9
+    link_line_words: int = 4
     version: str = HTML_VERSION
 
 
@@ -345,6 +353,67 @@ def mend_cut_markup(html: str) -> tuple[str, list[str]]:
     return html, mended
 
 
+@dataclass(frozen=True)
+class LinkText:
+    """A page's text with white space taken out (`chars`), and for each character whether it is inside a
+    link (`linked`): what is needed to tell a paragraph that is only link text."""
+
+    chars: str
+    linked: bytes
+
+
+def link_text(tree: HtmlElement) -> LinkText:
+    """The page's text in document order, each character marked in a link or not (scripts and styles are no
+    text). Read before extraction: the extractor prunes the tree it is given and drops the links."""
+    chars: list[str] = []
+    linked = bytearray()
+
+    def add(text: str | None, inside: bool) -> None:
+        for ch in _WHITE.sub("", text or ""):
+            chars.append(ch)
+            linked.append(inside)
+
+    def walk(element: HtmlElement, inside: bool) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in ("script", "style", "noscript", "head", "title"):
+            return
+        here = inside or (tag == "a" and bool(element.get("href")))
+        if tag:
+            add(element.text, here)
+        for child in element:
+            walk(child, here)
+            add(child.tail, here)
+
+    walk(tree, False)
+    return LinkText("".join(chars), bytes(linked))
+
+
+def without_link_lines(lines: list[str], links: LinkText, config: HtmlConfig) -> list[str]:
+    """`lines` without the short ones whose text is all link text on the page: a site's navigation entries
+    ("COLUMNISTS", "Recipe Swap"), a box's links ("Read comments", "Learn more"). Trafilatura keeps such
+    lines when they stand beside the article in its container; a reader sees them as links, and a story's own
+    paragraphs are text with links in it, not links. Kept: a longer line (a related story's headline, a
+    call to action, are as often the page's own list of what it offers as chrome: the boilerplate rules
+    judge them by their text), a web address or domain alone (the source a story cites links to itself), a
+    line opening in lower case (a sentence's linked words the extractor cut off, not a link of its own), and
+    a line not found in the page's text (the extractor reworded it)."""
+    kept, start = [], 0
+    for line in lines:
+        compact = _WHITE.sub("", line)
+        at = links.chars.find(compact, start) if compact else -1
+        if at < 0 and compact:
+            at = links.chars.find(compact)
+        if at < 0:
+            kept.append(line)
+            continue
+        start = at + len(compact)
+        share = sum(links.linked[at : at + len(compact)]) / len(compact)
+        short = len(line.split()) <= config.link_line_words
+        if share < config.link_share or not short or _ADDRESS_LINE.match(line) or line[:1].islower():
+            kept.append(line)
+    return kept
+
+
 def _layout_table_pass(html: str, url: str | None, config: HtmlConfig) -> tuple[Extraction, list[str]] | None:
     """(result, paragraphs) of the page read with its tables as blocks, precision first, then recall; None
     when neither reads as an article."""
@@ -400,6 +469,7 @@ def extract_article(
     if tree is None:
         raise NotText("it does not parse as HTML")
     stated = published_time(tree)
+    links = link_text(tree)
     _pre_as_paragraphs(tree)
     _join_hard_wraps(tree)
     _collapse_source_line_ends(tree)
@@ -415,7 +485,7 @@ def extract_article(
             result, lines = second
         elif result is None or not (result.text or "").strip():
             raise NotText("no article text found in the page")
-    text = "\n\n".join(lines)
+    text = "\n\n".join(without_link_lines(lines, links, config))
     if len(text) < config.min_article_chars:
         raise NotText(
             f"no article in the page: its main text is {len(text)} characters long (an index or "

@@ -451,3 +451,34 @@ def test_markup_a_damaged_capture_cut_is_mended_and_recorded(page, mended):
 def test_a_page_whose_title_is_closed_is_not_mended():
     page = _page("<title>Quota talks <b>end</b></title>")
     assert extract_article(page).repairs == ()
+
+
+# html-6: a 2008 news page's story with the site's navigation entries and a box's heading standing in its
+# container, each a link of its own; the story's own paragraphs hold links inside sentences.
+LINKED_LINES = (
+    "<p>The county council voted on Tuesday to reopen the old ferry landing after a closure of two years, "
+    'its <a href="/council">harbour committee</a> said in a statement.</p>'
+    '<span><a href="/dining">Recipe Swap</a></span>'
+    '<h3><a href="/forums">Latest Discussions</a></h3>'
+    "<p>Residents had asked for the landing to reopen since the storm damaged its pier in the winter of "
+    "2006, and the repairs will cost about $1.2 million from a state grant.</p>"
+    '<span><a href="http://www.example-harbour.org">www.example-harbour.org</a></span>'
+    '<h4><a href="/story/123#comments">Read comments</a></h4>'
+    "<p>The first boats are expected to dock at the landing in early summer, officials told the meeting.</p>"
+)
+LINKS_ALONE = {"Recipe Swap", "Latest Discussions", "Read comments"}
+
+
+def test_short_lines_of_link_text_are_left_out_of_the_story():
+    from tasks.html import HtmlConfig
+
+    page = _page("<title>Ferry landing to reopen</title>", LINKED_LINES)
+    kept = extract_article(page).text.split("\n\n")
+    everything = extract_article(page, config=HtmlConfig(link_share=1.01)).text.split("\n\n")
+    # The extractor keeps the links as paragraphs; the reader leaves those out.
+    assert LINKS_ALONE <= set(everything)
+    assert not LINKS_ALONE & set(kept)
+    # A sentence holding a link is the story's; a web address alone is the source it cites.
+    assert kept[0].startswith("The county council voted") and "harbour committee" in kept[0]
+    assert "www.example-harbour.org" in kept
+    assert [p for p in everything if p not in LINKS_ALONE] == kept

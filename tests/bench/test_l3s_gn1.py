@@ -1,0 +1,110 @@
+"""The L3S-GN1 benchmark's scoring on an annotated page written for this test (none of the data set's)."""
+
+from pathlib import Path
+
+from bench.l3s_gn1 import (
+    Tally,
+    half_of,
+    main,
+    match_paragraph,
+    paragraph_class,
+    read_annotated,
+    site_of,
+)
+
+# An annotated page in the data set's form: each text block in a span of class x-nc-selN (0 not content,
+# 1 headline, 2 full text, 3 supplemental, 4 related, 5 comments); a script's text is no text.
+PAGE = """<html><head><title>The Ferry Gazette</title><script>var x = "Home";</script></head><body>
+<div><span class="x-nc-sel0">Home</span> | <span class="x-nc-sel0">Sport</span> | <span class="x-nc-sel0">
+Weather</span></div>
+<h1><span class="x-nc-sel1">Ferry service to resume on Monday</span></h1>
+<p><span class="x-nc-sel2">The island ferry will sail again on Monday after three weeks in dry dock,
+the operator said.</span></p>
+<p><span class="x-nc-sel2">Repairs to the hull cost more than expected, a spokeswoman said, but <b>no
+sailings</b> will be cut this summer.</span></p>
+<p><span class="x-nc-sel3">The ferry leaving the harbour last spring.</span></p>
+<ul><li><span class="x-nc-sel4">Bridge plan goes to council</span></li></ul>
+<div><span class="x-nc-sel5">Great news for the island, about time too!</span></div>
+<div>Copyright 2008 The Ferry Gazette. All rights reserved.</div>
+</body></html>"""
+
+
+def test_read_annotated_labels_each_word_and_skips_scripts():
+    page = read_annotated(PAGE)
+    assert "Home|Sport|Weather" in page.chars
+    assert "var x" not in page.chars
+    labels = {}  # each word's label at its first place on the page
+    for k, word in enumerate(page.words()):
+        labels.setdefault(word, page.word_label(k))
+    assert labels["Ferry"] == 1 and labels["dry"] == 2 and labels["harbour"] == 3
+    assert labels["council"] == 4 and labels["island,"] == 5
+    assert labels["Copyright"] is None  # in no span: not content
+    assert labels["sailings"] == 2  # inside <b> inside the full-text span
+
+
+def test_paragraph_found_with_white_space_folded_takes_its_words_labels():
+    page = read_annotated(PAGE)
+    found, _ = match_paragraph(
+        page,
+        "Repairs to the hull cost more than expected, a spokeswoman said, but no sailings"
+        " will be cut this summer.",
+    )
+    assert found is not None and set(found.labels) == {2}
+    assert paragraph_class(found.labels) == "content"
+    chrome, _ = match_paragraph(page, "Home | Sport | Weather")
+    assert paragraph_class(chrome.labels) == "boilerplate"
+    caption, _ = match_paragraph(page, "The ferry leaving the harbour last spring.")
+    assert paragraph_class(caption.labels) == "unscored"
+    assert match_paragraph(page, "A paragraph this page never printed at all, not one word of it.")[0] is None
+
+
+def test_a_mended_word_is_still_found_word_by_word():
+    page = read_annotated(PAGE)
+    found, _ = match_paragraph(
+        page, "The island ferry will sail again on Monday after three weeks in drydock, the operator said."
+    )
+    assert found is not None and paragraph_class(found.labels) == "content"
+
+
+def test_tally_scores_flags_and_extraction():
+    page = read_annotated(PAGE)
+    tally = Tally()
+    kept = [
+        ("Home | Sport | Weather", False),  # chrome the flags missed
+        ("Ferry service to resume on Monday", False),
+        (
+            "The island ferry will sail again on Monday after three weeks in dry dock, the operator said.",
+            True,
+        ),
+        ("Great news for the island, about time too!", True),  # a comment, flagged
+        ("Copyright 2008 The Ferry Gazette. All rights reserved.", True),
+    ]
+    tally.add_page(page, kept)
+    tally.add_page(page, None)
+    s = tally.summary()
+    assert s["pages"] == 2 and s["pages_rejected"] == 1
+    assert s["boilerplate"]["gold"] == 3 and s["boilerplate"]["missed"] == 1
+    assert s["boilerplate"]["content_flagged"] == 1
+    assert s["boilerplate"]["precision"] == round(2 / 3, 4) and s["boilerplate"]["recall"] == round(2 / 3, 4)
+    # full text: 17 + 19 words a page, two pages; 17 kept (the second paragraph is not, nor the rejected page)
+    assert s["full_text_kept"] == round(17 / 72, 4)
+    # kept words 5 ("|" is a word) + 6 + 17 + 8 + 8; boilerplate 5 + 8 + 8; unflagged 5 + 6, 5 boilerplate
+    assert s["kept_chrome_share"] == round(21 / 44, 4)
+    assert s["unflagged_chrome_share"] == round(5 / 11, 4)
+
+
+def test_sites_split_by_registered_domain():
+    assert (
+        site_of("http://news.bbc.co.uk/2/hi/uk_news/1.stm")
+        == site_of("http://www.bbc.co.uk/x")
+        == "bbc.co.uk"
+    )
+    assert site_of("http://www.smh.com.au/news/a.html") == "smh.com.au"
+    assert site_of("http://sports.example.com/a") == "example.com"
+    assert half_of("bbc.co.uk") == half_of("bbc.co.uk") in ("dev", "test")
+
+
+def test_skips_cleanly_without_the_mirror(tmp_path: Path, capsys):
+    assert main(["--mirrors", str(tmp_path), "--out", str(tmp_path / "out.json")]) == 0
+    assert "skipped" in capsys.readouterr().err
+    assert not (tmp_path / "out.json").exists()
