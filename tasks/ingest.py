@@ -42,7 +42,8 @@ from tasks.repair import repair_unicode
 # ingest-4: of a YAML front matter that cannot be read whole, the top-level fields that read alone are used.
 # ingest-5: a front-matter title's generator variables ([%version]) are filled from its fields.
 # ingest-6: a Markdown file's HTML comments are not its text (without_html_comments).
-INGEST_VERSION = "ingest-6"
+# ingest-7: the page address a Markdown file's front matter gives (slug and date, permalink) is stored.
+INGEST_VERSION = "ingest-7"
 TEXT_SUFFIXES = {".txt", ".md"}
 MARKDOWN_SUFFIXES = {".md"}  # read with their front matter as metadata
 JSONL_SUFFIXES = {".jsonl", ".jsonl.gz", ".jsonl.zst"}
@@ -94,6 +95,9 @@ class RawDocument:
     # The file's front matter was read as its metadata (tasks/frontmatter.py): `text` is the body after it,
     # whose first block is body text, never a title to set aside.
     front_matter: bool = False
+    # The address the file's front matter gives its page (frontmatter.page_address): an outlet's documents at
+    # one are versions of one page, as at one URL (a post's draft in the site's repository and the post).
+    page_address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -377,6 +381,7 @@ def _document(
         captured_at=dates["captured_at"],
         warnings=warnings,
         front_matter=front_matter is not None,
+        page_address=storable("page_address", front_matter.fields.get("page"))[0] if front_matter else None,
     )
 
 

@@ -55,7 +55,16 @@ from tasks.warehouse import SCHEMAS
 # name). `url` serves only documents stored before `canonical_url` was prepared
 # (tasks.evidence.with_evidence); `title` names the release a post announces and the instance of a series
 # (tasks.evidence.series_of).
-LINK_DOCUMENT_COLUMNS = ["doc_id", "source", "outlet", "published_at", "url", "title", *DOCUMENT_EVIDENCE]
+LINK_DOCUMENT_COLUMNS = [
+    "doc_id",
+    "source",
+    "outlet",
+    "published_at",
+    "url",
+    "title",
+    "page_address",
+    *DOCUMENT_EVIDENCE,
+]
 LINK_PARAGRAPH_COLUMNS = [
     "doc_id",
     "para_idx",
@@ -311,7 +320,7 @@ def _find_stories(
     # one canonical URL are one story before anything else; text an outlet prints under two such groups is
     # held out of linking; an outlet's documents sharing most of their text verbatim are versions of one text
     # and link on that alone; then linking; then `repeated` is judged over the stories found.
-    url = url_groups(docs.column("canonical_url"))
+    url = page_groups(docs, pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64))
     heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
     body = body_rows(outlet_code, url[doc_index], fp, flag, heading)
     held = ~flag
@@ -854,6 +863,30 @@ def url_groups(canonical: pa.ChunkedArray | pa.Array) -> np.ndarray:
     np.minimum.at(first, code, at)
     group[at] = first[code]
     return group
+
+
+def page_groups(docs: pa.Table, outlet: np.ndarray) -> np.ndarray:
+    """Per document: a group number shared by the documents of one page, at one canonical URL (url_groups) or,
+    of one outlet, at one address their front matter gives (`page_address`: a slug under its date, a
+    permalink). A post's draft, taken from the site's repository before it had a URL, carries the address the
+    post is published at: rOpenSci's forum-closing notice, drafted in a pull request, recast by a second
+    author and published days later with its middle rewritten (issue 12, class 2 and 3), has one slug and
+    one date in all three. Two posts of a series have their own (two issues of a newsletter, two years'
+    calls), and one slug under two dates is two pages (Openscapes's conference post and its later post
+    reusing the slug). A collision is still told apart by url_versions."""
+    by_url = url_groups(docs.column("canonical_url"))
+    if "page_address" not in docs.column_names:
+        return by_url
+    address = docs.column("page_address").combine_chunks()
+    known = address.is_valid().to_numpy(zero_copy_only=False) & (outlet >= 0)
+    if not known.any():
+        return by_url
+    # One key per outlet and address: the outlet's code, then the address.
+    key = pc.binary_join_element_wise(pa.array(outlet.astype(str)), address, "\x1f")
+    by_page = url_groups(pc.if_else(pa.array(known), key, pa.nulls(len(key), pa.string())))
+    joined = np.flatnonzero((by_url != np.arange(len(by_url))) | (by_page != np.arange(len(by_page))))
+    pairs = np.concatenate([np.stack([by_url[joined], joined], 1), np.stack([by_page[joined], joined], 1)])
+    return document_groups(pairs[pairs[:, 0] != pairs[:, 1]], len(by_url))
 
 
 def same_url_pairs(group: np.ndarray) -> np.ndarray:

@@ -89,6 +89,9 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("input_root", pa.string()),
             # Link evidence (tasks/evidence.py): the URL's canonical form, documents at one being one story.
             ("canonical_url", pa.string()),
+            # ... and the address its front matter gives its page (a slug under a date, a permalink): an
+            # outlet's documents at one are versions of one page, a draft without a URL among them.
+            ("page_address", pa.string()),
         ]
     ),
     "paragraphs": pa.schema(
