@@ -34,6 +34,7 @@ from tasks.evidence import (
     with_evidence,
 )
 from tasks.fingerprint import SketchConfig, minhash_word_hashes
+from tasks.ingest import EXTRACTED_FORMATS
 from tasks.link import (
     LINK_VERSION,
     LinkConfig,
@@ -438,7 +439,8 @@ def _find_stories(
     few = ~repeated_in_outlet_rows(
         outlet_code, story_of[doc_index], fp, BoilerplateConfig(min_stories_repeated=3)
     )
-    repeated &= ~shared_news(paras, doc_index, repeated & few, flag | repeated | heading)
+    authored = authored_lists(docs)[doc_index]
+    repeated &= ~shared_news(paras, doc_index, repeated & few, flag | repeated | heading, authored)
     reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
     paras = paras.set_column(
         paras.schema.get_field_index("is_boilerplate"),
@@ -1334,7 +1336,11 @@ _SHARED_NEWS_TEXTS = 2
 
 
 def shared_news(
-    paras: pa.Table, doc_index: np.ndarray, shared: np.ndarray, not_own: np.ndarray
+    paras: pa.Table,
+    doc_index: np.ndarray,
+    shared: np.ndarray,
+    not_own: np.ndarray,
+    authored: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per paragraph row: text an outlet prints under two stories only (`shared`) that stands inside each
     story's own text: a run of at most `_SHARED_NEWS_RUN` such paragraphs with the document's own paragraphs
@@ -1342,7 +1348,13 @@ def shared_news(
     stories share, not furniture: a newsroom's background paragraph printed in two wire stories of one
     hurricane, a digest's items on packages still in review listed again in a later issue. Furniture stands
     apart from a story's text (a header, a footer, a box or a section under its own heading), or is
-    printed under more stories."""
+    printed under more stories.
+
+    The items of a list its author wrote (`is_list_item` in a row `authored`: authored_lists) need not be
+    sentences, and a run of them may be longer: items two stories share between items of each one's own are
+    part of each one's own list (a yearly call for hosts re-issued with the list of what a proposal must
+    contain and the budget's lines kept word for word, its dates and places new: "* Venue", "* Rooms",
+    "2. Objectives" between the year's own items)."""
     out = np.zeros(len(shared), dtype=bool)
     if not shared.any():
         return out
@@ -1356,12 +1368,18 @@ def shared_news(
     size = np.bincount(run[rows], minlength=len(first))
     last = first + size - 1
     before, after = first - 1, last + 1
-    ok = (before >= 0) & (after < len(order)) & (size <= _SHARED_NEWS_RUN)
+    ok = (before >= 0) & (after < len(order))
     ok[ok] &= (doc[before[ok]] == doc[first[ok]]) & (doc[after[ok]] == doc[first[ok]])
     ok[ok] &= ~other[before[ok]] & ~other[after[ok]]
-    out[order[rows]] = ok[run[rows]]
+    # A run of list items between the document's own items is part of its own list, however long.
+    item = (list_items(paras) & (True if authored is None else authored))[order]
+    items = np.bincount(run[rows], weights=item[rows], minlength=len(first))
+    in_list = ok & (items == size)
+    in_list[in_list] &= item[before[in_list]] & item[after[in_list]]
+    out[order[rows]] = (ok & (size <= _SHARED_NEWS_RUN))[run[rows]]
     # News is written in sentences, and every copy of it stands inside its story's own text.
     out &= paras.column("n_words").to_numpy(zero_copy_only=False) >= _SHARED_NEWS_WORDS
+    out[order[rows]] |= in_list[run[rows]]
     fp = paras.column("fingerprint").to_numpy().astype(np.uint64).view(np.int64)
     texts, text_of = np.unique(fp[shared], return_inverse=True)
     inside = np.bincount(text_of.ravel(), weights=out[shared], minlength=len(texts))
@@ -1376,6 +1394,25 @@ def shared_news(
         inside = np.bincount(text_of.ravel(), weights=out[shared], minlength=len(texts))
         out[shared] &= (inside == copies)[text_of.ravel()]
     return out
+
+
+def authored_lists(docs: pa.Table) -> np.ndarray:
+    """Per document: whether its lists are its author's, as written in its source (a Markdown or text file,
+    a dump's text), not lists an extractor read from a web page (EXTRACTED_FORMATS), where the site's boxes
+    of related stories, sections and tags come out as lists beside the article's own."""
+    if "input_format" not in docs.column_names:
+        return np.ones(docs.num_rows, dtype=bool)
+    extracted = pa.array(sorted(EXTRACTED_FORMATS))
+    return ~pc.fill_null(pc.is_in(docs.column("input_format"), value_set=extracted), False).to_numpy(
+        zero_copy_only=False
+    )
+
+
+def list_items(paras: pa.Table) -> np.ndarray:
+    """Per paragraph row: whether it is a list item (`is_list_item`; none in a table without the column)."""
+    if "is_list_item" not in paras.column_names:
+        return np.zeros(paras.num_rows, dtype=bool)
+    return pc.fill_null(paras.column("is_list_item"), False).to_numpy(zero_copy_only=False)
 
 
 def template_facts_of(paras: pa.Table) -> np.ndarray | None:

@@ -113,6 +113,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("is_heading", pa.bool_()),
             # A line of at most 25 words ending in a colon, introducing what follows (tasks/evidence.py).
             ("is_lead_in", pa.bool_()),
+            # A paragraph opening with a list's bullet or number (tasks/evidence.py).
+            ("is_list_item", pa.bool_()),
             ("template_key", pa.int64()),
             ("template_facts", pa.int64()),
             # The passage index (tasks/passages.py): winnowed keys of its 5-word shingles (`reprint trace`).
