@@ -1350,11 +1350,11 @@ def shared_news(
     apart from a story's text (a header, a footer, a box or a section under its own heading), or is
     printed under more stories.
 
-    The items of a list its author wrote (`is_list_item` in a row `authored`: authored_lists) need not be
-    sentences, and a run of them may be longer: items two stories share between items of each one's own are
-    part of each one's own list (a yearly call for hosts re-issued with the list of what a proposal must
-    contain and the budget's lines kept word for word, its dates and places new: "* Venue", "* Rooms",
-    "2. Objectives" between the year's own items)."""
+    The items of a list its author wrote (`is_list_item` in a row `authored`: authored_lists), and the lead-in
+    over them, need not be sentences, and a run of them may be longer: items two stories share beside items
+    of each one's own are part of each one's own list (a yearly call for hosts re-issued with the list of
+    what a proposal must contain and the budget's lines kept word for word, its dates and places new:
+    "* Venue", "* Rooms", "2. Objectives" between the year's own items)."""
     out = np.zeros(len(shared), dtype=bool)
     if not shared.any():
         return out
@@ -1371,11 +1371,12 @@ def shared_news(
     ok = (before >= 0) & (after < len(order))
     ok[ok] &= (doc[before[ok]] == doc[first[ok]]) & (doc[after[ok]] == doc[first[ok]])
     ok[ok] &= ~other[before[ok]] & ~other[after[ok]]
-    # A run of list items between the document's own items is part of its own list, however long.
+    # A run of list items (and the list's lead-in) beside the document's own items is part of its own list,
+    # however long.
     item = (list_items(paras) & (True if authored is None else authored))[order]
-    items = np.bincount(run[rows], weights=item[rows], minlength=len(first))
-    in_list = ok & (items == size)
-    in_list[in_list] &= item[before[in_list]] & item[after[in_list]]
+    listed = item | (lead_ins(paras)[order] & item[np.minimum(np.arange(len(order)) + 1, len(order) - 1)])
+    in_list = ok & (np.bincount(run[rows], weights=listed[rows], minlength=len(first)) == size)
+    in_list[in_list] &= item[before[in_list]] | item[after[in_list]]
     out[order[rows]] = (ok & (size <= _SHARED_NEWS_RUN))[run[rows]]
     # News is written in sentences, and every copy of it stands inside its story's own text.
     out &= paras.column("n_words").to_numpy(zero_copy_only=False) >= _SHARED_NEWS_WORDS

@@ -315,7 +315,7 @@ def festival_call(year: int, own: list[str], day: int, input_format: str = "txt"
         f"will take place in the second half of {['May', 'June'][year % 2]} as every year.",
         f"Bids for {year} are due by the end of {['March', 'February'][year % 2]}; the committee votes a "
         "month later and announces the host at the closing concert of this year's festival.",
-        "### What a bid must cover",
+        "A bid must cover the following, and the committee weighs each point when it votes:",
         "1. Venues",
         own[0],
         "* Concert hall",
@@ -342,7 +342,8 @@ def test_list_items_two_calls_share_between_their_own_items_are_their_text_unles
     )
     story, reasons = stories_and_reasons(*calls)
     assert story["call-2024"] != story["call-2025"]
-    for item in ("* Concert hall", "* Rehearsal rooms", "* Travel grants", "* Volunteers' meals"):
+    lead_in = "A bid must cover the following, and the committee weighs each point when it votes:"
+    for item in (lead_in, "1. Venues", "* Concert hall", "* Rehearsal rooms", "* Travel grants", "2. Budget"):
         assert reasons[("call-2024", item)] is None and reasons[("call-2025", item)] is None
     # Lists a reader took from two web pages may be the site's boxes: printed under both, they stay furniture.
     pages = [dataclasses.replace(c, input_format="html") for c in calls]
