@@ -1242,6 +1242,13 @@ def furniture_headings(
             break
         found |= now
     out[order] = found
+    # A heading heads a standing block only where it heads furniture in every document printing it: one that
+    # heads the story's own text in another issue is a section of the outline, left empty this time ("# Quote
+    # of the Week" over the standing call alone in a newsletter's draft, over the week's quote in its issues).
+    fp = paras.column("fingerprint").to_numpy().astype(np.uint64).view(np.int64)
+    printed = np.flatnonzero(candidate)
+    heads_text = np.unique(fp[printed[~out[printed]]])
+    out[np.isin(fp, heads_text)] = False
     return out
 
 
