@@ -14,7 +14,7 @@ COMMENT ON COLUMN documents.encoding IS 'The encoding the input was decoded from
 COMMENT ON COLUMN documents.input_format IS 'txt, jsonl, html, ...';
 COMMENT ON COLUMN documents.content_hash IS 'Hash of the input bytes the document was read from.';
 COMMENT ON COLUMN documents.pipeline_version IS 'Versions of the steps that produced the row.';
-COMMENT ON COLUMN documents.repairs IS 'What Unicode repair changed in the text or metadata, e.g. mojibake; empty when nothing.';
+COMMENT ON COLUMN documents.repairs IS 'What was repaired in the text, metadata or page before reading: mojibake and other Unicode damage, markup a damaged capture cut (an unclosed title); empty when nothing.';
 COMMENT ON COLUMN documents.author IS 'Author from metadata (page, dump line); may be null.';
 COMMENT ON COLUMN documents.captured_at IS 'When a web archive captured the page; null for other inputs.';
 COMMENT ON COLUMN documents.input_source IS 'The input file it was read from (source without #<line>); a changed file replaces its documents.';

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from itertools import chain
+from urllib.parse import urlsplit
 
 import numpy as np
 import pyarrow as pa
@@ -121,18 +122,32 @@ def _shingles(words: list[str]) -> list[tuple[str, ...] | None]:
 
 
 def canonical_url(url: str | None) -> str | None:
-    """One form per page: scheme, `www.`, a trailing slash, a fragment and tracking parameters dropped."""
+    """One form per page: scheme, `www.`, a trailing slash, a fragment and tracking parameters dropped.
+
+    Every other part of the query stays: old news CMSs name the article in it, not in the path
+    (`bloomberg.com/apps/news?pid=20601101&sid=a3wJQohP8pyo`, `telegraph.co.uk/sport/main.jhtml?xml=/sport/
+    2008/01/10/sfntot210.xml`, `index.php?/site/article/4255/`), and one canonical URL makes documents one
+    story before their text is read: dropping such a query made every article of a site one URL. A URL kept
+    apart by a parameter that does not name the page (a session id) costs nothing: its copies link on
+    their text."""
     if not url or not url.strip():
         return None
     from courlan import normalize_url  # imported at use: a run with nothing new reads no page
 
     try:
-        normal = normalize_url(url.strip(), strict=True, trailing_slash=False)
+        parts = urlsplit(url.strip())
+        # courlan drops trackers (utm_*, fbclid, ref, …) and keeps key=value pairs; a query that is a
+        # path (no `=`) it would drop whole, so it is kept as written.
+        path_query = parts.query if parts.query and "=" not in parts.query else ""
+        normal = normalize_url(parts._replace(fragment=""), strict=False, trailing_slash=False)
     except (ValueError, TypeError):
         return None
     host_path = normal.split("://", 1)[-1]
     host_path = host_path[4:] if host_path.startswith("www.") else host_path
-    return host_path.rstrip("/") or None
+    host_path = host_path.rstrip("/")
+    if path_query:
+        host_path = f"{host_path}?{path_query}"
+    return host_path or None
 
 
 # A title that announces a release ("Apache Flink 1.16.2 Release Announcement", "Announcing Rust 1.64.0",

@@ -34,7 +34,9 @@ if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new read
 # html-5: a static-site source file's front matter (Jekyll's `---` block before the HTML) is metadata, not
 # text; a paragraph typed from an e-mail with a <br /> at each of its line ends is one paragraph; a post's
 # body stored without a page around it is read for recall.
-HTML_VERSION = "html-5"
+# html-6: markup a damaged capture cut (a DOCTYPE cut before its `>`, a <title> never closed) is mended before
+# the page is parsed (mend_cut_markup), and recorded in `repairs`.
+HTML_VERSION = "html-6"
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
@@ -75,6 +77,12 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2013]\s|\d{1,3}[.)]\s)")
 _PAGE_PARTS = re.compile(r"<(?:html|head|body|title|meta|script|form|nav|header|footer)\b", re.IGNORECASE)
 _MAIL_HEADING = re.compile(r"^#{1,6}\s")
 _BARE_LINK = re.compile(r"^(?:https?://|www\.)\S+$")
+# Markup cut by a damaged capture (a record whose bytes lost a stretch, a page saved halfway): a declaration
+# whose `>` went with the cut swallows the markup up to the next `>`, a <title> never closed makes the whole
+# page its title (HTML reads a title's text raw up to </title>), and the page reads as empty.
+_CUT_DOCTYPE = re.compile(r"\A(\s*<!DOCTYPE[^<>\n]*)(?=\s*\n[^>]*<)", re.IGNORECASE)
+_TITLE_OPEN = re.compile(r"(<title\b[^>]*>)([^\n<]*)", re.IGNORECASE)
+_TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
 # A mail's hard wraps fill their lines (mail clients wrap near 72 characters); an address block, a contact
 # list or a verse has short lines.
 _WRAPPED_LINE_CHARS = 40
@@ -321,6 +329,22 @@ def _collapse_inside(root: HtmlElement) -> None:
             element.text = _WHITE.sub(" ", element.text)
 
 
+def mend_cut_markup(html: str) -> tuple[str, list[str]]:
+    """The page with markup a damaged capture cut mended as a browser would need it, and what was mended:
+    a DOCTYPE declaration cut before its `>` ends at its line end (else it swallows the markup up to the
+    next `>` and the page does not parse), a <title> never closed is closed at its line end (else the page's
+    whole text is its title). Only what cannot be read otherwise: a page with its </title> is not touched."""
+    mended: list[str] = []
+    if _CUT_DOCTYPE.match(html):
+        # What the cut left of it says nothing a parser uses; `html` is what tells a reader the file is HTML.
+        html = _CUT_DOCTYPE.sub("<!DOCTYPE html>", html, count=1)
+        mended.append("cut doctype closed")
+    if _TITLE_CLOSE.search(html) is None and _TITLE_OPEN.search(html):
+        html = _TITLE_OPEN.sub(r"\1\2</title>", html, count=1)
+        mended.append("unclosed title closed")
+    return html, mended
+
+
 def _layout_table_pass(html: str, url: str | None, config: HtmlConfig) -> tuple[Extraction, list[str]] | None:
     """(result, paragraphs) of the page read with its tables as blocks, precision first, then recall; None
     when neither reads as an article."""
@@ -370,6 +394,8 @@ def extract_article(
     # Repaired before parsing: the parser drops the C1 bytes that mojibake of ” and other characters needs.
     if may_hold_mojibake(html):
         html, repairs = repair_unicode(html)
+    html, mended = mend_cut_markup(html)
+    repairs += mended
     tree = _load_html(html)
     if tree is None:
         raise NotText("it does not parse as HTML")

@@ -42,8 +42,10 @@ from tasks.repair import repair_unicode
 # ingest-4: of a YAML front matter that cannot be read whole, the top-level fields that read alone are used.
 # ingest-5: a front-matter title's generator variables ([%version]) are filled from its fields.
 # ingest-6: a Markdown file's HTML comments are not its text (without_html_comments).
-# ingest-7: the page address a Markdown file's front matter gives (slug and date, permalink) is stored.
-INGEST_VERSION = "ingest-7"
+# ingest-7: a canonical URL keeps its query but for trackers (tasks.evidence.canonical_url): old CMSs name the
+# article in it, and one URL makes documents one story.
+# ingest-8: the page address a Markdown file's front matter gives (slug and date, permalink) is stored.
+INGEST_VERSION = "ingest-8"
 TEXT_SUFFIXES = {".txt", ".md"}
 MARKDOWN_SUFFIXES = {".md"}  # read with their front matter as metadata
 JSONL_SUFFIXES = {".jsonl", ".jsonl.gz", ".jsonl.zst"}

@@ -508,8 +508,10 @@ _AMONG = "{column} in (select unnest(?::varchar[]))"
 
 
 def _write(path: Path, text: str) -> None:
-    """Stage next to the target and rename, so a reader never sees half a page."""
-    tmp = path.with_name(f".{path.name}.tmp")
+    """Stage next to the target and rename, so a reader never sees half a page. The staged name is the
+    writer's own (its process id): two processes writing one report folder (two runs, or a run and
+    `reprint report`) must not rename each other's file away."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 

@@ -171,3 +171,18 @@ def test_names_and_numbers_token_by_token():
     assert names_and_numbers(text) == [
         "ana", "bo-lee", "zürich", "o’neill", "paris", "rates", "²3", "٣", "2024", "4.5", "q",
     ]  # fmt: skip
+
+
+def test_a_canonical_url_keeps_the_query_that_names_the_page_and_drops_trackers():
+    assert canonical_url("https://www.herald.example/news/rail-plan/?utm_source=feed#comments") == (
+        "herald.example/news/rail-plan"
+    )
+    assert canonical_url("http://wire.example/apps/news?sid=a3wJ&pid=2060&refer=japan&fbclid=x") == (
+        "wire.example/apps/news?pid=2060&sid=a3wJ"
+    )
+    assert canonical_url("http://herald.example/index.php?/site/article/4255/") == (
+        "herald.example/index.php?/site/article/4255/"
+    )
+    assert canonical_url("http://herald.example/index.php?/site/article/4250/") != canonical_url(
+        "http://herald.example/index.php?/site/article/4255/"
+    )

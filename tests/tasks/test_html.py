@@ -418,3 +418,36 @@ def test_a_bold_label_over_its_description_keeps_its_break_when_a_break_closes_t
         "Front desk",
         "The front desk takes permit applications and payments from owners every weekday morning.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("page", "mended"),
+    [
+        # The capture lost the stretch after the title's words up to a script's end (its </title> with it):
+        # HTML reads a title's text raw up to </title>, so the whole page was its title and read as empty.
+        (
+            "<html><head><title>Quota talks end without a deal - Coastal Herald'); //--></script>\n"
+            "<script>var ad = 1;</script></head><body><div class='nav'><a href='/'>Home</a></div>"
+            f"<article>{BODY}</article></body></html>",
+            "unclosed title closed",
+        ),
+        # The capture lost the end of the DOCTYPE and the <html> and <head> after it: the declaration
+        # swallowed the markup up to the next `>`, and the page did not parse as HTML.
+        (
+            f'<!DOCTYPE htm\n  <div id="header"><a href="/">Coastal Herald</a></div>\n<div>{BODY}</div>',
+            "cut doctype closed",
+        ),
+    ],
+)
+def test_markup_a_damaged_capture_cut_is_mended_and_recorded(page, mended):
+    # Seven of 497 news pages of 2008 (L3S-GN1) were captured so (six with an unclosed title, one with a cut
+    # DOCTYPE) and rejected as holding no article text (issue 12, class 5); these pages are written for it.
+    article = extract_article(page.encode())
+    assert article.text.startswith("Talks on next year’s fishing quotas ended without agreement")
+    assert "further delay would cost its members" in article.text
+    assert article.repairs == (mended,)
+
+
+def test_a_page_whose_title_is_closed_is_not_mended():
+    page = _page("<title>Quota talks <b>end</b></title>")
+    assert extract_article(page).repairs == ()

@@ -304,6 +304,36 @@ def test_documents_at_one_canonical_url_are_one_story_unless_they_share_nothing(
     assert rows["timeline"]["story_id"] != rows["announcement"]["story_id"]
 
 
+def test_articles_an_old_cms_names_in_the_query_are_pages_of_their_own():
+    # News sites of 2008 named the article in the query (`?sid=…`, `?xml=/sport/…`, `index.php?/site/article/
+    # 4255/`); two of a site's articles printing its chrome line share text and, read as one URL, were one
+    # story (issue 12, found on L3S-GN1's news pages). Trackers still go: one page's copies stay one URL.
+    chrome = "Herald readers find more of our sport coverage in the weekly digest, out every Friday."
+
+    def at(doc_id: str, url: str, paragraphs: list[str], day: int) -> RawDocument:
+        return dataclasses.replace(raw(doc_id, "herald", [chrome] + paragraphs, day), url=url)
+
+    docs, paras = corpus(
+        at("rail", "http://www.herald.example/index.php?/site/article/4255/", RAIL[:4], 1),
+        at("flood", "http://www.herald.example/index.php?/site/article/4250/", FLOOD[:4], 2),
+        at("rail-wire", "http://wire.example/apps/news?pid=2060&sid=a3wJQohP8pyo&refer=japan", RAIL[4:8], 3),
+        at(
+            "flood-wire", "http://wire.example/apps/news?pid=2060&sid=aHSubnaBv2h0&refer=japan", FLOOD[4:8], 4
+        ),
+        at(
+            "flood-wire-fed",
+            "http://wire.example/apps/news?sid=aHSubnaBv2h0&pid=2060&utm_source=rss",
+            FLOOD[4:7],
+            5,
+        ),
+    )
+    rows = by_doc(find_stories(docs, paras)[0])
+    assert rows["rail"]["story_id"] != rows["flood"]["story_id"]
+    assert (
+        rows["rail-wire"]["story_id"] != rows["flood-wire"]["story_id"] == rows["flood-wire-fed"]["story_id"]
+    )
+
+
 def test_a_quote_an_outlet_printed_under_two_stories_others_printed_too_is_not_its_furniture():
     docs, paras = corpus(
         raw("rail", "herald", RAIL[:3] + [QUOTE], 1),
