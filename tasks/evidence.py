@@ -2,12 +2,12 @@
 reads the text (docs/link-memory.md).
 
 Per paragraph: its names and numbers in reading order, as 64-bit word hashes (`names`), whether it is a
-Markdown heading (`is_heading`) or a lead-in ending in a colon (`is_lead_in`), and its release-template key
-(`template_key`, tasks/boilerplate.py: the text with its numbers masked, for an outlet's release templates)
-and the facts it carries (`template_facts`: its numbers but version strings, which tell the template filled
-in for other news from furniture). Per document: its URL's canonical form (`canonical_url`); linking also
-reads its title, for the release a post announces (`release_of`) and the instance of a recurring series it is
-(`series_of`). Everything else linking weighs
+Markdown heading (`is_heading`), a lead-in ending in a colon (`is_lead_in`) or a list item (`is_list_item`),
+and its release-template key (`template_key`, tasks/boilerplate.py: the text with its numbers masked, for an
+outlet's release templates) and the facts it carries (`template_facts`: its numbers but version strings, which
+tell the template filled in for other news from furniture). Per document: its URL's canonical form
+(`canonical_url`); linking also reads its title, for the release a post announces (`release_of`) and the
+instance of a recurring series it is (`series_of`). Everything else linking weighs
 (fingerprints, sketches, word counts, rule flags) is prepared already. The body a document is linked on is
 known only over the whole corpus (text its outlet prints across stories is held out), so the evidence is
 kept per paragraph and gathered over body rows at link time.
@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from tasks.boilerplate import VERSION_STRING, template_keys
 from tasks.fingerprint import word_hashes
 
-PARAGRAPH_EVIDENCE = ("names", "is_heading", "is_lead_in", "template_key", "template_facts")
+PARAGRAPH_EVIDENCE = ("names", "is_heading", "is_lead_in", "is_list_item", "template_key", "template_facts")
 DOCUMENT_EVIDENCE = ("canonical_url",)
 
 # A Markdown heading, or a run-in label alone in its paragraph ("Impact:", "Release timing:"): the document's
@@ -46,6 +46,10 @@ _HEADING = r"^ {0,3}(#{1,6}[ \t]+|#{2,6})[^\s#]\S*(\s+\S+){0,15}\s*$|^[^\W\d_][\
 # contributors to this release:"): the acknowledgements a template prints in every post are its furniture.
 _LEAD_IN = r"^\s*(?:\S+\s+){0,24}[^\s:]\S*:\s*$"
 _THANKS = r"(?i)\b(?:thanks?|thankful|grateful|gratitude|acknowledg)"
+
+# A list item: a paragraph opening with a Markdown bullet or number ("* Venue", "- Rooms", "2. Objectives").
+# An item need not be a sentence: a list's items are a text's own words however short (stories.shared_news).
+_LIST_ITEM = r"^ {0,3}(?:[*+-]|\d{1,3}[.)])[ \t]+\S"
 
 # A name is a capitalised word that does not open a sentence; a number holds a digit.
 _TOKEN = re.compile(r"[^\W_][\w'’.,-]*[^\W_]|[^\W_]")
@@ -300,6 +304,7 @@ def paragraph_evidence(texts: pa.Array, known: dict | None = None) -> dict[str, 
         "names": names,
         "is_heading": heading,
         "is_lead_in": lead_in,
+        "is_list_item": pc.fill_null(pc.match_substring_regex(texts, _LIST_ITEM), False),
         "template_key": template,
         "template_facts": facts,
     }

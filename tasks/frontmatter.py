@@ -14,6 +14,8 @@ from datetime import date, datetime
 
 import yaml
 
+from tasks.dates import parse_timestamp
+
 # A block that does not close within this many characters is not front matter (and a huge one is not read).
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 _DELIMITERS = {"---": "YAML", "+++": "TOML"}
@@ -28,7 +30,7 @@ _MAX_AUTHORS = 20
 class FrontMatter:
     """What a file's front matter says, and the text after it."""
 
-    fields: dict[str, str]  # title, published_at, author: those it gives as text
+    fields: dict[str, str]  # title, published_at, author, page: those it gives as text
     body: str
     warning: str | None = None  # a block meant as front matter that could not be read (its fields unused)
 
@@ -122,7 +124,50 @@ def _metadata(fields: dict) -> dict[str, str]:
         if names:
             meta["author"] = ", ".join(names)
             break
+    page = page_address(fields)
+    if page:
+        meta["page"] = page
     return meta
+
+
+# The keys a static-site generator builds a page's address from: an explicit address (Jekyll's `permalink`,
+# Hugo's `url`), else the page's `slug` under its date (`/blog/:year/:month/:day/:slug/`, the pattern of
+# Hugo and Jekyll blogs). A permalink with placeholders (`/:year/:title/`) is a pattern, not an address.
+_ADDRESS_KEYS = ("permalink", "url")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def page_address(fields: dict) -> str | None:
+    """The address the front matter gives its page, as the site builds it: its `permalink` or `url` (a path,
+    trailing slash dropped), else its date's day and its `slug` ("2026-02-23/forum-closing"); None when it
+    gives neither. A draft of a post in the site's repository and the post as published carry the same one,
+    whatever the text became in between (their titles may differ: a draft's working title); two posts of a
+    series have a slug and a date each (two posts on one slug, years apart, are two pages)."""
+    for key in _ADDRESS_KEYS:
+        value = fields.get(key)
+        if isinstance(value, str) and value.strip() and ":" not in value.split("://")[-1]:
+            return value.strip().rstrip("/") or "/"
+    slug = fields.get("slug")
+    if not isinstance(slug, str | int) or not str(slug).strip():
+        return None
+    day = _day(next((fields[k] for k in _DATE_KEYS if fields.get(k)), None))
+    return f"{day}/{str(slug).strip().strip('/')}" if day else None
+
+
+def _day(value: object) -> str | None:
+    """The calendar day a front-matter date names, as written (not shifted to UTC: the site builds the address
+    from the day its author wrote)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()[:10]
+    if not isinstance(value, str):
+        return None
+    if _ISO_DAY.match(value.strip()):
+        return value.strip()[:10]
+    try:  # the one reader of written dates ("October 7, 2025")
+        moment = parse_timestamp(value)
+    except ValueError:
+        return None
+    return moment.date().isoformat() if moment else None
 
 
 # A variable of the site's generator in a front-matter title, filled from the same front matter when the page

@@ -44,7 +44,8 @@ from tasks.repair import repair_unicode
 # ingest-6: a Markdown file's HTML comments are not its text (without_html_comments).
 # ingest-7: a canonical URL keeps its query but for trackers (tasks.evidence.canonical_url): old CMSs name the
 # article in it, and one URL makes documents one story.
-INGEST_VERSION = "ingest-7"
+# ingest-8: the page address a Markdown file's front matter gives (slug and date, permalink) is stored.
+INGEST_VERSION = "ingest-8"
 TEXT_SUFFIXES = {".txt", ".md"}
 MARKDOWN_SUFFIXES = {".md"}  # read with their front matter as metadata
 JSONL_SUFFIXES = {".jsonl", ".jsonl.gz", ".jsonl.zst"}
@@ -96,6 +97,9 @@ class RawDocument:
     # The file's front matter was read as its metadata (tasks/frontmatter.py): `text` is the body after it,
     # whose first block is body text, never a title to set aside.
     front_matter: bool = False
+    # The address the file's front matter gives its page (frontmatter.page_address): an outlet's documents at
+    # one are versions of one page, as at one URL (a post's draft in the site's repository and the post).
+    page_address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -379,6 +383,7 @@ def _document(
         captured_at=dates["captured_at"],
         warnings=warnings,
         front_matter=front_matter is not None,
+        page_address=storable("page_address", front_matter.fields.get("page"))[0] if front_matter else None,
     )
 
 

@@ -24,9 +24,10 @@ import numpy as np
 # link-9: matched paragraphs counted exactly (min_matched_share), short rewrites linked thin (cut_weight).
 # link-11: rewrite candidates by estimated containment of the smaller body (contained_document_pairs).
 # link-12: two instances of an outlet's series are never linked (tasks.stories.series_apart).
-# link-13: release notes titled by a name and a three-part number are releases (evidence._names_a_release);
+# link-13: an outlet's documents at one front-matter page address are one page (tasks.stories.page_groups).
+# link-14: release notes titled by a name and a three-part number are releases (evidence._names_a_release);
 # two instances of a series whose titles name two days are apart whatever days their texts name.
-LINK_VERSION = "link-13"
+LINK_VERSION = "link-14"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).

@@ -34,6 +34,7 @@ from tasks.evidence import (
     with_evidence,
 )
 from tasks.fingerprint import SketchConfig, minhash_word_hashes
+from tasks.ingest import EXTRACTED_FORMATS
 from tasks.link import (
     LINK_VERSION,
     LinkConfig,
@@ -55,7 +56,16 @@ from tasks.warehouse import SCHEMAS
 # name). `url` serves only documents stored before `canonical_url` was prepared
 # (tasks.evidence.with_evidence); `title` names the release a post announces and the instance of a series
 # (tasks.evidence.series_of).
-LINK_DOCUMENT_COLUMNS = ["doc_id", "source", "outlet", "published_at", "url", "title", *DOCUMENT_EVIDENCE]
+LINK_DOCUMENT_COLUMNS = [
+    "doc_id",
+    "source",
+    "outlet",
+    "published_at",
+    "url",
+    "title",
+    "page_address",
+    *DOCUMENT_EVIDENCE,
+]
 LINK_PARAGRAPH_COLUMNS = [
     "doc_id",
     "para_idx",
@@ -311,7 +321,7 @@ def _find_stories(
     # one canonical URL are one story before anything else; text an outlet prints under two such groups is
     # held out of linking; an outlet's documents sharing most of their text verbatim are versions of one text
     # and link on that alone; then linking; then `repeated` is judged over the stories found.
-    url = url_groups(docs.column("canonical_url"))
+    url = page_groups(docs, pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64))
     heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
     body = body_rows(outlet_code, url[doc_index], fp, flag, heading)
     held = ~flag
@@ -429,7 +439,8 @@ def _find_stories(
     few = ~repeated_in_outlet_rows(
         outlet_code, story_of[doc_index], fp, BoilerplateConfig(min_stories_repeated=3)
     )
-    repeated &= ~shared_news(paras, doc_index, repeated & few, flag | repeated | heading)
+    authored = authored_lists(docs)[doc_index]
+    repeated &= ~shared_news(paras, doc_index, repeated & few, flag | repeated | heading, authored)
     reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
     paras = paras.set_column(
         paras.schema.get_field_index("is_boilerplate"),
@@ -856,6 +867,30 @@ def url_groups(canonical: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return group
 
 
+def page_groups(docs: pa.Table, outlet: np.ndarray) -> np.ndarray:
+    """Per document: a group number shared by the documents of one page, at one canonical URL (url_groups) or,
+    of one outlet, at one address their front matter gives (`page_address`: a slug under its date, a
+    permalink). A post's draft, taken from the site's repository before it had a URL, carries the address the
+    post is published at: rOpenSci's forum-closing notice, drafted in a pull request, recast by a second
+    author and published days later with its middle rewritten (issue 12, class 2 and 3), has one slug and
+    one date in all three. Two posts of a series have their own (two issues of a newsletter, two years'
+    calls), and one slug under two dates is two pages (Openscapes's conference post and its later post
+    reusing the slug). A collision is still told apart by url_versions."""
+    by_url = url_groups(docs.column("canonical_url"))
+    if "page_address" not in docs.column_names:
+        return by_url
+    address = docs.column("page_address").combine_chunks()
+    known = address.is_valid().to_numpy(zero_copy_only=False) & (outlet >= 0)
+    if not known.any():
+        return by_url
+    # One key per outlet and address: the outlet's code, then the address.
+    key = pc.binary_join_element_wise(pa.array(outlet.astype(str)), address, "\x1f")
+    by_page = url_groups(pc.if_else(pa.array(known), key, pa.nulls(len(key), pa.string())))
+    joined = np.flatnonzero((by_url != np.arange(len(by_url))) | (by_page != np.arange(len(by_page))))
+    pairs = np.concatenate([np.stack([by_url[joined], joined], 1), np.stack([by_page[joined], joined], 1)])
+    return document_groups(pairs[pairs[:, 0] != pairs[:, 1]], len(by_url))
+
+
 def same_url_pairs(group: np.ndarray) -> np.ndarray:
     """(a, b) document pairs, a < b, at one canonical URL: the edit history of one page (NewsDiffs, NewsEdits)
     is one story whatever its versions share."""
@@ -1217,6 +1252,13 @@ def furniture_headings(
             break
         found |= now
     out[order] = found
+    # A heading heads a standing block only where it heads furniture in every document printing it: one that
+    # heads the story's own text in another issue is a section of the outline, left empty this time ("# Quote
+    # of the Week" over the standing call alone in a newsletter's draft, over the week's quote in its issues).
+    fp = paras.column("fingerprint").to_numpy().astype(np.uint64).view(np.int64)
+    printed = np.flatnonzero(candidate)
+    heads_text = np.unique(fp[printed[~out[printed]]])
+    out[np.isin(fp, heads_text)] = False
     return out
 
 
@@ -1311,7 +1353,11 @@ _SHARED_NEWS_TEXTS = 2
 
 
 def shared_news(
-    paras: pa.Table, doc_index: np.ndarray, shared: np.ndarray, not_own: np.ndarray
+    paras: pa.Table,
+    doc_index: np.ndarray,
+    shared: np.ndarray,
+    not_own: np.ndarray,
+    authored: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per paragraph row: text an outlet prints under two stories only (`shared`) that stands inside each
     story's own text: a run of at most `_SHARED_NEWS_RUN` such paragraphs with the document's own paragraphs
@@ -1319,7 +1365,13 @@ def shared_news(
     stories share, not furniture: a newsroom's background paragraph printed in two wire stories of one
     hurricane, a digest's items on packages still in review listed again in a later issue. Furniture stands
     apart from a story's text (a header, a footer, a box or a section under its own heading), or is
-    printed under more stories."""
+    printed under more stories.
+
+    The items of a list its author wrote (`is_list_item` in a row `authored`: authored_lists), and the lead-in
+    over them, need not be sentences, and a run of them may be longer: items two stories share beside items
+    of each one's own are part of each one's own list (a yearly call for hosts re-issued with the list of
+    what a proposal must contain and the budget's lines kept word for word, its dates and places new:
+    "* Venue", "* Rooms", "2. Objectives" between the year's own items)."""
     out = np.zeros(len(shared), dtype=bool)
     if not shared.any():
         return out
@@ -1333,12 +1385,19 @@ def shared_news(
     size = np.bincount(run[rows], minlength=len(first))
     last = first + size - 1
     before, after = first - 1, last + 1
-    ok = (before >= 0) & (after < len(order)) & (size <= _SHARED_NEWS_RUN)
+    ok = (before >= 0) & (after < len(order))
     ok[ok] &= (doc[before[ok]] == doc[first[ok]]) & (doc[after[ok]] == doc[first[ok]])
     ok[ok] &= ~other[before[ok]] & ~other[after[ok]]
-    out[order[rows]] = ok[run[rows]]
+    # A run of list items (and the list's lead-in) beside the document's own items is part of its own list,
+    # however long.
+    item = (list_items(paras) & (True if authored is None else authored))[order]
+    listed = item | (lead_ins(paras)[order] & item[np.minimum(np.arange(len(order)) + 1, len(order) - 1)])
+    in_list = ok & (np.bincount(run[rows], weights=listed[rows], minlength=len(first)) == size)
+    in_list[in_list] &= item[before[in_list]] | item[after[in_list]]
+    out[order[rows]] = (ok & (size <= _SHARED_NEWS_RUN))[run[rows]]
     # News is written in sentences, and every copy of it stands inside its story's own text.
     out &= paras.column("n_words").to_numpy(zero_copy_only=False) >= _SHARED_NEWS_WORDS
+    out[order[rows]] |= in_list[run[rows]]
     fp = paras.column("fingerprint").to_numpy().astype(np.uint64).view(np.int64)
     texts, text_of = np.unique(fp[shared], return_inverse=True)
     inside = np.bincount(text_of.ravel(), weights=out[shared], minlength=len(texts))
@@ -1353,6 +1412,25 @@ def shared_news(
         inside = np.bincount(text_of.ravel(), weights=out[shared], minlength=len(texts))
         out[shared] &= (inside == copies)[text_of.ravel()]
     return out
+
+
+def authored_lists(docs: pa.Table) -> np.ndarray:
+    """Per document: whether its lists are its author's, as written in its source (a Markdown or text file,
+    a dump's text), not lists an extractor read from a web page (EXTRACTED_FORMATS), where the site's boxes
+    of related stories, sections and tags come out as lists beside the article's own."""
+    if "input_format" not in docs.column_names:
+        return np.ones(docs.num_rows, dtype=bool)
+    extracted = pa.array(sorted(EXTRACTED_FORMATS))
+    return ~pc.fill_null(pc.is_in(docs.column("input_format"), value_set=extracted), False).to_numpy(
+        zero_copy_only=False
+    )
+
+
+def list_items(paras: pa.Table) -> np.ndarray:
+    """Per paragraph row: whether it is a list item (`is_list_item`; none in a table without the column)."""
+    if "is_list_item" not in paras.column_names:
+        return np.zeros(paras.num_rows, dtype=bool)
+    return pc.fill_null(paras.column("is_list_item"), False).to_numpy(zero_copy_only=False)
 
 
 def template_facts_of(paras: pa.Table) -> np.ndarray | None:

@@ -89,6 +89,9 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("input_root", pa.string()),
             # Link evidence (tasks/evidence.py): the URL's canonical form, documents at one being one story.
             ("canonical_url", pa.string()),
+            # ... and the address its front matter gives its page (a slug under a date, a permalink): an
+            # outlet's documents at one are versions of one page, a draft without a URL among them.
+            ("page_address", pa.string()),
         ]
     ),
     "paragraphs": pa.schema(
@@ -110,6 +113,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("is_heading", pa.bool_()),
             # A line of at most 25 words ending in a colon, introducing what follows (tasks/evidence.py).
             ("is_lead_in", pa.bool_()),
+            # A paragraph opening with a list's bullet or number (tasks/evidence.py).
+            ("is_list_item", pa.bool_()),
             ("template_key", pa.int64()),
             ("template_facts", pa.int64()),
             # The passage index (tasks/passages.py): winnowed keys of its 5-word shingles (`reprint trace`).

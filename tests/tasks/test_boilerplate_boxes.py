@@ -164,3 +164,34 @@ def test_a_lead_in_over_the_templates_command_printed_in_two_posts_is_furniture(
     # Worded so in one post only, the line is that post's own.
     other = "If you have a previous version of Gadget installed, you can get 1.2.0 with:"
     assert found[("v2", other)] is None
+
+
+# A club newsletter's closing sections: its quote of the week (the week's quote, then the standing call for
+# next week's) and its standing contact block. One issue went out with the quote missing.
+QUOTE_CALL = "Send us next week's quote by Friday evening: the committee votes on Saturday morning."
+CONTACT = [
+    "## Contact the club",
+    "Write to the secretary at the club house or leave a note in the box by the boat shed door.",
+]
+
+
+def test_a_heading_over_furniture_only_where_it_heads_own_text_in_another_issue_stays_structure():
+    quotes = {
+        "rail": '"Trains are the only thing on this coast that run on time in winter," said a member.',
+        "flood": '"We filled more sandbags on Saturday than in the whole of last year," said the coach.',
+    }
+    posts = [
+        (
+            doc,
+            body[:4]
+            + ["## Quote of the week", *([quotes[doc]] if doc in quotes else []), QUOTE_CALL, *CONTACT],
+        )
+        for doc, body in (("rail", RAIL), ("flood", FLOOD), ("regatta", RAIL[5:] + FLOOD[5:]))
+    ]
+    found = reasons(*posts)
+    # The issue without its quote: the heading over the standing call alone is the outline's, as elsewhere.
+    assert found[("regatta", "## Quote of the week")] is None
+    assert found[("regatta", QUOTE_CALL)] == "repeated"
+    # The contact block closes every issue, all furniture: its heading is the block's.
+    for doc in ("rail", "flood", "regatta"):
+        assert found[(doc, "## Contact the club")] == "repeated"

@@ -5,6 +5,7 @@ a text name their version without announcing a release and stay one story. And a
 over the post's own text is its structure, not furniture. Every text here is written for the test, in the
 forms project blogs print (docs/boilerplate.md)."""
 
+import dataclasses
 from datetime import datetime
 
 import pyarrow as pa
@@ -304,3 +305,63 @@ def test_a_front_matter_titles_generator_variables_are_filled_from_the_front_mat
     assert jekyll == "Announcing Gadget 2.1"
     unfilled = "Gadget [%version] - Release Announcement"  # no version field: left as it stands
     assert title(f"title: {unfilled}") == unfilled
+
+
+# A choir festival's yearly call for host cities, re-issued the next year: the list of what a bid must cover
+# keeps most of its items word for word, among items and paragraphs of each year's own. Written for this test.
+def festival_call(year: int, own: list[str], day: int, input_format: str = "txt") -> RawDocument:
+    paragraphs = [
+        f"The committee of the Northern Choir Festival invites towns to bid for the {year} festival, which "
+        f"will take place in the second half of {['May', 'June'][year % 2]} as every year.",
+        f"Bids for {year} are due by the end of {['March', 'February'][year % 2]}; the committee votes a "
+        "month later and announces the host at the closing concert of this year's festival.",
+        "A bid must cover the following, and the committee weighs each point when it votes:",
+        "1. Venues",
+        own[0],
+        "* Concert hall",
+        "* Rehearsal rooms",
+        own[1],
+        "2. Budget",
+        "* Travel grants",
+        "* Printed programmes",
+        "* Volunteers' meals",
+        own[2],
+        f"Send the bid for {year} to the committee by mail, with a letter from the town's council.",
+    ]
+    return dataclasses.replace(
+        news_raw(f"call-{year}", paragraphs, day), outlet="festival", input_format=input_format
+    )
+
+
+def test_list_items_two_calls_share_between_their_own_items_are_their_text_unless_extracted_from_a_page():
+    calls = (
+        festival_call(2024, ["* A hall for 1,200 seats", "* Parking near the venue", "* Street banners"], 1),
+        festival_call(
+            2025, ["* A cathedral or a church", "* Hotels within walking distance", "* Ferries"], 20
+        ),
+    )
+    story, reasons = stories_and_reasons(*calls)
+    assert story["call-2024"] != story["call-2025"]
+    lead_in = "A bid must cover the following, and the committee weighs each point when it votes:"
+    for item in (lead_in, "1. Venues", "* Concert hall", "* Rehearsal rooms", "* Travel grants", "2. Budget"):
+        assert reasons[("call-2024", item)] is None and reasons[("call-2025", item)] is None
+    # Lists a reader took from two web pages may be the site's boxes: printed under both, they stay furniture.
+    pages = [dataclasses.replace(c, input_format="html") for c in calls]
+    _, reasons = stories_and_reasons(*pages)
+    assert (
+        reasons[("call-2024", "* Rehearsal rooms")]
+        == reasons[("call-2025", "* Rehearsal rooms")]
+        == "repeated"
+    )
+
+
+def test_a_paragraph_opening_with_a_bullet_or_a_number_is_a_list_item():
+    texts = [
+        "* Venue",
+        "- Rooms",
+        "2. Objectives",
+        "10) Budget",
+        "*Emphasis* is no item.",
+        "2024 was a year.",
+    ]
+    assert paragraph_evidence(pa.array(texts))["is_list_item"].to_pylist() == [True] * 4 + [False] * 2

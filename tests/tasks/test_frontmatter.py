@@ -165,3 +165,41 @@ def test_a_markdown_files_html_comments_are_not_its_text(tmp_path):
     assert any(t.startswith("Seedlings are") and t.endswith("free for members.") for t in texts)
     assert any("<!-- a comment shown as code -->" in t for t in texts)
     assert "Maria" in by["club/weekly-42.txt"].text
+
+
+def test_the_page_address_is_the_permalink_or_the_slug_under_its_day():
+    def address(block: str) -> str | None:
+        return split_front_matter(f"---\n{block}\n---\n\nThe body.").fields.get("page")
+
+    # A Hugo blog builds /blog/:year/:month/:day/:slug/ from these: the day as written, not shifted to UTC.
+    assert address("slug: harbour-closing\ndate: '2026-02-23'") == "2026-02-23/harbour-closing"
+    assert address("slug: harbour-closing\ndate: 2026-02-23 23:30:00-05:00") == "2026-02-23/harbour-closing"
+    assert address("slug: harbour-closing\ndate: October 7, 2025") == "2025-10-07/harbour-closing"
+    # An explicit address wins; a permalink pattern with placeholders is no address.
+    assert (
+        address("permalink: /blog/harbour-closing.html/\nslug: x\ndate: 2026-01-01")
+        == "/blog/harbour-closing.html"
+    )
+    assert address("url: /blog/harbour-closing.html") == "/blog/harbour-closing.html"
+    assert address("permalink: /:year/:title/\nslug: harbour\ndate: 2026-01-01") == "2026-01-01/harbour"
+    # A slug without a date, or a date alone, names no page.
+    assert address("slug: harbour-closing") is None
+    assert address("title: Harbour closing\ndate: 2026-02-23") is None
+    assert split_front_matter(HUGO_TOML).fields.get("page") is None
+
+
+def test_a_draft_and_its_post_store_the_address_their_front_matter_gives(tmp_path):
+    post = (
+        "---\nslug: harbour-closing\ntitle: 'Our harbour office is closed'\ndate: '2026-02-23'\n---\n\n{}\n"
+    )
+    write(tmp_path / "site" / "draft.md", post.format("As of this week the office is closed."))
+    write(tmp_path / "site" / "post.md", post.format("As of this week we are closing the office."))
+    write(tmp_path / "site" / "manifest.csv", "path,title\ndraft.md,Our harbour office (draft)\n")
+    docs, _ = read_inputs(discover_inputs([tmp_path])[0])
+    docs_table, _ = prepare_documents(sorted(docs, key=lambda d: d.source))
+    # The manifest's title wins, the address is the front matter's own.
+    assert docs_table.column("title").to_pylist() == [
+        "Our harbour office (draft)",
+        "Our harbour office is closed",
+    ]
+    assert docs_table.column("page_address").to_pylist() == ["2026-02-23/harbour-closing"] * 2
