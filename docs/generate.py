@@ -512,8 +512,37 @@ def docs_index() -> str:
     return "\n".join([*lines, line])
 
 
+def judges_headline() -> str:
+    """The README's lines on the judges nobody on the project labelled: revision histories of public blogs
+    (bench.revisions) and L3S-GN1's assessor labels (bench.l3s_gn1), each with its command."""
+    lines = []
+    if (RESULTS / "revisions.json").exists():
+        rev = load_results("revisions.json")
+        sizes = "; ".join(
+            f"{r['documents']:,} documents: P {r['scores']['precision']:.3f} / R {r['scores']['recall']:.3f}"
+            for r in rev["runs"]
+        )
+        lines.append(
+            f"- Revision histories of five public blogs (`{rev['command']}`, commit {rev['commit'][:7]}): "
+            f"pairs of one blog in one story, {sizes} ([docs/revisions.md](docs/revisions.md))."
+        )
+    if (RESULTS / "l3s-gn1.json").exists():
+        l3s = load_results("l3s-gn1.json")
+        halves = "; ".join(
+            f"{half} half ({run['pages']} pages): boilerplate P {run['boilerplate']['precision']:.3f} / "
+            f"R {run['boilerplate']['recall']:.3f}, {run['pages_rejected']} rejected"
+            for half, run in l3s["runs"].items()
+        )
+        lines.append(
+            f"- L3S-GN1's assessor-labelled news pages of 2008 (`{l3s['command']}`, commit "
+            f"{l3s['commit'].split()[0]}): {halves} ([docs/boilerplate.md](docs/boilerplate.md))."
+        )
+    return "\n".join(lines)
+
+
 REGIONS: dict[str, Callable[[], str]] = {
     "quality-headline": quality_headline,
+    "judges-headline": judges_headline,
     "run-headline": run_headline,
     "hostile-results": hostile_results,
     "boilerplate-results": boilerplate_results,
