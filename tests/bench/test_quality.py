@@ -735,7 +735,7 @@ def test_the_asf_dev_part_is_scored_apart_and_never_withheld(tmp_path):
 
 
 def test_the_second_asf_dev_part_is_scored_apart_and_never_withheld(tmp_path):
-    # heldout = "dev-asf2": a second open part of blogs.apache.org posts and Groovy site states (press releases
+    # heldout = "dev-asf2": a second open part of blogs.apache.org posts and Groovy site states (releases
     # recast, posts re-issued and moved, one-template posts), read by rule writers; no other part's documents.
     corpus, labels = _tiny_real_set(tmp_path)
     labels["family"][0]["heldout"] = "dev-asf2"  # a1.md and a2.md
