@@ -102,8 +102,9 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     ),
     "quality-dev-asf2-first-look.json": (
         "real-set.md",
-        "hand-written: the second blogs.apache.org development part's first run on main's code (rule writers "
-        "read it; the withheld parts' paragraphs withheld), quoted in prose; current figures are quality.json's",
+        "hand-written: the second blogs.apache.org development part's first run on main's code (rule "
+        "writers read it; the withheld parts' paragraphs withheld), quoted in prose; current figures are "
+        "quality.json's",
     ),
     "quality-boilerplate-10.json": (
         "boilerplate.md",

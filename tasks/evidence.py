@@ -220,6 +220,32 @@ def series_of(title: str | None) -> tuple[str, str] | None:
     return " ".join(key), " ".join(instance)
 
 
+# Words a series' title holds before its first instance (series_lead_of): "Devroom at FOSDEM 17" names the
+# series by more than a word or two; "Top 10" or "Week 3" does not.
+_MIN_LEAD_WORDS = 3
+
+
+def series_lead_of(title: str | None) -> tuple[str, str] | None:
+    """The series a title names by its words up to its first instance, and that instance: (lead, instance),
+    None when the title names no instance or fewer than `_MIN_LEAD_WORDS` words before it (a release
+    announcement's series is `series_of`'s).
+
+    The class (issue 12, class 2): an outlet's series whose title is reworded after its instance from one
+    instance to the next, so the whole masked titles differ: "Open Document Editors Devroom at FOSDEM 17,
+    Brussels 4-5 Feb 2017" and "... at FOSDEM 18, Brussels FOSDEM is 3-4 Feb 2018". The lead names the series,
+    its first instance the instance."""
+    if not title or release_of(title) is not None:
+        return None
+    lead = []
+    for word in _SERIES_WORD.findall(title.lower()):
+        if _INSTANCE.fullmatch(word) or word in _MONTHS:
+            if len(lead) < _MIN_LEAD_WORDS:
+                return None
+            return " ".join(lead), word.lstrip("#")
+        lead.append(word)
+    return None
+
+
 # A day named in a text (dates_of): a month's name with a day ("March 4", "Oct. 1", "October 5th", "21
 # October"), or an ISO date ("2024-06-19"). Years alone are left out: a standing text names its year too.
 _MONTH = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))

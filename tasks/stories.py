@@ -30,6 +30,7 @@ from tasks.evidence import (
     name_lists,
     names_and_numbers,  # noqa: F401 (part of this module's interface)
     narrative_shingles,
+    series_lead_of,
     series_of,
     with_evidence,
 )
@@ -1079,19 +1080,35 @@ def filled_apart(paras: pa.Table, doc_index: np.ndarray, a: np.ndarray, b: np.nd
     return out
 
 
-def series_codes(docs: pa.Table) -> tuple[np.ndarray, np.ndarray, int]:
-    """Per document: a code of the series its title names and of its instance (tasks.evidence.series_of), -1
-    for none (or no `title` column); and the code of the release series (-1 if no title announces one)."""
+def series_codes(docs: pa.Table, read: Callable = series_of) -> tuple[np.ndarray, np.ndarray, int]:
+    """Per document: a code of the series its title names and of its instance (tasks.evidence.series_of, or
+    `read`), -1 for none (or no `title` column); and the code of the release series (-1 if no title announces
+    one)."""
     n = docs.num_rows
     if "title" not in docs.column_names:
         return np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64), -1
-    named = [series_of(t) for t in docs.column("title").to_pylist()]
+    named = [read(t) for t in docs.column("title").to_pylist()]
     codes, values = [], []
     for part in (0, 1):
         encoded = pc.dictionary_encode(pa.array([x and x[part] for x in named], pa.string()))
         codes.append(pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64))
         values.append(encoded.dictionary.to_pylist())
     return codes[0], codes[1], values[0].index("release") if "release" in values[0] else -1
+
+
+def _other_instances(
+    outlet: np.ndarray, series: np.ndarray, instance: np.ndarray, release: int
+) -> np.ndarray:
+    """The documents sharing an outlet's series (codes from series_codes; the release series aside) with a
+    document of another instance."""
+    named = np.flatnonzero((series >= 0) & (series != release))
+    key = outlet[named] * (int(series.max(initial=-1)) + 2) + series[named]
+    group = np.unique(key, return_inverse=True)[1].reshape(-1)
+    low = np.full(len(named), np.iinfo(np.int64).max)
+    high = np.full(len(named), -1)
+    np.minimum.at(low, group, instance[named])
+    np.maximum.at(high, group, instance[named])
+    return named[low[group] != high[group]]
 
 
 def series_apart(
@@ -1119,15 +1136,13 @@ def series_apart(
     outlet = np.full(docs.num_rows, -1, dtype=np.int64)
     outlet[doc_index] = outlet_code
     series, instance, release = series_codes(docs)
+    # A series named by its title's words up to its first instance too: the words after it may be reworded
+    # from one instance to the next (tasks.evidence.series_lead_of).
+    lead, lead_instance, _ = series_codes(docs, series_lead_of)
     # The days of the documents sharing an outlet's series with another instance: few, read from their text.
-    named = np.flatnonzero((series >= 0) & (series != release))
-    key = outlet[named] * (int(series.max(initial=-1)) + 2) + series[named]
-    group = np.unique(key, return_inverse=True)[1].reshape(-1)
-    low = np.full(len(named), np.iinfo(np.int64).max)
-    high = np.full(len(named), -1)
-    np.minimum.at(low, group, instance[named])
-    np.maximum.at(high, group, instance[named])
-    wanted = named[low[group] != high[group]]
+    wanted = np.union1d(
+        _other_instances(outlet, series, instance, release), _other_instances(outlet, lead, lead_instance, -1)
+    )
     days: dict[int, set[str]] = {int(d): set() for d in wanted.tolist()}
     if len(wanted) and wide.has_text():
         rows = np.flatnonzero(np.isin(doc_index, wanted) & ~flag)
@@ -1141,7 +1156,9 @@ def series_apart(
             return np.zeros(0, dtype=bool)
         other = (series[a] >= 0) & (series[a] == series[b]) & (instance[a] != instance[b])
         out = other & (series[a] == release)
-        test = np.flatnonzero(other & (series[a] != release) & (outlet[a] == outlet[b]) & (url[a] != url[b]))
+        other &= series[a] != release
+        other |= (lead[a] >= 0) & (lead[a] == lead[b]) & (lead_instance[a] != lead_instance[b])
+        test = np.flatnonzero(other & (outlet[a] == outlet[b]) & (url[a] != url[b]))
         for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
             mine, theirs = days.get(x, set()), days.get(y, set())
             out[i] = bool(mine) and bool(theirs) and mine != theirs

@@ -7,7 +7,7 @@ import dataclasses
 
 import numpy as np
 
-from tasks.evidence import dates_of, series_of
+from tasks.evidence import dates_of, series_lead_of, series_of
 from tasks.link import link_corpus
 from tasks.stories import find_stories
 from tests.tasks.test_link import RAIL, edit, rows
@@ -198,3 +198,71 @@ def test_documents_told_apart_are_not_linked_on_their_text_however_alike():
 
     assert members(everything) == [{"a"}, {"b"}, {"c"}]
     assert members(lambda x, y: ~a_and_b(x, y)) == [{"a", "b"}, {"c"}]
+
+
+# A yearly call for talks for a devroom at a conference, posted by one blog: the same call each year with the
+# year, room, dates and deadlines changed, and its title reworded after the instance ("..., Ghent 4-5 Feb
+# 2017" / "..., Ghent Confcon is 3-4 Feb 2018"): the whole masked titles differ, their words up to the first
+# instance do not (tasks.evidence.series_lead_of). Authored.
+CALL = [
+    "Confcon is one of the largest gatherings of free software contributors and happens each year in Ghent "
+    "at the university's harbour campus. In {year}, it will be held on {days}.",
+    "As usual, the Gadget Editors devroom is organized jointly by two projects, on {day}, in room {room}.",
+    "We are now inviting proposals for talks about gadget editors and their file format, on topics such as "
+    "code, extensions, localization, QA, UX, tools and adoption.",
+    "Talks should last thirty minutes at most, as we would like to have questions after each one and to fit "
+    "as many speakers as possible in the day.",
+    "While filing your proposal, please give the title of your talk, a short abstract and a few lines about "
+    "yourself, then pick the Gadget Editors devroom as the track, or your talk will not be seen.",
+    "If you already have an account from a previous year, please reuse it rather than creating a new one.",
+    "The deadline is {deadline}. Accepted speakers will be notified by {notified}.",
+    "The talks in the devroom will be recorded and possibly streamed; say in your notes that you agree.",
+]
+
+
+def devroom_call(year: int, days: str, day: str, room: str, deadline: str, notified: str) -> list[str]:
+    fill = dict(year=year, days=days, day=day, room=room, deadline=deadline, notified=notified)
+    return [p.format(**fill) for p in CALL]
+
+
+def test_two_years_calls_whose_titles_are_reworded_after_the_instance_are_two_stories():
+    blog = "https://blog.gadget.example/entry"
+    call_17 = devroom_call(
+        2017, "4 and 5 February", "Saturday, February 4", "K.401", "December 5th", "December 11th"
+    )
+    call_18 = devroom_call(
+        2018, "3 and 4 February", "Saturday, February 3", "AW1.120", "December 4th", "December 11th"
+    )
+    docs = [
+        titled(
+            raw("call-17", "gadget", call_17, 1),
+            "Editors Devroom at Confcon 17, Ghent 4-5 Feb 2017",
+            f"{blog}/a",
+        ),
+        titled(
+            raw("call-18", "gadget", call_18, 20),
+            "Editors Devroom at Confcon 18, Ghent Confcon is 3-4 Feb 2018",
+            f"{blog}/b",
+        ),
+        # The 2017 call posted again at a second URL, the same days: one text re-published.
+        titled(
+            raw("call-17-again", "gadget", call_17, 2),
+            "Editors Devroom at Confcon 17, Ghent 4-5 Feb 2017",
+            f"{blog}/c",
+        ),
+    ]
+    rows = by_doc(find_stories(*corpus(*docs))[0])
+    assert rows["call-17"]["story_id"] == rows["call-17-again"]["story_id"] != rows["call-18"]["story_id"]
+    # What tells them apart is the title's lead: untitled, the two calls are versions of one text.
+    untitled = [dataclasses.replace(d, title=None) for d in docs]
+    rows = by_doc(find_stories(*corpus(*untitled))[0])
+    assert rows["call-17"]["story_id"] == rows["call-18"]["story_id"]
+
+
+def test_a_series_title_names_its_series_by_its_words_before_the_instance():
+    lead = series_lead_of("Editors Devroom at Confcon 17, Ghent 4-5 Feb 2017")
+    assert lead == ("editors devroom at confcon", "17")
+    assert series_lead_of("Editors Devroom at Confcon 18, Ghent Confcon is 3-4 Feb 2018")[0] == lead[0]
+    # Fewer than three words before the instance name no series; a release announcement's is series_of's.
+    assert series_lead_of("Top 10 gadget tips") is None and series_lead_of("Gadget Weekly 41") is None
+    assert series_lead_of("Announcing Gadget Editor 2.1") is None and series_lead_of(None) is None
