@@ -275,6 +275,32 @@ def dates_of(texts: list[str]) -> set[str]:
     return days
 
 
+# A year named in this many of a text's paragraphs at least is a year the text is about (year_of).
+_MIN_YEAR_PARAGRAPHS = 3
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def year_of(texts: list[str]) -> str | None:
+    """The year a text is about: the year its paragraphs name most often, when at least
+    `_MIN_YEAR_PARAGRAPHS` of them name it (and no other year as often); None otherwise.
+
+    What tells two years' instances of a yearly report apart (series_apart), where dates_of cannot: a report
+    on a year ("Security Report: 2021") names its year throughout ("for the calendar year 2021", "In 2021 our
+    security email addresses received...", "During 2021 there were...") and its days seldom, the same ones
+    each year ("As of January 1st"). An edition of a standing text re-issued each year names its year in its
+    title and a line or two ("PyCon US Code of Conduct (2013)": two paragraphs)."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for year in set(_YEAR.findall(text)):
+            counts[year] = counts.get(year, 0) + 1
+    if not counts:
+        return None
+    ranked = sorted(counts.values(), reverse=True)
+    if ranked[0] < _MIN_YEAR_PARAGRAPHS or (len(ranked) > 1 and ranked[1] == ranked[0]):
+        return None
+    return max(counts, key=counts.get)
+
+
 def name_lists(names: list[list[str]]) -> pa.ListArray:
     """The `names` column for lists of names: each name's word hash (tasks.fingerprint.word_hash)."""
     counts = np.fromiter(map(len, names), dtype=np.int32, count=len(names))

@@ -24,7 +24,8 @@ import numpy as np
 # link-9: matched paragraphs counted exactly (min_matched_share), short rewrites linked thin (cut_weight).
 # link-11: rewrite candidates by estimated containment of the smaller body (contained_document_pairs).
 # link-12: two instances of an outlet's series are never linked (tasks.stories.series_apart).
-# link-13: a series is named by its title's words before its first instance too (evidence.series_lead_of).
+# link-13: a series is named by its title's words before its first instance too (evidence.series_lead_of);
+# two years' instances each about its own year are apart (evidence.year_of).
 LINK_VERSION = "link-13"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,

@@ -33,6 +33,7 @@ from tasks.evidence import (
     series_lead_of,
     series_of,
     with_evidence,
+    year_of,
 )
 from tasks.fingerprint import SketchConfig, minhash_word_hashes
 from tasks.link import (
@@ -1132,7 +1133,10 @@ def series_apart(
     events over, and its own days are still another set); an edition of a standing text re-issued each year
     (a conference's code of conduct, "PyCon US Code of Conduct (2013)" and "(2018)") names none, and is a
     revision of one text. One page at one URL retitled as its date moved (a security release postponed) is
-    one story. A draft and its issue name one instance."""
+    one story. A draft and its issue name one instance. Two years' instances of a yearly report (its title's
+    instance a year, "Security Report: 2021" and "2022") are apart when each text is about its own year
+    (tasks.evidence.year_of: named throughout), whatever days they name; and a title's words up to its first
+    instance name its series too (tasks.evidence.series_lead_of), for a title reworded after the instance."""
     outlet = np.full(docs.num_rows, -1, dtype=np.int64)
     outlet[doc_index] = outlet_code
     series, instance, release = series_codes(docs)
@@ -1144,12 +1148,15 @@ def series_apart(
         _other_instances(outlet, series, instance, release), _other_instances(outlet, lead, lead_instance, -1)
     )
     days: dict[int, set[str]] = {int(d): set() for d in wanted.tolist()}
+    years: dict[int, str | None] = {}
     if len(wanted) and wide.has_text():
         rows = np.flatnonzero(np.isin(doc_index, wanted) & ~flag)
         texts: dict[int, list[str]] = {d: [] for d in days}
         for d, text in zip(doc_index[rows].tolist(), wide.texts(rows), strict=True):
             texts[d].append(text)
         days = {d: dates_of(t) for d, t in texts.items()}
+        # A yearly report names its year throughout and seldom a day (tasks.evidence.year_of).
+        years = {d: year_of(t) for d, t in texts.items()}
 
     def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if len(a) == 0:
@@ -1161,7 +1168,10 @@ def series_apart(
         test = np.flatnonzero(other & (outlet[a] == outlet[b]) & (url[a] != url[b]))
         for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
             mine, theirs = days.get(x, set()), days.get(y, set())
-            out[i] = bool(mine) and bool(theirs) and mine != theirs
+            year, their_year = years.get(x), years.get(y)
+            out[i] = (bool(mine) and bool(theirs) and mine != theirs) or (
+                year is not None and their_year is not None and year != their_year
+            )
         return out
 
     return apart

@@ -7,7 +7,7 @@ import dataclasses
 
 import numpy as np
 
-from tasks.evidence import dates_of, series_lead_of, series_of
+from tasks.evidence import dates_of, series_lead_of, series_of, year_of
 from tasks.link import link_corpus
 from tasks.stories import find_stories
 from tests.tasks.test_link import RAIL, edit, rows
@@ -266,3 +266,59 @@ def test_a_series_title_names_its_series_by_its_words_before_the_instance():
     # Fewer than three words before the instance name no series; a release announcement's is series_of's.
     assert series_lead_of("Top 10 gadget tips") is None and series_lead_of("Gadget Weekly 41") is None
     assert series_lead_of("Announcing Gadget Editor 2.1") is None and series_lead_of(None) is None
+
+
+# A foundation's yearly safety report (authored): the same structure and process paragraphs each year, word
+# for word, and the year's figures; each names its year throughout and the same day ("As of January 1st"), so
+# the days do not tell the two years apart (tasks.evidence.year_of).
+PROCESS = [
+    "The safety committee of the Gadget Foundation oversees and coordinates the handling of flaws across all "
+    "of the foundation's projects, and reminds projects of their open issues and their duties.",
+    "Anyone finding a flaw in a Gadget project can report it to the committee's address, where it is "
+    "recorded and passed on to the project's own team, which investigates it and fixes it.",
+    "The oversight of every report, along with the tools we have built, lets us count the issues and see how "
+    "long each step takes, which is what this report is about.",
+    "Our teams are all volunteers and we give no formal promise on the handling of issues, but we aim to "
+    "answer every report within three working days.",
+]
+
+
+def safety_report(year: int, mails: int, reports: int, names: int) -> list[str]:
+    return [
+        f"This report explores the state of safety across the Gadget Foundation's projects for the calendar "
+        f"year {year}. We review key figures, notable flaws and the work of the committee.",
+        *PROCESS,
+        f"In {year} our safety addresses received {mails} mails in total, and after filtering {reports} of "
+        f"them were reports of new flaws in {year}.",
+        f"As of January 1st {year + 1}, a tenth of the reports of {year} were still being investigated.",
+        f"During {year} the committee assigned {names} flaw names, a few more than the year before.",
+        f"This report gave figures for the calendar year {year}: every report answered within the week.",
+    ]
+
+
+def test_two_years_reports_of_one_template_are_two_stories():
+    site = "https://blog.gadget.example/entry"
+    docs = [
+        titled(
+            raw("report-21", "gadget", safety_report(2021, 18500, 441, 183), 1),
+            "Gadget Foundation Safety Report: 2021",
+            f"{site}/safety-report",
+        ),
+        titled(
+            raw("report-22", "gadget", safety_report(2022, 22600, 599, 210), 20),
+            "Gadget Foundation Safety Report: 2022",
+            f"{site}/safety-report1",
+        ),
+    ]
+    rows = by_doc(find_stories(*corpus(*docs))[0])
+    assert rows["report-21"]["story_id"] != rows["report-22"]["story_id"]
+    untitled = [dataclasses.replace(d, title=None) for d in docs]
+    rows = by_doc(find_stories(*corpus(*untitled))[0])
+    assert rows["report-21"]["story_id"] == rows["report-22"]["story_id"]
+
+
+def test_the_year_a_text_is_about():
+    assert year_of(safety_report(2021, 1, 2, 3)) == "2021"
+    # A standing text re-issued each year names its year in a line or two: it is about no year.
+    assert year_of(["Gadget Conf 2013 Code of Conduct", "See you at Gadget Conf 2013!", "Be kind."]) is None
+    assert year_of(["2019 and 2020", "2019 and 2020", "2019 and 2020"]) is None  # two years, as often
