@@ -7,6 +7,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import re
 import tempfile
 from bisect import bisect_left
 from collections import defaultdict
@@ -1133,10 +1134,9 @@ def series_apart(
     events over, and its own days are still another set); an edition of a standing text re-issued each year
     (a conference's code of conduct, "PyCon US Code of Conduct (2013)" and "(2018)") names none, and is a
     revision of one text. One page at one URL retitled as its date moved (a security release postponed) is
-    one story. A draft and its issue name one instance. Two years' instances of a yearly report (its title's
-    instance a year, "Security Report: 2021" and "2022") are apart when each text is about its own year
-    (tasks.evidence.year_of: named throughout), whatever days they name; and a title's words up to its first
-    instance name its series too (tasks.evidence.series_lead_of), for a title reworded after the instance."""
+    one story. A draft and its issue name one instance. A title's words up to its first instance name its
+    series too (tasks.evidence.series_lead_of), for a title reworded after the instance. And two reports on
+    two years are apart, whatever their outlets and titles' wording (_year_reader)."""
     outlet = np.full(docs.num_rows, -1, dtype=np.int64)
     outlet[doc_index] = outlet_code
     series, instance, release = series_codes(docs)
@@ -1148,15 +1148,13 @@ def series_apart(
         _other_instances(outlet, series, instance, release), _other_instances(outlet, lead, lead_instance, -1)
     )
     days: dict[int, set[str]] = {int(d): set() for d in wanted.tolist()}
-    years: dict[int, str | None] = {}
     if len(wanted) and wide.has_text():
         rows = np.flatnonzero(np.isin(doc_index, wanted) & ~flag)
         texts: dict[int, list[str]] = {d: [] for d in days}
         for d, text in zip(doc_index[rows].tolist(), wide.texts(rows), strict=True):
             texts[d].append(text)
         days = {d: dates_of(t) for d, t in texts.items()}
-        # A yearly report names its year throughout and seldom a day (tasks.evidence.year_of).
-        years = {d: year_of(t) for d, t in texts.items()}
+    about = _year_reader(docs, doc_index, flag, wide)
 
     def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if len(a) == 0:
@@ -1168,13 +1166,54 @@ def series_apart(
         test = np.flatnonzero(other & (outlet[a] == outlet[b]) & (url[a] != url[b]))
         for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
             mine, theirs = days.get(x, set()), days.get(y, set())
-            year, their_year = years.get(x), years.get(y)
-            out[i] = (bool(mine) and bool(theirs) and mine != theirs) or (
-                year is not None and their_year is not None and year != their_year
-            )
+            out[i] = bool(mine) and bool(theirs) and mine != theirs
+        return out | about(a, b)
+
+    return apart
+
+
+def _year_reader(
+    docs: pa.Table, doc_index: np.ndarray, flag: np.ndarray, wide: WideColumns
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Per (a, b) document pair: whether the two are reports on two years (issue 12, class 2): each title
+    names one year, not the same one, and each text is about its title's year (tasks.evidence.year_of: named
+    in most of its paragraphs). A foundation's yearly security report ("Apache Software Foundation Security
+    Report: 2021", the next year "ASF Security Report: 2022", posted on another of its blogs) prints its
+    process paragraphs word for word each year; the titles' wording and outlets may differ, the years the
+    texts are about do not lie. An edition of a standing text re-issued each year names its year in a line or
+    two, and a copy of a report is about the report's year. Texts are read for the few documents of such pairs
+    only, once each."""
+    n = docs.num_rows
+    title_year = np.full(n, -1, dtype=np.int64)
+    if "title" in docs.column_names:
+        for d, title in enumerate(docs.column("title").to_pylist()):
+            named = set(_TITLE_YEAR.findall(title or ""))
+            if len(named) == 1:
+                title_year[d] = int(named.pop())
+    order = np.argsort(doc_index, kind="stable")
+    starts = np.searchsorted(doc_index[order], np.arange(n + 1))
+    about: dict[int, bool] = {}
+
+    def is_about_its_year(d: int) -> bool:
+        if d not in about:
+            rows = np.sort(order[starts[d] : starts[d + 1]])
+            rows = rows[~flag[rows]]
+            about[d] = year_of(wide.texts(rows)) == str(title_year[d])
+        return about[d]
+
+    def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(a), dtype=bool)
+        if len(a) == 0 or not (title_year >= 0).any() or not wide.has_text():
+            return out
+        test = np.flatnonzero((title_year[a] >= 0) & (title_year[b] >= 0) & (title_year[a] != title_year[b]))
+        for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
+            out[i] = is_about_its_year(x) and is_about_its_year(y)
         return out
 
     return apart
+
+
+_TITLE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:

@@ -297,21 +297,29 @@ def safety_report(year: int, mails: int, reports: int, names: int) -> list[str]:
 
 
 def test_two_years_reports_of_one_template_are_two_stories():
-    site = "https://blog.gadget.example/entry"
+    site = "https://blog.gadget.example"
+    report_21 = safety_report(2021, 18500, 441, 183)
     docs = [
         titled(
-            raw("report-21", "gadget", safety_report(2021, 18500, 441, 183), 1),
+            raw("report-21", "gadget", report_21, 1),
             "Gadget Foundation Safety Report: 2021",
-            f"{site}/safety-report",
+            f"{site}/foundation/safety-report",
         ),
+        # The next year's, posted on the foundation's other blog under a shorter title.
         titled(
-            raw("report-22", "gadget", safety_report(2022, 22600, 599, 210), 20),
-            "Gadget Foundation Safety Report: 2022",
-            f"{site}/safety-report1",
+            raw("report-22", "gadget-safety", safety_report(2022, 22600, 599, 210), 20),
+            "GF Safety Report: 2022",
+            f"{site}/safety/report-2022",
+        ),
+        # The 2021 report printed again by a newsletter: a copy, about the same year.
+        titled(
+            raw("report-21-copy", "digest", report_21, 3), "Safety Report 2021", "https://digest.example/7"
         ),
     ]
     rows = by_doc(find_stories(*corpus(*docs))[0])
-    assert rows["report-21"]["story_id"] != rows["report-22"]["story_id"]
+    assert (
+        rows["report-21"]["story_id"] == rows["report-21-copy"]["story_id"] != rows["report-22"]["story_id"]
+    )
     untitled = [dataclasses.replace(d, title=None) for d in docs]
     rows = by_doc(find_stories(*corpus(*untitled))[0])
     assert rows["report-21"]["story_id"] == rows["report-22"]["story_id"]
