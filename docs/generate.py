@@ -106,6 +106,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "writers read it; the withheld parts' paragraphs withheld), quoted in prose; current figures are "
         "quality.json's",
     ),
+    "quality-link-13.json": (
+        "linking.md",
+        "hand-written: link-13 and html-7 at 486ff9d (real set with real-dev-asf2, generator at 100 and "
+        "1,000 stories), quoted in a table; current figures are quality.json's",
+    ),
     "quality-boilerplate-10.json": (
         "boilerplate.md",
         "hand-written: boilerplate-10 against main c8926ea (real set and generator at 100, 1,000 and 10,000 "
