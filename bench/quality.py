@@ -206,8 +206,8 @@ def label_part(labels: dict, documents: list[str], heldout: bool | str) -> tuple
     `"blind3"`, `"blind4"`, `"blind5"`, `"blind6"` and `"blind7"` for the parts kept from rule writers: text
     added after the rules it measures were written, never used to tune one; `"news-dev"` and `"news-dev2"` for
     the news pages rule writers may read beside the fourth blind part, of the same kind; `"dev-series"` for an
-    outlet's recurring series rule writers may read; `"dev-asf"` for blogs.apache.org posts they may read
-    beside the seventh blind part) or the rest
+    outlet's recurring series rule writers may read; `"dev-asf"` and `"dev-asf2"` for blogs.apache.org posts
+    (and Groovy site states) they may read beside the seventh blind part) or the rest
     (`heldout = False`: the text the rules were developed on). Boilerplate, fate and whole labels are kept for
     the part's documents only."""
 
@@ -374,6 +374,7 @@ PARTS = (
     ("real-blind7", "blind7"),
     ("real-dev-series", "dev-series"),
     ("real-dev-asf", "dev-asf"),
+    ("real-dev-asf2", "dev-asf2"),
 )
 # The parts kept from the people writing rules: their figures are shown, their paragraphs withheld from every
 # result. A part leaves this list when it is opened to find and fix misses (it is then blind no more).
@@ -542,7 +543,8 @@ figures are shown, the paragraphs behind them are withheld while a part is in `W
 (development parts rule writers read, of the same kind as the fourth blind part), `real-dev-series` on an
 outlet's recurring series labelled `heldout = "dev-series"` (a development part), `real-dev-asf` on
 blogs.apache.org posts labelled `heldout = "dev-asf"` (a development part beside the seventh blind part),
-`real-tuned` on the rest
+`real-dev-asf2` on more of them and Apache Groovy site states labelled `heldout = "dev-asf2"` (a second such
+part), `real-tuned` on the rest
 (the text the rules were developed on)."""
 
 # Rows of the comparison table: (label, path into a corpus' results, higher is better).

@@ -101,6 +101,18 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "parts' paragraphs withheld), kept as evidence and quoted in a table; current figures are "
         "quality.json's",
     ),
+    "quality-dev-asf2-first-look.json": (
+        "real-set.md",
+        "hand-written: the second blogs.apache.org development part's first run on main's code (rule "
+        "writers read it; the withheld parts' paragraphs withheld), quoted in prose; current figures are "
+        "quality.json's",
+    ),
+    "quality-link-13.json": (
+        "linking.md",
+        "hand-written: link-15 and html-8 (named link-13 and html-7 on their branch) at 486ff9d (real set "
+        "with real-dev-asf2, generator at 100 and 1,000 stories), quoted in a table; current figures are "
+        "quality.json's",
+    ),
     "quality-boilerplate-10.json": (
         "boilerplate.md",
         "hand-written: boilerplate-10 against main c8926ea (real set and generator at 100, 1,000 and 10,000 "

@@ -244,6 +244,32 @@ def series_of(title: str | None) -> tuple[str, str] | None:
     return " ".join(key), " ".join(instance)
 
 
+# Words a series' title holds before its first instance (series_lead_of): "Devroom at FOSDEM 17" names the
+# series by more than a word or two; "Top 10" or "Week 3" does not.
+_MIN_LEAD_WORDS = 3
+
+
+def series_lead_of(title: str | None) -> tuple[str, str] | None:
+    """The series a title names by its words up to its first instance, and that instance: (lead, instance),
+    None when the title names no instance or fewer than `_MIN_LEAD_WORDS` words before it (a release
+    announcement's series is `series_of`'s).
+
+    The class (issue 12, class 2): an outlet's series whose title is reworded after its instance from one
+    instance to the next, so the whole masked titles differ: "Open Document Editors Devroom at FOSDEM 17,
+    Brussels 4-5 Feb 2017" and "... at FOSDEM 18, Brussels FOSDEM is 3-4 Feb 2018". The lead names the series,
+    its first instance the instance."""
+    if not title or release_of(title) is not None:
+        return None
+    lead = []
+    for word in _SERIES_WORD.findall(title.lower()):
+        if _INSTANCE.fullmatch(word) or word in _MONTHS:
+            if len(lead) < _MIN_LEAD_WORDS:
+                return None
+            return " ".join(lead), word.lstrip("#")
+        lead.append(word)
+    return None
+
+
 # A day named in a text (dates_of): a month's name with a day ("March 4", "Oct. 1", "October 5th", "21
 # October"), or an ISO date ("2024-06-19"). Years alone are left out: a standing text names its year too.
 _MONTH = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
@@ -271,6 +297,32 @@ def dates_of(texts: list[str]) -> set[str]:
             if 1 <= day <= 31 and 1 <= month_number <= 12:
                 days.add(f"{month_number:02d}-{day:02d}")
     return days
+
+
+# A year named in this many of a text's paragraphs at least is a year the text is about (year_of).
+_MIN_YEAR_PARAGRAPHS = 3
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def year_of(texts: list[str]) -> str | None:
+    """The year a text is about: the year its paragraphs name most often, when at least
+    `_MIN_YEAR_PARAGRAPHS` of them name it (and no other year as often); None otherwise.
+
+    What tells two years' instances of a yearly report apart (series_apart), where dates_of cannot: a report
+    on a year ("Security Report: 2021") names its year throughout ("for the calendar year 2021", "In 2021 our
+    security email addresses received...", "During 2021 there were...") and its days seldom, the same ones
+    each year ("As of January 1st"). An edition of a standing text re-issued each year names its year in its
+    title and a line or two ("PyCon US Code of Conduct (2013)": two paragraphs)."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for year in set(_YEAR.findall(text)):
+            counts[year] = counts.get(year, 0) + 1
+    if not counts:
+        return None
+    ranked = sorted(counts.values(), reverse=True)
+    if ranked[0] < _MIN_YEAR_PARAGRAPHS or (len(ranked) > 1 and ranked[1] == ranked[0]):
+        return None
+    return max(counts, key=counts.get)
 
 
 def name_lists(names: list[list[str]]) -> pa.ListArray:

@@ -38,7 +38,9 @@ if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new read
 # the page is parsed (mend_cut_markup), and recorded in `repairs`.
 # html-7: a short paragraph the extractor kept whose text is all link text on the page (a navigation entry,
 # a box's "Read comments" or "Learn more") is left out: page chrome, not the article's text (L3S-GN1).
-HTML_VERSION = "html-7"
+# html-8: a static-site post whose whole body sits in one element is read inside the page it lacks
+# (_load_post_body): the parser's sanity check had rejected it as no HTML.
+HTML_VERSION = "html-8"
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
@@ -224,6 +226,15 @@ def _load_html(html: str) -> HtmlElement | None:
     from trafilatura.utils import load_html
 
     return load_html(html)
+
+
+def _load_post_body(body: str) -> HtmlElement | None:
+    """A static site's post source (front matter, then the post's HTML) holds a page's body without the
+    page. trafilatura takes markup naming no `html` in its first 50 characters for another kind of text unless
+    it parses to two elements or more, so a post whose whole body sits in one element (a <p> wrapping a <div>,
+    as text pasted from another page leaves it) read as no HTML at all: it is read again inside the page it
+    lacks."""
+    return _load_html(f"<html><body>{body}</body></html>")
 
 
 def _lines(result: Extraction | None) -> list[str]:
@@ -466,6 +477,8 @@ def extract_article(
     html, mended = mend_cut_markup(html)
     repairs += mended
     tree = _load_html(html)
+    if tree is None and front is not None:
+        tree = _load_post_body(html)
     if tree is None:
         raise NotText("it does not parse as HTML")
     stated = published_time(tree)

@@ -27,7 +27,9 @@ import numpy as np
 # link-13: an outlet's documents at one front-matter page address are one page (tasks.stories.page_groups).
 # link-14: release notes titled by a name and a three-part number are releases (evidence._names_a_release);
 # two instances of a series whose titles name two days are apart whatever days their texts name.
-LINK_VERSION = "link-14"
+# link-15: a series is named by its title's words before its first instance too (evidence.series_lead_of);
+# two years' instances each about its own year are apart (evidence.year_of).
+LINK_VERSION = "link-15"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).

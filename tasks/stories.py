@@ -7,6 +7,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import re
 import tempfile
 from bisect import bisect_left
 from collections import defaultdict
@@ -30,8 +31,10 @@ from tasks.evidence import (
     name_lists,
     names_and_numbers,  # noqa: F401 (part of this module's interface)
     narrative_shingles,
+    series_lead_of,
     series_of,
     with_evidence,
+    year_of,
 )
 from tasks.fingerprint import SketchConfig, minhash_word_hashes
 from tasks.ingest import EXTRACTED_FORMATS
@@ -1114,19 +1117,35 @@ def filled_apart(paras: pa.Table, doc_index: np.ndarray, a: np.ndarray, b: np.nd
     return out
 
 
-def series_codes(docs: pa.Table) -> tuple[np.ndarray, np.ndarray, int]:
-    """Per document: a code of the series its title names and of its instance (tasks.evidence.series_of), -1
-    for none (or no `title` column); and the code of the release series (-1 if no title announces one)."""
+def series_codes(docs: pa.Table, read: Callable = series_of) -> tuple[np.ndarray, np.ndarray, int]:
+    """Per document: a code of the series its title names and of its instance (tasks.evidence.series_of, or
+    `read`), -1 for none (or no `title` column); and the code of the release series (-1 if no title announces
+    one)."""
     n = docs.num_rows
     if "title" not in docs.column_names:
         return np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64), -1
-    named = [series_of(t) for t in docs.column("title").to_pylist()]
+    named = [read(t) for t in docs.column("title").to_pylist()]
     codes, values = [], []
     for part in (0, 1):
         encoded = pc.dictionary_encode(pa.array([x and x[part] for x in named], pa.string()))
         codes.append(pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64))
         values.append(encoded.dictionary.to_pylist())
     return codes[0], codes[1], values[0].index("release") if "release" in values[0] else -1
+
+
+def _other_instances(
+    outlet: np.ndarray, series: np.ndarray, instance: np.ndarray, release: int
+) -> np.ndarray:
+    """The documents sharing an outlet's series (codes from series_codes; the release series aside) with a
+    document of another instance."""
+    named = np.flatnonzero((series >= 0) & (series != release))
+    key = outlet[named] * (int(series.max(initial=-1)) + 2) + series[named]
+    group = np.unique(key, return_inverse=True)[1].reshape(-1)
+    low = np.full(len(named), np.iinfo(np.int64).max)
+    high = np.full(len(named), -1)
+    np.minimum.at(low, group, instance[named])
+    np.maximum.at(high, group, instance[named])
+    return named[low[group] != high[group]]
 
 
 def series_apart(
@@ -1150,19 +1169,19 @@ def series_apart(
     events over, and its own days are still another set); an edition of a standing text re-issued each year
     (a conference's code of conduct, "PyCon US Code of Conduct (2013)" and "(2018)") names none, and is a
     revision of one text. One page at one URL retitled as its date moved (a security release postponed) is
-    one story. A draft and its issue name one instance."""
+    one story. A draft and its issue name one instance. A title's words up to its first instance name its
+    series too (tasks.evidence.series_lead_of), for a title reworded after the instance. And two reports on
+    two years are apart, whatever their outlets and titles' wording (_year_reader)."""
     outlet = np.full(docs.num_rows, -1, dtype=np.int64)
     outlet[doc_index] = outlet_code
     series, instance, release = series_codes(docs)
+    # A series named by its title's words up to its first instance too: the words after it may be reworded
+    # from one instance to the next (tasks.evidence.series_lead_of).
+    lead, lead_instance, _ = series_codes(docs, series_lead_of)
     # The days of the documents sharing an outlet's series with another instance: few, read from their text.
-    named = np.flatnonzero((series >= 0) & (series != release))
-    key = outlet[named] * (int(series.max(initial=-1)) + 2) + series[named]
-    group = np.unique(key, return_inverse=True)[1].reshape(-1)
-    low = np.full(len(named), np.iinfo(np.int64).max)
-    high = np.full(len(named), -1)
-    np.minimum.at(low, group, instance[named])
-    np.maximum.at(high, group, instance[named])
-    wanted = named[low[group] != high[group]]
+    wanted = np.union1d(
+        _other_instances(outlet, series, instance, release), _other_instances(outlet, lead, lead_instance, -1)
+    )
     days: dict[int, set[str]] = {int(d): set() for d in wanted.tolist()}
     if len(wanted) and wide.has_text():
         rows = np.flatnonzero(np.isin(doc_index, wanted) & ~flag)
@@ -1170,6 +1189,7 @@ def series_apart(
         for d, text in zip(doc_index[rows].tolist(), wide.texts(rows), strict=True):
             texts[d].append(text)
         days = {d: dates_of(t) for d, t in texts.items()}
+    about = _year_reader(docs, doc_index, flag, wide)
 
     # An instance named by its day ("Weekly Update - Jan 18th, 2016" and "Jan 22th"): two days, two issues,
     # whatever their texts name (the Jan 22 update printed the Jan 18 one's events again; found by
@@ -1182,7 +1202,9 @@ def series_apart(
             return np.zeros(0, dtype=bool)
         other = (series[a] >= 0) & (series[a] == series[b]) & (instance[a] != instance[b])
         out = other & (series[a] == release)
-        test = np.flatnonzero(other & (series[a] != release) & (outlet[a] == outlet[b]) & (url[a] != url[b]))
+        other &= series[a] != release
+        other |= (lead[a] >= 0) & (lead[a] == lead[b]) & (lead_instance[a] != lead_instance[b])
+        test = np.flatnonzero(other & (outlet[a] == outlet[b]) & (url[a] != url[b]))
         for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
             named_x, named_y = title_days.get(x, set()), title_days.get(y, set())
             if named_x and named_y:
@@ -1190,9 +1212,53 @@ def series_apart(
                 continue
             mine, theirs = days.get(x, set()), days.get(y, set())
             out[i] = bool(mine) and bool(theirs) and mine != theirs
+        return out | about(a, b)
+
+    return apart
+
+
+def _year_reader(
+    docs: pa.Table, doc_index: np.ndarray, flag: np.ndarray, wide: WideColumns
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Per (a, b) document pair: whether the two are reports on two years (issue 12, class 2): each title
+    names one year, not the same one, and each text is about its title's year (tasks.evidence.year_of: named
+    in most of its paragraphs). A foundation's yearly security report ("Apache Software Foundation Security
+    Report: 2021", the next year "ASF Security Report: 2022", posted on another of its blogs) prints its
+    process paragraphs word for word each year; the titles' wording and outlets may differ, the years the
+    texts are about do not lie. An edition of a standing text re-issued each year names its year in a line or
+    two, and a copy of a report is about the report's year. Texts are read for the few documents of such pairs
+    only, once each."""
+    n = docs.num_rows
+    title_year = np.full(n, -1, dtype=np.int64)
+    if "title" in docs.column_names:
+        for d, title in enumerate(docs.column("title").to_pylist()):
+            named = set(_TITLE_YEAR.findall(title or ""))
+            if len(named) == 1:
+                title_year[d] = int(named.pop())
+    order = np.argsort(doc_index, kind="stable")
+    starts = np.searchsorted(doc_index[order], np.arange(n + 1))
+    about: dict[int, bool] = {}
+
+    def is_about_its_year(d: int) -> bool:
+        if d not in about:
+            rows = np.sort(order[starts[d] : starts[d + 1]])
+            rows = rows[~flag[rows]]
+            about[d] = year_of(wide.texts(rows)) == str(title_year[d])
+        return about[d]
+
+    def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(a), dtype=bool)
+        if len(a) == 0 or not (title_year >= 0).any() or not wide.has_text():
+            return out
+        test = np.flatnonzero((title_year[a] >= 0) & (title_year[b] >= 0) & (title_year[a] != title_year[b]))
+        for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
+            out[i] = is_about_its_year(x) and is_about_its_year(y)
         return out
 
     return apart
+
+
+_TITLE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:

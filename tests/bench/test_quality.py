@@ -732,3 +732,15 @@ def test_the_asf_dev_part_is_scored_apart_and_never_withheld(tmp_path):
     assert label_part(labels, documents, heldout="dev-asf")[1] == {"a1.md", "a2.md"}
     assert not {"a1.md", "a2.md"} & label_part(labels, documents, heldout=False)[1]
     assert label_part(labels, documents, heldout="dev-series")[1] == set()
+
+
+def test_the_second_asf_dev_part_is_scored_apart_and_never_withheld(tmp_path):
+    # heldout = "dev-asf2": a second open part of blogs.apache.org posts and Groovy site states (releases
+    # recast, posts re-issued and moved, one-template posts), read by rule writers; no other part's documents.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "dev-asf2"  # a1.md and a2.md
+    documents = real_documents(corpus)
+    assert ("real-dev-asf2", "dev-asf2") in PARTS and "dev-asf2" not in WITHHELD
+    assert label_part(labels, documents, heldout="dev-asf2")[1] == {"a1.md", "a2.md"}
+    assert label_part(labels, documents, heldout="dev-asf")[1] == set()
+    assert not {"a1.md", "a2.md"} & label_part(labels, documents, heldout=False)[1]

@@ -6,7 +6,7 @@ import pytest
 from trafilatura.utils import load_html
 
 from tasks.decode import NotText
-from tasks.html import decode_page, extract_article, published_time
+from tasks.html import HtmlConfig, decode_page, extract_article, published_time
 from tasks.repair import repair_unicode
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
@@ -372,6 +372,25 @@ def test_the_front_matter_of_a_jekyll_post_written_in_html_is_metadata_not_text(
     assert "layout" not in article.text and "slipway-stays-open" not in article.text
     assert article.metadata["title"] == "Slipway stays open"
     assert article.metadata["published_at"].startswith("2021-03-04")
+
+
+def test_a_jekyll_post_whose_whole_body_sits_in_one_element_is_read():
+    # A blog export's post pasted from another page (authored): its whole body inside one <p> holding a styled
+    # <span> and a <div>, no `html` in its first 50 characters: the HTML parser's sanity check took it for no
+    # HTML at all and the post was rejected.
+    body = (
+        '<p><span style="font-family: Times New Roman; font-size: medium;" class="Apple-style-span">\n'
+        '<div style="background-color: #ffffff;">\n<p>The harbour open day in Kinsale is over; thanks to the '
+        "crews who showed their boats.</p>\n<p>Next stop: the slipway at Crosshaven. See you there!</p>\n"
+        "</div>\n<p></span></p>\n"
+    )
+    post = ("---\nlayout: post\ntitle: Open days\ndate: '2009-12-02 00:53:40 -0500'\n---\n" + body).encode()
+    text = extract_article(post, config=HtmlConfig(min_article_chars=20)).text
+    assert "The harbour open day in Kinsale is over" in text and "See you there!" in text
+    assert "layout" not in text
+    # Without front matter it is no static site's post: the parser's check stands.
+    with pytest.raises(NotText):
+        extract_article(body.encode(), config=HtmlConfig(min_article_chars=20))
 
 
 def test_a_page_opening_with_a_rule_of_dashes_and_prose_keeps_its_text():

@@ -7,7 +7,7 @@ import dataclasses
 
 import numpy as np
 
-from tasks.evidence import dates_of, series_of
+from tasks.evidence import dates_of, series_lead_of, series_of, year_of
 from tasks.link import link_corpus
 from tasks.stories import find_stories
 from tests.tasks.test_link import RAIL, edit, rows
@@ -240,3 +240,135 @@ def test_release_notes_titled_by_a_name_and_a_release_number_are_two_stories():
     assert series_of("Gadget 0.10.8 (Stable)") == ("release", "0.10.8")
     assert series_of("Gadget Code of Conduct 2.1 (Draft)") is None
     assert series_of("How we moved our build farm to Gadget 0.10.8 in one weekend") is None
+
+
+# A yearly call for talks for a devroom at a conference, posted by one blog: the same call each year with the
+# year, room, dates and deadlines changed, and its title reworded after the instance ("..., Ghent 4-5 Feb
+# 2017" / "..., Ghent Confcon is 3-4 Feb 2018"): the whole masked titles differ, their words up to the first
+# instance do not (tasks.evidence.series_lead_of). Authored.
+CALL = [
+    "Confcon is one of the largest gatherings of free software contributors and happens each year in Ghent "
+    "at the university's harbour campus. In {year}, it will be held on {days}.",
+    "As usual, the Gadget Editors devroom is organized jointly by two projects, on {day}, in room {room}.",
+    "We are now inviting proposals for talks about gadget editors and their file format, on topics such as "
+    "code, extensions, localization, QA, UX, tools and adoption.",
+    "Talks should last thirty minutes at most, as we would like to have questions after each one and to fit "
+    "as many speakers as possible in the day.",
+    "While filing your proposal, please give the title of your talk, a short abstract and a few lines about "
+    "yourself, then pick the Gadget Editors devroom as the track, or your talk will not be seen.",
+    "If you already have an account from a previous year, please reuse it rather than creating a new one.",
+    "The deadline is {deadline}. Accepted speakers will be notified by {notified}.",
+    "The talks in the devroom will be recorded and possibly streamed; say in your notes that you agree.",
+]
+
+
+def devroom_call(year: int, days: str, day: str, room: str, deadline: str, notified: str) -> list[str]:
+    fill = dict(year=year, days=days, day=day, room=room, deadline=deadline, notified=notified)
+    return [p.format(**fill) for p in CALL]
+
+
+def test_two_years_calls_whose_titles_are_reworded_after_the_instance_are_two_stories():
+    blog = "https://blog.gadget.example/entry"
+    call_17 = devroom_call(
+        2017, "4 and 5 February", "Saturday, February 4", "K.401", "December 5th", "December 11th"
+    )
+    call_18 = devroom_call(
+        2018, "3 and 4 February", "Saturday, February 3", "AW1.120", "December 4th", "December 11th"
+    )
+    docs = [
+        titled(
+            raw("call-17", "gadget", call_17, 1),
+            "Editors Devroom at Confcon 17, Ghent 4-5 Feb 2017",
+            f"{blog}/a",
+        ),
+        titled(
+            raw("call-18", "gadget", call_18, 20),
+            "Editors Devroom at Confcon 18, Ghent Confcon is 3-4 Feb 2018",
+            f"{blog}/b",
+        ),
+        # The 2017 call posted again at a second URL, the same days: one text re-published.
+        titled(
+            raw("call-17-again", "gadget", call_17, 2),
+            "Editors Devroom at Confcon 17, Ghent 4-5 Feb 2017",
+            f"{blog}/c",
+        ),
+    ]
+    rows = by_doc(find_stories(*corpus(*docs))[0])
+    assert rows["call-17"]["story_id"] == rows["call-17-again"]["story_id"] != rows["call-18"]["story_id"]
+    # What tells them apart is the title's lead: untitled, the two calls are versions of one text.
+    untitled = [dataclasses.replace(d, title=None) for d in docs]
+    rows = by_doc(find_stories(*corpus(*untitled))[0])
+    assert rows["call-17"]["story_id"] == rows["call-18"]["story_id"]
+
+
+def test_a_series_title_names_its_series_by_its_words_before_the_instance():
+    lead = series_lead_of("Editors Devroom at Confcon 17, Ghent 4-5 Feb 2017")
+    assert lead == ("editors devroom at confcon", "17")
+    assert series_lead_of("Editors Devroom at Confcon 18, Ghent Confcon is 3-4 Feb 2018")[0] == lead[0]
+    # Fewer than three words before the instance name no series; a release announcement's is series_of's.
+    assert series_lead_of("Top 10 gadget tips") is None and series_lead_of("Gadget Weekly 41") is None
+    assert series_lead_of("Announcing Gadget Editor 2.1") is None and series_lead_of(None) is None
+
+
+# A foundation's yearly safety report (authored): the same structure and process paragraphs each year, word
+# for word, and the year's figures; each names its year throughout and the same day ("As of January 1st"), so
+# the days do not tell the two years apart (tasks.evidence.year_of).
+PROCESS = [
+    "The safety committee of the Gadget Foundation oversees and coordinates the handling of flaws across all "
+    "of the foundation's projects, and reminds projects of their open issues and their duties.",
+    "Anyone finding a flaw in a Gadget project can report it to the committee's address, where it is "
+    "recorded and passed on to the project's own team, which investigates it and fixes it.",
+    "The oversight of every report, along with the tools we have built, lets us count the issues and see how "
+    "long each step takes, which is what this report is about.",
+    "Our teams are all volunteers and we give no formal promise on the handling of issues, but we aim to "
+    "answer every report within three working days.",
+]
+
+
+def safety_report(year: int, mails: int, reports: int, names: int) -> list[str]:
+    return [
+        f"This report explores the state of safety across the Gadget Foundation's projects for the calendar "
+        f"year {year}. We review key figures, notable flaws and the work of the committee.",
+        *PROCESS,
+        f"In {year} our safety addresses received {mails} mails in total, and after filtering {reports} of "
+        f"them were reports of new flaws in {year}.",
+        f"As of January 1st {year + 1}, a tenth of the reports of {year} were still being investigated.",
+        f"During {year} the committee assigned {names} flaw names, a few more than the year before.",
+        f"This report gave figures for the calendar year {year}: every report answered within the week.",
+    ]
+
+
+def test_two_years_reports_of_one_template_are_two_stories():
+    site = "https://blog.gadget.example"
+    report_21 = safety_report(2021, 18500, 441, 183)
+    docs = [
+        titled(
+            raw("report-21", "gadget", report_21, 1),
+            "Gadget Foundation Safety Report: 2021",
+            f"{site}/foundation/safety-report",
+        ),
+        # The next year's, posted on the foundation's other blog under a shorter title.
+        titled(
+            raw("report-22", "gadget-safety", safety_report(2022, 22600, 599, 210), 20),
+            "GF Safety Report: 2022",
+            f"{site}/safety/report-2022",
+        ),
+        # The 2021 report printed again by a newsletter: a copy, about the same year.
+        titled(
+            raw("report-21-copy", "digest", report_21, 3), "Safety Report 2021", "https://digest.example/7"
+        ),
+    ]
+    rows = by_doc(find_stories(*corpus(*docs))[0])
+    assert (
+        rows["report-21"]["story_id"] == rows["report-21-copy"]["story_id"] != rows["report-22"]["story_id"]
+    )
+    untitled = [dataclasses.replace(d, title=None) for d in docs]
+    rows = by_doc(find_stories(*corpus(*untitled))[0])
+    assert rows["report-21"]["story_id"] == rows["report-22"]["story_id"]
+
+
+def test_the_year_a_text_is_about():
+    assert year_of(safety_report(2021, 1, 2, 3)) == "2021"
+    # A standing text re-issued each year names its year in a line or two: it is about no year.
+    assert year_of(["Gadget Conf 2013 Code of Conduct", "See you at Gadget Conf 2013!", "Be kind."]) is None
+    assert year_of(["2019 and 2020", "2019 and 2020", "2019 and 2020"]) is None  # two years, as often
