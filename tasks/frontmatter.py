@@ -21,6 +21,7 @@ MAX_FRONT_MATTER_CHARS = 64 * 1024
 _DELIMITERS = {"---": "YAML", "+++": "TOML"}
 # The first line of a block that is meant as front matter though it cannot be parsed: `title: ...`, `key =`.
 _KEY_LINE = re.compile(r"^[\w-]+ ?[:=]")
+_COMMENT_LINES = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)+")
 _DATE_KEYS = ("date", "publishDate", "publishdate", "published", "pubDate", "published_at")
 _AUTHOR_KEYS = ("author", "authors")
 _MAX_AUTHORS = 20
@@ -56,7 +57,9 @@ def split_front_matter(text: str) -> FrontMatter | None:
     try:
         fields = yaml.load(block, Loader=yaml.SafeLoader) if kind == "YAML" else tomllib.loads(block)
     except Exception as err:  # noqa: BLE001 - any parse failure (YAML raises many types, deep nesting too)
-        if not _KEY_LINE.match(block.lstrip()):
+        # A site's template may open the block with a comment ("# Originally published at the following
+        # URL", Digital.gov's posts): the first line that is not a comment tells a front matter.
+        if not _KEY_LINE.match(_COMMENT_LINES.sub("", block.lstrip())):
             return None
         reason = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
         read, unread = _yaml_entries(block) if kind == "YAML" else ({}, [])

@@ -45,7 +45,8 @@ from tasks.repair import repair_unicode
 # ingest-7: a canonical URL keeps its query but for trackers (tasks.evidence.canonical_url): old CMSs name the
 # article in it, and one URL makes documents one story.
 # ingest-8: the page address a Markdown file's front matter gives (slug and date, permalink) is stored.
-INGEST_VERSION = "ingest-8"
+# ingest-9: a front matter block opening with a comment line is front matter, its fields read as they can be.
+INGEST_VERSION = "ingest-9"
 TEXT_SUFFIXES = {".txt", ".md"}
 MARKDOWN_SUFFIXES = {".md"}  # read with their front matter as metadata
 JSONL_SUFFIXES = {".jsonl", ".jsonl.gz", ".jsonl.zst"}

@@ -71,6 +71,21 @@ def test_a_broken_block_meant_as_front_matter_is_left_out_with_a_warning():
     assert "could not be read" in front.warning
 
 
+def test_a_broken_block_opening_with_a_comment_is_front_matter_too():
+    # A site's template opens every post's block with a comment (Digital.gov's "# Originally published at the
+    # following URL"); with one value YAML cannot read, the block was taken for text and printed as the
+    # post's first paragraph (found by bench.revisions, issue 12). Written for the test.
+    text = (
+        "---\n# Where the post first appeared\nsource_url: https://agency.example/blog/x\n"
+        'title: "Harbour data, opened"\nsummary: **Bold** words YAML reads as an alias\n---\n\nThe body.'
+    )
+    front = split_front_matter(text)
+    assert front.body == "The body." and front.fields["title"] == "Harbour data, opened"
+    assert "summary field was not used" in front.warning
+    # A rule followed by a comment-like line and prose is still no front matter.
+    assert split_front_matter("---\n# A heading\nA first paragraph.\n\n---\n\nMore.") is None
+
+
 def write(path, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
