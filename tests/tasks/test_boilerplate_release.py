@@ -138,12 +138,14 @@ ANNOUNCING = [
     "Announcing Gadget 1.64.0",
     "Gadget 1.1 Released",
     "The Example Foundation Announces Gadget 1.0",
+    # A name and a three-part number is a release note's title (link-14: Node.js titles its notes so).
+    "gadget v0.3.0",
 ]
 NOT_ANNOUNCING = [
     "Gadget Code of Conduct 2.1",  # an edition names its version
     "Tuesday, July 2, 2024 Security Releases",  # a series' posts: no version in the title
     "Released on 2024-05-01, the report names 12 councils",
-    "gadget v0.3.0",
+    "How we moved our build farm to gadget v0.3.0",  # a sentence that mentions a version
 ]
 
 
