@@ -109,6 +109,12 @@ def relinked_documents(
     a, b = np.r_[verbatim[0], near[0], lost[0]], np.r_[verbatim[1], near[1], lost[1]]
     containment = document_similarity(a, b, documents, size)[0] if width else np.ones(len(a))
     close = containment >= CONTAINMENT_FLOOR * config.min_containment
+    # A pair that only lost a candidate to a crowded bucket is linked again only where that can change what
+    # linking finds (_unfound).
+    was_lost = np.arange(len(a)) >= len(verbatim[0]) + len(near[0])
+    close[was_lost] = _unfound(
+        a[was_lost], b[was_lost], containment[was_lost], story, doc_index, text_of, copies, config
+    )
     touched[a[close]] = touched[b[close]] = True
     # A near whole text: document pairs in one band of the document LSH (tasks.link.candidate_document_pairs)
     # that a heavy rewrite or whole-text evidence could link: an estimated Jaccard from min_rewrite_jaccard.
@@ -144,6 +150,106 @@ def relinked_documents(
             break
         touched = grown
     return touched
+
+
+def _unfound(
+    a: np.ndarray,
+    b: np.ndarray,
+    containment: np.ndarray,
+    story: np.ndarray,
+    doc_index: np.ndarray,
+    text_of: np.ndarray,
+    copies: np.ndarray,
+    config: LinkConfig,
+) -> np.ndarray:
+    """Of the document pairs (a, b) sharing a bucket this run made crowded (a candidate paragraph pair a full
+    run no longer makes), those whose links or clustering that can change.
+
+    A pair with a fresh document is none of them: the fresh one is linked again anyway, and the other was
+    not in its stored story, so the lost candidate made no link. Two stored documents are one of them when
+    - they are close (their whole bodies' estimated containment reaches min_containment: a link is possible)
+      and print no text verbatim that both still match on (a text of at most max_copies copies):
+      tasks.link.document_pairs verifies a close pair on all its paragraphs once any one of them matches,
+      and the same text always matches, whatever the buckets;
+    - or they are in one stored story and not close: the overlap clustering weighs between them came from
+      the candidates alone (a pair of two stories that is not close is no link, and less overlap between
+      two parts that were never joined joins nothing)."""
+    stored = (story[a] >= 0) & (story[b] >= 0)
+    close = containment >= config.min_containment
+    return stored & np.where(
+        close, ~_print_one_text(a, b, doc_index, text_of, copies <= config.max_copies), story[a] == story[b]
+    )
+
+
+def _print_one_text(
+    a: np.ndarray, b: np.ndarray, doc_index: np.ndarray, text_of: np.ndarray, usable: np.ndarray
+) -> np.ndarray:
+    """Per pair: whether documents a[k] and b[k] both print one `usable` text (per text)."""
+    if len(a) == 0:
+        return np.zeros(0, dtype=bool)
+    n_texts = np.int64(len(usable))
+    # The distinct (document, text) keys of the pairs' documents, sorted; each text of a[k] is looked up
+    # under b[k].
+    wanted = np.zeros(max(int(doc_index.max(initial=-1)), int(a.max()), int(b.max())) + 1, dtype=bool)
+    wanted[a] = wanted[b] = True
+    rows = np.flatnonzero(wanted[doc_index] & usable[text_of])
+    key = distinct(doc_index[rows].astype(np.int64) * n_texts + text_of[rows])
+    owner = key // n_texts
+    start = np.searchsorted(owner, a)
+    count = np.searchsorted(owner, a, side="right") - start
+    pair = np.repeat(np.arange(len(a)), count)
+    at = np.repeat(start, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    other = b[pair].astype(np.int64) * n_texts + key[at] % n_texts
+    found = key[np.minimum(np.searchsorted(key, other), len(key) - 1)] == other if len(key) else other < 0
+    return np.bincount(pair[found], minlength=len(a)) > 0
+
+
+def crowded_keys(
+    linked: np.ndarray,
+    doc_index: np.ndarray,
+    fingerprint: np.ndarray,
+    shingles: np.ndarray,
+    sketches: Iterable[tuple[np.ndarray, np.ndarray]],
+    linked_sketches: Iterable[np.ndarray],
+    config: LinkConfig = LinkConfig(),  # noqa: B008
+) -> np.ndarray:
+    """Sorted keys of the LSH buckets of the documents a daily run links (`linked`, per document position)
+    that hold more than `max_bucket` texts (paragraph LSH) or documents (the document LSH, and one hash
+    function of the body sketches) in the whole corpus: tasks.link.link_corpus makes no pair in them, as a
+    run over the whole corpus would not, however few of their texts the documents linked hold.
+
+    doc_index, fingerprint, shingles, sketches: per body row of the corpus as relinked_documents takes them;
+    linked_sketches: the sketch matrices of the linked documents' body rows (any blocks)."""
+    _, text_of = np.unique(fingerprint, return_inverse=True)
+    text_of = text_of.ravel()
+    n_docs, n_texts = len(linked), int(text_of.max(initial=-1)) + 1
+    wanted = distinct(
+        np.concatenate([np.empty(0, np.uint64)] + [band_keys(m, config).ravel() for m in linked_sketches])
+    )
+    maybe = _low_bits(wanted)
+    documents = None
+    hit_rank, hit_text = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
+    for where, matrix in sketches:
+        if documents is None:
+            documents = np.full((n_docs, matrix.shape[1]), np.iinfo(np.uint32).max, dtype=np.uint32)
+        fold_minimum(documents, doc_index[where], matrix)
+        (row, _), rank = _ranks_in(band_keys(matrix, config), wanted, maybe)
+        hit_rank.append(rank)
+        hit_text.append(text_of[where[row]])
+    rank, text = np.concatenate(hit_rank), np.concatenate(hit_text)
+    crowded = [wanted[_bucket_sizes(rank, text, len(wanted), n_texts) > config.max_bucket]]
+    width = 0 if documents is None else documents.shape[1]
+    size = np.bincount(doc_index, weights=shingles, minlength=n_docs)
+    usable = np.flatnonzero(size >= config.min_text_shingles)
+    bandings = [LinkConfig(bands=width, rows=1)] if width else []
+    if width >= config.text_bands * config.text_rows:
+        bandings.append(LinkConfig(bands=config.text_bands, rows=config.text_rows))
+    for banding in bandings:
+        keys = band_keys(documents[usable], banding)
+        mine = distinct(keys[linked[usable]].ravel())
+        (row, _), rank = _ranks_in(keys, mine, _low_bits(mine))
+        crowded.append(mine[_bucket_sizes(rank, usable[row], len(mine), n_docs) > config.max_bucket])
+    return np.sort(np.concatenate(crowded))
 
 
 # Low bits of a key looked up in a bitmap before it is searched for among the wanted keys.

@@ -44,8 +44,9 @@ from tasks.link import (
     document_sketches,
     link_corpus,
     pairs_within_groups,
+    sketch_blocks,
 )
-from tasks.relink import relinked_documents
+from tasks.relink import crowded_keys, relinked_documents
 from tasks.warehouse import SCHEMAS
 
 # What linking reads of the warehouse (a caller reading Parquet needs no other column): not the text, but
@@ -359,6 +360,7 @@ def _find_stories(
     linked = np.arange(n_docs)
     if stored is not None:
         stored.relinked = int(relink.sum())
+    every_body = body
     if relink is not None:
         linked = np.flatnonzero(relink)
         body = body[relink[doc_index[body]]]
@@ -369,6 +371,20 @@ def _find_stories(
     at[linked] = np.arange(len(linked))
     # The body rows' sketches go to a file read a block at a time (never the column whole, nor a copy of it).
     sketches = sketch_file(wide.picked("minhash", body), len(body), scratch / "sketches.u32")
+    # A bucket is crowded or not as in a run over the whole corpus, however few of its texts are linked again.
+    crowded = None
+    if relink is not None:
+        corpus_sketches = ((w, _sketch_matrix(v)) for w, v in wide.picked("minhash", every_body))
+        crowded = crowded_keys(
+            relink,
+            doc_index[every_body],
+            fp[every_body],
+            shingles[every_body],
+            corpus_sketches,
+            (block for _, block in sketch_blocks(sketches)),
+            config,
+        )
+    del every_body
     members = link_corpus(
         pc.take(docs.column("doc_id"), pa.array(linked)).to_pylist(),
         pc.take(docs.column("published_at"), pa.array(linked)).to_pylist(),
@@ -389,6 +405,7 @@ def _find_stories(
         rewrite_candidates=name_candidate_pairs(rare or names, config, scratch),
         scratch=scratch,
         apart=lambda a, b: apart(linked[a], linked[b]),
+        crowded=crowded,
     )
     del names, rare, shingles, body, sketches, groups, versions, at
     if relink is not None:
