@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -179,6 +180,15 @@ class Links:
 
     def __len__(self) -> int:
         return len(self.a)
+
+
+class CrowdedKeys(NamedTuple):
+    """Sorted keys of the buckets crowded in a whole corpus, per LSH: the paragraphs' bands, the documents'
+    bands (candidate_document_pairs) and their single hash functions (contained_document_pairs)."""
+
+    paragraphs: np.ndarray | None
+    documents: np.ndarray | None
+    contained: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -706,7 +716,7 @@ def document_pairs(
         stock_key = stock_key[new[stock_key // n] | new[stock_key % n]]
     # whole: the corpus' whole-text sketches and their LSH pairs, when the caller has them (link_corpus
     # uses them again for heavy rewrites); only for a run over all pairs (`new` None).
-    whole = whole or whole_texts(doc_index, sketches, shingle_counts, n_docs, config, new, scratch, crowded)
+    whole = whole or whole_texts(doc_index, sketches, shingle_counts, n_docs, config, new, scratch)
     size, text_pairs = whole.size, whole.pairs
     # Only those with whole-text evidence: the others would be verified on paragraphs they never met in an
     # LSH bucket, where near matches of unrelated stories built from the same sentences pass.
@@ -1369,7 +1379,7 @@ def link_corpus(
     rewrite_candidates: np.ndarray | None = None,
     scratch: Path | None = None,
     apart: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
-    crowded: np.ndarray | None = None,
+    crowded: CrowdedKeys | None = None,
 ) -> list[Member]:
     """Every document in exactly one story: link, cluster, order versions, find each version's source.
 
@@ -1386,11 +1396,14 @@ def link_corpus(
     apart: for (a, b) document pairs, whether they are two stories whatever their text shares (two instances
     of an outlet's series: tasks.stories.series_apart); such a pair is no link and no overlap clustering
     weighs (they are still one story if `given` joins them, or if other links chain them).
-    crowded: sorted keys of the paragraph and document LSH buckets crowded in the whole corpus, when these
-    documents are part of it (a daily run: tasks.relink.crowded_keys); no pair is made in them.
+    crowded: the keys of the LSH buckets crowded in the whole corpus, when these documents are part of it (a
+    daily run: tasks.relink.crowded_keys); no pair is made in them.
     """
     n_docs = len(doc_ids)
-    whole = whole_texts(doc_index, sketches, shingle_counts, n_docs, config, scratch=scratch, crowded=crowded)
+    crowded = crowded or CrowdedKeys(*(None,) * 3)
+    whole = whole_texts(
+        doc_index, sketches, shingle_counts, n_docs, config, scratch=scratch, crowded=crowded.documents
+    )
     found = document_pairs(
         doc_index,
         sketches,
@@ -1400,7 +1413,7 @@ def link_corpus(
         config,
         whole=whole,
         scratch=scratch,
-        crowded=crowded,
+        crowded=crowded.paragraphs,
     )
 
     # Of the document pairs sharing a matched paragraph (linking's most numerous arrays), heavy rewrites and
@@ -1414,7 +1427,7 @@ def link_corpus(
     thin, thin_weight = np.empty((0, 2), dtype=np.int64), np.empty(0)
     if rewrite_check is not None:
         # Besides the caller's candidates (rare names): a smaller body mostly inside the other (link-11).
-        candidates = contained_document_pairs(whole, doc_index, config, scratch, crowded)
+        candidates = contained_document_pairs(whole, doc_index, config, scratch, crowded.contained)
         if rewrite_candidates is not None:
             candidates = np.concatenate([rewrite_candidates, candidates])
         rewrites, low = rewrite_pairs(overlaps, whole, n_docs, config, candidates)

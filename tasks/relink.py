@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from tasks.link import (
+    CrowdedKeys,
     LinkConfig,
     band_keys,
     distinct,
@@ -212,8 +213,8 @@ def crowded_keys(
     sketches: Iterable[tuple[np.ndarray, np.ndarray]],
     linked_sketches: Iterable[np.ndarray],
     config: LinkConfig = LinkConfig(),  # noqa: B008
-) -> np.ndarray:
-    """Sorted keys of the LSH buckets of the documents a daily run links (`linked`, per document position)
+) -> CrowdedKeys:
+    """The keys of the LSH buckets of the documents a daily run links (`linked`, per document position)
     that hold more than `max_bucket` texts (paragraph LSH) or documents (the document LSH, and one hash
     function of the body sketches) in the whole corpus: tasks.link.link_corpus makes no pair in them, as a
     run over the whole corpus would not, however few of their texts the documents linked hold.
@@ -237,19 +238,20 @@ def crowded_keys(
         hit_rank.append(rank)
         hit_text.append(text_of[where[row]])
     rank, text = np.concatenate(hit_rank), np.concatenate(hit_text)
-    crowded = [wanted[_bucket_sizes(rank, text, len(wanted), n_texts) > config.max_bucket]]
+    crowded = [wanted[_bucket_sizes(rank, text, len(wanted), n_texts) > config.max_bucket]]  # sorted
     width = 0 if documents is None else documents.shape[1]
     size = np.bincount(doc_index, weights=shingles, minlength=n_docs)
     usable = np.flatnonzero(size >= config.min_text_shingles)
-    bandings = [LinkConfig(bands=width, rows=1)] if width else []
-    if width >= config.text_bands * config.text_rows:
-        bandings.append(LinkConfig(bands=config.text_bands, rows=config.text_rows))
-    for banding in bandings:
-        keys = band_keys(documents[usable], banding)
+    bandings = [(config.text_bands, config.text_rows), (width, 1)]
+    for bands, rows in bandings:
+        if width < bands * rows or width == 0:
+            crowded.append(np.empty(0, np.uint64))
+            continue
+        keys = band_keys(documents[usable], LinkConfig(bands=bands, rows=rows))
         mine = distinct(keys[linked[usable]].ravel())
         (row, _), rank = _ranks_in(keys, mine, _low_bits(mine))
         crowded.append(mine[_bucket_sizes(rank, usable[row], len(mine), n_docs) > config.max_bucket])
-    return np.sort(np.concatenate(crowded))
+    return CrowdedKeys(*crowded)
 
 
 # Low bits of a key looked up in a bitmap before it is searched for among the wanted keys.
