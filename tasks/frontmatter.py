@@ -12,8 +12,6 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import yaml
-
 # A block that does not close within this many characters is not front matter (and a huge one is not read).
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 _DELIMITERS = {"---": "YAML", "+++": "TOML"}
@@ -51,6 +49,8 @@ def split_front_matter(text: str) -> FrontMatter | None:
         return None
     block = rest[: closing.start()]
     body = rest[closing.end() :].lstrip("\r\n")
+    import yaml  # imported at use: most inputs have no front matter, and a run with nothing new reads none
+
     try:
         fields = yaml.load(block, Loader=yaml.SafeLoader) if kind == "YAML" else tomllib.loads(block)
     except Exception as err:  # noqa: BLE001 - any parse failure (YAML raises many types, deep nesting too)
@@ -85,6 +85,8 @@ def _yaml_entries(block: str) -> tuple[dict, list[str]]:
     One bad value (a photo credit written `name: *rboed*`, which YAML reads as an alias) makes the whole block
     unreadable, while the title, date and authors beside it are fine; a person reading the file sees them.
     """
+    import yaml
+
     starts = [m.start() for m in _TOP_KEY.finditer(block)]
     read: dict = {}
     unread: list[str] = []
