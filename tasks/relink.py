@@ -65,6 +65,11 @@ def relinked_documents(
     # A text matches only while printed at most max_copies times (tasks.link.matched_rows): one that does,
     # or did before this run, pairs (or paired) the documents printing it.
     usable = (copies <= config.max_copies) | (old_copies <= config.max_copies)
+    # A text this run made stock, or no more (its copies crossed max_copies): it matches no more, or again,
+    # in every document printing it, and two stock texts side by side pair their documents
+    # (stock_document_pairs), so those documents are linked again.
+    crossed = (copies > config.max_copies) != (old_copies > config.max_copies)
+    touched[doc_index[crossed[text_of]]] = True
     # Document pairs, one of them fresh, printing one such text (kept if close enough, below).
     rows = np.flatnonzero(fresh_text[text_of] & usable[text_of])
     verbatim = _pairs_in_buckets(text_of[rows].astype(np.uint64), doc_index[rows], fresh, None)
@@ -121,19 +126,26 @@ def relinked_documents(
     # that a heavy rewrite or whole-text evidence could link: an estimated Jaccard from min_rewrite_jaccard.
     # A short text mostly inside a long one: pairs agreeing in one hash function of their body sketches
     # (tasks.link.contained_document_pairs), the smaller body `min_candidate_containment` in the other.
+    # Two stored documents of a bucket this run made crowded pair no more there: that changes what a full
+    # run finds only when they are that close (a rewrite link is possible) or in one stored story (the
+    # clustering weighed what linked them), as for paragraphs (_unfound).
     usable_doc = np.flatnonzero(size >= config.min_text_shingles)
     if width >= config.text_bands * config.text_rows:
         banding = LinkConfig(bands=config.text_bands, rows=config.text_rows)
-        a, b = _document_bucket_pairs(documents, usable_doc, fresh, banding, config.max_bucket, touched)
-        _, jaccard = document_similarity(a, b, documents, size)
-        near = jaccard >= min(config.min_rewrite_jaccard, config.min_text_jaccard)
-        touched[a[near]] = touched[b[near]] = True
+        pairs = _document_bucket_pairs(documents, usable_doc, fresh, banding, config.max_bucket)
+        for (a, b), lost in zip(pairs, (False, True), strict=True):
+            _, jaccard = document_similarity(a, b, documents, size)
+            near = jaccard >= min(config.min_rewrite_jaccard, config.min_text_jaccard)
+            near = _one_story_or(near, a, b, story) if lost else near
+            touched[a[near]] = touched[b[near]] = True
     if width:
         banding = LinkConfig(bands=width, rows=1)
-        a, b = _document_bucket_pairs(documents, usable_doc, fresh, banding, config.max_bucket, touched)
-        contained, _ = document_similarity(a, b, documents, size)
-        near = contained >= config.min_candidate_containment
-        touched[a[near]] = touched[b[near]] = True
+        pairs = _document_bucket_pairs(documents, usable_doc, fresh, banding, config.max_bucket)
+        for (a, b), lost in zip(pairs, (False, True), strict=True):
+            contained, _ = document_similarity(a, b, documents, size)
+            near = contained >= config.min_candidate_containment
+            near = _one_story_or(near, a, b, story) if lost else near
+            touched[a[near]] = touched[b[near]] = True
     # Rare names and numbers alike (tasks.stories.name_candidate_pairs), the bodies as close as a heavy
     # rewrite found that way needs (min_name_rewrite_jaccard).
     a, b = _rare_names_alike(fresh, names, config)
@@ -336,17 +348,35 @@ def _document_bucket_pairs(
     fresh: np.ndarray,
     banding: LinkConfig,
     max_bucket: int,
-    touched: np.ndarray,
-) -> tuple:
-    """(a, b) document pairs, one of them fresh, sharing a band key of their body sketches (`banding`) in a
-    bucket of at most `max_bucket` documents, among the documents `usable`. The documents of a bucket this
-    run's documents made crowded pair nothing any more: they are marked in `touched`, to be linked again."""
+) -> tuple[tuple, tuple]:
+    """Among the documents `usable`: the (a, b) document pairs, one of them fresh, sharing a band key of their
+    body sketches (`banding`) in a bucket of at most `max_bucket` documents; and the pairs of two stored
+    (not fresh) documents sharing a bucket this run's documents made crowded that pair no more: sharing no
+    other band key in a bucket of at most `max_bucket` documents."""
     keys = band_keys(documents[usable], banding)
     mine = distinct(keys[fresh[usable]].ravel())
     (row, _), key = _ranks_in(keys, mine, _low_bits(mine))
     doc = usable[row]
-    touched[doc[_crowded(key, doc, ~fresh, len(mine), len(fresh), max_bucket)[key]]] = True
-    return _pairs_in_buckets(key, doc, fresh, max_bucket)
+    was = _crowded(key, doc, ~fresh, len(mine), len(fresh), max_bucket)[key] & ~fresh[doc]
+    a, b = _pairs_in_buckets(key[was], doc[was], ~fresh, None)
+    # The band keys each lost pair still shares, and how many documents hold each of them now.
+    at = np.full(len(fresh), -1, dtype=np.int64)
+    at[usable] = np.arange(len(usable))
+    ka, kb = keys[at[a]], keys[at[b]]
+    shared = ka == kb
+    wanted = distinct(ka[shared])
+    (row, _), rank = _ranks_in(keys, wanted, _low_bits(wanted))
+    small = _bucket_sizes(rank, row, len(wanted), len(usable)) <= max_bucket
+    still = np.zeros(len(a), dtype=bool)
+    pair, _ = np.nonzero(shared)
+    if len(wanted):
+        still[pair[small[np.searchsorted(wanted, ka[shared])]]] = True
+    return _pairs_in_buckets(key, doc, fresh, max_bucket), (a[~still], b[~still])
+
+
+def _one_story_or(close: np.ndarray, a: np.ndarray, b: np.ndarray, story: np.ndarray) -> np.ndarray:
+    """Of pairs of stored documents that lost a candidate: those `close` or in one stored story."""
+    return (story[a] >= 0) & (story[b] >= 0) & (close | (story[a] == story[b]))
 
 
 def _rare_names_alike(fresh: np.ndarray, names: tuple[np.ndarray, np.ndarray], config: LinkConfig) -> tuple:
