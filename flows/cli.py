@@ -33,6 +33,15 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+class _Version(argparse.Action):
+    """--version, the package's version looked up only when asked (importlib.metadata is 14 ms of every
+    run's start-up otherwise)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"{parser.prog} {_version()}")  # to stdout, as argparse's own version action prints
+        parser.exit()
+
+
 def _prefect_home() -> None:
     """The project's `.prefect/` unless PREFECT_HOME is set: where a run as the flow keeps its files, and
     so where its profile (an API URL set with `prefect config set`) is read from."""
@@ -82,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="reprint", description="Track what happens to a text when republished."
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="ingest INPUT files/folders, then link, align, report")
     run.add_argument("inputs", nargs="+", metavar="INPUT")

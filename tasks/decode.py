@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import codecs
 
-from charset_normalizer import from_bytes
-
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -89,6 +87,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     western = _as_western(data)
     if western is not None:
         return western, "cp1252"
+    from charset_normalizer import from_bytes  # imported at use: UTF-8 and Windows-1252 files never get here
+
     best = from_bytes(data[:1_000_000]).best()
     if best is None or best.encoding is None:
         raise NotText("no text encoding fits its bytes: it is probably binary")

@@ -12,10 +12,6 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import yaml
-
-from tasks.dates import parse_timestamp
-
 # A block that does not close within this many characters is not front matter (and a huge one is not read).
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 _DELIMITERS = {"---": "YAML", "+++": "TOML"}
@@ -54,6 +50,8 @@ def split_front_matter(text: str) -> FrontMatter | None:
         return None
     block = rest[: closing.start()]
     body = rest[closing.end() :].lstrip("\r\n")
+    import yaml  # imported at use: most inputs have no front matter, and a run with nothing new reads none
+
     try:
         fields = yaml.load(block, Loader=yaml.SafeLoader) if kind == "YAML" else tomllib.loads(block)
     except Exception as err:  # noqa: BLE001 - any parse failure (YAML raises many types, deep nesting too)
@@ -90,6 +88,8 @@ def _yaml_entries(block: str) -> tuple[dict, list[str]]:
     One bad value (a photo credit written `name: *rboed*`, which YAML reads as an alias) makes the whole block
     unreadable, while the title, date and authors beside it are fine; a person reading the file sees them.
     """
+    import yaml
+
     starts = [m.start() for m in _TOP_KEY.finditer(block)]
     read: dict = {}
     unread: list[str] = []
@@ -166,6 +166,8 @@ def _day(value: object) -> str | None:
         return None
     if _ISO_DAY.match(value.strip()):
         return value.strip()[:10]
+    from tasks.dates import parse_timestamp  # imported at use: dateutil, for the few files with front matter
+
     try:  # the one reader of written dates ("October 7, 2025")
         moment = parse_timestamp(value)
     except ValueError:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -186,6 +187,15 @@ class Links:
         return len(self.a)
 
 
+class CrowdedKeys(NamedTuple):
+    """Sorted keys of the buckets crowded in a whole corpus, per LSH: the paragraphs' bands, the documents'
+    bands (candidate_document_pairs) and their single hash functions (contained_document_pairs)."""
+
+    paragraphs: np.ndarray | None
+    documents: np.ndarray | None
+    contained: np.ndarray | None
+
+
 @dataclass(frozen=True)
 class Member:
     """A document's place in its story; `copied_from` is the earlier version it most likely copied."""
@@ -232,12 +242,14 @@ def candidate_paragraph_pairs(
     config: LinkConfig = LinkConfig(),
     fresh: np.ndarray | None = None,
     scratch: Path | None = None,
+    crowded: np.ndarray | None = None,
 ) -> np.ndarray:
     """(p, q) row pairs, p < q, sharing an LSH bucket that is not crowded (no pair met twice), in order.
 
     fresh: when given, only pairs with at least one fresh row (buckets are still judged crowded on all rows).
+    crowded: see candidate_pair_batches.
     """
-    batches = candidate_pair_batches(sketches, config, fresh, scratch)
+    batches = candidate_pair_batches(sketches, config, fresh, scratch, crowded=crowded)
     return np.concatenate([np.empty((0, 2), dtype=np.int64), *batches])
 
 
@@ -247,6 +259,7 @@ def candidate_pair_batches(
     fresh: np.ndarray | None = None,
     scratch: Path | None = None,
     rows: np.ndarray | None = None,
+    crowded: np.ndarray | None = None,
 ) -> Iterator[np.ndarray]:
     """candidate_paragraph_pairs a batch at a time, in (p, q) order, grouped out of core when the band keys
     are more than `_PARTITION`: each band's keys (with their positions) go to files in a temporary folder
@@ -255,7 +268,9 @@ def candidate_pair_batches(
     What is held at once is one part's keys or pairs, whatever the corpus (DuckDB's GROUP BY and self-join
     did the same work, spilling, about three times slower on this machine).
 
-    rows: when given, position k's sketch is `sketches[rows[k]]` (one row per distinct text)."""
+    rows: when given, position k's sketch is `sketches[rows[k]]` (one row per distinct text). crowded: sorted
+    keys whose buckets are crowded however few of their positions these sketches hold (a daily run links part
+    of a corpus, and a bucket is judged on the whole corpus: tasks.relink.crowded_keys)."""
     n = len(rows) if rows is not None else len(sketches)
     if n < 2:
         return
@@ -272,23 +287,29 @@ def candidate_pair_batches(
             del block
         with _Spill(scratch, spread if keys.on_disk else 0) as pairs:
             for part in range(config.bands * split):
-                found = _bucket_pairs(keys.take(part), config.max_bucket, fresh)
+                found = _bucket_pairs(keys.take(part), config.max_bucket, fresh, crowded)
                 pairs.add(np.minimum(found[:, 0] * spread // n, spread - 1), found[:, 0] * n + found[:, 1])
             for part in range(spread):
                 flat = distinct(pairs.take(part))
                 yield np.stack([flat // n, flat % n], axis=1)
 
 
-def _bucket_pairs(keys: np.recarray, max_bucket: int, fresh: np.ndarray | None) -> np.ndarray:
-    """(p, q) position pairs, p < q, sharing a key (one band's) of at most `max_bucket` positions."""
+def _bucket_pairs(
+    keys: np.recarray, max_bucket: int, fresh: np.ndarray | None, crowded: np.ndarray | None = None
+) -> np.ndarray:
+    """(p, q) position pairs, p < q, sharing a key (one band's) of at most `max_bucket` positions, and not
+    one of the `crowded` keys (sorted)."""
     if len(keys) == 0:
         return np.empty((0, 2), dtype=np.int64)
     order = np.argsort(keys.key, kind="stable")
     sorted_keys = keys.key[order]
     starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-    del sorted_keys
     sizes = np.diff(np.r_[starts, len(order)])
     keep = (sizes > 1) & (sizes <= max_bucket)
+    if crowded is not None and len(crowded):
+        bucket = sorted_keys[starts]
+        keep &= crowded[np.minimum(np.searchsorted(crowded, bucket), len(crowded) - 1)] != bucket
+    del sorted_keys
     if fresh is not None:
         keep &= np.add.reduceat(fresh[keys.pos[order]].astype(np.int64), starts) > 0
     pairs = pairs_within_groups(keys.pos[order], starts[keep], sizes[keep])
@@ -511,9 +532,10 @@ def whole_texts(
     config: LinkConfig = LinkConfig(),
     new: np.ndarray | None = None,
     scratch: Path | None = None,
+    crowded: np.ndarray | None = None,
 ) -> WholeTexts:
     documents, size = document_sketches(doc_index, sketches, shingle_counts, n_docs)
-    pairs = candidate_document_pairs(documents, size, config, new, scratch)
+    pairs = candidate_document_pairs(documents, size, config, new, scratch, crowded)
     return WholeTexts(documents, size, pairs, *document_similarity(pairs[:, 0], pairs[:, 1], documents, size))
 
 
@@ -662,9 +684,10 @@ def document_pairs(
     new: np.ndarray | None = None,
     whole: WholeTexts | None = None,
     scratch: Path | None = None,
+    crowded: np.ndarray | None = None,
 ) -> DocumentPairs:
     """What link_documents weighs (its arguments), with the close pairs already verified. scratch: where the
-    LSH buckets are grouped out of core (candidate_pair_batches)."""
+    LSH buckets are grouped out of core, crowded: keys whose buckets are crowded (candidate_pair_batches)."""
     first, text_of = paragraph_texts(fingerprints)
     fresh = None
     if new is not None:
@@ -672,7 +695,7 @@ def document_pairs(
         fresh[text_of[new[doc_index]]] = True
     # Distinct texts, each by its first row's sketch (never gathered into a copy): candidates come out of core
     # a batch at a time and are verified as they come; only the near ones are kept.
-    batches = candidate_pair_batches(sketches, config, fresh, scratch, rows=first)
+    batches = candidate_pair_batches(sketches, config, fresh, scratch, rows=first, crowded=crowded)
     near = [np.empty((0, 2), dtype=np.int64)]
     near += [verify_paragraph_pairs(batch, sketches, config, rows=first) for batch in batches]
     near = np.concatenate(near)
@@ -960,6 +983,7 @@ def candidate_document_pairs(
     config: LinkConfig = LinkConfig(),
     new: np.ndarray | None = None,
     scratch: Path | None = None,
+    crowded: np.ndarray | None = None,
 ) -> np.ndarray:
     """(a, b) document pairs, a < b, whose body sketches agree in a band of `text_rows` (LSH on documents).
 
@@ -971,12 +995,16 @@ def candidate_document_pairs(
         return np.empty((0, 2), dtype=np.int64)
     banding = LinkConfig(bands=config.text_bands, rows=config.text_rows, max_bucket=config.max_bucket)
     fresh = None if new is None else new[usable]
-    pairs = candidate_paragraph_pairs(documents[usable], banding, fresh, scratch)
+    pairs = candidate_paragraph_pairs(documents[usable], banding, fresh, scratch, crowded)
     return usable[pairs]
 
 
 def contained_document_pairs(
-    whole: WholeTexts, doc_index: np.ndarray, config: LinkConfig = LinkConfig(), scratch: Path | None = None
+    whole: WholeTexts,
+    doc_index: np.ndarray,
+    config: LinkConfig = LinkConfig(),
+    scratch: Path | None = None,
+    crowded: np.ndarray | None = None,
 ) -> np.ndarray:
     """(a, b) document pairs, a < b, whose smaller body is estimated `min_candidate_containment` inside the
     other (document_similarity), among pairs sharing the value of any one hash function of their body
@@ -999,7 +1027,7 @@ def contained_document_pairs(
     paragraphs = np.bincount(doc_index, minlength=len(size))
     kept = [np.empty((0, 2), dtype=np.int64)]
     # A batch at a time: most pairs sharing one value are far from containment, and are let go at once.
-    for batch in candidate_pair_batches(documents[usable], banding, scratch=scratch):
+    for batch in candidate_pair_batches(documents[usable], banding, scratch=scratch, crowded=crowded):
         pairs = usable[batch]
         smaller = np.where(size[pairs[:, 0]] <= size[pairs[:, 1]], pairs[:, 0], pairs[:, 1])
         contained, _ = document_similarity(pairs[:, 0], pairs[:, 1], documents, size)
@@ -1356,6 +1384,7 @@ def link_corpus(
     rewrite_candidates: np.ndarray | None = None,
     scratch: Path | None = None,
     apart: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+    crowded: CrowdedKeys | None = None,
 ) -> list[Member]:
     """Every document in exactly one story: link, cluster, order versions, find each version's source.
 
@@ -1372,11 +1401,24 @@ def link_corpus(
     apart: for (a, b) document pairs, whether they are two stories whatever their text shares (two instances
     of an outlet's series: tasks.stories.series_apart); such a pair is no link and no overlap clustering
     weighs (they are still one story if `given` joins them, or if other links chain them).
+    crowded: the keys of the LSH buckets crowded in the whole corpus, when these documents are part of it (a
+    daily run: tasks.relink.crowded_keys); no pair is made in them.
     """
     n_docs = len(doc_ids)
-    whole = whole_texts(doc_index, sketches, shingle_counts, n_docs, config, scratch=scratch)
+    crowded = crowded or CrowdedKeys(*(None,) * 3)
+    whole = whole_texts(
+        doc_index, sketches, shingle_counts, n_docs, config, scratch=scratch, crowded=crowded.documents
+    )
     found = document_pairs(
-        doc_index, sketches, fingerprints, shingle_counts, n_docs, config, whole=whole, scratch=scratch
+        doc_index,
+        sketches,
+        fingerprints,
+        shingle_counts,
+        n_docs,
+        config,
+        whole=whole,
+        scratch=scratch,
+        crowded=crowded.paragraphs,
     )
 
     # Of the document pairs sharing a matched paragraph (linking's most numerous arrays), heavy rewrites and
@@ -1390,7 +1432,7 @@ def link_corpus(
     thin, thin_weight = np.empty((0, 2), dtype=np.int64), np.empty(0)
     if rewrite_check is not None:
         # Besides the caller's candidates (rare names): a smaller body mostly inside the other (link-11).
-        candidates = contained_document_pairs(whole, doc_index, config, scratch)
+        candidates = contained_document_pairs(whole, doc_index, config, scratch, crowded.contained)
         if rewrite_candidates is not None:
             candidates = np.concatenate([rewrite_candidates, candidates])
         rewrites, low = rewrite_pairs(overlaps, whole, n_docs, config, candidates)

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from tasks.link import (
+    CrowdedKeys,
     LinkConfig,
     band_keys,
     distinct,
@@ -64,6 +65,11 @@ def relinked_documents(
     # A text matches only while printed at most max_copies times (tasks.link.matched_rows): one that does,
     # or did before this run, pairs (or paired) the documents printing it.
     usable = (copies <= config.max_copies) | (old_copies <= config.max_copies)
+    # A text this run made stock, or no more (its copies crossed max_copies): it matches no more, or again,
+    # in every document printing it, and two stock texts side by side pair their documents
+    # (stock_document_pairs), so those documents are linked again.
+    crossed = (copies > config.max_copies) != (old_copies > config.max_copies)
+    touched[doc_index[crossed[text_of]]] = True
     # Document pairs, one of them fresh, printing one such text (kept if close enough, below).
     rows = np.flatnonzero(fresh_text[text_of] & usable[text_of])
     verbatim = _pairs_in_buckets(text_of[rows].astype(np.uint64), doc_index[rows], fresh, None)
@@ -109,24 +115,37 @@ def relinked_documents(
     a, b = np.r_[verbatim[0], near[0], lost[0]], np.r_[verbatim[1], near[1], lost[1]]
     containment = document_similarity(a, b, documents, size)[0] if width else np.ones(len(a))
     close = containment >= CONTAINMENT_FLOOR * config.min_containment
+    # A pair that only lost a candidate to a crowded bucket is linked again only where that can change what
+    # linking finds (_unfound).
+    was_lost = np.arange(len(a)) >= len(verbatim[0]) + len(near[0])
+    close[was_lost] = _unfound(
+        a[was_lost], b[was_lost], containment[was_lost], story, doc_index, text_of, copies, config
+    )
     touched[a[close]] = touched[b[close]] = True
     # A near whole text: document pairs in one band of the document LSH (tasks.link.candidate_document_pairs)
     # that a heavy rewrite or whole-text evidence could link: an estimated Jaccard from min_rewrite_jaccard.
     # A short text mostly inside a long one: pairs agreeing in one hash function of their body sketches
     # (tasks.link.contained_document_pairs), the smaller body `min_candidate_containment` in the other.
+    # Two stored documents of a bucket this run made crowded pair no more there: that changes what a full
+    # run finds only when they are that close (a rewrite link is possible) or in one stored story (the
+    # clustering weighed what linked them), as for paragraphs (_unfound).
     usable_doc = np.flatnonzero(size >= config.min_text_shingles)
     if width >= config.text_bands * config.text_rows:
         banding = LinkConfig(bands=config.text_bands, rows=config.text_rows)
-        a, b = _document_bucket_pairs(documents, usable_doc, fresh, banding, config.max_bucket, touched)
-        _, jaccard = document_similarity(a, b, documents, size)
-        near = jaccard >= min(config.min_rewrite_jaccard, config.min_text_jaccard)
-        touched[a[near]] = touched[b[near]] = True
+        pairs = _document_bucket_pairs(documents, usable_doc, fresh, banding, config.max_bucket)
+        for (a, b), lost in zip(pairs, (False, True), strict=True):
+            _, jaccard = document_similarity(a, b, documents, size)
+            near = jaccard >= min(config.min_rewrite_jaccard, config.min_text_jaccard)
+            near = _one_story_or(near, a, b, story) if lost else near
+            touched[a[near]] = touched[b[near]] = True
     if width:
         banding = LinkConfig(bands=width, rows=1)
-        a, b = _document_bucket_pairs(documents, usable_doc, fresh, banding, config.max_bucket, touched)
-        contained, _ = document_similarity(a, b, documents, size)
-        near = contained >= config.min_candidate_containment
-        touched[a[near]] = touched[b[near]] = True
+        pairs = _document_bucket_pairs(documents, usable_doc, fresh, banding, config.max_bucket)
+        for (a, b), lost in zip(pairs, (False, True), strict=True):
+            contained, _ = document_similarity(a, b, documents, size)
+            near = contained >= config.min_candidate_containment
+            near = _one_story_or(near, a, b, story) if lost else near
+            touched[a[near]] = touched[b[near]] = True
     # Rare names and numbers alike (tasks.stories.name_candidate_pairs), the bodies as close as a heavy
     # rewrite found that way needs (min_name_rewrite_jaccard).
     a, b = _rare_names_alike(fresh, names, config)
@@ -144,6 +163,107 @@ def relinked_documents(
             break
         touched = grown
     return touched
+
+
+def _unfound(
+    a: np.ndarray,
+    b: np.ndarray,
+    containment: np.ndarray,
+    story: np.ndarray,
+    doc_index: np.ndarray,
+    text_of: np.ndarray,
+    copies: np.ndarray,
+    config: LinkConfig,
+) -> np.ndarray:
+    """Of the document pairs (a, b) sharing a bucket this run made crowded (a candidate paragraph pair a full
+    run no longer makes), those whose links or clustering that can change.
+
+    A pair with a fresh document is none of them: the fresh one is linked again anyway, and the other was
+    not in its stored story, so the lost candidate made no link. Two stored documents are one of them when
+    - they are close (their whole bodies' estimated containment reaches min_containment: a link is possible)
+      and print no text verbatim that both still match on (a text of at most max_copies copies):
+      tasks.link.document_pairs verifies a close pair on all its paragraphs once any one of them matches,
+      and the same text always matches, whatever the buckets;
+    - or they are in one stored story and not close: the overlap clustering weighs between them came from
+      the candidates alone (a pair of two stories that is not close is no link, and less overlap between
+      two parts that were never joined joins nothing)."""
+    stored = (story[a] >= 0) & (story[b] >= 0)
+    close = containment >= config.min_containment
+    return stored & np.where(
+        close, ~_print_one_text(a, b, doc_index, text_of, copies <= config.max_copies), story[a] == story[b]
+    )
+
+
+def _print_one_text(
+    a: np.ndarray, b: np.ndarray, doc_index: np.ndarray, text_of: np.ndarray, usable: np.ndarray
+) -> np.ndarray:
+    """Per pair: whether documents a[k] and b[k] both print one `usable` text (per text)."""
+    if len(a) == 0:
+        return np.zeros(0, dtype=bool)
+    n_texts = np.int64(len(usable))
+    # The distinct (document, text) keys of the pairs' documents, sorted; each text of a[k] is looked up
+    # under b[k].
+    wanted = np.zeros(max(int(doc_index.max(initial=-1)), int(a.max()), int(b.max())) + 1, dtype=bool)
+    wanted[a] = wanted[b] = True
+    rows = np.flatnonzero(wanted[doc_index] & usable[text_of])
+    key = distinct(doc_index[rows].astype(np.int64) * n_texts + text_of[rows])
+    owner = key // n_texts
+    start = np.searchsorted(owner, a)
+    count = np.searchsorted(owner, a, side="right") - start
+    pair = np.repeat(np.arange(len(a)), count)
+    at = np.repeat(start, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    other = b[pair].astype(np.int64) * n_texts + key[at] % n_texts
+    found = key[np.minimum(np.searchsorted(key, other), len(key) - 1)] == other if len(key) else other < 0
+    return np.bincount(pair[found], minlength=len(a)) > 0
+
+
+def crowded_keys(
+    linked: np.ndarray,
+    doc_index: np.ndarray,
+    fingerprint: np.ndarray,
+    shingles: np.ndarray,
+    sketches: Iterable[tuple[np.ndarray, np.ndarray]],
+    linked_sketches: Iterable[np.ndarray],
+    config: LinkConfig = LinkConfig(),  # noqa: B008
+) -> CrowdedKeys:
+    """The keys of the LSH buckets of the documents a daily run links (`linked`, per document position)
+    that hold more than `max_bucket` texts (paragraph LSH) or documents (the document LSH, and one hash
+    function of the body sketches) in the whole corpus: tasks.link.link_corpus makes no pair in them, as a
+    run over the whole corpus would not, however few of their texts the documents linked hold.
+
+    doc_index, fingerprint, shingles, sketches: per body row of the corpus as relinked_documents takes them;
+    linked_sketches: the sketch matrices of the linked documents' body rows (any blocks)."""
+    _, text_of = np.unique(fingerprint, return_inverse=True)
+    text_of = text_of.ravel()
+    n_docs, n_texts = len(linked), int(text_of.max(initial=-1)) + 1
+    wanted = distinct(
+        np.concatenate([np.empty(0, np.uint64)] + [band_keys(m, config).ravel() for m in linked_sketches])
+    )
+    maybe = _low_bits(wanted)
+    documents = None
+    hit_rank, hit_text = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
+    for where, matrix in sketches:
+        if documents is None:
+            documents = np.full((n_docs, matrix.shape[1]), np.iinfo(np.uint32).max, dtype=np.uint32)
+        fold_minimum(documents, doc_index[where], matrix)
+        (row, _), rank = _ranks_in(band_keys(matrix, config), wanted, maybe)
+        hit_rank.append(rank)
+        hit_text.append(text_of[where[row]])
+    rank, text = np.concatenate(hit_rank), np.concatenate(hit_text)
+    crowded = [wanted[_bucket_sizes(rank, text, len(wanted), n_texts) > config.max_bucket]]  # sorted
+    width = 0 if documents is None else documents.shape[1]
+    size = np.bincount(doc_index, weights=shingles, minlength=n_docs)
+    usable = np.flatnonzero(size >= config.min_text_shingles)
+    bandings = [(config.text_bands, config.text_rows), (width, 1)]
+    for bands, rows in bandings:
+        if width < bands * rows or width == 0:
+            crowded.append(np.empty(0, np.uint64))
+            continue
+        keys = band_keys(documents[usable], LinkConfig(bands=bands, rows=rows))
+        mine = distinct(keys[linked[usable]].ravel())
+        (row, _), rank = _ranks_in(keys, mine, _low_bits(mine))
+        crowded.append(mine[_bucket_sizes(rank, usable[row], len(mine), n_docs) > config.max_bucket])
+    return CrowdedKeys(*crowded)
 
 
 # Low bits of a key looked up in a bitmap before it is searched for among the wanted keys.
@@ -228,17 +348,35 @@ def _document_bucket_pairs(
     fresh: np.ndarray,
     banding: LinkConfig,
     max_bucket: int,
-    touched: np.ndarray,
-) -> tuple:
-    """(a, b) document pairs, one of them fresh, sharing a band key of their body sketches (`banding`) in a
-    bucket of at most `max_bucket` documents, among the documents `usable`. The documents of a bucket this
-    run's documents made crowded pair nothing any more: they are marked in `touched`, to be linked again."""
+) -> tuple[tuple, tuple]:
+    """Among the documents `usable`: the (a, b) document pairs, one of them fresh, sharing a band key of their
+    body sketches (`banding`) in a bucket of at most `max_bucket` documents; and the pairs of two stored
+    (not fresh) documents sharing a bucket this run's documents made crowded that pair no more: sharing no
+    other band key in a bucket of at most `max_bucket` documents."""
     keys = band_keys(documents[usable], banding)
     mine = distinct(keys[fresh[usable]].ravel())
     (row, _), key = _ranks_in(keys, mine, _low_bits(mine))
     doc = usable[row]
-    touched[doc[_crowded(key, doc, ~fresh, len(mine), len(fresh), max_bucket)[key]]] = True
-    return _pairs_in_buckets(key, doc, fresh, max_bucket)
+    was = _crowded(key, doc, ~fresh, len(mine), len(fresh), max_bucket)[key] & ~fresh[doc]
+    a, b = _pairs_in_buckets(key[was], doc[was], ~fresh, None)
+    # The band keys each lost pair still shares, and how many documents hold each of them now.
+    at = np.full(len(fresh), -1, dtype=np.int64)
+    at[usable] = np.arange(len(usable))
+    ka, kb = keys[at[a]], keys[at[b]]
+    shared = ka == kb
+    wanted = distinct(ka[shared])
+    (row, _), rank = _ranks_in(keys, wanted, _low_bits(wanted))
+    small = _bucket_sizes(rank, row, len(wanted), len(usable)) <= max_bucket
+    still = np.zeros(len(a), dtype=bool)
+    pair, _ = np.nonzero(shared)
+    if len(wanted):
+        still[pair[small[np.searchsorted(wanted, ka[shared])]]] = True
+    return _pairs_in_buckets(key, doc, fresh, max_bucket), (a[~still], b[~still])
+
+
+def _one_story_or(close: np.ndarray, a: np.ndarray, b: np.ndarray, story: np.ndarray) -> np.ndarray:
+    """Of pairs of stored documents that lost a candidate: those `close` or in one stored story."""
+    return (story[a] >= 0) & (story[b] >= 0) & (close | (story[a] == story[b]))
 
 
 def _rare_names_alike(fresh: np.ndarray, names: tuple[np.ndarray, np.ndarray], config: LinkConfig) -> tuple:

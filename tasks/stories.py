@@ -11,7 +11,7 @@ import re
 import tempfile
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -48,8 +48,10 @@ from tasks.link import (
     document_sketches,
     link_corpus,
     pairs_within_groups,
+    released,
+    sketch_blocks,
 )
-from tasks.relink import relinked_documents
+from tasks.relink import crowded_keys, relinked_documents
 from tasks.warehouse import SCHEMAS
 
 # What linking reads of the warehouse (a caller reading Parquet needs no other column): not the text, but
@@ -366,12 +368,16 @@ def _find_stories(
     # A daily run links only the documents a changed one could reach (tasks.relink); the rest keep their
     # stories. `linked`: the positions of the documents linked, `at`: each document's place among them.
     rare = None if stored is None else _rare_names(names, config)
-    relink = None
+    relink = every_sketches = None
     if stored is not None:
-        relink = _relinked(stored, versions, doc_index, body, fp, shingles, rare, wide, config)
+        # The corpus's body sketches are read from the files once, to a file of their own: choosing the
+        # documents to link again, the crowded buckets and the linked documents' sketches read it.
+        every_sketches = sketch_file(wide.picked("minhash", body), len(body), scratch / "corpus.u32")
+        relink = _relinked(stored, versions, doc_index, body, fp, shingles, rare, every_sketches, config)
     linked = np.arange(n_docs)
     if stored is not None:
         stored.relinked = int(relink.sum())
+    every_body = body
     if relink is not None:
         linked = np.flatnonzero(relink)
         body = body[relink[doc_index[body]]]
@@ -381,7 +387,26 @@ def _find_stories(
     at = np.full(n_docs, -1, dtype=np.int64)
     at[linked] = np.arange(len(linked))
     # The body rows' sketches go to a file read a block at a time (never the column whole, nor a copy of it).
-    sketches = sketch_file(wide.picked("minhash", body), len(body), scratch / "sketches.u32")
+    crowded = None
+    if relink is None:
+        sketches = sketch_file(wide.picked("minhash", body), len(body), scratch / "sketches.u32")
+    else:
+        kept = np.flatnonzero(relink[doc_index[every_body]])
+        picks = ((np.arange(lo, lo + len(b)), b) for lo, b in sketch_blocks(every_sketches, kept))
+        sketches = sketch_file(picks, len(body), scratch / "sketches.u32")
+        # A bucket is crowded or not as in a run over the whole corpus, however few of its texts are linked
+        # again.
+        crowded = crowded_keys(
+            relink,
+            doc_index[every_body],
+            fp[every_body],
+            shingles[every_body],
+            _blocks(every_sketches),
+            (block for _, block in sketch_blocks(sketches)),
+            config,
+        )
+        released(every_sketches)
+    del every_body, every_sketches
     members = link_corpus(
         pc.take(docs.column("doc_id"), pa.array(linked)).to_pylist(),
         pc.take(docs.column("published_at"), pa.array(linked)).to_pylist(),
@@ -402,6 +427,7 @@ def _find_stories(
         rewrite_candidates=name_candidate_pairs(rare or names, config, scratch),
         scratch=scratch,
         apart=lambda a, b: apart(linked[a], linked[b]),
+        crowded=crowded,
     )
     del names, rare, shingles, body, sketches, groups, versions, at
     if relink is not None:
@@ -478,26 +504,29 @@ def _relinked(
     fp: np.ndarray,
     shingles: np.ndarray,
     names: Names,
-    wide: WideColumns,
+    sketches: np.ndarray,
     config: LinkConfig,
 ) -> np.ndarray:
-    """tasks.relink.relinked_documents over the corpus's body rows, their sketches read where they are."""
+    """tasks.relink.relinked_documents over the corpus's body rows (`body`) and their `sketches` (a file)."""
     fresh = stored.story < 0
-    sketches = ((where, _sketch_matrix(values)) for where, values in wide.picked("minhash", body))
-    new_rows = body[fresh[doc_index[body]]]
-    new_sketches = ((where, _sketch_matrix(values)) for where, values in wide.picked("minhash", new_rows))
     return relinked_documents(
         fresh,
         stored.story,
         versions,
         doc_index[body],
         fp[body],
-        sketches,
-        new_sketches,
+        _blocks(sketches),
+        _blocks(sketches, np.flatnonzero(fresh[doc_index[body]])),
         shingles[body],
         (names.hashes, names.starts),
         config,
     )
+
+
+def _blocks(sketches: np.ndarray, rows: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(positions, sketch matrix) blocks of `sketches` (of the positions `rows` when given), as Picks come."""
+    for lo, block in sketch_blocks(sketches, rows):
+        yield (np.arange(lo, lo + len(block)) if rows is None else rows[lo : lo + len(block)]), block
 
 
 def _names_of(names: Names, docs: np.ndarray) -> Names:
@@ -549,12 +578,12 @@ def body_sketches(minhash: Picks, n: int) -> np.ndarray:
 def sketch_file(minhash: Picks, n: int, path: Path) -> np.ndarray:
     """body_sketches written to `path` a pick at a time (each run of rows in place) and mapped into memory:
     linking reads it a block at a time (tasks.link.sketch_blocks) and lets its pages go, so no sketch column
-    is held, read or gathered."""
+    is held, read or gathered. The picks' values may be sketch matrices already (another file's blocks)."""
     width = 0
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         for where, values in minhash:
-            part = _sketch_matrix(values)
+            part = values if isinstance(values, np.ndarray) else _sketch_matrix(values)
             width = width or part.shape[1]
             if not len(where):
                 continue

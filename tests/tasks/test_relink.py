@@ -73,3 +73,98 @@ def test_a_new_short_text_mostly_inside_a_stored_one_links_that_one_again():
 
     assert relinked() == [True, True, False]
     assert relinked(LinkConfig(min_candidate_containment=1.1)) == [False, True, False]
+
+
+def _crowding_run(copy_prints: int) -> list[bool]:
+    """Stored documents 0 and 1, one story: their bodies alike (texts U and V, one sketch), and each prints a
+    paragraph: 0 prints text 1, 1 prints text `copy_prints`. Eleven new documents (2-12) print texts of that
+    paragraph's very sketch, so every bucket of its LSH bands now holds 12 texts (over max_bucket: a full run
+    pairs nothing in them); their bodies are far from 0 and 1 (U and V's values are lower in every hash
+    function, so the bodies' sketches are U's)."""
+    from tasks.relink import relinked_documents
+
+    paragraph = np.arange(1_000, 1_064, dtype=np.uint32)
+    body = np.arange(64, dtype=np.uint32)
+    rows = [(0, 100, body), (0, 1, paragraph), (1, 101, body), (1, copy_prints, paragraph)]
+    rows += [(d, 200 + d, paragraph) for d in range(2, 13)]
+    doc_index = np.array([d for d, _, _ in rows])
+    sketches = np.stack([s for _, _, s in rows])
+    fresh = np.arange(13) >= 2
+    new_rows = np.flatnonzero(fresh[doc_index])
+    return relinked_documents(
+        fresh,
+        np.where(fresh, -1, 0),
+        np.arange(13),
+        doc_index,
+        np.array([f for _, f, _ in rows], dtype=np.uint64).view(np.int64),
+        [(np.arange(len(rows)), sketches)],
+        [(new_rows, sketches[new_rows])],
+        np.full(len(rows), 100.0),
+        (np.empty(0, np.uint64), np.zeros(14, np.int64)),
+    ).tolist()
+
+
+def test_new_texts_crowding_a_bucket_relink_a_stored_pair_only_if_it_is_found_no_other_way():
+    # Both stored documents print text 1: a full run still pairs them through that text (the same text
+    # matches whatever the buckets) and verifies them on all their paragraphs, so the lost bucket changes
+    # nothing and only the new documents are linked again.
+    assert _crowding_run(copy_prints=1) == [False, False] + [True] * 11
+    # Document 1 prints another text of that paragraph's sketch: the crowded buckets were what paired the
+    # two, so the story is linked again.
+    assert _crowding_run(copy_prints=2) == [True, True] + [True] * 11
+
+
+def test_crowded_keys_are_the_linked_texts_keys_over_max_bucket_texts_in_the_whole_corpus():
+    from tasks.link import LinkConfig, band_keys, document_sketches
+    from tasks.relink import crowded_keys
+
+    # 40 documents of 3 paragraphs; sketches drawn from few values so that buckets fill up. Documents 0-4 are
+    # linked; a bucket holding 11 texts in the corpus is crowded though the linked ones hold two of them.
+    rng = np.random.default_rng(5)
+    config = LinkConfig(max_bucket=4)
+    doc_index = np.repeat(np.arange(40), 3)
+    sketches = rng.integers(0, 3, (120, 64)).astype(np.uint32)
+    fingerprint = rng.integers(0, 90, 120).astype(np.int64)  # some texts printed twice
+    sketches = sketches[
+        np.unique(fingerprint, return_index=True)[1][np.unique(fingerprint, return_inverse=True)[1]]
+    ]
+    linked = np.arange(40) < 5
+    shingles = np.full(120, 40.0)
+    found = crowded_keys(
+        linked, doc_index, fingerprint, shingles, [(np.arange(120), sketches)], [sketches[:15]], config
+    )
+    expected = [set(), set(), set()]
+    keys = band_keys(sketches, config)
+    for key in set(keys[:15].ravel().tolist()):
+        texts = {int(fingerprint[r]) for r in range(120) if key in keys[r].tolist()}
+        if len(texts) > config.max_bucket:
+            expected[0].add(key)
+    documents, _ = document_sketches(doc_index, sketches, shingles, 40)
+    for k, banding in enumerate(
+        [LinkConfig(bands=config.text_bands, rows=config.text_rows), LinkConfig(bands=64, rows=1)]
+    ):
+        keys = band_keys(documents, banding)
+        for key in set(keys[:5].ravel().tolist()):
+            if sum(key in keys[d].tolist() for d in range(40)) > config.max_bucket:
+                expected[k + 1].add(key)
+    assert [keys.tolist() for keys in found] == [sorted(keys) for keys in expected]
+    assert all(expected)
+
+
+def test_a_daily_run_adding_one_percent_links_again_a_bounded_part_and_leaves_a_fresh_runs_tables():
+    """1,000 generated documents, then 10 more (the next ones of the generator: new stories, and the rest of
+    the story cut at 1,000). The generated stories draw their paragraphs from one pool of news sentences, so
+    a new text shares near paragraphs and LSH buckets with many stored ones, and crowds buckets they shared:
+    the daily run links again the stories a new document can join and the stored pairs whose candidates the
+    crowding can change, not every document of a crowded bucket (issue #13: 42 documents, 125 before). The
+    tables are those of a fresh run over the 1,010."""
+    from itertools import islice
+
+    from bench.corpus import iter_documents
+    from tests.tasks.test_stories import assert_same_tables, grow, raw
+
+    generated = islice(iter_documents(1_000, seed=3), 1_010)
+    docs = [raw(d.doc_id, d.outlet, d.paragraphs, 1 + k % 27) for k, d in enumerate(generated)]
+    stored, grown, fresh = grow(docs[:1_000], docs[1_000:1_010], daily=True)
+    assert_same_tables(grown, fresh)
+    assert 10 <= grown["relinked"] <= grown["documents"].num_rows // 10
