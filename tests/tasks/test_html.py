@@ -482,3 +482,107 @@ def test_short_lines_of_link_text_are_left_out_of_the_story():
     assert kept[0].startswith("The county council voted") and "harbour committee" in kept[0]
     assert "www.example-harbour.org" in kept
     assert [p for p in everything if p not in LINKS_ALONE] == kept
+
+
+# A story and, in the same container, a box of related stories: linked headlines and a teaser under each
+# (html-8). The extractor leaves the headlines out and keeps the teasers, which are plain text.
+FERRY_STORY = (
+    "<p>The county council voted on Tuesday to reopen the Mill Street ferry landing, closed since a storm "
+    "damaged its pier, after engineers said the new pilings would hold.</p>"
+    "<p>Residents had asked for the landing to reopen since the winter of 2006, and the repairs will cost "
+    "about $1.2 million from a state grant, the council's treasurer said.</p>"
+    "<p>The first boats are expected to dock at the landing in early summer, officials told the meeting, "
+    "and a timetable will follow in May.</p>"
+)
+RELATED_BOX = (
+    "<div>"
+    '<p><a href="/s/1">Harbour dredging to start in spring after two years of delays</a></p>'
+    "<p>Dredgers will clear the channel.</p>"
+    '<p><a href="/s/2">Fishing fleet braces for a cut in the quota for cod next year</a></p>'
+    "<p>The catch may fall by a fifth.</p>"
+    '<p><a href="/s/3">Lighthouse keeper retires after forty years on Gull Rock island</a></p>'
+    "<p>A party is planned at the pier.</p>"
+    '<p><a href="/s/4">County fair returns to the showground with a new livestock hall</a></p>'
+    "<p>Gates open on Friday.</p>"
+    "</div>"
+)
+TEASERS = {
+    "Dredgers will clear the channel.",
+    "The catch may fall by a fifth.",
+    "A party is planned at the pier.",
+    "Gates open on Friday.",
+}
+
+
+def test_teasers_standing_in_a_box_of_links_are_named_as_chrome_and_the_story_is_not():
+    from tasks.html import HtmlConfig
+
+    page = _page("<title>Ferry landing to reopen</title>", FERRY_STORY + RELATED_BOX)
+    article = extract_article(page)
+    paragraphs = article.text.split("\n\n")
+    # The reader keeps the text as the extractor gave it and names the teasers: the flags take them.
+    assert TEASERS <= set(paragraphs)
+    assert set(article.in_link_boxes) == TEASERS
+    assert paragraphs[0].startswith("The county council voted")
+    assert extract_article(page, config=HtmlConfig(link_box_share=1.01)).in_link_boxes == ()
+
+
+def test_a_story_made_of_links_is_no_box_of_links():
+    from tasks.html import HtmlConfig, link_text, without_link_lines
+
+    items = [
+        ("The new ferry timetable explained for commuters", "Ann Lee"),
+        ("Why the quota for cod will fall by a fifth", "Tom Ash"),
+        ("Forty years on Gull Rock: the keeper's own story", "Raj Patel"),
+        ("What the dredgers will find in the channel", "Mia Chen"),
+        ("A guide to the county fair's new livestock hall", "Sam Ortiz"),
+    ]
+    roundup = "".join(f'<p><a href="/p/{i}">{title}</a>: {who}.</p>' for i, (title, who) in enumerate(items))
+    tree = load_html(f"<html><body><div>{roundup}</div></body></html>")
+    lines = [f"{title}: {who}." for title, who in items]
+    # Each item stands among links; but the text kept is itself mostly links: a roundup post is read as it is.
+    kept, boxed = without_link_lines(lines, link_text(tree), HtmlConfig())
+    assert kept == lines and boxed == ()
+    _, boxed = without_link_lines(lines, link_text(tree), HtmlConfig(article_link_share=1.01))
+    assert set(boxed) == set(lines)
+
+
+def test_a_line_printed_in_a_menu_and_over_the_story_is_the_storys():
+    menu = "".join(f'<li><a href="/c/{i}">{name}</a></li>' for i, name in enumerate(CHAPTERS))
+    first, rest = FERRY_STORY.split("</p>", 1)
+    body = f"{first}</p><h2>A timetable for the summer</h2>{rest}"
+    page = (
+        "<html><head><title>Harbour Town chronicle</title></head><body>"
+        f"<div><p>Harbour Town chronicle: the book</p><ul>{menu}</ul></div>"
+        f"<article>{body}</article></body></html>"
+    ).encode()
+    article = extract_article(page)
+    assert "A timetable for the summer" in article.text.split("\n\n")
+    # The heading's text stands first in the menu, in a box of links; in the story it is the story's.
+    assert "A timetable for the summer" not in article.in_link_boxes
+
+
+CHAPTERS = [
+    "The harbour before the storm",
+    "Ferry landing to reopen",
+    "Dredging the channel",
+    "The fishing fleet",
+    "Gull Rock and its keepers",
+    "The county fair",
+    "A timetable for the summer",
+    "Notes and sources on the harbour",
+    "An index of the harbour's boats",
+    "Maps of the coast and its shoals",
+    "The harbour master's log, 1990 to 2006",
+    "Letters from the fleet's families",
+    "Photographs of the pier before and after",
+]
+
+
+def test_a_read_page_carries_the_lines_in_boxes_of_links_to_the_flags(tmp_path):
+    from tasks.ingest import InputFile, read_input
+
+    path = tmp_path / "ferry.html"
+    path.write_bytes(_page("<title>Ferry landing to reopen</title>", FERRY_STORY + RELATED_BOX))
+    docs, rejects = read_input(InputFile(path, "ferry.html", None))
+    assert not rejects and set(docs[0].in_link_boxes) == TEASERS
