@@ -81,6 +81,32 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2013]\s|\d{1,3}[.)]\s)")
 # What a served page has and a stored post body has not: its document, head, scripts, forms, navigation.
 _PAGE_PARTS = re.compile(r"<(?:html|head|body|title|meta|script|form|nav|header|footer)\b", re.IGNORECASE)
 _MAIL_HEADING = re.compile(r"^#{1,6}\s")
+# Words of a class or id that name a box of page chrome: advertising, a footer, readers' comments, a sports
+# page's fixtures table; words that make such a name a quality of what the element holds.
+_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_CHROME_BOX_WORDS = frozenset(
+    {
+        "ad",
+        "ads",
+        "advert",
+        "adverts",
+        "advertisement",
+        "advertising",
+        "sponsor",
+        "sponsored",
+        "promo",
+        "promos",
+        "foot",
+        "footer",
+        "copyright",
+        "comment",
+        "comments",
+        "sidebar",
+        "fixtures",
+    }
+)
+_NOT_A_BOX = frozenset({"no", "non", "has", "free", "with", "without"})
+_BOX_NAME_WORDS = 3
 # Places on the page a line's text is looked at to tell whether it stands in a box of links.
 _MAX_PLACES = 4
 # A list item's marker as the extractor writes it ("- "), which the page's text does not hold.
@@ -383,6 +409,10 @@ class LinkText:
     parent: tuple[int, ...] = ()
     size: tuple[int, ...] = ()
     size_linked: tuple[int, ...] = ()
+    # Each element's first character, and the innermost element around it (itself included) whose class or
+    # id names a box of page chrome (-1: none).
+    start: tuple[int, ...] = ()
+    named_box: tuple[int, ...] = ()
 
     def find(self, line: str, start: int) -> tuple[int, int]:
         """Where a paragraph's text (white space and a list item's marker ignored) is in the page, at or
@@ -412,6 +442,15 @@ class LinkText:
             where = self.chars.find(text, where + 1)
         return True
 
+    def in_named_box(self, at: int, lead: int) -> bool:
+        """Whether the text at `at` stands in a box the page's markup names as chrome (an ad column, a
+        footer, a comments thread, a fixtures table) that does not hold `lead`, where the story's first
+        paragraph is: a box beside the story, not a frame a site put around it (a story inside a "rail")."""
+        if not self.owner:
+            return False
+        box = self.named_box[self.owner[at]]
+        return box >= 0 and not self.start[box] <= lead < self.start[box] + self.size[box]
+
     def box_link_share(self, at: int, n: int, min_chars: int) -> float:
         """The share of link text in the box around the characters [at, at+n), leaving their own out: the
         nearest element holding at least `min_chars` characters and three times theirs."""
@@ -433,15 +472,20 @@ def link_text(tree: HtmlElement) -> LinkText:
     parent: list[int] = []
     size: list[int] = []
     size_linked: list[int] = []
+    start: list[int] = []
+    named_box: list[int] = []
+    at = 0
 
     def add(text: str | None, inside: bool, index: int) -> int:
+        nonlocal at
         compact = _WHITE.sub("", text or "")
         chars.append(compact)
         linked.extend(bytes([inside]) * len(compact))
         owner.extend([index] * len(compact))
+        at += len(compact)
         return len(compact)
 
-    def walk(element: HtmlElement, inside: bool, up: int) -> tuple[int, int]:
+    def walk(element: HtmlElement, inside: bool, up: int, box: int) -> tuple[int, int]:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag in ("script", "style", "noscript", "head", "title"):
             return 0, 0
@@ -450,20 +494,45 @@ def link_text(tree: HtmlElement) -> LinkText:
         parent.append(up)
         size.append(0)
         size_linked.append(0)
+        start.append(at)
+        if tag and _names_chrome_box(element):
+            box = index
+        named_box.append(box)
         n = add(element.text, here, index) if tag else 0
         total, in_links = n, n * here
         for child in element:
-            child_total, child_links = walk(child, here, index)
+            child_total, child_links = walk(child, here, index, box)
             n = add(child.tail, here, index)
             total += child_total + n
             in_links += child_links + n * here
         size[index], size_linked[index] = total, in_links
         return total, in_links
 
-    walk(tree, False, -1)
+    walk(tree, False, -1, -1)
     return LinkText(
-        "".join(chars), bytes(linked), tuple(owner), tuple(parent), tuple(size), tuple(size_linked)
+        "".join(chars),
+        bytes(linked),
+        tuple(owner),
+        tuple(parent),
+        tuple(size),
+        tuple(size_linked),
+        tuple(start),
+        tuple(named_box),
     )
+
+
+def _names_chrome_box(element: HtmlElement) -> bool:
+    """Whether a block's class or id names a box of page chrome by one of its words ("AdColList", "piFoot",
+    "storyCopyright", "tabcontent fixtures"). Not: a quality of what it holds ("noads", "has-ads"), an
+    anchor made of a heading's words ("conducting-ad-hoc-analysis": a name of more than three words), an
+    inline element or code (a syntax highlighter's "token comment")."""
+    if element.tag in _INLINE_TAGS or element.tag in ("code", "pre", "samp", "kbd", "var"):
+        return False
+    for name in f"{element.get('class') or ''} {element.get('id') or ''}".split():
+        words = {w.lower() for w in _NAME_WORD.findall(name)}
+        if len(words) <= _BOX_NAME_WORDS and words & _CHROME_BOX_WORDS and not words & _NOT_A_BOX:
+            return True
+    return False
 
 
 def without_link_lines(
@@ -494,6 +563,7 @@ def without_link_lines(
     located = sum(n for at, n in found if at >= 0)
     article_links = sum(s * n for s, (at, n) in zip(shares, found, strict=True) if at >= 0)
     in_boxes = located > 0 and article_links < config.article_link_share * located
+    lead = next((at for at, _ in found if at >= 0), -1)
     kept, boxed = [], []
     for line, (at, n), share in zip(lines, found, shares, strict=True):
         if at < 0:
@@ -507,7 +577,9 @@ def without_link_lines(
         if link_line:
             continue
         kept.append(line)
-        if in_boxes and links.in_link_box(at, n, config.link_box_chars, config.link_box_share):
+        if links.in_named_box(at, lead) or (
+            in_boxes and links.in_link_box(at, n, config.link_box_chars, config.link_box_share)
+        ):
             boxed.append(line)
     return kept, tuple(boxed)
 
