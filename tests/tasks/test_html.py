@@ -586,3 +586,52 @@ def test_a_read_page_carries_the_lines_in_boxes_of_links_to_the_flags(tmp_path):
     path.write_bytes(_page("<title>Ferry landing to reopen</title>", FERRY_STORY + RELATED_BOX))
     docs, rejects = read_input(InputFile(path, "ferry.html", None))
     assert not rejects and set(docs[0].in_link_boxes) == TEASERS
+
+
+# Boxes the page's markup names (html-8): an ad column of teasers, a fixtures table, a footer, beside a story.
+AD_COLUMN = (
+    '<div class="AdColList">'
+    "<p>Harbour dredging to start in spring after two years of delays, the port authority says.</p>"
+    "<p>Fishing fleet braces for a cut in the quota for cod next year as stocks fall again.</p>"
+    "</div>"
+    '<div class="tabcontent fixtures"><p>Rovers 2-1 United</p><p>City 0-0 Athletic</p></div>'
+    '<div id="piFoot"><p>101 Harbour Road, Port Alder</p></div>'
+)
+NAMED = {
+    "Harbour dredging to start in spring after two years of delays, the port authority says.",
+    "Fishing fleet braces for a cut in the quota for cod next year as stocks fall again.",
+    "Rovers 2-1 United",
+    "City 0-0 Athletic",
+    "101 Harbour Road, Port Alder",
+}
+
+
+def test_paragraphs_in_a_box_the_markup_names_as_chrome_beside_the_story_are_named():
+    page = _page("<title>Ferry landing to reopen</title>", FERRY_STORY + AD_COLUMN)
+    article = extract_article(page)
+    kept = set(article.text.split("\n\n"))
+    assert NAMED <= kept
+    assert set(article.in_link_boxes) == NAMED
+
+
+def test_a_named_box_that_holds_the_storys_lead_is_a_frame_not_chrome():
+    # A site's frame around a sponsored story: the story's first paragraph is inside it, the ad column not.
+    framed = f'<div class="sponsoredStory">{FERRY_STORY}</div>{AD_COLUMN}'
+    article = extract_article(_page("<title>Ferry landing to reopen</title>", framed))
+    assert article.text.startswith("The county council voted")
+    assert set(article.in_link_boxes) == NAMED
+
+
+def test_code_comments_and_heading_anchors_name_no_box():
+    from tasks.html import _names_chrome_box
+
+    def element(markup: str):
+        return load_html(f"<html><body>{markup}</body></html>").find(".//body")[0]
+
+    assert _names_chrome_box(element('<div class="sidebar-ads">x</div>'))
+    assert _names_chrome_box(element('<div id="storyCopyright">x</div>'))
+    # A syntax highlighter's span, an anchor made of a heading's words, what a block holds.
+    assert not _names_chrome_box(element('<span class="token comment">// add.c</span>'))
+    assert not _names_chrome_box(element('<dt id="conducting-ad-hoc-retrospective-analysis">x</dt>'))
+    assert not _names_chrome_box(element('<div class="article-body noAds">x</div>'))
+    assert not _names_chrome_box(element('<div class="footnotes">x</div>'))
