@@ -84,6 +84,7 @@ _MAIL_HEADING = re.compile(r"^#{1,6}\s")
 # Words of a class or id that name a box of page chrome: advertising, a footer, readers' comments, a sports
 # page's fixtures table; words that make such a name a quality of what the element holds.
 _NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_NAME_PART = re.compile(r"[-_.:]+")
 _CHROME_BOX_WORDS = frozenset(
     {
         "ad",
@@ -529,7 +530,12 @@ def _names_chrome_box(element: HtmlElement) -> bool:
     if element.tag in _INLINE_TAGS or element.tag in ("code", "pre", "samp", "kbd", "var"):
         return False
     for name in f"{element.get('class') or ''} {element.get('id') or ''}".split():
-        words = {w.lower() for w in _NAME_WORD.findall(name)}
+        # Words at separators and camel case; a part holding digits is a generated id ("e1ad"), no word.
+        words = {
+            w.lower()
+            for part in _NAME_PART.split(name)
+            for w in (_NAME_WORD.findall(part) if part.isalpha() else [part])
+        }
         if len(words) <= _BOX_NAME_WORDS and words & _CHROME_BOX_WORDS and not words & _NOT_A_BOX:
             return True
     return False
@@ -552,7 +558,10 @@ def without_link_lines(
     stand among the story's own, which are text. Such lines are kept and named, for the boilerplate flags
     (a reader who wants the page's text as the extractor kept it still has it); only where the text the
     extractor kept is not itself mostly links (a post that is a list of links, a link roundup, is read as
-    it is). A line not found in the page's text (the extractor reworded it) is kept."""
+    it is), and not a line ending in a colon (a story's lead-in to a list of links it offers). In a box the
+    page's markup names as chrome (its class or id: an ad column, a footer, a comments thread, a fixtures
+    table) that does not hold the story's first paragraph. A line not found in the page's text (the extractor
+    reworded it) is kept."""
     found, start = [], 0
     for line in lines:
         at, n = links.find(line, start)
@@ -577,8 +586,12 @@ def without_link_lines(
         if link_line:
             continue
         kept.append(line)
+        # A line ending in a colon leads into what follows it: the list of links a story offers is its own.
+        lead_in = line.rstrip().endswith(":")
         if links.in_named_box(at, lead) or (
-            in_boxes and links.in_link_box(at, n, config.link_box_chars, config.link_box_share)
+            in_boxes
+            and not lead_in
+            and links.in_link_box(at, n, config.link_box_chars, config.link_box_share)
         ):
             boxed.append(line)
     return kept, tuple(boxed)

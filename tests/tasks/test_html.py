@@ -635,3 +635,20 @@ def test_code_comments_and_heading_anchors_name_no_box():
     assert not _names_chrome_box(element('<dt id="conducting-ad-hoc-retrospective-analysis">x</dt>'))
     assert not _names_chrome_box(element('<div class="article-body noAds">x</div>'))
     assert not _names_chrome_box(element('<div class="footnotes">x</div>'))
+    # A generated id (a hash with digits in it) is no word.
+    assert not _names_chrome_box(element('<p id="e1ad" class="go gp dg">x</p>'))
+
+
+def test_a_lead_in_to_a_list_of_links_is_the_storys():
+    from tasks.html import HtmlConfig, link_text, without_link_lines
+
+    links = "".join(f'<li><a href="/c/{i}">{name}</a></li>' for i, name in enumerate(CHAPTERS))
+    lead_in = "With the harbour's archive you can read much more, here is a list of its chapters"
+    page = (
+        f"<html><body><p>{FERRY_STORY}</p><div><p>{lead_in}:</p><ul>{links}</ul></div>"
+        f"<div><p>{lead_in}.</p><ul>{links}</ul></div></body></html>"
+    )
+    found = link_text(load_html(page))
+    lines = [f"{lead_in}:", f"{lead_in}."]
+    # The same words closing with a full stop stand in the box of links like its teasers.
+    assert without_link_lines(lines, found, HtmlConfig())[1] == (f"{lead_in}.",)
