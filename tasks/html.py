@@ -456,7 +456,10 @@ class LinkText:
         """The share of link text in the box around the characters [at, at+n), leaving their own out: the
         nearest element holding at least `min_chars` characters and three times theirs."""
         element = self.owner[at]
-        while self.size[element] < max(3 * n, min_chars) and self.parent[element] >= 0:
+        while self.size[element] < max(3 * n, min_chars):
+            if self.parent[element] < 0:
+                # No box holds it: a paragraph that is much of the page is the page's, not a box's.
+                return 0.0
             element = self.parent[element]
         own_linked = sum(self.linked[at : at + n])
         rest = self.size[element] - n

@@ -536,6 +536,8 @@ def test_a_story_made_of_links_is_no_box_of_links():
         ("Forty years on Gull Rock: the keeper's own story", "Raj Patel"),
         ("What the dredgers will find in the channel", "Mia Chen"),
         ("A guide to the county fair's new livestock hall", "Sam Ortiz"),
+        ("How the harbour master keeps the log of every boat", "Lea Park"),
+        ("The pier's photographs, before and after the storm", "Ben Ruiz"),
     ]
     roundup = "".join(f'<p><a href="/p/{i}">{title}</a>: {who}.</p>' for i, (title, who) in enumerate(items))
     tree = load_html(f"<html><body><div>{roundup}</div></body></html>")
@@ -652,3 +654,13 @@ def test_a_lead_in_to_a_list_of_links_is_the_storys():
     lines = [f"{lead_in}:", f"{lead_in}."]
     # The same words closing with a full stop stand in the box of links like its teasers.
     assert without_link_lines(lines, found, HtmlConfig())[1] == (f"{lead_in}.",)
+
+
+def test_a_paragraph_that_is_much_of_the_page_stands_in_no_box():
+    from tasks.html import HtmlConfig, link_text, without_link_lines
+
+    story = " ".join(["The council met on Tuesday and voted to reopen the ferry landing."] * 12)
+    menu = "".join(f'<li><a href="/c/{i}">{name}</a></li>' for i, name in enumerate(CHAPTERS))
+    found = link_text(load_html(f"<html><body><ul>{menu}</ul><p>{story}</p></body></html>"))
+    # Nothing on the page holds three times its text: the rest of the page is no box around it.
+    assert without_link_lines([story], found, HtmlConfig())[1] == ()
