@@ -101,6 +101,9 @@ class RawDocument:
     # The address the file's front matter gives its page (frontmatter.page_address): an outlet's documents at
     # one are versions of one page, as at one URL (a post's draft in the site's repository and the post).
     page_address: str | None = None
+    # Paragraphs the reader found standing in a box of links on the page (tasks/html.py, html-9): page
+    # chrome by the page's markup, which the text alone does not show. Flagged as boilerplate.
+    in_link_boxes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -346,6 +349,7 @@ def _document(
     meta: dict[str, str | None],
     repaired: tuple[str, ...] = (),
     front_matter: FrontMatter | None = None,
+    in_link_boxes: tuple[str, ...] = (),
 ) -> RawDocument:
     """A read document with its text and metadata repaired; `repaired`: repairs already made to its source;
     `front_matter`: the metadata block `text` was read from (its body), if it had one."""
@@ -385,6 +389,8 @@ def _document(
         warnings=warnings,
         front_matter=front_matter is not None,
         page_address=storable("page_address", front_matter.fields.get("page"))[0] if front_matter else None,
+        # As the text: a paragraph's repaired form is what the flags will meet.
+        in_link_boxes=tuple(repair_unicode(line)[0] for line in in_link_boxes),
     )
 
 
@@ -648,7 +654,16 @@ def read_html(
     article = extract_article(data)
     meta = _with_defaults(item, article.metadata)
     repairs = article.repairs + mixed_repair(article.encoding)
-    doc = _document(item.source, article.text, _hash(data), article.encoding, "html", meta, repairs)
+    doc = _document(
+        item.source,
+        article.text,
+        _hash(data),
+        article.encoding,
+        "html",
+        meta,
+        repairs,
+        in_link_boxes=article.in_link_boxes,
+    )
     return [doc], []
 
 
@@ -712,7 +727,16 @@ def read_warc(
             }
             meta = _with_defaults(item, found, found_wins=True)
             docs.append(
-                _document(source, article.text, body_hash, article.encoding, "warc", meta, article.repairs)
+                _document(
+                    source,
+                    article.text,
+                    body_hash,
+                    article.encoding,
+                    "warc",
+                    meta,
+                    article.repairs,
+                    in_link_boxes=article.in_link_boxes,
+                )
             )
         except ValueError as err:
             rejects.append(Reject(source, f"record {page.number} ({page.url}): {err}"))

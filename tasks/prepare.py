@@ -85,6 +85,11 @@ def prepare_documents(
         forms = [flat_forms[start:end] for start, end in spans]
     with clock("boilerplate"):
         flags = flag_documents([paragraphs for _, paragraphs in split])
+        # What the reader saw of the page's markup: paragraphs standing in a box of links are chrome.
+        for raw, (_, paragraphs), doc_flags in zip(raws, split, flags, strict=True):
+            if raw.in_link_boxes:
+                boxed = set(raw.in_link_boxes)
+                doc_flags[:] = [f or p in boxed for f, p in zip(doc_flags, paragraphs, strict=True)]
     with clock("fingerprint"):
         distinct_fingerprints = [fingerprint(form) for form in distinct_forms]
         flat_fingerprints = [distinct_fingerprints[k] for k in at]

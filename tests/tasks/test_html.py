@@ -501,3 +501,185 @@ def test_short_lines_of_link_text_are_left_out_of_the_story():
     assert kept[0].startswith("The county council voted") and "harbour committee" in kept[0]
     assert "www.example-harbour.org" in kept
     assert [p for p in everything if p not in LINKS_ALONE] == kept
+
+
+# A story and, in the same container, a box of related stories: linked headlines and a teaser under each
+# (html-9). The extractor leaves the headlines out and keeps the teasers, which are plain text.
+FERRY_STORY = (
+    "<p>The county council voted on Tuesday to reopen the Mill Street ferry landing, closed since a storm "
+    "damaged its pier, after engineers said the new pilings would hold.</p>"
+    "<p>Residents had asked for the landing to reopen since the winter of 2006, and the repairs will cost "
+    "about $1.2 million from a state grant, the council's treasurer said.</p>"
+    "<p>The first boats are expected to dock at the landing in early summer, officials told the meeting, "
+    "and a timetable will follow in May.</p>"
+)
+RELATED_BOX = (
+    "<div>"
+    '<p><a href="/s/1">Harbour dredging to start in spring after two years of delays</a></p>'
+    "<p>Dredgers will clear the channel.</p>"
+    '<p><a href="/s/2">Fishing fleet braces for a cut in the quota for cod next year</a></p>'
+    "<p>The catch may fall by a fifth.</p>"
+    '<p><a href="/s/3">Lighthouse keeper retires after forty years on Gull Rock island</a></p>'
+    "<p>A party is planned at the pier.</p>"
+    '<p><a href="/s/4">County fair returns to the showground with a new livestock hall</a></p>'
+    "<p>Gates open on Friday.</p>"
+    "</div>"
+)
+TEASERS = {
+    "Dredgers will clear the channel.",
+    "The catch may fall by a fifth.",
+    "A party is planned at the pier.",
+    "Gates open on Friday.",
+}
+
+
+def test_teasers_standing_in_a_box_of_links_are_named_as_chrome_and_the_story_is_not():
+    from tasks.html import HtmlConfig
+
+    page = _page("<title>Ferry landing to reopen</title>", FERRY_STORY + RELATED_BOX)
+    article = extract_article(page)
+    paragraphs = article.text.split("\n\n")
+    # The reader keeps the text as the extractor gave it and names the teasers: the flags take them.
+    assert TEASERS <= set(paragraphs)
+    assert set(article.in_link_boxes) == TEASERS
+    assert paragraphs[0].startswith("The county council voted")
+    assert extract_article(page, config=HtmlConfig(link_box_share=1.01)).in_link_boxes == ()
+
+
+def test_a_story_made_of_links_is_no_box_of_links():
+    from tasks.html import HtmlConfig, link_text, without_link_lines
+
+    items = [
+        ("The new ferry timetable explained for commuters", "Ann Lee"),
+        ("Why the quota for cod will fall by a fifth", "Tom Ash"),
+        ("Forty years on Gull Rock: the keeper's own story", "Raj Patel"),
+        ("What the dredgers will find in the channel", "Mia Chen"),
+        ("A guide to the county fair's new livestock hall", "Sam Ortiz"),
+        ("How the harbour master keeps the log of every boat", "Lea Park"),
+        ("The pier's photographs, before and after the storm", "Ben Ruiz"),
+    ]
+    roundup = "".join(f'<p><a href="/p/{i}">{title}</a>: {who}.</p>' for i, (title, who) in enumerate(items))
+    tree = load_html(f"<html><body><div>{roundup}</div></body></html>")
+    lines = [f"{title}: {who}." for title, who in items]
+    # Each item stands among links; but the text kept is itself mostly links: a roundup post is read as it is.
+    kept, boxed = without_link_lines(lines, link_text(tree), HtmlConfig())
+    assert kept == lines and boxed == ()
+    _, boxed = without_link_lines(lines, link_text(tree), HtmlConfig(article_link_share=1.01))
+    assert set(boxed) == set(lines)
+
+
+def test_a_line_printed_in_a_menu_and_over_the_story_is_the_storys():
+    menu = "".join(f'<li><a href="/c/{i}">{name}</a></li>' for i, name in enumerate(CHAPTERS))
+    first, rest = FERRY_STORY.split("</p>", 1)
+    body = f"{first}</p><h2>A timetable for the summer</h2>{rest}"
+    page = (
+        "<html><head><title>Harbour Town chronicle</title></head><body>"
+        f"<div><p>Harbour Town chronicle: the book</p><ul>{menu}</ul></div>"
+        f"<article>{body}</article></body></html>"
+    ).encode()
+    article = extract_article(page)
+    assert "A timetable for the summer" in article.text.split("\n\n")
+    # The heading's text stands first in the menu, in a box of links; in the story it is the story's.
+    assert "A timetable for the summer" not in article.in_link_boxes
+
+
+CHAPTERS = [
+    "The harbour before the storm",
+    "Ferry landing to reopen",
+    "Dredging the channel",
+    "The fishing fleet",
+    "Gull Rock and its keepers",
+    "The county fair",
+    "A timetable for the summer",
+    "Notes and sources on the harbour",
+    "An index of the harbour's boats",
+    "Maps of the coast and its shoals",
+    "The harbour master's log, 1990 to 2006",
+    "Letters from the fleet's families",
+    "Photographs of the pier before and after",
+]
+
+
+def test_a_read_page_carries_the_lines_in_boxes_of_links_to_the_flags(tmp_path):
+    from tasks.ingest import InputFile, read_input
+
+    path = tmp_path / "ferry.html"
+    path.write_bytes(_page("<title>Ferry landing to reopen</title>", FERRY_STORY + RELATED_BOX))
+    docs, rejects = read_input(InputFile(path, "ferry.html", None))
+    assert not rejects and set(docs[0].in_link_boxes) == TEASERS
+
+
+# Boxes the page's markup names (html-9): an ad column of teasers, a fixtures table, a footer, beside a story.
+AD_COLUMN = (
+    '<div class="AdColList">'
+    "<p>Harbour dredging to start in spring after two years of delays, the port authority says.</p>"
+    "<p>Fishing fleet braces for a cut in the quota for cod next year as stocks fall again.</p>"
+    "</div>"
+    '<div class="tabcontent fixtures"><p>Rovers 2-1 United</p><p>City 0-0 Athletic</p></div>'
+    '<div id="piFoot"><p>101 Harbour Road, Port Alder</p></div>'
+)
+NAMED = {
+    "Harbour dredging to start in spring after two years of delays, the port authority says.",
+    "Fishing fleet braces for a cut in the quota for cod next year as stocks fall again.",
+    "Rovers 2-1 United",
+    "City 0-0 Athletic",
+    "101 Harbour Road, Port Alder",
+}
+
+
+def test_paragraphs_in_a_box_the_markup_names_as_chrome_beside_the_story_are_named():
+    page = _page("<title>Ferry landing to reopen</title>", FERRY_STORY + AD_COLUMN)
+    article = extract_article(page)
+    kept = set(article.text.split("\n\n"))
+    assert NAMED <= kept
+    assert set(article.in_link_boxes) == NAMED
+
+
+def test_a_named_box_that_holds_the_storys_lead_is_a_frame_not_chrome():
+    # A site's frame around a sponsored story: the story's first paragraph is inside it, the ad column not.
+    framed = f'<div class="sponsoredStory">{FERRY_STORY}</div>{AD_COLUMN}'
+    article = extract_article(_page("<title>Ferry landing to reopen</title>", framed))
+    assert article.text.startswith("The county council voted")
+    assert set(article.in_link_boxes) == NAMED
+
+
+def test_code_comments_and_heading_anchors_name_no_box():
+    from tasks.html import _names_chrome_box
+
+    def element(markup: str):
+        return load_html(f"<html><body>{markup}</body></html>").find(".//body")[0]
+
+    assert _names_chrome_box(element('<div class="sidebar-ads">x</div>'))
+    assert _names_chrome_box(element('<div id="storyCopyright">x</div>'))
+    # A syntax highlighter's span, an anchor made of a heading's words, what a block holds.
+    assert not _names_chrome_box(element('<span class="token comment">// add.c</span>'))
+    assert not _names_chrome_box(element('<dt id="conducting-ad-hoc-retrospective-analysis">x</dt>'))
+    assert not _names_chrome_box(element('<div class="article-body noAds">x</div>'))
+    assert not _names_chrome_box(element('<div class="footnotes">x</div>'))
+    # A generated id (a hash with digits in it) is no word.
+    assert not _names_chrome_box(element('<p id="e1ad" class="go gp dg">x</p>'))
+
+
+def test_a_lead_in_to_a_list_of_links_is_the_storys():
+    from tasks.html import HtmlConfig, link_text, without_link_lines
+
+    links = "".join(f'<li><a href="/c/{i}">{name}</a></li>' for i, name in enumerate(CHAPTERS))
+    lead_in = "With the harbour's archive you can read much more, here is a list of its chapters"
+    page = (
+        f"<html><body><p>{FERRY_STORY}</p><div><p>{lead_in}:</p><ul>{links}</ul></div>"
+        f"<div><p>{lead_in}.</p><ul>{links}</ul></div></body></html>"
+    )
+    found = link_text(load_html(page))
+    lines = [f"{lead_in}:", f"{lead_in}."]
+    # The same words closing with a full stop stand in the box of links like its teasers.
+    assert without_link_lines(lines, found, HtmlConfig())[1] == (f"{lead_in}.",)
+
+
+def test_a_paragraph_that_is_much_of_the_page_stands_in_no_box():
+    from tasks.html import HtmlConfig, link_text, without_link_lines
+
+    story = " ".join(["The council met on Tuesday and voted to reopen the ferry landing."] * 12)
+    menu = "".join(f'<li><a href="/c/{i}">{name}</a></li>' for i, name in enumerate(CHAPTERS))
+    found = link_text(load_html(f"<html><body><ul>{menu}</ul><p>{story}</p></body></html>"))
+    # Nothing on the page holds three times its text: the rest of the page is no box around it.
+    assert without_link_lines([story], found, HtmlConfig())[1] == ()

@@ -136,3 +136,16 @@ def test_template_keys_without_numbers_or_months_are_those_read_word_by_word(see
     monkeypatch.setattr(boilerplate, "_MONTH_TOKEN", re.compile(""))  # every text read word by word
     assert [boilerplate.template_keys(t) for t in texts] == quick
     assert sum(key != 0 for key, _ in quick) > 10
+
+
+def test_paragraphs_the_reader_found_in_a_box_of_links_are_flagged():
+    from dataclasses import replace
+
+    teaser = "Dredgers will clear the channel before the boats return."
+    text = f"{EN}\n\n{teaser}"
+    plain = _raw("a", text)
+    _, paras = prepare_documents([plain], known_languages={})
+    assert paras.column("is_boilerplate").to_pylist() == [False, False, False]
+    _, paras = prepare_documents([replace(plain, in_link_boxes=(teaser,))], known_languages={})
+    assert paras.column("is_boilerplate").to_pylist() == [False, False, True]
+    assert paras.column("boilerplate_reason").to_pylist()[2] == "rule"
