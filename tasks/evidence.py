@@ -301,7 +301,8 @@ def dates_of(texts: list[str]) -> set[str]:
 
 # A year named in this many of a text's paragraphs at least is a year the text is about (year_of).
 _MIN_YEAR_PARAGRAPHS = 3
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A year named in a text or a title (year_of; tasks.stories reads titles by it too).
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def year_of(texts: list[str]) -> str | None:
@@ -315,7 +316,7 @@ def year_of(texts: list[str]) -> str | None:
     title and a line or two ("PyCon US Code of Conduct (2013)": two paragraphs)."""
     counts: dict[str, int] = {}
     for text in texts:
-        for year in set(_YEAR.findall(text)):
+        for year in set(YEAR.findall(text)):
             counts[year] = counts.get(year, 0) + 1
     if not counts:
         return None

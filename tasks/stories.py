@@ -7,7 +7,6 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
-import re
 import tempfile
 from bisect import bisect_left
 from collections import defaultdict
@@ -26,6 +25,7 @@ from tasks.boilerplate import BoilerplateConfig, release_template_rows
 from tasks.evidence import (
     DOCUMENT_EVIDENCE,
     PARAGRAPH_EVIDENCE,
+    YEAR,
     canonical_url,  # noqa: F401 (part of this module's interface)
     dates_of,
     name_lists,
@@ -1146,14 +1146,11 @@ def filled_apart(paras: pa.Table, doc_index: np.ndarray, a: np.ndarray, b: np.nd
     return out
 
 
-def series_codes(docs: pa.Table, read: Callable = series_of) -> tuple[np.ndarray, np.ndarray, int]:
-    """Per document: a code of the series its title names and of its instance (tasks.evidence.series_of, or
-    `read`), -1 for none (or no `title` column); and the code of the release series (-1 if no title announces
-    one)."""
-    n = docs.num_rows
-    if "title" not in docs.column_names:
-        return np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64), -1
-    named = [read(t) for t in docs.column("title").to_pylist()]
+def series_codes(titles: list[str | None], read: Callable = series_of) -> tuple[np.ndarray, np.ndarray, int]:
+    """Per document (its title): a code of the series its title names and of its instance
+    (tasks.evidence.series_of, or `read`), -1 for none; and the code of the release series (-1 if no title
+    announces one)."""
+    named = [read(t) if t else None for t in titles]
     codes, values = [], []
     for part in (0, 1):
         encoded = pc.dictionary_encode(pa.array([x and x[part] for x in named], pa.string()))
@@ -1203,10 +1200,12 @@ def series_apart(
     two years are apart, whatever their outlets and titles' wording (_year_reader)."""
     outlet = np.full(docs.num_rows, -1, dtype=np.int64)
     outlet[doc_index] = outlet_code
-    series, instance, release = series_codes(docs)
+    # The titles, read once for every title rule below (none without a `title` column).
+    titles = docs.column("title").to_pylist() if "title" in docs.column_names else [None] * docs.num_rows
+    series, instance, release = series_codes(titles)
     # A series named by its title's words up to its first instance too: the words after it may be reworded
     # from one instance to the next (tasks.evidence.series_lead_of).
-    lead, lead_instance, _ = series_codes(docs, series_lead_of)
+    lead, lead_instance, _ = series_codes(titles, series_lead_of)
     # The days of the documents sharing an outlet's series with another instance: few, read from their text.
     wanted = np.union1d(
         _other_instances(outlet, series, instance, release), _other_instances(outlet, lead, lead_instance, -1)
@@ -1218,12 +1217,11 @@ def series_apart(
         for d, text in zip(doc_index[rows].tolist(), wide.texts(rows), strict=True):
             texts[d].append(text)
         days = {d: dates_of(t) for d, t in texts.items()}
-    about = _year_reader(docs, doc_index, flag, wide)
+    about = _year_reader(titles, doc_index, flag, wide)
 
     # An instance named by its day ("Weekly Update - Jan 18th, 2016" and "Jan 22th"): two days, two issues,
     # whatever their texts name (the Jan 22 update printed the Jan 18 one's events again; found by
     # bench.revisions on Node.js's weekly updates, issue 12).
-    titles = docs.column("title").to_pylist() if "title" in docs.column_names else [None] * docs.num_rows
     title_days = {int(d): dates_of([titles[d] or ""]) for d in wanted.tolist()}
 
     def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -1247,7 +1245,7 @@ def series_apart(
 
 
 def _year_reader(
-    docs: pa.Table, doc_index: np.ndarray, flag: np.ndarray, wide: WideColumns
+    titles: list[str | None], doc_index: np.ndarray, flag: np.ndarray, wide: WideColumns
 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """Per (a, b) document pair: whether the two are reports on two years (issue 12, class 2): each title
     names one year, not the same one, and each text is about its title's year (tasks.evidence.year_of: named
@@ -1257,13 +1255,12 @@ def _year_reader(
     texts are about do not lie. An edition of a standing text re-issued each year names its year in a line or
     two, and a copy of a report is about the report's year. Texts are read for the few documents of such pairs
     only, once each."""
-    n = docs.num_rows
+    n = len(titles)
     title_year = np.full(n, -1, dtype=np.int64)
-    if "title" in docs.column_names:
-        for d, title in enumerate(docs.column("title").to_pylist()):
-            named = set(_TITLE_YEAR.findall(title or ""))
-            if len(named) == 1:
-                title_year[d] = int(named.pop())
+    for d, title in enumerate(titles):
+        named = set(YEAR.findall(title or ""))
+        if len(named) == 1:
+            title_year[d] = int(named.pop())
     order = np.argsort(doc_index, kind="stable")
     starts = np.searchsorted(doc_index[order], np.arange(n + 1))
     about: dict[int, bool] = {}
@@ -1285,9 +1282,6 @@ def _year_reader(
         return out
 
     return apart
-
-
-_TITLE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:
