@@ -319,14 +319,15 @@ def _find_stories(
     doc_index = pc.index_in(paras.column("doc_id"), value_set=docs.column("doc_id")).to_numpy()
     doc_index = doc_index.astype(np.int64)
     outlet = pc.dictionary_encode(docs.column("outlet")).combine_chunks()
-    outlet_code = pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64)[doc_index]
+    doc_outlet = pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64)  # per document
+    outlet_code = doc_outlet[doc_index]  # per paragraph row
     fp = paras.column("fingerprint").to_numpy().astype(np.uint64).view(np.int64)
     flag = paras.column("is_boilerplate").to_numpy(zero_copy_only=False).copy()
     # Order (furniture is known only once stories are, stories only once furniture is set aside): documents at
     # one canonical URL are one story before anything else; text an outlet prints under two such groups is
     # held out of linking; an outlet's documents sharing most of their text verbatim are versions of one text
     # and link on that alone; then linking; then `repeated` is judged over the stories found.
-    url = page_groups(docs, pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64))
+    url = page_groups(docs, doc_outlet)
     heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
     body = body_rows(outlet_code, url[doc_index], fp, flag, heading)
     held = ~flag
@@ -421,7 +422,7 @@ def _find_stories(
         rewrite_check=narrative_check(
             names,
             narrative_reader(wide, body, at[doc_index[body]], fp[body]),
-            pc.fill_null(outlet.indices, -1).to_numpy().astype(np.int64)[linked],
+            doc_outlet[linked],
             config,
         ),
         rewrite_candidates=name_candidate_pairs(rare or names, config, scratch),
