@@ -377,9 +377,24 @@ def measure(mirrors: Path, keep: Path | None = None, show: str | None = None) ->
                 shown.append(f"--- {source}")
             tally.add_page(page, stored.get(source) if source in out.story else None, shown)
         result[half] = tally.summary() | {"sites": len({site for _, _, site in halves[half]})}
+        result[half]["stories_joined"] = stories_joined(out.story, halves[half])
         if shown:
             print("\n".join(shown))
     return result
+
+
+def stories_joined(story: dict[str, str], pages: list[tuple[str, str, str]]) -> dict[str, int]:
+    """How many stories reprint formed of several of these pages, and how many of those hold pages of one
+    site only. Nearly every site gives one page, so a story of several pages is a republication (a wire story
+    a site printed) or a fault; one of a single site's pages is where faults showed (two articles of one old
+    CMS read as one canonical URL: ingest-7), and a reader judges those first."""
+    site_of_source = {f"{uuid}.html": site for uuid, _, site in pages}
+    members: dict[str, list[str]] = {}
+    for source, story_id in story.items():
+        if source in site_of_source:
+            members.setdefault(story_id, []).append(site_of_source[source])
+    several = [sites for sites in members.values() if len(sites) > 1]
+    return {"stories": len(several), "one_site": sum(len(set(sites)) == 1 for sites in several)}
 
 
 def markdown_table(results: dict) -> str:
@@ -396,6 +411,7 @@ def markdown_table(results: dict) -> str:
         ("full-text words the reader keeps", lambda r: f"{r['full_text_kept']:.3f}"),
         ("kept words that are boilerplate, before flags", lambda r: f"{r['kept_chrome_share']:.3f}"),
         ("kept words that are boilerplate, after flags", lambda r: f"{r['unflagged_chrome_share']:.3f}"),
+        ("stories of several pages (of one site's pages only)", _joined),
     ]
     before = results.get("before", {}).get("runs")
 
@@ -414,6 +430,11 @@ def markdown_table(results: dict) -> str:
             f"`{was['versions']['boilerplate']}`, measured {was['date']}."
         )
     return "\n".join(lines)
+
+
+def _joined(r: dict) -> str:
+    joined = r.get("stories_joined")
+    return f"{joined['stories']} ({joined['one_site']})" if joined else "not measured"
 
 
 def _paragraphs(r: dict) -> str:

@@ -108,3 +108,24 @@ def test_skips_cleanly_without_the_mirror(tmp_path: Path, capsys):
     assert main(["--mirrors", str(tmp_path), "--out", str(tmp_path / "out.json")]) == 0
     assert "skipped" in capsys.readouterr().err
     assert not (tmp_path / "out.json").exists()
+
+
+def test_stories_of_several_pages_are_counted_and_those_of_one_site_apart():
+    from bench.l3s_gn1 import stories_joined
+
+    pages = [
+        ("a", "u", "wire.example"),
+        ("b", "u", "paper.example"),
+        ("c", "u", "cms.example"),
+        ("d", "u", "cms.example"),
+    ]
+    story = {
+        "a.html": "s1",
+        "b.html": "s1",
+        "c.html": "s2",
+        "d.html": "s2",
+        "other.html": "s2",
+        "e.html": "s3",
+    }
+    assert stories_joined(story, pages) == {"stories": 2, "one_site": 1}
+    assert stories_joined({"a.html": "s1", "b.html": "s2"}, pages) == {"stories": 0, "one_site": 0}
