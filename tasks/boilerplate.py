@@ -51,7 +51,11 @@ from tasks.page_tools import is_page_furniture
 # post ("Enjoy." / "- The Click team", "- Jane Doe (Release Manager)").
 # boilerplate-13: a news page's tool rows, story navigation links, box labels and comment-box lines
 # (tasks/page_tools.py), found on L3S-GN1's dev half.
-BOILERPLATE_VERSION = "boilerplate-13"
+# boilerplate-14: posts cross-posted between blogs (real-dev-xpost): a note saying where else the post is
+# ("This blog post is also available at my personal website"), a closing formula alone near a post's end
+# ("Happy Spydering!", "Thanks for reading!"); a comment inside a fenced code block ("# TODO: ...") is code,
+# not an editor's placeholder.
+BOILERPLATE_VERSION = "boilerplate-14"
 
 # The label of a block of pointers elsewhere (a strong rule below; boilerplate-11 takes the block under it).
 _POINTERS_LABEL = (
@@ -89,6 +93,18 @@ _RULES = [
         ("cross-posted", "crossposted", "cross posted"),
         r"^[\W_]{0,4}(this (post|article|piece|entry) (has been |was |is )?(also )?)?"
         r"\[?cross[- ]?posted (on|to|from|at|with)\b(?=.{0,200}$)",
+    ),
+    # boilerplate-14: a note saying where else the post is printed ("#### NOTE: This blog post is also
+    # available at my [personal website](…)", "A version of this post first appeared on <blog>"), as an
+    # author's copy on a project blog carries it. Short lines only: "The report is also available in Spanish"
+    # names no post, and a long paragraph naming where else it ran is the text's.
+    (
+        ("also available", "also published", "also posted", "also appears", "version of this"),
+        r"^(?=.{0,300}$)[\W_]{0,8}((editor['’]?s )?note:?[\W_]{0,3})?"
+        r"((this|the) (blog ?)?(post|article|piece|entry|write-?up) (is|was|has been) also "
+        r"(available|published|posted) (at|on|in)\b|"
+        r"an? (earlier |longer |shorter )?version of this (blog ?)?(post|article|piece|entry) "
+        r"(also |first |originally )?(appeared|appears|was published|was posted) (at|on|in)\b)",
     ),
     # A release's pointers to its issuers: "Learn more about the U.S. Digital Service at: <link>", or as a
     # list item of links ("- Learn more about the [Node.js Foundation](…) and [its members](…)").
@@ -364,7 +380,9 @@ _MARKUP = re.compile(
     re.DOTALL | re.IGNORECASE,
 )
 # An editor's placeholder left in a draft ("TODO: photo of the team", "TK: quote"), never text of the piece.
+# Not inside a fenced code block, where "# TODO: ..." is a comment of the code (boilerplate-14).
 _PLACEHOLDER = re.compile(r"^[\W_]{0,3}(TODO|TBD|FIXME|TK)\b\s*:")
+_FENCE = re.compile(r"```|~~~")
 # A news page's pointers to other stories between paragraphs ("Related: <headline>", "READ MORE: ..."), its
 # photo credits ("Photo: Jane Doe/AP", "(AP Photo/Jane Doe)"), its time stamps ("Updated 3:45 PM ET, May 6"),
 # and its rows of links ("Terms of Use | Privacy Policy | Contact Us", "Posted in Politics | Tagged budget").
@@ -754,6 +772,7 @@ def flags_from_rules(
     # below: a carousel's "Next" and a "Learn more" link, a linter's disable/enable comments, a README's
     # badges, stand around real text.
     anchors = list(flags)
+    code = _in_code_fences(paragraphs)
     in_authors = False  # inside a document's own section of its authors' addresses
     for i, text in enumerate(paragraphs):
         short = len(text) <= 120 and len(text.split()) <= _SHORT_WORDS
@@ -765,7 +784,7 @@ def flags_from_rules(
         if not flags[i] and (
             _COMMENT.match(text)
             or _MARKUP.match(text)
-            or _PLACEHOLDER.match(text)
+            or (_PLACEHOLDER.match(text) and not code[i])
             or _is_byline(text)
             or _is_news_furniture(text)
             or _RULE_LINE.match(text)
@@ -779,6 +798,7 @@ def flags_from_rules(
         ):
             flags[i] = True
     _flag_closing_sign_off(paragraphs, flags)
+    _flag_closing_formula(paragraphs, flags)
     _flag_slideshows(paragraphs, flags)
     _flag_tag_lists(paragraphs, flags)
     _flag_news_boxes(paragraphs, flags)
@@ -1103,6 +1123,43 @@ def _flag_closing_sign_off(paragraphs: list[str], flags: list[bool]) -> None:
             return
         if closing or found.group("dash") or found.group("role"):
             flags[i] = True
+
+
+# boilerplate-14: a blog's closing formula alone in its paragraph: its sign-off phrase ("Happy Spydering!",
+# "Happy coding!", "And happy hacking!!!") or its thanks to the reader for reading ("Thanks for reading!",
+# "Again, thanks a ton for spending time reading these blogs. :D"). The blog's, printed under its every post
+# (as "Happy Drilling!" with names is, by _SIGN_OFF); in a sentence of the post's own ("I hope you enjoy it!
+# And happy Spydering!") it is the text's.
+_CLOSING_FORMULA = re.compile(
+    r"^[\W_]{0,3}((and|again|once again|so),? )?"
+    r"(happy [^\W\d_]{2,}ing|"
+    r"(thanks|thank you)( (so|very) much| a (ton|lot|bunch)| again)? for (reading|taking the time to read|"
+    r"spending (the |some |your )?time (reading|with)\b[^.!?]{0,60}))"
+    r"[\s.!?:;()dp-]*$",
+    re.IGNORECASE,
+)
+_CLOSING_FORMULA_WORDS = 14
+
+
+def _flag_closing_formula(paragraphs: list[str], flags: list[bool]) -> None:
+    """Flag a closing formula alone in its paragraph near a document's end (within _SIGN_OFF_TAIL of it,
+    where a post closes: a notice may follow it); elsewhere such a line is a reader's quote or a heading."""
+    for i in range(max(0, len(paragraphs) - _SIGN_OFF_TAIL), len(paragraphs)):
+        text = paragraphs[i]
+        if not flags[i] and len(text.split()) <= _CLOSING_FORMULA_WORDS and _CLOSING_FORMULA.match(text):
+            flags[i] = True
+
+
+def _in_code_fences(paragraphs: list[str]) -> list[bool]:
+    """Whether each paragraph is inside a fenced code block (or holds a fence): a block with a blank line in
+    it is split into paragraphs, and its later pieces open with the code's own lines ("# TODO: ...")."""
+    inside, code = False, []
+    for text in paragraphs:
+        fences = len(_FENCE.findall(text)) if ("```" in text or "~~~" in text) else 0
+        code.append(inside or fences > 0)
+        if fences % 2:
+            inside = not inside
+    return code
 
 
 def _is_heading(text: str, config: BoilerplateConfig) -> bool:

@@ -45,7 +45,11 @@ def split_front_matter(text: str) -> FrontMatter | None:
     kind = _DELIMITERS.get(first.rstrip())
     if kind is None:
         return None
-    closing = re.search(rf"^{re.escape(first.rstrip())}[ \t]*$", rest[:MAX_FRONT_MATTER_CHARS], re.MULTILINE)
+    # The closing line may end in "\r": a file saved with Windows line ends (CRLF) closes its block with
+    # "---\r" (ingest-10; the Matplotlib blog's posts).
+    closing = re.search(
+        rf"^{re.escape(first.rstrip())}[ \t\r]*$", rest[:MAX_FRONT_MATTER_CHARS], re.MULTILINE
+    )
     if closing is None:
         return None
     block = rest[: closing.start()]

@@ -46,7 +46,8 @@ from tasks.repair import repair_unicode
 # article in it, and one URL makes documents one story.
 # ingest-8: the page address a Markdown file's front matter gives (slug and date, permalink) is stored.
 # ingest-9: a front matter block opening with a comment line is front matter, its fields read as they can be.
-INGEST_VERSION = "ingest-9"
+# ingest-10: a front matter block of a file with Windows line ends (CRLF) is closed by its "---\r" line.
+INGEST_VERSION = "ingest-10"
 TEXT_SUFFIXES = {".txt", ".md"}
 MARKDOWN_SUFFIXES = {".md"}  # read with their front matter as metadata
 JSONL_SUFFIXES = {".jsonl", ".jsonl.gz", ".jsonl.zst"}

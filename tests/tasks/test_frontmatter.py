@@ -218,3 +218,17 @@ def test_a_draft_and_its_post_store_the_address_their_front_matter_gives(tmp_pat
         "Our harbour office is closed",
     ]
     assert docs_table.column("page_address").to_pylist() == ["2026-02-23/harbour-closing"] * 2
+
+
+def test_front_matter_of_a_file_with_windows_line_ends_is_metadata():
+    # ingest-10: a post saved with CRLF line ends (a blank line inside its YAML too) closes its block with
+    # "---\r"; the block is still metadata and the body starts after it.
+    text = (
+        '---\r\ntitle: "Drawing the stripes"\r\ndate: 2019-11-11T09:21:28+01:00\r\nauthor: Jane Doe\r\n\r\n'
+        "resources:\r\n- name: featuredImage\r\n  src: thumb.png\r\n---\r\n\r\n\r\n"
+        "The stripes show a century of temperatures as one row of colours.\r\n"
+    )
+    found = split_front_matter(text)
+    assert found is not None and found.warning is None
+    assert found.fields["title"] == "Drawing the stripes"
+    assert found.body.startswith("The stripes show a century")
