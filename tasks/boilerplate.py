@@ -1127,7 +1127,8 @@ def _flag_closing_sign_off(paragraphs: list[str], flags: list[bool]) -> None:
 
 # boilerplate-14: a blog's closing formula alone in its paragraph: its sign-off phrase ("Happy Spydering!",
 # "Happy coding!", "And happy hacking!!!") or its thanks to the reader for reading ("Thanks for reading!",
-# "Again, thanks a ton for spending time reading these blogs. :D"). The blog's, printed under its every post
+# "Again, thanks a ton for spending time reading these blogs. :D"), maybe with a see-you-next-time line after
+# it ("I'll be back with my progress in subsequent posts."). The blog's, printed under its every post
 # (as "Happy Drilling!" with names is, by _SIGN_OFF); in a sentence of the post's own ("I hope you enjoy it!
 # And happy Spydering!") it is the text's.
 _CLOSING_FORMULA = re.compile(
@@ -1135,10 +1136,13 @@ _CLOSING_FORMULA = re.compile(
     r"(happy [^\W\d_]{2,}ing|"
     r"(thanks|thank you)( (so|very) much| a (ton|lot|bunch)| again)? for (reading|taking the time to read|"
     r"spending (the |some |your )?time (reading|with)\b[^.!?]{0,60}))"
+    # A see-you-next-time line may follow it: "I'll be back with my progress in subsequent posts."
+    r"([\s.!?:;()dp-]+((i|we)['’]?ll be back|(i|we) will be back|see you (in the )?next|stay tuned|"
+    r"until next time)\b[^.!?]{0,60})?"
     r"[\s.!?:;()dp-]*$",
     re.IGNORECASE,
 )
-_CLOSING_FORMULA_WORDS = 14
+_CLOSING_FORMULA_WORDS = 24
 
 
 def _flag_closing_formula(paragraphs: list[str], flags: list[bool]) -> None:

@@ -40,6 +40,10 @@ def test_a_blogs_closing_formula_alone_near_the_end_is_furniture():
     assert flagged([*POST, "Happy plotting!"]) == [6]
     assert flagged([*POST, "Thanks for reading!", "#### NOTE: This post is also available at my blog."]) == [6, 7]
     assert flagged([*POST, "Again, thanks a ton for spending time reading these posts. :D", "<hr>"]) == [6, 7]
+    # With a see-you-next-time line after it.
+    assert flagged([*POST, "Thanks a lot for reading! I'll be back with the next report in a month."]) == [6]
+    # A sentence of news after the thanks is the post's text.
+    assert flagged([*POST, "Thanks for reading! The vector backends get the same search next month."]) == []
     # In a sentence of the post's own it is the text; away from the end it is a heading or a quote.
     assert flagged([*POST, "I hope you all enjoy the new fonts! And happy plotting!!!"]) == []
     assert flagged(["Happy holidays", *POST]) == []
