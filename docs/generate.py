@@ -109,8 +109,9 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     ),
     "quality-dev-xpost-first-look.json": (
         "real-set.md",
-        "hand-written: the cross-posted blog posts' development part's first run on main's code (rule writers "
-        "read it; the withheld parts' paragraphs withheld), quoted in prose; current figures are quality.json's",
+        "hand-written: the cross-posted blog posts' development part's first run on main's code (rule "
+        "writers read it; the withheld parts' paragraphs withheld), quoted in prose; current figures are "
+        "quality.json's",
     ),
     "quality-link-13.json": (
         "linking.md",

@@ -747,8 +747,8 @@ def test_the_second_asf_dev_part_is_scored_apart_and_never_withheld(tmp_path):
 
 
 def test_the_cross_post_dev_part_is_scored_apart_and_never_withheld(tmp_path):
-    # heldout = "dev-xpost": an open part of blog posts cross-posted between blogs (a lab's blog and a project's,
-    # a project's blog and a community blog), read by rule writers; no other part's documents.
+    # heldout = "dev-xpost": an open part of blog posts cross-posted between blogs (a lab's blog and a
+    # project's, a project's blog and a community blog), read by rule writers; no other part's documents.
     corpus, labels = _tiny_real_set(tmp_path)
     labels["family"][0]["heldout"] = "dev-xpost"  # a1.md and a2.md
     documents = real_documents(corpus)

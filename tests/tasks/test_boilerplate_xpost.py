@@ -1,7 +1,7 @@
-"""Posts cross-posted between blogs (issue 12, boilerplate-14, the classes of real-dev-xpost): a note saying where
-else the post is printed, a blog's closing formula alone near a post's end, and a code comment inside a fenced
-code block, which is code and not an editor's placeholder. Every text here is written for the test, in the forms
-project and personal blogs print (docs/boilerplate.md)."""
+"""Posts cross-posted between blogs (issue 12, boilerplate-14, the classes of real-dev-xpost): a note saying
+where else the post is printed, a blog's closing formula alone near a post's end, and a code comment inside a
+fenced code block, which is code and not an editor's placeholder. Every text here is written for the test, in
+the forms project and personal blogs print (docs/boilerplate.md)."""
 
 from tasks.boilerplate import flag_document
 
@@ -23,22 +23,25 @@ def test_a_note_saying_where_else_the_post_is_printed_is_furniture():
     # An author's copy on a project blog points at the personal blog it also lives on, often as a heading.
     note = "#### NOTE: This blog post is also available at my [personal website](https://example.org/fonts/)."
     assert flagged([*POST, note]) == [6]
-    assert flagged(["*This article is also published on [the lab's blog](https://example.org/)*", *POST]) == [0]
+    elsewhere = "*This article is also published on [the lab's blog](https://example.org/)*"
+    assert flagged([elsewhere, *POST]) == [0]
     assert flagged([*POST, "_A version of this post first appeared on the Example Labs blog._"]) == [6]
     # News that something is available elsewhere names no post, and a long paragraph is the text's.
     assert flagged([*POST, "The report is also available in Spanish and French on the agency's site."]) == []
     long = (
-        "This post is also available on the project's wiki, where every section links to the issue that "
-        "motivated it, to the pull requests that closed it, to the benchmarks we ran on three machines before "
-        "and after each change, to the discussion on the mailing list, and to the minutes of the two calls in "
-        "which the maintainers agreed on the plan and on who would review which part of it, week after week."
+        "This post is also available on the project's wiki, where every section links to the issue "
+        "that motivated it, to the pull requests that closed it, to the benchmarks we ran on three "
+        "machines before and after each change, to the discussion on the mailing list, and to the "
+        "minutes of the two calls in which the maintainers agreed on the plan and on who would review "
+        "which part of it, week after week."
     )
     assert flagged([long, *POST]) == []
 
 
 def test_a_blogs_closing_formula_alone_near_the_end_is_furniture():
     assert flagged([*POST, "Happy plotting!"]) == [6]
-    assert flagged([*POST, "Thanks for reading!", "#### NOTE: This post is also available at my blog."]) == [6, 7]
+    note = "#### NOTE: This post is also available at my blog."
+    assert flagged([*POST, "Thanks for reading!", note]) == [6, 7]
     assert flagged([*POST, "Again, thanks a ton for spending time reading these posts. :D", "<hr>"]) == [6, 7]
     # With a see-you-next-time line after it.
     assert flagged([*POST, "Thanks a lot for reading! I'll be back with the next report in a month."]) == [6]
@@ -51,7 +54,8 @@ def test_a_blogs_closing_formula_alone_near_the_end_is_furniture():
 
 
 def test_a_comment_inside_a_fenced_code_block_is_code_not_a_placeholder():
-    # A fenced block with a blank line in it is cut in two paragraphs; the second opens with the code's comment.
+    # A fenced block with a blank line in it is cut in two paragraphs; the second opens with the code's
+    # comment.
     code = [
         "```python with open(path, 'rb') as handle: data = handle.read()",
         "# TODO: accept file objects here too convert(data, out) ```",
