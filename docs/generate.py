@@ -119,6 +119,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "with real-dev-asf2, generator at 100 and 1,000 stories), quoted in a table; current figures are "
         "quality.json's",
     ),
+    "quality-boilerplate-14.json": (
+        "boilerplate.md",
+        "hand-written: boilerplate-14 and ingest-10 against main 7c6f300 (real set with real-dev-xpost), "
+        "quoted in a table; current figures are quality.json's",
+    ),
     "quality-boilerplate-10.json": (
         "boilerplate.md",
         "hand-written: boilerplate-10 against main c8926ea (real set and generator at 100, 1,000 and 10,000 "
