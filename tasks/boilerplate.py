@@ -51,7 +51,11 @@ from tasks.page_tools import is_page_furniture
 # post ("Enjoy." / "- The Click team", "- Jane Doe (Release Manager)").
 # boilerplate-13: a news page's tool rows, story navigation links, box labels and comment-box lines
 # (tasks/page_tools.py), found on L3S-GN1's dev half.
-BOILERPLATE_VERSION = "boilerplate-13"
+# boilerplate-14: the comments at either end of a readers' thread (the first under the thread's label where
+# signatures close their comments, the last before the closing furniture where they open them), a signature
+# whose place field is dots, a latest-news ticker above the story, a date stamp with a day's ordinal or the
+# page's "updated" words (L3S-GN1's dev half).
+BOILERPLATE_VERSION = "boilerplate-14"
 
 # The label of a block of pointers elsewhere (a strong rule below; boilerplate-11 takes the block under it).
 _POINTERS_LABEL = (
@@ -528,13 +532,31 @@ _STAMP_STARTS = frozenset(
 # A readers' comment's signature ("Posted by: JJ of Sydney 11:51am January 14, 2008"): who wrote the comment
 # above it, and when.
 _COMMENT_SIGNATURE = re.compile(
-    r"^(posted|submitted|written|comment) by:? [^.!?]{1,80}?\b\d{1,2}[:.]\d{2}\s?([ap]\.?m\.?)?\b.{0,40}$",
+    # A name's place field left as a row of dots ("Posted by: King Eric, ......... on 9:19pm") is no sentence.
+    r"^(posted|submitted|written|comment) by:? ([^.!?]|\.{3,}){1,80}?"
+    r"\b\d{1,2}[:.]\d{2}\s?([ap]\.?m\.?)?\b.{0,40}$",
     re.IGNORECASE,
 )
 # A headline as a page lists other stories, as a list item: capitalised, no sentence end, no link syntax.
 _TEASER_LINE = re.compile(r"^[-•*]\s*(?-i:[A-Z0-9‘'\"“])[^\[\]()<>{}|]*[^.!:;,\s]$")
 _TEASER_RUN = 3
 _THREAD_SIGNATURES = 3
+# boilerplate-14: the label over a thread of readers' comments ("Comments", "Readers' comments (12)", "Have
+# your say"), and a latest-news ticker's item: a headline with the clock time it was posted, as a list item
+# ("- Flash flood watch issued for New Orleans area 3:32 p.m. CT").
+_THREAD_LABEL = re.compile(
+    r"^(\d+\s+)?((readers?'?|user|visitor)\s+)?(comments?|responses?|reactions?)(\s*\(\d+\))?\s*:?$|"
+    r"^(your (views|say|comments)|have your say)\b.{0,40}$|"
+    r"^(\d+\s+)?comments? (on|to) (this|the) (story|article|entry|post)\W*$",
+    re.IGNORECASE,
+)
+_TICKER_ITEM = re.compile(
+    r"^[-•*]\s*(?-i:[A-Z0-9‘'\"“])[^.!?|]{5,150}\s\d{1,2}:\d{2}\s?[ap]\.?m\.?(\s[A-Z]{1,4})?$",
+    re.IGNORECASE,
+)
+_TICKER_RUN = 2
+# A story's opening stretch: the ticker stands above it, before any paragraph of this many words.
+_STORY_WORDS = 20
 # A box whose label invites the reader's view, and the question under it ("606: DEBATE" / "What players do
 # Liverpool need to sign?").
 _DEBATE_BOX = re.compile(
@@ -574,7 +596,8 @@ _TAG_ITEM = re.compile(r"^[-*•]\s*[^.!?:;,]{1,40}$")
 # What a time stamp is made of besides its numbers: "Updated 3:45 PM ET, Mon May 6, 2024 by Jane Doe".
 _WHEN_WORDS = re.compile(
     rf"^({_MONTH.pattern}|(mon|tue|wed|thu|fri|sat|sun)[a-z]*|[ap]m|[ap]\.m\.|et|est|edt|ct|cdt|pt|pst|pdt|"
-    r"gmt|utc|bst|cet|cest|on|at|of|the)$",
+    # boilerplate-14: a day's ordinal ("January 6th, 2008"), a page's own stamp words ("Page updated at").
+    r"gmt|utc|bst|cet|cest|on|at|of|the|st|nd|rd|th|page|updated|last)$",
     re.IGNORECASE,
 )
 _LINK_ROW = re.compile(
@@ -782,6 +805,8 @@ def flags_from_rules(
     _flag_slideshows(paragraphs, flags)
     _flag_tag_lists(paragraphs, flags)
     _flag_news_boxes(paragraphs, flags)
+    _flag_comment_thread_ends(paragraphs, flags)
+    _flag_opening_ticker(paragraphs, flags)
     # A line the extractor cut into pieces: "©" / "2008" / "Acme. All rights reserved."; a release's "###".
     for i, text in enumerate(paragraphs):
         if not flags[i] and len(text) <= 12 and (_FRAGMENT.match(text) or _END_MARK.match(text)):
@@ -988,6 +1013,53 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
                     for k in range(i + 1, end):
                         flags[k] = True
                 break
+
+
+def _flag_comment_thread_ends(paragraphs: list[str], flags: list[bool]) -> None:
+    """Flag in place the comments at either end of a thread of readers' comments (boilerplate-14), which
+    _flag_news_boxes's span from the first signature to the last leaves out. Where signatures close their
+    comments ("<text>" / "Posted by Paul on January 6, 2008 2:09 PM"), the first comment stands between the
+    thread's label ("Comments") and the first signature; where they open them ("Posted by: tom, Bolton on
+    8:21pm Tue 1 Jan 08" / "<text>" / "Quote | Report this post"), the last comment stands between the last
+    signature and the page's closing furniture. Each is flagged only when it is no longer than the longest
+    comment of the thread, and only between that evidence and the thread: a story's paragraphs stand before
+    the label, and nothing but furniture follows the last comment."""
+    n = len(paragraphs)
+    signatures = [i for i, text in enumerate(paragraphs) if _COMMENT_SIGNATURE.match(text)]
+    if len(signatures) < _THREAD_SIGNATURES:
+        return
+    longest = max(b - a - 1 for a, b in zip(signatures, signatures[1:], strict=False))
+    first, last = signatures[0], signatures[-1]
+    # The first comment: back from the first signature to the thread's label, when the label is flagged.
+    for k in range(first - 1, max(first - longest - 2, -1), -1):
+        text = paragraphs[k].strip()
+        if flags[k] and len(text.split()) <= 6 and _THREAD_LABEL.match(text):
+            for j in range(k + 1, first):
+                flags[j] = True
+            break
+    # The last comment: on from the last signature to the furniture that closes the page.
+    end = next((k for k in range(last + 1, n) if flags[k]), n)
+    if last + 1 < end <= last + 1 + longest and end < n and all(flags[end:]):
+        for j in range(last + 1, end):
+            flags[j] = True
+
+
+def _flag_opening_ticker(paragraphs: list[str], flags: list[bool]) -> None:
+    """Flag in place a latest-news ticker above the story (boilerplate-14): two list items or more in a row,
+    each a headline ending in the clock time it was posted ("- New highrise Rigolets bridge opens 4:52 p.m.
+    CT"), before any paragraph of the story's length. A story's own list of times (a schedule) stands in
+    its text, after its opening paragraphs."""
+    i = 0
+    while i < len(paragraphs):
+        if len(paragraphs[i].split()) >= _STORY_WORDS:
+            return
+        j = i
+        while j < len(paragraphs) and _TICKER_ITEM.match(paragraphs[j].strip()):
+            j += 1
+        if j - i >= _TICKER_RUN:
+            for k in range(i, j):
+                flags[k] = True
+        i = max(j, i + 1)
 
 
 def _is_pointer(text: str) -> bool:
