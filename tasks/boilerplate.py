@@ -550,6 +550,19 @@ _THREAD_LABEL = re.compile(
     r"^(\d+\s+)?comments? (on|to) (this|the) (story|article|entry|post)\W*$",
     re.IGNORECASE,
 )
+# A comment's signature in the other forms of 2008's comment systems, read only as one of a thread of three or
+# more (alone, each may be a post's own byline): "Comment by Jane — January 5, 2008 @ 10:30 am", "Posted
+# on 01/05/2008 by Jane", "By Jane on January 5, 2008", "Jane says: January 5, 2008 at 10:30 am", "Jane
+# wrote on 5 January 2008:".
+_WHEN = rf"({_DAY_MONTH}|\d{{1,2}}[:.]\d{{2}}\s?([ap]\.?m\.?)?)"
+_THREAD_SIGNATURE = re.compile(
+    rf"^(posted|submitted|written|comment(ed)?|added|sent|by|from)\b:?[^!?]{{0,80}}?\b{_WHEN}[^!?]{{0,40}}$|"
+    rf"^[^.!?:]{{1,60}}? (says|said|wrote|writes)( on)?:?\s*{_WHEN}"
+    r"(,?\s*(at|@|-)?\s*\d{1,2}[:.]\d{2}\s?([ap]\.?m\.?)?)?\s*:?$",
+    re.IGNORECASE,
+)
+# The most paragraphs between two signatures of one thread (a comment's own paragraphs and tool rows).
+_COMMENT_GAP = 12
 _TICKER_ITEM = re.compile(
     r"^[-•*]\s*(?-i:[A-Z0-9‘'\"“])[^.!?|]{5,150}\s\d{1,2}:\d{2}\s?[ap]\.?m\.?(\s[A-Z]{1,4})?$",
     re.IGNORECASE,
@@ -1016,20 +1029,42 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
 
 
 def _flag_comment_thread_ends(paragraphs: list[str], flags: list[bool]) -> None:
-    """Flag in place the comments at either end of a thread of readers' comments (boilerplate-14), which
-    _flag_news_boxes's span from the first signature to the last leaves out. Where signatures close their
-    comments ("<text>" / "Posted by Paul on January 6, 2008 2:09 PM"), the first comment stands between the
-    thread's label ("Comments") and the first signature; where they open them ("Posted by: tom, Bolton on
-    8:21pm Tue 1 Jan 08" / "<text>" / "Quote | Report this post"), the last comment stands between the last
-    signature and the page's closing furniture. Each is flagged only when it is no longer than the longest
-    comment of the thread, and only between that evidence and the thread: a story's paragraphs stand before
-    the label, and nothing but furniture follows the last comment."""
+    """Flag in place a thread of readers' comments (boilerplate-14) that _flag_news_boxes leaves, in whole
+    or in part: one signed in the other forms of 2008's comment systems (_THREAD_SIGNATURE), and the comments
+    at either end of a thread, outside its span from the first signature to the last. Where signatures close
+    their comments ("<text>" / "Posted by Paul on January 6, 2008 2:09 PM"), the first comment stands
+    between the thread's label ("Comments") and the first signature; where they open them ("Posted by: tom,
+    Bolton on 8:21pm Tue 1 Jan 08" / "<text>" / "Quote | Report this post"), the last comment stands between
+    the last signature and the page's closing furniture. A thread is three signatures or more, each within
+    _COMMENT_GAP paragraphs of the next, after a paragraph of the story's length (comments follow the story);
+    an end comment is flagged only when no longer than the thread's longest, and only between that evidence
+    and the thread: a story's paragraphs stand before the label, and nothing but furniture follows the last
+    comment."""
     n = len(paragraphs)
-    signatures = [i for i, text in enumerate(paragraphs) if _COMMENT_SIGNATURE.match(text)]
+    signed = [
+        i
+        for i, text in enumerate(paragraphs)
+        if len(text.split()) <= _SHORT_WORDS
+        and (_COMMENT_SIGNATURE.match(text) or _THREAD_SIGNATURE.match(text))
+    ]
+    story = next((i for i, text in enumerate(paragraphs) if len(text.split()) >= _STORY_WORDS), n)
+    signed = [i for i in signed if i > story]
+    # The longest run of signatures close enough to be one thread.
+    threads, run = [], signed[:1]
+    for a, b in zip(signed, signed[1:], strict=False):
+        if b - a - 1 <= _COMMENT_GAP:
+            run.append(b)
+        else:
+            threads.append(run)
+            run = [b]
+    threads.append(run)
+    signatures = max(threads, key=len)
     if len(signatures) < _THREAD_SIGNATURES:
         return
-    longest = max(b - a - 1 for a, b in zip(signatures, signatures[1:], strict=False))
     first, last = signatures[0], signatures[-1]
+    for k in range(first, last + 1):
+        flags[k] = True
+    longest = max(b - a - 1 for a, b in zip(signatures, signatures[1:], strict=False))
     # The first comment: back from the first signature to the thread's label, when the label is flagged.
     for k in range(first - 1, max(first - longest - 2, -1), -1):
         text = paragraphs[k].strip()
