@@ -568,6 +568,15 @@ _TICKER_ITEM = re.compile(
     re.IGNORECASE,
 )
 _TICKER_RUN = 2
+# A teaser of another story as a box lists it, its machine time stamp run in between its headline and its
+# summary ("360 Degrees: Unified Communications, Part 4 22/12/2007 11:58:43 360 Degrees is a special ..."):
+# a headline with no sentence end, a numeric date and a clock time, then the summary.
+_STAMPED_TEASER = re.compile(
+    r"^(?-i:[A-Z0-9‘'\"“])[^.!?]{8,150}?\s(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\s\d{1,2}:\d{2}(:\d{2})?"
+    r"(\s?[ap]\.?m\.?)?\s+\S.{10,}$",
+    re.IGNORECASE,
+)
+_STAMPED_TEASER_WORDS = 60
 # A story's opening stretch: the ticker stands above it, before any paragraph of this many words.
 _STORY_WORDS = 20
 # A box whose label invites the reader's view, and the question under it ("606: DEBATE" / "What players do
@@ -811,6 +820,7 @@ def flags_from_rules(
             or (short and _CREDIT.match(text) is not None)
             or _is_link_list(text)
             or is_page_furniture(text)
+            or _is_stamped_teaser(text)
             or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)
         ):
             flags[i] = True
@@ -1077,6 +1087,12 @@ def _flag_comment_thread_ends(paragraphs: list[str], flags: list[bool]) -> None:
     if last + 1 < end <= last + 1 + longest and end < n and all(flags[end:]):
         for j in range(last + 1, end):
             flags[j] = True
+
+
+def _is_stamped_teaser(text: str) -> bool:
+    """A teaser of another story with its machine time stamp between headline and summary (boilerplate-14):
+    a story's sentence gives a date in words, not a CMS's "22/12/2007 11:58:43"."""
+    return len(text.split()) <= _STAMPED_TEASER_WORDS and _STAMPED_TEASER.match(text) is not None
 
 
 def _flag_opening_ticker(paragraphs: list[str], flags: list[bool]) -> None:
