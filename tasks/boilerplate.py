@@ -568,6 +568,22 @@ _TICKER_ITEM = re.compile(
     re.IGNORECASE,
 )
 _TICKER_RUN = 2
+# A list item pointing at the story's media box or another page's media: "- Video: See footage of the
+# rescue", "- Document: Read the court order", "- Photos: The flood in pictures" (boilerplate-14).
+_MEDIA_POINTER = re.compile(
+    r"^[-•*]\s*(video|photos?|pictures|gallery|slideshow|document|audio|graphic|map|interactive|timeline|"
+    r"podcast|poll)s?\s*:\s*\S.{3,150}$",
+    re.IGNORECASE,
+)
+_MEDIA_POINTER_WORDS = 20
+# Teasers a box lists under the kind of page each leads to, in capitals ("NEWS Apple store is down!",
+# "REVIEW Edifier M3200 PC speakers"); three or more in a row (boilerplate-14).
+_KIND_TEASER = re.compile(
+    r"^[-•*]?\s*(NEWS|REVIEWS?|VIDEOS?|FEATURES?|BLOGS?|GALLERY|PHOTOS|INTERVIEWS?|PREVIEWS?|OPINION|"
+    r"ANALYSIS|PODCASTS?|GUIDES?|HOW TO) (?=[A-Z0-9‘'\"“])[^|]{3,120}$"
+)
+_KIND_TEASER_RUN = 3
+_KIND_WORDS = 16
 # A teaser of another story as a box lists it, its machine time stamp run in between its headline and its
 # summary ("360 Degrees: Unified Communications, Part 4 22/12/2007 11:58:43 360 Degrees is a special ..."):
 # a headline with no sentence end, a numeric date and a clock time, then the summary.
@@ -821,6 +837,7 @@ def flags_from_rules(
             or _is_link_list(text)
             or is_page_furniture(text)
             or _is_stamped_teaser(text)
+            or (len(text.split()) <= _MEDIA_POINTER_WORDS and _MEDIA_POINTER.match(text) is not None)
             or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)
         ):
             flags[i] = True
@@ -830,6 +847,7 @@ def flags_from_rules(
     _flag_news_boxes(paragraphs, flags)
     _flag_comment_thread_ends(paragraphs, flags)
     _flag_opening_ticker(paragraphs, flags)
+    _flag_kind_teasers(paragraphs, flags)
     # A line the extractor cut into pieces: "©" / "2008" / "Acme. All rights reserved."; a release's "###".
     for i, text in enumerate(paragraphs):
         if not flags[i] and len(text) <= 12 and (_FRAGMENT.match(text) or _END_MARK.match(text)):
@@ -1087,6 +1105,21 @@ def _flag_comment_thread_ends(paragraphs: list[str], flags: list[bool]) -> None:
     if last + 1 < end <= last + 1 + longest and end < n and all(flags[end:]):
         for j in range(last + 1, end):
             flags[j] = True
+
+
+def _flag_kind_teasers(paragraphs: list[str], flags: list[bool]) -> None:
+    """Flag in place a box's teasers listed under the kind of page each leads to, three or more in a row
+    (boilerplate-14): "NEWS Macworld: the online store is down!" / "REVIEW Two PC speakers" / "NEWS ...". A
+    story's paragraph opening with a capitalised word is one, not a run of them."""
+    i, n = 0, len(paragraphs)
+    while i < n:
+        j = i
+        while j < n and len(paragraphs[j].split()) <= _KIND_WORDS and _KIND_TEASER.match(paragraphs[j]):
+            j += 1
+        if j - i >= _KIND_TEASER_RUN:
+            for k in range(i, j):
+                flags[k] = True
+        i = max(j, i + 1)
 
 
 def _is_stamped_teaser(text: str) -> bool:

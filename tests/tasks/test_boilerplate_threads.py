@@ -146,3 +146,25 @@ def test_a_date_stamp_with_an_ordinal_or_the_pages_update_words_is_flagged(stamp
     found = flagged([STORY[0], stamp, *STORY[1:]])
     assert found[stamp]
     assert not any(found[t] for t in STORY)
+
+
+def test_teasers_listed_under_their_kind_in_capitals_are_flagged_as_a_run():
+    box = [
+        "NEWS Ferry service to the island resumes after storm",
+        "REVIEW A pocket radio with a week of battery",
+        "NEWS Water main break closes Front Street!",
+    ]
+    found = flagged(STORY + box)
+    assert all(found[t] for t in box)
+    # One such line alone is a story's own (an acronym opening a sentence's heading).
+    alone = flagged(STORY[:1] + [box[0]] + STORY[1:])
+    assert not alone[box[0]]
+
+
+def test_a_list_item_pointing_at_the_storys_media_is_flagged():
+    media = ["- Video: See the pool's cracked floor", "- Document: Read the survey of the baths"]
+    found = flagged(media + STORY)
+    assert all(found[t] for t in media)
+    # A story's list item naming a video in its sentence is text.
+    own = "- Swimmers made a video of the morning session and sent it to every councillor."
+    assert not flagged(STORY + [own])[own]
