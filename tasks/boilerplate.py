@@ -19,7 +19,7 @@ from itertools import accumulate
 
 import numpy as np
 
-from tasks.page_tools import is_page_furniture
+from tasks.page_tools import is_page_furniture, is_reader_prompt
 
 # boilerplate-2: press-release furniture (About/contact/safe-harbour blocks, trademark notices), login and
 # newsletter boxes, next-page links, copyright lines split into pieces.
@@ -837,6 +837,8 @@ def flags_from_rules(
             or _is_link_list(text)
             or is_page_furniture(text)
             or _is_stamped_teaser(text)
+            or is_reader_prompt(text)
+            or _is_open_tag_line(text)
             or (len(text.split()) <= _MEDIA_POINTER_WORDS and _MEDIA_POINTER.match(text) is not None)
             or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)
         ):
@@ -1120,6 +1122,14 @@ def _flag_kind_teasers(paragraphs: list[str], flags: list[bool]) -> None:
             for k in range(i, j):
                 flags[k] = True
         i = max(j, i + 1)
+
+
+def _is_open_tag_line(text: str) -> bool:
+    """A page's tags on one line whose list ends in its separator ("Tags: Politics, top news, World,"):
+    _TAG_LINE once the separator is taken off (boilerplate-14)."""
+    if text.rstrip()[-1:] not in ",;" or len(text.split()) > 40:
+        return False
+    return _TAG_LINE.match(text.rstrip(",; ")) is not None
 
 
 def _is_stamped_teaser(text: str) -> bool:

@@ -168,3 +168,35 @@ def test_a_list_item_pointing_at_the_storys_media_is_flagged():
     # A story's list item naming a video in its sentence is text.
     own = "- Swimmers made a video of the morning session and sent it to every councillor."
     assert not flagged(STORY + [own])[own]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "CONTINUED 1 | 2",
+        "1 | 2 | 3 | Next",
+        "(CBS)",
+        "• Discuss this story on the county league message board...",
+        "Have a view on this story? Send us your feedback!",
+        "To have your say on this or any other issue visit www.example.co.uk/blogs",
+        "NOT REGISTERED TO THE FORUM? WHAT ARE YOU WAITING FOR! Register by clicking here.",
+        "Came straight to this page? Visit example.com for all the latest news and reviews.",
+        "Tags: Council, swimming, Mill Lane,",
+    ],
+)
+def test_a_pages_prompt_to_the_reader_is_flagged(prompt):
+    found = flagged([*STORY, prompt])
+    assert found[prompt]
+    assert not any(found[t] for t in STORY)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Swimmers said they would discuss the closure with the council and send a petition.",
+        "Visitors from the coast said the baths were worth the trip.",
+        "The vote was 12 to 14, with two abstentions.",
+    ],
+)
+def test_a_storys_sentences_with_a_prompts_words_stay_text(sentence):
+    assert not flagged([*STORY, sentence])[sentence]
