@@ -568,6 +568,10 @@ _TICKER_ITEM = re.compile(
     re.IGNORECASE,
 )
 _TICKER_RUN = 2
+# A site's menu the extractor kept as paragraphs: four labels or more in a row, each a word or two with no
+# sentence end and no list marker ("Channels" / "News" / "People" / "Resources" / "Links").
+_MENU_LABEL = re.compile(r"^(?-i:[A-Z])[\w&'’-]*( [\w&'’-]+)?:?$")
+_MENU_RUN = 4
 # A list item pointing at the story's media box or another page's media: "- Video: See footage of the
 # rescue", "- Document: Read the court order", "- Photos: The flood in pictures" (boilerplate-14).
 _MEDIA_POINTER = re.compile(
@@ -849,6 +853,7 @@ def flags_from_rules(
     _flag_news_boxes(paragraphs, flags)
     _flag_comment_thread_ends(paragraphs, flags)
     _flag_opening_ticker(paragraphs, flags)
+    _flag_menu_runs(paragraphs, flags)
     _flag_kind_teasers(paragraphs, flags)
     # A line the extractor cut into pieces: "©" / "2008" / "Acme. All rights reserved."; a release's "###".
     for i, text in enumerate(paragraphs):
@@ -1130,6 +1135,21 @@ def _is_open_tag_line(text: str) -> bool:
     if text.rstrip()[-1:] not in ",;" or len(text.split()) > 40:
         return False
     return _TAG_LINE.match(text.rstrip(",; ")) is not None
+
+
+def _flag_menu_runs(paragraphs: list[str], flags: list[bool]) -> None:
+    """Flag in place a site's menu kept as paragraphs (boilerplate-14): _MENU_RUN labels or more in a row,
+    each a capitalised word or two ("Horoscope" / "Shop" / "Travel:" / "Hotels"). A story's headings each
+    head paragraphs of their own; a list of its own is written as list items."""
+    i, n = 0, len(paragraphs)
+    while i < n:
+        j = i
+        while j < n and _MENU_LABEL.match(paragraphs[j].strip()):
+            j += 1
+        if j - i >= _MENU_RUN:
+            for k in range(i, j):
+                flags[k] = True
+        i = max(j, i + 1)
 
 
 def _is_stamped_teaser(text: str) -> bool:

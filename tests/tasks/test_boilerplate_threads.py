@@ -200,3 +200,17 @@ def test_a_pages_prompt_to_the_reader_is_flagged(prompt):
 )
 def test_a_storys_sentences_with_a_prompts_words_stay_text(sentence):
     assert not flagged([*STORY, sentence])[sentence]
+
+
+def test_a_sites_menu_kept_as_paragraphs_is_flagged():
+    menu = ["Channels", "News", "People", "Resources", "Links"]
+    found = flagged(menu + STORY)
+    assert all(found[t] for t in menu)
+
+
+def test_a_storys_headings_between_its_paragraphs_stay_text():
+    page = [STORY[0], "The survey", STORY[1], "The swimmers", STORY[2], "What next"]
+    assert not any(flag_document(page))
+    # Three labels in a row are too few to be a menu.
+    few = ["Council", "Swimming", "Mill Lane", *STORY]
+    assert not any(flag_document(few))
