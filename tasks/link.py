@@ -30,7 +30,7 @@ import numpy as np
 # two instances of a series whose titles name two days are apart whatever days their texts name.
 # link-15: a series is named by its title's words before its first instance too (evidence.series_lead_of);
 # two years' instances each about its own year are apart (evidence.year_of).
-LINK_VERSION = "link-15"
+LINK_VERSION = "link-16"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -83,6 +83,12 @@ class LinkConfig:
     text_rows: int = 3
     min_text_jaccard: float = 0.6
     min_text_shingles: float = 30.0
+    # A note posted whole on two sites (a two-sentence announcement pasted on a foundation's blog and on its
+    # conference blog) is one paragraph: below `min_shared` and too short for the whole-text LSH. Two
+    # documents whose whole body is one and the same paragraph of `min_note_words` or more are one text,
+    # whatever their outlets (`tasks.stories.whole_note_pairs`); shorter lone paragraphs are stubs (a photo
+    # caption, "Click here to read the story") that unrelated pages can share.
+    min_note_words: int = 20
     # A heavy rewrite (churnalism recasting the lead and cutting paragraphs in two, a wire write-through)
     # keeps a quarter to a half of its origin's shingles, as unrelated stories built from the same sentences
     # can; what it keeps and they do not is the names and numbers, in the same order. Candidates from the

@@ -339,6 +339,9 @@ def _find_stories(
             outlet_version_pairs(
                 outlet_code, doc_index, fp, shingles, flag, held, n_docs, config, url[doc_index]
             ),
+            whole_note_pairs(
+                doc_index, fp, paras.column("n_words").to_numpy(zero_copy_only=False), body, n_docs, config
+            ),
         ]
     )
     # Two instances of an outlet's series (two releases announced, two issues of a newsletter, two years'
@@ -1014,6 +1017,31 @@ def shared_held_texts(
     common = np.bincount(at.ravel(), weights=text_size)
     count = np.bincount(at.ravel())
     return key // n, key % n, common, count
+
+
+def whole_note_pairs(
+    doc_index: np.ndarray,
+    fingerprint: np.ndarray,
+    n_words: np.ndarray,
+    body: np.ndarray,
+    n_docs: int,
+    config: LinkConfig = LinkConfig(),  # noqa: B008
+) -> np.ndarray:
+    """(a, b) document pairs whose whole body (the rows `body`) is one paragraph, the same text, of
+    `min_note_words` or more (issue 12, class 1: a short note posted whole on two blogs). Each document of a
+    group is paired with the group's first; a text that is the whole body of more than `max_copies`
+    documents is a stub pages share, not a note, and makes no pairs."""
+    per_doc = np.bincount(doc_index[body], minlength=n_docs)
+    lone = body[(per_doc[doc_index[body]] == 1) & (n_words[body] >= config.min_note_words)]
+    if len(lone) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    lone = lone[np.lexsort((doc_index[lone], fingerprint[lone]))]
+    text = fingerprint[lone]
+    starts = np.flatnonzero(np.r_[True, text[1:] != text[:-1]])
+    sizes = np.diff(np.r_[starts, len(lone)])
+    first = np.repeat(doc_index[lone[starts]], sizes)
+    keep = (np.repeat((sizes >= 2) & (sizes <= config.max_copies), sizes)) & (doc_index[lone] != first)
+    return np.stack([first[keep], doc_index[lone][keep]], axis=1).astype(np.int64)
 
 
 def outlet_version_pairs(

@@ -1029,3 +1029,27 @@ def test_a_draft_and_its_post_at_one_front_matter_address_are_one_story_and_a_se
     docs, paras = corpus(page(*draft), dataclasses.replace(page(*post), outlet="gazette"))
     rows = by_doc(find_stories(docs, paras)[0])
     assert rows["draft"]["story_id"] != rows["post"]["story_id"]
+
+
+# A two-sentence note of 26 words (under the whole-text evidence's 30 shingles), and a stub of 11 words that
+# unrelated pages can print alone.
+NOTE = (
+    "The spring hackathon in Tartu is over; thanks to everyone who came along. "
+    "Next stop is Riga in June, and we hope to see you there!"
+)
+STUB = "Photos from the weekend are in the gallery on our site."
+
+
+def test_a_note_posted_whole_on_two_sites_is_one_story_and_a_shared_stub_links_nothing():
+    docs, paras = corpus(
+        raw("note-events", "events-blog", [NOTE], 1),
+        raw("note-foundation", "foundation-blog", [NOTE], 1),
+        raw("stub-a", "events-blog", [STUB], 2),
+        raw("stub-b", "foundation-blog", [STUB], 2),
+        # The note quoted inside a longer story is one shared paragraph: no link (min_shared).
+        raw("report", "daily", [NOTE] + RAIL[:3], 3),
+    )
+    rows = by_doc(find_stories(docs, paras)[0])
+    assert rows["note-events"]["story_id"] == rows["note-foundation"]["story_id"]
+    assert rows["stub-a"]["story_id"] != rows["stub-b"]["story_id"]
+    assert rows["report"]["story_id"] not in {rows["note-events"]["story_id"], rows["stub-a"]["story_id"]}
