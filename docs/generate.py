@@ -119,9 +119,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "with real-dev-asf2, generator at 100 and 1,000 stories), quoted in a table; current figures are "
         "quality.json's",
     ),
-    "quality-boilerplate-14.json": (
+    "quality-boilerplate-15.json": (
         "boilerplate.md",
-        "hand-written: boilerplate-14 and ingest-10 against main 7c6f300 (real set with real-dev-xpost), "
+        "hand-written: boilerplate-15 (boilerplate-14 on its branch) and ingest-10 against main 7c6f300 "
+        "(real set with real-dev-xpost), "
         "quoted in a table; current figures are quality.json's",
     ),
     "quality-boilerplate-10.json": (

@@ -19,7 +19,7 @@ from itertools import accumulate
 
 import numpy as np
 
-from tasks.page_tools import is_page_furniture
+from tasks.page_tools import is_page_furniture, is_reader_prompt
 
 # boilerplate-2: press-release furniture (About/contact/safe-harbour blocks, trademark notices), login and
 # newsletter boxes, next-page links, copyright lines split into pieces.
@@ -51,11 +51,15 @@ from tasks.page_tools import is_page_furniture
 # post ("Enjoy." / "- The Click team", "- Jane Doe (Release Manager)").
 # boilerplate-13: a news page's tool rows, story navigation links, box labels and comment-box lines
 # (tasks/page_tools.py), found on L3S-GN1's dev half.
-# boilerplate-14: posts cross-posted between blogs (real-dev-xpost): a note saying where else the post is
+# boilerplate-14: the comments at either end of a readers' thread (the first under the thread's label where
+# signatures close their comments, the last before the closing furniture where they open them), a signature
+# whose place field is dots, a latest-news ticker above the story, a date stamp with a day's ordinal or the
+# page's "updated" words (L3S-GN1's dev half).
+# boilerplate-15: posts cross-posted between blogs (real-dev-xpost): a note saying where else the post is
 # ("This blog post is also available at my personal website"), a closing formula alone near a post's end
 # ("Happy Spydering!", "Thanks for reading!"); a comment inside a fenced code block ("# TODO: ...") is code,
 # not an editor's placeholder.
-BOILERPLATE_VERSION = "boilerplate-14"
+BOILERPLATE_VERSION = "boilerplate-15"
 
 # The label of a block of pointers elsewhere (a strong rule below; boilerplate-11 takes the block under it).
 _POINTERS_LABEL = (
@@ -94,7 +98,7 @@ _RULES = [
         r"^[\W_]{0,4}(this (post|article|piece|entry) (has been |was |is )?(also )?)?"
         r"\[?cross[- ]?posted (on|to|from|at|with)\b(?=.{0,200}$)",
     ),
-    # boilerplate-14: a note saying where else the post is printed ("#### NOTE: This blog post is also
+    # boilerplate-15: a note saying where else the post is printed ("#### NOTE: This blog post is also
     # available at my [personal website](…)", "A version of this post first appeared on <blog>"), as an
     # author's copy on a project blog carries it. Short lines only: "The report is also available in Spanish"
     # names no post, and a long paragraph naming where else it ran is the text's.
@@ -380,7 +384,7 @@ _MARKUP = re.compile(
     re.DOTALL | re.IGNORECASE,
 )
 # An editor's placeholder left in a draft ("TODO: photo of the team", "TK: quote"), never text of the piece.
-# Not inside a fenced code block, where "# TODO: ..." is a comment of the code (boilerplate-14).
+# Not inside a fenced code block, where "# TODO: ..." is a comment of the code (boilerplate-15).
 _PLACEHOLDER = re.compile(r"^[\W_]{0,3}(TODO|TBD|FIXME|TK)\b\s*:")
 _FENCE = re.compile(r"```|~~~")
 # A news page's pointers to other stories between paragraphs ("Related: <headline>", "READ MORE: ..."), its
@@ -546,13 +550,73 @@ _STAMP_STARTS = frozenset(
 # A readers' comment's signature ("Posted by: JJ of Sydney 11:51am January 14, 2008"): who wrote the comment
 # above it, and when.
 _COMMENT_SIGNATURE = re.compile(
-    r"^(posted|submitted|written|comment) by:? [^.!?]{1,80}?\b\d{1,2}[:.]\d{2}\s?([ap]\.?m\.?)?\b.{0,40}$",
+    # A name's place field left as a row of dots ("Posted by: King Eric, ......... on 9:19pm") is no sentence.
+    r"^(posted|submitted|written|comment) by:? ([^.!?]|\.{3,}){1,80}?"
+    r"\b\d{1,2}[:.]\d{2}\s?([ap]\.?m\.?)?\b.{0,40}$",
     re.IGNORECASE,
 )
 # A headline as a page lists other stories, as a list item: capitalised, no sentence end, no link syntax.
 _TEASER_LINE = re.compile(r"^[-•*]\s*(?-i:[A-Z0-9‘'\"“])[^\[\]()<>{}|]*[^.!:;,\s]$")
 _TEASER_RUN = 3
 _THREAD_SIGNATURES = 3
+# boilerplate-14: the label over a thread of readers' comments ("Comments", "Readers' comments (12)", "Have
+# your say"), and a latest-news ticker's item: a headline with the clock time it was posted, as a list item
+# ("- Flash flood watch issued for New Orleans area 3:32 p.m. CT").
+_THREAD_LABEL = re.compile(
+    r"^(\d+\s+)?((readers?'?|user|visitor)\s+)?(comments?|responses?|reactions?)(\s*\(\d+\))?\s*:?$|"
+    r"^(your (views|say|comments)|have your say)\b.{0,40}$|"
+    r"^(\d+\s+)?comments? (on|to) (this|the) (story|article|entry|post)\W*$",
+    re.IGNORECASE,
+)
+# A comment's signature in the other forms of 2008's comment systems, read only as one of a thread of three or
+# more (alone, each may be a post's own byline): "Comment by Jane — January 5, 2008 @ 10:30 am", "Posted
+# on 01/05/2008 by Jane", "By Jane on January 5, 2008", "Jane says: January 5, 2008 at 10:30 am", "Jane
+# wrote on 5 January 2008:".
+_WHEN = rf"({_DAY_MONTH}|\d{{1,2}}[:.]\d{{2}}\s?([ap]\.?m\.?)?)"
+_THREAD_SIGNATURE = re.compile(
+    rf"^(posted|submitted|written|comment(ed)?|added|sent|by|from)\b:?[^!?]{{0,80}}?\b{_WHEN}[^!?]{{0,40}}$|"
+    rf"^[^.!?:]{{1,60}}? (says|said|wrote|writes)( on)?:?\s*{_WHEN}"
+    r"(,?\s*(at|@|-)?\s*\d{1,2}[:.]\d{2}\s?([ap]\.?m\.?)?)?\s*:?$",
+    re.IGNORECASE,
+)
+# The most paragraphs between two signatures of one thread (a comment's own paragraphs and tool rows).
+_COMMENT_GAP = 12
+_TICKER_ITEM = re.compile(
+    r"^[-•*]\s*(?-i:[A-Z0-9‘'\"“])[^.!?|]{5,150}\s\d{1,2}:\d{2}\s?[ap]\.?m\.?(\s[A-Z]{1,4})?$",
+    re.IGNORECASE,
+)
+_TICKER_RUN = 2
+# A site's menu the extractor kept as paragraphs: four labels or more in a row, each a word or two with no
+# sentence end and no list marker ("Channels" / "News" / "People" / "Resources" / "Links").
+_MENU_LABEL = re.compile(r"^(?-i:[A-Z])[\w&'’-]*( [\w&'’-]+)?:?$")
+_MENU_RUN = 4
+# A list item pointing at the story's media box or another page's media: "- Video: See footage of the
+# rescue", "- Document: Read the court order", "- Photos: The flood in pictures" (boilerplate-14).
+_MEDIA_POINTER = re.compile(
+    r"^[-•*]\s*(video|photos?|pictures|gallery|slideshow|document|audio|graphic|map|interactive|timeline|"
+    r"podcast|poll)s?\s*:\s*\S.{3,150}$",
+    re.IGNORECASE,
+)
+_MEDIA_POINTER_WORDS = 20
+# Teasers a box lists under the kind of page each leads to, in capitals ("NEWS Apple store is down!",
+# "REVIEW Edifier M3200 PC speakers"); three or more in a row (boilerplate-14).
+_KIND_TEASER = re.compile(
+    r"^[-•*]?\s*(NEWS|REVIEWS?|VIDEOS?|FEATURES?|BLOGS?|GALLERY|PHOTOS|INTERVIEWS?|PREVIEWS?|OPINION|"
+    r"ANALYSIS|PODCASTS?|GUIDES?|HOW TO) (?=[A-Z0-9‘'\"“])[^|]{3,120}$"
+)
+_KIND_TEASER_RUN = 3
+_KIND_WORDS = 16
+# A teaser of another story as a box lists it, its machine time stamp run in between its headline and its
+# summary ("360 Degrees: Unified Communications, Part 4 22/12/2007 11:58:43 360 Degrees is a special ..."):
+# a headline with no sentence end, a numeric date and a clock time, then the summary.
+_STAMPED_TEASER = re.compile(
+    r"^(?-i:[A-Z0-9‘'\"“])[^.!?]{8,150}?\s(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\s\d{1,2}:\d{2}(:\d{2})?"
+    r"(\s?[ap]\.?m\.?)?\s+\S.{10,}$",
+    re.IGNORECASE,
+)
+_STAMPED_TEASER_WORDS = 60
+# A story's opening stretch: the ticker stands above it, before any paragraph of this many words.
+_STORY_WORDS = 20
 # A box whose label invites the reader's view, and the question under it ("606: DEBATE" / "What players do
 # Liverpool need to sign?").
 _DEBATE_BOX = re.compile(
@@ -592,7 +656,8 @@ _TAG_ITEM = re.compile(r"^[-*•]\s*[^.!?:;,]{1,40}$")
 # What a time stamp is made of besides its numbers: "Updated 3:45 PM ET, Mon May 6, 2024 by Jane Doe".
 _WHEN_WORDS = re.compile(
     rf"^({_MONTH.pattern}|(mon|tue|wed|thu|fri|sat|sun)[a-z]*|[ap]m|[ap]\.m\.|et|est|edt|ct|cdt|pt|pst|pdt|"
-    r"gmt|utc|bst|cet|cest|on|at|of|the)$",
+    # boilerplate-14: a day's ordinal ("January 6th, 2008"), a page's own stamp words ("Page updated at").
+    r"gmt|utc|bst|cet|cest|on|at|of|the|st|nd|rd|th|page|updated|last)$",
     re.IGNORECASE,
 )
 _LINK_ROW = re.compile(
@@ -794,6 +859,10 @@ def flags_from_rules(
             or (short and _CREDIT.match(text) is not None)
             or _is_link_list(text)
             or is_page_furniture(text)
+            or _is_stamped_teaser(text)
+            or is_reader_prompt(text)
+            or _is_open_tag_line(text)
+            or (len(text.split()) <= _MEDIA_POINTER_WORDS and _MEDIA_POINTER.match(text) is not None)
             or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)
         ):
             flags[i] = True
@@ -802,6 +871,10 @@ def flags_from_rules(
     _flag_slideshows(paragraphs, flags)
     _flag_tag_lists(paragraphs, flags)
     _flag_news_boxes(paragraphs, flags)
+    _flag_comment_thread_ends(paragraphs, flags)
+    _flag_opening_ticker(paragraphs, flags)
+    _flag_menu_runs(paragraphs, flags)
+    _flag_kind_teasers(paragraphs, flags)
     # A line the extractor cut into pieces: "©" / "2008" / "Acme. All rights reserved."; a release's "###".
     for i, text in enumerate(paragraphs):
         if not flags[i] and len(text) <= 12 and (_FRAGMENT.match(text) or _END_MARK.match(text)):
@@ -1010,6 +1083,119 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
                 break
 
 
+def _flag_comment_thread_ends(paragraphs: list[str], flags: list[bool]) -> None:
+    """Flag in place a thread of readers' comments (boilerplate-14) that _flag_news_boxes leaves, in whole
+    or in part: one signed in the other forms of 2008's comment systems (_THREAD_SIGNATURE), and the comments
+    at either end of a thread, outside its span from the first signature to the last. Where signatures close
+    their comments ("<text>" / "Posted by Paul on January 6, 2008 2:09 PM"), the first comment stands
+    between the thread's label ("Comments") and the first signature; where they open them ("Posted by: tom,
+    Bolton on 8:21pm Tue 1 Jan 08" / "<text>" / "Quote | Report this post"), the last comment stands between
+    the last signature and the page's closing furniture. A thread is three signatures or more, each within
+    _COMMENT_GAP paragraphs of the next, after a paragraph of the story's length (comments follow the story);
+    an end comment is flagged only when no longer than the thread's longest, and only between that evidence
+    and the thread: a story's paragraphs stand before the label, and nothing but furniture follows the last
+    comment."""
+    n = len(paragraphs)
+    signed = [
+        i
+        for i, text in enumerate(paragraphs)
+        if len(text.split()) <= _SHORT_WORDS
+        and (_COMMENT_SIGNATURE.match(text) or _THREAD_SIGNATURE.match(text))
+    ]
+    story = next((i for i, text in enumerate(paragraphs) if len(text.split()) >= _STORY_WORDS), n)
+    signed = [i for i in signed if i > story]
+    # The longest run of signatures close enough to be one thread.
+    threads, run = [], signed[:1]
+    for a, b in zip(signed, signed[1:], strict=False):
+        if b - a - 1 <= _COMMENT_GAP:
+            run.append(b)
+        else:
+            threads.append(run)
+            run = [b]
+    threads.append(run)
+    signatures = max(threads, key=len)
+    if len(signatures) < _THREAD_SIGNATURES:
+        return
+    first, last = signatures[0], signatures[-1]
+    for k in range(first, last + 1):
+        flags[k] = True
+    longest = max(b - a - 1 for a, b in zip(signatures, signatures[1:], strict=False))
+    # The first comment: back from the first signature to the thread's label, when the label is flagged.
+    for k in range(first - 1, max(first - longest - 2, -1), -1):
+        text = paragraphs[k].strip()
+        if flags[k] and len(text.split()) <= 6 and _THREAD_LABEL.match(text):
+            for j in range(k + 1, first):
+                flags[j] = True
+            break
+    # The last comment: on from the last signature to the furniture that closes the page.
+    end = next((k for k in range(last + 1, n) if flags[k]), n)
+    if last + 1 < end <= last + 1 + longest and end < n and all(flags[end:]):
+        for j in range(last + 1, end):
+            flags[j] = True
+
+
+def _flag_kind_teasers(paragraphs: list[str], flags: list[bool]) -> None:
+    """Flag in place a box's teasers listed under the kind of page each leads to, three or more in a row
+    (boilerplate-14): "NEWS Macworld: the online store is down!" / "REVIEW Two PC speakers" / "NEWS ...". A
+    story's paragraph opening with a capitalised word is one, not a run of them."""
+    i, n = 0, len(paragraphs)
+    while i < n:
+        j = i
+        while j < n and len(paragraphs[j].split()) <= _KIND_WORDS and _KIND_TEASER.match(paragraphs[j]):
+            j += 1
+        if j - i >= _KIND_TEASER_RUN:
+            for k in range(i, j):
+                flags[k] = True
+        i = max(j, i + 1)
+
+
+def _is_open_tag_line(text: str) -> bool:
+    """A page's tags on one line whose list ends in its separator ("Tags: Politics, top news, World,"):
+    _TAG_LINE once the separator is taken off (boilerplate-14)."""
+    if text.rstrip()[-1:] not in ",;" or len(text.split()) > 40:
+        return False
+    return _TAG_LINE.match(text.rstrip(",; ")) is not None
+
+
+def _flag_menu_runs(paragraphs: list[str], flags: list[bool]) -> None:
+    """Flag in place a site's menu kept as paragraphs (boilerplate-14): _MENU_RUN labels or more in a row,
+    each a capitalised word or two ("Horoscope" / "Shop" / "Travel:" / "Hotels"). A story's headings each
+    head paragraphs of their own; a list of its own is written as list items."""
+    i, n = 0, len(paragraphs)
+    while i < n:
+        j = i
+        while j < n and _MENU_LABEL.match(paragraphs[j].strip()):
+            j += 1
+        if j - i >= _MENU_RUN:
+            for k in range(i, j):
+                flags[k] = True
+        i = max(j, i + 1)
+
+
+def _is_stamped_teaser(text: str) -> bool:
+    """A teaser of another story with its machine time stamp between headline and summary (boilerplate-14):
+    a story's sentence gives a date in words, not a CMS's "22/12/2007 11:58:43"."""
+    return len(text.split()) <= _STAMPED_TEASER_WORDS and _STAMPED_TEASER.match(text) is not None
+
+
+def _flag_opening_ticker(paragraphs: list[str], flags: list[bool]) -> None:
+    """Flag in place a latest-news ticker above the story (boilerplate-14): two list items or more in a row,
+    each a headline ending in the clock time it was posted ("- New highrise Rigolets bridge opens 4:52 p.m.
+    CT"), before any paragraph of the story's length. A story's own list of times (a schedule) stands in
+    its text, after its opening paragraphs."""
+    i = 0
+    while i < len(paragraphs):
+        if len(paragraphs[i].split()) >= _STORY_WORDS:
+            return
+        j = i
+        while j < len(paragraphs) and _TICKER_ITEM.match(paragraphs[j].strip()):
+            j += 1
+        if j - i >= _TICKER_RUN:
+            for k in range(i, j):
+                flags[k] = True
+        i = max(j, i + 1)
+
+
 def _is_pointer(text: str) -> bool:
     """A short paragraph holding a link: a pointer of a block closing the page (_flag_news_boxes)."""
     return len(text.split()) <= _POINTER_WORDS and ("](" in text or "http" in text or "www." in text)
@@ -1125,7 +1311,7 @@ def _flag_closing_sign_off(paragraphs: list[str], flags: list[bool]) -> None:
             flags[i] = True
 
 
-# boilerplate-14: a blog's closing formula alone in its paragraph: its sign-off phrase ("Happy Spydering!",
+# boilerplate-15: a blog's closing formula alone in its paragraph: its sign-off phrase ("Happy Spydering!",
 # "Happy coding!", "And happy hacking!!!") or its thanks to the reader for reading ("Thanks for reading!",
 # "Again, thanks a ton for spending time reading these blogs. :D"), maybe with a see-you-next-time line after
 # it ("I'll be back with my progress in subsequent posts."). The blog's, printed under its every post

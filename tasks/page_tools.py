@@ -65,9 +65,37 @@ _SITE_POINTER = re.compile(
     r"^the full (article|story|text) (contains|has) [\d,]+ words\b.{0,80}$",
     re.IGNORECASE,
 )
+# boilerplate-14 classes, each a page's prompt to the reader rather than the story's text: a page-number
+# row ("CONTINUED 1 | 2", "1 | 2 | 3 | Next"), a wire slug alone ("(CBS)"), an invitation to the reader's
+# views or the site's forum ("Discuss this story on the message board...", "Have a view on this story? Send
+# us your feedback!"), a registration prompt ("Not registered? ... Register by clicking here."), a pointer to
+# the site's home page ("Came straight to this page? Visit example.com for all the latest news").
+_PAGE_NUMBERS = re.compile(
+    r"^((continued|pages?)\s*:?\s*)?\d{1,2}(\s*[|•·]\s*\d{1,2})+(\s*[|•·]?\s*(next|more)\W*)?$",
+    re.IGNORECASE,
+)
+_WIRE_SLUG = re.compile(r"^\((?:[A-Z]{2,8}|Reuters|Bloomberg)\)$")
+_READER_PROMPT = re.compile(
+    r"^\W*(discuss this (story|article)|have a view on (this|the) (story|article)|"
+    r"(to )?have your say on this|send us your (feedback|views|comments)|"
+    r"join the (debate|discussion) (on|in|at) (the|our))\b|"
+    r"^not registered\b.{0,80}\bregister\b|\bregister (now )?by clicking here\b|"
+    r"^(came straight to this page\?\s*)?visit [\w.-]+\.[a-z]{2,4} for (all )?(the )?(latest|more)\b",
+    re.IGNORECASE,
+)
+_PROMPT_WORDS = 30
 # A list's marker before the line ("- Read comments", "• Digg this story").
 _MARKER = re.compile(r"^[-–•·*]\s+")
 _MAX_WORDS = 25
+
+
+def is_reader_prompt(text: str) -> bool:
+    """Whether a paragraph is a page-number row, a wire slug alone, or a prompt to the reader: an invitation
+    to their views or the site's forum, a registration prompt, a pointer to the site's home page."""
+    line = _MARKER.sub("", text.strip())
+    if not line or len(line.split()) > _PROMPT_WORDS:
+        return False
+    return bool(_PAGE_NUMBERS.match(line) or _WIRE_SLUG.match(line) or _READER_PROMPT.search(line))
 
 
 def is_page_furniture(text: str) -> bool:

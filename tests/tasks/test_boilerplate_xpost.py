@@ -1,4 +1,4 @@
-"""Posts cross-posted between blogs (issue 12, boilerplate-14, the classes of real-dev-xpost): a note saying
+"""Posts cross-posted between blogs (issue 12, boilerplate-15, the classes of real-dev-xpost): a note saying
 where else the post is printed, a blog's closing formula alone near a post's end, and a code comment inside a
 fenced code block, which is code and not an editor's placeholder. Every text here is written for the test, in
 the forms project and personal blogs print (docs/boilerplate.md)."""
