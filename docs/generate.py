@@ -121,7 +121,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     ),
     "quality-boilerplate-15.json": (
         "boilerplate.md",
-        "hand-written: boilerplate-15 (boilerplate-14 on its branch) and ingest-10 against main 7c6f300 "
+        "hand-written: boilerplate-15 (boilerplate-14 on its branch) and ingest-10 against main ffce761 "
         "(real set with real-dev-xpost), "
         "quoted in a table; current figures are quality.json's",
     ),
