@@ -335,21 +335,28 @@ def name_lists(names: list[list[str]]) -> pa.ListArray:
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(hashes, pa.uint64()))
 
 
-def paragraph_evidence(texts: pa.Array, known: dict | None = None) -> dict[str, pa.Array]:
+def paragraph_evidence(
+    texts: pa.Array, known: dict | None = None, distinct: tuple[list[str], list[bytes]] | None = None
+) -> dict[str, pa.Array]:
     """The paragraph evidence columns for paragraph texts.
 
     known: evidence of texts met before, by the text's digest (evidence_of), reused and extended: prepare
-    keeps one per process, so a text its worker prepared in an earlier shard is not read again."""
+    keeps one per process, so a text its worker prepared in an earlier shard is not read again.
+    distinct: when `texts` is a dictionary array of texts without nulls (prepare's), its dictionary as a list
+    and the digests of those texts, which the caller has already."""
     # Each distinct text once (an outlet's furniture, a story's copies): the per-text steps are Python.
-    coded = pc.fill_null(texts, "").dictionary_encode()
-    read = evidence_of(coded.dictionary.to_pylist(), {} if known is None else known)
-    at = coded.indices
+    if distinct is None:
+        coded = pc.fill_null(texts, "").dictionary_encode()
+        values, digests = coded.dictionary.to_pylist(), None
+    else:
+        coded, (values, digests) = texts, distinct
+    read = evidence_of(values, {} if known is None else known, digests)
+    at, once = coded.indices, coded.dictionary  # a null text is "" here: no pattern below matches it
     names = name_lists([names.split(" ") if names else [] for names, _, _ in read]).take(at)
-    heading = pc.fill_null(pc.match_substring_regex(texts, _HEADING), False)
+    heading = pc.match_substring_regex(once, _HEADING).take(at)
     lead_in = pc.and_(
-        pc.fill_null(pc.match_substring_regex(texts, _LEAD_IN), False),
-        pc.invert(pc.fill_null(pc.match_substring_regex(texts, _THANKS), False)),
-    )
+        pc.match_substring_regex(once, _LEAD_IN), pc.invert(pc.match_substring_regex(once, _THANKS))
+    ).take(at)
     keys = np.array([(key, facts) for _, key, facts in read], dtype=np.int64).reshape(-1, 2)
     template = pa.array(keys[:, 0]).take(at)
     facts = pa.array(keys[:, 1]).take(at)
@@ -357,7 +364,7 @@ def paragraph_evidence(texts: pa.Array, known: dict | None = None) -> dict[str, 
         "names": names,
         "is_heading": heading,
         "is_lead_in": lead_in,
-        "is_list_item": pc.fill_null(pc.match_substring_regex(texts, _LIST_ITEM), False),
+        "is_list_item": pc.match_substring_regex(once, _LIST_ITEM).take(at),
         "template_key": template,
         "template_facts": facts,
     }
@@ -369,12 +376,14 @@ def text_digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
-def evidence_of(texts: list[str], known: dict) -> list[tuple[str, int, int]]:
+def evidence_of(
+    texts: list[str], known: dict, digests: list[bytes] | None = None
+) -> list[tuple[str, int, int]]:
     """(names_and_numbers joined by spaces, template_key, template_facts) of each text; a text whose 128-bit
-    digest is in `known` takes the evidence stored there, the others are read and added."""
+    digest (text_digest, or `digests` when the caller has them) is in `known` takes the evidence stored
+    there, the others are read and added."""
     out = []
-    for text in texts:
-        digest = text_digest(text)
+    for text, digest in zip(texts, digests or map(text_digest, texts), strict=True):
         found = known.get(digest)
         if found is None:
             # Names are cut from whitespace-free tokens: joined by a space, they split back as they were.

@@ -74,17 +74,21 @@ class _Profiles:
             if p.is_file() and not p.name.startswith(".")
         ]
         self.languages = [p["name"] for p in profiles]
-        self.rows: dict[str, int] = {}
-        for profile in profiles:
-            for gram in profile["freq"]:
-                self.rows.setdefault(gram, len(self.rows))
+        # Each n-gram's row in the order the profiles first name it.
+        grams = dict.fromkeys(chain.from_iterable(profile["freq"] for profile in profiles))
+        self.rows: dict[str, int] = dict(zip(grams, range(len(grams)), strict=True))
         # One column per language, log(p + smoothing), and one more of ones: the same product counts n-grams.
         self.log_factors = np.zeros((len(self.rows), len(profiles) + 1), dtype=np.float64)
         factors = self.log_factors[:, :-1]
         for column, profile in enumerate(profiles):
-            for gram, count in profile["freq"].items():
-                if 1 <= len(gram) <= 3:
-                    factors[self.rows[gram], column] = 1.0 * count / profile["n_words"][len(gram) - 1]
+            # Each profile's n-grams at once (a run's workers each build these tables).
+            freq = profile["freq"]
+            rows = np.fromiter(map(self.rows.__getitem__, freq), dtype=np.int64, count=len(freq))
+            sizes = np.fromiter(map(len, freq), dtype=np.int64, count=len(freq))
+            counts = np.fromiter(freq.values(), dtype=np.float64, count=len(freq))
+            used = (sizes >= 1) & (sizes <= 3)
+            n_words = np.array([0, *profile["n_words"][:3]], dtype=np.float64)
+            factors[rows[used], column] = counts[used] / n_words[sizes[used]]
         factors += _SMOOTHING
         np.log(factors, out=factors)
         self.log_factors[:, -1] = 1.0
@@ -216,7 +220,9 @@ def language_probabilities(texts: list[str], evidence: float = 0.0) -> tuple[lis
 
 def detect_languages(texts: list[str], config: LanguageConfig = LanguageConfig()) -> list[str]:
     """ISO 639-1 codes (or `und`) for a batch, detecting each distinct text once."""
-    distinct = list(dict.fromkeys(t for t in texts if len(t.split()) >= config.min_words))
+    # Splitting no further than `min_words` words tells whether a text has as many.
+    most = max(config.min_words - 1, 0)
+    distinct = list(dict.fromkeys(t for t in texts if len(t.split(None, most)) >= config.min_words))
     languages, probs = language_probabilities([t[: config.max_chars] for t in distinct], config.evidence)
     # langdetect says zh-cn / zh-tw; the contract promises ISO 639-1.
     codes = [language.split("-")[0] for language in languages]

@@ -77,7 +77,12 @@ def prepare_documents(
         distinct: dict[str, int] = {}
         texts = [p for _, paragraphs in split for p in paragraphs]
         at = [distinct.setdefault(text, len(distinct)) for text in texts]
-        distinct_forms, distinct_words, distinct_n_words = comparison_batch(list(distinct))
+        distinct_texts = list(distinct)
+        # Each paragraph's text as a dictionary of the distinct texts, for the steps keyed by text below.
+        coded = pa.DictionaryArray.from_arrays(
+            pa.array(at, pa.int32()), pa.array(distinct_texts, SCHEMAS["paragraphs"].field("text").type)
+        )
+        distinct_forms, distinct_words, distinct_n_words = comparison_batch(distinct_texts)
         flat_forms = [distinct_forms[k] for k in at]
         n_words = distinct_n_words[np.array(at, dtype=np.int64)]
         ends = list(accumulate(len(paragraphs) for _, paragraphs in split))
@@ -122,24 +127,34 @@ def prepare_documents(
         clock.count("language_tags_used", len(tags))
         clock.count("language_heads_detected", len(heads))
     with clock("passages"):
-        keys = _passage_keys(texts, _KNOWN_PASSAGES)
+        # Passage keys and link evidence are kept by the text's digest: one digest per distinct text for both.
+        digests = [text_digest(text) for text in distinct_texts]
+        keys = _passage_keys(distinct_texts, digests, _KNOWN_PASSAGES).take(coded.indices)
     with clock("tables"):
         if len(_KNOWN_EVIDENCE) > _KNOWN_EVIDENCE_CAP:
             _KNOWN_EVIDENCE.clear()
         documents, paragraphs = _tables(
-            raws, split, fingerprints, flags, n_words, sketches, tags, keys, _KNOWN_EVIDENCE
+            raws,
+            split,
+            fingerprints,
+            flags,
+            n_words,
+            sketches,
+            tags,
+            keys,
+            _KNOWN_EVIDENCE,
+            (coded, distinct_texts, digests),
         )
     clock.count("documents", len(raws))
     clock.count("paragraphs", len(n_words))
     return documents, paragraphs
 
 
-def _passage_keys(texts: list[str], known: dict[bytes, np.ndarray]) -> pa.ListArray:
-    """passage_keys of the texts; a text whose digest is in `known` takes the keys stored there, the others
-    (each once) are keyed and added."""
+def _passage_keys(texts: list[str], digests: list[bytes], known: dict[bytes, np.ndarray]) -> pa.ListArray:
+    """passage_keys of the texts (their `digests`: text_digest); a text whose digest is in `known` takes the
+    keys stored there, the others (each once) are keyed and added."""
     if len(known) > _KNOWN_EVIDENCE_CAP:
         known.clear()
-    digests = [text_digest(text) for text in texts]
     new = {d: text for d, text in zip(digests, texts, strict=True) if d not in known}
     if new:
         computed = passage_keys(pa.array(list(new.values()), pa.string()))
@@ -163,6 +178,7 @@ def _tables(
     tags: list[str],
     keys: pa.ListArray,
     evidence: dict,
+    texts: tuple[pa.DictionaryArray, list[str], list[bytes]],
 ) -> tuple[pa.Table, pa.Table]:
     counts = np.array([len(paragraphs) for _, paragraphs in split], dtype=np.int64)
     # In `tags` every document's tag follows its paragraphs' tags.
@@ -173,7 +189,6 @@ def _tables(
     paras = {
         "doc_id": [raw.doc_id for raw, n in zip(raws, counts.tolist(), strict=True) for _ in range(n)],
         "para_idx": [i for n in counts.tolist() for i in range(n)],
-        "text": [text for _, paragraphs in split for text in paragraphs],
         "fingerprint": [fp for doc in fingerprints for fp in doc],
         "is_boilerplate": flat_flags,
         "boilerplate_reason": ["rule" if f else None for f in flat_flags],
@@ -182,10 +197,12 @@ def _tables(
     }
     schema = SCHEMAS["paragraphs"]
     columns = {name: pa.array(values, schema.field(name).type) for name, values in paras.items()}
+    coded, distinct, digests = texts  # each paragraph's text; the distinct texts and their digests
+    columns["text"] = coded.dictionary_decode()
     num_perm = sketches.shape[1]
     offsets = pa.array(np.arange(0, (len(n_words) + 1) * num_perm, num_perm, dtype=np.int32))
     columns["minhash"] = pa.ListArray.from_arrays(offsets, pa.array(sketches.reshape(-1)))
-    columns |= paragraph_evidence(columns["text"], evidence)
+    columns |= paragraph_evidence(coded, evidence, (distinct, digests))
     columns["passage_keys"] = keys
     docs = {
         "doc_id": [raw.doc_id for raw in raws],
