@@ -59,7 +59,9 @@ from tasks.page_tools import is_page_furniture, is_reader_prompt
 # ("This blog post is also available at my personal website"), a closing formula alone near a post's end
 # ("Happy Spydering!", "Thanks for reading!"); a comment inside a fenced code block ("# TODO: ...") is code,
 # not an editor's placeholder.
-BOILERPLATE_VERSION = "boilerplate-15"
+# boilerplate-16: a team's signature as a post's last line, unmarked ("The Apache Click team"); an invitation
+# to follow on social networks opened by a lead-in ("You can also follow the project on Twitter, ...").
+BOILERPLATE_VERSION = "boilerplate-16"
 
 # The label of a block of pointers elsewhere (a strong rule below; boilerplate-11 takes the block under it).
 _POINTERS_LABEL = (
@@ -414,9 +416,12 @@ _STAMPED_HEADER = re.compile(
     r"(,? \d{1,2}[:.]\d{2} ?([ap]\.?m\.?)?( [A-Z]{2,4})?)?$",
     re.IGNORECASE,
 )
-# "Follow Calla Cofield @callacofield. Follow us @Spacedotcom, Facebook and Google+."
+# "Follow Calla Cofield @callacofield. Follow us @Spacedotcom, Facebook and Google+.", and with a lead-in
+# (boilerplate-16): "You can also follow the project on Twitter, Facebook and Google+." (paragraphs of 25
+# words at most, as every rule of its function).
 _FOLLOW = re.compile(
-    r"^follow (us|[a-z][\w.'’-]*( [a-z][\w.'’-]*){0,3}) (@\w|on (twitter|x|facebook|instagram))",
+    r"^((you|readers) can (also )?|be sure to |don['’]?t forget to |please |and )?"
+    r"follow (us|[a-z][\w.'’-]*( [a-z][\w.'’-]*){0,3}) (@\w|on (twitter|x|facebook|instagram))",
     re.IGNORECASE,
 )
 _SEPARATOR = re.compile(r"^[\s\-–—•·*_=~|]+$")
@@ -1287,9 +1292,14 @@ def _signer(text: str) -> re.Match | None:
     if found is None:
         return None
     names = found.group("names").strip()
-    team = names.lower().endswith((" team", " developers", " community", " maintainers"))
     # A full name at least ("- Docker" closing a list of tools is no signer).
-    return found if team or (" " in names and _NAMES.fullmatch(names)) else None
+    return found if _is_team(found) or (" " in names and _NAMES.fullmatch(names)) else None
+
+
+def _is_team(signer: re.Match) -> bool:
+    """Whether a signer's line names a team ("the Click team", "the Apache Drill developers")."""
+    names = signer.group("names").strip().lower()
+    return names.endswith((" team", " developers", " community", " maintainers"))
 
 
 def _flag_closing_sign_off(paragraphs: list[str], flags: list[bool]) -> None:
@@ -1308,6 +1318,10 @@ def _flag_closing_sign_off(paragraphs: list[str], flags: list[bool]) -> None:
         if any("author" in _lowered(t) and _AUTHORS_SECTION.search(t) for t in paragraphs):
             return
         if closing or found.group("dash") or found.group("role"):
+            flags[i] = True
+        # A team's signature needs no mark where nothing but set-aside text follows it: the post's last line
+        # ("The Apache Click team", boilerplate-16); a team named above a list of names is its heading.
+        elif _is_team(found) and not any(not f for f in flags[i + 1 :]):
             flags[i] = True
 
 

@@ -420,3 +420,19 @@ def test_a_press_releases_further_information_heading_opens_its_contacts_boilerp
     # A sentence that opens so is text.
     more = "For more information on the handbook, investigators can write to the division's training office."
     assert flagged([*BODY, more]) == []
+
+
+def test_a_teams_signature_closing_a_post_and_a_follow_invitation_with_a_lead_in_boilerplate_16():
+    # The post's last line naming its team, with no dash or role: a signature.
+    assert flagged([*BODY, "The Handbook team"]) == [6]
+    assert flagged([*BODY, "The Handbook developers."]) == [6]
+    # Not a team named above the names of its members, nor mid-document, nor a person's name unmarked.
+    assert flagged([*BODY, "The Handbook team", "Ann Lee and Sam Ortiz"]) == []
+    assert flagged(["The Handbook team", *BODY]) == []
+    assert flagged([*BODY, "Ann Lee"]) == []
+    # An invitation to follow on social networks, opened by a lead-in.
+    assert flagged([*BODY, "You can also follow the project on Twitter, Facebook and Mastodon."]) == [6]
+    assert flagged(["Be sure to follow us on Instagram for the photos.", *BODY]) == [0]
+    # A sentence of the story that mentions following is text.
+    story = "Investigators follow the money on foot, from the bank branch to the warehouse in the east."
+    assert flagged([*BODY, story]) == []
