@@ -44,6 +44,17 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: CPU and wall seconds per step of main and #13's cpu-1 (alignment's score bound, the "
         "workers' collector threshold) started together (`bench.run_cpu`), quoted in a table",
     ),
+    "run-cpu-align.json": (
+        "pipeline.md",
+        "hand-written: CPU and wall seconds per step of main and #13's align (reuse's words kept per range, "
+        "look-ups a batch at once, align shards' rows column by column) started together (`bench.run_cpu`), "
+        "quoted in a table",
+    ),
+    "run-cpu-align2.json": (
+        "pipeline.md",
+        "hand-written: CPU and wall seconds per step of main and #13's align with its ASCII fold of "
+        "paragraph words too, started together (`bench.run_cpu`), quoted in prose",
+    ),
     "quality.json": ("quality.md", "rendered (the whole page) by `bench.quality.render_page`"),
     "quality-heldout-first-look.json": (
         "linking.md",

@@ -143,7 +143,16 @@ _FOLD = _FoldTable()
 
 def paragraph_words(text: str) -> list[str]:
     """The comparison words of a paragraph (equal to tasks.clean.comparison_words)."""
+    if text.isascii():  # most paragraphs: NFKC keeps ASCII text, casefold is lower(), folding is by byte
+        return text.encode("ascii").translate(_ASCII_BYTES, _ASCII_DROPPED).decode("ascii").split()
     return unicodedata.normalize("NFKC", text).casefold().translate(_FOLD).split()
+
+
+# _FOLD of each ASCII character as a bytes.translate table (the letter in lower case, a space for
+# punctuation) and the characters it drops (quotes): one C pass over an ASCII paragraph, where str.translate
+# leaves its ASCII fast path at the first quote (0.3 of the 13 CPU s of aligning 10,000 documents).
+_ASCII_BYTES = bytes(ord(_FOLD[code] or chr(code)) for code in range(128)) + bytes(range(128, 256))
+_ASCII_DROPPED = bytes(code for code in range(128) if not _FOLD[code])
 
 
 @lru_cache(maxsize=1 << 14)

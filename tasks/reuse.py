@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from tasks.reuse_spans import cut_words, shared_spans
+from tasks.reuse_spans import Words, cut_words, shared_spans
 from tasks.warehouse import (
     SCHEMAS,
     Rewrite,
@@ -76,6 +76,9 @@ class ReuseBudget:
     duckdb_memory: str = "512MB"
     # Paragraph text (Arrow bytes) of one range of documents; a batch holds two ranges' at most.
     text_bytes: int = 64 << 20
+    # The words cut from one range's paragraphs, kept for the batches that pair them again (16 bytes a word;
+    # a batch holds two ranges' at most).
+    word_bytes: int = 32 << 20
 
 
 # The passage index as (document, paragraph, key) rows, and the rows of keys at most `max_df` documents hold:
@@ -358,6 +361,7 @@ copy (
 ) to '{path}' (format parquet, row_group_size 10000)
 """
 
+_WORD_BYTES = 16  # a kept word: where it starts and ends (int32 each) and its hash
 _TEXT_COLUMNS = ["doc_id", "para_idx", "text", "is_boilerplate", "n_words"]
 # The paragraphs read for alignment are only those of the documents with pairs to align when these are at
 # most one in _FEW of the corpus's documents (the filter hashes their ids once per batch of rows read).
@@ -404,7 +408,7 @@ def _align_todo(
             # Kept: the first range of the block (read once per first range) and the one asked for now.
             for other in [r for r in held if r != first]:
                 del held[other]
-            held[k] = _Texts(texts[k](), flags)
+            held[k] = _Texts(texts[k](), flags, budget.word_bytes // _WORD_BYTES)
         return held[k]
 
     first = -1
@@ -412,8 +416,8 @@ def _align_todo(
         for block in _blocks(pq.ParquetFile(pairs), config.batch):
             first = block.column("range1")[0].as_py()
             left, right = texts_of(first), texts_of(block.column("range2")[0].as_py())
-            rows = _batch_rows(_with_texts(block, left, right), config)
-            writer.write_table(_with_shares(rows, left.words, right.words).cast(_ROW_SCHEMA))
+            rows = _batch_rows(_with_texts(block, left, right), config, left, right)
+            writer.write_table(_with_shares(rows, left, right).cast(_ROW_SCHEMA))
     shutil.rmtree(work / "texts", ignore_errors=True)
     pairs.unlink()
     return found
@@ -443,7 +447,7 @@ class _Texts:
     """The paragraphs of one range of documents in reading order: their text, where each starts in its
     document's text (its paragraphs joined by a blank line), its boilerplate flag; each document's words."""
 
-    def __init__(self, rows: pa.Table, flags: tuple[pa.Table, pa.Array] | None) -> None:
+    def __init__(self, rows: pa.Table, flags: tuple[pa.Table, pa.Array] | None, most_words: int = 0) -> None:
         if flags is not None:
             rows = _laid_over(rows, *flags, ["doc_id", "para_idx"])
         rows = rows.sort_by([("doc_id", "ascending"), ("para_idx", "ascending")])
@@ -455,19 +459,74 @@ class _Texts:
         before = np.cumsum(size) - size
         self.start = before - before[firsts][number]
         words = pc.fill_null(rows.column("n_words"), 0).to_numpy(zero_copy_only=False).astype(np.int64)
-        summed = np.add.reduceat(words, firsts) if len(firsts) else np.zeros(0, np.int64)
-        self.words = dict(zip(ids[firsts].tolist(), summed.tolist(), strict=True))
-        self.number = {d: k for k, d in enumerate(ids[firsts].tolist())}
+        # Each document's words and its number (its place among the range's documents), looked up for a
+        # batch's pairs at once: a dictionary look-up per pair took 0.49 of the 7.5 CPU s reuse took on 10,000
+        # documents, these 0.31.
+        self.words = np.add.reduceat(words, firsts) if len(firsts) else np.zeros(0, np.int64)
+        self.documents = rows.column("doc_id").take(pa.array(firsts)).combine_chunks()
         para = rows.column("para_idx").to_numpy(zero_copy_only=False).astype(np.int64)
         self.keys = (number.astype(np.int64) << 32) | para  # ascending: rows are in (doc_id, para_idx) order
         # One array each, not the range file's batches: a take from a chunked array copies its chunks first
         # (60 ms a take on 64 MB, for each batch of pairs); large_string, as a range may pass 2 GB of text.
         self.text = rows.column("text").cast(pa.large_string()).combine_chunks()
         self.boilerplate = rows.column("is_boilerplate").combine_chunks()
+        # The words of the paragraphs cut so far, kept for later batches: a paragraph is paired in many
+        # batches (3.4 times on average at 10,000 documents), and cutting was a third of the step's CPU. At
+        # most `most_words` are kept; past it, the kept ones are let go and the store fills again.
+        self.most_words = most_words
+        self.cut_at = np.full(len(self.keys), -1, np.int64)  # a row's first word in the store, -1: not cut
+        self.cut_words = np.zeros(len(self.keys), np.int64)
+        self.stored = 0
+        self.starts = np.zeros(0, np.int32)  # offsets in the paragraph's text
+        self.ends = np.zeros(0, np.int32)
+        self.hashes = np.zeros(0, np.uint64)
+
+    def words_of(self, rows: np.ndarray, texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+        """Where the words of these rows (distinct; `texts`: their texts) are in the store and how many there
+        are, the rows not cut before cut now."""
+        new = np.flatnonzero(self.cut_at[rows] < 0)
+        if len(new):
+            cut = cut_words(texts.take(pa.array(new)).to_pylist())
+            if self.stored + len(cut.hashes) <= self.most_words:
+                self._keep(rows[new], cut)
+            else:  # the kept words are let go; those of these rows that were kept are cut again
+                again = np.flatnonzero(self.cut_at[rows] >= 0)
+                self.cut_at[:] = -1
+                self.stored = 0
+                self._keep(rows[new], cut)
+                if len(again):
+                    self._keep(rows[again], cut_words(texts.take(pa.array(again)).to_pylist()))
+        return self.cut_at[rows], self.cut_words[rows]
+
+    def _keep(self, rows: np.ndarray, cut: Words) -> None:
+        total = len(cut.hashes)
+        if self.stored + total > len(self.hashes):  # room for twice what is held, within the budget
+            size = max(min(2 * (self.stored + total), self.most_words), self.stored + total)
+            for name in ("starts", "ends", "hashes"):
+                grown = np.zeros(size, getattr(self, name).dtype)
+                grown[: self.stored] = getattr(self, name)[: self.stored]
+                setattr(self, name, grown)
+        at = slice(self.stored, self.stored + total)
+        self.starts[at], self.ends[at], self.hashes[at] = cut.starts, cut.ends, cut.hashes
+        self.cut_at[rows] = self.stored + cut.first[:-1]
+        self.cut_words[rows] = np.diff(cut.first)
+        self.stored += total
+
+    def number(self, doc_ids: pa.ChunkedArray) -> np.ndarray:
+        """Each document's number in the range, -1 for one not in it."""
+        at = pc.index_in(doc_ids, value_set=self.documents)
+        return pc.fill_null(at, -1).to_numpy().astype(np.int64)
+
+    def document_words(self, doc_ids: pa.ChunkedArray) -> np.ndarray:
+        """Each document's words (0 for one not in the range)."""
+        number = self.number(doc_ids)
+        return np.where(number >= 0, self.words[np.maximum(number, 0)] if len(self.words) else 0, 0)
 
     def rows_of(self, doc_ids: pa.ChunkedArray, paras: pa.ChunkedArray) -> pa.Array:
         """The row of each (document, paragraph)."""
-        number = np.fromiter(map(self.number.__getitem__, doc_ids.to_pylist()), np.int64, len(doc_ids))
+        number = self.number(doc_ids)
+        if (number < 0).any():
+            raise ValueError("a paragraph the passage index pairs is not among the paragraphs")
         keys = (number << 32) | paras.to_numpy().astype(np.int64)
         at = np.searchsorted(self.keys, keys)
         if len(at) and not np.array_equal(self.keys[np.minimum(at, len(self.keys) - 1)], keys):
@@ -520,6 +579,8 @@ def _with_texts(block: pa.Table, left: _Texts, right: _Texts) -> pa.Table:
             "doc_id2": block.column("doc_id2"),
             "text1": left.text.take(at1),
             "text2": right.text.take(at2),
+            "row1": at1,
+            "row2": at2,
             "start1": pa.array(left.start[at1.to_numpy()]),
             "start2": pa.array(right.start[at2.to_numpy()]),
             "boilerplate": pc.or_kleene(left.boilerplate.take(at1), right.boilerplate.take(at2)),
@@ -558,14 +619,14 @@ _ROW_SCHEMA = pa.schema(
 )
 
 
-def _batch_rows(batch: pa.Table, config: ReuseConfig) -> pa.Table:
+def _batch_rows(batch: pa.Table, config: ReuseConfig, left: _Texts, right: _Texts) -> pa.Table:
     """Spans of a batch of paragraph pairs, offsets moved into their documents' texts."""
     n = batch.num_rows
     texts = pc.dictionary_encode(
         pa.concat_arrays([batch.column("text1").combine_chunks(), batch.column("text2").combine_chunks()])
     )
     index = texts.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    words = cut_words(texts.dictionary.to_pylist())
+    words = _batch_words(batch, texts.dictionary, index, left, right)
     # The spans of two texts depend on the texts alone: each distinct pair of texts is aligned once (a passage
     # printed by many documents makes the same pair of paragraphs many times), its spans given to each pair.
     distinct, which = np.unique((index[:n] << 32) | index[n:], return_inverse=True)
@@ -594,7 +655,38 @@ def _batch_rows(batch: pa.Table, config: ReuseConfig) -> pa.Table:
     )
 
 
-def _with_shares(spans: pa.Table, words1: dict[str, int], words2: dict[str, int]) -> pa.Table:
+def _batch_words(batch: pa.Table, texts: pa.Array, index: np.ndarray, left: _Texts, right: _Texts) -> Words:
+    """cut_words(texts), from the words each range keeps of its paragraphs (a text is cut as a paragraph
+    where it first occurs in the batch; equal texts have equal words)."""
+    n = batch.num_rows
+    _, first = np.unique(index, return_index=True)  # each distinct text's first place: its range and row
+    on_left = first < n
+    rows = np.where(
+        on_left,
+        batch.column("row1").to_numpy()[np.minimum(first, n - 1)],
+        batch.column("row2").to_numpy()[np.maximum(first - n, 0)],
+    )
+    at, counts = np.zeros(len(first), np.int64), np.zeros(len(first), np.int64)
+    if left is right:  # one store: asked once, as a second call could let go of what the first kept
+        on_left[:] = True
+    sides = [(left, np.flatnonzero(on_left)), (right, np.flatnonzero(~on_left))]
+    for side, which in sides:
+        at[which], counts[which] = side.words_of(rows[which], texts.take(pa.array(which)))
+    bounds = np.r_[0, np.cumsum(counts)]
+    total = int(bounds[-1])
+    starts, ends = np.zeros(total, np.int64), np.zeros(total, np.int64)
+    hashes = np.zeros(total, np.uint64)
+    for side, which in sides:
+        size = counts[which]
+        offset = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size)
+        to = np.repeat(bounds[which], size) + offset
+        source = np.repeat(at[which], size) + offset
+        starts[to], ends[to], hashes[to] = side.starts[source], side.ends[source], side.hashes[source]
+    owner = np.repeat(np.arange(len(first)), counts)
+    return Words(owner, starts, ends, hashes, bounds)
+
+
+def _with_shares(spans: pa.Table, left: _Texts, right: _Texts) -> pa.Table:
     """Score each span (matched words over the longer side) and the share of each document its pair's spans
     cover (their words over the document's)."""
     pair = pc.binary_join_element_wise(spans.column("doc_id1"), spans.column("doc_id2"), "\x1f")
@@ -603,8 +695,8 @@ def _with_shares(spans: pa.Table, words1: dict[str, int], words2: dict[str, int]
     at = pc.index_in(pair, value_set=sums.column("pair"))
     covered1 = sums.column("w1_sum").take(at).to_numpy()
     covered2 = sums.column("w2_sum").take(at).to_numpy()
-    n1 = np.array([words1.get(d, 0) for d in spans.column("doc_id1").to_pylist()], dtype=np.float64)
-    n2 = np.array([words2.get(d, 0) for d in spans.column("doc_id2").to_pylist()], dtype=np.float64)
+    n1 = left.document_words(spans.column("doc_id1")).astype(np.float64)
+    n2 = right.document_words(spans.column("doc_id2")).astype(np.float64)
     longer = np.maximum(spans.column("words1").to_numpy(), spans.column("words2").to_numpy())
     matches = spans.column("matches").to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -1671,9 +1671,12 @@ def alignment_inputs(members: pa.Table, paras: pa.Table) -> dict[str, list[Parag
     body: dict[str, list[Paragraph]] = defaultdict(list)
     # Only the members' rows become Python objects: on a run that changed a few stories that is a few rows.
     paras = paras.filter(pc.is_in(paras.column("doc_id"), value_set=pc.unique(members.column("doc_id"))))
-    for row in paras.select(["doc_id", "para_idx", "text", "fingerprint", "is_boilerplate"]).to_pylist():
-        if not row["is_boilerplate"]:
-            body[row["doc_id"]].append(Paragraph(row["para_idx"], row["text"], row["fingerprint"]))
+    # Column by column, not a dictionary per row (an align shard's 30,000 rows: 0.7 CPU s of 13 at 10,000
+    # documents); a null flag is no boilerplate.
+    paras = paras.filter(pc.invert(pc.fill_null(paras.column("is_boilerplate"), False)))
+    columns = [paras.column(c).to_pylist() for c in ("doc_id", "para_idx", "text", "fingerprint")]
+    for doc_id, para_idx, text, fingerprint in zip(*columns, strict=True):
+        body[doc_id].append(Paragraph(para_idx, text, fingerprint))
     return body
 
 
@@ -1707,25 +1710,29 @@ def align_stories(
     stories: dict[str, list[str]], body: dict[str, list[Paragraph]], config: AlignConfig = AlignConfig()
 ) -> pa.Table:
     """paragraph_fates for the given stories: {story_id: doc_ids in version order}."""
-    rows = []
+    # The rows column by column, not a dictionary per row.
+    names = ["story_id", "base_doc_id", "doc_id", "base_para_idx", "para_idx", "fate", "similarity", "diff"]
+    columns: dict[str, list] = {name: [] for name in names}
     for story_id in sorted(stories):
         origin, *republications = stories[story_id]
         for doc_id in republications:
-            for f in align_versions(body.get(origin, []), body.get(doc_id, []), config):
-                rows.append(
-                    {
-                        "story_id": story_id,
-                        "base_doc_id": origin,
-                        "base_para_idx": f.base_para_idx,
-                        "doc_id": doc_id,
-                        "para_idx": f.para_idx,
-                        "fate": f.fate,
-                        "similarity": f.similarity,
-                        "diff": f.diff,
-                        "align_version": ALIGN_VERSION,
-                    }
-                )
-    return pa.Table.from_pylist(rows, schema=SCHEMAS["paragraph_fates"])
+            fates = align_versions(body.get(origin, []), body.get(doc_id, []), config)
+            columns["story_id"] += [story_id] * len(fates)
+            columns["base_doc_id"] += [origin] * len(fates)
+            columns["doc_id"] += [doc_id] * len(fates)
+            for name in names[3:]:
+                columns[name] += [getattr(f, name) for f in fates]
+    rows = len(columns["story_id"])
+    schema = SCHEMAS["paragraph_fates"]
+    return pa.table(
+        {
+            name: pa.array(columns[name], schema.field(name).type)
+            if name in columns
+            else pa.array([ALIGN_VERSION] * rows, schema.field(name).type)
+            for name in schema.names
+        },
+        schema=schema,
+    )
 
 
 def stories_in_order(members: pa.Table) -> dict[str, list[str]]:

@@ -220,6 +220,10 @@ def test_long_documents_align_paragraph_by_paragraph():
 def test_paragraph_words_match_the_comparison_form():
     text = "“Ǆemal’s ﬁnal” café—naïve STRASSE ½ x² 2,5% ‘quoted’ e\u0301 tab\tnbsp\u00a0zero\u200bwidth"
     assert paragraph_words(text) == comparison_words(text)
+    # ASCII text is folded byte by byte: every ASCII character, alone and between letters, as the comparison
+    # form has it.
+    ascii_text = "".join(f"a{chr(c)}B{chr(c)}c " for c in range(128)) + 'Don\'t `quote` "me" - e.g. 2,5%'
+    assert ascii_text.isascii() and paragraph_words(ascii_text) == comparison_words(ascii_text)
 
 
 def test_a_move_over_edited_paragraphs_moves_the_one_paragraph():

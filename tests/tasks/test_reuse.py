@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import tasks.reuse
 import tasks.run
 from bench.corpus import iter_documents, write_jsonl
 from tasks.passages import _sql, passage_words
@@ -274,6 +275,20 @@ def test_the_step_runs_in_a_small_duckdb_cap_holding_two_ranges_of_text_at_a_tim
     )
     whole = pq.read_table(find_reuse(inputs, tmp_path / "scratch").path)
     assert rows.equals(whole)
+    # A range keeps the words it cut for later batches within `word_bytes`, letting them go when full: the
+    # same rows whether it keeps nearly nothing (a few hundred words) or everything, and fewer texts cut when
+    # it keeps more.
+    cut: list[int] = []
+    real = tasks.reuse.cut_words
+    monkeypatch.setattr(tasks.reuse, "cut_words", lambda texts: cut.append(len(texts)) or real(texts))
+    texts_cut = {}
+    for words in (1 << 12, 1 << 30):
+        cut.clear()
+        budget = ReuseBudget(text_bytes=32 << 10, word_bytes=words)
+        found = find_reuse(inputs, tmp_path / f"words-{words}", budget=budget)
+        assert pq.read_table(found.path).equals(whole)
+        texts_cut[words] = sum(cut)
+    assert texts_cut[1 << 12] > texts_cut[1 << 30]
 
 
 def test_a_daily_run_reads_only_the_paragraphs_of_the_documents_it_aligns(tmp_path, monkeypatch):
