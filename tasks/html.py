@@ -44,7 +44,11 @@ if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new read
 # teasers, a section menu's labels, a forum's latest posts) or in a block the markup names as chrome is
 # flagged boilerplate (Article.in_link_boxes), unless the kept text is itself mostly links; a list item's
 # marker is no part of its text when it is looked for in the page (L3S-GN1).
-HTML_VERSION = "html-9"
+# html-10: a short line after the page's main text whose block is link-dense by jusText's measure (the shallow
+# text features of Kohlschuetter et al. and Pomikalek: a block's length and link density, with its
+# neighbours') is flagged boilerplate (Article.in_link_boxes): a closing box's entries, a reference list,
+# a blogroll (L3S-GN1).
+HTML_VERSION = "html-10"
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
@@ -161,6 +165,11 @@ class HtmlConfig:
     link_box_share: float = 0.6
     link_box_chars: int = 300
     article_link_share: float = 0.25
+    # After the page's main text (its last block jusText calls good), a line of at most `closing_words` words
+    # whose block is more than `closing_link_density` link text (jusText's own bound for a good block) is
+    # chrome. Found on L3S-GN1's dev half.
+    closing_words: int = 25
+    closing_link_density: float = 0.2
     version: str = HTML_VERSION
 
 
@@ -612,6 +621,70 @@ def without_link_lines(
     return kept, tuple(boxed)
 
 
+def _mostly_links(lines: list[str], links: LinkText, config: HtmlConfig) -> bool:
+    """Whether the text kept is itself mostly links (a link roundup, a list of resources): read as it is."""
+    located = linked = 0
+    start = 0
+    for line in lines:
+        at, n = links.find(line, start)
+        if at >= 0:
+            located += n
+            linked += sum(links.linked[at : at + n])
+            start = at + n
+    return located > 0 and linked >= config.article_link_share * located
+
+
+def after_main_text(html: str, lines: list[str], config: HtmlConfig) -> list[str]:
+    """The kept lines that close the page after its main text in a block of links: jusText (Pomikalek's
+    paragraph classifier, on the shallow features of Kohlschuetter et al.: a block's length and link density,
+    and its neighbours') segments the page into blocks and calls a block good when it is long and not
+    link-dense, or short between good ones. Lines after the last kept line whose block it calls good, of at
+    most `closing_words` words, in a block more than `closing_link_density` link text: a box's entries after
+    the story (a forum's or a section's latest links), a list of references or further reading, a blogroll,
+    a site's footer links. Read without a stoplist (its language-independent mode: length and links only),
+    so a page in any language is read alike. Not a line in the story's run (a subheading, a byline beside
+    its links): only after the last good block; not a longer line (a closing paragraph with a link in it)."""
+    import justext
+    from lxml.etree import ParserError
+
+    try:
+        blocks = justext.justext(html, frozenset(), stopwords_low=0, stopwords_high=0)
+    except (ParserError, ValueError):
+        return []
+    compact, owner = [], []
+    for k, block in enumerate(blocks):
+        text = _WHITE.sub("", block.text)
+        compact.append(text)
+        owner += [k] * len(text)
+    chars = "".join(compact)
+    placed: list[int] = []  # each line's block (-1: not found)
+    start = 0
+    for line in lines:
+        text = _WHITE.sub("", _LIST_MARK.sub("", line))
+        at = chars.find(text, start) if text else -1
+        if at < 0 and text:
+            at = chars.find(text)
+        if at < 0:
+            placed.append(-1)
+            continue
+        start = at + len(text)
+        # The block holding most of the line: jusText may join a line with its neighbours at a <br>.
+        held: dict[int, int] = {}
+        for k in owner[at : at + len(text)]:
+            held[k] = held.get(k, 0) + 1
+        placed.append(max(held, key=lambda k: (held[k], -k)))
+    good = [i for i, k in enumerate(placed) if k >= 0 and blocks[k].class_type == "good"]
+    if not good:
+        return []
+    return [
+        line
+        for line, k in zip(lines[good[-1] + 1 :], placed[good[-1] + 1 :], strict=True)
+        if k >= 0
+        and len(line.split()) <= config.closing_words
+        and blocks[k].links_density() > config.closing_link_density
+    ]
+
+
 def _layout_table_pass(html: str, url: str | None, config: HtmlConfig) -> tuple[Extraction, list[str]] | None:
     """(result, paragraphs) of the page read with its tables as blocks, precision first, then recall; None
     when neither reads as an article."""
@@ -686,6 +759,9 @@ def extract_article(
         elif result is None or not (result.text or "").strip():
             raise NotText("no article text found in the page")
     kept, boxed = without_link_lines(lines, links, config)
+    if not _mostly_links(kept, links, config):
+        closing = set(after_main_text(html, kept, config))
+        boxed += tuple(line for line in kept if line in closing and line not in boxed)
     text = "\n\n".join(kept)
     if len(text) < config.min_article_chars:
         raise NotText(
