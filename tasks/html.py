@@ -165,11 +165,12 @@ class HtmlConfig:
     link_box_share: float = 0.6
     link_box_chars: int = 300
     article_link_share: float = 0.25
-    # After the page's main text (its last block jusText calls good), a line of at most `closing_words` words
-    # whose block is more than `closing_link_density` link text (jusText's own bound for a good block) is
-    # chrome. Found on L3S-GN1's dev half.
+    # After the page's main text (its last block jusText calls good), a run of `closing_run` lines or more,
+    # each of at most `closing_words` words, it and its block more than `closing_link_density` link text
+    # (jusText's own bound for a good block), is a box's entries. Found on L3S-GN1's dev half.
     closing_words: int = 25
     closing_link_density: float = 0.2
+    closing_run: int = 2
     version: str = HTML_VERSION
 
 
@@ -634,16 +635,18 @@ def _mostly_links(lines: list[str], links: LinkText, config: HtmlConfig) -> bool
     return located > 0 and linked >= config.article_link_share * located
 
 
-def after_main_text(html: str, lines: list[str], config: HtmlConfig) -> list[str]:
-    """The kept lines that close the page after its main text in a block of links: jusText (Pomikalek's
-    paragraph classifier, on the shallow features of Kohlschuetter et al.: a block's length and link density,
-    and its neighbours') segments the page into blocks and calls a block good when it is long and not
-    link-dense, or short between good ones. Lines after the last kept line whose block it calls good, of at
-    most `closing_words` words, in a block more than `closing_link_density` link text: a box's entries after
-    the story (a forum's or a section's latest links), a list of references or further reading, a blogroll,
-    a site's footer links. Read without a stoplist (its language-independent mode: length and links only),
-    so a page in any language is read alike. Not a line in the story's run (a subheading, a byline beside
-    its links): only after the last good block; not a longer line (a closing paragraph with a link in it)."""
+def after_main_text(html: str, lines: list[str], links: LinkText, config: HtmlConfig) -> list[str]:
+    """The kept lines that close the page after its main text as a box's entries: a related or latest
+    stories box, a row of page tools, a list of references or honours, a blogroll. The evidence is the
+    shallow text features of Kohlschuetter et al. (WSDM 2010) as jusText (Pomikalek's paragraph classifier)
+    reads them: it segments the page into blocks and calls a block good when it is long and not link-dense,
+    or short between good ones. Read without a stoplist (its language-independent mode: length and links
+    only), so a page in any language is read alike. A line is such an entry when it comes after the last kept
+    line whose block jusText calls good, has at most `closing_words` words, its block is more than
+    `closing_link_density` link text and so is the line itself, and it stands in a run of `closing_run` such
+    lines or more (a box's entries come in rows; one link line alone after a story is as often the story's
+    own pointer). Not: a line ending a sentence or in a colon (the page's prose, a lead-in), a list item (its
+    list's box judges it), a web address alone (the source a story cites)."""
     import justext
     from lxml.etree import ParserError
 
@@ -676,13 +679,30 @@ def after_main_text(html: str, lines: list[str], config: HtmlConfig) -> list[str
     good = [i for i, k in enumerate(placed) if k >= 0 and blocks[k].class_type == "good"]
     if not good:
         return []
-    return [
-        line
-        for line, k in zip(lines[good[-1] + 1 :], placed[good[-1] + 1 :], strict=True)
-        if k >= 0
-        and len(line.split()) <= config.closing_words
-        and blocks[k].links_density() > config.closing_link_density
-    ]
+    entry = [False] * len(lines)
+    at = 0
+    for i in range(good[-1] + 1, len(lines)):
+        line, k = lines[i], placed[i]
+        if k < 0 or len(line.split()) > config.closing_words:
+            continue
+        if _ENDS_SENTENCE.search(line) or _LIST_MARK.match(line) or _ADDRESS_LINE.match(line.strip()):
+            continue
+        found, n = links.find(line, at)
+        if found < 0:
+            continue
+        at = found + n
+        own = sum(links.linked[found : found + n]) / n
+        entry[i] = min(own, blocks[k].links_density()) > config.closing_link_density
+    closing = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and entry[j]:
+            j += 1
+        if j - i >= config.closing_run:
+            closing += lines[i:j]
+        i = max(j, i + 1)
+    return closing
 
 
 def _layout_table_pass(html: str, url: str | None, config: HtmlConfig) -> tuple[Extraction, list[str]] | None:
@@ -760,7 +780,7 @@ def extract_article(
             raise NotText("no article text found in the page")
     kept, boxed = without_link_lines(lines, links, config)
     if not _mostly_links(kept, links, config):
-        closing = set(after_main_text(html, kept, config))
+        closing = set(after_main_text(html, kept, links, config))
         boxed += tuple(line for line in kept if line in closing and line not in boxed)
     text = "\n\n".join(kept)
     if len(text) < config.min_article_chars:
