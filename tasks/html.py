@@ -44,7 +44,11 @@ if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new read
 # teasers, a section menu's labels, a forum's latest posts) or in a block the markup names as chrome is
 # flagged boilerplate (Article.in_link_boxes), unless the kept text is itself mostly links; a list item's
 # marker is no part of its text when it is looked for in the page (L3S-GN1).
-HTML_VERSION = "html-9"
+# html-10: a short line after the page's main text whose block is link-dense by jusText's measure (the shallow
+# text features of Kohlschuetter et al. and Pomikalek: a block's length and link density, with its
+# neighbours') is flagged boilerplate (Article.in_link_boxes): a closing box's entries, a reference list,
+# a blogroll (L3S-GN1).
+HTML_VERSION = "html-10"
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
@@ -161,6 +165,12 @@ class HtmlConfig:
     link_box_share: float = 0.6
     link_box_chars: int = 300
     article_link_share: float = 0.25
+    # After the page's main text (its last block jusText calls good), a run of `closing_run` lines or more,
+    # each of at most `closing_words` words, it and its block more than `closing_link_density` link text
+    # (jusText's own bound for a good block), is a box's entries. Found on L3S-GN1's dev half.
+    closing_words: int = 25
+    closing_link_density: float = 0.2
+    closing_run: int = 2
     version: str = HTML_VERSION
 
 
@@ -612,6 +622,103 @@ def without_link_lines(
     return kept, tuple(boxed)
 
 
+def _mostly_links(lines: list[str], links: LinkText, config: HtmlConfig) -> bool:
+    """Whether the text kept is itself mostly links (a link roundup, a list of resources): read as it is."""
+    located = linked = 0
+    start = 0
+    for line in lines:
+        at, n = links.find(line, start)
+        if at >= 0:
+            located += n
+            linked += sum(links.linked[at : at + n])
+            start = at + n
+    return located > 0 and linked >= config.article_link_share * located
+
+
+def after_main_text(html: str, lines: list[str], links: LinkText, config: HtmlConfig) -> list[str]:
+    """The kept lines that close the page after its main text as a box's entries: a related or latest
+    stories box, a row of page tools, a list of references or honours, a blogroll. The evidence is the
+    shallow text features of Kohlschuetter et al. (WSDM 2010) as jusText (Pomikalek's paragraph classifier)
+    reads them: it segments the page into blocks and calls a block good when it is long and not link-dense,
+    or short between good ones. Read without a stoplist (its language-independent mode: length and links
+    only), so a page in any language is read alike. A line is such an entry when it comes after the last kept
+    line whose block jusText calls good, has at most `closing_words` words, its block is more than
+    `closing_link_density` link text and so is the line itself, and it stands in a run of `closing_run` such
+    lines or more (a box's entries come in rows; one link line alone after a story is as often the story's
+    own pointer). Not: a line ending a sentence or in a colon (the page's prose, a lead-in), a list item (its
+    list's box judges it), a web address alone (the source a story cites)."""
+    import justext
+    from lxml.etree import ParserError
+
+    shaped = [_may_be_entry(line, config) for line in lines]
+    # jusText parses the page again (a third more of the reader's time): only for a page that has a run of
+    # lines shaped as entries at all.
+    if not any(all(shaped[i : i + config.closing_run]) for i in range(len(lines) - config.closing_run + 1)):
+        return []
+    try:
+        blocks = justext.justext(html, frozenset(), stopwords_low=0, stopwords_high=0)
+    except (ParserError, ValueError):
+        return []
+    compact, owner = [], []
+    for k, block in enumerate(blocks):
+        text = _WHITE.sub("", block.text)
+        compact.append(text)
+        owner += [k] * len(text)
+    chars = "".join(compact)
+    placed: list[int] = []  # each line's block (-1: not found)
+    start = 0
+    for line in lines:
+        text = _WHITE.sub("", _LIST_MARK.sub("", line))
+        at = chars.find(text, start) if text else -1
+        if at < 0 and text:
+            at = chars.find(text)
+        if at < 0:
+            placed.append(-1)
+            continue
+        start = at + len(text)
+        # The block holding most of the line: jusText may join a line with its neighbours at a <br>.
+        held: dict[int, int] = {}
+        for k in owner[at : at + len(text)]:
+            held[k] = held.get(k, 0) + 1
+        placed.append(max(held, key=lambda k: (held[k], -k)))
+    good = [i for i, k in enumerate(placed) if k >= 0 and blocks[k].class_type == "good"]
+    if not good:
+        return []
+    entry = [False] * len(lines)
+    at = 0
+    for i in range(good[-1] + 1, len(lines)):
+        line, k = lines[i], placed[i]
+        if k < 0 or not shaped[i]:
+            continue
+        found, n = links.find(line, at)
+        if found < 0:
+            continue
+        at = found + n
+        own = sum(links.linked[found : found + n]) / n
+        entry[i] = min(own, blocks[k].links_density()) > config.closing_link_density
+    closing = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and entry[j]:
+            j += 1
+        if j - i >= config.closing_run:
+            closing += lines[i:j]
+        i = max(j, i + 1)
+    return closing
+
+
+def _may_be_entry(line: str, config: HtmlConfig) -> bool:
+    """Whether a line has the shape of a box's entry by its text: short, no sentence end or colon, no list
+    item, no web address alone."""
+    return (
+        len(line.split()) <= config.closing_words
+        and not _ENDS_SENTENCE.search(line)
+        and not _LIST_MARK.match(line)
+        and not _ADDRESS_LINE.match(line.strip())
+    )
+
+
 def _layout_table_pass(html: str, url: str | None, config: HtmlConfig) -> tuple[Extraction, list[str]] | None:
     """(result, paragraphs) of the page read with its tables as blocks, precision first, then recall; None
     when neither reads as an article."""
@@ -686,6 +793,9 @@ def extract_article(
         elif result is None or not (result.text or "").strip():
             raise NotText("no article text found in the page")
     kept, boxed = without_link_lines(lines, links, config)
+    if not _mostly_links(kept, links, config):
+        closing = set(after_main_text(html, kept, links, config))
+        boxed += tuple(line for line in kept if line in closing and line not in boxed)
     text = "\n\n".join(kept)
     if len(text) < config.min_article_chars:
         raise NotText(

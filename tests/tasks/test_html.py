@@ -683,3 +683,47 @@ def test_a_paragraph_that_is_much_of_the_page_stands_in_no_box():
     found = link_text(load_html(f"<html><body><ul>{menu}</ul><p>{story}</p></body></html>"))
     # Nothing on the page holds three times its text: the rest of the page is no box around it.
     assert without_link_lines([story], found, HtmlConfig())[1] == ()
+
+
+# html-10: a story, then a closing box of references, each line partly a link (a title linked, its source and
+# date not), each line's block link-dense: the shallow features of Kohlschuetter et al. as jusText reads them.
+LONG_STORY = (
+    "<p>The county council voted on Tuesday to reopen the Mill Street ferry landing, closed since a storm "
+    "damaged its pier in the winter of 2006, after the engineers it hired said the new pilings would hold "
+    "the weight of the larger boats the operator plans to run between the two shores.</p>"
+    "<p>Residents of both towns had asked for the landing to reopen since the storm, and the repairs will "
+    "cost about $1.2 million from a state grant for coastal works, the council's treasurer said, with the "
+    "rest to come from the harbour fund the ferry's fares feed each year.</p>"
+)
+REFERENCES = [
+    ("The harbour's long winter", "Port Alder Herald, 4 January 2008"),
+    ("Pilings that hold", "Coastal Engineering Weekly, 12 December 2007"),
+    ("A ferry for two towns", "The Gull Rock Times, 30 November 2007"),
+]
+
+
+def _references(items) -> str:
+    return "".join(f'<p>({k}) <a href="/r/{k}">{title}</a>, {where}</p>' for k, (title, where) in items)
+
+
+def test_a_run_of_short_link_lines_after_the_story_is_named_as_chrome():
+    from tasks.html import HtmlConfig
+
+    page = _page("<title>Ferry landing to reopen</title>", LONG_STORY + _references(enumerate(REFERENCES, 1)))
+    article = extract_article(page)
+    lines = [f"({k}) {title}, {where}" for k, (title, where) in enumerate(REFERENCES, 1)]
+    # The reader keeps them as the extractor gave them and names them for the flags; the story is not named.
+    assert set(lines) <= set(article.text.split("\n\n"))
+    assert set(article.in_link_boxes) == set(lines)
+    assert extract_article(page, config=HtmlConfig(closing_run=99)).in_link_boxes == ()
+
+
+def test_one_link_line_after_the_story_and_a_closing_sentence_are_the_storys():
+    one = _page("<title>Ferry landing to reopen</title>", LONG_STORY + _references([(1, REFERENCES[0])]))
+    assert extract_article(one).in_link_boxes == ()
+    sentences = "".join(
+        f'<p>Read <a href="/r/{k}">{title}</a> in the {where}.</p>'
+        for k, (title, where) in enumerate(REFERENCES)
+    )
+    page = _page("<title>Ferry landing to reopen</title>", LONG_STORY + sentences)
+    assert extract_article(page).in_link_boxes == ()
