@@ -863,7 +863,7 @@ def flags_from_rules(
             in_authors = True
         elif not short:
             in_authors = False
-        if not flags[i] and (
+        if not flags[i] and i not in schedule and (
             _COMMENT.match(text)
             or _MARKUP.match(text)
             or (_PLACEHOLDER.match(text) and not code[i])
