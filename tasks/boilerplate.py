@@ -61,9 +61,7 @@ from tasks.page_tools import is_page_furniture, is_reader_prompt
 # not an editor's placeholder.
 # boilerplate-16: a team's signature as a post's last line, unmarked ("The Apache Click team"); an invitation
 # to follow on social networks opened by a lead-in ("You can also follow the project on Twitter, ...").
-# boilerplate-17: an event's schedule, dates each followed by its hours ("Tuesday, January 15, 2008" /
-# "3:30 – 8:00 pm"), is the text's, not date stamps (L3S-GN1's dev half: a blood drive's dates).
-BOILERPLATE_VERSION = "boilerplate-17"
+BOILERPLATE_VERSION = "boilerplate-16"
 
 # The label of a block of pointers elsewhere (a strong rule below; boilerplate-11 takes the block under it).
 _POINTERS_LABEL = (
@@ -508,13 +506,6 @@ _DAY_MONTH = (
     rf"{_MONTH.pattern} \d{{1,2}}(st|nd|rd|th)?,? \d{{4}}|"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4})"
 )
-# An event's schedule: a date alone on its line ("Tuesday, January 15, 2008"), then its hours alone
-# ("3:30 – 8:00 pm", "10 a.m. to 3 p.m."). A page's date stamp is a date alone, never followed by hours.
-_SCHEDULE_DATE = re.compile(rf"^(?:[a-z]+day,?\s+)?{_DAY_MONTH}$", re.IGNORECASE)
-# How far after its date an entry's hours may come: the date, its place and address, then the hours.
-_SCHEDULE_REACH = 4
-_CLOCK = r"\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?"
-_SCHEDULE_HOURS = re.compile(rf"^{_CLOCK}\s*(?:[-–—]|to)\s*{_CLOCK}$", re.IGNORECASE)
 _TEASER = re.compile(
     rf"^[-•*]?\s*[^.!?()]{{5,150}}?(\s\({_DAY_MONTH}\s*(\|\s*[^()|]{{1,40}})?\)|\s[-–—]\s{_DAY_MONTH})$",
     re.IGNORECASE,
@@ -847,9 +838,6 @@ def flags_from_rules(
         for i, text in enumerate(paragraphs)
     ]
     _flag_issuer_blocks(paragraphs, flags, config)
-    schedule = _schedule_lines(paragraphs)
-    for i in schedule:
-        flags[i] = False
     # Short lines ("Next", "Log in"), comments and badges are flagged but do not anchor the footer block
     # below: a carousel's "Next" and a "Learn more" link, a linter's disable/enable comments, a README's
     # badges, stand around real text.
@@ -863,7 +851,7 @@ def flags_from_rules(
             in_authors = True
         elif not short:
             in_authors = False
-        if not flags[i] and i not in schedule and (
+        if not flags[i] and (
             _COMMENT.match(text)
             or _MARKUP.match(text)
             or (_PLACEHOLDER.match(text) and not code[i])
@@ -892,8 +880,6 @@ def flags_from_rules(
     _flag_opening_ticker(paragraphs, flags)
     _flag_menu_runs(paragraphs, flags)
     _flag_kind_teasers(paragraphs, flags)
-    for i in schedule:
-        flags[i] = False
     # A line the extractor cut into pieces: "©" / "2008" / "Acme. All rights reserved."; a release's "###".
     for i, text in enumerate(paragraphs):
         if not flags[i] and len(text) <= 12 and (_FRAGMENT.match(text) or _END_MARK.match(text)):
@@ -904,24 +890,6 @@ def flags_from_rules(
         for i in range(tail[0], tail[-1] + 1):
             flags[i] = True
     return flags
-
-
-def _schedule_lines(paragraphs: list[str]) -> set[int]:
-    """The dates and hours of an event's schedule: two dates or more, each alone on its line and followed
-    within a few lines (its place, its address) by its hours alone ("Tuesday, January 15, 2008" / "St.
-    Mary's School" / "3:30 – 8:00 pm"). A blood drive's or an exhibition's dates are what the story tells its
-    reader; a page's date stamp is one date, with no hours after it."""
-    entries: list[tuple[int, int]] = []
-    for i, text in enumerate(paragraphs):
-        if not _SCHEDULE_DATE.match(text.strip()):
-            continue
-        for j in range(i + 1, min(i + 1 + _SCHEDULE_REACH, len(paragraphs))):
-            if _SCHEDULE_DATE.match(paragraphs[j].strip()):
-                break
-            if _SCHEDULE_HOURS.match(paragraphs[j].strip()):
-                entries.append((i, j))
-                break
-    return {k for entry in entries for k in entry} if len(entries) >= 2 else set()
 
 
 def _is_template(text: str) -> bool:

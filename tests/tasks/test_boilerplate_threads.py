@@ -214,34 +214,3 @@ def test_a_storys_headings_between_its_paragraphs_stay_text():
     # Three labels in a row are too few to be a menu.
     few = ["Council", "Swimming", "Mill Lane", *STORY]
     assert not any(flag_document(few))
-
-
-# boilerplate-17: an event's schedule, each date followed by its place, address and hours, is the story's.
-DRIVE_STORY = (
-    "The regional blood service is asking residents to give blood in the new year, and it has set up clinics "
-    "in schools, churches and a college gym across the town for the month."
-)
-SCHEDULE = [
-    "Monday, March 3, 2008",
-    "Riverside Public Library",
-    "12 Orchard Lane",
-    "4:00 – 8:30 pm",
-    "Thursday, March 13, 2008",
-    "Hill Street Community Hall",
-    "410 Hill Street",
-    "9:30 am – 2:00 pm",
-]
-
-
-def test_an_events_dates_each_followed_by_its_hours_are_the_storys():
-    from tasks.boilerplate import flag_documents
-
-    flags = flag_documents([[DRIVE_STORY, *SCHEDULE, DRIVE_STORY.replace("residents", "students")]])[0]
-    assert not any(flags)
-
-
-def test_a_date_stamp_with_no_hours_after_it_is_still_flagged():
-    from tasks.boilerplate import flag_documents
-
-    flags = flag_documents([["Monday, March 3, 2008", DRIVE_STORY]])[0]
-    assert flags[0] and not flags[1]
