@@ -28,7 +28,7 @@ from tasks.link import (
 )
 
 # A stored document sharing a paragraph with a fresh one under min_containment (no link) is linked again from
-# this share of it when its stored story has other members: the paragraph's spread changed (above).
+# this share of it when the paragraph's spread can pass stock_spread (relinked_documents, _spread_over).
 SPREAD_FLOOR = 0.4
 
 
@@ -120,30 +120,25 @@ def relinked_documents(
     # estimated containment of the two whole bodies (the same sketches and sizes as `documents`, `size`)
     # times its rarity (at most 1), whole-text evidence's the containment itself; strong_links asks
     # min_containment of it. So a fresh document and a stored one under min_containment are no link, however
-    # many paragraphs they share verbatim or near, and their overlap weighs in clustering only inside one
-    # linked group: the stored one is in it only through links that join a relinked document to its stored
-    # story, which is then relinked whole (below) and its overlaps with the fresh ones weighed. (Before,
-    # pairs from 0.4 x min_containment were linked again: 2,127 of 10,100 documents at 10k + 100.)
+    # many paragraphs they share verbatim or near; their overlap weighs in clustering only inside one linked
+    # group, which holds the stored one only through links to a relinked document of its stored story (then
+    # relinked whole, below), as docs/daily-run.md's guarantees take stored stories to be.
     a, b = np.r_[verbatim[0], near[0], lost[0]], np.r_[verbatim[1], near[1], lost[1]]
     containment = document_similarity(a, b, documents, size)[0] if width else np.ones(len(a))
     close = containment >= config.min_containment
-    # The matched paragraph weighs less in the stored document's other links once found in more than
-    # stock_spread documents (tasks.link.paragraph_spread, document_overlaps' `rarity`): a pair under
-    # min_containment still changes those when the stored document prints a text the fresh ones reach whose
-    # spread can pass stock_spread (_spread_over), and its stored story has other members (a story of one has
-    # no links of its own to lose). Such a pair is linked again from SPREAD_FLOOR, as every pair was before.
+    # What such a pair still changes: the matched paragraph weighs less in the stored document's other links
+    # once found in more than stock_spread documents (tasks.link.paragraph_spread, document_overlaps'
+    # `rarity`, which can also rise for the others: a body's weighted total falls). Only a stored document
+    # printing a text the fresh ones reach whose spread can pass stock_spread (_spread_over) is touched so;
+    # such a pair is linked again from SPREAD_FLOOR, as every pair was before (under it, a gap named in
+    # docs/daily-run.md's guarantee 4).
     reached = (np.concatenate(hit_texts), np.concatenate(hit_keys))
     spread = _spread_over(sketches, reached, text_of, copies, old_copies, usable, config)
     spreads = np.zeros(n_docs, dtype=bool)
     spreads[doc_index[spread[text_of]]] = True
-    many = np.bincount(story[story >= 0], minlength=int(story.max(initial=-1)) + 2) > 1
     stored = np.where(fresh[a], b, a)
-    close |= (
-        (containment >= SPREAD_FLOOR * config.min_containment)
-        & (story[stored] >= 0)
-        & many[story[stored]]
-        & spreads[stored]
-    )
+    floor = containment >= SPREAD_FLOOR * config.min_containment
+    close |= floor & (story[stored] >= 0) & spreads[stored]
     # A pair that only lost a candidate to a crowded bucket is linked again only where that can change what
     # linking finds (_unfound).
     was_lost = np.arange(len(a)) >= len(verbatim[0]) + len(near[0])
