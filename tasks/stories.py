@@ -519,22 +519,12 @@ def _relinked(
         versions,
         doc_index[body],
         fp[body],
-        _Blocks(sketches),
+        _blocks(sketches),
         _blocks(sketches, np.flatnonzero(fresh[doc_index[body]])),
         shingles[body],
         (names.hashes, names.starts),
         config,
     )
-
-
-class _Blocks:
-    """_blocks(sketches) each time it is iterated (relinked_documents reads the corpus's sketches twice)."""
-
-    def __init__(self, sketches: np.ndarray) -> None:
-        self.sketches = sketches
-
-    def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        return _blocks(self.sketches)
 
 
 def _blocks(sketches: np.ndarray, rows: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:

@@ -198,15 +198,16 @@ def _sharing_one_paragraph(config) -> list[bool]:
     ).tolist()
 
 
-def test_a_stored_document_under_min_containment_is_linked_again_only_if_its_paragraph_can_turn_stock():
+def test_a_stored_document_under_min_containment_is_linked_again_from_the_spread_floor():
     from tasks.link import LinkConfig
 
-    # P is printed twice and matches nothing else: its spread (2) stays under stock_spread, it weighs 1 in
-    # document 0's links before and after, and a pair under min_containment is no link.
-    assert _sharing_one_paragraph(LinkConfig()) == [False, False, True]
-    # Found in more documents than stock_spread, P weighs less in document 0's links with its story.
-    assert _sharing_one_paragraph(LinkConfig(stock_spread=1)) == [True, True, True]
-    # Close enough to be a link, the pair is linked again whatever the spread.
+    # Under min_containment the pair is no link, but P, matched in one more document, may weigh less in
+    # document 0's links with its story (stock_spread): from SPREAD_FLOOR x min_containment (0.2) the
+    # stored story is linked again.
+    assert _sharing_one_paragraph(LinkConfig()) == [True, True, True]
+    # Under the floor (0.4 of a min_containment of 1), it is not.
+    assert _sharing_one_paragraph(LinkConfig(min_containment=1.0)) == [False, False, True]
+    # Close enough to be a link (min_containment 0.3), it is linked again whatever the floor.
     assert _sharing_one_paragraph(LinkConfig(min_containment=0.3)) == [True, True, True]
 
 
