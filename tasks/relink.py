@@ -26,10 +26,9 @@ from tasks.link import (
     stock_document_pairs,
 )
 
-# A pair of documents sharing paragraphs is linked again when the estimated containment of their whole
-# texts reaches this share of min_containment: a near paragraph (Jaccard from 0.5) counts whole in linking's
-# containment, while fewer of its shingles are shared.
-CONTAINMENT_FLOOR = 0.4
+# A stored document sharing a paragraph with a fresh one under min_containment (no link) is linked again from
+# this share of it: the paragraph's spread may change its other links (relinked_documents).
+SPREAD_FLOOR = 0.4
 
 
 def relinked_documents(
@@ -66,18 +65,17 @@ def relinked_documents(
     # or did before this run, pairs (or paired) the documents printing it.
     usable = (copies <= config.max_copies) | (old_copies <= config.max_copies)
     # A text this run made stock, or no more (its copies crossed max_copies): it matches no more, or again,
-    # in every document printing it, and two stock texts side by side pair their documents
-    # (stock_document_pairs), so those documents are linked again.
+    # in every document printing it, and stock texts side by side pair their documents
+    # (stock_document_pairs). Both change only pairs of documents printing it, and the stock pairs made before
+    # and now (kept if close enough, below: _changed_by_stock).
     crossed = (copies > config.max_copies) != (old_copies > config.max_copies)
-    touched[doc_index[crossed[text_of]]] = True
+    stock = stock_document_pairs(doc_index, text_of, n_docs, config)
+    rows = np.flatnonzero(crossed[text_of])
+    every = np.ones(n_docs, dtype=bool)
+    printing = _pairs_in_buckets(text_of[rows].astype(np.uint64), doc_index[rows], every, None)
     # Document pairs, one of them fresh, printing one such text (kept if close enough, below).
     rows = np.flatnonzero(fresh_text[text_of] & usable[text_of])
     verbatim = _pairs_in_buckets(text_of[rows].astype(np.uint64), doc_index[rows], fresh, None)
-    # Two stock texts side by side (tasks.link.stock_document_pairs).
-    n = np.int64(n_docs)
-    stock = stock_document_pairs(doc_index, text_of, n_docs, config)
-    stock = stock[fresh[stock // n] | fresh[stock % n]]
-    touched[stock // n] = touched[stock % n] = True
     # A near paragraph: a text sharing a band key with a fresh one (tasks.link.candidate_pair_batches). Keys
     # are told apart by their rank among the fresh texts' keys (`wanted`), so that buckets are counted with
     # bincount and one sort of int64, never np.isin or a lexsort over the corpus's hits.
@@ -110,17 +108,35 @@ def relinked_documents(
     if documents is None:
         documents = np.full((n_docs, 0), np.iinfo(np.uint32).max, dtype=np.uint32)
     size = np.bincount(doc_index, weights=shingles, minlength=n_docs)
-    # A pair sharing paragraphs links when most of the smaller body is matched (min_containment): pairs
-    # whose whole texts are far from that are not linked again (docs/daily-run.md: what that leaves out).
+    # Linking's weight for a pair of documents (tasks.link.DocumentPairs._pass) is document_similarity's
+    # estimated containment of the two whole bodies (the same sketches and sizes as `documents`, `size`)
+    # times its rarity (at most 1), whole-text evidence's the containment itself; strong_links asks
+    # min_containment of it. So a fresh document and a stored one under min_containment are no link, however
+    # many paragraphs they share verbatim or near; their overlap weighs in clustering only inside one linked
+    # group, which holds the stored one only through links to a relinked document of its stored story (then
+    # relinked whole, below), as docs/daily-run.md's guarantees take stored stories to be.
     a, b = np.r_[verbatim[0], near[0], lost[0]], np.r_[verbatim[1], near[1], lost[1]]
     containment = document_similarity(a, b, documents, size)[0] if width else np.ones(len(a))
-    close = containment >= CONTAINMENT_FLOOR * config.min_containment
+    close = containment >= config.min_containment
+    # What such a pair still changes: the matched paragraph weighs less in the stored document's other links
+    # once found in more than stock_spread documents (tasks.link.paragraph_spread, document_overlaps'
+    # `rarity`, which can also rise for the others: a body's weighted total falls), so it is linked again
+    # from SPREAD_FLOOR (under it, a gap named in docs/daily-run.md's guarantee 4). Bounding that spread
+    # (the copies of the texts matching it in its uncrowded buckets, a second pass over the corpus's sketches)
+    # left 2,021 of 2,028 documents at 10k + 100 for 0.4 s more: the generated texts reached are in more than
+    # stock_spread documents nearly all.
+    stored = np.where(fresh[a], b, a)
+    close |= (containment >= SPREAD_FLOOR * config.min_containment) & (story[stored] >= 0)
     # A pair that only lost a candidate to a crowded bucket is linked again only where that can change what
     # linking finds (_unfound).
     was_lost = np.arange(len(a)) >= len(verbatim[0]) + len(near[0])
     close[was_lost] = _unfound(
         a[was_lost], b[was_lost], containment[was_lost], story, doc_index, text_of, copies, config
     )
+    touched[a[close]] = touched[b[close]] = True
+    a, b = _changed_by_stock(stock, printing, doc_index[~row_fresh], text_of[~row_fresh], n_docs, config)
+    containment = document_similarity(a, b, documents, size)[0] if width else np.ones(len(a))
+    close = (containment >= config.min_containment) | _one_story_or(np.zeros(len(a), bool), a, b, story)
     touched[a[close]] = touched[b[close]] = True
     # A near whole text: document pairs in one band of the document LSH (tasks.link.candidate_document_pairs)
     # that a heavy rewrite or whole-text evidence could link: an estimated Jaccard from min_rewrite_jaccard.
@@ -163,6 +179,33 @@ def relinked_documents(
             break
         touched = grown
     return touched
+
+
+def _changed_by_stock(
+    stock: np.ndarray,
+    printing: tuple[np.ndarray, np.ndarray],
+    old_doc: np.ndarray,
+    old_text: np.ndarray,
+    n_docs: int,
+    config: LinkConfig,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(a, b) document pairs whose candidates a text crossing max_copies can change: the pairs printing such a
+    text (`printing`: it matched in both and no more does, or the other way round), and the stock pairs
+    (tasks.link.stock_document_pairs: `stock` now, against those of the stored rows `old_doc`, `old_text`)
+    made now and not before or before and not now (a new stock text between two others takes them apart,
+    a new document joins a chain of one combination's documents).
+
+    The pairs of a text crossing max_copies are those of a text that matched (or matches) in both
+    documents; a stock pair is verified (tasks.link.DocumentPairs.close_keys) and kept only when close (its
+    estimated containment from min_containment: a candidate pair under it with no matched paragraph is
+    dropped in _pass), so the caller keeps those close, and, of the printing pairs, those of one stored
+    story (the text's matches weighed in its clustering)."""
+    n = np.int64(n_docs)
+    before = stock_document_pairs(old_doc, old_text, n_docs, config)
+    changed = np.setxor1d(stock, before)
+    a, b = np.r_[changed // n, printing[0]], np.r_[changed % n, printing[1]]
+    flat = distinct(np.minimum(a, b) * n + np.maximum(a, b))
+    return flat // n, flat % n
 
 
 def _unfound(

@@ -168,3 +168,96 @@ def test_a_daily_run_adding_one_percent_links_again_a_bounded_part_and_leaves_a_
     stored, grown, fresh = grow(docs[:1_000], docs[1_000:1_010], daily=True)
     assert_same_tables(grown, fresh)
     assert 10 <= grown["relinked"] <= grown["documents"].num_rows // 10
+
+
+def _sharing_one_paragraph(config) -> list[bool]:
+    """Stored documents 0 and 1 (one story) and the new document 2. Documents 0 and 2 print one text P (100
+    shingles) beside a text of their own (200 shingles); P's sketch is the lower of the two in every fifth
+    hash function, so their bodies agree in 13 of 64 (estimated containment 0.34: under min_containment, no
+    link; no band of the document LSH agrees whole). Document 1 shares nothing with the others."""
+    from tasks.relink import relinked_documents
+
+    rng = np.random.default_rng(11)
+    own = rng.integers(1_000, 2**31, (3, 64), dtype=np.int64).astype(np.uint32)
+    shared = rng.integers(2**31, 2**32 - 1, 64, dtype=np.int64).astype(np.uint32)
+    shared[::5] = rng.integers(0, 1_000, 13)
+    sketches = np.stack([shared, own[0], own[1], shared, own[2]])
+    doc_index, fingerprint = np.array([0, 0, 1, 2, 2]), np.array([7, 10, 11, 7, 12])
+    fresh = np.array([False, False, True])
+    return relinked_documents(
+        fresh,
+        np.array([0, 0, -1]),
+        np.arange(3),
+        doc_index,
+        fingerprint,
+        [(np.arange(5), sketches)],
+        [(np.array([3, 4]), sketches[3:])],
+        np.array([100.0, 200.0, 300.0, 100.0, 200.0]),
+        (np.empty(0, np.uint64), np.zeros(4, np.int64)),
+        config,
+    ).tolist()
+
+
+def test_a_stored_document_under_min_containment_is_linked_again_from_the_spread_floor():
+    from tasks.link import LinkConfig
+
+    # Under min_containment the pair is no link, but P, matched in one more document, may weigh less in
+    # document 0's links with its story (stock_spread): from SPREAD_FLOOR x min_containment (0.2) the
+    # stored story is linked again.
+    assert _sharing_one_paragraph(LinkConfig()) == [True, True, True]
+    # Under the floor (0.4 of a min_containment of 1), it is not.
+    assert _sharing_one_paragraph(LinkConfig(min_containment=1.0)) == [False, False, True]
+    # Close enough to be a link (min_containment 0.3), it is linked again whatever the floor.
+    assert _sharing_one_paragraph(LinkConfig(min_containment=0.3)) == [True, True, True]
+
+
+def _touch(text: str) -> str:
+    """One word changed near the end: a near paragraph (not the same text), close to its origin."""
+    words = text.split()
+    words[-2] = "nearby"
+    return " ".join(words)
+
+
+def test_a_new_document_joining_a_stored_story_through_near_paragraphs_only_is_a_fresh_runs_equal():
+    from tests.tasks.test_link import FLOOD, RAIL
+    from tests.tasks.test_stories import assert_same_tables, grow, raw, story_of
+
+    before = [
+        raw("rail", "herald", RAIL, 1),
+        raw("rail-copy", "wire", RAIL[:5], 2),
+        raw("flood", "post", FLOOD, 3),
+        raw("flood-copy", "gazette", FLOOD[1:], 4),
+    ]
+    near = raw("rail-near", "times", [_touch(p) for p in RAIL], 5)
+    stored, grown, fresh = grow(before, [near], daily=True)
+    assert_same_tables(grown, fresh)
+    assert story_of(grown)["rail-near"] == story_of(grown)["rail"] != story_of(grown)["flood"]
+    assert grown["relinked"] == 3  # the new document and the rail story, not the flood story
+
+
+def test_new_copies_turning_a_shared_text_stock_relink_the_stories_printing_it():
+    # Two versions share a quote and a rail paragraph. Three later documents print the quote too, which is
+    # then printed 5 times, over max_copies (3): it matches no more anywhere, and the pairs printing it are
+    # candidates only through what else they share. The daily run links again the pairs printing it that are
+    # close or in one stored story, and the stock pairs that changed (_changed_by_stock); here the versions
+    # stay one story through the rail paragraph (verified on all their paragraphs), as in a fresh run.
+    from tasks.link import LinkConfig
+    from tests.tasks.test_link import FLOOD, QUOTE, RAIL
+    from tests.tasks.test_stories import assert_same_tables, grow, raw, story_of
+
+    config = LinkConfig(max_copies=3)
+    versions = [
+        raw("speech", "herald", [QUOTE, RAIL[0], FLOOD[0]], 1),
+        raw("speech-copy", "post", [QUOTE, RAIL[0], FLOOD[1]], 2),
+        raw("flood", "gazette", FLOOD[2:], 3),
+    ]
+    own = [
+        "The choir sang at the harbour.",
+        "A new bakery opened on the square.",
+        "The library extends its hours.",
+    ]
+    later = [raw(f"quoting-{k}", f"outlet-{k}", [QUOTE, RAIL[k + 3], own[k]], 4 + k) for k in range(3)]
+    stored, grown, fresh = grow(versions, later, config=config, daily=True)
+    assert_same_tables(grown, fresh)
+    assert story_of(stored)["speech"] == story_of(stored)["speech-copy"]
+    assert grown["relinked"] < grown["documents"].num_rows  # the flood story is kept as stored
