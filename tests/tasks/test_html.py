@@ -689,8 +689,8 @@ def test_a_paragraph_that_is_much_of_the_page_stands_in_no_box():
 # date not), each line's block link-dense: the shallow features of Kohlschuetter et al. as jusText reads them.
 LONG_STORY = (
     "<p>The county council voted on Tuesday to reopen the Mill Street ferry landing, closed since a storm "
-    "damaged its pier in the winter of 2006, after the engineers it hired said the new pilings would hold the "
-    "weight of the larger boats the operator plans to run between the two shores.</p>"
+    "damaged its pier in the winter of 2006, after the engineers it hired said the new pilings would hold "
+    "the weight of the larger boats the operator plans to run between the two shores.</p>"
     "<p>Residents of both towns had asked for the landing to reopen since the storm, and the repairs will "
     "cost about $1.2 million from a state grant for coastal works, the council's treasurer said, with the "
     "rest to come from the harbour fund the ferry's fares feed each year.</p>"
