@@ -1383,22 +1383,41 @@ def _yearly_reader(
             texts[d] = wide.texts(rows[~flag[rows]])
         return texts[d]
 
+    def yearly(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Per pair: one outlet, one standing title, not one address, a year apart within the slack."""
+        return (
+            (key[x] >= 0)
+            & (key[x] == key[y])
+            & (outlet[x] >= 0)
+            & (outlet[x] == outlet[y])
+            & (url[x] != url[y])
+            & (np.abs(np.abs(days[x] - days[y]) - 365) <= config.yearly_slack_days)
+        )
+
+    # Judged per pair of addresses: a document at this year's address is this year's post, whatever text it
+    # began from (a draft of the next review begun as a copy of last year's, the front matter already the
+    # new one's: the same text as last year's post, and one page with this year's).
+    pages: dict[tuple[int, int], bool] = {}
+
+    def two_years(x: int, y: int) -> bool:
+        page = (min(url[x], url[y]), max(url[x], url[y]))
+        if page not in pages:
+            one, other = np.flatnonzero(url == url[x]), np.flatnonzero(url == url[y])
+            xs, ys = np.repeat(one, len(other)), np.tile(other, len(one))
+            pages[page] = any(
+                min(own_share(text_of(p), text_of(q)), own_share(text_of(q), text_of(p)))
+                >= config.min_own_share
+                for p, q in zip(xs[yearly(xs, ys)].tolist(), ys[yearly(xs, ys)].tolist(), strict=True)
+            )
+        return pages[page]
+
     def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         out = np.zeros(len(a), dtype=bool)
         if len(a) == 0 or not wide.has_text():
             return out
-        gap = np.abs(days[a] - days[b])
-        test = np.flatnonzero(
-            (key[a] >= 0)
-            & (key[a] == key[b])
-            & (outlet[a] >= 0)
-            & (outlet[a] == outlet[b])
-            & (url[a] != url[b])
-            & (np.abs(gap - 365) <= config.yearly_slack_days)
-        )
+        test = np.flatnonzero(yearly(a, b))
         for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
-            mine, theirs = text_of(x), text_of(y)
-            out[i] = min(own_share(mine, theirs), own_share(theirs, mine)) >= config.min_own_share
+            out[i] = two_years(x, y)
         return out
 
     return apart

@@ -146,3 +146,22 @@ def test_own_share_counts_the_words_in_paragraphs_the_other_has_no_near_copy_of(
     assert own_share(one, other) == own / sum(len(p.split()) for p in one)
     assert own_share(POLICY, POLICY) == 0.0
     assert own_share(POLICY, []) == 1.0
+
+
+def test_a_draft_begun_as_a_copy_of_last_years_post_is_this_years_post():
+    def review(doc_id: str, paragraphs: list[str], address: str, published: datetime):
+        doc = raw(doc_id, "gadget", paragraphs, 1)
+        return dataclasses.replace(
+            doc, title=BOARD_TITLE, page_address=address, published_at=published, url=None
+        )
+
+    docs = [
+        review("board-23", board(BOARD_23, THANKS_23), "2023-03-21/new-board", datetime(2023, 3, 21)),
+        # Next year's post begun as a copy of last year's, its front matter already the new one's.
+        review(
+            "board-24-draft", board(BOARD_23, THANKS_23), "2024-03-26/new-board-24", datetime(2024, 3, 18)
+        ),
+        review("board-24", board(BOARD_24, THANKS_24), "2024-03-26/new-board-24", datetime(2024, 3, 26)),
+    ]
+    rows = by_doc(find_stories(*corpus(*docs))[0])
+    assert rows["board-24-draft"]["story_id"] == rows["board-24"]["story_id"] != rows["board-23"]["story_id"]
