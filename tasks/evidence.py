@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tasks.boilerplate import VERSION_STRING, template_keys
-from tasks.fingerprint import word_hashes
+from tasks.fingerprint import shingles, word_hashes
 
 PARAGRAPH_EVIDENCE = ("names", "is_heading", "is_lead_in", "is_list_item", "template_key", "template_facts")
 DOCUMENT_EVIDENCE = ("canonical_url",)
@@ -447,3 +447,32 @@ def _filled(table: pa.Table, missing: np.ndarray, computed: dict[str, pa.Array])
             column = pa.concat_arrays([pa.nulls(len(kept), values.type), values]).take(pa.array(at))
             table = table.append_column(name, column)
     return table
+
+
+def standing_title_of(title: str | None) -> str | None:
+    """The title an outlet's yearly post is printed under each year (link-17): the series its title names
+    with the instance masked (series_of: "rOpenSci # Code of Conduct Transparency Report"), or the title's
+    own words where it names no instance ("announcing new asf board of directors"); None for no title or a
+    release announcement (told apart by the release it names)."""
+    named = series_of(title)
+    if named is not None:
+        return None if named[0] == "release" else named[0]
+    words = _SERIES_WORD.findall((title or "").lower())
+    return " ".join(words) or None
+
+
+def own_share(texts: list[str], others: list[str], min_jaccard: float = 0.5) -> float:
+    """The share of the words of `texts` (a document's paragraphs) in paragraphs with no near paragraph in
+    `others` (a 3-word-shingle Jaccard of `min_jaccard` or more): what the document says that the other does
+    not (link-17). An edition of a standing text keeps its paragraphs and recasts a few; the next year's
+    post of a series keeps the template's and fills the rest with that year's news (who was elected, which
+    reports came in)."""
+    theirs = [shingles(t.lower().split(), 3) for t in others]
+    total = own = 0
+    for text in texts:
+        words = text.lower().split()
+        mine = shingles(words, 3)
+        total += len(words)
+        if not any(mine and len(mine & s) >= min_jaccard * len(mine | s) for s in theirs):
+            own += len(words)
+    return own / total if total else 0.0

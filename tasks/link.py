@@ -30,7 +30,7 @@ import numpy as np
 # two instances of a series whose titles name two days are apart whatever days their texts name.
 # link-15: a series is named by its title's words before its first instance too (evidence.series_lead_of);
 # two years' instances each about its own year are apart (evidence.year_of).
-LINK_VERSION = "link-16"
+LINK_VERSION = "link-17"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -89,6 +89,17 @@ class LinkConfig:
     # whatever their outlets (`tasks.stories.whole_note_pairs`); shorter lone paragraphs are stubs (a photo
     # caption, "Click here to read the story") that unrelated pages can share.
     min_note_words: int = 20
+    # An outlet's yearly post (link-17: the board it announces after each March members' meeting, its
+    # January review of its code of conduct): two documents of one outlet at two addresses, under one title
+    # (its instance masked), dated a year apart within `yearly_slack_days`, each with `min_own_share` of its
+    # words in paragraphs the other has no near copy of, are two years' posts (tasks.stories._yearly_reader).
+    # A yearly post follows a yearly event, which falls on the same week of the year give or take a few days
+    # (the real ones: 6 to 9 days off the anniversary); an edition of a standing text is re-issued when it is
+    # revised, and a draft is published when it is ready (Kubernetes's working-group spotlight: 23 days off,
+    # one story by the labels, split by a window of a month). An edition a year on that changes only its
+    # year has nothing of its own.
+    yearly_slack_days: int = 14
+    min_own_share: float = 0.25
     # A heavy rewrite (churnalism recasting the lead and cutting paragraphs in two, a wire write-through)
     # keeps a quarter to a half of its origin's shingles, as unrelated stories built from the same sentences
     # can; what it keeps and they do not is the names and numbers, in the same order. Candidates from the

@@ -5,8 +5,10 @@ Folding new documents in is tasks/changes.py."""
 from __future__ import annotations
 
 import ctypes
+import datetime
 import hashlib
 import os
+import re
 import tempfile
 from bisect import bisect_left
 from collections import defaultdict
@@ -31,8 +33,10 @@ from tasks.evidence import (
     name_lists,
     names_and_numbers,  # noqa: F401 (part of this module's interface)
     narrative_shingles,
+    own_share,
     series_lead_of,
     series_of,
+    standing_title_of,
     with_evidence,
     year_of,
 )
@@ -347,7 +351,7 @@ def _find_stories(
     # Two instances of an outlet's series (two releases announced, two issues of a newsletter, two years'
     # calls) are two stories, however much of one template they share (issue 12): never versions of one text,
     # nor linked on their text (link_corpus, below).
-    apart = series_apart(docs, outlet_code, url, doc_index, flag, wide)
+    apart = series_apart(docs, outlet_code, url, doc_index, flag, wide, config)
     given = given[~apart(given[:, 0], given[:, 1])]
     groups = document_groups(given, n_docs)
     revisions = outlet_revision_pairs(
@@ -1210,6 +1214,7 @@ def series_apart(
     doc_index: np.ndarray,
     flag: np.ndarray,
     wide: WideColumns,
+    config: LinkConfig = LinkConfig(),  # noqa: B008
 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """Per (a, b) document pair: whether the two are two instances of one series (issue 12, class 2), which
     are two stories however much of its template they print alike.
@@ -1226,7 +1231,8 @@ def series_apart(
     revision of one text. One page at one URL retitled as its date moved (a security release postponed) is
     one story. A draft and its issue name one instance. A title's words up to its first instance name its
     series too (tasks.evidence.series_lead_of), for a title reworded after the instance. And two reports on
-    two years are apart, whatever their outlets and titles' wording (_year_reader)."""
+    two years are apart, whatever their outlets and titles' wording (_year_reader); and two years' posts of
+    an outlet under one title (_yearly_reader)."""
     outlet = np.full(docs.num_rows, -1, dtype=np.int64)
     outlet[doc_index] = outlet_code
     # The titles, read once for every title rule below (none without a `title` column).
@@ -1247,6 +1253,7 @@ def series_apart(
             texts[d].append(text)
         days = {d: dates_of(t) for d, t in texts.items()}
     about = _year_reader(titles, doc_index, flag, wide)
+    yearly = _yearly_reader(docs, titles, outlet, url, doc_index, flag, wide, config)
 
     # An instance named by its day ("Weekly Update - Jan 18th, 2016" and "Jan 22th"): two days, two issues,
     # whatever their texts name (the Jan 22 update printed the Jan 18 one's events again; found by
@@ -1268,7 +1275,7 @@ def series_apart(
                 continue
             mine, theirs = days.get(x, set()), days.get(y, set())
             out[i] = bool(mine) and bool(theirs) and mine != theirs
-        return out | about(a, b)
+        return out | about(a, b) | yearly(a, b)
 
     return apart
 
@@ -1308,6 +1315,109 @@ def _year_reader(
         test = np.flatnonzero((title_year[a] >= 0) & (title_year[b] >= 0) & (title_year[a] != title_year[b]))
         for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
             out[i] = is_about_its_year(x) and is_about_its_year(y)
+        return out
+
+    return apart
+
+
+# A document's day as its page was dated (link-17): the front matter's, where its address is a slug under
+# a day (tasks.frontmatter.page_address), else `published_at` (a file's commit, in a repository's history).
+_ADDRESS_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)/")
+
+
+def _page_days(docs: pa.Table) -> np.ndarray:
+    """Per document: its page's day, as days since 1970 (front matter first), or a large negative number."""
+    none = np.iinfo(np.int32).min
+    days = np.full(docs.num_rows, none, dtype=np.int64)
+    if "published_at" in docs.column_names:
+        published = docs.column("published_at").combine_chunks()
+        if pa.types.is_timestamp(published.type):
+            seconds = pc.cast(published, pa.int64()).to_numpy(zero_copy_only=False)
+            scale = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}[published.type.unit]
+            valid = published.is_valid().to_numpy(zero_copy_only=False)
+            days = np.where(valid, np.floor_divide(np.nan_to_num(seconds), scale * 86400), none).astype(
+                np.int64
+            )
+    if "page_address" in docs.column_names:
+        for d, address in enumerate(docs.column("page_address").to_pylist()):
+            m = _ADDRESS_DAY.match(address or "")
+            if m:
+                day = datetime.date(int(m[1]), int(m[2]), int(m[3]))
+                days[d] = (day - datetime.date(1970, 1, 1)).days
+    return days
+
+
+def _yearly_reader(
+    docs: pa.Table,
+    titles: list[str | None],
+    outlet: np.ndarray,
+    url: np.ndarray,
+    doc_index: np.ndarray,
+    flag: np.ndarray,
+    wide: WideColumns,
+    config: LinkConfig,
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Per (a, b) document pair: whether the two are an outlet's yearly post of two years (issue 12, class
+    2, link-17): one outlet, two addresses, one standing title (tasks.evidence.standing_title_of: the same
+    words, its instance masked), pages dated a year apart within `yearly_slack_days`, and each with
+    `min_own_share` of its words its own (tasks.evidence.own_share: in paragraphs the other has no near copy
+    of). A foundation announces its new board each year after its members' meeting under one title, with one
+    election sentence and standing pointers and that year's names; a project reviews its code of conduct
+    each January under one title; a transparency report names that year's incidents. A standing text's
+    edition (a code of conduct, terms of service) is re-issued when it is revised, seldom on the same weeks
+    a year later, and an edition a year on that only changes its year has nothing of its own. Texts are read
+    for the documents of such pairs only."""
+    n = len(titles)
+    key = pc.fill_null(
+        pc.dictionary_encode(pa.array([standing_title_of(t) for t in titles], pa.string())).indices, -1
+    ).to_numpy()
+    key = key.astype(np.int64)
+    days = _page_days(docs)
+    order = np.argsort(doc_index, kind="stable")
+    starts = np.searchsorted(doc_index[order], np.arange(n + 1))
+    texts: dict[int, list[str]] = {}
+
+    def text_of(d: int) -> list[str]:
+        if d not in texts:
+            rows = np.sort(order[starts[d] : starts[d + 1]])
+            texts[d] = wide.texts(rows[~flag[rows]])
+        return texts[d]
+
+    def yearly(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Per pair: one outlet, one standing title, not one address, a year apart within the slack."""
+        return (
+            (key[x] >= 0)
+            & (key[x] == key[y])
+            & (outlet[x] >= 0)
+            & (outlet[x] == outlet[y])
+            & (url[x] != url[y])
+            & (np.abs(np.abs(days[x] - days[y]) - 365) <= config.yearly_slack_days)
+        )
+
+    # Judged per pair of addresses: a document at this year's address is this year's post, whatever text it
+    # began from (a draft of the next review begun as a copy of last year's, the front matter already the
+    # new one's: the same text as last year's post, and one page with this year's).
+    pages: dict[tuple[int, int], bool] = {}
+
+    def two_years(x: int, y: int) -> bool:
+        page = (min(url[x], url[y]), max(url[x], url[y]))
+        if page not in pages:
+            one, other = np.flatnonzero(url == url[x]), np.flatnonzero(url == url[y])
+            xs, ys = np.repeat(one, len(other)), np.tile(other, len(one))
+            pages[page] = any(
+                min(own_share(text_of(p), text_of(q)), own_share(text_of(q), text_of(p)))
+                >= config.min_own_share
+                for p, q in zip(xs[yearly(xs, ys)].tolist(), ys[yearly(xs, ys)].tolist(), strict=True)
+            )
+        return pages[page]
+
+    def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(a), dtype=bool)
+        if len(a) == 0 or not wide.has_text():
+            return out
+        test = np.flatnonzero(yearly(a, b))
+        for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
+            out[i] = two_years(x, y)
         return out
 
     return apart
