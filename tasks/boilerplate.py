@@ -12,7 +12,7 @@ import hashlib
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -1143,15 +1143,12 @@ def _flag_kind_teasers(paragraphs: list[str], flags: list[bool]) -> None:
     """Flag in place a box's teasers listed under the kind of page each leads to, three or more in a row
     (boilerplate-14): "NEWS Macworld: the online store is down!" / "REVIEW Two PC speakers" / "NEWS ...". A
     story's paragraph opening with a capitalised word is one, not a run of them."""
-    i, n = 0, len(paragraphs)
-    while i < n:
-        j = i
-        while j < n and len(paragraphs[j].split()) <= _KIND_WORDS and _KIND_TEASER.match(paragraphs[j]):
-            j += 1
-        if j - i >= _KIND_TEASER_RUN:
-            for k in range(i, j):
-                flags[k] = True
-        i = max(j, i + 1)
+    _flag_runs(
+        paragraphs,
+        flags,
+        lambda text: len(text.split()) <= _KIND_WORDS and _KIND_TEASER.match(text) is not None,
+        _KIND_TEASER_RUN,
+    )
 
 
 def _is_open_tag_line(text: str) -> bool:
@@ -1166,14 +1163,19 @@ def _flag_menu_runs(paragraphs: list[str], flags: list[bool]) -> None:
     """Flag in place a site's menu kept as paragraphs (boilerplate-14): _MENU_RUN labels or more in a row,
     each a capitalised word or two ("Horoscope" / "Shop" / "Travel:" / "Hotels"). A story's headings each
     head paragraphs of their own; a list of its own is written as list items."""
+    _flag_runs(paragraphs, flags, lambda text: _MENU_LABEL.match(text.strip()) is not None, _MENU_RUN)
+
+
+def _flag_runs(paragraphs: list[str], flags: list[bool], member: Callable[[str], bool], least: int) -> None:
+    """Flag in place every run of `least` or more paragraphs in a row of which `member` holds: a box's
+    entries come in rows, while one such line alone can be the story's."""
     i, n = 0, len(paragraphs)
     while i < n:
         j = i
-        while j < n and _MENU_LABEL.match(paragraphs[j].strip()):
+        while j < n and member(paragraphs[j]):
             j += 1
-        if j - i >= _MENU_RUN:
-            for k in range(i, j):
-                flags[k] = True
+        if j - i >= least:
+            flags[i:j] = [True] * (j - i)
         i = max(j, i + 1)
 
 
