@@ -205,6 +205,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "daily-run.md",
         "hand-written: bench/daily_run.py at 100k (+1%) with the reuse step, quoted in a table",
     ),
+    "daily-run-100k-d629aa2.json": (
+        "daily-run.md",
+        "hand-written: bench/daily_run.py at 100k (+1%), every phase at d629aa2 on a quiet machine, quoted",
+    ),
     "run-memory-daily-link-10k.json": (
         "memory.md",
         "hand-written: bench/run_memory.py at 10k with worker pools (#13 daily-link), quoted in a table",
