@@ -1252,8 +1252,10 @@ def series_apart(
         for d, text in zip(doc_index[rows].tolist(), wide.texts(rows), strict=True):
             texts[d].append(text)
         days = {d: dates_of(t) for d, t in texts.items()}
-    about = _year_reader(titles, doc_index, flag, wide)
-    yearly = _yearly_reader(docs, titles, outlet, url, doc_index, flag, wide, config)
+    # Both year rules read a few documents' text; each document's is read once for both.
+    text_of = _text_reader(docs.num_rows, doc_index, flag, wide)
+    about = _year_reader(titles, text_of, wide)
+    yearly = _yearly_reader(docs, titles, outlet, url, text_of, wide, config)
 
     # An instance named by its day ("Weekly Update - Jan 18th, 2016" and "Jan 22th"): two days, two issues,
     # whatever their texts name (the Jan 22 update printed the Jan 18 one's events again; found by
@@ -1280,8 +1282,26 @@ def series_apart(
     return apart
 
 
+def _text_reader(
+    n_docs: int, doc_index: np.ndarray, flag: np.ndarray, wide: WideColumns
+) -> Callable[[int], list[str]]:
+    """A document's paragraphs but those the rules flagged, in order, read from the stored files on first
+    use and kept: the year rules read the texts of the few documents of their pairs only."""
+    order = np.argsort(doc_index, kind="stable")
+    starts = np.searchsorted(doc_index[order], np.arange(n_docs + 1))
+    texts: dict[int, list[str]] = {}
+
+    def text_of(d: int) -> list[str]:
+        if d not in texts:
+            rows = np.sort(order[starts[d] : starts[d + 1]])
+            texts[d] = wide.texts(rows[~flag[rows]])
+        return texts[d]
+
+    return text_of
+
+
 def _year_reader(
-    titles: list[str | None], doc_index: np.ndarray, flag: np.ndarray, wide: WideColumns
+    titles: list[str | None], text_of: Callable[[int], list[str]], wide: WideColumns
 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """Per (a, b) document pair: whether the two are reports on two years (issue 12, class 2): each title
     names one year, not the same one, and each text is about its title's year (tasks.evidence.year_of: named
@@ -1297,15 +1317,11 @@ def _year_reader(
         named = set(YEAR.findall(title or ""))
         if len(named) == 1:
             title_year[d] = int(named.pop())
-    order = np.argsort(doc_index, kind="stable")
-    starts = np.searchsorted(doc_index[order], np.arange(n + 1))
     about: dict[int, bool] = {}
 
     def is_about_its_year(d: int) -> bool:
         if d not in about:
-            rows = np.sort(order[starts[d] : starts[d + 1]])
-            rows = rows[~flag[rows]]
-            about[d] = year_of(wide.texts(rows)) == str(title_year[d])
+            about[d] = year_of(text_of(d)) == str(title_year[d])
         return about[d]
 
     def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -1352,8 +1368,7 @@ def _yearly_reader(
     titles: list[str | None],
     outlet: np.ndarray,
     url: np.ndarray,
-    doc_index: np.ndarray,
-    flag: np.ndarray,
+    text_of: Callable[[int], list[str]],
     wide: WideColumns,
     config: LinkConfig,
 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
@@ -1367,21 +1382,11 @@ def _yearly_reader(
     edition (a code of conduct, terms of service) is re-issued when it is revised, seldom on the same weeks
     a year later, and an edition a year on that only changes its year has nothing of its own. Texts are read
     for the documents of such pairs only."""
-    n = len(titles)
     key = pc.fill_null(
         pc.dictionary_encode(pa.array([standing_title_of(t) for t in titles], pa.string())).indices, -1
     ).to_numpy()
     key = key.astype(np.int64)
     days = _page_days(docs)
-    order = np.argsort(doc_index, kind="stable")
-    starts = np.searchsorted(doc_index[order], np.arange(n + 1))
-    texts: dict[int, list[str]] = {}
-
-    def text_of(d: int) -> list[str]:
-        if d not in texts:
-            rows = np.sort(order[starts[d] : starts[d + 1]])
-            texts[d] = wide.texts(rows[~flag[rows]])
-        return texts[d]
 
     def yearly(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Per pair: one outlet, one standing title, not one address, a year apart within the slack."""
@@ -1404,10 +1409,11 @@ def _yearly_reader(
         if page not in pages:
             one, other = np.flatnonzero(url == url[x]), np.flatnonzero(url == url[y])
             xs, ys = np.repeat(one, len(other)), np.tile(other, len(one))
+            dated = yearly(xs, ys)
             pages[page] = any(
                 min(own_share(text_of(p), text_of(q)), own_share(text_of(q), text_of(p)))
                 >= config.min_own_share
-                for p, q in zip(xs[yearly(xs, ys)].tolist(), ys[yearly(xs, ys)].tolist(), strict=True)
+                for p, q in zip(xs[dated].tolist(), ys[dated].tolist(), strict=True)
             )
         return pages[page]
 
