@@ -51,9 +51,11 @@ if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new read
 # html-11: a third pass when the first two find no article, for recall: jusText's good blocks (long and not
 # link-dense, read without a stoplist), kept when they read as an article (a story among 200 kB of chrome
 # whose recall pass fails the prose test); an <html> start tag a damaged capture cut mid-attribute is mended
-# (the markup after it was swallowed into the attribute, and the page read as empty); a page of whole
-# documents run together (a CMS's include that printed a page inside the page) is read as one document, as a
-# browser reads it, not up to the first </html> (L3S-GN1).
+# (the parser kept nothing of the page); a page of whole documents run together (a CMS's include that printed
+# a page inside the page) is read as one document, as a browser reads it, not up to the first </html>; a
+# short line mostly of link text in a block of links by jusText's measure is flagged wherever it stands, alone
+# too (a menu's entry among a story's paragraphs: Article.in_link_boxes); the site name a page states is read
+# as its outlet's name or none (site_name) (L3S-GN1).
 HTML_VERSION = "html-11"
 
 _META_CHARSET = re.compile(
@@ -126,6 +128,7 @@ _MAX_PLACES = 4
 # A list item's marker as the extractor writes it ("- "), which the page's text does not hold.
 _LIST_MARK = re.compile(r"^[-\u2022]\s+")
 _BARE_LINK = re.compile(r"^(?:https?://|www\.)\S+$")
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S", re.IGNORECASE)
 # Markup cut by a damaged capture (a record whose bytes lost a stretch, a page saved halfway): a declaration
 # whose `>` went with the cut swallows the markup up to the next `>`, a <title> never closed makes the whole
 # page its title (HTML reads a title's text raw up to </title>), and the page reads as empty.
@@ -183,6 +186,10 @@ class HtmlConfig:
     closing_words: int = 25
     closing_link_density: float = 0.2
     closing_run: int = 2
+    # Anywhere on the page, a line shaped as an entry more than `link_line_share` link text, in a block
+    # jusText calls bad more than `link_line_share` link text, is a menu's or a box's entry (html-11;
+    # L3S-GN1's dev half: 68 such lines the assessors call chrome, 4 content, two of those a site's menu).
+    link_line_share: float = 0.5
     version: str = HTML_VERSION
 
 
@@ -674,14 +681,28 @@ def after_main_text(html: str, lines: list[str], links: LinkText, config: HtmlCo
     `closing_link_density` link text and so is the line itself, and it stands in a run of `closing_run` such
     lines or more (a box's entries come in rows; one link line alone after a story is as often the story's
     own pointer). Not: a line ending a sentence or in a colon (the page's prose, a lead-in), a list item (its
-    list's box judges it), a web address alone (the source a story cites)."""
+    list's box judges it), a web address alone (the source a story cites). And (html-11), wherever it
+    stands, a line of that shape more than `link_line_share` link text in a block jusText calls bad that is
+    as much link text: a menu's or a box's entry standing among the story's paragraphs or alone."""
     import justext
     from lxml.etree import ParserError
 
     shaped = [_may_be_entry(line, config) for line in lines]
+    # Not a text's closing line (a product page's call to action: a closing box is a run, below), a line
+    # naming a web address (the source a text cites, linked as its address), a word alone (a linked
+    # source credit, "[THR]": html-7's to judge).
+    linked = [
+        shaped[i]
+        and i < len(lines) - 1
+        and len(line.split()) >= 2
+        and not _WEB_ADDRESS.search(line)
+        and _link_share(line, links) > config.link_line_share
+        for i, line in enumerate(lines)
+    ]
     # jusText parses the page again (a third more of the reader's time): only for a page that has a run of
-    # lines shaped as entries at all.
-    if not any(all(shaped[i : i + config.closing_run]) for i in range(len(lines) - config.closing_run + 1)):
+    # lines shaped as entries, or a line shaped so that is mostly link text.
+    runs = any(all(shaped[i : i + config.closing_run]) for i in range(len(lines) - config.closing_run + 1))
+    if not runs and not any(linked):
         return []
     try:
         blocks = justext.justext(html, frozenset(), stopwords_low=0, stopwords_high=0)
@@ -709,9 +730,20 @@ def after_main_text(html: str, lines: list[str], links: LinkText, config: HtmlCo
         for k in owner[at : at + len(text)]:
             held[k] = held.get(k, 0) + 1
         placed.append(max(held, key=lambda k: (held[k], -k)))
+    # html-11: wherever it stands, a line shaped as an entry and mostly link text, in a block jusText calls
+    # bad whose text is mostly links: a menu's or a box's entry among its neighbours (a section's teasers
+    # with their times, "<club> homepage | Transfer talk", "disable ad"). A story's own linked words stand
+    # in blocks of its prose.
+    in_menus = [
+        linked[i]
+        and k >= 0
+        and blocks[k].class_type == "bad"
+        and blocks[k].links_density() > config.link_line_share
+        for i, k in enumerate(placed)
+    ]
     good = [i for i, k in enumerate(placed) if k >= 0 and blocks[k].class_type == "good"]
     if not good:
-        return []
+        return [line for line, menu in zip(lines, in_menus, strict=True) if menu]
     entry = [False] * len(lines)
     at = 0
     for i in range(good[-1] + 1, len(lines)):
@@ -733,7 +765,14 @@ def after_main_text(html: str, lines: list[str], links: LinkText, config: HtmlCo
         if j - i >= config.closing_run:
             closing += lines[i:j]
         i = max(j, i + 1)
-    return closing
+    chosen = set(closing)
+    return [line for line, menu in zip(lines, in_menus, strict=True) if menu or line in chosen]
+
+
+def _link_share(line: str, links: LinkText) -> float:
+    """The share of a line's characters that are link text on the page (0 where it is not found)."""
+    at, n = links.find(line, 0)
+    return sum(links.linked[at : at + n]) / n if at >= 0 and n else 0.0
 
 
 def _may_be_entry(line: str, config: HtmlConfig) -> bool:

@@ -1,5 +1,6 @@
 """HTML pages: article text without page chrome, metadata from the page, charsets, mojibake, non-articles."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -809,3 +810,64 @@ def test_pages_of_one_site_stating_its_name_with_their_sections_give_one_outlet(
         docs, _ = read_html(item, _page(head))
         outlets.add(docs[0].outlet)
     assert outlets == {"coastalherald.com"}
+
+
+# html-11: a menu's entry among a story's paragraphs, its links run together as a site prints them, in a block
+# of links (L3S-GN1: "<club> homepage<club> homepage | Transfer talk"); the story's own linked words, a source
+# it cites by its address, a call to action closing the text are the text's.
+MATCH = (
+    "Harbour FC came from behind to beat Quay United 3-2 at the Mill Road ground on Saturday, with two goals "
+    "in the last ten minutes from their substitute striker Tom Avery sealing the win before 4,000 fans.",
+    "United had led 2-0 at half-time after a header from their captain and a penalty awarded for a handball "
+    "on the line, and their manager said afterwards that his side had stopped playing once ahead.",
+    "The win lifts Harbour FC to fourth in the table, two points behind the leaders with a game in hand, and "
+    "their next match is away at Northgate on Tuesday evening in the county cup.",
+    'Avery, who joined from the <a href="/reserves">reserves</a> in the summer, said he had not expected to '
+    "play at all after a knee injury kept him out of training for most of the week.",
+)
+CLUB_MENU = (
+    '<p><a href="/c/1">Harbour FC homepage</a><a href="/c/2">Quay United homepage</a> | '
+    '<a href="/transfers">Transfer talk</a><a href="/forum">Fans\' forum</a></p>'
+)
+
+
+def _match_page(middle: str, close: str) -> bytes:
+    body = f"<p>{MATCH[0]}</p><p>{MATCH[1]}</p>{middle}<p>{MATCH[2]}</p><p>{MATCH[3]}</p>{close}"
+    return (
+        "<html><head><title>Harbour FC beat Quay United</title></head><body><div class='nav'><a href='/'>Home"
+        f"</a> <a href='/sport'>Sport</a></div><article>{body}</article></body></html>"
+    ).encode()
+
+
+def test_a_menus_entry_among_a_storys_paragraphs_stands_in_a_box_of_links():
+    page = _match_page(CLUB_MENU, '<p><a href="/tickets">Buy your tickets for the cup match</a></p>')
+    article = extract_article(page)
+    menu = "Harbour FC homepageQuay United homepage | Transfer talkFans' forum"
+    assert menu in article.text.split("\n\n")
+    assert article.in_link_boxes == (menu,)
+    # The same line read by html-10's rules alone (a run of entries after the main text) is not named.
+    assert extract_article(page, config=HtmlConfig(link_line_share=1.01)).in_link_boxes == ()
+
+
+def test_a_source_cited_by_its_address_and_a_closing_link_line_are_the_texts():
+    from tasks.html import after_main_text, link_text
+
+    cited = (
+        '<p>The league\'s report is at <a href="http://www.example-league.org/report">'
+        "www.example-league.org/report</a></p>"
+    )
+    article = extract_article(_match_page(cited, ""))
+    assert any(p.startswith("The league's report is at") for p in article.text.split("\n\n"))
+    assert article.in_link_boxes == ()
+    # A link line closing the text (a product page's "Here are a few of our favorites" over its add-ons) is
+    # the text's when it stands alone; a closing box is a run of such lines (html-10). The extractor drops
+    # such a line on this page, so the reader's step is given the lines as a page that keeps it would.
+    page = _match_page("", CLUB_MENU).decode()
+    lines = [
+        *(re.sub(r"<[^>]+>", "", p) for p in MATCH),
+        "Harbour FC homepageQuay United homepage | Transfer talkFans' forum",
+    ]
+    assert after_main_text(page, lines, link_text(load_html(page)), HtmlConfig()) == []
+    middle = [lines[0], lines[1], lines[4], lines[2], lines[3]]
+    page = _match_page(CLUB_MENU, "").decode()
+    assert after_main_text(page, middle, link_text(load_html(page)), HtmlConfig()) == [lines[4]]
