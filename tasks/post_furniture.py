@@ -106,7 +106,11 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _CHROME_WORDS = 25
-_AUTHOR_BOX = re.compile(r"^(#{1,6}\s*)?(about|meet) the authors?\s*:?$", re.IGNORECASE)
+_AUTHOR_BOX = re.compile(
+    r"^(#{1,6}\s*)?[*_]{0,2}(about|meet) the authors?[*_]{0,2}\s*:?[*_]{0,2}$", re.IGNORECASE
+)
+# The same label run into its bio: "**About the author:** Jane Doe builds tracing tools ...".
+_AUTHOR_BOX_INLINE = re.compile(r"^[*_]{0,2}about the authors?[*_]{0,2}\s*:[*_]{0,2}\s*\S", re.IGNORECASE)
 _NAME = r"(?-i:[A-Z][\w.'’-]+)"
 _WORK = (
     r"(engineer|developer|maintainer|programmer|scientist|researcher|student|founder|co-?founder|advocate|"
@@ -114,7 +118,9 @@ _WORK = (
     r"writer|author|blogger|cto|ceo)"
 )
 _BLOG_BIO = re.compile(
-    rf"^{_NAME}( {_NAME}){{1,3}} ((is|was|has been|works as) (a|an|the)\b[^.!?]{{0,80}}\b{_WORK}s?\b"
+    # Maybe set in italics or as a quote ("*Jane Doe is ...*", "> Jane Doe is ...").
+    rf"^[*_>\s]{{0,3}}{_NAME}( {_NAME}){{1,3}} "
+    rf"((is|was|has been|works as) (a|an|the)\b[^.!?]{{0,80}}\b{_WORK}s?\b"
     r"[^.!?]{0,40}\b(at|of|for|with|on)\b|works (on|at) [^.!?]{1,80}\b(at|for) (?-i:[A-Z]))",
     re.IGNORECASE,
 )
@@ -138,7 +144,7 @@ def is_post_furniture(text: str) -> bool:
 def flag_closing_bio(paragraphs: list[str], flags: list[bool]) -> None:
     """Flag an author's bio among a post's last paragraphs (nothing after it but set-aside text or another
     bio): a full name and what the author is at work; and an author box in a post's second half, its label
-    ("About the author") and the paragraphs under it up to the next heading or the post's end."""
+    ("About the author") and the few paragraphs under it (a name, a photo, a bio), up to the next heading."""
     n = len(paragraphs)
     for i in range(n // 2, n):
         if _AUTHOR_BOX.match(paragraphs[i]):
@@ -150,7 +156,11 @@ def flag_closing_bio(paragraphs: list[str], flags: list[bool]) -> None:
             break
     for i in range(n - 1, max(0, n - _BIO_TAIL) - 1, -1):
         text = paragraphs[i]
-        if not flags[i] and len(text.split()) <= _WORDS * 2 and _BLOG_BIO.match(text):
+        if (
+            not flags[i]
+            and len(text.split()) <= _WORDS * 2
+            and (_BLOG_BIO.match(text) or _AUTHOR_BOX_INLINE.match(text))
+        ):
             flags[i] = True
         elif not flags[i]:
             return  # the post's own text: a bio above it is a person it writes about

@@ -106,6 +106,11 @@ def test_an_authors_bio_closing_a_post_is_furniture_and_a_person_in_the_text_is_
     bio = "Jane Doe is a software engineer at Example Corp, where she works on the collector's sampling."
     assert flagged([*POST, bio]) == [6]
     assert flagged([*POST, bio, "Sam Lee works on developer tools at Example Corp."]) == [6, 7]
+    assert flagged(
+        [*POST, "*Jane Doe is a maintainer of the collector and an engineer at Example Corp.*"]
+    ) == [6]
+    inline = "**About the author:** Jane Doe builds tracing tools and writes about them at example.org."
+    assert flagged([*POST, inline]) == [6]
     # Anywhere but the post's end it is someone the post writes about.
     assert flagged([POST[0], bio, *POST[1:]]) == []
     # With the post's own text after it, too.
@@ -113,6 +118,7 @@ def test_an_authors_bio_closing_a_post_is_furniture_and_a_person_in_the_text_is_
 
 
 def test_an_author_box_in_a_posts_second_half_is_furniture():
+    assert flagged([*POST, "**About the Author**", "Jane Doe builds tracing tools."]) == [6, 7]
     box = ["About the author", "Jane Doe builds tracing tools and writes about them at example.org."]
     assert flagged([*POST, *box]) == [6, 7]
     assert flagged([*POST, *box, "## Notes", "The benchmarks ran on one machine."]) == [6, 7]
