@@ -61,7 +61,12 @@ _INVITATION = re.compile(
     # "Like this post? Share it on Twitter!", "Did you find this post useful? Let me know on Mastodon."
     r"^[\W_]{0,3}(did you )?(like|liked|enjoy|enjoyed|find) (this|my) (post|article|blog)\b[^.!?]{0,30}\?\s*"
     r"(please )?(share|subscribe|follow|let (me|us) know)\b|"
-    rf"\blet (me|us) know\b[^.!?]{{0,30}}\b(on|via) (\[)?{_NETWORK}\b",
+    rf"\blet (me|us) know\b[^.!?]{{0,30}}\b(on|via) (\[)?{_NETWORK}\b|"
+    # A prompt to the comments under the post: "Have questions? Leave a comment below!", "Share your thoughts
+    # in the comments."
+    r"(^|[.!?]\s+)[\W_]{0,3}(please |feel free to |do )?(leave|drop|post|share|add) (us |me )?"
+    r"(a comment|a note|your (thoughts|comments|questions|feedback))"
+    r"[^.!?]{0,20}\b(below|in the comments?( section)?)\b",
     re.IGNORECASE,
 )
 _DISCLAIMER = re.compile(

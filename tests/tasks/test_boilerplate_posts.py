@@ -61,6 +61,8 @@ def test_invitations_to_follow_subscribe_share_or_join_are_furniture():
         "Like this post? Share it on Mastodon!",
         "Did you find this post useful? Let me know on Bluesky.",
         "Join the conversation on our Slack.",
+        "Have questions? Leave a comment below!",
+        "Share your thoughts in the comments.",
     ):
         assert flagged([*POST, line]) == [6], line
     # The post's own news of a network or a subscription, in sentences of its own.
@@ -68,6 +70,7 @@ def test_invitations_to_follow_subscribe_share_or_join_are_furniture():
         "We found most of our testers on Mastodon, where the project has an account.",
         "Teams that subscribe to the alerts feed get a message when a trace is dropped.",
         "If you enjoyed the first release, the second one brings more of the same.",
+        "Reviewers leave a comment on each pull request below the diff they read.",
     ):
         assert flagged([*POST, own]) == [], own
 
