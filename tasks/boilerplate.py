@@ -20,7 +20,7 @@ from itertools import accumulate
 import numpy as np
 
 from tasks.page_tools import is_page_furniture, is_reader_prompt
-from tasks.post_furniture import flag_closing_bio, is_post_furniture
+from tasks.post_furniture import flag_closing_bio, is_markdown_markup, is_post_furniture
 
 # boilerplate-2: press-release furniture (About/contact/safe-harbour blocks, trademark notices), login and
 # newsletter boxes, next-page links, copyright lines split into pieces.
@@ -871,6 +871,7 @@ def flags_from_rules(
             or _is_stamped_teaser(text)
             or is_reader_prompt(text)
             or is_post_furniture(text)
+            or is_markdown_markup(text)
             or _is_open_tag_line(text)
             or (len(text.split()) <= _MEDIA_POINTER_WORDS and _MEDIA_POINTER.match(text) is not None)
             or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)

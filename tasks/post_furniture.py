@@ -10,6 +10,10 @@ that happens to hold the same words stays text:
 - an invitation to follow, subscribe or join: "You can find me on Twitter and Mastodon.", "Subscribe to my
   newsletter ...", "If you enjoyed this post, please share it ...", "Join the conversation on our Slack";
 - an author's disclaimer: "Opinions are my own and not the views of my employer.";
+- Markdown markers that render no text of their own: a table-of-contents marker or an attribute list
+  ("* TOC {:toc}", "[TOC]", "{: .notice}"), an admonition's fence (":::note", ":::") or alert marker
+  ("> [!NOTE]") alone (a paragraph of link reference definitions, "[spec]: https://…", is left as text, as
+  the labels of the open parts call it; docs/boilerplate.md);
 - an author's bio closing a post, as blogs write them: a full name, then what the author is at work ("Jane
   Doe is a software engineer at Acme, where ..."), in the post's last paragraphs only (tasks/boilerplate.py's
   bio rule takes reporters and editors from the second half on).
@@ -144,6 +148,21 @@ def is_post_furniture(text: str) -> bool:
     return bool(
         _REPOST.search(text) or _LICENCE.search(text) or _INVITATION.search(text) or _DISCLAIMER.search(text)
     )
+
+
+_MARKDOWN_MARKER = re.compile(
+    r"^(\*\s*toc\s*\{:\s*toc\s*\}|\{:\s*toc\s*\}|\{:[^{}\n]{1,80}\}|\[toc\]|\[\[_toc_\]\]|:{3,}\s*[\w-]*|"
+    r">\s*\[!(note|tip|important|warning|caution)\])$",
+    re.IGNORECASE,
+)
+
+
+def is_markdown_markup(text: str) -> bool:
+    """Whether a paragraph is a Markdown marker that renders no text of its own: a table-of-contents marker,
+    an attribute list, an admonition's fence or an alert's marker alone."""
+    if not text.startswith((":", "{", "[", "*", ">")):
+        return False
+    return _MARKDOWN_MARKER.match(text.strip()) is not None
 
 
 def flag_closing_bio(paragraphs: list[str], flags: list[bool]) -> None:

@@ -144,3 +144,25 @@ def test_an_about_heading_with_its_issuers_acronym_closing_a_release_is_furnitur
     assert flagged([*release, *about]) == [3, 4]
     # Above the release's own text the heading titles a section of the post.
     assert flagged([release[0], *about, *release[1:]]) == []
+
+
+def test_markdown_markers_that_render_no_text_are_markup():
+    for marker in (
+        "* TOC {:toc}",
+        "{:toc}",
+        "{: .notice--info}",
+        "[TOC]",
+        "[[_TOC_]]",
+        ":::note",
+        ":::",
+        "> [!NOTE]",
+    ):
+        assert flagged([*POST[:3], marker, *POST[3:]]) == [3], marker
+    # A footnote, a line of text in brackets and a reference definition are the post's own (the labels of
+    # the open parts call reference definitions text: docs/boilerplate.md).
+    for own in (
+        "[^1]: The collector's default, since 0.90.",
+        "[Update]: The policy is on by default now.",
+        "[spec]: https://example.org/spec",
+    ):
+        assert flagged([*POST[:3], own, *POST[3:]]) == [], own
