@@ -65,7 +65,9 @@ from tasks.post_furniture import flag_closing_bio, is_markdown_markup, is_post_f
 # boilerplate-18: a post's standing notes (tasks/post_furniture.py: repost notes, content licences,
 # invitations to follow or subscribe, disclaimers, a blog theme's lines, an author's bio closing a post); an
 # About heading with its issuer's acronym closing a release ("About The Apache Software Foundation (ASF)").
-BOILERPLATE_VERSION = "boilerplate-18"
+# boilerplate-19: a paragraph of Markdown link reference definitions only ("[spec]: https://..."): markup a
+# reader never sees (tasks/post_furniture.py); footnotes render and stay text.
+BOILERPLATE_VERSION = "boilerplate-19"
 
 # The label of a block of pointers elsewhere (a strong rule below; boilerplate-11 takes the block under it).
 _POINTERS_LABEL = (

@@ -12,8 +12,9 @@ that happens to hold the same words stays text:
 - an author's disclaimer: "Opinions are my own and not the views of my employer.";
 - Markdown markers that render no text of their own: a table-of-contents marker or an attribute list
   ("* TOC {:toc}", "[TOC]", "{: .notice}"), an admonition's fence (":::note", ":::") or alert marker
-  ("> [!NOTE]") alone (a paragraph of link reference definitions, "[spec]: https://…", is left as text, as
-  the labels of the open parts call it; docs/boilerplate.md);
+  ("> [!NOTE]") alone, and a paragraph of link reference definitions only ("[spec]: https://…": a Markdown
+  renderer shows none of it, and a copy printed as HTML carries its links inline, so kept as text it would be
+  reported as a paragraph that disappeared; a footnote, "[^1]: …", renders and is text; docs/boilerplate.md);
 - an author's bio closing a post, as blogs write them: a full name, then what the author is at work ("Jane
   Doe is a software engineer at Acme, where ..."), in the post's last paragraphs only (tasks/boilerplate.py's
   bio rule takes reporters and editors from the second half on).
@@ -157,12 +158,21 @@ _MARKDOWN_MARKER = re.compile(
 )
 
 
+# One or more link reference definitions (CommonMark: a label, a colon, a destination, an optional title) and
+# nothing else; a footnote's label opens with "^" and its text renders.
+_REFERENCE_DEFINITIONS = re.compile(
+    r"^(\[[^\]^\s][^\]]{0,200}\]:[ \t]*(<[^>\s]+>|\S+)([ \t]+(\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*)+$"
+)
+
+
 def is_markdown_markup(text: str) -> bool:
-    """Whether a paragraph is a Markdown marker that renders no text of its own: a table-of-contents marker,
-    an attribute list, an admonition's fence or an alert's marker alone."""
+    """Whether a paragraph is Markdown markup that renders no text of its own: a table-of-contents marker,
+    an attribute list, an admonition's fence or an alert's marker alone, or link reference definitions
+    only."""
     if not text.startswith((":", "{", "[", "*", ">")):
         return False
-    return _MARKDOWN_MARKER.match(text.strip()) is not None
+    text = text.strip()
+    return _MARKDOWN_MARKER.match(text) is not None or _REFERENCE_DEFINITIONS.match(text) is not None
 
 
 def flag_closing_bio(paragraphs: list[str], flags: list[bool]) -> None:

@@ -156,13 +156,16 @@ def test_markdown_markers_that_render_no_text_are_markup():
         ":::note",
         ":::",
         "> [!NOTE]",
+        "[spec]: https://example.org/spec",
+        '[spec]: https://example.org/spec "The sampling spec" [`Sampler::keep`]: <https://docs.example.org/keep>',
+        "[collector]:https://example.org/collector [agents]: https://example.org/agents (The agents)",
     ):
         assert flagged([*POST[:3], marker, *POST[3:]]) == [3], marker
-    # A footnote, a line of text in brackets and a reference definition are the post's own (the labels of
-    # the open parts call reference definitions text: docs/boilerplate.md).
+    # A footnote renders as text, and so does a line of text in brackets, or a definition run on into a
+    # sentence of the post (a paragraph that is not definitions only).
     for own in (
         "[^1]: The collector's default, since 0.90.",
         "[Update]: The policy is on by default now.",
-        "[spec]: https://example.org/spec",
+        "[spec]: https://example.org/spec explains how the collector decides which traces to keep.",
     ):
         assert flagged([*POST[:3], own, *POST[3:]]) == [], own
