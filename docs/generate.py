@@ -130,6 +130,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "with real-dev-asf2, generator at 100 and 1,000 stories), quoted in a table; current figures are "
         "quality.json's",
     ),
+    "quality-boilerplate-18.json": (
+        "boilerplate.md",
+        "hand-written: boilerplate-18 (a post's standing notes and a blog theme's lines) against main "
+        "f8d1abc (real set), quoted in a table; current figures are quality.json's",
+    ),
     "quality-boilerplate-15.json": (
         "boilerplate.md",
         "hand-written: boilerplate-15 (boilerplate-14 on its branch) and ingest-10 against main ffce761 "

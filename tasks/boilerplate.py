@@ -20,6 +20,7 @@ from itertools import accumulate
 import numpy as np
 
 from tasks.page_tools import is_page_furniture, is_reader_prompt
+from tasks.post_furniture import flag_closing_bio, is_markdown_markup, is_post_furniture
 
 # boilerplate-2: press-release furniture (About/contact/safe-harbour blocks, trademark notices), login and
 # newsletter boxes, next-page links, copyright lines split into pieces.
@@ -61,7 +62,12 @@ from tasks.page_tools import is_page_furniture, is_reader_prompt
 # not an editor's placeholder.
 # boilerplate-16: a team's signature as a post's last line, unmarked ("The Apache Click team"); an invitation
 # to follow on social networks opened by a lead-in ("You can also follow the project on Twitter, ...").
-BOILERPLATE_VERSION = "boilerplate-16"
+# boilerplate-18: a post's standing notes (tasks/post_furniture.py: repost notes, content licences,
+# invitations to follow or subscribe, disclaimers, a blog theme's lines, an author's bio closing a post); an
+# About heading with its issuer's acronym closing a release ("About The Apache Software Foundation (ASF)").
+# boilerplate-19: a paragraph of Markdown link reference definitions only ("[spec]: https://..."): markup a
+# reader never sees (tasks/post_furniture.py); footnotes render and stay text.
+BOILERPLATE_VERSION = "boilerplate-19"
 
 # The label of a block of pointers elsewhere (a strong rule below; boilerplate-11 takes the block under it).
 _POINTERS_LABEL = (
@@ -866,6 +872,8 @@ def flags_from_rules(
             or is_page_furniture(text)
             or _is_stamped_teaser(text)
             or is_reader_prompt(text)
+            or is_post_furniture(text)
+            or is_markdown_markup(text)
             or _is_open_tag_line(text)
             or (len(text.split()) <= _MEDIA_POINTER_WORDS and _MEDIA_POINTER.match(text) is not None)
             or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)
@@ -873,6 +881,7 @@ def flags_from_rules(
             flags[i] = True
     _flag_closing_sign_off(paragraphs, flags)
     _flag_closing_formula(paragraphs, flags)
+    flag_closing_bio(paragraphs, flags)
     _flag_slideshows(paragraphs, flags)
     _flag_tag_lists(paragraphs, flags)
     _flag_news_boxes(paragraphs, flags)
@@ -1384,7 +1393,12 @@ def _flag_issuer_blocks(paragraphs: list[str], flags: list[bool], config: Boiler
         # A Markdown heading ("### About the Presidential Innovation Fellows") is the document's structure,
         # unless it opens an About block in the document's second half: a release's issuers, after its news.
         tail = i / max(n - 1, 1) >= config.tail_start
-        if _PROSE_BLOCK.match(text) or _ABOUT_INLINE.match(text) or _about_heading(paragraphs, i, tail):
+        if (
+            _PROSE_BLOCK.match(text)
+            or _ABOUT_INLINE.match(text)
+            or _about_heading(paragraphs, i, tail)
+            or _closing_about_acronym(paragraphs, i, flags)
+        ):
             block = "prose"
         elif _CONTACT_BLOCK.match(text) and len(text.split()) <= config.max_heading_words:
             block = "contact"
@@ -1405,6 +1419,20 @@ def _about_heading(paragraphs: list[str], i: int, markdown: bool = False) -> boo
         return False
     name = [w for w in re.findall(r"[A-Z0-9][\w&'’-]+", heading[6:]) if w not in ("The", "Inc")]
     return bool(name) and name[0] in paragraphs[i + 1]
+
+
+# boilerplate-18: "About The Apache Software Foundation (ASF)", the issuer's name with its acronym, over a
+# description that may name it by either ("Established in 1999, the all-volunteer ASF oversees ...").
+_ABOUT_ACRONYM = re.compile(r"^About (the |The )?[A-Z][\w&.'’-]*( [A-Z][\w&.'’-]*){0,6} \([A-Z]{2,8}\)$")
+
+
+def _closing_about_acronym(paragraphs: list[str], i: int, flags: list[bool]) -> bool:
+    """An About heading with its issuer's acronym whose section closes the document: after its description
+    nothing but set-aside text (trademarks, copyright) and end marks, as a release appends its issuers' blocks
+    after its news; higher up such a heading may title the post's own section."""
+    if i + 1 >= len(paragraphs) or not _ABOUT_ACRONYM.match(paragraphs[i]):
+        return False
+    return all(flags[j] or len(paragraphs[j]) <= 12 for j in range(i + 2, len(paragraphs)))
 
 
 def repeated_in_outlet(
