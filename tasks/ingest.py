@@ -652,7 +652,9 @@ def read_html(
     data = _whole(data, limits)
     if html_too_deep(data):
         raise ValueError(DEEP_PAGE)
-    article = extract_article(data)
+    # The manifest's URL is where the page was found: the reader tells by its host whether the site name the
+    # page states names the outlet (tasks.html.site_name).
+    article = extract_article(data, item.manifest.get("url") or None)
     meta = _with_defaults(item, article.metadata)
     repairs = article.repairs + mixed_repair(article.encoding)
     doc = _document(

@@ -1,5 +1,6 @@
 """HTML pages: article text without page chrome, metadata from the page, charsets, mojibake, non-articles."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ from trafilatura.utils import load_html
 
 from tasks.decode import NotText
 from tasks.html import HtmlConfig, decode_page, extract_article, published_time
+from tasks.ingest import InputFile
 from tasks.repair import repair_unicode
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
@@ -456,6 +458,26 @@ def test_a_bold_label_over_its_description_keeps_its_break_when_a_break_closes_t
             f'<!DOCTYPE htm\n  <div id="header"><a href="/">Coastal Herald</a></div>\n<div>{BODY}</div>',
             "cut doctype closed",
         ),
+        # The capture cut the <html> start tag mid-attribute and joined it to the tail of an image tag in a
+        # table cell: with its quote left open and the cell's end tags after it, the parser kept nothing
+        # (html-11).
+        (
+            '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">\n'
+            '<html example.com/img/logo.gif" alt="Coastal Herald" border="0" /></a></td>\n'
+            '<div class="nav"><a href="/">Home</a></div>'
+            f'<div class="story">{BODY}</div><div class="foot">Copyright 2008</div></body></html>',
+            "cut html tag closed",
+        ),
+        # A CMS's includes printed whole documents, <html> to </html>, one after another: a browser shows
+        # them as one page, the parser stopped at the first </html> and saw the header only (html-11).
+        (
+            "<html><head><title>Coastal Herald</title></head><body><div class='nav'><a href='/'>Home</a> "
+            "<a href='/news'>News</a></div></body></html>\n"
+            "<html><head><title>Quota talks end without a deal</title></head><body>"
+            f"<div class='story'>{BODY}</div></body></html>\n"
+            "<html><body><div class='foot'>Copyright 2008 Coastal Herald</div></body></html>",
+            "documents run together joined",
+        ),
     ],
 )
 def test_markup_a_damaged_capture_cut_is_mended_and_recorded(page, mended):
@@ -727,3 +749,125 @@ def test_one_link_line_after_the_story_and_a_closing_sentence_are_the_storys():
     )
     page = _page("<title>Ferry landing to reopen</title>", LONG_STORY + sentences)
     assert extract_article(page).in_link_boxes == ()
+
+
+# html-11: a story the extractor cannot place. On a portal's page of 2008 (a story among 236 kB of layout
+# tables and menus, L3S-GN1) trafilatura's passes found nothing: precision nothing, recall the story and every
+# menu as one text that fails the prose test. The page is our own (tests/fixtures/html-pages/README.md); the
+# extractor is made to find nothing, as it did there.
+def test_a_story_the_extractor_finds_nothing_in_is_read_from_its_long_blocks(monkeypatch):
+    import tasks.html
+
+    page = _old_page("portal-story-2008.html")
+    monkeypatch.setattr(tasks.html, "_extract", lambda *args, **kwargs: None)
+    article = extract_article(page)
+    paragraphs = article.text.split("\n\n")
+    assert paragraphs[0].startswith("The krona on Monday ended slightly firmer at 9.41 against the euro")
+    assert paragraphs[-1].startswith("Government bond yields eased by two basis points")
+    for chrome in ("Mutual Funds", "Portfolio Tracker", "Sensex", "Terms of use", "Copyright 2008"):
+        assert chrome not in article.text, chrome
+    assert article.metadata["title"] == "Krona firms against the euro"
+
+
+def test_a_quote_page_the_extractor_finds_nothing_in_stays_rejected(monkeypatch):
+    import tasks.html
+
+    monkeypatch.setattr(tasks.html, "_extract", lambda *args, **kwargs: None)
+    with pytest.raises(NotText, match="no article"):
+        extract_article(_old_page("share-quote-2008.html"))
+
+
+@pytest.mark.parametrize(
+    ("stated", "title", "url", "outlet"),
+    [
+        # the site with the page's section: the site's part, here the host itself (taken from the URL)
+        ("TheStar.com | Sports", "Leafs lose again", "http://www.thestar.com/sports/1", None),
+        ("Coastal Herald > News", "Quota talks end", "http://coastalherald.example/n/1", "Coastal Herald"),
+        ("BBC NEWS | UK", "Quota talks end", "http://news.bbc.co.uk/1/hi/uk/1.stm", "BBC NEWS"),
+        # the headline with the site after it: the part naming the host
+        ("Quota talks end - Business News | HERALD.tv", "Quota talks end", "http://www.herald.tv/a", None),
+        # the headline alone names no outlet
+        ("Quota talks end without a deal", "Quota talks end without a deal", "http://herald.example/a", None),
+        # the host in other capitals: the host, in one spelling
+        ("CoastalHerald.com", "Quota talks end", "http://www.coastalherald.com/a", None),
+        ("Coastal Herald", "Quota talks end", "http://www.coastalherald.com/a", "Coastal Herald"),
+        (None, "Quota talks end", "http://www.coastalherald.com/a", None),
+    ],
+)
+def test_a_stated_site_name_names_the_outlet_or_nothing(stated, title, url, outlet):
+    from tasks.html import site_name
+
+    assert site_name(stated, title, url) == outlet
+
+
+def test_pages_of_one_site_stating_its_name_with_their_sections_give_one_outlet():
+    from tasks.ingest import read_html
+
+    outlets = set()
+    for section in ("Sports", "News"):
+        head = f'<title>Story</title><meta property="og:site_name" content="CoastalHerald.com | {section}">'
+        item = InputFile(Path("a.html"), "a.html", None, {"url": "http://www.coastalherald.com/a/1"}, ".")
+        docs, _ = read_html(item, _page(head))
+        outlets.add(docs[0].outlet)
+    assert outlets == {"coastalherald.com"}
+
+
+# html-11: a menu's entry among a story's paragraphs, its links run together as a site prints them, in a block
+# of links (L3S-GN1: "<club> homepage<club> homepage | Transfer talk"); the story's own linked words, a source
+# it cites by its address, a call to action closing the text are the text's.
+MATCH = (
+    "Harbour FC came from behind to beat Quay United 3-2 at the Mill Road ground on Saturday, with two goals "
+    "in the last ten minutes from their substitute striker Tom Avery sealing the win before 4,000 fans.",
+    "United had led 2-0 at half-time after a header from their captain and a penalty awarded for a handball "
+    "on the line, and their manager said afterwards that his side had stopped playing once ahead.",
+    "The win lifts Harbour FC to fourth in the table, two points behind the leaders with a game in hand, and "
+    "their next match is away at Northgate on Tuesday evening in the county cup.",
+    'Avery, who joined from the <a href="/reserves">reserves</a> in the summer, said he had not expected to '
+    "play at all after a knee injury kept him out of training for most of the week.",
+)
+CLUB_MENU = (
+    '<p><a href="/c/1">Harbour FC homepage</a><a href="/c/2">Quay United homepage</a> | '
+    '<a href="/transfers">Transfer talk</a><a href="/forum">Fans\' forum</a></p>'
+)
+
+
+def _match_page(middle: str, close: str) -> bytes:
+    body = f"<p>{MATCH[0]}</p><p>{MATCH[1]}</p>{middle}<p>{MATCH[2]}</p><p>{MATCH[3]}</p>{close}"
+    return (
+        "<html><head><title>Harbour FC beat Quay United</title></head><body><div class='nav'><a href='/'>Home"
+        f"</a> <a href='/sport'>Sport</a></div><article>{body}</article></body></html>"
+    ).encode()
+
+
+def test_a_menus_entry_among_a_storys_paragraphs_stands_in_a_box_of_links():
+    page = _match_page(CLUB_MENU, '<p><a href="/tickets">Buy your tickets for the cup match</a></p>')
+    article = extract_article(page)
+    menu = "Harbour FC homepageQuay United homepage | Transfer talkFans' forum"
+    assert menu in article.text.split("\n\n")
+    assert article.in_link_boxes == (menu,)
+    # The same line read by html-10's rules alone (a run of entries after the main text) is not named.
+    assert extract_article(page, config=HtmlConfig(link_line_share=1.01)).in_link_boxes == ()
+
+
+def test_a_source_cited_by_its_address_and_a_closing_link_line_are_the_texts():
+    from tasks.html import after_main_text, link_text
+
+    cited = (
+        '<p>The league\'s report is at <a href="http://www.example-league.org/report">'
+        "www.example-league.org/report</a></p>"
+    )
+    article = extract_article(_match_page(cited, ""))
+    assert any(p.startswith("The league's report is at") for p in article.text.split("\n\n"))
+    assert article.in_link_boxes == ()
+    # A link line closing the text (a product page's "Here are a few of our favorites" over its add-ons) is
+    # the text's when it stands alone; a closing box is a run of such lines (html-10). The extractor drops
+    # such a line on this page, so the reader's step is given the lines as a page that keeps it would.
+    page = _match_page("", CLUB_MENU).decode()
+    lines = [
+        *(re.sub(r"<[^>]+>", "", p) for p in MATCH),
+        "Harbour FC homepageQuay United homepage | Transfer talkFans' forum",
+    ]
+    assert after_main_text(page, lines, link_text(load_html(page)), HtmlConfig()) == []
+    middle = [lines[0], lines[1], lines[4], lines[2], lines[3]]
+    page = _match_page(CLUB_MENU, "").decode()
+    assert after_main_text(page, middle, link_text(load_html(page)), HtmlConfig()) == [lines[4]]
