@@ -198,6 +198,12 @@ def word_edits(a: str, b: str) -> list[tuple[bool, str, str]]:
 # fold_token of an ASCII character that is no white space: NFKC changes no ASCII text and casefold is lower()
 # there, so a token's fold is its lower case with each character folded alone and the spaces dropped.
 _ASCII_FOLD = {code: "".join(paragraph_words(chr(code))) for code in range(128) if not chr(code).isspace()}
+# The same as a bytes.translate table and the characters it drops (each folds to one character or none):
+# one C pass over an ASCII text, where str.translate with a dictionary looks up every character in it.
+_ASCII_FOLD_BYTES = bytes(ord(_ASCII_FOLD.get(code) or chr(code)) for code in range(128)) + bytes(
+    range(128, 256)
+)
+_ASCII_FOLD_DROPPED = bytes(code for code, folded in _ASCII_FOLD.items() if not folded)
 
 
 def _folded_tokens(text: str, tokens: list[str]) -> list[str]:
@@ -205,7 +211,9 @@ def _folded_tokens(text: str, tokens: list[str]) -> list[str]:
     whole text, white space kept, splits into the folded tokens unless a token folds to nothing (it would
     vanish from the split: the counts differ, and each token is folded alone)."""
     if text.isascii():
-        folded = text.lower().translate(_ASCII_FOLD).split()
+        folded = (
+            text.encode("ascii").translate(_ASCII_FOLD_BYTES, _ASCII_FOLD_DROPPED).decode("ascii").split()
+        )
         if len(folded) == len(tokens):
             return folded
     return [fold_token(t) for t in tokens]
