@@ -844,33 +844,28 @@ def flags_from_rules(
     anchors = list(flags)
     code = _in_code_fences(paragraphs)
     in_authors = False  # inside a document's own section of its authors' addresses
+    if len(_LINES_SEEN) > _SEEN_CAP or len(_VERDICTS_SEEN) > _SEEN_CAP:
+        _LINES_SEEN.clear()
+        _VERDICTS_SEEN.clear()
+    lines, verdicts = _LINES_SEEN.setdefault(config, {}), _VERDICTS_SEEN.setdefault(config, {})
     for i, text in enumerate(paragraphs):
-        short = len(text) <= 120 and len(text.split()) <= _SHORT_WORDS
-        # Its word first: a search of the pattern costs more than all the other rules on most paragraphs.
-        if "author" in _lowered(text) and _AUTHORS_SECTION.search(text) and _is_heading(text, config):
+        line = lines.get(text)
+        if line is None:
+            line = lines[text] = _line_of(text, config)
+        short, authors_heading = line
+        if authors_heading:
             in_authors = True
         elif not short:
             in_authors = False
-        if not flags[i] and (
-            _COMMENT.match(text)
-            or _MARKUP.match(text)
-            or (_PLACEHOLDER.match(text) and not code[i])
-            or _is_byline(text)
-            or _is_news_furniture(text)
-            or _RULE_LINE.match(text)
-            or _is_figure(text)
-            or (short and _is_short_boilerplate(text, addresses=not in_authors))
-            or (short and _is_sign_off(text))
-            or (short and _CREDIT.match(text) is not None)
-            or _is_link_list(text)
-            or is_page_furniture(text)
-            or _is_stamped_teaser(text)
-            or is_reader_prompt(text)
-            or _is_open_tag_line(text)
-            or (len(text.split()) <= _MEDIA_POINTER_WORDS and _MEDIA_POINTER.match(text) is not None)
-            or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)
-        ):
-            flags[i] = True
+        if not flags[i]:
+            verdict = verdicts.get(text)
+            if verdict is None:
+                verdict = verdicts[text] = _verdict_of(text, short)
+            alone, placeholder, short_rule, address = verdict
+            # The rules of the text alone, then those that read where it stands: a to-do line inside code is
+            # code, an address line inside a document's own authors' section is theirs.
+            if alone or (placeholder and not code[i]) or short_rule or (address and not in_authors):
+                flags[i] = True
     _flag_closing_sign_off(paragraphs, flags)
     _flag_closing_formula(paragraphs, flags)
     _flag_slideshows(paragraphs, flags)
@@ -890,6 +885,47 @@ def flags_from_rules(
         for i in range(tail[0], tail[-1] + 1):
             flags[i] = True
     return flags
+
+
+# What flags_from_rules reads of a text alone, by configuration then text (_line_of, _verdict_of): a text's
+# rules are its own, and a story's copies and an outlet's furniture recur in a worker's batches. Capped as
+# _STRONG_SEEN.
+_LINES_SEEN: dict[BoilerplateConfig, dict[str, tuple[bool, bool]]] = {}
+_VERDICTS_SEEN: dict[BoilerplateConfig, dict[str, tuple[bool, bool, bool, bool]]] = {}
+
+
+def _line_of(text: str, config: BoilerplateConfig) -> tuple[bool, bool]:
+    """(short, a heading of the document's own authors' section) of a paragraph."""
+    short = len(text) <= 120 and len(text.split()) <= _SHORT_WORDS
+    # Its word first: a search of the pattern costs more than all the other rules on most paragraphs.
+    heading = "author" in _lowered(text) and _AUTHORS_SECTION.search(text) and _is_heading(text, config)
+    return short, bool(heading)
+
+
+def _verdict_of(text: str, short: bool) -> tuple[bool, bool, bool, bool]:
+    """The per-paragraph rules on a text alone: (a rule of the text alone matches, an editor's placeholder
+    (not one inside code), a short-line rule, an address line (not one in the authors' own section))."""
+    alone = bool(
+        _COMMENT.match(text)
+        or _MARKUP.match(text)
+        or _is_byline(text)
+        or _is_news_furniture(text)
+        or _RULE_LINE.match(text)
+        or _is_figure(text)
+        or (short and _is_sign_off(text))
+        or (short and _CREDIT.match(text) is not None)
+        or _is_link_list(text)
+        or is_page_furniture(text)
+        or _is_stamped_teaser(text)
+        or is_reader_prompt(text)
+        or _is_open_tag_line(text)
+        or (len(text.split()) <= _MEDIA_POINTER_WORDS and _MEDIA_POINTER.match(text) is not None)
+        or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)
+    )
+    placeholder = _PLACEHOLDER.match(text) is not None
+    short_rule = short and _is_short_boilerplate(text, addresses=False)
+    address = short and _is_short_boilerplate(text, addresses=True)
+    return alone, placeholder, short_rule, address
 
 
 def _is_template(text: str) -> bool:
