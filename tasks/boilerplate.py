@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate
 
 import numpy as np
@@ -768,23 +768,40 @@ def _lowered(text: str) -> str:
 
 
 def _strong_matches(texts: list[str]) -> list[bool]:
-    """Whether each text matches a strong rule; each rule's words are searched for once in the whole batch."""
+    """Whether each text matches a strong rule; the rules' words are searched for in one pass of the batch."""
     lowered = [_lowered(t) for t in texts]
     joined = "\n" + "\n".join(lowered)
     # Where each text ends (at the line break after it): a word's last character lies inside its text.
     ends = list(accumulate(len(t) + 1 for t in lowered))
+    candidates: list[set[int]] = [set() for _ in _STRONG]
+    for last, rules in _strong_words().iter(joined):  # every occurrence, overlapping ones too
+        text = bisect_right(ends, last)
+        for rule in rules:
+            candidates[rule].add(text)
     matched = [False] * len(texts)
-    for words, rule in _STRONG:
-        candidates: set[int] = set()
-        for word in words:
-            at = joined.find(word)
-            while at != -1:
-                candidates.add(bisect_right(ends, at + len(word) - 1))
-                at = joined.find(word, at + 1)
-        for k in sorted(candidates):
+    for (_, rule), found in zip(_STRONG, candidates, strict=True):
+        for k in sorted(found):
             if not matched[k] and rule.search(texts[k]):
                 matched[k] = True
     return matched
+
+
+@cache
+def _strong_words():
+    """The strong rules' words as one Aho-Corasick automaton, each word with the rules (places in _STRONG) it
+    stands for: a batch is read once for all of them, not once a word (91 words, 1.1 of a worker's 11 CPU s
+    of preparing half the 10k corpus)."""
+    import ahocorasick  # imported at use: a run with nothing new flags nothing
+
+    rules: dict[str, list[int]] = defaultdict(list)
+    for place, (words, _) in enumerate(_STRONG):
+        for word in words:
+            rules[word].append(place)
+    automaton = ahocorasick.Automaton()
+    for word, places in rules.items():
+        automaton.add_word(word, tuple(places))
+    automaton.make_automaton()
+    return automaton
 
 
 def flag_document(paragraphs: list[str], config: BoilerplateConfig = BoilerplateConfig()) -> list[bool]:
