@@ -904,6 +904,12 @@ def flags_from_rules(
     return flags
 
 
+@lru_cache(maxsize=_SEEN_CAP)
+def _word_count(text: str) -> int:
+    """len(text.split()) of a paragraph, kept: a dozen rules ask it of every paragraph, and their copies."""
+    return len(text.split())
+
+
 # What flags_from_rules reads of a text alone, by configuration then text (_line_of, _verdict_of): a text's
 # rules are its own, and a story's copies and an outlet's furniture recur in a worker's batches. Capped as
 # _STRONG_SEEN.
@@ -913,7 +919,7 @@ _VERDICTS_SEEN: dict[BoilerplateConfig, dict[str, tuple[bool, bool, bool, bool]]
 
 def _line_of(text: str, config: BoilerplateConfig) -> tuple[bool, bool]:
     """(short, a heading of the document's own authors' section) of a paragraph."""
-    short = len(text) <= 120 and len(text.split()) <= _SHORT_WORDS
+    short = len(text) <= 120 and _word_count(text) <= _SHORT_WORDS
     # Its word first: a search of the pattern costs more than all the other rules on most paragraphs.
     heading = "author" in _lowered(text) and _AUTHORS_SECTION.search(text) and _is_heading(text, config)
     return short, bool(heading)
@@ -936,7 +942,7 @@ def _verdict_of(text: str, short: bool) -> tuple[bool, bool, bool, bool]:
         or _is_stamped_teaser(text)
         or is_reader_prompt(text)
         or _is_open_tag_line(text)
-        or (len(text.split()) <= _MEDIA_POINTER_WORDS and _MEDIA_POINTER.match(text) is not None)
+        or (_word_count(text) <= _MEDIA_POINTER_WORDS and _MEDIA_POINTER.match(text) is not None)
         or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)
     )
     placeholder = _PLACEHOLDER.match(text) is not None
@@ -971,7 +977,7 @@ def _is_figure(text: str) -> bool:
 
 
 def _is_short_boilerplate(text: str, addresses: bool = True) -> bool:
-    if len(text.split()) > _SHORT_WORDS:
+    if _word_count(text) > _SHORT_WORDS:
         return False
     return _SHORT.search(text) is not None or (addresses and _ADDRESS_LINE.search(text) is not None)
 
@@ -981,7 +987,7 @@ def _is_news_furniture(text: str) -> bool:
     """A news page's pointer to other stories or invitation to the comments (50 words at most), a photo's
     caption with its credit (60), photo credit, time stamp, header line, row of links, source note, follow
     line or tune-in line (25 words at most)."""
-    words = len(text.split())
+    words = _word_count(text)
     # _COMMENTS's own words first: a search of the pattern costs more than all the other rules here.
     if words <= 50 and (
         _POINTER.match(text) or ("the comments" in _lowered(text) and _COMMENTS.search(text))
@@ -1082,7 +1088,7 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
     while (
         start > 0
         and _TEASER_LINE.match(paragraphs[start - 1])
-        and 2 <= len(paragraphs[start - 1].split()) <= 15
+        and 2 <= _word_count(paragraphs[start - 1]) <= 15
     ):
         start -= 1
     if end - start >= _TEASER_RUN and start > 0:
@@ -1106,7 +1112,7 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
         for k in range(signatures[0], signatures[-1] + 1):
             flags[k] = True
     for i, text in enumerate(paragraphs[:-1]):
-        if not flags[i] or len(text.split()) > 4:
+        if not flags[i] or _word_count(text) > 4:
             continue
         after = paragraphs[i + 1]
         if re.fullmatch(r"by:?", text.strip(), re.IGNORECASE):
@@ -1121,7 +1127,7 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
                 flags[i + 1] = True
         elif _RELATED_LABEL.match(text):
             j = i + 1
-            while j < n and len(paragraphs[j].split()) <= 8 and not _SENTENCE_END.search(paragraphs[j]):
+            while j < n and _word_count(paragraphs[j]) <= 8 and not _SENTENCE_END.search(paragraphs[j]):
                 flags[j] = True
                 j += 1
     # boilerplate-11: a pointer block closing the page, its label ("### See Also", "Related links:") and the
@@ -1131,7 +1137,7 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
     while end > 0 and flags[end - 1]:
         end -= 1
     for i in range(max(end - _CLOSING_POINTERS - 1, 0), end):
-        if flags[i] and len(paragraphs[i].split()) <= 4:
+        if flags[i] and _word_count(paragraphs[i]) <= 4:
             label = paragraphs[i].strip()
             if _POINTERS_LABEL_RE.match(label) or _RELATED_LABEL.match(label):
                 pointers = paragraphs[i + 1 : end]
@@ -1157,10 +1163,10 @@ def _flag_comment_thread_ends(paragraphs: list[str], flags: list[bool]) -> None:
     signed = [
         i
         for i, text in enumerate(paragraphs)
-        if len(text.split()) <= _SHORT_WORDS
+        if _word_count(text) <= _SHORT_WORDS
         and (_COMMENT_SIGNATURE.match(text) or _THREAD_SIGNATURE.match(text))
     ]
-    story = next((i for i, text in enumerate(paragraphs) if len(text.split()) >= _STORY_WORDS), n)
+    story = next((i for i, text in enumerate(paragraphs) if _word_count(text) >= _STORY_WORDS), n)
     signed = [i for i in signed if i > story]
     # The longest run of signatures close enough to be one thread.
     threads, run = [], signed[:1]
@@ -1181,7 +1187,7 @@ def _flag_comment_thread_ends(paragraphs: list[str], flags: list[bool]) -> None:
     # The first comment: back from the first signature to the thread's label, when the label is flagged.
     for k in range(first - 1, max(first - longest - 2, -1), -1):
         text = paragraphs[k].strip()
-        if flags[k] and len(text.split()) <= 6 and _THREAD_LABEL.match(text):
+        if flags[k] and _word_count(text) <= 6 and _THREAD_LABEL.match(text):
             for j in range(k + 1, first):
                 flags[j] = True
             break
@@ -1199,7 +1205,7 @@ def _flag_kind_teasers(paragraphs: list[str], flags: list[bool]) -> None:
     _flag_runs(
         paragraphs,
         flags,
-        lambda text: len(text.split()) <= _KIND_WORDS and _KIND_TEASER.match(text) is not None,
+        lambda text: _word_count(text) <= _KIND_WORDS and _KIND_TEASER.match(text) is not None,
         _KIND_TEASER_RUN,
     )
 
@@ -1207,7 +1213,7 @@ def _flag_kind_teasers(paragraphs: list[str], flags: list[bool]) -> None:
 def _is_open_tag_line(text: str) -> bool:
     """A page's tags on one line whose list ends in its separator ("Tags: Politics, top news, World,"):
     _TAG_LINE once the separator is taken off (boilerplate-14)."""
-    if text.rstrip()[-1:] not in ",;" or len(text.split()) > 40:
+    if text.rstrip()[-1:] not in ",;" or _word_count(text) > 40:
         return False
     return _TAG_LINE.match(text.rstrip(",; ")) is not None
 
@@ -1235,7 +1241,7 @@ def _flag_runs(paragraphs: list[str], flags: list[bool], member: Callable[[str],
 def _is_stamped_teaser(text: str) -> bool:
     """A teaser of another story with its machine time stamp between headline and summary (boilerplate-14):
     a story's sentence gives a date in words, not a CMS's "22/12/2007 11:58:43"."""
-    return len(text.split()) <= _STAMPED_TEASER_WORDS and _STAMPED_TEASER.match(text) is not None
+    return _word_count(text) <= _STAMPED_TEASER_WORDS and _STAMPED_TEASER.match(text) is not None
 
 
 def _flag_opening_ticker(paragraphs: list[str], flags: list[bool]) -> None:
@@ -1245,7 +1251,7 @@ def _flag_opening_ticker(paragraphs: list[str], flags: list[bool]) -> None:
     its text, after its opening paragraphs."""
     i = 0
     while i < len(paragraphs):
-        if len(paragraphs[i].split()) >= _STORY_WORDS:
+        if _word_count(paragraphs[i]) >= _STORY_WORDS:
             return
         j = i
         while j < len(paragraphs) and _TICKER_ITEM.match(paragraphs[j].strip()):
@@ -1258,7 +1264,7 @@ def _flag_opening_ticker(paragraphs: list[str], flags: list[bool]) -> None:
 
 def _is_pointer(text: str) -> bool:
     """A short paragraph holding a link: a pointer of a block closing the page (_flag_news_boxes)."""
-    return len(text.split()) <= _POINTER_WORDS and ("](" in text or "http" in text or "www." in text)
+    return _word_count(text) <= _POINTER_WORDS and ("](" in text or "http" in text or "www." in text)
 
 
 def _flag_slideshows(paragraphs: list[str], flags: list[bool]) -> None:
@@ -1296,7 +1302,7 @@ def _flag_tag_lists(paragraphs: list[str], flags: list[bool]) -> None:
     while i < n:
         label = _TAG_LABEL.match(paragraphs[i]) is not None
         j = i + 1 if label else i
-        while j < n and _TAG_ITEM.match(paragraphs[j]) and len(paragraphs[j].split()) <= 4:
+        while j < n and _TAG_ITEM.match(paragraphs[j]) and _word_count(paragraphs[j]) <= 4:
             j += 1
         closes = all(flags[k] for k in range(j, n))
         if (label and (j > i + 1 or closes)) or (j - i >= 3 and closes):
@@ -1343,7 +1349,7 @@ def _is_sign_off(text: str) -> bool:
 def _signer(text: str) -> re.Match | None:
     """A signer's line: names (capitalised, as for sign-offs) or "the <Name> team", maybe a dash before and a
     role in parentheses after."""
-    found = _SIGNER.match(text) if len(text.split()) <= 8 else None
+    found = _SIGNER.match(text) if _word_count(text) <= 8 else None
     if found is None:
         return None
     names = found.group("names").strip()
@@ -1405,7 +1411,7 @@ def _flag_closing_formula(paragraphs: list[str], flags: list[bool]) -> None:
     where a post closes: a notice may follow it); elsewhere such a line is a reader's quote or a heading."""
     for i in range(max(0, len(paragraphs) - _SIGN_OFF_TAIL), len(paragraphs)):
         text = paragraphs[i]
-        if not flags[i] and len(text.split()) <= _CLOSING_FORMULA_WORDS and _CLOSING_FORMULA.match(text):
+        if not flags[i] and _word_count(text) <= _CLOSING_FORMULA_WORDS and _CLOSING_FORMULA.match(text):
             flags[i] = True
 
 
@@ -1422,7 +1428,7 @@ def _in_code_fences(paragraphs: list[str]) -> list[bool]:
 
 
 def _is_heading(text: str, config: BoilerplateConfig) -> bool:
-    return len(text.split()) <= config.max_heading_words and not _SENTENCE_END.search(text)
+    return _word_count(text) <= config.max_heading_words and not _SENTENCE_END.search(text)
 
 
 def _flag_issuer_blocks(paragraphs: list[str], flags: list[bool], config: BoilerplateConfig) -> None:
@@ -1439,11 +1445,11 @@ def _flag_issuer_blocks(paragraphs: list[str], flags: list[bool], config: Boiler
         tail = i / max(n - 1, 1) >= config.tail_start
         if _PROSE_BLOCK.match(text) or _ABOUT_INLINE.match(text) or _about_heading(paragraphs, i, tail):
             block = "prose"
-        elif _CONTACT_BLOCK.match(text) and len(text.split()) <= config.max_heading_words:
+        elif _CONTACT_BLOCK.match(text) and _word_count(text) <= config.max_heading_words:
             block = "contact"
         elif block == "prose" and _is_heading(text, config) and not flags[i]:
             block = None  # the next section of the page
-        elif block == "contact" and len(text.split()) > _SHORT_WORDS and not flags[i]:
+        elif block == "contact" and _word_count(text) > _SHORT_WORDS and not flags[i]:
             block = None
         if block:
             flags[i] = True
