@@ -1515,7 +1515,12 @@ _CODE_MIN_WORDS = 2
 # A link alone (a list item or not) whose text names a version is a template from 1 word: a release's package
 # link, its version changed ("* [apache-flink==1.16.2](https://pypi.org/project/apache-flink/1.16.2/)").
 _LINK_ALONE = re.compile(r"\s*(?:[*+-]\s+)?\[[^\]]+\]\([^)\s]*\)\s*")
-_MONTH_TOKEN = re.compile(rf"(?<![^ ]){_MONTH.pattern}(?![^ ])")  # a token of words joined by spaces
+# The words _MONTH matches whole (it is case-sensitive and has no other): a token is a month name when it is
+# one of them, a set look-up where a search of the pattern tried it at every letter of a paragraph.
+_MONTH_WORDS = frozenset(
+    """jan january feb february mar march apr april may jun june jul july aug august sep sept september oct
+    october nov november dec december""".split()
+)
 
 
 def _template_tokens(text: str) -> list[str]:
@@ -1559,7 +1564,7 @@ def _template_word(word: str) -> tuple[str, bool]:
     # A token of letters only holds no digit (most tokens: no search for one).
     if not word.isalpha() and _NUMBER.search(word) is not None:
         return "#", VERSION_STRING.fullmatch(word) is None
-    return ("@" if _MONTH.fullmatch(word) else word), False
+    return ("@" if word in _MONTH_WORDS else word), False
 
 
 def template_keys(text: str) -> tuple[int, int]:
@@ -1569,9 +1574,9 @@ def template_keys(text: str) -> tuple[int, int]:
     code = text.lstrip().startswith(("```", "~~~"))
     tokens = _template_tokens(text)
     joined = " ".join(tokens)
-    if _NUMBER.search(joined) is None and _MONTH_TOKEN.search(joined) is None:
+    if _NUMBER.search(joined) is None and _MONTH_WORDS.isdisjoint(tokens):
         # No word is masked and none is a fact (most paragraphs): the key is the words as they stand, without
-        # reading them one by one. Tokens hold no space, so a month between spaces is a whole token.
+        # reading them one by one.
         if len(tokens) < (_CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS):
             return 0, 0
         return _key(joined), 0
