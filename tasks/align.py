@@ -652,22 +652,30 @@ def _grow_run(
     total = piece_mass[seed] + whole_mass
     single = 2 * overlap(seed) / total if total else 0.0  # score(pieces[seed], piece_mass[seed])
     run = [seed]
-    combined = pieces[seed].copy()
-    now = single  # score(combined): `combined + piece` and `combined += piece` are equal bags in equal order
+    combined = pieces[seed]
+    now = single  # score(combined)
     while True:
-        options = [k for k in (run[0] - 1, run[-1] + 1) if fits(k)]
-        gains = [(score(combined + pieces[k]), -k, k) for k in options]
+        grown = {k: _added(combined, pieces[k]) for k in (run[0] - 1, run[-1] + 1) if fits(k)}
+        gains = [(score(bag), -k, k) for k, bag in grown.items()]
         if not gains:
             break
         best, _, k = max(gains)
         if best <= now:
             break
         run = sorted(run + [k])
-        combined += pieces[k]
+        combined = grown[k]
         now = best
     if len(run) < 2 or now < single + config.split_gain:
         return None
     return run
+
+
+def _added(bag: Counter, more: Counter) -> Counter:
+    """bag + more, the very Counter (the same counts in the same order: bag's words, then more's new ones),
+    made by a copy and an update rather than Counter.__add__'s loop over both (word counts are positive)."""
+    total = bag.copy()
+    total.update(more)
+    return total
 
 
 def _crossing(
