@@ -964,7 +964,7 @@ def _is_template(text: str) -> bool:
 
 def _has_figure(text: str) -> bool:
     lowered = text.lower()
-    return any(w in lowered for w in _FIGURE_WORDS) and _FIGURE.search(text) is not None
+    return any(map(lowered.__contains__, _FIGURE_WORDS)) and _FIGURE.search(text) is not None
 
 
 def _is_figure(text: str) -> bool:
