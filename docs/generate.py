@@ -55,6 +55,12 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: CPU and wall seconds per step of main and #13's align with its ASCII fold of "
         "paragraph words too, started together (`bench.run_cpu`), quoted in prose",
     ),
+    "run-cpu-speed.json": (
+        "pipeline.md",
+        "hand-written: CPU and wall seconds per step of main and #13's speed (the strong rules' words in one "
+        "Aho-Corasick pass, per-text rule verdicts and word counts kept, ASCII folds by byte, align's bags "
+        "and weights built in C) started together (`bench.run_cpu`), quoted in a table",
+    ),
     "quality.json": ("quality.md", "rendered (the whole page) by `bench.quality.render_page`"),
     "quality-heldout-first-look.json": (
         "linking.md",

@@ -91,12 +91,14 @@ class _Weights:
         # A word's weight depends only on how many bags hold it: each count's logarithm once, not once a word
         # (x * 1.0 is x, so the products are the very floats of the formula for every word).
         by_count = [0.0, *((math.log(n / k) + 0.05) for k in range(1, n))]
-        self.idf = {
-            word: by_count[k] * 0.2 if word in _FUNCTION_WORDS else by_count[k] for word, k in df.items()
-        }
+        # Each word's weight by its count, function words' a fifth of it (changing a key's value keeps its
+        # place): dictionaries built in C, not a comprehension a word.
+        self.idf = dict(zip(df, map(by_count.__getitem__, df.values()), strict=True))
+        for word in _FUNCTION_WORDS.intersection(df):
+            self.idf[word] *= 0.2
         # The bags as arrays (pair_dice scores pairs of them), and each bag's mass: sum(count * idf) over its
         # words, added in bag order as Python's sum adds them.
-        self.arrays = _BagArrays(bags, {word: k for k, word in enumerate(self.idf)})
+        self.arrays = _BagArrays(bags, dict(zip(self.idf, range(len(self.idf)), strict=True)))
         self.idf_vector = np.fromiter(chain(self.idf.values(), [0.0]), np.float64, len(self.idf) + 1)
         self.mass = _sum_in_order(self.arrays.counts * self.idf_vector[self.arrays.words]).tolist()
 
@@ -198,6 +200,12 @@ def word_edits(a: str, b: str) -> list[tuple[bool, str, str]]:
 # fold_token of an ASCII character that is no white space: NFKC changes no ASCII text and casefold is lower()
 # there, so a token's fold is its lower case with each character folded alone and the spaces dropped.
 _ASCII_FOLD = {code: "".join(paragraph_words(chr(code))) for code in range(128) if not chr(code).isspace()}
+# The same as a bytes.translate table and the characters it drops (each folds to one character or none):
+# one C pass over an ASCII text, where str.translate with a dictionary looks up every character in it.
+_ASCII_FOLD_BYTES = bytes(ord(_ASCII_FOLD.get(code) or chr(code)) for code in range(128)) + bytes(
+    range(128, 256)
+)
+_ASCII_FOLD_DROPPED = bytes(code for code, folded in _ASCII_FOLD.items() if not folded)
 
 
 def _folded_tokens(text: str, tokens: list[str]) -> list[str]:
@@ -205,7 +213,9 @@ def _folded_tokens(text: str, tokens: list[str]) -> list[str]:
     whole text, white space kept, splits into the folded tokens unless a token folds to nothing (it would
     vanish from the split: the counts differ, and each token is folded alone)."""
     if text.isascii():
-        folded = text.lower().translate(_ASCII_FOLD).split()
+        folded = (
+            text.encode("ascii").translate(_ASCII_FOLD_BYTES, _ASCII_FOLD_DROPPED).decode("ascii").split()
+        )
         if len(folded) == len(tokens):
             return folded
     return [fold_token(t) for t in tokens]
@@ -644,22 +654,30 @@ def _grow_run(
     total = piece_mass[seed] + whole_mass
     single = 2 * overlap(seed) / total if total else 0.0  # score(pieces[seed], piece_mass[seed])
     run = [seed]
-    combined = pieces[seed].copy()
-    now = single  # score(combined): `combined + piece` and `combined += piece` are equal bags in equal order
+    combined = pieces[seed]
+    now = single  # score(combined)
     while True:
-        options = [k for k in (run[0] - 1, run[-1] + 1) if fits(k)]
-        gains = [(score(combined + pieces[k]), -k, k) for k in options]
+        grown = {k: _added(combined, pieces[k]) for k in (run[0] - 1, run[-1] + 1) if fits(k)}
+        gains = [(score(bag), -k, k) for k, bag in grown.items()]
         if not gains:
             break
         best, _, k = max(gains)
         if best <= now:
             break
         run = sorted(run + [k])
-        combined += pieces[k]
+        combined = grown[k]
         now = best
     if len(run) < 2 or now < single + config.split_gain:
         return None
     return run
+
+
+def _added(bag: Counter, more: Counter) -> Counter:
+    """bag + more, the very Counter (the same counts in the same order: bag's words, then more's new ones),
+    made by a copy and an update rather than Counter.__add__'s loop over both (word counts are positive)."""
+    total = bag.copy()
+    total.update(more)
+    return total
 
 
 def _crossing(

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate
 
 import numpy as np
@@ -774,23 +774,40 @@ def _lowered(text: str) -> str:
 
 
 def _strong_matches(texts: list[str]) -> list[bool]:
-    """Whether each text matches a strong rule; each rule's words are searched for once in the whole batch."""
+    """Whether each text matches a strong rule; the rules' words are searched for in one pass of the batch."""
     lowered = [_lowered(t) for t in texts]
     joined = "\n" + "\n".join(lowered)
     # Where each text ends (at the line break after it): a word's last character lies inside its text.
     ends = list(accumulate(len(t) + 1 for t in lowered))
+    candidates: list[set[int]] = [set() for _ in _STRONG]
+    for last, rules in _strong_words().iter(joined):  # every occurrence, overlapping ones too
+        text = bisect_right(ends, last)
+        for rule in rules:
+            candidates[rule].add(text)
     matched = [False] * len(texts)
-    for words, rule in _STRONG:
-        candidates: set[int] = set()
-        for word in words:
-            at = joined.find(word)
-            while at != -1:
-                candidates.add(bisect_right(ends, at + len(word) - 1))
-                at = joined.find(word, at + 1)
-        for k in sorted(candidates):
+    for (_, rule), found in zip(_STRONG, candidates, strict=True):
+        for k in sorted(found):
             if not matched[k] and rule.search(texts[k]):
                 matched[k] = True
     return matched
+
+
+@cache
+def _strong_words():
+    """The strong rules' words as one Aho-Corasick automaton, each word with the rules (places in _STRONG) it
+    stands for: a batch is read once for all of them, not once a word (91 words, 1.1 of a worker's 11 CPU s
+    of preparing half the 10k corpus)."""
+    import ahocorasick  # imported at use: a run with nothing new flags nothing
+
+    rules: dict[str, list[int]] = defaultdict(list)
+    for place, (words, _) in enumerate(_STRONG):
+        for word in words:
+            rules[word].append(place)
+    automaton = ahocorasick.Automaton()
+    for word, places in rules.items():
+        automaton.add_word(word, tuple(places))
+    automaton.make_automaton()
+    return automaton
 
 
 def flag_document(paragraphs: list[str], config: BoilerplateConfig = BoilerplateConfig()) -> list[bool]:
@@ -850,35 +867,28 @@ def flags_from_rules(
     anchors = list(flags)
     code = _in_code_fences(paragraphs)
     in_authors = False  # inside a document's own section of its authors' addresses
+    if len(_LINES_SEEN) > _SEEN_CAP or len(_VERDICTS_SEEN) > _SEEN_CAP:
+        _LINES_SEEN.clear()
+        _VERDICTS_SEEN.clear()
+    lines, verdicts = _LINES_SEEN.setdefault(config, {}), _VERDICTS_SEEN.setdefault(config, {})
     for i, text in enumerate(paragraphs):
-        short = len(text) <= 120 and len(text.split()) <= _SHORT_WORDS
-        # Its word first: a search of the pattern costs more than all the other rules on most paragraphs.
-        if "author" in _lowered(text) and _AUTHORS_SECTION.search(text) and _is_heading(text, config):
+        line = lines.get(text)
+        if line is None:
+            line = lines[text] = _line_of(text, config)
+        short, authors_heading = line
+        if authors_heading:
             in_authors = True
         elif not short:
             in_authors = False
-        if not flags[i] and (
-            _COMMENT.match(text)
-            or _MARKUP.match(text)
-            or (_PLACEHOLDER.match(text) and not code[i])
-            or _is_byline(text)
-            or _is_news_furniture(text)
-            or _RULE_LINE.match(text)
-            or _is_figure(text)
-            or (short and _is_short_boilerplate(text, addresses=not in_authors))
-            or (short and _is_sign_off(text))
-            or (short and _CREDIT.match(text) is not None)
-            or _is_link_list(text)
-            or is_page_furniture(text)
-            or _is_stamped_teaser(text)
-            or is_reader_prompt(text)
-            or is_post_furniture(text)
-            or is_markdown_markup(text)
-            or _is_open_tag_line(text)
-            or (len(text.split()) <= _MEDIA_POINTER_WORDS and _MEDIA_POINTER.match(text) is not None)
-            or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)
-        ):
-            flags[i] = True
+        if not flags[i]:
+            verdict = verdicts.get(text)
+            if verdict is None:
+                verdict = verdicts[text] = _verdict_of(text, short)
+            alone, placeholder, short_rule, address = verdict
+            # The rules of the text alone, then those that read where it stands: a to-do line inside code is
+            # code, an address line inside a document's own authors' section is theirs.
+            if alone or (placeholder and not code[i]) or short_rule or (address and not in_authors):
+                flags[i] = True
     _flag_closing_sign_off(paragraphs, flags)
     _flag_closing_formula(paragraphs, flags)
     flag_closing_bio(paragraphs, flags)
@@ -901,6 +911,55 @@ def flags_from_rules(
     return flags
 
 
+@lru_cache(maxsize=_SEEN_CAP)
+def _word_count(text: str) -> int:
+    """len(text.split()) of a paragraph, kept: a dozen rules ask it of every paragraph, and their copies."""
+    return len(text.split())
+
+
+# What flags_from_rules reads of a text alone, by configuration then text (_line_of, _verdict_of): a text's
+# rules are its own, and a story's copies and an outlet's furniture recur in a worker's batches. Capped as
+# _STRONG_SEEN.
+_LINES_SEEN: dict[BoilerplateConfig, dict[str, tuple[bool, bool]]] = {}
+_VERDICTS_SEEN: dict[BoilerplateConfig, dict[str, tuple[bool, bool, bool, bool]]] = {}
+
+
+def _line_of(text: str, config: BoilerplateConfig) -> tuple[bool, bool]:
+    """(short, a heading of the document's own authors' section) of a paragraph."""
+    short = len(text) <= 120 and _word_count(text) <= _SHORT_WORDS
+    # Its word first: a search of the pattern costs more than all the other rules on most paragraphs.
+    heading = "author" in _lowered(text) and _AUTHORS_SECTION.search(text) and _is_heading(text, config)
+    return short, bool(heading)
+
+
+def _verdict_of(text: str, short: bool) -> tuple[bool, bool, bool, bool]:
+    """The per-paragraph rules on a text alone: (a rule of the text alone matches, an editor's placeholder
+    (not one inside code), a short-line rule, an address line (not one in the authors' own section))."""
+    alone = bool(
+        _COMMENT.match(text)
+        or _MARKUP.match(text)
+        or _is_byline(text)
+        or _is_news_furniture(text)
+        or _RULE_LINE.match(text)
+        or _is_figure(text)
+        or (short and _is_sign_off(text))
+        or (short and _CREDIT.match(text) is not None)
+        or _is_link_list(text)
+        or is_page_furniture(text)
+        or _is_stamped_teaser(text)
+        or is_reader_prompt(text)
+        or is_post_furniture(text)
+        or is_markdown_markup(text)
+        or _is_open_tag_line(text)
+        or (_word_count(text) <= _MEDIA_POINTER_WORDS and _MEDIA_POINTER.match(text) is not None)
+        or (text[:1] == "#" and _ABOUT_RUN_IN.match(text) is not None)
+    )
+    placeholder = _PLACEHOLDER.match(text) is not None
+    short_rule = short and _is_short_boilerplate(text, addresses=False)
+    address = short and _is_short_boilerplate(text, addresses=True)
+    return alone, placeholder, short_rule, address
+
+
 def _is_template(text: str) -> bool:
     if ("{" not in text and "[%" not in text) or not _TEMPLATE.search(text) or _has_figure(text):
         return False
@@ -914,7 +973,7 @@ def _is_template(text: str) -> bool:
 
 def _has_figure(text: str) -> bool:
     lowered = text.lower()
-    return any(w in lowered for w in _FIGURE_WORDS) and _FIGURE.search(text) is not None
+    return any(map(lowered.__contains__, _FIGURE_WORDS)) and _FIGURE.search(text) is not None
 
 
 def _is_figure(text: str) -> bool:
@@ -927,7 +986,7 @@ def _is_figure(text: str) -> bool:
 
 
 def _is_short_boilerplate(text: str, addresses: bool = True) -> bool:
-    if len(text.split()) > _SHORT_WORDS:
+    if _word_count(text) > _SHORT_WORDS:
         return False
     return _SHORT.search(text) is not None or (addresses and _ADDRESS_LINE.search(text) is not None)
 
@@ -937,7 +996,7 @@ def _is_news_furniture(text: str) -> bool:
     """A news page's pointer to other stories or invitation to the comments (50 words at most), a photo's
     caption with its credit (60), photo credit, time stamp, header line, row of links, source note, follow
     line or tune-in line (25 words at most)."""
-    words = len(text.split())
+    words = _word_count(text)
     # _COMMENTS's own words first: a search of the pattern costs more than all the other rules here.
     if words <= 50 and (
         _POINTER.match(text) or ("the comments" in _lowered(text) and _COMMENTS.search(text))
@@ -1038,7 +1097,7 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
     while (
         start > 0
         and _TEASER_LINE.match(paragraphs[start - 1])
-        and 2 <= len(paragraphs[start - 1].split()) <= 15
+        and 2 <= _word_count(paragraphs[start - 1]) <= 15
     ):
         start -= 1
     if end - start >= _TEASER_RUN and start > 0:
@@ -1062,7 +1121,7 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
         for k in range(signatures[0], signatures[-1] + 1):
             flags[k] = True
     for i, text in enumerate(paragraphs[:-1]):
-        if not flags[i] or len(text.split()) > 4:
+        if not flags[i] or _word_count(text) > 4:
             continue
         after = paragraphs[i + 1]
         if re.fullmatch(r"by:?", text.strip(), re.IGNORECASE):
@@ -1077,7 +1136,7 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
                 flags[i + 1] = True
         elif _RELATED_LABEL.match(text):
             j = i + 1
-            while j < n and len(paragraphs[j].split()) <= 8 and not _SENTENCE_END.search(paragraphs[j]):
+            while j < n and _word_count(paragraphs[j]) <= 8 and not _SENTENCE_END.search(paragraphs[j]):
                 flags[j] = True
                 j += 1
     # boilerplate-11: a pointer block closing the page, its label ("### See Also", "Related links:") and the
@@ -1087,7 +1146,7 @@ def _flag_news_boxes(paragraphs: list[str], flags: list[bool]) -> None:
     while end > 0 and flags[end - 1]:
         end -= 1
     for i in range(max(end - _CLOSING_POINTERS - 1, 0), end):
-        if flags[i] and len(paragraphs[i].split()) <= 4:
+        if flags[i] and _word_count(paragraphs[i]) <= 4:
             label = paragraphs[i].strip()
             if _POINTERS_LABEL_RE.match(label) or _RELATED_LABEL.match(label):
                 pointers = paragraphs[i + 1 : end]
@@ -1113,10 +1172,10 @@ def _flag_comment_thread_ends(paragraphs: list[str], flags: list[bool]) -> None:
     signed = [
         i
         for i, text in enumerate(paragraphs)
-        if len(text.split()) <= _SHORT_WORDS
+        if _word_count(text) <= _SHORT_WORDS
         and (_COMMENT_SIGNATURE.match(text) or _THREAD_SIGNATURE.match(text))
     ]
-    story = next((i for i, text in enumerate(paragraphs) if len(text.split()) >= _STORY_WORDS), n)
+    story = next((i for i, text in enumerate(paragraphs) if _word_count(text) >= _STORY_WORDS), n)
     signed = [i for i in signed if i > story]
     # The longest run of signatures close enough to be one thread.
     threads, run = [], signed[:1]
@@ -1137,7 +1196,7 @@ def _flag_comment_thread_ends(paragraphs: list[str], flags: list[bool]) -> None:
     # The first comment: back from the first signature to the thread's label, when the label is flagged.
     for k in range(first - 1, max(first - longest - 2, -1), -1):
         text = paragraphs[k].strip()
-        if flags[k] and len(text.split()) <= 6 and _THREAD_LABEL.match(text):
+        if flags[k] and _word_count(text) <= 6 and _THREAD_LABEL.match(text):
             for j in range(k + 1, first):
                 flags[j] = True
             break
@@ -1155,7 +1214,7 @@ def _flag_kind_teasers(paragraphs: list[str], flags: list[bool]) -> None:
     _flag_runs(
         paragraphs,
         flags,
-        lambda text: len(text.split()) <= _KIND_WORDS and _KIND_TEASER.match(text) is not None,
+        lambda text: _word_count(text) <= _KIND_WORDS and _KIND_TEASER.match(text) is not None,
         _KIND_TEASER_RUN,
     )
 
@@ -1163,7 +1222,7 @@ def _flag_kind_teasers(paragraphs: list[str], flags: list[bool]) -> None:
 def _is_open_tag_line(text: str) -> bool:
     """A page's tags on one line whose list ends in its separator ("Tags: Politics, top news, World,"):
     _TAG_LINE once the separator is taken off (boilerplate-14)."""
-    if text.rstrip()[-1:] not in ",;" or len(text.split()) > 40:
+    if text.rstrip()[-1:] not in ",;" or _word_count(text) > 40:
         return False
     return _TAG_LINE.match(text.rstrip(",; ")) is not None
 
@@ -1191,7 +1250,7 @@ def _flag_runs(paragraphs: list[str], flags: list[bool], member: Callable[[str],
 def _is_stamped_teaser(text: str) -> bool:
     """A teaser of another story with its machine time stamp between headline and summary (boilerplate-14):
     a story's sentence gives a date in words, not a CMS's "22/12/2007 11:58:43"."""
-    return len(text.split()) <= _STAMPED_TEASER_WORDS and _STAMPED_TEASER.match(text) is not None
+    return _word_count(text) <= _STAMPED_TEASER_WORDS and _STAMPED_TEASER.match(text) is not None
 
 
 def _flag_opening_ticker(paragraphs: list[str], flags: list[bool]) -> None:
@@ -1201,7 +1260,7 @@ def _flag_opening_ticker(paragraphs: list[str], flags: list[bool]) -> None:
     its text, after its opening paragraphs."""
     i = 0
     while i < len(paragraphs):
-        if len(paragraphs[i].split()) >= _STORY_WORDS:
+        if _word_count(paragraphs[i]) >= _STORY_WORDS:
             return
         j = i
         while j < len(paragraphs) and _TICKER_ITEM.match(paragraphs[j].strip()):
@@ -1214,7 +1273,7 @@ def _flag_opening_ticker(paragraphs: list[str], flags: list[bool]) -> None:
 
 def _is_pointer(text: str) -> bool:
     """A short paragraph holding a link: a pointer of a block closing the page (_flag_news_boxes)."""
-    return len(text.split()) <= _POINTER_WORDS and ("](" in text or "http" in text or "www." in text)
+    return _word_count(text) <= _POINTER_WORDS and ("](" in text or "http" in text or "www." in text)
 
 
 def _flag_slideshows(paragraphs: list[str], flags: list[bool]) -> None:
@@ -1252,7 +1311,7 @@ def _flag_tag_lists(paragraphs: list[str], flags: list[bool]) -> None:
     while i < n:
         label = _TAG_LABEL.match(paragraphs[i]) is not None
         j = i + 1 if label else i
-        while j < n and _TAG_ITEM.match(paragraphs[j]) and len(paragraphs[j].split()) <= 4:
+        while j < n and _TAG_ITEM.match(paragraphs[j]) and _word_count(paragraphs[j]) <= 4:
             j += 1
         closes = all(flags[k] for k in range(j, n))
         if (label and (j > i + 1 or closes)) or (j - i >= 3 and closes):
@@ -1299,7 +1358,7 @@ def _is_sign_off(text: str) -> bool:
 def _signer(text: str) -> re.Match | None:
     """A signer's line: names (capitalised, as for sign-offs) or "the <Name> team", maybe a dash before and a
     role in parentheses after."""
-    found = _SIGNER.match(text) if len(text.split()) <= 8 else None
+    found = _SIGNER.match(text) if _word_count(text) <= 8 else None
     if found is None:
         return None
     names = found.group("names").strip()
@@ -1361,7 +1420,7 @@ def _flag_closing_formula(paragraphs: list[str], flags: list[bool]) -> None:
     where a post closes: a notice may follow it); elsewhere such a line is a reader's quote or a heading."""
     for i in range(max(0, len(paragraphs) - _SIGN_OFF_TAIL), len(paragraphs)):
         text = paragraphs[i]
-        if not flags[i] and len(text.split()) <= _CLOSING_FORMULA_WORDS and _CLOSING_FORMULA.match(text):
+        if not flags[i] and _word_count(text) <= _CLOSING_FORMULA_WORDS and _CLOSING_FORMULA.match(text):
             flags[i] = True
 
 
@@ -1378,7 +1437,7 @@ def _in_code_fences(paragraphs: list[str]) -> list[bool]:
 
 
 def _is_heading(text: str, config: BoilerplateConfig) -> bool:
-    return len(text.split()) <= config.max_heading_words and not _SENTENCE_END.search(text)
+    return _word_count(text) <= config.max_heading_words and not _SENTENCE_END.search(text)
 
 
 def _flag_issuer_blocks(paragraphs: list[str], flags: list[bool], config: BoilerplateConfig) -> None:
@@ -1400,11 +1459,11 @@ def _flag_issuer_blocks(paragraphs: list[str], flags: list[bool], config: Boiler
             or _closing_about_acronym(paragraphs, i, flags)
         ):
             block = "prose"
-        elif _CONTACT_BLOCK.match(text) and len(text.split()) <= config.max_heading_words:
+        elif _CONTACT_BLOCK.match(text) and _word_count(text) <= config.max_heading_words:
             block = "contact"
         elif block == "prose" and _is_heading(text, config) and not flags[i]:
             block = None  # the next section of the page
-        elif block == "contact" and len(text.split()) > _SHORT_WORDS and not flags[i]:
+        elif block == "contact" and _word_count(text) > _SHORT_WORDS and not flags[i]:
             block = None
         if block:
             flags[i] = True
@@ -1484,7 +1543,12 @@ _CODE_MIN_WORDS = 2
 # A link alone (a list item or not) whose text names a version is a template from 1 word: a release's package
 # link, its version changed ("* [apache-flink==1.16.2](https://pypi.org/project/apache-flink/1.16.2/)").
 _LINK_ALONE = re.compile(r"\s*(?:[*+-]\s+)?\[[^\]]+\]\([^)\s]*\)\s*")
-_MONTH_TOKEN = re.compile(rf"(?<![^ ]){_MONTH.pattern}(?![^ ])")  # a token of words joined by spaces
+# The words _MONTH matches whole (it is case-sensitive and has no other): a token is a month name when it is
+# one of them, a set look-up where a search of the pattern tried it at every letter of a paragraph.
+_MONTH_WORDS = frozenset(
+    """jan january feb february mar march apr april may jun june jul july aug august sep sept september oct
+    october nov november dec december""".split()
+)
 
 
 def _template_tokens(text: str) -> list[str]:
@@ -1528,7 +1592,7 @@ def _template_word(word: str) -> tuple[str, bool]:
     # A token of letters only holds no digit (most tokens: no search for one).
     if not word.isalpha() and _NUMBER.search(word) is not None:
         return "#", VERSION_STRING.fullmatch(word) is None
-    return ("@" if _MONTH.fullmatch(word) else word), False
+    return ("@" if word in _MONTH_WORDS else word), False
 
 
 def template_keys(text: str) -> tuple[int, int]:
@@ -1538,9 +1602,9 @@ def template_keys(text: str) -> tuple[int, int]:
     code = text.lstrip().startswith(("```", "~~~"))
     tokens = _template_tokens(text)
     joined = " ".join(tokens)
-    if _NUMBER.search(joined) is None and _MONTH_TOKEN.search(joined) is None:
+    if _NUMBER.search(joined) is None and _MONTH_WORDS.isdisjoint(tokens):
         # No word is masked and none is a fact (most paragraphs): the key is the words as they stand, without
-        # reading them one by one. Tokens hold no space, so a month between spaces is a whole token.
+        # reading them one by one.
         if len(tokens) < (_CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS):
             return 0, 0
         return _key(joined), 0

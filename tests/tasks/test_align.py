@@ -360,6 +360,39 @@ def test_word_edits_are_pythons_difflib_opcodes():
         assert word_edits(" ".join(a), " ".join(b)) == want
 
 
+def test_a_grown_bag_is_counter_addition_to_the_order_of_its_words():
+    """Split and merge growing adds a piece's words to the run's bag: the same counts in the same order as
+    Counter's +, whose order the weighted sums over the bag follow; neither bag is changed."""
+    import random
+    from collections import Counter
+
+    from tasks.align import _added
+
+    rng = random.Random(11)
+    words = (A + " " + B).split()
+    for _ in range(500):
+        bag = Counter(rng.choices(words, k=rng.randint(0, 30)))
+        piece = Counter(rng.choices(words, k=rng.randint(0, 30)))
+        before = (list(bag.items()), list(piece.items()))
+        assert list(_added(bag, piece).items()) == list((bag + piece).items())
+        assert (list(bag.items()), list(piece.items())) == before
+
+
+def test_ascii_texts_fold_into_the_tokens_fold_token_gives():
+    """The word diff's one-pass fold of an ASCII text gives each token's fold_token, whatever ASCII character
+    it holds (quotes and punctuation dropped, letters lowered, control characters too)."""
+    import random
+
+    from tasks.align import _folded_tokens, fold_token
+
+    rng = random.Random(5)
+    alphabet = [chr(code) for code in range(128)] + ["don't", "U.S.", "e-mail", "(2024)", "ABC"]
+    for _ in range(2000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 40)))
+        tokens = text.split()
+        assert _folded_tokens(text, tokens) == [fold_token(t) for t in tokens]
+
+
 def test_split_and_merge_growing_reads_the_candidates_overlaps_to_the_last_bit(monkeypatch):
     """Split and merge growing takes a piece's overlap with the whole from the candidates' scoring; every fate
     of generated stories (splits and merges among them) is the same when it sums each overlap again itself."""

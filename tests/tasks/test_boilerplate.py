@@ -276,3 +276,29 @@ def test_a_standards_body_notice_and_a_badge_but_not_text_about_them():
     ]
     assert flag_document(doc) == [False, True, True, True, False, True, False, False]
     assert is_boilerplate_by_rule(doc[5], 0.1) and not is_boilerplate_by_rule(doc[6], 0.9)
+
+
+def test_a_lines_verdict_where_it_stands_is_not_carried_to_its_next_copy():
+    """The rules on a text alone are kept for its copies in a process's later documents; what depends on
+    where the text stands is read each time: an address line inside a document's own authors' section, a
+    to-do line inside a fenced code block."""
+    from tasks.boilerplate import flag_documents
+
+    body = [
+        "The committee met on Tuesday to weigh the proposal for a new bridge over the river, which residents "
+        "have asked for since the old ferry stopped running in the spring.",
+        "Members said the cost would be shared between the county and the state, with work to start next "
+        "year if the plan is approved at the next meeting.",
+        "Several residents spoke in favour, saying the crossing would cut their journey to the hospital by "
+        "half an hour, while two farmers asked about the road through their fields.",
+    ]
+    address = "Email: pat.quinn@example.org"
+    todo = "# TODO: handle the empty case first"
+    authors = [*body, "Authors' Addresses", "Pat Quinn Example Institute", address]
+    contact = [*body, "Pat Quinn, Example Institute", address]
+    code = [*body[:2], "```python def first(xs): return xs[0]", todo + " ```", body[2]]
+    draft = [*body[:2], todo, body[2]]
+    for batch in ([authors, contact, code, draft], [draft, code, contact, authors]):
+        flags = dict(zip(map(id, batch), flag_documents(batch), strict=True))
+        assert not any(flags[id(authors)]) and not any(flags[id(code)])
+        assert flags[id(contact)][-1] and flags[id(draft)][2]

@@ -15,6 +15,18 @@ def test_comparison_form_folds_unicode_forms():
     assert comparison_form("ﬁnal\u00a0word") == comparison_form("final word")
 
 
+def test_an_ascii_text_folds_as_the_unicode_path_folds_it():
+    """ASCII texts take a one-pass fold by byte: the same words as the NFKC, casefold and per-character fold
+    every other text takes (a word that is not ASCII sends the whole text down that path)."""
+    import random
+
+    rng = random.Random(7)
+    alphabet = [chr(code) for code in range(128)] + ["Don't", "U.S.", "e-mail", "(2024)", "`code`", '"QUOTE"']
+    for _ in range(2000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 40)))
+        assert comparison_words(text) + ["é"] == comparison_words(text + " é")
+
+
 def test_repair_fixes_mojibake_but_keeps_curly_quotes():
     assert repair_text("It\u00e2\u20ac\u2122s here") == "It’s here"
     assert repair_text("“quoted”") == "“quoted”"

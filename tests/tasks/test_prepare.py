@@ -118,7 +118,6 @@ def test_texts_met_again_in_a_batch_or_a_later_one_give_the_rows_of_a_fresh_proc
 def test_template_keys_without_numbers_or_months_are_those_read_word_by_word(seed_texts, monkeypatch):
     """template_keys skips its word-by-word pass where no word is masked (no digit, no month's name): the keys
     are those of that pass, for texts with and without numbers, month names and code fences."""
-    import re
 
     import tasks.boilerplate as boilerplate
 
@@ -133,9 +132,32 @@ def test_template_keys_without_numbers_or_months_are_those_read_word_by_word(see
         "",
     ]
     quick = [boilerplate.template_keys(t) for t in texts]
-    monkeypatch.setattr(boilerplate, "_MONTH_TOKEN", re.compile(""))  # every text read word by word
+
+    class _EveryTextHasAMonth(frozenset):
+        def isdisjoint(self, other) -> bool:
+            return False
+
+    every = _EveryTextHasAMonth(boilerplate._MONTH_WORDS)
+    monkeypatch.setattr(boilerplate, "_MONTH_WORDS", every)  # every text read word by word
     assert [boilerplate.template_keys(t) for t in texts] == quick
     assert sum(key != 0 for key, _ in quick) > 10
+
+
+def test_the_month_words_are_the_words_the_month_pattern_matches_whole():
+    """template_keys tells a month's name by a set of words: the very words _MONTH matches whole, and no
+    other (its prefixes, longer words, other cases, other letters that look alike)."""
+    import tasks.boilerplate as boilerplate
+
+    words = boilerplate._MONTH_WORDS
+    assert all(boilerplate._MONTH.fullmatch(w) for w in words)
+    near = {variant for w in words for variant in (w[:k] for k in range(len(w) + 2)) if variant}
+    near |= {w + tail for w in words for tail in ("s", "e", "t", "ember", "uary", ".")}
+    near |= (
+        {w.title() for w in words} | {w.upper() for w in words} | {w.replace("s", "\u017f") for w in words}
+    )
+    assert near - words  # the variants hold words that are no month's name
+    for variant in near:
+        assert (variant in words) == (boilerplate._MONTH.fullmatch(variant) is not None), variant
 
 
 def test_paragraphs_the_reader_found_in_a_box_of_links_are_flagged():
