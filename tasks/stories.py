@@ -305,10 +305,23 @@ def find_stories(
     else:
         docs, paras = with_evidence(docs, paras)
     wide = WideColumns(paras, tuple(evidence or ()), evidence_rows)
+    # Linking breaks ties by a document's position (average linkage takes equal links in the order of their
+    # documents; a chain of the documents printing one pair of stock texts follows it). In doc_id order any
+    # two documents are in one order whatever order the files hold them in: a daily run's stored-then-new
+    # documents, the part it links again, and a fresh run's corpus (issue #13: at 100k, ties broken in
+    # another order put 25 documents in other stories).
+    order = pc.sort_indices(docs.column("doc_id"))
+    docs = docs.take(order)
+    given = stored
+    if stored is not None:
+        stored = StoredStories(stored.story[order.to_numpy()], stored.members)
     if scratch is not None:
         scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch, prefix="find-stories-") as folder:
-        return _find_stories(docs, paras, wide, config, Path(folder), stored)
+        found = _find_stories(docs, paras, wide, config, Path(folder), stored)
+    if given is not None:
+        given.relinked = stored.relinked
+    return found
 
 
 def _find_stories(
