@@ -30,7 +30,7 @@ import numpy as np
 # two instances of a series whose titles name two days are apart whatever days their texts name.
 # link-15: a series is named by its title's words before its first instance too (evidence.series_lead_of);
 # two years' instances each about its own year are apart (evidence.year_of).
-LINK_VERSION = "link-17"
+LINK_VERSION = "link-18"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
