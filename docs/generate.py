@@ -150,6 +150,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "memory.md",
         "hand-written: #13 rss's reprint run at 10k, 50k and 101k (bench.scale_run sizes), quoted in a table",
     ),
+    "run-memory-101k-main.json": (
+        "memory.md",
+        "hand-written: bench/run_memory.py at 101k on main f8d1abc (#13 rss: the 100k peak), in prose",
+    ),
     "link-peak-100k.json": (
         "memory.md",
         "hand-written: linking 101k documents alone, before and after #13 rss (bench.link_peak), in a table",
