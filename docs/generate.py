@@ -157,6 +157,18 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "trace.json": ("trace-benchmarks.md", "rendered (the whole page) by `bench.trace_bench.render`"),
     "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
     "scale.json": ("memory.md", "the region `scale-results`, by `bench.scale_run.render`"),
+    "scale-rss.json": (
+        "memory.md",
+        "hand-written: #13 rss's reprint run at 10k, 50k and 101k (bench.scale_run sizes), quoted in a table",
+    ),
+    "run-memory-101k-main.json": (
+        "memory.md",
+        "hand-written: bench/run_memory.py at 101k on main f8d1abc (#13 rss: the 100k peak), in prose",
+    ),
+    "link-peak-100k.json": (
+        "memory.md",
+        "hand-written: linking 101k documents alone, before and after #13 rss (bench.link_peak), in a table",
+    ),
     "run-memory.json": (
         "memory.md",
         "hand-written: peak RSS of reprint run at 10k on #13's link-incr branch, quoted in prose",

@@ -97,23 +97,69 @@ def narrative_shingles(paragraphs: list[str]) -> list[tuple[str, ...] | None]:
     again)."""
     out: list[tuple[str, ...] | None] = []
     for text in paragraphs:
-        segments: list[tuple[list[str], bool]] = [([], False)]  # words outside quotes; beside a quote?
-        closing = ""  # the mark that closes the quote open, or "" outside quotes
-        for token in _QUOTED_TOKEN.findall(text):
-            if closing:  # inside a quote, only its own closing mark counts (not a quote inside the quote)
-                if token == closing:  # the quote closed: the words after it are beside it
-                    closing = ""
-                    segments.append(([], True))
-            elif token in _CLOSES:  # a quote opens: the words before it are beside it
-                segments[-1] = (segments[-1][0], True)
-                closing = _CLOSES[token]
-            elif token not in "”’":  # a word (a stray closing mark, a plural's apostrophe: nothing)
-                segments[-1][0].append(token.lower().replace("’", "'"))
-        for words, beside in segments:
-            if not (beside and len(words) <= ATTRIBUTION_WORDS):
-                out.extend(_shingles(words))
+        for words in _narrative_runs(text):
+            out.extend(_shingles(words))
         out.append(None)
     return out
+
+
+def _narrative_runs(text: str) -> list[list[str]]:
+    """One paragraph's runs of narrative words (lower-cased), as narrative_shingles shingles them: the words
+    outside quotes, but for those beside a quote that are its attribution."""
+    segments: list[tuple[list[str], bool]] = [([], False)]  # words outside quotes; beside a quote?
+    closing = ""  # the mark that closes the quote open, or "" outside quotes
+    for token in _QUOTED_TOKEN.findall(text):
+        if closing:  # inside a quote, only its own closing mark counts (not a quote inside the quote)
+            if token == closing:  # the quote closed: the words after it are beside it
+                closing = ""
+                segments.append(([], True))
+        elif token in _CLOSES:  # a quote opens: the words before it are beside it
+            segments[-1] = (segments[-1][0], True)
+            closing = _CLOSES[token]
+        elif token not in "”’":  # a word (a stray closing mark, a plural's apostrophe: nothing)
+            segments[-1][0].append(token.lower().replace("’", "'"))
+    return [words for words, beside in segments if not (beside and len(words) <= ATTRIBUTION_WORDS)]
+
+
+# Odd 64-bit constants weighting a word's hash by its place in a narrative shingle (narrative_keys).
+_NARRATIVE_PLACE = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53],
+    dtype=np.uint64,
+)
+
+
+def narrative_keys(paragraphs: list[str]) -> list[np.ndarray]:
+    """Per paragraph, its narrative_shingles as distinct 64-bit keys (sorted): what narrative_paragraphs
+    compares, held in 8 bytes a shingle (a shingle as a tuple of words holds about 160). A key is the
+    shingle's words' hashes (tasks.fingerprint.word_hash), each times an odd constant of its place, summed:
+    two shingles have one key when their words are the same; two different ones, with odds of 2**-64."""
+    words: list[str] = []
+    lengths, owner = [], []
+    for k, text in enumerate(paragraphs):
+        for run in _narrative_runs(text):
+            words.extend(run)
+            lengths.append(len(run))
+            owner.append(k)
+    n = NARRATIVE_SHINGLE
+    lengths = np.array(lengths, dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths
+    windows = np.maximum(lengths - n + 1, 0)  # shingles per run
+    first = (
+        np.repeat(starts, windows)
+        + np.arange(int(windows.sum()))
+        - np.repeat(np.cumsum(windows) - windows, windows)
+    )
+    hashes = word_hashes(pa.array(words, pa.string())) if words else np.zeros(0, dtype=np.uint64)
+    keys = np.zeros(len(first), dtype=np.uint64)
+    for place in range(n):
+        keys += hashes[first + place] * _NARRATIVE_PLACE[place]
+    of = np.repeat(np.array(owner, dtype=np.int64), windows)
+    order = np.lexsort((keys, of))
+    keys, of = keys[order], of[order]
+    distinct = np.r_[True, (keys[1:] != keys[:-1]) | (of[1:] != of[:-1])] if len(keys) else np.zeros(0, bool)
+    keys, of = keys[distinct], of[distinct]
+    bounds = np.searchsorted(of, np.arange(len(paragraphs) + 1))
+    return [keys[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _shingles(words: list[str]) -> list[tuple[str, ...] | None]:

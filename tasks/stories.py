@@ -32,7 +32,8 @@ from tasks.evidence import (
     dates_of,
     name_lists,
     names_and_numbers,  # noqa: F401 (part of this module's interface)
-    narrative_shingles,
+    narrative_keys,
+    narrative_shingles,  # noqa: F401 (part of this module's interface)
     own_share,
     series_lead_of,
     series_of,
@@ -780,9 +781,11 @@ def narrative_check(
             return out
         apart = (outlet[a] != outlet[b]) | (outlet[a] < 0)
         test = np.flatnonzero((out < 1) & apart & (contained >= config.min_narrative_containment))
-        if len(test):
-            read = narrative(np.union1d(a[test], b[test]))
-            for k in test.tolist():
+        # The pairs' documents are read a part of at most _NARRATIVE_DOCS at a time: what is held of their
+        # narratives is bounded, however many pairs the corpus makes (at 100k generated documents, thousands).
+        for part in _pair_parts(a[test], b[test], _NARRATIVE_DOCS):
+            read = narrative(np.union1d(a[test[part]], b[test[part]]))
+            for k in test[part].tolist():
                 x, y = read[int(a[k])], read[int(b[k])]
                 verbatim = {f for f, _ in x} & {f for f, _ in y}
                 kept = narrative_paragraphs(
@@ -795,6 +798,23 @@ def narrative_check(
     return check
 
 
+# Documents whose narratives narrative_check holds at once (about 13 kB each as narrative_keys).
+_NARRATIVE_DOCS = 1 << 13
+
+
+def _pair_parts(a: np.ndarray, b: np.ndarray, most: int) -> list[slice]:
+    """Runs of consecutive pairs (a[k], b[k]) each naming at most `most` documents (one pair: two)."""
+    parts, seen, lo = [], set(), 0
+    for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        if seen and len(seen) + (x not in seen) + (y not in seen and y != x) > most:
+            parts.append(slice(lo, k))
+            seen, lo = set(), k
+        seen.update((x, y))
+    if len(a) > lo:
+        parts.append(slice(lo, len(a)))
+    return parts
+
+
 def narrative_paragraphs(a: list[list], b: list[list]) -> int:
     """In how many paragraphs of each, in the same order, two texts share a phrase of their narratives: the
     longest chain of paragraph pairs (one of `a`, one of `b`, each a list of narrative_shingles) sharing a
@@ -802,8 +822,7 @@ def narrative_paragraphs(a: list[list], b: list[list]) -> int:
     through the text; one sentence two stories share (a quote printed without marks, a sentence the
     generator's pool gives both, names changed) is one paragraph, however many phrases its changed names
     leave."""
-    sets_a = [{s for s in p if s is not None} for p in a]
-    sets_b = [{s for s in p if s is not None} for p in b]
+    sets_a, sets_b = _shingle_sets(a), _shingle_sets(b)
     # Pairs by paragraph of `a`, and for one paragraph of `a` its places in `b` from the last: the longest
     # chain increasing in `b` then takes at most one pair per paragraph of `a`.
     places = [j for x in sets_a for j in range(len(sets_b) - 1, -1, -1) if x & sets_b[j]]
@@ -812,6 +831,13 @@ def narrative_paragraphs(a: list[list], b: list[list]) -> int:
         k = bisect_left(chain, place)
         chain[k : k + 1] = [place]
     return len(chain)
+
+
+def _shingle_sets(paragraphs: list) -> list[set]:
+    """Each paragraph's shingles as a set: narrative_shingles' (None left out), or narrative_keys' keys."""
+    return [
+        set(p.tolist()) if isinstance(p, np.ndarray) else {s for s in p if s is not None} for p in paragraphs
+    ]
 
 
 def narrative_reader(wide: WideColumns, rows: np.ndarray, owner: np.ndarray, fingerprint: np.ndarray):
@@ -825,10 +851,16 @@ def narrative_reader(wide: WideColumns, rows: np.ndarray, owner: np.ndarray, fin
 
     def read(docs: np.ndarray) -> dict[int, list]:
         wanted = np.flatnonzero(np.isin(owner, docs))
-        texts = wide.texts(rows[wanted])
+        # Each part's texts are keyed as they come (narrative_keys), never all held as text or as shingles.
+        keys: list = [None] * len(wanted)
+        for where, values in wide.picked("text", rows[wanted]):
+            found = narrative_keys([t or "" for t in values.to_pylist()])
+            for k, paragraph in zip(where.tolist(), found, strict=True):
+                keys[k] = paragraph
+        empty = np.zeros(0, dtype=np.uint64)
         out: dict[int, list] = {int(d): [] for d in docs.tolist()}
-        for d, f, text in zip(owner[wanted].tolist(), fingerprint[wanted].tolist(), texts, strict=True):
-            out[d].append((f, narrative_shingles([text])))
+        for d, f, paragraph in zip(owner[wanted].tolist(), fingerprint[wanted].tolist(), keys, strict=True):
+            out[d].append((f, empty if paragraph is None else paragraph))
         return out
 
     return read

@@ -28,6 +28,7 @@ from tasks.stories import (
     names_and_numbers,
     names_check,
     narrative_check,
+    narrative_keys,
     narrative_paragraphs,
     narrative_shingles,
     stock_headings,
@@ -551,6 +552,51 @@ def test_narrative_paragraphs_count_paragraphs_sharing_a_phrase_in_the_same_orde
     renamed = paragraphs("the first paragraph of the X here and a second one that says")
     assert narrative_paragraphs(one, renamed) == 1
     assert narrative_paragraphs(source, paragraphs("nothing in common here at all today")) == 0
+
+
+def test_narrative_keys_are_the_narrative_shingles_held_as_numbers():
+    texts = [*MUSEUM_WIRE, *MUSEUM_WEEKLY, "", "four words only here", '"All of it quoted," she said.']
+    keys = narrative_keys(texts)
+    shingles = [{s for s in narrative_shingles([t]) if s is not None} for t in texts]
+    # One key per distinct shingle, and one shingle (wherever it is printed) always the same key.
+    assert [len(k) for k in keys] == [len(s) for s in shingles]
+    key_of = {}
+    for text, found in zip(texts, keys, strict=True):
+        shingle_list = sorted({s for s in narrative_shingles([text]) if s is not None})
+        for shingle, key in zip(
+            shingle_list, narrative_keys([" ".join(s) for s in shingle_list]), strict=True
+        ):
+            assert key_of.setdefault(shingle, int(key[0])) == int(key[0])
+        assert {int(k) for k in found} == {key_of[s] for s in shingle_list}
+    assert len(set(key_of.values())) == len(key_of)  # no two shingles share a key
+    # narrative_paragraphs counts the same over keys as over the shingles.
+    wire, weekly = texts[: len(MUSEUM_WIRE)], texts[len(MUSEUM_WIRE) : len(MUSEUM_WIRE) + len(MUSEUM_WEEKLY)]
+    as_shingles = narrative_paragraphs(
+        [narrative_shingles([t]) for t in wire], [narrative_shingles([t]) for t in weekly]
+    )
+    assert as_shingles == narrative_paragraphs(narrative_keys(wire), narrative_keys(weekly)) >= 2
+
+
+def test_narrative_check_reads_its_pairs_documents_a_bounded_part_at_a_time(monkeypatch):
+    texts = [MUSEUM_WIRE, MUSEUM_WEEKLY, MUSEUM_GAZETTE, MUSEUM_WEEKLY]
+    names = Names.from_lists([names_and_numbers(" ".join(t)) for t in texts])
+    held = []
+
+    def narrative(docs: np.ndarray) -> dict[int, list]:
+        held.append(len(docs))
+        return {
+            d: [(hash(p), k) for p, k in zip(texts[d], narrative_keys(texts[d]), strict=True)]
+            for d in docs.tolist()
+        }
+
+    a, b = np.array([0, 0, 3, 2]), np.array([1, 2, 0, 3])
+    low, contained = np.zeros(4, dtype=bool), np.full(4, 0.5)
+    whole = narrative_check(names, narrative, np.arange(4))(a, b, low, contained).tolist()
+    assert whole == [1, 0, 1, 0] and held == [4]
+    held.clear()
+    monkeypatch.setattr("tasks.stories._NARRATIVE_DOCS", 2)
+    assert narrative_check(names, narrative, np.arange(4))(a, b, low, contained).tolist() == whole
+    assert held == [2, 2, 2, 2]  # each part names at most two documents
 
 
 def test_a_write_through_rewording_every_sentence_links_on_its_rare_names_and_numbers():
