@@ -42,7 +42,6 @@ def relinked_documents(
     shingles: np.ndarray,
     names: tuple[np.ndarray, np.ndarray],
     config: LinkConfig = LinkConfig(),  # noqa: B008
-    group: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per document position: whether a daily run links it again.
 
@@ -52,8 +51,7 @@ def relinked_documents(
     shingles: per body row (the rows linking weighs), its document, text and shingle count; sketches: the
     body rows' sketches as (positions into the body rows, uint32 matrix) parts, every row once;
     fresh_sketches: the same for the body rows of fresh documents only; names: every document's names and
-    numbers printed in at most max_name_documents documents (tasks.stories.Names' hashes and starts); group:
-    per document, its stored linked group's number (-1 for a new one; None: the stories taken as groups)."""
+    numbers printed in at most max_name_documents documents (tasks.stories.Names' hashes and starts)."""
     n_docs = len(fresh)
     if not fresh.any():
         return fresh.copy()
@@ -172,16 +170,11 @@ def relinked_documents(
     contained, jaccard = document_similarity(a, b, documents, size) if width else (np.ones(len(a)),) * 2
     near = (jaccard >= config.min_name_rewrite_jaccard) | (contained >= config.min_cut_containment)
     touched[a[near]] = touched[b[near]] = True
-    # Versions of one text, and whole stored stories and linked groups, until nothing is added. Clustering
-    # splits a linked group by average linkage over all its links, so a part of a group can be split
-    # otherwise than the whole is (issue #13: 19 of the 41 documents apart at 100k): a stored group is
-    # linked again whole or not at all.
-    group = story if group is None else group
+    # Versions of one text, and whole stored stories, until nothing is added.
     while True:
         grown = touched | np.isin(versions, versions[touched])
         stored = story[grown & (story >= 0)]
         grown |= (story >= 0) & np.isin(story, stored)
-        grown |= (group >= 0) & np.isin(group, group[grown & (group >= 0)])
         if (grown == touched).all():
             break
         touched = grown

@@ -241,13 +241,11 @@ class StoredStories:
     """The stories a daily run starts from (tasks.relink): per document of the corpus linked (in its order),
     its stored story's number, or -1 for a document linked again whatever it shares (a new one, or one of a
     stored story that lost or changed a member); and the stored story_members rows (at least those of the
-    documents with a story number). find_stories sets `relinked`: how many documents it linked again.
-    group: per document, its stored linked group's number (-1 for a new one), every story inside one."""
+    documents with a story number). find_stories sets `relinked`: how many documents it linked again."""
 
     story: np.ndarray
     members: pa.Table
     relinked: int | None = None
-    group: np.ndarray | None = None
 
 
 def stored_stories(
@@ -270,13 +268,7 @@ def stored_stories(
         return None
     story = pc.take(number, pc.fill_null(at, 0)).to_numpy(zero_copy_only=False).astype(np.int64)
     story[missing | new] = -1
-    # A stored story's linked group, the story itself where none is stored (a table written before the
-    # column; the link version tells such a warehouse apart in any case).
-    names = pc.fill_null(members.column("linked_group"), story_ids)
-    number = pc.index_in(names, value_set=pc.unique(names))
-    group = pc.take(number, pc.fill_null(at, 0)).to_numpy(zero_copy_only=False).astype(np.int64)
-    group[missing | new] = -1
-    return StoredStories(story, members, group=group)
+    return StoredStories(story, members)
 
 
 def linking_order(docs: pa.Table) -> pa.Array:
@@ -330,9 +322,7 @@ def find_stories(
     docs = docs.take(order)
     given = stored
     if stored is not None:
-        at = order.to_numpy()
-        group = None if stored.group is None else stored.group[at]
-        stored = StoredStories(stored.story[at], stored.members, group=group)
+        stored = StoredStories(stored.story[order.to_numpy()], stored.members)
     if scratch is not None:
         scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch, prefix="find-stories-") as folder:
@@ -560,7 +550,6 @@ def _relinked(
         shingles[body],
         (names.hashes, names.starts),
         config,
-        stored.group,
     )
 
 
