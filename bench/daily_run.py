@@ -102,7 +102,7 @@ def check(warehouse: Path) -> dict:
         docs, without_repeated_flags(paras), scratch=warehouse / ".staging" / "check"
     )
     stored = read_table(warehouse, "story_members")
-    columns = ["story_id", "doc_id", "version", "n_members", "copied_from", "linked_group"]
+    columns = ["story_id", "doc_id", "version", "n_members", "copied_from"]
     same_members = (
         sort_table(members, "story_members")
         .select(columns)

@@ -48,7 +48,6 @@ COMMENT ON COLUMN story_members.n_members IS 'Documents in the story.';
 COMMENT ON COLUMN story_members.link_version IS 'Version of the linking step.';
 COMMENT ON COLUMN story_members.align_key IS 'What the story''s fates depend on; unchanged key = fates reused.';
 COMMENT ON COLUMN story_members.copied_from IS 'The earlier version this republication most likely copied (most body paragraphs shared verbatim, ties to the earliest); null for the origin.';
-COMMENT ON COLUMN story_members.linked_group IS 'The linked group the story was split from (documents joined by links before clustering), named as story_id names a story; every story lies in one.';
 
 COMMENT ON VIEW paragraph_fates IS 'What became of each origin paragraph in each republication of its story.';
 COMMENT ON COLUMN paragraph_fates.story_id IS 'The story.';

@@ -30,7 +30,7 @@ import numpy as np
 # two instances of a series whose titles name two days are apart whatever days their texts name.
 # link-15: a series is named by its title's words before its first instance too (evidence.series_lead_of);
 # two years' instances each about its own year are apart (evidence.year_of).
-LINK_VERSION = "link-19"
+LINK_VERSION = "link-18"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -215,16 +215,13 @@ class CrowdedKeys(NamedTuple):
 
 @dataclass(frozen=True)
 class Member:
-    """A document's place in its story; `copied_from` is the earlier version it most likely copied;
-    `linked_group` names the linked group its story was split from (story_identifier of its documents): a
-    daily run can tell which stored stories were split from one group (docs/daily-run.md)."""
+    """A document's place in its story; `copied_from` is the earlier version it most likely copied."""
 
     story_id: str
     doc_id: str
     version: int
     n_members: int
     copied_from: str | None = None
-    linked_group: str | None = None
 
 
 def band_keys(sketches: np.ndarray, config: LinkConfig = LinkConfig(), band: int | None = None) -> np.ndarray:
@@ -1320,13 +1317,10 @@ def group_stories(
     sources: list[str],
     doc_index: np.ndarray,
     fingerprints: np.ndarray,
-    linked_group: np.ndarray | None = None,
 ) -> list[Member]:
     """Members of each story (a story label per document position), ordered as versions (0 = the origin).
 
     doc_index, fingerprints: the body paragraph rows, which tell each republication's most likely source.
-    linked_group: per document position, its linked group's label (linked_groups: every story inside one),
-    named in each Member by story_identifier of the group's documents.
     """
     order = sorted(range(len(doc_ids)), key=lambda k: (int(label[k]), version_key(published[k], sources[k])))
     version = np.zeros(len(doc_ids), dtype=np.int64)
@@ -1336,19 +1330,12 @@ def group_stories(
         version[k] = len(group)
         group.append(k)
     source = copied_from(label, version, doc_index, fingerprints)
-    group_id: dict[int, str] = {}
-    if linked_group is not None:
-        in_group: dict[int, list[str]] = {}
-        for k, g in enumerate(linked_group.tolist()):
-            in_group.setdefault(g, []).append(doc_ids[k])
-        group_id = {g: story_identifier(ids) for g, ids in in_group.items()}
     members = []
-    for story in stories.values():
-        story_id = story_identifier([doc_ids[k] for k in story])
-        for k in story:
-            parent = doc_ids[source[k]] if source[k] >= 0 else (doc_ids[story[0]] if version[k] else None)
-            linked = group_id.get(int(linked_group[k])) if linked_group is not None else None
-            members.append(Member(story_id, doc_ids[k], int(version[k]), len(story), parent, linked))
+    for group in stories.values():
+        story_id = story_identifier([doc_ids[k] for k in group])
+        for k in group:
+            parent = doc_ids[source[k]] if source[k] >= 0 else (doc_ids[group[0]] if version[k] else None)
+            members.append(Member(story_id, doc_ids[k], int(version[k]), len(group), parent))
     return sorted(members, key=lambda m: (m.story_id, m.version))
 
 
@@ -1491,4 +1478,4 @@ def link_corpus(
     overlaps = with_rewrites(found.links(kept, group=group))
     del found
     label = cluster_stories(n_docs, overlaps, config, versions)
-    return group_stories(doc_ids, label, published, sources, doc_index, fingerprints, group)
+    return group_stories(doc_ids, label, published, sources, doc_index, fingerprints)

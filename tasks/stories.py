@@ -519,7 +519,6 @@ def _find_stories(
             "link_version": [LINK_VERSION] * len(members),
             "align_key": [None] * len(members),
             "copied_from": [m.copied_from for m in members],
-            "linked_group": [m.linked_group for m in members],
         },
         schema=SCHEMAS["story_members"],
     )
@@ -588,10 +587,8 @@ def _kept_members(members: pa.Table, doc_ids: pa.ChunkedArray) -> list[Member]:
     """The stored story_members rows of these documents, as linking's Members."""
     rows = members.filter(pc.is_in(members.column("doc_id"), value_set=doc_ids.combine_chunks()))
     return [
-        Member(r["story_id"], r["doc_id"], r["version"], r["n_members"], r["copied_from"], r["linked_group"])
-        for r in rows.select(
-            ["story_id", "doc_id", "version", "n_members", "copied_from", "linked_group"]
-        ).to_pylist()
+        Member(r["story_id"], r["doc_id"], r["version"], r["n_members"], r["copied_from"])
+        for r in rows.select(["story_id", "doc_id", "version", "n_members", "copied_from"]).to_pylist()
     ]
 
 

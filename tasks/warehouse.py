@@ -133,9 +133,6 @@ SCHEMAS: dict[str, pa.Schema] = {
                 "copied_from",
                 pa.string(),
             ),  # the earlier version this one most likely copied (null for the origin)
-            # The linked group (linked candidate pairs' connected part) its story was split from: which stored
-            # stories a daily run's linking saw as one group (docs/daily-run.md).
-            ("linked_group", pa.string()),
         ]
     ),
     "paragraph_fates": pa.schema(

@@ -331,8 +331,7 @@ def test_pairs_made_in_passes_and_kept_only_inside_linked_groups_change_no_link_
         weak & (label[whole.a] != label[whole.b])
     ).any()
     published, sources = [None] * len(ids), [f"{d}.txt" for d in ids]
-    group = tasks.link.linked_groups(len(ids), whole)
-    expected = group_stories(ids, label, published, sources, index, fingerprints, group)
+    expected = group_stories(ids, label, published, sources, index, fingerprints)
     assert link_corpus(ids, published, sources, index, sketches, fingerprints, shingles) == expected
     assert len({m.story_id for m in expected}) < len(ids)
 
