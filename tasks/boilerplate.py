@@ -867,10 +867,12 @@ def flags_from_rules(
     anchors = list(flags)
     code = _in_code_fences(paragraphs)
     in_authors = False  # inside a document's own section of its authors' addresses
-    if len(_LINES_SEEN) > _SEEN_CAP or len(_VERDICTS_SEEN) > _SEEN_CAP:
-        _LINES_SEEN.clear()
-        _VERDICTS_SEEN.clear()
     lines, verdicts = _LINES_SEEN.setdefault(config, {}), _VERDICTS_SEEN.setdefault(config, {})
+    # The cap is on the texts kept (the inner dicts), not on the configurations: a worker meets millions of
+    # texts in a long run, and each kept text stays in memory (at 200k documents the prepare step's peak).
+    if len(lines) > _SEEN_CAP or len(verdicts) > _SEEN_CAP:
+        lines.clear()
+        verdicts.clear()
     for i, text in enumerate(paragraphs):
         line = lines.get(text)
         if line is None:

@@ -302,3 +302,27 @@ def test_a_lines_verdict_where_it_stands_is_not_carried_to_its_next_copy():
         flags = dict(zip(map(id, batch), flag_documents(batch), strict=True))
         assert not any(flags[id(authors)]) and not any(flags[id(code)])
         assert flags[id(contact)][-1] and flags[id(draft)][2]
+
+
+def test_the_texts_a_process_keeps_verdicts_for_stay_under_the_cap(monkeypatch):
+    """A worker prepares millions of paragraphs in a long run: the verdicts it keeps per text are dropped
+    once they pass the cap, so what it holds stays flat however many texts it meets (and the flags are the
+    same as with nothing kept)."""
+    from tasks import boilerplate
+
+    monkeypatch.setattr(boilerplate, "_SEEN_CAP", 20)
+    boilerplate._LINES_SEEN.clear()
+    boilerplate._VERDICTS_SEEN.clear()
+    documents = [
+        [f"Paragraph {k} of report {n} says the council met on day {n} to weigh item {k}." for k in range(5)]
+        for n in range(40)
+    ]
+    documents[7][4] = "Subscribe to our newsletter"
+    flags = [flag_document(d) for d in documents]
+    kept = max(len(texts) for texts in boilerplate._LINES_SEEN.values())
+    assert kept <= 20 + 5
+    assert max(len(texts) for texts in boilerplate._VERDICTS_SEEN.values()) <= 20 + 5
+    boilerplate._LINES_SEEN.clear()
+    boilerplate._VERDICTS_SEEN.clear()
+    assert flags == [flag_document(d) for d in documents]
+    assert flags[7][4] and not any(f for n, d in enumerate(flags) for f in d if n != 7)
