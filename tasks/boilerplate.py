@@ -867,9 +867,9 @@ def flags_from_rules(
     anchors = list(flags)
     code = _in_code_fences(paragraphs)
     in_authors = False  # inside a document's own section of its authors' addresses
-    lines, verdicts = _LINES_SEEN.setdefault(config, {}), _VERDICTS_SEEN.setdefault(config, {})
-    # The cap is on the texts kept (the inner dicts), not on the configurations: a worker meets millions of
-    # texts in a long run, and each kept text stays in memory (at 200k documents the prepare step's peak).
+    lines, verdicts = _LINES_SEEN.setdefault(config, {}), _VERDICTS_SEEN
+    # The cap is on the texts kept, not on the configurations: a worker meets millions of texts in a long run,
+    # and each kept text stays in memory (at 200k documents the prepare step's peak).
     if len(lines) > _SEEN_CAP or len(verdicts) > _SEEN_CAP:
         lines.clear()
         verdicts.clear()
@@ -919,11 +919,11 @@ def _word_count(text: str) -> int:
     return len(text.split())
 
 
-# What flags_from_rules reads of a text alone, by configuration then text (_line_of, _verdict_of): a text's
-# rules are its own, and a story's copies and an outlet's furniture recur in a worker's batches. Capped as
-# _STRONG_SEEN.
+# What flags_from_rules reads of a text alone (_line_of by configuration then text; _verdict_of, which reads
+# no configuration, by text): a text's rules are its own, and a story's copies and an outlet's furniture
+# recur in a worker's batches. Each holds at most _SEEN_CAP texts.
 _LINES_SEEN: dict[BoilerplateConfig, dict[str, tuple[bool, bool]]] = {}
-_VERDICTS_SEEN: dict[BoilerplateConfig, dict[str, tuple[bool, bool, bool, bool]]] = {}
+_VERDICTS_SEEN: dict[str, tuple[bool, bool, bool, bool]] = {}
 
 
 def _line_of(text: str, config: BoilerplateConfig) -> tuple[bool, bool]:

@@ -684,9 +684,6 @@ def after_main_text(html: str, lines: list[str], links: LinkText, config: HtmlCo
     list's box judges it), a web address alone (the source a story cites). And (html-11), wherever it
     stands, a line of that shape more than `link_line_share` link text in a block jusText calls bad that is
     as much link text: a menu's or a box's entry standing among the story's paragraphs or alone."""
-    import justext
-    from lxml.etree import ParserError
-
     shaped = [_may_be_entry(line, config) for line in lines]
     # Not a text's closing line (a product page's call to action: a closing box is a run, below), a line
     # naming a web address (the source a text cites, linked as its address), a word alone (a linked
@@ -704,9 +701,8 @@ def after_main_text(html: str, lines: list[str], links: LinkText, config: HtmlCo
     runs = any(all(shaped[i : i + config.closing_run]) for i in range(len(lines) - config.closing_run + 1))
     if not runs and not any(linked):
         return []
-    try:
-        blocks = justext.justext(html, frozenset(), stopwords_low=0, stopwords_high=0)
-    except (ParserError, ValueError):
+    blocks = _justext_blocks(html)
+    if blocks is None:
         return []
     compact, owner = [], []
     for k, block in enumerate(blocks):
@@ -848,16 +844,24 @@ def _good_blocks_pass(html: str, config: HtmlConfig) -> list[str] | None:
     text features of Kohlschuetter et al., read without a stoplist, so a page in any language is read alike),
     when they read as an article; else None. For recall, where trafilatura's passes find nothing: a story
     among 200 kB of a portal's chrome, whose recall pass runs the story and every menu into one text."""
-    import justext
-    from lxml.etree import ParserError
-
-    try:
-        blocks = justext.justext(html, frozenset(), stopwords_low=0, stopwords_high=0)
-    except (ParserError, ValueError):
+    blocks = _justext_blocks(html)
+    if blocks is None:
         return None
     lines = [_SPACES.sub(" ", _WHITE.sub(" ", b.text).strip()) for b in blocks if b.class_type == "good"]
     lines = [line for line in lines if line]
     return lines if _reads_as_article(lines, config) else None
+
+
+def _justext_blocks(html: str) -> list | None:
+    """jusText's blocks of a page, classified without a stoplist (its length and link-density features only,
+    so a page in any language is read alike); None when the page does not parse."""
+    import justext
+    from lxml.etree import ParserError
+
+    try:
+        return justext.justext(html, frozenset(), stopwords_low=0, stopwords_high=0)
+    except (ParserError, ValueError):
+        return None
 
 
 def _reads_as_article(lines: list[str], config: HtmlConfig) -> bool:
