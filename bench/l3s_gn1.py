@@ -1,6 +1,6 @@
 """Boilerplate and extraction of `reprint run` on L3S-GN1's news pages of 2008 against its assessors' labels.
 
-Run: `.venv/bin/python -m bench.l3s_gn1 [--mirrors DIR] [--show dev] [--keep DIR] [--out FILE]`.
+Run: `.venv/bin/python -m bench.l3s_gn1 [--mirrors DIR] [--show dev] [--only dev] [--keep DIR] [--out FILE]`.
 L3S-GN1 (Kohlschuetter, Fankhauser and Nejdl, "Boilerplate Detection using Shallow Text Features", WSDM 2010;
 research use only) holds each page as crawled and the same page with every text block its assessors labelled
 wrapped in `<span class="x-nc-selN">`: 0 not content, 1 headline, 2 full text, 3 supplemental (captions and
@@ -24,7 +24,8 @@ flags against the boilerplate paragraphs; the share of full-text (2) words the r
 kept words the annotators call boilerplate (chrome the reader let through), before and after the flags;
 pages rejected. Results: bench/results/l3s-gn1.json (counts only, no page text), rendered into
 docs/boilerplate.md. `--show dev` prints the dev half's missed and wrongly flagged paragraphs (never the test
-half's: it is not read).
+half's: it is not read). `--only dev` runs and scores the dev half alone and prints its figures (no
+results file): work on the dev half then spends no look at the test half.
 """
 
 from __future__ import annotations
