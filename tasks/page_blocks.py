@@ -81,6 +81,8 @@ class ShallowRules:
       `short_link_density` link words, the blocks before and after it each more than that, not among the
       first `between_after` of the kept lines (a box's label or unlinked entry among its links; the lines
       opening a story stand next to the site's menus).
+    Neither on a page whose kept text is `max_kept_share` of its words or more, nor for a short line with
+    links standing between two blocks of prose (`prose_words` words or more, no links): chrome_by_features.
     """
 
     short_words: int = 12
@@ -112,8 +114,8 @@ class Block:
 
 @dataclass(frozen=True)
 class PageBlocks:
-    """A page's text without white space (`chars`), the block holding each character (`block_of`), and the
-    blocks that hold text, in page order."""
+    """A page's text without white space (`chars`), the block holding each character (`block_of`), the
+    blocks that hold text, in page order, and whether each character is link text (`linked`)."""
 
     chars: str
     block_of: tuple[int, ...]
