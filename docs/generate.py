@@ -136,6 +136,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "with real-dev-asf2, generator at 100 and 1,000 stories), quoted in a table; current figures are "
         "quality.json's",
     ),
+    "quality-html-12.json": (
+        "boilerplate.md",
+        "hand-written: html-12 (page chrome told by shallow text features) against main 9d7fec4 (real set), "
+        "quoted in prose; current figures are quality.json's",
+    ),
     "quality-boilerplate-18.json": (
         "boilerplate.md",
         "hand-written: boilerplate-18 (a post's standing notes and a blog theme's lines) against main "

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from tasks.dates import parse_timestamp
 from tasks.decode import NotText, decode_bytes
 from tasks.frontmatter import split_front_matter
+from tasks.page_blocks import ShallowRules, chrome_by_features, page_blocks
 from tasks.repair import may_hold_mojibake, repair_unicode
 
 if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new reads no page
@@ -56,7 +57,10 @@ if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new read
 # short line mostly of link text in a block of links by jusText's measure is flagged wherever it stands, alone
 # too (a menu's entry among a story's paragraphs: Article.in_link_boxes); the site name a page states is read
 # as its outlet's name or none (site_name) (L3S-GN1).
-HTML_VERSION = "html-11"
+# html-12: a kept line told as chrome by the shallow text features of its block and its neighbours' (words,
+# link density; Kohlschuetter et al.), two decisions fitted on L3S-GN1's dev half (tasks/page_blocks.py):
+# a short line in a block with links, a line with no links between two blocks with links.
+HTML_VERSION = "html-12"
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
@@ -190,6 +194,8 @@ class HtmlConfig:
     # jusText calls bad more than `link_line_share` link text, is a menu's or a box's entry (html-11;
     # L3S-GN1's dev half: 68 such lines the assessors call chrome, 4 content, two of those a site's menu).
     link_line_share: float = 0.5
+    # html-12: the decisions by the shallow features of a line's block and its neighbours'; None: not made.
+    shallow: ShallowRules | None = ShallowRules()
     version: str = HTML_VERSION
 
 
@@ -903,6 +909,7 @@ def extract_article(
         raise NotText("it does not parse as HTML")
     stated = published_time(tree)
     links = link_text(tree)
+    blocks = page_blocks(tree) if config.shallow else None
     _pre_as_paragraphs(tree)
     _join_hard_wraps(tree)
     _collapse_source_line_ends(tree)
@@ -929,6 +936,8 @@ def extract_article(
     kept, boxed = without_link_lines(lines, links, config)
     if not _mostly_links(kept, links, config):
         closing = set(after_main_text(html, kept, links, config))
+        if blocks is not None and config.shallow is not None:
+            closing |= set(chrome_by_features(kept, blocks, config.shallow))
         boxed += tuple(line for line in kept if line in closing and line not in boxed)
     text = "\n\n".join(kept)
     if len(text) < config.min_article_chars:

@@ -871,3 +871,39 @@ def test_a_source_cited_by_its_address_and_a_closing_link_line_are_the_texts():
     middle = [lines[0], lines[1], lines[4], lines[2], lines[3]]
     page = _match_page(CLUB_MENU, "").decode()
     assert after_main_text(page, middle, link_text(load_html(page)), HtmlConfig()) == [lines[4]]
+
+
+# html-12: a box of teasers inside the article's container, each a linked headline with its time, the story
+# on both sides, on a page whose menus hold more words than the story (tasks/page_blocks.py: a short line in
+# a block with links). Their links are too few for html-11's menu lines, and they close nothing (html-10).
+SECTIONS = " ".join(
+    f'<a href="/{name.lower()}">{name}</a>'
+    for name in (
+        "Home News Sport Business Weather Traffic Obituaries Opinion Letters Photos Video Jobs Homes Cars "
+        "Dating Classifieds Horoscopes Puzzles Archive Subscribe Contact Travel Food Music Film Books "
+        "Theatre Gardening Motoring Property Education Health Science Technology Environment Politics Crime "
+        "Courts Council Schools Transport Results Fixtures Tables Transfers Clubs Grounds Tickets Forum "
+        "Podcasts Newsletters Events"
+    ).split()
+)
+TEASER_LINES = (
+    ("Harbour budget", "approved by council, 6:59 PM"),
+    ("Bridge closure", "enters its second week, 5:12 PM"),
+    ("Quota talks", "end without a deal, 4:03 PM"),
+)
+
+
+def test_teasers_among_a_storys_paragraphs_are_named_by_their_blocks_links():
+    teasers = "".join(f'<p><a href="/t/{k}">{a}</a> {b}</p>' for k, (a, b) in enumerate(TEASER_LINES))
+    story = [f"{a} {b}" for a, b in zip(MATCH, MATCH[1:] + MATCH[:1], strict=True)]  # long, as stories are
+    body = f"<p>{story[0]}</p><p>{story[1]}</p>{teasers}<p>{story[2]}</p><p>{story[3]}</p>"
+    page = (
+        "<html><head><title>Harbour FC beat Quay United</title></head><body>"
+        f"<div class='nav'>{SECTIONS}</div><article>{body}</article>"
+        f"<div class='sitemap'>{SECTIONS}</div></body></html>"
+    ).encode()
+    article = extract_article(page)
+    lines = [f"{a} {b}" for a, b in TEASER_LINES]
+    assert set(lines) <= set(article.text.split("\n\n"))
+    assert article.in_link_boxes == tuple(lines)
+    assert extract_article(page, config=HtmlConfig(shallow=None)).in_link_boxes == ()
