@@ -60,7 +60,10 @@ if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new read
 # html-12: a kept line told as chrome by the shallow text features of its block and its neighbours' (words,
 # link density; Kohlschuetter et al.), two decisions fitted on L3S-GN1's dev half (tasks/page_blocks.py):
 # a short line in a block with links, a line with no links between two blocks with links.
-HTML_VERSION = "html-12"
+# html-13: after the text's last paragraph of prose, once a kept line is told as chrome every kept line after
+# it is chrome too (tail_chrome): a page's closing boxes follow one another, and a box's unlinked entries (a
+# record list, a promotion's blurb) no rule tells alone stand among its flagged ones (L3S-GN1).
+HTML_VERSION = "html-13"
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
@@ -196,6 +199,10 @@ class HtmlConfig:
     link_line_share: float = 0.5
     # html-12: the decisions by the shallow features of a line's block and its neighbours'; None: not made.
     shallow: ShallowRules | None = ShallowRules()
+    # html-13: the story's last paragraph is the last kept line not told as chrome of `tail_prose_words`
+    # words or more that ends a sentence; once a line after it is chrome, so is the rest (tail_chrome).
+    # None: not decided. L3S-GN1's dev half: 12 lines more its assessors call chrome, none content.
+    tail_prose_words: int | None = 15
     version: str = HTML_VERSION
 
 
@@ -676,6 +683,33 @@ def _mostly_links(lines: list[str], links: LinkText, config: HtmlConfig) -> bool
     return located > 0 and linked >= config.article_link_share * located
 
 
+def tail_chrome(lines: list[str], chrome: set[str], prose_words: int) -> list[str]:
+    """The kept lines after the text's last paragraph (the last line not in `chrome` of `prose_words` words
+    or more that ends a sentence) that follow a line in `chrome`. A page's closing boxes follow one another
+    (related stories, a section's menu, a list of records, a promotion, the site's footer), and once one has
+    begun the story does not resume: the unlinked entries and blurbs among a box's flagged lines are the
+    box's too. Lines between the last paragraph and the first chrome (a credit line, a note, a short closing
+    line) are the story's, as they were."""
+    last = max(
+        (
+            i
+            for i, line in enumerate(lines)
+            if line not in chrome and len(line.split()) >= prose_words and _ENDS_SENTENCE.search(line.strip())
+        ),
+        default=None,
+    )
+    if last is None:
+        return []
+    begun = False
+    tail = []
+    for line in lines[last + 1 :]:
+        if line in chrome:
+            begun = True
+        elif begun:
+            tail.append(line)
+    return tail
+
+
 def after_main_text(html: str, lines: list[str], links: LinkText, config: HtmlConfig) -> list[str]:
     """The kept lines that close the page after its main text as a box's entries: a related or latest
     stories box, a row of page tools, a list of references or honours, a blogroll. The evidence is the
@@ -939,6 +973,9 @@ def extract_article(
         if blocks is not None and config.shallow is not None:
             closing |= set(chrome_by_features(kept, blocks, config.shallow))
         boxed += tuple(line for line in kept if line in closing and line not in boxed)
+        if config.tail_prose_words is not None:
+            tail = set(tail_chrome(kept, set(boxed), config.tail_prose_words))
+            boxed += tuple(line for line in kept if line in tail and line not in boxed)
     text = "\n\n".join(kept)
     if len(text) < config.min_article_chars:
         raise NotText(

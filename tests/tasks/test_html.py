@@ -7,7 +7,7 @@ import pytest
 from trafilatura.utils import load_html
 
 from tasks.decode import NotText
-from tasks.html import HtmlConfig, decode_page, extract_article, published_time
+from tasks.html import HtmlConfig, decode_page, extract_article, published_time, tail_chrome
 from tasks.ingest import InputFile
 from tasks.repair import repair_unicode
 
@@ -907,3 +907,49 @@ def test_teasers_among_a_storys_paragraphs_are_named_by_their_blocks_links():
     assert set(lines) <= set(article.text.split("\n\n"))
     assert article.in_link_boxes == tuple(lines)
     assert extract_article(page, config=HtmlConfig(shallow=None)).in_link_boxes == ()
+
+
+# html-13: after a story's last paragraph, a box of related links (flagged by its links) and then a record
+# list of the sports section, unlinked short entries no rule tells alone: once the closing boxes have begun,
+# the story does not resume (tail_chrome). The credit line between the story and the first box stays its.
+RELATED = (
+    "Northgate sign keeper on loan",
+    "Cup draw pairs Harbour with the holders",
+    "Quay United sack assistant coach",
+)
+RECORDS = (
+    "Most goals in a season",
+    "Tom Avery (Sr.), Feb. 3, 2004",
+    "Sam Hale (Jr.), Jan. 9, 1999",
+    "Joe Marsh (So.), Dec. 1, 1987",
+)
+CREDIT = "Staff writer Ann Cole contributed to this report"
+
+
+def test_lines_after_the_closing_boxes_begin_are_chrome_too():
+    related = "<ul>" + "".join(f'<li><a href="/r/{k}">{t}</a></li>' for k, t in enumerate(RELATED)) + "</ul>"
+    records = "".join(f"<p>{line}</p>" for line in RECORDS)
+    body = "".join(f"<p>{p}</p>" for p in MATCH) + f"<p>{CREDIT}</p>{related}{records}"
+    page = (
+        "<html><head><title>Harbour FC beat Quay United</title></head><body>"
+        f"<div class='nav'>{SECTIONS}</div><article>{body}</article></body></html>"
+    ).encode()
+    article = extract_article(page)
+    lines = article.text.split("\n\n")
+    assert set(RECORDS) | {CREDIT} <= set(lines)
+    assert set(RECORDS) <= set(article.in_link_boxes)
+    assert CREDIT not in article.in_link_boxes
+    off = extract_article(page, config=HtmlConfig(tail_prose_words=None))
+    assert off.text == article.text
+    assert not set(RECORDS) & set(off.in_link_boxes)
+    assert {f"- {t}" for t in RELATED} <= set(off.in_link_boxes)
+
+
+def test_chrome_before_the_last_paragraph_does_not_begin_the_tail():
+    story = [re.sub(r"<[^>]+>", "", p) for p in MATCH]
+    menu = "Home | Sport | Weather"
+    lines = [story[0], menu, story[1], "Share this story", CREDIT, story[2], "Fixtures", "Tables"]
+    # The tail opens after story[2], the last paragraph; only "Share this story" is chrome before it.
+    assert tail_chrome(lines, {menu, "Share this story", "Fixtures"}, 15) == ["Tables"]
+    assert tail_chrome(lines, {menu, "Share this story"}, 15) == []
+    assert tail_chrome(["Short", "Lines"], {"Short"}, 15) == []
