@@ -548,9 +548,29 @@ def distinct_values(paths: list[Path], column: str) -> set:
         if column not in f.schema_arrow.names:
             seen |= {None} if f.metadata.num_rows else set()
             continue
+        leaves = [f.metadata.schema.column(j).path for j in range(f.metadata.num_columns)]
+        text = pa.types.is_string(f.schema_arrow.field(column).type)  # statistics' values as read: str
+        at = leaves.index(column) if text and column in leaves else None
         for k in range(f.num_row_groups):
-            seen.update(pc.unique(f.read_row_group(k, columns=[column]).column(0)).to_pylist())
+            one = None if at is None else _only_value(f.metadata.row_group(k), at)
+            if one is not None:  # the group's statistics say it holds one value: nothing read
+                seen.update(one)
+            else:
+                seen.update(pc.unique(f.read_row_group(k, columns=[column]).column(0)).to_pylist())
     return seen
+
+
+def _only_value(group: pq.RowGroupMetaData, at: int) -> set | None:
+    """The values of (string) column `at` of a row group when its statistics show there is one (its minimum
+    equals its maximum, no nulls) or none (no rows); None when the column must be read. A version column
+    (`align_version`, `reuse_version`) holds one value in each group, and every run asks for its values (at
+    100k documents 5.8M rows read, 0.16 s CPU, for a set of one)."""
+    if group.num_rows == 0:
+        return set()
+    stats = group.column(at).statistics
+    if stats is None or not stats.has_min_max or not stats.has_null_count or stats.null_count != 0:
+        return None
+    return {stats.min} if stats.min == stats.max else None
 
 
 def count_rows(root: Path, name: str) -> int:

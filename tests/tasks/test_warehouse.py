@@ -436,3 +436,29 @@ def test_a_warehouse_written_before_a_column_existed_gets_it_in_its_views(tmp_pa
     con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
     assert con.execute("select doc_id, passage_keys from paragraphs").fetchall() == [("a", None)]
     con.close()
+
+
+def test_distinct_values_read_a_group_only_when_its_statistics_allow_two_values(tmp_path, monkeypatch):
+    """A run asks for the version columns' values every time; a row group whose statistics show one value is
+    not read, and every other (two values, nulls, no statistics, a list column before it) still is."""
+    rows = pa.table(
+        {
+            "minhash": pa.array([[1], [2, 3], None, [4]], pa.list_(pa.uint32())),  # a leaf before the column
+            "version": pa.array(["v1", "v1", "v2", None]),
+            "n": pa.array([1, 1, 2, 2], pa.int32()),
+        }
+    )
+    path = tmp_path / "a.parquet"
+    pq.write_table(rows, path, row_group_size=1)
+    plain = tmp_path / "b.parquet"
+    pq.write_table(rows.slice(0, 2), plain, write_statistics=False)
+    reads = []
+    real = pq.ParquetFile.read_row_group
+    monkeypatch.setattr(
+        pq.ParquetFile, "read_row_group", lambda f, k, **kw: reads.append(k) or real(f, k, **kw)
+    )
+    assert wh.distinct_values([path], "version") == {"v1", "v2", None}
+    assert reads == [3]  # the null one: its statistics do not say it holds one value
+    assert wh.distinct_values([plain], "version") == {"v1"} and reads == [3, 0]  # no statistics: read
+    assert wh.distinct_values([path], "n") == {1, 2} and len(reads) == 6  # not a string column: read
+    assert wh.distinct_values([path], "missing") == {None}
