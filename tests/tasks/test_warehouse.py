@@ -462,3 +462,44 @@ def test_distinct_values_read_a_group_only_when_its_statistics_allow_two_values(
     assert wh.distinct_values([plain], "version") == {"v1"} and reads == [3, 0]  # no statistics: read
     assert wh.distinct_values([path], "n") == {1, 2} and len(reads) == 6  # not a string column: read
     assert wh.distinct_values([path], "missing") == {None}
+
+
+def test_stored_files_in_key_order_are_merged_not_spilled_and_give_the_same_file(tmp_path, monkeypatch):
+    """A commit's stored files (each in key order) less their dropped documents, with a patch and new parts:
+    merged a batch at a time (batches smaller than a document's rows, so a document's rows span batches and
+    rounds), the file equals the one sorting every row gives, and no stored file's rows are spilled."""
+    ids = [f"{k * 7919 % 1000:03x}{k}" for k in range(60)]
+    drop = pa.array(ids[5:60:9])
+    stored = []
+    for k in range(2):
+        rows = wh.sort_table(many_paras(ids[k:40:2], n=4), "paragraphs")
+        stored.append(wh.Source(part(tmp_path / f"s{k}.parquet", rows).path, drop))
+    parts = [part(tmp_path / f"p{k}.parquet", many_paras(ids[40 + k :: 2], n=2)) for k in range(2)]
+    patch = many_paras([ids[2], ids[45]], n=2, flag=True).select(["doc_id", "para_idx", "is_boilerplate"])
+    sources = stored + parts
+    spilled = []
+    real = wh._spill_buckets
+    monkeypatch.setattr(wh, "_spill_buckets", lambda s, *a, **k: spilled.extend(s) or real(s, *a, **k))
+    monkeypatch.setattr(wh, "READ_ROWS", 3)
+    monkeypatch.setattr(wh, "BUCKET_BYTES", 2_000)
+    merged, whole = tmp_path / "merged.parquet", tmp_path / "whole.parquet"
+    options = {"spill": tmp_path / "spill", "row_group": 25}
+    n = wh.write_sorted(merged, "paragraphs", sources, patch, in_order=2, **options)
+    assert spilled == parts  # the new rows only
+    assert wh.write_sorted(whole, "paragraphs", sources, patch, **options) == n
+    assert wh.read_file(merged, "paragraphs").equals(wh.read_file(whole, "paragraphs"))
+    rows = wh.read_file(merged, "paragraphs")
+    assert not set(drop.to_pylist()[:4]) & set(rows.column("doc_id").to_pylist())  # (the others are new)
+    assert sorted(r["doc_id"] for r in rows.to_pylist() if r["is_boilerplate"]) == sorted(
+        [ids[2]] * 2 + [ids[45]] * 2
+    )
+    assert [pq.ParquetFile(merged).metadata.row_group(k).num_rows for k in range(2)] == [25, 25]
+
+
+def test_a_stored_file_out_of_key_order_is_sorted_as_any_other(tmp_path, monkeypatch):
+    monkeypatch.setattr(wh, "READ_ROWS", 4)
+    rows = many_paras(["b", "a", "c"])  # b's rows before a's: not in key order
+    stored = part(tmp_path / "s.parquet", rows)
+    out = tmp_path / "out.parquet"
+    assert wh.write_sorted(out, "paragraphs", [stored], spill=tmp_path / "spill", in_order=1) == 9
+    assert wh.read_file(out, "paragraphs").equals(wh.sort_table(rows, "paragraphs"))
