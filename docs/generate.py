@@ -234,7 +234,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     ),
     "daily-run-dtail.json": (
         "daily-run.md",
-        "hand-written: bench/daily_run.py at 100k (+1%) before and after branch dtail, CPU seconds, 10k phases",
+        "hand-written: bench/daily_run.py at 100k (+1%) before and after branch dtail, CPU s, 10k phases",
     ),
     "run-memory-daily-link-10k.json": (
         "memory.md",
