@@ -237,6 +237,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "daily-run.md",
         "hand-written: bench/daily_run.py at 100k (+1%), every phase at d629aa2 on a quiet machine, quoted",
     ),
+    "daily-run-dtail.json": (
+        "daily-run.md",
+        "hand-written: bench/daily_run.py at 100k (+1%) before and after branch dtail, CPU s, 10k phases",
+    ),
     "run-memory-daily-link-10k.json": (
         "memory.md",
         "hand-written: bench/run_memory.py at 10k with worker pools (#13 daily-link), quoted in a table",
