@@ -19,6 +19,7 @@ from itertools import accumulate
 
 import numpy as np
 
+from tasks.casefold import lowered as _lowered
 from tasks.page_tools import is_page_furniture, is_reader_prompt
 from tasks.post_furniture import flag_closing_bio, is_markdown_markup, is_post_furniture
 
@@ -735,9 +736,6 @@ _FRAGMENT = re.compile(r"^[\W\d_]{1,12}$")
 _END_MARK = re.compile(r"^((\\?#\s*){3,}|-\s?30\s?-|(\*\s*){3,})$")
 _SENTENCE_END = re.compile(r"[.!?;][\"'’”)\]]*$")
 _STRONG = [(words, re.compile(pattern, re.IGNORECASE)) for words, pattern in _RULES]
-# re.IGNORECASE also lets these match an ASCII letter, which lower() does not give: İ and ı match i, ſ s, K k.
-_CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
-_TWIN_LETTERS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _BIO = re.compile(
     r"^([A-Z][\w.'’-]+ ){1,3}[A-Z][\w.'’-]+ (is|was|has been) (a|an|the)\b.{0,200}\b(writer|fellow|editor|"
     r"reporter|correspondent|journalist|author|columnist|contributor|professor|director|analyst)\b"
@@ -764,13 +762,6 @@ def is_boilerplate_by_rule(
     if len(text) <= 120 and _is_short_boilerplate(text):
         return True
     return position >= config.tail_start and bool(_BIO.search(text))
-
-
-def _lowered(text: str) -> str:
-    """Lower case as re.IGNORECASE sees ASCII letters, one character for one (offsets are kept)."""
-    if not text.isascii() and _CASE_TWINS.search(text):
-        text = text.translate(_TWIN_LETTERS)
-    return text.lower()
 
 
 def _strong_matches(texts: list[str]) -> list[bool]:

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from tasks.casefold import lowered
+
 _WORDS = 50  # the longest paragraph any class here takes
 
 _REPOST = re.compile(
@@ -73,6 +75,23 @@ _INVITATION = re.compile(
     r"(a comment|a note|your (thoughts|comments|questions|feedback))"
     r"[^.!?]{0,20}\b(below|in the comments?( section)?)\b",
     re.IGNORECASE,
+)
+# One of these is in every text _INVITATION matches (lowered), one or more for each of its alternatives
+# in turn: the verb before "me" or "us"; "subscribe"; "if you"; "join"; the question's mark; "let ... know";
+# where the comment goes.
+_INVITATION_WORDS = (
+    "find",
+    "reach",
+    "connect",
+    "contact",
+    "ping",
+    "subscribe",
+    "if you",
+    "join",
+    "?",
+    "know",
+    "below",
+    "in the comment",
 )
 _DISCLAIMER = re.compile(
     r"^[\W_]{0,3}((disclaimer|disclosure)\s*:|"
@@ -146,8 +165,14 @@ def is_post_furniture(text: str) -> bool:
     # A Markdown heading ("## Contents") is the post's own outline.
     if len(text.split()) <= _CHROME_WORDS and text[:1] != "#" and _CHROME.match(text):
         return True
+    # The two patterns with alternatives that may start anywhere are searched only in paragraphs holding a
+    # word every match of theirs holds (a search at each position was half of the rules' cost per text).
+    low = lowered(text)
     return bool(
-        _REPOST.search(text) or _LICENCE.search(text) or _INVITATION.search(text) or _DISCLAIMER.search(text)
+        _REPOST.search(text)
+        or ("under" in low and _LICENCE.search(text))
+        or (any(map(low.__contains__, _INVITATION_WORDS)) and _INVITATION.search(text))
+        or _DISCLAIMER.search(text)
     )
 
 
