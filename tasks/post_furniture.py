@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from tasks.casefold import lowered
+from tasks.rule_text import lowered
 
 _WORDS = 50  # the longest paragraph any class here takes
 

@@ -1,9 +1,12 @@
-"""Lower case as re.IGNORECASE sees ASCII letters, for the rules that look for a pattern's words before
-searching the pattern (a search at every position of a paragraph costs more than a substring test)."""
+"""What the boilerplate rules (tasks/boilerplate.py, post_furniture.py, page_tools.py) ask of a paragraph's
+text before a pattern: its lower case as re.IGNORECASE sees ASCII letters, for the rules that look for a
+pattern's words before searching it (a search at every position of a paragraph costs more than a substring
+test), and its number of words, kept per text."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # re.IGNORECASE also lets these match an ASCII letter, which lower() does not give: İ and ı match i, ſ s, K k.
 _CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -16,3 +19,9 @@ def lowered(text: str) -> str:
     if not text.isascii() and _CASE_TWINS.search(text):
         text = text.translate(_TWIN_LETTERS)
     return text.lower()
+
+
+@lru_cache(maxsize=1 << 17)
+def word_count(text: str) -> int:
+    """len(text.split()) of a paragraph, kept: a dozen rules ask it of every paragraph, and their copies."""
+    return len(text.split())
