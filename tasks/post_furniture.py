@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from tasks.rule_text import lowered
+from tasks.rule_text import lowered, word_count
 
 _WORDS = 50  # the longest paragraph any class here takes
 
@@ -160,10 +160,10 @@ _BIO_TAIL = 2  # an author's bio closes a post: it is one of its last paragraphs
 def is_post_furniture(text: str) -> bool:
     """Whether a paragraph is one of a post's standing notes (repost note, content licence, invitation to
     follow or subscribe, disclaimer, a blog theme's line), by its own text."""
-    if len(text.split()) > _WORDS or _MARKUP.match(text):
+    if word_count(text) > _WORDS or _MARKUP.match(text):
         return False
     # A Markdown heading ("## Contents") is the post's own outline.
-    if len(text.split()) <= _CHROME_WORDS and text[:1] != "#" and _CHROME.match(text):
+    if word_count(text) <= _CHROME_WORDS and text[:1] != "#" and _CHROME.match(text):
         return True
     # The two patterns with alternatives that may start anywhere are searched only in paragraphs holding a
     # word every match of theirs holds (a search at each position was half of the rules' cost per text).
