@@ -471,6 +471,16 @@ def distinct(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
+def places_in(ordered: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(where each value is in the sorted array `ordered`, its first place; whether it is there at all): the
+    membership np.isin tells, by one binary search a value, where np.isin sorts both arrays again (a pass of
+    linking met a million keys for ten thousand values, 12% of linking's CPU at 10k documents)."""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=np.int64), np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return at, ordered[at] == values
+
+
 def paragraph_texts(fingerprints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct paragraph texts: the first row holding each, and each row's text number."""
     _, first, text_of = np.unique(fingerprints, return_index=True, return_inverse=True)
@@ -682,8 +692,8 @@ class DocumentPairs:
         verbatim[np.searchsorted(key, printed.a[mine] * n + printed.b[mine])] = printed.shared[mine]
         matched = np.ones(len(key))
         matched_key, share = self.matched
-        mine = np.isin(matched_key, key)
-        matched[np.searchsorted(key, matched_key[mine])] = share[mine]
+        at, mine = places_in(key, matched_key)
+        matched[at[mine]] = share[mine]
         keep = was_found | (shared > 0) | whole_text
         weight = np.where(whole_text & (shared == 0), containment, containment * rarity)
         jaccard = np.where(whole_text, jaccard, 0.0)

@@ -441,3 +441,18 @@ def test_a_short_body_mostly_inside_a_long_one_is_a_candidate_by_containment_and
     assert search(three | {1: 1}) == [] and search(three | {1: 2}) == []
     assert search(three | {1: 2}, LinkConfig(min_contained_paragraphs=2)) == [[0, 1]]
     assert search(three | {0: 1}) == [[0, 1]]
+
+
+def test_places_in_a_sorted_array_tell_what_isin_tells():
+    """places_in's binary search gives np.isin's membership and the first place of each value found, for
+    values before, between, equal to and after the sorted keys, repeated values and repeated keys."""
+    from tasks.link import places_in
+
+    rng = np.random.default_rng(7)
+    for n, m in ((0, 5), (1, 4), (50, 0), (200, 300), (1000, 50)):
+        ordered = np.sort(rng.integers(-40, 400, n))
+        values = rng.integers(-60, 420, m)
+        at, found = places_in(ordered, values)
+        assert (found == np.isin(values, ordered)).all()
+        assert (at[found] == np.searchsorted(ordered, values[found])).all()
+        assert (ordered[at[found]] == values[found]).all()
