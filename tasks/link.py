@@ -401,19 +401,21 @@ def sketch_blocks(sketches: np.ndarray, rows: np.ndarray | None = None) -> Itera
         yield lo, block
 
 
-def gathered(sketches: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """sketches[rows] (a copy); from a mapped sketch file a region of `_REGION` bytes at a time, its pages
-    let go after each, so what a gather maps of the file is bounded whatever its size or the rows' order."""
+def gathered(sketches: np.ndarray, rows: np.ndarray, width: int | None = None) -> np.ndarray:
+    """sketches[rows, :width] (a copy; width None: whole rows); from a mapped sketch file a region of
+    `_REGION` bytes at a time, its pages let go after each, so what a gather maps of the file is bounded
+    whatever its size or the rows' order."""
+    columns = slice(width)
     if not is_mapped(sketches) or len(rows) == 0:
-        return sketches[rows]
-    out = np.empty((len(rows), sketches.shape[1]), dtype=sketches.dtype)
+        return sketches[rows, columns]
+    out = np.empty((len(rows), sketches[:0, columns].shape[1]), dtype=sketches.dtype)
     region = rows // max(_REGION // sketches.strides[0], 1)
     order = np.argsort(region, kind="stable")
     region = region[order]
     bounds = np.flatnonzero(np.r_[True, region[1:] != region[:-1], True])
     for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
         at = order[lo:hi]
-        out[at] = sketches[rows[at]]
+        out[at] = sketches[rows[at], columns]
         released(sketches)
     return out
 
@@ -446,18 +448,18 @@ def verify_paragraph_pairs(
     for k in range(0, len(pairs), step):
         chunk = pairs[k : k + step]
         at = chunk if rows is None else rows[chunk]
-        if mapped:  # a mapped file's rows are gathered whole, a bounded part at a time (`gathered`)
-            both = (gathered(sketches, at[:, 0]), gathered(sketches, at[:, 1]))
+        if mapped:  # a mapped file's rows are gathered a bounded part at a time (`gathered`)
 
-            def pick(side: int, keep=every, columns=every, both=both) -> np.ndarray:
-                return both[side][keep, columns]
+            def pick(side: int, keep=every, columns=every, at=at) -> np.ndarray:
+                return gathered(sketches, at[keep, side], columns.stop)
         else:  # held sketches: only the rows and columns compared are read
 
             def pick(side: int, keep=every, columns=every, at=at) -> np.ndarray:
                 return sketches[at[keep, side], columns]
 
         # Most candidates are far below the threshold: a quarter of the sketch rules them out cheaply
-        # (a pair right at the threshold agrees there less than half as often about once in 500 tries).
+        # (a pair right at the threshold agrees there less than half as often about once in 500 tries), and
+        # only the rest is read whole.
         agree = (pick(0, columns=slice(head)) == pick(1, columns=slice(head))).sum(axis=1)
         close = agree >= np.floor(need * head / width / 2)
         agree = (pick(0, close) == pick(1, close)).sum(axis=1)
