@@ -61,6 +61,12 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "Aho-Corasick pass, per-text rule verdicts and word counts kept, ASCII folds by byte, align's bags "
         "and weights built in C) started together (`bench.run_cpu`), quoted in a table",
     ),
+    "run-cpu-prep.json": (
+        "pipeline.md",
+        "hand-written: CPU and wall seconds per step of main and #13's prep (per-text rules' words before "
+        "their searches, language words by Arrow, linking's sorts and gathers) started together "
+        "(`bench.run_cpu`), quoted in a table",
+    ),
     "quality.json": ("quality.md", "rendered (the whole page) by `bench.quality.render_page`"),
     "quality-heldout-first-look.json": (
         "linking.md",
