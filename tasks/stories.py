@@ -472,7 +472,9 @@ def _find_stories(
     ]
     # A Markdown heading is the document's structure ("## Scope" in two policies), not furniture, unless it
     # heads furniture only (below).
-    again = repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
+    # Under how many stories each outlet printed each text: furniture from 2 (`again`), shared news under 3.
+    repeats = outlet_repeats(outlet_code, story_of[doc_index], fp)
+    again = repeats >= BoilerplateConfig().min_stories_repeated
     repeated = (
         ~flag
         & ~heading
@@ -494,9 +496,8 @@ def _find_stories(
     repeated |= ~flag & lead_ins_to_furniture(paras, doc_index, again | twice, flag | repeated)
     repeated |= ~flag & furniture_headings(paras, doc_index, heading & again, flag | repeated)
     repeated &= ~lead_ins_to_own_text(paras, doc_index, flag | repeated)
-    few = ~repeated_in_outlet_rows(
-        outlet_code, story_of[doc_index], fp, BoilerplateConfig(min_stories_repeated=3)
-    )
+    few = repeats < 3
+    del repeats
     authored = authored_lists(docs)[doc_index]
     repeated &= ~shared_news(paras, doc_index, repeated & few, flag | repeated | heading, authored)
     reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
@@ -1825,25 +1826,30 @@ def repeated_in_outlet_rows(
     printed at least half of its copies (furniture is one outlet's own; a sentence two stories share by
     chance or by quoting is printed by the outlets of both, and such chances grow with the corpus).
 
-    The vectorised form of boilerplate.repeated_in_outlet, for whole corpora; outlet -1 means unknown. A row's
-    answer depends only on the rows printing its text, so the rows are taken in parts by fingerprint, about
-    `_ROWS_PART` at a time (the sorts below hold about 100 bytes a row).
-    """
+    The vectorised form of boilerplate.repeated_in_outlet, for whole corpora; outlet -1 means unknown."""
+    return outlet_repeats(outlet, group, fingerprint) >= max(config.min_stories_repeated, 1)
+
+
+def outlet_repeats(outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray) -> np.ndarray:
+    """Per paragraph row: under how many groups its outlet printed its text, where that outlet printed at
+    least half of its copies (0 elsewhere, and for an unknown outlet, -1): repeated_in_outlet_rows at any
+    number of groups from one count.
+
+    A row's answer depends only on the rows printing its text, so the rows are taken in parts by
+    fingerprint, about `_ROWS_PART` at a time (the sorts below hold about 100 bytes a row)."""
     parts = -(-len(outlet) // _ROWS_PART)
     if parts <= 1:
-        return _repeated_in_outlet(outlet, group, fingerprint, config)
-    out = np.zeros(len(outlet), dtype=bool)
+        return _outlet_repeats(outlet, group, fingerprint)
+    out = np.zeros(len(outlet), dtype=np.int64)
     for part in range(parts):
         rows = np.flatnonzero(fingerprint % parts == part)
-        out[rows] = _repeated_in_outlet(outlet[rows], group[rows], fingerprint[rows], config)
+        out[rows] = _outlet_repeats(outlet[rows], group[rows], fingerprint[rows])
     return out
 
 
-def _repeated_in_outlet(
-    outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray, config: BoilerplateConfig
-) -> np.ndarray:
+def _outlet_repeats(outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray) -> np.ndarray:
     known = np.flatnonzero(outlet >= 0)
-    out = np.zeros(len(outlet), dtype=bool)
+    out = np.zeros(len(outlet), dtype=np.int64)
     if len(known) == 0:
         return out
     _, text_of, copies = np.unique(fingerprint, return_inverse=True, return_counts=True)
@@ -1854,9 +1860,8 @@ def _repeated_in_outlet(
     new_group = new_text | np.r_[True, g[1:] != g[:-1]]
     text = np.cumsum(new_text) - 1
     in_outlet = np.bincount(text)[text]
-    out[order] = (np.bincount(text, weights=new_group)[text] >= config.min_stories_repeated) & (
-        2 * in_outlet >= copies[text_of[order]]
-    )
+    groups = np.bincount(text, weights=new_group).astype(np.int64)[text]
+    out[order] = np.where(2 * in_outlet >= copies[text_of[order]], groups, 0)
     return out
 
 
