@@ -1952,8 +1952,10 @@ def align_stories(
 def stories_in_order(members: pa.Table) -> dict[str, list[str]]:
     """{story_id: member doc_ids by version}."""
     stories: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for row in members.select(["story_id", "doc_id", "version"]).to_pylist():
-        stories[row["story_id"]].append((row["version"], row["doc_id"]))
+    # Column by column (a dict per row took twice as long; a daily run orders every stored story's members).
+    columns = (members.column(c).to_pylist() for c in ("story_id", "version", "doc_id"))
+    for story, version, doc in zip(*columns, strict=True):
+        stories[story].append((version, doc))
     return {s: [d for _, d in sorted(v)] for s, v in stories.items()}
 
 
