@@ -233,8 +233,8 @@ def _unfound(
     stored = (story[a] >= 0) & (story[b] >= 0)
     close = containment >= config.min_containment
     out = stored & ~close & (story[a] == story[b])
-    # Only the close pairs of two stored documents are looked up (a tenth of the pairs of crowded buckets at
-    # 10k + 100; the lookup of every pair was two fifths of the link step).
+    # Only the close pairs of two stored documents are looked up: a run that staged every document again
+    # looked up every pair of its crowded buckets, none of them stored (two fifths of its link step at 10k).
     test = np.flatnonzero(stored & close)
     out[test] = ~_print_one_text(a[test], b[test], doc_index, text_of, copies <= config.max_copies)
     return out

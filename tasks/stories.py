@@ -1599,7 +1599,7 @@ def reading_order(paras: pa.Table, doc_index: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     # One int64 key sorted stably: the order of the lexsort of the two columns, in a third of its time (the
     # stored files hold each document's rows in runs, which a stable sort takes as they come). The rules ask
-    # for it five times per run, over every row of the corpus.
+    # for it seven times per linking, over every row of the corpus.
     span = int(idx.max()) - int(idx.min()) + 1
     if (int(doc.max()) - int(doc.min()) + 1) * span >= 1 << 62:
         return np.lexsort((idx, doc))
@@ -1832,7 +1832,7 @@ def repeated_in_outlet_rows(
 
 def outlet_repeats(outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray) -> np.ndarray:
     """Per paragraph row: under how many groups its outlet printed its text, where that outlet printed at
-    least half of its copies (0 elsewhere, and for an unknown outlet, -1): repeated_in_outlet_rows at any
+    least half of its copies, 0 elsewhere and for an unknown outlet (-1): repeated_in_outlet_rows at any
     number of groups from one count.
 
     A row's answer depends only on the rows printing its text, so the rows are taken in parts by
