@@ -247,6 +247,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "daily-run.md",
         "hand-written: bench/daily_run.py at 100k (+1%) before and after branch dtail, CPU s, 10k phases",
     ),
+    "daily-run-dlink.json": (
+        "daily-run.md",
+        "hand-written: #13 dlink's link step, main 9d7fec4 against the branch: bench/daily_run.py at 10k "
+        "(every phase) and 100k (daily), and the link step's CPU in one process, quoted in prose",
+    ),
     "run-memory-daily-link-10k.json": (
         "memory.md",
         "hand-written: bench/run_memory.py at 10k with worker pools (#13 daily-link), quoted in a table",
