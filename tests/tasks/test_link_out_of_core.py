@@ -236,3 +236,36 @@ def test_release_templates_are_the_rule_read_row_by_row(with_facts):
         outlet, story, key, lead, facts, BoilerplateConfig().min_stories_template
     )
     assert np.array_equal(found, expected)
+
+
+def test_document_names_are_each_documents_names_in_reading_order_however_the_picks_come():
+    import pyarrow as pa
+
+    from tasks.stories import document_names
+
+    rng = np.random.default_rng(13)
+    n_rows, n_docs = 3000, 200
+    # Rows of one document apart (a run reads stored files and staged parts), some rows with no names or a
+    # null list, documents without body rows.
+    doc_index = rng.integers(0, n_docs - 5, n_rows)
+    body = np.sort(rng.choice(n_rows, 2000, replace=False))
+    lists = [
+        None if k % 97 == 0 else rng.integers(0, 2**63, rng.integers(0, 9)).astype(np.uint64).tolist()
+        for k in range(len(body))
+    ]
+    expected = [[] for _ in range(n_docs)]
+    for rank, row in enumerate(body):  # reading order: the rows ascending
+        expected[doc_index[row]] += lists[rank] or []
+    # Picks as a row group of the files at a time, in an order of their own (the files' rows are not the
+    # table's rows in order).
+    ranks = rng.permutation(len(body))
+    picks = [
+        (np.sort(part), pa.array([lists[k] for k in np.sort(part)], pa.list_(pa.uint64())))
+        for part in np.array_split(ranks, 7)
+    ]
+    names = document_names(iter(picks), doc_index, body, n_docs)
+    assert [names.of(d) for d in range(n_docs)] == expected
+    assert names.starts[-1] == sum(len(k) for k in expected) > 5000
+    assert names.hashes.dtype == np.uint64 and names.starts.dtype == np.int64
+    empty = document_names(iter([]), doc_index, body[:0], n_docs)
+    assert len(empty.hashes) == 0 and list(empty.starts) == [0] * (n_docs + 1)
