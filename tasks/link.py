@@ -49,6 +49,8 @@ _PARTITION = 1 << 21
 # Matched paragraph row pairs weighed per pass of link_documents: its document pairs, made from them, are
 # linking's most numerous arrays (about 100 bytes each while weighed), so a pass holds about 100 MB of them.
 _PASS = 1 << 20
+# Body rows of the stories whose versions' sources (copied_from) are found at once.
+_STORY_ROWS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -1349,8 +1351,27 @@ def copied_from(
         return source
     size = np.bincount(label)
     rows = np.flatnonzero(size[label[doc_index]] > 1)
+    # A story's answer depends on its own rows only: stories are taken a part of about _STORY_ROWS rows at
+    # a time (by label), as grouping every row of the corpus at once held about 80 bytes a row (the end of
+    # the link step's peak at 200k generated documents).
+    parts = max(1, -(-len(rows) // _STORY_ROWS))
+    for p in range(parts):
+        mine = rows if parts == 1 else rows[label[doc_index[rows]] % parts == p]
+        _copied_from_rows(mine, label, version, doc_index, fingerprints, source)
+    return source
+
+
+def _copied_from_rows(
+    rows: np.ndarray,
+    label: np.ndarray,
+    version: np.ndarray,
+    doc_index: np.ndarray,
+    fingerprints: np.ndarray,
+    source: np.ndarray,
+) -> None:
+    """copied_from over the body rows `rows` (every row of the stories they are in), set in `source`."""
     if len(rows) == 0:
-        return source
+        return
     # One row per (story, paragraph text, document), grouped by story and text.
     table = np.unique(
         np.stack([label[doc_index[rows]], fingerprints[rows].astype(np.int64), doc_index[rows]], axis=1),
@@ -1361,7 +1382,7 @@ def copied_from(
     keep = sizes > 1
     pairs = pairs_within_groups(table[:, 2], starts[keep], sizes[keep])
     if len(pairs) == 0:
-        return source
+        return
     n = np.int64(len(label))
     flat, shared = np.unique(
         np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]), return_counts=True
@@ -1373,7 +1394,6 @@ def copied_from(
     later, earlier = later[pick], earlier[pick]
     first = np.r_[True, later[1:] != later[:-1]]
     source[later[first]] = earlier[first]
-    return source
 
 
 def story_identifier(doc_ids: list[str]) -> str:

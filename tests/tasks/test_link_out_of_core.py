@@ -269,3 +269,25 @@ def test_document_names_are_each_documents_names_in_reading_order_however_the_pi
     assert names.hashes.dtype == np.uint64 and names.starts.dtype == np.int64
     empty = document_names(iter([]), doc_index, body[:0], n_docs)
     assert len(empty.hashes) == 0 and list(empty.starts) == [0] * (n_docs + 1)
+
+
+def test_versions_sources_found_a_part_of_stories_at_a_time_are_those_found_at_once(monkeypatch):
+    from tasks.link import copied_from
+
+    rng = np.random.default_rng(17)
+    n_docs = 900
+    label = rng.integers(0, 120, n_docs)  # stories of every size, singletons too
+    version = np.zeros(n_docs, dtype=np.int64)
+    for story in np.unique(label):
+        members = np.flatnonzero(label == story)
+        version[members] = rng.permutation(len(members))
+    doc_index = np.sort(rng.integers(0, n_docs, 12000))
+    # A story's texts: each document prints some of a few dozen, and a few it shares with no one.
+    fingerprints = label[doc_index] * 1000 + rng.integers(0, 40, len(doc_index))
+    own = rng.random(len(doc_index)) < 0.1
+    fingerprints[own] = -rng.integers(1, 2**40, own.sum())
+    at_once = copied_from(label, version, doc_index, fingerprints)
+    assert (at_once >= 0).sum() > 500 and (at_once == -1).any()
+    assert (version[at_once[at_once >= 0]] < version[at_once >= 0]).all()
+    monkeypatch.setattr(tasks.link, "_STORY_ROWS", 700)
+    assert np.array_equal(copied_from(label, version, doc_index, fingerprints), at_once)
