@@ -436,20 +436,23 @@ def _find_stories(
         )
         released(every_sketches)
     del every_body, every_sketches
+    # Per body row, its document's place among those linked and its fingerprint: one copy each, which
+    # linking and the narratives' reader share.
+    body_owner, body_fp = at[doc_index[body]], fp[body]
     members = link_corpus(
         pc.take(docs.column("doc_id"), pa.array(linked)).to_pylist(),
         pc.take(docs.column("published_at"), pa.array(linked)).to_pylist(),
         pc.take(docs.column("source"), pa.array(linked)).to_pylist(),
-        at[doc_index[body]],
+        body_owner,
         sketches,
-        fp[body],
+        body_fp,
         shingles[body],
         config,
         given=at[given],
         versions=versions[linked],
         rewrite_check=narrative_check(
             names,
-            narrative_reader(wide, body, at[doc_index[body]], fp[body]),
+            narrative_reader(wide, body, body_owner, body_fp),
             doc_outlet[linked],
             config,
         ),
@@ -458,7 +461,7 @@ def _find_stories(
         apart=lambda a, b: apart(linked[a], linked[b]),
         crowded=crowded,
     )
-    del names, rare, shingles, body, sketches, groups, versions, at
+    del names, rare, shingles, body, sketches, groups, versions, at, body_owner, body_fp
     if relink is not None:
         members = sorted(
             members + _kept_members(stored.members, docs.column("doc_id").filter(pa.array(~relink))),
