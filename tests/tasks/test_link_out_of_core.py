@@ -291,3 +291,21 @@ def test_versions_sources_found_a_part_of_stories_at_a_time_are_those_found_at_o
     assert (version[at_once[at_once >= 0]] < version[at_once >= 0]).all()
     monkeypatch.setattr(tasks.link, "_STORY_ROWS", 700)
     assert np.array_equal(copied_from(label, version, doc_index, fingerprints), at_once)
+
+
+def test_matched_shares_found_a_part_of_pairs_at_a_time_are_those_found_at_once(monkeypatch):
+    from tasks.link import matched_share
+
+    rng = np.random.default_rng(19)
+    n_docs = 300
+    doc_index = np.sort(rng.integers(0, n_docs, 6000))
+    shingle_counts = rng.integers(1, 80, len(doc_index)).astype(np.float64)
+    # Row pairs of other documents, some rows matched twice in one other document, some pairs repeated.
+    pairs = rng.integers(0, len(doc_index), (20000, 2))
+    pairs = pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]]
+    pairs = np.concatenate([pairs, pairs[:500], pairs[:300, ::-1]])
+    keys, share = matched_share(doc_index, pairs, shingle_counts, n_docs)
+    assert len(keys) > 5000 and (np.diff(keys) > 0).all() and (share > 0).all() and (share <= 1).all()
+    monkeypatch.setattr(tasks.link, "_PASS", 1500)
+    in_parts = matched_share(doc_index, pairs, shingle_counts, n_docs)
+    assert np.array_equal(in_parts[0], keys) and np.array_equal(in_parts[1], share)
