@@ -768,7 +768,7 @@ def document_pairs(
     # max_copies times or an LSH miss still counts for a pair found through another paragraph.
     close = found.close_keys()
     every = paragraphs_in_common(close // n, close % n, doc_index, sketches, config)
-    verified = document_overlaps(doc_index, every, n_docs, config.stock_spread, spread)
+    verified = verified_overlaps(doc_index, every, n_docs, config.stock_spread, spread)
     matched = matched_share(doc_index, every, shingle_counts, n_docs)
     same = every[text_of[every[:, 0]] == text_of[every[:, 1]]]
     del every
@@ -987,6 +987,32 @@ def document_overlaps(
     share = np.maximum(count_a / np.maximum(body_counts[a], 1), count_b / np.maximum(body_counts[b], 1))
     rare = np.maximum(weight_a / np.maximum(total[a], 1e-9), weight_b / np.maximum(total[b], 1e-9))
     return Links(a, b, np.minimum(share, 1.0), np.minimum(count_a, count_b), np.minimum(rare / share, 1.0))
+
+
+def verified_overlaps(
+    doc_index: np.ndarray, pairs: np.ndarray, n_docs: int, stock_spread: int, spread: np.ndarray
+) -> Links:
+    """document_overlaps of the row pairs `pairs` with each row's `spread` given, a part of about _PASS pairs
+    at a time by document pair: a pair's figures read its own row pairs, and corpus-wide only each row's
+    weight (set here once, from every pair) and its document's total; so at most a part's sorting is held
+    (about 100 bytes a pair), not every pair's."""
+    parts = max(1, -(-len(pairs) // _PASS))
+    if parts == 1:
+        return document_overlaps(doc_index, pairs, n_docs, stock_spread, spread)
+    matched = np.zeros(len(doc_index), dtype=bool)
+    matched[pairs[:, 0]] = matched[pairs[:, 1]] = True
+    weight = np.ones(len(doc_index))
+    weight[matched] = np.minimum(1.0, stock_spread / spread[matched])
+    del matched
+    n = np.int64(n_docs)
+    da, db = doc_index[pairs[:, 0]], doc_index[pairs[:, 1]]
+    part = (np.minimum(da, db) * n + np.maximum(da, db)) % parts
+    del da, db
+    found = []
+    for p in range(parts):
+        found.append(document_overlaps(doc_index, pairs[part == p], n_docs, stock_spread, spread, weight))
+    links = _concat(found)
+    return _select(links, np.argsort(links.a * n + links.b))
 
 
 def document_sketches(

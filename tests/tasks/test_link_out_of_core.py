@@ -309,3 +309,23 @@ def test_matched_shares_found_a_part_of_pairs_at_a_time_are_those_found_at_once(
     monkeypatch.setattr(tasks.link, "_PASS", 1500)
     in_parts = matched_share(doc_index, pairs, shingle_counts, n_docs)
     assert np.array_equal(in_parts[0], keys) and np.array_equal(in_parts[1], share)
+
+
+def test_verified_overlaps_found_a_part_of_pairs_at_a_time_are_those_found_at_once(monkeypatch):
+    from dataclasses import fields
+
+    from tasks.link import document_overlaps, verified_overlaps
+
+    rng = np.random.default_rng(23)
+    n_docs = 300
+    doc_index = np.sort(rng.integers(0, n_docs, 6000))
+    spread = rng.integers(1, 60, len(doc_index)).astype(np.float64)  # stock rows weigh less
+    pairs = rng.integers(0, len(doc_index), (20000, 2))
+    pairs = pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]]
+    pairs = np.concatenate([pairs, pairs[:400]])
+    at_once = document_overlaps(doc_index, pairs, n_docs, 20, spread)
+    assert len(at_once) > 5000 and (at_once.rarity < 1).any()
+    monkeypatch.setattr(tasks.link, "_PASS", 1500)
+    in_parts = verified_overlaps(doc_index, pairs, n_docs, 20, spread)
+    for field in fields(at_once):
+        assert np.array_equal(getattr(in_parts, field.name), getattr(at_once, field.name)), field.name
