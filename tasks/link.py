@@ -11,6 +11,7 @@ split where its links are thin.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import mmap
 import tempfile
@@ -51,6 +52,27 @@ _PARTITION = 1 << 21
 _PASS = 1 << 20
 # Body rows of the stories whose versions' sources (copied_from) are found at once.
 _STORY_ROWS = 1 << 20
+
+
+def release_heap() -> None:
+    """Give back to the OS what C's malloc keeps of freed memory, which numpy's arrays come from: freed
+    between linking's stages, it stays in the process's resident memory and the next stage's peak stands on
+    it (after linking 10k documents it kept 55 MB; at 200k a stage's sorting leaves hundreds: docs/memory.md).
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc() -> ctypes.CDLL | None:
+    """glibc, whose malloc_trim gives its freed heap back; None elsewhere (musl, macOS: nothing to trim)."""
+    try:
+        libc = ctypes.CDLL(None)
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
 
 
 @dataclass(frozen=True)
@@ -720,6 +742,7 @@ def document_pairs(
     near = np.concatenate(near)
     pairs = matched_rows(near, text_of, doc_index, config)
     del near
+    release_heap()  # the candidates' batches and steps: the pairs are what is held from here
     spread = paragraph_spread(pairs, text_of, doc_index)
     if new is not None:
         pairs = pairs[new[doc_index[pairs[:, 0]]] | new[doc_index[pairs[:, 1]]]]
@@ -773,6 +796,8 @@ def document_pairs(
     same = every[text_of[every[:, 0]] == text_of[every[:, 1]]]
     del every
     printed = document_overlaps(doc_index, same, n_docs)
+    del same
+    release_heap()  # the verification's sorting, before the passes over the pairs
     return replace(found, verified=verified, printed=printed, matched=matched)
 
 
@@ -1497,6 +1522,7 @@ def link_corpus(
     daily run: tasks.relink.crowded_keys); no pair is made in them.
     """
     n_docs = len(doc_ids)
+    release_heap()  # what the caller's steps freed (the names' candidates are made as an argument)
     crowded = crowded or CrowdedKeys(*(None,) * 3)
     whole = whole_texts(
         doc_index, sketches, shingle_counts, n_docs, config, scratch=scratch, crowded=crowded.documents
@@ -1521,6 +1547,7 @@ def link_corpus(
         return np.ones(len(links), dtype=bool) if apart is None else ~apart(links.a, links.b)
 
     overlaps = found.links(lambda links: strong_links(links, config) & kept(links))
+    release_heap()  # each pass's document pairs: only the links are kept
     thin, thin_weight = np.empty((0, 2), dtype=np.int64), np.empty(0)
     if rewrite_check is not None:
         # Besides the caller's candidates (rare names): a smaller body mostly inside the other (link-11).
@@ -1552,5 +1579,6 @@ def link_corpus(
     group = linked_groups(n_docs, linked, config)
     overlaps = with_rewrites(found.links(kept, group=group))
     del found
+    release_heap()  # the matched pairs: clustering reads only the pairs inside a linked group
     label = cluster_stories(n_docs, overlaps, config, versions)
     return group_stories(doc_ids, label, published, sources, doc_index, fingerprints)

@@ -4,7 +4,6 @@ Folding new documents in is tasks/changes.py."""
 
 from __future__ import annotations
 
-import ctypes
 import datetime
 import hashlib
 import os
@@ -53,6 +52,7 @@ from tasks.link import (
     document_sketches,
     link_corpus,
     pairs_within_groups,
+    release_heap,
     released,
     sketch_blocks,
 )
@@ -218,22 +218,9 @@ def release_freed_memory() -> None:
     """Give back to the OS what a whole-corpus step freed: Arrow's allocator (mimalloc) keeps freed blocks for
     reuse, so after reading and sorting the corpus's columns the process held twice what was live (369 MB
     for 181 at 50k documents) and every later step's peak stood on it (docs/memory.md). So does C's malloc,
-    which numpy's arrays come from: after linking 10k documents it kept 55 MB freed (`malloc_trim`)."""
+    which numpy's arrays come from (tasks.link.release_heap)."""
     pa.default_memory_pool().release_unused()
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-def _libc() -> ctypes.CDLL | None:
-    """glibc, whose malloc_trim gives its freed heap back; None elsewhere (musl, macOS: nothing to trim)."""
-    try:
-        libc = ctypes.CDLL(None)
-        return libc if hasattr(libc, "malloc_trim") else None
-    except OSError:
-        return None
-
-
-_LIBC = _libc()
+    release_heap()
 
 
 @dataclass
@@ -436,6 +423,8 @@ def _find_stories(
         )
         released(every_sketches)
     del every_body, every_sketches
+    # What reading the sketches and names from the files freed (Arrow's pool keeps it), before linking.
+    release_freed_memory()
     # Per body row, its document's place among those linked and its fingerprint: one copy each, which
     # linking and the narratives' reader share.
     body_owner, body_fp = at[doc_index[body]], fp[body]
@@ -872,6 +861,7 @@ def narrative_reader(wide: WideColumns, rows: np.ndarray, owner: np.ndarray, fin
         out: dict[int, list] = {int(d): [] for d in docs.tolist()}
         for d, f, paragraph in zip(owner[wanted].tolist(), fingerprint[wanted].tolist(), keys, strict=True):
             out[d].append((f, empty if paragraph is None else paragraph))
+        release_freed_memory()  # the part's texts, read through Arrow's pool
         return out
 
     return read
