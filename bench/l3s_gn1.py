@@ -1,6 +1,6 @@
 """Boilerplate and extraction of `reprint run` on L3S-GN1's news pages of 2008 against its assessors' labels.
 
-Run: `.venv/bin/python -m bench.l3s_gn1 [--mirrors DIR] [--show dev] [--keep DIR] [--out FILE]`.
+Run: `.venv/bin/python -m bench.l3s_gn1 [--mirrors DIR] [--show dev] [--only dev] [--keep DIR] [--out FILE]`.
 L3S-GN1 (Kohlschuetter, Fankhauser and Nejdl, "Boilerplate Detection using Shallow Text Features", WSDM 2010;
 research use only) holds each page as crawled and the same page with every text block its assessors labelled
 wrapped in `<span class="x-nc-selN">`: 0 not content, 1 headline, 2 full text, 3 supplemental (captions and
@@ -24,7 +24,8 @@ flags against the boilerplate paragraphs; the share of full-text (2) words the r
 kept words the annotators call boilerplate (chrome the reader let through), before and after the flags;
 pages rejected. Results: bench/results/l3s-gn1.json (counts only, no page text), rendered into
 docs/boilerplate.md. `--show dev` prints the dev half's missed and wrongly flagged paragraphs (never the test
-half's: it is not read).
+half's: it is not read). `--only dev` runs and scores the dev half alone and prints its figures (no
+results file): work on the dev half then spends no look at the test half.
 """
 
 from __future__ import annotations
@@ -344,12 +345,17 @@ def read_page(where: Path, kind: str, uuid: str) -> bytes:
     return _git(where, "show", f"HEAD:{DATASET}/{kind}/{uuid}.html")
 
 
-def measure(mirrors: Path, keep: Path | None = None, show: str | None = None) -> dict:
-    """Run reprint on both halves at once and score each; `show` names a half whose misses are printed."""
+def measure(
+    mirrors: Path, keep: Path | None = None, show: str | None = None, only: str | None = None
+) -> dict:
+    """Run reprint on both halves at once and score each; `show` names a half whose misses are printed,
+    `only` a half that alone is run and scored (the other is not read at all)."""
     from tasks.html import decode_page
 
     where = git_dir(mirrors, REPO)
     halves = load_pages(mirrors)
+    if only:
+        halves = {only: halves[only]}
     with tempfile.TemporaryDirectory(prefix="l3s-gn1-") as tmp:
         base = keep or Path(tmp)
         corpus = base / "corpus"
@@ -357,7 +363,7 @@ def measure(mirrors: Path, keep: Path | None = None, show: str | None = None) ->
         with open(corpus / "manifest.csv", "w", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(["path", "url"])
-            for half in HALVES:
+            for half in halves:
                 for uuid, url, _ in halves[half]:
                     (corpus / f"{uuid}.html").write_bytes(read_page(where, "original", uuid))
                     writer.writerow([f"{uuid}.html", url])
@@ -368,7 +374,7 @@ def measure(mirrors: Path, keep: Path | None = None, show: str | None = None) ->
     for source, _, text, flagged in out.paragraphs:
         stored.setdefault(source, []).append((text, flagged))
     result = {"seconds": round(seconds, 1)}
-    for half in HALVES:
+    for half in halves:
         tally, shown = Tally(), ([] if show == half else None)
         for uuid, _, _ in halves[half]:
             page = read_annotated(decode_page(read_page(where, "annotated", uuid))[0])
@@ -449,15 +455,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS, help="folder of fetched mirrors")
     parser.add_argument("--show", choices=["dev"], help="print the dev half's missed and wrong paragraphs")
     parser.add_argument("--keep", type=Path, help="keep the corpus and warehouse of the run in this folder")
+    parser.add_argument(
+        "--only",
+        choices=["dev"],
+        help="run and score the dev half alone and print its figures (no results file; the test half is "
+        "not read, so working on the dev half spends no look at it)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--before", type=Path, help="a results file of an earlier commit, stored beside these as `before`"
     )
     args = parser.parse_args(argv)
     try:
-        runs = measure(args.mirrors, args.keep, args.show)
+        runs = measure(args.mirrors, args.keep, args.show, args.only)
     except Absent as e:
         print(f"L3S-GN1 benchmark skipped: {e}", file=sys.stderr)
+        return 0
+    if args.only:
+        print(json.dumps(runs[args.only], indent=1))
         return 0
     from tasks.boilerplate import BOILERPLATE_VERSION
     from tasks.html import HTML_VERSION

@@ -61,6 +61,12 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "Aho-Corasick pass, per-text rule verdicts and word counts kept, ASCII folds by byte, align's bags "
         "and weights built in C) started together (`bench.run_cpu`), quoted in a table",
     ),
+    "run-cpu-prep.json": (
+        "pipeline.md",
+        "hand-written: CPU and wall seconds per step of main and #13's prep (per-text rules' words before "
+        "their searches, language words by Arrow, linking's sorts and gathers) started together "
+        "(`bench.run_cpu`), quoted in a table",
+    ),
     "quality.json": ("quality.md", "rendered (the whole page) by `bench.quality.render_page`"),
     "quality-heldout-first-look.json": (
         "linking.md",
@@ -135,6 +141,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: link-15 and html-8 (named link-13 and html-7 on their branch) at 486ff9d (real set "
         "with real-dev-asf2, generator at 100 and 1,000 stories), quoted in a table; current figures are "
         "quality.json's",
+    ),
+    "quality-html-12.json": (
+        "boilerplate.md",
+        "hand-written: html-12 (page chrome told by shallow text features) against main 9d7fec4 (real set), "
+        "quoted in prose; current figures are quality.json's",
     ),
     "quality-boilerplate-18.json": (
         "boilerplate.md",
@@ -236,6 +247,15 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "daily-run-100k-d629aa2.json": (
         "daily-run.md",
         "hand-written: bench/daily_run.py at 100k (+1%), every phase at d629aa2 on a quiet machine, quoted",
+    ),
+    "daily-run-dtail.json": (
+        "daily-run.md",
+        "hand-written: bench/daily_run.py at 100k (+1%) before and after branch dtail, CPU s, 10k phases",
+    ),
+    "daily-run-dlink.json": (
+        "daily-run.md",
+        "hand-written: #13 dlink's link step, main 9d7fec4 against the branch: bench/daily_run.py at 10k "
+        "(every phase) and 100k (daily), and the link step's CPU in one process, quoted in prose",
     ),
     "run-memory-daily-link-10k.json": (
         "memory.md",

@@ -21,6 +21,8 @@ import numpy as np
 
 from tasks.page_tools import is_page_furniture, is_reader_prompt
 from tasks.post_furniture import flag_closing_bio, is_markdown_markup, is_post_furniture
+from tasks.rule_text import lowered as _lowered
+from tasks.rule_text import word_count as _word_count
 
 # boilerplate-2: press-release furniture (About/contact/safe-harbour blocks, trademark notices), login and
 # newsletter boxes, next-page links, copyright lines split into pieces.
@@ -735,9 +737,6 @@ _FRAGMENT = re.compile(r"^[\W\d_]{1,12}$")
 _END_MARK = re.compile(r"^((\\?#\s*){3,}|-\s?30\s?-|(\*\s*){3,})$")
 _SENTENCE_END = re.compile(r"[.!?;][\"'’”)\]]*$")
 _STRONG = [(words, re.compile(pattern, re.IGNORECASE)) for words, pattern in _RULES]
-# re.IGNORECASE also lets these match an ASCII letter, which lower() does not give: İ and ı match i, ſ s, K k.
-_CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
-_TWIN_LETTERS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _BIO = re.compile(
     r"^([A-Z][\w.'’-]+ ){1,3}[A-Z][\w.'’-]+ (is|was|has been) (a|an|the)\b.{0,200}\b(writer|fellow|editor|"
     r"reporter|correspondent|journalist|author|columnist|contributor|professor|director|analyst)\b"
@@ -764,13 +763,6 @@ def is_boilerplate_by_rule(
     if len(text) <= 120 and _is_short_boilerplate(text):
         return True
     return position >= config.tail_start and bool(_BIO.search(text))
-
-
-def _lowered(text: str) -> str:
-    """Lower case as re.IGNORECASE sees ASCII letters, one character for one (offsets are kept)."""
-    if not text.isascii() and _CASE_TWINS.search(text):
-        text = text.translate(_TWIN_LETTERS)
-    return text.lower()
 
 
 def _strong_matches(texts: list[str]) -> list[bool]:
@@ -913,12 +905,6 @@ def flags_from_rules(
     return flags
 
 
-@lru_cache(maxsize=_SEEN_CAP)
-def _word_count(text: str) -> int:
-    """len(text.split()) of a paragraph, kept: a dozen rules ask it of every paragraph, and their copies."""
-    return len(text.split())
-
-
 # What flags_from_rules reads of a text alone (_line_of by configuration then text; _verdict_of, which reads
 # no configuration, by text): a text's rules are its own, and a story's copies and an outlet's furniture
 # recur in a worker's batches. Each holds at most _SEEN_CAP texts.
@@ -974,6 +960,9 @@ def _is_template(text: str) -> bool:
 
 
 def _has_figure(text: str) -> bool:
+    # Each figure _FIGURE finds opens with "![", "<img" or "{": prose holds none of them (no lower-case copy).
+    if "[" not in text and "<" not in text and "{" not in text:
+        return False
     lowered = text.lower()
     return any(map(lowered.__contains__, _FIGURE_WORDS)) and _FIGURE.search(text) is not None
 
@@ -1004,7 +993,9 @@ def _is_news_furniture(text: str) -> bool:
         _POINTER.match(text) or ("the comments" in _lowered(text) and _COMMENTS.search(text))
     ):
         return True
-    if words <= 60 and (_CAPTION.search(text) or (_credited(text) and _CAPTION_CREDIT.search(text))):
+    if words <= 60 and (
+        ("(" in text and _CAPTION.search(text)) or (_credited(text) and _CAPTION_CREDIT.search(text))
+    ):
         return True
     if words <= 25 and (
         _KICKER_TEASER.match(text)
@@ -1252,7 +1243,10 @@ def _flag_runs(paragraphs: list[str], flags: list[bool], member: Callable[[str],
 def _is_stamped_teaser(text: str) -> bool:
     """A teaser of another story with its machine time stamp between headline and summary (boilerplate-14):
     a story's sentence gives a date in words, not a CMS's "22/12/2007 11:58:43"."""
-    return _word_count(text) <= _STAMPED_TEASER_WORDS and _STAMPED_TEASER.match(text) is not None
+    # The stamp's time holds a colon: the pattern's lazy headline is tried only where one is.
+    return (
+        ":" in text and _word_count(text) <= _STAMPED_TEASER_WORDS and _STAMPED_TEASER.match(text) is not None
+    )
 
 
 def _flag_opening_ticker(paragraphs: list[str], flags: list[bool]) -> None:

@@ -15,6 +15,7 @@ kept per paragraph and gathered over body rows at link time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from itertools import chain
@@ -203,6 +204,12 @@ _TITLE_WORD = re.compile(r"[^\W_]+(?:[.-][^\W_]+)*")
 _TRAILING_ZEROS = re.compile(r"(?:\.0)+(?=$|[-a-z])")
 
 
+# Titles whose release and series are kept (series_apart reads every title of the corpus three times, by the
+# series, the series' lead and the standing title; a corpus repeats its titles).
+_TITLES_KEPT = 1 << 17
+
+
+@functools.lru_cache(maxsize=_TITLES_KEPT)
 def release_of(title: str | None) -> str | None:
     """The release a post announces: the version strings its title names, when the title announces a release
     (a word of `release` or `announce`), lower-cased, `v` and trailing `.0` parts dropped ("7.0.0" and "7.0"
@@ -260,6 +267,7 @@ _MONTHS = frozenset(_MONTH_NUMBER)
 _MIN_SERIES_WORDS = 2  # "2024" or "Week 3" alone names no series
 
 
+@functools.lru_cache(maxsize=_TITLES_KEPT)
 def series_of(title: str | None) -> tuple[str, str] | None:
     """The recurring series a title names and the instance of it (issue 12, class 2): (series, instance), the
     series being the title with its instance words masked, the instance those words in order; None for a

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from tasks.dates import parse_timestamp
 from tasks.decode import NotText, decode_bytes
 from tasks.frontmatter import split_front_matter
+from tasks.page_blocks import ShallowRules, chrome_by_features, page_blocks
 from tasks.repair import may_hold_mojibake, repair_unicode
 
 if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new reads no page
@@ -56,7 +57,13 @@ if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new read
 # short line mostly of link text in a block of links by jusText's measure is flagged wherever it stands, alone
 # too (a menu's entry among a story's paragraphs: Article.in_link_boxes); the site name a page states is read
 # as its outlet's name or none (site_name) (L3S-GN1).
-HTML_VERSION = "html-11"
+# html-12: a kept line told as chrome by the shallow text features of its block and its neighbours' (words,
+# link density; Kohlschuetter et al.), two decisions fitted on L3S-GN1's dev half (tasks/page_blocks.py):
+# a short line in a block with links, a line with no links between two blocks with links.
+# html-13: after the text's last paragraph of prose, once a kept line is told as chrome every kept line after
+# it is chrome too (tail_chrome): a page's closing boxes follow one another, and a box's unlinked entries (a
+# record list, a promotion's blurb) no rule tells alone stand among its flagged ones (L3S-GN1).
+HTML_VERSION = "html-13"
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
@@ -190,6 +197,12 @@ class HtmlConfig:
     # jusText calls bad more than `link_line_share` link text, is a menu's or a box's entry (html-11;
     # L3S-GN1's dev half: 68 such lines the assessors call chrome, 4 content, two of those a site's menu).
     link_line_share: float = 0.5
+    # html-12: the decisions by the shallow features of a line's block and its neighbours'; None: not made.
+    shallow: ShallowRules | None = ShallowRules()
+    # html-13: the story's last paragraph is the last kept line not told as chrome of `tail_prose_words`
+    # words or more that ends a sentence; once a line after it is chrome, so is the rest (tail_chrome).
+    # None: not decided. L3S-GN1's dev half: 12 lines more its assessors call chrome, none content.
+    tail_prose_words: int | None = 15
     version: str = HTML_VERSION
 
 
@@ -670,6 +683,33 @@ def _mostly_links(lines: list[str], links: LinkText, config: HtmlConfig) -> bool
     return located > 0 and linked >= config.article_link_share * located
 
 
+def tail_chrome(lines: list[str], chrome: set[str], prose_words: int) -> list[str]:
+    """The kept lines after the text's last paragraph (the last line not in `chrome` of `prose_words` words
+    or more that ends a sentence) that follow a line in `chrome`. A page's closing boxes follow one another
+    (related stories, a section's menu, a list of records, a promotion, the site's footer), and once one has
+    begun the story does not resume: the unlinked entries and blurbs among a box's flagged lines are the
+    box's too. Lines between the last paragraph and the first chrome (a credit line, a note, a short closing
+    line) are the story's, as they were."""
+    last = max(
+        (
+            i
+            for i, line in enumerate(lines)
+            if line not in chrome and len(line.split()) >= prose_words and _ENDS_SENTENCE.search(line.strip())
+        ),
+        default=None,
+    )
+    if last is None:
+        return []
+    begun = False
+    tail = []
+    for line in lines[last + 1 :]:
+        if line in chrome:
+            begun = True
+        elif begun:
+            tail.append(line)
+    return tail
+
+
 def after_main_text(html: str, lines: list[str], links: LinkText, config: HtmlConfig) -> list[str]:
     """The kept lines that close the page after its main text as a box's entries: a related or latest
     stories box, a row of page tools, a list of references or honours, a blogroll. The evidence is the
@@ -903,6 +943,7 @@ def extract_article(
         raise NotText("it does not parse as HTML")
     stated = published_time(tree)
     links = link_text(tree)
+    blocks = page_blocks(tree) if config.shallow else None
     _pre_as_paragraphs(tree)
     _join_hard_wraps(tree)
     _collapse_source_line_ends(tree)
@@ -929,7 +970,12 @@ def extract_article(
     kept, boxed = without_link_lines(lines, links, config)
     if not _mostly_links(kept, links, config):
         closing = set(after_main_text(html, kept, links, config))
+        if blocks is not None and config.shallow is not None:
+            closing |= set(chrome_by_features(kept, blocks, config.shallow))
         boxed += tuple(line for line in kept if line in closing and line not in boxed)
+        if config.tail_prose_words is not None:
+            tail = set(tail_chrome(kept, set(boxed), config.tail_prose_words))
+            boxed += tuple(line for line in kept if line in tail and line not in boxed)
     text = "\n\n".join(kept)
     if len(text) < config.min_article_chars:
         raise NotText(

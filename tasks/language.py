@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from langdetect.utils.ngram import NGram
 
 if TYPE_CHECKING:
@@ -94,12 +96,14 @@ class _Profiles:
         self.log_factors[:, -1] = 1.0
         # Each word has two rows: 2 * slot with the space after it, 2 * slot + 1 without (a text's last word).
         self.slots: dict[str, int] = {}
+        self.vocabulary: pa.Array | None = None  # list(self.slots) as Arrow, made when asked for
         # Zeros cost no memory until written: the rows fill as words are met, and never past the cap.
         self.scores = np.zeros((2 * _WORD_CACHE_CAP, len(profiles) + 1))
 
-    def words(self, text: str) -> list[str]:
-        """The words langdetect sees in `text` (its Detector.append and cleaning_text): its n-gram buffer
-        starts afresh after a space, so the n-grams of a text are those of its words."""
+    def cleaned(self, text: str) -> str:
+        """`text` as langdetect reads it (its Detector.append and cleaning_text), whose words are its pieces
+        between single spaces: langdetect's n-gram buffer starts afresh after a space, so the n-grams of a
+        text are those of its words."""
         # Each rewrite only where it can apply (no "http", no "@", ASCII only): most texts need none.
         if "http" in text:
             text = _URL.sub(" ", text)
@@ -116,22 +120,26 @@ class _Profiles:
                 text = _LATIN.sub("", text)
         if "  " in text:
             text = _SPACE_RUN.sub(" ", text)
-        return text.split(" ")
+        return text
 
     def counts(self, texts: list[str]) -> csr_matrix:
-        """(texts x word rows) matrix: how often each word row occurs in each text; new words are scored."""
-        split = [self.words(t) for t in texts]
-        flat = list(chain.from_iterable(split))
-        found = list(map(self.slots.get, flat))
-        if None in found:
-            new = [w for w in dict.fromkeys(flat) if w not in self.slots]
+        """(texts x word rows) matrix: how often each word row occurs in each text; new words are scored.
+
+        The words are cut and looked up by Arrow (split on single spaces as str.split(" ") cuts, a hash
+        look-up of each in the words met so far), not a Python object per word: the same word rows."""
+        split = pc.split_pattern(pa.array([self.cleaned(t) for t in texts], pa.large_string()), " ")
+        flat = split.values
+        found = pc.index_in(flat, value_set=self._vocabulary())
+        if found.null_count:
+            # The new words in the order first met, as a dictionary of the batch's words would list them.
+            new = list(dict.fromkeys(flat.filter(found.is_null()).to_pylist()))
             if len(self.slots) + len(new) > _WORD_CACHE_CAP:
                 self.slots.clear()
-                new = list(dict.fromkeys(flat))
+                new = list(dict.fromkeys(flat.to_pylist()))
             self._score(new)
-            found = list(map(self.slots.__getitem__, flat))
-        ends = np.cumsum([len(ws) for ws in split], dtype=np.int64)
-        columns = 2 * np.array(found, dtype=np.int64)
+            found = pc.index_in(flat, value_set=self._vocabulary())
+        ends = split.offsets.to_numpy()[1:].astype(np.int64)
+        columns = 2 * found.to_numpy().astype(np.int64)
         columns[ends - 1] += 1
         indptr = np.concatenate([[0], ends])
         shape = (len(texts), 2 * len(self.slots))
@@ -155,6 +163,13 @@ class _Profiles:
         self.scores[first : first + len(rows)] = grams @ self.log_factors
         start = len(self.slots)
         self.slots.update(zip(words, range(start, start + len(words)), strict=True))
+        self.vocabulary = None
+
+    def _vocabulary(self) -> pa.Array:
+        """The words met so far in slot order (a word's place is its slot), for Arrow's look-up."""
+        if self.vocabulary is None:
+            self.vocabulary = pa.array(list(self.slots), pa.large_string())
+        return self.vocabulary
 
     def _word_rows(self, word: str) -> tuple[list[int], int]:
         """Rows of the n-grams langdetect extracts from `word` and the space after it (its

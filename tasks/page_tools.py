@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from tasks.rule_text import word_count
+
 # A page tool, as its link reads: printing, mailing, sharing and bookmarking services of the 2000s and since,
 # comments and their moderation links, text size.
 _TOOL = (
@@ -92,6 +94,10 @@ _MAX_WORDS = 25
 def is_reader_prompt(text: str) -> bool:
     """Whether a paragraph is a page-number row, a wire slug alone, or a prompt to the reader: an invitation
     to their views or the site's forum, a registration prompt, a pointer to the site's home page."""
+    # A list's marker is a word of its own: a text of more words than one over the limit is no prompt, told
+    # without copying it (most paragraphs).
+    if word_count(text) > _PROMPT_WORDS + 1:
+        return False
     line = _MARKER.sub("", text.strip())
     if not line or len(line.split()) > _PROMPT_WORDS:
         return False
@@ -100,6 +106,8 @@ def is_reader_prompt(text: str) -> bool:
 
 def is_page_furniture(text: str) -> bool:
     """Whether a paragraph is a page's tool row, story navigation link, box label or comment-box line."""
+    if word_count(text) > _MAX_WORDS + 1:  # as in is_reader_prompt
+        return False
     line = _MARKER.sub("", text.strip())
     if not line or len(line.split()) > _MAX_WORDS:
         return False

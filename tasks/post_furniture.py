@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from tasks.rule_text import lowered, word_count
+
 _WORDS = 50  # the longest paragraph any class here takes
 
 _REPOST = re.compile(
@@ -73,6 +75,23 @@ _INVITATION = re.compile(
     r"(a comment|a note|your (thoughts|comments|questions|feedback))"
     r"[^.!?]{0,20}\b(below|in the comments?( section)?)\b",
     re.IGNORECASE,
+)
+# One of these is in every text _INVITATION matches (lowered), one or more for each of its alternatives
+# in turn: the verb before "me" or "us"; "subscribe"; "if you"; "join"; the question's mark; "let ... know";
+# where the comment goes.
+_INVITATION_WORDS = (
+    "find",
+    "reach",
+    "connect",
+    "contact",
+    "ping",
+    "subscribe",
+    "if you",
+    "join",
+    "?",
+    "know",
+    "below",
+    "in the comment",
 )
 _DISCLAIMER = re.compile(
     r"^[\W_]{0,3}((disclaimer|disclosure)\s*:|"
@@ -141,13 +160,19 @@ _BIO_TAIL = 2  # an author's bio closes a post: it is one of its last paragraphs
 def is_post_furniture(text: str) -> bool:
     """Whether a paragraph is one of a post's standing notes (repost note, content licence, invitation to
     follow or subscribe, disclaimer, a blog theme's line), by its own text."""
-    if len(text.split()) > _WORDS or _MARKUP.match(text):
+    if word_count(text) > _WORDS or _MARKUP.match(text):
         return False
     # A Markdown heading ("## Contents") is the post's own outline.
-    if len(text.split()) <= _CHROME_WORDS and text[:1] != "#" and _CHROME.match(text):
+    if word_count(text) <= _CHROME_WORDS and text[:1] != "#" and _CHROME.match(text):
         return True
+    # The two patterns with alternatives that may start anywhere are searched only in paragraphs holding a
+    # word every match of theirs holds (a search at each position was half of the rules' cost per text).
+    low = lowered(text)
     return bool(
-        _REPOST.search(text) or _LICENCE.search(text) or _INVITATION.search(text) or _DISCLAIMER.search(text)
+        _REPOST.search(text)
+        or ("under" in low and _LICENCE.search(text))
+        or (any(map(low.__contains__, _INVITATION_WORDS)) and _INVITATION.search(text))
+        or _DISCLAIMER.search(text)
     )
 
 

@@ -82,13 +82,12 @@ class ReuseBudget:
 
 
 # The passage index as (document, paragraph, key) rows, and the rows of keys at most `max_df` documents hold:
-# the keys that pair paragraphs. {keys}: every key (a first run), or a semi join to the table of the only keys
-# a later run needs (`wanted`): a key's postings are all its documents' either way, so its count is exact.
+# the keys that pair paragraphs (a first run: every key).
 POSTINGS = """
 create or replace temp table postings as
 select distinct doc_id, para_idx, key from (
     select doc_id, para_idx, unnest(passage_keys) as key from new_paragraphs
-){keys};
+);
 create or replace temp table rare_postings as
 select * from postings semi join (
     -- Distinct (key, document) pairs counted, not count(distinct ...): a plain grouping spills to disk.
@@ -96,8 +95,6 @@ select * from postings semi join (
     having count(*) between 2 and getvariable('reuse_max_df')
 ) using (key);
 """
-ALL_KEYS = ""
-WANTED_KEYS = " semi join wanted using (key)"
 
 # Every paragraph pair the index pairs (a first run, or stored rows of another version).
 ALL_ANCHORS = """
@@ -117,6 +114,39 @@ where doc_id in (select doc_id from touched);
 create temp table wanted as
 select distinct unnest(passage_keys) as key from new_paragraphs where doc_id in (select doc_id from touched)
 union select key from old_touched;
+create temp table counts (key ubigint, n bigint);
+create temp table postings (doc_id varchar, para_idx integer, key ubigint);
+create temp table mine as
+select key, count(*) as mine from (
+    select distinct key, doc_id from (
+        select doc_id, unnest(passage_keys) as key from new_paragraphs
+        where doc_id in (select doc_id from touched)
+    )
+) group by key;
+"""
+
+# The documents holding each key of {keys} now (`counts`), and the postings of only the keys that can pair
+# or cross the cap: a key more than `max_df` untouched documents hold pairs nothing now and paired nothing
+# as stored (its count then was at least theirs). The wanted keys of 1,000 new documents among 100,000 are
+# 38k keys whose postings are 13.4M (boilerplate and stock passages), of which 92k are of such keys: these
+# were built, deduplicated and grouped twice before (14 s CPU); counted once, they take 3.5 s.
+KEY_COUNTS = """
+insert into counts
+select key, count(*) as n from (
+    select distinct key, doc_id from (select doc_id, unnest(passage_keys) as key from new_paragraphs)
+    semi join {keys} using (key)
+) group by key;
+insert into postings
+select distinct doc_id, para_idx, key from (
+    select doc_id, para_idx, unnest(passage_keys) as key from new_paragraphs
+) semi join (
+    select key from counts left join mine using (key)
+    where n - coalesce(mine, 0) <= getvariable('reuse_max_df') and key in (select key from {keys})
+) using (key);
+create or replace temp table rare_postings as
+select * from postings semi join (
+    select key from counts where n between 2 and getvariable('reuse_max_df')
+) using (key);
 """
 
 # Pairs of untouched documents sharing a key whose document count crossed the cap (`affected`: what the index
@@ -125,21 +155,12 @@ union select key from old_touched;
 AFFECTED = """
 create temp table flipped as
 with
-keys as (
-    select key from postings where doc_id in (select doc_id from touched)
-    union select key from old_touched
-),
-now as (
-    select key, count(distinct doc_id) as n,
-        count(distinct doc_id) filter (where doc_id in (select doc_id from touched)) as mine
-    from postings semi join keys using (key) group by key
-),
 was as (select key, count(distinct doc_id) as n from old_touched group by key),
-counts as (
-    select key, now.n as n_now, now.n - now.mine + coalesce(was.n, 0) as n_was
-    from now left join was using (key)
+both_counts as (
+    select key, counts.n as n_now, counts.n - coalesce(mine, 0) + coalesce(was.n, 0) as n_was
+    from counts left join mine using (key) left join was using (key)
 )
-select key from counts
+select key from both_counts
 where (n_now between 2 and getvariable('reuse_max_df')) <> (n_was between 2 and getvariable('reuse_max_df'));
 create temp table affected as
 select distinct a.doc_id as doc_id1, b.doc_id as doc_id2
@@ -148,12 +169,14 @@ where a.key in (select key from flipped)
     and a.doc_id not in (select doc_id from touched) and b.doc_id not in (select doc_id from touched);
 """
 
-# An affected pair is aligned again whole: every key its documents share is wanted too.
+# An affected pair is aligned again whole: every key its documents share is wanted too (`added`: counted and
+# posted as above; no touched document holds one, or it would be wanted already).
 AFFECTED_KEYS = """
-insert into wanted
+create temp table added as
 select distinct unnest(passage_keys) as key from new_paragraphs
 where doc_id in (select doc_id1 from affected union select doc_id2 from affected)
 except select key from wanted;
+insert into wanted select key from added;
 """
 
 # The paragraph pairs of pairs with a touched document, and of the affected pairs.
@@ -291,21 +314,31 @@ def find_reuse(
             con.register("touched", pa.table({"doc_id": inputs.touched.cast(pa.string())}))
             _paragraph_view(con, "old_paragraphs", inputs.old)
             con.execute(TOUCHED_KEYS)
-            con.execute(POSTINGS.format(keys=WANTED_KEYS))
+            con.execute(KEY_COUNTS.format(keys="wanted"))
             con.execute(AFFECTED)
             if con.sql("select count(*) from affected").fetchall()[0][0]:
                 con.execute(AFFECTED_KEYS)
-                con.execute(POSTINGS.format(keys=WANTED_KEYS))
+                con.execute(KEY_COUNTS.format(keys="added"))
             con.execute(TOUCHED_ANCHORS)
             con.execute("set variable reuse_stored = ?", [[str(p) for p in written]])
             kept_rows = KEPT_ROWS
         else:
-            con.execute(POSTINGS.format(keys=ALL_KEYS))
+            con.execute(POSTINGS)
             con.execute(ALL_ANCHORS)
         found = _align_todo(con, inputs, config, budget, work)
         # The final query sorts every row of the table under the same cap: the tables only the pairs to align
         # needed are let go first (held, they left a daily run at 100k documents out of DuckDB's memory).
-        for table in ("postings", "rare_postings", "todo", "old_touched", "flipped", "wanted"):
+        for table in (
+            "postings",
+            "rare_postings",
+            "todo",
+            "old_touched",
+            "flipped",
+            "wanted",
+            "counts",
+            "mine",
+            "added",
+        ):
             con.execute(f"drop table if exists {table}")
         parts = [str(found)]
         con.register("members", inputs.members.select(["doc_id", "story_id"]))

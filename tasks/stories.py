@@ -464,7 +464,9 @@ def _find_stories(
     ]
     # A Markdown heading is the document's structure ("## Scope" in two policies), not furniture, unless it
     # heads furniture only (below).
-    again = repeated_in_outlet_rows(outlet_code, story_of[doc_index], fp)
+    # Under how many stories each outlet printed each text: furniture from 2 (`again`), shared news under 3.
+    repeats = outlet_repeats(outlet_code, story_of[doc_index], fp)
+    again = repeats >= BoilerplateConfig().min_stories_repeated
     repeated = (
         ~flag
         & ~heading
@@ -486,9 +488,8 @@ def _find_stories(
     repeated |= ~flag & lead_ins_to_furniture(paras, doc_index, again | twice, flag | repeated)
     repeated |= ~flag & furniture_headings(paras, doc_index, heading & again, flag | repeated)
     repeated &= ~lead_ins_to_own_text(paras, doc_index, flag | repeated)
-    few = ~repeated_in_outlet_rows(
-        outlet_code, story_of[doc_index], fp, BoilerplateConfig(min_stories_repeated=3)
-    )
+    few = repeats < 3
+    del repeats
     authored = authored_lists(docs)[doc_index]
     repeated &= ~shared_news(paras, doc_index, repeated & few, flag | repeated | heading, authored)
     reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
@@ -1236,13 +1237,21 @@ def series_codes(titles: list[str | None], read: Callable = series_of) -> tuple[
     """Per document (its title): a code of the series its title names and of its instance
     (tasks.evidence.series_of, or `read`), -1 for none; and the code of the release series (-1 if no title
     announces one)."""
-    named = [read(t) if t else None for t in titles]
+    named = _per_title(read, titles)
     codes, values = [], []
     for part in (0, 1):
         encoded = pc.dictionary_encode(pa.array([x and x[part] for x in named], pa.string()))
         codes.append(pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64))
         values.append(encoded.dictionary.to_pylist())
     return codes[0], codes[1], values[0].index("release") if "release" in values[0] else -1
+
+
+def _per_title(read: Callable, titles: list[str | None]) -> list:
+    """`read` of each title (None for none), called once per distinct title: a corpus repeats its titles
+    (an outlet's series, a story's versions: 4,840 distinct of 10,100 generated documents), and the title
+    rules are Python over every document's title."""
+    seen: dict[str, object] = {}
+    return [(seen[t] if t in seen else seen.setdefault(t, read(t))) if t else None for t in titles]
 
 
 def _other_instances(
@@ -1294,26 +1303,35 @@ def series_apart(
     # A series named by its title's words up to its first instance too: the words after it may be reworded
     # from one instance to the next (tasks.evidence.series_lead_of).
     lead, lead_instance, _ = series_codes(titles, series_lead_of)
-    # The days of the documents sharing an outlet's series with another instance: few, read from their text.
+    # The days of the documents sharing an outlet's series with another instance: their text is read once
+    # (few documents), and the days named in it found when a pair of them is tested (a daily run tests the
+    # pairs of the versions and of the part it links again: finding every such document's days was a sixth of
+    # its link step at 100k, 7,668 documents).
     wanted = np.union1d(
         _other_instances(outlet, series, instance, release), _other_instances(outlet, lead, lead_instance, -1)
     )
-    days: dict[int, set[str]] = {int(d): set() for d in wanted.tolist()}
+    texts: dict[int, list[str]] = {int(d): [] for d in wanted.tolist()}
     if len(wanted) and wide.has_text():
         rows = np.flatnonzero(np.isin(doc_index, wanted) & ~flag)
-        texts: dict[int, list[str]] = {d: [] for d in days}
         for d, text in zip(doc_index[rows].tolist(), wide.texts(rows), strict=True):
             texts[d].append(text)
-        days = {d: dates_of(t) for d, t in texts.items()}
+    days: dict[int, set[str]] = {}
+    title_days: dict[int, set[str]] = {}
+
+    def days_of(d: int) -> tuple[set[str], set[str]]:
+        """The days document d's title names, and its text (none for a document not in `wanted`)."""
+        if d not in days:
+            # An instance named by its day ("Weekly Update - Jan 18th, 2016" and "Jan 22th"): two days, two
+            # issues, whatever their texts name (the Jan 22 update printed the Jan 18 one's events again;
+            # found by bench.revisions on Node.js's weekly updates, issue 12).
+            title_days[d] = dates_of([titles[d] or ""]) if d in texts else set()
+            days[d] = dates_of(texts.pop(d)) if d in texts else set()  # each text is read for its days once
+        return title_days[d], days[d]
+
     # Both year rules read a few documents' text; each document's is read once for both.
     text_of = _text_reader(docs.num_rows, doc_index, flag, wide)
     about = _year_reader(titles, text_of, wide)
     yearly = _yearly_reader(docs, titles, outlet, url, text_of, wide, config)
-
-    # An instance named by its day ("Weekly Update - Jan 18th, 2016" and "Jan 22th"): two days, two issues,
-    # whatever their texts name (the Jan 22 update printed the Jan 18 one's events again; found by
-    # bench.revisions on Node.js's weekly updates, issue 12).
-    title_days = {int(d): dates_of([titles[d] or ""]) for d in wanted.tolist()}
 
     def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if len(a) == 0:
@@ -1324,11 +1342,10 @@ def series_apart(
         other |= (lead[a] >= 0) & (lead[a] == lead[b]) & (lead_instance[a] != lead_instance[b])
         test = np.flatnonzero(other & (outlet[a] == outlet[b]) & (url[a] != url[b]))
         for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
-            named_x, named_y = title_days.get(x, set()), title_days.get(y, set())
+            (named_x, mine), (named_y, theirs) = days_of(x), days_of(y)
             if named_x and named_y:
                 out[i] = named_x != named_y
                 continue
-            mine, theirs = days.get(x, set()), days.get(y, set())
             out[i] = bool(mine) and bool(theirs) and mine != theirs
         return out | about(a, b) | yearly(a, b)
 
@@ -1436,7 +1453,7 @@ def _yearly_reader(
     a year later, and an edition a year on that only changes its year has nothing of its own. Texts are read
     for the documents of such pairs only."""
     key = pc.fill_null(
-        pc.dictionary_encode(pa.array([standing_title_of(t) for t in titles], pa.string())).indices, -1
+        pc.dictionary_encode(pa.array(_per_title(standing_title_of, titles), pa.string())).indices, -1
     ).to_numpy()
     key = key.astype(np.int64)
     days = _page_days(docs)
@@ -1577,7 +1594,17 @@ def empty_section_marks(paras: pa.Table, doc_index: np.ndarray, heading: np.ndar
 def reading_order(paras: pa.Table, doc_index: np.ndarray) -> np.ndarray:
     """The paragraph rows in reading order: by document, then by `para_idx` (the rules that look at a row's
     neighbours in its document)."""
-    return np.lexsort((paras.column("para_idx").to_numpy(zero_copy_only=False), doc_index))
+    idx = paras.column("para_idx").to_numpy(zero_copy_only=False).astype(np.int64)
+    doc = np.asarray(doc_index, dtype=np.int64)
+    if len(idx) == 0:
+        return np.zeros(0, dtype=np.int64)
+    # One int64 key sorted stably: the order of the lexsort of the two columns, in a third of its time (the
+    # stored files hold each document's rows in runs, which a stable sort takes as they come). The rules ask
+    # for it seven times per linking, over every row of the corpus.
+    span = int(idx.max()) - int(idx.min()) + 1
+    if (int(doc.max()) - int(doc.min()) + 1) * span >= 1 << 62:
+        return np.lexsort((idx, doc))
+    return np.argsort((doc - doc.min()) * span + (idx - idx.min()), kind="stable")
 
 
 def lead_in_keys(paras: pa.Table, flag: np.ndarray) -> np.ndarray:
@@ -1800,39 +1827,58 @@ def repeated_in_outlet_rows(
     printed at least half of its copies (furniture is one outlet's own; a sentence two stories share by
     chance or by quoting is printed by the outlets of both, and such chances grow with the corpus).
 
-    The vectorised form of boilerplate.repeated_in_outlet, for whole corpora; outlet -1 means unknown. A row's
-    answer depends only on the rows printing its text, so the rows are taken in parts by fingerprint, about
-    `_ROWS_PART` at a time (the sorts below hold about 100 bytes a row).
-    """
+    The vectorised form of boilerplate.repeated_in_outlet, for whole corpora; outlet -1 means unknown."""
+    return outlet_repeats(outlet, group, fingerprint) >= max(config.min_stories_repeated, 1)
+
+
+def outlet_repeats(outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray) -> np.ndarray:
+    """Per paragraph row: under how many groups its outlet printed its text, where that outlet printed at
+    least half of its copies, 0 elsewhere and for an unknown outlet (-1): repeated_in_outlet_rows at any
+    number of groups from one count.
+
+    A row's answer depends only on the rows printing its text, so the rows are taken in parts by
+    fingerprint, about `_ROWS_PART` at a time (the sorts below hold about 100 bytes a row)."""
     parts = -(-len(outlet) // _ROWS_PART)
     if parts <= 1:
-        return _repeated_in_outlet(outlet, group, fingerprint, config)
-    out = np.zeros(len(outlet), dtype=bool)
+        return _outlet_repeats(outlet, group, fingerprint)
+    out = np.zeros(len(outlet), dtype=np.int64)
     for part in range(parts):
         rows = np.flatnonzero(fingerprint % parts == part)
-        out[rows] = _repeated_in_outlet(outlet[rows], group[rows], fingerprint[rows], config)
+        out[rows] = _outlet_repeats(outlet[rows], group[rows], fingerprint[rows])
     return out
 
 
-def _repeated_in_outlet(
-    outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray, config: BoilerplateConfig
-) -> np.ndarray:
+def _outlet_repeats(outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray) -> np.ndarray:
     known = np.flatnonzero(outlet >= 0)
-    out = np.zeros(len(outlet), dtype=bool)
+    out = np.zeros(len(outlet), dtype=np.int64)
     if len(known) == 0:
         return out
     _, text_of, copies = np.unique(fingerprint, return_inverse=True, return_counts=True)
     text_of = text_of.ravel()
-    order = known[np.lexsort((group[known], fingerprint[known], outlet[known]))]
+    order = known[_outlet_text_group_order(outlet[known], text_of[known], group[known])]
     o, f, g = outlet[order], fingerprint[order], group[order]
     new_text = np.r_[True, (o[1:] != o[:-1]) | (f[1:] != f[:-1])]
     new_group = new_text | np.r_[True, g[1:] != g[:-1]]
     text = np.cumsum(new_text) - 1
     in_outlet = np.bincount(text)[text]
-    out[order] = (np.bincount(text, weights=new_group)[text] >= config.min_stories_repeated) & (
-        2 * in_outlet >= copies[text_of[order]]
-    )
+    groups = np.bincount(text, weights=new_group).astype(np.int64)[text]
+    out[order] = np.where(2 * in_outlet >= copies[text_of[order]], groups, 0)
     return out
+
+
+def _outlet_text_group_order(outlet: np.ndarray, text: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """An order of the rows by outlet, then text (a dense code), then group: one int64 key sorted, not a
+    lexsort of three columns (which took a tenth of a daily run's link step at 100k, six calls over every
+    row). Rows with all three equal may come in any order; the callers count runs."""
+    keys = [np.asarray(k, dtype=np.int64) for k in (outlet, text, group)]
+    if len(group) == 0:
+        return np.zeros(0, dtype=np.int64)
+    lows = [int(k.min()) for k in keys]
+    spans = [int(k.max()) - low + 1 for k, low in zip(keys, lows, strict=True)]
+    if spans[0] * spans[1] * spans[2] >= 1 << 62:
+        return np.lexsort(tuple(reversed(keys)))
+    o, t, g = (k - low for k, low in zip(keys, lows, strict=True))
+    return np.argsort((o * spans[1] + t) * spans[2] + g)
 
 
 def alignment_inputs(members: pa.Table, paras: pa.Table) -> dict[str, list[Paragraph]]:
@@ -1907,8 +1953,10 @@ def align_stories(
 def stories_in_order(members: pa.Table) -> dict[str, list[str]]:
     """{story_id: member doc_ids by version}."""
     stories: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for row in members.select(["story_id", "doc_id", "version"]).to_pylist():
-        stories[row["story_id"]].append((row["version"], row["doc_id"]))
+    # Column by column (a dict per row took twice as long; a daily run orders every stored story's members).
+    columns = (members.column(c).to_pylist() for c in ("story_id", "version", "doc_id"))
+    for story, version, doc in zip(*columns, strict=True):
+        stories[story].append((version, doc))
     return {s: [d for _, d in sorted(v)] for s, v in stories.items()}
 
 

@@ -548,9 +548,29 @@ def distinct_values(paths: list[Path], column: str) -> set:
         if column not in f.schema_arrow.names:
             seen |= {None} if f.metadata.num_rows else set()
             continue
+        leaves = [f.metadata.schema.column(j).path for j in range(f.metadata.num_columns)]
+        text = pa.types.is_string(f.schema_arrow.field(column).type)  # statistics' values as read: str
+        at = leaves.index(column) if text and column in leaves else None
         for k in range(f.num_row_groups):
-            seen.update(pc.unique(f.read_row_group(k, columns=[column]).column(0)).to_pylist())
+            one = None if at is None else _only_value(f.metadata.row_group(k), at)
+            if one is not None:  # the group's statistics say it holds one value: nothing read
+                seen.update(one)
+            else:
+                seen.update(pc.unique(f.read_row_group(k, columns=[column]).column(0)).to_pylist())
     return seen
+
+
+def _only_value(group: pq.RowGroupMetaData, at: int) -> set | None:
+    """The values of (string) column `at` of a row group when its statistics show there is one (its minimum
+    equals its maximum, no nulls) or none (no rows); None when the column must be read. A version column
+    (`align_version`, `reuse_version`) holds one value in each group, and every run asks for its values (at
+    100k documents 5.8M rows read, 0.16 s CPU, for a set of one)."""
+    if group.num_rows == 0:
+        return set()
+    stats = group.column(at).statistics
+    if stats is None or not stats.has_min_max or not stats.has_null_count or stats.null_count != 0:
+        return None
+    return {stats.min} if stats.min == stats.max else None
 
 
 def count_rows(root: Path, name: str) -> int:
@@ -584,6 +604,7 @@ def _store_rewrite(folder: Path, rewrite: Rewrite, name: str, old: dict[str, Pat
             rewrite.patch,
             spill=spill,
             row_group=ROW_GROUPS.get(name, ROW_GROUP),
+            in_order=len(sources) - len(rewrite.parts),  # stored files are in key order
         )
 
 
@@ -604,12 +625,17 @@ def write_sorted(
     where: Callable[[pa.Table], pa.Array] | None = None,
     columns: list[str] | None = None,
     row_group: int = ROW_GROUP,
+    in_order: int = 0,
 ) -> int:
     """Write the rows of `sources` (with `patch` laid over them) into one Parquet file in the table's key
     order (SORT_KEYS), holding one bucket of keys at a time, not the table: the rows are first split by ranges
     of the first sort key into buckets of about BUCKET_BYTES (Arrow IPC files under `spill`), then each bucket
     is read, sorted and written in turn. The ranges only decide memory: the file is in key order, in row
     groups of `row_group` rows, whatever they are.
+
+    in_order: the first this many sources are files of the table, each in key order already (a commit's
+    stored files, less their dropped rows): they are merged with the others (sorted apart first), a batch at
+    a time, neither spilled nor sorted again (`_write_merged`). The file is the same.
 
     keep: only rows whose group key is in it; where: only rows it says yes to (after the patch); columns: only
     these. Returns the rows written.
@@ -624,6 +650,13 @@ def write_sorted(
         read = list(dict.fromkeys([*columns, *keys, GROUP_KEY[name]]))
         if patch is not None:
             patch = patch.select([c for c in patch.column_names if c in read])
+    if 0 < in_order <= MERGED_FILES:
+        try:
+            return _write_merged(
+                target, name, sources, in_order, patch, spill, keep, where, read, out_schema, row_group
+            )
+        except _Unordered:  # a file not in key order after all (written by other code): sorted as any source
+            target.unlink(missing_ok=True)
     total = sum(_uncompressed_bytes(s.path, read) for s in sources)
     bounds = _bucket_bounds(sources, first, -(-total // BUCKET_BYTES))
     buckets = _spill_buckets(sources, name, bounds, keep, spill / target.name, read)
@@ -632,13 +665,7 @@ def write_sorted(
         if patch is not None and patch.num_rows and bounds
         else None
     )
-    written, pending = 0, []
-    with parquet_writer(target, out_schema) as writer:
-
-        def flush(rows: pa.Table) -> None:
-            writer.write_table(rows, row_group_size=row_group)
-            crash_point(f"mid-file-{name}")
-
+    with _SortedFile(target, name, out_schema, row_group, where) as out:
         for k, bucket in enumerate(buckets):
             # One chunk: a take from a table of many chunks (a bucket is read in batches) costs a pass over
             # the whole bucket each time (passage_index: 1.6 s of takes, 0.05 s once combined).
@@ -650,26 +677,152 @@ def write_sorted(
                 mine = patch if patch_bucket is None else patch.filter(pa.array(patch_bucket == k))
                 mine = (mine, _row_keys(mine, keys))
             for start in range(0, len(order), READ_ROWS):
-                chunk = rows.take(order.slice(start, READ_ROWS))
-                if mine is not None:
-                    chunk = _laid_over(chunk, *mine, keys)
-                if where is not None:
-                    chunk = chunk.filter(where(chunk))
-                pending.append(chunk.select(out_schema.names).cast(out_schema))
-                size = sum(t.num_rows for t in pending)
-                if size >= row_group:  # whole row groups out, the rest waits
-                    whole = pa.concat_tables(pending)
-                    cut = size - size % row_group
-                    flush(whole.slice(0, cut))
-                    pending, written = [whole.slice(cut)], written + cut
+                out.write(rows.take(order.slice(start, READ_ROWS)), mine)
             del rows, order
-        rest = pa.concat_tables([out_schema.empty_table(), *pending])
-        if rest.num_rows or not written:
-            flush(rest)
-        written += rest.num_rows
     shutil.rmtree(spill / target.name, ignore_errors=True)
     _fsync(target)
-    return written
+    return out.written
+
+
+class _SortedFile:
+    """The Parquet file write_sorted writes: rows given in key order, a patch laid over them, filtered, out in
+    whole row groups of `row_group` rows (the rest held until more come)."""
+
+    def __init__(self, target: Path, name: str, schema: pa.Schema, row_group: int, where) -> None:
+        self.name, self.schema, self.row_group, self.where = name, schema, row_group, where
+        self.keys = SORT_KEYS[name]
+        self.writer = parquet_writer(target, schema)
+        self.pending: list[pa.Table] = []
+        self.written = 0
+
+    def __enter__(self) -> _SortedFile:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            if kind is None:
+                rest = pa.concat_tables([self.schema.empty_table(), *self.pending])
+                if rest.num_rows or not self.written:
+                    self._flush(rest)
+                self.written += rest.num_rows
+        finally:
+            self.writer.close()
+
+    def write(self, chunk: pa.Table, patch: tuple[pa.Table, pa.Array] | None) -> None:
+        if patch is not None:
+            chunk = _laid_over(chunk, *patch, self.keys)
+        if self.where is not None:
+            chunk = chunk.filter(self.where(chunk))
+        self.pending.append(chunk.select(self.schema.names).cast(self.schema))
+        size = sum(t.num_rows for t in self.pending)
+        if size >= self.row_group:  # whole row groups out, the rest waits
+            whole = pa.concat_tables(self.pending)
+            cut = size - size % self.row_group
+            self._flush(whole.slice(0, cut))
+            self.pending, self.written = [whole.slice(cut)], self.written + cut
+
+    def _flush(self, rows: pa.Table) -> None:
+        self.writer.write_table(rows, row_group_size=self.row_group)
+        crash_point(f"mid-file-{self.name}")
+
+
+# Files in key order merged by _write_merged at most (each holds a batch of READ_ROWS rows in memory).
+MERGED_FILES = 8
+
+
+class _Unordered(ValueError):
+    """A file given as in key order is not."""
+
+
+def _write_merged(
+    target: Path,
+    name: str,
+    sources: list[Source],
+    in_order: int,
+    patch: pa.Table | None,
+    spill: Path,
+    keep: pa.Array | None,
+    where,
+    read: list[str] | None,
+    out_schema: pa.Schema,
+    row_group: int,
+) -> int:
+    """write_sorted of sources the first `in_order` of which are each in key order: the others are sorted
+    into a file of their own first (the bucket way: a daily run's new rows, a few), then the files are
+    merged a batch at a time. A daily run's commit rewrote a stored file whole, spilling it into buckets and
+    sorting them, to drop or patch the rows of a few documents; merged, the stored rows are read and written
+    once, in the order they are in."""
+    keys = SORT_KEYS[name]
+    ordered, rest = sources[:in_order], sources[in_order:]
+    if rest:
+        (spill / "sorted").mkdir(parents=True, exist_ok=True)
+        apart = spill / "sorted" / target.name  # (its buckets go to spill / target.name)
+        write_sorted(apart, name, rest, spill=spill, keep=keep, columns=read, row_group=READ_ROWS)
+        ordered = [*ordered, Source(apart)]
+    mine = (patch, _row_keys(patch, keys)) if patch is not None and patch.num_rows else None
+    with _SortedFile(target, name, out_schema, row_group, where) as out:
+        for chunk in _merged(ordered, name, read, keep):
+            out.write(chunk, mine)
+    if rest:
+        apart.unlink()
+    _fsync(target)
+    return out.written
+
+
+def _merged(sources: list[Source], name: str, columns: list[str] | None, keep: pa.Array | None):
+    """The rows of sources each in key order, in key order, a few batches at a time: each round gives every
+    row whose first sort key is below the least of the last first keys the sources' held batches reach (all
+    of theirs are held), sorted. A source whose first keys go down raises _Unordered."""
+    keys, first = SORT_KEYS[name], SORT_KEYS[name][0]
+    streams = [_source_batches(source, name, columns) for source in sources]
+    held: list[pa.Table | None] = [None] * len(streams)
+    ended = [False] * len(streams)
+    last: list = [None] * len(streams)  # the last first key read of each source
+
+    def more(k: int) -> None:
+        """Add the next batch of source k to what is held of it (or mark it ended)."""
+        for rows in streams[k]:
+            if keep is not None:
+                rows = rows.filter(pc.is_in(rows.column(GROUP_KEY[name]), value_set=keep))
+            if not rows.num_rows:
+                continue
+            column = rows.column(first)
+            if column.null_count or (last[k] is not None and pc.less(column[0], last[k]).as_py()):
+                raise _Unordered(sources[k].path)
+            if (
+                rows.num_rows > 1
+                and not pc.all(pc.greater_equal(column.slice(1), column.slice(0, rows.num_rows - 1))).as_py()
+            ):
+                raise _Unordered(sources[k].path)
+            last[k] = column[-1]
+            held[k] = rows if held[k] is None else pa.concat_tables([held[k], rows])
+            return
+        ended[k] = True
+
+    for k in range(len(streams)):
+        more(k)
+    while any(h is not None and h.num_rows for h in held) or not all(ended):
+        open_ = [k for k in range(len(streams)) if not ended[k]]
+        bound = min((last[k] for k in open_), key=lambda v: v.as_py()) if open_ else None
+        out = []
+        for k, rows in enumerate(held):
+            if rows is None or not rows.num_rows:
+                continue
+            if bound is None:
+                out.append(rows)
+                held[k] = None
+                continue
+            below = pc.less(rows.column(first), bound)
+            n = int(pc.sum(below.cast(pa.int64())).as_py() or 0)  # a prefix: the rows are in order
+            if n:
+                out.append(rows.slice(0, n))
+                held[k] = rows.slice(n)
+        if out:
+            rows = pa.concat_tables(out).combine_chunks()
+            yield rows.take(pc.sort_indices(rows.select(keys), sort_keys=[(c, "ascending") for c in keys]))
+        for k in open_:
+            if last[k] is not None and bound is not None and last[k].as_py() == bound.as_py():
+                more(k)  # its held rows reach the bound: read on
 
 
 def _source_batches(source: Source, name: str, columns: list[str] | None = None) -> Iterator[pa.Table]:

@@ -129,3 +129,31 @@ def test_stories_of_several_pages_are_counted_and_those_of_one_site_apart():
     }
     assert stories_joined(story, pages) == {"stories": 2, "one_site": 1}
     assert stories_joined({"a.html": "s1", "b.html": "s2"}, pages) == {"stories": 0, "one_site": 0}
+
+
+def test_only_the_dev_half_is_run_and_scored_when_asked(tmp_path: Path, monkeypatch):
+    import bench.l3s_gn1 as l3s
+    from bench.quality import Warehouse
+
+    halves = {
+        "dev": [("d1", "http://dev.example/1", "dev.example")],
+        "test": [("t1", "http://t.example/1", "t.example")],
+    }
+    monkeypatch.setattr(l3s, "load_pages", lambda mirrors: halves)
+    monkeypatch.setattr(l3s, "read_page", lambda where, kind, uuid: PAGE.encode())
+    written = []
+
+    def run(inputs, warehouse):
+        written.extend(sorted(p.name for p in inputs[0].glob("*.html")))
+        return 0.0
+
+    monkeypatch.setattr(l3s, "run_reprint", run)
+    stored = [("d1.html", 0, "Ferry service to resume on Monday", False)]
+    monkeypatch.setattr(l3s, "read_warehouse", lambda w: Warehouse({"d1.html": "s"}, {}, stored, {}, []))
+    result = l3s.measure(tmp_path, keep=tmp_path / "run", only="dev")
+    # The test half's pages are not even written into the corpus the run reads.
+    assert written == ["d1.html"]
+    assert set(result) == {"seconds", "dev"} and result["dev"]["paragraphs_content"] == 1
+    written.clear()
+    assert set(l3s.measure(tmp_path, keep=tmp_path / "both")) == {"seconds", "dev", "test"}
+    assert written == ["d1.html", "t1.html"]

@@ -169,3 +169,46 @@ def test_markdown_markers_that_render_no_text_are_markup():
         "[spec]: https://example.org/spec explains how the collector decides which traces to keep.",
     ):
         assert flagged([*POST[:3], own, *POST[3:]]) == [], own
+
+
+def test_the_words_looked_for_before_a_search_miss_no_match_of_the_full_search():
+    """is_post_furniture searches _LICENCE and _INVITATION only in texts holding one of their words: every
+    alternative of each, in upper case and with the letters re.IGNORECASE also takes for ASCII ones (ſ for
+    s, K for k, İ for i), gives what searching every text gave."""
+    from tasks import post_furniture as pf
+
+    def searched_everywhere(text: str) -> bool:
+        if len(text.split()) > pf._WORDS or pf._MARKUP.match(text):
+            return False
+        if len(text.split()) <= pf._CHROME_WORDS and text[:1] != "#" and pf._CHROME.match(text):
+            return True
+        return any(p.search(text) for p in (pf._REPOST, pf._LICENCE, pf._INVITATION, pf._DISCLAIMER))
+
+    lines = [
+        "Photos here are released under the terms of a Creative Commons licence.",
+        "All content on this website is licensed under CC BY 4.0.",
+        "PHOTOS ARE AVAILABLE UNDER A CREATIVE COMMONS LICENCE.",
+        "Photos are available under a CC0 dedication.",
+        "Please reach out to us on GitHub with your traces.",
+        "Feel free to ping me on Mastodon.",
+        "Contact us via email or on Discord.",
+        "Be sure to subscribe to our weekly newsletter.",
+        "Subſcribe to my newsletter.",
+        "İf you liked this write-up, follow me for more.",
+        "Come join the community on Discord.",
+        "Enjoyed this post? Please share it.",
+        "LIKE THIS POST? SHARE IT!",
+        "Let us know what you think on Bluesky.",
+        "Let us \u212anow what you think on Bluesky.",
+        "Please leave your feedback in the comments section.",
+        "Drop us a note below.",
+        "The maintainers reached a decision on the licence last week.",
+        "The release is available under a new name in the package index.",
+        "We found the bug on GitHub, where a user had reported it.",
+        "Readers asked whether the collector keeps every trace?",
+    ]
+    positives = 0
+    for text in lines:
+        assert is_post_furniture(text) == searched_everywhere(text), text
+        positives += searched_everywhere(text)
+    assert positives == 17  # every alternative is met, so a word missing from a list fails here

@@ -7,7 +7,7 @@ import pytest
 from trafilatura.utils import load_html
 
 from tasks.decode import NotText
-from tasks.html import HtmlConfig, decode_page, extract_article, published_time
+from tasks.html import HtmlConfig, decode_page, extract_article, published_time, tail_chrome
 from tasks.ingest import InputFile
 from tasks.repair import repair_unicode
 
@@ -871,3 +871,85 @@ def test_a_source_cited_by_its_address_and_a_closing_link_line_are_the_texts():
     middle = [lines[0], lines[1], lines[4], lines[2], lines[3]]
     page = _match_page(CLUB_MENU, "").decode()
     assert after_main_text(page, middle, link_text(load_html(page)), HtmlConfig()) == [lines[4]]
+
+
+# html-12: a box of teasers inside the article's container, each a linked headline with its time, the story
+# on both sides, on a page whose menus hold more words than the story (tasks/page_blocks.py: a short line in
+# a block with links). Their links are too few for html-11's menu lines, and they close nothing (html-10).
+SECTIONS = " ".join(
+    f'<a href="/{name.lower()}">{name}</a>'
+    for name in (
+        "Home News Sport Business Weather Traffic Obituaries Opinion Letters Photos Video Jobs Homes Cars "
+        "Dating Classifieds Horoscopes Puzzles Archive Subscribe Contact Travel Food Music Film Books "
+        "Theatre Gardening Motoring Property Education Health Science Technology Environment Politics Crime "
+        "Courts Council Schools Transport Results Fixtures Tables Transfers Clubs Grounds Tickets Forum "
+        "Podcasts Newsletters Events"
+    ).split()
+)
+TEASER_LINES = (
+    ("Harbour budget", "approved by council, 6:59 PM"),
+    ("Bridge closure", "enters its second week, 5:12 PM"),
+    ("Quota talks", "end without a deal, 4:03 PM"),
+)
+
+
+def test_teasers_among_a_storys_paragraphs_are_named_by_their_blocks_links():
+    teasers = "".join(f'<p><a href="/t/{k}">{a}</a> {b}</p>' for k, (a, b) in enumerate(TEASER_LINES))
+    story = [f"{a} {b}" for a, b in zip(MATCH, MATCH[1:] + MATCH[:1], strict=True)]  # long, as stories are
+    body = f"<p>{story[0]}</p><p>{story[1]}</p>{teasers}<p>{story[2]}</p><p>{story[3]}</p>"
+    page = (
+        "<html><head><title>Harbour FC beat Quay United</title></head><body>"
+        f"<div class='nav'>{SECTIONS}</div><article>{body}</article>"
+        f"<div class='sitemap'>{SECTIONS}</div></body></html>"
+    ).encode()
+    article = extract_article(page)
+    lines = [f"{a} {b}" for a, b in TEASER_LINES]
+    assert set(lines) <= set(article.text.split("\n\n"))
+    assert article.in_link_boxes == tuple(lines)
+    assert extract_article(page, config=HtmlConfig(shallow=None)).in_link_boxes == ()
+
+
+# html-13: after a story's last paragraph, a box of related links (flagged by its links) and then a record
+# list of the sports section, unlinked short entries no rule tells alone: once the closing boxes have begun,
+# the story does not resume (tail_chrome). The credit line between the story and the first box stays its.
+RELATED = (
+    "Northgate sign keeper on loan",
+    "Cup draw pairs Harbour with the holders",
+    "Quay United sack assistant coach",
+)
+RECORDS = (
+    "Most goals in a season",
+    "Tom Avery (Sr.), Feb. 3, 2004",
+    "Sam Hale (Jr.), Jan. 9, 1999",
+    "Joe Marsh (So.), Dec. 1, 1987",
+)
+CREDIT = "Staff writer Ann Cole contributed to this report"
+
+
+def test_lines_after_the_closing_boxes_begin_are_chrome_too():
+    related = "<ul>" + "".join(f'<li><a href="/r/{k}">{t}</a></li>' for k, t in enumerate(RELATED)) + "</ul>"
+    records = "".join(f"<p>{line}</p>" for line in RECORDS)
+    body = "".join(f"<p>{p}</p>" for p in MATCH) + f"<p>{CREDIT}</p>{related}{records}"
+    page = (
+        "<html><head><title>Harbour FC beat Quay United</title></head><body>"
+        f"<div class='nav'>{SECTIONS}</div><article>{body}</article></body></html>"
+    ).encode()
+    article = extract_article(page)
+    lines = article.text.split("\n\n")
+    assert set(RECORDS) | {CREDIT} <= set(lines)
+    assert set(RECORDS) <= set(article.in_link_boxes)
+    assert CREDIT not in article.in_link_boxes
+    off = extract_article(page, config=HtmlConfig(tail_prose_words=None))
+    assert off.text == article.text
+    assert not set(RECORDS) & set(off.in_link_boxes)
+    assert {f"- {t}" for t in RELATED} <= set(off.in_link_boxes)
+
+
+def test_chrome_before_the_last_paragraph_does_not_begin_the_tail():
+    story = [re.sub(r"<[^>]+>", "", p) for p in MATCH]
+    menu = "Home | Sport | Weather"
+    lines = [story[0], menu, story[1], "Share this story", CREDIT, story[2], "Fixtures", "Tables"]
+    # The tail opens after story[2], the last paragraph; only "Share this story" is chrome before it.
+    assert tail_chrome(lines, {menu, "Share this story", "Fixtures"}, 15) == ["Tables"]
+    assert tail_chrome(lines, {menu, "Share this story"}, 15) == []
+    assert tail_chrome(["Short", "Lines"], {"Short"}, 15) == []

@@ -108,3 +108,20 @@ def test_tag_by_fingerprint_detects_each_missing_fingerprint_once():
     tags = tag_by_fingerprint([1, 2, 1, 3], texts, known)
     assert tags == ["en", "fr", "en", "de"]
     assert known == {1: "en", 2: "fr", 3: "de"}
+
+
+def test_words_are_cut_and_looked_up_as_str_split_does():
+    """A batch's words are cut and looked up by Arrow: each text's row holds the rows of its pieces between
+    single spaces (empty ones too) in order, a text's last word without the space after it, as str.split(" ")
+    and a dictionary of the words met would give; a word met again in a later batch keeps its rows."""
+    prof = language._Profiles()
+    first = ["", " ", "  word  ", "see https://example.org/x and me@example.org now", EN, "tail "]
+    later = [EN + " " + FR, "word", "Der Minister kündigte  am", DE]
+    for batch in (first, later):
+        counts = prof.counts(batch)
+        assert counts.shape == (len(batch), 2 * len(prof.slots))
+        for k, text in enumerate(batch):
+            expected = [2 * prof.slots[w] for w in prof.cleaned(text).split(" ")]
+            expected[-1] += 1
+            assert counts.indices[counts.indptr[k] : counts.indptr[k + 1]].tolist() == expected, text
+    assert prof.slots["word"] < prof.slots["Minister"]  # met in the first batch, kept

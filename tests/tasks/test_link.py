@@ -441,3 +441,44 @@ def test_a_short_body_mostly_inside_a_long_one_is_a_candidate_by_containment_and
     assert search(three | {1: 1}) == [] and search(three | {1: 2}) == []
     assert search(three | {1: 2}, LinkConfig(min_contained_paragraphs=2)) == [[0, 1]]
     assert search(three | {0: 1}) == [[0, 1]]
+
+
+def test_places_in_a_sorted_array_tell_what_isin_tells():
+    """places_in's binary search gives np.isin's membership and the first place of each value found, for
+    values before, between, equal to and after the sorted keys, repeated values and repeated keys."""
+    from tasks.link import places_in
+
+    rng = np.random.default_rng(7)
+    for n, m in ((0, 5), (1, 4), (50, 0), (200, 300), (1000, 50)):
+        ordered = np.sort(rng.integers(-40, 400, n))
+        values = rng.integers(-60, 420, m)
+        at, found = places_in(ordered, values)
+        assert (found == np.isin(values, ordered)).all()
+        assert (at[found] == np.searchsorted(ordered, values[found])).all()
+        assert (ordered[at[found]] == values[found]).all()
+
+
+def test_distinct_counts_from_one_packed_sort_are_lexsorts():
+    """_distinct_counts sorts rows by one packed key when group and value fit in 63 bits together, else by
+    lexsort: the groups, counts and weight sums are the same either way (repeated rows, one group, values too
+    wide to pack)."""
+    import tasks.link as link
+
+    rng = np.random.default_rng(5)
+    cases = [
+        (rng.integers(0, 50, 3000), rng.integers(0, 40, 3000)),
+        (np.zeros(100, np.int64), rng.integers(0, 5, 100)),
+        (rng.integers(0, 1 << 40, 2000), rng.integers(0, 1 << 30, 2000)),  # 70 bits: lexsort
+        (np.zeros(0, np.int64), np.zeros(0, np.int64)),
+    ]
+    for group, value in cases:
+        weight = rng.random(int(value.max(initial=0)) + 1)
+        order = np.lexsort((value, group))
+        g, v = group[order], value[order]
+        new = np.r_[True, (g[1:] != g[:-1]) | (v[1:] != v[:-1])][: len(g)]
+        g, v = g[new], v[new]
+        start = np.flatnonzero(np.r_[True, g[1:] != g[:-1]][: len(g)])
+        keys, counts, sums = link._distinct_counts(group, value, weight)
+        assert keys.tolist() == g[start].tolist()
+        assert counts.tolist() == np.diff(np.r_[start, len(g)]).tolist()
+        assert sums.tolist() == (np.add.reduceat(weight[v], start) if len(start) else np.zeros(0)).tolist()

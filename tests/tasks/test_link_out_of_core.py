@@ -82,6 +82,9 @@ def test_rows_gathered_a_region_of_the_mapped_file_at_a_time_are_the_rows_asked_
     assert np.array_equal(gathered, sketches[rows]) and not tasks.link.is_mapped(gathered)
     assert len(released) == len(set((rows // 3).tolist()))  # the file's pages let go after each region
     assert tasks.link.gathered(mapped, rows[:0]).shape == (0, 64)
+    # The first columns only (the quarter of a sketch that rules most candidates out), as from held rows.
+    assert np.array_equal(tasks.link.gathered(mapped, rows, 16), sketches[rows, :16])
+    assert tasks.link.gathered(mapped, rows[:0], 16).shape == (0, 16)
     # Verifying pairs from the file keeps the pairs verifying them held whole keeps, in order.
     near = sketches.copy()
     near[1::2, :40] = near[::2, :40]  # odd rows agree with the even row before them on 40 of 64

@@ -77,3 +77,19 @@ def test_page_furniture_is_flagged_among_a_storys_paragraphs(text):
 def test_story_sentences_with_the_same_words_are_not_furniture(text):
     assert not is_page_furniture(text)
     assert not any(flag_document([*BODY[:2], text, *BODY[2:]]))
+
+
+def test_a_list_marker_is_not_counted_against_a_rows_words():
+    """A row of page tools or a reader prompt at its most words, behind a list's marker, is still furniture
+    (the word count told before the marker is cut allows for it); one word more is not."""
+    from tasks.page_tools import _MAX_WORDS, _PROMPT_WORDS, is_reader_prompt
+
+    tools = ["Print", "Email", "Share", "Digg", "Reddit"]
+    row = " ".join(tools[k % len(tools)] for k in range(_MAX_WORDS))
+    assert is_page_furniture(f"- {row}") and is_page_furniture(f"•  {row}")
+    assert not is_page_furniture(f"- {row} Print")
+    opening = "Discuss this story on our message board with the other readers of the"
+    prompt = " ".join([opening, *(["paper"] * (_PROMPT_WORDS - len(opening.split())))])
+    assert len(prompt.split()) == _PROMPT_WORDS
+    assert is_reader_prompt(f"* {prompt}") and is_reader_prompt(f"– {prompt}")
+    assert not is_reader_prompt(f"* {prompt} too")

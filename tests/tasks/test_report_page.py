@@ -320,3 +320,24 @@ def test_pages_written_by_a_helper_process_are_the_same_bytes(
     after = {p.name: p.read_bytes() for p in (pages.parent / "stories").glob("*.html")}
     assert handed and set(handed) <= set(after)
     assert after == before and not list(pages.parent.rglob(".*.tmp"))
+
+
+def test_the_story_pages_fates_are_the_views_rows_of_those_stories(corpus_warehouse: Path):
+    """The pages read fate_details with its sources narrowed to their stories first (the view filtered joins
+    every paragraph's text): the same rows in the same order, for some stories and for none."""
+    from tasks.report_page import fate_details_of
+
+    con = duckdb.connect(str(corpus_warehouse / "corpus.duckdb"), read_only=True)
+    try:
+        stories = [
+            r[0] for r in con.execute("select distinct story_id from paragraph_fates order by 1").fetchall()
+        ]
+        order = " order by story_id, doc_id, coalesce(base_para_idx, para_idx), para_idx nulls first"
+        for some in (stories, stories[1::2], stories[:1], []):
+            view = con.execute(
+                "select * from fate_details where story_id in (select unnest(?::varchar[]))" + order, [some]
+            ).fetchall()
+            assert con.execute(fate_details_of(), [some]).fetchall() == view
+            assert len({row[0] for row in view}) == len(some)
+    finally:
+        con.close()

@@ -387,6 +387,7 @@ def test_a_daily_run_builds_the_postings_of_the_keys_its_new_documents_hold_only
     # run builds are those of the keys the touched documents hold, not the whole index's (every daily run
     # built and grouped all of them: 18.5M at 100k documents); the rows are still those of one run.
     built: list[int] = []
+    crowded: list[int] = []
     connect = duckdb.connect
 
     class Counted:
@@ -398,8 +399,16 @@ def test_a_daily_run_builds_the_postings_of_the_keys_its_new_documents_hold_only
 
         def execute(self, sql, *args):
             done = self.con.execute(sql, *args)
-            if "table postings as" in sql:
+            if "table postings as" in sql or "insert into postings" in sql:
                 built.append(self.con.sql("select count(*) from postings").fetchall()[0][0])
+                # Keys more documents hold than the cap plus the 4 touched ones: they pair nothing now and
+                # paired nothing as stored (a first run posts every key).
+                crowded.append(
+                    self.con.sql(
+                        "select count(*) from (select key from postings group by key "
+                        f"having count(distinct doc_id) > {ReuseConfig().max_df + 4})"
+                    ).fetchall()[0][0]
+                )
             return done
 
     monkeypatch.setattr(duckdb, "connect", Counted)  # tasks.reuse imports duckdb at use
@@ -415,6 +424,7 @@ def test_a_daily_run_builds_the_postings_of_the_keys_its_new_documents_hold_only
     run([str(folder)], str(tmp_path / "once"))
     once_built = built[-1]  # the one run over both days builds every posting
     assert whole < once_built and 0 < max(daily_built) < 0.6 * once_built
+    assert crowded[0] > 0 and crowded[1 : len(daily_built) + 1] == [0] * len(daily_built)
     daily, once = read_table(tmp_path / "daily", "reuse_pairs"), read_table(tmp_path / "once", "reuse_pairs")
     assert daily.num_rows > 0 and _same_rows(daily, once)
 

@@ -436,3 +436,70 @@ def test_a_warehouse_written_before_a_column_existed_gets_it_in_its_views(tmp_pa
     con = duckdb.connect(str(tmp_path / "corpus.duckdb"), read_only=True)
     assert con.execute("select doc_id, passage_keys from paragraphs").fetchall() == [("a", None)]
     con.close()
+
+
+def test_distinct_values_read_a_group_only_when_its_statistics_allow_two_values(tmp_path, monkeypatch):
+    """A run asks for the version columns' values every time; a row group whose statistics show one value is
+    not read, and every other (two values, nulls, no statistics, a list column before it) still is."""
+    rows = pa.table(
+        {
+            "minhash": pa.array([[1], [2, 3], None, [4]], pa.list_(pa.uint32())),  # a leaf before the column
+            "version": pa.array(["v1", "v1", "v2", None]),
+            "n": pa.array([1, 1, 2, 2], pa.int32()),
+        }
+    )
+    path = tmp_path / "a.parquet"
+    pq.write_table(rows, path, row_group_size=1)
+    plain = tmp_path / "b.parquet"
+    pq.write_table(rows.slice(0, 2), plain, write_statistics=False)
+    reads = []
+    real = pq.ParquetFile.read_row_group
+    monkeypatch.setattr(
+        pq.ParquetFile, "read_row_group", lambda f, k, **kw: reads.append(k) or real(f, k, **kw)
+    )
+    assert wh.distinct_values([path], "version") == {"v1", "v2", None}
+    assert reads == [3]  # the null one: its statistics do not say it holds one value
+    assert wh.distinct_values([plain], "version") == {"v1"} and reads == [3, 0]  # no statistics: read
+    assert wh.distinct_values([path], "n") == {1, 2} and len(reads) == 6  # not a string column: read
+    assert wh.distinct_values([path], "missing") == {None}
+
+
+def test_stored_files_in_key_order_are_merged_not_spilled_and_give_the_same_file(tmp_path, monkeypatch):
+    """A commit's stored files (each in key order) less their dropped documents, with a patch and new parts:
+    merged a batch at a time (batches smaller than a document's rows, so a document's rows span batches and
+    rounds), the file equals the one sorting every row gives, and no stored file's rows are spilled."""
+    ids = [f"{k * 7919 % 1000:03x}{k}" for k in range(60)]
+    drop = pa.array(ids[5:60:9])
+    stored = []
+    for k in range(2):
+        rows = wh.sort_table(many_paras(ids[k:40:2], n=4), "paragraphs")
+        stored.append(wh.Source(part(tmp_path / f"s{k}.parquet", rows).path, drop))
+    parts = [part(tmp_path / f"p{k}.parquet", many_paras(ids[40 + k :: 2], n=2)) for k in range(2)]
+    patch = many_paras([ids[2], ids[45]], n=2, flag=True).select(["doc_id", "para_idx", "is_boilerplate"])
+    sources = stored + parts
+    spilled = []
+    real = wh._spill_buckets
+    monkeypatch.setattr(wh, "_spill_buckets", lambda s, *a, **k: spilled.extend(s) or real(s, *a, **k))
+    monkeypatch.setattr(wh, "READ_ROWS", 3)
+    monkeypatch.setattr(wh, "BUCKET_BYTES", 2_000)
+    merged, whole = tmp_path / "merged.parquet", tmp_path / "whole.parquet"
+    options = {"spill": tmp_path / "spill", "row_group": 25}
+    n = wh.write_sorted(merged, "paragraphs", sources, patch, in_order=2, **options)
+    assert spilled == parts  # the new rows only
+    assert wh.write_sorted(whole, "paragraphs", sources, patch, **options) == n
+    assert wh.read_file(merged, "paragraphs").equals(wh.read_file(whole, "paragraphs"))
+    rows = wh.read_file(merged, "paragraphs")
+    assert not set(drop.to_pylist()[:4]) & set(rows.column("doc_id").to_pylist())  # (the others are new)
+    assert sorted(r["doc_id"] for r in rows.to_pylist() if r["is_boilerplate"]) == sorted(
+        [ids[2]] * 2 + [ids[45]] * 2
+    )
+    assert [pq.ParquetFile(merged).metadata.row_group(k).num_rows for k in range(2)] == [25, 25]
+
+
+def test_a_stored_file_out_of_key_order_is_sorted_as_any_other(tmp_path, monkeypatch):
+    monkeypatch.setattr(wh, "READ_ROWS", 4)
+    rows = many_paras(["b", "a", "c"])  # b's rows before a's: not in key order
+    stored = part(tmp_path / "s.parquet", rows)
+    out = tmp_path / "out.parquet"
+    assert wh.write_sorted(out, "paragraphs", [stored], spill=tmp_path / "spill", in_order=1) == 9
+    assert wh.read_file(out, "paragraphs").equals(wh.sort_table(rows, "paragraphs"))

@@ -1,0 +1,149 @@
+"""A page's text blocks, their shallow features, and the kept lines they tell as chrome (html-12)."""
+
+from trafilatura.utils import load_html
+
+from tasks.page_blocks import ShallowRules, chrome_by_features, line_features, page_blocks
+
+# A news page of the 2000s, written for these tests: the site's menu, the story, a box of the section's latest
+# stories, a sidebar of the site's services and the menu again as a site map. Its kept text is well under 80%
+# of the page's words.
+MENU = "".join(
+    f'<li><a href="/{name.lower()}">{name}</a></li>'
+    for name in (
+        "Home News Sport Business Weather Traffic Obituaries Opinion Letters Photos Video Jobs Homes Cars "
+        "Dating Classifieds Horoscopes Puzzles Archive Subscribe Contact Travel Food Music Film Books "
+        "Theatre Gardening Motoring Property Education Health Science Technology Environment Politics Crime "
+        "Courts"
+    ).split()
+)
+STORY = [
+    "The county council voted on Tuesday to reopen the Mill Street ferry landing, closed since a storm "
+    "damaged its pier in the winter of 2006, after the engineers it hired said the new pilings would hold.",
+    "Residents of both towns had asked for the landing to reopen since the storm, and the repairs will cost "
+    "about $1.2 million from a state grant for coastal works, the council's treasurer said on Tuesday.",
+    "The operator plans to run the larger boats between the two shores from the first week of May, with a "
+    "crossing every forty minutes on weekdays and every hour at weekends, its manager said.",
+]
+# A short line with links between two of the story's paragraphs: the story's own pointer.
+POINTER = 'Council report: <a href="/docs/ferry-report.pdf">pilings and pier</a>'
+TEASERS = [
+    ("Council approves harbour budget", "6:59 PM"),
+    ("Bridge closure enters second week", "5:12 PM"),
+    ("Fishing quotas talks end without deal", "4:03 PM"),
+]
+SERVICES = (
+    '<div class="links"><a href="/weather">Weather</a> <a href="/traffic">Traffic</a></div>'
+    "<div>Inside the Herald</div>"
+    '<div class="links"><a href="/jobs">Jobs</a> <a href="/homes">Homes</a></div>'
+)
+FOOTER = '<div><a href="/about">About us</a> and our newsroom</div>'
+
+
+def _page(menu: str = MENU, extra: str = "") -> str:
+    story = f"<p>{STORY[0]}</p><p>{POINTER}</p><p>{STORY[1]}</p><p>{STORY[2]}</p>"
+    teasers = "".join(
+        f'<li><a href="/t/{k}">{title}</a> {time}</li>' for k, (title, time) in enumerate(TEASERS)
+    )
+    return (
+        f"<html><body><ul>{menu}</ul><div class='story'><h1>Ferry landing to reopen</h1>{story}</div>"
+        f"<ul>{teasers}</ul>{extra}{SERVICES}{FOOTER}<ul>{menu}</ul></body></html>"
+    )
+
+
+def _kept(extra_lines: list[str] = ()) -> list[str]:
+    """The lines an extractor would keep of _page: the story, the box's teasers, the sidebar, the footer."""
+    return [
+        STORY[0],
+        "Council report: pilings and pier",
+        STORY[1],
+        STORY[2],
+        *(f"{title} {time}" for title, time in TEASERS),
+        *extra_lines,
+        "Weather Traffic",
+        "Inside the Herald",
+        "Jobs Homes",
+        "About us and our newsroom",
+    ]
+
+
+def _blocks(html: str):
+    return page_blocks(load_html(html))
+
+
+def test_blocks_end_at_block_tags_and_double_breaks_and_count_words_and_links():
+    page = _blocks(
+        '<html><body><div>One <b>two</b> th<i>ree</i> <a href="/x">four five</a></div>'
+        '<td>six seven<br><br><a href="#notes">eight</a> nine</td><p>ten<br>eleven</p></body></html>'
+    )
+    # An inline element cuts no block nor a word run on across it ("th<i>ree</i>" is one word); two <br> in
+    # a row end a block, one does not.
+    assert [(b.words, b.linked_words) for b in page.blocks] == [(5, 2), (2, 0), (2, 0), (2, 0)]
+    assert page.blocks[0].link_density == 0.4
+    # A link to a place on the same page is the page's own apparatus, no link off it.
+    assert page.blocks[2].link_density == 0.0
+
+
+def test_a_lines_features_are_its_blocks_and_its_neighbours():
+    rows = line_features(["Council approves harbour budget 6:59 PM"], _blocks(_page()))
+    (row,) = rows
+    assert row["words"] == 6 and row["cur_words"] == 6
+    assert row["cur_link_density"] == 0.667  # 4 of its 6 words are its link
+    assert row["prev_words"] == 34 and row["prev_link_density"] == 0.0  # the story's last paragraph
+    assert row["next_link_density"] == 0.714  # the next teaser, 5 of its 7 words linked
+    assert row["kept_share"] < 0.1
+
+
+def test_teasers_in_a_box_of_links_and_a_label_among_links_are_chrome_and_the_story_is_not():
+    lines = _kept()
+    chrome = chrome_by_features(lines, _blocks(_page()))
+    teasers = [f"{title} {time}" for title, time in TEASERS]
+    # The box's teasers (short lines in blocks with links), the sidebar's links and its label with no link
+    # of its own between two blocks of links.
+    assert chrome == [*teasers, "Weather Traffic", "Inside the Herald", "Jobs Homes"]
+    # Each decision alone.
+    no_short = chrome_by_features(lines, _blocks(_page()), ShallowRules(short_words=0))
+    assert no_short == ["Inside the Herald"]
+    no_between = chrome_by_features(lines, _blocks(_page()), ShallowRules(between_words=0))
+    assert "Inside the Herald" not in no_between and set(teasers) <= set(no_between)
+
+
+def test_the_storys_pointer_between_its_paragraphs_and_the_texts_last_line_are_the_texts():
+    lines = _kept()
+    chrome = chrome_by_features(lines, _blocks(_page()))
+    assert "Council report: pilings and pier" not in chrome
+    assert "About us and our newsroom" not in chrome
+    # They are shaped as the rule's lines: without their exclusions they would be taken.
+    loose = ShallowRules(prose_words=10_000)
+    assert "Council report: pilings and pier" in chrome_by_features(lines, _blocks(_page()), loose)
+    assert "About us and our newsroom" in chrome_by_features([*lines, "-"], _blocks(_page()))
+
+
+def test_sentences_lead_ins_addresses_attributions_and_cut_fragments_with_links_are_the_texts():
+    extra = [
+        ('<a href="/t/9">Council</a> approves the harbour budget.', "Council approves the harbour budget."),
+        ('<a href="/t/8">Full list</a> of closures:', "Full list of closures:"),
+        (
+            'Program at <a href="https://example.org/p">https://example.org/p</a>',
+            "Program at https://example.org/p",
+        ),
+        (
+            '\u2014 Mayor Ruth Ellery (@ellery) <a href="https://example.org/s/1">May 2, 2008</a>',
+            "\u2014 Mayor Ruth Ellery (@ellery) May 2, 2008",
+        ),
+        ('and <a href="/t/7">the new pier</a> opened', "and the new pier opened"),
+        ('<a href="https://ferrynews.example/">FerryNews.com</a>', "FerryNews.com"),
+    ]
+    html = _page(extra="".join(f"<div>{markup}</div>" for markup, _ in extra))
+    lines = _kept([line for _, line in extra])
+    chrome = chrome_by_features(lines, _blocks(html))
+    for _, line in extra:
+        assert line not in chrome, line
+    # The teasers beside them still are.
+    assert f"{TEASERS[0][0]} {TEASERS[0][1]}" in chrome
+
+
+def test_a_page_whose_text_is_most_of_its_words_keeps_its_lines_with_links():
+    # A document or a post: without the site's menu the kept text is most of the page, and a short line
+    # with links in it (a heading's link, a reference) is its own.
+    assert chrome_by_features(_kept(), _blocks(_page(menu=""))) == []
+    assert chrome_by_features(_kept(), _blocks(_page(menu="")), ShallowRules(max_kept_share=1.01)) != []
