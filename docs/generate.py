@@ -179,7 +179,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "link-peak-200k.json": (
         "memory.md",
         "hand-written: linking 101k and 200k documents alone, before and after #13 lrss (bench.link_peak), "
-        "in a table",
+        "and a reprint run at 200k, in tables",
     ),
     "link-peak-100k.json": (
         "memory.md",
