@@ -176,6 +176,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "memory.md",
         "hand-written: bench/run_memory.py at 101k on main f8d1abc (#13 rss: the 100k peak), in prose",
     ),
+    "link-peak-200k.json": (
+        "memory.md",
+        "hand-written: linking 101k and 200k documents alone, before and after #13 lrss (bench.link_peak), "
+        "and a reprint run at 200k, in tables",
+    ),
     "link-peak-100k.json": (
         "memory.md",
         "hand-written: linking 101k documents alone, before and after #13 rss (bench.link_peak), in a table",

@@ -11,6 +11,7 @@ split where its links are thin.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import mmap
 import tempfile
@@ -49,6 +50,29 @@ _PARTITION = 1 << 21
 # Matched paragraph row pairs weighed per pass of link_documents: its document pairs, made from them, are
 # linking's most numerous arrays (about 100 bytes each while weighed), so a pass holds about 100 MB of them.
 _PASS = 1 << 20
+# Body rows of the stories whose versions' sources (copied_from) are found at once.
+_STORY_ROWS = 1 << 20
+
+
+def release_heap() -> None:
+    """Give back to the OS what C's malloc keeps of freed memory, which numpy's arrays come from: freed
+    between linking's stages, it stays in the process's resident memory and the next stage's peak stands on
+    it (after linking 10k documents it kept 55 MB; at 200k a stage's sorting leaves hundreds: docs/memory.md).
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc() -> ctypes.CDLL | None:
+    """glibc, whose malloc_trim gives its freed heap back; None elsewhere (musl, macOS: nothing to trim)."""
+    try:
+        libc = ctypes.CDLL(None)
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
 
 
 @dataclass(frozen=True)
@@ -730,6 +754,7 @@ def document_pairs(
     near = np.concatenate(near)
     pairs = matched_rows(near, text_of, doc_index, config)
     del near
+    release_heap()  # the candidates' batches and steps: the pairs are what is held from here
     spread = paragraph_spread(pairs, text_of, doc_index)
     if new is not None:
         pairs = pairs[new[doc_index[pairs[:, 0]]] | new[doc_index[pairs[:, 1]]]]
@@ -778,11 +803,13 @@ def document_pairs(
     # max_copies times or an LSH miss still counts for a pair found through another paragraph.
     close = found.close_keys()
     every = paragraphs_in_common(close // n, close % n, doc_index, sketches, config)
-    verified = document_overlaps(doc_index, every, n_docs, config.stock_spread, spread)
+    verified = verified_overlaps(doc_index, every, n_docs, config.stock_spread, spread)
     matched = matched_share(doc_index, every, shingle_counts, n_docs)
     same = every[text_of[every[:, 0]] == text_of[every[:, 1]]]
     del every
     printed = document_overlaps(doc_index, same, n_docs)
+    del same
+    release_heap()  # the verification's sorting, before the passes over the pairs
     return replace(found, verified=verified, printed=printed, matched=matched)
 
 
@@ -799,10 +826,39 @@ def matched_share(
     body = np.bincount(doc_index, weights=shingle_counts, minlength=n_docs)
     da, db = doc_index[pairs[:, 0]], doc_index[pairs[:, 1]]
     key = np.minimum(da, db) * n + np.maximum(da, db)
+    del da, db
+    # A document pair's share reads its own row pairs only: the pairs are taken a part of about _PASS at a
+    # time by key (sorting every row of every pair at once held about 120 bytes a pair, the link step's peak
+    # at 100k generated documents), and the keys put back in order.
+    parts = max(1, -(-len(pairs) // _PASS))
+    if parts == 1:
+        return _matched_share(doc_index, pairs, key, shingle_counts, body, n)
+    found = []
+    for p in range(parts):
+        mine = key % parts == p
+        found.append(_matched_share(doc_index, pairs[mine], key[mine], shingle_counts, body, n))
+        del mine
+    keys, share = np.concatenate([k for k, _ in found]), np.concatenate([s for _, s in found])
+    order = np.argsort(keys)
+    return keys[order], share[order]
+
+
+def _matched_share(
+    doc_index: np.ndarray,
+    pairs: np.ndarray,
+    key: np.ndarray,
+    shingle_counts: np.ndarray,
+    body: np.ndarray,
+    n: np.int64,
+) -> tuple[np.ndarray, np.ndarray]:
+    """matched_share of the row pairs `pairs` (their document pairs' keys `key`), every row pair of each."""
+    if len(pairs) == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0)
     rows, pair_of = np.r_[pairs[:, 0], pairs[:, 1]], np.r_[key, key]
     # Each (pair, row) once: a paragraph matched twice in the other document still counts once.
     order = np.lexsort((rows, pair_of))
     rows, pair_of = rows[order], pair_of[order]
+    del order
     first = np.r_[True, (rows[1:] != rows[:-1]) | (pair_of[1:] != pair_of[:-1])]
     rows, pair_of = rows[first], pair_of[first]
     starts = np.flatnonzero(np.r_[True, pair_of[1:] != pair_of[:-1]])
@@ -968,6 +1024,32 @@ def document_overlaps(
     share = np.maximum(count_a / np.maximum(body_counts[a], 1), count_b / np.maximum(body_counts[b], 1))
     rare = np.maximum(weight_a / np.maximum(total[a], 1e-9), weight_b / np.maximum(total[b], 1e-9))
     return Links(a, b, np.minimum(share, 1.0), np.minimum(count_a, count_b), np.minimum(rare / share, 1.0))
+
+
+def verified_overlaps(
+    doc_index: np.ndarray, pairs: np.ndarray, n_docs: int, stock_spread: int, spread: np.ndarray
+) -> Links:
+    """document_overlaps of the row pairs `pairs` with each row's `spread` given, a part of about _PASS pairs
+    at a time by document pair: a pair's figures read its own row pairs, and corpus-wide only each row's
+    weight (set here once, from every pair) and its document's total; so at most a part's sorting is held
+    (about 100 bytes a pair), not every pair's."""
+    parts = max(1, -(-len(pairs) // _PASS))
+    if parts == 1:
+        return document_overlaps(doc_index, pairs, n_docs, stock_spread, spread)
+    matched = np.zeros(len(doc_index), dtype=bool)
+    matched[pairs[:, 0]] = matched[pairs[:, 1]] = True
+    weight = np.ones(len(doc_index))
+    weight[matched] = np.minimum(1.0, stock_spread / spread[matched])
+    del matched
+    n = np.int64(n_docs)
+    da, db = doc_index[pairs[:, 0]], doc_index[pairs[:, 1]]
+    part = (np.minimum(da, db) * n + np.maximum(da, db)) % parts
+    del da, db
+    found = []
+    for p in range(parts):
+        found.append(document_overlaps(doc_index, pairs[part == p], n_docs, stock_spread, spread, weight))
+    links = _concat(found)
+    return _select(links, np.argsort(links.a * n + links.b))
 
 
 def document_sketches(
@@ -1374,8 +1456,27 @@ def copied_from(
         return source
     size = np.bincount(label)
     rows = np.flatnonzero(size[label[doc_index]] > 1)
+    # A story's answer depends on its own rows only: stories are taken a part of about _STORY_ROWS rows at
+    # a time (by label), as grouping every row of the corpus at once held about 80 bytes a row (the end of
+    # the link step's peak at 200k generated documents).
+    parts = max(1, -(-len(rows) // _STORY_ROWS))
+    for p in range(parts):
+        mine = rows if parts == 1 else rows[label[doc_index[rows]] % parts == p]
+        _copied_from_rows(mine, label, version, doc_index, fingerprints, source)
+    return source
+
+
+def _copied_from_rows(
+    rows: np.ndarray,
+    label: np.ndarray,
+    version: np.ndarray,
+    doc_index: np.ndarray,
+    fingerprints: np.ndarray,
+    source: np.ndarray,
+) -> None:
+    """copied_from over the body rows `rows` (every row of the stories they are in), set in `source`."""
     if len(rows) == 0:
-        return source
+        return
     # One row per (story, paragraph text, document), grouped by story and text.
     table = np.unique(
         np.stack([label[doc_index[rows]], fingerprints[rows].astype(np.int64), doc_index[rows]], axis=1),
@@ -1386,7 +1487,7 @@ def copied_from(
     keep = sizes > 1
     pairs = pairs_within_groups(table[:, 2], starts[keep], sizes[keep])
     if len(pairs) == 0:
-        return source
+        return
     n = np.int64(len(label))
     flat, shared = np.unique(
         np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]), return_counts=True
@@ -1398,7 +1499,6 @@ def copied_from(
     later, earlier = later[pick], earlier[pick]
     first = np.r_[True, later[1:] != later[:-1]]
     source[later[first]] = earlier[first]
-    return source
 
 
 def story_identifier(doc_ids: list[str]) -> str:
@@ -1447,6 +1547,7 @@ def link_corpus(
     daily run: tasks.relink.crowded_keys); no pair is made in them.
     """
     n_docs = len(doc_ids)
+    release_heap()  # what the caller's steps freed (the names' candidates are made as an argument)
     crowded = crowded or CrowdedKeys(*(None,) * 3)
     whole = whole_texts(
         doc_index, sketches, shingle_counts, n_docs, config, scratch=scratch, crowded=crowded.documents
@@ -1471,6 +1572,7 @@ def link_corpus(
         return np.ones(len(links), dtype=bool) if apart is None else ~apart(links.a, links.b)
 
     overlaps = found.links(lambda links: strong_links(links, config) & kept(links))
+    release_heap()  # each pass's document pairs: only the links are kept
     thin, thin_weight = np.empty((0, 2), dtype=np.int64), np.empty(0)
     if rewrite_check is not None:
         # Besides the caller's candidates (rare names): a smaller body mostly inside the other (link-11).
@@ -1502,5 +1604,6 @@ def link_corpus(
     group = linked_groups(n_docs, linked, config)
     overlaps = with_rewrites(found.links(kept, group=group))
     del found
+    release_heap()  # the matched pairs: clustering reads only the pairs inside a linked group
     label = cluster_stories(n_docs, overlaps, config, versions)
     return group_stories(doc_ids, label, published, sources, doc_index, fingerprints)

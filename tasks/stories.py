@@ -4,7 +4,6 @@ Folding new documents in is tasks/changes.py."""
 
 from __future__ import annotations
 
-import ctypes
 import datetime
 import hashlib
 import os
@@ -53,6 +52,7 @@ from tasks.link import (
     document_sketches,
     link_corpus,
     pairs_within_groups,
+    release_heap,
     released,
     sketch_blocks,
 )
@@ -218,22 +218,9 @@ def release_freed_memory() -> None:
     """Give back to the OS what a whole-corpus step freed: Arrow's allocator (mimalloc) keeps freed blocks for
     reuse, so after reading and sorting the corpus's columns the process held twice what was live (369 MB
     for 181 at 50k documents) and every later step's peak stood on it (docs/memory.md). So does C's malloc,
-    which numpy's arrays come from: after linking 10k documents it kept 55 MB freed (`malloc_trim`)."""
+    which numpy's arrays come from (tasks.link.release_heap)."""
     pa.default_memory_pool().release_unused()
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-def _libc() -> ctypes.CDLL | None:
-    """glibc, whose malloc_trim gives its freed heap back; None elsewhere (musl, macOS: nothing to trim)."""
-    try:
-        libc = ctypes.CDLL(None)
-        return libc if hasattr(libc, "malloc_trim") else None
-    except OSError:
-        return None
-
-
-_LIBC = _libc()
+    release_heap()
 
 
 @dataclass
@@ -436,20 +423,25 @@ def _find_stories(
         )
         released(every_sketches)
     del every_body, every_sketches
+    # What reading the sketches and names from the files freed (Arrow's pool keeps it), before linking.
+    release_freed_memory()
+    # Per body row, its document's place among those linked and its fingerprint: one copy each, which
+    # linking and the narratives' reader share.
+    body_owner, body_fp = at[doc_index[body]], fp[body]
     members = link_corpus(
         pc.take(docs.column("doc_id"), pa.array(linked)).to_pylist(),
         pc.take(docs.column("published_at"), pa.array(linked)).to_pylist(),
         pc.take(docs.column("source"), pa.array(linked)).to_pylist(),
-        at[doc_index[body]],
+        body_owner,
         sketches,
-        fp[body],
+        body_fp,
         shingles[body],
         config,
         given=at[given],
         versions=versions[linked],
         rewrite_check=narrative_check(
             names,
-            narrative_reader(wide, body, at[doc_index[body]], fp[body]),
+            narrative_reader(wide, body, body_owner, body_fp),
             doc_outlet[linked],
             config,
         ),
@@ -458,7 +450,7 @@ def _find_stories(
         apart=lambda a, b: apart(linked[a], linked[b]),
         crowded=crowded,
     )
-    del names, rare, shingles, body, sketches, groups, versions, at
+    del names, rare, shingles, body, sketches, groups, versions, at, body_owner, body_fp
     if relink is not None:
         members = sorted(
             members + _kept_members(stored.members, docs.column("doc_id").filter(pa.array(~relink))),
@@ -700,22 +692,30 @@ def document_names(names: Picks, doc_index: np.ndarray, body: np.ndarray, n_docs
     reading order.
 
     names: the picks of the paragraphs' `names` column (tasks.evidence) at the rows `body`
-    (WideColumns.picked)."""
-    ranks, hashes = [np.empty(0, np.int64)], [np.empty(0, np.uint64)]
+    (WideColumns.picked: each row once)."""
+    # Each pick's hashes are put straight in their place among their document's (the rows ordered by
+    # document, then reading order), a pick at a time: about 16 bytes a name at most (the picks and the
+    # result), where sorting every name by its row and document held about 48 (at 200k generated
+    # documents, 30M names: over a GB, the peak of the run's link step).
+    length = np.zeros(len(body), dtype=np.int64)
+    picks = []
     for where, lists in names:
-        lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
-        ranks.append(np.repeat(where, lengths))
-        hashes.append(lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint64))
-    rank, flat = np.concatenate(ranks), np.concatenate(hashes)
-    del ranks, hashes
-    if len(rank) and (rank[1:] < rank[:-1]).any():  # picked out of row order: each name in reading order
-        order = np.argsort(rank, kind="stable")
-        rank, flat = rank[order], flat[order]
-    owner = doc_index[body[rank]]
-    if len(owner) and (owner[1:] < owner[:-1]).any():  # a document's rows apart: its names in reading order
-        order = np.argsort(owner, kind="stable")
-        owner, flat = owner[order], flat[order]
-    counts = np.bincount(owner, minlength=n_docs)
+        length[where] = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
+        picks.append((where, lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint64)))
+    owner = doc_index[body]
+    order = np.argsort(owner, kind="stable")  # rows by document, each document's rows in reading order
+    placed = np.cumsum(length[order]) - length[order]
+    start = np.empty(len(body), dtype=np.int64)
+    start[order] = placed
+    del order, placed
+    flat = np.empty(int(length.sum()), dtype=np.uint64)
+    while picks:
+        where, hashes = picks.pop(0)
+        n = length[where]
+        at = np.repeat(start[where] - (np.cumsum(n) - n), n) + np.arange(len(hashes))
+        flat[at] = hashes
+        del where, hashes, n, at
+    counts = np.bincount(owner, weights=length, minlength=n_docs).astype(np.int64)
     return Names(flat, np.r_[0, np.cumsum(counts)].astype(np.int64))
 
 
@@ -862,6 +862,7 @@ def narrative_reader(wide: WideColumns, rows: np.ndarray, owner: np.ndarray, fin
         out: dict[int, list] = {int(d): [] for d in docs.tolist()}
         for d, f, paragraph in zip(owner[wanted].tolist(), fingerprint[wanted].tolist(), keys, strict=True):
             out[d].append((f, empty if paragraph is None else paragraph))
+        release_freed_memory()  # the part's texts, read through Arrow's pool
         return out
 
     return read

@@ -239,3 +239,96 @@ def test_release_templates_are_the_rule_read_row_by_row(with_facts):
         outlet, story, key, lead, facts, BoilerplateConfig().min_stories_template
     )
     assert np.array_equal(found, expected)
+
+
+def test_document_names_are_each_documents_names_in_reading_order_however_the_picks_come():
+    import pyarrow as pa
+
+    from tasks.stories import document_names
+
+    rng = np.random.default_rng(13)
+    n_rows, n_docs = 3000, 200
+    # Rows of one document apart (a run reads stored files and staged parts), some rows with no names or a
+    # null list, documents without body rows.
+    doc_index = rng.integers(0, n_docs - 5, n_rows)
+    body = np.sort(rng.choice(n_rows, 2000, replace=False))
+    lists = [
+        None if k % 97 == 0 else rng.integers(0, 2**63, rng.integers(0, 9)).astype(np.uint64).tolist()
+        for k in range(len(body))
+    ]
+    expected = [[] for _ in range(n_docs)]
+    for rank, row in enumerate(body):  # reading order: the rows ascending
+        expected[doc_index[row]] += lists[rank] or []
+    # Picks as a row group of the files at a time, in an order of their own (the files' rows are not the
+    # table's rows in order).
+    ranks = rng.permutation(len(body))
+    picks = [
+        (np.sort(part), pa.array([lists[k] for k in np.sort(part)], pa.list_(pa.uint64())))
+        for part in np.array_split(ranks, 7)
+    ]
+    names = document_names(iter(picks), doc_index, body, n_docs)
+    assert [names.of(d) for d in range(n_docs)] == expected
+    assert names.starts[-1] == sum(len(k) for k in expected) > 5000
+    assert names.hashes.dtype == np.uint64 and names.starts.dtype == np.int64
+    empty = document_names(iter([]), doc_index, body[:0], n_docs)
+    assert len(empty.hashes) == 0 and list(empty.starts) == [0] * (n_docs + 1)
+
+
+def test_versions_sources_found_a_part_of_stories_at_a_time_are_those_found_at_once(monkeypatch):
+    from tasks.link import copied_from
+
+    rng = np.random.default_rng(17)
+    n_docs = 900
+    label = rng.integers(0, 120, n_docs)  # stories of every size, singletons too
+    version = np.zeros(n_docs, dtype=np.int64)
+    for story in np.unique(label):
+        members = np.flatnonzero(label == story)
+        version[members] = rng.permutation(len(members))
+    doc_index = np.sort(rng.integers(0, n_docs, 12000))
+    # A story's texts: each document prints some of a few dozen, and a few it shares with no one.
+    fingerprints = label[doc_index] * 1000 + rng.integers(0, 40, len(doc_index))
+    own = rng.random(len(doc_index)) < 0.1
+    fingerprints[own] = -rng.integers(1, 2**40, own.sum())
+    at_once = copied_from(label, version, doc_index, fingerprints)
+    assert (at_once >= 0).sum() > 500 and (at_once == -1).any()
+    assert (version[at_once[at_once >= 0]] < version[at_once >= 0]).all()
+    monkeypatch.setattr(tasks.link, "_STORY_ROWS", 700)
+    assert np.array_equal(copied_from(label, version, doc_index, fingerprints), at_once)
+
+
+def test_matched_shares_found_a_part_of_pairs_at_a_time_are_those_found_at_once(monkeypatch):
+    from tasks.link import matched_share
+
+    rng = np.random.default_rng(19)
+    n_docs = 300
+    doc_index = np.sort(rng.integers(0, n_docs, 6000))
+    shingle_counts = rng.integers(1, 80, len(doc_index)).astype(np.float64)
+    # Row pairs of other documents, some rows matched twice in one other document, some pairs repeated.
+    pairs = rng.integers(0, len(doc_index), (20000, 2))
+    pairs = pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]]
+    pairs = np.concatenate([pairs, pairs[:500], pairs[:300, ::-1]])
+    keys, share = matched_share(doc_index, pairs, shingle_counts, n_docs)
+    assert len(keys) > 5000 and (np.diff(keys) > 0).all() and (share > 0).all() and (share <= 1).all()
+    monkeypatch.setattr(tasks.link, "_PASS", 1500)
+    in_parts = matched_share(doc_index, pairs, shingle_counts, n_docs)
+    assert np.array_equal(in_parts[0], keys) and np.array_equal(in_parts[1], share)
+
+
+def test_verified_overlaps_found_a_part_of_pairs_at_a_time_are_those_found_at_once(monkeypatch):
+    from dataclasses import fields
+
+    from tasks.link import document_overlaps, verified_overlaps
+
+    rng = np.random.default_rng(23)
+    n_docs = 300
+    doc_index = np.sort(rng.integers(0, n_docs, 6000))
+    spread = rng.integers(1, 60, len(doc_index)).astype(np.float64)  # stock rows weigh less
+    pairs = rng.integers(0, len(doc_index), (20000, 2))
+    pairs = pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]]
+    pairs = np.concatenate([pairs, pairs[:400]])
+    at_once = document_overlaps(doc_index, pairs, n_docs, 20, spread)
+    assert len(at_once) > 5000 and (at_once.rarity < 1).any()
+    monkeypatch.setattr(tasks.link, "_PASS", 1500)
+    in_parts = verified_overlaps(doc_index, pairs, n_docs, 20, spread)
+    for field in fields(at_once):
+        assert np.array_equal(getattr(in_parts, field.name), getattr(at_once, field.name)), field.name
