@@ -168,6 +168,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "trace.json": ("trace-benchmarks.md", "rendered (the whole page) by `bench.trace_bench.render`"),
     "run.json": ("run-benchmarks.md", "rendered (the whole page) by `bench.run_bench.render`"),
     "scale.json": ("memory.md", "the region `scale-results`, by `bench.scale_run.render`"),
+    "scale-rss-200k-d24b0d8.json": (
+        "memory.md",
+        "hand-written: reprint run at 200k on the merged code of stop 29 (bench.scale_run sizes), quoted",
+    ),
     "scale-rss.json": (
         "memory.md",
         "hand-written: #13 rss's reprint run at 10k, 50k and 101k (bench.scale_run sizes), quoted in a table",
