@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from tasks.dates import parse_timestamp
 from tasks.decode import NotText, decode_bytes
 from tasks.frontmatter import split_front_matter
-from tasks.page_blocks import ShallowRules, chrome_by_features, page_blocks
+from tasks.page_blocks import ENDS_SENTENCE, HIDDEN, ShallowRules, chrome_by_features, page_blocks
 from tasks.repair import may_hold_mojibake, repair_unicode
 
 if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new reads no page
@@ -95,9 +95,6 @@ _INLINE_TAGS = (
     "abbr",
     "cite",
 )
-# A sentence's end; a colon too, where a story's sentence introduces the quote in the next paragraph
-# ("…, according to a new interview with THR:").
-_ENDS_SENTENCE = re.compile(r"[.!?:\u3002\uff01\uff1f][\"'\u2019\u201d)\u300d]*$")
 # A line that opens a list item: a paragraph whose <br>-ended lines start so is a list written with breaks.
 _LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2013]\s|\d{1,3}[.)]\s)")
 # What a served page has and a stored post body has not: its document, head, scripts, forms, navigation.
@@ -394,12 +391,12 @@ def _hard_wraps(paragraph: HtmlElement, breaks: list) -> list:
     if len(wrapped) == 1 and len(at_line_end) == 1:
         # One break: a wrap only where it plainly cuts a sentence (a long line running on into lower case).
         i = at_line_end[0]
-        runs_on = lines[i + 1][:1].islower() and not _ENDS_SENTENCE.search(lines[i])
+        runs_on = lines[i + 1][:1].islower() and not ENDS_SENTENCE.search(lines[i])
         return [breaks[i]] if runs_on and len(lines[i]) >= _WRAPPED_LINE_CHARS else []
     if len(wrapped) < 2:
         return []
     lengths = sorted(len(line) for line in wrapped)
-    ended = sum(1 for line in wrapped if _ENDS_SENTENCE.search(line))
+    ended = sum(1 for line in wrapped if ENDS_SENTENCE.search(line))
     if lengths[len(lengths) // 2] < _WRAPPED_LINE_CHARS or 2 * ended > len(wrapped):
         return []
     # Lines of their own inside the wrapped text: a mail's "# Heading" line, a list of bare links.
@@ -561,7 +558,7 @@ def link_text(tree: HtmlElement) -> LinkText:
 
     def walk(element: HtmlElement, inside: bool, up: int, box: int) -> tuple[int, int]:
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in ("script", "style", "noscript", "head", "title"):
+        if tag in HIDDEN:
             return 0, 0
         here = inside or (tag == "a" and bool(element.get("href")))
         index = len(parent)
@@ -694,7 +691,7 @@ def tail_chrome(lines: list[str], chrome: set[str], prose_words: int) -> list[st
         (
             i
             for i, line in enumerate(lines)
-            if line not in chrome and len(line.split()) >= prose_words and _ENDS_SENTENCE.search(line.strip())
+            if line not in chrome and len(line.split()) >= prose_words and ENDS_SENTENCE.search(line.strip())
         ),
         default=None,
     )
@@ -816,7 +813,7 @@ def _may_be_entry(line: str, config: HtmlConfig) -> bool:
     item, no web address alone."""
     return (
         len(line.split()) <= config.closing_words
-        and not _ENDS_SENTENCE.search(line)
+        and not ENDS_SENTENCE.search(line)
         and not _LIST_MARK.match(line)
         and not _ADDRESS_LINE.match(line.strip())
     )
@@ -907,9 +904,7 @@ def _justext_blocks(html: str) -> list | None:
 def _reads_as_article(lines: list[str], config: HtmlConfig) -> bool:
     """Whether extracted paragraphs are mostly prose: sentences, not link lists, prices or short labels."""
     total = sum(map(len, lines))
-    prose = sum(
-        len(line) for line in lines if len(line) >= config.prose_chars and _ENDS_SENTENCE.search(line)
-    )
+    prose = sum(len(line) for line in lines if len(line) >= config.prose_chars and ENDS_SENTENCE.search(line))
     return prose >= config.min_prose_chars and prose >= config.min_prose_share * total
 
 

@@ -349,7 +349,7 @@ def _bucket_pairs(
     keep = (sizes > 1) & (sizes <= max_bucket)
     if crowded is not None and len(crowded):
         bucket = sorted_keys[starts]
-        keep &= crowded[np.minimum(np.searchsorted(crowded, bucket), len(crowded) - 1)] != bucket
+        keep &= ~places_in(crowded, bucket)[1]
     del sorted_keys
     if fresh is not None:
         keep &= np.add.reduceat(fresh[keys.pos[order]].astype(np.int64), starts) > 0

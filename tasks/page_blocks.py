@@ -55,8 +55,8 @@ _INLINE = frozenset(
         "wbr",
     }
 )
-# No text a reader sees (the same as the reader's link text leaves out).
-_HIDDEN = frozenset({"script", "style", "noscript", "head", "title"})
+# No text a reader sees (the reader's link text, tasks.html.link_text, leaves the same out).
+HIDDEN = frozenset({"script", "style", "noscript", "head", "title"})
 _TOKEN = re.compile(r"\S+")
 _WHITE = re.compile(r"\s+")
 _LIST_MARK = re.compile(r"^[-\u2022]\s+")
@@ -66,8 +66,9 @@ _WRAP = 80
 _ADDRESS_LINE = re.compile(r"^(?:(?:https?://|www\.)\S+|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/?)$", re.IGNORECASE)
 _DASHES = "\u2014\u2013"
 _WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S", re.IGNORECASE)
-# A sentence's end, or a colon leading into what follows.
-_ENDS_SENTENCE = re.compile(r"[.!?:\u3002\uff01\uff1f][\"'\u2019\u201d)\u300d]*$")
+# A sentence's end; a colon too, where a sentence introduces what the next line holds (one pattern for the
+# reader, tasks/html.py, and the decisions here).
+ENDS_SENTENCE = re.compile(r"[.!?:\u3002\uff01\uff1f][\"'\u2019\u201d)\u300d]*$")
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def page_blocks(tree: HtmlElement) -> PageBlocks:
 
     def walk(element: HtmlElement, linked: bool) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _HIDDEN:
+        if tag in HIDDEN:
             return
         if tag == "br":
             at = len(block_of)
@@ -246,7 +247,7 @@ def chrome_by_features(lines: list[str], page: PageBlocks, rules: ShallowRules =
         text = line.strip()
         if (
             row["block"] < 0
-            or _ENDS_SENTENCE.search(text)
+            or ENDS_SENTENCE.search(text)
             or _WEB_ADDRESS.search(text)
             or _ADDRESS_LINE.match(text)
             or text[:1].islower()

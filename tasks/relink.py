@@ -23,6 +23,7 @@ from tasks.link import (
     document_similarity,
     fold_minimum,
     pairs_within_groups,
+    places_in,
     stock_document_pairs,
 )
 
@@ -259,7 +260,7 @@ def _print_one_text(
     pair = np.repeat(np.arange(len(a)), count)
     at = np.repeat(start, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
     other = b[pair].astype(np.int64) * n_texts + key[at] % n_texts
-    found = key[np.minimum(np.searchsorted(key, other), len(key) - 1)] == other if len(key) else other < 0
+    found = places_in(key, other)[1]
     return np.bincount(pair[found], minlength=len(a)) > 0
 
 
