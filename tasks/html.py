@@ -63,7 +63,11 @@ if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new read
 # html-13: after the text's last paragraph of prose, once a kept line is told as chrome every kept line after
 # it is chrome too (tail_chrome): a page's closing boxes follow one another, and a box's unlinked entries (a
 # record list, a promotion's blurb) no rule tells alone stand among its flagged ones (L3S-GN1).
-HTML_VERSION = "html-13"
+# html-14: a run of bare text standing before a <p> in a block (the tail of a photo's <table> or of a box's
+# </div>, the text after a heading on a page that writes <p> as a separator between paragraphs) is a paragraph
+# of its own when it reads as prose (_bare_text_as_paragraphs): the extractor dropped it, and with it the
+# story's lead (L3S-GN1).
+HTML_VERSION = "html-14"
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
@@ -94,6 +98,55 @@ _INLINE_TAGS = (
     "sub",
     "abbr",
     "cite",
+)
+# Inline elements _INLINE_TAGS leaves out (their text never cut a sentence there), and elements that hold
+# no paragraph of bare text of their own: a list, a table's rows, a form's controls, a heading.
+_INLINE_OTHER = (
+    "img",
+    "tt",
+    "q",
+    "nobr",
+    "label",
+    "time",
+    "code",
+    "kbd",
+    "var",
+    "samp",
+    "dfn",
+    "mark",
+    "s",
+    "strike",
+    "wbr",
+)
+_NOT_A_CONTAINER = frozenset(
+    {
+        "p",
+        "pre",
+        "script",
+        "style",
+        "head",
+        "title",
+        "html",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "ul",
+        "ol",
+        "dl",
+        "select",
+        "option",
+        "textarea",
+        "button",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "a",
+    }
 )
 # A line that opens a list item: a paragraph whose <br>-ended lines start so is a list written with breaks.
 _LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u00b7\u2013]\s|\d{1,3}[.)]\s)")
@@ -200,6 +253,9 @@ class HtmlConfig:
     # words or more that ends a sentence; once a line after it is chrome, so is the rest (tail_chrome).
     # None: not decided. L3S-GN1's dev half: 12 lines more its assessors call chrome, none content.
     tail_prose_words: int | None = 15
+    # html-14: a run of bare text between a block's elements of this many words or more that ends a
+    # sentence is a paragraph (_bare_text_as_paragraphs); None: left as it is.
+    bare_prose_words: int | None = 10
     version: str = HTML_VERSION
 
 
@@ -430,6 +486,70 @@ def _collapse_inside(root: HtmlElement) -> None:
             element.tail = _WHITE.sub(" ", element.tail)
         if isinstance(element.tag, str) and element.text and "\n" in element.text:
             element.text = _WHITE.sub(" ", element.text)
+
+
+def _bare_text_as_paragraphs(tree: HtmlElement, config: HtmlConfig) -> None:
+    """A paragraph written as bare text before a <p>, as a <p> of its own. The extractor reads paragraphs and
+    blocks, and drops text that stands between a block and the next paragraph (the tail of a <div> or a
+    <table>), which is where pages of the 2000s print a story's lead: after the photo's table (`</table>The
+    council voted on Tuesday to close the library.<p>Members said …`), after a box's `</div>`, or after the
+    headline on pages that write <p> as a separator of paragraphs (HTML 3.2: `<h1>…</h1>Lead.<p>Second.`).
+    A run is the text and inline elements after a block or `<br>` up to a `<p>`; it is wrapped when it reads
+    as a paragraph of prose (`bare_prose_words` words or more, ending a sentence), so a menu's separators or
+    a bare credit stay as they were. Only before a `<p>`: wrapping every run between blocks (text between
+    `<br>`s beside an ad's empty `<div>`) changed which part of the page the extractor took for the article
+    and lost whole stories on L3S-GN1's dev half."""
+    if config.bare_prose_words is None:
+        return
+    for box in list(tree.iter()):
+        if not isinstance(box.tag, str) or box.tag in _INLINE_TAGS or box.tag in _NOT_A_CONTAINER:
+            continue
+        children = list(box)
+        anchor, members = None, []
+        for child in children:
+            if not _is_block(child) and child.tag != "br":
+                members.append(child)
+                continue
+            if child.tag == "p":
+                _wrap_run(box, anchor, members, config.bare_prose_words)
+            anchor, members = child, []
+
+
+def _is_block(element: HtmlElement) -> bool:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    return (
+        bool(tag)
+        and tag not in _INLINE_TAGS
+        and tag not in _INLINE_OTHER
+        and tag not in HIDDEN
+        and tag != "br"
+    )
+
+
+def _wrap_run(box: HtmlElement, anchor: HtmlElement | None, members: list, prose_words: int) -> None:
+    """Wrap the run that starts after `anchor` (None: at the start of `box`) and holds the inline `members`
+    in a <p>, if it reads as prose."""
+    if any(_is_block(inner) or inner.tag == "br" for member in members for inner in member.iterdescendants()):
+        return  # breaks or blocks inside an inline element (a <font> round a story): the extractor reads them
+    lead = box.text if anchor is None else anchor.tail
+    text = (lead or "") + "".join(
+        (member.text_content() if isinstance(member.tag, str) and member.tag not in HIDDEN else "")
+        + (member.tail or "")
+        for member in members
+    )
+    text = _WHITE.sub(" ", text).strip()
+    if len(text.split()) < prose_words or not ENDS_SENTENCE.search(text):
+        return
+    paragraph = box.makeelement("p", {})
+    paragraph.text = lead
+    if anchor is None:
+        box.text = None
+        box.insert(0, paragraph)
+    else:
+        anchor.tail = None
+        anchor.addnext(paragraph)
+    for member in members:
+        paragraph.append(member)  # moves it, with its tail
 
 
 def mend_cut_markup(html: str) -> tuple[str, list[str]]:
@@ -829,6 +949,7 @@ def _layout_table_pass(html: str, url: str | None, config: HtmlConfig) -> tuple[
         _pre_as_paragraphs(tree)
         _join_hard_wraps(tree)
         _collapse_source_line_ends(tree)
+        _bare_text_as_paragraphs(tree, config)
         for element in tree.iter(*_LAYOUT_TAGS):
             element.tag = "div"
         result = _extract(tree, url, precision, False)
@@ -942,6 +1063,7 @@ def extract_article(
     _pre_as_paragraphs(tree)
     _join_hard_wraps(tree)
     _collapse_source_line_ends(tree)
+    _bare_text_as_paragraphs(tree, config)
     # A post's body as its blog stored it (an export, a static site's source) has no page chrome to keep out:
     # read for recall, or the extractor's precision drops its lists and its <div>-wrapped paragraphs.
     precision = config.favor_precision and _PAGE_PARTS.search(html) is not None

@@ -953,3 +953,61 @@ def test_chrome_before_the_last_paragraph_does_not_begin_the_tail():
     assert tail_chrome(lines, {menu, "Share this story", "Fixtures"}, 15) == ["Tables"]
     assert tail_chrome(lines, {menu, "Share this story"}, 15) == []
     assert tail_chrome(["Short", "Lines"], {"Short"}, 15) == []
+
+
+LIBRARY = [
+    "The city council voted on Tuesday to close the old library on Main Street after a long debate about "
+    "the cost of its roof.",
+    "Members said the building had needed work for more than a decade, and that the money would be better "
+    "spent on a new branch.",
+    "Residents asked the council to keep the reading room open until the new branch is built, which could "
+    "take three years.",
+]
+LIBRARY_MENU = (
+    '<div class="nav"><a href="/">Home</a> | <a href="/news">News</a> | <a href="/sport">Sport</a></div>'
+)
+
+
+def _library_page(body: str) -> bytes:
+    return (
+        f"<html><head><title>Council to close library</title></head><body>{LIBRARY_MENU}{body}</body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # In a layout table, the lead as the tail of the photo's table, the rest in paragraphs: without the
+        # rule the page is rejected as holding no article.
+        f"<table><tr><td>{LIBRARY_MENU}</td><td><table align='left'><tr><td><img src='/a.jpg'></td></tr>"
+        f"<tr><td>The library in 1990</td></tr></table>\n{LIBRARY[0]}\n<p>{LIBRARY[1]}</p><p>{LIBRARY[2]}</p>"
+        "</td></tr></table>",
+        # A page that writes <p> as a separator of paragraphs, the lead after the headline (HTML 3.2).
+        f"<h1>Council to close library</h1>\n{LIBRARY[0]}\n<p>\n{LIBRARY[1]}\n<p>\n{LIBRARY[2]}\n<hr>",
+        # The same with no headline: the lead straight in <body>.
+        f"{LIBRARY[0]}\n<p>{LIBRARY[1]}\n<p>{LIBRARY[2]}",
+    ],
+)
+def test_a_lead_written_as_bare_text_before_the_paragraphs_is_kept(body):
+    article = extract_article(_library_page(body))
+    assert article.text.split("\n\n")[-3:] == LIBRARY
+    try:
+        off = extract_article(_library_page(body), config=HtmlConfig(bare_prose_words=None)).text
+    except NotText:
+        off = ""
+    assert LIBRARY[0] not in off
+
+
+def test_bare_text_that_is_no_prose_or_stands_in_a_font_is_left_to_the_extractor():
+    # A bare credit before the paragraphs is no sentence; a story in a <font> with breaks is read as it was.
+    paragraphs = f"<p>{LIBRARY[1]}</p><p>{LIBRARY[2]}</p>"
+    credit = f"<div class='story'><div>Photo</div>Jane Doe, staff writer{paragraphs}</div>"
+    font = (
+        "<table><tr><td><div>Local</div><font size=2>"
+        + "<br><br>".join(LIBRARY)
+        + "</font><p>The council meets again on Monday.</p></td></tr></table>"
+    )
+    for body in (credit, font):
+        on = extract_article(_library_page(body))
+        off = extract_article(_library_page(body), config=HtmlConfig(bare_prose_words=None))
+        assert on.text == off.text
