@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from tasks.dates import parse_timestamp
 from tasks.decode import NotText, decode_bytes
 from tasks.frontmatter import split_front_matter
-from tasks.page_blocks import ENDS_SENTENCE, HIDDEN, ShallowRules, chrome_by_features, page_blocks
+from tasks.page_blocks import ENDS_SENTENCE, HIDDEN, INLINE, ShallowRules, chrome_by_features, page_blocks
 from tasks.repair import may_hold_mojibake, repair_unicode
 
 if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new reads no page
@@ -99,25 +99,8 @@ _INLINE_TAGS = (
     "abbr",
     "cite",
 )
-# Inline elements _INLINE_TAGS leaves out (their text never cut a sentence there), and elements that hold
-# no paragraph of bare text of their own: a list, a table's rows, a form's controls, a heading.
-_INLINE_OTHER = (
-    "img",
-    "tt",
-    "q",
-    "nobr",
-    "label",
-    "time",
-    "code",
-    "kbd",
-    "var",
-    "samp",
-    "dfn",
-    "mark",
-    "s",
-    "strike",
-    "wbr",
-)
+# Elements that hold no paragraph of bare text of their own: a paragraph, a list, a table's rows, a form's
+# controls, a heading.
 _NOT_A_CONTAINER = frozenset(
     {
         "p",
@@ -145,7 +128,6 @@ _NOT_A_CONTAINER = frozenset(
         "h4",
         "h5",
         "h6",
-        "a",
     }
 )
 # A line that opens a list item: a paragraph whose <br>-ended lines start so is a list written with breaks.
@@ -253,8 +235,8 @@ class HtmlConfig:
     # words or more that ends a sentence; once a line after it is chrome, so is the rest (tail_chrome).
     # None: not decided. L3S-GN1's dev half: 12 lines more its assessors call chrome, none content.
     tail_prose_words: int | None = 15
-    # html-14: a run of bare text between a block's elements of this many words or more that ends a
-    # sentence is a paragraph (_bare_text_as_paragraphs); None: left as it is.
+    # html-14: a run of bare text before a <p> of this many words or more that ends a sentence is a
+    # paragraph of its own (_bare_text_as_paragraphs); None: left as it is.
     bare_prose_words: int | None = 10
     version: str = HTML_VERSION
 
@@ -502,7 +484,7 @@ def _bare_text_as_paragraphs(tree: HtmlElement, config: HtmlConfig) -> None:
     if config.bare_prose_words is None:
         return
     for box in list(tree.iter()):
-        if not isinstance(box.tag, str) or box.tag in _INLINE_TAGS or box.tag in _NOT_A_CONTAINER:
+        if not isinstance(box.tag, str) or box.tag in INLINE or box.tag in _NOT_A_CONTAINER:
             continue
         children = list(box)
         anchor, members = None, []
@@ -516,14 +498,9 @@ def _bare_text_as_paragraphs(tree: HtmlElement, config: HtmlConfig) -> None:
 
 
 def _is_block(element: HtmlElement) -> bool:
+    """A block-level element (a script or a style, no text a reader sees, stands in a run as nothing)."""
     tag = element.tag if isinstance(element.tag, str) else ""
-    return (
-        bool(tag)
-        and tag not in _INLINE_TAGS
-        and tag not in _INLINE_OTHER
-        and tag not in HIDDEN
-        and tag != "br"
-    )
+    return bool(tag) and tag not in INLINE and tag not in HIDDEN and tag != "br"
 
 
 def _wrap_run(box: HtmlElement, anchor: HtmlElement | None, members: list, prose_words: int) -> None:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-# Elements a browser lays out inside a line: they do not cut a block.
-_INLINE = frozenset(
+# Elements a browser lays out inside a line: they do not cut a block (nor a run of bare text, tasks/html.py).
+INLINE = frozenset(
     {
         "a",
         "abbr",
@@ -182,7 +182,7 @@ def page_blocks(tree: HtmlElement) -> PageBlocks:
                 close()
             state["br_at"] = at
             state["space"] = True
-        block = bool(tag) and tag not in _INLINE and tag != "br"
+        block = bool(tag) and tag not in INLINE and tag != "br"
         if block:
             close()
         # A link to a place on the same page (a heading's anchor, a note's back-reference) is the page's own
