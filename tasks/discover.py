@@ -43,14 +43,21 @@ class Resolver:
     these steps, most of a run's discovery (3-4 s CPU at 100k files, `Path.__hash__` the largest part).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, listed: dict[str, set[str]] | None = None) -> None:
         self.folders: dict[str, str | None] = {}
         self.files: set[str] = set()
+        # {resolved folder: names of the regular files (not links) a listing found in it}: a path naming one
+        # of them through these very folders is resolved without a system call.
+        self.listed = listed or {}
 
     def __call__(self, path: str) -> str | None:
         parent, name = os.path.split(path)
         if name in ("", ".", ".."):
             return _resolved_text(path)
+        if name in self.listed.get(parent, ()):
+            target = os.path.join(parent, name)
+            self.files.add(target)
+            return target
         folder = self.folders.get(parent, _UNSEEN)
         if folder is _UNSEEN:
             folder = self.folders[parent] = _resolved_text(parent)

@@ -258,9 +258,25 @@ def discover_inputs(
             rel = path.relative_to(root).as_posix()
             rejects.append(Reject(str(given) if rel == "." else rel, reason))
 
+        # The whole tree is listed before a manifest is read, so the rows naming a file the listing found
+        # (a regular file, no link on the way) need no lstat each (a manifest names every file of a folder
+        # tree: 100,000 rows). What the walk refused is kept with the folder listed next, and said in the
+        # order it was before, when the manifests were read as their folders were listed.
+        refused: list[list[tuple[Path, str]]] = [[]]
+        walked = []
+
+        def held(path: Path, reason: str, refused: list = refused) -> None:
+            refused[-1].append((path, reason))
+
+        for here, files, links in walk_files(root, held):
+            walked.append((here, files, links, refused[-1]))
+            refused.append([])
         manifests: dict[str, dict[str, str]] = {}  # keyed by resolved paths as text (Resolver)
-        resolve = Resolver()  # tens of thousands of files in a few folders: each folder resolved once
-        for here, files, links in walk_files(root, refuse):
+        # Tens of thousands of files in a few folders: each folder resolved once, the listed files known.
+        resolve = Resolver({str(here): set(files) - links for here, files, links, _ in walked})
+        for here, files, links, before in walked:
+            for path, reason in before:
+                refuse(path, reason)
             if own is not None and inside(here, own):
                 if here == own:
                     refuse(here, WAREHOUSE_REASON)
@@ -298,6 +314,8 @@ def discover_inputs(
                 else:
                     entry = {}
                 found.append(InputFile(path, source, outlet, entry, str(root)))
+        for path, reason in refused[-1]:  # refused after the last folder listed
+            refuse(path, reason)
     return found, rejects
 
 
