@@ -260,6 +260,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "daily-run.md",
         "hand-written: bench/daily_run.py at 100k (+1%) before and after branch dtail, CPU s, 10k phases",
     ),
+    "daily-run-dcommit.json": (
+        "daily-run.md",
+        "hand-written: #13 dcommit, main a576861 against the branch: bench/daily_run.py at 100k (nothing "
+        "new, +1%) from copies of one full run, and discovery's CPU at 100k files, quoted in prose",
+    ),
     "daily-run-dlink.json": (
         "daily-run.md",
         "hand-written: #13 dlink's link step, main 9d7fec4 against the branch: bench/daily_run.py at 10k "

@@ -56,10 +56,15 @@ def input_key(item: InputFile) -> InputKey:
     return (item.root, item.source)
 
 
+# json.dumps(..., sort_keys=True) makes an encoder per call; one made once writes the same text (a call per
+# input file in every run, 100,000 at 100k files).
+_SORTED_JSON = json.JSONEncoder(sort_keys=True)
+
+
 def metadata_hash(item: InputFile) -> str:
     """What besides its bytes shapes a file's documents: the folder outlet and its manifest entry."""
     given = {"outlet": item.folder_outlet, "manifest": item.manifest}
-    return hashlib.sha256(json.dumps(given, sort_keys=True).encode()).hexdigest()[:16]
+    return hashlib.sha256(_SORTED_JSON.encode(given).encode()).hexdigest()[:16]
 
 
 def known_inputs(inputs: pa.Table) -> dict[InputKey, Fingerprint]:

@@ -10,7 +10,6 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -127,9 +126,11 @@ def _read_manifest(
     rejects: list[Reject],
     source: str,
     limits: ReadLimits = DEFAULT_LIMITS,
-    resolve: Callable[[Path], Path | None] = resolved,
-) -> dict[Path, dict[str, str]]:
-    entries: dict[Path, dict[str, str]] = {}
+    resolve: Resolver | None = None,
+) -> dict[str, dict[str, str]]:
+    """{the resolved path of a file it names, as text: its metadata}; what is wrong with a row is a reject."""
+    resolve = resolve or Resolver()
+    entries: dict[str, dict[str, str]] = {}
     try:
         with open_regular(path) as handle:
             text, _ = decode_bytes(read_capped(handle, limits.max_document_bytes, "the manifest"))
@@ -139,10 +140,10 @@ def _read_manifest(
     if "\x00" in text:
         rejects.append(Reject(source, "manifest holds NUL bytes: not a CSV file; its metadata was ignored"))
         return entries
-    folder = path.parent.resolve()
-    targets: dict[str, tuple[Path | None, str | None]] = {}
-    first_line: dict[Path, int] = {}
-    repeats: dict[Path, list[int]] = {}
+    folder = str(path.parent.resolve())
+    targets: dict[str, tuple[str | None, str | None]] = {}
+    first_line: dict[str, int] = {}
+    repeats: dict[str, list[int]] = {}
     # Fields over the cap are refused row by row below, not by the csv module's own limit for the whole file.
     csv.field_size_limit(max(csv.field_size_limit(), limits.max_document_bytes))
     try:
@@ -182,7 +183,7 @@ def _read_manifest(
         rejects.append(
             Reject(
                 f"{source}#{lines[0]}",
-                f"manifest names {target.relative_to(folder).as_posix()} on {len(lines) + 1} rows; the "
+                f"manifest names {Path(target).relative_to(folder).as_posix()} on {len(lines) + 1} rows; the "
                 f"first (line {first_line[target]}) was used, {len(lines)} later ignored (lines {shown})",
             )
         )
@@ -202,9 +203,7 @@ def _manifest_fields_refused(row: dict, limits: ReadLimits) -> str | None:
     return None
 
 
-def _manifest_target(
-    rel: str, folder: Path, resolve: Callable[[Path], Path | None] = resolved
-) -> tuple[Path | None, str | None]:
+def _manifest_target(rel: str, folder: str, resolve: Resolver) -> tuple[str | None, str | None]:
     """The file a manifest row names, or why it names none: rows may only name files under the folder."""
     if not rel:
         return None, "manifest row has an empty `path`; the row was ignored"
@@ -213,10 +212,8 @@ def _manifest_target(
             f"manifest row names {rel!r}, outside the manifest's folder (paths must be relative, "
             "without `..`); the row was ignored"
         )
-    # Given as text: a Resolver makes one path per file, not two (tens of thousands of rows).
-    target = resolve(os.path.join(folder, rel)) if isinstance(resolve, Resolver) else resolve(folder / rel)
-    is_file = resolve.is_file if isinstance(resolve, Resolver) else Path.is_file  # Resolver: no second stat
-    if target is None or not inside(target, folder) or not is_file(target):
+    target = resolve(os.path.join(folder, rel))
+    if target is None or not inside(target, folder) or not resolve.is_file(target):  # no second stat
         return None, (
             f"manifest row names {rel!r}, which is not a file next to the manifest or below it; "
             "the row was ignored"
@@ -261,9 +258,25 @@ def discover_inputs(
             rel = path.relative_to(root).as_posix()
             rejects.append(Reject(str(given) if rel == "." else rel, reason))
 
-        manifests: dict[Path, dict[str, str]] = {}
-        resolve = Resolver()  # tens of thousands of files in a few folders: each folder resolved once
-        for here, files, links in walk_files(root, refuse):
+        # The whole tree is listed before a manifest is read, so the rows naming a file the listing found
+        # (a regular file, no link on the way) need no lstat each (a manifest names every file of a folder
+        # tree: 100,000 rows). What the walk refused is kept with the folder listed next, and said in the
+        # order it was before, when the manifests were read as their folders were listed.
+        refused: list[list[tuple[Path, str]]] = [[]]
+        walked = []
+
+        def held(path: Path, reason: str, refused: list = refused) -> None:
+            refused[-1].append((path, reason))
+
+        for here, files, links in walk_files(root, held):
+            walked.append((here, files, links, refused[-1]))
+            refused.append([])
+        manifests: dict[str, dict[str, str]] = {}  # keyed by resolved paths as text (Resolver)
+        # Tens of thousands of files in a few folders: each folder resolved once, the listed files known.
+        resolve = Resolver({str(here): set(files) - links for here, files, links, _ in walked})
+        for here, files, links, before in walked:
+            for path, reason in before:
+                refuse(path, reason)
             if own is not None and inside(here, own):
                 if here == own:
                     refuse(here, WAREHOUSE_REASON)
@@ -295,9 +308,14 @@ def discover_inputs(
                     )
                     continue
                 # `here` is resolved (walk_files): a file that is not a link is where its path says.
-                at = path if name not in links else resolve(path) or path
-                entry = manifests.get(at, {}) if manifests else {}
+                if manifests:
+                    at = os.path.join(here, name)
+                    entry = manifests.get(at if name not in links else resolve(at) or at, {})
+                else:
+                    entry = {}
                 found.append(InputFile(path, source, outlet, entry, str(root)))
+        for path, reason in refused[-1]:  # refused after the last folder listed
+            refuse(path, reason)
     return found, rejects
 
 

@@ -575,28 +575,31 @@ def write_report_pages(
             "(select count(distinct story_id) from story_members where n_members > 1) "
             "as shared, (select count(*) from rejects) as rejects",
         )[0]
+        # `story_summary` (every story's fates joined to the corpus's paragraphs) once, not once per view
+        # reading it: the index's views and the story pages read its rows (over_summary).
+        con.register(SUMMARY_ROWS, con.sql("select * from story_summary").to_arrow_table())
         # The stories the page holds; the rest are counted (totals) and a query away.
         stories = _rows(
             con,
-            "select * from fate_mix_by_story order by republications desc, story_id limit ?",
+            f"select * from ({over_summary('fate_mix_by_story')}) "
+            "order by republications desc, story_id limit ?",
             config.max_stories,
         )
         leads = {
             story_id: lead if len(lead) <= config.lead_chars else lead[: config.lead_chars] + "…"
             for story_id, lead in con.execute(
-                "select story_id, left(text, ?) from origin_positions "
-                f"where body_rank = 0 and {_AMONG.format(column='story_id')}",
+                f"select story_id, left(text, ?) from ({origin_positions_of()}) where body_rank = 0",
                 [config.lead_chars + 1, [s["story_id"] for s in stories]],
             ).fetchall()
         }
         index = render_index(
             totals,
             stories,
-            _rows(con, "select * from survival_by_outlet"),
+            _rows(con, over_summary("survival_by_outlet")),
             _rows(con, "select * from survival_by_position"),
             _rows(con, "select * from rejects order by source"),
             config,
-            _rows(con, "select * from outlet_copies"),
+            _rows(con, over_summary("outlet_copies")),
             leads,
         )
         wanted = {s["story_id"]: s for s in stories[: config.max_story_pages]}
@@ -641,7 +644,13 @@ def _write_story_pages(
         "story_id",
     )
     summaries = _grouped(
-        _rows(con, f"select * from story_summary where {_AMONG.format(column='story_id')}", ids), "story_id"
+        _rows(
+            con,
+            f"select * from {SUMMARY_ROWS} where {_AMONG.format(column='story_id')} "
+            "order by story_id, version",
+            ids,
+        ),
+        "story_id",
     )
     boilerplate = _grouped(
         _rows(
@@ -713,6 +722,39 @@ _FATE_SOURCES = {
         "    where doc_id in (select doc_id from fates union select base_doc_id from fates)\n),"
     ),
 }
+
+
+# The rows of `story_summary` as write_report_pages read them once (a DuckDB relation of the connection).
+SUMMARY_ROWS = "story_summary_rows"
+
+
+def over_summary(view: str) -> str:
+    """A view's own SQL (sql/VIEW.sql) reading the rows of `story_summary` registered as SUMMARY_ROWS instead
+    of computing the view again: the same rows in the same order."""
+    query = (SQL_DIR / f"{view}.sql").read_text(encoding="utf-8")
+    source = " from story_summary\n"
+    if query.count(source) != 1:
+        raise ValueError(f"sql/{view}.sql no longer reads story_summary once as expected")
+    return query.replace(source, f" from {SUMMARY_ROWS}\n")
+
+
+# origin_positions' origins narrowed to the stories of a list (the query's one parameter): filtered after the
+# view, its window over every origin's body paragraphs read the whole corpus's paragraphs for a page's leads.
+_POSITION_ORIGINS = (
+    "origins as (\n    select story_id, doc_id from story_members where version = 0 and n_members > 1\n),",
+    "origins as (\n    select story_id, doc_id from story_members where version = 0 and n_members > 1\n"
+    "    and story_id in (select unnest(?::varchar[]))\n),",
+)
+
+
+def origin_positions_of() -> str:
+    """The rows of the `origin_positions` view of the stories its parameter lists (a list of story ids): the
+    view's own SQL, its origins narrowed (a story's rows depend on its origin's paragraphs only)."""
+    query = (SQL_DIR / "origin_positions.sql").read_text(encoding="utf-8")
+    source, narrowed = _POSITION_ORIGINS
+    if source not in query:
+        raise ValueError("sql/origin_positions.sql no longer reads its origins as expected")
+    return query.replace(source, narrowed)
 
 
 def fate_details_of() -> str:

@@ -1,6 +1,7 @@
 """Finding inputs, metadata from manifests and folders, stable ids, and rejects that say why."""
 
 import json
+import os
 
 from tasks.ingest import discover_inputs, document_id, read_inputs
 
@@ -40,6 +41,31 @@ def test_manifest_sets_metadata_and_reports_bad_rows(tmp_path):
         "2019-06-25 10:00:00",
     )
     assert [r.source for r in rejects] == ["manifest.csv#3"] and "missing.txt" in rejects[0].reason
+
+
+def test_manifest_rows_name_files_however_the_path_is_written(tmp_path):
+    # Discovery lists the tree before it reads a manifest, and knows a listed file without looking at it
+    # again: a row that reaches a file another way (a `./`, a doubled slash, a linked folder, a hidden folder
+    # the walk skips) must still find it, and what the walk refused is said in the order it was met.
+    write(tmp_path / "x" / "a.txt", "Body A.")
+    write(tmp_path / "x" / "b.txt", "Body B.")
+    write(tmp_path / "x" / "c.txt", "Body C.")
+    write(tmp_path / ".hidden" / "d.txt", "Body D.")
+    (tmp_path / "linked").symlink_to(tmp_path / "x", target_is_directory=True)
+    write(tmp_path / "y" / "z.bin", b"\x00")
+    os.mkfifo(tmp_path / "y" / "pipe.txt")  # refused by the walk, in a folder listed after the manifest's
+    rows = ["x/a.txt,Listed", "./x/b.txt,Dotted", "linked/c.txt,Linked", ".hidden/d.txt,Hidden"]
+    rows.append("x//a.txt,Again")
+    write(tmp_path / "manifest.csv", "path,outlet\n" + "\n".join(rows) + "\nx/gone.txt,Gone\n")
+    items, rejects = discover_inputs([tmp_path])
+    assert {i.source: i.manifest.get("outlet") for i in items} == {
+        "x/a.txt": "Listed",
+        "x/b.txt": "Dotted",
+        "x/c.txt": "Linked",
+    }
+    sources = ["linked", "manifest.csv#7", "manifest.csv#6", "y/pipe.txt", "y/z.bin"]
+    assert [r.source for r in rejects] == sources
+    assert "not a file next to the manifest" in rejects[1].reason and "on 2 rows" in rejects[2].reason
 
 
 def test_jsonl_lines_are_documents_and_bad_lines_rejected(tmp_path):

@@ -341,3 +341,25 @@ def test_the_story_pages_fates_are_the_views_rows_of_those_stories(corpus_wareho
             assert len({row[0] for row in view}) == len(some)
     finally:
         con.close()
+
+
+def test_the_index_reads_the_views_own_rows(corpus_warehouse: Path):
+    """The index reads story_summary once and runs each view reading it over those rows (over_summary), and
+    the leads from origin_positions narrowed to the page's stories: the views' rows in the views' order."""
+    from tasks.report_page import SUMMARY_ROWS, origin_positions_of, over_summary
+
+    con = duckdb.connect(str(corpus_warehouse / "corpus.duckdb"), read_only=True)
+    try:
+        con.register(SUMMARY_ROWS, con.sql("select * from story_summary").to_arrow_table())
+        for view in ("fate_mix_by_story", "survival_by_outlet", "outlet_copies"):
+            rows = con.execute(f"select * from {view}").fetchall()
+            assert rows and con.execute(over_summary(view)).fetchall() == rows
+        stories = [r[0] for r in con.execute("select story_id from fate_mix_by_story order by 1").fetchall()]
+        order = " order by story_id, base_para_idx"
+        for some in (stories, stories[1::2], stories[:1], []):
+            among = "select * from origin_positions where story_id in (select unnest(?::varchar[]))"
+            view = con.execute(among + order, [some]).fetchall()
+            assert con.execute(f"select * from ({origin_positions_of()}){order}", [some]).fetchall() == view
+            assert len({row[0] for row in view}) == len(some)
+    finally:
+        con.close()
