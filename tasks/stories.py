@@ -1340,7 +1340,7 @@ def series_apart(
     # Both year rules read a few documents' text; each document's is read once for both.
     text_of = _text_reader(docs.num_rows, doc_index, flag, wide)
     about = _year_reader(titles, text_of, wide)
-    yearly = _yearly_reader(docs, titles, outlet, url, text_of, wide, config)
+    yearly = _yearly_reader(docs, titles, outlet, url, text_of, wide, config, readings.seen["standing"])
 
     def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if len(a) == 0:
@@ -1450,6 +1450,7 @@ def _yearly_reader(
     text_of: Callable[[int], list[str]],
     wide: WideColumns,
     config: LinkConfig,
+    seen: dict | None = None,
 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """Per (a, b) document pair: whether the two are an outlet's yearly post of two years (issue 12, class
     2, link-17): one outlet, two addresses, one standing title (tasks.evidence.standing_title_of: the same
@@ -1460,9 +1461,10 @@ def _yearly_reader(
     each January under one title; a transparency report names that year's incidents. A standing text's
     edition (a code of conduct, terms of service) is re-issued when it is revised, seldom on the same weeks
     a year later, and an edition a year on that only changes its year has nothing of its own. Texts are read
-    for the documents of such pairs only."""
+    for the documents of such pairs only. seen: standing titles known by title (tasks.link_state), added
+    to."""
     key = pc.fill_null(
-        pc.dictionary_encode(pa.array(_per_title(standing_title_of, titles), pa.string())).indices, -1
+        pc.dictionary_encode(pa.array(_per_title(standing_title_of, titles, seen), pa.string())).indices, -1
     ).to_numpy()
     key = key.astype(np.int64)
     days = _page_days(docs)

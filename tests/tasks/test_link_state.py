@@ -10,10 +10,10 @@ import pyarrow.compute as pc
 import pytest
 
 from tasks import warehouse as wh
-from tasks.evidence import series_lead_of, series_of
+from tasks.evidence import series_lead_of, series_of, standing_title_of
 from tasks.link_state import TITLE_SERIES, TitleReadings
 from tasks.run import run
-from tasks.stories import series_codes
+from tasks.stories import _per_title, series_codes
 from tasks.warehouse import SCHEMAS, commit, locked, read_state, read_table
 from tests.tasks.test_incremental import grown_corpus, only
 
@@ -48,6 +48,10 @@ def test_kept_readings_give_the_codes_of_reading_every_title_and_only_new_titles
         assert [c.tolist() for c in codes[:2]] == [c.tolist() for c in fresh[:2]] and codes[2] == fresh[2]
         # Read once each: the titles not kept (the first four are), never a kept one, nor one twice.
         assert sorted(calls) == sorted({t for t in grown if t} - set(TITLES[:4]))
+    calls = []
+    standing = _per_title(counting(standing_title_of, calls), grown, readings.seen["standing"])
+    assert standing == [standing_title_of(t) if t else None for t in grown]
+    assert sorted(calls) == sorted({t for t in grown if t} - set(TITLES[:4]))
 
 
 def test_the_kept_file_holds_each_title_of_the_corpus_once_by_title():
@@ -58,13 +62,14 @@ def test_the_kept_file_holds_each_title_of_the_corpus_once_by_title():
         "This Week in Rust 551"
     )
     assert table.column("series").null_count > 0  # a title naming no instance
+    assert table.column("standing")[row].as_py() == standing_title_of("This Week in Rust 551")
 
 
 def test_readings_kept_by_other_rules_are_not_used():
     table = TitleReadings().table(TITLES)
     other = table.replace_schema_metadata({"version": "another"})
-    assert TitleReadings.from_table(other).seen == {"series": {}, "lead": {}}
-    assert TitleReadings.from_table(None).seen == {"series": {}, "lead": {}}
+    assert TitleReadings.from_table(other).seen == {"series": {}, "lead": {}, "standing": {}}
+    assert TitleReadings.from_table(None).seen == {"series": {}, "lead": {}, "standing": {}}
     assert TitleReadings.from_table(table).seen["series"]["Summit 2024: Call for Host"] == series_of(
         "Summit 2024: Call for Host"
     )
