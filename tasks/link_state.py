@@ -36,9 +36,9 @@ TITLE_RULES: dict[str, tuple[Callable[[str | None], object], int]] = {
 
 
 def rules_version() -> str:
-    """The kept readings' version: the title rules' module (its text) and linking's version."""
+    """The kept readings' version: the title rules' module (its text), the rules kept, linking's version."""
     digest = hashlib.sha256(Path(evidence.__file__).read_bytes())
-    digest.update(LINK_VERSION.encode())
+    digest.update(f"{LINK_VERSION} {sorted((r, w) for r, (_, w) in TITLE_RULES.items())}".encode())
     return digest.hexdigest()[:16]
 
 
