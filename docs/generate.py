@@ -256,6 +256,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "daily-run.md",
         "hand-written: bench/daily_run.py at 100k (+1%), every phase at d629aa2 on a quiet machine, quoted",
     ),
+    "daily-link-state.json": (
+        "daily-run.md",
+        "hand-written: the link step's passes at 100k + 1,000, CPU, before and after branch dstate, quoted",
+    ),
     "daily-run-dtail.json": (
         "daily-run.md",
         "hand-written: bench/daily_run.py at 100k (+1%) before and after branch dtail, CPU s, 10k phases",

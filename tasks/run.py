@@ -72,6 +72,7 @@ from tasks.html import HtmlConfig
 from tasks.ingest import InputFile, Reject, discover_inputs, input_root
 from tasks.language import LanguageConfig
 from tasks.limits import DEFAULT_LIMITS, ReadLimits
+from tasks.link_state import TITLE_SERIES, TitleReadings
 from tasks.passages import index_rewrite
 from tasks.prepare import PIPELINE_VERSION, StageClock, prepare_documents
 from tasks.report_page import pages_current, write_report_pages
@@ -103,6 +104,7 @@ from tasks.warehouse import (
     locked,
     parquet_writer,
     read_columns,
+    read_state,
     read_table,
     sort_table,
     table_files,
@@ -281,6 +283,7 @@ class Linked:
     documents: Rewrite  # the stored documents less the replaced ones, plus the staged ones
     paragraphs: Rewrite  # likewise, with the flags and evidence linking set laid over them
     fates_drop: pa.Array  # stories whose stored fates no longer hold
+    state: dict[str, pa.Table] = dataclasses.field(default_factory=dict)  # kept for the next run (link_state)
 
 
 # Besides what linking reads: which input file a stored document came from, so a changed file replaces them.
@@ -351,6 +354,8 @@ def link(
     release_freed_memory()  # what reading and combining the columns freed
     # A daily run links again only what the changed documents reach (tasks.relink); others keep their stories.
     daily = stored_stories(stored["story_members"], docs.column("doc_id"), pc.unique(new_ids), drop)
+    # The title rules' readings the last run kept: only new titles are read (tasks/link_state.py).
+    readings = TitleReadings.from_table(read_state(root, TITLE_SERIES))
     members, paras = find_stories(
         docs,
         without_repeated_flags(paras),
@@ -358,8 +363,10 @@ def link(
         scratch=scratch,
         evidence_rows=None if wide else evidence_rows,
         stored=daily,
+        readings=readings,
     )
     del evidence_rows
+    titles = docs.column("title").to_pylist() if "title" in docs.column_names else []
     changed = changed_bodies(old_paras, paras, as_stored.column("is_boilerplate"), stored_row)
     del old_paras, stored_row
     # A story's key hashes its members' body fingerprints, never their text: keying reads no text column.
@@ -379,6 +386,7 @@ def link(
         Rewrite([Source(f, again.get(k)) for k, f in enumerate(new_files["documents"])], drop),
         Rewrite([Source(f, again.get(k)) for k, f in enumerate(new_files["paragraphs"])], drop, patch),
         pa.array(sorted(s for s in stale if s is not None), pa.string()),
+        {TITLE_SERIES: readings.table(titles)},
     )
 
 
@@ -770,12 +778,16 @@ def load_warehouse(root: Path) -> StoredTables:
 
 
 def commit_version(
-    root: Path, tables: dict[str, pa.Table | Rewrite], stored: Mapping[str, pa.Table]
+    root: Path,
+    tables: dict[str, pa.Table | Rewrite],
+    stored: Mapping[str, pa.Table],
+    state: dict[str, pa.Table] | None = None,
 ) -> str | None:
     """Commit when anything differs from what is stored; an idle run leaves the warehouse as it was (a new
     warehouse gets its first version even when empty, so its catalog and report exist). Tables not in
     `tables` are carried over as they are; a small table given whole is compared with the stored one, a
-    Rewrite says itself whether it changes anything (Rewrite.changes), reading no table whole."""
+    Rewrite says itself whether it changes anything (Rewrite.changes), reading no table whole. state: the
+    files kept for the next run (tasks.warehouse.STATE), committed with the tables when they are."""
     current = current_version(root)
 
     def same(name: str, table: pa.Table | Rewrite) -> bool:
@@ -789,7 +801,7 @@ def commit_version(
 
     if current and all(same(n, t) for n, t in tables.items()):
         return None
-    return commit(root, tables, uuid.uuid4().hex).name
+    return commit(root, tables, uuid.uuid4().hex, state).name
 
 
 def shown_fates(parts: list[Path], stories: list[str]) -> pa.Table:
@@ -988,7 +1000,8 @@ def run(
                 time.monotonic() - reuse_started,
             )
             crash_point("after-reuse")
-        version = runner.call("commit_version", commit_version, root, tables, on_disk, io=True)
+        state = linked.state if linked is not None else None
+        version = runner.call("commit_version", commit_version, root, tables, on_disk, state, io=True)
         if version:
             runner.log(
                 "committed version %s of %s: %s",

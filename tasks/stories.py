@@ -56,6 +56,7 @@ from tasks.link import (
     released,
     sketch_blocks,
 )
+from tasks.link_state import TitleReadings
 from tasks.relink import crowded_keys, relinked_documents
 from tasks.warehouse import SCHEMAS
 
@@ -278,6 +279,7 @@ def find_stories(
     scratch: Path | None = None,
     evidence_rows: np.ndarray | None = None,
     stored: StoredStories | None = None,
+    readings: TitleReadings | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """story_members, and paragraphs with boilerplate repeated across an outlet's stories flagged.
 
@@ -297,7 +299,8 @@ def find_stories(
     removed after. The narratives of churnalism (link-10, narrative_check) are read from the `text` of those
     files, or of `paras`: given neither, that rule is off. stored: a daily run's stored stories: only the
     documents a changed one could reach are linked again (tasks.relink.relinked_documents), the other
-    stories are kept as stored; the flags are set over the whole corpus as always.
+    stories are kept as stored; the flags are set over the whole corpus as always. readings: the title
+    rules' readings a run kept (tasks.link_state), looked up before a title is read, and added to.
     """
     if evidence and not set(WIDE_COLUMNS) <= set(paras.column_names):
         # The paragraphs' evidence is in the files (read_link_tables reads a file lacking it whole).
@@ -313,7 +316,7 @@ def find_stories(
     if scratch is not None:
         scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch, prefix="find-stories-") as folder:
-        found = _find_stories(docs, paras, wide, config, Path(folder), stored)
+        found = _find_stories(docs, paras, wide, config, Path(folder), stored, readings)
     if given is not None:
         given.relinked = stored.relinked
     return found
@@ -326,6 +329,7 @@ def _find_stories(
     config: LinkConfig,
     scratch: Path,
     stored: StoredStories | None = None,
+    readings: TitleReadings | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     n_docs = docs.num_rows
     doc_index = pc.index_in(paras.column("doc_id"), value_set=docs.column("doc_id")).to_numpy()
@@ -359,7 +363,7 @@ def _find_stories(
     # Two instances of an outlet's series (two releases announced, two issues of a newsletter, two years'
     # calls) are two stories, however much of one template they share (issue 12): never versions of one text,
     # nor linked on their text (link_corpus, below).
-    apart = series_apart(docs, outlet_code, url, doc_index, flag, wide, config)
+    apart = series_apart(docs, outlet_code, url, doc_index, flag, wide, config, readings)
     given = given[~apart(given[:, 0], given[:, 1])]
     groups = document_groups(given, n_docs)
     revisions = outlet_revision_pairs(
@@ -1233,11 +1237,13 @@ def filled_apart(paras: pa.Table, doc_index: np.ndarray, a: np.ndarray, b: np.nd
     return out
 
 
-def series_codes(titles: list[str | None], read: Callable = series_of) -> tuple[np.ndarray, np.ndarray, int]:
+def series_codes(
+    titles: list[str | None], read: Callable = series_of, seen: dict | None = None
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Per document (its title): a code of the series its title names and of its instance
     (tasks.evidence.series_of, or `read`), -1 for none; and the code of the release series (-1 if no title
-    announces one)."""
-    named = _per_title(read, titles)
+    announces one). seen: readings of `read` known by title (tasks.link_state), added to."""
+    named = _per_title(read, titles, seen)
     codes, values = [], []
     for part in (0, 1):
         encoded = pc.dictionary_encode(pa.array([x and x[part] for x in named], pa.string()))
@@ -1246,11 +1252,11 @@ def series_codes(titles: list[str | None], read: Callable = series_of) -> tuple[
     return codes[0], codes[1], values[0].index("release") if "release" in values[0] else -1
 
 
-def _per_title(read: Callable, titles: list[str | None]) -> list:
-    """`read` of each title (None for none), called once per distinct title: a corpus repeats its titles
-    (an outlet's series, a story's versions: 4,840 distinct of 10,100 generated documents), and the title
-    rules are Python over every document's title."""
-    seen: dict[str, object] = {}
+def _per_title(read: Callable, titles: list[str | None], seen: dict | None = None) -> list:
+    """`read` of each title (None for none), called once per distinct title not in `seen` (and added to it):
+    a corpus repeats its titles (an outlet's series, a story's versions: 4,840 distinct of 10,100 generated
+    documents), and the title rules are Python over every document's title."""
+    seen = {} if seen is None else seen
     return [(seen[t] if t in seen else seen.setdefault(t, read(t))) if t else None for t in titles]
 
 
@@ -1277,6 +1283,7 @@ def series_apart(
     flag: np.ndarray,
     wide: WideColumns,
     config: LinkConfig = LinkConfig(),  # noqa: B008
+    readings: TitleReadings | None = None,
 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """Per (a, b) document pair: whether the two are two instances of one series (issue 12, class 2), which
     are two stories however much of its template they print alike.
@@ -1294,15 +1301,17 @@ def series_apart(
     one story. A draft and its issue name one instance. A title's words up to its first instance name its
     series too (tasks.evidence.series_lead_of), for a title reworded after the instance. And two reports on
     two years are apart, whatever their outlets and titles' wording (_year_reader); and two years' posts of
-    an outlet under one title (_yearly_reader)."""
+    an outlet under one title (_yearly_reader). readings: the title rules' readings known (a run's kept
+    ones, tasks.link_state), added to."""
+    readings = readings or TitleReadings()
     outlet = np.full(docs.num_rows, -1, dtype=np.int64)
     outlet[doc_index] = outlet_code
     # The titles, read once for every title rule below (none without a `title` column).
     titles = docs.column("title").to_pylist() if "title" in docs.column_names else [None] * docs.num_rows
-    series, instance, release = series_codes(titles)
+    series, instance, release = series_codes(titles, series_of, readings.seen["series"])
     # A series named by its title's words up to its first instance too: the words after it may be reworded
     # from one instance to the next (tasks.evidence.series_lead_of).
-    lead, lead_instance, _ = series_codes(titles, series_lead_of)
+    lead, lead_instance, _ = series_codes(titles, series_lead_of, readings.seen["lead"])
     # The days of the documents sharing an outlet's series with another instance: their text is read once
     # (few documents), and the days named in it found when a pair of them is tested (a daily run tests the
     # pairs of the versions and of the part it links again: finding every such document's days was a sixth of
@@ -1331,7 +1340,7 @@ def series_apart(
     # Both year rules read a few documents' text; each document's is read once for both.
     text_of = _text_reader(docs.num_rows, doc_index, flag, wide)
     about = _year_reader(titles, text_of, wide)
-    yearly = _yearly_reader(docs, titles, outlet, url, text_of, wide, config)
+    yearly = _yearly_reader(docs, titles, outlet, url, text_of, wide, config, readings.seen["standing"])
 
     def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if len(a) == 0:
@@ -1441,6 +1450,7 @@ def _yearly_reader(
     text_of: Callable[[int], list[str]],
     wide: WideColumns,
     config: LinkConfig,
+    seen: dict | None = None,
 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """Per (a, b) document pair: whether the two are an outlet's yearly post of two years (issue 12, class
     2, link-17): one outlet, two addresses, one standing title (tasks.evidence.standing_title_of: the same
@@ -1451,9 +1461,10 @@ def _yearly_reader(
     each January under one title; a transparency report names that year's incidents. A standing text's
     edition (a code of conduct, terms of service) is re-issued when it is revised, seldom on the same weeks
     a year later, and an edition a year on that only changes its year has nothing of its own. Texts are read
-    for the documents of such pairs only."""
+    for the documents of such pairs only. seen: standing titles known by title (tasks.link_state), added
+    to."""
     key = pc.fill_null(
-        pc.dictionary_encode(pa.array(_per_title(standing_title_of, titles), pa.string())).indices, -1
+        pc.dictionary_encode(pa.array(_per_title(standing_title_of, titles, seen), pa.string())).indices, -1
     ).to_numpy()
     key = key.astype(np.int64)
     days = _page_days(docs)

@@ -58,6 +58,9 @@ BUCKET_BYTES = 32 << 20
 # about 100 MB (measured on the 10k corpus's paragraphs, 2026-12-06).
 READ_ROWS = 10_000
 COMMIT_THREADS = 2  # tables written at once by a commit (each holds a bucket of BUCKET_BYTES)
+# What a run keeps for the next one (tasks/link_state.py): not tables of the contract, one Parquet file each,
+# committed inside the version with the tables (so always the state of the rows beside it).
+STATE = "state"
 SPILL = ".spill"  # write_sorted's buckets, inside the version being built (a crash leaves them to recover)
 # Columns whose values seldom repeat: dictionary-encoding them (and list columns) took half of a commit's
 # write time and saved nothing (measured on the 10k corpus's paragraphs: 1.6 -> 0.8 s, 1% larger).
@@ -394,9 +397,13 @@ def version_number(path: Path) -> int:
     return int(match.group(1)) if match else -1
 
 
-def commit(root: Path, tables: dict[str, pa.Table | Rewrite], run_id: str) -> Path:
+def commit(
+    root: Path, tables: dict[str, pa.Table | Rewrite], run_id: str, state: dict[str, pa.Table] | None = None
+) -> Path:
     """Make `tables` the warehouse's contents, all or nothing; tables not given are carried over unchanged.
-    Each is a table in memory or a Rewrite (where its rows are; see the module's docstring).
+    Each is a table in memory or a Rewrite (where its rows are; see the module's docstring). state: files of
+    the run's kept counts (STATE, by name) written into the version with them; those not given are carried
+    over.
 
     Returns the new version's folder. Call it holding `locked(root)`.
     """
@@ -406,6 +413,7 @@ def commit(root: Path, tables: dict[str, pa.Table | Rewrite], run_id: str) -> Pa
     shutil.rmtree(target, ignore_errors=True)
     try:
         _build_version(target, current, tables, number)
+        _store_state(target, current, state or {})
     except OSError as err:
         # Nothing points at the half-built version: remove it so a full disk is not left fuller.
         full = _disk_full(err)
@@ -465,6 +473,30 @@ def _build_version(
         for done in [pool.submit(store, name) for name in order]:
             done.result()
     shutil.rmtree(target / SPILL, ignore_errors=True)
+
+
+def _store_state(target: Path, current: Path | None, state: dict[str, pa.Table]) -> None:
+    """The version's STATE folder: the given files written, the stored others hard-linked."""
+    folder = target / STATE
+    folder.mkdir()
+    old = current / STATE if current else None
+    if old is not None and old.is_dir():
+        for path in old.glob("*.parquet"):
+            if path.stem not in state:
+                _link_or_copy(path, folder / path.name)
+    for name, table in sorted(state.items()):
+        path = folder / f"{name}.parquet"
+        pq.write_table(table, path)
+        _fsync(path)
+    crash_point("after-state")
+    _fsync(folder)
+
+
+def read_state(root: Path, name: str) -> pa.Table | None:
+    """The committed state file `name` (STATE), or None when the current version has none."""
+    current = current_version(root)
+    path = current / STATE / f"{name}.parquet" if current else None
+    return pq.read_table(path) if path is not None and path.exists() else None
 
 
 @dataclass

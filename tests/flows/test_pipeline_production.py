@@ -94,6 +94,7 @@ CRASH_POINTS = [
     "after-link",
     "mid-file-paragraphs",
     "after-table-paragraph_fates",
+    "after-state",  # what linking keeps for the next run written into the version (tasks/link_state.py)
     "before-switch",
 ]
 
