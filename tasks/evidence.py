@@ -289,11 +289,15 @@ def series_of(title: str | None) -> tuple[str, str] | None:
     key, instance = [], []
     for word in _SERIES_WORD.findall(title.lower()):
         if _INSTANCE.fullmatch(word) or word in _MONTHS:
-            key.append("#")
+            # A run of instance words is one slot: an outlet names one instance by its month in one title and
+            # by its month and year in the next ("Council September Selections", "Council September 2025
+            # Selections"), one series either way (bench.revisions: Rust's half-yearly council selections).
+            if not key or key[-1] != "#":
+                key.append("#")
             instance.append(word.lstrip("#"))
         else:
             key.append(word)
-    if not instance or len(key) - len(instance) < _MIN_SERIES_WORDS:
+    if not instance or len(key) - key.count("#") < _MIN_SERIES_WORDS:
         return None
     return " ".join(key), " ".join(instance)
 
