@@ -394,7 +394,7 @@ SELECTION = [
 def selection_call(teams: str, days: str) -> list[str]:
     return [
         "The selection process for representatives on the Gadget Council is starting today. Every six "
-        f"months, half of the council terms end. The following teams are up to choose their representative: "
+        "months, half of the council terms end. The following teams are up to choose their representative: "
         f"{teams}.",
         f"We are aiming to have the teams confirm their choices by {days}.",
         *SELECTION,
