@@ -166,6 +166,9 @@ def test_the_days_a_text_names():
         "10-21",
         "06-19",
     }
+    # A day written out in words: "the 22nd of December"; "3 of May" is no such form.
+    assert dates_of(["Submissions are open until the 22nd of December."]) == {"12-22"}
+    assert dates_of(["Chapter 3 of May's report"]) == set()
     # A year alone, a month alone and a time are no day.
     assert dates_of(["PyCon 2013 in March", "May 3:15 pm"]) == set()
 
@@ -435,3 +438,40 @@ def test_a_half_yearly_call_titled_by_its_month_then_by_month_and_year_is_two_st
         == series_of(docs[1].title)[0]
         == "gadget council # representative selections"
     )
+
+
+# A community team's yearly survey launch, on one template: the pitch, the languages, the call to share it.
+LAUNCH = [
+    "Please help us spread the word by sharing the survey link on your social network feeds, at meetups, "
+    "around your office, and in other communities.",
+    "If you have any questions, please see our frequently asked questions or email the community team.",
+    "Whether or not you use Gadget today, we want to know your opinions: your answers will help the project "
+    "understand its strengths and weaknesses and set its priorities for the future.",
+    "The survey is offered in English, French, German, Japanese, Korean, Portuguese, Russian and Spanish; if "
+    "you speak several languages, please pick one.",
+]
+
+
+def test_two_years_survey_launches_are_two_stories_when_one_writes_its_day_out():
+    # The later launch names its closing day as "the 22nd of December": a day, other than the 16th.
+    older = [
+        "It's that time again! The community team is launching the 2024 State of Gadget Survey.",
+        *LAUNCH,
+    ]
+    older.append(
+        "Completing this survey should take about 10 minutes; we accept answers until December 16th."
+    )
+    newer = [
+        "It's that time again! The community team is launching the 2026 State of Gadget Survey.",
+        *LAUNCH,
+    ]
+    newer.append("Completing it should take about 15 minutes; we accept answers until the 22nd of December.")
+    docs = [
+        titled(raw("survey-2024", "gadget", older, 1), "Launching the 2024 State of Gadget Survey", None),
+        titled(raw("survey-2026", "gadget", newer, 9), "Launching the 2026 State of Gadget Survey", None),
+    ]
+    rows = by_doc(find_stories(*corpus(*docs))[0])
+    assert rows["survey-2024"]["story_id"] != rows["survey-2026"]["story_id"]
+    untitled = [dataclasses.replace(d, title=None) for d in docs]
+    rows = by_doc(find_stories(*corpus(*untitled))[0])
+    assert rows["survey-2024"]["story_id"] == rows["survey-2026"]["story_id"]
