@@ -289,11 +289,15 @@ def series_of(title: str | None) -> tuple[str, str] | None:
     key, instance = [], []
     for word in _SERIES_WORD.findall(title.lower()):
         if _INSTANCE.fullmatch(word) or word in _MONTHS:
-            key.append("#")
+            # A run of instance words is one slot: an outlet names one instance by its month in one title and
+            # by its month and year in the next ("Council September Selections", "Council September 2025
+            # Selections"), one series either way (bench.revisions: Rust's half-yearly council selections).
+            if not key or key[-1] != "#":
+                key.append("#")
             instance.append(word.lstrip("#"))
         else:
             key.append(word)
-    if not instance or len(key) - len(instance) < _MIN_SERIES_WORDS:
+    if not instance or len(key) - key.count("#") < _MIN_SERIES_WORDS:
         return None
     return " ".join(key), " ".join(instance)
 
@@ -325,11 +329,12 @@ def series_lead_of(title: str | None) -> tuple[str, str] | None:
 
 
 # A day named in a text (dates_of): a month's name with a day ("March 4", "Oct. 1", "October 5th", "21
-# October"), or an ISO date ("2024-06-19"). Years alone are left out: a standing text names its year too.
+# October", "the 22nd of December": a survey's closing day as Rust's 2021 launch wrote it), or an ISO date
+# ("2024-06-19"). Years alone are left out: a standing text names its year too.
 _MONTH = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
 _DAY = re.compile(
     rf"\b(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?!:\d)"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})\b"
+    rf"|(?P<d2>\d{{1,2}})(?:(?:st|nd|rd|th)(?:\s+of)?)?\s+(?P<m2>{_MONTH})\b"
     rf"|(?:19|20)\d\d-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)\b)",
     re.IGNORECASE,
 )

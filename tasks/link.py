@@ -31,7 +31,9 @@ import numpy as np
 # two instances of a series whose titles name two days are apart whatever days their texts name.
 # link-15: a series is named by its title's words before its first instance too (evidence.series_lead_of);
 # two years' instances each about its own year are apart (evidence.year_of).
-LINK_VERSION = "link-18"
+# link-19: a run of instance words in a title is one slot ("September" and "September 2025" name one series's
+# instances); "the 22nd of December" is a day (evidence.series_of, dates_of).
+LINK_VERSION = "link-19"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).

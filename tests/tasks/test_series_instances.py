@@ -150,7 +150,7 @@ def test_a_series_title_names_the_series_and_the_instance():
     assert series_of("Gadget Weekly 41") == ("gadget weekly #", "41")
     assert series_of("Gadget Weekly #42")[0] == series_of("Gadget Weekly 41")[0]
     assert series_of("Gadget Summit 2024: Call for Hosts") == ("gadget summit # call for hosts", "2024")
-    assert series_of("Monthly Update - March 2025") == ("monthly update # #", "march 2025")
+    assert series_of("Monthly Update - March 2025") == ("monthly update #", "march 2025")
     # An edition's version names no instance unless the title announces a release, whatever its wording.
     assert series_of("Gadget Code of Conduct 2.1") is None
     assert series_of("Gadget 2.1.0 Released") == series_of("Announcing Gadget 2.1") == ("release", "2.1")
@@ -166,6 +166,9 @@ def test_the_days_a_text_names():
         "10-21",
         "06-19",
     }
+    # A day written out in words: "the 22nd of December"; "3 of May" is no such form.
+    assert dates_of(["Submissions are open until the 22nd of December."]) == {"12-22"}
+    assert dates_of(["Chapter 3 of May's report"]) == set()
     # A year alone, a month alone and a time are no day.
     assert dates_of(["PyCon 2013 in March", "May 3:15 pm"]) == set()
 
@@ -372,3 +375,103 @@ def test_the_year_a_text_is_about():
     # A standing text re-issued each year names its year in a line or two: it is about no year.
     assert year_of(["Gadget Conf 2013 Code of Conduct", "See you at Gadget Conf 2013!", "Be kind."]) is None
     assert year_of(["2019 and 2020", "2019 and 2020", "2019 and 2020"]) is None  # two years, as often
+
+
+# A council's call for its half-yearly selection of representatives, written each time on one template: the
+# criteria, the role and the guide word for word; what differs is the teams up and the days. Its title names
+# the instance by its month one year and by its month and year the next.
+SELECTION = [
+    "## Criteria for representatives",
+    "Any member of a top-level team or of one of its subteams is eligible to be the representative; see the "
+    "candidate criteria for what makes a good one.",
+    "At most two people affiliated with the same company or other legal entity may sit on the council, and "
+    "the council will consider the affiliation of candidates during the selection.",
+    "Representatives may serve several terms, with a soft limit of three; teams are asked to rotate their "
+    "representatives where they can, to spread the experience.",
+    "## How should teams make their selection?",
+    "The council has put together a selection guide with recommendations for teams on how to choose a "
+    "representative; top-level teams may follow their own process instead.",
+]
+
+
+def selection_call(teams: str, days: str) -> list[str]:
+    return [
+        "The selection process for representatives on the Gadget Council is starting today. Every six "
+        "months, half of the council terms end. The following teams are up to choose their representative: "
+        f"{teams}.",
+        f"We are aiming to have the teams confirm their choices by {days}.",
+        *SELECTION,
+    ]
+
+
+def test_a_half_yearly_call_titled_by_its_month_then_by_month_and_year_is_two_stories():
+    # Two years' calls: one series whatever slots name the instance ("September", "September 2025"), and
+    # their texts name other days. The 2025 call revised (a team added) stays with its own call.
+    older = selection_call(
+        "Infra, Language, Libraries", "September 20, and council meetings start September 27"
+    )
+    newer = selection_call(
+        "Infra, Language, Libraries, Moderation", "September 19, and meetings start September 26"
+    )
+    revised = selection_call(
+        "Infra, Language, Libraries, Moderation, Release", "September 19, and meetings start September 26"
+    )
+    docs = [
+        titled(
+            raw("sel-2024", "council", older, 1), "Gadget Council September Representative Selections", None
+        ),
+        titled(
+            raw("sel-2025", "council", newer, 5),
+            "Gadget Council September 2025 Representative Selections",
+            None,
+        ),
+        titled(
+            raw("sel-2025-fix", "council", revised, 6),
+            "Gadget Council September 2025 Representative Selections",
+            None,
+        ),
+    ]
+    rows = by_doc(find_stories(*corpus(*docs))[0])
+    assert rows["sel-2025"]["story_id"] == rows["sel-2025-fix"]["story_id"] != rows["sel-2024"]["story_id"]
+    assert (
+        series_of(docs[0].title)[0]
+        == series_of(docs[1].title)[0]
+        == "gadget council # representative selections"
+    )
+
+
+# A community team's yearly survey launch, on one template: the pitch, the languages, the call to share it.
+LAUNCH = [
+    "Please help us spread the word by sharing the survey link on your social network feeds, at meetups, "
+    "around your office, and in other communities.",
+    "If you have any questions, please see our frequently asked questions or email the community team.",
+    "Whether or not you use Gadget today, we want to know your opinions: your answers will help the project "
+    "understand its strengths and weaknesses and set its priorities for the future.",
+    "The survey is offered in English, French, German, Japanese, Korean, Portuguese, Russian and Spanish; if "
+    "you speak several languages, please pick one.",
+]
+
+
+def test_two_years_survey_launches_are_two_stories_when_one_writes_its_day_out():
+    # The later launch names its closing day as "the 22nd of December": a day, other than the 16th.
+    older = [
+        "It's that time again! The community team is launching the 2024 State of Gadget Survey.",
+        *LAUNCH,
+    ]
+    older.append(
+        "Completing this survey should take about 10 minutes; we accept answers until December 16th."
+    )
+    newer = [
+        "It's that time again! The community team is launching the 2026 State of Gadget Survey.",
+        *LAUNCH,
+    ]
+    newer.append("Completing it should take about 15 minutes; we accept answers until the 22nd of December.")
+    docs = [
+        titled(raw("survey-2024", "gadget", older, 1), "Launching the 2024 State of Gadget Survey", None),
+        titled(raw("survey-2026", "gadget", newer, 9), "Launching the 2026 State of Gadget Survey", None),
+    ]
+    rows = by_doc(find_stories(*corpus(*docs))[0])
+    assert rows["survey-2024"]["story_id"] != rows["survey-2026"]["story_id"]
+    untitled = [dataclasses.replace(d, title=None) for d in docs]
+    rows = by_doc(find_stories(*corpus(*untitled))[0])
+    assert rows["survey-2024"]["story_id"] == rows["survey-2026"]["story_id"]
