@@ -908,8 +908,10 @@ def run(
         seen = {key: stat for key, stat in seen.items() if key in unchanged}
         # Given back before the keys of the files read are made, so that they do not fill (and keep) the
         # freed file list's memory: at 200k files the run carried 300 MB more into linking (docs/memory.md).
-        gc.collect()
-        release_freed_memory()
+        # A run that read nothing seldom links (stories of older code only): it skips this (0.2 s at 200k).
+        if read_inputs.num_rows:
+            gc.collect()
+            release_freed_memory()
         replaced = set(
             zip(read_inputs.column("root").to_pylist(), read_inputs.column("source").to_pylist(), strict=True)
         )
