@@ -172,6 +172,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "memory.md",
         "hand-written: reprint run at 200k on the merged code of stop 29 (bench.scale_run sizes), quoted",
     ),
+    "scale-rss-200k-rss.json": (
+        "memory.md",
+        "hand-written: #13 rss's second pass, reprint run at 10k and 200k (bench.scale_run sizes), a table",
+    ),
     "scale-rss.json": (
         "memory.md",
         "hand-written: #13 rss's reprint run at 10k, 50k and 101k (bench.scale_run sizes), quoted in a table",

@@ -191,6 +191,10 @@ def prune_staging(root: Path) -> int:
 # --- shard step: read and prepare the files that changed ---------------------------------------------------
 
 
+def _no_inputs() -> pa.Table:
+    return SCHEMAS["inputs"].empty_table()
+
+
 @dataclass
 class PreparedShard:
     """What a prepare shard did; its documents and paragraphs are Parquet files in `folder`."""
@@ -200,7 +204,10 @@ class PreparedShard:
     documents: int = 0
     paragraphs: int = 0
     reused: bool = False
-    inputs: list[dict] = field(default_factory=list)  # rows of the `inputs` table, one per file read
+    # Rows of the `inputs` table, one per file read, as Arrow: the run keeps every shard's to the commit, and
+    # as Python dicts (about 600 bytes a file) they were the largest part of what the run's process carried
+    # from preparing into linking, and pinned the freed file list's memory (docs/memory.md).
+    inputs: pa.Table = field(default_factory=_no_inputs)
     rejects: list[Reject] = field(default_factory=list)
     failed: list[InputKey] = field(default_factory=list)  # read or prepared, and failed
     unchanged: list[InputKey] = field(default_factory=list)
@@ -240,7 +247,7 @@ def prepare_shard(
         str(target),
         docs.num_rows,
         paras.num_rows,
-        inputs=read.inputs,
+        inputs=pa.Table.from_pylist(read.inputs, schema=SCHEMAS["inputs"]),
         rejects=read.rejects + rejects,
         failed=read.failed + failed,
         unchanged=read.unchanged,
@@ -251,16 +258,32 @@ def prepare_shard(
     with staged_folder(target) as tmp:
         write_part(tmp / "documents.parquet", with_owner(docs, read.owner), "documents")
         write_part(tmp / "paragraphs.parquet", paras, "paragraphs")
-        (tmp / "meta.json").write_text(json.dumps(dataclasses.asdict(done)))
+        (tmp / "meta.json").write_text(json.dumps(shard_meta(done)))
     return done
+
+
+def shard_meta(done: PreparedShard) -> dict:
+    """A prepared shard as its folder's meta.json holds it (load_meta reads it back)."""
+    meta = dataclasses.asdict(replace(done, inputs=_no_inputs()))
+    return meta | {"inputs": done.inputs.to_pylist()}
 
 
 def load_meta(folder: Path) -> PreparedShard:
     meta = json.loads((folder / "meta.json").read_text())
+    meta["inputs"] = pa.Table.from_pylist(meta["inputs"], schema=SCHEMAS["inputs"])
     meta["rejects"] = [Reject(**r) for r in meta["rejects"]]
     for name in ("failed", "unchanged"):
         meta[name] = [tuple(key) for key in meta[name]]
     return PreparedShard(**{**meta, "folder": str(folder)})
+
+
+def read_inputs_of(shards: list[PreparedShard], failed: set[InputKey]) -> pa.Table:
+    """The `inputs` rows of the files the shards read, less those that failed."""
+    read = pa.concat_tables([_no_inputs(), *(s.inputs for s in shards if s.inputs.num_rows)])
+    if not failed:
+        return read
+    keys = zip(read.column("root").to_pylist(), read.column("source").to_pylist(), strict=True)
+    return read.filter(pa.array([key not in failed for key in keys], pa.bool_()))
 
 
 def staged_files(shards: list[PreparedShard], name: str) -> list[Path]:
@@ -869,7 +892,7 @@ def run(
                 runner.log(
                     "read %d files: %d new or changed (%d documents), %d unchanged, %d could not be read",
                     done.files,
-                    len(done.inputs),
+                    done.inputs.num_rows,
                     done.read,
                     len(done.unchanged),
                     len(done.failed),
@@ -886,17 +909,24 @@ def run(
                 crash_point("after-prepare-shard")  # while the workers run other shards
         crash_point("after-prepare")
         failed = {tuple(k) for s in prepared for k in s.failed}
-        read_inputs = [
-            row for s in prepared for row in s.inputs if (row["root"], row["source"]) not in failed
-        ]
-        replaced = {(row["root"], row["source"]) for row in read_inputs}
+        read_inputs = read_inputs_of(prepared, failed)
         rejects = rejects + [r for s in prepared for r in s.rejects]
         unchanged = {tuple(k) for s in prepared for k in s.unchanged} | set(unread)
+        kept_old = failed & set(known)
         # The file list is not read past preparing: let it go before linking, which needs the memory (about
-        # 1.2 kB a file with its manifest row: 1.15 GB at 1M files, docs/memory.md); `seen` is read only for
-        # the files hashed and found unchanged (refreshed_inputs).
-        del items, to_hash, shards, jobs
+        # 1.8 kB a file with its manifest row, docs/memory.md); `seen` is read only for the files hashed and
+        # found unchanged (refreshed_inputs); the stored inputs' states (`known`) only by preparing.
+        del items, to_hash, shards, jobs, known
         seen = {key: stat for key, stat in seen.items() if key in unchanged}
+        # Given back before the keys of the files read are made, so that they do not fill (and keep) the
+        # freed file list's memory: at 200k files the run carried 300 MB more into linking (docs/memory.md).
+        # A run that read nothing seldom links (stories of older code only): it skips this (0.2 s at 200k).
+        if read_inputs.num_rows:
+            gc.collect()
+            release_freed_memory()
+        replaced = set(
+            zip(read_inputs.column("root").to_pylist(), read_inputs.column("source").to_pylist(), strict=True)
+        )
 
         # 3. Link over the whole corpus; 4. align the stories whose text changed, shard by shard.
         linked = None
@@ -962,12 +992,13 @@ def run(
         roots = [input_root(Path(i)) for i in inputs]
         tables: dict[str, pa.Table | Rewrite] = {
             "rejects": merge_rejects(
-                stored["rejects"], rejects, replaced | failed, unchanged, roots, failed & set(known)
+                stored["rejects"], rejects, replaced | failed, unchanged, roots, kept_old
             ),
             # Files hashed unchanged but touched get their new time, when the inputs table is written anyway.
             "inputs": merge_inputs(
                 stored["inputs"],
-                read_inputs + (refreshed_inputs(stored["inputs"], seen, unchanged) if read_inputs else []),
+                read_inputs.to_pylist()
+                + (refreshed_inputs(stored["inputs"], seen, unchanged) if read_inputs.num_rows else []),
             ),
         }
         if linked is not None:

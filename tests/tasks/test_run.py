@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import tasks.run
 from tasks.align import AlignConfig
 from tasks.ingest import discover_inputs
-from tasks.run import ALIGN_STEP, prepare_shard, rows_of_documents, run, step_version
+from tasks.run import ALIGN_STEP, prepare_shard, read_inputs_of, rows_of_documents, run, step_version
 from tasks.warehouse import SCHEMAS, read_table
 from tests.conftest import SEEDS, write_corpus
 
@@ -39,6 +39,22 @@ def test_a_prepared_shard_is_reused_only_for_the_same_files_and_configuration(tm
     assert not changed.reused and changed.folder != first.folder
 
 
+def test_a_shard_hands_its_inputs_rows_to_the_run_as_one_arrow_table(tmp_path):
+    # The run keeps every shard's rows to the commit: a table of the `inputs` schema, not a dict a file, and
+    # the same when the shard is reused from its meta.json.
+    items, _ = discover_inputs([SEEDS])
+    first = prepare_shard(tmp_path / "staging", items, {})
+    again = prepare_shard(tmp_path / "staging", items, {})
+    assert first.inputs.schema.equals(SCHEMAS["inputs"]) and again.reused
+    assert first.inputs.num_rows == len(items) and again.inputs.equals(first.inputs)
+    assert sorted(first.inputs.column("source").to_pylist()) == sorted(i.source for i in items)
+    # Files that failed are not the run's inputs rows; nothing read gives an empty table of the same schema.
+    failed = {(items[0].root, items[0].source)}
+    kept = read_inputs_of([first, again], failed)
+    assert kept.num_rows == 2 * (len(items) - 1) and items[0].source not in kept.column("source").to_pylist()
+    assert read_inputs_of([], set()).schema.equals(SCHEMAS["inputs"])
+
+
 def test_a_changed_file_makes_a_new_key_and_unchanged_files_need_no_part(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -53,7 +69,7 @@ def test_a_changed_file_makes_a_new_key_and_unchanged_files_need_no_part(tmp_pat
     assert not second.reused and second.folder != first.folder
     known = {
         (r["root"], r["source"]): (r["content_hash"], r["metadata_hash"], r["pipeline_version"])
-        for r in second.inputs
+        for r in second.inputs.to_pylist()
     }
     idle = prepare_shard(staging, items, known)
     assert idle.folder is None and idle.unchanged == [(items[0].root, "a.txt")]
