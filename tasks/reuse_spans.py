@@ -10,6 +10,7 @@ span with fewer matched words (passim aligns across such edits too, within its `
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,30 +111,72 @@ class Spans:
     matches: np.ndarray
 
 
-def _text_shingles(words: Words, hashes: np.ndarray, at: np.ndarray, texts: np.ndarray, wanted: np.ndarray):
+def _text_shingles(
+    hashes: np.ndarray, at: np.ndarray, first: np.ndarray, texts: np.ndarray, wanted: np.ndarray
+):
     """The shingles of the given texts where `wanted`, with the place in `texts` each belongs to (texts may
-    repeat)."""
-    owner = words.text[at]
-    first = np.searchsorted(owner, np.arange(len(words.first)), side="left")
+    repeat); text t's shingles are rows first[t]..first[t + 1] - 1."""
     counts = np.where(wanted, first[texts + 1] - first[texts], 0)
     which = np.repeat(np.arange(len(texts)), counts)
     rows = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts) + first[texts][which]
     return which, hashes[rows], at[rows]
 
 
-def matching_runs(words: Words, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Runs of matching shingles on one diagonal for each pair of texts (left[k], right[k]): rows (pair, first
-    shingle's first word in left, in right, shingles), ordered by pair, then place in left, then in right."""
+# Shingle rows and matches held at once. A batch is a number of paragraph pairs, and a pair of two long
+# texts that repeat their own lines (a revised manual's tables, a list of addresses) matches each repeated
+# shingle once per place in both texts, each match on a diagonal of its own: one batch of a real revision
+# history held 7 GB of matches and their runs as Python lists when all its pairs were chained at once. Pairs
+# are independent, so matching and chaining them a range at a time gives the same rows in the same order;
+# one pair alone is never split.
+ROWS_AT_ONCE = 1_000_000
+
+
+def matching_runs(words: Words, left: np.ndarray, right: np.ndarray) -> Iterator[np.ndarray]:
+    """Runs of matching shingles on one diagonal for each pair of texts (left[k], right[k]), a range of pairs
+    at a time: rows (pair, first shingle's first word in left, in right, shingles), ordered by pair, then
+    place in left, then in right."""
     hashes, at = shingle_hashes(words)
     # Only a shingle that two of the texts hold can match: the others are left out before they are repeated
     # once per pair (equal texts are one text here, and shared_spans takes them whole).
     repeated = _repeated(hashes)
     hashes, at = hashes[repeated], at[repeated]
-    differ = left != right
-    p1, h1, a1 = _text_shingles(words, hashes, at, left, differ)
-    p2, h2, a2 = _text_shingles(words, hashes, at, right, differ)
+    first = np.searchsorted(words.text[at], np.arange(len(words.first)), side="left")
+    held = np.diff(first, append=len(at))
+    rows = np.where(left != right, held[left] + held[right], 0)
+    for start, end in _ranges(np.cumsum(rows), ROWS_AT_ONCE):
+        yield from _runs_of_pairs(words, hashes, at, first, left, right, start, end)
+
+
+def _ranges(cumulative: np.ndarray, at_once: int) -> list[tuple[int, int]]:
+    """Consecutive ranges [start, end) of items whose sizes (given as their running total) add to at most
+    `at_once`, or one item each where an item alone is larger."""
+    ranges, start, n = [], 0, len(cumulative)
+    while start < n:
+        before = int(cumulative[start - 1]) if start else 0
+        end = max(start + 1, int(np.searchsorted(cumulative, before + at_once, side="right")))
+        ranges.append((start, min(end, n)))
+        start = end
+    return ranges
+
+
+def _runs_of_pairs(
+    words: Words,
+    hashes: np.ndarray,
+    at: np.ndarray,
+    first: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    start: int,
+    end: int,
+) -> Iterator[np.ndarray]:
+    """matching_runs' rows of the pairs start..end-1 (pair numbers as in the whole batch); a range whose
+    matches pass ROWS_AT_ONCE is matched in two halves."""
+    lefts, rights = left[start:end], right[start:end]
+    differ = lefts != rights
+    p1, h1, a1 = _text_shingles(hashes, at, first, lefts, differ)
+    p2, h2, a2 = _text_shingles(hashes, at, first, rights, differ)
     if not len(h1) or not len(h2):
-        return np.zeros((0, 4), np.int64)
+        return
     k1 = h1 + p1.astype(np.uint64) * _PAIR  # a shingle of pair k matches only shingles of pair k
     k2 = h2 + p2.astype(np.uint64) * _PAIR
     # Both sides sorted, so that finding each right shingle's equals among the left ones reads both in order.
@@ -143,10 +186,16 @@ def matching_runs(words: Words, left: np.ndarray, right: np.ndarray) -> np.ndarr
     counts = np.searchsorted(sorted1, sorted2, side="right") - lo
     total = int(counts.sum())
     if not total:
-        return np.zeros((0, 4), np.int64)
+        return
+    if total > ROWS_AT_ONCE and end - start > 1:
+        del k1, k2, order1, order2, sorted1, sorted2, lo, counts  # not held while the halves are matched
+        middle = start + (end - start) // 2
+        yield from _runs_of_pairs(words, hashes, at, first, left, right, start, middle)
+        yield from _runs_of_pairs(words, hashes, at, first, left, right, middle, end)
+        return
     j = order2[np.repeat(np.arange(len(k2)), counts)]
     i = order1[np.repeat(lo, counts) + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)]
-    pair, i_word, j_word = p2[j], a1[i], a2[j]
+    pair, i_word, j_word = p2[j] + start, a1[i], a2[j]
     # Runs: consecutive words on one diagonal of one pair.
     diagonal = (j_word - words.first[right[pair]]) - (i_word - words.first[left[pair]])
     by = _order_by(pair, diagonal, i_word, len(words.hashes))
@@ -156,7 +205,7 @@ def matching_runs(words: Words, left: np.ndarray, right: np.ndarray) -> np.ndarr
     ]
     starts = np.flatnonzero(first)
     runs = np.stack([pair[starts], i_word[starts], j_word[starts], np.diff(np.r_[starts, len(pair)])], axis=1)
-    return runs[np.lexsort((runs[:, 2], runs[:, 1], runs[:, 0]))]
+    yield runs[np.lexsort((runs[:, 2], runs[:, 1], runs[:, 0]))]
 
 
 def _repeated(values: np.ndarray) -> np.ndarray:
@@ -191,10 +240,21 @@ def shared_spans(words: Words, left: np.ndarray, right: np.ndarray, min_words: i
     lengths = words.first[left[same] + 1] - words.first[left[same]]
     whole = same[lengths >= min_words]
     starts, ends = words.first[left[whole]], words.first[left[whole] + 1]
-    found: list[list[int]] = np.stack([whole, starts, ends, starts, ends, ends - starts], axis=1).tolist()
+    tables = [np.stack([whole, starts, ends, starts, ends, ends - starts], axis=1)]
+    for runs in matching_runs(words, left, right):
+        tables.append(_chained(runs, min_words, max_gap))
+    table = np.concatenate(tables)
+    table = table[np.lexsort((table[:, 3], table[:, 1], table[:, 0]))]
+    return Spans(*(table[:, k] for k in range(6)))
+
+
+def _chained(runs: np.ndarray, min_words: int, max_gap: int) -> np.ndarray:
+    """Spans (pair, w1, x1, w2, x2, matches) of runs of whole pairs: a run continues a chain of its pair that
+    ended at most `max_gap` words before it in both texts."""
+    found: list[list[int]] = []
     chains: list[list[int]] = []  # of the current pair: [w1, x1, w2, x2, matches]
     current = -1
-    for pair, i, j, n in matching_runs(words, left, right).tolist():
+    for pair, i, j, n in runs.tolist():
         if pair != current:
             found += [[current, *c] for c in chains if c[4] >= min_words]
             chains, current = [], pair
@@ -208,6 +268,4 @@ def shared_spans(words: Words, left: np.ndarray, right: np.ndarray, min_words: i
         else:
             chains.append([w1, x1, w2, x2, x1 - w1])
     found += [[current, *c] for c in chains if c[4] >= min_words]
-    table = np.array(found, dtype=np.int64).reshape(-1, 6)
-    table = table[np.lexsort((table[:, 3], table[:, 1], table[:, 0]))]
-    return Spans(*(table[:, k] for k in range(6)))
+    return np.array(found, dtype=np.int64).reshape(-1, 6)

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import tasks.reuse
+import tasks.reuse_spans
 import tasks.run
 from bench.corpus import iter_documents, write_jsonl
 from tasks.passages import _sql, passage_words
@@ -224,6 +225,37 @@ def test_an_edited_quote_is_one_span_and_short_runs_are_not_spans():
     far = a.split()
     far[12:18] = ["quite", "other", "words", "stand", "here", "now"]
     assert len(spans_of(a, " ".join(far))) == 2
+
+
+def test_pairs_of_texts_repeating_their_own_lines_are_matched_a_range_at_a_time(monkeypatch):
+    # A revised table or list repeats its own lines, so each repeated shingle matches once per place in both
+    # texts of a pair; a batch's pairs are matched in ranges of ROWS_AT_ONCE rows, with the same runs.
+    row = "| the council names two representatives for each team |"
+    texts = [
+        "\n".join([row] * 6 + [HARBOUR[1]]),
+        "\n".join([HARBOUR[1]] + [row] * 5),
+        "\n".join([row] * 3 + [BRIDGE[0], row]),
+        BRIDGE[0] + " " + WEATHER[0],
+        "\n".join([WEATHER[0]] + [row] * 4),
+    ]
+    words = cut_words(texts)
+    left, right = np.array([0, 0, 1, 2, 3, 2, 4, 3]), np.array([1, 2, 2, 3, 4, 4, 0, 3])
+    whole = np.concatenate(list(tasks.reuse_spans.matching_runs(words, left, right)))
+    assert len(whole) > 40  # the repeated rows give many runs
+    ranges = []
+    real = tasks.reuse_spans._runs_of_pairs
+    monkeypatch.setattr(tasks.reuse_spans, "_runs_of_pairs", lambda *a: ranges.append(a[-2:]) or real(*a))
+    monkeypatch.setattr(tasks.reuse_spans, "ROWS_AT_ONCE", 60)
+    assert np.array_equal(np.concatenate(list(tasks.reuse_spans.matching_runs(words, left, right))), whole)
+    assert len(ranges) > len(left) // 2  # matched in many ranges, some split again in halves
+    for min_words, max_gap in ((12, 4), (5, 0)):
+        monkeypatch.setattr(tasks.reuse_spans, "ROWS_AT_ONCE", 60)
+        small = shared_spans(words, left, right, min_words, max_gap)
+        monkeypatch.setattr(tasks.reuse_spans, "ROWS_AT_ONCE", 10**9)
+        large = shared_spans(words, left, right, min_words, max_gap)
+        assert len(large.pair) and all(
+            np.array_equal(*two) for two in zip(vars(small).values(), vars(large).values())
+        )
 
 
 def test_a_passage_crossing_the_cap_is_unpaired_and_paired_again_as_one_run_would(tmp_path, monkeypatch):
