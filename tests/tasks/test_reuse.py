@@ -254,7 +254,7 @@ def test_pairs_of_texts_repeating_their_own_lines_are_matched_a_range_at_a_time(
         monkeypatch.setattr(tasks.reuse_spans, "ROWS_AT_ONCE", 10**9)
         large = shared_spans(words, left, right, min_words, max_gap)
         assert len(large.pair) and all(
-            np.array_equal(*two) for two in zip(vars(small).values(), vars(large).values())
+            np.array_equal(*two) for two in zip(vars(small).values(), vars(large).values(), strict=True)
         )
 
 
