@@ -537,10 +537,10 @@ def matched_rows(
 
     # A step of about _CHUNK pairs at a time: the int64 pairs and their indexes are made for a step, not all.
     made = counts[repeated] * (counts[repeated] - 1) // 2
-    for lo, hi in _steps(made):
+    for lo, hi in steps_of(made):
         found.append(kept(pairs_within_groups(order, starts[repeated[lo:hi]], counts[repeated[lo:hi]])))
     made = counts[near[:, 0]] * counts[near[:, 1]]
-    for lo, hi in _steps(made):
+    for lo, hi in steps_of(made):
         part = near[lo:hi]
         c2, total = counts[part[:, 1]], made[lo:hi]
         k = np.repeat(np.arange(len(part)), total)
@@ -552,7 +552,7 @@ def matched_rows(
     return np.concatenate(found)
 
 
-def _steps(sizes: np.ndarray, step: int | None = None) -> list[tuple[int, int]]:
+def steps_of(sizes: np.ndarray, step: int | None = None) -> list[tuple[int, int]]:
     """(lo, hi) runs of consecutive items whose sizes add up to about `step` (a larger item: a run alone)."""
     if len(sizes) == 0:
         return []

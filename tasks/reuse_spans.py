@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tasks.link import steps_of
 from tasks.passages import SHINGLE
 
 _SEPARATOR = "\n\n"  # between the texts of a batch: no word crosses it
@@ -143,20 +144,8 @@ def matching_runs(words: Words, left: np.ndarray, right: np.ndarray) -> Iterator
     first = np.searchsorted(words.text[at], np.arange(len(words.first)), side="left")
     held = np.diff(first, append=len(at))
     rows = np.where(left != right, held[left] + held[right], 0)
-    for start, end in _ranges(np.cumsum(rows), ROWS_AT_ONCE):
+    for start, end in steps_of(rows, ROWS_AT_ONCE):
         yield from _runs_of_pairs(words, hashes, at, first, left, right, start, end)
-
-
-def _ranges(cumulative: np.ndarray, at_once: int) -> list[tuple[int, int]]:
-    """Consecutive ranges [start, end) of items whose sizes (given as their running total) add to at most
-    `at_once`, or one item each where an item alone is larger."""
-    ranges, start, n = [], 0, len(cumulative)
-    while start < n:
-        before = int(cumulative[start - 1]) if start else 0
-        end = max(start + 1, int(np.searchsorted(cumulative, before + at_once, side="right")))
-        ranges.append((start, min(end, n)))
-        start = end
-    return ranges
 
 
 def _runs_of_pairs(
