@@ -1138,7 +1138,15 @@ def outlet_version_pairs(
     # its pre-announcement, a write-through that prepends new paragraphs): the shorter one's own text, all of
     # it, is printed in the longer. Its own text: furniture (printed under three groups or more: a series'
     # headings and standing lines) is left out of both the shared text and the body it is measured against.
-    furniture = repeated_in_outlet_rows(outlet, group, fingerprint, BoilerplateConfig(min_stories_repeated=3))
+    # The groups are counted with the versions just paired joined (link-20): a story the wire sent three
+    # times (a first take, then twice with paragraphs added) printed its lead under three documents, but under
+    # two texts, and the first take's own text is that lead.
+    furniture = repeated_in_outlet_rows(
+        outlet,
+        joined_groups(group, doc_index, pairs, n_docs)[doc_index],
+        fingerprint,
+        BoilerplateConfig(min_stories_repeated=3),
+    )
     own = ~is_boilerplate & ~furniture
     a, b, common, count = shared_held_texts(
         outlet, doc_index, fingerprint, shingles, held & own, n_docs, config
@@ -1519,6 +1527,20 @@ def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:
 
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n_docs, n_docs))
     return connected_components(graph, directed=False)[1].astype(np.int64)
+
+
+def joined_groups(group: np.ndarray, doc_index: np.ndarray, pairs: np.ndarray, n_docs: int) -> np.ndarray:
+    """Per document: a label shared by the documents of one group (`group`, per paragraph row: a URL group)
+    and by those the (a, b) pairs join, directly or through others."""
+    if len(group) == 0:
+        return document_groups(pairs.reshape(-1, 2).astype(np.int64), n_docs)
+    order = np.argsort(group, kind="stable")
+    first = np.empty(len(group), dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]])
+    sizes = np.diff(np.r_[starts, len(group)])
+    first[order] = np.repeat(doc_index[order][starts], sizes)
+    same = np.stack([first, doc_index], axis=1)
+    return document_groups(np.concatenate([pairs.reshape(-1, 2), same]).astype(np.int64), n_docs)
 
 
 def shingle_counts(n_words: np.ndarray) -> np.ndarray:
