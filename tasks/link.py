@@ -128,6 +128,13 @@ class LinkConfig:
     # year has nothing of its own.
     yearly_slack_days: int = 14
     min_own_share: float = 0.25
+    # A wire's templated report of each day (link-20: the Fed's morning operations as dealers expect them, the
+    # Treasury's balances, a weekly stocks report): two documents of one outlet under one title, dated on two
+    # days at most `daily_span_days` apart, whose texts name days and not the same days (each its dateline's),
+    # each with `min_own_share` of its words its own (that day's figures and comment), are two days' reports
+    # (tasks.stories._daily_reader). A story the wire sends again the next day under its dateline's new day
+    # keeps its paragraphs (nothing of its own), and a reworded write-through names the same day.
+    daily_span_days: int = 7
     # A heavy rewrite (churnalism recasting the lead and cutting paragraphs in two, a wire write-through)
     # keeps a quarter to a half of its origin's shingles, as unrelated stories built from the same sentences
     # can; what it keeps and they do not is the names and numbers, in the same order. Candidates from the

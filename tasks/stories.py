@@ -1349,6 +1349,7 @@ def series_apart(
     text_of = _text_reader(docs.num_rows, doc_index, flag, wide)
     about = _year_reader(titles, text_of, wide)
     yearly = _yearly_reader(docs, titles, outlet, url, text_of, wide, config, readings.seen["standing"])
+    daily = _daily_reader(docs, titles, outlet, url, text_of, wide, config, readings.seen["standing"])
 
     def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if len(a) == 0:
@@ -1364,7 +1365,7 @@ def series_apart(
                 out[i] = named_x != named_y
                 continue
             out[i] = bool(mine) and bool(theirs) and mine != theirs
-        return out | about(a, b) | yearly(a, b)
+        return out | about(a, b) | yearly(a, b) | daily(a, b)
 
     return apart
 
@@ -1513,6 +1514,65 @@ def _yearly_reader(
         test = np.flatnonzero(yearly(a, b))
         for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
             out[i] = two_years(x, y)
+        return out
+
+    return apart
+
+
+def _daily_reader(
+    docs: pa.Table,
+    titles: list[str | None],
+    outlet: np.ndarray,
+    url: np.ndarray,
+    text_of: Callable[[int], list[str]],
+    wide: WideColumns,
+    config: LinkConfig,
+    seen: dict | None = None,
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Per (a, b) document pair: whether the two are a wire's templated report of two days (issue 12, class
+    2, link-20): one outlet, two addresses, one standing title (tasks.evidence.standing_title_of), pages
+    dated on two days at most `daily_span_days` apart, texts naming days and not the same days
+    (tasks.evidence.dates_of: the dateline's "March 3"), and each with `min_own_share` of its words its own
+    (tasks.evidence.own_share). The Fed's operations as dealers expect them each morning, the Treasury's
+    balances, the weekly petroleum stocks: one lead with the day changed, then that day's figures and
+    comment. A story sent again the next day under its new dateline keeps its paragraphs (nothing its own),
+    and a write-through reworded on the next day still names the day of its news. Texts are read for the
+    documents of such pairs only. seen: standing titles known by title (tasks.link_state), added to."""
+    key = pc.fill_null(
+        pc.dictionary_encode(pa.array(_per_title(standing_title_of, titles, seen), pa.string())).indices, -1
+    ).to_numpy()
+    key = key.astype(np.int64)
+    days = _page_days(docs)
+    named: dict[int, set[str]] = {}
+
+    def days_named(d: int) -> set[str]:
+        if d not in named:
+            named[d] = dates_of(text_of(d))
+        return named[d]
+
+    def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(a), dtype=bool)
+        if len(a) == 0 or not wide.has_text():
+            return out
+        span = np.abs(days[a] - days[b])
+        test = np.flatnonzero(
+            (key[a] >= 0)
+            & (key[a] == key[b])
+            & (outlet[a] >= 0)
+            & (outlet[a] == outlet[b])
+            & (url[a] != url[b])
+            & (span >= 1)
+            & (span <= config.daily_span_days)
+        )
+        for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
+            mine, theirs = days_named(x), days_named(y)
+            out[i] = (
+                bool(mine)
+                and bool(theirs)
+                and mine != theirs
+                and min(own_share(text_of(x), text_of(y)), own_share(text_of(y), text_of(x)))
+                >= config.min_own_share
+            )
         return out
 
     return apart

@@ -2,6 +2,7 @@
 take, then the story with paragraphs added, sent twice) is one story; the wire's templated reports of
 different days, which share most of their words, stay apart."""
 
+from tasks.link import LinkConfig
 from tasks.stories import find_stories
 from tests.tasks.test_stories import by_doc, corpus, raw
 
@@ -53,3 +54,57 @@ def test_a_first_take_sent_before_two_fuller_versions_is_one_story_with_them():
     rows = by_doc(members)
     assert rows["take-1"]["story_id"] == rows["take-2"]["story_id"] == rows["take-3"]["story_id"]
     assert len({rows[d]["story_id"] for d in ("take-1", "other-0", "other-1")}) == 3
+
+
+STRIKE = [
+    "Hundreds of marines were on alert at the nine harbours, a spokesman for the port authority said, and "
+    "the navy had been told to be ready to take over the ships if the strike went on.",
+    "The halt, the first national strike by port workers in 25 years, began on February 27 and has left an "
+    "estimated 160 ships idle in the harbours and at anchor outside them.",
+    "Petrol station owners in four provinces also continued their shutdown, and there were fears that the "
+    "two stoppages together could lead to a serious fuel shortage.",
+]
+
+
+def morning_note(day: str, amount: str, funds: str, opened: str, comment: str) -> list[str]:
+    """The wire's morning note on the Northland Reserve Bank's operations: one lead with the day changed,
+    then that day's expectations, rates and comment."""
+    return [
+        "RESERVE BANK EXPECTED TO ADD TEMPORARY RESERVES",
+        f"KINGSTON, March {day} - The Northland Reserve Bank is expected to enter the Northland Government "
+        "securities market to add temporary reserves, economists said.",
+        f"They expect it to supply the reserves indirectly by arranging {amount} of customer repurchase "
+        "agreements.",
+        f"Interbank funds, which averaged {funds} pct yesterday, opened at {opened} pct. {comment}",
+        SIGN_OFF,
+    ]
+
+
+def test_a_templated_report_of_two_days_is_two_stories_and_a_story_sent_again_the_next_day_is_one():
+    tuesday = raw(
+        "note-3",
+        "wire",
+        morning_note(
+            "3",
+            "1.5 to two billion dlrs",
+            "6.18",
+            "6-3/16",
+            "Dealers said the rate is under pressure from the settlement of 8.25 billion dlrs of Kingston "
+            "Treasury notes and from the Northland Savings Board's quarterly call on banks.",
+        ),
+        3,
+    )
+    wednesday = raw(
+        "note-4", "wire", morning_note("4", "around 1.5 billion dlrs", "6.22", "six", "It stayed there."), 4
+    )
+    # A story sent on the 1st and again on the 2nd under its new dateline: the same paragraphs.
+    story = OTHER[0][:3] + STRIKE + [SIGN_OFF]
+    sent = raw("strike-1", "wire", story, 1)
+    again = raw("strike-2", "wire", [story[0], story[1].replace("March 9", "March 10"), *story[2:]], 2)
+    texts = corpus(tuesday, wednesday, sent, again, raw("grain", "wire", OTHER[1], 1))
+    rows = by_doc(find_stories(*texts)[0])
+    assert rows["note-3"]["story_id"] != rows["note-4"]["story_id"]
+    assert rows["strike-1"]["story_id"] == rows["strike-2"]["story_id"]
+    # Without the rule (no span of days read as two days' reports), the two notes are read as one story.
+    rows = by_doc(find_stories(*texts, LinkConfig(daily_span_days=0))[0])
+    assert rows["note-3"]["story_id"] == rows["note-4"]["story_id"]
