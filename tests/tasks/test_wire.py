@@ -2,6 +2,7 @@
 take, then the story with paragraphs added, sent twice) is one story; the wire's templated reports of
 different days, which share most of their words, stay apart."""
 
+from tasks.boilerplate import template_facts
 from tasks.link import LinkConfig
 from tasks.stories import find_stories
 from tests.tasks.test_stories import by_doc, corpus, raw
@@ -108,3 +109,35 @@ def test_a_templated_report_of_two_days_is_two_stories_and_a_story_sent_again_th
     # Without the rule (no span of days read as two days' reports), the two notes are read as one story.
     rows = by_doc(find_stories(*texts, LinkConfig(daily_span_days=0))[0])
     assert rows["note-3"]["story_id"] == rows["note-4"]["story_id"]
+
+
+def balances(day: int, now: str, before: str, cash: str) -> list[str]:
+    """The wire's daily report of the treasury's balances: one template, that day's figures."""
+    return [
+        f"TREASURY BALANCES AT CENTRAL BANK FELL ON MARCH {day}",
+        f"KINGSTON, March {day + 1} - Treasury balances at the Northland Reserve Bank fell on March {day} to "
+        f"{cash} billion dlrs from the day before, the Treasury said in its daily statement.",
+        f"Balances in the tax and loan note accounts fell to {now} billion dlrs from {before} billion dlrs "
+        "on the same respective days.",
+        f"The Treasury's operating cash balance totaled {cash} billion dlrs on March {day}.",
+        SIGN_OFF,
+    ]
+
+
+def test_a_templated_report_filled_with_each_days_figures_is_not_furniture():
+    figures = [("25.137", "25.780", "3.412"), ("21.334", "25.164", "3.871"), ("14.350", "14.391", "2.905")]
+    days = [raw(f"balances-{k}", "wire", balances(k + 2, *f), k + 3) for k, f in enumerate(figures)] + [
+        raw(f"other-{k}", "wire", text, 9) for k, text in enumerate(OTHER)
+    ]
+    _, flagged = find_stories(*corpus(*days))
+    reasons = {(r["doc_id"], r["text"][:20]): r["boilerplate_reason"] for r in flagged.to_pylist()}
+    # The decimals before "billion dlrs" are that day's figures (facts), not version strings: three days'
+    # reports fill the sentence with three sets, so it is each report's news.
+    for k in range(3):
+        assert reasons[(f"balances-{k}", "Balances in the tax ")] is None
+    assert template_facts("Balances fell to 21.334 billion dlrs.") != template_facts(
+        "Balances fell to 25.137 billion dlrs."
+    )
+    # A version is still no fact: the next release's note changes only its version.
+    assert template_facts("Upgrade to Gadget 1.16.2 now, from 1.15 or older.") == 0
+    assert reasons[("other-0", SIGN_OFF)] == "repeated"
