@@ -34,7 +34,9 @@ import numpy as np
 # link-19: a run of instance words in a title is one slot ("September" and "September 2025" name one series's
 # instances); "the 22nd of December" is a day (evidence.series_of, dates_of).
 # link-20: an update that keeps its first take whole is found however many times the story was sent (the
-# update rule counts furniture over the versions already paired: tasks.stories.joined_groups).
+# update rule counts furniture over the versions already paired: tasks.stories.joined_groups); a wire's
+# templated report of two days is two stories (tasks.stories._daily_reader); the rows of a table the wire
+# prints as lines are not `repeated` (tasks.stories.table_rows).
 LINK_VERSION = "link-20"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,

@@ -496,6 +496,7 @@ def _find_stories(
     del repeats
     authored = authored_lists(docs)[doc_index]
     repeated &= ~shared_news(paras, doc_index, repeated & few, flag | repeated | heading, authored)
+    repeated &= ~table_rows(paras, doc_index, repeated, flag | repeated | heading, wide)
     reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
     paras = paras.set_column(
         paras.schema.get_field_index("is_boilerplate"),
@@ -1753,6 +1754,66 @@ def _lead_ins_followed_by(
     return out
 
 
+def _runs_inside(
+    paras: pa.Table, doc_index: np.ndarray, candidate: np.ndarray, not_own: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """The runs of consecutive `candidate` rows of one document in reading order, and whether each stands
+    inside the document's own text (a row not `not_own` right before and right after it): (order, the
+    candidate rows' positions in it, per position its run, per run its first position, its size, the position
+    before it, and whether it stands inside)."""
+    order = reading_order(paras, doc_index)
+    doc, mine, other = doc_index[order], candidate[order], not_own[order]
+    starts = mine & ~np.r_[False, mine[:-1] & (doc[1:] == doc[:-1])]
+    run = np.cumsum(starts) - 1
+    rows = np.flatnonzero(mine)
+    first = np.flatnonzero(starts)
+    size = np.bincount(run[rows], minlength=len(first))
+    before, after = first - 1, first + size
+    ok = (before >= 0) & (after < len(order))
+    ok[ok] &= (doc[before[ok]] == doc[first[ok]]) & (doc[after[ok]] == doc[first[ok]])
+    ok[ok] &= ~other[before[ok]] & ~other[after[ok]]
+    return order, rows, run, first, size, before, ok
+
+
+# A table the wire prints as lines (table_rows): its rows' labels and fields are this short, and the line of
+# figures above them this long at most ("Rev 161.6 mln vs 77.6 mln", "SAN MATEO, Calif., March 2 - Mthly div
+# 7.1 cts vs 7.1 cts prior").
+_TABLE_ROW_WORDS = 4
+_TABLE_LINE_WORDS = 16
+_FIGURE = re.compile(r"\S*\d\S*")
+
+
+def table_rows(
+    paras: pa.Table, doc_index: np.ndarray, candidate: np.ndarray, not_own: np.ndarray, wide: WideColumns
+) -> np.ndarray:
+    """Per paragraph row: a row of a table a news wire prints as lines, among the `candidate` rows (issue 12,
+    real-dev-wire): a run of at most `_SHARED_NEWS_RUN` rows of `_TABLE_ROW_WORDS` words or fewer standing
+    inside the document's own text (shared_news), right under a line of figures (`_TABLE_LINE_WORDS` words at
+    most, two numbers or more) and over another, or holding numbers itself. An earnings table's period label
+    ("Year", "Six mths" between the quarter's figures and the year's) and a dividend notice's fields ("Pay
+    March 31", "Record March 16") are printed alike by many reports of the wire, and each is its report's own
+    table, not furniture. A box between a story's paragraphs ("Advertisement", "Did You Know?") or a list's
+    standing items ("- Maven bundles") stand among sentences or items, not between lines of figures."""
+    out = np.zeros(len(candidate), dtype=bool)
+    words = paras.column("n_words").to_numpy(zero_copy_only=False)
+    short = candidate & (words <= _TABLE_ROW_WORDS)
+    if not short.any() or not wide.has_text():
+        return out
+    order, rows, run, first, size, before, ok = _runs_inside(paras, doc_index, short, not_own)
+    ok &= size <= _SHARED_NEWS_RUN
+    after = first + size
+    # Only the lines around the runs that may be a table's, and those runs' rows, are read.
+    inside = ok[run[rows]]
+    wanted = np.unique(np.r_[order[before[ok]], order[after[ok]], order[rows[inside]]])
+    numbers = np.zeros(len(candidate), dtype=np.int64)
+    numbers[wanted] = [len(_FIGURE.findall(t)) for t in wide.texts(wanted)]
+    line = (numbers >= 2) & (words <= _TABLE_LINE_WORDS)
+    counted = np.bincount(run[rows], weights=numbers[order[rows]] > 0, minlength=len(first))
+    ok[ok] &= line[order[before[ok]]] & (line[order[after[ok]]] | (counted[ok] == size[ok]))
+    out[order[rows]] = ok[run[rows]]
+    return out
+
+
 # The longest run of shared paragraphs read as news the stories share (shared_news).
 _SHARED_NEWS_RUN = 3
 _SHARED_NEWS_WORDS = 10
@@ -1782,19 +1843,8 @@ def shared_news(
     out = np.zeros(len(shared), dtype=bool)
     if not shared.any():
         return out
-    order = reading_order(paras, doc_index)
-    doc, candidate, other = doc_index[order], shared[order], not_own[order]
-    # Runs of consecutive shared rows within one document.
-    starts = candidate & ~np.r_[False, candidate[:-1] & (doc[1:] == doc[:-1])]
-    run = np.cumsum(starts) - 1
-    rows = np.flatnonzero(candidate)
-    first = np.flatnonzero(starts)
-    size = np.bincount(run[rows], minlength=len(first))
-    last = first + size - 1
-    before, after = first - 1, last + 1
-    ok = (before >= 0) & (after < len(order))
-    ok[ok] &= (doc[before[ok]] == doc[first[ok]]) & (doc[after[ok]] == doc[first[ok]])
-    ok[ok] &= ~other[before[ok]] & ~other[after[ok]]
+    order, rows, run, first, size, before, ok = _runs_inside(paras, doc_index, shared, not_own)
+    after = first + size
     # A run of list items (and the list's lead-in) beside the document's own items is part of its own list,
     # however long.
     item = (list_items(paras) & (True if authored is None else authored))[order]

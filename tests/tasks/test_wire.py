@@ -141,3 +141,75 @@ def test_a_templated_report_filled_with_each_days_figures_is_not_furniture():
     # A version is still no fact: the next release's note changes only its version.
     assert template_facts("Upgrade to Gadget 1.16.2 now, from 1.15 or older.") == 0
     assert reasons[("other-0", SIGN_OFF)] == "repeated"
+
+
+def earnings(company: str, city: str, quarter: tuple[str, str], year: tuple[str, str]) -> list[str]:
+    """An earnings table as the wire prints it, a line a row: the quarter's figures, "Year", the year's."""
+    return [
+        f"{company.upper()} 4TH QTR NET",
+        f"{city}, March 4 - Shr {quarter[0]} cts vs {quarter[1]} cts",
+        f"Net {quarter[0]}4,000 vs {quarter[1]}7,000",
+        "Year",
+        f"Shr {year[0]} dlrs vs {year[1]} dlrs",
+        f"Net {year[0].replace('.', '')}1,000 vs {year[1].replace('.', '')}5,000",
+        SIGN_OFF,
+    ]
+
+
+def payout(fund: str, amount: str) -> list[str]:
+    """A fund's dividend notice: one line of figures, then its fields."""
+    return [
+        f"{fund.upper()} SETS PAYOUT",
+        f"HILLTOWN, March 2 - Mthly div {amount} cts vs {amount} cts prior",
+        "Pay April 15",
+        "Record April 1",
+        f"NOTE: {fund} Income Fund.",
+        SIGN_OFF,
+    ]
+
+
+def column(topic: str, first: str, second: str) -> list[str]:
+    """A paper's column with its standing box between two paragraphs."""
+    return [
+        f"A column on {topic}",
+        f"{first} The council will take up the question again at its meeting after the spring recess.",
+        "Council notes",
+        f"{second} Residents can send their comments to the council's office until the end of the month.",
+    ]
+
+
+def test_the_rows_of_a_table_the_wire_prints_as_lines_are_its_own_text():
+    tables = [
+        raw("acme", "wire", earnings("Acme Corp", "BOSTON", ("71", "43"), ("1.51", "1.32")), 4),
+        raw("brill", "wire", earnings("Brill Inc", "DENVER", ("22", "19"), ("0.84", "0.77")), 4),
+        raw("corto", "wire", earnings("Corto Ltd", "AUSTIN", ("9", "12"), ("0.35", "0.41")), 4),
+        raw("fund-a", "wire", payout("Hilltown Insured Tax-Free", "7.1"), 2),
+        raw("fund-b", "wire", payout("Hilltown California Tax-Free", "6.5"), 2),
+        raw("fund-c", "wire", payout("Hilltown High-Yield Tax-Free", "8.2"), 2),
+    ]
+    columns = [
+        raw(
+            "roads",
+            "gazette",
+            column("roads", "The road budget rose 12 pct to 4.5 mln.", "Potholes rose."),
+            5,
+        ),
+        raw(
+            "parks",
+            "gazette",
+            column("parks", "Two parks will close in 2025 for 18 months.", "Trees fell."),
+            6,
+        ),
+        raw("bins", "gazette", column("bins", "Bins will be emptied 3 times in 2 weeks.", "Fees rose."), 7),
+    ]
+    _, flagged = find_stories(*corpus(*tables, *columns))
+    reasons = {(r["doc_id"], r["text"]): r["boilerplate_reason"] for r in flagged.to_pylist()}
+    # Printed alike by every report, but between the report's own lines of figures: the table's rows.
+    for doc in ("acme", "brill", "corto"):
+        assert reasons[(doc, "Year")] is None
+    for doc in ("fund-a", "fund-b", "fund-c"):
+        assert reasons[(doc, "Pay April 15")] is None and reasons[(doc, "Record April 1")] is None
+        assert reasons[(doc, SIGN_OFF)] == "repeated"
+    # A paper's box between sentences is furniture, though a sentence with figures stands above it.
+    for doc in ("roads", "parks", "bins"):
+        assert reasons[(doc, "Council notes")] == "repeated"
