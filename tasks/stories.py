@@ -1593,14 +1593,14 @@ def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:
 def joined_groups(group: np.ndarray, doc_index: np.ndarray, pairs: np.ndarray, n_docs: int) -> np.ndarray:
     """Per document: a label shared by the documents of one group (`group`, per paragraph row: a URL group)
     and by those the (a, b) pairs join, directly or through others."""
-    if len(group) == 0:
-        return document_groups(pairs.reshape(-1, 2).astype(np.int64), n_docs)
-    order = np.argsort(group, kind="stable")
-    first = np.empty(len(group), dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]])
-    sizes = np.diff(np.r_[starts, len(group)])
-    first[order] = np.repeat(doc_index[order][starts], sizes)
-    same = np.stack([first, doc_index], axis=1)
+    label = np.zeros(n_docs, dtype=np.int64)
+    label[doc_index] = group
+    docs = np.zeros(n_docs, dtype=bool)
+    docs[doc_index] = True
+    docs = np.flatnonzero(docs)
+    # One edge per document, to the first document of its group.
+    _, first, inverse = np.unique(label[docs], return_index=True, return_inverse=True)
+    same = np.stack([docs[first][inverse.ravel()], docs], axis=1)
     return document_groups(np.concatenate([pairs.reshape(-1, 2), same]).astype(np.int64), n_docs)
 
 
