@@ -208,7 +208,8 @@ def label_part(labels: dict, documents: list[str], heldout: bool | str) -> tuple
     the news pages rule writers may read beside the fourth blind part, of the same kind; `"dev-series"` for an
     outlet's recurring series rule writers may read; `"dev-asf"` and `"dev-asf2"` for blogs.apache.org posts
     (and Groovy site states) they may read beside the seventh blind part; `"dev-xpost"` for blog posts
-    cross-posted between blogs they may read beside the sixth) or the rest
+    cross-posted between blogs they may read beside the sixth; `"dev-wire"` for 1987 Reuters wire stories they
+    may read) or the rest
     (`heldout = False`: the text the rules were developed on). Boilerplate, fate and whole labels are kept for
     the part's documents only."""
 
@@ -377,6 +378,7 @@ PARTS = (
     ("real-dev-asf", "dev-asf"),
     ("real-dev-asf2", "dev-asf2"),
     ("real-dev-xpost", "dev-xpost"),
+    ("real-dev-wire", "dev-wire"),
 )
 # The parts kept from the people writing rules: their figures are shown, their paragraphs withheld from every
 # result. A part leaves this list when it is opened to find and fix misses (it is then blind no more).

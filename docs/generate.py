@@ -136,6 +136,16 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "writers read it; the withheld parts' paragraphs withheld), quoted in prose; current figures are "
         "quality.json's",
     ),
+    "quality-link-20.json": (
+        "linking.md",
+        "hand-written: link-20 and boilerplate-20 at 42e0fe7 (real set with real-dev-wire, generator at 100 "
+        "and 1,000 stories), quoted in prose; current figures are quality.json's",
+    ),
+    "quality-wire-first-look.json": (
+        "real-set.md",
+        "hand-written: the 1987 Reuters wire development part's first run on main's code (rule writers read "
+        "it; the withheld parts' paragraphs withheld), quoted in prose; current figures are quality.json's",
+    ),
     "quality-link-13.json": (
         "linking.md",
         "hand-written: link-15 and html-8 (named link-13 and html-7 on their branch) at 486ff9d (real set "

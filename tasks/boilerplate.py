@@ -69,7 +69,9 @@ from tasks.rule_text import word_count as _word_count
 # About heading with its issuer's acronym closing a release ("About The Apache Software Foundation (ASF)").
 # boilerplate-19: a paragraph of Markdown link reference definitions only ("[spec]: https://..."): markup a
 # reader never sees (tasks/post_furniture.py); footnotes render and stay text.
-BOILERPLATE_VERSION = "boilerplate-19"
+# boilerplate-20: a decimal before a quantity ("21.334 billion dlrs", "6.18 pct") is a template's fact, not a
+# version string: a wire's templated report of another day is filled with other figures (real-dev-wire).
+BOILERPLATE_VERSION = "boilerplate-20"
 
 # The label of a block of pointers elsewhere (a strong rule below; boilerplate-11 takes the block under it).
 _POINTERS_LABEL = (
@@ -1530,6 +1532,14 @@ _NUMBER = re.compile(r"\d")
 VERSION_STRING = re.compile(
     r"v?\d+(?:\.(?:\d+|x))+(?:[.-]?[a-z]+\d*)?|v\d+|(?:rc|beta|alpha|m)\d+|\d+(?:rc|beta|alpha)\d*"
 )
+# A decimal before a quantity ("21.334 billion dlrs", "6.18 pct", "1.5 mln stg") is a figure, not a version
+# (boilerplate-20): a wire's templated report of each day fills one sentence with that day's figures, and
+# those are its news (the Treasury's balances, the Fed's funds rate).
+_DECIMAL = re.compile(r"\d+\.\d+")
+_QUANTITY_WORDS = frozenset(
+    "pct percent billion bln million mln dlrs dlr dollars stg yen marks francs tonnes tons barrels bpd "
+    "bags cts".split()
+)
 _TEMPLATE_MIN_WORDS = 4  # "Version 1.2" or a date alone is no template
 # A fenced code block's fences and language tag ("```console", "```xml", "~~~"): one post tags the block and
 # the next does not, the command is the same. A code block is a template from 2 words
@@ -1616,7 +1626,11 @@ def template_keys(text: str) -> tuple[int, int]:
         key = 0
     else:
         key = _key(" ".join(masked))
-    facts = [w for w, (_, fact) in zip(tokens, read, strict=True) if fact]
+    facts = [
+        w
+        for k, (w, (_, fact)) in enumerate(zip(tokens, read, strict=True))
+        if fact or (k + 1 < len(tokens) and tokens[k + 1] in _QUANTITY_WORDS and _DECIMAL.fullmatch(w))
+    ]
     if not facts:
         return key, 0
     return key, _key(" ".join(facts))

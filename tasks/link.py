@@ -33,7 +33,11 @@ import numpy as np
 # two years' instances each about its own year are apart (evidence.year_of).
 # link-19: a run of instance words in a title is one slot ("September" and "September 2025" name one series's
 # instances); "the 22nd of December" is a day (evidence.series_of, dates_of).
-LINK_VERSION = "link-19"
+# link-20: an update that keeps its first take whole is found however many times the story was sent (the
+# update rule counts furniture over the versions already paired: tasks.stories.joined_groups); a wire's
+# templated report of two days is two stories (tasks.stories._daily_reader); the rows of a table the wire
+# prints as lines are not `repeated` (tasks.stories.table_rows).
+LINK_VERSION = "link-20"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -126,6 +130,13 @@ class LinkConfig:
     # year has nothing of its own.
     yearly_slack_days: int = 14
     min_own_share: float = 0.25
+    # A wire's templated report of each day (link-20: the Fed's morning operations as dealers expect them, the
+    # Treasury's balances, a weekly stocks report): two documents of one outlet under one title, dated on two
+    # days at most `daily_span_days` apart, whose texts name days and not the same days (each its dateline's),
+    # each with `min_own_share` of its words its own (that day's figures and comment), are two days' reports
+    # (tasks.stories._daily_reader). A story the wire sends again the next day under its dateline's new day
+    # keeps its paragraphs (nothing of its own), and a reworded write-through names the same day.
+    daily_span_days: int = 7
     # A heavy rewrite (churnalism recasting the lead and cutting paragraphs in two, a wire write-through)
     # keeps a quarter to a half of its origin's shingles, as unrelated stories built from the same sentences
     # can; what it keeps and they do not is the names and numbers, in the same order. Candidates from the

@@ -496,6 +496,7 @@ def _find_stories(
     del repeats
     authored = authored_lists(docs)[doc_index]
     repeated &= ~shared_news(paras, doc_index, repeated & few, flag | repeated | heading, authored)
+    repeated &= ~table_rows(paras, doc_index, repeated, flag | repeated | heading, wide)
     reasons = pc.if_else(pa.array(repeated), pa.scalar("repeated"), paras.column("boilerplate_reason"))
     paras = paras.set_column(
         paras.schema.get_field_index("is_boilerplate"),
@@ -1138,7 +1139,15 @@ def outlet_version_pairs(
     # its pre-announcement, a write-through that prepends new paragraphs): the shorter one's own text, all of
     # it, is printed in the longer. Its own text: furniture (printed under three groups or more: a series'
     # headings and standing lines) is left out of both the shared text and the body it is measured against.
-    furniture = repeated_in_outlet_rows(outlet, group, fingerprint, BoilerplateConfig(min_stories_repeated=3))
+    # The groups are counted with the versions just paired joined (link-20): a story the wire sent three
+    # times (a first take, then twice with paragraphs added) printed its lead under three documents, but under
+    # two texts, and the first take's own text is that lead.
+    furniture = repeated_in_outlet_rows(
+        outlet,
+        joined_groups(group, doc_index, pairs, n_docs)[doc_index],
+        fingerprint,
+        BoilerplateConfig(min_stories_repeated=3),
+    )
     own = ~is_boilerplate & ~furniture
     a, b, common, count = shared_held_texts(
         outlet, doc_index, fingerprint, shingles, held & own, n_docs, config
@@ -1341,6 +1350,7 @@ def series_apart(
     text_of = _text_reader(docs.num_rows, doc_index, flag, wide)
     about = _year_reader(titles, text_of, wide)
     yearly = _yearly_reader(docs, titles, outlet, url, text_of, wide, config, readings.seen["standing"])
+    daily = _daily_reader(docs, titles, outlet, url, text_of, wide, config, readings.seen["standing"])
 
     def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if len(a) == 0:
@@ -1356,7 +1366,7 @@ def series_apart(
                 out[i] = named_x != named_y
                 continue
             out[i] = bool(mine) and bool(theirs) and mine != theirs
-        return out | about(a, b) | yearly(a, b)
+        return out | about(a, b) | yearly(a, b) | daily(a, b)
 
     return apart
 
@@ -1510,6 +1520,65 @@ def _yearly_reader(
     return apart
 
 
+def _daily_reader(
+    docs: pa.Table,
+    titles: list[str | None],
+    outlet: np.ndarray,
+    url: np.ndarray,
+    text_of: Callable[[int], list[str]],
+    wide: WideColumns,
+    config: LinkConfig,
+    seen: dict | None = None,
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Per (a, b) document pair: whether the two are a wire's templated report of two days (issue 12, class
+    2, link-20): one outlet, two addresses, one standing title (tasks.evidence.standing_title_of), pages
+    dated on two days at most `daily_span_days` apart, texts naming days and not the same days
+    (tasks.evidence.dates_of: the dateline's "March 3"), and each with `min_own_share` of its words its own
+    (tasks.evidence.own_share). The Fed's operations as dealers expect them each morning, the Treasury's
+    balances, the weekly petroleum stocks: one lead with the day changed, then that day's figures and
+    comment. A story sent again the next day under its new dateline keeps its paragraphs (nothing its own),
+    and a write-through reworded on the next day still names the day of its news. Texts are read for the
+    documents of such pairs only. seen: standing titles known by title (tasks.link_state), added to."""
+    key = pc.fill_null(
+        pc.dictionary_encode(pa.array(_per_title(standing_title_of, titles, seen), pa.string())).indices, -1
+    ).to_numpy()
+    key = key.astype(np.int64)
+    days = _page_days(docs)
+    named: dict[int, set[str]] = {}
+
+    def days_named(d: int) -> set[str]:
+        if d not in named:
+            named[d] = dates_of(text_of(d))
+        return named[d]
+
+    def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(a), dtype=bool)
+        if len(a) == 0 or not wide.has_text():
+            return out
+        span = np.abs(days[a] - days[b])
+        test = np.flatnonzero(
+            (key[a] >= 0)
+            & (key[a] == key[b])
+            & (outlet[a] >= 0)
+            & (outlet[a] == outlet[b])
+            & (url[a] != url[b])
+            & (span >= 1)
+            & (span <= config.daily_span_days)
+        )
+        for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
+            mine, theirs = days_named(x), days_named(y)
+            out[i] = (
+                bool(mine)
+                and bool(theirs)
+                and mine != theirs
+                and min(own_share(text_of(x), text_of(y)), own_share(text_of(y), text_of(x)))
+                >= config.min_own_share
+            )
+        return out
+
+    return apart
+
+
 def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:
     """Per document: a label shared by the documents the (a, b) pairs join, directly or through others."""
     if len(pairs) == 0:
@@ -1519,6 +1588,20 @@ def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:
 
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n_docs, n_docs))
     return connected_components(graph, directed=False)[1].astype(np.int64)
+
+
+def joined_groups(group: np.ndarray, doc_index: np.ndarray, pairs: np.ndarray, n_docs: int) -> np.ndarray:
+    """Per document: a label shared by the documents of one group (`group`, per paragraph row: a URL group)
+    and by those the (a, b) pairs join, directly or through others."""
+    label = np.zeros(n_docs, dtype=np.int64)
+    label[doc_index] = group
+    docs = np.zeros(n_docs, dtype=bool)
+    docs[doc_index] = True
+    docs = np.flatnonzero(docs)
+    # One edge per document, to the first document of its group.
+    _, first, inverse = np.unique(label[docs], return_index=True, return_inverse=True)
+    same = np.stack([docs[first][inverse.ravel()], docs], axis=1)
+    return document_groups(np.concatenate([pairs.reshape(-1, 2), same]).astype(np.int64), n_docs)
 
 
 def shingle_counts(n_words: np.ndarray) -> np.ndarray:
@@ -1671,6 +1754,66 @@ def _lead_ins_followed_by(
     return out
 
 
+def _runs_inside(
+    paras: pa.Table, doc_index: np.ndarray, candidate: np.ndarray, not_own: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """The runs of consecutive `candidate` rows of one document in reading order, and whether each stands
+    inside the document's own text (a row not `not_own` right before and right after it): (order, the
+    candidate rows' positions in it, per position its run, per run its first position, its size, the position
+    before it, and whether it stands inside)."""
+    order = reading_order(paras, doc_index)
+    doc, mine, other = doc_index[order], candidate[order], not_own[order]
+    starts = mine & ~np.r_[False, mine[:-1] & (doc[1:] == doc[:-1])]
+    run = np.cumsum(starts) - 1
+    rows = np.flatnonzero(mine)
+    first = np.flatnonzero(starts)
+    size = np.bincount(run[rows], minlength=len(first))
+    before, after = first - 1, first + size
+    ok = (before >= 0) & (after < len(order))
+    ok[ok] &= (doc[before[ok]] == doc[first[ok]]) & (doc[after[ok]] == doc[first[ok]])
+    ok[ok] &= ~other[before[ok]] & ~other[after[ok]]
+    return order, rows, run, first, size, before, ok
+
+
+# A table the wire prints as lines (table_rows): its rows' labels and fields are this short, and the line of
+# figures above them this long at most ("Rev 161.6 mln vs 77.6 mln", "SAN MATEO, Calif., March 2 - Mthly div
+# 7.1 cts vs 7.1 cts prior").
+_TABLE_ROW_WORDS = 4
+_TABLE_LINE_WORDS = 16
+_FIGURE = re.compile(r"\S*\d\S*")
+
+
+def table_rows(
+    paras: pa.Table, doc_index: np.ndarray, candidate: np.ndarray, not_own: np.ndarray, wide: WideColumns
+) -> np.ndarray:
+    """Per paragraph row: a row of a table a news wire prints as lines, among the `candidate` rows (issue 12,
+    real-dev-wire): a run of at most `_SHARED_NEWS_RUN` rows of `_TABLE_ROW_WORDS` words or fewer standing
+    inside the document's own text (shared_news), right under a line of figures (`_TABLE_LINE_WORDS` words at
+    most, two numbers or more) and over another, or holding numbers itself. An earnings table's period label
+    ("Year", "Six mths" between the quarter's figures and the year's) and a dividend notice's fields ("Pay
+    March 31", "Record March 16") are printed alike by many reports of the wire, and each is its report's own
+    table, not furniture. A box between a story's paragraphs ("Advertisement", "Did You Know?") or a list's
+    standing items ("- Maven bundles") stand among sentences or items, not between lines of figures."""
+    out = np.zeros(len(candidate), dtype=bool)
+    words = paras.column("n_words").to_numpy(zero_copy_only=False)
+    short = candidate & (words <= _TABLE_ROW_WORDS)
+    if not short.any() or not wide.has_text():
+        return out
+    order, rows, run, first, size, before, ok = _runs_inside(paras, doc_index, short, not_own)
+    ok &= size <= _SHARED_NEWS_RUN
+    after = first + size
+    # Only the lines around the runs that may be a table's, and those runs' rows, are read.
+    inside = ok[run[rows]]
+    wanted = np.unique(np.r_[order[before[ok]], order[after[ok]], order[rows[inside]]])
+    numbers = np.zeros(len(candidate), dtype=np.int64)
+    numbers[wanted] = [len(_FIGURE.findall(t)) for t in wide.texts(wanted)]
+    line = (numbers >= 2) & (words <= _TABLE_LINE_WORDS)
+    counted = np.bincount(run[rows], weights=numbers[order[rows]] > 0, minlength=len(first))
+    ok[ok] &= line[order[before[ok]]] & (line[order[after[ok]]] | (counted[ok] == size[ok]))
+    out[order[rows]] = ok[run[rows]]
+    return out
+
+
 # The longest run of shared paragraphs read as news the stories share (shared_news).
 _SHARED_NEWS_RUN = 3
 _SHARED_NEWS_WORDS = 10
@@ -1700,19 +1843,8 @@ def shared_news(
     out = np.zeros(len(shared), dtype=bool)
     if not shared.any():
         return out
-    order = reading_order(paras, doc_index)
-    doc, candidate, other = doc_index[order], shared[order], not_own[order]
-    # Runs of consecutive shared rows within one document.
-    starts = candidate & ~np.r_[False, candidate[:-1] & (doc[1:] == doc[:-1])]
-    run = np.cumsum(starts) - 1
-    rows = np.flatnonzero(candidate)
-    first = np.flatnonzero(starts)
-    size = np.bincount(run[rows], minlength=len(first))
-    last = first + size - 1
-    before, after = first - 1, last + 1
-    ok = (before >= 0) & (after < len(order))
-    ok[ok] &= (doc[before[ok]] == doc[first[ok]]) & (doc[after[ok]] == doc[first[ok]])
-    ok[ok] &= ~other[before[ok]] & ~other[after[ok]]
+    order, rows, run, first, size, before, ok = _runs_inside(paras, doc_index, shared, not_own)
+    after = first + size
     # A run of list items (and the list's lead-in) beside the document's own items is part of its own list,
     # however long.
     item = (list_items(paras) & (True if authored is None else authored))[order]

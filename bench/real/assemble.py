@@ -4,8 +4,10 @@ Run: `.venv/bin/python -m bench.real.assemble [--mirrors DIR]`.
 The documents are other people's published text and are not committed: bench/real/sources.toml names, per
 file, the public repository, commit and path it is read from (`git show COMMIT:PATH` in the mirror
 DIR/<owner>+<name>/repo, DIR being /work/.mirror or $REPRINT_MIRRORS) and the sha256 of the file as labelled,
-so the set assembled is exactly the one bench/real/labels.toml describes. The set's own manifest
-(bench/real/manifest.csv, written for this set) is copied beside the documents, where `reprint run` reads it.
+so the set assembled is exactly the one bench/real/labels.toml describes. An entry with `article = NEWID`
+names one wire story of a Reuters-21578 SGML file, cut out of it as a plain-text document by
+bench/real/wire.py. The set's own manifest (bench/real/manifest.csv, written for this set) is copied beside
+the documents, where `reprint run` reads it.
 A missing mirror is named with the way to bring it (the workplace's `fetch` tool: `fetch github:owner/name`).
 """
 
@@ -19,6 +21,8 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+from bench.real import wire
 
 REAL = Path(__file__).resolve().parent
 CORPUS = REAL / "corpus"
@@ -88,6 +92,19 @@ def read_blob(mirrors: Path, source: dict) -> bytes:
     return shown.stdout
 
 
+def document(mirrors: Path, source: dict, blobs: dict) -> bytes:
+    """The bytes of one document: the file itself, or the wire story `article` cut out of it (each SGML file
+    read once for all its stories, `blobs` keeping what was read)."""
+    if "article" not in source:
+        return read_blob(mirrors, source)
+    key = (source["repo"], source["commit"], source["path"])
+    if key not in blobs:
+        blobs[key] = wire.articles(read_blob(mirrors, source))
+    if source["article"] not in blobs[key]:
+        raise AssembleError(f"{source['name']}: no article NEWID={source['article']} in {source['path']}")
+    return wire.render(blobs[key][source["article"]]).encode()
+
+
 def assemble(
     mirrors: Path = DEFAULT_MIRRORS,
     corpus: Path = CORPUS,
@@ -106,8 +123,9 @@ def assemble(
         )
     staging = corpus.with_name(corpus.name + ".part")
     shutil.rmtree(staging, ignore_errors=True)
+    blobs: dict = {}
     for source in sources:
-        data = read_blob(mirrors, source)
+        data = document(mirrors, source, blobs)
         digest = hashlib.sha256(data).hexdigest()
         if digest != source["sha256"]:
             shutil.rmtree(staging, ignore_errors=True)

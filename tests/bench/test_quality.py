@@ -756,3 +756,15 @@ def test_the_cross_post_dev_part_is_scored_apart_and_never_withheld(tmp_path):
     assert label_part(labels, documents, heldout="dev-xpost")[1] == {"a1.md", "a2.md"}
     assert label_part(labels, documents, heldout="dev-asf2")[1] == set()
     assert not {"a1.md", "a2.md"} & label_part(labels, documents, heldout=False)[1]
+
+
+def test_the_wire_dev_part_is_scored_apart_and_never_withheld(tmp_path):
+    # heldout = "dev-wire": an open part of 1987 news wire stories (sent again, corrected, written through;
+    # templated reports of other days as hard negatives), read by rule writers; no other part's documents.
+    corpus, labels = _tiny_real_set(tmp_path)
+    labels["family"][0]["heldout"] = "dev-wire"  # a1.md and a2.md
+    documents = real_documents(corpus)
+    assert ("real-dev-wire", "dev-wire") in PARTS and "dev-wire" not in WITHHELD
+    assert label_part(labels, documents, heldout="dev-wire")[1] == {"a1.md", "a2.md"}
+    assert label_part(labels, documents, heldout="dev-xpost")[1] == set()
+    assert not {"a1.md", "a2.md"} & label_part(labels, documents, heldout=False)[1]
