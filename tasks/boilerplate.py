@@ -1309,8 +1309,9 @@ def _flag_tag_lists(paragraphs: list[str], flags: list[bool]) -> None:
         j = i + 1 if label else i
         while j < n and _TAG_ITEM.match(paragraphs[j]) and _word_count(paragraphs[j]) <= 4:
             j += 1
-        closes = all(flags[k] for k in range(j, n))
-        if (label and (j > i + 1 or closes)) or (j - i >= 3 and closes):
+        # Whether the run closes the document is read only where it may be a tag list (a label, three items or
+        # more), not at every paragraph.
+        if (label or j - i >= 3) and ((label and j > i + 1) or all(flags[k] for k in range(j, n))):
             for k in range(i, j):
                 flags[k] = True
             i = j
