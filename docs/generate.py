@@ -67,6 +67,12 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "their searches, language words by Arrow, linking's sorts and gathers) started together "
         "(`bench.run_cpu`), quoted in a table",
     ),
+    "run-cpu-prep2.json": (
+        "pipeline.md",
+        "hand-written: CPU and wall seconds per step of main and #13's prep2 (template keys masked over a "
+        "paragraph's words at once, tag lists and one-line paragraphs read with less) started together "
+        "(`bench.run_cpu`), quoted in a table",
+    ),
     "quality.json": ("quality.md", "rendered (the whole page) by `bench.quality.render_page`"),
     "quality-heldout-first-look.json": (
         "linking.md",

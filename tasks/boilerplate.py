@@ -1311,8 +1311,9 @@ def _flag_tag_lists(paragraphs: list[str], flags: list[bool]) -> None:
         j = i + 1 if label else i
         while j < n and _TAG_ITEM.match(paragraphs[j]) and _word_count(paragraphs[j]) <= 4:
             j += 1
-        closes = all(flags[k] for k in range(j, n))
-        if (label and (j > i + 1 or closes)) or (j - i >= 3 and closes):
+        # Whether the run closes the document is read only where it may be a tag list (a label, three items or
+        # more), not at every paragraph.
+        if (label or j - i >= 3) and ((label and j > i + 1) or all(flags[k] for k in range(j, n))):
             for k in range(i, j):
                 flags[k] = True
             i = j
@@ -1592,13 +1593,17 @@ def template_facts(text: str) -> int:
 
 
 @lru_cache(maxsize=1 << 16)
-def _template_word(word: str) -> tuple[str, bool]:
-    """A word as template_keys reads it: as it stands in the key ("#" a number, "@" a month name, else
-    itself), and whether it is a fact (a number, not a version string). Cached: words repeat."""
+def _template_word(word: str) -> str:
+    """A word as it stands in template_keys's key: "#" a number, "@" a month name, else itself. Cached: words
+    repeat."""
     # A token of letters only holds no digit (most tokens: no search for one).
     if not word.isalpha() and _NUMBER.search(word) is not None:
-        return "#", VERSION_STRING.fullmatch(word) is None
-    return ("@" if word in _MONTH_WORDS else word), False
+        return "#"
+    return "@" if word in _MONTH_WORDS else word
+
+
+# A run of masked numbers in a key's words joined by spaces (no token holds "#"): one slot.
+_NUMBER_RUN = re.compile(r"#(?: #)+")
 
 
 def template_keys(text: str) -> tuple[int, int]:
@@ -1608,28 +1613,33 @@ def template_keys(text: str) -> tuple[int, int]:
     code = text.lstrip().startswith(("```", "~~~"))
     tokens = _template_tokens(text)
     joined = " ".join(tokens)
+    least = _CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS
     if _NUMBER.search(joined) is None and _MONTH_WORDS.isdisjoint(tokens):
         # No word is masked and none is a fact (most paragraphs): the key is the words as they stand, without
         # reading them one by one.
-        if len(tokens) < (_CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS):
+        if len(tokens) < least:
             return 0, 0
         return _key(joined), 0
-    read = list(map(_template_word, tokens))
-    masked = [m for m, _ in read]
-    # A run of numbers is one slot: a release lists the lines it covers ("23.x, 22.x, 20.x, 18.x"), the next
-    # one fewer.
-    masked = [w for k, w in enumerate(masked) if w != "#" or k == 0 or masked[k - 1] != "#"]
-    least = _CODE_MIN_WORDS if code else _TEMPLATE_MIN_WORDS
-    if "#" in masked and _LINK_ALONE.fullmatch(text):
+    masked = list(map(_template_word, tokens))
+    numbers = masked.count("#")
+    if numbers and _LINK_ALONE.fullmatch(text):
         least = 1
-    if sum(w not in "#@" for w in masked) < least:
+    # The words besides numbers and month names; a run of numbers is one slot: a release lists the lines it
+    # covers ("23.x, 22.x, 20.x, 18.x"), the next one fewer.
+    if len(masked) - numbers - masked.count("@") < least:
         key = 0
     else:
-        key = _key(" ".join(masked))
+        key = _key(_NUMBER_RUN.sub("#", " ".join(masked)))
+    # The facts: the numbers that are no version string, in order, and a decimal before a quantity word
+    # ("21.334 billion dlrs" is a figure however a version string looks).
     facts = [
         w
-        for k, (w, (_, fact)) in enumerate(zip(tokens, read, strict=True))
-        if fact or (k + 1 < len(tokens) and tokens[k + 1] in _QUANTITY_WORDS and _DECIMAL.fullmatch(w))
+        for k, (w, m) in enumerate(zip(tokens, masked, strict=True))
+        if m == "#"
+        and (
+            VERSION_STRING.fullmatch(w) is None
+            or (k + 1 < len(tokens) and tokens[k + 1] in _QUANTITY_WORDS and _DECIMAL.fullmatch(w))
+        )
     ]
     if not facts:
         return key, 0

@@ -73,6 +73,8 @@ def readable_paragraph(block: str, collapse: bool = True) -> str:
     """
     if collapse and not _only_single_spaces(block):
         block = _SPACES.sub(" ", block)
+    if "\n" not in block:  # one line (most paragraphs of a page): nothing to join
+        return block.strip()
     lines = [line.strip() for line in block.split("\n")]
     return " ".join(line for line in lines if line)
 
