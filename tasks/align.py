@@ -10,12 +10,13 @@ disappeared or appeared. Similarity weighs words by their rarity within the pair
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain
 
 import numpy as np
@@ -81,26 +82,62 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+# Words as integers for the array scoring, shared by all pairs a process aligns: function words first (their
+# ids say which they are), every other word as first met (numbers a known word skips stay unused).
+_FUNCTION_IDS = {word: k for k, word in enumerate(sorted(_FUNCTION_WORDS))}
+_WORD_IDS = dict(_FUNCTION_IDS)
+_NEW_IDS = itertools.count(len(_WORD_IDS))
+
+
+def _bag_ids(bag: Counter) -> tuple[np.ndarray, np.ndarray]:
+    """A bag's word ids and counts, in bag order."""
+    n = len(bag)
+    return np.fromiter(map(_WORD_IDS.setdefault, bag, _NEW_IDS), np.int64, n), np.fromiter(
+        bag.values(), np.int64, n
+    )
+
+
+@lru_cache(maxsize=1 << 14)
+def _text_ids(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """_bag_ids of a paragraph's bag, kept as the bag is. Shared: never changed by its users."""
+    return _bag_ids(paragraph_bag(text))
+
+
+@lru_cache(maxsize=256)
+def _weight_by_count(n: int) -> np.ndarray:
+    """The weight of a word held by k of n - 1 bags, at k (0 at 0): each count's logarithm once, in Python's
+    math.log (x * 1.0 is x, so these are the very floats of log(n / k) + 0.05 for every word)."""
+    return np.array([0.0, *((math.log(n / k) + 0.05) for k in range(1, n))])
+
+
 class _Weights:
     """Word weights for one pair of versions: words in many paragraphs (the, said) count for little, so two
     unrelated paragraphs score near zero while a heavy rewrite keeps its names and nouns."""
 
-    def __init__(self, bags: list[Counter]):
-        df = Counter(chain.from_iterable(bags))
-        n = len(bags) + 1
-        # A word's weight depends only on how many bags hold it: each count's logarithm once, not once a word
-        # (x * 1.0 is x, so the products are the very floats of the formula for every word).
-        by_count = [0.0, *((math.log(n / k) + 0.05) for k in range(1, n))]
-        # Each word's weight by its count, function words' a fifth of it (changing a key's value keeps its
-        # place): dictionaries built in C, not a comprehension a word.
-        self.idf = dict(zip(df, map(by_count.__getitem__, df.values()), strict=True))
-        for word in _FUNCTION_WORDS.intersection(df):
-            self.idf[word] *= 0.2
+    def __init__(self, bags: list[Counter], ids: list[tuple[np.ndarray, np.ndarray]] | None = None):
+        """ids: each bag's word ids and counts in bag order (_bag_ids), when kept from an earlier pair."""
+        self.bags = bags
+        ids = [_bag_ids(bag) for bag in bags] if ids is None else ids
+        distinct = np.fromiter(map(len, bags), np.int64, len(bags))
+        words = np.concatenate([w for w, _ in ids]) if ids else np.zeros(0, np.int64)
+        counts = np.concatenate([c for _, c in ids]) if ids else np.zeros(0, np.int64)
+        # The pair's vocabulary, each word's place in it, and how many bags hold it (a bag holds a word once):
+        # one sort of the pair's word ids, not a Counter and dictionaries over its words.
+        vocabulary, self._place, df = np.unique(words, return_inverse=True, return_counts=True)
+        # A word's weight depends only on how many bags hold it: the very floats of the formula, looked up.
+        idf = _weight_by_count(len(bags) + 1)[df]
+        idf[vocabulary < len(_FUNCTION_IDS)] *= 0.2  # function words a fifth (x * 0.2 as in Python)
         # The bags as arrays (pair_dice scores pairs of them), and each bag's mass: sum(count * idf) over its
         # words, added in bag order as Python's sum adds them.
-        self.arrays = _BagArrays(bags, dict(zip(self.idf, range(len(self.idf)), strict=True)))
-        self.idf_vector = np.fromiter(chain(self.idf.values(), [0.0]), np.float64, len(self.idf) + 1)
+        self.arrays = _BagArrays(distinct, self._place, counts, len(vocabulary))
+        self.idf_vector = np.append(idf, 0.0)  # the padding word weighs nothing
         self.mass = _sum_in_order(self.arrays.counts * self.idf_vector[self.arrays.words]).tolist()
+
+    @cached_property
+    def idf(self) -> dict[str, float]:
+        """Each word's weight by the word, for the sums over Counters (split and merge growing, long
+        documents' proposals); made when first read, as many pairs never read it."""
+        return dict(zip(chain.from_iterable(self.bags), self.idf_vector[self._place].tolist(), strict=True))
 
     def overlap(self, a: Counter, b: Counter) -> float:
         if len(a) > len(b):
@@ -190,11 +227,29 @@ def word_edits(a: str, b: str) -> list[tuple[bool, str, str]]:
     report page's marks, so the two never disagree."""
     ta, tb = a.split(), b.split()
     fa, fb = _folded_tokens(a, ta), _folded_tokens(b, tb)
+    return _runs(SequenceMatcher(None, fa, fb, autojunk=False), ta, tb)
+
+
+def _runs(matcher: SequenceMatcher, ta: list[str], tb: list[str]) -> list[tuple[bool, str, str]]:
+    """word_edits' runs from the matcher of the folded tokens of `ta` and `tb`."""
+    fa, fb = matcher.a, matcher.b
     runs = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         same = op == "equal" or "".join(fa[i1:i2]) == "".join(fb[j1:j2])
         runs.append((same, " ".join(ta[i1:i2]), " ".join(tb[j1:j2])))
     return runs
+
+
+def similarity_and_diff(a: str, b: str) -> tuple[float, str]:
+    """similarity(a, b) and word_diff(a, b). A text whose tokens fold into its comparison words (no token
+    holding punctuation between letters, none folding to nothing: most paragraphs) has one word sequence for
+    both, so one matcher gives the ratio and the diff's opcodes, where each took a matcher of its own."""
+    ta, tb = a.split(), b.split()
+    fa, fb = _folded_tokens(a, ta), _folded_tokens(b, tb)
+    if fa == _cached_words(a) and fb == _cached_words(b):
+        matcher = SequenceMatcher(None, fa, fb, autojunk=False)
+        return round(matcher.ratio(), 4), _changed_spans(_runs(matcher, ta, tb))
+    return similarity(a, b), _changed_spans(_runs(SequenceMatcher(None, fa, fb, autojunk=False), ta, tb))
 
 
 # fold_token of an ASCII character that is no white space: NFKC changes no ASCII text and casefold is lower()
@@ -223,9 +278,13 @@ def _folded_tokens(text: str, tokens: list[str]) -> list[str]:
 
 def word_diff(a: str, b: str) -> str:
     """The changed spans only, as `[-deleted-]{+inserted+}` joined by ` … `."""
+    return _changed_spans(word_edits(a, b))
+
+
+def _changed_spans(runs: list[tuple[bool, str, str]]) -> str:
     return " … ".join(
         (f"[-{deleted}-]" if deleted else "") + (f"{{+{inserted}+}}" if inserted else "")
-        for same, deleted, inserted in word_edits(a, b)
+        for same, deleted, inserted in runs
         if not same
     )
 
@@ -359,11 +418,9 @@ def _dice_of(weights: _Weights, i: np.ndarray, j: np.ndarray, overlap: np.ndarra
 
 
 def _sum_in_order(terms: np.ndarray) -> np.ndarray:
-    """Each column's sum, added a row at a time (numpy's sum may add pairwise): Python's sum's order."""
-    total = terms[0].copy()
-    for term in terms[1:]:
-        total += term
-    return total
+    """Each column's sum, added a row at a time (numpy's sum may add pairwise): Python's sum's order. An
+    accumulation adds each row to the running total, in one call rather than a call a row."""
+    return np.add.accumulate(terms, axis=0)[-1].copy()
 
 
 class _BagArrays:
@@ -373,25 +430,26 @@ class _BagArrays:
 
     DENSE = 1 << 22  # cells of the bag x word matrix
 
-    def __init__(self, bags: list[Counter], vocabulary: dict[str, int]) -> None:
-        self.pad = len(vocabulary)
+    def __init__(self, distinct: np.ndarray, words: np.ndarray, counts: np.ndarray, vocabulary: int) -> None:
+        """distinct: each bag's number of words; words, counts: every bag's word ids (0 .. vocabulary - 1) and
+        counts in bag order, bag after bag."""
+        self.pad = vocabulary
         self.size = self.pad + 1
-        self.distinct = np.fromiter(map(len, bags), np.int64, len(bags))
-        total = int(self.distinct.sum())
-        words = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(bags)), np.int64, total)
-        counts = np.fromiter(chain.from_iterable(bag.values() for bag in bags), np.int64, total)
-        row = np.repeat(np.arange(len(bags), dtype=np.int64), self.distinct)
+        self.distinct = distinct
+        total = len(words)
+        n = len(distinct)
+        row = np.repeat(np.arange(n, dtype=np.int64), self.distinct)
         place = np.arange(total, dtype=np.int64) - np.repeat(
             np.cumsum(self.distinct) - self.distinct, self.distinct
         )
         width = max(1, int(self.distinct.max(initial=0)))
-        self.words = np.full((width, len(bags)), self.pad, np.int64)  # a column per bag
-        self.counts = np.zeros((width, len(bags)), np.int64)
+        self.words = np.full((width, n), self.pad, np.int64)  # a column per bag
+        self.counts = np.zeros((width, n), np.int64)
         self.words[place, row] = words
         self.counts[place, row] = counts
         self.dense = None
-        if len(bags) * self.size <= self.DENSE:
-            self.dense = np.zeros((len(bags), self.size), np.int64)
+        if n * self.size <= self.DENSE:
+            self.dense = np.zeros((n, self.size), np.int64)
             self.dense[row, words] = counts
         else:
             keys = row * self.size + words
@@ -466,7 +524,7 @@ def align_versions(
     """Fates of the origin's body paragraphs (`base`) in a republication (`rep`), boilerplate left out."""
     bags_a = [paragraph_bag(p.text) for p in base]
     bags_b = [paragraph_bag(p.text) for p in rep]
-    weights = _Weights(bags_a + bags_b)
+    weights = _Weights(bags_a + bags_b, [_text_ids(p.text) for p in base + rep])
     mass_a, mass_b = weights.mass[: len(bags_a)], weights.mass[len(bags_a) :]
     by_fingerprint: dict[int, list[int]] = defaultdict(list)
     for j, b in enumerate(rep):
@@ -555,13 +613,11 @@ def align_versions(
         if (i, j) in exact:
             fates.append(Fate(a.para_idx, b.para_idx, "survived", 1.0, None))
         else:
-            fates.append(
-                Fate(a.para_idx, b.para_idx, "changed", similarity(a.text, b.text), word_diff(a.text, b.text))
-            )
+            fates.append(Fate(a.para_idx, b.para_idx, "changed", *similarity_and_diff(a.text, b.text)))
     for bases, reps, fate in groups:
         text_a = " ".join(base[i].text for i in bases)
         text_b = " ".join(rep[j].text for j in reps)
-        sim, diff = similarity(text_a, text_b), word_diff(text_a, text_b)
+        sim, diff = similarity_and_diff(text_a, text_b)
         for i in bases:
             for j in reps:
                 fates.append(Fate(base[i].para_idx, rep[j].para_idx, fate, sim, diff))
@@ -583,16 +639,8 @@ def align_versions(
         matched_a.add(i)
         matched_b.add(j)
         a, b = base[i], rep[j]
-        same = (i, j) in exact
-        fates.append(
-            Fate(
-                a.para_idx,
-                b.para_idx,
-                "moved",
-                1.0 if same else similarity(a.text, b.text),
-                None if same else word_diff(a.text, b.text),
-            )
-        )
+        sim, diff = (1.0, None) if (i, j) in exact else similarity_and_diff(a.text, b.text)
+        fates.append(Fate(a.para_idx, b.para_idx, "moved", sim, diff))
 
     fates += [
         Fate(p.para_idx, None, "disappeared", None, None) for i, p in enumerate(base) if i not in matched_a
