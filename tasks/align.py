@@ -10,14 +10,12 @@ disappeared or appeared. Similarity weighs words by their rarity within the pair
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import chain
 
 import numpy as np
 
@@ -83,18 +81,21 @@ _FUNCTION_WORDS = frozenset(
 
 
 # Words as integers for the array scoring, shared by all pairs a process aligns: function words first (their
-# ids say which they are), every other word as first met (numbers a known word skips stay unused).
-_FUNCTION_IDS = {word: k for k, word in enumerate(sorted(_FUNCTION_WORDS))}
-_WORD_IDS = dict(_FUNCTION_IDS)
-_NEW_IDS = itertools.count(len(_WORD_IDS))
+# ids say which they are), every other word as first met.
+_WORDS = sorted(_FUNCTION_WORDS)
+_WORD_IDS = {word: k for k, word in enumerate(_WORDS)}
 
 
 def _bag_ids(bag: Counter) -> tuple[np.ndarray, np.ndarray]:
     """A bag's word ids and counts, in bag order."""
+    ids = list(map(_WORD_IDS.get, bag))
+    if None in ids:  # words met for the first time
+        for k, word in enumerate(bag):
+            if ids[k] is None:
+                ids[k] = _WORD_IDS[word] = len(_WORDS)
+                _WORDS.append(word)
     n = len(bag)
-    return np.fromiter(map(_WORD_IDS.setdefault, bag, _NEW_IDS), np.int64, n), np.fromiter(
-        bag.values(), np.int64, n
-    )
+    return np.fromiter(ids, np.int64, n), np.fromiter(bag.values(), np.int64, n)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -116,28 +117,28 @@ class _Weights:
 
     def __init__(self, bags: list[Counter], ids: list[tuple[np.ndarray, np.ndarray]] | None = None):
         """ids: each bag's word ids and counts in bag order (_bag_ids), when kept from an earlier pair."""
-        self.bags = bags
         ids = [_bag_ids(bag) for bag in bags] if ids is None else ids
         distinct = np.fromiter(map(len, bags), np.int64, len(bags))
         words = np.concatenate([w for w, _ in ids]) if ids else np.zeros(0, np.int64)
         counts = np.concatenate([c for _, c in ids]) if ids else np.zeros(0, np.int64)
         # The pair's vocabulary, each word's place in it, and how many bags hold it (a bag holds a word once):
         # one sort of the pair's word ids, not a Counter and dictionaries over its words.
-        vocabulary, self._place, df = np.unique(words, return_inverse=True, return_counts=True)
+        self._vocabulary, place, df = np.unique(words, return_inverse=True, return_counts=True)
         # A word's weight depends only on how many bags hold it: the very floats of the formula, looked up.
         idf = _weight_by_count(len(bags) + 1)[df]
-        idf[vocabulary < len(_FUNCTION_IDS)] *= 0.2  # function words a fifth (x * 0.2 as in Python)
+        idf[self._vocabulary < len(_FUNCTION_WORDS)] *= 0.2  # function words a fifth (x * 0.2 as in Python)
         # The bags as arrays (pair_dice scores pairs of them), and each bag's mass: sum(count * idf) over its
         # words, added in bag order as Python's sum adds them.
-        self.arrays = _BagArrays(distinct, self._place, counts, len(vocabulary))
+        self.arrays = _BagArrays(distinct, place, counts, len(self._vocabulary))
         self.idf_vector = np.append(idf, 0.0)  # the padding word weighs nothing
         self.mass = _sum_in_order(self.arrays.counts * self.idf_vector[self.arrays.words]).tolist()
 
     @cached_property
     def idf(self) -> dict[str, float]:
         """Each word's weight by the word, for the sums over Counters (split and merge growing, long
-        documents' proposals); made when first read, as many pairs never read it."""
-        return dict(zip(chain.from_iterable(self.bags), self.idf_vector[self._place].tolist(), strict=True))
+        documents' proposals); made when first read (a pair with no split or merge to grow never reads it)."""
+        words = map(_WORDS.__getitem__, self._vocabulary.tolist())
+        return dict(zip(words, self.idf_vector[:-1].tolist(), strict=True))
 
     def overlap(self, a: Counter, b: Counter) -> float:
         if len(a) > len(b):
