@@ -80,22 +80,40 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-# Words as integers for the array scoring, shared by all pairs a process aligns: function words first (their
-# ids say which they are), every other word as first met.
+class _WordIds(dict):
+    """Words as integers for the array scoring, shared by all pairs a process aligns: function words first
+    (their ids say which they are), every other word numbered as first met."""
+
+    def __missing__(self, word: str) -> int:
+        self[word] = len(_WORDS)
+        _WORDS.append(word)
+        return self[word]
+
+
 _WORDS = sorted(_FUNCTION_WORDS)
-_WORD_IDS = {word: k for k, word in enumerate(_WORDS)}
+_WORD_IDS = _WordIds({word: k for k, word in enumerate(_WORDS)})
 
 
 def _bag_ids(bag: Counter) -> tuple[np.ndarray, np.ndarray]:
     """A bag's word ids and counts, in bag order."""
-    ids = list(map(_WORD_IDS.get, bag))
-    if None in ids:  # words met for the first time
-        for k, word in enumerate(bag):
-            if ids[k] is None:
-                ids[k] = _WORD_IDS[word] = len(_WORDS)
-                _WORDS.append(word)
     n = len(bag)
-    return np.fromiter(ids, np.int64, n), np.fromiter(bag.values(), np.int64, n)
+    return np.fromiter(map(_WORD_IDS.__getitem__, bag), np.int64, n), np.fromiter(bag.values(), np.int64, n)
+
+
+_SLOTS = np.zeros(0, np.int64)  # scratch, a slot per word id: a word's place in the pair being weighed
+
+
+def _places(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct word ids among `words` (the pair's vocabulary, in no particular order) and each word's
+    place in it: the pair's words numbered 0 .. V - 1 through a scratch slot per word id, without a sort
+    (np.unique's sort and bookkeeping cost more than the counting on a pair's few hundred words)."""
+    global _SLOTS
+    if len(_SLOTS) < len(_WORDS):
+        _SLOTS = np.zeros(2 * len(_WORDS), np.int64)
+    _SLOTS[words] = np.arange(len(words))  # each word's slot holds one of its positions, whichever
+    vocabulary = words[_SLOTS[words] == np.arange(len(words))]
+    _SLOTS[vocabulary] = np.arange(len(vocabulary))
+    return vocabulary, _SLOTS[words]
 
 
 @lru_cache(maxsize=1 << 14)
@@ -121,9 +139,8 @@ class _Weights:
         distinct = np.fromiter(map(len, bags), np.int64, len(bags))
         words = np.concatenate([w for w, _ in ids]) if ids else np.zeros(0, np.int64)
         counts = np.concatenate([c for _, c in ids]) if ids else np.zeros(0, np.int64)
-        # The pair's vocabulary, each word's place in it, and how many bags hold it (a bag holds a word once):
-        # one sort of the pair's word ids, not a Counter and dictionaries over its words.
-        self._vocabulary, place, df = np.unique(words, return_inverse=True, return_counts=True)
+        self._vocabulary, place = _places(words)
+        df = np.bincount(place, minlength=len(self._vocabulary))  # a bag holds a word once
         # A word's weight depends only on how many bags hold it: the very floats of the formula, looked up.
         idf = _weight_by_count(len(bags) + 1)[df]
         idf[self._vocabulary < len(_FUNCTION_WORDS)] *= 0.2  # function words a fifth (x * 0.2 as in Python)
