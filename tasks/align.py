@@ -116,12 +116,6 @@ def _places(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return vocabulary, _SLOTS[words]
 
 
-@lru_cache(maxsize=1 << 14)
-def _text_ids(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """_bag_ids of a paragraph's bag, kept as the bag is. Shared: never changed by its users."""
-    return _bag_ids(paragraph_bag(text))
-
-
 @lru_cache(maxsize=256)
 def _weight_by_count(n: int) -> np.ndarray:
     """The weight of a word held by k of n - 1 bags, at k (0 at 0): each count's logarithm once, in Python's
@@ -212,11 +206,18 @@ _ASCII_BYTES = bytes(ord(_FOLD[code] or chr(code)) for code in range(128)) + byt
 _ASCII_DROPPED = bytes(code for code in range(128) if not _FOLD[code])
 
 
-@lru_cache(maxsize=1 << 14)
 def paragraph_bag(text: str) -> Counter:
-    """A paragraph's comparison words counted, kept for the texts met again (an origin is aligned with each of
-    its republications, which mostly reprint its paragraphs). Shared: never changed by its users."""
-    return Counter(_cached_words(text))
+    """A paragraph's comparison words counted. Shared: never changed by its users."""
+    return _counted(text)[0]
+
+
+@lru_cache(maxsize=1 << 14)
+def _counted(text: str) -> tuple[Counter, np.ndarray, np.ndarray]:
+    """A paragraph's bag, and its word ids and counts (_bag_ids), kept for the texts met again (an origin is
+    aligned with each of its republications, which mostly reprint its paragraphs): one look-up a paragraph
+    and pair. Shared: never changed by its users."""
+    bag = Counter(_cached_words(text))
+    return (bag, *_bag_ids(bag))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -258,12 +259,19 @@ def _runs(matcher: SequenceMatcher, ta: list[str], tb: list[str]) -> list[tuple[
     return runs
 
 
+@lru_cache(maxsize=1 << 12)
+def _diff_words(text: str) -> tuple[list[str], list[str]]:
+    """A text's tokens and their folds, kept: an origin's edited paragraph is compared with each
+    republication's. Shared: never changed by its users."""
+    tokens = text.split()
+    return tokens, _folded_tokens(text, tokens)
+
+
 def similarity_and_diff(a: str, b: str) -> tuple[float, str]:
     """similarity(a, b) and word_diff(a, b). A text whose tokens fold into its comparison words (no token
     holding punctuation between letters, none folding to nothing: most paragraphs) has one word sequence for
     both, so one matcher gives the ratio and the diff's opcodes, where each took a matcher of its own."""
-    ta, tb = a.split(), b.split()
-    fa, fb = _folded_tokens(a, ta), _folded_tokens(b, tb)
+    (ta, fa), (tb, fb) = _diff_words(a), _diff_words(b)
     if fa == _cached_words(a) and fb == _cached_words(b):
         matcher = SequenceMatcher(None, fa, fb, autojunk=False)
         return round(matcher.ratio(), 4), _changed_spans(_runs(matcher, ta, tb))
@@ -540,9 +548,10 @@ def align_versions(
     base: list[Paragraph], rep: list[Paragraph], config: AlignConfig = AlignConfig()
 ) -> list[Fate]:
     """Fates of the origin's body paragraphs (`base`) in a republication (`rep`), boilerplate left out."""
-    bags_a = [paragraph_bag(p.text) for p in base]
-    bags_b = [paragraph_bag(p.text) for p in rep]
-    weights = _Weights(bags_a + bags_b, [_text_ids(p.text) for p in base + rep])
+    counted = [_counted(p.text) for p in base + rep]
+    bags = [bag for bag, _, _ in counted]
+    bags_a, bags_b = bags[: len(base)], bags[len(base) :]
+    weights = _Weights(bags, [(ids, counts) for _, ids, counts in counted])
     mass_a, mass_b = weights.mass[: len(bags_a)], weights.mass[len(bags_a) :]
     by_fingerprint: dict[int, list[int]] = defaultdict(list)
     for j, b in enumerate(rep):
