@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import heapq
 import math
+import threading
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -85,35 +87,33 @@ class _WordIds(dict):
     (their ids say which they are), every other word numbered as first met."""
 
     def __missing__(self, word: str) -> int:
-        self[word] = len(_WORDS)
-        _WORDS.append(word)
-        return self[word]
+        with _NEW_WORD:  # a word numbered once, whichever thread meets it first
+            if word not in self:
+                _WORDS.append(word)
+                self[word] = len(_WORDS) - 1
+            return dict.__getitem__(self, word)
 
 
 _WORDS = sorted(_FUNCTION_WORDS)
 _WORD_IDS = _WordIds({word: k for k, word in enumerate(_WORDS)})
 
 
-def _bag_ids(bag: Counter) -> tuple[np.ndarray, np.ndarray]:
-    """A bag's word ids and counts, in bag order."""
-    n = len(bag)
-    return np.fromiter(map(_WORD_IDS.__getitem__, bag), np.int64, n), np.fromiter(bag.values(), np.int64, n)
-
-
-_SLOTS = np.zeros(0, np.int64)  # scratch, a slot per word id: a word's place in the pair being weighed
+_NEW_WORD = threading.Lock()
+_SCRATCH = threading.local()  # a slot per word id, a thread's own: a word's place in the pair being weighed
 
 
 def _places(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct word ids among `words` (the pair's vocabulary, in no particular order) and each word's
     place in it: the pair's words numbered 0 .. V - 1 through a scratch slot per word id, without a sort
     (np.unique's sort and bookkeeping cost more than the counting on a pair's few hundred words)."""
-    global _SLOTS
-    if len(_SLOTS) < len(_WORDS):
-        _SLOTS = np.zeros(2 * len(_WORDS), np.int64)
-    _SLOTS[words] = np.arange(len(words))  # each word's slot holds one of its positions, whichever
-    vocabulary = words[_SLOTS[words] == np.arange(len(words))]
-    _SLOTS[vocabulary] = np.arange(len(vocabulary))
-    return vocabulary, _SLOTS[words]
+    slots = getattr(_SCRATCH, "slots", None)
+    if slots is None or len(slots) < len(_WORDS):
+        slots = _SCRATCH.slots = np.zeros(2 * len(_WORDS), np.int64)
+    at = np.arange(len(words))
+    slots[words] = at  # each word's slot holds one of its positions, whichever
+    vocabulary = words[slots[words] == at]
+    slots[vocabulary] = np.arange(len(vocabulary))
+    return vocabulary, slots[words]
 
 
 @lru_cache(maxsize=256)
@@ -127,12 +127,12 @@ class _Weights:
     """Word weights for one pair of versions: words in many paragraphs (the, said) count for little, so two
     unrelated paragraphs score near zero while a heavy rewrite keeps its names and nouns."""
 
-    def __init__(self, bags: list[Counter], ids: list[tuple[np.ndarray, np.ndarray]] | None = None):
-        """ids: each bag's word ids and counts in bag order (_bag_ids), when kept from an earlier pair."""
-        ids = [_bag_ids(bag) for bag in bags] if ids is None else ids
+    def __init__(self, bags: list[Counter]):
         distinct = np.fromiter(map(len, bags), np.int64, len(bags))
-        words = np.concatenate([w for w, _ in ids]) if ids else np.zeros(0, np.int64)
-        counts = np.concatenate([c for _, c in ids]) if ids else np.zeros(0, np.int64)
+        total = int(distinct.sum())
+        # Every bag's word ids and counts, bag after bag: one pass in C, no array a bag.
+        words = np.fromiter(map(_WORD_IDS.__getitem__, chain.from_iterable(bags)), np.int64, total)
+        counts = np.fromiter(chain.from_iterable(map(Counter.values, bags)), np.int64, total)
         self._vocabulary, place = _places(words)
         df = np.bincount(place, minlength=len(self._vocabulary))  # a bag holds a word once
         # A word's weight depends only on how many bags hold it: the very floats of the formula, looked up.
@@ -206,18 +206,11 @@ _ASCII_BYTES = bytes(ord(_FOLD[code] or chr(code)) for code in range(128)) + byt
 _ASCII_DROPPED = bytes(code for code in range(128) if not _FOLD[code])
 
 
-def paragraph_bag(text: str) -> Counter:
-    """A paragraph's comparison words counted. Shared: never changed by its users."""
-    return _counted(text)[0]
-
-
 @lru_cache(maxsize=1 << 14)
-def _counted(text: str) -> tuple[Counter, np.ndarray, np.ndarray]:
-    """A paragraph's bag, and its word ids and counts (_bag_ids), kept for the texts met again (an origin is
-    aligned with each of its republications, which mostly reprint its paragraphs): one look-up a paragraph
-    and pair. Shared: never changed by its users."""
-    bag = Counter(_cached_words(text))
-    return (bag, *_bag_ids(bag))
+def paragraph_bag(text: str) -> Counter:
+    """A paragraph's comparison words counted, kept for the texts met again (an origin is aligned with each of
+    its republications, which mostly reprint its paragraphs). Shared: never changed by its users."""
+    return Counter(_cached_words(text))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -259,19 +252,12 @@ def _runs(matcher: SequenceMatcher, ta: list[str], tb: list[str]) -> list[tuple[
     return runs
 
 
-@lru_cache(maxsize=1 << 12)
-def _diff_words(text: str) -> tuple[list[str], list[str]]:
-    """A text's tokens and their folds, kept: an origin's edited paragraph is compared with each
-    republication's. Shared: never changed by its users."""
-    tokens = text.split()
-    return tokens, _folded_tokens(text, tokens)
-
-
 def similarity_and_diff(a: str, b: str) -> tuple[float, str]:
     """similarity(a, b) and word_diff(a, b). A text whose tokens fold into its comparison words (no token
     holding punctuation between letters, none folding to nothing: most paragraphs) has one word sequence for
     both, so one matcher gives the ratio and the diff's opcodes, where each took a matcher of its own."""
-    (ta, fa), (tb, fb) = _diff_words(a), _diff_words(b)
+    ta, tb = a.split(), b.split()
+    fa, fb = _folded_tokens(a, ta), _folded_tokens(b, tb)
     if fa == _cached_words(a) and fb == _cached_words(b):
         matcher = SequenceMatcher(None, fa, fb, autojunk=False)
         return round(matcher.ratio(), 4), _changed_spans(_runs(matcher, ta, tb))
@@ -548,10 +534,9 @@ def align_versions(
     base: list[Paragraph], rep: list[Paragraph], config: AlignConfig = AlignConfig()
 ) -> list[Fate]:
     """Fates of the origin's body paragraphs (`base`) in a republication (`rep`), boilerplate left out."""
-    counted = [_counted(p.text) for p in base + rep]
-    bags = [bag for bag, _, _ in counted]
-    bags_a, bags_b = bags[: len(base)], bags[len(base) :]
-    weights = _Weights(bags, [(ids, counts) for _, ids, counts in counted])
+    bags_a = [paragraph_bag(p.text) for p in base]
+    bags_b = [paragraph_bag(p.text) for p in rep]
+    weights = _Weights(bags_a + bags_b)
     mass_a, mass_b = weights.mass[: len(bags_a)], weights.mass[len(bags_a) :]
     by_fingerprint: dict[int, list[int]] = defaultdict(list)
     for j, b in enumerate(rep):
