@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import heapq
 import math
-import threading
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -82,74 +81,26 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-class _WordIds(dict):
-    """Words as integers for the array scoring, shared by all pairs a process aligns: function words first
-    (their ids say which they are), every other word numbered as first met."""
-
-    def __missing__(self, word: str) -> int:
-        with _NEW_WORD:  # a word numbered once, whichever thread meets it first
-            if word not in self:
-                _WORDS.append(word)
-                self[word] = len(_WORDS) - 1
-            return dict.__getitem__(self, word)
-
-
-_WORDS = sorted(_FUNCTION_WORDS)
-_WORD_IDS = _WordIds({word: k for k, word in enumerate(_WORDS)})
-
-
-_NEW_WORD = threading.Lock()
-_SCRATCH = threading.local()  # a slot per word id, a thread's own: a word's place in the pair being weighed
-
-
-def _places(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct word ids among `words` (the pair's vocabulary, in no particular order) and each word's
-    place in it: the pair's words numbered 0 .. V - 1 through a scratch slot per word id, without a sort
-    (np.unique's sort and bookkeeping cost more than the counting on a pair's few hundred words)."""
-    slots = getattr(_SCRATCH, "slots", None)
-    if slots is None or len(slots) < len(_WORDS):
-        slots = _SCRATCH.slots = np.zeros(2 * len(_WORDS), np.int64)
-    at = np.arange(len(words))
-    slots[words] = at  # each word's slot holds one of its positions, whichever
-    vocabulary = words[slots[words] == at]
-    slots[vocabulary] = np.arange(len(vocabulary))
-    return vocabulary, slots[words]
-
-
-@lru_cache(maxsize=256)
-def _weight_by_count(n: int) -> np.ndarray:
-    """The weight of a word held by k of n - 1 bags, at k (0 at 0): each count's logarithm once, in Python's
-    math.log (x * 1.0 is x, so these are the very floats of log(n / k) + 0.05 for every word)."""
-    return np.array([0.0, *((math.log(n / k) + 0.05) for k in range(1, n))])
-
-
 class _Weights:
     """Word weights for one pair of versions: words in many paragraphs (the, said) count for little, so two
     unrelated paragraphs score near zero while a heavy rewrite keeps its names and nouns."""
 
     def __init__(self, bags: list[Counter]):
-        distinct = np.fromiter(map(len, bags), np.int64, len(bags))
-        total = int(distinct.sum())
-        # Every bag's word ids and counts, bag after bag: one pass in C, no array a bag.
-        words = np.fromiter(map(_WORD_IDS.__getitem__, chain.from_iterable(bags)), np.int64, total)
-        counts = np.fromiter(chain.from_iterable(map(Counter.values, bags)), np.int64, total)
-        self._vocabulary, place = _places(words)
-        df = np.bincount(place, minlength=len(self._vocabulary))  # a bag holds a word once
-        # A word's weight depends only on how many bags hold it: the very floats of the formula, looked up.
-        idf = _weight_by_count(len(bags) + 1)[df]
-        idf[self._vocabulary < len(_FUNCTION_WORDS)] *= 0.2  # function words a fifth (x * 0.2 as in Python)
+        df = Counter(chain.from_iterable(bags))
+        n = len(bags) + 1
+        # A word's weight depends only on how many bags hold it: each count's logarithm once, not once a word
+        # (x * 1.0 is x, so the products are the very floats of the formula for every word).
+        by_count = [0.0, *((math.log(n / k) + 0.05) for k in range(1, n))]
+        # Each word's weight by its count, function words' a fifth of it (changing a key's value keeps its
+        # place): dictionaries built in C, not a comprehension a word.
+        self.idf = dict(zip(df, map(by_count.__getitem__, df.values()), strict=True))
+        for word in _FUNCTION_WORDS.intersection(df):
+            self.idf[word] *= 0.2
         # The bags as arrays (pair_dice scores pairs of them), and each bag's mass: sum(count * idf) over its
         # words, added in bag order as Python's sum adds them.
-        self.arrays = _BagArrays(distinct, place, counts, len(self._vocabulary))
-        self.idf_vector = np.append(idf, 0.0)  # the padding word weighs nothing
+        self.arrays = _BagArrays(bags, dict(zip(self.idf, range(len(self.idf)), strict=True)))
+        self.idf_vector = np.fromiter(chain(self.idf.values(), [0.0]), np.float64, len(self.idf) + 1)
         self.mass = _sum_in_order(self.arrays.counts * self.idf_vector[self.arrays.words]).tolist()
-
-    @cached_property
-    def idf(self) -> dict[str, float]:
-        """Each word's weight by the word, for the sums over Counters (split and merge growing, long
-        documents' proposals); made when first read (a pair with no split or merge to grow never reads it)."""
-        words = map(_WORDS.__getitem__, self._vocabulary.tolist())
-        return dict(zip(words, self.idf_vector[:-1].tolist(), strict=True))
 
     def overlap(self, a: Counter, b: Counter) -> float:
         if len(a) > len(b):
@@ -430,9 +381,11 @@ def _dice_of(weights: _Weights, i: np.ndarray, j: np.ndarray, overlap: np.ndarra
 
 
 def _sum_in_order(terms: np.ndarray) -> np.ndarray:
-    """Each column's sum, added a row at a time (numpy's sum may add pairwise): Python's sum's order. An
-    accumulation adds each row to the running total, in one call rather than a call a row."""
-    return np.add.accumulate(terms, axis=0)[-1].copy()
+    """Each column's sum, added a row at a time (numpy's sum may add pairwise): Python's sum's order."""
+    total = terms[0].copy()
+    for term in terms[1:]:
+        total += term
+    return total
 
 
 class _BagArrays:
@@ -442,26 +395,25 @@ class _BagArrays:
 
     DENSE = 1 << 22  # cells of the bag x word matrix
 
-    def __init__(self, distinct: np.ndarray, words: np.ndarray, counts: np.ndarray, vocabulary: int) -> None:
-        """distinct: each bag's number of words; words, counts: every bag's word ids (0 .. vocabulary - 1) and
-        counts in bag order, bag after bag."""
-        self.pad = vocabulary
+    def __init__(self, bags: list[Counter], vocabulary: dict[str, int]) -> None:
+        self.pad = len(vocabulary)
         self.size = self.pad + 1
-        self.distinct = distinct
-        total = len(words)
-        n = len(distinct)
-        row = np.repeat(np.arange(n, dtype=np.int64), self.distinct)
+        self.distinct = np.fromiter(map(len, bags), np.int64, len(bags))
+        total = int(self.distinct.sum())
+        words = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(bags)), np.int64, total)
+        counts = np.fromiter(chain.from_iterable(bag.values() for bag in bags), np.int64, total)
+        row = np.repeat(np.arange(len(bags), dtype=np.int64), self.distinct)
         place = np.arange(total, dtype=np.int64) - np.repeat(
             np.cumsum(self.distinct) - self.distinct, self.distinct
         )
         width = max(1, int(self.distinct.max(initial=0)))
-        self.words = np.full((width, n), self.pad, np.int64)  # a column per bag
-        self.counts = np.zeros((width, n), np.int64)
+        self.words = np.full((width, len(bags)), self.pad, np.int64)  # a column per bag
+        self.counts = np.zeros((width, len(bags)), np.int64)
         self.words[place, row] = words
         self.counts[place, row] = counts
         self.dense = None
-        if n * self.size <= self.DENSE:
-            self.dense = np.zeros((n, self.size), np.int64)
+        if len(bags) * self.size <= self.DENSE:
+            self.dense = np.zeros((len(bags), self.size), np.int64)
             self.dense[row, words] = counts
         else:
             keys = row * self.size + words
