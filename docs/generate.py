@@ -55,6 +55,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: CPU and wall seconds per step of main and #13's align with its ASCII fold of "
         "paragraph words too, started together (`bench.run_cpu`), quoted in prose",
     ),
+    "run-cpu-align-matcher.json": (
+        "pipeline.md",
+        "hand-written: CPU and wall seconds per step of main and #13's align2 (one matcher for a changed "
+        "paragraph's similarity and word diff) started together (`bench.run_cpu`), quoted in a table",
+    ),
     "run-cpu-speed.json": (
         "pipeline.md",
         "hand-written: CPU and wall seconds per step of main and #13's speed (the strong rules' words in one "

@@ -190,11 +190,29 @@ def word_edits(a: str, b: str) -> list[tuple[bool, str, str]]:
     report page's marks, so the two never disagree."""
     ta, tb = a.split(), b.split()
     fa, fb = _folded_tokens(a, ta), _folded_tokens(b, tb)
+    return _runs(SequenceMatcher(None, fa, fb, autojunk=False), ta, tb)
+
+
+def _runs(matcher: SequenceMatcher, ta: list[str], tb: list[str]) -> list[tuple[bool, str, str]]:
+    """word_edits' runs from the matcher of the folded tokens of `ta` and `tb`."""
+    fa, fb = matcher.a, matcher.b
     runs = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         same = op == "equal" or "".join(fa[i1:i2]) == "".join(fb[j1:j2])
         runs.append((same, " ".join(ta[i1:i2]), " ".join(tb[j1:j2])))
     return runs
+
+
+def similarity_and_diff(a: str, b: str) -> tuple[float, str]:
+    """similarity(a, b) and word_diff(a, b). A text whose tokens fold into its comparison words (no token
+    holding punctuation between letters, none folding to nothing: most paragraphs) has one word sequence for
+    both, so one matcher gives the ratio and the diff's opcodes, where each took a matcher of its own."""
+    ta, tb = a.split(), b.split()
+    fa, fb = _folded_tokens(a, ta), _folded_tokens(b, tb)
+    if fa == _cached_words(a) and fb == _cached_words(b):
+        matcher = SequenceMatcher(None, fa, fb, autojunk=False)
+        return round(matcher.ratio(), 4), _changed_spans(_runs(matcher, ta, tb))
+    return similarity(a, b), _changed_spans(_runs(SequenceMatcher(None, fa, fb, autojunk=False), ta, tb))
 
 
 # fold_token of an ASCII character that is no white space: NFKC changes no ASCII text and casefold is lower()
@@ -223,9 +241,13 @@ def _folded_tokens(text: str, tokens: list[str]) -> list[str]:
 
 def word_diff(a: str, b: str) -> str:
     """The changed spans only, as `[-deleted-]{+inserted+}` joined by ` … `."""
+    return _changed_spans(word_edits(a, b))
+
+
+def _changed_spans(runs: list[tuple[bool, str, str]]) -> str:
     return " … ".join(
         (f"[-{deleted}-]" if deleted else "") + (f"{{+{inserted}+}}" if inserted else "")
-        for same, deleted, inserted in word_edits(a, b)
+        for same, deleted, inserted in runs
         if not same
     )
 
@@ -555,13 +577,11 @@ def align_versions(
         if (i, j) in exact:
             fates.append(Fate(a.para_idx, b.para_idx, "survived", 1.0, None))
         else:
-            fates.append(
-                Fate(a.para_idx, b.para_idx, "changed", similarity(a.text, b.text), word_diff(a.text, b.text))
-            )
+            fates.append(Fate(a.para_idx, b.para_idx, "changed", *similarity_and_diff(a.text, b.text)))
     for bases, reps, fate in groups:
         text_a = " ".join(base[i].text for i in bases)
         text_b = " ".join(rep[j].text for j in reps)
-        sim, diff = similarity(text_a, text_b), word_diff(text_a, text_b)
+        sim, diff = similarity_and_diff(text_a, text_b)
         for i in bases:
             for j in reps:
                 fates.append(Fate(base[i].para_idx, rep[j].para_idx, fate, sim, diff))
@@ -583,16 +603,8 @@ def align_versions(
         matched_a.add(i)
         matched_b.add(j)
         a, b = base[i], rep[j]
-        same = (i, j) in exact
-        fates.append(
-            Fate(
-                a.para_idx,
-                b.para_idx,
-                "moved",
-                1.0 if same else similarity(a.text, b.text),
-                None if same else word_diff(a.text, b.text),
-            )
-        )
+        sim, diff = (1.0, None) if (i, j) in exact else similarity_and_diff(a.text, b.text)
+        fates.append(Fate(a.para_idx, b.para_idx, "moved", sim, diff))
 
     fates += [
         Fate(p.para_idx, None, "disappeared", None, None) for i, p in enumerate(base) if i not in matched_a

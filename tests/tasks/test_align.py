@@ -442,3 +442,46 @@ def test_the_score_bound_drops_only_pairs_that_are_not_kept(monkeypatch):
         assert bounded == every
         assert list(bounded[0]) == list(every[0])  # the same pairs in the same order
     assert dropped > 1000  # the bound leaves most pairs out
+
+
+def test_word_weights_are_the_formula_of_how_many_bags_hold_a_word():
+    """A word's weight in a pair is log(n / k) + 0.05 for k of the pair's n - 1 bags holding it, a fifth of
+    that for a function word, the bags' masses Python's sums of count x weight; word ids are shared by all
+    pairs a process weighs, so most pairs here meet words numbered by earlier ones."""
+    import math
+    import random
+    from collections import Counter
+
+    import tasks.align as align
+
+    rng = random.Random(17)
+    for _ in range(50):
+        bags = _random_bags(rng, rng.randint(0, 15))
+        held = Counter(word for bag in bags for word in bag)
+        n = len(bags) + 1
+        want = {
+            w: (math.log(n / k) + 0.05) * (0.2 if w in align._FUNCTION_WORDS else 1.0)
+            for w, k in held.items()
+        }
+        weights = align._Weights(bags)
+        assert weights.idf == want
+        assert weights.mass == [sum(c * want[w] for w, c in bag.items()) for bag in bags]
+
+
+def test_one_matcher_for_similarity_and_diff_gives_both_as_two_would():
+    """Changed paragraphs get their similarity and word diff from one matcher when the two word sequences
+    agree: the very ratio and diff of similarity and word_diff, on texts whose tokens hold punctuation, quotes
+    and numbers (where the sequences differ) and on texts without."""
+    import random
+
+    from tasks.align import similarity, similarity_and_diff
+
+    rng = random.Random(23)
+    words = (A + " " + B + " " + C).split() + ["U.S.", "don't", "e-mail", "3.5", "—", "“Yes,”", "Straße"]
+    for _ in range(400):
+        a = rng.choices(words, k=rng.randint(0, 30))
+        b = [w for w in a if rng.random() > 0.25] + rng.choices(words, k=rng.randint(0, 5))
+        if rng.random() < 0.5:  # plain words only: the one-matcher path
+            a, b = ([w for w in x if w.isalpha()] for x in (a, b))
+        a, b = " ".join(a), " ".join(b)
+        assert similarity_and_diff(a, b) == (similarity(a, b), word_diff(a, b))
