@@ -138,21 +138,29 @@ def _metadata(fields: dict) -> dict[str, str]:
 
 
 # The keys a static-site generator builds a page's address from: an explicit address (Jekyll's `permalink`,
-# Hugo's `url`), else the page's `slug` under its date (`/blog/:year/:month/:day/:slug/`, the pattern of
-# Hugo and Jekyll blogs). A permalink with placeholders (`/:year/:title/`) is a pattern, not an address.
-_ADDRESS_KEYS = ("permalink", "url")
+# Hugo's `url`, Zola's and Gatsby's `path`: "inside-rust/2025/08/20/electing-new-project-directors-2025"),
+# else the page's `slug` under its date (`/blog/:year/:month/:day/:slug/`, the pattern of Hugo and Jekyll
+# blogs). A permalink with placeholders (`/:year/:title/`) is a pattern, not an address.
+_ADDRESS_KEYS = ("permalink", "url", "path")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# A `path` may name a file the page shows or is built from (`path: images/harbour.png`), not the page.
+_FILE_NAME = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|pdf|md|markdown|ipynb|rmd)$", re.IGNORECASE)
 
 
 def page_address(fields: dict) -> str | None:
-    """The address the front matter gives its page, as the site builds it: its `permalink` or `url` (a path,
-    trailing slash dropped), else its date's day and its `slug` ("2026-02-23/forum-closing"); None when it
-    gives neither. A draft of a post in the site's repository and the post as published carry the same one,
-    whatever the text became in between (their titles may differ: a draft's working title); two posts of a
-    series have a slug and a date each (two posts on one slug, years apart, are two pages)."""
+    """The address the front matter gives its page, as the site builds it: its `permalink`, `url` or `path`
+    (a path, trailing slash dropped), else its date's day and its `slug` ("2026-02-23/forum-closing"); None
+    when it gives neither. A draft of a post in the site's repository and the post as published carry the
+    same one, whatever the text became in between (their titles may differ: a draft's working title); two
+    posts of a series have a slug and a date each (two posts on one slug, years apart, are two pages)."""
     for key in _ADDRESS_KEYS:
         value = fields.get(key)
-        if isinstance(value, str) and value.strip() and ":" not in value.split("://")[-1]:
+        if (
+            isinstance(value, str)
+            and value.strip()
+            and ":" not in value.split("://")[-1]
+            and not (key == "path" and _FILE_NAME.search(value.strip()))
+        ):
             return value.strip().rstrip("/") or "/"
     slug = fields.get("slug")
     if not isinstance(slug, str | int) or not str(slug).strip():

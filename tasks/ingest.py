@@ -46,7 +46,8 @@ from tasks.repair import repair_unicode
 # ingest-8: the page address a Markdown file's front matter gives (slug and date, permalink) is stored.
 # ingest-9: a front matter block opening with a comment line is front matter, its fields read as they can be.
 # ingest-10: a front matter block of a file with Windows line ends (CRLF) is closed by its "---\r" line.
-INGEST_VERSION = "ingest-10"
+# ingest-11: a front matter's `path` (Zola, Gatsby) is its page's address, as `permalink` and `url` are.
+INGEST_VERSION = "ingest-11"
 TEXT_SUFFIXES = {".txt", ".md"}
 MARKDOWN_SUFFIXES = {".md"}  # read with their front matter as metadata
 JSONL_SUFFIXES = {".jsonl", ".jsonl.gz", ".jsonl.zst"}

@@ -1416,8 +1416,10 @@ def _year_reader(
 
 
 # A document's day as its page was dated (link-17): the front matter's, where its address is a slug under
-# a day (tasks.frontmatter.page_address), else `published_at` (a file's commit, in a repository's history).
-_ADDRESS_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)/")
+# a day (tasks.frontmatter.page_address) or a path through the day's folders (Zola's and Jekyll's
+# `inside-rust/2025/08/20/slug`, link-21), else `published_at` (a file's commit, in a repository's history,
+# which a site's migration commit dates alike for every post).
+_ADDRESS_DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)/|(?:^|/)(\d{4})/(\d\d)/(\d\d)/")
 
 
 def _page_days(docs: pa.Table) -> np.ndarray:
@@ -1435,10 +1437,13 @@ def _page_days(docs: pa.Table) -> np.ndarray:
             )
     if "page_address" in docs.column_names:
         for d, address in enumerate(docs.column("page_address").to_pylist()):
-            m = _ADDRESS_DAY.match(address or "")
+            m = _ADDRESS_DAY.search(address or "")
             if m:
-                day = datetime.date(int(m[1]), int(m[2]), int(m[3]))
-                days[d] = (day - datetime.date(1970, 1, 1)).days
+                year, month, day = (int(g) for g in m.groups() if g is not None)
+                try:
+                    days[d] = (datetime.date(year, month, day) - datetime.date(1970, 1, 1)).days
+                except ValueError:  # "2025/13/40/": folders that name no day
+                    continue
     return days
 
 
@@ -1468,16 +1473,23 @@ def _yearly_reader(
     ).to_numpy()
     key = key.astype(np.int64)
     days = _page_days(docs)
+    dated = days != np.iinfo(np.int32).min
 
     def yearly(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Per pair: one outlet, one standing title, not one address, a year apart within the slack."""
+        """Per pair: one outlet, one standing title, not one address, whole years apart within the slack (a
+        year, or more: an outlet's election of 2023 and of 2025, the one between not in the corpus)."""
+        gap = np.abs(days[x] - days[y]).astype(np.float64)
+        years = np.rint(gap / 365.25)
         return (
             (key[x] >= 0)
             & (key[x] == key[y])
             & (outlet[x] >= 0)
             & (outlet[x] == outlet[y])
             & (url[x] != url[y])
-            & (np.abs(np.abs(days[x] - days[y]) - 365) <= config.yearly_slack_days)
+            & dated[x]
+            & dated[y]
+            & (years >= 1)
+            & (np.abs(gap - years * 365.25) <= config.yearly_slack_days)
         )
 
     # Judged per pair of addresses: a document at this year's address is this year's post, whatever text it

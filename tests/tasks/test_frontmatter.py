@@ -196,6 +196,11 @@ def test_the_page_address_is_the_permalink_or_the_slug_under_its_day():
         == "/blog/harbour-closing.html"
     )
     assert address("url: /blog/harbour-closing.html") == "/blog/harbour-closing.html"
+    # Zola's (and Gatsby's) `path` is the page's address, its day in its folders (ingest-11); a `path` naming
+    # an image or a source file is not.
+    zola = '+++\npath = "inside-harbour/2025/08/20/harbour-closing"\ntitle = "Closing"\n+++\n\nThe body.'
+    assert split_front_matter(zola).fields.get("page") == "inside-harbour/2025/08/20/harbour-closing"
+    assert address("path: images/harbour.png\nslug: harbour\ndate: 2026-01-01") == "2026-01-01/harbour"
     assert address("permalink: /:year/:title/\nslug: harbour\ndate: 2026-01-01") == "2026-01-01/harbour"
     # A slug without a date, or a date alone, names no page.
     assert address("slug: harbour-closing") is None
