@@ -134,6 +134,9 @@ def _metadata(fields: dict) -> dict[str, str]:
     page = page_address(fields)
     if page:
         meta["page"] = page
+    aliases = page_aliases(fields)
+    if aliases:
+        meta["aliases"] = "\n".join(aliases)
     return meta
 
 
@@ -167,6 +170,27 @@ def page_address(fields: dict) -> str | None:
         return None
     day = _day(next((fields[k] for k in _DATE_KEYS if fields.get(k)), None))
     return f"{day}/{str(slug).strip().strip('/')}" if day else None
+
+
+# The keys a static-site generator keeps a moved page's former addresses under, each redirected to the page:
+# Hugo's and Zola's `aliases`, Jekyll's `redirect_from` (jekyll-redirect-from).
+_ALIAS_KEYS = ("aliases", "redirect_from")
+_MAX_ALIASES = 20
+
+
+def page_aliases(fields: dict) -> list[str]:
+    """The former addresses of the page the front matter gives (`aliases`, `redirect_from`; a string or a list
+    of them, trailing slash dropped), in order: a post moved to a new address keeps its old one as an alias,
+    so that its first version, at the old address, and its later ones are one page (link-21: Rust's post on
+    renaming its default branch, whose address was fixed to match the file's name the day it was posted)."""
+    out: list[str] = []
+    for key in _ALIAS_KEYS:
+        value = fields.get(key)
+        for item in (value if isinstance(value, list) else [value])[:_MAX_ALIASES]:
+            # An alias is an address of this site: a whole URL (another site's page) is none.
+            if isinstance(item, str) and item.strip() and ":" not in item:
+                out.append(item.strip().rstrip("/") or "/")
+    return list(dict.fromkeys(out))
 
 
 def _day(value: object) -> str | None:

@@ -46,7 +46,8 @@ from tasks.repair import repair_unicode
 # ingest-8: the page address a Markdown file's front matter gives (slug and date, permalink) is stored.
 # ingest-9: a front matter block opening with a comment line is front matter, its fields read as they can be.
 # ingest-10: a front matter block of a file with Windows line ends (CRLF) is closed by its "---\r" line.
-# ingest-11: a front matter's `path` (Zola, Gatsby) is its page's address, as `permalink` and `url` are.
+# ingest-11: a front matter's `path` (Zola, Gatsby) is its page's address, as `permalink` and `url` are; its
+# `aliases` (Hugo, Zola) or `redirect_from` (Jekyll), the page's former addresses, are stored.
 INGEST_VERSION = "ingest-11"
 TEXT_SUFFIXES = {".txt", ".md"}
 MARKDOWN_SUFFIXES = {".md"}  # read with their front matter as metadata
@@ -102,6 +103,8 @@ class RawDocument:
     # The address the file's front matter gives its page (frontmatter.page_address): an outlet's documents at
     # one are versions of one page, as at one URL (a post's draft in the site's repository and the post).
     page_address: str | None = None
+    # ... and the page's former addresses it gives (frontmatter.page_aliases): a moved page's old address.
+    page_aliases: tuple[str, ...] = ()
     # Paragraphs the reader found standing in a box of links on the page (tasks/html.py, html-9): page
     # chrome by the page's markup, which the text alone does not show. Flagged as boilerplate.
     in_link_boxes: tuple[str, ...] = ()
@@ -409,6 +412,16 @@ def _document(
         warnings=warnings,
         front_matter=front_matter is not None,
         page_address=storable("page_address", front_matter.fields.get("page"))[0] if front_matter else None,
+        page_aliases=tuple(
+            a
+            for a in (
+                storable("page_address", line)[0]
+                for line in front_matter.fields.get("aliases", "").split("\n")
+            )
+            if a
+        )
+        if front_matter
+        else (),
         # As the text: a paragraph's repaired form is what the flags will meet.
         in_link_boxes=tuple(repair_unicode(line)[0] for line in in_link_boxes),
     )

@@ -75,6 +75,7 @@ LINK_DOCUMENT_COLUMNS = [
     "url",
     "title",
     "page_address",
+    "page_aliases",
     *DOCUMENT_EVIDENCE,
 ]
 LINK_PARAGRAPH_COLUMNS = [
@@ -973,7 +974,9 @@ def page_groups(docs: pa.Table, outlet: np.ndarray) -> np.ndarray:
     author and published days later with its middle rewritten (issue 12, class 2 and 3), has one slug and
     one date in all three. Two posts of a series have their own (two issues of a newsletter, two years'
     calls), and one slug under two dates is two pages (Openscapes's conference post and its later post
-    reusing the slug). A collision is still told apart by url_versions."""
+    reusing the slug). A page moved to a new address names its old one among its aliases (`page_aliases`,
+    link-21): its versions at the old address are the same page. A collision is still told apart by
+    url_versions."""
     by_url = url_groups(docs.column("canonical_url"))
     if "page_address" not in docs.column_names:
         return by_url
@@ -985,8 +988,40 @@ def page_groups(docs: pa.Table, outlet: np.ndarray) -> np.ndarray:
     key = pc.binary_join_element_wise(pa.array(outlet.astype(str)), address, "\x1f")
     by_page = url_groups(pc.if_else(pa.array(known), key, pa.nulls(len(key), pa.string())))
     joined = np.flatnonzero((by_url != np.arange(len(by_url))) | (by_page != np.arange(len(by_page))))
-    pairs = np.concatenate([np.stack([by_url[joined], joined], 1), np.stack([by_page[joined], joined], 1)])
+    pairs = [np.stack([by_url[joined], joined], 1), np.stack([by_page[joined], joined], 1)]
+    pairs.append(_moved_page_pairs(docs, outlet, address, known))
+    pairs = np.concatenate(pairs)
     return document_groups(pairs[pairs[:, 0] != pairs[:, 1]], len(by_url))
+
+
+def _address_key(address: str) -> str:
+    """An address as a page's aliases and its address both name it: "2023/08/30/post.html" and
+    "/2023/08/30/post/" are the page at "2023/08/30/post"."""
+    return address.strip("/").removesuffix(".html").removesuffix(".htm")
+
+
+def _moved_page_pairs(docs: pa.Table, outlet: np.ndarray, address: pa.Array, known: np.ndarray) -> np.ndarray:
+    """(a, b) document pairs of one outlet where b's front matter names a's address among its page's former
+    addresses (`page_aliases`): a's page moved to b's address. Few documents name aliases; only when some do
+    are the others' addresses read."""
+    none = np.zeros((0, 2), dtype=np.int64)
+    if "page_aliases" not in docs.column_names:
+        return none
+    aliases = docs.column("page_aliases").combine_chunks()
+    moved = np.flatnonzero(aliases.is_valid().to_numpy(zero_copy_only=False) & (outlet >= 0))
+    if not len(moved):
+        return none
+    former: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for d, names in zip(moved.tolist(), aliases.take(pa.array(moved)).to_pylist(), strict=True):
+        for name in names or ():
+            former[(int(outlet[d]), _address_key(name))].append(d)
+    at = np.flatnonzero(known)
+    out = [
+        (a, b)
+        for a, page in zip(at.tolist(), address.take(pa.array(at)).to_pylist(), strict=True)
+        for b in former.get((int(outlet[a]), _address_key(page)), ())
+    ]
+    return np.array(out, dtype=np.int64).reshape(-1, 2)
 
 
 def same_url_pairs(group: np.ndarray) -> np.ndarray:

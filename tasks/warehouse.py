@@ -95,6 +95,9 @@ SCHEMAS: dict[str, pa.Schema] = {
             # ... and the address its front matter gives its page (a slug under a date, a permalink): an
             # outlet's documents at one are versions of one page, a draft without a URL among them.
             ("page_address", pa.string()),
+            # ... and the page's former addresses its front matter gives (`aliases`, `redirect_from`): a page
+            # moved to a new address is one page with its versions at the old one.
+            ("page_aliases", pa.list_(pa.string())),
         ]
     ),
     "paragraphs": pa.schema(

@@ -208,6 +208,14 @@ def test_the_page_address_is_the_permalink_or_the_slug_under_its_day():
     assert split_front_matter(HUGO_TOML).fields.get("page") is None
 
 
+def test_a_moved_pages_former_addresses_are_its_aliases():
+    zola = '+++\npath = "2025/10/16/harbour-closing"\naliases = ["2025/10/16/harbor-closing/"]\n+++\n\nBody.'
+    assert split_front_matter(zola).fields.get("aliases") == "2025/10/16/harbor-closing"
+    jekyll = "---\nredirect_from:\n  - /old/harbour.html\n  - https://other.example/x\n---\n\nBody."
+    assert split_front_matter(jekyll).fields.get("aliases") == "/old/harbour.html"
+    assert "aliases" not in split_front_matter("---\ntitle: Harbour\n---\n\nBody.").fields
+
+
 def test_a_draft_and_its_post_store_the_address_their_front_matter_gives(tmp_path):
     post = (
         "---\nslug: harbour-closing\ntitle: 'Our harbour office is closed'\ndate: '2026-02-23'\n---\n\n{}\n"
@@ -223,6 +231,14 @@ def test_a_draft_and_its_post_store_the_address_their_front_matter_gives(tmp_pat
         "Our harbour office is closed",
     ]
     assert docs_table.column("page_address").to_pylist() == ["2026-02-23/harbour-closing"] * 2
+    assert docs_table.column("page_aliases").to_pylist() == [None, None]
+    moved = (
+        '+++\npath = "2026/02/23/harbour-closing"\naliases = ["2026/02/23/harbor", "/x/"]\n+++\n\nClosed.\n'
+    )
+    write(tmp_path / "zola" / "moved.md", moved)
+    docs, _ = read_inputs(discover_inputs([tmp_path / "zola"])[0])
+    docs_table, _ = prepare_documents(docs)
+    assert docs_table.column("page_aliases").to_pylist() == [["2026/02/23/harbor", "/x"]]
 
 
 def test_front_matter_of_a_file_with_windows_line_ends_is_metadata():
