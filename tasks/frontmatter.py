@@ -134,6 +134,11 @@ def _metadata(fields: dict) -> dict[str, str]:
     page = page_address(fields)
     if page:
         meta["page"] = page
+    # The page's day as its front matter dates it ("2023-08-30"): a manifest may date the file otherwise (by
+    # the commit that moved it), and what tells an outlet's yearly posts apart is the page's own (link-21).
+    day = _day(next((fields[k] for k in _DATE_KEYS if fields.get(k)), None))
+    if day:
+        meta["day"] = day
     aliases = page_aliases(fields)
     if aliases:
         meta["aliases"] = "\n".join(aliases)

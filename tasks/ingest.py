@@ -11,7 +11,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -47,7 +47,8 @@ from tasks.repair import repair_unicode
 # ingest-9: a front matter block opening with a comment line is front matter, its fields read as they can be.
 # ingest-10: a front matter block of a file with Windows line ends (CRLF) is closed by its "---\r" line.
 # ingest-11: a front matter's `path` (Zola, Gatsby) is its page's address, as `permalink` and `url` are; its
-# `aliases` (Hugo, Zola) or `redirect_from` (Jekyll), the page's former addresses, are stored.
+# `aliases` (Hugo, Zola) or `redirect_from` (Jekyll), the page's former addresses, are stored, and the day its
+# date gives the page (`page_day`).
 INGEST_VERSION = "ingest-11"
 TEXT_SUFFIXES = {".txt", ".md"}
 MARKDOWN_SUFFIXES = {".md"}  # read with their front matter as metadata
@@ -105,6 +106,8 @@ class RawDocument:
     page_address: str | None = None
     # ... and the page's former addresses it gives (frontmatter.page_aliases): a moved page's old address.
     page_aliases: tuple[str, ...] = ()
+    # ... and the day its front matter dates the page (whatever date the manifest gives the file).
+    page_day: date | None = None
     # Paragraphs the reader found standing in a box of links on the page (tasks/html.py, html-9): page
     # chrome by the page's markup, which the text alone does not show. Flagged as boilerplate.
     in_link_boxes: tuple[str, ...] = ()
@@ -422,6 +425,7 @@ def _document(
         )
         if front_matter
         else (),
+        page_day=_page_day(front_matter.fields.get("day")) if front_matter else None,
         # As the text: a paragraph's repaired form is what the flags will meet.
         in_link_boxes=tuple(repair_unicode(line)[0] for line in in_link_boxes),
     )
@@ -438,6 +442,13 @@ def _dates(meta: dict[str, str | None]) -> tuple[dict[str, datetime | None], tup
             dates[key] = None
             warnings.append(f"{str(err).replace('published_at', key, 1)}; ingested without it")
     return dates, tuple(warnings)
+
+
+def _page_day(day: str | None) -> date | None:
+    try:
+        return date.fromisoformat(day) if day else None
+    except ValueError:  # "2023-02-30": no day
+        return None
 
 
 def storable(key: str, value: str | None) -> tuple[str | None, list[str]]:

@@ -76,6 +76,7 @@ LINK_DOCUMENT_COLUMNS = [
     "title",
     "page_address",
     "page_aliases",
+    "page_day",
     *DOCUMENT_EVIDENCE,
 ]
 LINK_PARAGRAPH_COLUMNS = [
@@ -1452,8 +1453,8 @@ def _year_reader(
 
 # A document's day as its page was dated (link-17): the front matter's, where its address is a slug under
 # a day (tasks.frontmatter.page_address) or a path through the day's folders (Zola's and Jekyll's
-# `inside-rust/2025/08/20/slug`, link-21), else `published_at` (a file's commit, in a repository's history,
-# which a site's migration commit dates alike for every post).
+# `inside-rust/2025/08/20/slug`, link-21), else its date (`page_day`, link-21), else `published_at` (a file's
+# commit, in a repository's history, which a site's migration commit dates alike for every post).
 _ADDRESS_DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)/|(?:^|/)(\d{4})/(\d\d)/(\d\d)/")
 
 
@@ -1470,6 +1471,11 @@ def _page_days(docs: pa.Table) -> np.ndarray:
             days = np.where(valid, np.floor_divide(np.nan_to_num(seconds), scale * 86400), none).astype(
                 np.int64
             )
+    if "page_day" in docs.column_names:
+        # The front matter's own date: a file's commit (a site's migration) is not the page's day.
+        day = docs.column("page_day").combine_chunks()
+        given = day.is_valid().to_numpy(zero_copy_only=False)
+        days = np.where(given, pc.fill_null(pc.cast(day, pa.int32()), 0).to_numpy(zero_copy_only=False), days)
     if "page_address" in docs.column_names:
         for d, address in enumerate(docs.column("page_address").to_pylist()):
             m = _ADDRESS_DAY.search(address or "")

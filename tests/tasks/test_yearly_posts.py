@@ -4,7 +4,7 @@ alike; an edition of a standing text re-issued a year on, recast in a paragraph 
 text (issue 12, class 2; docs/linking.md, link-17)."""
 
 import dataclasses
-from datetime import datetime
+from datetime import date, datetime
 
 from tasks.evidence import own_share, standing_title_of
 from tasks.stories import find_stories
@@ -212,10 +212,12 @@ def test_an_outlets_first_call_and_a_later_years_call_dated_by_their_paths_are_t
     # Both files dated by one migration commit (their published_at alike); their front matter's `path` puts
     # each under its own day, two years apart. The first call names no instance in its title, the later
     # one its year.
-    def call(doc_id: str, paragraphs: list[str], title: str, address: str):
+    def call(doc_id: str, paragraphs: list[str], title: str, address: str | None, day: date | None = None):
         doc = raw(doc_id, "gadget", paragraphs, 1)
         migrated = datetime(2025, 3, 27, 22, 28)
-        return dataclasses.replace(doc, title=title, page_address=address, published_at=migrated, url=None)
+        return dataclasses.replace(
+            doc, title=title, page_address=address, page_day=day, published_at=migrated, url=None
+        )
 
     docs = [
         call("call-23", CALL_23, "Electing New Gadget Stewards", "2023/08/30/electing-new-gadget-stewards"),
@@ -239,6 +241,10 @@ def test_an_outlets_first_call_and_a_later_years_call_dated_by_their_paths_are_t
     undated = [dataclasses.replace(d, page_address=d.page_address.split("/")[-1]) for d in docs]
     rows = by_doc(find_stories(*corpus(*undated))[0])
     assert rows["call-23"]["story_id"] == rows["call-25"]["story_id"]
+    # The first call's file from before the site gave it a `path`: its front matter's date dates it.
+    docs[0] = call("call-23", CALL_23, "Electing New Gadget Stewards", None, date(2023, 8, 30))
+    rows = by_doc(find_stories(*corpus(*docs))[0])
+    assert rows["call-25"]["story_id"] != rows["call-23"]["story_id"]
 
 
 def test_a_standing_title_leaves_its_instance_out():
