@@ -1537,6 +1537,24 @@ def _yearly_reader(
     # began from (a draft of the next review begun as a copy of last year's, the front matter already the
     # new one's: the same text as last year's post, and one page with this year's).
     pages: dict[tuple[int, int], bool] = {}
+    named: dict[int, set[str]] = {}
+
+    def days_of(d: int) -> set[str]:
+        if d not in named:
+            named[d] = dates_of(text_of(d))
+        return named[d]
+
+    def its_own(p: int, q: int) -> bool:
+        """Each of two years' posts is that year's: each names its own days (a call's deadlines, an
+        election's dates: link-12's evidence for a series' instances; link-21: the next year's call copied
+        from the last but its days, Rust's 2025 director election "mostly copy-pasted from last year's
+        post"), or each has a quarter of its words its own."""
+        mine, theirs = days_of(p), days_of(q)
+        if mine and theirs and mine != theirs:
+            return True
+        return (
+            min(own_share(text_of(p), text_of(q)), own_share(text_of(q), text_of(p))) >= config.min_own_share
+        )
 
     def two_years(x: int, y: int) -> bool:
         page = (min(url[x], url[y]), max(url[x], url[y]))
@@ -1545,9 +1563,7 @@ def _yearly_reader(
             xs, ys = np.repeat(one, len(other)), np.tile(other, len(one))
             dated = yearly(xs, ys)
             pages[page] = any(
-                min(own_share(text_of(p), text_of(q)), own_share(text_of(q), text_of(p)))
-                >= config.min_own_share
-                for p, q in zip(xs[dated].tolist(), ys[dated].tolist(), strict=True)
+                its_own(p, q) for p, q in zip(xs[dated].tolist(), ys[dated].tolist(), strict=True)
             )
         return pages[page]
 

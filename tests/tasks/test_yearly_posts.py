@@ -247,6 +247,32 @@ def test_an_outlets_first_call_and_a_later_years_call_dated_by_their_paths_are_t
     assert rows["call-25"]["story_id"] != rows["call-23"]["story_id"]
 
 
+def test_next_terms_call_copied_from_the_last_but_its_days_is_another_story():
+    # The 2025 call is the 2023 one copied, its seats and people too; only its days are its own (under a
+    # quarter of its words): the days a call names are its instance (link-21).
+    copied = [CALL_25[5] if k == 5 else p for k, p in enumerate(CALL_23)]
+    assert CALL_23[5] != copied[5] and own_share(copied, CALL_23) < 0.25
+
+    def call(doc_id: str, paragraphs: list[str], title: str, day: date):
+        doc = raw(doc_id, "gadget", paragraphs, 1)
+        return dataclasses.replace(doc, title=title, page_day=day, url=f"https://gadget.example/{doc_id}")
+
+    first = call("call-23", CALL_23, "Electing New Gadget Stewards", date(2023, 8, 30))
+    rows = by_doc(
+        find_stories(
+            *corpus(first, call("call-25", copied, "Electing new Gadget Stewards 2025", date(2025, 8, 20)))
+        )[0]
+    )
+    assert rows["call-23"]["story_id"] != rows["call-25"]["story_id"]
+    # The same days again (a copy re-posted two years on): one text.
+    rows = by_doc(
+        find_stories(
+            *corpus(first, call("call-25", CALL_23, "Electing new Gadget Stewards 2025", date(2025, 8, 20)))
+        )[0]
+    )
+    assert rows["call-23"]["story_id"] == rows["call-25"]["story_id"]
+
+
 def test_a_standing_title_leaves_its_instance_out():
     assert standing_title_of("Electing New Gadget Stewards") == standing_title_of(
         "Electing new Gadget Stewards 2025"
