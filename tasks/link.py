@@ -33,8 +33,10 @@ import numpy as np
 # two years' instances each about its own year are apart (evidence.year_of).
 # link-19: a run of instance words in a title is one slot ("September" and "September 2025" name one series's
 # instances); "the 22nd of December" is a day (evidence.series_of, dates_of).
-# link-21: an outlet's yearly posts are whole years apart (a year or more), dated by their page's day folders
-# too; a standing title leaves its instance out (stories._yearly_reader, evidence.standing_title_of).
+# link-21: an outlet's yearly posts are whole years apart (a year or more), dated by the page's own day (its
+# front matter's date or address folders, documents.page_day), each its year's by its own text or its own
+# days; a standing title leaves its instance out (stories._yearly_reader, evidence.standing_title_of); a
+# page's former addresses (documents.page_aliases) are the page (stories.page_groups).
 LINK_VERSION = "link-21"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,

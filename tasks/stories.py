@@ -1514,7 +1514,7 @@ def _yearly_reader(
     ).to_numpy()
     key = key.astype(np.int64)
     days = _page_days(docs)
-    dated = days != np.iinfo(np.int32).min
+    has_day = days != np.iinfo(np.int32).min
 
     def yearly(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Per pair: one outlet, one standing title, not one address, whole years apart within the slack (a
@@ -1527,8 +1527,8 @@ def _yearly_reader(
             & (outlet[x] >= 0)
             & (outlet[x] == outlet[y])
             & (url[x] != url[y])
-            & dated[x]
-            & dated[y]
+            & has_day[x]
+            & has_day[y]
             & (years >= 1)
             & (np.abs(gap - years * 365.25) <= config.yearly_slack_days)
         )
