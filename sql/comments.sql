@@ -20,7 +20,9 @@ COMMENT ON COLUMN documents.captured_at IS 'When a web archive captured the page
 COMMENT ON COLUMN documents.input_source IS 'The input file it was read from (source without #<line>); a changed file replaces its documents.';
 COMMENT ON COLUMN documents.input_root IS 'The input root (absolute folder) input_source is relative to: the same name under two roots is two inputs; null for rows written before roots were stored.';
 COMMENT ON COLUMN documents.canonical_url IS 'The url in one form per page (scheme, www., trailing slash, fragment and tracking parameters dropped): documents at one are one story. Null without a url, or for rows prepared before it was stored.';
-COMMENT ON COLUMN documents.page_address IS 'The address a Markdown file''s front matter gives its page (its permalink or url, else its date and slug: 2026-02-23/forum-closing): an outlet''s documents at one are versions of one page, a draft without a url among them. Null without one, or for rows prepared before it was stored.';
+COMMENT ON COLUMN documents.page_address IS 'The address a Markdown file''s front matter gives its page (its permalink, url or path, else its date and slug: 2026-02-23/forum-closing): an outlet''s documents at one are versions of one page, a draft without a url among them. Null without one, or for rows prepared before it was stored.';
+COMMENT ON COLUMN documents.page_aliases IS 'The former addresses a Markdown file''s front matter gives its page (aliases, redirect_from), each redirected to it: a document at one of them, of the same outlet, is a version of this page (a page moved to a new address). Null without any, or for rows prepared before they were stored.';
+COMMENT ON COLUMN documents.page_day IS 'The day a Markdown file''s front matter dates its page (its date, publishDate): the page''s own day where a manifest dates the file otherwise (by the commit that moved it). Null without one, or for rows prepared before it was stored.';
 
 COMMENT ON VIEW paragraphs IS 'One row per paragraph of every document, boilerplate included.';
 COMMENT ON COLUMN paragraphs.doc_id IS 'The document (documents.doc_id).';

@@ -509,13 +509,15 @@ def _filled(table: pa.Table, missing: np.ndarray, computed: dict[str, pa.Array])
 
 
 def standing_title_of(title: str | None) -> str | None:
-    """The title an outlet's yearly post is printed under each year (link-17): the series its title names
-    with the instance masked (series_of: "rOpenSci # Code of Conduct Transparency Report"), or the title's
-    own words where it names no instance ("announcing new asf board of directors"); None for no title or a
-    release announcement (told apart by the release it names)."""
+    """The title an outlet's yearly post is printed under each year (link-17): its words but the instance
+    (series_of: "rOpenSci Code of Conduct Transparency Report" of "rOpenSci 2023 Code of Conduct Transparency
+    Report"), all of them where it names no instance ("announcing new asf board of directors"); None for no
+    title or a release announcement (told apart by the release it names). The instance is left out, not
+    masked (link-21): an outlet's first post of a recurring announcement names no instance and the next ones
+    add their year ("Electing New Project Directors", "Electing new Project Directors 2025")."""
     named = series_of(title)
     if named is not None:
-        return None if named[0] == "release" else named[0]
+        return None if named[0] == "release" else " ".join(w for w in named[0].split() if w != "#")
     words = _SERIES_WORD.findall((title or "").lower())
     return " ".join(words) or None
 

@@ -134,31 +134,68 @@ def _metadata(fields: dict) -> dict[str, str]:
     page = page_address(fields)
     if page:
         meta["page"] = page
+    # The page's day as its front matter dates it ("2023-08-30"): a manifest may date the file otherwise (by
+    # the commit that moved it), and what tells an outlet's yearly posts apart is the page's own (link-21).
+    day = _day(next((fields[k] for k in _DATE_KEYS if fields.get(k)), None))
+    if day:
+        meta["day"] = day
+    aliases = page_aliases(fields)
+    if aliases:
+        meta["aliases"] = "\n".join(aliases)
     return meta
 
 
 # The keys a static-site generator builds a page's address from: an explicit address (Jekyll's `permalink`,
-# Hugo's `url`), else the page's `slug` under its date (`/blog/:year/:month/:day/:slug/`, the pattern of
-# Hugo and Jekyll blogs). A permalink with placeholders (`/:year/:title/`) is a pattern, not an address.
-_ADDRESS_KEYS = ("permalink", "url")
+# Hugo's `url`, Zola's and Gatsby's `path`: "inside-rust/2025/08/20/electing-new-project-directors-2025"),
+# else the page's `slug` under its date (`/blog/:year/:month/:day/:slug/`, the pattern of Hugo and Jekyll
+# blogs). A permalink with placeholders (`/:year/:title/`) is a pattern, not an address.
+_ADDRESS_KEYS = ("permalink", "url", "path")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# A `path` may name a file the page shows or is built from (`path: images/harbour.png`), not the page.
+_FILE_NAME = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|pdf|md|markdown|ipynb|rmd)$", re.IGNORECASE)
 
 
 def page_address(fields: dict) -> str | None:
-    """The address the front matter gives its page, as the site builds it: its `permalink` or `url` (a path,
-    trailing slash dropped), else its date's day and its `slug` ("2026-02-23/forum-closing"); None when it
-    gives neither. A draft of a post in the site's repository and the post as published carry the same one,
-    whatever the text became in between (their titles may differ: a draft's working title); two posts of a
-    series have a slug and a date each (two posts on one slug, years apart, are two pages)."""
+    """The address the front matter gives its page, as the site builds it: its `permalink`, `url` or `path`
+    (a path, trailing slash dropped), else its date's day and its `slug` ("2026-02-23/forum-closing"); None
+    when it gives neither. A draft of a post in the site's repository and the post as published carry the
+    same one, whatever the text became in between (their titles may differ: a draft's working title); two
+    posts of a series have a slug and a date each (two posts on one slug, years apart, are two pages)."""
     for key in _ADDRESS_KEYS:
         value = fields.get(key)
-        if isinstance(value, str) and value.strip() and ":" not in value.split("://")[-1]:
+        if (
+            isinstance(value, str)
+            and value.strip()
+            and ":" not in value.split("://")[-1]
+            and not (key == "path" and _FILE_NAME.search(value.strip()))
+        ):
             return value.strip().rstrip("/") or "/"
     slug = fields.get("slug")
     if not isinstance(slug, str | int) or not str(slug).strip():
         return None
     day = _day(next((fields[k] for k in _DATE_KEYS if fields.get(k)), None))
     return f"{day}/{str(slug).strip().strip('/')}" if day else None
+
+
+# The keys a static-site generator keeps a moved page's former addresses under, each redirected to the page:
+# Hugo's and Zola's `aliases`, Jekyll's `redirect_from` (jekyll-redirect-from).
+_ALIAS_KEYS = ("aliases", "redirect_from")
+_MAX_ALIASES = 20
+
+
+def page_aliases(fields: dict) -> list[str]:
+    """The former addresses of the page the front matter gives (`aliases`, `redirect_from`; a string or a list
+    of them, trailing slash dropped), in order: a post moved to a new address keeps its old one as an alias,
+    so that its first version, at the old address, and its later ones are one page (link-21: Rust's post on
+    renaming its default branch, whose address was fixed to match the file's name the day it was posted)."""
+    out: list[str] = []
+    for key in _ALIAS_KEYS:
+        value = fields.get(key)
+        for item in (value if isinstance(value, list) else [value])[:_MAX_ALIASES]:
+            # An alias is an address of this site: a whole URL (another site's page) is none.
+            if isinstance(item, str) and item.strip() and ":" not in item:
+                out.append(item.strip().rstrip("/") or "/")
+    return list(dict.fromkeys(out))
 
 
 def _day(value: object) -> str | None:

@@ -11,7 +11,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -46,7 +46,10 @@ from tasks.repair import repair_unicode
 # ingest-8: the page address a Markdown file's front matter gives (slug and date, permalink) is stored.
 # ingest-9: a front matter block opening with a comment line is front matter, its fields read as they can be.
 # ingest-10: a front matter block of a file with Windows line ends (CRLF) is closed by its "---\r" line.
-INGEST_VERSION = "ingest-10"
+# ingest-11: a front matter's `path` (Zola, Gatsby) is its page's address, as `permalink` and `url` are; its
+# `aliases` (Hugo, Zola) or `redirect_from` (Jekyll), the page's former addresses, are stored, and the day its
+# date gives the page (`page_day`).
+INGEST_VERSION = "ingest-11"
 TEXT_SUFFIXES = {".txt", ".md"}
 MARKDOWN_SUFFIXES = {".md"}  # read with their front matter as metadata
 JSONL_SUFFIXES = {".jsonl", ".jsonl.gz", ".jsonl.zst"}
@@ -101,6 +104,10 @@ class RawDocument:
     # The address the file's front matter gives its page (frontmatter.page_address): an outlet's documents at
     # one are versions of one page, as at one URL (a post's draft in the site's repository and the post).
     page_address: str | None = None
+    # ... and the page's former addresses it gives (frontmatter.page_aliases): a moved page's old address.
+    page_aliases: tuple[str, ...] = ()
+    # ... and the day its front matter dates the page (whatever date the manifest gives the file).
+    page_day: date | None = None
     # Paragraphs the reader found standing in a box of links on the page (tasks/html.py, html-9): page
     # chrome by the page's markup, which the text alone does not show. Flagged as boilerplate.
     in_link_boxes: tuple[str, ...] = ()
@@ -408,6 +415,17 @@ def _document(
         warnings=warnings,
         front_matter=front_matter is not None,
         page_address=storable("page_address", front_matter.fields.get("page"))[0] if front_matter else None,
+        page_aliases=tuple(
+            a
+            for a in (
+                storable("page_address", line)[0]
+                for line in front_matter.fields.get("aliases", "").split("\n")
+            )
+            if a
+        )
+        if front_matter
+        else (),
+        page_day=_page_day(front_matter.fields.get("day")) if front_matter else None,
         # As the text: a paragraph's repaired form is what the flags will meet.
         in_link_boxes=tuple(repair_unicode(line)[0] for line in in_link_boxes),
     )
@@ -424,6 +442,13 @@ def _dates(meta: dict[str, str | None]) -> tuple[dict[str, datetime | None], tup
             dates[key] = None
             warnings.append(f"{str(err).replace('published_at', key, 1)}; ingested without it")
     return dates, tuple(warnings)
+
+
+def _page_day(day: str | None) -> date | None:
+    try:
+        return date.fromisoformat(day) if day else None
+    except ValueError:  # "2023-02-30": no day
+        return None
 
 
 def storable(key: str, value: str | None) -> tuple[str | None, list[str]]:

@@ -37,7 +37,11 @@ import numpy as np
 # update rule counts furniture over the versions already paired: tasks.stories.joined_groups); a wire's
 # templated report of two days is two stories (tasks.stories._daily_reader); the rows of a table the wire
 # prints as lines are not `repeated` (tasks.stories.table_rows).
-LINK_VERSION = "link-20"
+# link-21: an outlet's yearly posts are whole years apart (a year or more), dated by the page's own day (its
+# front matter's date or address folders, documents.page_day), each its year's by its own text or its own
+# days; a standing title leaves its instance out (stories._yearly_reader, evidence.standing_title_of); a
+# page's former addresses (documents.page_aliases) are the page (stories.page_groups).
+LINK_VERSION = "link-21"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).

@@ -224,6 +224,8 @@ def _tables(
         "input_root": [None] * len(raws),
         "canonical_url": [canonical_url(raw.url) for raw in raws],
         "page_address": [raw.page_address for raw in raws],
+        "page_aliases": [list(raw.page_aliases) or None for raw in raws],
+        "page_day": [raw.page_day for raw in raws],
     }
     documents = pa.Table.from_pydict(docs, schema=SCHEMAS["documents"])
     return documents, pa.Table.from_pydict(columns, schema=schema)

@@ -75,6 +75,8 @@ LINK_DOCUMENT_COLUMNS = [
     "url",
     "title",
     "page_address",
+    "page_aliases",
+    "page_day",
     *DOCUMENT_EVIDENCE,
 ]
 LINK_PARAGRAPH_COLUMNS = [
@@ -974,7 +976,9 @@ def page_groups(docs: pa.Table, outlet: np.ndarray) -> np.ndarray:
     author and published days later with its middle rewritten (issue 12, class 2 and 3), has one slug and
     one date in all three. Two posts of a series have their own (two issues of a newsletter, two years'
     calls), and one slug under two dates is two pages (Openscapes's conference post and its later post
-    reusing the slug). A collision is still told apart by url_versions."""
+    reusing the slug). A page moved to a new address names its old one among its aliases (`page_aliases`,
+    link-21): its versions at the old address are the same page. A collision is still told apart by
+    url_versions."""
     by_url = url_groups(docs.column("canonical_url"))
     if "page_address" not in docs.column_names:
         return by_url
@@ -986,8 +990,40 @@ def page_groups(docs: pa.Table, outlet: np.ndarray) -> np.ndarray:
     key = pc.binary_join_element_wise(pa.array(outlet.astype(str)), address, "\x1f")
     by_page = url_groups(pc.if_else(pa.array(known), key, pa.nulls(len(key), pa.string())))
     joined = np.flatnonzero((by_url != np.arange(len(by_url))) | (by_page != np.arange(len(by_page))))
-    pairs = np.concatenate([np.stack([by_url[joined], joined], 1), np.stack([by_page[joined], joined], 1)])
+    pairs = [np.stack([by_url[joined], joined], 1), np.stack([by_page[joined], joined], 1)]
+    pairs.append(_moved_page_pairs(docs, outlet, address, known))
+    pairs = np.concatenate(pairs)
     return document_groups(pairs[pairs[:, 0] != pairs[:, 1]], len(by_url))
+
+
+def _address_key(address: str) -> str:
+    """An address as a page's aliases and its address both name it: "2023/08/30/post.html" and
+    "/2023/08/30/post/" are the page at "2023/08/30/post"."""
+    return address.strip("/").removesuffix(".html").removesuffix(".htm")
+
+
+def _moved_page_pairs(docs: pa.Table, outlet: np.ndarray, address: pa.Array, known: np.ndarray) -> np.ndarray:
+    """(a, b) document pairs of one outlet where b's front matter names a's address among its page's former
+    addresses (`page_aliases`): a's page moved to b's address. Few documents name aliases; only when some do
+    are the others' addresses read."""
+    none = np.zeros((0, 2), dtype=np.int64)
+    if "page_aliases" not in docs.column_names:
+        return none
+    aliases = docs.column("page_aliases").combine_chunks()
+    moved = np.flatnonzero(aliases.is_valid().to_numpy(zero_copy_only=False) & (outlet >= 0))
+    if not len(moved):
+        return none
+    former: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for d, names in zip(moved.tolist(), aliases.take(pa.array(moved)).to_pylist(), strict=True):
+        for name in names or ():
+            former[(int(outlet[d]), _address_key(name))].append(d)
+    at = np.flatnonzero(known)
+    out = [
+        (a, b)
+        for a, page in zip(at.tolist(), address.take(pa.array(at)).to_pylist(), strict=True)
+        for b in former.get((int(outlet[a]), _address_key(page)), ())
+    ]
+    return np.array(out, dtype=np.int64).reshape(-1, 2)
 
 
 def same_url_pairs(group: np.ndarray) -> np.ndarray:
@@ -1426,8 +1462,10 @@ def _year_reader(
 
 
 # A document's day as its page was dated (link-17): the front matter's, where its address is a slug under
-# a day (tasks.frontmatter.page_address), else `published_at` (a file's commit, in a repository's history).
-_ADDRESS_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)/")
+# a day (tasks.frontmatter.page_address) or a path through the day's folders (Zola's and Jekyll's
+# `inside-rust/2025/08/20/slug`, link-21), else its date (`page_day`, link-21), else `published_at` (a file's
+# commit, in a repository's history, which a site's migration commit dates alike for every post).
+_ADDRESS_DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)/|(?:^|/)(\d{4})/(\d\d)/(\d\d)/")
 
 
 def _page_days(docs: pa.Table) -> np.ndarray:
@@ -1443,12 +1481,20 @@ def _page_days(docs: pa.Table) -> np.ndarray:
             days = np.where(valid, np.floor_divide(np.nan_to_num(seconds), scale * 86400), none).astype(
                 np.int64
             )
+    if "page_day" in docs.column_names:
+        # The front matter's own date: a file's commit (a site's migration) is not the page's day.
+        day = docs.column("page_day").combine_chunks()
+        given = day.is_valid().to_numpy(zero_copy_only=False)
+        days = np.where(given, pc.fill_null(pc.cast(day, pa.int32()), 0).to_numpy(zero_copy_only=False), days)
     if "page_address" in docs.column_names:
         for d, address in enumerate(docs.column("page_address").to_pylist()):
-            m = _ADDRESS_DAY.match(address or "")
+            m = _ADDRESS_DAY.search(address or "")
             if m:
-                day = datetime.date(int(m[1]), int(m[2]), int(m[3]))
-                days[d] = (day - datetime.date(1970, 1, 1)).days
+                year, month, day = (int(g) for g in m.groups() if g is not None)
+                try:
+                    days[d] = (datetime.date(year, month, day) - datetime.date(1970, 1, 1)).days
+                except ValueError:  # "2025/13/40/": folders that name no day
+                    continue
     return days
 
 
@@ -1478,22 +1524,47 @@ def _yearly_reader(
     ).to_numpy()
     key = key.astype(np.int64)
     days = _page_days(docs)
+    has_day = days != np.iinfo(np.int32).min
 
     def yearly(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Per pair: one outlet, one standing title, not one address, a year apart within the slack."""
+        """Per pair: one outlet, one standing title, not one address, whole years apart within the slack (a
+        year, or more: an outlet's election of 2023 and of 2025, the one between not in the corpus)."""
+        gap = np.abs(days[x] - days[y]).astype(np.float64)
+        years = np.rint(gap / 365.25)
         return (
             (key[x] >= 0)
             & (key[x] == key[y])
             & (outlet[x] >= 0)
             & (outlet[x] == outlet[y])
             & (url[x] != url[y])
-            & (np.abs(np.abs(days[x] - days[y]) - 365) <= config.yearly_slack_days)
+            & has_day[x]
+            & has_day[y]
+            & (years >= 1)
+            & (np.abs(gap - years * 365.25) <= config.yearly_slack_days)
         )
 
     # Judged per pair of addresses: a document at this year's address is this year's post, whatever text it
     # began from (a draft of the next review begun as a copy of last year's, the front matter already the
     # new one's: the same text as last year's post, and one page with this year's).
     pages: dict[tuple[int, int], bool] = {}
+    named: dict[int, set[str]] = {}
+
+    def days_of(d: int) -> set[str]:
+        if d not in named:
+            named[d] = dates_of(text_of(d))
+        return named[d]
+
+    def its_own(p: int, q: int) -> bool:
+        """Each of two years' posts is that year's: each names its own days (a call's deadlines, an
+        election's dates: link-12's evidence for a series' instances; link-21: the next year's call copied
+        from the last but its days, Rust's 2025 director election "mostly copy-pasted from last year's
+        post"), or each has a quarter of its words its own."""
+        mine, theirs = days_of(p), days_of(q)
+        if mine and theirs and mine != theirs:
+            return True
+        return (
+            min(own_share(text_of(p), text_of(q)), own_share(text_of(q), text_of(p))) >= config.min_own_share
+        )
 
     def two_years(x: int, y: int) -> bool:
         page = (min(url[x], url[y]), max(url[x], url[y]))
@@ -1502,9 +1573,7 @@ def _yearly_reader(
             xs, ys = np.repeat(one, len(other)), np.tile(other, len(one))
             dated = yearly(xs, ys)
             pages[page] = any(
-                min(own_share(text_of(p), text_of(q)), own_share(text_of(q), text_of(p)))
-                >= config.min_own_share
-                for p, q in zip(xs[dated].tolist(), ys[dated].tolist(), strict=True)
+                its_own(p, q) for p, q in zip(xs[dated].tolist(), ys[dated].tolist(), strict=True)
             )
         return pages[page]
 

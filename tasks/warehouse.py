@@ -95,6 +95,11 @@ SCHEMAS: dict[str, pa.Schema] = {
             # ... and the address its front matter gives its page (a slug under a date, a permalink): an
             # outlet's documents at one are versions of one page, a draft without a URL among them.
             ("page_address", pa.string()),
+            # ... and the page's former addresses its front matter gives (`aliases`, `redirect_from`): a page
+            # moved to a new address is one page with its versions at the old one.
+            ("page_aliases", pa.list_(pa.string())),
+            # ... and the day its front matter dates the page (a manifest may date the file by a commit).
+            ("page_day", pa.date32()),
         ]
     ),
     "paragraphs": pa.schema(

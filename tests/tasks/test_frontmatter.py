@@ -1,5 +1,7 @@
 """A Markdown file's front matter is its metadata, never its text (tasks/frontmatter.py, tasks/ingest.py)."""
 
+from datetime import date
+
 from tasks.frontmatter import split_front_matter
 from tasks.ingest import discover_inputs, read_inputs
 from tasks.prepare import prepare_documents
@@ -52,6 +54,7 @@ def test_yaml_and_toml_front_matter_give_title_date_authors_and_the_body_after_t
         "title": "How a sprint moved an agency forward",
         "published_at": "2015-09-09",
         "author": "jtag, mollie",
+        "day": "2015-09-09",
     }
     assert front.body.startswith("At the agency we experiment") and "excerpt" not in front.body
     toml = split_front_matter(HUGO_TOML)
@@ -137,6 +140,7 @@ def test_one_unreadable_yaml_value_leaves_the_others_read():
         "title": "From Surviving to Thriving",
         "published_at": "2024-05-02",
         "author": "Kari L. Jordan, Erin Becker",
+        "day": "2024-05-02",
     }
     assert "its photos field was not used" in front.warning
 
@@ -196,11 +200,26 @@ def test_the_page_address_is_the_permalink_or_the_slug_under_its_day():
         == "/blog/harbour-closing.html"
     )
     assert address("url: /blog/harbour-closing.html") == "/blog/harbour-closing.html"
+    # Zola's (and Gatsby's) `path` is the page's address, its day in its folders (ingest-11); a `path` naming
+    # an image or a source file is not.
+    zola = '+++\npath = "inside-harbour/2025/08/20/harbour-closing"\ntitle = "Closing"\n+++\n\nThe body.'
+    assert split_front_matter(zola).fields.get("page") == "inside-harbour/2025/08/20/harbour-closing"
+    # The page's day is its date's, as written (ingest-11), with or without a slug.
+    assert split_front_matter("+++\ndate = 2023-08-30\n+++\n\nBody.").fields.get("day") == "2023-08-30"
+    assert address("path: images/harbour.png\nslug: harbour\ndate: 2026-01-01") == "2026-01-01/harbour"
     assert address("permalink: /:year/:title/\nslug: harbour\ndate: 2026-01-01") == "2026-01-01/harbour"
     # A slug without a date, or a date alone, names no page.
     assert address("slug: harbour-closing") is None
     assert address("title: Harbour closing\ndate: 2026-02-23") is None
     assert split_front_matter(HUGO_TOML).fields.get("page") is None
+
+
+def test_a_moved_pages_former_addresses_are_its_aliases():
+    zola = '+++\npath = "2025/10/16/harbour-closing"\naliases = ["2025/10/16/harbor-closing/"]\n+++\n\nBody.'
+    assert split_front_matter(zola).fields.get("aliases") == "2025/10/16/harbor-closing"
+    jekyll = "---\nredirect_from:\n  - /old/harbour.html\n  - https://other.example/x\n---\n\nBody."
+    assert split_front_matter(jekyll).fields.get("aliases") == "/old/harbour.html"
+    assert "aliases" not in split_front_matter("---\ntitle: Harbour\n---\n\nBody.").fields
 
 
 def test_a_draft_and_its_post_store_the_address_their_front_matter_gives(tmp_path):
@@ -218,6 +237,15 @@ def test_a_draft_and_its_post_store_the_address_their_front_matter_gives(tmp_pat
         "Our harbour office is closed",
     ]
     assert docs_table.column("page_address").to_pylist() == ["2026-02-23/harbour-closing"] * 2
+    assert docs_table.column("page_aliases").to_pylist() == [None, None]
+    assert docs_table.column("page_day").to_pylist() == [date(2026, 2, 23)] * 2
+    moved = (
+        '+++\npath = "2026/02/23/harbour-closing"\naliases = ["2026/02/23/harbor", "/x/"]\n+++\n\nClosed.\n'
+    )
+    write(tmp_path / "zola" / "moved.md", moved)
+    docs, _ = read_inputs(discover_inputs([tmp_path / "zola"])[0])
+    docs_table, _ = prepare_documents(docs)
+    assert docs_table.column("page_aliases").to_pylist() == [["2026/02/23/harbor", "/x"]]
 
 
 def test_front_matter_of_a_file_with_windows_line_ends_is_metadata():

@@ -1080,6 +1080,25 @@ def test_a_draft_and_its_post_at_one_front_matter_address_are_one_story_and_a_se
     assert rows["draft"]["story_id"] != rows["post"]["story_id"]
 
 
+def test_a_page_moved_to_a_new_address_is_one_page_with_its_version_at_the_old_one():
+    # The post's first version at an address with a typo; the next day its address was fixed and the old one
+    # kept among its aliases (Zola's and Hugo's `aliases`), while its text was rewritten (link-21).
+    def page(doc_id: str, paragraphs: list[str], day: int, address: str, aliases: tuple[str, ...] = ()):
+        doc = raw(doc_id, "harbour", paragraphs, day)
+        return dataclasses.replace(doc, page_address=address, page_aliases=aliases, url=None)
+
+    old, new = "news/2024/03/05/fery-office", "news/2024/03/05/ferry-office"
+    first = page("first", NOTICE_DRAFT, 5, old)
+    moved = page("moved", NOTICE_POST, 6, new, ("/news/2024/03/05/fery-office/", "news/2019/ferry.html"))
+    rows = by_doc(find_stories(*corpus(first, moved))[0])
+    assert rows["first"]["story_id"] == rows["moved"]["story_id"]
+    # Without the alias the two share too little text to link; another outlet's alias names another site.
+    rows = by_doc(find_stories(*corpus(first, dataclasses.replace(moved, page_aliases=())))[0])
+    assert rows["first"]["story_id"] != rows["moved"]["story_id"]
+    rows = by_doc(find_stories(*corpus(first, dataclasses.replace(moved, outlet="gazette")))[0])
+    assert rows["first"]["story_id"] != rows["moved"]["story_id"]
+
+
 # A two-sentence note of 26 words (under the whole-text evidence's 30 shingles), and a stub of 11 words that
 # unrelated pages can print alone.
 NOTE = (

@@ -4,7 +4,7 @@ alike; an edition of a standing text re-issued a year on, recast in a paragraph 
 text (issue 12, class 2; docs/linking.md, link-17)."""
 
 import dataclasses
-from datetime import datetime
+from datetime import date, datetime
 
 from tasks.evidence import own_share, standing_title_of
 from tasks.stories import find_stories
@@ -165,3 +165,118 @@ def test_a_draft_begun_as_a_copy_of_last_years_post_is_this_years_post():
     ]
     rows = by_doc(find_stories(*corpus(*docs))[0])
     assert rows["board-24-draft"]["story_id"] == rows["board-24"]["story_id"] != rows["board-23"]["story_id"]
+
+
+# An outlet's election call, posted each time a term ends: the process is copied from the last call, the
+# seats, the candidates' days and the people running it are the call's own (link-21).
+ELECTION = [
+    "Today we are launching the process to elect new Gadget Stewards to the board of the Gadget Foundation. "
+    "As we begin, we want to explain the goals of the election and the procedure the council will follow.",
+    "Gadget Stewards represent the project's contributors on the Foundation's board; they vote on the "
+    "Foundation's budget, its grants and its hiring, and they report back to the council each month.",
+    "Each team may nominate candidates through its council representative. A candidate must have been a "
+    "member of a Gadget team for at least a year and must agree to serve a full two-year term.",
+    "The council interviews every candidate in private and publishes a short statement from each of them "
+    "on the project's forum, so that every member can read what the candidates plan to do.",
+    "The council then votes by ranked ballot. No two stewards may work for the same employer, so the "
+    "council skips a candidate whose employer already holds a seat, and the next one is elected.",
+    "Questions about the process can be asked on the council's forum thread or by writing to the council's "
+    "mailing list; the full election policy is kept in the council's repository.",
+    "We thank every contributor who takes part in the nomination process, and every candidate who stands.",
+]
+
+
+def election_call(year: int, seats: str, days: str, people: str) -> list[str]:
+    return [ELECTION[0], seats, *ELECTION[1:4], days, *ELECTION[4:], people]
+
+
+CALL_23 = election_call(
+    2023,
+    "This year two of the three seats are up for election: the terms of Ada Brennan and Tomas Ruiz end "
+    "with the board's October meeting, and neither of them will stand again.",
+    "Nominations are due by September 15, 2023; the council interviews candidates until October 2, and the "
+    "new stewards are announced on October 9.",
+    "The election is run by Mei Okafor and Lena Varga for the council, with Paul Decker keeping the ballot.",
+)
+CALL_25 = election_call(
+    2025,
+    "This is the second round of seats since the board was enlarged: three seats, held by Karl Lindqvist, "
+    "Sofia Amari and Ruth Nakamura, are up, and all three may stand again.",
+    "Nominations are due by September 18, 2025; interviews run from September 22 to October 3, and the "
+    "results are posted on October 10.",
+    "This round is run by Oskar Wendt and Clara Fiore, with Ines Moreau counting the ranked ballots.",
+)
+
+
+def test_an_outlets_first_call_and_a_later_years_call_dated_by_their_paths_are_two_stories():
+    # Both files dated by one migration commit (their published_at alike); their front matter's `path` puts
+    # each under its own day, two years apart. The first call names no instance in its title, the later
+    # one its year.
+    def call(doc_id: str, paragraphs: list[str], title: str, address: str | None, day: date | None = None):
+        doc = raw(doc_id, "gadget", paragraphs, 1)
+        migrated = datetime(2025, 3, 27, 22, 28)
+        return dataclasses.replace(
+            doc, title=title, page_address=address, page_day=day, published_at=migrated, url=None
+        )
+
+    docs = [
+        call("call-23", CALL_23, "Electing New Gadget Stewards", "2023/08/30/electing-new-gadget-stewards"),
+        call(
+            "call-25",
+            CALL_25,
+            "Electing new Gadget Stewards 2025",
+            "inside-gadget/2025/08/20/electing-new-gadget-stewards-2025",
+        ),
+        # A fix of the 2025 call at its own path: the same page, one story with it.
+        call(
+            "call-25-fix",
+            [*CALL_25[:-1], CALL_25[-1].replace("counting", "who counts")],
+            "Electing new Gadget Stewards 2025",
+            "inside-gadget/2025/08/20/electing-new-gadget-stewards-2025",
+        ),
+    ]
+    rows = by_doc(find_stories(*corpus(*docs))[0])
+    assert rows["call-25"]["story_id"] == rows["call-25-fix"]["story_id"] != rows["call-23"]["story_id"]
+    # Undated (no day in their addresses), the two calls read as one text: what tells them apart is the days.
+    undated = [dataclasses.replace(d, page_address=d.page_address.split("/")[-1]) for d in docs]
+    rows = by_doc(find_stories(*corpus(*undated))[0])
+    assert rows["call-23"]["story_id"] == rows["call-25"]["story_id"]
+    # The first call's file from before the site gave it a `path`: its front matter's date dates it.
+    docs[0] = call("call-23", CALL_23, "Electing New Gadget Stewards", None, date(2023, 8, 30))
+    rows = by_doc(find_stories(*corpus(*docs))[0])
+    assert rows["call-25"]["story_id"] != rows["call-23"]["story_id"]
+
+
+def test_next_terms_call_copied_from_the_last_but_its_days_is_another_story():
+    # The 2025 call is the 2023 one copied, its seats and people too; only its days are its own (under a
+    # quarter of its words): the days a call names are its instance (link-21).
+    copied = [CALL_25[5] if k == 5 else p for k, p in enumerate(CALL_23)]
+    assert CALL_23[5] != copied[5] and own_share(copied, CALL_23) < 0.25
+
+    def call(doc_id: str, paragraphs: list[str], title: str, day: date):
+        doc = raw(doc_id, "gadget", paragraphs, 1)
+        return dataclasses.replace(doc, title=title, page_day=day, url=f"https://gadget.example/{doc_id}")
+
+    first = call("call-23", CALL_23, "Electing New Gadget Stewards", date(2023, 8, 30))
+    rows = by_doc(
+        find_stories(
+            *corpus(first, call("call-25", copied, "Electing new Gadget Stewards 2025", date(2025, 8, 20)))
+        )[0]
+    )
+    assert rows["call-23"]["story_id"] != rows["call-25"]["story_id"]
+    # The same days again (a copy re-posted two years on): one text.
+    rows = by_doc(
+        find_stories(
+            *corpus(first, call("call-25", CALL_23, "Electing new Gadget Stewards 2025", date(2025, 8, 20)))
+        )[0]
+    )
+    assert rows["call-23"]["story_id"] == rows["call-25"]["story_id"]
+
+
+def test_a_standing_title_leaves_its_instance_out():
+    assert standing_title_of("Electing New Gadget Stewards") == standing_title_of(
+        "Electing new Gadget Stewards 2025"
+    )
+    assert standing_title_of("Gadget 2019 Code of Conduct Transparency Report") == (
+        "gadget code of conduct transparency report"
+    )
