@@ -730,16 +730,17 @@ def _one_to_one(
 
 
 def _dense(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """A number for each distinct (a, b), 0 upward."""
-    return np.unique(np.stack([a, b], axis=1), axis=0, return_inverse=True)[1].reshape(-1)
+    """A number for each distinct (a, b) of non-negative numbers, 0 upward in their order."""
+    return np.unique(a * (int(b.max(initial=0)) + 1) + b, return_inverse=True)[1].reshape(-1)
 
 
 def _copy_numbers(group: np.ndarray, item: np.ndarray) -> np.ndarray:
-    """Each row's item's place among the distinct items of its group (0 for the smallest)."""
-    distinct, which = np.unique(np.stack([group, item], axis=1), axis=0, return_inverse=True)
-    which = which.reshape(-1)
-    first = np.searchsorted(distinct[:, 0], distinct[:, 0], side="left")
-    return (np.arange(len(distinct)) - first)[which]
+    """Each row's item's place among the distinct items of its group (0 for the smallest); both are dense
+    numbers."""
+    size = int(item.max(initial=0)) + 1
+    distinct, which = np.unique(group * size + item, return_inverse=True)
+    groups = distinct // size
+    return (np.arange(len(distinct)) - np.searchsorted(groups, groups, side="left"))[which.reshape(-1)]
 
 
 def _batch_words(batch: pa.Table, texts: pa.Array, index: np.ndarray, left: _Texts, right: _Texts) -> Words:
