@@ -270,31 +270,56 @@ def shared_spans(words: Words, left: np.ndarray, right: np.ndarray, min_words: i
     return Spans(*(table[:, k] for k in range(6)))
 
 
+# How many runs back (in the first text's order) a run looks for the one it continues: another run may lie
+# between two runs of one span (a few words of it matched elsewhere in the other text).
+LOOK_BACK = 8
+
+
 def _chained(runs: np.ndarray, min_words: int, max_gap: int) -> np.ndarray:
     """Spans (pair, w1, x1, w2, x2, matches) of one-to-one runs of whole pairs, ordered by pair and place in
-    the first text: a run continues the span of the run before it in the first text when it starts at most
-    `max_gap` words after that run ends in both texts (and after it in the second). One-to-one runs share no
-    shingle, so each run's place in the first text follows the one before it and ends after it, in both
-    texts when they chain: the spans are cut where a run does not chain, all at once."""
+    the first text: a run continues the nearest of the LOOK_BACK runs before it that ends at most `max_gap`
+    words before it in both texts (it starts after that run in the second text too); a run continued by two
+    is continued by the first. One-to-one runs share no shingle, so a run ends after the one it continues,
+    in both texts: a span is a path of runs, found for all runs at once."""
     if not len(runs):
         return np.zeros((0, 6), dtype=np.int64)
     pair, i, j, n = (runs[:, k] for k in range(4))
     x1, x2 = i + n + SHINGLE - 1, j + n + SHINGLE - 1
-    gap1, gap2 = i[1:] - x1[:-1], j[1:] - x2[:-1]
-    chains = np.r_[
-        False,
-        (pair[1:] == pair[:-1])
-        & (gap1 > -SHINGLE)
-        & (gap1 <= max_gap)
-        & (gap2 > -SHINGLE)
-        & (gap2 <= max_gap)
-        & (j[1:] > j[:-1]),
-    ]
-    # A run adds its words past the run before it (shingles of two runs may share up to 4 words).
-    past = np.minimum(x1[1:] - np.maximum(i[1:], x1[:-1]), x2[1:] - np.maximum(j[1:], x2[:-1]))
-    added = np.where(chains, np.r_[0, past], x1 - i)
-    starts = np.flatnonzero(~chains)
-    ends = np.r_[starts[1:], len(runs)] - 1
-    matches = np.add.reduceat(added, starts)
-    table = np.stack([pair[starts], i[starts], x1[ends], j[starts], x2[ends], matches], axis=1)
+    everyone = np.arange(len(runs))
+    before = np.full(len(runs), -1)
+    for back in range(1, LOOK_BACK + 1):
+        p = np.maximum(everyone - back, 0)
+        gap1, gap2 = i - x1[p], j - x2[p]
+        continues = (
+            (everyone >= back)
+            & (pair[p] == pair)
+            & (gap1 > -SHINGLE)
+            & (gap1 <= max_gap)
+            & (gap2 > -SHINGLE)
+            & (gap2 <= max_gap)
+            & (j > j[p])
+        )
+        before = np.where((before < 0) & continues, p, before)
+    linked = np.flatnonzero(before >= 0)
+    _, first = np.unique(before[linked], return_index=True)
+    taken = np.zeros(len(runs), dtype=bool)
+    taken[linked[first]] = True
+    before[~taken] = -1
+    # A run adds its words past the run it continues (shingles of two runs may share up to 4 words).
+    p = np.maximum(before, 0)
+    past = np.minimum(x1 - np.maximum(i, x1[p]), x2 - np.maximum(j, x2[p]))
+    added = np.where(before >= 0, past, x1 - i)
+    head = np.where(before >= 0, before, everyone)
+    while True:  # each run's first run of its span, by pointer jumping
+        up = head[head]
+        if np.array_equal(up, head):
+            break
+        head = up
+    by = np.argsort(head, kind="stable")
+    starts = np.flatnonzero(np.r_[True, head[by][1:] != head[by][:-1]])
+    first_run = head[by][starts]
+    matches = np.add.reduceat(added[by], starts)
+    ends1 = np.maximum.reduceat(x1[by], starts)
+    ends2 = np.maximum.reduceat(x2[by], starts)
+    table = np.stack([pair[first_run], i[first_run], ends1, j[first_run], ends2, matches], axis=1)
     return table[matches >= min_words].astype(np.int64)

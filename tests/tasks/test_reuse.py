@@ -296,6 +296,22 @@ def test_a_moved_block_is_still_found_with_the_rest():
     assert all(left == right for left, right, _ in found)
 
 
+def test_words_of_a_span_matched_elsewhere_in_the_other_text_do_not_cut_it():
+    # "at the harbour last spring the ferry" is also the other text's first sentence: its run lies between the
+    # span's two runs (one word edited) in the first text's order, and the span goes on past it.
+    a = (
+        "The mayor told the council on Monday that the new ferry would leave the north quay at seven each "
+        "morning at the harbour last spring the ferry was given a fresh coat of paint and new seats."
+    )
+    b = (
+        "At the harbour last spring the ferry crew went on strike for a week. The mayor told the council on "
+        "Monday that the new ferry would leave the north quay at seven each morning at the bridge last "
+        "spring the ferry was given a fresh coat of paint and new seats."
+    )
+    ((left, right, matches),) = spans_of(a, b)
+    assert left == a.rstrip(".") and right.startswith("The mayor") and matches == words_in(a) - 1
+
+
 def test_a_paragraph_printed_5_and_4_times_in_two_documents_pairs_4_times_in_order(tmp_path):
     # An address block under each section of a newsletter: each copy pairs with one copy of the other.
     block = (
