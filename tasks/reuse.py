@@ -32,6 +32,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from tasks.one_to_one import greedy_matching
+from tasks.passages import SHINGLE
 from tasks.reuse_spans import Words, cut_words, shared_spans
 from tasks.warehouse import (
     SCHEMAS,
@@ -48,7 +50,7 @@ from tasks.warehouse import (
 if TYPE_CHECKING:  # duckdb is imported at use: a run with nothing new queries nothing
     import duckdb
 
-REUSE_VERSION = "reuse-1"
+REUSE_VERSION = "reuse-2"
 PLACEHOLDERS = (
     "part-empty.parquet",
     "part-columns.parquet",
@@ -671,13 +673,17 @@ def _batch_rows(batch: pa.Table, config: ReuseConfig, left: _Texts, right: _Text
     w1, x1, w2, x2 = spans.w1[at], spans.x1[at], spans.w2[at], spans.x2[at]
     start1 = batch.column("start1").to_numpy()[k]
     start2 = batch.column("start2").to_numpy()[k]
+    b1, b2 = start1 + words.starts[w1], start2 + words.starts[w2]
+    keep = _one_to_one(batch, k, index, spans.matches[at], (w1, x1, b1), (w2, x2, b2))
+    k, at, w1, x1, w2, x2, b1, b2 = (v[keep] for v in (k, at, w1, x1, w2, x2, b1, b2))
+    start1, start2 = start1[keep], start2[keep]
     return pa.table(
         {
             "doc_id1": batch.column("doc_id1").take(pa.array(k)),
             "doc_id2": batch.column("doc_id2").take(pa.array(k)),
-            "b1": start1 + words.starts[w1],
+            "b1": b1,
             "e1": start1 + words.ends[x1 - 1],
-            "b2": start2 + words.starts[w2],
+            "b2": b2,
             "e2": start2 + words.ends[x2 - 1],
             "words1": x1 - w1,
             "words2": x2 - w2,
@@ -686,6 +692,55 @@ def _batch_rows(batch: pa.Table, config: ReuseConfig, left: _Texts, right: _Text
         },
         schema=_SPAN_SCHEMA,
     )
+
+
+def _one_to_one(
+    batch: pa.Table,
+    k: np.ndarray,
+    index: np.ndarray,
+    matches: np.ndarray,
+    side1: tuple[np.ndarray, np.ndarray, np.ndarray],
+    side2: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """Which spans (of the batch's paragraph pairs `k`) a pair of documents keeps: one-to-one, as the runs of
+    a pair of paragraphs are (tasks/reuse_spans.py). A paragraph printed m times in one document and n times
+    in the other gives its spans to m x n paragraph pairs; they are taken most matched words first, then the
+    one pairing copies of the same number (the k-th of the paragraph's copies in one document with the k-th in
+    the other), then by offset in the first text and the second, each kept when it shares no shingle (5 words
+    of a paragraph) with a span kept before it. Each side is the spans' words [w, x) and offset b."""
+    n = batch.num_rows
+    d1, d2 = batch.column("doc_id1"), batch.column("doc_id2")
+    # The batch is ordered by document pair: its pairs numbered in order.
+    new = pc.or_(pc.not_equal(d1[1:], d1[:-1]), pc.not_equal(d2[1:], d2[:-1])) if n > 1 else pa.array([])
+    document_pair = np.cumsum(np.r_[0, _flat(new).to_numpy(zero_copy_only=False).astype(np.int64)])[k]
+    rank = np.empty(len(k), dtype=np.int64)
+    copies, sides = [], []
+    for column, texts, (w, x, _) in (("row1", index[:n], side1), ("row2", index[n:], side2)):
+        paragraph = batch.column(column).to_numpy()[k].astype(np.int64)
+        copies.append(_copy_numbers(_dense(document_pair, texts[k]), paragraph))
+        # A span's places: the shingles starting in it, numbered within its paragraph of its document pair.
+        shingles = np.maximum(x - w - (SHINGLE - 1), 1)
+        span = np.repeat(np.arange(len(k)), shingles)
+        place = np.arange(int(shingles.sum())) - np.repeat(np.cumsum(shingles) - shingles, shingles)
+        owner = _dense(document_pair, paragraph)
+        sides.append((span, owner[span] * (int(x.max(initial=0)) + 1) + w[span] + place))
+    order = np.lexsort((side2[2], side1[2], np.abs(copies[0] - copies[1]), -matches))
+    rank[order] = np.arange(len(k))
+    return greedy_matching(rank, sides)
+
+
+def _dense(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """A number for each distinct (a, b) of non-negative numbers, 0 upward in their order."""
+    return np.unique(a * (int(b.max(initial=0)) + 1) + b, return_inverse=True)[1].reshape(-1)
+
+
+def _copy_numbers(group: np.ndarray, item: np.ndarray) -> np.ndarray:
+    """Each row's item's place among the distinct items of its group (0 for the smallest); both are dense
+    numbers."""
+    size = int(item.max(initial=0)) + 1
+    distinct, which = np.unique(group * size + item, return_inverse=True)
+    groups = distinct // size
+    return (np.arange(len(distinct)) - np.searchsorted(groups, groups, side="left"))[which.reshape(-1)]
 
 
 def _batch_words(batch: pa.Table, texts: pa.Array, index: np.ndarray, left: _Texts, right: _Texts) -> Words:

@@ -6,6 +6,14 @@ points) in the paragraph's text.
 Two paragraphs share a span where their 5-word shingles match on one diagonal (the same words in the same
 order); runs a few words apart in both texts are chained into one span, so a quote with a word changed is one
 span with fewer matched words (passim aligns across such edits too, within its `--gap`).
+
+Matching is one-to-one: a shingle of one text is matched with at most one place of the other. A text that
+repeats its own lines (a table's markup, a list of addresses) would otherwise match a line it holds m times
+with each of the other text's n copies, m x n runs. The runs of a pair are taken longest first (then the
+one pairing a copy with the same copy number in the other text, then the earliest in the first text, then in
+the second), each kept when it shares no shingle with a run kept before it (tasks/one_to_one.py): a line
+repeated 5 and 4 times gives 4 runs, each copy with its counterpart in order, and a block moved elsewhere is
+still found, as its run is the longest at its place.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tasks.link import steps_of
+from tasks.one_to_one import greedy_matching
 from tasks.passages import SHINGLE
 
 _SEPARATOR = "\n\n"  # between the texts of a batch: no word crosses it
@@ -168,8 +177,9 @@ def _runs_of_pairs(
         return
     k1 = h1 + p1.astype(np.uint64) * _PAIR  # a shingle of pair k matches only shingles of pair k
     k2 = h2 + p2.astype(np.uint64) * _PAIR
-    # Both sides sorted, so that finding each right shingle's equals among the left ones reads both in order.
-    order1, order2 = np.argsort(k1), np.argsort(k2)
+    # Both sides sorted, so that finding each right shingle's equals among the left ones reads both in order,
+    # a pair's equal shingles in text order (their copy numbers).
+    order1, order2 = _text_ordered(k1), _text_ordered(k2)
     sorted1, sorted2 = k1[order1], k2[order2]
     lo = np.searchsorted(sorted1, sorted2, side="left")
     counts = np.searchsorted(sorted1, sorted2, side="right") - lo
@@ -182,19 +192,42 @@ def _runs_of_pairs(
         yield from _runs_of_pairs(words, hashes, at, first, left, right, start, middle)
         yield from _runs_of_pairs(words, hashes, at, first, left, right, middle, end)
         return
-    j = order2[np.repeat(np.arange(len(k2)), counts)]
-    i = order1[np.repeat(lo, counts) + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)]
-    pair, i_word, j_word = p2[j] + start, a1[i], a2[j]
+    on2 = np.repeat(np.arange(len(k2)), counts)
+    copy1 = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    copy2 = on2 - np.searchsorted(sorted2, sorted2, side="left")[on2]
+    j = order2[on2]
+    i = order1[np.repeat(lo, counts) + copy1]
+    pair, i_word, j_word, copies = p2[j] + start, a1[i], a2[j], np.abs(copy1 - copy2)
     # Runs: consecutive words on one diagonal of one pair.
     diagonal = (j_word - words.first[right[pair]]) - (i_word - words.first[left[pair]])
     by = _order_by(pair, diagonal, i_word, len(words.hashes))
-    pair, i_word, j_word, diagonal = pair[by], i_word[by], j_word[by], diagonal[by]
+    pair, i_word, j_word, diagonal, copies = pair[by], i_word[by], j_word[by], diagonal[by], copies[by]
     first = np.r_[
         True, (pair[1:] != pair[:-1]) | (diagonal[1:] != diagonal[:-1]) | (i_word[1:] != i_word[:-1] + 1)
     ]
     starts = np.flatnonzero(first)
     runs = np.stack([pair[starts], i_word[starts], j_word[starts], np.diff(np.r_[starts, len(pair)])], axis=1)
+    # One-to-one: longest first, then the run pairing copies of the same number, then by place.
+    rank = np.empty(len(runs), dtype=np.int64)
+    rank[np.lexsort((runs[:, 2], runs[:, 1], copies[starts], -runs[:, 3]))] = np.arange(len(runs))
+    run = np.cumsum(first) - 1
+    base = pair * len(words.hashes)
+    runs = runs[greedy_matching(rank, [(run, base + i_word), (run, base + j_word)])]
     yield runs[np.lexsort((runs[:, 2], runs[:, 1], runs[:, 0]))]
+
+
+def _text_ordered(keys: np.ndarray) -> np.ndarray:
+    """np.argsort(keys, kind="stable"): equal keys in the order they come (a pair's shingles come in text
+    order). A quick sort, then a sort of the rows of equal keys alone (a stable sort of 64-bit keys is 3
+    times slower, and most shingles of a pair's text are unique)."""
+    order = np.argsort(keys)
+    ordered = keys[order]
+    same = ordered[1:] == ordered[:-1]
+    tied = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+    if len(tied):
+        group = np.cumsum(np.r_[True, ~same])[tied]
+        order[tied] = order[tied][np.argsort(group * len(keys) + order[tied])]
+    return order
 
 
 def _repeated(values: np.ndarray) -> np.ndarray:
@@ -237,24 +270,56 @@ def shared_spans(words: Words, left: np.ndarray, right: np.ndarray, min_words: i
     return Spans(*(table[:, k] for k in range(6)))
 
 
+# How many runs back (in the first text's order) a run looks for the one it continues: another run may lie
+# between two runs of one span (a few words of it matched elsewhere in the other text).
+LOOK_BACK = 8
+
+
 def _chained(runs: np.ndarray, min_words: int, max_gap: int) -> np.ndarray:
-    """Spans (pair, w1, x1, w2, x2, matches) of runs of whole pairs: a run continues a chain of its pair that
-    ended at most `max_gap` words before it in both texts."""
-    found: list[list[int]] = []
-    chains: list[list[int]] = []  # of the current pair: [w1, x1, w2, x2, matches]
-    current = -1
-    for pair, i, j, n in runs.tolist():
-        if pair != current:
-            found += [[current, *c] for c in chains if c[4] >= min_words]
-            chains, current = [], pair
-        w1, x1, w2, x2 = i, i + n + SHINGLE - 1, j, j + n + SHINGLE - 1
-        for chain in reversed(chains[-8:]):  # a run continues a chain that ended just before it in both texts
-            gap1, gap2 = w1 - chain[1], w2 - chain[3]
-            if -SHINGLE < gap1 <= max_gap and -SHINGLE < gap2 <= max_gap and w1 > chain[0] and w2 > chain[2]:
-                chain[4] += min(x1 - max(w1, chain[1]), x2 - max(w2, chain[3]))  # its words past the chain
-                chain[1], chain[3] = max(chain[1], x1), max(chain[3], x2)
-                break
-        else:
-            chains.append([w1, x1, w2, x2, x1 - w1])
-    found += [[current, *c] for c in chains if c[4] >= min_words]
-    return np.array(found, dtype=np.int64).reshape(-1, 6)
+    """Spans (pair, w1, x1, w2, x2, matches) of one-to-one runs of whole pairs, ordered by pair and place in
+    the first text: a run continues the nearest of the LOOK_BACK runs before it that ends at most `max_gap`
+    words before it in both texts (it starts after that run in the second text too); a run continued by two
+    is continued by the first. One-to-one runs share no shingle, so a run ends after the one it continues,
+    in both texts: a span is a path of runs, found for all runs at once."""
+    if not len(runs):
+        return np.zeros((0, 6), dtype=np.int64)
+    pair, i, j, n = (runs[:, k] for k in range(4))
+    x1, x2 = i + n + SHINGLE - 1, j + n + SHINGLE - 1
+    everyone = np.arange(len(runs))
+    before = np.full(len(runs), -1)
+    for back in range(1, LOOK_BACK + 1):
+        p = np.maximum(everyone - back, 0)
+        gap1, gap2 = i - x1[p], j - x2[p]
+        continues = (
+            (everyone >= back)
+            & (pair[p] == pair)
+            & (gap1 > -SHINGLE)
+            & (gap1 <= max_gap)
+            & (gap2 > -SHINGLE)
+            & (gap2 <= max_gap)
+            & (j > j[p])
+        )
+        before = np.where((before < 0) & continues, p, before)
+    linked = np.flatnonzero(before >= 0)
+    _, first = np.unique(before[linked], return_index=True)
+    taken = np.zeros(len(runs), dtype=bool)
+    taken[linked[first]] = True
+    before[~taken] = -1
+    # A run adds its words past the run it continues (shingles of two runs may share up to 4 words).
+    p = np.maximum(before, 0)
+    past = np.minimum(x1 - np.maximum(i, x1[p]), x2 - np.maximum(j, x2[p]))
+    added = np.where(before >= 0, past, x1 - i)
+    head = np.where(before >= 0, before, everyone)
+    while True:  # each run's first run of its span, by pointer jumping
+        up = head[head]
+        if np.array_equal(up, head):
+            break
+        head = up
+    by = np.argsort(head, kind="stable")
+    starts = np.flatnonzero(np.r_[True, head[by][1:] != head[by][:-1]])
+    first_run = head[by][starts]
+    matches = np.add.reduceat(added[by], starts)
+    ends1 = np.maximum.reduceat(x1[by], starts)
+    ends2 = np.maximum.reduceat(x2[by], starts)
+    table = np.stack([pair[first_run], i[first_run], ends1, j[first_run], ends2, matches], axis=1)
+    return table[matches >= min_words].astype(np.int64)

@@ -241,7 +241,12 @@ def test_pairs_of_texts_repeating_their_own_lines_are_matched_a_range_at_a_time(
     words = cut_words(texts)
     left, right = np.array([0, 0, 1, 2, 3, 2, 4, 3]), np.array([1, 2, 2, 3, 4, 4, 0, 3])
     whole = np.concatenate(list(tasks.reuse_spans.matching_runs(words, left, right)))
-    assert len(whole) > 40  # the repeated rows give many runs
+    # One-to-one: no two runs of a pair share a shingle in either text.
+    for k in range(len(left)):
+        runs = whole[whole[:, 0] == k]
+        for side in (1, 2):
+            places = np.concatenate([np.arange(r[side], r[side] + r[3]) for r in runs] + [np.zeros(0, int)])
+            assert len(places) == len(np.unique(places))
     ranges = []
     real = tasks.reuse_spans._runs_of_pairs
     monkeypatch.setattr(tasks.reuse_spans, "_runs_of_pairs", lambda *a: ranges.append(a[-2:]) or real(*a))
@@ -256,6 +261,89 @@ def test_pairs_of_texts_repeating_their_own_lines_are_matched_a_range_at_a_time(
         assert len(large.pair) and all(
             np.array_equal(*two) for two in zip(vars(small).values(), vars(large).values(), strict=True)
         )
+
+
+# A line of a table's markup, repeated once per row with the row's own cells after it (more than max_gap
+# words, so that rows are not chained into one span).
+ROW = "<tr style=border-bottom> <td style=padding-left> <td style=font-weight> <td class=goal-card status"
+
+
+def table(rows: int, side: str) -> str:
+    return " ".join(f"{ROW} {' '.join(f'c{k}{side}{w}' for w in range(5))}" for k in range(rows))
+
+
+def words_in(text: str) -> int:
+    return len(re.findall(r"[^\W_]+", text))
+
+
+def test_a_line_repeated_5_and_4_times_is_4_spans_each_copy_with_its_counterpart_in_order():
+    a, b = table(5, "a"), table(4, "b")
+    words = cut_words([a, b])
+    spans = shared_spans(words, np.array([0]), np.array([1]), 12, 4)
+    assert len(spans.pair) == 4  # not 5 x 4 = 20
+    assert set(spans.matches.tolist()) == {words_in(ROW)}
+    # The k-th copy of one text with the k-th of the other (a span starts at the copy's first word).
+    copies_a = [m.start() + 1 for m in re.finditer(re.escape(ROW), a)]
+    copies_b = [m.start() + 1 for m in re.finditer(re.escape(ROW), b)]
+    assert words.starts[spans.w1].tolist() == copies_a[:4]
+    assert words.starts[spans.w2].tolist() == copies_b
+
+
+def test_a_moved_block_is_still_found_with_the_rest():
+    first, second, third = HARBOUR[1], BRIDGE[0], WEATHER[0]
+    found = spans_of(" ".join([first, second, third]), " ".join([third, first, second]))
+    assert sorted(m for *_, m in found) == sorted([words_in(first) + words_in(second), words_in(third)])
+    assert all(left == right for left, right, _ in found)
+
+
+def test_words_of_a_span_matched_elsewhere_in_the_other_text_do_not_cut_it():
+    # "at the harbour last spring the ferry" is also the other text's first sentence: its run lies between the
+    # span's two runs (one word edited) in the first text's order, and the span goes on past it.
+    a = (
+        "The mayor told the council on Monday that the new ferry would leave the north quay at seven each "
+        "morning at the harbour last spring the ferry was given a fresh coat of paint and new seats."
+    )
+    b = (
+        "At the harbour last spring the ferry crew went on strike for a week. The mayor told the council on "
+        "Monday that the new ferry would leave the north quay at seven each morning at the bridge last "
+        "spring the ferry was given a fresh coat of paint and new seats."
+    )
+    ((left, right, matches),) = spans_of(a, b)
+    assert left == a.rstrip(".") and right.startswith("The mayor") and matches == words_in(a) - 1
+
+
+def test_a_paragraph_printed_5_and_4_times_in_two_documents_pairs_4_times_in_order(tmp_path):
+    # An address block under each section of a newsletter: each copy pairs with one copy of the other.
+    block = (
+        "Write to the harbour office at 12 Quay Street, open from nine to five on weekdays except holidays"
+    )
+    a = [
+        f"Section {k} of the spring letter covers the {w} works on the east pier."
+        for k, w in enumerate(["paving", "lighting", "crane", "fence", "drain"])
+    ]
+    b = [
+        f"Part {k} of the autumn bulletin reports the {w} repairs at the west dock."
+        for k, w in enumerate(["roof", "gate", "slipway", "pump"])
+    ]
+    inputs = write(
+        tmp_path / "inputs",
+        {
+            "letter/spring.txt": [p for line in a for p in (line, block)],
+            "bulletin/autumn.txt": [p for line in b for p in (line, block)],
+        },
+    )
+    run([str(inputs)], str(tmp_path / "warehouse"))
+    rows = read_table(tmp_path / "warehouse", "reuse_pairs").to_pylist()
+    assert len(rows) == 4  # not 5 x 4 = 20
+    text = texts(tmp_path / "warehouse")
+    row = rows[0]
+    first, second = text[row["doc_id1"]], text[row["doc_id2"]]
+    assert {first[r["b1"] : r["e1"]] for r in rows} == {second[r["b2"] : r["e2"]] for r in rows} == {block}
+    # The k-th copy in one document with the k-th in the other.
+    copies1 = [m.start() for m in re.finditer(block, first)]
+    copies2 = [m.start() for m in re.finditer(block, second)]
+    n = min(len(copies1), len(copies2))
+    assert sorted((r["b1"], r["b2"]) for r in rows) == list(zip(copies1[:n], copies2[:n], strict=True))
 
 
 def test_a_passage_crossing_the_cap_is_unpaired_and_paired_again_as_one_run_would(tmp_path, monkeypatch):
