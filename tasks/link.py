@@ -41,7 +41,9 @@ import numpy as np
 # front matter's date or address folders, documents.page_day), each its year's by its own text or its own
 # days; a standing title leaves its instance out (stories._yearly_reader, evidence.standing_title_of); a
 # page's former addresses (documents.page_aliases) are the page (stories.page_groups).
-LINK_VERSION = "link-21"
+# link-22: link-20's update rule over joined versions is reverted: it joined a wire's first take to its fuller
+# copies, and with them another bank's rate cut of that day (docs/linking.md, link-20).
+LINK_VERSION = "link-22"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).

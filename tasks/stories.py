@@ -1178,12 +1178,7 @@ def outlet_version_pairs(
     # The groups are counted with the versions just paired joined (link-20): a story the wire sent three
     # times (a first take, then twice with paragraphs added) printed its lead under three documents, but under
     # two texts, and the first take's own text is that lead.
-    furniture = repeated_in_outlet_rows(
-        outlet,
-        joined_groups(group, doc_index, pairs, n_docs)[doc_index],
-        fingerprint,
-        BoilerplateConfig(min_stories_repeated=3),
-    )
+    furniture = repeated_in_outlet_rows(outlet, group, fingerprint, BoilerplateConfig(min_stories_repeated=3))
     own = ~is_boilerplate & ~furniture
     a, b, common, count = shared_held_texts(
         outlet, doc_index, fingerprint, shingles, held & own, n_docs, config
@@ -1657,20 +1652,6 @@ def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:
 
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n_docs, n_docs))
     return connected_components(graph, directed=False)[1].astype(np.int64)
-
-
-def joined_groups(group: np.ndarray, doc_index: np.ndarray, pairs: np.ndarray, n_docs: int) -> np.ndarray:
-    """Per document: a label shared by the documents of one group (`group`, per paragraph row: a URL group)
-    and by those the (a, b) pairs join, directly or through others."""
-    label = np.zeros(n_docs, dtype=np.int64)
-    label[doc_index] = group
-    docs = np.zeros(n_docs, dtype=bool)
-    docs[doc_index] = True
-    docs = np.flatnonzero(docs)
-    # One edge per document, to the first document of its group.
-    _, first, inverse = np.unique(label[docs], return_index=True, return_inverse=True)
-    same = np.stack([docs[first][inverse.ravel()], docs], axis=1)
-    return document_groups(np.concatenate([pairs.reshape(-1, 2), same]).astype(np.int64), n_docs)
 
 
 def shingle_counts(n_words: np.ndarray) -> np.ndarray:
