@@ -1493,6 +1493,27 @@ def _page_days(docs: pa.Table) -> np.ndarray:
     return days
 
 
+def _standing_keys(titles: list[str | None], seen: dict | None) -> np.ndarray:
+    """Per document: a code of its standing title (tasks.evidence.standing_title_of), -1 for none."""
+    codes = pc.dictionary_encode(pa.array(_per_title(standing_title_of, titles, seen), pa.string())).indices
+    return pc.fill_null(codes, -1).to_numpy().astype(np.int64)
+
+
+def _one_standing_title(
+    key: np.ndarray, outlet: np.ndarray, url: np.ndarray, x: np.ndarray, y: np.ndarray
+) -> np.ndarray:
+    """Per (x, y) pair: one outlet, one standing title, two addresses (what an outlet's recurring posts
+    share: the yearly and the daily readers)."""
+    return (
+        (key[x] >= 0) & (key[x] == key[y]) & (outlet[x] >= 0) & (outlet[x] == outlet[y]) & (url[x] != url[y])
+    )
+
+
+def _each_its_own(text_of: Callable[[int], list[str]], x: int, y: int, config: LinkConfig) -> bool:
+    """Whether each of two documents has `min_own_share` of its words its own (tasks.evidence.own_share)."""
+    return min(own_share(text_of(x), text_of(y)), own_share(text_of(y), text_of(x))) >= config.min_own_share
+
+
 def _yearly_reader(
     docs: pa.Table,
     titles: list[str | None],
@@ -1514,10 +1535,7 @@ def _yearly_reader(
     a year later, and an edition a year on that only changes its year has nothing of its own. Texts are read
     for the documents of such pairs only. seen: standing titles known by title (tasks.link_state), added
     to."""
-    key = pc.fill_null(
-        pc.dictionary_encode(pa.array(_per_title(standing_title_of, titles, seen), pa.string())).indices, -1
-    ).to_numpy()
-    key = key.astype(np.int64)
+    key = _standing_keys(titles, seen)
     days = _page_days(docs)
     has_day = days != np.iinfo(np.int32).min
 
@@ -1527,11 +1545,7 @@ def _yearly_reader(
         gap = np.abs(days[x] - days[y]).astype(np.float64)
         years = np.rint(gap / 365.25)
         return (
-            (key[x] >= 0)
-            & (key[x] == key[y])
-            & (outlet[x] >= 0)
-            & (outlet[x] == outlet[y])
-            & (url[x] != url[y])
+            _one_standing_title(key, outlet, url, x, y)
             & has_day[x]
             & has_day[y]
             & (years >= 1)
@@ -1557,9 +1571,7 @@ def _yearly_reader(
         mine, theirs = days_of(p), days_of(q)
         if mine and theirs and mine != theirs:
             return True
-        return (
-            min(own_share(text_of(p), text_of(q)), own_share(text_of(q), text_of(p))) >= config.min_own_share
-        )
+        return _each_its_own(text_of, p, q, config)
 
     def two_years(x: int, y: int) -> bool:
         page = (min(url[x], url[y]), max(url[x], url[y]))
@@ -1603,10 +1615,7 @@ def _daily_reader(
     comment. A story sent again the next day under its new dateline keeps its paragraphs (nothing its own),
     and a write-through reworded on the next day still names the day of its news. Texts are read for the
     documents of such pairs only. seen: standing titles known by title (tasks.link_state), added to."""
-    key = pc.fill_null(
-        pc.dictionary_encode(pa.array(_per_title(standing_title_of, titles, seen), pa.string())).indices, -1
-    ).to_numpy()
-    key = key.astype(np.int64)
+    key = _standing_keys(titles, seen)
     days = _page_days(docs)
     named: dict[int, set[str]] = {}
 
@@ -1621,23 +1630,11 @@ def _daily_reader(
             return out
         span = np.abs(days[a] - days[b])
         test = np.flatnonzero(
-            (key[a] >= 0)
-            & (key[a] == key[b])
-            & (outlet[a] >= 0)
-            & (outlet[a] == outlet[b])
-            & (url[a] != url[b])
-            & (span >= 1)
-            & (span <= config.daily_span_days)
+            _one_standing_title(key, outlet, url, a, b) & (span >= 1) & (span <= config.daily_span_days)
         )
         for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
             mine, theirs = days_named(x), days_named(y)
-            out[i] = (
-                bool(mine)
-                and bool(theirs)
-                and mine != theirs
-                and min(own_share(text_of(x), text_of(y)), own_share(text_of(y), text_of(x)))
-                >= config.min_own_share
-            )
+            out[i] = bool(mine) and bool(theirs) and mine != theirs and _each_its_own(text_of, x, y, config)
         return out
 
     return apart

@@ -734,37 +734,25 @@ def test_the_asf_dev_part_is_scored_apart_and_never_withheld(tmp_path):
     assert label_part(labels, documents, heldout="dev-series")[1] == set()
 
 
-def test_the_second_asf_dev_part_is_scored_apart_and_never_withheld(tmp_path):
-    # heldout = "dev-asf2": a second open part of blogs.apache.org posts and Groovy site states (releases
-    # recast, posts re-issued and moved, one-template posts), read by rule writers; no other part's documents.
+@pytest.mark.parametrize(
+    ("heldout", "other"),
+    [
+        # a second open part of blogs.apache.org posts and Groovy site states (releases recast, posts
+        # re-issued and moved, one-template posts)
+        ("dev-asf2", "dev-asf"),
+        # blog posts cross-posted between blogs (a lab's blog and a project's, a project's and a community's)
+        ("dev-xpost", "dev-asf2"),
+        # 1987 news wire stories (sent again, corrected, written through; templated reports of other days as
+        # hard negatives)
+        ("dev-wire", "dev-xpost"),
+    ],
+)
+def test_a_dev_part_is_scored_apart_and_never_withheld(tmp_path, heldout, other):
+    # An open part read by rule writers, scored as `real-<heldout>`; it holds no other part's documents.
     corpus, labels = _tiny_real_set(tmp_path)
-    labels["family"][0]["heldout"] = "dev-asf2"  # a1.md and a2.md
+    labels["family"][0]["heldout"] = heldout  # a1.md and a2.md
     documents = real_documents(corpus)
-    assert ("real-dev-asf2", "dev-asf2") in PARTS and "dev-asf2" not in WITHHELD
-    assert label_part(labels, documents, heldout="dev-asf2")[1] == {"a1.md", "a2.md"}
-    assert label_part(labels, documents, heldout="dev-asf")[1] == set()
-    assert not {"a1.md", "a2.md"} & label_part(labels, documents, heldout=False)[1]
-
-
-def test_the_cross_post_dev_part_is_scored_apart_and_never_withheld(tmp_path):
-    # heldout = "dev-xpost": an open part of blog posts cross-posted between blogs (a lab's blog and a
-    # project's, a project's blog and a community blog), read by rule writers; no other part's documents.
-    corpus, labels = _tiny_real_set(tmp_path)
-    labels["family"][0]["heldout"] = "dev-xpost"  # a1.md and a2.md
-    documents = real_documents(corpus)
-    assert ("real-dev-xpost", "dev-xpost") in PARTS and "dev-xpost" not in WITHHELD
-    assert label_part(labels, documents, heldout="dev-xpost")[1] == {"a1.md", "a2.md"}
-    assert label_part(labels, documents, heldout="dev-asf2")[1] == set()
-    assert not {"a1.md", "a2.md"} & label_part(labels, documents, heldout=False)[1]
-
-
-def test_the_wire_dev_part_is_scored_apart_and_never_withheld(tmp_path):
-    # heldout = "dev-wire": an open part of 1987 news wire stories (sent again, corrected, written through;
-    # templated reports of other days as hard negatives), read by rule writers; no other part's documents.
-    corpus, labels = _tiny_real_set(tmp_path)
-    labels["family"][0]["heldout"] = "dev-wire"  # a1.md and a2.md
-    documents = real_documents(corpus)
-    assert ("real-dev-wire", "dev-wire") in PARTS and "dev-wire" not in WITHHELD
-    assert label_part(labels, documents, heldout="dev-wire")[1] == {"a1.md", "a2.md"}
-    assert label_part(labels, documents, heldout="dev-xpost")[1] == set()
+    assert (f"real-{heldout}", heldout) in PARTS and heldout not in WITHHELD
+    assert label_part(labels, documents, heldout=heldout)[1] == {"a1.md", "a2.md"}
+    assert label_part(labels, documents, heldout=other)[1] == set()
     assert not {"a1.md", "a2.md"} & label_part(labels, documents, heldout=False)[1]
