@@ -193,6 +193,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "memory.md",
         "hand-written: reprint run at 200k on the merged code of stop 29 (bench.scale_run sizes), quoted",
     ),
+    "scale-rss-200k-474fc60.json": (
+        "memory.md",
+        "hand-written: reprint run at 10k and 200k, merged code of stop 31 (bench.scale_run sizes), a table",
+    ),
     "scale-rss-200k-rss.json": (
         "memory.md",
         "hand-written: #13 rss's second pass, reprint run at 10k and 200k (bench.scale_run sizes), a table",
