@@ -1175,9 +1175,6 @@ def outlet_version_pairs(
     # its pre-announcement, a write-through that prepends new paragraphs): the shorter one's own text, all of
     # it, is printed in the longer. Its own text: furniture (printed under three groups or more: a series'
     # headings and standing lines) is left out of both the shared text and the body it is measured against.
-    # The groups are counted with the versions just paired joined (link-20): a story the wire sent three
-    # times (a first take, then twice with paragraphs added) printed its lead under three documents, but under
-    # two texts, and the first take's own text is that lead.
     furniture = repeated_in_outlet_rows(outlet, group, fingerprint, BoilerplateConfig(min_stories_repeated=3))
     own = ~is_boilerplate & ~furniture
     a, b, common, count = shared_held_texts(
@@ -1380,8 +1377,11 @@ def series_apart(
     # Both year rules read a few documents' text; each document's is read once for both.
     text_of = _text_reader(docs.num_rows, doc_index, flag, wide)
     about = _year_reader(titles, text_of, wide)
-    yearly = _yearly_reader(docs, titles, outlet, url, text_of, wide, config, readings.seen["standing"])
-    daily = _daily_reader(docs, titles, outlet, url, text_of, wide, config, readings.seen["standing"])
+    posts = _OutletPosts(
+        _standing_keys(titles, readings.seen["standing"]), _page_days(docs), outlet, url, text_of
+    )
+    yearly = _yearly_reader(posts, wide, config)
+    daily = _daily_reader(posts, wide, config)
 
     def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if len(a) == 0:
@@ -1499,30 +1499,49 @@ def _standing_keys(titles: list[str | None], seen: dict | None) -> np.ndarray:
     return pc.fill_null(codes, -1).to_numpy().astype(np.int64)
 
 
-def _one_standing_title(
-    key: np.ndarray, outlet: np.ndarray, url: np.ndarray, x: np.ndarray, y: np.ndarray
-) -> np.ndarray:
-    """Per (x, y) pair: one outlet, one standing title, two addresses (what an outlet's recurring posts
-    share: the yearly and the daily readers)."""
-    return (
-        (key[x] >= 0) & (key[x] == key[y]) & (outlet[x] >= 0) & (outlet[x] == outlet[y]) & (url[x] != url[y])
-    )
+class _OutletPosts:
+    """What the yearly and daily readers read of an outlet's recurring posts, made once for both: each
+    document's standing-title code, page day, outlet code and address group, its text, and the days its
+    text names (read on first use and kept)."""
 
+    def __init__(
+        self,
+        key: np.ndarray,
+        days: np.ndarray,
+        outlet: np.ndarray,
+        url: np.ndarray,
+        text_of: Callable[[int], list[str]],
+    ):
+        self.key, self.days, self.outlet, self.url, self.text_of = key, days, outlet, url, text_of
+        self._named: dict[int, set[str]] = {}
 
-def _each_its_own(text_of: Callable[[int], list[str]], x: int, y: int, config: LinkConfig) -> bool:
-    """Whether each of two documents has `min_own_share` of its words its own (tasks.evidence.own_share)."""
-    return min(own_share(text_of(x), text_of(y)), own_share(text_of(y), text_of(x))) >= config.min_own_share
+    def one_title(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Per (x, y) pair: one outlet, one standing title, two addresses."""
+        key, outlet, url = self.key, self.outlet, self.url
+        return (
+            (key[x] >= 0)
+            & (key[x] == key[y])
+            & (outlet[x] >= 0)
+            & (outlet[x] == outlet[y])
+            & (url[x] != url[y])
+        )
+
+    def days_named(self, d: int) -> set[str]:
+        """The days document d's text names (tasks.evidence.dates_of)."""
+        if d not in self._named:
+            self._named[d] = dates_of(self.text_of(d))
+        return self._named[d]
+
+    def each_its_own(self, x: int, y: int, config: LinkConfig) -> bool:
+        """Whether each of two documents has `min_own_share` of its words its own (evidence.own_share)."""
+        text_of = self.text_of
+        return (
+            min(own_share(text_of(x), text_of(y)), own_share(text_of(y), text_of(x))) >= config.min_own_share
+        )
 
 
 def _yearly_reader(
-    docs: pa.Table,
-    titles: list[str | None],
-    outlet: np.ndarray,
-    url: np.ndarray,
-    text_of: Callable[[int], list[str]],
-    wide: WideColumns,
-    config: LinkConfig,
-    seen: dict | None = None,
+    posts: _OutletPosts, wide: WideColumns, config: LinkConfig
 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """Per (a, b) document pair: whether the two are an outlet's yearly post of two years (issue 12, class
     2, link-17): one outlet, two addresses, one standing title (tasks.evidence.standing_title_of: the same
@@ -1533,10 +1552,8 @@ def _yearly_reader(
     each January under one title; a transparency report names that year's incidents. A standing text's
     edition (a code of conduct, terms of service) is re-issued when it is revised, seldom on the same weeks
     a year later, and an edition a year on that only changes its year has nothing of its own. Texts are read
-    for the documents of such pairs only. seen: standing titles known by title (tasks.link_state), added
-    to."""
-    key = _standing_keys(titles, seen)
-    days = _page_days(docs)
+    for the documents of such pairs only."""
+    days, url = posts.days, posts.url
     has_day = days != np.iinfo(np.int32).min
 
     def yearly(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -1545,7 +1562,7 @@ def _yearly_reader(
         gap = np.abs(days[x] - days[y]).astype(np.float64)
         years = np.rint(gap / 365.25)
         return (
-            _one_standing_title(key, outlet, url, x, y)
+            posts.one_title(x, y)
             & has_day[x]
             & has_day[y]
             & (years >= 1)
@@ -1556,22 +1573,16 @@ def _yearly_reader(
     # began from (a draft of the next review begun as a copy of last year's, the front matter already the
     # new one's: the same text as last year's post, and one page with this year's).
     pages: dict[tuple[int, int], bool] = {}
-    named: dict[int, set[str]] = {}
-
-    def days_of(d: int) -> set[str]:
-        if d not in named:
-            named[d] = dates_of(text_of(d))
-        return named[d]
 
     def its_own(p: int, q: int) -> bool:
         """Each of two years' posts is that year's: each names its own days (a call's deadlines, an
         election's dates: link-12's evidence for a series' instances; link-21: the next year's call copied
         from the last but its days, Rust's 2025 director election "mostly copy-pasted from last year's
         post"), or each has a quarter of its words its own."""
-        mine, theirs = days_of(p), days_of(q)
+        mine, theirs = posts.days_named(p), posts.days_named(q)
         if mine and theirs and mine != theirs:
             return True
-        return _each_its_own(text_of, p, q, config)
+        return posts.each_its_own(p, q, config)
 
     def two_years(x: int, y: int) -> bool:
         page = (min(url[x], url[y]), max(url[x], url[y]))
@@ -1597,14 +1608,7 @@ def _yearly_reader(
 
 
 def _daily_reader(
-    docs: pa.Table,
-    titles: list[str | None],
-    outlet: np.ndarray,
-    url: np.ndarray,
-    text_of: Callable[[int], list[str]],
-    wide: WideColumns,
-    config: LinkConfig,
-    seen: dict | None = None,
+    posts: _OutletPosts, wide: WideColumns, config: LinkConfig
 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """Per (a, b) document pair: whether the two are a wire's templated report of two days (issue 12, class
     2, link-20): one outlet, two addresses, one standing title (tasks.evidence.standing_title_of), pages
@@ -1614,27 +1618,18 @@ def _daily_reader(
     balances, the weekly petroleum stocks: one lead with the day changed, then that day's figures and
     comment. A story sent again the next day under its new dateline keeps its paragraphs (nothing its own),
     and a write-through reworded on the next day still names the day of its news. Texts are read for the
-    documents of such pairs only. seen: standing titles known by title (tasks.link_state), added to."""
-    key = _standing_keys(titles, seen)
-    days = _page_days(docs)
-    named: dict[int, set[str]] = {}
-
-    def days_named(d: int) -> set[str]:
-        if d not in named:
-            named[d] = dates_of(text_of(d))
-        return named[d]
+    documents of such pairs only."""
+    days = posts.days
 
     def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         out = np.zeros(len(a), dtype=bool)
         if len(a) == 0 or not wide.has_text():
             return out
         span = np.abs(days[a] - days[b])
-        test = np.flatnonzero(
-            _one_standing_title(key, outlet, url, a, b) & (span >= 1) & (span <= config.daily_span_days)
-        )
+        test = np.flatnonzero(posts.one_title(a, b) & (span >= 1) & (span <= config.daily_span_days))
         for i, x, y in zip(test.tolist(), a[test].tolist(), b[test].tolist(), strict=True):
-            mine, theirs = days_named(x), days_named(y)
-            out[i] = bool(mine) and bool(theirs) and mine != theirs and _each_its_own(text_of, x, y, config)
+            mine, theirs = posts.days_named(x), posts.days_named(y)
+            out[i] = bool(mine) and bool(theirs) and mine != theirs and posts.each_its_own(x, y, config)
         return out
 
     return apart
