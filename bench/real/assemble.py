@@ -7,7 +7,8 @@ DIR/<owner>+<name>/repo, DIR being /work/.mirror or $REPRINT_MIRRORS) and the sh
 so the set assembled is exactly the one bench/real/labels.toml describes. An entry with `article = NEWID`
 names one wire story of a Reuters-21578 SGML file, cut out of it as a plain-text document by
 bench/real/wire.py; an entry with `render = "meter-pa"` or `"meter-newspaper"` names a file of the METER
-corpus, written as plain text by bench/real/meter.py. The set's own manifest (bench/real/manifest.csv, written for this set) is copied beside
+corpus, written as plain text by bench/real/meter.py. The set's own manifest (bench/real/manifest.csv, written
+for this set) is copied beside
 the documents, where `reprint run` reads it.
 A missing mirror is named with the way to bring it (the workplace's `fetch` tool: `fetch github:owner/name`).
 """

@@ -1,12 +1,12 @@
 """Press Association copy and newspaper stories of the METER corpus, for the real set's METER parts.
 
-The METER corpus (MEasuring TExt Reuse; Gaizauskas, Clough, Foster et al., University of Sheffield, 2001) holds
-the stories the Press Association (PA) sent on its newswire on a few days of 1999-2000 and the stories nine
-British national newspapers printed about the same events the next day, filed side by side by domain (courts,
-showbiz), day and catchline:
+The METER corpus (MEasuring TExt Reuse; Gaizauskas, Clough, Foster et al., University of Sheffield, 2001)
+holds the stories the Press Association (PA) sent on its newswire on a few days of 1999-2000 and the stories
+nine British national newspapers printed about the same events the next day, filed side by side by domain
+(courts, showbiz), day and catchline:
 
-    PA/rawtexts/courts/01.03.00/chemists/chemists1.txt          a PA story (or one page, substitute, nightlead …)
-    newspapers/rawtexts/courts/01.03.00/chemists/chemists377_sun.txt   a newspaper's story of that event
+    PA/rawtexts/courts/01.03.00/chemists/chemists1.txt                a PA story (page 1; 1sub, 1nl …)
+    newspapers/rawtexts/courts/01.03.00/chemists/chemists377_sun.txt  a newspaper's story of that event
 
 A PA file is the wire copy as the service sent it: a header (ruled lines and a slug giving the time, date,
 page and catchline), then the story, each paragraph starting with a control character (0x19) and ending with
@@ -15,8 +15,8 @@ separates paragraphs by blank lines (docs/CONTRACT.md, inputs), so `render_pa` t
 paragraph start, as bench/real/wire.py does for Reuters' indented paragraphs. The header and the marks are the
 transmission's, not the story's, and are dropped; the words, the line breaks inside a paragraph, the wire's
 spelling and its operator sign-off (`mfl`) are kept. A newspaper file is plain text with blank lines between
-paragraphs already: `render_newspaper` keeps it as it is. Both are Latin-1 (the pound sign is byte 0xA3) and are
-written as UTF-8.
+paragraphs already: `render_newspaper` keeps it as it is. Both are Latin-1 (the pound sign is byte 0xA3) and
+are written as UTF-8.
 
 `python -m bench.real.meter select GIT_DIR COMMIT` lists the files the parts were chosen by (the selection
 rule, `selection`: docs/real-set.md, the METER parts).
@@ -104,7 +104,9 @@ def selection(paths: list[str], days: tuple[str, ...] = DAYS) -> list[tuple[str,
     out = []
     for day in days:
         pa_dir, np_dir = f"{ROOT}/PA/rawtexts/courts/{day}/", f"{ROOT}/newspapers/rawtexts/courts/{day}/"
-        catchlines = sorted({p[len(pa_dir) :].split("/")[0] for p in paths if p.startswith(pa_dir)} - {".DS_Store"})
+        catchlines = sorted(
+            {p[len(pa_dir) :].split("/")[0] for p in paths if p.startswith(pa_dir)} - {".DS_Store"}
+        )
         for c in catchlines:
             first = re.compile(rf"{re.escape(pa_dir + c)}/{re.escape(c)}1[a-z]*\.txt$")
             for p in sorted(p for p in paths if first.match(p)):
@@ -150,7 +152,9 @@ def main(argv: list[str]) -> int:
         print("usage: python -m bench.real.meter select GIT_DIR COMMIT", file=sys.stderr)
         return 2
     git = ["git", f"--git-dir={argv[1]}"]
-    paths = subprocess.run(git + ["ls-tree", "-r", "--name-only", argv[2]], capture_output=True, text=True).stdout
+    paths = subprocess.run(
+        git + ["ls-tree", "-r", "--name-only", argv[2]], capture_output=True, text=True
+    ).stdout
     for key, kind, path, name in selection(paths.splitlines()):
         print(f"{key}\t{kind}\t{path}\t{name}")
     return 0
