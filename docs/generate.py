@@ -157,6 +157,12 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: the 1987 Reuters wire development part's first run on main's code (rule writers read "
         "it; the withheld parts' paragraphs withheld), quoted in prose; current figures are quality.json's",
     ),
+    "quality-meter-first-look.json": (
+        "real-set.md",
+        "hand-written: the METER parts' first run on main's code (dev-meter read by rule writers; blind8's "
+        "and the other withheld parts' paragraphs withheld), quoted in prose; current figures are "
+        "quality.json's",
+    ),
     "quality-link-13.json": (
         "linking.md",
         "hand-written: link-15 and html-8 (named link-13 and html-7 on their branch) at 486ff9d (real set "
