@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tasks.link import steps_of
-from tasks.one_to_one import greedy_matching
+from tasks.one_to_one import greedy_matching_intervals
 from tasks.passages import SHINGLE
 
 _SEPARATOR = "\n\n"  # between the texts of a batch: no word crosses it
@@ -210,9 +210,11 @@ def _runs_of_pairs(
     # One-to-one: longest first, then the run pairing copies of the same number, then by place.
     rank = np.empty(len(runs), dtype=np.int64)
     rank[np.lexsort((runs[:, 2], runs[:, 1], copies[starts], -runs[:, 3]))] = np.arange(len(runs))
-    run = np.cumsum(first) - 1
-    base = pair * len(words.hashes)
-    runs = runs[greedy_matching(rank, [(run, base + i_word), (run, base + j_word)])]
+    # A run's places: its shingles' first words, in each text, numbered apart for each pair.
+    base = pair[starts] * len(words.hashes)
+    runs = runs[
+        greedy_matching_intervals(rank, [(base + runs[:, 1], runs[:, 3]), (base + runs[:, 2], runs[:, 3])])
+    ]
     yield runs[np.lexsort((runs[:, 2], runs[:, 1], runs[:, 0]))]
 
 
