@@ -2,8 +2,6 @@
 take, then the story with paragraphs added, sent twice) is one story; the wire's templated reports of
 different days, which share most of their words, stay apart."""
 
-import pytest
-
 from tasks.boilerplate import template_facts
 from tasks.link import LinkConfig
 from tasks.stories import find_stories
@@ -44,12 +42,6 @@ OTHER = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="link-22 reverted link-20's update rule over joined versions: on real-dev-wire it joined this "
-    "class and also another bank's rate cut of the same day (docs/linking.md, link-20); a known miss until "
-    "a rule joins the first take alone",
-)
 def test_a_first_take_sent_before_two_fuller_versions_is_one_story_with_them():
     # The first take's lead is printed verbatim in three of the wire's documents, but they are one text
     # sent three times: it is the first take's own text, not the wire's furniture, so the update that keeps
