@@ -43,7 +43,9 @@ import numpy as np
 # page's former addresses (documents.page_aliases) are the page (stories.page_groups).
 # link-22: link-20's update rule over joined versions is reverted: it joined a wire's first take to its fuller
 # copies, and with them another bank's rate cut of that day (docs/linking.md, link-20).
-LINK_VERSION = "link-22"
+# link-23: two rewrite candidates of one outlet whose leads are each about someone the other never names are
+# two stories (tasks.stories.other_subjects); with it, link-20's update rule over joined versions is back.
+LINK_VERSION = "link-23"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -204,6 +206,10 @@ class LinkConfig:
     # paragraphs; a rewrite keeps the reporter's phrasing here and there through the text.
     min_narrative_paragraphs: int = 3
     min_narrative_containment: float = 0.3
+    # Two rewrite candidates of one outlet whose leads each name someone the other never names are two
+    # stories (link-23, tasks/stories.py `other_subjects`): the lead is a document's first paragraph of this
+    # many words or more, so that a byline or a dateline on its own line is not read as one.
+    min_lead_words: int = 12
     # An outlet's revision of its own text (tasks/stories.py `outlet_revision_pairs`): two of its documents
     # printing `min_shared` held-out texts in common link when their whole texts reach this Jaccard (or pass
     # the heavy-rewrite test): a revision that also replaces the people and numbers it names (a code of
