@@ -43,7 +43,11 @@ import numpy as np
 # page's former addresses (documents.page_aliases) are the page (stories.page_groups).
 # link-22: link-20's update rule over joined versions is reverted: it joined a wire's first take to its fuller
 # copies, and with them another bank's rate cut of that day (docs/linking.md, link-20).
-LINK_VERSION = "link-22"
+# link-23: rare-name candidates also from every hash function of the name sketches alone, kept when the
+# smaller set is estimated (or, in doubt, counted) min_name_containment inside the other: a short rewrite's
+# few names in a longer story's are found whatever names a larger corpus makes common
+# (stories._contained_name_pairs).
+LINK_VERSION = "link-23"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
