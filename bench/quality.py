@@ -1,6 +1,7 @@
 """Quality benchmark: grouping, fates, boilerplate and rejects of `reprint run` on real and generated text.
 
-Run: `.venv/bin/python -m bench.quality [--stories 100 1000 10000] [--before REV] [--no-real]`.
+Run: `.venv/bin/python -m bench.quality [--stories 100 1000 10000] [--before REV] [--no-real]
+[--real-within 1000 10000]`.
 Each corpus is ingested by `reprint run` (the CLI's own entry point, in a subprocess, fresh warehouse) and its
 warehouse is read back through corpus.duckdb and scored against gold with bench/score.py:
 - the real set, bench/real/ (real documents with real revision and republication histories, hand-labelled in
@@ -8,7 +9,9 @@ warehouse is read back through corpus.duckdb and scored against gold with bench/
   from fetched mirrors by `python -m bench.real.assemble` (the documents are not committed; without them, or
   with a set that is not exactly the labelled one, the run stops and says so: `--no-real` scores the
   generated corpora only);
-- generated corpora from bench/corpus.py (gold from the generator) at each `--stories` size.
+- generated corpora from bench/corpus.py (gold from the generator) at each `--stories` size;
+- with `--real-within N`, the real set and a generated corpus of N stories in one folder, one run, each scored
+  against its own labels (issue 12: flags and stories must hold as the corpus grows around a user's texts).
 `--before REV` runs the same corpora on another commit (a temporary `git worktree` of REV, its code run with
 this venv) and prints both side by side with deltas. Results go to bench/results/quality.json (date, machine,
 commit, command); docs/quality.md is rendered from that JSON by `render_page`.
@@ -602,7 +605,9 @@ def pipeline_commit(rev: str = "HEAD") -> str:
 
 EXPLAINED = """How to run: `.venv/bin/python -m bench.quality --stories 100 1000 10000` (about ten minutes on
 2 cores); `--before REV` puts another commit's figures beside this one's, `--no-real` or `--stories` with no
-size skips a corpus. Every corpus goes through `reprint run` in a fresh warehouse, as a user's folder would.
+size skips a corpus, `--real-within 1000 10000` also scores the real set inside generated corpora of those
+sizes (last section; about as long again as the generated corpora of those sizes). Every corpus goes through
+`reprint run` in a fresh warehouse, as a user's folder would.
 
 What the rows mean. Grouping precision/recall/F1: pairs of documents put in one story, against the gold
 families (a document in no family is a story of its own); on the generator, grouping precision is the
@@ -781,7 +786,8 @@ def within_tables(runs: dict[str, dict]) -> str:
                 continue
             cells = [" / ".join(_fmt(_value(r, path)) for r in results) for _, path in WITHIN_COLUMNS]
             out.append(f"| {part} | " + " | ".join(cells) + " |")
-        out += ["", f"Seconds: {' / '.join(_fmt(_value(c, ('seconds',))) for c in columns)}.", ""]
+        seconds = [_value(c, ("seconds",)) for c in columns]
+        out += ["", "Seconds: " + " / ".join("–" if v is None else f"{v:.0f}" for v in seconds) + ".", ""]
         rows = [(label, path) for label, path, _ in ROWS if path[0] != "seconds"]
         out += [f"| generated documents | {' | '.join(f'alone {c[7:]} | inside {c[7:]}' for c in sizes)} |"]
         out += ["|---" + "|---:" * 2 * len(sizes) + "|"]
