@@ -490,7 +490,7 @@ def quality_headline() -> str:
     for name, run in after.items():  # the order bench.quality ran them: the real set(s), then generated
         if name.startswith("real-") and name.removeprefix("real-") not in WITHHELD:
             continue
-        if name.startswith("within-"):  # the real set inside generated corpora: docs/quality.md's last section
+        if name.startswith("within-"):  # the real set inside generated corpora: quality.md, last section
             continue
         if "fates_macro_f1" in run:
             label = f"generator, {int(name.split('-')[-1]):,} stories"
