@@ -1,6 +1,7 @@
 """Quality benchmark: grouping, fates, boilerplate and rejects of `reprint run` on real and generated text.
 
-Run: `.venv/bin/python -m bench.quality [--stories 100 1000 10000] [--before REV] [--no-real]`.
+Run: `.venv/bin/python -m bench.quality [--stories 100 1000 10000] [--before REV] [--no-real]
+[--real-within 1000 10000]`.
 Each corpus is ingested by `reprint run` (the CLI's own entry point, in a subprocess, fresh warehouse) and its
 warehouse is read back through corpus.duckdb and scored against gold with bench/score.py:
 - the real set, bench/real/ (real documents with real revision and republication histories, hand-labelled in
@@ -8,7 +9,9 @@ warehouse is read back through corpus.duckdb and scored against gold with bench/
   from fetched mirrors by `python -m bench.real.assemble` (the documents are not committed; without them, or
   with a set that is not exactly the labelled one, the run stops and says so: `--no-real` scores the
   generated corpora only);
-- generated corpora from bench/corpus.py (gold from the generator) at each `--stories` size.
+- generated corpora from bench/corpus.py (gold from the generator) at each `--stories` size;
+- with `--real-within N`, the real set and a generated corpus of N stories in one folder, one run, each scored
+  against its own labels (issue 12: flags and stories must hold as the corpus grows around a user's texts).
 `--before REV` runs the same corpora on another commit (a temporary `git worktree` of REV, its code run with
 this venv) and prints both side by side with deltas. Results go to bench/results/quality.json (date, machine,
 commit, command); docs/quality.md is rendered from that JSON by `render_page`.
@@ -21,6 +24,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -145,8 +149,9 @@ def generator_fates(gold: list[dict], out: Warehouse) -> tuple[Score, int]:
     return fates, missing
 
 
-def score_generated(folder: Path, out: Warehouse) -> dict:
-    """Grouping, whole-pipeline fates and boilerplate of a run on a generated folder against its gold."""
+def score_generated(folder: Path, out: Warehouse, strangers: dict[str, str] | None = None) -> dict:
+    """Grouping, whole-pipeline fates and boilerplate of a run on a generated folder against its gold
+    (`strangers`: the stories of another corpus' documents in the same run, as for `score_real`)."""
     gold = [json.loads(line) for line in (folder / ".gold.jsonl").read_text().splitlines()]
     fates, missing = generator_fates(gold, out)
     gold_boilerplate = {(g["doc_id"], k) for g in gold for k, flag in enumerate(g["boilerplate"]) if flag}
@@ -154,7 +159,7 @@ def score_generated(folder: Path, out: Warehouse) -> dict:
     found = {Path(s).stem: story for s, story in out.story.items()}
     return {
         "documents": len(gold),
-        "grouping": grouping_scores({g["doc_id"]: g["story"] for g in gold}, found),
+        "grouping": grouping_scores({g["doc_id"]: g["story"] for g in gold}, found, strangers),
         "fates_macro_f1": fates.macro_f1(),
         "fates_per_fate": {f: fates.prf(f)[2] for f in FATES if fates.prf(f)[3]},
         "pairs": fates.pairs,
@@ -286,12 +291,20 @@ def removed_boilerplate(
     return removed
 
 
-def score_real(corpus: Path, labels: dict, out: Warehouse, only: set[str] | None = None) -> dict:
+def score_real(
+    corpus: Path,
+    labels: dict,
+    out: Warehouse,
+    only: set[str] | None = None,
+    strangers: dict[str, str] | None = None,
+) -> dict:
     """Grouping, hard negatives, labelled fates, boilerplate, whole sentences and rejects of a run on the real
-    set (or on its documents `only`)."""
+    set (or on its documents `only`). `strangers`: the stories of the documents of another corpus the real set
+    was run inside ({source: story_id}, bench.quality's --real-within): a real document in one story with one
+    of them is a wrong pair (`linked_with_generated` names each)."""
     documents = [d for d in real_documents(corpus) if only is None or d in only]
     family = gold_families(labels, documents)
-    grouping = grouping_scores(family, out.story)
+    grouping = grouping_scores(family, out.story, strangers)
     # Per family: is it grouped whole, and into how many stories it fell.
     families = {}
     for f in labels["family"]:
@@ -359,7 +372,15 @@ def score_real(corpus: Path, labels: dict, out: Warehouse, only: set[str] | None
         "whole_kept": len(labels["whole"]) - len(cut),
         "whole_cut": cut,
         "rejected": [list(r) for r in out.rejects],
-    }
+    } | ({} if strangers is None else {"linked_with_generated": linked_with(out.story, documents, strangers)})
+
+
+def linked_with(story: dict[str, str], documents: list[str], strangers: dict[str, str]) -> list[str]:
+    """`document: stranger` for every pair of one of `documents` and a stranger put in one story."""
+    members: dict[str, list[str]] = {}
+    for doc, s in strangers.items():
+        members.setdefault(s, []).append(doc)
+    return sorted(f"{d}: {other}" for d in documents if d in story for other in members.get(story[d], []))
 
 
 # The parts of the real set scored apart: (name in the results, `heldout` value of its labels).
@@ -400,18 +421,19 @@ WITHHELD_PAIR = ["(withheld)", "(withheld)"]
 
 def withhold(result: dict, documents: set[str], families: dict[str, list[str]] | None = None) -> dict:
     """A real-set result without the per-paragraph lines of `documents` (the blind parts): their boilerplate
-    missed and wrongly flagged, their labelled fates and the labelled sentences cut across paragraphs are
-    counted under `withheld` but not listed, so that the people writing rules see their figures and never the
-    paragraphs behind them. Nor which of their families split or which of their hard negatives were linked
-    (`families`: every labelled family's documents): a name says what a blind pair is about, and a rule
-    written for it is tuned to the judge. Scores are unchanged."""
+    missed and wrongly flagged, their labelled fates, the labelled sentences cut across paragraphs and their
+    links with generated documents (--real-within) are counted under `withheld` but not listed, so that the
+    people writing rules see their figures and never the paragraphs behind them. Nor which of their families
+    split or which of their hard negatives were linked (`families`: every labelled family's documents): a
+    name says what a blind pair is about, and a rule written for it is tuned to the judge. Scores are
+    unchanged."""
 
     def theirs(line: str) -> bool:
         return line.split(": ", 1)[0] in documents
 
     hidden = {name for name, docs in (families or {}).items() if set(docs) <= documents}
-    listed = ("boilerplate_missed", "boilerplate_wrong", "boilerplate_removed")
-    withheld = {key: sum(map(theirs, result.get(key, []))) for key in listed} | {
+    listed = ("boilerplate_missed", "boilerplate_wrong", "boilerplate_removed", "linked_with_generated")
+    withheld = {key: sum(map(theirs, result[key])) for key in listed if key in result} | {
         "fates": sum(f["origin"] in documents for f in result["fates"]),
         "whole_cut": sum(doc in documents for doc, _ in result.get("whole_cut", [])),
         "families": len(hidden & set(result.get("families", {}))),
@@ -423,7 +445,7 @@ def withhold(result: dict, documents: set[str], families: dict[str, list[str]] |
         return result
     return (
         result
-        | {key: [line for line in result.get(key, []) if not theirs(line)] for key in listed}
+        | {key: [line for line in result[key] if not theirs(line)] for key in listed if key in result}
         | {
             "fates": [f for f in result["fates"] if f["origin"] not in documents],
             "whole_cut": [w for w in result.get("whole_cut", []) if w[0] not in documents],
@@ -450,7 +472,7 @@ def _fates_of(out: Warehouse, label: dict) -> list[str]:
 # --- running and comparing ---------------------------------------------------------------------------
 
 
-def measure(code: Path, stories: list[int], real: bool, seed: int = 0) -> dict:
+def measure(code: Path, stories: list[int], real: bool, seed: int = 0, within: list[int] = ()) -> dict:
     """Every corpus run through `reprint run` with the code of tree `code`, scored."""
     results = {}
     with tempfile.TemporaryDirectory(prefix="reprint-quality-") as tmp:
@@ -458,18 +480,8 @@ def measure(code: Path, stories: list[int], real: bool, seed: int = 0) -> dict:
         if real:
             warehouse = tmp / "real" / "warehouse"
             seconds = run_reprint([REAL / "corpus"], warehouse, code)
-            labels, out = load_labels(), read_warehouse(warehouse)
-            results["real"] = score_real(REAL / "corpus", labels, out) | {"seconds": seconds}
-            # Its two parts, scored from the same run: the whole set is one corpus, as a user's would be.
-            documents = real_documents(REAL / "corpus")
-            for name, heldout in PARTS:
-                part, docs = label_part(labels, documents, heldout)
-                if docs:
-                    results[name] = score_real(REAL / "corpus", part, restricted(out, docs), docs)
-            blind = withheld_documents(labels, documents)
-            families = {f["name"]: f["docs"] for f in labels["family"]}
-            for name in [n for n in results if n.startswith("real")]:
-                results[name] = withhold(results[name], blind, families)
+            results |= score_real_set(read_warehouse(warehouse))
+            results["real"]["seconds"] = seconds
             print(f"  real set scored ({seconds:.0f} s)", file=sys.stderr)
         for n in stories:
             folder = write_generated(n, tmp / f"gen{n}" / "in", seed)
@@ -479,6 +491,75 @@ def measure(code: Path, stories: list[int], real: bool, seed: int = 0) -> dict:
                 "seconds": seconds
             }
             print(f"  {n} stories scored ({seconds:.0f} s)", file=sys.stderr)
+        for n in within:
+            folder = write_within(n, tmp / f"within{n}" / "in", seed)
+            warehouse = tmp / f"within{n}" / "warehouse"
+            seconds = run_reprint([folder], warehouse, code)
+            results[f"within-{n}"] = score_within(folder, read_warehouse(warehouse)) | {
+                "stories": n,
+                "seconds": seconds,
+            }
+            print(f"  the real set within {n} stories scored ({seconds:.0f} s)", file=sys.stderr)
+    return results
+
+
+def score_real_set(out: Warehouse, strangers: dict[str, str] | None = None) -> dict[str, dict]:
+    """The real set's scores from one run ({"real": ..., "real-tuned": ..., ...}): the whole set, then each
+    part scored from the same run (the whole set is one corpus, as a user's would be); the withheld parts'
+    paragraphs withheld from every result."""
+    labels, documents = load_labels(), real_documents(REAL / "corpus")
+    results = {"real": score_real(REAL / "corpus", labels, out, strangers=strangers)}
+    for name, heldout in PARTS:
+        part, docs = label_part(labels, documents, heldout)
+        if docs:
+            results[name] = score_real(REAL / "corpus", part, restricted(out, docs), docs, strangers)
+    blind = withheld_documents(labels, documents)
+    families = {f["name"]: f["docs"] for f in labels["family"]}
+    return {name: withhold(result, blind, families) for name, result in results.items()}
+
+
+# --- the real set inside a generated corpus (--real-within) ---------------------------------------------
+
+# The two subfolders of a --real-within input folder: the real set's files (and manifest) as assembled, and
+# a generated corpus as bench/corpus.py writes it (its manifest, its hidden gold).
+WITHIN_REAL, WITHIN_GENERATED = "real", "generated"
+
+
+def write_within(stories: int, folder: Path, seed: int = 0) -> Path:
+    """One input folder holding the real set and a generated corpus of `stories` stories, each in a subfolder
+    with its own manifest.csv (outlets, dates, titles), as a user keeps two collections in one corpus."""
+    shutil.copytree(REAL / "corpus", folder / WITHIN_REAL)
+    write_generated(stories, folder / WITHIN_GENERATED, seed)
+    return folder
+
+
+def under(out: Warehouse, prefix: str) -> Warehouse:
+    """A run's warehouse seen through the documents under the input subfolder `prefix`, named by their path
+    under it (what `source` holds when the subfolder is run alone)."""
+    cut = len(prefix) + 1
+
+    def mine(source: str) -> bool:
+        return source.startswith(prefix + "/")
+
+    return Warehouse(
+        story={d[cut:]: s for d, s in out.story.items() if mine(d)},
+        version={d[cut:]: v for d, v in out.version.items() if mine(d)},
+        paragraphs=[(d[cut:], *rest) for d, *rest in out.paragraphs if mine(d)],
+        fates={(a[cut:], b[cut:]): v for (a, b), v in out.fates.items() if mine(a) and mine(b)},
+        rejects=[(d[cut:], r) for d, r in out.rejects if mine(d)],
+    )
+
+
+def score_within(folder: Path, out: Warehouse) -> dict:
+    """The real set's and the generated corpus' scores from one run over both: each against its own labels
+    (the real set's parts as alone), a story joining a real and a generated document counted as wrong pairs
+    for both corpora's grouping precision, and the pairs named (`linked_with_generated`)."""
+    real, generated = under(out, WITHIN_REAL), under(out, WITHIN_GENERATED)
+    # Named by their path in the input folder, so that no generated name could pass for a real one.
+    strangers = {f"{WITHIN_GENERATED}/{d}": s for d, s in generated.story.items()}
+    results = score_real_set(real, strangers)
+    realm = {f"{WITHIN_REAL}/{d}": s for d, s in real.story.items()}
+    results["generator"] = score_generated(folder / WITHIN_GENERATED, generated, realm)
     return results
 
 
@@ -528,7 +609,9 @@ def pipeline_commit(rev: str = "HEAD") -> str:
 
 EXPLAINED = """How to run: `.venv/bin/python -m bench.quality --stories 100 1000 10000` (about ten minutes on
 2 cores); `--before REV` puts another commit's figures beside this one's, `--no-real` or `--stories` with no
-size skips a corpus. Every corpus goes through `reprint run` in a fresh warehouse, as a user's folder would.
+size skips a corpus, `--real-within 1000 10000` also scores the real set inside generated corpora of those
+sizes (last section; about as long again as the generated corpora of those sizes). Every corpus goes through
+`reprint run` in a fresh warehouse, as a user's folder would.
 
 What the rows mean. Grouping precision/recall/F1: pairs of documents put in one story, against the gold
 families (a document in no family is a story of its own); on the generator, grouping precision is the
@@ -671,10 +754,77 @@ def real_details(result: dict) -> str:
     return "\n".join(lines)
 
 
+WITHIN_EXPLAINED = """The same real documents inside a larger corpus: `--real-within N` writes one input
+folder holding the real set (its files and manifest.csv, as assembled) in `real/` and the generator's N
+stories (same seed) in `generated/`, runs `reprint run` once over it, and scores each corpus against its own
+labels: the real set and its parts as alone, the generated documents against the generator's gold. A story
+joining a real and a generated document is a wrong pair for both corpora's grouping precision; `linked with
+generated` counts those pairs. Each cell reads alone / inside each size, left to right; the withheld parts
+show totals only."""
+
+# The within tables' columns: (heading, path into a part's results).
+WITHIN_COLUMNS = [
+    ("families whole", ("families_whole",)),
+    ("hard negatives linked", ("hard_negatives_linked",)),
+    ("grouping P", ("grouping", "precision")),
+    ("grouping R", ("grouping", "recall")),
+    ("boilerplate P", ("boilerplate", "precision")),
+    ("boilerplate R", ("boilerplate", "recall")),
+    ("linked with generated", ("linked_with_generated",)),
+]
+
+
+def within_tables(runs: dict[str, dict]) -> str:
+    """The real set inside generated corpora of each size beside the real set alone (per part), the generated
+    documents beside the generator alone, and the open parts' lines that differ from their run alone."""
+    out = ["## The real set inside generated corpora", "", *WITHIN_EXPLAINED.splitlines(), ""]
+    for name, run in runs.items():
+        sizes = sorted((c for c in run if c.startswith("within-")), key=lambda c: run[c]["stories"])
+        if not sizes:
+            continue
+        columns = [run.get("real", {}), *(run[c]["real"] | {"seconds": run[c]["seconds"]} for c in sizes)]
+        heading = " / ".join(["alone", *(f"{run[c]['stories']:,}" for c in sizes)])
+        out += [f"### {name}: the real set alone / inside {heading[len('alone / ') :]} stories", ""]
+        out += ["| part | " + " | ".join(h for h, _ in WITHIN_COLUMNS) + " |"]
+        out += ["|---" + "|---:" * len(WITHIN_COLUMNS) + "|"]
+        for part in ["real", *(p for p, _ in PARTS)]:
+            results = [run.get(part, {}), *(run[c].get(part, {}) for c in sizes)]
+            if not any(results):
+                continue
+            cells = [" / ".join(_fmt(_value(r, path)) for r in results) for _, path in WITHIN_COLUMNS]
+            out.append(f"| {part} | " + " | ".join(cells) + " |")
+        seconds = [_value(c, ("seconds",)) for c in columns]
+        out += ["", "Seconds: " + " / ".join("–" if v is None else f"{v:.0f}" for v in seconds) + ".", ""]
+        rows = [(label, path) for label, path, _ in ROWS if path[0] != "seconds"]
+        out += [f"| generated documents | {' | '.join(f'alone {c[7:]} | inside {c[7:]}' for c in sizes)} |"]
+        out += ["|---" + "|---:" * 2 * len(sizes) + "|"]
+        for label, path in rows:
+            pairs = [(run.get(f"generator-{c[7:]}", {}), run[c]["generator"]) for c in sizes]
+            values = [_value(r, path) for pair in pairs for r in pair]
+            if any(v is not None for v in values):
+                out.append(f"| {label} | " + " | ".join(map(_fmt, values)) + " |")
+        out.append("")
+        for c in sizes:
+            out += [f"What differs inside {run[c]['stories']:,} stories from the real set alone:", ""]
+            lines = []
+            for key in ("linked_with_generated", "boilerplate_missed", "boilerplate_wrong"):
+                alone = set(run.get("real", {}).get(key, []))
+                lines += [f"- {key}: `{line}`" for line in run[c]["real"].get(key, []) if line not in alone]
+                lines += [f"- no longer {key}: `{line}`" for line in alone - set(run[c]["real"].get(key, []))]
+            split = {
+                f: v["stories"]
+                for f, v in run[c]["real"]["families"].items()
+                if v["stories"] != run.get("real", {}).get("families", {}).get(f, {}).get("stories")
+            }
+            lines += [f"- family {f} fell into {n} stories" for f, n in split.items()]
+            out += [*(lines or ["- nothing"]), ""]
+    return "\n".join(out).rstrip()
+
+
 def render_page(results: dict) -> str:
     """docs/quality.md from bench/results/quality.json."""
     runs = results["runs"]
-    corpora = list(dict.fromkeys(c for r in runs.values() for c in r))
+    corpora = [c for c in dict.fromkeys(c for r in runs.values() for c in r) if not c.startswith("within-")]
     out = [
         "# Quality: grouping, fates, boilerplate and rejects on real and generated text",
         "",
@@ -694,6 +844,8 @@ def render_page(results: dict) -> str:
             for name, r in runs.items():
                 if c in r:
                     out += [f"### {c} in detail: {name}", "", real_details(r[c]), ""]
+    if any(c.startswith("within-") for r in runs.values() for c in r):
+        out += [within_tables(runs), ""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -702,12 +854,20 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--stories", type=int, nargs="*", default=[100, 1000, 10000])
     parser.add_argument("--before", metavar="REV", help="also run the same corpora on this commit")
     parser.add_argument("--no-real", action="store_true", help="skip the real set")
+    parser.add_argument(
+        "--real-within",
+        type=int,
+        nargs="*",
+        default=[],
+        metavar="N",
+        help="also run the real set inside a generated corpus of N stories (one folder, one run) per N",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--page", type=Path, default=PAGE)
     args = parser.parse_args(argv)
-    real = not args.no_real
-    if real and not is_assembled():
+    real, within = not args.no_real, args.real_within
+    if (real or within) and not is_assembled():
         # A set built before the labels grew lacks the new parts' files: scoring it would write figures of
         # another set under today's labels (or, with no generated corpora asked for, nothing at all).
         parser.exit(2, NOT_ASSEMBLED + " (or pass --no-real to score the generated corpora only)\n")
@@ -716,13 +876,13 @@ def main(argv: list[str] | None = None) -> dict:
         with worktree(args.before) as tree:
             revisions["before"] = f"{commit_of(args.before)} (pipeline code {pipeline_commit(args.before)})"
             print(f"before: {args.before} ({revisions['before']})", file=sys.stderr)
-            runs["before"] = measure(tree, args.stories, real, args.seed)
+            runs["before"] = measure(tree, args.stories, real, args.seed, within)
     name = "after" if args.before else "this"
     revisions[name] = (
         f"{commit_of()} (pipeline code {pipeline_commit()}{', uncommitted changes' if _dirty() else ''})"
     )
     print(f"{name}: {revisions[name]}", file=sys.stderr)
-    runs[name] = measure(ROOT, args.stories, real, args.seed)
+    runs[name] = measure(ROOT, args.stories, real, args.seed, within)
     results = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
@@ -732,7 +892,10 @@ def main(argv: list[str] | None = None) -> dict:
         "runs": runs,
     }
     for c in dict.fromkeys(c for r in runs.values() for c in r):
-        print(corpus_table(c, runs) + "\n")
+        if not c.startswith("within-"):
+            print(corpus_table(c, runs) + "\n")
+    if within:
+        print(within_tables(runs) + "\n")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     args.page.write_text(render_page(results))

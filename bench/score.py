@@ -95,18 +95,37 @@ def pairwise_scores(gold: np.ndarray, found: np.ndarray) -> dict[str, float]:
     }
 
 
-def grouping_scores(gold: dict[str, str], found: dict[str, str]) -> dict[str, float]:
+def grouping_scores(
+    gold: dict[str, str], found: dict[str, str], strangers: dict[str, str] | None = None
+) -> dict[str, float]:
     """Pairwise scores of two {document: group} maps over the documents gold names (a document `found` misses
-    is a group of its own)."""
+    is a group of its own). `strangers`: documents of the same run gold does not name, with the groups found
+    for them (another corpus the labelled one was run inside): a gold document found in one group with a
+    stranger is a wrong pair, counted against precision; pairs of two strangers are not counted."""
     docs = sorted(gold)
     codes: dict[str, int] = {}
     g = np.array([codes.setdefault(("g", gold[d]), len(codes)) for d in docs], dtype=np.int64)
     f = np.array(
         [codes.setdefault(("f", found.get(d, "missing:" + d)), len(codes)) for d in docs], dtype=np.int64
     )
-    return (
+    scores = (
         pairwise_scores(g, f) if len(docs) > 1 else {"precision": 1.0, "recall": 1.0, "f1": 1.0, "ari": 0.0}
     )
+    mixed = stranger_pairs(gold, found, strangers or {})
+    if mixed:
+        sizes = Counter(found.get(d, "missing:" + d) for d in docs).values()
+        found_pairs = sum(n * (n - 1) // 2 for n in sizes)
+        right = round(scores["precision"] * found_pairs)
+        p, r = right / (found_pairs + mixed), scores["recall"]
+        scores = scores | {"precision": p, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+    return scores
+
+
+def stranger_pairs(gold: dict[str, str], found: dict[str, str], strangers: dict[str, str]) -> int:
+    """How many pairs of a document gold names and a stranger (a document it does not name) share a group."""
+    ours = Counter(found[d] for d in gold if d in found)
+    theirs = Counter(group for d, group in strangers.items() if d not in gold)
+    return sum(n * theirs[group] for group, n in ours.items())
 
 
 def precision_recall(gold: set, flagged: set) -> dict[str, float | int]:

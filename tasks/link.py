@@ -45,6 +45,10 @@ import numpy as np
 # copies, and with them another bank's rate cut of that day (docs/linking.md, link-20).
 # link-23: two rewrite candidates of one outlet whose leads are each about someone the other never names are
 # two stories (tasks.stories.other_subjects); with it, link-20's update rule over joined versions is back.
+# link-23 (also): rare-name candidates also from every hash function of the name sketches alone, kept when the
+# smaller set is estimated (or, in doubt, counted) min_name_containment inside the other: a short rewrite's
+# few names in a longer story's are found whatever names a larger corpus makes common
+# (stories._contained_name_pairs).
 LINK_VERSION = "link-23"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,

@@ -29,9 +29,12 @@ from bench.quality import (
     restricted,
     score_generated,
     score_real,
+    under,
     withheld_documents,
     withhold,
+    within_tables,
     write_generated,
+    write_within,
 )
 from bench.real.assemble import NOT_ASSEMBLED, AssembleError, assemble, is_assembled, load_sources
 from bench.score import FATES, grouping_scores, precision_recall
@@ -48,6 +51,15 @@ def test_grouping_scores_count_pairs_of_documents():
     # a document the run does not have is a story of its own; singletons everywhere score 1 (nothing to link)
     assert grouping_scores({"a": "1", "b": "1"}, {"a": "x"})["recall"] == 0.0
     assert grouping_scores({"a": "1", "b": "2"}, {"a": "x", "b": "y"})["precision"] == 1.0
+
+
+def test_a_labelled_document_in_one_group_with_a_stranger_is_a_wrong_pair():
+    # gold pairs: ab; found pairs among gold documents: ab (right); with strangers: a+s1, b+s1, c+s2 (wrong).
+    gold, found = {"a": "1", "b": "1", "c": "2"}, {"a": "x", "b": "x", "c": "y"}
+    strangers = {"s1": "x", "s2": "y", "s3": "y", "s4": "z"}  # s2+s3 is no pair of gold's
+    scores = grouping_scores(gold, found, strangers)
+    assert scores["precision"] == pytest.approx(1 / 5) and scores["recall"] == 1.0
+    assert grouping_scores(gold, found, {"s4": "z"}) == grouping_scores(gold, found)
 
 
 def test_precision_recall_of_flagged_sets():
@@ -197,6 +209,86 @@ def test_generated_scoring_reads_gold_by_document_name(tmp_path):
     worse = score_generated(folder, perfect)
     assert worse["grouping"]["recall"] < 1.0 and worse["grouping"]["precision"] == 1.0
     assert worse["pairs_not_aligned"] == 1 and worse["fates_macro_f1"] < 1.0
+
+
+def test_the_real_set_inside_a_generated_corpus_is_scored_apart_from_it(tmp_path):
+    corpus, labels = _tiny_real_set(tmp_path)
+    # One run over real/ and generated/: a1 and a2 (a family) share a story with generated g1.
+    out = Warehouse(
+        story={"real/a1.md": "s1", "real/a2.md": "s1", "real/b.md": "s2", "real/c.md": "s3"}
+        | {"generated/o/g1.txt": "s1", "generated/o/g2.txt": "s4"},
+        version={"real/a1.md": 0, "real/a2.md": 1, "generated/o/g1.txt": 2},
+        paragraphs=[("real/a1.md", 0, "About Us: a company.", True), ("generated/o/g1.txt", 0, "x", True)],
+        fates={("real/a1.md", "real/a2.md"): [(0, 0, "changed")], ("real/a1.md", "generated/o/g1.txt"): []},
+        rejects=[("generated/o/g3.txt", "empty")],
+    )
+    real, generated = under(out, "real"), under(out, "generated")
+    assert set(real.story) == {"a1.md", "a2.md", "b.md", "c.md"} and set(generated.story) == {
+        "o/g1.txt",
+        "o/g2.txt",
+    }
+    assert real.paragraphs == [("a1.md", 0, "About Us: a company.", True)] and list(real.fates) == [
+        ("a1.md", "a2.md")
+    ]
+    assert generated.rejects == [("o/g3.txt", "empty")] and not generated.fates
+    strangers = {f"generated/{d}": s for d, s in generated.story.items()}
+    result = score_real(corpus, labels, real, strangers=strangers)
+    assert result["linked_with_generated"] == ["a1.md: generated/o/g1.txt", "a2.md: generated/o/g1.txt"]
+    # found pairs: a1+a2 (right), a1+g1 and a2+g1 (wrong); the family is still whole
+    assert result["grouping"]["precision"] == pytest.approx(1 / 3) and result["families_whole"] == 1
+    assert "linked_with_generated" not in score_real(corpus, labels, real)
+    # A withheld part's links with generated documents are counted, not named.
+    hidden = withhold(result, {"a1.md"})
+    assert hidden["linked_with_generated"] == ["a2.md: generated/o/g1.txt"]
+    assert hidden["withheld"]["linked_with_generated"] == 1
+
+
+def test_the_within_folder_holds_both_corpora_each_with_its_manifest(tmp_path, monkeypatch):
+    corpus, _ = _tiny_real_set(tmp_path)
+    (corpus / "manifest.csv").write_text("path,outlet\na1.md,A\n")
+    monkeypatch.setattr("bench.quality.REAL", tmp_path)
+    folder = write_within(2, tmp_path / "in", seed=1)
+    assert sorted(p.name for p in (folder / "real").iterdir()) == [
+        "a1.md",
+        "a2.md",
+        "b.md",
+        "c.md",
+        "manifest.csv",
+    ]
+    gold = (folder / "generated" / ".gold.jsonl").read_text().splitlines()
+    assert gold and (folder / "generated" / "manifest.csv").is_file()
+    assert len(list((folder / "generated").rglob("*.txt"))) == len(gold)
+
+
+def test_the_within_tables_put_each_size_beside_the_real_set_alone():
+    def part(whole: int, linked: list) -> dict:
+        return {
+            "families_whole": whole,
+            "families": {"f": {"stories": 3 - whole}},
+            "hard_negatives_linked": [],
+            "grouping": {"precision": 1.0, "recall": 1.0},
+            "boilerplate": {"precision": 1.0, "recall": 1.0},
+            "boilerplate_missed": [],
+            "boilerplate_wrong": [],
+        } | ({"linked_with_generated": linked} if linked is not None else {})
+
+    inside = {"real": part(1, ["a.md: generated/o/g.txt"]), "real-tuned": part(1, [])}
+    runs = {
+        "this": {
+            "real": part(2, None),
+            "real-tuned": part(2, None),
+            "generator-1000": {"grouping": {"precision": 0.99}},
+            "within-1000": inside
+            | {"generator": {"grouping": {"precision": 0.98}}, "stories": 1000, "seconds": 5},
+        }
+    }
+    page = within_tables(runs)
+    assert "| real-tuned | 2 / 1 | 0 / 0 | 1.000 / 1.000 |" in page
+    assert "| grouping precision | 0.990 | 0.980 |" in page
+    assert (
+        "- linked_with_generated: `a.md: generated/o/g.txt`" in page
+        and "- family f fell into 2 stories" in page
+    )
 
 
 def test_quality_page_is_what_the_results_render():
