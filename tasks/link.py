@@ -43,7 +43,7 @@ import numpy as np
 # page's former addresses (documents.page_aliases) are the page (stories.page_groups).
 # link-22: link-20's update rule over joined versions is reverted: it joined a wire's first take to its fuller
 # copies, and with them another bank's rate cut of that day (docs/linking.md, link-20).
-LINK_VERSION = "link-22"
+LINK_VERSION = "link-24"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -204,6 +204,15 @@ class LinkConfig:
     # paragraphs; a rewrite keeps the reporter's phrasing here and there through the text.
     min_narrative_paragraphs: int = 3
     min_narrative_containment: float = 0.3
+    # An agency's write-through of its own story (link-24, tasks/stories.py `write_through_check`): two
+    # documents of one outlet dated at most `write_through_days` apart whose narratives share a phrase in
+    # `min_write_through_paragraphs` paragraphs of each, in order, the smaller body
+    # `min_write_through_containment` (estimated) in the other. An outlet's own phrasing recurs across its
+    # stories (a release series' lists of fixes: chains of 5 at most in the real set, weeks apart), so one
+    # outlet needs a longer chain, on one news day, than two outlets do.
+    min_write_through_paragraphs: int = 4
+    min_write_through_containment: float = 0.2
+    write_through_days: int = 1
     # An outlet's revision of its own text (tasks/stories.py `outlet_revision_pairs`): two of its documents
     # printing `min_shared` held-out texts in common link when their whole texts reach this Jaccard (or pass
     # the heavy-rewrite test): a revision that also replaces the people and numbers it names (a code of
