@@ -43,6 +43,8 @@ import numpy as np
 # page's former addresses (documents.page_aliases) are the page (stories.page_groups).
 # link-22: link-20's update rule over joined versions is reverted: it joined a wire's first take to its fuller
 # copies, and with them another bank's rate cut of that day (docs/linking.md, link-20).
+# link-24: an outlet's rewrite of its own story within a day that keeps its phrasing through the text links
+# (an agency's write-through: tasks.stories.write_through_check).
 LINK_VERSION = "link-24"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
