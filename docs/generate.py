@@ -78,6 +78,12 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "paragraph's words at once, tag lists and one-line paragraphs read with less) started together "
         "(`bench.run_cpu`), quoted in a table",
     ),
+    "run-cpu-cpu3.json": (
+        "pipeline.md",
+        "hand-written: CPU and wall seconds per step of main and #13's cpu3 (reuse's one-to-one matching of "
+        "runs as intervals, a shingle's equals read from runs of equal keys) started together "
+        "(`bench.run_cpu`), quoted in a table",
+    ),
     "quality.json": ("quality.md", "rendered (the whole page) by `bench.quality.render_page`"),
     "quality-heldout-first-look.json": (
         "linking.md",

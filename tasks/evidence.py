@@ -78,6 +78,41 @@ def names_and_numbers(text: str) -> list[str]:
     return out
 
 
+# A dash among a lead's first words closes its dateline ("LONDON, March 9 -", "WASHINGTON (AP) —").
+_DATELINE_DASH = frozenset({"-", "--", "–", "—"})
+_DATELINE_WORDS = 8
+
+
+def lead_subject(text: str) -> list[str]:
+    """The first run of capitalised words of a lead, after its dateline, lower-cased: who the story is about
+    ("Barclays Bank Plc <BCS.L>" in "LONDON, March 9 - Barclays Bank Plc <BCS.L> and Midland ..."; "The
+    Senate Intelligence Committee"). A run holds no number: "March 9" outside a dateline is a date."""
+    tokens = text.split()
+    dash = [k for k, t in enumerate(tokens[:_DATELINE_WORDS]) if t in _DATELINE_DASH]
+    run: list[str] = []
+    for raw_token in tokens[dash[0] + 1 if dash else 0 :]:
+        token = _TOKEN.search(raw_token)
+        word = token.group().rstrip(".,") if token is not None else ""
+        if word[:1].isupper() and not any(c.isdigit() for c in word):
+            run.append(word.lower())
+        elif run:
+            break
+        # Before the run: a lead opening on a lower-case word or a number names its subject later, if at all.
+        elif word:
+            break
+    return run
+
+
+def words_of(text: str) -> set[str]:
+    """Every word of a text, lower-cased, as lead_subject reads them."""
+    out = set()
+    for raw_token in text.split():
+        token = _TOKEN.search(raw_token)
+        if token is not None:
+            out.add(token.group().rstrip(".,").lower())
+    return out
+
+
 # Quotation marks: straight and curly double quotes, and curly single quotes (British style) where a closing
 # one is not an apostrophe inside a word ("it’s").
 _QUOTED_TOKEN = re.compile(r"[\"“”‘]|’(?!\w)|\w+(?:[’'-]\w+)*")

@@ -43,6 +43,8 @@ import numpy as np
 # page's former addresses (documents.page_aliases) are the page (stories.page_groups).
 # link-22: link-20's update rule over joined versions is reverted: it joined a wire's first take to its fuller
 # copies, and with them another bank's rate cut of that day (docs/linking.md, link-20).
+# link-23: two rewrite candidates of one outlet whose leads are each about someone the other never names are
+# two stories (tasks.stories.other_subjects); with it, link-20's update rule over joined versions is back.
 # link-24: an outlet's rewrite of its own story within a day that keeps its phrasing through the text links
 # (an agency's write-through: tasks.stories.write_through_check).
 LINK_VERSION = "link-24"
@@ -206,6 +208,10 @@ class LinkConfig:
     # paragraphs; a rewrite keeps the reporter's phrasing here and there through the text.
     min_narrative_paragraphs: int = 3
     min_narrative_containment: float = 0.3
+    # Two rewrite candidates of one outlet whose leads each name someone the other never names are two
+    # stories (link-23, tasks/stories.py `other_subjects`): the lead is a document's first paragraph of this
+    # many words or more, so that a byline or a dateline on its own line is not read as one.
+    min_lead_words: int = 12
     # An agency's write-through of its own story (link-24, tasks/stories.py `write_through_check`): two
     # documents of one outlet dated at most `write_through_days` apart whose narratives share a phrase in
     # `min_write_through_paragraphs` paragraphs of each, in order, the smaller body

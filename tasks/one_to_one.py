@@ -51,6 +51,47 @@ def greedy_matching(rank: np.ndarray, sides: list[tuple[np.ndarray, np.ndarray]]
     return kept
 
 
+def greedy_matching_intervals(rank: np.ndarray, sides: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """greedy_matching of candidates that each cover a run of consecutive places in each text: each side is
+    (first place, number of places, at least 1) per candidate. A candidate whose runs meet no other
+    candidate's, in either text, is the only one at each of its places: the greedy keeps it whatever its rank,
+    and it stops no other. Most candidates are such (a pair of texts' runs of shingles printed once in each:
+    99% of the reuse step's), so only the others' places are listed, one row a place, for greedy_matching."""
+    alone = np.ones(len(rank), dtype=bool)
+    for first, count in sides:
+        alone &= _meets_none(first, first + count)
+    rest = np.flatnonzero(~alone)
+    if not len(rest):
+        return alone
+    # The others ranked among themselves in the same order (greedy_matching packs ranks below their number).
+    order = np.empty(len(rest), dtype=np.int64)
+    order[np.argsort(rank[rest])] = np.arange(len(rest))
+    rows = []
+    for first, count in sides:
+        counts = count[rest]
+        candidate = np.repeat(np.arange(len(rest)), counts)
+        offset = np.arange(len(candidate)) - np.repeat(np.cumsum(counts) - counts, counts)
+        rows.append((candidate, first[rest][candidate] + offset))
+    kept = alone
+    kept[rest] = greedy_matching(order, rows)
+    return kept
+
+
+def _meets_none(begin: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Whether each interval [begin, end) (never empty) shares no integer with another. Sorted by begin, an
+    interval meets an earlier one when it begins before the furthest earlier end, a later one when the next
+    begins before its end."""
+    order = np.argsort(begin)
+    begins, ends = begin[order], end[order]
+    reach = np.maximum.accumulate(ends)
+    alone = np.ones(len(begin), dtype=bool)
+    alone[1:] &= begins[1:] >= reach[:-1]
+    alone[:-1] &= ends[:-1] <= begins[1:]
+    out = np.empty(len(begin), dtype=bool)
+    out[order] = alone
+    return out
+
+
 def _order(place: np.ndarray, rank: np.ndarray, n: int) -> np.ndarray:
     """np.lexsort((rank, place)), from one sort of both packed in an int64 when they fit (7 times faster)."""
     if not len(place):

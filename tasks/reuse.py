@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from tasks.one_to_one import greedy_matching
+from tasks.one_to_one import greedy_matching_intervals
 from tasks.passages import SHINGLE
 from tasks.reuse_spans import Words, cut_words, shared_spans
 from tasks.warehouse import (
@@ -720,13 +720,11 @@ def _one_to_one(
         copies.append(_copy_numbers(_dense(document_pair, texts[k]), paragraph))
         # A span's places: the shingles starting in it, numbered within its paragraph of its document pair.
         shingles = np.maximum(x - w - (SHINGLE - 1), 1)
-        span = np.repeat(np.arange(len(k)), shingles)
-        place = np.arange(int(shingles.sum())) - np.repeat(np.cumsum(shingles) - shingles, shingles)
         owner = _dense(document_pair, paragraph)
-        sides.append((span, owner[span] * (int(x.max(initial=0)) + 1) + w[span] + place))
+        sides.append((owner * (int(x.max(initial=0)) + 1) + w, shingles))
     order = np.lexsort((side2[2], side1[2], np.abs(copies[0] - copies[1]), -matches))
     rank[order] = np.arange(len(k))
-    return greedy_matching(rank, sides)
+    return greedy_matching_intervals(rank, sides)
 
 
 def _dense(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tasks.link import steps_of
-from tasks.one_to_one import greedy_matching
+from tasks.one_to_one import greedy_matching_intervals
 from tasks.passages import SHINGLE
 
 _SEPARATOR = "\n\n"  # between the texts of a batch: no word crosses it
@@ -182,7 +182,12 @@ def _runs_of_pairs(
     order1, order2 = _text_ordered(k1), _text_ordered(k2)
     sorted1, sorted2 = k1[order1], k2[order2]
     lo = np.searchsorted(sorted1, sorted2, side="left")
-    counts = np.searchsorted(sorted1, sorted2, side="right") - lo
+    # A right shingle's equals are the run of equal left keys from lo: the run's end read from sorted1's runs,
+    # not from a second search.
+    _, end1 = _equal_runs(sorted1)
+    held = lo < len(sorted1)
+    held[held] = sorted1[lo[held]] == sorted2[held]
+    counts = np.where(held, end1[np.minimum(lo, len(sorted1) - 1)] - lo, 0)
     total = int(counts.sum())
     if not total:
         return
@@ -194,7 +199,7 @@ def _runs_of_pairs(
         return
     on2 = np.repeat(np.arange(len(k2)), counts)
     copy1 = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    copy2 = on2 - np.searchsorted(sorted2, sorted2, side="left")[on2]
+    copy2 = on2 - _equal_runs(sorted2)[0][on2]
     j = order2[on2]
     i = order1[np.repeat(lo, counts) + copy1]
     pair, i_word, j_word, copies = p2[j] + start, a1[i], a2[j], np.abs(copy1 - copy2)
@@ -210,9 +215,11 @@ def _runs_of_pairs(
     # One-to-one: longest first, then the run pairing copies of the same number, then by place.
     rank = np.empty(len(runs), dtype=np.int64)
     rank[np.lexsort((runs[:, 2], runs[:, 1], copies[starts], -runs[:, 3]))] = np.arange(len(runs))
-    run = np.cumsum(first) - 1
-    base = pair * len(words.hashes)
-    runs = runs[greedy_matching(rank, [(run, base + i_word), (run, base + j_word)])]
+    # A run's places: its shingles' first words, in each text, numbered apart for each pair.
+    base = pair[starts] * len(words.hashes)
+    runs = runs[
+        greedy_matching_intervals(rank, [(base + runs[:, 1], runs[:, 3]), (base + runs[:, 2], runs[:, 3])])
+    ]
     yield runs[np.lexsort((runs[:, 2], runs[:, 1], runs[:, 0]))]
 
 
@@ -228,6 +235,16 @@ def _text_ordered(keys: np.ndarray) -> np.ndarray:
         group = np.cumsum(np.r_[True, ~same])[tied]
         order[tied] = order[tied][np.argsort(group * len(keys) + order[tied])]
     return order
+
+
+def _equal_runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each place of a sorted array, where its run of equal values starts and ends (one past its last):
+    np.searchsorted(ordered, ordered) with side "left" and "right", from one pass."""
+    n = len(ordered)
+    first = np.r_[True, ordered[1:] != ordered[:-1]] if n else np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(first)
+    run = np.cumsum(first) - 1
+    return starts[run], np.r_[starts[1:], n][run]
 
 
 def _repeated(values: np.ndarray) -> np.ndarray:

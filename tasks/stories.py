@@ -29,6 +29,7 @@ from tasks.evidence import (
     YEAR,
     canonical_url,  # noqa: F401 (part of this module's interface)
     dates_of,
+    lead_subject,
     name_lists,
     names_and_numbers,  # noqa: F401 (part of this module's interface)
     narrative_keys,
@@ -38,6 +39,7 @@ from tasks.evidence import (
     series_of,
     standing_title_of,
     with_evidence,
+    words_of,
     year_of,
 )
 from tasks.fingerprint import SketchConfig, minhash_word_hashes
@@ -431,6 +433,10 @@ def _find_stories(
     del every_body, every_sketches
     # What reading the sketches and names from the files freed (Arrow's pool keeps it), before linking.
     release_freed_memory()
+    # Each linked document's paragraphs but boilerplate and headings: where its lead and names are read for
+    # the rewrites of one outlet (other_subjects).
+    lead_rows = np.flatnonzero(~flag & ~heading)
+    lead_rows = lead_rows[at[doc_index[lead_rows]] >= 0]
     # Per body row, its document's place among those linked and its fingerprint: one copy each, which
     # linking and the narratives' reader share.
     body_owner, body_fp = at[doc_index[body]], fp[body]
@@ -450,6 +456,7 @@ def _find_stories(
             narrative_reader(wide, body, body_owner, body_fp),
             doc_outlet[linked],
             config,
+            subject_reader(wide, lead_rows, at[doc_index[lead_rows]], config),
             write_through=write_through_check(_page_days(docs)[linked], doc_outlet[linked], config),
         ),
         rewrite_candidates=name_candidate_pairs(rare or names, config, scratch),
@@ -761,6 +768,7 @@ def narrative_check(
     narrative: Callable[[np.ndarray], dict[int, list]] | None,
     outlet: np.ndarray,
     config: LinkConfig = LinkConfig(),  # noqa: B008
+    subjects: Callable[[np.ndarray], dict[int, tuple[set, set]]] | None = None,
     write_through: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
 ):
     """rewrite_check for link_corpus: names_check (with short rewrites' thin links), and a full link for a
@@ -778,16 +786,24 @@ def narrative_check(
     story's paragraphs, an agency's background paragraphs) is no rewrite; this rule weighs the wording a
     rewrite keeps inside the paragraphs it recasts.
 
+    A pair of one outlet whose leads name other subjects is no rewrite, whatever its names (link-23,
+    other_subjects): two banks' rate cuts of one morning, two issuers' notices on one template.
+
     narrative: per document asked for, its body paragraphs' (fingerprint, narrative shingles)
     (narrative_reader), read only for the pairs this rule tests; outlet: per document, its outlet's number
-    (-1: unknown); write_through: for pairs (a, b, contained), the chain of narrative paragraphs each needs
-    instead when both are one outlet's (write_through_check), 0 for none."""
+    (-1: unknown); subjects: per document asked for, (its lead's names, every name it prints)
+    (subject_reader); write_through: for pairs (a, b, contained), the chain of narrative paragraphs
+    each needs instead when both are one outlet's (write_through_check), 0 for none."""
     named = names_check(names, config, cut=True)
 
     def check(
         a: np.ndarray, b: np.ndarray, low: np.ndarray | None = None, contained: np.ndarray | None = None
     ) -> np.ndarray:
         out = named(a, b, low)
+        other = np.zeros(len(a), dtype=bool)
+        if subjects is not None:
+            other = other_subjects(a, b, out > 0, outlet, subjects)
+            out[other] = 0
         if narrative is None or contained is None:
             return out
         apart = (outlet[a] != outlet[b]) | (outlet[a] < 0)
@@ -795,6 +811,11 @@ def narrative_check(
         need = np.where(churn, config.min_narrative_paragraphs, 0)
         if write_through is not None:
             need = np.where(apart, need, write_through(a, b, contained))
+            # A write-through keeps who its story is about (link-23): one outlet's two stories whose leads
+            # name other subjects are not written through from each other, whatever phrasing they share.
+            if subjects is not None:
+                other |= other_subjects(a, b, ~apart & (need > 0) & (out < 1) & ~other, outlet, subjects)
+            need[~apart & other] = 0
         test = np.flatnonzero((out < 1) & (need > 0))
         # The pairs' documents are read a part of at most _NARRATIVE_DOCS at a time: what is held of their
         # narratives is bounded, however many pairs the corpus makes (at 100k generated documents, thousands).
@@ -835,6 +856,57 @@ def write_through_check(day: np.ndarray, outlet: np.ndarray, config: LinkConfig 
         return np.where(ok, config.min_write_through_paragraphs, 0)
 
     return need
+
+
+def other_subjects(
+    a: np.ndarray,
+    b: np.ndarray,
+    tested: np.ndarray,
+    outlet: np.ndarray,
+    subjects: Callable[[np.ndarray], dict[int, tuple[set, set]]],
+) -> np.ndarray:
+    """Per pair (a, b): whether the two are documents of one outlet (`tested` pairs only) whose leads are
+    each about someone the other never names: a word of each lead's subject (`lead_subject`, its first run
+    of capitalised words) the other does not print (link-23). An outlet's versions of one story keep who it
+    is about: a write-through, a correction, a take with paragraphs added open on the same company or
+    person. Two of its
+    stories of one event or one template name another subject in the lead (Barclays and Midland's base-rate
+    cut, Lloyds' of the same morning; the Commonwealth Bank's eurobond and the State Bank of South
+    Australia's, on one template) while sharing most other names (the rate, the lead bank, the central bank,
+    the budget's day; the terms, the lead manager) in order. Both leads must: a version that adds a name to
+    its lead keeps the first one's. Two outlets' texts are not tested: another outlet recasts the lead."""
+    out = np.zeros(len(a), dtype=bool)
+    test = np.flatnonzero(tested & (outlet[a] == outlet[b]) & (outlet[a] >= 0))
+    for part in _pair_parts(a[test], b[test], _NARRATIVE_DOCS):
+        read = subjects(np.union1d(a[test[part]], b[test[part]]))
+        for k in test[part].tolist():
+            (lead_a, every_a), (lead_b, every_b) = read[int(a[k])], read[int(b[k])]
+            out[k] = bool(lead_a - every_b) and bool(lead_b - every_a)
+    return out
+
+
+def subject_reader(wide: WideColumns, rows: np.ndarray, owner: np.ndarray, config: LinkConfig = LinkConfig()):  # noqa: B008
+    """Per document asked for: (its lead's subject, `lead_subject`; every word it prints), read from the text
+    of its rows (`rows`: its paragraphs but boilerplate and headings, ascending, each document's in reading
+    order; owner: each row's document position). The lead is the first paragraph of `min_lead_words` or
+    more: a byline or a dateline on its own line names nobody the story is about. None when there is no text
+    to read."""
+    if not wide.has_text():
+        return None
+
+    def read(docs: np.ndarray) -> dict[int, tuple[set, set]]:
+        wanted = np.flatnonzero(np.isin(owner, docs))
+        out: dict[int, tuple[set, set]] = {int(d): (set(), set()) for d in docs.tolist()}
+        led: set[int] = set()
+        for d, text in zip(owner[wanted].tolist(), wide.texts(rows[wanted]), strict=True):
+            subject, every = out[d]
+            every.update(words_of(text))
+            if d not in led and len(text.split()) >= config.min_lead_words:
+                led.add(d)
+                subject.update(lead_subject(text))
+        return out
+
+    return read
 
 
 # Documents whose narratives narrative_check holds at once (about 13 kB each as narrative_keys).
@@ -1206,7 +1278,16 @@ def outlet_version_pairs(
     # its pre-announcement, a write-through that prepends new paragraphs): the shorter one's own text, all of
     # it, is printed in the longer. Its own text: furniture (printed under three groups or more: a series'
     # headings and standing lines) is left out of both the shared text and the body it is measured against.
-    furniture = repeated_in_outlet_rows(outlet, group, fingerprint, BoilerplateConfig(min_stories_repeated=3))
+    # The groups are counted with the versions just paired joined (link-20, again since link-23): a story
+    # the wire sent three times (a first take, then twice with paragraphs added) printed its lead under three
+    # documents but two texts, and the first take's own text is that lead. With its lead body again, the
+    # story reads like another bank's rate cut of the morning by its names; other_subjects keeps them apart.
+    furniture = repeated_in_outlet_rows(
+        outlet,
+        joined_groups(group, doc_index, pairs, n_docs)[doc_index],
+        fingerprint,
+        BoilerplateConfig(min_stories_repeated=3),
+    )
     own = ~is_boilerplate & ~furniture
     a, b, common, count = shared_held_texts(
         outlet, doc_index, fingerprint, shingles, held & own, n_docs, config
@@ -1675,6 +1756,20 @@ def document_groups(pairs: np.ndarray, n_docs: int) -> np.ndarray:
 
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n_docs, n_docs))
     return connected_components(graph, directed=False)[1].astype(np.int64)
+
+
+def joined_groups(group: np.ndarray, doc_index: np.ndarray, pairs: np.ndarray, n_docs: int) -> np.ndarray:
+    """Per document: a label shared by the documents of one group (`group`, per paragraph row: a URL group)
+    and by those the (a, b) pairs join, directly or through others."""
+    label = np.zeros(n_docs, dtype=np.int64)
+    label[doc_index] = group
+    docs = np.zeros(n_docs, dtype=bool)
+    docs[doc_index] = True
+    docs = np.flatnonzero(docs)
+    # One edge per document, to the first document of its group.
+    _, first, inverse = np.unique(label[docs], return_index=True, return_inverse=True)
+    same = np.stack([docs[first][inverse.ravel()], docs], axis=1)
+    return document_groups(np.concatenate([pairs.reshape(-1, 2), same]).astype(np.int64), n_docs)
 
 
 def shingle_counts(n_words: np.ndarray) -> np.ndarray:

@@ -263,6 +263,16 @@ def test_pairs_of_texts_repeating_their_own_lines_are_matched_a_range_at_a_time(
         )
 
 
+def test_runs_of_equal_keys_are_where_a_search_finds_them():
+    # matching_runs reads a shingle's equals from the runs of equal sorted keys, where it searched twice.
+    generator = np.random.default_rng(5)
+    for size, spread in ((0, 1), (1, 1), (40, 3), (500, 2**63), (2_000, 300)):
+        ordered = np.sort(generator.integers(0, spread, size, dtype=np.uint64))
+        starts, ends = tasks.reuse_spans._equal_runs(ordered)
+        assert np.array_equal(starts, np.searchsorted(ordered, ordered, side="left"))
+        assert np.array_equal(ends, np.searchsorted(ordered, ordered, side="right"))
+
+
 # A line of a table's markup, repeated once per row with the row's own cells after it (more than max_gap
 # words, so that rows are not chained into one span).
 ROW = "<tr style=border-bottom> <td style=padding-left> <td style=font-weight> <td class=goal-card status"

@@ -2,9 +2,8 @@
 take, then the story with paragraphs added, sent twice) is one story; the wire's templated reports of
 different days, which share most of their words, stay apart."""
 
-import pytest
-
 from tasks.boilerplate import template_facts
+from tasks.evidence import lead_subject
 from tasks.link import LinkConfig
 from tasks.stories import find_stories
 from tests.tasks.test_stories import by_doc, corpus, raw
@@ -44,12 +43,6 @@ OTHER = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="link-22 reverted link-20's update rule over joined versions: on real-dev-wire it joined this "
-    "class and also another bank's rate cut of the same day (docs/linking.md, link-20); a known miss until "
-    "a rule joins the first take alone",
-)
 def test_a_first_take_sent_before_two_fuller_versions_is_one_story_with_them():
     # The first take's lead is printed verbatim in three of the wire's documents, but they are one text
     # sent three times: it is the first take's own text, not the wire's furniture, so the update that keeps
@@ -221,3 +214,67 @@ def test_the_rows_of_a_table_the_wire_prints_as_lines_are_its_own_text():
     # A paper's box between sentences is furniture, though a sentence with figures stands above it.
     for doc in ("roads", "parks", "bins"):
         assert reasons[(doc, "Council notes")] == "repeated"
+
+
+# Another bank's cut of the same morning: the same rate, lead bank and central bank, the budget's day.
+WESTBANK = [
+    "WESTBANK MATCHES BASE RATE CUT TO 10.5 PCT",
+    "LONDON, March 9 - Westbank Plc said it is cutting its base lending rate to 10.5 pct from 11 pct, "
+    "effective tomorrow.",
+    "The reduction follows similar moves from the three other clearing banks of the country.",
+    "Eastbank Plc led the way this morning after the central bank cut its dealing rates in a signal to the "
+    "money markets that it would not resist a half point drop in base lending rates.",
+    "Until the end of last week the central bank had held out against market pressure for lower rates, "
+    "before the annual budget on March 17.",
+    SIGN_OFF,
+]
+
+
+def test_a_first_take_joins_its_takes_and_another_banks_cut_of_the_morning_stays_apart():
+    # With the first take's lead its own text again (its takes are one text), the story reads like another
+    # bank's cut of the same morning by its names, in order: the rate, the lead bank, the central bank, the
+    # budget's day. Each lead is about a bank the other never names.
+    first = raw("take-1", "wire", FIRST_TAKE, 9)
+    full = FIRST_TAKE[:-1] + ADDED + [SIGN_OFF]
+    takes = [first, raw("take-2", "wire", full, 9), raw("take-3", "wire", full[:-1] + ["WIRE"], 9)]
+    westbank = [raw(f"westbank-{k}", "wire", WESTBANK, 9) for k in (1, 2)]
+    others = [raw(f"other-{k}", "wire", text, 9) for k, text in enumerate(OTHER)]
+    texts = corpus(*takes, *westbank, *others)
+    rows = by_doc(find_stories(*texts)[0])
+    assert rows["take-1"]["story_id"] == rows["take-2"]["story_id"] == rows["take-3"]["story_id"]
+    assert rows["westbank-1"]["story_id"] == rows["westbank-2"]["story_id"] != rows["take-1"]["story_id"]
+    # Without a lead to read (none is long enough), the two banks' stories are one.
+    rows = by_doc(find_stories(*texts, LinkConfig(min_lead_words=1000))[0])
+    assert rows["westbank-1"]["story_id"] == rows["take-1"]["story_id"]
+
+
+def new_issue(issuer: str, day: int, amount: str, coupon: str, guarantor: str) -> list[str]:
+    """A wire's notice of a new eurobond, on its standing template: the issuer, that issue's terms."""
+    return [
+        f"{issuer.upper()} ISSUES NOVEL BOND",
+        f"LONDON, March {day} - The {issuer} is issuing a novel {amount} mln Northland dlr eurobond due "
+        f"April {day + 3}, 1994 paying an initial coupon of {coupon} pct and priced at 101 pct, lead "
+        "manager Alpine Securities International said.",
+        "The coupon will then be re-fixed annually at the one-year Northland Treasury rate. There will also "
+        "be an investor put option annually at par. The selling concession is 3/4 pct while management and "
+        "underwriting combined pays 3/8 pct.",
+        f"The non-callable bond is guaranteed by {guarantor} and will be listed in Luxembourg. It is "
+        "available in denominations of 1,000 and 10,000 Northland dlrs.",
+        SIGN_OFF,
+    ]
+
+
+def test_two_issuers_notices_on_one_template_are_two_stories():
+    harbour = new_issue("Harbour Bank of Northland", 5, "100", "16", "Northland")
+    valley = new_issue("State Bank of West Northland", 6, "50", "16-1/4", "the state of West Northland")
+    others = [raw(f"other-{k}", "wire", text, 9) for k, text in enumerate(OTHER)]
+    texts = corpus(raw("harbour", "wire", harbour, 5), raw("valley", "wire", valley, 6), *others)
+    rows = by_doc(find_stories(*texts)[0])
+    assert rows["harbour"]["story_id"] != rows["valley"]["story_id"]
+    # Without a lead to read, their terms and names in order make them one story.
+    rows = by_doc(find_stories(*texts, LinkConfig(min_lead_words=1000))[0])
+    assert rows["harbour"]["story_id"] == rows["valley"]["story_id"]
+    # Who a lead is about: its first run of capitalised words after the dateline.
+    assert lead_subject(harbour[1]) == ["the", "harbour", "bank"]
+    assert lead_subject("WASHINGTON (AP) — Senator Ann Lee said on Monday ...") == ["senator", "ann", "lee"]
+    assert lead_subject("Shares of Westbank Plc fell 3 pct.") == ["shares"]
