@@ -49,7 +49,9 @@ import numpy as np
 # smaller set is estimated (or, in doubt, counted) min_name_containment inside the other: a short rewrite's
 # few names in a longer story's are found whatever names a larger corpus makes common
 # (stories._contained_name_pairs).
-LINK_VERSION = "link-23"
+# link-24: an outlet's rewrite of its own story within a day that keeps its phrasing through the text links
+# (an agency's write-through: tasks.stories.write_through_check).
+LINK_VERSION = "link-24"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -214,6 +216,15 @@ class LinkConfig:
     # stories (link-23, tasks/stories.py `other_subjects`): the lead is a document's first paragraph of this
     # many words or more, so that a byline or a dateline on its own line is not read as one.
     min_lead_words: int = 12
+    # An agency's write-through of its own story (link-24, tasks/stories.py `write_through_check`): two
+    # documents of one outlet dated at most `write_through_days` apart whose narratives share a phrase in
+    # `min_write_through_paragraphs` paragraphs of each, in order, the smaller body
+    # `min_write_through_containment` (estimated) in the other. An outlet's own phrasing recurs across its
+    # stories (a release series' lists of fixes: chains of 5 at most in the real set, weeks apart), so one
+    # outlet needs a longer chain, on one news day, than two outlets do.
+    min_write_through_paragraphs: int = 4
+    min_write_through_containment: float = 0.2
+    write_through_days: int = 1
     # An outlet's revision of its own text (tasks/stories.py `outlet_revision_pairs`): two of its documents
     # printing `min_shared` held-out texts in common link when their whole texts reach this Jaccard (or pass
     # the heavy-rewrite test): a revision that also replaces the people and numbers it names (a code of

@@ -458,6 +458,7 @@ def _find_stories(
             doc_outlet[linked],
             config,
             subject_reader(wide, lead_rows, at[doc_index[lead_rows]], config),
+            write_through=write_through_check(_page_days(docs)[linked], doc_outlet[linked], config),
         ),
         rewrite_candidates=name_candidate_pairs(rare or names, config, scratch),
         scratch=scratch,
@@ -769,6 +770,7 @@ def narrative_check(
     outlet: np.ndarray,
     config: LinkConfig = LinkConfig(),  # noqa: B008
     subjects: Callable[[np.ndarray], dict[int, tuple[set, set]]] | None = None,
+    write_through: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
 ):
     """rewrite_check for link_corpus: names_check (with short rewrites' thin links), and a full link for a
     pair of two outlets that fails it whose smaller body is `min_narrative_containment` in the other
@@ -791,19 +793,31 @@ def narrative_check(
     narrative: per document asked for, its body paragraphs' (fingerprint, narrative shingles)
     (narrative_reader), read only for the pairs this rule tests; outlet: per document, its outlet's number
     (-1: unknown); subjects: per document asked for, (its lead's names, every name it prints)
-    (subject_reader)."""
+    (subject_reader); write_through: for pairs (a, b, contained), the chain of narrative paragraphs
+    each needs instead when both are one outlet's (write_through_check), 0 for none."""
     named = names_check(names, config, cut=True)
 
     def check(
         a: np.ndarray, b: np.ndarray, low: np.ndarray | None = None, contained: np.ndarray | None = None
     ) -> np.ndarray:
         out = named(a, b, low)
+        other = np.zeros(len(a), dtype=bool)
         if subjects is not None:
-            out[other_subjects(a, b, out > 0, outlet, subjects)] = 0
+            other = other_subjects(a, b, out > 0, outlet, subjects)
+            out[other] = 0
         if narrative is None or contained is None:
             return out
         apart = (outlet[a] != outlet[b]) | (outlet[a] < 0)
-        test = np.flatnonzero((out < 1) & apart & (contained >= config.min_narrative_containment))
+        churn = apart & (contained >= config.min_narrative_containment)
+        need = np.where(churn, config.min_narrative_paragraphs, 0)
+        if write_through is not None:
+            need = np.where(apart, need, write_through(a, b, contained))
+            # A write-through keeps who its story is about (link-23): one outlet's two stories whose leads
+            # name other subjects are not written through from each other, whatever phrasing they share.
+            if subjects is not None:
+                other |= other_subjects(a, b, ~apart & (need > 0) & (out < 1) & ~other, outlet, subjects)
+            need[~apart & other] = 0
+        test = np.flatnonzero((out < 1) & (need > 0))
         # The pairs' documents are read a part of at most _NARRATIVE_DOCS at a time: what is held of their
         # narratives is bounded, however many pairs the corpus makes (at 100k generated documents, thousands).
         for part in _pair_parts(a[test], b[test], _NARRATIVE_DOCS):
@@ -814,11 +828,35 @@ def narrative_check(
                 kept = narrative_paragraphs(
                     [p for f, p in x if f not in verbatim], [p for f, p in y if f not in verbatim]
                 )
-                if kept >= config.min_narrative_paragraphs:
+                if kept >= need[k]:
                     out[k] = 1.0
         return out
 
     return check
+
+
+def write_through_check(day: np.ndarray, outlet: np.ndarray, config: LinkConfig = LinkConfig()):  # noqa: B008
+    """For narrative_check: per pair (a, b) of one outlet, the chain of narrative paragraphs that links it as
+    the outlet's write-through of its own story (`min_write_through_paragraphs`), 0 where the rule does not
+    apply. An agency rewrites the day's story for the next morning's papers (the Press Association's
+    nightlead: a new lead, the order recast, page 1's evidence and much of its phrasing kept through the
+    text, 6-25% of 5-word shingles shared), too reworded for the names check and left out of the churnalism
+    rule, which pairs two outlets only. Asked: the same outlet, dated at most `write_through_days` apart,
+    the smaller body `min_write_through_containment` (estimated) in the other. An outlet reuses its own
+    phrasing across its stories, a few paragraphs at a time (a release series' lists of fixes, a
+    pre-announcement's sentences in the advisory: chains of 3-5), so the chain asked is twice the
+    churnalism rule's.
+
+    day: per document, its day (days since 1970; a large negative number unknown); outlet: per document,
+    its outlet's number (-1 unknown)."""
+
+    def need(a: np.ndarray, b: np.ndarray, contained: np.ndarray) -> np.ndarray:
+        known = (outlet[a] >= 0) & (outlet[a] == outlet[b]) & (day[a] >= 0) & (day[b] >= 0)
+        near = np.abs(day[a] - day[b]) <= config.write_through_days
+        ok = known & near & (contained >= config.min_write_through_containment)
+        return np.where(ok, config.min_write_through_paragraphs, 0)
+
+    return need
 
 
 def other_subjects(
