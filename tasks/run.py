@@ -389,7 +389,9 @@ def link(
         readings=readings,
     )
     del evidence_rows
-    titles = docs.column("title").to_pylist() if "title" in docs.column_names else []
+    # Linking made the kept file of the corpus's titles when it read them (series_apart), and let their
+    # readings go before its peak; a corpus linking read no title of (an empty one) keeps an empty file.
+    title_series = readings.kept if readings.kept is not None else readings.settle([])
     changed = changed_bodies(old_paras, paras, as_stored.column("is_boilerplate"), stored_row)
     del old_paras, stored_row
     # A story's key hashes its members' body fingerprints, never their text: keying reads no text column.
@@ -409,7 +411,7 @@ def link(
         Rewrite([Source(f, again.get(k)) for k, f in enumerate(new_files["documents"])], drop),
         Rewrite([Source(f, again.get(k)) for k, f in enumerate(new_files["paragraphs"])], drop, patch),
         pa.array(sorted(s for s in stale if s is not None), pa.string()),
-        {TITLE_SERIES: readings.table(titles)},
+        {TITLE_SERIES: title_series},
     )
 
 
