@@ -72,6 +72,7 @@ from tasks.html import HtmlConfig
 from tasks.ingest import InputFile, Reject, discover_inputs, input_root
 from tasks.language import LanguageConfig
 from tasks.limits import DEFAULT_LIMITS, ReadLimits
+from tasks.link import row_dtype
 from tasks.link_state import TITLE_SERIES, TitleReadings
 from tasks.passages import index_rewrite
 from tasks.prepare import PIPELINE_VERSION, StageClock, prepare_documents
@@ -352,8 +353,9 @@ def link(
     new_paras = new_paras.append_column("read_row", pa.array(np.arange(n_old, n_read, dtype=np.int64)))
     docs, paras = combined_documents(old_docs, old_paras, new_docs, new_paras, replaced)
     read_row = paras.column("read_row").to_numpy()
-    evidence_rows = np.full(n_read, -1, dtype=np.int64)
-    evidence_rows[read_row] = np.arange(paras.num_rows, dtype=np.int64)
+    # Held through linking (tasks.stories.WideColumns.rows): 4 bytes a row read where the rows' count fits.
+    evidence_rows = np.full(n_read, -1, dtype=row_dtype(n_read))
+    evidence_rows[read_row] = np.arange(paras.num_rows, dtype=evidence_rows.dtype)
     stored_row = pa.array(read_row < n_old)  # the row is a stored one, kept as it is
     paras = paras.drop_columns(["read_row"])
     del new_paras, read_row
