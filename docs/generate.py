@@ -199,8 +199,8 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     ),
     "scale-rss-200k-mem200.json": (
         "memory.md",
-        "hand-written: #13 mem200, the 200k run's link step (reused shards) and the 10k run, main against the "
-        "branch, linking 45k alone, the tables compared; tables",
+        "hand-written: #13 mem200, the 200k run's link step (reused shards) and the 10k run, main against "
+        "the branch, linking 45k alone, the tables compared; tables",
     ),
     "scale-rss-200k-rss.json": (
         "memory.md",
