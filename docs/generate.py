@@ -209,6 +209,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "memory.md",
         "hand-written: reprint run at 10k and 200k, merged code of stop 31 (bench.scale_run sizes), a table",
     ),
+    "scale-rss-200k-mem200.json": (
+        "memory.md",
+        "hand-written: #13 mem200, the 200k run's link step (reused shards) and the 10k run, main against "
+        "the branch, linking 45k alone, the tables compared; tables",
+    ),
     "scale-rss-200k-rss.json": (
         "memory.md",
         "hand-written: #13 rss's second pass, reprint run at 10k and 200k (bench.scale_run sizes), a table",

@@ -566,7 +566,7 @@ def matched_rows(
     usable = counts <= config.max_copies
     repeated = np.flatnonzero(usable & (counts > 1))
     near = text_pairs[usable[text_pairs[:, 0]] & usable[text_pairs[:, 1]]]
-    row_type = _row_type(len(doc_index))
+    row_type = row_dtype(len(doc_index))
     found = [np.empty((0, 2), dtype=row_type)]
 
     def kept(pairs: np.ndarray) -> np.ndarray:
@@ -600,7 +600,8 @@ def steps_of(sizes: np.ndarray, step: int | None = None) -> list[tuple[int, int]
     return [(int(lo), int(hi)) for lo, hi in zip(edges[:-1], edges[1:], strict=True) if hi > lo]
 
 
-def _row_type(n_rows: int) -> np.dtype:
+def row_dtype(n_rows: int) -> np.dtype:
+    """The narrowest integer type of a row number among n_rows (rows held per row of the corpus)."""
     return np.dtype(np.int32) if n_rows < 2**31 else np.dtype(np.int64)
 
 

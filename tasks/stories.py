@@ -57,6 +57,7 @@ from tasks.link import (
     pairs_within_groups,
     release_heap,
     released,
+    row_dtype,
     sketch_blocks,
 )
 from tasks.link_state import TitleReadings
@@ -1491,11 +1492,14 @@ def series_apart(
     two years are apart, whatever their outlets and titles' wording (_year_reader); and two years' posts of
     an outlet under one title (_yearly_reader). readings: the title rules' readings known (a run's kept
     ones, tasks.link_state), added to."""
+    kept = readings is not None
     readings = readings or TitleReadings()
     outlet = np.full(docs.num_rows, -1, dtype=np.int64)
     outlet[doc_index] = outlet_code
-    # The titles, read once for every title rule below (none without a `title` column).
-    titles = docs.column("title").to_pylist() if "title" in docs.column_names else [None] * docs.num_rows
+    # The titles, read once for every title rule below (none without a `title` column); let go once they are
+    # read (the few titles days_of reads are taken from the column).
+    titled = "title" in docs.column_names
+    titles = docs.column("title").to_pylist() if titled else [None] * docs.num_rows
     series, instance, release = series_codes(titles, series_of, readings.seen["series"])
     # A series named by its title's words up to its first instance too: the words after it may be reworded
     # from one instance to the next (tasks.evidence.series_lead_of).
@@ -1515,13 +1519,16 @@ def series_apart(
     days: dict[int, set[str]] = {}
     title_days: dict[int, set[str]] = {}
 
+    def title_of(d: int) -> str:
+        return (docs.column("title")[d].as_py() if titled else None) or ""
+
     def days_of(d: int) -> tuple[set[str], set[str]]:
         """The days document d's title names, and its text (none for a document not in `wanted`)."""
         if d not in days:
             # An instance named by its day ("Weekly Update - Jan 18th, 2016" and "Jan 22th"): two days, two
             # issues, whatever their texts name (the Jan 22 update printed the Jan 18 one's events again;
             # found by bench.revisions on Node.js's weekly updates, issue 12).
-            title_days[d] = dates_of([titles[d] or ""]) if d in texts else set()
+            title_days[d] = dates_of([title_of(d)]) if d in texts else set()
             days[d] = dates_of(texts.pop(d)) if d in texts else set()  # each text is read for its days once
         return title_days[d], days[d]
 
@@ -1531,6 +1538,9 @@ def series_apart(
     posts = _OutletPosts(
         _standing_keys(titles, readings.seen["standing"]), _page_days(docs), outlet, url, text_of
     )
+    if kept:  # every title rule has read the titles: the run's kept file is made, the readings let go
+        readings.settle(titles)
+    del titles
     yearly = _yearly_reader(posts, wide, config)
     daily = _daily_reader(posts, wide, config)
 
@@ -1560,11 +1570,13 @@ def _text_reader(
     use and kept: the year rules read the texts of the few documents of their pairs only."""
     order = np.argsort(doc_index, kind="stable")
     starts = np.searchsorted(doc_index[order], np.arange(n_docs + 1))
+    # Kept through linking (its pairs ask for texts): 4 bytes a paragraph row where the rows' count fits.
+    order = order.astype(row_dtype(len(order)))
     texts: dict[int, list[str]] = {}
 
     def text_of(d: int) -> list[str]:
         if d not in texts:
-            rows = np.sort(order[starts[d] : starts[d + 1]])
+            rows = np.sort(order[starts[d] : starts[d + 1]]).astype(np.int64)
             texts[d] = wide.texts(rows[~flag[rows]])
         return texts[d]
 

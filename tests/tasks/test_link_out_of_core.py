@@ -4,6 +4,7 @@ find_stories reading the wide columns (sketches, names) from the Parquet files a
 the stories and flags of whole tables, leaving nothing behind in its scratch folder."""
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -116,6 +117,26 @@ def test_find_stories_reads_sketches_and_names_from_the_files_and_finds_what_who
     assert list(scratch.iterdir()) == []  # the sketch file and the grouped keys are removed
     with pytest.raises(ValueError, match=r"hold \d+ rows, the paragraphs table \d+"):
         find_stories(read_docs, read_paras, evidence=files[:1])
+
+
+def test_a_narrow_row_map_over_files_in_another_order_finds_what_whole_tables_give(tmp_path, monkeypatch):
+    """The run maps each row of the files to its place in the corpus (evidence_rows, 4 bytes a row since
+    mem200): files holding the rows in another order, with rows of documents not in the corpus, read through
+    an int32 map give the stories and flags of whole tables."""
+    docs, paras = mixed_corpus()
+    expected = outcome(*find_stories(docs, paras))
+    order = np.random.default_rng(3).permutation(paras.num_rows)
+    stray = paras.slice(0, 4).set_column(0, "doc_id", pa.array(["elsewhere"] * 4))  # rows of no document
+    files = [tmp_path / "p0.parquet", tmp_path / "p1.parquet"]
+    pq.write_table(paras.take(order[: len(order) // 2]), files[0], row_group_size=6)
+    pq.write_table(
+        pa.concat_tables([stray, paras.take(order[len(order) // 2 :])]), files[1], row_group_size=4
+    )
+    narrow = paras.drop_columns(list(WIDE_COLUMNS))
+    rows = np.concatenate([order[: len(order) // 2], [-1] * 4, order[len(order) // 2 :]]).astype(np.int32)
+    small_parts(monkeypatch)
+    members, flagged = find_stories(docs, narrow, evidence=files, evidence_rows=rows, scratch=tmp_path / "s")
+    assert rows.dtype == np.int32 and outcome(members, flagged) == expected
 
 
 def test_the_sketch_file_holds_the_rows_asked_for_in_order(tmp_path):

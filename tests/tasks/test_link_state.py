@@ -4,6 +4,7 @@ over by a commit that does not give them, left as they were by a commit that die
 after a run, the readings of exactly the titles of its corpus."""
 
 import csv
+from datetime import datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -11,9 +12,11 @@ import pytest
 
 from tasks import warehouse as wh
 from tasks.evidence import series_lead_of, series_of, standing_title_of
+from tasks.ingest import RawDocument
 from tasks.link_state import TITLE_SERIES, TitleReadings
+from tasks.prepare import prepare_documents
 from tasks.run import run
-from tasks.stories import _per_title, series_codes
+from tasks.stories import _per_title, find_stories, series_codes
 from tasks.warehouse import SCHEMAS, commit, locked, read_state, read_table
 from tests.tasks.test_incremental import grown_corpus, only
 
@@ -125,3 +128,35 @@ def test_a_run_keeps_the_readings_of_its_corpus_titles(tmp_path):
     before = kept_titles()
     run([str(daily)], str(warehouse))
     assert kept_titles() == corpus_titles() and set(kept_titles()) > set(before)
+
+
+def test_linking_makes_the_kept_file_once_it_has_read_the_titles_and_lets_their_readings_go():
+    """#13 (mem200): the readings by title are Python objects of every distinct title (about 300 bytes each),
+    held through linking's peak when kept until the run's commit; linking makes the kept file once every
+    title rule has read the titles and empties them. The file is that of every title, as before."""
+    titled = [t for t in TITLES if t]
+    texts = [
+        "The council met on Tuesday to discuss the new bridge over the river and its cost.",
+        "Volunteers planted two hundred trees along the northern bank of the old canal.",
+    ]
+    raws = [
+        RawDocument(
+            f"d{k}",
+            f"blog/d{k}.txt",
+            texts[k % 2],
+            "blog",
+            title,
+            None,
+            datetime(2024, 3, 1 + k),
+            "utf-8",
+            f"d{k}",
+            "txt",
+        )
+        for k, title in enumerate(TITLES)
+    ]
+    docs, paras = prepare_documents(raws)
+    readings = TitleReadings()
+    find_stories(docs, paras, readings=readings)
+    assert readings.seen == {"series": {}, "lead": {}, "standing": {}}
+    assert readings.kept is not None and readings.kept.equals(TitleReadings().table(titled))
+    assert readings.kept.column("title").to_pylist() == sorted(set(titled))
