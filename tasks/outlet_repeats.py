@@ -206,12 +206,16 @@ class KeptRepeats:
     def _counts(self, outlet: np.ndarray, fp: np.ndarray, counts: np.ndarray, rows: np.ndarray) -> pa.Table:
         """The (text, outlet, count) triples of `rows` counted 2 or more, each once."""
         rows = rows[counts[rows] >= 2]
-        pairs = np.unique(np.stack([fp[rows], outlet[rows], counts[rows]], axis=1), axis=0)
+        # Each (text, outlet) once: its rows share one count (a hash grouping, not a sort of the rows).
+        each = pa.table(
+            {"fingerprint": fp[rows], "code": outlet[rows], "count": counts[rows].astype(np.int8)}
+        )
+        each = each.group_by(["fingerprint", "code"]).aggregate([("count", "max")])
         return pa.table(
             {
-                "fingerprint": pa.array(pairs[:, 0], pa.int64()),
-                "outlet": pc.take(self.outlets, pa.array(pairs[:, 1])),
-                "count": pa.array(pairs[:, 2].astype(np.int8), pa.int8()),
+                "fingerprint": each.column("fingerprint"),
+                "outlet": pc.take(self.outlets, each.column("code")),
+                "count": each.column("count_max"),
             }
         )
 
