@@ -310,6 +310,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "daily-run.md",
         "hand-written: bench/daily_run.py at 100k (+1%), every phase at d629aa2 on a quiet machine, quoted",
     ),
+    "daily-run-dcount.json": (
+        "daily-run.md",
+        "hand-written: #13 dcount, bench/daily_run.py at 100k (+1%) from copies of one full run, main "
+        "5156321 against the branch side by side, the link step's CPU in one process, quoted",
+    ),
     "daily-link-state.json": (
         "daily-run.md",
         "hand-written: the link step's passes at 100k + 1,000, CPU, before and after branch dstate, quoted",

@@ -74,6 +74,7 @@ from tasks.language import LanguageConfig
 from tasks.limits import DEFAULT_LIMITS, ReadLimits
 from tasks.link import row_dtype
 from tasks.link_state import TITLE_SERIES, TitleReadings
+from tasks.outlet_repeats import DOCUMENT_GROUPS, REPEATS, KeptRepeats
 from tasks.passages import index_rewrite
 from tasks.prepare import PIPELINE_VERSION, StageClock, prepare_documents
 from tasks.report_page import pages_current, write_report_pages
@@ -384,6 +385,10 @@ def link(
     daily = stored_stories(stored["story_members"], docs.column("doc_id"), pc.unique(new_ids), drop)
     # The title rules' readings the last run kept: only new titles are read (tasks/link_state.py).
     readings = TitleReadings.from_table(read_state(root, TITLE_SERIES))
+    # The outlet-text counts the last run kept: only the texts a changed document prints are counted again
+    # (tasks/outlet_repeats.py); the texts of the dropped documents' stored rows are among them.
+    gone = old_paras.column("fingerprint").to_numpy(zero_copy_only=False).astype(np.uint64).view(np.int64)
+    counts = KeptRepeats((read_state(root, REPEATS), read_state(root, DOCUMENT_GROUPS)), drop, gone)
     members, paras = find_stories(
         docs,
         without_repeated_flags(paras),
@@ -392,6 +397,7 @@ def link(
         evidence_rows=None if wide else evidence_rows,
         stored=daily,
         readings=readings,
+        kept=counts,
     )
     del evidence_rows
     # Linking made the kept file of the corpus's titles when it read them (series_apart), and let their
@@ -416,7 +422,7 @@ def link(
         Rewrite([Source(f, again.get(k)) for k, f in enumerate(new_files["documents"])], drop),
         Rewrite([Source(f, again.get(k)) for k, f in enumerate(new_files["paragraphs"])], drop, patch),
         pa.array(sorted(s for s in stale if s is not None), pa.string()),
-        {TITLE_SERIES: title_series},
+        {TITLE_SERIES: title_series, **counts.tables()},
     )
 
 

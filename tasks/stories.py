@@ -61,6 +61,7 @@ from tasks.link import (
     sketch_blocks,
 )
 from tasks.link_state import TitleReadings
+from tasks.outlet_repeats import KeptRepeats, outlet_repeats
 from tasks.relink import crowded_keys, relinked_documents
 from tasks.warehouse import SCHEMAS
 
@@ -286,6 +287,7 @@ def find_stories(
     evidence_rows: np.ndarray | None = None,
     stored: StoredStories | None = None,
     readings: TitleReadings | None = None,
+    kept: KeptRepeats | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """story_members, and paragraphs with boilerplate repeated across an outlet's stories flagged.
 
@@ -306,7 +308,9 @@ def find_stories(
     files, or of `paras`: given neither, that rule is off. stored: a daily run's stored stories: only the
     documents a changed one could reach are linked again (tasks.relink.relinked_documents), the other
     stories are kept as stored; the flags are set over the whole corpus as always. readings: the title
-    rules' readings a run kept (tasks.link_state), looked up before a title is read, and added to.
+    rules' readings a run kept (tasks.link_state), looked up before a title is read, and added to. kept:
+    the outlet-text counts (tasks.outlet_repeats.KeptRepeats: the last run's kept ones), counted again only
+    for the texts a changed document prints when the last run's are usable, and holding this run's after.
     """
     if evidence and not set(WIDE_COLUMNS) <= set(paras.column_names):
         # The paragraphs' evidence is in the files (read_link_tables reads a file lacking it whole).
@@ -322,7 +326,7 @@ def find_stories(
     if scratch is not None:
         scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch, prefix="find-stories-") as folder:
-        found = _find_stories(docs, paras, wide, config, Path(folder), stored, readings)
+        found = _find_stories(docs, paras, wide, config, Path(folder), stored, readings, kept)
     if given is not None:
         given.relinked = stored.relinked
     return found
@@ -336,6 +340,7 @@ def _find_stories(
     scratch: Path,
     stored: StoredStories | None = None,
     readings: TitleReadings | None = None,
+    kept: KeptRepeats | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     n_docs = docs.num_rows
     doc_index = pc.index_in(paras.column("doc_id"), value_set=docs.column("doc_id")).to_numpy()
@@ -351,7 +356,15 @@ def _find_stories(
     # and link on that alone; then linking; then `repeated` is judged over the stories found.
     url = page_groups(docs, doc_outlet)
     heading = paras.column("is_heading").to_numpy(zero_copy_only=False)
-    body = body_rows(outlet_code, url[doc_index], fp, flag, heading)
+    # Under how many groups an outlet printed each text, counted again only for the texts a changed document
+    # prints when the last run's counts are kept (tasks/outlet_repeats.py).
+    counts = (kept or KeptRepeats()).bind(
+        docs.column("doc_id").combine_chunks(),
+        outlet.dictionary,
+        None if stored is None else stored.story < 0,
+    )
+    url_repeats = counts.of("url", outlet_code, doc_index, url, fp)
+    body = body_rows(outlet_code, url[doc_index], fp, flag, heading, url_repeats)
     held = ~flag
     held[body] = False
     shingles = shingle_counts(paras.column("n_words").to_numpy(zero_copy_only=False))
@@ -373,14 +386,31 @@ def _find_stories(
     given = given[~apart(given[:, 0], given[:, 1])]
     groups = document_groups(given, n_docs)
     revisions = outlet_revision_pairs(
-        paras, outlet_code, doc_index, fp, shingles, flag, held, groups, config, wide
+        paras,
+        outlet_code,
+        doc_index,
+        fp,
+        shingles,
+        flag,
+        held,
+        groups,
+        config,
+        wide,
+        counts.of("groups", outlet_code, doc_index, groups, fp),
     )
     given = np.concatenate([given, revisions[~apart(revisions[:, 0], revisions[:, 1])]])
     # Versions of one text are never each other's furniture: text held out because it was printed under two
     # URLs (a page moved, a revision at a new address) is body again once they are known to be one text, so
     # a draft or rewrite of that text has something to match (issue 12, class 2).
     versions = document_groups(given, n_docs)
-    body = body_rows(outlet_code, versions[doc_index], fp, flag, heading)
+    body = body_rows(
+        outlet_code,
+        versions[doc_index],
+        fp,
+        flag,
+        heading,
+        counts.of("versions", outlet_code, doc_index, versions, fp),
+    )
     # The names and numbers of a document's text in order, its template's included (below).
     names = document_names(wide.picked("names", body), doc_index, body, n_docs)
     # An outlet's release template (a paragraph it prints, numbers aside, under 3 groups of documents: one
@@ -389,7 +419,7 @@ def _find_stories(
     # else (Flink's 1.16.2 and 1.17.1 bug-fix releases, issue 12). Markdown headings are structure, kept.
     template = template_rows(paras, outlet_code, groups[doc_index], doc_index, flag) & ~heading
     body = body[~template[body]]
-    del held, url, template
+    del held, url, template, url_repeats
     release_freed_memory()
     # A daily run links only the documents a changed one could reach (tasks.relink); the rest keep their
     # stories. `linked`: the positions of the documents linked, `at`: each document's place among them.
@@ -481,7 +511,7 @@ def _find_stories(
     # A Markdown heading is the document's structure ("## Scope" in two policies), not furniture, unless it
     # heads furniture only (below).
     # Under how many stories each outlet printed each text: furniture from 2 (`again`), shared news under 3.
-    repeats = outlet_repeats(outlet_code, story_of[doc_index], fp)
+    repeats = counts.of("story", outlet_code, doc_index, story_of, fp)
     again = repeats >= BoilerplateConfig().min_stories_repeated
     repeated = (
         ~flag
@@ -652,13 +682,15 @@ def body_rows(
     fingerprint: np.ndarray,
     is_boilerplate: np.ndarray,
     heading: np.ndarray | None = None,
+    repeats: np.ndarray | None = None,
 ) -> np.ndarray:
     """The paragraph rows linking weighs (positions): neither rule boilerplate nor held out of linking, nor
     (given `heading`, per row) a stock heading (stock_headings).
 
     group: per row, its document's position, or the group of documents at its canonical URL (url_groups).
+    repeats: per row, outlet_repeats under those groups when counted already (held out from 2).
     """
-    held = held_out_of_linking(outlet, group, fingerprint)
+    held = held_out_of_linking(outlet, group, fingerprint) if repeats is None else repeats >= 2
     if heading is not None:
         held |= stock_headings(group, fingerprint, heading)
     return np.flatnonzero(~is_boilerplate & ~held)
@@ -1353,6 +1385,7 @@ def outlet_revision_pairs(
     groups: np.ndarray,
     config: LinkConfig = LinkConfig(),  # noqa: B008
     wide: WideColumns | None = None,
+    repeats: np.ndarray | None = None,
 ) -> np.ndarray:
     """(a, b) document pairs of one outlet that are a revision of one text and its reworked version (a policy
     recast in places, a code of conduct's next edition): they print `min_shared` or more held-out texts in
@@ -1383,9 +1416,9 @@ def outlet_revision_pairs(
     # sharing its header and footer would otherwise read as much alike as a text and its revision; and it is
     # no shared text either: two release announcements built on one template share its headings and standing
     # lines with every other announcement (Flink's 1.16.2 and 1.17.1 bug-fix releases, issue 12).
-    furniture = repeated_in_outlet_rows(
-        outlet, groups[doc_index], fingerprint, BoilerplateConfig(min_stories_repeated=3)
-    )
+    if repeats is None:  # per row, outlet_repeats under `groups`, when counted already
+        repeats = outlet_repeats(outlet, groups[doc_index], fingerprint)
+    furniture = repeats >= 3
     inside = held & ~furniture & (idx > first[doc_index]) & (idx < last[doc_index])
     a, b, _, count = shared_held_texts(outlet, doc_index, fingerprint, shingles, inside, n_docs, config)
     a, b = a[count >= config.min_shared], b[count >= config.min_shared]
@@ -2175,10 +2208,6 @@ def _key_runs(keys: np.ndarray, size: int) -> list[tuple[int, int]]:
 _TEMPLATE_PART = 1 << 18
 
 
-# Paragraph rows taken at once by repeated_in_outlet_rows.
-_ROWS_PART = 1 << 20
-
-
 def repeated_in_outlet_rows(
     outlet: np.ndarray,
     group: np.ndarray,
@@ -2191,56 +2220,6 @@ def repeated_in_outlet_rows(
 
     The vectorised form of boilerplate.repeated_in_outlet, for whole corpora; outlet -1 means unknown."""
     return outlet_repeats(outlet, group, fingerprint) >= max(config.min_stories_repeated, 1)
-
-
-def outlet_repeats(outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray) -> np.ndarray:
-    """Per paragraph row: under how many groups its outlet printed its text, where that outlet printed at
-    least half of its copies, 0 elsewhere and for an unknown outlet (-1): repeated_in_outlet_rows at any
-    number of groups from one count.
-
-    A row's answer depends only on the rows printing its text, so the rows are taken in parts by
-    fingerprint, about `_ROWS_PART` at a time (the sorts below hold about 100 bytes a row)."""
-    parts = -(-len(outlet) // _ROWS_PART)
-    if parts <= 1:
-        return _outlet_repeats(outlet, group, fingerprint)
-    out = np.zeros(len(outlet), dtype=np.int64)
-    for part in range(parts):
-        rows = np.flatnonzero(fingerprint % parts == part)
-        out[rows] = _outlet_repeats(outlet[rows], group[rows], fingerprint[rows])
-    return out
-
-
-def _outlet_repeats(outlet: np.ndarray, group: np.ndarray, fingerprint: np.ndarray) -> np.ndarray:
-    known = np.flatnonzero(outlet >= 0)
-    out = np.zeros(len(outlet), dtype=np.int64)
-    if len(known) == 0:
-        return out
-    _, text_of, copies = np.unique(fingerprint, return_inverse=True, return_counts=True)
-    text_of = text_of.ravel()
-    order = known[_outlet_text_group_order(outlet[known], text_of[known], group[known])]
-    o, f, g = outlet[order], fingerprint[order], group[order]
-    new_text = np.r_[True, (o[1:] != o[:-1]) | (f[1:] != f[:-1])]
-    new_group = new_text | np.r_[True, g[1:] != g[:-1]]
-    text = np.cumsum(new_text) - 1
-    in_outlet = np.bincount(text)[text]
-    groups = np.bincount(text, weights=new_group).astype(np.int64)[text]
-    out[order] = np.where(2 * in_outlet >= copies[text_of[order]], groups, 0)
-    return out
-
-
-def _outlet_text_group_order(outlet: np.ndarray, text: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """An order of the rows by outlet, then text (a dense code), then group: one int64 key sorted, not a
-    lexsort of three columns (which took a tenth of a daily run's link step at 100k, six calls over every
-    row). Rows with all three equal may come in any order; the callers count runs."""
-    keys = [np.asarray(k, dtype=np.int64) for k in (outlet, text, group)]
-    if len(group) == 0:
-        return np.zeros(0, dtype=np.int64)
-    lows = [int(k.min()) for k in keys]
-    spans = [int(k.max()) - low + 1 for k, low in zip(keys, lows, strict=True)]
-    if spans[0] * spans[1] * spans[2] >= 1 << 62:
-        return np.lexsort(tuple(reversed(keys)))
-    o, t, g = (k - low for k, low in zip(keys, lows, strict=True))
-    return np.argsort((o * spans[1] + t) * spans[2] + g)
 
 
 def alignment_inputs(members: pa.Table, paras: pa.Table) -> dict[str, list[Paragraph]]:

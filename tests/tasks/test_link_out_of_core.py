@@ -162,6 +162,7 @@ def test_matched_rows_made_a_step_at_a_time_are_those_made_at_once(monkeypatch):
 
 
 def test_furniture_and_rare_names_found_in_parts_are_those_found_at_once(monkeypatch):
+    import tasks.outlet_repeats
     import tasks.stories
     from tasks.stories import Names, name_candidate_pairs, repeated_in_outlet_rows
 
@@ -182,7 +183,7 @@ def test_furniture_and_rare_names_found_in_parts_are_those_found_at_once(monkeyp
     names = Names(hashes, np.r_[0, np.cumsum([len(k) for k in lists])].astype(np.int64))
     pairs = name_candidate_pairs(names)
     assert repeated.any() and not repeated.all() and len(pairs) >= 150
-    monkeypatch.setattr(tasks.stories, "_ROWS_PART", 700)
+    monkeypatch.setattr(tasks.outlet_repeats, "_ROWS_PART", 700)
     monkeypatch.setattr(tasks.stories, "_NAMES_PART", 500)
     assert np.array_equal(repeated_in_outlet_rows(outlet, group, fingerprint), repeated)
     assert np.array_equal(name_candidate_pairs(names), pairs)
