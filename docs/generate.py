@@ -294,6 +294,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "daily-run.md",
         "hand-written: bench/daily_run.py at 100k (+1%) with the reuse step, quoted in a table",
     ),
+    "daily-run-100k-64aad37.json": (
+        "daily-run.md",
+        "hand-written: bench/daily_run.py at 100k (+1%), full, nothing new and +1% at 64aad37, quoted",
+    ),
     "daily-run-100k-3885b60.json": (
         "daily-run.md",
         "hand-written: bench/daily_run.py at 100k (+1%), full, nothing new and +1% at 3885b60, quoted",
