@@ -387,8 +387,9 @@ def link(
     readings = TitleReadings.from_table(read_state(root, TITLE_SERIES))
     # The outlet-text counts the last run kept: only the texts a changed document prints are counted again
     # (tasks/outlet_repeats.py); the texts of the dropped documents' stored rows are among them.
-    gone = old_paras.column("fingerprint").to_numpy(zero_copy_only=False).astype(np.uint64).view(np.int64)
-    counts = KeptRepeats((read_state(root, REPEATS), read_state(root, DOCUMENT_GROUPS)), drop, gone)
+    gone_texts = old_paras.column("fingerprint").to_numpy(zero_copy_only=False)
+    gone_texts = gone_texts.astype(np.uint64).view(np.int64)
+    counts = KeptRepeats((read_state(root, REPEATS), read_state(root, DOCUMENT_GROUPS)), drop, gone_texts)
     members, paras = find_stories(
         docs,
         without_repeated_flags(paras),
