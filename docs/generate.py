@@ -205,6 +205,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "memory.md",
         "hand-written: reprint run at 200k on the merged code of stop 29 (bench.scale_run sizes), quoted",
     ),
+    "link-peak-200k-a23c953.json": (
+        "memory.md",
+        "hand-written: bench.link_peak on the 200k run's 400 prepared shards at a23c953, quoted",
+    ),
     "scale-rss-200k-64aad37.json": (
         "memory.md",
         "hand-written: reprint run at 10k and 200k, merged code of the 14th session (bench.scale_run sizes)",
