@@ -304,7 +304,7 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     ),
     "daily-run-100k-64aad37.json": (
         "daily-run.md",
-        "hand-written: bench/daily_run.py at 100k (+1%), full, nothing new and +1% at 64aad37, quoted",
+        "hand-written: bench/daily_run.py at 100k (+1%), every phase (fresh included) at 64aad37, quoted",
     ),
     "daily-run-100k-3885b60.json": (
         "daily-run.md",
