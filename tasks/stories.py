@@ -382,7 +382,9 @@ def _find_stories(
     # Two instances of an outlet's series (two releases announced, two issues of a newsletter, two years'
     # calls) are two stories, however much of one template they share (issue 12): never versions of one text,
     # nor linked on their text (link_corpus, below).
-    apart = series_apart(docs, outlet_code, url, doc_index, flag, wide, config, readings)
+    # Each document's page day, read once for the series rules and the write-through rule (link_corpus).
+    page_days = _page_days(docs)
+    apart = series_apart(docs, outlet_code, url, page_days, doc_index, flag, wide, config, readings)
     given = given[~apart(given[:, 0], given[:, 1])]
     groups = document_groups(given, n_docs)
     revisions = outlet_revision_pairs(
@@ -489,7 +491,7 @@ def _find_stories(
             doc_outlet[linked],
             config,
             subject_reader(wide, lead_rows, at[doc_index[lead_rows]], config),
-            write_through=write_through_check(_page_days(docs)[linked], doc_outlet[linked], config),
+            write_through=write_through_check(page_days[linked], doc_outlet[linked], config),
         ),
         rewrite_candidates=name_candidate_pairs(rare or names, config, scratch),
         scratch=scratch,
@@ -1501,6 +1503,7 @@ def series_apart(
     docs: pa.Table,
     outlet_code: np.ndarray,
     url: np.ndarray,
+    page_days: np.ndarray,
     doc_index: np.ndarray,
     flag: np.ndarray,
     wide: WideColumns,
@@ -1523,8 +1526,8 @@ def series_apart(
     one story. A draft and its issue name one instance. A title's words up to its first instance name its
     series too (tasks.evidence.series_lead_of), for a title reworded after the instance. And two reports on
     two years are apart, whatever their outlets and titles' wording (_year_reader); and two years' posts of
-    an outlet under one title (_yearly_reader). readings: the title rules' readings known (a run's kept
-    ones, tasks.link_state), added to."""
+    an outlet under one title (_yearly_reader). page_days: per document, its page's day (_page_days).
+    readings: the title rules' readings known (a run's kept ones, tasks.link_state), added to."""
     kept = readings is not None
     readings = readings or TitleReadings()
     outlet = np.full(docs.num_rows, -1, dtype=np.int64)
@@ -1568,9 +1571,7 @@ def series_apart(
     # Both year rules read a few documents' text; each document's is read once for both.
     text_of = _text_reader(docs.num_rows, doc_index, flag, wide)
     about = _year_reader(titles, text_of, wide)
-    posts = _OutletPosts(
-        _standing_keys(titles, readings.seen["standing"]), _page_days(docs), outlet, url, text_of
-    )
+    posts = _OutletPosts(_standing_keys(titles, readings.seen["standing"]), page_days, outlet, url, text_of)
     if kept:  # every title rule has read the titles: the run's kept file is made, the readings let go
         readings.settle(titles)
     del titles
