@@ -1,6 +1,7 @@
 """Boilerplate and extraction of `reprint run` on L3S-GN1's news pages of 2008 against its assessors' labels.
 
-Run: `.venv/bin/python -m bench.l3s_gn1 [--mirrors DIR] [--show dev] [--only dev] [--keep DIR] [--out FILE]`.
+Run: `.venv/bin/python -m bench.l3s_gn1 [--mirrors DIR] [--show dev] [--only dev] [--folds N [--fold K]]
+[--keep DIR] [--out FILE]`.
 L3S-GN1 (Kohlschuetter, Fankhauser and Nejdl, "Boilerplate Detection using Shallow Text Features", WSDM 2010;
 research use only) holds each page as crawled and the same page with every text block its assessors labelled
 wrapped in `<span class="x-nc-selN">`: 0 not content, 1 headline, 2 full text, 3 supplemental (captions and
@@ -76,6 +77,13 @@ def site_of(url: str) -> str:
 def half_of(site: str) -> str:
     """The half a site's pages go to: a stable hash of the site, never of the page."""
     return HALVES[hashlib.sha256(site.encode()).digest()[0] % 2]
+
+
+def fold_of(site: str, folds: int) -> int:
+    """The fold of the dev half a site's pages go to (of `folds`): a second stable hash of the site, salted so
+    that it is independent of the halves'. A rule found on one fold's pages is judged on the others', whose
+    sites it was not written from: the dev half's own measure of how a rule carries to sites nobody read."""
+    return hashlib.sha256(f"fold:{site}".encode()).digest()[0] % folds
 
 
 # --- the annotated page ---------------------------------------------------------------------------------
@@ -346,10 +354,16 @@ def read_page(where: Path, kind: str, uuid: str) -> bytes:
 
 
 def measure(
-    mirrors: Path, keep: Path | None = None, show: str | None = None, only: str | None = None
+    mirrors: Path,
+    keep: Path | None = None,
+    show: str | None = None,
+    only: str | None = None,
+    folds: int = 0,
+    fold: int | None = None,
 ) -> dict:
     """Run reprint on both halves at once and score each; `show` names a half whose misses are printed,
-    `only` a half that alone is run and scored (the other is not read at all)."""
+    `only` a half that alone is run and scored (the other is not read at all). With `folds`, the dev half is
+    also scored fold by fold (fold_of), and `fold` keeps `show` to that fold's pages."""
     from tasks.html import decode_page
 
     where = git_dir(mirrors, REPO)
@@ -376,17 +390,37 @@ def measure(
     result = {"seconds": round(seconds, 1)}
     for half in halves:
         tally, shown = Tally(), ([] if show == half else None)
-        for uuid, _, _ in halves[half]:
+        by_fold = [Tally() for _ in range(folds if half == "dev" else 0)]
+        for uuid, _, site in halves[half]:
             page = read_annotated(decode_page(read_page(where, "annotated", uuid))[0])
             source = f"{uuid}.html"
-            if shown is not None:
+            paragraphs = stored.get(source) if source in out.story else None
+            at = fold_of(site, folds) if by_fold else None
+            shows = shown is not None and (fold is None or at == fold)
+            if shows:
                 shown.append(f"--- {source}")
-            tally.add_page(page, stored.get(source) if source in out.story else None, shown)
+            tally.add_page(page, paragraphs, shown if shows else None)
+            if at is not None:
+                by_fold[at].add_page(page, paragraphs)
         result[half] = tally.summary() | {"sites": len({site for _, _, site in halves[half]})}
+        if by_fold:
+            result[half]["folds"] = [_fold_figures(t) for t in by_fold]
         result[half]["stories_joined"] = stories_joined(out.story, halves[half])
         if shown:
             print("\n".join(shown))
     return result
+
+
+def _fold_figures(tally: Tally) -> dict:
+    """A fold's figures, the few a rule is judged by."""
+    summary = tally.summary()
+    return {
+        "pages": summary["pages"],
+        "pages_rejected": summary["pages_rejected"],
+        "boilerplate": summary["boilerplate"],
+        "full_text_kept": summary["full_text_kept"],
+        "unflagged_chrome_share": summary["unflagged_chrome_share"],
+    }
 
 
 def stories_joined(story: dict[str, str], pages: list[tuple[str, str, str]]) -> dict[str, int]:
@@ -461,13 +495,17 @@ def main(argv: list[str] | None = None) -> int:
         help="run and score the dev half alone and print its figures (no results file; the test half is "
         "not read, so working on the dev half spends no look at it)",
     )
+    parser.add_argument(
+        "--folds", type=int, default=0, help="also score the dev half in this many folds by site (fold_of)"
+    )
+    parser.add_argument("--fold", type=int, help="with --show dev and --folds: show this fold's pages only")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--before", type=Path, help="a results file of an earlier commit, stored beside these as `before`"
     )
     args = parser.parse_args(argv)
     try:
-        runs = measure(args.mirrors, args.keep, args.show, args.only)
+        runs = measure(args.mirrors, args.keep, args.show, args.only, args.folds, args.fold)
     except Absent as e:
         print(f"L3S-GN1 benchmark skipped: {e}", file=sys.stderr)
         return 0

@@ -122,6 +122,8 @@ class PageBlocks:
     block_of: tuple[int, ...]
     blocks: tuple[Block, ...]
     linked: bytes = b""
+    # Each block-level element holding text: where its text starts and ends in `chars`, in page order.
+    spans: tuple[tuple[int, int], ...] = ()
 
     def block_of_line(self, line: str, start: int = 0) -> tuple[int, int]:
         """The block holding most of a line's text (-1 when the page does not hold it), found at or after
@@ -148,6 +150,7 @@ def page_blocks(tree: HtmlElement) -> PageBlocks:
     block_of: list[int] = []
     in_links = bytearray()
     blocks: list[Block] = []
+    spans: list[tuple[int, int]] = []
     state = {"words": 0, "linked": 0, "length": 0, "space": True, "br_at": -1}
 
     def close() -> None:
@@ -189,6 +192,7 @@ def page_blocks(tree: HtmlElement) -> PageBlocks:
         # apparatus, not a way off the page.
         href = (element.get("href") or "").strip() if tag == "a" else ""
         here = linked or bool(href and not href.startswith("#"))
+        begin = len(block_of)
         if tag:
             add(element.text, here)
         for child in element:
@@ -196,10 +200,12 @@ def page_blocks(tree: HtmlElement) -> PageBlocks:
             add(child.tail, here)
         if block:
             close()
+            if len(block_of) > begin:
+                spans.append((begin, len(block_of)))
 
     walk(tree, False)
     close()
-    return PageBlocks("".join(chars), tuple(block_of), tuple(blocks), bytes(in_links))
+    return PageBlocks("".join(chars), tuple(block_of), tuple(blocks), bytes(in_links), tuple(sorted(spans)))
 
 
 def line_features(lines: list[str], page: PageBlocks) -> list[dict]:
@@ -271,3 +277,60 @@ def chrome_by_features(lines: list[str], page: PageBlocks, rules: ShallowRules =
         if short or between:
             chrome.append(line)
     return chrome
+
+
+def after_the_story(
+    lines: list[str], page: PageBlocks, prose_words: int, share: float, max_kept_share: float
+) -> list[str]:
+    """The kept lines standing after the story's container on the page: the smallest block-level element
+    holding `share` of the characters of the kept prose (lines of `prose_words` words or more that end a
+    sentence; two at least). A news page sets its story in one element and its closing boxes (related
+    stories, readers' comments, a promotion, the footer) after that element closes, whatever the site's
+    template and words; the story does not resume outside its element. Not on a page whose kept text is
+    `max_kept_share` of its words or more (a document, a post: little is there but its text)."""
+    page_words = sum(block.words for block in page.blocks)
+    if not lines or not page_words:
+        return []
+    if sum(len(line.split()) for line in lines) / page_words >= max_kept_share:
+        return []
+    placed = _placed(lines, page)
+    prose = [
+        at
+        for line, at in zip(lines, placed, strict=True)
+        if at and len(line.split()) >= prose_words and ENDS_SENTENCE.search(line.strip())
+    ]
+    if len(prose) < 2:
+        return []
+    total = sum(end - begin for begin, end in prose)
+    container = None
+    for begin, end in page.spans:
+        held = sum(min(end, e) - max(begin, b) for b, e in prose if e > begin and b < end)
+        if held >= share * total and (container is None or end - begin < container[1] - container[0]):
+            container = (begin, end)
+    if container is None:
+        return []
+    # A line printed in the story and again after it (a subheading a box repeats) is the story's.
+    inside = {line for line, at in zip(lines, placed, strict=True) if at and at[0] < container[1]}
+    return [
+        line
+        for line, at in zip(lines, placed, strict=True)
+        if at and at[0] >= container[1] and line not in inside
+    ]
+
+
+def _placed(lines: list[str], page: PageBlocks) -> list[tuple[int, int] | None]:
+    """Where each line's text stands in the page's `chars` (None where the page does not hold it), looked for
+    in page order first."""
+    placed: list[tuple[int, int] | None] = []
+    start = 0
+    for line in lines:
+        compact = _WHITE.sub("", _LIST_MARK.sub("", line))
+        at = page.chars.find(compact, start) if compact else -1
+        if at < 0 and compact:
+            at = page.chars.find(compact)
+        if at < 0:
+            placed.append(None)
+            continue
+        placed.append((at, at + len(compact)))
+        start = at + len(compact)
+    return placed
