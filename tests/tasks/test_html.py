@@ -1011,3 +1011,22 @@ def test_bare_text_that_is_no_prose_or_stands_in_a_font_is_left_to_the_extractor
         on = extract_article(_library_page(body))
         off = extract_article(_library_page(body), config=HtmlConfig(bare_prose_words=None))
         assert on.text == off.text
+
+
+def test_lines_after_the_storys_element_are_named_as_chrome_through_the_reader():
+    from tests.tasks.test_page_blocks import AFTER, LONG_STORY, MENU
+
+    # The story's paragraphs in an element of their own, a box of a reader's comment and a promotion after
+    # it in the same column: the extractor keeps the column.
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in LONG_STORY)
+    box = "".join(f"<p>{line}</p>" for line in AFTER)
+    page = (
+        f"<html><body><ul>{MENU}</ul><div class='main'><h1>Ferry landing to reopen</h1>"
+        f"<div class='body'>{story}</div><div class='box'>{box}</div></div><ul>{MENU}</ul></body></html>"
+    ).encode()
+    article = extract_article(page)
+    paragraphs = article.text.split("\n\n")
+    assert set(AFTER) <= set(paragraphs) and set(LONG_STORY) <= set(paragraphs)
+    # The reader names the box's lines, the comment's sentence too, and nothing of the story.
+    assert set(article.in_link_boxes) == set(AFTER)
+    assert extract_article(page, config=HtmlConfig(story_prose_words=None)).in_link_boxes == ()

@@ -2,7 +2,7 @@
 
 from trafilatura.utils import load_html
 
-from tasks.page_blocks import ShallowRules, chrome_by_features, line_features, page_blocks
+from tasks.page_blocks import ShallowRules, after_the_story, chrome_by_features, line_features, page_blocks
 
 # A news page of the 2000s, written for these tests: the site's menu, the story, a box of the section's latest
 # stories, a sidebar of the site's services and the menu again as a site map. Its kept text is well under 80%
@@ -147,3 +147,70 @@ def test_a_page_whose_text_is_most_of_its_words_keeps_its_lines_with_links():
     # with links in it (a heading's link, a reference) is its own.
     assert chrome_by_features(_kept(), _blocks(_page(menu=""))) == []
     assert chrome_by_features(_kept(), _blocks(_page(menu="")), ShallowRules(max_kept_share=1.01)) != []
+
+
+# A story of six paragraphs, then a reader's comment and a promotion's blurb after the story's element
+# closes: prose with no links, signed in no form a rule knows, as a site nobody read prints them.
+LONG_STORY = [
+    *STORY,
+    "Engineers from the state's coastal office inspected the new pilings in December and found them sound, "
+    "though they asked for a second survey of the pier's deck before the first boats carry cars.",
+    "Shops near the landing lost much of their summer trade while it was closed, and their association "
+    "welcomed the vote, saying that the ferry had brought visitors across the water for sixty years.",
+    "A petition signed by more than two thousand residents of both towns was handed to the council in "
+    "October, and several of them spoke at Tuesday's meeting before the vote was taken.",
+]
+AFTER = [
+    "I crossed on that ferry every day for twenty years and I am glad they finally listened to us.",
+    "Win a weekend for two",
+    "Enter our free draw",
+]
+
+
+def _story_page(menu: str = MENU, story_tail: str = "", after: list[str] = AFTER) -> str:
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in LONG_STORY)
+    boxes = "".join(f"<div class='c'><p>{line}</p></div>" for line in after)
+    return (
+        f"<html><body><ul>{menu}</ul><div class='story'><h1>Ferry landing to reopen</h1>{story}</div>"
+        f"{story_tail}<div class='comments'>{boxes}</div><ul>{menu}</ul></body></html>"
+    )
+
+
+def _after(html: str, lines: list[str], prose_words: int = 15, share: float = 0.9, max_kept: float = 0.8):
+    return after_the_story(lines, _blocks(html), prose_words, share, max_kept)
+
+
+def test_the_lines_after_the_storys_element_closes_are_chrome_and_the_story_is_not():
+    lines = ["Ferry landing to reopen", *LONG_STORY, *AFTER]
+    # The story is the smallest element holding 90% of the kept prose; all after it is the page's boxes,
+    # the comment's sentence too.
+    assert _after(_story_page(), lines) == AFTER
+    # With the share of the prose to hold at 1.01, no element holds it: nothing is decided.
+    assert _after(_story_page(), lines, share=1.01) == []
+
+
+def test_a_story_continued_in_an_element_of_its_own_keeps_its_paragraphs():
+    # The story's last two paragraphs in a second element after an ad's slot: the smallest element holding
+    # 90% of the prose then holds both, and they are not after it.
+    more = [
+        "The ferry's operator said the fares would stay at the 2006 prices for the first season, and that "
+        "a pass for commuters would be sold from the harbour office in April.",
+        "The council will meet again in March to decide on the parking for the landing, which neighbours "
+        "have said should not take the green beside the slipway.",
+    ]
+    tail = "<div class='ad'></div><div class='more'>" + "".join(f"<p>{p}</p>" for p in more) + "</div>"
+    lines = ["Ferry landing to reopen", *LONG_STORY, *more, *AFTER]
+    assert _after(_story_page(story_tail=tail), lines) == []
+    # Were 70% of the prose enough, the story's first element would be its container and its last
+    # paragraphs after it.
+    assert set(more) <= set(_after(_story_page(story_tail=tail), lines, share=0.7))
+
+
+def test_a_page_that_is_mostly_its_text_or_a_line_the_story_prints_too_are_not_after_it():
+    lines = ["Ferry landing to reopen", *LONG_STORY, *AFTER]
+    # Without the site's menus the kept text is most of the page's words: a document's or a post's own.
+    assert _after(_story_page(menu=""), lines) == []
+    assert _after(_story_page(menu=""), lines, max_kept=1.01) == AFTER
+    # The story's headline printed again in the box after it, and kept there too, is the story's.
+    again = _story_page(after=[*AFTER, "Ferry landing to reopen"])
+    assert _after(again, [*lines, "Ferry landing to reopen"]) == AFTER
