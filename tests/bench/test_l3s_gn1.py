@@ -4,6 +4,7 @@ from pathlib import Path
 
 from bench.l3s_gn1 import (
     Tally,
+    fold_of,
     half_of,
     main,
     match_paragraph,
@@ -157,3 +158,34 @@ def test_only_the_dev_half_is_run_and_scored_when_asked(tmp_path: Path, monkeypa
     written.clear()
     assert set(l3s.measure(tmp_path, keep=tmp_path / "both")) == {"seconds", "dev", "test"}
     assert written == ["d1.html", "t1.html"]
+
+
+def test_the_dev_half_is_scored_fold_by_fold_by_site(tmp_path: Path, monkeypatch):
+    import bench.l3s_gn1 as l3s
+    from bench.quality import Warehouse
+
+    sites = [f"site{k}.example" for k in range(40)]
+    # Each site has one fold, the same at every call; the folds are not the halves over again.
+    assert all(fold_of(site, 3) == fold_of(site, 3) in (0, 1, 2) for site in sites)
+    assert len({fold_of(site, 3) for site in sites}) == 3
+    assert {(half_of(site), fold_of(site, 2)) for site in sites} == {
+        (h, f) for h in ("dev", "test") for f in (0, 1)
+    }
+    # Two pages of one site score in one fold; a fold's figures count its pages only.
+    halves = {"dev": [(f"d{k}", f"http://{sites[k % 3]}/{k}", sites[k % 3]) for k in range(6)], "test": []}
+    monkeypatch.setattr(l3s, "load_pages", lambda mirrors: halves)
+    monkeypatch.setattr(l3s, "read_page", lambda where, kind, uuid: PAGE.encode())
+    monkeypatch.setattr(l3s, "run_reprint", lambda inputs, warehouse: 0.0)
+    stored = [
+        (f"d{k}.html", 0, "Copyright 2008 The Ferry Gazette. All rights reserved.", k == 0) for k in range(6)
+    ]
+    story = {f"d{k}.html": "s" for k in range(6)}
+    monkeypatch.setattr(l3s, "read_warehouse", lambda w: Warehouse(story, {}, stored, {}, []))
+    result = l3s.measure(tmp_path, keep=tmp_path / "run", only="dev", folds=3)["dev"]
+    folds = result["folds"]
+    assert sum(f["pages"] for f in folds) == 6
+    expected = [sum(fold_of(sites[k % 3], 3) == f for k in range(6)) for f in range(3)]
+    assert [f["pages"] for f in folds] == expected
+    # The one page whose line is flagged counts in its site's fold alone.
+    found = [f["boilerplate"]["flagged"] for f in folds]
+    assert found[fold_of(sites[0], 3)] == 1 and sum(found) == 1
