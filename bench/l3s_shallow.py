@@ -11,6 +11,8 @@ in its page and prints:
   those the ones the other flags missed / had not flagged): a threshold is taken where precision holds on a
   plateau, not at a peak.
 With `--rows` it writes one JSON line a paragraph (features, class, flag, text) for a closer look.
+With `--folds N` it prints html-15's sweep instead: the lines `after_the_story` names alone at each setting
+near the chosen one, fold by fold (bench.l3s_gn1.fold_of), by class (boilerplate / content / not scored).
 """
 
 from __future__ import annotations
@@ -23,7 +25,16 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from bench.l3s_gn1 import REPO, match_paragraph, measure, paragraph_class, read_annotated, read_page
+from bench.l3s_gn1 import (
+    REPO,
+    fold_of,
+    load_pages,
+    match_paragraph,
+    measure,
+    paragraph_class,
+    read_annotated,
+    read_page,
+)
 from bench.quality import read_warehouse
 from bench.real.assemble import DEFAULT_MIRRORS, git_dir
 
@@ -133,6 +144,31 @@ def decision_counts(pages: list, rules) -> Counter:
     return counts
 
 
+def after_story_sweep(pages: list, fold: dict[str, int], folds: int) -> list[str]:
+    """html-15's rule alone at settings near the chosen one: per fold, the stored lines it names by class."""
+    from tasks.html import HtmlConfig
+    from tasks.page_blocks import after_the_story
+
+    chosen = HtmlConfig()
+    settings = [(10, 0.9), (15, 0.9), (25, 0.9), (15, 0.95), (15, 0.8), (15, 0.7)]
+    lines = []
+    for words, share in settings:
+        counts: Counter = Counter()
+        for rows, blocks in pages:
+            texts = [r["text"] for r in rows]
+            named = set(after_the_story(texts, blocks, words, share, chosen.story_max_kept_share))
+            for r in rows:
+                if r["text"] in named:
+                    counts[(fold[r["page"]], r["kind"])] += 1
+        mark = " (chosen)" if (words, share) == (chosen.story_prose_words, chosen.story_share) else ""
+        shown = " | ".join(
+            f"fold {k}: {counts[(k, 'boilerplate')]} / {counts[(k, 'content')]} / {counts[(k, 'unscored')]}"
+            for k in range(folds)
+        )
+        lines.append(f"{words} words, share {share}{mark}: {shown}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     from tasks.page_blocks import ShallowRules
 
@@ -140,9 +176,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
     parser.add_argument("--keep", type=Path, help="an earlier `--only dev` run to read, or keep")
     parser.add_argument("--rows", type=Path, help="write one JSON line a paragraph here")
+    parser.add_argument("--folds", type=int, help="print html-15's sweep by this many folds of sites")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="l3s-shallow-") as tmp:
         pages = dev_pages(args.mirrors, args.keep or Path(tmp))
+    if args.folds:
+        fold = {uuid: fold_of(site, args.folds) for uuid, _, site in load_pages(args.mirrors)["dev"]}
+        print("\n".join(after_story_sweep(pages, fold, args.folds)))
+        return 0
     rows = [r for page_rows, _ in pages for r in page_rows]
     if args.rows:
         args.rows.write_text("".join(json.dumps(row) + "\n" for row in rows))
