@@ -169,6 +169,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "and the other withheld parts' paragraphs withheld), quoted in prose; current figures are "
         "quality.json's",
     ),
+    "quality-ocr-first-look.json": (
+        "real-set.md",
+        "hand-written: the OCR parts' first run on main's code (dev-ocr in full, read by rule writers; "
+        "blind9 by its totals only), quoted in prose; current figures are quality.json's",
+    ),
     "quality-link-13.json": (
         "linking.md",
         "hand-written: link-15 and html-8 (named link-13 and html-7 on their branch) at 486ff9d (real set "

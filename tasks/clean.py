@@ -157,6 +157,43 @@ def _blocks(text: str) -> list[tuple[str, int]]:
     return blocks
 
 
+# OCR'd newspaper columns (ingest-12): the OCR text of a page (Chronicling America's, passim's input) gives
+# each printed column line a line of text and no blank line anywhere, so a story is one block however many
+# paragraphs it printed. A paragraph's last line is the one the column leaves short, and it ends a sentence; a
+# line of running text fills the column. So a text that is one block of many lines, most no wider than a page
+# set in columns prints (30-50 characters a column, up to 80 where a story runs across two), is cut there. A
+# text with blank lines has its paragraphs already (the narrow lines of its code blocks, lists and verse are
+# not columns).
+_COLUMN_MIN_LINES = 8
+_COLUMN_MAX_WIDTH = 80  # the block's median line, in characters
+# Of the column's width (the block's 80th percentile line): a line this short ends its paragraph. A justified
+# column's full lines vary by a tenth or so with their letters; a paragraph's last line can be nearly full.
+_COLUMN_SHORT = 0.85
+_COLUMN_PARAGRAPH_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*$")
+
+
+def _column_paragraphs(block: str) -> list[str]:
+    """An OCR'd newspaper column's block cut into its printed paragraphs, at each line that ends a sentence
+    short of the column's width; any other block as it is."""
+    lines = [line for line in block.split("\n") if line.strip()]
+    if len(lines) < _COLUMN_MIN_LINES:
+        return [block]
+    widths = sorted(len(line.strip()) for line in lines)
+    if widths[len(widths) // 2] > _COLUMN_MAX_WIDTH:
+        return [block]
+    short = _COLUMN_SHORT * widths[(len(widths) * 4) // 5]
+    paragraphs: list[str] = []
+    start = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if len(text) < short and _COLUMN_PARAGRAPH_END.search(text):
+            paragraphs.append("\n".join(lines[start : i + 1]))
+            start = i + 1
+    if start < len(lines):
+        paragraphs.append("\n".join(lines[start:]))
+    return paragraphs
+
+
 def _looks_like_title(block: str, blank_after: int, config: CleanConfig) -> bool:
     lines = [line.strip() for line in block.split("\n") if line.strip()]
     if not lines or len(lines) > config.max_title_lines:
@@ -177,6 +214,8 @@ def split_document(raw: str, config: CleanConfig = CleanConfig()) -> tuple[str |
     text = repair_text(raw)
     collapse = not _only_single_spaces(text)  # checked once for the whole text, not once a paragraph
     blocks = _blocks(text)
+    if len(blocks) == 1:
+        blocks = [(part, 1) for part in _column_paragraphs(blocks[0][0])]
     title = None
     if len(blocks) > 1 and _looks_like_title(*blocks[0], config):
         title_lines = [

@@ -49,7 +49,9 @@ from tasks.repair import repair_unicode
 # ingest-11: a front matter's `path` (Zola, Gatsby) is its page's address, as `permalink` and `url` are; its
 # `aliases` (Hugo, Zola) or `redirect_from` (Jekyll), the page's former addresses, are stored, and the day its
 # date gives the page (`page_day`).
-INGEST_VERSION = "ingest-11"
+# ingest-12: a block of OCR'd newspaper column lines (no blank line on the page) is cut into its printed
+# paragraphs at the short lines that end a sentence (tasks.clean._column_paragraphs).
+INGEST_VERSION = "ingest-12"
 TEXT_SUFFIXES = {".txt", ".md"}
 MARKDOWN_SUFFIXES = {".md"}  # read with their front matter as metadata
 JSONL_SUFFIXES = {".jsonl", ".jsonl.gz", ".jsonl.zst"}

@@ -7,8 +7,9 @@ DIR/<owner>+<name>/repo, DIR being /work/.mirror or $REPRINT_MIRRORS) and the sh
 so the set assembled is exactly the one bench/real/labels.toml describes. An entry with `article = NEWID`
 names one wire story of a Reuters-21578 SGML file, cut out of it as a plain-text document by
 bench/real/wire.py; an entry with `render = "meter-pa"` or `"meter-newspaper"` names a file of the METER
-corpus, written as plain text by bench/real/meter.py. The set's own manifest (bench/real/manifest.csv, written
-for this set) is copied beside
+corpus, written as plain text by bench/real/meter.py; an entry with `lines = [FIRST, LAST]` names one story
+cut out of an OCR'd newspaper page by bench/real/ocr.py. The set's own manifest (bench/real/manifest.csv,
+written for this set) is copied beside
 the documents, where `reprint run` reads it.
 A missing mirror is named with the way to bring it (the workplace's `fetch` tool: `fetch github:owner/name`).
 """
@@ -24,7 +25,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from bench.real import meter, wire
+from bench.real import meter, ocr, wire
 
 REAL = Path(__file__).resolve().parent
 CORPUS = REAL / "corpus"
@@ -96,7 +97,10 @@ def read_blob(mirrors: Path, source: dict) -> bytes:
 
 def document(mirrors: Path, source: dict, blobs: dict) -> bytes:
     """The bytes of one document: the file itself, the wire story `article` cut out of it (each SGML file
-    read once for all its stories, `blobs` keeping what was read), or a METER file as `render` writes it."""
+    read once for all its stories, `blobs` keeping what was read), a METER file as `render` writes it, or the
+    lines of an OCR page holding one story."""
+    if "lines" in source:
+        return ocr.cut(read_blob(mirrors, source), *source["lines"]).encode()
     if "render" in source:
         return meter.RENDER[source["render"]](read_blob(mirrors, source)).encode()
     if "article" not in source:

@@ -125,3 +125,55 @@ def test_comparison_batch_gives_the_words_and_forms_of_each_text():
     assert words.to_pylist() == [w for ws in expected for w in ws]
     assert counts.tolist() == [len(ws) for ws in expected]
     assert comparison_batch([])[0] == []
+
+
+# A story as the OCR of a narrow newspaper column gives it (authored): a head and deck, then paragraphs whose
+# last lines the column leaves short; no blank line anywhere.
+COLUMN_STORY = (
+    "DAM BREAKS IN\n"
+    "MILL VALLEY\n"
+    "Three Bridges Carried Away.\n"
+    "Millford, May 2. The earth dam\n"
+    "above the old paper mill gave way\n"
+    "early this morning and the waters\n"
+    "of the reservoir swept down the val\n"
+    "ley with three bridges.\n"
+    "No lives were lost, the warning\n"
+    "having been given by a watchman who\n"
+    "rode through the lower town an hour\n"
+    "before the break. The loss is put at\n"
+    "forty thousand dollars.\n"
+    "The mill will be closed for a month.\n"
+)
+
+
+def test_an_ocr_column_story_is_cut_into_its_printed_paragraphs():
+    title, body = split_document(COLUMN_STORY)
+    # The head and deck, a few short lines before the first paragraph, are the story's title, as any text's.
+    assert title == "DAM BREAKS IN — MILL VALLEY — Three Bridges Carried Away."
+    assert body == [
+        "Millford, May 2. The earth dam above the old paper mill gave way early this morning and the waters "
+        "of the reservoir swept down the val ley with three bridges.",
+        # "before the break. The loss is put at" ends a sentence inside a full line: not a paragraph's end.
+        "No lives were lost, the warning having been given by a watchman who rode through the lower town an "
+        "hour before the break. The loss is put at forty thousand dollars.",
+        "The mill will be closed for a month.",
+    ]
+
+
+def test_narrow_lines_of_a_text_with_blank_lines_keep_their_blocks():
+    # A list or a verse of short lines in a text that separates its paragraphs is not a column.
+    verse = "\n".join(COLUMN_STORY.splitlines()[3:13])
+    title, body = split_document(f"Intro paragraph of the post.\n\n{verse}\n\nLast paragraph.\n")
+    assert body[1] == readable_paragraph(verse)
+
+
+def test_a_short_block_or_wide_lines_are_not_a_column():
+    assert split_document("The end came.\nIt was short.\nAnd done.\n")[1] == [
+        "The end came. It was short. And done."
+    ]
+    wide = "".join(
+        f"Line {i} of a page set ninety characters wide, far wider than any newspaper column is.\n"
+        for i in range(10)
+    )
+    assert split_document(wide)[1] == [readable_paragraph(wide)]
