@@ -1260,7 +1260,9 @@ def document_similarity(
     containment, jaccard = np.empty(len(a)), np.empty(len(a))
     for k in range(0, len(a), _COMPARE):
         x, y = a[k : k + _COMPARE], b[k : k + _COMPARE]
-        j = (documents[x] == documents[y]).mean(axis=1) if documents.shape[1] else np.zeros(len(x))
+        # The share of equal columns, as `.mean(axis=1)` gives it: a count over the width, both exact.
+        width = documents.shape[1]
+        j = agreements(documents[x], documents[y]) / width if width else np.zeros(len(x))
         common = j * (size[x] + size[y]) / (1 + j)
         containment[k : k + _COMPARE] = common / np.maximum(np.minimum(size[x], size[y]), 1)
         jaccard[k : k + _COMPARE] = j

@@ -428,3 +428,18 @@ def test_agreements_count_the_equal_columns_of_each_row_as_summing_the_compariso
     # Columns picked from wider rows (not contiguous), and no rows at all.
     assert np.array_equal(tasks.link.agreements(x[:, ::2], y[:, ::2]), (x[:, ::2] == y[:, ::2]).sum(axis=1))
     assert tasks.link.agreements(x[:0], y[:0]).shape == (0,)
+
+
+def test_document_similarity_from_agreements_is_the_mean_of_equal_columns_to_the_bit():
+    rng = np.random.default_rng(11)
+    documents = rng.integers(0, 4, size=(300, 64), dtype=np.uint32)
+    documents[150:] = documents[:150]  # copies, and copies edited on a few columns
+    documents[150::2, :5] += 1
+    size = rng.integers(1, 400, size=300).astype(np.int64)
+    a, b = rng.integers(0, 300, size=2000), rng.integers(0, 300, size=2000)
+    a, b = np.r_[a, np.arange(150)], np.r_[b, np.arange(150, 300)]
+    containment, jaccard = tasks.link.document_similarity(a, b, documents, size)
+    j = (documents[a] == documents[b]).mean(axis=1)  # what it was before cpu4
+    common = j * (size[a] + size[b]) / (1 + j)
+    assert np.array_equal(jaccard, j) and jaccard.max() == 1.0
+    assert np.array_equal(containment, np.minimum(common / np.maximum(np.minimum(size[a], size[b]), 1), 1.0))
