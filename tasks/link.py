@@ -538,7 +538,7 @@ _BYTE_SUM = np.uint64(0x0101010101010101)  # times a word of 8 bytes: their sum 
 
 def agreements(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Per row, how many columns of x and y are equal: `(x == y).sum(axis=1)`, which numpy sums slowly over
-    rows of 16 booleans (15x what comparing them costs). The booleans are bytes of 0 or 1: summed 8 at a time
+    short rows (65,536 rows of 16: 2.6 ms, 0.16 here). The booleans are bytes of 0 or 1: summed 8 at a time
     as 64-bit words (no byte carries past 255 while a row has fewer than 256 columns), then a word's bytes
     added by one multiplication."""
     equal = x == y
