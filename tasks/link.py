@@ -1037,18 +1037,17 @@ def paragraphs_in_common(
     found = [np.empty((0, 2), dtype=np.int64)]
     for lo, hi in _common_steps(np.cumsum(total), np.cumsum(count[a] + count[b])):
         x, y, t = a[lo:hi], b[lo:hi], total[lo:hi]
-        # The step's documents' rows, each document's together: `at[d]` is where document d's rows begin.
+        # The step's documents' rows, each document's together, document docs[i]'s from held_start[i] on.
         docs = distinct(np.r_[x, y])
         held_count = count[docs]
         held_start = np.cumsum(held_count) - held_count
-        at = np.zeros(len(count), dtype=np.int64)
-        at[docs] = held_start
         rows = order[np.arange(int(held_count.sum())) - np.repeat(held_start - start[docs], held_count)]
         held = gathered(sketches, rows)
         k = np.repeat(np.arange(len(x)), t)
         step = np.arange(int(t.sum())) - np.repeat(np.cumsum(t) - t, t)
         cb = count[y][k]
-        local = np.stack([at[x][k] + step // cb, at[y][k] + step % cb], axis=1)
+        at_x, at_y = held_start[np.searchsorted(docs, x)], held_start[np.searchsorted(docs, y)]
+        local = np.stack([at_x[k] + step // cb, at_y[k] + step % cb], axis=1)
         found.append(rows[verify_paragraph_pairs(local, held, config)])
     return np.concatenate(found)
 
