@@ -84,6 +84,12 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "runs as intervals, a shingle's equals read from runs of equal keys) started together "
         "(`bench.run_cpu`), quoted in a table",
     ),
+    "run-cpu-cpu4.json": (
+        "pipeline.md",
+        "hand-written: CPU and wall seconds per step of main and #13's cpu4 (linking's paragraphs in common "
+        "compared on each step's rows gathered once, equal sketch columns counted 8 bytes at a time) started "
+        "together (`bench.run_cpu`), quoted in a table",
+    ),
     "quality.json": ("quality.md", "rendered (the whole page) by `bench.quality.render_page`"),
     "quality-heldout-first-look.json": (
         "linking.md",
