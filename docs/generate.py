@@ -228,6 +228,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "memory.md",
         "hand-written: reprint run at 10k and 200k, merged code of stop 31 (bench.scale_run sizes), a table",
     ),
+    "scale-rss-200k-mem200b.json": (
+        "memory.md",
+        "hand-written: #13 mem200b, linking 200k alone and the 200k run's link step (reused shards), the 10k "
+        "run, main against the branch, the tables compared; tables",
+    ),
     "scale-rss-200k-mem200.json": (
         "memory.md",
         "hand-written: #13 mem200, the 200k run's link step (reused shards) and the 10k run, main against "

@@ -868,7 +868,7 @@ def document_pairs(
     matched = matched_share(doc_index, every, shingle_counts, n_docs)
     same = every[text_of[every[:, 0]] == text_of[every[:, 1]]]
     del every
-    printed = document_overlaps(doc_index, same, n_docs)
+    printed = verbatim_overlaps(doc_index, same, n_docs)
     del same
     release_heap()  # the verification's sorting, before the passes over the pairs
     return replace(found, verified=verified, printed=printed, matched=matched)
@@ -1138,6 +1138,41 @@ def verified_overlaps(
         found.append(document_overlaps(doc_index, pairs[part == p], n_docs, stock_spread, spread, weight))
     links = _concat(found)
     return _select(links, np.argsort(links.a * n + links.b))
+
+
+def verbatim_overlaps(doc_index: np.ndarray, pairs: np.ndarray, n_docs: int) -> Links:
+    """What document_overlaps says of the row pairs `pairs` (printed verbatim in both documents) that
+    linking reads of them: per document pair, its share (`weight`) and its paragraphs in common (`shared`),
+    a part of about _PASS pairs at a time by document pair. Counted, not weighed (no `rarity`), so no row's
+    spread over every pair is made: document_overlaps of every verbatim pair at once (its rows' spread and
+    weight, and two sorts of every pair) was linking's peak at 200k generated documents (docs/memory.md)."""
+    empty = np.empty(0, dtype=np.int64)
+    if len(pairs) == 0:
+        return Links(empty, empty, np.empty(0), empty)
+    n = np.int64(n_docs)
+    da, db = doc_index[pairs[:, 0]], doc_index[pairs[:, 1]]
+    key = np.minimum(da, db) * n + np.maximum(da, db)
+    swap = da > db
+    del da, db
+    parts = max(1, -(-len(pairs) // _PASS))
+    found = []
+    for p in range(parts):
+        mine = key % parts == p if parts > 1 else slice(None)
+        rows, part_key, part_swap = pairs[mine], key[mine], swap[mine]
+        # A paragraph matched twice in the other document still counts once (as document_overlaps counts).
+        keys, count_a = _distinct_counts(part_key, np.where(part_swap, rows[:, 1], rows[:, 0]))
+        _, count_b = _distinct_counts(part_key, np.where(part_swap, rows[:, 0], rows[:, 1]))
+        found.append((keys, count_a, count_b))
+        del mine, rows, part_key, part_swap
+    del key, swap
+    keys, count_a, count_b = (np.concatenate(columns) for columns in zip(*found, strict=True))
+    if parts > 1:
+        order = np.argsort(keys)
+        keys, count_a, count_b = keys[order], count_a[order], count_b[order]
+    body_counts = np.bincount(doc_index, minlength=n_docs)
+    a, b = keys // n, keys % n
+    share = np.maximum(count_a / np.maximum(body_counts[a], 1), count_b / np.maximum(body_counts[b], 1))
+    return Links(a, b, np.minimum(share, 1.0), np.minimum(count_a, count_b))
 
 
 def document_sketches(

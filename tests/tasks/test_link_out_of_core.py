@@ -443,3 +443,28 @@ def test_document_similarity_from_agreements_is_the_mean_of_equal_columns_to_the
     common = j * (size[a] + size[b]) / (1 + j)
     assert np.array_equal(jaccard, j) and jaccard.max() == 1.0
     assert np.array_equal(containment, np.minimum(common / np.maximum(np.minimum(size[a], size[b]), 1), 1.0))
+
+
+def test_verbatim_overlaps_a_part_at_a_time_count_what_document_overlaps_counts_of_all_pairs_at_once(
+    monkeypatch,
+):
+    from tasks.link import document_overlaps, verbatim_overlaps
+
+    rng = np.random.default_rng(29)
+    n_docs = 300
+    doc_index = np.sort(rng.integers(0, n_docs, 6000))
+    # Row pairs of other documents either way round, some rows matched twice in one other document, some
+    # pairs repeated: a paragraph counts once per document pair.
+    pairs = rng.integers(0, len(doc_index), (20000, 2))
+    pairs = pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]]
+    pairs = np.concatenate([pairs, pairs[:400], pairs[:300, ::-1]])
+    at_once = document_overlaps(doc_index, pairs, n_docs)
+    assert len(at_once) > 5000 and (at_once.shared > 1).any() and (at_once.weight < 1).any()
+    whole = verbatim_overlaps(doc_index, pairs, n_docs)
+    monkeypatch.setattr(tasks.link, "_PASS", 1500)
+    in_parts = verbatim_overlaps(doc_index, pairs, n_docs)
+    for found in (whole, in_parts):
+        for field in ("a", "b", "weight", "shared"):
+            assert np.array_equal(getattr(found, field), getattr(at_once, field)), field
+    none = verbatim_overlaps(doc_index, pairs[:0], n_docs)
+    assert len(none) == 0 and len(none.shared) == 0
