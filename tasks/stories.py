@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
 from tasks.boilerplate import BoilerplateConfig, release_template_rows
+from tasks.briefs import brief_pairs
 from tasks.evidence import (
     DOCUMENT_EVIDENCE,
     PARAGRAPH_EVIDENCE,
@@ -415,6 +416,20 @@ def _find_stories(
     )
     # The names and numbers of a document's text in order, its template's included (below).
     names = document_names(wide.picked("names", body), doc_index, body, n_docs)
+    # A short document of another outlet made of a story's lead is a brief of it (link-25): linked as given,
+    # since it is too short for the paragraph and name evidence below.
+    briefs = brief_pairs(
+        names.hashes,
+        names.starts,
+        body,
+        doc_index,
+        paras.column("n_words").to_numpy(zero_copy_only=False),
+        page_days,
+        doc_outlet,
+        wide.texts if wide.has_text() else None,
+        config,
+    )
+    given = np.concatenate([given, briefs[~apart(briefs[:, 0], briefs[:, 1])]])
     # An outlet's release template (a paragraph it prints, numbers aside, under 3 groups of documents: one
     # URL, or versions paired above) carries no weight in paragraph linking either: two announcements built
     # on one template share its paragraphs with their own version numbers in each, and need not share anything
