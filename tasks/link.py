@@ -52,7 +52,8 @@ import numpy as np
 # link-24: an outlet's rewrite of its own story within a day that keeps its phrasing through the text links
 # (an agency's write-through: tasks.stories.write_through_check).
 # link-25: a short document of another outlet made of a story's lead, dated within a day, links to it (news in
-# brief: tasks.briefs).
+# brief: tasks.briefs); a document whose title carries a wire's correction mark links to its outlet's story
+# of that day that prints its lead and another of its paragraphs verbatim (tasks.corrections).
 LINK_VERSION = "link-25"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
@@ -240,6 +241,10 @@ class LinkConfig:
     min_brief_lead: float = 0.35
     brief_lead: int = 3
     brief_days: int = 1
+    # A wire's correction (link-25, tasks/corrections.py): a document whose title carries the wire's
+    # correction mark and one of its outlet's dated at most `correction_days` apart printing its lead and
+    # `min_shared` of its paragraphs verbatim are one story (-1: never).
+    correction_days: int = 1
     # An outlet's revision of its own text (tasks/stories.py `outlet_revision_pairs`): two of its documents
     # printing `min_shared` held-out texts in common link when their whole texts reach this Jaccard (or pass
     # the heavy-rewrite test): a revision that also replaces the people and numbers it names (a code of

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
 from tasks.boilerplate import BoilerplateConfig, release_template_rows
 from tasks.briefs import brief_pairs
+from tasks.corrections import correction_pairs
 from tasks.evidence import (
     DOCUMENT_EVIDENCE,
     PARAGRAPH_EVIDENCE,
@@ -401,7 +402,13 @@ def _find_stories(
         wide,
         counts.of("groups", outlet_code, doc_index, groups, fp),
     )
-    given = np.concatenate([given, revisions[~apart(revisions[:, 0], revisions[:, 1])]])
+    # A story the wire sent again marked as corrected, its wrong paragraph rewritten, is a version of the
+    # story it corrects (link-25), though less of it is verbatim than an update keeps. Read over the text
+    # (boilerplate and headings aside): what the two share is held out of `body` until they are one text.
+    text_rows = np.flatnonzero(~flag & ~heading)
+    corrected = correction_pairs(docs, doc_outlet, page_days, doc_index, text_rows, fp, config)
+    given = np.concatenate([given, revisions, corrected])
+    given = given[~apart(given[:, 0], given[:, 1])]
     # Versions of one text are never each other's furniture: text held out because it was printed under two
     # URLs (a page moved, a revision at a new address) is body again once they are known to be one text, so
     # a draft or rewrite of that text has something to match (issue 12, class 2).
@@ -421,7 +428,7 @@ def _find_stories(
     briefs = brief_pairs(
         names.hashes,
         names.starts,
-        body,
+        text_rows,
         doc_index,
         paras.column("n_words").to_numpy(zero_copy_only=False),
         page_days,
@@ -436,7 +443,7 @@ def _find_stories(
     # else (Flink's 1.16.2 and 1.17.1 bug-fix releases, issue 12). Markdown headings are structure, kept.
     template = template_rows(paras, outlet_code, groups[doc_index], doc_index, flag) & ~heading
     body = body[~template[body]]
-    del held, url, template, url_repeats
+    del held, url, template, url_repeats, text_rows
     release_freed_memory()
     # A daily run links only the documents a changed one could reach (tasks.relink); the rest keep their
     # stories. `linked`: the positions of the documents linked, `at`: each document's place among them.
