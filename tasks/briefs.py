@@ -31,6 +31,8 @@ _FUNCTION_WORDS = frozenset(
     "says say told would could will shall not no than then also after before into over out up about".split()
 )
 _WORD = re.compile(r"[^\W_]+")
+# Names and numbers looked through at once for the briefs' (8 bytes each, and a mask).
+_NAMES_PART = 1 << 22
 
 
 def content_words(text: str) -> list[str]:
@@ -71,22 +73,32 @@ def brief_candidates(
     dated, at most `days` apart, sharing `min_names` of the brief's rare names and numbers (printed in at
     most `max_documents` documents). names_hashes / names_starts: every document's names (stories.Names);
     short: per document, whether it is short enough to be a brief."""
-    n_docs = len(names_starts) - 1
-    owner = np.repeat(np.arange(n_docs), np.diff(names_starts))
-    wanted = np.unique(names_hashes[short[owner]])
+    briefs = np.flatnonzero(short)
+    if len(briefs) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    sizes = np.diff(names_starts)[briefs]
+    at = np.repeat(names_starts[briefs] - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(sizes.sum())
+    wanted = np.unique(names_hashes[at])
     if len(wanted) == 0:
         return np.empty((0, 2), dtype=np.int64)
-    hit = np.isin(names_hashes, wanted)
-    pairs = np.unique(np.stack([names_hashes[hit].view(np.int64), owner[hit]], axis=1), axis=0)
+    # The corpus's names are read a part at a time, twice: the documents printing each of the briefs' names
+    # counted, then where the rare ones are printed kept (at most `max_documents` documents each), so what is
+    # held is bounded by the briefs' rare names, not by how often a common name is printed.
+    printed = np.zeros(len(wanted), dtype=np.int64)
+    for hit, owner in _where_printed(names_hashes, names_starts, wanted):
+        places = np.unique(np.stack([np.searchsorted(wanted, names_hashes[hit]), owner], axis=1), axis=0)
+        printed += np.bincount(places[:, 0], minlength=len(wanted))
+    rare = wanted[printed <= max_documents]
+    found = [np.empty((0, 2), dtype=np.int64)]
+    for hit, owner in _where_printed(names_hashes, names_starts, rare):
+        found.append(np.stack([names_hashes[hit].view(np.int64), owner], axis=1))
+    pairs = np.unique(np.concatenate(found), axis=0)
     by_name: dict[int, list[int]] = defaultdict(list)
     for name, d in pairs.tolist():
         by_name[name].append(d)
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for docs in by_name.values():
-        if len(docs) > max_documents:
-            continue
-        briefs = [d for d in docs if short[d]]
-        for b in briefs:
+        for b in (d for d in docs if short[d]):
             for s in docs:
                 if s != b and outlet[b] >= 0 and outlet[s] >= 0 and outlet[s] != outlet[b]:
                     shared[(b, s)] += 1
@@ -97,6 +109,13 @@ def brief_candidates(
         if n >= min_names and dated[b] and dated[s] and abs(int(day[b]) - int(day[s])) <= days
     ]
     return np.array(sorted(out), dtype=np.int64).reshape(-1, 2)
+
+
+def _where_printed(names_hashes: np.ndarray, names_starts: np.ndarray, wanted: np.ndarray):
+    """Per part of the corpus's names: the places of those in `wanted` (sorted), and their documents."""
+    for lo in range(0, len(names_hashes), _NAMES_PART):
+        hit = lo + np.flatnonzero(np.isin(names_hashes[lo : lo + _NAMES_PART], wanted))
+        yield hit, np.searchsorted(names_starts, hit, side="right") - 1
 
 
 def brief_pairs(
