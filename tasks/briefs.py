@@ -48,13 +48,22 @@ def in_order(short: list[str], long: list[str]) -> float:
     return sum(b.size for b in blocks) / len(short)
 
 
-def is_brief_of(brief: list[str], source: list[str], min_coverage: float, min_lead: float, lead: int) -> bool:
-    """Whether a brief (its body paragraphs' texts) is made of a source's text: `min_coverage` of its content
-    words in the source's order, and `min_lead` of its first paragraph's in the source's first `lead`
-    paragraphs (a brief opens on the source's lead; a digest's summary of a story stands in its middle)."""
+def is_brief_of(brief: list[str], source: list[str], config: LinkConfig) -> bool:
+    """Whether a brief (its paragraphs' texts) is made of a source's text: `min_brief_coverage` of its
+    content words in the source's order, `min_brief_paragraphs` of its paragraphs each with
+    `min_brief_paragraph` of theirs in the source's order, and `min_brief_lead` of its first paragraph's in
+    the source's first `brief_lead` paragraphs (a brief opens on the source's lead; a digest's summary of a
+    story stands in its middle)."""
+    min_coverage, min_lead, lead = config.min_brief_coverage, config.min_brief_lead, config.brief_lead
+    min_paragraph, min_paragraphs = config.min_brief_paragraph, config.min_brief_paragraphs
     words = content_words(" ".join(brief))
     every = content_words(" ".join(source))
     if in_order(words, every) < min_coverage:
+        return False
+    # Made of the source through its text, not one passage: most of its paragraphs each drawn from it (a
+    # story opening on a paragraph another prints, its own after, is a shared passage).
+    drawn = sum(in_order(content_words(p), every) >= min_paragraph for p in brief)
+    if drawn < min_paragraphs * len(brief):
         return False
     return in_order(content_words(brief[0]), content_words(" ".join(source[:lead]))) >= min_lead
 
@@ -160,11 +169,5 @@ def brief_pairs(
     paragraphs: dict[int, list[str]] = defaultdict(list)
     for d, text in zip(doc_index[body[wanted]].tolist(), texts(body[wanted]), strict=True):
         paragraphs[d].append(text)
-    kept = [
-        (s, b)
-        for b, s in candidates.tolist()
-        if is_brief_of(
-            paragraphs[b], paragraphs[s], config.min_brief_coverage, config.min_brief_lead, config.brief_lead
-        )
-    ]
+    kept = [(s, b) for b, s in candidates.tolist() if is_brief_of(paragraphs[b], paragraphs[s], config)]
     return np.array(kept, dtype=np.int64).reshape(-1, 2)
