@@ -453,7 +453,10 @@ def _find_stories(
         # The corpus's body sketches are read from the files once, to a file of their own: choosing the
         # documents to link again, the crowded buckets and the linked documents' sketches read it.
         every_sketches = sketch_file(wide.picked("minhash", body), len(body), scratch / "corpus.u32")
-        relink = _relinked(stored, versions, doc_index, body, fp, shingles, rare, every_sketches, config)
+        # A brief and its source (link-25) are linked again together, as versions of one text are: a daily
+        # run's new brief shares no paragraph with its source to reach it otherwise.
+        together = document_groups(given, n_docs)
+        relink = _relinked(stored, together, doc_index, body, fp, shingles, rare, every_sketches, config)
     linked = np.arange(n_docs)
     if stored is not None:
         stored.relinked = int(relink.sum())

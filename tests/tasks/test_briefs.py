@@ -109,3 +109,15 @@ def test_containment_in_order_tells_a_cut_from_a_retelling():
     assert not brief_of(OPENS_ON_THE_LEAD)
     assert in_order(["b", "c"], ["a", "b", "x", "c"]) == 1.0
     assert in_order(["c", "b"], ["a", "b", "x", "c"]) == 0.5
+
+
+def test_a_daily_run_links_a_new_brief_to_its_stored_source_as_a_fresh_run_does():
+    # The brief shares no paragraph with the stored copy; the daily run links the two again together (the
+    # pair is grouped for tasks.relink as versions of one text are), and finds what a fresh run finds.
+    from tests.tasks.test_stories import assert_same_tables, grow
+
+    before = [raw("copy", "agency", AGENCY_COPY, 2), raw("own-brief", "courier", OWN_BRIEF, 3)]
+    stored, grown, fresh = grow(before, [raw("brief", "gazette", BRIEF, 3)], daily=True)
+    assert_same_tables(grown, fresh)
+    rows = by_doc(grown["story_members"])
+    assert rows["brief"]["story_id"] == rows["copy"]["story_id"] != rows["own-brief"]["story_id"]
