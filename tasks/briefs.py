@@ -31,6 +31,8 @@ _FUNCTION_WORDS = frozenset(
     "says say told would could will shall not no than then also after before into over out up about".split()
 )
 _WORD = re.compile(r"[^\W_]+")
+# A sentence ends at a full stop, question or exclamation mark (a closing quote after it) before a capital.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+(?=[\"'\u201c\u2018]?[A-Z])")
 # Names and numbers looked through at once for the briefs' (8 bytes each, and a mask).
 _NAMES_PART = 1 << 22
 
@@ -50,20 +52,21 @@ def in_order(short: list[str], long: list[str]) -> float:
 
 def is_brief_of(brief: list[str], source: list[str], config: LinkConfig) -> bool:
     """Whether a brief (its paragraphs' texts) is made of a source's text: `min_brief_coverage` of its
-    content words in the source's order, `min_brief_paragraphs` of its paragraphs each with
-    `min_brief_paragraph` of theirs in the source's order, and `min_brief_lead` of its first paragraph's in
+    content words in the source's order, `min_brief_drawn` of them in sentences each with
+    `min_brief_sentence` of theirs in the source's order, and `min_brief_lead` of its first paragraph's in
     the source's first `brief_lead` paragraphs (a brief opens on the source's lead; a digest's summary of a
     story stands in its middle)."""
     min_coverage, min_lead, lead = config.min_brief_coverage, config.min_brief_lead, config.brief_lead
-    min_paragraph, min_paragraphs = config.min_brief_paragraph, config.min_brief_paragraphs
+    min_sentence, min_drawn = config.min_brief_sentence, config.min_brief_drawn
     words = content_words(" ".join(brief))
     every = content_words(" ".join(source))
     if in_order(words, every) < min_coverage:
         return False
-    # Made of the source through its text, not one passage: most of its paragraphs each drawn from it (a
-    # story opening on a paragraph another prints, its own after, is a shared passage).
-    drawn = sum(in_order(content_words(p), every) >= min_paragraph for p in brief)
-    if drawn < min_paragraphs * len(brief):
+    # Made of the source through its text, not one passage: most of its words in sentences each drawn from
+    # it (a story opening on a passage another prints, its own sentences after, shares a passage only).
+    sentences = [content_words(x) for p in brief for x in _SENTENCE_END.split(p)]
+    drawn = sum(len(x) for x in sentences if in_order(x, every) >= min_sentence)
+    if drawn < min_drawn * len(words):
         return False
     return in_order(content_words(brief[0]), content_words(" ".join(source[:lead]))) >= min_lead
 

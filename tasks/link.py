@@ -231,18 +231,18 @@ class LinkConfig:
     # News in brief made of another outlet's story (link-25, tasks/briefs.py): a body of `min_brief_words` to
     # `max_brief_words` words (the METER papers' briefs: 42-90) sharing `min_brief_names` rare names with a
     # longer story of another outlet dated at most `brief_days` apart, `min_brief_coverage` of its content
-    # words found in that story's order, `min_brief_paragraphs` of its paragraphs each with
-    # `min_brief_paragraph` of theirs in that order, and `min_brief_lead` of its first paragraph's in the
-    # story's first `brief_lead` paragraphs. Two outlets' own briefs of one event: at most 0.37 in order and
-    # 0.6 of their paragraphs (real set), the derived ones 0.47-0.92 and 0.8-1; a round-up's item of a post:
-    # its lead 0.25 in the post's opening; a story opening on another's paragraph: its own paragraphs after.
+    # words found in that story's order, `min_brief_drawn` of them in sentences each with `min_brief_sentence`
+    # of theirs in that order, and `min_brief_lead` of its first paragraph's in the story's first `brief_lead`
+    # paragraphs. Two outlets' own briefs of one event: at most 0.37 in order and 0.54 drawn (real set), the
+    # derived ones 0.47-0.92 and 0.96-1; a round-up's item of a post: its lead 0.25 in the post's opening; a
+    # story opening on a passage another prints: its own sentences after.
     min_brief_words: int = 30
     max_brief_words: int = 150
     min_brief_names: int = 3
     min_brief_coverage: float = 0.45
     min_brief_lead: float = 0.35
-    min_brief_paragraph: float = 0.35
-    min_brief_paragraphs: float = 0.75
+    min_brief_sentence: float = 0.35
+    min_brief_drawn: float = 0.75
     brief_lead: int = 3
     brief_days: int = 1
     # A wire's correction (link-25, tasks/corrections.py): a document whose title carries the wire's
