@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from tasks.link import LinkConfig
+from tasks.link import LinkConfig, distinct
 
 # Words every report of anything prints: matched in order they say nothing about derivation.
 _FUNCTION_WORDS = frozenset(
@@ -90,23 +90,25 @@ def brief_candidates(
         return np.empty((0, 2), dtype=np.int64)
     sizes = np.diff(names_starts)[briefs]
     at = np.repeat(names_starts[briefs] - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(sizes.sum())
-    wanted = np.unique(names_hashes[at])
+    wanted = distinct(names_hashes[at])
     if len(wanted) == 0:
         return np.empty((0, 2), dtype=np.int64)
     # The corpus's names are read a part at a time, twice: the documents printing each of the briefs' names
     # counted, then where the rare ones are printed kept (at most `max_documents` documents each), so what is
     # held is bounded by the briefs' rare names, not by how often a common name is printed.
+    # Each (name, document) once, as one int64 key: the name's rank among the briefs' names, the document.
+    n_docs = np.int64(len(names_starts) - 1)
     printed = np.zeros(len(wanted), dtype=np.int64)
     for hit, owner in _where_printed(names_hashes, names_starts, wanted):
-        places = np.unique(np.stack([np.searchsorted(wanted, names_hashes[hit]), owner], axis=1), axis=0)
-        printed += np.bincount(places[:, 0], minlength=len(wanted))
+        places = distinct(np.searchsorted(wanted, names_hashes[hit]) * n_docs + owner)
+        printed += np.bincount(places // n_docs, minlength=len(wanted))
     rare = wanted[printed <= max_documents]
-    found = [np.empty((0, 2), dtype=np.int64)]
+    found = [np.empty(0, dtype=np.int64)]
     for hit, owner in _where_printed(names_hashes, names_starts, rare):
-        found.append(np.stack([names_hashes[hit].view(np.int64), owner], axis=1))
-    pairs = np.unique(np.concatenate(found), axis=0)
+        found.append(np.searchsorted(rare, names_hashes[hit]) * n_docs + owner)
+    places = distinct(np.concatenate(found))
     by_name: dict[int, list[int]] = defaultdict(list)
-    for name, d in pairs.tolist():
+    for name, d in zip((places // n_docs).tolist(), (places % n_docs).tolist(), strict=True):
         by_name[name].append(d)
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for docs in by_name.values():
