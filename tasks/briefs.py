@@ -93,18 +93,26 @@ def brief_candidates(
     wanted = distinct(names_hashes[at])
     if len(wanted) == 0:
         return np.empty((0, 2), dtype=np.int64)
+    # Only the documents of the briefs' days count, and a name is rare among them: a brief's source is printed
+    # within `days` of it, and how often other days' stories print a name (a number, a country) says nothing
+    # of that day's (the same brief and story inside a corpus of other years find each other as alone).
+    near = np.zeros(len(short), dtype=bool)
+    brief_days = distinct(day[briefs][day[briefs] >= 0])
+    for offset in range(-days, days + 1):
+        near |= np.isin(day, brief_days + offset)
+    near &= day >= 0
     # The corpus's names are read a part at a time, twice: the documents printing each of the briefs' names
     # counted, then where the rare ones are printed kept (at most `max_documents` documents each), so what is
     # held is bounded by the briefs' rare names, not by how often a common name is printed.
     # Each (name, document) once, as one int64 key: the name's rank among the briefs' names, the document.
     n_docs = np.int64(len(names_starts) - 1)
     printed = np.zeros(len(wanted), dtype=np.int64)
-    for hit, owner in _where_printed(names_hashes, names_starts, wanted):
+    for hit, owner in _where_printed(names_hashes, names_starts, wanted, near):
         places = distinct(np.searchsorted(wanted, names_hashes[hit]) * n_docs + owner)
         printed += np.bincount(places // n_docs, minlength=len(wanted))
     rare = wanted[printed <= max_documents]
     found = [np.empty(0, dtype=np.int64)]
-    for hit, owner in _where_printed(names_hashes, names_starts, rare):
+    for hit, owner in _where_printed(names_hashes, names_starts, rare, near):
         found.append(np.searchsorted(rare, names_hashes[hit]) * n_docs + owner)
     places = distinct(np.concatenate(found))
     by_name: dict[int, list[int]] = defaultdict(list)
@@ -125,11 +133,14 @@ def brief_candidates(
     return np.array(sorted(out), dtype=np.int64).reshape(-1, 2)
 
 
-def _where_printed(names_hashes: np.ndarray, names_starts: np.ndarray, wanted: np.ndarray):
-    """Per part of the corpus's names: the places of those in `wanted` (sorted), and their documents."""
+def _where_printed(names_hashes: np.ndarray, names_starts: np.ndarray, wanted: np.ndarray, near: np.ndarray):
+    """Per part of the corpus's names: the places of those in `wanted` (sorted) in the documents `near` (a
+    mask), and their documents."""
     for lo in range(0, len(names_hashes), _NAMES_PART):
         hit = lo + np.flatnonzero(np.isin(names_hashes[lo : lo + _NAMES_PART], wanted))
-        yield hit, np.searchsorted(names_starts, hit, side="right") - 1
+        owner = np.searchsorted(names_starts, hit, side="right") - 1
+        keep = near[owner]
+        yield hit[keep], owner[keep]
 
 
 def brief_pairs(

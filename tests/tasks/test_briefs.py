@@ -4,6 +4,9 @@ the next morning. Too short for the paragraph and name rules; one story with the
 brief of the same hearing (the same names and figures, its own words and order), a digest's summary of the
 copy in its own words and a short round-up listing the day's cases stay apart."""
 
+import dataclasses
+from datetime import datetime
+
 from tasks.briefs import in_order, is_brief_of
 from tasks.link import LinkConfig
 from tasks.stories import find_stories
@@ -121,3 +124,23 @@ def test_a_daily_run_links_a_new_brief_to_its_stored_source_as_a_fresh_run_does(
     assert_same_tables(grown, fresh)
     rows = by_doc(grown["story_members"])
     assert rows["brief"]["story_id"] == rows["copy"]["story_id"] != rows["own-brief"]["story_id"]
+
+
+def test_a_name_printed_often_on_other_days_is_still_rare_on_the_briefs_day():
+    # Other months' stories print the brief's names (the court, the town, the sum), more often than the rare
+    # names' cap: among the documents of the briefs' days they are still rare, so the brief finds its copy
+    # as it does alone, whatever other days the corpus holds. (Other days' briefs count: their days are
+    # briefs' days too.)
+    config = LinkConfig(max_name_documents=2)
+    later = [
+        dataclasses.replace(
+            raw(f"later-{k}", f"paper-{k}", [f"{p} {k} weeks on." for p in AGENCY_COPY], 2),
+            published_at=datetime(2024, 5 + k, 2),
+        )
+        for k in range(3)
+    ]
+    pair = [raw("copy", "agency", AGENCY_COPY, 2), raw("brief", "gazette", BRIEF, 3)]
+    alone = by_doc(find_stories(*corpus(*pair), config)[0])
+    assert alone["brief"]["story_id"] == alone["copy"]["story_id"]
+    rows = by_doc(find_stories(*corpus(*pair, *later), config)[0])
+    assert rows["brief"]["story_id"] == rows["copy"]["story_id"]
