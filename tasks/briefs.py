@@ -148,6 +148,7 @@ def brief_pairs(
     names_starts: np.ndarray,
     body: np.ndarray,
     doc_index: np.ndarray,
+    para_idx: np.ndarray,
     n_words: np.ndarray,
     day: np.ndarray,
     outlet: np.ndarray,
@@ -157,8 +158,8 @@ def brief_pairs(
     """(source, brief) document pairs linked as a brief made of another outlet's story: the brief's body of
     `min_brief_words` to `max_brief_words` words, the source's longer, the two of other outlets dated at most
     `brief_days` apart, sharing `min_brief_names` rare names and numbers, and the brief's text made of the
-    source's (is_brief_of). body: the body rows (ascending, each document's in reading order); doc_index,
-    n_words: per paragraph row; day, outlet: per document (stories._page_days; -1 unknown outlet); texts:
+    source's (is_brief_of). body: the rows read (ascending); doc_index, para_idx, n_words: per paragraph
+    row; day, outlet: per document (stories._page_days; -1 unknown outlet); texts:
     the `text` of rows asked for (WideColumns.texts), None when there is none to read."""
     empty = np.empty((0, 2), dtype=np.int64)
     n_docs = len(names_starts) - 1
@@ -182,8 +183,12 @@ def brief_pairs(
     if len(candidates) == 0:
         return empty
     wanted = np.flatnonzero(np.isin(doc_index[body], np.unique(candidates)))
-    paragraphs: dict[int, list[str]] = defaultdict(list)
-    for d, text in zip(doc_index[body[wanted]].tolist(), texts(body[wanted]), strict=True):
-        paragraphs[d].append(text)
+    # Each document's paragraphs in reading order (`para_idx`): the stored rows of a document come in runs,
+    # not always in that order.
+    read: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    rows = body[wanted]
+    for d, k, text in zip(doc_index[rows].tolist(), para_idx[rows].tolist(), texts(rows), strict=True):
+        read[d].append((k, text))
+    paragraphs = {d: [text for _, text in sorted(found)] for d, found in read.items()}
     kept = [(s, b) for b, s in candidates.tolist() if is_brief_of(paragraphs[b], paragraphs[s], config)]
     return np.array(kept, dtype=np.int64).reshape(-1, 2)

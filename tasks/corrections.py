@@ -35,13 +35,14 @@ def correction_pairs(
     doc_index: np.ndarray,
     body: np.ndarray,
     fingerprint: np.ndarray,
+    para_idx: np.ndarray,
     config: LinkConfig,
 ) -> np.ndarray:
     """(earlier, correction) document pairs: a document whose title carries a correction mark and each
     document of its outlet dated at most `correction_days` apart that prints the correction's lead (its first
     body paragraph) and `min_shared` of its body paragraphs verbatim. outlet, day: per document (-1: unknown
-    outlet; stories._page_days); body: the body rows (ascending, each document's in reading order);
-    doc_index, fingerprint: per paragraph row."""
+    outlet; stories._page_days); body: the rows read (ascending); doc_index, fingerprint, para_idx: per
+    paragraph row."""
     empty = np.empty((0, 2), dtype=np.int64)
     if "title" not in docs.column_names or config.correction_days < 0:
         return empty
@@ -50,7 +51,11 @@ def correction_pairs(
     if not marked:
         return empty
     owner = doc_index[body]
-    texts: dict[int, list[int]] = {d: fingerprint[body[owner == d]].tolist() for d in marked}
+    # Each marked document's paragraphs in reading order (`para_idx`): its lead is the first.
+    texts: dict[int, list[int]] = {}
+    for d in marked:
+        rows = body[owner == d]
+        texts[d] = fingerprint[rows[np.argsort(para_idx[rows], kind="stable")]].tolist()
     pairs = []
     for d in marked:
         if not texts[d]:

@@ -406,7 +406,8 @@ def _find_stories(
     # story it corrects (link-25), though less of it is verbatim than an update keeps. Read over the text
     # (boilerplate and headings aside): what the two share is held out of `body` until they are one text.
     text_rows = np.flatnonzero(~flag & ~heading)
-    corrected = correction_pairs(docs, doc_outlet, page_days, doc_index, text_rows, fp, config)
+    para_idx = paras.column("para_idx").to_numpy(zero_copy_only=False)
+    corrected = correction_pairs(docs, doc_outlet, page_days, doc_index, text_rows, fp, para_idx, config)
     given = np.concatenate([given, revisions, corrected])
     given = given[~apart(given[:, 0], given[:, 1])]
     # Versions of one text are never each other's furniture: text held out because it was printed under two
@@ -430,6 +431,7 @@ def _find_stories(
         names.starts,
         text_rows,
         doc_index,
+        para_idx,
         paras.column("n_words").to_numpy(zero_copy_only=False),
         page_days,
         doc_outlet,
@@ -443,7 +445,7 @@ def _find_stories(
     # else (Flink's 1.16.2 and 1.17.1 bug-fix releases, issue 12). Markdown headings are structure, kept.
     template = template_rows(paras, outlet_code, groups[doc_index], doc_index, flag) & ~heading
     body = body[~template[body]]
-    del held, url, template, url_repeats, text_rows
+    del held, url, template, url_repeats, text_rows, para_idx
     release_freed_memory()
     # A daily run links only the documents a changed one could reach (tasks.relink); the rest keep their
     # stories. `linked`: the positions of the documents linked, `at`: each document's place among them.
