@@ -51,7 +51,10 @@ import numpy as np
 # (stories._contained_name_pairs).
 # link-24: an outlet's rewrite of its own story within a day that keeps its phrasing through the text links
 # (an agency's write-through: tasks.stories.write_through_check).
-LINK_VERSION = "link-24"
+# link-25: a short document of another outlet made of a story's lead, dated within a day, links to it (news in
+# brief: tasks.briefs); a document whose title carries a wire's correction mark links to its outlet's story
+# of that day that prints its lead and another of its paragraphs verbatim (tasks.corrections).
+LINK_VERSION = "link-25"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -227,6 +230,27 @@ class LinkConfig:
     min_write_through_paragraphs: int = 4
     min_write_through_containment: float = 0.2
     write_through_days: int = 1
+    # News in brief made of another outlet's story (link-25, tasks/briefs.py): a body of `min_brief_words` to
+    # `max_brief_words` words (the METER papers' briefs: 42-90) sharing `min_brief_names` rare names with a
+    # longer story of another outlet dated at most `brief_days` apart, `min_brief_coverage` of its content
+    # words found in that story's order, `min_brief_drawn` of them in sentences each with `min_brief_sentence`
+    # of theirs in that order, and `min_brief_lead` of its first paragraph's in the story's first `brief_lead`
+    # paragraphs. Two outlets' own briefs of one event: at most 0.37 in order and 0.54 drawn (real set), the
+    # derived ones 0.47-0.92 and 0.96-1; a round-up's item of a post: its lead 0.25 in the post's opening; a
+    # story opening on a passage another prints: its own sentences after.
+    min_brief_words: int = 30
+    max_brief_words: int = 150
+    min_brief_names: int = 3
+    min_brief_coverage: float = 0.45
+    min_brief_lead: float = 0.35
+    min_brief_sentence: float = 0.35
+    min_brief_drawn: float = 0.75
+    brief_lead: int = 3
+    brief_days: int = 1
+    # A wire's correction (link-25, tasks/corrections.py): a document whose title carries the wire's
+    # correction mark and one of its outlet's dated at most `correction_days` apart printing its lead and
+    # `min_shared` of its paragraphs verbatim are one story (-1: never).
+    correction_days: int = 1
     # An outlet's revision of its own text (tasks/stories.py `outlet_revision_pairs`): two of its documents
     # printing `min_shared` held-out texts in common link when their whole texts reach this Jaccard (or pass
     # the heavy-rewrite test): a revision that also replaces the people and numbers it names (a code of
