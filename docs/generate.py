@@ -318,6 +318,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "daily-run.md",
         "hand-written: bench/daily_run.py at 100k (+1%) with the reuse step, quoted in a table",
     ),
+    "daily-run-daily6.json": (
+        "daily-run.md",
+        "hand-written: #13 daily6, the +1% run at 100k from copies of one full run, main ec9ce4a and the "
+        "branch in turn (link and commit CPU in the run's process), the tables compared, quoted",
+    ),
     "daily-run-100k-64aad37.json": (
         "daily-run.md",
         "hand-written: bench/daily_run.py at 100k (+1%), every phase (fresh included) at 64aad37, quoted",

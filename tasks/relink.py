@@ -12,6 +12,7 @@ tasks.stories.find_stories; what is left out is the candidate search and the clu
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -32,6 +33,18 @@ from tasks.link import (
 SPREAD_FLOOR = 0.4
 
 
+@dataclass
+class BodyReading:
+    """What relinked_documents takes over every body row of the corpus that crowded_keys takes again, from
+    the same rows and sketches: each row's text number (np.unique's inverse of the fingerprints) and each
+    document's body sketch (fold_minimum of its rows' sketches). The one fills it, the other reads it: a
+    sort of every fingerprint and a fold of every sketch fewer per daily run (crowded_keys still reads every
+    sketch for its band keys)."""
+
+    text_of: np.ndarray | None = None
+    documents: np.ndarray | None = None
+
+
 def relinked_documents(
     fresh: np.ndarray,
     story: np.ndarray,
@@ -43,6 +56,7 @@ def relinked_documents(
     shingles: np.ndarray,
     names: tuple[np.ndarray, np.ndarray],
     config: LinkConfig = LinkConfig(),  # noqa: B008
+    reading: BodyReading | None = None,
 ) -> np.ndarray:
     """Per document position: whether a daily run links it again.
 
@@ -52,7 +66,8 @@ def relinked_documents(
     shingles: per body row (the rows linking weighs), its document, text and shingle count; sketches: the
     body rows' sketches as (positions into the body rows, uint32 matrix) parts, every row once;
     fresh_sketches: the same for the body rows of fresh documents only; names: every document's names and
-    numbers printed in at most max_name_documents documents (tasks.stories.Names' hashes and starts)."""
+    numbers printed in at most max_name_documents documents (tasks.stories.Names' hashes and starts);
+    reading: filled with what crowded_keys takes again of the same rows (BodyReading), when given."""
     n_docs = len(fresh)
     if not fresh.any():
         return fresh.copy()
@@ -108,6 +123,8 @@ def relinked_documents(
     near = _pairs_in_buckets(hit_rank[small], doc_index[hit_row[small]], fresh, None)
     if documents is None:
         documents = np.full((n_docs, 0), np.iinfo(np.uint32).max, dtype=np.uint32)
+    if reading is not None:
+        reading.text_of, reading.documents = text_of, documents
     size = np.bincount(doc_index, weights=shingles, minlength=n_docs)
     # Linking's weight for a pair of documents (tasks.link.DocumentPairs._pass) is document_similarity's
     # estimated containment of the two whole bodies (the same sketches and sizes as `documents`, `size`)
@@ -272,6 +289,7 @@ def crowded_keys(
     sketches: Iterable[tuple[np.ndarray, np.ndarray]],
     linked_sketches: Iterable[np.ndarray],
     config: LinkConfig = LinkConfig(),  # noqa: B008
+    reading: BodyReading | None = None,
 ) -> CrowdedKeys:
     """The keys of the LSH buckets of the documents a daily run links (`linked`, per document position)
     that hold more than `max_bucket` texts (paragraph LSH) or documents (the document LSH, and one hash
@@ -279,20 +297,24 @@ def crowded_keys(
     run over the whole corpus would not, however few of their texts the documents linked hold.
 
     doc_index, fingerprint, shingles, sketches: per body row of the corpus as relinked_documents takes them;
-    linked_sketches: the sketch matrices of the linked documents' body rows (any blocks)."""
-    _, text_of = np.unique(fingerprint, return_inverse=True)
-    text_of = text_of.ravel()
+    linked_sketches: the sketch matrices of the linked documents' body rows (any blocks); reading: what
+    relinked_documents took of the same rows (BodyReading), used when filled."""
+    known = reading is not None and reading.text_of is not None and reading.documents is not None
+    if known:
+        text_of, documents = reading.text_of, reading.documents
+    else:
+        text_of, documents = np.unique(fingerprint, return_inverse=True)[1].ravel(), None
     n_docs, n_texts = len(linked), int(text_of.max(initial=-1)) + 1
     wanted = distinct(
         np.concatenate([np.empty(0, np.uint64)] + [band_keys(m, config).ravel() for m in linked_sketches])
     )
     maybe = _low_bits(wanted)
-    documents = None
     hit_rank, hit_text = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
     for where, matrix in sketches:
-        if documents is None:
-            documents = np.full((n_docs, matrix.shape[1]), np.iinfo(np.uint32).max, dtype=np.uint32)
-        fold_minimum(documents, doc_index[where], matrix)
+        if not known:
+            if documents is None:
+                documents = np.full((n_docs, matrix.shape[1]), np.iinfo(np.uint32).max, dtype=np.uint32)
+            fold_minimum(documents, doc_index[where], matrix)
         (row, _), rank = _ranks_in(band_keys(matrix, config), wanted, maybe)
         hit_rank.append(rank)
         hit_text.append(text_of[where[row]])

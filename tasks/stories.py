@@ -64,7 +64,7 @@ from tasks.link import (
 )
 from tasks.link_state import TitleReadings
 from tasks.outlet_repeats import KeptRepeats, outlet_repeats
-from tasks.relink import crowded_keys, relinked_documents
+from tasks.relink import BodyReading, crowded_keys, relinked_documents
 from tasks.warehouse import SCHEMAS
 
 # What linking reads of the warehouse (a caller reading Parquet needs no other column): not the text, but
@@ -458,7 +458,10 @@ def _find_stories(
         # A brief and its source (link-25) are linked again together, as versions of one text are: a daily
         # run's new brief shares no paragraph with its source to reach it otherwise.
         together = document_groups(given, n_docs)
-        relink = _relinked(stored, together, doc_index, body, fp, shingles, rare, every_sketches, config)
+        reading = BodyReading()  # what the choice takes of every body row and the crowded keys again
+        relink = _relinked(
+            stored, together, doc_index, body, fp, shingles, rare, every_sketches, config, reading
+        )
     linked = np.arange(n_docs)
     if stored is not None:
         stored.relinked = int(relink.sum())
@@ -489,8 +492,10 @@ def _find_stories(
             _blocks(every_sketches),
             (block for _, block in sketch_blocks(sketches)),
             config,
+            reading,
         )
         released(every_sketches)
+        del reading
     del every_body, every_sketches
     # What reading the sketches and names from the files freed (Arrow's pool keeps it), before linking.
     release_freed_memory()
@@ -604,6 +609,7 @@ def _relinked(
     names: Names,
     sketches: np.ndarray,
     config: LinkConfig,
+    reading: BodyReading,
 ) -> np.ndarray:
     """tasks.relink.relinked_documents over the corpus's body rows (`body`) and their `sketches` (a file)."""
     fresh = stored.story < 0
@@ -618,6 +624,7 @@ def _relinked(
         shingles[body],
         (names.hashes, names.starts),
         config,
+        reading,
     )
 
 

@@ -344,6 +344,26 @@ def test_one_bands_keys_are_that_band_of_all_bands_keys():
     assert all(np.array_equal(band_keys(sketches, band=b), every[:, b]) for b in range(every.shape[1]))
 
 
+def test_band_keys_are_each_bands_values_hashed_in_order_modulo_two_to_the_64():
+    """The key of a band is ((v0 * P + v1) * P + ...) + band * G, wrapped to 64 bits (P = 1,000,003, G the
+    golden-ratio constant), for the banding of paragraphs, of whole texts and of one hash function each."""
+    from tasks.link import LinkConfig, band_keys
+
+    rng = np.random.default_rng(2)
+    sketches = rng.integers(0, 2**32, (5, 64), dtype=np.uint64).astype(np.uint32)
+    sketches[0] = 2**32 - 1  # the largest values: every step wraps
+    for config in (LinkConfig(), LinkConfig(bands=21, rows=3), LinkConfig(bands=64, rows=1)):
+        keys = band_keys(sketches, config)
+        assert keys.dtype == np.uint64 and keys.shape == (5, config.bands)
+        for row, values in enumerate(sketches.tolist()):
+            for band in range(config.bands):
+                key = 0
+                for value in values[band * config.rows : (band + 1) * config.rows]:
+                    key = key * 1_000_003 + value
+                assert int(keys[row, band]) == (key + band * 0x9E3779B97F4A7C15) % 2**64
+    assert band_keys(np.empty((0, 64), dtype=np.float64)).shape == (0, 16)
+
+
 # Two wire stories of different events a day apart (the agency's Kandahar attack and its mosque bombings,
 # issue 12's blind4 hard negative): the later one recalls the earlier one in the agency's standing background
 # paragraphs, one verbatim and one lightly edited, and runs a sentence of it into paragraphs of its own.

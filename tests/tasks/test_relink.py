@@ -261,3 +261,62 @@ def test_new_copies_turning_a_shared_text_stock_relink_the_stories_printing_it()
     assert_same_tables(grown, fresh)
     assert story_of(stored)["speech"] == story_of(stored)["speech-copy"]
     assert grown["relinked"] < grown["documents"].num_rows  # the flood story is kept as stored
+
+
+def test_crowded_keys_from_the_choices_reading_are_those_read_again():
+    """crowded_keys given what relinked_documents took of the same body rows (BodyReading: each row's text,
+    each document's body sketch) finds the keys it finds reading them itself; and that reading is the whole
+    corpus's (np.unique's inverse, document_sketches)."""
+    from tasks.link import LinkConfig, document_sketches
+    from tasks.relink import BodyReading, crowded_keys, relinked_documents
+
+    rng = np.random.default_rng(17)
+    config = LinkConfig(max_bucket=4)
+    n_docs = 60
+    doc_index = np.repeat(np.arange(n_docs), 3)
+    fingerprint = rng.integers(0, 120, len(doc_index)).astype(np.int64)
+    # One sketch per text; a quarter of them drawn from few values, so that their buckets fill.
+    texts = rng.integers(0, 2**31, (120, 64)).astype(np.uint32)
+    texts[:30] = rng.integers(0, 3, (30, 64))
+    sketches = texts[fingerprint]
+    shingles = rng.integers(20, 200, len(doc_index)).astype(np.float64)
+    fresh = np.arange(n_docs) >= 54
+    rows = np.arange(len(doc_index))
+    reading = BodyReading()
+    relink = relinked_documents(
+        fresh,
+        np.where(fresh, -1, np.arange(n_docs) // 2),
+        np.arange(n_docs),
+        doc_index,
+        fingerprint,
+        [(rows[:100], sketches[:100]), (rows[100:], sketches[100:])],
+        [(rows[fresh[doc_index]], sketches[fresh[doc_index]])],
+        shingles,
+        (np.empty(0, np.uint64), np.zeros(n_docs + 1, np.int64)),
+        config,
+        reading,
+    )
+    assert relink[fresh].all() and (relink & ~fresh).any() and not relink.all()
+    assert np.array_equal(reading.text_of, np.unique(fingerprint, return_inverse=True)[1].ravel())
+    assert np.array_equal(reading.documents, document_sketches(doc_index, sketches, shingles, n_docs)[0])
+
+    def crowded(given: BodyReading | None) -> list[list[int]]:
+        linked_rows = relink[doc_index]
+        found = crowded_keys(
+            relink,
+            doc_index,
+            fingerprint,
+            shingles,
+            [(rows[:70], sketches[:70]), (rows[70:], sketches[70:])],
+            [sketches[linked_rows]],
+            config,
+            given,
+        )
+        return [keys.tolist() for keys in found]
+
+    alone = crowded(None)
+    assert crowded(reading) == alone
+    assert any(alone)
+    # A reading of other rows gives other keys: the one given is the one used.
+    other = BodyReading(reading.text_of, np.zeros_like(reading.documents))
+    assert crowded(other) != alone
