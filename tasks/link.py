@@ -51,7 +51,9 @@ import numpy as np
 # (stories._contained_name_pairs).
 # link-24: an outlet's rewrite of its own story within a day that keeps its phrasing through the text links
 # (an agency's write-through: tasks.stories.write_through_check).
-LINK_VERSION = "link-24"
+# link-26: copies of one dispatch the narrative check misses (OCR'd pages: broken and misread words spoil its
+# phrases) link when the shorter's narrative letters are inside runs the other prints (tasks/ocr_copies.py).
+LINK_VERSION = "link-26"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -212,6 +214,13 @@ class LinkConfig:
     # paragraphs; a rewrite keeps the reporter's phrasing here and there through the text.
     min_narrative_paragraphs: int = 3
     min_narrative_containment: float = 0.3
+    # A pair those leave unlinked links when `min_copy_share` of the shorter narrative's letters (spaces,
+    # hyphens and punctuation dropped; at least `min_copy_letters`) lie in runs of `copy_run` letters (about
+    # five words) the other also prints (link-26, tasks/ocr_copies.py): OCR'd copies of one dispatch, each
+    # cut and misread its own way, covered 0.2-0.8 on real-dev-ocr, its hard negatives 0.00-0.02.
+    min_copy_share: float = 0.5
+    min_copy_letters: int = 500
+    copy_run: int = 25
     # Two rewrite candidates of one outlet whose leads each name someone the other never names are two
     # stories (link-23, tasks/stories.py `other_subjects`): the lead is a document's first paragraph of this
     # many words or more, so that a byline or a dateline on its own line is not read as one.
