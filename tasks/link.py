@@ -221,6 +221,7 @@ class LinkConfig:
     min_copy_share: float = 0.5
     min_copy_letters: int = 500
     copy_run: int = 25
+    max_copy_word_ratio: float = 0.95
     # Two rewrite candidates of one outlet whose leads each name someone the other never names are two
     # stories (link-23, tasks/stories.py `other_subjects`): the lead is a document's first paragraph of this
     # many words or more, so that a byline or a dateline on its own line is not read as one.

@@ -25,7 +25,13 @@ _NOT_LETTER = re.compile(r"[^a-z]+")
 def narrative_letters(text: str) -> str:
     """One paragraph's narrative (its words outside quotes and their attributions) as lower-case letters only:
     a word an OCR'd line end broke in two, or hyphenated, reads as the word."""
-    return "".join(_NOT_LETTER.sub("", " ".join(words)) for words in _narrative_runs(text))
+    return spaced(text).replace(" ", "")
+
+
+def spaced(text: str) -> str:
+    """narrative_letters with one space between words (a word of no letter dropped)."""
+    runs = (_NOT_LETTER.sub("", w) for words in _narrative_runs(text) for w in words)
+    return " ".join(w for w in runs if w)
 
 
 def copied_share(a: str, b: str, run: int) -> float:
@@ -54,7 +60,7 @@ def letters_reader(wide, rows: np.ndarray, owner: np.ndarray, fingerprint: np.nd
         letters: list[str] = [""] * len(wanted)
         for where, values in wide.picked("text", rows[wanted]):
             for k, text in zip(where.tolist(), values.to_pylist(), strict=True):
-                letters[k] = narrative_letters(text or "")
+                letters[k] = spaced(text or "")
         out: dict[int, list[tuple[int, str]]] = {int(d): [] for d in docs.tolist()}
         for d, f, text in zip(owner[wanted].tolist(), fingerprint[wanted].tolist(), letters, strict=True):
             out[d].append((f, text))
@@ -75,10 +81,16 @@ def copies_check(read: Callable[[np.ndarray], dict[int, list]], config) -> Calla
         got = read(np.union1d(a, b))
         for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
             verbatim = {f for f, _ in got[x]} & {f for f, _ in got[y]}
-            lx = "".join(t for f, t in got[x] if f not in verbatim)
-            ly = "".join(t for f, t in got[y] if f not in verbatim)
+            lx = "".join(t.replace(" ", "") for f, t in got[x] if f not in verbatim)
+            ly = "".join(t.replace(" ", "") for f, t in got[y] if f not in verbatim)
             if min(len(lx), len(ly)) >= config.min_copy_letters:
-                out[k] = copied_share(lx, ly, config.copy_run) >= config.min_copy_share
+                share = copied_share(lx, ly, config.copy_run)
+                # Only where word boundaries disagree (broken words): two clean texts sharing sentences
+                # share them word for word too, and the narrative check has judged them.
+                sx = " ".join(spaced(t) for f, t in got[x] if f not in verbatim)
+                sy = " ".join(spaced(t) for f, t in got[y] if f not in verbatim)
+                words = copied_share(sx, sy, config.copy_run + 5)
+                out[k] = share >= config.min_copy_share and words <= config.max_copy_word_ratio * share
         return out
 
     return check

@@ -5,7 +5,7 @@ import numpy as np
 
 from tasks.evidence import names_and_numbers, narrative_shingles
 from tasks.link import LinkConfig
-from tasks.ocr_copies import copied_share, copies_check, narrative_letters
+from tasks.ocr_copies import copied_share, copies_check, narrative_letters, spaced
 from tasks.stories import Names, narrative_check, narrative_paragraphs
 
 QUOTE = '"We will hold the pass until the relief column comes up," Colonel Harwell said.'
@@ -68,7 +68,7 @@ def _check(copies: bool):
         return {d: [(hash(p), narrative_shingles([p])) for p in TEXTS[d]] for d in docs.tolist()}
 
     def letters(docs: np.ndarray) -> dict[int, list]:
-        return {d: [(hash(p), narrative_letters(p)) for p in TEXTS[d]] for d in docs.tolist()}
+        return {d: [(hash(p), spaced(p)) for p in TEXTS[d]] for d in docs.tolist()}
 
     rule = copies_check(letters, LinkConfig()) if copies else None
     check = narrative_check(names, narrative, np.array([0, 1, 2]), copies=rule)
