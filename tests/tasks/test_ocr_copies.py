@@ -95,3 +95,14 @@ def test_letters_mend_broken_words_and_leave_quotes_out():
     misread = whole.replace("wagons", "wagous")
     assert 0.5 < copied_share(whole, misread, LinkConfig().copy_run) < 1.0
     assert copied_share(whole, narrative_letters(REPORT[2]), LinkConfig().copy_run) < 0.2
+
+
+def test_clean_texts_sharing_sentences_word_for_word_are_left_to_the_narrative_check():
+    # Two clean texts (no broken word) sharing their sentences: the letters and the words agree, so the rule
+    # adds nothing to the narrative check, which judges such pairs by its own chain.
+    texts = [DISPATCH, DISPATCH[:1] + DISPATCH[2:4]]
+
+    def letters(docs: np.ndarray) -> dict[int, list]:
+        return {d: [(hash(p) + d, spaced(p)) for p in texts[d]] for d in docs.tolist()}
+
+    assert copies_check(letters, LinkConfig())(np.array([0]), np.array([1])).tolist() == [False]
