@@ -871,9 +871,9 @@ def narrative_check(
                 )
                 if kept >= need[k]:
                     out[k] = 1.0
-        if copies is not None:
-            left = test[(out[test] < 1) & apart[test]]
-            out[left[copies(a[left], b[left])]] = 1.0
+            if copies is not None:  # a part at a time too: its documents' text is read again, as letters
+                left = test[part][(out[test[part]] < 1) & apart[test[part]]]
+                out[left[copies(a[left], b[left])]] = 1.0
         return out
 
     return check
