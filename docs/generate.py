@@ -84,6 +84,12 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "runs as intervals, a shingle's equals read from runs of equal keys) started together "
         "(`bench.run_cpu`), quoted in a table",
     ),
+    "run-cpu-cpu4.json": (
+        "pipeline.md",
+        "hand-written: CPU and wall seconds per step of main and #13's cpu4 (linking's paragraphs in common "
+        "compared on each step's rows gathered once, equal sketch columns counted 8 bytes at a time) started "
+        "together (`bench.run_cpu`), quoted in a table",
+    ),
     "quality.json": ("quality.md", "rendered (the whole page) by `bench.quality.render_page`"),
     "quality-heldout-first-look.json": (
         "linking.md",
@@ -221,6 +227,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
     "scale-rss-200k-474fc60.json": (
         "memory.md",
         "hand-written: reprint run at 10k and 200k, merged code of stop 31 (bench.scale_run sizes), a table",
+    ),
+    "scale-rss-200k-mem200b.json": (
+        "memory.md",
+        "hand-written: #13 mem200b, linking 200k alone and the 200k run's link step (reused shards), the 10k "
+        "run, main against the branch, the tables compared; tables",
     ),
     "scale-rss-200k-mem200.json": (
         "memory.md",

@@ -51,6 +51,9 @@ import numpy as np
 # (stories._contained_name_pairs).
 # link-24: an outlet's rewrite of its own story within a day that keeps its phrasing through the text links
 # (an agency's write-through: tasks.stories.write_through_check).
+# link-25: a short document of another outlet made of a story's lead, dated within a day, links to it (news in
+# brief: tasks.briefs); a document whose title carries a wire's correction mark links to its outlet's story
+# of that day that prints its lead and another of its paragraphs verbatim (tasks.corrections).
 # link-26: copies of one dispatch the narrative check misses (OCR'd pages: broken and misread words spoil its
 # phrases) link when the shorter's narrative letters are inside runs the other prints (tasks/ocr_copies.py).
 LINK_VERSION = "link-26"
@@ -66,6 +69,8 @@ _MAPPED_STEP = 1 << 14
 # of resident memory at 200k documents, however few rows a step reads: docs/memory.md); a gather reads the
 # rows of one region of the file at a time and lets its pages go before the next.
 _REGION = 64 << 20
+# Sketch rows paragraphs_in_common gathers for a step of document pairs (8 MB at 64 wide).
+_HELD_ROWS = 1 << 15
 # LSH band keys grouped into buckets at once (16 bytes each with their position, about 4 times that while
 # sorted): beyond it, candidate_pair_batches groups them out of core, a part of about this many at a time.
 _PARTITION = 1 << 21
@@ -235,6 +240,27 @@ class LinkConfig:
     min_write_through_paragraphs: int = 4
     min_write_through_containment: float = 0.2
     write_through_days: int = 1
+    # News in brief made of another outlet's story (link-25, tasks/briefs.py): a body of `min_brief_words` to
+    # `max_brief_words` words (the METER papers' briefs: 42-90) sharing `min_brief_names` rare names with a
+    # longer story of another outlet dated at most `brief_days` apart, `min_brief_coverage` of its content
+    # words found in that story's order, `min_brief_drawn` of them in sentences each with `min_brief_sentence`
+    # of theirs in that order, and `min_brief_lead` of its first paragraph's in the story's first `brief_lead`
+    # paragraphs. Two outlets' own briefs of one event: at most 0.37 in order and 0.54 drawn (real set), the
+    # derived ones 0.47-0.92 and 0.96-1; a round-up's item of a post: its lead 0.25 in the post's opening; a
+    # story opening on a passage another prints: its own sentences after.
+    min_brief_words: int = 30
+    max_brief_words: int = 150
+    min_brief_names: int = 3
+    min_brief_coverage: float = 0.45
+    min_brief_lead: float = 0.35
+    min_brief_sentence: float = 0.35
+    min_brief_drawn: float = 0.75
+    brief_lead: int = 3
+    brief_days: int = 1
+    # A wire's correction (link-25, tasks/corrections.py): a document whose title carries the wire's
+    # correction mark and one of its outlet's dated at most `correction_days` apart printing its lead and
+    # `min_shared` of its paragraphs verbatim are one story (-1: never).
+    correction_days: int = 1
     # An outlet's revision of its own text (tasks/stories.py `outlet_revision_pairs`): two of its documents
     # printing `min_shared` held-out texts in common link when their whole texts reach this Jaccard (or pass
     # the heavy-rewrite test): a revision that also replaces the people and numbers it names (a code of
@@ -534,11 +560,29 @@ def verify_paragraph_pairs(
         # Most candidates are far below the threshold: a quarter of the sketch rules them out cheaply
         # (a pair right at the threshold agrees there less than half as often about once in 500 tries), and
         # only the rest is read whole.
-        agree = (pick(0, columns=slice(head)) == pick(1, columns=slice(head))).sum(axis=1)
+        agree = agreements(pick(0, columns=slice(head)), pick(1, columns=slice(head)))
         close = agree >= np.floor(need * head / width / 2)
-        agree = (pick(0, close) == pick(1, close)).sum(axis=1)
+        agree = agreements(pick(0, close), pick(1, close))
         kept.append(chunk[close][agree >= need])
     return np.concatenate(kept)
+
+
+_BYTE_SUM = np.uint64(0x0101010101010101)  # times a word of 8 bytes: their sum in the top byte (if < 256)
+
+
+def agreements(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per row, how many columns of x and y are equal: `(x == y).sum(axis=1)`, which numpy sums slowly over
+    short rows (65,536 rows of 16: 2.6 ms, 0.16 here). The booleans are bytes of 0 or 1: summed 8 at a time
+    as 64-bit words (no byte carries past 255 while a row has fewer than 256 columns), then a word's bytes
+    added by one multiplication."""
+    equal = x == y
+    if equal.ndim != 2 or not 0 < equal.shape[1] <= 255 or equal.shape[1] % 8 or not equal.flags.c_contiguous:
+        return equal.sum(axis=1)
+    words = equal.view(np.uint64)
+    total = words[:, 0].copy()
+    for column in range(1, words.shape[1]):
+        total += words[:, column]
+    return ((total * _BYTE_SUM) >> np.uint64(56)).astype(np.int64)
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
@@ -858,7 +902,7 @@ def document_pairs(
     matched = matched_share(doc_index, every, shingle_counts, n_docs)
     same = every[text_of[every[:, 0]] == text_of[every[:, 1]]]
     del every
-    printed = document_overlaps(doc_index, same, n_docs)
+    printed = verbatim_overlaps(doc_index, same, n_docs)
     del same
     release_heap()  # the verification's sorting, before the passes over the pairs
     return replace(found, verified=verified, printed=printed, matched=matched)
@@ -1015,21 +1059,48 @@ def paragraphs_in_common(
     config: LinkConfig = LinkConfig(),
 ) -> np.ndarray:
     """Row pairs (of documents a[k], b[k]) whose paragraphs match: every paragraph of one compared with
-    every paragraph of the other, for the few document pairs already close enough to be a link."""
+    every paragraph of the other, for the few document pairs already close enough to be a link.
+
+    A step's documents' sketch rows are gathered once, about `_HELD_ROWS` at a time, and its row pairs
+    compared on that copy: a document of 25 paragraphs is in 625 pairs of a pair of documents, and gathering
+    each pair's two rows from the mapped sketch file again was a fifth of linking (docs/pipeline.md, cpu4)."""
     order = np.argsort(doc_index, kind="stable")
     count = np.bincount(doc_index, minlength=int(max(a.max(initial=-1), b.max(initial=-1)) + 1))
     start = np.cumsum(count) - count
     total = count[a] * count[b]
-    bounds = np.searchsorted(np.cumsum(total), np.arange(_CHUNK, int(total.sum()), _CHUNK), side="right")
     found = [np.empty((0, 2), dtype=np.int64)]
-    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(a)], strict=True):
+    for lo, hi in _common_steps(np.cumsum(total), np.cumsum(count[a] + count[b])):
         x, y, t = a[lo:hi], b[lo:hi], total[lo:hi]
+        # The step's documents' rows, each document's together, document docs[i]'s from held_start[i] on.
+        docs = distinct(np.r_[x, y])
+        held_count = count[docs]
+        held_start = np.cumsum(held_count) - held_count
+        rows = order[np.arange(int(held_count.sum())) - np.repeat(held_start - start[docs], held_count)]
+        held = gathered(sketches, rows)
         k = np.repeat(np.arange(len(x)), t)
         step = np.arange(int(t.sum())) - np.repeat(np.cumsum(t) - t, t)
         cb = count[y][k]
-        rows = np.stack([order[start[x][k] + step // cb], order[start[y][k] + step % cb]], axis=1)
-        found.append(verify_paragraph_pairs(rows, sketches, config))
+        at_x, at_y = held_start[np.searchsorted(docs, x)], held_start[np.searchsorted(docs, y)]
+        local = np.stack([at_x[k] + step // cb, at_y[k] + step % cb], axis=1)
+        found.append(rows[verify_paragraph_pairs(local, held, config)])
     return np.concatenate(found)
+
+
+def _common_steps(pairs_to: np.ndarray, rows_to: np.ndarray) -> Iterator[tuple[int, int]]:
+    """(lo, hi) steps over document pairs, given the running totals of their row pairs and of their rows: each
+    step at most `_CHUNK` row pairs and `_HELD_ROWS` rows (or one document pair), so what paragraphs_in_common
+    holds at once is bounded whatever the corpus."""
+    lo, n = 0, len(pairs_to)
+    while lo < n:
+        pairs_before = pairs_to[lo - 1] if lo else 0
+        rows_before = rows_to[lo - 1] if lo else 0
+        hi = min(
+            np.searchsorted(pairs_to, pairs_before + _CHUNK, side="right"),
+            np.searchsorted(rows_to, rows_before + _HELD_ROWS, side="right"),
+        )
+        hi = max(int(hi), lo + 1)
+        yield lo, hi
+        lo = hi
 
 
 def document_overlaps(
@@ -1101,6 +1172,41 @@ def verified_overlaps(
         found.append(document_overlaps(doc_index, pairs[part == p], n_docs, stock_spread, spread, weight))
     links = _concat(found)
     return _select(links, np.argsort(links.a * n + links.b))
+
+
+def verbatim_overlaps(doc_index: np.ndarray, pairs: np.ndarray, n_docs: int) -> Links:
+    """What document_overlaps says of the row pairs `pairs` (printed verbatim in both documents) that
+    linking reads of them: per document pair, its share (`weight`) and its paragraphs in common (`shared`),
+    a part of about _PASS pairs at a time by document pair. Counted, not weighed (no `rarity`), so no row's
+    spread over every pair is made: document_overlaps of every verbatim pair at once (its rows' spread and
+    weight, and two sorts of every pair) was linking's peak at 200k generated documents (docs/memory.md)."""
+    empty = np.empty(0, dtype=np.int64)
+    if len(pairs) == 0:
+        return Links(empty, empty, np.empty(0), empty)
+    n = np.int64(n_docs)
+    da, db = doc_index[pairs[:, 0]], doc_index[pairs[:, 1]]
+    key = np.minimum(da, db) * n + np.maximum(da, db)
+    swap = da > db
+    del da, db
+    parts = max(1, -(-len(pairs) // _PASS))
+    found = []
+    for p in range(parts):
+        mine = key % parts == p if parts > 1 else slice(None)
+        rows, part_key, part_swap = pairs[mine], key[mine], swap[mine]
+        # A paragraph matched twice in the other document still counts once (as document_overlaps counts).
+        keys, count_a = _distinct_counts(part_key, np.where(part_swap, rows[:, 1], rows[:, 0]))
+        _, count_b = _distinct_counts(part_key, np.where(part_swap, rows[:, 0], rows[:, 1]))
+        found.append((keys, count_a, count_b))
+        del mine, rows, part_key, part_swap
+    del key, swap
+    keys, count_a, count_b = (np.concatenate(columns) for columns in zip(*found, strict=True))
+    if parts > 1:
+        order = np.argsort(keys)
+        keys, count_a, count_b = keys[order], count_a[order], count_b[order]
+    body_counts = np.bincount(doc_index, minlength=n_docs)
+    a, b = keys // n, keys % n
+    share = np.maximum(count_a / np.maximum(body_counts[a], 1), count_b / np.maximum(body_counts[b], 1))
+    return Links(a, b, np.minimum(share, 1.0), np.minimum(count_a, count_b))
 
 
 def document_sketches(
@@ -1222,7 +1328,9 @@ def document_similarity(
     containment, jaccard = np.empty(len(a)), np.empty(len(a))
     for k in range(0, len(a), _COMPARE):
         x, y = a[k : k + _COMPARE], b[k : k + _COMPARE]
-        j = (documents[x] == documents[y]).mean(axis=1) if documents.shape[1] else np.zeros(len(x))
+        # The share of equal columns, as `.mean(axis=1)` gives it: a count over the width, both exact.
+        width = documents.shape[1]
+        j = agreements(documents[x], documents[y]) / width if width else np.zeros(len(x))
         common = j * (size[x] + size[y]) / (1 + j)
         containment[k : k + _COMPARE] = common / np.maximum(np.minimum(size[x], size[y]), 1)
         jaccard[k : k + _COMPARE] = j

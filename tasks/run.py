@@ -35,7 +35,7 @@ from concurrent.futures import wait as wait_for
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
-from multiprocessing import get_context
+from multiprocessing import forkserver, get_context
 from pathlib import Path
 
 import numpy as np
@@ -640,6 +640,21 @@ def _forkserver():
     return context
 
 
+def stop_forkserver() -> None:
+    """End the forkserver between two pools: it holds what it preloads (about 100 MB) through linking, which
+    starts no process. multiprocessing has no public call for it; a Python without this one keeps it."""
+    stop = getattr(forkserver._forkserver, "_stop", None)
+    if stop is not None and _pool is None:  # a pool's workers report their end through it
+        stop()
+
+
+def start_forkserver() -> None:
+    """Start the forkserver now, so that its preloading runs on a core the run's process leaves free (while
+    the align step writes its body file) rather than when a pool first asks it for a worker."""
+    _forkserver()
+    forkserver.ensure_running()
+
+
 @contextmanager
 def worker_processes(n: int) -> Iterator[None]:
     """Shard steps run in `n` worker processes while the block runs (n < 2: in this process).
@@ -921,6 +936,7 @@ def run(
                         done.paragraphs,
                     )
                 crash_point("after-prepare-shard")  # while the workers run other shards
+        stop_forkserver()  # idle through linking; started again for the align step's pool
         crash_point("after-prepare")
         failed = {tuple(k) for s in prepared for k in s.failed}
         read_inputs = read_inputs_of(prepared, failed)
@@ -971,6 +987,8 @@ def run(
             )
             crash_point("after-link")
             release_freed_memory()  # linking's working set, before aligning, the commit and the pages
+            if cores() > 1:
+                start_forkserver()
             # Reuse outside stories needs only what linking decided: it is found beside the alignment, on the
             # core the run's process leaves free while it waits on the workers (docs/pipeline.md, The cores).
             reuse_started = time.monotonic()

@@ -23,6 +23,8 @@ import pyarrow.parquet as pq
 
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
 from tasks.boilerplate import BoilerplateConfig, release_template_rows
+from tasks.briefs import brief_pairs
+from tasks.corrections import correction_pairs
 from tasks.evidence import (
     DOCUMENT_EVIDENCE,
     PARAGRAPH_EVIDENCE,
@@ -401,7 +403,14 @@ def _find_stories(
         wide,
         counts.of("groups", outlet_code, doc_index, groups, fp),
     )
-    given = np.concatenate([given, revisions[~apart(revisions[:, 0], revisions[:, 1])]])
+    # A story the wire sent again marked as corrected, its wrong paragraph rewritten, is a version of the
+    # story it corrects (link-25), though less of it is verbatim than an update keeps. Read over the text
+    # (boilerplate and headings aside): what the two share is held out of `body` until they are one text.
+    text_rows = np.flatnonzero(~flag & ~heading)
+    para_idx = paras.column("para_idx").to_numpy(zero_copy_only=False)
+    corrected = correction_pairs(docs, doc_outlet, page_days, doc_index, text_rows, fp, para_idx, config)
+    given = np.concatenate([given, revisions, corrected])
+    given = given[~apart(given[:, 0], given[:, 1])]
     # Versions of one text are never each other's furniture: text held out because it was printed under two
     # URLs (a page moved, a revision at a new address) is body again once they are known to be one text, so
     # a draft or rewrite of that text has something to match (issue 12, class 2).
@@ -416,13 +425,28 @@ def _find_stories(
     )
     # The names and numbers of a document's text in order, its template's included (below).
     names = document_names(wide.picked("names", body), doc_index, body, n_docs)
+    # A short document of another outlet made of a story's lead is a brief of it (link-25): linked as given,
+    # since it is too short for the paragraph and name evidence below.
+    briefs = brief_pairs(
+        names.hashes,
+        names.starts,
+        text_rows,
+        doc_index,
+        para_idx,
+        paras.column("n_words").to_numpy(zero_copy_only=False),
+        page_days,
+        doc_outlet,
+        wide.texts if wide.has_text() else None,
+        config,
+    )
+    given = np.concatenate([given, briefs[~apart(briefs[:, 0], briefs[:, 1])]])
     # An outlet's release template (a paragraph it prints, numbers aside, under 3 groups of documents: one
     # URL, or versions paired above) carries no weight in paragraph linking either: two announcements built
     # on one template share its paragraphs with their own version numbers in each, and need not share anything
     # else (Flink's 1.16.2 and 1.17.1 bug-fix releases, issue 12). Markdown headings are structure, kept.
     template = template_rows(paras, outlet_code, groups[doc_index], doc_index, flag) & ~heading
     body = body[~template[body]]
-    del held, url, template, url_repeats
+    del held, url, template, url_repeats, text_rows, para_idx
     release_freed_memory()
     # A daily run links only the documents a changed one could reach (tasks.relink); the rest keep their
     # stories. `linked`: the positions of the documents linked, `at`: each document's place among them.
@@ -432,7 +456,10 @@ def _find_stories(
         # The corpus's body sketches are read from the files once, to a file of their own: choosing the
         # documents to link again, the crowded buckets and the linked documents' sketches read it.
         every_sketches = sketch_file(wide.picked("minhash", body), len(body), scratch / "corpus.u32")
-        relink = _relinked(stored, versions, doc_index, body, fp, shingles, rare, every_sketches, config)
+        # A brief and its source (link-25) are linked again together, as versions of one text are: a daily
+        # run's new brief shares no paragraph with its source to reach it otherwise.
+        together = document_groups(given, n_docs)
+        relink = _relinked(stored, together, doc_index, body, fp, shingles, rare, every_sketches, config)
     linked = np.arange(n_docs)
     if stored is not None:
         stored.relinked = int(relink.sum())

@@ -354,3 +354,117 @@ def test_verified_overlaps_found_a_part_of_pairs_at_a_time_are_those_found_at_on
     in_parts = verified_overlaps(doc_index, pairs, n_docs, 20, spread)
     for field in fields(at_once):
         assert np.array_equal(getattr(in_parts, field.name), getattr(at_once, field.name)), field.name
+
+
+def _paragraphs_in_common_pair_by_pair(a, b, doc_index, sketches, config=tasks.link.LinkConfig()):
+    """paragraphs_in_common as it was before cpu4: every row pair's two sketch rows gathered for it."""
+    order = np.argsort(doc_index, kind="stable")
+    count = np.bincount(doc_index, minlength=int(max(a.max(initial=-1), b.max(initial=-1)) + 1))
+    start = np.cumsum(count) - count
+    total = count[a] * count[b]
+    chunk = tasks.link._CHUNK
+    bounds = np.searchsorted(np.cumsum(total), np.arange(chunk, int(total.sum()), chunk), side="right")
+    found = [np.empty((0, 2), dtype=np.int64)]
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(a)], strict=True):
+        x, y, t = a[lo:hi], b[lo:hi], total[lo:hi]
+        k = np.repeat(np.arange(len(x)), t)
+        step = np.arange(int(t.sum())) - np.repeat(np.cumsum(t) - t, t)
+        cb = count[y][k]
+        rows = np.stack([order[start[x][k] + step // cb], order[start[y][k] + step % cb]], axis=1)
+        found.append(tasks.link.verify_paragraph_pairs(rows, sketches, config))
+    return np.concatenate(found)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_paragraphs_in_common_from_each_steps_held_rows_match_those_of_gathering_every_pair(
+    tmp_path, monkeypatch, seed
+):
+    """Generated documents (shuffled rows, documents of 0 to 30 paragraphs, copies with some rows edited) and
+    document pairs in no order, repeats too: the same row pairs in the same order, from sketches held and from
+    a mapped file, in steps of any size."""
+    rng = np.random.default_rng(seed)
+    n_docs = 40
+    sizes = rng.integers(0, 31, size=n_docs)
+    doc_index = rng.permutation(np.repeat(np.arange(n_docs), sizes))
+    sketches = rng.integers(0, 2**32, size=(len(doc_index), 64), dtype=np.uint32)
+    # Documents 2k + 1 copy document 2k's rows where they have them, a row of three edited on 20 of 64.
+    for d in range(0, n_docs, 2):
+        src, dst = np.flatnonzero(doc_index == d), np.flatnonzero(doc_index == d + 1)
+        m = min(len(src), len(dst))
+        sketches[dst[:m]] = sketches[src[:m]]
+        sketches[dst[:m:3], :20] = rng.integers(0, 2**32, size=(len(dst[:m:3]), 20), dtype=np.uint32)
+    a = rng.integers(0, n_docs, size=60)
+    b = rng.integers(0, n_docs, size=60)
+    a, b = np.r_[a[a != b], np.arange(0, n_docs, 2)], np.r_[b[a != b], np.arange(1, n_docs, 2)]
+    expected = _paragraphs_in_common_pair_by_pair(a, b, doc_index, sketches)
+    assert len(expected) > 50
+    assert np.array_equal(tasks.link.paragraphs_in_common(a, b, doc_index, sketches), expected)
+    path = tmp_path / "sketches.u32"
+    sketches.tofile(path)
+    mapped = np.memmap(path, dtype=np.uint32, mode="r", shape=sketches.shape)
+    small_parts(monkeypatch)
+    for chunk, held_rows in ((1 << 20, 1 << 15), (200, 1 << 15), (1 << 20, 40), (7, 3)):
+        monkeypatch.setattr(tasks.link, "_CHUNK", chunk)
+        monkeypatch.setattr(tasks.link, "_HELD_ROWS", held_rows)
+        for given in (sketches, mapped):
+            found = tasks.link.paragraphs_in_common(a, b, doc_index, given)
+            assert found.dtype == expected.dtype and np.array_equal(found, expected), (chunk, held_rows)
+    empty = np.empty(0, dtype=np.int64)
+    assert tasks.link.paragraphs_in_common(empty, empty, doc_index, sketches).shape == (0, 2)
+
+
+@pytest.mark.parametrize("width", [0, 7, 8, 16, 24, 64, 248, 256, 264])
+def test_agreements_count_the_equal_columns_of_each_row_as_summing_the_comparison_does(width):
+    rng = np.random.default_rng(width)
+    # Few values: rows equal nowhere, everywhere and anywhere between; the last rows wholly equal.
+    x = rng.integers(0, 3, size=(500, width), dtype=np.uint32)
+    y = rng.integers(0, 3, size=(500, width), dtype=np.uint32)
+    y[-20:] = x[-20:]
+    expected = (x == y).sum(axis=1)
+    found = tasks.link.agreements(x, y)
+    assert found.dtype == np.int64 and np.array_equal(found, expected)
+    if width:
+        assert expected.max() == width
+    # Columns picked from wider rows (not contiguous), and no rows at all.
+    assert np.array_equal(tasks.link.agreements(x[:, ::2], y[:, ::2]), (x[:, ::2] == y[:, ::2]).sum(axis=1))
+    assert tasks.link.agreements(x[:0], y[:0]).shape == (0,)
+
+
+def test_document_similarity_from_agreements_is_the_mean_of_equal_columns_to_the_bit():
+    rng = np.random.default_rng(11)
+    documents = rng.integers(0, 4, size=(300, 64), dtype=np.uint32)
+    documents[150:] = documents[:150]  # copies, and copies edited on a few columns
+    documents[150::2, :5] += 1
+    size = rng.integers(1, 400, size=300).astype(np.int64)
+    a, b = rng.integers(0, 300, size=2000), rng.integers(0, 300, size=2000)
+    a, b = np.r_[a, np.arange(150)], np.r_[b, np.arange(150, 300)]
+    containment, jaccard = tasks.link.document_similarity(a, b, documents, size)
+    j = (documents[a] == documents[b]).mean(axis=1)  # what it was before cpu4
+    common = j * (size[a] + size[b]) / (1 + j)
+    assert np.array_equal(jaccard, j) and jaccard.max() == 1.0
+    assert np.array_equal(containment, np.minimum(common / np.maximum(np.minimum(size[a], size[b]), 1), 1.0))
+
+
+def test_verbatim_overlaps_a_part_at_a_time_count_what_document_overlaps_counts_of_all_pairs_at_once(
+    monkeypatch,
+):
+    from tasks.link import document_overlaps, verbatim_overlaps
+
+    rng = np.random.default_rng(29)
+    n_docs = 300
+    doc_index = np.sort(rng.integers(0, n_docs, 6000))
+    # Row pairs of other documents either way round, some rows matched twice in one other document, some
+    # pairs repeated: a paragraph counts once per document pair.
+    pairs = rng.integers(0, len(doc_index), (20000, 2))
+    pairs = pairs[doc_index[pairs[:, 0]] != doc_index[pairs[:, 1]]]
+    pairs = np.concatenate([pairs, pairs[:400], pairs[:300, ::-1]])
+    at_once = document_overlaps(doc_index, pairs, n_docs)
+    assert len(at_once) > 5000 and (at_once.shared > 1).any() and (at_once.weight < 1).any()
+    whole = verbatim_overlaps(doc_index, pairs, n_docs)
+    monkeypatch.setattr(tasks.link, "_PASS", 1500)
+    in_parts = verbatim_overlaps(doc_index, pairs, n_docs)
+    for found in (whole, in_parts):
+        for field in ("a", "b", "weight", "shared"):
+            assert np.array_equal(getattr(found, field), getattr(at_once, field)), field
+    none = verbatim_overlaps(doc_index, pairs[:0], n_docs)
+    assert len(none) == 0 and len(none.shared) == 0

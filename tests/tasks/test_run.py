@@ -1,6 +1,7 @@
 """The run's one rule for what is redone: a shard step whose staged part for the same inputs and the same step
 configuration exists is not run again; a changed file or a changed configuration makes a new key."""
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -183,3 +184,33 @@ def test_worker_processes_collect_cycles_less_often_than_the_run():
     with tasks.run.worker_processes(2):
         assert tasks.run.in_worker(_collection_threshold) == tasks.run.WORKER_GC_THRESHOLD
     assert gc.get_threshold()[0] != tasks.run.WORKER_GC_THRESHOLD
+
+
+def _forkserver_running() -> bool:
+    from multiprocessing import forkserver
+
+    pid = forkserver._forkserver._forkserver_pid
+    return pid is not None and tasks.run._alive(pid)
+
+
+def test_no_forkserver_runs_while_the_run_links_and_the_align_pool_starts_it_again(tmp_path, monkeypatch):
+    """The forkserver the preparing pool started holds what it preloads; linking starts no process, so the
+    run ends it before linking, and the align step's pool (more than one shard) still gets its workers."""
+    if tasks.run.cores() < 2:
+        return  # one core: no pool, no forkserver
+    seen = []
+    real_link = tasks.run.link
+
+    def spy(*args, **kwargs):
+        seen.append(_forkserver_running())
+        return real_link(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.run, "link", spy)
+    inputs = [str(write_corpus(tmp_path / "in")), str(SEEDS)]
+    options = tasks.run.RunOptions(files_per_shard=2, stories_per_shard=1)
+    with tasks.run.worker_processes(2):  # the forkserver is up before the run, as after a pool
+        assert tasks.run.in_worker(os.getpid) != os.getpid()
+    assert _forkserver_running()
+    run(inputs, str(tmp_path / "w"), options)
+    assert seen == [False]
+    assert read_table(tmp_path / "w", "paragraph_fates").num_rows > 0

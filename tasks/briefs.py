@@ -1,0 +1,194 @@
+"""News in brief made of another outlet's lead (issue 12, class 3; link-25).
+
+A paper's brief of a court case is the agency's copy cut to its first paragraphs: 40 to 90 words, the lead
+lightly recast ("today" made "yesterday", a clause dropped), the next paragraph or two kept nearly word for
+word, nothing of its own but "The case was adjourned". Too short for the paragraph and name rules (one or two
+paragraphs, fewer names than the names check asks, a body Jaccard of 0.01-0.03 beside a 500-word copy), it is
+told by its containment: nearly all of the brief's words are found in the copy, in the copy's order, and its
+lead's words in the copy's opening paragraphs.
+
+Two outlets' briefs of one event written apart share names, figures and the words any report of it uses, but
+each in its own order and phrasing: in the real set at most 0.37 of a brief's content words are found in
+order in the other outlet's story (METER's non-derived reports), against 0.47-0.92 for the derived briefs. A
+round-up or digest that carries a post's summary prints it in its middle, not its lead, and in its own words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from difflib import SequenceMatcher
+
+import numpy as np
+
+from tasks.link import LinkConfig, distinct
+
+# Words every report of anything prints: matched in order they say nothing about derivation.
+_FUNCTION_WORDS = frozenset(
+    "a an the of to in on and or but for by with at from as is are was were be been being has had "
+    "have he she it its his her their they them this that these those which who whom what when where said "
+    "says say told would could will shall not no than then also after before into over out up about".split()
+)
+_WORD = re.compile(r"[^\W_]+")
+# A sentence ends at a full stop, question or exclamation mark (a closing quote after it) before a capital.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+(?=[\"'\u201c\u2018]?[A-Z])")
+# Names and numbers looked through at once for the briefs' (8 bytes each, and a mask).
+_NAMES_PART = 1 << 22
+
+
+def content_words(text: str) -> list[str]:
+    """A text's words, lower-cased, function words left out."""
+    return [w for w in _WORD.findall(text.lower()) if w not in _FUNCTION_WORDS]
+
+
+def in_order(short: list[str], long: list[str]) -> float:
+    """The share of `short` found in `long` in the same order (matching blocks of their alignment)."""
+    if not short:
+        return 0.0
+    blocks = SequenceMatcher(None, short, long, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks) / len(short)
+
+
+def is_brief_of(brief: list[str], source: list[str], config: LinkConfig) -> bool:
+    """Whether a brief (its paragraphs' texts) is made of a source's text: `min_brief_coverage` of its
+    content words in the source's order, `min_brief_drawn` of them in sentences each with
+    `min_brief_sentence` of theirs in the source's order, and `min_brief_lead` of its first paragraph's in
+    the source's first `brief_lead` paragraphs (a brief opens on the source's lead; a digest's summary of a
+    story stands in its middle)."""
+    min_coverage, min_lead, lead = config.min_brief_coverage, config.min_brief_lead, config.brief_lead
+    min_sentence, min_drawn = config.min_brief_sentence, config.min_brief_drawn
+    words = content_words(" ".join(brief))
+    every = content_words(" ".join(source))
+    if in_order(words, every) < min_coverage:
+        return False
+    # Made of the source through its text, not one passage: most of its words in sentences each drawn from
+    # it (a story opening on a passage another prints, its own sentences after, shares a passage only).
+    sentences = [content_words(x) for p in brief for x in _SENTENCE_END.split(p)]
+    drawn = sum(len(x) for x in sentences if in_order(x, every) >= min_sentence)
+    if drawn < min_drawn * len(words):
+        return False
+    return in_order(content_words(brief[0]), content_words(" ".join(source[:lead]))) >= min_lead
+
+
+def brief_candidates(
+    names_hashes: np.ndarray,
+    names_starts: np.ndarray,
+    short: np.ndarray,
+    day: np.ndarray,
+    outlet: np.ndarray,
+    min_names: int,
+    max_documents: int,
+    days: int,
+) -> np.ndarray:
+    """(brief, source) document pairs to test: a short document and a document of another known outlet, both
+    dated, at most `days` apart, sharing `min_names` of the brief's rare names and numbers (printed in at
+    most `max_documents` documents). names_hashes / names_starts: every document's names (stories.Names);
+    short: per document, whether it is short enough to be a brief."""
+    briefs = np.flatnonzero(short)
+    if len(briefs) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    sizes = np.diff(names_starts)[briefs]
+    at = np.repeat(names_starts[briefs] - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(sizes.sum())
+    wanted = distinct(names_hashes[at])
+    if len(wanted) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    # Only the documents of the briefs' days count, and a name is rare among them: a brief's source is printed
+    # within `days` of it, and how often other days' stories print a name (a number, a country) says nothing
+    # of that day's (the same brief and story inside a corpus of other years find each other as alone).
+    near = np.zeros(len(short), dtype=bool)
+    brief_days = distinct(day[briefs][day[briefs] >= 0])
+    for offset in range(-days, days + 1):
+        near |= np.isin(day, brief_days + offset)
+    near &= day >= 0
+    # The corpus's names are read a part at a time, twice: the documents printing each of the briefs' names
+    # counted, then where the rare ones are printed kept (at most `max_documents` documents each), so what is
+    # held is bounded by the briefs' rare names, not by how often a common name is printed.
+    # Each (name, document) once, as one int64 key: the name's rank among the briefs' names, the document.
+    n_docs = np.int64(len(names_starts) - 1)
+    printed = np.zeros(len(wanted), dtype=np.int64)
+    for hit, owner in _where_printed(names_hashes, names_starts, wanted, near):
+        places = distinct(np.searchsorted(wanted, names_hashes[hit]) * n_docs + owner)
+        printed += np.bincount(places // n_docs, minlength=len(wanted))
+    rare = wanted[printed <= max_documents]
+    found = [np.empty(0, dtype=np.int64)]
+    for hit, owner in _where_printed(names_hashes, names_starts, rare, near):
+        found.append(np.searchsorted(rare, names_hashes[hit]) * n_docs + owner)
+    places = distinct(np.concatenate(found))
+    by_name: dict[int, list[int]] = defaultdict(list)
+    for name, d in zip((places // n_docs).tolist(), (places % n_docs).tolist(), strict=True):
+        by_name[name].append(d)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for docs in by_name.values():
+        for b in (d for d in docs if short[d]):
+            for s in docs:
+                if s != b and outlet[b] >= 0 and outlet[s] >= 0 and outlet[s] != outlet[b]:
+                    shared[(b, s)] += 1
+    dated = day >= 0
+    out = [
+        (b, s)
+        for (b, s), n in shared.items()
+        if n >= min_names and dated[b] and dated[s] and abs(int(day[b]) - int(day[s])) <= days
+    ]
+    return np.array(sorted(out), dtype=np.int64).reshape(-1, 2)
+
+
+def _where_printed(names_hashes: np.ndarray, names_starts: np.ndarray, wanted: np.ndarray, near: np.ndarray):
+    """Per part of the corpus's names: the places of those in `wanted` (sorted) in the documents `near` (a
+    mask), and their documents."""
+    for lo in range(0, len(names_hashes), _NAMES_PART):
+        hit = lo + np.flatnonzero(np.isin(names_hashes[lo : lo + _NAMES_PART], wanted))
+        owner = np.searchsorted(names_starts, hit, side="right") - 1
+        keep = near[owner]
+        yield hit[keep], owner[keep]
+
+
+def brief_pairs(
+    names_hashes: np.ndarray,
+    names_starts: np.ndarray,
+    body: np.ndarray,
+    doc_index: np.ndarray,
+    para_idx: np.ndarray,
+    n_words: np.ndarray,
+    day: np.ndarray,
+    outlet: np.ndarray,
+    texts: Callable[[np.ndarray], list[str]] | None,
+    config: LinkConfig,
+) -> np.ndarray:
+    """(source, brief) document pairs linked as a brief made of another outlet's story: the brief's body of
+    `min_brief_words` to `max_brief_words` words, the source's longer, the two of other outlets dated at most
+    `brief_days` apart, sharing `min_brief_names` rare names and numbers, and the brief's text made of the
+    source's (is_brief_of). body: the rows read (ascending); doc_index, para_idx, n_words: per paragraph
+    row; day, outlet: per document (stories._page_days; -1 unknown outlet); texts:
+    the `text` of rows asked for (WideColumns.texts), None when there is none to read."""
+    empty = np.empty((0, 2), dtype=np.int64)
+    n_docs = len(names_starts) - 1
+    if texts is None or config.max_brief_words <= 0:
+        return empty
+    words = np.bincount(doc_index[body], weights=n_words[body], minlength=n_docs)
+    short = (words >= config.min_brief_words) & (words <= config.max_brief_words)
+    if not short.any():
+        return empty
+    candidates = brief_candidates(
+        names_hashes,
+        names_starts,
+        short,
+        day,
+        outlet,
+        config.min_brief_names,
+        config.max_name_documents,
+        config.brief_days,
+    )
+    candidates = candidates[words[candidates[:, 1]] > words[candidates[:, 0]]]
+    if len(candidates) == 0:
+        return empty
+    wanted = np.flatnonzero(np.isin(doc_index[body], np.unique(candidates)))
+    # Each document's paragraphs in reading order (`para_idx`): the stored rows of a document come in runs,
+    # not always in that order.
+    read: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    rows = body[wanted]
+    for d, k, text in zip(doc_index[rows].tolist(), para_idx[rows].tolist(), texts(rows), strict=True):
+        read[d].append((k, text))
+    paragraphs = {d: [text for _, text in sorted(found)] for d, found in read.items()}
+    kept = [(s, b) for b, s in candidates.tolist() if is_brief_of(paragraphs[b], paragraphs[s], config)]
+    return np.array(kept, dtype=np.int64).reshape(-1, 2)
