@@ -54,7 +54,9 @@ import numpy as np
 # link-25: a short document of another outlet made of a story's lead, dated within a day, links to it (news in
 # brief: tasks.briefs); a document whose title carries a wire's correction mark links to its outlet's story
 # of that day that prints its lead and another of its paragraphs verbatim (tasks.corrections).
-LINK_VERSION = "link-25"
+# link-26: copies of one dispatch the narrative check misses (OCR'd pages: broken and misread words spoil its
+# phrases) link when the shorter's narrative letters are inside runs the other prints (tasks/ocr_copies.py).
+LINK_VERSION = "link-26"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -217,6 +219,14 @@ class LinkConfig:
     # paragraphs; a rewrite keeps the reporter's phrasing here and there through the text.
     min_narrative_paragraphs: int = 3
     min_narrative_containment: float = 0.3
+    # A pair those leave unlinked links when `min_copy_share` of the shorter narrative's letters (spaces,
+    # hyphens and punctuation dropped; at least `min_copy_letters`) lie in runs of `copy_run` letters (about
+    # five words) the other also prints (link-26, tasks/ocr_copies.py): OCR'd copies of one dispatch, each
+    # cut and misread its own way, covered 0.2-0.8 on real-dev-ocr, its hard negatives 0.00-0.02.
+    min_copy_share: float = 0.5
+    min_copy_letters: int = 500
+    copy_run: int = 25
+    max_copy_word_ratio: float = 0.95
     # Two rewrite candidates of one outlet whose leads each name someone the other never names are two
     # stories (link-23, tasks/stories.py `other_subjects`): the lead is a document's first paragraph of this
     # many words or more, so that a byline or a dateline on its own line is not read as one.

@@ -63,6 +63,7 @@ from tasks.link import (
     sketch_blocks,
 )
 from tasks.link_state import TitleReadings
+from tasks.ocr_copies import copies_check, letters_reader
 from tasks.outlet_repeats import KeptRepeats, outlet_repeats
 from tasks.relink import BodyReading, crowded_keys, relinked_documents
 from tasks.warehouse import SCHEMAS
@@ -524,6 +525,7 @@ def _find_stories(
             config,
             subject_reader(wide, lead_rows, at[doc_index[lead_rows]], config),
             write_through=write_through_check(page_days[linked], doc_outlet[linked], config),
+            copies=_copies(wide, body, body_owner, body_fp, config),
         ),
         rewrite_candidates=name_candidate_pairs(rare or names, config, scratch),
         scratch=scratch,
@@ -840,6 +842,7 @@ def narrative_check(
     config: LinkConfig = LinkConfig(),  # noqa: B008
     subjects: Callable[[np.ndarray], dict[int, tuple[set, set]]] | None = None,
     write_through: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
+    copies: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ):
     """rewrite_check for link_corpus: names_check (with short rewrites' thin links), and a full link for a
     pair of two outlets that fails it whose smaller body is `min_narrative_containment` in the other
@@ -863,7 +866,10 @@ def narrative_check(
     (narrative_reader), read only for the pairs this rule tests; outlet: per document, its outlet's number
     (-1: unknown); subjects: per document asked for, (its lead's names, every name it prints)
     (subject_reader); write_through: for pairs (a, b, contained), the chain of narrative paragraphs
-    each needs instead when both are one outlet's (write_through_check), 0 for none."""
+    each needs instead when both are one outlet's (write_through_check), 0 for none; copies: for the pairs
+    of two outlets the chain leaves unlinked, whether they print the same sentences read as letters
+    (tasks/ocr_copies.py, link-26: OCR'd copies of one dispatch, whose misread and broken words spoil the
+    phrases)."""
     named = names_check(names, config, cut=True)
 
     def check(
@@ -899,9 +905,20 @@ def narrative_check(
                 )
                 if kept >= need[k]:
                     out[k] = 1.0
+            if copies is not None:  # a part at a time too: its documents' text is read again, as letters
+                left = test[part][(out[test[part]] < 1) & apart[test[part]]]
+                out[left[copies(a[left], b[left])]] = 1.0
         return out
 
     return check
+
+
+def _copies(
+    wide: WideColumns, rows: np.ndarray, owner: np.ndarray, fingerprint: np.ndarray, config: LinkConfig
+):
+    """narrative_check's copies rule (tasks/ocr_copies.py) over the body rows' text, None with no text."""
+    read = letters_reader(wide, rows, owner, fingerprint)
+    return None if read is None else copies_check(read, config)
 
 
 def write_through_check(day: np.ndarray, outlet: np.ndarray, config: LinkConfig = LinkConfig()):  # noqa: B008

@@ -1,0 +1,108 @@
+"""link-26: OCR'd copies of one dispatch, each cut and misread its own way, link by the letters their
+narratives share; an independent report of the event, sharing its names and a quote, does not."""
+
+import numpy as np
+
+from tasks.evidence import names_and_numbers, narrative_shingles
+from tasks.link import LinkConfig
+from tasks.ocr_copies import copied_share, copies_check, narrative_letters, spaced
+from tasks.stories import Names, narrative_check, narrative_paragraphs
+
+QUOTE = '"We will hold the pass until the relief column comes up," Colonel Harwell said.'
+# An authored wire dispatch of 1916, as the desk sent it.
+DISPATCH = [
+    "MARFIN, Tex., May 3. Two troops of the Ninth cavalry under Colonel Harwell left the railhead at "
+    "daybreak today for the ford below Boquillas, where raiders crossed the river on Sunday night and "
+    "burned the store of a rancher named Deemer.",
+    QUOTE,
+    "The troopers carried rations for ten days and were followed by a train of twelve wagons loaded with "
+    "forage, ammunition and the field telegraph outfit which the signal corps sent down from El Paso last "
+    "week.",
+    "Officers at the post said the ford is the only place for forty miles where a mounted party can cross "
+    "the river at this season, and that the raiders are believed to have gone south into the hills.",
+    "A company of infantry will follow by motor truck as far as the road allows, and the engineers have "
+    "been ordered to repair the bridge over Calamity creek before the end of the week.",
+]
+# A paper's copy cut to its first paragraphs, as its OCR read the page: words broken at line ends, letters
+# misread.
+COPY_A = [
+    "MARFIN, Tex., May 3. Two troops of the Ninth cav alry under Colonel Harwell left the rail head at "
+    "daybreak today for the ford below Boqulllas, where raiders crossed the river on Sunday night and "
+    "burned tbe store of a rancher named Deemer.",
+    QUOTE,
+    "The troop ers carried ratlons for ten days and wero fol lowed by a traln of twelve wag ons loaded with "
+    "forage, ammunltion and tho field tele graph outfit whlch the signal corps sont down from El Paso last "
+    "week.",
+    "Officers at tho post said the ford is tbe only place for for ty miles where a mount ed par ty can cross "
+    "tho river at this season, and that the raiders are believed to havo gone south into the hllls.",
+]
+# Another paper's copy under a lead of its own, its end cut, misread elsewhere.
+COPY_B = [
+    "Cavalry is on the move again along the Big Bend, the second time this spring.",
+    "Two troops of the Ninth cavalry under Col onel Harwell left the railhead at day break today for the "
+    "ford below Boquillas, where raid ers crossed the river on Sunday night and burned the store of a "
+    "ranch er named Deemor.",
+    "The troopers carried rations for ten days and were followed by a train of twelve wagons loaded with "
+    "for age, ammunltion and the field telegraph outfit which the signal corps sent down from El Paso.",
+    "Officers at the post said the ford is the only place for forty miles where a mounted party can cross "
+    "the river at this season, and that the raid ers are believed to have gone south into the hills.",
+]
+# Another service's report of the same event: the same names, places and quote, its own sentences.
+REPORT = [
+    "MARFIN, Tex., May 3. Colonel Harwell of the Ninth cavalry is riding for the Boquillas ford with two "
+    "troops, his orders being to find the band that fired Deemer's store on Sunday night.",
+    QUOTE,
+    "Ten days' rations went with the column, and wagons from El Paso carry the signal corps' field "
+    "telegraph, so that the post may hear from the troopers each evening.",
+    "The raiders, by all accounts, have made for the hills to the south, and ranchers along the river are "
+    "keeping their stock close to the houses until the soldiers arrive.",
+    "Infantry is to come up by truck, and the engineers will mend the Calamity creek bridge this week.",
+]
+TEXTS = [COPY_A, COPY_B, REPORT]
+
+
+def _check(copies: bool):
+    names = Names.from_lists([names_and_numbers(" ".join(t)) for t in TEXTS])
+
+    def narrative(docs: np.ndarray) -> dict[int, list]:
+        return {d: [(hash(p), narrative_shingles([p])) for p in TEXTS[d]] for d in docs.tolist()}
+
+    def letters(docs: np.ndarray) -> dict[int, list]:
+        return {d: [(hash(p), spaced(p)) for p in TEXTS[d]] for d in docs.tolist()}
+
+    rule = copies_check(letters, LinkConfig()) if copies else None
+    check = narrative_check(names, narrative, np.array([0, 1, 2]), copies=rule)
+    a, b = np.array([0, 0, 1]), np.array([1, 2, 2])
+    return check(a, b, np.zeros(3, dtype=bool), np.full(3, 0.5)).tolist()
+
+
+def test_ocr_copies_of_one_dispatch_link_where_the_narrative_check_does_not():
+    # Without the rule, the misread and broken words leave the copies too few shared phrases.
+    shingles = [[narrative_shingles([p]) for p in t] for t in (COPY_A, COPY_B)]
+    assert narrative_paragraphs(*shingles) < LinkConfig().min_narrative_paragraphs
+    assert _check(copies=False) == [0, 0, 0]
+    # With it the two copies link; the independent report of the event links to neither.
+    assert _check(copies=True) == [1, 0, 0]
+
+
+def test_letters_mend_broken_words_and_leave_quotes_out():
+    assert narrative_letters("the field tele graph out- fit") == narrative_letters(
+        "the field telegraph outfit"
+    )
+    assert narrative_letters(QUOTE) == ""  # the quote and its attribution: what independent reports share
+    # A misread letter spoils only the runs across it.
+    whole = narrative_letters(DISPATCH[2])
+    misread = whole.replace("wagons", "wagous")
+    assert 0.5 < copied_share(whole, misread, LinkConfig().copy_run) < 1.0
+    assert copied_share(whole, narrative_letters(REPORT[2]), LinkConfig().copy_run) < 0.2
+
+
+def test_clean_texts_sharing_sentences_word_for_word_are_left_to_the_narrative_check():
+    # Two clean texts (no broken word) sharing their sentences: the letters and the words agree, so the rule
+    # adds nothing to the narrative check, which judges such pairs by its own chain.
+    texts = [DISPATCH, DISPATCH[:1] + DISPATCH[2:4]]
+
+    def letters(docs: np.ndarray) -> dict[int, list]:
+        return {d: [(hash(p) + d, spaced(p)) for p in texts[d]] for d in docs.tolist()}
+
+    assert copies_check(letters, LinkConfig())(np.array([0]), np.array([1])).tolist() == [False]
