@@ -133,13 +133,13 @@ def narrative_shingles(paragraphs: list[str]) -> list[tuple[str, ...] | None]:
     again)."""
     out: list[tuple[str, ...] | None] = []
     for text in paragraphs:
-        for words in _narrative_runs(text):
+        for words in narrative_runs(text):
             out.extend(_shingles(words))
         out.append(None)
     return out
 
 
-def _narrative_runs(text: str) -> list[list[str]]:
+def narrative_runs(text: str) -> list[list[str]]:
     """One paragraph's runs of narrative words (lower-cased), as narrative_shingles shingles them: the words
     outside quotes, but for those beside a quote that are its attribution."""
     segments: list[tuple[list[str], bool]] = [([], False)]  # words outside quotes; beside a quote?
@@ -172,7 +172,7 @@ def narrative_keys(paragraphs: list[str]) -> list[np.ndarray]:
     words: list[str] = []
     lengths, owner = [], []
     for k, text in enumerate(paragraphs):
-        for run in _narrative_runs(text):
+        for run in narrative_runs(text):
             words.extend(run)
             lengths.append(len(run))
             owner.append(k)

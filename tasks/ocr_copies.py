@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from tasks.evidence import _narrative_runs
+from tasks.evidence import narrative_runs
 
 _NOT_LETTER = re.compile(r"[^a-z]+")
 
@@ -30,7 +30,7 @@ def narrative_letters(text: str) -> str:
 
 def spaced(text: str) -> str:
     """narrative_letters with one space between words (a word of no letter dropped)."""
-    runs = (_NOT_LETTER.sub("", w) for words in _narrative_runs(text) for w in words)
+    runs = (_NOT_LETTER.sub("", w) for words in narrative_runs(text) for w in words)
     return " ".join(w for w in runs if w)
 
 
