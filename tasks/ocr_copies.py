@@ -40,12 +40,12 @@ def copied_share(a: str, b: str, run: int) -> float:
     if len(short) < run:
         return 0.0
     held = {long[i : i + run] for i in range(len(long) - run + 1)}
-    covered = np.zeros(len(short) + 1, dtype=np.int64)
-    for i in range(len(short) - run + 1):
-        if short[i : i + run] in held:
-            covered[i] += 1
-            covered[i + run] -= 1
-    return float(np.count_nonzero(np.cumsum(covered)[:-1])) / len(short)
+    starts = len(short) - run + 1
+    hits = np.fromiter((short[i : i + run] in held for i in range(starts)), dtype=np.int64, count=starts)
+    # A letter is covered when a run starting at most `run - 1` letters before it is held: the running sum
+    # of the hits over a window of `run` starts.
+    covered = np.convolve(hits, np.ones(run, dtype=np.int64))
+    return float(np.count_nonzero(covered)) / len(short)
 
 
 def letters_reader(wide, rows: np.ndarray, owner: np.ndarray, fingerprint: np.ndarray):
@@ -83,14 +83,17 @@ def copies_check(read: Callable[[np.ndarray], dict[int, list]], config) -> Calla
             verbatim = {f for f, _ in got[x]} & {f for f, _ in got[y]}
             lx = "".join(t.replace(" ", "") for f, t in got[x] if f not in verbatim)
             ly = "".join(t.replace(" ", "") for f, t in got[y] if f not in verbatim)
-            if min(len(lx), len(ly)) >= config.min_copy_letters:
-                share = copied_share(lx, ly, config.copy_run)
-                # Only where word boundaries disagree (broken words): two clean texts sharing sentences
-                # share them word for word too, and the narrative check has judged them.
-                sx = " ".join(spaced(t) for f, t in got[x] if f not in verbatim)
-                sy = " ".join(spaced(t) for f, t in got[y] if f not in verbatim)
-                words = copied_share(sx, sy, config.copy_run + 5)
-                out[k] = share >= config.min_copy_share and words <= config.max_copy_word_ratio * share
+            if min(len(lx), len(ly)) < config.min_copy_letters:
+                continue
+            share = copied_share(lx, ly, config.copy_run)
+            if share < config.min_copy_share:
+                continue
+            # Only where word boundaries disagree (broken words): two clean texts sharing sentences share
+            # them word for word too, and the narrative check has judged them. (The texts read are spaced
+            # already: letters_reader keeps each paragraph's words as `spaced` gives them.)
+            sx = " ".join(t for f, t in got[x] if f not in verbatim)
+            sy = " ".join(t for f, t in got[y] if f not in verbatim)
+            out[k] = copied_share(sx, sy, config.copy_run + 5) <= config.max_copy_word_ratio * share
         return out
 
     return check

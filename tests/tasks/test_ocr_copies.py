@@ -1,6 +1,8 @@
 """link-26: OCR'd copies of one dispatch, each cut and misread its own way, link by the letters their
 narratives share; an independent report of the event, sharing its names and a quote, does not."""
 
+import random
+
 import numpy as np
 
 from tasks.evidence import names_and_numbers, narrative_shingles
@@ -106,3 +108,26 @@ def test_clean_texts_sharing_sentences_word_for_word_are_left_to_the_narrative_c
         return {d: [(hash(p) + d, spaced(p)) for p in texts[d]] for d in docs.tolist()}
 
     assert copies_check(letters, LinkConfig())(np.array([0]), np.array([1])).tolist() == [False]
+
+
+def test_copied_share_counts_the_letters_a_plain_reading_of_every_run_counts():
+    # The share as first written: each run of the shorter string looked up, its letters marked one by one.
+    def plain(a: str, b: str, run: int) -> float:
+        short, long = (a, b) if len(a) <= len(b) else (b, a)
+        if len(short) < run:
+            return 0.0
+        held = {long[i : i + run] for i in range(len(long) - run + 1)}
+        covered = [False] * len(short)
+        for i in range(len(short) - run + 1):
+            if short[i : i + run] in held:
+                covered[i : i + run] = [True] * run
+        return sum(covered) / len(short)
+
+    rng = random.Random(5)
+    for _ in range(400):
+        base = "".join(rng.choice("abc ") for _ in range(rng.randint(0, 200)))
+        a = "".join(c if rng.random() > 0.05 else rng.choice("abcd") for c in base[rng.randint(0, 40) :])
+        b = "".join(rng.choice("abc") for _ in range(rng.randint(0, 30))) + base
+        for run in (1, 4, 25):
+            assert copied_share(a, b, run) == plain(a, b, run)
+    assert copied_share("abcdef", "xxabcdxx", 4) == 4 / 6
