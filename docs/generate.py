@@ -220,6 +220,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "memory.md",
         "hand-written: bench.link_peak on the 200k run's 400 prepared shards at a23c953, quoted",
     ),
+    "scale-rss-50k-cfcbeb7.json": (
+        "memory.md",
+        "hand-written: reprint run at 50k at cfcbeb7 (bench.scale_run sizes), beside run_bench's 50k, quoted",
+    ),
     "scale-rss-200k-d687724.json": (
         "memory.md",
         "hand-written: reprint run at 10k and 200k, merged code of the 15th session (bench.scale_run sizes)",
