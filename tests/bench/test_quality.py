@@ -854,16 +854,25 @@ def test_a_dev_part_is_scored_apart_and_never_withheld(tmp_path, heldout, other)
     assert not {"a1.md", "a2.md"} & label_part(labels, documents, heldout=False)[1]
 
 
-def test_eighth_blind_part_is_scored_apart_and_withheld_with_the_others(tmp_path):
-    # heldout = "blind8": Press Association copy and the papers' stories derived from it or written apart
-    # (real-blind8), withheld beside the fifth to seventh parts; its open twin dev-meter is shown in full.
+@pytest.mark.parametrize(
+    "blind, dev",
+    [
+        # Press Association copy and the papers' stories derived from it or written apart; its open twin
+        # dev-meter is shown in full.
+        ("blind8", "dev-meter"),
+        # Wire stories cut out of OCR'd newspaper pages of 1916; its open twin dev-ocr is shown in full.
+        ("blind9", "dev-ocr"),
+    ],
+)
+def test_a_later_blind_part_is_scored_apart_and_withheld_with_the_others(tmp_path, blind, dev):
     corpus, labels = _tiny_real_set(tmp_path)
-    labels["family"][0]["heldout"] = "blind8"  # a1.md and a2.md
-    labels["hard_negative"][0]["heldout"] = "dev-meter"  # b.md and c.md
+    labels["family"][0]["heldout"] = blind  # a1.md and a2.md
+    labels["hard_negative"][0]["heldout"] = dev  # b.md and c.md
     documents = real_documents(corpus)
-    assert ("real-blind8", "blind8") in PARTS and set(WITHHELD) >= {"blind5", "blind6", "blind7", "blind8"}
-    blind8, blind8_docs = label_part(labels, documents, heldout="blind8")
-    assert blind8_docs == {"a1.md", "a2.md"} and withheld_documents(labels, documents) == blind8_docs
+    assert (f"real-{blind}", blind) in PARTS
+    assert set(WITHHELD) == {"blind5", "blind6", "blind7", "blind8", "blind9"}
+    part_labels, part_docs = label_part(labels, documents, heldout=blind)
+    assert part_docs == {"a1.md", "a2.md"} and withheld_documents(labels, documents) == part_docs
     out = Warehouse(
         story={"a1.md": "s1", "a2.md": "s2", "b.md": "s3", "c.md": "s3"},  # the family split, the pair linked
         version={"a1.md": 0, "a2.md": 0, "b.md": 0, "c.md": 1},
@@ -872,39 +881,13 @@ def test_eighth_blind_part_is_scored_apart_and_withheld_with_the_others(tmp_path
         rejects=[],
     )
     families = {f["name"]: f["docs"] for f in labels["family"]}
-    part = score_real(corpus, blind8, restricted(out, blind8_docs), blind8_docs)
-    shown = withhold(part, blind8_docs, families)
+    part = score_real(corpus, part_labels, restricted(out, part_docs), part_docs)
+    shown = withhold(part, part_docs, families)
     # Its figures are shown; which family split and which paragraph was missed are not.
     assert shown["families_whole"] == part["families_whole"] == 0 and shown["families"] == {}
     assert shown["boilerplate_missed"] == [] and shown["withheld"]["boilerplate_missed"] == 1
-    dev, dev_docs = label_part(labels, documents, heldout="dev-meter")
-    open_part = withhold(score_real(corpus, dev, restricted(out, dev_docs), dev_docs), blind8_docs, families)
-    assert open_part["hard_negatives_linked"] == [["b.md", "c.md"]]
-
-
-def test_ninth_blind_part_is_scored_apart_and_withheld_with_the_others(tmp_path):
-    # heldout = "blind9": wire stories cut out of OCR'd newspaper pages (real-blind9), withheld beside the
-    # fifth to eighth parts; its open twin dev-ocr is shown in full.
-    corpus, labels = _tiny_real_set(tmp_path)
-    labels["family"][0]["heldout"] = "blind9"  # a1.md and a2.md
-    labels["hard_negative"][0]["heldout"] = "dev-ocr"  # b.md and c.md
-    documents = real_documents(corpus)
-    assert ("real-blind9", "blind9") in PARTS
-    assert set(WITHHELD) == {"blind5", "blind6", "blind7", "blind8", "blind9"}
-    blind9, blind9_docs = label_part(labels, documents, heldout="blind9")
-    assert blind9_docs == {"a1.md", "a2.md"} and withheld_documents(labels, documents) == blind9_docs
-    out = Warehouse(
-        story={"a1.md": "s1", "a2.md": "s2", "b.md": "s3", "c.md": "s3"},  # the family split, the pair linked
-        version={"a1.md": 0, "a2.md": 0, "b.md": 0, "c.md": 1},
-        paragraphs=[("a2.md", 0, "About Us: a company.", False)],
-        fates={},
-        rejects=[],
+    dev_labels, dev_docs = label_part(labels, documents, heldout=dev)
+    open_part = withhold(
+        score_real(corpus, dev_labels, restricted(out, dev_docs), dev_docs), part_docs, families
     )
-    families = {f["name"]: f["docs"] for f in labels["family"]}
-    part = score_real(corpus, blind9, restricted(out, blind9_docs), blind9_docs)
-    shown = withhold(part, blind9_docs, families)
-    assert shown["families_whole"] == part["families_whole"] == 0 and shown["families"] == {}
-    assert shown["boilerplate_missed"] == [] and shown["withheld"]["boilerplate_missed"] == 1
-    dev, dev_docs = label_part(labels, documents, heldout="dev-ocr")
-    open_part = withhold(score_real(corpus, dev, restricted(out, dev_docs), dev_docs), blind9_docs, families)
     assert open_part["hard_negatives_linked"] == [["b.md", "c.md"]]
