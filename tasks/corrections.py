@@ -50,11 +50,20 @@ def correction_pairs(
     marked = [d for d, t in enumerate(titles) if outlet[d] >= 0 and day[d] >= 0 and is_correction(t)]
     if not marked:
         return empty
-    owner = doc_index[body]
+    owner, printed = doc_index[body], fingerprint[body]
+    # The rows grouped by document once (a stable sort keeps each document's rows ascending), so a document's
+    # rows are a slice, not a pass over the corpus's rows for every marked document and every one it meets.
+    order = np.argsort(owner, kind="stable")
+    grouped = owner[order]
+
+    def rows_of(d: int) -> np.ndarray:
+        lo, hi = np.searchsorted(grouped, [d, d + 1])
+        return body[order[lo:hi]]
+
     # Each marked document's paragraphs in reading order (`para_idx`): its lead is the first.
     texts: dict[int, list[int]] = {}
     for d in marked:
-        rows = body[owner == d]
+        rows = rows_of(d)
         texts[d] = fingerprint[rows[np.argsort(para_idx[rows], kind="stable")]].tolist()
     pairs = []
     for d in marked:
@@ -62,12 +71,12 @@ def correction_pairs(
             continue
         lead, own = texts[d][0], set(texts[d])
         # The outlet's documents printing the lead verbatim, then their shared paragraphs counted.
-        near = np.flatnonzero((fingerprint[body] == lead) & (owner != d))
+        near = np.flatnonzero((printed == lead) & (owner != d))
         for e in np.unique(owner[near]).tolist():
             dated = day[e] >= 0 and abs(int(day[e]) - int(day[d])) <= config.correction_days
             if outlet[e] != outlet[d] or not dated:
                 continue
-            shared = own & set(fingerprint[body[owner == e]].tolist())
+            shared = own & set(fingerprint[rows_of(e)].tolist())
             if len(shared) >= config.min_shared:
                 pairs.append((e, d))
     return np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
