@@ -149,6 +149,59 @@ def test_a_page_whose_text_is_most_of_its_words_keeps_its_lines_with_links():
     assert chrome_by_features(_kept(), _blocks(_page(menu="")), ShallowRules(max_kept_share=1.01)) != []
 
 
+def _inside_story(before_second: str = "", before_third: str = "", after_third: str = "") -> str:
+    """_page with markup set inside the story's element, around its second and third paragraphs."""
+    return (
+        _page()
+        .replace(f"<p>{STORY[1]}</p>", f"{before_second}<p>{STORY[1]}</p>")
+        .replace(f"<p>{STORY[2]}</p>", f"{before_third}<p>{STORY[2]}</p>{after_third}")
+    )
+
+
+def _kept_inside(before_second: list[str] = (), before_third: list[str] = (), after_third: list[str] = ()):
+    """_kept with the lines an extractor keeps of _inside_story's markup."""
+    lines = _kept()
+    story = [STORY[0], lines[1], *before_second, STORY[1], *before_third, STORY[2], *after_third]
+    return [*story, *lines[4:]]
+
+
+def test_a_boxs_bold_lead_in_with_a_link_inside_the_story_is_chrome_and_a_bold_subheading_is_not():
+    # Inside the story's element, between two of its paragraphs (where html-12's short lines are the
+    # story's): a box's lead-in in bold with its link; the story's own bold subheading links nowhere.
+    lead_in = "Next story: Mayor opens the new bridge"
+    html = _inside_story(
+        before_second="<p><b>Repairs and costs</b></p>",
+        before_third='<p><b>Next story:</b> <a href="/t/5">Mayor opens the new bridge</a></p>',
+    )
+    lines = _kept_inside(before_second=["Repairs and costs"], before_third=[lead_in])
+    chrome = chrome_by_features(lines, _blocks(html))
+    assert lead_in in chrome
+    assert "Repairs and costs" not in chrome
+    # The decision alone names it: without it nothing else would, nor with a bound of fewer words.
+    assert lead_in not in chrome_by_features(lines, _blocks(html), ShallowRules(lead_in_words=0))
+    assert lead_in not in chrome_by_features(lines, _blocks(html), ShallowRules(lead_in_words=5))
+    # The same line in plain type is a story's pointer between its paragraphs (html-12 keeps it).
+    plain = html.replace("<b>Next story:</b>", "Next story:")
+    assert lead_in not in chrome_by_features(lines, _blocks(plain))
+
+
+def test_a_line_set_off_after_links_is_chrome_and_a_list_after_the_storys_prose_is_not():
+    # Inside the story's element: a box of one link with its label set off in parentheses under it; after
+    # the story's prose (no links), the story's own list, which the extractor writes with a dash.
+    html = _inside_story(
+        before_third='<ul><li><a href="/maps/ferry">Ferry crossing map</a></li></ul><p>(Map, Timetable)</p>',
+        after_third="<ul><li>Crossings every forty minutes</li></ul>",
+    )
+    story_list = "- Crossings every forty minutes"
+    lines = _kept_inside(before_third=["- Ferry crossing map", "(Map, Timetable)"], after_third=[story_list])
+    chrome = chrome_by_features(lines, _blocks(html))
+    assert "(Map, Timetable)" in chrome
+    assert story_list not in chrome
+    assert "(Map, Timetable)" not in chrome_by_features(lines, _blocks(html), ShallowRules(set_off_words=0))
+    # A longer line so set off is a paragraph of the story's.
+    assert "(Map, Timetable)" not in chrome_by_features(lines, _blocks(html), ShallowRules(set_off_words=1))
+
+
 # A story of six paragraphs, then a reader's comment and a promotion's blurb after the story's element
 # closes: prose with no links, signed in no form a rule knows, as a site nobody read prints them.
 LONG_STORY = [
