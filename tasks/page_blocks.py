@@ -60,8 +60,6 @@ HIDDEN = frozenset({"script", "style", "noscript", "head", "title"})
 _TOKEN = re.compile(r"\S+")
 _WHITE = re.compile(r"\s+")
 _LIST_MARK = re.compile(r"^[-\u2022]\s+")
-# Bold type, as pages of 2008 and now set it.
-_BOLD = frozenset({"b", "strong"})
 # What sets a line off as a box's label, entry or credit: a bullet, a dash, a parenthesis.
 _SET_OFF = tuple("-\u2022\u00b7(|[\u00bb>")
 # The paper's text density wraps a block's text at 80 characters a line.
@@ -88,11 +86,8 @@ class ShallowRules:
       opening a story stand next to the site's menus).
     Neither on a page whose kept text is `max_kept_share` of its words or more, nor for a short line with
     links standing between two blocks of prose (`prose_words` words or more, no links): chrome_by_features.
-    Two more (html-16), judged by folds of the dev half's sites (bench.l3s_gn1 --folds 5), for chrome that
+    One more (html-16), judged by folds of the dev half's sites (bench.l3s_gn1 --folds 5), for chrome that
     stands inside the story's element, where a site's words are all a reader has to go on:
-    - a box's lead-in: at most `lead_in_words` words, opening in bold type, holding a link ("Next story:
-      <headline>", "E-mail comments to <address>", "Subscribe to the Sport RSS feed"); a story's bold lines
-      are its subheadings and datelines, which link nowhere;
     - a line set off after links: at most `set_off_words` words opening with a bullet, a dash or a
       parenthesis, right after a block with links ("(Map, News)", "- Poll", "(CBS)", "(c) Indo-Asian News
       Service"): a box's label, entry or credit; a story's own list follows its prose.
@@ -105,7 +100,6 @@ class ShallowRules:
     between_after: float = 0.2
     max_kept_share: float = 0.8
     prose_words: int = 20
-    lead_in_words: int = 12
     set_off_words: int = 12
 
 
@@ -131,14 +125,12 @@ class Block:
 @dataclass(frozen=True)
 class PageBlocks:
     """A page's text without white space (`chars`), the block holding each character (`block_of`), the
-    blocks that hold text, in page order, whether each character is link text (`linked`) and set in bold
-    type (`bold`)."""
+    blocks that hold text, in page order, and whether each character is link text (`linked`)."""
 
     chars: str
     block_of: tuple[int, ...]
     blocks: tuple[Block, ...]
     linked: bytes = b""
-    bold: bytes = b""
     # Each block-level element holding text: where its text starts and ends in `chars`, in page order.
     spans: tuple[tuple[int, int], ...] = ()
 
@@ -166,7 +158,6 @@ def page_blocks(tree: HtmlElement) -> PageBlocks:
     chars: list[str] = []
     block_of: list[int] = []
     in_links = bytearray()
-    in_bold = bytearray()
     blocks: list[Block] = []
     spans: list[tuple[int, int]] = []
     state = {"words": 0, "linked": 0, "length": 0, "space": True, "br_at": -1}
@@ -176,7 +167,7 @@ def page_blocks(tree: HtmlElement) -> PageBlocks:
             blocks.append(Block(state["words"], state["linked"], state["length"]))
         state.update(words=0, linked=0, length=0, space=True)
 
-    def add(text: str | None, linked: bool, bold: bool) -> None:
+    def add(text: str | None, linked: bool) -> None:
         if not text:
             return
         for token in _TOKEN.finditer(text):
@@ -189,12 +180,11 @@ def page_blocks(tree: HtmlElement) -> PageBlocks:
             chars.append(token.group())
             block_of.extend([len(blocks)] * len(token.group()))
             in_links.extend(bytes([linked]) * len(token.group()))
-            in_bold.extend(bytes([bold]) * len(token.group()))
             state["space"] = False
         if text[-1:].isspace():
             state["space"] = True
 
-    def walk(element: HtmlElement, linked: bool, bold: bool) -> None:
+    def walk(element: HtmlElement, linked: bool) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag in HIDDEN:
             return
@@ -211,23 +201,20 @@ def page_blocks(tree: HtmlElement) -> PageBlocks:
         # apparatus, not a way off the page.
         href = (element.get("href") or "").strip() if tag == "a" else ""
         here = linked or bool(href and not href.startswith("#"))
-        strong = bold or tag in _BOLD
         begin = len(block_of)
         if tag:
-            add(element.text, here, strong)
+            add(element.text, here)
         for child in element:
-            walk(child, here, strong)
-            add(child.tail, here, bold)
+            walk(child, here)
+            add(child.tail, here)
         if block:
             close()
             if len(block_of) > begin:
                 spans.append((begin, len(block_of)))
 
-    walk(tree, False, False)
+    walk(tree, False)
     close()
-    return PageBlocks(
-        "".join(chars), tuple(block_of), tuple(blocks), bytes(in_links), bytes(in_bold), tuple(sorted(spans))
-    )
+    return PageBlocks("".join(chars), tuple(block_of), tuple(blocks), bytes(in_links), tuple(sorted(spans)))
 
 
 def line_features(lines: list[str], page: PageBlocks) -> list[dict]:
@@ -245,7 +232,6 @@ def line_features(lines: list[str], page: PageBlocks) -> list[dict]:
         if k >= 0:
             n = len(_WHITE.sub("", _LIST_MARK.sub("", line)))
             row["link_share"] = sum(page.linked[after - n : after]) / n if n else 0.0
-            row["bold_start"] = bool(n and page.bold and page.bold[after - n])
             row["blocks"] = len(page.blocks)
             for name, j in (("cur", k), ("prev", k - 1), ("next", k + 1)):
                 block = page.blocks[j] if 0 <= j < len(page.blocks) else Block(0, 0, 0)
@@ -297,13 +283,12 @@ def chrome_by_features(lines: list[str], page: PageBlocks, rules: ShallowRules =
             and row["next_link_density"] > density
             and row["index"] >= rules.between_after * row["lines"]
         )
-        lead_in = row["words"] <= rules.lead_in_words and row["bold_start"] and row["link_share"] > 0
         set_off = (
             row["words"] <= rules.set_off_words
             and text.startswith(_SET_OFF)
             and row["prev_link_density"] > density
         )
-        if short or between or lead_in or set_off:
+        if short or between or set_off:
             chrome.append(line)
     return chrome
 

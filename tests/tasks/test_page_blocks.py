@@ -165,26 +165,6 @@ def _kept_inside(before_second: list[str] = (), before_third: list[str] = (), af
     return [*story, *lines[4:]]
 
 
-def test_a_boxs_bold_lead_in_with_a_link_inside_the_story_is_chrome_and_a_bold_subheading_is_not():
-    # Inside the story's element, between two of its paragraphs (where html-12's short lines are the
-    # story's): a box's lead-in in bold with its link; the story's own bold subheading links nowhere.
-    lead_in = "Next story: Mayor opens the new bridge"
-    html = _inside_story(
-        before_second="<p><b>Repairs and costs</b></p>",
-        before_third='<p><b>Next story:</b> <a href="/t/5">Mayor opens the new bridge</a></p>',
-    )
-    lines = _kept_inside(before_second=["Repairs and costs"], before_third=[lead_in])
-    chrome = chrome_by_features(lines, _blocks(html))
-    assert lead_in in chrome
-    assert "Repairs and costs" not in chrome
-    # The decision alone names it: without it nothing else would, nor with a bound of fewer words.
-    assert lead_in not in chrome_by_features(lines, _blocks(html), ShallowRules(lead_in_words=0))
-    assert lead_in not in chrome_by_features(lines, _blocks(html), ShallowRules(lead_in_words=5))
-    # The same line in plain type is a story's pointer between its paragraphs (html-12 keeps it).
-    plain = html.replace("<b>Next story:</b>", "Next story:")
-    assert lead_in not in chrome_by_features(lines, _blocks(plain))
-
-
 def test_a_line_set_off_after_links_is_chrome_and_a_list_after_the_storys_prose_is_not():
     # Inside the story's element: a box of one link with its label set off in parentheses under it; after
     # the story's prose (no links), the story's own list, which the extractor writes with a dash.
