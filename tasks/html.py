@@ -78,9 +78,9 @@ if TYPE_CHECKING:  # trafilatura is imported at use: a run with nothing new read
 # html-15: a kept line standing after the story's container (the smallest element holding nearly all the kept
 # prose) is chrome (page_blocks.after_the_story): a page's closing boxes stand after the element its story
 # is set in, on any site and in any words; chosen by folds of L3S-GN1's dev half by site.
-# html-16: one more decision by shallow features, for chrome inside the story's element (ShallowRules): a
-# short line opening with a bullet, a dash or a parenthesis right after a block with links (a box's label,
-# entry or credit).
+# html-16: two more decisions by shallow features, for chrome inside the story's element (ShallowRules): a
+# short line opening with a bullet, a dash or a parenthesis right after a block with links (a box's entry,
+# label or credit), and a label of a few words with no links right after a block mostly of links.
 HTML_VERSION = "html-16"
 
 _META_CHARSET = re.compile(

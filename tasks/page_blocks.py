@@ -62,6 +62,8 @@ _WHITE = re.compile(r"\s+")
 _LIST_MARK = re.compile(r"^[-\u2022]\s+")
 # What sets a line off as a box's label, entry or credit: a bullet, a dash, a parenthesis.
 _SET_OFF = tuple("-\u2022\u00b7(|[\u00bb>")
+# How a story's dateline ends, leading into its first sentence ("LONDON --", "WASHINGTON \u2014").
+_DATELINE_ENDS = ("-", "\u2014", "\u2013")
 # The paper's text density wraps a block's text at 80 characters a line.
 _WRAP = 80
 # A line naming a web address or a domain alone: the source a story cites, linked as its address.
@@ -86,11 +88,15 @@ class ShallowRules:
       opening a story stand next to the site's menus).
     Neither on a page whose kept text is `max_kept_share` of its words or more, nor for a short line with
     links standing between two blocks of prose (`prose_words` words or more, no links): chrome_by_features.
-    One more (html-16), judged by folds of the dev half's sites (bench.l3s_gn1 --folds 5), for chrome that
+    Two more (html-16), judged by folds of the dev half's sites (bench.l3s_gn1 --folds 5), for chrome that
     stands inside the story's element, where a site's words are all a reader has to go on:
     - a line set off after links: at most `set_off_words` words opening with a bullet, a dash or a
       parenthesis, right after a block with links ("(Map, News)", "- Poll", "(CBS)", "(c) Indo-Asian News
-      Service"): a box's label, entry or credit; a story's own list follows its prose.
+      Service"): a box's label, entry or credit; a story's own list follows its prose;
+    - a label after links: at most `label_words` words with no links, right after a block more than
+      `label_after_density` link text, not heading prose (a block of `prose_words` words or more with no
+      links) and not a dateline ("LONDON --"): a box's label ("Sponsored Links", "In This Section",
+      "Comments", "World Digest"); a story's subheading heads its next paragraphs.
     0 words: not decided.
     """
 
@@ -101,6 +107,8 @@ class ShallowRules:
     max_kept_share: float = 0.8
     prose_words: int = 20
     set_off_words: int = 12
+    label_words: int = 3
+    label_after_density: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -288,7 +296,14 @@ def chrome_by_features(lines: list[str], page: PageBlocks, rules: ShallowRules =
             and text.startswith(_SET_OFF)
             and row["prev_link_density"] > density
         )
-        if short or between or set_off:
+        label = (
+            row["words"] <= rules.label_words
+            and row["cur_link_density"] <= density
+            and row["prev_link_density"] > rules.label_after_density
+            and not (row["next_words"] >= rules.prose_words and row["next_link_density"] <= density)
+            and not text.endswith(_DATELINE_ENDS)
+        )
+        if short or between or set_off or label:
             chrome.append(line)
     return chrome
 

@@ -103,7 +103,8 @@ def test_teasers_in_a_box_of_links_and_a_label_among_links_are_chrome_and_the_st
     # Each decision alone.
     no_short = chrome_by_features(lines, _blocks(_page()), ShallowRules(short_words=0))
     assert no_short == ["Inside the Herald"]
-    no_between = chrome_by_features(lines, _blocks(_page()), ShallowRules(between_words=0))
+    # "Inside the Herald" is a label after links too (html-16).
+    no_between = chrome_by_features(lines, _blocks(_page()), ShallowRules(between_words=0, label_words=0))
     assert "Inside the Herald" not in no_between and set(teasers) <= set(no_between)
 
 
@@ -180,6 +181,32 @@ def test_a_line_set_off_after_links_is_chrome_and_a_list_after_the_storys_prose_
     assert "(Map, Timetable)" not in chrome_by_features(lines, _blocks(html), ShallowRules(set_off_words=0))
     # A longer line so set off is a paragraph of the story's.
     assert "(Map, Timetable)" not in chrome_by_features(lines, _blocks(html), ShallowRules(set_off_words=1))
+
+
+def test_a_label_after_links_is_chrome_and_a_subheading_over_the_storys_prose_is_not():
+    # Inside the story's element: a box of links, its label over an advertiser's line, another link, then
+    # the story's subheading over its next paragraph (the box's link items themselves the reader leaves out).
+    html = _inside_story(
+        before_third='<ul><li><a href="/t/5">Ferry timetable</a></li>'
+        '<li><a href="/t/6">Harbour webcam</a></li></ul><p>Sponsored Links</p>'
+        "<p>Half-price crossings this May</p>"
+        '<ul><li><a href="/t/7">Pier history</a></li></ul><p>Repairs and costs</p>'
+    )
+    lines = _kept_inside(
+        before_third=["Sponsored Links", "Half-price crossings this May", "Repairs and costs"]
+    )
+    chrome = chrome_by_features(lines, _blocks(html))
+    assert "Sponsored Links" in chrome
+    assert "Repairs and costs" not in chrome
+    assert "Sponsored Links" not in chrome_by_features(lines, _blocks(html), ShallowRules(label_words=0))
+    # A dateline after links leads into the story's first sentence.
+    dateline = html.replace("<p>Sponsored Links</p>", "<p>HARBOUR CITY --</p>")
+    dated = [line.replace("Sponsored Links", "HARBOUR CITY --") for line in lines]
+    assert "HARBOUR CITY --" not in chrome_by_features(dated, _blocks(dateline))
+    # The block before it must be more than `label_after_density` link text; none is more than all of it.
+    assert "Sponsored Links" not in chrome_by_features(
+        lines, _blocks(html), ShallowRules(label_after_density=1.0)
+    )
 
 
 # A story of six paragraphs, then a reader's comment and a promotion's blurb after the story's element
