@@ -93,7 +93,7 @@ class ShallowRules:
     - a line set off after links: at most `set_off_words` words opening with a bullet, a dash or a
       parenthesis, right after a block with links ("(Map, News)", "- Poll", "(CBS)", "(c) Indo-Asian News
       Service"): a box's label, entry or credit; a story's own list follows its prose;
-    - a label after links: at most `label_words` words with no links, right after a block more than
+    - a label after links: a block of at most `label_words` words with no links, right after a block more than
       `label_after_density` link text, not heading prose (a block of `prose_words` words or more with no
       links) and not a dateline ("LONDON --"): a box's label ("Sponsored Links", "In This Section",
       "Comments", "World Digest"); a story's subheading heads its next paragraphs.
@@ -296,8 +296,10 @@ def chrome_by_features(lines: list[str], page: PageBlocks, rules: ShallowRules =
             and text.startswith(_SET_OFF)
             and row["prev_link_density"] > density
         )
+        # A label is a block of its own: a line of a long block (a release's subheading set off by <br>) has
+        # that block's neighbours, not its own.
         label = (
-            row["words"] <= rules.label_words
+            max(row["words"], row["cur_words"]) <= rules.label_words
             and row["cur_link_density"] <= density
             and row["prev_link_density"] > rules.label_after_density
             and not (row["next_words"] >= rules.prose_words and row["next_link_density"] <= density)

@@ -203,6 +203,15 @@ def test_a_label_after_links_is_chrome_and_a_subheading_over_the_storys_prose_is
     dateline = html.replace("<p>Sponsored Links</p>", "<p>HARBOUR CITY --</p>")
     dated = [line.replace("Sponsored Links", "HARBOUR CITY --") for line in lines]
     assert "HARBOUR CITY --" not in chrome_by_features(dated, _blocks(dateline))
+    # A subheading set off by a single <br> inside a long block after links (a release printed as one
+    # block) is a line of that block, not a label standing alone.
+    one_block = _page().replace(
+        f"<p>{STORY[1]}</p><p>{STORY[2]}</p>",
+        f'<ul><li><a href="/t/5">Ferry timetable</a></li></ul><div>Repairs and costs<br>{STORY[1]}<br>'
+        f"{STORY[2]}</div>",
+    )
+    in_block = _kept_inside(before_second=["Repairs and costs"])
+    assert "Repairs and costs" not in chrome_by_features(in_block, _blocks(one_block))
     # The block before it must be more than `label_after_density` link text; none is more than all of it.
     assert "Sponsored Links" not in chrome_by_features(
         lines, _blocks(html), ShallowRules(label_after_density=1.0)
