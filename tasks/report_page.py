@@ -17,7 +17,6 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,9 +84,20 @@ th[aria-sort=descending] button:after{content:" ▼"}th[aria-sort=ascending] but
 
 
 def _e(value: object) -> str:
+    """html.escape(str(value), quote=True), None as "": its five replacements in its order, written out (the
+    story pages of 10,000 documents call this 1.7 million times; html.escape's call was a tenth of it)."""
     if type(value) is int:  # a paragraph's number (most calls): digits and a sign, nothing to escape
         return str(value)
-    return escape("" if value is None else str(value), quote=True)
+    if value is None:
+        return ""
+    text = value if type(value) is str else str(value)
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
 
 
 def _rate(value: float | None) -> str:

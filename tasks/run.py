@@ -15,7 +15,6 @@ cluster). CPU-bound shard steps run in a pool of worker processes on a local run
 
 from __future__ import annotations
 
-import bisect
 import contextvars
 import dataclasses
 import gc
@@ -75,6 +74,7 @@ from tasks.limits import DEFAULT_LIMITS, ReadLimits
 from tasks.link import row_dtype
 from tasks.link_state import TITLE_SERIES, TitleReadings
 from tasks.outlet_repeats import DOCUMENT_GROUPS, REPEATS, KeptRepeats
+from tasks.partition import partition_rows, read_partition
 from tasks.passages import index_rewrite
 from tasks.prepare import PIPELINE_VERSION, StageClock, prepare_documents
 from tasks.report_page import pages_current, write_report_pages
@@ -116,7 +116,7 @@ from tasks.warehouse import (
 STAGING = ".staging"
 # What a staged part holds and how it is named; change it when that changes, so no older part is reused.
 STAGING_FORMAT = "staged-1"
-SHARD_ROWS = 20_000  # row group of a staged body file: an align shard reads the groups its documents are in
+SHARD_ROWS = 20_000  # row group of the staged body file, read a group at a time to cut it into shards
 
 
 def step_version(step: str, *config: object) -> str:
@@ -485,10 +485,11 @@ def _linking_patch(as_stored: pa.Table, linked: pa.Table) -> pa.Table:
 def align_jobs(
     root: Path, linked: Linked, stories_per_shard: int
 ) -> list[tuple[Path, Path, dict[str, list[str]]]]:
-    """The stories to align in shards, each (its staged part, the staged body file, its stories). A shard's
+    """The stories to align in shards, each (its staged part, its staged body file, its stories). A shard's
     key hashes this step's version and its stories' align keys (members in order and their body paragraphs'
-    fingerprints); the body file holds the body paragraphs of every story to align, sorted by document,
-    written from the stored files and the staged parts a bucket of documents at a time (write_sorted)."""
+    fingerprints); the body paragraphs of every story to align are written sorted by document from the
+    stored files and the staged parts a bucket of documents at a time (write_sorted), then cut into one file
+    per shard holding its documents' rows (tasks.partition), so that a shard reads its own rows only."""
     keys = dict(
         zip(
             linked.members.column("story_id").to_pylist(),
@@ -509,10 +510,13 @@ def align_jobs(
     ]
     if not named:
         return []
+    # The body file's key: its shards, and its form (a file per shard since "body-2"; a folder staged by
+    # older code holds one file of every shard's rows and is not read).
     body = (
         staging_dir(root, "body")
-        / hashlib.sha256("".join(p.name for p, _ in named).encode()).hexdigest()[:32]
+        / hashlib.sha256(("body-2" + "".join(p.name for p, _ in named)).encode()).hexdigest()[:32]
     )
+    parts = [body / f"shard-{n:05d}.arrow" for n in range(len(named))]
     if not all((path / "fates.parquet").exists() for path, _ in named) and not body.is_dir():
         wanted = pa.array(sorted({d for docs in linked.todo.values() for d in docs}), pa.string())
         rewrite = linked.paragraphs
@@ -530,7 +534,10 @@ def align_jobs(
                 row_group=SHARD_ROWS,
             )
             shutil.rmtree(tmp / "spill", ignore_errors=True)
-    return [(path, body / "body.parquet", stories) for path, stories in named]
+            shard_docs = [[d for docs in stories.values() for d in docs] for _, stories in named]
+            partition_rows(tmp / "body.parquet", shard_docs, [tmp / p.name for p in parts])
+            (tmp / "body.parquet").unlink()
+    return [(path, part, stories) for (path, stories), part in zip(named, parts, strict=True)]
 
 
 # --- shard step: align ------------------------------------------------------------------------------------
@@ -545,13 +552,12 @@ class AlignedShard:
 
 
 def align_shard(target: Path, body_file: Path, stories: dict[str, list[str]]) -> AlignedShard:
-    """Fates of the shard's stories into `target`, reading only their members' paragraphs from the body
-    file."""
+    """Fates of the shard's stories into `target`, from the shard's body file (its members' paragraphs)."""
     part = target / "fates.parquet"
     if part.exists():
         return AlignedShard(str(part), len(stories), pq.read_metadata(part).num_rows, reused=True)
     docs = sorted({d for members in stories.values() for d in members})
-    paras = rows_of_documents(body_file, docs)
+    paras = read_partition(body_file)
     body = alignment_inputs(pa.table({"doc_id": pa.array(docs, pa.string())}), paras)
     fates = align_stories(stories, body)
     with staged_folder(target) as tmp:
@@ -559,27 +565,6 @@ def align_shard(target: Path, body_file: Path, stories: dict[str, list[str]]) ->
     del paras, body
     release_freed_memory()  # a worker aligns shard after shard: what this one read is given back
     return AlignedShard(str(part), len(stories), fates.num_rows)
-
-
-def rows_of_documents(path: Path, docs: list[str]) -> pa.Table:
-    """The rows of a Parquet file sorted by `doc_id` of the documents `docs` (sorted), a row group at a
-    time: pq.read_table with a filter reads up to 16 row groups ahead, so an align worker held more of the
-    body file the larger the corpus (docs/memory.md); this holds one group, and skips a group whose doc_id
-    range holds none of `docs`."""
-    f = pq.ParquetFile(path)
-    column = f.schema_arrow.get_field_index("doc_id")
-    wanted = pa.array(docs, pa.string())
-    parts = [f.schema_arrow.empty_table()]
-    for k in range(f.num_row_groups):
-        stats = f.metadata.row_group(k).column(column).statistics
-        if stats is not None and stats.has_min_max:
-            at = bisect.bisect_left(docs, stats.min)
-            if at == len(docs) or docs[at] > stats.max:
-                continue
-        mask = pc.is_in(f.read_row_group(k, columns=["doc_id"]).column(0), value_set=wanted)
-        if pc.any(mask).as_py():
-            parts.append(f.read_row_group(k).filter(mask))
-    return pa.concat_tables(parts)
 
 
 # --- worker processes -------------------------------------------------------------------------------------

@@ -363,3 +363,20 @@ def test_the_index_reads_the_views_own_rows(corpus_warehouse: Path):
             assert len({row[0] for row in view}) == len(some)
     finally:
         con.close()
+
+
+def test_values_are_escaped_as_html_escape_escapes_them():
+    """_e writes html.escape's replacements out: the same text for every character that needs escaping, in
+    any order and repeated, for numbers, None and other values."""
+    from html import escape
+
+    from tasks.report_page import _e
+
+    texts = ["", "plain words", "&amp; already", "<script>alert('x')</script>", 'a "quoted" & <b>', "é ‘’ “”"]
+    texts += ["".join(p) for p in zip("&<>\"'", "'\"><&", strict=True)]
+    for text in texts:
+        assert _e(text) == escape(text, quote=True)
+    assert _e(None) == ""
+    assert _e(-12) == "-12"
+    assert _e(0.25) == "0.25"
+    assert _e(True) == "True"

@@ -2,16 +2,19 @@
 configuration exists is not run again; a changed file or a changed configuration makes a new key."""
 
 import os
+import random
 from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 import tasks.run
 from tasks.align import AlignConfig
 from tasks.ingest import discover_inputs
-from tasks.run import ALIGN_STEP, prepare_shard, read_inputs_of, rows_of_documents, run, step_version
+from tasks.partition import partition_rows, read_partition
+from tasks.run import ALIGN_STEP, prepare_shard, read_inputs_of, run, step_version
 from tasks.warehouse import SCHEMAS, read_table
 from tests.conftest import SEEDS, write_corpus
 
@@ -126,25 +129,38 @@ def test_linking_reads_the_wide_columns_from_a_file_in_corpus_order_with_the_sam
         assert narrow.equals(wide), table
 
 
-def test_an_align_shard_reads_its_documents_rows_a_row_group_at_a_time(tmp_path):
-    """rows_of_documents gives what reading the body file with a filter gives (which holds up to 16 row
-    groups at once), skipping the groups whose doc_id range holds none of the documents."""
-    ids = [f"doc-{k:03d}" for k in range(40) for _ in range(3)]
+def test_the_body_file_is_cut_into_a_file_per_shard_holding_its_documents_rows_in_order(
+    tmp_path, monkeypatch
+):
+    """partition_rows gives each shard what filtering the whole file by its documents gives, in the file's
+    order, whatever row groups the documents span, also over several passes (few files open at once), for a
+    document in two shards, for a shard with no rows and for rows in no shard."""
+    import tasks.partition
+
+    rng = random.Random(7)
+    ids = sorted(f"doc-{k:03d}" for k in range(40))
+    rows = [(d, k) for n, d in enumerate(ids) for k in range(n % 5)]  # doc-000, doc-005, ... have none
     table = pa.table(
         {
-            "doc_id": ids,
-            "para_idx": [k % 3 for k in range(len(ids))],
-            "text": [f"t{k}" for k in range(len(ids))],
+            "doc_id": [d for d, _ in rows],
+            "para_idx": [k for _, k in rows],
+            "text": [f"t{n}" for n in range(len(rows))],
         }
     )
-    pq.write_table(table, tmp_path / "body.parquet", row_group_size=10)
-    for docs in (["doc-001", "doc-017", "doc-039"], ["doc-000"], ["doc-999"], []):
-        expected = (
-            pq.read_table(tmp_path / "body.parquet", filters=[("doc_id", "in", docs)])
-            if docs
-            else table.slice(0, 0)
-        )
-        assert rows_of_documents(tmp_path / "body.parquet", docs).equals(expected)
+    pq.write_table(table, tmp_path / "body.parquet", row_group_size=7)
+    shuffled = ids[:]
+    rng.shuffle(shuffled)
+    groups = [shuffled[0:9], shuffled[9:20], [], shuffled[20:30] + ["doc-001", "doc-013"], ["doc-999"]]
+    for open_files in (512, 2):
+        monkeypatch.setattr(tasks.partition, "OPEN_FILES", open_files)
+        folder = tmp_path / str(open_files)
+        folder.mkdir()
+        targets = [folder / f"shard-{n}.arrow" for n in range(len(groups))]
+        written = partition_rows(tmp_path / "body.parquet", groups, targets)
+        expected = [table.filter(pc.is_in(table.column("doc_id"), pa.array(g, pa.string()))) for g in groups]
+        assert written == sum(t.num_rows for t in expected)
+        for target, rows_of_group in zip(targets, expected, strict=True):
+            assert read_partition(target).equals(rows_of_group)
 
 
 def test_a_step_beside_the_block_runs_in_the_callers_context_and_is_waited_for_even_on_an_error():
