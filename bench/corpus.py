@@ -37,6 +37,7 @@ import ftfy.bad_codecs  # noqa: F401  registers "sloppy-windows-1252", the codec
 FATES = ("survived", "moved", "changed", "split", "merged", "disappeared", "appeared")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 _NUMBER = re.compile(r"\d+")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 _EPOCH = datetime(2025, 1, 6, 6, 0)
 
 
@@ -518,7 +519,13 @@ def _edit_words(text: str, share: float, rng: random.Random) -> str:
             del words[i]
         else:
             words.insert(i, rng.choice(vocab))
-    return " ".join(words)
+    # An editor who changes the last words keeps the sentence's end: a paragraph that lost its full stop reads
+    # as a headline where it opens a file (a lone line not ending a sentence), and its text no longer splits
+    # back into the paragraphs gold gives it.
+    edited, end = " ".join(words), _SENTENCE_END.search(text)
+    if end and not _SENTENCE_END.search(edited):
+        edited = edited.rstrip(",;:") + end.group()
+    return edited
 
 
 def _foreign_article(rng: random.Random, sources: set[int]) -> tuple[str, ...]:
