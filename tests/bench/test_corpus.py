@@ -2,9 +2,12 @@
 
 import json
 import random
+import re
 
 from bench.corpus import (
     FATES,
+    _edit_words,
+    _vocabulary,
     generate_corpus,
     iter_documents,
     mojibake,
@@ -79,6 +82,11 @@ def test_written_text_splits_back_into_the_same_paragraphs(tmp_path):
     manifest = (tmp_path / "folder" / "manifest.csv").read_text().splitlines()
     assert len(manifest) == len(docs) + 1 and (tmp_path / "folder" / ".gold.jsonl").exists()
     assert len(list((tmp_path / "folder").rglob("*.txt"))) == len(docs)
+    # No paragraph opening a document reads as its title (a lone line that ends no sentence), in a corpus
+    # big enough for word edits to have reached a first paragraph's last word.
+    for doc in iter_documents(400, seed=0):
+        _, paragraphs = split_document(doc.text)
+        assert paragraphs == [" ".join(repair_text(p).split()) for p in doc.paragraphs]
 
 
 def test_distractors_share_a_verbatim_paragraph_across_stories():
@@ -90,3 +98,27 @@ def test_distractors_share_a_verbatim_paragraph_across_stories():
                 if not flag:
                     owners.setdefault(p, set()).add(doc.story)
     assert sum(len(s) > 1 for s in owners.values()) >= 10
+
+
+def test_added_paragraphs_are_the_story_own_text_not_shared_verbatim_across_stories():
+    # An added paragraph is text a republisher wrote for its story: taken from the article pool, it gets the
+    # story's own names and numbers, as the story's paragraphs do, so the pool's 350 leads are not printed
+    # verbatim under other stories (an outlet printing one text under two stories is its furniture).
+    _, names = _vocabulary()
+    stories: dict[str, set[str]] = {}
+    for doc in generate_corpus(200, seed=0):
+        for _, j, fate in doc.fates:
+            if fate == "appeared":
+                stories.setdefault(repair_text(doc.paragraphs[j]), set()).add(doc.story)
+    shared = [text for text, owners in stories.items() if len(owners) > 1]
+    assert len(stories) > 100
+    # Only a lead with neither a name nor a number has nothing to change.
+    assert all(not re.search(r"\d", t) and not set(t.split()) & set(names) for t in shared)
+
+
+def test_a_word_edit_keeps_the_sentence_end():
+    rng = random.Random(0)
+    for text in ('The woman was not hurt, "police said."', "Is it over?", "Fire crews were called."):
+        for _ in range(40):
+            edited = _edit_words(text, 0.4, rng)
+            assert edited[-1] == text[-1] and edited[-2] not in ",;:"
