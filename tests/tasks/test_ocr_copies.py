@@ -4,10 +4,20 @@ narratives share; an independent report of the event, sharing its names and a qu
 import random
 
 import numpy as np
+import pyarrow as pa
 
+from tasks.clean import COLUMN_LINES, split_page
 from tasks.evidence import names_and_numbers, narrative_shingles
 from tasks.link import LinkConfig
-from tasks.ocr_copies import copied_share, copies_check, narrative_letters, spaced
+from tasks.ocr_copies import (
+    copied_share,
+    copies_check,
+    letter_run_keys,
+    narrative_letters,
+    ocr_copy_pairs,
+    ocr_documents,
+    spaced,
+)
 from tasks.stories import Names, narrative_check, narrative_paragraphs
 
 QUOTE = '"We will hold the pass until the relief column comes up," Colonel Harwell said.'
@@ -131,3 +141,75 @@ def test_copied_share_counts_the_letters_a_plain_reading_of_every_run_counts():
         for run in (1, 4, 25):
             assert copied_share(a, b, run) == plain(a, b, run)
     assert copied_share("abcdef", "xxabcdxx", 4) == 4 / 6
+
+
+# link-27: the candidates and the rule for documents read as OCR'd columns.
+# Another dispatch of the same day and front: the same names and places, another event told.
+OTHER_DISPATCH = [
+    "MARFIN, Tex., May 3. The infantry camp at the railhead was moved today to higher ground above the "
+    "river, after the rains of Sunday night flooded the tents of two companies and spoiled their stores.",
+    "Colonel Harwell, who left with the Ninth cavalry at daybreak, had asked for the move before he went, "
+    "and the quartermaster sent forty wagons from El Paso to carry the camp up the hill.",
+    "Ranchers along the river say the water is the highest since the spring of 1911, and the ford below "
+    "Boquillas cannot be crossed on foot for some days.",
+]
+
+
+def _ocr_pairs(texts: list[list[str]], ocr: list[bool], outlets: list[int], config=LinkConfig()):
+    paragraphs = [(d, k, p) for d, text in enumerate(texts) for k, p in enumerate(text)]
+    rows = np.arange(len(paragraphs))
+    doc_index = np.array([d for d, _, _ in paragraphs])
+    para_idx = np.array([k for _, k, _ in paragraphs])
+    read = []
+
+    def texts_of(wanted: np.ndarray) -> list[str]:
+        read.append(wanted)
+        return [paragraphs[r][2] for r in wanted.tolist()]
+
+    pairs = ocr_copy_pairs(np.array(ocr), rows, doc_index, para_idx, np.array(outlets), texts_of, config)
+    return pairs.tolist(), read
+
+
+def test_ocr_copies_are_found_and_linked_where_a_report_and_another_dispatch_are_not():
+    texts = [COPY_A, COPY_B, REPORT, OTHER_DISPATCH]
+    pairs, _ = _ocr_pairs(texts, [True] * 4, [0, 1, 2, 3])
+    assert pairs == [[0, 1]]
+
+
+def test_the_ocr_rule_reads_only_ocr_text_and_only_pairs_two_outlets():
+    texts = [COPY_A, COPY_B]
+    pairs, read = _ocr_pairs(texts, [False, False], [0, 1])
+    assert pairs == [] and read == []  # clean text: no text read, nothing paired
+    assert _ocr_pairs(texts, [True, False], [0, 1])[0] == []
+    assert _ocr_pairs(texts, [True, True], [0, 0])[0] == []  # one paper's two prints: not this rule's class
+    assert _ocr_pairs(texts, [True, True], [0, 1])[0] == [[0, 1]]
+
+
+def test_letter_run_keys_sample_the_runs_two_copies_share_alike():
+    whole = narrative_letters(" ".join(DISPATCH))
+    keys = letter_run_keys(whole, 25, 4)
+    assert 0 < len(keys) < len(whole) / 2
+    cut = letter_run_keys(whole[100:], 25, 4)
+    assert set(cut.tolist()) <= set(keys.tolist())
+    assert len(np.intersect1d(keys, letter_run_keys(narrative_letters(" ".join(REPORT)), 25, 4))) <= 1
+
+
+def test_documents_read_as_columns_say_so_in_their_repairs():
+    lines = [
+        "CAVALRY MOVES ON FORD",
+        "MARFIN, Tex., May 3. Two troops of",
+        "the Ninth cavalry under Colonel Har-",
+        "well left the railhead at daybreak to",
+        "day for the ford below Boquillas,",
+        "where raiders crossed the river on",
+        "Sunday night and burned the store",
+        "of a rancher named Deemer.",
+        "The troopers carried rations for ten",
+        "days and were followed by a train of",
+        "twelve wagons loaded with forage.",
+    ]
+    assert split_page("\n".join(lines))[2] is True
+    assert split_page("\n\n".join(lines))[2] is False
+    docs = pa.table({"repairs": [[], [COLUMN_LINES], None, ["mojibake fixed", COLUMN_LINES]]})
+    assert ocr_documents(docs).tolist() == [False, True, False, True]
+    assert ocr_documents(pa.table({"doc_id": ["a"]})).tolist() == [False]
