@@ -231,8 +231,8 @@ class LinkConfig:
     max_copy_word_ratio: float = 0.95
     # Documents read as OCR'd newspaper columns (link-27, ocr_copies.ocr_copy_pairs) are candidates when they
     # share `min_ocr_keys` runs of `copy_run` letters among those whose hash is 0 modulo `ocr_sample`, and
-    # link when `min_ocr_share` of the shorter's narrative letters (at least `min_ocr_letters`, about 60 words)
-    # lie in runs the other prints: no word gate, since both are known to be OCR text.
+    # link when `min_ocr_share` of the shorter's narrative letters (at least `min_ocr_letters`, about 60
+    # words) lie in runs the other prints: no word gate, since both are known to be OCR text.
     min_ocr_share: float = 0.3
     min_ocr_letters: int = 300
     min_ocr_keys: int = 2

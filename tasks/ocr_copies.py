@@ -102,10 +102,11 @@ def copies_check(read: Callable[[np.ndarray], dict[int, list]], config) -> Calla
     return check
 
 
-# link-27: OCR'd copies that no candidate of the word-based searches pairs. Their 3-word shingles are broken by
-# the OCR (a misread or split word spoils three shingles, a paragraph's sketch its whole paragraph), so they
-# are found by what the copies share unbroken: runs of their letters. Only documents read as OCR'd newspaper
-# columns (tasks.clean.split_page) are searched, so clean text, which the word-based rules serve, pays nothing.
+# link-27: OCR'd copies that no candidate of the word-based searches pairs. Their 3-word shingles are broken
+# by the OCR (a misread or split word spoils three shingles, a paragraph's sketch its whole paragraph), so
+# they are found by what the copies share unbroken: runs of their letters. Only documents read as OCR'd
+# newspaper columns (tasks.clean.split_page) are searched, so clean text, which the word-based rules serve,
+# pays nothing.
 _HASH_BASE = np.uint64(1_000_003)
 
 
