@@ -233,8 +233,9 @@ class LinkConfig:
     # share `min_ocr_keys` runs of `copy_run` letters among those whose hash is 0 modulo `ocr_sample`, and
     # link when `min_ocr_share` of the shorter's narrative letters (at least `min_ocr_letters`, about 60
     # words) lie in runs the other prints: no word gate, since both are known to be OCR text. On real-dev-ocr
-    # the copies' pairs that reach 0.2 make 6 of its 8 families whole, while no pair of two stories covers
-    # more than 0.06; at 0.3 a cut copy joins one copy of its dispatch only, too thin a link for clustering.
+    # the copies' pairs the rule can read cover 0.2-0.8 (5 of its 8 families whole), while no pair of two
+    # stories covers more than 0.06; at 0.3 a cut copy joins one copy of its dispatch only, too thin a link
+    # for clustering.
     min_ocr_share: float = 0.2
     min_ocr_letters: int = 300
     min_ocr_keys: int = 2
