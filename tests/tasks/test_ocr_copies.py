@@ -2,6 +2,9 @@
 narratives share; an independent report of the event, sharing its names and a quote, does not."""
 
 import random
+import textwrap
+from dataclasses import replace
+from datetime import datetime
 
 import numpy as np
 import pyarrow as pa
@@ -18,7 +21,7 @@ from tasks.ocr_copies import (
     ocr_documents,
     spaced,
 )
-from tasks.stories import Names, narrative_check, narrative_paragraphs
+from tasks.stories import Names, find_stories, narrative_check, narrative_paragraphs
 
 QUOTE = '"We will hold the pass until the relief column comes up," Colonel Harwell said.'
 # An authored wire dispatch of 1916, as the desk sent it.
@@ -213,3 +216,69 @@ def test_documents_read_as_columns_say_so_in_their_repairs():
     docs = pa.table({"repairs": [[], [COLUMN_LINES], None, ["mojibake fixed", COLUMN_LINES]]})
     assert ocr_documents(docs).tolist() == [False, True, False, True]
     assert ocr_documents(pa.table({"doc_id": ["a"]})).tolist() == [False]
+
+
+def _page(doc_id: str, outlet: str, paragraphs: list[str], day: int):
+    """A story cut out of an OCR'd page: column lines, no blank line (tasks.clean reads it as columns)."""
+    from tests.tasks.test_stories import raw
+
+    page = raw(doc_id, outlet, paragraphs, day)
+    return replace(page, text="\n".join(line for p in paragraphs for line in textwrap.wrap(p, 38)) + "\n")
+
+
+# Two pages' copies of DISPATCH, the second cut after four paragraphs, each misread its own way and far more
+# than COPY_A and COPY_B (about one word in three broken at a line end or misread: `tnoops`, `und er`, `fhe`),
+# as the worst real pages are: their 3-word shingles are broken so often that no word-based rule links them.
+PAGE_A = [
+    "MA RFIN, Tox., May 3. Two tnoops of the Ninth cavalry und er Colouel Harwell leff fhe railhead af "
+    "daybreak today for the ford below Boquillas, where raiders crossed the river on Sunday night aud bur"
+    " ned the store of a rancher named Deemor.",
+    '"We will hold the pass un til the relief column comes up," Colonel Harwell sa id.',
+    "The troopers carried rations fon ten days and were followed by n train of twelve wagous loaded with "
+    "forage, ammunitlon and the field telegraph outfit which the sign al eorps sent down from El Paso "
+    "last week.",
+    "Office rs at the post snid the ford ls the only place fon fo rty miles where n mou nted party ean "
+    "eross the river af this seas on, and that fhe raidens are believed to have gono so uth into the "
+    "hills.",
+    "A company of infantry will follow by motor truck as far as fhe road allows, and the engineers have "
+    "been ondered to repair the bridgo over Calamity creek before the ond of tho week.",
+]
+PAGE_B = [
+    "MARFIN, Tex., Mny 3. Two troops of fhe Ninth cavalry undor Colonel Harwell left the railhead at "
+    "daybreak today for the ford below Boquillas, where rniders erossed fhe riv er on Sunday nighf and "
+    "burned the store of a rancher named Deemen.",
+    '"We will hold the pass until the relief column comes up," Colonel Harwell said.',
+    "The troopors carried rations for ten days and were followed by a train of twelve wagons loaded with "
+    "forage, ammunition and the fi eld telegraph outf it which fhe signal corps sent dowu fnom El Pnso "
+    "lasf woek.",
+    "Of ficers nt the posf said the fond is fhe ouly plaee fon forty miles whe re a mounted party can "
+    "cnoss the ri ver at this season, and that the raidors are believed to have goue soufh into tho "
+    "hills.",
+]
+
+PAGES = [
+    ("page-a", "republican", PAGE_A),
+    ("page-b", "herald", PAGE_B),
+    ("report", "journal", REPORT),
+    ("other", "tribune", OTHER_DISPATCH),
+]
+
+
+def test_ocr_pages_printing_one_dispatch_are_one_story_and_a_daily_run_finds_the_same():
+    from tests.tasks.test_stories import assert_same_tables, by_doc, corpus, grow, story_of
+
+    pages = [_page(d, o, p, 3) for d, o, p in PAGES]
+    docs, paras = corpus(*pages)
+    assert ocr_documents(docs).all()
+    rows = by_doc(find_stories(docs, paras)[0])
+    assert rows["page-a"]["story_id"] == rows["page-b"]["story_id"]
+    assert len({rows[d]["story_id"] for d in ("page-a", "report", "other")}) == 3
+    # Without the rule (no share reaches 1.01) the copies are two stories: the word-based rules miss them.
+    off = by_doc(find_stories(docs, paras, LinkConfig(min_ocr_share=1.01))[0])
+    assert off["page-a"]["story_id"] != off["page-b"]["story_id"]
+    # A copy printed the next day joins its dispatch on a daily run as on a fresh one.
+    _, grown, fresh = grow(
+        [pages[0], *pages[2:]], [replace(pages[1], published_at=datetime(2024, 3, 4))], daily=True
+    )
+    assert_same_tables(grown, fresh)
+    assert story_of(grown)["page-b"] == story_of(grown)["page-a"] != story_of(grown)["report"]
