@@ -13,7 +13,8 @@ import pyarrow.compute as pc
 
 from tasks.repair import ftfy_changes_nothing
 
-CLEAN_VERSION = "clean-1"
+# clean-2: a text read as OCR'd newspaper columns says so (split_page), for linking's OCR copies (link-27).
+CLEAN_VERSION = "clean-2"
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -169,18 +170,21 @@ _COLUMN_MAX_WIDTH = 80  # the block's median line, in characters
 # Of the column's width (the block's 80th percentile line): a line this short ends its paragraph. A justified
 # column's full lines vary by a tenth or so with their letters; a paragraph's last line can be nearly full.
 _COLUMN_SHORT = 0.85
+# The label a document read as OCR'd columns carries in its `repairs` (the lines joined into its printed
+# paragraphs): linking reads it to know OCR text (link-27, tasks/ocr_copies.py).
+COLUMN_LINES = "ocr column lines joined into paragraphs"
 _COLUMN_PARAGRAPH_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*$")
 
 
-def _column_paragraphs(block: str) -> list[str]:
+def _column_paragraphs(block: str) -> list[str] | None:
     """An OCR'd newspaper column's block cut into its printed paragraphs, at each line that ends a sentence
-    short of the column's width; any other block as it is."""
+    short of the column's width; None for any other block."""
     lines = [line for line in block.split("\n") if line.strip()]
     if len(lines) < _COLUMN_MIN_LINES:
-        return [block]
+        return None
     widths = sorted(len(line.strip()) for line in lines)
     if widths[len(widths) // 2] > _COLUMN_MAX_WIDTH:
-        return [block]
+        return None
     short = _COLUMN_SHORT * widths[(len(widths) * 4) // 5]
     paragraphs: list[str] = []
     start = 0
@@ -211,11 +215,21 @@ def split_document(raw: str, config: CleanConfig = CleanConfig()) -> tuple[str |
 
     The first block is a title when it is a few short lines (headline, kicker, dek) rather than prose.
     """
+    title, paragraphs, _ = split_page(raw, config)
+    return title, paragraphs
+
+
+def split_page(raw: str, config: CleanConfig = CleanConfig()) -> tuple[str | None, list[str], bool]:
+    """split_document's (title, body paragraphs), and whether the text was read as OCR'd newspaper columns
+    (one block of narrow lines, ingest-12): the one sure sign of OCR text the input gives (link-27)."""
     text = repair_text(raw)
     collapse = not _only_single_spaces(text)  # checked once for the whole text, not once a paragraph
     blocks = _blocks(text)
+    columns = None
     if len(blocks) == 1:
-        blocks = [(part, 1) for part in _column_paragraphs(blocks[0][0])]
+        columns = _column_paragraphs(blocks[0][0])
+        if columns is not None:
+            blocks = [(part, 1) for part in columns]
     title = None
     if len(blocks) > 1 and _looks_like_title(*blocks[0], config):
         title_lines = [
@@ -224,4 +238,4 @@ def split_document(raw: str, config: CleanConfig = CleanConfig()) -> tuple[str |
         title = " — ".join(title_lines)
         blocks = blocks[1:]
     paragraphs = [readable_paragraph(block, collapse) for block, _ in blocks]
-    return title, [p for p in paragraphs if p]
+    return title, [p for p in paragraphs if p], columns is not None

@@ -56,7 +56,9 @@ import numpy as np
 # of that day that prints its lead and another of its paragraphs verbatim (tasks.corrections).
 # link-26: copies of one dispatch the narrative check misses (OCR'd pages: broken and misread words spoil its
 # phrases) link when the shorter's narrative letters are inside runs the other prints (tasks/ocr_copies.py).
-LINK_VERSION = "link-26"
+# link-27: documents read as OCR'd newspaper columns find each other by sampled runs of their letters, and
+# link when the shorter's letters lie in runs the other prints (tasks/ocr_copies.py, ocr_copy_pairs).
+LINK_VERSION = "link-27"
 _CHUNK = 1 << 20  # candidate pairs verified per step, to bound memory
 # Pairs whose sketches are compared per step: each step gathers two (pairs x sketch width) uint32 matrices,
 # 16 MB each at 64 wide (a 1M step made 512 MB at once: docs/link-memory.md).
@@ -227,6 +229,17 @@ class LinkConfig:
     min_copy_letters: int = 500
     copy_run: int = 25
     max_copy_word_ratio: float = 0.95
+    # Documents read as OCR'd newspaper columns (link-27, ocr_copies.ocr_copy_pairs) are candidates when they
+    # share `min_ocr_keys` runs of `copy_run` letters among those whose hash is 0 modulo `ocr_sample`, and
+    # link when `min_ocr_share` of the shorter's narrative letters (at least `min_ocr_letters`, about 60
+    # words) lie in runs the other prints: no word gate, since both are known to be OCR text. On real-dev-ocr
+    # the copies' pairs the rule can read cover 0.2-0.8 (5 of its 8 families whole), while no pair of two
+    # stories covers more than 0.06; at 0.3 a cut copy joins one copy of its dispatch only, too thin a link
+    # for clustering.
+    min_ocr_share: float = 0.2
+    min_ocr_letters: int = 300
+    min_ocr_keys: int = 2
+    ocr_sample: int = 4
     # Two rewrite candidates of one outlet whose leads each name someone the other never names are two
     # stories (link-23, tasks/stories.py `other_subjects`): the lead is a document's first paragraph of this
     # many words or more, so that a byline or a dateline on its own line is not read as one.

@@ -6,13 +6,21 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from contextlib import contextmanager
+from dataclasses import replace
 from itertools import accumulate
 
 import numpy as np
 import pyarrow as pa
 
 from tasks.boilerplate import BOILERPLATE_VERSION, flag_documents
-from tasks.clean import CLEAN_VERSION, CleanConfig, comparison_batch, comparison_form, split_document
+from tasks.clean import (
+    CLEAN_VERSION,
+    COLUMN_LINES,
+    CleanConfig,
+    comparison_batch,
+    comparison_form,
+    split_page,
+)
 from tasks.evidence import canonical_url, paragraph_evidence, text_digest
 from tasks.fingerprint import FINGERPRINT_VERSION, fingerprint, minhash_words
 from tasks.html import HTML_VERSION
@@ -71,7 +79,13 @@ def prepare_documents(
     known = _process_cache() if known_languages is None else known_languages
     clock = clock if clock is not None else StageClock()
     with clock("clean"):
-        split = [split_document(raw.text, _NO_TITLES if _titled(raw) else _TITLES) for raw in raws]
+        pages = [split_page(raw.text, _NO_TITLES if _titled(raw) else _TITLES) for raw in raws]
+        split = [(title, paragraphs) for title, paragraphs, _ in pages]
+        # A text read as OCR'd columns says so in its repairs, for linking (link-27).
+        raws = [
+            replace(raw, repairs=(*raw.repairs, COLUMN_LINES)) if columns else raw
+            for raw, (_, _, columns) in zip(raws, pages, strict=True)
+        ]
         # Forms, fingerprints and sketches are the text's own: each distinct text of the batch once (an
         # outlet's furniture, a story's copies in one shard), then given to each of its paragraphs.
         distinct: dict[str, int] = {}

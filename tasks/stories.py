@@ -63,7 +63,7 @@ from tasks.link import (
     sketch_blocks,
 )
 from tasks.link_state import TitleReadings
-from tasks.ocr_copies import copies_check, letters_reader
+from tasks.ocr_copies import copies_check, letters_reader, ocr_copy_pairs, ocr_documents
 from tasks.outlet_repeats import KeptRepeats, outlet_repeats
 from tasks.relink import BodyReading, crowded_keys, relinked_documents
 from tasks.warehouse import SCHEMAS
@@ -74,7 +74,7 @@ from tasks.warehouse import SCHEMAS
 # few documents whose titles name two instances of one of their outlet's series (series_apart: the days they
 # name). `url` serves only documents stored before `canonical_url` was prepared
 # (tasks.evidence.with_evidence); `title` names the release a post announces and the instance of a series
-# (tasks.evidence.series_of).
+# (tasks.evidence.series_of). `repairs` says which documents were read as OCR'd columns (link-27).
 LINK_DOCUMENT_COLUMNS = [
     "doc_id",
     "source",
@@ -85,6 +85,7 @@ LINK_DOCUMENT_COLUMNS = [
     "page_address",
     "page_aliases",
     "page_day",
+    "repairs",
     *DOCUMENT_EVIDENCE,
 ]
 LINK_PARAGRAPH_COLUMNS = [
@@ -440,6 +441,18 @@ def _find_stories(
         config,
     )
     given = np.concatenate([given, briefs[~apart(briefs[:, 0], briefs[:, 1])]])
+    # OCR'd copies of one dispatch (link-27): their words broken and misread, they are found and judged by the
+    # runs of letters they share, and linked as given, as briefs are (a daily run links them again together).
+    copies = ocr_copy_pairs(
+        ocr_documents(docs),
+        text_rows,
+        doc_index,
+        para_idx,
+        doc_outlet,
+        wide.texts if wide.has_text() else None,
+        config,
+    )
+    given = np.concatenate([given, copies[~apart(copies[:, 0], copies[:, 1])]])
     # An outlet's release template (a paragraph it prints, numbers aside, under 3 groups of documents: one
     # URL, or versions paired above) carries no weight in paragraph linking either: two announcements built
     # on one template share its paragraphs with their own version numbers in each, and need not share anything

@@ -2,13 +2,26 @@
 narratives share; an independent report of the event, sharing its names and a quote, does not."""
 
 import random
+import textwrap
+from dataclasses import replace
+from datetime import datetime
 
 import numpy as np
+import pyarrow as pa
 
+from tasks.clean import COLUMN_LINES, split_page
 from tasks.evidence import names_and_numbers, narrative_shingles
 from tasks.link import LinkConfig
-from tasks.ocr_copies import copied_share, copies_check, narrative_letters, spaced
-from tasks.stories import Names, narrative_check, narrative_paragraphs
+from tasks.ocr_copies import (
+    copied_share,
+    copies_check,
+    letter_run_keys,
+    narrative_letters,
+    ocr_copy_pairs,
+    ocr_documents,
+    spaced,
+)
+from tasks.stories import Names, find_stories, narrative_check, narrative_paragraphs
 
 QUOTE = '"We will hold the pass until the relief column comes up," Colonel Harwell said.'
 # An authored wire dispatch of 1916, as the desk sent it.
@@ -131,3 +144,141 @@ def test_copied_share_counts_the_letters_a_plain_reading_of_every_run_counts():
         for run in (1, 4, 25):
             assert copied_share(a, b, run) == plain(a, b, run)
     assert copied_share("abcdef", "xxabcdxx", 4) == 4 / 6
+
+
+# link-27: the candidates and the rule for documents read as OCR'd columns.
+# Another dispatch of the same day and front: the same names and places, another event told.
+OTHER_DISPATCH = [
+    "MARFIN, Tex., May 3. The infantry camp at the railhead was moved today to higher ground above the "
+    "river, after the rains of Sunday night flooded the tents of two companies and spoiled their stores.",
+    "Colonel Harwell, who left with the Ninth cavalry at daybreak, had asked for the move before he went, "
+    "and the quartermaster sent forty wagons from El Paso to carry the camp up the hill.",
+    "Ranchers along the river say the water is the highest since the spring of 1911, and the ford below "
+    "Boquillas cannot be crossed on foot for some days.",
+]
+
+
+def _ocr_pairs(texts: list[list[str]], ocr: list[bool], outlets: list[int], config=LinkConfig()):
+    paragraphs = [(d, k, p) for d, text in enumerate(texts) for k, p in enumerate(text)]
+    rows = np.arange(len(paragraphs))
+    doc_index = np.array([d for d, _, _ in paragraphs])
+    para_idx = np.array([k for _, k, _ in paragraphs])
+    read = []
+
+    def texts_of(wanted: np.ndarray) -> list[str]:
+        read.append(wanted)
+        return [paragraphs[r][2] for r in wanted.tolist()]
+
+    pairs = ocr_copy_pairs(np.array(ocr), rows, doc_index, para_idx, np.array(outlets), texts_of, config)
+    return pairs.tolist(), read
+
+
+def test_ocr_copies_are_found_and_linked_where_a_report_and_another_dispatch_are_not():
+    texts = [COPY_A, COPY_B, REPORT, OTHER_DISPATCH]
+    pairs, _ = _ocr_pairs(texts, [True] * 4, [0, 1, 2, 3])
+    assert pairs == [[0, 1]]
+
+
+def test_the_ocr_rule_reads_only_ocr_text_and_only_pairs_two_outlets():
+    texts = [COPY_A, COPY_B]
+    pairs, read = _ocr_pairs(texts, [False, False], [0, 1])
+    assert pairs == [] and read == []  # clean text: no text read, nothing paired
+    assert _ocr_pairs(texts, [True, False], [0, 1])[0] == []
+    assert _ocr_pairs(texts, [True, True], [0, 0])[0] == []  # one paper's two prints: not this rule's class
+    assert _ocr_pairs(texts, [True, True], [0, 1])[0] == [[0, 1]]
+
+
+def test_letter_run_keys_sample_the_runs_two_copies_share_alike():
+    whole = narrative_letters(" ".join(DISPATCH))
+    keys = letter_run_keys(whole, 25, 4)
+    assert 0 < len(keys) < len(whole) / 2
+    cut = letter_run_keys(whole[100:], 25, 4)
+    assert set(cut.tolist()) <= set(keys.tolist())
+    assert len(np.intersect1d(keys, letter_run_keys(narrative_letters(" ".join(REPORT)), 25, 4))) <= 1
+
+
+def test_documents_read_as_columns_say_so_in_their_repairs():
+    lines = [
+        "CAVALRY MOVES ON FORD",
+        "MARFIN, Tex., May 3. Two troops of",
+        "the Ninth cavalry under Colonel Har-",
+        "well left the railhead at daybreak to",
+        "day for the ford below Boquillas,",
+        "where raiders crossed the river on",
+        "Sunday night and burned the store",
+        "of a rancher named Deemer.",
+        "The troopers carried rations for ten",
+        "days and were followed by a train of",
+        "twelve wagons loaded with forage.",
+    ]
+    assert split_page("\n".join(lines))[2] is True
+    assert split_page("\n\n".join(lines))[2] is False
+    docs = pa.table({"repairs": [[], [COLUMN_LINES], None, ["mojibake fixed", COLUMN_LINES]]})
+    assert ocr_documents(docs).tolist() == [False, True, False, True]
+    assert ocr_documents(pa.table({"doc_id": ["a"]})).tolist() == [False]
+
+
+def _page(doc_id: str, outlet: str, paragraphs: list[str], day: int):
+    """A story cut out of an OCR'd page: column lines, no blank line (tasks.clean reads it as columns)."""
+    from tests.tasks.test_stories import raw
+
+    page = raw(doc_id, outlet, paragraphs, day)
+    return replace(page, text="\n".join(line for p in paragraphs for line in textwrap.wrap(p, 38)) + "\n")
+
+
+# Two pages' copies of DISPATCH, the second cut after four paragraphs, each misread its own way and far more
+# than COPY_A and COPY_B (about one word in three broken at a line end or misread: `tnoops`, `und er`, `fhe`),
+# as the worst real pages are: their 3-word shingles are broken so often that no word-based rule links them.
+PAGE_A = [
+    "MA RFIN, Tox., May 3. Two tnoops of the Ninth cavalry und er Colouel Harwell leff fhe railhead af "
+    "daybreak today for the ford below Boquillas, where raiders crossed the river on Sunday night aud bur"
+    " ned the store of a rancher named Deemor.",
+    '"We will hold the pass un til the relief column comes up," Colonel Harwell sa id.',
+    "The troopers carried rations fon ten days and were followed by n train of twelve wagous loaded with "
+    "forage, ammunitlon and the field telegraph outfit which the sign al eorps sent down from El Paso "
+    "last week.",
+    "Office rs at the post snid the ford ls the only place fon fo rty miles where n mou nted party ean "
+    "eross the river af this seas on, and that fhe raidens are believed to have gono so uth into the "
+    "hills.",
+    "A company of infantry will follow by motor truck as far as fhe road allows, and the engineers have "
+    "been ondered to repair the bridgo over Calamity creek before the ond of tho week.",
+]
+PAGE_B = [
+    "MARFIN, Tex., Mny 3. Two troops of fhe Ninth cavalry undor Colonel Harwell left the railhead at "
+    "daybreak today for the ford below Boquillas, where rniders erossed fhe riv er on Sunday nighf and "
+    "burned the store of a rancher named Deemen.",
+    '"We will hold the pass until the relief column comes up," Colonel Harwell said.',
+    "The troopors carried rations for ten days and were followed by a train of twelve wagons loaded with "
+    "forage, ammunition and the fi eld telegraph outf it which fhe signal corps sent dowu fnom El Pnso "
+    "lasf woek.",
+    "Of ficers nt the posf said the fond is fhe ouly plaee fon forty miles whe re a mounted party can "
+    "cnoss the ri ver at this season, and that the raidors are believed to have goue soufh into tho "
+    "hills.",
+]
+
+PAGES = [
+    ("page-a", "republican", PAGE_A),
+    ("page-b", "herald", PAGE_B),
+    ("report", "journal", REPORT),
+    ("other", "tribune", OTHER_DISPATCH),
+]
+
+
+def test_ocr_pages_printing_one_dispatch_are_one_story_and_a_daily_run_finds_the_same():
+    from tests.tasks.test_stories import assert_same_tables, by_doc, corpus, grow, story_of
+
+    pages = [_page(d, o, p, 3) for d, o, p in PAGES]
+    docs, paras = corpus(*pages)
+    assert ocr_documents(docs).all()
+    rows = by_doc(find_stories(docs, paras)[0])
+    assert rows["page-a"]["story_id"] == rows["page-b"]["story_id"]
+    assert len({rows[d]["story_id"] for d in ("page-a", "report", "other")}) == 3
+    # Without the rule (no share reaches 1.01) the copies are two stories: the word-based rules miss them.
+    off = by_doc(find_stories(docs, paras, LinkConfig(min_ocr_share=1.01))[0])
+    assert off["page-a"]["story_id"] != off["page-b"]["story_id"]
+    # A copy printed the next day joins its dispatch on a daily run as on a fresh one.
+    _, grown, fresh = grow(
+        [pages[0], *pages[2:]], [replace(pages[1], published_at=datetime(2024, 3, 4))], daily=True
+    )
+    assert_same_tables(grown, fresh)
+    assert story_of(grown)["page-b"] == story_of(grown)["page-a"] != story_of(grown)["report"]
