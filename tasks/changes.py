@@ -205,12 +205,16 @@ def read_changed(
     known: dict[InputKey, Fingerprint],
     version: str,
     limits: ReadLimits = DEFAULT_LIMITS,
+    hashed: dict[InputKey, FileHash | Exception] | None = None,
 ) -> ShardRead:
-    """Read the files whose content, metadata or pipeline version differ from what is stored."""
+    """Read the files whose content, metadata or pipeline version differ from what is stored.
+
+    hashed: file_hash of the files (or what it raised), when the caller has hashed them already (prepare_shard
+    hashes a shard's files for its key): each file is then hashed once, not twice."""
     out = ShardRead()
     for item in items:
         try:
-            _read_one(item, known, version, limits, out)
+            _read_one(item, known, version, limits, out, (hashed or {}).get(input_key(item)))
         except Exception as err:  # noqa: BLE001 - one file reprint cannot read must never cost the others
             reason = f"not ingested: reprint could not read it ({unexpected(err)})"
             out.rejects.append(Reject(item.source, reason, root=item.root))
@@ -219,11 +223,16 @@ def read_changed(
 
 
 def _read_one(
-    item: InputFile, known: dict[InputKey, Fingerprint], version: str, limits: ReadLimits, out: ShardRead
+    item: InputFile,
+    known: dict[InputKey, Fingerprint],
+    version: str,
+    limits: ReadLimits,
+    out: ShardRead,
+    hashed: FileHash | Exception | None = None,
 ) -> None:
     key = input_key(item)
     try:
-        content, size, mtime_ns = file_hash(item.path)
+        content, size, mtime_ns = file_hash(item.path) if hashed is None else found_hash(hashed)
     except NotRegularFile as err:
         out.rejects.append(Reject(item.source, f"not ingested: {err}", root=item.root))
         out.failed.append(key)
@@ -306,7 +315,11 @@ def prepare_isolated(
     return docs, paras, rejects, failed
 
 
-def file_hash(path: Path) -> tuple[str, int, int | None]:
+# What file_hash says of a file: its sha256, size and trusted modification time.
+FileHash = tuple[str, int, int | None]
+
+
+def file_hash(path: Path) -> FileHash:
     """sha256 and size of a regular file (anything else is refused unopened), read in chunks, and its
     modification time when opened (before reading: a change while it is read makes the next run look again),
     None when too recent to be trusted (RACY_NS)."""
@@ -318,6 +331,21 @@ def file_hash(path: Path) -> tuple[str, int, int | None]:
             h.update(chunk)
             size += len(chunk)
     return h.hexdigest(), size, mtime_ns
+
+
+def hash_or_error(path: Path) -> FileHash | Exception:
+    """file_hash of a file, or what it raised (a file that cannot be hashed is refused when it is read)."""
+    try:
+        return file_hash(path)
+    except Exception as err:  # noqa: BLE001 - kept for read_changed, which says why the file was not read
+        return err
+
+
+def found_hash(hashed: FileHash | Exception) -> FileHash:
+    """A hash_or_error result as file_hash gives it: the hash, or what file_hash raised, raised again."""
+    if isinstance(hashed, Exception):
+        raise hashed
+    return hashed
 
 
 def printable_names(items: list[InputFile]) -> tuple[list[InputFile], list[Reject]]:

@@ -45,10 +45,11 @@ import pyarrow.parquet as pq
 from tasks.align import AlignConfig
 from tasks.boilerplate import BoilerplateConfig
 from tasks.changes import (
+    FileHash,
     InputKey,
     adopt_unrooted,
     combined_documents,
-    file_hash,
+    hash_or_error,
     input_key,
     known_inputs,
     links_current,
@@ -218,12 +219,12 @@ class PreparedShard:
     stage_counts: dict = field(default_factory=dict)
 
 
-def input_state(item: InputFile, known: dict) -> tuple:
-    """What a file's documents depend on now, or why it cannot be read (part of its shard's key)."""
-    try:
-        content, size, _ = file_hash(item.path)
-    except Exception as err:  # noqa: BLE001 - read_changed says why; here it only has to change the key
-        return (item.root, item.source, "unreadable", repr(err))
+def input_state(item: InputFile, known: dict, hashed: FileHash | Exception) -> tuple:
+    """What a file's documents depend on now, or why it cannot be read (part of its shard's key); hashed: the
+    file's hash_or_error."""
+    if isinstance(hashed, Exception):  # read_changed says why; here it only has to change the key
+        return (item.root, item.source, "unreadable", repr(hashed))
+    content, size, _ = hashed
     mark = (content, metadata_hash(item), PIPELINE_VERSION)
     return (item.root, item.source, "unchanged" if known.get(input_key(item)) == mark else mark, size)
 
@@ -233,7 +234,9 @@ def prepare_shard(
 ) -> PreparedShard:
     """Read the shard's new or changed files and prepare their documents into `staging/<key>`, the key
     hashing the files' states and this step's version; a part already there for the key is reused."""
-    states = [input_state(item, known) for item in items]
+    # Each file hashed once: for the key here, and by read_changed for the `inputs` rows.
+    hashed = {input_key(item): hash_or_error(item.path) for item in items}
+    states = [input_state(item, known, hashed[input_key(item)]) for item in items]
     if all(state[2] == "unchanged" for state in states):
         return PreparedShard(len(items), unchanged=[(s[0], s[1]) for s in states])
     given = json.dumps([PREPARE_STEP, dataclasses.asdict(limits), states], default=str)
@@ -242,7 +245,7 @@ def prepare_shard(
         return replace(load_meta(target), reused=True)
     clock = StageClock()
     with clock("read"):
-        read = read_changed(items, known, PIPELINE_VERSION, limits)
+        read = read_changed(items, known, PIPELINE_VERSION, limits, hashed)
     docs, paras, rejects, failed = prepare_isolated(read, lambda raws: prepare_documents(raws, clock=clock))
     done = PreparedShard(
         len(items),

@@ -367,3 +367,16 @@ def test_a_paragraph_opening_with_a_bullet_or_a_number_is_a_list_item():
         "2024 was a year.",
     ]
     assert paragraph_evidence(pa.array(texts))["is_list_item"].to_pylist() == [True] * 4 + [False] * 2
+
+
+def test_an_ascii_text_is_cut_into_the_template_words_the_unicode_pattern_cuts():
+    import random
+
+    from tasks.boilerplate import _ASCII_TOKEN, _TOKEN
+
+    alphabet = "".join(map(chr, range(128)))
+    pick = random.Random(7)
+    texts = ["".join(pick.choice(alphabet) for _ in range(pick.randrange(60))) for _ in range(3000)]
+    texts += ["v1.64.0 and 23.x: see https://x.org/a_b-c, 2023-05-25_rc1", "__init__ a__b 1,000.5/7"]
+    for text in texts:
+        assert _ASCII_TOKEN.findall(text) == _TOKEN.findall(text)

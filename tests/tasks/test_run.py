@@ -79,6 +79,33 @@ def test_a_changed_file_makes_a_new_key_and_unchanged_files_need_no_part(tmp_pat
     assert idle.folder is None and idle.unchanged == [(items[0].root, "a.txt")]
 
 
+def test_a_shard_hashes_each_file_once_and_reads_what_it_hashed(tmp_path, monkeypatch):
+    # The key needs each file's hash, and so do its `inputs` rows: one hash serves both.
+    import tasks.changes
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text((SEEDS / "000_428487f81ed86623.txt").read_text(encoding="utf-8"))
+    (folder / "gone.txt").write_text("A file that is deleted before the shard is prepared.\n")
+    items, _ = discover_inputs([folder])
+    (folder / "gone.txt").unlink()
+    hashed: list[Path] = []
+    real = tasks.changes.file_hash
+
+    def counted(path: Path):
+        hashed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(tasks.changes, "file_hash", counted)
+    shard = prepare_shard(tmp_path / "staging", items, {})
+    assert sorted(hashed) == sorted(item.path for item in items)
+    row = shard.inputs.to_pylist()[0]
+    assert shard.inputs.num_rows == 1 and (row["content_hash"], row["size"]) == real(folder / "a.txt")[:2]
+    # A file that could not be hashed is refused as it was when read_changed hashed it itself.
+    alone = tasks.changes.read_changed(items, {}, "v1")
+    assert shard.rejects == alone.rejects and shard.failed == alone.failed == [(items[1].root, "gone.txt")]
+
+
 def test_shards_of_every_size_give_the_same_warehouse(tmp_path):
     inputs = [str(write_corpus(tmp_path / "in")), str(SEEDS)]
     run(inputs, str(tmp_path / "one"))
