@@ -15,7 +15,6 @@ cluster). CPU-bound shard steps run in a pool of worker processes on a local run
 
 from __future__ import annotations
 
-import bisect
 import contextvars
 import dataclasses
 import gc
@@ -104,6 +103,7 @@ from tasks.warehouse import (
     distinct_values,
     fsync_path,
     locked,
+    may_hold,
     parquet_writer,
     read_columns,
     read_state,
@@ -571,11 +571,8 @@ def rows_of_documents(path: Path, docs: list[str]) -> pa.Table:
     wanted = pa.array(docs, pa.string())
     parts = [f.schema_arrow.empty_table()]
     for k in range(f.num_row_groups):
-        stats = f.metadata.row_group(k).column(column).statistics
-        if stats is not None and stats.has_min_max:
-            at = bisect.bisect_left(docs, stats.min)
-            if at == len(docs) or docs[at] > stats.max:
-                continue
+        if not may_hold(f.metadata.row_group(k).column(column).statistics, docs):
+            continue
         mask = pc.is_in(f.read_row_group(k, columns=["doc_id"]).column(0), value_set=wanted)
         if pc.any(mask).as_py():
             parts.append(f.read_row_group(k).filter(mask))

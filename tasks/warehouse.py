@@ -583,16 +583,24 @@ def _holds_any(path: Path, column: str, keys: list[str]) -> bool:
     at = _leaf(f, column)
     wanted = None
     for k in range(f.num_row_groups):
-        stats = f.metadata.row_group(k).column(at).statistics if at is not None else None
-        if stats is not None and stats.has_min_max and isinstance(stats.min, str):
-            first = bisect.bisect_left(keys, stats.min)
-            if first == len(keys) or keys[first] > stats.max:
-                continue
+        if at is not None and not may_hold(f.metadata.row_group(k).column(at).statistics, keys):
+            continue
         wanted = pa.array(keys, pa.string()) if wanted is None else wanted
         values = f.read_row_group(k, columns=[column]).column(0)
         if pc.any(pc.is_in(values, value_set=wanted)).as_py():
             return True
     return False
+
+
+def may_hold(stats: pq.Statistics | None, keys: list) -> bool:
+    """Whether a row group whose column has these statistics may hold one of `keys` (sorted): False only
+    when its min/max range holds none of them."""
+    if not keys:
+        return False
+    if stats is None or not stats.has_min_max or type(stats.min) is not type(keys[0]):
+        return True
+    at = bisect.bisect_left(keys, stats.min)
+    return at < len(keys) and keys[at] <= stats.max
 
 
 def _leaf(f: pq.ParquetFile, column: str) -> int | None:
