@@ -239,7 +239,7 @@ ROW_GROUPS = {"passage_index": 8_192, "paragraphs": 10_000}
 # documents, hash ids spread over the whole table, and only the files holding them are written again; the
 # others are hard-linked. One file (930 MB at 100k generated documents) was decoded and encoded whole for them
 # (docs/daily-run.md).
-FILE_ROWS = {"paragraphs": 20_000}
+FILE_ROWS = {"paragraphs": 10_000}
 
 
 class WarehouseBusy(RuntimeError):
