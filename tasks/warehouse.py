@@ -11,7 +11,8 @@ A table is committed either as a table in memory (the small ones) or as a `Rewri
 (the stored files, minus the rows of the keys it drops, and this run's staged Parquet parts), never the rows
 themselves. The rows of a Rewrite that are not in a hard-linked file are written as one new file sorted by the
 table's keys, a bounded bucket of keys at a time (`write_sorted`), so a commit's memory does not grow with the
-table (docs/memory.md).
+table (docs/memory.md); or, for the tables of FILE_ROWS, as several such files of about that many rows, each
+ending with a key, so that a later commit touching a few keys writes again only the files holding them.
 """
 
 from __future__ import annotations
@@ -526,7 +527,8 @@ class Rewrite:
     rows it names: the columns it has replace theirs (paragraphs: the flags and link evidence linking set).
 
     A stored file none of whose rows is dropped or patched is hard-linked into the next version; the other
-    stored files' remaining rows and the parts' rows are written as one new file in key order (write_sorted).
+    stored files' remaining rows and the parts' rows are written as one new file in key order (write_sorted),
+    or files of FILE_ROWS rows.
     """
 
     parts: list[Source] = field(default_factory=list)
