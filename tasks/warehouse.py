@@ -11,11 +11,13 @@ A table is committed either as a table in memory (the small ones) or as a `Rewri
 (the stored files, minus the rows of the keys it drops, and this run's staged Parquet parts), never the rows
 themselves. The rows of a Rewrite that are not in a hard-linked file are written as one new file sorted by the
 table's keys, a bounded bucket of keys at a time (`write_sorted`), so a commit's memory does not grow with the
-table (docs/memory.md).
+table (docs/memory.md); or, for the tables of FILE_ROWS, as several such files of about that many rows, each
+ending with a key, so that a later commit touching a few keys writes again only the files holding them.
 """
 
 from __future__ import annotations
 
+import bisect
 import errno
 import fcntl
 import hashlib
@@ -233,6 +235,12 @@ GROUP_KEY = {
 # the row groups its values fall in (Parquet's min/max statistics): a trace query reads the index's groups
 # holding its keys, then the paragraphs' groups holding the documents found (docs/trace.md).
 ROW_GROUPS = {"passage_index": 8_192, "paragraphs": 10_000}
+# Tables whose rewritten rows are cut into files of about this many rows, each ending where its first sort key
+# (the group key) changes from that many rows on: a daily run re-flags the rows of a few dozen stored
+# documents, hash ids spread over the whole table, and only the files holding them are written again; the
+# others are hard-linked. One file (930 MB at 100k generated documents) was decoded and encoded whole for them
+# (docs/daily-run.md).
+FILE_ROWS = {"paragraphs": 10_000}
 
 
 class WarehouseBusy(RuntimeError):
@@ -519,7 +527,8 @@ class Rewrite:
     rows it names: the columns it has replace theirs (paragraphs: the flags and link evidence linking set).
 
     A stored file none of whose rows is dropped or patched is hard-linked into the next version; the other
-    stored files' remaining rows and the parts' rows are written as one new file in key order (write_sorted).
+    stored files' remaining rows and the parts' rows are written as one new file in key order (write_sorted),
+    or files of FILE_ROWS rows.
     """
 
     parts: list[Source] = field(default_factory=list)
@@ -537,11 +546,12 @@ class Rewrite:
     def plan(self, old: list[Path], name: str) -> tuple[list[Path], list[Source]]:
         """The stored files kept as they are, and the sources of the new file."""
         touched = self.touched_keys(name)
-        if len(old) > MAX_PARTS:  # compacted: every row goes into the new file
+        if len(old) > MAX_PARTS + _cut_files(old, name):  # compacted: every row goes into the new file(s)
             return [], [Source(p, self.drop) for p in old] + self.parts
         kept, rewritten = [], []
+        keys = None if touched is None else sorted(set(touched.to_pylist()) - {None})
         for path in sorted(old):
-            if touched is not None and _holds_any(path, GROUP_KEY[name], touched):
+            if keys and _holds_any(path, GROUP_KEY[name], keys):
                 rewritten.append(Source(path, self.drop))
             else:
                 kept.append(path)
@@ -559,14 +569,46 @@ class Rewrite:
         return sum(_uncompressed_bytes(s.path) for s in self.plan(old, name)[1])
 
 
-def _holds_any(path: Path, column: str, keys: pa.Array) -> bool:
-    """Whether the Parquet file has a row whose `column` is in `keys` (read a row group at a time)."""
+def _cut_files(old: list[Path], name: str) -> int:
+    """The files a table cut by FILE_ROWS holds at least (its rows over FILE_ROWS): what compaction allows
+    beyond MAX_PARTS; 0 for a table written as one file."""
+    if name not in FILE_ROWS:
+        return 0
+    return -(-sum(pq.read_metadata(path).num_rows for path in old) // FILE_ROWS[name])
+
+
+def _holds_any(path: Path, column: str, keys: list[str]) -> bool:
+    """Whether the Parquet file has a row whose (string) `column` is in `keys` (sorted), read a row group at a
+    time; a group whose statistics range holds none of the keys is not read (a file cut by FILE_ROWS holds
+    a narrow range of its first sort key, and most files hold none of a daily run's few touched keys)."""
     f = pq.ParquetFile(path)
+    at = _leaf(f, column)
+    wanted = None
     for k in range(f.num_row_groups):
+        if at is not None and not may_hold(f.metadata.row_group(k).column(at).statistics, keys):
+            continue
+        wanted = pa.array(keys, pa.string()) if wanted is None else wanted
         values = f.read_row_group(k, columns=[column]).column(0)
-        if pc.any(pc.is_in(values, value_set=keys)).as_py():
+        if pc.any(pc.is_in(values, value_set=wanted)).as_py():
             return True
     return False
+
+
+def may_hold(stats: pq.Statistics | None, keys: list) -> bool:
+    """Whether a row group whose column has these statistics may hold one of `keys` (sorted): False only
+    when its min/max range holds none of them."""
+    if not keys:
+        return False
+    if stats is None or not stats.has_min_max or type(stats.min) is not type(keys[0]):
+        return True
+    at = bisect.bisect_left(keys, stats.min)
+    return at < len(keys) and keys[at] <= stats.max
+
+
+def _leaf(f: pq.ParquetFile, column: str) -> int | None:
+    """The index of a top-level column among the file's leaf columns (its statistics), or None."""
+    leaves = [f.metadata.schema.column(j).path for j in range(f.metadata.num_columns)]
+    return leaves.index(column) if column in leaves else None
 
 
 def read_columns(paths: list[Path], name: str, columns: list[str]) -> pa.Table:
@@ -642,6 +684,7 @@ def _store_rewrite(folder: Path, rewrite: Rewrite, name: str, old: dict[str, Pat
             spill=spill,
             row_group=ROW_GROUPS.get(name, ROW_GROUP),
             in_order=len(sources) - len(rewrite.parts),  # stored files are in key order
+            file_rows=FILE_ROWS.get(name),
         )
 
 
@@ -663,6 +706,7 @@ def write_sorted(
     columns: list[str] | None = None,
     row_group: int = ROW_GROUP,
     in_order: int = 0,
+    file_rows: int | None = None,
 ) -> int:
     """Write the rows of `sources` (with `patch` laid over them) into one Parquet file in the table's key
     order (SORT_KEYS), holding one bucket of keys at a time, not the table: the rows are first split by ranges
@@ -673,6 +717,10 @@ def write_sorted(
     in_order: the first this many sources are files of the table, each in key order already (a commit's
     stored files, less their dropped rows): they are merged with the others (sorted apart first), a batch at
     a time, neither spilled nor sorted again (`_write_merged`). The file is the same.
+
+    file_rows: the rows go into files `<target's stem>-<k>.parquet` (k from 0) of about this many rows
+    instead, each ending at the first change of the first sort key from file_rows rows on: read one after
+    another they are the one file's rows (FILE_ROWS).
 
     keep: only rows whose group key is in it; where: only rows it says yes to (after the patch); columns: only
     these. Returns the rows written.
@@ -687,13 +735,26 @@ def write_sorted(
         read = list(dict.fromkeys([*columns, *keys, GROUP_KEY[name]]))
         if patch is not None:
             patch = patch.select([c for c in patch.column_names if c in read])
-    if 0 < in_order <= MERGED_FILES:
+    chains = _chains(sources[:in_order], first) if in_order else []
+    if 0 < len(chains) <= MERGED_FILES:
         try:
             return _write_merged(
-                target, name, sources, in_order, patch, spill, keep, where, read, out_schema, row_group
+                target,
+                name,
+                chains,
+                sources[in_order:],
+                patch,
+                spill,
+                keep,
+                where,
+                read,
+                out_schema,
+                row_group,
+                file_rows,
             )
         except _Unordered:  # a file not in key order after all (written by other code): sorted as any source
-            target.unlink(missing_ok=True)
+            for path in _SortedFile.paths_of(target, file_rows):
+                path.unlink()
     total = sum(_uncompressed_bytes(s.path, read) for s in sources)
     bounds = _bucket_bounds(sources, first, -(-total // BUCKET_BYTES))
     buckets = _spill_buckets(sources, name, bounds, keep, spill / target.name, read)
@@ -702,7 +763,7 @@ def write_sorted(
         if patch is not None and patch.num_rows and bounds
         else None
     )
-    with _SortedFile(target, name, out_schema, row_group, where) as out:
+    with _SortedFile(target, name, out_schema, row_group, where, file_rows) as out:
         for k, bucket in enumerate(buckets):
             # One chunk: a take from a table of many chunks (a bucket is read in batches) costs a pass over
             # the whole bucket each time (passage_index: 1.6 s of takes, 0.05 s once combined).
@@ -717,20 +778,34 @@ def write_sorted(
                 out.write(rows.take(order.slice(start, READ_ROWS)), mine)
             del rows, order
     shutil.rmtree(spill / target.name, ignore_errors=True)
-    _fsync(target)
     return out.written
 
 
 class _SortedFile:
     """The Parquet file write_sorted writes: rows given in key order, a patch laid over them, filtered, out in
-    whole row groups of `row_group` rows (the rest held until more come)."""
+    whole row groups of `row_group` rows (the rest held until more come). With `file_rows`, the files
+    `<target's stem>-<k>.parquet` instead: a file ends at the first change of the first sort key from
+    file_rows rows on, so no key's rows span two files."""
 
-    def __init__(self, target: Path, name: str, schema: pa.Schema, row_group: int, where) -> None:
+    def __init__(
+        self, target: Path, name: str, schema: pa.Schema, row_group: int, where, file_rows: int | None = None
+    ) -> None:
         self.name, self.schema, self.row_group, self.where = name, schema, row_group, where
         self.keys = SORT_KEYS[name]
-        self.writer = parquet_writer(target, schema)
+        self.target, self.file_rows = target, file_rows
+        self.paths: list[Path] = []
+        self.writer: pq.ParquetWriter | None = None
         self.pending: list[pa.Table] = []
         self.written = 0
+        self.in_file = 0  # rows in the file being written
+        self.last = None  # the first sort key of its last row
+
+    @staticmethod
+    def paths_of(target: Path, file_rows: int | None) -> list[Path]:
+        """The files a write to `target` made (to remove them)."""
+        if file_rows is None:
+            return [target] if target.exists() else []
+        return sorted(target.parent.glob(f"{target.stem}-*{target.suffix}"))
 
     def __enter__(self) -> _SortedFile:
         return self
@@ -741,9 +816,12 @@ class _SortedFile:
                 rest = pa.concat_tables([self.schema.empty_table(), *self.pending])
                 if rest.num_rows or not self.written:
                     self._flush(rest)
-                self.written += rest.num_rows
         finally:
-            self.writer.close()
+            if self.writer is not None:
+                self.writer.close()
+        if kind is None:
+            for path in self.paths:
+                _fsync(path)
 
     def write(self, chunk: pa.Table, patch: tuple[pa.Table, pa.Array] | None) -> None:
         if patch is not None:
@@ -752,15 +830,58 @@ class _SortedFile:
             chunk = chunk.filter(self.where(chunk))
         self.pending.append(chunk.select(self.schema.names).cast(self.schema))
         size = sum(t.num_rows for t in self.pending)
-        if size >= self.row_group:  # whole row groups out, the rest waits
+        if self.file_rows is not None and self.in_file + size >= self.file_rows:
+            rows = pa.concat_tables(self.pending)
+            cut = self._cut(rows)
+            while cut is not None:
+                self._flush(rows.slice(0, cut))
+                self._close()
+                rows = rows.slice(cut)
+                cut = self._cut(rows) if rows.num_rows >= self.file_rows else None
+            self.pending, size = [rows], rows.num_rows
+        if size >= self.row_group:  # whole row groups out, the rest waits (all of them before any cut)
             whole = pa.concat_tables(self.pending)
             cut = size - size % self.row_group
             self._flush(whole.slice(0, cut))
-            self.pending, self.written = [whole.slice(cut)], self.written + cut
+            self.pending = [whole.slice(cut)]
+
+    def _cut(self, rows: pa.Table) -> int | None:
+        """Where in `rows` (what follows the file's rows) the file ends: the first change of the first sort
+        key at or after file_rows rows; None while `rows` says none yet (one key's rows run to their end)."""
+        column = rows.column(self.keys[0])
+        n, room = rows.num_rows, self.file_rows - self.in_file
+        if n == 0:
+            return None
+        if room <= 0 and self.in_file and not pc.equal(column[0], self.last).as_py():
+            return 0  # the file's last key ended with its rows
+        start = max(room, 1)
+        if start >= n:
+            return None
+        changes = pc.not_equal(column.slice(start), column.slice(start - 1, n - start))
+        at = np.flatnonzero(changes.to_numpy(zero_copy_only=False))
+        return start + int(at[0]) if len(at) else None
 
     def _flush(self, rows: pa.Table) -> None:
+        if self.writer is None:
+            path = self.target
+            if self.file_rows is not None:
+                path = self.target.with_name(f"{self.target.stem}-{len(self.paths):05d}{self.target.suffix}")
+            self.paths.append(path)
+            self.writer = parquet_writer(path, self.schema)
+        elif not rows.num_rows:
+            return  # (a file's first write makes it, rows or none)
         self.writer.write_table(rows, row_group_size=self.row_group)
+        self.written += rows.num_rows
+        self.in_file += rows.num_rows
+        if rows.num_rows:
+            self.last = rows.column(self.keys[0])[-1]
         crash_point(f"mid-file-{self.name}")
+
+    def _close(self) -> None:
+        """End the file being written: the next rows go into a new one."""
+        if self.writer is not None:
+            self.writer.close()
+        self.writer, self.in_file, self.last = None, 0, None
 
 
 # Files in key order merged by _write_merged at most (each holds a batch of READ_ROWS rows in memory).
@@ -771,11 +892,56 @@ class _Unordered(ValueError):
     """A file given as in key order is not."""
 
 
+def _chains(sources: list[Source], column: str) -> list[list[Source]]:
+    """Sources each in key order, as runs of sources to read one after the other, each run in key order: a
+    source follows one whose largest value of `column` (the first sort key) is at most its least, by the
+    files' statistics. The files a commit cut by FILE_ROWS are one run, so a merge reads a stream per commit
+    that wrote some, not one per file. A source whose statistics do not say is a run of its own."""
+    ranged, alone = [], []
+    for source in sources:
+        bounds = _key_range(source.path, column)
+        if bounds is None:
+            alone.append([source])
+        else:
+            ranged.append((bounds, source))
+    chains: list[list[Source]] = []
+    ends: list = []
+    for (least, most), source in sorted(ranged, key=lambda item: item[0]):
+        free = next((k for k, end in enumerate(ends) if end <= least), None)
+        if free is None:
+            chains.append([source])
+            ends.append(most)
+        else:
+            chains[free].append(source)
+            ends[free] = most
+    return chains + alone
+
+
+def _key_range(path: Path, column: str) -> tuple | None:
+    """(least, largest) value of `column` in a Parquet file by its row groups' statistics; None when a group
+    has none, or nulls, or the file no rows."""
+    f = pq.ParquetFile(path)
+    at = _leaf(f, column)
+    if at is None or f.metadata.num_rows == 0:
+        return None
+    least, most = [], []
+    for k in range(f.num_row_groups):
+        group = f.metadata.row_group(k)
+        if group.num_rows == 0:
+            continue
+        stats = group.column(at).statistics
+        if stats is None or not stats.has_min_max or not stats.has_null_count or stats.null_count:
+            return None
+        least.append(stats.min)
+        most.append(stats.max)
+    return (min(least), max(most)) if least else None
+
+
 def _write_merged(
     target: Path,
     name: str,
-    sources: list[Source],
-    in_order: int,
+    chains: list[list[Source]],
+    rest: list[Source],
     patch: pa.Table | None,
     spill: Path,
     keep: pa.Array | None,
@@ -783,35 +949,36 @@ def _write_merged(
     read: list[str] | None,
     out_schema: pa.Schema,
     row_group: int,
+    file_rows: int | None,
 ) -> int:
-    """write_sorted of sources the first `in_order` of which are each in key order: the others are sorted
-    into a file of their own first (the bucket way: a daily run's new rows, a few), then the files are
-    merged a batch at a time. A daily run's commit rewrote a stored file whole, spilling it into buckets and
-    sorting them, to drop or patch the rows of a few documents; merged, the stored rows are read and written
-    once, in the order they are in."""
+    """write_sorted of sources in key order, read as `chains` (_chains), and the `rest`: those are sorted
+    into a file of their own first (the bucket way: a daily run's new rows, a few), then the runs are merged
+    a batch at a time. A daily run's commit rewrote a stored file whole, spilling it into buckets and sorting
+    them, to drop or patch the rows of a few documents; merged, the stored rows are read and written once, in
+    the order they are in."""
     keys = SORT_KEYS[name]
-    ordered, rest = sources[:in_order], sources[in_order:]
     if rest:
         (spill / "sorted").mkdir(parents=True, exist_ok=True)
         apart = spill / "sorted" / target.name  # (its buckets go to spill / target.name)
         write_sorted(apart, name, rest, spill=spill, keep=keep, columns=read, row_group=READ_ROWS)
-        ordered = [*ordered, Source(apart)]
+        chains = [*chains, [Source(apart)]]
     mine = (patch, _row_keys(patch, keys)) if patch is not None and patch.num_rows else None
-    with _SortedFile(target, name, out_schema, row_group, where) as out:
-        for chunk in _merged(ordered, name, read, keep):
+    with _SortedFile(target, name, out_schema, row_group, where, file_rows) as out:
+        for chunk in _merged(chains, name, read, keep):
             out.write(chunk, mine)
     if rest:
         apart.unlink()
-    _fsync(target)
     return out.written
 
 
-def _merged(sources: list[Source], name: str, columns: list[str] | None, keep: pa.Array | None):
-    """The rows of sources each in key order, in key order, a few batches at a time: each round gives every
-    row whose first sort key is below the least of the last first keys the sources' held batches reach (all
-    of theirs are held), sorted. A source whose first keys go down raises _Unordered."""
+def _merged(chains: list[list[Source]], name: str, columns: list[str] | None, keep: pa.Array | None):
+    """The rows of runs of sources each in key order, in key order, a few batches at a time: each round gives
+    every row whose first sort key is below the least of the last first keys the runs' held batches reach (all
+    of theirs are held), sorted. A run whose first keys go down raises _Unordered."""
     keys, first = SORT_KEYS[name], SORT_KEYS[name][0]
-    streams = [_source_batches(source, name, columns) for source in sources]
+    streams = [
+        (rows for source in chain for rows in _source_batches(source, name, columns)) for chain in chains
+    ]
     held: list[pa.Table | None] = [None] * len(streams)
     ended = [False] * len(streams)
     last: list = [None] * len(streams)  # the last first key read of each source
@@ -825,12 +992,12 @@ def _merged(sources: list[Source], name: str, columns: list[str] | None, keep: p
                 continue
             column = rows.column(first)
             if column.null_count or (last[k] is not None and pc.less(column[0], last[k]).as_py()):
-                raise _Unordered(sources[k].path)
+                raise _Unordered(chains[k][0].path)
             if (
                 rows.num_rows > 1
                 and not pc.all(pc.greater_equal(column.slice(1), column.slice(0, rows.num_rows - 1))).as_py()
             ):
-                raise _Unordered(sources[k].path)
+                raise _Unordered(chains[k][0].path)
             last[k] = column[-1]
             held[k] = rows if held[k] is None else pa.concat_tables([held[k], rows])
             return

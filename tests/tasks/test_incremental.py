@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pytest
 
 from bench.corpus import iter_documents, write_folder
+from tasks import warehouse
 from tasks.run import changed_bodies, run
 from tasks.stories import changed_documents
 from tasks.warehouse import current_version, read_table, sort_table
@@ -41,7 +43,12 @@ def tables(warehouse: Path) -> dict:
     return {name: sort_table(read_table(warehouse, name), name) for name in TABLES}
 
 
-def test_a_run_adding_documents_leaves_what_a_full_run_leaves(tmp_path):
+@pytest.mark.parametrize("file_rows", [None, 40])
+def test_a_run_adding_documents_leaves_what_a_full_run_leaves(tmp_path, monkeypatch, file_rows):
+    """file_rows: the paragraphs cut into files of 40 rows (FILE_ROWS), so the daily commit keeps some stored
+    files and writes others again: the same tables."""
+    if file_rows:
+        monkeypatch.setattr(warehouse, "FILE_ROWS", {"paragraphs": file_rows})
     full, first, header = grown_corpus(tmp_path / "all", share=5)
     daily = only(full, first, header, tmp_path / "daily" / "corpus")
     before = run([str(daily)], str(tmp_path / "daily" / "warehouse"))
@@ -59,6 +66,8 @@ def test_a_run_adding_documents_leaves_what_a_full_run_leaves(tmp_path):
     for name in TABLES:
         assert fresh[name].num_rows > 0 or name == "rejects"
         assert daily_tables[name].equals(fresh[name]), name
+    if file_rows:
+        assert len(warehouse.table_files(tmp_path / "daily" / "warehouse", "paragraphs")) > 2
     # Idempotent: the same inputs again leave the warehouse as it is.
     version = current_version(tmp_path / "daily" / "warehouse")
     again = run([str(daily)], str(tmp_path / "daily" / "warehouse"))

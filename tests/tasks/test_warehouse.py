@@ -503,3 +503,97 @@ def test_a_stored_file_out_of_key_order_is_sorted_as_any_other(tmp_path, monkeyp
     out = tmp_path / "out.parquet"
     assert wh.write_sorted(out, "paragraphs", [stored], spill=tmp_path / "spill", in_order=1) == 9
     assert wh.read_file(out, "paragraphs").equals(wh.sort_table(rows, "paragraphs"))
+
+
+def test_rows_cut_into_files_end_each_where_a_document_ends_and_read_in_turn_are_the_one_file(
+    tmp_path, monkeypatch
+):
+    """file_rows: the files hold the rows of the one file in turn, each ending with the first document that
+    ends from file_rows rows on, and no document's rows in two files; the bucket way and the merge alike."""
+    ids = [f"{k * 7919 % 1000:03x}{k}" for k in range(60)]
+    sizes = {d: 1 + k % 5 for k, d in enumerate(ids)}
+    sizes[ids[7]] = 23  # a document longer than a file
+    rows = pa.concat_tables(many_paras([d], n=sizes[d]) for d in ids)
+    parts = [part(tmp_path / f"p{k}.parquet", rows.slice(k * 60, 60)) for k in range(-(-rows.num_rows // 60))]
+    whole = wh.sort_table(rows, "paragraphs")
+    monkeypatch.setattr(wh, "BUCKET_BYTES", 2_000)
+    monkeypatch.setattr(wh, "READ_ROWS", 7)
+    stored = wh.sort_table(rows, "paragraphs")
+    halves = [stored.slice(0, 90), stored.slice(90)]
+    merged_sources = [part(tmp_path / f"s{k}.parquet", h) for k, h in enumerate(halves)]
+    for label, sources, in_order in (("bucket", parts, 0), ("merged", merged_sources, 2)):
+        target = tmp_path / label / "part-000001.parquet"
+        target.parent.mkdir()
+        written = wh.write_sorted(
+            target,
+            "paragraphs",
+            sources,
+            spill=tmp_path / "spill",
+            row_group=4,
+            in_order=in_order,
+            file_rows=10,
+        )
+        files = sorted(target.parent.iterdir())
+        assert written == rows.num_rows and [f.name for f in files][:2] == [
+            "part-000001-00000.parquet",
+            "part-000001-00001.parquet",
+        ]
+        held = [pq.read_table(f) for f in files]
+        assert pa.concat_tables(held).equals(whole)
+        documents = [set(t.column("doc_id").to_pylist()) for t in held]
+        assert all(not (a & b) for k, a in enumerate(documents) for b in documents[k + 1 :])
+        # Each file but the last ends at the first document ending from 10 rows on.
+        ends = [t.filter(pc.equal(t.column("doc_id"), t.column("doc_id")[-1])).num_rows for t in held]
+        assert all(t.num_rows - last < 10 <= t.num_rows for t, last in zip(held[:-1], ends, strict=False))
+        assert 2 < len(files) <= rows.num_rows // 10 + 1 and len(rows) > 10 * 10
+
+
+def test_a_daily_commit_rewrites_only_the_files_holding_the_documents_it_touches(tmp_path, monkeypatch):
+    """A table cut by FILE_ROWS: a commit flagging one stored document's rows and adding new documents writes
+    the file holding that document again (with the new rows) and hard-links every other; the stored files,
+    one run of key ranges, are merged (not spilled) however many they are, and a file whose statistics hold
+    none of the touched documents is not read to know it."""
+    monkeypatch.setattr(wh, "FILE_ROWS", {"paragraphs": 9})
+    monkeypatch.setattr(wh, "MERGED_FILES", 2)
+    ids = [f"{k * 7919 % 1000:03x}{k}" for k in range(40)]
+    with locked(tmp_path):
+        commit(
+            tmp_path, {"paragraphs": wh.Rewrite([part(tmp_path / "first.parquet", many_paras(ids))])}, "run1"
+        )
+        stored = wh.table_files(tmp_path, "paragraphs")
+        assert len(stored) == -(-40 * 3 // 9)  # three documents a file of 9 rows
+        inodes = {os.stat(f).st_ino for f in stored}
+        new = part(tmp_path / "new.parquet", many_paras(["zzz1", "000a"], n=2))
+        touched = sorted(ids)[20]
+        patch = many_paras([touched], n=1, flag=True).select(["doc_id", "para_idx", "is_boilerplate"])
+        spilled, reads = [], []
+        real_spill, real_read = wh._spill_buckets, pq.ParquetFile.read_row_group
+        monkeypatch.setattr(
+            wh, "_spill_buckets", lambda s, *a, **k: spilled.extend(s) or real_spill(s, *a, **k)
+        )
+        monkeypatch.setattr(
+            pq.ParquetFile, "read_row_group", lambda f, k, **kw: reads.append(k) or real_read(f, k, **kw)
+        )
+        commit(tmp_path, {"paragraphs": wh.Rewrite([new], patch=patch)}, "run2")
+        assert len(reads) == 1  # only the file whose range holds the touched document
+        assert spilled == [new]
+        files = wh.table_files(tmp_path, "paragraphs")
+        linked = [f for f in files if os.stat(f).st_ino in inodes]
+        kept = {os.stat(f).st_ino for f in files}
+    assert len(linked) == len(stored) - 1
+    rows = read_table(tmp_path, "paragraphs")
+    expected = pa.concat_tables([many_paras(ids), many_paras(["zzz1", "000a"], n=2)])
+    assert (
+        wh.sort_table(rows, "paragraphs")
+        .select(["doc_id", "para_idx"])
+        .equals(wh.sort_table(expected, "paragraphs").select(["doc_id", "para_idx"]))
+    )
+    flagged = [(r["doc_id"], r["para_idx"]) for r in rows.to_pylist() if r["is_boilerplate"]]
+    assert flagged == [(touched, 0)]
+    # Files past MAX_PARTS beyond the rows' share of FILE_ROWS are compacted: every row written again.
+    monkeypatch.setattr(wh, "MAX_PARTS", 0)
+    with locked(tmp_path):
+        commit(tmp_path, {"paragraphs": wh.Rewrite(patch=patch.slice(0, 0), drop=pa.array(["000a"]))}, "run3")
+    again = wh.table_files(tmp_path, "paragraphs")
+    assert not {os.stat(f).st_ino for f in again} & kept
+    assert sum(pq.read_metadata(f).num_rows >= 9 for f in again) == len(again) - 1
