@@ -32,7 +32,7 @@ _FUNCTION_WORDS = frozenset(
 )
 _WORD = re.compile(r"[^\W_]+")
 # A sentence ends at a full stop, question or exclamation mark (a closing quote after it) before a capital.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+(?=[\"'\u201c\u2018]?[A-Z])")
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+(?=[\"'\u201c\u2018]?[A-Z])")
 # Names and numbers looked through at once for the briefs' (8 bytes each, and a mask).
 _NAMES_PART = 1 << 22
 
@@ -64,7 +64,7 @@ def is_brief_of(brief: list[str], source: list[str], config: LinkConfig) -> bool
         return False
     # Made of the source through its text, not one passage: most of its words in sentences each drawn from
     # it (a story opening on a passage another prints, its own sentences after, shares a passage only).
-    sentences = [content_words(x) for p in brief for x in _SENTENCE_END.split(p)]
+    sentences = [content_words(x) for p in brief for x in SENTENCE_END.split(p)]
     drawn = sum(len(x) for x in sentences if in_order(x, every) >= min_sentence)
     if drawn < min_drawn * len(words):
         return False
@@ -161,12 +161,38 @@ def brief_pairs(
     source's (is_brief_of). body: the rows read (ascending); doc_index, para_idx, n_words: per paragraph
     row; day, outlet: per document (stories._page_days; -1 unknown outlet); texts:
     the `text` of rows asked for (WideColumns.texts), None when there is none to read."""
+    if config.max_brief_words <= 0:
+        return np.empty((0, 2), dtype=np.int64)
+    evidence = (names_hashes, names_starts, body, doc_index, para_idx, n_words, day, outlet, texts)
+    return short_story_pairs(*evidence, config, (config.min_brief_words, config.max_brief_words), is_brief_of)
+
+
+def short_story_pairs(
+    names_hashes: np.ndarray,
+    names_starts: np.ndarray,
+    body: np.ndarray,
+    doc_index: np.ndarray,
+    para_idx: np.ndarray,
+    n_words: np.ndarray,
+    day: np.ndarray,
+    outlet: np.ndarray,
+    texts: Callable[[np.ndarray], list[str]] | None,
+    config: LinkConfig,
+    sizes: tuple[float, float],
+    made_of: Callable[[list[str], list[str], LinkConfig], bool],
+    kept: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> np.ndarray:
+    """(source, short) document pairs: a short document (its body's words within `sizes`, both ends
+    included) and a longer one of another outlet dated at most `brief_days` apart, sharing `min_brief_names`
+    rare names and numbers (brief_candidates), whose texts pass `made_of(short's paragraphs, source's
+    paragraphs, config)`; kept: of the (short, source) candidates, those to test (a mask), all when None.
+    Arguments as brief_pairs'."""
     empty = np.empty((0, 2), dtype=np.int64)
     n_docs = len(names_starts) - 1
-    if texts is None or config.max_brief_words <= 0:
+    if texts is None:
         return empty
     words = np.bincount(doc_index[body], weights=n_words[body], minlength=n_docs)
-    short = (words >= config.min_brief_words) & (words <= config.max_brief_words)
+    short = (words >= sizes[0]) & (words <= sizes[1])
     if not short.any():
         return empty
     candidates = brief_candidates(
@@ -180,6 +206,8 @@ def brief_pairs(
         config.brief_days,
     )
     candidates = candidates[words[candidates[:, 1]] > words[candidates[:, 0]]]
+    if kept is not None and len(candidates):
+        candidates = candidates[kept(candidates)]
     if len(candidates) == 0:
         return empty
     wanted = np.flatnonzero(np.isin(doc_index[body], np.unique(candidates)))
@@ -190,5 +218,5 @@ def brief_pairs(
     for d, k, text in zip(doc_index[rows].tolist(), para_idx[rows].tolist(), texts(rows), strict=True):
         read[d].append((k, text))
     paragraphs = {d: [text for _, text in sorted(found)] for d, found in read.items()}
-    kept = [(s, b) for b, s in candidates.tolist() if is_brief_of(paragraphs[b], paragraphs[s], config)]
+    kept = [(s, b) for b, s in candidates.tolist() if made_of(paragraphs[b], paragraphs[s], config)]
     return np.array(kept, dtype=np.int64).reshape(-1, 2)
