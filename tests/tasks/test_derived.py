@@ -1,5 +1,5 @@
-"""A paper's story partly derived from an agency's copy (issue 12, class 3; link-27, tasks/derived.py): its own
-lead, the copy's long quotation, and a few of the copy's sentences lifted and recast between its own. One
+"""A paper's story partly derived from an agency's copy (issue 12, class 3; link-27, tasks/derived.py): its
+own lead, the copy's long quotation, and a few of the copy's sentences lifted and recast between its own. One
 story with the copy. Another paper's own report of the same hearing (the same names, figures and quotation,
 its own sentences) stays apart, and so do two papers of one morning that lift the same third source."""
 
