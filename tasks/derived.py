@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 from tasks.briefs import SENTENCE_END, content_words, in_order, short_story_pairs
-from tasks.evidence import narrative_runs
+from tasks.evidence import names_and_numbers, narrative_runs
 from tasks.link import LinkConfig
 
 # Quotation marks of typewritten wire copy (``...''), read as the double quote they stand for.
@@ -28,29 +28,45 @@ _WIRE_QUOTES = (("``", '"'), ("''", '"'))
 def narrative_sentences(paragraphs: list[str]) -> list[list[str]]:
     """Each sentence's narrative content words (content_words of its words outside quotation marks and their
     attributions, tasks.evidence.narrative_runs), in reading order."""
+    return [words for words, _ in _sentences(paragraphs)]
+
+
+def _sentences(paragraphs: list[str]) -> list[tuple[list[str], list[str]]]:
+    """Each sentence's (narrative content words, names and numbers), in reading order."""
     out = []
     for paragraph in paragraphs:
         for mark, quote in _WIRE_QUOTES:
             paragraph = paragraph.replace(mark, quote)
         for sentence in SENTENCE_END.split(paragraph):
-            out.append(content_words(" ".join(" ".join(run) for run in narrative_runs(sentence))))
+            words = content_words(" ".join(" ".join(run) for run in narrative_runs(sentence)))
+            out.append((words, names_and_numbers(sentence)))
     return out
 
 
 def lifted_sentences(story: list[str], source: list[str], config: LinkConfig) -> tuple[int, float]:
     """(how many of the story's sentences, the share of its narrative's content words in them) lifted from
     the source: a sentence of `min_lifted_words` narrative content words or more, `min_lifted_share` of them
-    in one sentence of the source (or two running on) in the same order."""
+    in one sentence of the source (or two running on) in the same order, and at least half of its names and
+    numbers, one or more, printed by the source."""
     # A sentence of fewer words (a run-in attribution, "The trial continues.") says nothing either way.
-    own = [s for s in narrative_sentences(story) if len(s) >= config.min_lifted_words]
+    own = [(w, n) for w, n in _sentences(story) if len(w) >= config.min_lifted_words]
     # The source's narrative too: two reports that print one quotation (a witness's words, a sketch's lines),
     # one of them without its marks, share the quoted speaker's words, not the reporter's (Us Weekly's and
     # EW's SNL stories, real-news-dev: 0.36 of the one's narrative in the other's quoted lines). A sentence
     # recast may join two of the source's: each with the next one too.
-    theirs = narrative_sentences(source)
+    read = _sentences(source)
+    theirs = [w for w, _ in read]
     theirs += [a + b for a, b in zip(theirs, theirs[1:], strict=False)]
-    lifted = [s for s in own if any(in_order(s, t) >= config.min_lifted_share for t in theirs)]
-    return len(lifted), sum(len(s) for s in lifted) / max(sum(len(s) for s in own), 1)
+    # A lifted sentence tells the source's facts: its names and numbers are the source's. Two stories built
+    # on one stock sentence with other names (the generator's pool) share its words only.
+    named = {n for _, names in read for n in names}
+    lifted = [
+        w
+        for w, n in own
+        if 2 * sum(x in named for x in n) >= len(n)
+        and any(in_order(w, t) >= config.min_lifted_share for t in theirs)
+    ]
+    return len(lifted), sum(len(w) for w in lifted) / max(sum(len(w) for w, _ in own), 1)
 
 
 def is_derived_from(story: list[str], source: list[str], config: LinkConfig) -> bool:
