@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from tasks.link import LinkConfig, distinct
+from tasks.link import LinkConfig, distinct, places_in
 
 # Words every report of anything prints: matched in order they say nothing about derivation.
 _FUNCTION_WORDS = frozenset(
@@ -83,52 +83,75 @@ def brief_candidates(
 ) -> np.ndarray:
     """(brief, source) document pairs to test: a short document and a document of another known outlet, both
     dated, at most `days` apart, sharing `min_names` of the brief's rare names and numbers (printed in at
-    most `max_documents` documents). names_hashes / names_starts: every document's names (stories.Names);
-    short: per document, whether it is short enough to be a brief."""
-    briefs = np.flatnonzero(short)
+    most `max_documents` documents dated within `days` of the brief). names_hashes / names_starts: every
+    document's names (stories.Names); short: per document, whether it is short enough to be a brief."""
+    empty = np.empty((0, 2), dtype=np.int64)
+    briefs = np.flatnonzero(short & (day >= 0))
     if len(briefs) == 0:
-        return np.empty((0, 2), dtype=np.int64)
+        return empty
     sizes = np.diff(names_starts)[briefs]
     at = np.repeat(names_starts[briefs] - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(sizes.sum())
     wanted = distinct(names_hashes[at])
     if len(wanted) == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    # Only the documents of the briefs' days count, and a name is rare among them: a brief's source is printed
-    # within `days` of it, and how often other days' stories print a name (a number, a country) says nothing
-    # of that day's (the same brief and story inside a corpus of other years find each other as alone).
+        return empty
+    # A name is rare or not on a brief's own days: a brief's source is printed within `days` of it, and how
+    # often other days' stories print a name (a number, a country) says nothing of that day's. Counted per
+    # (name, day), so that a brief and its story find each other whatever other days the corpus holds
+    # (another year's briefs make their days briefs' days too, but not this brief's).
     near = np.zeros(len(short), dtype=bool)
-    brief_days = distinct(day[briefs][day[briefs] >= 0])
+    brief_days = distinct(day[briefs])
     for offset in range(-days, days + 1):
         near |= np.isin(day, brief_days + offset)
     near &= day >= 0
     # The corpus's names are read a part at a time, twice: the documents printing each of the briefs' names
-    # counted, then where the rare ones are printed kept (at most `max_documents` documents each), so what is
-    # held is bounded by the briefs' rare names, not by how often a common name is printed.
-    # Each (name, document) once, as one int64 key: the name's rank among the briefs' names, the document.
+    # counted per day, then where each is printed kept only near a brief's day on which it is rare, so what
+    # is held is bounded by the briefs' rare names, not by how often a common name is printed.
     n_docs = np.int64(len(names_starts) - 1)
-    printed = np.zeros(len(wanted), dtype=np.int64)
+    first, span = (
+        int(day[near].min()) - days,
+        np.int64(int(day[near].max()) + days + 1 - (int(day[near].min()) - days)),
+    )
+    keys, counts = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
     for hit, owner in _where_printed(names_hashes, names_starts, wanted, near):
         places = distinct(np.searchsorted(wanted, names_hashes[hit]) * n_docs + owner)
-        printed += np.bincount(places // n_docs, minlength=len(wanted))
-    rare = wanted[printed <= max_documents]
-    found = [np.empty(0, dtype=np.int64)]
-    for hit, owner in _where_printed(names_hashes, names_starts, rare, near):
-        found.append(np.searchsorted(rare, names_hashes[hit]) * n_docs + owner)
-    places = distinct(np.concatenate(found))
+        found, n = np.unique((places // n_docs) * span + (day[places % n_docs] - first), return_counts=True)
+        keys.append(found)
+        counts.append(n)
+    found, where = np.unique(np.concatenate(keys), return_inverse=True)
+    printed = np.bincount(where, weights=np.concatenate(counts), minlength=len(found))
+
+    def printed_near(name_day: np.ndarray) -> np.ndarray:
+        """Per (name rank * span + day - first) key: the documents printing the name within `days`."""
+        total = np.zeros(len(name_day))
+        for offset in range(-days, days + 1):
+            at, known = places_in(found, name_day + offset)
+            total[known] += printed[at[known]]
+        return total
+
+    # The (name, brief's day) keys on which a name of a brief is rare.
+    owner = np.repeat(briefs, sizes)
+    asked = distinct(np.searchsorted(wanted, names_hashes[at]) * span + (day[owner] - first))
+    rare = asked[printed_near(asked) <= max_documents]
+    kept = [np.empty(0, dtype=np.int64)]
+    for hit, owner in _where_printed(names_hashes, names_starts, wanted, near):
+        name = np.searchsorted(wanted, names_hashes[hit])
+        close = np.zeros(len(hit), dtype=bool)
+        for offset in range(-days, days + 1):
+            close |= places_in(rare, name * span + (day[owner] + offset - first))[1]
+        kept.append(name[close] * n_docs + owner[close])
+    places = distinct(np.concatenate(kept))
     by_name: dict[int, list[int]] = defaultdict(list)
     for name, d in zip((places // n_docs).tolist(), (places % n_docs).tolist(), strict=True):
         by_name[name].append(d)
+    rare_keys = set(rare.tolist())
     shared: dict[tuple[int, int], int] = defaultdict(int)
-    for docs in by_name.values():
-        for b in (d for d in docs if short[d]):
+    for name, docs in by_name.items():
+        for b in (d for d in docs if short[d] and name * span + day[d] - first in rare_keys):
             for s in docs:
                 if s != b and outlet[b] >= 0 and outlet[s] >= 0 and outlet[s] != outlet[b]:
                     shared[(b, s)] += 1
-    dated = day >= 0
     out = [
-        (b, s)
-        for (b, s), n in shared.items()
-        if n >= min_names and dated[b] and dated[s] and abs(int(day[b]) - int(day[s])) <= days
+        (b, s) for (b, s), n in shared.items() if n >= min_names and abs(int(day[b]) - int(day[s])) <= days
     ]
     return np.array(sorted(out), dtype=np.int64).reshape(-1, 2)
 

@@ -28,50 +28,60 @@ _WIRE_QUOTES = (("``", '"'), ("''", '"'))
 def narrative_sentences(paragraphs: list[str]) -> list[list[str]]:
     """Each sentence's narrative content words (content_words of its words outside quotation marks and their
     attributions, tasks.evidence.narrative_runs), in reading order."""
-    return [words for words, _ in _sentences(paragraphs)]
+    return [words for words, _, _ in _sentences(paragraphs)]
 
 
-def _sentences(paragraphs: list[str]) -> list[tuple[list[str], list[str]]]:
-    """Each sentence's (narrative content words, names and numbers), in reading order."""
+def _sentences(paragraphs: list[str]) -> list[tuple[list[str], list[str], int]]:
+    """Each sentence's (narrative content words, names and numbers, paragraph), in reading order."""
     out = []
-    for paragraph in paragraphs:
+    for k, paragraph in enumerate(paragraphs):
         for mark, quote in _WIRE_QUOTES:
             paragraph = paragraph.replace(mark, quote)
         for sentence in SENTENCE_END.split(paragraph):
             words = content_words(" ".join(" ".join(run) for run in narrative_runs(sentence)))
-            out.append((words, names_and_numbers(sentence)))
+            out.append((words, names_and_numbers(sentence), k))
     return out
 
 
 def lifted_sentences(story: list[str], source: list[str], config: LinkConfig) -> tuple[int, float]:
-    """(how many of the story's sentences, the share of its narrative's content words in them) lifted from
-    the source: a sentence of `min_lifted_words` narrative content words or more, `min_lifted_share` of them
-    in one sentence of the source (or two running on) in the same order, and at least half of its names and
-    numbers, one or more, printed by the source."""
+    """(in how many of the story's paragraphs, the share of its narrative's content words in them) sentences
+    lifted from the source: a sentence of `min_lifted_words` narrative content words or more,
+    `min_lifted_share` of them in one sentence of the source (or two running on) in the same order, and at
+    least half of its names and numbers (if any) printed by the source."""
     # A sentence of fewer words (a run-in attribution, "The trial continues.") says nothing either way.
-    own = [(w, n) for w, n in _sentences(story) if len(w) >= config.min_lifted_words]
+    own = [(w, n, k) for w, n, k in _sentences(story) if len(w) >= config.min_lifted_words]
     # The source's narrative too: two reports that print one quotation (a witness's words, a sketch's lines),
     # one of them without its marks, share the quoted speaker's words, not the reporter's (Us Weekly's and
     # EW's SNL stories, real-news-dev: 0.36 of the one's narrative in the other's quoted lines). A sentence
     # recast may join two of the source's: each with the next one too.
     read = _sentences(source)
-    theirs = [w for w, _ in read]
+    theirs = [w for w, _, _ in read]
     theirs += [a + b for a, b in zip(theirs, theirs[1:], strict=False)]
     # A lifted sentence tells the source's facts: its names and numbers are the source's. Two stories built
     # on one stock sentence with other names (the generator's pool) share its words only.
-    named = {n for _, names in read for n in names}
+    named = {n for _, names, _ in read for n in names}
     lifted = [
-        w
-        for w, n in own
+        (w, k)
+        for w, n, k in own
         if 2 * sum(x in named for x in n) >= len(n)
         and any(in_order(w, t) >= config.min_lifted_share for t in theirs)
     ]
-    return len(lifted), sum(len(w) for w in lifted) / max(sum(len(w) for w, _ in own), 1)
+    # Counted by paragraph, as the narrative check counts (link-10): one passage two stories share (a stock
+    # paragraph of three sentences, its names changed) is one paragraph, however many sentences it holds.
+    paragraphs = len({k for _, k in lifted})
+    return paragraphs, sum(len(w) for w, _ in lifted) / max(sum(len(w) for w, _, _ in own), 1)
 
 
 def is_derived_from(story: list[str], source: list[str], config: LinkConfig) -> bool:
-    """Whether a story (its paragraphs' texts) is partly derived from a source: `min_lifted_sentences`
-    lifted sentences (lifted_sentences) holding `min_derived_share` of its narrative."""
+    """Whether a story (its paragraphs' texts) is partly derived from a source: lifted sentences
+    (lifted_sentences) in `min_lifted_sentences` of its paragraphs, holding `min_derived_share` of its
+    narrative."""
+    # Paragraphs printed word for word in both are left out, as the narrative check leaves them (link-10): a
+    # passage reused whole (a story pasting another's paragraphs) is the paragraph rules' evidence, not a
+    # rewrite's.
+    verbatim = {_spaced(p) for p in story} & {_spaced(p) for p in source}
+    story = [p for p in story if _spaced(p) not in verbatim]
+    source = [p for p in source if _spaced(p) not in verbatim]
     count, share = lifted_sentences(story, source, config)
     return count >= config.min_lifted_sentences and share >= config.min_derived_share
 
@@ -105,3 +115,7 @@ def derived_pairs(
         return published[pairs[:, 1]] < published[pairs[:, 0]]
 
     return short_story_pairs(*evidence, config, sizes, is_derived_from, after)
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())

@@ -261,10 +261,11 @@ class LinkConfig:
     brief_days: int = 1
     # A story partly derived from another outlet's (link-27, tasks/derived.py): a body longer than a brief and
     # at most `max_derived_words` words, found as a brief is (the same names, days and outlets), whose
-    # narrative (words outside quotes) holds `min_lifted_sentences` sentences lifted from the longer story
-    # (`min_lifted_words` content words or more, `min_lifted_share` of them in order in one of its sentences
-    # or two running on), `min_derived_share` of that narrative. METER's partly derived stories: 0.36-0.53;
-    # the papers' own reports of the same hearings: at most 0.26.
+    # narrative (words outside quotes) holds sentences lifted from the longer story's narrative in
+    # `min_lifted_sentences` paragraphs (`min_lifted_words` content words or more, `min_lifted_share` of them
+    # in order in one of its sentences or two running on, half its names the source's), `min_derived_share`
+    # of that narrative. METER's partly derived stories joined: 0.35-0.44; the papers' own reports of the same
+    # hearings: at most 0.26.
     max_derived_words: int = 400
     min_lifted_words: int = 4
     min_lifted_share: float = 0.5
