@@ -428,7 +428,8 @@ def _find_stories(
     names = document_names(wide.picked("names", body), doc_index, body, n_docs)
     # A short document of another outlet made of a story's lead is a brief of it (link-25): linked as given,
     # since it is too short for the paragraph and name evidence below.
-    briefs = brief_pairs(
+    # What the brief and derived-story rules read: names, text rows, paragraph places and sizes, days.
+    evidence = (
         names.hashes,
         names.starts,
         text_rows,
@@ -438,23 +439,11 @@ def _find_stories(
         page_days,
         doc_outlet,
         wide.texts if wide.has_text() else None,
-        config,
     )
+    briefs = brief_pairs(*evidence, config)
     # A longer story of another outlet lifting the source's sentences, published after it, is partly derived
     # from it (link-27).
-    derived = derived_pairs(
-        published_seconds(docs),
-        names.hashes,
-        names.starts,
-        text_rows,
-        doc_index,
-        para_idx,
-        paras.column("n_words").to_numpy(zero_copy_only=False),
-        page_days,
-        doc_outlet,
-        wide.texts if wide.has_text() else None,
-        config,
-    )
+    derived = derived_pairs(published_seconds(docs), *evidence, config)
     briefs = np.concatenate([briefs, derived])
     given = np.concatenate([given, briefs[~apart(briefs[:, 0], briefs[:, 1])]])
     # An outlet's release template (a paragraph it prints, numbers aside, under 3 groups of documents: one
