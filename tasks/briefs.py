@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from tasks.link import LinkConfig, distinct
+from tasks.link import LinkConfig, distinct, places_in
 
 # Words every report of anything prints: matched in order they say nothing about derivation.
 _FUNCTION_WORDS = frozenset(
@@ -32,7 +32,7 @@ _FUNCTION_WORDS = frozenset(
 )
 _WORD = re.compile(r"[^\W_]+")
 # A sentence ends at a full stop, question or exclamation mark (a closing quote after it) before a capital.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+(?=[\"'\u201c\u2018]?[A-Z])")
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+(?=[\"'\u201c\u2018]?[A-Z])")
 # Names and numbers looked through at once for the briefs' (8 bytes each, and a mask).
 _NAMES_PART = 1 << 22
 
@@ -64,7 +64,7 @@ def is_brief_of(brief: list[str], source: list[str], config: LinkConfig) -> bool
         return False
     # Made of the source through its text, not one passage: most of its words in sentences each drawn from
     # it (a story opening on a passage another prints, its own sentences after, shares a passage only).
-    sentences = [content_words(x) for p in brief for x in _SENTENCE_END.split(p)]
+    sentences = [content_words(x) for p in brief for x in SENTENCE_END.split(p)]
     drawn = sum(len(x) for x in sentences if in_order(x, every) >= min_sentence)
     if drawn < min_drawn * len(words):
         return False
@@ -83,52 +83,75 @@ def brief_candidates(
 ) -> np.ndarray:
     """(brief, source) document pairs to test: a short document and a document of another known outlet, both
     dated, at most `days` apart, sharing `min_names` of the brief's rare names and numbers (printed in at
-    most `max_documents` documents). names_hashes / names_starts: every document's names (stories.Names);
-    short: per document, whether it is short enough to be a brief."""
-    briefs = np.flatnonzero(short)
+    most `max_documents` documents dated within `days` of the brief). names_hashes / names_starts: every
+    document's names (stories.Names); short: per document, whether it is short enough to be a brief."""
+    empty = np.empty((0, 2), dtype=np.int64)
+    briefs = np.flatnonzero(short & (day >= 0))
     if len(briefs) == 0:
-        return np.empty((0, 2), dtype=np.int64)
+        return empty
     sizes = np.diff(names_starts)[briefs]
     at = np.repeat(names_starts[briefs] - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(sizes.sum())
     wanted = distinct(names_hashes[at])
     if len(wanted) == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    # Only the documents of the briefs' days count, and a name is rare among them: a brief's source is printed
-    # within `days` of it, and how often other days' stories print a name (a number, a country) says nothing
-    # of that day's (the same brief and story inside a corpus of other years find each other as alone).
+        return empty
+    # A name is rare or not on a brief's own days: a brief's source is printed within `days` of it, and how
+    # often other days' stories print a name (a number, a country) says nothing of that day's. Counted per
+    # (name, day), so that a brief and its story find each other whatever other days the corpus holds
+    # (another year's briefs make their days briefs' days too, but not this brief's).
     near = np.zeros(len(short), dtype=bool)
-    brief_days = distinct(day[briefs][day[briefs] >= 0])
+    brief_days = distinct(day[briefs])
     for offset in range(-days, days + 1):
         near |= np.isin(day, brief_days + offset)
     near &= day >= 0
     # The corpus's names are read a part at a time, twice: the documents printing each of the briefs' names
-    # counted, then where the rare ones are printed kept (at most `max_documents` documents each), so what is
-    # held is bounded by the briefs' rare names, not by how often a common name is printed.
-    # Each (name, document) once, as one int64 key: the name's rank among the briefs' names, the document.
+    # counted per day, then where each is printed kept only near a brief's day on which it is rare, so what
+    # is held is bounded by the briefs' rare names, not by how often a common name is printed.
     n_docs = np.int64(len(names_starts) - 1)
-    printed = np.zeros(len(wanted), dtype=np.int64)
+    first, span = (
+        int(day[near].min()) - days,
+        np.int64(int(day[near].max()) + days + 1 - (int(day[near].min()) - days)),
+    )
+    keys, counts = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
     for hit, owner in _where_printed(names_hashes, names_starts, wanted, near):
         places = distinct(np.searchsorted(wanted, names_hashes[hit]) * n_docs + owner)
-        printed += np.bincount(places // n_docs, minlength=len(wanted))
-    rare = wanted[printed <= max_documents]
-    found = [np.empty(0, dtype=np.int64)]
-    for hit, owner in _where_printed(names_hashes, names_starts, rare, near):
-        found.append(np.searchsorted(rare, names_hashes[hit]) * n_docs + owner)
-    places = distinct(np.concatenate(found))
+        found, n = np.unique((places // n_docs) * span + (day[places % n_docs] - first), return_counts=True)
+        keys.append(found)
+        counts.append(n)
+    found, where = np.unique(np.concatenate(keys), return_inverse=True)
+    printed = np.bincount(where, weights=np.concatenate(counts), minlength=len(found))
+
+    def printed_near(name_day: np.ndarray) -> np.ndarray:
+        """Per (name rank * span + day - first) key: the documents printing the name within `days`."""
+        total = np.zeros(len(name_day))
+        for offset in range(-days, days + 1):
+            at, known = places_in(found, name_day + offset)
+            total[known] += printed[at[known]]
+        return total
+
+    # The (name, brief's day) keys on which a name of a brief is rare.
+    owner = np.repeat(briefs, sizes)
+    asked = distinct(np.searchsorted(wanted, names_hashes[at]) * span + (day[owner] - first))
+    rare = asked[printed_near(asked) <= max_documents]
+    kept = [np.empty(0, dtype=np.int64)]
+    for hit, owner in _where_printed(names_hashes, names_starts, wanted, near):
+        name = np.searchsorted(wanted, names_hashes[hit])
+        close = np.zeros(len(hit), dtype=bool)
+        for offset in range(-days, days + 1):
+            close |= places_in(rare, name * span + (day[owner] + offset - first))[1]
+        kept.append(name[close] * n_docs + owner[close])
+    places = distinct(np.concatenate(kept))
     by_name: dict[int, list[int]] = defaultdict(list)
     for name, d in zip((places // n_docs).tolist(), (places % n_docs).tolist(), strict=True):
         by_name[name].append(d)
+    rare_keys = set(rare.tolist())
     shared: dict[tuple[int, int], int] = defaultdict(int)
-    for docs in by_name.values():
-        for b in (d for d in docs if short[d]):
+    for name, docs in by_name.items():
+        for b in (d for d in docs if short[d] and name * span + day[d] - first in rare_keys):
             for s in docs:
                 if s != b and outlet[b] >= 0 and outlet[s] >= 0 and outlet[s] != outlet[b]:
                     shared[(b, s)] += 1
-    dated = day >= 0
     out = [
-        (b, s)
-        for (b, s), n in shared.items()
-        if n >= min_names and dated[b] and dated[s] and abs(int(day[b]) - int(day[s])) <= days
+        (b, s) for (b, s), n in shared.items() if n >= min_names and abs(int(day[b]) - int(day[s])) <= days
     ]
     return np.array(sorted(out), dtype=np.int64).reshape(-1, 2)
 
@@ -161,12 +184,38 @@ def brief_pairs(
     source's (is_brief_of). body: the rows read (ascending); doc_index, para_idx, n_words: per paragraph
     row; day, outlet: per document (stories._page_days; -1 unknown outlet); texts:
     the `text` of rows asked for (WideColumns.texts), None when there is none to read."""
+    if config.max_brief_words <= 0:
+        return np.empty((0, 2), dtype=np.int64)
+    evidence = (names_hashes, names_starts, body, doc_index, para_idx, n_words, day, outlet, texts)
+    return short_story_pairs(*evidence, config, (config.min_brief_words, config.max_brief_words), is_brief_of)
+
+
+def short_story_pairs(
+    names_hashes: np.ndarray,
+    names_starts: np.ndarray,
+    body: np.ndarray,
+    doc_index: np.ndarray,
+    para_idx: np.ndarray,
+    n_words: np.ndarray,
+    day: np.ndarray,
+    outlet: np.ndarray,
+    texts: Callable[[np.ndarray], list[str]] | None,
+    config: LinkConfig,
+    sizes: tuple[float, float],
+    made_of: Callable[[list[str], list[str], LinkConfig], bool],
+    kept: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> np.ndarray:
+    """(source, short) document pairs: a short document (its body's words within `sizes`, both ends
+    included) and a longer one of another outlet dated at most `brief_days` apart, sharing `min_brief_names`
+    rare names and numbers (brief_candidates), whose texts pass `made_of(short's paragraphs, source's
+    paragraphs, config)`; kept: of the (short, source) candidates, those to test (a mask), all when None.
+    Arguments as brief_pairs'."""
     empty = np.empty((0, 2), dtype=np.int64)
     n_docs = len(names_starts) - 1
-    if texts is None or config.max_brief_words <= 0:
+    if texts is None:
         return empty
     words = np.bincount(doc_index[body], weights=n_words[body], minlength=n_docs)
-    short = (words >= config.min_brief_words) & (words <= config.max_brief_words)
+    short = (words >= sizes[0]) & (words <= sizes[1])
     if not short.any():
         return empty
     candidates = brief_candidates(
@@ -180,6 +229,8 @@ def brief_pairs(
         config.brief_days,
     )
     candidates = candidates[words[candidates[:, 1]] > words[candidates[:, 0]]]
+    if kept is not None and len(candidates):
+        candidates = candidates[kept(candidates)]
     if len(candidates) == 0:
         return empty
     wanted = np.flatnonzero(np.isin(doc_index[body], np.unique(candidates)))
@@ -190,5 +241,5 @@ def brief_pairs(
     for d, k, text in zip(doc_index[rows].tolist(), para_idx[rows].tolist(), texts(rows), strict=True):
         read[d].append((k, text))
     paragraphs = {d: [text for _, text in sorted(found)] for d, found in read.items()}
-    kept = [(s, b) for b, s in candidates.tolist() if is_brief_of(paragraphs[b], paragraphs[s], config)]
+    kept = [(s, b) for b, s in candidates.tolist() if made_of(paragraphs[b], paragraphs[s], config)]
     return np.array(kept, dtype=np.int64).reshape(-1, 2)

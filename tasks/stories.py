@@ -25,6 +25,7 @@ from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
 from tasks.boilerplate import BoilerplateConfig, release_template_rows
 from tasks.briefs import brief_pairs
 from tasks.corrections import correction_pairs
+from tasks.derived import derived_pairs
 from tasks.evidence import (
     DOCUMENT_EVIDENCE,
     PARAGRAPH_EVIDENCE,
@@ -428,7 +429,8 @@ def _find_stories(
     names = document_names(wide.picked("names", body), doc_index, body, n_docs)
     # A short document of another outlet made of a story's lead is a brief of it (link-25): linked as given,
     # since it is too short for the paragraph and name evidence below.
-    briefs = brief_pairs(
+    # What the brief and derived-story rules read: names, text rows, paragraph places and sizes, days.
+    evidence = (
         names.hashes,
         names.starts,
         text_rows,
@@ -438,8 +440,12 @@ def _find_stories(
         page_days,
         doc_outlet,
         wide.texts if wide.has_text() else None,
-        config,
     )
+    briefs = brief_pairs(*evidence, config)
+    # A longer story of another outlet lifting the source's sentences, published after it, is partly derived
+    # from it (link-28).
+    derived = derived_pairs(published_seconds(docs), *evidence, config)
+    briefs = np.concatenate([briefs, derived])
     given = np.concatenate([given, briefs[~apart(briefs[:, 0], briefs[:, 1])]])
     # OCR'd copies of one dispatch (link-27): their words broken and misread, they are found and judged by the
     # runs of letters they share, and linked as given, as briefs are (a daily run links them again together).
@@ -1724,19 +1730,28 @@ def _year_reader(
 _ADDRESS_DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)/|(?:^|/)(\d{4})/(\d\d)/(\d\d)/")
 
 
-def _page_days(docs: pa.Table) -> np.ndarray:
-    """Per document: its page's day, as days since 1970 (front matter first), or a large negative number."""
-    none = np.iinfo(np.int32).min
-    days = np.full(docs.num_rows, none, dtype=np.int64)
+# published_seconds' mark of a document without a time stamp: before any date a corpus holds.
+_UNDATED = np.iinfo(np.int64).min // 2
+
+
+def published_seconds(docs: pa.Table) -> np.ndarray:
+    """Per document: its `published_at` as seconds since 1970, or _UNDATED."""
+    out = np.full(docs.num_rows, _UNDATED, dtype=np.int64)
     if "published_at" in docs.column_names:
         published = docs.column("published_at").combine_chunks()
         if pa.types.is_timestamp(published.type):
             seconds = pc.cast(published, pa.int64()).to_numpy(zero_copy_only=False)
             scale = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}[published.type.unit]
             valid = published.is_valid().to_numpy(zero_copy_only=False)
-            days = np.where(valid, np.floor_divide(np.nan_to_num(seconds), scale * 86400), none).astype(
-                np.int64
-            )
+            out[valid] = np.floor_divide(np.nan_to_num(seconds[valid]), scale)
+    return out
+
+
+def _page_days(docs: pa.Table) -> np.ndarray:
+    """Per document: its page's day, as days since 1970 (front matter first), or a large negative number."""
+    none = np.iinfo(np.int32).min
+    seconds = published_seconds(docs)
+    days = np.where(seconds >= _UNDATED, np.floor_divide(seconds, 86400), none).astype(np.int64)
     if "page_day" in docs.column_names:
         # The front matter's own date: a file's commit (a site's migration) is not the page's day.
         day = docs.column("page_day").combine_chunks()
