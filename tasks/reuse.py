@@ -457,6 +457,8 @@ def _align_pairs(
     if pairs is None:
         pq.write_table(_ROW_SCHEMA.empty_table(), found)
         return found
+    from tasks.stories import release_freed_memory  # at use: the module is linking's, heavy to import
+
     texts = _spill_buckets(inputs.new, "paragraphs", pairs.bounds, pairs.keep, work / "texts", _TEXT_COLUMNS)
     flags = _flags(inputs.patch)
     held: dict[int, _Texts] = {}
@@ -466,6 +468,10 @@ def _align_pairs(
             # Kept: the first range of the block (read once per first range) and the one asked for now.
             for other in [r for r in held if r != first]:
                 del held[other]
+                # A range's texts and words are freed in many pieces, which C's malloc and Arrow's pool keep
+                # for reuse: given back, so that the next range does not stand on them (in a run this step
+                # is a thread beside the align workers, and its arena is its own).
+                release_freed_memory()
             held[k] = _Texts(texts[k](), flags, budget.word_bytes // _WORD_BYTES)
         return held[k]
 
