@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import resource
 import shutil
-import sys
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.link_peak import Sampler, _rss_mb
+from bench.link_peak import Sampler, _rss_mb, report
 
 
 def rows_digest(path: Path) -> tuple[int, str]:
@@ -71,14 +68,7 @@ def main(argv: list[str] | None = None) -> dict:
     peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     rows, digest = rows_digest(found.path)
     shutil.rmtree(found.path.parent, ignore_errors=True)
-    from bench.run_bench import ROOT, _git, machine
-
-    result = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
-        "commit": _git("rev-parse", "HEAD", cwd=ROOT),
-        "command": " ".join(["python -m bench.reuse_peak", *(argv if argv is not None else sys.argv[1:])]),
-        "load_average": [list(load), list(os.getloadavg())],
+    figures = {
         "stories_rows": members.num_rows,
         "before_mb": round(before),
         "peak_rss_mb": peak,
@@ -86,15 +76,8 @@ def main(argv: list[str] | None = None) -> dict:
         "cpu_seconds": round(cpu, 1),
         "rows": rows,
         "rows_sha256": digest,
-        "peaks": sampler.peaks,
-        "timeline": sampler.timeline,
     }
-    print(json.dumps({k: v for k, v in result.items() if k not in ("peaks", "timeline")}))
-    for at, rss, anon, stack in sampler.peaks[-10:]:
-        print(f"{at:8.1f} s {rss:6d} MB (anonymous {anon}): {' > '.join(stack[-4:])}")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=1) + "\n")
-    return result
+    return report("bench.reuse_peak", argv, load, figures, sampler, args.json)
 
 
 if __name__ == "__main__":
