@@ -104,14 +104,7 @@ def main(argv: list[str] | None = None) -> dict:
     flags = hashlib.sha256()
     for column in ("doc_id", "is_boilerplate", "boilerplate_reason"):
         flags.update(repr(flagged.column(column).to_pylist()).encode())
-    from bench.run_bench import ROOT, _git, machine
-
-    result = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
-        "commit": _git("rev-parse", "HEAD", cwd=ROOT),
-        "command": " ".join(["python -m bench.link_peak", *(argv if argv is not None else sys.argv[1:])]),
-        "load_average": [list(load), list(os.getloadavg())],
+    figures = {
         "documents": docs.num_rows,
         "paragraphs": paras.num_rows,
         "after_read_mb": round(after_read),
@@ -120,14 +113,32 @@ def main(argv: list[str] | None = None) -> dict:
         "link_cpu_seconds": round(cpu, 1),
         "members_sha256": digest.hexdigest()[:16],
         "flags_sha256": flags.hexdigest()[:16],
+    }
+    return report("bench.link_peak", argv, load, figures, sampler, args.json)
+
+
+def report(
+    name: str, argv: list[str] | None, load: tuple, figures: dict, sampler: Sampler, out: Path | None
+) -> dict:
+    """The measure with its date, machine, commit, command and load average, and the sampler's peaks and
+    timeline: printed (the last peaks with their stacks) and written to `out`."""
+    from bench.run_bench import ROOT, _git, machine
+
+    result = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "commit": _git("rev-parse", "HEAD", cwd=ROOT),
+        "command": " ".join([f"python -m {name}", *(argv if argv is not None else sys.argv[1:])]),
+        "load_average": [list(load), list(os.getloadavg())],
+        **figures,
         "peaks": sampler.peaks,
         "timeline": sampler.timeline,
     }
     print(json.dumps({k: v for k, v in result.items() if k not in ("peaks", "timeline")}))
     for at, rss, anon, stack in sampler.peaks[-8:]:
         print(f"{at:8.1f} s {rss:6d} MB (anonymous {anon}): {' > '.join(stack[-4:])}")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=1) + "\n")
+    if out:
+        out.write_text(json.dumps(result, indent=1) + "\n")
     return result
 
 

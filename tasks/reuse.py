@@ -299,20 +299,16 @@ def find_reuse(
     budget: ReuseBudget = ReuseBudget(),  # noqa: B008
 ) -> ReuseFound:
     """Write the `reuse_pairs` rows that change into a Parquet file under `scratch` (ReuseFound)."""
-    import duckdb  # at use: a run with nothing new queries nothing
-
     scratch.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=scratch, prefix="reuse-"))
-    con = duckdb.connect(
-        config={"temp_directory": str(work / "spill"), "memory_limit": budget.duckdb_memory, "threads": 2}
-    )
+    affected = work / "affected.parquet"  # a later run's affected pairs, read again by STALE and KEPT_ROWS
+    con = _connect(work, budget)
     try:
         con.execute("set variable reuse_max_df = ?", [config.max_df])
-        con.execute("set variable reuse_version = ?", [reuse_step(config)])
         _paragraph_view(con, "new_paragraphs", inputs.new)
         written = [p for p in inputs.stored if pq.read_metadata(p).num_rows]
-        kept_rows = None
-        if written and distinct_values(written, "reuse_version") == {reuse_step(config)}:
+        later = bool(written) and distinct_values(written, "reuse_version") == {reuse_step(config)}
+        if later:
             con.register("touched", pa.table({"doc_id": inputs.touched.cast(pa.string())}))
             _paragraph_view(con, "old_paragraphs", inputs.old)
             con.execute(TOUCHED_KEYS)
@@ -322,30 +318,27 @@ def find_reuse(
                 con.execute(AFFECTED_KEYS)
                 con.execute(KEY_COUNTS.format(keys="added"))
             con.execute(TOUCHED_ANCHORS)
-            con.execute("set variable reuse_stored = ?", [[str(p) for p in written]])
-            kept_rows = KEPT_ROWS
+            con.execute(f"copy affected to '{_quoted(affected)}' (format parquet)")
         else:
             con.execute(POSTINGS)
             con.execute(ALL_ANCHORS)
-        found = _align_todo(con, inputs, config, budget, work)
-        # The final query sorts every row of the table under the same cap: the tables only the pairs to align
-        # needed are let go first (held, they left a daily run at 100k documents out of DuckDB's memory).
-        for table in (
-            "postings",
-            "rare_postings",
-            "todo",
-            "old_touched",
-            "flipped",
-            "wanted",
-            "counts",
-            "mine",
-            "added",
-        ):
-            con.execute(f"drop table if exists {table}")
+        pairs = _pairs_in_ranges(con, inputs, budget, work)
+    finally:
+        # The pairs to align are in their file: DuckDB's tables (the index's postings, the pairs; at its cap
+        # at 200k documents) are given back before the texts are read and aligned, the step's longest part,
+        # which in a run is beside the align workers. Dropping the tables gave back only part of it.
+        con.close()
+    found = _align_pairs(pairs, inputs, config, budget, work)
+    con = _connect(work, budget)
+    try:
+        con.execute("set variable reuse_version = ?", [reuse_step(config)])
         parts = [str(found)]
         con.register("members", inputs.members.select(["doc_id", "story_id"]))
         drop = None
-        if kept_rows:
+        if later:
+            con.register("touched", pa.table({"doc_id": inputs.touched.cast(pa.string())}))
+            con.execute(f"create temp table affected as select * from read_parquet('{_quoted(affected)}')")
+            con.execute("set variable reuse_stored = ?", [[str(p) for p in written]])
             con.execute("set variable reuse_found_rows = ?", [str(found)])
             con.execute(STALE)
             drop = con.sql("select doc_id1 from stale order by doc_id1").to_arrow_table().column(0)
@@ -353,7 +346,7 @@ def find_reuse(
             # anti-joins, no sort), so that the sort below holds nothing else.
             kept = work / "kept.parquet"
             con.execute("set preserve_insertion_order = false")
-            con.execute(f"copy ({kept_rows}) to '{_quoted(kept)}' (format parquet)")
+            con.execute(f"copy ({KEPT_ROWS}) to '{_quoted(kept)}' (format parquet)")
             for table in ("affected", "stale"):
                 con.execute(f"drop table if exists {table}")
             parts.append(str(kept))
@@ -375,6 +368,15 @@ def find_reuse(
         return ReuseFound(target, None if drop is None else _flat(drop).cast(pa.string()))
     finally:
         con.close()
+
+
+def _connect(work: Path, budget: ReuseBudget) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection of the step: capped at the budget, spilling to the step's scratch folder."""
+    import duckdb  # at use: a run with nothing new queries nothing
+
+    return duckdb.connect(
+        config={"temp_directory": str(work / "spill"), "memory_limit": budget.duckdb_memory, "threads": 2}
+    )
 
 
 def reuse_step(config: ReuseConfig) -> str:
@@ -403,20 +405,26 @@ _TEXT_COLUMNS = ["doc_id", "para_idx", "text", "is_boilerplate", "n_words"]
 _FEW = 2
 
 
-def _align_todo(
-    con: duckdb.DuckDBPyConnection, inputs: ReuseInputs, config: ReuseConfig, budget: ReuseBudget, work: Path
-) -> Path:
-    """The spans of the paragraph pairs in `todo`, as rows (without story columns) in a Parquet file.
+@dataclass
+class _Pairs:
+    """The paragraph pairs to align, in their file (TODO_IN_RANGES), and the ranges of documents whose texts
+    are read together: `bounds` cut them by doc_id; `keep`: only these documents' paragraphs are read."""
 
-    Memory does not grow with the corpus: the paragraphs are split by ranges of doc_id into files of about
-    `budget.text_bytes` of text each (the commit's bucketing, tasks/warehouse.py), and the pairs are aligned
-    a block of two ranges at a time, holding those two ranges' texts and `config.batch` pairs; DuckDB never
-    joins text. A document's paragraphs are all in its range, so where each starts in its text is known there.
+    path: Path
+    bounds: list
+    keep: pa.Array | None
+
+
+def _pairs_in_ranges(
+    con: duckdb.DuckDBPyConnection, inputs: ReuseInputs, budget: ReuseBudget, work: Path
+) -> _Pairs | None:
+    """The paragraph pairs in `todo` written to a file in the order they are aligned (None: there are none).
+
+    The paragraphs are split by ranges of doc_id of about `budget.text_bytes` of text each (the commit's
+    bucketing, tasks/warehouse.py), and the pairs are aligned a block of two ranges at a time (_align_pairs).
     """
-    found = work / "found.parquet"
     if not con.sql("select count(*) from todo").fetchall()[0][0]:
-        pq.write_table(_ROW_SCHEMA.empty_table(), found)
-        return found
+        return None
     sources = inputs.new
     docs = con.sql("select doc_id1 as doc_id from todo union select doc_id2 from todo").to_arrow_table()
     size = sum(_column_bytes(s.path, ["doc_id", "para_idx", "text"]) for s in sources)
@@ -433,8 +441,25 @@ def _align_todo(
     pairs = work / "todo.parquet"
     con.execute(TODO_IN_RANGES.format(path=_quoted(pairs)))
     con.unregister("todo_ranges")
-    del docs, ids, ranges
-    texts = _spill_buckets(sources, "paragraphs", bounds, keep, work / "texts", _TEXT_COLUMNS)
+    return _Pairs(pairs, bounds, None if keep is None else _flat(keep))
+
+
+def _align_pairs(
+    pairs: _Pairs | None, inputs: ReuseInputs, config: ReuseConfig, budget: ReuseBudget, work: Path
+) -> Path:
+    """The spans of the paragraph pairs, as rows (without story columns) in a Parquet file.
+
+    Memory does not grow with the corpus: the pairs are aligned a block of two ranges at a time, holding
+    those two ranges' texts and `config.batch` pairs; DuckDB never joins text. A document's paragraphs are
+    all in its range, so where each starts in its text is known there.
+    """
+    found = work / "found.parquet"
+    if pairs is None:
+        pq.write_table(_ROW_SCHEMA.empty_table(), found)
+        return found
+    from tasks.stories import release_freed_memory  # at use: the module is linking's, heavy to import
+
+    texts = _spill_buckets(inputs.new, "paragraphs", pairs.bounds, pairs.keep, work / "texts", _TEXT_COLUMNS)
     flags = _flags(inputs.patch)
     held: dict[int, _Texts] = {}
 
@@ -443,18 +468,22 @@ def _align_todo(
             # Kept: the first range of the block (read once per first range) and the one asked for now.
             for other in [r for r in held if r != first]:
                 del held[other]
+                # A range's texts and words are freed in many pieces, which C's malloc and Arrow's pool keep
+                # for reuse: given back, so that the next range does not stand on them (in a run this step
+                # is a thread beside the align workers, and its arena is its own).
+                release_freed_memory()
             held[k] = _Texts(texts[k](), flags, budget.word_bytes // _WORD_BYTES)
         return held[k]
 
     first = -1
     with pq.ParquetWriter(found, _ROW_SCHEMA, compression="zstd") as writer:
-        for block in _blocks(pq.ParquetFile(pairs), config.batch):
+        for block in _blocks(pq.ParquetFile(pairs.path), config.batch):
             first = block.column("range1")[0].as_py()
             left, right = texts_of(first), texts_of(block.column("range2")[0].as_py())
             rows = _batch_rows(_with_texts(block, left, right), config, left, right)
             writer.write_table(_with_shares(rows, left, right).cast(_ROW_SCHEMA))
     shutil.rmtree(work / "texts", ignore_errors=True)
-    pairs.unlink()
+    pairs.path.unlink()
     return found
 
 

@@ -164,6 +164,42 @@ def test_rows_are_the_same_run_again_in_parts_or_elsewhere(warehouse: Path, tmp_
     assert _by_source(tmp_path / "parts", parts) == _by_source(warehouse, whole)
 
 
+def test_no_duckdb_connection_is_open_while_the_texts_are_aligned(tmp_path: Path, monkeypatch):
+    # DuckDB keeps the memory its tables held until its connection is closed (dropping them gave back only
+    # part of it): at its cap at 200k documents, through the whole alignment, which in a run is beside the
+    # align workers. The pairs to align are written to their file and the connection closed first, in a
+    # first run and in a later one (the bridge story a day later), and the rows are those of the step whole.
+    opened: list[duckdb.DuckDBPyConnection] = []
+    aligned: list[bool] = []
+    connect, align = tasks.reuse._connect, tasks.reuse._align_pairs
+
+    def counted(*args):
+        opened.append(connect(*args))
+        return opened[-1]
+
+    def checked(pairs, *args):
+        for con in opened:
+            with pytest.raises(duckdb.ConnectionException):
+                con.execute("select 1")
+        aligned.append(pairs is not None)
+        return align(pairs, *args)
+
+    monkeypatch.setattr(tasks.reuse, "_connect", counted)
+    monkeypatch.setattr(tasks.reuse, "_align_pairs", checked)
+    first = write(tmp_path / "day1", HARBOUR_FILES)
+    second = write(tmp_path / "day2", BRIDGE_FILES)
+    run([str(first)], str(tmp_path / "parts"))
+    run([str(first), str(second)], str(tmp_path / "parts"))
+    assert aligned == [True, True] and len(opened) == 4  # two connections a run: the pairs, the rows
+    rows = read_table(tmp_path / "parts", "reuse_pairs")
+    members = read_table(tmp_path / "parts", "story_members")
+    paragraphs = [Source(f) for f in table_files(tmp_path / "parts", "paragraphs")]
+    whole = ReuseInputs(paragraphs, None, [], members, [], pa.array([], pa.string()))
+    assert rows.sort_by([(c, "ascending") for c in ("doc_id1", "doc_id2", "b1", "b2")]).equals(
+        pq.read_table(find_reuse(whole, tmp_path / "whole").path)
+    )
+
+
 def _by_source(root: Path, rows: pa.Table) -> list[tuple]:
     named = {
         v: k.split("/")[-2] + "/" + k.split("/")[-1] if "/" in k else k for k, v in sources(root).items()
