@@ -145,14 +145,22 @@ def brief_candidates(
         by_name[name].append(d)
     rare_keys = set(rare.tolist())
     shared: dict[tuple[int, int], int] = defaultdict(int)
-    for name, docs in by_name.items():
-        for b in (d for d in docs if short[d] and name * span + day[d] - first in rare_keys):
-            for s in docs:
-                if s != b and outlet[b] >= 0 and outlet[s] >= 0 and outlet[s] != outlet[b]:
+    for name, printing in by_name.items():
+        # Only the documents within `days` of a brief are its sources: a name rare on each of many days (a
+        # generated corpus's pool names, a year of one court's reports) is printed by documents of all of
+        # them, and pairing them all made a pair of every two (7 GB at 35,000 generated documents).
+        docs = np.array(printing, dtype=np.int64)
+        docs = docs[np.argsort(day[docs], kind="stable")]
+        when = day[docs]
+        for b in (d for d in docs.tolist() if short[d] and name * span + day[d] - first in rare_keys):
+            if outlet[b] < 0:
+                continue
+            lo = np.searchsorted(when, day[b] - days, side="left")
+            hi = np.searchsorted(when, day[b] + days, side="right")
+            for s in docs[lo:hi].tolist():
+                if s != b and outlet[s] >= 0 and outlet[s] != outlet[b]:
                     shared[(b, s)] += 1
-    out = [
-        (b, s) for (b, s), n in shared.items() if n >= min_names and abs(int(day[b]) - int(day[s])) <= days
-    ]
+    out = [(b, s) for (b, s), n in shared.items() if n >= min_names]
     return np.array(sorted(out), dtype=np.int64).reshape(-1, 2)
 
 
