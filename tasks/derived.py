@@ -60,12 +60,19 @@ def lifted_sentences(story: list[str], source: list[str], config: LinkConfig) ->
     # A lifted sentence tells the source's facts: its names and numbers are the source's. Two stories built
     # on one stock sentence with other names (the generator's pool) share its words only.
     named = {n for _, names, _ in read for n in names}
-    lifted = [
-        (w, k)
-        for w, n, k in own
-        if 2 * sum(x in named for x in n) >= len(n)
-        and any(in_order(w, t) >= config.min_lifted_share for t in theirs)
-    ]
+    # The words in order are words the source sentence prints: a sentence with fewer than the share of its
+    # words in it cannot reach the share, and counting them is far cheaper than aligning (a corpus's
+    # candidates share names, mostly not sentences: the alignment was most of linking on generated text).
+    printed = [set(t) for t in theirs]
+
+    def lifted_from(w: list[str]) -> bool:
+        need = config.min_lifted_share * len(w) - 1e-9
+        return any(
+            sum(x in p for x in w) >= need and in_order(w, t) >= config.min_lifted_share
+            for t, p in zip(theirs, printed, strict=True)
+        )
+
+    lifted = [(w, k) for w, n, k in own if 2 * sum(x in named for x in n) >= len(n) and lifted_from(w)]
     # Counted by paragraph, as the narrative check counts (link-10): one passage two stories share (a stock
     # paragraph of three sentences, its names changed) is one paragraph, however many sentences it holds.
     paragraphs = len({k for _, k in lifted})
