@@ -159,6 +159,11 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "writers read it; the withheld parts' paragraphs withheld), quoted in prose; current figures are "
         "quality.json's",
     ),
+    "quality-link-28-on.json": (
+        "linking.md",
+        "hand-written: link-28 with its derived rule on at 0006437 (real set, generator at 100, 1,000 and "
+        "10,000 stories, the real set inside 1,000), quoted in prose; current figures are quality.json's",
+    ),
     "quality-link-20.json": (
         "linking.md",
         "hand-written: link-20 and boilerplate-20 at 42e0fe7 (real set with real-dev-wire, generator at 100 "
