@@ -336,6 +336,10 @@ RESULT_PAGES: dict[str, tuple[str, str]] = {
         "hand-written: #13 daily6, the +1% run at 100k from copies of one full run, main ec9ce4a and the "
         "branch in turn (link and commit CPU in the run's process), the tables compared, quoted",
     ),
+    "daily-run-100k-2868ac3.json": (
+        "daily-run.md",
+        "hand-written: bench/daily_run.py at 100k (+1%), full, idle and daily at 2868ac3, quoted",
+    ),
     "daily-run-100k-0c929a8.json": (
         "daily-run.md",
         "hand-written: bench/daily_run.py at 100k (+1%), full, idle and daily at 0c929a8, quoted",
