@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from difflib import SequenceMatcher
+from typing import NamedTuple
 
 import numpy as np
 
@@ -174,40 +175,35 @@ def _where_printed(names_hashes: np.ndarray, names_starts: np.ndarray, wanted: n
         yield hit[keep], owner[keep]
 
 
-def brief_pairs(
-    names_hashes: np.ndarray,
-    names_starts: np.ndarray,
-    body: np.ndarray,
-    doc_index: np.ndarray,
-    para_idx: np.ndarray,
-    n_words: np.ndarray,
-    day: np.ndarray,
-    outlet: np.ndarray,
-    texts: Callable[[np.ndarray], list[str]] | None,
-    config: LinkConfig,
-) -> np.ndarray:
+class ShortStoryEvidence(NamedTuple):
+    """What the brief and derived-story rules read of the corpus. names_hashes / names_starts: every
+    document's names (stories.Names); body: the rows read (ascending); doc_index, para_idx, n_words: per
+    paragraph row; day, outlet: per document (stories._page_days; -1 unknown outlet); texts: the `text` of
+    rows asked for (WideColumns.texts), None when there is none to read."""
+
+    names_hashes: np.ndarray
+    names_starts: np.ndarray
+    body: np.ndarray
+    doc_index: np.ndarray
+    para_idx: np.ndarray
+    n_words: np.ndarray
+    day: np.ndarray
+    outlet: np.ndarray
+    texts: Callable[[np.ndarray], list[str]] | None
+
+
+def brief_pairs(evidence: ShortStoryEvidence, config: LinkConfig) -> np.ndarray:
     """(source, brief) document pairs linked as a brief made of another outlet's story: the brief's body of
     `min_brief_words` to `max_brief_words` words, the source's longer, the two of other outlets dated at most
     `brief_days` apart, sharing `min_brief_names` rare names and numbers, and the brief's text made of the
-    source's (is_brief_of). body: the rows read (ascending); doc_index, para_idx, n_words: per paragraph
-    row; day, outlet: per document (stories._page_days; -1 unknown outlet); texts:
-    the `text` of rows asked for (WideColumns.texts), None when there is none to read."""
+    source's (is_brief_of)."""
     if config.max_brief_words <= 0:
         return np.empty((0, 2), dtype=np.int64)
-    evidence = (names_hashes, names_starts, body, doc_index, para_idx, n_words, day, outlet, texts)
-    return short_story_pairs(*evidence, config, (config.min_brief_words, config.max_brief_words), is_brief_of)
+    return short_story_pairs(evidence, config, (config.min_brief_words, config.max_brief_words), is_brief_of)
 
 
 def short_story_pairs(
-    names_hashes: np.ndarray,
-    names_starts: np.ndarray,
-    body: np.ndarray,
-    doc_index: np.ndarray,
-    para_idx: np.ndarray,
-    n_words: np.ndarray,
-    day: np.ndarray,
-    outlet: np.ndarray,
-    texts: Callable[[np.ndarray], list[str]] | None,
+    evidence: ShortStoryEvidence,
     config: LinkConfig,
     sizes: tuple[float, float],
     made_of: Callable[[list[str], list[str], LinkConfig], bool],
@@ -217,7 +213,8 @@ def short_story_pairs(
     included) and a longer one of another outlet dated at most `brief_days` apart, sharing `min_brief_names`
     rare names and numbers (brief_candidates), whose texts pass `made_of(short's paragraphs, source's
     paragraphs, config)`; kept: of the (short, source) candidates, those to test (a mask), all when None.
-    Arguments as brief_pairs'."""
+    """
+    names_hashes, names_starts, body, doc_index, para_idx, n_words, day, outlet, texts = evidence
     empty = np.empty((0, 2), dtype=np.int64)
     n_docs = len(names_starts) - 1
     if texts is None:

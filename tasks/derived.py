@@ -13,11 +13,9 @@ most a quarter of its narrative in such sentences (METER's non-derived stories i
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
-from tasks.briefs import SENTENCE_END, content_words, in_order, short_story_pairs
+from tasks.briefs import SENTENCE_END, ShortStoryEvidence, content_words, in_order, short_story_pairs
 from tasks.evidence import names_and_numbers, narrative_runs
 from tasks.link import LinkConfig
 
@@ -93,35 +91,22 @@ def is_derived_from(story: list[str], source: list[str], config: LinkConfig) -> 
     return count >= config.min_lifted_sentences and share >= config.min_derived_share
 
 
-def derived_pairs(
-    published: np.ndarray,
-    names_hashes: np.ndarray,
-    names_starts: np.ndarray,
-    body: np.ndarray,
-    doc_index: np.ndarray,
-    para_idx: np.ndarray,
-    n_words: np.ndarray,
-    day: np.ndarray,
-    outlet: np.ndarray,
-    texts: Callable[[np.ndarray], list[str]] | None,
-    config: LinkConfig,
-) -> np.ndarray:
+def derived_pairs(published: np.ndarray, evidence: ShortStoryEvidence, config: LinkConfig) -> np.ndarray:
     """(source, story) document pairs linked as a story partly derived from another outlet's longer one:
     the story's body longer than a brief and at most `max_derived_words` words, the two dated at most
     `brief_days` apart, sharing `min_brief_names` rare names and numbers (briefs.brief_candidates), and the
     story made of the source's sentences (is_derived_from), and the source published before the story
     (`published`: per document, seconds since 1970, stories.published_seconds). A story is derived from what
     was printed before it: two papers of one morning (one date, no time) sharing a third source's sentences
-    are not derived from each other. Other arguments as briefs.brief_pairs'."""
+    are not derived from each other."""
     if config.max_derived_words <= config.max_brief_words:
         return np.empty((0, 2), dtype=np.int64)
-    evidence = (names_hashes, names_starts, body, doc_index, para_idx, n_words, day, outlet, texts)
     sizes = (config.max_brief_words + 1, config.max_derived_words)
 
     def after(pairs: np.ndarray) -> np.ndarray:  # (story, source) pairs: the source printed first
         return published[pairs[:, 1]] < published[pairs[:, 0]]
 
-    return short_story_pairs(*evidence, config, sizes, is_derived_from, after)
+    return short_story_pairs(evidence, config, sizes, is_derived_from, after)
 
 
 def _spaced(text: str) -> str:

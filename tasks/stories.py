@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from tasks.align import ALIGN_VERSION, AlignConfig, Paragraph, align_versions
 from tasks.boilerplate import BoilerplateConfig, release_template_rows
-from tasks.briefs import brief_pairs
+from tasks.briefs import ShortStoryEvidence, brief_pairs
 from tasks.corrections import correction_pairs
 from tasks.derived import derived_pairs
 from tasks.evidence import (
@@ -430,7 +430,7 @@ def _find_stories(
     # A short document of another outlet made of a story's lead is a brief of it (link-25): linked as given,
     # since it is too short for the paragraph and name evidence below.
     # What the brief and derived-story rules read: names, text rows, paragraph places and sizes, days.
-    evidence = (
+    evidence = ShortStoryEvidence(
         names.hashes,
         names.starts,
         text_rows,
@@ -441,10 +441,10 @@ def _find_stories(
         doc_outlet,
         wide.texts if wide.has_text() else None,
     )
-    briefs = brief_pairs(*evidence, config)
+    briefs = brief_pairs(evidence, config)
     # A longer story of another outlet lifting the source's sentences, published after it, is partly derived
     # from it (link-28).
-    derived = derived_pairs(published_seconds(docs), *evidence, config)
+    derived = derived_pairs(published_seconds(docs), evidence, config)
     briefs = np.concatenate([briefs, derived])
     given = np.concatenate([given, briefs[~apart(briefs[:, 0], briefs[:, 1])]])
     # OCR'd copies of one dispatch (link-27): their words broken and misread, they are found and judged by the
